@@ -1,0 +1,79 @@
+// Package apperr is SISERI's one application error type. Every error a person
+// may read is an *Error with a stable Code that clients branch on and a French
+// Message written for that person; anything else is shown as an internal error
+// and logged.
+package apperr
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, English error code carried in GraphQL extensions.code.
+type Code string
+
+// The closed set of error codes. Clients branch on these; never rename one.
+const (
+	Unauthenticated Code = "UNAUTHENTICATED"
+	Forbidden       Code = "FORBIDDEN"
+	ForbiddenField  Code = "FORBIDDEN_FIELD"
+	BadUserInput    Code = "BAD_USER_INPUT"
+	NotFound        Code = "NOT_FOUND"
+	Conflict        Code = "CONFLICT"
+	TooManyRequests Code = "TOO_MANY_REQUESTS"
+	Internal        Code = "INTERNAL"
+)
+
+// Error is an application error. Message is a French sentence for the end user.
+// Field and Value locate bad input (a field path such as "input.nir" and the
+// offending value); Err keeps the cause for logs.
+type Error struct {
+	Code    Code
+	Message string
+	Field   string
+	Value   any
+	Err     error
+}
+
+// Error returns the user message, with the cause when there is one.
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+// Unwrap returns the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// New returns an error with code c and a French message.
+func New(c Code, format string, args ...any) *Error {
+	return &Error{Code: c, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalid returns a BAD_USER_INPUT error naming the field and the offending value.
+func Invalid(field string, value any, format string, args ...any) *Error {
+	return &Error{Code: BadUserInput, Message: fmt.Sprintf(format, args...), Field: field, Value: value}
+}
+
+// Wrap returns an error with code c, a French message and the cause err.
+func Wrap(err error, c Code, format string, args ...any) *Error {
+	return &Error{Code: c, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
+// As returns the first *Error in err's chain, or nil.
+func As(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return nil
+}
+
+// CodeOf returns the code of err: its *Error code, or Internal.
+func CodeOf(err error) Code {
+	if e := As(err); e != nil {
+		return e.Code
+	}
+	return Internal
+}

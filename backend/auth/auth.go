@@ -1,0 +1,294 @@
+// Package auth signs people and partner systems in: argon2id passwords,
+// server-side sessions stored hashed, API keys, rate-limited login attempts, and
+// the Viewer every request carries.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/grant"
+	"github.com/siseri/siseri/ent/session"
+	"github.com/siseri/siseri/policy"
+)
+
+// Token prefixes tell a session token from an API key at a glance.
+const (
+	sessionPrefix = "ses_"
+	apiKeyPrefix  = "sk_"
+)
+
+// Service authenticates callers against the database.
+type Service struct {
+	client *ent.Client
+	// IdleTimeout ends a session after this long without activity.
+	IdleTimeout time.Duration
+	// MaxAge ends a session this long after sign-in, whatever the activity.
+	MaxAge time.Duration
+	now    func() time.Time
+
+	perAccount *keyedLimiter
+	perAddress *keyedLimiter
+	dummyHash  string
+}
+
+// NewService returns a Service with the default session lifetimes: 30 minutes
+// idle, 12 hours at most; 5 attempts per account per 15 minutes (one more every
+// 3 minutes), 30 per address per 15 minutes.
+func NewService(client *ent.Client) *Service {
+	h, err := HashPassword("siseri-timing-equaliser")
+	if err != nil {
+		panic(err)
+	}
+	return &Service{
+		client:      client,
+		IdleTimeout: 30 * time.Minute,
+		MaxAge:      12 * time.Hour,
+		now:         time.Now,
+		perAccount:  newKeyedLimiter(3*time.Minute, 5),
+		perAddress:  newKeyedLimiter(30*time.Second, 30),
+		dummyHash:   h,
+	}
+}
+
+// Session is an opened session: the clear token, returned once, and its expiry.
+type Session struct {
+	Token     string
+	ExpiresAt time.Time
+	Account   *ent.Account
+}
+
+var errBadCredentials = apperr.New(apperr.Unauthenticated, "Adresse électronique ou mot de passe incorrect.")
+
+// Login checks email and password and opens a session. It returns
+// TOO_MANY_REQUESTS when the account or the address made too many attempts and
+// UNAUTHENTICATED for wrong credentials, without telling which part was wrong.
+func (s *Service) Login(ctx context.Context, email, password, remoteAddr, userAgent string) (*Session, error) {
+	ctx = policy.SystemContext(ctx)
+	now := s.now()
+	email = strings.ToLower(strings.TrimSpace(email))
+	if !s.perAddress.Allow(remoteAddr, now) || !s.perAccount.Allow(email, now) {
+		return nil, apperr.New(apperr.TooManyRequests, "Trop de tentatives de connexion. Réessayez dans quelques minutes.")
+	}
+	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(ctx)
+	if ent.IsNotFound(err) {
+		_, _ = VerifyPassword(s.dummyHash, password) // same cost as a real check
+		return nil, errBadCredentials
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find account: %w", err)
+	}
+	ok, err := VerifyPassword(acc.PasswordHash, password)
+	if err != nil || !ok || !acc.Active {
+		return nil, errBadCredentials
+	}
+	token, hash, err := newToken(sessionPrefix)
+	if err != nil {
+		return nil, err
+	}
+	expires := now.Add(s.IdleTimeout)
+	if _, err := s.client.Session.Create().
+		SetAccountID(acc.ID).SetTokenHash(hash).SetExpiresAt(expires).SetLastSeenAt(now).
+		SetRemoteAddr(truncate(remoteAddr, 64)).SetUserAgent(truncate(userAgent, 300)).
+		Save(ctx); err != nil {
+		return nil, fmt.Errorf("create session: %w", err)
+	}
+	if err := s.client.Account.UpdateOne(acc).SetLastLoginAt(now).Exec(ctx); err != nil {
+		return nil, fmt.Errorf("record login: %w", err)
+	}
+	return &Session{Token: token, ExpiresAt: expires, Account: acc}, nil
+}
+
+// Logout revokes the session of token. Revoking an unknown or revoked token is
+// not an error.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if !strings.HasPrefix(token, sessionPrefix) {
+		return nil
+	}
+	ctx = policy.SystemContext(ctx)
+	_, err := s.client.Session.Update().
+		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil()).
+		SetRevokedAt(s.now()).Save(ctx)
+	return err
+}
+
+// ErrInvalidToken is returned for a token that is unknown, expired or revoked.
+var ErrInvalidToken = apperr.New(apperr.Unauthenticated, "Votre session a expiré ou n'est pas valide. Reconnectez-vous.")
+
+// Authenticate returns the viewer of a session token or an API key.
+func (s *Service) Authenticate(ctx context.Context, token string) (*policy.Viewer, error) {
+	ctx = policy.SystemContext(ctx)
+	switch {
+	case strings.HasPrefix(token, sessionPrefix):
+		return s.authenticateSession(ctx, token)
+	case strings.HasPrefix(token, apiKeyPrefix):
+		return s.authenticateAPIKey(ctx, token)
+	}
+	return nil, ErrInvalidToken
+}
+
+func (s *Service) authenticateSession(ctx context.Context, token string) (*policy.Viewer, error) {
+	now := s.now()
+	ses, err := s.client.Session.Query().
+		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil(), session.ExpiresAtGT(now)).
+		Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find session: %w", err)
+	}
+	if now.Sub(ses.CreatedAt) > s.MaxAge {
+		return nil, ErrInvalidToken
+	}
+	// Slide the idle expiry, at most once a minute to keep reads cheap.
+	if now.Sub(ses.LastSeenAt) > time.Minute {
+		exp := now.Add(s.IdleTimeout)
+		if max := ses.CreatedAt.Add(s.MaxAge); exp.After(max) {
+			exp = max
+		}
+		if err := s.client.Session.UpdateOne(ses).SetLastSeenAt(now).SetExpiresAt(exp).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("touch session: %w", err)
+		}
+	}
+	v, err := s.viewer(ctx, ses.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	v.SessionID = ses.ID
+	return v, nil
+}
+
+func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy.Viewer, error) {
+	prefix, _, ok := strings.Cut(strings.TrimPrefix(token, apiKeyPrefix), "_")
+	if !ok {
+		return nil, ErrInvalidToken
+	}
+	key, err := s.client.ApiKey.Query().Where(apikey.Prefix(prefix), apikey.RevokedAtIsNil()).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, ErrInvalidToken
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find api key: %w", err)
+	}
+	now := s.now()
+	if subtle.ConstantTimeCompare(key.SecretHash, hashToken(token)) != 1 ||
+		(key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
+		return nil, ErrInvalidToken
+	}
+	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
+		if err := s.client.ApiKey.UpdateOne(key).SetLastUsedAt(now).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("touch api key: %w", err)
+		}
+	}
+	v, err := s.viewer(ctx, key.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	v.APIKeyID = key.ID
+	return v, nil
+}
+
+// viewer loads an active account and its current grants.
+func (s *Service) viewer(ctx context.Context, accountID int) (*policy.Viewer, error) {
+	acc, err := s.client.Account.Get(ctx, accountID)
+	if err != nil {
+		return nil, fmt.Errorf("load account: %w", err)
+	}
+	if !acc.Active {
+		return nil, ErrInvalidToken
+	}
+	now := s.now()
+	grants, err := s.client.Grant.Query().Where(
+		grant.AccountID(accountID), grant.RevokedAtIsNil(), grant.ValidFromLTE(now),
+		grant.Or(grant.ValidToIsNil(), grant.ValidToGT(now)),
+	).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load grants: %w", err)
+	}
+	v := &policy.Viewer{AccountID: acc.ID, Email: acc.Email}
+	for _, g := range grants {
+		v.Grants = append(v.Grants, ToPolicyGrant(g))
+	}
+	return v, nil
+}
+
+// ToPolicyGrant converts a stored grant to the form access decisions use.
+func ToPolicyGrant(g *ent.Grant) policy.Grant {
+	pg := policy.Grant{ID: g.ID, Role: g.Role, ValidFrom: g.ValidFrom, ValidTo: g.ValidTo}
+	if g.EstablishmentID != nil {
+		pg.EstablishmentID = *g.EstablishmentID
+	}
+	if g.CompanyID != nil {
+		pg.CompanyID = *g.CompanyID
+	}
+	if g.WorkerID != nil {
+		pg.WorkerID = *g.WorkerID
+	}
+	if g.LaboratoryID != nil {
+		pg.LaboratoryID = *g.LaboratoryID
+	}
+	if g.Region != nil {
+		pg.Region = *g.Region
+	}
+	return pg
+}
+
+// NewAPIKey creates a key for accountID with profile; the clear key is returned
+// once and only its hash is stored.
+func (s *Service) NewAPIKey(ctx context.Context, accountID int, name string, profile apikey.Profile, expires *time.Time) (string, *ent.ApiKey, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, err
+	}
+	prefix := strings.ToLower(base64.RawURLEncoding.EncodeToString(b[:]))
+	prefix = strings.NewReplacer("_", "x", "-", "y").Replace(prefix)
+	secret, _, err := newToken("")
+	if err != nil {
+		return "", nil, err
+	}
+	token := apiKeyPrefix + prefix + "_" + secret
+	k, err := s.client.ApiKey.Create().SetAccountID(accountID).SetName(name).SetProfile(profile).
+		SetPrefix(prefix).SetSecretHash(hashToken(token)).SetNillableExpiresAt(expires).Save(ctx)
+	if err != nil {
+		return "", nil, fmt.Errorf("create api key: %w", err)
+	}
+	return token, k, nil
+}
+
+func newToken(prefix string) (token string, hash []byte, err error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, fmt.Errorf("read token: %w", err)
+	}
+	token = prefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, hashToken(token), nil
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// IsAuthError reports whether err is an authentication failure.
+func IsAuthError(err error) bool {
+	return errors.Is(err, ErrInvalidToken) || apperr.CodeOf(err) == apperr.Unauthenticated
+}

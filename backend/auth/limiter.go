@@ -1,0 +1,48 @@
+package auth
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// keyedLimiter rate-limits attempts per key (an account e-mail or a remote
+// address) with token buckets, forgetting keys that stayed idle.
+type keyedLimiter struct {
+	mu      sync.Mutex
+	every   rate.Limit
+	burst   int
+	buckets map[string]*bucket
+	sweep   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newKeyedLimiter(per time.Duration, burst int) *keyedLimiter {
+	return &keyedLimiter{every: rate.Every(per), burst: burst, buckets: map[string]*bucket{}}
+}
+
+// Allow takes one token for key and reports whether it was available.
+func (l *keyedLimiter) Allow(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.sweep) > 10*time.Minute {
+		for k, b := range l.buckets {
+			if now.Sub(b.seen) > time.Hour {
+				delete(l.buckets, k)
+			}
+		}
+		l.sweep = now
+	}
+	b, ok := l.buckets[key]
+	if !ok {
+		b = &bucket{lim: rate.NewLimiter(l.every, l.burst)}
+		l.buckets[key] = b
+	}
+	b.seen = now
+	return b.lim.AllowN(now, 1)
+}

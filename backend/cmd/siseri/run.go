@@ -1,0 +1,199 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/siseri/siseri/backend/seed"
+	"github.com/siseri/siseri/backend/server"
+	"github.com/siseri/siseri/backend/store"
+)
+
+const usage = `siseri — registre national de l'exposition des travailleurs aux rayonnements ionisants
+
+Usage: siseri <commande> [options]
+
+Commandes :
+  serve     sert l'API GraphQL, les sondes, les métriques et l'application web
+  migrate   crée ou met à jour le schéma de la base
+  seed      remplit une base vide avec les données de démonstration
+
+Configuration (options ou variables d'environnement) :
+  SISERI_ADDR            adresse d'écoute (défaut :8080)
+  SISERI_DATABASE_URL    postgres://… ou chemin d'un fichier SQLite (défaut ./data/siseri.db)
+  SISERI_DEMO=1          données de démonstration si la base est vide (serve)
+  SISERI_STATIC_DIR      application web construite (défaut frontend/dist)
+  SISERI_ALLOWED_ORIGINS origines autorisées pour les websockets, séparées par des virgules
+  SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
+  SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
+`
+
+// usageError is a command-line mistake: exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func exitCode(err error) int {
+	var u usageError
+	if errors.As(err, &u) {
+		return 2
+	}
+	return 1
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], stderr)
+	case "seed":
+		return seedCmd(ctx, args[1:], stdout, stderr)
+	}
+	return usageError{fmt.Sprintf("commande inconnue %q (voir siseri help)", args[0])}
+}
+
+// common are the options every command shares.
+type common struct {
+	databaseURL string
+	logLevel    string
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.databaseURL, "database-url", env("SISERI_DATABASE_URL", "./data/siseri.db"), "postgres://… URL or SQLite file path")
+	fs.StringVar(&c.logLevel, "log-level", env("SISERI_LOG_LEVEL", "info"), "debug, info, warn or error")
+}
+
+func (c *common) logger(w io.Writer) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+func (c *common) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, c.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		return usageError{fmt.Sprintf("%s : %v", fs.Name(), err)}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("%s : argument inattendu %q", fs.Name(), fs.Arg(0))}
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	cfg := server.DefaultConfig()
+	fs.StringVar(&cfg.Addr, "addr", env("SISERI_ADDR", ":8080"), "listen address")
+	fs.StringVar(&cfg.StaticDir, "static-dir", env("SISERI_STATIC_DIR", cfg.StaticDir), "built single-page app")
+	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
+	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra websocket origins, comma-separated")
+	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, o := range strings.Split(*origins, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			cfg.AllowedOrigins = append(cfg.AllowedOrigins, o)
+		}
+	}
+	log := c.logger(stderr)
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *demo {
+		n, err := seed.IfEmpty(ctx, db.Client, seed.DefaultOptions(), log)
+		if err != nil {
+			return fmt.Errorf("seed demo data: %w", err)
+		}
+		if n > 0 {
+			log.Info("demo data seeded", "workers", n)
+		}
+	}
+	return server.New(cfg, db, log).Run(ctx)
+}
+
+func migrate(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	c.logger(stderr).Info("schema up to date", "database", db.Dialect)
+	return db.Close()
+}
+
+func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	opts := seed.DefaultOptions()
+	fs.IntVar(&opts.Workers, "workers", opts.Workers, "number of workers")
+	fs.Int64Var(&opts.Seed, "seed", opts.Seed, "random seed")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := seed.IfEmpty(ctx, db.Client, opts, c.logger(stderr))
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		fmt.Fprintln(stdout, "La base contient déjà des données : rien n'a été ajouté.")
+		return nil
+	}
+	fmt.Fprintf(stdout, "Données de démonstration créées : %d travailleurs.\n", n)
+	return nil
+}
+
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok && v != "" {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	switch strings.ToLower(os.Getenv(name)) {
+	case "1", "true", "yes", "oui", "on":
+		return true
+	}
+	return false
+}

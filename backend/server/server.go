@@ -1,0 +1,151 @@
+// Package server wires SISERI's HTTP surface: /graphql, /healthz, /readyz,
+// /metrics and the single-page app, with body limits, timeouts, security
+// headers, structured logs and graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/graph"
+)
+
+// Config is the server's configuration.
+type Config struct {
+	// Addr is the listen address, e.g. ":8080".
+	Addr string
+	// StaticDir holds the built SPA (index.html and assets); empty or missing
+	// serves the embedded minimal page.
+	StaticDir string
+	// SecureCookies marks the session cookie Secure (behind HTTPS).
+	SecureCookies bool
+	// AllowedOrigins may open websockets besides the server's own origin.
+	AllowedOrigins []string
+	// MaxBodyBytes caps request bodies.
+	MaxBodyBytes int64
+	// RequestTimeout bounds ordinary requests.
+	RequestTimeout time.Duration
+	// Limits bound GraphQL operations.
+	Limits graph.Limits
+}
+
+// DefaultConfig returns the production defaults.
+func DefaultConfig() Config {
+	return Config{
+		Addr: ":8080", StaticDir: "frontend/dist",
+		MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Limits: graph.DefaultLimits,
+	}
+}
+
+// Server serves SISERI over HTTP.
+type Server struct {
+	cfg     Config
+	db      *store.DB
+	auth    *auth.Service
+	log     *slog.Logger
+	metrics *Metrics
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
+	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics()}
+	s.handler = s.routes()
+	return s
+}
+
+// Handler returns the root HTTP handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Auth returns the authentication service.
+func (s *Server) Auth() *auth.Service { return s.auth }
+
+func (s *Server) routes() http.Handler {
+	gql := graph.NewHandler(graph.Config{
+		Client: s.db.Client, Auth: s.auth, Log: s.log, Limits: s.cfg.Limits,
+		AllowedOrigins: s.cfg.AllowedOrigins,
+		OnOperation: func(opType, outcome string) {
+			s.metrics.Operations.WithLabelValues(opType, outcome).Inc()
+		},
+	})
+	mux := http.NewServeMux()
+	authn := s.auth.Middleware(s.cfg.SecureCookies, s.log)
+	mux.Handle("/graphql", s.metrics.Instrument("graphql",
+		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, authn(gql)))))
+	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
+	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
+	mux.Handle("GET /metrics", s.metrics.Handler())
+	mux.Handle("GET /", s.metrics.Instrument("spa", spaHandler(s.cfg.StaticDir)))
+	return logRequests(s.log, securityHeaders(mux))
+}
+
+func (s *Server) healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write([]byte(`{"status":"ok"}`))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "database not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte(`{"status":"unavailable","database":"unreachable"}`))
+		return
+	}
+	_, _ = w.Write([]byte(`{"status":"ready","database":"` + s.db.Dialect + `"}`))
+}
+
+// Run serves on cfg.Addr until ctx is cancelled, then shuts down gracefully:
+// it stops accepting, lets requests in flight finish for up to 15 seconds and
+// closes long-lived connections.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on an existing listener.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// Requests run under their own base context: cancelling it after the
+	// graceful shutdown ends long-lived connections (websockets) that
+	// Shutdown does not track.
+	base, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		BaseContext:       func(net.Listener) context.Context { return base },
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	s.log.Info("SISERI listening", "addr", ln.Addr().String(), "database", s.db.Dialect)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = hs.Close()
+	}
+	if e := <-errc; e != nil && !errors.Is(e, http.ErrServerClosed) {
+		return e
+	}
+	return err
+}

@@ -1,0 +1,173 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strings"
+
+	"entgo.io/ent/privacy"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/policy"
+)
+
+// Presenter turns any resolver error into a GraphQL error with a French message
+// and a stable extensions.code. Internal details are logged, never shown.
+func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		ae := classify(ctx, err)
+		if ae.Code == apperr.Internal {
+			if code, ok := gqlErr.Extensions["code"].(string); ok && (code == "GRAPHQL_VALIDATION_FAILED" || code == "GRAPHQL_PARSE_FAILED") {
+				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête GraphQL est invalide : " + gqlErr.Message}
+			} else {
+				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
+			}
+		}
+		gqlErr.Message = ae.Message
+		gqlErr.Extensions = map[string]any{"code": string(ae.Code)}
+		if ae.Field != "" {
+			gqlErr.Extensions["field"] = ae.Field
+		}
+		if ae.Value != nil {
+			gqlErr.Extensions["value"] = ae.Value
+		}
+		return gqlErr
+	}
+}
+
+// Recover turns a panic into an internal error and logs it.
+func Recover(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "panic in resolver", "panic", p)
+		return apperr.New(apperr.Internal, "Erreur interne. L'incident a été enregistré.")
+	}
+}
+
+var internal = &apperr.Error{Code: apperr.Internal, Message: "Erreur interne. L'incident a été enregistré."}
+
+// classify maps err to an application error.
+func classify(ctx context.Context, err error) *apperr.Error {
+	var (
+		verr *ent.ValidationError
+		nf   *ent.NotFoundError
+		ce   *ent.ConstraintError
+	)
+	switch {
+	case errors.As(err, &verr):
+		return fromValidation(ctx, verr)
+	case apperr.As(err) != nil:
+		return apperr.As(err)
+	case errors.Is(err, privacy.Deny):
+		if policy.FromContext(ctx) == nil {
+			return errUnauthenticated
+		}
+		return apperr.New(apperr.Forbidden, "Vous n'avez pas accès à cette information ou à cette opération.")
+	case errors.As(err, &nf):
+		return apperr.New(apperr.NotFound, "L'élément demandé n'existe pas ou ne vous est pas accessible.")
+	case errors.As(err, &ce):
+		return fromConstraint(ce)
+	}
+	var idErr *dosimetry.IdentifierError
+	if errors.As(err, &idErr) {
+		return &apperr.Error{Code: apperr.BadUserInput, Message: idErr.Error(), Value: idErr.Value}
+	}
+	return internal
+}
+
+// fromValidation names the GraphQL input field and the offending value.
+func fromValidation(ctx context.Context, verr *ent.ValidationError) *apperr.Error {
+	field := inputPath(verr.Name)
+	if ae := apperr.As(verr); ae != nil {
+		out := *ae
+		if out.Field == "" {
+			out.Field = field
+		}
+		if out.Value == nil {
+			out.Value = inputValue(ctx, verr.Name)
+		}
+		return &out
+	}
+	var idErr *dosimetry.IdentifierError
+	if errors.As(verr, &idErr) {
+		return &apperr.Error{Code: apperr.BadUserInput, Message: idErr.Error(), Field: field, Value: idErr.Value}
+	}
+	var codeErr *dosimetry.CodeError
+	if errors.As(verr, &codeErr) {
+		return &apperr.Error{Code: apperr.BadUserInput, Message: codeErr.Error(), Field: field, Value: codeErr.Value}
+	}
+	v := inputValue(ctx, verr.Name)
+	return &apperr.Error{
+		Code:    apperr.BadUserInput,
+		Message: fmt.Sprintf("La valeur %s du champ « %s » n'est pas acceptée (vide, trop longue, hors bornes ou mal formée).", describe(v), strings.TrimPrefix(field, "input.")),
+		Field:   field, Value: v,
+	}
+}
+
+func fromConstraint(ce *ent.ConstraintError) *apperr.Error {
+	msg := strings.ToLower(ce.Error())
+	if strings.Contains(msg, "foreign key") || strings.Contains(msg, "23503") {
+		return apperr.New(apperr.BadUserInput, "Un élément référencé (travailleur, établissement, dosimètre…) n'existe pas.")
+	}
+	return apperr.New(apperr.Conflict, "Un élément avec ces valeurs existe déjà (identifiant déjà enregistré).")
+}
+
+// inputPath is the GraphQL path of an Ent field inside a mutation input.
+func inputPath(name string) string {
+	parts := strings.Split(name, "_")
+	for i := 1; i < len(parts); i++ {
+		if parts[i] == "id" {
+			parts[i] = "ID"
+			continue
+		}
+		if parts[i] != "" {
+			parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+		}
+	}
+	return "input." + strings.Join(parts, "")
+}
+
+// inputValue finds the value the caller sent for an Ent field in the "input"
+// argument of the current mutation, or nil.
+func inputValue(ctx context.Context, name string) any {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	in, ok := fc.Args["input"]
+	if !ok {
+		return nil
+	}
+	rv := reflect.Indirect(reflect.ValueOf(in))
+	if rv.Kind() != reflect.Struct {
+		return nil
+	}
+	want := strings.ReplaceAll(name, "_", "")
+	for i := 0; i < rv.NumField(); i++ {
+		if strings.EqualFold(rv.Type().Field(i).Name, want) {
+			f := rv.Field(i)
+			if f.Kind() == reflect.Pointer {
+				if f.IsNil() {
+					return nil
+				}
+				f = f.Elem()
+			}
+			return f.Interface()
+		}
+	}
+	return nil
+}
+
+func describe(v any) string {
+	if v == nil {
+		return "vide"
+	}
+	return fmt.Sprintf("« %v »", v)
+}

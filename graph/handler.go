@@ -1,0 +1,132 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/graph/generated"
+	"github.com/siseri/siseri/policy"
+)
+
+// Config holds what the GraphQL handler needs.
+type Config struct {
+	Client         *ent.Client
+	Auth           *auth.Service
+	Log            *slog.Logger
+	Limits         Limits
+	AllowedOrigins []string
+	// OnOperation, when set, is told the type and outcome of every operation.
+	OnOperation func(opType, outcome string)
+}
+
+// NewHandler returns the GraphQL endpoint: POST and GET for queries, websocket
+// (graphql-transport-ws and legacy graphql-ws) and server-sent events for
+// subscriptions, with the error presenter, the operation guards and the
+// request transaction for mutations.
+func NewHandler(cfg Config) http.Handler {
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = DefaultLimits
+	}
+	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth}}
+	connectionComplexity(&gcfg.Complexity)
+	srv := handler.New(generated.NewExecutableSchema(gcfg))
+	srv.AddTransport(transport.Websocket{
+		Implementation:        newGorillaWS(cfg.AllowedOrigins),
+		KeepAlivePingInterval: 10 * time.Second,
+		PingPongInterval:      20 * time.Second,
+		MissingPongOk:         true,
+		InitFunc:              websocketInit(cfg.Auth),
+	})
+	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(shapeGuard{limits: cfg.Limits})
+	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	srv.Use(entgql.Transactioner{TxOpener: cfg.Client})
+	srv.SetErrorPresenter(Presenter(cfg.Log))
+	srv.SetRecoverFunc(Recover(cfg.Log))
+	srv.AroundOperations(requireViewer(cfg.OnOperation))
+	return srv
+}
+
+// requireViewer refuses every operation of an anonymous caller except the login
+// mutation: no open API, not even introspection.
+func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		oc := graphql.GetOperationContext(ctx)
+		opType := "unknown"
+		if oc.Operation != nil {
+			opType = string(oc.Operation.Operation)
+		}
+		if policy.FromContext(ctx) == nil && !isLoginOnly(oc) {
+			if observe != nil {
+				observe(opType, "unauthenticated")
+			}
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message:    errUnauthenticated.Message,
+				Extensions: map[string]any{"code": string(errUnauthenticated.Code)},
+			}}})
+		}
+		if observe != nil {
+			observe(opType, "accepted")
+		}
+		return next(ctx)
+	}
+}
+
+func isLoginOnly(oc *graphql.OperationContext) bool {
+	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
+		return false
+	}
+	for _, sel := range oc.Operation.SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || (f.Name != "login" && f.Name != "__typename") {
+			return false
+		}
+	}
+	return true
+}
+
+// websocketInit authenticates a websocket connection: the session cookie of the
+// upgrade request already put a viewer in ctx; other clients send their token as
+// "Authorization" (or "token") in the connection_init payload.
+func websocketInit(a *auth.Service) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		tok := p.Authorization()
+		if tok == "" {
+			tok = p.GetString("token")
+		}
+		if len(tok) > 7 && tok[:7] == "Bearer " {
+			tok = tok[7:]
+		}
+		if tok != "" {
+			v, err := a.Authenticate(ctx, tok)
+			if err != nil {
+				ctx = transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "Forbidden"), 4403)
+				return ctx, nil, err
+			}
+			return policy.NewContext(ctx, v), nil, nil
+		}
+		if policy.FromContext(ctx) == nil {
+			ctx = transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "Unauthorized"), 4401)
+			return ctx, nil, errUnauthenticated
+		}
+		return ctx, nil, nil
+	}
+}

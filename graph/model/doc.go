@@ -1,0 +1,2 @@
+// Package model holds the GraphQL types that are not Ent entities.
+package model

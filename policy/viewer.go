@@ -1,0 +1,153 @@
+package policy
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+)
+
+// Role is a regulatory role an account holds through a grant (DOMAIN.md §1.2).
+type Role string
+
+// The roles of SISERI. Their string values are stable: they appear in policy.csv,
+// in the database and in the GraphQL schema.
+const (
+	RoleWorker       Role = "WORKER"
+	RolePhysician    Role = "OCCUPATIONAL_PHYSICIAN"
+	RoleDelegate     Role = "PHYSICIAN_DELEGATE"
+	RoleRPA          Role = "RADIATION_PROTECTION_ADVISER"
+	RoleEmployer     Role = "EMPLOYER_CORRESPONDENT"
+	RoleLaboratory   Role = "LABORATORY"
+	RoleControlAgent Role = "CONTROL_AGENT"
+	RoleAnalyst      Role = "ANALYST"
+	RoleAdmin        Role = "ADMIN"
+)
+
+// Roles lists every role, in a stable order.
+var Roles = []Role{
+	RoleWorker, RolePhysician, RoleDelegate, RoleRPA, RoleEmployer,
+	RoleLaboratory, RoleControlAgent, RoleAnalyst, RoleAdmin,
+}
+
+// Values returns the role names; Ent uses it to declare the enum column.
+func (Role) Values() []string {
+	out := make([]string, len(Roles))
+	for i, r := range Roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// Valid reports whether r is one of the declared roles.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// Grant is the part of a stored grant that decides access: a role on a scope,
+// valid over a time interval. Zero scope ids mean "not scoped by that kind".
+type Grant struct {
+	ID              int
+	Role            Role
+	EstablishmentID int
+	CompanyID       int
+	WorkerID        int
+	LaboratoryID    int
+	Region          string
+	ValidFrom       time.Time
+	ValidTo         *time.Time
+}
+
+// ActiveAt reports whether the grant is valid at t.
+func (g Grant) ActiveAt(t time.Time) bool {
+	if t.Before(g.ValidFrom) {
+		return false
+	}
+	return g.ValidTo == nil || t.Before(*g.ValidTo)
+}
+
+// Viewer is the authenticated caller of a request or websocket connection.
+// It is resolved once and travels in the context.
+type Viewer struct {
+	AccountID int
+	Email     string
+	SessionID int
+	APIKeyID  int
+	Grants    []Grant
+}
+
+// Has reports whether the viewer holds an active grant with role r.
+func (v *Viewer) Has(r Role) bool {
+	if v == nil {
+		return false
+	}
+	now := time.Now()
+	for _, g := range v.Grants {
+		if g.Role == r && g.ActiveAt(now) {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleNames returns the distinct roles of the viewer's active grants.
+func (v *Viewer) RoleNames() []Role {
+	if v == nil {
+		return nil
+	}
+	now := time.Now()
+	var out []Role
+	seen := map[Role]bool{}
+	for _, g := range v.Grants {
+		if g.ActiveAt(now) && !seen[g.Role] {
+			seen[g.Role] = true
+			out = append(out, g.Role)
+		}
+	}
+	return out
+}
+
+type viewerKey struct{}
+type systemKey struct{}
+
+// NewContext returns a context carrying v.
+func NewContext(ctx context.Context, v *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, v)
+}
+
+// FromContext returns the viewer in ctx, or nil for an anonymous caller.
+func FromContext(ctx context.Context) *Viewer {
+	v, _ := ctx.Value(viewerKey{}).(*Viewer)
+	return v
+}
+
+// SystemContext marks ctx as the system itself (migrations, seeding, background
+// jobs, authentication lookups). Never derive it from request input.
+func SystemContext(ctx context.Context) context.Context {
+	return context.WithValue(ctx, systemKey{}, true)
+}
+
+// IsSystem reports whether ctx was marked by SystemContext.
+func IsSystem(ctx context.Context) bool {
+	b, _ := ctx.Value(systemKey{}).(bool)
+	return b
+}
+
+// MarshalGQL writes the role as a GraphQL enum value.
+func (r Role) MarshalGQL(w io.Writer) { _, _ = io.WriteString(w, strconv.Quote(string(r))) }
+
+// UnmarshalGQL reads a GraphQL enum value.
+func (r *Role) UnmarshalGQL(v any) error {
+	s, ok := v.(string)
+	if !ok || !Role(s).Valid() {
+		return fmt.Errorf("%v n'est pas un rôle valide", v)
+	}
+	*r = Role(s)
+	return nil
+}
