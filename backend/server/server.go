@@ -81,7 +81,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.Handler())
-	mux.Handle("GET /", s.metrics.Instrument("spa", spaHandler(s.cfg.StaticDir)))
+	mux.Handle("/", s.metrics.Instrument("spa", getOnly(spaHandler(s.cfg.StaticDir))))
 	return logRequests(s.log, securityHeaders(mux))
 }
 

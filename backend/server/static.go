@@ -45,3 +45,15 @@ func spaHandler(dir string) http.Handler {
 		files.ServeHTTP(w, r)
 	})
 }
+
+// getOnly answers 405 to anything but GET and HEAD.
+func getOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "Méthode non autorisée.", http.StatusMethodNotAllowed)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

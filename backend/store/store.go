@@ -119,7 +119,9 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	if o.wrap != nil {
 		d = o.wrap(drv)
 	}
-	return &DB{Client: ent.NewClient(ent.Driver(d)), SQL: db, Dialect: dia, Driver: drv}, nil
+	client := ent.NewClient(ent.Driver(d))
+	registerHooks(client)
+	return &DB{Client: client, SQL: db, Dialect: dia, Driver: drv}, nil
 }
 
 // Migrate creates or upgrades the schema (additive changes only: columns and

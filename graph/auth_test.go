@@ -1,0 +1,149 @@
+package graph_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/siseri/siseri/backend/server/servertest"
+	"github.com/siseri/siseri/backend/store/storetest"
+	"github.com/siseri/siseri/policy"
+)
+
+func TestAuthentication(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	servertest.MustCreateAccount(t, db.Client, "admin@test.fr", policy.RoleAdmin, nil)
+
+	t.Run("ErrAnonymousQuery", func(t *testing.T) {
+		// Ensure an anonymous caller can run nothing, not even introspection.
+		c := srv.NewClient(t)
+		for _, q := range []string{`{ workers(first: 1) { totalCount } }`, `{ __schema { types { name } } }`, `{ me { roles } }`} {
+			res := c.Do(q, nil)
+			if res.Code() != "UNAUTHENTICATED" || res.Data != nil && string(res.Data) != "null" {
+				t.Errorf("%s: code %q data %s, want UNAUTHENTICATED and no data", q, res.Code(), res.Data)
+			}
+		}
+	})
+
+	t.Run("ErrBadPassword", func(t *testing.T) {
+		// Ensure a wrong password and an unknown account get the same French answer.
+		c := srv.NewClient(t)
+		q := `mutation($e: String!) { login(input: {email: $e, password: "faux"}) { token } }`
+		a := c.Do(q, map[string]any{"e": "admin@test.fr"})
+		b := c.Do(q, map[string]any{"e": "inconnu@test.fr"})
+		if a.Code() != "UNAUTHENTICATED" || b.Code() != "UNAUTHENTICATED" || a.Errors[0].Message != b.Errors[0].Message {
+			t.Fatalf("login errors = %+v / %+v", a.Errors, b.Errors)
+		}
+		if !strings.Contains(a.Errors[0].Message, "mot de passe incorrect") {
+			t.Errorf("message %q is not the French sentence", a.Errors[0].Message)
+		}
+	})
+
+	t.Run("OK", func(t *testing.T) {
+		// Ensure login sets a hardened cookie, the token works as bearer and as
+		// cookie, and logout revokes the session.
+		c := srv.NewClient(t)
+		res := c.Do(`mutation { login(input: {email: "ADMIN@test.fr ", password: "`+servertest.Password+`"}) { token expiresAt account { email } } }`, nil)
+		if len(res.Errors) > 0 {
+			t.Fatalf("login: %+v", res.Errors)
+		}
+		cookie := res.Header.Get("Set-Cookie")
+		for _, want := range []string{"siseri_session=ses_", "HttpOnly", "SameSite=Strict", "Path=/"} {
+			if !strings.Contains(cookie, want) {
+				t.Errorf("Set-Cookie %q lacks %q", cookie, want)
+			}
+		}
+		var me struct {
+			Me struct {
+				Roles []string
+			}
+		}
+		c.MustDo(`{ me { roles account { email } } }`, nil, &me) // by cookie
+		if len(me.Me.Roles) != 1 || me.Me.Roles[0] != "ADMIN" {
+			t.Errorf("me.roles = %v, want [ADMIN]", me.Me.Roles)
+		}
+		token := strings.TrimPrefix(strings.Split(cookie, ";")[0], "siseri_session=")
+		bearer := srv.NewClient(t)
+		bearer.Token = token
+		bearer.MustDo(`{ me { roles } }`, nil, nil)
+
+		var out struct{ Logout bool }
+		c.MustDo(`mutation { logout }`, nil, &out)
+		if !out.Logout {
+			t.Fatal("logout = false")
+		}
+		if res := bearer.Do(`{ me { roles } }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("after logout, bearer code = %q, want UNAUTHENTICATED", res.Code())
+		}
+		if res := c.Do(`{ me { roles } }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("after logout, cookie code = %q, want UNAUTHENTICATED", res.Code())
+		}
+	})
+
+	t.Run("ErrRateLimited", func(t *testing.T) {
+		// Ensure repeated attempts on one account are refused, even with the right password.
+		servertest.MustCreateAccount(t, db.Client, "cible@test.fr", policy.RoleAdmin, nil)
+		c := srv.NewClient(t)
+		var last *servertest.Response
+		for i := 0; i < 6; i++ {
+			last = c.Do(`mutation { login(input: {email: "cible@test.fr", password: "essai"}) { token } }`, nil)
+		}
+		if last.Code() != "TOO_MANY_REQUESTS" {
+			t.Fatalf("6th attempt code = %q, want TOO_MANY_REQUESTS", last.Code())
+		}
+		res := c.Do(`mutation { login(input: {email: "cible@test.fr", password: "`+servertest.Password+`"}) { token } }`, nil)
+		if res.Code() != "TOO_MANY_REQUESTS" {
+			t.Errorf("right password while limited: code = %q, want TOO_MANY_REQUESTS", res.Code())
+		}
+	})
+
+	t.Run("ErrForgedToken", func(t *testing.T) {
+		// Ensure made-up tokens and API keys authenticate nobody.
+		for _, tok := range []string{"ses_AAAA", "sk_abc_def", "nimportequoi"} {
+			c := srv.NewClient(t)
+			c.Token = tok
+			if res := c.Do(`{ me { roles } }`, nil); res.Code() != "UNAUTHENTICATED" {
+				t.Errorf("token %q: code = %q, want UNAUTHENTICATED", tok, res.Code())
+			}
+		}
+	})
+
+	t.Run("OKAPIKey", func(t *testing.T) {
+		// Ensure an API key authenticates as its account, and stops once revoked.
+		acc := servertest.MustCreateAccount(t, db.Client, "partenaire@test.fr", policy.RoleAdmin, nil)
+		ctx := policy.SystemContext(t.Context())
+		token, key, err := srv.App.Auth().NewAPIKey(ctx, acc.ID, "Logiciel SST", "OCCUPATIONAL_HEALTH_SOFTWARE", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := srv.NewClient(t)
+		c.Token = token
+		c.MustDo(`{ me { account { email } } }`, nil, nil)
+		if err := db.Client.ApiKey.UpdateOne(key).SetRevokedAt(key.CreatedAt).Exec(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if res := c.Do(`{ me { roles } }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("revoked key: code = %q, want UNAUTHENTICATED", res.Code())
+		}
+	})
+}
+
+func TestProbes(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	for _, tc := range [][2]string{
+		{"/healthz", `"ok"`}, {"/readyz", `"postgres"`}, {"/", "registre national"}, {"/travailleurs/42", "registre national"},
+		{"/metrics", `siseri_http_requests_total{code="200",method="GET",route="healthz"} 1`},
+	} {
+		path, want := tc[0], tc[1]
+		res, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := readAll(t, res)
+		if res.StatusCode != 200 || !strings.Contains(body, want) {
+			t.Errorf("GET %s = %d %q…, want 200 containing %q", path, res.StatusCode, truncate(body, 80), want)
+		}
+	}
+}
