@@ -25,9 +25,16 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 		ae := classify(ctx, err)
 		if ae.Code == apperr.Internal {
-			if code, ok := gqlErr.Extensions["code"].(string); ok && (code == "GRAPHQL_VALIDATION_FAILED" || code == "GRAPHQL_PARSE_FAILED") {
+			code, _ := gqlErr.Extensions["code"].(string)
+			switch code {
+			case "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED":
 				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête GraphQL est invalide : " + gqlErr.Message}
-			} else {
+			case "COMPLEXITY_LIMIT_EXCEEDED":
+				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête est trop coûteuse : réduisez la taille des pages ou le nombre de listes imbriquées."}
+			case string(apperr.BadUserInput):
+				// Set by the operation guards, whose messages are already French.
+				ae = &apperr.Error{Code: apperr.BadUserInput, Message: gqlErr.Message}
+			default:
 				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 			}
 		}

@@ -4,8 +4,8 @@ import (
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 	"testing"
+	"time"
 )
 
 func readAll(t *testing.T, res *http.Response) string {

@@ -38,7 +38,9 @@ func TestDeclarations(t *testing.T) {
 	var estID string
 	t.Run("OKEstablishment", func(t *testing.T) {
 		// Ensure a valid declaration is stored and returned.
-		var out struct{ CreateEstablishment struct{ ID, Siret, Name string } }
+		var out struct {
+			CreateEstablishment struct{ ID, Siret, Name string }
+		}
 		admin.MustDo(createEst, map[string]any{"in": map[string]any{"siret": siret, "name": "CHU Test", "region": "84", "postalCode": "69003"}}, &out)
 		if out.CreateEstablishment.Siret != siret {
 			t.Errorf("siret = %q", out.CreateEstablishment.Siret)
@@ -201,4 +203,3 @@ func assertBadInput(t *testing.T, res *servertest.Response, field string, value 
 		t.Errorf("message %q is not a sentence", msg)
 	}
 }
-

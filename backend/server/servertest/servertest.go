@@ -45,7 +45,10 @@ func MustStart(tb testing.TB, db *store.DB) *Server {
 
 type testWriter struct{ tb testing.TB }
 
-func (w testWriter) Write(p []byte) (int, error) { w.tb.Log(string(bytes.TrimSpace(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.tb.Log(string(bytes.TrimSpace(p)))
+	return len(p), nil
+}
 
 // Client is a GraphQL client with its own cookie jar and optional bearer token.
 type Client struct {
