@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/privacy"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/siseri/siseri/backend/apperr"
@@ -37,6 +38,10 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			default:
 				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 			}
+		}
+		if ae.Code == apperr.BadUserInput && ae.Field == "" && len(gqlErr.Path) > 1 {
+			// Argument coercion errors (a malformed date…) carry the argument path.
+			ae = &apperr.Error{Code: ae.Code, Message: ae.Message, Value: ae.Value, Field: argumentPath(gqlErr.Path[1:])}
 		}
 		gqlErr.Message = ae.Message
 		gqlErr.Extensions = map[string]any{"code": string(ae.Code)}
@@ -111,9 +116,25 @@ func fromValidation(ctx context.Context, verr *ent.ValidationError) *apperr.Erro
 		return &apperr.Error{Code: apperr.BadUserInput, Message: codeErr.Error(), Field: field, Value: codeErr.Value}
 	}
 	v := inputValue(ctx, verr.Name)
+	name := strings.TrimPrefix(field, "input.")
+	reason := "n'est pas acceptée"
+	switch cause := verr.Unwrap().Error(); {
+	case strings.Contains(cause, "less than the required length"):
+		reason = "est vide ou trop courte"
+	case strings.Contains(cause, "greater than the required length"):
+		reason = "est trop longue"
+	case strings.Contains(cause, "does not match"):
+		reason = "n'a pas le format attendu"
+	case strings.Contains(cause, "out of range"), strings.Contains(cause, "negative"):
+		reason = "est hors des bornes admises"
+	}
+	msg := fmt.Sprintf("La valeur %s du champ « %s » %s.", describe(v), name, reason)
+	if v == nil || v == "" {
+		msg = fmt.Sprintf("Le champ « %s » ne peut pas être vide.", name)
+	}
 	return &apperr.Error{
 		Code:    apperr.BadUserInput,
-		Message: fmt.Sprintf("La valeur %s du champ « %s » n'est pas acceptée (vide, trop longue, hors bornes ou mal formée).", describe(v), strings.TrimPrefix(field, "input.")),
+		Message: msg,
 		Field:   field, Value: v,
 	}
 }
@@ -173,8 +194,17 @@ func inputValue(ctx context.Context, name string) any {
 }
 
 func describe(v any) string {
-	if v == nil {
+	if v == nil || v == "" {
 		return "vide"
 	}
 	return fmt.Sprintf("« %v »", v)
+}
+
+// argumentPath writes an argument path such as input.birthDate.
+func argumentPath(p ast.Path) string {
+	parts := make([]string, 0, len(p))
+	for _, e := range p {
+		parts = append(parts, fmt.Sprint(e))
+	}
+	return strings.Join(parts, ".")
 }
