@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -146,4 +147,35 @@ func TestProbes(t *testing.T) {
 			t.Errorf("GET %s = %d %q…, want 200 containing %q", path, res.StatusCode, truncate(body, 80), want)
 		}
 	}
+}
+
+func TestGET(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	servertest.MustCreateAccount(t, db.Client, "admin@test.fr", policy.RoleAdmin, nil)
+	c := srv.NewClient(t)
+	c.MustLogin("admin@test.fr", servertest.Password)
+	get := func(q string) string {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/graphql?query="+url.QueryEscape(q), nil)
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return readAll(t, res)
+	}
+	t.Run("OK", func(t *testing.T) {
+		// Ensure queries work over GET.
+		if body := get(`{ me { roles } }`); !strings.Contains(body, `"ADMIN"`) {
+			t.Errorf("GET query = %s", body)
+		}
+	})
+	t.Run("ErrMutation", func(t *testing.T) {
+		// Ensure mutations are refused over GET (no state change from a link).
+		body := get(`mutation { logout }`)
+		if strings.Contains(body, `"logout":true`) {
+			t.Fatalf("GET mutation ran: %s", body)
+		}
+		c.MustDo(`{ me { roles } }`, nil, nil) // the session is still open
+	})
 }
