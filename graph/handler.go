@@ -3,7 +3,9 @@ package graph
 import (
 	"context"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -50,7 +52,7 @@ func NewHandler(cfg Config) http.Handler {
 		MissingPongOk:         true,
 		InitFunc:              websocketInit(cfg.Auth),
 	})
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(sseOnly{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -129,4 +131,22 @@ func websocketInit(a *auth.Service) transport.WebsocketInitFunc {
 		}
 		return ctx, nil, nil
 	}
+}
+
+// sseOnly is gqlgen's server-sent events transport, chosen only when the client
+// asks for an event stream first: clients such as urql list text/event-stream
+// among many accepted types on every POST, and those must get plain JSON.
+type sseOnly struct{ transport.SSE }
+
+// Supports reports whether r wants an event stream above all.
+func (t sseOnly) Supports(r *http.Request) bool {
+	return WantsEventStream(r) && t.SSE.Supports(r)
+}
+
+// WantsEventStream reports whether the first media type r accepts is
+// text/event-stream.
+func WantsEventStream(r *http.Request) bool {
+	first, _, _ := strings.Cut(r.Header.Get("Accept"), ",")
+	mt, _, err := mime.ParseMediaType(strings.TrimSpace(first))
+	return err == nil && mt == "text/event-stream"
 }

@@ -62,6 +62,15 @@ func NewService(client *ent.Client) *Service {
 	}
 }
 
+// db returns the client of the request transaction when there is one (a login
+// mutation runs inside it), else the service's client.
+func (s *Service) db(ctx context.Context) *ent.Client {
+	if c := ent.FromContext(ctx); c != nil {
+		return c
+	}
+	return s.client
+}
+
 // Session is an opened session: the clear token, returned once, and its expiry.
 type Session struct {
 	Token     string
@@ -81,7 +90,7 @@ func (s *Service) Login(ctx context.Context, email, password, remoteAddr, userAg
 	if !s.perAddress.Allow(remoteAddr, now) || !s.perAccount.Allow(email, now) {
 		return nil, apperr.New(apperr.TooManyRequests, "Trop de tentatives de connexion. Réessayez dans quelques minutes.")
 	}
-	acc, err := s.client.Account.Query().Where(account.Email(email)).Only(ctx)
+	acc, err := s.db(ctx).Account.Query().Where(account.Email(email)).Only(ctx)
 	if ent.IsNotFound(err) {
 		_, _ = VerifyPassword(s.dummyHash, password) // same cost as a real check
 		return nil, errBadCredentials
@@ -98,13 +107,13 @@ func (s *Service) Login(ctx context.Context, email, password, remoteAddr, userAg
 		return nil, err
 	}
 	expires := now.Add(s.IdleTimeout)
-	if _, err := s.client.Session.Create().
+	if _, err := s.db(ctx).Session.Create().
 		SetAccountID(acc.ID).SetTokenHash(hash).SetExpiresAt(expires).SetLastSeenAt(now).
 		SetRemoteAddr(truncate(remoteAddr, 64)).SetUserAgent(truncate(userAgent, 300)).
 		Save(ctx); err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
-	if err := s.client.Account.UpdateOne(acc).SetLastLoginAt(now).Exec(ctx); err != nil {
+	if err := s.db(ctx).Account.UpdateOne(acc).SetLastLoginAt(now).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("record login: %w", err)
 	}
 	return &Session{Token: token, ExpiresAt: expires, Account: acc}, nil
@@ -117,7 +126,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 		return nil
 	}
 	ctx = policy.SystemContext(ctx)
-	_, err := s.client.Session.Update().
+	_, err := s.db(ctx).Session.Update().
 		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil()).
 		SetRevokedAt(s.now()).Save(ctx)
 	return err
@@ -140,7 +149,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*policy.Viewe
 
 func (s *Service) authenticateSession(ctx context.Context, token string) (*policy.Viewer, error) {
 	now := s.now()
-	ses, err := s.client.Session.Query().
+	ses, err := s.db(ctx).Session.Query().
 		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil(), session.ExpiresAtGT(now)).
 		Only(ctx)
 	if ent.IsNotFound(err) {
@@ -158,7 +167,7 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*polic
 		if max := ses.CreatedAt.Add(s.MaxAge); exp.After(max) {
 			exp = max
 		}
-		if err := s.client.Session.UpdateOne(ses).SetLastSeenAt(now).SetExpiresAt(exp).Exec(ctx); err != nil {
+		if err := s.db(ctx).Session.UpdateOne(ses).SetLastSeenAt(now).SetExpiresAt(exp).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
@@ -175,7 +184,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy
 	if !ok {
 		return nil, ErrInvalidToken
 	}
-	key, err := s.client.ApiKey.Query().Where(apikey.Prefix(prefix), apikey.RevokedAtIsNil()).Only(ctx)
+	key, err := s.db(ctx).ApiKey.Query().Where(apikey.Prefix(prefix), apikey.RevokedAtIsNil()).Only(ctx)
 	if ent.IsNotFound(err) {
 		return nil, ErrInvalidToken
 	}
@@ -188,7 +197,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy
 		return nil, ErrInvalidToken
 	}
 	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
-		if err := s.client.ApiKey.UpdateOne(key).SetLastUsedAt(now).Exec(ctx); err != nil {
+		if err := s.db(ctx).ApiKey.UpdateOne(key).SetLastUsedAt(now).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch api key: %w", err)
 		}
 	}
@@ -202,7 +211,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy
 
 // viewer loads an active account and its current grants.
 func (s *Service) viewer(ctx context.Context, accountID int) (*policy.Viewer, error) {
-	acc, err := s.client.Account.Get(ctx, accountID)
+	acc, err := s.db(ctx).Account.Get(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("load account: %w", err)
 	}
@@ -210,7 +219,7 @@ func (s *Service) viewer(ctx context.Context, accountID int) (*policy.Viewer, er
 		return nil, ErrInvalidToken
 	}
 	now := s.now()
-	grants, err := s.client.Grant.Query().Where(
+	grants, err := s.db(ctx).Grant.Query().Where(
 		grant.AccountID(accountID), grant.RevokedAtIsNil(), grant.ValidFromLTE(now),
 		grant.Or(grant.ValidToIsNil(), grant.ValidToGT(now)),
 	).All(ctx)
@@ -259,7 +268,7 @@ func (s *Service) NewAPIKey(ctx context.Context, accountID int, name string, pro
 		return "", nil, err
 	}
 	token := apiKeyPrefix + prefix + "_" + secret
-	k, err := s.client.ApiKey.Create().SetAccountID(accountID).SetName(name).SetProfile(profile).
+	k, err := s.db(ctx).ApiKey.Create().SetAccountID(accountID).SetName(name).SetProfile(profile).
 		SetPrefix(prefix).SetSecretHash(hashToken(token)).SetNillableExpiresAt(expires).Save(ctx)
 	if err != nil {
 		return "", nil, fmt.Errorf("create api key: %w", err)

@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"errors"
+	"github.com/siseri/siseri/graph"
 	"log/slog"
 	"net"
 	"net/http"
@@ -80,8 +81,7 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 }
 
 func isLongLived(r *http.Request) bool {
-	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
-		strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || graph.WantsEventStream(r)
 }
 
 // logRequests writes one structured log line per request.

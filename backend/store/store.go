@@ -71,6 +71,9 @@ func SQLiteDSN(path string) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
+	// Write transactions take the lock when they begin, so concurrent writers
+	// queue on busy_timeout instead of failing on a lock upgrade.
+	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode()
 }
 
@@ -107,8 +110,8 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite: %w", err)
 		}
-		// One writer at a time avoids SQLITE_BUSY under concurrent requests.
-		db.SetMaxOpenConns(1)
+		// WAL lets readers run beside the one writer; writers queue.
+		db.SetMaxOpenConns(4)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

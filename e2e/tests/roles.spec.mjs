@@ -1,0 +1,50 @@
+// What a non-administrator sees for now: their roles, and no registry pages.
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+
+import { openAndSignIn } from "../fixtures/auth.mjs";
+import { journey, launchBrowser, newPage } from "../fixtures/browser.mjs";
+import { demoAccounts, startServer } from "../fixtures/server.mjs";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("Accueil d'un médecin du travail", async (t) => {
+  const page = await newPage(browser, server.baseURL);
+  const step = journey(t, page);
+
+  await step("Connexion du médecin du travail", async () => {
+    await openAndSignIn(page, demoAccounts.physician);
+    await page.getByRole("heading", { level: 1, name: /^Bonjour / }).waitFor();
+  });
+
+  await step("Son rôle est affiché, sans accès au registre", async () => {
+    await page.getByRole("list", { name: "Vos rôles" }).getByText("Médecin du travail", { exact: true }).waitFor();
+    const nav = page.getByRole("navigation", { name: "Menu principal" });
+    assert.equal(await nav.getByRole("link", { name: "Travailleurs" }).count(), 0);
+  });
+
+  await step("La liste des travailleurs lui est refusée", async () => {
+    await page.goto("/travailleurs");
+    await page.getByText("Accès refusé").waitFor();
+  });
+
+  await step("Une adresse inconnue affiche la page 404", async () => {
+    await page.goto("/adresse-inconnue");
+    await page.getByRole("heading", { level: 1, name: "Page non trouvée" }).waitFor();
+    await page.getByRole("link", { name: "Page d'accueil" }).click();
+    await page.waitForURL(`${server.baseURL}/`);
+  });
+
+  await page.context().close();
+});

@@ -1,0 +1,55 @@
+import { screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { mockClient, renderWithProviders, viewerData } from "../../testing/render";
+import type { Role } from "../../graphql/graphql";
+import { AppRoutes } from "../AppRoutes";
+
+/** Renders the app at `route` for a caller holding `roles`. */
+function renderAt(route: string, roles: Role[]) {
+  const client = mockClient((name) => (name === "Viewer" ? { data: viewerData(roles) } : undefined));
+  renderWithProviders(<AppRoutes />, { client, route });
+}
+
+describe("AppRoutes", () => {
+  it("greets the user on the home page with their roles and the admin shortcuts", () => {
+    renderAt("/", ["ADMIN"]);
+    expect(screen.getByRole("heading", { level: 1, name: "Bonjour Camille Martin" })).toBeInTheDocument();
+    expect(within(screen.getByRole("list", { name: "Vos rôles" })).getByText("Administrateur")).toBeInTheDocument();
+    const nav = screen.getByRole("navigation", { name: "Menu principal" });
+    expect(within(nav).getByRole("link", { name: "Travailleurs" })).toHaveAttribute("href", "/travailleurs");
+    expect(within(nav).getByRole("link", { name: "Établissements" })).toHaveAttribute("href", "/etablissements");
+    expect(screen.getAllByRole("button", { name: "Se déconnecter" }).length).toBeGreaterThan(0);
+    expect(screen.getAllByText("Registre national de l'exposition des travailleurs aux rayonnements ionisants").length).toBeGreaterThan(0);
+  });
+
+  it("shows no registry link to a worker", () => {
+    renderAt("/", ["WORKER"]);
+    expect(screen.getByText("Travailleur")).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: "Travailleurs" })).not.toBeInTheDocument();
+    expect(screen.getByText("Votre tableau de bord arrive bientôt")).toBeInTheDocument();
+  });
+
+  it("refuses the workers page to a non-admin", () => {
+    renderAt("/travailleurs", ["OCCUPATIONAL_PHYSICIAN"]);
+    expect(screen.getByText("Accès refusé")).toBeInTheDocument();
+  });
+
+  it("shows the 404 page in French", () => {
+    renderAt("/nulle-part", ["ADMIN"]);
+    expect(screen.getByRole("heading", { level: 1, name: "Page non trouvée" })).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "Page d'accueil" })).toHaveAttribute("href", "/");
+  });
+
+  it("tells a user whose session expired why they are on the sign-in page", () => {
+    renderAt("/connexion?session=expiree", []);
+    expect(screen.getByText("Votre session a expiré. Reconnectez-vous pour continuer.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Se connecter" })).toBeInTheDocument();
+  });
+
+  it("shows no alert on a plain visit of the sign-in page", () => {
+    renderAt("/connexion", []);
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 1, name: "Connexion à SISERI" })).toBeInTheDocument();
+  });
+});

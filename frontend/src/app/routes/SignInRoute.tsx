@@ -1,0 +1,43 @@
+import { fr } from "@codegouvfr/react-dsfr";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { useNavigate, useSearchParams } from "react-router";
+
+import { SignInForm } from "../../features/session/components/SignInForm";
+
+/** Keeps only same-site paths, so that `retour` cannot send users elsewhere. */
+function safeReturnPath(value: string | null): string {
+  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/connexion") ? value : "/";
+}
+
+/** `/connexion`: the sign-in page, with the reason that brought the user here. */
+export function SignInRoute() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const expired = params.get("session") === "expiree";
+  const signedOut = params.has("deconnexion");
+
+  return (
+    <div className={fr.cx("fr-grid-row", "fr-grid-row--center")}>
+      <div className={fr.cx("fr-col-12", "fr-col-md-8", "fr-col-lg-6")}>
+        <h1>Connexion à SISERI</h1>
+        {expired && (
+          <Alert
+            className={fr.cx("fr-mb-4w")}
+            severity="warning"
+            title="Votre session a expiré"
+            description="Votre session a expiré. Reconnectez-vous pour continuer."
+          />
+        )}
+        {signedOut && (
+          <Alert
+            className={fr.cx("fr-mb-4w")}
+            severity="success"
+            small
+            description="Vous êtes déconnecté. À bientôt sur SISERI."
+          />
+        )}
+        <SignInForm onSignedIn={() => navigate(safeReturnPath(params.get("retour")), { replace: true })} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# check-generate.sh — fail when the generated code is out of date: runs
+# generate.sh and compares the generated paths before and after, file by file,
+# so a dirty working tree elsewhere (or even there) does not make it fail; only
+# a change made by the generators does.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+GENERATED=(ent graph frontend/src/graphql go.mod go.sum)
+
+snapshot() {
+	local f
+	{
+		git ls-files -- "${GENERATED[@]}"
+		git ls-files --others --exclude-standard -- "${GENERATED[@]}"
+	} | sort -u | while IFS= read -r f; do
+		if [[ -f "$f" ]]; then
+			sha256sum -- "$f"
+		else
+			printf 'absent  %s\n' "$f"
+		fi
+	done
+}
+
+before=$(mktemp) after=$(mktemp)
+trap 'rm -f "$before" "$after"' EXIT
+snapshot >"$before"
+scripts/generate.sh
+snapshot >"$after"
+# Files that appeared during generation are in $after only; list them as absent before.
+changed=$(LC_ALL=C join -j 2 -a 1 -a 2 -e absent -o 0,1.1,2.1 <(LC_ALL=C sort -k2 "$before") <(LC_ALL=C sort -k2 "$after") |
+	awk '$2 != $3 { print "  " $1 }')
+if [[ -n "$changed" ]]; then
+	cat >&2 <<MSG
+
+error: the generated code is not up to date. \`make generate\` changed:
+$changed
+Commit these changes (they come from ent/schema, gqlgen.yml, graph/schema/*.graphqls or
+the frontend's GraphQL documents), or fix the generator inputs so that generation is stable.
+(Le code généré n'est pas à jour : lancez \`make generate\` et committez le résultat.)
+MSG
+	exit 1
+fi
+log "generated code is up to date"
