@@ -8,7 +8,7 @@
 #
 # Environment: SISERI_TEST_PG=private forces a throw-away PostgreSQL cluster;
 # SISERI_TEST_DATABASE_URL uses that server; GOTESTFLAGS adds flags to go test
-# (e.g. GOTESTFLAGS=-race); FUZZTIME changes the per-target fuzzing time (5s).
+# (e.g. GOTESTFLAGS=-race); FUZZTIME changes the per-target fuzzing budget (100000x executions).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source scripts/ensure-postgres.sh
@@ -115,7 +115,7 @@ all)
 	step "go vet" go_vet
 	step "gofmt" scripts/lint.sh gofmt
 	step "go test" go_test
-	step "fuzz (${FUZZTIME:-5s} per target)" scripts/fuzz.sh "${FUZZTIME:-5s}"
+	step "fuzz (${FUZZTIME:-100000x} per target)" scripts/fuzz.sh "${FUZZTIME:-100000x}"
 	step "compose check" compose_check
 	step "frontend tests" web_test
 	step "build web + go" builds
