@@ -78,7 +78,8 @@ ensure_pg() {
 go_vet() { go vet ./...; }
 go_test() {
 	# shellcheck disable=SC2086 # GOTESTFLAGS is a list of flags
-	go test ${GOTESTFLAGS:-} ./...
+	# -count=1: the suite depends on a live database, never on cached results.
+	go test -count=1 ${GOTESTFLAGS:-} ./...
 }
 compose_check() { go run ./backend/cmd/composecheck -q docker-compose.yml; }
 web_test() {
