@@ -1,26 +1,15 @@
 // What a non-administrator sees for now: their roles, and no registry pages.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import { openAndSignIn } from "../fixtures/auth.mjs";
-import { journey, launchBrowser, newPage } from "../fixtures/browser.mjs";
-import { demoAccounts, startServer } from "../fixtures/server.mjs";
+import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
+import { demoAccounts } from "../fixtures/server.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useServerAndBrowser();
 
 test("Accueil d'un médecin du travail", async (t) => {
-  const page = await newPage(browser, server.baseURL);
+  const page = await newPage(suite.browser, suite.server.baseURL);
   const step = journey(t, page);
 
   await step("Connexion du médecin du travail", async () => {
@@ -43,7 +32,7 @@ test("Accueil d'un médecin du travail", async (t) => {
     await page.goto("/adresse-inconnue");
     await page.getByRole("heading", { level: 1, name: "Page non trouvée" }).waitFor();
     await page.getByRole("link", { name: "Page d'accueil" }).click();
-    await page.waitForURL(`${server.baseURL}/`);
+    await page.waitForURL(`${suite.server.baseURL}/`);
   });
 
   await page.context().close();

@@ -1,26 +1,15 @@
 // Session expiry and sign-in throttling, as the user sees them.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import { openAndSignIn, signIn } from "../fixtures/auth.mjs";
-import { journey, launchBrowser, newPage } from "../fixtures/browser.mjs";
-import { demoAccounts, startServer } from "../fixtures/server.mjs";
+import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
+import { demoAccounts } from "../fixtures/server.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useServerAndBrowser();
 
 test("Expiration de la session pendant la consultation", async (t) => {
-  const page = await newPage(browser, server.baseURL);
+  const page = await newPage(suite.browser, suite.server.baseURL);
   const step = journey(t, page);
 
   await step("Connexion de l'administrateur", async () => {
@@ -31,13 +20,13 @@ test("Expiration de la session pendant la consultation", async (t) => {
   await step("La session disparaît, puis l'administrateur ouvre les établissements", async () => {
     await page.context().clearCookies();
     await page.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Établissements" }).click();
-    await page.waitForURL(`${server.baseURL}/connexion?session=expiree`);
+    await page.waitForURL(`${suite.server.baseURL}/connexion?session=expiree`);
     await page.getByText("Votre session a expiré. Reconnectez-vous pour continuer.").waitFor();
   });
 
   await step("Reconnexion et consultation des établissements", async () => {
     await signIn(page, demoAccounts.admin);
-    await page.waitForURL(`${server.baseURL}/`);
+    await page.waitForURL(`${suite.server.baseURL}/`);
     await page.goto("/etablissements");
     await page.getByRole("heading", { level: 1, name: "Établissements" }).waitFor();
     await page.getByRole("table").waitFor();
@@ -50,7 +39,7 @@ test("Expiration de la session pendant la consultation", async (t) => {
 });
 
 test("Trop de tentatives de connexion : message d'alerte", async (t) => {
-  const page = await newPage(browser, server.baseURL);
+  const page = await newPage(suite.browser, suite.server.baseURL);
   const step = journey(t, page);
 
   await step("Six mauvais mots de passe de suite pour le même compte", async () => {

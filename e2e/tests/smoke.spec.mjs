@@ -1,23 +1,12 @@
 // The main journey of an administrator, from the sign-in page to sign-out.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 
 import { signIn } from "../fixtures/auth.mjs";
-import { journey, launchBrowser, newPage } from "../fixtures/browser.mjs";
-import { demoAccounts, startServer } from "../fixtures/server.mjs";
+import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
+import { demoAccounts } from "../fixtures/server.mjs";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const suite = useServerAndBrowser();
 
 /** Returns the text of the first cell of each data row of the page's table. */
 async function firstColumn(page) {
@@ -25,9 +14,9 @@ async function firstColumn(page) {
 }
 
 test("Parcours principal de l'administrateur", async (t) => {
-  const page = await newPage(browser, server.baseURL);
+  const page = await newPage(suite.browser, suite.server.baseURL);
   const step = journey(t, page);
-  const origin = server.baseURL;
+  const origin = suite.server.baseURL;
   let firstPage = [];
 
   await step("Ouverture de l'accueil sans session : renvoi vers la connexion", async () => {
@@ -99,7 +88,7 @@ test("Parcours principal de l'administrateur", async (t) => {
 });
 
 test("Une requête anonyme à l'API est refusée (UNAUTHENTICATED)", async () => {
-  const page = await newPage(browser, server.baseURL);
+  const page = await newPage(suite.browser, suite.server.baseURL);
   await page.goto("/connexion");
   const body = await page.evaluate(async () => {
     const res = await fetch("/graphql", {
