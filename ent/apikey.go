@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/grant"
 )
 
 // ApiKey is the model entity for the ApiKey schema.
@@ -32,6 +33,10 @@ type ApiKey struct {
 	Profile apikey.Profile `json:"profile,omitempty"`
 	// AccountID holds the value of the "account_id" field.
 	AccountID int `json:"account_id,omitempty"`
+	// The grant (role and scope) the key acts under.
+	GrantID int `json:"grant_id,omitempty"`
+	// Requests per minute the key may make.
+	RateLimitPerMinute int `json:"rate_limit_per_minute,omitempty"`
 	// ExpiresAt holds the value of the "expires_at" field.
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	// RevokedAt holds the value of the "revoked_at" field.
@@ -48,11 +53,13 @@ type ApiKey struct {
 type ApiKeyEdges struct {
 	// Account holds the value of the account edge.
 	Account *Account `json:"account,omitempty"`
+	// Grant holds the value of the grant edge.
+	Grant *Grant `json:"grant,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [1]bool
+	loadedTypes [2]bool
 	// totalCount holds the count of the edges above.
-	totalCount [1]map[string]int
+	totalCount [2]map[string]int
 }
 
 // AccountOrErr returns the Account value or an error if the edge
@@ -66,6 +73,17 @@ func (e ApiKeyEdges) AccountOrErr() (*Account, error) {
 	return nil, &NotLoadedError{edge: "account"}
 }
 
+// GrantOrErr returns the Grant value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ApiKeyEdges) GrantOrErr() (*Grant, error) {
+	if e.Grant != nil {
+		return e.Grant, nil
+	} else if e.loadedTypes[1] {
+		return nil, &NotFoundError{label: grant.Label}
+	}
+	return nil, &NotLoadedError{edge: "grant"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*ApiKey) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -73,7 +91,7 @@ func (*ApiKey) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case apikey.FieldSecretHash:
 			values[i] = new([]byte)
-		case apikey.FieldID, apikey.FieldAccountID:
+		case apikey.FieldID, apikey.FieldAccountID, apikey.FieldGrantID, apikey.FieldRateLimitPerMinute:
 			values[i] = new(sql.NullInt64)
 		case apikey.FieldName, apikey.FieldPrefix, apikey.FieldProfile:
 			values[i] = new(sql.NullString)
@@ -142,6 +160,18 @@ func (_m *ApiKey) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.AccountID = int(value.Int64)
 			}
+		case apikey.FieldGrantID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field grant_id", values[i])
+			} else if value.Valid {
+				_m.GrantID = int(value.Int64)
+			}
+		case apikey.FieldRateLimitPerMinute:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field rate_limit_per_minute", values[i])
+			} else if value.Valid {
+				_m.RateLimitPerMinute = int(value.Int64)
+			}
 		case apikey.FieldExpiresAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field expires_at", values[i])
@@ -179,6 +209,11 @@ func (_m *ApiKey) Value(name string) (ent.Value, error) {
 // QueryAccount queries the "account" edge of the ApiKey entity.
 func (_m *ApiKey) QueryAccount() *AccountQuery {
 	return NewApiKeyClient(_m.config).QueryAccount(_m)
+}
+
+// QueryGrant queries the "grant" edge of the ApiKey entity.
+func (_m *ApiKey) QueryGrant() *GrantQuery {
+	return NewApiKeyClient(_m.config).QueryGrant(_m)
 }
 
 // Update returns a builder for updating this ApiKey.
@@ -223,6 +258,12 @@ func (_m *ApiKey) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("account_id=")
 	builder.WriteString(fmt.Sprintf("%v", _m.AccountID))
+	builder.WriteString(", ")
+	builder.WriteString("grant_id=")
+	builder.WriteString(fmt.Sprintf("%v", _m.GrantID))
+	builder.WriteString(", ")
+	builder.WriteString("rate_limit_per_minute=")
+	builder.WriteString(fmt.Sprintf("%v", _m.RateLimitPerMinute))
 	builder.WriteString(", ")
 	if v := _m.ExpiresAt; v != nil {
 		builder.WriteString("expires_at=")

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/grant"
 )
 
 // ApiKeyCreate is the builder for creating a ApiKey entity.
@@ -81,6 +82,26 @@ func (_c *ApiKeyCreate) SetAccountID(v int) *ApiKeyCreate {
 	return _c
 }
 
+// SetGrantID sets the "grant_id" field.
+func (_c *ApiKeyCreate) SetGrantID(v int) *ApiKeyCreate {
+	_c.mutation.SetGrantID(v)
+	return _c
+}
+
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (_c *ApiKeyCreate) SetRateLimitPerMinute(v int) *ApiKeyCreate {
+	_c.mutation.SetRateLimitPerMinute(v)
+	return _c
+}
+
+// SetNillableRateLimitPerMinute sets the "rate_limit_per_minute" field if the given value is not nil.
+func (_c *ApiKeyCreate) SetNillableRateLimitPerMinute(v *int) *ApiKeyCreate {
+	if v != nil {
+		_c.SetRateLimitPerMinute(*v)
+	}
+	return _c
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_c *ApiKeyCreate) SetExpiresAt(v time.Time) *ApiKeyCreate {
 	_c.mutation.SetExpiresAt(v)
@@ -126,6 +147,11 @@ func (_c *ApiKeyCreate) SetNillableLastUsedAt(v *time.Time) *ApiKeyCreate {
 // SetAccount sets the "account" edge to the Account entity.
 func (_c *ApiKeyCreate) SetAccount(v *Account) *ApiKeyCreate {
 	return _c.SetAccountID(v.ID)
+}
+
+// SetGrant sets the "grant" edge to the Grant entity.
+func (_c *ApiKeyCreate) SetGrant(v *Grant) *ApiKeyCreate {
+	return _c.SetGrantID(v.ID)
 }
 
 // Mutation returns the ApiKeyMutation object of the builder.
@@ -179,6 +205,10 @@ func (_c *ApiKeyCreate) defaults() error {
 		v := apikey.DefaultUpdatedAt()
 		_c.mutation.SetUpdatedAt(v)
 	}
+	if _, ok := _c.mutation.RateLimitPerMinute(); !ok {
+		v := apikey.DefaultRateLimitPerMinute
+		_c.mutation.SetRateLimitPerMinute(v)
+	}
 	return nil
 }
 
@@ -215,8 +245,22 @@ func (_c *ApiKeyCreate) check() error {
 	if _, ok := _c.mutation.AccountID(); !ok {
 		return &ValidationError{Name: "account_id", err: errors.New(`ent: missing required field "ApiKey.account_id"`)}
 	}
+	if _, ok := _c.mutation.GrantID(); !ok {
+		return &ValidationError{Name: "grant_id", err: errors.New(`ent: missing required field "ApiKey.grant_id"`)}
+	}
+	if _, ok := _c.mutation.RateLimitPerMinute(); !ok {
+		return &ValidationError{Name: "rate_limit_per_minute", err: errors.New(`ent: missing required field "ApiKey.rate_limit_per_minute"`)}
+	}
+	if v, ok := _c.mutation.RateLimitPerMinute(); ok {
+		if err := apikey.RateLimitPerMinuteValidator(v); err != nil {
+			return &ValidationError{Name: "rate_limit_per_minute", err: fmt.Errorf(`ent: validator failed for field "ApiKey.rate_limit_per_minute": %w`, err)}
+		}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "ApiKey.account"`)}
+	}
+	if len(_c.mutation.GrantIDs()) == 0 {
+		return &ValidationError{Name: "grant", err: errors.New(`ent: missing required edge "ApiKey.grant"`)}
 	}
 	return nil
 }
@@ -269,6 +313,10 @@ func (_c *ApiKeyCreate) createSpec() (*ApiKey, *sqlgraph.CreateSpec) {
 		_spec.SetField(apikey.FieldProfile, field.TypeEnum, value)
 		_node.Profile = value
 	}
+	if value, ok := _c.mutation.RateLimitPerMinute(); ok {
+		_spec.SetField(apikey.FieldRateLimitPerMinute, field.TypeInt, value)
+		_node.RateLimitPerMinute = value
+	}
 	if value, ok := _c.mutation.ExpiresAt(); ok {
 		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)
 		_node.ExpiresAt = &value
@@ -296,6 +344,23 @@ func (_c *ApiKeyCreate) createSpec() (*ApiKey, *sqlgraph.CreateSpec) {
 			edge.Target.Nodes = append(edge.Target.Nodes, k)
 		}
 		_node.AccountID = nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.GrantIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apikey.GrantTable,
+			Columns: []string{apikey.GrantColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(grant.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.GrantID = nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
 	return _node, _spec
@@ -371,6 +436,24 @@ func (u *ApiKeyUpsert) SetName(v string) *ApiKeyUpsert {
 // UpdateName sets the "name" field to the value that was provided on create.
 func (u *ApiKeyUpsert) UpdateName() *ApiKeyUpsert {
 	u.SetExcluded(apikey.FieldName)
+	return u
+}
+
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (u *ApiKeyUpsert) SetRateLimitPerMinute(v int) *ApiKeyUpsert {
+	u.Set(apikey.FieldRateLimitPerMinute, v)
+	return u
+}
+
+// UpdateRateLimitPerMinute sets the "rate_limit_per_minute" field to the value that was provided on create.
+func (u *ApiKeyUpsert) UpdateRateLimitPerMinute() *ApiKeyUpsert {
+	u.SetExcluded(apikey.FieldRateLimitPerMinute)
+	return u
+}
+
+// AddRateLimitPerMinute adds v to the "rate_limit_per_minute" field.
+func (u *ApiKeyUpsert) AddRateLimitPerMinute(v int) *ApiKeyUpsert {
+	u.Add(apikey.FieldRateLimitPerMinute, v)
 	return u
 }
 
@@ -454,6 +537,9 @@ func (u *ApiKeyUpsertOne) UpdateNewValues() *ApiKeyUpsertOne {
 		if _, exists := u.create.mutation.AccountID(); exists {
 			s.SetIgnore(apikey.FieldAccountID)
 		}
+		if _, exists := u.create.mutation.GrantID(); exists {
+			s.SetIgnore(apikey.FieldGrantID)
+		}
 	}))
 	return u
 }
@@ -510,6 +596,27 @@ func (u *ApiKeyUpsertOne) SetName(v string) *ApiKeyUpsertOne {
 func (u *ApiKeyUpsertOne) UpdateName() *ApiKeyUpsertOne {
 	return u.Update(func(s *ApiKeyUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (u *ApiKeyUpsertOne) SetRateLimitPerMinute(v int) *ApiKeyUpsertOne {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.SetRateLimitPerMinute(v)
+	})
+}
+
+// AddRateLimitPerMinute adds v to the "rate_limit_per_minute" field.
+func (u *ApiKeyUpsertOne) AddRateLimitPerMinute(v int) *ApiKeyUpsertOne {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.AddRateLimitPerMinute(v)
+	})
+}
+
+// UpdateRateLimitPerMinute sets the "rate_limit_per_minute" field to the value that was provided on create.
+func (u *ApiKeyUpsertOne) UpdateRateLimitPerMinute() *ApiKeyUpsertOne {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.UpdateRateLimitPerMinute()
 	})
 }
 
@@ -767,6 +874,9 @@ func (u *ApiKeyUpsertBulk) UpdateNewValues() *ApiKeyUpsertBulk {
 			if _, exists := b.mutation.AccountID(); exists {
 				s.SetIgnore(apikey.FieldAccountID)
 			}
+			if _, exists := b.mutation.GrantID(); exists {
+				s.SetIgnore(apikey.FieldGrantID)
+			}
 		}
 	}))
 	return u
@@ -824,6 +934,27 @@ func (u *ApiKeyUpsertBulk) SetName(v string) *ApiKeyUpsertBulk {
 func (u *ApiKeyUpsertBulk) UpdateName() *ApiKeyUpsertBulk {
 	return u.Update(func(s *ApiKeyUpsert) {
 		s.UpdateName()
+	})
+}
+
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (u *ApiKeyUpsertBulk) SetRateLimitPerMinute(v int) *ApiKeyUpsertBulk {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.SetRateLimitPerMinute(v)
+	})
+}
+
+// AddRateLimitPerMinute adds v to the "rate_limit_per_minute" field.
+func (u *ApiKeyUpsertBulk) AddRateLimitPerMinute(v int) *ApiKeyUpsertBulk {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.AddRateLimitPerMinute(v)
+	})
+}
+
+// UpdateRateLimitPerMinute sets the "rate_limit_per_minute" field to the value that was provided on create.
+func (u *ApiKeyUpsertBulk) UpdateRateLimitPerMinute() *ApiKeyUpsertBulk {
+	return u.Update(func(s *ApiKeyUpsert) {
+		s.UpdateRateLimitPerMinute()
 	})
 }
 

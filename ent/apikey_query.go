@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/predicate"
 )
 
@@ -26,6 +27,7 @@ type ApiKeyQuery struct {
 	inters      []Interceptor
 	predicates  []predicate.ApiKey
 	withAccount *AccountQuery
+	withGrant   *GrantQuery
 	loadTotal   []func(context.Context, []*ApiKey) error
 	modifiers   []func(*sql.Selector)
 	// intermediate query (i.e. traversal path).
@@ -79,6 +81,28 @@ func (_q *ApiKeyQuery) QueryAccount() *AccountQuery {
 			sqlgraph.From(apikey.Table, apikey.FieldID, selector),
 			sqlgraph.To(account.Table, account.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, true, apikey.AccountTable, apikey.AccountColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryGrant chains the current query on the "grant" edge.
+func (_q *ApiKeyQuery) QueryGrant() *GrantQuery {
+	query := (&GrantClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, selector),
+			sqlgraph.To(grant.Table, grant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, apikey.GrantTable, apikey.GrantColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -279,6 +303,7 @@ func (_q *ApiKeyQuery) Clone() *ApiKeyQuery {
 		inters:      append([]Interceptor{}, _q.inters...),
 		predicates:  append([]predicate.ApiKey{}, _q.predicates...),
 		withAccount: _q.withAccount.Clone(),
+		withGrant:   _q.withGrant.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -294,6 +319,17 @@ func (_q *ApiKeyQuery) WithAccount(opts ...func(*AccountQuery)) *ApiKeyQuery {
 		opt(query)
 	}
 	_q.withAccount = query
+	return _q
+}
+
+// WithGrant tells the query-builder to eager-load the nodes that are connected to
+// the "grant" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ApiKeyQuery) WithGrant(opts ...func(*GrantQuery)) *ApiKeyQuery {
+	query := (&GrantClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withGrant = query
 	return _q
 }
 
@@ -381,8 +417,9 @@ func (_q *ApiKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*ApiKe
 	var (
 		nodes       = []*ApiKey{}
 		_spec       = _q.querySpec()
-		loadedTypes = [1]bool{
+		loadedTypes = [2]bool{
 			_q.withAccount != nil,
+			_q.withGrant != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -409,6 +446,12 @@ func (_q *ApiKeyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*ApiKe
 	if query := _q.withAccount; query != nil {
 		if err := _q.loadAccount(ctx, query, nodes, nil,
 			func(n *ApiKey, e *Account) { n.Edges.Account = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withGrant; query != nil {
+		if err := _q.loadGrant(ctx, query, nodes, nil,
+			func(n *ApiKey, e *Grant) { n.Edges.Grant = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -449,6 +492,35 @@ func (_q *ApiKeyQuery) loadAccount(ctx context.Context, query *AccountQuery, nod
 	}
 	return nil
 }
+func (_q *ApiKeyQuery) loadGrant(ctx context.Context, query *GrantQuery, nodes []*ApiKey, init func(*ApiKey), assign func(*ApiKey, *Grant)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ApiKey)
+	for i := range nodes {
+		fk := nodes[i].GrantID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(grant.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "grant_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *ApiKeyQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -480,6 +552,9 @@ func (_q *ApiKeyQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAccount != nil {
 			_spec.Node.AddColumnOnce(apikey.FieldAccountID)
+		}
+		if _q.withGrant != nil {
+			_spec.Node.AddColumnOnce(apikey.FieldGrantID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -49,6 +49,27 @@ func (_u *ApiKeyUpdate) SetNillableName(v *string) *ApiKeyUpdate {
 	return _u
 }
 
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (_u *ApiKeyUpdate) SetRateLimitPerMinute(v int) *ApiKeyUpdate {
+	_u.mutation.ResetRateLimitPerMinute()
+	_u.mutation.SetRateLimitPerMinute(v)
+	return _u
+}
+
+// SetNillableRateLimitPerMinute sets the "rate_limit_per_minute" field if the given value is not nil.
+func (_u *ApiKeyUpdate) SetNillableRateLimitPerMinute(v *int) *ApiKeyUpdate {
+	if v != nil {
+		_u.SetRateLimitPerMinute(*v)
+	}
+	return _u
+}
+
+// AddRateLimitPerMinute adds value to the "rate_limit_per_minute" field.
+func (_u *ApiKeyUpdate) AddRateLimitPerMinute(v int) *ApiKeyUpdate {
+	_u.mutation.AddRateLimitPerMinute(v)
+	return _u
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (_u *ApiKeyUpdate) SetExpiresAt(v time.Time) *ApiKeyUpdate {
 	_u.mutation.SetExpiresAt(v)
@@ -163,8 +184,16 @@ func (_u *ApiKeyUpdate) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "ApiKey.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RateLimitPerMinute(); ok {
+		if err := apikey.RateLimitPerMinuteValidator(v); err != nil {
+			return &ValidationError{Name: "rate_limit_per_minute", err: fmt.Errorf(`ent: validator failed for field "ApiKey.rate_limit_per_minute": %w`, err)}
+		}
+	}
 	if _u.mutation.AccountCleared() && len(_u.mutation.AccountIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ApiKey.account"`)
+	}
+	if _u.mutation.GrantCleared() && len(_u.mutation.GrantIDs()) > 0 {
+		return errors.New(`ent: clearing a required unique edge "ApiKey.grant"`)
 	}
 	return nil
 }
@@ -192,6 +221,12 @@ func (_u *ApiKeyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(apikey.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.RateLimitPerMinute(); ok {
+		_spec.SetField(apikey.FieldRateLimitPerMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRateLimitPerMinute(); ok {
+		_spec.AddField(apikey.FieldRateLimitPerMinute, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.ExpiresAt(); ok {
 		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)
@@ -250,6 +285,27 @@ func (_u *ApiKeyUpdateOne) SetNillableName(v *string) *ApiKeyUpdateOne {
 	if v != nil {
 		_u.SetName(*v)
 	}
+	return _u
+}
+
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (_u *ApiKeyUpdateOne) SetRateLimitPerMinute(v int) *ApiKeyUpdateOne {
+	_u.mutation.ResetRateLimitPerMinute()
+	_u.mutation.SetRateLimitPerMinute(v)
+	return _u
+}
+
+// SetNillableRateLimitPerMinute sets the "rate_limit_per_minute" field if the given value is not nil.
+func (_u *ApiKeyUpdateOne) SetNillableRateLimitPerMinute(v *int) *ApiKeyUpdateOne {
+	if v != nil {
+		_u.SetRateLimitPerMinute(*v)
+	}
+	return _u
+}
+
+// AddRateLimitPerMinute adds value to the "rate_limit_per_minute" field.
+func (_u *ApiKeyUpdateOne) AddRateLimitPerMinute(v int) *ApiKeyUpdateOne {
+	_u.mutation.AddRateLimitPerMinute(v)
 	return _u
 }
 
@@ -380,8 +436,16 @@ func (_u *ApiKeyUpdateOne) check() error {
 			return &ValidationError{Name: "name", err: fmt.Errorf(`ent: validator failed for field "ApiKey.name": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.RateLimitPerMinute(); ok {
+		if err := apikey.RateLimitPerMinuteValidator(v); err != nil {
+			return &ValidationError{Name: "rate_limit_per_minute", err: fmt.Errorf(`ent: validator failed for field "ApiKey.rate_limit_per_minute": %w`, err)}
+		}
+	}
 	if _u.mutation.AccountCleared() && len(_u.mutation.AccountIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "ApiKey.account"`)
+	}
+	if _u.mutation.GrantCleared() && len(_u.mutation.GrantIDs()) > 0 {
+		return errors.New(`ent: clearing a required unique edge "ApiKey.grant"`)
 	}
 	return nil
 }
@@ -426,6 +490,12 @@ func (_u *ApiKeyUpdateOne) sqlSave(ctx context.Context) (_node *ApiKey, err erro
 	}
 	if value, ok := _u.mutation.Name(); ok {
 		_spec.SetField(apikey.FieldName, field.TypeString, value)
+	}
+	if value, ok := _u.mutation.RateLimitPerMinute(); ok {
+		_spec.SetField(apikey.FieldRateLimitPerMinute, field.TypeInt, value)
+	}
+	if value, ok := _u.mutation.AddedRateLimitPerMinute(); ok {
+		_spec.AddField(apikey.FieldRateLimitPerMinute, field.TypeInt, value)
 	}
 	if value, ok := _u.mutation.ExpiresAt(); ok {
 		_spec.SetField(apikey.FieldExpiresAt, field.TypeTime, value)

@@ -18,31 +18,62 @@ type AuditEvent struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
+	// Seq holds the value of the "seq" field.
+	Seq int64 `json:"seq,omitempty"`
 	// At holds the value of the "at" field.
 	At time.Time `json:"at,omitempty"`
 	// ActorAccountID holds the value of the "actor_account_id" field.
 	ActorAccountID *int `json:"actor_account_id,omitempty"`
 	// ActorAPIKeyID holds the value of the "actor_api_key_id" field.
 	ActorAPIKeyID *int `json:"actor_api_key_id,omitempty"`
+	// Who acted, as shown to the person whose data it was (name and role).
+	ActorLabel string `json:"actor_label,omitempty"`
 	// ActorRole holds the value of the "actor_role" field.
 	ActorRole string `json:"actor_role,omitempty"`
-	// Action holds the value of the "action" field.
+	// GrantID holds the value of the "grant_id" field.
+	GrantID *int `json:"grant_id,omitempty"`
+	// READ, CREATE, UPDATE, LOGIN, EXPORT…
 	Action string `json:"action,omitempty"`
+	// GraphQL operation name, or the command that acted.
+	Operation string `json:"operation,omitempty"`
+	// Type.field of the nominative fields read or written.
+	FieldPaths []string `json:"field_paths,omitempty"`
 	// ObjectType holds the value of the "object_type" field.
 	ObjectType string `json:"object_type,omitempty"`
-	// ObjectID holds the value of the "object_id" field.
-	ObjectID *int `json:"object_id,omitempty"`
-	// The person whose data was read or changed.
-	WorkerID *int `json:"worker_id,omitempty"`
-	// Operation holds the value of the "operation" field.
-	Operation string `json:"operation,omitempty"`
+	// ObjectIds holds the value of the "object_ids" field.
+	ObjectIds []int `json:"object_ids,omitempty"`
+	// The people whose data was read or changed.
+	WorkerIds []int `json:"worker_ids,omitempty"`
 	// Details holds the value of the "details" field.
 	Details map[string]interface{} `json:"details,omitempty"`
 	// PrevHash holds the value of the "prev_hash" field.
 	PrevHash string `json:"prev_hash,omitempty"`
 	// Hash holds the value of the "hash" field.
-	Hash         string `json:"hash,omitempty"`
+	Hash string `json:"hash,omitempty"`
+	// Edges holds the relations/edges for other nodes in the graph.
+	// The values are being populated by the AuditEventQuery when eager-loading is set.
+	Edges        AuditEventEdges `json:"edges"`
 	selectValues sql.SelectValues
+}
+
+// AuditEventEdges holds the relations/edges for other nodes in the graph.
+type AuditEventEdges struct {
+	// Subjects holds the value of the subjects edge.
+	Subjects []*AuditSubject `json:"subjects,omitempty"`
+	// loadedTypes holds the information for reporting if a
+	// type was loaded (or requested) in eager-loading or not.
+	loadedTypes [1]bool
+
+	namedSubjects map[string][]*AuditSubject
+}
+
+// SubjectsOrErr returns the Subjects value or an error if the edge
+// was not loaded in eager-loading.
+func (e AuditEventEdges) SubjectsOrErr() ([]*AuditSubject, error) {
+	if e.loadedTypes[0] {
+		return e.Subjects, nil
+	}
+	return nil, &NotLoadedError{edge: "subjects"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -50,11 +81,11 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case auditevent.FieldDetails:
+		case auditevent.FieldFieldPaths, auditevent.FieldObjectIds, auditevent.FieldWorkerIds, auditevent.FieldDetails:
 			values[i] = new([]byte)
-		case auditevent.FieldID, auditevent.FieldActorAccountID, auditevent.FieldActorAPIKeyID, auditevent.FieldObjectID, auditevent.FieldWorkerID:
+		case auditevent.FieldID, auditevent.FieldSeq, auditevent.FieldActorAccountID, auditevent.FieldActorAPIKeyID, auditevent.FieldGrantID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldActorRole, auditevent.FieldAction, auditevent.FieldObjectType, auditevent.FieldOperation, auditevent.FieldPrevHash, auditevent.FieldHash:
+		case auditevent.FieldActorLabel, auditevent.FieldActorRole, auditevent.FieldAction, auditevent.FieldOperation, auditevent.FieldObjectType, auditevent.FieldPrevHash, auditevent.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -79,6 +110,12 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field id", value)
 			}
 			_m.ID = int(value.Int64)
+		case auditevent.FieldSeq:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field seq", values[i])
+			} else if value.Valid {
+				_m.Seq = value.Int64
+			}
 		case auditevent.FieldAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
 				return fmt.Errorf("unexpected type %T for field at", values[i])
@@ -99,11 +136,24 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 				_m.ActorAPIKeyID = new(int)
 				*_m.ActorAPIKeyID = int(value.Int64)
 			}
+		case auditevent.FieldActorLabel:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field actor_label", values[i])
+			} else if value.Valid {
+				_m.ActorLabel = value.String
+			}
 		case auditevent.FieldActorRole:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field actor_role", values[i])
 			} else if value.Valid {
 				_m.ActorRole = value.String
+			}
+		case auditevent.FieldGrantID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field grant_id", values[i])
+			} else if value.Valid {
+				_m.GrantID = new(int)
+				*_m.GrantID = int(value.Int64)
 			}
 		case auditevent.FieldAction:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -111,31 +161,41 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.Action = value.String
 			}
+		case auditevent.FieldOperation:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field operation", values[i])
+			} else if value.Valid {
+				_m.Operation = value.String
+			}
+		case auditevent.FieldFieldPaths:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field field_paths", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.FieldPaths); err != nil {
+					return fmt.Errorf("unmarshal field field_paths: %w", err)
+				}
+			}
 		case auditevent.FieldObjectType:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field object_type", values[i])
 			} else if value.Valid {
 				_m.ObjectType = value.String
 			}
-		case auditevent.FieldObjectID:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field object_id", values[i])
-			} else if value.Valid {
-				_m.ObjectID = new(int)
-				*_m.ObjectID = int(value.Int64)
+		case auditevent.FieldObjectIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field object_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.ObjectIds); err != nil {
+					return fmt.Errorf("unmarshal field object_ids: %w", err)
+				}
 			}
-		case auditevent.FieldWorkerID:
-			if value, ok := values[i].(*sql.NullInt64); !ok {
-				return fmt.Errorf("unexpected type %T for field worker_id", values[i])
-			} else if value.Valid {
-				_m.WorkerID = new(int)
-				*_m.WorkerID = int(value.Int64)
-			}
-		case auditevent.FieldOperation:
-			if value, ok := values[i].(*sql.NullString); !ok {
-				return fmt.Errorf("unexpected type %T for field operation", values[i])
-			} else if value.Valid {
-				_m.Operation = value.String
+		case auditevent.FieldWorkerIds:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field worker_ids", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.WorkerIds); err != nil {
+					return fmt.Errorf("unmarshal field worker_ids: %w", err)
+				}
 			}
 		case auditevent.FieldDetails:
 			if value, ok := values[i].(*[]byte); !ok {
@@ -170,6 +230,11 @@ func (_m *AuditEvent) Value(name string) (ent.Value, error) {
 	return _m.selectValues.Get(name)
 }
 
+// QuerySubjects queries the "subjects" edge of the AuditEvent entity.
+func (_m *AuditEvent) QuerySubjects() *AuditSubjectQuery {
+	return NewAuditEventClient(_m.config).QuerySubjects(_m)
+}
+
 // Update returns a builder for updating this AuditEvent.
 // Note that you need to call AuditEvent.Unwrap() before calling this method if this AuditEvent
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -193,6 +258,9 @@ func (_m *AuditEvent) String() string {
 	var builder strings.Builder
 	builder.WriteString("AuditEvent(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
+	builder.WriteString("seq=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
+	builder.WriteString(", ")
 	builder.WriteString("at=")
 	builder.WriteString(_m.At.Format(time.ANSIC))
 	builder.WriteString(", ")
@@ -206,27 +274,34 @@ func (_m *AuditEvent) String() string {
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")
+	builder.WriteString("actor_label=")
+	builder.WriteString(_m.ActorLabel)
+	builder.WriteString(", ")
 	builder.WriteString("actor_role=")
 	builder.WriteString(_m.ActorRole)
+	builder.WriteString(", ")
+	if v := _m.GrantID; v != nil {
+		builder.WriteString("grant_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("action=")
 	builder.WriteString(_m.Action)
 	builder.WriteString(", ")
+	builder.WriteString("operation=")
+	builder.WriteString(_m.Operation)
+	builder.WriteString(", ")
+	builder.WriteString("field_paths=")
+	builder.WriteString(fmt.Sprintf("%v", _m.FieldPaths))
+	builder.WriteString(", ")
 	builder.WriteString("object_type=")
 	builder.WriteString(_m.ObjectType)
 	builder.WriteString(", ")
-	if v := _m.ObjectID; v != nil {
-		builder.WriteString("object_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
+	builder.WriteString("object_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.ObjectIds))
 	builder.WriteString(", ")
-	if v := _m.WorkerID; v != nil {
-		builder.WriteString("worker_id=")
-		builder.WriteString(fmt.Sprintf("%v", *v))
-	}
-	builder.WriteString(", ")
-	builder.WriteString("operation=")
-	builder.WriteString(_m.Operation)
+	builder.WriteString("worker_ids=")
+	builder.WriteString(fmt.Sprintf("%v", _m.WorkerIds))
 	builder.WriteString(", ")
 	builder.WriteString("details=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Details))
@@ -238,6 +313,30 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(_m.Hash)
 	builder.WriteByte(')')
 	return builder.String()
+}
+
+// NamedSubjects returns the Subjects named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *AuditEvent) NamedSubjects(name string) ([]*AuditSubject, error) {
+	if _m.Edges.namedSubjects == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedSubjects[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *AuditEvent) appendNamedSubjects(name string, edges ...*AuditSubject) {
+	if _m.Edges.namedSubjects == nil {
+		_m.Edges.namedSubjects = make(map[string][]*AuditSubject)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedSubjects[name] = []*AuditSubject{}
+	} else {
+		_m.Edges.namedSubjects[name] = append(_m.Edges.namedSubjects[name], edges...)
+	}
 }
 
 // AuditEvents is a parsable slice of AuditEvent.

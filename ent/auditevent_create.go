@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 )
 
 // AuditEventCreate is the builder for creating a AuditEvent entity.
@@ -20,6 +21,12 @@ type AuditEventCreate struct {
 	mutation *AuditEventMutation
 	hooks    []Hook
 	conflict []sql.ConflictOption
+}
+
+// SetSeq sets the "seq" field.
+func (_c *AuditEventCreate) SetSeq(v int64) *AuditEventCreate {
+	_c.mutation.SetSeq(v)
+	return _c
 }
 
 // SetAt sets the "at" field.
@@ -64,6 +71,20 @@ func (_c *AuditEventCreate) SetNillableActorAPIKeyID(v *int) *AuditEventCreate {
 	return _c
 }
 
+// SetActorLabel sets the "actor_label" field.
+func (_c *AuditEventCreate) SetActorLabel(v string) *AuditEventCreate {
+	_c.mutation.SetActorLabel(v)
+	return _c
+}
+
+// SetNillableActorLabel sets the "actor_label" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableActorLabel(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetActorLabel(*v)
+	}
+	return _c
+}
+
 // SetActorRole sets the "actor_role" field.
 func (_c *AuditEventCreate) SetActorRole(v string) *AuditEventCreate {
 	_c.mutation.SetActorRole(v)
@@ -78,9 +99,43 @@ func (_c *AuditEventCreate) SetNillableActorRole(v *string) *AuditEventCreate {
 	return _c
 }
 
+// SetGrantID sets the "grant_id" field.
+func (_c *AuditEventCreate) SetGrantID(v int) *AuditEventCreate {
+	_c.mutation.SetGrantID(v)
+	return _c
+}
+
+// SetNillableGrantID sets the "grant_id" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableGrantID(v *int) *AuditEventCreate {
+	if v != nil {
+		_c.SetGrantID(*v)
+	}
+	return _c
+}
+
 // SetAction sets the "action" field.
 func (_c *AuditEventCreate) SetAction(v string) *AuditEventCreate {
 	_c.mutation.SetAction(v)
+	return _c
+}
+
+// SetOperation sets the "operation" field.
+func (_c *AuditEventCreate) SetOperation(v string) *AuditEventCreate {
+	_c.mutation.SetOperation(v)
+	return _c
+}
+
+// SetNillableOperation sets the "operation" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableOperation(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetOperation(*v)
+	}
+	return _c
+}
+
+// SetFieldPaths sets the "field_paths" field.
+func (_c *AuditEventCreate) SetFieldPaths(v []string) *AuditEventCreate {
+	_c.mutation.SetFieldPaths(v)
 	return _c
 }
 
@@ -98,45 +153,15 @@ func (_c *AuditEventCreate) SetNillableObjectType(v *string) *AuditEventCreate {
 	return _c
 }
 
-// SetObjectID sets the "object_id" field.
-func (_c *AuditEventCreate) SetObjectID(v int) *AuditEventCreate {
-	_c.mutation.SetObjectID(v)
+// SetObjectIds sets the "object_ids" field.
+func (_c *AuditEventCreate) SetObjectIds(v []int) *AuditEventCreate {
+	_c.mutation.SetObjectIds(v)
 	return _c
 }
 
-// SetNillableObjectID sets the "object_id" field if the given value is not nil.
-func (_c *AuditEventCreate) SetNillableObjectID(v *int) *AuditEventCreate {
-	if v != nil {
-		_c.SetObjectID(*v)
-	}
-	return _c
-}
-
-// SetWorkerID sets the "worker_id" field.
-func (_c *AuditEventCreate) SetWorkerID(v int) *AuditEventCreate {
-	_c.mutation.SetWorkerID(v)
-	return _c
-}
-
-// SetNillableWorkerID sets the "worker_id" field if the given value is not nil.
-func (_c *AuditEventCreate) SetNillableWorkerID(v *int) *AuditEventCreate {
-	if v != nil {
-		_c.SetWorkerID(*v)
-	}
-	return _c
-}
-
-// SetOperation sets the "operation" field.
-func (_c *AuditEventCreate) SetOperation(v string) *AuditEventCreate {
-	_c.mutation.SetOperation(v)
-	return _c
-}
-
-// SetNillableOperation sets the "operation" field if the given value is not nil.
-func (_c *AuditEventCreate) SetNillableOperation(v *string) *AuditEventCreate {
-	if v != nil {
-		_c.SetOperation(*v)
-	}
+// SetWorkerIds sets the "worker_ids" field.
+func (_c *AuditEventCreate) SetWorkerIds(v []int) *AuditEventCreate {
+	_c.mutation.SetWorkerIds(v)
 	return _c
 }
 
@@ -156,6 +181,21 @@ func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
 func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
 	_c.mutation.SetHash(v)
 	return _c
+}
+
+// AddSubjectIDs adds the "subjects" edge to the AuditSubject entity by IDs.
+func (_c *AuditEventCreate) AddSubjectIDs(ids ...int) *AuditEventCreate {
+	_c.mutation.AddSubjectIDs(ids...)
+	return _c
+}
+
+// AddSubjects adds the "subjects" edges to the AuditSubject entity.
+func (_c *AuditEventCreate) AddSubjects(v ...*AuditSubject) *AuditEventCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddSubjectIDs(ids...)
 }
 
 // Mutation returns the AuditEventMutation object of the builder.
@@ -207,8 +247,21 @@ func (_c *AuditEventCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *AuditEventCreate) check() error {
+	if _, ok := _c.mutation.Seq(); !ok {
+		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "AuditEvent.seq"`)}
+	}
+	if v, ok := _c.mutation.Seq(); ok {
+		if err := auditevent.SeqValidator(v); err != nil {
+			return &ValidationError{Name: "seq", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.seq": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.At(); !ok {
 		return &ValidationError{Name: "at", err: errors.New(`ent: missing required field "AuditEvent.at"`)}
+	}
+	if v, ok := _c.mutation.ActorLabel(); ok {
+		if err := auditevent.ActorLabelValidator(v); err != nil {
+			return &ValidationError{Name: "actor_label", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.actor_label": %w`, err)}
+		}
 	}
 	if _, ok := _c.mutation.Action(); !ok {
 		return &ValidationError{Name: "action", err: errors.New(`ent: missing required field "AuditEvent.action"`)}
@@ -256,6 +309,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec = sqlgraph.NewCreateSpec(auditevent.Table, sqlgraph.NewFieldSpec(auditevent.FieldID, field.TypeInt))
 	)
 	_spec.OnConflict = _c.conflict
+	if value, ok := _c.mutation.Seq(); ok {
+		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
+		_node.Seq = value
+	}
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditevent.FieldAt, field.TypeTime, value)
 		_node.At = value
@@ -268,29 +325,41 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldActorAPIKeyID, field.TypeInt, value)
 		_node.ActorAPIKeyID = &value
 	}
+	if value, ok := _c.mutation.ActorLabel(); ok {
+		_spec.SetField(auditevent.FieldActorLabel, field.TypeString, value)
+		_node.ActorLabel = value
+	}
 	if value, ok := _c.mutation.ActorRole(); ok {
 		_spec.SetField(auditevent.FieldActorRole, field.TypeString, value)
 		_node.ActorRole = value
+	}
+	if value, ok := _c.mutation.GrantID(); ok {
+		_spec.SetField(auditevent.FieldGrantID, field.TypeInt, value)
+		_node.GrantID = &value
 	}
 	if value, ok := _c.mutation.Action(); ok {
 		_spec.SetField(auditevent.FieldAction, field.TypeString, value)
 		_node.Action = value
 	}
+	if value, ok := _c.mutation.Operation(); ok {
+		_spec.SetField(auditevent.FieldOperation, field.TypeString, value)
+		_node.Operation = value
+	}
+	if value, ok := _c.mutation.FieldPaths(); ok {
+		_spec.SetField(auditevent.FieldFieldPaths, field.TypeJSON, value)
+		_node.FieldPaths = value
+	}
 	if value, ok := _c.mutation.ObjectType(); ok {
 		_spec.SetField(auditevent.FieldObjectType, field.TypeString, value)
 		_node.ObjectType = value
 	}
-	if value, ok := _c.mutation.ObjectID(); ok {
-		_spec.SetField(auditevent.FieldObjectID, field.TypeInt, value)
-		_node.ObjectID = &value
+	if value, ok := _c.mutation.ObjectIds(); ok {
+		_spec.SetField(auditevent.FieldObjectIds, field.TypeJSON, value)
+		_node.ObjectIds = value
 	}
-	if value, ok := _c.mutation.WorkerID(); ok {
-		_spec.SetField(auditevent.FieldWorkerID, field.TypeInt, value)
-		_node.WorkerID = &value
-	}
-	if value, ok := _c.mutation.Operation(); ok {
-		_spec.SetField(auditevent.FieldOperation, field.TypeString, value)
-		_node.Operation = value
+	if value, ok := _c.mutation.WorkerIds(); ok {
+		_spec.SetField(auditevent.FieldWorkerIds, field.TypeJSON, value)
+		_node.WorkerIds = value
 	}
 	if value, ok := _c.mutation.Details(); ok {
 		_spec.SetField(auditevent.FieldDetails, field.TypeJSON, value)
@@ -304,6 +373,22 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
 		_node.Hash = value
 	}
+	if nodes := _c.mutation.SubjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -311,7 +396,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 // of the `INSERT` statement. For example:
 //
 //	client.AuditEvent.Create().
-//		SetAt(v).
+//		SetSeq(v).
 //		OnConflict(
 //			// Update the row with the new values
 //			// the was proposed for insertion.
@@ -320,7 +405,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.AuditEventUpsert) {
-//			SetAt(v+v).
+//			SetSeq(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *AuditEventCreate) OnConflict(opts ...sql.ConflictOption) *AuditEventUpsertOne {
@@ -367,6 +452,9 @@ type (
 func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
+		if _, exists := u.create.mutation.Seq(); exists {
+			s.SetIgnore(auditevent.FieldSeq)
+		}
 		if _, exists := u.create.mutation.At(); exists {
 			s.SetIgnore(auditevent.FieldAt)
 		}
@@ -376,23 +464,32 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		if _, exists := u.create.mutation.ActorAPIKeyID(); exists {
 			s.SetIgnore(auditevent.FieldActorAPIKeyID)
 		}
+		if _, exists := u.create.mutation.ActorLabel(); exists {
+			s.SetIgnore(auditevent.FieldActorLabel)
+		}
 		if _, exists := u.create.mutation.ActorRole(); exists {
 			s.SetIgnore(auditevent.FieldActorRole)
+		}
+		if _, exists := u.create.mutation.GrantID(); exists {
+			s.SetIgnore(auditevent.FieldGrantID)
 		}
 		if _, exists := u.create.mutation.Action(); exists {
 			s.SetIgnore(auditevent.FieldAction)
 		}
+		if _, exists := u.create.mutation.Operation(); exists {
+			s.SetIgnore(auditevent.FieldOperation)
+		}
+		if _, exists := u.create.mutation.FieldPaths(); exists {
+			s.SetIgnore(auditevent.FieldFieldPaths)
+		}
 		if _, exists := u.create.mutation.ObjectType(); exists {
 			s.SetIgnore(auditevent.FieldObjectType)
 		}
-		if _, exists := u.create.mutation.ObjectID(); exists {
-			s.SetIgnore(auditevent.FieldObjectID)
+		if _, exists := u.create.mutation.ObjectIds(); exists {
+			s.SetIgnore(auditevent.FieldObjectIds)
 		}
-		if _, exists := u.create.mutation.WorkerID(); exists {
-			s.SetIgnore(auditevent.FieldWorkerID)
-		}
-		if _, exists := u.create.mutation.Operation(); exists {
-			s.SetIgnore(auditevent.FieldOperation)
+		if _, exists := u.create.mutation.WorkerIds(); exists {
+			s.SetIgnore(auditevent.FieldWorkerIds)
 		}
 		if _, exists := u.create.mutation.Details(); exists {
 			s.SetIgnore(auditevent.FieldDetails)
@@ -569,7 +666,7 @@ func (_c *AuditEventCreateBulk) ExecX(ctx context.Context) {
 //		// Override some of the fields with custom
 //		// update values.
 //		Update(func(u *ent.AuditEventUpsert) {
-//			SetAt(v+v).
+//			SetSeq(v+v).
 //		}).
 //		Exec(ctx)
 func (_c *AuditEventCreateBulk) OnConflict(opts ...sql.ConflictOption) *AuditEventUpsertBulk {
@@ -610,6 +707,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 	u.create.conflict = append(u.create.conflict, sql.ResolveWithNewValues())
 	u.create.conflict = append(u.create.conflict, sql.ResolveWith(func(s *sql.UpdateSet) {
 		for _, b := range u.create.builders {
+			if _, exists := b.mutation.Seq(); exists {
+				s.SetIgnore(auditevent.FieldSeq)
+			}
 			if _, exists := b.mutation.At(); exists {
 				s.SetIgnore(auditevent.FieldAt)
 			}
@@ -619,23 +719,32 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			if _, exists := b.mutation.ActorAPIKeyID(); exists {
 				s.SetIgnore(auditevent.FieldActorAPIKeyID)
 			}
+			if _, exists := b.mutation.ActorLabel(); exists {
+				s.SetIgnore(auditevent.FieldActorLabel)
+			}
 			if _, exists := b.mutation.ActorRole(); exists {
 				s.SetIgnore(auditevent.FieldActorRole)
+			}
+			if _, exists := b.mutation.GrantID(); exists {
+				s.SetIgnore(auditevent.FieldGrantID)
 			}
 			if _, exists := b.mutation.Action(); exists {
 				s.SetIgnore(auditevent.FieldAction)
 			}
+			if _, exists := b.mutation.Operation(); exists {
+				s.SetIgnore(auditevent.FieldOperation)
+			}
+			if _, exists := b.mutation.FieldPaths(); exists {
+				s.SetIgnore(auditevent.FieldFieldPaths)
+			}
 			if _, exists := b.mutation.ObjectType(); exists {
 				s.SetIgnore(auditevent.FieldObjectType)
 			}
-			if _, exists := b.mutation.ObjectID(); exists {
-				s.SetIgnore(auditevent.FieldObjectID)
+			if _, exists := b.mutation.ObjectIds(); exists {
+				s.SetIgnore(auditevent.FieldObjectIds)
 			}
-			if _, exists := b.mutation.WorkerID(); exists {
-				s.SetIgnore(auditevent.FieldWorkerID)
-			}
-			if _, exists := b.mutation.Operation(); exists {
-				s.SetIgnore(auditevent.FieldOperation)
+			if _, exists := b.mutation.WorkerIds(); exists {
+				s.SetIgnore(auditevent.FieldWorkerIds)
 			}
 			if _, exists := b.mutation.Details(); exists {
 				s.SetIgnore(auditevent.FieldDetails)

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"math"
@@ -14,18 +15,21 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/predicate"
 )
 
 // AuditEventQuery is the builder for querying AuditEvent entities.
 type AuditEventQuery struct {
 	config
-	ctx        *QueryContext
-	order      []auditevent.OrderOption
-	inters     []Interceptor
-	predicates []predicate.AuditEvent
-	loadTotal  []func(context.Context, []*AuditEvent) error
-	modifiers  []func(*sql.Selector)
+	ctx               *QueryContext
+	order             []auditevent.OrderOption
+	inters            []Interceptor
+	predicates        []predicate.AuditEvent
+	withSubjects      *AuditSubjectQuery
+	loadTotal         []func(context.Context, []*AuditEvent) error
+	modifiers         []func(*sql.Selector)
+	withNamedSubjects map[string]*AuditSubjectQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -60,6 +64,28 @@ func (_q *AuditEventQuery) Unique(unique bool) *AuditEventQuery {
 func (_q *AuditEventQuery) Order(o ...auditevent.OrderOption) *AuditEventQuery {
 	_q.order = append(_q.order, o...)
 	return _q
+}
+
+// QuerySubjects chains the current query on the "subjects" edge.
+func (_q *AuditEventQuery) QuerySubjects() *AuditSubjectQuery {
+	query := (&AuditSubjectClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditevent.Table, auditevent.FieldID, selector),
+			sqlgraph.To(auditsubject.Table, auditsubject.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, auditevent.SubjectsTable, auditevent.SubjectsColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
 }
 
 // First returns the first AuditEvent entity from the query.
@@ -249,16 +275,28 @@ func (_q *AuditEventQuery) Clone() *AuditEventQuery {
 		return nil
 	}
 	return &AuditEventQuery{
-		config:     _q.config,
-		ctx:        _q.ctx.Clone(),
-		order:      append([]auditevent.OrderOption{}, _q.order...),
-		inters:     append([]Interceptor{}, _q.inters...),
-		predicates: append([]predicate.AuditEvent{}, _q.predicates...),
+		config:       _q.config,
+		ctx:          _q.ctx.Clone(),
+		order:        append([]auditevent.OrderOption{}, _q.order...),
+		inters:       append([]Interceptor{}, _q.inters...),
+		predicates:   append([]predicate.AuditEvent{}, _q.predicates...),
+		withSubjects: _q.withSubjects.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
 		modifiers: append([]func(*sql.Selector){}, _q.modifiers...),
 	}
+}
+
+// WithSubjects tells the query-builder to eager-load the nodes that are connected to
+// the "subjects" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AuditEventQuery) WithSubjects(opts ...func(*AuditSubjectQuery)) *AuditEventQuery {
+	query := (&AuditSubjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withSubjects = query
+	return _q
 }
 
 // GroupBy is used to group vertices by one or more fields/columns.
@@ -267,12 +305,12 @@ func (_q *AuditEventQuery) Clone() *AuditEventQuery {
 // Example:
 //
 //	var v []struct {
-//		At time.Time `json:"at,omitempty"`
+//		Seq int64 `json:"seq,omitempty"`
 //		Count int `json:"count,omitempty"`
 //	}
 //
 //	client.AuditEvent.Query().
-//		GroupBy(auditevent.FieldAt).
+//		GroupBy(auditevent.FieldSeq).
 //		Aggregate(ent.Count()).
 //		Scan(ctx, &v)
 func (_q *AuditEventQuery) GroupBy(field string, fields ...string) *AuditEventGroupBy {
@@ -290,11 +328,11 @@ func (_q *AuditEventQuery) GroupBy(field string, fields ...string) *AuditEventGr
 // Example:
 //
 //	var v []struct {
-//		At time.Time `json:"at,omitempty"`
+//		Seq int64 `json:"seq,omitempty"`
 //	}
 //
 //	client.AuditEvent.Query().
-//		Select(auditevent.FieldAt).
+//		Select(auditevent.FieldSeq).
 //		Scan(ctx, &v)
 func (_q *AuditEventQuery) Select(fields ...string) *AuditEventSelect {
 	_q.ctx.Fields = append(_q.ctx.Fields, fields...)
@@ -343,8 +381,11 @@ func (_q *AuditEventQuery) prepareQuery(ctx context.Context) error {
 
 func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*AuditEvent, error) {
 	var (
-		nodes = []*AuditEvent{}
-		_spec = _q.querySpec()
+		nodes       = []*AuditEvent{}
+		_spec       = _q.querySpec()
+		loadedTypes = [1]bool{
+			_q.withSubjects != nil,
+		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
 		return (*AuditEvent).scanValues(nil, columns)
@@ -352,6 +393,7 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	_spec.Assign = func(columns []string, values []any) error {
 		node := &AuditEvent{config: _q.config}
 		nodes = append(nodes, node)
+		node.Edges.loadedTypes = loadedTypes
 		return node.assignValues(columns, values)
 	}
 	if len(_q.modifiers) > 0 {
@@ -366,12 +408,57 @@ func (_q *AuditEventQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*A
 	if len(nodes) == 0 {
 		return nodes, nil
 	}
+	if query := _q.withSubjects; query != nil {
+		if err := _q.loadSubjects(ctx, query, nodes,
+			func(n *AuditEvent) { n.Edges.Subjects = []*AuditSubject{} },
+			func(n *AuditEvent, e *AuditSubject) { n.Edges.Subjects = append(n.Edges.Subjects, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedSubjects {
+		if err := _q.loadSubjects(ctx, query, nodes,
+			func(n *AuditEvent) { n.appendNamedSubjects(name) },
+			func(n *AuditEvent, e *AuditSubject) { n.appendNamedSubjects(name, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for i := range _q.loadTotal {
 		if err := _q.loadTotal[i](ctx, nodes); err != nil {
 			return nil, err
 		}
 	}
 	return nodes, nil
+}
+
+func (_q *AuditEventQuery) loadSubjects(ctx context.Context, query *AuditSubjectQuery, nodes []*AuditEvent, init func(*AuditEvent), assign func(*AuditEvent, *AuditSubject)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*AuditEvent)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(auditsubject.FieldEventID)
+	}
+	query.Where(predicate.AuditSubject(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(auditevent.SubjectsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.EventID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "event_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
 }
 
 func (_q *AuditEventQuery) sqlCount(ctx context.Context) (int, error) {
@@ -491,6 +578,20 @@ func (_q *AuditEventQuery) ForShare(opts ...sql.LockOption) *AuditEventQuery {
 func (_q *AuditEventQuery) Modify(modifiers ...func(s *sql.Selector)) *AuditEventSelect {
 	_q.modifiers = append(_q.modifiers, modifiers...)
 	return _q.Select()
+}
+
+// WithNamedSubjects tells the query-builder to eager-load the nodes that are connected to the "subjects"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AuditEventQuery) WithNamedSubjects(name string, opts ...func(*AuditSubjectQuery)) *AuditEventQuery {
+	query := (&AuditSubjectClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedSubjects == nil {
+		_q.withNamedSubjects = make(map[string]*AuditSubjectQuery)
+	}
+	_q.withNamedSubjects[name] = query
+	return _q
 }
 
 // AuditEventGroupBy is the group-by builder for AuditEvent entities.

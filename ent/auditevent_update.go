@@ -11,6 +11,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/predicate"
 )
 
@@ -28,9 +29,45 @@ func (_u *AuditEventUpdate) Where(ps ...predicate.AuditEvent) *AuditEventUpdate 
 	return _u
 }
 
+// AddSubjectIDs adds the "subjects" edge to the AuditSubject entity by IDs.
+func (_u *AuditEventUpdate) AddSubjectIDs(ids ...int) *AuditEventUpdate {
+	_u.mutation.AddSubjectIDs(ids...)
+	return _u
+}
+
+// AddSubjects adds the "subjects" edges to the AuditSubject entity.
+func (_u *AuditEventUpdate) AddSubjects(v ...*AuditSubject) *AuditEventUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSubjectIDs(ids...)
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_u *AuditEventUpdate) Mutation() *AuditEventMutation {
 	return _u.mutation
+}
+
+// ClearSubjects clears all "subjects" edges to the AuditSubject entity.
+func (_u *AuditEventUpdate) ClearSubjects() *AuditEventUpdate {
+	_u.mutation.ClearSubjects()
+	return _u
+}
+
+// RemoveSubjectIDs removes the "subjects" edge to AuditSubject entities by IDs.
+func (_u *AuditEventUpdate) RemoveSubjectIDs(ids ...int) *AuditEventUpdate {
+	_u.mutation.RemoveSubjectIDs(ids...)
+	return _u
+}
+
+// RemoveSubjects removes "subjects" edges to AuditSubject entities.
+func (_u *AuditEventUpdate) RemoveSubjects(v ...*AuditSubject) *AuditEventUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSubjectIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -81,23 +118,77 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.ActorAPIKeyIDCleared() {
 		_spec.ClearField(auditevent.FieldActorAPIKeyID, field.TypeInt)
 	}
+	if _u.mutation.ActorLabelCleared() {
+		_spec.ClearField(auditevent.FieldActorLabel, field.TypeString)
+	}
 	if _u.mutation.ActorRoleCleared() {
 		_spec.ClearField(auditevent.FieldActorRole, field.TypeString)
 	}
-	if _u.mutation.ObjectTypeCleared() {
-		_spec.ClearField(auditevent.FieldObjectType, field.TypeString)
-	}
-	if _u.mutation.ObjectIDCleared() {
-		_spec.ClearField(auditevent.FieldObjectID, field.TypeInt)
-	}
-	if _u.mutation.WorkerIDCleared() {
-		_spec.ClearField(auditevent.FieldWorkerID, field.TypeInt)
+	if _u.mutation.GrantIDCleared() {
+		_spec.ClearField(auditevent.FieldGrantID, field.TypeInt)
 	}
 	if _u.mutation.OperationCleared() {
 		_spec.ClearField(auditevent.FieldOperation, field.TypeString)
 	}
+	if _u.mutation.FieldPathsCleared() {
+		_spec.ClearField(auditevent.FieldFieldPaths, field.TypeJSON)
+	}
+	if _u.mutation.ObjectTypeCleared() {
+		_spec.ClearField(auditevent.FieldObjectType, field.TypeString)
+	}
+	if _u.mutation.ObjectIdsCleared() {
+		_spec.ClearField(auditevent.FieldObjectIds, field.TypeJSON)
+	}
+	if _u.mutation.WorkerIdsCleared() {
+		_spec.ClearField(auditevent.FieldWorkerIds, field.TypeJSON)
+	}
 	if _u.mutation.DetailsCleared() {
 		_spec.ClearField(auditevent.FieldDetails, field.TypeJSON)
+	}
+	if _u.mutation.SubjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSubjectsIDs(); len(nodes) > 0 && !_u.mutation.SubjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SubjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -121,9 +212,45 @@ type AuditEventUpdateOne struct {
 	modifiers []func(*sql.UpdateBuilder)
 }
 
+// AddSubjectIDs adds the "subjects" edge to the AuditSubject entity by IDs.
+func (_u *AuditEventUpdateOne) AddSubjectIDs(ids ...int) *AuditEventUpdateOne {
+	_u.mutation.AddSubjectIDs(ids...)
+	return _u
+}
+
+// AddSubjects adds the "subjects" edges to the AuditSubject entity.
+func (_u *AuditEventUpdateOne) AddSubjects(v ...*AuditSubject) *AuditEventUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddSubjectIDs(ids...)
+}
+
 // Mutation returns the AuditEventMutation object of the builder.
 func (_u *AuditEventUpdateOne) Mutation() *AuditEventMutation {
 	return _u.mutation
+}
+
+// ClearSubjects clears all "subjects" edges to the AuditSubject entity.
+func (_u *AuditEventUpdateOne) ClearSubjects() *AuditEventUpdateOne {
+	_u.mutation.ClearSubjects()
+	return _u
+}
+
+// RemoveSubjectIDs removes the "subjects" edge to AuditSubject entities by IDs.
+func (_u *AuditEventUpdateOne) RemoveSubjectIDs(ids ...int) *AuditEventUpdateOne {
+	_u.mutation.RemoveSubjectIDs(ids...)
+	return _u
+}
+
+// RemoveSubjects removes "subjects" edges to AuditSubject entities.
+func (_u *AuditEventUpdateOne) RemoveSubjects(v ...*AuditSubject) *AuditEventUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveSubjectIDs(ids...)
 }
 
 // Where appends a list predicates to the AuditEventUpdate builder.
@@ -204,23 +331,77 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	if _u.mutation.ActorAPIKeyIDCleared() {
 		_spec.ClearField(auditevent.FieldActorAPIKeyID, field.TypeInt)
 	}
+	if _u.mutation.ActorLabelCleared() {
+		_spec.ClearField(auditevent.FieldActorLabel, field.TypeString)
+	}
 	if _u.mutation.ActorRoleCleared() {
 		_spec.ClearField(auditevent.FieldActorRole, field.TypeString)
 	}
-	if _u.mutation.ObjectTypeCleared() {
-		_spec.ClearField(auditevent.FieldObjectType, field.TypeString)
-	}
-	if _u.mutation.ObjectIDCleared() {
-		_spec.ClearField(auditevent.FieldObjectID, field.TypeInt)
-	}
-	if _u.mutation.WorkerIDCleared() {
-		_spec.ClearField(auditevent.FieldWorkerID, field.TypeInt)
+	if _u.mutation.GrantIDCleared() {
+		_spec.ClearField(auditevent.FieldGrantID, field.TypeInt)
 	}
 	if _u.mutation.OperationCleared() {
 		_spec.ClearField(auditevent.FieldOperation, field.TypeString)
 	}
+	if _u.mutation.FieldPathsCleared() {
+		_spec.ClearField(auditevent.FieldFieldPaths, field.TypeJSON)
+	}
+	if _u.mutation.ObjectTypeCleared() {
+		_spec.ClearField(auditevent.FieldObjectType, field.TypeString)
+	}
+	if _u.mutation.ObjectIdsCleared() {
+		_spec.ClearField(auditevent.FieldObjectIds, field.TypeJSON)
+	}
+	if _u.mutation.WorkerIdsCleared() {
+		_spec.ClearField(auditevent.FieldWorkerIds, field.TypeJSON)
+	}
 	if _u.mutation.DetailsCleared() {
 		_spec.ClearField(auditevent.FieldDetails, field.TypeJSON)
+	}
+	if _u.mutation.SubjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedSubjectsIDs(); len(nodes) > 0 && !_u.mutation.SubjectsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SubjectsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(auditsubject.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &AuditEvent{config: _u.config}

@@ -19,6 +19,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
@@ -50,6 +51,8 @@ type Client struct {
 	ApiKey *ApiKeyClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// AuditSubject is the client for interacting with the AuditSubject builders.
+	AuditSubject *AuditSubjectClient
 	// Company is the client for interacting with the Company builders.
 	Company *CompanyClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
@@ -93,6 +96,7 @@ func (c *Client) init() {
 	c.Anomaly = NewAnomalyClient(c.config)
 	c.ApiKey = NewApiKeyClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
+	c.AuditSubject = NewAuditSubjectClient(c.config)
 	c.Company = NewCompanyClient(c.config)
 	c.DoseRecord = NewDoseRecordClient(c.config)
 	c.Dosimeter = NewDosimeterClient(c.config)
@@ -203,6 +207,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Anomaly:             NewAnomalyClient(cfg),
 		ApiKey:              NewApiKeyClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
@@ -240,6 +245,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Anomaly:             NewAnomalyClient(cfg),
 		ApiKey:              NewApiKeyClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
+		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
@@ -283,10 +289,10 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.Company, c.DoseRecord,
-		c.Dosimeter, c.DosimeterAssignment, c.Employment, c.Establishment,
-		c.ExposureSummary, c.Grant, c.ImportBatch, c.Laboratory, c.Nomenclature,
-		c.OperationalDose, c.Session, c.Worker,
+		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
+		c.DoseRecord, c.Dosimeter, c.DosimeterAssignment, c.Employment,
+		c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch, c.Laboratory,
+		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -296,10 +302,10 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.Company, c.DoseRecord,
-		c.Dosimeter, c.DosimeterAssignment, c.Employment, c.Establishment,
-		c.ExposureSummary, c.Grant, c.ImportBatch, c.Laboratory, c.Nomenclature,
-		c.OperationalDose, c.Session, c.Worker,
+		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
+		c.DoseRecord, c.Dosimeter, c.DosimeterAssignment, c.Employment,
+		c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch, c.Laboratory,
+		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -316,6 +322,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ApiKey.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
+	case *AuditSubjectMutation:
+		return c.AuditSubject.mutate(ctx, m)
 	case *CompanyMutation:
 		return c.Company.mutate(ctx, m)
 	case *DoseRecordMutation:
@@ -885,6 +893,22 @@ func (c *ApiKeyClient) QueryAccount(_m *ApiKey) *AccountQuery {
 	return query
 }
 
+// QueryGrant queries the grant edge of a ApiKey.
+func (c *ApiKeyClient) QueryGrant(_m *ApiKey) *GrantQuery {
+	query := (&GrantClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(apikey.Table, apikey.FieldID, id),
+			sqlgraph.To(grant.Table, grant.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, apikey.GrantTable, apikey.GrantColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ApiKeyClient) Hooks() []Hook {
 	hooks := c.hooks.ApiKey
@@ -1019,6 +1043,22 @@ func (c *AuditEventClient) GetX(ctx context.Context, id int) *AuditEvent {
 	return obj
 }
 
+// QuerySubjects queries the subjects edge of a AuditEvent.
+func (c *AuditEventClient) QuerySubjects(_m *AuditEvent) *AuditSubjectQuery {
+	query := (&AuditSubjectClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditevent.Table, auditevent.FieldID, id),
+			sqlgraph.To(auditsubject.Table, auditsubject.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, auditevent.SubjectsTable, auditevent.SubjectsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AuditEventClient) Hooks() []Hook {
 	hooks := c.hooks.AuditEvent
@@ -1042,6 +1082,156 @@ func (c *AuditEventClient) mutate(ctx context.Context, m *AuditEventMutation) (V
 		return (&AuditEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditEvent mutation op: %q", m.Op())
+	}
+}
+
+// AuditSubjectClient is a client for the AuditSubject schema.
+type AuditSubjectClient struct {
+	config
+}
+
+// NewAuditSubjectClient returns a client for the AuditSubject from the given config.
+func NewAuditSubjectClient(c config) *AuditSubjectClient {
+	return &AuditSubjectClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditsubject.Hooks(f(g(h())))`.
+func (c *AuditSubjectClient) Use(hooks ...Hook) {
+	c.hooks.AuditSubject = append(c.hooks.AuditSubject, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditsubject.Intercept(f(g(h())))`.
+func (c *AuditSubjectClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditSubject = append(c.inters.AuditSubject, interceptors...)
+}
+
+// Create returns a builder for creating a AuditSubject entity.
+func (c *AuditSubjectClient) Create() *AuditSubjectCreate {
+	mutation := newAuditSubjectMutation(c.config, OpCreate)
+	return &AuditSubjectCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditSubject entities.
+func (c *AuditSubjectClient) CreateBulk(builders ...*AuditSubjectCreate) *AuditSubjectCreateBulk {
+	return &AuditSubjectCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditSubjectClient) MapCreateBulk(slice any, setFunc func(*AuditSubjectCreate, int)) *AuditSubjectCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditSubjectCreateBulk{err: fmt.Errorf("calling to AuditSubjectClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditSubjectCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditSubjectCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditSubject.
+func (c *AuditSubjectClient) Update() *AuditSubjectUpdate {
+	mutation := newAuditSubjectMutation(c.config, OpUpdate)
+	return &AuditSubjectUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditSubjectClient) UpdateOne(_m *AuditSubject) *AuditSubjectUpdateOne {
+	mutation := newAuditSubjectMutation(c.config, OpUpdateOne, withAuditSubject(_m))
+	return &AuditSubjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditSubjectClient) UpdateOneID(id int) *AuditSubjectUpdateOne {
+	mutation := newAuditSubjectMutation(c.config, OpUpdateOne, withAuditSubjectID(id))
+	return &AuditSubjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditSubject.
+func (c *AuditSubjectClient) Delete() *AuditSubjectDelete {
+	mutation := newAuditSubjectMutation(c.config, OpDelete)
+	return &AuditSubjectDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditSubjectClient) DeleteOne(_m *AuditSubject) *AuditSubjectDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditSubjectClient) DeleteOneID(id int) *AuditSubjectDeleteOne {
+	builder := c.Delete().Where(auditsubject.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditSubjectDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditSubject.
+func (c *AuditSubjectClient) Query() *AuditSubjectQuery {
+	return &AuditSubjectQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditSubject},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditSubject entity by its id.
+func (c *AuditSubjectClient) Get(ctx context.Context, id int) (*AuditSubject, error) {
+	return c.Query().Where(auditsubject.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditSubjectClient) GetX(ctx context.Context, id int) *AuditSubject {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEvent queries the event edge of a AuditSubject.
+func (c *AuditSubjectClient) QueryEvent(_m *AuditSubject) *AuditEventQuery {
+	query := (&AuditEventClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(auditsubject.Table, auditsubject.FieldID, id),
+			sqlgraph.To(auditevent.Table, auditevent.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, auditsubject.EventTable, auditsubject.EventColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AuditSubjectClient) Hooks() []Hook {
+	hooks := c.hooks.AuditSubject
+	return append(hooks[:len(hooks):len(hooks)], auditsubject.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditSubjectClient) Interceptors() []Interceptor {
+	return c.inters.AuditSubject
+}
+
+func (c *AuditSubjectClient) mutate(ctx context.Context, m *AuditSubjectMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditSubjectCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditSubjectUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditSubjectUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditSubjectDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditSubject mutation op: %q", m.Op())
 	}
 }
 
@@ -2721,6 +2911,38 @@ func (c *ImportBatchClient) QueryAPIKey(_m *ImportBatch) *ApiKeyQuery {
 	return query
 }
 
+// QueryLaboratory queries the laboratory edge of a ImportBatch.
+func (c *ImportBatchClient) QueryLaboratory(_m *ImportBatch) *LaboratoryQuery {
+	query := (&LaboratoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importbatch.Table, importbatch.FieldID, id),
+			sqlgraph.To(laboratory.Table, laboratory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importbatch.LaboratoryTable, importbatch.LaboratoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEstablishment queries the establishment edge of a ImportBatch.
+func (c *ImportBatchClient) QueryEstablishment(_m *ImportBatch) *EstablishmentQuery {
+	query := (&EstablishmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importbatch.Table, importbatch.FieldID, id),
+			sqlgraph.To(establishment.Table, establishment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importbatch.EstablishmentTable, importbatch.EstablishmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // QueryDoseRecords queries the dose_records edge of a ImportBatch.
 func (c *ImportBatchClient) QueryDoseRecords(_m *ImportBatch) *DoseRecordQuery {
 	query := (&DoseRecordClient{config: c.config}).Query()
@@ -3676,15 +3898,15 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, Anomaly, ApiKey, AuditEvent, Company, DoseRecord, Dosimeter,
-		DosimeterAssignment, Employment, Establishment, ExposureSummary, Grant,
-		ImportBatch, Laboratory, Nomenclature, OperationalDose, Session,
+		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, DoseRecord,
+		Dosimeter, DosimeterAssignment, Employment, Establishment, ExposureSummary,
+		Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose, Session,
 		Worker []ent.Hook
 	}
 	inters struct {
-		Account, Anomaly, ApiKey, AuditEvent, Company, DoseRecord, Dosimeter,
-		DosimeterAssignment, Employment, Establishment, ExposureSummary, Grant,
-		ImportBatch, Laboratory, Nomenclature, OperationalDose, Session,
+		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, DoseRecord,
+		Dosimeter, DosimeterAssignment, Employment, Establishment, ExposureSummary,
+		Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose, Session,
 		Worker []ent.Interceptor
 	}
 )

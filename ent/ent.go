@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
@@ -94,6 +95,7 @@ func checkColumn(t, c string) error {
 			anomaly.Table:             anomaly.ValidColumn,
 			apikey.Table:              apikey.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
+			auditsubject.Table:        auditsubject.ValidColumn,
 			company.Table:             company.ValidColumn,
 			doserecord.Table:          doserecord.ValidColumn,
 			dosimeter.Table:           dosimeter.ValidColumn,

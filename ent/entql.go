@@ -7,6 +7,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
@@ -31,7 +32,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 18)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -98,16 +99,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ApiKey",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			apikey.FieldCreatedAt:  {Type: field.TypeTime, Column: apikey.FieldCreatedAt},
-			apikey.FieldUpdatedAt:  {Type: field.TypeTime, Column: apikey.FieldUpdatedAt},
-			apikey.FieldName:       {Type: field.TypeString, Column: apikey.FieldName},
-			apikey.FieldPrefix:     {Type: field.TypeString, Column: apikey.FieldPrefix},
-			apikey.FieldSecretHash: {Type: field.TypeBytes, Column: apikey.FieldSecretHash},
-			apikey.FieldProfile:    {Type: field.TypeEnum, Column: apikey.FieldProfile},
-			apikey.FieldAccountID:  {Type: field.TypeInt, Column: apikey.FieldAccountID},
-			apikey.FieldExpiresAt:  {Type: field.TypeTime, Column: apikey.FieldExpiresAt},
-			apikey.FieldRevokedAt:  {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
-			apikey.FieldLastUsedAt: {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
+			apikey.FieldCreatedAt:          {Type: field.TypeTime, Column: apikey.FieldCreatedAt},
+			apikey.FieldUpdatedAt:          {Type: field.TypeTime, Column: apikey.FieldUpdatedAt},
+			apikey.FieldName:               {Type: field.TypeString, Column: apikey.FieldName},
+			apikey.FieldPrefix:             {Type: field.TypeString, Column: apikey.FieldPrefix},
+			apikey.FieldSecretHash:         {Type: field.TypeBytes, Column: apikey.FieldSecretHash},
+			apikey.FieldProfile:            {Type: field.TypeEnum, Column: apikey.FieldProfile},
+			apikey.FieldAccountID:          {Type: field.TypeInt, Column: apikey.FieldAccountID},
+			apikey.FieldGrantID:            {Type: field.TypeInt, Column: apikey.FieldGrantID},
+			apikey.FieldRateLimitPerMinute: {Type: field.TypeInt, Column: apikey.FieldRateLimitPerMinute},
+			apikey.FieldExpiresAt:          {Type: field.TypeTime, Column: apikey.FieldExpiresAt},
+			apikey.FieldRevokedAt:          {Type: field.TypeTime, Column: apikey.FieldRevokedAt},
+			apikey.FieldLastUsedAt:         {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
 		},
 	}
 	graph.Nodes[3] = &sqlgraph.Node{
@@ -121,21 +124,41 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "AuditEvent",
 		Fields: map[string]*sqlgraph.FieldSpec{
+			auditevent.FieldSeq:            {Type: field.TypeInt64, Column: auditevent.FieldSeq},
 			auditevent.FieldAt:             {Type: field.TypeTime, Column: auditevent.FieldAt},
 			auditevent.FieldActorAccountID: {Type: field.TypeInt, Column: auditevent.FieldActorAccountID},
 			auditevent.FieldActorAPIKeyID:  {Type: field.TypeInt, Column: auditevent.FieldActorAPIKeyID},
+			auditevent.FieldActorLabel:     {Type: field.TypeString, Column: auditevent.FieldActorLabel},
 			auditevent.FieldActorRole:      {Type: field.TypeString, Column: auditevent.FieldActorRole},
+			auditevent.FieldGrantID:        {Type: field.TypeInt, Column: auditevent.FieldGrantID},
 			auditevent.FieldAction:         {Type: field.TypeString, Column: auditevent.FieldAction},
-			auditevent.FieldObjectType:     {Type: field.TypeString, Column: auditevent.FieldObjectType},
-			auditevent.FieldObjectID:       {Type: field.TypeInt, Column: auditevent.FieldObjectID},
-			auditevent.FieldWorkerID:       {Type: field.TypeInt, Column: auditevent.FieldWorkerID},
 			auditevent.FieldOperation:      {Type: field.TypeString, Column: auditevent.FieldOperation},
+			auditevent.FieldFieldPaths:     {Type: field.TypeJSON, Column: auditevent.FieldFieldPaths},
+			auditevent.FieldObjectType:     {Type: field.TypeString, Column: auditevent.FieldObjectType},
+			auditevent.FieldObjectIds:      {Type: field.TypeJSON, Column: auditevent.FieldObjectIds},
+			auditevent.FieldWorkerIds:      {Type: field.TypeJSON, Column: auditevent.FieldWorkerIds},
 			auditevent.FieldDetails:        {Type: field.TypeJSON, Column: auditevent.FieldDetails},
 			auditevent.FieldPrevHash:       {Type: field.TypeString, Column: auditevent.FieldPrevHash},
 			auditevent.FieldHash:           {Type: field.TypeString, Column: auditevent.FieldHash},
 		},
 	}
 	graph.Nodes[4] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   auditsubject.Table,
+			Columns: auditsubject.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: auditsubject.FieldID,
+			},
+		},
+		Type: "AuditSubject",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			auditsubject.FieldEventID:  {Type: field.TypeInt, Column: auditsubject.FieldEventID},
+			auditsubject.FieldWorkerID: {Type: field.TypeInt, Column: auditsubject.FieldWorkerID},
+			auditsubject.FieldAt:       {Type: field.TypeTime, Column: auditsubject.FieldAt},
+		},
+	}
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   company.Table,
 			Columns: company.Columns,
@@ -152,7 +175,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			company.FieldName:      {Type: field.TypeString, Column: company.FieldName},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doserecord.Table,
 			Columns: doserecord.Columns,
@@ -188,7 +211,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doserecord.FieldReceivedAt:       {Type: field.TypeTime, Column: doserecord.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeter.Table,
 			Columns: dosimeter.Columns,
@@ -208,7 +231,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeter.FieldRetiredAt:       {Type: field.TypeTime, Column: dosimeter.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeterassignment.Table,
 			Columns: dosimeterassignment.Columns,
@@ -228,7 +251,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeterassignment.FieldBodyPosition: {Type: field.TypeString, Column: dosimeterassignment.FieldBodyPosition},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employment.Table,
 			Columns: employment.Columns,
@@ -256,7 +279,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employment.FieldPregnancyEndedOn:    {Type: field.TypeTime, Column: employment.FieldPregnancyEndedOn},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   establishment.Table,
 			Columns: establishment.Columns,
@@ -281,7 +304,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			establishment.FieldClosedAt:   {Type: field.TypeTime, Column: establishment.FieldClosedAt},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
@@ -304,7 +327,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -330,7 +353,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -341,23 +364,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "ImportBatch",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			importbatch.FieldCreatedAt:    {Type: field.TypeTime, Column: importbatch.FieldCreatedAt},
-			importbatch.FieldUpdatedAt:    {Type: field.TypeTime, Column: importbatch.FieldUpdatedAt},
-			importbatch.FieldSubmitterID:  {Type: field.TypeInt, Column: importbatch.FieldSubmitterID},
-			importbatch.FieldAPIKeyID:     {Type: field.TypeInt, Column: importbatch.FieldAPIKeyID},
-			importbatch.FieldFormat:       {Type: field.TypeEnum, Column: importbatch.FieldFormat},
-			importbatch.FieldReference:    {Type: field.TypeString, Column: importbatch.FieldReference},
-			importbatch.FieldFilename:     {Type: field.TypeString, Column: importbatch.FieldFilename},
-			importbatch.FieldChecksum:     {Type: field.TypeString, Column: importbatch.FieldChecksum},
-			importbatch.FieldStatus:       {Type: field.TypeEnum, Column: importbatch.FieldStatus},
-			importbatch.FieldRowsTotal:    {Type: field.TypeInt, Column: importbatch.FieldRowsTotal},
-			importbatch.FieldRowsAccepted: {Type: field.TypeInt, Column: importbatch.FieldRowsAccepted},
-			importbatch.FieldRowsRejected: {Type: field.TypeInt, Column: importbatch.FieldRowsRejected},
-			importbatch.FieldReport:       {Type: field.TypeJSON, Column: importbatch.FieldReport},
-			importbatch.FieldCompletedAt:  {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
+			importbatch.FieldCreatedAt:       {Type: field.TypeTime, Column: importbatch.FieldCreatedAt},
+			importbatch.FieldUpdatedAt:       {Type: field.TypeTime, Column: importbatch.FieldUpdatedAt},
+			importbatch.FieldSubmitterID:     {Type: field.TypeInt, Column: importbatch.FieldSubmitterID},
+			importbatch.FieldAPIKeyID:        {Type: field.TypeInt, Column: importbatch.FieldAPIKeyID},
+			importbatch.FieldLaboratoryID:    {Type: field.TypeInt, Column: importbatch.FieldLaboratoryID},
+			importbatch.FieldEstablishmentID: {Type: field.TypeInt, Column: importbatch.FieldEstablishmentID},
+			importbatch.FieldFormat:          {Type: field.TypeEnum, Column: importbatch.FieldFormat},
+			importbatch.FieldReference:       {Type: field.TypeString, Column: importbatch.FieldReference},
+			importbatch.FieldFilename:        {Type: field.TypeString, Column: importbatch.FieldFilename},
+			importbatch.FieldChecksum:        {Type: field.TypeString, Column: importbatch.FieldChecksum},
+			importbatch.FieldStatus:          {Type: field.TypeEnum, Column: importbatch.FieldStatus},
+			importbatch.FieldRowsTotal:       {Type: field.TypeInt, Column: importbatch.FieldRowsTotal},
+			importbatch.FieldRowsAccepted:    {Type: field.TypeInt, Column: importbatch.FieldRowsAccepted},
+			importbatch.FieldRowsRejected:    {Type: field.TypeInt, Column: importbatch.FieldRowsRejected},
+			importbatch.FieldReport:          {Type: field.TypeJSON, Column: importbatch.FieldReport},
+			importbatch.FieldCompletedAt:     {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -377,7 +402,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -399,7 +424,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -424,7 +449,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -441,11 +466,12 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldExpiresAt:  {Type: field.TypeTime, Column: session.FieldExpiresAt},
 			session.FieldLastSeenAt: {Type: field.TypeTime, Column: session.FieldLastSeenAt},
 			session.FieldRevokedAt:  {Type: field.TypeTime, Column: session.FieldRevokedAt},
+			session.FieldActiveRole: {Type: field.TypeString, Column: session.FieldActiveRole},
 			session.FieldRemoteAddr: {Type: field.TypeString, Column: session.FieldRemoteAddr},
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -592,6 +618,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ApiKey",
 		"Account",
+	)
+	graph.MustAddE(
+		"grant",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   apikey.GrantTable,
+			Columns: []string{apikey.GrantColumn},
+			Bidi:    false,
+		},
+		"ApiKey",
+		"Grant",
+	)
+	graph.MustAddE(
+		"subjects",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   auditevent.SubjectsTable,
+			Columns: []string{auditevent.SubjectsColumn},
+			Bidi:    false,
+		},
+		"AuditEvent",
+		"AuditSubject",
+	)
+	graph.MustAddE(
+		"event",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   auditsubject.EventTable,
+			Columns: []string{auditsubject.EventColumn},
+			Bidi:    false,
+		},
+		"AuditSubject",
+		"AuditEvent",
 	)
 	graph.MustAddE(
 		"establishments",
@@ -964,6 +1026,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ImportBatch",
 		"ApiKey",
+	)
+	graph.MustAddE(
+		"laboratory",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importbatch.LaboratoryTable,
+			Columns: []string{importbatch.LaboratoryColumn},
+			Bidi:    false,
+		},
+		"ImportBatch",
+		"Laboratory",
+	)
+	graph.MustAddE(
+		"establishment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importbatch.EstablishmentTable,
+			Columns: []string{importbatch.EstablishmentColumn},
+			Bidi:    false,
+		},
+		"ImportBatch",
+		"Establishment",
 	)
 	graph.MustAddE(
 		"dose_records",
@@ -1592,6 +1678,16 @@ func (f *ApiKeyFilter) WhereAccountID(p entql.IntP) {
 	f.Where(p.Field(apikey.FieldAccountID))
 }
 
+// WhereGrantID applies the entql int predicate on the grant_id field.
+func (f *ApiKeyFilter) WhereGrantID(p entql.IntP) {
+	f.Where(p.Field(apikey.FieldGrantID))
+}
+
+// WhereRateLimitPerMinute applies the entql int predicate on the rate_limit_per_minute field.
+func (f *ApiKeyFilter) WhereRateLimitPerMinute(p entql.IntP) {
+	f.Where(p.Field(apikey.FieldRateLimitPerMinute))
+}
+
 // WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
 func (f *ApiKeyFilter) WhereExpiresAt(p entql.TimeP) {
 	f.Where(p.Field(apikey.FieldExpiresAt))
@@ -1615,6 +1711,20 @@ func (f *ApiKeyFilter) WhereHasAccount() {
 // WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
 func (f *ApiKeyFilter) WhereHasAccountWith(preds ...predicate.Account) {
 	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasGrant applies a predicate to check if query has an edge grant.
+func (f *ApiKeyFilter) WhereHasGrant() {
+	f.Where(entql.HasEdge("grant"))
+}
+
+// WhereHasGrantWith applies a predicate to check if query has an edge grant with a given conditions (other predicates).
+func (f *ApiKeyFilter) WhereHasGrantWith(preds ...predicate.Grant) {
+	f.Where(entql.HasEdgeWith("grant", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -1661,6 +1771,11 @@ func (f *AuditEventFilter) WhereID(p entql.IntP) {
 	f.Where(p.Field(auditevent.FieldID))
 }
 
+// WhereSeq applies the entql int64 predicate on the seq field.
+func (f *AuditEventFilter) WhereSeq(p entql.Int64P) {
+	f.Where(p.Field(auditevent.FieldSeq))
+}
+
 // WhereAt applies the entql time.Time predicate on the at field.
 func (f *AuditEventFilter) WhereAt(p entql.TimeP) {
 	f.Where(p.Field(auditevent.FieldAt))
@@ -1676,9 +1791,19 @@ func (f *AuditEventFilter) WhereActorAPIKeyID(p entql.IntP) {
 	f.Where(p.Field(auditevent.FieldActorAPIKeyID))
 }
 
+// WhereActorLabel applies the entql string predicate on the actor_label field.
+func (f *AuditEventFilter) WhereActorLabel(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldActorLabel))
+}
+
 // WhereActorRole applies the entql string predicate on the actor_role field.
 func (f *AuditEventFilter) WhereActorRole(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldActorRole))
+}
+
+// WhereGrantID applies the entql int predicate on the grant_id field.
+func (f *AuditEventFilter) WhereGrantID(p entql.IntP) {
+	f.Where(p.Field(auditevent.FieldGrantID))
 }
 
 // WhereAction applies the entql string predicate on the action field.
@@ -1686,24 +1811,29 @@ func (f *AuditEventFilter) WhereAction(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldAction))
 }
 
+// WhereOperation applies the entql string predicate on the operation field.
+func (f *AuditEventFilter) WhereOperation(p entql.StringP) {
+	f.Where(p.Field(auditevent.FieldOperation))
+}
+
+// WhereFieldPaths applies the entql json.RawMessage predicate on the field_paths field.
+func (f *AuditEventFilter) WhereFieldPaths(p entql.BytesP) {
+	f.Where(p.Field(auditevent.FieldFieldPaths))
+}
+
 // WhereObjectType applies the entql string predicate on the object_type field.
 func (f *AuditEventFilter) WhereObjectType(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldObjectType))
 }
 
-// WhereObjectID applies the entql int predicate on the object_id field.
-func (f *AuditEventFilter) WhereObjectID(p entql.IntP) {
-	f.Where(p.Field(auditevent.FieldObjectID))
+// WhereObjectIds applies the entql json.RawMessage predicate on the object_ids field.
+func (f *AuditEventFilter) WhereObjectIds(p entql.BytesP) {
+	f.Where(p.Field(auditevent.FieldObjectIds))
 }
 
-// WhereWorkerID applies the entql int predicate on the worker_id field.
-func (f *AuditEventFilter) WhereWorkerID(p entql.IntP) {
-	f.Where(p.Field(auditevent.FieldWorkerID))
-}
-
-// WhereOperation applies the entql string predicate on the operation field.
-func (f *AuditEventFilter) WhereOperation(p entql.StringP) {
-	f.Where(p.Field(auditevent.FieldOperation))
+// WhereWorkerIds applies the entql json.RawMessage predicate on the worker_ids field.
+func (f *AuditEventFilter) WhereWorkerIds(p entql.BytesP) {
+	f.Where(p.Field(auditevent.FieldWorkerIds))
 }
 
 // WhereDetails applies the entql json.RawMessage predicate on the details field.
@@ -1719,6 +1849,89 @@ func (f *AuditEventFilter) WherePrevHash(p entql.StringP) {
 // WhereHash applies the entql string predicate on the hash field.
 func (f *AuditEventFilter) WhereHash(p entql.StringP) {
 	f.Where(p.Field(auditevent.FieldHash))
+}
+
+// WhereHasSubjects applies a predicate to check if query has an edge subjects.
+func (f *AuditEventFilter) WhereHasSubjects() {
+	f.Where(entql.HasEdge("subjects"))
+}
+
+// WhereHasSubjectsWith applies a predicate to check if query has an edge subjects with a given conditions (other predicates).
+func (f *AuditEventFilter) WhereHasSubjectsWith(preds ...predicate.AuditSubject) {
+	f.Where(entql.HasEdgeWith("subjects", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AuditSubjectQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AuditSubjectQuery builder.
+func (_q *AuditSubjectQuery) Filter() *AuditSubjectFilter {
+	return &AuditSubjectFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AuditSubjectMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AuditSubjectMutation builder.
+func (m *AuditSubjectMutation) Filter() *AuditSubjectFilter {
+	return &AuditSubjectFilter{config: m.config, predicateAdder: m}
+}
+
+// AuditSubjectFilter provides a generic filtering capability at runtime for AuditSubjectQuery.
+type AuditSubjectFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AuditSubjectFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AuditSubjectFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(auditsubject.FieldID))
+}
+
+// WhereEventID applies the entql int predicate on the event_id field.
+func (f *AuditSubjectFilter) WhereEventID(p entql.IntP) {
+	f.Where(p.Field(auditsubject.FieldEventID))
+}
+
+// WhereWorkerID applies the entql int predicate on the worker_id field.
+func (f *AuditSubjectFilter) WhereWorkerID(p entql.IntP) {
+	f.Where(p.Field(auditsubject.FieldWorkerID))
+}
+
+// WhereAt applies the entql time.Time predicate on the at field.
+func (f *AuditSubjectFilter) WhereAt(p entql.TimeP) {
+	f.Where(p.Field(auditsubject.FieldAt))
+}
+
+// WhereHasEvent applies a predicate to check if query has an edge event.
+func (f *AuditSubjectFilter) WhereHasEvent() {
+	f.Where(entql.HasEdge("event"))
+}
+
+// WhereHasEventWith applies a predicate to check if query has an edge event with a given conditions (other predicates).
+func (f *AuditSubjectFilter) WhereHasEventWith(preds ...predicate.AuditEvent) {
+	f.Where(entql.HasEdgeWith("event", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
 }
 
 // addPredicate implements the predicateAdder interface.
@@ -1750,7 +1963,7 @@ type CompanyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompanyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -1824,7 +2037,7 @@ type DoseRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2091,7 +2304,7 @@ type DosimeterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2208,7 +2421,7 @@ type DosimeterAssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterAssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2311,7 +2524,7 @@ type EmploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2454,7 +2667,7 @@ type EstablishmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EstablishmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2624,7 +2837,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2728,7 +2941,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2931,7 +3144,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2960,6 +3173,16 @@ func (f *ImportBatchFilter) WhereSubmitterID(p entql.IntP) {
 // WhereAPIKeyID applies the entql int predicate on the api_key_id field.
 func (f *ImportBatchFilter) WhereAPIKeyID(p entql.IntP) {
 	f.Where(p.Field(importbatch.FieldAPIKeyID))
+}
+
+// WhereLaboratoryID applies the entql int predicate on the laboratory_id field.
+func (f *ImportBatchFilter) WhereLaboratoryID(p entql.IntP) {
+	f.Where(p.Field(importbatch.FieldLaboratoryID))
+}
+
+// WhereEstablishmentID applies the entql int predicate on the establishment_id field.
+func (f *ImportBatchFilter) WhereEstablishmentID(p entql.IntP) {
+	f.Where(p.Field(importbatch.FieldEstablishmentID))
 }
 
 // WhereFormat applies the entql string predicate on the format field.
@@ -3040,6 +3263,34 @@ func (f *ImportBatchFilter) WhereHasAPIKeyWith(preds ...predicate.ApiKey) {
 	})))
 }
 
+// WhereHasLaboratory applies a predicate to check if query has an edge laboratory.
+func (f *ImportBatchFilter) WhereHasLaboratory() {
+	f.Where(entql.HasEdge("laboratory"))
+}
+
+// WhereHasLaboratoryWith applies a predicate to check if query has an edge laboratory with a given conditions (other predicates).
+func (f *ImportBatchFilter) WhereHasLaboratoryWith(preds ...predicate.Laboratory) {
+	f.Where(entql.HasEdgeWith("laboratory", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEstablishment applies a predicate to check if query has an edge establishment.
+func (f *ImportBatchFilter) WhereHasEstablishment() {
+	f.Where(entql.HasEdge("establishment"))
+}
+
+// WhereHasEstablishmentWith applies a predicate to check if query has an edge establishment with a given conditions (other predicates).
+func (f *ImportBatchFilter) WhereHasEstablishmentWith(preds ...predicate.Establishment) {
+	f.Where(entql.HasEdgeWith("establishment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // WhereHasDoseRecords applies a predicate to check if query has an edge dose_records.
 func (f *ImportBatchFilter) WhereHasDoseRecords() {
 	f.Where(entql.HasEdge("dose_records"))
@@ -3097,7 +3348,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3200,7 +3451,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3285,7 +3536,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3455,7 +3706,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3494,6 +3745,11 @@ func (f *SessionFilter) WhereLastSeenAt(p entql.TimeP) {
 // WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
 func (f *SessionFilter) WhereRevokedAt(p entql.TimeP) {
 	f.Where(p.Field(session.FieldRevokedAt))
+}
+
+// WhereActiveRole applies the entql string predicate on the active_role field.
+func (f *SessionFilter) WhereActiveRole(p entql.StringP) {
+	f.Where(p.Field(session.FieldActiveRole))
 }
 
 // WhereRemoteAddr applies the entql string predicate on the remote_addr field.
@@ -3549,7 +3805,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

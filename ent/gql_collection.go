@@ -726,6 +726,21 @@ func (_q *ApiKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 				selectedFields = append(selectedFields, apikey.FieldAccountID)
 				fieldSeen[apikey.FieldAccountID] = struct{}{}
 			}
+
+		case "grant":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&GrantClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, grantImplementors)...); err != nil {
+				return err
+			}
+			_q.withGrant = query
+			if _, ok := fieldSeen[apikey.FieldGrantID]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldGrantID)
+				fieldSeen[apikey.FieldGrantID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[apikey.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldCreatedAt)
@@ -755,6 +770,16 @@ func (_q *ApiKeyQuery) collectField(ctx context.Context, oneNode bool, opCtx *gr
 			if _, ok := fieldSeen[apikey.FieldAccountID]; !ok {
 				selectedFields = append(selectedFields, apikey.FieldAccountID)
 				fieldSeen[apikey.FieldAccountID] = struct{}{}
+			}
+		case "grantID":
+			if _, ok := fieldSeen[apikey.FieldGrantID]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldGrantID)
+				fieldSeen[apikey.FieldGrantID] = struct{}{}
+			}
+		case "rateLimitPerMinute":
+			if _, ok := fieldSeen[apikey.FieldRateLimitPerMinute]; !ok {
+				selectedFields = append(selectedFields, apikey.FieldRateLimitPerMinute)
+				fieldSeen[apikey.FieldRateLimitPerMinute] = struct{}{}
 			}
 		case "expiresAt":
 			if _, ok := fieldSeen[apikey.FieldExpiresAt]; !ok {
@@ -861,6 +886,11 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 	)
 	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
 		switch field.Name {
+		case "seq":
+			if _, ok := fieldSeen[auditevent.FieldSeq]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldSeq)
+				fieldSeen[auditevent.FieldSeq] = struct{}{}
+			}
 		case "at":
 			if _, ok := fieldSeen[auditevent.FieldAt]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldAt)
@@ -876,35 +906,50 @@ func (_q *AuditEventQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, auditevent.FieldActorAPIKeyID)
 				fieldSeen[auditevent.FieldActorAPIKeyID] = struct{}{}
 			}
+		case "actorLabel":
+			if _, ok := fieldSeen[auditevent.FieldActorLabel]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldActorLabel)
+				fieldSeen[auditevent.FieldActorLabel] = struct{}{}
+			}
 		case "actorRole":
 			if _, ok := fieldSeen[auditevent.FieldActorRole]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldActorRole)
 				fieldSeen[auditevent.FieldActorRole] = struct{}{}
+			}
+		case "grantID":
+			if _, ok := fieldSeen[auditevent.FieldGrantID]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldGrantID)
+				fieldSeen[auditevent.FieldGrantID] = struct{}{}
 			}
 		case "action":
 			if _, ok := fieldSeen[auditevent.FieldAction]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldAction)
 				fieldSeen[auditevent.FieldAction] = struct{}{}
 			}
+		case "operation":
+			if _, ok := fieldSeen[auditevent.FieldOperation]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldOperation)
+				fieldSeen[auditevent.FieldOperation] = struct{}{}
+			}
+		case "fieldPaths":
+			if _, ok := fieldSeen[auditevent.FieldFieldPaths]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldFieldPaths)
+				fieldSeen[auditevent.FieldFieldPaths] = struct{}{}
+			}
 		case "objectType":
 			if _, ok := fieldSeen[auditevent.FieldObjectType]; !ok {
 				selectedFields = append(selectedFields, auditevent.FieldObjectType)
 				fieldSeen[auditevent.FieldObjectType] = struct{}{}
 			}
-		case "objectID":
-			if _, ok := fieldSeen[auditevent.FieldObjectID]; !ok {
-				selectedFields = append(selectedFields, auditevent.FieldObjectID)
-				fieldSeen[auditevent.FieldObjectID] = struct{}{}
+		case "objectIds":
+			if _, ok := fieldSeen[auditevent.FieldObjectIds]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldObjectIds)
+				fieldSeen[auditevent.FieldObjectIds] = struct{}{}
 			}
-		case "workerID":
-			if _, ok := fieldSeen[auditevent.FieldWorkerID]; !ok {
-				selectedFields = append(selectedFields, auditevent.FieldWorkerID)
-				fieldSeen[auditevent.FieldWorkerID] = struct{}{}
-			}
-		case "operation":
-			if _, ok := fieldSeen[auditevent.FieldOperation]; !ok {
-				selectedFields = append(selectedFields, auditevent.FieldOperation)
-				fieldSeen[auditevent.FieldOperation] = struct{}{}
+		case "workerIds":
+			if _, ok := fieldSeen[auditevent.FieldWorkerIds]; !ok {
+				selectedFields = append(selectedFields, auditevent.FieldWorkerIds)
+				fieldSeen[auditevent.FieldWorkerIds] = struct{}{}
 			}
 		case "details":
 			if _, ok := fieldSeen[auditevent.FieldDetails]; !ok {
@@ -3168,6 +3213,36 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 				fieldSeen[importbatch.FieldAPIKeyID] = struct{}{}
 			}
 
+		case "laboratory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LaboratoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, laboratoryImplementors)...); err != nil {
+				return err
+			}
+			_q.withLaboratory = query
+			if _, ok := fieldSeen[importbatch.FieldLaboratoryID]; !ok {
+				selectedFields = append(selectedFields, importbatch.FieldLaboratoryID)
+				fieldSeen[importbatch.FieldLaboratoryID] = struct{}{}
+			}
+
+		case "establishment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EstablishmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, establishmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withEstablishment = query
+			if _, ok := fieldSeen[importbatch.FieldEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, importbatch.FieldEstablishmentID)
+				fieldSeen[importbatch.FieldEstablishmentID] = struct{}{}
+			}
+
 		case "doseRecords":
 			var (
 				alias = field.Alias
@@ -3211,10 +3286,10 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -3222,10 +3297,10 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ImportBatch) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.DoseRecords)
-							if nodes[i].Edges.totalCount[2] == nil {
-								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							if nodes[i].Edges.totalCount[4] == nil {
+								nodes[i].Edges.totalCount[4] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[2][alias] = n
+							nodes[i].Edges.totalCount[4][alias] = n
 						}
 						return nil
 					})
@@ -3300,10 +3375,10 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 						}
 						for i := range nodes {
 							n := m[nodes[i].ID]
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -3311,10 +3386,10 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*ImportBatch) error {
 						for i := range nodes {
 							n := len(nodes[i].Edges.OperationalDoses)
-							if nodes[i].Edges.totalCount[3] == nil {
-								nodes[i].Edges.totalCount[3] = make(map[string]int)
+							if nodes[i].Edges.totalCount[5] == nil {
+								nodes[i].Edges.totalCount[5] = make(map[string]int)
 							}
-							nodes[i].Edges.totalCount[3][alias] = n
+							nodes[i].Edges.totalCount[5][alias] = n
 						}
 						return nil
 					})
@@ -3364,6 +3439,16 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 			if _, ok := fieldSeen[importbatch.FieldAPIKeyID]; !ok {
 				selectedFields = append(selectedFields, importbatch.FieldAPIKeyID)
 				fieldSeen[importbatch.FieldAPIKeyID] = struct{}{}
+			}
+		case "laboratoryID":
+			if _, ok := fieldSeen[importbatch.FieldLaboratoryID]; !ok {
+				selectedFields = append(selectedFields, importbatch.FieldLaboratoryID)
+				fieldSeen[importbatch.FieldLaboratoryID] = struct{}{}
+			}
+		case "establishmentID":
+			if _, ok := fieldSeen[importbatch.FieldEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, importbatch.FieldEstablishmentID)
+				fieldSeen[importbatch.FieldEstablishmentID] = struct{}{}
 			}
 		case "format":
 			if _, ok := fieldSeen[importbatch.FieldFormat]; !ok {

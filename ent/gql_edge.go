@@ -119,6 +119,14 @@ func (_m *ApiKey) Account(ctx context.Context) (*Account, error) {
 	return result, err
 }
 
+func (_m *ApiKey) Grant(ctx context.Context) (*Grant, error) {
+	result, err := _m.Edges.GrantOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryGrant().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Company) Establishments(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*EstablishmentOrder, where *EstablishmentWhereInput,
 ) (*EstablishmentConnection, error) {
@@ -462,6 +470,22 @@ func (_m *ImportBatch) APIKey(ctx context.Context) (*ApiKey, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *ImportBatch) Laboratory(ctx context.Context) (*Laboratory, error) {
+	result, err := _m.Edges.LaboratoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLaboratory().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
+func (_m *ImportBatch) Establishment(ctx context.Context) (*Establishment, error) {
+	result, err := _m.Edges.EstablishmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEstablishment().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ImportBatch) DoseRecords(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DoseRecordOrder, where *DoseRecordWhereInput,
 ) (*DoseRecordConnection, error) {
@@ -470,7 +494,7 @@ func (_m *ImportBatch) DoseRecords(
 		WithDoseRecordFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[4][alias]
 	if nodes, err := _m.NamedDoseRecords(alias); err == nil || hasTotalCount {
 		pager, err := newDoseRecordPager(opts, last != nil)
 		if err != nil {
@@ -491,7 +515,7 @@ func (_m *ImportBatch) OperationalDoses(
 		WithOperationalDoseFilter(where.Filter),
 	}
 	alias := graphql.GetFieldContext(ctx).Field.Alias
-	totalCount, hasTotalCount := _m.Edges.totalCount[3][alias]
+	totalCount, hasTotalCount := _m.Edges.totalCount[5][alias]
 	if nodes, err := _m.NamedOperationalDoses(alias); err == nil || hasTotalCount {
 		pager, err := newOperationalDosePager(opts, last != nil)
 		if err != nil {

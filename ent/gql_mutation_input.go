@@ -8,6 +8,7 @@ import (
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/policy"
 )
 
 // CreateDosimeterInput represents a mutation input for creating dosimeters.
@@ -452,6 +453,54 @@ func (c *EstablishmentUpdate) SetInput(i UpdateEstablishmentInput) *Establishmen
 
 // SetInput applies the change-set in the UpdateEstablishmentInput on the EstablishmentUpdateOne builder.
 func (c *EstablishmentUpdateOne) SetInput(i UpdateEstablishmentInput) *EstablishmentUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateGrantInput represents a mutation input for creating grants.
+type CreateGrantInput struct {
+	Role            policy.Role
+	Region          *string
+	ValidFrom       time.Time
+	ValidTo         *time.Time
+	AccountID       int
+	EstablishmentID *int
+	CompanyID       *int
+	WorkerID        *int
+	LaboratoryID    *int
+	DelegatedFromID *int
+}
+
+// Mutate applies the CreateGrantInput on the GrantMutation builder.
+func (i *CreateGrantInput) Mutate(m *GrantMutation) {
+	m.SetRole(i.Role)
+	if v := i.Region; v != nil {
+		m.SetRegion(*v)
+	}
+	m.SetValidFrom(i.ValidFrom)
+	if v := i.ValidTo; v != nil {
+		m.SetValidTo(*v)
+	}
+	m.SetAccountID(i.AccountID)
+	if v := i.EstablishmentID; v != nil {
+		m.SetEstablishmentID(*v)
+	}
+	if v := i.CompanyID; v != nil {
+		m.SetCompanyID(*v)
+	}
+	if v := i.WorkerID; v != nil {
+		m.SetWorkerID(*v)
+	}
+	if v := i.LaboratoryID; v != nil {
+		m.SetLaboratoryID(*v)
+	}
+	if v := i.DelegatedFromID; v != nil {
+		m.SetDelegatedFromID(*v)
+	}
+}
+
+// SetInput applies the change-set in the CreateGrantInput on the GrantCreate builder.
+func (c *GrantCreate) SetInput(i CreateGrantInput) *GrantCreate {
 	i.Mutate(c.Mutation())
 	return c
 }

@@ -1447,6 +1447,22 @@ type ApiKeyWhereInput struct {
 	AccountIDIn    []int `json:"accountIDIn,omitempty"`
 	AccountIDNotIn []int `json:"accountIDNotIn,omitempty"`
 
+	// "grant_id" field predicates.
+	GrantID      *int  `json:"grantID,omitempty"`
+	GrantIDNEQ   *int  `json:"grantIDNEQ,omitempty"`
+	GrantIDIn    []int `json:"grantIDIn,omitempty"`
+	GrantIDNotIn []int `json:"grantIDNotIn,omitempty"`
+
+	// "rate_limit_per_minute" field predicates.
+	RateLimitPerMinute      *int  `json:"rateLimitPerMinute,omitempty"`
+	RateLimitPerMinuteNEQ   *int  `json:"rateLimitPerMinuteNEQ,omitempty"`
+	RateLimitPerMinuteIn    []int `json:"rateLimitPerMinuteIn,omitempty"`
+	RateLimitPerMinuteNotIn []int `json:"rateLimitPerMinuteNotIn,omitempty"`
+	RateLimitPerMinuteGT    *int  `json:"rateLimitPerMinuteGT,omitempty"`
+	RateLimitPerMinuteGTE   *int  `json:"rateLimitPerMinuteGTE,omitempty"`
+	RateLimitPerMinuteLT    *int  `json:"rateLimitPerMinuteLT,omitempty"`
+	RateLimitPerMinuteLTE   *int  `json:"rateLimitPerMinuteLTE,omitempty"`
+
 	// "expires_at" field predicates.
 	ExpiresAt       *time.Time  `json:"expiresAt,omitempty"`
 	ExpiresAtNEQ    *time.Time  `json:"expiresAtNEQ,omitempty"`
@@ -1486,6 +1502,10 @@ type ApiKeyWhereInput struct {
 	// "account" edge predicates.
 	HasAccount     *bool                `json:"hasAccount,omitempty"`
 	HasAccountWith []*AccountWhereInput `json:"hasAccountWith,omitempty"`
+
+	// "grant" edge predicates.
+	HasGrant     *bool              `json:"hasGrant,omitempty"`
+	HasGrantWith []*GrantWhereInput `json:"hasGrantWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1733,6 +1753,42 @@ func (i *ApiKeyWhereInput) P() (predicate.ApiKey, error) {
 	if len(i.AccountIDNotIn) > 0 {
 		predicates = append(predicates, apikey.AccountIDNotIn(i.AccountIDNotIn...))
 	}
+	if i.GrantID != nil {
+		predicates = append(predicates, apikey.GrantIDEQ(*i.GrantID))
+	}
+	if i.GrantIDNEQ != nil {
+		predicates = append(predicates, apikey.GrantIDNEQ(*i.GrantIDNEQ))
+	}
+	if len(i.GrantIDIn) > 0 {
+		predicates = append(predicates, apikey.GrantIDIn(i.GrantIDIn...))
+	}
+	if len(i.GrantIDNotIn) > 0 {
+		predicates = append(predicates, apikey.GrantIDNotIn(i.GrantIDNotIn...))
+	}
+	if i.RateLimitPerMinute != nil {
+		predicates = append(predicates, apikey.RateLimitPerMinuteEQ(*i.RateLimitPerMinute))
+	}
+	if i.RateLimitPerMinuteNEQ != nil {
+		predicates = append(predicates, apikey.RateLimitPerMinuteNEQ(*i.RateLimitPerMinuteNEQ))
+	}
+	if len(i.RateLimitPerMinuteIn) > 0 {
+		predicates = append(predicates, apikey.RateLimitPerMinuteIn(i.RateLimitPerMinuteIn...))
+	}
+	if len(i.RateLimitPerMinuteNotIn) > 0 {
+		predicates = append(predicates, apikey.RateLimitPerMinuteNotIn(i.RateLimitPerMinuteNotIn...))
+	}
+	if i.RateLimitPerMinuteGT != nil {
+		predicates = append(predicates, apikey.RateLimitPerMinuteGT(*i.RateLimitPerMinuteGT))
+	}
+	if i.RateLimitPerMinuteGTE != nil {
+		predicates = append(predicates, apikey.RateLimitPerMinuteGTE(*i.RateLimitPerMinuteGTE))
+	}
+	if i.RateLimitPerMinuteLT != nil {
+		predicates = append(predicates, apikey.RateLimitPerMinuteLT(*i.RateLimitPerMinuteLT))
+	}
+	if i.RateLimitPerMinuteLTE != nil {
+		predicates = append(predicates, apikey.RateLimitPerMinuteLTE(*i.RateLimitPerMinuteLTE))
+	}
 	if i.ExpiresAt != nil {
 		predicates = append(predicates, apikey.ExpiresAtEQ(*i.ExpiresAt))
 	}
@@ -1842,6 +1898,24 @@ func (i *ApiKeyWhereInput) P() (predicate.ApiKey, error) {
 		}
 		predicates = append(predicates, apikey.HasAccountWith(with...))
 	}
+	if i.HasGrant != nil {
+		p := apikey.HasGrant()
+		if !*i.HasGrant {
+			p = apikey.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasGrantWith) > 0 {
+		with := make([]predicate.Grant, 0, len(i.HasGrantWith))
+		for _, w := range i.HasGrantWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasGrantWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, apikey.HasGrantWith(with...))
+	}
 	switch len(predicates) {
 	case 0:
 		return nil, ErrEmptyApiKeyWhereInput
@@ -1868,6 +1942,16 @@ type AuditEventWhereInput struct {
 	IDGTE   *int  `json:"idGTE,omitempty"`
 	IDLT    *int  `json:"idLT,omitempty"`
 	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "seq" field predicates.
+	Seq      *int64  `json:"seq,omitempty"`
+	SeqNEQ   *int64  `json:"seqNEQ,omitempty"`
+	SeqIn    []int64 `json:"seqIn,omitempty"`
+	SeqNotIn []int64 `json:"seqNotIn,omitempty"`
+	SeqGT    *int64  `json:"seqGT,omitempty"`
+	SeqGTE   *int64  `json:"seqGTE,omitempty"`
+	SeqLT    *int64  `json:"seqLT,omitempty"`
+	SeqLTE   *int64  `json:"seqLTE,omitempty"`
 
 	// "at" field predicates.
 	At      *time.Time  `json:"at,omitempty"`
@@ -1903,6 +1987,23 @@ type AuditEventWhereInput struct {
 	ActorAPIKeyIDIsNil  bool  `json:"actorAPIKeyIDIsNil,omitempty"`
 	ActorAPIKeyIDNotNil bool  `json:"actorAPIKeyIDNotNil,omitempty"`
 
+	// "actor_label" field predicates.
+	ActorLabel             *string  `json:"actorLabel,omitempty"`
+	ActorLabelNEQ          *string  `json:"actorLabelNEQ,omitempty"`
+	ActorLabelIn           []string `json:"actorLabelIn,omitempty"`
+	ActorLabelNotIn        []string `json:"actorLabelNotIn,omitempty"`
+	ActorLabelGT           *string  `json:"actorLabelGT,omitempty"`
+	ActorLabelGTE          *string  `json:"actorLabelGTE,omitempty"`
+	ActorLabelLT           *string  `json:"actorLabelLT,omitempty"`
+	ActorLabelLTE          *string  `json:"actorLabelLTE,omitempty"`
+	ActorLabelContains     *string  `json:"actorLabelContains,omitempty"`
+	ActorLabelHasPrefix    *string  `json:"actorLabelHasPrefix,omitempty"`
+	ActorLabelHasSuffix    *string  `json:"actorLabelHasSuffix,omitempty"`
+	ActorLabelIsNil        bool     `json:"actorLabelIsNil,omitempty"`
+	ActorLabelNotNil       bool     `json:"actorLabelNotNil,omitempty"`
+	ActorLabelEqualFold    *string  `json:"actorLabelEqualFold,omitempty"`
+	ActorLabelContainsFold *string  `json:"actorLabelContainsFold,omitempty"`
+
 	// "actor_role" field predicates.
 	ActorRole             *string  `json:"actorRole,omitempty"`
 	ActorRoleNEQ          *string  `json:"actorRoleNEQ,omitempty"`
@@ -1920,6 +2021,18 @@ type AuditEventWhereInput struct {
 	ActorRoleEqualFold    *string  `json:"actorRoleEqualFold,omitempty"`
 	ActorRoleContainsFold *string  `json:"actorRoleContainsFold,omitempty"`
 
+	// "grant_id" field predicates.
+	GrantID       *int  `json:"grantID,omitempty"`
+	GrantIDNEQ    *int  `json:"grantIDNEQ,omitempty"`
+	GrantIDIn     []int `json:"grantIDIn,omitempty"`
+	GrantIDNotIn  []int `json:"grantIDNotIn,omitempty"`
+	GrantIDGT     *int  `json:"grantIDGT,omitempty"`
+	GrantIDGTE    *int  `json:"grantIDGTE,omitempty"`
+	GrantIDLT     *int  `json:"grantIDLT,omitempty"`
+	GrantIDLTE    *int  `json:"grantIDLTE,omitempty"`
+	GrantIDIsNil  bool  `json:"grantIDIsNil,omitempty"`
+	GrantIDNotNil bool  `json:"grantIDNotNil,omitempty"`
+
 	// "action" field predicates.
 	Action             *string  `json:"action,omitempty"`
 	ActionNEQ          *string  `json:"actionNEQ,omitempty"`
@@ -1934,47 +2047,6 @@ type AuditEventWhereInput struct {
 	ActionHasSuffix    *string  `json:"actionHasSuffix,omitempty"`
 	ActionEqualFold    *string  `json:"actionEqualFold,omitempty"`
 	ActionContainsFold *string  `json:"actionContainsFold,omitempty"`
-
-	// "object_type" field predicates.
-	ObjectType             *string  `json:"objectType,omitempty"`
-	ObjectTypeNEQ          *string  `json:"objectTypeNEQ,omitempty"`
-	ObjectTypeIn           []string `json:"objectTypeIn,omitempty"`
-	ObjectTypeNotIn        []string `json:"objectTypeNotIn,omitempty"`
-	ObjectTypeGT           *string  `json:"objectTypeGT,omitempty"`
-	ObjectTypeGTE          *string  `json:"objectTypeGTE,omitempty"`
-	ObjectTypeLT           *string  `json:"objectTypeLT,omitempty"`
-	ObjectTypeLTE          *string  `json:"objectTypeLTE,omitempty"`
-	ObjectTypeContains     *string  `json:"objectTypeContains,omitempty"`
-	ObjectTypeHasPrefix    *string  `json:"objectTypeHasPrefix,omitempty"`
-	ObjectTypeHasSuffix    *string  `json:"objectTypeHasSuffix,omitempty"`
-	ObjectTypeIsNil        bool     `json:"objectTypeIsNil,omitempty"`
-	ObjectTypeNotNil       bool     `json:"objectTypeNotNil,omitempty"`
-	ObjectTypeEqualFold    *string  `json:"objectTypeEqualFold,omitempty"`
-	ObjectTypeContainsFold *string  `json:"objectTypeContainsFold,omitempty"`
-
-	// "object_id" field predicates.
-	ObjectID       *int  `json:"objectID,omitempty"`
-	ObjectIDNEQ    *int  `json:"objectIDNEQ,omitempty"`
-	ObjectIDIn     []int `json:"objectIDIn,omitempty"`
-	ObjectIDNotIn  []int `json:"objectIDNotIn,omitempty"`
-	ObjectIDGT     *int  `json:"objectIDGT,omitempty"`
-	ObjectIDGTE    *int  `json:"objectIDGTE,omitempty"`
-	ObjectIDLT     *int  `json:"objectIDLT,omitempty"`
-	ObjectIDLTE    *int  `json:"objectIDLTE,omitempty"`
-	ObjectIDIsNil  bool  `json:"objectIDIsNil,omitempty"`
-	ObjectIDNotNil bool  `json:"objectIDNotNil,omitempty"`
-
-	// "worker_id" field predicates.
-	WorkerID       *int  `json:"workerID,omitempty"`
-	WorkerIDNEQ    *int  `json:"workerIDNEQ,omitempty"`
-	WorkerIDIn     []int `json:"workerIDIn,omitempty"`
-	WorkerIDNotIn  []int `json:"workerIDNotIn,omitempty"`
-	WorkerIDGT     *int  `json:"workerIDGT,omitempty"`
-	WorkerIDGTE    *int  `json:"workerIDGTE,omitempty"`
-	WorkerIDLT     *int  `json:"workerIDLT,omitempty"`
-	WorkerIDLTE    *int  `json:"workerIDLTE,omitempty"`
-	WorkerIDIsNil  bool  `json:"workerIDIsNil,omitempty"`
-	WorkerIDNotNil bool  `json:"workerIDNotNil,omitempty"`
 
 	// "operation" field predicates.
 	Operation             *string  `json:"operation,omitempty"`
@@ -1992,6 +2064,23 @@ type AuditEventWhereInput struct {
 	OperationNotNil       bool     `json:"operationNotNil,omitempty"`
 	OperationEqualFold    *string  `json:"operationEqualFold,omitempty"`
 	OperationContainsFold *string  `json:"operationContainsFold,omitempty"`
+
+	// "object_type" field predicates.
+	ObjectType             *string  `json:"objectType,omitempty"`
+	ObjectTypeNEQ          *string  `json:"objectTypeNEQ,omitempty"`
+	ObjectTypeIn           []string `json:"objectTypeIn,omitempty"`
+	ObjectTypeNotIn        []string `json:"objectTypeNotIn,omitempty"`
+	ObjectTypeGT           *string  `json:"objectTypeGT,omitempty"`
+	ObjectTypeGTE          *string  `json:"objectTypeGTE,omitempty"`
+	ObjectTypeLT           *string  `json:"objectTypeLT,omitempty"`
+	ObjectTypeLTE          *string  `json:"objectTypeLTE,omitempty"`
+	ObjectTypeContains     *string  `json:"objectTypeContains,omitempty"`
+	ObjectTypeHasPrefix    *string  `json:"objectTypeHasPrefix,omitempty"`
+	ObjectTypeHasSuffix    *string  `json:"objectTypeHasSuffix,omitempty"`
+	ObjectTypeIsNil        bool     `json:"objectTypeIsNil,omitempty"`
+	ObjectTypeNotNil       bool     `json:"objectTypeNotNil,omitempty"`
+	ObjectTypeEqualFold    *string  `json:"objectTypeEqualFold,omitempty"`
+	ObjectTypeContainsFold *string  `json:"objectTypeContainsFold,omitempty"`
 
 	// "prev_hash" field predicates.
 	PrevHash             *string  `json:"prevHash,omitempty"`
@@ -2119,6 +2208,30 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	if i.IDLTE != nil {
 		predicates = append(predicates, auditevent.IDLTE(*i.IDLTE))
 	}
+	if i.Seq != nil {
+		predicates = append(predicates, auditevent.SeqEQ(*i.Seq))
+	}
+	if i.SeqNEQ != nil {
+		predicates = append(predicates, auditevent.SeqNEQ(*i.SeqNEQ))
+	}
+	if len(i.SeqIn) > 0 {
+		predicates = append(predicates, auditevent.SeqIn(i.SeqIn...))
+	}
+	if len(i.SeqNotIn) > 0 {
+		predicates = append(predicates, auditevent.SeqNotIn(i.SeqNotIn...))
+	}
+	if i.SeqGT != nil {
+		predicates = append(predicates, auditevent.SeqGT(*i.SeqGT))
+	}
+	if i.SeqGTE != nil {
+		predicates = append(predicates, auditevent.SeqGTE(*i.SeqGTE))
+	}
+	if i.SeqLT != nil {
+		predicates = append(predicates, auditevent.SeqLT(*i.SeqLT))
+	}
+	if i.SeqLTE != nil {
+		predicates = append(predicates, auditevent.SeqLTE(*i.SeqLTE))
+	}
 	if i.At != nil {
 		predicates = append(predicates, auditevent.AtEQ(*i.At))
 	}
@@ -2203,6 +2316,51 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	if i.ActorAPIKeyIDNotNil {
 		predicates = append(predicates, auditevent.ActorAPIKeyIDNotNil())
 	}
+	if i.ActorLabel != nil {
+		predicates = append(predicates, auditevent.ActorLabelEQ(*i.ActorLabel))
+	}
+	if i.ActorLabelNEQ != nil {
+		predicates = append(predicates, auditevent.ActorLabelNEQ(*i.ActorLabelNEQ))
+	}
+	if len(i.ActorLabelIn) > 0 {
+		predicates = append(predicates, auditevent.ActorLabelIn(i.ActorLabelIn...))
+	}
+	if len(i.ActorLabelNotIn) > 0 {
+		predicates = append(predicates, auditevent.ActorLabelNotIn(i.ActorLabelNotIn...))
+	}
+	if i.ActorLabelGT != nil {
+		predicates = append(predicates, auditevent.ActorLabelGT(*i.ActorLabelGT))
+	}
+	if i.ActorLabelGTE != nil {
+		predicates = append(predicates, auditevent.ActorLabelGTE(*i.ActorLabelGTE))
+	}
+	if i.ActorLabelLT != nil {
+		predicates = append(predicates, auditevent.ActorLabelLT(*i.ActorLabelLT))
+	}
+	if i.ActorLabelLTE != nil {
+		predicates = append(predicates, auditevent.ActorLabelLTE(*i.ActorLabelLTE))
+	}
+	if i.ActorLabelContains != nil {
+		predicates = append(predicates, auditevent.ActorLabelContains(*i.ActorLabelContains))
+	}
+	if i.ActorLabelHasPrefix != nil {
+		predicates = append(predicates, auditevent.ActorLabelHasPrefix(*i.ActorLabelHasPrefix))
+	}
+	if i.ActorLabelHasSuffix != nil {
+		predicates = append(predicates, auditevent.ActorLabelHasSuffix(*i.ActorLabelHasSuffix))
+	}
+	if i.ActorLabelIsNil {
+		predicates = append(predicates, auditevent.ActorLabelIsNil())
+	}
+	if i.ActorLabelNotNil {
+		predicates = append(predicates, auditevent.ActorLabelNotNil())
+	}
+	if i.ActorLabelEqualFold != nil {
+		predicates = append(predicates, auditevent.ActorLabelEqualFold(*i.ActorLabelEqualFold))
+	}
+	if i.ActorLabelContainsFold != nil {
+		predicates = append(predicates, auditevent.ActorLabelContainsFold(*i.ActorLabelContainsFold))
+	}
 	if i.ActorRole != nil {
 		predicates = append(predicates, auditevent.ActorRoleEQ(*i.ActorRole))
 	}
@@ -2248,6 +2406,36 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	if i.ActorRoleContainsFold != nil {
 		predicates = append(predicates, auditevent.ActorRoleContainsFold(*i.ActorRoleContainsFold))
 	}
+	if i.GrantID != nil {
+		predicates = append(predicates, auditevent.GrantIDEQ(*i.GrantID))
+	}
+	if i.GrantIDNEQ != nil {
+		predicates = append(predicates, auditevent.GrantIDNEQ(*i.GrantIDNEQ))
+	}
+	if len(i.GrantIDIn) > 0 {
+		predicates = append(predicates, auditevent.GrantIDIn(i.GrantIDIn...))
+	}
+	if len(i.GrantIDNotIn) > 0 {
+		predicates = append(predicates, auditevent.GrantIDNotIn(i.GrantIDNotIn...))
+	}
+	if i.GrantIDGT != nil {
+		predicates = append(predicates, auditevent.GrantIDGT(*i.GrantIDGT))
+	}
+	if i.GrantIDGTE != nil {
+		predicates = append(predicates, auditevent.GrantIDGTE(*i.GrantIDGTE))
+	}
+	if i.GrantIDLT != nil {
+		predicates = append(predicates, auditevent.GrantIDLT(*i.GrantIDLT))
+	}
+	if i.GrantIDLTE != nil {
+		predicates = append(predicates, auditevent.GrantIDLTE(*i.GrantIDLTE))
+	}
+	if i.GrantIDIsNil {
+		predicates = append(predicates, auditevent.GrantIDIsNil())
+	}
+	if i.GrantIDNotNil {
+		predicates = append(predicates, auditevent.GrantIDNotNil())
+	}
 	if i.Action != nil {
 		predicates = append(predicates, auditevent.ActionEQ(*i.Action))
 	}
@@ -2286,111 +2474,6 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.ActionContainsFold != nil {
 		predicates = append(predicates, auditevent.ActionContainsFold(*i.ActionContainsFold))
-	}
-	if i.ObjectType != nil {
-		predicates = append(predicates, auditevent.ObjectTypeEQ(*i.ObjectType))
-	}
-	if i.ObjectTypeNEQ != nil {
-		predicates = append(predicates, auditevent.ObjectTypeNEQ(*i.ObjectTypeNEQ))
-	}
-	if len(i.ObjectTypeIn) > 0 {
-		predicates = append(predicates, auditevent.ObjectTypeIn(i.ObjectTypeIn...))
-	}
-	if len(i.ObjectTypeNotIn) > 0 {
-		predicates = append(predicates, auditevent.ObjectTypeNotIn(i.ObjectTypeNotIn...))
-	}
-	if i.ObjectTypeGT != nil {
-		predicates = append(predicates, auditevent.ObjectTypeGT(*i.ObjectTypeGT))
-	}
-	if i.ObjectTypeGTE != nil {
-		predicates = append(predicates, auditevent.ObjectTypeGTE(*i.ObjectTypeGTE))
-	}
-	if i.ObjectTypeLT != nil {
-		predicates = append(predicates, auditevent.ObjectTypeLT(*i.ObjectTypeLT))
-	}
-	if i.ObjectTypeLTE != nil {
-		predicates = append(predicates, auditevent.ObjectTypeLTE(*i.ObjectTypeLTE))
-	}
-	if i.ObjectTypeContains != nil {
-		predicates = append(predicates, auditevent.ObjectTypeContains(*i.ObjectTypeContains))
-	}
-	if i.ObjectTypeHasPrefix != nil {
-		predicates = append(predicates, auditevent.ObjectTypeHasPrefix(*i.ObjectTypeHasPrefix))
-	}
-	if i.ObjectTypeHasSuffix != nil {
-		predicates = append(predicates, auditevent.ObjectTypeHasSuffix(*i.ObjectTypeHasSuffix))
-	}
-	if i.ObjectTypeIsNil {
-		predicates = append(predicates, auditevent.ObjectTypeIsNil())
-	}
-	if i.ObjectTypeNotNil {
-		predicates = append(predicates, auditevent.ObjectTypeNotNil())
-	}
-	if i.ObjectTypeEqualFold != nil {
-		predicates = append(predicates, auditevent.ObjectTypeEqualFold(*i.ObjectTypeEqualFold))
-	}
-	if i.ObjectTypeContainsFold != nil {
-		predicates = append(predicates, auditevent.ObjectTypeContainsFold(*i.ObjectTypeContainsFold))
-	}
-	if i.ObjectID != nil {
-		predicates = append(predicates, auditevent.ObjectIDEQ(*i.ObjectID))
-	}
-	if i.ObjectIDNEQ != nil {
-		predicates = append(predicates, auditevent.ObjectIDNEQ(*i.ObjectIDNEQ))
-	}
-	if len(i.ObjectIDIn) > 0 {
-		predicates = append(predicates, auditevent.ObjectIDIn(i.ObjectIDIn...))
-	}
-	if len(i.ObjectIDNotIn) > 0 {
-		predicates = append(predicates, auditevent.ObjectIDNotIn(i.ObjectIDNotIn...))
-	}
-	if i.ObjectIDGT != nil {
-		predicates = append(predicates, auditevent.ObjectIDGT(*i.ObjectIDGT))
-	}
-	if i.ObjectIDGTE != nil {
-		predicates = append(predicates, auditevent.ObjectIDGTE(*i.ObjectIDGTE))
-	}
-	if i.ObjectIDLT != nil {
-		predicates = append(predicates, auditevent.ObjectIDLT(*i.ObjectIDLT))
-	}
-	if i.ObjectIDLTE != nil {
-		predicates = append(predicates, auditevent.ObjectIDLTE(*i.ObjectIDLTE))
-	}
-	if i.ObjectIDIsNil {
-		predicates = append(predicates, auditevent.ObjectIDIsNil())
-	}
-	if i.ObjectIDNotNil {
-		predicates = append(predicates, auditevent.ObjectIDNotNil())
-	}
-	if i.WorkerID != nil {
-		predicates = append(predicates, auditevent.WorkerIDEQ(*i.WorkerID))
-	}
-	if i.WorkerIDNEQ != nil {
-		predicates = append(predicates, auditevent.WorkerIDNEQ(*i.WorkerIDNEQ))
-	}
-	if len(i.WorkerIDIn) > 0 {
-		predicates = append(predicates, auditevent.WorkerIDIn(i.WorkerIDIn...))
-	}
-	if len(i.WorkerIDNotIn) > 0 {
-		predicates = append(predicates, auditevent.WorkerIDNotIn(i.WorkerIDNotIn...))
-	}
-	if i.WorkerIDGT != nil {
-		predicates = append(predicates, auditevent.WorkerIDGT(*i.WorkerIDGT))
-	}
-	if i.WorkerIDGTE != nil {
-		predicates = append(predicates, auditevent.WorkerIDGTE(*i.WorkerIDGTE))
-	}
-	if i.WorkerIDLT != nil {
-		predicates = append(predicates, auditevent.WorkerIDLT(*i.WorkerIDLT))
-	}
-	if i.WorkerIDLTE != nil {
-		predicates = append(predicates, auditevent.WorkerIDLTE(*i.WorkerIDLTE))
-	}
-	if i.WorkerIDIsNil {
-		predicates = append(predicates, auditevent.WorkerIDIsNil())
-	}
-	if i.WorkerIDNotNil {
-		predicates = append(predicates, auditevent.WorkerIDNotNil())
 	}
 	if i.Operation != nil {
 		predicates = append(predicates, auditevent.OperationEQ(*i.Operation))
@@ -2436,6 +2519,51 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.OperationContainsFold != nil {
 		predicates = append(predicates, auditevent.OperationContainsFold(*i.OperationContainsFold))
+	}
+	if i.ObjectType != nil {
+		predicates = append(predicates, auditevent.ObjectTypeEQ(*i.ObjectType))
+	}
+	if i.ObjectTypeNEQ != nil {
+		predicates = append(predicates, auditevent.ObjectTypeNEQ(*i.ObjectTypeNEQ))
+	}
+	if len(i.ObjectTypeIn) > 0 {
+		predicates = append(predicates, auditevent.ObjectTypeIn(i.ObjectTypeIn...))
+	}
+	if len(i.ObjectTypeNotIn) > 0 {
+		predicates = append(predicates, auditevent.ObjectTypeNotIn(i.ObjectTypeNotIn...))
+	}
+	if i.ObjectTypeGT != nil {
+		predicates = append(predicates, auditevent.ObjectTypeGT(*i.ObjectTypeGT))
+	}
+	if i.ObjectTypeGTE != nil {
+		predicates = append(predicates, auditevent.ObjectTypeGTE(*i.ObjectTypeGTE))
+	}
+	if i.ObjectTypeLT != nil {
+		predicates = append(predicates, auditevent.ObjectTypeLT(*i.ObjectTypeLT))
+	}
+	if i.ObjectTypeLTE != nil {
+		predicates = append(predicates, auditevent.ObjectTypeLTE(*i.ObjectTypeLTE))
+	}
+	if i.ObjectTypeContains != nil {
+		predicates = append(predicates, auditevent.ObjectTypeContains(*i.ObjectTypeContains))
+	}
+	if i.ObjectTypeHasPrefix != nil {
+		predicates = append(predicates, auditevent.ObjectTypeHasPrefix(*i.ObjectTypeHasPrefix))
+	}
+	if i.ObjectTypeHasSuffix != nil {
+		predicates = append(predicates, auditevent.ObjectTypeHasSuffix(*i.ObjectTypeHasSuffix))
+	}
+	if i.ObjectTypeIsNil {
+		predicates = append(predicates, auditevent.ObjectTypeIsNil())
+	}
+	if i.ObjectTypeNotNil {
+		predicates = append(predicates, auditevent.ObjectTypeNotNil())
+	}
+	if i.ObjectTypeEqualFold != nil {
+		predicates = append(predicates, auditevent.ObjectTypeEqualFold(*i.ObjectTypeEqualFold))
+	}
+	if i.ObjectTypeContainsFold != nil {
+		predicates = append(predicates, auditevent.ObjectTypeContainsFold(*i.ObjectTypeContainsFold))
 	}
 	if i.PrevHash != nil {
 		predicates = append(predicates, auditevent.PrevHashEQ(*i.PrevHash))
@@ -7499,6 +7627,22 @@ type ImportBatchWhereInput struct {
 	APIKeyIDIsNil  bool  `json:"apiKeyIDIsNil,omitempty"`
 	APIKeyIDNotNil bool  `json:"apiKeyIDNotNil,omitempty"`
 
+	// "laboratory_id" field predicates.
+	LaboratoryID       *int  `json:"laboratoryID,omitempty"`
+	LaboratoryIDNEQ    *int  `json:"laboratoryIDNEQ,omitempty"`
+	LaboratoryIDIn     []int `json:"laboratoryIDIn,omitempty"`
+	LaboratoryIDNotIn  []int `json:"laboratoryIDNotIn,omitempty"`
+	LaboratoryIDIsNil  bool  `json:"laboratoryIDIsNil,omitempty"`
+	LaboratoryIDNotNil bool  `json:"laboratoryIDNotNil,omitempty"`
+
+	// "establishment_id" field predicates.
+	EstablishmentID       *int  `json:"establishmentID,omitempty"`
+	EstablishmentIDNEQ    *int  `json:"establishmentIDNEQ,omitempty"`
+	EstablishmentIDIn     []int `json:"establishmentIDIn,omitempty"`
+	EstablishmentIDNotIn  []int `json:"establishmentIDNotIn,omitempty"`
+	EstablishmentIDIsNil  bool  `json:"establishmentIDIsNil,omitempty"`
+	EstablishmentIDNotNil bool  `json:"establishmentIDNotNil,omitempty"`
+
 	// "format" field predicates.
 	Format      *importbatch.Format  `json:"format,omitempty"`
 	FormatNEQ   *importbatch.Format  `json:"formatNEQ,omitempty"`
@@ -7609,6 +7753,14 @@ type ImportBatchWhereInput struct {
 	// "api_key" edge predicates.
 	HasAPIKey     *bool               `json:"hasAPIKey,omitempty"`
 	HasAPIKeyWith []*ApiKeyWhereInput `json:"hasAPIKeyWith,omitempty"`
+
+	// "laboratory" edge predicates.
+	HasLaboratory     *bool                   `json:"hasLaboratory,omitempty"`
+	HasLaboratoryWith []*LaboratoryWhereInput `json:"hasLaboratoryWith,omitempty"`
+
+	// "establishment" edge predicates.
+	HasEstablishment     *bool                      `json:"hasEstablishment,omitempty"`
+	HasEstablishmentWith []*EstablishmentWhereInput `json:"hasEstablishmentWith,omitempty"`
 
 	// "dose_records" edge predicates.
 	HasDoseRecords     *bool                   `json:"hasDoseRecords,omitempty"`
@@ -7791,6 +7943,42 @@ func (i *ImportBatchWhereInput) P() (predicate.ImportBatch, error) {
 	}
 	if i.APIKeyIDNotNil {
 		predicates = append(predicates, importbatch.APIKeyIDNotNil())
+	}
+	if i.LaboratoryID != nil {
+		predicates = append(predicates, importbatch.LaboratoryIDEQ(*i.LaboratoryID))
+	}
+	if i.LaboratoryIDNEQ != nil {
+		predicates = append(predicates, importbatch.LaboratoryIDNEQ(*i.LaboratoryIDNEQ))
+	}
+	if len(i.LaboratoryIDIn) > 0 {
+		predicates = append(predicates, importbatch.LaboratoryIDIn(i.LaboratoryIDIn...))
+	}
+	if len(i.LaboratoryIDNotIn) > 0 {
+		predicates = append(predicates, importbatch.LaboratoryIDNotIn(i.LaboratoryIDNotIn...))
+	}
+	if i.LaboratoryIDIsNil {
+		predicates = append(predicates, importbatch.LaboratoryIDIsNil())
+	}
+	if i.LaboratoryIDNotNil {
+		predicates = append(predicates, importbatch.LaboratoryIDNotNil())
+	}
+	if i.EstablishmentID != nil {
+		predicates = append(predicates, importbatch.EstablishmentIDEQ(*i.EstablishmentID))
+	}
+	if i.EstablishmentIDNEQ != nil {
+		predicates = append(predicates, importbatch.EstablishmentIDNEQ(*i.EstablishmentIDNEQ))
+	}
+	if len(i.EstablishmentIDIn) > 0 {
+		predicates = append(predicates, importbatch.EstablishmentIDIn(i.EstablishmentIDIn...))
+	}
+	if len(i.EstablishmentIDNotIn) > 0 {
+		predicates = append(predicates, importbatch.EstablishmentIDNotIn(i.EstablishmentIDNotIn...))
+	}
+	if i.EstablishmentIDIsNil {
+		predicates = append(predicates, importbatch.EstablishmentIDIsNil())
+	}
+	if i.EstablishmentIDNotNil {
+		predicates = append(predicates, importbatch.EstablishmentIDNotNil())
 	}
 	if i.Format != nil {
 		predicates = append(predicates, importbatch.FormatEQ(*i.Format))
@@ -8083,6 +8271,42 @@ func (i *ImportBatchWhereInput) P() (predicate.ImportBatch, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, importbatch.HasAPIKeyWith(with...))
+	}
+	if i.HasLaboratory != nil {
+		p := importbatch.HasLaboratory()
+		if !*i.HasLaboratory {
+			p = importbatch.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLaboratoryWith) > 0 {
+		with := make([]predicate.Laboratory, 0, len(i.HasLaboratoryWith))
+		for _, w := range i.HasLaboratoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLaboratoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, importbatch.HasLaboratoryWith(with...))
+	}
+	if i.HasEstablishment != nil {
+		p := importbatch.HasEstablishment()
+		if !*i.HasEstablishment {
+			p = importbatch.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEstablishmentWith) > 0 {
+		with := make([]predicate.Establishment, 0, len(i.HasEstablishmentWith))
+		for _, w := range i.HasEstablishmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEstablishmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, importbatch.HasEstablishmentWith(with...))
 	}
 	if i.HasDoseRecords != nil {
 		p := importbatch.HasDoseRecords()

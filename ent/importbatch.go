@@ -12,7 +12,9 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/laboratory"
 )
 
 // ImportBatch is the model entity for the ImportBatch schema.
@@ -28,6 +30,10 @@ type ImportBatch struct {
 	SubmitterID int `json:"submitter_id,omitempty"`
 	// APIKeyID holds the value of the "api_key_id" field.
 	APIKeyID *int `json:"api_key_id,omitempty"`
+	// The laboratory a results batch comes from.
+	LaboratoryID *int `json:"laboratory_id,omitempty"`
+	// The establishment a declaration or operational batch is for, when it is only one.
+	EstablishmentID *int `json:"establishment_id,omitempty"`
 	// Format holds the value of the "format" field.
 	Format importbatch.Format `json:"format,omitempty"`
 	// The submitter's idempotency reference.
@@ -60,15 +66,19 @@ type ImportBatchEdges struct {
 	Submitter *Account `json:"submitter,omitempty"`
 	// APIKey holds the value of the api_key edge.
 	APIKey *ApiKey `json:"api_key,omitempty"`
+	// Laboratory holds the value of the laboratory edge.
+	Laboratory *Laboratory `json:"laboratory,omitempty"`
+	// Establishment holds the value of the establishment edge.
+	Establishment *Establishment `json:"establishment,omitempty"`
 	// DoseRecords holds the value of the dose_records edge.
 	DoseRecords []*DoseRecord `json:"dose_records,omitempty"`
 	// OperationalDoses holds the value of the operational_doses edge.
 	OperationalDoses []*OperationalDose `json:"operational_doses,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [4]map[string]int
+	totalCount [6]map[string]int
 
 	namedDoseRecords      map[string][]*DoseRecord
 	namedOperationalDoses map[string][]*OperationalDose
@@ -96,10 +106,32 @@ func (e ImportBatchEdges) APIKeyOrErr() (*ApiKey, error) {
 	return nil, &NotLoadedError{edge: "api_key"}
 }
 
+// LaboratoryOrErr returns the Laboratory value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ImportBatchEdges) LaboratoryOrErr() (*Laboratory, error) {
+	if e.Laboratory != nil {
+		return e.Laboratory, nil
+	} else if e.loadedTypes[2] {
+		return nil, &NotFoundError{label: laboratory.Label}
+	}
+	return nil, &NotLoadedError{edge: "laboratory"}
+}
+
+// EstablishmentOrErr returns the Establishment value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e ImportBatchEdges) EstablishmentOrErr() (*Establishment, error) {
+	if e.Establishment != nil {
+		return e.Establishment, nil
+	} else if e.loadedTypes[3] {
+		return nil, &NotFoundError{label: establishment.Label}
+	}
+	return nil, &NotLoadedError{edge: "establishment"}
+}
+
 // DoseRecordsOrErr returns the DoseRecords value or an error if the edge
 // was not loaded in eager-loading.
 func (e ImportBatchEdges) DoseRecordsOrErr() ([]*DoseRecord, error) {
-	if e.loadedTypes[2] {
+	if e.loadedTypes[4] {
 		return e.DoseRecords, nil
 	}
 	return nil, &NotLoadedError{edge: "dose_records"}
@@ -108,7 +140,7 @@ func (e ImportBatchEdges) DoseRecordsOrErr() ([]*DoseRecord, error) {
 // OperationalDosesOrErr returns the OperationalDoses value or an error if the edge
 // was not loaded in eager-loading.
 func (e ImportBatchEdges) OperationalDosesOrErr() ([]*OperationalDose, error) {
-	if e.loadedTypes[3] {
+	if e.loadedTypes[5] {
 		return e.OperationalDoses, nil
 	}
 	return nil, &NotLoadedError{edge: "operational_doses"}
@@ -121,7 +153,7 @@ func (*ImportBatch) scanValues(columns []string) ([]any, error) {
 		switch columns[i] {
 		case importbatch.FieldReport:
 			values[i] = new([]byte)
-		case importbatch.FieldID, importbatch.FieldSubmitterID, importbatch.FieldAPIKeyID, importbatch.FieldRowsTotal, importbatch.FieldRowsAccepted, importbatch.FieldRowsRejected:
+		case importbatch.FieldID, importbatch.FieldSubmitterID, importbatch.FieldAPIKeyID, importbatch.FieldLaboratoryID, importbatch.FieldEstablishmentID, importbatch.FieldRowsTotal, importbatch.FieldRowsAccepted, importbatch.FieldRowsRejected:
 			values[i] = new(sql.NullInt64)
 		case importbatch.FieldFormat, importbatch.FieldReference, importbatch.FieldFilename, importbatch.FieldChecksum, importbatch.FieldStatus:
 			values[i] = new(sql.NullString)
@@ -172,6 +204,20 @@ func (_m *ImportBatch) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.APIKeyID = new(int)
 				*_m.APIKeyID = int(value.Int64)
+			}
+		case importbatch.FieldLaboratoryID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field laboratory_id", values[i])
+			} else if value.Valid {
+				_m.LaboratoryID = new(int)
+				*_m.LaboratoryID = int(value.Int64)
+			}
+		case importbatch.FieldEstablishmentID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field establishment_id", values[i])
+			} else if value.Valid {
+				_m.EstablishmentID = new(int)
+				*_m.EstablishmentID = int(value.Int64)
 			}
 		case importbatch.FieldFormat:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -259,6 +305,16 @@ func (_m *ImportBatch) QueryAPIKey() *ApiKeyQuery {
 	return NewImportBatchClient(_m.config).QueryAPIKey(_m)
 }
 
+// QueryLaboratory queries the "laboratory" edge of the ImportBatch entity.
+func (_m *ImportBatch) QueryLaboratory() *LaboratoryQuery {
+	return NewImportBatchClient(_m.config).QueryLaboratory(_m)
+}
+
+// QueryEstablishment queries the "establishment" edge of the ImportBatch entity.
+func (_m *ImportBatch) QueryEstablishment() *EstablishmentQuery {
+	return NewImportBatchClient(_m.config).QueryEstablishment(_m)
+}
+
 // QueryDoseRecords queries the "dose_records" edge of the ImportBatch entity.
 func (_m *ImportBatch) QueryDoseRecords() *DoseRecordQuery {
 	return NewImportBatchClient(_m.config).QueryDoseRecords(_m)
@@ -303,6 +359,16 @@ func (_m *ImportBatch) String() string {
 	builder.WriteString(", ")
 	if v := _m.APIKeyID; v != nil {
 		builder.WriteString("api_key_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.LaboratoryID; v != nil {
+		builder.WriteString("laboratory_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
+	builder.WriteString(", ")
+	if v := _m.EstablishmentID; v != nil {
+		builder.WriteString("establishment_id=")
 		builder.WriteString(fmt.Sprintf("%v", *v))
 	}
 	builder.WriteString(", ")

@@ -14,7 +14,9 @@ import (
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/operationaldose"
 )
 
@@ -70,6 +72,34 @@ func (_c *ImportBatchCreate) SetAPIKeyID(v int) *ImportBatchCreate {
 func (_c *ImportBatchCreate) SetNillableAPIKeyID(v *int) *ImportBatchCreate {
 	if v != nil {
 		_c.SetAPIKeyID(*v)
+	}
+	return _c
+}
+
+// SetLaboratoryID sets the "laboratory_id" field.
+func (_c *ImportBatchCreate) SetLaboratoryID(v int) *ImportBatchCreate {
+	_c.mutation.SetLaboratoryID(v)
+	return _c
+}
+
+// SetNillableLaboratoryID sets the "laboratory_id" field if the given value is not nil.
+func (_c *ImportBatchCreate) SetNillableLaboratoryID(v *int) *ImportBatchCreate {
+	if v != nil {
+		_c.SetLaboratoryID(*v)
+	}
+	return _c
+}
+
+// SetEstablishmentID sets the "establishment_id" field.
+func (_c *ImportBatchCreate) SetEstablishmentID(v int) *ImportBatchCreate {
+	_c.mutation.SetEstablishmentID(v)
+	return _c
+}
+
+// SetNillableEstablishmentID sets the "establishment_id" field if the given value is not nil.
+func (_c *ImportBatchCreate) SetNillableEstablishmentID(v *int) *ImportBatchCreate {
+	if v != nil {
+		_c.SetEstablishmentID(*v)
 	}
 	return _c
 }
@@ -198,6 +228,16 @@ func (_c *ImportBatchCreate) SetSubmitter(v *Account) *ImportBatchCreate {
 // SetAPIKey sets the "api_key" edge to the ApiKey entity.
 func (_c *ImportBatchCreate) SetAPIKey(v *ApiKey) *ImportBatchCreate {
 	return _c.SetAPIKeyID(v.ID)
+}
+
+// SetLaboratory sets the "laboratory" edge to the Laboratory entity.
+func (_c *ImportBatchCreate) SetLaboratory(v *Laboratory) *ImportBatchCreate {
+	return _c.SetLaboratoryID(v.ID)
+}
+
+// SetEstablishment sets the "establishment" edge to the Establishment entity.
+func (_c *ImportBatchCreate) SetEstablishment(v *Establishment) *ImportBatchCreate {
+	return _c.SetEstablishmentID(v.ID)
 }
 
 // AddDoseRecordIDs adds the "dose_records" edge to the DoseRecord entity by IDs.
@@ -476,6 +516,40 @@ func (_c *ImportBatchCreate) createSpec() (*ImportBatch, *sqlgraph.CreateSpec) {
 		_node.APIKeyID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.LaboratoryIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importbatch.LaboratoryTable,
+			Columns: []string{importbatch.LaboratoryColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(laboratory.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.LaboratoryID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.EstablishmentIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   importbatch.EstablishmentTable,
+			Columns: []string{importbatch.EstablishmentColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(establishment.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.EstablishmentID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	if nodes := _c.mutation.DoseRecordsIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -693,6 +767,12 @@ func (u *ImportBatchUpsertOne) UpdateNewValues() *ImportBatchUpsertOne {
 		}
 		if _, exists := u.create.mutation.APIKeyID(); exists {
 			s.SetIgnore(importbatch.FieldAPIKeyID)
+		}
+		if _, exists := u.create.mutation.LaboratoryID(); exists {
+			s.SetIgnore(importbatch.FieldLaboratoryID)
+		}
+		if _, exists := u.create.mutation.EstablishmentID(); exists {
+			s.SetIgnore(importbatch.FieldEstablishmentID)
 		}
 		if _, exists := u.create.mutation.Format(); exists {
 			s.SetIgnore(importbatch.FieldFormat)
@@ -1054,6 +1134,12 @@ func (u *ImportBatchUpsertBulk) UpdateNewValues() *ImportBatchUpsertBulk {
 			}
 			if _, exists := b.mutation.APIKeyID(); exists {
 				s.SetIgnore(importbatch.FieldAPIKeyID)
+			}
+			if _, exists := b.mutation.LaboratoryID(); exists {
+				s.SetIgnore(importbatch.FieldLaboratoryID)
+			}
+			if _, exists := b.mutation.EstablishmentID(); exists {
+				s.SetIgnore(importbatch.FieldEstablishmentID)
 			}
 			if _, exists := b.mutation.Format(); exists {
 				s.SetIgnore(importbatch.FieldFormat)

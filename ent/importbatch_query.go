@@ -17,7 +17,9 @@ import (
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/operationaldose"
 	"github.com/siseri/siseri/ent/predicate"
 )
@@ -31,6 +33,8 @@ type ImportBatchQuery struct {
 	predicates                []predicate.ImportBatch
 	withSubmitter             *AccountQuery
 	withAPIKey                *ApiKeyQuery
+	withLaboratory            *LaboratoryQuery
+	withEstablishment         *EstablishmentQuery
 	withDoseRecords           *DoseRecordQuery
 	withOperationalDoses      *OperationalDoseQuery
 	loadTotal                 []func(context.Context, []*ImportBatch) error
@@ -110,6 +114,50 @@ func (_q *ImportBatchQuery) QueryAPIKey() *ApiKeyQuery {
 			sqlgraph.From(importbatch.Table, importbatch.FieldID, selector),
 			sqlgraph.To(apikey.Table, apikey.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, importbatch.APIKeyTable, importbatch.APIKeyColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryLaboratory chains the current query on the "laboratory" edge.
+func (_q *ImportBatchQuery) QueryLaboratory() *LaboratoryQuery {
+	query := (&LaboratoryClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importbatch.Table, importbatch.FieldID, selector),
+			sqlgraph.To(laboratory.Table, laboratory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importbatch.LaboratoryTable, importbatch.LaboratoryColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryEstablishment chains the current query on the "establishment" edge.
+func (_q *ImportBatchQuery) QueryEstablishment() *EstablishmentQuery {
+	query := (&EstablishmentClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importbatch.Table, importbatch.FieldID, selector),
+			sqlgraph.To(establishment.Table, establishment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, importbatch.EstablishmentTable, importbatch.EstablishmentColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -355,6 +403,8 @@ func (_q *ImportBatchQuery) Clone() *ImportBatchQuery {
 		predicates:           append([]predicate.ImportBatch{}, _q.predicates...),
 		withSubmitter:        _q.withSubmitter.Clone(),
 		withAPIKey:           _q.withAPIKey.Clone(),
+		withLaboratory:       _q.withLaboratory.Clone(),
+		withEstablishment:    _q.withEstablishment.Clone(),
 		withDoseRecords:      _q.withDoseRecords.Clone(),
 		withOperationalDoses: _q.withOperationalDoses.Clone(),
 		// clone intermediate query.
@@ -383,6 +433,28 @@ func (_q *ImportBatchQuery) WithAPIKey(opts ...func(*ApiKeyQuery)) *ImportBatchQ
 		opt(query)
 	}
 	_q.withAPIKey = query
+	return _q
+}
+
+// WithLaboratory tells the query-builder to eager-load the nodes that are connected to
+// the "laboratory" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ImportBatchQuery) WithLaboratory(opts ...func(*LaboratoryQuery)) *ImportBatchQuery {
+	query := (&LaboratoryClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withLaboratory = query
+	return _q
+}
+
+// WithEstablishment tells the query-builder to eager-load the nodes that are connected to
+// the "establishment" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ImportBatchQuery) WithEstablishment(opts ...func(*EstablishmentQuery)) *ImportBatchQuery {
+	query := (&EstablishmentClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withEstablishment = query
 	return _q
 }
 
@@ -492,9 +564,11 @@ func (_q *ImportBatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*ImportBatch{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [6]bool{
 			_q.withSubmitter != nil,
 			_q.withAPIKey != nil,
+			_q.withLaboratory != nil,
+			_q.withEstablishment != nil,
 			_q.withDoseRecords != nil,
 			_q.withOperationalDoses != nil,
 		}
@@ -529,6 +603,18 @@ func (_q *ImportBatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	if query := _q.withAPIKey; query != nil {
 		if err := _q.loadAPIKey(ctx, query, nodes, nil,
 			func(n *ImportBatch, e *ApiKey) { n.Edges.APIKey = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withLaboratory; query != nil {
+		if err := _q.loadLaboratory(ctx, query, nodes, nil,
+			func(n *ImportBatch, e *Laboratory) { n.Edges.Laboratory = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withEstablishment; query != nil {
+		if err := _q.loadEstablishment(ctx, query, nodes, nil,
+			func(n *ImportBatch, e *Establishment) { n.Edges.Establishment = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -631,6 +717,70 @@ func (_q *ImportBatchQuery) loadAPIKey(ctx context.Context, query *ApiKeyQuery, 
 	}
 	return nil
 }
+func (_q *ImportBatchQuery) loadLaboratory(ctx context.Context, query *LaboratoryQuery, nodes []*ImportBatch, init func(*ImportBatch), assign func(*ImportBatch, *Laboratory)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ImportBatch)
+	for i := range nodes {
+		if nodes[i].LaboratoryID == nil {
+			continue
+		}
+		fk := *nodes[i].LaboratoryID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(laboratory.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "laboratory_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
+func (_q *ImportBatchQuery) loadEstablishment(ctx context.Context, query *EstablishmentQuery, nodes []*ImportBatch, init func(*ImportBatch), assign func(*ImportBatch, *Establishment)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*ImportBatch)
+	for i := range nodes {
+		if nodes[i].EstablishmentID == nil {
+			continue
+		}
+		fk := *nodes[i].EstablishmentID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(establishment.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "establishment_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 func (_q *ImportBatchQuery) loadDoseRecords(ctx context.Context, query *DoseRecordQuery, nodes []*ImportBatch, init func(*ImportBatch), assign func(*ImportBatch, *DoseRecord)) error {
 	fks := make([]driver.Value, 0, len(nodes))
 	nodeids := make(map[int]*ImportBatch)
@@ -725,6 +875,12 @@ func (_q *ImportBatchQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withAPIKey != nil {
 			_spec.Node.AddColumnOnce(importbatch.FieldAPIKeyID)
+		}
+		if _q.withLaboratory != nil {
+			_spec.Node.AddColumnOnce(importbatch.FieldLaboratoryID)
+		}
+		if _q.withEstablishment != nil {
+			_spec.Node.AddColumnOnce(importbatch.FieldEstablishmentID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -15,6 +15,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
@@ -46,6 +47,7 @@ const (
 	TypeAnomaly             = "Anomaly"
 	TypeApiKey              = "ApiKey"
 	TypeAuditEvent          = "AuditEvent"
+	TypeAuditSubject        = "AuditSubject"
 	TypeCompany             = "Company"
 	TypeDoseRecord          = "DoseRecord"
 	TypeDosimeter           = "Dosimeter"
@@ -3049,24 +3051,28 @@ func (m *AnomalyMutation) ResetEdge(name string) error {
 // ApiKeyMutation represents an operation that mutates the ApiKey nodes in the graph.
 type ApiKeyMutation struct {
 	config
-	op             Op
-	typ            string
-	id             *int
-	created_at     *time.Time
-	updated_at     *time.Time
-	name           *string
-	prefix         *string
-	secret_hash    *[]byte
-	profile        *apikey.Profile
-	expires_at     *time.Time
-	revoked_at     *time.Time
-	last_used_at   *time.Time
-	clearedFields  map[string]struct{}
-	account        *int
-	clearedaccount bool
-	done           bool
-	oldValue       func(context.Context) (*ApiKey, error)
-	predicates     []predicate.ApiKey
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	name                     *string
+	prefix                   *string
+	secret_hash              *[]byte
+	profile                  *apikey.Profile
+	rate_limit_per_minute    *int
+	addrate_limit_per_minute *int
+	expires_at               *time.Time
+	revoked_at               *time.Time
+	last_used_at             *time.Time
+	clearedFields            map[string]struct{}
+	account                  *int
+	clearedaccount           bool
+	grant                    *int
+	clearedgrant             bool
+	done                     bool
+	oldValue                 func(context.Context) (*ApiKey, error)
+	predicates               []predicate.ApiKey
 }
 
 var _ ent.Mutation = (*ApiKeyMutation)(nil)
@@ -3419,6 +3425,98 @@ func (m *ApiKeyMutation) ResetAccountID() {
 	m.account = nil
 }
 
+// SetGrantID sets the "grant_id" field.
+func (m *ApiKeyMutation) SetGrantID(i int) {
+	m.grant = &i
+}
+
+// GrantID returns the value of the "grant_id" field in the mutation.
+func (m *ApiKeyMutation) GrantID() (r int, exists bool) {
+	v := m.grant
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantID returns the old "grant_id" field's value of the ApiKey entity.
+// If the ApiKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApiKeyMutation) OldGrantID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantID: %w", err)
+	}
+	return oldValue.GrantID, nil
+}
+
+// ResetGrantID resets all changes to the "grant_id" field.
+func (m *ApiKeyMutation) ResetGrantID() {
+	m.grant = nil
+}
+
+// SetRateLimitPerMinute sets the "rate_limit_per_minute" field.
+func (m *ApiKeyMutation) SetRateLimitPerMinute(i int) {
+	m.rate_limit_per_minute = &i
+	m.addrate_limit_per_minute = nil
+}
+
+// RateLimitPerMinute returns the value of the "rate_limit_per_minute" field in the mutation.
+func (m *ApiKeyMutation) RateLimitPerMinute() (r int, exists bool) {
+	v := m.rate_limit_per_minute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRateLimitPerMinute returns the old "rate_limit_per_minute" field's value of the ApiKey entity.
+// If the ApiKey object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ApiKeyMutation) OldRateLimitPerMinute(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRateLimitPerMinute is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRateLimitPerMinute requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRateLimitPerMinute: %w", err)
+	}
+	return oldValue.RateLimitPerMinute, nil
+}
+
+// AddRateLimitPerMinute adds i to the "rate_limit_per_minute" field.
+func (m *ApiKeyMutation) AddRateLimitPerMinute(i int) {
+	if m.addrate_limit_per_minute != nil {
+		*m.addrate_limit_per_minute += i
+	} else {
+		m.addrate_limit_per_minute = &i
+	}
+}
+
+// AddedRateLimitPerMinute returns the value that was added to the "rate_limit_per_minute" field in this mutation.
+func (m *ApiKeyMutation) AddedRateLimitPerMinute() (r int, exists bool) {
+	v := m.addrate_limit_per_minute
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetRateLimitPerMinute resets all changes to the "rate_limit_per_minute" field.
+func (m *ApiKeyMutation) ResetRateLimitPerMinute() {
+	m.rate_limit_per_minute = nil
+	m.addrate_limit_per_minute = nil
+}
+
 // SetExpiresAt sets the "expires_at" field.
 func (m *ApiKeyMutation) SetExpiresAt(t time.Time) {
 	m.expires_at = &t
@@ -3593,6 +3691,33 @@ func (m *ApiKeyMutation) ResetAccount() {
 	m.clearedaccount = false
 }
 
+// ClearGrant clears the "grant" edge to the Grant entity.
+func (m *ApiKeyMutation) ClearGrant() {
+	m.clearedgrant = true
+	m.clearedFields[apikey.FieldGrantID] = struct{}{}
+}
+
+// GrantCleared reports if the "grant" edge to the Grant entity was cleared.
+func (m *ApiKeyMutation) GrantCleared() bool {
+	return m.clearedgrant
+}
+
+// GrantIDs returns the "grant" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// GrantID instead. It exists only for internal usage by the builders.
+func (m *ApiKeyMutation) GrantIDs() (ids []int) {
+	if id := m.grant; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetGrant resets all changes to the "grant" edge.
+func (m *ApiKeyMutation) ResetGrant() {
+	m.grant = nil
+	m.clearedgrant = false
+}
+
 // Where appends a list predicates to the ApiKeyMutation builder.
 func (m *ApiKeyMutation) Where(ps ...predicate.ApiKey) {
 	m.predicates = append(m.predicates, ps...)
@@ -3627,7 +3752,7 @@ func (m *ApiKeyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ApiKeyMutation) Fields() []string {
-	fields := make([]string, 0, 10)
+	fields := make([]string, 0, 12)
 	if m.created_at != nil {
 		fields = append(fields, apikey.FieldCreatedAt)
 	}
@@ -3648,6 +3773,12 @@ func (m *ApiKeyMutation) Fields() []string {
 	}
 	if m.account != nil {
 		fields = append(fields, apikey.FieldAccountID)
+	}
+	if m.grant != nil {
+		fields = append(fields, apikey.FieldGrantID)
+	}
+	if m.rate_limit_per_minute != nil {
+		fields = append(fields, apikey.FieldRateLimitPerMinute)
 	}
 	if m.expires_at != nil {
 		fields = append(fields, apikey.FieldExpiresAt)
@@ -3680,6 +3811,10 @@ func (m *ApiKeyMutation) Field(name string) (ent.Value, bool) {
 		return m.Profile()
 	case apikey.FieldAccountID:
 		return m.AccountID()
+	case apikey.FieldGrantID:
+		return m.GrantID()
+	case apikey.FieldRateLimitPerMinute:
+		return m.RateLimitPerMinute()
 	case apikey.FieldExpiresAt:
 		return m.ExpiresAt()
 	case apikey.FieldRevokedAt:
@@ -3709,6 +3844,10 @@ func (m *ApiKeyMutation) OldField(ctx context.Context, name string) (ent.Value, 
 		return m.OldProfile(ctx)
 	case apikey.FieldAccountID:
 		return m.OldAccountID(ctx)
+	case apikey.FieldGrantID:
+		return m.OldGrantID(ctx)
+	case apikey.FieldRateLimitPerMinute:
+		return m.OldRateLimitPerMinute(ctx)
 	case apikey.FieldExpiresAt:
 		return m.OldExpiresAt(ctx)
 	case apikey.FieldRevokedAt:
@@ -3773,6 +3912,20 @@ func (m *ApiKeyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAccountID(v)
 		return nil
+	case apikey.FieldGrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantID(v)
+		return nil
+	case apikey.FieldRateLimitPerMinute:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRateLimitPerMinute(v)
+		return nil
 	case apikey.FieldExpiresAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -3802,6 +3955,9 @@ func (m *ApiKeyMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *ApiKeyMutation) AddedFields() []string {
 	var fields []string
+	if m.addrate_limit_per_minute != nil {
+		fields = append(fields, apikey.FieldRateLimitPerMinute)
+	}
 	return fields
 }
 
@@ -3810,6 +3966,8 @@ func (m *ApiKeyMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *ApiKeyMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case apikey.FieldRateLimitPerMinute:
+		return m.AddedRateLimitPerMinute()
 	}
 	return nil, false
 }
@@ -3819,6 +3977,13 @@ func (m *ApiKeyMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *ApiKeyMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case apikey.FieldRateLimitPerMinute:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddRateLimitPerMinute(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ApiKey numeric field %s", name)
 }
@@ -3888,6 +4053,12 @@ func (m *ApiKeyMutation) ResetField(name string) error {
 	case apikey.FieldAccountID:
 		m.ResetAccountID()
 		return nil
+	case apikey.FieldGrantID:
+		m.ResetGrantID()
+		return nil
+	case apikey.FieldRateLimitPerMinute:
+		m.ResetRateLimitPerMinute()
+		return nil
 	case apikey.FieldExpiresAt:
 		m.ResetExpiresAt()
 		return nil
@@ -3903,9 +4074,12 @@ func (m *ApiKeyMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ApiKeyMutation) AddedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.account != nil {
 		edges = append(edges, apikey.EdgeAccount)
+	}
+	if m.grant != nil {
+		edges = append(edges, apikey.EdgeGrant)
 	}
 	return edges
 }
@@ -3918,13 +4092,17 @@ func (m *ApiKeyMutation) AddedIDs(name string) []ent.Value {
 		if id := m.account; id != nil {
 			return []ent.Value{*id}
 		}
+	case apikey.EdgeGrant:
+		if id := m.grant; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ApiKeyMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	return edges
 }
 
@@ -3936,9 +4114,12 @@ func (m *ApiKeyMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ApiKeyMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 1)
+	edges := make([]string, 0, 2)
 	if m.clearedaccount {
 		edges = append(edges, apikey.EdgeAccount)
+	}
+	if m.clearedgrant {
+		edges = append(edges, apikey.EdgeGrant)
 	}
 	return edges
 }
@@ -3949,6 +4130,8 @@ func (m *ApiKeyMutation) EdgeCleared(name string) bool {
 	switch name {
 	case apikey.EdgeAccount:
 		return m.clearedaccount
+	case apikey.EdgeGrant:
+		return m.clearedgrant
 	}
 	return false
 }
@@ -3959,6 +4142,9 @@ func (m *ApiKeyMutation) ClearEdge(name string) error {
 	switch name {
 	case apikey.EdgeAccount:
 		m.ClearAccount()
+		return nil
+	case apikey.EdgeGrant:
+		m.ClearGrant()
 		return nil
 	}
 	return fmt.Errorf("unknown ApiKey unique edge %s", name)
@@ -3971,6 +4157,9 @@ func (m *ApiKeyMutation) ResetEdge(name string) error {
 	case apikey.EdgeAccount:
 		m.ResetAccount()
 		return nil
+	case apikey.EdgeGrant:
+		m.ResetGrant()
+		return nil
 	}
 	return fmt.Errorf("unknown ApiKey edge %s", name)
 }
@@ -3981,23 +4170,33 @@ type AuditEventMutation struct {
 	op                  Op
 	typ                 string
 	id                  *int
+	seq                 *int64
+	addseq              *int64
 	at                  *time.Time
 	actor_account_id    *int
 	addactor_account_id *int
 	actor_api_key_id    *int
 	addactor_api_key_id *int
+	actor_label         *string
 	actor_role          *string
+	grant_id            *int
+	addgrant_id         *int
 	action              *string
-	object_type         *string
-	object_id           *int
-	addobject_id        *int
-	worker_id           *int
-	addworker_id        *int
 	operation           *string
+	field_paths         *[]string
+	appendfield_paths   []string
+	object_type         *string
+	object_ids          *[]int
+	appendobject_ids    []int
+	worker_ids          *[]int
+	appendworker_ids    []int
 	details             *map[string]interface{}
 	prev_hash           *string
 	hash                *string
 	clearedFields       map[string]struct{}
+	subjects            map[int]struct{}
+	removedsubjects     map[int]struct{}
+	clearedsubjects     bool
 	done                bool
 	oldValue            func(context.Context) (*AuditEvent, error)
 	predicates          []predicate.AuditEvent
@@ -4099,6 +4298,62 @@ func (m *AuditEventMutation) IDs(ctx context.Context) ([]int, error) {
 	default:
 		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
 	}
+}
+
+// SetSeq sets the "seq" field.
+func (m *AuditEventMutation) SetSeq(i int64) {
+	m.seq = &i
+	m.addseq = nil
+}
+
+// Seq returns the value of the "seq" field in the mutation.
+func (m *AuditEventMutation) Seq() (r int64, exists bool) {
+	v := m.seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSeq returns the old "seq" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSeq: %w", err)
+	}
+	return oldValue.Seq, nil
+}
+
+// AddSeq adds i to the "seq" field.
+func (m *AuditEventMutation) AddSeq(i int64) {
+	if m.addseq != nil {
+		*m.addseq += i
+	} else {
+		m.addseq = &i
+	}
+}
+
+// AddedSeq returns the value that was added to the "seq" field in this mutation.
+func (m *AuditEventMutation) AddedSeq() (r int64, exists bool) {
+	v := m.addseq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSeq resets all changes to the "seq" field.
+func (m *AuditEventMutation) ResetSeq() {
+	m.seq = nil
+	m.addseq = nil
 }
 
 // SetAt sets the "at" field.
@@ -4277,6 +4532,55 @@ func (m *AuditEventMutation) ResetActorAPIKeyID() {
 	delete(m.clearedFields, auditevent.FieldActorAPIKeyID)
 }
 
+// SetActorLabel sets the "actor_label" field.
+func (m *AuditEventMutation) SetActorLabel(s string) {
+	m.actor_label = &s
+}
+
+// ActorLabel returns the value of the "actor_label" field in the mutation.
+func (m *AuditEventMutation) ActorLabel() (r string, exists bool) {
+	v := m.actor_label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActorLabel returns the old "actor_label" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldActorLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActorLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActorLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActorLabel: %w", err)
+	}
+	return oldValue.ActorLabel, nil
+}
+
+// ClearActorLabel clears the value of the "actor_label" field.
+func (m *AuditEventMutation) ClearActorLabel() {
+	m.actor_label = nil
+	m.clearedFields[auditevent.FieldActorLabel] = struct{}{}
+}
+
+// ActorLabelCleared returns if the "actor_label" field was cleared in this mutation.
+func (m *AuditEventMutation) ActorLabelCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldActorLabel]
+	return ok
+}
+
+// ResetActorLabel resets all changes to the "actor_label" field.
+func (m *AuditEventMutation) ResetActorLabel() {
+	m.actor_label = nil
+	delete(m.clearedFields, auditevent.FieldActorLabel)
+}
+
 // SetActorRole sets the "actor_role" field.
 func (m *AuditEventMutation) SetActorRole(s string) {
 	m.actor_role = &s
@@ -4326,6 +4630,76 @@ func (m *AuditEventMutation) ResetActorRole() {
 	delete(m.clearedFields, auditevent.FieldActorRole)
 }
 
+// SetGrantID sets the "grant_id" field.
+func (m *AuditEventMutation) SetGrantID(i int) {
+	m.grant_id = &i
+	m.addgrant_id = nil
+}
+
+// GrantID returns the value of the "grant_id" field in the mutation.
+func (m *AuditEventMutation) GrantID() (r int, exists bool) {
+	v := m.grant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldGrantID returns the old "grant_id" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldGrantID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldGrantID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldGrantID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldGrantID: %w", err)
+	}
+	return oldValue.GrantID, nil
+}
+
+// AddGrantID adds i to the "grant_id" field.
+func (m *AuditEventMutation) AddGrantID(i int) {
+	if m.addgrant_id != nil {
+		*m.addgrant_id += i
+	} else {
+		m.addgrant_id = &i
+	}
+}
+
+// AddedGrantID returns the value that was added to the "grant_id" field in this mutation.
+func (m *AuditEventMutation) AddedGrantID() (r int, exists bool) {
+	v := m.addgrant_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearGrantID clears the value of the "grant_id" field.
+func (m *AuditEventMutation) ClearGrantID() {
+	m.grant_id = nil
+	m.addgrant_id = nil
+	m.clearedFields[auditevent.FieldGrantID] = struct{}{}
+}
+
+// GrantIDCleared returns if the "grant_id" field was cleared in this mutation.
+func (m *AuditEventMutation) GrantIDCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldGrantID]
+	return ok
+}
+
+// ResetGrantID resets all changes to the "grant_id" field.
+func (m *AuditEventMutation) ResetGrantID() {
+	m.grant_id = nil
+	m.addgrant_id = nil
+	delete(m.clearedFields, auditevent.FieldGrantID)
+}
+
 // SetAction sets the "action" field.
 func (m *AuditEventMutation) SetAction(s string) {
 	m.action = &s
@@ -4360,6 +4734,120 @@ func (m *AuditEventMutation) OldAction(ctx context.Context) (v string, err error
 // ResetAction resets all changes to the "action" field.
 func (m *AuditEventMutation) ResetAction() {
 	m.action = nil
+}
+
+// SetOperation sets the "operation" field.
+func (m *AuditEventMutation) SetOperation(s string) {
+	m.operation = &s
+}
+
+// Operation returns the value of the "operation" field in the mutation.
+func (m *AuditEventMutation) Operation() (r string, exists bool) {
+	v := m.operation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldOperation returns the old "operation" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldOperation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldOperation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldOperation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldOperation: %w", err)
+	}
+	return oldValue.Operation, nil
+}
+
+// ClearOperation clears the value of the "operation" field.
+func (m *AuditEventMutation) ClearOperation() {
+	m.operation = nil
+	m.clearedFields[auditevent.FieldOperation] = struct{}{}
+}
+
+// OperationCleared returns if the "operation" field was cleared in this mutation.
+func (m *AuditEventMutation) OperationCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldOperation]
+	return ok
+}
+
+// ResetOperation resets all changes to the "operation" field.
+func (m *AuditEventMutation) ResetOperation() {
+	m.operation = nil
+	delete(m.clearedFields, auditevent.FieldOperation)
+}
+
+// SetFieldPaths sets the "field_paths" field.
+func (m *AuditEventMutation) SetFieldPaths(s []string) {
+	m.field_paths = &s
+	m.appendfield_paths = nil
+}
+
+// FieldPaths returns the value of the "field_paths" field in the mutation.
+func (m *AuditEventMutation) FieldPaths() (r []string, exists bool) {
+	v := m.field_paths
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFieldPaths returns the old "field_paths" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldFieldPaths(ctx context.Context) (v []string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFieldPaths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFieldPaths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFieldPaths: %w", err)
+	}
+	return oldValue.FieldPaths, nil
+}
+
+// AppendFieldPaths adds s to the "field_paths" field.
+func (m *AuditEventMutation) AppendFieldPaths(s []string) {
+	m.appendfield_paths = append(m.appendfield_paths, s...)
+}
+
+// AppendedFieldPaths returns the list of values that were appended to the "field_paths" field in this mutation.
+func (m *AuditEventMutation) AppendedFieldPaths() ([]string, bool) {
+	if len(m.appendfield_paths) == 0 {
+		return nil, false
+	}
+	return m.appendfield_paths, true
+}
+
+// ClearFieldPaths clears the value of the "field_paths" field.
+func (m *AuditEventMutation) ClearFieldPaths() {
+	m.field_paths = nil
+	m.appendfield_paths = nil
+	m.clearedFields[auditevent.FieldFieldPaths] = struct{}{}
+}
+
+// FieldPathsCleared returns if the "field_paths" field was cleared in this mutation.
+func (m *AuditEventMutation) FieldPathsCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldFieldPaths]
+	return ok
+}
+
+// ResetFieldPaths resets all changes to the "field_paths" field.
+func (m *AuditEventMutation) ResetFieldPaths() {
+	m.field_paths = nil
+	m.appendfield_paths = nil
+	delete(m.clearedFields, auditevent.FieldFieldPaths)
 }
 
 // SetObjectType sets the "object_type" field.
@@ -4411,193 +4899,134 @@ func (m *AuditEventMutation) ResetObjectType() {
 	delete(m.clearedFields, auditevent.FieldObjectType)
 }
 
-// SetObjectID sets the "object_id" field.
-func (m *AuditEventMutation) SetObjectID(i int) {
-	m.object_id = &i
-	m.addobject_id = nil
+// SetObjectIds sets the "object_ids" field.
+func (m *AuditEventMutation) SetObjectIds(i []int) {
+	m.object_ids = &i
+	m.appendobject_ids = nil
 }
 
-// ObjectID returns the value of the "object_id" field in the mutation.
-func (m *AuditEventMutation) ObjectID() (r int, exists bool) {
-	v := m.object_id
+// ObjectIds returns the value of the "object_ids" field in the mutation.
+func (m *AuditEventMutation) ObjectIds() (r []int, exists bool) {
+	v := m.object_ids
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldObjectID returns the old "object_id" field's value of the AuditEvent entity.
+// OldObjectIds returns the old "object_ids" field's value of the AuditEvent entity.
 // If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldObjectID(ctx context.Context) (v *int, err error) {
+func (m *AuditEventMutation) OldObjectIds(ctx context.Context) (v []int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldObjectID is only allowed on UpdateOne operations")
+		return v, errors.New("OldObjectIds is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldObjectID requires an ID field in the mutation")
+		return v, errors.New("OldObjectIds requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldObjectID: %w", err)
+		return v, fmt.Errorf("querying old value for OldObjectIds: %w", err)
 	}
-	return oldValue.ObjectID, nil
+	return oldValue.ObjectIds, nil
 }
 
-// AddObjectID adds i to the "object_id" field.
-func (m *AuditEventMutation) AddObjectID(i int) {
-	if m.addobject_id != nil {
-		*m.addobject_id += i
-	} else {
-		m.addobject_id = &i
+// AppendObjectIds adds i to the "object_ids" field.
+func (m *AuditEventMutation) AppendObjectIds(i []int) {
+	m.appendobject_ids = append(m.appendobject_ids, i...)
+}
+
+// AppendedObjectIds returns the list of values that were appended to the "object_ids" field in this mutation.
+func (m *AuditEventMutation) AppendedObjectIds() ([]int, bool) {
+	if len(m.appendobject_ids) == 0 {
+		return nil, false
 	}
+	return m.appendobject_ids, true
 }
 
-// AddedObjectID returns the value that was added to the "object_id" field in this mutation.
-func (m *AuditEventMutation) AddedObjectID() (r int, exists bool) {
-	v := m.addobject_id
-	if v == nil {
-		return
-	}
-	return *v, true
+// ClearObjectIds clears the value of the "object_ids" field.
+func (m *AuditEventMutation) ClearObjectIds() {
+	m.object_ids = nil
+	m.appendobject_ids = nil
+	m.clearedFields[auditevent.FieldObjectIds] = struct{}{}
 }
 
-// ClearObjectID clears the value of the "object_id" field.
-func (m *AuditEventMutation) ClearObjectID() {
-	m.object_id = nil
-	m.addobject_id = nil
-	m.clearedFields[auditevent.FieldObjectID] = struct{}{}
-}
-
-// ObjectIDCleared returns if the "object_id" field was cleared in this mutation.
-func (m *AuditEventMutation) ObjectIDCleared() bool {
-	_, ok := m.clearedFields[auditevent.FieldObjectID]
+// ObjectIdsCleared returns if the "object_ids" field was cleared in this mutation.
+func (m *AuditEventMutation) ObjectIdsCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldObjectIds]
 	return ok
 }
 
-// ResetObjectID resets all changes to the "object_id" field.
-func (m *AuditEventMutation) ResetObjectID() {
-	m.object_id = nil
-	m.addobject_id = nil
-	delete(m.clearedFields, auditevent.FieldObjectID)
+// ResetObjectIds resets all changes to the "object_ids" field.
+func (m *AuditEventMutation) ResetObjectIds() {
+	m.object_ids = nil
+	m.appendobject_ids = nil
+	delete(m.clearedFields, auditevent.FieldObjectIds)
 }
 
-// SetWorkerID sets the "worker_id" field.
-func (m *AuditEventMutation) SetWorkerID(i int) {
-	m.worker_id = &i
-	m.addworker_id = nil
+// SetWorkerIds sets the "worker_ids" field.
+func (m *AuditEventMutation) SetWorkerIds(i []int) {
+	m.worker_ids = &i
+	m.appendworker_ids = nil
 }
 
-// WorkerID returns the value of the "worker_id" field in the mutation.
-func (m *AuditEventMutation) WorkerID() (r int, exists bool) {
-	v := m.worker_id
+// WorkerIds returns the value of the "worker_ids" field in the mutation.
+func (m *AuditEventMutation) WorkerIds() (r []int, exists bool) {
+	v := m.worker_ids
 	if v == nil {
 		return
 	}
 	return *v, true
 }
 
-// OldWorkerID returns the old "worker_id" field's value of the AuditEvent entity.
+// OldWorkerIds returns the old "worker_ids" field's value of the AuditEvent entity.
 // If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldWorkerID(ctx context.Context) (v *int, err error) {
+func (m *AuditEventMutation) OldWorkerIds(ctx context.Context) (v []int, err error) {
 	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+		return v, errors.New("OldWorkerIds is only allowed on UpdateOne operations")
 	}
 	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+		return v, errors.New("OldWorkerIds requires an ID field in the mutation")
 	}
 	oldValue, err := m.oldValue(ctx)
 	if err != nil {
-		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+		return v, fmt.Errorf("querying old value for OldWorkerIds: %w", err)
 	}
-	return oldValue.WorkerID, nil
+	return oldValue.WorkerIds, nil
 }
 
-// AddWorkerID adds i to the "worker_id" field.
-func (m *AuditEventMutation) AddWorkerID(i int) {
-	if m.addworker_id != nil {
-		*m.addworker_id += i
-	} else {
-		m.addworker_id = &i
+// AppendWorkerIds adds i to the "worker_ids" field.
+func (m *AuditEventMutation) AppendWorkerIds(i []int) {
+	m.appendworker_ids = append(m.appendworker_ids, i...)
+}
+
+// AppendedWorkerIds returns the list of values that were appended to the "worker_ids" field in this mutation.
+func (m *AuditEventMutation) AppendedWorkerIds() ([]int, bool) {
+	if len(m.appendworker_ids) == 0 {
+		return nil, false
 	}
+	return m.appendworker_ids, true
 }
 
-// AddedWorkerID returns the value that was added to the "worker_id" field in this mutation.
-func (m *AuditEventMutation) AddedWorkerID() (r int, exists bool) {
-	v := m.addworker_id
-	if v == nil {
-		return
-	}
-	return *v, true
+// ClearWorkerIds clears the value of the "worker_ids" field.
+func (m *AuditEventMutation) ClearWorkerIds() {
+	m.worker_ids = nil
+	m.appendworker_ids = nil
+	m.clearedFields[auditevent.FieldWorkerIds] = struct{}{}
 }
 
-// ClearWorkerID clears the value of the "worker_id" field.
-func (m *AuditEventMutation) ClearWorkerID() {
-	m.worker_id = nil
-	m.addworker_id = nil
-	m.clearedFields[auditevent.FieldWorkerID] = struct{}{}
-}
-
-// WorkerIDCleared returns if the "worker_id" field was cleared in this mutation.
-func (m *AuditEventMutation) WorkerIDCleared() bool {
-	_, ok := m.clearedFields[auditevent.FieldWorkerID]
+// WorkerIdsCleared returns if the "worker_ids" field was cleared in this mutation.
+func (m *AuditEventMutation) WorkerIdsCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldWorkerIds]
 	return ok
 }
 
-// ResetWorkerID resets all changes to the "worker_id" field.
-func (m *AuditEventMutation) ResetWorkerID() {
-	m.worker_id = nil
-	m.addworker_id = nil
-	delete(m.clearedFields, auditevent.FieldWorkerID)
-}
-
-// SetOperation sets the "operation" field.
-func (m *AuditEventMutation) SetOperation(s string) {
-	m.operation = &s
-}
-
-// Operation returns the value of the "operation" field in the mutation.
-func (m *AuditEventMutation) Operation() (r string, exists bool) {
-	v := m.operation
-	if v == nil {
-		return
-	}
-	return *v, true
-}
-
-// OldOperation returns the old "operation" field's value of the AuditEvent entity.
-// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
-// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldOperation(ctx context.Context) (v string, err error) {
-	if !m.op.Is(OpUpdateOne) {
-		return v, errors.New("OldOperation is only allowed on UpdateOne operations")
-	}
-	if m.id == nil || m.oldValue == nil {
-		return v, errors.New("OldOperation requires an ID field in the mutation")
-	}
-	oldValue, err := m.oldValue(ctx)
-	if err != nil {
-		return v, fmt.Errorf("querying old value for OldOperation: %w", err)
-	}
-	return oldValue.Operation, nil
-}
-
-// ClearOperation clears the value of the "operation" field.
-func (m *AuditEventMutation) ClearOperation() {
-	m.operation = nil
-	m.clearedFields[auditevent.FieldOperation] = struct{}{}
-}
-
-// OperationCleared returns if the "operation" field was cleared in this mutation.
-func (m *AuditEventMutation) OperationCleared() bool {
-	_, ok := m.clearedFields[auditevent.FieldOperation]
-	return ok
-}
-
-// ResetOperation resets all changes to the "operation" field.
-func (m *AuditEventMutation) ResetOperation() {
-	m.operation = nil
-	delete(m.clearedFields, auditevent.FieldOperation)
+// ResetWorkerIds resets all changes to the "worker_ids" field.
+func (m *AuditEventMutation) ResetWorkerIds() {
+	m.worker_ids = nil
+	m.appendworker_ids = nil
+	delete(m.clearedFields, auditevent.FieldWorkerIds)
 }
 
 // SetDetails sets the "details" field.
@@ -4721,6 +5150,60 @@ func (m *AuditEventMutation) ResetHash() {
 	m.hash = nil
 }
 
+// AddSubjectIDs adds the "subjects" edge to the AuditSubject entity by ids.
+func (m *AuditEventMutation) AddSubjectIDs(ids ...int) {
+	if m.subjects == nil {
+		m.subjects = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.subjects[ids[i]] = struct{}{}
+	}
+}
+
+// ClearSubjects clears the "subjects" edge to the AuditSubject entity.
+func (m *AuditEventMutation) ClearSubjects() {
+	m.clearedsubjects = true
+}
+
+// SubjectsCleared reports if the "subjects" edge to the AuditSubject entity was cleared.
+func (m *AuditEventMutation) SubjectsCleared() bool {
+	return m.clearedsubjects
+}
+
+// RemoveSubjectIDs removes the "subjects" edge to the AuditSubject entity by IDs.
+func (m *AuditEventMutation) RemoveSubjectIDs(ids ...int) {
+	if m.removedsubjects == nil {
+		m.removedsubjects = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.subjects, ids[i])
+		m.removedsubjects[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedSubjects returns the removed IDs of the "subjects" edge to the AuditSubject entity.
+func (m *AuditEventMutation) RemovedSubjectsIDs() (ids []int) {
+	for id := range m.removedsubjects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// SubjectsIDs returns the "subjects" edge IDs in the mutation.
+func (m *AuditEventMutation) SubjectsIDs() (ids []int) {
+	for id := range m.subjects {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetSubjects resets all changes to the "subjects" edge.
+func (m *AuditEventMutation) ResetSubjects() {
+	m.subjects = nil
+	m.clearedsubjects = false
+	m.removedsubjects = nil
+}
+
 // Where appends a list predicates to the AuditEventMutation builder.
 func (m *AuditEventMutation) Where(ps ...predicate.AuditEvent) {
 	m.predicates = append(m.predicates, ps...)
@@ -4755,7 +5238,10 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 12)
+	fields := make([]string, 0, 16)
+	if m.seq != nil {
+		fields = append(fields, auditevent.FieldSeq)
+	}
 	if m.at != nil {
 		fields = append(fields, auditevent.FieldAt)
 	}
@@ -4765,23 +5251,32 @@ func (m *AuditEventMutation) Fields() []string {
 	if m.actor_api_key_id != nil {
 		fields = append(fields, auditevent.FieldActorAPIKeyID)
 	}
+	if m.actor_label != nil {
+		fields = append(fields, auditevent.FieldActorLabel)
+	}
 	if m.actor_role != nil {
 		fields = append(fields, auditevent.FieldActorRole)
+	}
+	if m.grant_id != nil {
+		fields = append(fields, auditevent.FieldGrantID)
 	}
 	if m.action != nil {
 		fields = append(fields, auditevent.FieldAction)
 	}
+	if m.operation != nil {
+		fields = append(fields, auditevent.FieldOperation)
+	}
+	if m.field_paths != nil {
+		fields = append(fields, auditevent.FieldFieldPaths)
+	}
 	if m.object_type != nil {
 		fields = append(fields, auditevent.FieldObjectType)
 	}
-	if m.object_id != nil {
-		fields = append(fields, auditevent.FieldObjectID)
+	if m.object_ids != nil {
+		fields = append(fields, auditevent.FieldObjectIds)
 	}
-	if m.worker_id != nil {
-		fields = append(fields, auditevent.FieldWorkerID)
-	}
-	if m.operation != nil {
-		fields = append(fields, auditevent.FieldOperation)
+	if m.worker_ids != nil {
+		fields = append(fields, auditevent.FieldWorkerIds)
 	}
 	if m.details != nil {
 		fields = append(fields, auditevent.FieldDetails)
@@ -4800,24 +5295,32 @@ func (m *AuditEventMutation) Fields() []string {
 // schema.
 func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 	switch name {
+	case auditevent.FieldSeq:
+		return m.Seq()
 	case auditevent.FieldAt:
 		return m.At()
 	case auditevent.FieldActorAccountID:
 		return m.ActorAccountID()
 	case auditevent.FieldActorAPIKeyID:
 		return m.ActorAPIKeyID()
+	case auditevent.FieldActorLabel:
+		return m.ActorLabel()
 	case auditevent.FieldActorRole:
 		return m.ActorRole()
+	case auditevent.FieldGrantID:
+		return m.GrantID()
 	case auditevent.FieldAction:
 		return m.Action()
-	case auditevent.FieldObjectType:
-		return m.ObjectType()
-	case auditevent.FieldObjectID:
-		return m.ObjectID()
-	case auditevent.FieldWorkerID:
-		return m.WorkerID()
 	case auditevent.FieldOperation:
 		return m.Operation()
+	case auditevent.FieldFieldPaths:
+		return m.FieldPaths()
+	case auditevent.FieldObjectType:
+		return m.ObjectType()
+	case auditevent.FieldObjectIds:
+		return m.ObjectIds()
+	case auditevent.FieldWorkerIds:
+		return m.WorkerIds()
 	case auditevent.FieldDetails:
 		return m.Details()
 	case auditevent.FieldPrevHash:
@@ -4833,24 +5336,32 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 // database failed.
 func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
 	switch name {
+	case auditevent.FieldSeq:
+		return m.OldSeq(ctx)
 	case auditevent.FieldAt:
 		return m.OldAt(ctx)
 	case auditevent.FieldActorAccountID:
 		return m.OldActorAccountID(ctx)
 	case auditevent.FieldActorAPIKeyID:
 		return m.OldActorAPIKeyID(ctx)
+	case auditevent.FieldActorLabel:
+		return m.OldActorLabel(ctx)
 	case auditevent.FieldActorRole:
 		return m.OldActorRole(ctx)
+	case auditevent.FieldGrantID:
+		return m.OldGrantID(ctx)
 	case auditevent.FieldAction:
 		return m.OldAction(ctx)
-	case auditevent.FieldObjectType:
-		return m.OldObjectType(ctx)
-	case auditevent.FieldObjectID:
-		return m.OldObjectID(ctx)
-	case auditevent.FieldWorkerID:
-		return m.OldWorkerID(ctx)
 	case auditevent.FieldOperation:
 		return m.OldOperation(ctx)
+	case auditevent.FieldFieldPaths:
+		return m.OldFieldPaths(ctx)
+	case auditevent.FieldObjectType:
+		return m.OldObjectType(ctx)
+	case auditevent.FieldObjectIds:
+		return m.OldObjectIds(ctx)
+	case auditevent.FieldWorkerIds:
+		return m.OldWorkerIds(ctx)
 	case auditevent.FieldDetails:
 		return m.OldDetails(ctx)
 	case auditevent.FieldPrevHash:
@@ -4866,6 +5377,13 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 // type.
 func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 	switch name {
+	case auditevent.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSeq(v)
+		return nil
 	case auditevent.FieldAt:
 		v, ok := value.(time.Time)
 		if !ok {
@@ -4887,12 +5405,26 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetActorAPIKeyID(v)
 		return nil
+	case auditevent.FieldActorLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActorLabel(v)
+		return nil
 	case auditevent.FieldActorRole:
 		v, ok := value.(string)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetActorRole(v)
+		return nil
+	case auditevent.FieldGrantID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetGrantID(v)
 		return nil
 	case auditevent.FieldAction:
 		v, ok := value.(string)
@@ -4901,6 +5433,20 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAction(v)
 		return nil
+	case auditevent.FieldOperation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetOperation(v)
+		return nil
+	case auditevent.FieldFieldPaths:
+		v, ok := value.([]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFieldPaths(v)
+		return nil
 	case auditevent.FieldObjectType:
 		v, ok := value.(string)
 		if !ok {
@@ -4908,26 +5454,19 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetObjectType(v)
 		return nil
-	case auditevent.FieldObjectID:
-		v, ok := value.(int)
+	case auditevent.FieldObjectIds:
+		v, ok := value.([]int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetObjectID(v)
+		m.SetObjectIds(v)
 		return nil
-	case auditevent.FieldWorkerID:
-		v, ok := value.(int)
+	case auditevent.FieldWorkerIds:
+		v, ok := value.([]int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.SetWorkerID(v)
-		return nil
-	case auditevent.FieldOperation:
-		v, ok := value.(string)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.SetOperation(v)
+		m.SetWorkerIds(v)
 		return nil
 	case auditevent.FieldDetails:
 		v, ok := value.(map[string]interface{})
@@ -4958,17 +5497,17 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 // this mutation.
 func (m *AuditEventMutation) AddedFields() []string {
 	var fields []string
+	if m.addseq != nil {
+		fields = append(fields, auditevent.FieldSeq)
+	}
 	if m.addactor_account_id != nil {
 		fields = append(fields, auditevent.FieldActorAccountID)
 	}
 	if m.addactor_api_key_id != nil {
 		fields = append(fields, auditevent.FieldActorAPIKeyID)
 	}
-	if m.addobject_id != nil {
-		fields = append(fields, auditevent.FieldObjectID)
-	}
-	if m.addworker_id != nil {
-		fields = append(fields, auditevent.FieldWorkerID)
+	if m.addgrant_id != nil {
+		fields = append(fields, auditevent.FieldGrantID)
 	}
 	return fields
 }
@@ -4978,14 +5517,14 @@ func (m *AuditEventMutation) AddedFields() []string {
 // was not set, or was not defined in the schema.
 func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 	switch name {
+	case auditevent.FieldSeq:
+		return m.AddedSeq()
 	case auditevent.FieldActorAccountID:
 		return m.AddedActorAccountID()
 	case auditevent.FieldActorAPIKeyID:
 		return m.AddedActorAPIKeyID()
-	case auditevent.FieldObjectID:
-		return m.AddedObjectID()
-	case auditevent.FieldWorkerID:
-		return m.AddedWorkerID()
+	case auditevent.FieldGrantID:
+		return m.AddedGrantID()
 	}
 	return nil, false
 }
@@ -4995,6 +5534,13 @@ func (m *AuditEventMutation) AddedField(name string) (ent.Value, bool) {
 // type.
 func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 	switch name {
+	case auditevent.FieldSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSeq(v)
+		return nil
 	case auditevent.FieldActorAccountID:
 		v, ok := value.(int)
 		if !ok {
@@ -5009,19 +5555,12 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 		}
 		m.AddActorAPIKeyID(v)
 		return nil
-	case auditevent.FieldObjectID:
+	case auditevent.FieldGrantID:
 		v, ok := value.(int)
 		if !ok {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
-		m.AddObjectID(v)
-		return nil
-	case auditevent.FieldWorkerID:
-		v, ok := value.(int)
-		if !ok {
-			return fmt.Errorf("unexpected type %T for field %s", value, name)
-		}
-		m.AddWorkerID(v)
+		m.AddGrantID(v)
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent numeric field %s", name)
@@ -5037,20 +5576,29 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	if m.FieldCleared(auditevent.FieldActorAPIKeyID) {
 		fields = append(fields, auditevent.FieldActorAPIKeyID)
 	}
+	if m.FieldCleared(auditevent.FieldActorLabel) {
+		fields = append(fields, auditevent.FieldActorLabel)
+	}
 	if m.FieldCleared(auditevent.FieldActorRole) {
 		fields = append(fields, auditevent.FieldActorRole)
+	}
+	if m.FieldCleared(auditevent.FieldGrantID) {
+		fields = append(fields, auditevent.FieldGrantID)
+	}
+	if m.FieldCleared(auditevent.FieldOperation) {
+		fields = append(fields, auditevent.FieldOperation)
+	}
+	if m.FieldCleared(auditevent.FieldFieldPaths) {
+		fields = append(fields, auditevent.FieldFieldPaths)
 	}
 	if m.FieldCleared(auditevent.FieldObjectType) {
 		fields = append(fields, auditevent.FieldObjectType)
 	}
-	if m.FieldCleared(auditevent.FieldObjectID) {
-		fields = append(fields, auditevent.FieldObjectID)
+	if m.FieldCleared(auditevent.FieldObjectIds) {
+		fields = append(fields, auditevent.FieldObjectIds)
 	}
-	if m.FieldCleared(auditevent.FieldWorkerID) {
-		fields = append(fields, auditevent.FieldWorkerID)
-	}
-	if m.FieldCleared(auditevent.FieldOperation) {
-		fields = append(fields, auditevent.FieldOperation)
+	if m.FieldCleared(auditevent.FieldWorkerIds) {
+		fields = append(fields, auditevent.FieldWorkerIds)
 	}
 	if m.FieldCleared(auditevent.FieldDetails) {
 		fields = append(fields, auditevent.FieldDetails)
@@ -5075,20 +5623,29 @@ func (m *AuditEventMutation) ClearField(name string) error {
 	case auditevent.FieldActorAPIKeyID:
 		m.ClearActorAPIKeyID()
 		return nil
+	case auditevent.FieldActorLabel:
+		m.ClearActorLabel()
+		return nil
 	case auditevent.FieldActorRole:
 		m.ClearActorRole()
+		return nil
+	case auditevent.FieldGrantID:
+		m.ClearGrantID()
+		return nil
+	case auditevent.FieldOperation:
+		m.ClearOperation()
+		return nil
+	case auditevent.FieldFieldPaths:
+		m.ClearFieldPaths()
 		return nil
 	case auditevent.FieldObjectType:
 		m.ClearObjectType()
 		return nil
-	case auditevent.FieldObjectID:
-		m.ClearObjectID()
+	case auditevent.FieldObjectIds:
+		m.ClearObjectIds()
 		return nil
-	case auditevent.FieldWorkerID:
-		m.ClearWorkerID()
-		return nil
-	case auditevent.FieldOperation:
-		m.ClearOperation()
+	case auditevent.FieldWorkerIds:
+		m.ClearWorkerIds()
 		return nil
 	case auditevent.FieldDetails:
 		m.ClearDetails()
@@ -5101,6 +5658,9 @@ func (m *AuditEventMutation) ClearField(name string) error {
 // It returns an error if the field is not defined in the schema.
 func (m *AuditEventMutation) ResetField(name string) error {
 	switch name {
+	case auditevent.FieldSeq:
+		m.ResetSeq()
+		return nil
 	case auditevent.FieldAt:
 		m.ResetAt()
 		return nil
@@ -5110,23 +5670,32 @@ func (m *AuditEventMutation) ResetField(name string) error {
 	case auditevent.FieldActorAPIKeyID:
 		m.ResetActorAPIKeyID()
 		return nil
+	case auditevent.FieldActorLabel:
+		m.ResetActorLabel()
+		return nil
 	case auditevent.FieldActorRole:
 		m.ResetActorRole()
+		return nil
+	case auditevent.FieldGrantID:
+		m.ResetGrantID()
 		return nil
 	case auditevent.FieldAction:
 		m.ResetAction()
 		return nil
+	case auditevent.FieldOperation:
+		m.ResetOperation()
+		return nil
+	case auditevent.FieldFieldPaths:
+		m.ResetFieldPaths()
+		return nil
 	case auditevent.FieldObjectType:
 		m.ResetObjectType()
 		return nil
-	case auditevent.FieldObjectID:
-		m.ResetObjectID()
+	case auditevent.FieldObjectIds:
+		m.ResetObjectIds()
 		return nil
-	case auditevent.FieldWorkerID:
-		m.ResetWorkerID()
-		return nil
-	case auditevent.FieldOperation:
-		m.ResetOperation()
+	case auditevent.FieldWorkerIds:
+		m.ResetWorkerIds()
 		return nil
 	case auditevent.FieldDetails:
 		m.ResetDetails()
@@ -5143,50 +5712,610 @@ func (m *AuditEventMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AuditEventMutation) AddedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.subjects != nil {
+		edges = append(edges, auditevent.EdgeSubjects)
+	}
 	return edges
 }
 
 // AddedIDs returns all IDs (to other nodes) that were added for the given edge
 // name in this mutation.
 func (m *AuditEventMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case auditevent.EdgeSubjects:
+		ids := make([]ent.Value, 0, len(m.subjects))
+		for id := range m.subjects {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AuditEventMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.removedsubjects != nil {
+		edges = append(edges, auditevent.EdgeSubjects)
+	}
 	return edges
 }
 
 // RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
 // the given name in this mutation.
 func (m *AuditEventMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case auditevent.EdgeSubjects:
+		ids := make([]ent.Value, 0, len(m.removedsubjects))
+		for id := range m.removedsubjects {
+			ids = append(ids, id)
+		}
+		return ids
+	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AuditEventMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 0)
+	edges := make([]string, 0, 1)
+	if m.clearedsubjects {
+		edges = append(edges, auditevent.EdgeSubjects)
+	}
 	return edges
 }
 
 // EdgeCleared returns a boolean which indicates if the edge with the given name
 // was cleared in this mutation.
 func (m *AuditEventMutation) EdgeCleared(name string) bool {
+	switch name {
+	case auditevent.EdgeSubjects:
+		return m.clearedsubjects
+	}
 	return false
 }
 
 // ClearEdge clears the value of the edge with the given name. It returns an error
 // if that edge is not defined in the schema.
 func (m *AuditEventMutation) ClearEdge(name string) error {
+	switch name {
+	}
 	return fmt.Errorf("unknown AuditEvent unique edge %s", name)
 }
 
 // ResetEdge resets all changes to the edge with the given name in this mutation.
 // It returns an error if the edge is not defined in the schema.
 func (m *AuditEventMutation) ResetEdge(name string) error {
+	switch name {
+	case auditevent.EdgeSubjects:
+		m.ResetSubjects()
+		return nil
+	}
 	return fmt.Errorf("unknown AuditEvent edge %s", name)
+}
+
+// AuditSubjectMutation represents an operation that mutates the AuditSubject nodes in the graph.
+type AuditSubjectMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	worker_id     *int
+	addworker_id  *int
+	at            *time.Time
+	clearedFields map[string]struct{}
+	event         *int
+	clearedevent  bool
+	done          bool
+	oldValue      func(context.Context) (*AuditSubject, error)
+	predicates    []predicate.AuditSubject
+}
+
+var _ ent.Mutation = (*AuditSubjectMutation)(nil)
+
+// auditsubjectOption allows management of the mutation configuration using functional options.
+type auditsubjectOption func(*AuditSubjectMutation)
+
+// newAuditSubjectMutation creates new mutation for the AuditSubject entity.
+func newAuditSubjectMutation(c config, op Op, opts ...auditsubjectOption) *AuditSubjectMutation {
+	m := &AuditSubjectMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditSubject,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditSubjectID sets the ID field of the mutation.
+func withAuditSubjectID(id int) auditsubjectOption {
+	return func(m *AuditSubjectMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditSubject
+		)
+		m.oldValue = func(ctx context.Context) (*AuditSubject, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditSubject.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditSubject sets the old AuditSubject of the mutation.
+func withAuditSubject(node *AuditSubject) auditsubjectOption {
+	return func(m *AuditSubjectMutation) {
+		m.oldValue = func(context.Context) (*AuditSubject, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditSubjectMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditSubjectMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditSubjectMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditSubjectMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditSubject.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetEventID sets the "event_id" field.
+func (m *AuditSubjectMutation) SetEventID(i int) {
+	m.event = &i
+}
+
+// EventID returns the value of the "event_id" field in the mutation.
+func (m *AuditSubjectMutation) EventID() (r int, exists bool) {
+	v := m.event
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEventID returns the old "event_id" field's value of the AuditSubject entity.
+// If the AuditSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditSubjectMutation) OldEventID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEventID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEventID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEventID: %w", err)
+	}
+	return oldValue.EventID, nil
+}
+
+// ResetEventID resets all changes to the "event_id" field.
+func (m *AuditSubjectMutation) ResetEventID() {
+	m.event = nil
+}
+
+// SetWorkerID sets the "worker_id" field.
+func (m *AuditSubjectMutation) SetWorkerID(i int) {
+	m.worker_id = &i
+	m.addworker_id = nil
+}
+
+// WorkerID returns the value of the "worker_id" field in the mutation.
+func (m *AuditSubjectMutation) WorkerID() (r int, exists bool) {
+	v := m.worker_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkerID returns the old "worker_id" field's value of the AuditSubject entity.
+// If the AuditSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditSubjectMutation) OldWorkerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+	}
+	return oldValue.WorkerID, nil
+}
+
+// AddWorkerID adds i to the "worker_id" field.
+func (m *AuditSubjectMutation) AddWorkerID(i int) {
+	if m.addworker_id != nil {
+		*m.addworker_id += i
+	} else {
+		m.addworker_id = &i
+	}
+}
+
+// AddedWorkerID returns the value that was added to the "worker_id" field in this mutation.
+func (m *AuditSubjectMutation) AddedWorkerID() (r int, exists bool) {
+	v := m.addworker_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetWorkerID resets all changes to the "worker_id" field.
+func (m *AuditSubjectMutation) ResetWorkerID() {
+	m.worker_id = nil
+	m.addworker_id = nil
+}
+
+// SetAt sets the "at" field.
+func (m *AuditSubjectMutation) SetAt(t time.Time) {
+	m.at = &t
+}
+
+// At returns the value of the "at" field in the mutation.
+func (m *AuditSubjectMutation) At() (r time.Time, exists bool) {
+	v := m.at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAt returns the old "at" field's value of the AuditSubject entity.
+// If the AuditSubject object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditSubjectMutation) OldAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAt: %w", err)
+	}
+	return oldValue.At, nil
+}
+
+// ResetAt resets all changes to the "at" field.
+func (m *AuditSubjectMutation) ResetAt() {
+	m.at = nil
+}
+
+// ClearEvent clears the "event" edge to the AuditEvent entity.
+func (m *AuditSubjectMutation) ClearEvent() {
+	m.clearedevent = true
+	m.clearedFields[auditsubject.FieldEventID] = struct{}{}
+}
+
+// EventCleared reports if the "event" edge to the AuditEvent entity was cleared.
+func (m *AuditSubjectMutation) EventCleared() bool {
+	return m.clearedevent
+}
+
+// EventIDs returns the "event" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EventID instead. It exists only for internal usage by the builders.
+func (m *AuditSubjectMutation) EventIDs() (ids []int) {
+	if id := m.event; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEvent resets all changes to the "event" edge.
+func (m *AuditSubjectMutation) ResetEvent() {
+	m.event = nil
+	m.clearedevent = false
+}
+
+// Where appends a list predicates to the AuditSubjectMutation builder.
+func (m *AuditSubjectMutation) Where(ps ...predicate.AuditSubject) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditSubjectMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditSubjectMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditSubject, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditSubjectMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditSubjectMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditSubject).
+func (m *AuditSubjectMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditSubjectMutation) Fields() []string {
+	fields := make([]string, 0, 3)
+	if m.event != nil {
+		fields = append(fields, auditsubject.FieldEventID)
+	}
+	if m.worker_id != nil {
+		fields = append(fields, auditsubject.FieldWorkerID)
+	}
+	if m.at != nil {
+		fields = append(fields, auditsubject.FieldAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditSubjectMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case auditsubject.FieldEventID:
+		return m.EventID()
+	case auditsubject.FieldWorkerID:
+		return m.WorkerID()
+	case auditsubject.FieldAt:
+		return m.At()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditSubjectMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case auditsubject.FieldEventID:
+		return m.OldEventID(ctx)
+	case auditsubject.FieldWorkerID:
+		return m.OldWorkerID(ctx)
+	case auditsubject.FieldAt:
+		return m.OldAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditSubject field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditSubjectMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case auditsubject.FieldEventID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEventID(v)
+		return nil
+	case auditsubject.FieldWorkerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkerID(v)
+		return nil
+	case auditsubject.FieldAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditSubject field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditSubjectMutation) AddedFields() []string {
+	var fields []string
+	if m.addworker_id != nil {
+		fields = append(fields, auditsubject.FieldWorkerID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditSubjectMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditsubject.FieldWorkerID:
+		return m.AddedWorkerID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditSubjectMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case auditsubject.FieldWorkerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddWorkerID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditSubject numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditSubjectMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditSubjectMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditSubjectMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AuditSubject nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditSubjectMutation) ResetField(name string) error {
+	switch name {
+	case auditsubject.FieldEventID:
+		m.ResetEventID()
+		return nil
+	case auditsubject.FieldWorkerID:
+		m.ResetWorkerID()
+		return nil
+	case auditsubject.FieldAt:
+		m.ResetAt()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditSubject field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditSubjectMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.event != nil {
+		edges = append(edges, auditsubject.EdgeEvent)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditSubjectMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case auditsubject.EdgeEvent:
+		if id := m.event; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditSubjectMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditSubjectMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditSubjectMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedevent {
+		edges = append(edges, auditsubject.EdgeEvent)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditSubjectMutation) EdgeCleared(name string) bool {
+	switch name {
+	case auditsubject.EdgeEvent:
+		return m.clearedevent
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditSubjectMutation) ClearEdge(name string) error {
+	switch name {
+	case auditsubject.EdgeEvent:
+		m.ClearEvent()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditSubject unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditSubjectMutation) ResetEdge(name string) error {
+	switch name {
+	case auditsubject.EdgeEvent:
+		m.ResetEvent()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditSubject edge %s", name)
 }
 
 // CompanyMutation represents an operation that mutates the Company nodes in the graph.
@@ -14978,6 +16107,10 @@ type ImportBatchMutation struct {
 	clearedsubmitter         bool
 	api_key                  *int
 	clearedapi_key           bool
+	laboratory               *int
+	clearedlaboratory        bool
+	establishment            *int
+	clearedestablishment     bool
 	dose_records             map[int]struct{}
 	removeddose_records      map[int]struct{}
 	cleareddose_records      bool
@@ -15242,6 +16375,104 @@ func (m *ImportBatchMutation) APIKeyIDCleared() bool {
 func (m *ImportBatchMutation) ResetAPIKeyID() {
 	m.api_key = nil
 	delete(m.clearedFields, importbatch.FieldAPIKeyID)
+}
+
+// SetLaboratoryID sets the "laboratory_id" field.
+func (m *ImportBatchMutation) SetLaboratoryID(i int) {
+	m.laboratory = &i
+}
+
+// LaboratoryID returns the value of the "laboratory_id" field in the mutation.
+func (m *ImportBatchMutation) LaboratoryID() (r int, exists bool) {
+	v := m.laboratory
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLaboratoryID returns the old "laboratory_id" field's value of the ImportBatch entity.
+// If the ImportBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportBatchMutation) OldLaboratoryID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLaboratoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLaboratoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLaboratoryID: %w", err)
+	}
+	return oldValue.LaboratoryID, nil
+}
+
+// ClearLaboratoryID clears the value of the "laboratory_id" field.
+func (m *ImportBatchMutation) ClearLaboratoryID() {
+	m.laboratory = nil
+	m.clearedFields[importbatch.FieldLaboratoryID] = struct{}{}
+}
+
+// LaboratoryIDCleared returns if the "laboratory_id" field was cleared in this mutation.
+func (m *ImportBatchMutation) LaboratoryIDCleared() bool {
+	_, ok := m.clearedFields[importbatch.FieldLaboratoryID]
+	return ok
+}
+
+// ResetLaboratoryID resets all changes to the "laboratory_id" field.
+func (m *ImportBatchMutation) ResetLaboratoryID() {
+	m.laboratory = nil
+	delete(m.clearedFields, importbatch.FieldLaboratoryID)
+}
+
+// SetEstablishmentID sets the "establishment_id" field.
+func (m *ImportBatchMutation) SetEstablishmentID(i int) {
+	m.establishment = &i
+}
+
+// EstablishmentID returns the value of the "establishment_id" field in the mutation.
+func (m *ImportBatchMutation) EstablishmentID() (r int, exists bool) {
+	v := m.establishment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstablishmentID returns the old "establishment_id" field's value of the ImportBatch entity.
+// If the ImportBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportBatchMutation) OldEstablishmentID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstablishmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstablishmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstablishmentID: %w", err)
+	}
+	return oldValue.EstablishmentID, nil
+}
+
+// ClearEstablishmentID clears the value of the "establishment_id" field.
+func (m *ImportBatchMutation) ClearEstablishmentID() {
+	m.establishment = nil
+	m.clearedFields[importbatch.FieldEstablishmentID] = struct{}{}
+}
+
+// EstablishmentIDCleared returns if the "establishment_id" field was cleared in this mutation.
+func (m *ImportBatchMutation) EstablishmentIDCleared() bool {
+	_, ok := m.clearedFields[importbatch.FieldEstablishmentID]
+	return ok
+}
+
+// ResetEstablishmentID resets all changes to the "establishment_id" field.
+func (m *ImportBatchMutation) ResetEstablishmentID() {
+	m.establishment = nil
+	delete(m.clearedFields, importbatch.FieldEstablishmentID)
 }
 
 // SetFormat sets the "format" field.
@@ -15770,6 +17001,60 @@ func (m *ImportBatchMutation) ResetAPIKey() {
 	m.clearedapi_key = false
 }
 
+// ClearLaboratory clears the "laboratory" edge to the Laboratory entity.
+func (m *ImportBatchMutation) ClearLaboratory() {
+	m.clearedlaboratory = true
+	m.clearedFields[importbatch.FieldLaboratoryID] = struct{}{}
+}
+
+// LaboratoryCleared reports if the "laboratory" edge to the Laboratory entity was cleared.
+func (m *ImportBatchMutation) LaboratoryCleared() bool {
+	return m.LaboratoryIDCleared() || m.clearedlaboratory
+}
+
+// LaboratoryIDs returns the "laboratory" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LaboratoryID instead. It exists only for internal usage by the builders.
+func (m *ImportBatchMutation) LaboratoryIDs() (ids []int) {
+	if id := m.laboratory; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLaboratory resets all changes to the "laboratory" edge.
+func (m *ImportBatchMutation) ResetLaboratory() {
+	m.laboratory = nil
+	m.clearedlaboratory = false
+}
+
+// ClearEstablishment clears the "establishment" edge to the Establishment entity.
+func (m *ImportBatchMutation) ClearEstablishment() {
+	m.clearedestablishment = true
+	m.clearedFields[importbatch.FieldEstablishmentID] = struct{}{}
+}
+
+// EstablishmentCleared reports if the "establishment" edge to the Establishment entity was cleared.
+func (m *ImportBatchMutation) EstablishmentCleared() bool {
+	return m.EstablishmentIDCleared() || m.clearedestablishment
+}
+
+// EstablishmentIDs returns the "establishment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EstablishmentID instead. It exists only for internal usage by the builders.
+func (m *ImportBatchMutation) EstablishmentIDs() (ids []int) {
+	if id := m.establishment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEstablishment resets all changes to the "establishment" edge.
+func (m *ImportBatchMutation) ResetEstablishment() {
+	m.establishment = nil
+	m.clearedestablishment = false
+}
+
 // AddDoseRecordIDs adds the "dose_records" edge to the DoseRecord entity by ids.
 func (m *ImportBatchMutation) AddDoseRecordIDs(ids ...int) {
 	if m.dose_records == nil {
@@ -15912,7 +17197,7 @@ func (m *ImportBatchMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ImportBatchMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 16)
 	if m.created_at != nil {
 		fields = append(fields, importbatch.FieldCreatedAt)
 	}
@@ -15924,6 +17209,12 @@ func (m *ImportBatchMutation) Fields() []string {
 	}
 	if m.api_key != nil {
 		fields = append(fields, importbatch.FieldAPIKeyID)
+	}
+	if m.laboratory != nil {
+		fields = append(fields, importbatch.FieldLaboratoryID)
+	}
+	if m.establishment != nil {
+		fields = append(fields, importbatch.FieldEstablishmentID)
 	}
 	if m.format != nil {
 		fields = append(fields, importbatch.FieldFormat)
@@ -15971,6 +17262,10 @@ func (m *ImportBatchMutation) Field(name string) (ent.Value, bool) {
 		return m.SubmitterID()
 	case importbatch.FieldAPIKeyID:
 		return m.APIKeyID()
+	case importbatch.FieldLaboratoryID:
+		return m.LaboratoryID()
+	case importbatch.FieldEstablishmentID:
+		return m.EstablishmentID()
 	case importbatch.FieldFormat:
 		return m.Format()
 	case importbatch.FieldReference:
@@ -16008,6 +17303,10 @@ func (m *ImportBatchMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldSubmitterID(ctx)
 	case importbatch.FieldAPIKeyID:
 		return m.OldAPIKeyID(ctx)
+	case importbatch.FieldLaboratoryID:
+		return m.OldLaboratoryID(ctx)
+	case importbatch.FieldEstablishmentID:
+		return m.OldEstablishmentID(ctx)
 	case importbatch.FieldFormat:
 		return m.OldFormat(ctx)
 	case importbatch.FieldReference:
@@ -16064,6 +17363,20 @@ func (m *ImportBatchMutation) SetField(name string, value ent.Value) error {
 			return fmt.Errorf("unexpected type %T for field %s", value, name)
 		}
 		m.SetAPIKeyID(v)
+		return nil
+	case importbatch.FieldLaboratoryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLaboratoryID(v)
+		return nil
+	case importbatch.FieldEstablishmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstablishmentID(v)
 		return nil
 	case importbatch.FieldFormat:
 		v, ok := value.(importbatch.Format)
@@ -16207,6 +17520,12 @@ func (m *ImportBatchMutation) ClearedFields() []string {
 	if m.FieldCleared(importbatch.FieldAPIKeyID) {
 		fields = append(fields, importbatch.FieldAPIKeyID)
 	}
+	if m.FieldCleared(importbatch.FieldLaboratoryID) {
+		fields = append(fields, importbatch.FieldLaboratoryID)
+	}
+	if m.FieldCleared(importbatch.FieldEstablishmentID) {
+		fields = append(fields, importbatch.FieldEstablishmentID)
+	}
 	if m.FieldCleared(importbatch.FieldFilename) {
 		fields = append(fields, importbatch.FieldFilename)
 	}
@@ -16235,6 +17554,12 @@ func (m *ImportBatchMutation) ClearField(name string) error {
 	switch name {
 	case importbatch.FieldAPIKeyID:
 		m.ClearAPIKeyID()
+		return nil
+	case importbatch.FieldLaboratoryID:
+		m.ClearLaboratoryID()
+		return nil
+	case importbatch.FieldEstablishmentID:
+		m.ClearEstablishmentID()
 		return nil
 	case importbatch.FieldFilename:
 		m.ClearFilename()
@@ -16267,6 +17592,12 @@ func (m *ImportBatchMutation) ResetField(name string) error {
 		return nil
 	case importbatch.FieldAPIKeyID:
 		m.ResetAPIKeyID()
+		return nil
+	case importbatch.FieldLaboratoryID:
+		m.ResetLaboratoryID()
+		return nil
+	case importbatch.FieldEstablishmentID:
+		m.ResetEstablishmentID()
 		return nil
 	case importbatch.FieldFormat:
 		m.ResetFormat()
@@ -16304,12 +17635,18 @@ func (m *ImportBatchMutation) ResetField(name string) error {
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ImportBatchMutation) AddedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.submitter != nil {
 		edges = append(edges, importbatch.EdgeSubmitter)
 	}
 	if m.api_key != nil {
 		edges = append(edges, importbatch.EdgeAPIKey)
+	}
+	if m.laboratory != nil {
+		edges = append(edges, importbatch.EdgeLaboratory)
+	}
+	if m.establishment != nil {
+		edges = append(edges, importbatch.EdgeEstablishment)
 	}
 	if m.dose_records != nil {
 		edges = append(edges, importbatch.EdgeDoseRecords)
@@ -16332,6 +17669,14 @@ func (m *ImportBatchMutation) AddedIDs(name string) []ent.Value {
 		if id := m.api_key; id != nil {
 			return []ent.Value{*id}
 		}
+	case importbatch.EdgeLaboratory:
+		if id := m.laboratory; id != nil {
+			return []ent.Value{*id}
+		}
+	case importbatch.EdgeEstablishment:
+		if id := m.establishment; id != nil {
+			return []ent.Value{*id}
+		}
 	case importbatch.EdgeDoseRecords:
 		ids := make([]ent.Value, 0, len(m.dose_records))
 		for id := range m.dose_records {
@@ -16350,7 +17695,7 @@ func (m *ImportBatchMutation) AddedIDs(name string) []ent.Value {
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ImportBatchMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.removeddose_records != nil {
 		edges = append(edges, importbatch.EdgeDoseRecords)
 	}
@@ -16382,12 +17727,18 @@ func (m *ImportBatchMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ImportBatchMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 4)
+	edges := make([]string, 0, 6)
 	if m.clearedsubmitter {
 		edges = append(edges, importbatch.EdgeSubmitter)
 	}
 	if m.clearedapi_key {
 		edges = append(edges, importbatch.EdgeAPIKey)
+	}
+	if m.clearedlaboratory {
+		edges = append(edges, importbatch.EdgeLaboratory)
+	}
+	if m.clearedestablishment {
+		edges = append(edges, importbatch.EdgeEstablishment)
 	}
 	if m.cleareddose_records {
 		edges = append(edges, importbatch.EdgeDoseRecords)
@@ -16406,6 +17757,10 @@ func (m *ImportBatchMutation) EdgeCleared(name string) bool {
 		return m.clearedsubmitter
 	case importbatch.EdgeAPIKey:
 		return m.clearedapi_key
+	case importbatch.EdgeLaboratory:
+		return m.clearedlaboratory
+	case importbatch.EdgeEstablishment:
+		return m.clearedestablishment
 	case importbatch.EdgeDoseRecords:
 		return m.cleareddose_records
 	case importbatch.EdgeOperationalDoses:
@@ -16424,6 +17779,12 @@ func (m *ImportBatchMutation) ClearEdge(name string) error {
 	case importbatch.EdgeAPIKey:
 		m.ClearAPIKey()
 		return nil
+	case importbatch.EdgeLaboratory:
+		m.ClearLaboratory()
+		return nil
+	case importbatch.EdgeEstablishment:
+		m.ClearEstablishment()
+		return nil
 	}
 	return fmt.Errorf("unknown ImportBatch unique edge %s", name)
 }
@@ -16437,6 +17798,12 @@ func (m *ImportBatchMutation) ResetEdge(name string) error {
 		return nil
 	case importbatch.EdgeAPIKey:
 		m.ResetAPIKey()
+		return nil
+	case importbatch.EdgeLaboratory:
+		m.ResetLaboratory()
+		return nil
+	case importbatch.EdgeEstablishment:
+		m.ResetEstablishment()
 		return nil
 	case importbatch.EdgeDoseRecords:
 		m.ResetDoseRecords()
@@ -19425,6 +20792,7 @@ type SessionMutation struct {
 	expires_at     *time.Time
 	last_seen_at   *time.Time
 	revoked_at     *time.Time
+	active_role    *string
 	remote_addr    *string
 	user_agent     *string
 	clearedFields  map[string]struct{}
@@ -19762,6 +21130,55 @@ func (m *SessionMutation) ResetRevokedAt() {
 	delete(m.clearedFields, session.FieldRevokedAt)
 }
 
+// SetActiveRole sets the "active_role" field.
+func (m *SessionMutation) SetActiveRole(s string) {
+	m.active_role = &s
+}
+
+// ActiveRole returns the value of the "active_role" field in the mutation.
+func (m *SessionMutation) ActiveRole() (r string, exists bool) {
+	v := m.active_role
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldActiveRole returns the old "active_role" field's value of the Session entity.
+// If the Session object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *SessionMutation) OldActiveRole(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldActiveRole is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldActiveRole requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldActiveRole: %w", err)
+	}
+	return oldValue.ActiveRole, nil
+}
+
+// ClearActiveRole clears the value of the "active_role" field.
+func (m *SessionMutation) ClearActiveRole() {
+	m.active_role = nil
+	m.clearedFields[session.FieldActiveRole] = struct{}{}
+}
+
+// ActiveRoleCleared returns if the "active_role" field was cleared in this mutation.
+func (m *SessionMutation) ActiveRoleCleared() bool {
+	_, ok := m.clearedFields[session.FieldActiveRole]
+	return ok
+}
+
+// ResetActiveRole resets all changes to the "active_role" field.
+func (m *SessionMutation) ResetActiveRole() {
+	m.active_role = nil
+	delete(m.clearedFields, session.FieldActiveRole)
+}
+
 // SetRemoteAddr sets the "remote_addr" field.
 func (m *SessionMutation) SetRemoteAddr(s string) {
 	m.remote_addr = &s
@@ -19921,7 +21338,7 @@ func (m *SessionMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *SessionMutation) Fields() []string {
-	fields := make([]string, 0, 8)
+	fields := make([]string, 0, 9)
 	if m.created_at != nil {
 		fields = append(fields, session.FieldCreatedAt)
 	}
@@ -19939,6 +21356,9 @@ func (m *SessionMutation) Fields() []string {
 	}
 	if m.revoked_at != nil {
 		fields = append(fields, session.FieldRevokedAt)
+	}
+	if m.active_role != nil {
+		fields = append(fields, session.FieldActiveRole)
 	}
 	if m.remote_addr != nil {
 		fields = append(fields, session.FieldRemoteAddr)
@@ -19966,6 +21386,8 @@ func (m *SessionMutation) Field(name string) (ent.Value, bool) {
 		return m.LastSeenAt()
 	case session.FieldRevokedAt:
 		return m.RevokedAt()
+	case session.FieldActiveRole:
+		return m.ActiveRole()
 	case session.FieldRemoteAddr:
 		return m.RemoteAddr()
 	case session.FieldUserAgent:
@@ -19991,6 +21413,8 @@ func (m *SessionMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldLastSeenAt(ctx)
 	case session.FieldRevokedAt:
 		return m.OldRevokedAt(ctx)
+	case session.FieldActiveRole:
+		return m.OldActiveRole(ctx)
 	case session.FieldRemoteAddr:
 		return m.OldRemoteAddr(ctx)
 	case session.FieldUserAgent:
@@ -20046,6 +21470,13 @@ func (m *SessionMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetRevokedAt(v)
 		return nil
+	case session.FieldActiveRole:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetActiveRole(v)
+		return nil
 	case session.FieldRemoteAddr:
 		v, ok := value.(string)
 		if !ok {
@@ -20096,6 +21527,9 @@ func (m *SessionMutation) ClearedFields() []string {
 	if m.FieldCleared(session.FieldRevokedAt) {
 		fields = append(fields, session.FieldRevokedAt)
 	}
+	if m.FieldCleared(session.FieldActiveRole) {
+		fields = append(fields, session.FieldActiveRole)
+	}
 	if m.FieldCleared(session.FieldRemoteAddr) {
 		fields = append(fields, session.FieldRemoteAddr)
 	}
@@ -20118,6 +21552,9 @@ func (m *SessionMutation) ClearField(name string) error {
 	switch name {
 	case session.FieldRevokedAt:
 		m.ClearRevokedAt()
+		return nil
+	case session.FieldActiveRole:
+		m.ClearActiveRole()
 		return nil
 	case session.FieldRemoteAddr:
 		m.ClearRemoteAddr()
@@ -20150,6 +21587,9 @@ func (m *SessionMutation) ResetField(name string) error {
 		return nil
 	case session.FieldRevokedAt:
 		m.ResetRevokedAt()
+		return nil
+	case session.FieldActiveRole:
+		m.ResetActiveRole()
 		return nil
 	case session.FieldRemoteAddr:
 		m.ResetRemoteAddr()

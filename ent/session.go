@@ -30,6 +30,8 @@ type Session struct {
 	LastSeenAt time.Time `json:"last_seen_at,omitempty"`
 	// RevokedAt holds the value of the "revoked_at" field.
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
+	// The role the person chose to act under for this session.
+	ActiveRole *string `json:"active_role,omitempty"`
 	// RemoteAddr holds the value of the "remote_addr" field.
 	RemoteAddr string `json:"remote_addr,omitempty"`
 	// UserAgent holds the value of the "user_agent" field.
@@ -71,7 +73,7 @@ func (*Session) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case session.FieldID, session.FieldAccountID:
 			values[i] = new(sql.NullInt64)
-		case session.FieldRemoteAddr, session.FieldUserAgent:
+		case session.FieldActiveRole, session.FieldRemoteAddr, session.FieldUserAgent:
 			values[i] = new(sql.NullString)
 		case session.FieldCreatedAt, session.FieldExpiresAt, session.FieldLastSeenAt, session.FieldRevokedAt:
 			values[i] = new(sql.NullTime)
@@ -132,6 +134,13 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.RevokedAt = new(time.Time)
 				*_m.RevokedAt = value.Time
+			}
+		case session.FieldActiveRole:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field active_role", values[i])
+			} else if value.Valid {
+				_m.ActiveRole = new(string)
+				*_m.ActiveRole = value.String
 			}
 		case session.FieldRemoteAddr:
 			if value, ok := values[i].(*sql.NullString); !ok {
@@ -203,6 +212,11 @@ func (_m *Session) String() string {
 	if v := _m.RevokedAt; v != nil {
 		builder.WriteString("revoked_at=")
 		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.ActiveRole; v != nil {
+		builder.WriteString("active_role=")
+		builder.WriteString(*v)
 	}
 	builder.WriteString(", ")
 	builder.WriteString("remote_addr=")

@@ -83,6 +83,20 @@ func (_c *SessionCreate) SetNillableRevokedAt(v *time.Time) *SessionCreate {
 	return _c
 }
 
+// SetActiveRole sets the "active_role" field.
+func (_c *SessionCreate) SetActiveRole(v string) *SessionCreate {
+	_c.mutation.SetActiveRole(v)
+	return _c
+}
+
+// SetNillableActiveRole sets the "active_role" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableActiveRole(v *string) *SessionCreate {
+	if v != nil {
+		_c.SetActiveRole(*v)
+	}
+	return _c
+}
+
 // SetRemoteAddr sets the "remote_addr" field.
 func (_c *SessionCreate) SetRemoteAddr(v string) *SessionCreate {
 	_c.mutation.SetRemoteAddr(v)
@@ -247,6 +261,10 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 		_spec.SetField(session.FieldRevokedAt, field.TypeTime, value)
 		_node.RevokedAt = &value
 	}
+	if value, ok := _c.mutation.ActiveRole(); ok {
+		_spec.SetField(session.FieldActiveRole, field.TypeString, value)
+		_node.ActiveRole = &value
+	}
 	if value, ok := _c.mutation.RemoteAddr(); ok {
 		_spec.SetField(session.FieldRemoteAddr, field.TypeString, value)
 		_node.RemoteAddr = value
@@ -366,6 +384,24 @@ func (u *SessionUpsert) ClearRevokedAt() *SessionUpsert {
 	return u
 }
 
+// SetActiveRole sets the "active_role" field.
+func (u *SessionUpsert) SetActiveRole(v string) *SessionUpsert {
+	u.Set(session.FieldActiveRole, v)
+	return u
+}
+
+// UpdateActiveRole sets the "active_role" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateActiveRole() *SessionUpsert {
+	u.SetExcluded(session.FieldActiveRole)
+	return u
+}
+
+// ClearActiveRole clears the value of the "active_role" field.
+func (u *SessionUpsert) ClearActiveRole() *SessionUpsert {
+	u.SetNull(session.FieldActiveRole)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -469,6 +505,27 @@ func (u *SessionUpsertOne) UpdateRevokedAt() *SessionUpsertOne {
 func (u *SessionUpsertOne) ClearRevokedAt() *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
 		s.ClearRevokedAt()
+	})
+}
+
+// SetActiveRole sets the "active_role" field.
+func (u *SessionUpsertOne) SetActiveRole(v string) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetActiveRole(v)
+	})
+}
+
+// UpdateActiveRole sets the "active_role" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateActiveRole() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateActiveRole()
+	})
+}
+
+// ClearActiveRole clears the value of the "active_role" field.
+func (u *SessionUpsertOne) ClearActiveRole() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearActiveRole()
 	})
 }
 
@@ -741,6 +798,27 @@ func (u *SessionUpsertBulk) UpdateRevokedAt() *SessionUpsertBulk {
 func (u *SessionUpsertBulk) ClearRevokedAt() *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
 		s.ClearRevokedAt()
+	})
+}
+
+// SetActiveRole sets the "active_role" field.
+func (u *SessionUpsertBulk) SetActiveRole(v string) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetActiveRole(v)
+	})
+}
+
+// UpdateActiveRole sets the "active_role" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateActiveRole() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateActiveRole()
+	})
+}
+
+// ClearActiveRole clears the value of the "active_role" field.
+func (u *SessionUpsertBulk) ClearActiveRole() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearActiveRole()
 	})
 }
 

@@ -77,6 +77,26 @@ func (_u *SessionUpdate) ClearRevokedAt() *SessionUpdate {
 	return _u
 }
 
+// SetActiveRole sets the "active_role" field.
+func (_u *SessionUpdate) SetActiveRole(v string) *SessionUpdate {
+	_u.mutation.SetActiveRole(v)
+	return _u
+}
+
+// SetNillableActiveRole sets the "active_role" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableActiveRole(v *string) *SessionUpdate {
+	if v != nil {
+		_u.SetActiveRole(*v)
+	}
+	return _u
+}
+
+// ClearActiveRole clears the value of the "active_role" field.
+func (_u *SessionUpdate) ClearActiveRole() *SessionUpdate {
+	_u.mutation.ClearActiveRole()
+	return _u
+}
+
 // Mutation returns the SessionMutation object of the builder.
 func (_u *SessionUpdate) Mutation() *SessionMutation {
 	return _u.mutation
@@ -146,6 +166,12 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.RevokedAtCleared() {
 		_spec.ClearField(session.FieldRevokedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ActiveRole(); ok {
+		_spec.SetField(session.FieldActiveRole, field.TypeString, value)
+	}
+	if _u.mutation.ActiveRoleCleared() {
+		_spec.ClearField(session.FieldActiveRole, field.TypeString)
 	}
 	if _u.mutation.RemoteAddrCleared() {
 		_spec.ClearField(session.FieldRemoteAddr, field.TypeString)
@@ -220,6 +246,26 @@ func (_u *SessionUpdateOne) SetNillableRevokedAt(v *time.Time) *SessionUpdateOne
 // ClearRevokedAt clears the value of the "revoked_at" field.
 func (_u *SessionUpdateOne) ClearRevokedAt() *SessionUpdateOne {
 	_u.mutation.ClearRevokedAt()
+	return _u
+}
+
+// SetActiveRole sets the "active_role" field.
+func (_u *SessionUpdateOne) SetActiveRole(v string) *SessionUpdateOne {
+	_u.mutation.SetActiveRole(v)
+	return _u
+}
+
+// SetNillableActiveRole sets the "active_role" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableActiveRole(v *string) *SessionUpdateOne {
+	if v != nil {
+		_u.SetActiveRole(*v)
+	}
+	return _u
+}
+
+// ClearActiveRole clears the value of the "active_role" field.
+func (_u *SessionUpdateOne) ClearActiveRole() *SessionUpdateOne {
+	_u.mutation.ClearActiveRole()
 	return _u
 }
 
@@ -322,6 +368,12 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 	}
 	if _u.mutation.RevokedAtCleared() {
 		_spec.ClearField(session.FieldRevokedAt, field.TypeTime)
+	}
+	if value, ok := _u.mutation.ActiveRole(); ok {
+		_spec.SetField(session.FieldActiveRole, field.TypeString, value)
+	}
+	if _u.mutation.ActiveRoleCleared() {
+		_spec.ClearField(session.FieldActiveRole, field.TypeString)
 	}
 	if _u.mutation.RemoteAddrCleared() {
 		_spec.ClearField(session.FieldRemoteAddr, field.TypeString)

@@ -22,6 +22,8 @@ type Tx struct {
 	ApiKey *ApiKeyClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
+	// AuditSubject is the client for interacting with the AuditSubject builders.
+	AuditSubject *AuditSubjectClient
 	// Company is the client for interacting with the Company builders.
 	Company *CompanyClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
@@ -185,6 +187,7 @@ func (tx *Tx) init() {
 	tx.Anomaly = NewAnomalyClient(tx.config)
 	tx.ApiKey = NewApiKeyClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
+	tx.AuditSubject = NewAuditSubjectClient(tx.config)
 	tx.Company = NewCompanyClient(tx.config)
 	tx.DoseRecord = NewDoseRecordClient(tx.config)
 	tx.Dosimeter = NewDosimeterClient(tx.config)

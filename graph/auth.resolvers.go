@@ -10,6 +10,7 @@ import (
 
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/graph/model"
+	"github.com/siseri/siseri/policy"
 )
 
 // Login is the resolver for the login field.
@@ -31,6 +32,17 @@ func (r *mutationResolver) Logout(ctx context.Context) (bool, error) {
 	}
 	req.ClearSessionCookie()
 	return true, nil
+}
+
+// SwitchRole is the resolver for the switchRole field.
+func (r *mutationResolver) SwitchRole(ctx context.Context, role policy.Role) (*model.Viewer, error) {
+	v := policy.FromContext(ctx)
+	if err := r.Auth.SwitchRole(ctx, v, role); err != nil {
+		return nil, err
+	}
+	next := *v
+	next.Role = role
+	return r.viewerOf(ctx, &next)
 }
 
 // Me is the resolver for the me field.

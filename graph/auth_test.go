@@ -8,6 +8,7 @@ import (
 
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
+	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -114,7 +115,8 @@ func TestAuthentication(t *testing.T) {
 		// Ensure an API key authenticates as its account, and stops once revoked.
 		acc := servertest.MustCreateAccount(t, db.Client, "partenaire@test.fr", policy.RoleAdmin, nil)
 		ctx := policy.SystemContext(t.Context())
-		token, key, err := srv.App.Auth().NewAPIKey(ctx, acc.ID, "Logiciel SST", "OCCUPATIONAL_HEALTH_SOFTWARE", nil)
+		g := db.Client.Grant.Query().Where(grant.AccountID(acc.ID)).OnlyX(ctx)
+		token, key, err := srv.App.Auth().NewAPIKey(ctx, acc.ID, g.ID, "Logiciel SST", "OCCUPATIONAL_HEALTH_SOFTWARE", nil, 0)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -124,9 +124,13 @@ func (r *Resolver) OperationalDose() generated.OperationalDoseResolver {
 // Query returns generated.QueryResolver implementation.
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
+// Worker returns generated.WorkerResolver implementation.
+func (r *Resolver) Worker() generated.WorkerResolver { return &workerResolver{r} }
+
 type (
 	doseRecordResolver      struct{ *Resolver }
 	exposureSummaryResolver struct{ *Resolver }
 	operationalDoseResolver struct{ *Resolver }
 	queryResolver           struct{ *Resolver }
+	workerResolver          struct{ *Resolver }
 )

@@ -32,9 +32,10 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête GraphQL est invalide : " + gqlErr.Message}
 			case "COMPLEXITY_LIMIT_EXCEEDED":
 				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête est trop coûteuse : réduisez la taille des pages ou le nombre de listes imbriquées."}
-			case string(apperr.BadUserInput):
-				// Set by the operation guards, whose messages are already French.
-				ae = &apperr.Error{Code: apperr.BadUserInput, Message: gqlErr.Message}
+			case string(apperr.BadUserInput), string(apperr.ForbiddenField):
+				// Set by the operation guards, whose messages are already French
+				// and whose extensions (offending paths) are meant for the client.
+				return gqlErr
 			default:
 				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 			}

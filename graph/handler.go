@@ -44,7 +44,9 @@ func NewHandler(cfg Config) http.Handler {
 	}
 	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth}}
 	connectionComplexity(&gcfg.Complexity)
-	srv := handler.New(generated.NewExecutableSchema(gcfg))
+	es := generated.NewExecutableSchema(gcfg)
+	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
+	srv := handler.New(es)
 	srv.AddTransport(transport.Websocket{
 		Implementation:        newGorillaWS(cfg.AllowedOrigins),
 		KeepAlivePingInterval: 10 * time.Second,
@@ -59,11 +61,14 @@ func NewHandler(cfg Config) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(shapeGuard{limits: cfg.Limits})
+	srv.Use(fieldGuard{e: ents})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
 	srv.Use(entgql.Transactioner{TxOpener: cfg.Client})
 	srv.SetErrorPresenter(Presenter(cfg.Log))
 	srv.SetRecoverFunc(Recover(cfg.Log))
 	srv.AroundOperations(requireViewer(cfg.OnOperation))
+	srv.AroundFields(ents.recheckField)
+	srv.AroundFields(ents.filterIntrospection)
 	return srv
 }
 

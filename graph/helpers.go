@@ -17,11 +17,20 @@ func (r *Resolver) viewer(ctx context.Context) (*model.Viewer, error) {
 	if v == nil {
 		return nil, errUnauthenticated
 	}
+	return r.viewerOf(ctx, v)
+}
+
+// viewerOf describes v.
+func (r *Resolver) viewerOf(ctx context.Context, v *policy.Viewer) (*model.Viewer, error) {
 	acc, err := r.Client.Account.Get(policy.SystemContext(ctx), v.AccountID)
 	if err != nil {
 		return nil, err
 	}
 	out := &model.Viewer{Account: acc, Roles: v.RoleNames()}
+	if v.Role != "" {
+		role := v.Role
+		out.ActiveRole = &role
+	}
 	for _, g := range v.Grants {
 		vg := &model.ViewerGrant{Role: g.Role, ValidFrom: g.ValidFrom, ValidTo: g.ValidTo}
 		if g.EstablishmentID != 0 {

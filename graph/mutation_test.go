@@ -6,6 +6,7 @@ import (
 
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
+	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -161,21 +162,40 @@ func TestDeclarations(t *testing.T) {
 		}
 	})
 
-	t.Run("ErrNotAdmin", func(t *testing.T) {
-		// Ensure a role without access yet can neither read nor write (closed by default).
-		servertest.MustCreateAccount(t, db.Client, "pcr@test.fr", policy.RoleRPA, nil)
+	t.Run("ErrNotDeclarer", func(t *testing.T) {
+		// Ensure a role that does not declare may not call a declaration at all,
+		// and nothing is written.
+		servertest.MustCreateAccount(t, db.Client, "pcr@test.fr", policy.RoleRPA, func(g *ent.GrantCreate) {
+			g.SetEstablishmentID(mustAtoi(t, estID))
+		})
 		c := srv.NewClient(t)
 		c.MustLogin("pcr@test.fr", servertest.Password)
-		if res := c.Do(`{ workers(first: 10) { totalCount } }`, nil); res.Code() != "FORBIDDEN" {
-			t.Errorf("read: code = %q, want FORBIDDEN", res.Code())
-		}
 		res := c.Do(createEst, map[string]any{"in": map[string]any{"siret": "35600000000048", "name": "La Poste"}})
-		if res.Code() != "FORBIDDEN" {
-			t.Errorf("write: code = %q, want FORBIDDEN", res.Code())
+		if res.Code() != "FORBIDDEN_FIELD" {
+			t.Errorf("write: code = %q, want FORBIDDEN_FIELD (%+v)", res.Code(), res.Errors)
 		}
 		if n := db.Client.Establishment.Query().CountX(ctx); n != 1 {
 			t.Errorf("establishments = %d, want 1", n)
 		}
+	})
+
+	t.Run("ErrEmployerOutOfScope", func(t *testing.T) {
+		// Ensure an employer correspondent declares only in their establishments.
+		other := db.Client.Establishment.Create().SetSiret("35600000000048").SetName("La Poste").SaveX(ctx)
+		servertest.MustCreateAccount(t, db.Client, "rh@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) {
+			g.SetEstablishmentID(other.ID)
+		})
+		c := srv.NewClient(t)
+		c.MustLogin("rh@test.fr", servertest.Password)
+		res := c.Do(`mutation($w: ID!, $e: ID!) { createEmployment(input: {workerID: $w, establishmentID: $e, startDate: "2024-01-01",
+			contractType: CDD, nomenclatureVersion: "V", classification: B, monitoringKinds: []}) { id } }`,
+			map[string]any{"w": workerID, "e": estID})
+		if res.Code() != "FORBIDDEN" {
+			t.Errorf("code = %q, want FORBIDDEN (%+v)", res.Code(), res.Errors)
+		}
+		c.MustDo(`mutation($w: ID!, $e: ID!) { createEmployment(input: {workerID: $w, establishmentID: $e, startDate: "2024-01-01",
+			contractType: CDD, nomenclatureVersion: "V", classification: B, monitoringKinds: []}) { id } }`,
+			map[string]any{"w": workerID, "e": other.ID}, nil)
 	})
 
 	t.Run("ErrDelete", func(t *testing.T) {

@@ -62,9 +62,12 @@ func TestStatementsPerPage(t *testing.T) {
 	}))
 	est := mustPopulate(t, db.Client, 520)
 	srv := servertest.MustStart(t, db)
-	servertest.MustCreateAccount(t, db.Client, "admin@test.fr", policy.RoleAdmin, nil)
+	// A physician following the establishment: every query carries the row scope.
+	servertest.MustCreateAccount(t, db.Client, "mdt@test.fr", policy.RolePhysician, func(g *ent.GrantCreate) {
+		g.SetEstablishmentID(est.ID)
+	})
 	c := srv.NewClient(t)
-	c.MustLogin("admin@test.fr", servertest.Password)
+	c.MustLogin("mdt@test.fr", servertest.Password)
 	const q = `query($est: ID!, $n: Int!) {
 	  workers(first: $n, orderBy: [{field: LAST_NAME}], where: {hasEmploymentsWith: {establishmentID: $est}}) {
 	    totalCount
@@ -112,9 +115,9 @@ func TestStatementsPerPage(t *testing.T) {
 func TestOperationLimits(t *testing.T) {
 	db := storetest.MustOpen(t)
 	srv := servertest.MustStart(t, db)
-	servertest.MustCreateAccount(t, db.Client, "admin@test.fr", policy.RoleAdmin, nil)
+	servertest.MustCreateAccount(t, db.Client, "analyste@test.fr", policy.RoleAnalyst, nil)
 	c := srv.NewClient(t)
-	c.MustLogin("admin@test.fr", servertest.Password)
+	c.MustLogin("analyste@test.fr", servertest.Password)
 	deep := "{ workers(first: 1) { edges { node { employments(first: 1) { edges { node { establishment { employments(first: 1) { edges { node { worker { employments(first: 1) { edges { node { id } } } } } } } } } } } } } } }"
 	for name, q := range map[string]string{
 		"ErrNoPageSize":   `{ workers { totalCount } }`,

@@ -17,12 +17,10 @@ func AllowSystem() privacy.QueryMutationRule {
 	})
 }
 
-// AllowAdmin allows any query or mutation by a viewer holding an active ADMIN grant.
-// The access-control layer narrows what an administrator sees (no dose values);
-// until then the spine only opens the registry to administrators.
+// AllowAdmin allows any query or mutation by a viewer acting as ADMIN.
 func AllowAdmin() privacy.QueryMutationRule {
 	return privacy.ContextQueryMutationRule(func(ctx context.Context) error {
-		if FromContext(ctx).Has(RoleAdmin) {
+		if FromContext(ctx).Acts(RoleAdmin) {
 			return privacy.Allow
 		}
 		return privacy.Skip

@@ -73,16 +73,28 @@ func (g Grant) ActiveAt(t time.Time) bool {
 }
 
 // Viewer is the authenticated caller of a request or websocket connection.
-// It is resolved once and travels in the context.
+// It is resolved once and travels in the context. A person may hold several
+// roles; a request acts under one of them, Role, chosen for the session (or
+// fixed by the API key's grant), and only that role's grants give it scope.
 type Viewer struct {
-	AccountID int
-	Email     string
-	SessionID int
-	APIKeyID  int
-	Grants    []Grant
+	AccountID   int
+	Email       string
+	DisplayName string
+	SessionID   int
+	APIKeyID    int
+	// Profile is the API key's partner profile; empty for people.
+	Profile Profile
+	// Role is the role the request acts under.
+	Role Role
+	// Grants are all active grants of the account (all roles).
+	Grants []Grant
 }
 
-// Has reports whether the viewer holds an active grant with role r.
+// Acts reports whether the viewer acts under role r.
+func (v *Viewer) Acts(r Role) bool { return v != nil && v.Role == r }
+
+// Has reports whether the viewer holds an active grant with role r, whatever
+// the role it acts under.
 func (v *Viewer) Has(r Role) bool {
 	if v == nil {
 		return false
@@ -96,21 +108,43 @@ func (v *Viewer) Has(r Role) bool {
 	return false
 }
 
-// RoleNames returns the distinct roles of the viewer's active grants.
-func (v *Viewer) RoleNames() []Role {
+// Scope returns the active grants of the role the viewer acts under.
+func (v *Viewer) Scope() []Grant {
 	if v == nil {
 		return nil
 	}
 	now := time.Now()
-	var out []Role
-	seen := map[Role]bool{}
+	var out []Grant
 	for _, g := range v.Grants {
-		if g.ActiveAt(now) && !seen[g.Role] {
-			seen[g.Role] = true
-			out = append(out, g.Role)
+		if g.Role == v.Role && g.ActiveAt(now) {
+			out = append(out, g)
 		}
 	}
 	return out
+}
+
+// RoleNames returns the distinct roles of the viewer's active grants, in the
+// order of Roles.
+func (v *Viewer) RoleNames() []Role {
+	if v == nil {
+		return nil
+	}
+	var out []Role
+	for _, r := range Roles {
+		if v.Has(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// DefaultRole is the role a new session acts under: the first the account
+// holds in the order of Roles, or "" when it holds none.
+func (v *Viewer) DefaultRole() Role {
+	if names := v.RoleNames(); len(names) > 0 {
+		return names[0]
+	}
+	return ""
 }
 
 type viewerKey struct{}

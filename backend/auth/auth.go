@@ -40,6 +40,7 @@ type Service struct {
 
 	perAccount *keyedLimiter
 	perAddress *keyedLimiter
+	perKey     *keyLimiter
 	dummyHash  string
 }
 
@@ -58,6 +59,7 @@ func NewService(client *ent.Client) *Service {
 		now:         time.Now,
 		perAccount:  newKeyedLimiter(3*time.Minute, 5),
 		perAddress:  newKeyedLimiter(30*time.Second, 30),
+		perKey:      newKeyLimiter(),
 		dummyHash:   h,
 	}
 }
@@ -171,11 +173,15 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*polic
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	v, err := s.viewer(ctx, ses.AccountID)
+	v, err := s.viewer(ctx, ses.AccountID, nil)
 	if err != nil {
 		return nil, err
 	}
 	v.SessionID = ses.ID
+	v.Role = v.DefaultRole()
+	if ses.ActiveRole != nil && v.Has(policy.Role(*ses.ActiveRole)) {
+		v.Role = policy.Role(*ses.ActiveRole)
+	}
 	return v, nil
 }
 
@@ -196,21 +202,31 @@ func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy
 		(key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
 		return nil, ErrInvalidToken
 	}
+	if !s.perKey.Allow(key.ID, key.RateLimitPerMinute, now) {
+		return nil, apperr.New(apperr.TooManyRequests,
+			"Cette clé d'API a dépassé sa limite de %d requêtes par minute. Réessayez dans un instant.", key.RateLimitPerMinute)
+	}
 	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
 		if err := s.db(ctx).ApiKey.UpdateOne(key).SetLastUsedAt(now).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch api key: %w", err)
 		}
 	}
-	v, err := s.viewer(ctx, key.AccountID)
+	v, err := s.viewer(ctx, key.AccountID, &key.GrantID)
 	if err != nil {
 		return nil, err
 	}
+	if len(v.Grants) != 1 {
+		return nil, ErrInvalidToken // the key's grant was revoked or has expired
+	}
 	v.APIKeyID = key.ID
+	v.Profile = policy.Profile(key.Profile)
+	v.Role = v.Grants[0].Role
 	return v, nil
 }
 
-// viewer loads an active account and its current grants.
-func (s *Service) viewer(ctx context.Context, accountID int) (*policy.Viewer, error) {
+// viewer loads an active account and its current grants (only grant onlyGrant
+// when it is not nil, for API keys).
+func (s *Service) viewer(ctx context.Context, accountID int, onlyGrant *int) (*policy.Viewer, error) {
 	acc, err := s.db(ctx).Account.Get(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("load account: %w", err)
@@ -219,18 +235,34 @@ func (s *Service) viewer(ctx context.Context, accountID int) (*policy.Viewer, er
 		return nil, ErrInvalidToken
 	}
 	now := s.now()
-	grants, err := s.db(ctx).Grant.Query().Where(
+	q := s.db(ctx).Grant.Query().Where(
 		grant.AccountID(accountID), grant.RevokedAtIsNil(), grant.ValidFromLTE(now),
 		grant.Or(grant.ValidToIsNil(), grant.ValidToGT(now)),
-	).All(ctx)
+	)
+	if onlyGrant != nil {
+		q = q.Where(grant.ID(*onlyGrant))
+	}
+	grants, err := q.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load grants: %w", err)
 	}
-	v := &policy.Viewer{AccountID: acc.ID, Email: acc.Email}
+	v := &policy.Viewer{AccountID: acc.ID, Email: acc.Email, DisplayName: acc.DisplayName}
 	for _, g := range grants {
 		v.Grants = append(v.Grants, ToPolicyGrant(g))
 	}
 	return v, nil
+}
+
+// SwitchRole makes the session of v act under role r, which the account must hold.
+func (s *Service) SwitchRole(ctx context.Context, v *policy.Viewer, r policy.Role) error {
+	if v.SessionID == 0 {
+		return apperr.New(apperr.Forbidden, "Une clé d'API agit toujours sous le rôle de son habilitation.")
+	}
+	if !v.Has(r) {
+		return apperr.Invalid("role", string(r), "Vous ne détenez pas d'habilitation active pour le rôle %s.", r)
+	}
+	role := string(r)
+	return s.db(ctx).Session.UpdateOneID(v.SessionID).SetActiveRole(role).Exec(policy.SystemContext(ctx))
 }
 
 // ToPolicyGrant converts a stored grant to the form access decisions use.
@@ -254,9 +286,10 @@ func ToPolicyGrant(g *ent.Grant) policy.Grant {
 	return pg
 }
 
-// NewAPIKey creates a key for accountID with profile; the clear key is returned
-// once and only its hash is stored.
-func (s *Service) NewAPIKey(ctx context.Context, accountID int, name string, profile apikey.Profile, expires *time.Time) (string, *ent.ApiKey, error) {
+// NewAPIKey creates a key for accountID acting under grantID (a grant of that
+// account) with profile; the clear key is returned once and only its hash is
+// stored. ratePerMinute 0 keeps the default.
+func (s *Service) NewAPIKey(ctx context.Context, accountID, grantID int, name string, profile apikey.Profile, expires *time.Time, ratePerMinute int) (string, *ent.ApiKey, error) {
 	var b [6]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", nil, err
@@ -268,8 +301,12 @@ func (s *Service) NewAPIKey(ctx context.Context, accountID int, name string, pro
 		return "", nil, err
 	}
 	token := apiKeyPrefix + prefix + "_" + secret
-	k, err := s.db(ctx).ApiKey.Create().SetAccountID(accountID).SetName(name).SetProfile(profile).
-		SetPrefix(prefix).SetSecretHash(hashToken(token)).SetNillableExpiresAt(expires).Save(ctx)
+	c := s.db(ctx).ApiKey.Create().SetAccountID(accountID).SetGrantID(grantID).SetName(name).SetProfile(profile).
+		SetPrefix(prefix).SetSecretHash(hashToken(token)).SetNillableExpiresAt(expires)
+	if ratePerMinute > 0 {
+		c.SetRateLimitPerMinute(ratePerMinute)
+	}
+	k, err := c.Save(ctx)
 	if err != nil {
 		return "", nil, fmt.Errorf("create api key: %w", err)
 	}

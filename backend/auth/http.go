@@ -2,12 +2,14 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -89,6 +91,14 @@ func (s *Service) Middleware(secure bool, log *slog.Logger) func(http.Handler) h
 				switch {
 				case err == nil:
 					ctx = policy.NewContext(ctx, v)
+				case apperr.CodeOf(err) == apperr.TooManyRequests:
+					w.Header().Set("Content-Type", "application/json")
+					w.Header().Set("Retry-After", "60")
+					w.WriteHeader(http.StatusTooManyRequests)
+					_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+						"message": apperr.As(err).Message, "extensions": map[string]any{"code": string(apperr.TooManyRequests)},
+					}}})
+					return
 				case IsAuthError(err):
 					if fromCookie {
 						req.ClearSessionCookie()

@@ -46,3 +46,25 @@ func (l *keyedLimiter) Allow(key string, now time.Time) bool {
 	b.seen = now
 	return b.lim.AllowN(now, 1)
 }
+
+// keyLimiter rate-limits each API key at its own rate per minute.
+type keyLimiter struct {
+	mu   sync.Mutex
+	keys map[int]*rate.Limiter
+}
+
+func newKeyLimiter() *keyLimiter { return &keyLimiter{keys: map[int]*rate.Limiter{}} }
+
+// Allow takes one request for key id at perMinute requests a minute (burst of
+// one minute's worth) and reports whether it was available.
+func (l *keyLimiter) Allow(id, perMinute int, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim := rate.Limit(float64(perMinute) / 60)
+	b, ok := l.keys[id]
+	if !ok || b.Limit() != lim {
+		b = rate.NewLimiter(lim, perMinute)
+		l.keys[id] = b
+	}
+	return b.AllowN(now, 1)
+}

@@ -32,6 +32,10 @@ const (
 	FieldProfile = "profile"
 	// FieldAccountID holds the string denoting the account_id field in the database.
 	FieldAccountID = "account_id"
+	// FieldGrantID holds the string denoting the grant_id field in the database.
+	FieldGrantID = "grant_id"
+	// FieldRateLimitPerMinute holds the string denoting the rate_limit_per_minute field in the database.
+	FieldRateLimitPerMinute = "rate_limit_per_minute"
 	// FieldExpiresAt holds the string denoting the expires_at field in the database.
 	FieldExpiresAt = "expires_at"
 	// FieldRevokedAt holds the string denoting the revoked_at field in the database.
@@ -40,6 +44,8 @@ const (
 	FieldLastUsedAt = "last_used_at"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
+	// EdgeGrant holds the string denoting the grant edge name in mutations.
+	EdgeGrant = "grant"
 	// Table holds the table name of the apikey in the database.
 	Table = "api_keys"
 	// AccountTable is the table that holds the account relation/edge.
@@ -49,6 +55,13 @@ const (
 	AccountInverseTable = "accounts"
 	// AccountColumn is the table column denoting the account relation/edge.
 	AccountColumn = "account_id"
+	// GrantTable is the table that holds the grant relation/edge.
+	GrantTable = "api_keys"
+	// GrantInverseTable is the table name for the Grant entity.
+	// It exists in this package in order to avoid circular dependency with the "grant" package.
+	GrantInverseTable = "grants"
+	// GrantColumn is the table column denoting the grant relation/edge.
+	GrantColumn = "grant_id"
 )
 
 // Columns holds all SQL columns for apikey fields.
@@ -61,6 +74,8 @@ var Columns = []string{
 	FieldSecretHash,
 	FieldProfile,
 	FieldAccountID,
+	FieldGrantID,
+	FieldRateLimitPerMinute,
 	FieldExpiresAt,
 	FieldRevokedAt,
 	FieldLastUsedAt,
@@ -92,6 +107,10 @@ var (
 	UpdateDefaultUpdatedAt func() time.Time
 	// NameValidator is a validator for the "name" field. It is called by the builders before save.
 	NameValidator func(string) error
+	// DefaultRateLimitPerMinute holds the default value on creation for the "rate_limit_per_minute" field.
+	DefaultRateLimitPerMinute int
+	// RateLimitPerMinuteValidator is a validator for the "rate_limit_per_minute" field. It is called by the builders before save.
+	RateLimitPerMinuteValidator func(int) error
 )
 
 // Profile defines the type for the "profile" enum field.
@@ -156,6 +175,16 @@ func ByAccountID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAccountID, opts...).ToFunc()
 }
 
+// ByGrantID orders the results by the grant_id field.
+func ByGrantID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGrantID, opts...).ToFunc()
+}
+
+// ByRateLimitPerMinute orders the results by the rate_limit_per_minute field.
+func ByRateLimitPerMinute(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldRateLimitPerMinute, opts...).ToFunc()
+}
+
 // ByExpiresAt orders the results by the expires_at field.
 func ByExpiresAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldExpiresAt, opts...).ToFunc()
@@ -177,11 +206,25 @@ func ByAccountField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newAccountStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByGrantField orders the results by grant field.
+func ByGrantField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newGrantStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newAccountStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(AccountInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, true, AccountTable, AccountColumn),
+	)
+}
+func newGrantStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(GrantInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, GrantTable, GrantColumn),
 	)
 }
 

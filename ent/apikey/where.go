@@ -85,6 +85,16 @@ func AccountID(v int) predicate.ApiKey {
 	return predicate.ApiKey(sql.FieldEQ(FieldAccountID, v))
 }
 
+// GrantID applies equality check predicate on the "grant_id" field. It's identical to GrantIDEQ.
+func GrantID(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldEQ(FieldGrantID, v))
+}
+
+// RateLimitPerMinute applies equality check predicate on the "rate_limit_per_minute" field. It's identical to RateLimitPerMinuteEQ.
+func RateLimitPerMinute(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldEQ(FieldRateLimitPerMinute, v))
+}
+
 // ExpiresAt applies equality check predicate on the "expires_at" field. It's identical to ExpiresAtEQ.
 func ExpiresAt(v time.Time) predicate.ApiKey {
 	return predicate.ApiKey(sql.FieldEQ(FieldExpiresAt, v))
@@ -390,6 +400,66 @@ func AccountIDNotIn(vs ...int) predicate.ApiKey {
 	return predicate.ApiKey(sql.FieldNotIn(FieldAccountID, vs...))
 }
 
+// GrantIDEQ applies the EQ predicate on the "grant_id" field.
+func GrantIDEQ(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldEQ(FieldGrantID, v))
+}
+
+// GrantIDNEQ applies the NEQ predicate on the "grant_id" field.
+func GrantIDNEQ(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldNEQ(FieldGrantID, v))
+}
+
+// GrantIDIn applies the In predicate on the "grant_id" field.
+func GrantIDIn(vs ...int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldIn(FieldGrantID, vs...))
+}
+
+// GrantIDNotIn applies the NotIn predicate on the "grant_id" field.
+func GrantIDNotIn(vs ...int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldNotIn(FieldGrantID, vs...))
+}
+
+// RateLimitPerMinuteEQ applies the EQ predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteEQ(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldEQ(FieldRateLimitPerMinute, v))
+}
+
+// RateLimitPerMinuteNEQ applies the NEQ predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteNEQ(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldNEQ(FieldRateLimitPerMinute, v))
+}
+
+// RateLimitPerMinuteIn applies the In predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteIn(vs ...int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldIn(FieldRateLimitPerMinute, vs...))
+}
+
+// RateLimitPerMinuteNotIn applies the NotIn predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteNotIn(vs ...int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldNotIn(FieldRateLimitPerMinute, vs...))
+}
+
+// RateLimitPerMinuteGT applies the GT predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteGT(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldGT(FieldRateLimitPerMinute, v))
+}
+
+// RateLimitPerMinuteGTE applies the GTE predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteGTE(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldGTE(FieldRateLimitPerMinute, v))
+}
+
+// RateLimitPerMinuteLT applies the LT predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteLT(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldLT(FieldRateLimitPerMinute, v))
+}
+
+// RateLimitPerMinuteLTE applies the LTE predicate on the "rate_limit_per_minute" field.
+func RateLimitPerMinuteLTE(v int) predicate.ApiKey {
+	return predicate.ApiKey(sql.FieldLTE(FieldRateLimitPerMinute, v))
+}
+
 // ExpiresAtEQ applies the EQ predicate on the "expires_at" field.
 func ExpiresAtEQ(v time.Time) predicate.ApiKey {
 	return predicate.ApiKey(sql.FieldEQ(FieldExpiresAt, v))
@@ -555,6 +625,29 @@ func HasAccount() predicate.ApiKey {
 func HasAccountWith(preds ...predicate.Account) predicate.ApiKey {
 	return predicate.ApiKey(func(s *sql.Selector) {
 		step := newAccountStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasGrant applies the HasEdge predicate on the "grant" edge.
+func HasGrant() predicate.ApiKey {
+	return predicate.ApiKey(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, GrantTable, GrantColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasGrantWith applies the HasEdge predicate on the "grant" edge with a given conditions (other predicates).
+func HasGrantWith(preds ...predicate.Grant) predicate.ApiKey {
+	return predicate.ApiKey(func(s *sql.Selector) {
+		step := newGrantStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

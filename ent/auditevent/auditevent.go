@@ -7,6 +7,7 @@ import (
 
 	"entgo.io/ent"
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 )
 
 const (
@@ -14,46 +15,67 @@ const (
 	Label = "audit_event"
 	// FieldID holds the string denoting the id field in the database.
 	FieldID = "id"
+	// FieldSeq holds the string denoting the seq field in the database.
+	FieldSeq = "seq"
 	// FieldAt holds the string denoting the at field in the database.
 	FieldAt = "at"
 	// FieldActorAccountID holds the string denoting the actor_account_id field in the database.
 	FieldActorAccountID = "actor_account_id"
 	// FieldActorAPIKeyID holds the string denoting the actor_api_key_id field in the database.
 	FieldActorAPIKeyID = "actor_api_key_id"
+	// FieldActorLabel holds the string denoting the actor_label field in the database.
+	FieldActorLabel = "actor_label"
 	// FieldActorRole holds the string denoting the actor_role field in the database.
 	FieldActorRole = "actor_role"
+	// FieldGrantID holds the string denoting the grant_id field in the database.
+	FieldGrantID = "grant_id"
 	// FieldAction holds the string denoting the action field in the database.
 	FieldAction = "action"
-	// FieldObjectType holds the string denoting the object_type field in the database.
-	FieldObjectType = "object_type"
-	// FieldObjectID holds the string denoting the object_id field in the database.
-	FieldObjectID = "object_id"
-	// FieldWorkerID holds the string denoting the worker_id field in the database.
-	FieldWorkerID = "worker_id"
 	// FieldOperation holds the string denoting the operation field in the database.
 	FieldOperation = "operation"
+	// FieldFieldPaths holds the string denoting the field_paths field in the database.
+	FieldFieldPaths = "field_paths"
+	// FieldObjectType holds the string denoting the object_type field in the database.
+	FieldObjectType = "object_type"
+	// FieldObjectIds holds the string denoting the object_ids field in the database.
+	FieldObjectIds = "object_ids"
+	// FieldWorkerIds holds the string denoting the worker_ids field in the database.
+	FieldWorkerIds = "worker_ids"
 	// FieldDetails holds the string denoting the details field in the database.
 	FieldDetails = "details"
 	// FieldPrevHash holds the string denoting the prev_hash field in the database.
 	FieldPrevHash = "prev_hash"
 	// FieldHash holds the string denoting the hash field in the database.
 	FieldHash = "hash"
+	// EdgeSubjects holds the string denoting the subjects edge name in mutations.
+	EdgeSubjects = "subjects"
 	// Table holds the table name of the auditevent in the database.
 	Table = "audit_events"
+	// SubjectsTable is the table that holds the subjects relation/edge.
+	SubjectsTable = "audit_subjects"
+	// SubjectsInverseTable is the table name for the AuditSubject entity.
+	// It exists in this package in order to avoid circular dependency with the "auditsubject" package.
+	SubjectsInverseTable = "audit_subjects"
+	// SubjectsColumn is the table column denoting the subjects relation/edge.
+	SubjectsColumn = "event_id"
 )
 
 // Columns holds all SQL columns for auditevent fields.
 var Columns = []string{
 	FieldID,
+	FieldSeq,
 	FieldAt,
 	FieldActorAccountID,
 	FieldActorAPIKeyID,
+	FieldActorLabel,
 	FieldActorRole,
+	FieldGrantID,
 	FieldAction,
-	FieldObjectType,
-	FieldObjectID,
-	FieldWorkerID,
 	FieldOperation,
+	FieldFieldPaths,
+	FieldObjectType,
+	FieldObjectIds,
+	FieldWorkerIds,
 	FieldDetails,
 	FieldPrevHash,
 	FieldHash,
@@ -77,8 +99,12 @@ func ValidColumn(column string) bool {
 var (
 	Hooks  [1]ent.Hook
 	Policy ent.Policy
+	// SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	SeqValidator func(int64) error
 	// DefaultAt holds the default value on creation for the "at" field.
 	DefaultAt func() time.Time
+	// ActorLabelValidator is a validator for the "actor_label" field. It is called by the builders before save.
+	ActorLabelValidator func(string) error
 	// ActionValidator is a validator for the "action" field. It is called by the builders before save.
 	ActionValidator func(string) error
 	// OperationValidator is a validator for the "operation" field. It is called by the builders before save.
@@ -91,6 +117,11 @@ type OrderOption func(*sql.Selector)
 // ByID orders the results by the id field.
 func ByID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldID, opts...).ToFunc()
+}
+
+// BySeq orders the results by the seq field.
+func BySeq(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSeq, opts...).ToFunc()
 }
 
 // ByAt orders the results by the at field.
@@ -108,9 +139,19 @@ func ByActorAPIKeyID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActorAPIKeyID, opts...).ToFunc()
 }
 
+// ByActorLabel orders the results by the actor_label field.
+func ByActorLabel(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActorLabel, opts...).ToFunc()
+}
+
 // ByActorRole orders the results by the actor_role field.
 func ByActorRole(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldActorRole, opts...).ToFunc()
+}
+
+// ByGrantID orders the results by the grant_id field.
+func ByGrantID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldGrantID, opts...).ToFunc()
 }
 
 // ByAction orders the results by the action field.
@@ -118,24 +159,14 @@ func ByAction(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAction, opts...).ToFunc()
 }
 
-// ByObjectType orders the results by the object_type field.
-func ByObjectType(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldObjectType, opts...).ToFunc()
-}
-
-// ByObjectID orders the results by the object_id field.
-func ByObjectID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldObjectID, opts...).ToFunc()
-}
-
-// ByWorkerID orders the results by the worker_id field.
-func ByWorkerID(opts ...sql.OrderTermOption) OrderOption {
-	return sql.OrderByField(FieldWorkerID, opts...).ToFunc()
-}
-
 // ByOperation orders the results by the operation field.
 func ByOperation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldOperation, opts...).ToFunc()
+}
+
+// ByObjectType orders the results by the object_type field.
+func ByObjectType(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldObjectType, opts...).ToFunc()
 }
 
 // ByPrevHash orders the results by the prev_hash field.
@@ -146,4 +177,25 @@ func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
 // ByHash orders the results by the hash field.
 func ByHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldHash, opts...).ToFunc()
+}
+
+// BySubjectsCount orders the results by subjects count.
+func BySubjectsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newSubjectsStep(), opts...)
+	}
+}
+
+// BySubjects orders the results by subjects terms.
+func BySubjects(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newSubjectsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
+func newSubjectsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(SubjectsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, SubjectsTable, SubjectsColumn),
+	)
 }

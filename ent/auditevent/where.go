@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"entgo.io/ent/dialect/sql"
+	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/siseri/siseri/ent/predicate"
 )
 
@@ -54,6 +55,11 @@ func IDLTE(id int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldLTE(FieldID, id))
 }
 
+// Seq applies equality check predicate on the "seq" field. It's identical to SeqEQ.
+func Seq(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldSeq, v))
+}
+
 // At applies equality check predicate on the "at" field. It's identical to AtEQ.
 func At(v time.Time) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldAt, v))
@@ -69,9 +75,19 @@ func ActorAPIKeyID(v int) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldActorAPIKeyID, v))
 }
 
+// ActorLabel applies equality check predicate on the "actor_label" field. It's identical to ActorLabelEQ.
+func ActorLabel(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldActorLabel, v))
+}
+
 // ActorRole applies equality check predicate on the "actor_role" field. It's identical to ActorRoleEQ.
 func ActorRole(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldActorRole, v))
+}
+
+// GrantID applies equality check predicate on the "grant_id" field. It's identical to GrantIDEQ.
+func GrantID(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldGrantID, v))
 }
 
 // Action applies equality check predicate on the "action" field. It's identical to ActionEQ.
@@ -79,24 +95,14 @@ func Action(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldAction, v))
 }
 
-// ObjectType applies equality check predicate on the "object_type" field. It's identical to ObjectTypeEQ.
-func ObjectType(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldObjectType, v))
-}
-
-// ObjectID applies equality check predicate on the "object_id" field. It's identical to ObjectIDEQ.
-func ObjectID(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldObjectID, v))
-}
-
-// WorkerID applies equality check predicate on the "worker_id" field. It's identical to WorkerIDEQ.
-func WorkerID(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldWorkerID, v))
-}
-
 // Operation applies equality check predicate on the "operation" field. It's identical to OperationEQ.
 func Operation(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldOperation, v))
+}
+
+// ObjectType applies equality check predicate on the "object_type" field. It's identical to ObjectTypeEQ.
+func ObjectType(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldObjectType, v))
 }
 
 // PrevHash applies equality check predicate on the "prev_hash" field. It's identical to PrevHashEQ.
@@ -107,6 +113,46 @@ func PrevHash(v string) predicate.AuditEvent {
 // Hash applies equality check predicate on the "hash" field. It's identical to HashEQ.
 func Hash(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldHash, v))
+}
+
+// SeqEQ applies the EQ predicate on the "seq" field.
+func SeqEQ(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldSeq, v))
+}
+
+// SeqNEQ applies the NEQ predicate on the "seq" field.
+func SeqNEQ(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldSeq, v))
+}
+
+// SeqIn applies the In predicate on the "seq" field.
+func SeqIn(vs ...int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldSeq, vs...))
+}
+
+// SeqNotIn applies the NotIn predicate on the "seq" field.
+func SeqNotIn(vs ...int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldSeq, vs...))
+}
+
+// SeqGT applies the GT predicate on the "seq" field.
+func SeqGT(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldSeq, v))
+}
+
+// SeqGTE applies the GTE predicate on the "seq" field.
+func SeqGTE(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldSeq, v))
+}
+
+// SeqLT applies the LT predicate on the "seq" field.
+func SeqLT(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldSeq, v))
+}
+
+// SeqLTE applies the LTE predicate on the "seq" field.
+func SeqLTE(v int64) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldSeq, v))
 }
 
 // AtEQ applies the EQ predicate on the "at" field.
@@ -249,6 +295,81 @@ func ActorAPIKeyIDNotNil() predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldNotNull(FieldActorAPIKeyID))
 }
 
+// ActorLabelEQ applies the EQ predicate on the "actor_label" field.
+func ActorLabelEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldActorLabel, v))
+}
+
+// ActorLabelNEQ applies the NEQ predicate on the "actor_label" field.
+func ActorLabelNEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldActorLabel, v))
+}
+
+// ActorLabelIn applies the In predicate on the "actor_label" field.
+func ActorLabelIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldActorLabel, vs...))
+}
+
+// ActorLabelNotIn applies the NotIn predicate on the "actor_label" field.
+func ActorLabelNotIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldActorLabel, vs...))
+}
+
+// ActorLabelGT applies the GT predicate on the "actor_label" field.
+func ActorLabelGT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldActorLabel, v))
+}
+
+// ActorLabelGTE applies the GTE predicate on the "actor_label" field.
+func ActorLabelGTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldActorLabel, v))
+}
+
+// ActorLabelLT applies the LT predicate on the "actor_label" field.
+func ActorLabelLT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldActorLabel, v))
+}
+
+// ActorLabelLTE applies the LTE predicate on the "actor_label" field.
+func ActorLabelLTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldActorLabel, v))
+}
+
+// ActorLabelContains applies the Contains predicate on the "actor_label" field.
+func ActorLabelContains(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContains(FieldActorLabel, v))
+}
+
+// ActorLabelHasPrefix applies the HasPrefix predicate on the "actor_label" field.
+func ActorLabelHasPrefix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasPrefix(FieldActorLabel, v))
+}
+
+// ActorLabelHasSuffix applies the HasSuffix predicate on the "actor_label" field.
+func ActorLabelHasSuffix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasSuffix(FieldActorLabel, v))
+}
+
+// ActorLabelIsNil applies the IsNil predicate on the "actor_label" field.
+func ActorLabelIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldActorLabel))
+}
+
+// ActorLabelNotNil applies the NotNil predicate on the "actor_label" field.
+func ActorLabelNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldActorLabel))
+}
+
+// ActorLabelEqualFold applies the EqualFold predicate on the "actor_label" field.
+func ActorLabelEqualFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEqualFold(FieldActorLabel, v))
+}
+
+// ActorLabelContainsFold applies the ContainsFold predicate on the "actor_label" field.
+func ActorLabelContainsFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContainsFold(FieldActorLabel, v))
+}
+
 // ActorRoleEQ applies the EQ predicate on the "actor_role" field.
 func ActorRoleEQ(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldActorRole, v))
@@ -324,6 +445,56 @@ func ActorRoleContainsFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldContainsFold(FieldActorRole, v))
 }
 
+// GrantIDEQ applies the EQ predicate on the "grant_id" field.
+func GrantIDEQ(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldGrantID, v))
+}
+
+// GrantIDNEQ applies the NEQ predicate on the "grant_id" field.
+func GrantIDNEQ(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldGrantID, v))
+}
+
+// GrantIDIn applies the In predicate on the "grant_id" field.
+func GrantIDIn(vs ...int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldGrantID, vs...))
+}
+
+// GrantIDNotIn applies the NotIn predicate on the "grant_id" field.
+func GrantIDNotIn(vs ...int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldGrantID, vs...))
+}
+
+// GrantIDGT applies the GT predicate on the "grant_id" field.
+func GrantIDGT(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldGrantID, v))
+}
+
+// GrantIDGTE applies the GTE predicate on the "grant_id" field.
+func GrantIDGTE(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldGrantID, v))
+}
+
+// GrantIDLT applies the LT predicate on the "grant_id" field.
+func GrantIDLT(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldGrantID, v))
+}
+
+// GrantIDLTE applies the LTE predicate on the "grant_id" field.
+func GrantIDLTE(v int) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldGrantID, v))
+}
+
+// GrantIDIsNil applies the IsNil predicate on the "grant_id" field.
+func GrantIDIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldGrantID))
+}
+
+// GrantIDNotNil applies the NotNil predicate on the "grant_id" field.
+func GrantIDNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldGrantID))
+}
+
 // ActionEQ applies the EQ predicate on the "action" field.
 func ActionEQ(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldEQ(FieldAction, v))
@@ -387,6 +558,91 @@ func ActionEqualFold(v string) predicate.AuditEvent {
 // ActionContainsFold applies the ContainsFold predicate on the "action" field.
 func ActionContainsFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldContainsFold(FieldAction, v))
+}
+
+// OperationEQ applies the EQ predicate on the "operation" field.
+func OperationEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEQ(FieldOperation, v))
+}
+
+// OperationNEQ applies the NEQ predicate on the "operation" field.
+func OperationNEQ(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNEQ(FieldOperation, v))
+}
+
+// OperationIn applies the In predicate on the "operation" field.
+func OperationIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIn(FieldOperation, vs...))
+}
+
+// OperationNotIn applies the NotIn predicate on the "operation" field.
+func OperationNotIn(vs ...string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotIn(FieldOperation, vs...))
+}
+
+// OperationGT applies the GT predicate on the "operation" field.
+func OperationGT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGT(FieldOperation, v))
+}
+
+// OperationGTE applies the GTE predicate on the "operation" field.
+func OperationGTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldGTE(FieldOperation, v))
+}
+
+// OperationLT applies the LT predicate on the "operation" field.
+func OperationLT(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLT(FieldOperation, v))
+}
+
+// OperationLTE applies the LTE predicate on the "operation" field.
+func OperationLTE(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldLTE(FieldOperation, v))
+}
+
+// OperationContains applies the Contains predicate on the "operation" field.
+func OperationContains(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContains(FieldOperation, v))
+}
+
+// OperationHasPrefix applies the HasPrefix predicate on the "operation" field.
+func OperationHasPrefix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasPrefix(FieldOperation, v))
+}
+
+// OperationHasSuffix applies the HasSuffix predicate on the "operation" field.
+func OperationHasSuffix(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldHasSuffix(FieldOperation, v))
+}
+
+// OperationIsNil applies the IsNil predicate on the "operation" field.
+func OperationIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldOperation))
+}
+
+// OperationNotNil applies the NotNil predicate on the "operation" field.
+func OperationNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldOperation))
+}
+
+// OperationEqualFold applies the EqualFold predicate on the "operation" field.
+func OperationEqualFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldEqualFold(FieldOperation, v))
+}
+
+// OperationContainsFold applies the ContainsFold predicate on the "operation" field.
+func OperationContainsFold(v string) predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldContainsFold(FieldOperation, v))
+}
+
+// FieldPathsIsNil applies the IsNil predicate on the "field_paths" field.
+func FieldPathsIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldFieldPaths))
+}
+
+// FieldPathsNotNil applies the NotNil predicate on the "field_paths" field.
+func FieldPathsNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldFieldPaths))
 }
 
 // ObjectTypeEQ applies the EQ predicate on the "object_type" field.
@@ -464,179 +720,24 @@ func ObjectTypeContainsFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldContainsFold(FieldObjectType, v))
 }
 
-// ObjectIDEQ applies the EQ predicate on the "object_id" field.
-func ObjectIDEQ(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldObjectID, v))
+// ObjectIdsIsNil applies the IsNil predicate on the "object_ids" field.
+func ObjectIdsIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldObjectIds))
 }
 
-// ObjectIDNEQ applies the NEQ predicate on the "object_id" field.
-func ObjectIDNEQ(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNEQ(FieldObjectID, v))
+// ObjectIdsNotNil applies the NotNil predicate on the "object_ids" field.
+func ObjectIdsNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldObjectIds))
 }
 
-// ObjectIDIn applies the In predicate on the "object_id" field.
-func ObjectIDIn(vs ...int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIn(FieldObjectID, vs...))
+// WorkerIdsIsNil applies the IsNil predicate on the "worker_ids" field.
+func WorkerIdsIsNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldIsNull(FieldWorkerIds))
 }
 
-// ObjectIDNotIn applies the NotIn predicate on the "object_id" field.
-func ObjectIDNotIn(vs ...int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotIn(FieldObjectID, vs...))
-}
-
-// ObjectIDGT applies the GT predicate on the "object_id" field.
-func ObjectIDGT(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGT(FieldObjectID, v))
-}
-
-// ObjectIDGTE applies the GTE predicate on the "object_id" field.
-func ObjectIDGTE(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGTE(FieldObjectID, v))
-}
-
-// ObjectIDLT applies the LT predicate on the "object_id" field.
-func ObjectIDLT(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLT(FieldObjectID, v))
-}
-
-// ObjectIDLTE applies the LTE predicate on the "object_id" field.
-func ObjectIDLTE(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLTE(FieldObjectID, v))
-}
-
-// ObjectIDIsNil applies the IsNil predicate on the "object_id" field.
-func ObjectIDIsNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIsNull(FieldObjectID))
-}
-
-// ObjectIDNotNil applies the NotNil predicate on the "object_id" field.
-func ObjectIDNotNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotNull(FieldObjectID))
-}
-
-// WorkerIDEQ applies the EQ predicate on the "worker_id" field.
-func WorkerIDEQ(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldWorkerID, v))
-}
-
-// WorkerIDNEQ applies the NEQ predicate on the "worker_id" field.
-func WorkerIDNEQ(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNEQ(FieldWorkerID, v))
-}
-
-// WorkerIDIn applies the In predicate on the "worker_id" field.
-func WorkerIDIn(vs ...int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIn(FieldWorkerID, vs...))
-}
-
-// WorkerIDNotIn applies the NotIn predicate on the "worker_id" field.
-func WorkerIDNotIn(vs ...int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotIn(FieldWorkerID, vs...))
-}
-
-// WorkerIDGT applies the GT predicate on the "worker_id" field.
-func WorkerIDGT(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGT(FieldWorkerID, v))
-}
-
-// WorkerIDGTE applies the GTE predicate on the "worker_id" field.
-func WorkerIDGTE(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGTE(FieldWorkerID, v))
-}
-
-// WorkerIDLT applies the LT predicate on the "worker_id" field.
-func WorkerIDLT(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLT(FieldWorkerID, v))
-}
-
-// WorkerIDLTE applies the LTE predicate on the "worker_id" field.
-func WorkerIDLTE(v int) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLTE(FieldWorkerID, v))
-}
-
-// WorkerIDIsNil applies the IsNil predicate on the "worker_id" field.
-func WorkerIDIsNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIsNull(FieldWorkerID))
-}
-
-// WorkerIDNotNil applies the NotNil predicate on the "worker_id" field.
-func WorkerIDNotNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotNull(FieldWorkerID))
-}
-
-// OperationEQ applies the EQ predicate on the "operation" field.
-func OperationEQ(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEQ(FieldOperation, v))
-}
-
-// OperationNEQ applies the NEQ predicate on the "operation" field.
-func OperationNEQ(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNEQ(FieldOperation, v))
-}
-
-// OperationIn applies the In predicate on the "operation" field.
-func OperationIn(vs ...string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIn(FieldOperation, vs...))
-}
-
-// OperationNotIn applies the NotIn predicate on the "operation" field.
-func OperationNotIn(vs ...string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotIn(FieldOperation, vs...))
-}
-
-// OperationGT applies the GT predicate on the "operation" field.
-func OperationGT(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGT(FieldOperation, v))
-}
-
-// OperationGTE applies the GTE predicate on the "operation" field.
-func OperationGTE(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldGTE(FieldOperation, v))
-}
-
-// OperationLT applies the LT predicate on the "operation" field.
-func OperationLT(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLT(FieldOperation, v))
-}
-
-// OperationLTE applies the LTE predicate on the "operation" field.
-func OperationLTE(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldLTE(FieldOperation, v))
-}
-
-// OperationContains applies the Contains predicate on the "operation" field.
-func OperationContains(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldContains(FieldOperation, v))
-}
-
-// OperationHasPrefix applies the HasPrefix predicate on the "operation" field.
-func OperationHasPrefix(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldHasPrefix(FieldOperation, v))
-}
-
-// OperationHasSuffix applies the HasSuffix predicate on the "operation" field.
-func OperationHasSuffix(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldHasSuffix(FieldOperation, v))
-}
-
-// OperationIsNil applies the IsNil predicate on the "operation" field.
-func OperationIsNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldIsNull(FieldOperation))
-}
-
-// OperationNotNil applies the NotNil predicate on the "operation" field.
-func OperationNotNil() predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldNotNull(FieldOperation))
-}
-
-// OperationEqualFold applies the EqualFold predicate on the "operation" field.
-func OperationEqualFold(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldEqualFold(FieldOperation, v))
-}
-
-// OperationContainsFold applies the ContainsFold predicate on the "operation" field.
-func OperationContainsFold(v string) predicate.AuditEvent {
-	return predicate.AuditEvent(sql.FieldContainsFold(FieldOperation, v))
+// WorkerIdsNotNil applies the NotNil predicate on the "worker_ids" field.
+func WorkerIdsNotNil() predicate.AuditEvent {
+	return predicate.AuditEvent(sql.FieldNotNull(FieldWorkerIds))
 }
 
 // DetailsIsNil applies the IsNil predicate on the "details" field.
@@ -777,6 +878,29 @@ func HashEqualFold(v string) predicate.AuditEvent {
 // HashContainsFold applies the ContainsFold predicate on the "hash" field.
 func HashContainsFold(v string) predicate.AuditEvent {
 	return predicate.AuditEvent(sql.FieldContainsFold(FieldHash, v))
+}
+
+// HasSubjects applies the HasEdge predicate on the "subjects" edge.
+func HasSubjects() predicate.AuditEvent {
+	return predicate.AuditEvent(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, SubjectsTable, SubjectsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasSubjectsWith applies the HasEdge predicate on the "subjects" edge with a given conditions (other predicates).
+func HasSubjectsWith(preds ...predicate.AuditSubject) predicate.AuditEvent {
+	return predicate.AuditEvent(func(s *sql.Selector) {
+		step := newSubjectsStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
 }
 
 // And groups predicates with the AND operator between them.

@@ -26,6 +26,10 @@ const (
 	FieldSubmitterID = "submitter_id"
 	// FieldAPIKeyID holds the string denoting the api_key_id field in the database.
 	FieldAPIKeyID = "api_key_id"
+	// FieldLaboratoryID holds the string denoting the laboratory_id field in the database.
+	FieldLaboratoryID = "laboratory_id"
+	// FieldEstablishmentID holds the string denoting the establishment_id field in the database.
+	FieldEstablishmentID = "establishment_id"
 	// FieldFormat holds the string denoting the format field in the database.
 	FieldFormat = "format"
 	// FieldReference holds the string denoting the reference field in the database.
@@ -50,6 +54,10 @@ const (
 	EdgeSubmitter = "submitter"
 	// EdgeAPIKey holds the string denoting the api_key edge name in mutations.
 	EdgeAPIKey = "api_key"
+	// EdgeLaboratory holds the string denoting the laboratory edge name in mutations.
+	EdgeLaboratory = "laboratory"
+	// EdgeEstablishment holds the string denoting the establishment edge name in mutations.
+	EdgeEstablishment = "establishment"
 	// EdgeDoseRecords holds the string denoting the dose_records edge name in mutations.
 	EdgeDoseRecords = "dose_records"
 	// EdgeOperationalDoses holds the string denoting the operational_doses edge name in mutations.
@@ -70,6 +78,20 @@ const (
 	APIKeyInverseTable = "api_keys"
 	// APIKeyColumn is the table column denoting the api_key relation/edge.
 	APIKeyColumn = "api_key_id"
+	// LaboratoryTable is the table that holds the laboratory relation/edge.
+	LaboratoryTable = "import_batches"
+	// LaboratoryInverseTable is the table name for the Laboratory entity.
+	// It exists in this package in order to avoid circular dependency with the "laboratory" package.
+	LaboratoryInverseTable = "laboratories"
+	// LaboratoryColumn is the table column denoting the laboratory relation/edge.
+	LaboratoryColumn = "laboratory_id"
+	// EstablishmentTable is the table that holds the establishment relation/edge.
+	EstablishmentTable = "import_batches"
+	// EstablishmentInverseTable is the table name for the Establishment entity.
+	// It exists in this package in order to avoid circular dependency with the "establishment" package.
+	EstablishmentInverseTable = "establishments"
+	// EstablishmentColumn is the table column denoting the establishment relation/edge.
+	EstablishmentColumn = "establishment_id"
 	// DoseRecordsTable is the table that holds the dose_records relation/edge.
 	DoseRecordsTable = "dose_records"
 	// DoseRecordsInverseTable is the table name for the DoseRecord entity.
@@ -93,6 +115,8 @@ var Columns = []string{
 	FieldUpdatedAt,
 	FieldSubmitterID,
 	FieldAPIKeyID,
+	FieldLaboratoryID,
+	FieldEstablishmentID,
 	FieldFormat,
 	FieldReference,
 	FieldFilename,
@@ -229,6 +253,16 @@ func ByAPIKeyID(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAPIKeyID, opts...).ToFunc()
 }
 
+// ByLaboratoryID orders the results by the laboratory_id field.
+func ByLaboratoryID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldLaboratoryID, opts...).ToFunc()
+}
+
+// ByEstablishmentID orders the results by the establishment_id field.
+func ByEstablishmentID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldEstablishmentID, opts...).ToFunc()
+}
+
 // ByFormat orders the results by the format field.
 func ByFormat(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldFormat, opts...).ToFunc()
@@ -288,6 +322,20 @@ func ByAPIKeyField(field string, opts ...sql.OrderTermOption) OrderOption {
 	}
 }
 
+// ByLaboratoryField orders the results by laboratory field.
+func ByLaboratoryField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newLaboratoryStep(), sql.OrderByField(field, opts...))
+	}
+}
+
+// ByEstablishmentField orders the results by establishment field.
+func ByEstablishmentField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newEstablishmentStep(), sql.OrderByField(field, opts...))
+	}
+}
+
 // ByDoseRecordsCount orders the results by dose_records count.
 func ByDoseRecordsCount(opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -327,6 +375,20 @@ func newAPIKeyStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(APIKeyInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, APIKeyTable, APIKeyColumn),
+	)
+}
+func newLaboratoryStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(LaboratoryInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, LaboratoryTable, LaboratoryColumn),
+	)
+}
+func newEstablishmentStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(EstablishmentInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, false, EstablishmentTable, EstablishmentColumn),
 	)
 }
 func newDoseRecordsStep() *sqlgraph.Step {

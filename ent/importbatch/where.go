@@ -75,6 +75,16 @@ func APIKeyID(v int) predicate.ImportBatch {
 	return predicate.ImportBatch(sql.FieldEQ(FieldAPIKeyID, v))
 }
 
+// LaboratoryID applies equality check predicate on the "laboratory_id" field. It's identical to LaboratoryIDEQ.
+func LaboratoryID(v int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldEQ(FieldLaboratoryID, v))
+}
+
+// EstablishmentID applies equality check predicate on the "establishment_id" field. It's identical to EstablishmentIDEQ.
+func EstablishmentID(v int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldEQ(FieldEstablishmentID, v))
+}
+
 // Reference applies equality check predicate on the "reference" field. It's identical to ReferenceEQ.
 func Reference(v string) predicate.ImportBatch {
 	return predicate.ImportBatch(sql.FieldEQ(FieldReference, v))
@@ -238,6 +248,66 @@ func APIKeyIDIsNil() predicate.ImportBatch {
 // APIKeyIDNotNil applies the NotNil predicate on the "api_key_id" field.
 func APIKeyIDNotNil() predicate.ImportBatch {
 	return predicate.ImportBatch(sql.FieldNotNull(FieldAPIKeyID))
+}
+
+// LaboratoryIDEQ applies the EQ predicate on the "laboratory_id" field.
+func LaboratoryIDEQ(v int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldEQ(FieldLaboratoryID, v))
+}
+
+// LaboratoryIDNEQ applies the NEQ predicate on the "laboratory_id" field.
+func LaboratoryIDNEQ(v int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNEQ(FieldLaboratoryID, v))
+}
+
+// LaboratoryIDIn applies the In predicate on the "laboratory_id" field.
+func LaboratoryIDIn(vs ...int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldIn(FieldLaboratoryID, vs...))
+}
+
+// LaboratoryIDNotIn applies the NotIn predicate on the "laboratory_id" field.
+func LaboratoryIDNotIn(vs ...int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNotIn(FieldLaboratoryID, vs...))
+}
+
+// LaboratoryIDIsNil applies the IsNil predicate on the "laboratory_id" field.
+func LaboratoryIDIsNil() predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldIsNull(FieldLaboratoryID))
+}
+
+// LaboratoryIDNotNil applies the NotNil predicate on the "laboratory_id" field.
+func LaboratoryIDNotNil() predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNotNull(FieldLaboratoryID))
+}
+
+// EstablishmentIDEQ applies the EQ predicate on the "establishment_id" field.
+func EstablishmentIDEQ(v int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldEQ(FieldEstablishmentID, v))
+}
+
+// EstablishmentIDNEQ applies the NEQ predicate on the "establishment_id" field.
+func EstablishmentIDNEQ(v int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNEQ(FieldEstablishmentID, v))
+}
+
+// EstablishmentIDIn applies the In predicate on the "establishment_id" field.
+func EstablishmentIDIn(vs ...int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldIn(FieldEstablishmentID, vs...))
+}
+
+// EstablishmentIDNotIn applies the NotIn predicate on the "establishment_id" field.
+func EstablishmentIDNotIn(vs ...int) predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNotIn(FieldEstablishmentID, vs...))
+}
+
+// EstablishmentIDIsNil applies the IsNil predicate on the "establishment_id" field.
+func EstablishmentIDIsNil() predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldIsNull(FieldEstablishmentID))
+}
+
+// EstablishmentIDNotNil applies the NotNil predicate on the "establishment_id" field.
+func EstablishmentIDNotNil() predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNotNull(FieldEstablishmentID))
 }
 
 // FormatEQ applies the EQ predicate on the "format" field.
@@ -713,6 +783,52 @@ func HasAPIKey() predicate.ImportBatch {
 func HasAPIKeyWith(preds ...predicate.ApiKey) predicate.ImportBatch {
 	return predicate.ImportBatch(func(s *sql.Selector) {
 		step := newAPIKeyStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasLaboratory applies the HasEdge predicate on the "laboratory" edge.
+func HasLaboratory() predicate.ImportBatch {
+	return predicate.ImportBatch(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, LaboratoryTable, LaboratoryColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasLaboratoryWith applies the HasEdge predicate on the "laboratory" edge with a given conditions (other predicates).
+func HasLaboratoryWith(preds ...predicate.Laboratory) predicate.ImportBatch {
+	return predicate.ImportBatch(func(s *sql.Selector) {
+		step := newLaboratoryStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasEstablishment applies the HasEdge predicate on the "establishment" edge.
+func HasEstablishment() predicate.ImportBatch {
+	return predicate.ImportBatch(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, EstablishmentTable, EstablishmentColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasEstablishmentWith applies the HasEdge predicate on the "establishment" edge with a given conditions (other predicates).
+func HasEstablishmentWith(preds ...predicate.Establishment) predicate.ImportBatch {
+	return predicate.ImportBatch(func(s *sql.Selector) {
+		step := newEstablishmentStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -118,10 +118,12 @@ var (
 		{Name: "prefix", Type: field.TypeString, Unique: true},
 		{Name: "secret_hash", Type: field.TypeBytes},
 		{Name: "profile", Type: field.TypeEnum, Enums: []string{"OCCUPATIONAL_HEALTH_SOFTWARE", "LABORATORY_SYSTEM", "STATISTICS_CONSUMER"}},
+		{Name: "rate_limit_per_minute", Type: field.TypeInt, Default: 600},
 		{Name: "expires_at", Type: field.TypeTime, Nullable: true},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
 		{Name: "last_used_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeInt},
+		{Name: "grant_id", Type: field.TypeInt},
 	}
 	// APIKeysTable holds the schema information for the "api_keys" table.
 	APIKeysTable = &schema.Table{
@@ -131,8 +133,14 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "api_keys_accounts_api_keys",
-				Columns:    []*schema.Column{APIKeysColumns[10]},
+				Columns:    []*schema.Column{APIKeysColumns[11]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "api_keys_grants_grant",
+				Columns:    []*schema.Column{APIKeysColumns[12]},
+				RefColumns: []*schema.Column{GrantsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 		},
@@ -140,15 +148,19 @@ var (
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "seq", Type: field.TypeInt64, Unique: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_account_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor_api_key_id", Type: field.TypeInt, Nullable: true},
+		{Name: "actor_label", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "actor_role", Type: field.TypeString, Nullable: true},
+		{Name: "grant_id", Type: field.TypeInt, Nullable: true},
 		{Name: "action", Type: field.TypeString},
-		{Name: "object_type", Type: field.TypeString, Nullable: true},
-		{Name: "object_id", Type: field.TypeInt, Nullable: true},
-		{Name: "worker_id", Type: field.TypeInt, Nullable: true},
 		{Name: "operation", Type: field.TypeString, Nullable: true, Size: 200},
+		{Name: "field_paths", Type: field.TypeJSON, Nullable: true},
+		{Name: "object_type", Type: field.TypeString, Nullable: true},
+		{Name: "object_ids", Type: field.TypeJSON, Nullable: true},
+		{Name: "worker_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "details", Type: field.TypeJSON, Nullable: true},
 		{Name: "prev_hash", Type: field.TypeString},
 		{Name: "hash", Type: field.TypeString, Unique: true},
@@ -160,14 +172,47 @@ var (
 		PrimaryKey: []*schema.Column{AuditEventsColumns[0]},
 		Indexes: []*schema.Index{
 			{
-				Name:    "auditevent_worker_id_at",
-				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[8], AuditEventsColumns[1]},
-			},
-			{
 				Name:    "auditevent_actor_account_id_at",
 				Unique:  false,
-				Columns: []*schema.Column{AuditEventsColumns[2], AuditEventsColumns[1]},
+				Columns: []*schema.Column{AuditEventsColumns[3], AuditEventsColumns[2]},
+			},
+			{
+				Name:    "auditevent_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[2]},
+			},
+		},
+	}
+	// AuditSubjectsColumns holds the columns for the "audit_subjects" table.
+	AuditSubjectsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "worker_id", Type: field.TypeInt},
+		{Name: "at", Type: field.TypeTime},
+		{Name: "event_id", Type: field.TypeInt},
+	}
+	// AuditSubjectsTable holds the schema information for the "audit_subjects" table.
+	AuditSubjectsTable = &schema.Table{
+		Name:       "audit_subjects",
+		Columns:    AuditSubjectsColumns,
+		PrimaryKey: []*schema.Column{AuditSubjectsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "audit_subjects_audit_events_subjects",
+				Columns:    []*schema.Column{AuditSubjectsColumns[3]},
+				RefColumns: []*schema.Column{AuditEventsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "auditsubject_worker_id_at",
+				Unique:  false,
+				Columns: []*schema.Column{AuditSubjectsColumns[1], AuditSubjectsColumns[2]},
+			},
+			{
+				Name:    "auditsubject_event_id",
+				Unique:  false,
+				Columns: []*schema.Column{AuditSubjectsColumns[3]},
 			},
 		},
 	}
@@ -597,6 +642,8 @@ var (
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
 		{Name: "submitter_id", Type: field.TypeInt},
 		{Name: "api_key_id", Type: field.TypeInt, Nullable: true},
+		{Name: "laboratory_id", Type: field.TypeInt, Nullable: true},
+		{Name: "establishment_id", Type: field.TypeInt, Nullable: true},
 	}
 	// ImportBatchesTable holds the schema information for the "import_batches" table.
 	ImportBatchesTable = &schema.Table{
@@ -616,12 +663,29 @@ var (
 				RefColumns: []*schema.Column{APIKeysColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
+			{
+				Symbol:     "import_batches_laboratories_laboratory",
+				Columns:    []*schema.Column{ImportBatchesColumns[15]},
+				RefColumns: []*schema.Column{LaboratoriesColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "import_batches_establishments_establishment",
+				Columns:    []*schema.Column{ImportBatchesColumns[16]},
+				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
 		},
 		Indexes: []*schema.Index{
 			{
 				Name:    "importbatch_submitter_id_reference",
 				Unique:  true,
 				Columns: []*schema.Column{ImportBatchesColumns[13], ImportBatchesColumns[4]},
+			},
+			{
+				Name:    "importbatch_laboratory_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{ImportBatchesColumns[15], ImportBatchesColumns[1]},
 			},
 		},
 	}
@@ -741,6 +805,7 @@ var (
 		{Name: "expires_at", Type: field.TypeTime},
 		{Name: "last_seen_at", Type: field.TypeTime},
 		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "active_role", Type: field.TypeString, Nullable: true},
 		{Name: "remote_addr", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "user_agent", Type: field.TypeString, Nullable: true, Size: 300},
 		{Name: "account_id", Type: field.TypeInt},
@@ -753,7 +818,7 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sessions_accounts_sessions",
-				Columns:    []*schema.Column{SessionsColumns[8]},
+				Columns:    []*schema.Column{SessionsColumns[9]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -832,6 +897,7 @@ var (
 		AnomaliesTable,
 		APIKeysTable,
 		AuditEventsTable,
+		AuditSubjectsTable,
 		CompaniesTable,
 		DoseRecordsTable,
 		DosimetersTable,
@@ -863,11 +929,16 @@ func init() {
 		IncrementStart: func(i int) *int { return &i }(4294967296),
 	}
 	APIKeysTable.ForeignKeys[0].RefTable = AccountsTable
+	APIKeysTable.ForeignKeys[1].RefTable = GrantsTable
 	APIKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),
+	}
+	AuditSubjectsTable.ForeignKeys[0].RefTable = AuditEventsTable
+	AuditSubjectsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(77309411328),
 	}
 	CompaniesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
@@ -915,6 +986,8 @@ func init() {
 	}
 	ImportBatchesTable.ForeignKeys[0].RefTable = AccountsTable
 	ImportBatchesTable.ForeignKeys[1].RefTable = APIKeysTable
+	ImportBatchesTable.ForeignKeys[2].RefTable = LaboratoriesTable
+	ImportBatchesTable.ForeignKeys[3].RefTable = EstablishmentsTable
 	ImportBatchesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
 	}

@@ -18,6 +18,9 @@ type ApiKey func(*sql.Selector)
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 
+// AuditSubject is the predicate function for auditsubject builders.
+type AuditSubject func(*sql.Selector)
+
 // Company is the predicate function for company builders.
 type Company func(*sql.Selector)
 

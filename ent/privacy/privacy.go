@@ -207,6 +207,30 @@ func (f AuditEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Muta
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditEventMutation", m)
 }
 
+// The AuditSubjectQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuditSubjectQueryRuleFunc func(context.Context, *ent.AuditSubjectQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuditSubjectQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditSubjectQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuditSubjectQuery", q)
+}
+
+// The AuditSubjectMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuditSubjectMutationRuleFunc func(context.Context, *ent.AuditSubjectMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuditSubjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuditSubjectMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditSubjectMutation", m)
+}
+
 // The CompanyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CompanyQueryRuleFunc func(context.Context, *ent.CompanyQuery) error
@@ -586,6 +610,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
+	case *ent.AuditSubjectQuery:
+		return q.Filter(), nil
 	case *ent.CompanyQuery:
 		return q.Filter(), nil
 	case *ent.DoseRecordQuery:
@@ -628,6 +654,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ApiKeyMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
+		return m.Filter(), nil
+	case *ent.AuditSubjectMutation:
 		return m.Filter(), nil
 	case *ent.CompanyMutation:
 		return m.Filter(), nil

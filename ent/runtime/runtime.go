@@ -10,6 +10,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
@@ -35,7 +36,7 @@ import (
 // to their package variables.
 func init() {
 	accountMixin := schema.Account{}.Mixin()
-	account.Policy = privacy.NewPolicies(accountMixin[1], schema.Account{})
+	account.Policy = privacy.NewPolicies(schema.Account{})
 	account.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := account.Policy.EvalMutation(ctx, m); err != nil {
@@ -107,7 +108,7 @@ func init() {
 	// account.DefaultDemo holds the default value on creation for the demo field.
 	account.DefaultDemo = accountDescDemo.Default.(bool)
 	anomalyMixin := schema.Anomaly{}.Mixin()
-	anomaly.Policy = privacy.NewPolicies(anomalyMixin[1], schema.Anomaly{})
+	anomaly.Policy = privacy.NewPolicies(schema.Anomaly{})
 	anomaly.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := anomaly.Policy.EvalMutation(ctx, m); err != nil {
@@ -165,7 +166,7 @@ func init() {
 	// anomaly.ResolutionCommentValidator is a validator for the "resolution_comment" field. It is called by the builders before save.
 	anomaly.ResolutionCommentValidator = anomalyDescResolutionComment.Validators[0].(func(string) error)
 	apikeyMixin := schema.ApiKey{}.Mixin()
-	apikey.Policy = privacy.NewPolicies(apikeyMixin[1], schema.ApiKey{})
+	apikey.Policy = privacy.NewPolicies(schema.ApiKey{})
 	apikey.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := apikey.Policy.EvalMutation(ctx, m); err != nil {
@@ -206,8 +207,13 @@ func init() {
 			return nil
 		}
 	}()
-	auditeventMixin := schema.AuditEvent{}.Mixin()
-	auditevent.Policy = privacy.NewPolicies(auditeventMixin[0], schema.AuditEvent{})
+	// apikeyDescRateLimitPerMinute is the schema descriptor for rate_limit_per_minute field.
+	apikeyDescRateLimitPerMinute := apikeyFields[6].Descriptor()
+	// apikey.DefaultRateLimitPerMinute holds the default value on creation for the rate_limit_per_minute field.
+	apikey.DefaultRateLimitPerMinute = apikeyDescRateLimitPerMinute.Default.(int)
+	// apikey.RateLimitPerMinuteValidator is a validator for the "rate_limit_per_minute" field. It is called by the builders before save.
+	apikey.RateLimitPerMinuteValidator = apikeyDescRateLimitPerMinute.Validators[0].(func(int) error)
+	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := auditevent.Policy.EvalMutation(ctx, m); err != nil {
@@ -218,20 +224,37 @@ func init() {
 	}
 	auditeventFields := schema.AuditEvent{}.Fields()
 	_ = auditeventFields
+	// auditeventDescSeq is the schema descriptor for seq field.
+	auditeventDescSeq := auditeventFields[0].Descriptor()
+	// auditevent.SeqValidator is a validator for the "seq" field. It is called by the builders before save.
+	auditevent.SeqValidator = auditeventDescSeq.Validators[0].(func(int64) error)
 	// auditeventDescAt is the schema descriptor for at field.
-	auditeventDescAt := auditeventFields[0].Descriptor()
+	auditeventDescAt := auditeventFields[1].Descriptor()
 	// auditevent.DefaultAt holds the default value on creation for the at field.
 	auditevent.DefaultAt = auditeventDescAt.Default.(func() time.Time)
+	// auditeventDescActorLabel is the schema descriptor for actor_label field.
+	auditeventDescActorLabel := auditeventFields[4].Descriptor()
+	// auditevent.ActorLabelValidator is a validator for the "actor_label" field. It is called by the builders before save.
+	auditevent.ActorLabelValidator = auditeventDescActorLabel.Validators[0].(func(string) error)
 	// auditeventDescAction is the schema descriptor for action field.
-	auditeventDescAction := auditeventFields[4].Descriptor()
+	auditeventDescAction := auditeventFields[7].Descriptor()
 	// auditevent.ActionValidator is a validator for the "action" field. It is called by the builders before save.
 	auditevent.ActionValidator = auditeventDescAction.Validators[0].(func(string) error)
 	// auditeventDescOperation is the schema descriptor for operation field.
 	auditeventDescOperation := auditeventFields[8].Descriptor()
 	// auditevent.OperationValidator is a validator for the "operation" field. It is called by the builders before save.
 	auditevent.OperationValidator = auditeventDescOperation.Validators[0].(func(string) error)
+	auditsubject.Policy = privacy.NewPolicies(schema.AuditSubject{})
+	auditsubject.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditsubject.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
 	companyMixin := schema.Company{}.Mixin()
-	company.Policy = privacy.NewPolicies(companyMixin[1], schema.Company{})
+	company.Policy = privacy.NewPolicies(schema.Company{})
 	company.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := company.Policy.EvalMutation(ctx, m); err != nil {
@@ -276,8 +299,7 @@ func init() {
 			return nil
 		}
 	}()
-	doserecordMixin := schema.DoseRecord{}.Mixin()
-	doserecord.Policy = privacy.NewPolicies(doserecordMixin[0], schema.DoseRecord{})
+	doserecord.Policy = privacy.NewPolicies(schema.DoseRecord{})
 	doserecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := doserecord.Policy.EvalMutation(ctx, m); err != nil {
@@ -323,7 +345,7 @@ func init() {
 	// doserecord.DefaultReceivedAt holds the default value on creation for the received_at field.
 	doserecord.DefaultReceivedAt = doserecordDescReceivedAt.Default.(func() time.Time)
 	dosimeterMixin := schema.Dosimeter{}.Mixin()
-	dosimeter.Policy = privacy.NewPolicies(dosimeterMixin[1], schema.Dosimeter{})
+	dosimeter.Policy = privacy.NewPolicies(schema.Dosimeter{})
 	dosimeter.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := dosimeter.Policy.EvalMutation(ctx, m); err != nil {
@@ -365,7 +387,7 @@ func init() {
 		}
 	}()
 	dosimeterassignmentMixin := schema.DosimeterAssignment{}.Mixin()
-	dosimeterassignment.Policy = privacy.NewPolicies(dosimeterassignmentMixin[1], schema.DosimeterAssignment{})
+	dosimeterassignment.Policy = privacy.NewPolicies(schema.DosimeterAssignment{})
 	dosimeterassignment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := dosimeterassignment.Policy.EvalMutation(ctx, m); err != nil {
@@ -396,7 +418,7 @@ func init() {
 	// dosimeterassignment.BodyPositionValidator is a validator for the "body_position" field. It is called by the builders before save.
 	dosimeterassignment.BodyPositionValidator = dosimeterassignmentDescBodyPosition.Validators[0].(func(string) error)
 	employmentMixin := schema.Employment{}.Mixin()
-	employment.Policy = privacy.NewPolicies(employmentMixin[1], schema.Employment{})
+	employment.Policy = privacy.NewPolicies(schema.Employment{})
 	employment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := employment.Policy.EvalMutation(ctx, m); err != nil {
@@ -433,7 +455,7 @@ func init() {
 	// employment.NomenclatureVersionValidator is a validator for the "nomenclature_version" field. It is called by the builders before save.
 	employment.NomenclatureVersionValidator = employmentDescNomenclatureVersion.Validators[0].(func(string) error)
 	establishmentMixin := schema.Establishment{}.Mixin()
-	establishment.Policy = privacy.NewPolicies(establishmentMixin[1], schema.Establishment{})
+	establishment.Policy = privacy.NewPolicies(schema.Establishment{})
 	establishment.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := establishment.Policy.EvalMutation(ctx, m); err != nil {
@@ -499,7 +521,7 @@ func init() {
 	// establishment.NafCodeValidator is a validator for the "naf_code" field. It is called by the builders before save.
 	establishment.NafCodeValidator = establishmentDescNafCode.Validators[0].(func(string) error)
 	exposuresummaryMixin := schema.ExposureSummary{}.Mixin()
-	exposuresummary.Policy = privacy.NewPolicies(exposuresummaryMixin[1], schema.ExposureSummary{})
+	exposuresummary.Policy = privacy.NewPolicies(schema.ExposureSummary{})
 	exposuresummary.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := exposuresummary.Policy.EvalMutation(ctx, m); err != nil {
@@ -535,7 +557,7 @@ func init() {
 	// exposuresummary.RecordsValidator is a validator for the "records" field. It is called by the builders before save.
 	exposuresummary.RecordsValidator = exposuresummaryDescRecords.Validators[0].(func(int) error)
 	grantMixin := schema.Grant{}.Mixin()
-	grant.Policy = privacy.NewPolicies(grantMixin[1], schema.Grant{})
+	grant.Policy = privacy.NewPolicies(schema.Grant{})
 	grant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := grant.Policy.EvalMutation(ctx, m); err != nil {
@@ -544,6 +566,9 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	grantHooks := schema.Grant{}.Hooks()
+
+	grant.Hooks[1] = grantHooks[0]
 	grantMixinFields0 := grantMixin[0].Fields()
 	_ = grantMixinFields0
 	grantFields := schema.Grant{}.Fields()
@@ -563,7 +588,7 @@ func init() {
 	// grant.RegionValidator is a validator for the "region" field. It is called by the builders before save.
 	grant.RegionValidator = grantDescRegion.Validators[0].(func(string) error)
 	importbatchMixin := schema.ImportBatch{}.Mixin()
-	importbatch.Policy = privacy.NewPolicies(importbatchMixin[1], schema.ImportBatch{})
+	importbatch.Policy = privacy.NewPolicies(schema.ImportBatch{})
 	importbatch.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := importbatch.Policy.EvalMutation(ctx, m); err != nil {
@@ -587,7 +612,7 @@ func init() {
 	// importbatch.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
 	importbatch.UpdateDefaultUpdatedAt = importbatchDescUpdatedAt.UpdateDefault.(func() time.Time)
 	// importbatchDescReference is the schema descriptor for reference field.
-	importbatchDescReference := importbatchFields[3].Descriptor()
+	importbatchDescReference := importbatchFields[5].Descriptor()
 	// importbatch.ReferenceValidator is a validator for the "reference" field. It is called by the builders before save.
 	importbatch.ReferenceValidator = func() func(string) error {
 		validators := importbatchDescReference.Validators
@@ -605,29 +630,29 @@ func init() {
 		}
 	}()
 	// importbatchDescFilename is the schema descriptor for filename field.
-	importbatchDescFilename := importbatchFields[4].Descriptor()
+	importbatchDescFilename := importbatchFields[6].Descriptor()
 	// importbatch.FilenameValidator is a validator for the "filename" field. It is called by the builders before save.
 	importbatch.FilenameValidator = importbatchDescFilename.Validators[0].(func(string) error)
 	// importbatchDescRowsTotal is the schema descriptor for rows_total field.
-	importbatchDescRowsTotal := importbatchFields[7].Descriptor()
+	importbatchDescRowsTotal := importbatchFields[9].Descriptor()
 	// importbatch.DefaultRowsTotal holds the default value on creation for the rows_total field.
 	importbatch.DefaultRowsTotal = importbatchDescRowsTotal.Default.(int)
 	// importbatch.RowsTotalValidator is a validator for the "rows_total" field. It is called by the builders before save.
 	importbatch.RowsTotalValidator = importbatchDescRowsTotal.Validators[0].(func(int) error)
 	// importbatchDescRowsAccepted is the schema descriptor for rows_accepted field.
-	importbatchDescRowsAccepted := importbatchFields[8].Descriptor()
+	importbatchDescRowsAccepted := importbatchFields[10].Descriptor()
 	// importbatch.DefaultRowsAccepted holds the default value on creation for the rows_accepted field.
 	importbatch.DefaultRowsAccepted = importbatchDescRowsAccepted.Default.(int)
 	// importbatch.RowsAcceptedValidator is a validator for the "rows_accepted" field. It is called by the builders before save.
 	importbatch.RowsAcceptedValidator = importbatchDescRowsAccepted.Validators[0].(func(int) error)
 	// importbatchDescRowsRejected is the schema descriptor for rows_rejected field.
-	importbatchDescRowsRejected := importbatchFields[9].Descriptor()
+	importbatchDescRowsRejected := importbatchFields[11].Descriptor()
 	// importbatch.DefaultRowsRejected holds the default value on creation for the rows_rejected field.
 	importbatch.DefaultRowsRejected = importbatchDescRowsRejected.Default.(int)
 	// importbatch.RowsRejectedValidator is a validator for the "rows_rejected" field. It is called by the builders before save.
 	importbatch.RowsRejectedValidator = importbatchDescRowsRejected.Validators[0].(func(int) error)
 	laboratoryMixin := schema.Laboratory{}.Mixin()
-	laboratory.Policy = privacy.NewPolicies(laboratoryMixin[1], schema.Laboratory{})
+	laboratory.Policy = privacy.NewPolicies(schema.Laboratory{})
 	laboratory.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := laboratory.Policy.EvalMutation(ctx, m); err != nil {
@@ -685,7 +710,7 @@ func init() {
 	// laboratory.DefaultActive holds the default value on creation for the active field.
 	laboratory.DefaultActive = laboratoryDescActive.Default.(bool)
 	nomenclatureMixin := schema.Nomenclature{}.Mixin()
-	nomenclature.Policy = privacy.NewPolicies(nomenclatureMixin[1], schema.Nomenclature{})
+	nomenclature.Policy = privacy.NewPolicies(schema.Nomenclature{})
 	nomenclature.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := nomenclature.Policy.EvalMutation(ctx, m); err != nil {
@@ -748,8 +773,7 @@ func init() {
 			return nil
 		}
 	}()
-	operationaldoseMixin := schema.OperationalDose{}.Mixin()
-	operationaldose.Policy = privacy.NewPolicies(operationaldoseMixin[0], schema.OperationalDose{})
+	operationaldose.Policy = privacy.NewPolicies(schema.OperationalDose{})
 	operationaldose.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := operationaldose.Policy.EvalMutation(ctx, m); err != nil {
@@ -797,7 +821,7 @@ func init() {
 	// operationaldose.DefaultReceivedAt holds the default value on creation for the received_at field.
 	operationaldose.DefaultReceivedAt = operationaldoseDescReceivedAt.Default.(func() time.Time)
 	sessionMixin := schema.Session{}.Mixin()
-	session.Policy = privacy.NewPolicies(sessionMixin[1], schema.Session{})
+	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := session.Policy.EvalMutation(ctx, m); err != nil {
@@ -819,15 +843,15 @@ func init() {
 	// session.DefaultLastSeenAt holds the default value on creation for the last_seen_at field.
 	session.DefaultLastSeenAt = sessionDescLastSeenAt.Default.(func() time.Time)
 	// sessionDescRemoteAddr is the schema descriptor for remote_addr field.
-	sessionDescRemoteAddr := sessionFields[5].Descriptor()
+	sessionDescRemoteAddr := sessionFields[6].Descriptor()
 	// session.RemoteAddrValidator is a validator for the "remote_addr" field. It is called by the builders before save.
 	session.RemoteAddrValidator = sessionDescRemoteAddr.Validators[0].(func(string) error)
 	// sessionDescUserAgent is the schema descriptor for user_agent field.
-	sessionDescUserAgent := sessionFields[6].Descriptor()
+	sessionDescUserAgent := sessionFields[7].Descriptor()
 	// session.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
 	session.UserAgentValidator = sessionDescUserAgent.Validators[0].(func(string) error)
 	workerMixin := schema.Worker{}.Mixin()
-	worker.Policy = privacy.NewPolicies(workerMixin[1], schema.Worker{})
+	worker.Policy = privacy.NewPolicies(schema.Worker{})
 	worker.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
 			if err := worker.Policy.EvalMutation(ctx, m); err != nil {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/siseri/siseri/policy/scope"
 	"regexp"
 
 	"entgo.io/contrib/entgql"
@@ -48,7 +49,10 @@ func (Account) Edges() []ent.Edge {
 }
 
 // Mixin of the Account.
-func (Account) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Account) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Account: see policy/scope.
+func (Account) Policy() ent.Policy { return scope.Account() }
 
 // Annotations of the Account.
 func (Account) Annotations() []schema.Annotation { return gqlList() }
@@ -64,6 +68,8 @@ func (Session) Fields() []ent.Field {
 		field.Time("expires_at"),
 		field.Time("last_seen_at").Default(timeNow),
 		field.Time("revoked_at").Optional().Nillable(),
+		field.String("active_role").Optional().Nillable().
+			Comment("The role the person chose to act under for this session."),
 		field.String("remote_addr").Optional().Immutable().MaxLen(64),
 		field.String("user_agent").Optional().Immutable().MaxLen(300),
 	}
@@ -77,7 +83,10 @@ func (Session) Edges() []ent.Edge {
 }
 
 // Mixin of the Session.
-func (Session) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}, AccessMixin{}} }
+func (Session) Mixin() []ent.Mixin { return []ent.Mixin{CreatedMixin{}} }
+
+// Policy of the Session: see policy/scope.
+func (Session) Policy() ent.Policy { return scope.SystemOnly() }
 
 // Annotations of the Session: not exposed through GraphQL.
 func (Session) Annotations() []schema.Annotation {
@@ -102,7 +111,8 @@ func (Grant) Fields() []ent.Field {
 			Comment("The physician's grant this delegation derives from."),
 		field.Time("valid_from").Annotations(entgql.OrderField("VALID_FROM")),
 		field.Time("valid_to").Optional().Nillable().Annotations(entgql.OrderField("VALID_TO")),
-		field.Time("revoked_at").Optional().Nillable(),
+		field.Time("revoked_at").Optional().Nillable().
+			Annotations(entgql.Skip(entgql.SkipMutationCreateInput)),
 	}
 }
 
@@ -114,9 +124,13 @@ func (Grant) Edges() []ent.Edge {
 		edge.To("company", Company.Type).Field("company_id").Unique().Immutable(),
 		edge.To("worker", Worker.Type).Field("worker_id").Unique().Immutable(),
 		edge.To("laboratory", Laboratory.Type).Field("laboratory_id").Unique().Immutable(),
-		edge.To("delegations", Grant.Type).From("delegated_from").Field("delegated_from_id").Unique().Immutable(),
+		edge.To("delegations", Grant.Type).Annotations(entgql.Skip(entgql.SkipMutationCreateInput)).
+			From("delegated_from").Field("delegated_from_id").Unique().Immutable(),
 	}
 }
+
+// Hooks of the Grant.
+func (Grant) Hooks() []ent.Hook { return []ent.Hook{checkGrantScope} }
 
 // Indexes of the Grant.
 func (Grant) Indexes() []ent.Index {
@@ -124,10 +138,13 @@ func (Grant) Indexes() []ent.Index {
 }
 
 // Mixin of the Grant.
-func (Grant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Grant) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Grant: see policy/scope.
+func (Grant) Policy() ent.Policy { return scope.Grant() }
 
 // Annotations of the Grant.
-func (Grant) Annotations() []schema.Annotation { return gqlList() }
+func (Grant) Annotations() []schema.Annotation { return gqlList(entgql.MutationCreate()) }
 
 // ApiKey is a partner information system's key, bound to a profile that fixes
 // which operations and fields it may use, and acting for an account's grants.
@@ -146,6 +163,10 @@ func (ApiKey) Fields() []ent.Field {
 			"StatisticsConsumer", "STATISTICS_CONSUMER",
 		).Immutable(),
 		field.Int("account_id").Immutable(),
+		field.Int("grant_id").Immutable().
+			Comment("The grant (role and scope) the key acts under."),
+		field.Int("rate_limit_per_minute").Default(600).Range(1, 100000).
+			Comment("Requests per minute the key may make."),
 		field.Time("expires_at").Optional().Nillable(),
 		field.Time("revoked_at").Optional().Nillable(),
 		field.Time("last_used_at").Optional().Nillable(),
@@ -156,11 +177,15 @@ func (ApiKey) Fields() []ent.Field {
 func (ApiKey) Edges() []ent.Edge {
 	return []ent.Edge{
 		edge.From("account", Account.Type).Ref("api_keys").Field("account_id").Unique().Required().Immutable(),
+		edge.To("grant", Grant.Type).Field("grant_id").Unique().Required().Immutable(),
 	}
 }
 
 // Mixin of the ApiKey.
-func (ApiKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (ApiKey) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the ApiKey: see policy/scope.
+func (ApiKey) Policy() ent.Policy { return scope.ApiKey() }
 
 // Annotations of the ApiKey.
 func (ApiKey) Annotations() []schema.Annotation { return gqlList() }

@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/siseri/siseri/policy/scope"
 )
 
 // monitoringKinds are the kinds of individual monitoring of the dose of record.
@@ -53,7 +54,10 @@ func (Dosimeter) Indexes() []ent.Index {
 }
 
 // Mixin of the Dosimeter.
-func (Dosimeter) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Dosimeter) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Dosimeter: see policy/scope.
+func (Dosimeter) Policy() ent.Policy { return scope.Dosimeter() }
 
 // Annotations of the Dosimeter.
 func (Dosimeter) Annotations() []schema.Annotation {
@@ -94,7 +98,10 @@ func (DosimeterAssignment) Indexes() []ent.Index {
 func (DosimeterAssignment) Hooks() []ent.Hook { return []ent.Hook{checkAssignment} }
 
 // Mixin of the DosimeterAssignment.
-func (DosimeterAssignment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (DosimeterAssignment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the DosimeterAssignment: see policy/scope.
+func (DosimeterAssignment) Policy() ent.Policy { return scope.DosimeterAssignment() }
 
 // Annotations of the DosimeterAssignment.
 func (DosimeterAssignment) Annotations() []schema.Annotation {
@@ -179,7 +186,10 @@ func (DoseRecord) Indexes() []ent.Index {
 }
 
 // Mixin of the DoseRecord.
-func (DoseRecord) Mixin() []ent.Mixin { return []ent.Mixin{AccessMixin{}} }
+func (DoseRecord) Mixin() []ent.Mixin { return []ent.Mixin{} }
+
+// Policy of the DoseRecord: see policy/scope.
+func (DoseRecord) Policy() ent.Policy { return scope.DoseRecord() }
 
 // Annotations of the DoseRecord.
 func (DoseRecord) Annotations() []schema.Annotation { return gqlList() }
@@ -228,7 +238,10 @@ func (OperationalDose) Indexes() []ent.Index {
 }
 
 // Mixin of the OperationalDose.
-func (OperationalDose) Mixin() []ent.Mixin { return []ent.Mixin{AccessMixin{}} }
+func (OperationalDose) Mixin() []ent.Mixin { return []ent.Mixin{} }
+
+// Policy of the OperationalDose: see policy/scope.
+func (OperationalDose) Policy() ent.Policy { return scope.OperationalDose() }
 
 // Annotations of the OperationalDose.
 func (OperationalDose) Annotations() []schema.Annotation { return gqlList() }

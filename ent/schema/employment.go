@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/siseri/siseri/policy/scope"
 )
 
 // Employment links a worker to an establishment over a period. It is the anchor
@@ -70,7 +71,10 @@ func (Employment) Indexes() []ent.Index {
 func (Employment) Hooks() []ent.Hook { return []ent.Hook{checkEmployment} }
 
 // Mixin of the Employment.
-func (Employment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Employment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Employment: see policy/scope.
+func (Employment) Policy() ent.Policy { return scope.Employment() }
 
 // Annotations of the Employment.
 func (Employment) Annotations() []schema.Annotation {
@@ -103,7 +107,10 @@ func (Nomenclature) Indexes() []ent.Index {
 }
 
 // Mixin of the Nomenclature.
-func (Nomenclature) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Nomenclature) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Nomenclature: see policy/scope.
+func (Nomenclature) Policy() ent.Policy { return scope.Reference() }
 
 // Annotations of the Nomenclature.
 func (Nomenclature) Annotations() []schema.Annotation { return gqlList() }

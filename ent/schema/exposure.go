@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/siseri/siseri/policy/scope"
 )
 
 // limitCodes are the regulatory limits tracked per worker (DOMAIN.md §3.1).
@@ -49,7 +50,10 @@ func (ExposureSummary) Indexes() []ent.Index {
 }
 
 // Mixin of the ExposureSummary.
-func (ExposureSummary) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (ExposureSummary) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the ExposureSummary: see policy/scope.
+func (ExposureSummary) Policy() ent.Policy { return scope.ExposureSummary() }
 
 // Annotations of the ExposureSummary.
 func (ExposureSummary) Annotations() []schema.Annotation { return gqlList() }
@@ -115,7 +119,10 @@ func (Anomaly) Indexes() []ent.Index {
 }
 
 // Mixin of the Anomaly.
-func (Anomaly) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Anomaly) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Anomaly: see policy/scope.
+func (Anomaly) Policy() ent.Policy { return scope.Anomaly() }
 
 // Annotations of the Anomaly.
 func (Anomaly) Annotations() []schema.Annotation { return gqlList() }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"github.com/siseri/siseri/policy/scope"
 	"regexp"
 
 	"entgo.io/contrib/entgql"
@@ -37,7 +38,10 @@ func (Company) Edges() []ent.Edge {
 }
 
 // Mixin of the Company.
-func (Company) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Company) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Company: see policy/scope.
+func (Company) Policy() ent.Policy { return scope.Reference() }
 
 // Annotations of the Company.
 func (Company) Annotations() []schema.Annotation { return gqlList() }
@@ -87,7 +91,10 @@ func (Establishment) Indexes() []ent.Index {
 }
 
 // Mixin of the Establishment.
-func (Establishment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Establishment) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Establishment: see policy/scope.
+func (Establishment) Policy() ent.Policy { return scope.Establishment() }
 
 // Annotations of the Establishment.
 func (Establishment) Annotations() []schema.Annotation {
@@ -119,7 +126,10 @@ func (Laboratory) Edges() []ent.Edge {
 }
 
 // Mixin of the Laboratory.
-func (Laboratory) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Laboratory) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Laboratory: see policy/scope.
+func (Laboratory) Policy() ent.Policy { return scope.Reference() }
 
 // Annotations of the Laboratory.
 func (Laboratory) Annotations() []schema.Annotation { return gqlList() }

@@ -236,3 +236,63 @@ func isMonitoringKind(k string) bool {
 	}
 	return false
 }
+
+// grantScopes names, per role, the scope fields a grant of that role may set;
+// at least one must be set unless the role is national.
+var grantScopes = map[string][]string{
+	"WORKER":                       {"worker_id"},
+	"OCCUPATIONAL_PHYSICIAN":       {"establishment_id", "company_id", "worker_id"},
+	"PHYSICIAN_DELEGATE":           {"establishment_id", "company_id", "worker_id"},
+	"RADIATION_PROTECTION_ADVISER": {"establishment_id", "company_id"},
+	"EMPLOYER_CORRESPONDENT":       {"establishment_id", "company_id"},
+	"LABORATORY":                   {"laboratory_id"},
+	"CONTROL_AGENT":                {"region"},
+	"ANALYST":                      nil,
+	"ADMIN":                        nil,
+}
+
+var scopeFields = []string{"establishment_id", "company_id", "worker_id", "laboratory_id", "region"}
+
+// checkGrantScope requires a grant's scope to fit its role: a worker grant names
+// the worker, an adviser grant an establishment or a company, a laboratory
+// grant a laboratory, an inspector grant a region; analysts and administrators
+// are national; a delegation derives from a grant.
+var checkGrantScope = ent.Hook(func(next ent.Mutator) ent.Mutator {
+	return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+		if !m.Op().Is(ent.OpCreate) {
+			return next.Mutate(ctx, m)
+		}
+		if err := checkPeriod(ctx, m, "valid_from", "valid_to"); err != nil {
+			return nil, err
+		}
+		rv, _ := m.Field("role")
+		role := fmt.Sprint(rv)
+		allowed := grantScopes[role]
+		set := 0
+		for _, f := range scopeFields {
+			if _, ok := m.Field(f); !ok {
+				continue
+			}
+			set++
+			if !contains(allowed, f) {
+				return nil, apperr.Invalid(camel(f), nil, "Une habilitation %s ne peut pas être restreinte par « %s ».", role, strings.TrimPrefix(camel(f), "input."))
+			}
+		}
+		if len(allowed) > 0 && set == 0 {
+			return nil, apperr.Invalid("input.role", role, "Une habilitation %s doit préciser son périmètre (%s).", role, strings.Join(allowed, " ou "))
+		}
+		if _, ok := m.Field("delegated_from_id"); ok != (role == "PHYSICIAN_DELEGATE") {
+			return nil, apperr.Invalid("input.delegatedFromID", nil, "Seule une délégation de médecin du travail dérive d'une autre habilitation.")
+		}
+		return next.Mutate(ctx, m)
+	})
+})
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

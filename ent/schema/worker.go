@@ -7,6 +7,7 @@ import (
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
 	"entgo.io/ent/schema/index"
+	"github.com/siseri/siseri/policy/scope"
 )
 
 // Worker is a person under individual dose monitoring. A worker is identified by
@@ -74,7 +75,10 @@ func (Worker) Indexes() []ent.Index {
 func (Worker) Hooks() []ent.Hook { return []ent.Hook{normaliseWorker} }
 
 // Mixin of the Worker.
-func (Worker) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}, AccessMixin{}} }
+func (Worker) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the Worker: see policy/scope.
+func (Worker) Policy() ent.Policy { return scope.Worker() }
 
 // Annotations of the Worker.
 func (Worker) Annotations() []schema.Annotation {

@@ -27,6 +27,8 @@ const (
 	FieldLastSeenAt = "last_seen_at"
 	// FieldRevokedAt holds the string denoting the revoked_at field in the database.
 	FieldRevokedAt = "revoked_at"
+	// FieldActiveRole holds the string denoting the active_role field in the database.
+	FieldActiveRole = "active_role"
 	// FieldRemoteAddr holds the string denoting the remote_addr field in the database.
 	FieldRemoteAddr = "remote_addr"
 	// FieldUserAgent holds the string denoting the user_agent field in the database.
@@ -53,6 +55,7 @@ var Columns = []string{
 	FieldExpiresAt,
 	FieldLastSeenAt,
 	FieldRevokedAt,
+	FieldActiveRole,
 	FieldRemoteAddr,
 	FieldUserAgent,
 }
@@ -116,6 +119,11 @@ func ByLastSeenAt(opts ...sql.OrderTermOption) OrderOption {
 // ByRevokedAt orders the results by the revoked_at field.
 func ByRevokedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldRevokedAt, opts...).ToFunc()
+}
+
+// ByActiveRole orders the results by the active_role field.
+func ByActiveRole(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldActiveRole, opts...).ToFunc()
 }
 
 // ByRemoteAddr orders the results by the remote_addr field.

@@ -85,6 +85,11 @@ func RevokedAt(v time.Time) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldRevokedAt, v))
 }
 
+// ActiveRole applies equality check predicate on the "active_role" field. It's identical to ActiveRoleEQ.
+func ActiveRole(v string) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldActiveRole, v))
+}
+
 // RemoteAddr applies equality check predicate on the "remote_addr" field. It's identical to RemoteAddrEQ.
 func RemoteAddr(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldRemoteAddr, v))
@@ -323,6 +328,81 @@ func RevokedAtIsNil() predicate.Session {
 // RevokedAtNotNil applies the NotNil predicate on the "revoked_at" field.
 func RevokedAtNotNil() predicate.Session {
 	return predicate.Session(sql.FieldNotNull(FieldRevokedAt))
+}
+
+// ActiveRoleEQ applies the EQ predicate on the "active_role" field.
+func ActiveRoleEQ(v string) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldActiveRole, v))
+}
+
+// ActiveRoleNEQ applies the NEQ predicate on the "active_role" field.
+func ActiveRoleNEQ(v string) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldActiveRole, v))
+}
+
+// ActiveRoleIn applies the In predicate on the "active_role" field.
+func ActiveRoleIn(vs ...string) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldActiveRole, vs...))
+}
+
+// ActiveRoleNotIn applies the NotIn predicate on the "active_role" field.
+func ActiveRoleNotIn(vs ...string) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldActiveRole, vs...))
+}
+
+// ActiveRoleGT applies the GT predicate on the "active_role" field.
+func ActiveRoleGT(v string) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldActiveRole, v))
+}
+
+// ActiveRoleGTE applies the GTE predicate on the "active_role" field.
+func ActiveRoleGTE(v string) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldActiveRole, v))
+}
+
+// ActiveRoleLT applies the LT predicate on the "active_role" field.
+func ActiveRoleLT(v string) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldActiveRole, v))
+}
+
+// ActiveRoleLTE applies the LTE predicate on the "active_role" field.
+func ActiveRoleLTE(v string) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldActiveRole, v))
+}
+
+// ActiveRoleContains applies the Contains predicate on the "active_role" field.
+func ActiveRoleContains(v string) predicate.Session {
+	return predicate.Session(sql.FieldContains(FieldActiveRole, v))
+}
+
+// ActiveRoleHasPrefix applies the HasPrefix predicate on the "active_role" field.
+func ActiveRoleHasPrefix(v string) predicate.Session {
+	return predicate.Session(sql.FieldHasPrefix(FieldActiveRole, v))
+}
+
+// ActiveRoleHasSuffix applies the HasSuffix predicate on the "active_role" field.
+func ActiveRoleHasSuffix(v string) predicate.Session {
+	return predicate.Session(sql.FieldHasSuffix(FieldActiveRole, v))
+}
+
+// ActiveRoleIsNil applies the IsNil predicate on the "active_role" field.
+func ActiveRoleIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldActiveRole))
+}
+
+// ActiveRoleNotNil applies the NotNil predicate on the "active_role" field.
+func ActiveRoleNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldActiveRole))
+}
+
+// ActiveRoleEqualFold applies the EqualFold predicate on the "active_role" field.
+func ActiveRoleEqualFold(v string) predicate.Session {
+	return predicate.Session(sql.FieldEqualFold(FieldActiveRole, v))
+}
+
+// ActiveRoleContainsFold applies the ContainsFold predicate on the "active_role" field.
+func ActiveRoleContainsFold(v string) predicate.Session {
+	return predicate.Session(sql.FieldContainsFold(FieldActiveRole, v))
 }
 
 // RemoteAddrEQ applies the EQ predicate on the "remote_addr" field.

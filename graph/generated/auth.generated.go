@@ -191,6 +191,29 @@ func (ec *executionContext) fieldContext_Viewer_grants(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Viewer_activeRole(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_activeRole(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActiveRole, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *policy.Role) graphql.Marshaler {
+			return ec.marshalORole2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋpolicyᚐRole(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_activeRole(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Role")
+}
+
 func (ec *executionContext) _ViewerGrant_role(ctx context.Context, field graphql.CollectedField, obj *model.ViewerGrant) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -480,6 +503,11 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		case "grants":
 			out.Values[i] = ec._Viewer_grants(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activeRole":
+			out.Values[i] = ec._Viewer_activeRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:

@@ -61,7 +61,11 @@ type QueryResolver interface {
 	Nomenclatures(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) (*ent.NomenclatureConnection, error)
 	OperationalDoses(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) (*ent.OperationalDoseConnection, error)
 	Workers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) (*ent.WorkerConnection, error)
+	CheckIdentity(ctx context.Context, input model.IdentityCheckInput) (*model.IdentityCheck, error)
 	Me(ctx context.Context) (*model.Viewer, error)
+}
+type WorkerResolver interface {
+	BirthYear(ctx context.Context, obj *ent.Worker) (int, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1051,6 +1055,20 @@ func (ec *executionContext) field_Query_auditEvents_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_checkIdentity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.IdentityCheckInput, error) {
+			return ec.unmarshalNIdentityCheckInput2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐIdentityCheckInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -3462,6 +3480,52 @@ func (ec *executionContext) fieldContext_ApiKey_accountID(_ context.Context, fie
 	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "ID")
 }
 
+func (ec *executionContext) _ApiKey_grantID(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_grantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_grantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ApiKey_rateLimitPerMinute(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_rateLimitPerMinute(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RateLimitPerMinute, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_rateLimitPerMinute(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ApiKey", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ApiKey_expiresAt(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3558,6 +3622,38 @@ func (ec *executionContext) fieldContext_ApiKey_account(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ApiKey_grant(ctx context.Context, field graphql.CollectedField, obj *ent.ApiKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ApiKey_grant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Grant(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Grant) graphql.Marshaler {
+			return ec.marshalNGrant2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐGrant(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ApiKey_grant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ApiKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Grant(ctx, field)
 		},
 	}
 	return fc, nil
@@ -3728,6 +3824,29 @@ func (ec *executionContext) fieldContext_AuditEvent_id(_ context.Context, field 
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "ID")
 }
 
+func (ec *executionContext) _AuditEvent_seq(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AuditEvent_at(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3797,6 +3916,29 @@ func (ec *executionContext) fieldContext_AuditEvent_actorAPIKeyID(_ context.Cont
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AuditEvent_actorLabel(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_actorLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ActorLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_actorLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
 func (ec *executionContext) _AuditEvent_actorRole(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3820,6 +3962,29 @@ func (ec *executionContext) fieldContext_AuditEvent_actorRole(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _AuditEvent_grantID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_grantID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GrantID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_grantID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
+}
+
 func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3840,6 +4005,52 @@ func (ec *executionContext) _AuditEvent_action(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_operation(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEvent_fieldPaths(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEvent_fieldPaths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FieldPaths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEvent_fieldPaths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
@@ -3866,73 +4077,50 @@ func (ec *executionContext) fieldContext_AuditEvent_objectType(_ context.Context
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEvent_objectID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_objectIds(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEvent_objectID(ctx, field)
+			return ec.fieldContext_AuditEvent_objectIds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ObjectID, nil
+			return obj.ObjectIds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalOInt2ᚕintᚄ(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_AuditEvent_objectID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_AuditEvent_objectIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
 }
 
-func (ec *executionContext) _AuditEvent_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEvent_workerIds(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEvent_workerID(ctx, field)
+			return ec.fieldContext_AuditEvent_workerIds(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.WorkerID, nil
+			return obj.WorkerIds, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []int) graphql.Marshaler {
+			return ec.marshalOInt2ᚕintᚄ(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_AuditEvent_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_AuditEvent_workerIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "Int")
-}
-
-func (ec *executionContext) _AuditEvent_operation(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEvent_operation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Operation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
-}
-func (ec *executionContext) fieldContext_AuditEvent_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AuditEvent", field, false, false, "String")
 }
 
 func (ec *executionContext) _AuditEvent_details(ctx context.Context, field graphql.CollectedField, obj *ent.AuditEvent) (ret graphql.Marshaler) {
@@ -8755,6 +8943,52 @@ func (ec *executionContext) fieldContext_ImportBatch_apiKeyID(_ context.Context,
 	return graphql.NewScalarFieldContext("ImportBatch", field, false, false, "ID")
 }
 
+func (ec *executionContext) _ImportBatch_laboratoryID(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_laboratoryID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LaboratoryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_laboratoryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportBatch", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ImportBatch_establishmentID(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_establishmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstablishmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_establishmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportBatch", field, false, false, "ID")
+}
+
 func (ec *executionContext) _ImportBatch_format(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatch) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9044,6 +9278,70 @@ func (ec *executionContext) fieldContext_ImportBatch_apiKey(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ApiKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportBatch_laboratory(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_laboratory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Laboratory(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Laboratory) graphql.Marshaler {
+			return ec.marshalOLaboratory2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_laboratory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportBatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Laboratory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ImportBatch_establishment(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_establishment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Establishment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Establishment) graphql.Marshaler {
+			return ec.marshalOEstablishment2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_establishment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportBatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Establishment(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11617,6 +11915,50 @@ func (ec *executionContext) fieldContext_Query_workers(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_checkIdentity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_checkIdentity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CheckIdentity(ctx, fc.Args["input"].(model.IdentityCheckInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.IdentityCheck) graphql.Marshaler {
+			return ec.marshalNIdentityCheck2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐIdentityCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_checkIdentity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IdentityCheck(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_checkIdentity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_me(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12343,6 +12685,29 @@ func (ec *executionContext) fieldContext_Worker_anomalies(ctx context.Context, f
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Worker_birthYear(ctx context.Context, field graphql.CollectedField, obj *ent.Worker) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Worker_birthYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Worker().BirthYear(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Worker_birthYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Worker", field, true, true, "Int")
 }
 
 func (ec *executionContext) _WorkerConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.WorkerConnection) (ret graphql.Marshaler) {
@@ -14509,7 +14874,7 @@ func (ec *executionContext) unmarshalInputApiKeyWhereInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "profile", "profileNEQ", "profileIn", "profileNotIn", "accountID", "accountIDNEQ", "accountIDIn", "accountIDNotIn", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "hasAccount", "hasAccountWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "prefix", "prefixNEQ", "prefixIn", "prefixNotIn", "prefixGT", "prefixGTE", "prefixLT", "prefixLTE", "prefixContains", "prefixHasPrefix", "prefixHasSuffix", "prefixEqualFold", "prefixContainsFold", "profile", "profileNEQ", "profileIn", "profileNotIn", "accountID", "accountIDNEQ", "accountIDIn", "accountIDNotIn", "grantID", "grantIDNEQ", "grantIDIn", "grantIDNotIn", "rateLimitPerMinute", "rateLimitPerMinuteNEQ", "rateLimitPerMinuteIn", "rateLimitPerMinuteNotIn", "rateLimitPerMinuteGT", "rateLimitPerMinuteGTE", "rateLimitPerMinuteLT", "rateLimitPerMinuteLTE", "expiresAt", "expiresAtNEQ", "expiresAtIn", "expiresAtNotIn", "expiresAtGT", "expiresAtGTE", "expiresAtLT", "expiresAtLTE", "expiresAtIsNil", "expiresAtNotNil", "revokedAt", "revokedAtNEQ", "revokedAtIn", "revokedAtNotIn", "revokedAtGT", "revokedAtGTE", "revokedAtLT", "revokedAtLTE", "revokedAtIsNil", "revokedAtNotNil", "lastUsedAt", "lastUsedAtNEQ", "lastUsedAtIn", "lastUsedAtNotIn", "lastUsedAtGT", "lastUsedAtGTE", "lastUsedAtLT", "lastUsedAtLTE", "lastUsedAtIsNil", "lastUsedAtNotNil", "hasAccount", "hasAccountWith", "hasGrant", "hasGrantWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14943,6 +15308,90 @@ func (ec *executionContext) unmarshalInputApiKeyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.AccountIDNotIn = data
+		case "grantID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantID = data
+		case "grantIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNEQ = data
+		case "grantIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDIn = data
+		case "grantIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNotIn = data
+		case "rateLimitPerMinute":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinute"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinute = data
+		case "rateLimitPerMinuteNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteNEQ = data
+		case "rateLimitPerMinuteIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteIn = data
+		case "rateLimitPerMinuteNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteNotIn = data
+		case "rateLimitPerMinuteGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteGT = data
+		case "rateLimitPerMinuteGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteGTE = data
+		case "rateLimitPerMinuteLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteLT = data
+		case "rateLimitPerMinuteLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rateLimitPerMinuteLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RateLimitPerMinuteLTE = data
 		case "expiresAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expiresAt"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -15167,6 +15616,20 @@ func (ec *executionContext) unmarshalInputApiKeyWhereInput(ctx context.Context, 
 				return it, err
 			}
 			it.HasAccountWith = data
+		case "hasGrant":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGrant"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGrant = data
+		case "hasGrantWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasGrantWith"))
+			data, err := ec.unmarshalOGrantWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐGrantWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasGrantWith = data
 		}
 	}
 	return it, nil
@@ -15248,7 +15711,7 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actorAccountID", "actorAccountIDNEQ", "actorAccountIDIn", "actorAccountIDNotIn", "actorAccountIDGT", "actorAccountIDGTE", "actorAccountIDLT", "actorAccountIDLTE", "actorAccountIDIsNil", "actorAccountIDNotNil", "actorAPIKeyID", "actorAPIKeyIDNEQ", "actorAPIKeyIDIn", "actorAPIKeyIDNotIn", "actorAPIKeyIDGT", "actorAPIKeyIDGTE", "actorAPIKeyIDLT", "actorAPIKeyIDLTE", "actorAPIKeyIDIsNil", "actorAPIKeyIDNotNil", "actorRole", "actorRoleNEQ", "actorRoleIn", "actorRoleNotIn", "actorRoleGT", "actorRoleGTE", "actorRoleLT", "actorRoleLTE", "actorRoleContains", "actorRoleHasPrefix", "actorRoleHasSuffix", "actorRoleIsNil", "actorRoleNotNil", "actorRoleEqualFold", "actorRoleContainsFold", "action", "actionNEQ", "actionIn", "actionNotIn", "actionGT", "actionGTE", "actionLT", "actionLTE", "actionContains", "actionHasPrefix", "actionHasSuffix", "actionEqualFold", "actionContainsFold", "objectType", "objectTypeNEQ", "objectTypeIn", "objectTypeNotIn", "objectTypeGT", "objectTypeGTE", "objectTypeLT", "objectTypeLTE", "objectTypeContains", "objectTypeHasPrefix", "objectTypeHasSuffix", "objectTypeIsNil", "objectTypeNotNil", "objectTypeEqualFold", "objectTypeContainsFold", "objectID", "objectIDNEQ", "objectIDIn", "objectIDNotIn", "objectIDGT", "objectIDGTE", "objectIDLT", "objectIDLTE", "objectIDIsNil", "objectIDNotNil", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "workerIDGT", "workerIDGTE", "workerIDLT", "workerIDLTE", "workerIDIsNil", "workerIDNotNil", "operation", "operationNEQ", "operationIn", "operationNotIn", "operationGT", "operationGTE", "operationLT", "operationLTE", "operationContains", "operationHasPrefix", "operationHasSuffix", "operationIsNil", "operationNotNil", "operationEqualFold", "operationContainsFold", "prevHash", "prevHashNEQ", "prevHashIn", "prevHashNotIn", "prevHashGT", "prevHashGTE", "prevHashLT", "prevHashLTE", "prevHashContains", "prevHashHasPrefix", "prevHashHasSuffix", "prevHashEqualFold", "prevHashContainsFold", "hash", "hashNEQ", "hashIn", "hashNotIn", "hashGT", "hashGTE", "hashLT", "hashLTE", "hashContains", "hashHasPrefix", "hashHasSuffix", "hashEqualFold", "hashContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actorAccountID", "actorAccountIDNEQ", "actorAccountIDIn", "actorAccountIDNotIn", "actorAccountIDGT", "actorAccountIDGTE", "actorAccountIDLT", "actorAccountIDLTE", "actorAccountIDIsNil", "actorAccountIDNotNil", "actorAPIKeyID", "actorAPIKeyIDNEQ", "actorAPIKeyIDIn", "actorAPIKeyIDNotIn", "actorAPIKeyIDGT", "actorAPIKeyIDGTE", "actorAPIKeyIDLT", "actorAPIKeyIDLTE", "actorAPIKeyIDIsNil", "actorAPIKeyIDNotNil", "actorLabel", "actorLabelNEQ", "actorLabelIn", "actorLabelNotIn", "actorLabelGT", "actorLabelGTE", "actorLabelLT", "actorLabelLTE", "actorLabelContains", "actorLabelHasPrefix", "actorLabelHasSuffix", "actorLabelIsNil", "actorLabelNotNil", "actorLabelEqualFold", "actorLabelContainsFold", "actorRole", "actorRoleNEQ", "actorRoleIn", "actorRoleNotIn", "actorRoleGT", "actorRoleGTE", "actorRoleLT", "actorRoleLTE", "actorRoleContains", "actorRoleHasPrefix", "actorRoleHasSuffix", "actorRoleIsNil", "actorRoleNotNil", "actorRoleEqualFold", "actorRoleContainsFold", "grantID", "grantIDNEQ", "grantIDIn", "grantIDNotIn", "grantIDGT", "grantIDGTE", "grantIDLT", "grantIDLTE", "grantIDIsNil", "grantIDNotNil", "action", "actionNEQ", "actionIn", "actionNotIn", "actionGT", "actionGTE", "actionLT", "actionLTE", "actionContains", "actionHasPrefix", "actionHasSuffix", "actionEqualFold", "actionContainsFold", "operation", "operationNEQ", "operationIn", "operationNotIn", "operationGT", "operationGTE", "operationLT", "operationLTE", "operationContains", "operationHasPrefix", "operationHasSuffix", "operationIsNil", "operationNotNil", "operationEqualFold", "operationContainsFold", "objectType", "objectTypeNEQ", "objectTypeIn", "objectTypeNotIn", "objectTypeGT", "objectTypeGTE", "objectTypeLT", "objectTypeLTE", "objectTypeContains", "objectTypeHasPrefix", "objectTypeHasSuffix", "objectTypeIsNil", "objectTypeNotNil", "objectTypeEqualFold", "objectTypeContainsFold", "prevHash", "prevHashNEQ", "prevHashIn", "prevHashNotIn", "prevHashGT", "prevHashGTE", "prevHashLT", "prevHashLTE", "prevHashContains", "prevHashHasPrefix", "prevHashHasSuffix", "prevHashEqualFold", "prevHashContainsFold", "hash", "hashNEQ", "hashIn", "hashNotIn", "hashGT", "hashGTE", "hashLT", "hashLTE", "hashContains", "hashHasPrefix", "hashHasSuffix", "hashEqualFold", "hashContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -15332,6 +15795,62 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.IDLTE = data
+		case "seq":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seq"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seq = data
+		case "seqNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNEQ = data
+		case "seqIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqIn = data
+		case "seqNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNotIn = data
+		case "seqGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqGT = data
+		case "seqGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqGTE = data
+		case "seqLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqLT = data
+		case "seqLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqLTE = data
 		case "at":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -15528,6 +16047,111 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ActorAPIKeyIDNotNil = data
+		case "actorLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabel = data
+		case "actorLabelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelNEQ = data
+		case "actorLabelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelIn = data
+		case "actorLabelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelNotIn = data
+		case "actorLabelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelGT = data
+		case "actorLabelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelGTE = data
+		case "actorLabelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelLT = data
+		case "actorLabelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelLTE = data
+		case "actorLabelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelContains = data
+		case "actorLabelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelHasPrefix = data
+		case "actorLabelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelHasSuffix = data
+		case "actorLabelIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelIsNil = data
+		case "actorLabelNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelNotNil = data
+		case "actorLabelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelEqualFold = data
+		case "actorLabelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorLabelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ActorLabelContainsFold = data
 		case "actorRole":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actorRole"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -15633,6 +16257,76 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ActorRoleContainsFold = data
+		case "grantID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantID"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantID = data
+		case "grantIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNEQ = data
+		case "grantIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDIn = data
+		case "grantIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNotIn = data
+		case "grantIDGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDGT = data
+		case "grantIDGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDGTE = data
+		case "grantIDLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDLT = data
+		case "grantIDLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDLTE = data
+		case "grantIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDIsNil = data
+		case "grantIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("grantIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GrantIDNotNil = data
 		case "action":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("action"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -15724,251 +16418,6 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ActionContainsFold = data
-		case "objectType":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectType"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectType = data
-		case "objectTypeNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeNEQ"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeNEQ = data
-		case "objectTypeIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeIn = data
-		case "objectTypeNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeNotIn"))
-			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeNotIn = data
-		case "objectTypeGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeGT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeGT = data
-		case "objectTypeGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeGTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeGTE = data
-		case "objectTypeLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeLT"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeLT = data
-		case "objectTypeLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeLTE"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeLTE = data
-		case "objectTypeContains":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeContains"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeContains = data
-		case "objectTypeHasPrefix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeHasPrefix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeHasPrefix = data
-		case "objectTypeHasSuffix":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeHasSuffix"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeHasSuffix = data
-		case "objectTypeIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeIsNil = data
-		case "objectTypeNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeNotNil = data
-		case "objectTypeEqualFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeEqualFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeEqualFold = data
-		case "objectTypeContainsFold":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeContainsFold"))
-			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectTypeContainsFold = data
-		case "objectID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectID = data
-		case "objectIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDNEQ = data
-		case "objectIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDIn = data
-		case "objectIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDNotIn = data
-		case "objectIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDGT = data
-		case "objectIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDGTE = data
-		case "objectIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDLT = data
-		case "objectIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDLTE = data
-		case "objectIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDIsNil = data
-		case "objectIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ObjectIDNotNil = data
-		case "workerID":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerID = data
-		case "workerIDNEQ":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNEQ"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDNEQ = data
-		case "workerIDIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDIn = data
-		case "workerIDNotIn":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNotIn"))
-			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDNotIn = data
-		case "workerIDGT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDGT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDGT = data
-		case "workerIDGTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDGTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDGTE = data
-		case "workerIDLT":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDLT"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDLT = data
-		case "workerIDLTE":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDLTE"))
-			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDLTE = data
-		case "workerIDIsNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDIsNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDIsNil = data
-		case "workerIDNotNil":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNotNil"))
-			data, err := ec.unmarshalOBoolean2bool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.WorkerIDNotNil = data
 		case "operation":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operation"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -16074,6 +16523,111 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.OperationContainsFold = data
+		case "objectType":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectType"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectType = data
+		case "objectTypeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeNEQ = data
+		case "objectTypeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeIn = data
+		case "objectTypeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeNotIn = data
+		case "objectTypeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeGT = data
+		case "objectTypeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeGTE = data
+		case "objectTypeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeLT = data
+		case "objectTypeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeLTE = data
+		case "objectTypeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeContains = data
+		case "objectTypeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeHasPrefix = data
+		case "objectTypeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeHasSuffix = data
+		case "objectTypeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeIsNil = data
+		case "objectTypeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeNotNil = data
+		case "objectTypeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeEqualFold = data
+		case "objectTypeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objectTypeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ObjectTypeContainsFold = data
 		case "prevHash":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prevHash"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -17128,6 +17682,111 @@ func (ec *executionContext) unmarshalInputCreateEstablishmentInput(ctx context.C
 func UnmarshalCreateEstablishmentInput(ctx context.Context, raw any) (ent.CreateEstablishmentInput, error) {
 	var out ent.CreateEstablishmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateEstablishmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateGrantInput(ctx context.Context, obj any) (ent.CreateGrantInput, error) {
+	var it ent.CreateGrantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"role", "region", "validFrom", "validTo", "accountID", "establishmentID", "companyID", "workerID", "laboratoryID", "delegatedFromID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNRole2githubᚗcomᚋsiseriᚋsiseriᚋpolicyᚐRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "region":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("region"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Region = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "accountID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountID"))
+			data, err := ec.unmarshalNID2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountID = data
+		case "establishmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentID = data
+		case "companyID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("companyID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CompanyID = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		case "laboratoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryID = data
+		case "delegatedFromID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("delegatedFromID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DelegatedFromID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateGrantInput unmarshals raw into the CreateGrantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateGrantInput(ctx context.Context, raw any) (ent.CreateGrantInput, error) {
+	var out ent.CreateGrantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateGrantInput", raw, &out)
 	return out, err
 }
 
@@ -24013,7 +24672,7 @@ func (ec *executionContext) unmarshalInputImportBatchWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "submitterID", "submitterIDNEQ", "submitterIDIn", "submitterIDNotIn", "apiKeyID", "apiKeyIDNEQ", "apiKeyIDIn", "apiKeyIDNotIn", "apiKeyIDIsNil", "apiKeyIDNotNil", "format", "formatNEQ", "formatIn", "formatNotIn", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameIsNil", "filenameNotNil", "filenameEqualFold", "filenameContainsFold", "checksum", "checksumNEQ", "checksumIn", "checksumNotIn", "checksumGT", "checksumGTE", "checksumLT", "checksumLTE", "checksumContains", "checksumHasPrefix", "checksumHasSuffix", "checksumIsNil", "checksumNotNil", "checksumEqualFold", "checksumContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "rowsTotal", "rowsTotalNEQ", "rowsTotalIn", "rowsTotalNotIn", "rowsTotalGT", "rowsTotalGTE", "rowsTotalLT", "rowsTotalLTE", "rowsAccepted", "rowsAcceptedNEQ", "rowsAcceptedIn", "rowsAcceptedNotIn", "rowsAcceptedGT", "rowsAcceptedGTE", "rowsAcceptedLT", "rowsAcceptedLTE", "rowsRejected", "rowsRejectedNEQ", "rowsRejectedIn", "rowsRejectedNotIn", "rowsRejectedGT", "rowsRejectedGTE", "rowsRejectedLT", "rowsRejectedLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "hasSubmitter", "hasSubmitterWith", "hasAPIKey", "hasAPIKeyWith", "hasDoseRecords", "hasDoseRecordsWith", "hasOperationalDoses", "hasOperationalDosesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "submitterID", "submitterIDNEQ", "submitterIDIn", "submitterIDNotIn", "apiKeyID", "apiKeyIDNEQ", "apiKeyIDIn", "apiKeyIDNotIn", "apiKeyIDIsNil", "apiKeyIDNotNil", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "laboratoryIDIsNil", "laboratoryIDNotNil", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "establishmentIDIsNil", "establishmentIDNotNil", "format", "formatNEQ", "formatIn", "formatNotIn", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameIsNil", "filenameNotNil", "filenameEqualFold", "filenameContainsFold", "checksum", "checksumNEQ", "checksumIn", "checksumNotIn", "checksumGT", "checksumGTE", "checksumLT", "checksumLTE", "checksumContains", "checksumHasPrefix", "checksumHasSuffix", "checksumIsNil", "checksumNotNil", "checksumEqualFold", "checksumContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "rowsTotal", "rowsTotalNEQ", "rowsTotalIn", "rowsTotalNotIn", "rowsTotalGT", "rowsTotalGTE", "rowsTotalLT", "rowsTotalLTE", "rowsAccepted", "rowsAcceptedNEQ", "rowsAcceptedIn", "rowsAcceptedNotIn", "rowsAcceptedGT", "rowsAcceptedGTE", "rowsAcceptedLT", "rowsAcceptedLTE", "rowsRejected", "rowsRejectedNEQ", "rowsRejectedIn", "rowsRejectedNotIn", "rowsRejectedGT", "rowsRejectedGTE", "rowsRejectedLT", "rowsRejectedLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "hasSubmitter", "hasSubmitterWith", "hasAPIKey", "hasAPIKeyWith", "hasLaboratory", "hasLaboratoryWith", "hasEstablishment", "hasEstablishmentWith", "hasDoseRecords", "hasDoseRecordsWith", "hasOperationalDoses", "hasOperationalDosesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -24279,6 +24938,90 @@ func (ec *executionContext) unmarshalInputImportBatchWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.APIKeyIDNotNil = data
+		case "laboratoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryID = data
+		case "laboratoryIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNEQ = data
+		case "laboratoryIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDIn = data
+		case "laboratoryIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNotIn = data
+		case "laboratoryIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDIsNil = data
+		case "laboratoryIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNotNil = data
+		case "establishmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentID = data
+		case "establishmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNEQ = data
+		case "establishmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDIn = data
+		case "establishmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNotIn = data
+		case "establishmentIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDIsNil = data
+		case "establishmentIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNotNil = data
 		case "format":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("format"))
 			data, err := ec.unmarshalOImportBatchFormat2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋimportbatchᚐFormat(ctx, v)
@@ -24902,6 +25645,34 @@ func (ec *executionContext) unmarshalInputImportBatchWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasAPIKeyWith = data
+		case "hasLaboratory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLaboratory"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLaboratory = data
+		case "hasLaboratoryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLaboratoryWith"))
+			data, err := ec.unmarshalOLaboratoryWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratoryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLaboratoryWith = data
+		case "hasEstablishment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEstablishment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEstablishment = data
+		case "hasEstablishmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEstablishmentWith"))
+			data, err := ec.unmarshalOEstablishmentWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEstablishmentWith = data
 		case "hasDoseRecords":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasDoseRecords"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -29992,6 +30763,16 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "grantID":
+			out.Values[i] = ec._ApiKey_grantID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "rateLimitPerMinute":
+			out.Values[i] = ec._ApiKey_rateLimitPerMinute(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "expiresAt":
 			out.Values[i] = ec._ApiKey_expiresAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -30012,6 +30793,12 @@ func (ec *executionContext) _ApiKey(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ApiKey_account(ctx, field, obj)
+				})
+		case "grant":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ApiKey_grant(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -30127,6 +30914,11 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "seq":
+			out.Values[i] = ec._AuditEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "at":
 			out.Values[i] = ec._AuditEvent_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -30142,8 +30934,18 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "actorLabel":
+			out.Values[i] = ec._AuditEvent_actorLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "actorRole":
 			out.Values[i] = ec._AuditEvent_actorRole(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "grantID":
+			out.Values[i] = ec._AuditEvent_grantID(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -30152,23 +30954,28 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "operation":
+			out.Values[i] = ec._AuditEvent_operation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "fieldPaths":
+			out.Values[i] = ec._AuditEvent_fieldPaths(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "objectType":
 			out.Values[i] = ec._AuditEvent_objectType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "objectID":
-			out.Values[i] = ec._AuditEvent_objectID(ctx, field, obj)
+		case "objectIds":
+			out.Values[i] = ec._AuditEvent_objectIds(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
-		case "workerID":
-			out.Values[i] = ec._AuditEvent_workerID(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				out.Invalids++
-			}
-		case "operation":
-			out.Values[i] = ec._AuditEvent_operation(ctx, field, obj)
+		case "workerIds":
+			out.Values[i] = ec._AuditEvent_workerIds(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -31880,6 +32687,16 @@ func (ec *executionContext) _ImportBatch(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "laboratoryID":
+			out.Values[i] = ec._ImportBatch_laboratoryID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "establishmentID":
+			out.Values[i] = ec._ImportBatch_establishmentID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "format":
 			out.Values[i] = ec._ImportBatch_format(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31941,6 +32758,18 @@ func (ec *executionContext) _ImportBatch(ctx context.Context, sel ast.SelectionS
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ImportBatch_apiKey(ctx, field, obj)
+				})
+		case "laboratory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportBatch_laboratory(ctx, field, obj)
+				})
+		case "establishment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportBatch_establishment(ctx, field, obj)
 				})
 		case "doseRecords":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -32763,6 +33592,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_workers(ctx, field)
 				})
+		case "checkIdentity":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_checkIdentity(ctx, field)
+				})
 		case "me":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -32926,6 +33761,12 @@ func (ec *executionContext) _Worker(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Worker_anomalies(ctx, field, obj)
+				})
+		case "birthYear":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Worker_birthYear(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -33131,6 +33972,14 @@ func (ec *executionContext) unmarshalNAnomalyWhereInput2ᚖgithubᚗcomᚋsiseri
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNApiKey2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐApiKey(ctx context.Context, sel ast.SelectionSet, v *ent.ApiKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ApiKey!")
+		return graphql.Null
+	}
+	return ec._ApiKey(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNApiKeyConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐApiKeyConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ApiKeyConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ApiKeyConnection!")
@@ -33254,6 +34103,11 @@ func (ec *executionContext) unmarshalNCreateEmploymentInput2githubᚗcomᚋsiser
 
 func (ec *executionContext) unmarshalNCreateEstablishmentInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐCreateEstablishmentInput(ctx context.Context, v any) (ent.CreateEstablishmentInput, error) {
 	res, err := ec.unmarshalInputCreateEstablishmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateGrantInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐCreateGrantInput(ctx context.Context, v any) (ent.CreateGrantInput, error) {
+	res, err := ec.unmarshalInputCreateGrantInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
+	"github.com/siseri/siseri/policy"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -29,6 +30,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	OperationalDose() OperationalDoseResolver
 	Query() QueryResolver
+	Worker() WorkerResolver
 }
 
 type DirectiveRoot struct {
@@ -101,17 +103,20 @@ type ComplexityRoot struct {
 	}
 
 	ApiKey struct {
-		Account    func(childComplexity int) int
-		AccountID  func(childComplexity int) int
-		CreatedAt  func(childComplexity int) int
-		ExpiresAt  func(childComplexity int) int
-		ID         func(childComplexity int) int
-		LastUsedAt func(childComplexity int) int
-		Name       func(childComplexity int) int
-		Prefix     func(childComplexity int) int
-		Profile    func(childComplexity int) int
-		RevokedAt  func(childComplexity int) int
-		UpdatedAt  func(childComplexity int) int
+		Account            func(childComplexity int) int
+		AccountID          func(childComplexity int) int
+		CreatedAt          func(childComplexity int) int
+		ExpiresAt          func(childComplexity int) int
+		Grant              func(childComplexity int) int
+		GrantID            func(childComplexity int) int
+		ID                 func(childComplexity int) int
+		LastUsedAt         func(childComplexity int) int
+		Name               func(childComplexity int) int
+		Prefix             func(childComplexity int) int
+		Profile            func(childComplexity int) int
+		RateLimitPerMinute func(childComplexity int) int
+		RevokedAt          func(childComplexity int) int
+		UpdatedAt          func(childComplexity int) int
 	}
 
 	ApiKeyConnection struct {
@@ -129,16 +134,20 @@ type ComplexityRoot struct {
 		Action         func(childComplexity int) int
 		ActorAPIKeyID  func(childComplexity int) int
 		ActorAccountID func(childComplexity int) int
+		ActorLabel     func(childComplexity int) int
 		ActorRole      func(childComplexity int) int
 		At             func(childComplexity int) int
 		Details        func(childComplexity int) int
+		FieldPaths     func(childComplexity int) int
+		GrantID        func(childComplexity int) int
 		Hash           func(childComplexity int) int
 		ID             func(childComplexity int) int
-		ObjectID       func(childComplexity int) int
+		ObjectIds      func(childComplexity int) int
 		ObjectType     func(childComplexity int) int
 		Operation      func(childComplexity int) int
 		PrevHash       func(childComplexity int) int
-		WorkerID       func(childComplexity int) int
+		Seq            func(childComplexity int) int
+		WorkerIds      func(childComplexity int) int
 	}
 
 	AuditEventConnection struct {
@@ -170,6 +179,11 @@ type ComplexityRoot struct {
 	CompanyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CreatedApiKey struct {
+		APIKey func(childComplexity int) int
+		Key    func(childComplexity int) int
 	}
 
 	DoseRecord struct {
@@ -395,6 +409,10 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	IdentityCheck struct {
+		Matches func(childComplexity int) int
+	}
+
 	ImportBatch struct {
 		APIKey           func(childComplexity int) int
 		APIKeyID         func(childComplexity int) int
@@ -402,9 +420,13 @@ type ComplexityRoot struct {
 		CompletedAt      func(childComplexity int) int
 		CreatedAt        func(childComplexity int) int
 		DoseRecords      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
+		Establishment    func(childComplexity int) int
+		EstablishmentID  func(childComplexity int) int
 		Filename         func(childComplexity int) int
 		Format           func(childComplexity int) int
 		ID               func(childComplexity int) int
+		Laboratory       func(childComplexity int) int
+		LaboratoryID     func(childComplexity int) int
 		OperationalDoses func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) int
 		Reference        func(childComplexity int) int
 		Report           func(childComplexity int) int
@@ -459,13 +481,21 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
+		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
+		CreateDelegation          func(childComplexity int, input model.CreateDelegationInput) int
 		CreateDosimeter           func(childComplexity int, input ent.CreateDosimeterInput) int
 		CreateDosimeterAssignment func(childComplexity int, input ent.CreateDosimeterAssignmentInput) int
 		CreateEmployment          func(childComplexity int, input ent.CreateEmploymentInput) int
 		CreateEstablishment       func(childComplexity int, input ent.CreateEstablishmentInput) int
+		CreateGrant               func(childComplexity int, input ent.CreateGrantInput) int
 		CreateWorker              func(childComplexity int, input ent.CreateWorkerInput) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
+		RevokeAPIKey              func(childComplexity int, id int) int
+		RevokeGrant               func(childComplexity int, id int) int
+		SwitchRole                func(childComplexity int, role policy.Role) int
+		UpdateAccount             func(childComplexity int, id int, input model.UpdateAccountInput) int
 		UpdateDosimeter           func(childComplexity int, id int, input ent.UpdateDosimeterInput) int
 		UpdateDosimeterAssignment func(childComplexity int, id int, input ent.UpdateDosimeterAssignmentInput) int
 		UpdateEmployment          func(childComplexity int, id int, input ent.UpdateEmploymentInput) int
@@ -542,6 +572,7 @@ type ComplexityRoot struct {
 		Accounts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
 		Anomalies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		CheckIdentity        func(childComplexity int, input model.IdentityCheckInput) int
 		Companies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
 		DoseRecords          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
 		DosimeterAssignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) int
@@ -561,9 +592,10 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		Account func(childComplexity int) int
-		Grants  func(childComplexity int) int
-		Roles   func(childComplexity int) int
+		Account    func(childComplexity int) int
+		ActiveRole func(childComplexity int) int
+		Grants     func(childComplexity int) int
+		Roles      func(childComplexity int) int
 	}
 
 	ViewerGrant struct {
@@ -582,6 +614,7 @@ type ComplexityRoot struct {
 		BirthCountry      func(childComplexity int) int
 		BirthDate         func(childComplexity int) int
 		BirthPlace        func(childComplexity int) int
+		BirthYear         func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		DoseRecords       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
 		Employments       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmploymentOrder, where *ent.EmploymentWhereInput) int
@@ -954,6 +987,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.ExpiresAt(childComplexity), true
+	case "ApiKey.grant":
+		if e.ComplexityRoot.ApiKey.Grant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.Grant(childComplexity), true
+	case "ApiKey.grantID":
+		if e.ComplexityRoot.ApiKey.GrantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.GrantID(childComplexity), true
 	case "ApiKey.id":
 		if e.ComplexityRoot.ApiKey.ID == nil {
 			break
@@ -984,6 +1029,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ApiKey.Profile(childComplexity), true
+	case "ApiKey.rateLimitPerMinute":
+		if e.ComplexityRoot.ApiKey.RateLimitPerMinute == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ApiKey.RateLimitPerMinute(childComplexity), true
 	case "ApiKey.revokedAt":
 		if e.ComplexityRoot.ApiKey.RevokedAt == nil {
 			break
@@ -1047,6 +1098,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ActorAccountID(childComplexity), true
+	case "AuditEvent.actorLabel":
+		if e.ComplexityRoot.AuditEvent.ActorLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ActorLabel(childComplexity), true
 	case "AuditEvent.actorRole":
 		if e.ComplexityRoot.AuditEvent.ActorRole == nil {
 			break
@@ -1065,6 +1122,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.Details(childComplexity), true
+	case "AuditEvent.fieldPaths":
+		if e.ComplexityRoot.AuditEvent.FieldPaths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.FieldPaths(childComplexity), true
+	case "AuditEvent.grantID":
+		if e.ComplexityRoot.AuditEvent.GrantID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.GrantID(childComplexity), true
 	case "AuditEvent.hash":
 		if e.ComplexityRoot.AuditEvent.Hash == nil {
 			break
@@ -1077,12 +1146,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.ID(childComplexity), true
-	case "AuditEvent.objectID":
-		if e.ComplexityRoot.AuditEvent.ObjectID == nil {
+	case "AuditEvent.objectIds":
+		if e.ComplexityRoot.AuditEvent.ObjectIds == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuditEvent.ObjectID(childComplexity), true
+		return e.ComplexityRoot.AuditEvent.ObjectIds(childComplexity), true
 	case "AuditEvent.objectType":
 		if e.ComplexityRoot.AuditEvent.ObjectType == nil {
 			break
@@ -1101,12 +1170,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEvent.PrevHash(childComplexity), true
-	case "AuditEvent.workerID":
-		if e.ComplexityRoot.AuditEvent.WorkerID == nil {
+	case "AuditEvent.seq":
+		if e.ComplexityRoot.AuditEvent.Seq == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuditEvent.WorkerID(childComplexity), true
+		return e.ComplexityRoot.AuditEvent.Seq(childComplexity), true
+	case "AuditEvent.workerIds":
+		if e.ComplexityRoot.AuditEvent.WorkerIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.WorkerIds(childComplexity), true
 
 	case "AuditEventConnection.edges":
 		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
@@ -1213,6 +1288,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompanyEdge.Node(childComplexity), true
+
+	case "CreatedApiKey.apiKey":
+		if e.ComplexityRoot.CreatedApiKey.APIKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedApiKey.APIKey(childComplexity), true
+	case "CreatedApiKey.key":
+		if e.ComplexityRoot.CreatedApiKey.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreatedApiKey.Key(childComplexity), true
 
 	case "DoseRecord.anomalies":
 		if e.ComplexityRoot.DoseRecord.Anomalies == nil {
@@ -2225,6 +2313,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GrantEdge.Node(childComplexity), true
 
+	case "IdentityCheck.matches":
+		if e.ComplexityRoot.IdentityCheck.Matches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IdentityCheck.Matches(childComplexity), true
+
 	case "ImportBatch.apiKey":
 		if e.ComplexityRoot.ImportBatch.APIKey == nil {
 			break
@@ -2266,6 +2361,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportBatch.DoseRecords(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DoseRecordOrder), args["where"].(*ent.DoseRecordWhereInput)), true
+	case "ImportBatch.establishment":
+		if e.ComplexityRoot.ImportBatch.Establishment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Establishment(childComplexity), true
+	case "ImportBatch.establishmentID":
+		if e.ComplexityRoot.ImportBatch.EstablishmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.EstablishmentID(childComplexity), true
 	case "ImportBatch.filename":
 		if e.ComplexityRoot.ImportBatch.Filename == nil {
 			break
@@ -2284,6 +2391,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportBatch.ID(childComplexity), true
+	case "ImportBatch.laboratory":
+		if e.ComplexityRoot.ImportBatch.Laboratory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Laboratory(childComplexity), true
+	case "ImportBatch.laboratoryID":
+		if e.ComplexityRoot.ImportBatch.LaboratoryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.LaboratoryID(childComplexity), true
 	case "ImportBatch.operationalDoses":
 		if e.ComplexityRoot.ImportBatch.OperationalDoses == nil {
 			break
@@ -2504,6 +2623,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.Token(childComplexity), true
 
+	case "Mutation.createApiKey":
+		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAPIKey(childComplexity, args["input"].(model.CreateAPIKeyInput)), true
+	case "Mutation.createAccount":
+		if e.ComplexityRoot.Mutation.CreateAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createDelegation":
+		if e.ComplexityRoot.Mutation.CreateDelegation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createDelegation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateDelegation(childComplexity, args["input"].(model.CreateDelegationInput)), true
 	case "Mutation.createDosimeter":
 		if e.ComplexityRoot.Mutation.CreateDosimeter == nil {
 			break
@@ -2548,6 +2700,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateEstablishment(childComplexity, args["input"].(ent.CreateEstablishmentInput)), true
+	case "Mutation.createGrant":
+		if e.ComplexityRoot.Mutation.CreateGrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createGrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateGrant(childComplexity, args["input"].(ent.CreateGrantInput)), true
 	case "Mutation.createWorker":
 		if e.ComplexityRoot.Mutation.CreateWorker == nil {
 			break
@@ -2576,6 +2739,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.revokeApiKey":
+		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeApiKey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeAPIKey(childComplexity, args["id"].(int)), true
+	case "Mutation.revokeGrant":
+		if e.ComplexityRoot.Mutation.RevokeGrant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeGrant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["id"].(int)), true
+	case "Mutation.switchRole":
+		if e.ComplexityRoot.Mutation.SwitchRole == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_switchRole_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SwitchRole(childComplexity, args["role"].(policy.Role)), true
+	case "Mutation.updateAccount":
+		if e.ComplexityRoot.Mutation.UpdateAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["id"].(int), args["input"].(model.UpdateAccountInput)), true
 	case "Mutation.updateDosimeter":
 		if e.ComplexityRoot.Mutation.UpdateDosimeter == nil {
 			break
@@ -2941,6 +3148,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.checkIdentity":
+		if e.ComplexityRoot.Query.CheckIdentity == nil {
+			break
+		}
+
+		args, err := ec.field_Query_checkIdentity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CheckIdentity(childComplexity, args["input"].(model.IdentityCheckInput)), true
 	case "Query.companies":
 		if e.ComplexityRoot.Query.Companies == nil {
 			break
@@ -3120,6 +3338,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Account(childComplexity), true
+	case "Viewer.activeRole":
+		if e.ComplexityRoot.Viewer.ActiveRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ActiveRole(childComplexity), true
 	case "Viewer.grants":
 		if e.ComplexityRoot.Viewer.Grants == nil {
 			break
@@ -3216,6 +3440,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Worker.BirthPlace(childComplexity), true
+	case "Worker.birthYear":
+		if e.ComplexityRoot.Worker.BirthYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Worker.BirthYear(childComplexity), true
 	case "Worker.createdAt":
 		if e.ComplexityRoot.Worker.CreatedAt == nil {
 			break
@@ -3385,10 +3615,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("CompanyOrder", ec.unmarshalInputCompanyOrder),
 			graphql.NewInputUnmarshaler("CompanyWhereInput", ec.unmarshalInputCompanyWhereInput),
+			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
+			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
+			graphql.NewInputUnmarshaler("CreateDelegationInput", ec.unmarshalInputCreateDelegationInput),
 			graphql.NewInputUnmarshaler("CreateDosimeterAssignmentInput", ec.unmarshalInputCreateDosimeterAssignmentInput),
 			graphql.NewInputUnmarshaler("CreateDosimeterInput", ec.unmarshalInputCreateDosimeterInput),
 			graphql.NewInputUnmarshaler("CreateEmploymentInput", ec.unmarshalInputCreateEmploymentInput),
 			graphql.NewInputUnmarshaler("CreateEstablishmentInput", ec.unmarshalInputCreateEstablishmentInput),
+			graphql.NewInputUnmarshaler("CreateGrantInput", ec.unmarshalInputCreateGrantInput),
 			graphql.NewInputUnmarshaler("CreateWorkerInput", ec.unmarshalInputCreateWorkerInput),
 			graphql.NewInputUnmarshaler("DoseRecordOrder", ec.unmarshalInputDoseRecordOrder),
 			graphql.NewInputUnmarshaler("DoseRecordWhereInput", ec.unmarshalInputDoseRecordWhereInput),
@@ -3404,6 +3638,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ExposureSummaryWhereInput", ec.unmarshalInputExposureSummaryWhereInput),
 			graphql.NewInputUnmarshaler("GrantOrder", ec.unmarshalInputGrantOrder),
 			graphql.NewInputUnmarshaler("GrantWhereInput", ec.unmarshalInputGrantWhereInput),
+			graphql.NewInputUnmarshaler("IdentityCheckInput", ec.unmarshalInputIdentityCheckInput),
 			graphql.NewInputUnmarshaler("ImportBatchOrder", ec.unmarshalInputImportBatchOrder),
 			graphql.NewInputUnmarshaler("ImportBatchWhereInput", ec.unmarshalInputImportBatchWhereInput),
 			graphql.NewInputUnmarshaler("LaboratoryOrder", ec.unmarshalInputLaboratoryOrder),
@@ -3413,6 +3648,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("NomenclatureWhereInput", ec.unmarshalInputNomenclatureWhereInput),
 			graphql.NewInputUnmarshaler("OperationalDoseOrder", ec.unmarshalInputOperationalDoseOrder),
 			graphql.NewInputUnmarshaler("OperationalDoseWhereInput", ec.unmarshalInputOperationalDoseWhereInput),
+			graphql.NewInputUnmarshaler("UpdateAccountInput", ec.unmarshalInputUpdateAccountInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterAssignmentInput", ec.unmarshalInputUpdateDosimeterAssignmentInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterInput", ec.unmarshalInputUpdateDosimeterInput),
 			graphql.NewInputUnmarshaler("UpdateEmploymentInput", ec.unmarshalInputUpdateEmploymentInput),
@@ -3496,6 +3732,84 @@ func newExecutionContext(
 }
 
 var sources = []*ast.Source{
+	{Name: "../schema/access.graphqls", Input: `extend type Worker {
+  "Year of birth: the only birth data pseudonymised records show."
+  birthYear: Int!
+}
+
+input IdentityCheckInput {
+  nir: String!
+  lastName: String!
+  firstNames: String!
+  birthDate: Date
+}
+
+"Whether an identity matches a registered worker (no other data is disclosed)."
+type IdentityCheck {
+  "True when a worker with this NIR is registered and the names (and birth date, when given) match, ignoring case and accents."
+  matches: Boolean!
+}
+
+extend type Query {
+  "Lets a laboratory check an identity before submitting results, without browsing workers."
+  checkIdentity(input: IdentityCheckInput!): IdentityCheck!
+}
+
+input CreateAccountInput {
+  email: String!
+  displayName: String!
+  "Initial password (at least 12 characters)."
+  password: String!
+  rpps: String
+  workerID: ID
+}
+
+input UpdateAccountInput {
+  displayName: String
+  active: Boolean
+  password: String
+  rpps: String
+}
+
+input CreateApiKeyInput {
+  name: String!
+  profile: ApiKeyProfile!
+  "The grant (role and scope) the key acts under; it belongs to the partner's account."
+  grantID: ID!
+  expiresAt: Time
+  rateLimitPerMinute: Int
+}
+
+"A partner key just created: the secret is shown this once and never again."
+type CreatedApiKey {
+  key: String!
+  apiKey: ApiKey!
+}
+
+input CreateDelegationInput {
+  "The physician's own grant being delegated."
+  grantID: ID!
+  "The account of the nurse, intern or colleague who receives the delegation."
+  accountID: ID!
+  validFrom: Time
+  validTo: Time!
+}
+
+extend type Mutation {
+  "Creates an account (administrators)."
+  createAccount(input: CreateAccountInput!): Account!
+  updateAccount(id: ID!, input: UpdateAccountInput!): Account!
+  "Grants a role on a scope (administrators)."
+  createGrant(input: CreateGrantInput!): Grant!
+  "Ends a grant now."
+  revokeGrant(id: ID!): Grant!
+  "Creates a partner API key for a profile and a grant; the key is shown once."
+  createApiKey(input: CreateApiKeyInput!): CreatedApiKey!
+  revokeApiKey(id: ID!): ApiKey!
+  "A physician delegates one of their grants to a nurse, intern or colleague, for a limited time."
+  createDelegation(input: CreateDelegationInput!): Grant!
+}
+`, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `input LoginInput {
   "E-mail address of the account."
   email: String!
@@ -3524,6 +3838,7 @@ type ViewerGrant {
 "The signed-in caller."
 type Viewer {
   account: Account!
+  "Roles the account holds through active grants."
   roles: [Role!]!
   grants: [ViewerGrant!]!
 }
@@ -3538,6 +3853,16 @@ extend type Mutation {
   login(input: LoginInput!): LoginPayload!
   "Revokes the current session and clears its cookie."
   logout: Boolean!
+}
+
+extend type Viewer {
+  "The role this session acts under; switchRole changes it."
+  activeRole: Role
+}
+
+extend type Mutation {
+  "Makes the session act under another role the account holds."
+  switchRole(role: Role!): Viewer!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dose.graphqls", Input: `extend type DoseRecord {
@@ -4229,10 +4554,19 @@ type ApiKey implements Node {
   prefix: String!
   profile: ApiKeyProfile!
   accountID: ID!
+  """
+  The grant (role and scope) the key acts under.
+  """
+  grantID: ID!
+  """
+  Requests per minute the key may make.
+  """
+  rateLimitPerMinute: Int!
   expiresAt: Time
   revokedAt: Time
   lastUsedAt: Time
   account: Account!
+  grant: Grant!
 }
 """
 A connection to a list of items.
@@ -4381,6 +4715,24 @@ input ApiKeyWhereInput {
   accountIDIn: [ID!]
   accountIDNotIn: [ID!]
   """
+  grant_id field predicates
+  """
+  grantID: ID
+  grantIDNEQ: ID
+  grantIDIn: [ID!]
+  grantIDNotIn: [ID!]
+  """
+  rate_limit_per_minute field predicates
+  """
+  rateLimitPerMinute: Int
+  rateLimitPerMinuteNEQ: Int
+  rateLimitPerMinuteIn: [Int!]
+  rateLimitPerMinuteNotIn: [Int!]
+  rateLimitPerMinuteGT: Int
+  rateLimitPerMinuteGTE: Int
+  rateLimitPerMinuteLT: Int
+  rateLimitPerMinuteLTE: Int
+  """
   expires_at field predicates
   """
   expiresAt: Time
@@ -4424,21 +4776,42 @@ input ApiKeyWhereInput {
   """
   hasAccount: Boolean
   hasAccountWith: [AccountWhereInput!]
+  """
+  grant edge predicates
+  """
+  hasGrant: Boolean
+  hasGrantWith: [GrantWhereInput!]
 }
 type AuditEvent implements Node {
   id: ID!
+  seq: Int!
   at: Time!
   actorAccountID: Int
   actorAPIKeyID: Int
+  """
+  Who acted, as shown to the person whose data it was (name and role).
+  """
+  actorLabel: String
   actorRole: String
+  grantID: Int
+  """
+  READ, CREATE, UPDATE, LOGIN, EXPORT…
+  """
   action: String!
-  objectType: String
-  objectID: Int
   """
-  The person whose data was read or changed.
+  GraphQL operation name, or the command that acted.
   """
-  workerID: Int
   operation: String
+  """
+  Type.field of the nominative fields read or written.
+  """
+  fieldPaths: [String!]
+  objectType: String
+  objectIds: [Int!]
+  """
+  The people whose data was read or changed.
+  """
+  workerIds: [Int!]
   details: Map
   prevHash: String!
   hash: String!
@@ -4490,6 +4863,7 @@ input AuditEventOrder {
 Properties by which AuditEvent connections can be ordered.
 """
 enum AuditEventOrderField {
+  SEQ
   AT
   ACTION
 }
@@ -4512,6 +4886,17 @@ input AuditEventWhereInput {
   idGTE: ID
   idLT: ID
   idLTE: ID
+  """
+  seq field predicates
+  """
+  seq: Int
+  seqNEQ: Int
+  seqIn: [Int!]
+  seqNotIn: [Int!]
+  seqGT: Int
+  seqGTE: Int
+  seqLT: Int
+  seqLTE: Int
   """
   at field predicates
   """
@@ -4550,6 +4935,24 @@ input AuditEventWhereInput {
   actorAPIKeyIDIsNil: Boolean
   actorAPIKeyIDNotNil: Boolean
   """
+  actor_label field predicates
+  """
+  actorLabel: String
+  actorLabelNEQ: String
+  actorLabelIn: [String!]
+  actorLabelNotIn: [String!]
+  actorLabelGT: String
+  actorLabelGTE: String
+  actorLabelLT: String
+  actorLabelLTE: String
+  actorLabelContains: String
+  actorLabelHasPrefix: String
+  actorLabelHasSuffix: String
+  actorLabelIsNil: Boolean
+  actorLabelNotNil: Boolean
+  actorLabelEqualFold: String
+  actorLabelContainsFold: String
+  """
   actor_role field predicates
   """
   actorRole: String
@@ -4568,6 +4971,19 @@ input AuditEventWhereInput {
   actorRoleEqualFold: String
   actorRoleContainsFold: String
   """
+  grant_id field predicates
+  """
+  grantID: Int
+  grantIDNEQ: Int
+  grantIDIn: [Int!]
+  grantIDNotIn: [Int!]
+  grantIDGT: Int
+  grantIDGTE: Int
+  grantIDLT: Int
+  grantIDLTE: Int
+  grantIDIsNil: Boolean
+  grantIDNotNil: Boolean
+  """
   action field predicates
   """
   action: String
@@ -4583,50 +4999,6 @@ input AuditEventWhereInput {
   actionHasSuffix: String
   actionEqualFold: String
   actionContainsFold: String
-  """
-  object_type field predicates
-  """
-  objectType: String
-  objectTypeNEQ: String
-  objectTypeIn: [String!]
-  objectTypeNotIn: [String!]
-  objectTypeGT: String
-  objectTypeGTE: String
-  objectTypeLT: String
-  objectTypeLTE: String
-  objectTypeContains: String
-  objectTypeHasPrefix: String
-  objectTypeHasSuffix: String
-  objectTypeIsNil: Boolean
-  objectTypeNotNil: Boolean
-  objectTypeEqualFold: String
-  objectTypeContainsFold: String
-  """
-  object_id field predicates
-  """
-  objectID: Int
-  objectIDNEQ: Int
-  objectIDIn: [Int!]
-  objectIDNotIn: [Int!]
-  objectIDGT: Int
-  objectIDGTE: Int
-  objectIDLT: Int
-  objectIDLTE: Int
-  objectIDIsNil: Boolean
-  objectIDNotNil: Boolean
-  """
-  worker_id field predicates
-  """
-  workerID: Int
-  workerIDNEQ: Int
-  workerIDIn: [Int!]
-  workerIDNotIn: [Int!]
-  workerIDGT: Int
-  workerIDGTE: Int
-  workerIDLT: Int
-  workerIDLTE: Int
-  workerIDIsNil: Boolean
-  workerIDNotNil: Boolean
   """
   operation field predicates
   """
@@ -4645,6 +5017,24 @@ input AuditEventWhereInput {
   operationNotNil: Boolean
   operationEqualFold: String
   operationContainsFold: String
+  """
+  object_type field predicates
+  """
+  objectType: String
+  objectTypeNEQ: String
+  objectTypeIn: [String!]
+  objectTypeNotIn: [String!]
+  objectTypeGT: String
+  objectTypeGTE: String
+  objectTypeLT: String
+  objectTypeLTE: String
+  objectTypeContains: String
+  objectTypeHasPrefix: String
+  objectTypeHasSuffix: String
+  objectTypeIsNil: Boolean
+  objectTypeNotNil: Boolean
+  objectTypeEqualFold: String
+  objectTypeContainsFold: String
   """
   prev_hash field predicates
   """
@@ -4938,6 +5328,22 @@ input CreateEstablishmentInput {
   companyID: ID
   employmentIDs: [ID!]
   dosimeterIDs: [ID!]
+}
+"""
+CreateGrantInput is used for create Grant object.
+Input was generated by ent.
+"""
+input CreateGrantInput {
+  role: Role!
+  region: String
+  validFrom: Time!
+  validTo: Time
+  accountID: ID!
+  establishmentID: ID
+  companyID: ID
+  workerID: ID
+  laboratoryID: ID
+  delegatedFromID: ID
 }
 """
 CreateWorkerInput is used for create Worker object.
@@ -7104,6 +7510,14 @@ type ImportBatch implements Node {
   updatedAt: Time!
   submitterID: ID!
   apiKeyID: ID
+  """
+  The laboratory a results batch comes from.
+  """
+  laboratoryID: ID
+  """
+  The establishment a declaration or operational batch is for, when it is only one.
+  """
+  establishmentID: ID
   format: ImportBatchFormat!
   """
   The submitter's idempotency reference.
@@ -7122,6 +7536,8 @@ type ImportBatch implements Node {
   completedAt: Time
   submitter: Account!
   apiKey: ApiKey
+  laboratory: Laboratory
+  establishment: Establishment
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7314,6 +7730,24 @@ input ImportBatchWhereInput {
   apiKeyIDIsNil: Boolean
   apiKeyIDNotNil: Boolean
   """
+  laboratory_id field predicates
+  """
+  laboratoryID: ID
+  laboratoryIDNEQ: ID
+  laboratoryIDIn: [ID!]
+  laboratoryIDNotIn: [ID!]
+  laboratoryIDIsNil: Boolean
+  laboratoryIDNotNil: Boolean
+  """
+  establishment_id field predicates
+  """
+  establishmentID: ID
+  establishmentIDNEQ: ID
+  establishmentIDIn: [ID!]
+  establishmentIDNotIn: [ID!]
+  establishmentIDIsNil: Boolean
+  establishmentIDNotNil: Boolean
+  """
   format field predicates
   """
   format: ImportBatchFormat
@@ -7435,6 +7869,16 @@ input ImportBatchWhereInput {
   """
   hasAPIKey: Boolean
   hasAPIKeyWith: [ApiKeyWhereInput!]
+  """
+  laboratory edge predicates
+  """
+  hasLaboratory: Boolean
+  hasLaboratoryWith: [LaboratoryWhereInput!]
+  """
+  establishment edge predicates
+  """
+  hasEstablishment: Boolean
+  hasEstablishmentWith: [EstablishmentWhereInput!]
   """
   dose_records edge predicates
   """
@@ -9627,6 +10071,10 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 		return ec.fieldContext_ApiKey_profile(ctx, field)
 	case "accountID":
 		return ec.fieldContext_ApiKey_accountID(ctx, field)
+	case "grantID":
+		return ec.fieldContext_ApiKey_grantID(ctx, field)
+	case "rateLimitPerMinute":
+		return ec.fieldContext_ApiKey_rateLimitPerMinute(ctx, field)
 	case "expiresAt":
 		return ec.fieldContext_ApiKey_expiresAt(ctx, field)
 	case "revokedAt":
@@ -9635,6 +10083,8 @@ func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphq
 		return ec.fieldContext_ApiKey_lastUsedAt(ctx, field)
 	case "account":
 		return ec.fieldContext_ApiKey_account(ctx, field)
+	case "grant":
+		return ec.fieldContext_ApiKey_grant(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ApiKey", field.Name)
 }
@@ -9665,24 +10115,32 @@ func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field gr
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_AuditEvent_id(ctx, field)
+	case "seq":
+		return ec.fieldContext_AuditEvent_seq(ctx, field)
 	case "at":
 		return ec.fieldContext_AuditEvent_at(ctx, field)
 	case "actorAccountID":
 		return ec.fieldContext_AuditEvent_actorAccountID(ctx, field)
 	case "actorAPIKeyID":
 		return ec.fieldContext_AuditEvent_actorAPIKeyID(ctx, field)
+	case "actorLabel":
+		return ec.fieldContext_AuditEvent_actorLabel(ctx, field)
 	case "actorRole":
 		return ec.fieldContext_AuditEvent_actorRole(ctx, field)
+	case "grantID":
+		return ec.fieldContext_AuditEvent_grantID(ctx, field)
 	case "action":
 		return ec.fieldContext_AuditEvent_action(ctx, field)
-	case "objectType":
-		return ec.fieldContext_AuditEvent_objectType(ctx, field)
-	case "objectID":
-		return ec.fieldContext_AuditEvent_objectID(ctx, field)
-	case "workerID":
-		return ec.fieldContext_AuditEvent_workerID(ctx, field)
 	case "operation":
 		return ec.fieldContext_AuditEvent_operation(ctx, field)
+	case "fieldPaths":
+		return ec.fieldContext_AuditEvent_fieldPaths(ctx, field)
+	case "objectType":
+		return ec.fieldContext_AuditEvent_objectType(ctx, field)
+	case "objectIds":
+		return ec.fieldContext_AuditEvent_objectIds(ctx, field)
+	case "workerIds":
+		return ec.fieldContext_AuditEvent_workerIds(ctx, field)
 	case "details":
 		return ec.fieldContext_AuditEvent_details(ctx, field)
 	case "prevHash":
@@ -9753,6 +10211,16 @@ func (ec *executionContext) childFields_CompanyEdge(ctx context.Context, field g
 		return ec.fieldContext_CompanyEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompanyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CreatedApiKey_key(ctx, field)
+	case "apiKey":
+		return ec.fieldContext_CreatedApiKey_apiKey(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
 }
 
 func (ec *executionContext) childFields_DoseRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -10201,6 +10669,14 @@ func (ec *executionContext) childFields_GrantEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type GrantEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_IdentityCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "matches":
+		return ec.fieldContext_IdentityCheck_matches(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IdentityCheck", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -10213,6 +10689,10 @@ func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field g
 		return ec.fieldContext_ImportBatch_submitterID(ctx, field)
 	case "apiKeyID":
 		return ec.fieldContext_ImportBatch_apiKeyID(ctx, field)
+	case "laboratoryID":
+		return ec.fieldContext_ImportBatch_laboratoryID(ctx, field)
+	case "establishmentID":
+		return ec.fieldContext_ImportBatch_establishmentID(ctx, field)
 	case "format":
 		return ec.fieldContext_ImportBatch_format(ctx, field)
 	case "reference":
@@ -10237,6 +10717,10 @@ func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field g
 		return ec.fieldContext_ImportBatch_submitter(ctx, field)
 	case "apiKey":
 		return ec.fieldContext_ImportBatch_apiKey(ctx, field)
+	case "laboratory":
+		return ec.fieldContext_ImportBatch_laboratory(ctx, field)
+	case "establishment":
+		return ec.fieldContext_ImportBatch_establishment(ctx, field)
 	case "doseRecords":
 		return ec.fieldContext_ImportBatch_doseRecords(ctx, field)
 	case "operationalDoses":
@@ -10463,6 +10947,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_roles(ctx, field)
 	case "grants":
 		return ec.fieldContext_Viewer_grants(ctx, field)
+	case "activeRole":
+		return ec.fieldContext_Viewer_activeRole(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -10533,6 +11019,8 @@ func (ec *executionContext) childFields_Worker(ctx context.Context, field graphq
 		return ec.fieldContext_Worker_exposureSummaries(ctx, field)
 	case "anomalies":
 		return ec.fieldContext_Worker_anomalies(ctx, field)
+	case "birthYear":
+		return ec.fieldContext_Worker_birthYear(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Worker", field.Name)
 }

@@ -6,8 +6,55 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/policy"
 )
+
+type CreateAccountInput struct {
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+	// Initial password (at least 12 characters).
+	Password string  `json:"password"`
+	Rpps     *string `json:"rpps,omitempty"`
+	WorkerID *int    `json:"workerID,omitempty"`
+}
+
+type CreateAPIKeyInput struct {
+	Name    string         `json:"name"`
+	Profile apikey.Profile `json:"profile"`
+	// The grant (role and scope) the key acts under; it belongs to the partner's account.
+	GrantID            int        `json:"grantID"`
+	ExpiresAt          *time.Time `json:"expiresAt,omitempty"`
+	RateLimitPerMinute *int       `json:"rateLimitPerMinute,omitempty"`
+}
+
+type CreateDelegationInput struct {
+	// The physician's own grant being delegated.
+	GrantID int `json:"grantID"`
+	// The account of the nurse, intern or colleague who receives the delegation.
+	AccountID int        `json:"accountID"`
+	ValidFrom *time.Time `json:"validFrom,omitempty"`
+	ValidTo   time.Time  `json:"validTo"`
+}
+
+// A partner key just created: the secret is shown this once and never again.
+type CreatedAPIKey struct {
+	Key    string      `json:"key"`
+	APIKey *ent.ApiKey `json:"apiKey"`
+}
+
+// Whether an identity matches a registered worker (no other data is disclosed).
+type IdentityCheck struct {
+	// True when a worker with this NIR is registered and the names (and birth date, when given) match, ignoring case and accents.
+	Matches bool `json:"matches"`
+}
+
+type IdentityCheckInput struct {
+	Nir        string     `json:"nir"`
+	LastName   string     `json:"lastName"`
+	FirstNames string     `json:"firstNames"`
+	BirthDate  *time.Time `json:"birthDate,omitempty"`
+}
 
 type LoginInput struct {
 	// E-mail address of the account.
@@ -23,11 +70,21 @@ type LoginPayload struct {
 	Account   *ent.Account `json:"account"`
 }
 
+type UpdateAccountInput struct {
+	DisplayName *string `json:"displayName,omitempty"`
+	Active      *bool   `json:"active,omitempty"`
+	Password    *string `json:"password,omitempty"`
+	Rpps        *string `json:"rpps,omitempty"`
+}
+
 // The signed-in caller.
 type Viewer struct {
-	Account *ent.Account   `json:"account"`
-	Roles   []policy.Role  `json:"roles"`
-	Grants  []*ViewerGrant `json:"grants"`
+	Account *ent.Account `json:"account"`
+	// Roles the account holds through active grants.
+	Roles  []policy.Role  `json:"roles"`
+	Grants []*ViewerGrant `json:"grants"`
+	// The role this session acts under; switchRole changes it.
+	ActiveRole *policy.Role `json:"activeRole,omitempty"`
 }
 
 // An active grant of the signed-in account, as the interface needs it.

@@ -1,0 +1,108 @@
+package policy
+
+import "testing"
+
+// testEnforce checks one decision against the real policy.csv.
+func testEnforce(t *testing.T, a *Authorizer, r Role, p Profile, object string, want bool) {
+	t.Helper()
+	if got := a.Can(r, p, object); got != want {
+		t.Errorf("Can(%s, %q, %s) = %v, want %v", r, p, object, got, want)
+	}
+}
+
+func TestPolicy(t *testing.T) {
+	a := MustDefault()
+	tests := []struct {
+		role    Role
+		profile Profile
+		object  string
+		want    bool
+	}{
+		// Workers see all their own results, including internal dosimetry.
+		{RoleWorker, "", "DoseRecord.valueUsv", true},
+		{RoleWorker, "", "DoseRecord.radionuclide", true},
+		{RoleWorker, "", "Worker.nir", true},
+		{RoleWorker, "", "AuditEvent.actorLabel", true},
+		{RoleWorker, "", "AuditEvent.hash", false},
+		{RoleWorker, "", "Query.anomalies", false},
+		// Physicians see every result and may delegate; delegates see the same.
+		{RolePhysician, "", "DoseRecord.radionuclide", true},
+		{RolePhysician, "", "Mutation.createDelegation", true},
+		{RoleDelegate, "", "DoseRecord.valueUsv", true},
+		{RoleDelegate, "", "Mutation.createDelegation", false},
+		// Advisers: external results and effective dose, never internal detail.
+		{RoleRPA, "", "DoseRecord.valueUsv", true},
+		{RoleRPA, "", "DoseRecord.radionuclide", false},
+		{RoleRPA, "", "OperationalDose.valueUsv", true},
+		{RoleRPA, "", "Anomaly.explanation", true},
+		// Employer correspondents: administrative data, never a dose value.
+		{RoleEmployer, "", "Worker.nir", true},
+		{RoleEmployer, "", "Mutation.createWorker", true},
+		{RoleEmployer, "", "DoseRecord.valueUsv", false},
+		{RoleEmployer, "", "Query.doseRecords", false},
+		{RoleEmployer, "", "ExposureSummary.status", true},
+		{RoleEmployer, "", "ExposureSummary.sumUsv", false},
+		{RoleEmployer, "", "Anomaly.kind", true},
+		{RoleEmployer, "", "Anomaly.explanation", false},
+		{RoleEmployer, "", "OperationalDose.valueUsv", false},
+		// Laboratories submit and read their submissions; they cannot browse workers.
+		{RoleLaboratory, "", "DoseRecord.valueUsv", true},
+		{RoleLaboratory, "", "DoseRecord.worker", false},
+		{RoleLaboratory, "", "Query.workers", false},
+		{RoleLaboratory, "", "Query.checkIdentity", true},
+		// Control agents: effective dose and external results.
+		{RoleControlAgent, "", "DoseRecord.valueUsv", true},
+		{RoleControlAgent, "", "DoseRecord.radionuclide", false},
+		// Analysts: pseudonymised records, no identity.
+		{RoleAnalyst, "", "Worker.pseudonym", true},
+		{RoleAnalyst, "", "Worker.birthYear", true},
+		{RoleAnalyst, "", "Worker.nir", false},
+		{RoleAnalyst, "", "Worker.lastName", false},
+		{RoleAnalyst, "", "Worker.birthDate", false},
+		{RoleAnalyst, "", "Employment.pregnancyDeclaredOn", false},
+		// Administrators: accounts, grants, keys, nomenclatures; no dose values.
+		{RoleAdmin, "", "Mutation.createApiKey", true},
+		{RoleAdmin, "", "AuditEvent.hash", true},
+		{RoleAdmin, "", "DoseRecord.valueUsv", false},
+		{RoleAdmin, "", "ExposureSummary.sumUsv", false},
+		{RoleAdmin, "", "Query.doseRecords", false},
+		// Partner profiles narrow their role.
+		{RolePhysician, ProfileOccupationalHealth, "DoseRecord.valueUsv", true},
+		{RolePhysician, ProfileOccupationalHealth, "Anomaly.explanation", false},
+		{RolePhysician, ProfileOccupationalHealth, "Worker.employments", false},
+		{RoleLaboratory, ProfileLaboratorySystem, "ImportBatch.report", true},
+		{RoleLaboratory, ProfileLaboratorySystem, "Worker.nir", false},
+		{RoleAnalyst, ProfileStatistics, "Worker.pseudonym", true},
+		{RoleAnalyst, ProfileStatistics, "Worker.nir", false},
+		// A profile never widens its role.
+		{RoleEmployer, ProfileOccupationalHealth, "DoseRecord.valueUsv", false},
+		// Unknown objects are denied to everyone.
+		{RoleAdmin, "", "Worker.salary", false},
+		{RoleAdmin, "", "", false},
+	}
+	for _, tc := range tests {
+		testEnforce(t, a, tc.role, tc.profile, tc.object, tc.want)
+	}
+}
+
+func TestPolicyFieldsInOneGroup(t *testing.T) {
+	// Ensure Load refuses a field placed in two groups.
+	_, err := Load(modelConf, "g, Worker.nir, worker:identity\ng, Worker.nir, worker:profile\n")
+	if err == nil {
+		t.Fatal("Load accepted a field in two groups")
+	}
+}
+
+func BenchmarkCan(b *testing.B) {
+	a := MustDefault()
+	b.Run("memoised", func(b *testing.B) {
+		for b.Loop() {
+			a.Can(RoleRPA, "", "DoseRecord.valueUsv")
+		}
+	})
+	b.Run("uncached", func(b *testing.B) {
+		for b.Loop() {
+			_, _ = a.enf.Enforce("role:RADIATION_PROTECTION_ADVISER", "DoseRecord.valueUsv", ActionRead)
+		}
+	})
+}

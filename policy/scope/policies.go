@@ -1,0 +1,223 @@
+package scope
+
+import (
+	"entgo.io/ent"
+
+	"github.com/siseri/siseri/ent/anomaly"
+	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/dosimeter"
+	"github.com/siseri/siseri/ent/dosimeterassignment"
+	"github.com/siseri/siseri/ent/employment"
+	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/grant"
+	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/privacy"
+	"github.com/siseri/siseri/policy"
+
+	"entgo.io/ent/dialect/sql"
+)
+
+// Role shorthands for the tables below.
+const (
+	worker    = policy.RoleWorker
+	physician = policy.RolePhysician
+	delegate  = policy.RoleDelegate
+	adviser   = policy.RoleRPA
+	employer  = policy.RoleEmployer
+	lab       = policy.RoleLaboratory
+	inspector = policy.RoleControlAgent
+	analyst   = policy.RoleAnalyst
+	admin     = policy.RoleAdmin
+)
+
+// entityPolicy assembles an entity's policy: deletes are refused to everyone,
+// the system may do anything, reads are filtered to rows, writes are checked by
+// write; anything else is denied.
+func entityPolicy(rows Rows, write privacy.MutationRule) ent.Policy {
+	mut := privacy.MutationPolicy{policy.DenyDelete(), policy.AllowSystem()}
+	if write != nil {
+		mut = append(mut, write)
+	}
+	mut = append(mut, privacy.AlwaysDenyRule())
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{policy.AllowSystem(), queryRule(rows)},
+		Mutation: mut,
+	}
+}
+
+// publicRows lets every role read every row: reference data (establishments
+// and companies from the public SIRENE register, laboratories, nomenclatures).
+var publicRows = Rows{worker: all, physician: all, delegate: all, adviser: all, employer: all, lab: all, inspector: all, analyst: all, admin: all}
+
+// ownAccountRows lets every role read rows of its own account; admins read all.
+func ownAccountRows(col string) Rows {
+	own := column(col, accountCol)
+	return Rows{worker: own, physician: own, delegate: own, adviser: own, employer: own, lab: own, inspector: own, analyst: own, admin: all}
+}
+
+// Worker is the policy of workers.
+func Worker() ent.Policy {
+	followed := column("id", followedCol)
+	employed := column("id", employedCol)
+	return entityPolicy(Rows{
+		worker: column("id", selfCol), physician: followed, delegate: followed,
+		adviser: employed, employer: employed, inspector: employed, analyst: all, admin: all,
+	}, writeWorker())
+}
+
+// Employment is the policy of employments.
+func Employment() ent.Policy {
+	followed := column(employment.FieldWorkerID, followedCol)
+	here := column(employment.FieldEstablishmentID, establishmentCol)
+	return entityPolicy(Rows{
+		worker: column(employment.FieldWorkerID, selfCol), physician: followed, delegate: followed,
+		adviser: here, employer: here, inspector: here, analyst: all, admin: all,
+	}, writeEmployment())
+}
+
+// DoseRecord is the policy of the dose of record. Advisers see external
+// results only, and only for the periods of an employment in their
+// establishment; inspectors see the external results of their region's
+// establishments; laboratories their own submissions; employers and
+// administrators none.
+func DoseRecord() ent.Policy {
+	followed := column(doserecord.FieldWorkerID, followedCol)
+	return entityPolicy(Rows{
+		worker:    column(doserecord.FieldWorkerID, selfCol),
+		physician: followed, delegate: followed,
+		adviser: and(pred(external), func(st sets, s *sql.Selector) *sql.Predicate {
+			return st.employedIn(s, s.C(doserecord.FieldWorkerID), s.C(doserecord.FieldPeriodStart), s.C(doserecord.FieldPeriodEnd), false)
+		}),
+		lab:       column(doserecord.FieldLaboratoryID, laboratoryCol),
+		inspector: and(pred(external), column(doserecord.FieldEstablishmentID, establishmentCol)),
+		analyst:   all,
+	}, nil)
+}
+
+// OperationalDose is the policy of operational dosimetry: the adviser sees
+// that of their establishments.
+func OperationalDose() ent.Policy {
+	followed := column(operationaldose.FieldWorkerID, followedCol)
+	return entityPolicy(Rows{
+		worker: column(operationaldose.FieldWorkerID, selfCol), physician: followed, delegate: followed,
+		adviser: column(operationaldose.FieldEstablishmentID, establishmentCol), analyst: all,
+	}, nil)
+}
+
+// ExposureSummary is the policy of workers' standing against limits: advisers,
+// employers (status only, by field entitlement) and inspectors see the workers
+// currently employed in their scope.
+func ExposureSummary() ent.Policy {
+	followed := column(exposuresummary.FieldWorkerID, followedCol)
+	current := column(exposuresummary.FieldWorkerID, currentlyEmployedCol)
+	return entityPolicy(Rows{
+		worker: column(exposuresummary.FieldWorkerID, selfCol), physician: followed, delegate: followed,
+		adviser: current, employer: current, inspector: current, analyst: all,
+	}, nil)
+}
+
+// Anomaly is the policy of findings: employers learn only that a limit was
+// exceeded in their establishments; advisers and inspectors never see findings
+// on internal dosimetry.
+func Anomaly() ent.Policy {
+	followed := column(anomaly.FieldWorkerID, followedCol)
+	here := column(anomaly.FieldEstablishmentID, establishmentCol)
+	return entityPolicy(Rows{
+		physician: followed, delegate: followed,
+		adviser: and(here, pred(noInternalDose), func(st sets, s *sql.Selector) *sql.Predicate {
+			return sql.Or(sql.IsNull(s.C(anomaly.FieldPeriodStart)),
+				st.employedIn(s, s.C(anomaly.FieldWorkerID), s.C(anomaly.FieldPeriodStart), s.C(anomaly.FieldPeriodEnd), false))
+		}),
+		employer:  and(here, pred(func(s *sql.Selector) *sql.Predicate { return sql.EQ(s.C(anomaly.FieldKind), KindLimitExceeded) })),
+		inspector: and(here, pred(noInternalDose)),
+		analyst:   all,
+	}, nil)
+}
+
+// KindLimitExceeded is the anomaly kind employers are told about.
+const KindLimitExceeded = "LIMIT_EXCEEDED"
+
+// Dosimeter is the policy of dosimeters.
+func Dosimeter() ent.Policy {
+	here := column(dosimeter.FieldEstablishmentID, establishmentCol)
+	followed := wornBy(followedCol)
+	return entityPolicy(Rows{
+		worker: wornBy(selfCol), physician: followed, delegate: followed, adviser: here, employer: here,
+		lab: column(dosimeter.FieldLaboratoryID, laboratoryCol), admin: all,
+	}, writeDosimeter())
+}
+
+// DosimeterAssignment is the policy of wearing periods.
+func DosimeterAssignment() ent.Policy {
+	followed := column(dosimeterassignment.FieldWorkerID, followedCol)
+	here := column(dosimeterassignment.FieldDosimeterID, dosimeterIn(false))
+	return entityPolicy(Rows{
+		worker: column(dosimeterassignment.FieldWorkerID, selfCol), physician: followed, delegate: followed,
+		adviser: here, employer: here, lab: column(dosimeterassignment.FieldDosimeterID, dosimeterIn(true)), admin: all,
+	}, writeAssignment())
+}
+
+// Establishment is the policy of establishments (public reference data).
+func Establishment() ent.Policy { return entityPolicy(publicRows, writeEstablishment()) }
+
+// Reference is the policy of companies, laboratories and nomenclatures: read
+// by all, written by administrators.
+func Reference() ent.Policy { return entityPolicy(publicRows, adminWrites()) }
+
+// Account is the policy of accounts: one's own, or all for administrators.
+func Account() ent.Policy { return entityPolicy(ownAccountRows("id"), adminWrites()) }
+
+// Grant is the policy of grants: one's own and, for a physician, the
+// delegations made from them.
+func Grant() ent.Policy {
+	rows := ownAccountRows(grant.FieldAccountID)
+	rows[physician] = or(column(grant.FieldAccountID, accountCol), delegationsOf)
+	return entityPolicy(rows, writeGrant())
+}
+
+// ApiKey is the policy of partner keys: one's own, or all for administrators.
+func ApiKey() ent.Policy { return entityPolicy(ownAccountRows(apikey.FieldAccountID), adminWrites()) }
+
+// ImportBatch is the policy of submitted batches.
+func ImportBatch() ent.Policy {
+	return entityPolicy(Rows{
+		lab: column(importbatch.FieldLaboratoryID, laboratoryCol),
+		employer: or(column(importbatch.FieldSubmitterID, accountCol),
+			column(importbatch.FieldEstablishmentID, establishmentCol)),
+		admin: all,
+	}, nil)
+}
+
+// AuditEvent is the policy of the audit log: workers read the events about
+// them; administrators search all. Nobody but the system writes it.
+func AuditEvent() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{policy.AllowSystem(), queryRule(Rows{worker: aboutSelf, admin: all})},
+		Mutation: privacy.MutationPolicy{policy.DenyDelete(), policy.DenyUpdate(), policy.AllowSystem(),
+			privacy.AlwaysDenyRule()},
+	}
+}
+
+// AuditSubject is the policy of the audit log's index by worker.
+func AuditSubject() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{policy.AllowSystem(), queryRule(Rows{
+			worker: column(auditsubject.FieldWorkerID, selfCol), admin: all})},
+		Mutation: privacy.MutationPolicy{policy.DenyDelete(), policy.DenyUpdate(), policy.AllowSystem(),
+			privacy.AlwaysDenyRule()},
+	}
+}
+
+// SystemOnly is the policy of sessions: only the system reads or writes them.
+func SystemOnly() ent.Policy { return entityPolicy(Rows{}, nil) }
+
+// delegationsOf is true for grants delegated from one of the viewer's grants.
+func delegationsOf(st sets, s *sql.Selector) *sql.Predicate {
+	if len(st.grantIDs) == 0 {
+		return sql.False()
+	}
+	return sql.In(s.C(grant.FieldDelegatedFromID), st.grantIDs...)
+}
