@@ -3,7 +3,10 @@ package dosimetry
 import "testing"
 
 func TestFoldName(t *testing.T) {
-	tests := []struct{ a, b string; same bool }{
+	tests := []struct {
+		a, b string
+		same bool
+	}{
 		{"Lévêque", "LEVEQUE", true},
 		{"Jean-Éric", "jean eric", true},
 		{"d'Arc", "D ARC", true},
