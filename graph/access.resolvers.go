@@ -8,9 +8,12 @@ package graph
 import (
 	"context"
 
+	"entgo.io/contrib/entgql"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/identity"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/graph/model"
 )
 
@@ -66,6 +69,15 @@ func (r *queryResolver) CheckIdentity(ctx context.Context, input model.IdentityC
 		return nil, err
 	}
 	return &model.IdentityCheck{Matches: w != nil}, nil
+}
+
+// AuditTrail is the resolver for the auditTrail field.
+func (r *queryResolver) AuditTrail(ctx context.Context, workerID int, first *int, after *entgql.Cursor[int]) (*ent.AuditEventConnection, error) {
+	return r.Client.AuditEvent.Query().
+		Where(auditevent.HasSubjectsWith(auditsubject.WorkerID(workerID))).
+		Paginate(ctx, after, first, nil, nil, ent.WithAuditEventOrder([]*ent.AuditEventOrder{
+			{Field: ent.AuditEventOrderFieldSeq, Direction: entgql.OrderDirectionDesc},
+		}))
 }
 
 // BirthYear is the resolver for the birthYear field.

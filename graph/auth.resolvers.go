@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+	"github.com/siseri/siseri/backend/audit"
 
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/graph/model"
@@ -18,6 +19,11 @@ func (r *mutationResolver) Login(ctx context.Context, input model.LoginInput) (*
 	req := auth.RequestFromContext(ctx)
 	ses, err := r.Auth.Login(ctx, input.Email, input.Password, req.RemoteAddr, req.UserAgent)
 	if err != nil {
+		return nil, err
+	}
+	who := &policy.Viewer{AccountID: ses.Account.ID, Email: ses.Account.Email, DisplayName: ses.Account.DisplayName}
+	if err := r.Audit.Append(ctx, who, audit.Entry{Action: audit.ActionLogin, Operation: "login",
+		Details: map[string]any{"address": req.RemoteAddr}}); err != nil {
 		return nil, err
 	}
 	req.SetSessionCookie(ses.Token, ses.ExpiresAt)

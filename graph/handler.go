@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/generated"
@@ -25,10 +26,12 @@ import (
 
 // Config holds what the GraphQL handler needs.
 type Config struct {
-	Client         *ent.Client
-	Auth           *auth.Service
-	Log            *slog.Logger
-	Limits         Limits
+	Client *ent.Client
+	Auth   *auth.Service
+	Log    *slog.Logger
+	Limits Limits
+	// Audit is the access log every nominative read and every write goes to.
+	Audit          *audit.Log
 	AllowedOrigins []string
 	// OnOperation, when set, is told the type and outcome of every operation.
 	OnOperation func(opType, outcome string)
@@ -42,7 +45,7 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
-	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth}}
+	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit}}
 	connectionComplexity(&gcfg.Complexity)
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
@@ -63,12 +66,16 @@ func NewHandler(cfg Config) http.Handler {
 	srv.Use(shapeGuard{limits: cfg.Limits})
 	srv.Use(fieldGuard{e: ents})
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	// The auditor is registered first so that it runs inside the mutation
+	// transaction: a write and its audit event commit together.
+	srv.Use(auditor{log: cfg.Audit, ents: ents, trace: cfg.Log})
 	srv.Use(entgql.Transactioner{TxOpener: cfg.Client})
 	srv.SetErrorPresenter(Presenter(cfg.Log))
 	srv.SetRecoverFunc(Recover(cfg.Log))
 	srv.AroundOperations(requireViewer(cfg.OnOperation))
 	srv.AroundFields(ents.recheckField)
 	srv.AroundFields(ents.filterIntrospection)
+	srv.AroundFields(ents.recordRead)
 	return srv
 }
 

@@ -3,6 +3,7 @@
 package graph
 
 import (
+	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/ent"
 )
@@ -11,4 +12,5 @@ import (
 type Resolver struct {
 	Client *ent.Client
 	Auth   *auth.Service
+	Audit  *audit.Log
 }

@@ -5,7 +5,9 @@ import (
 	"sync"
 
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/formatter"
 
+	"github.com/siseri/siseri/graph/generated"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -145,4 +147,15 @@ func (e *Entitlements) prune(role policy.Role, profile policy.Profile) *ast.Sche
 		}
 	}
 	return out
+}
+
+// SchemaFor returns the schema of role through profile (empty for people),
+// as introspection shows it to them, in SDL: partners generate their clients
+// from it (siseri policy sdl --role R).
+func SchemaFor(role policy.Role, profile policy.Profile) string {
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: &Resolver{}})
+	e := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
+	var b strings.Builder
+	formatter.NewFormatter(&b, formatter.WithComments()).FormatSchema(e.Visible(role, profile))
+	return b.String()
 }

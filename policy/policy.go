@@ -147,3 +147,14 @@ func SplitObject(object string) (typ, field string) {
 	typ, field, _ = strings.Cut(object, ".")
 	return typ, field
 }
+
+// nominativeGroups are the field groups whose reading the audit log records:
+// identity and health data.
+var nominativeGroups = map[string]bool{
+	"worker:identity": true, "dose:value": true, "dose:internal": true, "operational:value": true,
+	"exposure:value": true, "employment:pregnancy": true, "anomaly:detail": true,
+}
+
+// Nominative reports whether reading object (Type.field) is recorded in the
+// audit log.
+func (a *Authorizer) Nominative(object string) bool { return nominativeGroups[a.groups[object]] }

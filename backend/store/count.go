@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	stdsql "database/sql"
 	"sync/atomic"
 
 	"entgo.io/ent/dialect"
@@ -58,4 +59,31 @@ func (t *countingTx) Exec(ctx context.Context, query string, args, v any) error 
 func (t *countingTx) Query(ctx context.Context, query string, args, v any) error {
 	t.n.Add(1)
 	return t.Tx.Query(ctx, query, args, v)
+}
+
+type execQueryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error)
+}
+
+// ExecContext counts and forwards a raw statement.
+func (c *CountingDriver) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	c.n.Add(1)
+	return c.Driver.(execQueryer).ExecContext(ctx, query, args...)
+}
+
+// QueryContext counts and forwards a raw query.
+func (c *CountingDriver) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	c.n.Add(1)
+	return c.Driver.(execQueryer).QueryContext(ctx, query, args...)
+}
+
+func (t *countingTx) ExecContext(ctx context.Context, query string, args ...any) (stdsql.Result, error) {
+	t.n.Add(1)
+	return t.Tx.(execQueryer).ExecContext(ctx, query, args...)
+}
+
+func (t *countingTx) QueryContext(ctx context.Context, query string, args ...any) (*stdsql.Rows, error) {
+	t.n.Add(1)
+	return t.Tx.(execQueryer).QueryContext(ctx, query, args...)
 }

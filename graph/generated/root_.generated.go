@@ -572,6 +572,7 @@ type ComplexityRoot struct {
 		Accounts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
 		Anomalies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
 		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		AuditTrail           func(childComplexity int, workerID int, first *int, after *entgql.Cursor[int]) int
 		CheckIdentity        func(childComplexity int, input model.IdentityCheckInput) int
 		Companies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
 		DoseRecords          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
@@ -3148,6 +3149,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AuditEventOrder), args["where"].(*ent.AuditEventWhereInput)), true
+	case "Query.auditTrail":
+		if e.ComplexityRoot.Query.AuditTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["workerID"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.checkIdentity":
 		if e.ComplexityRoot.Query.CheckIdentity == nil {
 			break
@@ -3808,6 +3820,11 @@ extend type Mutation {
   revokeApiKey(id: ID!): ApiKey!
   "A physician delegates one of their grants to a nurse, intern or colleague, for a limited time."
   createDelegation(input: CreateDelegationInput!): Grant!
+}
+
+extend type Query {
+  "Who read or changed a worker's data, newest first: a worker sees their own trail, an administrator anyone's."
+  auditTrail(workerID: ID!, first: Int, after: Cursor): AuditEventConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `input LoginInput {

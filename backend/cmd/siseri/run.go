@@ -23,6 +23,9 @@ Commandes :
   serve     sert l'API GraphQL, les sondes, les métriques et l'application web
   migrate   crée ou met à jour le schéma de la base
   seed      remplit une base vide avec les données de démonstration
+  audit verify          vérifie la chaîne d'empreintes du journal des accès
+  policy sdl --role R [--profile P]
+                        affiche le schéma GraphQL visible pour un rôle (et un profil de clé partenaire)
 
 Configuration (options ou variables d'environnement) :
   SISERI_ADDR            adresse d'écoute (défaut :8080)
@@ -59,6 +62,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, args[1:], stderr)
 	case "seed":
 		return seedCmd(ctx, args[1:], stdout, stderr)
+	case "audit":
+		if len(args) > 1 && args[1] == "verify" {
+			return auditVerify(ctx, args[2:], stdout, stderr)
+		}
+		return usageError{"usage : siseri audit verify [--database-url URL]"}
+	case "policy":
+		if len(args) > 1 && args[1] == "sdl" {
+			return policySDL(args[2:], stdout)
+		}
+		return usageError{"usage : siseri policy sdl --role ROLE [--profile PROFIL]"}
 	}
 	return usageError{fmt.Sprintf("commande inconnue %q (voir siseri help)", args[0])}
 }

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/siseri/siseri/backend/audit"
+	"github.com/siseri/siseri/graph"
+	"github.com/siseri/siseri/policy"
+)
+
+// errAuditBroken makes `siseri audit verify` exit non-zero.
+var errAuditBroken = errors.New("la chaîne du journal des accès est rompue")
+
+func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := audit.Verify(ctx, db.Client)
+	if err != nil {
+		return err
+	}
+	if rep.OK() {
+		fmt.Fprintf(stdout, "Journal des accès intègre : %d événements vérifiés.\n", rep.Events)
+		return nil
+	}
+	fmt.Fprintf(stdout, "Journal des accès ROMPU (%d événements lus) :\n", rep.Events)
+	for _, p := range rep.Problems {
+		fmt.Fprintln(stdout, "  - "+p)
+	}
+	return errAuditBroken
+}
+
+func policySDL(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("policy sdl", flag.ContinueOnError)
+	role := fs.String("role", "", "role (WORKER, OCCUPATIONAL_PHYSICIAN, …)")
+	profile := fs.String("profile", "", "partner API key profile (OCCUPATIONAL_HEALTH_SOFTWARE, LABORATORY_SYSTEM, STATISTICS_CONSUMER)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	r := policy.Role(*role)
+	if !r.Valid() {
+		return usageError{fmt.Sprintf("policy sdl : rôle inconnu %q (rôles : %v)", *role, policy.Roles)}
+	}
+	p := policy.Profile(*profile)
+	if p != "" && !validProfile(p) {
+		return usageError{fmt.Sprintf("policy sdl : profil inconnu %q (profils : %v)", *profile, policy.Profiles)}
+	}
+	_, err := io.WriteString(stdout, graph.SchemaFor(r, p))
+	return err
+}
+
+func validProfile(p policy.Profile) bool {
+	for _, x := range policy.Profiles {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
