@@ -173,11 +173,17 @@ func (p *plan) createEmployments(ctx context.Context, tx *ent.Tx, ids *idMap) er
 // createBatches creates the demo laboratory's monthly result files.
 func (p *plan) createBatches(ctx context.Context, tx *ent.Tx, ids *idMap) error {
 	submitter := ids.accounts["labo@demo.siseri.fr"]
+	labID := 0
+	for i, l := range labSpecs {
+		if l.code == demoLab {
+			labID = ids.labs[i]
+		}
+	}
 	var err error
 	ids.batches, err = createAll(ctx, len(p.batches), func(i int) *ent.ImportBatchCreate {
 		b := p.batches[i]
 		month := b.at.AddDate(0, -1, 0).Format("2006-01")
-		return tx.ImportBatch.Create().SetSubmitterID(submitter).SetFormat(importbatch.FormatLabResults).
+		return tx.ImportBatch.Create().SetSubmitterID(submitter).SetLaboratoryID(labID).SetFormat(importbatch.FormatLabResults).
 			SetReference(fmt.Sprintf("%s-%s", demoLab, month)).
 			SetFilename(fmt.Sprintf("%s_resultats_%s.csv", demoLab, month)).
 			SetStatus(importbatch.StatusAccepted).SetRowsTotal(b.rows).SetRowsAccepted(b.rows).
