@@ -70,7 +70,7 @@ func (s *Server) Auth() *auth.Service { return s.auth }
 func (s *Server) routes() http.Handler {
 	gql := graph.NewHandler(graph.Config{
 		Client: s.db.Client, Auth: s.auth, Log: s.log, Limits: s.cfg.Limits,
-		Audit: &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
+		Audit:          &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
 		AllowedOrigins: s.cfg.AllowedOrigins,
 		OnOperation: func(opType, outcome string) {
 			s.metrics.Operations.WithLabelValues(opType, outcome).Inc()
