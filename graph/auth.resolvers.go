@@ -7,8 +7,8 @@ package graph
 
 import (
 	"context"
-	"github.com/siseri/siseri/backend/audit"
 
+	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"

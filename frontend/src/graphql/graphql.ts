@@ -368,9 +368,17 @@ export type ApiKeyWhereInput = {
   expiresAtNEQ?: string | null | undefined;
   expiresAtNotIn?: Array<string> | null | undefined;
   expiresAtNotNil?: boolean | null | undefined;
+  /** grant_id field predicates */
+  grantID?: string | null | undefined;
+  grantIDIn?: Array<string> | null | undefined;
+  grantIDNEQ?: string | null | undefined;
+  grantIDNotIn?: Array<string> | null | undefined;
   /** account edge predicates */
   hasAccount?: boolean | null | undefined;
   hasAccountWith?: Array<AccountWhereInput> | null | undefined;
+  /** grant edge predicates */
+  hasGrant?: boolean | null | undefined;
+  hasGrantWith?: Array<GrantWhereInput> | null | undefined;
   /** id field predicates */
   id?: string | null | undefined;
   idGT?: string | null | undefined;
@@ -426,6 +434,15 @@ export type ApiKeyWhereInput = {
   profileIn?: Array<ApiKeyProfile> | null | undefined;
   profileNEQ?: ApiKeyProfile | null | undefined;
   profileNotIn?: Array<ApiKeyProfile> | null | undefined;
+  /** rate_limit_per_minute field predicates */
+  rateLimitPerMinute?: number | null | undefined;
+  rateLimitPerMinuteGT?: number | null | undefined;
+  rateLimitPerMinuteGTE?: number | null | undefined;
+  rateLimitPerMinuteIn?: Array<number> | null | undefined;
+  rateLimitPerMinuteLT?: number | null | undefined;
+  rateLimitPerMinuteLTE?: number | null | undefined;
+  rateLimitPerMinuteNEQ?: number | null | undefined;
+  rateLimitPerMinuteNotIn?: Array<number> | null | undefined;
   /** revoked_at field predicates */
   revokedAt?: string | null | undefined;
   revokedAtGT?: string | null | undefined;
@@ -1699,6 +1716,13 @@ export type ImportBatchWhereInput = {
   createdAtLTE?: string | null | undefined;
   createdAtNEQ?: string | null | undefined;
   createdAtNotIn?: Array<string> | null | undefined;
+  /** establishment_id field predicates */
+  establishmentID?: string | null | undefined;
+  establishmentIDIn?: Array<string> | null | undefined;
+  establishmentIDIsNil?: boolean | null | undefined;
+  establishmentIDNEQ?: string | null | undefined;
+  establishmentIDNotIn?: Array<string> | null | undefined;
+  establishmentIDNotNil?: boolean | null | undefined;
   /** filename field predicates */
   filename?: string | null | undefined;
   filenameContains?: string | null | undefined;
@@ -1726,6 +1750,12 @@ export type ImportBatchWhereInput = {
   /** dose_records edge predicates */
   hasDoseRecords?: boolean | null | undefined;
   hasDoseRecordsWith?: Array<DoseRecordWhereInput> | null | undefined;
+  /** establishment edge predicates */
+  hasEstablishment?: boolean | null | undefined;
+  hasEstablishmentWith?: Array<EstablishmentWhereInput> | null | undefined;
+  /** laboratory edge predicates */
+  hasLaboratory?: boolean | null | undefined;
+  hasLaboratoryWith?: Array<LaboratoryWhereInput> | null | undefined;
   /** operational_doses edge predicates */
   hasOperationalDoses?: boolean | null | undefined;
   hasOperationalDosesWith?: Array<OperationalDoseWhereInput> | null | undefined;
@@ -1741,6 +1771,13 @@ export type ImportBatchWhereInput = {
   idLTE?: string | null | undefined;
   idNEQ?: string | null | undefined;
   idNotIn?: Array<string> | null | undefined;
+  /** laboratory_id field predicates */
+  laboratoryID?: string | null | undefined;
+  laboratoryIDIn?: Array<string> | null | undefined;
+  laboratoryIDIsNil?: boolean | null | undefined;
+  laboratoryIDNEQ?: string | null | undefined;
+  laboratoryIDNotIn?: Array<string> | null | undefined;
+  laboratoryIDNotNil?: boolean | null | undefined;
   not?: ImportBatchWhereInput | null | undefined;
   or?: Array<ImportBatchWhereInput> | null | undefined;
   /** reference field predicates */
