@@ -96,7 +96,9 @@ func TestGrants(t *testing.T) {
 			t.Errorf("4th request: status %d code %q, want 429 TOO_MANY_REQUESTS", res.Status, res.Code())
 		}
 		var keys struct {
-			ApiKeys struct{ Edges []struct{ Node map[string]any } }
+			ApiKeys struct {
+				Edges []struct{ Node map[string]any }
+			}
 		}
 		admin.MustDo(`{ apiKeys(first: 10) { edges { node { prefix lastUsedAt } } } }`, nil, &keys)
 		if len(keys.ApiKeys.Edges) != 1 || keys.ApiKeys.Edges[0].Node["lastUsedAt"] == nil {
