@@ -1,0 +1,100 @@
+// Package anomaly detects doses that look abnormal, in four layers that each
+// produce a number a person can check (ANOMALY.md §4):
+//
+//   - L0 data validity: probable unit error, possible contamination,
+//     implausible values, overlapping periods, passive vs operational gaps;
+//   - L1 regulatory: limits exceeded or approached over 12 rolling months,
+//     investigation level, classification mismatch, pregnancy and young
+//     workers — fixed rules, never statistics;
+//   - L2 exposure context: the dose's percentile and robust z among the doses
+//     of the same sector × job × monitoring kind × period length over 24
+//     months, with a hurdle for zeros, an absolute floor, shrinkage and
+//     back-off to coarser contexts;
+//   - L3 the worker's own history: a jump against their median, a drift
+//     (CUSUM) with its onset, an improbable run of zeros.
+//
+// Each finding carries a one-sentence French explanation, the reference it was
+// measured against, and a fingerprint so that re-sent or recomputed data never
+// raises the same finding twice.
+package anomaly
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Kind is a stable finding code.
+type Kind string
+
+// Finding kinds, by layer.
+const (
+	KindUnitError      Kind = "PROBABLE_UNIT_ERROR"
+	KindContamination  Kind = "POSSIBLE_CONTAMINATION"
+	KindImplausible    Kind = "IMPLAUSIBLE_VALUE"
+	KindOverlap        Kind = "OVERLAPPING_PERIODS"
+	KindMissing        Kind = "MISSING_RESULT"
+	KindDiscrepancy    Kind = "PASSIVE_OPERATIONAL_DISCREPANCY"
+	KindLimitExceeded  Kind = "LIMIT_EXCEEDED"
+	KindLimitNear      Kind = "LIMIT_APPROACHING"
+	KindInvestigation  Kind = "INVESTIGATION_LEVEL"
+	KindClassification Kind = "CLASSIFICATION_MISMATCH"
+	KindContext        Kind = "CONTEXT_OUTLIER"
+	KindJump           Kind = "HISTORY_JUMP"
+	KindDrift          Kind = "HISTORY_DRIFT"
+	KindZeroRun        Kind = "ZERO_RUN"
+)
+
+// Layer is the detection layer of a finding; its values are the Anomaly
+// entity's layer enum.
+type Layer string
+
+// Layers.
+const (
+	LayerValidity   Layer = "VALIDITY"
+	LayerRegulatory Layer = "REGULATORY"
+	LayerContext    Layer = "CONTEXT"
+	LayerHistory    Layer = "HISTORY"
+)
+
+// Severity ranks findings for triage; its values are the Anomaly entity's
+// severity enum.
+type Severity string
+
+// Severities.
+const (
+	SeverityInfo     Severity = "INFO"
+	SeverityLow      Severity = "LOW"
+	SeverityMedium   Severity = "MEDIUM"
+	SeverityHigh     Severity = "HIGH"
+	SeverityCritical Severity = "CRITICAL"
+)
+
+// Finding is one detected anomaly before it is stored.
+type Finding struct {
+	Kind            Kind
+	Layer           Layer
+	Severity        Severity
+	Score           float64
+	WorkerID        int
+	EstablishmentID int
+	RecordIDs       []int
+	PeriodStart     time.Time
+	PeriodEnd       time.Time
+	// Explanation is one French sentence a radiation protection adviser understands.
+	Explanation string
+	// Reference is the snapshot of what the dose was measured against.
+	Reference map[string]any
+	// Identity is what makes two findings the same finding (see Fingerprint).
+	Identity []string
+}
+
+// Fingerprint identifies the finding: its kind and identity (the worker, the
+// record's natural key or the episode), never its score, so re-sent or
+// recomputed data maps onto the finding already stored.
+func (f Finding) Fingerprint() string {
+	h := sha256.Sum256([]byte(string(f.Kind) + "|" + fmt.Sprint(f.WorkerID) + "|" + strings.Join(f.Identity, "|")))
+	return hex.EncodeToString(h[:16])
+}

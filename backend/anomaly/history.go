@@ -1,0 +1,143 @@
+package anomaly
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// historyJump flags a dose far above the worker's own usual level.
+func (c Config) historyJump(d Dose, history []Dose, what string) (Finding, bool) {
+	v := float64(d.USv)
+	if d.Zero || v < floorUSv(d.Context.Kind) {
+		return Finding{}, false
+	}
+	base, ok := c.baseline(d, history)
+	if !ok {
+		return Finding{}, false
+	}
+	ratio := v / math.Exp(base.median)
+	z := (math.Log(v) - base.median) / base.scale
+	if ratio < c.JumpRatio || z < c.JumpZ {
+		return Finding{}, false
+	}
+	sev := SeverityMedium
+	if ratio >= 50 {
+		sev = SeverityHigh
+	}
+	return d.finding(KindJump, LayerHistory, sev, z,
+		fmt.Sprintf("%s : %s la médiane de ce travailleur sur ses 12 derniers résultats (%s), écart robuste de %s.",
+			upper(what), times(ratio), mSv(math.Exp(base.median)), decimal(z)),
+		map[string]any{"workerMedianUsv": round(math.Exp(base.median), 1), "workerLogScale": round(base.scale, 3),
+			"robustZ": round(z, 2), "ratio": round(ratio, 2), "results": base.nonZero},
+		d.naturalKey()), true
+}
+
+// drift runs a one-sided CUSUM of the worker's standardised log doses of d's
+// kind (baseline: their first results) and flags the record at which the sum
+// first crosses CusumH, reporting the onset of the rise.
+func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
+	series := append(prior(d, history), d)
+	var pts []Dose
+	for _, h := range series {
+		if !h.Zero && h.USv > 0 {
+			pts = append(pts, h)
+		}
+	}
+	if len(pts) < 10 || pts[len(pts)-1].ID != d.ID {
+		return Finding{}, false
+	}
+	nb := max(6, len(pts)/3)
+	if nb > 12 {
+		nb = 12
+	}
+	logs := make([]float64, len(pts))
+	for i, p := range pts {
+		logs[i] = math.Log(float64(p.USv))
+	}
+	m := median(logs[:nb])
+	dev := make([]float64, nb)
+	for i := range dev {
+		dev[i] = math.Abs(logs[i] - m)
+	}
+	s := math.Max(1.4826*median(dev), c.MinHistoryScale)
+	sum, prev := 0.0, 0.0
+	onset := -1
+	for i := nb; i < len(pts); i++ {
+		prev = sum
+		sum = math.Max(0, sum+(logs[i]-m)/s-c.CusumK)
+		if sum == 0 {
+			onset = -1
+		} else if onset < 0 {
+			onset = i
+		}
+		if i < len(pts)-1 && sum >= c.CusumH {
+			return Finding{}, false // already signalled at an earlier record
+		}
+	}
+	if sum < c.CusumH || prev >= c.CusumH || onset < 0 {
+		return Finding{}, false
+	}
+	start := pts[onset]
+	f := d.finding(KindDrift, LayerHistory, SeverityMedium, sum,
+		fmt.Sprintf("Hausse progressive des doses %s de ce travailleur depuis %s : de %s (médiane de ses premiers résultats) à %s en %s (cumul CUSUM %s).",
+			kindLabel(d.Context.Kind), period(start.Start, start.End), mSv(math.Exp(m)), mSv(float64(d.USv)), period(d.Start, d.End), decimal(sum)),
+		map[string]any{"onset": start.Start.Format(time.DateOnly), "baselineMedianUsv": round(math.Exp(m), 1),
+			"baselineLogScale": round(s, 3), "cusum": round(sum, 2), "k": c.CusumK, "h": c.CusumH},
+		d.Context.Kind, start.Start.Format(time.DateOnly))
+	f.PeriodStart = start.Start
+	for i := onset; i < len(pts); i++ {
+		if pts[i].ID != d.ID {
+			f.RecordIDs = append(f.RecordIDs, pts[i].ID)
+		}
+	}
+	return f, true
+}
+
+// zeroRun flags a run of results below the threshold that its context makes
+// improbable (a dosimeter left in the locker), once, when the run's
+// probability first falls below ZeroRunP.
+func (c Config) zeroRun(d Dose, ref *Reference, history []Dose) (Finding, bool) {
+	if !d.Zero || ref == nil || ref.PNonZero < 0.5 || ref.N < c.MinNonZero {
+		return Finding{}, false
+	}
+	p := prior(d, history)
+	run := []Dose{d}
+	for i := len(p) - 1; i >= 0 && p[i].Zero; i-- {
+		run = append(run, p[i])
+	}
+	prob := math.Pow(1-ref.PNonZero, float64(len(run)))
+	before := math.Pow(1-ref.PNonZero, float64(len(run)-1))
+	if len(run) < 3 || prob >= c.ZeroRunP || before < c.ZeroRunP {
+		return Finding{}, false
+	}
+	first := run[len(run)-1]
+	f := d.finding(KindZeroRun, LayerHistory, SeverityMedium, -math.Log10(prob),
+		fmt.Sprintf("%d résultats consécutifs sous le seuil d'enregistrement (%s) alors que %s des doses %s sont mesurables : dosimètre peut-être non porté.",
+			len(run), period(first.Start, d.End), percent(ref.PNonZero), ref.Label),
+		map[string]any{"run": len(run), "probability": prob, "shareNonZero": round(ref.PNonZero, 3), "population": ref.Label},
+		d.Context.Kind, first.Start.Format(time.DateOnly))
+	f.PeriodStart = first.Start
+	for _, r := range run[1:] {
+		f.RecordIDs = append(f.RecordIDs, r.ID)
+	}
+	return f, true
+}
+
+func decimal(v float64) string {
+	s := fmt.Sprintf("%.1f", v)
+	return replaceDot(s)
+}
+
+func percent(p float64) string {
+	return replaceDot(fmt.Sprintf("%.0f", p*100)) + " %"
+}
+
+func replaceDot(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '.' {
+			return s[:i] + "," + s[i+1:]
+		}
+	}
+	return s
+}
