@@ -21,6 +21,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -55,6 +56,8 @@ type Client struct {
 	AuditSubject *AuditSubjectClient
 	// Company is the client for interacting with the Company builders.
 	Company *CompanyClient
+	// ContextStatistic is the client for interacting with the ContextStatistic builders.
+	ContextStatistic *ContextStatisticClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
 	DoseRecord *DoseRecordClient
 	// Dosimeter is the client for interacting with the Dosimeter builders.
@@ -98,6 +101,7 @@ func (c *Client) init() {
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.AuditSubject = NewAuditSubjectClient(c.config)
 	c.Company = NewCompanyClient(c.config)
+	c.ContextStatistic = NewContextStatisticClient(c.config)
 	c.DoseRecord = NewDoseRecordClient(c.config)
 	c.Dosimeter = NewDosimeterClient(c.config)
 	c.DosimeterAssignment = NewDosimeterAssignmentClient(c.config)
@@ -209,6 +213,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditEvent:          NewAuditEventClient(cfg),
 		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
+		ContextStatistic:    NewContextStatisticClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
@@ -247,6 +252,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditEvent:          NewAuditEventClient(cfg),
 		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
+		ContextStatistic:    NewContextStatisticClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
@@ -290,9 +296,9 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
-		c.DoseRecord, c.Dosimeter, c.DosimeterAssignment, c.Employment,
-		c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch, c.Laboratory,
-		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.ContextStatistic, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
+		c.Employment, c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch,
+		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -303,9 +309,9 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
-		c.DoseRecord, c.Dosimeter, c.DosimeterAssignment, c.Employment,
-		c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch, c.Laboratory,
-		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.ContextStatistic, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
+		c.Employment, c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch,
+		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -326,6 +332,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditSubject.mutate(ctx, m)
 	case *CompanyMutation:
 		return c.Company.mutate(ctx, m)
+	case *ContextStatisticMutation:
+		return c.ContextStatistic.mutate(ctx, m)
 	case *DoseRecordMutation:
 		return c.DoseRecord.mutate(ctx, m)
 	case *DosimeterMutation:
@@ -1382,6 +1390,140 @@ func (c *CompanyClient) mutate(ctx context.Context, m *CompanyMutation) (Value, 
 		return (&CompanyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Company mutation op: %q", m.Op())
+	}
+}
+
+// ContextStatisticClient is a client for the ContextStatistic schema.
+type ContextStatisticClient struct {
+	config
+}
+
+// NewContextStatisticClient returns a client for the ContextStatistic from the given config.
+func NewContextStatisticClient(c config) *ContextStatisticClient {
+	return &ContextStatisticClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `contextstatistic.Hooks(f(g(h())))`.
+func (c *ContextStatisticClient) Use(hooks ...Hook) {
+	c.hooks.ContextStatistic = append(c.hooks.ContextStatistic, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `contextstatistic.Intercept(f(g(h())))`.
+func (c *ContextStatisticClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ContextStatistic = append(c.inters.ContextStatistic, interceptors...)
+}
+
+// Create returns a builder for creating a ContextStatistic entity.
+func (c *ContextStatisticClient) Create() *ContextStatisticCreate {
+	mutation := newContextStatisticMutation(c.config, OpCreate)
+	return &ContextStatisticCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ContextStatistic entities.
+func (c *ContextStatisticClient) CreateBulk(builders ...*ContextStatisticCreate) *ContextStatisticCreateBulk {
+	return &ContextStatisticCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ContextStatisticClient) MapCreateBulk(slice any, setFunc func(*ContextStatisticCreate, int)) *ContextStatisticCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ContextStatisticCreateBulk{err: fmt.Errorf("calling to ContextStatisticClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ContextStatisticCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ContextStatisticCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ContextStatistic.
+func (c *ContextStatisticClient) Update() *ContextStatisticUpdate {
+	mutation := newContextStatisticMutation(c.config, OpUpdate)
+	return &ContextStatisticUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ContextStatisticClient) UpdateOne(_m *ContextStatistic) *ContextStatisticUpdateOne {
+	mutation := newContextStatisticMutation(c.config, OpUpdateOne, withContextStatistic(_m))
+	return &ContextStatisticUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ContextStatisticClient) UpdateOneID(id int) *ContextStatisticUpdateOne {
+	mutation := newContextStatisticMutation(c.config, OpUpdateOne, withContextStatisticID(id))
+	return &ContextStatisticUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ContextStatistic.
+func (c *ContextStatisticClient) Delete() *ContextStatisticDelete {
+	mutation := newContextStatisticMutation(c.config, OpDelete)
+	return &ContextStatisticDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ContextStatisticClient) DeleteOne(_m *ContextStatistic) *ContextStatisticDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ContextStatisticClient) DeleteOneID(id int) *ContextStatisticDeleteOne {
+	builder := c.Delete().Where(contextstatistic.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ContextStatisticDeleteOne{builder}
+}
+
+// Query returns a query builder for ContextStatistic.
+func (c *ContextStatisticClient) Query() *ContextStatisticQuery {
+	return &ContextStatisticQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeContextStatistic},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ContextStatistic entity by its id.
+func (c *ContextStatisticClient) Get(ctx context.Context, id int) (*ContextStatistic, error) {
+	return c.Query().Where(contextstatistic.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ContextStatisticClient) GetX(ctx context.Context, id int) *ContextStatistic {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ContextStatisticClient) Hooks() []Hook {
+	hooks := c.hooks.ContextStatistic
+	return append(hooks[:len(hooks):len(hooks)], contextstatistic.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ContextStatisticClient) Interceptors() []Interceptor {
+	return c.inters.ContextStatistic
+}
+
+func (c *ContextStatisticClient) mutate(ctx context.Context, m *ContextStatisticMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ContextStatisticCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ContextStatisticUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ContextStatisticUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ContextStatisticDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ContextStatistic mutation op: %q", m.Op())
 	}
 }
 
@@ -3898,16 +4040,16 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, DoseRecord,
-		Dosimeter, DosimeterAssignment, Employment, Establishment, ExposureSummary,
-		Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose, Session,
-		Worker []ent.Hook
+		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
+		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
+		ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose,
+		Session, Worker []ent.Hook
 	}
 	inters struct {
-		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, DoseRecord,
-		Dosimeter, DosimeterAssignment, Employment, Establishment, ExposureSummary,
-		Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose, Session,
-		Worker []ent.Interceptor
+		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
+		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
+		ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose,
+		Session, Worker []ent.Interceptor
 	}
 )
 

@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -97,6 +98,7 @@ func checkColumn(t, c string) error {
 			auditevent.Table:          auditevent.ValidColumn,
 			auditsubject.Table:        auditsubject.ValidColumn,
 			company.Table:             company.ValidColumn,
+			contextstatistic.Table:    contextstatistic.ValidColumn,
 			doserecord.Table:          doserecord.ValidColumn,
 			dosimeter.Table:           dosimeter.ValidColumn,
 			dosimeterassignment.Table: dosimeterassignment.ValidColumn,

@@ -9,6 +9,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -32,7 +33,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 19)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -177,6 +178,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   contextstatistic.Table,
+			Columns: contextstatistic.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: contextstatistic.FieldID,
+			},
+		},
+		Type: "ContextStatistic",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			contextstatistic.FieldCreatedAt:      {Type: field.TypeTime, Column: contextstatistic.FieldCreatedAt},
+			contextstatistic.FieldUpdatedAt:      {Type: field.TypeTime, Column: contextstatistic.FieldUpdatedAt},
+			contextstatistic.FieldLevel:          {Type: field.TypeEnum, Column: contextstatistic.FieldLevel},
+			contextstatistic.FieldContextKey:     {Type: field.TypeString, Column: contextstatistic.FieldContextKey},
+			contextstatistic.FieldDomainCode:     {Type: field.TypeString, Column: contextstatistic.FieldDomainCode},
+			contextstatistic.FieldSectorCode:     {Type: field.TypeString, Column: contextstatistic.FieldSectorCode},
+			contextstatistic.FieldJobCode:        {Type: field.TypeString, Column: contextstatistic.FieldJobCode},
+			contextstatistic.FieldMonitoringKind: {Type: field.TypeString, Column: contextstatistic.FieldMonitoringKind},
+			contextstatistic.FieldPeriodMonths:   {Type: field.TypeInt, Column: contextstatistic.FieldPeriodMonths},
+			contextstatistic.FieldMonth:          {Type: field.TypeTime, Column: contextstatistic.FieldMonth},
+			contextstatistic.FieldDoses:          {Type: field.TypeInt, Column: contextstatistic.FieldDoses},
+			contextstatistic.FieldZeroDoses:      {Type: field.TypeInt, Column: contextstatistic.FieldZeroDoses},
+			contextstatistic.FieldSumUsv:         {Type: field.TypeInt64, Column: contextstatistic.FieldSumUsv},
+			contextstatistic.FieldDigest:         {Type: field.TypeBytes, Column: contextstatistic.FieldDigest},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doserecord.Table,
 			Columns: doserecord.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -211,7 +239,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doserecord.FieldReceivedAt:       {Type: field.TypeTime, Column: doserecord.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeter.Table,
 			Columns: dosimeter.Columns,
@@ -231,7 +259,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeter.FieldRetiredAt:       {Type: field.TypeTime, Column: dosimeter.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeterassignment.Table,
 			Columns: dosimeterassignment.Columns,
@@ -251,7 +279,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeterassignment.FieldBodyPosition: {Type: field.TypeString, Column: dosimeterassignment.FieldBodyPosition},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employment.Table,
 			Columns: employment.Columns,
@@ -279,7 +307,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employment.FieldPregnancyEndedOn:    {Type: field.TypeTime, Column: employment.FieldPregnancyEndedOn},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   establishment.Table,
 			Columns: establishment.Columns,
@@ -304,7 +332,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			establishment.FieldClosedAt:   {Type: field.TypeTime, Column: establishment.FieldClosedAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
@@ -327,7 +355,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -353,7 +381,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -382,7 +410,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldCompletedAt:     {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -402,7 +430,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -424,7 +452,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -449,7 +477,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -471,7 +499,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -2009,6 +2037,116 @@ func (f *CompanyFilter) WhereHasEstablishmentsWith(preds ...predicate.Establishm
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ContextStatisticQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ContextStatisticQuery builder.
+func (_q *ContextStatisticQuery) Filter() *ContextStatisticFilter {
+	return &ContextStatisticFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ContextStatisticMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ContextStatisticMutation builder.
+func (m *ContextStatisticMutation) Filter() *ContextStatisticFilter {
+	return &ContextStatisticFilter{config: m.config, predicateAdder: m}
+}
+
+// ContextStatisticFilter provides a generic filtering capability at runtime for ContextStatisticQuery.
+type ContextStatisticFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ContextStatisticFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ContextStatisticFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(contextstatistic.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ContextStatisticFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(contextstatistic.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *ContextStatisticFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(contextstatistic.FieldUpdatedAt))
+}
+
+// WhereLevel applies the entql string predicate on the level field.
+func (f *ContextStatisticFilter) WhereLevel(p entql.StringP) {
+	f.Where(p.Field(contextstatistic.FieldLevel))
+}
+
+// WhereContextKey applies the entql string predicate on the context_key field.
+func (f *ContextStatisticFilter) WhereContextKey(p entql.StringP) {
+	f.Where(p.Field(contextstatistic.FieldContextKey))
+}
+
+// WhereDomainCode applies the entql string predicate on the domain_code field.
+func (f *ContextStatisticFilter) WhereDomainCode(p entql.StringP) {
+	f.Where(p.Field(contextstatistic.FieldDomainCode))
+}
+
+// WhereSectorCode applies the entql string predicate on the sector_code field.
+func (f *ContextStatisticFilter) WhereSectorCode(p entql.StringP) {
+	f.Where(p.Field(contextstatistic.FieldSectorCode))
+}
+
+// WhereJobCode applies the entql string predicate on the job_code field.
+func (f *ContextStatisticFilter) WhereJobCode(p entql.StringP) {
+	f.Where(p.Field(contextstatistic.FieldJobCode))
+}
+
+// WhereMonitoringKind applies the entql string predicate on the monitoring_kind field.
+func (f *ContextStatisticFilter) WhereMonitoringKind(p entql.StringP) {
+	f.Where(p.Field(contextstatistic.FieldMonitoringKind))
+}
+
+// WherePeriodMonths applies the entql int predicate on the period_months field.
+func (f *ContextStatisticFilter) WherePeriodMonths(p entql.IntP) {
+	f.Where(p.Field(contextstatistic.FieldPeriodMonths))
+}
+
+// WhereMonth applies the entql time.Time predicate on the month field.
+func (f *ContextStatisticFilter) WhereMonth(p entql.TimeP) {
+	f.Where(p.Field(contextstatistic.FieldMonth))
+}
+
+// WhereDoses applies the entql int predicate on the doses field.
+func (f *ContextStatisticFilter) WhereDoses(p entql.IntP) {
+	f.Where(p.Field(contextstatistic.FieldDoses))
+}
+
+// WhereZeroDoses applies the entql int predicate on the zero_doses field.
+func (f *ContextStatisticFilter) WhereZeroDoses(p entql.IntP) {
+	f.Where(p.Field(contextstatistic.FieldZeroDoses))
+}
+
+// WhereSumUsv applies the entql int64 predicate on the sum_usv field.
+func (f *ContextStatisticFilter) WhereSumUsv(p entql.Int64P) {
+	f.Where(p.Field(contextstatistic.FieldSumUsv))
+}
+
+// WhereDigest applies the entql []byte predicate on the digest field.
+func (f *ContextStatisticFilter) WhereDigest(p entql.BytesP) {
+	f.Where(p.Field(contextstatistic.FieldDigest))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DoseRecordQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2037,7 +2175,7 @@ type DoseRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2304,7 +2442,7 @@ type DosimeterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2421,7 +2559,7 @@ type DosimeterAssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterAssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2524,7 +2662,7 @@ type EmploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2667,7 +2805,7 @@ type EstablishmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EstablishmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2837,7 +2975,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2941,7 +3079,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3144,7 +3282,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3348,7 +3486,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3451,7 +3589,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3536,7 +3674,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3706,7 +3844,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3805,7 +3943,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -49,6 +50,7 @@ const (
 	TypeAuditEvent          = "AuditEvent"
 	TypeAuditSubject        = "AuditSubject"
 	TypeCompany             = "Company"
+	TypeContextStatistic    = "ContextStatistic"
 	TypeDoseRecord          = "DoseRecord"
 	TypeDosimeter           = "Dosimeter"
 	TypeDosimeterAssignment = "DosimeterAssignment"
@@ -6897,6 +6899,1248 @@ func (m *CompanyMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Company edge %s", name)
+}
+
+// ContextStatisticMutation represents an operation that mutates the ContextStatistic nodes in the graph.
+type ContextStatisticMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	updated_at       *time.Time
+	level            *contextstatistic.Level
+	context_key      *string
+	domain_code      *string
+	sector_code      *string
+	job_code         *string
+	monitoring_kind  *string
+	period_months    *int
+	addperiod_months *int
+	month            *time.Time
+	doses            *int
+	adddoses         *int
+	zero_doses       *int
+	addzero_doses    *int
+	sum_usv          *int64
+	addsum_usv       *int64
+	digest           *[]byte
+	clearedFields    map[string]struct{}
+	done             bool
+	oldValue         func(context.Context) (*ContextStatistic, error)
+	predicates       []predicate.ContextStatistic
+}
+
+var _ ent.Mutation = (*ContextStatisticMutation)(nil)
+
+// contextstatisticOption allows management of the mutation configuration using functional options.
+type contextstatisticOption func(*ContextStatisticMutation)
+
+// newContextStatisticMutation creates new mutation for the ContextStatistic entity.
+func newContextStatisticMutation(c config, op Op, opts ...contextstatisticOption) *ContextStatisticMutation {
+	m := &ContextStatisticMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeContextStatistic,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withContextStatisticID sets the ID field of the mutation.
+func withContextStatisticID(id int) contextstatisticOption {
+	return func(m *ContextStatisticMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ContextStatistic
+		)
+		m.oldValue = func(ctx context.Context) (*ContextStatistic, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ContextStatistic.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withContextStatistic sets the old ContextStatistic of the mutation.
+func withContextStatistic(node *ContextStatistic) contextstatisticOption {
+	return func(m *ContextStatisticMutation) {
+		m.oldValue = func(context.Context) (*ContextStatistic, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ContextStatisticMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ContextStatisticMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ContextStatisticMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ContextStatisticMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ContextStatistic.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ContextStatisticMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ContextStatisticMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ContextStatisticMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *ContextStatisticMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *ContextStatisticMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *ContextStatisticMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetLevel sets the "level" field.
+func (m *ContextStatisticMutation) SetLevel(c contextstatistic.Level) {
+	m.level = &c
+}
+
+// Level returns the value of the "level" field in the mutation.
+func (m *ContextStatisticMutation) Level() (r contextstatistic.Level, exists bool) {
+	v := m.level
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLevel returns the old "level" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldLevel(ctx context.Context) (v contextstatistic.Level, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLevel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLevel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLevel: %w", err)
+	}
+	return oldValue.Level, nil
+}
+
+// ResetLevel resets all changes to the "level" field.
+func (m *ContextStatisticMutation) ResetLevel() {
+	m.level = nil
+}
+
+// SetContextKey sets the "context_key" field.
+func (m *ContextStatisticMutation) SetContextKey(s string) {
+	m.context_key = &s
+}
+
+// ContextKey returns the value of the "context_key" field in the mutation.
+func (m *ContextStatisticMutation) ContextKey() (r string, exists bool) {
+	v := m.context_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContextKey returns the old "context_key" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldContextKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContextKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContextKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContextKey: %w", err)
+	}
+	return oldValue.ContextKey, nil
+}
+
+// ResetContextKey resets all changes to the "context_key" field.
+func (m *ContextStatisticMutation) ResetContextKey() {
+	m.context_key = nil
+}
+
+// SetDomainCode sets the "domain_code" field.
+func (m *ContextStatisticMutation) SetDomainCode(s string) {
+	m.domain_code = &s
+}
+
+// DomainCode returns the value of the "domain_code" field in the mutation.
+func (m *ContextStatisticMutation) DomainCode() (r string, exists bool) {
+	v := m.domain_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDomainCode returns the old "domain_code" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldDomainCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDomainCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDomainCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDomainCode: %w", err)
+	}
+	return oldValue.DomainCode, nil
+}
+
+// ClearDomainCode clears the value of the "domain_code" field.
+func (m *ContextStatisticMutation) ClearDomainCode() {
+	m.domain_code = nil
+	m.clearedFields[contextstatistic.FieldDomainCode] = struct{}{}
+}
+
+// DomainCodeCleared returns if the "domain_code" field was cleared in this mutation.
+func (m *ContextStatisticMutation) DomainCodeCleared() bool {
+	_, ok := m.clearedFields[contextstatistic.FieldDomainCode]
+	return ok
+}
+
+// ResetDomainCode resets all changes to the "domain_code" field.
+func (m *ContextStatisticMutation) ResetDomainCode() {
+	m.domain_code = nil
+	delete(m.clearedFields, contextstatistic.FieldDomainCode)
+}
+
+// SetSectorCode sets the "sector_code" field.
+func (m *ContextStatisticMutation) SetSectorCode(s string) {
+	m.sector_code = &s
+}
+
+// SectorCode returns the value of the "sector_code" field in the mutation.
+func (m *ContextStatisticMutation) SectorCode() (r string, exists bool) {
+	v := m.sector_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSectorCode returns the old "sector_code" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldSectorCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSectorCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSectorCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSectorCode: %w", err)
+	}
+	return oldValue.SectorCode, nil
+}
+
+// ClearSectorCode clears the value of the "sector_code" field.
+func (m *ContextStatisticMutation) ClearSectorCode() {
+	m.sector_code = nil
+	m.clearedFields[contextstatistic.FieldSectorCode] = struct{}{}
+}
+
+// SectorCodeCleared returns if the "sector_code" field was cleared in this mutation.
+func (m *ContextStatisticMutation) SectorCodeCleared() bool {
+	_, ok := m.clearedFields[contextstatistic.FieldSectorCode]
+	return ok
+}
+
+// ResetSectorCode resets all changes to the "sector_code" field.
+func (m *ContextStatisticMutation) ResetSectorCode() {
+	m.sector_code = nil
+	delete(m.clearedFields, contextstatistic.FieldSectorCode)
+}
+
+// SetJobCode sets the "job_code" field.
+func (m *ContextStatisticMutation) SetJobCode(s string) {
+	m.job_code = &s
+}
+
+// JobCode returns the value of the "job_code" field in the mutation.
+func (m *ContextStatisticMutation) JobCode() (r string, exists bool) {
+	v := m.job_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobCode returns the old "job_code" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldJobCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobCode: %w", err)
+	}
+	return oldValue.JobCode, nil
+}
+
+// ClearJobCode clears the value of the "job_code" field.
+func (m *ContextStatisticMutation) ClearJobCode() {
+	m.job_code = nil
+	m.clearedFields[contextstatistic.FieldJobCode] = struct{}{}
+}
+
+// JobCodeCleared returns if the "job_code" field was cleared in this mutation.
+func (m *ContextStatisticMutation) JobCodeCleared() bool {
+	_, ok := m.clearedFields[contextstatistic.FieldJobCode]
+	return ok
+}
+
+// ResetJobCode resets all changes to the "job_code" field.
+func (m *ContextStatisticMutation) ResetJobCode() {
+	m.job_code = nil
+	delete(m.clearedFields, contextstatistic.FieldJobCode)
+}
+
+// SetMonitoringKind sets the "monitoring_kind" field.
+func (m *ContextStatisticMutation) SetMonitoringKind(s string) {
+	m.monitoring_kind = &s
+}
+
+// MonitoringKind returns the value of the "monitoring_kind" field in the mutation.
+func (m *ContextStatisticMutation) MonitoringKind() (r string, exists bool) {
+	v := m.monitoring_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonitoringKind returns the old "monitoring_kind" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldMonitoringKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonitoringKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonitoringKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonitoringKind: %w", err)
+	}
+	return oldValue.MonitoringKind, nil
+}
+
+// ResetMonitoringKind resets all changes to the "monitoring_kind" field.
+func (m *ContextStatisticMutation) ResetMonitoringKind() {
+	m.monitoring_kind = nil
+}
+
+// SetPeriodMonths sets the "period_months" field.
+func (m *ContextStatisticMutation) SetPeriodMonths(i int) {
+	m.period_months = &i
+	m.addperiod_months = nil
+}
+
+// PeriodMonths returns the value of the "period_months" field in the mutation.
+func (m *ContextStatisticMutation) PeriodMonths() (r int, exists bool) {
+	v := m.period_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodMonths returns the old "period_months" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldPeriodMonths(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodMonths: %w", err)
+	}
+	return oldValue.PeriodMonths, nil
+}
+
+// AddPeriodMonths adds i to the "period_months" field.
+func (m *ContextStatisticMutation) AddPeriodMonths(i int) {
+	if m.addperiod_months != nil {
+		*m.addperiod_months += i
+	} else {
+		m.addperiod_months = &i
+	}
+}
+
+// AddedPeriodMonths returns the value that was added to the "period_months" field in this mutation.
+func (m *ContextStatisticMutation) AddedPeriodMonths() (r int, exists bool) {
+	v := m.addperiod_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPeriodMonths resets all changes to the "period_months" field.
+func (m *ContextStatisticMutation) ResetPeriodMonths() {
+	m.period_months = nil
+	m.addperiod_months = nil
+}
+
+// SetMonth sets the "month" field.
+func (m *ContextStatisticMutation) SetMonth(t time.Time) {
+	m.month = &t
+}
+
+// Month returns the value of the "month" field in the mutation.
+func (m *ContextStatisticMutation) Month() (r time.Time, exists bool) {
+	v := m.month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonth returns the old "month" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldMonth(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonth: %w", err)
+	}
+	return oldValue.Month, nil
+}
+
+// ResetMonth resets all changes to the "month" field.
+func (m *ContextStatisticMutation) ResetMonth() {
+	m.month = nil
+}
+
+// SetDoses sets the "doses" field.
+func (m *ContextStatisticMutation) SetDoses(i int) {
+	m.doses = &i
+	m.adddoses = nil
+}
+
+// Doses returns the value of the "doses" field in the mutation.
+func (m *ContextStatisticMutation) Doses() (r int, exists bool) {
+	v := m.doses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDoses returns the old "doses" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldDoses(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDoses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDoses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDoses: %w", err)
+	}
+	return oldValue.Doses, nil
+}
+
+// AddDoses adds i to the "doses" field.
+func (m *ContextStatisticMutation) AddDoses(i int) {
+	if m.adddoses != nil {
+		*m.adddoses += i
+	} else {
+		m.adddoses = &i
+	}
+}
+
+// AddedDoses returns the value that was added to the "doses" field in this mutation.
+func (m *ContextStatisticMutation) AddedDoses() (r int, exists bool) {
+	v := m.adddoses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetDoses resets all changes to the "doses" field.
+func (m *ContextStatisticMutation) ResetDoses() {
+	m.doses = nil
+	m.adddoses = nil
+}
+
+// SetZeroDoses sets the "zero_doses" field.
+func (m *ContextStatisticMutation) SetZeroDoses(i int) {
+	m.zero_doses = &i
+	m.addzero_doses = nil
+}
+
+// ZeroDoses returns the value of the "zero_doses" field in the mutation.
+func (m *ContextStatisticMutation) ZeroDoses() (r int, exists bool) {
+	v := m.zero_doses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldZeroDoses returns the old "zero_doses" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldZeroDoses(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldZeroDoses is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldZeroDoses requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldZeroDoses: %w", err)
+	}
+	return oldValue.ZeroDoses, nil
+}
+
+// AddZeroDoses adds i to the "zero_doses" field.
+func (m *ContextStatisticMutation) AddZeroDoses(i int) {
+	if m.addzero_doses != nil {
+		*m.addzero_doses += i
+	} else {
+		m.addzero_doses = &i
+	}
+}
+
+// AddedZeroDoses returns the value that was added to the "zero_doses" field in this mutation.
+func (m *ContextStatisticMutation) AddedZeroDoses() (r int, exists bool) {
+	v := m.addzero_doses
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetZeroDoses resets all changes to the "zero_doses" field.
+func (m *ContextStatisticMutation) ResetZeroDoses() {
+	m.zero_doses = nil
+	m.addzero_doses = nil
+}
+
+// SetSumUsv sets the "sum_usv" field.
+func (m *ContextStatisticMutation) SetSumUsv(i int64) {
+	m.sum_usv = &i
+	m.addsum_usv = nil
+}
+
+// SumUsv returns the value of the "sum_usv" field in the mutation.
+func (m *ContextStatisticMutation) SumUsv() (r int64, exists bool) {
+	v := m.sum_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSumUsv returns the old "sum_usv" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldSumUsv(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSumUsv is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSumUsv requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSumUsv: %w", err)
+	}
+	return oldValue.SumUsv, nil
+}
+
+// AddSumUsv adds i to the "sum_usv" field.
+func (m *ContextStatisticMutation) AddSumUsv(i int64) {
+	if m.addsum_usv != nil {
+		*m.addsum_usv += i
+	} else {
+		m.addsum_usv = &i
+	}
+}
+
+// AddedSumUsv returns the value that was added to the "sum_usv" field in this mutation.
+func (m *ContextStatisticMutation) AddedSumUsv() (r int64, exists bool) {
+	v := m.addsum_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetSumUsv resets all changes to the "sum_usv" field.
+func (m *ContextStatisticMutation) ResetSumUsv() {
+	m.sum_usv = nil
+	m.addsum_usv = nil
+}
+
+// SetDigest sets the "digest" field.
+func (m *ContextStatisticMutation) SetDigest(b []byte) {
+	m.digest = &b
+}
+
+// Digest returns the value of the "digest" field in the mutation.
+func (m *ContextStatisticMutation) Digest() (r []byte, exists bool) {
+	v := m.digest
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDigest returns the old "digest" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldDigest(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDigest is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDigest requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDigest: %w", err)
+	}
+	return oldValue.Digest, nil
+}
+
+// ClearDigest clears the value of the "digest" field.
+func (m *ContextStatisticMutation) ClearDigest() {
+	m.digest = nil
+	m.clearedFields[contextstatistic.FieldDigest] = struct{}{}
+}
+
+// DigestCleared returns if the "digest" field was cleared in this mutation.
+func (m *ContextStatisticMutation) DigestCleared() bool {
+	_, ok := m.clearedFields[contextstatistic.FieldDigest]
+	return ok
+}
+
+// ResetDigest resets all changes to the "digest" field.
+func (m *ContextStatisticMutation) ResetDigest() {
+	m.digest = nil
+	delete(m.clearedFields, contextstatistic.FieldDigest)
+}
+
+// Where appends a list predicates to the ContextStatisticMutation builder.
+func (m *ContextStatisticMutation) Where(ps ...predicate.ContextStatistic) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ContextStatisticMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ContextStatisticMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ContextStatistic, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ContextStatisticMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ContextStatisticMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ContextStatistic).
+func (m *ContextStatisticMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ContextStatisticMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.created_at != nil {
+		fields = append(fields, contextstatistic.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, contextstatistic.FieldUpdatedAt)
+	}
+	if m.level != nil {
+		fields = append(fields, contextstatistic.FieldLevel)
+	}
+	if m.context_key != nil {
+		fields = append(fields, contextstatistic.FieldContextKey)
+	}
+	if m.domain_code != nil {
+		fields = append(fields, contextstatistic.FieldDomainCode)
+	}
+	if m.sector_code != nil {
+		fields = append(fields, contextstatistic.FieldSectorCode)
+	}
+	if m.job_code != nil {
+		fields = append(fields, contextstatistic.FieldJobCode)
+	}
+	if m.monitoring_kind != nil {
+		fields = append(fields, contextstatistic.FieldMonitoringKind)
+	}
+	if m.period_months != nil {
+		fields = append(fields, contextstatistic.FieldPeriodMonths)
+	}
+	if m.month != nil {
+		fields = append(fields, contextstatistic.FieldMonth)
+	}
+	if m.doses != nil {
+		fields = append(fields, contextstatistic.FieldDoses)
+	}
+	if m.zero_doses != nil {
+		fields = append(fields, contextstatistic.FieldZeroDoses)
+	}
+	if m.sum_usv != nil {
+		fields = append(fields, contextstatistic.FieldSumUsv)
+	}
+	if m.digest != nil {
+		fields = append(fields, contextstatistic.FieldDigest)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ContextStatisticMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case contextstatistic.FieldCreatedAt:
+		return m.CreatedAt()
+	case contextstatistic.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case contextstatistic.FieldLevel:
+		return m.Level()
+	case contextstatistic.FieldContextKey:
+		return m.ContextKey()
+	case contextstatistic.FieldDomainCode:
+		return m.DomainCode()
+	case contextstatistic.FieldSectorCode:
+		return m.SectorCode()
+	case contextstatistic.FieldJobCode:
+		return m.JobCode()
+	case contextstatistic.FieldMonitoringKind:
+		return m.MonitoringKind()
+	case contextstatistic.FieldPeriodMonths:
+		return m.PeriodMonths()
+	case contextstatistic.FieldMonth:
+		return m.Month()
+	case contextstatistic.FieldDoses:
+		return m.Doses()
+	case contextstatistic.FieldZeroDoses:
+		return m.ZeroDoses()
+	case contextstatistic.FieldSumUsv:
+		return m.SumUsv()
+	case contextstatistic.FieldDigest:
+		return m.Digest()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ContextStatisticMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case contextstatistic.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case contextstatistic.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case contextstatistic.FieldLevel:
+		return m.OldLevel(ctx)
+	case contextstatistic.FieldContextKey:
+		return m.OldContextKey(ctx)
+	case contextstatistic.FieldDomainCode:
+		return m.OldDomainCode(ctx)
+	case contextstatistic.FieldSectorCode:
+		return m.OldSectorCode(ctx)
+	case contextstatistic.FieldJobCode:
+		return m.OldJobCode(ctx)
+	case contextstatistic.FieldMonitoringKind:
+		return m.OldMonitoringKind(ctx)
+	case contextstatistic.FieldPeriodMonths:
+		return m.OldPeriodMonths(ctx)
+	case contextstatistic.FieldMonth:
+		return m.OldMonth(ctx)
+	case contextstatistic.FieldDoses:
+		return m.OldDoses(ctx)
+	case contextstatistic.FieldZeroDoses:
+		return m.OldZeroDoses(ctx)
+	case contextstatistic.FieldSumUsv:
+		return m.OldSumUsv(ctx)
+	case contextstatistic.FieldDigest:
+		return m.OldDigest(ctx)
+	}
+	return nil, fmt.Errorf("unknown ContextStatistic field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContextStatisticMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case contextstatistic.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case contextstatistic.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case contextstatistic.FieldLevel:
+		v, ok := value.(contextstatistic.Level)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLevel(v)
+		return nil
+	case contextstatistic.FieldContextKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContextKey(v)
+		return nil
+	case contextstatistic.FieldDomainCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDomainCode(v)
+		return nil
+	case contextstatistic.FieldSectorCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSectorCode(v)
+		return nil
+	case contextstatistic.FieldJobCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobCode(v)
+		return nil
+	case contextstatistic.FieldMonitoringKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonitoringKind(v)
+		return nil
+	case contextstatistic.FieldPeriodMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodMonths(v)
+		return nil
+	case contextstatistic.FieldMonth:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonth(v)
+		return nil
+	case contextstatistic.FieldDoses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDoses(v)
+		return nil
+	case contextstatistic.FieldZeroDoses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetZeroDoses(v)
+		return nil
+	case contextstatistic.FieldSumUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSumUsv(v)
+		return nil
+	case contextstatistic.FieldDigest:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDigest(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContextStatistic field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ContextStatisticMutation) AddedFields() []string {
+	var fields []string
+	if m.addperiod_months != nil {
+		fields = append(fields, contextstatistic.FieldPeriodMonths)
+	}
+	if m.adddoses != nil {
+		fields = append(fields, contextstatistic.FieldDoses)
+	}
+	if m.addzero_doses != nil {
+		fields = append(fields, contextstatistic.FieldZeroDoses)
+	}
+	if m.addsum_usv != nil {
+		fields = append(fields, contextstatistic.FieldSumUsv)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ContextStatisticMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case contextstatistic.FieldPeriodMonths:
+		return m.AddedPeriodMonths()
+	case contextstatistic.FieldDoses:
+		return m.AddedDoses()
+	case contextstatistic.FieldZeroDoses:
+		return m.AddedZeroDoses()
+	case contextstatistic.FieldSumUsv:
+		return m.AddedSumUsv()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ContextStatisticMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case contextstatistic.FieldPeriodMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodMonths(v)
+		return nil
+	case contextstatistic.FieldDoses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddDoses(v)
+		return nil
+	case contextstatistic.FieldZeroDoses:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddZeroDoses(v)
+		return nil
+	case contextstatistic.FieldSumUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddSumUsv(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ContextStatistic numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ContextStatisticMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(contextstatistic.FieldDomainCode) {
+		fields = append(fields, contextstatistic.FieldDomainCode)
+	}
+	if m.FieldCleared(contextstatistic.FieldSectorCode) {
+		fields = append(fields, contextstatistic.FieldSectorCode)
+	}
+	if m.FieldCleared(contextstatistic.FieldJobCode) {
+		fields = append(fields, contextstatistic.FieldJobCode)
+	}
+	if m.FieldCleared(contextstatistic.FieldDigest) {
+		fields = append(fields, contextstatistic.FieldDigest)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ContextStatisticMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ContextStatisticMutation) ClearField(name string) error {
+	switch name {
+	case contextstatistic.FieldDomainCode:
+		m.ClearDomainCode()
+		return nil
+	case contextstatistic.FieldSectorCode:
+		m.ClearSectorCode()
+		return nil
+	case contextstatistic.FieldJobCode:
+		m.ClearJobCode()
+		return nil
+	case contextstatistic.FieldDigest:
+		m.ClearDigest()
+		return nil
+	}
+	return fmt.Errorf("unknown ContextStatistic nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ContextStatisticMutation) ResetField(name string) error {
+	switch name {
+	case contextstatistic.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case contextstatistic.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case contextstatistic.FieldLevel:
+		m.ResetLevel()
+		return nil
+	case contextstatistic.FieldContextKey:
+		m.ResetContextKey()
+		return nil
+	case contextstatistic.FieldDomainCode:
+		m.ResetDomainCode()
+		return nil
+	case contextstatistic.FieldSectorCode:
+		m.ResetSectorCode()
+		return nil
+	case contextstatistic.FieldJobCode:
+		m.ResetJobCode()
+		return nil
+	case contextstatistic.FieldMonitoringKind:
+		m.ResetMonitoringKind()
+		return nil
+	case contextstatistic.FieldPeriodMonths:
+		m.ResetPeriodMonths()
+		return nil
+	case contextstatistic.FieldMonth:
+		m.ResetMonth()
+		return nil
+	case contextstatistic.FieldDoses:
+		m.ResetDoses()
+		return nil
+	case contextstatistic.FieldZeroDoses:
+		m.ResetZeroDoses()
+		return nil
+	case contextstatistic.FieldSumUsv:
+		m.ResetSumUsv()
+		return nil
+	case contextstatistic.FieldDigest:
+		m.ResetDigest()
+		return nil
+	}
+	return fmt.Errorf("unknown ContextStatistic field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ContextStatisticMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ContextStatisticMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ContextStatisticMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ContextStatisticMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ContextStatisticMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ContextStatisticMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ContextStatisticMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ContextStatistic unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ContextStatisticMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ContextStatistic edge %s", name)
 }
 
 // DoseRecordMutation represents an operation that mutates the DoseRecord nodes in the graph.

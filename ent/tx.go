@@ -26,6 +26,8 @@ type Tx struct {
 	AuditSubject *AuditSubjectClient
 	// Company is the client for interacting with the Company builders.
 	Company *CompanyClient
+	// ContextStatistic is the client for interacting with the ContextStatistic builders.
+	ContextStatistic *ContextStatisticClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
 	DoseRecord *DoseRecordClient
 	// Dosimeter is the client for interacting with the Dosimeter builders.
@@ -189,6 +191,7 @@ func (tx *Tx) init() {
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.AuditSubject = NewAuditSubjectClient(tx.config)
 	tx.Company = NewCompanyClient(tx.config)
+	tx.ContextStatistic = NewContextStatisticClient(tx.config)
 	tx.DoseRecord = NewDoseRecordClient(tx.config)
 	tx.Dosimeter = NewDosimeterClient(tx.config)
 	tx.DosimeterAssignment = NewDosimeterAssignmentClient(tx.config)

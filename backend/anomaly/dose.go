@@ -143,7 +143,14 @@ func (c Config) contextOutlier(d Dose, ref *Reference, history []Dose, what stri
 	sentence := fmt.Sprintf("%s : %s des doses %s %s (médiane %s, %s doses)",
 		upper(what), ordinalPercentile(p), periodicity(d.Context.Months), ref.Label, mSv(ref.MedianUSv), count(ref.NonZero))
 	if base, ok := c.baseline(d, history); ok {
-		sentence += fmt.Sprintf(" et %s la médiane de ce travailleur sur 12 mois", times(v/math.Exp(base.median)))
+		own := v / math.Exp(base.median)
+		if own < c.UsualRatio {
+			// Business as usual for this worker: their level is known (and
+			// the regulatory layer watches their totals); only a change of
+			// level is news.
+			return Finding{}, false
+		}
+		sentence += fmt.Sprintf(" et %s la médiane de ce travailleur sur 12 mois", times(own))
 	}
 	snap := ref.snapshot()
 	snap["percentile"], snap["robustZ"] = round(p, 4), round(z, 2)

@@ -44,7 +44,7 @@ func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
 			pts = append(pts, h)
 		}
 	}
-	if len(pts) < 10 || pts[len(pts)-1].ID != d.ID {
+	if len(pts) < 10 || pts[len(pts)-1].ID != d.ID || float64(d.USv) < floorUSv(d.Context.Kind) {
 		return Finding{}, false
 	}
 	nb := max(6, len(pts)/3)

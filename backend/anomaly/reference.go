@@ -109,6 +109,9 @@ type Config struct {
 	MinLogScale float64
 	// Percentile and RobustZ are the L2 alert thresholds.
 	Percentile, RobustZ float64
+	// UsualRatio: a context outlier is not raised when the dose is less than
+	// this many times the worker's own median (their level is known).
+	UsualRatio float64
 	// History thresholds (L3).
 	JumpRatio, JumpZ, MinHistoryScale float64
 	CusumK, CusumH                    float64
@@ -126,7 +129,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MinNonZero: 30, Shrinkage: 20, MinLogScale: 0.3,
-		Percentile: 0.999, RobustZ: 3.5,
+		Percentile: 0.999, RobustZ: 3.5, UsualRatio: 2,
 		JumpRatio: 8, JumpZ: 4, MinHistoryScale: 0.5,
 		CusumK: 0.5, CusumH: 5, ZeroRunP: 1e-3,
 		UnitFactor: 100, ContaminationRatio: 10, ApproachingShare: 0.8,

@@ -81,6 +81,18 @@ func (f CompanyFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, err
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.CompanyMutation", m)
 }
 
+// The ContextStatisticFunc type is an adapter to allow the use of ordinary
+// function as ContextStatistic mutator.
+type ContextStatisticFunc func(context.Context, *ent.ContextStatisticMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ContextStatisticFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ContextStatisticMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContextStatisticMutation", m)
+}
+
 // The DoseRecordFunc type is an adapter to allow the use of ordinary
 // function as DoseRecord mutator.
 type DoseRecordFunc func(context.Context, *ent.DoseRecordMutation) (ent.Value, error)

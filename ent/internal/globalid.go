@@ -2,4 +2,4 @@
 
 package internal
 
-const IncrementStarts = "{\"accounts\":0,\"anomalies\":4294967296,\"api_keys\":8589934592,\"audit_events\":12884901888,\"audit_subjects\":77309411328,\"companies\":17179869184,\"dose_records\":21474836480,\"dosimeter_assignments\":30064771072,\"dosimeters\":25769803776,\"employments\":34359738368,\"establishments\":38654705664,\"exposure_summaries\":42949672960,\"grants\":47244640256,\"import_batches\":51539607552,\"laboratories\":55834574848,\"nomenclatures\":60129542144,\"operational_doses\":64424509440,\"sessions\":68719476736,\"workers\":73014444032}"
+const IncrementStarts = "{\"accounts\":0,\"anomalies\":4294967296,\"api_keys\":8589934592,\"audit_events\":12884901888,\"audit_subjects\":77309411328,\"companies\":17179869184,\"context_statistics\":81604378624,\"dose_records\":21474836480,\"dosimeter_assignments\":30064771072,\"dosimeters\":25769803776,\"employments\":34359738368,\"establishments\":38654705664,\"exposure_summaries\":42949672960,\"grants\":47244640256,\"import_batches\":51539607552,\"laboratories\":55834574848,\"nomenclatures\":60129542144,\"operational_doses\":64424509440,\"sessions\":68719476736,\"workers\":73014444032}"

@@ -230,6 +230,42 @@ var (
 		Columns:    CompaniesColumns,
 		PrimaryKey: []*schema.Column{CompaniesColumns[0]},
 	}
+	// ContextStatisticsColumns holds the columns for the "context_statistics" table.
+	ContextStatisticsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "level", Type: field.TypeEnum, Enums: []string{"JOB", "SECTOR", "DOMAIN", "KIND"}},
+		{Name: "context_key", Type: field.TypeString},
+		{Name: "domain_code", Type: field.TypeString, Nullable: true},
+		{Name: "sector_code", Type: field.TypeString, Nullable: true},
+		{Name: "job_code", Type: field.TypeString, Nullable: true},
+		{Name: "monitoring_kind", Type: field.TypeString},
+		{Name: "period_months", Type: field.TypeInt},
+		{Name: "month", Type: field.TypeTime},
+		{Name: "doses", Type: field.TypeInt},
+		{Name: "zero_doses", Type: field.TypeInt},
+		{Name: "sum_usv", Type: field.TypeInt64},
+		{Name: "digest", Type: field.TypeBytes, Nullable: true},
+	}
+	// ContextStatisticsTable holds the schema information for the "context_statistics" table.
+	ContextStatisticsTable = &schema.Table{
+		Name:       "context_statistics",
+		Columns:    ContextStatisticsColumns,
+		PrimaryKey: []*schema.Column{ContextStatisticsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "contextstatistic_context_key_month",
+				Unique:  true,
+				Columns: []*schema.Column{ContextStatisticsColumns[4], ContextStatisticsColumns[10]},
+			},
+			{
+				Name:    "contextstatistic_level_monitoring_kind_month",
+				Unique:  false,
+				Columns: []*schema.Column{ContextStatisticsColumns[3], ContextStatisticsColumns[8], ContextStatisticsColumns[10]},
+			},
+		},
+	}
 	// DoseRecordsColumns holds the columns for the "dose_records" table.
 	DoseRecordsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -899,6 +935,7 @@ var (
 		AuditEventsTable,
 		AuditSubjectsTable,
 		CompaniesTable,
+		ContextStatisticsTable,
 		DoseRecordsTable,
 		DosimetersTable,
 		DosimeterAssignmentsTable,
@@ -942,6 +979,9 @@ func init() {
 	}
 	CompaniesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
+	}
+	ContextStatisticsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(81604378624),
 	}
 	DoseRecordsTable.ForeignKeys[0].RefTable = AccountsTable
 	DoseRecordsTable.ForeignKeys[1].RefTable = DoseRecordsTable

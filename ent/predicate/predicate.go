@@ -24,6 +24,9 @@ type AuditSubject func(*sql.Selector)
 // Company is the predicate function for company builders.
 type Company func(*sql.Selector)
 
+// ContextStatistic is the predicate function for contextstatistic builders.
+type ContextStatistic func(*sql.Selector)
+
 // DoseRecord is the predicate function for doserecord builders.
 type DoseRecord func(*sql.Selector)
 

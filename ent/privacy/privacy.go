@@ -255,6 +255,30 @@ func (f CompanyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.CompanyMutation", m)
 }
 
+// The ContextStatisticQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ContextStatisticQueryRuleFunc func(context.Context, *ent.ContextStatisticQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ContextStatisticQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ContextStatisticQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ContextStatisticQuery", q)
+}
+
+// The ContextStatisticMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ContextStatisticMutationRuleFunc func(context.Context, *ent.ContextStatisticMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ContextStatisticMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ContextStatisticMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContextStatisticMutation", m)
+}
+
 // The DoseRecordQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DoseRecordQueryRuleFunc func(context.Context, *ent.DoseRecordQuery) error
@@ -614,6 +638,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.CompanyQuery:
 		return q.Filter(), nil
+	case *ent.ContextStatisticQuery:
+		return q.Filter(), nil
 	case *ent.DoseRecordQuery:
 		return q.Filter(), nil
 	case *ent.DosimeterQuery:
@@ -658,6 +684,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AuditSubjectMutation:
 		return m.Filter(), nil
 	case *ent.CompanyMutation:
+		return m.Filter(), nil
+	case *ent.ContextStatisticMutation:
 		return m.Filter(), nil
 	case *ent.DoseRecordMutation:
 		return m.Filter(), nil

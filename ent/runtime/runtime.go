@@ -12,6 +12,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -299,6 +300,50 @@ func init() {
 			return nil
 		}
 	}()
+	contextstatisticMixin := schema.ContextStatistic{}.Mixin()
+	contextstatistic.Policy = privacy.NewPolicies(schema.ContextStatistic{})
+	contextstatistic.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := contextstatistic.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	contextstatisticMixinFields0 := contextstatisticMixin[0].Fields()
+	_ = contextstatisticMixinFields0
+	contextstatisticFields := schema.ContextStatistic{}.Fields()
+	_ = contextstatisticFields
+	// contextstatisticDescCreatedAt is the schema descriptor for created_at field.
+	contextstatisticDescCreatedAt := contextstatisticMixinFields0[0].Descriptor()
+	// contextstatistic.DefaultCreatedAt holds the default value on creation for the created_at field.
+	contextstatistic.DefaultCreatedAt = contextstatisticDescCreatedAt.Default.(func() time.Time)
+	// contextstatisticDescUpdatedAt is the schema descriptor for updated_at field.
+	contextstatisticDescUpdatedAt := contextstatisticMixinFields0[1].Descriptor()
+	// contextstatistic.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	contextstatistic.DefaultUpdatedAt = contextstatisticDescUpdatedAt.Default.(func() time.Time)
+	// contextstatistic.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	contextstatistic.UpdateDefaultUpdatedAt = contextstatisticDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// contextstatisticDescContextKey is the schema descriptor for context_key field.
+	contextstatisticDescContextKey := contextstatisticFields[1].Descriptor()
+	// contextstatistic.ContextKeyValidator is a validator for the "context_key" field. It is called by the builders before save.
+	contextstatistic.ContextKeyValidator = contextstatisticDescContextKey.Validators[0].(func(string) error)
+	// contextstatisticDescPeriodMonths is the schema descriptor for period_months field.
+	contextstatisticDescPeriodMonths := contextstatisticFields[6].Descriptor()
+	// contextstatistic.PeriodMonthsValidator is a validator for the "period_months" field. It is called by the builders before save.
+	contextstatistic.PeriodMonthsValidator = contextstatisticDescPeriodMonths.Validators[0].(func(int) error)
+	// contextstatisticDescDoses is the schema descriptor for doses field.
+	contextstatisticDescDoses := contextstatisticFields[8].Descriptor()
+	// contextstatistic.DosesValidator is a validator for the "doses" field. It is called by the builders before save.
+	contextstatistic.DosesValidator = contextstatisticDescDoses.Validators[0].(func(int) error)
+	// contextstatisticDescZeroDoses is the schema descriptor for zero_doses field.
+	contextstatisticDescZeroDoses := contextstatisticFields[9].Descriptor()
+	// contextstatistic.ZeroDosesValidator is a validator for the "zero_doses" field. It is called by the builders before save.
+	contextstatistic.ZeroDosesValidator = contextstatisticDescZeroDoses.Validators[0].(func(int) error)
+	// contextstatisticDescSumUsv is the schema descriptor for sum_usv field.
+	contextstatisticDescSumUsv := contextstatisticFields[10].Descriptor()
+	// contextstatistic.SumUsvValidator is a validator for the "sum_usv" field. It is called by the builders before save.
+	contextstatistic.SumUsvValidator = contextstatisticDescSumUsv.Validators[0].(func(int64) error)
 	doserecord.Policy = privacy.NewPolicies(schema.DoseRecord{})
 	doserecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -1,0 +1,446 @@
+package anomaly
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/anomaly"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/employment"
+	"github.com/siseri/siseri/ent/nomenclature"
+	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/predicate"
+	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/policy"
+)
+
+// Engine runs detection on newly written dose records, inside the transaction
+// that writes them, seeing only what was stored before.
+type Engine struct {
+	Config Config
+	// Now is the evaluation instant (tests and replays set it).
+	Now func() time.Time
+}
+
+// NewEngine returns an engine with the default thresholds.
+func NewEngine() *Engine { return &Engine{Config: DefaultConfig(), Now: time.Now} }
+
+// Result is what one detection run stored.
+type Result struct {
+	// Created are the anomalies raised by this run (new fingerprints).
+	Created []*ent.Anomaly
+	// Findings counts all findings, including those already stored.
+	Findings int
+}
+
+// Process detects anomalies on the dose records recordIDs (just written in
+// the transaction of client), stores the new findings and updates the
+// context statistics with the records. Findings already stored (same
+// fingerprint) are not raised again; an open regulatory episode is updated.
+func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []int) (Result, error) {
+	ctx = policy.SystemContext(ctx)
+	var res Result
+	if len(recordIDs) == 0 {
+		return res, nil
+	}
+	recs, err := loadRecords(ctx, client, doserecord.IDIn(recordIDs...))
+	if err == nil && len(recs) == 0 {
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	nomen, err := loadNomenclature(ctx, client)
+	if err != nil {
+		return res, err
+	}
+	batch := make([]Dose, len(recs))
+	workers := map[int]bool{}
+	lo, hi := recs[0].PeriodStart, recs[0].PeriodEnd
+	for i, r := range recs {
+		batch[i] = toDose(r, nomen)
+		workers[r.WorkerID] = true
+		if r.PeriodStart.Before(lo) {
+			lo = r.PeriodStart
+		}
+		if r.PeriodEnd.After(hi) {
+			hi = r.PeriodEnd
+		}
+	}
+	histories, err := e.histories(ctx, client, keys(workers), lo.AddDate(-2, 0, 0), hi, nomen)
+	if err != nil {
+		return res, err
+	}
+	refs, err := e.references(ctx, client, batch, nomen)
+	if err != nil {
+		return res, err
+	}
+	findings := e.recordFindings(batch, histories, refs)
+	ops, err := e.discrepancies(ctx, client, batch)
+	if err != nil {
+		return res, err
+	}
+	findings = append(findings, ops...)
+	reg, err := e.regulatory(ctx, client, batch, histories)
+	if err != nil {
+		return res, err
+	}
+	findings = append(findings, reg...)
+	if err := AddToStats(ctx, client, batch); err != nil {
+		return res, err
+	}
+	res.Findings = len(findings)
+	res.Created, err = Store(ctx, client, findings)
+	return res, err
+}
+
+type predicateDose = predicate.DoseRecord
+
+func keys(m map[int]bool) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// nomenclatureInfo maps sector codes to their domain and labels.
+type nomenclatureInfo struct {
+	domainOf map[string]string
+	label    map[string]string
+}
+
+func loadNomenclature(ctx context.Context, client *ent.Client) (nomenclatureInfo, error) {
+	rows, err := client.Nomenclature.Query().All(ctx)
+	if err != nil {
+		return nomenclatureInfo{}, fmt.Errorf("load nomenclature: %w", err)
+	}
+	n := nomenclatureInfo{domainOf: map[string]string{}, label: map[string]string{}}
+	for _, r := range rows {
+		n.label[string(r.Kind)+":"+r.Code] = r.Label
+		if r.Kind == nomenclature.KindSector {
+			n.domainOf[r.Code] = r.ParentCode
+		}
+	}
+	return n, nil
+}
+
+func loadRecords(ctx context.Context, client *ent.Client, where ...predicateDose) ([]*ent.DoseRecord, error) {
+	recs, err := client.DoseRecord.Query().Where(where...).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load dose records: %w", err)
+	}
+	return recs, nil
+}
+
+func toDose(r *ent.DoseRecord, n nomenclatureInfo) Dose {
+	d := Dose{
+		ID: r.ID, WorkerID: r.WorkerID, EstablishmentID: r.EstablishmentID, Quantity: string(r.Quantity),
+		Dosimeter: r.DosimeterSerial, LaboratoryID: r.LaboratoryID, Start: r.PeriodStart, End: r.PeriodEnd,
+		USv: r.ValueUsv, Zero: r.Status == doserecord.StatusBelowThreshold || r.ValueUsv == 0,
+		Absent: r.Status == doserecord.StatusAbsent,
+	}
+	d.Context = Context{Kind: string(r.MonitoringKind), Months: periodMonths(r.PeriodStart, r.PeriodEnd)}
+	if r.SectorCode != nil {
+		d.Context.Sector = *r.SectorCode
+		d.Context.Domain = n.domainOf[*r.SectorCode]
+	}
+	if r.JobCode != nil {
+		d.Context.Job = *r.JobCode
+	}
+	return d
+}
+
+// periodMonths is the wearing period length in whole months (1 to 3 for
+// passive dosimetry), rounded to the nearest month.
+func periodMonths(start, end time.Time) int {
+	days := end.Sub(start).Hours()/24 + 1
+	return max(1, int(days/30.44+0.5))
+}
+
+// histories loads the current dose records of workers whose period ends in
+// [from, to], by worker.
+func (e *Engine) histories(ctx context.Context, client *ent.Client, workers []int, from, to time.Time, n nomenclatureInfo) (map[int][]Dose, error) {
+	out := map[int][]Dose{}
+	for i := 0; i < len(workers); i += 1000 {
+		recs, err := loadRecords(ctx, client, doserecord.WorkerIDIn(workers[i:min(i+1000, len(workers))]...),
+			doserecord.Current(true), doserecord.PeriodEndGTE(from), doserecord.PeriodEndLTE(to))
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			out[r.WorkerID] = append(out[r.WorkerID], toDose(r, n))
+		}
+	}
+	return out, nil
+}
+
+// references chooses each batch dose's context reference from the 24 months
+// of statistics ending with its month, as stored before this batch.
+func (e *Engine) references(ctx context.Context, client *ent.Client, batch []Dose, n nomenclatureInfo) (map[int]*Reference, error) {
+	byMonth := map[time.Time][]Dose{}
+	for _, d := range batch {
+		if !d.Absent {
+			byMonth[monthStart(d.End)] = append(byMonth[monthStart(d.End)], d)
+		}
+	}
+	out := map[int]*Reference{}
+	for m, ds := range byMonth {
+		set := map[string]bool{}
+		for _, d := range ds {
+			for l := LevelJob; l <= LevelKind; l++ {
+				if k, ok := d.Context.Key(l); ok {
+					set[k] = true
+				}
+			}
+		}
+		list := make([]string, 0, len(set))
+		for k := range set {
+			list = append(list, k)
+		}
+		sums, err := Summaries(ctx, client, list, m.AddDate(0, -(Window-1), 0), m)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			var levels [4]*Summary
+			for l := LevelJob; l <= LevelKind; l++ {
+				if k, ok := d.Context.Key(l); ok && sums[k] != nil {
+					levels[l] = sums[k]
+					levels[l].Label = n.contextLabel(d.Context, l)
+				}
+			}
+			if ref := e.Config.Choose(levels); ref != nil {
+				out[d.ID] = ref
+			}
+		}
+	}
+	return out, nil
+}
+
+// contextLabel names a context for explanations: « du métier Cardiologue
+// interventionnel (Radiologie interventionnelle), corps entier ».
+func (n nomenclatureInfo) contextLabel(c Context, l Level) string {
+	kind := kindLabel(c.Kind)
+	switch l {
+	case LevelJob:
+		return fmt.Sprintf("du métier %s (%s), %s", n.name("JOB", c.Job), n.name("SECTOR", c.Sector), kind)
+	case LevelSector:
+		return fmt.Sprintf("du secteur %s, %s", n.name("SECTOR", c.Sector), kind)
+	case LevelDomain:
+		return fmt.Sprintf("du domaine %s, %s", n.name("DOMAIN", c.Domain), kind)
+	}
+	return "de l'ensemble des travailleurs suivis (" + kind + ")"
+}
+
+func (n nomenclatureInfo) name(kind, code string) string {
+	if l := n.label[kind+":"+code]; l != "" {
+		return l
+	}
+	return code
+}
+
+// recordFindings runs the per-record layers and the whole-body contamination
+// check on the batch.
+func (e *Engine) recordFindings(batch []Dose, histories map[int][]Dose, refs map[int]*Reference) []Finding {
+	var out []Finding
+	type badge struct {
+		dosimeter  string
+		start, end time.Time
+	}
+	hp10 := map[badge]Dose{}
+	for _, d := range batch {
+		out = append(out, e.Config.CheckDose(d, refs[d.ID], histories[d.WorkerID])...)
+		if d.Context.Kind == "PASSIVE_WHOLE_BODY" && d.Dosimeter != "" {
+			hp10[badge{d.Dosimeter, d.Start, d.End}] = d
+		}
+	}
+	for _, d := range batch {
+		if d.Context.Kind == "SKIN" && d.Quantity == "HP007" {
+			for _, h := range histories[d.WorkerID] {
+				if h.Context.Kind == "PASSIVE_WHOLE_BODY" && h.Dosimeter == d.Dosimeter && h.Start.Equal(d.Start) && h.End.Equal(d.End) {
+					hp10[badge{d.Dosimeter, d.Start, d.End}] = h
+				}
+			}
+			if deep, ok := hp10[badge{d.Dosimeter, d.Start, d.End}]; ok {
+				if f, ok := e.Config.CheckContamination(deep, d); ok {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// discrepancies compares passive whole-body results with the operational
+// dosimetry of the same worker over the same period.
+func (e *Engine) discrepancies(ctx context.Context, client *ent.Client, batch []Dose) ([]Finding, error) {
+	var passive []Dose
+	workers := map[int]bool{}
+	var lo, hi time.Time
+	for _, d := range batch {
+		if d.Context.Kind != "PASSIVE_WHOLE_BODY" || d.Absent {
+			continue
+		}
+		passive = append(passive, d)
+		workers[d.WorkerID] = true
+		if lo.IsZero() || d.Start.Before(lo) {
+			lo = d.Start
+		}
+		if d.End.After(hi) {
+			hi = d.End
+		}
+	}
+	if len(passive) == 0 {
+		return nil, nil
+	}
+	ops, err := client.OperationalDose.Query().Where(operationaldose.WorkerIDIn(keys(workers)...),
+		operationaldose.Current(true), operationaldose.StartAtGTE(lo), operationaldose.EndAtLT(hi.AddDate(0, 0, 1))).All(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load operational doses: %w", err)
+	}
+	byWorker := map[int][]*ent.OperationalDose{}
+	for _, o := range ops {
+		byWorker[o.WorkerID] = append(byWorker[o.WorkerID], o)
+	}
+	var out []Finding
+	for _, d := range passive {
+		var sum int64
+		n := 0
+		for _, o := range byWorker[d.WorkerID] {
+			if !o.StartAt.Before(d.Start) && o.EndAt.Before(d.End.AddDate(0, 0, 1)) {
+				sum += o.ValueUsv
+				n++
+			}
+		}
+		if f, ok := e.Config.CheckDiscrepancy(d, sum, n); ok {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// regulatory runs the limits layer for every worker of the batch, and the
+// investigation level for each record.
+func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dose, histories map[int][]Dose) ([]Finding, error) {
+	changed := map[int][]dosimetry.Month{}
+	for _, d := range batch {
+		if !d.Absent {
+			changed[d.WorkerID] = append(changed[d.WorkerID], dosimetry.MonthOf(d.End))
+		}
+	}
+	ids := keys(func() map[int]bool {
+		m := map[int]bool{}
+		for w := range changed {
+			m[w] = true
+		}
+		return m
+	}())
+	infos, err := e.workers(ctx, client, ids)
+	if err != nil {
+		return nil, err
+	}
+	asOf := e.Now()
+	var out []Finding
+	for _, id := range ids {
+		w := infos[id]
+		out = append(out, e.Config.CheckLimits(w, histories[id], changed[id], asOf)...)
+	}
+	for _, d := range batch {
+		if f, ok := e.Config.CheckInvestigationLevel(infos[d.WorkerID], d, asOf); ok {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// workers loads birth dates and the current employment (classification,
+// pregnancy) of workers.
+func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (map[int]Worker, error) {
+	out := map[int]Worker{}
+	for i := 0; i < len(ids); i += 1000 {
+		part := ids[i:min(i+1000, len(ids))]
+		ws, err := client.Worker.Query().Where(worker.IDIn(part...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load workers: %w", err)
+		}
+		for _, w := range ws {
+			out[w.ID] = Worker{ID: w.ID, BirthDate: w.BirthDate}
+		}
+		emps, err := client.Employment.Query().Where(employment.WorkerIDIn(part...)).
+			Order(ent.Asc(employment.FieldStartDate)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load employments: %w", err)
+		}
+		for _, em := range emps {
+			w := out[em.WorkerID]
+			// The latest employment wins (ordered by start date).
+			w.EstablishmentID, w.Classification = em.EstablishmentID, string(em.Classification)
+			w.PregnancyDeclared, w.PregnancyEnded = em.PregnancyDeclaredOn, em.PregnancyEndedOn
+			out[em.WorkerID] = w
+		}
+	}
+	return out, nil
+}
+
+// Store writes the findings whose fingerprint is new, linked to their dose
+// records, and refreshes open findings of the same episode (a limit episode
+// that grew). It returns the anomalies created.
+func Store(ctx context.Context, client *ent.Client, findings []Finding) ([]*ent.Anomaly, error) {
+	ctx = policy.SystemContext(ctx)
+	if len(findings) == 0 {
+		return nil, nil
+	}
+	byPrint := map[string]Finding{}
+	var prints []string
+	for _, f := range findings {
+		fp := f.Fingerprint()
+		if _, dup := byPrint[fp]; !dup {
+			prints = append(prints, fp)
+		}
+		byPrint[fp] = f
+	}
+	existing := map[string]*ent.Anomaly{}
+	for i := 0; i < len(prints); i += 1000 {
+		rows, err := client.Anomaly.Query().Where(anomaly.FingerprintIn(prints[i:min(i+1000, len(prints))]...)).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load anomalies: %w", err)
+		}
+		for _, a := range rows {
+			existing[a.Fingerprint] = a
+		}
+	}
+	var created []*ent.Anomaly
+	for _, fp := range prints {
+		f := byPrint[fp]
+		if a := existing[fp]; a != nil {
+			if a.Status == anomaly.StatusOpen && f.Layer == LayerRegulatory && f.Score > a.Score {
+				if err := client.Anomaly.UpdateOne(a).SetScore(f.Score).SetExplanation(f.Explanation).
+					SetReference(f.Reference).SetSeverity(anomaly.Severity(f.Severity)).Exec(ctx); err != nil {
+					return nil, fmt.Errorf("refresh anomaly: %w", err)
+				}
+			}
+			continue
+		}
+		c := client.Anomaly.Create().SetWorkerID(f.WorkerID).SetLayer(anomaly.Layer(f.Layer)).SetKind(string(f.Kind)).
+			SetSeverity(anomaly.Severity(f.Severity)).SetScore(f.Score).SetExplanation(f.Explanation).
+			SetReference(f.Reference).SetFingerprint(fp).AddDoseRecordIDs(f.RecordIDs...)
+		if f.EstablishmentID != 0 {
+			c.SetEstablishmentID(f.EstablishmentID)
+		}
+		if !f.PeriodStart.IsZero() {
+			c.SetPeriodStart(f.PeriodStart).SetPeriodEnd(f.PeriodEnd)
+		}
+		a, err := c.Save(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("store anomaly: %w", err)
+		}
+		created = append(created, a)
+	}
+	return created, nil
+}

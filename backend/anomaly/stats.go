@@ -1,0 +1,198 @@
+package anomaly
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/caio/go-tdigest/v4"
+
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/contextstatistic"
+	"github.com/siseri/siseri/policy"
+)
+
+// Window is how far back the context reference looks: 24 months.
+const Window = 24
+
+// monthStart returns the first day of t's month.
+func monthStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// levelEnum maps a Level to the entity's enum.
+func levelEnum(l Level) contextstatistic.Level {
+	return [...]contextstatistic.Level{contextstatistic.LevelJob, contextstatistic.LevelSector,
+		contextstatistic.LevelDomain, contextstatistic.LevelKind}[l]
+}
+
+// statKey is one context at one level for one month.
+type statKey struct {
+	key   string
+	month time.Time
+}
+
+type statDelta struct {
+	level       Level
+	ctx         Context
+	doses, zero int
+	sum         int64
+	logs        []float64
+}
+
+// AddToStats adds doses to the monthly context statistics at every level
+// their context has, inside the transaction of client. Absent results are
+// not doses and are skipped. Superseded values stay in the digests (t-digests
+// cannot forget); `siseri detect rebuild-stats` rebuilds them from current
+// records when corrections have piled up.
+func AddToStats(ctx context.Context, client *ent.Client, doses []Dose) error {
+	ctx = policy.SystemContext(ctx)
+	deltas := map[statKey]*statDelta{}
+	for _, d := range doses {
+		if d.Absent {
+			continue
+		}
+		for l := LevelJob; l <= LevelKind; l++ {
+			key, ok := d.Context.Key(l)
+			if !ok {
+				continue
+			}
+			k := statKey{key, monthStart(d.End)}
+			dl := deltas[k]
+			if dl == nil {
+				dl = &statDelta{level: l, ctx: d.Context}
+				deltas[k] = dl
+			}
+			dl.doses++
+			if d.Zero || d.USv <= 0 {
+				dl.zero++
+				continue
+			}
+			dl.sum += d.USv
+			dl.logs = append(dl.logs, math.Log(float64(d.USv)))
+		}
+	}
+	if len(deltas) == 0 {
+		return nil
+	}
+	existing, err := loadRows(ctx, client, deltas)
+	if err != nil {
+		return err
+	}
+	for k, dl := range deltas {
+		row := existing[k]
+		dg := NewDigest()
+		if row != nil && len(row.Digest) > 0 {
+			if dg, err = decodeDigest(row.Digest); err != nil {
+				return fmt.Errorf("context statistics %s %s: %w", k.key, k.month.Format("2006-01"), err)
+			}
+		}
+		for _, x := range dl.logs {
+			if err := dg.Add(x); err != nil {
+				return err
+			}
+		}
+		blob, err := dg.AsBytes()
+		if err != nil {
+			return err
+		}
+		if row != nil {
+			err = client.ContextStatistic.UpdateOne(row).AddDoses(dl.doses).AddZeroDoses(dl.zero).AddSumUsv(dl.sum).
+				SetDigest(blob).Exec(ctx)
+		} else {
+			err = client.ContextStatistic.Create().SetLevel(levelEnum(dl.level)).SetContextKey(k.key).
+				SetDomainCode(dl.ctx.Domain).SetSectorCode(dl.ctx.Sector).SetJobCode(dl.ctx.Job).
+				SetMonitoringKind(dl.ctx.Kind).SetPeriodMonths(dl.ctx.Months).SetMonth(k.month).
+				SetDoses(dl.doses).SetZeroDoses(dl.zero).SetSumUsv(dl.sum).SetDigest(blob).Exec(ctx)
+		}
+		if err != nil {
+			return fmt.Errorf("save context statistics: %w", err)
+		}
+	}
+	return nil
+}
+
+func loadRows(ctx context.Context, client *ent.Client, deltas map[statKey]*statDelta) (map[statKey]*ent.ContextStatistic, error) {
+	keys := map[string]bool{}
+	var lo, hi time.Time
+	for k := range deltas {
+		keys[k.key] = true
+		if lo.IsZero() || k.month.Before(lo) {
+			lo = k.month
+		}
+		if k.month.After(hi) {
+			hi = k.month
+		}
+	}
+	out := map[statKey]*ent.ContextStatistic{}
+	list := make([]string, 0, len(keys))
+	for k := range keys {
+		list = append(list, k)
+	}
+	for i := 0; i < len(list); i += 500 {
+		rows, err := client.ContextStatistic.Query().Where(
+			contextstatistic.ContextKeyIn(list[i:min(i+500, len(list))]...),
+			contextstatistic.MonthGTE(lo), contextstatistic.MonthLTE(hi),
+		).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load context statistics: %w", err)
+		}
+		for _, r := range rows {
+			out[statKey{r.ContextKey, monthStart(r.Month)}] = r
+		}
+	}
+	return out, nil
+}
+
+func decodeDigest(b []byte) (*tdigest.TDigest, error) {
+	return tdigest.FromBytes(bytes.NewReader(b), tdigest.Compression(100), tdigest.LocalRandomNumberGenerator(1))
+}
+
+// Summaries merges, for each context key, the months in [from, to] into one
+// summary.
+func Summaries(ctx context.Context, client *ent.Client, keys []string, from, to time.Time) (map[string]*Summary, error) {
+	ctx = policy.SystemContext(ctx)
+	out := map[string]*Summary{}
+	for i := 0; i < len(keys); i += 500 {
+		rows, err := client.ContextStatistic.Query().Where(
+			contextstatistic.ContextKeyIn(keys[i:min(i+500, len(keys))]...),
+			contextstatistic.MonthGTE(monthStart(from)), contextstatistic.MonthLTE(monthStart(to)),
+		).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load context statistics: %w", err)
+		}
+		for _, r := range rows {
+			s := out[r.ContextKey]
+			if s == nil {
+				s = &Summary{Key: r.ContextKey, Level: levelOf(r.Level), Digest: NewDigest()}
+				out[r.ContextKey] = s
+			}
+			s.N += r.Doses
+			s.NZero += r.ZeroDoses
+			if len(r.Digest) > 0 {
+				dg, err := decodeDigest(r.Digest)
+				if err != nil {
+					return nil, fmt.Errorf("context statistics %s: %w", r.ContextKey, err)
+				}
+				if err := s.Digest.Merge(dg); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+func levelOf(l contextstatistic.Level) Level {
+	switch l {
+	case contextstatistic.LevelJob:
+		return LevelJob
+	case contextstatistic.LevelSector:
+		return LevelSector
+	case contextstatistic.LevelDomain:
+		return LevelDomain
+	}
+	return LevelKind
+}
