@@ -24,6 +24,8 @@ import (
 
 // DB is an open database: the Ent client, the underlying pool and its dialect.
 type DB struct {
+	// URL is the database URL or SQLite path it was opened with.
+	URL     string
 	Client  *ent.Client
 	SQL     *sql.DB
 	Dialect string
@@ -124,7 +126,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	}
 	client := ent.NewClient(ent.Driver(d))
 	registerHooks(client)
-	return &DB{Client: client, SQL: db, Dialect: dia, Driver: drv}, nil
+	return &DB{URL: rawURL, Client: client, SQL: db, Dialect: dia, Driver: drv}, nil
 }
 
 // Migrate creates or upgrades the schema (additive changes only: columns and
