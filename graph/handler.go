@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/ent"
@@ -31,7 +32,10 @@ type Config struct {
 	Log    *slog.Logger
 	Limits Limits
 	// Audit is the access log every nominative read and every write goes to.
-	Audit          *audit.Log
+	Audit *audit.Log
+	// Hub and Broker carry live events to subscriptions.
+	Hub            *alerts.Hub
+	Broker         *alerts.Broker
 	AllowedOrigins []string
 	// OnOperation, when set, is told the type and outcome of every operation.
 	OnOperation func(opType, outcome string)
@@ -45,7 +49,8 @@ func NewHandler(cfg Config) http.Handler {
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = DefaultLimits
 	}
-	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit}}
+	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit,
+		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log}}
 	connectionComplexity(&gcfg.Complexity)
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
@@ -119,31 +124,36 @@ func isLoginOnly(oc *graphql.OperationContext) bool {
 
 // websocketInit authenticates a websocket connection: the session cookie of the
 // upgrade request already put a viewer in ctx; other clients send their token as
-// "Authorization" (or "token") in the connection_init payload.
+// "Authorization" (or "token") in the connection_init payload. The viewer is
+// then kept current for the life of the socket (auth.Watch): a revoked grant
+// stops deliveries, and a session that ends closes the socket within seconds.
 func websocketInit(a *auth.Service) transport.WebsocketInitFunc {
 	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
 		tok := p.Authorization()
 		if tok == "" {
 			tok = p.GetString("token")
 		}
-		if len(tok) > 7 && tok[:7] == "Bearer " {
-			tok = tok[7:]
-		}
+		tok = strings.TrimPrefix(tok, "Bearer ")
 		if tok != "" {
 			v, err := a.Authenticate(ctx, tok)
 			if err != nil {
 				ctx = transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "Forbidden"), 4403)
 				return ctx, nil, err
 			}
-			return policy.NewContext(ctx, v), nil, nil
+			return a.Watch(policy.NewContext(ctx, v), tok, v, LiveCheckInterval), nil, nil
 		}
-		if policy.FromContext(ctx) == nil {
+		v := policy.FromContext(ctx)
+		if v == nil {
 			ctx = transport.WithWebsocketCloseCode(transport.AppendCloseReason(ctx, "Unauthorized"), 4401)
 			return ctx, nil, errUnauthenticated
 		}
-		return ctx, nil, nil
+		return a.Watch(ctx, auth.RequestFromContext(ctx).Token, v, LiveCheckInterval), nil, nil
 	}
 }
+
+// LiveCheckInterval is how often an open socket's session and grants are
+// checked again.
+var LiveCheckInterval = 2 * time.Second
 
 // sseOnly is gqlgen's server-sent events transport, chosen only when the client
 // asks for an event stream first: clients such as urql list text/event-stream

@@ -3,6 +3,11 @@
 package graph
 
 import (
+	"log/slog"
+
+	"entgo.io/contrib/entgql"
+
+	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/ent"
@@ -13,4 +18,11 @@ type Resolver struct {
 	Client *ent.Client
 	Auth   *auth.Service
 	Audit  *audit.Log
+	// Hub delivers the events subscriptions stream; Broker announces them.
+	Hub    *alerts.Hub
+	Broker *alerts.Broker
+	Log    *slog.Logger
 }
+
+// cursorOf is the subscription cursor of an anomaly.
+func cursorOf(id int) entgql.Cursor[int] { return entgql.Cursor[int]{ID: id} }

@@ -65,9 +65,11 @@ func TestBrokerAcrossInstances(t *testing.T) {
 	b := alerts.NewBroker(alerts.NewHub(16), db.Dialect)
 	sa, sb := a.Hub.Subscribe(), b.Hub.Subscribe()
 	dsn := dsnOf(t, db)
-	go a.Listen(ctx, dsn, db.Client, log)
-	go b.Listen(ctx, dsn, db.Client, log)
-	time.Sleep(500 * time.Millisecond) // both listening
+	ra, rb := make(chan struct{}), make(chan struct{})
+	go a.Listen(ctx, dsn, db.Client, log, ra)
+	go b.Listen(ctx, dsn, db.Client, log, rb)
+	<-ra
+	<-rb
 
 	// A rolled-back transaction announces nothing.
 	sys := policy.SystemContext(ctx)

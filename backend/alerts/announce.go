@@ -73,13 +73,14 @@ func (b *Broker) Announce(ctx context.Context, client *ent.Client, events ...Eve
 // Listen runs the instance's one listener connection until ctx ends: it
 // LISTENs, then replays the anomalies raised since the last one seen (so none
 // is missed across a reconnection), then dispatches notifications to the hub.
-func (b *Broker) Listen(ctx context.Context, databaseURL string, client *ent.Client, log *slog.Logger) error {
+// ready, when not nil, is closed once the first LISTEN is in place.
+func (b *Broker) Listen(ctx context.Context, databaseURL string, client *ent.Client, log *slog.Logger, ready chan<- struct{}) error {
 	l := &pgxlisten.Listener{
 		Connect:        func(ctx context.Context) (*pgx.Conn, error) { return pgx.Connect(ctx, databaseURL) },
 		LogError:       func(ctx context.Context, err error) { log.WarnContext(ctx, "alerts listener", "err", err) },
 		ReconnectDelay: 2 * time.Second,
 	}
-	h := &listenHandler{hub: b.Hub, client: client}
+	h := &listenHandler{hub: b.Hub, client: client, ready: ready}
 	l.Handle(Channel, h)
 	return l.Listen(ctx)
 }
@@ -88,8 +89,9 @@ type listenHandler struct {
 	hub    *Hub
 	client *ent.Client
 	// last is the highest anomaly id dispatched (0 before the first backlog).
-	last int
-	init bool
+	last  int
+	init  bool
+	ready chan<- struct{}
 }
 
 func (h *listenHandler) HandleNotification(_ context.Context, n *pgconn.Notification, _ *pgx.Conn) error {
@@ -114,6 +116,9 @@ func (h *listenHandler) HandleBacklog(ctx context.Context, _ string, _ *pgx.Conn
 	ctx = policy.SystemContext(ctx)
 	if !h.init {
 		h.init = true
+		if h.ready != nil {
+			close(h.ready)
+		}
 		last, err := h.client.Anomaly.Query().Order(ent.Desc(anomaly.FieldID)).FirstID(ctx)
 		if err != nil && !ent.IsNotFound(err) {
 			return err

@@ -24,6 +24,8 @@ type Engine struct {
 	Config Config
 	// Now is the evaluation instant (tests and replays set it).
 	Now func() time.Time
+	// Postgres makes Store take the lock that orders anomaly ids by commit.
+	Postgres bool
 }
 
 // NewEngine returns an engine with the default thresholds.
@@ -94,7 +96,7 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 		return res, err
 	}
 	res.Findings = len(findings)
-	res.Created, err = Store(ctx, client, findings)
+	res.Created, err = Store(ctx, client, findings, e.Postgres)
 	return res, err
 }
 
@@ -388,13 +390,25 @@ func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (ma
 	return out, nil
 }
 
+// anomalyLock is the PostgreSQL advisory lock taken before anomalies are
+// inserted and held until commit, so that anomaly ids are assigned in commit
+// order: a subscriber resuming after cursor N then misses nothing committed
+// later with a smaller id.
+const anomalyLock = 0x5151_A0A1
+
 // Store writes the findings whose fingerprint is new, linked to their dose
 // records, and refreshes open findings of the same episode (a limit episode
-// that grew). It returns the anomalies created.
-func Store(ctx context.Context, client *ent.Client, findings []Finding) ([]*ent.Anomaly, error) {
+// that grew). It returns the anomalies created. postgres makes it take the
+// ordering lock (SQLite serialises write transactions already).
+func Store(ctx context.Context, client *ent.Client, findings []Finding, postgres bool) ([]*ent.Anomaly, error) {
 	ctx = policy.SystemContext(ctx)
 	if len(findings) == 0 {
 		return nil, nil
+	}
+	if postgres {
+		if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", anomalyLock); err != nil {
+			return nil, fmt.Errorf("lock anomalies: %w", err)
+		}
 	}
 	byPrint := map[string]Finding{}
 	var prints []string

@@ -36,6 +36,7 @@ func TestEngine(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	engine := anomaly.NewEngine()
+	engine.Postgres = true
 	engine.Now = func() time.Time { return time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC) }
 	write := func(w *ent.Worker, start time.Time, usv int64) *ent.DoseRecord {
 		status := "MEASURED"

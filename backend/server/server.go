@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/store"
@@ -46,6 +47,8 @@ func DefaultConfig() Config {
 
 // Server serves SISERI over HTTP.
 type Server struct {
+	hub     *alerts.Hub
+	broker  *alerts.Broker
 	cfg     Config
 	db      *store.DB
 	auth    *auth.Service
@@ -56,7 +59,9 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
-	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics()}
+	hub := alerts.NewHub(256)
+	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
+		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
 	s.handler = s.routes()
 	return s
 }
@@ -64,13 +69,20 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 // Handler returns the root HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
 
+// Broker returns the broker that announces live events.
+func (s *Server) Broker() *alerts.Broker { return s.broker }
+
+// Hub returns this instance's event hub.
+func (s *Server) Hub() *alerts.Hub { return s.hub }
+
 // Auth returns the authentication service.
 func (s *Server) Auth() *auth.Service { return s.auth }
 
 func (s *Server) routes() http.Handler {
 	gql := graph.NewHandler(graph.Config{
 		Client: s.db.Client, Auth: s.auth, Log: s.log, Limits: s.cfg.Limits,
-		Audit:          &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
+		Audit: &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
+		Hub:   s.hub, Broker: s.broker,
 		AllowedOrigins: s.cfg.AllowedOrigins,
 		OnOperation: func(opType, outcome string) {
 			s.metrics.Operations.WithLabelValues(opType, outcome).Inc()
@@ -116,6 +128,26 @@ func (s *Server) Run(ctx context.Context) error {
 	return s.Serve(ctx, ln)
 }
 
+// Background starts the instance's background work until ctx ends: on
+// PostgreSQL, the one listener connection that carries the other instances'
+// (and this one's) events to the hub.
+func (s *Server) Background(ctx context.Context) {
+	if !s.broker.Postgres {
+		return
+	}
+	ready := make(chan struct{})
+	go func() {
+		if err := s.broker.Listen(ctx, s.db.URL, s.db.Client, s.log, ready); err != nil && ctx.Err() == nil {
+			s.log.Error("alerts listener stopped", "err", err)
+		}
+	}()
+	select {
+	case <-ready:
+	case <-time.After(5 * time.Second):
+		s.log.Warn("alerts listener not ready after 5 s")
+	}
+}
+
 // Serve is Run on an existing listener.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	// Requests run under their own base context: cancelling it after the
@@ -131,6 +163,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		BaseContext:       func(net.Listener) context.Context { return base },
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.Background(base)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	s.log.Info("SISERI listening", "addr", ln.Addr().String(), "database", s.db.Dialect)
@@ -142,6 +175,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	s.log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
+	s.hub.Close() // ends subscriptions cleanly
 	err := hs.Shutdown(sctx)
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = hs.Close()

@@ -33991,6 +33991,14 @@ func (ec *executionContext) unmarshalNAccountWhereInput2ᚖgithubᚗcomᚋsiseri
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNAnomaly2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomaly(ctx context.Context, sel ast.SelectionSet, v *ent.Anomaly) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Anomaly!")
+		return graphql.Null
+	}
+	return ec._Anomaly(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAnomalyConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyConnection(ctx context.Context, sel ast.SelectionSet, v *ent.AnomalyConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AnomalyConnection!")

@@ -30,6 +30,7 @@ type ResolverRoot interface {
 	Mutation() MutationResolver
 	OperationalDose() OperationalDoseResolver
 	Query() QueryResolver
+	Subscription() SubscriptionResolver
 	Worker() WorkerResolver
 }
 
@@ -100,6 +101,11 @@ type ComplexityRoot struct {
 	AnomalyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AnomalyEvent struct {
+		Anomaly func(childComplexity int) int
+		Cursor  func(childComplexity int) int
 	}
 
 	ApiKey struct {
@@ -592,6 +598,12 @@ type ComplexityRoot struct {
 		Workers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) int
 	}
 
+	Subscription struct {
+		AnomalyRaised   func(childComplexity int, after *entgql.Cursor[int], where *ent.AnomalyWhereInput) int
+		AnomalyUpdated  func(childComplexity int, where *ent.AnomalyWhereInput) int
+		ExposureChanged func(childComplexity int, workerID int) int
+	}
+
 	Viewer struct {
 		Account    func(childComplexity int) int
 		ActiveRole func(childComplexity int) int
@@ -963,6 +975,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AnomalyEdge.Node(childComplexity), true
+
+	case "AnomalyEvent.anomaly":
+		if e.ComplexityRoot.AnomalyEvent.Anomaly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnomalyEvent.Anomaly(childComplexity), true
+	case "AnomalyEvent.cursor":
+		if e.ComplexityRoot.AnomalyEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AnomalyEvent.Cursor(childComplexity), true
 
 	case "ApiKey.account":
 		if e.ComplexityRoot.ApiKey.Account == nil {
@@ -3344,6 +3369,40 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Workers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WorkerOrder), args["where"].(*ent.WorkerWhereInput)), true
 
+	case "Subscription.anomalyRaised":
+		if e.ComplexityRoot.Subscription.AnomalyRaised == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_anomalyRaised_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AnomalyRaised(childComplexity, args["after"].(*entgql.Cursor[int]), args["where"].(*ent.AnomalyWhereInput)), true
+	case "Subscription.anomalyUpdated":
+		if e.ComplexityRoot.Subscription.AnomalyUpdated == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_anomalyUpdated_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.AnomalyUpdated(childComplexity, args["where"].(*ent.AnomalyWhereInput)), true
+	case "Subscription.exposureChanged":
+		if e.ComplexityRoot.Subscription.ExposureChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_exposureChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ExposureChanged(childComplexity, args["workerID"].(int)), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -3712,6 +3771,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
 			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
 			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
 			data.MarshalGQL(&buf)
 
 			return &graphql.Response{
@@ -9935,6 +10011,26 @@ type Mutation {
 	{Name: "../schema/scalars.graphqls", Input: `"A calendar date, written YYYY-MM-DD (measurement and employment periods)."
 scalar Date
 `, BuiltIn: false},
+	{Name: "../schema/subscription.graphqls", Input: `"An anomaly delivered live, with the cursor a client resumes from after a disconnection."
+type AnomalyEvent {
+  cursor: Cursor!
+  anomaly: Anomaly!
+}
+
+type Subscription {
+  """
+  Replays the caller's anomalies raised after the cursor (all of them without
+  one), then streams new ones as their batch commits, each with its cursor. A
+  client that reconnects with its last cursor receives everything it missed,
+  once. Every event passes the caller's access scope at delivery time.
+  """
+  anomalyRaised(after: Cursor, where: AnomalyWhereInput): AnomalyEvent!
+  "Lifecycle changes (acknowledged, confirmed…) of the caller's anomalies."
+  anomalyUpdated(where: AnomalyWhereInput): Anomaly!
+  "A worker's doses or exposure changed (new, corrected or resubmitted results)."
+  exposureChanged(workerID: ID!): Worker!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -10070,6 +10166,16 @@ func (ec *executionContext) childFields_AnomalyEdge(ctx context.Context, field g
 		return ec.fieldContext_AnomalyEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AnomalyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AnomalyEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AnomalyEvent_cursor(ctx, field)
+	case "anomaly":
+		return ec.fieldContext_AnomalyEvent_anomaly(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AnomalyEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

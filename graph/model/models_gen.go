@@ -5,10 +5,17 @@ package model
 import (
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/policy"
 )
+
+// An anomaly delivered live, with the cursor a client resumes from after a disconnection.
+type AnomalyEvent struct {
+	Cursor  entgql.Cursor[int] `json:"cursor"`
+	Anomaly *ent.Anomaly       `json:"anomaly"`
+}
 
 type CreateAccountInput struct {
 	Email       string `json:"email"`
@@ -68,6 +75,9 @@ type LoginPayload struct {
 	// When the session expires unless renewed by activity.
 	ExpiresAt time.Time    `json:"expiresAt"`
 	Account   *ent.Account `json:"account"`
+}
+
+type Subscription struct {
 }
 
 type UpdateAccountInput struct {

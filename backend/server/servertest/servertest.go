@@ -38,8 +38,14 @@ func MustStart(tb testing.TB, db *store.DB) *Server {
 		log = slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	app := server.New(cfg, db, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	app.Background(ctx)
 	ts := httptest.NewServer(app.Handler())
-	tb.Cleanup(ts.Close)
+	tb.Cleanup(func() {
+		app.Hub().Close()
+		ts.Close()
+		cancel()
+	})
 	return &Server{Server: ts, DB: db, App: app}
 }
 
