@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"github.com/siseri/siseri/backend/anomaly"
 
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/graph/model"
@@ -51,3 +52,40 @@ func (r *Resolver) viewerOf(ctx context.Context, v *policy.Viewer) (*model.Viewe
 }
 
 var errUnauthenticated = apperr.New(apperr.Unauthenticated, "Vous devez vous connecter pour accéder à SISERI.")
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}
+
+func optMsv(usv float64) *float64 {
+	if usv <= 0 {
+		return nil
+	}
+	v := usv / 1000
+	return &v
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// contextStats converts statistics for the API (mSv).
+func contextStats(stats []anomaly.Stat) []*model.ContextStats {
+	out := make([]*model.ContextStats, len(stats))
+	for i, s := range stats {
+		out[i] = &model.ContextStats{
+			SectorCode: optString(s.SectorCode), SectorLabel: optString(s.SectorLabel),
+			JobCode: optString(s.JobCode), JobLabel: optString(s.JobLabel),
+			MonitoringKind: s.MonitoringKind, PeriodMonths: s.PeriodMonths, Doses: s.Doses, NonZeroDoses: s.NonZero,
+			MeanMsv: s.MeanUSv / 1000, MedianMsv: optMsv(s.MedianUSv), P90Msv: optMsv(s.P90USv), P99Msv: optMsv(s.P99USv),
+		}
+	}
+	return out
+}

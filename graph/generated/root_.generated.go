@@ -7,10 +7,12 @@ import (
 	"context"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"
 	gqlparser "github.com/vektah/gqlparser/v2"
@@ -185,6 +187,21 @@ type ComplexityRoot struct {
 	CompanyEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ContextStats struct {
+		Doses          func(childComplexity int) int
+		JobCode        func(childComplexity int) int
+		JobLabel       func(childComplexity int) int
+		MeanMsv        func(childComplexity int) int
+		MedianMsv      func(childComplexity int) int
+		MonitoringKind func(childComplexity int) int
+		NonZeroDoses   func(childComplexity int) int
+		P90Msv         func(childComplexity int) int
+		P99Msv         func(childComplexity int) int
+		PeriodMonths   func(childComplexity int) int
+		SectorCode     func(childComplexity int) int
+		SectorLabel    func(childComplexity int) int
 	}
 
 	CreatedApiKey struct {
@@ -487,6 +504,7 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
+		AcknowledgeAnomaly        func(childComplexity int, id int) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
 		CreateDelegation          func(childComplexity int, input model.CreateDelegationInput) int
@@ -498,6 +516,7 @@ type ComplexityRoot struct {
 		CreateWorker              func(childComplexity int, input ent.CreateWorkerInput) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
+		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
 		RevokeAPIKey              func(childComplexity int, id int) int
 		RevokeGrant               func(childComplexity int, id int) int
 		SwitchRole                func(childComplexity int, role policy.Role) int
@@ -581,6 +600,7 @@ type ComplexityRoot struct {
 		AuditTrail           func(childComplexity int, workerID int, first *int, after *entgql.Cursor[int]) int
 		CheckIdentity        func(childComplexity int, input model.IdentityCheckInput) int
 		Companies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
+		ContextStatistics    func(childComplexity int, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) int
 		DoseRecords          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
 		DosimeterAssignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) int
 		Dosimeters           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
@@ -1314,6 +1334,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CompanyEdge.Node(childComplexity), true
+
+	case "ContextStats.doses":
+		if e.ComplexityRoot.ContextStats.Doses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.Doses(childComplexity), true
+	case "ContextStats.jobCode":
+		if e.ComplexityRoot.ContextStats.JobCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.JobCode(childComplexity), true
+	case "ContextStats.jobLabel":
+		if e.ComplexityRoot.ContextStats.JobLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.JobLabel(childComplexity), true
+	case "ContextStats.meanMsv":
+		if e.ComplexityRoot.ContextStats.MeanMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.MeanMsv(childComplexity), true
+	case "ContextStats.medianMsv":
+		if e.ComplexityRoot.ContextStats.MedianMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.MedianMsv(childComplexity), true
+	case "ContextStats.monitoringKind":
+		if e.ComplexityRoot.ContextStats.MonitoringKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.MonitoringKind(childComplexity), true
+	case "ContextStats.nonZeroDoses":
+		if e.ComplexityRoot.ContextStats.NonZeroDoses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.NonZeroDoses(childComplexity), true
+	case "ContextStats.p90Msv":
+		if e.ComplexityRoot.ContextStats.P90Msv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.P90Msv(childComplexity), true
+	case "ContextStats.p99Msv":
+		if e.ComplexityRoot.ContextStats.P99Msv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.P99Msv(childComplexity), true
+	case "ContextStats.periodMonths":
+		if e.ComplexityRoot.ContextStats.PeriodMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.PeriodMonths(childComplexity), true
+	case "ContextStats.sectorCode":
+		if e.ComplexityRoot.ContextStats.SectorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.SectorCode(childComplexity), true
+	case "ContextStats.sectorLabel":
+		if e.ComplexityRoot.ContextStats.SectorLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ContextStats.SectorLabel(childComplexity), true
 
 	case "CreatedApiKey.apiKey":
 		if e.ComplexityRoot.CreatedApiKey.APIKey == nil {
@@ -2649,6 +2742,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.Token(childComplexity), true
 
+	case "Mutation.acknowledgeAnomaly":
+		if e.ComplexityRoot.Mutation.AcknowledgeAnomaly == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_acknowledgeAnomaly_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AcknowledgeAnomaly(childComplexity, args["id"].(int)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -2765,6 +2869,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.resolveAnomaly":
+		if e.ComplexityRoot.Mutation.ResolveAnomaly == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveAnomaly_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveAnomaly(childComplexity, args["id"].(int), args["resolution"].(model.AnomalyResolution), args["comment"].(string)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -3207,6 +3322,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Companies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.CompanyOrder), args["where"].(*ent.CompanyWhereInput)), true
+	case "Query.contextStatistics":
+		if e.ComplexityRoot.Query.ContextStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_contextStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ContextStatistics(childComplexity, args["monitoringKind"].(*doserecord.MonitoringKind), args["sectorCode"].(*string), args["jobCode"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Query.doseRecords":
 		if e.ComplexityRoot.Query.DoseRecords == nil {
 			break
@@ -3901,6 +4027,57 @@ extend type Mutation {
 extend type Query {
   "Who read or changed a worker's data, newest first: a worker sees their own trail, an administrator anyone's."
   auditTrail(workerID: ID!, first: Int, after: Cursor): AuditEventConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/anomaly.graphqls", Input: `"How a person closes an anomaly."
+enum AnomalyResolution {
+  "A real anomaly (for a limit exceedance: the dose was received, confirmed by the physician)."
+  CONFIRMED
+  "A limit exceedance the physician's analysis did not confirm."
+  NOT_CONFIRMED
+  "Not an anomaly."
+  FALSE_POSITIVE
+}
+
+"""
+The doses usually seen in an exposure context over a period (the statistics
+module a radiation protection adviser compares their workers with).
+"""
+type ContextStats {
+  sectorCode: String
+  sectorLabel: String
+  jobCode: String
+  jobLabel: String
+  monitoringKind: String!
+  "Wearing period length in months (1 monthly, 3 quarterly)."
+  periodMonths: Int!
+  doses: Int!
+  "Doses above the recording threshold."
+  nonZeroDoses: Int!
+  meanMsv: Float!
+  "Quantiles of the doses above the recording threshold."
+  medianMsv: Float
+  p90Msv: Float
+  p99Msv: Float
+}
+
+extend type Query {
+  """
+  National statistics per sector × job × monitoring kind over a period
+  (default: the last 24 months): counts, median, p90, p99. Contexts with fewer
+  than 10 doses are not shown (no identification through small cells).
+  """
+  contextStatistics(monitoringKind: DoseRecordMonitoringKind, sectorCode: String, jobCode: String, from: Date, to: Date): [ContextStats!]!
+}
+
+extend type Mutation {
+  "Takes an open anomaly in hand (physician, delegate, radiation protection adviser)."
+  acknowledgeAnomaly(id: ID!): Anomaly!
+  """
+  Closes an anomaly with a comment. A limit exceedance is confirmed or not by
+  the physician only.
+  """
+  resolveAnomaly(id: ID!, resolution: AnomalyResolution!, comment: String!): Anomaly!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `input LoginInput {
@@ -10334,6 +10511,36 @@ func (ec *executionContext) childFields_CompanyEdge(ctx context.Context, field g
 		return ec.fieldContext_CompanyEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CompanyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ContextStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sectorCode":
+		return ec.fieldContext_ContextStats_sectorCode(ctx, field)
+	case "sectorLabel":
+		return ec.fieldContext_ContextStats_sectorLabel(ctx, field)
+	case "jobCode":
+		return ec.fieldContext_ContextStats_jobCode(ctx, field)
+	case "jobLabel":
+		return ec.fieldContext_ContextStats_jobLabel(ctx, field)
+	case "monitoringKind":
+		return ec.fieldContext_ContextStats_monitoringKind(ctx, field)
+	case "periodMonths":
+		return ec.fieldContext_ContextStats_periodMonths(ctx, field)
+	case "doses":
+		return ec.fieldContext_ContextStats_doses(ctx, field)
+	case "nonZeroDoses":
+		return ec.fieldContext_ContextStats_nonZeroDoses(ctx, field)
+	case "meanMsv":
+		return ec.fieldContext_ContextStats_meanMsv(ctx, field)
+	case "medianMsv":
+		return ec.fieldContext_ContextStats_medianMsv(ctx, field)
+	case "p90Msv":
+		return ec.fieldContext_ContextStats_p90Msv(ctx, field)
+	case "p99Msv":
+		return ec.fieldContext_ContextStats_p99Msv(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ContextStats", field.Name)
 }
 
 func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"entgo.io/contrib/entgql"
@@ -15,6 +19,26 @@ import (
 type AnomalyEvent struct {
 	Cursor  entgql.Cursor[int] `json:"cursor"`
 	Anomaly *ent.Anomaly       `json:"anomaly"`
+}
+
+// The doses usually seen in an exposure context over a period (the statistics
+// module a radiation protection adviser compares their workers with).
+type ContextStats struct {
+	SectorCode     *string `json:"sectorCode,omitempty"`
+	SectorLabel    *string `json:"sectorLabel,omitempty"`
+	JobCode        *string `json:"jobCode,omitempty"`
+	JobLabel       *string `json:"jobLabel,omitempty"`
+	MonitoringKind string  `json:"monitoringKind"`
+	// Wearing period length in months (1 monthly, 3 quarterly).
+	PeriodMonths int `json:"periodMonths"`
+	Doses        int `json:"doses"`
+	// Doses above the recording threshold.
+	NonZeroDoses int     `json:"nonZeroDoses"`
+	MeanMsv      float64 `json:"meanMsv"`
+	// Quantiles of the doses above the recording threshold.
+	MedianMsv *float64 `json:"medianMsv,omitempty"`
+	P90Msv    *float64 `json:"p90Msv,omitempty"`
+	P99Msv    *float64 `json:"p99Msv,omitempty"`
 }
 
 type CreateAccountInput struct {
@@ -106,4 +130,65 @@ type ViewerGrant struct {
 	WorkerID        *int        `json:"workerID,omitempty"`
 	LaboratoryID    *int        `json:"laboratoryID,omitempty"`
 	Region          *string     `json:"region,omitempty"`
+}
+
+// How a person closes an anomaly.
+type AnomalyResolution string
+
+const (
+	// A real anomaly (for a limit exceedance: the dose was received, confirmed by the physician).
+	AnomalyResolutionConfirmed AnomalyResolution = "CONFIRMED"
+	// A limit exceedance the physician's analysis did not confirm.
+	AnomalyResolutionNotConfirmed AnomalyResolution = "NOT_CONFIRMED"
+	// Not an anomaly.
+	AnomalyResolutionFalsePositive AnomalyResolution = "FALSE_POSITIVE"
+)
+
+var AllAnomalyResolution = []AnomalyResolution{
+	AnomalyResolutionConfirmed,
+	AnomalyResolutionNotConfirmed,
+	AnomalyResolutionFalsePositive,
+}
+
+func (e AnomalyResolution) IsValid() bool {
+	switch e {
+	case AnomalyResolutionConfirmed, AnomalyResolutionNotConfirmed, AnomalyResolutionFalsePositive:
+		return true
+	}
+	return false
+}
+
+func (e AnomalyResolution) String() string {
+	return string(e)
+}
+
+func (e *AnomalyResolution) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = AnomalyResolution(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid AnomalyResolution", str)
+	}
+	return nil
+}
+
+func (e AnomalyResolution) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *AnomalyResolution) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e AnomalyResolution) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
