@@ -50,7 +50,7 @@ func NewHandler(cfg Config) http.Handler {
 		cfg.Limits = DefaultLimits
 	}
 	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit,
-		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log}}
+		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, deliveries: newDeliveryCache()}}
 	connectionComplexity(&gcfg.Complexity)
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}

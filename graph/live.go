@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/auth"
@@ -35,6 +36,23 @@ func (r *Resolver) scopedAnomalies(where *ent.AnomalyWhereInput) (*ent.AnomalyQu
 		return where.Filter(q)
 	}
 	return q, nil
+}
+
+// deliverable re-reads anomaly id under the subscriber's scope and filter,
+// sharing the read with the subscribers that have the same scope and filter.
+func (r *Resolver) deliverable(vctx context.Context, id int, where *ent.AnomalyWhereInput) (*ent.Anomaly, error) {
+	key := fmt.Sprintf("anomaly|%d|%s|%s", id, scopeKey(policy.FromContext(vctx)), filterKey(where))
+	v, err := r.deliveries.load(vctx, key, func(ctx context.Context) (any, error) {
+		q, err := r.scopedAnomalies(where)
+		if err != nil {
+			return nil, err
+		}
+		return q.Where(anomaly.ID(id)).Only(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*ent.Anomaly), nil
 }
 
 // streamAnomalies subscribes first, replays the subscriber's anomalies after
@@ -98,8 +116,7 @@ func (r *Resolver) streamAnomalies(ctx context.Context, after int, where *ent.An
 				if !ok {
 					return
 				}
-				q, _ := r.scopedAnomalies(where)
-				a, err := q.Where(anomaly.ID(e.ID)).Only(vctx)
+				a, err := r.deliverable(vctx, e.ID, where)
 				last = e.ID
 				if err != nil {
 					continue // out of the subscriber's scope or filter
@@ -135,8 +152,7 @@ func (r *Resolver) streamUpdates(ctx context.Context, where *ent.AnomalyWhereInp
 				if !ok {
 					return
 				}
-				q, _ := r.scopedAnomalies(where)
-				a, err := q.Where(anomaly.ID(e.ID)).Only(vctx)
+				a, err := r.deliverable(vctx, e.ID, where)
 				if err != nil {
 					continue
 				}

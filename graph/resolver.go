@@ -22,6 +22,8 @@ type Resolver struct {
 	Hub    *alerts.Hub
 	Broker *alerts.Broker
 	Log    *slog.Logger
+
+	deliveries *deliveryCache
 }
 
 // cursorOf is the subscription cursor of an anomaly.
