@@ -9,12 +9,14 @@ import (
 	"context"
 
 	"entgo.io/contrib/entgql"
+	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/identity"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/graph/model"
+	"github.com/siseri/siseri/policy"
 )
 
 // CreateAccount is the resolver for the createAccount field.
@@ -73,6 +75,9 @@ func (r *queryResolver) CheckIdentity(ctx context.Context, input model.IdentityC
 
 // AuditTrail is the resolver for the auditTrail field.
 func (r *queryResolver) AuditTrail(ctx context.Context, workerID int, first *int, after *entgql.Cursor[int]) (*ent.AuditEventConnection, error) {
+	if v := policy.FromContext(ctx); v.Acts(policy.RoleWorker) && !ownWorker(v, workerID) {
+		return nil, apperr.New(apperr.Forbidden, "Vous ne pouvez consulter que la trace des accès à vos propres données.")
+	}
 	return r.Client.AuditEvent.Query().
 		Where(auditevent.HasSubjectsWith(auditsubject.WorkerID(workerID))).
 		Paginate(ctx, after, first, nil, nil, ent.WithAuditEventOrder([]*ent.AuditEventOrder{

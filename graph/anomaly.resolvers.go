@@ -7,10 +7,10 @@ package graph
 
 import (
 	"context"
-	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/anomaly"
 	"time"
 
+	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/graph/model"

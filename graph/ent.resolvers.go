@@ -7,8 +7,10 @@ package graph
 
 import (
 	"context"
+	"errors"
 
 	"entgo.io/contrib/entgql"
+	"entgo.io/ent/privacy"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/generated"
 )
@@ -20,7 +22,17 @@ func (r *queryResolver) Node(ctx context.Context, id int) (ent.Noder, error) {
 
 // Nodes is the resolver for the nodes field.
 func (r *queryResolver) Nodes(ctx context.Context, ids []int) ([]ent.Noder, error) {
-	return r.Client.Noders(ctx, ids)
+	// A missing or out-of-scope id is null, exactly as node answers NOT_FOUND:
+	// no existence oracle, no internal error.
+	out := make([]ent.Noder, len(ids))
+	for i, id := range ids {
+		n, err := r.Client.Noder(ctx, id)
+		if err != nil && !ent.IsNotFound(err) && !errors.Is(err, privacy.Deny) {
+			return nil, err
+		}
+		out[i] = n
+	}
+	return out, nil
 }
 
 // Accounts is the resolver for the accounts field.

@@ -31,8 +31,8 @@ func Structural(name string) bool {
 
 // Allowed reports whether the caller acting as role through profile may select typ.field.
 func (e *Entitlements) Allowed(role policy.Role, profile policy.Profile, typ, field string) bool {
-	if Structural(typ) || field == "__typename" {
-		return true
+	if Structural(typ) || strings.HasPrefix(field, "__") {
+		return true // plumbing, __typename, and introspection (pruned per role)
 	}
 	return e.Auth.Can(role, profile, typ+"."+field)
 }
@@ -85,20 +85,37 @@ func orderField(orderType, value string) (typ, field string) {
 	return typ, strings.Join(parts, "")
 }
 
-// edgeFilterSafe reports whether role may filter rows by a to-many edge. A
-// subquery behind has…With is not row-scoped, so roles whose scope on the
-// target is narrower than their view of the source (advisers bounded in time,
-// inspectors by region, employers and laboratories) could use it as an oracle.
-// Workers, physicians and delegates see every row of the people they see;
-// analysts and administrators see every row of what they may read at all.
-func edgeFilterSafe(role policy.Role, target *ast.Definition) bool {
+// edgeFilterSafe reports whether role may filter rows of type source by a
+// to-many edge to type target. The subquery behind has…With is not
+// row-scoped, so it is safe only when every target row reachable from a
+// visible source row is visible too:
+//   - the target is public reference data;
+//   - the role reads every row of the target (analysts; administrators for
+//     the administrative types they read in full);
+//   - the source is a worker the role sees, and the role sees every row of
+//     that worker (the worker themself, their physician and delegates).
+//
+// Anything else — advisers bounded in time, inspectors by region, employers,
+// laboratories, or a filter from public rows (establishments) into people's
+// data — could serve as an oracle.
+func edgeFilterSafe(role policy.Role, source, target *ast.Definition) bool {
+	if target == nil || source == nil {
+		return false
+	}
 	switch target.Name {
 	case "Establishment", "Company", "Laboratory", "Nomenclature":
 		return true
 	}
 	switch role {
-	case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate, policy.RoleAnalyst, policy.RoleAdmin:
+	case policy.RoleAnalyst:
 		return true
+	case policy.RoleAdmin:
+		switch target.Name {
+		case "Worker", "Account", "Grant", "ApiKey", "AuditEvent":
+			return true
+		}
+	case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+		return source.Name == "Worker"
 	}
 	return false
 }
@@ -189,7 +206,7 @@ func (d *denials) inputObject(def *ast.Definition, val map[string]any, path stri
 			}
 			if edge {
 				target := d.edgeTarget(typ, field)
-				if target != nil && d.toMany(typ, field) && !edgeFilterSafe(d.role, target) {
+				if target != nil && d.toMany(typ, field) && !edgeFilterSafe(d.role, d.e.Schema.Types[typ], target) {
 					d.deny(fmt.Sprintf("%s (filtre sur %s.%s)", p, typ, field))
 					continue
 				}

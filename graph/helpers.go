@@ -89,3 +89,13 @@ func contextStats(stats []anomaly.Stat) []*model.ContextStats {
 	}
 	return out
 }
+
+// ownWorker reports whether workerID is the viewer themself (a WORKER grant).
+func ownWorker(v *policy.Viewer, workerID int) bool {
+	for _, g := range v.Scope() {
+		if g.WorkerID == workerID {
+			return true
+		}
+	}
+	return false
+}

@@ -49,6 +49,13 @@ func TestDeclarations(t *testing.T) {
 		estID = out.CreateEstablishment.ID
 	})
 
+	// An employer correspondent of that establishment declares its workers.
+	servertest.MustCreateAccount(t, db.Client, "rh@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) {
+		g.SetEstablishmentID(mustAtoi(t, estID))
+	})
+	rh := srv.NewClient(t)
+	rh.MustLogin("rh@test.fr", servertest.Password)
+
 	t.Run("ErrDuplicateSIRET", func(t *testing.T) {
 		// Ensure a second establishment with the same SIRET is a CONFLICT.
 		res := admin.Do(createEst, map[string]any{"in": map[string]any{"siret": siret, "name": "Doublon"}})
@@ -64,7 +71,7 @@ func TestDeclarations(t *testing.T) {
 	}
 	t.Run("ErrInvalidNIR", func(t *testing.T) {
 		// Ensure a NIR with a wrong key is refused with its field and value, nothing written.
-		res := admin.Do(createWorker, worker("184127645108912"))
+		res := rh.Do(createWorker, worker("184127645108912"))
 		assertBadInput(t, res, "input.nir", "184127645108912")
 		if n := db.Client.Worker.Query().CountX(ctx); n != 0 {
 			t.Errorf("workers after refusal = %d, want 0", n)
@@ -77,7 +84,7 @@ func TestDeclarations(t *testing.T) {
 		var out struct {
 			CreateWorker struct{ ID, Nir, LastName, FirstNames, IdentifierKind string }
 		}
-		admin.MustDo(createWorker, worker("1 84 12 76 451 089 46"), &out)
+		rh.MustDo(createWorker, worker("1 84 12 76 451 089 46"), &out)
 		w := out.CreateWorker
 		if w.Nir != nirOK || w.LastName != "Martin" || w.FirstNames != "Claire Anne" || w.IdentifierKind != "NIR" {
 			t.Errorf("worker = %+v", w)
@@ -87,7 +94,7 @@ func TestDeclarations(t *testing.T) {
 
 	t.Run("ErrMissingIdentifier", func(t *testing.T) {
 		// Ensure an NTT worker without its temporary number is refused.
-		res := admin.Do(createWorker, map[string]any{"in": map[string]any{
+		res := rh.Do(createWorker, map[string]any{"in": map[string]any{
 			"identifierKind": "NTT", "lastName": "Durand", "firstNames": "Paul", "birthDate": "1990-01-01", "sex": "M",
 		}})
 		assertBadInput(t, res, "input.temporaryID", nil)
@@ -106,17 +113,17 @@ func TestDeclarations(t *testing.T) {
 	}
 	t.Run("ErrEmploymentDates", func(t *testing.T) {
 		// Ensure an employment ending before it starts is refused on the end date.
-		assertBadInput(t, admin.Do(createEmp, emp("2024-05-01", "2024-04-30")), "input.endDate", nil)
+		assertBadInput(t, rh.Do(createEmp, emp("2024-05-01", "2024-04-30")), "input.endDate", nil)
 	})
 	t.Run("ErrMonitoringKind", func(t *testing.T) {
 		// Ensure an unknown monitoring kind is refused with its value.
 		in := emp("2024-05-01", "")
 		in["in"].(map[string]any)["monitoringKinds"] = []string{"PASSIVE_WHOLE_BODY", "RAYONS_X"}
-		assertBadInput(t, admin.Do(createEmp, in), "input.monitoringKinds", "RAYONS_X")
+		assertBadInput(t, rh.Do(createEmp, in), "input.monitoringKinds", "RAYONS_X")
 	})
 	t.Run("ErrBadDate", func(t *testing.T) {
 		// Ensure a malformed date is a BAD_USER_INPUT.
-		if res := admin.Do(createEmp, emp("2024-13-01", "")); res.Code() != "BAD_USER_INPUT" {
+		if res := rh.Do(createEmp, emp("2024-13-01", "")); res.Code() != "BAD_USER_INPUT" {
 			t.Errorf("code = %q, want BAD_USER_INPUT (%+v)", res.Code(), res.Errors)
 		}
 	})
@@ -129,25 +136,25 @@ func TestDeclarations(t *testing.T) {
 				Establishment struct{ Siret string }
 			}
 		}
-		admin.MustDo(createEmp, emp("2024-05-01", ""), &out)
+		rh.MustDo(createEmp, emp("2024-05-01", ""), &out)
 		e := out.CreateEmployment
 		if e.StartDate != "2024-05-01" || e.Worker.LastName != "Martin" || e.Establishment.Siret != siret {
 			t.Errorf("employment = %+v", e)
 		}
 		var upd struct{ UpdateEmployment struct{ EndDate string } }
-		admin.MustDo(`mutation($id: ID!) { updateEmployment(id: $id, input: {endDate: "2025-06-30"}) { endDate } }`,
+		rh.MustDo(`mutation($id: ID!) { updateEmployment(id: $id, input: {endDate: "2025-06-30"}) { endDate } }`,
 			map[string]any{"id": e.ID}, &upd)
 		if upd.UpdateEmployment.EndDate != "2025-06-30" {
 			t.Errorf("endDate = %q", upd.UpdateEmployment.EndDate)
 		}
-		res := admin.Do(`mutation($id: ID!) { updateEmployment(id: $id, input: {endDate: "2024-01-01"}) { endDate } }`, map[string]any{"id": e.ID})
+		res := rh.Do(`mutation($id: ID!) { updateEmployment(id: $id, input: {endDate: "2024-01-01"}) { endDate } }`, map[string]any{"id": e.ID})
 		assertBadInput(t, res, "input.endDate", nil)
 	})
 
 	t.Run("OKDosimeterAssignment", func(t *testing.T) {
 		// Ensure a dosimeter can be registered and assigned for a wearing period.
 		var d struct{ CreateDosimeter struct{ ID string } }
-		admin.MustDo(`mutation($e: ID!) { createDosimeter(input: {serial: "OSL-000123", kind: PASSIVE_WHOLE_BODY, establishmentID: $e}) { id } }`,
+		rh.MustDo(`mutation($e: ID!) { createDosimeter(input: {serial: "OSL-000123", kind: PASSIVE_WHOLE_BODY, establishmentID: $e}) { id } }`,
 			map[string]any{"e": estID}, &d)
 		var a struct {
 			CreateDosimeterAssignment struct {
@@ -155,7 +162,7 @@ func TestDeclarations(t *testing.T) {
 				Worker    struct{ ID string }
 			}
 		}
-		admin.MustDo(`mutation($d: ID!, $w: ID!) { createDosimeterAssignment(input: {dosimeterID: $d, workerID: $w, startDate: "2024-05-01", bodyPosition: "poitrine"}) { startDate worker { id } } }`,
+		rh.MustDo(`mutation($d: ID!, $w: ID!) { createDosimeterAssignment(input: {dosimeterID: $d, workerID: $w, startDate: "2024-05-01", bodyPosition: "poitrine"}) { startDate worker { id } } }`,
 			map[string]any{"d": d.CreateDosimeter.ID, "w": workerID}, &a)
 		if a.CreateDosimeterAssignment.Worker.ID != workerID {
 			t.Errorf("assignment = %+v", a)
@@ -182,11 +189,11 @@ func TestDeclarations(t *testing.T) {
 	t.Run("ErrEmployerOutOfScope", func(t *testing.T) {
 		// Ensure an employer correspondent declares only in their establishments.
 		other := db.Client.Establishment.Create().SetSiret("35600000000048").SetName("La Poste").SaveX(ctx)
-		servertest.MustCreateAccount(t, db.Client, "rh@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) {
+		servertest.MustCreateAccount(t, db.Client, "rh2@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) {
 			g.SetEstablishmentID(other.ID)
 		})
 		c := srv.NewClient(t)
-		c.MustLogin("rh@test.fr", servertest.Password)
+		c.MustLogin("rh2@test.fr", servertest.Password)
 		res := c.Do(`mutation($w: ID!, $e: ID!) { createEmployment(input: {workerID: $w, establishmentID: $e, startDate: "2024-01-01",
 			contractType: CDD, nomenclatureVersion: "V", classification: B, monitoringKinds: []}) { id } }`,
 			map[string]any{"w": workerID, "e": estID})

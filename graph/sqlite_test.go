@@ -7,6 +7,7 @@ import (
 
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
+	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -21,8 +22,17 @@ func TestSQLiteSmoke(t *testing.T) {
 	c.MustLogin("admin@test.fr", servertest.Password)
 	var est struct{ CreateEstablishment struct{ ID string } }
 	c.MustDo(`mutation { createEstablishment(input: {siret: "`+siret+`", name: "CHU"}) { id } }`, nil, &est)
-	c.MustDo(`mutation { w: createWorker(input: {nir: "`+nirOK+`", lastName: "Martin", firstNames: "Claire", birthDate: "1984-12-03", sex: M}) { id } }`,
-		nil, nil)
+	servertest.MustCreateAccount(t, db.Client, "rh@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) {
+		g.SetEstablishmentID(mustAtoi(t, est.CreateEstablishment.ID))
+	})
+	rh := srv.NewClient(t)
+	rh.MustLogin("rh@test.fr", servertest.Password)
+	var w struct{ W struct{ ID string } }
+	rh.MustDo(`mutation { w: createWorker(input: {nir: "`+nirOK+`", lastName: "Martin", firstNames: "Claire", birthDate: "1984-12-03", sex: M}) { id } }`,
+		nil, &w)
+	rh.MustDo(`mutation($w: ID!, $e: ID!) { createEmployment(input: {workerID: $w, establishmentID: $e, startDate: "2024-01-01",
+		contractType: CDI, nomenclatureVersion: "V", classification: B, monitoringKinds: []}) { id } }`,
+		map[string]any{"w": w.W.ID, "e": est.CreateEstablishment.ID}, nil)
 	res := c.Do(`mutation { createEstablishment(input: {siret: "73282932000075", name: "X"}) { id } }`, nil)
 	assertBadInput(t, res, "input.siret", "73282932000075")
 	var out struct {
@@ -33,7 +43,7 @@ func TestSQLiteSmoke(t *testing.T) {
 			}
 		}
 	}
-	c.MustDo(`{ establishments(first: 10) { totalCount } workers(first: 10) { edges { node { nir employments(first: 5) { totalCount } } } } }`, nil, &out)
+	rh.MustDo(`{ establishments(first: 10) { totalCount } workers(first: 10) { edges { node { nir employments(first: 5) { totalCount } } } } }`, nil, &out)
 	if out.Establishments.TotalCount != 1 || len(out.Workers.Edges) != 1 || out.Workers.Edges[0].Node.Nir != nirOK {
 		t.Fatalf("data = %+v", out)
 	}

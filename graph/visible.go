@@ -52,7 +52,7 @@ func (e *Entitlements) prune(role policy.Role, profile policy.Profile) *ast.Sche
 			for _, f := range def.Fields {
 				typ, field, edge, ok := e.inputField(name, f.Name)
 				if ok && (!e.Allowed(role, profile, typ, field) ||
-					edge && d.toMany(typ, field) && !edgeFilterSafe(role, d.edgeTarget(typ, field))) {
+					edge && d.toMany(typ, field) && !edgeFilterSafe(role, e.Schema.Types[typ], d.edgeTarget(typ, field))) {
 					continue
 				}
 				cp.Fields = append(cp.Fields, f)

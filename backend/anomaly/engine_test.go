@@ -118,3 +118,35 @@ func TestEngine(t *testing.T) {
 		t.Errorf("re-run created %d anomalies (findings %d), want 0 new", len(res.Created), res.Findings)
 	}
 }
+
+func TestStatisticsCells(t *testing.T) {
+	db := storetest.MustOpen(t)
+	ctx := policy.SystemContext(context.Background())
+	var doses []anomaly.Dose
+	add := func(sector string, n int, month time.Month) {
+		for i := 0; i < n; i++ {
+			s := time.Date(2025, month, 1, 0, 0, 0, 0, time.UTC)
+			doses = append(doses, anomaly.Dose{ID: len(doses) + 1, Context: anomaly.Context{Sector: sector, Job: "J", Kind: "PASSIVE_WHOLE_BODY", Months: 1},
+				Quantity: "HP10", Start: s, End: s.AddDate(0, 1, -1), USv: int64(100 + 10*i)})
+		}
+	}
+	for m := time.January; m <= time.June; m++ {
+		add("BIG", 20, m)
+		add("SMALL", 2, m)
+	}
+	add("SMALL", 30, time.February) // many doses in one quarter only
+	if err := anomaly.AddToStats(ctx, db.Client, doses); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := anomaly.Statistics(ctx, db.Client, anomaly.StatsFilter{
+		From: time.Date(2025, 2, 10, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 5, 3, 0, 0, 0, 0, time.UTC)}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stats) != 1 || stats[0].SectorCode != "BIG" || stats[0].Doses != 120 {
+		t.Fatalf("stats = %+v, want only BIG over whole quarters Q1–Q2 (120 doses)", stats)
+	}
+	if stats[0].MedianUSv < 150 || stats[0].MedianUSv > 350 {
+		t.Errorf("median = %.0f µSv", stats[0].MedianUSv)
+	}
+}

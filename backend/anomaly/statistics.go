@@ -12,9 +12,15 @@ import (
 	"github.com/siseri/siseri/policy"
 )
 
-// MinCell is the smallest number of doses a published statistic covers: no
-// one is identifiable through a small cell.
+// MinCell is the smallest number of doses a published statistic covers in
+// every quarter of its period: no one is identifiable through a small cell,
+// nor by differencing two periods (periods are whole quarters).
 const MinCell = 10
+
+// quarterStart returns the first day of t's calendar quarter.
+func quarterStart(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month()-(t.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
+}
 
 // Stat is the national picture of one exposure context over a period.
 type Stat struct {
@@ -45,6 +51,9 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 	if f.From.IsZero() {
 		f.From = monthStart(f.To).AddDate(0, -(Window - 1), 0)
 	}
+	// Whole quarters only: comparing two periods never isolates one month.
+	f.From = quarterStart(f.From)
+	f.To = quarterStart(f.To).AddDate(0, 3, -1)
 	q := client.ContextStatistic.Query().Where(contextstatistic.LevelEQ(contextstatistic.LevelJob),
 		contextstatistic.MonthGTE(monthStart(f.From)), contextstatistic.MonthLTE(monthStart(f.To)))
 	if f.MonitoringKind != "" {
@@ -65,9 +74,10 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 		return nil, err
 	}
 	type acc struct {
-		stat Stat
-		sum  int64
-		dg   *Summary
+		stat     Stat
+		sum      int64
+		dg       *Summary
+		quarters map[time.Time]int
 	}
 	byKey := map[string]*acc{}
 	var order []string
@@ -76,11 +86,12 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 		if a == nil {
 			a = &acc{stat: Stat{SectorCode: r.SectorCode, JobCode: r.JobCode, MonitoringKind: r.MonitoringKind,
 				PeriodMonths: r.PeriodMonths, SectorLabel: nomen.name("SECTOR", r.SectorCode), JobLabel: nomen.name("JOB", r.JobCode)},
-				dg: &Summary{Digest: NewDigest()}}
+				dg: &Summary{Digest: NewDigest()}, quarters: map[time.Time]int{}}
 			byKey[r.ContextKey] = a
 			order = append(order, r.ContextKey)
 		}
 		a.stat.Doses += r.Doses
+		a.quarters[quarterStart(r.Month)] += r.Doses
 		a.stat.NonZero += r.Doses - r.ZeroDoses
 		a.sum += r.SumUsv
 		if len(r.Digest) > 0 {
@@ -96,7 +107,7 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 	out := make([]Stat, 0, len(order))
 	for _, k := range order {
 		a := byKey[k]
-		if a.stat.Doses < MinCell {
+		if !wholeCells(a.quarters, f.From, f.To) {
 			continue
 		}
 		a.stat.MeanUSv = float64(a.sum) / float64(a.stat.Doses)
@@ -120,4 +131,14 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 		return a.PeriodMonths < b.PeriodMonths
 	})
 	return out, nil
+}
+
+// wholeCells reports whether every quarter of [from, to] holds MinCell doses.
+func wholeCells(quarters map[time.Time]int, from, to time.Time) bool {
+	for q := quarterStart(from); !q.After(to); q = q.AddDate(0, 3, 0) {
+		if quarters[q] < MinCell {
+			return false
+		}
+	}
+	return true
 }

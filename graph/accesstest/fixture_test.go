@@ -17,8 +17,11 @@ import (
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
+	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -303,7 +306,7 @@ func mustBuildWorld(t *testing.T) *world {
 
 	// One results batch per laboratory, one operational batch for B.
 	mkBatch := func(submitter, lab, est int, format, ref string) int {
-		q := c.ImportBatch.Create().SetSubmitterID(submitter).SetFormat(format).SetReference(ref).SetStatus("ACCEPTED").
+		q := c.ImportBatch.Create().SetSubmitterID(submitter).SetFormat(importbatch.Format(format)).SetReference(ref).SetStatus("ACCEPTED").
 			SetRowsTotal(10).SetRowsAccepted(10)
 		if lab != 0 {
 			q.SetLaboratoryID(lab)
@@ -401,7 +404,7 @@ func mustBuildWorld(t *testing.T) *world {
 			status = "EXCEEDED"
 		}
 		id := c.ExposureSummary.Create().SetWorkerID(wk).SetLimitCode("EFFECTIVE").SetWindowStart(day("2024-01-01")).
-			SetWindowEnd(day("2024-12-31")).SetSumUsv(sum).SetLimitUsv(20000).SetStatus(status).SetRecords(n).SaveX(ctx).ID
+			SetWindowEnd(day("2024-12-31")).SetSumUsv(sum).SetLimitUsv(20000).SetStatus(exposuresummary.Status(status)).SetRecords(n).SaveX(ctx).ID
 		w.summaries = append(w.summaries, summaryRow{id: id, worker: wk, wStart: day("2024-01-01"), wEnd: day("2024-12-31")})
 	}
 
@@ -410,7 +413,7 @@ func mustBuildWorld(t *testing.T) *world {
 	mkAnomaly := func(worker, est int, layer, kind, severity string, month int, dose int, internal bool) int {
 		start := time.Date(2024, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
 		end := start.AddDate(0, 1, -1)
-		id := c.Anomaly.Create().SetWorkerID(worker).SetEstablishmentID(est).SetLayer(layer).SetKind(kind).SetSeverity(severity).
+		id := c.Anomaly.Create().SetWorkerID(worker).SetEstablishmentID(est).SetLayer(anomaly.Layer(layer)).SetKind(kind).SetSeverity(anomaly.Severity(severity)).
 			SetScore(0.97).SetExplanation(fmt.Sprintf("Dose de %s : valeur atypique.", start.Format("01/2006"))).
 			SetReference(map[string]any{"median_usv": 300, "value_usv": 19000}).SetFingerprint(fmt.Sprintf("%s-%d-%d", kind, worker, month)).
 			SetPeriodStart(start).SetPeriodEnd(end).AddDoseRecordIDs(dose).SaveX(ctx).ID

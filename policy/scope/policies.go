@@ -74,7 +74,7 @@ func Employment() ent.Policy {
 	here := column(employment.FieldEstablishmentID, establishmentCol)
 	return entityPolicy(Rows{
 		worker: column(employment.FieldWorkerID, selfCol), physician: followed, delegate: followed,
-		adviser: here, employer: here, inspector: here, analyst: all, admin: all,
+		adviser: here, employer: here, inspector: here, analyst: all,
 	}, writeEmployment())
 }
 
@@ -131,9 +131,8 @@ func Anomaly() ent.Policy {
 			return sql.Or(sql.IsNull(s.C(anomaly.FieldPeriodStart)),
 				st.employedIn(s, s.C(anomaly.FieldWorkerID), s.C(anomaly.FieldPeriodStart), s.C(anomaly.FieldPeriodEnd), false))
 		}),
-		employer:  and(here, pred(func(s *sql.Selector) *sql.Predicate { return sql.EQ(s.C(anomaly.FieldKind), KindLimitExceeded) })),
-		inspector: and(here, pred(noInternalDose)),
-		analyst:   all,
+		employer: and(here, pred(func(s *sql.Selector) *sql.Predicate { return sql.EQ(s.C(anomaly.FieldKind), KindLimitExceeded) })),
+		analyst:  all,
 	}, nil)
 }
 
@@ -146,7 +145,7 @@ func Dosimeter() ent.Policy {
 	followed := wornBy(followedCol)
 	return entityPolicy(Rows{
 		worker: wornBy(selfCol), physician: followed, delegate: followed, adviser: here, employer: here,
-		lab: column(dosimeter.FieldLaboratoryID, laboratoryCol), admin: all,
+		lab: column(dosimeter.FieldLaboratoryID, laboratoryCol),
 	}, writeDosimeter())
 }
 
@@ -156,7 +155,7 @@ func DosimeterAssignment() ent.Policy {
 	here := column(dosimeterassignment.FieldDosimeterID, dosimeterIn(false))
 	return entityPolicy(Rows{
 		worker: column(dosimeterassignment.FieldWorkerID, selfCol), physician: followed, delegate: followed,
-		adviser: here, employer: here, lab: column(dosimeterassignment.FieldDosimeterID, dosimeterIn(true)), admin: all,
+		adviser: here, employer: here, lab: column(dosimeterassignment.FieldDosimeterID, dosimeterIn(true)),
 	}, writeAssignment())
 }
 
@@ -167,8 +166,23 @@ func Establishment() ent.Policy { return entityPolicy(publicRows, writeEstablish
 // by all, written by administrators.
 func Reference() ent.Policy { return entityPolicy(publicRows, adminWrites()) }
 
-// Account is the policy of accounts: one's own, or all for administrators.
-func Account() ent.Policy { return entityPolicy(ownAccountRows("id"), adminWrites()) }
+// Account is the policy of accounts: one's own, or all for administrators; a
+// physician also sees the accounts of their delegates.
+func Account() ent.Policy {
+	rows := ownAccountRows("id")
+	rows[physician] = or(column("id", accountCol), delegatesOf)
+	return entityPolicy(rows, adminWrites())
+}
+
+// delegatesOf is true for the accounts holding a delegation of the viewer's grants.
+func delegatesOf(st sets, s *sql.Selector) *sql.Predicate {
+	if len(st.grantIDs) == 0 {
+		return sql.False()
+	}
+	g := sql.Table(grant.Table).As("scope_delegation")
+	return sql.In(s.C("id"), sql.Dialect(s.Dialect()).Select(g.C(grant.FieldAccountID)).From(g).
+		Where(sql.In(g.C(grant.FieldDelegatedFromID), st.grantIDs...)))
+}
 
 // Grant is the policy of grants: one's own and, for a physician, the
 // delegations made from them.
@@ -187,7 +201,6 @@ func ImportBatch() ent.Policy {
 		lab: column(importbatch.FieldLaboratoryID, laboratoryCol),
 		employer: or(column(importbatch.FieldSubmitterID, accountCol),
 			column(importbatch.FieldEstablishmentID, establishmentCol)),
-		admin: all,
 	}, nil)
 }
 

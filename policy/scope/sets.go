@@ -98,10 +98,12 @@ func (st sets) employedIn(s *sql.Selector, workerCol, startCol, endCol string, c
 	return sql.Exists(sql.Dialect(s.Dialect()).Select(e.C(employment.FieldID)).From(e).Where(sql.And(conds...)))
 }
 
-// followed is true when worker column workerCol is a worker the viewer follows:
-// granted by worker, or employed (at any time) in one of their establishments.
+// followed is true when worker column workerCol is a worker the viewer follows
+// (enhanced medical follow-up): granted by worker, or employed today in one of
+// their establishments. A worker who left is followed by the physician of
+// their new employer, who sees their whole history.
 func (st sets) followed(s *sql.Selector, workerCol string) *sql.Predicate {
-	ors := []*sql.Predicate{st.employedIn(s, workerCol, "", "", false)}
+	ors := []*sql.Predicate{st.employedIn(s, workerCol, "", "", true)}
 	if len(st.workers) > 0 {
 		ors = append(ors, sql.In(workerCol, st.workers...))
 	}

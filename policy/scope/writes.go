@@ -29,13 +29,13 @@ func adminWrites() privacy.MutationRule {
 	})
 }
 
-// declare runs check for an employer correspondent and allows administrators.
+// declare runs check for an employer correspondent: the administrative data
+// of workers is theirs to declare. Administrators manage establishments only
+// (see writeEstablishment).
 func declare(check func(ctx context.Context, v *policy.Viewer, st sets) error) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, _ ent.Mutation) error {
 		v := policy.FromContext(ctx)
 		switch {
-		case v.Acts(admin):
-			return privacy.Allow
 		case v.Acts(employer):
 			if err := check(ctx, v, setsOf(v)); err != nil {
 				return err
@@ -98,6 +98,9 @@ func writeEmployment() privacy.MutationRule {
 
 func writeEstablishment() privacy.MutationRule {
 	return privacy.EstablishmentMutationRuleFunc(func(ctx context.Context, m *gen.EstablishmentMutation) error {
+		if policy.FromContext(ctx).Acts(admin) {
+			return privacy.Allow
+		}
 		return declare(func(ctx context.Context, _ *policy.Viewer, st sets) error {
 			if !m.Op().Is(ent.OpCreate) {
 				m.Where(func(s *sql.Selector) { s.Where(st.inEstablishments(s, s.C(establishment.FieldID))) })

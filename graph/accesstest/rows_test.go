@@ -1,0 +1,294 @@
+package accesstest
+
+import (
+	"time"
+
+	"github.com/siseri/siseri/policy"
+)
+
+// Row rules: which fixture rows each subject may see, written as plain Go over
+// the fixture from DOMAIN.md §1.3 and §10 (not from policy/scope):
+//
+//   - a worker sees themself;
+//   - a physician (and delegate) follows the workers under their SIR: those
+//     currently employed in their establishment (or granted by worker), and
+//     sees every row of those workers, all periods;
+//   - an adviser sees the workers ever employed in their establishment, their
+//     employments there, their external doses whose period overlaps an
+//     employment there, operational doses taken there, the findings there
+//     that involve no internal dose and fall in such a period, and rolling
+//     sums only when the whole window lies in such a period (a sum across the
+//     move would disclose the other employer's doses);
+//   - an employer sees the same workers and employments, exposure status of
+//     current workers, limit exceedances there, dosimeters there, and its own
+//     batches;
+//   - a laboratory sees its own submissions and dosimeters;
+//   - a control agent sees the workers, employments and external doses of
+//     their region's establishments, and the sums of the workers employed
+//     there today;
+//   - analysts see every row (pseudonymised by fields), administrators every
+//     account, grant, key, worker and audit event.
+//
+// A partner key sees the rows of the grant it acts under.
+
+// onDay reports whether employment e covers date d (end inclusive).
+func (e employmentRow) covers(d time.Time) bool {
+	return !d.Before(e.start) && (e.end == nil || !d.After(*e.end))
+}
+
+// overlaps reports whether employment e overlaps [start, end].
+func (e employmentRow) overlaps(start, end time.Time) bool {
+	return !e.start.After(end) && (e.end == nil || !e.end.Before(start))
+}
+
+// within reports whether [start, end] lies inside employment e.
+func (e employmentRow) within(start, end time.Time) bool {
+	return !start.Before(e.start) && (e.end == nil || !end.After(*e.end))
+}
+
+// establishments returns the establishments of s's grant (directly or by region).
+func (w *world) establishments(s *subject) idSet {
+	out := idSet{}
+	if s.est != 0 {
+		out[s.est] = true
+	}
+	if s.region != "" {
+		for id, r := range w.region {
+			if r == s.region {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
+// employed returns the workers with an employment in ests matching keep.
+func (w *world) employed(ests idSet, keep func(employmentRow) bool) idSet {
+	out := idSet{}
+	for _, e := range w.employments {
+		if ests[e.est] && keep(e) {
+			out[e.worker] = true
+		}
+	}
+	return out
+}
+
+func always(employmentRow) bool { return true }
+
+// followed returns the workers a physician or delegate follows today.
+func (w *world) followed(s *subject) idSet {
+	out := w.employed(w.establishments(s), func(e employmentRow) bool { return e.covers(w.today) })
+	if s.worker != 0 {
+		out[s.worker] = true
+	}
+	return out
+}
+
+// inContract reports whether worker was employed in ests over part of [start, end].
+func (w *world) inContract(ests idSet, worker int, start, end time.Time) bool {
+	for _, e := range w.employments {
+		if e.worker == worker && ests[e.est] && e.overlaps(start, end) {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *world) internalAnomaly(a anomalyRow) bool {
+	for _, id := range a.doses {
+		for _, d := range w.doses {
+			if d.id == id && d.internal {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// visible returns the ids of the rows of list (a Query connection field) s may
+// see. exact is false when the set cannot be known in advance (audit events):
+// then the result is an upper bound.
+func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
+	ids, exact = idSet{}, true
+	ests := w.establishments(s)
+	all := func(rows []int) {
+		for _, id := range rows {
+			ids[id] = true
+		}
+	}
+	var mine idSet // workers whose every row s sees
+	switch s.role {
+	case policy.RoleWorker:
+		mine = setOf(s.worker)
+	case policy.RolePhysician, policy.RoleDelegate:
+		mine = w.followed(s)
+	}
+	switch list {
+	case "companies":
+		all([]int{w.company})
+	case "establishments":
+		all([]int{w.estA, w.estB, w.estC})
+	case "laboratories":
+		all([]int{w.labL1, w.labL2})
+	case "nomenclatures":
+		all(w.nomenclatures)
+	case "workers":
+		switch s.role {
+		case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+			ids = mine
+		case policy.RoleRPA, policy.RoleEmployer, policy.RoleControlAgent:
+			ids = w.employed(ests, always)
+		case policy.RoleAnalyst, policy.RoleAdmin:
+			all([]int{w.w1, w.w2, w.w3})
+		}
+	case "employments":
+		for _, e := range w.employments {
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				ids[e.id] = mine[e.worker]
+			case policy.RoleRPA, policy.RoleEmployer, policy.RoleControlAgent:
+				ids[e.id] = ests[e.est]
+			case policy.RoleAnalyst:
+				ids[e.id] = true
+			}
+		}
+	case "doseRecords":
+		for _, d := range w.doses {
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				ids[d.id] = mine[d.worker]
+			case policy.RoleRPA:
+				ids[d.id] = !d.internal && w.inContract(ests, d.worker, d.start, d.end)
+			case policy.RoleLaboratory:
+				ids[d.id] = d.lab == s.lab
+			case policy.RoleControlAgent:
+				ids[d.id] = !d.internal && ests[d.est]
+			case policy.RoleAnalyst:
+				ids[d.id] = true
+			}
+		}
+	case "operationalDoses":
+		for _, d := range w.opDoses {
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				ids[d.id] = mine[d.worker]
+			case policy.RoleRPA:
+				ids[d.id] = ests[d.est] && w.inContract(ests, d.worker, d.start, d.end)
+			case policy.RoleAnalyst:
+				ids[d.id] = true
+			}
+		}
+	case "exposureSummaries":
+		current := w.employed(ests, func(e employmentRow) bool { return e.covers(w.today) })
+		for _, x := range w.summaries {
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				ids[x.id] = mine[x.worker]
+			case policy.RoleRPA, policy.RoleEmployer, policy.RoleControlAgent:
+				// The state of the workers employed today (advisers and
+				// employers without the sum).
+				ids[x.id] = current[x.worker]
+			case policy.RoleAnalyst:
+				ids[x.id] = true
+			}
+		}
+	case "anomalies":
+		for _, a := range w.anomalies {
+			switch s.role {
+			case policy.RolePhysician, policy.RoleDelegate:
+				ids[a.id] = mine[a.worker]
+			case policy.RoleRPA:
+				ids[a.id] = ests[a.est] && !w.internalAnomaly(a) && w.inContract(ests, a.worker, a.start, a.end)
+			case policy.RoleEmployer:
+				ids[a.id] = ests[a.est] && a.kind == "LIMIT_EXCEEDED"
+			case policy.RoleAnalyst:
+				ids[a.id] = true
+			}
+		}
+	case "dosimeters":
+		for _, d := range w.dosimeters {
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				for _, a := range w.assignments {
+					if a.dosimeter == d.id && mine[a.worker] {
+						ids[d.id] = true
+					}
+				}
+			case policy.RoleRPA, policy.RoleEmployer:
+				ids[d.id] = ests[d.est]
+			case policy.RoleLaboratory:
+				ids[d.id] = d.lab == s.lab
+			}
+		}
+	case "dosimeterAssignments":
+		dosimeter := map[int]dosimeterRow{}
+		for _, d := range w.dosimeters {
+			dosimeter[d.id] = d
+		}
+		for _, a := range w.assignments {
+			d := dosimeter[a.dosimeter]
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				ids[a.id] = mine[a.worker]
+			case policy.RoleRPA, policy.RoleEmployer:
+				ids[a.id] = ests[d.est]
+			case policy.RoleLaboratory:
+				ids[a.id] = d.lab == s.lab
+			}
+		}
+	case "importBatches":
+		for _, b := range w.batches {
+			switch s.role {
+			case policy.RoleLaboratory:
+				ids[b.id] = b.lab == s.lab
+			case policy.RoleEmployer:
+				ids[b.id] = b.submitter == s.account || ests[b.est]
+			}
+		}
+	case "accounts":
+		delegates := map[int]bool{}
+		for _, g := range w.grants {
+			if s.role == policy.RolePhysician && g.delegatedFrom == s.grant {
+				delegates[g.account] = true
+			}
+		}
+		for _, a := range w.accounts {
+			ids[a] = a == s.account || s.role == policy.RoleAdmin || delegates[a]
+		}
+	case "grants":
+		for _, g := range w.grants {
+			ids[g.id] = g.account == s.account || s.role == policy.RoleAdmin ||
+				s.role == policy.RolePhysician && g.delegatedFrom == s.grant
+		}
+	case "apiKeys":
+		for _, k := range w.keys {
+			ids[k.id] = k.account == s.account || s.role == policy.RoleAdmin
+		}
+	case "auditEvents", "auditTrail":
+		exact = false // checked against the database: events about the worker, or all
+	default:
+		panic("rows: unknown list " + list)
+	}
+	for id, ok := range ids {
+		if !ok {
+			delete(ids, id)
+		}
+	}
+	return ids, exact
+}
+
+// visibleEntity reports whether s may see fixture row e (by its list's rule).
+func (w *world) visibleEntity(s *subject, e entity) bool {
+	ids, _ := w.visible(s, listOf[e.typ])
+	return ids[e.id]
+}
+
+// listOf maps a type to its Query connection field.
+var listOf = map[string]string{
+	"Account": "accounts", "Anomaly": "anomalies", "ApiKey": "apiKeys", "AuditEvent": "auditEvents",
+	"Company": "companies", "DoseRecord": "doseRecords", "Dosimeter": "dosimeters",
+	"DosimeterAssignment": "dosimeterAssignments", "Employment": "employments", "Establishment": "establishments",
+	"ExposureSummary": "exposureSummaries", "Grant": "grants", "ImportBatch": "importBatches",
+	"Laboratory": "laboratories", "Nomenclature": "nomenclatures", "OperationalDose": "operationalDoses",
+	"Worker": "workers",
+}
