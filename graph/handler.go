@@ -73,7 +73,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
 	// The auditor is registered first so that it runs inside the mutation
 	// transaction: a write and its audit event commit together.
-	srv.Use(auditor{log: cfg.Audit, ents: ents, trace: cfg.Log})
+	srv.Use(auditor{log: cfg.Audit, ents: ents, trace: cfg.Log, live: newLiveAudit(cfg.Audit, cfg.Log)})
 	srv.Use(entgql.Transactioner{TxOpener: cfg.Client})
 	srv.SetErrorPresenter(Presenter(cfg.Log))
 	srv.SetRecoverFunc(Recover(cfg.Log))

@@ -52,6 +52,12 @@ type Log struct {
 	Dialect string
 }
 
+// chainHead is the last event of the chain as a transaction sees it.
+type chainHead struct {
+	seq  int64
+	hash string
+}
+
 // Append writes e for viewer v (nil for the system) at the end of the chain.
 // It runs in the transaction of ctx when there is one (a mutation's audit
 // commits with the mutation), else in its own.
@@ -71,21 +77,70 @@ func (l *Log) Append(ctx context.Context, v *policy.Viewer, e Entry) error {
 	return tx.Commit()
 }
 
+// Pending is an entry waiting to be appended for a viewer.
+type Pending struct {
+	Viewer *policy.Viewer
+	Entry  Entry
+}
+
+// AppendBatch appends entries in order in one transaction (one lock, one
+// read of the chain head): subscriptions deliver many events and their audit
+// trail is written in batches.
+func (l *Log) AppendBatch(ctx context.Context, entries []Pending) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	sys := policy.SystemContext(ctx)
+	tx, err := l.Client.Tx(sys)
+	if err != nil {
+		return fmt.Errorf("audit: begin: %w", err)
+	}
+	head, err := l.lockHead(sys, tx.Client())
+	if err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	for _, p := range entries {
+		if head, err = l.write(sys, tx.Client(), head, p.Viewer, p.Entry); err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
 func (l *Log) appendTx(ctx context.Context, c *ent.Client, v *policy.Viewer, e Entry) error {
+	head, err := l.lockHead(ctx, c)
+	if err != nil {
+		return err
+	}
+	_, err = l.write(ctx, c, head, v, e)
+	return err
+}
+
+// lockHead serialises appends (PostgreSQL advisory lock held until commit;
+// SQLite write transactions are serialised already) and reads the head.
+func (l *Log) lockHead(ctx context.Context, c *ent.Client) (chainHead, error) {
 	if l.Dialect == dialect.Postgres {
 		if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", chainLock); err != nil {
-			return fmt.Errorf("audit: lock chain: %w", err)
+			return chainHead{}, fmt.Errorf("audit: lock chain: %w", err)
 		}
 	}
 	last, err := c.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(ctx)
 	if err != nil && !ent.IsNotFound(err) {
-		return fmt.Errorf("audit: read chain head: %w", err)
+		return chainHead{}, fmt.Errorf("audit: read chain head: %w", err)
 	}
-	ev := event{Seq: 1, At: time.Now().UTC().Truncate(time.Microsecond), Action: e.Action, Operation: e.Operation,
-		FieldPaths: e.FieldPaths, ObjectType: e.ObjectType, ObjectIDs: e.ObjectIDs, WorkerIDs: e.WorkerIDs, Details: e.Details}
-	if last != nil {
-		ev.Seq, ev.PrevHash = last.Seq+1, last.Hash
+	if last == nil {
+		return chainHead{}, nil
 	}
+	return chainHead{seq: last.Seq, hash: last.Hash}, nil
+}
+
+// write appends one event after head and returns the new head.
+func (l *Log) write(ctx context.Context, c *ent.Client, head chainHead, v *policy.Viewer, e Entry) (chainHead, error) {
+	ev := event{Seq: head.seq + 1, PrevHash: head.hash, At: time.Now().UTC().Truncate(time.Microsecond), Action: e.Action,
+		Operation: e.Operation, FieldPaths: e.FieldPaths, ObjectType: e.ObjectType, ObjectIDs: e.ObjectIDs,
+		WorkerIDs: e.WorkerIDs, Details: e.Details}
 	if v != nil {
 		ev.ActorAccountID = ptr(v.AccountID)
 		if v.APIKeyID != 0 {
@@ -101,8 +156,9 @@ func (l *Log) appendTx(ctx context.Context, c *ent.Client, v *policy.Viewer, e E
 	ev.WorkerIDs = slices.Compact(ev.WorkerIDs)
 	hash, err := ev.hash()
 	if err != nil {
-		return err
+		return head, err
 	}
+	next := chainHead{seq: ev.Seq, hash: hash}
 	saved, err := c.AuditEvent.Create().
 		SetSeq(ev.Seq).SetAt(ev.At).SetNillableActorAccountID(ev.ActorAccountID).
 		SetNillableActorAPIKeyID(ev.ActorAPIKeyID).SetActorLabel(ev.ActorLabel).SetActorRole(ev.ActorRole).
@@ -111,10 +167,10 @@ func (l *Log) appendTx(ctx context.Context, c *ent.Client, v *policy.Viewer, e E
 		SetWorkerIds(ev.WorkerIDs).SetDetails(ev.Details).SetPrevHash(ev.PrevHash).SetHash(hash).
 		Save(ctx)
 	if err != nil {
-		return fmt.Errorf("audit: append: %w", err)
+		return head, fmt.Errorf("audit: append: %w", err)
 	}
 	if len(ev.WorkerIDs) == 0 {
-		return nil
+		return next, nil
 	}
 	subjects := make([]*ent.AuditSubjectCreate, len(ev.WorkerIDs))
 	for i, w := range ev.WorkerIDs {
@@ -122,10 +178,10 @@ func (l *Log) appendTx(ctx context.Context, c *ent.Client, v *policy.Viewer, e E
 	}
 	for i := 0; i < len(subjects); i += 1000 {
 		if err := c.AuditSubject.CreateBulk(subjects[i:min(i+1000, len(subjects))]...).Exec(ctx); err != nil {
-			return fmt.Errorf("audit: index subjects: %w", err)
+			return head, fmt.Errorf("audit: index subjects: %w", err)
 		}
 	}
-	return nil
+	return next, nil
 }
 
 // Label is how an actor is shown to the person whose data they accessed.

@@ -36,6 +36,26 @@ func TestVerify(t *testing.T) {
 		if err != nil || !rep.OK() || rep.Events != 5 {
 			t.Fatalf("Verify = %+v, %v; want 5 events, no problem", rep, err)
 		}
+		first := log.Client.AuditEvent.Query().FirstX(policy.SystemContext(ctx))
+		if first.ActorLabel != "Dr Claire Martin (médecin du travail)" || first.ActorRole != "OCCUPATIONAL_PHYSICIAN" || *first.ActorAccountID != 7 {
+			t.Errorf("actor = %q %q %v", first.ActorLabel, first.ActorRole, first.ActorAccountID)
+		}
+	})
+	t.Run("OKBatch", func(t *testing.T) {
+		// Ensure a batch of appends continues the chain in order.
+		log, ctx := mustChain(t)
+		var batch []audit.Pending
+		for i := 0; i < 7; i++ {
+			batch = append(batch, audit.Pending{Viewer: &policy.Viewer{AccountID: 9, Role: policy.RoleRPA},
+				Entry: audit.Entry{Action: audit.ActionRead, WorkerIDs: []int{i + 1}}})
+		}
+		if err := log.AppendBatch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		rep, err := audit.Verify(ctx, log.Client)
+		if err != nil || !rep.OK() || rep.Events != 12 {
+			t.Fatalf("Verify = %+v, %v; want 12 events, no problem", rep, err)
+		}
 	})
 	for _, tc := range []struct{ name, sql, want string }{
 		{"ErrEdited", `UPDATE audit_events SET actor_label = 'Quelqu''un d''autre' WHERE seq = 3`, "n° 3 : son contenu ne correspond plus"},

@@ -41,6 +41,7 @@ type Service struct {
 	perAccount *keyedLimiter
 	perAddress *keyedLimiter
 	perKey     *keyLimiter
+	rechecks   recheckCache
 	dummyHash  string
 }
 

@@ -2,6 +2,8 @@ package auth
 
 import (
 	"context"
+
+	"golang.org/x/sync/singleflight"
 	"sync"
 	"time"
 
@@ -47,7 +49,7 @@ func (s *Service) Watch(ctx context.Context, token string, v *policy.Viewer, eve
 				return
 			case <-t.C:
 			}
-			next, err := s.Authenticate(ctx, token)
+			next, err := s.recheck(ctx, token, every)
 			if err != nil && !IsAuthError(err) {
 				continue // a database hiccup: keep the last known viewer
 			}
@@ -67,4 +69,55 @@ func (s *Service) Watch(ctx context.Context, token string, v *policy.Viewer, eve
 		}
 	}()
 	return ctx
+}
+
+// recheckCache shares re-authentication between the sockets of one token
+// (a person's browser tabs, or a partner's many subscriptions).
+type recheckCache struct {
+	group singleflight.Group
+	mu    sync.Mutex
+	items map[string]recheck
+}
+
+type recheck struct {
+	viewer *policy.Viewer
+	err    error
+	at     time.Time
+}
+
+// recheck re-authenticates token, at most once per ttl for all its sockets.
+func (s *Service) recheck(ctx context.Context, token string, ttl time.Duration) (*policy.Viewer, error) {
+	c := &s.rechecks
+	c.mu.Lock()
+	if c.items == nil {
+		c.items = map[string]recheck{}
+	}
+	if it, ok := c.items[token]; ok && time.Since(it.at) < ttl/2 {
+		c.mu.Unlock()
+		return copyViewer(it.viewer), it.err
+	}
+	c.mu.Unlock()
+	v, err, _ := c.group.Do(token, func() (any, error) {
+		v, err := s.Authenticate(context.WithoutCancel(ctx), token)
+		c.mu.Lock()
+		c.items[token] = recheck{viewer: v, err: err, at: time.Now()}
+		for k, it := range c.items {
+			if time.Since(it.at) > time.Minute {
+				delete(c.items, k)
+			}
+		}
+		c.mu.Unlock()
+		return v, err
+	})
+	vv, _ := v.(*policy.Viewer)
+	return copyViewer(vv), err
+}
+
+func copyViewer(v *policy.Viewer) *policy.Viewer {
+	if v == nil {
+		return nil
+	}
+	cp := *v
+	cp.Grants = append([]policy.Grant(nil), v.Grants...)
+	return &cp
 }

@@ -24,6 +24,8 @@ Commandes :
   migrate   crée ou met à jour le schéma de la base
   seed      remplit une base vide avec les données de démonstration
   audit verify          vérifie la chaîne d'empreintes du journal des accès
+  bench fanout [--subscribers N --alerts M --rate R --json]
+                        latence des alertes en direct comparée à une diffusion websocket nue
   policy sdl --role R [--profile P]
                         affiche le schéma GraphQL visible pour un rôle (et un profil de clé partenaire)
 
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return auditVerify(ctx, args[2:], stdout, stderr)
 		}
 		return usageError{"usage : siseri audit verify [--database-url URL]"}
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "policy":
 		if len(args) > 1 && args[1] == "sdl" {
 			return policySDL(args[2:], stdout)
