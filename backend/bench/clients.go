@@ -217,4 +217,3 @@ func readLoop(c *websocket.Conn, mode string, recv []int64, received *atomic.Int
 		}
 	}
 }
-
