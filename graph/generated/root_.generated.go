@@ -209,6 +209,12 @@ type ComplexityRoot struct {
 		Key    func(childComplexity int) int
 	}
 
+	DoseClassCount struct {
+		Class func(childComplexity int) int
+		Count func(childComplexity int) int
+		Label func(childComplexity int) int
+	}
+
 	DoseRecord struct {
 		Anomalies        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
 		Comment          func(childComplexity int) int
@@ -473,6 +479,32 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ImportProblem struct {
+		Code    func(childComplexity int) int
+		Column  func(childComplexity int) int
+		Line    func(childComplexity int) int
+		Message func(childComplexity int) int
+		Value   func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		AnomaliesRaised    func(childComplexity int) int
+		Batch              func(childComplexity int) int
+		DoseClasses        func(childComplexity int) int
+		DryRun             func(childComplexity int) int
+		EmploymentsCreated func(childComplexity int) int
+		Format             func(childComplexity int) int
+		ProblemCount       func(childComplexity int) int
+		Problems           func(childComplexity int) int
+		Reference          func(childComplexity int) int
+		Replayed           func(childComplexity int) int
+		RowsAccepted       func(childComplexity int) int
+		RowsRejected       func(childComplexity int) int
+		RowsTotal          func(childComplexity int) int
+		Status             func(childComplexity int) int
+		WorkersCreated     func(childComplexity int) int
+	}
+
 	Laboratory struct {
 		Accreditation func(childComplexity int) int
 		Active        func(childComplexity int) int
@@ -497,14 +529,35 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LimitStatus struct {
+		Label       func(childComplexity int) int
+		LimitCode   func(childComplexity int) int
+		LimitMsv    func(childComplexity int) int
+		Share       func(childComplexity int) int
+		State       func(childComplexity int) int
+		ValueMsv    func(childComplexity int) int
+		WindowEnd   func(childComplexity int) int
+		WindowStart func(childComplexity int) int
+	}
+
 	LoginPayload struct {
 		Account   func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
 		Token     func(childComplexity int) int
 	}
 
+	MonthlyDose struct {
+		MonitoringKind func(childComplexity int) int
+		Month          func(childComplexity int) int
+		Quantity       func(childComplexity int) int
+		Records        func(childComplexity int) int
+		ValueMsv       func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AcknowledgeAnomaly        func(childComplexity int, id int) int
+		AddDose                   func(childComplexity int, input model.AddDoseInput) int
+		CorrectDose               func(childComplexity int, input model.CorrectDoseInput) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
 		CreateDelegation          func(childComplexity int, input model.CreateDelegationInput) int
@@ -519,6 +572,10 @@ type ComplexityRoot struct {
 		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
 		RevokeAPIKey              func(childComplexity int, id int) int
 		RevokeGrant               func(childComplexity int, id int) int
+		SubmitDeclarations        func(childComplexity int, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) int
+		SubmitFile                func(childComplexity int, input model.SubmitFileInput) int
+		SubmitLabResults          func(childComplexity int, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool) int
+		SubmitOperationalDoses    func(childComplexity int, reference string, rows []*model.OperationalDoseInput, dryRun *bool, partial *bool) int
 		SwitchRole                func(childComplexity int, role policy.Role) int
 		UpdateAccount             func(childComplexity int, id int, input model.UpdateAccountInput) int
 		UpdateDosimeter           func(childComplexity int, id int, input ent.UpdateDosimeterInput) int
@@ -609,6 +666,7 @@ type ComplexityRoot struct {
 		ExposureSummaries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExposureSummaryOrder, where *ent.ExposureSummaryWhereInput) int
 		Grants               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GrantOrder, where *ent.GrantWhereInput) int
 		ImportBatches        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) int
+		ImportReport         func(childComplexity int, batchID int) int
 		Laboratories         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LaboratoryOrder, where *ent.LaboratoryWhereInput) int
 		Me                   func(childComplexity int) int
 		Node                 func(childComplexity int, id int) int
@@ -649,8 +707,10 @@ type ComplexityRoot struct {
 		BirthPlace        func(childComplexity int) int
 		BirthYear         func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
+		DoseHistory       func(childComplexity int, from *time.Time, to *time.Time) int
 		DoseRecords       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
 		Employments       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmploymentOrder, where *ent.EmploymentWhereInput) int
+		Exposure          func(childComplexity int) int
 		ExposureSummaries func(childComplexity int) int
 		FirstNames        func(childComplexity int) int
 		ForeignCountry    func(childComplexity int) int
@@ -1420,6 +1480,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CreatedApiKey.Key(childComplexity), true
+
+	case "DoseClassCount.class":
+		if e.ComplexityRoot.DoseClassCount.Class == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseClassCount.Class(childComplexity), true
+	case "DoseClassCount.count":
+		if e.ComplexityRoot.DoseClassCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseClassCount.Count(childComplexity), true
+	case "DoseClassCount.label":
+		if e.ComplexityRoot.DoseClassCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseClassCount.Label(childComplexity), true
 
 	case "DoseRecord.anomalies":
 		if e.ComplexityRoot.DoseRecord.Anomalies == nil {
@@ -2620,6 +2699,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportBatchEdge.Node(childComplexity), true
 
+	case "ImportProblem.code":
+		if e.ComplexityRoot.ImportProblem.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Code(childComplexity), true
+	case "ImportProblem.column":
+		if e.ComplexityRoot.ImportProblem.Column == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Column(childComplexity), true
+	case "ImportProblem.line":
+		if e.ComplexityRoot.ImportProblem.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Line(childComplexity), true
+	case "ImportProblem.message":
+		if e.ComplexityRoot.ImportProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.value":
+		if e.ComplexityRoot.ImportProblem.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Value(childComplexity), true
+
+	case "ImportReport.anomaliesRaised":
+		if e.ComplexityRoot.ImportReport.AnomaliesRaised == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.AnomaliesRaised(childComplexity), true
+	case "ImportReport.batch":
+		if e.ComplexityRoot.ImportReport.Batch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Batch(childComplexity), true
+	case "ImportReport.doseClasses":
+		if e.ComplexityRoot.ImportReport.DoseClasses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DoseClasses(childComplexity), true
+	case "ImportReport.dryRun":
+		if e.ComplexityRoot.ImportReport.DryRun == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.DryRun(childComplexity), true
+	case "ImportReport.employmentsCreated":
+		if e.ComplexityRoot.ImportReport.EmploymentsCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.EmploymentsCreated(childComplexity), true
+	case "ImportReport.format":
+		if e.ComplexityRoot.ImportReport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Format(childComplexity), true
+	case "ImportReport.problemCount":
+		if e.ComplexityRoot.ImportReport.ProblemCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ProblemCount(childComplexity), true
+	case "ImportReport.problems":
+		if e.ComplexityRoot.ImportReport.Problems == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Problems(childComplexity), true
+	case "ImportReport.reference":
+		if e.ComplexityRoot.ImportReport.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Reference(childComplexity), true
+	case "ImportReport.replayed":
+		if e.ComplexityRoot.ImportReport.Replayed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Replayed(childComplexity), true
+	case "ImportReport.rowsAccepted":
+		if e.ComplexityRoot.ImportReport.RowsAccepted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.RowsAccepted(childComplexity), true
+	case "ImportReport.rowsRejected":
+		if e.ComplexityRoot.ImportReport.RowsRejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.RowsRejected(childComplexity), true
+	case "ImportReport.rowsTotal":
+		if e.ComplexityRoot.ImportReport.RowsTotal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.RowsTotal(childComplexity), true
+	case "ImportReport.status":
+		if e.ComplexityRoot.ImportReport.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Status(childComplexity), true
+	case "ImportReport.workersCreated":
+		if e.ComplexityRoot.ImportReport.WorkersCreated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.WorkersCreated(childComplexity), true
+
 	case "Laboratory.accreditation":
 		if e.ComplexityRoot.Laboratory.Accreditation == nil {
 			break
@@ -2723,6 +2924,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LaboratoryEdge.Node(childComplexity), true
 
+	case "LimitStatus.label":
+		if e.ComplexityRoot.LimitStatus.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.Label(childComplexity), true
+	case "LimitStatus.limitCode":
+		if e.ComplexityRoot.LimitStatus.LimitCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.LimitCode(childComplexity), true
+	case "LimitStatus.limitMsv":
+		if e.ComplexityRoot.LimitStatus.LimitMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.LimitMsv(childComplexity), true
+	case "LimitStatus.share":
+		if e.ComplexityRoot.LimitStatus.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.Share(childComplexity), true
+	case "LimitStatus.state":
+		if e.ComplexityRoot.LimitStatus.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.State(childComplexity), true
+	case "LimitStatus.valueMsv":
+		if e.ComplexityRoot.LimitStatus.ValueMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.ValueMsv(childComplexity), true
+	case "LimitStatus.windowEnd":
+		if e.ComplexityRoot.LimitStatus.WindowEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.WindowEnd(childComplexity), true
+	case "LimitStatus.windowStart":
+		if e.ComplexityRoot.LimitStatus.WindowStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitStatus.WindowStart(childComplexity), true
+
 	case "LoginPayload.account":
 		if e.ComplexityRoot.LoginPayload.Account == nil {
 			break
@@ -2742,6 +2992,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LoginPayload.Token(childComplexity), true
 
+	case "MonthlyDose.monitoringKind":
+		if e.ComplexityRoot.MonthlyDose.MonitoringKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDose.MonitoringKind(childComplexity), true
+	case "MonthlyDose.month":
+		if e.ComplexityRoot.MonthlyDose.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDose.Month(childComplexity), true
+	case "MonthlyDose.quantity":
+		if e.ComplexityRoot.MonthlyDose.Quantity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDose.Quantity(childComplexity), true
+	case "MonthlyDose.records":
+		if e.ComplexityRoot.MonthlyDose.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDose.Records(childComplexity), true
+	case "MonthlyDose.valueMsv":
+		if e.ComplexityRoot.MonthlyDose.ValueMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MonthlyDose.ValueMsv(childComplexity), true
+
 	case "Mutation.acknowledgeAnomaly":
 		if e.ComplexityRoot.Mutation.AcknowledgeAnomaly == nil {
 			break
@@ -2753,6 +3034,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcknowledgeAnomaly(childComplexity, args["id"].(int)), true
+	case "Mutation.addDose":
+		if e.ComplexityRoot.Mutation.AddDose == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addDose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddDose(childComplexity, args["input"].(model.AddDoseInput)), true
+	case "Mutation.correctDose":
+		if e.ComplexityRoot.Mutation.CorrectDose == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_correctDose_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CorrectDose(childComplexity, args["input"].(model.CorrectDoseInput)), true
 	case "Mutation.createApiKey":
 		if e.ComplexityRoot.Mutation.CreateAPIKey == nil {
 			break
@@ -2902,6 +3205,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["id"].(int)), true
+	case "Mutation.submitDeclarations":
+		if e.ComplexityRoot.Mutation.SubmitDeclarations == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitDeclarations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitDeclarations(childComplexity, args["reference"].(string), args["rows"].([]*model.DeclarationInput), args["dryRun"].(*bool), args["partial"].(*bool)), true
+	case "Mutation.submitFile":
+		if e.ComplexityRoot.Mutation.SubmitFile == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitFile_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitFile(childComplexity, args["input"].(model.SubmitFileInput)), true
+	case "Mutation.submitLabResults":
+		if e.ComplexityRoot.Mutation.SubmitLabResults == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitLabResults_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitLabResults(childComplexity, args["reference"].(string), args["rows"].([]*model.LabResultInput), args["dryRun"].(*bool), args["partial"].(*bool)), true
+	case "Mutation.submitOperationalDoses":
+		if e.ComplexityRoot.Mutation.SubmitOperationalDoses == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitOperationalDoses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitOperationalDoses(childComplexity, args["reference"].(string), args["rows"].([]*model.OperationalDoseInput), args["dryRun"].(*bool), args["partial"].(*bool)), true
 	case "Mutation.switchRole":
 		if e.ComplexityRoot.Mutation.SwitchRole == nil {
 			break
@@ -3421,6 +3768,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ImportBatches(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ImportBatchOrder), args["where"].(*ent.ImportBatchWhereInput)), true
+	case "Query.importReport":
+		if e.ComplexityRoot.Query.ImportReport == nil {
+			break
+		}
+
+		args, err := ec.field_Query_importReport_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ImportReport(childComplexity, args["batchID"].(int)), true
 
 	case "Query.laboratories":
 		if e.ComplexityRoot.Query.Laboratories == nil {
@@ -3649,6 +4007,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Worker.CreatedAt(childComplexity), true
+	case "Worker.doseHistory":
+		if e.ComplexityRoot.Worker.DoseHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Worker_doseHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Worker.DoseHistory(childComplexity, args["from"].(*time.Time), args["to"].(*time.Time)), true
 	case "Worker.doseRecords":
 		if e.ComplexityRoot.Worker.DoseRecords == nil {
 			break
@@ -3671,6 +4040,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Worker.Employments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EmploymentOrder), args["where"].(*ent.EmploymentWhereInput)), true
+	case "Worker.exposure":
+		if e.ComplexityRoot.Worker.Exposure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Worker.Exposure(childComplexity), true
 	case "Worker.exposureSummaries":
 		if e.ComplexityRoot.Worker.ExposureSummaries == nil {
 			break
@@ -3804,6 +4179,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AccountOrder", ec.unmarshalInputAccountOrder),
 			graphql.NewInputUnmarshaler("AccountWhereInput", ec.unmarshalInputAccountWhereInput),
+			graphql.NewInputUnmarshaler("AddDoseInput", ec.unmarshalInputAddDoseInput),
 			graphql.NewInputUnmarshaler("AnomalyOrder", ec.unmarshalInputAnomalyOrder),
 			graphql.NewInputUnmarshaler("AnomalyWhereInput", ec.unmarshalInputAnomalyWhereInput),
 			graphql.NewInputUnmarshaler("ApiKeyOrder", ec.unmarshalInputApiKeyOrder),
@@ -3812,6 +4188,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
 			graphql.NewInputUnmarshaler("CompanyOrder", ec.unmarshalInputCompanyOrder),
 			graphql.NewInputUnmarshaler("CompanyWhereInput", ec.unmarshalInputCompanyWhereInput),
+			graphql.NewInputUnmarshaler("CorrectDoseInput", ec.unmarshalInputCorrectDoseInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
 			graphql.NewInputUnmarshaler("CreateDelegationInput", ec.unmarshalInputCreateDelegationInput),
@@ -3821,6 +4198,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateEstablishmentInput", ec.unmarshalInputCreateEstablishmentInput),
 			graphql.NewInputUnmarshaler("CreateGrantInput", ec.unmarshalInputCreateGrantInput),
 			graphql.NewInputUnmarshaler("CreateWorkerInput", ec.unmarshalInputCreateWorkerInput),
+			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
 			graphql.NewInputUnmarshaler("DoseRecordOrder", ec.unmarshalInputDoseRecordOrder),
 			graphql.NewInputUnmarshaler("DoseRecordWhereInput", ec.unmarshalInputDoseRecordWhereInput),
 			graphql.NewInputUnmarshaler("DosimeterAssignmentOrder", ec.unmarshalInputDosimeterAssignmentOrder),
@@ -3838,13 +4216,16 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IdentityCheckInput", ec.unmarshalInputIdentityCheckInput),
 			graphql.NewInputUnmarshaler("ImportBatchOrder", ec.unmarshalInputImportBatchOrder),
 			graphql.NewInputUnmarshaler("ImportBatchWhereInput", ec.unmarshalInputImportBatchWhereInput),
+			graphql.NewInputUnmarshaler("LabResultInput", ec.unmarshalInputLabResultInput),
 			graphql.NewInputUnmarshaler("LaboratoryOrder", ec.unmarshalInputLaboratoryOrder),
 			graphql.NewInputUnmarshaler("LaboratoryWhereInput", ec.unmarshalInputLaboratoryWhereInput),
 			graphql.NewInputUnmarshaler("LoginInput", ec.unmarshalInputLoginInput),
 			graphql.NewInputUnmarshaler("NomenclatureOrder", ec.unmarshalInputNomenclatureOrder),
 			graphql.NewInputUnmarshaler("NomenclatureWhereInput", ec.unmarshalInputNomenclatureWhereInput),
+			graphql.NewInputUnmarshaler("OperationalDoseInput", ec.unmarshalInputOperationalDoseInput),
 			graphql.NewInputUnmarshaler("OperationalDoseOrder", ec.unmarshalInputOperationalDoseOrder),
 			graphql.NewInputUnmarshaler("OperationalDoseWhereInput", ec.unmarshalInputOperationalDoseWhereInput),
+			graphql.NewInputUnmarshaler("SubmitFileInput", ec.unmarshalInputSubmitFileInput),
 			graphql.NewInputUnmarshaler("UpdateAccountInput", ec.unmarshalInputUpdateAccountInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterAssignmentInput", ec.unmarshalInputUpdateDosimeterAssignmentInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterInput", ec.unmarshalInputUpdateDosimeterInput),
@@ -10160,6 +10541,210 @@ input WorkerWhereInput {
   hasAnomaliesWith: [AnomalyWhereInput!]
 }
 `, BuiltIn: false},
+	{Name: "../schema/exposure.graphqls", Input: `"Where a worker stands against a limit."
+enum LimitState {
+  OK
+  "Above 80 % of the limit (or of the investigation level for the period)."
+  APPROACHING
+  EXCEEDED
+}
+
+"A worker's standing against one regulatory limit over its current window."
+type LimitStatus {
+  limitCode: ExposureSummaryLimitCode!
+  "French label of the limit, e.g. « Dose efficace (12 mois glissants) »."
+  label: String!
+  "The sum over the window in mSv (hidden from roles that may not see dose values)."
+  valueMsv: Float
+  limitMsv: Float!
+  "valueMsv / limitMsv (hidden with the value)."
+  share: Float
+  state: LimitState!
+  windowStart: Date!
+  windowEnd: Date!
+}
+
+"The doses of one month and monitoring kind, for charts."
+type MonthlyDose {
+  "The month, YYYY-MM: a record counts in the month its period ends."
+  month: String!
+  monitoringKind: DoseRecordMonitoringKind!
+  quantity: DoseRecordQuantity!
+  valueMsv: Float!
+  records: Int!
+}
+
+extend type Worker {
+  "Current standing against each limit that applies to the worker (rolling 12 months, pregnancy, young worker)."
+  exposure: [LimitStatus!]!
+  "Month-by-month doses of record (current versions), from..to inclusive (default: the last 5 years)."
+  doseHistory(from: Date, to: Date): [MonthlyDose!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/ingest.graphqls", Input: `"A file sent by GraphQL multipart upload."
+scalar Upload
+
+"An exchange format of docs/formats.md."
+enum ImportFormat {
+  "Laboratory results v1."
+  LAB_RESULTS
+  "Bulk declarations of workers and employments v1."
+  DECLARATIONS
+  "Operational (electronic) dosimetry v1."
+  OPERATIONAL
+}
+
+"One problem found in a submitted row."
+type ImportProblem {
+  "Line in the file (the header is line 1), or the row's position + 1 for GraphQL input."
+  line: Int!
+  "Column name of the exchange format, when the problem is about one column."
+  column: String
+  "The value as submitted."
+  value: String
+  "Stable code clients branch on (e.g. NIR_KEY, SIRET_LUHN, IDENTITY_MISMATCH)."
+  code: String!
+  "The problem in one French sentence."
+  message: String!
+}
+
+"How many doses of the batch fall in a dose class (as in the annual national report)."
+type DoseClassCount {
+  "Stable class code: BELOW_THRESHOLD, FROM_0_1_TO_1, FROM_1_TO_6, FROM_6_TO_15, FROM_15_TO_20, ABOVE_20, ABSENT."
+  class: String!
+  "French label, e.g. « 1 à 6 mSv »."
+  label: String!
+  count: Int!
+}
+
+"The execution report of a batch: counts, every problem, the dose distribution."
+type ImportReport {
+  "The stored batch; null for a dry run."
+  batch: ImportBatch
+  reference: String!
+  format: ImportFormat!
+  "ACCEPTED, PARTIAL, REJECTED or DRY_RUN."
+  status: ImportBatchStatus!
+  dryRun: Boolean!
+  "True when this reference had already been submitted: the first report is returned and nothing is written again."
+  replayed: Boolean!
+  rowsTotal: Int!
+  rowsAccepted: Int!
+  rowsRejected: Int!
+  "Every problem, in line order (the first 10,000; problemCount gives the total)."
+  problems: [ImportProblem!]!
+  problemCount: Int!
+  doseClasses: [DoseClassCount!]!
+  "Anomalies the detectors raised on the accepted rows."
+  anomaliesRaised: Int!
+  "Workers and employments created or updated (declarations)."
+  workersCreated: Int!
+  employmentsCreated: Int!
+}
+
+"One laboratory result (same columns as the lab results format)."
+input LabResultInput {
+  nir: String!
+  nom: String!
+  prenom: String!
+  dateNaissance: String!
+  siret: String!
+  dosimetre: String
+  typeSuivi: String!
+  grandeur: String!
+  debutPeriode: String!
+  finPeriode: String!
+  resultat: String!
+  unite: String!
+  radionucleide: String
+  commentaire: String
+}
+
+"One declaration row (same columns as the declarations format)."
+input DeclarationInput {
+  siret: String!
+  nir: String!
+  nom: String!
+  prenom: String!
+  dateNaissance: String!
+  sexe: String!
+  dateDebut: String!
+  dateFin: String
+  typeContrat: String!
+  secteur: String!
+  metier: String!
+  categorie: String!
+}
+
+"One operational dosimetry result (same columns as the operational format)."
+input OperationalDoseInput {
+  nir: String!
+  nom: String!
+  prenom: String!
+  siret: String!
+  dosimetre: String!
+  debut: String!
+  fin: String!
+  resultat: String!
+  unite: String!
+}
+
+"A file to import."
+input SubmitFileInput {
+  format: ImportFormat!
+  "The submitter's idempotency reference: resubmitting it returns the first report."
+  reference: String!
+  file: Upload!
+  "Validate and report without writing."
+  dryRun: Boolean = false
+  "Accept the valid rows and report the others, instead of rejecting the whole batch."
+  partial: Boolean = false
+}
+
+"A physician's correction of a dose: a new version that supersedes the current one."
+input CorrectDoseInput {
+  doseRecordID: ID!
+  "The corrected value in the unit given."
+  value: Float!
+  "mSv or µSv."
+  unit: String!
+  reason: String!
+}
+
+"A dose a physician adds (e.g. an estimated dose for a lost dosimeter)."
+input AddDoseInput {
+  workerID: ID!
+  establishmentID: ID!
+  monitoringKind: DoseRecordMonitoringKind!
+  quantity: DoseRecordQuantity!
+  periodStart: Date!
+  periodEnd: Date!
+  value: Float!
+  unit: String!
+  radionuclide: String
+  reason: String!
+}
+
+extend type Mutation {
+  "Imports a file (lab results, declarations or operational dosimetry) sent by multipart upload."
+  submitFile(input: SubmitFileInput!): ImportReport!
+  "Imports laboratory results sent as GraphQL input."
+  submitLabResults(reference: String!, rows: [LabResultInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  "Imports declarations sent as GraphQL input."
+  submitDeclarations(reference: String!, rows: [DeclarationInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  "Imports operational dosimetry sent as GraphQL input."
+  submitOperationalDoses(reference: String!, rows: [OperationalDoseInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  "Corrects a dose (physician or delegate): creates a new version, the original stays in the history."
+  correctDose(input: CorrectDoseInput!): DoseRecord!
+  "Adds a dose (physician or delegate) with a reason."
+  addDose(input: AddDoseInput!): DoseRecord!
+}
+
+extend type Query {
+  "The execution report of a batch the caller submitted (or may read)."
+  importReport(batchID: ID!): ImportReport!
+}
+`, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `"""
 Writes of the administrative data an employer declares. Each mutation runs in
 one transaction; validation errors come back as BAD_USER_INPUT naming the field
@@ -10551,6 +11136,18 @@ func (ec *executionContext) childFields_CreatedApiKey(ctx context.Context, field
 		return ec.fieldContext_CreatedApiKey_apiKey(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CreatedApiKey", field.Name)
+}
+
+func (ec *executionContext) childFields_DoseClassCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "class":
+		return ec.fieldContext_DoseClassCount_class(ctx, field)
+	case "label":
+		return ec.fieldContext_DoseClassCount_label(ctx, field)
+	case "count":
+		return ec.fieldContext_DoseClassCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DoseClassCount", field.Name)
 }
 
 func (ec *executionContext) childFields_DoseRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11081,6 +11678,58 @@ func (ec *executionContext) childFields_ImportBatchEdge(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type ImportBatchEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "line":
+		return ec.fieldContext_ImportProblem_line(ctx, field)
+	case "column":
+		return ec.fieldContext_ImportProblem_column(ctx, field)
+	case "value":
+		return ec.fieldContext_ImportProblem_value(ctx, field)
+	case "code":
+		return ec.fieldContext_ImportProblem_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ImportProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportProblem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "batch":
+		return ec.fieldContext_ImportReport_batch(ctx, field)
+	case "reference":
+		return ec.fieldContext_ImportReport_reference(ctx, field)
+	case "format":
+		return ec.fieldContext_ImportReport_format(ctx, field)
+	case "status":
+		return ec.fieldContext_ImportReport_status(ctx, field)
+	case "dryRun":
+		return ec.fieldContext_ImportReport_dryRun(ctx, field)
+	case "replayed":
+		return ec.fieldContext_ImportReport_replayed(ctx, field)
+	case "rowsTotal":
+		return ec.fieldContext_ImportReport_rowsTotal(ctx, field)
+	case "rowsAccepted":
+		return ec.fieldContext_ImportReport_rowsAccepted(ctx, field)
+	case "rowsRejected":
+		return ec.fieldContext_ImportReport_rowsRejected(ctx, field)
+	case "problems":
+		return ec.fieldContext_ImportReport_problems(ctx, field)
+	case "problemCount":
+		return ec.fieldContext_ImportReport_problemCount(ctx, field)
+	case "doseClasses":
+		return ec.fieldContext_ImportReport_doseClasses(ctx, field)
+	case "anomaliesRaised":
+		return ec.fieldContext_ImportReport_anomaliesRaised(ctx, field)
+	case "workersCreated":
+		return ec.fieldContext_ImportReport_workersCreated(ctx, field)
+	case "employmentsCreated":
+		return ec.fieldContext_ImportReport_employmentsCreated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
 func (ec *executionContext) childFields_Laboratory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11129,6 +11778,28 @@ func (ec *executionContext) childFields_LaboratoryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type LaboratoryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_LimitStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "limitCode":
+		return ec.fieldContext_LimitStatus_limitCode(ctx, field)
+	case "label":
+		return ec.fieldContext_LimitStatus_label(ctx, field)
+	case "valueMsv":
+		return ec.fieldContext_LimitStatus_valueMsv(ctx, field)
+	case "limitMsv":
+		return ec.fieldContext_LimitStatus_limitMsv(ctx, field)
+	case "share":
+		return ec.fieldContext_LimitStatus_share(ctx, field)
+	case "state":
+		return ec.fieldContext_LimitStatus_state(ctx, field)
+	case "windowStart":
+		return ec.fieldContext_LimitStatus_windowStart(ctx, field)
+	case "windowEnd":
+		return ec.fieldContext_LimitStatus_windowEnd(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitStatus", field.Name)
+}
+
 func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -11139,6 +11810,22 @@ func (ec *executionContext) childFields_LoginPayload(ctx context.Context, field 
 		return ec.fieldContext_LoginPayload_account(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LoginPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_MonthlyDose(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "month":
+		return ec.fieldContext_MonthlyDose_month(ctx, field)
+	case "monitoringKind":
+		return ec.fieldContext_MonthlyDose_monitoringKind(ctx, field)
+	case "quantity":
+		return ec.fieldContext_MonthlyDose_quantity(ctx, field)
+	case "valueMsv":
+		return ec.fieldContext_MonthlyDose_valueMsv(ctx, field)
+	case "records":
+		return ec.fieldContext_MonthlyDose_records(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MonthlyDose", field.Name)
 }
 
 func (ec *executionContext) childFields_Nomenclature(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -11351,6 +12038,10 @@ func (ec *executionContext) childFields_Worker(ctx context.Context, field graphq
 		return ec.fieldContext_Worker_anomalies(ctx, field)
 	case "birthYear":
 		return ec.fieldContext_Worker_birthYear(ctx, field)
+	case "exposure":
+		return ec.fieldContext_Worker_exposure(ctx, field)
+	case "doseHistory":
+		return ec.fieldContext_Worker_doseHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Worker", field.Name)
 }

@@ -10,10 +10,28 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/policy"
 )
+
+// A dose a physician adds (e.g. an estimated dose for a lost dosimeter).
+type AddDoseInput struct {
+	WorkerID        int                       `json:"workerID"`
+	EstablishmentID int                       `json:"establishmentID"`
+	MonitoringKind  doserecord.MonitoringKind `json:"monitoringKind"`
+	Quantity        doserecord.Quantity       `json:"quantity"`
+	PeriodStart     time.Time                 `json:"periodStart"`
+	PeriodEnd       time.Time                 `json:"periodEnd"`
+	Value           float64                   `json:"value"`
+	Unit            string                    `json:"unit"`
+	Radionuclide    *string                   `json:"radionuclide,omitempty"`
+	Reason          string                    `json:"reason"`
+}
 
 // An anomaly delivered live, with the cursor a client resumes from after a disconnection.
 type AnomalyEvent struct {
@@ -39,6 +57,16 @@ type ContextStats struct {
 	MedianMsv *float64 `json:"medianMsv,omitempty"`
 	P90Msv    *float64 `json:"p90Msv,omitempty"`
 	P99Msv    *float64 `json:"p99Msv,omitempty"`
+}
+
+// A physician's correction of a dose: a new version that supersedes the current one.
+type CorrectDoseInput struct {
+	DoseRecordID int `json:"doseRecordID"`
+	// The corrected value in the unit given.
+	Value float64 `json:"value"`
+	// mSv or µSv.
+	Unit   string `json:"unit"`
+	Reason string `json:"reason"`
 }
 
 type CreateAccountInput struct {
@@ -74,6 +102,31 @@ type CreatedAPIKey struct {
 	APIKey *ent.ApiKey `json:"apiKey"`
 }
 
+// One declaration row (same columns as the declarations format).
+type DeclarationInput struct {
+	Siret         string  `json:"siret"`
+	Nir           string  `json:"nir"`
+	Nom           string  `json:"nom"`
+	Prenom        string  `json:"prenom"`
+	DateNaissance string  `json:"dateNaissance"`
+	Sexe          string  `json:"sexe"`
+	DateDebut     string  `json:"dateDebut"`
+	DateFin       *string `json:"dateFin,omitempty"`
+	TypeContrat   string  `json:"typeContrat"`
+	Secteur       string  `json:"secteur"`
+	Metier        string  `json:"metier"`
+	Categorie     string  `json:"categorie"`
+}
+
+// How many doses of the batch fall in a dose class (as in the annual national report).
+type DoseClassCount struct {
+	// Stable class code: BELOW_THRESHOLD, FROM_0_1_TO_1, FROM_1_TO_6, FROM_6_TO_15, FROM_15_TO_20, ABOVE_20, ABSENT.
+	Class string `json:"class"`
+	// French label, e.g. « 1 à 6 mSv ».
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
 // Whether an identity matches a registered worker (no other data is disclosed).
 type IdentityCheck struct {
 	// True when a worker with this NIR is registered and the names (and birth date, when given) match, ignoring case and accents.
@@ -85,6 +138,78 @@ type IdentityCheckInput struct {
 	LastName   string     `json:"lastName"`
 	FirstNames string     `json:"firstNames"`
 	BirthDate  *time.Time `json:"birthDate,omitempty"`
+}
+
+// One problem found in a submitted row.
+type ImportProblem struct {
+	// Line in the file (the header is line 1), or the row's position + 1 for GraphQL input.
+	Line int `json:"line"`
+	// Column name of the exchange format, when the problem is about one column.
+	Column *string `json:"column,omitempty"`
+	// The value as submitted.
+	Value *string `json:"value,omitempty"`
+	// Stable code clients branch on (e.g. NIR_KEY, SIRET_LUHN, IDENTITY_MISMATCH).
+	Code string `json:"code"`
+	// The problem in one French sentence.
+	Message string `json:"message"`
+}
+
+// The execution report of a batch: counts, every problem, the dose distribution.
+type ImportReport struct {
+	// The stored batch; null for a dry run.
+	Batch     *ent.ImportBatch `json:"batch,omitempty"`
+	Reference string           `json:"reference"`
+	Format    ImportFormat     `json:"format"`
+	// ACCEPTED, PARTIAL, REJECTED or DRY_RUN.
+	Status importbatch.Status `json:"status"`
+	DryRun bool               `json:"dryRun"`
+	// True when this reference had already been submitted: the first report is returned and nothing is written again.
+	Replayed     bool `json:"replayed"`
+	RowsTotal    int  `json:"rowsTotal"`
+	RowsAccepted int  `json:"rowsAccepted"`
+	RowsRejected int  `json:"rowsRejected"`
+	// Every problem, in line order (the first 10,000; problemCount gives the total).
+	Problems     []*ImportProblem  `json:"problems"`
+	ProblemCount int               `json:"problemCount"`
+	DoseClasses  []*DoseClassCount `json:"doseClasses"`
+	// Anomalies the detectors raised on the accepted rows.
+	AnomaliesRaised int `json:"anomaliesRaised"`
+	// Workers and employments created or updated (declarations).
+	WorkersCreated     int `json:"workersCreated"`
+	EmploymentsCreated int `json:"employmentsCreated"`
+}
+
+// One laboratory result (same columns as the lab results format).
+type LabResultInput struct {
+	Nir           string  `json:"nir"`
+	Nom           string  `json:"nom"`
+	Prenom        string  `json:"prenom"`
+	DateNaissance string  `json:"dateNaissance"`
+	Siret         string  `json:"siret"`
+	Dosimetre     *string `json:"dosimetre,omitempty"`
+	TypeSuivi     string  `json:"typeSuivi"`
+	Grandeur      string  `json:"grandeur"`
+	DebutPeriode  string  `json:"debutPeriode"`
+	FinPeriode    string  `json:"finPeriode"`
+	Resultat      string  `json:"resultat"`
+	Unite         string  `json:"unite"`
+	Radionucleide *string `json:"radionucleide,omitempty"`
+	Commentaire   *string `json:"commentaire,omitempty"`
+}
+
+// A worker's standing against one regulatory limit over its current window.
+type LimitStatus struct {
+	LimitCode exposuresummary.LimitCode `json:"limitCode"`
+	// French label of the limit, e.g. « Dose efficace (12 mois glissants) ».
+	Label string `json:"label"`
+	// The sum over the window in mSv (hidden from roles that may not see dose values).
+	ValueMsv *float64 `json:"valueMsv,omitempty"`
+	LimitMsv float64  `json:"limitMsv"`
+	// valueMsv / limitMsv (hidden with the value).
+	Share       *float64   `json:"share,omitempty"`
+	State       LimitState `json:"state"`
+	WindowStart time.Time  `json:"windowStart"`
+	WindowEnd   time.Time  `json:"windowEnd"`
 }
 
 type LoginInput struct {
@@ -99,6 +224,41 @@ type LoginPayload struct {
 	// When the session expires unless renewed by activity.
 	ExpiresAt time.Time    `json:"expiresAt"`
 	Account   *ent.Account `json:"account"`
+}
+
+// The doses of one month and monitoring kind, for charts.
+type MonthlyDose struct {
+	// The month, YYYY-MM: a record counts in the month its period ends.
+	Month          string                    `json:"month"`
+	MonitoringKind doserecord.MonitoringKind `json:"monitoringKind"`
+	Quantity       doserecord.Quantity       `json:"quantity"`
+	ValueMsv       float64                   `json:"valueMsv"`
+	Records        int                       `json:"records"`
+}
+
+// One operational dosimetry result (same columns as the operational format).
+type OperationalDoseInput struct {
+	Nir       string `json:"nir"`
+	Nom       string `json:"nom"`
+	Prenom    string `json:"prenom"`
+	Siret     string `json:"siret"`
+	Dosimetre string `json:"dosimetre"`
+	Debut     string `json:"debut"`
+	Fin       string `json:"fin"`
+	Resultat  string `json:"resultat"`
+	Unite     string `json:"unite"`
+}
+
+// A file to import.
+type SubmitFileInput struct {
+	Format ImportFormat `json:"format"`
+	// The submitter's idempotency reference: resubmitting it returns the first report.
+	Reference string         `json:"reference"`
+	File      graphql.Upload `json:"file"`
+	// Validate and report without writing.
+	DryRun *bool `json:"dryRun,omitempty"`
+	// Accept the valid rows and report the others, instead of rejecting the whole batch.
+	Partial *bool `json:"partial,omitempty"`
 }
 
 type Subscription struct {
@@ -188,6 +348,126 @@ func (e *AnomalyResolution) UnmarshalJSON(b []byte) error {
 }
 
 func (e AnomalyResolution) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// An exchange format of docs/formats.md.
+type ImportFormat string
+
+const (
+	// Laboratory results v1.
+	ImportFormatLabResults ImportFormat = "LAB_RESULTS"
+	// Bulk declarations of workers and employments v1.
+	ImportFormatDeclarations ImportFormat = "DECLARATIONS"
+	// Operational (electronic) dosimetry v1.
+	ImportFormatOperational ImportFormat = "OPERATIONAL"
+)
+
+var AllImportFormat = []ImportFormat{
+	ImportFormatLabResults,
+	ImportFormatDeclarations,
+	ImportFormatOperational,
+}
+
+func (e ImportFormat) IsValid() bool {
+	switch e {
+	case ImportFormatLabResults, ImportFormatDeclarations, ImportFormatOperational:
+		return true
+	}
+	return false
+}
+
+func (e ImportFormat) String() string {
+	return string(e)
+}
+
+func (e *ImportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportFormat", str)
+	}
+	return nil
+}
+
+func (e ImportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Where a worker stands against a limit.
+type LimitState string
+
+const (
+	LimitStateOk LimitState = "OK"
+	// Above 80 % of the limit (or of the investigation level for the period).
+	LimitStateApproaching LimitState = "APPROACHING"
+	LimitStateExceeded    LimitState = "EXCEEDED"
+)
+
+var AllLimitState = []LimitState{
+	LimitStateOk,
+	LimitStateApproaching,
+	LimitStateExceeded,
+}
+
+func (e LimitState) IsValid() bool {
+	switch e {
+	case LimitStateOk, LimitStateApproaching, LimitStateExceeded:
+		return true
+	}
+	return false
+}
+
+func (e LimitState) String() string {
+	return string(e)
+}
+
+func (e *LimitState) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LimitState(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LimitState", str)
+	}
+	return nil
+}
+
+func (e LimitState) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LimitState) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LimitState) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
