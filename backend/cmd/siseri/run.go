@@ -26,6 +26,7 @@ Commandes :
   audit verify          vérifie la chaîne d'empreintes du journal des accès
   bench fanout [--subscribers N --alerts M --rate R --json]
                         latence des alertes en direct comparée à une diffusion websocket nue
+  synth --workers N --months M --seed S --out DOSSIER [--start AAAA-MM]  population synthétique calibrée et anomalies étiquetées
   policy sdl --role R [--profile P]
                         affiche le schéma GraphQL visible pour un rôle (et un profil de clé partenaire)
 
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{"usage : siseri audit verify [--database-url URL]"}
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
+	case "synth":
+		return synthCmd(args[1:], stdout)
 	case "policy":
 		if len(args) > 1 && args[1] == "sdl" {
 			return policySDL(args[2:], stdout)
