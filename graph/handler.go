@@ -20,6 +20,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/generated"
 	"github.com/siseri/siseri/policy"
@@ -39,6 +40,18 @@ type Config struct {
 	AllowedOrigins []string
 	// OnOperation, when set, is told the type and outcome of every operation.
 	OnOperation func(opType, outcome string)
+	// TxOpener opens the transaction of each mutation (store.DB.OpenTx, so
+	// that imports can COPY in it); the client's own when nil.
+	TxOpener entgql.TxOpener
+	// Ingest imports batches (submit* mutations) and records corrections.
+	Ingest *ingest.Service
+}
+
+func (cfg Config) txOpener() entgql.TxOpener {
+	if cfg.TxOpener != nil {
+		return cfg.TxOpener
+	}
+	return cfg.Client
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET for queries, websocket
@@ -50,7 +63,7 @@ func NewHandler(cfg Config) http.Handler {
 		cfg.Limits = DefaultLimits
 	}
 	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit,
-		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, deliveries: newDeliveryCache()}}
+		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, Ingest: cfg.Ingest, deliveries: newDeliveryCache()}}
 	connectionComplexity(&gcfg.Complexity)
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
@@ -66,6 +79,9 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
+	// Imported files: parts beyond 32 MiB are spooled to a temporary file
+	// and read as a stream; the HTTP layer caps the whole upload.
+	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(shapeGuard{limits: cfg.Limits})

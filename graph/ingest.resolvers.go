@@ -7,7 +7,10 @@ package graph
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/ingest"
 
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
@@ -15,22 +18,26 @@ import (
 
 // SubmitFile is the resolver for the submitFile field.
 func (r *mutationResolver) SubmitFile(ctx context.Context, input model.SubmitFileInput) (*model.ImportReport, error) {
-	panic(fmt.Errorf("not implemented: SubmitFile - submitFile"))
+	return r.submit(ctx, ingest.Submission{Format: ingest.Format(input.Format), Reference: input.Reference,
+		Filename: input.File.Filename, Body: input.File.File, DryRun: boolOf(input.DryRun), Partial: boolOf(input.Partial)})
 }
 
 // SubmitLabResults is the resolver for the submitLabResults field.
 func (r *mutationResolver) SubmitLabResults(ctx context.Context, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool) (*model.ImportReport, error) {
-	panic(fmt.Errorf("not implemented: SubmitLabResults - submitLabResults"))
+	return r.submit(ctx, ingest.Submission{Format: ingest.LabResults, Reference: reference, Rows: labRows(rows),
+		DryRun: boolOf(dryRun), Partial: boolOf(partial)})
 }
 
 // SubmitDeclarations is the resolver for the submitDeclarations field.
 func (r *mutationResolver) SubmitDeclarations(ctx context.Context, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) (*model.ImportReport, error) {
-	panic(fmt.Errorf("not implemented: SubmitDeclarations - submitDeclarations"))
+	return r.submit(ctx, ingest.Submission{Format: ingest.Declarations, Reference: reference, Rows: declarationRows(rows),
+		DryRun: boolOf(dryRun), Partial: boolOf(partial)})
 }
 
 // SubmitOperationalDoses is the resolver for the submitOperationalDoses field.
 func (r *mutationResolver) SubmitOperationalDoses(ctx context.Context, reference string, rows []*model.OperationalDoseInput, dryRun *bool, partial *bool) (*model.ImportReport, error) {
-	panic(fmt.Errorf("not implemented: SubmitOperationalDoses - submitOperationalDoses"))
+	return r.submit(ctx, ingest.Submission{Format: ingest.Operational, Reference: reference, Rows: operationalRows(rows),
+		DryRun: boolOf(dryRun), Partial: boolOf(partial)})
 }
 
 // CorrectDose is the resolver for the correctDose field.
@@ -45,5 +52,16 @@ func (r *mutationResolver) AddDose(ctx context.Context, input model.AddDoseInput
 
 // ImportReport is the resolver for the importReport field.
 func (r *queryResolver) ImportReport(ctx context.Context, batchID int) (*model.ImportReport, error) {
-	panic(fmt.Errorf("not implemented: ImportReport - importReport"))
+	b, err := r.Client.ImportBatch.Get(ctx, batchID)
+	if ent.IsNotFound(err) {
+		return nil, apperr.New(apperr.NotFound, "Aucun lot n'a l'identifiant %d parmi ceux que vous pouvez consulter.", batchID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep, err := ingest.ReportOf(b)
+	if err != nil {
+		return nil, err
+	}
+	return r.reportModel(ent.NewContext(ctx, r.Client), rep)
 }

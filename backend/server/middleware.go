@@ -55,14 +55,19 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies at n bytes.
-func limitBody(n int64, next http.Handler) http.Handler {
+// limitBody caps request bodies at n bytes, and multipart uploads (files
+// sent to the import mutations) at upload bytes.
+func limitBody(n, upload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > n {
+		limit := n
+		if isUpload(r) {
+			limit = upload
+		}
+		if r.ContentLength > limit {
 			http.Error(w, "Requête trop volumineuse.", http.StatusRequestEntityTooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, n)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -72,7 +77,7 @@ func limitBody(n int64, next http.Handler) http.Handler {
 func withTimeout(d time.Duration, next http.Handler) http.Handler {
 	timed := http.TimeoutHandler(next, d, `{"errors":[{"message":"Le délai de traitement de la requête est dépassé.","extensions":{"code":"INTERNAL"}}]}`)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if isLongLived(r) {
+		if isLongLived(r) || isUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -98,4 +103,10 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 			"method", r.Method, "path", r.URL.Path, "status", sw.code,
 			"duration_ms", time.Since(start).Milliseconds(), "remote", r.RemoteAddr)
 	})
+}
+
+// isUpload reports a GraphQL multipart request (a file import). Its size and
+// duration are bounded by the upload limits instead of the ordinary ones.
+func isUpload(r *http.Request) bool {
+	return r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/graph"
 )
@@ -31,6 +32,9 @@ type Config struct {
 	AllowedOrigins []string
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
+	// MaxUploadBytes caps multipart uploads (imported files); they are
+	// streamed to a temporary file beyond 32 MiB.
+	MaxUploadBytes int64
 	// RequestTimeout bounds ordinary requests.
 	RequestTimeout time.Duration
 	// Limits bound GraphQL operations.
@@ -41,7 +45,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr: ":8080", StaticDir: "frontend/dist",
-		MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Limits: graph.DefaultLimits,
+		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, Limits: graph.DefaultLimits,
 	}
 }
 
@@ -55,6 +59,7 @@ type Server struct {
 	log     *slog.Logger
 	metrics *Metrics
 	handler http.Handler
+	ingest  *ingest.Service
 }
 
 // New builds the server and its routes.
@@ -62,6 +67,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	hub := alerts.NewHub(256)
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
+	s.ingest = ingest.NewService(db, s.broker)
 	s.handler = s.routes()
 	return s
 }
@@ -71,6 +77,12 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Broker returns the broker that announces live events.
 func (s *Server) Broker() *alerts.Broker { return s.broker }
+
+// Ingest returns the import service of the server (shared by the GraphQL
+// mutations): detection on, exposure kept current, news through the broker.
+func (s *Server) Ingest() *ingest.Service {
+	return s.ingest
+}
 
 // Hub returns this instance's event hub.
 func (s *Server) Hub() *alerts.Hub { return s.hub }
@@ -83,6 +95,7 @@ func (s *Server) routes() http.Handler {
 		Client: s.db.Client, Auth: s.auth, Log: s.log, Limits: s.cfg.Limits,
 		Audit: &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
 		Hub:   s.hub, Broker: s.broker,
+		TxOpener: s.db, Ingest: s.Ingest(),
 		AllowedOrigins: s.cfg.AllowedOrigins,
 		OnOperation: func(opType, outcome string) {
 			s.metrics.Operations.WithLabelValues(opType, outcome).Inc()
@@ -91,7 +104,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	authn := s.auth.Middleware(s.cfg.SecureCookies, s.log)
 	mux.Handle("/graphql", s.metrics.Instrument("graphql",
-		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, authn(gql)))))
+		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, authn(gql)))))
 	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.Handler())

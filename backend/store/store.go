@@ -30,6 +30,8 @@ type DB struct {
 	SQL     *sql.DB
 	Dialect string
 	Driver  *entsql.Driver
+
+	wrap func(dialect.Driver) dialect.Driver
 }
 
 // Close closes the client and the pool.
@@ -126,7 +128,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	}
 	client := ent.NewClient(ent.Driver(d))
 	registerHooks(client)
-	return &DB{URL: rawURL, Client: client, SQL: db, Dialect: dia, Driver: drv}, nil
+	return &DB{URL: rawURL, Client: client, SQL: db, Dialect: dia, Driver: drv, wrap: o.wrap}, nil
 }
 
 // Migrate creates or upgrades the schema (additive changes only: columns and

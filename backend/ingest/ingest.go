@@ -1,0 +1,355 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"entgo.io/ent/dialect/sql"
+
+	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/anomaly"
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/policy"
+)
+
+// ExposureFunc brings the exposure summaries of workers up to date in the
+// transaction of client and returns the workers whose standing changed.
+type ExposureFunc func(ctx context.Context, client *ent.Client, workerIDs []int, asOf time.Time) ([]int, error)
+
+// Service imports batches.
+type Service struct {
+	// Broker announces new anomalies and exposure changes after commit.
+	Broker *alerts.Broker
+	// Engine runs detection on the new dose records; nil turns detection off.
+	Engine *anomaly.Engine
+	// Exposure keeps the workers' exposure current; nil leaves it.
+	Exposure ExposureFunc
+	// Now is the instant of the import (tests set it).
+	Now func() time.Time
+	// ChunkSize is how many rows are checked and written at a time.
+	ChunkSize int
+	// Postgres is set on PostgreSQL (COPY, advisory locks).
+	Postgres bool
+	// AfterChunk, when set, runs after each chunk is written (tests inject
+	// failures with it).
+	AfterChunk func(ctx context.Context, rowsDone int) error
+}
+
+// Submission is a batch to import.
+type Submission struct {
+	Format    Format
+	Reference string
+	Filename  string
+	// Body is the CSV file (header included); when nil, Rows holds the rows
+	// given as GraphQL input, in the format's column order.
+	Body    io.ReadSeeker
+	Rows    [][]string
+	DryRun  bool
+	Partial bool
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Service) chunkSize() int {
+	if s.ChunkSize > 0 {
+		return s.ChunkSize
+	}
+	return 5000
+}
+
+// Run imports sub in a transaction of its own opened by db, and commits it.
+func (s *Service) Run(ctx context.Context, db *store.DB, sub Submission) (*Report, error) {
+	txCtx, tx, err := db.OpenTx(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep, err := s.Submit(txCtx, sub)
+	if err != nil {
+		_ = tx.Rollback()
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit import: %w", err)
+	}
+	return rep, nil
+}
+
+// submitter is who submits and for what.
+type submitter struct {
+	viewer *policy.Viewer
+	// laboratoryID is the laboratory of a results batch.
+	laboratoryID int
+	// establishments are those the submitter may submit for (nil: any).
+	establishments map[int]bool
+}
+
+// Submit imports sub in the transaction carried by ctx (ent.TxFromContext; on
+// PostgreSQL store.CopierFromContext for COPY). A batch with problems writes
+// nothing unless sub.Partial; a dry run writes nothing at all. The report is
+// returned with a nil error whether rows were accepted or not; errors are for
+// the caller's rights, the reference, or the database.
+func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
+	tx := ent.TxFromContext(ctx)
+	if tx == nil {
+		return nil, errors.New("ingest: no transaction in context")
+	}
+	client := tx.Client()
+	who, err := s.rights(ctx, client, sub.Format)
+	if err != nil {
+		return nil, err
+	}
+	sub.Reference = strings.TrimSpace(sub.Reference)
+	if sub.Reference == "" || len(sub.Reference) > 100 {
+		return nil, apperr.Invalid("reference", sub.Reference, "La référence du lot est obligatoire (1 à 100 caractères) : elle rend l'envoi rejouable sans double écriture.")
+	}
+	sum, err := checksum(sub)
+	if err != nil {
+		return nil, err
+	}
+	sys := policy.SystemContext(ctx)
+	if prev, err := s.previous(sys, client, who, sub, sum); prev != nil || err != nil {
+		return prev, err
+	}
+	run := &runner{svc: s, client: client, sys: sys, sub: sub, who: who, now: s.now().UTC(),
+		copier: store.CopierFromContext(ctx), postgres: s.Postgres,
+		rep: &Report{Reference: sub.Reference, Format: sub.Format, DryRun: sub.DryRun, Problems: []Problem{}}}
+	if sub.DryRun {
+		if err := run.run(ctx); err != nil {
+			return nil, err
+		}
+		run.finish()
+		return run.rep, nil
+	}
+	if _, err := client.ExecContext(sys, "SAVEPOINT siseri_ingest"); err != nil {
+		return nil, fmt.Errorf("savepoint: %w", err)
+	}
+	rollback := func() error {
+		_, err := client.ExecContext(sys, "ROLLBACK TO SAVEPOINT siseri_ingest")
+		return err
+	}
+	claimed, err := run.claim(sum)
+	if err != nil {
+		_ = rollback()
+		return nil, err
+	}
+	if !claimed {
+		// A concurrent submission with the same reference committed first.
+		if err := rollback(); err != nil {
+			return nil, err
+		}
+		prev, err := s.previous(sys, client, who, sub, sum)
+		if prev == nil && err == nil {
+			err = apperr.New(apperr.Conflict, "Un envoi de même référence « %s » est en cours ; réessayez dans un instant.", sub.Reference)
+		}
+		return prev, err
+	}
+	if err := run.run(ctx); err != nil {
+		_ = rollback()
+		return nil, err
+	}
+	run.finish()
+	if run.rep.Status == StatusRejected {
+		// Nothing is written, and the reference stays free for the corrected file.
+		if err := rollback(); err != nil {
+			return nil, err
+		}
+		run.rep.BatchID = 0
+		return run.rep, nil
+	}
+	if err := run.complete(ctx); err != nil {
+		_ = rollback()
+		return nil, err
+	}
+	if _, err := client.ExecContext(sys, "RELEASE SAVEPOINT siseri_ingest"); err != nil {
+		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	return run.rep, nil
+}
+
+// rights checks that the caller may submit the format and returns its scope.
+func (s *Service) rights(ctx context.Context, client *ent.Client, f Format) (submitter, error) {
+	v := policy.FromContext(ctx)
+	if v == nil {
+		return submitter{}, apperr.New(apperr.Unauthenticated, "Authentification requise.")
+	}
+	who := submitter{viewer: v}
+	switch f {
+	case LabResults:
+		if v.Role != policy.RoleLaboratory {
+			return who, apperr.New(apperr.Forbidden, "Seul un laboratoire de dosimétrie peut envoyer des résultats.")
+		}
+		for _, g := range v.Scope() {
+			if g.LaboratoryID != 0 {
+				who.laboratoryID = g.LaboratoryID
+			}
+		}
+		if who.laboratoryID == 0 {
+			return who, apperr.New(apperr.Forbidden, "Votre habilitation de laboratoire ne désigne aucun laboratoire.")
+		}
+		return who, nil
+	case Declarations, Operational:
+		ok := v.Role == policy.RoleEmployer ||
+			(f == Operational && v.Role == policy.RoleRPA)
+		if !ok {
+			if f == Declarations {
+				return who, apperr.New(apperr.Forbidden, "Seul le correspondant de l'employeur peut déclarer des travailleurs.")
+			}
+			return who, apperr.New(apperr.Forbidden, "Seuls le correspondant de l'employeur et le conseiller en radioprotection peuvent envoyer la dosimétrie opérationnelle.")
+		}
+		who.establishments = map[int]bool{}
+		sys := policy.SystemContext(ctx)
+		for _, g := range v.Scope() {
+			if g.EstablishmentID != 0 {
+				who.establishments[g.EstablishmentID] = true
+			}
+			if g.CompanyID != 0 {
+				ids, err := client.Establishment.Query().Where(establishment.CompanyID(g.CompanyID)).IDs(sys)
+				if err != nil {
+					return who, err
+				}
+				for _, id := range ids {
+					who.establishments[id] = true
+				}
+			}
+		}
+		return who, nil
+	}
+	return who, apperr.Invalid("format", string(f), "Format d'échange inconnu « %s ».", f)
+}
+
+// checksum is the SHA-256 of the submitted content (the file, or the rows).
+func checksum(sub Submission) (string, error) {
+	h := sha256.New()
+	if sub.Body != nil {
+		if _, err := io.Copy(h, sub.Body); err != nil {
+			return "", fmt.Errorf("read file: %w", err)
+		}
+		if _, err := sub.Body.Seek(0, io.SeekStart); err != nil {
+			return "", fmt.Errorf("rewind file: %w", err)
+		}
+	} else {
+		enc := json.NewEncoder(h)
+		if err := enc.Encode(sub.Rows); err != nil {
+			return "", err
+		}
+	}
+	_, _ = fmt.Fprintf(h, "|%s|partial=%t", sub.Format, sub.Partial)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// previous returns the stored report of an earlier submission of the same
+// reference, or an error when the reference was used for other content.
+func (s *Service) previous(ctx context.Context, client *ent.Client, who submitter, sub Submission, sum string) (*Report, error) {
+	b, err := client.ImportBatch.Query().Where(
+		importbatch.SubmitterID(who.viewer.AccountID), importbatch.Reference(sub.Reference),
+	).Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find batch: %w", err)
+	}
+	if b.Checksum != sum || string(b.Format) != string(sub.Format) {
+		return nil, apperr.New(apperr.Conflict,
+			"La référence « %s » a déjà servi le %s pour un autre contenu : choisissez une nouvelle référence pour un nouveau lot.",
+			sub.Reference, b.CreatedAt.Format("02/01/2006 à 15:04"))
+	}
+	if sub.DryRun {
+		return nil, nil // a dry run of an accepted batch validates again
+	}
+	rep, err := ReportOf(b)
+	if err != nil {
+		return nil, err
+	}
+	rep.Replayed = true
+	return rep, nil
+}
+
+// ReportOf decodes the report stored with a batch.
+func ReportOf(b *ent.ImportBatch) (*Report, error) {
+	raw, err := json.Marshal(b.Report)
+	if err != nil {
+		return nil, err
+	}
+	var rep Report
+	if err := json.Unmarshal(raw, &rep); err != nil {
+		return nil, fmt.Errorf("decode batch report: %w", err)
+	}
+	rep.BatchID = b.ID
+	if rep.Problems == nil {
+		rep.Problems = []Problem{}
+	}
+	return &rep, nil
+}
+
+// claim inserts the batch row, which reserves the reference: a concurrent
+// submission of the same reference waits on it and then finds it taken.
+func (r *runner) claim(sum string) (bool, error) {
+	c := r.client.ImportBatch.Create().
+		SetSubmitterID(r.who.viewer.AccountID).
+		SetFormat(importbatch.Format(r.sub.Format)).
+		SetReference(r.sub.Reference).
+		SetChecksum(sum).
+		SetStatus(importbatch.StatusPending)
+	if r.who.viewer.APIKeyID != 0 {
+		c.SetAPIKeyID(r.who.viewer.APIKeyID)
+	}
+	if r.who.laboratoryID != 0 {
+		c.SetLaboratoryID(r.who.laboratoryID)
+	}
+	if r.sub.Filename != "" {
+		c.SetFilename(truncate(r.sub.Filename, 255))
+	}
+	err := c.OnConflict(sql.ConflictColumns(importbatch.FieldSubmitterID, importbatch.FieldReference)).DoNothing().Exec(r.sys)
+	if err != nil {
+		return false, fmt.Errorf("create batch: %w", err)
+	}
+	b, err := r.client.ImportBatch.Query().Where(
+		importbatch.SubmitterID(r.who.viewer.AccountID), importbatch.Reference(r.sub.Reference),
+		importbatch.StatusEQ(importbatch.StatusPending), importbatch.Checksum(sum),
+	).Only(r.sys)
+	if ent.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("find batch: %w", err)
+	}
+	r.batchID = b.ID
+	r.rep.BatchID = b.ID
+	return true, nil
+}
+
+func truncate(s string, n int) string {
+	if len([]rune(s)) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// NewService returns the import service for db: detection on, exposure
+// kept current (SetExposure), news announced through broker.
+func NewService(db *store.DB, broker *alerts.Broker) *Service {
+	e := anomaly.NewEngine()
+	e.Postgres = db.IsPostgres()
+	return &Service{Broker: broker, Engine: e, Postgres: db.IsPostgres(), Exposure: DefaultExposure}
+}
+
+// DefaultExposure is the exposure update NewService uses (set by the
+// exposure package's wiring; nil until then).
+var DefaultExposure ExposureFunc

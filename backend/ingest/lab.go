@@ -1,0 +1,180 @@
+package ingest
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/ent/doserecord"
+)
+
+var labColumns = []string{"nir", "nom", "prenom", "date_naissance", "siret", "dosimetre", "type_suivi",
+	"grandeur", "debut_periode", "fin_periode", "resultat", "unite", "radionucleide", "commentaire"}
+
+const (
+	lNIR = iota
+	lNom
+	lPrenom
+	lNaissance
+	lSIRET
+	lDosimetre
+	lType
+	lGrandeur
+	lDebut
+	lFin
+	lResultat
+	lUnite
+	lRadionucleide
+	lCommentaire
+)
+
+// labRecord is a valid laboratory result on its way to dose_records.
+type labRecord struct {
+	line       int
+	ident      identityClaim
+	siret      string
+	dosimeter  string
+	kind       dosimetry.MonitoringKind
+	quantity   dosimetry.Quantity
+	start, end time.Time
+	dose       doseValue
+	nuclide    string
+	comment    string
+
+	// Resolved against the database.
+	workerID, estabID int
+	sector, job       *string
+	supersedes        int
+	version           int
+}
+
+type identityClaim struct {
+	nir, last, first string
+	birth            time.Time
+	hasBirth         bool
+}
+
+func (c identityClaim) key() string { return c.nir }
+
+var nuclidePattern = regexp.MustCompile(`^[A-Z][a-z]?-?[0-9]{1,3}m?$`)
+
+// passiveMaxMonths is the longest wearing period of a passive dosimeter.
+const passiveMaxMonths = 3
+
+// parseLab checks one row on its own (formats, codes, consistency).
+func parseLab(r *row, now time.Time) (labRecord, bool) {
+	rec := labRecord{line: r.line}
+	var ok bool
+	good := true
+	if rec.ident.nir, ok = r.nir(lNIR); !ok {
+		good = false
+	}
+	if rec.ident.last, ok = r.name(lNom); !ok {
+		good = false
+	}
+	if rec.ident.first, ok = r.name(lPrenom); !ok {
+		good = false
+	}
+	if rec.ident.birth, ok = r.date(lNaissance, false); !ok {
+		good = false
+	} else if r.notFuture(lNaissance, rec.ident.birth, now) {
+		rec.ident.hasBirth = true
+	} else {
+		good = false
+	}
+	if rec.siret, ok = r.siret(lSIRET); !ok {
+		good = false
+	}
+	kindOK, qOK := false, false
+	if v, ok := r.required(lType); ok {
+		k, err := dosimetry.ParseMonitoringKind(v)
+		switch {
+		case err != nil:
+			r.fail(lType, "MONITORING_KIND_INVALID", "%s", err.Error())
+		case k == dosimetry.KindOperational:
+			r.fail(lType, "MONITORING_KIND_INVALID", "La dosimétrie opérationnelle s'envoie au format « dosimétrie opérationnelle », pas avec les résultats de laboratoire.")
+		default:
+			rec.kind, kindOK = k, true
+		}
+	}
+	if v, ok := r.required(lGrandeur); ok {
+		q, err := dosimetry.ParseQuantity(v)
+		if err != nil {
+			r.fail(lGrandeur, "QUANTITY_INVALID", "%s", err.Error())
+		} else {
+			rec.quantity, qOK = q, true
+		}
+	}
+	if kindOK && qOK {
+		if err := rec.kind.CheckQuantity(rec.quantity); err != nil {
+			r.fail(lGrandeur, "QUANTITY_KIND_MISMATCH", "%s", err.Error())
+			good = false
+		}
+	} else {
+		good = false
+	}
+	needsSerial := kindOK && rec.kind != dosimetry.KindInternal && rec.kind != dosimetry.KindAviation
+	if rec.dosimeter, ok = r.serial(lDosimetre, needsSerial); !ok {
+		good = false
+	}
+	start, okS := r.date(lDebut, false)
+	end, okE := r.date(lFin, false)
+	if okS && okE {
+		switch {
+		case end.Before(start):
+			r.fail(lFin, "PERIOD_ORDER", "La fin de période %s précède son début %s.", r.get(lFin), r.get(lDebut))
+			good = false
+		case !r.notFuture(lFin, end, now):
+			good = false
+		case kindOK && rec.kind != dosimetry.KindInternal && !end.Before(start.AddDate(0, passiveMaxMonths, 0)):
+			r.fail(lFin, "PERIOD_TOO_LONG", "La période du %s au %s dépasse %d mois, la durée maximale de port d'un dosimètre.", r.get(lDebut), r.get(lFin), passiveMaxMonths)
+			good = false
+		}
+		rec.start, rec.end = start, end
+	} else {
+		good = false
+	}
+	if rec.dose, ok = r.dose(lResultat, lUnite, true); !ok {
+		good = false
+	}
+	nuc := r.get(lRadionucleide)
+	switch {
+	case !kindOK:
+	case rec.kind == dosimetry.KindInternal && nuc == "":
+		r.fail(lRadionucleide, "RADIONUCLIDE_REQUIRED", "Le radionucléide est obligatoire pour un résultat de dosimétrie interne (ex. « Cs-137 »).")
+		good = false
+	case rec.kind != dosimetry.KindInternal && nuc != "":
+		r.fail(lRadionucleide, "RADIONUCLIDE_NOT_ALLOWED", "Le radionucléide ne se renseigne que pour la dosimétrie interne (type de suivi INTERNE).")
+		good = false
+	case nuc != "" && !nuclidePattern.MatchString(nuc):
+		r.fail(lRadionucleide, "RADIONUCLIDE_INVALID", "Le radionucléide « %s » n'est pas écrit comme un symbole suivi du nombre de masse (ex. « Cs-137 », « I-131 », « Tc-99m »).", nuc)
+		good = false
+	default:
+		rec.nuclide = nuc
+	}
+	rec.comment = r.get(lCommentaire)
+	if len([]rune(rec.comment)) > 500 {
+		r.fail(lCommentaire, "TOO_LONG", "Le commentaire dépasse 500 caractères.")
+		good = false
+	}
+	return rec, good && !r.bad()
+}
+
+// status is the stored status of the result.
+func (rec *labRecord) status() doserecord.Status {
+	switch {
+	case rec.dose.absent:
+		return doserecord.StatusAbsent
+	case rec.dose.below:
+		return doserecord.StatusBelowThreshold
+	}
+	return doserecord.StatusMeasured
+}
+
+// naturalKey identifies a result of a laboratory: the same dosimeter (or, for
+// results without dosimeter, the same worker and kind), quantity and period.
+func (rec *labRecord) naturalKey() string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s", rec.ident.nir, rec.kind, rec.dosimeter, rec.quantity,
+		rec.start.Format(dateLayout), rec.end.Format(dateLayout))
+}

@@ -1,0 +1,313 @@
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/dosimeter"
+)
+
+func toMap(v any) (map[string]any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(raw, &m)
+}
+
+// flushLab checks a chunk of laboratory results against the registry and
+// writes the valid ones.
+func (r *runner) flushLab(ctx context.Context, rows []*row) error {
+	type item struct {
+		rw  *row
+		rec labRecord
+	}
+	items := make([]item, 0, len(rows))
+	nirs, sirets, serials := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, rw := range rows {
+		rec, ok := parseLab(rw, r.now)
+		if !ok {
+			r.reject(rw)
+			continue
+		}
+		items = append(items, item{rw, rec})
+		nirs[rec.ident.nir] = true
+		sirets[rec.siret] = true
+		if rec.dosimeter != "" {
+			serials[rec.dosimeter] = true
+		}
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	workers, err := r.workersByNIR(nirs)
+	if err != nil {
+		return err
+	}
+	if err := r.establishments(sirets); err != nil {
+		return err
+	}
+	wids := map[int]bool{}
+	nirOf := map[int]string{}
+	for _, w := range workers {
+		wids[w.ID] = true
+		nirOf[w.ID] = *w.Nir
+	}
+	emps, err := r.employmentsOf(wids)
+	if err != nil {
+		return err
+	}
+	otherLab, err := r.foreignDosimeters(serials)
+	if err != nil {
+		return err
+	}
+	stored, err := r.storedResults(wids, nirOf, items[0].rec.start)
+	if err != nil {
+		return err
+	}
+	good := make([]*labRecord, 0, len(items))
+	for i := range items {
+		rw, rec := items[i].rw, &items[i].rec
+		w := workers[rec.ident.nir]
+		if w == nil {
+			rw.fail(lNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec le NIR %s : son employeur doit d'abord le déclarer.", rec.ident.nir)
+			r.reject(rw)
+			continue
+		}
+		if !checkIdentity(rw, w, rec.ident, lNom, lPrenom, lNaissance) {
+			r.reject(rw)
+			continue
+		}
+		e := r.checkEstablishment(rw, lSIRET, rec.siret)
+		if e == nil {
+			r.reject(rw)
+			continue
+		}
+		emp := covering(emps[w.ID], e.ID, rec.start, rec.end)
+		if emp == nil {
+			rw.fail(lDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
+				rec.siret, rec.start.Format(dateLayout), rec.end.Format(dateLayout))
+			r.reject(rw)
+			continue
+		}
+		if lab, ok := otherLab[rec.dosimeter]; ok && lab != r.who.laboratoryID {
+			rw.fail(lDosimetre, "DOSIMETER_OTHER_LABORATORY", "Le dosimètre %s est enregistré pour un autre laboratoire.", rec.dosimeter)
+			r.reject(rw)
+			continue
+		}
+		key := rec.naturalKey()
+		if r.duplicate(rw, key, lDosimetre) {
+			r.reject(rw)
+			continue
+		}
+		rec.workerID, rec.estabID, rec.sector, rec.job, rec.version = w.ID, e.ID, emp.SectorCode, emp.JobCode, 1
+		if prev, ok := stored[key]; ok {
+			if prev.ValueUsv == rec.dose.usv && prev.Status == rec.status() {
+				rw.fail(lResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
+				r.reject(rw)
+				continue
+			}
+			// A corrected result from the laboratory: a new version.
+			rec.supersedes, rec.version = prev.ID, prev.Version+1
+		}
+		r.accepted++
+		r.classes.add(rec.dose.usv, rec.dose.absent)
+		good = append(good, rec)
+	}
+	if !r.writing() || len(good) == 0 {
+		return nil
+	}
+	return r.writeLab(ctx, good)
+}
+
+// foreignDosimeters returns the laboratory of registered dosimeters among
+// serials.
+func (r *runner) foreignDosimeters(serials map[string]bool) (map[string]int, error) {
+	out := map[string]int{}
+	if len(serials) == 0 {
+		return out, nil
+	}
+	list := make([]string, 0, len(serials))
+	for s := range serials {
+		list = append(list, s)
+	}
+	for i := 0; i < len(list); i += 1000 {
+		ds, err := r.client.Dosimeter.Query().Where(dosimeter.SerialIn(list[i:min(i+1000, len(list))]...), dosimeter.LaboratoryIDNotNil()).
+			Select(dosimeter.FieldSerial, dosimeter.FieldLaboratoryID).All(r.sys)
+		if err != nil {
+			return nil, fmt.Errorf("find dosimeters: %w", err)
+		}
+		for _, d := range ds {
+			if prev, ok := out[d.Serial]; !ok || prev != r.who.laboratoryID {
+				out[d.Serial] = d.LaboratoryID
+			}
+		}
+	}
+	return out, nil
+}
+
+// storedResults returns the current results of this laboratory for the
+// workers, by natural key.
+func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, _ time.Time) (map[string]*ent.DoseRecord, error) {
+	out := map[string]*ent.DoseRecord{}
+	list := make([]int, 0, len(wids))
+	for id := range wids {
+		list = append(list, id)
+	}
+	for i := 0; i < len(list); i += 1000 {
+		recs, err := r.client.DoseRecord.Query().Where(
+			doserecord.WorkerIDIn(list[i:min(i+1000, len(list))]...),
+			doserecord.LaboratoryID(r.who.laboratoryID), doserecord.Current(true),
+		).Select(doserecord.FieldWorkerID, doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial,
+			doserecord.FieldQuantity, doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd,
+			doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldVersion, doserecord.FieldReceivedAt).All(r.sys)
+		if err != nil {
+			return nil, fmt.Errorf("find stored results: %w", err)
+		}
+		for _, d := range recs {
+			k := fmt.Sprintf("%s|%s|%s|%s|%s|%s", nirOf[d.WorkerID], d.MonitoringKind, d.DosimeterSerial, d.Quantity,
+				d.PeriodStart.UTC().Format(dateLayout), d.PeriodEnd.UTC().Format(dateLayout))
+			out[k] = d
+		}
+	}
+	return out, nil
+}
+
+var doseColumns = []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
+	"period_start", "period_end", "radionuclide", "comment", "sector_code", "job_code", "version", "current",
+	"received_at", "supersedes_id", "establishment_id", "import_batch_id", "laboratory_id", "worker_id"}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullableInt(i int) any {
+	if i == 0 {
+		return nil
+	}
+	return i
+}
+
+func ptr(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// writeLab writes valid results: superseded versions first, then the new
+// rows (COPY on PostgreSQL), then detection on them.
+func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
+	var superseded []int
+	for _, rec := range recs {
+		if rec.supersedes != 0 {
+			superseded = append(superseded, rec.supersedes)
+		}
+		r.touched[rec.workerID] = struct{}{}
+	}
+	if len(superseded) > 0 {
+		if err := r.client.DoseRecord.Update().Where(doserecord.IDIn(superseded...)).
+			SetCurrent(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
+			return fmt.Errorf("supersede results: %w", err)
+		}
+	}
+	var ids []int
+	if r.copier != nil {
+		if err := r.lockLaboratory(); err != nil {
+			return err
+		}
+		rows := make([][]any, len(recs))
+		for i, rec := range recs {
+			rows[i] = []any{"LABORATORY", nullable(rec.dosimeter), string(rec.kind), string(rec.quantity), rec.dose.usv,
+				string(rec.status()), rec.start, rec.end, nullable(rec.nuclide), nullable(rec.comment), ptr(rec.sector), ptr(rec.job),
+				rec.version, true, r.now, nullableInt(rec.supersedes), rec.estabID, r.batchID, r.who.laboratoryID, rec.workerID}
+		}
+		if _, err := r.copier.CopyFrom(ctx, "dose_records", doseColumns, pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("copy results: %w", err)
+		}
+		var err error
+		ids, err = r.client.DoseRecord.Query().Where(doserecord.ImportBatchID(r.batchID), doserecord.IDGT(r.lastID)).
+			Order(ent.Asc(doserecord.FieldID)).IDs(r.sys)
+		if err != nil {
+			return fmt.Errorf("read new results: %w", err)
+		}
+	} else {
+		for i := 0; i < len(recs); i += 500 {
+			part := recs[i:min(i+500, len(recs))]
+			builders := make([]*ent.DoseRecordCreate, len(part))
+			for j, rec := range part {
+				b := r.client.DoseRecord.Create().
+					SetSource(doserecord.SourceLaboratory).SetMonitoringKind(doserecord.MonitoringKind(rec.kind)).
+					SetQuantity(doserecord.Quantity(rec.quantity)).SetValueUsv(rec.dose.usv).SetStatus(rec.status()).
+					SetPeriodStart(rec.start).SetPeriodEnd(rec.end).SetVersion(rec.version).SetCurrent(true).
+					SetReceivedAt(r.now).SetEstablishmentID(rec.estabID).SetImportBatchID(r.batchID).
+					SetLaboratoryID(r.who.laboratoryID).SetWorkerID(rec.workerID).
+					SetNillableSectorCode(rec.sector).SetNillableJobCode(rec.job)
+				if rec.dosimeter != "" {
+					b.SetDosimeterSerial(rec.dosimeter)
+				}
+				if rec.nuclide != "" {
+					b.SetRadionuclide(rec.nuclide)
+				}
+				if rec.comment != "" {
+					b.SetComment(rec.comment)
+				}
+				if rec.supersedes != 0 {
+					b.SetSupersedesID(rec.supersedes)
+				}
+				builders[j] = b
+			}
+			created, err := r.client.DoseRecord.CreateBulk(builders...).Save(r.sys)
+			if err != nil {
+				return fmt.Errorf("insert results: %w", err)
+			}
+			for _, c := range created {
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	if len(ids) > 0 {
+		r.lastID = ids[len(ids)-1]
+	}
+	return r.detect(ids)
+}
+
+// lockLaboratory serialises the batches of one laboratory, so that two
+// concurrent batches cannot both store the same result.
+func (r *runner) lockLaboratory() error {
+	if r.locked || !r.postgres {
+		return nil
+	}
+	if _, err := r.client.ExecContext(r.sys, "SELECT pg_advisory_xact_lock($1, $2)", int32(7301), int32(r.who.laboratoryID)); err != nil {
+		return fmt.Errorf("lock laboratory: %w", err)
+	}
+	r.locked = true
+	return nil
+}
+
+// detect runs the detectors on new dose records.
+func (r *runner) detect(ids []int) error {
+	if r.svc.Engine == nil || len(ids) == 0 {
+		return nil
+	}
+	res, err := r.svc.Engine.Process(r.sys, r.client, ids)
+	if err != nil {
+		return fmt.Errorf("detect anomalies: %w", err)
+	}
+	r.rep.AnomaliesRaised += len(res.Created)
+	for _, a := range res.Created {
+		r.events = append(r.events, alerts.Event{Type: alerts.AnomalyRaised, ID: a.ID, WorkerID: a.WorkerID})
+	}
+	return nil
+}

@@ -1,0 +1,232 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/operationaldose"
+)
+
+var opColumns = []string{"nir", "nom", "prenom", "siret", "dosimetre", "debut", "fin", "resultat", "unite"}
+
+const (
+	oNIR = iota
+	oNom
+	oPrenom
+	oSIRET
+	oDosimetre
+	oDebut
+	oFin
+	oResultat
+	oUnite
+)
+
+// opMaxPeriod is the longest period an operational result may cover (results
+// are sent at least weekly; a month leaves room for late sends).
+const opMaxPeriod = 31 * 24 * time.Hour
+
+type opRecord struct {
+	ident      identityClaim
+	siret      string
+	dosimeter  string
+	start, end time.Time
+	usv        int64
+
+	workerID, estabID int
+	supersedes        int
+	version           int
+}
+
+func parseOperational(r *row, now time.Time) (opRecord, bool) {
+	var o opRecord
+	o.ident.nir, _ = r.nir(oNIR)
+	o.ident.last, _ = r.name(oNom)
+	o.ident.first, _ = r.name(oPrenom)
+	o.siret, _ = r.siret(oSIRET)
+	o.dosimeter, _ = r.serial(oDosimetre, true)
+	start, okS := r.dateTime(oDebut)
+	end, okE := r.dateTime(oFin)
+	if okS && okE {
+		switch {
+		case !end.After(start):
+			r.fail(oFin, "PERIOD_ORDER", "La fin %s ne suit pas le début %s.", r.get(oFin), r.get(oDebut))
+		case end.After(now):
+			r.fail(oFin, "DATE_FUTURE", "La fin %s est dans le futur.", r.get(oFin))
+		case end.Sub(start) > opMaxPeriod:
+			r.fail(oFin, "PERIOD_TOO_LONG", "La période du %s au %s dépasse 31 jours : la dosimétrie opérationnelle est transmise au moins chaque semaine.", r.get(oDebut), r.get(oFin))
+		}
+		o.start, o.end = start, end
+	}
+	d, ok := r.dose(oResultat, oUnite, false)
+	if ok {
+		o.usv = d.usv
+	}
+	return o, !r.bad()
+}
+
+func (o *opRecord) key() string {
+	return fmt.Sprintf("%s|%s|%s|%s", o.ident.nir, o.dosimeter, o.start.Format(time.RFC3339), o.end.Format(time.RFC3339))
+}
+
+// flushOperational checks a chunk of operational results and writes the
+// valid ones.
+func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
+	type item struct {
+		rw *row
+		o  opRecord
+	}
+	items := make([]item, 0, len(rows))
+	nirs, sirets := map[string]bool{}, map[string]bool{}
+	for _, rw := range rows {
+		o, ok := parseOperational(rw, r.now)
+		if !ok {
+			r.reject(rw)
+			continue
+		}
+		items = append(items, item{rw, o})
+		nirs[o.ident.nir] = true
+		sirets[o.siret] = true
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	workers, err := r.workersByNIR(nirs)
+	if err != nil {
+		return err
+	}
+	if err := r.establishments(sirets); err != nil {
+		return err
+	}
+	wids := map[int]bool{}
+	nirOf := map[int]string{}
+	for _, w := range workers {
+		wids[w.ID] = true
+		nirOf[w.ID] = *w.Nir
+	}
+	emps, err := r.employmentsOf(wids)
+	if err != nil {
+		return err
+	}
+	stored, err := r.storedOperational(wids, nirOf)
+	if err != nil {
+		return err
+	}
+	var good []*opRecord
+	for i := range items {
+		rw, o := items[i].rw, &items[i].o
+		w := workers[o.ident.nir]
+		if w == nil {
+			rw.fail(oNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec le NIR %s : son employeur doit d'abord le déclarer.", o.ident.nir)
+			r.reject(rw)
+			continue
+		}
+		if !checkIdentity(rw, w, o.ident, oNom, oPrenom, -1) {
+			r.reject(rw)
+			continue
+		}
+		e := r.checkEstablishment(rw, oSIRET, o.siret)
+		if e == nil {
+			r.reject(rw)
+			continue
+		}
+		day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
+		if covering(emps[w.ID], e.ID, day(o.start), day(o.end)) == nil {
+			rw.fail(oDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
+				o.siret, o.start.Format(dateLayout), o.end.Format(dateLayout))
+			r.reject(rw)
+			continue
+		}
+		key := o.key()
+		if r.duplicate(rw, key, oDosimetre) {
+			r.reject(rw)
+			continue
+		}
+		o.workerID, o.estabID, o.version = w.ID, e.ID, 1
+		if prev, ok := stored[key]; ok {
+			if prev.ValueUsv == o.usv {
+				rw.fail(oResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
+				r.reject(rw)
+				continue
+			}
+			o.supersedes, o.version = prev.ID, prev.Version+1
+		}
+		r.accepted++
+		r.classes.add(o.usv, false)
+		good = append(good, o)
+	}
+	if !r.writing() || len(good) == 0 {
+		return nil
+	}
+	return r.writeOperational(ctx, good)
+}
+
+func (r *runner) storedOperational(wids map[int]bool, nirOf map[int]string) (map[string]*ent.OperationalDose, error) {
+	out := map[string]*ent.OperationalDose{}
+	list := make([]int, 0, len(wids))
+	for id := range wids {
+		list = append(list, id)
+	}
+	for i := 0; i < len(list); i += 1000 {
+		recs, err := r.client.OperationalDose.Query().Where(
+			operationaldose.WorkerIDIn(list[i:min(i+1000, len(list))]...), operationaldose.Current(true),
+		).All(r.sys)
+		if err != nil {
+			return nil, fmt.Errorf("find stored operational results: %w", err)
+		}
+		for _, d := range recs {
+			k := fmt.Sprintf("%s|%s|%s|%s", nirOf[d.WorkerID], d.DosimeterSerial, d.StartAt.UTC().Format(time.RFC3339), d.EndAt.UTC().Format(time.RFC3339))
+			out[k] = d
+		}
+	}
+	return out, nil
+}
+
+var opDoseColumns = []string{"dosimeter_serial", "start_at", "end_at", "value_usv", "version", "current",
+	"received_at", "establishment_id", "import_batch_id", "supersedes_id", "worker_id"}
+
+func (r *runner) writeOperational(ctx context.Context, recs []*opRecord) error {
+	var superseded []int
+	for _, o := range recs {
+		if o.supersedes != 0 {
+			superseded = append(superseded, o.supersedes)
+		}
+		r.touched[o.workerID] = struct{}{}
+	}
+	if len(superseded) > 0 {
+		if err := r.client.OperationalDose.Update().Where(operationaldose.IDIn(superseded...)).
+			SetCurrent(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
+			return fmt.Errorf("supersede operational results: %w", err)
+		}
+	}
+	if r.copier != nil {
+		rows := make([][]any, len(recs))
+		for i, o := range recs {
+			rows[i] = []any{o.dosimeter, o.start, o.end, o.usv, o.version, true, r.now, o.estabID, r.batchID, nullableInt(o.supersedes), o.workerID}
+		}
+		if _, err := r.copier.CopyFrom(ctx, "operational_doses", opDoseColumns, pgx.CopyFromRows(rows)); err != nil {
+			return fmt.Errorf("copy operational results: %w", err)
+		}
+		return nil
+	}
+	for i := 0; i < len(recs); i += 500 {
+		part := recs[i:min(i+500, len(recs))]
+		builders := make([]*ent.OperationalDoseCreate, len(part))
+		for j, o := range part {
+			b := r.client.OperationalDose.Create().SetDosimeterSerial(o.dosimeter).SetStartAt(o.start).SetEndAt(o.end).
+				SetValueUsv(o.usv).SetVersion(o.version).SetCurrent(true).SetReceivedAt(r.now).
+				SetEstablishmentID(o.estabID).SetImportBatchID(r.batchID).SetWorkerID(o.workerID)
+			if o.supersedes != 0 {
+				b.SetSupersedesID(o.supersedes)
+			}
+			builders[j] = b
+		}
+		if _, err := r.client.OperationalDose.CreateBulk(builders...).Save(r.sys); err != nil {
+			return fmt.Errorf("insert operational results: %w", err)
+		}
+	}
+	return nil
+}

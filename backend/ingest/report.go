@@ -1,0 +1,163 @@
+// Package ingest imports the exchange formats of docs/formats.md (laboratory
+// results, declarations, operational dosimetry) and records physicians'
+// corrections: every row is validated first and reported with its line,
+// column, value and a stable code; then, in one transaction, the rows go in
+// (COPY on PostgreSQL, batched inserts on SQLite) with the ImportBatch, the
+// anomalies the detectors raise and the updated exposure; the news is
+// announced only after commit. A batch carries the submitter's reference:
+// resubmitting it returns the first report and writes nothing twice.
+package ingest
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Format is an exchange format.
+type Format string
+
+// Exchange formats.
+const (
+	LabResults   Format = "LAB_RESULTS"
+	Declarations Format = "DECLARATIONS"
+	Operational  Format = "OPERATIONAL"
+)
+
+// ParseFormat reads a format from its code or its command-line spelling
+// (lab-results, declarations, operational).
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "LAB_RESULTS", "lab-results":
+		return LabResults, nil
+	case "DECLARATIONS", "declarations":
+		return Declarations, nil
+	case "OPERATIONAL", "operational":
+		return Operational, nil
+	}
+	return "", fmt.Errorf("format inconnu %q (formats admis : lab-results, declarations, operational)", s)
+}
+
+// Columns returns the header of the format, in order.
+func (f Format) Columns() []string {
+	switch f {
+	case LabResults:
+		return labColumns
+	case Declarations:
+		return declColumns
+	case Operational:
+		return opColumns
+	}
+	return nil
+}
+
+// Label is the French name of the format.
+func (f Format) Label() string {
+	switch f {
+	case LabResults:
+		return "résultats de laboratoire"
+	case Declarations:
+		return "déclarations"
+	case Operational:
+		return "dosimétrie opérationnelle"
+	}
+	return string(f)
+}
+
+// Batch statuses (ImportBatch.status).
+const (
+	StatusAccepted = "ACCEPTED"
+	StatusPartial  = "PARTIAL"
+	StatusRejected = "REJECTED"
+	StatusDryRun   = "DRY_RUN"
+)
+
+// MaxProblems is how many problems a report lists; ProblemCount has the total.
+const MaxProblems = 10000
+
+// Problem is one problem of one row.
+type Problem struct {
+	Line    int    `json:"line"`
+	Column  string `json:"column,omitempty"`
+	Value   string `json:"value,omitempty"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// ClassCount is the number of doses of the batch in a dose class.
+type ClassCount struct {
+	Class string `json:"class"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// Report is the execution report of a batch.
+type Report struct {
+	BatchID            int          `json:"batchId,omitempty"`
+	Reference          string       `json:"reference"`
+	Format             Format       `json:"format"`
+	Status             string       `json:"status"`
+	DryRun             bool         `json:"dryRun"`
+	Replayed           bool         `json:"replayed"`
+	RowsTotal          int          `json:"rowsTotal"`
+	RowsAccepted       int          `json:"rowsAccepted"`
+	RowsRejected       int          `json:"rowsRejected"`
+	Problems           []Problem    `json:"problems"`
+	ProblemCount       int          `json:"problemCount"`
+	DoseClasses        []ClassCount `json:"doseClasses"`
+	AnomaliesRaised    int          `json:"anomaliesRaised"`
+	WorkersCreated     int          `json:"workersCreated"`
+	EmploymentsCreated int          `json:"employmentsCreated"`
+}
+
+// Rejected reports whether rows were refused.
+func (r *Report) Rejected() bool { return r.RowsRejected > 0 }
+
+func (r *Report) add(p Problem) {
+	r.ProblemCount++
+	if len(r.Problems) < MaxProblems {
+		r.Problems = append(r.Problems, p)
+	}
+}
+
+func (r *Report) sortProblems() {
+	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].Line < r.Problems[j].Line })
+}
+
+// Dose classes of the national annual report (thresholds in µSv, upper bound
+// inclusive).
+var doseClasses = []struct {
+	code, label string
+	upTo        int64
+}{
+	{"BELOW_THRESHOLD", "Inférieure au seuil d'enregistrement", 0},
+	{"FROM_0_1_TO_1", "Du seuil d'enregistrement à 1 mSv", 1000},
+	{"FROM_1_TO_6", "De 1 à 6 mSv", 6000},
+	{"FROM_6_TO_15", "De 6 à 15 mSv", 15000},
+	{"FROM_15_TO_20", "De 15 à 20 mSv", 20000},
+	{"ABOVE_20", "Supérieure à 20 mSv", -1},
+}
+
+type classCounter struct {
+	counts [7]int // the classes, then ABSENT
+}
+
+func (c *classCounter) add(usv int64, absent bool) {
+	if absent {
+		c.counts[len(doseClasses)]++
+		return
+	}
+	for i, cl := range doseClasses {
+		if cl.upTo < 0 || usv <= cl.upTo {
+			c.counts[i]++
+			return
+		}
+	}
+}
+
+func (c *classCounter) list() []ClassCount {
+	out := make([]ClassCount, 0, len(doseClasses)+1)
+	for i, cl := range doseClasses {
+		out = append(out, ClassCount{Class: cl.code, Label: cl.label, Count: c.counts[i]})
+	}
+	return append(out, ClassCount{Class: "ABSENT", Label: "Absence de résultat déclarée", Count: c.counts[len(doseClasses)]})
+}

@@ -1,0 +1,333 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/identity"
+	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/employment"
+	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/worker"
+)
+
+// runner is one import in progress.
+type runner struct {
+	svc      *Service
+	client   *ent.Client
+	sys      context.Context
+	sub      Submission
+	who      submitter
+	now      time.Time
+	copier   store.Copier
+	postgres bool
+	rep      *Report
+	batchID  int
+
+	classes  classCounter
+	accepted int
+	rejected int
+	// stopped is set once a problem makes the batch fail whole: rows are
+	// still checked and reported, but no longer written.
+	stopped bool
+	// seen maps the hash of each valid row's natural key to its line.
+	seen    map[uint64]int32
+	touched map[int]struct{}
+	events  []alerts.Event
+	lastID  int
+	estabs  map[string]*ent.Establishment
+	locked  bool
+	// Declarations: the nomenclature in force and the workers created so far.
+	nom        *nomenclatureCodes
+	newWorkers map[string]int
+}
+
+func (r *runner) writing() bool { return !r.sub.DryRun && !r.stopped }
+
+// run reads, checks and writes every row, chunk by chunk.
+func (r *runner) run(ctx context.Context) error {
+	r.seen = map[uint64]int32{}
+	r.touched = map[int]struct{}{}
+	r.estabs = map[string]*ent.Establishment{}
+	cols := r.sub.Format.Columns()
+	var src source
+	if r.sub.Body != nil {
+		cs, p := newCSVSource(r.sub.Body, cols)
+		if p != nil {
+			r.rep.add(*p)
+			r.rejected++
+			r.stopped = true
+			return nil
+		}
+		src = cs
+	} else {
+		for i, fields := range r.sub.Rows {
+			if len(fields) != len(cols) {
+				return fmt.Errorf("ingest: row %d has %d fields, want %d", i, len(fields), len(cols))
+			}
+		}
+		src = &sliceSource{rows: r.sub.Rows}
+	}
+	if r.sub.Format == LabResults && !r.sub.DryRun {
+		if err := r.lockLaboratory(); err != nil {
+			return err
+		}
+	}
+	size := r.svc.chunkSize()
+	chunk := make([]*row, 0, size)
+	for {
+		line, fields, err := src.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var re *rowError
+		if errors.As(err, &re) {
+			r.rep.RowsTotal++
+			r.reject(&row{line: line, probs: []Problem{{Line: re.line, Code: re.code, Message: re.msg}}})
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("read %s: %w", r.sub.Format.Label(), err)
+		}
+		r.rep.RowsTotal++
+		chunk = append(chunk, &row{line: line, cols: cols, fields: slices.Clone(fields)})
+		if len(chunk) == size {
+			if err := r.flush(ctx, chunk); err != nil {
+				return err
+			}
+			chunk = chunk[:0]
+		}
+	}
+	if len(chunk) > 0 {
+		return r.flush(ctx, chunk)
+	}
+	return nil
+}
+
+func (r *runner) flush(ctx context.Context, rows []*row) error {
+	var err error
+	switch r.sub.Format {
+	case LabResults:
+		err = r.flushLab(ctx, rows)
+	case Declarations:
+		err = r.flushDeclarations(ctx, rows)
+	case Operational:
+		err = r.flushOperational(ctx, rows)
+	}
+	if err != nil {
+		return err
+	}
+	if r.svc.AfterChunk != nil && r.writing() {
+		return r.svc.AfterChunk(ctx, r.accepted+r.rejected)
+	}
+	return nil
+}
+
+// reject reports a row's problems.
+func (r *runner) reject(rw *row) {
+	for _, p := range rw.probs {
+		r.rep.add(p)
+	}
+	r.rejected++
+	if !r.sub.Partial {
+		r.stopped = true
+	}
+}
+
+// duplicate checks a valid row's natural key against the rows before it.
+func (r *runner) duplicate(rw *row, key string, col int) bool {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(key))
+	k := h.Sum64()
+	if first, ok := r.seen[k]; ok {
+		rw.fail(col, "DUPLICATE_IN_FILE", "Cette ligne reprend le résultat de la ligne %d (même travailleur, dosimètre, grandeur et période).", first)
+		return true
+	}
+	r.seen[k] = int32(rw.line)
+	return false
+}
+
+// finish sets the status and counts of the report.
+func (r *runner) finish() {
+	rep := r.rep
+	rep.RowsRejected = r.rejected
+	rep.RowsAccepted = r.accepted
+	switch {
+	case r.sub.DryRun:
+		rep.Status = StatusDryRun
+	case r.rejected > 0 && (!r.sub.Partial || r.accepted == 0):
+		rep.Status = StatusRejected
+		rep.RowsAccepted = 0
+		rep.AnomaliesRaised = 0
+		rep.WorkersCreated = 0
+		rep.EmploymentsCreated = 0
+	case r.rejected > 0:
+		rep.Status = StatusPartial
+	default:
+		rep.Status = StatusAccepted
+	}
+	if r.sub.Format != Declarations {
+		rep.DoseClasses = r.classes.list()
+	} else {
+		rep.DoseClasses = []ClassCount{}
+	}
+	rep.sortProblems()
+}
+
+// complete brings exposure current, stores the report and announces the news.
+func (r *runner) complete(ctx context.Context) error {
+	workers := make([]int, 0, len(r.touched))
+	for id := range r.touched {
+		workers = append(workers, id)
+	}
+	slices.Sort(workers)
+	if r.svc.Exposure != nil && r.sub.Format == LabResults && len(workers) > 0 {
+		changed, err := r.svc.Exposure(r.sys, r.client, workers, r.now)
+		if err != nil {
+			return fmt.Errorf("update exposure: %w", err)
+		}
+		for _, id := range changed {
+			r.events = append(r.events, alerts.Event{Type: alerts.ExposureChanged, ID: id, WorkerID: id})
+		}
+	}
+	report, err := toMap(r.rep)
+	if err != nil {
+		return err
+	}
+	u := r.client.ImportBatch.UpdateOneID(r.batchID).
+		SetStatus(importbatch.Status(r.rep.Status)).
+		SetRowsTotal(r.rep.RowsTotal).SetRowsAccepted(r.rep.RowsAccepted).SetRowsRejected(r.rep.RowsRejected).
+		SetReport(report).SetCompletedAt(r.now)
+	if err := u.Exec(r.sys); err != nil {
+		return fmt.Errorf("store batch report: %w", err)
+	}
+	return r.svc.Broker.Announce(ctx, r.client, r.events...)
+}
+
+// establishment returns the registered establishment of a SIRET (cached).
+func (r *runner) establishments(sirets map[string]bool) error {
+	var missing []string
+	for s := range sirets {
+		if _, ok := r.estabs[s]; !ok {
+			missing = append(missing, s)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	found, err := r.client.Establishment.Query().Where(establishment.SiretIn(missing...)).All(r.sys)
+	if err != nil {
+		return fmt.Errorf("find establishments: %w", err)
+	}
+	for _, s := range missing {
+		r.estabs[s] = nil
+	}
+	for _, e := range found {
+		r.estabs[e.Siret] = e
+	}
+	return nil
+}
+
+// checkEstablishment fails unless the SIRET is registered and, for
+// declarations and operational dosimetry, in the submitter's scope.
+func (r *runner) checkEstablishment(rw *row, col int, siret string) *ent.Establishment {
+	e := r.estabs[siret]
+	if e == nil {
+		rw.fail(col, "ESTABLISHMENT_UNKNOWN", "Aucun établissement n'est déclaré avec le SIRET %s.", siret)
+		return nil
+	}
+	if r.who.establishments != nil && !r.who.establishments[e.ID] {
+		rw.fail(col, "ESTABLISHMENT_NOT_IN_SCOPE", "Vous n'êtes pas habilité à transmettre pour l'établissement de SIRET %s.", siret)
+		return nil
+	}
+	return e
+}
+
+func (r *runner) workersByNIR(nirs map[string]bool) (map[string]*ent.Worker, error) {
+	list := make([]string, 0, len(nirs))
+	for n := range nirs {
+		list = append(list, n)
+	}
+	out := make(map[string]*ent.Worker, len(list))
+	for i := 0; i < len(list); i += 1000 {
+		ws, err := r.client.Worker.Query().Where(worker.NirIn(list[i:min(i+1000, len(list))]...)).All(r.sys)
+		if err != nil {
+			return nil, fmt.Errorf("find workers: %w", err)
+		}
+		for _, w := range ws {
+			out[*w.Nir] = w
+		}
+	}
+	return out, nil
+}
+
+func (r *runner) employmentsOf(ids map[int]bool) (map[int][]*ent.Employment, error) {
+	list := make([]int, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	out := map[int][]*ent.Employment{}
+	for i := 0; i < len(list); i += 1000 {
+		es, err := r.client.Employment.Query().Where(employment.WorkerIDIn(list[i:min(i+1000, len(list))]...)).All(r.sys)
+		if err != nil {
+			return nil, fmt.Errorf("find employments: %w", err)
+		}
+		for _, e := range es {
+			out[e.WorkerID] = append(out[e.WorkerID], e)
+		}
+	}
+	return out, nil
+}
+
+// covering returns the employment at estab that overlaps [start, end] most.
+func covering(emps []*ent.Employment, estab int, start, end time.Time) *ent.Employment {
+	var best *ent.Employment
+	var bestDays float64 = -1
+	for _, e := range emps {
+		if e.EstablishmentID != estab || e.StartDate.After(end) || (e.EndDate != nil && e.EndDate.Before(start)) {
+			continue
+		}
+		lo, hi := start, end
+		if e.StartDate.After(lo) {
+			lo = e.StartDate
+		}
+		if e.EndDate != nil && e.EndDate.Before(hi) {
+			hi = *e.EndDate
+		}
+		if d := hi.Sub(lo).Hours(); d > bestDays {
+			best, bestDays = e, d
+		}
+	}
+	return best
+}
+
+// checkIdentity fails unless the stated names and birth date are those of
+// the worker registered with the NIR. It never shows what is registered.
+func checkIdentity(rw *row, w *ent.Worker, c identityClaim, nomCol, prenomCol, birthCol int) bool {
+	if !dosimetry.SameName(w.LastName, c.last) && (w.UsageName == "" || !dosimetry.SameName(w.UsageName, c.last)) {
+		rw.fail(nomCol, "IDENTITY_MISMATCH", "Le nom « %s » ne correspond pas à la personne enregistrée avec ce NIR (nom de naissance ou d'usage).", c.last)
+		return false
+	}
+	if !identity.Matches(w, identity.Claim{LastName: w.LastName, FirstNames: c.first}) {
+		rw.fail(prenomCol, "IDENTITY_MISMATCH", "Le prénom « %s » ne correspond pas à la personne enregistrée avec ce NIR.", c.first)
+		return false
+	}
+	if birthCol >= 0 && c.hasBirth {
+		by, bm, bd := w.BirthDate.UTC().Date()
+		cy, cm, cd := c.birth.Date()
+		if by != cy || bm != cm || bd != cd {
+			rw.fail(birthCol, "IDENTITY_MISMATCH", "La date de naissance %s ne correspond pas à la personne enregistrée avec ce NIR.", c.birth.Format(dateLayout))
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,136 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// source yields the rows of a submission with their line numbers.
+type source interface {
+	// next returns the next row; io.EOF at the end. A *rowError reports a row
+	// that could not be read (CSV syntax, encoding); reading goes on after it.
+	next() (line int, fields []string, err error)
+}
+
+type rowError struct {
+	line int
+	code string
+	msg  string
+}
+
+func (e *rowError) Error() string { return e.msg }
+
+// csvSource reads a UTF-8 CSV file with ';' separators and checks its header.
+type csvSource struct {
+	r    *csv.Reader
+	cols []string
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func newCSVSource(r io.Reader, cols []string) (*csvSource, *Problem) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
+		_, _ = br.Discard(3)
+	}
+	cr := csv.NewReader(br)
+	cr.Comma = ';'
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	s := &csvSource{r: cr, cols: cols}
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, &Problem{Line: 1, Code: "EMPTY_FILE", Message: "Le fichier est vide : la ligne d'en-tête est attendue."}
+	}
+	if err != nil {
+		return nil, &Problem{Line: 1, Code: "CSV_SYNTAX", Message: "La ligne d'en-tête est illisible : " + csvReason(err) + "."}
+	}
+	if p := checkHeader(header, cols); p != nil {
+		return nil, p
+	}
+	return s, nil
+}
+
+func checkHeader(header, cols []string) *Problem {
+	for i, want := range cols {
+		if i >= len(header) {
+			return &Problem{Line: 1, Column: want, Code: "HEADER_MISSING_COLUMN",
+				Message: fmt.Sprintf("La ligne d'en-tête n'a pas la colonne « %s » en position %d (en-tête attendu : %s).", want, i+1, strings.Join(cols, ";"))}
+		}
+		got := strings.ToLower(strings.TrimSpace(header[i]))
+		if got != want {
+			return &Problem{Line: 1, Column: want, Value: header[i], Code: "HEADER_COLUMN",
+				Message: fmt.Sprintf("La colonne %d de l'en-tête est « %s » alors que « %s » est attendue (en-tête attendu : %s).", i+1, header[i], want, strings.Join(cols, ";"))}
+		}
+	}
+	if len(header) > len(cols) {
+		return &Problem{Line: 1, Value: header[len(cols)], Code: "HEADER_EXTRA_COLUMN",
+			Message: fmt.Sprintf("La ligne d'en-tête a %d colonnes au lieu de %d : « %s » est en trop.", len(header), len(cols), header[len(cols)])}
+	}
+	return nil
+}
+
+func csvReason(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		switch {
+		case errors.Is(pe.Err, csv.ErrBareQuote):
+			return fmt.Sprintf("guillemet isolé dans un champ non entouré de guillemets (colonne %d)", pe.Column)
+		case errors.Is(pe.Err, csv.ErrQuote):
+			return fmt.Sprintf("guillemet mal placé ou non fermé (colonne %d)", pe.Column)
+		}
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (s *csvSource) next() (int, []string, error) {
+	rec, err := s.r.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return 0, nil, io.EOF
+		}
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			return pe.StartLine, nil, &rowError{line: pe.StartLine, code: "CSV_SYNTAX",
+				msg: "La ligne est illisible : " + csvReason(err) + "."}
+		}
+		return 0, nil, err
+	}
+	line, _ := s.r.FieldPos(0)
+	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(s.cols) > 1 {
+		return s.next() // blank line
+	}
+	if len(rec) != len(s.cols) {
+		return line, nil, &rowError{line: line, code: "FIELD_COUNT",
+			msg: fmt.Sprintf("La ligne a %d champs au lieu de %d (séparateur « ; » attendu).", len(rec), len(s.cols))}
+	}
+	for i, f := range rec {
+		if !utf8.ValidString(f) {
+			return line, nil, &rowError{line: line, code: "ENCODING",
+				msg: fmt.Sprintf("La colonne « %s » n'est pas en UTF-8.", s.cols[i])}
+		}
+	}
+	return line, rec, nil
+}
+
+// sliceSource yields rows given as GraphQL input (row i is "line" i+2, as if
+// a header preceded it).
+type sliceSource struct {
+	rows [][]string
+	i    int
+}
+
+func (s *sliceSource) next() (int, []string, error) {
+	if s.i >= len(s.rows) {
+		return 0, nil, io.EOF
+	}
+	s.i++
+	return s.i + 1, s.rows[s.i-1], nil
+}
