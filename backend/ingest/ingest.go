@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/establishment"
@@ -347,9 +348,5 @@ func truncate(s string, n int) string {
 func NewService(db *store.DB, broker *alerts.Broker) *Service {
 	e := anomaly.NewEngine()
 	e.Postgres = db.IsPostgres()
-	return &Service{Broker: broker, Engine: e, Postgres: db.IsPostgres(), Exposure: DefaultExposure}
+	return &Service{Broker: broker, Engine: e, Postgres: db.IsPostgres(), Exposure: exposure.Recompute}
 }
-
-// DefaultExposure is the exposure update NewService uses (set by the
-// exposure package's wiring; nil until then).
-var DefaultExposure ExposureFunc

@@ -37,6 +37,9 @@ func TestLabResultsLifecycle(t *testing.T) {
 				recs[2].Status != doserecord.StatusAbsent || recs[3].ValueUsv != 1500 || *recs[0].SectorCode != "RI" {
 				t.Fatalf("stored records: %+v", recs)
 			}
+			if n := f.db.Client.ExposureSummary.Query().CountX(ctx); n == 0 {
+				t.Fatalf("no exposure summary after the import")
+			}
 			classes := map[string]int{}
 			for _, c := range rep.DoseClasses {
 				classes[c.Class] = c.Count
