@@ -339,3 +339,25 @@ func truncate(s string, n int) string {
 func IsAuthError(err error) bool {
 	return errors.Is(err, ErrInvalidToken) || apperr.CodeOf(err) == apperr.Unauthenticated
 }
+
+// ViewerOf returns the viewer of the active account with the given email,
+// acting under role r (which it must hold): the command line acts as a person.
+func (s *Service) ViewerOf(ctx context.Context, email string, r policy.Role) (*policy.Viewer, error) {
+	sys := policy.SystemContext(ctx)
+	acc, err := s.db(sys).Account.Query().Where(account.Email(strings.ToLower(strings.TrimSpace(email)))).Only(sys)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Invalid("as", email, "Aucun compte n'a l'adresse « %s ».", email)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load account: %w", err)
+	}
+	v, err := s.viewer(sys, acc.ID, nil)
+	if err != nil {
+		return nil, err
+	}
+	if !v.Has(r) {
+		return nil, apperr.New(apperr.Forbidden, "Le compte %s n'a pas d'habilitation active de rôle %s.", email, r)
+	}
+	v.Role = r
+	return v, nil
+}

@@ -23,6 +23,8 @@ Commandes :
   serve     sert l'API GraphQL, les sondes, les métriques et l'application web
   migrate   crée ou met à jour le schéma de la base
   seed      remplit une base vide avec les données de démonstration
+  import --format lab-results|declarations|operational --as <courriel ou clé> [--reference R] [--dry-run] [--partial] FICHIER
+                        importe un fichier d'échange et affiche le rapport d'exécution
   audit verify          vérifie la chaîne d'empreintes du journal des accès
   bench fanout [--subscribers N --alerts M --rate R --json]
                         latence des alertes en direct comparée à une diffusion websocket nue
@@ -70,6 +72,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return auditVerify(ctx, args[2:], stdout, stderr)
 		}
 		return usageError{"usage : siseri audit verify [--database-url URL]"}
+	case "import":
+		return importCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "synth":
