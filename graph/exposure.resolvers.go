@@ -10,16 +10,84 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/anomaly"
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/graph/model"
 )
 
 // Exposure is the resolver for the exposure field.
 func (r *workerResolver) Exposure(ctx context.Context, obj *ent.Worker) ([]*model.LimitStatus, error) {
-	panic(fmt.Errorf("not implemented: Exposure - exposure"))
+	// Through obj's client: inside a mutation, the transaction's rows.
+	rows, err := obj.QueryExposureSummaries().Order(ent.Asc(exposuresummary.FieldLimitCode)).All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.LimitStatus, len(rows))
+	for i, s := range rows {
+		// The value and share are set for everyone: the field guard refuses
+		// them to roles without exposure:value before anything resolves.
+		value, share := msv(s.SumUsv), float64(s.SumUsv)/float64(s.LimitUsv)
+		out[i] = &model.LimitStatus{LimitCode: s.LimitCode, Label: exposure.Label(dosimetry.LimitCode(s.LimitCode)),
+			ValueMsv: &value, LimitMsv: msv(s.LimitUsv), Share: &share, State: model.LimitState(s.Status),
+			WindowStart: s.WindowStart, WindowEnd: s.WindowEnd}
+	}
+	return out, nil
 }
 
 // DoseHistory is the resolver for the doseHistory field.
 func (r *workerResolver) DoseHistory(ctx context.Context, obj *ent.Worker, from *time.Time, to *time.Time) ([]*model.MonthlyDose, error) {
-	panic(fmt.Errorf("not implemented: DoseHistory - doseHistory"))
+	end := time.Now()
+	if to != nil {
+		end = *to
+	}
+	start := end.AddDate(-5, 0, 0).AddDate(0, 1, 0)
+	if from != nil {
+		start = *from
+	}
+	if end.Before(start) {
+		return nil, apperr.Invalid("to", end.Format(time.DateOnly), "La fin de l'historique (%s) précède son début (%s).",
+			end.Format("02/01/2006"), start.Format("02/01/2006"))
+	}
+	client := r.Client
+	if tx := ent.FromContext(ctx); tx != nil {
+		client = tx // inside a mutation, read its transaction
+	}
+	months, err := exposure.History(ctx, client, obj.ID, start, end)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.MonthlyDose, len(months))
+	for i, m := range months {
+		out[i] = &model.MonthlyDose{Month: m.Month.String(), MonitoringKind: m.Kind, Quantity: m.Quantity,
+			ValueMsv: msv(m.USv), Records: m.Records}
+	}
+	return out, nil
+}
+
+// doseWritten follows a physician's new dose record in the mutation's
+// transaction: detection on it, the worker's standing against the limits,
+// then the news, announced only once the transaction commits.
+func (r *mutationResolver) doseWritten(ctx context.Context, client *ent.Client, rec *ent.DoseRecord) error {
+	engine := anomaly.NewEngine()
+	engine.Postgres = r.Broker != nil && r.Broker.Postgres
+	if r.Ingest != nil && r.Ingest.Engine != nil {
+		engine = r.Ingest.Engine
+	}
+	res, err := engine.Process(ctx, client, []int{rec.ID})
+	if err != nil {
+		return fmt.Errorf("detect anomalies: %w", err)
+	}
+	if _, err := exposure.Recompute(ctx, client, []int{rec.WorkerID}, time.Now()); err != nil {
+		return fmt.Errorf("update exposure: %w", err)
+	}
+	events := []alerts.Event{{Type: alerts.ExposureChanged, ID: rec.WorkerID, WorkerID: rec.WorkerID}}
+	for _, a := range res.Created {
+		events = append(events, alerts.Event{Type: alerts.AnomalyRaised, ID: a.ID, WorkerID: a.WorkerID})
+	}
+	return r.Broker.Announce(ctx, client, events...)
 }

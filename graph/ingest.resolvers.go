@@ -7,9 +7,10 @@ package graph
 
 import (
 	"context"
+	"time"
 
-	"fmt"
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/backend/ingest"
 
 	"github.com/siseri/siseri/ent"
@@ -42,12 +43,25 @@ func (r *mutationResolver) SubmitOperationalDoses(ctx context.Context, reference
 
 // CorrectDose is the resolver for the correctDose field.
 func (r *mutationResolver) CorrectDose(ctx context.Context, input model.CorrectDoseInput) (*ent.DoseRecord, error) {
-	panic(fmt.Errorf("not implemented: CorrectDose - correctDose"))
+	client := ent.FromContext(ctx)
+	rec, err := exposure.Correct(ctx, client, exposure.Correction{RecordID: input.DoseRecordID,
+		Value: input.Value, Unit: input.Unit, Reason: input.Reason}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return rec, r.doseWritten(ctx, client, rec)
 }
 
 // AddDose is the resolver for the addDose field.
 func (r *mutationResolver) AddDose(ctx context.Context, input model.AddDoseInput) (*ent.DoseRecord, error) {
-	panic(fmt.Errorf("not implemented: AddDose - addDose"))
+	client := ent.FromContext(ctx)
+	rec, err := exposure.Add(ctx, client, exposure.Addition{WorkerID: input.WorkerID, EstablishmentID: input.EstablishmentID,
+		Kind: input.MonitoringKind, Quantity: input.Quantity, Start: input.PeriodStart, End: input.PeriodEnd,
+		Value: input.Value, Unit: input.Unit, Radionuclide: deref(input.Radionuclide), Reason: input.Reason}, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	return rec, r.doseWritten(ctx, client, rec)
 }
 
 // ImportReport is the resolver for the importReport field.

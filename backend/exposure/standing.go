@@ -222,3 +222,21 @@ func earliest(a, b time.Time) time.Time {
 	}
 	return a
 }
+
+var labels = map[dosimetry.LimitCode]string{
+	dosimetry.LimitEffective:      "Dose efficace (12 mois glissants)",
+	dosimetry.LimitExtremity:      "Dose équivalente aux extrémités (12 mois glissants)",
+	dosimetry.LimitSkin:           "Dose équivalente à la peau (12 mois glissants)",
+	dosimetry.LimitLens:           "Dose équivalente au cristallin (12 mois glissants)",
+	dosimetry.LimitLensTransition: "Dose cumulée au cristallin, période transitoire du 1er juillet 2018 au 30 juin 2023",
+	dosimetry.LimitPregnancy:      "Enfant à naître (de la déclaration de grossesse à la naissance)",
+}
+
+// Label returns the French label of a limit code, e.g. « Dose efficace (12
+// mois glissants) », or the code itself when it is unknown.
+func Label(code dosimetry.LimitCode) string {
+	if l, ok := labels[code]; ok {
+		return l
+	}
+	return string(code)
+}

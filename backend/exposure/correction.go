@@ -1,0 +1,256 @@
+package exposure
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/employment"
+	"github.com/siseri/siseri/policy"
+)
+
+// Correction is an occupational physician's correction of a dose record.
+type Correction struct {
+	RecordID int
+	// Value and Unit are the corrected dose as entered (mSv or µSv).
+	Value  float64
+	Unit   string
+	Reason string
+}
+
+// Addition is a dose an occupational physician adds, e.g. the estimate of a
+// lost dosimeter's dose or a committed dose from internal monitoring.
+type Addition struct {
+	WorkerID, EstablishmentID int
+	Kind                      doserecord.MonitoringKind
+	Quantity                  doserecord.Quantity
+	// Start and End are the civil days of the period, inclusive.
+	Start, End   time.Time
+	Value        float64
+	Unit         string
+	Radionuclide string
+	Reason       string
+}
+
+// maxReason is the length of DoseRecord.correction_reason.
+const maxReason = 500
+
+// Correct records c as a new version of the dose record: same worker,
+// establishment, kind, quantity and period, source PHYSICIAN, authored by the
+// caller, with the reason; the previous version stays stored, no longer
+// current. The record is looked up with the caller's ctx, so only a record in
+// their row scope can be corrected. Errors: FORBIDDEN for a role other than
+// physician or delegate; BAD_USER_INPUT (input.reason, input.value,
+// input.unit); NOT_FOUND (input.doseRecordID) for a record out of scope;
+// CONFLICT when the record has been superseded already.
+func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Time) (*ent.DoseRecord, error) {
+	author, err := physician(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := checkReason(c.Reason)
+	if err != nil {
+		return nil, err
+	}
+	value, err := parseValue(c.Value, c.Unit)
+	if err != nil {
+		return nil, err
+	}
+	old, err := client.DoseRecord.Get(ctx, c.RecordID)
+	if ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "input.doseRecordID", Value: strconv.Itoa(c.RecordID),
+			Message: fmt.Sprintf("Aucun résultat de dose n° %d n'est accessible dans votre périmètre.", c.RecordID)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load dose record: %w", err)
+	}
+	sys := policy.SystemContext(ctx)
+	status := statusOf(value)
+	if old.ValueUsv == int64(value) && old.Status == status {
+		return nil, apperr.Invalid("input.value", c.Value,
+			"La dose corrigée (%s) est identique à la dose enregistrée : rien à corriger.", value.FormatMSv())
+	}
+	// Superseding only a current version, in one statement, keeps two
+	// concurrent corrections from both succeeding.
+	n, err := client.DoseRecord.Update().Where(doserecord.ID(old.ID), doserecord.Current(true)).
+		SetCurrent(false).SetSupersededAt(now).Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("supersede dose record: %w", err)
+	}
+	if n == 0 {
+		return nil, superseded(sys, client, old.ID)
+	}
+	create := client.DoseRecord.Create().SetWorkerID(old.WorkerID).SetEstablishmentID(old.EstablishmentID).
+		SetSource(doserecord.SourcePhysician).SetMonitoringKind(old.MonitoringKind).SetQuantity(old.Quantity).
+		SetPeriodStart(old.PeriodStart).SetPeriodEnd(old.PeriodEnd).SetValueUsv(int64(value)).SetStatus(status).
+		SetVersion(old.Version + 1).SetSupersedesID(old.ID).SetCorrectionReason(reason).SetReceivedAt(now).
+		SetNillableSectorCode(old.SectorCode).SetNillableJobCode(old.JobCode)
+	if old.LaboratoryID != 0 {
+		create.SetLaboratoryID(old.LaboratoryID) // the measurement it corrects stays traceable
+	}
+	if old.DosimeterSerial != "" {
+		create.SetDosimeterSerial(old.DosimeterSerial)
+	}
+	if old.Radionuclide != "" {
+		create.SetRadionuclide(old.Radionuclide)
+	}
+	if author != 0 {
+		create.SetRecordedByID(author)
+	}
+	rec, err := create.Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("store corrected dose: %w", err)
+	}
+	return rec, nil
+}
+
+// superseded explains why a record can no longer be corrected.
+func superseded(sys context.Context, client *ent.Client, id int) error {
+	next, err := client.DoseRecord.Query().Where(doserecord.SupersedesID(id)).OnlyID(sys)
+	if err != nil && !ent.IsNotFound(err) {
+		return fmt.Errorf("load superseding version: %w", err)
+	}
+	msg := fmt.Sprintf("Le résultat de dose n° %d a déjà été remplacé par une version plus récente : corrigez la version en vigueur.", id)
+	if next != 0 {
+		msg = fmt.Sprintf("Le résultat de dose n° %d a déjà été remplacé par la version n° %d : corrigez la version en vigueur.", id, next)
+	}
+	return &apperr.Error{Code: apperr.Conflict, Field: "input.doseRecordID", Value: strconv.Itoa(id), Message: msg}
+}
+
+// Add records a dose from the caller (source PHYSICIAN) for a worker in their
+// row scope, employed in the establishment over the period, with the reason.
+// Errors: FORBIDDEN for a role other than physician or delegate;
+// BAD_USER_INPUT naming the field (input.reason, input.value, input.unit,
+// input.quantity, input.periodEnd, input.radionuclide, input.establishmentID);
+// NOT_FOUND (input.workerID) for a worker out of scope.
+func Add(ctx context.Context, client *ent.Client, a Addition, now time.Time) (*ent.DoseRecord, error) {
+	author, err := physician(ctx)
+	if err != nil {
+		return nil, err
+	}
+	reason, err := checkReason(a.Reason)
+	if err != nil {
+		return nil, err
+	}
+	value, err := parseValue(a.Value, a.Unit)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAddition(a, now); err != nil {
+		return nil, err
+	}
+	if _, err := client.Worker.Get(ctx, a.WorkerID); ent.IsNotFound(err) {
+		return nil, &apperr.Error{Code: apperr.NotFound, Field: "input.workerID", Value: strconv.Itoa(a.WorkerID),
+			Message: fmt.Sprintf("Aucun travailleur n° %d n'est suivi dans votre périmètre.", a.WorkerID)}
+	} else if err != nil {
+		return nil, fmt.Errorf("load worker: %w", err)
+	}
+	sys := policy.SystemContext(ctx)
+	start, end := civilDay(a.Start), civilDay(a.End)
+	emp, err := client.Employment.Query().Where(employment.WorkerID(a.WorkerID), employment.EstablishmentID(a.EstablishmentID),
+		employment.StartDateLTE(end), employment.Or(employment.EndDateIsNil(), employment.EndDateGTE(start))).
+		Order(ent.Desc(employment.FieldStartDate)).First(sys)
+	if ent.IsNotFound(err) {
+		return nil, apperr.Invalid("input.establishmentID", strconv.Itoa(a.EstablishmentID),
+			"Le travailleur n'a aucun emploi dans l'établissement n° %d pendant la période du %s au %s.",
+			a.EstablishmentID, start.Format("02/01/2006"), end.Format("02/01/2006"))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load employment: %w", err)
+	}
+	create := client.DoseRecord.Create().SetWorkerID(a.WorkerID).SetEstablishmentID(a.EstablishmentID).
+		SetSource(doserecord.SourcePhysician).SetMonitoringKind(a.Kind).SetQuantity(a.Quantity).
+		SetPeriodStart(start).SetPeriodEnd(end).SetValueUsv(int64(value)).SetStatus(statusOf(value)).
+		SetCorrectionReason(reason).SetReceivedAt(now).SetNillableSectorCode(emp.SectorCode).SetNillableJobCode(emp.JobCode)
+	if r := strings.TrimSpace(a.Radionuclide); r != "" {
+		create.SetRadionuclide(r)
+	}
+	if author != 0 {
+		create.SetRecordedByID(author)
+	}
+	rec, err := create.Save(sys)
+	if err != nil {
+		return nil, fmt.Errorf("store added dose: %w", err)
+	}
+	return rec, nil
+}
+
+// checkAddition checks what an added dose says of itself.
+func checkAddition(a Addition, now time.Time) error {
+	if err := dosimetry.MonitoringKind(a.Kind).CheckQuantity(dosimetry.Quantity(a.Quantity)); err != nil {
+		return apperr.Invalid("input.quantity", string(a.Quantity), "%s", err.Error())
+	}
+	start, end := civilDay(a.Start), civilDay(a.End)
+	if end.Before(start) {
+		return apperr.Invalid("input.periodEnd", end.Format(time.DateOnly),
+			"La période se termine le %s, avant son début le %s.", end.Format("02/01/2006"), start.Format("02/01/2006"))
+	}
+	if end.After(civilDay(now)) {
+		return apperr.Invalid("input.periodEnd", end.Format(time.DateOnly),
+			"La période se termine le %s, dans le futur.", end.Format("02/01/2006"))
+	}
+	r := strings.TrimSpace(a.Radionuclide)
+	if r != "" && a.Kind != doserecord.MonitoringKindInternal {
+		return apperr.Invalid("input.radionuclide", a.Radionuclide,
+			"Le radionucléide « %s » ne s'indique que pour la surveillance de l'exposition interne.", r)
+	}
+	if len(r) > 20 {
+		return apperr.Invalid("input.radionuclide", a.Radionuclide, "Le radionucléide « %s » dépasse 20 caractères.", r)
+	}
+	return nil
+}
+
+// physician returns the account of a caller acting as occupational physician
+// or delegate (0 for the system itself), or FORBIDDEN.
+func physician(ctx context.Context) (int, error) {
+	v := policy.FromContext(ctx)
+	switch {
+	case v.Acts(policy.RolePhysician), v.Acts(policy.RoleDelegate):
+		return v.AccountID, nil
+	case v == nil && policy.IsSystem(ctx):
+		return 0, nil
+	}
+	return 0, apperr.New(apperr.Forbidden, "Seuls le médecin du travail et ses délégués corrigent ou ajoutent des doses.")
+}
+
+func checkReason(reason string) (string, error) {
+	r := strings.TrimSpace(reason)
+	if r == "" {
+		return "", apperr.Invalid("input.reason", reason, "Le motif est obligatoire : indiquez pourquoi la dose est corrigée ou ajoutée.")
+	}
+	if len(r) > maxReason {
+		return "", apperr.Invalid("input.reason", reason, "Le motif compte %d caractères : %d au plus.", utf8.RuneCountInString(r), maxReason)
+	}
+	return r, nil
+}
+
+// parseValue reads a dose entered as a number and a unit, exactly
+// (dosimetry.ParseDose: no rounding below the µSv), and checks it is
+// plausible.
+func parseValue(value float64, unit string) (dosimetry.Microsievert, error) {
+	if _, err := dosimetry.ParseDose("0", unit); err != nil {
+		return 0, apperr.Invalid("input.unit", unit, "L'unité « %s » n'est pas admise (unités admises : mSv, µSv).", unit)
+	}
+	d, err := dosimetry.ParseDose(strconv.FormatFloat(value, 'f', -1, 64), unit)
+	if err != nil {
+		return 0, apperr.Invalid("input.value", value, "%s", err.Error())
+	}
+	if !d.Plausible() {
+		return 0, apperr.Invalid("input.value", value, "La dose %s dépasse 10 Sv : vérifiez la valeur et l'unité.", d.FormatMSv())
+	}
+	return d, nil
+}
+
+func statusOf(d dosimetry.Microsievert) doserecord.Status {
+	if d == 0 {
+		return doserecord.StatusBelowThreshold
+	}
+	return doserecord.StatusMeasured
+}
