@@ -14,6 +14,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	expo "github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/policy"
 )
@@ -89,6 +90,15 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	counts, err := p.write(ctx, tx)
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("seed: %w", err), tx.Rollback())
+	}
+	// Standings against the limits as of the last day of the data, so that
+	// dashboards show them from the start.
+	ids, err := tx.Worker.Query().IDs(ctx)
+	if err == nil {
+		_, err = expo.Recompute(ctx, tx.Client(), ids, win.end.AddDate(0, 0, -1))
+	}
+	if err != nil {
+		return 0, errors.Join(fmt.Errorf("seed: exposure: %w", err), tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("seed: commit: %w", err)
