@@ -10,7 +10,7 @@ const config: CodegenConfig = {
     "src/graphql/": {
       preset: "client",
       config: {
-        scalars: { ID: "string", Time: "string", Date: "string", Cursor: "string", Map: "Record<string, unknown>" },
+        scalars: { ID: "string", Time: "string", Date: "string", Cursor: "string", Map: "Record<string, unknown>", Upload: "File" },
         enumsAsTypes: true,
         useTypeImports: true,
         skipTypename: false,

@@ -1,28 +1,28 @@
 import { fr } from "@codegouvfr/react-dsfr";
-import type { MainNavigationProps } from "@codegouvfr/react-dsfr/MainNavigation";
+import type { HeaderProps } from "@codegouvfr/react-dsfr/Header";
 import { Outlet, useLocation } from "react-router";
 
+import { LiveAlertsProvider } from "../features/live-alerts/components/LiveAlertsProvider";
+import { useLiveAlerts } from "../features/live-alerts/hooks/useLiveAlerts";
 import { useSignOut } from "../features/session/api/sign-out";
 import { useCurrentViewer } from "../features/session/hooks/useCurrentViewer";
+import { alertAudience, isActive, navigationByRole, primaryRole } from "../lib/navigation";
 import { clearSignedIn } from "../lib/session-marker";
 import { SiteFooter } from "./SiteFooter";
 import { SiteHeader } from "./SiteHeader";
 
-/** The signed-in shell: header with navigation and account, page, footer. */
-export function AppLayout() {
+/** The header of a signed-in page: the role's navigation, notifications, account and sign-out. */
+function SignedInHeader() {
   const viewer = useCurrentViewer();
   const { pathname } = useLocation();
   const [{ fetching }, signOut] = useSignOut();
-
-  const navigation: MainNavigationProps.Item[] = [
-    { text: "Accueil", linkProps: { to: "/" }, isActive: pathname === "/" },
-  ];
-  if (viewer.roles.includes("ADMIN")) {
-    navigation.push(
-      { text: "Travailleurs", linkProps: { to: "/travailleurs" }, isActive: pathname.startsWith("/travailleurs") },
-      { text: "Établissements", linkProps: { to: "/etablissements" }, isActive: pathname.startsWith("/etablissements") },
-    );
-  }
+  const { unread } = useLiveAlerts();
+  const role = primaryRole(viewer);
+  const navigation = (role ? navigationByRole[role] : []).map((item) => ({
+    text: item.text,
+    linkProps: { to: item.to },
+    isActive: isActive(item.to, pathname),
+  }));
 
   async function onSignOut() {
     await signOut();
@@ -32,23 +32,31 @@ export function AppLayout() {
     window.location.assign("/connexion?deconnexion=1");
   }
 
+  const quickAccessItems: HeaderProps.QuickAccessItem[] = [];
+  if (alertAudience(role)) {
+    quickAccessItems.push({
+      iconId: "fr-icon-notification-3-line",
+      text: unread ? `Notifications (${unread} non lues)` : "Notifications",
+      linkProps: { to: "/notifications" },
+    });
+  }
+  quickAccessItems.push(
+    { iconId: "fr-icon-account-circle-line", text: viewer.account.displayName, linkProps: { to: "/compte" } },
+    { iconId: "fr-icon-logout-box-r-line", text: "Se déconnecter", buttonProps: { onClick: onSignOut, disabled: fetching } },
+  );
+  return <SiteHeader navigation={navigation} quickAccessItems={quickAccessItems} />;
+}
+
+/** The signed-in shell: header with the role's navigation, the live alerts, page, footer. */
+export function AppLayout() {
+  const viewer = useCurrentViewer();
   return (
-    <>
-      <SiteHeader
-        navigation={navigation}
-        quickAccessItems={[
-          { iconId: "fr-icon-account-circle-line", text: viewer.account.displayName, linkProps: { to: "/" } },
-          {
-            iconId: "fr-icon-logout-box-r-line",
-            text: "Se déconnecter",
-            buttonProps: { onClick: onSignOut, disabled: fetching },
-          },
-        ]}
-      />
+    <LiveAlertsProvider audience={alertAudience(primaryRole(viewer))}>
+      <SignedInHeader />
       <main id="contenu" className={fr.cx("fr-container", "fr-py-4w")} tabIndex={-1}>
         <Outlet />
       </main>
       <SiteFooter />
-    </>
+    </LiveAlertsProvider>
   );
 }

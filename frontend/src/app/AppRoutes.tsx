@@ -1,15 +1,38 @@
+import type { ReactNode } from "react";
 import { Route, Routes } from "react-router";
 
+import type { Role } from "../graphql/graphql";
 import { AppLayout } from "./AppLayout";
 import { PublicLayout } from "./PublicLayout";
 import { RequireRole } from "./RequireRole";
 import { RequireViewer } from "./RequireViewer";
+import { AccountRoute } from "./routes/AccountRoute";
 import { EstablishmentsRoute } from "./routes/EstablishmentsRoute";
 import { HomeRoute } from "./routes/HomeRoute";
 import { NotFoundRoute } from "./routes/NotFoundRoute";
+import {
+  AdminPageRoute,
+  AnomaliesRoute,
+  AnomalyStatisticsRoute,
+  BatchesRoute,
+  CertificateRoute,
+  ContextRoute,
+  DeclarationsUploadRoute,
+  ExceedancesRoute,
+  NotificationsRoute,
+  WorkerFileRoute,
+} from "./routes/RoleRoutes";
 import { SignInRoute } from "./routes/SignInRoute";
 import { WorkersRoute } from "./routes/WorkersRoute";
 import { signInPath } from "./sign-in-redirect";
+
+const physicians: Role[] = ["OCCUPATIONAL_PHYSICIAN", "PHYSICIAN_DELEGATE"];
+const clinicians: Role[] = [...physicians, "RADIATION_PROTECTION_ADVISER"];
+
+/** A route open only to `role`. */
+function only(role: Role | Role[], element: ReactNode) {
+  return <RequireRole role={role}>{element}</RequireRole>;
+}
 
 /** The application's routes; every page but sign-in needs a session. */
 export function AppRoutes() {
@@ -26,22 +49,22 @@ export function AppRoutes() {
         }
       >
         <Route index element={<HomeRoute />} />
-        <Route
-          path="travailleurs"
-          element={
-            <RequireRole role="ADMIN">
-              <WorkersRoute />
-            </RequireRole>
-          }
-        />
-        <Route
-          path="etablissements"
-          element={
-            <RequireRole role="ADMIN">
-              <EstablishmentsRoute />
-            </RequireRole>
-          }
-        />
+        <Route path="compte" element={<AccountRoute />} />
+        <Route path="mon-suivi/attestation" element={only("WORKER", <CertificateRoute />)} />
+        <Route path="travailleurs-suivis/:id" element={only(physicians, <WorkerFileRoute />)} />
+        <Route path="anomalies" element={only(clinicians, <AnomaliesRoute />)} />
+        <Route path="notifications" element={only([...clinicians, "EMPLOYER_CORRESPONDENT"], <NotificationsRoute />)} />
+        <Route path="contexte-national" element={only("RADIATION_PROTECTION_ADVISER", <ContextRoute />)} />
+        <Route path="depot-declarations" element={only("EMPLOYER_CORRESPONDENT", <DeclarationsUploadRoute />)} />
+        <Route path="depassements" element={only("EMPLOYER_CORRESPONDENT", <ExceedancesRoute />)} />
+        <Route path="lots" element={only("LABORATORY", <BatchesRoute />)} />
+        <Route path="statistiques/anomalies" element={only("ANALYST", <AnomalyStatisticsRoute />)} />
+        <Route path="travailleurs" element={only("ADMIN", <WorkersRoute />)} />
+        <Route path="etablissements" element={only("ADMIN", <EstablishmentsRoute />)} />
+        <Route path="administration/comptes" element={only("ADMIN", <AdminPageRoute page="comptes" />)} />
+        <Route path="administration/habilitations" element={only("ADMIN", <AdminPageRoute page="habilitations" />)} />
+        <Route path="administration/cles-api" element={only("ADMIN", <AdminPageRoute page="cles-api" />)} />
+        <Route path="administration/nomenclatures" element={only("ADMIN", <AdminPageRoute page="nomenclatures" />)} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

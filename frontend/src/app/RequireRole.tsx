@@ -5,10 +5,11 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { useCurrentViewer } from "../features/session/hooks/useCurrentViewer";
 import type { Role } from "../graphql/graphql";
 
-/** Renders its children only when the signed-in caller holds `role`. */
-export function RequireRole({ role, children }: { role: Role; children: ReactNode }) {
+/** Renders its children only when the signed-in caller holds `role` (or one of them). */
+export function RequireRole({ role, children }: { role: Role | Role[]; children: ReactNode }) {
   const viewer = useCurrentViewer();
-  if (viewer.roles.includes(role)) return <>{children}</>;
+  const allowed = Array.isArray(role) ? role : [role];
+  if (viewer.roles.some((r) => allowed.includes(r))) return <>{children}</>;
   return (
     <Alert
       className={fr.cx("fr-my-4w")}

@@ -11,5 +11,6 @@ export function useCursorStack() {
     page: stack.length + 1,
     next: (endCursor: string) => setStack((s) => [...s, endCursor]),
     previous: () => setStack((s) => s.slice(0, -1)),
+    reset: () => setStack([]),
   };
 }

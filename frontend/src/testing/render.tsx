@@ -44,6 +44,9 @@ export function mockClient(answer: (name: string | undefined, variables: Record<
     executeQuery: vi.fn(respond),
     executeMutation: vi.fn(respond),
     executeSubscription: vi.fn(() => never),
+    // One-off reads (live feed start, statistics pages) stay pending.
+    query: vi.fn(() => ({ toPromise: () => new Promise(() => {}) })),
+    subscription: vi.fn(() => ({ subscribe: () => ({ unsubscribe: () => {} }) })),
   } as unknown as Client & {
     executeQuery: ReturnType<typeof vi.fn>;
     executeMutation: ReturnType<typeof vi.fn>;
@@ -65,6 +68,7 @@ export function viewerData(roles: ViewerQuery["me"]["roles"], displayName = "Cam
     me: {
       account: { id: "1", displayName, email: "camille.martin@example.fr" },
       roles,
+      activeRole: roles[0] ?? null,
       grants: roles.map((role) => ({
         role,
         validFrom: "2026-01-01T00:00:00Z",

@@ -12,10 +12,15 @@ function renderAt(route: string, roles: Role[]) {
 }
 
 describe("AppRoutes", () => {
-  it("greets the user on the home page with their roles and the admin shortcuts", () => {
-    renderAt("/", ["ADMIN"]);
+  it("greets the user on the account page with their roles", () => {
+    renderAt("/compte", ["ADMIN"]);
     expect(screen.getByRole("heading", { level: 1, name: "Bonjour Camille Martin" })).toBeInTheDocument();
     expect(within(screen.getByRole("list", { name: "Vos rôles" })).getByText("Administrateur")).toBeInTheDocument();
+  });
+
+  it("shows the administration dashboard and menu to an administrator", () => {
+    renderAt("/", ["ADMIN"]);
+    expect(screen.getByRole("heading", { level: 1, name: "Administration de SISERI" })).toBeInTheDocument();
     const nav = screen.getByRole("navigation", { name: "Menu principal" });
     expect(within(nav).getByRole("link", { name: "Travailleurs" })).toHaveAttribute("href", "/travailleurs");
     expect(within(nav).getByRole("link", { name: "Établissements" })).toHaveAttribute("href", "/etablissements");
@@ -23,11 +28,25 @@ describe("AppRoutes", () => {
     expect(screen.getAllByText("Registre national de l'exposition des travailleurs aux rayonnements ionisants").length).toBeGreaterThan(0);
   });
 
-  it("shows no registry link to a worker", () => {
+  it("shows a worker their own menu and no registry link", () => {
     renderAt("/", ["WORKER"]);
-    expect(screen.getByText("Travailleur")).toBeInTheDocument();
+    const nav = screen.getByRole("navigation", { name: "Menu principal" });
+    expect(within(nav).getByRole("link", { name: "Mon suivi dosimétrique" })).toHaveAttribute("href", "/");
     expect(screen.queryByRole("link", { name: "Travailleurs" })).not.toBeInTheDocument();
-    expect(screen.getByText("Votre tableau de bord arrive bientôt")).toBeInTheDocument();
+    expect(screen.queryByRole("link", { name: /Notifications/ })).not.toBeInTheDocument();
+  });
+
+  it("gives an adviser the anomalies menu and the notification centre", () => {
+    renderAt("/", ["RADIATION_PROTECTION_ADVISER"]);
+    const nav = screen.getByRole("navigation", { name: "Menu principal" });
+    expect(within(nav).getByRole("link", { name: "Anomalies" })).toHaveAttribute("href", "/anomalies");
+    expect(screen.getAllByRole("link", { name: "Notifications" }).length).toBeGreaterThan(0);
+    expect(screen.getByRole("heading", { level: 1, name: "Tableau de bord de radioprotection" })).toBeInTheDocument();
+  });
+
+  it("refuses the anomalies page to an employer correspondent", () => {
+    renderAt("/anomalies", ["EMPLOYER_CORRESPONDENT"]);
+    expect(screen.getByText("Accès refusé")).toBeInTheDocument();
   });
 
   it("refuses the workers page to a non-admin", () => {

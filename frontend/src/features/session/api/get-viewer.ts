@@ -12,6 +12,7 @@ export const ViewerDocument = graphql(`
         email
       }
       roles
+      activeRole
       grants {
         role
         validFrom

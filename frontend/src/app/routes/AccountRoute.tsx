@@ -1,0 +1,17 @@
+import { fr } from "@codegouvfr/react-dsfr";
+
+import { RoleTags } from "../../features/session/components/RoleTags";
+import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
+
+/** `/compte`: who is signed in and with which roles. */
+export function AccountRoute() {
+  const { account, roles } = useCurrentViewer();
+  return (
+    <>
+      <h1>Bonjour {account.displayName}</h1>
+      <p className={fr.cx("fr-text--lead")}>Vous êtes connecté avec l'adresse {account.email}.</p>
+      <h2 className={fr.cx("fr-h4")}>Vos rôles</h2>
+      <RoleTags roles={roles} />
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+import { useState } from "react";
+import { fr } from "@codegouvfr/react-dsfr";
+import { useParams } from "react-router";
+
+import { ContextComparison } from "../../features/adviser/components/ContextComparison";
+import { AdminAccounts } from "../../features/administration/components/AdminAccounts";
+import { AdminApiKeys } from "../../features/administration/components/AdminApiKeys";
+import { AdminGrants } from "../../features/administration/components/AdminGrants";
+import { AdminNomenclatures } from "../../features/administration/components/AdminNomenclatures";
+import { AnomalyTriage } from "../../features/anomaly-triage/components/AnomalyTriage";
+import { EmployerExceedances } from "../../features/employer/components/EmployerExceedances";
+import { BatchHistory } from "../../features/file-upload/components/BatchHistory";
+import { FileUpload } from "../../features/file-upload/components/FileUpload";
+import { NotificationCentre } from "../../features/live-alerts/components/NotificationCentre";
+import { useLiveAlerts } from "../../features/live-alerts/hooks/useLiveAlerts";
+import { DoseCertificate } from "../../features/my-dosimetry/components/DoseCertificate";
+import { AnomalyStatistics } from "../../features/national-statistics/components/AnomalyStatistics";
+import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
+import { PhysicianWorkerFile } from "../../features/worker-file/components/PhysicianWorkerFile";
+import { grantEstablishments } from "./HomeRoute";
+
+/** `/mon-suivi/attestation`: the worker's printable certificate. */
+export function CertificateRoute() {
+  const viewer = useCurrentViewer();
+  const workerID = viewer.grants.find((g) => g.role === "WORKER" && g.workerID)?.workerID;
+  return workerID ? <DoseCertificate workerID={workerID} /> : null;
+}
+
+/** `/travailleurs-suivis/:id`: a followed worker's file. */
+export function WorkerFileRoute() {
+  const { id } = useParams();
+  return <PhysicianWorkerFile key={id} workerID={id!} />;
+}
+
+/** `/anomalies`: triage, refreshed when a live alert arrives. */
+export function AnomaliesRoute() {
+  const viewer = useCurrentViewer();
+  const { alerts } = useLiveAlerts();
+  const physician = viewer.roles.includes("OCCUPATIONAL_PHYSICIAN") || viewer.roles.includes("PHYSICIAN_DELEGATE");
+  return (
+    <>
+      <h1>Anomalies</h1>
+      <AnomalyTriage physician={physician} refreshKey={alerts.length} />
+    </>
+  );
+}
+
+/** `/notifications`: the notification centre. */
+export function NotificationsRoute() {
+  return <NotificationCentre />;
+}
+
+/** `/contexte-national`: the adviser's comparison with national statistics. */
+export function ContextRoute() {
+  const viewer = useCurrentViewer();
+  const ids = grantEstablishments(viewer, ["RADIATION_PROTECTION_ADVISER"]);
+  return (
+    <>
+      <h1>Comparaison avec le contexte national</h1>
+      <ContextComparison establishmentID={ids[0] ?? ""} />
+    </>
+  );
+}
+
+/** `/depot-declarations`: the employer's bulk declarations upload and history. */
+export function DeclarationsUploadRoute() {
+  const [batches, setBatches] = useState(0);
+  return (
+    <>
+      <h1>Dépôt de déclarations</h1>
+      <FileUpload
+        format="DECLARATIONS"
+        prefix="DECL"
+        hint="Format « déclarations » v1 : travailleurs et emplois, fichier CSV séparé par des points-virgules, en UTF-8."
+        onSubmitted={() => setBatches((n) => n + 1)}
+      />
+      <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Derniers dépôts</h2>
+      <BatchHistory key={batches} format="DECLARATIONS" />
+    </>
+  );
+}
+
+/** `/depassements`: the employer's limit exceedances, without values. */
+export function ExceedancesRoute() {
+  const { alerts } = useLiveAlerts();
+  return (
+    <>
+      <h1>Dépassements de limites</h1>
+      <EmployerExceedances key={alerts.length} />
+    </>
+  );
+}
+
+/** `/lots`: the laboratory's batch history. */
+export function BatchesRoute() {
+  return (
+    <>
+      <h1>Historique des lots</h1>
+      <BatchHistory format="LAB_RESULTS" />
+    </>
+  );
+}
+
+/** `/statistiques/anomalies`: anomaly statistics. */
+export function AnomalyStatisticsRoute() {
+  return (
+    <>
+      <h1>Statistiques des anomalies</h1>
+      <AnomalyStatistics />
+    </>
+  );
+}
+
+/** The administration pages. */
+export function AdminPageRoute({ page }: { page: "comptes" | "habilitations" | "cles-api" | "nomenclatures" }) {
+  const titles = { comptes: "Comptes", habilitations: "Habilitations", "cles-api": "Clés d'API partenaires", nomenclatures: "Nomenclatures" };
+  return (
+    <>
+      <h1>{titles[page]}</h1>
+      {page === "comptes" && <AdminAccounts />}
+      {page === "habilitations" && <AdminGrants />}
+      {page === "cles-api" && <AdminApiKeys />}
+      {page === "nomenclatures" && <AdminNomenclatures />}
+    </>
+  );
+}

@@ -1,0 +1,42 @@
+import { useQuery } from "urql";
+
+import { graphql } from "../../../graphql";
+
+/** The establishment's workers with their state against each limit (advisers see states, not sums). */
+export const AdviserWorkersDocument = graphql(`
+  query AdviserWorkers($after: Cursor, $where: WorkerWhereInput, $orderBy: [WorkerOrder!]) {
+    workers(first: 20, after: $after, where: $where, orderBy: $orderBy) {
+      totalCount
+      edges {
+        node {
+          id
+          lastName
+          firstNames
+          birthDate
+          exposure {
+            limitCode
+            state
+            limitMsv
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+export type AdviserFilter = { name: string; state: "" | "ALERT" | "EXCEEDED"; order: "LAST_NAME" | "BIRTH_DATE"; direction: "ASC" | "DESC" };
+
+/** Fetches one page of the adviser's workers. */
+export function useAdviserWorkers(filter: AdviserFilter, after: string | null) {
+  const where: Record<string, unknown> = {};
+  if (filter.name.trim()) where.lastNameContainsFold = filter.name.trim();
+  if (filter.state) where.hasExposureSummariesWith = [{ statusIn: filter.state === "EXCEEDED" ? ["EXCEEDED"] : ["APPROACHING", "EXCEEDED"] }];
+  return useQuery({
+    query: AdviserWorkersDocument,
+    variables: { after, where, orderBy: [{ field: filter.order, direction: filter.direction }, { field: "FIRST_NAMES", direction: "ASC" }] },
+  });
+}

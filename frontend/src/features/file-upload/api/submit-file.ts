@@ -1,0 +1,91 @@
+import { useQuery } from "urql";
+
+import { graphql } from "../../../graphql";
+
+/** Everything the execution report shows. */
+export const ImportReportFieldsFragment = graphql(`
+  fragment ImportReportFields on ImportReport {
+    reference
+    format
+    status
+    dryRun
+    replayed
+    rowsTotal
+    rowsAccepted
+    rowsRejected
+    problemCount
+    problems {
+      line
+      column
+      value
+      code
+      message
+    }
+    doseClasses {
+      class
+      label
+      count
+    }
+    anomaliesRaised
+    workersCreated
+    employmentsCreated
+  }
+`);
+
+/** Sends a file (multipart upload) and returns its execution report. */
+export const SubmitFileDocument = graphql(`
+  mutation SubmitFile($input: SubmitFileInput!) {
+    submitFile(input: $input) {
+      ...ImportReportFields
+    }
+  }
+`);
+
+/** The report of a past batch. */
+export const ImportReportDocument = graphql(`
+  query ImportReport($batchID: ID!) {
+    importReport(batchID: $batchID) {
+      ...ImportReportFields
+    }
+  }
+`);
+
+/** The caller's batches, newest first. */
+export const ImportBatchHistoryDocument = graphql(`
+  query ImportBatchHistory($after: Cursor, $where: ImportBatchWhereInput) {
+    importBatches(first: 20, after: $after, where: $where, orderBy: [{ field: CREATED_AT, direction: DESC }]) {
+      totalCount
+      edges {
+        node {
+          id
+          createdAt
+          reference
+          filename
+          format
+          status
+          rowsTotal
+          rowsAccepted
+          rowsRejected
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
+/** Fetches a page of the batch history. */
+export function useImportBatchHistory(after: string | null, format?: string) {
+  return useQuery({
+    query: ImportBatchHistoryDocument,
+    variables: { after, where: format ? { format: format as never } : {} },
+    requestPolicy: "cache-and-network",
+  });
+}
+
+/** Fetches the report of a past batch. */
+export function useImportReport(batchID: string | null) {
+  return useQuery({ query: ImportReportDocument, variables: { batchID: batchID ?? "" }, pause: !batchID });
+}

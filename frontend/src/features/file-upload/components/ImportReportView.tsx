@@ -1,0 +1,67 @@
+import { fr } from "@codegouvfr/react-dsfr";
+import { Alert } from "@codegouvfr/react-dsfr/Alert";
+import { Table } from "@codegouvfr/react-dsfr/Table";
+
+import { DownloadCsvButton } from "../../../components/DownloadCsvButton";
+import { useFragment, type FragmentType } from "../../../graphql";
+import { formatCount, plural } from "../../../lib/format";
+import { ImportReportFieldsFragment } from "../api/submit-file";
+
+const statusViews: Record<string, { severity: "success" | "warning" | "error" | "info"; title: string }> = {
+  ACCEPTED: { severity: "success", title: "Lot accepté" },
+  PARTIAL: { severity: "warning", title: "Lot partiellement accepté" },
+  REJECTED: { severity: "error", title: "Lot rejeté" },
+  DRY_RUN: { severity: "info", title: "Contrôle à blanc terminé (rien n'a été enregistré)" },
+  PENDING: { severity: "info", title: "Lot en cours de traitement" },
+};
+
+/** Headers of the problems table and its CSV export. */
+const problemHeaders = ["Ligne", "Colonne", "Valeur", "Code", "Message"];
+
+/** The execution report of a batch: status, counts, dose classes and every problem (downloadable). */
+export function ImportReportView({ report: masked }: { report: FragmentType<typeof ImportReportFieldsFragment> }) {
+  const report = useFragment(ImportReportFieldsFragment, masked);
+  const view = statusViews[report.status] ?? statusViews.PENDING!;
+  const rows = report.problems.map((p) => [String(p.line), p.column ?? "—", p.value ?? "", p.code, p.message]);
+  return (
+    <section aria-labelledby="rapport-titre" className={fr.cx("fr-mt-4w")}>
+      <h2 id="rapport-titre" className={fr.cx("fr-h4")}>
+        Rapport d'exécution — {report.reference}
+      </h2>
+      <Alert
+        severity={view.severity}
+        title={view.title}
+        description={
+          `${plural(report.rowsTotal, "ligne lue", "lignes lues")}, ${plural(report.rowsAccepted, "acceptée", "acceptées")}, ` +
+          `${plural(report.rowsRejected, "rejetée", "rejetées")}.` +
+          (report.anomaliesRaised ? ` ${plural(report.anomaliesRaised, "anomalie détectée", "anomalies détectées")}.` : "") +
+          (report.workersCreated || report.employmentsCreated
+            ? ` ${plural(report.workersCreated, "travailleur créé ou mis à jour", "travailleurs créés ou mis à jour")}, ${plural(report.employmentsCreated, "emploi", "emplois")}.`
+            : "") +
+          (report.replayed ? " Cette référence avait déjà été déposée : voici le premier rapport, rien n'a été enregistré à nouveau." : "")
+        }
+      />
+      {report.doseClasses.length > 0 && (
+        <Table
+          className={fr.cx("fr-mt-2w")}
+          caption="Répartition des doses du lot"
+          bordered
+          headers={["Classe de dose", "Nombre"]}
+          data={report.doseClasses.map((c) => [c.label, formatCount(c.count)])}
+        />
+      )}
+      {report.problemCount > 0 && (
+        <>
+          <Table
+            caption={`Erreurs et avertissements (${formatCount(report.problemCount)})`}
+            bordered
+            fixed={false}
+            headers={problemHeaders}
+            data={rows}
+          />
+          <DownloadCsvButton filename={`rapport-${report.reference}.csv`} headers={problemHeaders} rows={rows} label="Télécharger le rapport (CSV)" />
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import type { Role } from "../graphql/graphql";
+
+/** A link of the main navigation. */
+export type NavItem = { text: string; to: string };
+
+/** The role whose dashboard the signed-in user sees: the session's active role, else the first held. */
+export function primaryRole(viewer: { roles: readonly Role[]; activeRole?: Role | null }): Role | null {
+  if (viewer.activeRole && viewer.roles.includes(viewer.activeRole)) return viewer.activeRole;
+  return viewer.roles[0] ?? null;
+}
+
+/** The main navigation of each role: only the screens that role may open. */
+export const navigationByRole: Record<Role, NavItem[]> = {
+  WORKER: [
+    { text: "Mon suivi dosimétrique", to: "/" },
+    { text: "Attestation", to: "/mon-suivi/attestation" },
+  ],
+  OCCUPATIONAL_PHYSICIAN: [
+    { text: "Travailleurs suivis", to: "/" },
+    { text: "Anomalies", to: "/anomalies" },
+  ],
+  PHYSICIAN_DELEGATE: [
+    { text: "Travailleurs suivis", to: "/" },
+    { text: "Anomalies", to: "/anomalies" },
+  ],
+  RADIATION_PROTECTION_ADVISER: [
+    { text: "Travailleurs", to: "/" },
+    { text: "Anomalies", to: "/anomalies" },
+    { text: "Contexte national", to: "/contexte-national" },
+  ],
+  EMPLOYER_CORRESPONDENT: [
+    { text: "Déclarations", to: "/" },
+    { text: "Dépôt de déclarations", to: "/depot-declarations" },
+    { text: "Dépassements", to: "/depassements" },
+  ],
+  LABORATORY: [
+    { text: "Dépôt de résultats", to: "/" },
+    { text: "Historique des lots", to: "/lots" },
+  ],
+  CONTROL_AGENT: [{ text: "Contrôle régional", to: "/" }],
+  ANALYST: [
+    { text: "Statistiques nationales", to: "/" },
+    { text: "Statistiques des anomalies", to: "/statistiques/anomalies" },
+  ],
+  ADMIN: [
+    { text: "Accueil", to: "/" },
+    { text: "Travailleurs", to: "/travailleurs" },
+    { text: "Établissements", to: "/etablissements" },
+    { text: "Comptes", to: "/administration/comptes" },
+    { text: "Habilitations", to: "/administration/habilitations" },
+    { text: "Clés d'API", to: "/administration/cles-api" },
+    { text: "Nomenclatures", to: "/administration/nomenclatures" },
+  ],
+};
+
+/** Tells whether `to` is the current page (the dashboard only at `/`, others by prefix). */
+export function isActive(to: string, pathname: string): boolean {
+  return to === "/" ? pathname === "/" : pathname === to || pathname.startsWith(`${to}/`);
+}
+
+/** Which live anomaly feed a role gets: with explanations, without values, or none. */
+export function alertAudience(role: Role | null): "clinical" | "employer" | null {
+  switch (role) {
+    case "OCCUPATIONAL_PHYSICIAN":
+    case "PHYSICIAN_DELEGATE":
+    case "RADIATION_PROTECTION_ADVISER":
+      return "clinical";
+    case "EMPLOYER_CORRESPONDENT":
+      return "employer";
+    default:
+      return null;
+  }
+}
