@@ -143,7 +143,8 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 	trueD := ks.acc
 	ps := ks.accStart
 	ks.acc, ks.accStart = 0, m+1
-	if ks.carrying { // the previous period's result was summed into this one
+	summed := ks.carrying
+	if summed { // the previous period's result was summed into this one
 		trueD += ks.carry
 		debut = g.month(ks.carryStart)
 		ks.carrying = false
@@ -181,7 +182,7 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 	}
 
 	// Missing, late or summed result (ANOMALY.md §3.1, EURADOS 0–10 % lost).
-	if !anomalous && w.rng.Float64() < rateMissing {
+	if !anomalous && !summed && w.rng.Float64() < rateMissing {
 		v := w.rng.Float64()
 		switch {
 		case v < 0.5: // the laboratory declares the absence of result
