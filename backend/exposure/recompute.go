@@ -28,8 +28,9 @@ const (
 // (it runs as the system: the standing does not depend on who caused it). It
 // upserts one row per worker and applicable limit, deletes nothing, and
 // returns the workers whose rows were created or changed, in ascending order.
-// Workers are handled 1,000 at a time: four reads, then one upsert per
-// 2,500 changed rows.
+// Workers are handled 1,000 at a time: four reads (a fifth for the workers
+// whose pregnancy or lens transition period goes back further than the 23
+// months of the windows), then one upsert per 2,500 changed rows.
 func Recompute(ctx context.Context, client *ent.Client, workerIDs []int, asOf time.Time) (changed []int, err error) {
 	ctx = policy.SystemContext(ctx)
 	ids := slices.Clone(workerIDs)
@@ -55,25 +56,49 @@ func recomputeChunk(ctx context.Context, client *ent.Client, ids []int, asOf tim
 		return nil, fmt.Errorf("load exposure summaries: %w", err)
 	}
 	stored := map[int]map[dosimetry.LimitCode]*ent.ExposureSummary{}
-	from := firstDay(dosimetry.MonthOf(asOf).AddMonths(-22)) // first month of the oldest window
+	// Every worker needs the results of the 23 months the 12 windows cover;
+	// some need older ones (a pregnancy, the lens transition period).
+	horizon := firstDay(dosimetry.MonthOf(asOf).AddMonths(-22))
+	need := map[int]time.Time{}
+	older := func(id int, t time.Time) {
+		if t = civilDay(t); t.Before(horizon) && (need[id].IsZero() || t.Before(need[id])) {
+			need[id] = t
+		}
+	}
 	for _, s := range existing {
 		if stored[s.WorkerID] == nil {
 			stored[s.WorkerID] = map[dosimetry.LimitCode]*ent.ExposureSummary{}
 		}
 		stored[s.WorkerID][dosimetry.LimitCode(s.LimitCode)] = s
-		from = earliest(from, civilDay(s.WindowStart))
+		older(s.WorkerID, s.WindowStart)
 	}
-	for _, p := range people {
+	_, transition := dosimetry.LimitAt(dosimetry.LimitLensTransition, asOf, dosimetry.StatusAdult)
+	for id, p := range people {
 		if p.PregnancyDeclared != nil {
-			from = earliest(from, civilDay(*p.PregnancyDeclared))
+			older(id, *p.PregnancyDeclared)
+		}
+		if transition {
+			older(id, time.Date(2018, time.July, 1, 0, 0, 0, 0, time.UTC))
 		}
 	}
-	if _, ok := dosimetry.LimitAt(dosimetry.LimitLensTransition, asOf, dosimetry.StatusAdult); ok {
-		from = earliest(from, time.Date(2018, time.July, 1, 0, 0, 0, 0, time.UTC))
-	}
-	doses, err := loadDoses(ctx, client, ids, from, lastDay(dosimetry.MonthOf(asOf)))
+	doses, err := loadDoses(ctx, client, ids, horizon, lastDay(dosimetry.MonthOf(asOf)))
 	if err != nil {
 		return nil, err
+	}
+	if len(need) > 0 {
+		var oldIDs []int
+		from := horizon
+		for id, t := range need {
+			oldIDs = append(oldIDs, id)
+			from = earliest(from, t)
+		}
+		old, err := loadDoses(ctx, client, oldIDs, from, horizon.AddDate(0, 0, -1))
+		if err != nil {
+			return nil, err
+		}
+		for id, ds := range old {
+			doses[id] = append(doses[id], ds...)
+		}
 	}
 	var rows []*ent.ExposureSummaryCreate
 	var changed []int
