@@ -13,10 +13,12 @@ import (
 // upper case, hyphens, apostrophes and runs of spaces collapsed to one space.
 // « Lévêque-d'Arc » and « LEVEQUE D ARC » fold to the same key.
 func FoldName(s string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(t, s)
-	if err != nil {
-		folded = s
+	folded := s
+	if !isASCII(s) {
+		t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+		if f, _, err := transform.String(t, s); err == nil {
+			folded = f
+		}
 	}
 	folded = strings.Map(func(r rune) rune {
 		switch {
@@ -34,3 +36,14 @@ func FoldName(s string) string {
 // SameName reports whether two names are the same person's name, ignoring
 // case, accents and punctuation.
 func SameName(a, b string) bool { return FoldName(a) == FoldName(b) }
+
+// isASCII reports whether s has no accent to remove (the common case, which
+// skips the Unicode normalisation).
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

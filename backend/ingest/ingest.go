@@ -40,6 +40,8 @@ type Service struct {
 	Now func() time.Time
 	// ChunkSize is how many rows are checked and written at a time.
 	ChunkSize int
+	// Trace, when set, receives the time spent in each phase of an import.
+	Trace io.Writer
 	// Postgres is set on PostgreSQL (COPY, advisory locks).
 	Postgres bool
 	// AfterChunk, when set, runs after each chunk is written (tests inject
@@ -179,6 +181,11 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 	}
 	if _, err := client.ExecContext(sys, "RELEASE SAVEPOINT siseri_ingest"); err != nil {
 		return nil, fmt.Errorf("release savepoint: %w", err)
+	}
+	if s.Trace != nil {
+		for phase, d := range run.spent {
+			fmt.Fprintf(s.Trace, "%-10s %8.3f s\n", phase, d.Seconds())
+		}
 	}
 	return run.rep, nil
 }

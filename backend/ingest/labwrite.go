@@ -30,6 +30,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		rw  *row
 		rec labRecord
 	}
+	t0 := time.Now()
 	items := make([]item, 0, len(rows))
 	nirs, sirets, serials := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, rw := range rows {
@@ -45,9 +46,11 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 			serials[rec.dosimeter] = true
 		}
 	}
+	r.timed("parse", t0)
 	if len(items) == 0 {
 		return nil
 	}
+	t0 = time.Now()
 	workers, err := r.workersByNIR(nirs)
 	if err != nil {
 		return err
@@ -69,10 +72,18 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
-	stored, err := r.storedResults(wids, nirOf, items[0].rec.start)
+	first := items[0].rec.start
+	for _, it := range items {
+		if it.rec.start.Before(first) {
+			first = it.rec.start
+		}
+	}
+	stored, err := r.storedResults(wids, nirOf, first)
 	if err != nil {
 		return err
 	}
+	r.timed("lookup", t0)
+	t0 = time.Now()
 	good := make([]*labRecord, 0, len(items))
 	for i := range items {
 		rw, rec := items[i].rw, &items[i].rec
@@ -122,6 +133,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		r.classes.add(rec.dose.usv, rec.dose.absent)
 		good = append(good, rec)
 	}
+	r.timed("check", t0)
 	if !r.writing() || len(good) == 0 {
 		return nil
 	}
@@ -156,7 +168,7 @@ func (r *runner) foreignDosimeters(serials map[string]bool) (map[string]int, err
 
 // storedResults returns the current results of this laboratory for the
 // workers, by natural key.
-func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, _ time.Time) (map[string]*ent.DoseRecord, error) {
+func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from time.Time) (map[string]*ent.DoseRecord, error) {
 	out := map[string]*ent.DoseRecord{}
 	list := make([]int, 0, len(wids))
 	for id := range wids {
@@ -165,7 +177,7 @@ func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, _ time.T
 	for i := 0; i < len(list); i += 1000 {
 		recs, err := r.client.DoseRecord.Query().Where(
 			doserecord.WorkerIDIn(list[i:min(i+1000, len(list))]...),
-			doserecord.LaboratoryID(r.who.laboratoryID), doserecord.Current(true),
+			doserecord.LaboratoryID(r.who.laboratoryID), doserecord.Current(true), doserecord.PeriodStartGTE(from),
 		).Select(doserecord.FieldWorkerID, doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial,
 			doserecord.FieldQuantity, doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd,
 			doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldVersion, doserecord.FieldReceivedAt).All(r.sys)
@@ -222,6 +234,7 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 			return fmt.Errorf("supersede results: %w", err)
 		}
 	}
+	t0 := time.Now()
 	var ids []int
 	if r.copier != nil {
 		if err := r.lockLaboratory(); err != nil {
@@ -280,6 +293,8 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	if len(ids) > 0 {
 		r.lastID = ids[len(ids)-1]
 	}
+	r.timed("write", t0)
+	defer r.timed("detect", time.Now())
 	return r.detect(ids)
 }
 

@@ -49,6 +49,16 @@ type runner struct {
 	// Declarations: the nomenclature in force and the workers created so far.
 	nom        *nomenclatureCodes
 	newWorkers map[string]int
+	// spent is the time of each phase, for Service.Trace.
+	spent map[string]time.Duration
+}
+
+// timed adds the time since start to a phase.
+func (r *runner) timed(phase string, start time.Time) {
+	if r.spent == nil {
+		r.spent = map[string]time.Duration{}
+	}
+	r.spent[phase] += time.Since(start)
 }
 
 func (r *runner) writing() bool { return !r.sub.DryRun && !r.stopped }
@@ -64,6 +74,7 @@ func (r *runner) run(ctx context.Context) error {
 		cs, p := newCSVSource(r.sub.Body, cols)
 		if p != nil {
 			r.rep.add(*p)
+			r.rep.RowsTotal++ // the header line, rejected with the file
 			r.rejected++
 			r.stopped = true
 			return nil
@@ -75,7 +86,7 @@ func (r *runner) run(ctx context.Context) error {
 				return fmt.Errorf("ingest: row %d has %d fields, want %d", i, len(fields), len(cols))
 			}
 		}
-		src = &sliceSource{rows: r.sub.Rows}
+		src = &sliceSource{rows: r.sub.Rows, cols: cols}
 	}
 	if r.sub.Format == LabResults && !r.sub.DryRun {
 		if err := r.lockLaboratory(); err != nil {
@@ -92,7 +103,7 @@ func (r *runner) run(ctx context.Context) error {
 		var re *rowError
 		if errors.As(err, &re) {
 			r.rep.RowsTotal++
-			r.reject(&row{line: line, probs: []Problem{{Line: re.line, Code: re.code, Message: re.msg}}})
+			r.reject(&row{line: line, probs: []Problem{{Line: re.line, Column: re.col, Value: re.value, Code: re.code, Message: re.msg}}})
 			continue
 		}
 		if err != nil {
@@ -190,6 +201,7 @@ func (r *runner) complete(ctx context.Context) error {
 		workers = append(workers, id)
 	}
 	slices.Sort(workers)
+	defer r.timed("exposure", time.Now())
 	if r.svc.Exposure != nil && r.sub.Format == LabResults && len(workers) > 0 {
 		changed, err := r.svc.Exposure(r.sys, r.client, workers, r.now)
 		if err != nil {

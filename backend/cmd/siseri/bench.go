@@ -20,6 +20,10 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	switch args[0] {
 	case "fanout":
 		return benchFanout(ctx, args[1:], stdout, stderr)
+	case "ingest":
+		return benchIngest(ctx, args[1:], stdout, stderr)
+	case "ingest-run":
+		return benchIngestRun(ctx, args[1:], stdout)
 	case "fanout-clients":
 		return benchFanoutClients(ctx, args[1:], stdout)
 	}
@@ -70,4 +74,53 @@ func benchFanoutClients(ctx context.Context, args []string, stdout io.Writer) er
 		return err
 	}
 	return bench.FanoutClients(ctx, *mode, *url, os.Getenv("SISERI_BENCH_TOKEN"), *n, *alerts, os.Stdin, stdout)
+}
+
+func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench ingest", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	o := bench.IngestOptions{}
+	fs.IntVar(&o.Records, "records", 100000, "rows in the benchmark file")
+	fs.BoolVar(&o.Keep, "keep", false, "keep the benchmark database")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	c.databaseURL = env("SISERI_DATABASE_URL", "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	o.DatabaseURL = c.databaseURL
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	o.Self = self
+	res, err := bench.Ingest(ctx, o, stderr)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	fmt.Fprintf(stdout, "Import de %d résultats (%d travailleurs), PostgreSQL\n", res.Records, res.Workers)
+	fmt.Fprintf(stdout, "Chaîne complète (lecture, validation, COPY, détection, exposition) : %.0f lignes/s (%.1f s), mémoire maximale %.1f Mio\n",
+		res.PipelineRowsPerS, res.PipelineSeconds, float64(res.PeakRSSBytes)/(1<<20))
+	fmt.Fprintf(stdout, "Même chaîne sans détection                                      : %.0f lignes/s (%.1f s), mémoire maximale %.1f Mio\n",
+		res.NoDetectionRowsPerS, res.NoDetectionSeconds, float64(res.NoDetectionPeakRSS)/(1<<20))
+	fmt.Fprintf(stdout, "COPY brut dans une copie nue de la table des doses                : %.0f lignes/s (%.1f s)\n", res.CopyRowsPerS, res.CopySeconds)
+	fmt.Fprintf(stdout, "Rapport chaîne / COPY : %.2f (objectif ≥ 0,5) ; coût de la détection : %+.0f %% (objectif ≤ 20 %%) ; anomalies : %d\n",
+		res.Ratio, res.DetectionCost*100, res.AnomaliesRaised)
+	return nil
+}
+
+func benchIngestRun(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("bench ingest-run", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	file := fs.String("file", "", "lab results file")
+	ref := fs.String("reference", "bench", "batch reference")
+	noDetect := fs.Bool("no-detection", false, "turn detection off")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return bench.IngestRun(ctx, c.databaseURL, *file, *ref, !*noDetect, stdout)
 }
