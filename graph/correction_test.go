@@ -6,8 +6,11 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/exposure"
@@ -378,4 +381,58 @@ func TestWorkerExposure(t *testing.T) {
 			t.Errorf("code = %q, want BAD_USER_INPUT", res.Code())
 		}
 	})
+}
+
+// TestAddDoseNews ensures a physician's added dose is announced live once the
+// mutation commits: the worker's exposure changed and the anomaly it raised.
+func TestAddDoseNews(t *testing.T) {
+	w := mustCorrectionWorld(t)
+	physician := w.login(t, "medecin@test.fr")
+	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
+	conn, _, err := d.Dial("ws"+strings.TrimPrefix(w.srv.URL, "http")+"/graphql", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	ws := &wsClient{t: t, conn: conn}
+	_ = conn.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + physician.Token}})
+	if m := ws.next(5 * time.Second); m == nil || m["type"] != "connection_ack" {
+		t.Fatalf("init: %v", m)
+	}
+	for id, q := range map[string]string{
+		"exposure":  `subscription($w: ID!) { exposureChanged(workerID: $w) { id exposure { limitCode state } } }`,
+		"anomalies": `subscription { anomalyRaised { anomaly { kind workerID } } }`,
+	} {
+		_ = conn.WriteJSON(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{
+			"query": q, "variables": map[string]any{"w": strconv.Itoa(w.worker.ID)}}})
+	}
+	time.Sleep(300 * time.Millisecond) // the subscriptions are in place before the write
+	start := time.Date(time.Now().Year(), time.Now().Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	physician.MustDo(`mutation($in: AddDoseInput!) { addDose(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"workerID": strconv.Itoa(w.worker.ID), "establishmentID": strconv.Itoa(w.est.ID), "monitoringKind": "PASSIVE_WHOLE_BODY",
+		"quantity": "HP10", "periodStart": start.Format(time.DateOnly), "periodEnd": start.AddDate(0, 1, -1).Format(time.DateOnly),
+		"value": 2, "unit": "mSv", "reason": "Dosimètre perdu : dose estimée"}}, nil)
+	got := map[string]string{}
+	for len(got) < 2 {
+		m := ws.next(10 * time.Second)
+		if m == nil {
+			t.Fatalf("events received: %v, want exposureChanged and anomalyRaised", got)
+		}
+		if m["type"] != "next" {
+			continue
+		}
+		data := m["payload"].(map[string]any)["data"].(map[string]any)
+		switch m["id"] {
+		case "exposure":
+			got["exposure"] = fmt.Sprint(data["exposureChanged"].(map[string]any)["id"])
+		case "anomalies":
+			a := data["anomalyRaised"].(map[string]any)["anomaly"].(map[string]any)
+			if a["kind"] == "LIMIT_EXCEEDED" {
+				got["anomalies"] = fmt.Sprint(a["workerID"])
+			}
+		}
+	}
+	if want := strconv.Itoa(w.worker.ID); got["exposure"] != want || got["anomalies"] != want {
+		t.Errorf("events = %v, want both about worker %s", got, want)
+	}
 }
