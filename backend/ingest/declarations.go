@@ -120,7 +120,11 @@ func parseDeclaration(r *row, now time.Time, nom *nomenclatureCodes) (declaratio
 	}
 	if d.sex != "" && d.ident.nir != "" && !r.bad() {
 		n, _ := dosimetry.ParseNIR(d.ident.nir)
-		if s := n.Sex(); s != "" && string(s) != string(d.sex) {
+		want := worker.SexMale
+		if n.Sex() == dosimetry.SexFemale {
+			want = worker.SexFemale
+		}
+		if n.Sex() != "" && want != d.sex {
 			r.fail(dSexe, "NIR_SEX_MISMATCH", "Le sexe « %s » ne correspond pas au premier chiffre du NIR %s.", r.get(dSexe), d.ident.nir)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/siseri/siseri/backend/dosimetry"
 )
@@ -51,7 +52,7 @@ func (r *row) name(col int) (string, bool) {
 		r.fail(col, "TOO_LONG", "La colonne « %s » dépasse 100 caractères.", r.cols[col])
 		return "", false
 	}
-	if dosimetry.FoldName(v) == "" {
+	if !strings.ContainsFunc(v, unicode.IsLetter) {
 		r.fail(col, "NAME_INVALID", "La colonne « %s » ne contient aucune lettre.", r.cols[col])
 		return "", false
 	}

@@ -19,9 +19,11 @@ type source interface {
 }
 
 type rowError struct {
-	line int
-	code string
-	msg  string
+	line  int
+	code  string
+	msg   string
+	col   string // the column, when the error is about one
+	value string
 }
 
 func (e *rowError) Error() string { return e.msg }
@@ -111,19 +113,29 @@ func (s *csvSource) next() (int, []string, error) {
 		return line, nil, &rowError{line: line, code: "FIELD_COUNT",
 			msg: fmt.Sprintf("La ligne a %d champs au lieu de %d (séparateur « ; » attendu).", len(rec), len(s.cols))}
 	}
-	for i, f := range rec {
-		if !utf8.ValidString(f) {
-			return line, nil, &rowError{line: line, code: "ENCODING",
-				msg: fmt.Sprintf("La colonne « %s » n'est pas en UTF-8.", s.cols[i])}
-		}
+	if err := checkEncoding(line, s.cols, rec); err != nil {
+		return line, nil, err
 	}
 	return line, rec, nil
+}
+
+// checkEncoding fails on a field that is not UTF-8 or holds a NUL character
+// (which PostgreSQL cannot store in text).
+func checkEncoding(line int, cols, rec []string) *rowError {
+	for i, f := range rec {
+		if !utf8.ValidString(f) || strings.IndexByte(f, 0) >= 0 {
+			return &rowError{line: line, code: "ENCODING", col: cols[i], value: strings.ToValidUTF8(strings.ReplaceAll(f, "\x00", "\uFFFD"), "\uFFFD"),
+				msg: fmt.Sprintf("La colonne « %s » n'est pas en UTF-8 ou contient un caractère nul.", cols[i])}
+		}
+	}
+	return nil
 }
 
 // sliceSource yields rows given as GraphQL input (row i is "line" i+2, as if
 // a header preceded it).
 type sliceSource struct {
 	rows [][]string
+	cols []string
 	i    int
 }
 
@@ -132,5 +144,8 @@ func (s *sliceSource) next() (int, []string, error) {
 		return 0, nil, io.EOF
 	}
 	s.i++
+	if err := checkEncoding(s.i+1, s.cols, s.rows[s.i-1]); err != nil {
+		return s.i + 1, nil, err
+	}
 	return s.i + 1, s.rows[s.i-1], nil
 }
