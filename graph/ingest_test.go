@@ -1,0 +1,239 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/siseri/siseri/backend/server/servertest"
+	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/backend/store/storetest"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/policy"
+)
+
+// ingestFixture is an establishment with one worker identified by NIR, a
+// laboratory account, an employer account and an adviser account.
+type ingestFixture struct {
+	estab  *ent.Establishment
+	worker *ent.Worker
+	nir    string
+}
+
+const ingestNIR13 = "2850575056123"
+
+func validNIR(first13 string) string {
+	var n int64
+	fmt.Sscan(first13, &n)
+	return fmt.Sprintf("%s%02d", first13, 97-n%97)
+}
+
+func newIngestFixture(t *testing.T, db *store.DB) ingestFixture {
+	t.Helper()
+	ctx := policy.SystemContext(context.Background())
+	c := db.Client
+	from := time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	est := c.Establishment.Create().SetSiret(siret).SetName("CHU").SaveX(ctx)
+	nir := validNIR(ingestNIR13)
+	w := c.Worker.Create().SetNir(nir).SetLastName("Lefèvre").SetFirstNames("Anne Claire").
+		SetBirthDate(time.Date(1985, 5, 3, 0, 0, 0, 0, time.UTC)).SetSex("F").SaveX(ctx)
+	c.Employment.Create().SetWorkerID(w.ID).SetEstablishmentID(est.ID).SetStartDate(from).SetContractType("CDI").
+		SetNomenclatureVersion("V1").SetClassification("A").SetMonitoringKinds([]string{"PASSIVE_WHOLE_BODY"}).ExecX(ctx)
+	lab := c.Laboratory.Create().SetCode("LABT").SetName("Labo").SaveX(ctx)
+	servertest.MustCreateAccount(t, c, "labo@test.fr", policy.RoleLaboratory, func(g *ent.GrantCreate) { g.SetLaboratoryID(lab.ID) })
+	servertest.MustCreateAccount(t, c, "employeur@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) { g.SetEstablishmentID(est.ID) })
+	servertest.MustCreateAccount(t, c, "pcr@test.fr", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(est.ID) })
+	return ingestFixture{estab: est, worker: w, nir: nir}
+}
+
+func (f ingestFixture) line(month int, result string) string {
+	start := time.Date(2024, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
+	return fmt.Sprintf("%s;LEFEVRE;anne;1985-05-03;%s;DT1;PASSIF_CORPS_ENTIER;HP10;%s;%s;%s;mSv;;",
+		f.nir, siret, start.Format("2006-01-02"), start.AddDate(0, 1, -1).Format("2006-01-02"), result)
+}
+
+const labHeaderGQL = "nir;nom;prenom;date_naissance;siret;dosimetre;type_suivi;grandeur;debut_periode;fin_periode;resultat;unite;radionucleide;commentaire"
+
+const reportFields = `status replayed rowsTotal rowsAccepted rowsRejected problemCount anomaliesRaised
+	problems { line column value code message } doseClasses { class count } batch { id reference }`
+
+type reportOut struct {
+	Status, Reference                                                    string
+	Replayed                                                             bool
+	RowsTotal, RowsAccepted, RowsRejected, ProblemCount, AnomaliesRaised int
+	Problems                                                             []struct {
+		Line                         int
+		Column, Value, Code, Message string
+	}
+	Batch *struct{ ID, Reference string }
+}
+
+// upload sends a file to submitFile following the GraphQL multipart request spec.
+func upload(t *testing.T, c *servertest.Client, srvURL, reference, content string, dryRun bool) (reportOut, []byte) {
+	t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	ops, _ := json.Marshal(map[string]any{
+		"query":     `mutation($in: SubmitFileInput!) { submitFile(input: $in) { ` + reportFields + ` } }`,
+		"variables": map[string]any{"in": map[string]any{"format": "LAB_RESULTS", "reference": reference, "file": nil, "dryRun": dryRun}},
+	})
+	_ = mw.WriteField("operations", string(ops))
+	_ = mw.WriteField("map", `{"0": ["variables.in.file"]}`)
+	fw, _ := mw.CreateFormFile("0", "resultats.csv")
+	_, _ = fw.Write([]byte(content))
+	_ = mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, srvURL+"/graphql", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	res, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := []byte(readAll(t, res))
+	var out struct {
+		Data struct{ SubmitFile reportOut }
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return out.Data.SubmitFile, raw
+}
+
+func TestSubmitThroughGraphQL(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	f := newIngestFixture(t, db)
+	ctx := policy.SystemContext(context.Background())
+	lab := srv.NewClient(t)
+	lab.MustLogin("labo@test.fr", servertest.Password)
+
+	t.Run("OKMultipartUploadAndReplay", func(t *testing.T) {
+		file := labHeaderGQL + "\n" + f.line(1, "0,40") + "\n" + f.line(2, "M") + "\n"
+		dry, raw := upload(t, lab, srv.URL, "LOT-1", file, true)
+		if dry.Status != "DRY_RUN" || dry.RowsAccepted != 2 || dry.Batch != nil {
+			t.Fatalf("dry run: %s", raw)
+		}
+		rep, raw := upload(t, lab, srv.URL, "LOT-1", file, false)
+		if rep.Status != "ACCEPTED" || rep.RowsAccepted != 2 || rep.Batch == nil || rep.Batch.Reference != "LOT-1" {
+			t.Fatalf("upload: %s", raw)
+		}
+		again, raw := upload(t, lab, srv.URL, "LOT-1", file, false)
+		if !again.Replayed || again.Batch == nil || again.Batch.ID != rep.Batch.ID {
+			t.Fatalf("replay: %s", raw)
+		}
+		if n := db.Client.DoseRecord.Query().Where(doserecord.WorkerID(f.worker.ID)).CountX(ctx); n != 2 {
+			t.Fatalf("%d records stored, want 2", n)
+		}
+	})
+
+	t.Run("ErrRowsReportedWithLineAndColumn", func(t *testing.T) {
+		var out struct{ SubmitLabResults reportOut }
+		lab.MustDo(`mutation($rows: [LabResultInput!]!) { submitLabResults(reference: "LOT-2", rows: $rows) { `+reportFields+` } }`,
+			map[string]any{"rows": []map[string]any{
+				{"nir": f.nir, "nom": "Lefèvre", "prenom": "Anne", "dateNaissance": "1985-05-03", "siret": siret, "dosimetre": "DT1",
+					"typeSuivi": "PASSIF_CORPS_ENTIER", "grandeur": "HP10", "debutPeriode": "2024-03-01", "finPeriode": "2024-03-31", "resultat": "0.1", "unite": "mSv"},
+				{"nir": f.nir, "nom": "Martin", "prenom": "Anne", "dateNaissance": "1985-05-03", "siret": siret, "dosimetre": "DT1",
+					"typeSuivi": "PASSIF_CORPS_ENTIER", "grandeur": "HP10", "debutPeriode": "2024-04-01", "finPeriode": "2024-04-30", "resultat": "0.1", "unite": "mGy"},
+			}}, &out)
+		rep := out.SubmitLabResults
+		if rep.Status != "REJECTED" || rep.RowsRejected != 1 || rep.Batch != nil || len(rep.Problems) != 1 ||
+			rep.Problems[0].Line != 3 || rep.Problems[0].Column != "unite" || rep.Problems[0].Code != "UNIT_INVALID" {
+			t.Fatalf("report: %+v", rep)
+		}
+		if n := db.Client.DoseRecord.Query().Where(doserecord.PeriodStart(time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC))).CountX(ctx); n != 0 {
+			t.Fatalf("a rejected batch wrote %d records", n)
+		}
+	})
+
+	t.Run("ErrEmployerCannotSubmitResults", func(t *testing.T) {
+		emp := srv.NewClient(t)
+		emp.MustLogin("employeur@test.fr", servertest.Password)
+		res := emp.Do(`mutation { submitLabResults(reference: "X", rows: []) { status } }`, nil)
+		if res.Code() != "FORBIDDEN_FIELD" {
+			t.Fatalf("employer submitting results: %+v", res.Errors)
+		}
+	})
+
+	t.Run("OKLimitExceededRaisesAnomalyAndExposure", func(t *testing.T) {
+		var out struct{ SubmitLabResults reportOut }
+		lab.MustDo(`mutation($rows: [LabResultInput!]!) { submitLabResults(reference: "LOT-3", rows: $rows) { `+reportFields+` } }`,
+			map[string]any{"rows": []map[string]any{
+				{"nir": f.nir, "nom": "LEFEVRE", "prenom": "Anne", "dateNaissance": "1985-05-03", "siret": siret, "dosimetre": "DT1",
+					"typeSuivi": "PASSIF_CORPS_ENTIER", "grandeur": "HP10", "debutPeriode": "2024-05-01", "finPeriode": "2024-05-31", "resultat": "24,5", "unite": "mSv"},
+			}}, &out)
+		if out.SubmitLabResults.Status != "ACCEPTED" || out.SubmitLabResults.AnomaliesRaised == 0 {
+			t.Fatalf("report: %+v", out.SubmitLabResults)
+		}
+		pcr := srv.NewClient(t)
+		pcr.MustLogin("pcr@test.fr", servertest.Password)
+		var an struct {
+			Anomalies struct {
+				Edges []struct {
+					Node struct{ Kind, Explanation string }
+				}
+			}
+		}
+		pcr.MustDo(`{ anomalies(first: 20) { edges { node { kind explanation } } } }`, nil, &an)
+		kinds := []string{}
+		for _, e := range an.Anomalies.Edges {
+			kinds = append(kinds, e.Node.Kind)
+		}
+		if !strings.Contains(strings.Join(kinds, ","), "LIMIT_EXCEEDED") {
+			t.Fatalf("adviser sees anomalies %v, want LIMIT_EXCEEDED", kinds)
+		}
+	})
+}
+
+// TestBatchAlertAcrossInstances: a batch submitted to instance A raises an
+// anomaly that an adviser subscribed on instance B receives, after commit.
+func TestBatchAlertAcrossInstances(t *testing.T) {
+	db := storetest.MustOpen(t)
+	a := servertest.MustStart(t, db)
+	f := newIngestFixture(t, db)
+	// Instance B: another server process on the same database (its own hub
+	// and LISTEN connection).
+	other, err := store.Open(context.Background(), db.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	b := servertest.MustStart(t, other)
+	pcr := b.NewClient(t)
+	pcr.MustLogin("pcr@test.fr", servertest.Password)
+	sub := mustSubscribe(t, b, pcr.Token, "")
+	time.Sleep(300 * time.Millisecond) // the subscription is registered
+
+	lab := a.NewClient(t)
+	lab.MustLogin("labo@test.fr", servertest.Password)
+	var out struct{ SubmitLabResults reportOut }
+	lab.MustDo(`mutation($rows: [LabResultInput!]!) { submitLabResults(reference: "INST-A", rows: $rows) { `+reportFields+` } }`,
+		map[string]any{"rows": []map[string]any{
+			{"nir": f.nir, "nom": "Lefèvre", "prenom": "Anne", "dateNaissance": "1985-05-03", "siret": siret, "dosimetre": "DT9",
+				"typeSuivi": "PASSIF_CORPS_ENTIER", "grandeur": "HP10", "debutPeriode": "2024-06-01", "finPeriode": "2024-06-30", "resultat": "21", "unite": "mSv"},
+		}}, &out)
+	if out.SubmitLabResults.AnomaliesRaised == 0 {
+		t.Fatalf("no anomaly raised: %+v", out.SubmitLabResults)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	got := 0
+	for time.Now().Before(deadline) && got < out.SubmitLabResults.AnomaliesRaised {
+		expl, _, ok := sub.event(time.Until(deadline))
+		if !ok {
+			break
+		}
+		if expl == "" {
+			t.Fatalf("empty explanation")
+		}
+		got++
+	}
+	if got != out.SubmitLabResults.AnomaliesRaised {
+		t.Fatalf("instance B delivered %d of the %d anomalies raised on instance A", got, out.SubmitLabResults.AnomaliesRaised)
+	}
+}
