@@ -75,3 +75,14 @@ export function DoseRecordTable({
     />
   );
 }
+
+/** Newest period first; within a period, by monitoring kind, the newest version first. */
+export function sortRecords<R extends Pick<DoseRecordView, "periodEnd" | "monitoringKind" | "quantity" | "version">>(records: readonly R[]): R[] {
+  return [...records].sort(
+    (a, b) =>
+      b.periodEnd.localeCompare(a.periodEnd) ||
+      a.monitoringKind.localeCompare(b.monitoringKind) ||
+      a.quantity.localeCompare(b.quantity) ||
+      b.version - a.version,
+  );
+}

@@ -28,15 +28,57 @@ export const AdviserWorkersDocument = graphql(`
   }
 `);
 
+/** Workers' limits near or over the limit (advisers may filter summaries by state, not workers). */
+export const AdviserAlertsDocument = graphql(`
+  query AdviserAlerts($after: Cursor, $statuses: [ExposureSummaryStatus!]) {
+    exposureSummaries(
+      first: 20
+      after: $after
+      where: { statusIn: $statuses }
+      orderBy: [{ field: STATUS, direction: DESC }, { field: WINDOW_END, direction: DESC }]
+    ) {
+      totalCount
+      edges {
+        node {
+          id
+          limitCode
+          status
+          windowStart
+          windowEnd
+          worker {
+            id
+            lastName
+            firstNames
+            birthDate
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`);
+
 export type AdviserFilter = { name: string; state: "" | "ALERT" | "EXCEEDED"; order: "LAST_NAME" | "BIRTH_DATE"; direction: "ASC" | "DESC" };
 
 /** Fetches one page of the adviser's workers. */
 export function useAdviserWorkers(filter: AdviserFilter, after: string | null) {
   const where: Record<string, unknown> = {};
   if (filter.name.trim()) where.lastNameContainsFold = filter.name.trim();
-  if (filter.state) where.hasExposureSummariesWith = [{ statusIn: filter.state === "EXCEEDED" ? ["EXCEEDED"] : ["APPROACHING", "EXCEEDED"] }];
   return useQuery({
     query: AdviserWorkersDocument,
     variables: { after, where, orderBy: [{ field: filter.order, direction: filter.direction }, { field: "FIRST_NAMES", direction: "ASC" }] },
+    pause: filter.state !== "",
+  });
+}
+
+/** Fetches one page of limits in the filter's state (when the filter asks for one). */
+export function useAdviserAlerts(filter: AdviserFilter, after: string | null) {
+  return useQuery({
+    query: AdviserAlertsDocument,
+    variables: { after, statuses: filter.state === "EXCEEDED" ? ["EXCEEDED"] : ["APPROACHING", "EXCEEDED"] },
+    pause: filter.state === "",
   });
 }

@@ -15,7 +15,8 @@ import { useCursorStack } from "../../../hooks/useCursorStack";
 import { connectionNodes } from "../../../lib/connection";
 import { limitLabels } from "../../../lib/dose";
 import { formatDate, plural } from "../../../lib/format";
-import { useAdviserWorkers, type AdviserFilter } from "../api/get-adviser-workers";
+import { useAdviserAlerts, useAdviserWorkers, type AdviserFilter } from "../api/get-adviser-workers";
+import { ConnectionTable } from "../../../components/ConnectionTable";
 
 const shownLimits: ExposureSummaryLimitCode[] = ["EFFECTIVE", "EXTREMITY", "LENS", "SKIN"];
 
@@ -25,6 +26,7 @@ export function AdviserWorkers() {
   const [filter, setFilter] = useState<AdviserFilter>({ name: "", state: "", order: "LAST_NAME", direction: "ASC" });
   const pages = useCursorStack();
   const [{ data, error }] = useAdviserWorkers(filter, pages.after);
+  const [alerts] = useAdviserAlerts(filter, pages.after);
   const change = (patch: Partial<AdviserFilter>) => {
     setFilter((f) => ({ ...f, ...patch }));
     pages.reset();
@@ -69,7 +71,25 @@ export function AdviserWorkers() {
           <Button type="submit">Rechercher</Button>
         </div>
       </form>
-      {error ? (
+      {filter.state !== "" ? (
+        <ConnectionTable
+          error={alerts.error}
+          connection={alerts.data?.exposureSummaries}
+          pages={pages}
+          caption={(n) => plural(n, "limite à surveiller", "limites à surveiller")}
+          empty="Aucun travailleur dans cette situation."
+          loading="Chargement des situations…"
+          headers={["Nom", "Prénoms", "Date de naissance", "Limite", "Fenêtre", "Situation"]}
+          row={(s) => [
+            s.worker.lastName,
+            s.worker.firstNames,
+            formatDate(s.worker.birthDate),
+            limitLabels[s.limitCode],
+            `${formatDate(s.windowStart)} – ${formatDate(s.windowEnd)}`,
+            <LimitStateBadge key="s" state={s.status} />,
+          ]}
+        />
+      ) : error ? (
         <QueryErrorAlert error={error} />
       ) : !data ? (
         <Loading label="Chargement des travailleurs…" />

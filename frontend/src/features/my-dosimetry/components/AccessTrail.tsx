@@ -1,3 +1,4 @@
+import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { Table } from "@codegouvfr/react-dsfr/Table";
 
 import { CursorPager } from "../../../components/CursorPager";
@@ -19,6 +20,7 @@ export function AccessTrail({ workerID }: { workerID: string }) {
   if (error) return <QueryErrorAlert error={error} />;
   if (!data) return <Loading label="Chargement des accès…" />;
   const { totalCount, pageInfo } = data.auditTrail;
+  if (totalCount === 0) return <Notice title="Personne n'a encore consulté vos données." />;
   return (
     <>
       <Table

@@ -1,7 +1,7 @@
 import { fr } from "@codegouvfr/react-dsfr";
 import { ButtonsGroup } from "@codegouvfr/react-dsfr/ButtonsGroup";
 
-import { DoseRecordTable, doseRecordCells, doseRecordHeaders } from "../../../components/DoseRecordTable";
+import { DoseRecordTable, doseRecordCells, doseRecordHeaders, sortRecords } from "../../../components/DoseRecordTable";
 import { Loading } from "../../../components/Loading";
 import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
 import { connectionNodes } from "../../../lib/connection";
@@ -15,7 +15,7 @@ export function DoseCertificate({ workerID }: { workerID: string }) {
   if (error) return <QueryErrorAlert error={error} />;
   const worker = data?.node?.__typename === "Worker" ? data.node : null;
   if (!worker) return <Loading label="Préparation de l'attestation…" />;
-  const records = connectionNodes(worker.doseRecords).filter((r) => r.current);
+  const records = sortRecords(connectionNodes(worker.doseRecords).filter((r) => r.current));
   return (
     <>
       <h1>Attestation d'historique dosimétrique</h1>

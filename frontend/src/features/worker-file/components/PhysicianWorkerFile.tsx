@@ -5,7 +5,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { Table } from "@codegouvfr/react-dsfr/Table";
 
-import { DoseRecordTable, doseRecordCells, doseRecordHeaders } from "../../../components/DoseRecordTable";
+import { DoseRecordTable, doseRecordCells, doseRecordHeaders, sortRecords } from "../../../components/DoseRecordTable";
 import { DownloadCsvButton } from "../../../components/DownloadCsvButton";
 import { LimitStateBadge } from "../../../components/LimitStateBadge";
 import { Loading } from "../../../components/Loading";
@@ -28,7 +28,7 @@ export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
   if (!data) return <Loading label="Chargement du dossier…" />;
   if (!worker) return <Alert severity="error" title="Élément introuvable" description="Ce travailleur n'existe pas ou ne fait pas partie de vos travailleurs suivis." />;
 
-  const records = connectionNodes(worker.doseRecords);
+  const records = sortRecords(connectionNodes(worker.doseRecords));
   const employments = connectionNodes(worker.employments);
   const exposureNode = exposure.data?.node?.__typename === "Worker" ? exposure.data.node : null;
 
