@@ -1,4 +1,4 @@
-// What a non-administrator sees for now: their roles, and no registry pages.
+// What a non-administrator sees: their own dashboard and roles, and no registry pages.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
@@ -14,13 +14,14 @@ test("Accueil d'un médecin du travail", async (t) => {
 
   await step("Connexion du médecin du travail", async () => {
     await openAndSignIn(page, demoAccounts.physician);
-    await page.getByRole("heading", { level: 1, name: /^Bonjour / }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Mes travailleurs suivis" }).waitFor();
   });
 
   await step("Son rôle est affiché, sans accès au registre", async () => {
-    await page.getByRole("list", { name: "Vos rôles" }).getByText("Médecin du travail", { exact: true }).waitFor();
     const nav = page.getByRole("navigation", { name: "Menu principal" });
-    assert.equal(await nav.getByRole("link", { name: "Travailleurs" }).count(), 0);
+    assert.equal(await nav.getByRole("link", { name: "Travailleurs", exact: true }).count(), 0);
+    await page.goto("/compte");
+    await page.getByRole("list", { name: "Vos rôles" }).getByText("Médecin du travail", { exact: true }).waitFor();
   });
 
   await step("La liste des travailleurs lui est refusée", async () => {

@@ -14,7 +14,7 @@ test("Expiration de la session pendant la consultation", async (t) => {
 
   await step("Connexion de l'administrateur", async () => {
     await openAndSignIn(page, demoAccounts.admin);
-    await page.getByRole("heading", { level: 1, name: /^Bonjour / }).waitFor();
+    await page.getByRole("heading", { level: 1, name: "Administration de SISERI" }).waitFor();
   });
 
   await step("La session disparaît, puis l'administrateur ouvre les établissements", async () => {

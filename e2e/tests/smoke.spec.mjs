@@ -35,6 +35,8 @@ test("Parcours principal de l'administrateur", async (t) => {
   await step("Connexion de l'administrateur", async () => {
     await signIn(page, demoAccounts.admin);
     await page.waitForURL(`${origin}/`);
+    await page.getByRole("heading", { level: 1, name: "Administration de SISERI" }).waitFor();
+    await page.goto("/compte");
     await page.getByRole("heading", { level: 1, name: /^Bonjour / }).waitFor();
     await page.getByRole("list", { name: "Vos rôles" }).getByText("Administrateur", { exact: true }).waitFor();
     await page.getByRole("button", { name: "Se déconnecter" }).waitFor();

@@ -1,31 +1,20 @@
-import { useEffect, useRef } from "react";
-import { BarChart, LineChart } from "echarts/charts";
-import { GridComponent, LegendComponent, TooltipComponent } from "echarts/components";
-import * as echarts from "echarts/core";
-import { SVGRenderer } from "echarts/renderers";
+import { lazy, Suspense } from "react";
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
+import type { ChartOption } from "./EChartCanvas";
 
-/** The ECharts option object. */
-export type ChartOption = echarts.EChartsCoreOption;
+export type { ChartOption };
+
+// ECharts is most of the bundle: load it only on pages that draw a chart.
+const EChartCanvas = lazy(() => import("./EChartCanvas").then((m) => ({ default: m.EChartCanvas })));
 
 /**
- * An ECharts chart. It is an image for assistive technologies, described by
- * `label`: every chart of the app has a data table next to it with the same figures.
+ * An ECharts chart, an image for assistive technologies described by `label`;
+ * every chart of the app has a data table next to it with the same figures.
  */
-export function EChart({ option, label, height = 320 }: { option: ChartOption; label: string; height?: number }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const chart = echarts.init(ref.current!, undefined, { renderer: "svg", locale: "FR" });
-    const resize = () => chart.resize();
-    window.addEventListener("resize", resize);
-    return () => {
-      window.removeEventListener("resize", resize);
-      chart.dispose();
-    };
-  }, []);
-  useEffect(() => {
-    echarts.getInstanceByDom(ref.current!)?.setOption({ animation: false, ...option }, true);
-  }, [option]);
-  return <div ref={ref} role="img" aria-label={label} style={{ width: "100%", height }} />;
+export function EChart(props: { option: ChartOption; label: string; height?: number }) {
+  return (
+    <Suspense fallback={<div role="img" aria-label={props.label} style={{ width: "100%", height: props.height ?? 320 }} />}>
+      <EChartCanvas {...props} />
+    </Suspense>
+  );
 }

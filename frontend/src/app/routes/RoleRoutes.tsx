@@ -29,7 +29,13 @@ export function CertificateRoute() {
 /** `/travailleurs-suivis/:id`: a followed worker's file. */
 export function WorkerFileRoute() {
   const { id } = useParams();
-  return <PhysicianWorkerFile key={id} workerID={id!} />;
+  return (
+    <>
+      <PhysicianWorkerFile key={id} workerID={id!} />
+      <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Anomalies de ce travailleur</h2>
+      <AnomalyTriage key={`a-${id}`} physician workerID={id!} />
+    </>
+  );
 }
 
 /** `/anomalies`: triage, refreshed when a live alert arrives. */

@@ -45,7 +45,13 @@ export function AnomalyTriage({ physician, refreshKey, workerID }: { physician: 
     <>
       <Select
         label="Anomalies affichées"
-        nativeSelectProps={{ value: filter, onChange: (e) => setFilter(e.target.value) }}
+        nativeSelectProps={{
+          value: filter,
+          onChange: (e) => {
+            setFilter(e.target.value);
+            pages.reset();
+          },
+        }}
       >
         {Object.entries(filters).map(([k, f]) => (
           <option key={k} value={k}>

@@ -7,13 +7,13 @@ import { anomalyKindLabel } from "../../../lib/anomaly";
 
 /**
  * The toasts of live anomalies: DSFR alerts in a polite live region at the
- * top right. DSFR has no toast component, so only the placement is styled here.
+ * bottom right. DSFR has no toast component, so only the placement is styled here.
  */
 export function AlertToasts({ toasts, onClose }: { toasts: LiveAlert[]; onClose: (id: string) => void }) {
   return (
     <div
       aria-live="polite"
-      style={{ position: "fixed", top: "1rem", right: "1rem", width: "min(28rem, calc(100vw - 2rem))", zIndex: 1000 }}
+      style={{ position: "fixed", bottom: "1rem", right: "1rem", width: "min(28rem, calc(100vw - 2rem))", zIndex: 1000 }}
     >
       {toasts.map((t) => (
         <Alert

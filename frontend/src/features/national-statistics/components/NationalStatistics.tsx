@@ -13,6 +13,11 @@ import { NationalDosesDocument } from "../api/get-national-doses";
 
 const firstYear = 2023;
 
+/** A year without any dose. */
+function emptyYear(year: number): YearStatistics {
+  return { year, workers: 0, exposedWorkers: 0, classes: Object.fromEntries(doseClasses.map((c) => [c.code, 0])) as YearStatistics["classes"], collectiveMsv: 0, meanMsv: 0, medianMsv: 0 };
+}
+
 /**
  * National statistics like the annual report: for a year, monitored workers,
  * dose classes, collective dose, mean and median; the years already computed
@@ -22,30 +27,34 @@ export function NationalStatistics() {
   const thisYear = new Date().getFullYear();
   const years = Array.from({ length: thisYear - firstYear + 1 }, (_, i) => thisYear - i);
   const [year, setYear] = useState(thisYear - 1);
+  const [computed, setComputed] = useState<Record<number, { stats: YearStatistics; sectors: [string, YearStatistics][] }>>({});
+  // The selected year first, then the others in the background for the trend.
+  const loading = computed[year] ? years.find((y) => !computed[y]) : year;
   const doses = useAllPages(
     NationalDosesDocument,
-    { after: null, from: `${year}-01-01`, to: `${year}-12-31` },
+    { after: null, from: `${loading}-01-01`, to: `${loading}-12-31` },
     (d) => d.doseRecords,
-    String(year),
+    String(loading ?? "fini"),
   );
-  const [computed, setComputed] = useState<Record<number, YearStatistics>>({});
-  const [sectors, setSectors] = useState<[string, YearStatistics][]>([]);
 
   useEffect(() => {
-    if (!doses.done) return;
-    const stats = yearlyStatistics(doses.nodes).find((s) => s.year === year);
-    if (stats) setComputed((c) => ({ ...c, [year]: stats }));
+    if (!doses.done || loading === undefined) return;
+    const stats = yearlyStatistics(doses.nodes).find((s) => s.year === loading) ?? yearlyStatistics([])[0] ?? emptyYear(loading);
     const bySector = new Map<string, typeof doses.nodes>();
     for (const d of doses.nodes) bySector.set(d.sectorCode || "—", [...(bySector.get(d.sectorCode || "—") ?? []), d]);
-    setSectors(
-      [...bySector]
-        .map(([s, list]) => [s, yearlyStatistics(list)[0]!] as [string, YearStatistics])
-        .sort((a, b) => b[1].collectiveMsv - a[1].collectiveMsv),
-    );
-  }, [doses.done, doses.nodes, year]);
+    const sectors = [...bySector]
+      .map(([s, list]) => [s, yearlyStatistics(list)[0]!] as [string, YearStatistics])
+      .sort((a, b) => b[1].collectiveMsv - a[1].collectiveMsv);
+    setComputed((c) => ({ ...c, [loading]: { stats, sectors } }));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [doses.done, doses.nodes]);
 
-  const current = doses.done ? computed[year] : undefined;
-  const history = Object.values(computed).sort((a, b) => a.year - b.year);
+  const sectors = computed[year]?.sectors ?? [];
+  const current = computed[year]?.stats;
+  const history = Object.values(computed)
+    .map((c) => c.stats)
+    .filter((h) => h.workers > 0)
+    .sort((a, b) => a.year - b.year);
   const classOption = useMemo(
     () => ({
       tooltip: { trigger: "axis" },
@@ -80,7 +89,7 @@ export function NationalStatistics() {
           </option>
         ))}
       </Select>
-      {doses.error ? (
+      {doses.error && !current ? (
         <Alert severity="error" title="Impossible de calculer les statistiques" description="Le registre n'a pas répondu. Réessayez dans quelques instants." />
       ) : !current ? (
         <div role="status">
@@ -123,7 +132,11 @@ export function NationalStatistics() {
             data={sectors.map(([s, st]) => [s, formatCount(st.workers), formatCount(st.exposedWorkers), formatCollectiveDose(st.collectiveMsv), formatMsv(st.meanMsv), formatMsv(st.medianMsv)])}
           />
           <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Évolution par année</h2>
-          <p className={fr.cx("fr-text--sm")}>Les années s'ajoutent à mesure que vous les sélectionnez.</p>
+          {loading !== undefined && (
+            <p className={fr.cx("fr-text--sm")} role="status">
+              Calcul de l'année {loading} en cours…
+            </p>
+          )}
           <EChart option={trendOption} label="Courbes des doses individuelles moyenne et médiane par année" height={260} />
           <Table
             caption="Indicateurs par année"
