@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { expectAccessible, keepScreenshot } from "../fixtures/a11y.mjs";
+import { expectAccessible, expectNoErrorAlert, keepScreenshot } from "../fixtures/a11y.mjs";
 import { openAndSignIn } from "../fixtures/auth.mjs";
 import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
 import { demoAccounts } from "../fixtures/server.mjs";
@@ -65,6 +65,18 @@ const roles = [
     key: "employer",
     heading: "Déclarations de l'employeur",
     ready: async (page) => assert.ok((await tableRows(page, /établissements? déclarés?/)) > 0, "des établissements"),
+    more: async (page) => {
+      for (const [tab, caption] of [
+        ["Travailleurs", /travailleurs? déclarés?/],
+        ["Emplois", /emplois? déclarés?/],
+        ["Dosimètres", /affectations? de dosimètres?/],
+      ]) {
+        await page.getByRole("tab", { name: tab }).click();
+        assert.ok((await tableRows(page, caption)) > 0, `des lignes dans l'onglet ${tab}`);
+        await expectNoErrorAlert(page, tab);
+      }
+      await expectAccessible(page, "onglets des déclarations");
+    },
     screens: [
       ["/depot-declarations", "Dépôt de déclarations"],
       ["/depassements", "Dépassements de limites"],
@@ -98,6 +110,22 @@ const roles = [
     key: "admin",
     heading: "Administration de SISERI",
     ready: async (page) => page.getByRole("link", { name: "Comptes" }).first().waitFor(),
+    more: async (page) => {
+      await page.goto("/administration/cles-api");
+      await page.getByLabel("Nom de la clé").fill("Logiciel du laboratoire (e2e)");
+      const grant = page.getByLabel("Habilitation sous laquelle la clé agit");
+      await grant.locator("option", { hasText: "labo@demo.siseri.fr" }).first().waitFor({ state: "attached" });
+      const value = await grant.locator("option", { hasText: "labo@demo.siseri.fr" }).first().getAttribute("value");
+      await grant.selectOption(value);
+      await page.getByRole("button", { name: "Créer la clé" }).click();
+      await page.getByText("Copiez-la maintenant : elle ne sera plus jamais affichée.").waitFor();
+      const row = page.getByRole("row").filter({ hasText: "Logiciel du laboratoire (e2e)" });
+      await row.getByRole("button", { name: "Révoquer" }).click();
+      await row.getByText(/Révoquée le/).waitFor();
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: "Clés d'API partenaires" }).waitFor();
+      assert.equal(await page.getByText("Copiez-la maintenant").count(), 0, "la clé n'est montrée qu'une fois");
+    },
     screens: [
       ["/administration/comptes", "Comptes"],
       ["/administration/habilitations", "Habilitations"],
@@ -135,15 +163,19 @@ for (const role of roles) {
       assert.deepEqual(shown, menus[role.key]);
     });
 
-    await step("Le tableau de bord est accessible", async () => {
+    await step("Le tableau de bord est accessible et sans erreur", async () => {
+      await expectNoErrorAlert(page, role.heading);
       await expectAccessible(page, role.heading);
     });
+
+    if (role.more) await step("Les autres vues du tableau de bord s'affichent", () => role.more(page));
 
     for (const [path, heading] of role.screens) {
       await step(`L'écran ${path} s'affiche et est accessible`, async () => {
         await page.goto(path);
         await page.getByRole("heading", { level: 1, name: heading }).waitFor();
         await page.waitForFunction(() => ![...document.querySelectorAll("[role=status]")].some((e) => e.textContent.startsWith("Chargement")));
+        await expectNoErrorAlert(page, heading);
         await expectAccessible(page, heading);
       });
     }

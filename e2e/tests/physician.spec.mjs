@@ -1,7 +1,7 @@
 // A physician corrects a dose: the correction is a new version, the old one stays.
 import { test } from "node:test";
 
-import { expectAccessible } from "../fixtures/a11y.mjs";
+import { expectAccessible, expectNoErrorAlert } from "../fixtures/a11y.mjs";
 import { openAndSignIn } from "../fixtures/auth.mjs";
 import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
 import { demoAccounts } from "../fixtures/server.mjs";
@@ -21,6 +21,9 @@ test("Correction d'une dose par le médecin du travail", async (t) => {
     await page.getByRole("table", { name: /travailleurs? suivis?/ }).getByRole("link").first().click();
     await page.getByRole("heading", { level: 2, name: "Résultats, versions et corrections" }).waitFor();
     await page.getByRole("table", { name: /résultats? \(toutes versions\)/ }).waitFor();
+    await page.getByRole("heading", { level: 2, name: "Anomalies de ce travailleur" }).waitFor();
+    await page.waitForFunction(() => ![...document.querySelectorAll("[role=status]")].some((e) => e.textContent.startsWith("Chargement") || e.textContent.startsWith("Calcul")));
+    await expectNoErrorAlert(page, "dossier du travailleur");
     await expectAccessible(page, "dossier du travailleur");
   });
 
