@@ -82,6 +82,7 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 		return res, err
 	}
 	findings := e.recordFindings(batch, histories, refs)
+	findings = append(findings, e.missingOnArrival(batch, histories)...)
 	ops, err := e.discrepancies(ctx, client, batch)
 	if err != nil {
 		return res, err

@@ -3,6 +3,7 @@ package anomaly
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/caio/go-tdigest/v4"
 )
@@ -123,6 +124,9 @@ type Config struct {
 	ContaminationRatio float64
 	// ApproachingShare is the share of a limit from which it is "approaching".
 	ApproachingShare float64
+	// MissingGrace is how long after its wearing period ends a result is
+	// expected: later, it is missing (or late when it arrives).
+	MissingGrace time.Duration
 }
 
 // DefaultConfig returns the thresholds of ANOMALY.md §4.
@@ -133,6 +137,7 @@ func DefaultConfig() Config {
 		JumpRatio: 8, JumpZ: 4, MinHistoryScale: 0.5,
 		CusumK: 0.5, CusumH: 5, ZeroRunP: 1e-3,
 		UnitFactor: 100, ContaminationRatio: 10, ApproachingShare: 0.8,
+		MissingGrace: 25 * 24 * time.Hour,
 	}
 }
 

@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"context"
 	"time"
 
 	"github.com/siseri/siseri/ent"
@@ -157,11 +158,11 @@ var jobs = []code{
 
 // nomenclatureBuilders returns the create builders of every domain, sector and
 // job row of the demo nomenclature.
-func nomenclatureBuilders(tx *ent.Tx) []*ent.NomenclatureCreate {
+func nomenclatureBuilders(nc *ent.NomenclatureClient) []*ent.NomenclatureCreate {
 	var out []*ent.NomenclatureCreate
 	add := func(kind nomenclature.Kind, rows []code) {
 		for _, r := range rows {
-			c := tx.Nomenclature.Create().
+			c := nc.Create().
 				SetKind(kind).
 				SetVersion(NomenclatureVersion).
 				SetCode(r.code).
@@ -177,4 +178,11 @@ func nomenclatureBuilders(tx *ent.Tx) []*ent.NomenclatureCreate {
 	add(nomenclature.KindSector, sectors)
 	add(nomenclature.KindJob, jobs)
 	return out
+}
+
+// CreateNomenclature creates the demo nomenclature (domains, sectors, jobs)
+// with client, for tools that replay data in an empty registry (siseri detect
+// eval).
+func CreateNomenclature(ctx context.Context, client *ent.Client) error {
+	return client.Nomenclature.CreateBulk(nomenclatureBuilders(client.Nomenclature)...).Exec(ctx)
 }

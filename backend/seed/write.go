@@ -53,7 +53,7 @@ func createAll[B any, E any](ctx context.Context, n int, build func(i int) B,
 // write creates the plan in tx and returns the summary counts.
 func (p *plan) write(ctx context.Context, tx *ent.Tx) ([]count, error) {
 	ids := &idMap{}
-	nomen := nomenclatureBuilders(tx)
+	nomen := nomenclatureBuilders(tx.Nomenclature)
 	if err := tx.Nomenclature.CreateBulk(nomen...).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("create nomenclature: %w", err)
 	}

@@ -29,6 +29,7 @@ Commandes :
   bench fanout [--subscribers N --alerts M --rate R --json]
                         latence des alertes en direct comparée à une diffusion websocket nue
   synth --workers N --months M --seed S --out DOSSIER [--start AAAA-MM]  population synthétique calibrée et anomalies étiquetées
+  detect eval DOSSIER [--json]  rejoue une population synthétique par l'import réel et mesure la détection (vs références B0–B4)
   policy sdl --role R [--profile P]
                         affiche le schéma GraphQL visible pour un rôle (et un profil de clé partenaire)
 
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchCmd(ctx, args[1:], stdout, stderr)
 	case "synth":
 		return synthCmd(args[1:], stdout)
+	case "detect":
+		return detectCmd(ctx, args[1:], stdout, stderr)
 	case "policy":
 		if len(args) > 1 && args[1] == "sdl" {
 			return policySDL(args[2:], stdout)

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/siseri/siseri/backend/eval"
+)
+
+// detectCmd runs `siseri detect eval DIR`: the detector's evaluation on a
+// synthetic population (ANOMALY.md §5).
+func detectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "eval" {
+		return usageError{"usage : siseri detect eval DOSSIER [--json] [--database-url URL]"}
+	}
+	fs := flag.NewFlagSet("detect eval", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	dbURL := fs.String("database-url", env("SISERI_DATABASE_URL", ""), "postgres://… (base temporaire créée à côté) ; sinon SQLite temporaire")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	quiet := fs.Bool("quiet", false, "no progress lines")
+	warmup := fs.Int("warmup", 12, "months replayed but not scored")
+	// The directory may come before or after the options.
+	rest := args[1:]
+	var dir string
+	if len(rest) > 0 && len(rest[0]) > 0 && rest[0][0] != '-' {
+		dir, rest = rest[0], rest[1:]
+	}
+	if err := fs.Parse(rest); err != nil {
+		return usageError{fmt.Sprintf("detect eval : %v", err)}
+	}
+	if dir == "" && fs.NArg() > 0 {
+		dir = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("detect eval : argument inattendu %q", fs.Arg(0))}
+	}
+	if dir == "" {
+		return usageError{"usage : siseri detect eval DOSSIER [--json] [--database-url URL]"}
+	}
+	o := eval.Options{Dir: dir, DatabaseURL: *dbURL, WarmupMonths: *warmup}
+	if !*quiet {
+		o.Progress = stderr
+	}
+	res, err := eval.Evaluate(ctx, o)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	eval.Print(stdout, res)
+	return nil
+}

@@ -1,0 +1,388 @@
+package eval
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/siseri/siseri/backend/anomaly"
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/synth"
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doserecord"
+)
+
+// KindRejected marks the rows the import validator refused (a validity
+// alert raised before detection: the value never entered the registry).
+const KindRejected = "REJECTED_BY_VALIDATOR"
+
+// Accepts maps each label kind to the detector kinds that detect it: the
+// kind of the same name, and the kinds that flag the same record or
+// episode for a reason a PCR would follow to the same cause (a beam
+// exposure is a context outlier, a jump against the worker's history, or a
+// passive/operational discrepancy; a unit error ×1000 is also implausible…).
+// Alerts of a compatible kind count as detections; "tag_match" reports how
+// many detections carry the label's own kind.
+var Accepts = map[string][]string{
+	synth.LabelUnitError: {string(anomaly.KindUnitError), string(anomaly.KindImplausible), string(anomaly.KindContext),
+		string(anomaly.KindJump), KindRejected},
+	synth.LabelBeam: {string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindImplausible),
+		string(anomaly.KindDiscrepancy), string(anomaly.KindUnitError), KindRejected},
+	synth.LabelSwap:          {string(anomaly.KindJump), string(anomaly.KindContext), string(anomaly.KindDiscrepancy)},
+	synth.LabelContamination: {string(anomaly.KindContamination), string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindImplausible), KindRejected},
+	synth.LabelDrift:         {string(anomaly.KindDrift), string(anomaly.KindJump), string(anomaly.KindContext)},
+	synth.LabelZeroRun:       {string(anomaly.KindZeroRun), string(anomaly.KindDiscrepancy)},
+	synth.LabelMissing:       {string(anomaly.KindMissing), string(anomaly.KindOverlap)},
+	synth.LabelDiscrepancy:   {string(anomaly.KindDiscrepancy)},
+	// No detector kind: alerts on a mislabelled worker are neither true nor
+	// false (their context is wrong); the recall shown is informational.
+	synth.LabelMislabel: {string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindDrift), string(anomaly.KindZeroRun)},
+}
+
+// regulatoryKinds are L1 findings: scored apart (regulatory recall), never
+// counted as false alerts since they state a fact about the recorded doses.
+var regulatoryKinds = map[string]bool{
+	string(anomaly.KindLimitExceeded): true, string(anomaly.KindLimitNear): true,
+	string(anomaly.KindInvestigation): true, string(anomaly.KindClassification): true,
+}
+
+type label struct {
+	id          int
+	kind, scope string
+	nir         string
+	kindCode    string // monitoring kind (English code)
+	start, end  time.Time
+	onset       time.Time
+	onsetMonth  int
+	scored      bool
+	months      int // wearing period length
+}
+
+type alert struct {
+	id         int
+	kind       string
+	nir        string
+	start, end time.Time
+	month      int
+	scored     bool
+}
+
+func overlaps(a0, a1, b0, b1 time.Time) bool { return !a0.After(b1) && !b0.After(a1) }
+
+// matches reports whether an alert (of a compatible kind) points at l.
+func (l *label) matches(a *alert) bool {
+	if a.nir != l.nir || a.month < l.onsetMonth-1 {
+		return false
+	}
+	if l.scope == "episode" {
+		return overlaps(a.start, a.end, l.start, l.end.AddDate(0, 3, 0)) && a.month <= monthsBetween(l.onset, l.end)+l.onsetMonth+6
+	}
+	return overlaps(a.start, a.end, l.start, l.end)
+}
+
+func monthsBetween(a, b time.Time) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
+
+func compatible(labelKind, alertKind string) bool {
+	for _, k := range Accepts[labelKind] {
+		if k == alertKind {
+			return true
+		}
+	}
+	return false
+}
+
+// KindScore is the score of one kind.
+type KindScore struct {
+	Labels     int      `json:"labels"`
+	Detected   int      `json:"detected"`
+	Alerts     int      `json:"alerts"`
+	TruePos    int      `json:"true_alerts"`
+	FalsePos   int      `json:"false_alerts"`
+	Precision  float64  `json:"precision"`
+	Recall     float64  `json:"recall"`
+	F1         float64  `json:"f1"`
+	LatencyP50 *float64 `json:"latency_p50"`
+	LatencyP90 *float64 `json:"latency_p90"`
+	// TagMatch is the share of detected labels whose first detection has
+	// the label's own kind.
+	TagMatch float64 `json:"tag_match"`
+}
+
+// Overall is the detector's score over every kind.
+type Overall struct {
+	Precision       float64 `json:"precision"`
+	Recall          float64 `json:"recall"`
+	F1              float64 `json:"f1"`
+	FalseAlertsPerK float64 `json:"false_alerts_per_1000_worker_months"`
+	Alerts          int     `json:"alerts"`
+	TruePos         int     `json:"true_alerts"`
+	FalsePos        int     `json:"false_alerts"`
+	Labels          int     `json:"labels"`
+	Detected        int     `json:"detected"`
+	WorkerMonths    int     `json:"worker_months"`
+	// Regulatory: limit crossings of the recorded doses over 12 rolling
+	// months and single results above the investigation level, alerted.
+	RegulatoryRecall      float64 `json:"regulatory_recall"`
+	LimitCrossings        int     `json:"limit_crossings"`
+	LimitCrossingsAlerted int     `json:"limit_crossings_alerted"`
+	InvestigationLevels   int     `json:"investigation_levels"`
+	InvestigationAlerted  int     `json:"investigation_levels_alerted"`
+	RegulatoryFindings    int     `json:"regulatory_findings"`
+}
+
+func prf(tp, fp, detected, labels int) (p, r, f float64) {
+	if tp+fp > 0 {
+		p = float64(tp) / float64(tp+fp)
+	}
+	if labels > 0 {
+		r = float64(detected) / float64(labels)
+	}
+	if p+r > 0 {
+		f = 2 * p * r / (p + r)
+	}
+	return
+}
+
+func quantile(xs []float64, q float64) *float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	v := s[int(math.Ceil(q*float64(len(s))))-1]
+	return &v
+}
+
+// scoring holds what the scorer needs.
+type scoring struct {
+	w        window
+	warmup   int
+	labels   []*label
+	byNIR    map[string][]*label
+	alerts   []*alert
+	records  []*ent.DoseRecord
+	nirOf    map[int]string
+	birthOf  map[int]time.Time
+	anoms    []*ent.Anomaly
+	raisedIn map[int]int
+	wm       int
+}
+
+func (s *scoring) labelsOf(nir string) []*label { return s.byNIR[nir] }
+
+// classify returns, for an alert, whether it matches a scored label (true
+// alert), any label (neutral) or none (false alert).
+func (s *scoring) classify(a *alert) (tp, neutral bool) {
+	for _, l := range s.labelsOf(a.nir) {
+		if compatible(l.kind, a.kind) && l.matches(a) {
+			if l.scored && l.kind != synth.LabelMislabel {
+				return true, false
+			}
+			neutral = true
+		}
+	}
+	return false, neutral
+}
+
+func (s *scoring) detector() (Overall, map[string]*KindScore) {
+	kinds := map[string]*KindScore{}
+	for _, k := range synth.LabelKinds {
+		kinds[k] = &KindScore{}
+	}
+	var ov Overall
+	ov.WorkerMonths = s.wm
+	for _, a := range s.alerts {
+		if !a.scored || regulatoryKinds[a.kind] {
+			continue
+		}
+		tp, neutral := s.classify(a)
+		ks := kinds[a.kind]
+		if ks == nil {
+			ks = &KindScore{}
+			kinds[a.kind] = ks
+		}
+		switch {
+		case tp:
+			ks.Alerts++
+			ks.TruePos++
+			ov.TruePos++
+			ov.Alerts++
+		case !neutral:
+			ks.Alerts++
+			ks.FalsePos++
+			ov.FalsePos++
+			ov.Alerts++
+		}
+	}
+	// Recall and latency, per label kind.
+	byNIRAlerts := map[string][]*alert{}
+	for _, a := range s.alerts {
+		if !regulatoryKinds[a.kind] {
+			byNIRAlerts[a.nir] = append(byNIRAlerts[a.nir], a)
+		}
+	}
+	lat := map[string][]float64{}
+	tag := map[string]int{}
+	for _, l := range s.labels {
+		if !l.scored {
+			continue
+		}
+		ks := kinds[l.kind]
+		ks.Labels++
+		var first *alert
+		for _, a := range byNIRAlerts[l.nir] {
+			if compatible(l.kind, a.kind) && l.matches(a) && (first == nil || a.month < first.month || (a.month == first.month && a.kind == l.kind)) {
+				first = a
+			}
+		}
+		if first == nil {
+			continue
+		}
+		ks.Detected++
+		if first.kind == l.kind {
+			tag[l.kind]++
+		}
+		lat[l.kind] = append(lat[l.kind], math.Max(0, float64(first.month-l.onsetMonth))/float64(max(1, l.months)))
+		if l.kind != synth.LabelMislabel {
+			ov.Detected++
+		}
+	}
+	for _, l := range s.labels {
+		if l.scored && l.kind != synth.LabelMislabel {
+			ov.Labels++
+		}
+	}
+	for k, ks := range kinds {
+		ks.Precision, ks.Recall, ks.F1 = prf(ks.TruePos, ks.FalsePos, ks.Detected, ks.Labels)
+		ks.LatencyP50, ks.LatencyP90 = quantile(lat[k], 0.5), quantile(lat[k], 0.9)
+		if ks.Detected > 0 {
+			ks.TagMatch = float64(tag[k]) / float64(ks.Detected)
+		}
+	}
+	ov.Precision, ov.Recall, ov.F1 = prf(ov.TruePos, ov.FalsePos, ov.Detected, ov.Labels)
+	if s.wm > 0 {
+		ov.FalseAlertsPerK = float64(ov.FalsePos) / float64(s.wm) * 1000
+	}
+	s.regulatory(&ov)
+	return ov, kinds
+}
+
+// limitCodeOf returns the limit a record counts toward (empty: none).
+func limitCodeOf(r *ent.DoseRecord) dosimetry.LimitCode {
+	switch string(r.MonitoringKind) {
+	case "EXTREMITY":
+		return dosimetry.LimitExtremity
+	case "SKIN":
+		return dosimetry.LimitSkin
+	case "LENS":
+		return dosimetry.LimitLens
+	}
+	switch string(r.Quantity) {
+	case "HP10", "E50", "E":
+		return dosimetry.LimitEffective
+	}
+	return ""
+}
+
+// regulatory computes, from the stored current records, the limit crossings
+// (12 rolling months) and the results above the investigation level in the
+// scored months, and how many the regulatory layer alerted.
+func (s *scoring) regulatory(ov *Overall) {
+	exceeded := map[int]bool{}
+	ilRecords := map[int]bool{}
+	for _, a := range s.anoms {
+		switch a.Kind {
+		case string(anomaly.KindLimitExceeded):
+			exceeded[a.WorkerID] = true
+		case string(anomaly.KindInvestigation):
+			for _, r := range a.Edges.DoseRecords {
+				ilRecords[r.ID] = true
+			}
+		}
+		if regulatoryKinds[a.Kind] {
+			ov.RegulatoryFindings++
+		}
+	}
+	type wl struct {
+		worker int
+		code   dosimetry.LimitCode
+	}
+	series := map[wl][]dosimetry.DatedDose{}
+	for _, r := range s.records {
+		if r.Status != doserecord.StatusMeasured || r.ValueUsv <= 0 {
+			continue
+		}
+		code := limitCodeOf(r)
+		if code == "" {
+			continue
+		}
+		series[wl{r.WorkerID, code}] = append(series[wl{r.WorkerID, code}], dosimetry.DatedDose{Start: r.PeriodStart, End: r.PeriodEnd, Dose: dosimetry.Microsievert(r.ValueUsv)})
+		if s.w.index(r.PeriodEnd) < s.warmup {
+			continue
+		}
+		status := dosimetry.StatusAt(s.birthOf[r.WorkerID], r.PeriodEnd, false)
+		l, ok := dosimetry.LimitAt(code, r.PeriodEnd, status)
+		if !ok || l.Window != dosimetry.WindowRolling12 {
+			continue
+		}
+		level, err := dosimetry.InvestigationLevel(l, max(1, min(12, monthsSpan(r.PeriodStart, r.PeriodEnd))))
+		if err != nil || dosimetry.Microsievert(r.ValueUsv) <= level {
+			continue
+		}
+		ov.InvestigationLevels++
+		if ilRecords[r.ID] {
+			ov.InvestigationAlerted++
+		}
+	}
+	for k, dd := range series {
+		for m := s.warmup; m < s.w.months; m++ {
+			at := s.w.month(m)
+			l, ok := dosimetry.LimitAt(k.code, at, dosimetry.StatusAt(s.birthOf[k.worker], at, false))
+			if !ok || l.Window != dosimetry.WindowRolling12 {
+				continue
+			}
+			if dosimetry.RollingSum(dd, at) > l.Value {
+				ov.LimitCrossings++
+				if exceeded[k.worker] {
+					ov.LimitCrossingsAlerted++
+				}
+				break
+			}
+		}
+	}
+	n := ov.LimitCrossings + ov.InvestigationLevels
+	ov.RegulatoryRecall = 1
+	if n > 0 {
+		ov.RegulatoryRecall = float64(ov.LimitCrossingsAlerted+ov.InvestigationAlerted) / float64(n)
+	}
+}
+
+// monthsSpan is a wearing period's length in whole months (as detection
+// counts it).
+func monthsSpan(start, end time.Time) int {
+	days := end.Sub(start).Hours()/24 + 1
+	return max(1, int(days/30.44+0.5))
+}
+
+// parseLabels reads labels.csv.
+func parseLabels(t *table, w window, warmup int) []*label {
+	var out []*label
+	for _, row := range t.rows {
+		l := &label{kind: t.get(row, "kind"), scope: t.get(row, "scope"), nir: t.get(row, "nir")}
+		l.id, _ = strconv.Atoi(t.get(row, "id"))
+		l.start, _ = parseDate(t.get(row, "debut_periode"))
+		l.end, _ = parseDate(t.get(row, "fin_periode"))
+		l.onset, _ = parseDate(t.get(row, "onset"))
+		if k, err := dosimetry.ParseMonitoringKind(t.get(row, "type_suivi")); err == nil {
+			l.kindCode = string(k)
+		}
+		l.onsetMonth = w.index(l.onset)
+		l.scored = l.onsetMonth >= warmup && l.onsetMonth < w.months
+		l.months = monthsSpan(l.start, l.end)
+		out = append(out, l)
+	}
+	return out
+}
