@@ -77,6 +77,11 @@ func selection(schema *ast.Schema, f *ast.FieldDefinition) (sel, target string) 
 		return f.Name + "(first: 5) { totalCount }", ""
 	}
 	if def := schema.Types[name]; def != nil && (def.Kind == ast.Object || def.Kind == ast.Interface) {
+		if def.Fields.ForName("id") == nil {
+			// A value type without identity (LimitStatus, MonthlyDose): the
+			// field decides alone; its own fields are in the entitlement table.
+			return f.Name + " { __typename }", ""
+		}
 		return f.Name + " { id }", name
 	}
 	return f.Name, ""
@@ -601,6 +606,12 @@ var mutationCalls = map[string]string{
 	"createDelegation":          `createDelegation(input: {grantID: 0, accountID: 0, validTo: "2020-01-01T00:00:00Z"}) { __typename }`,
 	"acknowledgeAnomaly":        `acknowledgeAnomaly(id: 0) { __typename }`,
 	"resolveAnomaly":            `resolveAnomaly(id: 0, resolution: FALSE_POSITIVE, comment: "x") { __typename }`,
+	"submitFile":                `submitFile(input: {format: LAB_RESULTS, reference: "", file: "x"}) { __typename }`,
+	"submitLabResults":          `submitLabResults(reference: "", rows: []) { __typename }`,
+	"submitDeclarations":        `submitDeclarations(reference: "", rows: []) { __typename }`,
+	"submitOperationalDoses":    `submitOperationalDoses(reference: "", rows: []) { __typename }`,
+	"correctDose":               `correctDose(input: {doseRecordID: 0, value: -1, unit: "x", reason: ""}) { __typename }`,
+	"addDose":                   `addDose(input: {workerID: 0, establishmentID: 0, monitoringKind: PASSIVE_WHOLE_BODY, quantity: HP10, periodStart: "2024-02-01", periodEnd: "2024-01-01", value: -1, unit: "x", reason: ""}) { __typename }`,
 }
 
 // testMutations checks every root mutation for every subject: refused before

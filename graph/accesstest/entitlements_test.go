@@ -61,6 +61,12 @@ const (
 	catAdminW    = "mutation.admin" // accounts, grants, API keys
 	catRevoke    = "mutation.revokeGrant"
 	catDelegate  = "mutation.delegate"
+	catSubmitLab = "mutation.submit.results"     // laboratories send results
+	catSubmitOp  = "mutation.submit.operational" // operational dosimetry (INB): correspondent, or adviser by delegation
+	catSubmitAny = "mutation.submit.file"        // file upload (the format is checked against the role)
+	catCorrect   = "mutation.correct"            // physicians correct or add a dose
+	catReport    = "batch.report"                // execution report of one's own submission
+	catReportVal = "batch.report.doses"          // dose distribution of a batch: dosimetric data
 )
 
 // roleCategories is DOMAIN.md §1.3 read role by role.
@@ -74,24 +80,27 @@ var roleCategories = map[policy.Role][]string{
 	// Followed workers: every result, external and internal, and the findings.
 	policy.RolePhysician: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum,
-		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRevoke, catDelegate, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW},
+		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRevoke, catDelegate, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW,
+		catCorrect},
 	policy.RoleDelegate: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum,
-		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW},
+		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW, catCorrect},
 	// External results and effective dose for the contract period, never
 	// internal detail; operational dosimetry; findings with their value.
 	// The 12-month state per limit, but not the rolling sum: it spans other
 	// employers' periods and internal dosimetry.
 	policy.RoleRPA: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catOpDose, catOpSerial, catStatus,
-		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catFleet, catWorkerLst, catStats, catAnomalyW},
+		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catFleet, catWorkerLst, catStats, catAnomalyW,
+		catSubmitOp, catSubmitAny, catReport, catReportVal},
 	// Administrative data only: never a dose value, never dosimetric data;
 	// told that a limit was exceeded and by whom.
 	policy.RoleEmployer: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catStatus, catAnomaly, catDosimeter, catFleet, catBatch, catDeclare, catEstWrite, catWorkerLst},
+		catStatus, catAnomaly, catDosimeter, catFleet, catBatch, catDeclare, catEstWrite, catWorkerLst,
+		catSubmitOp, catSubmitAny, catReport},
 	// Its own submissions, values included; no browsing of workers.
 	policy.RoleLaboratory: {catCore, catSession, catRights, catRef, catRefEdges, catDose, catDoseValue, catInternal, catDoseText,
-		catSerial, catDosimeter, catFleet, catBatch, catIdCheck},
+		catSerial, catDosimeter, catFleet, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
 	// Effective dose and external results of their region; administrative data.
 	policy.RoleControlAgent: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catWorkerLst, catStats},
@@ -115,7 +124,7 @@ var profileCategories = map[policy.Profile][]string{
 		catDose, catDoseValue, catInternal, catDoseText, catSerial, catStatus, catSum, catWorkerLst},
 	// A laboratory's LIMS: its submissions, its batches, identity checks.
 	policy.ProfileLaboratorySystem: {catCore, catSession, catRights, catRef, catDose, catDoseValue, catInternal,
-		catDoseText, catSerial, catBatch, catIdCheck},
+		catDoseText, catSerial, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
 	// A statistics consumer: pseudonymised doses and exposure (workers only
 	// through them).
 	policy.ProfileStatistics: {catCore, catSession, catRights, catRef, catWorker, catPseudonym, catDose, catDoseValue,
@@ -152,6 +161,24 @@ func buildFieldCategories() map[string][]string {
 	set("Query", c(catAudit), "auditEvents auditTrail")
 	set("Query", c(catIdCheck), "checkIdentity")
 	set("Query", c(catStats), "contextStatistics")
+	set("Query", c(catReport), "importReport")
+	set("Mutation", c(catSubmitLab), "submitLabResults")
+	set("Mutation", c(catDeclare), "submitDeclarations")
+	set("Mutation", c(catSubmitOp), "submitOperationalDoses")
+	set("Mutation", c(catSubmitAny), "submitFile")
+	set("Mutation", c(catCorrect), "correctDose addDose")
+	set("ImportReport", c(catReport), "reference format status dryRun replayed rowsTotal rowsAccepted rowsRejected "+
+		"problems problemCount anomaliesRaised workersCreated employmentsCreated")
+	set("ImportReport", c(catReport, catBatch), "batch")
+	set("ImportReport", c(catReport, catReportVal), "doseClasses")
+	set("ImportProblem", c(catReport), "line column value code message")
+	set("DoseClassCount", c(catReport, catReportVal), "class label count")
+	set("LimitStatus", c(catStatus), "limitCode label limitMsv state windowStart windowEnd")
+	set("LimitStatus", c(catStatus, catSum), "valueMsv share")
+	set("MonthlyDose", c(catDose), "month monitoringKind quantity records")
+	set("MonthlyDose", c(catDose, catDoseValue), "valueMsv")
+	set("Worker", c(catWorker, catStatus), "exposure")
+	set("Worker", c(catWorker, catDose), "doseHistory")
 	set("ContextStats", c(catStats), "sectorCode sectorLabel jobCode jobLabel monitoringKind periodMonths doses "+
 		"nonZeroDoses meanMsv medianMsv p90Msv p99Msv")
 
