@@ -227,6 +227,7 @@ func (e *badInputEnv) cases() []badCase {
 		file("lab/header with comma separators", L, strings.Join(labHeaderCols, ",")+"\n",
 			want{1, "nir", "HEADER_COLUMN", strings.Join(labHeaderCols, ",")}),
 		file("lab/no header, data first", L, lab.line()+"\n", want{1, "nir", "HEADER_COLUMN", e.nirs[0]}),
+		file("lab/latin-1 header", L, hdr(replaced(labHeaderCols, 2, "pr\xE9nom"))+"\n", want{1, "prenom", "HEADER_COLUMN", "pr\uFFFDnom"}),
 		file("lab/header bare quote", L, `ni"r;`+hdr(labHeaderCols[1:])+"\n", want{1, "", "CSV_SYNTAX", ""}),
 		file("lab/bare quote in a field", L, fileOf(L, lab.with("nom", `DU"PRÉ0`).line()), want{2, "", "CSV_SYNTAX", ""}),
 		file("lab/unclosed quote", L, fileOf(L, lab.with("commentaire", `"non fermé`).line()), want{2, "", "CSV_SYNTAX", ""}),

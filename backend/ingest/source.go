@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -60,6 +61,10 @@ func newCSVSource(r io.Reader, cols []string) (*csvSource, *Problem) {
 }
 
 func checkHeader(header, cols []string) *Problem {
+	header = slices.Clone(header)
+	for i := range header {
+		header[i] = printable(header[i])
+	}
 	for i, want := range cols {
 		if i >= len(header) {
 			return &Problem{Line: 1, Column: want, Code: "HEADER_MISSING_COLUMN",
@@ -119,12 +124,18 @@ func (s *csvSource) next() (int, []string, error) {
 	return line, rec, nil
 }
 
+// printable replaces invalid UTF-8 and NUL characters of s with U+FFFD, so
+// that it can be quoted in a report.
+func printable(s string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
+}
+
 // checkEncoding fails on a field that is not UTF-8 or holds a NUL character
 // (which PostgreSQL cannot store in text).
 func checkEncoding(line int, cols, rec []string) *rowError {
 	for i, f := range rec {
 		if !utf8.ValidString(f) || strings.IndexByte(f, 0) >= 0 {
-			return &rowError{line: line, code: "ENCODING", col: cols[i], value: strings.ToValidUTF8(strings.ReplaceAll(f, "\x00", "\uFFFD"), "\uFFFD"),
+			return &rowError{line: line, code: "ENCODING", col: cols[i], value: printable(f),
 				msg: fmt.Sprintf("La colonne « %s » n'est pas en UTF-8 ou contient un caractère nul.", cols[i])}
 		}
 	}
