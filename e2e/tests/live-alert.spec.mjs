@@ -16,16 +16,19 @@ const suite = useServerAndBrowser();
 
 const workerFields = "worker { id nir lastName firstNames birthDate } establishment { id siret }";
 
-/** A worker currently employed in one of the account's establishments, read through the API as that account. */
-async function currentEmployee(baseURL, email, skipNames = []) {
+/**
+ * A worker currently employed in one of the account's establishments, read
+ * through the API as that account: `workerID` when given, else the first not in `skipNames`.
+ */
+async function currentEmployee(baseURL, email, { skipNames = [], workerID } = {}) {
   const token = await apiLogin(baseURL, email);
   const { me } = await gql(baseURL, token, "{ me { grants { establishmentID } } }");
   const ids = me.grants.map((g) => g.establishmentID).filter(Boolean);
   const { employments } = await gql(
     baseURL,
     token,
-    `query($ids: [ID!]) { employments(first: 20, where: { establishmentIDIn: $ids, endDateIsNil: true }) { edges { node { ${workerFields} } } } }`,
-    { ids },
+    `query($where: EmploymentWhereInput) { employments(first: 20, where: $where) { edges { node { ${workerFields} } } } }`,
+    { where: { establishmentIDIn: ids, endDateIsNil: true, ...(workerID ? { workerID } : {}) } },
   );
   const found = employments.edges.map((e) => e.node).find((n) => !skipNames.includes(n.worker.lastName));
   assert.ok(found, `un travailleur employé dans les établissements de ${email}`);
@@ -39,12 +42,17 @@ test("Alerte en direct d'une dose anormale", async (t) => {
   const employer = await newPage(suite.browser, baseURL);
   const step = journey(t, adviser);
 
-  // Test data read through the API: the laboratory cannot browse workers.
-  const followed = await currentEmployee(baseURL, demoAccounts.adviser);
+  const worker = await newPage(suite.browser, baseURL);
+
+  // Test data read through the API: the laboratory cannot browse workers. The
+  // adviser's worker is the demo worker account, who watches their own page.
+  const workerToken = await apiLogin(baseURL, demoAccounts.worker);
+  const { me: workerMe } = await gql(baseURL, workerToken, "{ me { grants { workerID } } }");
+  const followed = await currentEmployee(baseURL, demoAccounts.adviser, { workerID: workerMe.grants[0].workerID });
   const employerToken = await apiLogin(baseURL, demoAccounts.employer);
   const { exposureSummaries } = await gql(baseURL, employerToken, "{ exposureSummaries(first: 100, where: { statusIn: [EXCEEDED] }) { edges { node { worker { lastName } } } } }");
   const alreadyOver = exposureSummaries.edges.map((e) => e.node.worker.lastName);
-  const declared = await currentEmployee(baseURL, demoAccounts.employer, alreadyOver);
+  const declared = await currentEmployee(baseURL, demoAccounts.employer, { skipNames: alreadyOver });
   const followedName = `${followed.firstNames} ${followed.lastName}`;
   const declaredName = `${declared.firstNames} ${declared.lastName}`;
 
@@ -52,6 +60,15 @@ test("Alerte en direct d'une dose anormale", async (t) => {
     const subscribed = adviser.waitForEvent("websocket").then((ws) => ws.waitForEvent("framesent", { predicate: (f) => String(f.payload).includes('"subscribe"') }));
     await openAndSignIn(adviser, demoAccounts.adviser);
     await adviser.getByRole("heading", { level: 1, name: "Tableau de bord de radioprotection" }).waitFor();
+    await subscribed;
+  });
+
+  await step("Le travailleur ouvre son suivi dosimétrique", async () => {
+    const subscribed = worker.waitForEvent("websocket").then((ws) => ws.waitForEvent("framesent", { predicate: (f) => String(f.payload).includes('"subscribe"') }));
+    await openAndSignIn(worker, demoAccounts.worker);
+    await worker.getByRole("heading", { level: 1, name: "Mon suivi dosimétrique" }).waitFor();
+    await worker.getByRole("table", { name: "Cumul de mes doses par limite réglementaire" }).waitFor();
+    assert.equal(await worker.getByText("Limite dépassée").count(), 0);
     await subscribed;
   });
 
@@ -76,6 +93,16 @@ test("Alerte en direct d'une dose anormale", async (t) => {
     assert.ok(Date.now() - started < 5_000);
     await adviser.getByRole("link", { name: /Notifications \(\d+ non lues\)/ }).first().waitFor();
     await keepScreenshot(adviser, "alerte-en-direct-conseiller");
+  });
+
+  await step("Le suivi du travailleur se met à jour sans recharger la page", async () => {
+    await worker
+      .getByRole("table", { name: "Cumul de mes doses par limite réglementaire" })
+      .getByRole("row")
+      .filter({ hasText: "Dose efficace" })
+      .getByText("Limite dépassée")
+      .waitFor({ timeout: 5_000 });
+    await worker.getByRole("table", { name: /résultats/ }).getByText("25,0 mSv").first().waitFor();
   });
 
   await step("Le conseiller prend l'anomalie en charge", async () => {
@@ -125,4 +152,5 @@ test("Alerte en direct d'une dose anormale", async (t) => {
   await adviser.context().close();
   await lab.context().close();
   await employer.context().close();
+  await worker.context().close();
 });

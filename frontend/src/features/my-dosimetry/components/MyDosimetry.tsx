@@ -13,6 +13,7 @@ import { monthsAgo, plural } from "../../../lib/format";
 import { useMyDoseHistory } from "../api/get-my-dose-history";
 import { useMyDoseRecords } from "../api/get-my-dose-records";
 import { useMyExposure } from "../api/get-my-exposure";
+import { useOnMyExposureChanged } from "../api/on-my-exposure-changed";
 import { AccessTrail } from "./AccessTrail";
 import { DoseHistoryChart } from "./DoseHistoryChart";
 import { LimitStandingTable } from "./LimitStandingTable";
@@ -22,9 +23,14 @@ const shownResults = 24;
 
 /** « Mon suivi dosimétrique »: the worker's limits, history, results and access trail. */
 export function MyDosimetry({ workerID }: { workerID: string }) {
-  const [{ data, error }] = useMyDoseRecords(workerID);
-  const [exposure] = useMyExposure(workerID);
-  const [history] = useMyDoseHistory(workerID, monthsAgo(60));
+  const [{ data, error }, refetchRecords] = useMyDoseRecords(workerID);
+  const [exposure, refetchExposure] = useMyExposure(workerID);
+  const [from] = useState(() => monthsAgo(60));
+  const [history, refetchHistory] = useMyDoseHistory(workerID, from);
+  // New or corrected results show without reloading the page.
+  useOnMyExposureChanged(workerID, () => {
+    for (const refetch of [refetchRecords, refetchExposure, refetchHistory]) refetch({ requestPolicy: "network-only" });
+  });
   const [showAll, setShowAll] = useState(false);
 
   const worker = data?.node?.__typename === "Worker" ? data.node : null;
