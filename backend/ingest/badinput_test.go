@@ -580,6 +580,11 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("status %s, batch %d, %d accepted, %d rejected, replayed %v: want a rejected batch",
 					rep.Status, rep.BatchID, rep.RowsAccepted, rep.RowsRejected, rep.Replayed)
 			}
+			for _, cl := range rep.DoseClasses {
+				if cl.Count != 0 {
+					t.Errorf("a rejected batch counts %d doses in class %s", cl.Count, cl.Class)
+				}
+			}
 			if got := fingerprint(t, db); got != base {
 				t.Fatalf("the rejected batch wrote something:\nbefore %s\nafter  %s", base, got)
 			}

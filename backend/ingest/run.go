@@ -178,6 +178,7 @@ func (r *runner) finish() {
 	case r.rejected > 0 && (!r.sub.Partial || r.accepted == 0):
 		rep.Status = StatusRejected
 		rep.RowsAccepted = 0
+		r.classes = classCounter{} // nothing was accepted
 		rep.AnomaliesRaised = 0
 		rep.WorkersCreated = 0
 		rep.EmploymentsCreated = 0
