@@ -688,6 +688,44 @@ func TestBadInputEveryProblemReported(t *testing.T) {
 	if dry.RowsTotal != 13 || dry.RowsRejected != 11 || dry.RowsAccepted != 2 {
 		t.Errorf("dry run: %d rows, %d rejected, %d accepted", dry.RowsTotal, dry.RowsRejected, dry.RowsAccepted)
 	}
+	// Rows given as GraphQL input are checked the same way (row i is line i+2).
+	split := func(r rowSpec) []string {
+		out := make([]string, 0, len(r.vals))
+		for _, c := range ingest.LabResults.Columns() {
+			out = append(out, r.vals[c])
+		}
+		return out
+	}
+	gql := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "GQL", Rows: [][]string{
+		split(lab), split(lab.with("dosimetre", "D0102", "nir", wrongKey(e.nirs[0]))),
+		split(lab.with("dosimetre", "D0103", "commentaire", "a\x00b")), split(lab.with("dosimetre", "D0104", "prenom", "Marie")),
+	}})
+	checkProblems(t, gql, []want{
+		{3, "nir", "NIR_KEY", wrongKey(e.nirs[0])},
+		{4, "commentaire", "ENCODING", "a\uFFFDb"},
+		{5, "prenom", "IDENTITY_MISMATCH", "Marie"},
+	})
+	if gql.Status != ingest.StatusRejected || gql.RowsTotal != 4 || gql.RowsRejected != 3 {
+		t.Errorf("GraphQL rows: %s, %d rows, %d rejected", gql.Status, gql.RowsTotal, gql.RowsRejected)
+	}
+	if got := fingerprint(t, db); got != base {
+		t.Fatalf("the rejected batch wrote something")
+	}
+
+	// A partial batch writes its valid rows and reports the others, a NUL
+	// character included (it once reached COPY and failed the whole batch).
+	part := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "PARTIAL", Partial: true,
+		Body: strings.NewReader(fileOf(ingest.LabResults, lab.with("dosimetre", "D0201").line(),
+			lab.with("dosimetre", "D0202", "commentaire", "a\x00b").line(), lab.with("dosimetre", "D0203", "nom", "\xC9").line()))})
+	checkProblems(t, part, []want{{3, "commentaire", "ENCODING", "a\uFFFDb"}, {4, "nom", "ENCODING", "\uFFFD"}})
+	if part.Status != ingest.StatusPartial || part.RowsAccepted != 1 || part.RowsRejected != 2 || part.BatchID == 0 {
+		t.Fatalf("partial batch: %+v", part)
+	}
+	stored, err := ingest.ReportOf(e.db.Client.ImportBatch.GetX(policy.SystemContext(context.Background()), part.BatchID))
+	if err != nil || len(stored.Problems) != 2 || stored.Problems[0].Value != "a\uFFFDb" {
+		t.Fatalf("stored report: %+v, %v", stored, err)
+	}
+
 	// The reference stays free after a rejection: the corrected file lands under it.
 	ok := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY",
 		Body: strings.NewReader(fileOf(ingest.LabResults, lines[0], lines[3]))})
