@@ -179,7 +179,21 @@ func TestHistory(t *testing.T) {
 	})
 	t.Run("ErrZeroRun", func(t *testing.T) {
 		ref := c.Choose([4]*Summary{mustSummary(t, LevelJob, "des médecins nucléaires", 1000, 0.05, 400, 0.8), nil, nil, nil})
+		// A worker who has never recorded a dose is not flagged: some
+		// workers of any context are hardly exposed.
+		var never []Dose
+		for i := 1; i <= 8; i++ {
+			d := dose(i, 2023, time.Month(i), 0)
+			if _, ok := c.zeroRun(d, ref, never); ok {
+				t.Fatalf("zero run flagged for a worker without any measurable dose (result %d)", i)
+			}
+			never = append(never, d)
+		}
+		// After six measurable doses, zeros become improbable.
 		var hist []Dose
+		for i := 1; i <= 6; i++ {
+			hist = append(hist, dose(100+i, 2023, time.Month(i+6), 400))
+		}
 		var got []int
 		for i := 1; i <= 6; i++ {
 			d := dose(i, 2024, time.Month(i), 0)

@@ -103,19 +103,39 @@ func (c Config) zeroRun(d Dose, ref *Reference, history []Dose) (Finding, bool) 
 	}
 	p := prior(d, history)
 	run := []Dose{d}
-	for i := len(p) - 1; i >= 0 && p[i].Zero; i-- {
+	i := len(p) - 1
+	for ; i >= 0 && p[i].Zero; i-- {
 		run = append(run, p[i])
 	}
-	prob := math.Pow(1-ref.PNonZero, float64(len(run)))
-	before := math.Pow(1-ref.PNonZero, float64(len(run)-1))
-	if len(run) < 3 || prob >= c.ZeroRunP || before < c.ZeroRunP {
+	// The worker's own share of measurable doses before the run, shrunk
+	// toward the context's and never above it: workers of one context
+	// differ (some are hardly exposed), so a run of zeros is improbable only
+	// for a worker who usually records doses.
+	before := p[:i+1]
+	if len(before) > 12 {
+		before = before[len(before)-12:]
+	}
+	if len(before) < 4 {
+		return Finding{}, false
+	}
+	nz := 0
+	for _, h := range before {
+		if !h.Zero {
+			nz++
+		}
+	}
+	const k = 4.0
+	pnz := math.Min((float64(nz)+k*ref.PNonZero)/(float64(len(before))+k), ref.PNonZero)
+	prob := math.Pow(1-pnz, float64(len(run)))
+	prev := math.Pow(1-pnz, float64(len(run)-1))
+	if len(run) < 3 || prob >= c.ZeroRunP || prev < c.ZeroRunP {
 		return Finding{}, false
 	}
 	first := run[len(run)-1]
 	f := d.finding(KindZeroRun, LayerHistory, SeverityMedium, -math.Log10(prob),
-		fmt.Sprintf("%d résultats consécutifs sous le seuil d'enregistrement (%s) alors que %s des doses %s sont mesurables : dosimètre peut-être non porté.",
-			len(run), period(first.Start, d.End), percent(ref.PNonZero), ref.Label),
-		map[string]any{"run": len(run), "probability": prob, "shareNonZero": round(ref.PNonZero, 3), "population": ref.Label},
+		fmt.Sprintf("%d résultats consécutifs sous le seuil d'enregistrement (%s) alors que ce travailleur avait %d doses mesurables sur ses %d résultats précédents et que %s des doses %s sont mesurables : dosimètre peut-être non porté.",
+			len(run), period(first.Start, d.End), nz, len(before), percent(ref.PNonZero), ref.Label),
+		map[string]any{"run": len(run), "probability": prob, "shareNonZero": round(ref.PNonZero, 3), "workerShareNonZero": round(pnz, 3), "population": ref.Label},
 		d.Context.Kind, first.Start.Format(time.DateOnly))
 	f.PeriodStart = first.Start
 	for _, r := range run[1:] {

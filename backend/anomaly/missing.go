@@ -74,7 +74,7 @@ func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now time.Time) []F
 				kindLabel(d.Context.Kind), period(gapStart, gapEnd)), map[string]any{"reason": "gap"}))
 		return out
 	}
-	usual := prev.Context.Months
+	usual := establishedPeriod(d, history)
 	if usual > 0 && d.Context.Months >= 2*usual {
 		firstEnd := d.Start.AddDate(0, usual, -1)
 		out = append(out, d.missingFinding(d.Start, firstEnd, SeverityLow,
@@ -160,9 +160,12 @@ func (e *Engine) CheckMissing(ctx context.Context, client *ent.Client, asOf time
 // the worker is still employed there.
 func (c Config) checkSilence(ds []Dose, emps []*ent.Employment, asOf time.Time) (Finding, bool) {
 	last := ds[len(ds)-1]
-	usual := last.Context.Months
-	for _, d := range ds[max(0, len(ds)-3):] {
-		usual = min(usual, d.Context.Months)
+	// Until a wearing period is established (a first, partial period after
+	// hiring), wait for the longest one (3 months, category B).
+	usual := establishedPeriod(Dose{Start: last.End.AddDate(0, 0, 1), Context: last.Context, Quantity: last.Quantity,
+		EstablishmentID: last.EstablishmentID}, ds)
+	if usual == 0 {
+		usual = 3
 	}
 	start := last.End.AddDate(0, 0, 1)
 	end := start.AddDate(0, usual, -1)
@@ -184,4 +187,28 @@ func (c Config) checkSilence(ds []Dose, emps []*ent.Employment, asOf time.Time) 
 		map[string]any{"reason": "overdue", "lastResultEnd": last.End.Format(time.DateOnly)})
 	f.RecordIDs = nil
 	return f, true
+}
+
+// establishedPeriod is the wearing period (months) of the worker's results
+// of d's kind at d's establishment before d, when at least two of the last
+// three agree on it; 0 when none is established yet (a first, partial
+// period after hiring does not make a pattern).
+func establishedPeriod(d Dose, history []Dose) int {
+	var p []Dose
+	for _, h := range history {
+		if h.ID != d.ID && h.Context.Kind == d.Context.Kind && h.Quantity == d.Quantity && h.EstablishmentID == d.EstablishmentID && h.End.Before(d.Start) {
+			p = append(p, h)
+		}
+	}
+	slices.SortFunc(p, func(a, b Dose) int { return a.End.Compare(b.End) })
+	p = p[max(0, len(p)-3):]
+	count := map[int]int{}
+	best := 0
+	for _, h := range p {
+		count[h.Context.Months]++
+		if count[h.Context.Months] >= 2 && (best == 0 || h.Context.Months < best) {
+			best = h.Context.Months
+		}
+	}
+	return best
 }

@@ -228,7 +228,7 @@ func (c Config) classification(w Worker, doses []Dose, changed []dosimetry.Month
 // pro-rated to its wearing period (ICRP practice; an informational finding).
 func (c Config) CheckInvestigationLevel(w Worker, d Dose, asOf time.Time) (Finding, bool) {
 	code := map[string]dosimetry.LimitCode{"PASSIVE_WHOLE_BODY": dosimetry.LimitEffective, "NEUTRON": dosimetry.LimitEffective,
-		"INTERNAL": dosimetry.LimitEffective, "EXTREMITY": dosimetry.LimitExtremity, "SKIN": dosimetry.LimitSkin, "LENS": dosimetry.LimitLens}[d.Context.Kind]
+		"INTERNAL": dosimetry.LimitEffective, "AVIATION": dosimetry.LimitEffective, "RADON": dosimetry.LimitEffective, "EXTREMITY": dosimetry.LimitExtremity, "SKIN": dosimetry.LimitSkin, "LENS": dosimetry.LimitLens}[d.Context.Kind]
 	if code == "" || d.Zero || d.Absent {
 		return Finding{}, false
 	}

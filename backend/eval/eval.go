@@ -11,6 +11,7 @@ import (
 
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/synth"
+	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -82,7 +83,7 @@ func Evaluate(ctx context.Context, o Options) (*Result, error) {
 		}
 		s.birthOf[wk.ID] = wk.BirthDate
 	}
-	if s.records, err = c.DoseRecord.Query().All(sys); err != nil {
+	if s.records, err = c.DoseRecord.Query().Where(doserecord.Current(true)).All(sys); err != nil {
 		return nil, err
 	}
 	if s.anoms, err = loadAnomalies(ctx, c); err != nil {
@@ -128,6 +129,9 @@ func Evaluate(ctx context.Context, o Options) (*Result, error) {
 	s.wm = workerMonths(decl, w, o.WarmupMonths)
 	res := &Result{Baselines: map[string]Baseline{}}
 	res.Overall, res.Kinds = s.detector()
+	if o.Debug != nil {
+		s.debug(o.Debug)
+	}
 	for _, b := range s.baselines(res.Overall.FalseAlertsPerK) {
 		res.Baselines[strings.SplitN(b.Name, " ", 2)[0]] = b
 	}

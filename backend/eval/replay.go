@@ -47,6 +47,8 @@ type Options struct {
 	Grace time.Duration
 	// Progress receives one line per replayed month (may be nil).
 	Progress io.Writer
+	// Debug receives the false alerts and the missed labels (may be nil).
+	Debug io.Writer
 }
 
 // table is a CSV file: header and rows.
@@ -370,7 +372,7 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 	lastID := 0
 	sys := policy.SystemContext(ctx)
 	for m := 0; m < w.months; m++ {
-		now := w.month(m+1).Add(o.Grace)
+		now := w.month(m + 1).Add(o.Grace)
 		r.setNow(now)
 		ym := w.month(m).Format("2006-01")
 		if len(opByMonth[m]) > 0 {

@@ -1,6 +1,8 @@
 package eval
 
 import (
+	"fmt"
+	"io"
 	"math"
 	"sort"
 	"strconv"
@@ -33,7 +35,7 @@ var Accepts = map[string][]string{
 	synth.LabelContamination: {string(anomaly.KindContamination), string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindImplausible), KindRejected},
 	synth.LabelDrift:         {string(anomaly.KindDrift), string(anomaly.KindJump), string(anomaly.KindContext)},
 	synth.LabelZeroRun:       {string(anomaly.KindZeroRun), string(anomaly.KindDiscrepancy)},
-	synth.LabelMissing:       {string(anomaly.KindMissing), string(anomaly.KindOverlap)},
+	synth.LabelMissing:       {string(anomaly.KindMissing), string(anomaly.KindOverlap), KindRejected},
 	synth.LabelDiscrepancy:   {string(anomaly.KindDiscrepancy)},
 	// No detector kind: alerts on a mislabelled worker are neither true nor
 	// false (their context is wrong); the recall shown is informational.
@@ -169,6 +171,7 @@ type scoring struct {
 	anoms    []*ent.Anomaly
 	raisedIn map[int]int
 	wm       int
+	missedIL []*ent.DoseRecord
 }
 
 func (s *scoring) labelsOf(nir string) []*label { return s.byNIR[nir] }
@@ -335,6 +338,8 @@ func (s *scoring) regulatory(ov *Overall) {
 		ov.InvestigationLevels++
 		if ilRecords[r.ID] {
 			ov.InvestigationAlerted++
+		} else {
+			s.missedIL = append(s.missedIL, r)
 		}
 	}
 	for k, dd := range series {
@@ -381,8 +386,61 @@ func parseLabels(t *table, w window, warmup int) []*label {
 		}
 		l.onsetMonth = w.index(l.onset)
 		l.scored = l.onsetMonth >= warmup && l.onsetMonth < w.months
+		// A result missing in the last month cannot be overdue before the
+		// replay ends (right-censored): not scored.
+		if l.kind == synth.LabelMissing && l.onsetMonth >= w.months-1 {
+			l.scored = false
+		}
 		l.months = monthsSpan(l.start, l.end)
 		out = append(out, l)
 	}
 	return out
+}
+
+// debug writes the false alerts (with their explanation) and the missed
+// labels, for tuning.
+func (s *scoring) debug(w io.Writer) {
+	expl := map[int]*ent.Anomaly{}
+	for _, a := range s.anoms {
+		expl[a.ID] = a
+	}
+	for _, a := range s.alerts {
+		if !a.scored || regulatoryKinds[a.kind] {
+			continue
+		}
+		if tp, neutral := s.classify(a); !tp && !neutral {
+			text := ""
+			if an := expl[a.id]; an != nil {
+				text = an.Explanation
+			}
+			var ls []string
+			for _, l := range s.labelsOf(a.nir) {
+				ls = append(ls, fmt.Sprintf("%s %s..%s", l.kind, l.start.Format(time.DateOnly), l.end.Format(time.DateOnly)))
+			}
+			fmt.Fprintf(w, "FP %s %s %s..%s m%d %s | labels: %v\n", a.kind, a.nir, a.start.Format(time.DateOnly), a.end.Format(time.DateOnly), a.month, text, ls)
+		}
+	}
+	for _, r := range s.missedIL {
+		fmt.Fprintf(w, "MISSED-IL worker %d %s %s %s..%s %d µSv %s\n", r.WorkerID, r.MonitoringKind, r.Quantity, r.PeriodStart.Format(time.DateOnly), r.PeriodEnd.Format(time.DateOnly), r.ValueUsv, r.Status)
+	}
+	byNIR := map[string][]*alert{}
+	for _, a := range s.alerts {
+		byNIR[a.nir] = append(byNIR[a.nir], a)
+	}
+	for _, l := range s.labels {
+		if !l.scored {
+			continue
+		}
+		found := false
+		var near []string
+		for _, a := range byNIR[l.nir] {
+			if compatible(l.kind, a.kind) && l.matches(a) {
+				found = true
+			}
+			near = append(near, fmt.Sprintf("%s %s..%s m%d", a.kind, a.start.Format(time.DateOnly), a.end.Format(time.DateOnly), a.month))
+		}
+		if !found {
+			fmt.Fprintf(w, "MISS %s %s %s %s %s..%s onset m%d | alerts: %v\n", l.kind, l.scope, l.nir, l.kindCode, l.start.Format(time.DateOnly), l.end.Format(time.DateOnly), l.onsetMonth, near)
+		}
+	}
 }

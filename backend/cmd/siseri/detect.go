@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/siseri/siseri/backend/eval"
 )
@@ -40,6 +41,14 @@ func detectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError{"usage : siseri detect eval DOSSIER [--json] [--database-url URL]"}
 	}
 	o := eval.Options{Dir: dir, DatabaseURL: *dbURL, WarmupMonths: *warmup}
+	if path := env("SISERI_EVAL_DEBUG", ""); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		o.Debug = f
+	}
 	if !*quiet {
 		o.Progress = stderr
 	}
