@@ -94,7 +94,7 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 	if err := db.Migrate(ctx); err != nil {
 		return res, err
 	}
-	res.Workers = max(1, o.Records/12)
+	res.Workers = max(1, (o.Records+len(benchKinds)-1)/len(benchKinds))
 	fmt.Fprintf(progress, "préparation : %d travailleurs…\n", res.Workers)
 	ids, err := ingestFixture(ctx, db, res.Workers)
 	if err != nil {
@@ -106,10 +106,16 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 	}
 	defer os.RemoveAll(dir)
 	fileOff, fileOn := filepath.Join(dir, "off.csv"), filepath.Join(dir, "on.csv")
-	if err := writeLabFile(fileOff, o.Records, res.Workers, 2023, "A"); err != nil {
+	// A monthly laboratory batch: every worker's results of one month, sent
+	// a few days after it (no result is late). The run without detection
+	// imports the month before.
+	if err := writeLabFile(fileOff, o.Records, benchMonth.AddDate(0, -1, 0), "A"); err != nil {
 		return res, err
 	}
-	if err := writeLabFile(fileOn, o.Records, res.Workers, 2024, "B"); err != nil {
+	if err := writeLabFile(fileOn, o.Records, benchMonth, "B"); err != nil {
+		return res, err
+	}
+	if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
 		return res, err
 	}
 
@@ -124,7 +130,7 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 		return res, err
 	}
 	fmt.Fprintf(progress, "COPY brut de %d lignes…\n", o.Records)
-	copySecs, err := rawCopy(ctx, db, ids, o.Records, res.Workers)
+	copySecs, err := rawCopy(ctx, db, ids, o.Records)
 	if err != nil {
 		return res, err
 	}
@@ -137,7 +143,8 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 	res.NoDetectionPeakRSS = off.PeakRSS
 	res.DetectionCost = on.Seconds/off.Seconds - 1
 	res.AnomaliesRaised = on.Anomalies
-	res.PipelineDetectionNote = "the detection run imports 2024 after the no-detection run imported 2023 for the same workers (it sees one year of history)"
+	res.PipelineDetectionNote = "monthly batches: the run without detection imports " + benchMonth.AddDate(0, -1, 0).Format("2006-01") +
+		", the run with detection " + benchMonth.Format("2006-01") + " for the same workers, both as of " + benchNow.Format("2006-01-02")
 	return res, nil
 }
 
@@ -245,24 +252,33 @@ func benchDose(i int) int64 {
 	return 20 + int64(x%400)
 }
 
-// writeLabFile writes n results: 12 monthly results per worker in year.
-func writeLabFile(path string, n, workers, year int, prefix string) error {
+// benchKinds are the results each worker gets in a month.
+var benchKinds = [][2]string{{"PASSIF_CORPS_ENTIER", "HP10"}, {"EXTREMITES", "HP007"}, {"CRISTALLIN", "HP3"}, {"PEAU", "HP007"}}
+
+var (
+	// benchMonth is the month of the detection run's results.
+	benchMonth = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	// benchNow is when the batches arrive.
+	benchNow = time.Date(2025, 2, 5, 9, 0, 0, 0, time.UTC)
+)
+
+// writeLabFile writes n results of month: four kinds per worker.
+func writeLabFile(path string, n int, month time.Time, prefix string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<20)
 	fmt.Fprintln(w, "nir;nom;prenom;date_naissance;siret;dosimetre;type_suivi;grandeur;debut_periode;fin_periode;resultat;unite;radionucleide;commentaire")
+	start, end := month, month.AddDate(0, 1, -1)
 	for i := range n {
-		k, m := i%workers, (i/workers)%12
-		start := time.Date(year, time.Month(m+1), 1, 0, 0, 0, 0, time.UTC)
-		end := start.AddDate(0, 1, -1)
+		k, kind := i/len(benchKinds), benchKinds[i%len(benchKinds)]
 		res := "M"
 		if v := benchDose(i); v > 0 {
 			res = strconv.FormatFloat(float64(v)/1000, 'f', 3, 64)
 		}
-		fmt.Fprintf(w, "%s;TRAVAILLEUR%d;camille;1980-01-15;%s;%s%08d;PASSIF_CORPS_ENTIER;HP10;%s;%s;%s;mSv;;\n",
-			benchNIR(k), k, benchSIRET, prefix, i, start.Format("2006-01-02"), end.Format("2006-01-02"), res)
+		fmt.Fprintf(w, "%s;TRAVAILLEUR%d;camille;1980-01-15;%s;%s%08d;%s;%s;%s;%s;%s;mSv;;\n",
+			benchNIR(k), k, benchSIRET, prefix, i, kind[0], kind[1], start.Format("2006-01-02"), end.Format("2006-01-02"), res)
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -313,6 +329,8 @@ func IngestRun(ctx context.Context, dbURL, file, ref string, detect bool, stdout
 	v.AccountID = acc.ID
 	v.Grants = []policy.Grant{{ID: g.ID, Role: policy.RoleLaboratory, LaboratoryID: *g.LaboratoryID, ValidFrom: g.ValidFrom}}
 	svc := ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
+	svc.Now = func() time.Time { return benchNow }
+	svc.Engine.Now = svc.Now
 	if !detect {
 		svc.Engine = nil
 	}
@@ -361,20 +379,21 @@ func peakRSS() uint64 {
 
 // rawCopy copies the same number of rows straight into a bare copy of the
 // dose table (no index, no constraint) and returns the seconds it took.
-func rawCopy(ctx context.Context, db *store.DB, ids []int, n, workers int) (float64, error) {
+func rawCopy(ctx context.Context, db *store.DB, ids []int, n int) (float64, error) {
 	if _, err := db.SQL.ExecContext(ctx, "CREATE TABLE bench_dose_copy (LIKE dose_records INCLUDING DEFAULTS INCLUDING IDENTITY)"); err != nil {
 		return 0, err
 	}
 	rows := make([][]any, n)
 	now := time.Now().UTC()
+	kinds := map[string]string{"PASSIF_CORPS_ENTIER": "PASSIVE_WHOLE_BODY", "EXTREMITES": "EXTREMITY", "CRISTALLIN": "LENS", "PEAU": "SKIN"}
 	for i := range n {
-		k, m := i%workers, (i/workers)%12
-		start := time.Date(2022, time.Month(m+1), 1, 0, 0, 0, 0, time.UTC)
+		k, kind := i/len(benchKinds), benchKinds[i%len(benchKinds)]
+		start := benchMonth
 		status := "MEASURED"
 		if benchDose(i) == 0 {
 			status = "BELOW_THRESHOLD"
 		}
-		rows[i] = []any{"LABORATORY", fmt.Sprintf("C%08d", i), "PASSIVE_WHOLE_BODY", "HP10", benchDose(i), status,
+		rows[i] = []any{"LABORATORY", fmt.Sprintf("C%08d", i), kinds[kind[0]], kind[1], benchDose(i), status,
 			start, start.AddDate(0, 1, -1), nil, nil, "RI", "CARDIO", 1, true, now, nil, 1, nil, 1, ids[k]}
 	}
 	cols := []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
