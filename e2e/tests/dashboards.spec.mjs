@@ -102,7 +102,7 @@ const roles = [
     heading: "Statistiques nationales",
     ready: async (page) => {
       assert.equal(await tableRows(page, /Travailleurs par classe de dose annuelle/, 90_000), 1);
-      await page.getByRole("table", { name: /Effectifs et doses par secteur/ }).waitFor();
+      await page.getByRole("table", { name: /Effectifs et doses par domaine/ }).waitFor();
     },
     screens: [["/statistiques/anomalies", "Statistiques des anomalies"]],
   },

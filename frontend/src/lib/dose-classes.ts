@@ -52,7 +52,7 @@ export type YearStatistics = {
 };
 
 /** One dose as the statistics need it. */
-export type DosePoint = { workerID: string; periodEnd: string; valueUsv: number };
+export type DosePoint = { workerID: string; periodEnd: string; valueUsv: number; sectorCode?: string | null };
 
 /**
  * Sums each worker's doses per calendar year (a dose counts in the year its

@@ -27,6 +27,28 @@ export const NationalDosesDocument = graphql(`
   }
 `);
 
+/** Domains and sectors of activity, to group and name the statistics. */
+export const ActivityNomenclatureDocument = graphql(`
+  query ActivityNomenclature {
+    nomenclatures(first: 200, where: { kindIn: [DOMAIN, SECTOR] }) {
+      edges {
+        node {
+          id
+          kind
+          code
+          label
+          parentCode
+        }
+      }
+    }
+  }
+`);
+
+/** Fetches the domains and sectors. */
+export function useActivityNomenclature() {
+  return useQuery({ query: ActivityNomenclatureDocument });
+}
+
 /** Anomaly counts by status and layer. */
 export const AnomalyStatisticsDocument = graphql(`
   query AnomalyStatistics {

@@ -7,11 +7,26 @@ import { Table } from "@codegouvfr/react-dsfr/Table";
 import { EChart } from "../../../components/EChart";
 import { useAllPages } from "../../../hooks/useAllPages";
 import { formatCollectiveDose, formatMsv } from "../../../lib/dose";
-import { doseClasses, yearlyStatistics, type YearStatistics } from "../../../lib/dose-classes";
+import { doseClasses, yearlyStatistics, type DosePoint, type YearStatistics } from "../../../lib/dose-classes";
+import { connectionNodes } from "../../../lib/connection";
 import { formatCount } from "../../../lib/format";
-import { NationalDosesDocument } from "../api/get-national-doses";
+import { NationalDosesDocument, useActivityNomenclature } from "../api/get-national-doses";
 
 const firstYear = 2023;
+
+/** The statistics of each group of doses, by collective dose, largest first. */
+function groupStatistics(doses: readonly DosePoint[], key: (d: DosePoint) => string): [string, YearStatistics][] {
+  const groups = new Map<string, DosePoint[]>();
+  for (const d of doses) {
+    const k = key(d);
+    let list = groups.get(k);
+    if (!list) groups.set(k, (list = []));
+    list.push(d);
+  }
+  return [...groups]
+    .map(([k, list]) => [k, yearlyStatistics(list)[0]!] as [string, YearStatistics])
+    .sort((a, b) => b[1].collectiveMsv - a[1].collectiveMsv);
+}
 
 /** A year without any dose. */
 function emptyYear(year: number): YearStatistics {
@@ -27,7 +42,8 @@ export function NationalStatistics() {
   const thisYear = new Date().getFullYear();
   const years = Array.from({ length: thisYear - firstYear + 1 }, (_, i) => thisYear - i);
   const [year, setYear] = useState(thisYear - 1);
-  const [computed, setComputed] = useState<Record<number, { stats: YearStatistics; sectors: [string, YearStatistics][] }>>({});
+  const [computed, setComputed] = useState<Record<number, { stats: YearStatistics; nodes: DosePoint[] }>>({});
+  const [nomenclature] = useActivityNomenclature();
   // The selected year first, then the others in the background for the trend.
   const loading = computed[year] ? years.find((y) => !computed[y]) : year;
   const doses = useAllPages(
@@ -40,16 +56,19 @@ export function NationalStatistics() {
   useEffect(() => {
     if (!doses.done || loading === undefined) return;
     const stats = yearlyStatistics(doses.nodes).find((s) => s.year === loading) ?? yearlyStatistics([])[0] ?? emptyYear(loading);
-    const bySector = new Map<string, typeof doses.nodes>();
-    for (const d of doses.nodes) bySector.set(d.sectorCode || "—", [...(bySector.get(d.sectorCode || "—") ?? []), d]);
-    const sectors = [...bySector]
-      .map(([s, list]) => [s, yearlyStatistics(list)[0]!] as [string, YearStatistics])
-      .sort((a, b) => b[1].collectiveMsv - a[1].collectiveMsv);
-    setComputed((c) => ({ ...c, [loading]: { stats, sectors } }));
+    setComputed((c) => ({ ...c, [loading]: { stats, nodes: doses.nodes } }));
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doses.done, doses.nodes]);
 
-  const sectors = computed[year]?.sectors ?? [];
+  const labels = useMemo(() => {
+    const map = new Map<string, { label: string; parent: string }>();
+    for (const n of connectionNodes(nomenclature.data?.nomenclatures ?? { edges: [] })) map.set(n.code, { label: n.label, parent: n.parentCode ?? "" });
+    return map;
+  }, [nomenclature.data]);
+  const nodes = computed[year]?.nodes;
+  const sectors = useMemo(() => groupStatistics(nodes ?? [], (d) => d.sectorCode || ""), [nodes]);
+  const domains = useMemo(() => groupStatistics(nodes ?? [], (d) => labels.get(d.sectorCode ?? "")?.parent ?? ""), [nodes, labels]);
+  const name = (code: string) => (code ? (labels.get(code)?.label ?? code) : "Non renseigné");
   const current = computed[year]?.stats;
   const history = Object.values(computed)
     .map((c) => c.stats)
@@ -124,12 +143,18 @@ export function NationalStatistics() {
             headers={doseClasses.map((c) => c.label)}
             data={[doseClasses.map((c) => formatCount(current.classes[c.code]))]}
           />
-          <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Par secteur d'activité en {year}</h2>
+          <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Par domaine et secteur d'activité en {year}</h2>
+          <Table
+            caption={`Effectifs et doses par domaine (${year})`}
+            bordered
+            headers={["Domaine", "Travailleurs suivis", "Exposés", "Dose collective", "Moyenne", "Médiane"]}
+            data={domains.map(([d, st]) => [name(d), formatCount(st.workers), formatCount(st.exposedWorkers), formatCollectiveDose(st.collectiveMsv), formatMsv(st.meanMsv), formatMsv(st.medianMsv)])}
+          />
           <Table
             caption={`Effectifs et doses par secteur (${year})`}
             bordered
             headers={["Secteur", "Travailleurs suivis", "Exposés", "Dose collective", "Moyenne", "Médiane"]}
-            data={sectors.map(([s, st]) => [s, formatCount(st.workers), formatCount(st.exposedWorkers), formatCollectiveDose(st.collectiveMsv), formatMsv(st.meanMsv), formatMsv(st.medianMsv)])}
+            data={sectors.map(([s, st]) => [name(s), formatCount(st.workers), formatCount(st.exposedWorkers), formatCollectiveDose(st.collectiveMsv), formatMsv(st.meanMsv), formatMsv(st.medianMsv)])}
           />
           <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Évolution par année</h2>
           {loading !== undefined && (
