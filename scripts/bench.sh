@@ -10,4 +10,9 @@ trap siseri_pg_stop EXIT
 log "go test -run='^\$' -bench=. -benchmem ./..."
 # shellcheck disable=SC2086
 go test -run='^$' -bench=. -benchmem ${BENCHFLAGS:-} ./...
+CGO_ENABLED=0 go build -o bin/siseri ./backend/cmd/siseri
+log "siseri bench ingest --records ${INGEST_RECORDS:-100000}"
+SISERI_DATABASE_URL="${SISERI_TEST_DATABASE_URL}" bin/siseri bench ingest --records "${INGEST_RECORDS:-100000}"
+log "siseri bench fanout --subscribers ${FANOUT_SUBSCRIBERS:-2000} --alerts ${FANOUT_ALERTS:-200}"
+SISERI_DATABASE_URL="${SISERI_TEST_DATABASE_URL}" bin/siseri bench fanout --subscribers "${FANOUT_SUBSCRIBERS:-2000}" --alerts "${FANOUT_ALERTS:-200}"
 scripts/fuzz.sh "${FUZZTIME:-60s}"
