@@ -136,6 +136,9 @@ func (d *denials) selections(set ast.SelectionSet, path string) {
 	for _, sel := range set {
 		switch s := sel.(type) {
 		case *ast.Field:
+			if d.excluded(s.Directives) {
+				continue
+			}
 			p := strings.TrimPrefix(path+"."+s.Alias, ".")
 			if s.ObjectDefinition != nil && !d.e.Allowed(d.role, d.profile, s.ObjectDefinition.Name, s.Name) {
 				d.deny(fmt.Sprintf("%s (%s.%s)", p, s.ObjectDefinition.Name, s.Name))
@@ -153,13 +156,44 @@ func (d *denials) selections(set ast.SelectionSet, path string) {
 			}
 			d.selections(s.SelectionSet, p)
 		case *ast.InlineFragment:
-			d.selections(s.SelectionSet, path)
+			if !d.excluded(s.Directives) {
+				d.selections(s.SelectionSet, path)
+			}
 		case *ast.FragmentSpread:
+			if d.excluded(s.Directives) {
+				continue
+			}
 			if f := d.doc.Fragments.ForName(s.Name); f != nil {
 				d.selections(f.SelectionSet, path)
 			}
 		}
 	}
+}
+
+// excluded reports a selection that @skip(if: true) or @include(if: false)
+// leaves out of the result: the executor never resolves it, so it is not
+// checked either (one document can then serve roles with different rights).
+func (d *denials) excluded(dirs ast.DirectiveList) bool {
+	cond := func(name string) (bool, bool) {
+		dir := dirs.ForName(name)
+		if dir == nil {
+			return false, false
+		}
+		arg := dir.Arguments.ForName("if")
+		if arg == nil || arg.Value == nil {
+			return false, false
+		}
+		v, err := arg.Value.Value(d.vars)
+		b, ok := v.(bool)
+		return b, err == nil && ok
+	}
+	if skip, ok := cond("skip"); ok && skip {
+		return true
+	}
+	if include, ok := cond("include"); ok && !include {
+		return true
+	}
+	return false
 }
 
 // input checks an argument value of input type def (lists are walked).

@@ -237,3 +237,25 @@ func TestBatchAlertAcrossInstances(t *testing.T) {
 		t.Fatalf("instance B delivered %d of the %d anomalies raised on instance A", got, out.SubmitLabResults.AnomaliesRaised)
 	}
 }
+
+// TestIncludeDirectiveAndEntitlements: a field left out by @include(if: false)
+// is neither resolved nor refused; included, it is refused.
+func TestIncludeDirectiveAndEntitlements(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	newIngestFixture(t, db)
+	emp := srv.NewClient(t)
+	emp.MustLogin("employeur@test.fr", servertest.Password)
+	q := `mutation($d: Boolean!) { submitDeclarations(reference: "R", rows: [], dryRun: true) { status doseClasses @include(if: $d) { class } } }`
+	if res := emp.Do(q, map[string]any{"d": true}); res.Code() != "FORBIDDEN_FIELD" {
+		t.Fatalf("employer including the dose classes: %+v", res.Errors)
+	}
+	var out struct{ SubmitDeclarations struct{ Status string } }
+	emp.MustDo(q, map[string]any{"d": false}, &out)
+	if out.SubmitDeclarations.Status != "DRY_RUN" {
+		t.Fatalf("employer without the dose classes: %+v", out)
+	}
+	if res := emp.Do(`mutation { submitDeclarations(reference: "R", rows: [], dryRun: true) { status doseClasses @skip(if: false) { class } } }`, nil); res.Code() != "FORBIDDEN_FIELD" {
+		t.Fatalf("@skip(if: false) must be checked: %+v", res.Errors)
+	}
+}
