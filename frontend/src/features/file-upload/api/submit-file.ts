@@ -2,7 +2,11 @@ import { useQuery } from "urql";
 
 import { graphql } from "../../../graphql";
 
-/** Everything the execution report shows. */
+/**
+ * Everything the execution report shows. The dose distribution is dosimetric
+ * data: employer correspondents may not read it, so operations pass
+ * `$withDoses: false` for them (the API refuses the field otherwise).
+ */
 export const ImportReportFieldsFragment = graphql(`
   fragment ImportReportFields on ImportReport {
     reference
@@ -21,7 +25,7 @@ export const ImportReportFieldsFragment = graphql(`
       code
       message
     }
-    doseClasses {
+    doseClasses @include(if: $withDoses) {
       class
       label
       count
@@ -34,7 +38,7 @@ export const ImportReportFieldsFragment = graphql(`
 
 /** Sends a file (multipart upload) and returns its execution report. */
 export const SubmitFileDocument = graphql(`
-  mutation SubmitFile($input: SubmitFileInput!) {
+  mutation SubmitFile($input: SubmitFileInput!, $withDoses: Boolean!) {
     submitFile(input: $input) {
       ...ImportReportFields
     }
@@ -43,7 +47,7 @@ export const SubmitFileDocument = graphql(`
 
 /** The report of a past batch. */
 export const ImportReportDocument = graphql(`
-  query ImportReport($batchID: ID!) {
+  query ImportReport($batchID: ID!, $withDoses: Boolean!) {
     importReport(batchID: $batchID) {
       ...ImportReportFields
     }
@@ -85,7 +89,16 @@ export function useImportBatchHistory(after: string | null, format?: string) {
   });
 }
 
+/** Whether a report of this format shows the dose distribution (not for declarations). */
+export function reportHasDoses(format: string | undefined): boolean {
+  return format !== "DECLARATIONS";
+}
+
 /** Fetches the report of a past batch. */
-export function useImportReport(batchID: string | null) {
-  return useQuery({ query: ImportReportDocument, variables: { batchID: batchID ?? "" }, pause: !batchID });
+export function useImportReport(batchID: string | null, format?: string) {
+  return useQuery({
+    query: ImportReportDocument,
+    variables: { batchID: batchID ?? "", withDoses: reportHasDoses(format) },
+    pause: !batchID,
+  });
 }

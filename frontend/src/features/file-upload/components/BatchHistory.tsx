@@ -18,8 +18,8 @@ const statusLabels: Record<string, string> = {
   DRY_RUN: "Contrôle à blanc",
 };
 
-function PastReport({ batchID }: { batchID: string }) {
-  const [{ data, error }] = useImportReport(batchID);
+function PastReport({ batchID, format }: { batchID: string; format?: string }) {
+  const [{ data, error }] = useImportReport(batchID, format);
   if (error) return <QueryErrorAlert error={error} />;
   if (!data) return <Loading label="Chargement du rapport…" />;
   return <ImportReportView report={data.importReport} />;
@@ -56,7 +56,7 @@ export function BatchHistory({ format, refreshKey }: { format?: string; refreshK
       />
       {shown && (
         <div className={fr.cx("fr-mt-2w")}>
-          <PastReport batchID={shown} />
+          <PastReport batchID={shown} format={format} />
         </div>
       )}
     </>

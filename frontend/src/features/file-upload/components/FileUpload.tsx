@@ -10,7 +10,7 @@ import type { FragmentType } from "../../../graphql";
 import type { ImportFormat } from "../../../graphql/graphql";
 import { networkErrorMessage } from "../../../lib/errors";
 import { uploadOperation } from "../../../lib/upload";
-import { ImportReportFieldsFragment, SubmitFileDocument } from "../api/submit-file";
+import { ImportReportFieldsFragment, SubmitFileDocument, reportHasDoses } from "../api/submit-file";
 import { ImportReportView } from "./ImportReportView";
 import { redirectToSignIn } from "../../../app/sign-in-redirect";
 
@@ -50,7 +50,7 @@ export function FileUpload({ format, prefix, hint, onSubmitted }: { format: Impo
     try {
       const answer = await uploadOperation<{ submitFile: Report }>(
         SubmitFileDocument,
-        { input: { format, reference: reference.trim(), file: null, dryRun, partial } },
+        { input: { format, reference: reference.trim(), file: null, dryRun, partial }, withDoses: reportHasDoses(format) },
         "input.file",
         file,
         setProgress,

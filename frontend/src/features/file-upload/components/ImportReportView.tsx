@@ -41,7 +41,7 @@ export function ImportReportView({ report: masked }: { report: FragmentType<type
           (report.replayed ? " Cette référence avait déjà été déposée : voici le premier rapport, rien n'a été enregistré à nouveau." : "")
         }
       />
-      {report.doseClasses.length > 0 && (
+      {report.doseClasses && report.doseClasses.length > 0 && (
         <Table
           className={fr.cx("fr-mt-2w")}
           caption="Répartition des doses du lot"
