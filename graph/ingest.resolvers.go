@@ -12,7 +12,6 @@ import (
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/backend/ingest"
-
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
 )
