@@ -139,7 +139,10 @@ func TestHistory(t *testing.T) {
 		for i := 1; i <= 12; i++ {
 			hist = append(hist, dose(i, 2023, time.Month(i), int64(250+10*i)))
 		}
-		f, ok := has(c.CheckDose(dose(99, 2024, time.February, 4000), nil, hist), KindJump)
+		if _, ok := has(c.CheckDose(dose(98, 2024, time.February, 3000), nil, hist), KindJump); ok {
+			t.Error("10 times the worker's median flagged: seasonal peaks reach that")
+		}
+		f, ok := has(c.CheckDose(dose(99, 2024, time.February, 8000), nil, hist), KindJump)
 		if !ok || !strings.Contains(f.Explanation, "fois la médiane de ce travailleur") {
 			t.Fatalf("jump not found: %+v", f)
 		}

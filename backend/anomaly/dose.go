@@ -129,8 +129,13 @@ func (c Config) contextOutlier(d Dose, ref *Reference, history []Dose, what stri
 		return Finding{}, false
 	}
 	p, z := ref.Percentile(v), ref.RobustZ(v)
+	// A large context says how rare the dose is (its percentile); a small
+	// one cannot resolve 1 in 1,000, and its robust scale, measured on few
+	// doses cut by the recording threshold, understates the tail of a
+	// context that mixes workers whose levels differ by orders of
+	// magnitude: there the dose must be far out (SmallContextZ).
 	small := ref.NonZero < 1000
-	if p < c.Percentile && !(small && z >= c.RobustZ) {
+	if !(!small && p >= c.Percentile) && z < c.SmallContextZ {
 		return Finding{}, false
 	}
 	sev := SeverityLow

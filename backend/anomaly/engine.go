@@ -82,7 +82,11 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 		return res, err
 	}
 	findings := e.recordFindings(batch, histories, refs)
-	findings = append(findings, e.missingOnArrival(batch, histories)...)
+	missing, err := e.missingOnArrival(ctx, client, batch, histories)
+	if err != nil {
+		return res, err
+	}
+	findings = append(findings, missing...)
 	ops, err := e.discrepancies(ctx, client, batch)
 	if err != nil {
 		return res, err

@@ -75,7 +75,9 @@ func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
 			return Finding{}, false // already signalled at an earlier record
 		}
 	}
-	if sum < c.CusumH || prev >= c.CusumH || onset < 0 {
+	// A drift is a sustained rise: the sum must have grown over at least
+	// three results (one spike is a jump, not a drift).
+	if sum < c.CusumH || prev >= c.CusumH || onset < 0 || len(pts)-onset < 3 {
 		return Finding{}, false
 	}
 	start := pts[onset]

@@ -35,7 +35,11 @@ func (d Dose) missingFinding(start, end time.Time, sev Severity, explanation str
 // same kind at the same establishment; a result spanning two or more of
 // the worker's usual wearing periods (a result missing, summed into the
 // next). history holds the worker's other current results.
-func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now time.Time) []Finding {
+//
+// employedSince is the start of the worker's current employment (zero when
+// unknown): the usual wearing period is learnt from its results only, since
+// a change of job or category changes it.
+func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now, employedSince time.Time) []Finding {
 	if !expectsResults(d.Context.Kind) {
 		return nil
 	}
@@ -74,7 +78,13 @@ func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now time.Time) []F
 				kindLabel(d.Context.Kind), period(gapStart, gapEnd)), map[string]any{"reason": "gap"}))
 		return out
 	}
-	usual := establishedPeriod(d, history)
+	var current []Dose
+	for _, h := range history {
+		if !h.Start.Before(employedSince) {
+			current = append(current, h)
+		}
+	}
+	usual := establishedPeriod(d, current)
 	if usual > 0 && d.Context.Months >= 2*usual {
 		firstEnd := d.Start.AddDate(0, usual, -1)
 		out = append(out, d.missingFinding(d.Start, firstEnd, SeverityLow,
@@ -85,16 +95,38 @@ func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now time.Time) []F
 }
 
 // missingOnArrival runs CheckMissingOnArrival on a batch.
-func (e *Engine) missingOnArrival(batch []Dose, histories map[int][]Dose) []Finding {
+func (e *Engine) missingOnArrival(ctx context.Context, client *ent.Client, batch []Dose, histories map[int][]Dose) ([]Finding, error) {
 	var out []Finding
 	now := time.Time{}
 	if e.Now != nil {
 		now = e.Now()
 	}
+	ids := map[int]bool{}
 	for _, d := range batch {
-		out = append(out, e.Config.CheckMissingOnArrival(d, histories[d.WorkerID], now)...)
+		ids[d.WorkerID] = true
 	}
-	return out
+	since := map[int]time.Time{}
+	list := keys(ids)
+	for i := 0; i < len(list); i += 1000 {
+		emps, err := client.Employment.Query().Where(employment.WorkerIDIn(list[i:min(i+1000, len(list))]...)).
+			Select(employment.FieldWorkerID, employment.FieldStartDate).All(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("load employments: %w", err)
+		}
+		for _, em := range emps {
+			if em.StartDate.After(since[em.WorkerID]) {
+				since[em.WorkerID] = em.StartDate
+			}
+		}
+	}
+	for _, d := range batch {
+		s := since[d.WorkerID]
+		if s.After(d.Start) {
+			s = time.Time{} // a result of an earlier employment
+		}
+		out = append(out, e.Config.CheckMissingOnArrival(d, histories[d.WorkerID], now, s)...)
+	}
+	return out, nil
 }
 
 // CheckMissing is the periodic half of the "expected result missing" rule:
@@ -160,10 +192,24 @@ func (e *Engine) CheckMissing(ctx context.Context, client *ent.Client, asOf time
 // the worker is still employed there.
 func (c Config) checkSilence(ds []Dose, emps []*ent.Employment, asOf time.Time) (Finding, bool) {
 	last := ds[len(ds)-1]
+	// Only the results of the employment in force count: a change of job
+	// or category changes the wearing period.
+	var since time.Time
+	for _, em := range emps {
+		if !em.StartDate.After(last.Start) && em.StartDate.After(since) {
+			since = em.StartDate
+		}
+	}
+	var current []Dose
+	for _, d := range ds {
+		if !d.Start.Before(since) {
+			current = append(current, d)
+		}
+	}
 	// Until a wearing period is established (a first, partial period after
 	// hiring), wait for the longest one (3 months, category B).
 	usual := establishedPeriod(Dose{Start: last.End.AddDate(0, 0, 1), Context: last.Context, Quantity: last.Quantity,
-		EstablishmentID: last.EstablishmentID}, ds)
+		EstablishmentID: last.EstablishmentID}, current)
 	if usual == 0 {
 		usual = 3
 	}
@@ -172,9 +218,12 @@ func (c Config) checkSilence(ds []Dose, emps []*ent.Employment, asOf time.Time) 
 	if asOf.Sub(end) <= c.MissingGrace+24*time.Hour || asOf.Sub(end) > 200*24*time.Hour {
 		return Finding{}, false
 	}
+	// The employment of the last result must still hold: a new employment
+	// (another job or category) may change what is monitored and how often;
+	// its own results set the new pattern.
 	employed := false
 	for _, em := range emps {
-		if !em.StartDate.After(start) && (em.EndDate == nil || em.EndDate.After(end)) {
+		if !em.StartDate.After(last.End) && (em.EndDate == nil || em.EndDate.After(end)) {
 			employed = true
 		}
 	}

@@ -108,8 +108,10 @@ type Config struct {
 	Shrinkage float64
 	// MinLogScale floors the log scale (0.05 mSv quantisation collapses MAD).
 	MinLogScale float64
-	// Percentile and RobustZ are the L2 alert thresholds.
-	Percentile, RobustZ float64
+	// Percentile and RobustZ are the L2 alert thresholds; SmallContextZ the
+	// robust z a dose needs in a context too small (< 1,000 non-zero doses)
+	// for its percentile to resolve 1 in 1,000.
+	Percentile, RobustZ, SmallContextZ float64
 	// UsualRatio: a context outlier is not raised when the dose is less than
 	// this many times the worker's own median (their level is known).
 	UsualRatio float64
@@ -133,9 +135,9 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		MinNonZero: 30, Shrinkage: 20, MinLogScale: 0.3,
-		Percentile: 0.999, RobustZ: 3.5, UsualRatio: 2,
-		JumpRatio: 8, JumpZ: 4, MinHistoryScale: 0.5,
-		CusumK: 0.5, CusumH: 5, ZeroRunP: 1e-3,
+		Percentile: 0.999, RobustZ: 3.5, SmallContextZ: 5.5, UsualRatio: 2,
+		JumpRatio: 20, JumpZ: 6, MinHistoryScale: 0.5,
+		CusumK: 0.5, CusumH: 12, ZeroRunP: 1e-3,
 		UnitFactor: 100, ContaminationRatio: 10, ApproachingShare: 0.8,
 		MissingGrace: 25 * 24 * time.Hour,
 	}

@@ -408,6 +408,11 @@ func (s *scoring) debug(w io.Writer) {
 		if !a.scored || regulatoryKinds[a.kind] {
 			continue
 		}
+		if tp, _ := s.classify(a); tp && a.kind != "MISSING_RESULT" {
+			if an := expl[a.id]; an != nil {
+				fmt.Fprintf(w, "TP %s %s m%d score %.2f %s\n", a.kind, a.nir, a.month, an.Score, an.Explanation)
+			}
+		}
 		if tp, neutral := s.classify(a); !tp && !neutral {
 			text := ""
 			if an := expl[a.id]; an != nil {
@@ -417,7 +422,11 @@ func (s *scoring) debug(w io.Writer) {
 			for _, l := range s.labelsOf(a.nir) {
 				ls = append(ls, fmt.Sprintf("%s %s..%s", l.kind, l.start.Format(time.DateOnly), l.end.Format(time.DateOnly)))
 			}
-			fmt.Fprintf(w, "FP %s %s %s..%s m%d %s | labels: %v\n", a.kind, a.nir, a.start.Format(time.DateOnly), a.end.Format(time.DateOnly), a.month, text, ls)
+			score := 0.0
+			if an := expl[a.id]; an != nil {
+				score = an.Score
+			}
+			fmt.Fprintf(w, "FP %s %s %s..%s m%d score %.2f %s | labels: %v\n", a.kind, a.nir, a.start.Format(time.DateOnly), a.end.Format(time.DateOnly), a.month, score, text, ls)
 		}
 	}
 	for _, r := range s.missedIL {
