@@ -21,6 +21,7 @@ func detectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(io.Discard)
 	dbURL := fs.String("database-url", env("SISERI_DATABASE_URL", ""), "postgres://… (base temporaire créée à côté) ; sinon SQLite temporaire")
 	asJSON := fs.Bool("json", false, "print one JSON object")
+	jsonFile := fs.String("json-file", "", "also write the JSON object to this file")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	warmup := fs.Int("warmup", 12, "months replayed but not scored")
 	// The directory may come before or after the options.
@@ -55,6 +56,19 @@ func detectCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	res, err := eval.Evaluate(ctx, o)
 	if err != nil {
 		return err
+	}
+	if *jsonFile != "" {
+		f, err := os.Create(*jsonFile)
+		if err != nil {
+			return err
+		}
+		err = json.NewEncoder(f).Encode(res)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(res)
