@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
+	stdsql "database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -325,6 +326,9 @@ func (r *runner) claim(sum string) (bool, error) {
 		c.SetFilename(truncate(r.sub.Filename, 255))
 	}
 	err := c.OnConflict(sql.ConflictColumns(importbatch.FieldSubmitterID, importbatch.FieldReference)).DoNothing().Exec(r.sys)
+	if errors.Is(err, stdsql.ErrNoRows) {
+		return false, nil // taken by a submission that committed first
+	}
 	if err != nil {
 		return false, fmt.Errorf("create batch: %w", err)
 	}
