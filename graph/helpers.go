@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"github.com/siseri/siseri/backend/anomaly"
+	"math"
 
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/graph/model"
@@ -65,7 +66,8 @@ func optMsv(usv float64) *float64 {
 	if usv <= 0 {
 		return nil
 	}
-	v := usv / 1000
+	// Quantiles of a digest are estimates: whole µSv, like the doses.
+	v := math.Round(usv) / 1000
 	return &v
 }
 
@@ -84,7 +86,7 @@ func contextStats(stats []anomaly.Stat) []*model.ContextStats {
 			SectorCode: optString(s.SectorCode), SectorLabel: optString(s.SectorLabel),
 			JobCode: optString(s.JobCode), JobLabel: optString(s.JobLabel),
 			MonitoringKind: s.MonitoringKind, PeriodMonths: s.PeriodMonths, Doses: s.Doses, NonZeroDoses: s.NonZero,
-			MeanMsv: s.MeanUSv / 1000, MedianMsv: optMsv(s.MedianUSv), P90Msv: optMsv(s.P90USv), P99Msv: optMsv(s.P99USv),
+			MeanMsv: math.Round(s.MeanUSv) / 1000, MedianMsv: optMsv(s.MedianUSv), P90Msv: optMsv(s.P90USv), P99Msv: optMsv(s.P99USv),
 		}
 	}
 	return out

@@ -46,7 +46,8 @@ type StatsFilter struct {
 func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time.Time) ([]Stat, error) {
 	ctx = policy.SystemContext(ctx)
 	if f.To.IsZero() {
-		f.To = now
+		// The last complete quarter: the current one is still filling up.
+		f.To = quarterStart(now).AddDate(0, 0, -1)
 	}
 	if f.From.IsZero() {
 		f.From = monthStart(f.To).AddDate(0, -(Window - 1), 0)

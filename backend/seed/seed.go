@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/siseri/siseri/backend/anomaly"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -99,6 +100,11 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	}
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("seed: exposure: %w", err), tx.Rollback())
+	}
+	// National context statistics, so that advisers can compare their
+	// workers with the national picture from the start.
+	if err := anomaly.AddCurrentRecordsToStats(ctx, tx.Client()); err != nil {
+		return 0, errors.Join(fmt.Errorf("seed: statistics: %w", err), tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("seed: commit: %w", err)
