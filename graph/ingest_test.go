@@ -259,3 +259,47 @@ func TestIncludeDirectiveAndEntitlements(t *testing.T) {
 		t.Fatalf("@skip(if: false) must be checked: %+v", res.Errors)
 	}
 }
+
+// TestMissingResultsCheck: once a worker's monthly results stop arriving, the
+// periodic check raises a MISSING_RESULT anomaly that the adviser receives live.
+func TestMissingResultsCheck(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	f := newIngestFixture(t, db)
+	lab := srv.NewClient(t)
+	lab.MustLogin("labo@test.fr", servertest.Password)
+	rows := []map[string]any{}
+	for m := 1; m <= 6; m++ {
+		start := time.Date(2024, time.Month(m), 1, 0, 0, 0, 0, time.UTC)
+		rows = append(rows, map[string]any{"nir": f.nir, "nom": "Lefèvre", "prenom": "Anne", "dateNaissance": "1985-05-03", "siret": siret,
+			"dosimetre": "DT1", "typeSuivi": "PASSIF_CORPS_ENTIER", "grandeur": "HP10", "debutPeriode": start.Format("2006-01-02"),
+			"finPeriode": start.AddDate(0, 1, -1).Format("2006-01-02"), "resultat": "0.1", "unite": "mSv"})
+	}
+	var out struct{ SubmitLabResults reportOut }
+	lab.MustDo(`mutation($rows: [LabResultInput!]!) { submitLabResults(reference: "MISS", rows: $rows, partial: true) { `+reportFields+` } }`,
+		map[string]any{"rows": rows}, &out)
+	if out.SubmitLabResults.RowsAccepted != 6 {
+		t.Fatalf("report: %+v", out.SubmitLabResults)
+	}
+	pcr := srv.NewClient(t)
+	pcr.MustLogin("pcr@test.fr", servertest.Password)
+	before := countKind(t, pcr, "MISSING_RESULT")
+	n, err := srv.App.CheckMissing(context.Background(), time.Date(2024, 11, 15, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || countKind(t, pcr, "MISSING_RESULT") != before+n {
+		t.Fatalf("check raised %d, adviser sees %d more", n, countKind(t, pcr, "MISSING_RESULT")-before)
+	}
+	again, err := srv.App.CheckMissing(context.Background(), time.Date(2024, 11, 15, 0, 0, 0, 0, time.UTC))
+	if err != nil || again != 0 {
+		t.Fatalf("second check raised %d (%v), want none: findings are deduplicated", again, err)
+	}
+}
+
+func countKind(t *testing.T, c *servertest.Client, kind string) int {
+	t.Helper()
+	var an struct{ Anomalies struct{ TotalCount int } }
+	c.MustDo(`query($k: String!) { anomalies(first: 1, where: { kind: $k }) { totalCount } }`, map[string]any{"k": kind}, &an)
+	return an.Anomalies.TotalCount
+}

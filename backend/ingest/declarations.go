@@ -306,7 +306,7 @@ func (r *runner) writeDeclarations(ds []*declaration) error {
 	}
 	var emps []*ent.EmploymentCreate
 	for _, d := range ds {
-		if d.workerID == 0 {
+		if d.workerID <= 0 {
 			d.workerID = r.newWorkers[d.ident.nir]
 		}
 		if d.existingID != 0 {

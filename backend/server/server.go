@@ -16,7 +16,9 @@ import (
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph"
+	"github.com/siseri/siseri/policy"
 )
 
 // Config is the server's configuration.
@@ -35,6 +37,9 @@ type Config struct {
 	// MaxUploadBytes caps multipart uploads (imported files); they are
 	// streamed to a temporary file beyond 32 MiB.
 	MaxUploadBytes int64
+	// MissingCheckEvery is how often the instance looks for expected results
+	// that have not arrived (0: never).
+	MissingCheckEvery time.Duration
 	// RequestTimeout bounds ordinary requests.
 	RequestTimeout time.Duration
 	// Limits bound GraphQL operations.
@@ -45,7 +50,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Addr: ":8080", StaticDir: "frontend/dist",
-		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, Limits: graph.DefaultLimits,
+		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, MissingCheckEvery: 6 * time.Hour, Limits: graph.DefaultLimits,
 	}
 }
 
@@ -145,6 +150,9 @@ func (s *Server) Run(ctx context.Context) error {
 // PostgreSQL, the one listener connection that carries the other instances'
 // (and this one's) events to the hub.
 func (s *Server) Background(ctx context.Context) {
+	if s.cfg.MissingCheckEvery > 0 {
+		go s.missingLoop(ctx, s.cfg.MissingCheckEvery)
+	}
 	if !s.broker.Postgres {
 		return
 	}
@@ -197,4 +205,65 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return e
 	}
 	return err
+}
+
+// missingLoop raises, every interval, the anomalies of expected results that
+// have not arrived after their period plus the grace delay. Several instances
+// may run it: findings are deduplicated by fingerprint, and a transaction
+// lock lets one instance at a time do the work.
+func (s *Server) missingLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := s.CheckMissing(ctx, time.Now())
+		if err != nil && ctx.Err() == nil {
+			s.log.Error("missing results check", "err", err)
+			continue
+		}
+		s.log.Info("missing results check", "raised", n)
+	}
+}
+
+// CheckMissing runs the missing-results detection once, as of asOf, and
+// announces what it raised after commit.
+func (s *Server) CheckMissing(ctx context.Context, asOf time.Time) (int, error) {
+	sys := policy.SystemContext(ctx)
+	txCtx, tx, err := s.db.OpenTx(sys)
+	if err != nil {
+		return 0, err
+	}
+	client := ent.FromContext(txCtx)
+	if s.db.IsPostgres() {
+		var got bool
+		rows, err := client.QueryContext(txCtx, "SELECT pg_try_advisory_xact_lock(7302)")
+		if err == nil {
+			if rows.Next() {
+				err = rows.Scan(&got)
+			}
+			rows.Close()
+		}
+		if err != nil || !got {
+			_ = tx.Rollback()
+			return 0, err
+		}
+	}
+	created, err := s.ingest.Engine.CheckMissing(txCtx, client, asOf)
+	if err != nil {
+		_ = tx.Rollback()
+		return 0, err
+	}
+	events := make([]alerts.Event, len(created))
+	for i, a := range created {
+		events[i] = alerts.Event{Type: alerts.AnomalyRaised, ID: a.ID, WorkerID: a.WorkerID}
+	}
+	if err := s.broker.Announce(txCtx, client, events...); err != nil {
+		_ = tx.Rollback()
+		return 0, err
+	}
+	return len(created), tx.Commit()
 }
