@@ -84,3 +84,18 @@ func TestLabResultsLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestDeclarationsNewWorkerTwice: a new worker declared on two rows (two
+// successive contracts) is created once, with both employments.
+func TestDeclarationsNewWorkerTwice(t *testing.T) {
+	f := newFixture(t, storetest.MustOpen(t), 0)
+	const header = "siret;nir;nom;prenom;date_naissance;sexe;date_debut;date_fin;type_contrat;secteur;metier;categorie"
+	n := nir("2900575056777")
+	rep := f.submit(t, f.employer, ingest.Submission{Format: ingest.Declarations, Reference: "D1", Body: csvOf(header,
+		siretA+";"+n+";Lambert;Zoé;1990-05-12;F;2024-01-01;2024-06-30;CDD;RI;CARDIO;B",
+		siretA+";"+n+";Lambert;Zoé;1990-05-12;F;2024-07-01;;CDI;RI;CARDIO;A",
+	)})
+	if rep.Status != ingest.StatusAccepted || rep.WorkersCreated != 1 || rep.EmploymentsCreated != 2 {
+		t.Fatalf("report: %+v", rep)
+	}
+}
