@@ -83,7 +83,9 @@ test("Le client graphql-ws officiel reçoit l'alerte d'un lot, puis reprend à s
     const cursor = backlog.length ? backlog[backlog.length - 1].cursor : null;
 
     // Live: a laboratory result far above the usual doses of the context.
-    const live = collect(client, cursor ? { after: cursor } : {}, (evs) => evs.some((e) => e.anomaly.workerID === worker.id));
+    // Every anomaly the batch raises (its count is known once it is accepted).
+    let expected = Infinity;
+    const live = collect(client, cursor ? { after: cursor } : {}, (evs) => evs.filter((e) => e.anomaly.workerID === worker.id).length >= expected);
     await new Promise((r) => setTimeout(r, 500));
     const labToken = await apiLogin(baseURL, demoAccounts.laboratory);
     const row = labRow(worker, establishment.siret, { dosimeter: "WS-E2E-1", valueMsv: 22.5 }).split(";");
@@ -100,9 +102,10 @@ test("Le client graphql-ws officiel reçoit l'alerte d'un lot, puis reprend à s
     );
     assert.equal(submitLabResults.status, "ACCEPTED", JSON.stringify(submitLabResults.problems));
     assert.ok(submitLabResults.anomaliesRaised > 0, "le lot lève au moins une anomalie");
+    expected = submitLabResults.anomaliesRaised;
     const events = await live;
     const mine = events.filter((e) => e.anomaly.workerID === worker.id);
-    assert.ok(mine.length > 0, "l'anomalie du lot arrive en direct");
+    assert.equal(mine.length, expected, "chaque anomalie du lot arrive en direct, une fois");
     assert.ok(mine.every((e) => e.anomaly.explanation.length > 0 && e.cursor), "chaque événement a son explication et son curseur");
 
     // Resume from the last live cursor: nothing is delivered twice.
