@@ -64,14 +64,20 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		wids[w.ID] = true
 		nirOf[w.ID] = *w.Nir
 	}
+	r.timed("lookup.workers", t0)
+	t1 := time.Now()
 	emps, err := r.employmentsOf(wids)
 	if err != nil {
 		return err
 	}
+	r.timed("lookup.employments", t1)
+	t1 = time.Now()
 	otherLab, err := r.foreignDosimeters(serials)
 	if err != nil {
 		return err
 	}
+	r.timed("lookup.dosimeters", t1)
+	t1 = time.Now()
 	first := items[0].rec.start
 	for _, it := range items {
 		if it.rec.start.Before(first) {
@@ -82,6 +88,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
+	r.timed("lookup.stored", t1)
 	r.timed("lookup", t0)
 	t0 = time.Now()
 	good := make([]*labRecord, 0, len(items))
@@ -176,15 +183,20 @@ func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from tim
 	}
 	for i := 0; i < len(list); i += 1000 {
 		recs, err := r.client.DoseRecord.Query().Where(
+			// By worker (the selective index); the laboratory is checked
+			// below, as every result of a large laboratory shares it.
 			doserecord.WorkerIDIn(list[i:min(i+1000, len(list))]...),
-			doserecord.LaboratoryID(r.who.laboratoryID), doserecord.Current(true), doserecord.PeriodStartGTE(from),
-		).Select(doserecord.FieldWorkerID, doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial,
+			doserecord.Current(true), doserecord.PeriodStartGTE(from),
+		).Select(doserecord.FieldWorkerID, doserecord.FieldLaboratoryID, doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial,
 			doserecord.FieldQuantity, doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd,
 			doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldVersion, doserecord.FieldReceivedAt).All(r.sys)
 		if err != nil {
 			return nil, fmt.Errorf("find stored results: %w", err)
 		}
 		for _, d := range recs {
+			if d.LaboratoryID != r.who.laboratoryID {
+				continue
+			}
 			k := fmt.Sprintf("%s|%s|%s|%s|%s|%s", nirOf[d.WorkerID], d.MonitoringKind, d.DosimeterSerial, d.Quantity,
 				d.PeriodStart.UTC().Format(dateLayout), d.PeriodEnd.UTC().Format(dateLayout))
 			out[k] = d
@@ -240,20 +252,21 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 		if err := r.lockLaboratory(); err != nil {
 			return err
 		}
+		// Ids come from the table's sequence first, so that detection gets
+		// them without reading the batch back (which grows with the batch).
+		var err error
+		ids, err = r.nextDoseIDs(len(recs))
+		if err != nil {
+			return err
+		}
 		rows := make([][]any, len(recs))
 		for i, rec := range recs {
-			rows[i] = []any{"LABORATORY", nullable(rec.dosimeter), string(rec.kind), string(rec.quantity), rec.dose.usv,
+			rows[i] = []any{ids[i], "LABORATORY", nullable(rec.dosimeter), string(rec.kind), string(rec.quantity), rec.dose.usv,
 				string(rec.status()), rec.start, rec.end, nullable(rec.nuclide), nullable(rec.comment), ptr(rec.sector), ptr(rec.job),
 				rec.version, true, r.now, nullableInt(rec.supersedes), rec.estabID, r.batchID, r.who.laboratoryID, rec.workerID}
 		}
-		if _, err := r.copier.CopyFrom(ctx, "dose_records", doseColumns, pgx.CopyFromRows(rows)); err != nil {
+		if _, err := r.copier.CopyFrom(ctx, "dose_records", append([]string{"id"}, doseColumns...), pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy results: %w", err)
-		}
-		var err error
-		ids, err = r.client.DoseRecord.Query().Where(doserecord.ImportBatchID(r.batchID), doserecord.IDGT(r.lastID)).
-			Order(ent.Asc(doserecord.FieldID)).IDs(r.sys)
-		if err != nil {
-			return fmt.Errorf("read new results: %w", err)
 		}
 	} else {
 		for i := 0; i < len(recs); i += 500 {
@@ -296,6 +309,24 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	r.timed("write", t0)
 	defer r.timed("detect", time.Now())
 	return r.detect(ids)
+}
+
+// nextDoseIDs draws n ids from the dose table's identity sequence.
+func (r *runner) nextDoseIDs(n int) ([]int, error) {
+	rows, err := r.client.QueryContext(r.sys, "SELECT nextval(pg_get_serial_sequence('dose_records', 'id')) FROM generate_series(1, $1)", n)
+	if err != nil {
+		return nil, fmt.Errorf("draw result ids: %w", err)
+	}
+	defer rows.Close()
+	ids := make([]int, 0, n)
+	for rows.Next() {
+		var id int
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
 }
 
 // lockLaboratory serialises the batches of one laboratory, so that two
