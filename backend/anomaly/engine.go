@@ -214,15 +214,28 @@ func (e *Engine) references(ctx context.Context, client *ent.Client, batch []Dos
 		if err != nil {
 			return nil, err
 		}
+		// Doses of one context share their reference (read-only once made).
+		chosen := map[[4]string]*Reference{}
 		for _, d := range ds {
 			var levels [4]*Summary
+			var keys [4]string
 			for l := LevelJob; l <= LevelKind; l++ {
 				if k, ok := d.Context.Key(l); ok && sums[k] != nil {
 					levels[l] = sums[k]
-					levels[l].Label = n.contextLabel(d.Context, l)
+					keys[l] = k
 				}
 			}
-			if ref := e.Config.Choose(levels); ref != nil {
+			ref, done := chosen[keys]
+			if !done {
+				for l := LevelJob; l <= LevelKind; l++ {
+					if levels[l] != nil {
+						levels[l].Label = n.contextLabel(d.Context, l)
+					}
+				}
+				ref = e.Config.Choose(levels)
+				chosen[keys] = ref
+			}
+			if ref != nil {
 				out[d.ID] = ref
 			}
 		}

@@ -167,8 +167,18 @@ func LimitsAt(date time.Time, status WorkerStatus) []Limit {
 // LimitAt returns the limit with the given code in force on date for the
 // status, and false when there is none (e.g. LENS_TRANSITION after 2023).
 func LimitAt(code LimitCode, date time.Time, status WorkerStatus) (Limit, bool) {
-	for _, l := range LimitsAt(date, status) {
-		if l.Code == code {
+	// The same rule as LimitsAt, without building the list: exposure
+	// computes it for every worker, limit and window.
+	pop := PopulationAdult
+	if status.Has(StatusYoung) {
+		pop = PopulationYoung
+	}
+	for _, l := range limits {
+		if l.Code != code {
+			continue
+		}
+		applies := l.Population == pop || (l.Population == PopulationUnbornChild && status.Has(StatusPregnant))
+		if applies && l.InForce(date) {
 			return l, true
 		}
 	}
