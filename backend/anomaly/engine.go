@@ -26,6 +26,10 @@ type Engine struct {
 	Now func() time.Time
 	// Postgres makes Store take the lock that orders anomaly ids by commit.
 	Postgres bool
+	// Stats, when set, collects the records for the context statistics
+	// instead of writing them at each Process; the caller flushes it (an
+	// import, once per batch).
+	Stats *StatsBuffer
 }
 
 // NewEngine returns an engine with the default thresholds.
@@ -97,7 +101,11 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 		return res, err
 	}
 	findings = append(findings, reg...)
-	if err := AddToStats(ctx, client, batch); err != nil {
+	if e.Stats != nil {
+		if err := e.Stats.Add(batch); err != nil {
+			return res, err
+		}
+	} else if err := AddToStats(ctx, client, batch); err != nil {
 		return res, err
 	}
 	res.Findings = len(findings)

@@ -39,17 +39,26 @@ type statDelta struct {
 	ctx         Context
 	doses, zero int
 	sum         int64
-	logs        []float64
+	// digest holds the logs of the non-zero doses added since the last flush.
+	digest *tdigest.TDigest
+	n      int
 }
 
-// AddToStats adds doses to the monthly context statistics at every level
-// their context has, inside the transaction of client. Absent results are
-// not doses and are skipped. Superseded values stay in the digests (t-digests
-// cannot forget); `siseri detect rebuild-stats` rebuilds them from current
-// records when corrections have piled up.
-func AddToStats(ctx context.Context, client *ent.Client, doses []Dose) error {
-	ctx = policy.SystemContext(ctx)
-	deltas := map[statKey]*statDelta{}
+// StatsBuffer collects doses for the monthly context statistics in memory
+// (one small digest per context and month) and writes them in one pass.
+// An import fills it chunk by chunk and flushes it once at the end, so that
+// its statistics rows are written once per batch, and every chunk is judged
+// against the statistics as they were before the batch.
+type StatsBuffer struct {
+	deltas map[statKey]*statDelta
+}
+
+// NewStatsBuffer returns an empty buffer.
+func NewStatsBuffer() *StatsBuffer { return &StatsBuffer{deltas: map[statKey]*statDelta{}} }
+
+// Add collects doses at every level their context has. Absent results are
+// not doses and are skipped.
+func (b *StatsBuffer) Add(doses []Dose) error {
 	for _, d := range doses {
 		if d.Absent {
 			continue
@@ -60,10 +69,10 @@ func AddToStats(ctx context.Context, client *ent.Client, doses []Dose) error {
 				continue
 			}
 			k := statKey{key, monthStart(d.End)}
-			dl := deltas[k]
+			dl := b.deltas[k]
 			if dl == nil {
-				dl = &statDelta{level: l, ctx: d.Context}
-				deltas[k] = dl
+				dl = &statDelta{level: l, ctx: d.Context, digest: NewDigest()}
+				b.deltas[k] = dl
 			}
 			dl.doses++
 			if d.Zero || d.USv <= 0 {
@@ -71,9 +80,34 @@ func AddToStats(ctx context.Context, client *ent.Client, doses []Dose) error {
 				continue
 			}
 			dl.sum += d.USv
-			dl.logs = append(dl.logs, math.Log(float64(d.USv)))
+			dl.n++
+			if err := dl.digest.Add(math.Log(float64(d.USv))); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
+}
+
+// AddToStats adds doses to the monthly context statistics at every level
+// their context has, inside the transaction of client. Absent results are
+// not doses and are skipped. Superseded values stay in the digests (t-digests
+// cannot forget); `siseri detect rebuild-stats` rebuilds them from current
+// records when corrections have piled up.
+func AddToStats(ctx context.Context, client *ent.Client, doses []Dose) error {
+	b := NewStatsBuffer()
+	if err := b.Add(doses); err != nil {
+		return err
+	}
+	return b.Flush(ctx, client)
+}
+
+// Flush writes what the buffer collected, in the transaction of client, and
+// empties it.
+func (b *StatsBuffer) Flush(ctx context.Context, client *ent.Client) error {
+	ctx = policy.SystemContext(ctx)
+	deltas := b.deltas
+	b.deltas = map[statKey]*statDelta{}
 	if len(deltas) == 0 {
 		return nil
 	}
@@ -89,8 +123,8 @@ func AddToStats(ctx context.Context, client *ent.Client, doses []Dose) error {
 				return fmt.Errorf("context statistics %s %s: %w", k.key, k.month.Format("2006-01"), err)
 			}
 		}
-		for _, x := range dl.logs {
-			if err := dg.Add(x); err != nil {
+		if dl.n > 0 {
+			if err := dg.Merge(dl.digest); err != nil {
 				return err
 			}
 		}

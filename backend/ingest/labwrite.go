@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
@@ -347,7 +348,15 @@ func (r *runner) detect(ids []int) error {
 	if r.svc.Engine == nil || len(ids) == 0 {
 		return nil
 	}
-	res, err := r.svc.Engine.Process(r.sys, r.client, ids)
+	if r.engine == nil {
+		// This import's own engine: the statistics of the batch are written
+		// once, at the end, and every chunk is judged against the
+		// statistics as they were before the batch.
+		e := *r.svc.Engine
+		e.Stats = anomaly.NewStatsBuffer()
+		r.engine = &e
+	}
+	res, err := r.engine.Process(r.sys, r.client, ids)
 	if err != nil {
 		return fmt.Errorf("detect anomalies: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/identity"
 	"github.com/siseri/siseri/backend/store"
@@ -49,6 +50,8 @@ type runner struct {
 	// Declarations: the nomenclature in force and the workers created so far.
 	nom        *nomenclatureCodes
 	newWorkers map[string]int
+	// engine is this import's detection engine (see detect).
+	engine *anomaly.Engine
 	// spent is the time of each phase, for Service.Trace.
 	spent map[string]time.Duration
 }
@@ -202,6 +205,13 @@ func (r *runner) complete(ctx context.Context) error {
 		workers = append(workers, id)
 	}
 	slices.Sort(workers)
+	if r.engine != nil && r.engine.Stats != nil {
+		t0 := time.Now()
+		if err := r.engine.Stats.Flush(r.sys, r.client); err != nil {
+			return fmt.Errorf("context statistics: %w", err)
+		}
+		r.timed("statistics", t0)
+	}
 	defer r.timed("exposure", time.Now())
 	if r.svc.Exposure != nil && r.sub.Format == LabResults && len(workers) > 0 {
 		changed, err := r.svc.Exposure(r.sys, r.client, workers, r.now)
