@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
@@ -30,9 +31,8 @@ type ingestFixture struct {
 const ingestNIR13 = "2850575056123"
 
 func validNIR(first13 string) string {
-	var n int64
-	fmt.Sscan(first13, &n)
-	return fmt.Sprintf("%s%02d", first13, 97-n%97)
+	key, _ := dosimetry.NIRKey(first13)
+	return fmt.Sprintf("%s%02d", first13, key)
 }
 
 func newIngestFixture(t *testing.T, db *store.DB) ingestFixture {

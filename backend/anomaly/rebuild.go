@@ -10,14 +10,16 @@ import (
 )
 
 // AddCurrentRecordsToStats adds every current dose record to the monthly
-// context statistics, in chunks, inside the transaction of client: for data
-// written without the import path (the demo seed, a migration).
+// context statistics (read in chunks, written once) inside the transaction
+// of client: for data written without the import path (the demo seed, a
+// migration).
 func AddCurrentRecordsToStats(ctx context.Context, client *ent.Client) error {
 	ctx = policy.SystemContext(ctx)
 	nomen, err := loadNomenclature(ctx, client)
 	if err != nil {
 		return err
 	}
+	buf := NewStatsBuffer()
 	last := 0
 	for {
 		recs, err := client.DoseRecord.Query().Where(doserecord.Current(true), doserecord.IDGT(last)).
@@ -26,13 +28,13 @@ func AddCurrentRecordsToStats(ctx context.Context, client *ent.Client) error {
 			return fmt.Errorf("load dose records: %w", err)
 		}
 		if len(recs) == 0 {
-			return nil
+			return buf.Flush(ctx, client)
 		}
 		doses := make([]Dose, len(recs))
 		for i, r := range recs {
 			doses[i] = toDose(r, nomen)
 		}
-		if err := AddToStats(ctx, client, doses); err != nil {
+		if err := buf.Add(doses); err != nil {
 			return err
 		}
 		last = recs[len(recs)-1].ID

@@ -18,28 +18,15 @@ type Worker struct {
 	PregnancyEnded    *time.Time
 }
 
-// limitDoses selects the doses that count toward a limit: external Hp(10) and
-// internal E(50) (and modelled E) for the effective dose; Hp(0.07) of
-// extremity or skin dosimeters; the lens doses. Operational dosimetry never
-// counts (it is not a dose of record).
+// limitDoses selects the measured doses that count toward a limit
+// (dosimetry.CountsToward).
 func limitDoses(code dosimetry.LimitCode, doses []Dose) []dosimetry.DatedDose {
 	var out []dosimetry.DatedDose
 	for _, d := range doses {
 		if d.Absent || d.Zero || d.USv <= 0 {
 			continue
 		}
-		var counts bool
-		switch code {
-		case dosimetry.LimitEffective, dosimetry.LimitPregnancy:
-			counts = d.Quantity == "HP10" || d.Quantity == "E50" || d.Quantity == "E"
-		case dosimetry.LimitExtremity:
-			counts = d.Context.Kind == "EXTREMITY"
-		case dosimetry.LimitSkin:
-			counts = d.Context.Kind == "SKIN"
-		case dosimetry.LimitLens, dosimetry.LimitLensTransition:
-			counts = d.Context.Kind == "LENS"
-		}
-		if counts {
+		if dosimetry.CountsToward(code, d.Context.Kind, d.Quantity) {
 			out = append(out, dosimetry.DatedDose{Start: d.Start, End: d.End, Dose: dosimetry.Microsievert(d.USv)})
 		}
 	}

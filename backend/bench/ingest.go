@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
@@ -175,8 +176,8 @@ func createDatabase(ctx context.Context, admin string) (string, func(), error) {
 // benchNIR is a valid NIR for worker i.
 func benchNIR(i int) string {
 	first := fmt.Sprintf("1800175%03d%03d", 100+i/999, 1+i%999)
-	n, _ := strconv.ParseInt(first, 10, 64)
-	return fmt.Sprintf("%s%02d", first, 97-n%97)
+	key, _ := dosimetry.NIRKey(first) // 13 digits by construction
+	return fmt.Sprintf("%s%02d", first, key)
 }
 
 // ingestFixture creates the nomenclature, an establishment, a laboratory with
@@ -385,7 +386,6 @@ func rawCopy(ctx context.Context, db *store.DB, ids []int, n int) (float64, erro
 	}
 	rows := make([][]any, n)
 	now := time.Now().UTC()
-	kinds := map[string]string{"PASSIF_CORPS_ENTIER": "PASSIVE_WHOLE_BODY", "EXTREMITES": "EXTREMITY", "CRISTALLIN": "LENS", "PEAU": "SKIN"}
 	for i := range n {
 		k, kind := i/len(benchKinds), benchKinds[i%len(benchKinds)]
 		start := benchMonth
@@ -393,22 +393,21 @@ func rawCopy(ctx context.Context, db *store.DB, ids []int, n int) (float64, erro
 		if benchDose(i) == 0 {
 			status = "BELOW_THRESHOLD"
 		}
-		rows[i] = []any{"LABORATORY", fmt.Sprintf("C%08d", i), kinds[kind[0]], kind[1], benchDose(i), status,
+		mk, err := dosimetry.ParseMonitoringKind(kind[0])
+		if err != nil {
+			return 0, err
+		}
+		rows[i] = []any{"LABORATORY", fmt.Sprintf("C%08d", i), string(mk), kind[1], benchDose(i), status,
 			start, start.AddDate(0, 1, -1), nil, nil, "RI", "CARDIO", 1, true, now, nil, 1, nil, 1, ids[k]}
 	}
-	cols := []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
-		"period_start", "period_end", "radionuclide", "comment", "sector_code", "job_code", "version", "current",
-		"received_at", "supersedes_id", "establishment_id", "import_batch_id", "laboratory_id", "worker_id"}
-	conn, err := db.SQL.Conn(ctx)
+	start := time.Now()
+	txCtx, tx, err := db.OpenTx(ctx)
 	if err != nil {
 		return 0, err
 	}
-	defer conn.Close()
-	start := time.Now()
-	err = conn.Raw(func(dc any) error {
-		pc := dc.(interface{ Conn() *pgx.Conn }).Conn()
-		_, err := pc.CopyFrom(ctx, pgx.Identifier{"bench_dose_copy"}, cols, pgx.CopyFromRows(rows))
-		return err
-	})
-	return time.Since(start).Seconds(), err
+	if _, err := store.CopierFromContext(txCtx).CopyFrom(txCtx, "bench_dose_copy", ingest.DoseColumns, pgx.CopyFromRows(rows)); err != nil {
+		_ = tx.Rollback()
+		return 0, err
+	}
+	return time.Since(start).Seconds(), tx.Commit()
 }

@@ -150,35 +150,32 @@ func Limits() []Limit {
 // any 12 consecutive months) and LENS_TRANSITION (100 mSv over the period);
 // the caller evaluates both.
 func LimitsAt(date time.Time, status WorkerStatus) []Limit {
-	pop := PopulationAdult
-	if status.Has(StatusYoung) {
-		pop = PopulationYoung
-	}
 	var out []Limit
 	for _, l := range limits {
-		applies := l.Population == pop || (l.Population == PopulationUnbornChild && status.Has(StatusPregnant))
-		if applies && l.InForce(date) {
+		if l.appliesTo(status) && l.InForce(date) {
 			out = append(out, l)
 		}
 	}
 	return out
 }
 
-// LimitAt returns the limit with the given code in force on date for the
-// status, and false when there is none (e.g. LENS_TRANSITION after 2023).
-func LimitAt(code LimitCode, date time.Time, status WorkerStatus) (Limit, bool) {
-	// The same rule as LimitsAt, without building the list: exposure
-	// computes it for every worker, limit and window.
+// appliesTo reports whether the limit's population is the worker's: adults
+// or young workers, plus the unborn child during a declared pregnancy.
+func (l Limit) appliesTo(status WorkerStatus) bool {
 	pop := PopulationAdult
 	if status.Has(StatusYoung) {
 		pop = PopulationYoung
 	}
+	return l.Population == pop || (l.Population == PopulationUnbornChild && status.Has(StatusPregnant))
+}
+
+// LimitAt returns the limit with the given code in force on date for the
+// status, and false when there is none (e.g. LENS_TRANSITION after 2023).
+func LimitAt(code LimitCode, date time.Time, status WorkerStatus) (Limit, bool) {
+	// LimitsAt without building the list: exposure asks it for every
+	// worker, limit and window.
 	for _, l := range limits {
-		if l.Code != code {
-			continue
-		}
-		applies := l.Population == pop || (l.Population == PopulationUnbornChild && status.Has(StatusPregnant))
-		if applies && l.InForce(date) {
+		if l.Code == code && l.appliesTo(status) && l.InForce(date) {
 			return l, true
 		}
 	}
@@ -200,4 +197,26 @@ func InvestigationLevel(limit Limit, months int) (Microsievert, error) {
 		return 0, fmt.Errorf("La durée de la période de surveillance doit être comprise entre 1 et 12 mois (reçu %d).", months)
 	}
 	return limit.Value * 3 * Microsievert(months) / 120, nil
+}
+
+// CountsToward reports whether a result of monitoring kind and quantity (their
+// codes) counts toward the limit code: Hp(10), E(50) and E for the effective
+// dose (and the unborn child's), the results of extremity, skin and lens
+// dosimeters for theirs. Operational dosimetry never counts: it is not a dose
+// of record.
+func CountsToward(code LimitCode, kind, quantity string) bool {
+	if kind == string(KindOperational) {
+		return false
+	}
+	switch code {
+	case LimitEffective, LimitPregnancy:
+		return quantity == string(QuantityHp10) || quantity == string(QuantityE50) || quantity == string(QuantityE)
+	case LimitExtremity:
+		return kind == string(KindExtremity)
+	case LimitSkin:
+		return kind == string(KindSkin)
+	case LimitLens, LimitLensTransition:
+		return kind == string(KindLens)
+	}
+	return false
 }

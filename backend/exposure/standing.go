@@ -42,27 +42,6 @@ type Standing struct {
 	Records int
 }
 
-// Counts reports whether a result of monitoring kind and quantity counts
-// toward the limit code: Hp(10), E(50) and E for the effective dose (and the
-// unborn child's), the results of extremity, skin and lens dosimeters for
-// theirs. Operational dosimetry never counts.
-func Counts(code dosimetry.LimitCode, kind, quantity string) bool {
-	if kind == string(dosimetry.KindOperational) {
-		return false
-	}
-	switch code {
-	case dosimetry.LimitEffective, dosimetry.LimitPregnancy:
-		return quantity == string(dosimetry.QuantityHp10) || quantity == string(dosimetry.QuantityE50) || quantity == string(dosimetry.QuantityE)
-	case dosimetry.LimitExtremity:
-		return kind == string(dosimetry.KindExtremity)
-	case dosimetry.LimitSkin:
-		return kind == string(dosimetry.KindSkin)
-	case dosimetry.LimitLens, dosimetry.LimitLensTransition:
-		return kind == string(dosimetry.KindLens)
-	}
-	return false
-}
-
 // State returns the state of sum against limit (see the package comment).
 func State(sum, limit dosimetry.Microsievert) exposuresummary.Status {
 	switch {
@@ -118,7 +97,7 @@ func Standings(p Person, doses []Dose, asOf time.Time, keep ...dosimetry.LimitCo
 func dated(code dosimetry.LimitCode, doses []Dose) []dosimetry.DatedDose {
 	var out []dosimetry.DatedDose
 	for _, d := range doses {
-		if Counts(code, d.Kind, d.Quantity) {
+		if dosimetry.CountsToward(code, d.Kind, d.Quantity) {
 			out = append(out, dosimetry.DatedDose{Start: d.Start, End: d.End, Dose: dosimetry.Microsievert(d.USv)})
 		}
 	}

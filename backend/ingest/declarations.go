@@ -205,18 +205,7 @@ func (r *runner) flushDeclarations(ctx context.Context, rows []*row) error {
 	if len(items) == 0 {
 		return nil
 	}
-	workers, err := r.workersByNIR(nirs)
-	if err != nil {
-		return err
-	}
-	if err := r.establishments(sirets); err != nil {
-		return err
-	}
-	wids := map[int]bool{}
-	for _, w := range workers {
-		wids[w.ID] = true
-	}
-	emps, err := r.employmentsOf(wids)
+	reg, err := r.lookup(nirs, sirets)
 	if err != nil {
 		return err
 	}
@@ -229,13 +218,13 @@ func (r *runner) flushDeclarations(ctx context.Context, rows []*row) error {
 			continue
 		}
 		d.estabID = e.ID
-		if w := workers[d.ident.nir]; w != nil {
+		if w := reg.byNIR[d.ident.nir]; w != nil {
 			if !checkIdentity(rw, w, d.ident, dNom, dPrenom, dNaissance) {
 				r.reject(rw)
 				continue
 			}
 			d.workerID = w.ID
-			if !r.checkEmploymentOverlap(rw, d, emps[w.ID]) {
+			if !r.checkEmploymentOverlap(rw, d, reg.employments[w.ID]) {
 				r.reject(rw)
 				continue
 			}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
@@ -22,9 +23,8 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 
 // nir builds a valid NIR from its first 13 digits.
 func nir(first13 string) string {
-	var n int64
-	fmt.Sscan(first13, &n)
-	return fmt.Sprintf("%s%02d", first13, 97-n%97)
+	key, _ := dosimetry.NIRKey(first13)
+	return fmt.Sprintf("%s%02d", first13, key)
 }
 
 // fixture is a small registry: two establishments, a laboratory, workers

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -200,7 +201,7 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, f Format) (sub
 	who := submitter{viewer: v}
 	switch f {
 	case LabResults:
-		if v.Role != policy.RoleLaboratory {
+		if !slices.Contains(SubmitterRoles(f), v.Role) {
 			return who, apperr.New(apperr.Forbidden, "Seul un laboratoire de dosimétrie peut envoyer des résultats.")
 		}
 		for _, g := range v.Scope() {
@@ -213,9 +214,7 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, f Format) (sub
 		}
 		return who, nil
 	case Declarations, Operational:
-		ok := v.Role == policy.RoleEmployer ||
-			(f == Operational && v.Role == policy.RoleRPA)
-		if !ok {
+		if !slices.Contains(SubmitterRoles(f), v.Role) {
 			if f == Declarations {
 				return who, apperr.New(apperr.Forbidden, "Seul le correspondant de l'employeur peut déclarer des travailleurs.")
 			}
@@ -240,6 +239,22 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, f Format) (sub
 		return who, nil
 	}
 	return who, apperr.Invalid("format", string(f), "Format d'échange inconnu « %s ».", f)
+}
+
+// SubmitterRoles are the roles that may submit a format: laboratories their
+// results, employer correspondents their declarations, and operational
+// dosimetry the correspondent or, by delegation, the radiation protection
+// adviser.
+func SubmitterRoles(f Format) []policy.Role {
+	switch f {
+	case LabResults:
+		return []policy.Role{policy.RoleLaboratory}
+	case Declarations:
+		return []policy.Role{policy.RoleEmployer}
+	case Operational:
+		return []policy.Role{policy.RoleEmployer, policy.RoleRPA}
+	}
+	return nil
 }
 
 // checksum is the SHA-256 of the submitted content (the file, or the rows).

@@ -175,6 +175,11 @@ func (rec *labRecord) status() doserecord.Status {
 // naturalKey identifies a result of a laboratory: the same dosimeter (or, for
 // results without dosimeter, the same worker and kind), quantity and period.
 func (rec *labRecord) naturalKey() string {
-	return fmt.Sprintf("%s|%s|%s|%s|%s|%s", rec.ident.nir, rec.kind, rec.dosimeter, rec.quantity,
-		rec.start.Format(dateLayout), rec.end.Format(dateLayout))
+	return resultKey(rec.ident.nir, string(rec.kind), rec.dosimeter, string(rec.quantity), rec.start, rec.end)
+}
+
+// resultKey is the natural key of a result, from a row or a stored record.
+func resultKey(nir, kind, dosimeter, quantity string, start, end time.Time) string {
+	return fmt.Sprintf("%s|%s|%s|%s|%s|%s", nir, kind, dosimeter, quantity,
+		start.UTC().Format(dateLayout), end.UTC().Format(dateLayout))
 }

@@ -52,50 +52,30 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		return nil
 	}
 	t0 = time.Now()
-	workers, err := r.workersByNIR(nirs)
+	reg, err := r.lookup(nirs, sirets)
 	if err != nil {
 		return err
 	}
-	if err := r.establishments(sirets); err != nil {
-		return err
-	}
-	wids := map[int]bool{}
-	nirOf := map[int]string{}
-	for _, w := range workers {
-		wids[w.ID] = true
-		nirOf[w.ID] = *w.Nir
-	}
-	r.timed("lookup.workers", t0)
-	t1 := time.Now()
-	emps, err := r.employmentsOf(wids)
-	if err != nil {
-		return err
-	}
-	r.timed("lookup.employments", t1)
-	t1 = time.Now()
 	otherLab, err := r.foreignDosimeters(serials)
 	if err != nil {
 		return err
 	}
-	r.timed("lookup.dosimeters", t1)
-	t1 = time.Now()
 	first := items[0].rec.start
 	for _, it := range items {
 		if it.rec.start.Before(first) {
 			first = it.rec.start
 		}
 	}
-	stored, err := r.storedResults(wids, nirOf, first)
+	stored, err := r.storedResults(reg.ids, reg.nirOf, first)
 	if err != nil {
 		return err
 	}
-	r.timed("lookup.stored", t1)
 	r.timed("lookup", t0)
 	t0 = time.Now()
 	good := make([]*labRecord, 0, len(items))
 	for i := range items {
 		rw, rec := items[i].rw, &items[i].rec
-		w := workers[rec.ident.nir]
+		w := reg.byNIR[rec.ident.nir]
 		if w == nil {
 			rw.fail(lNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec le NIR %s : son employeur doit d'abord le déclarer.", rec.ident.nir)
 			r.reject(rw)
@@ -110,7 +90,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 			r.reject(rw)
 			continue
 		}
-		emp := covering(emps[w.ID], e.ID, rec.start, rec.end)
+		emp := covering(reg.employments[w.ID], e.ID, rec.start, rec.end)
 		if emp == nil {
 			rw.fail(lDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
 				rec.siret, rec.start.Format(dateLayout), rec.end.Format(dateLayout))
@@ -152,61 +132,51 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 // serials.
 func (r *runner) foreignDosimeters(serials map[string]bool) (map[string]int, error) {
 	out := map[string]int{}
-	if len(serials) == 0 {
-		return out, nil
-	}
-	list := make([]string, 0, len(serials))
-	for s := range serials {
-		list = append(list, s)
-	}
-	for i := 0; i < len(list); i += 1000 {
-		ds, err := r.client.Dosimeter.Query().Where(dosimeter.SerialIn(list[i:min(i+1000, len(list))]...), dosimeter.LaboratoryIDNotNil()).
+	err := inChunks(serials, func(part []string) error {
+		ds, err := r.client.Dosimeter.Query().Where(dosimeter.SerialIn(part...), dosimeter.LaboratoryIDNotNil()).
 			Select(dosimeter.FieldSerial, dosimeter.FieldLaboratoryID).All(r.sys)
 		if err != nil {
-			return nil, fmt.Errorf("find dosimeters: %w", err)
+			return fmt.Errorf("find dosimeters: %w", err)
 		}
 		for _, d := range ds {
 			if prev, ok := out[d.Serial]; !ok || prev != r.who.laboratoryID {
 				out[d.Serial] = d.LaboratoryID
 			}
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // storedResults returns the current results of this laboratory for the
 // workers, by natural key.
 func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from time.Time) (map[string]*ent.DoseRecord, error) {
 	out := map[string]*ent.DoseRecord{}
-	list := make([]int, 0, len(wids))
-	for id := range wids {
-		list = append(list, id)
-	}
-	for i := 0; i < len(list); i += 1000 {
+	err := inChunks(wids, func(part []int) error {
 		recs, err := r.client.DoseRecord.Query().Where(
 			// By worker (the selective index); the laboratory is checked
 			// below, as every result of a large laboratory shares it.
-			doserecord.WorkerIDIn(list[i:min(i+1000, len(list))]...),
+			doserecord.WorkerIDIn(part...),
 			doserecord.Current(true), doserecord.PeriodStartGTE(from),
 		).Select(doserecord.FieldWorkerID, doserecord.FieldLaboratoryID, doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial,
 			doserecord.FieldQuantity, doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd,
 			doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldVersion, doserecord.FieldReceivedAt).All(r.sys)
 		if err != nil {
-			return nil, fmt.Errorf("find stored results: %w", err)
+			return fmt.Errorf("find stored results: %w", err)
 		}
 		for _, d := range recs {
 			if d.LaboratoryID != r.who.laboratoryID {
 				continue
 			}
-			k := fmt.Sprintf("%s|%s|%s|%s|%s|%s", nirOf[d.WorkerID], d.MonitoringKind, d.DosimeterSerial, d.Quantity,
-				d.PeriodStart.UTC().Format(dateLayout), d.PeriodEnd.UTC().Format(dateLayout))
-			out[k] = d
+			out[resultKey(nirOf[d.WorkerID], string(d.MonitoringKind), d.DosimeterSerial, string(d.Quantity), d.PeriodStart, d.PeriodEnd)] = d
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
-var doseColumns = []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
+// DoseColumns are the dose_records columns an import copies (the id aside).
+var DoseColumns = []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
 	"period_start", "period_end", "radionuclide", "comment", "sector_code", "job_code", "version", "current",
 	"received_at", "supersedes_id", "establishment_id", "import_batch_id", "laboratory_id", "worker_id"}
 
@@ -266,7 +236,7 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 				string(rec.status()), rec.start, rec.end, nullable(rec.nuclide), nullable(rec.comment), ptr(rec.sector), ptr(rec.job),
 				rec.version, true, r.now, nullableInt(rec.supersedes), rec.estabID, r.batchID, r.who.laboratoryID, rec.workerID}
 		}
-		if _, err := r.copier.CopyFrom(ctx, "dose_records", append([]string{"id"}, doseColumns...), pgx.CopyFromRows(rows)); err != nil {
+		if _, err := r.copier.CopyFrom(ctx, "dose_records", append([]string{"id"}, DoseColumns...), pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy results: %w", err)
 		}
 	} else {

@@ -68,8 +68,11 @@ func parseOperational(r *row, now time.Time) (opRecord, bool) {
 	return o, !r.bad()
 }
 
-func (o *opRecord) key() string {
-	return fmt.Sprintf("%s|%s|%s|%s", o.ident.nir, o.dosimeter, o.start.Format(time.RFC3339), o.end.Format(time.RFC3339))
+func (o *opRecord) key() string { return opKey(o.ident.nir, o.dosimeter, o.start, o.end) }
+
+// opKey is the natural key of an operational result, from a row or a stored one.
+func opKey(nir, dosimeter string, start, end time.Time) string {
+	return fmt.Sprintf("%s|%s|%s|%s", nir, dosimeter, start.UTC().Format(time.RFC3339), end.UTC().Format(time.RFC3339))
 }
 
 // flushOperational checks a chunk of operational results and writes the
@@ -94,31 +97,18 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 	if len(items) == 0 {
 		return nil
 	}
-	workers, err := r.workersByNIR(nirs)
+	reg, err := r.lookup(nirs, sirets)
 	if err != nil {
 		return err
 	}
-	if err := r.establishments(sirets); err != nil {
-		return err
-	}
-	wids := map[int]bool{}
-	nirOf := map[int]string{}
-	for _, w := range workers {
-		wids[w.ID] = true
-		nirOf[w.ID] = *w.Nir
-	}
-	emps, err := r.employmentsOf(wids)
-	if err != nil {
-		return err
-	}
-	stored, err := r.storedOperational(wids, nirOf)
+	stored, err := r.storedOperational(reg.ids, reg.nirOf)
 	if err != nil {
 		return err
 	}
 	var good []*opRecord
 	for i := range items {
 		rw, o := items[i].rw, &items[i].o
-		w := workers[o.ident.nir]
+		w := reg.byNIR[o.ident.nir]
 		if w == nil {
 			rw.fail(oNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec le NIR %s : son employeur doit d'abord le déclarer.", o.ident.nir)
 			r.reject(rw)
@@ -134,7 +124,7 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 			continue
 		}
 		day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-		if covering(emps[w.ID], e.ID, day(o.start), day(o.end)) == nil {
+		if covering(reg.employments[w.ID], e.ID, day(o.start), day(o.end)) == nil {
 			rw.fail(oDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
 				o.siret, o.start.Format(dateLayout), o.end.Format(dateLayout))
 			r.reject(rw)
@@ -166,23 +156,17 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 
 func (r *runner) storedOperational(wids map[int]bool, nirOf map[int]string) (map[string]*ent.OperationalDose, error) {
 	out := map[string]*ent.OperationalDose{}
-	list := make([]int, 0, len(wids))
-	for id := range wids {
-		list = append(list, id)
-	}
-	for i := 0; i < len(list); i += 1000 {
-		recs, err := r.client.OperationalDose.Query().Where(
-			operationaldose.WorkerIDIn(list[i:min(i+1000, len(list))]...), operationaldose.Current(true),
-		).All(r.sys)
+	err := inChunks(wids, func(part []int) error {
+		recs, err := r.client.OperationalDose.Query().Where(operationaldose.WorkerIDIn(part...), operationaldose.Current(true)).All(r.sys)
 		if err != nil {
-			return nil, fmt.Errorf("find stored operational results: %w", err)
+			return fmt.Errorf("find stored operational results: %w", err)
 		}
 		for _, d := range recs {
-			k := fmt.Sprintf("%s|%s|%s|%s", nirOf[d.WorkerID], d.DosimeterSerial, d.StartAt.UTC().Format(time.RFC3339), d.EndAt.UTC().Format(time.RFC3339))
-			out[k] = d
+			out[opKey(nirOf[d.WorkerID], d.DosimeterSerial, d.StartAt, d.EndAt)] = d
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 var opDoseColumns = []string{"dosimeter_serial", "start_at", "end_at", "value_usv", "version", "current",

@@ -275,40 +275,62 @@ func (r *runner) checkEstablishment(rw *row, col int, siret string) *ent.Establi
 	return e
 }
 
-func (r *runner) workersByNIR(nirs map[string]bool) (map[string]*ent.Worker, error) {
-	list := make([]string, 0, len(nirs))
-	for n := range nirs {
-		list = append(list, n)
+// registry is what a chunk's rows name in the registry: its workers by NIR
+// (and NIR by id) and their employments. Establishments go to r.estabs.
+type registry struct {
+	byNIR       map[string]*ent.Worker
+	ids         map[int]bool
+	nirOf       map[int]string
+	employments map[int][]*ent.Employment
+}
+
+// lookup reads the workers, establishments and employments a chunk names.
+func (r *runner) lookup(nirs, sirets map[string]bool) (registry, error) {
+	var reg registry
+	var err error
+	if reg.byNIR, err = r.workersByNIR(nirs); err != nil {
+		return reg, err
 	}
-	out := make(map[string]*ent.Worker, len(list))
-	for i := 0; i < len(list); i += 1000 {
-		ws, err := r.client.Worker.Query().Where(worker.NirIn(list[i:min(i+1000, len(list))]...)).All(r.sys)
+	if err := r.establishments(sirets); err != nil {
+		return reg, err
+	}
+	reg.ids, reg.nirOf = map[int]bool{}, map[int]string{}
+	for n, w := range reg.byNIR {
+		reg.ids[w.ID] = true
+		reg.nirOf[w.ID] = n
+	}
+	reg.employments, err = r.employmentsOf(reg.ids)
+	return reg, err
+}
+
+func (r *runner) workersByNIR(nirs map[string]bool) (map[string]*ent.Worker, error) {
+	out := make(map[string]*ent.Worker, len(nirs))
+	err := inChunks(nirs, func(part []string) error {
+		ws, err := r.client.Worker.Query().Where(worker.NirIn(part...)).All(r.sys)
 		if err != nil {
-			return nil, fmt.Errorf("find workers: %w", err)
+			return fmt.Errorf("find workers: %w", err)
 		}
 		for _, w := range ws {
 			out[*w.Nir] = w
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 func (r *runner) employmentsOf(ids map[int]bool) (map[int][]*ent.Employment, error) {
-	list := make([]int, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
-	}
 	out := map[int][]*ent.Employment{}
-	for i := 0; i < len(list); i += 1000 {
-		es, err := r.client.Employment.Query().Where(employment.WorkerIDIn(list[i:min(i+1000, len(list))]...)).All(r.sys)
+	err := inChunks(ids, func(part []int) error {
+		es, err := r.client.Employment.Query().Where(employment.WorkerIDIn(part...)).All(r.sys)
 		if err != nil {
-			return nil, fmt.Errorf("find employments: %w", err)
+			return fmt.Errorf("find employments: %w", err)
 		}
 		for _, e := range es {
 			out[e.WorkerID] = append(out[e.WorkerID], e)
 		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, err
 }
 
 // covering returns the employment at estab that overlaps [start, end] most.
@@ -353,4 +375,19 @@ func checkIdentity(rw *row, w *ent.Worker, c identityClaim, nomCol, prenomCol, b
 		}
 	}
 	return true
+}
+
+// inChunks calls fn with the members of set, 1,000 at a time, so that IN
+// lists stay bounded.
+func inChunks[K comparable](set map[K]bool, fn func(part []K) error) error {
+	list := make([]K, 0, len(set))
+	for k := range set {
+		list = append(list, k)
+	}
+	for i := 0; i < len(list); i += 1000 {
+		if err := fn(list[i:min(i+1000, len(list))]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

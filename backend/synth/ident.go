@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strconv"
+
+	"github.com/siseri/siseri/backend/dosimetry"
 )
 
 var (
@@ -30,42 +32,21 @@ func nirFor(rng *rand.Rand, idx int, sex byte, year, month int) string {
 	commune := 1 + (idx/999)%990
 	order := 1 + idx%999
 	first := fmt.Sprintf("%c%02d%02d%02d%03d%03d", sex, year%100, month, dept, commune, order)
-	return first + fmt.Sprintf("%02d", nirKey(first))
-}
-
-// nirKey is 97 − (n mod 97) for 13 digits.
-func nirKey(s string) int {
-	rem := 0
-	for _, c := range s {
-		rem = (rem*10 + int(c-'0')) % 97
+	key, err := dosimetry.NIRKey(first)
+	if err != nil {
+		panic(err) // first is 13 digits by construction
 	}
-	return 97 - rem
+	return first + fmt.Sprintf("%02d", key)
 }
 
 // luhnDigit returns the digit that makes prefix+digit Luhn-valid.
 func luhnDigit(prefix string) byte {
 	for d := byte('0'); d <= '9'; d++ {
-		if luhn(prefix + string(d)) {
+		if dosimetry.Luhn(prefix + string(d)) {
 			return d
 		}
 	}
 	panic("unreachable")
-}
-
-// luhn reports whether s passes the Luhn check (weights 1-2 from the right).
-func luhn(s string) bool {
-	sum := 0
-	for i := len(s) - 1; i >= 0; i-- {
-		d := int(s[i] - '0')
-		if (len(s)-1-i)%2 == 1 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return sum%10 == 0
 }
 
 // siretFor returns a Luhn-valid SIRET (SIREN and SIRET both valid) for

@@ -128,13 +128,8 @@ func submitterOf(ctx context.Context, a *auth.Service, as string, f ingest.Forma
 		}
 		return v, nil
 	}
-	roles := map[ingest.Format][]policy.Role{
-		ingest.LabResults:   {policy.RoleLaboratory},
-		ingest.Declarations: {policy.RoleEmployer},
-		ingest.Operational:  {policy.RoleEmployer, policy.RoleRPA},
-	}[f]
 	var last error
-	for _, r := range roles {
+	for _, r := range ingest.SubmitterRoles(f) {
 		v, err := a.ViewerOf(ctx, as, r)
 		if err == nil {
 			return v, nil
