@@ -22,6 +22,7 @@ import (
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -58,6 +59,8 @@ type Client struct {
 	Company *CompanyClient
 	// ContextStatistic is the client for interacting with the ContextStatistic builders.
 	ContextStatistic *ContextStatisticClient
+	// DoseConflict is the client for interacting with the DoseConflict builders.
+	DoseConflict *DoseConflictClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
 	DoseRecord *DoseRecordClient
 	// Dosimeter is the client for interacting with the Dosimeter builders.
@@ -102,6 +105,7 @@ func (c *Client) init() {
 	c.AuditSubject = NewAuditSubjectClient(c.config)
 	c.Company = NewCompanyClient(c.config)
 	c.ContextStatistic = NewContextStatisticClient(c.config)
+	c.DoseConflict = NewDoseConflictClient(c.config)
 	c.DoseRecord = NewDoseRecordClient(c.config)
 	c.Dosimeter = NewDosimeterClient(c.config)
 	c.DosimeterAssignment = NewDosimeterAssignmentClient(c.config)
@@ -214,6 +218,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
 		ContextStatistic:    NewContextStatisticClient(cfg),
+		DoseConflict:        NewDoseConflictClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
@@ -253,6 +258,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
 		ContextStatistic:    NewContextStatisticClient(cfg),
+		DoseConflict:        NewDoseConflictClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
@@ -296,9 +302,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
-		c.ContextStatistic, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
-		c.Employment, c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch,
-		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
+		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExposureSummary,
+		c.Grant, c.ImportBatch, c.Laboratory, c.Nomenclature, c.OperationalDose,
+		c.Session, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -309,9 +316,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
-		c.ContextStatistic, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
-		c.Employment, c.Establishment, c.ExposureSummary, c.Grant, c.ImportBatch,
-		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
+		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExposureSummary,
+		c.Grant, c.ImportBatch, c.Laboratory, c.Nomenclature, c.OperationalDose,
+		c.Session, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -334,6 +342,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Company.mutate(ctx, m)
 	case *ContextStatisticMutation:
 		return c.ContextStatistic.mutate(ctx, m)
+	case *DoseConflictMutation:
+		return c.DoseConflict.mutate(ctx, m)
 	case *DoseRecordMutation:
 		return c.DoseRecord.mutate(ctx, m)
 	case *DosimeterMutation:
@@ -1524,6 +1534,236 @@ func (c *ContextStatisticClient) mutate(ctx context.Context, m *ContextStatistic
 		return (&ContextStatisticDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ContextStatistic mutation op: %q", m.Op())
+	}
+}
+
+// DoseConflictClient is a client for the DoseConflict schema.
+type DoseConflictClient struct {
+	config
+}
+
+// NewDoseConflictClient returns a client for the DoseConflict from the given config.
+func NewDoseConflictClient(c config) *DoseConflictClient {
+	return &DoseConflictClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `doseconflict.Hooks(f(g(h())))`.
+func (c *DoseConflictClient) Use(hooks ...Hook) {
+	c.hooks.DoseConflict = append(c.hooks.DoseConflict, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `doseconflict.Intercept(f(g(h())))`.
+func (c *DoseConflictClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DoseConflict = append(c.inters.DoseConflict, interceptors...)
+}
+
+// Create returns a builder for creating a DoseConflict entity.
+func (c *DoseConflictClient) Create() *DoseConflictCreate {
+	mutation := newDoseConflictMutation(c.config, OpCreate)
+	return &DoseConflictCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DoseConflict entities.
+func (c *DoseConflictClient) CreateBulk(builders ...*DoseConflictCreate) *DoseConflictCreateBulk {
+	return &DoseConflictCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DoseConflictClient) MapCreateBulk(slice any, setFunc func(*DoseConflictCreate, int)) *DoseConflictCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DoseConflictCreateBulk{err: fmt.Errorf("calling to DoseConflictClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DoseConflictCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DoseConflictCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DoseConflict.
+func (c *DoseConflictClient) Update() *DoseConflictUpdate {
+	mutation := newDoseConflictMutation(c.config, OpUpdate)
+	return &DoseConflictUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DoseConflictClient) UpdateOne(_m *DoseConflict) *DoseConflictUpdateOne {
+	mutation := newDoseConflictMutation(c.config, OpUpdateOne, withDoseConflict(_m))
+	return &DoseConflictUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DoseConflictClient) UpdateOneID(id int) *DoseConflictUpdateOne {
+	mutation := newDoseConflictMutation(c.config, OpUpdateOne, withDoseConflictID(id))
+	return &DoseConflictUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DoseConflict.
+func (c *DoseConflictClient) Delete() *DoseConflictDelete {
+	mutation := newDoseConflictMutation(c.config, OpDelete)
+	return &DoseConflictDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DoseConflictClient) DeleteOne(_m *DoseConflict) *DoseConflictDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DoseConflictClient) DeleteOneID(id int) *DoseConflictDeleteOne {
+	builder := c.Delete().Where(doseconflict.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DoseConflictDeleteOne{builder}
+}
+
+// Query returns a query builder for DoseConflict.
+func (c *DoseConflictClient) Query() *DoseConflictQuery {
+	return &DoseConflictQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDoseConflict},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DoseConflict entity by its id.
+func (c *DoseConflictClient) Get(ctx context.Context, id int) (*DoseConflict, error) {
+	return c.Query().Where(doseconflict.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DoseConflictClient) GetX(ctx context.Context, id int) *DoseConflict {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryWorker queries the worker edge of a DoseConflict.
+func (c *DoseConflictClient) QueryWorker(_m *DoseConflict) *WorkerQuery {
+	query := (&WorkerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconflict.Table, doseconflict.FieldID, id),
+			sqlgraph.To(worker.Table, worker.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconflict.WorkerTable, doseconflict.WorkerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEstablishment queries the establishment edge of a DoseConflict.
+func (c *DoseConflictClient) QueryEstablishment(_m *DoseConflict) *EstablishmentQuery {
+	query := (&EstablishmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconflict.Table, doseconflict.FieldID, id),
+			sqlgraph.To(establishment.Table, establishment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconflict.EstablishmentTable, doseconflict.EstablishmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLaboratory queries the laboratory edge of a DoseConflict.
+func (c *DoseConflictClient) QueryLaboratory(_m *DoseConflict) *LaboratoryQuery {
+	query := (&LaboratoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconflict.Table, doseconflict.FieldID, id),
+			sqlgraph.To(laboratory.Table, laboratory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconflict.LaboratoryTable, doseconflict.LaboratoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryCorrection queries the correction edge of a DoseConflict.
+func (c *DoseConflictClient) QueryCorrection(_m *DoseConflict) *DoseRecordQuery {
+	query := (&DoseRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconflict.Table, doseconflict.FieldID, id),
+			sqlgraph.To(doserecord.Table, doserecord.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconflict.CorrectionTable, doseconflict.CorrectionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResend queries the resend edge of a DoseConflict.
+func (c *DoseConflictClient) QueryResend(_m *DoseConflict) *DoseRecordQuery {
+	query := (&DoseRecordClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconflict.Table, doseconflict.FieldID, id),
+			sqlgraph.To(doserecord.Table, doserecord.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconflict.ResendTable, doseconflict.ResendColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryResolvedBy queries the resolved_by edge of a DoseConflict.
+func (c *DoseConflictClient) QueryResolvedBy(_m *DoseConflict) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconflict.Table, doseconflict.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconflict.ResolvedByTable, doseconflict.ResolvedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DoseConflictClient) Hooks() []Hook {
+	hooks := c.hooks.DoseConflict
+	return append(hooks[:len(hooks):len(hooks)], doseconflict.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DoseConflictClient) Interceptors() []Interceptor {
+	return c.inters.DoseConflict
+}
+
+func (c *DoseConflictClient) mutate(ctx context.Context, m *DoseConflictMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DoseConflictCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DoseConflictUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DoseConflictUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DoseConflictDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DoseConflict mutation op: %q", m.Op())
 	}
 }
 
@@ -4041,15 +4281,15 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 type (
 	hooks struct {
 		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
-		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
-		ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose,
-		Session, Worker []ent.Hook
+		DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment, Employment,
+		Establishment, ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature,
+		OperationalDose, Session, Worker []ent.Hook
 	}
 	inters struct {
 		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
-		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
-		ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature, OperationalDose,
-		Session, Worker []ent.Interceptor
+		DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment, Employment,
+		Establishment, ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature,
+		OperationalDose, Session, Worker []ent.Interceptor
 	}
 )
 

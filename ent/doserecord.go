@@ -32,7 +32,7 @@ type DoseRecord struct {
 	ImportBatchID int `json:"import_batch_id,omitempty"`
 	// Account of the physician who corrected or added the dose.
 	RecordedByID int `json:"recorded_by_id,omitempty"`
-	// The version this record replaces.
+	// The version this record replaces. Set when the record is written, or when the physician accepts a pending laboratory re-send (then once, never changed).
 	SupersedesID int `json:"supersedes_id,omitempty"`
 	// Source holds the value of the "source" field.
 	Source doserecord.Source `json:"source,omitempty"`
@@ -66,8 +66,12 @@ type DoseRecord struct {
 	SupersededAt *time.Time `json:"superseded_at,omitempty"`
 	// CorrectionReason holds the value of the "correction_reason" field.
 	CorrectionReason string `json:"correction_reason,omitempty"`
-	// ReceivedAt holds the value of the "received_at" field.
+	// When the registry stored the record.
 	ReceivedAt time.Time `json:"received_at,omitempty"`
+	// Day the result was received, as its sender declares it (date_reception, or the batch's receivedAt); lateness is judged on it. Null: the day of received_at.
+	ReceivedOn *time.Time `json:"received_on,omitempty"`
+	// A laboratory re-send of a result a physician corrected, held for the physician's decision (DoseConflict); never current while pending.
+	Pending bool `json:"pending,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the DoseRecordQuery when eager-loading is set.
 	Edges        DoseRecordEdges `json:"edges"`
@@ -192,13 +196,13 @@ func (*DoseRecord) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case doserecord.FieldCurrent:
+		case doserecord.FieldCurrent, doserecord.FieldPending:
 			values[i] = new(sql.NullBool)
 		case doserecord.FieldID, doserecord.FieldWorkerID, doserecord.FieldEstablishmentID, doserecord.FieldLaboratoryID, doserecord.FieldImportBatchID, doserecord.FieldRecordedByID, doserecord.FieldSupersedesID, doserecord.FieldValueUsv, doserecord.FieldVersion:
 			values[i] = new(sql.NullInt64)
 		case doserecord.FieldSource, doserecord.FieldDosimeterSerial, doserecord.FieldMonitoringKind, doserecord.FieldQuantity, doserecord.FieldStatus, doserecord.FieldRadionuclide, doserecord.FieldComment, doserecord.FieldSectorCode, doserecord.FieldJobCode, doserecord.FieldCorrectionReason:
 			values[i] = new(sql.NullString)
-		case doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd, doserecord.FieldSupersededAt, doserecord.FieldReceivedAt:
+		case doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd, doserecord.FieldSupersededAt, doserecord.FieldReceivedAt, doserecord.FieldReceivedOn:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -362,6 +366,19 @@ func (_m *DoseRecord) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ReceivedAt = value.Time
 			}
+		case doserecord.FieldReceivedOn:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field received_on", values[i])
+			} else if value.Valid {
+				_m.ReceivedOn = new(time.Time)
+				*_m.ReceivedOn = value.Time
+			}
+		case doserecord.FieldPending:
+			if value, ok := values[i].(*sql.NullBool); !ok {
+				return fmt.Errorf("unexpected type %T for field pending", values[i])
+			} else if value.Valid {
+				_m.Pending = value.Bool
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -512,6 +529,14 @@ func (_m *DoseRecord) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("received_at=")
 	builder.WriteString(_m.ReceivedAt.Format(time.ANSIC))
+	builder.WriteString(", ")
+	if v := _m.ReceivedOn; v != nil {
+		builder.WriteString("received_on=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	builder.WriteString("pending=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Pending))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -278,6 +278,34 @@ func (_c *DoseRecordCreate) SetNillableReceivedAt(v *time.Time) *DoseRecordCreat
 	return _c
 }
 
+// SetReceivedOn sets the "received_on" field.
+func (_c *DoseRecordCreate) SetReceivedOn(v time.Time) *DoseRecordCreate {
+	_c.mutation.SetReceivedOn(v)
+	return _c
+}
+
+// SetNillableReceivedOn sets the "received_on" field if the given value is not nil.
+func (_c *DoseRecordCreate) SetNillableReceivedOn(v *time.Time) *DoseRecordCreate {
+	if v != nil {
+		_c.SetReceivedOn(*v)
+	}
+	return _c
+}
+
+// SetPending sets the "pending" field.
+func (_c *DoseRecordCreate) SetPending(v bool) *DoseRecordCreate {
+	_c.mutation.SetPending(v)
+	return _c
+}
+
+// SetNillablePending sets the "pending" field if the given value is not nil.
+func (_c *DoseRecordCreate) SetNillablePending(v *bool) *DoseRecordCreate {
+	if v != nil {
+		_c.SetPending(*v)
+	}
+	return _c
+}
+
 // SetWorker sets the "worker" edge to the Worker entity.
 func (_c *DoseRecordCreate) SetWorker(v *Worker) *DoseRecordCreate {
 	return _c.SetWorkerID(v.ID)
@@ -394,6 +422,10 @@ func (_c *DoseRecordCreate) defaults() error {
 		v := doserecord.DefaultReceivedAt()
 		_c.mutation.SetReceivedAt(v)
 	}
+	if _, ok := _c.mutation.Pending(); !ok {
+		v := doserecord.DefaultPending
+		_c.mutation.SetPending(v)
+	}
 	return nil
 }
 
@@ -484,6 +516,9 @@ func (_c *DoseRecordCreate) check() error {
 	}
 	if _, ok := _c.mutation.ReceivedAt(); !ok {
 		return &ValidationError{Name: "received_at", err: errors.New(`ent: missing required field "DoseRecord.received_at"`)}
+	}
+	if _, ok := _c.mutation.Pending(); !ok {
+		return &ValidationError{Name: "pending", err: errors.New(`ent: missing required field "DoseRecord.pending"`)}
 	}
 	if len(_c.mutation.WorkerIDs()) == 0 {
 		return &ValidationError{Name: "worker", err: errors.New(`ent: missing required edge "DoseRecord.worker"`)}
@@ -585,6 +620,14 @@ func (_c *DoseRecordCreate) createSpec() (*DoseRecord, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.ReceivedAt(); ok {
 		_spec.SetField(doserecord.FieldReceivedAt, field.TypeTime, value)
 		_node.ReceivedAt = value
+	}
+	if value, ok := _c.mutation.ReceivedOn(); ok {
+		_spec.SetField(doserecord.FieldReceivedOn, field.TypeTime, value)
+		_node.ReceivedOn = &value
+	}
+	if value, ok := _c.mutation.Pending(); ok {
+		_spec.SetField(doserecord.FieldPending, field.TypeBool, value)
+		_node.Pending = value
 	}
 	if nodes := _c.mutation.WorkerIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -772,6 +815,24 @@ type (
 	}
 )
 
+// SetSupersedesID sets the "supersedes_id" field.
+func (u *DoseRecordUpsert) SetSupersedesID(v int) *DoseRecordUpsert {
+	u.Set(doserecord.FieldSupersedesID, v)
+	return u
+}
+
+// UpdateSupersedesID sets the "supersedes_id" field to the value that was provided on create.
+func (u *DoseRecordUpsert) UpdateSupersedesID() *DoseRecordUpsert {
+	u.SetExcluded(doserecord.FieldSupersedesID)
+	return u
+}
+
+// ClearSupersedesID clears the value of the "supersedes_id" field.
+func (u *DoseRecordUpsert) ClearSupersedesID() *DoseRecordUpsert {
+	u.SetNull(doserecord.FieldSupersedesID)
+	return u
+}
+
 // SetCurrent sets the "current" field.
 func (u *DoseRecordUpsert) SetCurrent(v bool) *DoseRecordUpsert {
 	u.Set(doserecord.FieldCurrent, v)
@@ -802,6 +863,18 @@ func (u *DoseRecordUpsert) ClearSupersededAt() *DoseRecordUpsert {
 	return u
 }
 
+// SetPending sets the "pending" field.
+func (u *DoseRecordUpsert) SetPending(v bool) *DoseRecordUpsert {
+	u.Set(doserecord.FieldPending, v)
+	return u
+}
+
+// UpdatePending sets the "pending" field to the value that was provided on create.
+func (u *DoseRecordUpsert) UpdatePending() *DoseRecordUpsert {
+	u.SetExcluded(doserecord.FieldPending)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -827,9 +900,6 @@ func (u *DoseRecordUpsertOne) UpdateNewValues() *DoseRecordUpsertOne {
 		}
 		if _, exists := u.create.mutation.RecordedByID(); exists {
 			s.SetIgnore(doserecord.FieldRecordedByID)
-		}
-		if _, exists := u.create.mutation.SupersedesID(); exists {
-			s.SetIgnore(doserecord.FieldSupersedesID)
 		}
 		if _, exists := u.create.mutation.Source(); exists {
 			s.SetIgnore(doserecord.FieldSource)
@@ -876,6 +946,9 @@ func (u *DoseRecordUpsertOne) UpdateNewValues() *DoseRecordUpsertOne {
 		if _, exists := u.create.mutation.ReceivedAt(); exists {
 			s.SetIgnore(doserecord.FieldReceivedAt)
 		}
+		if _, exists := u.create.mutation.ReceivedOn(); exists {
+			s.SetIgnore(doserecord.FieldReceivedOn)
+		}
 	}))
 	return u
 }
@@ -905,6 +978,27 @@ func (u *DoseRecordUpsertOne) Update(set func(*DoseRecordUpsert)) *DoseRecordUps
 		set(&DoseRecordUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetSupersedesID sets the "supersedes_id" field.
+func (u *DoseRecordUpsertOne) SetSupersedesID(v int) *DoseRecordUpsertOne {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.SetSupersedesID(v)
+	})
+}
+
+// UpdateSupersedesID sets the "supersedes_id" field to the value that was provided on create.
+func (u *DoseRecordUpsertOne) UpdateSupersedesID() *DoseRecordUpsertOne {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.UpdateSupersedesID()
+	})
+}
+
+// ClearSupersedesID clears the value of the "supersedes_id" field.
+func (u *DoseRecordUpsertOne) ClearSupersedesID() *DoseRecordUpsertOne {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.ClearSupersedesID()
+	})
 }
 
 // SetCurrent sets the "current" field.
@@ -939,6 +1033,20 @@ func (u *DoseRecordUpsertOne) UpdateSupersededAt() *DoseRecordUpsertOne {
 func (u *DoseRecordUpsertOne) ClearSupersededAt() *DoseRecordUpsertOne {
 	return u.Update(func(s *DoseRecordUpsert) {
 		s.ClearSupersededAt()
+	})
+}
+
+// SetPending sets the "pending" field.
+func (u *DoseRecordUpsertOne) SetPending(v bool) *DoseRecordUpsertOne {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.SetPending(v)
+	})
+}
+
+// UpdatePending sets the "pending" field to the value that was provided on create.
+func (u *DoseRecordUpsertOne) UpdatePending() *DoseRecordUpsertOne {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.UpdatePending()
 	})
 }
 
@@ -1133,9 +1241,6 @@ func (u *DoseRecordUpsertBulk) UpdateNewValues() *DoseRecordUpsertBulk {
 			if _, exists := b.mutation.RecordedByID(); exists {
 				s.SetIgnore(doserecord.FieldRecordedByID)
 			}
-			if _, exists := b.mutation.SupersedesID(); exists {
-				s.SetIgnore(doserecord.FieldSupersedesID)
-			}
 			if _, exists := b.mutation.Source(); exists {
 				s.SetIgnore(doserecord.FieldSource)
 			}
@@ -1181,6 +1286,9 @@ func (u *DoseRecordUpsertBulk) UpdateNewValues() *DoseRecordUpsertBulk {
 			if _, exists := b.mutation.ReceivedAt(); exists {
 				s.SetIgnore(doserecord.FieldReceivedAt)
 			}
+			if _, exists := b.mutation.ReceivedOn(); exists {
+				s.SetIgnore(doserecord.FieldReceivedOn)
+			}
 		}
 	}))
 	return u
@@ -1211,6 +1319,27 @@ func (u *DoseRecordUpsertBulk) Update(set func(*DoseRecordUpsert)) *DoseRecordUp
 		set(&DoseRecordUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetSupersedesID sets the "supersedes_id" field.
+func (u *DoseRecordUpsertBulk) SetSupersedesID(v int) *DoseRecordUpsertBulk {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.SetSupersedesID(v)
+	})
+}
+
+// UpdateSupersedesID sets the "supersedes_id" field to the value that was provided on create.
+func (u *DoseRecordUpsertBulk) UpdateSupersedesID() *DoseRecordUpsertBulk {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.UpdateSupersedesID()
+	})
+}
+
+// ClearSupersedesID clears the value of the "supersedes_id" field.
+func (u *DoseRecordUpsertBulk) ClearSupersedesID() *DoseRecordUpsertBulk {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.ClearSupersedesID()
+	})
 }
 
 // SetCurrent sets the "current" field.
@@ -1245,6 +1374,20 @@ func (u *DoseRecordUpsertBulk) UpdateSupersededAt() *DoseRecordUpsertBulk {
 func (u *DoseRecordUpsertBulk) ClearSupersededAt() *DoseRecordUpsertBulk {
 	return u.Update(func(s *DoseRecordUpsert) {
 		s.ClearSupersededAt()
+	})
+}
+
+// SetPending sets the "pending" field.
+func (u *DoseRecordUpsertBulk) SetPending(v bool) *DoseRecordUpsertBulk {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.SetPending(v)
+	})
+}
+
+// UpdatePending sets the "pending" field to the value that was provided on create.
+func (u *DoseRecordUpsertBulk) UpdatePending() *DoseRecordUpsertBulk {
+	return u.Update(func(s *DoseRecordUpsert) {
+		s.UpdatePending()
 	})
 }
 

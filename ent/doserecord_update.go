@@ -30,6 +30,26 @@ func (_u *DoseRecordUpdate) Where(ps ...predicate.DoseRecord) *DoseRecordUpdate 
 	return _u
 }
 
+// SetSupersedesID sets the "supersedes_id" field.
+func (_u *DoseRecordUpdate) SetSupersedesID(v int) *DoseRecordUpdate {
+	_u.mutation.SetSupersedesID(v)
+	return _u
+}
+
+// SetNillableSupersedesID sets the "supersedes_id" field if the given value is not nil.
+func (_u *DoseRecordUpdate) SetNillableSupersedesID(v *int) *DoseRecordUpdate {
+	if v != nil {
+		_u.SetSupersedesID(*v)
+	}
+	return _u
+}
+
+// ClearSupersedesID clears the value of the "supersedes_id" field.
+func (_u *DoseRecordUpdate) ClearSupersedesID() *DoseRecordUpdate {
+	_u.mutation.ClearSupersedesID()
+	return _u
+}
+
 // SetCurrent sets the "current" field.
 func (_u *DoseRecordUpdate) SetCurrent(v bool) *DoseRecordUpdate {
 	_u.mutation.SetCurrent(v)
@@ -62,6 +82,25 @@ func (_u *DoseRecordUpdate) SetNillableSupersededAt(v *time.Time) *DoseRecordUpd
 func (_u *DoseRecordUpdate) ClearSupersededAt() *DoseRecordUpdate {
 	_u.mutation.ClearSupersededAt()
 	return _u
+}
+
+// SetPending sets the "pending" field.
+func (_u *DoseRecordUpdate) SetPending(v bool) *DoseRecordUpdate {
+	_u.mutation.SetPending(v)
+	return _u
+}
+
+// SetNillablePending sets the "pending" field if the given value is not nil.
+func (_u *DoseRecordUpdate) SetNillablePending(v *bool) *DoseRecordUpdate {
+	if v != nil {
+		_u.SetPending(*v)
+	}
+	return _u
+}
+
+// SetSupersedes sets the "supersedes" edge to the DoseRecord entity.
+func (_u *DoseRecordUpdate) SetSupersedes(v *DoseRecord) *DoseRecordUpdate {
+	return _u.SetSupersedesID(v.ID)
 }
 
 // SetSupersededByID sets the "superseded_by" edge to the DoseRecord entity by ID.
@@ -101,6 +140,12 @@ func (_u *DoseRecordUpdate) AddAnomalies(v ...*Anomaly) *DoseRecordUpdate {
 // Mutation returns the DoseRecordMutation object of the builder.
 func (_u *DoseRecordUpdate) Mutation() *DoseRecordMutation {
 	return _u.mutation
+}
+
+// ClearSupersedes clears the "supersedes" edge to the DoseRecord entity.
+func (_u *DoseRecordUpdate) ClearSupersedes() *DoseRecordUpdate {
+	_u.mutation.ClearSupersedes()
+	return _u
 }
 
 // ClearSupersededBy clears the "superseded_by" edge to the DoseRecord entity.
@@ -213,6 +258,41 @@ func (_u *DoseRecordUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	if _u.mutation.CorrectionReasonCleared() {
 		_spec.ClearField(doserecord.FieldCorrectionReason, field.TypeString)
 	}
+	if _u.mutation.ReceivedOnCleared() {
+		_spec.ClearField(doserecord.FieldReceivedOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Pending(); ok {
+		_spec.SetField(doserecord.FieldPending, field.TypeBool, value)
+	}
+	if _u.mutation.SupersedesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   doserecord.SupersedesTable,
+			Columns: []string{doserecord.SupersedesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(doserecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SupersedesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   doserecord.SupersedesTable,
+			Columns: []string{doserecord.SupersedesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(doserecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	if _u.mutation.SupersededByCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2O,
@@ -309,6 +389,26 @@ type DoseRecordUpdateOne struct {
 	modifiers []func(*sql.UpdateBuilder)
 }
 
+// SetSupersedesID sets the "supersedes_id" field.
+func (_u *DoseRecordUpdateOne) SetSupersedesID(v int) *DoseRecordUpdateOne {
+	_u.mutation.SetSupersedesID(v)
+	return _u
+}
+
+// SetNillableSupersedesID sets the "supersedes_id" field if the given value is not nil.
+func (_u *DoseRecordUpdateOne) SetNillableSupersedesID(v *int) *DoseRecordUpdateOne {
+	if v != nil {
+		_u.SetSupersedesID(*v)
+	}
+	return _u
+}
+
+// ClearSupersedesID clears the value of the "supersedes_id" field.
+func (_u *DoseRecordUpdateOne) ClearSupersedesID() *DoseRecordUpdateOne {
+	_u.mutation.ClearSupersedesID()
+	return _u
+}
+
 // SetCurrent sets the "current" field.
 func (_u *DoseRecordUpdateOne) SetCurrent(v bool) *DoseRecordUpdateOne {
 	_u.mutation.SetCurrent(v)
@@ -341,6 +441,25 @@ func (_u *DoseRecordUpdateOne) SetNillableSupersededAt(v *time.Time) *DoseRecord
 func (_u *DoseRecordUpdateOne) ClearSupersededAt() *DoseRecordUpdateOne {
 	_u.mutation.ClearSupersededAt()
 	return _u
+}
+
+// SetPending sets the "pending" field.
+func (_u *DoseRecordUpdateOne) SetPending(v bool) *DoseRecordUpdateOne {
+	_u.mutation.SetPending(v)
+	return _u
+}
+
+// SetNillablePending sets the "pending" field if the given value is not nil.
+func (_u *DoseRecordUpdateOne) SetNillablePending(v *bool) *DoseRecordUpdateOne {
+	if v != nil {
+		_u.SetPending(*v)
+	}
+	return _u
+}
+
+// SetSupersedes sets the "supersedes" edge to the DoseRecord entity.
+func (_u *DoseRecordUpdateOne) SetSupersedes(v *DoseRecord) *DoseRecordUpdateOne {
+	return _u.SetSupersedesID(v.ID)
 }
 
 // SetSupersededByID sets the "superseded_by" edge to the DoseRecord entity by ID.
@@ -380,6 +499,12 @@ func (_u *DoseRecordUpdateOne) AddAnomalies(v ...*Anomaly) *DoseRecordUpdateOne 
 // Mutation returns the DoseRecordMutation object of the builder.
 func (_u *DoseRecordUpdateOne) Mutation() *DoseRecordMutation {
 	return _u.mutation
+}
+
+// ClearSupersedes clears the "supersedes" edge to the DoseRecord entity.
+func (_u *DoseRecordUpdateOne) ClearSupersedes() *DoseRecordUpdateOne {
+	_u.mutation.ClearSupersedes()
+	return _u
 }
 
 // ClearSupersededBy clears the "superseded_by" edge to the DoseRecord entity.
@@ -521,6 +646,41 @@ func (_u *DoseRecordUpdateOne) sqlSave(ctx context.Context) (_node *DoseRecord, 
 	}
 	if _u.mutation.CorrectionReasonCleared() {
 		_spec.ClearField(doserecord.FieldCorrectionReason, field.TypeString)
+	}
+	if _u.mutation.ReceivedOnCleared() {
+		_spec.ClearField(doserecord.FieldReceivedOn, field.TypeTime)
+	}
+	if value, ok := _u.mutation.Pending(); ok {
+		_spec.SetField(doserecord.FieldPending, field.TypeBool, value)
+	}
+	if _u.mutation.SupersedesCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   doserecord.SupersedesTable,
+			Columns: []string{doserecord.SupersedesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(doserecord.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.SupersedesIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2O,
+			Inverse: true,
+			Table:   doserecord.SupersedesTable,
+			Columns: []string{doserecord.SupersedesColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(doserecord.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
 	if _u.mutation.SupersededByCleared() {
 		edge := &sqlgraph.EdgeSpec{

@@ -19,6 +19,7 @@ import (
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -99,6 +100,7 @@ func checkColumn(t, c string) error {
 			auditsubject.Table:        auditsubject.ValidColumn,
 			company.Table:             company.ValidColumn,
 			contextstatistic.Table:    contextstatistic.ValidColumn,
+			doseconflict.Table:        doseconflict.ValidColumn,
 			doserecord.Table:          doserecord.ValidColumn,
 			dosimeter.Table:           dosimeter.ValidColumn,
 			dosimeterassignment.Table: dosimeterassignment.ValidColumn,

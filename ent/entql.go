@@ -10,6 +10,7 @@ import (
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -33,7 +34,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 20)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -205,6 +206,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   doseconflict.Table,
+			Columns: doseconflict.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: doseconflict.FieldID,
+			},
+		},
+		Type: "DoseConflict",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			doseconflict.FieldCreatedAt:        {Type: field.TypeTime, Column: doseconflict.FieldCreatedAt},
+			doseconflict.FieldUpdatedAt:        {Type: field.TypeTime, Column: doseconflict.FieldUpdatedAt},
+			doseconflict.FieldWorkerID:         {Type: field.TypeInt, Column: doseconflict.FieldWorkerID},
+			doseconflict.FieldEstablishmentID:  {Type: field.TypeInt, Column: doseconflict.FieldEstablishmentID},
+			doseconflict.FieldLaboratoryID:     {Type: field.TypeInt, Column: doseconflict.FieldLaboratoryID},
+			doseconflict.FieldCorrectionID:     {Type: field.TypeInt, Column: doseconflict.FieldCorrectionID},
+			doseconflict.FieldResendID:         {Type: field.TypeInt, Column: doseconflict.FieldResendID},
+			doseconflict.FieldStatus:           {Type: field.TypeEnum, Column: doseconflict.FieldStatus},
+			doseconflict.FieldResolvedByID:     {Type: field.TypeInt, Column: doseconflict.FieldResolvedByID},
+			doseconflict.FieldResolvedAt:       {Type: field.TypeTime, Column: doseconflict.FieldResolvedAt},
+			doseconflict.FieldResolutionReason: {Type: field.TypeString, Column: doseconflict.FieldResolutionReason},
+		},
+	}
+	graph.Nodes[8] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doserecord.Table,
 			Columns: doserecord.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -237,9 +262,11 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doserecord.FieldSupersededAt:     {Type: field.TypeTime, Column: doserecord.FieldSupersededAt},
 			doserecord.FieldCorrectionReason: {Type: field.TypeString, Column: doserecord.FieldCorrectionReason},
 			doserecord.FieldReceivedAt:       {Type: field.TypeTime, Column: doserecord.FieldReceivedAt},
+			doserecord.FieldReceivedOn:       {Type: field.TypeTime, Column: doserecord.FieldReceivedOn},
+			doserecord.FieldPending:          {Type: field.TypeBool, Column: doserecord.FieldPending},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeter.Table,
 			Columns: dosimeter.Columns,
@@ -259,7 +286,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeter.FieldRetiredAt:       {Type: field.TypeTime, Column: dosimeter.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeterassignment.Table,
 			Columns: dosimeterassignment.Columns,
@@ -279,7 +306,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeterassignment.FieldBodyPosition: {Type: field.TypeString, Column: dosimeterassignment.FieldBodyPosition},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employment.Table,
 			Columns: employment.Columns,
@@ -307,7 +334,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employment.FieldPregnancyEndedOn:    {Type: field.TypeTime, Column: employment.FieldPregnancyEndedOn},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   establishment.Table,
 			Columns: establishment.Columns,
@@ -332,7 +359,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			establishment.FieldClosedAt:   {Type: field.TypeTime, Column: establishment.FieldClosedAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
@@ -355,7 +382,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -381,7 +408,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -410,7 +437,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldCompletedAt:     {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -430,7 +457,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -452,7 +479,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -477,7 +504,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -499,7 +526,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -694,6 +721,78 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Company",
 		"Establishment",
+	)
+	graph.MustAddE(
+		"worker",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconflict.WorkerTable,
+			Columns: []string{doseconflict.WorkerColumn},
+			Bidi:    false,
+		},
+		"DoseConflict",
+		"Worker",
+	)
+	graph.MustAddE(
+		"establishment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconflict.EstablishmentTable,
+			Columns: []string{doseconflict.EstablishmentColumn},
+			Bidi:    false,
+		},
+		"DoseConflict",
+		"Establishment",
+	)
+	graph.MustAddE(
+		"laboratory",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconflict.LaboratoryTable,
+			Columns: []string{doseconflict.LaboratoryColumn},
+			Bidi:    false,
+		},
+		"DoseConflict",
+		"Laboratory",
+	)
+	graph.MustAddE(
+		"correction",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconflict.CorrectionTable,
+			Columns: []string{doseconflict.CorrectionColumn},
+			Bidi:    false,
+		},
+		"DoseConflict",
+		"DoseRecord",
+	)
+	graph.MustAddE(
+		"resend",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconflict.ResendTable,
+			Columns: []string{doseconflict.ResendColumn},
+			Bidi:    false,
+		},
+		"DoseConflict",
+		"DoseRecord",
+	)
+	graph.MustAddE(
+		"resolved_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconflict.ResolvedByTable,
+			Columns: []string{doseconflict.ResolvedByColumn},
+			Bidi:    false,
+		},
+		"DoseConflict",
+		"Account",
 	)
 	graph.MustAddE(
 		"worker",
@@ -2147,6 +2246,185 @@ func (f *ContextStatisticFilter) WhereDigest(p entql.BytesP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DoseConflictQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DoseConflictQuery builder.
+func (_q *DoseConflictQuery) Filter() *DoseConflictFilter {
+	return &DoseConflictFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DoseConflictMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DoseConflictMutation builder.
+func (m *DoseConflictMutation) Filter() *DoseConflictFilter {
+	return &DoseConflictFilter{config: m.config, predicateAdder: m}
+}
+
+// DoseConflictFilter provides a generic filtering capability at runtime for DoseConflictQuery.
+type DoseConflictFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DoseConflictFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DoseConflictFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DoseConflictFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(doseconflict.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DoseConflictFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(doseconflict.FieldUpdatedAt))
+}
+
+// WhereWorkerID applies the entql int predicate on the worker_id field.
+func (f *DoseConflictFilter) WhereWorkerID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldWorkerID))
+}
+
+// WhereEstablishmentID applies the entql int predicate on the establishment_id field.
+func (f *DoseConflictFilter) WhereEstablishmentID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldEstablishmentID))
+}
+
+// WhereLaboratoryID applies the entql int predicate on the laboratory_id field.
+func (f *DoseConflictFilter) WhereLaboratoryID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldLaboratoryID))
+}
+
+// WhereCorrectionID applies the entql int predicate on the correction_id field.
+func (f *DoseConflictFilter) WhereCorrectionID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldCorrectionID))
+}
+
+// WhereResendID applies the entql int predicate on the resend_id field.
+func (f *DoseConflictFilter) WhereResendID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldResendID))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *DoseConflictFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(doseconflict.FieldStatus))
+}
+
+// WhereResolvedByID applies the entql int predicate on the resolved_by_id field.
+func (f *DoseConflictFilter) WhereResolvedByID(p entql.IntP) {
+	f.Where(p.Field(doseconflict.FieldResolvedByID))
+}
+
+// WhereResolvedAt applies the entql time.Time predicate on the resolved_at field.
+func (f *DoseConflictFilter) WhereResolvedAt(p entql.TimeP) {
+	f.Where(p.Field(doseconflict.FieldResolvedAt))
+}
+
+// WhereResolutionReason applies the entql string predicate on the resolution_reason field.
+func (f *DoseConflictFilter) WhereResolutionReason(p entql.StringP) {
+	f.Where(p.Field(doseconflict.FieldResolutionReason))
+}
+
+// WhereHasWorker applies a predicate to check if query has an edge worker.
+func (f *DoseConflictFilter) WhereHasWorker() {
+	f.Where(entql.HasEdge("worker"))
+}
+
+// WhereHasWorkerWith applies a predicate to check if query has an edge worker with a given conditions (other predicates).
+func (f *DoseConflictFilter) WhereHasWorkerWith(preds ...predicate.Worker) {
+	f.Where(entql.HasEdgeWith("worker", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEstablishment applies a predicate to check if query has an edge establishment.
+func (f *DoseConflictFilter) WhereHasEstablishment() {
+	f.Where(entql.HasEdge("establishment"))
+}
+
+// WhereHasEstablishmentWith applies a predicate to check if query has an edge establishment with a given conditions (other predicates).
+func (f *DoseConflictFilter) WhereHasEstablishmentWith(preds ...predicate.Establishment) {
+	f.Where(entql.HasEdgeWith("establishment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLaboratory applies a predicate to check if query has an edge laboratory.
+func (f *DoseConflictFilter) WhereHasLaboratory() {
+	f.Where(entql.HasEdge("laboratory"))
+}
+
+// WhereHasLaboratoryWith applies a predicate to check if query has an edge laboratory with a given conditions (other predicates).
+func (f *DoseConflictFilter) WhereHasLaboratoryWith(preds ...predicate.Laboratory) {
+	f.Where(entql.HasEdgeWith("laboratory", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasCorrection applies a predicate to check if query has an edge correction.
+func (f *DoseConflictFilter) WhereHasCorrection() {
+	f.Where(entql.HasEdge("correction"))
+}
+
+// WhereHasCorrectionWith applies a predicate to check if query has an edge correction with a given conditions (other predicates).
+func (f *DoseConflictFilter) WhereHasCorrectionWith(preds ...predicate.DoseRecord) {
+	f.Where(entql.HasEdgeWith("correction", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResend applies a predicate to check if query has an edge resend.
+func (f *DoseConflictFilter) WhereHasResend() {
+	f.Where(entql.HasEdge("resend"))
+}
+
+// WhereHasResendWith applies a predicate to check if query has an edge resend with a given conditions (other predicates).
+func (f *DoseConflictFilter) WhereHasResendWith(preds ...predicate.DoseRecord) {
+	f.Where(entql.HasEdgeWith("resend", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasResolvedBy applies a predicate to check if query has an edge resolved_by.
+func (f *DoseConflictFilter) WhereHasResolvedBy() {
+	f.Where(entql.HasEdge("resolved_by"))
+}
+
+// WhereHasResolvedByWith applies a predicate to check if query has an edge resolved_by with a given conditions (other predicates).
+func (f *DoseConflictFilter) WhereHasResolvedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("resolved_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DoseRecordQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2175,7 +2453,7 @@ type DoseRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2299,6 +2577,16 @@ func (f *DoseRecordFilter) WhereCorrectionReason(p entql.StringP) {
 // WhereReceivedAt applies the entql time.Time predicate on the received_at field.
 func (f *DoseRecordFilter) WhereReceivedAt(p entql.TimeP) {
 	f.Where(p.Field(doserecord.FieldReceivedAt))
+}
+
+// WhereReceivedOn applies the entql time.Time predicate on the received_on field.
+func (f *DoseRecordFilter) WhereReceivedOn(p entql.TimeP) {
+	f.Where(p.Field(doserecord.FieldReceivedOn))
+}
+
+// WherePending applies the entql bool predicate on the pending field.
+func (f *DoseRecordFilter) WherePending(p entql.BoolP) {
+	f.Where(p.Field(doserecord.FieldPending))
 }
 
 // WhereHasWorker applies a predicate to check if query has an edge worker.
@@ -2442,7 +2730,7 @@ type DosimeterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2559,7 +2847,7 @@ type DosimeterAssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterAssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2662,7 +2950,7 @@ type EmploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2805,7 +3093,7 @@ type EstablishmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EstablishmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2975,7 +3263,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3079,7 +3367,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3282,7 +3570,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3486,7 +3774,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3589,7 +3877,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3674,7 +3962,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3844,7 +4132,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3943,7 +4231,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -1235,6 +1236,241 @@ func newCompanyPaginateArgs(rv map[string]any) *companyPaginateArgs {
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DoseConflictQuery) CollectFields(ctx context.Context, satisfies ...string) (*DoseConflictQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DoseConflictQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(doseconflict.Columns))
+		selectedFields = []string{doseconflict.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "worker":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WorkerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, workerImplementors)...); err != nil {
+				return err
+			}
+			_q.withWorker = query
+			if _, ok := fieldSeen[doseconflict.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldWorkerID)
+				fieldSeen[doseconflict.FieldWorkerID] = struct{}{}
+			}
+
+		case "establishment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EstablishmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, establishmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withEstablishment = query
+			if _, ok := fieldSeen[doseconflict.FieldEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldEstablishmentID)
+				fieldSeen[doseconflict.FieldEstablishmentID] = struct{}{}
+			}
+
+		case "laboratory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LaboratoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, laboratoryImplementors)...); err != nil {
+				return err
+			}
+			_q.withLaboratory = query
+			if _, ok := fieldSeen[doseconflict.FieldLaboratoryID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldLaboratoryID)
+				fieldSeen[doseconflict.FieldLaboratoryID] = struct{}{}
+			}
+
+		case "correction":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DoseRecordClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, doserecordImplementors)...); err != nil {
+				return err
+			}
+			_q.withCorrection = query
+			if _, ok := fieldSeen[doseconflict.FieldCorrectionID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldCorrectionID)
+				fieldSeen[doseconflict.FieldCorrectionID] = struct{}{}
+			}
+
+		case "resend":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&DoseRecordClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, doserecordImplementors)...); err != nil {
+				return err
+			}
+			_q.withResend = query
+			if _, ok := fieldSeen[doseconflict.FieldResendID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldResendID)
+				fieldSeen[doseconflict.FieldResendID] = struct{}{}
+			}
+
+		case "resolvedBy":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AccountClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, accountImplementors)...); err != nil {
+				return err
+			}
+			_q.withResolvedBy = query
+			if _, ok := fieldSeen[doseconflict.FieldResolvedByID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldResolvedByID)
+				fieldSeen[doseconflict.FieldResolvedByID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[doseconflict.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldCreatedAt)
+				fieldSeen[doseconflict.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[doseconflict.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldUpdatedAt)
+				fieldSeen[doseconflict.FieldUpdatedAt] = struct{}{}
+			}
+		case "workerID":
+			if _, ok := fieldSeen[doseconflict.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldWorkerID)
+				fieldSeen[doseconflict.FieldWorkerID] = struct{}{}
+			}
+		case "establishmentID":
+			if _, ok := fieldSeen[doseconflict.FieldEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldEstablishmentID)
+				fieldSeen[doseconflict.FieldEstablishmentID] = struct{}{}
+			}
+		case "laboratoryID":
+			if _, ok := fieldSeen[doseconflict.FieldLaboratoryID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldLaboratoryID)
+				fieldSeen[doseconflict.FieldLaboratoryID] = struct{}{}
+			}
+		case "correctionID":
+			if _, ok := fieldSeen[doseconflict.FieldCorrectionID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldCorrectionID)
+				fieldSeen[doseconflict.FieldCorrectionID] = struct{}{}
+			}
+		case "resendID":
+			if _, ok := fieldSeen[doseconflict.FieldResendID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldResendID)
+				fieldSeen[doseconflict.FieldResendID] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[doseconflict.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldStatus)
+				fieldSeen[doseconflict.FieldStatus] = struct{}{}
+			}
+		case "resolvedByID":
+			if _, ok := fieldSeen[doseconflict.FieldResolvedByID]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldResolvedByID)
+				fieldSeen[doseconflict.FieldResolvedByID] = struct{}{}
+			}
+		case "resolvedAt":
+			if _, ok := fieldSeen[doseconflict.FieldResolvedAt]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldResolvedAt)
+				fieldSeen[doseconflict.FieldResolvedAt] = struct{}{}
+			}
+		case "resolutionReason":
+			if _, ok := fieldSeen[doseconflict.FieldResolutionReason]; !ok {
+				selectedFields = append(selectedFields, doseconflict.FieldResolutionReason)
+				fieldSeen[doseconflict.FieldResolutionReason] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type doseconflictPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DoseConflictPaginateOption
+}
+
+func newDoseConflictPaginateArgs(rv map[string]any) *doseconflictPaginateArgs {
+	args := &doseconflictPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*DoseConflictOrder:
+			args.opts = append(args.opts, WithDoseConflictOrder(v))
+		case []any:
+			var orders []*DoseConflictOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &DoseConflictOrder{Field: &DoseConflictOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithDoseConflictOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*DoseConflictWhereInput); ok {
+		args.opts = append(args.opts, WithDoseConflictFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *DoseRecordQuery) CollectFields(ctx context.Context, satisfies ...string) (*DoseRecordQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -1563,6 +1799,16 @@ func (_q *DoseRecordQuery) collectField(ctx context.Context, oneNode bool, opCtx
 			if _, ok := fieldSeen[doserecord.FieldReceivedAt]; !ok {
 				selectedFields = append(selectedFields, doserecord.FieldReceivedAt)
 				fieldSeen[doserecord.FieldReceivedAt] = struct{}{}
+			}
+		case "receivedOn":
+			if _, ok := fieldSeen[doserecord.FieldReceivedOn]; !ok {
+				selectedFields = append(selectedFields, doserecord.FieldReceivedOn)
+				fieldSeen[doserecord.FieldReceivedOn] = struct{}{}
+			}
+		case "pending":
+			if _, ok := fieldSeen[doserecord.FieldPending]; !ok {
+				selectedFields = append(selectedFields, doserecord.FieldPending)
+				fieldSeen[doserecord.FieldPending] = struct{}{}
 			}
 		case "id":
 		case "__typename":

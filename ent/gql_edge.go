@@ -148,6 +148,54 @@ func (_m *Company) Establishments(
 	return _m.QueryEstablishments().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *DoseConflict) Worker(ctx context.Context) (*Worker, error) {
+	result, err := _m.Edges.WorkerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryWorker().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DoseConflict) Establishment(ctx context.Context) (*Establishment, error) {
+	result, err := _m.Edges.EstablishmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEstablishment().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DoseConflict) Laboratory(ctx context.Context) (*Laboratory, error) {
+	result, err := _m.Edges.LaboratoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLaboratory().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DoseConflict) Correction(ctx context.Context) (*DoseRecord, error) {
+	result, err := _m.Edges.CorrectionOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryCorrection().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DoseConflict) Resend(ctx context.Context) (*DoseRecord, error) {
+	result, err := _m.Edges.ResendOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResend().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *DoseConflict) ResolvedBy(ctx context.Context) (*Account, error) {
+	result, err := _m.Edges.ResolvedByOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryResolvedBy().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *DoseRecord) Worker(ctx context.Context) (*Worker, error) {
 	result, err := _m.Edges.WorkerOrErr()
 	if IsNotLoaded(err) {

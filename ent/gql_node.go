@@ -15,6 +15,7 @@ import (
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -59,6 +60,11 @@ var companyImplementors = []string{"Company", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*Company) IsNode() {}
+
+var doseconflictImplementors = []string{"DoseConflict", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DoseConflict) IsNode() {}
 
 var doserecordImplementors = []string{"DoseRecord", "Node"}
 
@@ -238,6 +244,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(company.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, companyImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case doseconflict.Table:
+		query := c.DoseConflict.Query().
+			Where(doseconflict.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, doseconflictImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -491,6 +506,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.Company.Query().
 			Where(company.IDIn(ids...))
 		query, err := query.CollectFields(ctx, companyImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case doseconflict.Table:
+		query := c.DoseConflict.Query().
+			Where(doseconflict.IDIn(ids...))
+		query, err := query.CollectFields(ctx, doseconflictImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -2062,6 +2063,392 @@ func (_m *Company) ToEdge(order *CompanyOrder) *CompanyEdge {
 	}
 }
 
+// DoseConflictEdge is the edge representation of DoseConflict.
+type DoseConflictEdge struct {
+	Node   *DoseConflict `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// DoseConflictConnection is the connection containing edges to DoseConflict.
+type DoseConflictConnection struct {
+	Edges      []*DoseConflictEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *DoseConflictConnection) build(nodes []*DoseConflict, pager *doseconflictPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DoseConflict
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DoseConflict {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DoseConflict {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DoseConflictEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DoseConflictEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DoseConflictPaginateOption enables pagination customization.
+type DoseConflictPaginateOption func(*doseconflictPager) error
+
+// WithDoseConflictOrder configures pagination ordering.
+func WithDoseConflictOrder(order []*DoseConflictOrder) DoseConflictPaginateOption {
+	return func(pager *doseconflictPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithDoseConflictFilter configures pagination filter.
+func WithDoseConflictFilter(filter func(*DoseConflictQuery) (*DoseConflictQuery, error)) DoseConflictPaginateOption {
+	return func(pager *doseconflictPager) error {
+		if filter == nil {
+			return errors.New("DoseConflictQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type doseconflictPager struct {
+	reverse bool
+	order   []*DoseConflictOrder
+	filter  func(*DoseConflictQuery) (*DoseConflictQuery, error)
+}
+
+func newDoseConflictPager(opts []DoseConflictPaginateOption, reverse bool) (*doseconflictPager, error) {
+	pager := &doseconflictPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *doseconflictPager) applyFilter(query *DoseConflictQuery) (*DoseConflictQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *doseconflictPager) toCursor(_m *DoseConflict) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *doseconflictPager) applyCursors(query *DoseConflictQuery, after, before *Cursor) (*DoseConflictQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultDoseConflictOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *doseconflictPager) applyOrder(query *DoseConflictQuery) *DoseConflictQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultDoseConflictOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultDoseConflictOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *doseconflictPager) orderExpr(query *DoseConflictQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultDoseConflictOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DoseConflict.
+func (_m *DoseConflictQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DoseConflictPaginateOption,
+) (*DoseConflictConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDoseConflictPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DoseConflictConnection{Edges: []*DoseConflictEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DoseConflictOrderFieldCreatedAt orders DoseConflict by created_at.
+	DoseConflictOrderFieldCreatedAt = &DoseConflictOrderField{
+		Value: func(_m *DoseConflict) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: doseconflict.FieldCreatedAt,
+		toTerm: doseconflict.ByCreatedAt,
+		toCursor: func(_m *DoseConflict) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DoseConflictOrderFieldUpdatedAt orders DoseConflict by updated_at.
+	DoseConflictOrderFieldUpdatedAt = &DoseConflictOrderField{
+		Value: func(_m *DoseConflict) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: doseconflict.FieldUpdatedAt,
+		toTerm: doseconflict.ByUpdatedAt,
+		toCursor: func(_m *DoseConflict) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DoseConflictOrderFieldStatus orders DoseConflict by status.
+	DoseConflictOrderFieldStatus = &DoseConflictOrderField{
+		Value: func(_m *DoseConflict) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: doseconflict.FieldStatus,
+		toTerm: doseconflict.ByStatus,
+		toCursor: func(_m *DoseConflict) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+	// DoseConflictOrderFieldResolvedAt orders DoseConflict by resolved_at.
+	DoseConflictOrderFieldResolvedAt = &DoseConflictOrderField{
+		Value: func(_m *DoseConflict) (ent.Value, error) {
+			return _m.ResolvedAt, nil
+		},
+		column: doseconflict.FieldResolvedAt,
+		toTerm: doseconflict.ByResolvedAt,
+		toCursor: func(_m *DoseConflict) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ResolvedAt,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DoseConflictOrderField) String() string {
+	var str string
+	switch f.column {
+	case DoseConflictOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DoseConflictOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DoseConflictOrderFieldStatus.column:
+		str = "STATUS"
+	case DoseConflictOrderFieldResolvedAt.column:
+		str = "RESOLVED_AT"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DoseConflictOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DoseConflictOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DoseConflictOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DoseConflictOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DoseConflictOrderFieldUpdatedAt
+	case "STATUS":
+		*f = *DoseConflictOrderFieldStatus
+	case "RESOLVED_AT":
+		*f = *DoseConflictOrderFieldResolvedAt
+	default:
+		return fmt.Errorf("%s is not a valid DoseConflictOrderField", str)
+	}
+	return nil
+}
+
+// DoseConflictOrderField defines the ordering field of DoseConflict.
+type DoseConflictOrderField struct {
+	// Value extracts the ordering value from the given DoseConflict.
+	Value    func(*DoseConflict) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) doseconflict.OrderOption
+	toCursor func(*DoseConflict) Cursor
+}
+
+// DoseConflictOrder defines the ordering of DoseConflict.
+type DoseConflictOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *DoseConflictOrderField `json:"field"`
+}
+
+// DefaultDoseConflictOrder is the default ordering of DoseConflict.
+var DefaultDoseConflictOrder = &DoseConflictOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DoseConflictOrderField{
+		Value: func(_m *DoseConflict) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: doseconflict.FieldID,
+		toTerm: doseconflict.ByID,
+		toCursor: func(_m *DoseConflict) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DoseConflict into DoseConflictEdge.
+func (_m *DoseConflict) ToEdge(order *DoseConflictOrder) *DoseConflictEdge {
+	if order == nil {
+		order = DefaultDoseConflictOrder
+	}
+	return &DoseConflictEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // DoseRecordEdge is the edge representation of DoseRecord.
 type DoseRecordEdge struct {
 	Node   *DoseRecord `json:"node"`
@@ -2405,6 +2792,20 @@ var (
 			}
 		},
 	}
+	// DoseRecordOrderFieldReceivedOn orders DoseRecord by received_on.
+	DoseRecordOrderFieldReceivedOn = &DoseRecordOrderField{
+		Value: func(_m *DoseRecord) (ent.Value, error) {
+			return _m.ReceivedOn, nil
+		},
+		column: doserecord.FieldReceivedOn,
+		toTerm: doserecord.ByReceivedOn,
+		toCursor: func(_m *DoseRecord) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ReceivedOn,
+			}
+		},
+	}
 )
 
 // String implement fmt.Stringer interface.
@@ -2425,6 +2826,8 @@ func (f DoseRecordOrderField) String() string {
 		str = "PERIOD_END"
 	case DoseRecordOrderFieldReceivedAt.column:
 		str = "RECEIVED_AT"
+	case DoseRecordOrderFieldReceivedOn.column:
+		str = "RECEIVED_ON"
 	}
 	return str
 }
@@ -2455,6 +2858,8 @@ func (f *DoseRecordOrderField) UnmarshalGQL(v interface{}) error {
 		*f = *DoseRecordOrderFieldPeriodEnd
 	case "RECEIVED_AT":
 		*f = *DoseRecordOrderFieldReceivedAt
+	case "RECEIVED_ON":
+		*f = *DoseRecordOrderFieldReceivedOn
 	default:
 		return fmt.Errorf("%s is not a valid DoseRecordOrderField", str)
 	}

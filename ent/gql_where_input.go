@@ -12,6 +12,7 @@ import (
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -2976,6 +2977,568 @@ func (i *CompanyWhereInput) P() (predicate.Company, error) {
 	}
 }
 
+// DoseConflictWhereInput represents a where input for filtering DoseConflict queries.
+type DoseConflictWhereInput struct {
+	Predicates []predicate.DoseConflict  `json:"-"`
+	Not        *DoseConflictWhereInput   `json:"not,omitempty"`
+	Or         []*DoseConflictWhereInput `json:"or,omitempty"`
+	And        []*DoseConflictWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "worker_id" field predicates.
+	WorkerID      *int  `json:"workerID,omitempty"`
+	WorkerIDNEQ   *int  `json:"workerIDNEQ,omitempty"`
+	WorkerIDIn    []int `json:"workerIDIn,omitempty"`
+	WorkerIDNotIn []int `json:"workerIDNotIn,omitempty"`
+
+	// "establishment_id" field predicates.
+	EstablishmentID      *int  `json:"establishmentID,omitempty"`
+	EstablishmentIDNEQ   *int  `json:"establishmentIDNEQ,omitempty"`
+	EstablishmentIDIn    []int `json:"establishmentIDIn,omitempty"`
+	EstablishmentIDNotIn []int `json:"establishmentIDNotIn,omitempty"`
+
+	// "laboratory_id" field predicates.
+	LaboratoryID      *int  `json:"laboratoryID,omitempty"`
+	LaboratoryIDNEQ   *int  `json:"laboratoryIDNEQ,omitempty"`
+	LaboratoryIDIn    []int `json:"laboratoryIDIn,omitempty"`
+	LaboratoryIDNotIn []int `json:"laboratoryIDNotIn,omitempty"`
+
+	// "correction_id" field predicates.
+	CorrectionID      *int  `json:"correctionID,omitempty"`
+	CorrectionIDNEQ   *int  `json:"correctionIDNEQ,omitempty"`
+	CorrectionIDIn    []int `json:"correctionIDIn,omitempty"`
+	CorrectionIDNotIn []int `json:"correctionIDNotIn,omitempty"`
+
+	// "resend_id" field predicates.
+	ResendID      *int  `json:"resendID,omitempty"`
+	ResendIDNEQ   *int  `json:"resendIDNEQ,omitempty"`
+	ResendIDIn    []int `json:"resendIDIn,omitempty"`
+	ResendIDNotIn []int `json:"resendIDNotIn,omitempty"`
+
+	// "status" field predicates.
+	Status      *doseconflict.Status  `json:"status,omitempty"`
+	StatusNEQ   *doseconflict.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []doseconflict.Status `json:"statusIn,omitempty"`
+	StatusNotIn []doseconflict.Status `json:"statusNotIn,omitempty"`
+
+	// "resolved_by_id" field predicates.
+	ResolvedByID       *int  `json:"resolvedByID,omitempty"`
+	ResolvedByIDNEQ    *int  `json:"resolvedByIDNEQ,omitempty"`
+	ResolvedByIDIn     []int `json:"resolvedByIDIn,omitempty"`
+	ResolvedByIDNotIn  []int `json:"resolvedByIDNotIn,omitempty"`
+	ResolvedByIDIsNil  bool  `json:"resolvedByIDIsNil,omitempty"`
+	ResolvedByIDNotNil bool  `json:"resolvedByIDNotNil,omitempty"`
+
+	// "resolved_at" field predicates.
+	ResolvedAt       *time.Time  `json:"resolvedAt,omitempty"`
+	ResolvedAtNEQ    *time.Time  `json:"resolvedAtNEQ,omitempty"`
+	ResolvedAtIn     []time.Time `json:"resolvedAtIn,omitempty"`
+	ResolvedAtNotIn  []time.Time `json:"resolvedAtNotIn,omitempty"`
+	ResolvedAtGT     *time.Time  `json:"resolvedAtGT,omitempty"`
+	ResolvedAtGTE    *time.Time  `json:"resolvedAtGTE,omitempty"`
+	ResolvedAtLT     *time.Time  `json:"resolvedAtLT,omitempty"`
+	ResolvedAtLTE    *time.Time  `json:"resolvedAtLTE,omitempty"`
+	ResolvedAtIsNil  bool        `json:"resolvedAtIsNil,omitempty"`
+	ResolvedAtNotNil bool        `json:"resolvedAtNotNil,omitempty"`
+
+	// "resolution_reason" field predicates.
+	ResolutionReason             *string  `json:"resolutionReason,omitempty"`
+	ResolutionReasonNEQ          *string  `json:"resolutionReasonNEQ,omitempty"`
+	ResolutionReasonIn           []string `json:"resolutionReasonIn,omitempty"`
+	ResolutionReasonNotIn        []string `json:"resolutionReasonNotIn,omitempty"`
+	ResolutionReasonGT           *string  `json:"resolutionReasonGT,omitempty"`
+	ResolutionReasonGTE          *string  `json:"resolutionReasonGTE,omitempty"`
+	ResolutionReasonLT           *string  `json:"resolutionReasonLT,omitempty"`
+	ResolutionReasonLTE          *string  `json:"resolutionReasonLTE,omitempty"`
+	ResolutionReasonContains     *string  `json:"resolutionReasonContains,omitempty"`
+	ResolutionReasonHasPrefix    *string  `json:"resolutionReasonHasPrefix,omitempty"`
+	ResolutionReasonHasSuffix    *string  `json:"resolutionReasonHasSuffix,omitempty"`
+	ResolutionReasonIsNil        bool     `json:"resolutionReasonIsNil,omitempty"`
+	ResolutionReasonNotNil       bool     `json:"resolutionReasonNotNil,omitempty"`
+	ResolutionReasonEqualFold    *string  `json:"resolutionReasonEqualFold,omitempty"`
+	ResolutionReasonContainsFold *string  `json:"resolutionReasonContainsFold,omitempty"`
+
+	// "worker" edge predicates.
+	HasWorker     *bool               `json:"hasWorker,omitempty"`
+	HasWorkerWith []*WorkerWhereInput `json:"hasWorkerWith,omitempty"`
+
+	// "establishment" edge predicates.
+	HasEstablishment     *bool                      `json:"hasEstablishment,omitempty"`
+	HasEstablishmentWith []*EstablishmentWhereInput `json:"hasEstablishmentWith,omitempty"`
+
+	// "laboratory" edge predicates.
+	HasLaboratory     *bool                   `json:"hasLaboratory,omitempty"`
+	HasLaboratoryWith []*LaboratoryWhereInput `json:"hasLaboratoryWith,omitempty"`
+
+	// "correction" edge predicates.
+	HasCorrection     *bool                   `json:"hasCorrection,omitempty"`
+	HasCorrectionWith []*DoseRecordWhereInput `json:"hasCorrectionWith,omitempty"`
+
+	// "resend" edge predicates.
+	HasResend     *bool                   `json:"hasResend,omitempty"`
+	HasResendWith []*DoseRecordWhereInput `json:"hasResendWith,omitempty"`
+
+	// "resolved_by" edge predicates.
+	HasResolvedBy     *bool                `json:"hasResolvedBy,omitempty"`
+	HasResolvedByWith []*AccountWhereInput `json:"hasResolvedByWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DoseConflictWhereInput) AddPredicates(predicates ...predicate.DoseConflict) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DoseConflictWhereInput filter on the DoseConflictQuery builder.
+func (i *DoseConflictWhereInput) Filter(q *DoseConflictQuery) (*DoseConflictQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDoseConflictWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDoseConflictWhereInput is returned in case the DoseConflictWhereInput is empty.
+var ErrEmptyDoseConflictWhereInput = errors.New("ent: empty predicate DoseConflictWhereInput")
+
+// P returns a predicate for filtering doseconflicts.
+// An error is returned if the input is empty or invalid.
+func (i *DoseConflictWhereInput) P() (predicate.DoseConflict, error) {
+	var predicates []predicate.DoseConflict
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, doseconflict.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DoseConflict, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, doseconflict.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DoseConflict, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, doseconflict.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, doseconflict.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, doseconflict.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, doseconflict.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, doseconflict.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, doseconflict.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, doseconflict.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, doseconflict.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, doseconflict.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, doseconflict.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, doseconflict.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, doseconflict.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, doseconflict.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, doseconflict.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, doseconflict.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, doseconflict.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, doseconflict.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, doseconflict.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, doseconflict.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, doseconflict.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, doseconflict.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, doseconflict.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, doseconflict.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, doseconflict.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.WorkerID != nil {
+		predicates = append(predicates, doseconflict.WorkerIDEQ(*i.WorkerID))
+	}
+	if i.WorkerIDNEQ != nil {
+		predicates = append(predicates, doseconflict.WorkerIDNEQ(*i.WorkerIDNEQ))
+	}
+	if len(i.WorkerIDIn) > 0 {
+		predicates = append(predicates, doseconflict.WorkerIDIn(i.WorkerIDIn...))
+	}
+	if len(i.WorkerIDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.WorkerIDNotIn(i.WorkerIDNotIn...))
+	}
+	if i.EstablishmentID != nil {
+		predicates = append(predicates, doseconflict.EstablishmentIDEQ(*i.EstablishmentID))
+	}
+	if i.EstablishmentIDNEQ != nil {
+		predicates = append(predicates, doseconflict.EstablishmentIDNEQ(*i.EstablishmentIDNEQ))
+	}
+	if len(i.EstablishmentIDIn) > 0 {
+		predicates = append(predicates, doseconflict.EstablishmentIDIn(i.EstablishmentIDIn...))
+	}
+	if len(i.EstablishmentIDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.EstablishmentIDNotIn(i.EstablishmentIDNotIn...))
+	}
+	if i.LaboratoryID != nil {
+		predicates = append(predicates, doseconflict.LaboratoryIDEQ(*i.LaboratoryID))
+	}
+	if i.LaboratoryIDNEQ != nil {
+		predicates = append(predicates, doseconflict.LaboratoryIDNEQ(*i.LaboratoryIDNEQ))
+	}
+	if len(i.LaboratoryIDIn) > 0 {
+		predicates = append(predicates, doseconflict.LaboratoryIDIn(i.LaboratoryIDIn...))
+	}
+	if len(i.LaboratoryIDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.LaboratoryIDNotIn(i.LaboratoryIDNotIn...))
+	}
+	if i.CorrectionID != nil {
+		predicates = append(predicates, doseconflict.CorrectionIDEQ(*i.CorrectionID))
+	}
+	if i.CorrectionIDNEQ != nil {
+		predicates = append(predicates, doseconflict.CorrectionIDNEQ(*i.CorrectionIDNEQ))
+	}
+	if len(i.CorrectionIDIn) > 0 {
+		predicates = append(predicates, doseconflict.CorrectionIDIn(i.CorrectionIDIn...))
+	}
+	if len(i.CorrectionIDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.CorrectionIDNotIn(i.CorrectionIDNotIn...))
+	}
+	if i.ResendID != nil {
+		predicates = append(predicates, doseconflict.ResendIDEQ(*i.ResendID))
+	}
+	if i.ResendIDNEQ != nil {
+		predicates = append(predicates, doseconflict.ResendIDNEQ(*i.ResendIDNEQ))
+	}
+	if len(i.ResendIDIn) > 0 {
+		predicates = append(predicates, doseconflict.ResendIDIn(i.ResendIDIn...))
+	}
+	if len(i.ResendIDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.ResendIDNotIn(i.ResendIDNotIn...))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, doseconflict.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, doseconflict.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, doseconflict.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, doseconflict.StatusNotIn(i.StatusNotIn...))
+	}
+	if i.ResolvedByID != nil {
+		predicates = append(predicates, doseconflict.ResolvedByIDEQ(*i.ResolvedByID))
+	}
+	if i.ResolvedByIDNEQ != nil {
+		predicates = append(predicates, doseconflict.ResolvedByIDNEQ(*i.ResolvedByIDNEQ))
+	}
+	if len(i.ResolvedByIDIn) > 0 {
+		predicates = append(predicates, doseconflict.ResolvedByIDIn(i.ResolvedByIDIn...))
+	}
+	if len(i.ResolvedByIDNotIn) > 0 {
+		predicates = append(predicates, doseconflict.ResolvedByIDNotIn(i.ResolvedByIDNotIn...))
+	}
+	if i.ResolvedByIDIsNil {
+		predicates = append(predicates, doseconflict.ResolvedByIDIsNil())
+	}
+	if i.ResolvedByIDNotNil {
+		predicates = append(predicates, doseconflict.ResolvedByIDNotNil())
+	}
+	if i.ResolvedAt != nil {
+		predicates = append(predicates, doseconflict.ResolvedAtEQ(*i.ResolvedAt))
+	}
+	if i.ResolvedAtNEQ != nil {
+		predicates = append(predicates, doseconflict.ResolvedAtNEQ(*i.ResolvedAtNEQ))
+	}
+	if len(i.ResolvedAtIn) > 0 {
+		predicates = append(predicates, doseconflict.ResolvedAtIn(i.ResolvedAtIn...))
+	}
+	if len(i.ResolvedAtNotIn) > 0 {
+		predicates = append(predicates, doseconflict.ResolvedAtNotIn(i.ResolvedAtNotIn...))
+	}
+	if i.ResolvedAtGT != nil {
+		predicates = append(predicates, doseconflict.ResolvedAtGT(*i.ResolvedAtGT))
+	}
+	if i.ResolvedAtGTE != nil {
+		predicates = append(predicates, doseconflict.ResolvedAtGTE(*i.ResolvedAtGTE))
+	}
+	if i.ResolvedAtLT != nil {
+		predicates = append(predicates, doseconflict.ResolvedAtLT(*i.ResolvedAtLT))
+	}
+	if i.ResolvedAtLTE != nil {
+		predicates = append(predicates, doseconflict.ResolvedAtLTE(*i.ResolvedAtLTE))
+	}
+	if i.ResolvedAtIsNil {
+		predicates = append(predicates, doseconflict.ResolvedAtIsNil())
+	}
+	if i.ResolvedAtNotNil {
+		predicates = append(predicates, doseconflict.ResolvedAtNotNil())
+	}
+	if i.ResolutionReason != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonEQ(*i.ResolutionReason))
+	}
+	if i.ResolutionReasonNEQ != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonNEQ(*i.ResolutionReasonNEQ))
+	}
+	if len(i.ResolutionReasonIn) > 0 {
+		predicates = append(predicates, doseconflict.ResolutionReasonIn(i.ResolutionReasonIn...))
+	}
+	if len(i.ResolutionReasonNotIn) > 0 {
+		predicates = append(predicates, doseconflict.ResolutionReasonNotIn(i.ResolutionReasonNotIn...))
+	}
+	if i.ResolutionReasonGT != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonGT(*i.ResolutionReasonGT))
+	}
+	if i.ResolutionReasonGTE != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonGTE(*i.ResolutionReasonGTE))
+	}
+	if i.ResolutionReasonLT != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonLT(*i.ResolutionReasonLT))
+	}
+	if i.ResolutionReasonLTE != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonLTE(*i.ResolutionReasonLTE))
+	}
+	if i.ResolutionReasonContains != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonContains(*i.ResolutionReasonContains))
+	}
+	if i.ResolutionReasonHasPrefix != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonHasPrefix(*i.ResolutionReasonHasPrefix))
+	}
+	if i.ResolutionReasonHasSuffix != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonHasSuffix(*i.ResolutionReasonHasSuffix))
+	}
+	if i.ResolutionReasonIsNil {
+		predicates = append(predicates, doseconflict.ResolutionReasonIsNil())
+	}
+	if i.ResolutionReasonNotNil {
+		predicates = append(predicates, doseconflict.ResolutionReasonNotNil())
+	}
+	if i.ResolutionReasonEqualFold != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonEqualFold(*i.ResolutionReasonEqualFold))
+	}
+	if i.ResolutionReasonContainsFold != nil {
+		predicates = append(predicates, doseconflict.ResolutionReasonContainsFold(*i.ResolutionReasonContainsFold))
+	}
+
+	if i.HasWorker != nil {
+		p := doseconflict.HasWorker()
+		if !*i.HasWorker {
+			p = doseconflict.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasWorkerWith) > 0 {
+		with := make([]predicate.Worker, 0, len(i.HasWorkerWith))
+		for _, w := range i.HasWorkerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasWorkerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconflict.HasWorkerWith(with...))
+	}
+	if i.HasEstablishment != nil {
+		p := doseconflict.HasEstablishment()
+		if !*i.HasEstablishment {
+			p = doseconflict.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEstablishmentWith) > 0 {
+		with := make([]predicate.Establishment, 0, len(i.HasEstablishmentWith))
+		for _, w := range i.HasEstablishmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEstablishmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconflict.HasEstablishmentWith(with...))
+	}
+	if i.HasLaboratory != nil {
+		p := doseconflict.HasLaboratory()
+		if !*i.HasLaboratory {
+			p = doseconflict.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLaboratoryWith) > 0 {
+		with := make([]predicate.Laboratory, 0, len(i.HasLaboratoryWith))
+		for _, w := range i.HasLaboratoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLaboratoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconflict.HasLaboratoryWith(with...))
+	}
+	if i.HasCorrection != nil {
+		p := doseconflict.HasCorrection()
+		if !*i.HasCorrection {
+			p = doseconflict.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasCorrectionWith) > 0 {
+		with := make([]predicate.DoseRecord, 0, len(i.HasCorrectionWith))
+		for _, w := range i.HasCorrectionWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasCorrectionWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconflict.HasCorrectionWith(with...))
+	}
+	if i.HasResend != nil {
+		p := doseconflict.HasResend()
+		if !*i.HasResend {
+			p = doseconflict.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResendWith) > 0 {
+		with := make([]predicate.DoseRecord, 0, len(i.HasResendWith))
+		for _, w := range i.HasResendWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResendWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconflict.HasResendWith(with...))
+	}
+	if i.HasResolvedBy != nil {
+		p := doseconflict.HasResolvedBy()
+		if !*i.HasResolvedBy {
+			p = doseconflict.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasResolvedByWith) > 0 {
+		with := make([]predicate.Account, 0, len(i.HasResolvedByWith))
+		for _, w := range i.HasResolvedByWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasResolvedByWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconflict.HasResolvedByWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDoseConflictWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return doseconflict.And(predicates...), nil
+	}
+}
+
 // DoseRecordWhereInput represents a where input for filtering DoseRecord queries.
 type DoseRecordWhereInput struct {
 	Predicates []predicate.DoseRecord  `json:"-"`
@@ -3228,6 +3791,22 @@ type DoseRecordWhereInput struct {
 	ReceivedAtGTE   *time.Time  `json:"receivedAtGTE,omitempty"`
 	ReceivedAtLT    *time.Time  `json:"receivedAtLT,omitempty"`
 	ReceivedAtLTE   *time.Time  `json:"receivedAtLTE,omitempty"`
+
+	// "received_on" field predicates.
+	ReceivedOn       *time.Time  `json:"receivedOn,omitempty"`
+	ReceivedOnNEQ    *time.Time  `json:"receivedOnNEQ,omitempty"`
+	ReceivedOnIn     []time.Time `json:"receivedOnIn,omitempty"`
+	ReceivedOnNotIn  []time.Time `json:"receivedOnNotIn,omitempty"`
+	ReceivedOnGT     *time.Time  `json:"receivedOnGT,omitempty"`
+	ReceivedOnGTE    *time.Time  `json:"receivedOnGTE,omitempty"`
+	ReceivedOnLT     *time.Time  `json:"receivedOnLT,omitempty"`
+	ReceivedOnLTE    *time.Time  `json:"receivedOnLTE,omitempty"`
+	ReceivedOnIsNil  bool        `json:"receivedOnIsNil,omitempty"`
+	ReceivedOnNotNil bool        `json:"receivedOnNotNil,omitempty"`
+
+	// "pending" field predicates.
+	Pending    *bool `json:"pending,omitempty"`
+	PendingNEQ *bool `json:"pendingNEQ,omitempty"`
 
 	// "worker" edge predicates.
 	HasWorker     *bool               `json:"hasWorker,omitempty"`
@@ -3926,6 +4505,42 @@ func (i *DoseRecordWhereInput) P() (predicate.DoseRecord, error) {
 	}
 	if i.ReceivedAtLTE != nil {
 		predicates = append(predicates, doserecord.ReceivedAtLTE(*i.ReceivedAtLTE))
+	}
+	if i.ReceivedOn != nil {
+		predicates = append(predicates, doserecord.ReceivedOnEQ(*i.ReceivedOn))
+	}
+	if i.ReceivedOnNEQ != nil {
+		predicates = append(predicates, doserecord.ReceivedOnNEQ(*i.ReceivedOnNEQ))
+	}
+	if len(i.ReceivedOnIn) > 0 {
+		predicates = append(predicates, doserecord.ReceivedOnIn(i.ReceivedOnIn...))
+	}
+	if len(i.ReceivedOnNotIn) > 0 {
+		predicates = append(predicates, doserecord.ReceivedOnNotIn(i.ReceivedOnNotIn...))
+	}
+	if i.ReceivedOnGT != nil {
+		predicates = append(predicates, doserecord.ReceivedOnGT(*i.ReceivedOnGT))
+	}
+	if i.ReceivedOnGTE != nil {
+		predicates = append(predicates, doserecord.ReceivedOnGTE(*i.ReceivedOnGTE))
+	}
+	if i.ReceivedOnLT != nil {
+		predicates = append(predicates, doserecord.ReceivedOnLT(*i.ReceivedOnLT))
+	}
+	if i.ReceivedOnLTE != nil {
+		predicates = append(predicates, doserecord.ReceivedOnLTE(*i.ReceivedOnLTE))
+	}
+	if i.ReceivedOnIsNil {
+		predicates = append(predicates, doserecord.ReceivedOnIsNil())
+	}
+	if i.ReceivedOnNotNil {
+		predicates = append(predicates, doserecord.ReceivedOnNotNil())
+	}
+	if i.Pending != nil {
+		predicates = append(predicates, doserecord.PendingEQ(*i.Pending))
+	}
+	if i.PendingNEQ != nil {
+		predicates = append(predicates, doserecord.PendingNEQ(*i.PendingNEQ))
 	}
 
 	if i.HasWorker != nil {

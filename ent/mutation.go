@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -51,6 +52,7 @@ const (
 	TypeAuditSubject        = "AuditSubject"
 	TypeCompany             = "Company"
 	TypeContextStatistic    = "ContextStatistic"
+	TypeDoseConflict        = "DoseConflict"
 	TypeDoseRecord          = "DoseRecord"
 	TypeDosimeter           = "Dosimeter"
 	TypeDosimeterAssignment = "DosimeterAssignment"
@@ -8143,6 +8145,1219 @@ func (m *ContextStatisticMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ContextStatistic edge %s", name)
 }
 
+// DoseConflictMutation represents an operation that mutates the DoseConflict nodes in the graph.
+type DoseConflictMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	status               *doseconflict.Status
+	resolved_at          *time.Time
+	resolution_reason    *string
+	clearedFields        map[string]struct{}
+	worker               *int
+	clearedworker        bool
+	establishment        *int
+	clearedestablishment bool
+	laboratory           *int
+	clearedlaboratory    bool
+	correction           *int
+	clearedcorrection    bool
+	resend               *int
+	clearedresend        bool
+	resolved_by          *int
+	clearedresolved_by   bool
+	done                 bool
+	oldValue             func(context.Context) (*DoseConflict, error)
+	predicates           []predicate.DoseConflict
+}
+
+var _ ent.Mutation = (*DoseConflictMutation)(nil)
+
+// doseconflictOption allows management of the mutation configuration using functional options.
+type doseconflictOption func(*DoseConflictMutation)
+
+// newDoseConflictMutation creates new mutation for the DoseConflict entity.
+func newDoseConflictMutation(c config, op Op, opts ...doseconflictOption) *DoseConflictMutation {
+	m := &DoseConflictMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDoseConflict,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDoseConflictID sets the ID field of the mutation.
+func withDoseConflictID(id int) doseconflictOption {
+	return func(m *DoseConflictMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DoseConflict
+		)
+		m.oldValue = func(ctx context.Context) (*DoseConflict, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DoseConflict.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDoseConflict sets the old DoseConflict of the mutation.
+func withDoseConflict(node *DoseConflict) doseconflictOption {
+	return func(m *DoseConflictMutation) {
+		m.oldValue = func(context.Context) (*DoseConflict, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DoseConflictMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DoseConflictMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DoseConflictMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DoseConflictMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DoseConflict.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DoseConflictMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DoseConflictMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DoseConflictMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DoseConflictMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DoseConflictMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DoseConflictMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetWorkerID sets the "worker_id" field.
+func (m *DoseConflictMutation) SetWorkerID(i int) {
+	m.worker = &i
+}
+
+// WorkerID returns the value of the "worker_id" field in the mutation.
+func (m *DoseConflictMutation) WorkerID() (r int, exists bool) {
+	v := m.worker
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkerID returns the old "worker_id" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldWorkerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+	}
+	return oldValue.WorkerID, nil
+}
+
+// ResetWorkerID resets all changes to the "worker_id" field.
+func (m *DoseConflictMutation) ResetWorkerID() {
+	m.worker = nil
+}
+
+// SetEstablishmentID sets the "establishment_id" field.
+func (m *DoseConflictMutation) SetEstablishmentID(i int) {
+	m.establishment = &i
+}
+
+// EstablishmentID returns the value of the "establishment_id" field in the mutation.
+func (m *DoseConflictMutation) EstablishmentID() (r int, exists bool) {
+	v := m.establishment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstablishmentID returns the old "establishment_id" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldEstablishmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstablishmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstablishmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstablishmentID: %w", err)
+	}
+	return oldValue.EstablishmentID, nil
+}
+
+// ResetEstablishmentID resets all changes to the "establishment_id" field.
+func (m *DoseConflictMutation) ResetEstablishmentID() {
+	m.establishment = nil
+}
+
+// SetLaboratoryID sets the "laboratory_id" field.
+func (m *DoseConflictMutation) SetLaboratoryID(i int) {
+	m.laboratory = &i
+}
+
+// LaboratoryID returns the value of the "laboratory_id" field in the mutation.
+func (m *DoseConflictMutation) LaboratoryID() (r int, exists bool) {
+	v := m.laboratory
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLaboratoryID returns the old "laboratory_id" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldLaboratoryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLaboratoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLaboratoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLaboratoryID: %w", err)
+	}
+	return oldValue.LaboratoryID, nil
+}
+
+// ResetLaboratoryID resets all changes to the "laboratory_id" field.
+func (m *DoseConflictMutation) ResetLaboratoryID() {
+	m.laboratory = nil
+}
+
+// SetCorrectionID sets the "correction_id" field.
+func (m *DoseConflictMutation) SetCorrectionID(i int) {
+	m.correction = &i
+}
+
+// CorrectionID returns the value of the "correction_id" field in the mutation.
+func (m *DoseConflictMutation) CorrectionID() (r int, exists bool) {
+	v := m.correction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCorrectionID returns the old "correction_id" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldCorrectionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCorrectionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCorrectionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCorrectionID: %w", err)
+	}
+	return oldValue.CorrectionID, nil
+}
+
+// ResetCorrectionID resets all changes to the "correction_id" field.
+func (m *DoseConflictMutation) ResetCorrectionID() {
+	m.correction = nil
+}
+
+// SetResendID sets the "resend_id" field.
+func (m *DoseConflictMutation) SetResendID(i int) {
+	m.resend = &i
+}
+
+// ResendID returns the value of the "resend_id" field in the mutation.
+func (m *DoseConflictMutation) ResendID() (r int, exists bool) {
+	v := m.resend
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResendID returns the old "resend_id" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldResendID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResendID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResendID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResendID: %w", err)
+	}
+	return oldValue.ResendID, nil
+}
+
+// ResetResendID resets all changes to the "resend_id" field.
+func (m *DoseConflictMutation) ResetResendID() {
+	m.resend = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *DoseConflictMutation) SetStatus(d doseconflict.Status) {
+	m.status = &d
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *DoseConflictMutation) Status() (r doseconflict.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldStatus(ctx context.Context) (v doseconflict.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *DoseConflictMutation) ResetStatus() {
+	m.status = nil
+}
+
+// SetResolvedByID sets the "resolved_by_id" field.
+func (m *DoseConflictMutation) SetResolvedByID(i int) {
+	m.resolved_by = &i
+}
+
+// ResolvedByID returns the value of the "resolved_by_id" field in the mutation.
+func (m *DoseConflictMutation) ResolvedByID() (r int, exists bool) {
+	v := m.resolved_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedByID returns the old "resolved_by_id" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldResolvedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedByID: %w", err)
+	}
+	return oldValue.ResolvedByID, nil
+}
+
+// ClearResolvedByID clears the value of the "resolved_by_id" field.
+func (m *DoseConflictMutation) ClearResolvedByID() {
+	m.resolved_by = nil
+	m.clearedFields[doseconflict.FieldResolvedByID] = struct{}{}
+}
+
+// ResolvedByIDCleared returns if the "resolved_by_id" field was cleared in this mutation.
+func (m *DoseConflictMutation) ResolvedByIDCleared() bool {
+	_, ok := m.clearedFields[doseconflict.FieldResolvedByID]
+	return ok
+}
+
+// ResetResolvedByID resets all changes to the "resolved_by_id" field.
+func (m *DoseConflictMutation) ResetResolvedByID() {
+	m.resolved_by = nil
+	delete(m.clearedFields, doseconflict.FieldResolvedByID)
+}
+
+// SetResolvedAt sets the "resolved_at" field.
+func (m *DoseConflictMutation) SetResolvedAt(t time.Time) {
+	m.resolved_at = &t
+}
+
+// ResolvedAt returns the value of the "resolved_at" field in the mutation.
+func (m *DoseConflictMutation) ResolvedAt() (r time.Time, exists bool) {
+	v := m.resolved_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolvedAt returns the old "resolved_at" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldResolvedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolvedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolvedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolvedAt: %w", err)
+	}
+	return oldValue.ResolvedAt, nil
+}
+
+// ClearResolvedAt clears the value of the "resolved_at" field.
+func (m *DoseConflictMutation) ClearResolvedAt() {
+	m.resolved_at = nil
+	m.clearedFields[doseconflict.FieldResolvedAt] = struct{}{}
+}
+
+// ResolvedAtCleared returns if the "resolved_at" field was cleared in this mutation.
+func (m *DoseConflictMutation) ResolvedAtCleared() bool {
+	_, ok := m.clearedFields[doseconflict.FieldResolvedAt]
+	return ok
+}
+
+// ResetResolvedAt resets all changes to the "resolved_at" field.
+func (m *DoseConflictMutation) ResetResolvedAt() {
+	m.resolved_at = nil
+	delete(m.clearedFields, doseconflict.FieldResolvedAt)
+}
+
+// SetResolutionReason sets the "resolution_reason" field.
+func (m *DoseConflictMutation) SetResolutionReason(s string) {
+	m.resolution_reason = &s
+}
+
+// ResolutionReason returns the value of the "resolution_reason" field in the mutation.
+func (m *DoseConflictMutation) ResolutionReason() (r string, exists bool) {
+	v := m.resolution_reason
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldResolutionReason returns the old "resolution_reason" field's value of the DoseConflict entity.
+// If the DoseConflict object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConflictMutation) OldResolutionReason(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldResolutionReason is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldResolutionReason requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldResolutionReason: %w", err)
+	}
+	return oldValue.ResolutionReason, nil
+}
+
+// ClearResolutionReason clears the value of the "resolution_reason" field.
+func (m *DoseConflictMutation) ClearResolutionReason() {
+	m.resolution_reason = nil
+	m.clearedFields[doseconflict.FieldResolutionReason] = struct{}{}
+}
+
+// ResolutionReasonCleared returns if the "resolution_reason" field was cleared in this mutation.
+func (m *DoseConflictMutation) ResolutionReasonCleared() bool {
+	_, ok := m.clearedFields[doseconflict.FieldResolutionReason]
+	return ok
+}
+
+// ResetResolutionReason resets all changes to the "resolution_reason" field.
+func (m *DoseConflictMutation) ResetResolutionReason() {
+	m.resolution_reason = nil
+	delete(m.clearedFields, doseconflict.FieldResolutionReason)
+}
+
+// ClearWorker clears the "worker" edge to the Worker entity.
+func (m *DoseConflictMutation) ClearWorker() {
+	m.clearedworker = true
+	m.clearedFields[doseconflict.FieldWorkerID] = struct{}{}
+}
+
+// WorkerCleared reports if the "worker" edge to the Worker entity was cleared.
+func (m *DoseConflictMutation) WorkerCleared() bool {
+	return m.clearedworker
+}
+
+// WorkerIDs returns the "worker" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// WorkerID instead. It exists only for internal usage by the builders.
+func (m *DoseConflictMutation) WorkerIDs() (ids []int) {
+	if id := m.worker; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetWorker resets all changes to the "worker" edge.
+func (m *DoseConflictMutation) ResetWorker() {
+	m.worker = nil
+	m.clearedworker = false
+}
+
+// ClearEstablishment clears the "establishment" edge to the Establishment entity.
+func (m *DoseConflictMutation) ClearEstablishment() {
+	m.clearedestablishment = true
+	m.clearedFields[doseconflict.FieldEstablishmentID] = struct{}{}
+}
+
+// EstablishmentCleared reports if the "establishment" edge to the Establishment entity was cleared.
+func (m *DoseConflictMutation) EstablishmentCleared() bool {
+	return m.clearedestablishment
+}
+
+// EstablishmentIDs returns the "establishment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EstablishmentID instead. It exists only for internal usage by the builders.
+func (m *DoseConflictMutation) EstablishmentIDs() (ids []int) {
+	if id := m.establishment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEstablishment resets all changes to the "establishment" edge.
+func (m *DoseConflictMutation) ResetEstablishment() {
+	m.establishment = nil
+	m.clearedestablishment = false
+}
+
+// ClearLaboratory clears the "laboratory" edge to the Laboratory entity.
+func (m *DoseConflictMutation) ClearLaboratory() {
+	m.clearedlaboratory = true
+	m.clearedFields[doseconflict.FieldLaboratoryID] = struct{}{}
+}
+
+// LaboratoryCleared reports if the "laboratory" edge to the Laboratory entity was cleared.
+func (m *DoseConflictMutation) LaboratoryCleared() bool {
+	return m.clearedlaboratory
+}
+
+// LaboratoryIDs returns the "laboratory" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LaboratoryID instead. It exists only for internal usage by the builders.
+func (m *DoseConflictMutation) LaboratoryIDs() (ids []int) {
+	if id := m.laboratory; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLaboratory resets all changes to the "laboratory" edge.
+func (m *DoseConflictMutation) ResetLaboratory() {
+	m.laboratory = nil
+	m.clearedlaboratory = false
+}
+
+// ClearCorrection clears the "correction" edge to the DoseRecord entity.
+func (m *DoseConflictMutation) ClearCorrection() {
+	m.clearedcorrection = true
+	m.clearedFields[doseconflict.FieldCorrectionID] = struct{}{}
+}
+
+// CorrectionCleared reports if the "correction" edge to the DoseRecord entity was cleared.
+func (m *DoseConflictMutation) CorrectionCleared() bool {
+	return m.clearedcorrection
+}
+
+// CorrectionIDs returns the "correction" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// CorrectionID instead. It exists only for internal usage by the builders.
+func (m *DoseConflictMutation) CorrectionIDs() (ids []int) {
+	if id := m.correction; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetCorrection resets all changes to the "correction" edge.
+func (m *DoseConflictMutation) ResetCorrection() {
+	m.correction = nil
+	m.clearedcorrection = false
+}
+
+// ClearResend clears the "resend" edge to the DoseRecord entity.
+func (m *DoseConflictMutation) ClearResend() {
+	m.clearedresend = true
+	m.clearedFields[doseconflict.FieldResendID] = struct{}{}
+}
+
+// ResendCleared reports if the "resend" edge to the DoseRecord entity was cleared.
+func (m *DoseConflictMutation) ResendCleared() bool {
+	return m.clearedresend
+}
+
+// ResendIDs returns the "resend" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResendID instead. It exists only for internal usage by the builders.
+func (m *DoseConflictMutation) ResendIDs() (ids []int) {
+	if id := m.resend; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResend resets all changes to the "resend" edge.
+func (m *DoseConflictMutation) ResetResend() {
+	m.resend = nil
+	m.clearedresend = false
+}
+
+// ClearResolvedBy clears the "resolved_by" edge to the Account entity.
+func (m *DoseConflictMutation) ClearResolvedBy() {
+	m.clearedresolved_by = true
+	m.clearedFields[doseconflict.FieldResolvedByID] = struct{}{}
+}
+
+// ResolvedByCleared reports if the "resolved_by" edge to the Account entity was cleared.
+func (m *DoseConflictMutation) ResolvedByCleared() bool {
+	return m.ResolvedByIDCleared() || m.clearedresolved_by
+}
+
+// ResolvedByIDs returns the "resolved_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ResolvedByID instead. It exists only for internal usage by the builders.
+func (m *DoseConflictMutation) ResolvedByIDs() (ids []int) {
+	if id := m.resolved_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetResolvedBy resets all changes to the "resolved_by" edge.
+func (m *DoseConflictMutation) ResetResolvedBy() {
+	m.resolved_by = nil
+	m.clearedresolved_by = false
+}
+
+// Where appends a list predicates to the DoseConflictMutation builder.
+func (m *DoseConflictMutation) Where(ps ...predicate.DoseConflict) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DoseConflictMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DoseConflictMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DoseConflict, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DoseConflictMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DoseConflictMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DoseConflict).
+func (m *DoseConflictMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DoseConflictMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, doseconflict.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, doseconflict.FieldUpdatedAt)
+	}
+	if m.worker != nil {
+		fields = append(fields, doseconflict.FieldWorkerID)
+	}
+	if m.establishment != nil {
+		fields = append(fields, doseconflict.FieldEstablishmentID)
+	}
+	if m.laboratory != nil {
+		fields = append(fields, doseconflict.FieldLaboratoryID)
+	}
+	if m.correction != nil {
+		fields = append(fields, doseconflict.FieldCorrectionID)
+	}
+	if m.resend != nil {
+		fields = append(fields, doseconflict.FieldResendID)
+	}
+	if m.status != nil {
+		fields = append(fields, doseconflict.FieldStatus)
+	}
+	if m.resolved_by != nil {
+		fields = append(fields, doseconflict.FieldResolvedByID)
+	}
+	if m.resolved_at != nil {
+		fields = append(fields, doseconflict.FieldResolvedAt)
+	}
+	if m.resolution_reason != nil {
+		fields = append(fields, doseconflict.FieldResolutionReason)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DoseConflictMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case doseconflict.FieldCreatedAt:
+		return m.CreatedAt()
+	case doseconflict.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case doseconflict.FieldWorkerID:
+		return m.WorkerID()
+	case doseconflict.FieldEstablishmentID:
+		return m.EstablishmentID()
+	case doseconflict.FieldLaboratoryID:
+		return m.LaboratoryID()
+	case doseconflict.FieldCorrectionID:
+		return m.CorrectionID()
+	case doseconflict.FieldResendID:
+		return m.ResendID()
+	case doseconflict.FieldStatus:
+		return m.Status()
+	case doseconflict.FieldResolvedByID:
+		return m.ResolvedByID()
+	case doseconflict.FieldResolvedAt:
+		return m.ResolvedAt()
+	case doseconflict.FieldResolutionReason:
+		return m.ResolutionReason()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DoseConflictMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case doseconflict.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case doseconflict.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case doseconflict.FieldWorkerID:
+		return m.OldWorkerID(ctx)
+	case doseconflict.FieldEstablishmentID:
+		return m.OldEstablishmentID(ctx)
+	case doseconflict.FieldLaboratoryID:
+		return m.OldLaboratoryID(ctx)
+	case doseconflict.FieldCorrectionID:
+		return m.OldCorrectionID(ctx)
+	case doseconflict.FieldResendID:
+		return m.OldResendID(ctx)
+	case doseconflict.FieldStatus:
+		return m.OldStatus(ctx)
+	case doseconflict.FieldResolvedByID:
+		return m.OldResolvedByID(ctx)
+	case doseconflict.FieldResolvedAt:
+		return m.OldResolvedAt(ctx)
+	case doseconflict.FieldResolutionReason:
+		return m.OldResolutionReason(ctx)
+	}
+	return nil, fmt.Errorf("unknown DoseConflict field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DoseConflictMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case doseconflict.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case doseconflict.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case doseconflict.FieldWorkerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkerID(v)
+		return nil
+	case doseconflict.FieldEstablishmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstablishmentID(v)
+		return nil
+	case doseconflict.FieldLaboratoryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLaboratoryID(v)
+		return nil
+	case doseconflict.FieldCorrectionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCorrectionID(v)
+		return nil
+	case doseconflict.FieldResendID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResendID(v)
+		return nil
+	case doseconflict.FieldStatus:
+		v, ok := value.(doseconflict.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	case doseconflict.FieldResolvedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedByID(v)
+		return nil
+	case doseconflict.FieldResolvedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolvedAt(v)
+		return nil
+	case doseconflict.FieldResolutionReason:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetResolutionReason(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConflict field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DoseConflictMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DoseConflictMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DoseConflictMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown DoseConflict numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DoseConflictMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(doseconflict.FieldResolvedByID) {
+		fields = append(fields, doseconflict.FieldResolvedByID)
+	}
+	if m.FieldCleared(doseconflict.FieldResolvedAt) {
+		fields = append(fields, doseconflict.FieldResolvedAt)
+	}
+	if m.FieldCleared(doseconflict.FieldResolutionReason) {
+		fields = append(fields, doseconflict.FieldResolutionReason)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DoseConflictMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DoseConflictMutation) ClearField(name string) error {
+	switch name {
+	case doseconflict.FieldResolvedByID:
+		m.ClearResolvedByID()
+		return nil
+	case doseconflict.FieldResolvedAt:
+		m.ClearResolvedAt()
+		return nil
+	case doseconflict.FieldResolutionReason:
+		m.ClearResolutionReason()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConflict nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DoseConflictMutation) ResetField(name string) error {
+	switch name {
+	case doseconflict.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case doseconflict.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case doseconflict.FieldWorkerID:
+		m.ResetWorkerID()
+		return nil
+	case doseconflict.FieldEstablishmentID:
+		m.ResetEstablishmentID()
+		return nil
+	case doseconflict.FieldLaboratoryID:
+		m.ResetLaboratoryID()
+		return nil
+	case doseconflict.FieldCorrectionID:
+		m.ResetCorrectionID()
+		return nil
+	case doseconflict.FieldResendID:
+		m.ResetResendID()
+		return nil
+	case doseconflict.FieldStatus:
+		m.ResetStatus()
+		return nil
+	case doseconflict.FieldResolvedByID:
+		m.ResetResolvedByID()
+		return nil
+	case doseconflict.FieldResolvedAt:
+		m.ResetResolvedAt()
+		return nil
+	case doseconflict.FieldResolutionReason:
+		m.ResetResolutionReason()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConflict field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DoseConflictMutation) AddedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.worker != nil {
+		edges = append(edges, doseconflict.EdgeWorker)
+	}
+	if m.establishment != nil {
+		edges = append(edges, doseconflict.EdgeEstablishment)
+	}
+	if m.laboratory != nil {
+		edges = append(edges, doseconflict.EdgeLaboratory)
+	}
+	if m.correction != nil {
+		edges = append(edges, doseconflict.EdgeCorrection)
+	}
+	if m.resend != nil {
+		edges = append(edges, doseconflict.EdgeResend)
+	}
+	if m.resolved_by != nil {
+		edges = append(edges, doseconflict.EdgeResolvedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DoseConflictMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case doseconflict.EdgeWorker:
+		if id := m.worker; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconflict.EdgeEstablishment:
+		if id := m.establishment; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconflict.EdgeLaboratory:
+		if id := m.laboratory; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconflict.EdgeCorrection:
+		if id := m.correction; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconflict.EdgeResend:
+		if id := m.resend; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconflict.EdgeResolvedBy:
+		if id := m.resolved_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DoseConflictMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 6)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DoseConflictMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DoseConflictMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 6)
+	if m.clearedworker {
+		edges = append(edges, doseconflict.EdgeWorker)
+	}
+	if m.clearedestablishment {
+		edges = append(edges, doseconflict.EdgeEstablishment)
+	}
+	if m.clearedlaboratory {
+		edges = append(edges, doseconflict.EdgeLaboratory)
+	}
+	if m.clearedcorrection {
+		edges = append(edges, doseconflict.EdgeCorrection)
+	}
+	if m.clearedresend {
+		edges = append(edges, doseconflict.EdgeResend)
+	}
+	if m.clearedresolved_by {
+		edges = append(edges, doseconflict.EdgeResolvedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DoseConflictMutation) EdgeCleared(name string) bool {
+	switch name {
+	case doseconflict.EdgeWorker:
+		return m.clearedworker
+	case doseconflict.EdgeEstablishment:
+		return m.clearedestablishment
+	case doseconflict.EdgeLaboratory:
+		return m.clearedlaboratory
+	case doseconflict.EdgeCorrection:
+		return m.clearedcorrection
+	case doseconflict.EdgeResend:
+		return m.clearedresend
+	case doseconflict.EdgeResolvedBy:
+		return m.clearedresolved_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DoseConflictMutation) ClearEdge(name string) error {
+	switch name {
+	case doseconflict.EdgeWorker:
+		m.ClearWorker()
+		return nil
+	case doseconflict.EdgeEstablishment:
+		m.ClearEstablishment()
+		return nil
+	case doseconflict.EdgeLaboratory:
+		m.ClearLaboratory()
+		return nil
+	case doseconflict.EdgeCorrection:
+		m.ClearCorrection()
+		return nil
+	case doseconflict.EdgeResend:
+		m.ClearResend()
+		return nil
+	case doseconflict.EdgeResolvedBy:
+		m.ClearResolvedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConflict unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DoseConflictMutation) ResetEdge(name string) error {
+	switch name {
+	case doseconflict.EdgeWorker:
+		m.ResetWorker()
+		return nil
+	case doseconflict.EdgeEstablishment:
+		m.ResetEstablishment()
+		return nil
+	case doseconflict.EdgeLaboratory:
+		m.ResetLaboratory()
+		return nil
+	case doseconflict.EdgeCorrection:
+		m.ResetCorrection()
+		return nil
+	case doseconflict.EdgeResend:
+		m.ResetResend()
+		return nil
+	case doseconflict.EdgeResolvedBy:
+		m.ResetResolvedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConflict edge %s", name)
+}
+
 // DoseRecordMutation represents an operation that mutates the DoseRecord nodes in the graph.
 type DoseRecordMutation struct {
 	config
@@ -8168,6 +9383,8 @@ type DoseRecordMutation struct {
 	superseded_at        *time.Time
 	correction_reason    *string
 	received_at          *time.Time
+	received_on          *time.Time
+	pending              *bool
 	clearedFields        map[string]struct{}
 	worker               *int
 	clearedworker        bool
@@ -9300,6 +10517,91 @@ func (m *DoseRecordMutation) ResetReceivedAt() {
 	m.received_at = nil
 }
 
+// SetReceivedOn sets the "received_on" field.
+func (m *DoseRecordMutation) SetReceivedOn(t time.Time) {
+	m.received_on = &t
+}
+
+// ReceivedOn returns the value of the "received_on" field in the mutation.
+func (m *DoseRecordMutation) ReceivedOn() (r time.Time, exists bool) {
+	v := m.received_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldReceivedOn returns the old "received_on" field's value of the DoseRecord entity.
+// If the DoseRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseRecordMutation) OldReceivedOn(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldReceivedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldReceivedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldReceivedOn: %w", err)
+	}
+	return oldValue.ReceivedOn, nil
+}
+
+// ClearReceivedOn clears the value of the "received_on" field.
+func (m *DoseRecordMutation) ClearReceivedOn() {
+	m.received_on = nil
+	m.clearedFields[doserecord.FieldReceivedOn] = struct{}{}
+}
+
+// ReceivedOnCleared returns if the "received_on" field was cleared in this mutation.
+func (m *DoseRecordMutation) ReceivedOnCleared() bool {
+	_, ok := m.clearedFields[doserecord.FieldReceivedOn]
+	return ok
+}
+
+// ResetReceivedOn resets all changes to the "received_on" field.
+func (m *DoseRecordMutation) ResetReceivedOn() {
+	m.received_on = nil
+	delete(m.clearedFields, doserecord.FieldReceivedOn)
+}
+
+// SetPending sets the "pending" field.
+func (m *DoseRecordMutation) SetPending(b bool) {
+	m.pending = &b
+}
+
+// Pending returns the value of the "pending" field in the mutation.
+func (m *DoseRecordMutation) Pending() (r bool, exists bool) {
+	v := m.pending
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPending returns the old "pending" field's value of the DoseRecord entity.
+// If the DoseRecord object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseRecordMutation) OldPending(ctx context.Context) (v bool, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPending is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPending requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPending: %w", err)
+	}
+	return oldValue.Pending, nil
+}
+
+// ResetPending resets all changes to the "pending" field.
+func (m *DoseRecordMutation) ResetPending() {
+	m.pending = nil
+}
+
 // ClearWorker clears the "worker" edge to the Worker entity.
 func (m *DoseRecordMutation) ClearWorker() {
 	m.clearedworker = true
@@ -9589,7 +10891,7 @@ func (m *DoseRecordMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *DoseRecordMutation) Fields() []string {
-	fields := make([]string, 0, 23)
+	fields := make([]string, 0, 25)
 	if m.worker != nil {
 		fields = append(fields, doserecord.FieldWorkerID)
 	}
@@ -9659,6 +10961,12 @@ func (m *DoseRecordMutation) Fields() []string {
 	if m.received_at != nil {
 		fields = append(fields, doserecord.FieldReceivedAt)
 	}
+	if m.received_on != nil {
+		fields = append(fields, doserecord.FieldReceivedOn)
+	}
+	if m.pending != nil {
+		fields = append(fields, doserecord.FieldPending)
+	}
 	return fields
 }
 
@@ -9713,6 +11021,10 @@ func (m *DoseRecordMutation) Field(name string) (ent.Value, bool) {
 		return m.CorrectionReason()
 	case doserecord.FieldReceivedAt:
 		return m.ReceivedAt()
+	case doserecord.FieldReceivedOn:
+		return m.ReceivedOn()
+	case doserecord.FieldPending:
+		return m.Pending()
 	}
 	return nil, false
 }
@@ -9768,6 +11080,10 @@ func (m *DoseRecordMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldCorrectionReason(ctx)
 	case doserecord.FieldReceivedAt:
 		return m.OldReceivedAt(ctx)
+	case doserecord.FieldReceivedOn:
+		return m.OldReceivedOn(ctx)
+	case doserecord.FieldPending:
+		return m.OldPending(ctx)
 	}
 	return nil, fmt.Errorf("unknown DoseRecord field %s", name)
 }
@@ -9938,6 +11254,20 @@ func (m *DoseRecordMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetReceivedAt(v)
 		return nil
+	case doserecord.FieldReceivedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetReceivedOn(v)
+		return nil
+	case doserecord.FieldPending:
+		v, ok := value.(bool)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPending(v)
+		return nil
 	}
 	return fmt.Errorf("unknown DoseRecord field %s", name)
 }
@@ -10028,6 +11358,9 @@ func (m *DoseRecordMutation) ClearedFields() []string {
 	if m.FieldCleared(doserecord.FieldCorrectionReason) {
 		fields = append(fields, doserecord.FieldCorrectionReason)
 	}
+	if m.FieldCleared(doserecord.FieldReceivedOn) {
+		fields = append(fields, doserecord.FieldReceivedOn)
+	}
 	return fields
 }
 
@@ -10074,6 +11407,9 @@ func (m *DoseRecordMutation) ClearField(name string) error {
 		return nil
 	case doserecord.FieldCorrectionReason:
 		m.ClearCorrectionReason()
+		return nil
+	case doserecord.FieldReceivedOn:
+		m.ClearReceivedOn()
 		return nil
 	}
 	return fmt.Errorf("unknown DoseRecord nullable field %s", name)
@@ -10151,6 +11487,12 @@ func (m *DoseRecordMutation) ResetField(name string) error {
 		return nil
 	case doserecord.FieldReceivedAt:
 		m.ResetReceivedAt()
+		return nil
+	case doserecord.FieldReceivedOn:
+		m.ResetReceivedOn()
+		return nil
+	case doserecord.FieldPending:
+		m.ResetPending()
 		return nil
 	}
 	return fmt.Errorf("unknown DoseRecord field %s", name)

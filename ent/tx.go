@@ -28,6 +28,8 @@ type Tx struct {
 	Company *CompanyClient
 	// ContextStatistic is the client for interacting with the ContextStatistic builders.
 	ContextStatistic *ContextStatisticClient
+	// DoseConflict is the client for interacting with the DoseConflict builders.
+	DoseConflict *DoseConflictClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
 	DoseRecord *DoseRecordClient
 	// Dosimeter is the client for interacting with the Dosimeter builders.
@@ -192,6 +194,7 @@ func (tx *Tx) init() {
 	tx.AuditSubject = NewAuditSubjectClient(tx.config)
 	tx.Company = NewCompanyClient(tx.config)
 	tx.ContextStatistic = NewContextStatisticClient(tx.config)
+	tx.DoseConflict = NewDoseConflictClient(tx.config)
 	tx.DoseRecord = NewDoseRecordClient(tx.config)
 	tx.Dosimeter = NewDosimeterClient(tx.config)
 	tx.DosimeterAssignment = NewDosimeterAssignmentClient(tx.config)

@@ -26,6 +26,23 @@ type reads struct {
 	objects map[int]bool
 	workers map[int]bool
 	types   map[string]bool
+	// details are what a mutation records of its decision (see auditDetail).
+	details map[string]any
+}
+
+// auditDetail records, in the audit event of the operation under way, a
+// detail of what it decided (a physician's decision and its reason).
+func auditDetail(ctx context.Context, key string, value any) {
+	r, _ := ctx.Value(readsKey{}).(*reads)
+	if r == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.details == nil {
+		r.details = map[string]any{}
+	}
+	r.details[key] = value
 }
 
 type readsKey struct{}
@@ -91,6 +108,14 @@ func (a auditor) InterceptResponse(ctx context.Context, next graphql.ResponseHan
 		entry.ObjectType = types[0]
 		if len(types) > 1 {
 			entry.Details = map[string]any{"types": types}
+		}
+	}
+	if len(r.details) > 0 {
+		if entry.Details == nil {
+			entry.Details = map[string]any{}
+		}
+		for k, v := range r.details {
+			entry.Details[k] = v
 		}
 	}
 	if isWrite {

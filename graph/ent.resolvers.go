@@ -60,6 +60,11 @@ func (r *queryResolver) Companies(ctx context.Context, after *entgql.Cursor[int]
 	return r.Client.Company.Query().Paginate(ctx, after, first, before, last, ent.WithCompanyOrder(orderBy), ent.WithCompanyFilter(where.Filter))
 }
 
+// DoseConflicts is the resolver for the doseConflicts field.
+func (r *queryResolver) DoseConflicts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseConflictOrder, where *ent.DoseConflictWhereInput) (*ent.DoseConflictConnection, error) {
+	return r.Client.DoseConflict.Query().Paginate(ctx, after, first, before, last, ent.WithDoseConflictOrder(orderBy), ent.WithDoseConflictFilter(where.Filter))
+}
+
 // DoseRecords is the resolver for the doseRecords field.
 func (r *queryResolver) DoseRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) (*ent.DoseRecordConnection, error) {
 	return r.Client.DoseRecord.Query().Paginate(ctx, after, first, before, last, ent.WithDoseRecordOrder(orderBy), ent.WithDoseRecordFilter(where.Filter))

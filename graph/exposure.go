@@ -3,7 +3,13 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/graph/model"
 
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/anomaly"
@@ -32,4 +38,24 @@ func (r *Resolver) doseWritten(ctx context.Context, client *ent.Client, rec *ent
 		events = append(events, alerts.Event{Type: alerts.AnomalyRaised, ID: a.ID, WorkerID: a.WorkerID})
 	}
 	return r.Broker.Announce(ctx, client, events...)
+}
+
+// limitStatus is one standing as the API shows it. The value and share are
+// set for everyone: the field guard refuses them to roles without
+// exposure:value before anything resolves.
+func limitStatus(code dosimetry.LimitCode, sum, limit int64, state string, start, end time.Time) *model.LimitStatus {
+	value, share := msv(sum), float64(sum)/float64(limit)
+	return &model.LimitStatus{LimitCode: exposuresummary.LimitCode(code), Label: exposure.Label(code),
+		ValueMsv: &value, LimitMsv: msv(limit), Share: &share, State: model.LimitState(state),
+		WindowStart: start, WindowEnd: end}
+}
+
+// limitStatuses shows standings computed for a viewer, in limit-code order.
+func limitStatuses(ss []exposure.Standing) []*model.LimitStatus {
+	out := make([]*model.LimitStatus, len(ss))
+	for i, s := range ss {
+		out[i] = limitStatus(s.Code, int64(s.Sum), int64(s.Limit), string(s.State), s.WindowStart, s.WindowEnd)
+	}
+	slices.SortFunc(out, func(a, b *model.LimitStatus) int { return strings.Compare(string(a.LimitCode), string(b.LimitCode)) })
+	return out
 }

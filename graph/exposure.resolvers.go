@@ -15,23 +15,33 @@ import (
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/graph/model"
+	"github.com/siseri/siseri/policy"
 )
 
 // Exposure is the resolver for the exposure field.
 func (r *workerResolver) Exposure(ctx context.Context, obj *ent.Worker) ([]*model.LimitStatus, error) {
 	// Through obj's client: inside a mutation, the transaction's rows.
+	client := r.Client
+	if tx := ent.FromContext(ctx); tx != nil {
+		client = tx
+	}
+	if v := policy.FromContext(ctx); v.Acts(policy.RoleRPA) || v.Acts(policy.RoleControlAgent) {
+		// Sums of the results this viewer may read, and nothing else.
+		all, err := exposure.ForViewer(ctx, client, []int{obj.ID}, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		return limitStatuses(all[obj.ID]), nil
+	}
+	// The stored standings, for the roles that read every result they sum
+	// (and the employer's exceeded limits, without values: row rules).
 	rows, err := obj.QueryExposureSummaries().Order(ent.Asc(exposuresummary.FieldLimitCode)).All(ctx)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.LimitStatus, len(rows))
 	for i, s := range rows {
-		// The value and share are set for everyone: the field guard refuses
-		// them to roles without exposure:value before anything resolves.
-		value, share := msv(s.SumUsv), float64(s.SumUsv)/float64(s.LimitUsv)
-		out[i] = &model.LimitStatus{LimitCode: s.LimitCode, Label: exposure.Label(dosimetry.LimitCode(s.LimitCode)),
-			ValueMsv: &value, LimitMsv: msv(s.LimitUsv), Share: &share, State: model.LimitState(s.Status),
-			WindowStart: s.WindowStart, WindowEnd: s.WindowEnd}
+		out[i] = limitStatus(dosimetry.LimitCode(s.LimitCode), s.SumUsv, s.LimitUsv, string(s.Status), s.WindowStart, s.WindowEnd)
 	}
 	return out, nil
 }

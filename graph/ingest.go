@@ -57,7 +57,7 @@ func labRows(rows []*model.LabResultInput) [][]string {
 	out := make([][]string, len(rows))
 	for i, x := range rows {
 		out[i] = []string{x.Nir, x.Nom, x.Prenom, x.DateNaissance, x.Siret, str(x.Dosimetre), x.TypeSuivi, x.Grandeur,
-			x.DebutPeriode, x.FinPeriode, x.Resultat, x.Unite, str(x.Radionucleide), str(x.Commentaire)}
+			x.DebutPeriode, x.FinPeriode, x.Resultat, x.Unite, str(x.Radionucleide), str(x.Commentaire), str(x.DateReception)}
 	}
 	return out
 }

@@ -19,13 +19,15 @@ import (
 // SubmitFile is the resolver for the submitFile field.
 func (r *mutationResolver) SubmitFile(ctx context.Context, input model.SubmitFileInput) (*model.ImportReport, error) {
 	return r.submit(ctx, ingest.Submission{Format: ingest.Format(input.Format), Reference: input.Reference,
-		Filename: input.File.Filename, Body: input.File.File, DryRun: boolOf(input.DryRun), Partial: boolOf(input.Partial)})
+		Filename: input.File.Filename, Body: input.File.File, DryRun: boolOf(input.DryRun), Partial: boolOf(input.Partial),
+		ReceivedOn: deref(input.ReceivedAt), History: boolOf(input.History), LaboratoryID: deref(input.LaboratoryID)})
 }
 
 // SubmitLabResults is the resolver for the submitLabResults field.
-func (r *mutationResolver) SubmitLabResults(ctx context.Context, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool) (*model.ImportReport, error) {
+func (r *mutationResolver) SubmitLabResults(ctx context.Context, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool, receivedAt *time.Time, history *bool, laboratoryID *int) (*model.ImportReport, error) {
 	return r.submit(ctx, ingest.Submission{Format: ingest.LabResults, Reference: reference, Rows: labRows(rows),
-		DryRun: boolOf(dryRun), Partial: boolOf(partial)})
+		DryRun: boolOf(dryRun), Partial: boolOf(partial), ReceivedOn: deref(receivedAt), History: boolOf(history),
+		LaboratoryID: deref(laboratoryID)})
 }
 
 // SubmitDeclarations is the resolver for the submitDeclarations field.

@@ -250,7 +250,9 @@ func TestValidity(t *testing.T) {
 
 func TestLimits(t *testing.T) {
 	c := DefaultConfig()
-	adult := Worker{ID: 1, EstablishmentID: 9, BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Classification: "A"}
+	since := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	adult := Worker{ID: 1, EstablishmentID: 9, Person: dosimetry.Person{Birth: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)},
+		Classes: []Classification{{Class: "A", Start: since}}}
 	asOf := time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
 	monthly := func(from time.Time, n int, usv int64) []Dose {
 		var out []Dose
@@ -266,37 +268,37 @@ func TestLimits(t *testing.T) {
 	jan25 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 	t.Run("ErrExceeded", func(t *testing.T) {
 		ds := monthly(jan25, 11, 2000) // 22 mSv over 11 months
-		f, ok := has(c.CheckLimits(adult, ds, changed(ds), asOf), KindLimitExceeded)
+		f, ok := has(c.CheckLimits(adult, ds, changed(ds), asOf, false), KindLimitExceeded)
 		if !ok || !strings.Contains(f.Explanation, "Limite de dose efficace dépassée : 22,0 mSv") || f.Severity != SeverityCritical {
 			t.Fatalf("finding = %+v", f)
 		}
 	})
 	t.Run("ErrApproaching", func(t *testing.T) {
 		ds := monthly(jan25, 9, 2000) // 18 mSv: 90 %
-		if _, ok := has(c.CheckLimits(adult, ds, changed(ds), asOf), KindLimitNear); !ok {
+		if _, ok := has(c.CheckLimits(adult, ds, changed(ds), asOf, false), KindLimitNear); !ok {
 			t.Fatal("18 mSv of 20 not approaching")
 		}
 	})
 	t.Run("OKBelow", func(t *testing.T) {
 		ds := monthly(jan25, 12, 1000)
-		if fs := c.CheckLimits(adult, ds, changed(ds), asOf); len(fs) != 0 {
+		if fs := c.CheckLimits(adult, ds, changed(ds), asOf, false); len(fs) != 0 {
 			t.Fatalf("12 mSv gave %v", kinds(fs))
 		}
 	})
 	t.Run("OKSameEpisodeSameFingerprint", func(t *testing.T) {
 		ds := monthly(jan25, 11, 2000)
-		f1, _ := has(c.CheckLimits(adult, ds, changed(ds), asOf), KindLimitExceeded)
+		f1, _ := has(c.CheckLimits(adult, ds, changed(ds), asOf, false), KindLimitExceeded)
 		ds = monthly(jan25, 12, 2000)
-		f2, _ := has(c.CheckLimits(adult, ds, changed(ds), asOf), KindLimitExceeded)
+		f2, _ := has(c.CheckLimits(adult, ds, changed(ds), asOf, false), KindLimitExceeded)
 		if f1.Fingerprint() != f2.Fingerprint() {
 			t.Error("a longer exceedance raised a second finding")
 		}
 	})
 	t.Run("ErrYoungWorker", func(t *testing.T) {
 		young := adult
-		young.BirthDate = time.Date(2008, 6, 1, 0, 0, 0, 0, time.UTC) // 17 in 2025
-		ds := monthly(jan25, 7, 1000)                                 // 7 mSv > 6
-		f, ok := has(c.CheckLimits(young, ds, changed(ds), asOf), KindLimitExceeded)
+		young.Person = dosimetry.Person{Birth: time.Date(2008, 6, 1, 0, 0, 0, 0, time.UTC)} // 17 in 2025
+		ds := monthly(jan25, 7, 1000)                                                       // 7 mSv > 6
+		f, ok := has(c.CheckLimits(young, ds, changed(ds), asOf, false), KindLimitExceeded)
 		if !ok || f.Reference["population"] != "YOUNG" {
 			t.Fatalf("young worker finding = %+v", f)
 		}
@@ -304,18 +306,18 @@ func TestLimits(t *testing.T) {
 	t.Run("ErrPregnancy", func(t *testing.T) {
 		w := adult
 		decl := time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
-		w.PregnancyDeclared = &decl
+		w.Person = dosimetry.Person{Birth: adult.Person.Birth, Pregnancies: []dosimetry.Pregnancy{{Declared: decl}}}
 		ds := monthly(time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC), 3, 400) // 1.2 mSv since declaration
-		f, ok := has(c.CheckLimits(w, ds, changed(ds), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC)), KindLimitExceeded)
+		f, ok := has(c.CheckLimits(w, ds, changed(ds), time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), false), KindLimitExceeded)
 		if !ok || !strings.Contains(f.Explanation, "enfant à naître") {
 			t.Fatalf("pregnancy finding = %+v", f)
 		}
 	})
 	t.Run("ErrClassification", func(t *testing.T) {
 		w := adult
-		w.Classification = "B"
+		w.Classes = []Classification{{Class: "B", Start: since}}
 		ds := monthly(jan25, 7, 1000)
-		if _, ok := has(c.CheckLimits(w, ds, changed(ds), asOf), KindClassification); !ok {
+		if _, ok := has(c.CheckLimits(w, ds, changed(ds), asOf, false), KindClassification); !ok {
 			t.Fatal("category B at 7 mSv not flagged")
 		}
 	})

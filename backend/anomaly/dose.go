@@ -19,6 +19,9 @@ type Dose struct {
 	// Zero marks a result below the recording threshold (« M »); Absent an
 	// absence of result declared.
 	Zero, Absent bool
+	// Received is the day the result was received (its date_reception, else
+	// the day the registry stored it); zero when unknown.
+	Received time.Time
 }
 
 // naturalKey identifies the measurement itself, whatever its version.

@@ -3,10 +3,12 @@ package anomaly
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/doserecord"
@@ -14,7 +16,6 @@ import (
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
 	"github.com/siseri/siseri/ent/predicate"
-	"github.com/siseri/siseri/ent/worker"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -30,6 +31,11 @@ type Engine struct {
 	// instead of writing them at each Process; the caller flushes it (an
 	// import, once per batch).
 	Stats *StatsBuffer
+	// History marks a history import (a migration of past records): the
+	// context statistics learn from the records, but only the regulatory
+	// findings still open on the day of the import are raised; no
+	// timeliness, validity or statistical finding is raised on the past.
+	History bool
 }
 
 // NewEngine returns an engine with the default thresholds.
@@ -77,6 +83,11 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 			hi = r.PeriodEnd
 		}
 	}
+	// Up to today, not only to the batch's last period: a late or corrected
+	// result of an old month changes the windows of the months after it.
+	if now := e.Now(); now.After(hi) {
+		hi = now
+	}
 	histories, err := e.histories(ctx, client, keys(workers), lo.AddDate(-2, 0, 0), hi, nomen)
 	if err != nil {
 		return res, err
@@ -85,17 +96,20 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 	if err != nil {
 		return res, err
 	}
-	findings := e.recordFindings(batch, histories, refs)
-	missing, err := e.missingOnArrival(ctx, client, batch, histories)
-	if err != nil {
-		return res, err
+	var findings []Finding
+	if !e.History {
+		findings = e.recordFindings(batch, histories, refs)
+		missing, err := e.missingOnArrival(ctx, client, batch, histories)
+		if err != nil {
+			return res, err
+		}
+		findings = append(findings, missing...)
+		ops, err := e.discrepancies(ctx, client, batch)
+		if err != nil {
+			return res, err
+		}
+		findings = append(findings, ops...)
 	}
-	findings = append(findings, missing...)
-	ops, err := e.discrepancies(ctx, client, batch)
-	if err != nil {
-		return res, err
-	}
-	findings = append(findings, ops...)
 	reg, err := e.regulatory(ctx, client, batch, histories)
 	if err != nil {
 		return res, err
@@ -158,9 +172,19 @@ func toDose(r *ent.DoseRecord, n nomenclatureInfo) Dose {
 		ID: r.ID, WorkerID: r.WorkerID, EstablishmentID: r.EstablishmentID, Quantity: string(r.Quantity),
 		Dosimeter: r.DosimeterSerial, LaboratoryID: r.LaboratoryID, Start: r.PeriodStart, End: r.PeriodEnd,
 		USv: r.ValueUsv, Zero: r.Status == doserecord.StatusBelowThreshold || r.ValueUsv == 0,
-		Absent: r.Status == doserecord.StatusAbsent,
+		Absent: r.Status == doserecord.StatusAbsent, Received: r.ReceivedAt,
+	}
+	if r.ReceivedOn != nil {
+		d.Received = *r.ReceivedOn
 	}
 	d.Context = Context{Kind: string(r.MonitoringKind), Months: periodMonths(r.PeriodStart, r.PeriodEnd)}
+	if r.MonitoringKind == doserecord.MonitoringKindPassiveWholeBody && r.Quantity == doserecord.QuantityHp007 {
+		// The shallow dose a whole-body badge reports beside its Hp(10) is a
+		// skin dose: it is compared with skin doses, counts toward the skin
+		// limit (dosimetry.CountsToward) and is checked against the badge's
+		// Hp(10) for contamination; it never mixes with whole-body Hp(10).
+		d.Context.Kind = string(doserecord.MonitoringKindSkin)
+	}
 	if r.SectorCode != nil {
 		d.Context.Sector = *r.SectorCode
 		d.Context.Domain = n.domainOf[*r.SectorCode]
@@ -281,17 +305,21 @@ func (e *Engine) recordFindings(batch []Dose, histories map[int][]Dose, refs map
 		dosimeter  string
 		start, end time.Time
 	}
+	// The shallow dose Hp(0.07) of a whole-body badge (a skin dose, see
+	// toDose) against the badge's deep dose Hp(10).
+	deep := func(d Dose) bool { return d.Context.Kind == "PASSIVE_WHOLE_BODY" && d.Quantity == "HP10" }
+	shallow := func(d Dose) bool { return d.Context.Kind == "SKIN" && d.Quantity == "HP007" && d.Dosimeter != "" }
 	hp10 := map[badge]Dose{}
 	for _, d := range batch {
 		out = append(out, e.Config.CheckDose(d, refs[d.ID], histories[d.WorkerID])...)
-		if d.Context.Kind == "PASSIVE_WHOLE_BODY" && d.Dosimeter != "" {
+		if deep(d) && d.Dosimeter != "" {
 			hp10[badge{d.Dosimeter, d.Start, d.End}] = d
 		}
 	}
 	for _, d := range batch {
-		if d.Context.Kind == "SKIN" && d.Quantity == "HP007" {
+		if shallow(d) {
 			for _, h := range histories[d.WorkerID] {
-				if h.Context.Kind == "PASSIVE_WHOLE_BODY" && h.Dosimeter == d.Dosimeter && h.Start.Equal(d.Start) && h.End.Equal(d.End) {
+				if deep(h) && h.Dosimeter == d.Dosimeter && h.Start.Equal(d.Start) && h.End.Equal(d.End) {
 					hp10[badge{d.Dosimeter, d.Start, d.End}] = h
 				}
 			}
@@ -377,7 +405,7 @@ func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dos
 	var out []Finding
 	for _, id := range ids {
 		w := infos[id]
-		out = append(out, e.Config.CheckLimits(w, histories[id], changed[id], asOf)...)
+		out = append(out, e.Config.CheckLimits(w, histories[id], changed[id], asOf, e.History)...)
 	}
 	for _, d := range batch {
 		if f, ok := e.Config.CheckInvestigationLevel(infos[d.WorkerID], d, asOf); ok {
@@ -387,29 +415,36 @@ func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dos
 	return out, nil
 }
 
-// workers loads birth dates and the current employment (classification,
-// pregnancy) of workers.
+// workers loads what the regulatory layer needs of workers: the person
+// (exposure.LoadPeople, shared with the standings), the establishment of the
+// latest employment and the classification of every employment.
 func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (map[int]Worker, error) {
 	out := map[int]Worker{}
 	for i := 0; i < len(ids); i += 1000 {
 		part := ids[i:min(i+1000, len(ids))]
-		ws, err := client.Worker.Query().Where(worker.IDIn(part...)).All(ctx)
+		people, err := exposure.LoadPeople(ctx, client, part)
 		if err != nil {
-			return nil, fmt.Errorf("load workers: %w", err)
+			return nil, err
 		}
-		for _, w := range ws {
-			out[w.ID] = Worker{ID: w.ID, BirthDate: w.BirthDate}
+		for id, p := range people {
+			out[id] = Worker{ID: id, Person: p}
 		}
 		emps, err := client.Employment.Query().Where(employment.WorkerIDIn(part...)).
-			Order(ent.Asc(employment.FieldStartDate)).All(ctx)
+			Order(ent.Asc(employment.FieldStartDate)).
+			Select(employment.FieldWorkerID, employment.FieldEstablishmentID, employment.FieldClassification,
+				employment.FieldStartDate, employment.FieldEndDate).All(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("load employments: %w", err)
 		}
 		for _, em := range emps {
 			w := out[em.WorkerID]
 			// The latest employment wins (ordered by start date).
-			w.EstablishmentID, w.Classification = em.EstablishmentID, string(em.Classification)
-			w.PregnancyDeclared, w.PregnancyEnded = em.PregnancyDeclaredOn, em.PregnancyEndedOn
+			w.EstablishmentID = em.EstablishmentID
+			c := Classification{Class: string(em.Classification), Start: em.StartDate}
+			if em.EndDate != nil {
+				c.End = *em.EndDate
+			}
+			w.Classes = append(w.Classes, c)
 			out[em.WorkerID] = w
 		}
 	}
@@ -455,21 +490,34 @@ func Store(ctx context.Context, client *ent.Client, findings []Finding, postgres
 			existing[a.Fingerprint] = a
 		}
 	}
+	if err := matchEpisodes(ctx, client, byPrint, &prints, existing); err != nil {
+		return nil, err
+	}
 	var created []*ent.Anomaly
 	for _, fp := range prints {
 		f := byPrint[fp]
 		if a := existing[fp]; a != nil {
-			if a.Status == anomaly.StatusOpen && f.Layer == LayerRegulatory && f.Score > a.Score {
-				if err := client.Anomaly.UpdateOne(a).SetScore(f.Score).SetExplanation(f.Explanation).
-					SetReference(f.Reference).SetSeverity(anomaly.Severity(f.Severity)).Exec(ctx); err != nil {
-					return nil, fmt.Errorf("refresh anomaly: %w", err)
-				}
+			if err := refresh(ctx, client, a, f); err != nil {
+				return nil, err
 			}
 			continue
 		}
+		ref := f.Reference
+		explanation := f.Explanation
+		if f.episode() {
+			ref = maps.Clone(ref)
+			if ref == nil {
+				ref = map[string]any{}
+			}
+			ref["firstExplanation"] = f.Explanation
+			ref["history"] = []any{historyEntry(f)}
+			if f.Latest != "" {
+				explanation += " " + f.Latest
+			}
+		}
 		c := client.Anomaly.Create().SetWorkerID(f.WorkerID).SetLayer(anomaly.Layer(f.Layer)).SetKind(string(f.Kind)).
-			SetSeverity(anomaly.Severity(f.Severity)).SetScore(f.Score).SetExplanation(f.Explanation).
-			SetReference(f.Reference).SetFingerprint(fp).AddDoseRecordIDs(f.RecordIDs...)
+			SetSeverity(anomaly.Severity(f.Severity)).SetScore(f.Score).SetExplanation(explanation).
+			SetReference(ref).SetFingerprint(fp).AddDoseRecordIDs(f.RecordIDs...)
 		if f.EstablishmentID != 0 {
 			c.SetEstablishmentID(f.EstablishmentID)
 		}

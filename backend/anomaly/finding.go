@@ -89,6 +89,14 @@ type Finding struct {
 	Reference map[string]any
 	// Identity is what makes two findings the same finding (see Fingerprint).
 	Identity []string
+	// Latest, for an episode (a limit exceedance), is the French sentence of
+	// its latest state when it differs from the first one: Store appends it
+	// to the stored explanation and keeps the history of states.
+	Latest string
+	// EpisodeFrom and EpisodeTo, for an episode, are the last days of its
+	// first and last windows: a stored episode whose first crossing ends
+	// between them is the same episode.
+	EpisodeFrom, EpisodeTo time.Time
 }
 
 // Fingerprint identifies the finding: its kind and identity (the worker, the

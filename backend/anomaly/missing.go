@@ -30,8 +30,8 @@ func (d Dose) missingFinding(start, end time.Time, sev Severity, explanation str
 
 // CheckMissingOnArrival runs the "expected result missing" rules that a new
 // result reveals (ANOMALY.md §4 L0): an absence of result declared by the
-// laboratory; a result received more than MissingGrace after its period
-// ended; a gap between this result and the worker's previous one of the
+// laboratory; a result received (Dose.Received, else now) more than
+// MissingGrace after its period ended; a gap between this result and the worker's previous one of the
 // same kind at the same establishment; a result spanning two or more of
 // the worker's usual wearing periods (a result missing, summed into the
 // next). history holds the worker's other current results.
@@ -51,8 +51,12 @@ func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now, employedSince
 				kindLabel(d.Context.Kind), orDash(d.Dosimeter), span), map[string]any{"reason": "absent"}))
 		return out
 	}
-	if !now.IsZero() && now.Sub(d.End) > c.MissingGrace+24*time.Hour {
-		days := int(now.Sub(d.End).Hours() / 24)
+	received := d.Received
+	if received.IsZero() {
+		received = now
+	}
+	if !received.IsZero() && received.Sub(d.End) > c.MissingGrace+24*time.Hour {
+		days := int(received.Sub(d.End).Hours() / 24)
 		out = append(out, d.missingFinding(d.Start, d.End, SeverityLow,
 			fmt.Sprintf("Résultat %s %s reçu %d jours après la fin de la période de port (délai attendu : %d jours) : résultat transmis en retard.",
 				kindLabel(d.Context.Kind), span, days, int(c.MissingGrace.Hours()/24)),
@@ -151,8 +155,8 @@ func (e *Engine) CheckMissing(ctx context.Context, client *ent.Client, asOf time
 	series := map[key][]Dose{}
 	for _, r := range recs {
 		k := key{r.WorkerID, r.EstablishmentID, string(r.MonitoringKind), string(r.Quantity)}
-		if !expectsResults(k.kind) {
-			continue
+		if !expectsResults(k.kind) || r.Quantity == doserecord.QuantityHp007 && r.MonitoringKind == doserecord.MonitoringKindPassiveWholeBody {
+			continue // a second reading of the badge: its Hp(10) series says when it is missing
 		}
 		series[k] = append(series[k], Dose{ID: r.ID, WorkerID: r.WorkerID, EstablishmentID: r.EstablishmentID, Quantity: k.quantit,
 			Dosimeter: r.DosimeterSerial, Start: r.PeriodStart, End: r.PeriodEnd,

@@ -124,10 +124,11 @@ type Config struct {
 	UnitFactor float64
 	// ContaminationRatio is the Hp(0.07)/Hp(10) ratio that flags a whole-body badge.
 	ContaminationRatio float64
-	// ApproachingShare is the share of a limit from which it is "approaching".
-	ApproachingShare float64
 	// MissingGrace is how long after its wearing period ends a result is
-	// expected: later, it is missing (or late when it arrives).
+	// expected: later, it is missing (or late when it arrives). The
+	// regulation gives the employer 10 days to return the dosimeter (arrêté
+	// of 26 June 2019, art. 9 I) and the laboratory 20 days after the end of
+	// the wearing period (arrêté of 23 June 2023, art. 13 III): 30 days.
 	MissingGrace time.Duration
 }
 
@@ -138,8 +139,8 @@ func DefaultConfig() Config {
 		Percentile: 0.999, RobustZ: 3.5, SmallContextZ: 5.5, UsualRatio: 2,
 		JumpRatio: 20, JumpZ: 6, MinHistoryScale: 0.5,
 		CusumK: 0.5, CusumH: 12, ZeroRunP: 1e-3,
-		UnitFactor: 100, ContaminationRatio: 10, ApproachingShare: 0.8,
-		MissingGrace: 25 * 24 * time.Hour,
+		UnitFactor: 100, ContaminationRatio: 10,
+		MissingGrace: 30 * 24 * time.Hour,
 	}
 }
 

@@ -11,24 +11,43 @@ import (
 type Worker struct {
 	ID              int
 	EstablishmentID int
-	BirthDate       time.Time
-	// Classification is A, B, RADON, EMERGENCY_GROUP_1 or EMERGENCY_GROUP_2.
-	Classification    string
-	PregnancyDeclared *time.Time
-	PregnancyEnded    *time.Time
+	// Person is what the limits depend on: the birth date and every declared
+	// pregnancy (exposure.LoadPeople).
+	Person dosimetry.Person
+	// Classes are the worker's classifications over time (A, B, RADON,
+	// EMERGENCY_GROUP_1, EMERGENCY_GROUP_2), one per employment.
+	Classes []Classification
 }
 
-// limitDoses selects the measured doses that count toward a limit
-// (dosimetry.CountsToward).
-func limitDoses(code dosimetry.LimitCode, doses []Dose) []dosimetry.DatedDose {
+// Classification is a worker's category over an employment's period (End
+// zero while it lasts).
+type Classification struct {
+	Class      string
+	Start, End time.Time
+}
+
+// classOn returns the classification in force on the civil day of t (the
+// latest employment started by then), "" when none.
+func (w Worker) classOn(t time.Time) string {
+	class, since := "", time.Time{}
+	for _, c := range w.Classes {
+		if !c.Start.After(t) && (c.End.IsZero() || !c.End.Before(t)) && !c.Start.Before(since) {
+			class, since = c.Class, c.Start
+		}
+	}
+	return class
+}
+
+// limitDoses selects the measured doses of record (current, not ABSENT) for
+// the limits; dosimetry.CountsToward then picks those of each limit.
+func limitDoses(doses []Dose) []dosimetry.DatedDose {
 	var out []dosimetry.DatedDose
 	for _, d := range doses {
-		if d.Absent || d.Zero || d.USv <= 0 {
+		if d.Absent {
 			continue
 		}
-		if dosimetry.CountsToward(code, d.Context.Kind, d.Quantity) {
-			out = append(out, dosimetry.DatedDose{Start: d.Start, End: d.End, Dose: dosimetry.Microsievert(d.USv)})
-		}
+		out = append(out, dosimetry.DatedDose{Kind: d.Context.Kind, Quantity: d.Quantity, Start: d.Start, End: d.End,
+			Dose: dosimetry.Microsievert(d.USv)})
 	}
 	return out
 }
@@ -42,142 +61,110 @@ var limitLabels = map[dosimetry.LimitCode]string{
 	dosimetry.LimitPregnancy:      "pour l'enfant à naître (grossesse déclarée)",
 }
 
+var populationLabels = map[dosimetry.Population]string{
+	dosimetry.PopulationYoung: " des jeunes travailleurs de moins de 18 ans",
+}
+
 // CheckLimits runs the regulatory layer for a worker whose doses changed:
-// doses are all their current doses of record; changed are the months new
-// or corrected doses fall in. Each limit is an episode: the run of
-// consecutive windows above it (or above ApproachingShare of it) that
-// touches a changed month, identified by its first window so that later
-// batches extend the episode instead of repeating it.
-func (c Config) CheckLimits(w Worker, doses []Dose, changed []dosimetry.Month, asOf time.Time) []Finding {
+// doses are all their current doses of record; changed are the months new or
+// corrected doses fall in. The limits and their episodes are the standings'
+// own (dosimetry.Episodes): each dose meets the limits in force for its
+// period, for the person the worker was then, whatever the day asOf of the
+// check. Each episode a changed month belongs to is one finding,
+// LIMIT_EXCEEDED or LIMIT_APPROACHING, identified by its first crossing so
+// that later batches update it instead of repeating it. With openOnly (a
+// history import), only the episodes still open on asOf are raised: those
+// the standings show.
+func (c Config) CheckLimits(w Worker, doses []Dose, changed []dosimetry.Month, asOf time.Time, openOnly bool) []Finding {
 	if len(changed) == 0 {
 		return nil
 	}
-	status := dosimetry.StatusAt(w.BirthDate, asOf, w.PregnancyDeclared != nil && (w.PregnancyEnded == nil || w.PregnancyEnded.After(asOf)))
 	var out []Finding
-	for _, l := range dosimetry.LimitsAt(asOf, status) {
-		switch l.Window {
-		case dosimetry.WindowRolling12:
-			out = append(out, c.rollingEpisodes(w, l, doses, changed)...)
-		case dosimetry.WindowTransitionTotal, dosimetry.WindowPregnancy:
-			if f, ok := c.periodTotal(w, l, doses, asOf); ok {
-				out = append(out, f)
-			}
-		}
-	}
-	if w.Classification == "B" {
-		out = append(out, c.classification(w, doses, changed)...)
-	}
-	return out
-}
-
-// rollingEpisodes finds, for one 12-month limit, the episodes above the limit
-// (LIMIT_EXCEEDED) or approaching it (LIMIT_APPROACHING) that a changed month
-// belongs to.
-func (c Config) rollingEpisodes(w Worker, l dosimetry.Limit, doses []Dose, changed []dosimetry.Month) []Finding {
-	dd := limitDoses(l.Code, doses)
-	if len(dd) == 0 {
-		return nil
-	}
-	first, last, _ := dosimetry.DoseSpan(dd)
-	lastMonth := dosimetry.MonthOf(last).AddMonths(11)
-	approaching := dosimetry.Microsievert(float64(l.Value) * c.ApproachingShare)
-	type episode struct {
-		start, peak dosimetry.Month
-		sum         dosimetry.Microsievert
-		touched     bool
-		exceeded    bool
-	}
-	var episodes []episode
-	var cur *episode
-	for m := dosimetry.MonthOf(first); !lastMonth.Before(m); m = m.AddMonths(1) {
-		sum := dosimetry.RollingSum(dd, time.Date(m.Year, m.Month, 1, 0, 0, 0, 0, time.UTC))
-		if sum < approaching {
-			cur = nil
+	for _, e := range dosimetry.Episodes(w.Person, limitDoses(doses), asOf) {
+		if !touches(e, changed) || (openOnly && !OpenOn(e, asOf)) {
 			continue
 		}
-		if cur == nil {
-			episodes = append(episodes, episode{start: m})
-			cur = &episodes[len(episodes)-1]
-		}
-		if sum > cur.sum {
-			cur.sum, cur.peak = sum, m
-		}
-		cur.exceeded = cur.exceeded || sum > l.Value
-		for _, ch := range changed {
-			if !ch.Before(m.AddMonths(-11)) && !m.Before(ch) {
-				cur.touched = true
-			}
-		}
+		out = append(out, episodeFinding(w, e))
 	}
-	var out []Finding
-	for _, e := range episodes {
-		if !e.touched {
-			continue
-		}
-		kind, sev := KindLimitNear, SeverityMedium
-		verb := "approchée"
-		if e.exceeded {
-			kind, sev, verb = KindLimitExceeded, SeverityCritical, "dépassée"
-		}
-		winFirst := e.peak.AddMonths(-11)
-		f := Finding{
-			Kind: kind, Layer: LayerRegulatory, Severity: sev, Score: float64(e.sum) / float64(l.Value),
-			WorkerID: w.ID, EstablishmentID: w.EstablishmentID,
-			PeriodStart: time.Date(winFirst.Year, winFirst.Month, 1, 0, 0, 0, 0, time.UTC),
-			PeriodEnd:   time.Date(e.peak.Year, e.peak.Month, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 1, -1),
-			Explanation: fmt.Sprintf("Limite %s %s : %s sur les 12 mois glissants de %s à %s (limite %s, soit %s).",
-				limitLabels[l.Code], verb, mSv(float64(e.sum)), monthName(winFirst), monthName(e.peak),
-				mSv(float64(l.Value)), percent(float64(e.sum)/float64(l.Value))),
-			Reference: map[string]any{"limit": string(l.Code), "population": string(l.Population), "limitUsv": int64(l.Value),
-				"sumUsv": int64(e.sum), "windowFirst": winFirst.String(), "windowLast": e.peak.String(), "source": l.Source},
-			Identity: []string{string(l.Code), string(l.Population), e.start.String()},
-		}
-		out = append(out, f)
-	}
-	return out
+	return append(out, c.classification(w, doses, changed)...)
 }
 
-// periodTotal checks a limit over a fixed period: the lens transition, or
-// the pregnancy from its declaration.
-func (c Config) periodTotal(w Worker, l dosimetry.Limit, doses []Dose, asOf time.Time) (Finding, bool) {
-	from, to := l.From, l.To
-	if l.Window == dosimetry.WindowPregnancy {
-		if w.PregnancyDeclared == nil {
-			return Finding{}, false
-		}
-		from, to = *w.PregnancyDeclared, asOf
-		if w.PregnancyEnded != nil {
-			to = *w.PregnancyEnded
+// touches reports whether a changed month falls in one of the episode's
+// windows.
+func touches(e dosimetry.Episode, changed []dosimetry.Month) bool {
+	lo, hi := dosimetry.MonthOf(e.First.Start), dosimetry.MonthOf(e.Last.End)
+	for _, m := range changed {
+		if !m.Before(lo) && !hi.Before(m) {
+			return true
 		}
 	}
-	var sum dosimetry.Microsievert
-	for _, d := range limitDoses(l.Code, doses) {
-		if !d.End.Before(from) && !d.End.After(to) {
-			sum += d.Dose
-		}
+	return false
+}
+
+// OpenOn reports whether an episode still shows in the standings on asOf: an
+// exceedance whose last window over the limit ends in the 12 months up to
+// asOf's (or a pregnancy or transition total ending then), or an approach
+// that the current window still shows.
+func OpenOn(e dosimetry.Episode, asOf time.Time) bool {
+	cur := dosimetry.MonthOf(asOf)
+	last := e.Last
+	if e.Exceeded() {
+		last = *e.LastExceeded
 	}
-	share := float64(sum) / float64(l.Value)
-	if share < c.ApproachingShare {
-		return Finding{}, false
+	if e.Exceeded() || e.Code == dosimetry.LimitPregnancy || e.Code == dosimetry.LimitLensTransition {
+		return !dosimetry.MonthOf(last.End).Before(cur.AddMonths(-11))
 	}
-	kind, sev, verb := KindLimitNear, SeverityHigh, "approchée"
-	if sum > l.Value {
-		kind, sev, verb = KindLimitExceeded, SeverityCritical, "dépassée"
+	return dosimetry.MonthOf(last.End) == cur
+}
+
+// episodeFinding describes an episode: its first crossing (the alert's
+// period), its peak and its latest window.
+func episodeFinding(w Worker, e dosimetry.Episode) Finding {
+	first, kind, sev, verb := e.First, KindLimitNear, SeverityMedium, "approchée"
+	if e.Exceeded() {
+		first, kind, sev, verb = *e.Crossing, KindLimitExceeded, SeverityCritical, "dépassée"
+	} else if e.Code == dosimetry.LimitPregnancy {
+		sev = SeverityHigh
 	}
-	return Finding{
-		Kind: kind, Layer: LayerRegulatory, Severity: sev, Score: share, WorkerID: w.ID, EstablishmentID: w.EstablishmentID,
-		PeriodStart: from, PeriodEnd: to,
-		Explanation: fmt.Sprintf("Limite %s %s : %s du %s au %s (limite %s).", limitLabels[l.Code], verb, mSv(float64(sum)),
-			from.Format("02/01/2006"), to.Format("02/01/2006"), mSv(float64(l.Value))),
-		Reference: map[string]any{"limit": string(l.Code), "limitUsv": int64(l.Value), "sumUsv": int64(sum),
-			"from": from.Format(time.DateOnly), "to": to.Format(time.DateOnly), "source": l.Source},
-		Identity: []string{string(l.Code), from.Format(time.DateOnly)},
-	}, true
+	l := first.Limit
+	f := Finding{
+		Kind: kind, Layer: LayerRegulatory, Severity: sev, Score: e.Peak.Share(),
+		WorkerID: w.ID, EstablishmentID: w.EstablishmentID, PeriodStart: first.Start, PeriodEnd: first.End,
+		Explanation: fmt.Sprintf("Limite %s%s %s : %s (limite %s, soit %s).", limitLabels[l.Code], populationLabels[l.Population],
+			verb, windowSentence(first), mSv(float64(l.Value)), percent(first.Share())),
+		Reference: map[string]any{"limit": string(l.Code), "population": string(l.Population), "limitUsv": int64(l.Value),
+			"sumUsv": int64(first.Sum), "windowFirst": first.Start.Format(time.DateOnly), "windowLast": first.End.Format(time.DateOnly),
+			"source": l.Source, "peak": windowRef(e.Peak), "latest": windowRef(e.Last)},
+		Identity:    []string{string(e.Code), dosimetry.MonthOf(first.End).String()},
+		EpisodeFrom: e.First.End, EpisodeTo: e.Last.End,
+	}
+	if e.Peak.End != first.End || e.Peak.Sum != first.Sum {
+		f.Latest = fmt.Sprintf("Au plus haut : %s (limite %s, soit %s).", windowSentence(e.Peak),
+			mSv(float64(e.Peak.Limit.Value)), percent(e.Peak.Share()))
+	}
+	return f
+}
+
+// windowSentence says what a window holds: « 21,0 mSv sur les 12 mois
+// glissants de juillet 2023 à juin 2024 », « 1,50 mSv du 10/01/2025 au
+// 20/09/2025 ».
+func windowSentence(a dosimetry.Assessment) string {
+	if a.Limit.Window == dosimetry.WindowRolling12 {
+		return fmt.Sprintf("%s sur les 12 mois glissants de %s à %s", mSv(float64(a.Sum)),
+			monthName(dosimetry.MonthOf(a.Start)), monthName(dosimetry.MonthOf(a.End)))
+	}
+	return fmt.Sprintf("%s du %s au %s", mSv(float64(a.Sum)), a.Start.Format("02/01/2006"), a.End.Format("02/01/2006"))
+}
+
+func windowRef(a dosimetry.Assessment) map[string]any {
+	return map[string]any{"windowFirst": a.Start.Format(time.DateOnly), "windowLast": a.End.Format(time.DateOnly),
+		"sumUsv": int64(a.Sum), "limitUsv": int64(a.Limit.Value), "state": string(a.State())}
 }
 
 // classification flags a category B worker whose doses reach category A
 // levels (effective > 6 mSv, lens > 15 mSv, extremities or skin > 150 mSv
-// over 12 rolling months).
+// over 12 rolling months), the category being the one in force in the month
+// the window ends.
 func (c Config) classification(w Worker, doses []Dose, changed []dosimetry.Month) []Finding {
 	thresholds := []struct {
 		code  dosimetry.LimitCode
@@ -189,11 +176,20 @@ func (c Config) classification(w Worker, doses []Dose, changed []dosimetry.Month
 		{dosimetry.LimitExtremity, 150000, "dose aux extrémités"},
 		{dosimetry.LimitSkin, 150000, "dose à la peau"},
 	}
+	all := limitDoses(doses)
 	var out []Finding
 	for _, t := range thresholds {
-		dd := limitDoses(t.code, doses)
+		var dd []dosimetry.DatedDose
+		for _, d := range all {
+			if dosimetry.CountsToward(t.code, d.Kind, d.Quantity) {
+				dd = append(dd, d)
+			}
+		}
 		for _, ch := range changed {
 			end := time.Date(ch.Year, ch.Month, 1, 0, 0, 0, 0, time.UTC)
+			if w.classOn(end.AddDate(0, 1, -1)) != "B" {
+				continue
+			}
 			if sum := dosimetry.RollingSum(dd, end); sum > t.value {
 				out = append(out, Finding{
 					Kind: KindClassification, Layer: LayerRegulatory, Severity: SeverityHigh, Score: float64(sum) / float64(t.value),
@@ -219,7 +215,7 @@ func (c Config) CheckInvestigationLevel(w Worker, d Dose, asOf time.Time) (Findi
 	if code == "" || d.Zero || d.Absent {
 		return Finding{}, false
 	}
-	l, ok := dosimetry.LimitAt(code, d.End, dosimetry.StatusAt(w.BirthDate, d.End, false))
+	l, ok := dosimetry.LimitAt(code, d.End, dosimetry.StatusAt(w.Person.Birth, d.Start, false))
 	if !ok || l.Window != dosimetry.WindowRolling12 {
 		return Finding{}, false
 	}

@@ -48,8 +48,10 @@ func Acknowledge(ctx context.Context, client *ent.Client, id int, now time.Time)
 }
 
 // Resolve closes an anomaly with a resolution and a comment. A limit
-// exceedance is confirmed or not confirmed by the physician (or a delegate)
-// only; other findings are closed by the physician or the adviser.
+// exceedance is confirmed or not confirmed by the occupational physician
+// only; other findings are closed by the physician or the adviser. A
+// physician's delegate takes anomalies in hand and prepares, but closes
+// none: confirming is the physician's act (R.4451-68, RC13).
 func Resolve(ctx context.Context, client *ent.Client, id int, r Resolution, comment string, now time.Time) (*ent.Anomaly, error) {
 	v := policy.FromContext(ctx)
 	comment = strings.TrimSpace(comment)
@@ -65,8 +67,10 @@ func Resolve(ctx context.Context, client *ent.Client, id int, r Resolution, comm
 	}
 	exceedance := a.Kind == string(KindLimitExceeded)
 	switch {
-	case exceedance && !isPhysician(v):
-		return nil, apperr.New(apperr.Forbidden, "Seul le médecin du travail (ou son délégataire) confirme ou infirme un dépassement de limite.")
+	case v.Acts(policy.RoleDelegate):
+		return nil, apperr.New(apperr.Forbidden, "Clore une anomalie est une décision du médecin du travail : son délégataire peut la prendre en charge et la préparer, pas la clore.")
+	case exceedance && !v.Acts(policy.RolePhysician):
+		return nil, apperr.New(apperr.Forbidden, "Seul le médecin du travail confirme ou infirme un dépassement de limite.")
 	case exceedance && r == FalsePositive:
 		return nil, apperr.Invalid("resolution", string(r), "Un dépassement de limite est confirmé ou non confirmé par le médecin du travail.")
 	case !exceedance && r == NotConfirmed:

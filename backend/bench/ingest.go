@@ -398,7 +398,7 @@ func rawCopy(ctx context.Context, db *store.DB, ids []int, n int) (float64, erro
 			return 0, err
 		}
 		rows[i] = []any{"LABORATORY", fmt.Sprintf("C%08d", i), string(mk), kind[1], benchDose(i), status,
-			start, start.AddDate(0, 1, -1), nil, nil, "RI", "CARDIO", 1, true, now, nil, 1, nil, 1, ids[k]}
+			start, start.AddDate(0, 1, -1), nil, nil, "RI", "CARDIO", 1, true, now, nil, 1, nil, 1, ids[k], nil, false}
 	}
 	start := time.Now()
 	txCtx, tx, err := db.OpenTx(ctx)

@@ -83,6 +83,19 @@ type Limit struct {
 	Source string
 	// Unverified marks a value not yet checked against the legal text.
 	Unverified bool
+	// Below marks a limit the dose must stay strictly below (R.4451-7: the
+	// unborn child's exposure « inférieure à 1 mSv »): reaching Value
+	// exactly exceeds it. For the other limits reaching Value respects it.
+	Below bool
+}
+
+// ExceededBy reports whether a dose of sum exceeds the limit: strictly above
+// Value, or from Value itself for a Below limit.
+func (l Limit) ExceededBy(sum Microsievert) bool {
+	if l.Below {
+		return sum >= l.Value
+	}
+	return sum > l.Value
 }
 
 // InForce reports whether the limit applies on the civil day of date.
@@ -112,30 +125,30 @@ var (
 // retrieved for them. The table does not model limits before that decree.
 var limits = []Limit{
 	// Former limits, until 2018-06-30.
-	{LimitEffective, PopulationAdult, QuantityE, mSv(20), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true},
-	{LimitExtremity, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true},
-	{LimitSkin, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true},
-	{LimitLens, PopulationAdult, QuantityHp3, mSv(150), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true},
-	{LimitEffective, PopulationYoung, QuantityE, mSv(6), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true},
-	{LimitExtremity, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true},
-	{LimitSkin, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true},
-	{LimitLens, PopulationYoung, QuantityHp3, mSv(45), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true},
-	{LimitPregnancy, PopulationUnbornChild, QuantityE, mSv(1), WindowPregnancy, zero, before2018, "Code du travail, ancien art. R.4451-45 (décret 2003-296)", true},
+	{LimitEffective, PopulationAdult, QuantityE, mSv(20), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true, false},
+	{LimitExtremity, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true, false},
+	{LimitSkin, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true, false},
+	{LimitLens, PopulationAdult, QuantityHp3, mSv(150), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-12 (décret 2003-296)", true, false},
+	{LimitEffective, PopulationYoung, QuantityE, mSv(6), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true, false},
+	{LimitExtremity, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true, false},
+	{LimitSkin, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true, false},
+	{LimitLens, PopulationYoung, QuantityHp3, mSv(45), WindowRolling12, zero, before2018, "Code du travail, ancien art. R.4451-13 (décret 2003-296)", true, false},
+	{LimitPregnancy, PopulationUnbornChild, QuantityE, mSv(1), WindowPregnancy, zero, before2018, "Code du travail, ancien art. R.4451-45 (décret 2003-296)", true, true},
 
 	// Decree 2018-437, from 2018-07-01.
-	{LimitEffective, PopulationAdult, QuantityE, mSv(20), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-6 1°", false},
-	{LimitExtremity, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-6 2° a", false},
-	{LimitSkin, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-6 2° a", false},
-	{LimitLens, PopulationAdult, QuantityHp3, mSv(50), WindowRolling12, reform2018, lensTransition, "Décret 2018-437, art. 7 (période transitoire, note sous R.4451-6)", false},
-	{LimitLensTransition, PopulationAdult, QuantityHp3, mSv(100), WindowTransitionTotal, reform2018, lensTransition, "Décret 2018-437, art. 7 (période transitoire, note sous R.4451-6)", false},
-	{LimitLens, PopulationAdult, QuantityHp3, mSv(20), WindowRolling12, lensFinal, zero, "Code du travail, art. R.4451-6 2° b", false},
+	{LimitEffective, PopulationAdult, QuantityE, mSv(20), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-6 1°", false, false},
+	{LimitExtremity, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-6 2° a", false, false},
+	{LimitSkin, PopulationAdult, QuantityHp007, mSv(500), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-6 2° a", false, false},
+	{LimitLens, PopulationAdult, QuantityHp3, mSv(50), WindowRolling12, reform2018, lensTransition, "Décret 2018-437, art. 7 (période transitoire, note sous R.4451-6)", false, false},
+	{LimitLensTransition, PopulationAdult, QuantityHp3, mSv(100), WindowTransitionTotal, reform2018, lensTransition, "Décret 2018-437, art. 7 (période transitoire, note sous R.4451-6)", false, false},
+	{LimitLens, PopulationAdult, QuantityHp3, mSv(20), WindowRolling12, lensFinal, zero, "Code du travail, art. R.4451-6 2° b", false, false},
 	// The article number for young workers comes from the alert rules
 	// (R.4451-6, R.4451-8, R.4451-9); the values from the ASN table.
-	{LimitEffective, PopulationYoung, QuantityE, mSv(6), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8", false},
-	{LimitExtremity, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8", false},
-	{LimitSkin, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8", false},
-	{LimitLens, PopulationYoung, QuantityHp3, mSv(15), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8 (valeur non vérifiée, tableau ASN tronqué)", true},
-	{LimitPregnancy, PopulationUnbornChild, QuantityE, mSv(1), WindowPregnancy, reform2018, zero, "Code du travail, art. R.4451-7", false},
+	{LimitEffective, PopulationYoung, QuantityE, mSv(6), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8", false, false},
+	{LimitExtremity, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8", false, false},
+	{LimitSkin, PopulationYoung, QuantityHp007, mSv(150), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8", false, false},
+	{LimitLens, PopulationYoung, QuantityHp3, mSv(15), WindowRolling12, reform2018, zero, "Code du travail, art. R.4451-8 (valeur non vérifiée, tableau ASN tronqué)", true, false},
+	{LimitPregnancy, PopulationUnbornChild, QuantityE, mSv(1), WindowPregnancy, reform2018, zero, "Code du travail, art. R.4451-7", false, true},
 }
 
 // Limits returns a copy of the whole limits table, in a stable order.
@@ -201,9 +214,12 @@ func InvestigationLevel(limit Limit, months int) (Microsievert, error) {
 
 // CountsToward reports whether a result of monitoring kind and quantity (their
 // codes) counts toward the limit code: Hp(10), E(50) and E for the effective
-// dose (and the unborn child's), the results of extremity, skin and lens
-// dosimeters for theirs. Operational dosimetry never counts: it is not a dose
-// of record.
+// dose (and the unborn child's), the results of extremity and lens dosimeters
+// for theirs, and for the skin both skin dosimeters and the Hp(0.07) that a
+// whole-body badge reports beside its Hp(10) (a whole-body Hp(0.07) never
+// counts toward the effective dose). A skin dosimeter and a whole-body badge
+// worn over the same period are summed, which can only overstate the skin
+// dose. Operational dosimetry never counts: it is not a dose of record.
 func CountsToward(code LimitCode, kind, quantity string) bool {
 	if kind == string(KindOperational) {
 		return false
@@ -214,7 +230,7 @@ func CountsToward(code LimitCode, kind, quantity string) bool {
 	case LimitExtremity:
 		return kind == string(KindExtremity)
 	case LimitSkin:
-		return kind == string(KindSkin)
+		return kind == string(KindSkin) || (kind == string(KindWholeBody) && quantity == string(QuantityHp007))
 	case LimitLens, LimitLensTransition:
 		return kind == string(KindLens)
 	}

@@ -45,7 +45,9 @@ type kindInfo struct {
 // kinds is the closed list of monitoring kinds. The exchange spelling of
 // operational dosimetry is an assumption: none was given in the sources.
 var kinds = []kindInfo{
-	{KindWholeBody, "PASSIF_CORPS_ENTIER", "Corps entier (dosimétrie passive)", []Quantity{QuantityHp10}},
+	// A whole-body badge reports the deep dose Hp(10) and the shallow dose
+	// Hp(0.07) (skin dose, contamination check) as two results.
+	{KindWholeBody, "PASSIF_CORPS_ENTIER", "Corps entier (dosimétrie passive)", []Quantity{QuantityHp10, QuantityHp007}},
 	{KindExtremity, "EXTREMITES", "Extrémités", []Quantity{QuantityHp007}},
 	{KindLens, "CRISTALLIN", "Cristallin", []Quantity{QuantityHp3, QuantityHp007}},
 	{KindSkin, "PEAU", "Peau", []Quantity{QuantityHp007}},

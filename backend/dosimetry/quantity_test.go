@@ -103,7 +103,8 @@ func TestMonitoringKindQuantities(t *testing.T) {
 		kind dosimetry.MonitoringKind
 		want []dosimetry.Quantity
 	}{
-		{dosimetry.KindWholeBody, []dosimetry.Quantity{dosimetry.QuantityHp10}},
+		// A whole-body badge reports Hp(10) and Hp(0.07) (skin, contamination check).
+		{dosimetry.KindWholeBody, []dosimetry.Quantity{dosimetry.QuantityHp10, dosimetry.QuantityHp007}},
 		{dosimetry.KindNeutron, []dosimetry.Quantity{dosimetry.QuantityHp10}},
 		{dosimetry.KindExtremity, []dosimetry.Quantity{dosimetry.QuantityHp007}},
 		{dosimetry.KindSkin, []dosimetry.Quantity{dosimetry.QuantityHp007}},

@@ -43,8 +43,12 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year, int(m.M
 // price is that a window may see a quarter's dose although it covers only
 // the quarter's last month.
 type DatedDose struct {
-	Start, End time.Time
-	Dose       Microsievert
+	// Kind and Quantity are the monitoring kind and quantity codes
+	// (PASSIVE_WHOLE_BODY, HP10…) that say which limits the dose counts
+	// toward (CountsToward); the window functions ignore them.
+	Kind, Quantity string
+	Start, End     time.Time
+	Dose           Microsievert
 }
 
 // Month returns the month the dose is attributed to: the month of End.

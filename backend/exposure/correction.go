@@ -47,9 +47,10 @@ const maxReason = 500
 // caller, with the reason; the previous version stays stored, no longer
 // current. The record is looked up with the caller's ctx, so only a record in
 // their row scope can be corrected. Errors: FORBIDDEN for a role other than
-// physician or delegate; BAD_USER_INPUT (input.reason, input.value,
+// physician (a delegate included); BAD_USER_INPUT (input.reason, input.value,
 // input.unit); NOT_FOUND (input.doseRecordID) for a record out of scope;
-// CONFLICT when the record has been superseded already.
+// CONFLICT when the record has been superseded already, or when a laboratory
+// re-send of it waits for the physician's decision.
 func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Time) (*ent.DoseRecord, error) {
 	author, err := physician(ctx)
 	if err != nil {
@@ -72,6 +73,16 @@ func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Tim
 		return nil, fmt.Errorf("load dose record: %w", err)
 	}
 	sys := policy.SystemContext(ctx)
+	if pending, err := openConflict(sys, client, old.ID); err != nil {
+		return nil, fmt.Errorf("load conflicts: %w", err)
+	} else if pending != nil {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "input.doseRecordID", Value: strconv.Itoa(old.ID),
+			Message: fmt.Sprintf("Le laboratoire a renvoyé ce résultat depuis votre correction : tranchez d'abord le conflit de correction n° %d.", pending.ID)}
+	}
+	if old.Pending {
+		return nil, &apperr.Error{Code: apperr.Conflict, Field: "input.doseRecordID", Value: strconv.Itoa(old.ID),
+			Message: "Ce renvoi du laboratoire attend votre décision : tranchez le conflit de correction plutôt que de le corriger."}
+	}
 	status := statusOf(value)
 	if old.ValueUsv == int64(value) && old.Status == status {
 		return nil, apperr.Invalid("input.value", c.Value,
@@ -126,7 +137,7 @@ func superseded(sys context.Context, client *ent.Client, id int) error {
 
 // Add records a dose from the caller (source PHYSICIAN) for a worker in their
 // row scope, employed in the establishment over the period, with the reason.
-// Errors: FORBIDDEN for a role other than physician or delegate;
+// Errors: FORBIDDEN for a role other than physician (a delegate included);
 // BAD_USER_INPUT naming the field (input.reason, input.value, input.unit,
 // input.quantity, input.periodEnd, input.radionuclide, input.establishmentID);
 // NOT_FOUND (input.workerID) for a worker out of scope.
@@ -208,16 +219,19 @@ func checkAddition(a Addition, now time.Time) error {
 }
 
 // physician returns the account of a caller acting as occupational physician
-// or delegate (0 for the system itself), or FORBIDDEN.
+// (0 for the system itself), or FORBIDDEN. Correcting or adding a dose of
+// record is the physician's act (R.4451-68); a delegate reads and prepares.
 func physician(ctx context.Context) (int, error) {
 	v := policy.FromContext(ctx)
 	switch {
-	case v.Acts(policy.RolePhysician), v.Acts(policy.RoleDelegate):
+	case v.Acts(policy.RolePhysician):
 		return v.AccountID, nil
+	case v.Acts(policy.RoleDelegate):
+		return 0, apperr.New(apperr.Forbidden, "Corriger ou ajouter une dose est un acte du médecin du travail : son délégataire peut consulter et préparer, pas l'enregistrer.")
 	case v == nil && policy.IsSystem(ctx):
 		return 0, nil
 	}
-	return 0, apperr.New(apperr.Forbidden, "Seuls le médecin du travail et ses délégués corrigent ou ajoutent des doses.")
+	return 0, apperr.New(apperr.Forbidden, "Seul le médecin du travail corrige ou ajoute des doses.")
 }
 
 func checkReason(reason string) (string, error) {

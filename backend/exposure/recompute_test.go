@@ -136,9 +136,18 @@ var recomputeCases = []struct {
 		},
 	},
 	{
-		name: "PregnancyEnded", birth: "1990-01-01", declared: "2025-01-10", ended: "2025-02-15", asOf: "2025-03-15",
-		doses: []dose{hp10("2025-01-01", "2025-01-31", 600), hp10("2025-02-01", "2025-02-28", 500)},
+		// A result whose period begins after the birth does not count.
+		name: "PregnancyEnded", birth: "1990-01-01", declared: "2025-01-10", ended: "2025-02-15", asOf: "2025-04-15",
+		doses: []dose{hp10("2025-01-01", "2025-01-31", 600), hp10("2025-03-01", "2025-03-31", 500)},
 		want:  map[exposuresummary.LimitCode]want{"PREGNANCY": {"OK", 600, 1000, "2025-01-10", "2025-02-15", 1}},
+	},
+	{
+		// A result straddling the birth counts whole (no pro-rata of a dose
+		// of record), and reaching exactly 1 mSv exceeds the unborn child's
+		// limit (R.4451-7: « inférieure à 1 mSv »).
+		name: "PregnancyStraddlingBirthReachesTheLimit", birth: "1990-01-01", declared: "2025-01-10", ended: "2025-02-15", asOf: "2025-04-15",
+		doses: []dose{hp10("2025-01-01", "2025-01-31", 600), hp10("2025-02-01", "2025-02-28", 400)},
+		want:  map[exposuresummary.LimitCode]want{"PREGNANCY": {"EXCEEDED", 1000, 1000, "2025-01-10", "2025-02-15", 2}},
 	},
 	{
 		name: "YoungWorker", birth: "2008-06-01", asOf: "2025-03-15",
@@ -150,11 +159,18 @@ var recomputeCases = []struct {
 		},
 	},
 	{
-		// Turned 18 in February: the current window gets the adult limit,
-		// but the window ending in January was held to 6 mSv and exceeded it.
+		// Turned 18 in February: the 7 mSv received at 17 stay held to the
+		// young workers' 6 mSv in every window that holds them, the current
+		// one included (REGULATION-CASES RC05).
 		name: "YoungWorkerTurns18", birth: "2007-02-10", asOf: "2025-03-15",
 		doses: []dose{hp10("2025-01-01", "2025-01-31", 7000)},
-		want:  map[exposuresummary.LimitCode]want{"EFFECTIVE": {"EXCEEDED", 7000, 6000, "2024-02-01", "2025-01-31", 1}},
+		want:  map[exposuresummary.LimitCode]want{"EFFECTIVE": {"EXCEEDED", 7000, 6000, "2024-04-01", "2025-03-31", 1}},
+	},
+	{
+		// Doses received as an adult meet the adult limit only.
+		name: "AdultDosesAfter18", birth: "2007-02-10", asOf: "2025-06-15",
+		doses: []dose{hp10("2025-01-01", "2025-01-31", 3000), hp10("2025-04-01", "2025-04-30", 9000)},
+		want:  map[exposuresummary.LimitCode]want{"EFFECTIVE": {"OK", 12000, 20000, "2024-07-01", "2025-06-30", 2}},
 	},
 	{
 		// Before 2023-07-01: 50 mSv over 12 months and 100 mSv over the
@@ -174,12 +190,24 @@ var recomputeCases = []struct {
 		absent: []exposuresummary.LimitCode{"LENS_TRANSITION"},
 	},
 	{
-		// 30 mSv respected the 50 mSv transition limit in May and June 2023,
-		// but the window ending July 2023 is held to 20 mSv.
+		// 30 mSv in May 2023 respected the 50 mSv transition limit in force
+		// then; the 20 mSv limit of 2023-07-01 governs only the doses after
+		// it, so the window ending July 2023 is still held to 50 mSv for them.
 		name: "LensAcrossTheTransition", birth: "1980-01-01", asOf: "2023-07-15",
-		doses:  []dose{lens("2023-05-01", "2023-05-31", 30000)},
-		want:   map[exposuresummary.LimitCode]want{"LENS": {"EXCEEDED", 30000, 20000, "2022-08-01", "2023-07-31", 1}},
-		absent: []exposuresummary.LimitCode{"LENS_TRANSITION"},
+		doses: []dose{lens("2023-05-01", "2023-05-31", 30000)},
+		want: map[exposuresummary.LimitCode]want{
+			"LENS":            {"OK", 30000, 50000, "2022-08-01", "2023-07-31", 1},
+			"LENS_TRANSITION": {"OK", 30000, 100000, "2018-07-01", "2023-06-30", 1},
+		},
+	},
+	{
+		// After the transition, doses after 2023-07-01 meet 20 mSv even in a
+		// window that also holds lawful doses of the transition.
+		name: "LensAfterTheTransitionOnlyNewDoses", birth: "1980-01-01", asOf: "2024-03-15",
+		doses: []dose{lens("2023-05-01", "2023-05-31", 30000), lens("2023-09-01", "2023-09-30", 12000), lens("2024-02-01", "2024-02-29", 9000)},
+		want: map[exposuresummary.LimitCode]want{
+			"LENS": {"EXCEEDED", 21000, 20000, "2023-04-01", "2024-03-31", 2},
+		},
 	},
 }
 
@@ -349,9 +377,6 @@ func TestRecomputeBatch(t *testing.T) {
 // anomaly engine's finding (the summaries have no place for it), and that the
 // states agree with the engine's LIMIT_APPROACHING share.
 func TestClassificationB(t *testing.T) {
-	if exposure.ApproachingShare != anomaly.DefaultConfig().ApproachingShare {
-		t.Fatalf("ApproachingShare = %v, engine's = %v", exposure.ApproachingShare, anomaly.DefaultConfig().ApproachingShare)
-	}
 	db := storetest.MustOpen(t)
 	f := mustFixture(t, db)
 	w := f.worker(t, "1980-01-01")

@@ -308,7 +308,7 @@ func (e *badInputEnv) cases() []badCase {
 		bad("lab/grandeur empty", lab.with("grandeur", ""), "grandeur", "REQUIRED"),
 		bad("lab/grandeur unknown", lab.with("grandeur", "HP5"), "grandeur", "QUANTITY_INVALID"),
 		bad("lab/grandeur unit instead", lab.with("grandeur", "mSv"), "grandeur", "QUANTITY_INVALID"),
-		bad("lab/grandeur Hp(0.07) whole body", lab.with("grandeur", "HP007"), "grandeur", "QUANTITY_KIND_MISMATCH"),
+		bad("lab/grandeur Hp(3) whole body", lab.with("grandeur", "HP3"), "grandeur", "QUANTITY_KIND_MISMATCH"),
 		bad("lab/grandeur E50 whole body", lab.with("grandeur", "E50"), "grandeur", "QUANTITY_KIND_MISMATCH"),
 		bad("lab/grandeur Hp(10) extremities", lab.with("type_suivi", "EXTREMITES"), "grandeur", "QUANTITY_KIND_MISMATCH"),
 		bad("lab/grandeur Hp(10) internal", internal.with("grandeur", "HP10"), "grandeur", "QUANTITY_KIND_MISMATCH"),

@@ -23,6 +23,7 @@ import (
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -62,6 +63,15 @@ type Submission struct {
 	Rows    [][]string
 	DryRun  bool
 	Partial bool
+	// ReceivedOn is the day the batch's results were received, for rows
+	// that do not say (laboratory results); zero: the day of the import.
+	ReceivedOn time.Time
+	// History makes a laboratory results batch a history import (an
+	// administrator's migration of past records) for LaboratoryID: standings
+	// are computed and the regulatory findings still open are raised, but no
+	// timeliness, validity or statistical finding on the past.
+	History      bool
+	LaboratoryID int
 }
 
 func (s *Service) now() time.Time {
@@ -115,9 +125,15 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 		return nil, errors.New("ingest: no transaction in context")
 	}
 	client := tx.Client()
-	who, err := s.rights(ctx, client, sub.Format)
+	who, err := s.rights(ctx, client, sub)
 	if err != nil {
 		return nil, err
+	}
+	if !sub.ReceivedOn.IsZero() {
+		sub.ReceivedOn = time.Date(sub.ReceivedOn.Year(), sub.ReceivedOn.Month(), sub.ReceivedOn.Day(), 0, 0, 0, 0, time.UTC)
+		if sub.ReceivedOn.After(s.now()) {
+			return nil, apperr.Invalid("receivedAt", sub.ReceivedOn.Format(time.DateOnly), "La date de réception %s est dans le futur.", sub.ReceivedOn.Format("02/01/2006"))
+		}
 	}
 	sub.Reference = strings.TrimSpace(sub.Reference)
 	if sub.Reference == "" || len(sub.Reference) > 100 {
@@ -193,12 +209,16 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 }
 
 // rights checks that the caller may submit the format and returns its scope.
-func (s *Service) rights(ctx context.Context, client *ent.Client, f Format) (submitter, error) {
+func (s *Service) rights(ctx context.Context, client *ent.Client, sub Submission) (submitter, error) {
 	v := policy.FromContext(ctx)
 	if v == nil {
 		return submitter{}, apperr.New(apperr.Unauthenticated, "Authentification requise.")
 	}
 	who := submitter{viewer: v}
+	f := sub.Format
+	if sub.History || sub.LaboratoryID != 0 {
+		return s.historyRights(ctx, client, sub, who)
+	}
 	switch f {
 	case LabResults:
 		if !slices.Contains(SubmitterRoles(f), v.Role) {
@@ -241,6 +261,30 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, f Format) (sub
 	return who, apperr.Invalid("format", string(f), "Format d'échange inconnu « %s ».", f)
 }
 
+// historyRights checks a history import: laboratory results, by an
+// administrator, for a registered laboratory.
+func (s *Service) historyRights(ctx context.Context, client *ent.Client, sub Submission, who submitter) (submitter, error) {
+	switch {
+	case !sub.History:
+		return who, apperr.Invalid("laboratoryID", fmt.Sprint(sub.LaboratoryID), "Le laboratoire ne se désigne que pour un import d'historique (history).")
+	case sub.Format != LabResults:
+		return who, apperr.Invalid("history", "true", "L'import d'historique ne concerne que les résultats de laboratoire.")
+	case !who.viewer.Acts(policy.RoleAdmin):
+		return who, apperr.New(apperr.Forbidden, "Seul un administrateur importe un historique (migration des résultats passés).")
+	case sub.LaboratoryID == 0:
+		return who, apperr.Invalid("laboratoryID", "", "Un import d'historique désigne le laboratoire dont il reprend les résultats (laboratoryID).")
+	}
+	ok, err := client.Laboratory.Query().Where(laboratory.ID(sub.LaboratoryID)).Exist(policy.SystemContext(ctx))
+	if err != nil {
+		return who, fmt.Errorf("find laboratory: %w", err)
+	}
+	if !ok {
+		return who, apperr.Invalid("laboratoryID", fmt.Sprint(sub.LaboratoryID), "Aucun laboratoire n° %d n'est enregistré.", sub.LaboratoryID)
+	}
+	who.laboratoryID = sub.LaboratoryID
+	return who, nil
+}
+
 // SubmitterRoles are the roles that may submit a format: laboratories their
 // results, employer correspondents their declarations, and operational
 // dosimetry the correspondent or, by delegation, the radiation protection
@@ -274,6 +318,9 @@ func checksum(sub Submission) (string, error) {
 		}
 	}
 	_, _ = fmt.Fprintf(h, "|%s|partial=%t", sub.Format, sub.Partial)
+	if sub.History || !sub.ReceivedOn.IsZero() {
+		_, _ = fmt.Fprintf(h, "|history=%t|lab=%d|received=%s", sub.History, sub.LaboratoryID, sub.ReceivedOn.Format(time.DateOnly))
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 

@@ -6,11 +6,14 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doserecord"
 )
 
+// labColumns are the columns of laboratory results v2; v1 files have all but
+// the last, date_reception.
 var labColumns = []string{"nir", "nom", "prenom", "date_naissance", "siret", "dosimetre", "type_suivi",
-	"grandeur", "debut_periode", "fin_periode", "resultat", "unite", "radionucleide", "commentaire"}
+	"grandeur", "debut_periode", "fin_periode", "resultat", "unite", "radionucleide", "commentaire", "date_reception"}
 
 const (
 	lNIR = iota
@@ -27,6 +30,7 @@ const (
 	lUnite
 	lRadionucleide
 	lCommentaire
+	lDateReception
 )
 
 // labRecord is a valid laboratory result on its way to dose_records.
@@ -41,12 +45,22 @@ type labRecord struct {
 	dose       doseValue
 	nuclide    string
 	comment    string
+	// receivedOn is the day the result was received (date_reception, else
+	// the batch's); zero when neither says.
+	receivedOn time.Time
 
 	// Resolved against the database.
 	workerID, estabID int
 	sector, job       *string
 	supersedes        int
 	version           int
+	// pending marks a re-send of a result a physician corrected: stored
+	// for the physician's decision (conflict), not current.
+	pending bool
+	// correction is the physician's current version a pending re-send
+	// conflicts with; replaces, the open conflict it takes the place of.
+	correction *ent.DoseRecord
+	replaces   *ent.DoseConflict
 }
 
 type identityClaim struct {
@@ -157,6 +171,20 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 	if len([]rune(rec.comment)) > 500 {
 		r.fail(lCommentaire, "TOO_LONG", "Le commentaire dépasse 500 caractères.")
 		good = false
+	}
+	if got, ok := r.date(lDateReception, true); !ok {
+		good = false
+	} else if !got.IsZero() {
+		switch {
+		case !r.notFuture(lDateReception, got, now):
+			good = false
+		case okE && got.Before(end):
+			r.fail(lDateReception, "RECEIPT_BEFORE_PERIOD_END", "Le résultat ne peut pas avoir été reçu le %s, avant la fin de sa période de port (%s).",
+				r.get(lDateReception), r.get(lFin))
+			good = false
+		default:
+			rec.receivedOn = got
+		}
 	}
 	return rec, good && !r.bad()
 }

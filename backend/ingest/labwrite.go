@@ -11,6 +11,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 )
@@ -70,6 +71,10 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
+	conflicts, err := r.openConflicts(stored)
+	if err != nil {
+		return err
+	}
 	r.timed("lookup", t0)
 	t0 = time.Now()
 	good := make([]*labRecord, 0, len(items))
@@ -108,14 +113,18 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 			continue
 		}
 		rec.workerID, rec.estabID, rec.sector, rec.job, rec.version = w.ID, e.ID, emp.SectorCode, emp.JobCode, 1
-		if prev, ok := stored[key]; ok {
-			if prev.ValueUsv == rec.dose.usv && prev.Status == rec.status() {
-				rw.fail(lResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
+		if rec.receivedOn.IsZero() && !r.sub.ReceivedOn.IsZero() {
+			if r.sub.ReceivedOn.Before(rec.end) {
+				rw.fail(lDateReception, "RECEIPT_BEFORE_PERIOD_END", "Le lot est daté de réception du %s, avant la fin de la période de port de ce résultat (%s).",
+					r.sub.ReceivedOn.Format("02/01/2006"), rec.end.Format("02/01/2006"))
 				r.reject(rw)
 				continue
 			}
-			// A corrected result from the laboratory: a new version.
-			rec.supersedes, rec.version = prev.ID, prev.Version+1
+			rec.receivedOn = r.sub.ReceivedOn
+		}
+		if prev, ok := stored[key]; ok && !r.versionOf(rw, rec, prev, conflicts[prev.ID]) {
+			r.reject(rw)
+			continue
 		}
 		r.accepted++
 		r.classes.add(rec.dose.usv, rec.dose.absent)
@@ -126,6 +135,64 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		return nil
 	}
 	return r.writeLab(ctx, good)
+}
+
+// versionOf places a result whose natural key is stored already, prev being
+// the current version: the same value is a duplicate; another value is a new
+// version, unless prev is an occupational physician's correction, which stays
+// the dose of record: the re-send is then held, pending, for the physician's
+// decision (a conflict, REGULATION-CASES RC01), and the row says so. It
+// reports false when the row is rejected.
+func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, open *ent.DoseConflict) bool {
+	if prev.ValueUsv == rec.dose.usv && prev.Status == rec.status() {
+		rw.fail(lResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
+		return false
+	}
+	if prev.Source != doserecord.SourcePhysician {
+		// A corrected result from the laboratory: a new version.
+		rec.supersedes, rec.version = prev.ID, prev.Version+1
+		return true
+	}
+	rec.pending, rec.correction, rec.version = true, prev, prev.Version+1
+	if open != nil {
+		held := open.Edges.Resend
+		if held != nil && held.ValueUsv == rec.dose.usv && string(held.Status) == string(rec.status()) {
+			rw.fail(lResultat, "DUPLICATE_PENDING", "Ce résultat, déjà renvoyé le %s, attend la décision du médecin du travail qui l'avait corrigé.",
+				held.ReceivedAt.Format("02/01/2006"))
+			return false
+		}
+		rec.replaces = open
+		if held != nil && held.Version >= rec.version {
+			rec.version = held.Version + 1
+		}
+	}
+	rw.warn(lResultat, "CORRECTED_BY_PHYSICIAN", "Le médecin du travail a corrigé ce résultat le %s : la valeur renvoyée est enregistrée en attente de sa décision et ne remplace pas la correction tant qu'il ne l'a pas acceptée.",
+		prev.ReceivedAt.Format("02/01/2006"))
+	return true
+}
+
+// openConflicts returns the open conflicts of the stored physicians'
+// corrections among stored, by correction, with their pending re-send.
+func (r *runner) openConflicts(stored map[string]*ent.DoseRecord) (map[int]*ent.DoseConflict, error) {
+	ids := map[int]bool{}
+	for _, d := range stored {
+		if d.Source == doserecord.SourcePhysician {
+			ids[d.ID] = true
+		}
+	}
+	out := map[int]*ent.DoseConflict{}
+	err := inChunks(ids, func(part []int) error {
+		cs, err := r.client.DoseConflict.Query().Where(doseconflict.CorrectionIDIn(part...), doseconflict.StatusEQ(doseconflict.StatusOpen)).
+			WithResend().All(r.sys)
+		if err != nil {
+			return fmt.Errorf("find correction conflicts: %w", err)
+		}
+		for _, c := range cs {
+			out[c.CorrectionID] = c
+		}
+		return nil
+	})
+	return out, err
 }
 
 // foreignDosimeters returns the laboratory of registered dosimeters among
@@ -149,7 +216,8 @@ func (r *runner) foreignDosimeters(serials map[string]bool) (map[string]int, err
 }
 
 // storedResults returns the current results of this laboratory for the
-// workers, by natural key.
+// workers, by natural key: its own versions, and the physicians' corrections
+// of them (which keep the laboratory's id).
 func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from time.Time) (map[string]*ent.DoseRecord, error) {
 	out := map[string]*ent.DoseRecord{}
 	err := inChunks(wids, func(part []int) error {
@@ -159,7 +227,7 @@ func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from tim
 			doserecord.WorkerIDIn(part...),
 			doserecord.Current(true), doserecord.PeriodStartGTE(from),
 		).Select(doserecord.FieldWorkerID, doserecord.FieldLaboratoryID, doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial,
-			doserecord.FieldQuantity, doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd,
+			doserecord.FieldQuantity, doserecord.FieldPeriodStart, doserecord.FieldPeriodEnd, doserecord.FieldSource,
 			doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldVersion, doserecord.FieldReceivedAt).All(r.sys)
 		if err != nil {
 			return fmt.Errorf("find stored results: %w", err)
@@ -178,7 +246,15 @@ func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from tim
 // DoseColumns are the dose_records columns an import copies (the id aside).
 var DoseColumns = []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
 	"period_start", "period_end", "radionuclide", "comment", "sector_code", "job_code", "version", "current",
-	"received_at", "supersedes_id", "establishment_id", "import_batch_id", "laboratory_id", "worker_id"}
+	"received_at", "supersedes_id", "establishment_id", "import_batch_id", "laboratory_id", "worker_id",
+	"received_on", "pending"}
+
+func nullableTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
 
 func nullable(s string) any {
 	if s == "" {
@@ -234,7 +310,8 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 		for i, rec := range recs {
 			rows[i] = []any{ids[i], "LABORATORY", nullable(rec.dosimeter), string(rec.kind), string(rec.quantity), rec.dose.usv,
 				string(rec.status()), rec.start, rec.end, nullable(rec.nuclide), nullable(rec.comment), ptr(rec.sector), ptr(rec.job),
-				rec.version, true, r.now, nullableInt(rec.supersedes), rec.estabID, r.batchID, r.who.laboratoryID, rec.workerID}
+				rec.version, !rec.pending, r.now, nullableInt(rec.supersedes), rec.estabID, r.batchID, r.who.laboratoryID, rec.workerID,
+				nullableTime(rec.receivedOn), rec.pending}
 		}
 		if _, err := r.copier.CopyFrom(ctx, "dose_records", append([]string{"id"}, DoseColumns...), pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy results: %w", err)
@@ -247,7 +324,7 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 				b := r.client.DoseRecord.Create().
 					SetSource(doserecord.SourceLaboratory).SetMonitoringKind(doserecord.MonitoringKind(rec.kind)).
 					SetQuantity(doserecord.Quantity(rec.quantity)).SetValueUsv(rec.dose.usv).SetStatus(rec.status()).
-					SetPeriodStart(rec.start).SetPeriodEnd(rec.end).SetVersion(rec.version).SetCurrent(true).
+					SetPeriodStart(rec.start).SetPeriodEnd(rec.end).SetVersion(rec.version).SetCurrent(!rec.pending).SetPending(rec.pending).
 					SetReceivedAt(r.now).SetEstablishmentID(rec.estabID).SetImportBatchID(r.batchID).
 					SetLaboratoryID(r.who.laboratoryID).SetWorkerID(rec.workerID).
 					SetNillableSectorCode(rec.sector).SetNillableJobCode(rec.job)
@@ -263,6 +340,9 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 				if rec.supersedes != 0 {
 					b.SetSupersedesID(rec.supersedes)
 				}
+				if !rec.receivedOn.IsZero() {
+					b.SetReceivedOn(rec.receivedOn)
+				}
 				builders[j] = b
 			}
 			created, err := r.client.DoseRecord.CreateBulk(builders...).Save(r.sys)
@@ -277,9 +357,50 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	if len(ids) > 0 {
 		r.lastID = ids[len(ids)-1]
 	}
+	live := ids[:0:0]
+	var conflicts []*ent.DoseConflictCreate
+	var replaced, setAside []int
+	for i, rec := range recs {
+		if !rec.pending {
+			live = append(live, ids[i])
+			continue
+		}
+		conflicts = append(conflicts, r.client.DoseConflict.Create().SetWorkerID(rec.workerID).SetEstablishmentID(rec.estabID).
+			SetLaboratoryID(r.who.laboratoryID).SetCorrectionID(rec.correction.ID).SetResendID(ids[i]))
+		if rec.replaces != nil {
+			replaced = append(replaced, rec.replaces.ID)
+			setAside = append(setAside, rec.replaces.ResendID)
+		}
+	}
+	if err := r.recordConflicts(conflicts, replaced, setAside); err != nil {
+		return err
+	}
 	r.timed("write", t0)
 	defer r.timed("detect", time.Now())
-	return r.detect(ids)
+	// A pending re-send is not the dose of record: nothing is judged on it.
+	return r.detect(live)
+}
+
+// recordConflicts stores the conflicts of pending re-sends, closing as
+// REPLACED the open ones a newer re-send takes the place of (their re-send is
+// set aside, never current).
+func (r *runner) recordConflicts(conflicts []*ent.DoseConflictCreate, replaced, setAside []int) error {
+	if len(replaced) > 0 {
+		if err := r.client.DoseConflict.Update().Where(doseconflict.IDIn(replaced...)).
+			SetStatus(doseconflict.StatusReplaced).SetResolvedAt(r.now).Exec(r.sys); err != nil {
+			return fmt.Errorf("replace correction conflicts: %w", err)
+		}
+		if err := r.client.DoseRecord.Update().Where(doserecord.IDIn(setAside...)).
+			SetPending(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
+			return fmt.Errorf("set aside re-sends: %w", err)
+		}
+	}
+	for i := 0; i < len(conflicts); i += 1000 {
+		if err := r.client.DoseConflict.CreateBulk(conflicts[i:min(i+1000, len(conflicts))]...).Exec(r.sys); err != nil {
+			return fmt.Errorf("store correction conflicts: %w", err)
+		}
+	}
+	return nil
 }
 
 // nextDoseIDs draws n ids from the dose table's identity sequence.
@@ -324,6 +445,7 @@ func (r *runner) detect(ids []int) error {
 		// statistics as they were before the batch.
 		e := *r.svc.Engine
 		e.Stats = anomaly.NewStatsBuffer()
+		e.History = r.sub.History
 		r.engine = &e
 	}
 	res, err := r.engine.Process(r.sys, r.client, ids)

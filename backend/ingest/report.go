@@ -50,6 +50,16 @@ func (f Format) Columns() []string {
 	return nil
 }
 
+// earlierWidths are the column counts of the format's earlier versions,
+// whose files are still accepted: laboratory results v1 lacks v2's last
+// column, date_reception.
+func (f Format) earlierWidths() []int {
+	if f == LabResults {
+		return []int{len(labColumns) - 1}
+	}
+	return nil
+}
+
 // Label is the French name of the format.
 func (f Format) Label() string {
 	switch f {

@@ -74,7 +74,7 @@ func (r *runner) run(ctx context.Context) error {
 	cols := r.sub.Format.Columns()
 	var src source
 	if r.sub.Body != nil {
-		cs, p := newCSVSource(r.sub.Body, cols)
+		cs, p := newCSVSource(r.sub.Body, cols, r.sub.Format.earlierWidths()...)
 		if p != nil {
 			r.rep.add(*p)
 			r.rep.RowsTotal++ // the header line, rejected with the file

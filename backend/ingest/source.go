@@ -33,11 +33,18 @@ func (e *rowError) Error() string { return e.msg }
 type csvSource struct {
 	r    *csv.Reader
 	cols []string
+	// width is the number of columns of the file's version: an earlier
+	// version has fewer (the last, optional columns are missing) and its
+	// rows are padded with empty fields.
+	width int
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
-func newCSVSource(r io.Reader, cols []string) (*csvSource, *Problem) {
+// newCSVSource reads a file of the format with columns cols; widths are the
+// column counts of the format's earlier versions whose header is accepted
+// too (laboratory results v1: the v2 columns but the last).
+func newCSVSource(r io.Reader, cols []string, widths ...int) (*csvSource, *Problem) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, utf8BOM) {
 		_, _ = br.Discard(3)
@@ -46,7 +53,7 @@ func newCSVSource(r io.Reader, cols []string) (*csvSource, *Problem) {
 	cr.Comma = ';'
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	s := &csvSource{r: cr, cols: cols}
+	s := &csvSource{r: cr, cols: cols, width: len(cols)}
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
 		return nil, &Problem{Line: 1, Code: "EMPTY_FILE", Message: "Le fichier est vide : la ligne d'en-tête est attendue."}
@@ -54,7 +61,12 @@ func newCSVSource(r io.Reader, cols []string) (*csvSource, *Problem) {
 	if err != nil {
 		return nil, &Problem{Line: 1, Code: "CSV_SYNTAX", Message: "La ligne d'en-tête est illisible : " + csvReason(err) + "."}
 	}
-	if p := checkHeader(header, cols); p != nil {
+	for _, w := range widths {
+		if len(header) == w {
+			s.width = w
+		}
+	}
+	if p := checkHeader(header, cols[:s.width]); p != nil {
 		return nil, p
 	}
 	return s, nil
@@ -114,9 +126,12 @@ func (s *csvSource) next() (int, []string, error) {
 	if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" && len(s.cols) > 1 {
 		return s.next() // blank line
 	}
-	if len(rec) != len(s.cols) {
+	if len(rec) != s.width {
 		return line, nil, &rowError{line: line, code: "FIELD_COUNT",
-			msg: fmt.Sprintf("La ligne a %d champs au lieu de %d (séparateur « ; » attendu).", len(rec), len(s.cols))}
+			msg: fmt.Sprintf("La ligne a %d champs au lieu de %d (séparateur « ; » attendu).", len(rec), s.width)}
+	}
+	for len(rec) < len(s.cols) {
+		rec = append(rec, "")
 	}
 	if err := checkEncoding(line, s.cols, rec); err != nil {
 		return line, nil, err

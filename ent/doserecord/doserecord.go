@@ -64,6 +64,10 @@ const (
 	FieldCorrectionReason = "correction_reason"
 	// FieldReceivedAt holds the string denoting the received_at field in the database.
 	FieldReceivedAt = "received_at"
+	// FieldReceivedOn holds the string denoting the received_on field in the database.
+	FieldReceivedOn = "received_on"
+	// FieldPending holds the string denoting the pending field in the database.
+	FieldPending = "pending"
 	// EdgeWorker holds the string denoting the worker edge name in mutations.
 	EdgeWorker = "worker"
 	// EdgeEstablishment holds the string denoting the establishment edge name in mutations.
@@ -158,6 +162,8 @@ var Columns = []string{
 	FieldSupersededAt,
 	FieldCorrectionReason,
 	FieldReceivedAt,
+	FieldReceivedOn,
+	FieldPending,
 }
 
 var (
@@ -202,6 +208,8 @@ var (
 	CorrectionReasonValidator func(string) error
 	// DefaultReceivedAt holds the default value on creation for the "received_at" field.
 	DefaultReceivedAt func() time.Time
+	// DefaultPending holds the default value on creation for the "pending" field.
+	DefaultPending bool
 )
 
 // Source defines the type for the "source" enum field.
@@ -432,6 +440,16 @@ func ByCorrectionReason(opts ...sql.OrderTermOption) OrderOption {
 // ByReceivedAt orders the results by the received_at field.
 func ByReceivedAt(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldReceivedAt, opts...).ToFunc()
+}
+
+// ByReceivedOn orders the results by the received_on field.
+func ByReceivedOn(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldReceivedOn, opts...).ToFunc()
+}
+
+// ByPending orders the results by the pending field.
+func ByPending(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldPending, opts...).ToFunc()
 }
 
 // ByWorkerField orders the results by worker field.

@@ -150,6 +150,16 @@ func ReceivedAt(v time.Time) predicate.DoseRecord {
 	return predicate.DoseRecord(sql.FieldEQ(FieldReceivedAt, v))
 }
 
+// ReceivedOn applies equality check predicate on the "received_on" field. It's identical to ReceivedOnEQ.
+func ReceivedOn(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldEQ(FieldReceivedOn, v))
+}
+
+// Pending applies equality check predicate on the "pending" field. It's identical to PendingEQ.
+func Pending(v bool) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldEQ(FieldPending, v))
+}
+
 // WorkerIDEQ applies the EQ predicate on the "worker_id" field.
 func WorkerIDEQ(v int) predicate.DoseRecord {
 	return predicate.DoseRecord(sql.FieldEQ(FieldWorkerID, v))
@@ -1098,6 +1108,66 @@ func ReceivedAtLT(v time.Time) predicate.DoseRecord {
 // ReceivedAtLTE applies the LTE predicate on the "received_at" field.
 func ReceivedAtLTE(v time.Time) predicate.DoseRecord {
 	return predicate.DoseRecord(sql.FieldLTE(FieldReceivedAt, v))
+}
+
+// ReceivedOnEQ applies the EQ predicate on the "received_on" field.
+func ReceivedOnEQ(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldEQ(FieldReceivedOn, v))
+}
+
+// ReceivedOnNEQ applies the NEQ predicate on the "received_on" field.
+func ReceivedOnNEQ(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldNEQ(FieldReceivedOn, v))
+}
+
+// ReceivedOnIn applies the In predicate on the "received_on" field.
+func ReceivedOnIn(vs ...time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldIn(FieldReceivedOn, vs...))
+}
+
+// ReceivedOnNotIn applies the NotIn predicate on the "received_on" field.
+func ReceivedOnNotIn(vs ...time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldNotIn(FieldReceivedOn, vs...))
+}
+
+// ReceivedOnGT applies the GT predicate on the "received_on" field.
+func ReceivedOnGT(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldGT(FieldReceivedOn, v))
+}
+
+// ReceivedOnGTE applies the GTE predicate on the "received_on" field.
+func ReceivedOnGTE(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldGTE(FieldReceivedOn, v))
+}
+
+// ReceivedOnLT applies the LT predicate on the "received_on" field.
+func ReceivedOnLT(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldLT(FieldReceivedOn, v))
+}
+
+// ReceivedOnLTE applies the LTE predicate on the "received_on" field.
+func ReceivedOnLTE(v time.Time) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldLTE(FieldReceivedOn, v))
+}
+
+// ReceivedOnIsNil applies the IsNil predicate on the "received_on" field.
+func ReceivedOnIsNil() predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldIsNull(FieldReceivedOn))
+}
+
+// ReceivedOnNotNil applies the NotNil predicate on the "received_on" field.
+func ReceivedOnNotNil() predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldNotNull(FieldReceivedOn))
+}
+
+// PendingEQ applies the EQ predicate on the "pending" field.
+func PendingEQ(v bool) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldEQ(FieldPending, v))
+}
+
+// PendingNEQ applies the NEQ predicate on the "pending" field.
+func PendingNEQ(v bool) predicate.DoseRecord {
+	return predicate.DoseRecord(sql.FieldNEQ(FieldPending, v))
 }
 
 // HasWorker applies the HasEdge predicate on the "worker" edge.

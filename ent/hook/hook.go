@@ -93,6 +93,18 @@ func (f ContextStatisticFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.V
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ContextStatisticMutation", m)
 }
 
+// The DoseConflictFunc type is an adapter to allow the use of ordinary
+// function as DoseConflict mutator.
+type DoseConflictFunc func(context.Context, *ent.DoseConflictMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DoseConflictFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DoseConflictMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DoseConflictMutation", m)
+}
+
 // The DoseRecordFunc type is an adapter to allow the use of ordinary
 // function as DoseRecord mutator.
 type DoseRecordFunc func(context.Context, *ent.DoseRecordMutation) (ent.Value, error)

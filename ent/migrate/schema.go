@@ -266,6 +266,77 @@ var (
 			},
 		},
 	}
+	// DoseConflictsColumns holds the columns for the "dose_conflicts" table.
+	DoseConflictsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "KEPT_CORRECTION", "ACCEPTED_LABORATORY", "REPLACED"}, Default: "OPEN"},
+		{Name: "resolved_at", Type: field.TypeTime, Nullable: true},
+		{Name: "resolution_reason", Type: field.TypeString, Nullable: true, Size: 500},
+		{Name: "worker_id", Type: field.TypeInt},
+		{Name: "establishment_id", Type: field.TypeInt},
+		{Name: "laboratory_id", Type: field.TypeInt},
+		{Name: "correction_id", Type: field.TypeInt},
+		{Name: "resend_id", Type: field.TypeInt},
+		{Name: "resolved_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// DoseConflictsTable holds the schema information for the "dose_conflicts" table.
+	DoseConflictsTable = &schema.Table{
+		Name:       "dose_conflicts",
+		Columns:    DoseConflictsColumns,
+		PrimaryKey: []*schema.Column{DoseConflictsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "dose_conflicts_workers_worker",
+				Columns:    []*schema.Column{DoseConflictsColumns[6]},
+				RefColumns: []*schema.Column{WorkersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_conflicts_establishments_establishment",
+				Columns:    []*schema.Column{DoseConflictsColumns[7]},
+				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_conflicts_laboratories_laboratory",
+				Columns:    []*schema.Column{DoseConflictsColumns[8]},
+				RefColumns: []*schema.Column{LaboratoriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_conflicts_dose_records_correction",
+				Columns:    []*schema.Column{DoseConflictsColumns[9]},
+				RefColumns: []*schema.Column{DoseRecordsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_conflicts_dose_records_resend",
+				Columns:    []*schema.Column{DoseConflictsColumns[10]},
+				RefColumns: []*schema.Column{DoseRecordsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_conflicts_accounts_resolved_by",
+				Columns:    []*schema.Column{DoseConflictsColumns[11]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "doseconflict_worker_id_status",
+				Unique:  false,
+				Columns: []*schema.Column{DoseConflictsColumns[6], DoseConflictsColumns[3]},
+			},
+			{
+				Name:    "doseconflict_status_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{DoseConflictsColumns[3], DoseConflictsColumns[1]},
+			},
+		},
+	}
 	// DoseRecordsColumns holds the columns for the "dose_records" table.
 	DoseRecordsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -286,6 +357,8 @@ var (
 		{Name: "superseded_at", Type: field.TypeTime, Nullable: true},
 		{Name: "correction_reason", Type: field.TypeString, Nullable: true, Size: 500},
 		{Name: "received_at", Type: field.TypeTime},
+		{Name: "received_on", Type: field.TypeTime, Nullable: true},
+		{Name: "pending", Type: field.TypeBool, Default: false},
 		{Name: "recorded_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "supersedes_id", Type: field.TypeInt, Unique: true, Nullable: true},
 		{Name: "establishment_id", Type: field.TypeInt},
@@ -301,37 +374,37 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "dose_records_accounts_recorded_by",
-				Columns:    []*schema.Column{DoseRecordsColumns[18]},
+				Columns:    []*schema.Column{DoseRecordsColumns[20]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dose_records_dose_records_superseded_by",
-				Columns:    []*schema.Column{DoseRecordsColumns[19]},
+				Columns:    []*schema.Column{DoseRecordsColumns[21]},
 				RefColumns: []*schema.Column{DoseRecordsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dose_records_establishments_dose_records",
-				Columns:    []*schema.Column{DoseRecordsColumns[20]},
+				Columns:    []*schema.Column{DoseRecordsColumns[22]},
 				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "dose_records_import_batches_dose_records",
-				Columns:    []*schema.Column{DoseRecordsColumns[21]},
+				Columns:    []*schema.Column{DoseRecordsColumns[23]},
 				RefColumns: []*schema.Column{ImportBatchesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dose_records_laboratories_dose_records",
-				Columns:    []*schema.Column{DoseRecordsColumns[22]},
+				Columns:    []*schema.Column{DoseRecordsColumns[24]},
 				RefColumns: []*schema.Column{LaboratoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "dose_records_workers_dose_records",
-				Columns:    []*schema.Column{DoseRecordsColumns[23]},
+				Columns:    []*schema.Column{DoseRecordsColumns[25]},
 				RefColumns: []*schema.Column{WorkersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -340,12 +413,12 @@ var (
 			{
 				Name:    "doserecord_worker_id_period_start",
 				Unique:  false,
-				Columns: []*schema.Column{DoseRecordsColumns[23], DoseRecordsColumns[7]},
+				Columns: []*schema.Column{DoseRecordsColumns[25], DoseRecordsColumns[7]},
 			},
 			{
 				Name:    "doserecord_establishment_id_period_start",
 				Unique:  false,
-				Columns: []*schema.Column{DoseRecordsColumns[20], DoseRecordsColumns[7]},
+				Columns: []*schema.Column{DoseRecordsColumns[22], DoseRecordsColumns[7]},
 			},
 			{
 				Name:    "doserecord_sector_code_job_code_monitoring_kind_period_start",
@@ -355,12 +428,12 @@ var (
 			{
 				Name:    "doserecord_laboratory_id_dosimeter_serial_quantity_period_start_period_end",
 				Unique:  false,
-				Columns: []*schema.Column{DoseRecordsColumns[22], DoseRecordsColumns[2], DoseRecordsColumns[4], DoseRecordsColumns[7], DoseRecordsColumns[8]},
+				Columns: []*schema.Column{DoseRecordsColumns[24], DoseRecordsColumns[2], DoseRecordsColumns[4], DoseRecordsColumns[7], DoseRecordsColumns[8]},
 			},
 			{
 				Name:    "doserecord_import_batch_id",
 				Unique:  false,
-				Columns: []*schema.Column{DoseRecordsColumns[21]},
+				Columns: []*schema.Column{DoseRecordsColumns[23]},
 			},
 		},
 	}
@@ -936,6 +1009,7 @@ var (
 		AuditSubjectsTable,
 		CompaniesTable,
 		ContextStatisticsTable,
+		DoseConflictsTable,
 		DoseRecordsTable,
 		DosimetersTable,
 		DosimeterAssignmentsTable,
@@ -982,6 +1056,15 @@ func init() {
 	}
 	ContextStatisticsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(81604378624),
+	}
+	DoseConflictsTable.ForeignKeys[0].RefTable = WorkersTable
+	DoseConflictsTable.ForeignKeys[1].RefTable = EstablishmentsTable
+	DoseConflictsTable.ForeignKeys[2].RefTable = LaboratoriesTable
+	DoseConflictsTable.ForeignKeys[3].RefTable = DoseRecordsTable
+	DoseConflictsTable.ForeignKeys[4].RefTable = DoseRecordsTable
+	DoseConflictsTable.ForeignKeys[5].RefTable = AccountsTable
+	DoseConflictsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(85899345920),
 	}
 	DoseRecordsTable.ForeignKeys[0].RefTable = AccountsTable
 	DoseRecordsTable.ForeignKeys[1].RefTable = DoseRecordsTable

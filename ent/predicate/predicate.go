@@ -27,6 +27,9 @@ type Company func(*sql.Selector)
 // ContextStatistic is the predicate function for contextstatistic builders.
 type ContextStatistic func(*sql.Selector)
 
+// DoseConflict is the predicate function for doseconflict builders.
+type DoseConflict func(*sql.Selector)
+
 // DoseRecord is the predicate function for doserecord builders.
 type DoseRecord func(*sql.Selector)
 

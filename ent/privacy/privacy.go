@@ -279,6 +279,30 @@ func (f ContextStatisticMutationRuleFunc) EvalMutation(ctx context.Context, m en
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ContextStatisticMutation", m)
 }
 
+// The DoseConflictQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DoseConflictQueryRuleFunc func(context.Context, *ent.DoseConflictQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DoseConflictQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DoseConflictQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DoseConflictQuery", q)
+}
+
+// The DoseConflictMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DoseConflictMutationRuleFunc func(context.Context, *ent.DoseConflictMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DoseConflictMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DoseConflictMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DoseConflictMutation", m)
+}
+
 // The DoseRecordQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DoseRecordQueryRuleFunc func(context.Context, *ent.DoseRecordQuery) error
@@ -640,6 +664,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ContextStatisticQuery:
 		return q.Filter(), nil
+	case *ent.DoseConflictQuery:
+		return q.Filter(), nil
 	case *ent.DoseRecordQuery:
 		return q.Filter(), nil
 	case *ent.DosimeterQuery:
@@ -686,6 +712,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.CompanyMutation:
 		return m.Filter(), nil
 	case *ent.ContextStatisticMutation:
+		return m.Filter(), nil
+	case *ent.DoseConflictMutation:
 		return m.Filter(), nil
 	case *ent.DoseRecordMutation:
 		return m.Filter(), nil

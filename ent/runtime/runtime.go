@@ -13,6 +13,7 @@ import (
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -344,6 +345,34 @@ func init() {
 	contextstatisticDescSumUsv := contextstatisticFields[10].Descriptor()
 	// contextstatistic.SumUsvValidator is a validator for the "sum_usv" field. It is called by the builders before save.
 	contextstatistic.SumUsvValidator = contextstatisticDescSumUsv.Validators[0].(func(int64) error)
+	doseconflictMixin := schema.DoseConflict{}.Mixin()
+	doseconflict.Policy = privacy.NewPolicies(schema.DoseConflict{})
+	doseconflict.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := doseconflict.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	doseconflictMixinFields0 := doseconflictMixin[0].Fields()
+	_ = doseconflictMixinFields0
+	doseconflictFields := schema.DoseConflict{}.Fields()
+	_ = doseconflictFields
+	// doseconflictDescCreatedAt is the schema descriptor for created_at field.
+	doseconflictDescCreatedAt := doseconflictMixinFields0[0].Descriptor()
+	// doseconflict.DefaultCreatedAt holds the default value on creation for the created_at field.
+	doseconflict.DefaultCreatedAt = doseconflictDescCreatedAt.Default.(func() time.Time)
+	// doseconflictDescUpdatedAt is the schema descriptor for updated_at field.
+	doseconflictDescUpdatedAt := doseconflictMixinFields0[1].Descriptor()
+	// doseconflict.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	doseconflict.DefaultUpdatedAt = doseconflictDescUpdatedAt.Default.(func() time.Time)
+	// doseconflict.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	doseconflict.UpdateDefaultUpdatedAt = doseconflictDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// doseconflictDescResolutionReason is the schema descriptor for resolution_reason field.
+	doseconflictDescResolutionReason := doseconflictFields[8].Descriptor()
+	// doseconflict.ResolutionReasonValidator is a validator for the "resolution_reason" field. It is called by the builders before save.
+	doseconflict.ResolutionReasonValidator = doseconflictDescResolutionReason.Validators[0].(func(string) error)
 	doserecord.Policy = privacy.NewPolicies(schema.DoseRecord{})
 	doserecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -389,6 +418,10 @@ func init() {
 	doserecordDescReceivedAt := doserecordFields[22].Descriptor()
 	// doserecord.DefaultReceivedAt holds the default value on creation for the received_at field.
 	doserecord.DefaultReceivedAt = doserecordDescReceivedAt.Default.(func() time.Time)
+	// doserecordDescPending is the schema descriptor for pending field.
+	doserecordDescPending := doserecordFields[24].Descriptor()
+	// doserecord.DefaultPending holds the default value on creation for the pending field.
+	doserecord.DefaultPending = doserecordDescPending.Default.(bool)
 	dosimeterMixin := schema.Dosimeter{}.Mixin()
 	dosimeter.Policy = privacy.NewPolicies(schema.Dosimeter{})
 	dosimeter.Hooks[0] = func(next ent.Mutator) ent.Mutator {

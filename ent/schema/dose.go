@@ -123,8 +123,8 @@ func (DoseRecord) Fields() []ent.Field {
 		field.Int("import_batch_id").Optional().Immutable(),
 		field.Int("recorded_by_id").Optional().Immutable().
 			Comment("Account of the physician who corrected or added the dose."),
-		field.Int("supersedes_id").Optional().Immutable().Unique().
-			Comment("The version this record replaces."),
+		field.Int("supersedes_id").Optional().Unique().
+			Comment("The version this record replaces. Set when the record is written, or when the physician accepts a pending laboratory re-send (then once, never changed)."),
 		field.Enum("source").NamedValues(
 			"Laboratory", "LABORATORY", "Physician", "PHYSICIAN", "Modelling", "MODELLING",
 			"Extrapolation", "EXTRAPOLATION", "Migration", "MIGRATION",
@@ -154,7 +154,13 @@ func (DoseRecord) Fields() []ent.Field {
 			Comment("False once a newer version supersedes this one."),
 		field.Time("superseded_at").Optional().Nillable(),
 		field.String("correction_reason").Optional().Immutable().MaxLen(500),
-		field.Time("received_at").Default(timeNow).Immutable().Annotations(entgql.OrderField("RECEIVED_AT")),
+		field.Time("received_at").Default(timeNow).Immutable().Annotations(entgql.OrderField("RECEIVED_AT")).
+			Comment("When the registry stored the record."),
+		field.Time("received_on").Optional().Nillable().Immutable().
+			Comment("Day the result was received, as its sender declares it (date_reception, or the batch's receivedAt); lateness is judged on it. Null: the day of received_at.").
+			Annotations(entgql.Type("Date"), entgql.OrderField("RECEIVED_ON")),
+		field.Bool("pending").Default(false).
+			Comment("A laboratory re-send of a result a physician corrected, held for the physician's decision (DoseConflict); never current while pending."),
 	}
 }
 
@@ -167,10 +173,62 @@ func (DoseRecord) Edges() []ent.Edge {
 		edge.From("import_batch", ImportBatch.Type).Ref("dose_records").Field("import_batch_id").Unique().Immutable(),
 		edge.To("recorded_by", Account.Type).Field("recorded_by_id").Unique().Immutable(),
 		edge.To("superseded_by", DoseRecord.Type).Unique().
-			From("supersedes").Field("supersedes_id").Unique().Immutable(),
+			From("supersedes").Field("supersedes_id").Unique(),
 		edge.From("anomalies", Anomaly.Type).Ref("dose_records").Annotations(entgql.RelayConnection()),
 	}
 }
+
+// DoseConflict is a laboratory re-send of a result an occupational physician
+// corrected: the physician's correction stays the dose of record until the
+// physician keeps it or accepts the laboratory's value, with a reason.
+type DoseConflict struct{ ent.Schema }
+
+// Fields of the DoseConflict.
+func (DoseConflict) Fields() []ent.Field {
+	return []ent.Field{
+		field.Int("worker_id").Immutable(),
+		field.Int("establishment_id").Immutable(),
+		field.Int("laboratory_id").Immutable(),
+		field.Int("correction_id").Immutable().
+			Comment("The physician's version that was the dose of record when the re-send arrived."),
+		field.Int("resend_id").Immutable().Unique().
+			Comment("The laboratory's re-sent version, pending."),
+		field.Enum("status").NamedValues(
+			"Open", "OPEN", "KeptCorrection", "KEPT_CORRECTION", "AcceptedLaboratory", "ACCEPTED_LABORATORY",
+			"Replaced", "REPLACED",
+		).Default("OPEN").Annotations(entgql.OrderField("STATUS")).
+			Comment("OPEN until the physician decides; REPLACED when a later re-send of the same result took its place."),
+		field.Int("resolved_by_id").Optional().Nillable(),
+		field.Time("resolved_at").Optional().Nillable().Annotations(entgql.OrderField("RESOLVED_AT")),
+		field.String("resolution_reason").Optional().MaxLen(500),
+	}
+}
+
+// Edges of the DoseConflict.
+func (DoseConflict) Edges() []ent.Edge {
+	return []ent.Edge{
+		edge.To("worker", Worker.Type).Field("worker_id").Unique().Required().Immutable(),
+		edge.To("establishment", Establishment.Type).Field("establishment_id").Unique().Required().Immutable(),
+		edge.To("laboratory", Laboratory.Type).Field("laboratory_id").Unique().Required().Immutable(),
+		edge.To("correction", DoseRecord.Type).Field("correction_id").Unique().Required().Immutable(),
+		edge.To("resend", DoseRecord.Type).Field("resend_id").Unique().Required().Immutable(),
+		edge.To("resolved_by", Account.Type).Field("resolved_by_id").Unique(),
+	}
+}
+
+// Indexes of the DoseConflict.
+func (DoseConflict) Indexes() []ent.Index {
+	return []ent.Index{index.Fields("worker_id", "status"), index.Fields("status", "created_at")}
+}
+
+// Mixin of the DoseConflict.
+func (DoseConflict) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
+
+// Policy of the DoseConflict: see policy/scope.
+func (DoseConflict) Policy() ent.Policy { return scope.DoseConflict() }
+
+// Annotations of the DoseConflict.
+func (DoseConflict) Annotations() []schema.Annotation { return gqlList() }
 
 // Indexes of the DoseRecord: a worker's doses by period, an establishment's doses
 // by period, doses by exposure context and period, and the natural key used to

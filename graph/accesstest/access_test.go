@@ -584,6 +584,7 @@ func testNodes(t *testing.T, w *world) {
 // mutationCalls are calls of every mutation with arguments that can never
 // succeed, so that an entitled caller changes nothing.
 var mutationCalls = map[string]string{
+	"resolveDoseConflict":       `resolveDoseConflict(id: 0, decision: KEEP_CORRECTION, reason: "x") { __typename }`,
 	"login":                     `login(input: {email: "personne@test.fr", password: "faux"}) { __typename }`,
 	"logout":                    `logout`,
 	"switchRole":                `switchRole(role: %s) { __typename }`,

@@ -38,25 +38,28 @@ const (
 	catSerial    = "dose.serial"   // dosimeter serial on a result: a quasi-identifier
 	catOpDose    = "operational"   // operational (active) dosimetry, values included
 	catOpSerial  = "operational.serial"
-	catStatus    = "exposure.status"  // limit code, window, limit, status: "that a limit was exceeded"
-	catSum       = "exposure.value"   // rolling sums and record counts
-	catAnomaly   = "anomaly"          // the fact of a finding: kind, status, who, when
-	catAnomalyV  = "anomaly.detail"   // score, explanation, reference, severity, workflow
-	catAnomalyT  = "anomaly.text"     // free-text resolution comment
-	catDosimeter = "dosimeter"        // dosimeters and wearing periods
-	catBatch     = "batch"            // submitted batches
-	catAudit     = "audit"            // audit events about oneself
-	catAuditAll  = "audit.detail"     // raw ids and details of audit events
-	catIdCheck   = "identity.check"   // checkIdentity
-	catAccWorker = "account.worker"   // the worker an account belongs to (that worker; administrators binding accounts)
-	catRecorder  = "dose.recorder"    // the account that corrected a dose: the medical team
-	catFleet     = "dosimeter.fleet"  // a laboratory's whole dosimeter fleet
-	catGrantWkr  = "grant.worker"     // the worker a grant is scoped to
-	catRefEdges  = "reference.edges"  // browsing scoped data from reference rows (people, not partner keys)
-	catWorkerLst = "worker.list"      // listing workers from the root (a statistics key reaches them through doses only)
-	catStats     = "statistics"       // national aggregates per exposure context (small cells suppressed)
-	catAnomalyW  = "mutation.anomaly" // acknowledging and closing findings
-	catDeclare   = "mutation.declare" // employer declarations (workers, employments, dosimeters)
+	catStatus    = "exposure.status"   // limit code, window, limit, status: "that a limit was exceeded"
+	catSum       = "exposure.value"    // rolling sums and record counts of every result of a worker
+	catSumSeen   = "exposure.seen"     // sums of the results the viewer may read (Worker.exposure): the adviser's effective dose of the contract period
+	catConflict  = "dose.conflict"     // laboratory re-sends of corrected results, waiting for the physician
+	catResolve   = "mutation.conflict" // the physician's decision on a correction conflict
+	catAnomaly   = "anomaly"           // the fact of a finding: kind, status, who, when
+	catAnomalyV  = "anomaly.detail"    // score, explanation, reference, severity, workflow
+	catAnomalyT  = "anomaly.text"      // free-text resolution comment
+	catDosimeter = "dosimeter"         // dosimeters and wearing periods
+	catBatch     = "batch"             // submitted batches
+	catAudit     = "audit"             // audit events about oneself
+	catAuditAll  = "audit.detail"      // raw ids and details of audit events
+	catIdCheck   = "identity.check"    // checkIdentity
+	catAccWorker = "account.worker"    // the worker an account belongs to (that worker; administrators binding accounts)
+	catRecorder  = "dose.recorder"     // the account that corrected a dose: the medical team
+	catFleet     = "dosimeter.fleet"   // a laboratory's whole dosimeter fleet
+	catGrantWkr  = "grant.worker"      // the worker a grant is scoped to
+	catRefEdges  = "reference.edges"   // browsing scoped data from reference rows (people, not partner keys)
+	catWorkerLst = "worker.list"       // listing workers from the root (a statistics key reaches them through doses only)
+	catStats     = "statistics"        // national aggregates per exposure context (small cells suppressed)
+	catAnomalyW  = "mutation.anomaly"  // acknowledging and closing findings
+	catDeclare   = "mutation.declare"  // employer declarations (workers, employments, dosimeters)
 	catEstWrite  = "mutation.establishment"
 	catAdminW    = "mutation.admin" // accounts, grants, API keys
 	catRevoke    = "mutation.revokeGrant"
@@ -75,22 +78,26 @@ var roleCategories = map[policy.Role][]string{
 	// own dosimeters, the audit trail of who read them. Informed of
 	// exceedances by the physician, not by the registry (no anomalies).
 	policy.RoleWorker: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum,
+		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catDosimeter, catAudit, catAccWorker, catGrantWkr, catWorkerLst},
-	// Followed workers: every result, external and internal, and the findings.
+	// Followed workers: every result, external and internal, and the findings;
+	// corrects and adds doses, settles correction conflicts (R.4451-68).
 	policy.RolePhysician: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum,
+		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRevoke, catDelegate, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW,
-		catCorrect},
+		catCorrect, catConflict, catResolve},
+	// The physician's delegate reads and prepares; correcting, adding a dose,
+	// confirming and settling conflicts stay the physician's acts (RC13).
 	policy.RoleDelegate: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum,
-		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW, catCorrect},
+		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
+		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW, catConflict},
 	// External results and effective dose for the contract period, never
 	// internal detail; operational dosimetry; findings with their value.
-	// The 12-month state per limit, but not the rolling sum: it spans other
-	// employers' periods and internal dosimetry.
+	// The effective dose of the contract period (R.4451-69), never the
+	// stored rolling sum: it spans other employers' periods and internal
+	// dosimetry.
 	policy.RoleRPA: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catDoseText, catSerial, catOpDose, catOpSerial, catStatus,
+		catDose, catDoseValue, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catFleet, catWorkerLst, catStats, catAnomalyW,
 		catSubmitOp, catSubmitAny, catReport, catReportVal},
 	// Administrative data only: never a dose value, never dosimetric data;
@@ -103,10 +110,10 @@ var roleCategories = map[policy.Role][]string{
 		catSerial, catDosimeter, catFleet, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
 	// Effective dose and external results of their region; administrative data.
 	policy.RoleControlAgent: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catWorkerLst, catStats},
+		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst, catStats},
 	// Pseudonymised: no identity, no free text, no pregnancy dates.
 	policy.RoleAnalyst: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catPseudonym, catEmploy,
-		catDose, catDoseValue, catInternal, catOpDose, catStatus, catSum, catAnomaly, catAnomalyV, catWorkerLst, catStats},
+		catDose, catDoseValue, catInternal, catOpDose, catStatus, catSum, catSumSeen, catAnomaly, catAnomalyV, catWorkerLst, catStats},
 	// Accounts, grants, keys, reference data, worker identity, audit log;
 	// never a dose value.
 	policy.RoleAdmin: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catAudit, catAuditAll,
@@ -121,14 +128,14 @@ var profileCategories = map[policy.Profile][]string{
 	// The occupational health service's software: followed workers' identity
 	// and results.
 	policy.ProfileOccupationalHealth: {catCore, catSession, catRights, catRef, catWorker, catIdentity,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catStatus, catSum, catWorkerLst},
+		catDose, catDoseValue, catInternal, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst},
 	// A laboratory's LIMS: its submissions, its batches, identity checks.
 	policy.ProfileLaboratorySystem: {catCore, catSession, catRights, catRef, catDose, catDoseValue, catInternal,
 		catDoseText, catSerial, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
 	// A statistics consumer: pseudonymised doses and exposure (workers only
 	// through them).
 	policy.ProfileStatistics: {catCore, catSession, catRights, catRef, catWorker, catPseudonym, catDose, catDoseValue,
-		catStatus, catSum, catStats},
+		catStatus, catSum, catSumSeen, catStats},
 }
 
 // fieldCategories maps every object field of the schema to its categories.
@@ -167,6 +174,14 @@ func buildFieldCategories() map[string][]string {
 	set("Mutation", c(catSubmitOp), "submitOperationalDoses")
 	set("Mutation", c(catSubmitAny), "submitFile")
 	set("Mutation", c(catCorrect), "correctDose addDose")
+	set("Query", c(catConflict), "doseConflicts")
+	set("Mutation", c(catResolve, catConflict), "resolveDoseConflict")
+	set("DoseConflict", c(catConflict), "id createdAt updatedAt workerID establishmentID laboratoryID correctionID resendID "+
+		"status resolvedByID resolvedAt resolutionReason")
+	set("DoseConflict", c(catConflict, catWorker), "worker")
+	set("DoseConflict", c(catConflict, catRef), "establishment laboratory")
+	set("DoseConflict", c(catConflict, catDose), "correction resend")
+	set("DoseConflict", c(catConflict, catCore), "resolvedBy")
 	set("ImportReport", c(catReport), "reference format status dryRun replayed rowsTotal rowsAccepted rowsRejected "+
 		"problems problemCount anomaliesRaised workersCreated employmentsCreated")
 	set("ImportReport", c(catReport, catBatch), "batch")
@@ -174,7 +189,7 @@ func buildFieldCategories() map[string][]string {
 	set("ImportProblem", c(catReport), "line column value code message")
 	set("DoseClassCount", c(catReport, catReportVal), "class label count")
 	set("LimitStatus", c(catStatus), "limitCode label limitMsv state windowStart windowEnd")
-	set("LimitStatus", c(catStatus, catSum), "valueMsv share")
+	set("LimitStatus", c(catStatus, catSumSeen), "valueMsv share")
 	set("MonthlyDose", c(catDose), "month monitoringKind quantity records")
 	set("MonthlyDose", c(catDose, catDoseValue), "valueMsv")
 	set("Worker", c(catWorker, catStatus), "exposure")
@@ -247,7 +262,7 @@ func buildFieldCategories() map[string][]string {
 
 	set("DoseRecord", c(catDose), "id workerID establishmentID laboratoryID importBatchID recordedByID supersedesID "+
 		"source monitoringKind quantity status periodStart periodEnd sectorCode jobCode version current supersededAt "+
-		"receivedAt supersedes supersededBy")
+		"receivedAt receivedOn pending supersedes supersededBy")
 	set("DoseRecord", c(catDose, catDoseValue), "valueUsv valueMsv")
 	set("DoseRecord", c(catDose, catInternal), "radionuclide")
 	set("DoseRecord", c(catDose, catSerial), "dosimeterSerial")

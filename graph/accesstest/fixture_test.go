@@ -41,7 +41,14 @@ type doseRow struct {
 	start, end                  time.Time
 	value                       int64
 	internal                    bool
+	// physician marks an occupational physician's correction (source
+	// PHYSICIAN, the laboratory's id kept); stale, a version that is not the
+	// dose of record (superseded, or a re-send pending the physician).
+	physician, stale bool
 }
+
+// conflictRow is a laboratory re-send of a corrected result (DoseConflict).
+type conflictRow struct{ id, worker, est int }
 
 type opDoseRow struct {
 	id, worker, est int
@@ -52,6 +59,7 @@ type opDoseRow struct {
 type summaryRow struct {
 	id, worker   int
 	wStart, wEnd time.Time
+	status       string
 }
 
 type anomalyRow struct {
@@ -102,6 +110,7 @@ type world struct {
 	doses                    []doseRow
 	opDoses                  []opDoseRow
 	summaries                []summaryRow
+	conflicts                []conflictRow
 	anomalies                []anomalyRow
 	dosimeters               []dosimeterRow
 	assignments              []assignmentRow
@@ -389,12 +398,37 @@ func mustBuildWorld(t *testing.T) *world {
 	mkOp(w.w1, w.estB, 10, 57, batchOpB)
 	mkOp(w.w2, w.estA, 5, 21, 0)
 
+	// W3's June result, corrected by a physician, then re-sent by the
+	// laboratory with another value: the re-send waits for the physician.
+	for i, d := range w.doses {
+		if d.worker != w.w3 || d.start.Month() != time.June {
+			continue
+		}
+		c.DoseRecord.UpdateOneID(d.id).SetCurrent(false).SetSupersededAt(day("2025-01-10")).ExecX(ctx)
+		w.doses[i].stale = true
+		corr := c.DoseRecord.Create().SetWorkerID(d.worker).SetEstablishmentID(d.est).SetLaboratoryID(d.lab).SetSource("PHYSICIAN").
+			SetMonitoringKind("PASSIVE_WHOLE_BODY").SetQuantity("HP10").SetDosimeterSerial(fmt.Sprintf("S-%d-6", d.worker)).
+			SetStatus("MEASURED").SetValueUsv(d.value + 100).SetPeriodStart(d.start).SetPeriodEnd(d.end).SetVersion(2).
+			SetSupersedesID(d.id).SetCorrectionReason("Dosimètre témoin mal soustrait").SaveX(ctx)
+		resend := c.DoseRecord.Create().SetWorkerID(d.worker).SetEstablishmentID(d.est).SetLaboratoryID(d.lab).SetImportBatchID(d.batch).
+			SetSource("LABORATORY").SetMonitoringKind("PASSIVE_WHOLE_BODY").SetQuantity("HP10").SetDosimeterSerial(fmt.Sprintf("S-%d-6", d.worker)).
+			SetStatus("MEASURED").SetValueUsv(d.value + 7).SetPeriodStart(d.start).SetPeriodEnd(d.end).SetVersion(3).
+			SetCurrent(false).SetPending(true).SaveX(ctx)
+		w.doses = append(w.doses,
+			doseRow{id: corr.ID, worker: d.worker, est: d.est, lab: d.lab, start: d.start, end: d.end, value: corr.ValueUsv, physician: true},
+			doseRow{id: resend.ID, worker: d.worker, est: d.est, lab: d.lab, batch: d.batch, start: d.start, end: d.end, value: resend.ValueUsv, stale: true})
+		id := c.DoseConflict.Create().SetWorkerID(d.worker).SetEstablishmentID(d.est).SetLaboratoryID(d.lab).
+			SetCorrectionID(corr.ID).SetResendID(resend.ID).SaveX(ctx).ID
+		w.conflicts = append(w.conflicts, conflictRow{id: id, worker: d.worker, est: d.est})
+		break
+	}
+
 	// Rolling sums over 2024 (effective dose).
 	for _, wk := range []int{w.w1, w.w2, w.w3} {
 		var sum int64
 		n := 0
 		for _, d := range w.doses {
-			if d.worker == wk {
+			if d.worker == wk && !d.stale {
 				sum += d.value
 				n++
 			}
@@ -405,7 +439,7 @@ func mustBuildWorld(t *testing.T) *world {
 		}
 		id := c.ExposureSummary.Create().SetWorkerID(wk).SetLimitCode("EFFECTIVE").SetWindowStart(day("2024-01-01")).
 			SetWindowEnd(day("2024-12-31")).SetSumUsv(sum).SetLimitUsv(20000).SetStatus(exposuresummary.Status(status)).SetRecords(n).SaveX(ctx).ID
-		w.summaries = append(w.summaries, summaryRow{id: id, worker: wk, wStart: day("2024-01-01"), wEnd: day("2024-12-31")})
+		w.summaries = append(w.summaries, summaryRow{id: id, worker: wk, wStart: day("2024-01-01"), wEnd: day("2024-12-31"), status: status})
 	}
 
 	// Findings: a limit exceedance and an outlier on internal dosimetry for W1
@@ -476,6 +510,9 @@ func (w *world) entities() []entity {
 	}
 	for _, r := range w.summaries {
 		add("ExposureSummary", r.id)
+	}
+	for _, r := range w.conflicts {
+		add("DoseConflict", r.id)
 	}
 	for _, r := range w.anomalies {
 		add("Anomaly", r.id)

@@ -19,13 +19,17 @@ import (
 //     that involve no internal dose and fall in such a period, and rolling
 //     sums only when the whole window lies in such a period (a sum across the
 //     move would disclose the other employer's doses);
-//   - an employer sees the same workers and employments, exposure status of
-//     current workers, limit exceedances there, dosimeters there, and its own
-//     batches;
-//   - a laboratory sees its own submissions and dosimeters;
+//   - an employer sees the same workers and employments, the limits a
+//     current worker exceeded (never the others: no band), limit exceedances
+//     there, dosimeters there, and its own batches;
+//   - a laboratory sees its own submissions (never a physician's correction
+//     of them) and dosimeters;
 //   - a control agent sees the workers, employments and external doses of
-//     their region's establishments, and the sums of the workers employed
-//     there today;
+//     their region's establishments;
+//   - the stored rolling sums cover every result of a worker: only the
+//     worker, their physician and delegates, and analysts read them; advisers
+//     and control agents read sums of what they see (Worker.exposure);
+//   - correction conflicts are the physician's (and delegates') to read;
 //   - analysts see every row (pseudonymised by fields), administrators every
 //     account, grant, key, worker and audit event.
 //
@@ -160,7 +164,7 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 			case policy.RoleRPA:
 				ids[d.id] = !d.internal && w.inContract(ests, d.worker, d.start, d.end)
 			case policy.RoleLaboratory:
-				ids[d.id] = d.lab == s.lab
+				ids[d.id] = d.lab == s.lab && !d.physician
 			case policy.RoleControlAgent:
 				ids[d.id] = !d.internal && ests[d.est]
 			case policy.RoleAnalyst:
@@ -184,12 +188,19 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 			switch s.role {
 			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
 				ids[x.id] = mine[x.worker]
-			case policy.RoleRPA, policy.RoleEmployer, policy.RoleControlAgent:
-				// The state of the workers employed today (advisers and
-				// employers without the sum).
-				ids[x.id] = current[x.worker]
+			case policy.RoleEmployer:
+				// That a worker employed today exceeded a limit, nothing of
+				// the others.
+				ids[x.id] = current[x.worker] && x.status == "EXCEEDED"
 			case policy.RoleAnalyst:
 				ids[x.id] = true
+			}
+		}
+	case "doseConflicts":
+		for _, x := range w.conflicts {
+			switch s.role {
+			case policy.RolePhysician, policy.RoleDelegate:
+				ids[x.id] = mine[x.worker]
 			}
 		}
 	case "anomalies":
@@ -286,7 +297,7 @@ func (w *world) visibleEntity(s *subject, e entity) bool {
 // listOf maps a type to its Query connection field.
 var listOf = map[string]string{
 	"Account": "accounts", "Anomaly": "anomalies", "ApiKey": "apiKeys", "AuditEvent": "auditEvents",
-	"Company": "companies", "DoseRecord": "doseRecords", "Dosimeter": "dosimeters",
+	"Company": "companies", "DoseConflict": "doseConflicts", "DoseRecord": "doseRecords", "Dosimeter": "dosimeters",
 	"DosimeterAssignment": "dosimeterAssignments", "Employment": "employments", "Establishment": "establishments",
 	"ExposureSummary": "exposureSummaries", "Grant": "grants", "ImportBatch": "importBatches",
 	"Laboratory": "laboratories", "Nomenclature": "nomenclatures", "OperationalDose": "operationalDoses",

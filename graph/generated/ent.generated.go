@@ -17,6 +17,7 @@ import (
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/employment"
@@ -49,6 +50,7 @@ type QueryResolver interface {
 	APIKeys(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ApiKeyOrder, where *ent.ApiKeyWhereInput) (*ent.ApiKeyConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
 	Companies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) (*ent.CompanyConnection, error)
+	DoseConflicts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseConflictOrder, where *ent.DoseConflictWhereInput) (*ent.DoseConflictConnection, error)
 	DoseRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) (*ent.DoseRecordConnection, error)
 	Dosimeters(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) (*ent.DosimeterConnection, error)
 	DosimeterAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) (*ent.DosimeterAssignmentConnection, error)
@@ -1204,6 +1206,60 @@ func (ec *executionContext) field_Query_contextStatistics_args(ctx context.Conte
 		return nil, err
 	}
 	args["to"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_doseConflicts_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.DoseConflictOrder, error) {
+			return ec.unmarshalODoseConflictOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.DoseConflictWhereInput, error) {
+			return ec.unmarshalODoseConflictWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -4752,6 +4808,616 @@ func (ec *executionContext) fieldContext_CompanyEdge_cursor(_ context.Context, f
 	return graphql.NewScalarFieldContext("CompanyEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _DoseConflict_id(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConflict_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConflict_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_workerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_establishmentID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_establishmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstablishmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_establishmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_laboratoryID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_laboratoryID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LaboratoryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_laboratoryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_correctionID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_correctionID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CorrectionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_correctionID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_resendID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_resendID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResendID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_resendID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_status(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v doseconflict.Status) graphql.Marshaler {
+			return ec.marshalNDoseConflictStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "DoseConflictStatus")
+}
+
+func (ec *executionContext) _DoseConflict_resolvedByID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_resolvedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_resolvedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConflict_resolvedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_resolvedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_resolvedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConflict_resolutionReason(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_resolutionReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolutionReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_resolutionReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflict", field, false, false, "String")
+}
+
+func (ec *executionContext) _DoseConflict_worker(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_worker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Worker(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Worker) graphql.Marshaler {
+			return ec.marshalNWorker2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐWorker(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Worker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflict_establishment(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_establishment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Establishment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Establishment) graphql.Marshaler {
+			return ec.marshalNEstablishment2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_establishment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Establishment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflict_laboratory(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_laboratory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Laboratory(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Laboratory) graphql.Marshaler {
+			return ec.marshalNLaboratory2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_laboratory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Laboratory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflict_correction(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseRecord) graphql.Marshaler {
+			return ec.marshalNDoseRecord2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflict_resend(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_resend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resend(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseRecord) graphql.Marshaler {
+			return ec.marshalNDoseRecord2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_resend(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflict_resolvedBy(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflict) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflict_resolvedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ResolvedBy(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Account) graphql.Marshaler {
+			return ec.marshalOAccount2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflict_resolvedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflict",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflictConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflictConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflictConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.DoseConflictEdge) graphql.Marshaler {
+			return ec.marshalODoseConflictEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflictConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflictConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConflictEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflictConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflictConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflictConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflictConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflictConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflictConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflictConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflictConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflictConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflictConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DoseConflictEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflictEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflictEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseConflict) graphql.Marshaler {
+			return ec.marshalODoseConflict2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflict(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflictEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConflictEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConflict(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConflictEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConflictEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConflictEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConflictEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConflictEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _DoseRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.DoseRecord) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5302,6 +5968,52 @@ func (ec *executionContext) _DoseRecord_receivedAt(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DoseRecord_receivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DoseRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseRecord_receivedOn(ctx context.Context, field graphql.CollectedField, obj *ent.DoseRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseRecord_receivedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReceivedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseRecord_receivedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseRecord", field, false, false, "Date")
+}
+
+func (ec *executionContext) _DoseRecord_pending(ctx context.Context, field graphql.CollectedField, obj *ent.DoseRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseRecord_pending(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pending, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseRecord_pending(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseRecord", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _DoseRecord_worker(ctx context.Context, field graphql.CollectedField, obj *ent.DoseRecord) (ret graphql.Marshaler) {
@@ -11498,6 +12210,50 @@ func (ec *executionContext) fieldContext_Query_companies(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_companies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_doseConflicts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_doseConflicts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DoseConflicts(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.DoseConflictOrder), fc.Args["where"].(*ent.DoseConflictWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseConflictConnection) graphql.Marshaler {
+			return ec.marshalNDoseConflictConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_doseConflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConflictConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_doseConflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18234,6 +18990,752 @@ func UnmarshalCreateWorkerInput(ctx context.Context, raw any) (ent.CreateWorkerI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputDoseConflictOrder(ctx context.Context, obj any) (ent.DoseConflictOrder, error) {
+	var it ent.DoseConflictOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDoseConflictOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDoseConflictOrder unmarshals raw into the DoseConflictOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDoseConflictOrder(ctx context.Context, raw any) (ent.DoseConflictOrder, error) {
+	var out ent.DoseConflictOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DoseConflictOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDoseConflictWhereInput(ctx context.Context, obj any) (ent.DoseConflictWhereInput, error) {
+	var it ent.DoseConflictWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "correctionID", "correctionIDNEQ", "correctionIDIn", "correctionIDNotIn", "resendID", "resendIDNEQ", "resendIDIn", "resendIDNotIn", "status", "statusNEQ", "statusIn", "statusNotIn", "resolvedByID", "resolvedByIDNEQ", "resolvedByIDIn", "resolvedByIDNotIn", "resolvedByIDIsNil", "resolvedByIDNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "resolutionReason", "resolutionReasonNEQ", "resolutionReasonIn", "resolutionReasonNotIn", "resolutionReasonGT", "resolutionReasonGTE", "resolutionReasonLT", "resolutionReasonLTE", "resolutionReasonContains", "resolutionReasonHasPrefix", "resolutionReasonHasSuffix", "resolutionReasonIsNil", "resolutionReasonNotNil", "resolutionReasonEqualFold", "resolutionReasonContainsFold", "hasWorker", "hasWorkerWith", "hasEstablishment", "hasEstablishmentWith", "hasLaboratory", "hasLaboratoryWith", "hasCorrection", "hasCorrectionWith", "hasResend", "hasResendWith", "hasResolvedBy", "hasResolvedByWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODoseConflictWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODoseConflictWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODoseConflictWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		case "workerIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerIDNEQ = data
+		case "workerIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerIDIn = data
+		case "workerIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerIDNotIn = data
+		case "establishmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentID = data
+		case "establishmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNEQ = data
+		case "establishmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDIn = data
+		case "establishmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNotIn = data
+		case "laboratoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryID = data
+		case "laboratoryIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNEQ = data
+		case "laboratoryIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDIn = data
+		case "laboratoryIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNotIn = data
+		case "correctionID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("correctionID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CorrectionID = data
+		case "correctionIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("correctionIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CorrectionIDNEQ = data
+		case "correctionIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("correctionIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CorrectionIDIn = data
+		case "correctionIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("correctionIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CorrectionIDNotIn = data
+		case "resendID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendID = data
+		case "resendIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendIDNEQ = data
+		case "resendIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendIDIn = data
+		case "resendIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resendIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResendIDNotIn = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalODoseConflictStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalODoseConflictStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalODoseConflictStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalODoseConflictStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "resolvedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByID = data
+		case "resolvedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByIDNEQ = data
+		case "resolvedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByIDIn = data
+		case "resolvedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByIDNotIn = data
+		case "resolvedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByIDIsNil = data
+		case "resolvedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedByIDNotNil = data
+		case "resolvedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAt = data
+		case "resolvedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNEQ = data
+		case "resolvedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtIn = data
+		case "resolvedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNotIn = data
+		case "resolvedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtGT = data
+		case "resolvedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtGTE = data
+		case "resolvedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtLT = data
+		case "resolvedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtLTE = data
+		case "resolvedAtIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtIsNil = data
+		case "resolvedAtNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolvedAtNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolvedAtNotNil = data
+		case "resolutionReason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReason"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReason = data
+		case "resolutionReasonNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonNEQ = data
+		case "resolutionReasonIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonIn = data
+		case "resolutionReasonNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonNotIn = data
+		case "resolutionReasonGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonGT = data
+		case "resolutionReasonGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonGTE = data
+		case "resolutionReasonLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonLT = data
+		case "resolutionReasonLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonLTE = data
+		case "resolutionReasonContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonContains = data
+		case "resolutionReasonHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonHasPrefix = data
+		case "resolutionReasonHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonHasSuffix = data
+		case "resolutionReasonIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonIsNil = data
+		case "resolutionReasonNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonNotNil = data
+		case "resolutionReasonEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonEqualFold = data
+		case "resolutionReasonContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolutionReasonContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ResolutionReasonContainsFold = data
+		case "hasWorker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorker"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasWorker = data
+		case "hasWorkerWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorkerWith"))
+			data, err := ec.unmarshalOWorkerWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐWorkerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasWorkerWith = data
+		case "hasEstablishment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEstablishment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEstablishment = data
+		case "hasEstablishmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEstablishmentWith"))
+			data, err := ec.unmarshalOEstablishmentWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEstablishmentWith = data
+		case "hasLaboratory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLaboratory"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLaboratory = data
+		case "hasLaboratoryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLaboratoryWith"))
+			data, err := ec.unmarshalOLaboratoryWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratoryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLaboratoryWith = data
+		case "hasCorrection":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCorrection"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCorrection = data
+		case "hasCorrectionWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasCorrectionWith"))
+			data, err := ec.unmarshalODoseRecordWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasCorrectionWith = data
+		case "hasResend":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResend"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResend = data
+		case "hasResendWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResendWith"))
+			data, err := ec.unmarshalODoseRecordWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecordWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResendWith = data
+		case "hasResolvedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResolvedBy"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResolvedBy = data
+		case "hasResolvedByWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasResolvedByWith"))
+			data, err := ec.unmarshalOAccountWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAccountWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasResolvedByWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDoseConflictWhereInput unmarshals raw into the DoseConflictWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDoseConflictWhereInput(ctx context.Context, raw any) (ent.DoseConflictWhereInput, error) {
+	var out ent.DoseConflictWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DoseConflictWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputDoseRecordOrder(ctx context.Context, obj any) (ent.DoseRecordOrder, error) {
 	var it ent.DoseRecordOrder
 	if obj == nil {
@@ -18298,7 +19800,7 @@ func (ec *executionContext) unmarshalInputDoseRecordWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "laboratoryIDIsNil", "laboratoryIDNotNil", "importBatchID", "importBatchIDNEQ", "importBatchIDIn", "importBatchIDNotIn", "importBatchIDIsNil", "importBatchIDNotNil", "recordedByID", "recordedByIDNEQ", "recordedByIDIn", "recordedByIDNotIn", "recordedByIDIsNil", "recordedByIDNotNil", "supersedesID", "supersedesIDNEQ", "supersedesIDIn", "supersedesIDNotIn", "supersedesIDIsNil", "supersedesIDNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "dosimeterSerial", "dosimeterSerialNEQ", "dosimeterSerialIn", "dosimeterSerialNotIn", "dosimeterSerialGT", "dosimeterSerialGTE", "dosimeterSerialLT", "dosimeterSerialLTE", "dosimeterSerialContains", "dosimeterSerialHasPrefix", "dosimeterSerialHasSuffix", "dosimeterSerialIsNil", "dosimeterSerialNotNil", "dosimeterSerialEqualFold", "dosimeterSerialContainsFold", "monitoringKind", "monitoringKindNEQ", "monitoringKindIn", "monitoringKindNotIn", "quantity", "quantityNEQ", "quantityIn", "quantityNotIn", "valueUsv", "valueUsvNEQ", "valueUsvIn", "valueUsvNotIn", "valueUsvGT", "valueUsvGTE", "valueUsvLT", "valueUsvLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "periodStart", "periodStartNEQ", "periodStartIn", "periodStartNotIn", "periodStartGT", "periodStartGTE", "periodStartLT", "periodStartLTE", "periodEnd", "periodEndNEQ", "periodEndIn", "periodEndNotIn", "periodEndGT", "periodEndGTE", "periodEndLT", "periodEndLTE", "radionuclide", "radionuclideNEQ", "radionuclideIn", "radionuclideNotIn", "radionuclideGT", "radionuclideGTE", "radionuclideLT", "radionuclideLTE", "radionuclideContains", "radionuclideHasPrefix", "radionuclideHasSuffix", "radionuclideIsNil", "radionuclideNotNil", "radionuclideEqualFold", "radionuclideContainsFold", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold", "sectorCode", "sectorCodeNEQ", "sectorCodeIn", "sectorCodeNotIn", "sectorCodeGT", "sectorCodeGTE", "sectorCodeLT", "sectorCodeLTE", "sectorCodeContains", "sectorCodeHasPrefix", "sectorCodeHasSuffix", "sectorCodeIsNil", "sectorCodeNotNil", "sectorCodeEqualFold", "sectorCodeContainsFold", "jobCode", "jobCodeNEQ", "jobCodeIn", "jobCodeNotIn", "jobCodeGT", "jobCodeGTE", "jobCodeLT", "jobCodeLTE", "jobCodeContains", "jobCodeHasPrefix", "jobCodeHasSuffix", "jobCodeIsNil", "jobCodeNotNil", "jobCodeEqualFold", "jobCodeContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "current", "currentNEQ", "supersededAt", "supersededAtNEQ", "supersededAtIn", "supersededAtNotIn", "supersededAtGT", "supersededAtGTE", "supersededAtLT", "supersededAtLTE", "supersededAtIsNil", "supersededAtNotNil", "correctionReason", "correctionReasonNEQ", "correctionReasonIn", "correctionReasonNotIn", "correctionReasonGT", "correctionReasonGTE", "correctionReasonLT", "correctionReasonLTE", "correctionReasonContains", "correctionReasonHasPrefix", "correctionReasonHasSuffix", "correctionReasonIsNil", "correctionReasonNotNil", "correctionReasonEqualFold", "correctionReasonContainsFold", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "hasWorker", "hasWorkerWith", "hasEstablishment", "hasEstablishmentWith", "hasLaboratory", "hasLaboratoryWith", "hasImportBatch", "hasImportBatchWith", "hasRecordedBy", "hasRecordedByWith", "hasSupersedes", "hasSupersedesWith", "hasSupersededBy", "hasSupersededByWith", "hasAnomalies", "hasAnomaliesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "laboratoryIDIsNil", "laboratoryIDNotNil", "importBatchID", "importBatchIDNEQ", "importBatchIDIn", "importBatchIDNotIn", "importBatchIDIsNil", "importBatchIDNotNil", "recordedByID", "recordedByIDNEQ", "recordedByIDIn", "recordedByIDNotIn", "recordedByIDIsNil", "recordedByIDNotNil", "supersedesID", "supersedesIDNEQ", "supersedesIDIn", "supersedesIDNotIn", "supersedesIDIsNil", "supersedesIDNotNil", "source", "sourceNEQ", "sourceIn", "sourceNotIn", "dosimeterSerial", "dosimeterSerialNEQ", "dosimeterSerialIn", "dosimeterSerialNotIn", "dosimeterSerialGT", "dosimeterSerialGTE", "dosimeterSerialLT", "dosimeterSerialLTE", "dosimeterSerialContains", "dosimeterSerialHasPrefix", "dosimeterSerialHasSuffix", "dosimeterSerialIsNil", "dosimeterSerialNotNil", "dosimeterSerialEqualFold", "dosimeterSerialContainsFold", "monitoringKind", "monitoringKindNEQ", "monitoringKindIn", "monitoringKindNotIn", "quantity", "quantityNEQ", "quantityIn", "quantityNotIn", "valueUsv", "valueUsvNEQ", "valueUsvIn", "valueUsvNotIn", "valueUsvGT", "valueUsvGTE", "valueUsvLT", "valueUsvLTE", "status", "statusNEQ", "statusIn", "statusNotIn", "periodStart", "periodStartNEQ", "periodStartIn", "periodStartNotIn", "periodStartGT", "periodStartGTE", "periodStartLT", "periodStartLTE", "periodEnd", "periodEndNEQ", "periodEndIn", "periodEndNotIn", "periodEndGT", "periodEndGTE", "periodEndLT", "periodEndLTE", "radionuclide", "radionuclideNEQ", "radionuclideIn", "radionuclideNotIn", "radionuclideGT", "radionuclideGTE", "radionuclideLT", "radionuclideLTE", "radionuclideContains", "radionuclideHasPrefix", "radionuclideHasSuffix", "radionuclideIsNil", "radionuclideNotNil", "radionuclideEqualFold", "radionuclideContainsFold", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold", "sectorCode", "sectorCodeNEQ", "sectorCodeIn", "sectorCodeNotIn", "sectorCodeGT", "sectorCodeGTE", "sectorCodeLT", "sectorCodeLTE", "sectorCodeContains", "sectorCodeHasPrefix", "sectorCodeHasSuffix", "sectorCodeIsNil", "sectorCodeNotNil", "sectorCodeEqualFold", "sectorCodeContainsFold", "jobCode", "jobCodeNEQ", "jobCodeIn", "jobCodeNotIn", "jobCodeGT", "jobCodeGTE", "jobCodeLT", "jobCodeLTE", "jobCodeContains", "jobCodeHasPrefix", "jobCodeHasSuffix", "jobCodeIsNil", "jobCodeNotNil", "jobCodeEqualFold", "jobCodeContainsFold", "version", "versionNEQ", "versionIn", "versionNotIn", "versionGT", "versionGTE", "versionLT", "versionLTE", "current", "currentNEQ", "supersededAt", "supersededAtNEQ", "supersededAtIn", "supersededAtNotIn", "supersededAtGT", "supersededAtGTE", "supersededAtLT", "supersededAtLTE", "supersededAtIsNil", "supersededAtNotNil", "correctionReason", "correctionReasonNEQ", "correctionReasonIn", "correctionReasonNotIn", "correctionReasonGT", "correctionReasonGTE", "correctionReasonLT", "correctionReasonLTE", "correctionReasonContains", "correctionReasonHasPrefix", "correctionReasonHasSuffix", "correctionReasonIsNil", "correctionReasonNotNil", "correctionReasonEqualFold", "correctionReasonContainsFold", "receivedAt", "receivedAtNEQ", "receivedAtIn", "receivedAtNotIn", "receivedAtGT", "receivedAtGTE", "receivedAtLT", "receivedAtLTE", "receivedOn", "receivedOnNEQ", "receivedOnIn", "receivedOnNotIn", "receivedOnGT", "receivedOnGTE", "receivedOnLT", "receivedOnLTE", "receivedOnIsNil", "receivedOnNotNil", "pending", "pendingNEQ", "hasWorker", "hasWorkerWith", "hasEstablishment", "hasEstablishmentWith", "hasLaboratory", "hasLaboratoryWith", "hasImportBatch", "hasImportBatchWith", "hasRecordedBy", "hasRecordedByWith", "hasSupersedes", "hasSupersedesWith", "hasSupersededBy", "hasSupersededByWith", "hasAnomalies", "hasAnomaliesWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -19712,6 +21214,90 @@ func (ec *executionContext) unmarshalInputDoseRecordWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.ReceivedAtLTE = data
+		case "receivedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOn = data
+		case "receivedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnNEQ = data
+		case "receivedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnIn = data
+		case "receivedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnNotIn = data
+		case "receivedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnGT = data
+		case "receivedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnGTE = data
+		case "receivedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnLT = data
+		case "receivedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnLTE = data
+		case "receivedOnIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnIsNil = data
+		case "receivedOnNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedOnNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedOnNotNil = data
+		case "pending":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pending"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Pending = data
+		case "pendingNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pendingNEQ"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PendingNEQ = data
 		case "hasWorker":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorker"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -30593,6 +32179,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._DoseRecord(ctx, sel, obj)
+	case *ent.DoseConflict:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DoseConflict(ctx, sel, obj)
 	case *ent.Company:
 		if obj == nil {
 			return graphql.Null
@@ -31557,6 +33148,211 @@ func (ec *executionContext) _CompanyEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var doseConflictImplementors = []string{"DoseConflict", "Node"}
+
+func (ec *executionContext) _DoseConflict(ctx context.Context, sel ast.SelectionSet, obj *ent.DoseConflict) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, doseConflictImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DoseConflict")
+		case "id":
+			out.Values[i] = ec._DoseConflict_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DoseConflict_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DoseConflict_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workerID":
+			out.Values[i] = ec._DoseConflict_workerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "establishmentID":
+			out.Values[i] = ec._DoseConflict_establishmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "laboratoryID":
+			out.Values[i] = ec._DoseConflict_laboratoryID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correctionID":
+			out.Values[i] = ec._DoseConflict_correctionID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resendID":
+			out.Values[i] = ec._DoseConflict_resendID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._DoseConflict_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedByID":
+			out.Values[i] = ec._DoseConflict_resolvedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolvedAt":
+			out.Values[i] = ec._DoseConflict_resolvedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolutionReason":
+			out.Values[i] = ec._DoseConflict_resolutionReason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "worker":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConflict_worker(ctx, field, obj)
+				})
+		case "establishment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConflict_establishment(ctx, field, obj)
+				})
+		case "laboratory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConflict_laboratory(ctx, field, obj)
+				})
+		case "correction":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConflict_correction(ctx, field, obj)
+				})
+		case "resend":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConflict_resend(ctx, field, obj)
+				})
+		case "resolvedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConflict_resolvedBy(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var doseConflictConnectionImplementors = []string{"DoseConflictConnection"}
+
+func (ec *executionContext) _DoseConflictConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.DoseConflictConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, doseConflictConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DoseConflictConnection")
+		case "edges":
+			out.Values[i] = ec._DoseConflictConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DoseConflictConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._DoseConflictConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var doseConflictEdgeImplementors = []string{"DoseConflictEdge"}
+
+func (ec *executionContext) _DoseConflictEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.DoseConflictEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, doseConflictEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DoseConflictEdge")
+		case "node":
+			out.Values[i] = ec._DoseConflictEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DoseConflictEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var doseRecordImplementors = []string{"DoseRecord", "Node"}
 
 func (ec *executionContext) _DoseRecord(ctx context.Context, sel ast.SelectionSet, obj *ent.DoseRecord) graphql.Marshaler {
@@ -31685,6 +33481,16 @@ func (ec *executionContext) _DoseRecord(ctx context.Context, sel ast.SelectionSe
 			}
 		case "receivedAt":
 			out.Values[i] = ec._DoseRecord_receivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "receivedOn":
+			out.Values[i] = ec._DoseRecord_receivedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pending":
+			out.Values[i] = ec._DoseRecord_pending(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33845,6 +35651,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_companies(ctx, field)
 				})
+		case "doseConflicts":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_doseConflicts(ctx, field)
+				})
 		case "doseRecords":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -34489,6 +36301,56 @@ func (ec *executionContext) marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCurso
 	return v
 }
 
+func (ec *executionContext) marshalNDoseConflict2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflict(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConflict) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DoseConflict!")
+		return graphql.Null
+	}
+	return ec._DoseConflict(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDoseConflictConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictConnection(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConflictConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DoseConflictConnection!")
+		return graphql.Null
+	}
+	return ec._DoseConflictConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDoseConflictOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrder(ctx context.Context, v any) (*ent.DoseConflictOrder, error) {
+	res, err := ec.unmarshalInputDoseConflictOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNDoseConflictOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrderField(ctx context.Context, v any) (*ent.DoseConflictOrderField, error) {
+	var res = new(ent.DoseConflictOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDoseConflictOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConflictOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DoseConflictOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDoseConflictStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx context.Context, v any) (doseconflict.Status, error) {
+	var res doseconflict.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDoseConflictStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx context.Context, sel ast.SelectionSet, v doseconflict.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDoseConflictWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInput(ctx context.Context, v any) (*ent.DoseConflictWhereInput, error) {
+	res, err := ec.unmarshalInputDoseConflictWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNDoseRecord2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecord(ctx context.Context, sel ast.SelectionSet, v *ent.DoseRecord) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DoseRecord!")
@@ -34909,6 +36771,14 @@ func (ec *executionContext) marshalNImportBatchStatus2githubᚗcomᚋsiseriᚋsi
 func (ec *executionContext) unmarshalNImportBatchWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐImportBatchWhereInput(ctx context.Context, v any) (*ent.ImportBatchWhereInput, error) {
 	res, err := ec.unmarshalInputImportBatchWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLaboratory2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratory(ctx context.Context, sel ast.SelectionSet, v *ent.Laboratory) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Laboratory!")
+		return graphql.Null
+	}
+	return ec._Laboratory(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLaboratoryConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratoryConnection(ctx context.Context, sel ast.SelectionSet, v *ent.LaboratoryConnection) graphql.Marshaler {
@@ -35747,6 +37617,127 @@ func (ec *executionContext) marshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCu
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalODoseConflict2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflict(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConflict) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DoseConflict(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODoseConflictEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.DoseConflictEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalODoseConflictEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalODoseConflictEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictEdge(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConflictEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DoseConflictEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODoseConflictOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrderᚄ(ctx context.Context, v any) ([]*ent.DoseConflictOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DoseConflictOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDoseConflictOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODoseConflictStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatusᚄ(ctx context.Context, v any) ([]doseconflict.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]doseconflict.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDoseConflictStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODoseConflictStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []doseconflict.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDoseConflictStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODoseConflictStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx context.Context, v any) (*doseconflict.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(doseconflict.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODoseConflictStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconflictᚐStatus(ctx context.Context, sel ast.SelectionSet, v *doseconflict.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODoseConflictWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInputᚄ(ctx context.Context, v any) ([]*ent.DoseConflictWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DoseConflictWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDoseConflictWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODoseConflictWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInput(ctx context.Context, v any) (*ent.DoseConflictWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDoseConflictWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalODoseRecord2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecord(ctx context.Context, sel ast.SelectionSet, v *ent.DoseRecord) graphql.Marshaler {

@@ -883,7 +883,7 @@ func (ec *executionContext) unmarshalInputLabResultInput(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nir", "nom", "prenom", "dateNaissance", "siret", "dosimetre", "typeSuivi", "grandeur", "debutPeriode", "finPeriode", "resultat", "unite", "radionucleide", "commentaire"}
+	fieldsInOrder := [...]string{"nir", "nom", "prenom", "dateNaissance", "siret", "dosimetre", "typeSuivi", "grandeur", "debutPeriode", "finPeriode", "resultat", "unite", "radionucleide", "commentaire", "dateReception"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -988,6 +988,13 @@ func (ec *executionContext) unmarshalInputLabResultInput(ctx context.Context, ob
 				return it, err
 			}
 			it.Commentaire = data
+		case "dateReception":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dateReception"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DateReception = data
 		}
 	}
 	return it, nil
@@ -1120,8 +1127,11 @@ func (ec *executionContext) unmarshalInputSubmitFileInput(ctx context.Context, o
 	if _, present := asMap["partial"]; !present {
 		asMap["partial"] = false
 	}
+	if _, present := asMap["history"]; !present {
+		asMap["history"] = false
+	}
 
-	fieldsInOrder := [...]string{"format", "reference", "file", "dryRun", "partial"}
+	fieldsInOrder := [...]string{"format", "reference", "file", "dryRun", "partial", "receivedAt", "history", "laboratoryID"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1163,6 +1173,27 @@ func (ec *executionContext) unmarshalInputSubmitFileInput(ctx context.Context, o
 				return it, err
 			}
 			it.Partial = data
+		case "receivedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedAt"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedAt = data
+		case "history":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("history"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.History = data
+		case "laboratoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryID = data
 		}
 	}
 	return it, nil

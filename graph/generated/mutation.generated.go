@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"sync/atomic"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/siseri/siseri/ent"
@@ -40,8 +41,9 @@ type MutationResolver interface {
 	Login(ctx context.Context, input model.LoginInput) (*model.LoginPayload, error)
 	Logout(ctx context.Context) (bool, error)
 	SwitchRole(ctx context.Context, role policy.Role) (*model.Viewer, error)
+	ResolveDoseConflict(ctx context.Context, id int, decision model.DoseConflictDecision, reason string) (*ent.DoseConflict, error)
 	SubmitFile(ctx context.Context, input model.SubmitFileInput) (*model.ImportReport, error)
-	SubmitLabResults(ctx context.Context, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool) (*model.ImportReport, error)
+	SubmitLabResults(ctx context.Context, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool, receivedAt *time.Time, history *bool, laboratoryID *int) (*model.ImportReport, error)
 	SubmitDeclarations(ctx context.Context, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) (*model.ImportReport, error)
 	SubmitOperationalDoses(ctx context.Context, reference string, rows []*model.OperationalDoseInput, dryRun *bool, partial *bool) (*model.ImportReport, error)
 	CorrectDose(ctx context.Context, input model.CorrectDoseInput) (*ent.DoseRecord, error)
@@ -264,6 +266,36 @@ func (ec *executionContext) field_Mutation_resolveAnomaly_args(ctx context.Conte
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_resolveDoseConflict_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "decision",
+		func(ctx context.Context, v any) (model.DoseConflictDecision, error) {
+			return ec.unmarshalNDoseConflictDecision2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐDoseConflictDecision(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["decision"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reason",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reason"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_revokeApiKey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -379,6 +411,30 @@ func (ec *executionContext) field_Mutation_submitLabResults_args(ctx context.Con
 		return nil, err
 	}
 	args["partial"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "receivedAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["receivedAt"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "history",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["history"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "laboratoryID",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOID2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["laboratoryID"] = arg6
 	return args, nil
 }
 
@@ -1517,6 +1573,50 @@ func (ec *executionContext) fieldContext_Mutation_switchRole(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_resolveDoseConflict(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_resolveDoseConflict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ResolveDoseConflict(ctx, fc.Args["id"].(int), fc.Args["decision"].(model.DoseConflictDecision), fc.Args["reason"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseConflict) graphql.Marshaler {
+			return ec.marshalNDoseConflict2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_resolveDoseConflict(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConflict(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_resolveDoseConflict_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_submitFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1571,7 +1671,7 @@ func (ec *executionContext) _Mutation_submitLabResults(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Mutation().SubmitLabResults(ctx, fc.Args["reference"].(string), fc.Args["rows"].([]*model.LabResultInput), fc.Args["dryRun"].(*bool), fc.Args["partial"].(*bool))
+			return ec.Resolvers.Mutation().SubmitLabResults(ctx, fc.Args["reference"].(string), fc.Args["rows"].([]*model.LabResultInput), fc.Args["dryRun"].(*bool), fc.Args["partial"].(*bool), fc.Args["receivedAt"].(*time.Time), fc.Args["history"].(*bool), fc.Args["laboratoryID"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {
@@ -1962,6 +2062,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "switchRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_switchRole(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "resolveDoseConflict":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_resolveDoseConflict(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -215,6 +215,38 @@ type ComplexityRoot struct {
 		Label func(childComplexity int) int
 	}
 
+	DoseConflict struct {
+		Correction       func(childComplexity int) int
+		CorrectionID     func(childComplexity int) int
+		CreatedAt        func(childComplexity int) int
+		Establishment    func(childComplexity int) int
+		EstablishmentID  func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Laboratory       func(childComplexity int) int
+		LaboratoryID     func(childComplexity int) int
+		Resend           func(childComplexity int) int
+		ResendID         func(childComplexity int) int
+		ResolutionReason func(childComplexity int) int
+		ResolvedAt       func(childComplexity int) int
+		ResolvedBy       func(childComplexity int) int
+		ResolvedByID     func(childComplexity int) int
+		Status           func(childComplexity int) int
+		UpdatedAt        func(childComplexity int) int
+		Worker           func(childComplexity int) int
+		WorkerID         func(childComplexity int) int
+	}
+
+	DoseConflictConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	DoseConflictEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	DoseRecord struct {
 		Anomalies        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
 		Comment          func(childComplexity int) int
@@ -230,11 +262,13 @@ type ComplexityRoot struct {
 		Laboratory       func(childComplexity int) int
 		LaboratoryID     func(childComplexity int) int
 		MonitoringKind   func(childComplexity int) int
+		Pending          func(childComplexity int) int
 		PeriodEnd        func(childComplexity int) int
 		PeriodStart      func(childComplexity int) int
 		Quantity         func(childComplexity int) int
 		Radionuclide     func(childComplexity int) int
 		ReceivedAt       func(childComplexity int) int
+		ReceivedOn       func(childComplexity int) int
 		RecordedBy       func(childComplexity int) int
 		RecordedByID     func(childComplexity int) int
 		SectorCode       func(childComplexity int) int
@@ -570,11 +604,12 @@ type ComplexityRoot struct {
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
 		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
+		ResolveDoseConflict       func(childComplexity int, id int, decision model.DoseConflictDecision, reason string) int
 		RevokeAPIKey              func(childComplexity int, id int) int
 		RevokeGrant               func(childComplexity int, id int) int
 		SubmitDeclarations        func(childComplexity int, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) int
 		SubmitFile                func(childComplexity int, input model.SubmitFileInput) int
-		SubmitLabResults          func(childComplexity int, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool) int
+		SubmitLabResults          func(childComplexity int, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool, receivedAt *time.Time, history *bool, laboratoryID *int) int
 		SubmitOperationalDoses    func(childComplexity int, reference string, rows []*model.OperationalDoseInput, dryRun *bool, partial *bool) int
 		SwitchRole                func(childComplexity int, role policy.Role) int
 		UpdateAccount             func(childComplexity int, id int, input model.UpdateAccountInput) int
@@ -658,6 +693,7 @@ type ComplexityRoot struct {
 		CheckIdentity        func(childComplexity int, input model.IdentityCheckInput) int
 		Companies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
 		ContextStatistics    func(childComplexity int, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) int
+		DoseConflicts        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseConflictOrder, where *ent.DoseConflictWhereInput) int
 		DoseRecords          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
 		DosimeterAssignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) int
 		Dosimeters           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
@@ -1500,6 +1536,147 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DoseClassCount.Label(childComplexity), true
 
+	case "DoseConflict.correction":
+		if e.ComplexityRoot.DoseConflict.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.Correction(childComplexity), true
+	case "DoseConflict.correctionID":
+		if e.ComplexityRoot.DoseConflict.CorrectionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.CorrectionID(childComplexity), true
+	case "DoseConflict.createdAt":
+		if e.ComplexityRoot.DoseConflict.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.CreatedAt(childComplexity), true
+	case "DoseConflict.establishment":
+		if e.ComplexityRoot.DoseConflict.Establishment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.Establishment(childComplexity), true
+	case "DoseConflict.establishmentID":
+		if e.ComplexityRoot.DoseConflict.EstablishmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.EstablishmentID(childComplexity), true
+	case "DoseConflict.id":
+		if e.ComplexityRoot.DoseConflict.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.ID(childComplexity), true
+	case "DoseConflict.laboratory":
+		if e.ComplexityRoot.DoseConflict.Laboratory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.Laboratory(childComplexity), true
+	case "DoseConflict.laboratoryID":
+		if e.ComplexityRoot.DoseConflict.LaboratoryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.LaboratoryID(childComplexity), true
+	case "DoseConflict.resend":
+		if e.ComplexityRoot.DoseConflict.Resend == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.Resend(childComplexity), true
+	case "DoseConflict.resendID":
+		if e.ComplexityRoot.DoseConflict.ResendID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.ResendID(childComplexity), true
+	case "DoseConflict.resolutionReason":
+		if e.ComplexityRoot.DoseConflict.ResolutionReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.ResolutionReason(childComplexity), true
+	case "DoseConflict.resolvedAt":
+		if e.ComplexityRoot.DoseConflict.ResolvedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.ResolvedAt(childComplexity), true
+	case "DoseConflict.resolvedBy":
+		if e.ComplexityRoot.DoseConflict.ResolvedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.ResolvedBy(childComplexity), true
+	case "DoseConflict.resolvedByID":
+		if e.ComplexityRoot.DoseConflict.ResolvedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.ResolvedByID(childComplexity), true
+	case "DoseConflict.status":
+		if e.ComplexityRoot.DoseConflict.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.Status(childComplexity), true
+	case "DoseConflict.updatedAt":
+		if e.ComplexityRoot.DoseConflict.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.UpdatedAt(childComplexity), true
+	case "DoseConflict.worker":
+		if e.ComplexityRoot.DoseConflict.Worker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.Worker(childComplexity), true
+	case "DoseConflict.workerID":
+		if e.ComplexityRoot.DoseConflict.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflict.WorkerID(childComplexity), true
+
+	case "DoseConflictConnection.edges":
+		if e.ComplexityRoot.DoseConflictConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflictConnection.Edges(childComplexity), true
+	case "DoseConflictConnection.pageInfo":
+		if e.ComplexityRoot.DoseConflictConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflictConnection.PageInfo(childComplexity), true
+	case "DoseConflictConnection.totalCount":
+		if e.ComplexityRoot.DoseConflictConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflictConnection.TotalCount(childComplexity), true
+
+	case "DoseConflictEdge.cursor":
+		if e.ComplexityRoot.DoseConflictEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflictEdge.Cursor(childComplexity), true
+	case "DoseConflictEdge.node":
+		if e.ComplexityRoot.DoseConflictEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConflictEdge.Node(childComplexity), true
+
 	case "DoseRecord.anomalies":
 		if e.ComplexityRoot.DoseRecord.Anomalies == nil {
 			break
@@ -1589,6 +1766,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DoseRecord.MonitoringKind(childComplexity), true
+	case "DoseRecord.pending":
+		if e.ComplexityRoot.DoseRecord.Pending == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseRecord.Pending(childComplexity), true
 	case "DoseRecord.periodEnd":
 		if e.ComplexityRoot.DoseRecord.PeriodEnd == nil {
 			break
@@ -1619,6 +1802,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DoseRecord.ReceivedAt(childComplexity), true
+	case "DoseRecord.receivedOn":
+		if e.ComplexityRoot.DoseRecord.ReceivedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseRecord.ReceivedOn(childComplexity), true
 	case "DoseRecord.recordedBy":
 		if e.ComplexityRoot.DoseRecord.RecordedBy == nil {
 			break
@@ -3183,6 +3372,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.ResolveAnomaly(childComplexity, args["id"].(int), args["resolution"].(model.AnomalyResolution), args["comment"].(string)), true
+	case "Mutation.resolveDoseConflict":
+		if e.ComplexityRoot.Mutation.ResolveDoseConflict == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resolveDoseConflict_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResolveDoseConflict(childComplexity, args["id"].(int), args["decision"].(model.DoseConflictDecision), args["reason"].(string)), true
 	case "Mutation.revokeApiKey":
 		if e.ComplexityRoot.Mutation.RevokeAPIKey == nil {
 			break
@@ -3237,7 +3437,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Mutation.SubmitLabResults(childComplexity, args["reference"].(string), args["rows"].([]*model.LabResultInput), args["dryRun"].(*bool), args["partial"].(*bool)), true
+		return e.ComplexityRoot.Mutation.SubmitLabResults(childComplexity, args["reference"].(string), args["rows"].([]*model.LabResultInput), args["dryRun"].(*bool), args["partial"].(*bool), args["receivedAt"].(*time.Time), args["history"].(*bool), args["laboratoryID"].(*int)), true
 	case "Mutation.submitOperationalDoses":
 		if e.ComplexityRoot.Mutation.SubmitOperationalDoses == nil {
 			break
@@ -3680,6 +3880,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ContextStatistics(childComplexity, args["monitoringKind"].(*doserecord.MonitoringKind), args["sectorCode"].(*string), args["jobCode"].(*string), args["from"].(*time.Time), args["to"].(*time.Time)), true
+	case "Query.doseConflicts":
+		if e.ComplexityRoot.Query.DoseConflicts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_doseConflicts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DoseConflicts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DoseConflictOrder), args["where"].(*ent.DoseConflictWhereInput)), true
 	case "Query.doseRecords":
 		if e.ComplexityRoot.Query.DoseRecords == nil {
 			break
@@ -4199,6 +4410,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateGrantInput", ec.unmarshalInputCreateGrantInput),
 			graphql.NewInputUnmarshaler("CreateWorkerInput", ec.unmarshalInputCreateWorkerInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DoseConflictOrder", ec.unmarshalInputDoseConflictOrder),
+			graphql.NewInputUnmarshaler("DoseConflictWhereInput", ec.unmarshalInputDoseConflictWhereInput),
 			graphql.NewInputUnmarshaler("DoseRecordOrder", ec.unmarshalInputDoseRecordOrder),
 			graphql.NewInputUnmarshaler("DoseRecordWhereInput", ec.unmarshalInputDoseRecordWhereInput),
 			graphql.NewInputUnmarshaler("DosimeterAssignmentOrder", ec.unmarshalInputDosimeterAssignmentOrder),
@@ -4514,6 +4727,23 @@ extend type Viewer {
 extend type Mutation {
   "Makes the session act under another role the account holds."
   switchRole(role: Role!): Viewer!
+}
+`, BuiltIn: false},
+	{Name: "../schema/conflict.graphqls", Input: `"How an occupational physician settles a correction conflict."
+enum DoseConflictDecision {
+  "The physician's correction stays the dose of record; the laboratory's re-send stays in the history, not current."
+  KEEP_CORRECTION
+  "The laboratory's re-sent value becomes the dose of record, by the physician's decision."
+  ACCEPT_LABORATORY
+}
+
+extend type Mutation {
+  """
+  Settles an open correction conflict (occupational physician only): keeps the
+  correction, or makes the laboratory's re-sent value current. The reason is
+  required; the decision is audited.
+  """
+  resolveDoseConflict(id: ID!, decision: DoseConflictDecision!, reason: String!): DoseConflict!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dose.graphqls", Input: `extend type DoseRecord {
@@ -6034,6 +6264,250 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+type DoseConflict implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  workerID: ID!
+  establishmentID: ID!
+  laboratoryID: ID!
+  """
+  The physician's version that was the dose of record when the re-send arrived.
+  """
+  correctionID: ID!
+  """
+  The laboratory's re-sent version, pending.
+  """
+  resendID: ID!
+  """
+  OPEN until the physician decides; REPLACED when a later re-send of the same result took its place.
+  """
+  status: DoseConflictStatus!
+  resolvedByID: ID
+  resolvedAt: Time
+  resolutionReason: String
+  worker: Worker!
+  establishment: Establishment!
+  laboratory: Laboratory!
+  correction: DoseRecord!
+  resend: DoseRecord!
+  resolvedBy: Account
+}
+"""
+A connection to a list of items.
+"""
+type DoseConflictConnection {
+  """
+  A list of edges.
+  """
+  edges: [DoseConflictEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type DoseConflictEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: DoseConflict
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for DoseConflict connections
+"""
+input DoseConflictOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order DoseConflicts.
+  """
+  field: DoseConflictOrderField!
+}
+"""
+Properties by which DoseConflict connections can be ordered.
+"""
+enum DoseConflictOrderField {
+  CREATED_AT
+  UPDATED_AT
+  STATUS
+  RESOLVED_AT
+}
+"""
+DoseConflictStatus is enum for the field status
+"""
+enum DoseConflictStatus @goModel(model: "github.com/siseri/siseri/ent/doseconflict.Status") {
+  OPEN
+  KEPT_CORRECTION
+  ACCEPTED_LABORATORY
+  REPLACED
+}
+"""
+DoseConflictWhereInput is used for filtering DoseConflict objects.
+Input was generated by ent.
+"""
+input DoseConflictWhereInput {
+  not: DoseConflictWhereInput
+  and: [DoseConflictWhereInput!]
+  or: [DoseConflictWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  worker_id field predicates
+  """
+  workerID: ID
+  workerIDNEQ: ID
+  workerIDIn: [ID!]
+  workerIDNotIn: [ID!]
+  """
+  establishment_id field predicates
+  """
+  establishmentID: ID
+  establishmentIDNEQ: ID
+  establishmentIDIn: [ID!]
+  establishmentIDNotIn: [ID!]
+  """
+  laboratory_id field predicates
+  """
+  laboratoryID: ID
+  laboratoryIDNEQ: ID
+  laboratoryIDIn: [ID!]
+  laboratoryIDNotIn: [ID!]
+  """
+  correction_id field predicates
+  """
+  correctionID: ID
+  correctionIDNEQ: ID
+  correctionIDIn: [ID!]
+  correctionIDNotIn: [ID!]
+  """
+  resend_id field predicates
+  """
+  resendID: ID
+  resendIDNEQ: ID
+  resendIDIn: [ID!]
+  resendIDNotIn: [ID!]
+  """
+  status field predicates
+  """
+  status: DoseConflictStatus
+  statusNEQ: DoseConflictStatus
+  statusIn: [DoseConflictStatus!]
+  statusNotIn: [DoseConflictStatus!]
+  """
+  resolved_by_id field predicates
+  """
+  resolvedByID: ID
+  resolvedByIDNEQ: ID
+  resolvedByIDIn: [ID!]
+  resolvedByIDNotIn: [ID!]
+  resolvedByIDIsNil: Boolean
+  resolvedByIDNotNil: Boolean
+  """
+  resolved_at field predicates
+  """
+  resolvedAt: Time
+  resolvedAtNEQ: Time
+  resolvedAtIn: [Time!]
+  resolvedAtNotIn: [Time!]
+  resolvedAtGT: Time
+  resolvedAtGTE: Time
+  resolvedAtLT: Time
+  resolvedAtLTE: Time
+  resolvedAtIsNil: Boolean
+  resolvedAtNotNil: Boolean
+  """
+  resolution_reason field predicates
+  """
+  resolutionReason: String
+  resolutionReasonNEQ: String
+  resolutionReasonIn: [String!]
+  resolutionReasonNotIn: [String!]
+  resolutionReasonGT: String
+  resolutionReasonGTE: String
+  resolutionReasonLT: String
+  resolutionReasonLTE: String
+  resolutionReasonContains: String
+  resolutionReasonHasPrefix: String
+  resolutionReasonHasSuffix: String
+  resolutionReasonIsNil: Boolean
+  resolutionReasonNotNil: Boolean
+  resolutionReasonEqualFold: String
+  resolutionReasonContainsFold: String
+  """
+  worker edge predicates
+  """
+  hasWorker: Boolean
+  hasWorkerWith: [WorkerWhereInput!]
+  """
+  establishment edge predicates
+  """
+  hasEstablishment: Boolean
+  hasEstablishmentWith: [EstablishmentWhereInput!]
+  """
+  laboratory edge predicates
+  """
+  hasLaboratory: Boolean
+  hasLaboratoryWith: [LaboratoryWhereInput!]
+  """
+  correction edge predicates
+  """
+  hasCorrection: Boolean
+  hasCorrectionWith: [DoseRecordWhereInput!]
+  """
+  resend edge predicates
+  """
+  hasResend: Boolean
+  hasResendWith: [DoseRecordWhereInput!]
+  """
+  resolved_by edge predicates
+  """
+  hasResolvedBy: Boolean
+  hasResolvedByWith: [AccountWhereInput!]
+}
 type DoseRecord implements Node {
   id: ID!
   workerID: ID!
@@ -6045,7 +6519,7 @@ type DoseRecord implements Node {
   """
   recordedByID: ID
   """
-  The version this record replaces.
+  The version this record replaces. Set when the record is written, or when the physician accepts a pending laboratory re-send (then once, never changed).
   """
   supersedesID: ID
   source: DoseRecordSource!
@@ -6073,7 +6547,18 @@ type DoseRecord implements Node {
   current: Boolean!
   supersededAt: Time
   correctionReason: String
+  """
+  When the registry stored the record.
+  """
   receivedAt: Time!
+  """
+  Day the result was received, as its sender declares it (date_reception, or the batch's receivedAt); lateness is judged on it. Null: the day of received_at.
+  """
+  receivedOn: Date
+  """
+  A laboratory re-send of a result a physician corrected, held for the physician's decision (DoseConflict); never current while pending.
+  """
+  pending: Boolean!
   worker: Worker!
   establishment: Establishment!
   laboratory: Laboratory
@@ -6180,6 +6665,7 @@ enum DoseRecordOrderField {
   PERIOD_START
   PERIOD_END
   RECEIVED_AT
+  RECEIVED_ON
 }
 """
 DoseRecordQuantity is enum for the field quantity
@@ -6489,6 +6975,24 @@ input DoseRecordWhereInput {
   receivedAtGTE: Time
   receivedAtLT: Time
   receivedAtLTE: Time
+  """
+  received_on field predicates
+  """
+  receivedOn: Date
+  receivedOnNEQ: Date
+  receivedOnIn: [Date!]
+  receivedOnNotIn: [Date!]
+  receivedOnGT: Date
+  receivedOnGTE: Date
+  receivedOnLT: Date
+  receivedOnLTE: Date
+  receivedOnIsNil: Boolean
+  receivedOnNotNil: Boolean
+  """
+  pending field predicates
+  """
+  pending: Boolean
+  pendingNEQ: Boolean
   """
   worker edge predicates
   """
@@ -9470,6 +9974,37 @@ type Query {
     """
     where: CompanyWhereInput
   ): CompanyConnection!
+  doseConflicts(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for DoseConflicts returned from the connection.
+    """
+    orderBy: [DoseConflictOrder!]
+
+    """
+    Filtering options for DoseConflicts returned from the connection.
+    """
+    where: DoseConflictWhereInput
+  ): DoseConflictConnection!
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10586,7 +11121,7 @@ scalar Upload
 
 "An exchange format of docs/formats.md."
 enum ImportFormat {
-  "Laboratory results v1."
+  "Laboratory results (v1, or v2 with the date of receipt)."
   LAB_RESULTS
   "Bulk declarations of workers and employments v1."
   DECLARATIONS
@@ -10658,6 +11193,8 @@ input LabResultInput {
   unite: String!
   radionucleide: String
   commentaire: String
+  "Lab results v2: the day the result was received (YYYY-MM-DD); lateness is judged on it. Default: the batch's receivedAt, else today."
+  dateReception: String
 }
 
 "One declaration row (same columns as the declarations format)."
@@ -10699,6 +11236,17 @@ input SubmitFileInput {
   dryRun: Boolean = false
   "Accept the valid rows and report the others, instead of rejecting the whole batch."
   partial: Boolean = false
+  "Laboratory results: the day the batch's results were received, for rows without date_reception (default today)."
+  receivedAt: Date
+  """
+  Laboratory results, administrators only: a history import (migration of past
+  records) for the laboratory laboratoryID. Standings are computed and the
+  regulatory findings still open today are raised; no timeliness, validity or
+  statistical finding is raised on the past.
+  """
+  history: Boolean = false
+  "The laboratory whose results a history import loads."
+  laboratoryID: ID
 }
 
 "A physician's correction of a dose: a new version that supersedes the current one."
@@ -10729,14 +11277,14 @@ extend type Mutation {
   "Imports a file (lab results, declarations or operational dosimetry) sent by multipart upload."
   submitFile(input: SubmitFileInput!): ImportReport!
   "Imports laboratory results sent as GraphQL input."
-  submitLabResults(reference: String!, rows: [LabResultInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  submitLabResults(reference: String!, rows: [LabResultInput!]!, dryRun: Boolean = false, partial: Boolean = false, receivedAt: Date, history: Boolean = false, laboratoryID: ID): ImportReport!
   "Imports declarations sent as GraphQL input."
   submitDeclarations(reference: String!, rows: [DeclarationInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
   "Imports operational dosimetry sent as GraphQL input."
   submitOperationalDoses(reference: String!, rows: [OperationalDoseInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
-  "Corrects a dose (physician or delegate): creates a new version, the original stays in the history."
+  "Corrects a dose (occupational physician only; a delegate prepares, the physician decides): creates a new version, the original stays in the history."
   correctDose(input: CorrectDoseInput!): DoseRecord!
-  "Adds a dose (physician or delegate) with a reason."
+  "Adds a dose (occupational physician only) with a reason."
   addDose(input: AddDoseInput!): DoseRecord!
 }
 
@@ -11150,6 +11698,70 @@ func (ec *executionContext) childFields_DoseClassCount(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type DoseClassCount", field.Name)
 }
 
+func (ec *executionContext) childFields_DoseConflict(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DoseConflict_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DoseConflict_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DoseConflict_updatedAt(ctx, field)
+	case "workerID":
+		return ec.fieldContext_DoseConflict_workerID(ctx, field)
+	case "establishmentID":
+		return ec.fieldContext_DoseConflict_establishmentID(ctx, field)
+	case "laboratoryID":
+		return ec.fieldContext_DoseConflict_laboratoryID(ctx, field)
+	case "correctionID":
+		return ec.fieldContext_DoseConflict_correctionID(ctx, field)
+	case "resendID":
+		return ec.fieldContext_DoseConflict_resendID(ctx, field)
+	case "status":
+		return ec.fieldContext_DoseConflict_status(ctx, field)
+	case "resolvedByID":
+		return ec.fieldContext_DoseConflict_resolvedByID(ctx, field)
+	case "resolvedAt":
+		return ec.fieldContext_DoseConflict_resolvedAt(ctx, field)
+	case "resolutionReason":
+		return ec.fieldContext_DoseConflict_resolutionReason(ctx, field)
+	case "worker":
+		return ec.fieldContext_DoseConflict_worker(ctx, field)
+	case "establishment":
+		return ec.fieldContext_DoseConflict_establishment(ctx, field)
+	case "laboratory":
+		return ec.fieldContext_DoseConflict_laboratory(ctx, field)
+	case "correction":
+		return ec.fieldContext_DoseConflict_correction(ctx, field)
+	case "resend":
+		return ec.fieldContext_DoseConflict_resend(ctx, field)
+	case "resolvedBy":
+		return ec.fieldContext_DoseConflict_resolvedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DoseConflict", field.Name)
+}
+
+func (ec *executionContext) childFields_DoseConflictConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_DoseConflictConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DoseConflictConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_DoseConflictConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DoseConflictConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DoseConflictEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_DoseConflictEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_DoseConflictEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DoseConflictEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_DoseRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -11200,6 +11812,10 @@ func (ec *executionContext) childFields_DoseRecord(ctx context.Context, field gr
 		return ec.fieldContext_DoseRecord_correctionReason(ctx, field)
 	case "receivedAt":
 		return ec.fieldContext_DoseRecord_receivedAt(ctx, field)
+	case "receivedOn":
+		return ec.fieldContext_DoseRecord_receivedOn(ctx, field)
+	case "pending":
+		return ec.fieldContext_DoseRecord_pending(ctx, field)
 	case "worker":
 		return ec.fieldContext_DoseRecord_worker(ctx, field)
 	case "establishment":

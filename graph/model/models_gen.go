@@ -195,6 +195,8 @@ type LabResultInput struct {
 	Unite         string  `json:"unite"`
 	Radionucleide *string `json:"radionucleide,omitempty"`
 	Commentaire   *string `json:"commentaire,omitempty"`
+	// Lab results v2: the day the result was received (YYYY-MM-DD); lateness is judged on it. Default: the batch's receivedAt, else today.
+	DateReception *string `json:"dateReception,omitempty"`
 }
 
 // A worker's standing against one regulatory limit over its current window.
@@ -259,6 +261,15 @@ type SubmitFileInput struct {
 	DryRun *bool `json:"dryRun,omitempty"`
 	// Accept the valid rows and report the others, instead of rejecting the whole batch.
 	Partial *bool `json:"partial,omitempty"`
+	// Laboratory results: the day the batch's results were received, for rows without date_reception (default today).
+	ReceivedAt *time.Time `json:"receivedAt,omitempty"`
+	// Laboratory results, administrators only: a history import (migration of past
+	// records) for the laboratory laboratoryID. Standings are computed and the
+	// regulatory findings still open today are raised; no timeliness, validity or
+	// statistical finding is raised on the past.
+	History *bool `json:"history,omitempty"`
+	// The laboratory whose results a history import loads.
+	LaboratoryID *int `json:"laboratoryID,omitempty"`
 }
 
 type Subscription struct {
@@ -353,11 +364,69 @@ func (e AnomalyResolution) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// How an occupational physician settles a correction conflict.
+type DoseConflictDecision string
+
+const (
+	// The physician's correction stays the dose of record; the laboratory's re-send stays in the history, not current.
+	DoseConflictDecisionKeepCorrection DoseConflictDecision = "KEEP_CORRECTION"
+	// The laboratory's re-sent value becomes the dose of record, by the physician's decision.
+	DoseConflictDecisionAcceptLaboratory DoseConflictDecision = "ACCEPT_LABORATORY"
+)
+
+var AllDoseConflictDecision = []DoseConflictDecision{
+	DoseConflictDecisionKeepCorrection,
+	DoseConflictDecisionAcceptLaboratory,
+}
+
+func (e DoseConflictDecision) IsValid() bool {
+	switch e {
+	case DoseConflictDecisionKeepCorrection, DoseConflictDecisionAcceptLaboratory:
+		return true
+	}
+	return false
+}
+
+func (e DoseConflictDecision) String() string {
+	return string(e)
+}
+
+func (e *DoseConflictDecision) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DoseConflictDecision(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DoseConflictDecision", str)
+	}
+	return nil
+}
+
+func (e DoseConflictDecision) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DoseConflictDecision) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DoseConflictDecision) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // An exchange format of docs/formats.md.
 type ImportFormat string
 
 const (
-	// Laboratory results v1.
+	// Laboratory results (v1, or v2 with the date of receipt).
 	ImportFormatLabResults ImportFormat = "LAB_RESULTS"
 	// Bulk declarations of workers and employments v1.
 	ImportFormatDeclarations ImportFormat = "DECLARATIONS"

@@ -6,6 +6,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -91,10 +92,23 @@ func DoseRecord() ent.Policy {
 		adviser: and(pred(external), func(st sets, s *sql.Selector) *sql.Predicate {
 			return st.employedIn(s, s.C(doserecord.FieldWorkerID), s.C(doserecord.FieldPeriodStart), s.C(doserecord.FieldPeriodEnd), false)
 		}),
-		lab:       column(doserecord.FieldLaboratoryID, laboratoryCol),
+		// A laboratory reads what it sent itself: its own versions, never a
+		// physician's correction of them (which keeps the laboratory's id to
+		// stay traceable), its author or its reason.
+		lab: and(pred(func(s *sql.Selector) *sql.Predicate {
+			return sql.EQ(s.C(doserecord.FieldSource), doserecord.SourceLaboratory)
+		}), column(doserecord.FieldLaboratoryID, laboratoryCol)),
 		inspector: and(pred(external), column(doserecord.FieldEstablishmentID, establishmentCol)),
 		analyst:   all,
 	}, nil)
+}
+
+// DoseConflict is the policy of correction conflicts: the occupational
+// physician and delegates of the worker read them (the physician decides,
+// see exposure.ResolveConflict); the laboratory never learns the correction.
+func DoseConflict() ent.Policy {
+	followed := column(doseconflict.FieldWorkerID, followedCol)
+	return entityPolicy(Rows{physician: followed, delegate: followed}, nil)
 }
 
 // OperationalDose is the policy of operational dosimetry: the adviser sees
@@ -107,16 +121,29 @@ func OperationalDose() ent.Policy {
 	}, nil)
 }
 
-// ExposureSummary is the policy of workers' standing against limits: advisers,
-// employers (status only, by field entitlement) and inspectors see the workers
-// currently employed in their scope.
+// ExposureSummary is the policy of the stored standings, which sum every
+// dose of record of the worker: only the roles that may read all of those
+// read them (the worker, the physician and delegates, analysts). Employers
+// read the rows of a limit exceeded by a worker currently employed in their
+// establishments, and nothing of the others (no band: RC11; the value
+// fields are refused by field entitlement). Advisers and control agents read
+// standings computed from the results they may see (Worker.exposure), never
+// these sums (RC12, RC14). Standings are derived data: the system may delete
+// the row of a limit no longer tracked.
 func ExposureSummary() ent.Policy {
 	followed := column(exposuresummary.FieldWorkerID, followedCol)
 	current := column(exposuresummary.FieldWorkerID, currentlyEmployedCol)
-	return entityPolicy(Rows{
+	exceeded := pred(func(s *sql.Selector) *sql.Predicate {
+		return sql.EQ(s.C(exposuresummary.FieldStatus), exposuresummary.StatusExceeded)
+	})
+	rows := Rows{
 		worker: column(exposuresummary.FieldWorkerID, selfCol), physician: followed, delegate: followed,
-		adviser: current, employer: current, inspector: current, analyst: all,
-	}, nil)
+		employer: and(current, exceeded), analyst: all,
+	}
+	return privacy.Policy{
+		Query:    privacy.QueryPolicy{policy.AllowSystem(), queryRule(rows)},
+		Mutation: privacy.MutationPolicy{policy.AllowSystem(), privacy.AlwaysDenyRule()},
+	}
 }
 
 // Anomaly is the policy of findings: employers learn only that a limit was

@@ -25,6 +25,8 @@ func whereQuery(query ent.Query, p func(*sql.Selector)) error {
 		q.Where(predicate.AuditSubject(p))
 	case *gen.CompanyQuery:
 		q.Where(predicate.Company(p))
+	case *gen.DoseConflictQuery:
+		q.Where(predicate.DoseConflict(p))
 	case *gen.DoseRecordQuery:
 		q.Where(predicate.DoseRecord(p))
 	case *gen.DosimeterQuery:

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
@@ -40,6 +41,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dryRun := fs.Bool("dry-run", false, "validate and report without writing")
 	partial := fs.Bool("partial", false, "accept the valid rows and report the others")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
+	receivedAt := fs.String("received-at", "", "lab results: the day the results were received, YYYY-MM-DD (rows without date_reception)")
+	history := fs.Bool("history", false, "lab results, administrators: history import (migration) of past records, no timeliness finding")
+	laboratory := fs.Int("laboratory", 0, "history import: the id of the laboratory whose results the file holds")
 	// The file may come before or after the options.
 	var files []string
 	for len(args) > 0 {
@@ -54,7 +58,14 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 	}
 	if len(files) != 1 || *format == "" || *as == "" {
-		return usageError{"usage : siseri import --format lab-results|declarations|operational --as <courriel ou clé d'API> [--reference R] [--dry-run] [--partial] FICHIER"}
+		return usageError{"usage : siseri import --format lab-results|declarations|operational --as <courriel ou clé d'API> [--reference R] [--dry-run] [--partial] [--received-at AAAA-MM-JJ] [--history --laboratory N] FICHIER"}
+	}
+	var received time.Time
+	if *receivedAt != "" {
+		var err error
+		if received, err = time.Parse(time.DateOnly, *receivedAt); err != nil {
+			return usageError{fmt.Sprintf("--received-at : la date « %s » n'est pas au format AAAA-MM-JJ", *receivedAt)}
+		}
 	}
 	f, err := ingest.ParseFormat(*format)
 	if err != nil {
@@ -70,7 +81,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	v, err := submitterOf(ctx, auth.NewService(db.Client), *as, f)
+	v, err := submitterOf(ctx, auth.NewService(db.Client), *as, f, *history)
 	if err != nil {
 		return err
 	}
@@ -80,7 +91,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		ref = fmt.Sprintf("%s@%s", filepath.Base(files[0]), st.ModTime().UTC().Format("20060102T150405"))
 	}
 	svc := ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
-	sub := ingest.Submission{Format: f, Reference: ref, Filename: filepath.Base(files[0]), Body: file, DryRun: *dryRun, Partial: *partial}
+	sub := ingest.Submission{Format: f, Reference: ref, Filename: filepath.Base(files[0]), Body: file, DryRun: *dryRun, Partial: *partial,
+		ReceivedOn: received, History: *history, LaboratoryID: *laboratory}
 	rep, err := runImport(policy.NewContext(ctx, v), db, svc, sub)
 	if err != nil {
 		return err
@@ -109,7 +121,8 @@ func runImport(ctx context.Context, db *store.DB, svc *ingest.Service, sub inges
 		log := &audit.Log{Client: db.Client, Dialect: db.Dialect}
 		err = log.Append(txCtx, policy.FromContext(ctx), audit.Entry{Action: "CREATE", Operation: "siseri import",
 			ObjectType: "ImportBatch", ObjectIDs: []int{rep.BatchID},
-			Details: map[string]any{"format": string(sub.Format), "reference": sub.Reference, "rows": rep.RowsAccepted}})
+			Details: map[string]any{"format": string(sub.Format), "reference": sub.Reference, "rows": rep.RowsAccepted,
+				"history": sub.History}})
 	}
 	if err != nil {
 		_ = tx.Rollback()
@@ -119,8 +132,11 @@ func runImport(ctx context.Context, db *store.DB, svc *ingest.Service, sub inges
 }
 
 // submitterOf resolves --as: an API key, or an account email acting under
-// the role the format needs.
-func submitterOf(ctx context.Context, a *auth.Service, as string, f ingest.Format) (*policy.Viewer, error) {
+// the role the format needs (an administrator for a history import).
+func submitterOf(ctx context.Context, a *auth.Service, as string, f ingest.Format, history bool) (*policy.Viewer, error) {
+	if history && !strings.HasPrefix(as, "sk_") {
+		return a.ViewerOf(ctx, as, policy.RoleAdmin)
+	}
 	if strings.HasPrefix(as, "sk_") {
 		v, err := a.Authenticate(ctx, as)
 		if err != nil {

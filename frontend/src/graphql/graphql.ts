@@ -751,6 +751,9 @@ export type DoseRecordWhereInput = {
   monitoringKindNotIn?: Array<DoseRecordMonitoringKind> | null | undefined;
   not?: DoseRecordWhereInput | null | undefined;
   or?: Array<DoseRecordWhereInput> | null | undefined;
+  /** pending field predicates */
+  pending?: boolean | null | undefined;
+  pendingNEQ?: boolean | null | undefined;
   /** period_end field predicates */
   periodEnd?: string | null | undefined;
   periodEndGT?: string | null | undefined;
@@ -799,6 +802,17 @@ export type DoseRecordWhereInput = {
   receivedAtLTE?: string | null | undefined;
   receivedAtNEQ?: string | null | undefined;
   receivedAtNotIn?: Array<string> | null | undefined;
+  /** received_on field predicates */
+  receivedOn?: string | null | undefined;
+  receivedOnGT?: string | null | undefined;
+  receivedOnGTE?: string | null | undefined;
+  receivedOnIn?: Array<string> | null | undefined;
+  receivedOnIsNil?: boolean | null | undefined;
+  receivedOnLT?: string | null | undefined;
+  receivedOnLTE?: string | null | undefined;
+  receivedOnNEQ?: string | null | undefined;
+  receivedOnNotIn?: Array<string> | null | undefined;
+  receivedOnNotNil?: boolean | null | undefined;
   /** recorded_by_id field predicates */
   recordedByID?: string | null | undefined;
   recordedByIDIn?: Array<string> | null | undefined;
@@ -1897,7 +1911,7 @@ export type ImportBatchWhereInput = {
 export type ImportFormat =
   /** Bulk declarations of workers and employments v1. */
   | 'DECLARATIONS'
-  /** Laboratory results v1. */
+  /** Laboratory results (v1, or v2 with the date of receipt). */
   | 'LAB_RESULTS'
   /** Operational (electronic) dosimetry v1. */
   | 'OPERATIONAL';
@@ -2183,8 +2197,19 @@ export type SubmitFileInput = {
   dryRun?: boolean | null | undefined;
   file: File;
   format: ImportFormat;
+  /**
+   * Laboratory results, administrators only: a history import (migration of past
+   * records) for the laboratory laboratoryID. Standings are computed and the
+   * regulatory findings still open today are raised; no timeliness, validity or
+   * statistical finding is raised on the past.
+   */
+  history?: boolean | null | undefined;
+  /** The laboratory whose results a history import loads. */
+  laboratoryID?: string | null | undefined;
   /** Accept the valid rows and report the others, instead of rejecting the whole batch. */
   partial?: boolean | null | undefined;
+  /** Laboratory results: the day the batch's results were received, for rows without date_reception (default today). */
+  receivedAt?: string | null | undefined;
   /** The submitter's idempotency reference: resubmitting it returns the first report. */
   reference: string;
 };
@@ -2679,6 +2704,7 @@ export type MyDoseHistoryQuery = { node:
     | { __typename: 'ApiKey' }
     | { __typename: 'AuditEvent' }
     | { __typename: 'Company' }
+    | { __typename: 'DoseConflict' }
     | { __typename: 'DoseRecord' }
     | { __typename: 'Dosimeter' }
     | { __typename: 'DosimeterAssignment' }
@@ -2704,6 +2730,7 @@ export type MyDoseRecordsQuery = { node:
     | { __typename: 'ApiKey' }
     | { __typename: 'AuditEvent' }
     | { __typename: 'Company' }
+    | { __typename: 'DoseConflict' }
     | { __typename: 'DoseRecord' }
     | { __typename: 'Dosimeter' }
     | { __typename: 'DosimeterAssignment' }
@@ -2729,6 +2756,7 @@ export type MyExposureQuery = { node:
     | { __typename: 'ApiKey' }
     | { __typename: 'AuditEvent' }
     | { __typename: 'Company' }
+    | { __typename: 'DoseConflict' }
     | { __typename: 'DoseRecord' }
     | { __typename: 'Dosimeter' }
     | { __typename: 'DosimeterAssignment' }
@@ -2826,6 +2854,7 @@ export type PhysicianWorkerFileQuery = { node:
     | { __typename: 'ApiKey' }
     | { __typename: 'AuditEvent' }
     | { __typename: 'Company' }
+    | { __typename: 'DoseConflict' }
     | { __typename: 'DoseRecord' }
     | { __typename: 'Dosimeter' }
     | { __typename: 'DosimeterAssignment' }
@@ -2851,6 +2880,7 @@ export type WorkerExposureQuery = { node:
     | { __typename: 'ApiKey' }
     | { __typename: 'AuditEvent' }
     | { __typename: 'Company' }
+    | { __typename: 'DoseConflict' }
     | { __typename: 'DoseRecord' }
     | { __typename: 'Dosimeter' }
     | { __typename: 'DosimeterAssignment' }

@@ -1,0 +1,122 @@
+package anomaly
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"time"
+
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/anomaly"
+)
+
+// A limit episode is stored once, as the anomaly of its first crossing: its
+// period and first explanation never change; its latest state (peak and
+// latest window) and the history of states follow the doses, while the
+// anomaly is open or acknowledged. Closed anomalies are never rewritten.
+
+// episode reports whether the finding describes a limit episode.
+func (f Finding) episode() bool {
+	return f.Layer == LayerRegulatory && (f.Kind == KindLimitExceeded || f.Kind == KindLimitNear)
+}
+
+// historyEntry is one state of an episode: when it was seen, its peak and its
+// latest window.
+func historyEntry(f Finding) map[string]any {
+	return map[string]any{"seenOn": time.Now().UTC().Format(time.DateOnly), "peak": f.Reference["peak"], "latest": f.Reference["latest"]}
+}
+
+// refresh updates a stored finding seen again. An open or acknowledged
+// episode takes the new peak, latest window and score, its explanation gets
+// the latest state after the first one, and its history one entry; other
+// regulatory findings take a higher score and its explanation, as before.
+func refresh(ctx context.Context, client *ent.Client, a *ent.Anomaly, f Finding) error {
+	if a.Status != anomaly.StatusOpen && a.Status != anomaly.StatusAcknowledged || f.Layer != LayerRegulatory {
+		return nil
+	}
+	if !f.episode() {
+		if a.Status != anomaly.StatusOpen || f.Score <= a.Score {
+			return nil
+		}
+		return client.Anomaly.UpdateOne(a).SetScore(f.Score).SetExplanation(f.Explanation).
+			SetReference(f.Reference).SetSeverity(anomaly.Severity(f.Severity)).Exec(ctx)
+	}
+	if same(a.Reference["peak"], f.Reference["peak"]) && same(a.Reference["latest"], f.Reference["latest"]) {
+		return nil
+	}
+	ref := maps.Clone(a.Reference)
+	ref["peak"], ref["latest"] = f.Reference["peak"], f.Reference["latest"]
+	history, _ := ref["history"].([]any)
+	ref["history"] = append(history, historyEntry(f))
+	first, _ := ref["firstExplanation"].(string)
+	if first == "" {
+		first = a.Explanation
+		ref["firstExplanation"] = first
+	}
+	explanation := first
+	if f.Latest != "" {
+		explanation += " " + f.Latest
+	}
+	u := client.Anomaly.UpdateOne(a).SetScore(f.Score).SetExplanation(explanation).SetReference(ref)
+	if f.Kind == KindLimitExceeded {
+		u.SetSeverity(anomaly.Severity(f.Severity))
+	}
+	if err := u.Exec(ctx); err != nil {
+		return fmt.Errorf("refresh anomaly: %w", err)
+	}
+	return nil
+}
+
+// same compares two JSON values as stored (numbers read back as float64).
+func same(a, b any) bool {
+	x, err1 := json.Marshal(a)
+	y, err2 := json.Marshal(b)
+	return err1 == nil && err2 == nil && string(x) == string(y)
+}
+
+// matchEpisodes maps an episode finding whose fingerprint is new onto the
+// open or acknowledged anomaly of the same worker, kind and limit whose first
+// crossing lies inside the episode (a result arriving for an earlier month
+// moved the crossing): the finding then updates that anomaly instead of
+// raising a second one.
+func matchEpisodes(ctx context.Context, client *ent.Client, byPrint map[string]Finding, prints *[]string, existing map[string]*ent.Anomaly) error {
+	workers := map[int]bool{}
+	for _, fp := range *prints {
+		if f := byPrint[fp]; existing[fp] == nil && f.episode() && !f.EpisodeFrom.IsZero() {
+			workers[f.WorkerID] = true
+		}
+	}
+	if len(workers) == 0 {
+		return nil
+	}
+	open, err := client.Anomaly.Query().Where(anomaly.WorkerIDIn(keys(workers)...),
+		anomaly.KindIn(string(KindLimitExceeded), string(KindLimitNear)),
+		anomaly.StatusIn(anomaly.StatusOpen, anomaly.StatusAcknowledged)).All(ctx)
+	if err != nil {
+		return fmt.Errorf("load open episodes: %w", err)
+	}
+	taken := map[int]bool{}
+	for _, a := range existing {
+		taken[a.ID] = true
+	}
+	for i, fp := range *prints {
+		f := byPrint[fp]
+		if existing[fp] != nil || !f.episode() || f.EpisodeFrom.IsZero() {
+			continue
+		}
+		for _, a := range open {
+			if taken[a.ID] || a.WorkerID != f.WorkerID || a.Kind != string(f.Kind) || a.Reference["limit"] != f.Reference["limit"] ||
+				a.PeriodEnd == nil || a.PeriodEnd.Before(f.EpisodeFrom) || a.PeriodEnd.After(f.EpisodeTo) {
+				continue
+			}
+			taken[a.ID] = true
+			delete(byPrint, fp)
+			(*prints)[i] = a.Fingerprint
+			byPrint[a.Fingerprint] = f
+			existing[a.Fingerprint] = a
+			break
+		}
+	}
+	return nil
+}
