@@ -115,9 +115,10 @@ var roleCategories = map[policy.Role][]string{
 	policy.RoleAnalyst: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catPseudonym, catEmploy,
 		catDose, catDoseValue, catInternal, catOpDose, catStatus, catSum, catSumSeen, catAnomaly, catAnomalyV, catWorkerLst, catStats},
 	// Accounts, grants, keys, reference data, worker identity, audit log;
-	// never a dose value.
+	// never a dose value. The registry's manager integrates past records
+	// (a laboratory's history, migration) through the import path.
 	policy.RoleAdmin: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catAudit, catAuditAll,
-		catEstWrite, catAdminW, catRevoke, catAccWorker, catGrantWkr, catWorkerLst},
+		catEstWrite, catAdminW, catRevoke, catAccWorker, catGrantWkr, catWorkerLst, catSubmitLab, catSubmitAny, catReport},
 }
 
 // profileCategories narrows a partner key to what its software needs.
