@@ -143,6 +143,18 @@ func (r *Report) add(p Problem) {
 	}
 }
 
+// reportWarnings reports the warnings of a chunk's accepted rows: those not
+// rejected, whose problems (warnings only) did not go to the report yet.
+func (r *runner) reportWarnings(rows []*row) {
+	for _, rw := range rows {
+		if !rw.rejected {
+			for _, p := range rw.probs {
+				r.rep.add(p)
+			}
+		}
+	}
+}
+
 func (r *Report) sortProblems() {
 	sort.SliceStable(r.Problems, func(i, j int) bool { return r.Problems[i].Line < r.Problems[j].Line })
 }

@@ -141,15 +141,7 @@ func (r *runner) flush(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
-	// The rows of the chunk that were not rejected are accepted: their
-	// warnings go to the report too.
-	for _, rw := range rows {
-		if !rw.rejected {
-			for _, p := range rw.probs {
-				r.rep.add(p)
-			}
-		}
-	}
+	r.reportWarnings(rows)
 	if r.svc.AfterChunk != nil && r.writing() {
 		return r.svc.AfterChunk(ctx, r.accepted+r.rejected)
 	}
