@@ -212,6 +212,14 @@ func TestCorrectDose(t *testing.T) {
 
 	count := func() int { return w.client.DoseRecord.Query().CountX(w.ctx) }
 	total := count()
+	// The French messages a physician reads for a refused value.
+	messages := map[string]string{
+		"ErrPrecision": "La dose 1,2345 mSv est plus précise que le registre : sa précision est de 1 µSv (0,001 mSv). " +
+			"Saisissez la dose arrondie au µSv, avec au plus 3 décimales en mSv et aucune en µSv.",
+		"ErrPrecisionMicro": "La dose 0,5 µSv est plus précise que le registre : sa précision est de 1 µSv (0,001 mSv). " +
+			"Saisissez la dose arrondie au µSv, avec au plus 3 décimales en mSv et aucune en µSv.",
+		"ErrNegativeValue": "La dose « -2 mSv » est négative : une dose est positive ou nulle.",
+	}
 	for _, tc := range []struct {
 		name, email string
 		vars        map[string]any
@@ -225,6 +233,7 @@ func TestCorrectDose(t *testing.T) {
 		{"ErrNegativeValue", "medecin@test.fr", correction(w.doses[1].ID, -2, "mSv", "Erreur"), "BAD_USER_INPUT", "input.value"},
 		// Ensure precision below the µSv is refused rather than rounded.
 		{"ErrPrecision", "medecin@test.fr", correction(w.doses[1].ID, 1.2345, "mSv", "Erreur"), "BAD_USER_INPUT", "input.value"},
+		{"ErrPrecisionMicro", "medecin@test.fr", correction(w.doses[1].ID, 0.5, "µSv", "Erreur"), "BAD_USER_INPUT", "input.value"},
 		{"ErrUnit", "medecin@test.fr", correction(w.doses[1].ID, 2, "Gy", "Erreur"), "BAD_USER_INPUT", "input.unit"},
 		// Ensure a physician of another establishment does not even learn the record exists.
 		{"ErrNotFollowed", "medecin2@test.fr", correction(w.doses[1].ID, 2, "mSv", "Erreur"), "NOT_FOUND", "input.doseRecordID"},
@@ -240,6 +249,9 @@ func TestCorrectDose(t *testing.T) {
 			}
 			if f := res.Errors[0].Extensions["field"]; tc.field != "" && f != tc.field {
 				t.Errorf("field = %v, want %s (%s)", f, tc.field, res.Errors[0].Message)
+			}
+			if want, ok := messages[tc.name]; ok && res.Errors[0].Message != want {
+				t.Errorf("message = %q, want %q", res.Errors[0].Message, want)
 			}
 			if n := count(); n != total {
 				t.Errorf("dose records = %d, want %d: nothing written", n, total)

@@ -26,12 +26,17 @@ func (r *Resolver) reportModel(ctx context.Context, rep *ingest.Report) (*model.
 	out := &model.ImportReport{
 		Reference: rep.Reference, Format: model.ImportFormat(rep.Format), Status: importbatch.Status(rep.Status),
 		DryRun: rep.DryRun, Replayed: rep.Replayed, RowsTotal: rep.RowsTotal, RowsAccepted: rep.RowsAccepted,
-		RowsRejected: rep.RowsRejected, ProblemCount: rep.ProblemCount, AnomaliesRaised: rep.AnomaliesRaised,
+		RowsRejected: rep.RowsRejected, ProblemCount: rep.ProblemCount, WarningCount: rep.WarningCount, AnomaliesRaised: rep.AnomaliesRaised,
 		WorkersCreated: rep.WorkersCreated, EmploymentsCreated: rep.EmploymentsCreated,
 		Problems: make([]*model.ImportProblem, len(rep.Problems)), DoseClasses: make([]*model.DoseClassCount, len(rep.DoseClasses)),
 	}
 	for i, p := range rep.Problems {
-		out.Problems[i] = &model.ImportProblem{Line: p.Line, Column: optString(p.Column), Value: optString(p.Value), Code: p.Code, Message: p.Message}
+		severity := model.ImportProblemSeverityError
+		if p.IsWarning() {
+			severity = model.ImportProblemSeverityWarning
+		}
+		out.Problems[i] = &model.ImportProblem{Line: p.Line, Column: optString(p.Column), Value: optString(p.Value),
+			Severity: severity, Code: p.Code, Message: p.Message}
 	}
 	for i, c := range rep.DoseClasses {
 		out.DoseClasses[i] = &model.DoseClassCount{Class: c.Class, Label: c.Label, Count: c.Count}

@@ -152,6 +152,52 @@ func TestSubmitThroughGraphQL(t *testing.T) {
 		}
 	})
 
+	t.Run("OKWarningsBesideErrors", func(t *testing.T) {
+		// Ensure a rounded value is a WARNING on an accepted row, an error an
+		// ERROR, and that the stored report reads back the same.
+		const fields = `status rowsAccepted rowsRejected problemCount warningCount batch { id }
+			problems { line column value severity code message }`
+		type out struct {
+			Status                                                 string
+			RowsAccepted, RowsRejected, ProblemCount, WarningCount int
+			Batch                                                  *struct{ ID string }
+			Problems                                               []struct {
+				Line                                   int
+				Column, Value, Severity, Code, Message string
+			}
+		}
+		row := func(start, end, result, unit string) map[string]any {
+			return map[string]any{"nir": f.nir, "nom": "Lefèvre", "prenom": "Anne", "dateNaissance": "1985-05-03", "siret": siret,
+				"dosimetre": "DT1", "typeSuivi": "PASSIF_CORPS_ENTIER", "grandeur": "HP10", "debutPeriode": start, "finPeriode": end,
+				"resultat": result, "unite": unit}
+		}
+		var sub struct{ SubmitLabResults out }
+		lab.MustDo(`mutation($rows: [LabResultInput!]!) { submitLabResults(reference: "LOT-W", partial: true, rows: $rows) { `+fields+` } }`,
+			map[string]any{"rows": []map[string]any{
+				row("2024-06-01", "2024-06-30", "0,30", "µSv"),
+				row("2024-07-01", "2024-07-31", "--", "mSv"),
+			}}, &sub)
+		rep := sub.SubmitLabResults
+		if rep.Status != "PARTIAL" || rep.RowsAccepted != 1 || rep.RowsRejected != 1 || rep.ProblemCount != 2 || rep.WarningCount != 1 ||
+			len(rep.Problems) != 2 || rep.Batch == nil {
+			t.Fatalf("report: %+v", rep)
+		}
+		w, e := rep.Problems[0], rep.Problems[1]
+		if w.Line != 2 || w.Column != "resultat" || w.Value != "0,30" || w.Severity != "WARNING" || w.Code != "VALUE_ROUNDED" ||
+			!strings.Contains(w.Message, "arrondi à 0 µSv") {
+			t.Errorf("warning: %+v", w)
+		}
+		if e.Line != 3 || e.Column != "resultat" || e.Severity != "ERROR" || e.Code != "VALUE_INVALID" {
+			t.Errorf("error: %+v", e)
+		}
+		var again struct{ ImportReport out }
+		lab.MustDo(`query($id: ID!) { importReport(batchID: $id) { `+fields+` } }`, map[string]any{"id": rep.Batch.ID}, &again)
+		if again.ImportReport.WarningCount != 1 || len(again.ImportReport.Problems) != 2 || again.ImportReport.Problems[0].Severity != "WARNING" ||
+			again.ImportReport.Problems[1].Severity != "ERROR" {
+			t.Errorf("stored report: %+v", again.ImportReport)
+		}
+	})
+
 	t.Run("ErrEmployerCannotSubmitResults", func(t *testing.T) {
 		emp := srv.NewClient(t)
 		emp.MustLogin("employeur@test.fr", servertest.Password)

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/siseri/siseri/backend/server/servertest"
@@ -90,6 +91,39 @@ func TestDeclarations(t *testing.T) {
 			t.Errorf("worker = %+v", w)
 		}
 		workerID = w.ID
+	})
+
+	t.Run("ErrControlCharacterInNames", func(t *testing.T) {
+		// Ensure a name or place with a control or invisible character is
+		// refused on its field with a French message naming the character,
+		// at creation and at update, and nothing is written.
+		const updateWorker = `mutation($id: ID!, $in: UpdateWorkerInput!) { updateWorker(id: $id, input: $in) { id lastName } }`
+		before := db.Client.Worker.Query().CountX(ctx)
+		for _, tc := range []struct{ field, value, msg string }{
+			{"lastName", "Mar\x1btin", "Le nom de naissance contient le caractère de contrôle U+001B (échappement) en position 4 : " +
+				"un nom ou un lieu ne peut contenir ni caractère de contrôle ni caractère invisible."},
+			{"usageName", "Dupont\u200b", "Le nom d'usage contient le caractère invisible de mise en forme U+200B (espace sans chasse) en position 7"},
+			{"firstNames", "Claire \u202eennA", "La liste des prénoms contient le caractère de contrôle bidirectionnel U+202E (forçage droite-à-gauche) en position 8"},
+			{"birthPlace", "Lyon\a", "Le lieu de naissance contient le caractère de contrôle U+0007 (sonnerie) en position 5"},
+			{"lastName", "Martin\tDurand", "U+0009 (tabulation) en position 7"},
+		} {
+			in := worker(validNIR("2900375056123"))
+			in["in"].(map[string]any)["sex"] = "F"
+			in["in"].(map[string]any)[tc.field] = tc.value
+			res := rh.Do(createWorker, in)
+			assertBadInput(t, res, "input."+tc.field, nil)
+			if msg := res.Errors[0].Message; !strings.Contains(msg, tc.msg) {
+				t.Errorf("%s: message %q, want %q", tc.field, msg, tc.msg)
+			}
+			upd := rh.Do(updateWorker, map[string]any{"id": workerID, "in": map[string]any{tc.field: tc.value}})
+			assertBadInput(t, upd, "input."+tc.field, nil)
+		}
+		if n := db.Client.Worker.Query().CountX(ctx); n != before {
+			t.Errorf("workers after refusal = %d, want %d", n, before)
+		}
+		if w := db.Client.Worker.GetX(ctx, mustAtoi(t, workerID)); w.LastName != "Martin" || w.UsageName != "" || w.BirthPlace != "" {
+			t.Errorf("worker after refused updates = %+v", w)
+		}
 	})
 
 	t.Run("ErrMissingIdentifier", func(t *testing.T) {

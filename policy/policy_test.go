@@ -50,6 +50,15 @@ func TestPolicy(t *testing.T) {
 		{RoleLaboratory, "", "DoseRecord.worker", false},
 		{RoleLaboratory, "", "Query.workers", false},
 		{RoleLaboratory, "", "Query.checkIdentity", true},
+		// Submitters read the severity of each problem of their reports.
+		{RoleLaboratory, "", "ImportProblem.severity", true},
+		{RoleLaboratory, "", "ImportReport.warningCount", true},
+		{RoleEmployer, "", "ImportProblem.severity", true},
+		{RoleEmployer, "", "ImportReport.warningCount", true},
+		{RoleRPA, "", "ImportProblem.severity", true},
+		{RoleLaboratory, ProfileLaboratorySystem, "ImportReport.warningCount", true},
+		{RoleWorker, "", "ImportProblem.severity", false},
+		{RoleAnalyst, "", "ImportReport.warningCount", false},
 		// Control agents: effective dose and external results.
 		{RoleControlAgent, "", "DoseRecord.valueUsv", true},
 		{RoleControlAgent, "", "DoseRecord.radionuclide", false},

@@ -1,7 +1,9 @@
 package dosimetry
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -14,20 +16,44 @@ type Microsievert int64
 // above is almost certainly a unit or typing mistake and needs a human.
 const MaxPlausibleDose Microsievert = 10_000_000
 
+// Sentinel errors wrapped by DoseError, for use with errors.Is.
+var (
+	// ErrDoseSyntax reports a value that is not a decimal number (or an
+	// empty one).
+	ErrDoseSyntax = errors.New("nombre décimal invalide")
+	// ErrDoseNegative reports a well-formed number with a minus sign.
+	ErrDoseNegative = errors.New("dose négative")
+	// ErrDosePrecision reports a value finer than 1 µSv given to ParseDose.
+	ErrDosePrecision = errors.New("précision plus fine que le µSv")
+	// ErrDoseUnit reports a missing or unknown unit.
+	ErrDoseUnit = errors.New("unité invalide")
+	// ErrDoseRange reports a number too large to be stored.
+	ErrDoseRange = errors.New("dose trop grande")
+)
+
 // DoseError reports a dose value that could not be parsed. Value and Unit
-// are the inputs as received; Reason is the French end of the sentence.
+// are the inputs as received; Reason is the French end of the sentence and
+// Err one of the sentinel errors (ErrDoseSyntax, ErrDoseNegative, …).
 type DoseError struct {
 	Value  string
 	Unit   string
 	Reason string
+	Err    error
 }
 
-// Error returns a French sentence such as « La dose « 1,2345 mSv » a une
-// précision supérieure au microsievert. »
+// Error returns a French sentence such as « La dose « 1,2345 mSv » est plus
+// précise que le microsievert (…). »
 func (e *DoseError) Error() string {
 	v := strings.TrimSpace(strings.TrimSpace(e.Value) + " " + strings.TrimSpace(e.Unit))
 	return fmt.Sprintf("La dose %s %s.", quote(v), e.Reason)
 }
+
+// Unwrap returns the sentinel error, so errors.Is(err, ErrDoseNegative) works.
+func (e *DoseError) Unwrap() error { return e.Err }
+
+// PrecisionRule is the French statement of the registry's dose precision,
+// for messages that refuse or round a finer value.
+const PrecisionRule = "le registre enregistre les doses au microsievert près (1 µSv = 0,001 mSv), soit au plus 3 décimales en mSv et aucune en µSv"
 
 // ParseDose parses a dose written as a decimal number and a unit. Accepted
 // units are "mSv", "µSv" (micro sign U+00B5), "μSv" (Greek mu U+03BC) and
@@ -36,12 +62,27 @@ func (e *DoseError) Error() string {
 // sides of it; no sign, exponent, thousands separator, NaN or infinity.
 //
 // Precision finer than 1 µSv is rejected rather than rounded, so that the
-// dose of record is never altered silently; trailing zeros are fine
-// ("1,2000 mSv" is 1200 µSv). Negative values are rejected. Very large
+// dose of record is never altered silently (ParseDoseRounded rounds and
+// says so); trailing zeros are fine ("1,2000 mSv" is 1200 µSv). A minus
+// sign before a well-formed number is ErrDoseNegative; anything else that
+// is not a number ("-", "--1", "-.5", "1-2") is ErrDoseSyntax. Very large
 // values parse; check them with Plausible. Errors are *DoseError values.
 func ParseDose(value, unit string) (Microsievert, error) {
-	fail := func(reason string) (Microsievert, error) {
-		return 0, &DoseError{Value: value, Unit: unit, Reason: reason}
+	d, _, err := parseDose(value, unit, false)
+	return d, err
+}
+
+// ParseDoseRounded is ParseDose for values that may be finer than 1 µSv:
+// such a value is rounded to the nearest µSv, half away from zero (0,5 µSv
+// gives 1 µSv), and rounded reports it, so that the caller can tell the
+// sender what was recorded. Every other rule is ParseDose's.
+func ParseDoseRounded(value, unit string) (d Microsievert, rounded bool, err error) {
+	return parseDose(value, unit, true)
+}
+
+func parseDose(value, unit string, round bool) (Microsievert, bool, error) {
+	fail := func(err error, reason string) (Microsievert, bool, error) {
+		return 0, false, &DoseError{Value: value, Unit: unit, Reason: reason, Err: err}
 	}
 	var decimals int
 	switch strings.TrimSpace(unit) {
@@ -50,37 +91,53 @@ func ParseDose(value, unit string) (Microsievert, error) {
 	case "µSv", "μSv", "uSv":
 		decimals = 0
 	case "":
-		return fail("n'a pas d'unité (unités admises : mSv, µSv)")
+		return fail(ErrDoseUnit, "n'a pas d'unité (unités admises : mSv, µSv)")
 	default:
-		return fail("a une unité inconnue (unités admises : mSv, µSv)")
+		return fail(ErrDoseUnit, "a une unité inconnue (unités admises : mSv, µSv)")
 	}
 	v := strings.TrimSpace(value)
 	if v == "" {
-		return fail("est vide")
+		return fail(ErrDoseSyntax, "est vide")
 	}
-	if v[0] == '-' || strings.HasPrefix(v, "−") {
-		return fail("est négative")
+	negative := false
+	if rest, ok := strings.CutPrefix(v, "-"); ok {
+		negative, v = true, rest
+	} else if rest, ok := strings.CutPrefix(v, "−"); ok { // U+2212 minus sign
+		negative, v = true, rest
 	}
 	intPart, frac, hasSep := strings.Cut(strings.Replace(v, ",", ".", 1), ".")
 	if intPart == "" || !isDigits(intPart) || (hasSep && (frac == "" || !isDigits(frac))) {
-		return fail("n'est pas un nombre décimal valide (exemples : 0,25 ou 1.5)")
+		return fail(ErrDoseSyntax, "n'est pas un nombre décimal valide (chiffres avec au plus une virgule ou un point, sans signe ni exposant ; exemples : 0,25 ou 1.5)")
 	}
+	if negative {
+		return fail(ErrDoseNegative, "est négative : une dose est positive ou nulle")
+	}
+	roundUp, rounded := false, false
 	if len(frac) > decimals {
-		if strings.Trim(frac[decimals:], "0") != "" {
-			return fail("a une précision supérieure au microsievert (au plus 3 décimales en mSv, aucune en µSv)")
+		if extra := frac[decimals:]; strings.Trim(extra, "0") != "" {
+			if !round {
+				return fail(ErrDosePrecision, "est plus précise que le microsievert : "+PrecisionRule)
+			}
+			rounded, roundUp = true, extra[0] >= '5'
 		}
 		frac = frac[:decimals]
 	}
 	digits := intPart + frac + strings.Repeat("0", decimals-len(frac))
 	digits = strings.TrimLeft(digits, "0")
-	if digits == "" {
-		return 0, nil
+	var n int64
+	if digits != "" {
+		var err error
+		if n, err = strconv.ParseInt(digits, 10, 64); err != nil {
+			return fail(ErrDoseRange, "est trop grande pour être enregistrée")
+		}
 	}
-	n, err := strconv.ParseInt(digits, 10, 64)
-	if err != nil {
-		return fail("est trop grande pour être enregistrée")
+	if roundUp {
+		if n == math.MaxInt64 {
+			return fail(ErrDoseRange, "est trop grande pour être enregistrée")
+		}
+		n++
 	}
-	return Microsievert(n), nil
+	return Microsievert(n), rounded, nil
 }
 
 // Plausible reports whether d is between 0 and MaxPlausibleDose (10 Sv)

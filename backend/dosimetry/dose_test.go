@@ -39,8 +39,15 @@ func TestParseDose(t *testing.T) {
 		{"ErrLeadingSeparator", ",5", "mSv", 0, "n'est pas un nombre décimal valide"},
 		{"ErrTrailingSeparator", "5,", "mSv", 0, "n'est pas un nombre décimal valide"},
 		{"ErrEmpty", " ", "mSv", 0, "est vide"},
-		{"ErrPrecisionmSv", "0,0505", "mSv", 0, "précision supérieure au microsievert"},
-		{"ErrPrecisionuSv", "0,5", "µSv", 0, "précision supérieure au microsievert"},
+		{"ErrPrecisionmSv", "0,0505", "mSv", 0, "est plus précise que le microsievert : le registre enregistre les doses au microsievert près (1 µSv = 0,001 mSv)"},
+		{"ErrPrecisionuSv", "0,5", "µSv", 0, "au plus 3 décimales en mSv et aucune en µSv"},
+		{"ErrMinusOnly", "-", "mSv", 0, "n'est pas un nombre décimal valide"},
+		{"ErrDoubleMinus", "--", "mSv", 0, "n'est pas un nombre décimal valide"},
+		{"ErrDoubleMinusNumber", "--1", "mSv", 0, "n'est pas un nombre décimal valide"},
+		{"ErrMinusLeadingSeparator", "-.5", "mSv", 0, "n'est pas un nombre décimal valide"},
+		{"ErrPlusOnly", "+", "mSv", 0, "n'est pas un nombre décimal valide"},
+		{"ErrInnerMinus", "1-2", "mSv", 0, "n'est pas un nombre décimal valide"},
+		{"ErrMinusSpace", "- 1", "mSv", 0, "n'est pas un nombre décimal valide"},
 		{"ErrNoUnit", "1", "", 0, "La dose « 1 » n'a pas d'unité"},
 		{"ErrUnitSv", "1", "Sv", 0, "a une unité inconnue"},
 		{"ErrUnitUppercase", "1", "MSV", 0, "a une unité inconnue"},
@@ -60,6 +67,72 @@ func TestParseDose(t *testing.T) {
 			var de *dosimetry.DoseError
 			if !errors.As(err, &de) || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("ParseDose(%q, %q) = %v, %v, want error containing %q", tc.value, tc.unit, got, err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// TestParseDoseSentinels: each kind of refusal wraps its sentinel, so that
+// callers (the import's VALUE_NEGATIVE, VALUE_INVALID) can tell them apart.
+func TestParseDoseSentinels(t *testing.T) {
+	tests := []struct {
+		value, unit string
+		want        error
+	}{
+		{"-0.2", "mSv", dosimetry.ErrDoseNegative},
+		{"−1", "µSv", dosimetry.ErrDoseNegative},
+		{"-0", "mSv", dosimetry.ErrDoseNegative},
+		{"--", "mSv", dosimetry.ErrDoseSyntax},
+		{"-", "mSv", dosimetry.ErrDoseSyntax},
+		{"--1", "mSv", dosimetry.ErrDoseSyntax},
+		{"-.5", "mSv", dosimetry.ErrDoseSyntax},
+		{"+", "mSv", dosimetry.ErrDoseSyntax},
+		{"1-2", "mSv", dosimetry.ErrDoseSyntax},
+		{"-1e3", "mSv", dosimetry.ErrDoseSyntax},
+		{"", "mSv", dosimetry.ErrDoseSyntax},
+		{"0.0004", "mSv", dosimetry.ErrDosePrecision},
+		{"1", "Sv", dosimetry.ErrDoseUnit},
+		{"99999999999999999999", "µSv", dosimetry.ErrDoseRange},
+	}
+	for _, tc := range tests {
+		if _, err := dosimetry.ParseDose(tc.value, tc.unit); !errors.Is(err, tc.want) {
+			t.Errorf("ParseDose(%q, %q) = %v, want %v", tc.value, tc.unit, err, tc.want)
+		}
+	}
+}
+
+func TestParseDoseRounded(t *testing.T) {
+	tests := []struct {
+		name, value, unit string
+		want              dosimetry.Microsievert
+		rounded           bool
+		wantErr           error
+	}{
+		{"OKExact", "0,25", "mSv", 250, false, nil},
+		{"OKTrailingZeros", "0,25000", "mSv", 250, false, nil},
+		{"OKBelowHalfMicro", "0.30", "µSv", 0, true, nil},
+		{"OKBelowHalfMilli", "0.0004", "mSv", 0, true, nil},
+		{"OKHalfUpMicro", "0,5", "µSv", 1, true, nil},
+		{"OKHalfUpMilli", "0.0005", "mSv", 1, true, nil},
+		// Half away from zero, not to even: 2,5 µSv is 3 µSv.
+		{"OKHalfAwayFromZero", "2.5", "uSv", 3, true, nil},
+		{"OKJustBelowHalf", "0.49999", "µSv", 0, true, nil},
+		{"OKCarry", "0,9996", "mSv", 1000, true, nil},
+		{"OKCarryInteger", "9.9", "µSv", 10, true, nil},
+		{"OKFinemSv", "1,2345", "mSv", 1235, true, nil},
+		{"OKFineDown", "1,2344", "mSv", 1234, true, nil},
+		{"ErrNegative", "-0.2", "mSv", 0, false, dosimetry.ErrDoseNegative},
+		{"ErrNegativeFine", "-0.0004", "mSv", 0, false, dosimetry.ErrDoseNegative},
+		{"ErrSyntax", "--", "mSv", 0, false, dosimetry.ErrDoseSyntax},
+		{"ErrSyntaxAfterRounding", "0.0004x", "mSv", 0, false, dosimetry.ErrDoseSyntax},
+		{"ErrOverflow", "9223372036854775807.5", "µSv", 0, false, dosimetry.ErrDoseRange},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, rounded, err := dosimetry.ParseDoseRounded(tc.value, tc.unit)
+			if !errors.Is(err, tc.wantErr) || got != tc.want || rounded != tc.rounded {
+				t.Errorf("ParseDoseRounded(%q, %q) = %v, %v, %v, want %v, %v, %v",
+					tc.value, tc.unit, got, rounded, err, tc.want, tc.rounded, tc.wantErr)
 			}
 		})
 	}
@@ -113,17 +186,28 @@ func TestPlausible(t *testing.T) {
 
 func FuzzParseDose(f *testing.F) {
 	for _, s := range [][2]string{{"2,40", "mSv"}, {"0.055", "mSv"}, {"55", "µSv"}, {"55", "μSv"}, {"-1", "uSv"},
-		{"NaN", "mSv"}, {"1e3", "mSv"}, {"9223372036854775807", "uSv"}, {"", ""}} {
+		{"NaN", "mSv"}, {"1e3", "mSv"}, {"9223372036854775807", "uSv"}, {"", ""},
+		{"0,30", "µSv"}, {"0.0005", "mSv"}, {"--", "mSv"}, {"99999999999999999999.5", "µSv"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, value, unit string) {
+		r, rounded, rerr := dosimetry.ParseDoseRounded(value, unit)
 		d, err := dosimetry.ParseDose(value, unit)
 		if err != nil {
 			var de *dosimetry.DoseError
 			if !errors.As(err, &de) {
 				t.Fatalf("ParseDose(%q, %q) error = %#v, want *DoseError", value, unit, err)
 			}
+			// Rounding only ever accepts what ParseDose refuses for precision
+			// (unless the rounded number is too large).
+			precision := errors.Is(err, dosimetry.ErrDosePrecision)
+			if (!precision && rerr == nil) || (precision && rerr != nil && !errors.Is(rerr, dosimetry.ErrDoseRange)) || (rerr == nil && !rounded) {
+				t.Fatalf("ParseDoseRounded(%q, %q) = %v, %v, %v after ParseDose error %v", value, unit, r, rounded, rerr, err)
+			}
 			return
+		}
+		if rerr != nil || rounded || r != d {
+			t.Fatalf("ParseDoseRounded(%q, %q) = %v, %v, %v, want %v as ParseDose", value, unit, r, rounded, rerr, d)
 		}
 		if d < 0 {
 			t.Fatalf("ParseDose(%q, %q) = %v, want a non-negative dose", value, unit, d)

@@ -60,6 +60,8 @@ var (
 // IdentifierError describes why an identifier was rejected. Field names the
 // identifier (NIR, NIA, NTT, SIREN, SIRET, RPPS), Value is the input as
 // received and Reason is the French end of the sentence built by Error.
+// The identifiers of ParseWorkerIdentifier add the fields "identifiant",
+// "identifiant étranger" and "code pays".
 type IdentifierError struct {
 	Field  string
 	Value  string
@@ -72,8 +74,13 @@ type IdentifierError struct {
 // de contrôle invalide (attendue 46, reçue 12). »
 func (e *IdentifierError) Error() string {
 	var b strings.Builder
-	b.WriteString("Le ")
-	b.WriteString(fieldLabel(e.Field))
+	label := fieldLabel(e.Field)
+	if strings.HasPrefix(label, "identifiant") {
+		b.WriteString("L'")
+	} else {
+		b.WriteString("Le ")
+	}
+	b.WriteString(label)
 	if v := displayValue(e.Value); v != "" {
 		b.WriteString(" ")
 		b.WriteString(v)
@@ -113,7 +120,7 @@ func displayValue(v string) string {
 		}
 		n++
 		switch {
-		case r == utf8.RuneError || unicode.IsControl(r):
+		case r == utf8.RuneError || RefusedRune(r):
 			b.WriteRune('\uFFFD')
 			plain = false
 		default:

@@ -2,6 +2,7 @@ package exposure
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -246,13 +247,20 @@ func checkReason(reason string) (string, error) {
 }
 
 // parseValue reads a dose entered as a number and a unit, exactly
-// (dosimetry.ParseDose: no rounding below the µSv), and checks it is
-// plausible.
+// (dosimetry.ParseDose: no rounding below the µSv, unlike imports: a
+// physician enters the dose of record and must see it stored as entered),
+// and checks it is plausible.
 func parseValue(value float64, unit string) (dosimetry.Microsievert, error) {
 	if _, err := dosimetry.ParseDose("0", unit); err != nil {
 		return 0, apperr.Invalid("input.unit", unit, "L'unité « %s » n'est pas admise (unités admises : mSv, µSv).", unit)
 	}
-	d, err := dosimetry.ParseDose(strconv.FormatFloat(value, 'f', -1, 64), unit)
+	number := strconv.FormatFloat(value, 'f', -1, 64)
+	d, err := dosimetry.ParseDose(number, unit)
+	if errors.Is(err, dosimetry.ErrDosePrecision) {
+		return 0, apperr.Invalid("input.value", value,
+			"La dose %s %s est plus précise que le registre : sa précision est de 1 µSv (0,001 mSv). Saisissez la dose arrondie au µSv, avec au plus 3 décimales en mSv et aucune en µSv.",
+			strings.Replace(number, ".", ",", 1), strings.TrimSpace(unit))
+	}
 	if err != nil {
 		return 0, apperr.Invalid("input.value", value, "%s", err.Error())
 	}

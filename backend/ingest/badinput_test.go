@@ -13,6 +13,8 @@ import (
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
+	"github.com/siseri/siseri/ent/doserecord"
+	"github.com/siseri/siseri/ent/operationaldose"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -91,6 +93,13 @@ func fileOf(f ingest.Format, lines ...string) string {
 func bad(name string, r rowSpec, col, code string) badCase {
 	return badCase{name: name, format: r.format, body: fileOf(r.format, r.line()),
 		want: []want{{2, col, code, r.vals[col]}}}
+}
+
+// badValue is bad with the value the report must quote (control characters
+// show as « � »).
+func badValue(name string, r rowSpec, col, code, value string) badCase {
+	return badCase{name: name, format: r.format, body: fileOf(r.format, r.line()),
+		want: []want{{2, col, code, value}}}
 }
 
 // good is a one-row file that must be accepted.
@@ -274,6 +283,26 @@ func (e *badInputEnv) cases() []badCase {
 		bad("lab/date_naissance other day", lab.with("date_naissance", "1980-01-16"), "date_naissance", "IDENTITY_MISMATCH"),
 		bad("lab/date_naissance other year", lab.with("date_naissance", "1981-01-15"), "date_naissance", "IDENTITY_MISMATCH"),
 
+		bad("lab/nir NTT invalid", lab.with("nir", "NTT:AB-12"), "nir", "IDENTIFIER_INVALID"),
+		bad("lab/nir NTT empty", lab.with("nir", "NTT:"), "nir", "IDENTIFIER_INVALID"),
+		bad("lab/nir alpha-3 country", lab.with("nir", "DEU:65180175M017"), "nir", "IDENTIFIER_INVALID"),
+		bad("lab/nir foreign identifier with a space", lab.with("nir", "DE:6518 0175"), "nir", "IDENTIFIER_INVALID"),
+		bad("lab/nir foreign identifier 41 characters", lab.with("nir", "DE:"+strings.Repeat("7", 41)), "nir", "IDENTIFIER_INVALID"),
+		bad("lab/nir unknown country", lab.with("nir", "XX:123"), "nir", "COUNTRY_INVALID"),
+		bad("lab/nir France as a foreign country", lab.with("nir", "FR:123"), "nir", "COUNTRY_INVALID"),
+		bad("lab/nir unknown NTT", lab.with("nir", "NTT:NOBODY1"), "nir", "WORKER_UNKNOWN"),
+		bad("lab/nir unknown foreign identifier", lab.with("nir", "DE:NOBODY1"), "nir", "WORKER_UNKNOWN"),
+		badValue("lab/nom escape", lab.with("nom", "DU\x1bPRÉ0"), "nom", "CONTROL_CHARACTER", "DU\uFFFDPRÉ0"),
+		badValue("lab/nom bell", lab.with("nom", "DUPRÉ0\a"), "nom", "CONTROL_CHARACTER", "DUPRÉ0\uFFFD"),
+		badValue("lab/nom zero-width space of a matching name", lab.with("nom", "DUPR\u200bÉ0"), "nom", "CONTROL_CHARACTER", "DUPR\uFFFDÉ0"),
+		badValue("lab/nom right-to-left override", lab.with("nom", "\u202e0ÉRPUD"), "nom", "CONTROL_CHARACTER", "\uFFFD0ÉRPUD"),
+		badValue("lab/nom C1 control", lab.with("nom", "DUPRÉ0\u0085"), "nom", "CONTROL_CHARACTER", "DUPRÉ0\uFFFD"),
+		badValue("lab/nom tab", lab.with("nom", "DUPRÉ0\t"), "nom", "CONTROL_CHARACTER", "DUPRÉ0\uFFFD"),
+		badValue("lab/prenom byte order mark", lab.with("prenom", "\ufeffÉlise"), "prenom", "CONTROL_CHARACTER", "\uFFFDÉlise"),
+		badValue("lab/prenom zero-width joiner", lab.with("prenom", "Él\u200dise"), "prenom", "CONTROL_CHARACTER", "Él\uFFFDise"),
+		badValue("lab/prenom left-to-right isolate", lab.with("prenom", "\u2066Élise\u2069"), "prenom", "CONTROL_CHARACTER", "\uFFFDÉlise\uFFFD"),
+		badValue("lab/prenom soft hyphen", lab.with("prenom", "Éli\u00adse"), "prenom", "CONTROL_CHARACTER", "Éli\uFFFDse"),
+
 		// ---- Lab results: establishment and dosimeter.
 		bad("lab/siret empty", lab.with("siret", ""), "siret", "REQUIRED"),
 		bad("lab/siret 13 digits", lab.with("siret", siretA[:13]), "siret", "SIRET_INVALID"),
@@ -341,8 +370,12 @@ func (e *badInputEnv) cases() []badCase {
 		bad("lab/resultat letters", lab.with("resultat", "abc"), "resultat", "VALUE_INVALID"),
 		bad("lab/resultat two separators", lab.with("resultat", "1.2.3"), "resultat", "VALUE_INVALID"),
 		bad("lab/resultat two commas", lab.with("resultat", "1,2,3"), "resultat", "VALUE_INVALID"),
-		bad("lab/resultat below the µSv in mSv", lab.with("resultat", "0.0001"), "resultat", "VALUE_INVALID"),
-		bad("lab/resultat decimal µSv", lab.with("resultat", "1.5", "unite", "µSv"), "resultat", "VALUE_INVALID"),
+		bad("lab/resultat double dash", lab.with("resultat", "--"), "resultat", "VALUE_INVALID"),
+		bad("lab/resultat dash", lab.with("resultat", "-"), "resultat", "VALUE_INVALID"),
+		bad("lab/resultat double minus number", lab.with("resultat", "--1"), "resultat", "VALUE_INVALID"),
+		bad("lab/resultat minus no integer part", lab.with("resultat", "-.5"), "resultat", "VALUE_INVALID"),
+		bad("lab/resultat plus only", lab.with("resultat", "+"), "resultat", "VALUE_INVALID"),
+		bad("lab/resultat range", lab.with("resultat", "1-2"), "resultat", "VALUE_INVALID"),
 		bad("lab/resultat exponent", lab.with("resultat", "1e3"), "resultat", "VALUE_INVALID"),
 		bad("lab/resultat thousands separator", lab.with("resultat", "1 000", "unite", "µSv"), "resultat", "VALUE_INVALID"),
 		bad("lab/resultat no integer part", lab.with("resultat", ".5"), "resultat", "VALUE_INVALID"),
@@ -353,6 +386,7 @@ func (e *badInputEnv) cases() []badCase {
 		bad("lab/resultat overflow", lab.with("resultat", "99999999999999999999", "unite", "µSv"), "resultat", "VALUE_INVALID"),
 		bad("lab/resultat negative", lab.with("resultat", "-1"), "resultat", "VALUE_NEGATIVE"),
 		bad("lab/resultat negative decimal", lab.with("resultat", "-0,05"), "resultat", "VALUE_NEGATIVE"),
+		bad("lab/resultat negative below the µSv", lab.with("resultat", "-0.2", "unite", "µSv"), "resultat", "VALUE_NEGATIVE"),
 		bad("lab/resultat above 10 Sv in mSv", lab.with("resultat", "10000.001"), "resultat", "VALUE_IMPLAUSIBLE"),
 		bad("lab/resultat above 10 Sv in µSv", lab.with("resultat", "10000001", "unite", "µSv"), "resultat", "VALUE_IMPLAUSIBLE"),
 		bad("lab/resultat µSv sent as mSv", lab.with("resultat", "250000"), "resultat", "VALUE_IMPLAUSIBLE"),
@@ -372,6 +406,10 @@ func (e *badInputEnv) cases() []badCase {
 		bad("lab/radionucleide mass first", internal.with("radionucleide", "137Cs"), "radionucleide", "RADIONUCLIDE_INVALID"),
 		bad("lab/radionucleide upper case", internal.with("radionucleide", "CS-137"), "radionucleide", "RADIONUCLIDE_INVALID"),
 		bad("lab/commentaire 501 characters", lab.with("commentaire", long(501)), "commentaire", "TOO_LONG"),
+		badValue("lab/commentaire bell", lab.with("commentaire", "rendu\aen retard"), "commentaire", "CONTROL_CHARACTER", "rendu\uFFFDen retard"),
+		badValue("lab/commentaire escape sequence", lab.with("commentaire", "\x1b[31mrouge"), "commentaire", "CONTROL_CHARACTER", "\uFFFD[31mrouge"),
+		badValue("lab/commentaire line break", lab.with("commentaire", "\"ligne 1\nligne 2\""), "commentaire", "CONTROL_CHARACTER", "ligne 1\uFFFDligne 2"),
+		badValue("lab/commentaire right-to-left mark", lab.with("commentaire", "dose\u200f"), "commentaire", "CONTROL_CHARACTER", "dose\uFFFD"),
 
 		// ---- Lab results: duplicates.
 		{name: "lab/duplicate in file", format: L, body: fileOf(L, lab.line(), lab.line()),
@@ -399,6 +437,16 @@ func (e *badInputEnv) cases() []badCase {
 		bad("decl/nir empty", decl.with("nir", ""), "nir", "REQUIRED"),
 		bad("decl/nir invalid", decl.with("nir", "19005750561"), "nir", "NIR_INVALID"),
 		bad("decl/nir key", decl.with("nir", wrongKey(decl.vals["nir"])), "nir", "NIR_KEY"),
+		bad("decl/nir NTT invalid", decl.with("nir", "NTT:N-1"), "nir", "IDENTIFIER_INVALID"),
+		bad("decl/nir foreign identifier empty", decl.with("nir", "DE:"), "nir", "IDENTIFIER_INVALID"),
+		bad("decl/nir unknown prefix", decl.with("nir", "SSN:123"), "nir", "IDENTIFIER_INVALID"),
+		bad("decl/nir France as a foreign country", decl.with("nir", "fr:1234"), "nir", "COUNTRY_INVALID"),
+		bad("decl/nir reserved country code", decl.with("nir", "EU:1234"), "nir", "COUNTRY_INVALID"),
+		badValue("decl/nom tab", decl.with("nom", "Mar\ttin"), "nom", "CONTROL_CHARACTER", "Mar\uFFFDtin"),
+		badValue("decl/nom escape", decl.with("nom", "\x1bMartin"), "nom", "CONTROL_CHARACTER", "\uFFFDMartin"),
+		badValue("decl/prenom word joiner", decl.with("prenom", "Pa\u2060ul"), "prenom", "CONTROL_CHARACTER", "Pa\uFFFDul"),
+		badValue("decl/prenom arabic letter mark", decl.with("prenom", "Paul\u061c"), "prenom", "CONTROL_CHARACTER", "Paul\uFFFD"),
+		badValue("decl/known worker name with a zero-width space", known.with("nom", "Dupré\u200b0"), "nom", "CONTROL_CHARACTER", "Dupré\uFFFD0"),
 		bad("decl/nom empty", decl.with("nom", ""), "nom", "REQUIRED"),
 		bad("decl/nom too long", decl.with("nom", long(101)), "nom", "TOO_LONG"),
 		bad("decl/prenom empty", decl.with("prenom", ""), "prenom", "REQUIRED"),
@@ -448,6 +496,14 @@ func (e *badInputEnv) cases() []badCase {
 		bad("op/nir invalid", op.with("nir", "X800175056001"+e.nirs[0][13:]), "nir", "NIR_INVALID"),
 		bad("op/nir key", op.with("nir", wrongKey(e.nirs[0])), "nir", "NIR_KEY"),
 		bad("op/nir unknown", op.with("nir", unknownNIR), "nir", "WORKER_UNKNOWN"),
+		bad("op/nir NTT too long", op.with("nir", "NTT:"+strings.Repeat("N", 41)), "nir", "IDENTIFIER_INVALID"),
+		bad("op/nir foreign identifier accent", op.with("nir", "ES:ÑANDÚ1"), "nir", "IDENTIFIER_INVALID"),
+		bad("op/nir unknown country", op.with("nir", "ZZ:1"), "nir", "COUNTRY_INVALID"),
+		bad("op/nir unknown NTT", op.with("nir", "NTT:NOBODY2"), "nir", "WORKER_UNKNOWN"),
+		badValue("op/nom escape", op.with("nom", "Dupré0\x1b"), "nom", "CONTROL_CHARACTER", "Dupré0\uFFFD"),
+		badValue("op/nom C1 control", op.with("nom", "\u009bDupré0"), "nom", "CONTROL_CHARACTER", "\uFFFDDupré0"),
+		badValue("op/prenom right-to-left isolate", op.with("prenom", "Élise\u2067"), "prenom", "CONTROL_CHARACTER", "Élise\uFFFD"),
+		badValue("op/prenom zero-width non-joiner", op.with("prenom", "É\u200clise"), "prenom", "CONTROL_CHARACTER", "É\uFFFDlise"),
 		bad("op/nom empty", op.with("nom", ""), "nom", "REQUIRED"),
 		bad("op/nom other person", op.with("nom", "Durand"), "nom", "IDENTITY_MISMATCH"),
 		bad("op/prenom other person", op.with("prenom", "Paul"), "prenom", "IDENTITY_MISMATCH"),
@@ -474,7 +530,8 @@ func (e *badInputEnv) cases() []badCase {
 		bad("op/resultat M not allowed", op.with("resultat", "M"), "resultat", "VALUE_INVALID"),
 		bad("op/resultat ABSENT not allowed", op.with("resultat", "ABSENT"), "resultat", "VALUE_INVALID"),
 		bad("op/resultat letters", op.with("resultat", "douze"), "resultat", "VALUE_INVALID"),
-		bad("op/resultat precision", op.with("resultat", "0.0125"), "resultat", "VALUE_INVALID"),
+		bad("op/resultat double dash", op.with("resultat", "--"), "resultat", "VALUE_INVALID"),
+		bad("op/resultat minus dot", op.with("resultat", "-.5"), "resultat", "VALUE_INVALID"),
 		bad("op/resultat negative", op.with("resultat", "-0.012"), "resultat", "VALUE_NEGATIVE"),
 		bad("op/resultat implausible", op.with("resultat", "12000"), "resultat", "VALUE_IMPLAUSIBLE"),
 		bad("op/unite empty", op.with("unite", ""), "unite", "REQUIRED"),
@@ -620,6 +677,15 @@ func TestBadInput(t *testing.T) {
 
 func checkProblems(t *testing.T, rep *ingest.Report, ws []want) {
 	t.Helper()
+	warnings := 0
+	for _, w := range ws {
+		if w.code == "VALUE_ROUNDED" {
+			warnings++
+		}
+	}
+	if rep.WarningCount != warnings {
+		t.Errorf("%d warnings, want %d", rep.WarningCount, warnings)
+	}
 	if rep.ProblemCount != len(ws) || len(rep.Problems) != len(ws) {
 		t.Errorf("%d problems (%d listed), want %d: %+v", rep.ProblemCount, len(rep.Problems), len(ws), rep.Problems)
 		return
@@ -629,6 +695,16 @@ func checkProblems(t *testing.T, rep *ingest.Report, ws []want) {
 		if p.Line != w.line || p.Column != w.col || p.Code != w.code || p.Value != w.value {
 			t.Errorf("problem %d: got line %d column %q code %s value %q (%s)\nwant line %d column %q code %s value %q",
 				i, p.Line, p.Column, p.Code, p.Value, p.Message, w.line, w.col, w.code, w.value)
+		}
+		severity := ingest.SeverityError
+		if w.code == "VALUE_ROUNDED" {
+			severity = ingest.SeverityWarning
+		}
+		if p.Severity != severity {
+			t.Errorf("problem %d (%s): severity %q, want %q", i, p.Code, p.Severity, severity)
+		}
+		if p.Code == "CONTROL_CHARACTER" && !strings.Contains(p.Message, "U+") {
+			t.Errorf("problem %d: %q does not name the character by its code point", i, p.Message)
 		}
 		if strings.TrimSpace(p.Message) == "" {
 			t.Errorf("problem %d (%s) has no message", i, p.Code)
@@ -805,5 +881,113 @@ func TestBadInputRights(t *testing.T) {
 	}
 	if got := fingerprint(t, db); got != base {
 		t.Fatalf("a refused submission wrote something")
+	}
+}
+
+// TestBadInputWarnings: a value finer than the µSv is rounded and its row
+// accepted and written, with a WARNING on its line and column; a warning on
+// a row rejected for another reason is listed too, and does not reject a row
+// on its own.
+func TestBadInputWarnings(t *testing.T) {
+	db := storetest.MustOpen(t)
+	e := newBadInputEnv(t, db)
+	ctx := policy.SystemContext(context.Background())
+	lab, op := e.lab, e.op
+	cases := []struct {
+		name   string
+		format ingest.Format
+		rows   []rowSpec
+		want   []want
+		// stored is the value in µSv written for the first row, -1 when the
+		// batch is rejected.
+		stored  int64
+		message string
+	}{
+		{"lab/0.30 µSv", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0001", "resultat", "0.30", "unite", "µSv")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0.30"}}, 0,
+			"Le résultat 0.30 µSv est plus précis que le µSv, unité de stockage du registre : il est enregistré arrondi à 0 µSv."},
+		{"lab/0,30 µSv written the French way", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0002", "resultat", "0,30", "unite", "µSv")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0,30"}}, 0,
+			"Le résultat 0,30 µSv est plus précis que le µSv, unité de stockage du registre : il est enregistré arrondi à 0 µSv."},
+		{"lab/0.0004 mSv", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0003", "resultat", "0.0004")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0.0004"}}, 0, "arrondi à 0 µSv (0,00 mSv)"},
+		{"lab/half away from zero", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0004", "resultat", "2.5", "unite", "uSv")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "2.5"}}, 3, "arrondi à 3 µSv"},
+		{"lab/1.2345 mSv", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0005", "resultat", "1,2345")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "1,2345"}}, 1235, "arrondi à 1235 µSv (1,235 mSv)"},
+		{"lab/warning on line 3 of two rows", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0006"), lab.with("dosimetre", "W0007", "resultat", "0.2506")},
+			[]want{{3, "resultat", "VALUE_ROUNDED", "0.2506"}}, 250, "arrondi à 251 µSv (0,251 mSv)"},
+		{"op/0.0125 mSv", ingest.Operational, []rowSpec{op.with("dosimetre", "OP-W1", "resultat", "0.0125")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0.0125"}}, 13, "arrondi à 13 µSv (0,013 mSv)"},
+		{"op/0.4 µSv", ingest.Operational, []rowSpec{op.with("dosimetre", "OP-W2", "resultat", "0.4", "unite", "μSv")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0.4"}}, 0, "arrondi à 0 µSv."},
+		// Rejected rows: the warning is listed with the error.
+		{"lab/rounded value of an unknown worker", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0008", "nir", "NTT:NOBODY3", "resultat", "0,30", "unite", "µSv")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0,30"}, {2, "nir", "WORKER_UNKNOWN", "NTT:NOBODY3"}}, -1, ""},
+		{"lab/rounded value and a bad SIRET", ingest.LabResults, []rowSpec{lab.with("dosimetre", "W0009", "siret", "73282932000075", "resultat", "0.0004")},
+			[]want{{2, "siret", "SIRET_LUHN", "73282932000075"}, {2, "resultat", "VALUE_ROUNDED", "0.0004"}}, -1, ""},
+		{"lab/rounded to a stored value", ingest.LabResults, []rowSpec{e.stored.with("resultat", "0.5004")},
+			[]want{{2, "resultat", "VALUE_ROUNDED", "0.5004"}, {2, "resultat", "DUPLICATE_STORED", "0.5004"}}, -1, ""},
+		{"op/rounded value and a control character", ingest.Operational, []rowSpec{op.with("dosimetre", "OP-W3", "nom", "Dupré0\x07", "resultat", "0.0125")},
+			[]want{{2, "nom", "CONTROL_CHARACTER", "Dupré0\uFFFD"}, {2, "resultat", "VALUE_ROUNDED", "0.0125"}}, -1, ""},
+	}
+	for i, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			lines := make([]string, len(c.rows))
+			for j, r := range c.rows {
+				lines[j] = r.line()
+			}
+			body := fileOf(c.format, lines...)
+			as := e.submitter(c.format, nil)
+			ref := fmt.Sprintf("WARN-%03d", i)
+			dry := e.submit(t, as, ingest.Submission{Format: c.format, Reference: ref, DryRun: true, Body: strings.NewReader(body)})
+			checkProblems(t, dry, c.want)
+			rep := e.submit(t, as, ingest.Submission{Format: c.format, Reference: ref, Body: strings.NewReader(body)})
+			checkProblems(t, rep, c.want)
+			if c.stored < 0 {
+				if rep.Status != ingest.StatusRejected || rep.RowsRejected != 1 {
+					t.Fatalf("status %s, %d rejected: want the row rejected", rep.Status, rep.RowsRejected)
+				}
+				return
+			}
+			if rep.Status != ingest.StatusAccepted || rep.RowsAccepted != len(c.rows) || rep.RowsRejected != 0 || rep.BatchID == 0 {
+				t.Fatalf("status %s, %d accepted, %d rejected: want every row accepted", rep.Status, rep.RowsAccepted, rep.RowsRejected)
+			}
+			warning := rep.Problems[0]
+			if !strings.Contains(warning.Message, c.message) {
+				t.Errorf("message %q, want it to contain %q", warning.Message, c.message)
+			}
+			var got int64
+			if c.format == ingest.LabResults {
+				got = e.db.Client.DoseRecord.Query().Where(doserecord.ImportBatchID(rep.BatchID)).Order(doserecord.ByID()).FirstX(ctx).ValueUsv
+			} else {
+				got = e.db.Client.OperationalDose.Query().Where(operationaldose.ImportBatchID(rep.BatchID)).OnlyX(ctx).ValueUsv
+			}
+			if got != c.stored {
+				t.Errorf("stored %d µSv, want %d", got, c.stored)
+			}
+			// The stored report reads back with its severities.
+			stored, err := ingest.ReportOf(e.db.Client.ImportBatch.GetX(ctx, rep.BatchID))
+			if err != nil || stored.WarningCount != 1 || stored.Problems[0].Severity != ingest.SeverityWarning {
+				t.Errorf("stored report: %+v, %v", stored, err)
+			}
+		})
+	}
+}
+
+// TestReportOfOldReport: a report stored before severities existed reads
+// back with every problem as an error.
+func TestReportOfOldReport(t *testing.T) {
+	db := storetest.MustOpen(t)
+	f := newFixture(t, db, 1)
+	ctx := policy.SystemContext(context.Background())
+	b := db.Client.ImportBatch.Create().SetSubmitterID(f.lab.AccountID).SetFormat("LAB_RESULTS").SetReference("OLD").
+		SetChecksum("x").SetStatus("PARTIAL").SetReport(map[string]any{
+		"reference": "OLD", "format": "LAB_RESULTS", "status": "PARTIAL", "problemCount": 1,
+		"problems": []any{map[string]any{"line": 3, "column": "nir", "value": "1", "code": "NIR_INVALID", "message": "Le NIR 1 est invalide."}},
+	}).SaveX(ctx)
+	rep, err := ingest.ReportOf(b)
+	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].Severity != ingest.SeverityError || rep.WarningCount != 0 {
+		t.Fatalf("ReportOf(old report) = %+v, %v: want one ERROR problem", rep, err)
 	}
 }

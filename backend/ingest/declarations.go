@@ -47,7 +47,7 @@ var categoryCodes = map[string]employment.Classification{
 type declaration struct {
 	ident      identityClaim
 	sex        worker.Sex
-	nirKind    dosimetry.IdentifierKind
+	id         dosimetry.WorkerIdentifier
 	siret      string
 	start      time.Time
 	end        *time.Time
@@ -99,9 +99,7 @@ func parseDeclaration(r *row, now time.Time, nom *nomenclatureCodes) (declaratio
 	var ok bool
 	d.siret, _ = r.siret(dSIRET)
 	if d.ident.nir, ok = r.nir(dNIR); ok {
-		n, _ := dosimetry.ParseNIR(d.ident.nir)
-		d.nirKind = n.Kind()
-		d.ident.nir = n.String()
+		d.id, _ = dosimetry.ParseWorkerIdentifier(d.ident.nir)
 	}
 	d.ident.last, _ = r.name(dNom)
 	d.ident.first, _ = r.name(dPrenom)
@@ -118,8 +116,11 @@ func parseDeclaration(r *row, now time.Time, nom *nomenclatureCodes) (declaratio
 			r.fail(dSexe, "SEX_INVALID", "Le sexe « %s » n'est pas admis (valeurs admises : M, F).", v)
 		}
 	}
-	if d.sex != "" && d.ident.nir != "" && !r.bad() {
-		n, _ := dosimetry.ParseNIR(d.ident.nir)
+	// The sex is encoded in a NIR or NIA only; a worker identified by an NTT
+	// or abroad is known by the birth data of the row.
+	isNIR := d.id.Kind == dosimetry.IdentifierNIR || d.id.Kind == dosimetry.IdentifierNIA
+	if d.sex != "" && isNIR && !r.bad() {
+		n, _ := dosimetry.ParseNIR(d.id.Value)
 		want := worker.SexMale
 		if n.Sex() == dosimetry.SexFemale {
 			want = worker.SexFemale
@@ -242,6 +243,20 @@ func (r *runner) flushDeclarations(ctx context.Context, rows []*row) error {
 	return r.writeDeclarations(good)
 }
 
+// identifiedBy sets the identifier of a new worker in the column of its
+// kind: NIR or NIA, NTT, or foreign identifier and country.
+func identifiedBy(c *ent.WorkerCreate, id dosimetry.WorkerIdentifier) *ent.WorkerCreate {
+	switch id.Kind {
+	case dosimetry.IdentifierNTT:
+		return c.SetIdentifierKind(worker.IdentifierKindNTT).SetTemporaryID(id.Value)
+	case dosimetry.IdentifierForeign:
+		return c.SetIdentifierKind(worker.IdentifierKindForeign).SetForeignID(id.Value).SetForeignCountry(id.Country)
+	case dosimetry.IdentifierNIA:
+		return c.SetIdentifierKind(worker.IdentifierKindNIA).SetNir(id.Value)
+	}
+	return c.SetIdentifierKind(worker.IdentifierKindNIR).SetNir(id.Value)
+}
+
 // checkEmploymentOverlap allows a new employment at an establishment only
 // when it does not overlap another one there; the same start date updates.
 func (r *runner) checkEmploymentOverlap(rw *row, d *declaration, emps []*ent.Employment) bool {
@@ -274,12 +289,8 @@ func (r *runner) writeDeclarations(ds []*declaration) error {
 			d.workerID = id
 			continue
 		}
-		kind := worker.IdentifierKindNIR
-		if d.nirKind == dosimetry.IdentifierNIA {
-			kind = worker.IdentifierKindNIA
-		}
 		r.newWorkers[d.ident.nir] = -1
-		create = append(create, r.client.Worker.Create().SetIdentifierKind(kind).SetNir(d.ident.nir).
+		create = append(create, identifiedBy(r.client.Worker.Create(), d.id).
 			SetLastName(d.ident.last).SetFirstNames(d.ident.first).SetBirthDate(d.ident.birth).SetSex(d.sex))
 		createNIR = append(createNIR, d.ident.nir)
 	}

@@ -17,16 +17,41 @@ type row struct {
 	cols   []string
 	fields []string
 	probs  []Problem
+	// rejected is set once the row's problems went to the report (runner.reject).
+	rejected bool
 }
 
-func (r *row) bad() bool { return len(r.probs) > 0 }
+// bad reports whether the row has an error; warnings do not reject a row.
+func (r *row) bad() bool {
+	for _, p := range r.probs {
+		if !p.IsWarning() {
+			return true
+		}
+	}
+	return false
+}
 
-// fail records a problem on column col (-1: the whole row).
+// fail records an error on column col (-1: the whole row): the row is
+// rejected.
 func (r *row) fail(col int, code, format string, args ...any) {
-	p := Problem{Line: r.line, Code: code, Message: fmt.Sprintf(format, args...)}
+	r.problem(SeverityError, col, code, format, args...)
+}
+
+// warn records a warning on column col (-1: the whole row): the row is
+// accepted and written all the same, and the warning is reported on its
+// line.
+func (r *row) warn(col int, code, format string, args ...any) {
+	r.problem(SeverityWarning, col, code, format, args...)
+}
+
+// problem records a problem. Control and invisible characters of the value
+// and the message are shown as « � » (dosimetry.Visible), so that a report
+// never hides part of a value nor reorders the text around it.
+func (r *row) problem(severity string, col int, code, format string, args ...any) {
+	p := Problem{Line: r.line, Severity: severity, Code: code, Message: dosimetry.Visible(fmt.Sprintf(format, args...))}
 	if col >= 0 {
 		p.Column = r.cols[col]
-		p.Value = r.fields[col]
+		p.Value = dosimetry.Visible(r.fields[col])
 	}
 	r.probs = append(r.probs, p)
 }
@@ -43,9 +68,22 @@ func (r *row) required(col int) (string, bool) {
 	return v, true
 }
 
+// plainText fails with CONTROL_CHARACTER when column col, as received,
+// holds a control or invisible character (dosimetry.CheckText): names and
+// free text are stored, compared and printed as people read them.
+func (r *row) plainText(col int) bool {
+	var te *dosimetry.TextError
+	if err := dosimetry.CheckText(r.fields[col]); errors.As(err, &te) {
+		r.fail(col, "CONTROL_CHARACTER", "La colonne « %s » contient %s : un nom ou un texte ne peut contenir ni caractère de contrôle ni caractère invisible.",
+			r.cols[col], te.Describe())
+		return false
+	}
+	return true
+}
+
 func (r *row) name(col int) (string, bool) {
 	v, ok := r.required(col)
-	if !ok {
+	if !ok || !r.plainText(col) {
 		return "", false
 	}
 	if len([]rune(v)) > 100 {
@@ -94,22 +132,55 @@ func (r *row) dateTime(col int) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// nir checks a NIR (or NIA) with its key.
+// nir checks the worker identifier column (named nir for compatibility
+// with v1 files): a NIR or NIA with its key, "NTT:<ntt>" or
+// "<country>:<identifier>" (dosimetry.ParseWorkerIdentifier). It returns
+// the identifier's canonical spelling, the key rows and workers are
+// matched on.
 func (r *row) nir(col int) (string, bool) {
 	v, ok := r.required(col)
 	if !ok {
 		return "", false
 	}
-	n, err := dosimetry.ParseNIR(v)
+	id, err := dosimetry.ParseWorkerIdentifier(v)
 	if err != nil {
-		code := "NIR_INVALID"
-		if errors.Is(err, dosimetry.ErrChecksum) {
-			code = "NIR_KEY"
-		}
-		r.fail(col, code, "%s", err.Error())
+		code, msg := identifierProblem(err)
+		r.fail(col, code, "%s", msg)
 		return "", false
 	}
-	return n.String(), true
+	return id.String(), true
+}
+
+// identifierProblem is the code and message of a refused worker identifier.
+func identifierProblem(err error) (code, msg string) {
+	var ie *dosimetry.IdentifierError
+	switch {
+	case errors.Is(err, dosimetry.ErrCountry):
+		return "COUNTRY_INVALID", err.Error()
+	case !errors.As(err, &ie) || ie.Field != "NIR":
+		return "IDENTIFIER_INVALID", err.Error()
+	case errors.Is(err, dosimetry.ErrChecksum):
+		return "NIR_KEY", err.Error()
+	case errors.Is(err, dosimetry.ErrLength), errors.Is(err, dosimetry.ErrCharacter):
+		return "NIR_INVALID", err.Error() + " Un travailleur sans NIR ni NIA s'identifie par « NTT:<numéro> » ou « <code pays>:<identifiant> »."
+	}
+	return "NIR_INVALID", err.Error()
+}
+
+// identifierLabel names an identifier key (see row.nir) in a sentence:
+// « le NIR 180017505600103 », « le NTT ABC123 », « l'identifiant étranger
+// 65180175M017 (DE) ».
+func identifierLabel(key string) string {
+	id, err := dosimetry.ParseWorkerIdentifier(key)
+	switch {
+	case err != nil:
+		return "l'identifiant " + key
+	case id.Kind == dosimetry.IdentifierNTT:
+		return "le NTT " + id.Value
+	case id.Kind == dosimetry.IdentifierForeign:
+		return "l'identifiant étranger " + id.Value + " (" + id.Country + ")"
+	}
+	return "le " + string(id.Kind) + " " + id.Value
 }
 
 // siret checks a SIRET with its Luhn key.
@@ -177,24 +248,37 @@ func (r *row) dose(valueCol, unitCol int, allowCodes bool) (doseValue, bool) {
 	if !r.unit(unitCol, unit, false) {
 		return doseValue{}, false
 	}
-	if strings.HasPrefix(v, "-") {
-		r.fail(valueCol, "VALUE_NEGATIVE", "Le résultat « %s » est négatif : une dose est positive ou nulle.", v)
+	d, rounded, err := dosimetry.ParseDoseRounded(v, unit)
+	switch {
+	case errors.Is(err, dosimetry.ErrDoseNegative):
+		r.fail(valueCol, "VALUE_NEGATIVE", "Le résultat « %s » porte un signe moins : une dose est positive ou nulle.", v)
 		return doseValue{}, false
-	}
-	d, err := dosimetry.ParseDose(v, unit)
-	if err != nil {
+	case err != nil:
 		hint := ""
 		if allowCodes {
 			hint = " Valeurs admises : un nombre, « M » (inférieur au seuil d'enregistrement) ou « ABSENT »."
+		} else if u := strings.ToUpper(v); u == "M" || u == "ABSENT" {
+			hint = " La dosimétrie opérationnelle n'admet qu'un nombre, ni « M » ni « ABSENT »."
 		}
 		r.fail(valueCol, "VALUE_INVALID", "%s%s", err.Error(), hint)
 		return doseValue{}, false
-	}
-	if !d.Plausible() {
+	case !d.Plausible():
 		r.fail(valueCol, "VALUE_IMPLAUSIBLE", "Le résultat « %s %s » dépasse 10 Sv : valeur invraisemblable (erreur d'unité ou de saisie ?).", v, unit)
 		return doseValue{}, false
+	case rounded:
+		r.warn(valueCol, "VALUE_ROUNDED", "Le résultat %s %s est plus précis que le µSv, unité de stockage du registre : il est enregistré arrondi à %s.",
+			v, unit, roundedLabel(d, unit))
 	}
 	return doseValue{usv: int64(d)}, true
+}
+
+// roundedLabel writes a rounded dose as recorded: in µSv, and in mSv too
+// when the value was sent in mSv.
+func roundedLabel(d dosimetry.Microsievert, unit string) string {
+	if unit == "mSv" {
+		return d.String() + " (" + d.FormatMSv() + ")"
+	}
+	return d.String()
 }
 
 func (r *row) unit(col int, unit string, optional bool) bool {

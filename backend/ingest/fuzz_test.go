@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/policy"
@@ -35,6 +36,9 @@ func FuzzLabResults(f *testing.F) {
 		labHeader + "\n" + strings.Replace(valid[1], "M;mSv", "-1;Sv", 1) + ";\n\"open",
 		labHeader + "\n" + strings.Replace(valid[2], "PASSIF_CORPS_ENTIER;HP10", "OPERATIONNEL;HP007", 1) + "\n",
 		labHeader + "\n" + strings.Replace(valid[3], "2024-02-29", "2024-06-01", 1) + "\n" + "\xC9\x00;;;;;;;;;;;;;\n",
+		labHeader + "\n" + strings.Replace(valid[0], "0,25;mSv", "0,2504;mSv", 1) + "\n" + strings.Replace(valid[1], "M;mSv", "0.30;µSv", 1) + "\n", // rounded
+		labHeader + "\n" + strings.Replace(valid[0], "DUPRÉ0", "DU\x1bPRÉ0", 1) + "\n" + strings.Replace(valid[1], "M;mSv", "--;mSv", 1) + "\n",
+		labHeader + "\n" + strings.Replace(valid[0], fx.nirs[0], "NTT:ABC", 1) + "\n" + strings.Replace(valid[1], fx.nirs[1], "DE:X-1", 1) + "\n",
 	} {
 		f.Add([]byte(body))
 	}
@@ -52,11 +56,24 @@ func FuzzLabResults(f *testing.F) {
 		if rep.RowsAccepted+rep.RowsRejected != rep.RowsTotal || rep.RowsAccepted < 0 || rep.RowsRejected < 0 {
 			t.Fatalf("%d accepted + %d rejected != %d rows", rep.RowsAccepted, rep.RowsRejected, rep.RowsTotal)
 		}
-		if rep.ProblemCount != len(rep.Problems) || (rep.ProblemCount > 0) != (rep.RowsRejected > 0) {
-			t.Fatalf("%d problems (%d listed) for %d rejected rows", rep.ProblemCount, len(rep.Problems), rep.RowsRejected)
+		// Warnings (a value rounded to the µSv) do not reject their row: only
+		// errors count against the rejected rows.
+		warnings := 0
+		for _, p := range rep.Problems {
+			switch p.Severity {
+			case ingest.SeverityWarning:
+				warnings++
+			case ingest.SeverityError:
+			default:
+				t.Fatalf("problem %+v: bad severity", p)
+			}
 		}
-		if rep.RowsRejected > rep.ProblemCount {
-			t.Fatalf("%d rejected rows but %d problems", rep.RowsRejected, rep.ProblemCount)
+		errs := rep.ProblemCount - rep.WarningCount
+		if rep.ProblemCount != len(rep.Problems) || warnings != rep.WarningCount || (errs > 0) != (rep.RowsRejected > 0) {
+			t.Fatalf("%d problems (%d listed, %d warnings) for %d rejected rows", rep.ProblemCount, len(rep.Problems), rep.WarningCount, rep.RowsRejected)
+		}
+		if rep.RowsRejected > errs {
+			t.Fatalf("%d rejected rows but %d errors", rep.RowsRejected, errs)
 		}
 		classes := 0
 		for _, c := range rep.DoseClasses {
@@ -79,6 +96,9 @@ func FuzzLabResults(f *testing.F) {
 			first, _ := utf8.DecodeRuneInString(p.Message)
 			if !utf8.ValidString(p.Message) || !unicode.IsUpper(first) || len(p.Message) < 10 {
 				t.Fatalf("problem %+v: not a French sentence", p)
+			}
+			if strings.ContainsFunc(p.Message+p.Value, dosimetry.RefusedRune) {
+				t.Fatalf("problem %+v: quotes a control or invisible character", p)
 			}
 			if p.Column != "" && !slices.Contains(cols, p.Column) {
 				t.Fatalf("problem %+v: unknown column", p)

@@ -366,6 +366,11 @@ func ReportOf(b *ent.ImportBatch) (*Report, error) {
 	if rep.Problems == nil {
 		rep.Problems = []Problem{}
 	}
+	for i := range rep.Problems {
+		if rep.Problems[i].Severity == "" {
+			rep.Problems[i].Severity = SeverityError // stored before severities existed
+		}
+	}
 	return &rep, nil
 }
 

@@ -168,7 +168,9 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 		rec.nuclide = nuc
 	}
 	rec.comment = r.get(lCommentaire)
-	if len([]rune(rec.comment)) > 500 {
+	if !r.plainText(lCommentaire) {
+		good = false
+	} else if len([]rune(rec.comment)) > 500 {
 		r.fail(lCommentaire, "TOO_LONG", "Le commentaire dépasse 500 caractères.")
 		good = false
 	}

@@ -82,7 +82,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		rw, rec := items[i].rw, &items[i].rec
 		w := reg.byNIR[rec.ident.nir]
 		if w == nil {
-			rw.fail(lNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec le NIR %s : son employeur doit d'abord le déclarer.", rec.ident.nir)
+			rw.fail(lNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", identifierLabel(rec.ident.nir))
 			r.reject(rw)
 			continue
 		}

@@ -110,7 +110,7 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 		rw, o := items[i].rw, &items[i].o
 		w := reg.byNIR[o.ident.nir]
 		if w == nil {
-			rw.fail(oNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec le NIR %s : son employeur doit d'abord le déclarer.", o.ident.nir)
+			rw.fail(oNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", identifierLabel(o.ident.nir))
 			r.reject(rw)
 			continue
 		}

@@ -84,14 +84,28 @@ const (
 // MaxProblems is how many problems a report lists; ProblemCount has the total.
 const MaxProblems = 10000
 
-// Problem is one problem of one row.
+// Problem severities (Problem.Severity).
+const (
+	// SeverityError rejects the row.
+	SeverityError = "ERROR"
+	// SeverityWarning reports something about a row that is accepted and
+	// written all the same (a value rounded to the µSv…).
+	SeverityWarning = "WARNING"
+)
+
+// Problem is one problem of one row. Reports stored before severities
+// existed have no severity: ReportOf reads them back as errors.
 type Problem struct {
-	Line    int    `json:"line"`
-	Column  string `json:"column,omitempty"`
-	Value   string `json:"value,omitempty"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Line     int    `json:"line"`
+	Column   string `json:"column,omitempty"`
+	Value    string `json:"value,omitempty"`
+	Severity string `json:"severity"`
+	Code     string `json:"code"`
+	Message  string `json:"message"`
 }
+
+// IsWarning reports whether p is a warning (anything else is an error).
+func (p Problem) IsWarning() bool { return p.Severity == SeverityWarning }
 
 // ClassCount is the number of doses of the batch in a dose class.
 type ClassCount struct {
@@ -113,6 +127,7 @@ type Report struct {
 	RowsRejected       int          `json:"rowsRejected"`
 	Problems           []Problem    `json:"problems"`
 	ProblemCount       int          `json:"problemCount"`
+	WarningCount       int          `json:"warningCount"`
 	DoseClasses        []ClassCount `json:"doseClasses"`
 	AnomaliesRaised    int          `json:"anomaliesRaised"`
 	WorkersCreated     int          `json:"workersCreated"`
@@ -122,10 +137,31 @@ type Report struct {
 // Rejected reports whether rows were refused.
 func (r *Report) Rejected() bool { return r.RowsRejected > 0 }
 
+// add counts p (errors and warnings; warnings also in WarningCount) and
+// lists it among the first MaxProblems. A problem without severity is an
+// error.
 func (r *Report) add(p Problem) {
+	if p.Severity == "" {
+		p.Severity = SeverityError
+	}
 	r.ProblemCount++
+	if p.IsWarning() {
+		r.WarningCount++
+	}
 	if len(r.Problems) < MaxProblems {
 		r.Problems = append(r.Problems, p)
+	}
+}
+
+// reportWarnings reports the warnings of a chunk's accepted rows: those not
+// rejected, whose problems (warnings only) did not go to the report yet.
+func (r *runner) reportWarnings(rows []*row) {
+	for _, rw := range rows {
+		if !rw.rejected {
+			for _, p := range rw.probs {
+				r.rep.add(p)
+			}
+		}
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/predicate"
 	"github.com/siseri/siseri/ent/worker"
 )
 
@@ -140,6 +141,7 @@ func (r *runner) flush(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
+	r.reportWarnings(rows)
 	if r.svc.AfterChunk != nil && r.writing() {
 		return r.svc.AfterChunk(ctx, r.accepted+r.rejected)
 	}
@@ -148,6 +150,7 @@ func (r *runner) flush(ctx context.Context, rows []*row) error {
 
 // reject reports a row's problems.
 func (r *runner) reject(rw *row) {
+	rw.rejected = true
 	for _, p := range rw.probs {
 		r.rep.add(p)
 	}
@@ -303,19 +306,59 @@ func (r *runner) lookup(nirs, sirets map[string]bool) (registry, error) {
 	return reg, err
 }
 
+// workersByNIR finds the workers of identifier keys (see row.nir), each by
+// its own column: NIR or NIA by nir, an NTT by temporary_id, a foreign
+// identifier by foreign_country and foreign_id. Should two workers share
+// an NTT or a foreign identifier, the first registered is taken.
 func (r *runner) workersByNIR(nirs map[string]bool) (map[string]*ent.Worker, error) {
 	out := make(map[string]*ent.Worker, len(nirs))
-	err := inChunks(nirs, func(part []string) error {
-		ws, err := r.client.Worker.Query().Where(worker.NirIn(part...)).All(r.sys)
-		if err != nil {
-			return fmt.Errorf("find workers: %w", err)
+	byNIR, byNTT, byForeign := map[string]bool{}, map[string]bool{}, map[string]map[string]bool{}
+	for key := range nirs {
+		id, err := dosimetry.ParseWorkerIdentifier(key)
+		switch {
+		case err != nil:
+			continue
+		case id.Kind == dosimetry.IdentifierNTT:
+			byNTT[id.Value] = true
+		case id.Kind == dosimetry.IdentifierForeign:
+			if byForeign[id.Country] == nil {
+				byForeign[id.Country] = map[string]bool{}
+			}
+			byForeign[id.Country][id.Value] = true
+		default:
+			byNIR[id.Value] = true
 		}
-		for _, w := range ws {
-			out[*w.Nir] = w
+	}
+	find := func(set map[string]bool, where func([]string) predicate.Worker, key func(*ent.Worker) string) error {
+		return inChunks(set, func(part []string) error {
+			ws, err := r.client.Worker.Query().Where(where(part)).Order(ent.Asc(worker.FieldID)).All(r.sys)
+			if err != nil {
+				return fmt.Errorf("find workers: %w", err)
+			}
+			for _, w := range ws {
+				if k := key(w); out[k] == nil {
+					out[k] = w
+				}
+			}
+			return nil
+		})
+	}
+	if err := find(byNIR, func(p []string) predicate.Worker { return worker.NirIn(p...) },
+		func(w *ent.Worker) string { return *w.Nir }); err != nil {
+		return nil, err
+	}
+	if err := find(byNTT, func(p []string) predicate.Worker { return worker.TemporaryIDIn(p...) },
+		func(w *ent.Worker) string { return "NTT:" + *w.TemporaryID }); err != nil {
+		return nil, err
+	}
+	for country, ids := range byForeign {
+		if err := find(ids, func(p []string) predicate.Worker {
+			return worker.And(worker.ForeignCountry(country), worker.ForeignIDIn(p...))
+		}, func(w *ent.Worker) string { return country + ":" + *w.ForeignID }); err != nil {
+			return nil, err
 		}
-		return nil
-	})
-	return out, err
+	}
+	return out, nil
 }
 
 func (r *runner) employmentsOf(ids map[int]bool) (map[int][]*ent.Employment, error) {
@@ -356,21 +399,22 @@ func covering(emps []*ent.Employment, estab int, start, end time.Time) *ent.Empl
 }
 
 // checkIdentity fails unless the stated names and birth date are those of
-// the worker registered with the NIR. It never shows what is registered.
+// the worker registered with the identifier. It never shows what is
+// registered.
 func checkIdentity(rw *row, w *ent.Worker, c identityClaim, nomCol, prenomCol, birthCol int) bool {
 	if !dosimetry.SameName(w.LastName, c.last) && (w.UsageName == "" || !dosimetry.SameName(w.UsageName, c.last)) {
-		rw.fail(nomCol, "IDENTITY_MISMATCH", "Le nom « %s » ne correspond pas à la personne enregistrée avec ce NIR (nom de naissance ou d'usage).", c.last)
+		rw.fail(nomCol, "IDENTITY_MISMATCH", "Le nom « %s » ne correspond pas à la personne enregistrée avec cet identifiant (nom de naissance ou d'usage).", c.last)
 		return false
 	}
 	if !identity.Matches(w, identity.Claim{LastName: w.LastName, FirstNames: c.first}) {
-		rw.fail(prenomCol, "IDENTITY_MISMATCH", "Le prénom « %s » ne correspond pas à la personne enregistrée avec ce NIR.", c.first)
+		rw.fail(prenomCol, "IDENTITY_MISMATCH", "Le prénom « %s » ne correspond pas à la personne enregistrée avec cet identifiant.", c.first)
 		return false
 	}
 	if birthCol >= 0 && c.hasBirth {
 		by, bm, bd := w.BirthDate.UTC().Date()
 		cy, cm, cd := c.birth.Date()
 		if by != cy || bm != cm || bd != cd {
-			rw.fail(birthCol, "IDENTITY_MISMATCH", "La date de naissance %s ne correspond pas à la personne enregistrée avec ce NIR.", c.birth.Format(dateLayout))
+			rw.fail(birthCol, "IDENTITY_MISMATCH", "La date de naissance %s ne correspond pas à la personne enregistrée avec cet identifiant.", c.birth.Format(dateLayout))
 			return false
 		}
 	}

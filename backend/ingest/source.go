@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/siseri/siseri/backend/dosimetry"
 )
 
 // source yields the rows of a submission with their line numbers.
@@ -77,6 +79,8 @@ func checkHeader(header, cols []string) *Problem {
 	for i := range header {
 		header[i] = printable(header[i])
 	}
+	// What the report quotes shows control and invisible characters as « � ».
+	shown := func(i int) string { return dosimetry.Visible(header[i]) }
 	for i, want := range cols {
 		if i >= len(header) {
 			return &Problem{Line: 1, Column: want, Code: "HEADER_MISSING_COLUMN",
@@ -84,13 +88,13 @@ func checkHeader(header, cols []string) *Problem {
 		}
 		got := strings.ToLower(strings.TrimSpace(header[i]))
 		if got != want {
-			return &Problem{Line: 1, Column: want, Value: header[i], Code: "HEADER_COLUMN",
-				Message: fmt.Sprintf("La colonne %d de l'en-tête est « %s » alors que « %s » est attendue (en-tête attendu : %s).", i+1, header[i], want, strings.Join(cols, ";"))}
+			return &Problem{Line: 1, Column: want, Value: shown(i), Code: "HEADER_COLUMN",
+				Message: fmt.Sprintf("La colonne %d de l'en-tête est « %s » alors que « %s » est attendue (en-tête attendu : %s).", i+1, shown(i), want, strings.Join(cols, ";"))}
 		}
 	}
 	if len(header) > len(cols) {
-		return &Problem{Line: 1, Value: header[len(cols)], Code: "HEADER_EXTRA_COLUMN",
-			Message: fmt.Sprintf("La ligne d'en-tête a %d colonnes au lieu de %d : « %s » est en trop.", len(header), len(cols), header[len(cols)])}
+		return &Problem{Line: 1, Value: shown(len(cols)), Code: "HEADER_EXTRA_COLUMN",
+			Message: fmt.Sprintf("La ligne d'en-tête a %d colonnes au lieu de %d : « %s » est en trop.", len(header), len(cols), shown(len(cols)))}
 	}
 	return nil
 }
@@ -140,7 +144,7 @@ func (s *csvSource) next() (int, []string, error) {
 }
 
 // printable replaces invalid UTF-8 and NUL characters of s with U+FFFD, so
-// that it can be quoted in a report.
+// that a header can be compared (reports quote it through dosimetry.Visible).
 func printable(s string) string {
 	return strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
 }
@@ -150,7 +154,7 @@ func printable(s string) string {
 func checkEncoding(line int, cols, rec []string) *rowError {
 	for i, f := range rec {
 		if !utf8.ValidString(f) || strings.IndexByte(f, 0) >= 0 {
-			return &rowError{line: line, code: "ENCODING", col: cols[i], value: printable(f),
+			return &rowError{line: line, code: "ENCODING", col: cols[i], value: dosimetry.Visible(f),
 				msg: fmt.Sprintf("La colonne « %s » n'est pas en UTF-8 ou contient un caractère nul.", cols[i])}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -138,6 +139,9 @@ var normaliseWorker = ent.Hook(func(next ent.Mutator) ent.Mutator {
 		if err := toDate(m, "birth_date"); err != nil {
 			return nil, err
 		}
+		if err := checkWorkerText(m); err != nil {
+			return nil, err
+		}
 		for _, n := range []string{"last_name", "usage_name", "first_names"} {
 			if s, ok := fieldString(m, n); ok {
 				if err := m.SetField(n, strings.Join(strings.Fields(s), " ")); err != nil {
@@ -162,6 +166,31 @@ var normaliseWorker = ent.Hook(func(next ent.Mutator) ent.Mutator {
 		return next.Mutate(ctx, m)
 	})
 })
+
+// workerTexts are the names and place of a worker, with their French label:
+// text that people read, compare and print.
+var workerTexts = []struct{ field, label string }{
+	{"last_name", "Le nom de naissance"}, {"usage_name", "Le nom d'usage"},
+	{"first_names", "La liste des prénoms"}, {"birth_place", "Le lieu de naissance"},
+}
+
+// checkWorkerText refuses control and invisible characters in a worker's
+// names and place of birth: the rule of the exchange files
+// (dosimetry.CheckText), whichever way the worker is written.
+func checkWorkerText(m ent.Mutation) error {
+	for _, t := range workerTexts {
+		s, ok := fieldString(m, t.field)
+		if !ok {
+			continue
+		}
+		var te *dosimetry.TextError
+		if err := dosimetry.CheckText(s); errors.As(err, &te) {
+			return apperr.Invalid(camel(t.field), dosimetry.Visible(s),
+				"%s contient %s : un nom ou un lieu ne peut contenir ni caractère de contrôle ni caractère invisible.", t.label, te.Describe())
+		}
+	}
+	return nil
+}
 
 // checkIdentifier requires the identifier that the identifier kind announces.
 func checkIdentifier(m ent.Mutation) error {

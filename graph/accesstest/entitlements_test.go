@@ -184,10 +184,10 @@ func buildFieldCategories() map[string][]string {
 	set("DoseConflict", c(catConflict, catDose), "correction resend")
 	set("DoseConflict", c(catConflict, catCore), "resolvedBy")
 	set("ImportReport", c(catReport), "reference format status dryRun replayed rowsTotal rowsAccepted rowsRejected "+
-		"problems problemCount anomaliesRaised workersCreated employmentsCreated")
+		"problems problemCount warningCount anomaliesRaised workersCreated employmentsCreated")
 	set("ImportReport", c(catReport, catBatch), "batch")
 	set("ImportReport", c(catReport, catReportVal), "doseClasses")
-	set("ImportProblem", c(catReport), "line column value code message")
+	set("ImportProblem", c(catReport), "line column value severity code message")
 	set("DoseClassCount", c(catReport, catReportVal), "class label count")
 	set("LimitStatus", c(catStatus), "limitCode label limitMsv state windowStart windowEnd")
 	set("LimitStatus", c(catStatus, catSumSeen), "valueMsv share")

@@ -163,6 +163,29 @@ func (ec *executionContext) fieldContext_ImportProblem_value(_ context.Context, 
 	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "String")
 }
 
+func (ec *executionContext) _ImportProblem_severity(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportProblem_severity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Severity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ImportProblemSeverity) graphql.Marshaler {
+			return ec.marshalNImportProblemSeverity2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐImportProblemSeverity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportProblem_severity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportProblem", field, false, false, "ImportProblemSeverity")
+}
+
 func (ec *executionContext) _ImportProblem_code(ctx context.Context, field graphql.CollectedField, obj *model.ImportProblem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -477,6 +500,29 @@ func (ec *executionContext) _ImportReport_problemCount(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_ImportReport_problemCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportReport_warningCount(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_warningCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WarningCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_warningCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
@@ -1288,6 +1334,11 @@ func (ec *executionContext) _ImportProblem(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "severity":
+			out.Values[i] = ec._ImportProblem_severity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "code":
 			out.Values[i] = ec._ImportProblem_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -1378,6 +1429,11 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			}
 		case "problemCount":
 			out.Values[i] = ec._ImportReport_problemCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "warningCount":
+			out.Values[i] = ec._ImportReport_warningCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -1507,6 +1563,16 @@ func (ec *executionContext) marshalNImportProblem2ᚖgithubᚗcomᚋsiseriᚋsis
 		return graphql.Null
 	}
 	return ec._ImportProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNImportProblemSeverity2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐImportProblemSeverity(ctx context.Context, v any) (model.ImportProblemSeverity, error) {
+	var res model.ImportProblemSeverity
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNImportProblemSeverity2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐImportProblemSeverity(ctx context.Context, sel ast.SelectionSet, v model.ImportProblemSeverity) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNImportReport2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐImportReport(ctx context.Context, sel ast.SelectionSet, v *model.ImportReport) graphql.Marshaler {

@@ -514,11 +514,12 @@ type ComplexityRoot struct {
 	}
 
 	ImportProblem struct {
-		Code    func(childComplexity int) int
-		Column  func(childComplexity int) int
-		Line    func(childComplexity int) int
-		Message func(childComplexity int) int
-		Value   func(childComplexity int) int
+		Code     func(childComplexity int) int
+		Column   func(childComplexity int) int
+		Line     func(childComplexity int) int
+		Message  func(childComplexity int) int
+		Severity func(childComplexity int) int
+		Value    func(childComplexity int) int
 	}
 
 	ImportReport struct {
@@ -536,6 +537,7 @@ type ComplexityRoot struct {
 		RowsRejected       func(childComplexity int) int
 		RowsTotal          func(childComplexity int) int
 		Status             func(childComplexity int) int
+		WarningCount       func(childComplexity int) int
 		WorkersCreated     func(childComplexity int) int
 	}
 
@@ -2912,6 +2914,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportProblem.Message(childComplexity), true
+	case "ImportProblem.severity":
+		if e.ComplexityRoot.ImportProblem.Severity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportProblem.Severity(childComplexity), true
 	case "ImportProblem.value":
 		if e.ComplexityRoot.ImportProblem.Value == nil {
 			break
@@ -3003,6 +3011,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Status(childComplexity), true
+	case "ImportReport.warningCount":
+		if e.ComplexityRoot.ImportReport.WarningCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.WarningCount(childComplexity), true
 	case "ImportReport.workersCreated":
 		if e.ComplexityRoot.ImportReport.WorkersCreated == nil {
 			break
@@ -11129,15 +11143,25 @@ enum ImportFormat {
   OPERATIONAL
 }
 
+"How much a problem weighs on its row."
+enum ImportProblemSeverity {
+  "The row is rejected."
+  ERROR
+  "The row is accepted and written all the same (e.g. VALUE_ROUNDED: a value rounded to the µSv)."
+  WARNING
+}
+
 "One problem found in a submitted row."
 type ImportProblem {
   "Line in the file (the header is line 1), or the row's position + 1 for GraphQL input."
   line: Int!
   "Column name of the exchange format, when the problem is about one column."
   column: String
-  "The value as submitted."
+  "The value as submitted (control and invisible characters shown as U+FFFD)."
   value: String
-  "Stable code clients branch on (e.g. NIR_KEY, SIRET_LUHN, IDENTITY_MISMATCH)."
+  "ERROR rejects the row; WARNING reports on a row that is accepted all the same."
+  severity: ImportProblemSeverity!
+  "Stable code clients branch on (e.g. NIR_KEY, SIRET_LUHN, IDENTITY_MISMATCH, VALUE_ROUNDED)."
   code: String!
   "The problem in one French sentence."
   message: String!
@@ -11166,9 +11190,12 @@ type ImportReport {
   rowsTotal: Int!
   rowsAccepted: Int!
   rowsRejected: Int!
-  "Every problem, in line order (the first 10,000; problemCount gives the total)."
+  "Every problem, errors and warnings, in line order (the first 10,000; problemCount gives the total)."
   problems: [ImportProblem!]!
+  "How many problems, errors and warnings."
   problemCount: Int!
+  "How many of the problems are warnings (their rows are not rejected for them)."
+  warningCount: Int!
   doseClasses: [DoseClassCount!]!
   "Anomalies the detectors raised on the accepted rows."
   anomaliesRaised: Int!
@@ -12302,6 +12329,8 @@ func (ec *executionContext) childFields_ImportProblem(ctx context.Context, field
 		return ec.fieldContext_ImportProblem_column(ctx, field)
 	case "value":
 		return ec.fieldContext_ImportProblem_value(ctx, field)
+	case "severity":
+		return ec.fieldContext_ImportProblem_severity(ctx, field)
 	case "code":
 		return ec.fieldContext_ImportProblem_code(ctx, field)
 	case "message":
@@ -12334,6 +12363,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_problems(ctx, field)
 	case "problemCount":
 		return ec.fieldContext_ImportReport_problemCount(ctx, field)
+	case "warningCount":
+		return ec.fieldContext_ImportReport_warningCount(ctx, field)
 	case "doseClasses":
 		return ec.fieldContext_ImportReport_doseClasses(ctx, field)
 	case "anomaliesRaised":

@@ -146,9 +146,11 @@ type ImportProblem struct {
 	Line int `json:"line"`
 	// Column name of the exchange format, when the problem is about one column.
 	Column *string `json:"column,omitempty"`
-	// The value as submitted.
+	// The value as submitted (control and invisible characters shown as U+FFFD).
 	Value *string `json:"value,omitempty"`
-	// Stable code clients branch on (e.g. NIR_KEY, SIRET_LUHN, IDENTITY_MISMATCH).
+	// ERROR rejects the row; WARNING reports on a row that is accepted all the same.
+	Severity ImportProblemSeverity `json:"severity"`
+	// Stable code clients branch on (e.g. NIR_KEY, SIRET_LUHN, IDENTITY_MISMATCH, VALUE_ROUNDED).
 	Code string `json:"code"`
 	// The problem in one French sentence.
 	Message string `json:"message"`
@@ -168,9 +170,12 @@ type ImportReport struct {
 	RowsTotal    int  `json:"rowsTotal"`
 	RowsAccepted int  `json:"rowsAccepted"`
 	RowsRejected int  `json:"rowsRejected"`
-	// Every problem, in line order (the first 10,000; problemCount gives the total).
-	Problems     []*ImportProblem  `json:"problems"`
-	ProblemCount int               `json:"problemCount"`
+	// Every problem, errors and warnings, in line order (the first 10,000; problemCount gives the total).
+	Problems []*ImportProblem `json:"problems"`
+	// How many problems, errors and warnings.
+	ProblemCount int `json:"problemCount"`
+	// How many of the problems are warnings (their rows are not rejected for them).
+	WarningCount int               `json:"warningCount"`
 	DoseClasses  []*DoseClassCount `json:"doseClasses"`
 	// Anomalies the detectors raised on the accepted rows.
 	AnomaliesRaised int `json:"anomaliesRaised"`
@@ -478,6 +483,64 @@ func (e *ImportFormat) UnmarshalJSON(b []byte) error {
 }
 
 func (e ImportFormat) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How much a problem weighs on its row.
+type ImportProblemSeverity string
+
+const (
+	// The row is rejected.
+	ImportProblemSeverityError ImportProblemSeverity = "ERROR"
+	// The row is accepted and written all the same (e.g. VALUE_ROUNDED: a value rounded to the µSv).
+	ImportProblemSeverityWarning ImportProblemSeverity = "WARNING"
+)
+
+var AllImportProblemSeverity = []ImportProblemSeverity{
+	ImportProblemSeverityError,
+	ImportProblemSeverityWarning,
+}
+
+func (e ImportProblemSeverity) IsValid() bool {
+	switch e {
+	case ImportProblemSeverityError, ImportProblemSeverityWarning:
+		return true
+	}
+	return false
+}
+
+func (e ImportProblemSeverity) String() string {
+	return string(e)
+}
+
+func (e *ImportProblemSeverity) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ImportProblemSeverity(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ImportProblemSeverity", str)
+	}
+	return nil
+}
+
+func (e ImportProblemSeverity) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ImportProblemSeverity) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ImportProblemSeverity) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

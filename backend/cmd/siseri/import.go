@@ -179,11 +179,15 @@ func printReport(w io.Writer, rep *ingest.Report) {
 		fmt.Fprintf(w, "Anomalies détectées : %d\n", rep.AnomaliesRaised)
 	}
 	if rep.ProblemCount > 0 {
-		fmt.Fprintf(w, "Problèmes (%d) :\n", rep.ProblemCount)
+		fmt.Fprintf(w, "Problèmes (%d, dont %d avertissements) :\n", rep.ProblemCount, rep.WarningCount)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "  ligne\tcolonne\tvaleur\tcode\tmessage")
+		fmt.Fprintln(tw, "  ligne\tcolonne\tvaleur\tgravité\tcode\tmessage")
 		for _, p := range rep.Problems {
-			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\n", p.Line, p.Column, p.Value, p.Code, p.Message)
+			severity := "erreur"
+			if p.IsWarning() {
+				severity = "avertissement"
+			}
+			fmt.Fprintf(tw, "  %d\t%s\t%s\t%s\t%s\t%s\n", p.Line, p.Column, p.Value, severity, p.Code, p.Message)
 		}
 		tw.Flush()
 	}

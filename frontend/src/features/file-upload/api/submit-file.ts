@@ -18,10 +18,12 @@ export const ImportReportFieldsFragment = graphql(`
     rowsAccepted
     rowsRejected
     problemCount
+    warningCount
     problems {
       line
       column
       value
+      severity
       code
       message
     }
