@@ -155,7 +155,7 @@ func (w *regWorld) declare(t *testing.T, employer, siret string, p *person, star
 	}
 	var out struct{ SubmitDeclarations reportOut }
 	w.must(t, employer, `mutation($ref: String!, $rows: [DeclarationInput!]!) { submitDeclarations(reference: $ref, rows: $rows) {
-		status rowsAccepted problems { line column value code message } } }`,
+		status rowsAccepted problems { line column value code message severity } } }`,
 		map[string]any{"ref": fmt.Sprintf("DECL-%s-%s", p.nir, start.Format("20060102")), "rows": []any{row}}, &out)
 	if r := out.SubmitDeclarations; r.Status != "ACCEPTED" {
 		t.Fatalf("declaration of %s: %s %+v", p.last, r.Status, r.Problems)
@@ -218,7 +218,12 @@ func (r result) row() map[string]any {
 		"siret": r.siret, "dosimetre": r.dosimeter, "typeSuivi": r.kind, "grandeur": r.quantity,
 		"debutPeriode": r.start.Format(time.DateOnly), "finPeriode": r.end.Format(time.DateOnly), "resultat": r.value, "unite": r.unit}
 	if !r.received.IsZero() {
-		row["dateReception"] = r.received.Format(time.DateOnly)
+		// Results of last month cannot have been received in the future.
+		day := r.received
+		if today := time.Now().UTC().Truncate(24 * time.Hour); day.After(today) {
+			day = today
+		}
+		row["dateReception"] = day.Format(time.DateOnly)
 	}
 	return row
 }
@@ -244,7 +249,7 @@ func (w *regWorld) send(t *testing.T, ref string, rs ...result) labReport {
 	}
 	var out struct{ SubmitLabResults labReport }
 	w.must(t, regLab, `mutation($ref: String!, $rows: [LabResultInput!]!) { submitLabResults(reference: $ref, rows: $rows) {
-		status rowsAccepted rowsRejected anomaliesRaised problems { line column value code message } } }`,
+		status rowsAccepted rowsRejected anomaliesRaised problems { line column value code message severity } } }`,
 		map[string]any{"ref": ref, "rows": rows}, &out)
 	return out.SubmitLabResults
 }

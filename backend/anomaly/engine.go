@@ -115,6 +115,9 @@ func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []in
 		return res, err
 	}
 	findings = append(findings, reg...)
+	if err := e.withdrawn(ctx, client, batch, reg); err != nil {
+		return res, err
+	}
 	if e.Stats != nil {
 		if err := e.Stats.Add(batch); err != nil {
 			return res, err

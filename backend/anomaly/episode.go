@@ -7,6 +7,7 @@ import (
 	"maps"
 	"time"
 
+	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/anomaly"
 )
@@ -42,10 +43,11 @@ func refresh(ctx context.Context, client *ent.Client, a *ent.Anomaly, f Finding)
 		return client.Anomaly.UpdateOne(a).SetScore(f.Score).SetExplanation(f.Explanation).
 			SetReference(f.Reference).SetSeverity(anomaly.Severity(f.Severity)).Exec(ctx)
 	}
-	if same(a.Reference["peak"], f.Reference["peak"]) && same(a.Reference["latest"], f.Reference["latest"]) {
+	if same(a.Reference["peak"], f.Reference["peak"]) && same(a.Reference["latest"], f.Reference["latest"]) && a.Reference["withdrawn"] != true {
 		return nil
 	}
 	ref := maps.Clone(a.Reference)
+	delete(ref, "withdrawn") // exceeded again
 	ref["peak"], ref["latest"] = f.Reference["peak"], f.Reference["latest"]
 	history, _ := ref["history"].([]any)
 	ref["history"] = append(history, historyEntry(f))
@@ -116,6 +118,61 @@ func matchEpisodes(ctx context.Context, client *ent.Client, byPrint map[string]F
 			byPrint[a.Fingerprint] = f
 			existing[a.Fingerprint] = a
 			break
+		}
+	}
+	return nil
+}
+
+// withdrawn revises the open exceedances that the batch's doses undid: an
+// open or acknowledged LIMIT_EXCEEDED anomaly whose first-crossing window
+// holds a month of the batch, and that no exceeded episode of this run
+// covers any more (a correction brought the sum under the limit). Its
+// explanation and history say so, so that the alert tells the standing's
+// story; closing it stays the physician's decision.
+func (e *Engine) withdrawn(ctx context.Context, client *ent.Client, batch []Dose, reg []Finding) error {
+	changed := map[int][]dosimetry.Month{}
+	for _, d := range batch {
+		changed[d.WorkerID] = append(changed[d.WorkerID], dosimetry.MonthOf(d.End))
+	}
+	open, err := client.Anomaly.Query().Where(anomaly.WorkerIDIn(keys(func() map[int]bool {
+		m := map[int]bool{}
+		for w := range changed {
+			m[w] = true
+		}
+		return m
+	}())...), anomaly.Kind(string(KindLimitExceeded)), anomaly.StatusIn(anomaly.StatusOpen, anomaly.StatusAcknowledged)).All(ctx)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	for _, a := range open {
+		if a.PeriodStart == nil || a.Reference["withdrawn"] == true {
+			continue
+		}
+		first, last := dosimetry.MonthOf(*a.PeriodStart), dosimetry.MonthOf(*a.PeriodEnd)
+		touched := false
+		for _, m := range changed[a.WorkerID] {
+			touched = touched || (!m.Before(first) && !last.Before(m))
+		}
+		covered := false
+		for _, f := range reg {
+			if f.WorkerID == a.WorkerID && f.Kind == KindLimitExceeded && f.Reference["limit"] == a.Reference["limit"] &&
+				!a.PeriodEnd.Before(f.EpisodeFrom) && !a.PeriodEnd.After(f.EpisodeTo) {
+				covered = true
+			}
+		}
+		if !touched || covered {
+			continue
+		}
+		ref := maps.Clone(a.Reference)
+		ref["withdrawn"] = true
+		history, _ := ref["history"].([]any)
+		ref["history"] = append(history, map[string]any{"seenOn": e.Now().UTC().Format(time.DateOnly), "withdrawn": true})
+		if _, ok := ref["firstExplanation"]; !ok {
+			ref["firstExplanation"] = a.Explanation
+		}
+		explanation := fmt.Sprint(ref["firstExplanation"]) + " Depuis, les doses de la période ont changé (correction ou nouvelle version) : la limite n'est plus dépassée ; le médecin du travail confirme ou non ce dépassement."
+		if err := client.Anomaly.UpdateOne(a).SetExplanation(explanation).SetReference(ref).Exec(ctx); err != nil {
+			return fmt.Errorf("revise exceedance: %w", err)
 		}
 	}
 	return nil

@@ -138,7 +138,7 @@ func episodeFinding(w Worker, e dosimetry.Episode) Finding {
 		Identity:    []string{string(e.Code), dosimetry.MonthOf(first.End).String()},
 		EpisodeFrom: e.First.End, EpisodeTo: e.Last.End,
 	}
-	if e.Peak.End != first.End || e.Peak.Sum != first.Sum {
+	if e.Peak.Share() > first.Share() {
 		f.Latest = fmt.Sprintf("Au plus haut : %s (limite %s, soit %s).", windowSentence(e.Peak),
 			mSv(float64(e.Peak.Limit.Value)), percent(e.Peak.Share()))
 	}

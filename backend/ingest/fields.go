@@ -305,6 +305,3 @@ func (r *row) notFuture(col int, t, now time.Time) bool {
 	}
 	return true
 }
-
-// warn is a placeholder until report warnings land (branch hygiene).
-func (r *row) warn(col int, code, format string, args ...any) {}

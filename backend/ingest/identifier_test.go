@@ -52,9 +52,9 @@ func TestWorkersWithoutNIR(t *testing.T) {
 	}
 
 	lab := f.submit(t, f.lab, ingest.Submission{Format: L, Reference: "L-ID", Body: strings.NewReader(fileOf(L,
-		"NTT:NTT2024A;Nowak;Ewa;1991-02-03;"+siretA+";N0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,20;mSv;;",
-		"DE:65180175-M/01.7;MULLER;Jonas;1975-01-18;"+siretA+";G0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,35;mSv;;",
-		"be:65180175-m/01.7;Peeters;Lotte;1988-09-09;"+siretA+";B0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;120;µSv;;",
+		"NTT:NTT2024A;Nowak;Ewa;1991-02-03;"+siretA+";N0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,20;mSv;;;",
+		"DE:65180175-M/01.7;MULLER;Jonas;1975-01-18;"+siretA+";G0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,35;mSv;;;",
+		"be:65180175-m/01.7;Peeters;Lotte;1988-09-09;"+siretA+";B0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;120;µSv;;;",
 	))})
 	if lab.Status != ingest.StatusAccepted || lab.RowsAccepted != 3 || lab.ProblemCount != 0 {
 		t.Fatalf("lab results: %+v", lab)
@@ -83,9 +83,9 @@ func TestWorkersWithoutNIR(t *testing.T) {
 	// The same results again are stored duplicates of the same workers, and
 	// the identity is checked against the worker the identifier designates.
 	again := f.submit(t, f.lab, ingest.Submission{Format: L, Reference: "L-ID-2", Body: strings.NewReader(fileOf(L,
-		"NTT:NTT2024A;Nowak;Ewa;1991-02-03;"+siretA+";N0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;200;µSv;;",
-		"BE:65180175-M/01.7;Müller;Jonas;1975-01-18;"+siretA+";G0002;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,35;mSv;;",
-		"NTT:NTT2024B;Nowak;Ewa;1991-02-03;"+siretA+";N0002;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,20;mSv;;",
+		"NTT:NTT2024A;Nowak;Ewa;1991-02-03;"+siretA+";N0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;200;µSv;;;",
+		"BE:65180175-M/01.7;Müller;Jonas;1975-01-18;"+siretA+";G0002;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,35;mSv;;;",
+		"NTT:NTT2024B;Nowak;Ewa;1991-02-03;"+siretA+";N0002;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,20;mSv;;;",
 	))})
 	checkProblems(t, again, []want{
 		{2, "resultat", "DUPLICATE_STORED", "200"},
