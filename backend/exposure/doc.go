@@ -26,20 +26,35 @@
 //
 // # Windows and states
 //
-// The rolling limits (effective, extremities, skin, lens) are checked over 12
-// consecutive calendar months: the standing is the window ending with the
-// month of the evaluation date, unless one of the 12 windows ending in the
-// last 12 months exceeded its limit, in which case the exceeded window with
-// the largest share is kept, so that an exceedance stays visible for a year
-// after the month it was reached in. Each window is held to the limit in force
-// on its last day for the worker's age then (young workers' limits before 18,
-// the lens transition rule before 2023-07-01). The pregnancy limit sums the
-// effective dose from the declaration to the end of pregnancy (or the
-// evaluation date); the lens transition limit sums the lens dose over
-// 2018-07-01 – 2023-06-30. Both count a result by its end date.
+// The rules are dosimetry's (assess.go), shared with the anomaly engine: each
+// dose is held to the limits in force at the end of its period, for the
+// person the worker was then (the young workers' limits govern the doses
+// whose period began before the 18th birthday; the unborn child's limit sums
+// the results whose period overlaps the pregnancy, from the declaration to
+// the birth), whatever the day of the check. A window of 12 consecutive
+// calendar months is held to every limit row governing some of its doses and
+// shows the one they come closest to.
+//
+// The rolling limits (effective, extremities, skin, lens) stand on the window
+// ending with the month of the evaluation date, unless an episode over the
+// limit had a window over it ending in the last 12 months: then the standing
+// is that episode's peak (the window its LIMIT_EXCEEDED alert reports), so
+// that an exceedance stays visible for a year after its last window over the
+// limit and the standing and the alert tell the same story. The pregnancy
+// limit stands on the latest pregnancy; the lens transition limit sums the
+// lens dose over 2018-07-01 – 2023-06-30 for the workers who have one.
 //
 // The state is EXCEEDED when the sum is strictly above the limit (a dose
-// equal to the limit respects it), APPROACHING from ApproachingShare (80 %) of
-// the limit, the share from which the anomaly engine raises LIMIT_APPROACHING,
-// and OK below.
+// equal to the limit respects it), or reaches it for the unborn child
+// (« inférieure à 1 mSv »); APPROACHING from ApproachingShare (80 %) of the
+// limit, the share from which the anomaly engine raises LIMIT_APPROACHING;
+// OK below.
+//
+// # Who sees which sums
+//
+// The stored standings sum every current result of a worker: only roles that
+// read all of them read the rows. An adviser or a control agent reads
+// standings computed by ForViewer from the results they may read (the
+// contract period, the region): a sum never includes a result its reader may
+// not list (REGULATION-CASES RC12, RC14).
 package exposure
