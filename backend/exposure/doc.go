@@ -8,8 +8,9 @@
 // Only current versions of the dose of record count; operational dosimetry
 // never does (it is not a dose of record), nor do ABSENT results. The
 // effective dose adds external Hp(10) (whole body, neutrons), internal E(50)
-// and the E of radon and aircrew; extremities, skin and lens count the
-// results of their own dosimeters (see Counts).
+// and the E of radon and aircrew; extremities and lens count the results of
+// their own dosimeters, the skin those of skin dosimeters and the Hp(0.07)
+// of whole-body badges (dosimetry.CountsToward).
 //
 // # Attribution of a period to a month
 //
