@@ -7,8 +7,10 @@ package graph
 
 import (
 	"context"
+	"fmt"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/exposure"
@@ -17,6 +19,22 @@ import (
 	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"
 )
+
+// LimitAlerts is the resolver for the limitAlerts field.
+func (r *queryResolver) LimitAlerts(ctx context.Context, states []model.LimitState, first *int, after *entgql.Cursor[int]) (*model.LimitAlertList, error) {
+	n := 20
+	if first != nil {
+		n = *first
+	}
+	if n < 0 || n > 1000 {
+		return nil, apperr.Invalid("first", fmt.Sprint(n), "first doit être compris entre 0 et 1000 (reçu %d).", n)
+	}
+	all, err := r.limitAlerts(ctx, states)
+	if err != nil {
+		return nil, err
+	}
+	return pageAlerts(all, n, after), nil
+}
 
 // Exposure is the resolver for the exposure field.
 func (r *workerResolver) Exposure(ctx context.Context, obj *ent.Worker) ([]*model.LimitStatus, error) {

@@ -436,6 +436,32 @@ func TestRegulation(t *testing.T) {
 		if ex(z) != "[{EFFECTIVE EXCEEDED}]" {
 			t.Errorf("employer reads Z as %s, want EFFECTIVE EXCEEDED only", ex(z))
 		}
+		// The list of limits to watch: the employer's has Z's exceedance only;
+		// the adviser's has X approaching and Z over, with values.
+		alerts := func(email string, fields string) []map[string]any {
+			var out struct {
+				LimitAlerts struct{ Edges []struct{ Node map[string]any } }
+			}
+			w.must(t, email, `{ limitAlerts(states: [APPROACHING, EXCEEDED], first: 100) { edges { node { `+fields+` } } } }`, nil, &out)
+			var ns []map[string]any
+			for _, e := range out.LimitAlerts.Edges {
+				if id := fmt.Sprint(e.Node["worker"].(map[string]any)["id"]); id == strconv.Itoa(x.id) || id == strconv.Itoa(y.id) || id == strconv.Itoa(z.id) {
+					ns = append(ns, e.Node)
+				}
+			}
+			return ns
+		}
+		if got := alerts(regEmployerA, "worker { id } limitCode state"); len(got) != 1 || fmt.Sprint(got[0]["worker"].(map[string]any)["id"]) != strconv.Itoa(z.id) {
+			t.Errorf("employer's limit alerts = %v, want Z's exceedance only", got)
+		}
+		if res := emp.Do(`{ limitAlerts(states: [APPROACHING], first: 5) { edges { node { valueMsv } } } }`, nil); res.Code() != "FORBIDDEN_FIELD" {
+			t.Errorf("employer limitAlerts valueMsv: %q, want FORBIDDEN_FIELD", res.Code())
+		}
+		adv := alerts(regAdviserA, "worker { id } limitCode state valueMsv")
+		if len(adv) != 2 || adv[0]["state"] != "EXCEEDED" || refFloat(adv[0], "valueMsv") != 21 || adv[1]["state"] != "APPROACHING" ||
+			refFloat(adv[1], "valueMsv") != 17 {
+			t.Errorf("adviser's limit alerts = %v, want Z over at 21 then X approaching at 17", adv)
+		}
 		if res := emp.Do(`subscription { exposureChanged(workerID: "`+strconv.Itoa(x.id)+`") { id } }`, nil); res.Code() != "FORBIDDEN_FIELD" {
 			t.Errorf("employer exposureChanged: %q, want FORBIDDEN_FIELD", res.Code())
 		}

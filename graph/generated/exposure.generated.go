@@ -9,7 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"entgo.io/contrib/entgql"
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/graph/model"
@@ -25,6 +27,341 @@ import (
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _LimitAlert_worker(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_worker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Worker, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Worker) graphql.Marshaler {
+			return ec.marshalNWorker2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐWorker(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LimitAlert",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Worker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LimitAlert_limitCode(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_limitCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v exposuresummary.LimitCode) graphql.Marshaler {
+			return ec.marshalNExposureSummaryLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexposuresummaryᚐLimitCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_limitCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "ExposureSummaryLimitCode")
+}
+
+func (ec *executionContext) _LimitAlert_label(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "String")
+}
+
+func (ec *executionContext) _LimitAlert_state(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LimitState) graphql.Marshaler {
+			return ec.marshalNLimitState2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "LimitState")
+}
+
+func (ec *executionContext) _LimitAlert_valueMsv(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_valueMsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueMsv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_valueMsv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LimitAlert_limitMsv(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_limitMsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitMsv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_limitMsv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "Float")
+}
+
+func (ec *executionContext) _LimitAlert_windowStart(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_windowStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_windowStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LimitAlert_windowEnd(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlert) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlert_windowEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WindowEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlert_windowEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlert", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LimitAlertEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlertEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlertEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlertEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlertEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _LimitAlertEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlertEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlertEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LimitAlert) graphql.Marshaler {
+			return ec.marshalNLimitAlert2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlert(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlertEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LimitAlertEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LimitAlert(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LimitAlertList_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlertList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlertList_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlertList_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LimitAlertList", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LimitAlertList_edges(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlertList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlertList_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LimitAlertEdge) graphql.Marshaler {
+			return ec.marshalNLimitAlertEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlertEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlertList_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LimitAlertList",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LimitAlertEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LimitAlertList_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LimitAlertList) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LimitAlertList_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖentgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LimitAlertList_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LimitAlertList",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _LimitStatus_limitCode(ctx context.Context, field graphql.CollectedField, obj *model.LimitStatus) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -337,6 +674,155 @@ func (ec *executionContext) fieldContext_MonthlyDose_records(_ context.Context, 
 
 // region    **************************** object.gotpl ****************************
 
+var limitAlertImplementors = []string{"LimitAlert"}
+
+func (ec *executionContext) _LimitAlert(ctx context.Context, sel ast.SelectionSet, obj *model.LimitAlert) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, limitAlertImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LimitAlert")
+		case "worker":
+			out.Values[i] = ec._LimitAlert_worker(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "limitCode":
+			out.Values[i] = ec._LimitAlert_limitCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._LimitAlert_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._LimitAlert_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "valueMsv":
+			out.Values[i] = ec._LimitAlert_valueMsv(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "limitMsv":
+			out.Values[i] = ec._LimitAlert_limitMsv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "windowStart":
+			out.Values[i] = ec._LimitAlert_windowStart(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "windowEnd":
+			out.Values[i] = ec._LimitAlert_windowEnd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var limitAlertEdgeImplementors = []string{"LimitAlertEdge"}
+
+func (ec *executionContext) _LimitAlertEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LimitAlertEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, limitAlertEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LimitAlertEdge")
+		case "cursor":
+			out.Values[i] = ec._LimitAlertEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LimitAlertEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var limitAlertListImplementors = []string{"LimitAlertList"}
+
+func (ec *executionContext) _LimitAlertList(ctx context.Context, sel ast.SelectionSet, obj *model.LimitAlertList) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, limitAlertListImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LimitAlertList")
+		case "totalCount":
+			out.Values[i] = ec._LimitAlertList_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._LimitAlertList_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LimitAlertList_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var limitStatusImplementors = []string{"LimitStatus"}
 
 func (ec *executionContext) _LimitStatus(ctx context.Context, sel ast.SelectionSet, obj *model.LimitStatus) graphql.Marshaler {
@@ -462,6 +948,46 @@ func (ec *executionContext) _MonthlyDose(ctx context.Context, sel ast.SelectionS
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNLimitAlert2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlert(ctx context.Context, sel ast.SelectionSet, v *model.LimitAlert) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LimitAlert!")
+		return graphql.Null
+	}
+	return ec._LimitAlert(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLimitAlertEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlertEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LimitAlertEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLimitAlertEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlertEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLimitAlertEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlertEdge(ctx context.Context, sel ast.SelectionSet, v *model.LimitAlertEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LimitAlertEdge!")
+		return graphql.Null
+	}
+	return ec._LimitAlertEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLimitAlertList2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitAlertList(ctx context.Context, sel ast.SelectionSet, v *model.LimitAlertList) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LimitAlertList!")
+		return graphql.Null
+	}
+	return ec._LimitAlertList(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNLimitState2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitState(ctx context.Context, v any) (model.LimitState, error) {
 	var res model.LimitState
 	err := res.UnmarshalGQL(v)
@@ -470,6 +996,36 @@ func (ec *executionContext) unmarshalNLimitState2githubᚗcomᚋsiseriᚋsiseri�
 
 func (ec *executionContext) marshalNLimitState2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitState(ctx context.Context, sel ast.SelectionSet, v model.LimitState) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNLimitState2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitStateᚄ(ctx context.Context, v any) ([]model.LimitState, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.LimitState, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLimitState2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitState(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNLimitState2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitStateᚄ(ctx context.Context, sel ast.SelectionSet, v []model.LimitState) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLimitState2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitState(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNLimitStatus2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐLimitStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LimitStatus) graphql.Marshaler {

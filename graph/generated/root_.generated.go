@@ -565,6 +565,28 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	LimitAlert struct {
+		Label       func(childComplexity int) int
+		LimitCode   func(childComplexity int) int
+		LimitMsv    func(childComplexity int) int
+		State       func(childComplexity int) int
+		ValueMsv    func(childComplexity int) int
+		WindowEnd   func(childComplexity int) int
+		WindowStart func(childComplexity int) int
+		Worker      func(childComplexity int) int
+	}
+
+	LimitAlertEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	LimitAlertList struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
 	LimitStatus struct {
 		Label       func(childComplexity int) int
 		LimitCode   func(childComplexity int) int
@@ -706,6 +728,7 @@ type ComplexityRoot struct {
 		ImportBatches        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) int
 		ImportReport         func(childComplexity int, batchID int) int
 		Laboratories         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LaboratoryOrder, where *ent.LaboratoryWhereInput) int
+		LimitAlerts          func(childComplexity int, states []model.LimitState, first *int, after *entgql.Cursor[int]) int
 		Me                   func(childComplexity int) int
 		Node                 func(childComplexity int, id int) int
 		Nodes                func(childComplexity int, ids []int) int
@@ -3127,6 +3150,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LaboratoryEdge.Node(childComplexity), true
 
+	case "LimitAlert.label":
+		if e.ComplexityRoot.LimitAlert.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.Label(childComplexity), true
+	case "LimitAlert.limitCode":
+		if e.ComplexityRoot.LimitAlert.LimitCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.LimitCode(childComplexity), true
+	case "LimitAlert.limitMsv":
+		if e.ComplexityRoot.LimitAlert.LimitMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.LimitMsv(childComplexity), true
+	case "LimitAlert.state":
+		if e.ComplexityRoot.LimitAlert.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.State(childComplexity), true
+	case "LimitAlert.valueMsv":
+		if e.ComplexityRoot.LimitAlert.ValueMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.ValueMsv(childComplexity), true
+	case "LimitAlert.windowEnd":
+		if e.ComplexityRoot.LimitAlert.WindowEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.WindowEnd(childComplexity), true
+	case "LimitAlert.windowStart":
+		if e.ComplexityRoot.LimitAlert.WindowStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.WindowStart(childComplexity), true
+	case "LimitAlert.worker":
+		if e.ComplexityRoot.LimitAlert.Worker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlert.Worker(childComplexity), true
+
+	case "LimitAlertEdge.cursor":
+		if e.ComplexityRoot.LimitAlertEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlertEdge.Cursor(childComplexity), true
+	case "LimitAlertEdge.node":
+		if e.ComplexityRoot.LimitAlertEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlertEdge.Node(childComplexity), true
+
+	case "LimitAlertList.edges":
+		if e.ComplexityRoot.LimitAlertList.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlertList.Edges(childComplexity), true
+	case "LimitAlertList.pageInfo":
+		if e.ComplexityRoot.LimitAlertList.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlertList.PageInfo(childComplexity), true
+	case "LimitAlertList.totalCount":
+		if e.ComplexityRoot.LimitAlertList.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LimitAlertList.TotalCount(childComplexity), true
+
 	case "LimitStatus.label":
 		if e.ComplexityRoot.LimitStatus.Label == nil {
 			break
@@ -4016,6 +4120,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Laboratories(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.LaboratoryOrder), args["where"].(*ent.LaboratoryWhereInput)), true
+	case "Query.limitAlerts":
+		if e.ComplexityRoot.Query.LimitAlerts == nil {
+			break
+		}
+
+		args, err := ec.field_Query_limitAlerts_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LimitAlerts(childComplexity, args["states"].([]model.LimitState), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -11129,6 +11244,46 @@ extend type Worker {
   "Month-by-month doses of record (current versions), from..to inclusive (default: the last 5 years)."
   doseHistory(from: Date, to: Date): [MonthlyDose!]!
 }
+
+"""
+A worker's standing against one limit that needs attention (approaching or
+over it), as the caller may see it.
+"""
+type LimitAlert {
+  worker: Worker!
+  limitCode: ExposureSummaryLimitCode!
+  "French label of the limit."
+  label: String!
+  state: LimitState!
+  "The sum over the window in mSv, of the results the caller may read (hidden from roles that may not see dose values)."
+  valueMsv: Float
+  limitMsv: Float!
+  windowStart: Date!
+  windowEnd: Date!
+}
+
+type LimitAlertEdge {
+  cursor: Cursor!
+  node: LimitAlert!
+}
+
+type LimitAlertList {
+  totalCount: Int!
+  edges: [LimitAlertEdge!]!
+  pageInfo: PageInfo!
+}
+
+extend type Query {
+  """
+  The limits the caller's workers approach or exceed (states: APPROACHING,
+  EXCEEDED), exceeded first, then by share of the limit. Each standing sums
+  the results the caller may read and nothing else: an adviser's covers the
+  contract periods in their establishments, a control agent's their region
+  (REGULATION-CASES RC12, RC14); an employer gets the exceeded limits only,
+  without values. first: at most 1000 (default 20).
+  """
+  limitAlerts(states: [LimitState!]!, first: Int, after: Cursor): LimitAlertList!
+}
 `, BuiltIn: false},
 	{Name: "../schema/ingest.graphqls", Input: `"A file sent by GraphQL multipart upload."
 scalar Upload
@@ -12423,6 +12578,50 @@ func (ec *executionContext) childFields_LaboratoryEdge(ctx context.Context, fiel
 		return ec.fieldContext_LaboratoryEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LaboratoryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LimitAlert(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "worker":
+		return ec.fieldContext_LimitAlert_worker(ctx, field)
+	case "limitCode":
+		return ec.fieldContext_LimitAlert_limitCode(ctx, field)
+	case "label":
+		return ec.fieldContext_LimitAlert_label(ctx, field)
+	case "state":
+		return ec.fieldContext_LimitAlert_state(ctx, field)
+	case "valueMsv":
+		return ec.fieldContext_LimitAlert_valueMsv(ctx, field)
+	case "limitMsv":
+		return ec.fieldContext_LimitAlert_limitMsv(ctx, field)
+	case "windowStart":
+		return ec.fieldContext_LimitAlert_windowStart(ctx, field)
+	case "windowEnd":
+		return ec.fieldContext_LimitAlert_windowEnd(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitAlert", field.Name)
+}
+
+func (ec *executionContext) childFields_LimitAlertEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LimitAlertEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LimitAlertEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitAlertEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_LimitAlertList(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_LimitAlertList_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_LimitAlertList_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LimitAlertList_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LimitAlertList", field.Name)
 }
 
 func (ec *executionContext) childFields_LimitStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -204,6 +204,32 @@ type LabResultInput struct {
 	DateReception *string `json:"dateReception,omitempty"`
 }
 
+// A worker's standing against one limit that needs attention (approaching or
+// over it), as the caller may see it.
+type LimitAlert struct {
+	Worker    *ent.Worker               `json:"worker"`
+	LimitCode exposuresummary.LimitCode `json:"limitCode"`
+	// French label of the limit.
+	Label string     `json:"label"`
+	State LimitState `json:"state"`
+	// The sum over the window in mSv, of the results the caller may read (hidden from roles that may not see dose values).
+	ValueMsv    *float64  `json:"valueMsv,omitempty"`
+	LimitMsv    float64   `json:"limitMsv"`
+	WindowStart time.Time `json:"windowStart"`
+	WindowEnd   time.Time `json:"windowEnd"`
+}
+
+type LimitAlertEdge struct {
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	Node   *LimitAlert        `json:"node"`
+}
+
+type LimitAlertList struct {
+	TotalCount int                   `json:"totalCount"`
+	Edges      []*LimitAlertEdge     `json:"edges"`
+	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+}
+
 // A worker's standing against one regulatory limit over its current window.
 type LimitStatus struct {
 	LimitCode exposuresummary.LimitCode `json:"limitCode"`

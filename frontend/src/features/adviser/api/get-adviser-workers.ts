@@ -28,21 +28,17 @@ export const AdviserWorkersDocument = graphql(`
   }
 `);
 
-/** Workers' limits near or over the limit (advisers may filter summaries by state, not workers). */
+/** Workers' limits near or over the limit, computed from the results of their contract periods. */
 export const AdviserAlertsDocument = graphql(`
-  query AdviserAlerts($after: Cursor, $statuses: [ExposureSummaryStatus!]) {
-    exposureSummaries(
-      first: 20
-      after: $after
-      where: { statusIn: $statuses }
-      orderBy: [{ field: STATUS, direction: DESC }, { field: WINDOW_END, direction: DESC }]
-    ) {
+  query AdviserAlerts($after: Cursor, $states: [LimitState!]!) {
+    limitAlerts(first: 20, after: $after, states: $states) {
       totalCount
       edges {
         node {
-          id
           limitCode
-          status
+          state
+          valueMsv
+          limitMsv
           windowStart
           windowEnd
           worker {
@@ -78,7 +74,7 @@ export function useAdviserWorkers(filter: AdviserFilter, after: string | null) {
 export function useAdviserAlerts(filter: AdviserFilter, after: string | null) {
   return useQuery({
     query: AdviserAlertsDocument,
-    variables: { after, statuses: filter.state === "EXCEEDED" ? ["EXCEEDED"] : ["APPROACHING", "EXCEEDED"] },
+    variables: { after, states: filter.state === "EXCEEDED" ? ["EXCEEDED"] : ["APPROACHING", "EXCEEDED"] },
     pause: filter.state === "",
   });
 }

@@ -13,7 +13,7 @@ import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
 import type { ExposureSummaryLimitCode } from "../../../graphql/graphql";
 import { useCursorStack } from "../../../hooks/useCursorStack";
 import { connectionNodes } from "../../../lib/connection";
-import { limitLabels } from "../../../lib/dose";
+import { formatMsv, limitLabels } from "../../../lib/dose";
 import { formatDate, plural } from "../../../lib/format";
 import { useAdviserAlerts, useAdviserWorkers, type AdviserFilter } from "../api/get-adviser-workers";
 import { ConnectionTable } from "../../../components/ConnectionTable";
@@ -74,19 +74,20 @@ export function AdviserWorkers() {
       {filter.state !== "" ? (
         <ConnectionTable
           error={alerts.error}
-          connection={alerts.data?.exposureSummaries}
+          connection={alerts.data?.limitAlerts}
           pages={pages}
           caption={(n) => plural(n, "limite à surveiller", "limites à surveiller")}
           empty="Aucun travailleur dans cette situation."
           loading="Chargement des situations…"
-          headers={["Nom", "Prénoms", "Date de naissance", "Limite", "Fenêtre", "Situation"]}
+          headers={["Nom", "Prénoms", "Date de naissance", "Limite", "Dose (période de contrat)", "Fenêtre", "Situation"]}
           row={(s) => [
             s.worker.lastName,
             s.worker.firstNames,
             formatDate(s.worker.birthDate),
             limitLabels[s.limitCode],
+            `${formatMsv(s.valueMsv ?? 0, { fine: true })} / ${formatMsv(s.limitMsv)}`,
             `${formatDate(s.windowStart)} – ${formatDate(s.windowEnd)}`,
-            <LimitStateBadge key="s" state={s.status} />,
+            <LimitStateBadge key="s" state={s.state} />,
           ]}
         />
       ) : error ? (

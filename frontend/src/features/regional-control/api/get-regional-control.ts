@@ -2,7 +2,7 @@ import { useQuery } from "urql";
 
 import { graphql } from "../../../graphql";
 
-/** The establishments of the region and the workers near or over a limit, with their sums. */
+/** The establishments of the region and the workers near or over a limit, with the sums of the region's results. */
 export const RegionalControlDocument = graphql(`
   query RegionalControl($region: String) {
     establishments(first: 200, where: { region: $region }, orderBy: [{ field: NAME, direction: ASC }]) {
@@ -16,14 +16,13 @@ export const RegionalControlDocument = graphql(`
         }
       }
     }
-    exposureSummaries(first: 500, where: { statusIn: [EXCEEDED, APPROACHING] }, orderBy: [{ field: SUM_USV, direction: DESC }]) {
+    limitAlerts(first: 500, states: [EXCEEDED, APPROACHING]) {
       totalCount
       edges {
         node {
-          id
           limitCode
-          status
-          sumMsv
+          state
+          valueMsv
           limitMsv
           windowStart
           windowEnd
@@ -44,6 +43,10 @@ export const RegionalControlDocument = graphql(`
             }
           }
         }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }

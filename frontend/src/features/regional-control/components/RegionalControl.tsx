@@ -31,10 +31,10 @@ export function RegionalControl({ region }: { region: string | null }) {
 
   if (error) return <QueryErrorAlert error={error} />;
   if (!data) return <Loading label="Chargement des établissements de la région…" />;
-  const summaries = connectionNodes(data.exposureSummaries);
+  const summaries = connectionNodes(data.limitAlerts);
   const exceeded = new Map<string, number>();
   for (const s of summaries) {
-    if (s.status !== "EXCEEDED") continue;
+    if (s.state !== "EXCEEDED") continue;
     for (const e of connectionNodes(s.worker.employments)) exceeded.set(e.establishment.id, (exceeded.get(e.establishment.id) ?? 0) + 1);
   }
   return (
@@ -67,7 +67,7 @@ export function RegionalControl({ region }: { region: string | null }) {
       />
       <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Travailleurs proches ou au-delà d'une limite</h2>
       <ConnectionTable
-        connection={data.exposureSummaries}
+        connection={data.limitAlerts}
         caption={(n) => plural(n, "situation à surveiller", "situations à surveiller")}
         empty="Aucun travailleur de la région n'approche ni ne dépasse une limite."
         headers={["Travailleur", "Établissement", "Limite", "Cumul", "Limite réglementaire", "Fenêtre", "Situation"]}
@@ -75,10 +75,10 @@ export function RegionalControl({ region }: { region: string | null }) {
           `${s.worker.firstNames} ${s.worker.lastName}`,
           connectionNodes(s.worker.employments).map((e) => e.establishment.name).join(", ") || "—",
           limitLabels[s.limitCode],
-          formatMsv(s.sumMsv, { fine: true }),
+          formatMsv(s.valueMsv ?? 0, { fine: true }),
           formatMsv(s.limitMsv),
           `${formatDate(s.windowStart)} – ${formatDate(s.windowEnd)}`,
-          <LimitStateBadge key="s" state={s.status} />,
+          <LimitStateBadge key="s" state={s.state} />,
         ]}
       />
     </>
