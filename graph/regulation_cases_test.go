@@ -440,7 +440,9 @@ func TestRegulation(t *testing.T) {
 		// the adviser's has X approaching and Z over, with values.
 		alerts := func(email string, fields string) []map[string]any {
 			var out struct {
-				LimitAlerts struct{ Edges []struct{ Node map[string]any } }
+				LimitAlerts struct {
+					Edges []struct{ Node map[string]any }
+				}
 			}
 			w.must(t, email, `{ limitAlerts(states: [APPROACHING, EXCEEDED], first: 100) { edges { node { `+fields+` } } } }`, nil, &out)
 			var ns []map[string]any
