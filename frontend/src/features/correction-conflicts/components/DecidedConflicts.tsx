@@ -26,7 +26,7 @@ export function DecidedConflicts() {
         caption={plural(data.doseConflicts.totalCount, "conflit tranché", "conflits tranchés")}
         bordered
         fixed={false}
-        headers={["Travailleur", "Résultat", "Correction", "Valeur du laboratoire", "Décision", "Motif de la décision", "Par", "Le"]}
+        headers={["Travailleur", "Résultat", "Correction", "Valeur du laboratoire", "Décision", "Motif de la décision", "Décidé par, le"]}
         data={conflicts.map((c) => {
           const status = conflictStatusViews[c.status];
           return [
@@ -38,8 +38,8 @@ export function DecidedConflicts() {
               {status.label}
             </Badge>,
             c.resolutionReason || "—",
-            c.resolvedBy?.displayName ?? "—",
-            formatDateTime(c.resolvedAt),
+            // A conflict a newer re-send replaced was decided by nobody.
+            c.resolvedBy ? `${c.resolvedBy.displayName}, ${formatDateTime(c.resolvedAt)}` : formatDateTime(c.resolvedAt),
           ];
         })}
       />

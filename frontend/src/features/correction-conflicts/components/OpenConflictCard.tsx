@@ -15,31 +15,29 @@ export function OpenConflictCard({ conflict: c, canDecide, onDecided }: { confli
   const name = conflictWorkerName(c);
   const titleID = `conflit-${c.id}`;
   return (
-    <section aria-labelledby={titleID} className={fr.cx("fr-card", "fr-card--no-arrow", "fr-mb-4w")}>
-      <div className={fr.cx("fr-card__body")}>
-        <div className={fr.cx("fr-card__content")}>
-          <h3 id={titleID} className={fr.cx("fr-card__title")}>
-            {name}
-          </h3>
-          <p className={fr.cx("fr-mb-2w")}>
-            {conflictResult(c)} — {c.establishment.name}
-            <br />
-            Renvoi du laboratoire {c.laboratory.name} reçu le {formatDateTime(c.resend.receivedAt)}.{" "}
-            <Link to={`/travailleurs-suivis/${c.worker.id}`}>Voir le dossier de {name}</Link>
-          </p>
-          <Table
-            caption={`Valeurs en conflit pour ${name}`}
-            bordered
-            fixed={false}
-            headers={["Version", "Valeur", "Motif de la correction", "Enregistrée le"]}
-            data={[
-              [`Correction du médecin du travail (version ${c.correction.version})`, formatMsv(c.correction.valueMsv, { fine: true }), c.correction.correctionReason || "—", formatDateTime(c.correction.receivedAt)],
-              [`Renvoi du laboratoire ${c.laboratory.name} (version ${c.resend.version})`, formatMsv(c.resend.valueMsv, { fine: true }), "—", formatDateTime(c.resend.receivedAt)],
-            ]}
-          />
-          {canDecide && <ConflictDecisionForm conflictID={c.id} workerName={name} onDecided={onDecided} />}
-        </div>
-      </div>
+    <section aria-labelledby={titleID} className={fr.cx("fr-mb-6w")}>
+      <hr className={fr.cx("fr-hr")} />
+      <h3 id={titleID} className={fr.cx("fr-h5", "fr-mb-1w")}>
+        {name}
+      </h3>
+      <p className={fr.cx("fr-mb-2w")}>
+        {conflictResult(c)} — {c.establishment.name}
+        <br />
+        Renvoi du laboratoire {c.laboratory.name} reçu le {formatDateTime(c.resend.receivedAt)}.{" "}
+        <Link to={`/travailleurs-suivis/${c.worker.id}`}>Voir le dossier de {name}</Link>
+      </p>
+      <Table
+        caption={`Valeurs en conflit pour ${name}`}
+        noCaption
+        bordered
+        fixed={false}
+        headers={["Version", "Valeur", "Motif de la correction", "Enregistrée le"]}
+        data={[
+          [`Correction du médecin du travail (version ${c.correction.version})`, formatMsv(c.correction.valueMsv, { fine: true }), c.correction.correctionReason || "—", formatDateTime(c.correction.receivedAt)],
+          [`Renvoi du laboratoire ${c.laboratory.name} (version ${c.resend.version})`, formatMsv(c.resend.valueMsv, { fine: true }), "—", formatDateTime(c.resend.receivedAt)],
+        ]}
+      />
+      {canDecide && <ConflictDecisionForm conflictID={c.id} workerName={name} onDecided={onDecided} />}
     </section>
   );
 }
