@@ -13,7 +13,7 @@ const suite = useServerAndBrowser();
 /** Every menu item of every role; each role must show its own and none of the others. */
 const menus = {
   worker: ["Mon suivi dosimétrique", "Attestation"],
-  physician: ["Travailleurs suivis", "Anomalies"],
+  physician: ["Travailleurs suivis", "Anomalies", "Conflits de correction"],
   adviser: ["Travailleurs", "Anomalies", "Contexte national"],
   employer: ["Déclarations", "Dépôt de déclarations", "Dépassements"],
   laboratory: ["Dépôt de résultats", "Historique des lots"],
@@ -46,7 +46,10 @@ const roles = [
     key: "physician",
     heading: "Mes travailleurs suivis",
     ready: async (page) => assert.ok((await tableRows(page, /travailleurs? suivis?/)) > 0, "des travailleurs suivis"),
-    screens: [["/anomalies", "Anomalies"]],
+    screens: [
+      ["/anomalies", "Anomalies"],
+      ["/conflits-correction", "Conflits de correction"],
+    ],
   },
   {
     key: "adviser",

@@ -1,15 +1,31 @@
 import { fr } from "@codegouvfr/react-dsfr";
+import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import type { HeaderProps } from "@codegouvfr/react-dsfr/Header";
 import { Outlet, useLocation } from "react-router";
 
+import { useOpenConflictCount } from "../features/correction-conflicts/api/get-open-conflict-count";
 import { LiveAlertsProvider } from "../features/live-alerts/components/LiveAlertsProvider";
 import { useLiveAlerts } from "../features/live-alerts/hooks/useLiveAlerts";
 import { useSignOut } from "../features/session/api/sign-out";
 import { useCurrentViewer } from "../features/session/hooks/useCurrentViewer";
-import { alertAudience, isActive, navigationByRole, primaryRole } from "../lib/navigation";
+import { alertAudience, conflictsPath, isActive, navigationByRole, primaryRole, type NavItem } from "../lib/navigation";
 import { clearSignedIn } from "../lib/session-marker";
 import { SiteFooter } from "./SiteFooter";
 import { SiteHeader } from "./SiteHeader";
+
+/** The text of a navigation link: the conflicts link carries a badge with the open ones. */
+function navText(item: NavItem, openConflicts: number) {
+  if (item.to !== conflictsPath || openConflicts === 0) return item.text;
+  return (
+    <>
+      {item.text}{" "}
+      <Badge as="span" small noIcon severity="warning">
+        {openConflicts}
+        <span className={fr.cx("fr-sr-only")}> à trancher</span>
+      </Badge>
+    </>
+  );
+}
 
 /** The header of a signed-in page: the role's navigation, notifications, account and sign-out. */
 function SignedInHeader() {
@@ -18,8 +34,10 @@ function SignedInHeader() {
   const [{ fetching }, signOut] = useSignOut();
   const { unread } = useLiveAlerts();
   const role = primaryRole(viewer);
-  const navigation = (role ? navigationByRole[role] : []).map((item) => ({
-    text: item.text,
+  const navItems = role ? navigationByRole[role] : [];
+  const [conflicts] = useOpenConflictCount(!navItems.some((item) => item.to === conflictsPath));
+  const navigation = navItems.map((item) => ({
+    text: navText(item, conflicts.data?.doseConflicts.totalCount ?? 0),
     linkProps: { to: item.to },
     isActive: isActive(item.to, pathname),
   }));

@@ -16,6 +16,7 @@ import {
   AnomalyStatisticsRoute,
   BatchesRoute,
   CertificateRoute,
+  ConflictsRoute,
   ContextRoute,
   DeclarationsUploadRoute,
   ExceedancesRoute,
@@ -52,6 +53,7 @@ export function AppRoutes() {
         <Route path="compte" element={<AccountRoute />} />
         <Route path="mon-suivi/attestation" element={only("WORKER", <CertificateRoute />)} />
         <Route path="travailleurs-suivis/:id" element={only(physicians, <WorkerFileRoute />)} />
+        <Route path="conflits-correction" element={only(physicians, <ConflictsRoute />)} />
         <Route path="anomalies" element={only(clinicians, <AnomaliesRoute />)} />
         <Route path="notifications" element={only([...clinicians, "EMPLOYER_CORRESPONDENT"], <NotificationsRoute />)} />
         <Route path="contexte-national" element={only("RADIATION_PROTECTION_ADVISER", <ContextRoute />)} />

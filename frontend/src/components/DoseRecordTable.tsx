@@ -18,6 +18,11 @@ export type DoseRecordView = {
   periodEnd: string;
   version: number;
   current: boolean;
+  /** A laboratory re-send waiting for the physician's decision. */
+  pending?: boolean;
+  /** A version that never was or no longer is in the chain of the dose of record (see markSetAside). */
+  setAside?: boolean;
+  supersedesID?: string | null;
   correctionReason?: string | null;
   radionuclide?: string | null;
   establishment?: { name: string } | null;
@@ -74,6 +79,17 @@ export function DoseRecordTable({
       })}
     />
   );
+}
+
+/**
+ * Marks the versions set aside: neither current, nor pending, nor superseded
+ * by a later version (every replacement names the version it replaces). They
+ * are laboratory re-sends the physician did not keep, or that a newer re-send
+ * replaced while they waited.
+ */
+export function markSetAside<R extends Pick<DoseRecordView, "id" | "current" | "pending" | "supersedesID">>(records: readonly R[]): (R & { setAside: boolean })[] {
+  const superseded = new Set(records.flatMap((r) => (r.supersedesID ? [r.supersedesID] : [])));
+  return records.map((r) => ({ ...r, setAside: !r.current && !r.pending && !superseded.has(r.id) }));
 }
 
 /** Newest period first; within a period, by monitoring kind, the newest version first. */

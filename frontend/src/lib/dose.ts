@@ -66,13 +66,21 @@ export const limitLabels: Record<ExposureSummaryLimitCode, string> = {
 /** What a result's status column shows: M below the recording threshold, absent, corrected… */
 export type DoseStatusView = { label: string; severity: "info" | "success" | "warning" | "new" | undefined };
 
-/** Returns the status of a result as the user reads it: M, absent, corrected, measured… */
+/**
+ * Returns the status of a result as the user reads it: M, absent, corrected,
+ * measured… A laboratory re-send of a physician's correction is pending until
+ * the physician decides, and set aside (never current) if the correction is kept.
+ */
 export function doseStatus(record: {
   status: DoseRecordStatus;
   version: number;
   source: DoseRecordSource;
   current?: boolean;
+  pending?: boolean;
+  setAside?: boolean;
 }): DoseStatusView {
+  if (record.pending) return { label: "En attente de décision", severity: "warning" };
+  if (record.setAside) return { label: "Non retenu", severity: undefined };
   if (record.current === false) return { label: "Remplacé", severity: undefined };
   if (record.version > 1 || record.source === "PHYSICIAN") return { label: "Corrigé", severity: "new" };
   switch (record.status) {

@@ -9,6 +9,9 @@ export function primaryRole(viewer: { roles: readonly Role[]; activeRole?: Role 
   return viewer.roles[0] ?? null;
 }
 
+/** The physician's inbox of correction conflicts; its link carries the count of open ones. */
+export const conflictsPath = "/conflits-correction";
+
 /** The main navigation of each role: only the screens that role may open. */
 export const navigationByRole: Record<Role, NavItem[]> = {
   WORKER: [
@@ -18,10 +21,12 @@ export const navigationByRole: Record<Role, NavItem[]> = {
   OCCUPATIONAL_PHYSICIAN: [
     { text: "Travailleurs suivis", to: "/" },
     { text: "Anomalies", to: "/anomalies" },
+    { text: "Conflits de correction", to: conflictsPath },
   ],
   PHYSICIAN_DELEGATE: [
     { text: "Travailleurs suivis", to: "/" },
     { text: "Anomalies", to: "/anomalies" },
+    { text: "Conflits de correction", to: conflictsPath },
   ],
   RADIATION_PROTECTION_ADVISER: [
     { text: "Travailleurs", to: "/" },

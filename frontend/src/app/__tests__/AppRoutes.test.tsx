@@ -5,9 +5,13 @@ import { mockClient, renderWithProviders, viewerData } from "../../testing/rende
 import type { Role } from "../../graphql/graphql";
 import { AppRoutes } from "../AppRoutes";
 
-/** Renders the app at `route` for a caller holding `roles`. */
-function renderAt(route: string, roles: Role[]) {
-  const client = mockClient((name) => (name === "Viewer" ? { data: viewerData(roles) } : undefined));
+/** Renders the app at `route` for a caller holding `roles`, with `openConflicts` conflicts to decide. */
+function renderAt(route: string, roles: Role[], openConflicts = 0) {
+  const client = mockClient((name) => {
+    if (name === "Viewer") return { data: viewerData(roles) };
+    if (name === "OpenDoseConflictCount") return { data: { doseConflicts: { __typename: "DoseConflictConnection", totalCount: openConflicts } } };
+    return undefined;
+  });
   renderWithProviders(<AppRoutes />, { client, route });
 }
 
@@ -42,6 +46,26 @@ describe("AppRoutes", () => {
     expect(within(nav).getByRole("link", { name: "Anomalies" })).toHaveAttribute("href", "/anomalies");
     expect(screen.getAllByRole("link", { name: "Notifications" }).length).toBeGreaterThan(0);
     expect(screen.getByRole("heading", { level: 1, name: "Tableau de bord de radioprotection" })).toBeInTheDocument();
+  });
+
+  it("gives the physician the conflicts inbox with the count of open conflicts", () => {
+    renderAt("/conflits-correction", ["OCCUPATIONAL_PHYSICIAN"], 2);
+    const nav = screen.getByRole("navigation", { name: "Menu principal" });
+    expect(within(nav).getByRole("link", { name: "Conflits de correction 2 à trancher" })).toHaveAttribute("href", "/conflits-correction");
+    expect(screen.getByRole("heading", { level: 1, name: "Conflits de correction" })).toBeInTheDocument();
+    expect(screen.queryByText(/Seul le médecin du travail tranche ces conflits/)).not.toBeInTheDocument();
+  });
+
+  it("opens the conflicts inbox read-only to a physician's delegate", () => {
+    renderAt("/conflits-correction", ["PHYSICIAN_DELEGATE"]);
+    const nav = screen.getByRole("navigation", { name: "Menu principal" });
+    expect(within(nav).getByRole("link", { name: "Conflits de correction" })).toHaveAttribute("href", "/conflits-correction");
+    expect(screen.getByText(/Seul le médecin du travail tranche ces conflits/)).toBeInTheDocument();
+  });
+
+  it("refuses the conflicts inbox to a laboratory", () => {
+    renderAt("/conflits-correction", ["LABORATORY"]);
+    expect(screen.getByText("Accès refusé")).toBeInTheDocument();
   });
 
   it("refuses the anomalies page to an employer correspondent", () => {

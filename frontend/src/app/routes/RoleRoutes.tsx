@@ -8,6 +8,7 @@ import { AdminApiKeys } from "../../features/administration/components/AdminApiK
 import { AdminGrants } from "../../features/administration/components/AdminGrants";
 import { AdminNomenclatures } from "../../features/administration/components/AdminNomenclatures";
 import { AnomalyTriage } from "../../features/anomaly-triage/components/AnomalyTriage";
+import { ConflictInbox } from "../../features/correction-conflicts/components/ConflictInbox";
 import { EmployerExceedances } from "../../features/employer/components/EmployerExceedances";
 import { BatchHistory } from "../../features/file-upload/components/BatchHistory";
 import { FileUpload } from "../../features/file-upload/components/FileUpload";
@@ -17,6 +18,7 @@ import { DoseCertificate } from "../../features/my-dosimetry/components/DoseCert
 import { AnomalyStatistics } from "../../features/national-statistics/components/AnomalyStatistics";
 import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
 import { PhysicianWorkerFile } from "../../features/worker-file/components/PhysicianWorkerFile";
+import { primaryRole } from "../../lib/navigation";
 import { grantEstablishments } from "./HomeRoute";
 
 /** `/mon-suivi/attestation`: the worker's printable certificate. */
@@ -47,6 +49,17 @@ export function AnomaliesRoute() {
     <>
       <h1>Anomalies</h1>
       <AnomalyTriage physician={physician} refreshKey={alerts.length} />
+    </>
+  );
+}
+
+/** `/conflits-correction`: the correction conflicts; the physician decides, the delegate reads. */
+export function ConflictsRoute() {
+  const viewer = useCurrentViewer();
+  return (
+    <>
+      <h1>Conflits de correction</h1>
+      <ConflictInbox canDecide={primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN"} />
     </>
   );
 }

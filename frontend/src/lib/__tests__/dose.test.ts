@@ -51,6 +51,8 @@ describe("doseStatus", () => {
     [{ ...base, version: 2 }, "Corrigé"],
     [{ ...base, source: "PHYSICIAN" as const }, "Corrigé"],
     [{ ...base, current: false }, "Remplacé"],
+    [{ ...base, version: 3, current: false, pending: true }, "En attente de décision"],
+    [{ ...base, version: 3, current: false, setAside: true }, "Non retenu"],
   ])("doseStatus(%o) = %s", (record, want) => {
     expect(doseStatus(record).label).toBe(want);
   });

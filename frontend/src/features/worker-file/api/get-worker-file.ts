@@ -43,6 +43,7 @@ export const PhysicianWorkerFileDocument = graphql(`
               periodEnd
               version
               current
+              pending
               supersedesID
               correctionReason
               radionuclide

@@ -4,8 +4,9 @@ import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { Link } from "react-router";
 
-import { DoseRecordTable, doseRecordCells, doseRecordHeaders, sortRecords } from "../../../components/DoseRecordTable";
+import { DoseRecordTable, doseRecordCells, doseRecordHeaders, markSetAside, sortRecords, type DoseRecordView } from "../../../components/DoseRecordTable";
 import { DownloadCsvButton } from "../../../components/DownloadCsvButton";
 import { LimitStateBadge } from "../../../components/LimitStateBadge";
 import { Loading } from "../../../components/Loading";
@@ -13,6 +14,7 @@ import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
 import { connectionNodes } from "../../../lib/connection";
 import { formatMsv, formatShare, monitoringKindLabels } from "../../../lib/dose";
 import { formatDate, plural } from "../../../lib/format";
+import { conflictsPath } from "../../../lib/navigation";
 import { usePhysicianWorkerFile, useWorkerExposure } from "../api/get-worker-file";
 import { DoseForm } from "./DoseForm";
 
@@ -28,7 +30,11 @@ export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
   if (!data) return <Loading label="Chargement du dossier…" />;
   if (!worker) return <Alert severity="error" title="Élément introuvable" description="Ce travailleur n'existe pas ou ne fait pas partie de vos travailleurs suivis." />;
 
-  const records = sortRecords(connectionNodes(worker.doseRecords));
+  const records = sortRecords(markSetAside(connectionNodes(worker.doseRecords)));
+  // A correction a laboratory re-sent waits for the physician's decision and
+  // cannot be corrected again before it.
+  const resultKey = (r: Pick<DoseRecordView, "periodStart" | "periodEnd" | "monitoringKind" | "quantity">) => `${r.periodStart}|${r.periodEnd}|${r.monitoringKind}|${r.quantity}`;
+  const pendingKeys = new Set(records.filter((r) => r.pending).map(resultKey));
   const employments = connectionNodes(worker.employments);
   const exposureNode = exposure.data?.node?.__typename === "Worker" ? exposure.data.node : null;
 
@@ -99,6 +105,17 @@ export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
           onDone={(ok) => done(ok ? "La correction a été enregistrée : une nouvelle version remplace la précédente." : null)}
         />
       )}
+      {pendingKeys.size > 0 && (
+        <Notice
+          className={fr.cx("fr-mb-2w")}
+          title={
+            <>
+              {plural(pendingKeys.size, "résultat corrigé a été renvoyé", "résultats corrigés ont été renvoyés")} par le laboratoire : la correction reste
+              en vigueur jusqu'à la décision du médecin du travail. <Link to={conflictsPath}>Voir les conflits de correction</Link>
+            </>
+          }
+        />
+      )}
       {records.length === 0 ? (
         <Notice title="Aucun résultat enregistré pour ce travailleur." />
       ) : (
@@ -108,7 +125,9 @@ export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
           action={{
             header: "Action",
             render: (r) =>
-              r.current ? (
+              r.current && pendingKeys.has(resultKey(r)) ? (
+                <Link to={conflictsPath}>Voir le conflit</Link>
+              ) : r.current ? (
                 <Button
                   size="small"
                   priority="tertiary"
