@@ -94,6 +94,11 @@ func TestRegulation(t *testing.T) {
 		if len(open) != 1 || refFloat(open[0], "correction", "valueMsv") != 4.0 || refFloat(open[0], "resend", "valueMsv") != 0.3 {
 			t.Fatalf("open conflicts = %v, want one: 4.0 corrected, 0.30 re-sent", open)
 		}
+		// A decision needs a reason.
+		if res := w.as(t, regPhysician).Do(`mutation($id: ID!) { resolveDoseConflict(id: $id, decision: KEEP_CORRECTION, reason: " ") { status } }`,
+			map[string]any{"id": open[0]["id"]}); res.Code() != "BAD_USER_INPUT" || res.Errors[0].Extensions["field"] != "reason" {
+			t.Errorf("decision without a reason: %+v, want BAD_USER_INPUT on reason", res.Errors)
+		}
 		// Keep the correction.
 		var kept struct{ ResolveDoseConflict struct{ Status string } }
 		w.must(t, regPhysician, `mutation($id: ID!) { resolveDoseConflict(id: $id, decision: KEEP_CORRECTION, reason: "Correction confirmée par l'enquête") { status } }`,
@@ -125,6 +130,16 @@ func TestRegulation(t *testing.T) {
 		}
 		if s := w.exposure(t, regPhysician, p)["EFFECTIVE"]; msvOf(s.ValueMsv) != 0.35 {
 			t.Errorf("effective dose after acceptance = %v, want 0.35", msvOf(s.ValueMsv))
+		}
+		// Every version of the result keeps its own number: 1 the laboratory's,
+		// 2 the correction, 3 the re-send set aside, 4 the one accepted.
+		var versions []int
+		for _, d := range w.doses(t, regPhysician, p) {
+			versions = append(versions, d.Version)
+		}
+		slices.Sort(versions)
+		if fmt.Sprint(versions) != "[1 2 3 4]" {
+			t.Errorf("versions = %v, want [1 2 3 4]", versions)
 		}
 		// Both decisions are audited, with the physician as author.
 		events := w.client.AuditEvent.Query().Where(auditevent.Action("WRITE")).AllX(w.ctx)

@@ -39,7 +39,7 @@ func ResolveConflict(ctx context.Context, client *ent.Client, id int, decision D
 	if !v.Acts(policy.RolePhysician) {
 		return nil, nil, apperr.New(apperr.Forbidden, "Seul le médecin du travail tranche un conflit de correction : son délégataire peut le préparer, pas le trancher.")
 	}
-	reason, err = checkReason(reason)
+	reason, err = checkReason("reason", reason)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/policy"
@@ -57,7 +58,7 @@ func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	reason, err := checkReason(c.Reason)
+	reason, err := checkReason("input.reason", c.Reason)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +85,10 @@ func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Tim
 		return nil, &apperr.Error{Code: apperr.Conflict, Field: "input.doseRecordID", Value: strconv.Itoa(old.ID),
 			Message: "Ce renvoi du laboratoire attend votre décision : tranchez le conflit de correction plutôt que de le corriger."}
 	}
+	version, err := nextVersion(sys, client, old)
+	if err != nil {
+		return nil, err
+	}
 	status := statusOf(value)
 	if old.ValueUsv == int64(value) && old.Status == status {
 		return nil, apperr.Invalid("input.value", c.Value,
@@ -102,7 +107,7 @@ func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Tim
 	create := client.DoseRecord.Create().SetWorkerID(old.WorkerID).SetEstablishmentID(old.EstablishmentID).
 		SetSource(doserecord.SourcePhysician).SetMonitoringKind(old.MonitoringKind).SetQuantity(old.Quantity).
 		SetPeriodStart(old.PeriodStart).SetPeriodEnd(old.PeriodEnd).SetValueUsv(int64(value)).SetStatus(status).
-		SetVersion(old.Version + 1).SetSupersedesID(old.ID).SetCorrectionReason(reason).SetReceivedAt(now).
+		SetVersion(version).SetSupersedesID(old.ID).SetCorrectionReason(reason).SetReceivedAt(now).
 		SetNillableSectorCode(old.SectorCode).SetNillableJobCode(old.JobCode)
 	if old.LaboratoryID != 0 {
 		create.SetLaboratoryID(old.LaboratoryID) // the measurement it corrects stays traceable
@@ -147,7 +152,7 @@ func Add(ctx context.Context, client *ent.Client, a Addition, now time.Time) (*e
 	if err != nil {
 		return nil, err
 	}
-	reason, err := checkReason(a.Reason)
+	reason, err := checkReason("input.reason", a.Reason)
 	if err != nil {
 		return nil, err
 	}
@@ -235,15 +240,33 @@ func physician(ctx context.Context) (int, error) {
 	return 0, apperr.New(apperr.Forbidden, "Seul le médecin du travail corrige ou ajoute des doses.")
 }
 
-func checkReason(reason string) (string, error) {
+// checkReason checks the reason a physician gives, reporting problems on
+// field.
+func checkReason(field, reason string) (string, error) {
 	r := strings.TrimSpace(reason)
 	if r == "" {
-		return "", apperr.Invalid("input.reason", reason, "Le motif est obligatoire : indiquez pourquoi la dose est corrigée ou ajoutée.")
+		return "", apperr.Invalid(field, reason, "Le motif est obligatoire : indiquez ce qui justifie la décision.")
 	}
 	if len(r) > maxReason {
-		return "", apperr.Invalid("input.reason", reason, "Le motif compte %d caractères : %d au plus.", utf8.RuneCountInString(r), maxReason)
+		return "", apperr.Invalid(field, reason, "Le motif compte %d caractères : %d au plus.", utf8.RuneCountInString(r), maxReason)
 	}
 	return r, nil
+}
+
+// nextVersion is the version a new version of rec takes: after rec and
+// after any laboratory re-send of rec held for the physician's decision.
+func nextVersion(sys context.Context, client *ent.Client, rec *ent.DoseRecord) (int, error) {
+	cs, err := client.DoseConflict.Query().Where(doseconflict.CorrectionID(rec.ID)).WithResend().All(sys)
+	if err != nil {
+		return 0, fmt.Errorf("load conflicts: %w", err)
+	}
+	v := rec.Version
+	for _, c := range cs {
+		if c.Edges.Resend != nil {
+			v = max(v, c.Edges.Resend.Version)
+		}
+	}
+	return v + 1, nil
 }
 
 // parseValue reads a dose entered as a number and a unit, exactly

@@ -71,7 +71,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
-	conflicts, err := r.openConflicts(stored)
+	conflicts, err := r.conflictsOf(stored)
 	if err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 // the dose of record: the re-send is then held, pending, for the physician's
 // decision (a conflict, REGULATION-CASES RC01), and the row says so. It
 // reports false when the row is rejected.
-func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, open *ent.DoseConflict) bool {
+func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, past correctionConflicts) bool {
 	if prev.ValueUsv == rec.dose.usv && prev.Status == rec.status() {
 		rw.fail(lResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
 		return false
@@ -153,8 +153,9 @@ func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, open *
 		rec.supersedes, rec.version = prev.ID, prev.Version+1
 		return true
 	}
-	rec.pending, rec.correction, rec.version = true, prev, prev.Version+1
-	if open != nil {
+	// Versions keep counting past the re-sends already held or set aside.
+	rec.pending, rec.correction, rec.version = true, prev, max(prev.Version, past.lastVersion)+1
+	if open := past.open; open != nil {
 		held := open.Edges.Resend
 		if held != nil && held.ValueUsv == rec.dose.usv && string(held.Status) == string(rec.status()) {
 			rw.fail(lResultat, "DUPLICATE_PENDING", "Ce résultat, déjà renvoyé le %s, attend la décision du médecin du travail qui l'avait corrigé.",
@@ -162,33 +163,43 @@ func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, open *
 			return false
 		}
 		rec.replaces = open
-		if held != nil && held.Version >= rec.version {
-			rec.version = held.Version + 1
-		}
 	}
 	rw.warn(lResultat, "CORRECTED_BY_PHYSICIAN", "Le médecin du travail a corrigé ce résultat le %s : la valeur renvoyée est enregistrée en attente de sa décision et ne remplace pas la correction tant qu'il ne l'a pas acceptée.",
 		prev.ReceivedAt.Format("02/01/2006"))
 	return true
 }
 
-// openConflicts returns the open conflicts of the stored physicians'
-// corrections among stored, by correction, with their pending re-send.
-func (r *runner) openConflicts(stored map[string]*ent.DoseRecord) (map[int]*ent.DoseConflict, error) {
+// correctionConflicts is what the re-sends of one correction left: the open
+// conflict (nil when none) and the highest version a re-send of it took.
+type correctionConflicts struct {
+	open        *ent.DoseConflict
+	lastVersion int
+}
+
+// conflictsOf returns, by correction, the conflicts of the stored physicians'
+// corrections among stored, with their re-sends.
+func (r *runner) conflictsOf(stored map[string]*ent.DoseRecord) (map[int]correctionConflicts, error) {
 	ids := map[int]bool{}
 	for _, d := range stored {
 		if d.Source == doserecord.SourcePhysician {
 			ids[d.ID] = true
 		}
 	}
-	out := map[int]*ent.DoseConflict{}
+	out := map[int]correctionConflicts{}
 	err := inChunks(ids, func(part []int) error {
-		cs, err := r.client.DoseConflict.Query().Where(doseconflict.CorrectionIDIn(part...), doseconflict.StatusEQ(doseconflict.StatusOpen)).
-			WithResend().All(r.sys)
+		cs, err := r.client.DoseConflict.Query().Where(doseconflict.CorrectionIDIn(part...)).WithResend().All(r.sys)
 		if err != nil {
 			return fmt.Errorf("find correction conflicts: %w", err)
 		}
 		for _, c := range cs {
-			out[c.CorrectionID] = c
+			cc := out[c.CorrectionID]
+			if c.Status == doseconflict.StatusOpen {
+				cc.open = c
+			}
+			if c.Edges.Resend != nil {
+				cc.lastVersion = max(cc.lastVersion, c.Edges.Resend.Version)
+			}
+			out[c.CorrectionID] = cc
 		}
 		return nil
 	})

@@ -31,9 +31,10 @@ export function CertificateRoute() {
 /** `/travailleurs-suivis/:id`: a followed worker's file. */
 export function WorkerFileRoute() {
   const { id } = useParams();
+  const viewer = useCurrentViewer();
   return (
     <>
-      <PhysicianWorkerFile key={id} workerID={id!} />
+      <PhysicianWorkerFile key={id} workerID={id!} canRecord={primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN"} />
       <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Anomalies de ce travailleur</h2>
       <AnomalyTriage key={`a-${id}`} physician workerID={id!} />
     </>

@@ -41,6 +41,8 @@ export const MyDoseRecordsDocument = graphql(`
               periodEnd
               version
               current
+              pending
+              supersedesID
               correctionReason
               radionuclide
               establishment {

@@ -4,7 +4,7 @@ import { Button } from "@codegouvfr/react-dsfr/Button";
 import { ButtonsGroup } from "@codegouvfr/react-dsfr/ButtonsGroup";
 import { Notice } from "@codegouvfr/react-dsfr/Notice";
 
-import { DoseRecordTable, doseRecordCells, doseRecordHeaders, sortRecords } from "../../../components/DoseRecordTable";
+import { DoseRecordTable, doseRecordCells, doseRecordHeaders, markSetAside, sortRecords } from "../../../components/DoseRecordTable";
 import { Loading } from "../../../components/Loading";
 import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
 import { connectionNodes } from "../../../lib/connection";
@@ -34,7 +34,7 @@ export function MyDosimetry({ workerID }: { workerID: string }) {
   const [showAll, setShowAll] = useState(false);
 
   const worker = data?.node?.__typename === "Worker" ? data.node : null;
-  const records = worker ? sortRecords(connectionNodes(worker.doseRecords)) : [];
+  const records = worker ? sortRecords(markSetAside(connectionNodes(worker.doseRecords))) : [];
   const exposureNode = exposure.data?.node?.__typename === "Worker" ? exposure.data.node : null;
   const historyNode = history.data?.node?.__typename === "Worker" ? history.data.node : null;
 

@@ -18,8 +18,11 @@ import { conflictsPath } from "../../../lib/navigation";
 import { usePhysicianWorkerFile, useWorkerExposure } from "../api/get-worker-file";
 import { DoseForm } from "./DoseForm";
 
-/** A followed worker's file: limits, every result with its versions, correction and addition of doses. */
-export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
+/**
+ * A followed worker's file: limits, every result with its versions, correction and addition of doses.
+ * Correcting and adding are the physician's acts (canRecord); a delegate reads the same file.
+ */
+export function PhysicianWorkerFile({ workerID, canRecord = true }: { workerID: string; canRecord?: boolean }) {
   const [{ data, error }, refetch] = usePhysicianWorkerFile(workerID);
   const [exposure, refetchExposure] = useWorkerExposure(workerID);
   const [editing, setEditing] = useState<null | { mode: "add" } | { mode: "correct"; id: string; description: string }>(null);
@@ -81,10 +84,15 @@ export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
 
       <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Résultats, versions et corrections</h2>
       {saved && <Alert severity="success" small closable onClose={() => setSaved(null)} description={saved} className={fr.cx("fr-mb-2w")} />}
+      {!canRecord && (
+        <Notice title="Vous consultez ce dossier par délégation : seul le médecin du travail corrige ou ajoute une dose." className={fr.cx("fr-mb-2w")} />
+      )}
       <p>
-        <Button iconId="fr-icon-add-line" size="small" onClick={() => setEditing({ mode: "add" })}>
-          Ajouter une dose
-        </Button>{" "}
+        {canRecord && (
+          <Button iconId="fr-icon-add-line" size="small" onClick={() => setEditing({ mode: "add" })}>
+            Ajouter une dose
+          </Button>
+        )}{" "}
         <DownloadCsvButton
           filename={`historique-${worker.lastName.toLowerCase()}.csv`}
           headers={doseRecordHeaders}
@@ -127,7 +135,7 @@ export function PhysicianWorkerFile({ workerID }: { workerID: string }) {
             render: (r) =>
               r.current && pendingKeys.has(resultKey(r)) ? (
                 <Link to={conflictsPath}>Voir le conflit</Link>
-              ) : r.current ? (
+              ) : r.current && canRecord ? (
                 <Button
                   size="small"
                   priority="tertiary"
