@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/exposure"
-
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
 )
