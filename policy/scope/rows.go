@@ -65,6 +65,7 @@ func establishmentCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 func employedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 	return st.employedIn(s, c, "", "", false)
 }
+
 // hostedCol is true when worker column c has an intervention declared on one
 // of the viewer's establishments (as the host site).
 func hostedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
