@@ -129,9 +129,9 @@ func TestExceedanceNotice(t *testing.T) {
 		domainLabel regionCode regionLabel limitCode population band bandLabel bandLowerMsv bandUpperMsv exceedanceMonth confirmedOn } } } }`
 	type notice struct {
 		ID, SectorCode, SectorLabel, DomainCode, DomainLabel, RegionCode, RegionLabel, LimitCode, Population string
-		Band, BandLabel, ExceedanceMonth, ConfirmedOn                                                         string
-		BandLowerMsv                                                                                          float64
-		BandUpperMsv                                                                                          *float64
+		Band, BandLabel, ExceedanceMonth, ConfirmedOn                                                        string
+		BandLowerMsv                                                                                         float64
+		BandUpperMsv                                                                                         *float64
 	}
 	read := func(t *testing.T) ([]notice, string) {
 		t.Helper()
