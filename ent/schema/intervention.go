@@ -86,9 +86,9 @@ var checkIntervention = ent.Hook(func(next ent.Mutator) ent.Mutator {
 		if err := checkPeriod(ctx, m, "start_date", "end_date"); err != nil {
 			return nil, err
 		}
-		site, _ := m.Field("site_establishment_id")
-		contractor, _ := m.Field("contractor_establishment_id")
-		if site != nil && site == contractor {
+		site, okS := m.Field("site_establishment_id")
+		contractor, okC := m.Field("contractor_establishment_id")
+		if okS && okC && site == contractor {
 			return nil, apperr.Invalid("input.contractorSiret", nil,
 				"L'entreprise extérieure doit être un autre établissement que le site d'intervention.")
 		}
