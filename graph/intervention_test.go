@@ -260,3 +260,57 @@ func TestIntervention(t *testing.T) {
 		}
 	})
 }
+
+// TestSQLiteContractorShare runs the contractor's reading of operational
+// dosimetry on the embedded SQLite database, whose day comparisons differ
+// from PostgreSQL's: the intervention's doses, its last day's included, and
+// none after it.
+func TestSQLiteContractorShare(t *testing.T) {
+	db := storetest.MustOpenSQLite(t)
+	srv := servertest.MustStart(t, db)
+	ctx := policy.SystemContext(context.Background())
+	c := db.Client
+	site := c.Establishment.Create().SetSiret(siret).SetName("CNPE").SaveX(ctx)
+	contractor := c.Establishment.Create().SetSiret("35600000000048").SetName("Prestataire").SaveX(ctx)
+	w := c.Worker.Create().SetNir(validNIR("1850369123456")).SetLastName("Le Goff").SetFirstNames("Yann").
+		SetBirthDate(time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC)).SetSex("M").SaveX(ctx)
+	last := time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)
+	c.Employment.Create().SetWorkerID(w.ID).SetEstablishmentID(contractor.ID).SetStartDate(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)).
+		SetEndDate(last).SetContractType("CDI").SetNomenclatureVersion("V1").SetClassification("A").
+		SetMonitoringKinds([]string{"PASSIVE_WHOLE_BODY"}).ExecX(ctx)
+	acc := servertest.MustCreateAccount(t, c, "pcr.presta@test.fr", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(contractor.ID) })
+	c.Intervention.Create().SetWorkerID(w.ID).SetSiteEstablishmentID(site.ID).SetContractorEstablishmentID(contractor.ID).
+		SetStartDate(time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC)).SetEndDate(last).SetDeclaredByID(acc.ID).ExecX(ctx)
+	want := map[string]bool{}
+	for i, start := range []time.Time{
+		time.Date(2024, 9, 9, 7, 0, 0, 0, time.UTC),  // during
+		last.Add(7 * time.Hour),                      // its last day
+		time.Date(2024, 10, 1, 7, 0, 0, 0, time.UTC), // the day after
+		time.Date(2024, 8, 31, 7, 0, 0, 0, time.UTC), // the day before
+	} {
+		d := c.OperationalDose.Create().SetWorkerID(w.ID).SetEstablishmentID(site.ID).SetDosimeterSerial("EPD").
+			SetStartAt(start).SetEndAt(start.Add(8 * time.Hour)).SetValueUsv(int64(10 + i)).SaveX(ctx)
+		want[fmt.Sprint(d.ID)] = i < 2
+	}
+	cl := srv.NewClient(t)
+	cl.MustLogin("pcr.presta@test.fr", servertest.Password)
+	var out struct {
+		OperationalDoses struct {
+			TotalCount int
+			Edges      []struct{ Node struct{ ID string } }
+		}
+	}
+	cl.MustDo(`{ operationalDoses(first: 10) { totalCount edges { node { id } } } }`, nil, &out)
+	got := map[string]bool{}
+	for _, e := range out.OperationalDoses.Edges {
+		got[e.Node.ID] = true
+	}
+	for id, in := range want {
+		if got[id] != in {
+			t.Errorf("dose %s: read %v, want %v", id, got[id], in)
+		}
+	}
+	if out.OperationalDoses.TotalCount != 2 {
+		t.Errorf("totalCount = %d, want 2", out.OperationalDoses.TotalCount)
+	}
+}

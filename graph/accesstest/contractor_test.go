@@ -12,9 +12,11 @@ import (
 // adviser reads both; the intervention is read by both companies.
 func testContractorShare(t *testing.T, w *world) {
 	crpA, crpB, empB := w.byName["adviser(A)"], w.byName["adviser(B)"], w.byName["employer(B)"]
-	var sept, nov, mayAtA int
+	var sept, lastDay, nov, mayAtA int
 	for _, d := range w.opDoses {
 		switch {
+		case d.worker == w.w2 && d.est == w.estB && d.start.Month() == 9 && d.start.Day() == 30:
+			lastDay = d.id
 		case d.worker == w.w2 && d.est == w.estB && d.start.Month() == 9:
 			sept = d.id
 		case d.worker == w.w2 && d.est == w.estB && d.start.Month() == 11:
@@ -23,7 +25,7 @@ func testContractorShare(t *testing.T, w *world) {
 			mayAtA = d.id
 		}
 	}
-	if sept == 0 || nov == 0 || mayAtA == 0 {
+	if sept == 0 || lastDay == 0 || nov == 0 || mayAtA == 0 {
 		t.Fatal("fixture: W2's operational doses at A and B are missing")
 	}
 	const list = `{ operationalDoses(first: 50) { totalCount edges { node { id } } } }`
@@ -34,21 +36,22 @@ func testContractorShare(t *testing.T, w *world) {
 		// dose taken on B outside it.
 		c := w.mustList(t, crpA, list, "operationalDoses", nil)
 		w.expectRows(t, "operationalDoses as "+crpA.name, c, w.opIDs(crpA, func(opDoseRow) bool { return true }))
-		if !setOf(c.ids()...)[sept] || setOf(c.ids()...)[nov] {
-			t.Errorf("operationalDoses as %s = %v, want %d (September at B) and not %d (November at B)", crpA, c.ids(), sept, nov)
+		if ids := setOf(c.ids()...); !ids[sept] || !ids[lastDay] || ids[nov] {
+			t.Errorf("operationalDoses as %s = %v, want %d and %d (September at B, its last day included) and not %d (November at B)",
+				crpA, c.ids(), sept, lastDay, nov)
 		}
 		c = w.mustList(t, crpA, fmt.Sprintf(`{ establishments(first: 10, where: {id: %d}) { edges { node { id operationalDoses(first: 10) { totalCount edges { node { id } } } } } } }`, w.estB),
 			"establishments", nil)
 		if len(c.Edges) != 1 {
 			t.Fatalf("establishments(B) as %s: %d rows", crpA, len(c.Edges))
 		}
-		w.expectRows(t, "establishments(B).operationalDoses as "+crpA.name, c.Edges[0].Node.OperationalDoses, setOf(sept))
+		w.expectRows(t, "establishments(B).operationalDoses as "+crpA.name, c.Edges[0].Node.OperationalDoses, setOf(sept, lastDay))
 		c = w.mustList(t, crpA, fmt.Sprintf(`{ workers(first: 10, where: {id: %d}) { edges { node { id operationalDoses(first: 10) { totalCount edges { node { id } } } } } } }`, w.w2),
 			"workers", nil)
 		if len(c.Edges) != 1 {
 			t.Fatalf("workers(W2) as %s: %d rows", crpA, len(c.Edges))
 		}
-		w.expectRows(t, "workers(W2).operationalDoses as "+crpA.name, c.Edges[0].Node.OperationalDoses, setOf(sept, mayAtA))
+		w.expectRows(t, "workers(W2).operationalDoses as "+crpA.name, c.Edges[0].Node.OperationalDoses, setOf(sept, lastDay, mayAtA))
 		// A filter cannot reach beyond the intervention either.
 		w.expectRefusedOrNone(t, crpA, "B's operational doses after the intervention",
 			fmt.Sprintf(`{ operationalDoses(first: 10, where: {establishmentID: %d, startAtGT: "2024-10-01T00:00:00Z"}) { edges { node { id } } } }`, w.estB),
@@ -59,7 +62,7 @@ func testContractorShare(t *testing.T, w *world) {
 		// company's worker's included, and B's roles see that worker.
 		c := w.mustList(t, crpB, list, "operationalDoses", nil)
 		w.expectRows(t, "operationalDoses as "+crpB.name, c, w.opIDs(crpB, func(opDoseRow) bool { return true }))
-		if ids := setOf(c.ids()...); !ids[sept] || !ids[nov] || ids[mayAtA] {
+		if ids := setOf(c.ids()...); !ids[sept] || !ids[lastDay] || !ids[nov] || ids[mayAtA] {
 			t.Errorf("operationalDoses as %s = %v, want both of W2's doses at B and not the one at A", crpB, c.ids())
 		}
 		for _, s := range []*subject{crpB, empB} {

@@ -419,6 +419,11 @@ func mustBuildWorld(t *testing.T) *world {
 		start: day("2024-09-01"), end: ptr(day("2024-09-30"))})
 	mkOp(w.w2, w.estB, 9, 33, batchOpB)
 	mkOp(w.w2, w.estB, 11, 44, batchOpB)
+	// A shift on the last day of the intervention: still shared with A.
+	last := day("2024-09-30").Add(7 * time.Hour)
+	w.opDoses = append(w.opDoses, opDoseRow{id: c.OperationalDose.Create().SetWorkerID(w.w2).SetEstablishmentID(w.estB).
+		SetDosimeterSerial("OP-LAST").SetStartAt(last).SetEndAt(last.Add(8 * time.Hour)).SetValueUsv(12).SetImportBatchID(batchOpB).
+		SaveX(ctx).ID, worker: w.w2, est: w.estB, start: last, end: last.Add(8 * time.Hour), value: 12})
 
 	// The ministry's anonymous notice of a confirmed exceedance.
 	w.notices = append(w.notices, c.ExceedanceNotice.Create().SetSectorCode("S01").SetSectorLabel("Médical").

@@ -101,11 +101,15 @@ func (w *world) hosted(ests idSet) idSet {
 
 // shared reports whether ests, as the outside company, receive operational
 // dose d: an intervention of its worker on d's site for one of ests covers
-// part of d, and the worker is under contract in ests then.
+// one of d's days, and the worker is under contract with that establishment
+// on one of them (dates are days: an instant counts by its day).
 func (w *world) shared(ests idSet, d opDoseRow) bool {
+	first, last := d.start.UTC().Truncate(24*time.Hour), d.end.UTC().Truncate(24*time.Hour)
 	for _, i := range w.interventions {
-		if i.worker == d.worker && i.site == d.est && ests[i.contractor] && !i.start.After(d.end) &&
-			(i.end == nil || !i.end.Before(d.start)) && w.inContract(ests, d.worker, d.start, d.end) {
+		if i.worker != d.worker || i.site != d.est || !ests[i.contractor] || i.start.After(last) || i.end != nil && i.end.Before(first) {
+			continue
+		}
+		if w.inContract(idSet{i.contractor: true}, d.worker, first, last) {
 			return true
 		}
 	}

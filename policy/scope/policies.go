@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/privacy"
 	"github.com/siseri/siseri/policy"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -131,24 +132,45 @@ func OperationalDose() ent.Policy {
 }
 
 // contractorShare is true for an operational dose the viewer's establishment
-// receives as the outside company: an intervention of the worker on the
-// dose's site, declared for one of the viewer's establishments, overlaps the
-// dose, and the worker is under contract there over the dose's period.
-// Intervention dates are days at midnight: a dose starting during the last
-// day of an intervention is left to the site and the physician.
+// receives as the outside company: the worker has an intervention on the
+// dose's site for one of the viewer's establishments, and an employment in
+// that establishment, both overlapping the dose's days (the contract period,
+// R.4451-69). Intervention and employment dates are days, dose bounds
+// instants: they are compared day by day (UTC).
 func contractorShare(st sets, s *sql.Selector) *sql.Predicate {
 	i := sql.Table(interventionTable).As("scope_intervention")
+	e := sql.Table(employment.Table).As("scope_contract")
 	start, end := s.C(operationaldose.FieldStartAt), s.C(operationaldose.FieldEndAt)
-	return sql.And(
-		sql.Exists(sql.Dialect(s.Dialect()).Select(i.C("id")).From(i).Where(sql.And(
+	overlaps := func(from, to string) *sql.Predicate {
+		return sql.And(dayCmp(s, from, "<=", end), sql.Or(sql.IsNull(to), dayCmp(s, to, ">=", start)))
+	}
+	return sql.Exists(sql.Dialect(s.Dialect()).Select(i.C("id")).From(i).
+		Join(e).On(e.C(employment.FieldEstablishmentID), i.C("contractor_establishment_id")).
+		Where(sql.And(
 			sql.ColumnsEQ(i.C("worker_id"), s.C(operationaldose.FieldWorkerID)),
 			sql.ColumnsEQ(i.C("site_establishment_id"), s.C(operationaldose.FieldEstablishmentID)),
 			st.inEstablishments(s, i.C("contractor_establishment_id")),
-			sql.ColumnsLTE(i.C("start_date"), end),
-			sql.Or(sql.IsNull(i.C("end_date")), sql.ColumnsGTE(i.C("end_date"), start)),
-		))),
-		st.employedIn(s, s.C(operationaldose.FieldWorkerID), start, end, false),
-	)
+			overlaps(i.C("start_date"), i.C("end_date")),
+			sql.ColumnsEQ(e.C(employment.FieldWorkerID), s.C(operationaldose.FieldWorkerID)),
+			overlaps(e.C(employment.FieldStartDate), e.C(employment.FieldEndDate)),
+		)))
+}
+
+// dayCmp compares the UTC days of two time columns: a op b.
+func dayCmp(s *sql.Selector, a, op, b string) *sql.Predicate {
+	return sql.P(func(w *sql.Builder) {
+		w.WriteString(dayOf(s.Dialect(), a)).WriteString(" " + op + " ").WriteString(dayOf(s.Dialect(), b))
+	})
+}
+
+// dayOf is the SQL of the UTC day of time column c: a date on PostgreSQL; on
+// SQLite, whose driver stores UTC instants as text starting with the day,
+// that day's text.
+func dayOf(d, c string) string {
+	if d == dialect.Postgres {
+		return "(" + c + " AT TIME ZONE 'UTC')::date"
+	}
+	return "substr(" + c + ", 1, 10)"
 }
 
 // interventionTable is the table of declared interventions.
