@@ -28,9 +28,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -71,12 +73,16 @@ type Client struct {
 	Employment *EmploymentClient
 	// Establishment is the client for interacting with the Establishment builders.
 	Establishment *EstablishmentClient
+	// ExceedanceNotice is the client for interacting with the ExceedanceNotice builders.
+	ExceedanceNotice *ExceedanceNoticeClient
 	// ExposureSummary is the client for interacting with the ExposureSummary builders.
 	ExposureSummary *ExposureSummaryClient
 	// Grant is the client for interacting with the Grant builders.
 	Grant *GrantClient
 	// ImportBatch is the client for interacting with the ImportBatch builders.
 	ImportBatch *ImportBatchClient
+	// Intervention is the client for interacting with the Intervention builders.
+	Intervention *InterventionClient
 	// Laboratory is the client for interacting with the Laboratory builders.
 	Laboratory *LaboratoryClient
 	// Nomenclature is the client for interacting with the Nomenclature builders.
@@ -111,9 +117,11 @@ func (c *Client) init() {
 	c.DosimeterAssignment = NewDosimeterAssignmentClient(c.config)
 	c.Employment = NewEmploymentClient(c.config)
 	c.Establishment = NewEstablishmentClient(c.config)
+	c.ExceedanceNotice = NewExceedanceNoticeClient(c.config)
 	c.ExposureSummary = NewExposureSummaryClient(c.config)
 	c.Grant = NewGrantClient(c.config)
 	c.ImportBatch = NewImportBatchClient(c.config)
+	c.Intervention = NewInterventionClient(c.config)
 	c.Laboratory = NewLaboratoryClient(c.config)
 	c.Nomenclature = NewNomenclatureClient(c.config)
 	c.OperationalDose = NewOperationalDoseClient(c.config)
@@ -224,9 +232,11 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
 		Employment:          NewEmploymentClient(cfg),
 		Establishment:       NewEstablishmentClient(cfg),
+		ExceedanceNotice:    NewExceedanceNoticeClient(cfg),
 		ExposureSummary:     NewExposureSummaryClient(cfg),
 		Grant:               NewGrantClient(cfg),
 		ImportBatch:         NewImportBatchClient(cfg),
+		Intervention:        NewInterventionClient(cfg),
 		Laboratory:          NewLaboratoryClient(cfg),
 		Nomenclature:        NewNomenclatureClient(cfg),
 		OperationalDose:     NewOperationalDoseClient(cfg),
@@ -264,9 +274,11 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
 		Employment:          NewEmploymentClient(cfg),
 		Establishment:       NewEstablishmentClient(cfg),
+		ExceedanceNotice:    NewExceedanceNoticeClient(cfg),
 		ExposureSummary:     NewExposureSummaryClient(cfg),
 		Grant:               NewGrantClient(cfg),
 		ImportBatch:         NewImportBatchClient(cfg),
+		Intervention:        NewInterventionClient(cfg),
 		Laboratory:          NewLaboratoryClient(cfg),
 		Nomenclature:        NewNomenclatureClient(cfg),
 		OperationalDose:     NewOperationalDoseClient(cfg),
@@ -303,9 +315,9 @@ func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
 		c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
-		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExposureSummary,
-		c.Grant, c.ImportBatch, c.Laboratory, c.Nomenclature, c.OperationalDose,
-		c.Session, c.Worker,
+		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExceedanceNotice,
+		c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention, c.Laboratory,
+		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -317,9 +329,9 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
 		c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
-		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExposureSummary,
-		c.Grant, c.ImportBatch, c.Laboratory, c.Nomenclature, c.OperationalDose,
-		c.Session, c.Worker,
+		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExceedanceNotice,
+		c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention, c.Laboratory,
+		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -354,12 +366,16 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Employment.mutate(ctx, m)
 	case *EstablishmentMutation:
 		return c.Establishment.mutate(ctx, m)
+	case *ExceedanceNoticeMutation:
+		return c.ExceedanceNotice.mutate(ctx, m)
 	case *ExposureSummaryMutation:
 		return c.ExposureSummary.mutate(ctx, m)
 	case *GrantMutation:
 		return c.Grant.mutate(ctx, m)
 	case *ImportBatchMutation:
 		return c.ImportBatch.mutate(ctx, m)
+	case *InterventionMutation:
+		return c.Intervention.mutate(ctx, m)
 	case *LaboratoryMutation:
 		return c.Laboratory.mutate(ctx, m)
 	case *NomenclatureMutation:
@@ -2757,6 +2773,140 @@ func (c *EstablishmentClient) mutate(ctx context.Context, m *EstablishmentMutati
 	}
 }
 
+// ExceedanceNoticeClient is a client for the ExceedanceNotice schema.
+type ExceedanceNoticeClient struct {
+	config
+}
+
+// NewExceedanceNoticeClient returns a client for the ExceedanceNotice from the given config.
+func NewExceedanceNoticeClient(c config) *ExceedanceNoticeClient {
+	return &ExceedanceNoticeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `exceedancenotice.Hooks(f(g(h())))`.
+func (c *ExceedanceNoticeClient) Use(hooks ...Hook) {
+	c.hooks.ExceedanceNotice = append(c.hooks.ExceedanceNotice, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `exceedancenotice.Intercept(f(g(h())))`.
+func (c *ExceedanceNoticeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ExceedanceNotice = append(c.inters.ExceedanceNotice, interceptors...)
+}
+
+// Create returns a builder for creating a ExceedanceNotice entity.
+func (c *ExceedanceNoticeClient) Create() *ExceedanceNoticeCreate {
+	mutation := newExceedanceNoticeMutation(c.config, OpCreate)
+	return &ExceedanceNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ExceedanceNotice entities.
+func (c *ExceedanceNoticeClient) CreateBulk(builders ...*ExceedanceNoticeCreate) *ExceedanceNoticeCreateBulk {
+	return &ExceedanceNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExceedanceNoticeClient) MapCreateBulk(slice any, setFunc func(*ExceedanceNoticeCreate, int)) *ExceedanceNoticeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExceedanceNoticeCreateBulk{err: fmt.Errorf("calling to ExceedanceNoticeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExceedanceNoticeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExceedanceNoticeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ExceedanceNotice.
+func (c *ExceedanceNoticeClient) Update() *ExceedanceNoticeUpdate {
+	mutation := newExceedanceNoticeMutation(c.config, OpUpdate)
+	return &ExceedanceNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExceedanceNoticeClient) UpdateOne(_m *ExceedanceNotice) *ExceedanceNoticeUpdateOne {
+	mutation := newExceedanceNoticeMutation(c.config, OpUpdateOne, withExceedanceNotice(_m))
+	return &ExceedanceNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExceedanceNoticeClient) UpdateOneID(id int) *ExceedanceNoticeUpdateOne {
+	mutation := newExceedanceNoticeMutation(c.config, OpUpdateOne, withExceedanceNoticeID(id))
+	return &ExceedanceNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ExceedanceNotice.
+func (c *ExceedanceNoticeClient) Delete() *ExceedanceNoticeDelete {
+	mutation := newExceedanceNoticeMutation(c.config, OpDelete)
+	return &ExceedanceNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExceedanceNoticeClient) DeleteOne(_m *ExceedanceNotice) *ExceedanceNoticeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExceedanceNoticeClient) DeleteOneID(id int) *ExceedanceNoticeDeleteOne {
+	builder := c.Delete().Where(exceedancenotice.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExceedanceNoticeDeleteOne{builder}
+}
+
+// Query returns a query builder for ExceedanceNotice.
+func (c *ExceedanceNoticeClient) Query() *ExceedanceNoticeQuery {
+	return &ExceedanceNoticeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExceedanceNotice},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ExceedanceNotice entity by its id.
+func (c *ExceedanceNoticeClient) Get(ctx context.Context, id int) (*ExceedanceNotice, error) {
+	return c.Query().Where(exceedancenotice.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExceedanceNoticeClient) GetX(ctx context.Context, id int) *ExceedanceNotice {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *ExceedanceNoticeClient) Hooks() []Hook {
+	hooks := c.hooks.ExceedanceNotice
+	return append(hooks[:len(hooks):len(hooks)], exceedancenotice.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExceedanceNoticeClient) Interceptors() []Interceptor {
+	return c.inters.ExceedanceNotice
+}
+
+func (c *ExceedanceNoticeClient) mutate(ctx context.Context, m *ExceedanceNoticeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExceedanceNoticeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExceedanceNoticeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExceedanceNoticeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExceedanceNoticeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ExceedanceNotice mutation op: %q", m.Op())
+	}
+}
+
 // ExposureSummaryClient is a client for the ExposureSummary schema.
 type ExposureSummaryClient struct {
 	config
@@ -3380,6 +3530,204 @@ func (c *ImportBatchClient) mutate(ctx context.Context, m *ImportBatchMutation) 
 		return (&ImportBatchDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ImportBatch mutation op: %q", m.Op())
+	}
+}
+
+// InterventionClient is a client for the Intervention schema.
+type InterventionClient struct {
+	config
+}
+
+// NewInterventionClient returns a client for the Intervention from the given config.
+func NewInterventionClient(c config) *InterventionClient {
+	return &InterventionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `intervention.Hooks(f(g(h())))`.
+func (c *InterventionClient) Use(hooks ...Hook) {
+	c.hooks.Intervention = append(c.hooks.Intervention, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `intervention.Intercept(f(g(h())))`.
+func (c *InterventionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.Intervention = append(c.inters.Intervention, interceptors...)
+}
+
+// Create returns a builder for creating a Intervention entity.
+func (c *InterventionClient) Create() *InterventionCreate {
+	mutation := newInterventionMutation(c.config, OpCreate)
+	return &InterventionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of Intervention entities.
+func (c *InterventionClient) CreateBulk(builders ...*InterventionCreate) *InterventionCreateBulk {
+	return &InterventionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *InterventionClient) MapCreateBulk(slice any, setFunc func(*InterventionCreate, int)) *InterventionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &InterventionCreateBulk{err: fmt.Errorf("calling to InterventionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*InterventionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &InterventionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for Intervention.
+func (c *InterventionClient) Update() *InterventionUpdate {
+	mutation := newInterventionMutation(c.config, OpUpdate)
+	return &InterventionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *InterventionClient) UpdateOne(_m *Intervention) *InterventionUpdateOne {
+	mutation := newInterventionMutation(c.config, OpUpdateOne, withIntervention(_m))
+	return &InterventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *InterventionClient) UpdateOneID(id int) *InterventionUpdateOne {
+	mutation := newInterventionMutation(c.config, OpUpdateOne, withInterventionID(id))
+	return &InterventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for Intervention.
+func (c *InterventionClient) Delete() *InterventionDelete {
+	mutation := newInterventionMutation(c.config, OpDelete)
+	return &InterventionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *InterventionClient) DeleteOne(_m *Intervention) *InterventionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *InterventionClient) DeleteOneID(id int) *InterventionDeleteOne {
+	builder := c.Delete().Where(intervention.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &InterventionDeleteOne{builder}
+}
+
+// Query returns a query builder for Intervention.
+func (c *InterventionClient) Query() *InterventionQuery {
+	return &InterventionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeIntervention},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a Intervention entity by its id.
+func (c *InterventionClient) Get(ctx context.Context, id int) (*Intervention, error) {
+	return c.Query().Where(intervention.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *InterventionClient) GetX(ctx context.Context, id int) *Intervention {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryWorker queries the worker edge of a Intervention.
+func (c *InterventionClient) QueryWorker(_m *Intervention) *WorkerQuery {
+	query := (&WorkerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(worker.Table, worker.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.WorkerTable, intervention.WorkerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySite queries the site edge of a Intervention.
+func (c *InterventionClient) QuerySite(_m *Intervention) *EstablishmentQuery {
+	query := (&EstablishmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(establishment.Table, establishment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.SiteTable, intervention.SiteColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryContractor queries the contractor edge of a Intervention.
+func (c *InterventionClient) QueryContractor(_m *Intervention) *EstablishmentQuery {
+	query := (&EstablishmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(establishment.Table, establishment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.ContractorTable, intervention.ContractorColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryDeclaredBy queries the declared_by edge of a Intervention.
+func (c *InterventionClient) QueryDeclaredBy(_m *Intervention) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(intervention.Table, intervention.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, intervention.DeclaredByTable, intervention.DeclaredByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *InterventionClient) Hooks() []Hook {
+	hooks := c.hooks.Intervention
+	return append(hooks[:len(hooks):len(hooks)], intervention.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *InterventionClient) Interceptors() []Interceptor {
+	return c.inters.Intervention
+}
+
+func (c *InterventionClient) mutate(ctx context.Context, m *InterventionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&InterventionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&InterventionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&InterventionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&InterventionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown Intervention mutation op: %q", m.Op())
 	}
 }
 
@@ -4282,14 +4630,16 @@ type (
 	hooks struct {
 		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
 		DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment, Employment,
-		Establishment, ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature,
-		OperationalDose, Session, Worker []ent.Hook
+		Establishment, ExceedanceNotice, ExposureSummary, Grant, ImportBatch,
+		Intervention, Laboratory, Nomenclature, OperationalDose, Session,
+		Worker []ent.Hook
 	}
 	inters struct {
 		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
 		DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment, Employment,
-		Establishment, ExposureSummary, Grant, ImportBatch, Laboratory, Nomenclature,
-		OperationalDose, Session, Worker []ent.Interceptor
+		Establishment, ExceedanceNotice, ExposureSummary, Grant, ImportBatch,
+		Intervention, Laboratory, Nomenclature, OperationalDose, Session,
+		Worker []ent.Interceptor
 	}
 )
 

@@ -25,9 +25,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -106,9 +108,11 @@ func checkColumn(t, c string) error {
 			dosimeterassignment.Table: dosimeterassignment.ValidColumn,
 			employment.Table:          employment.ValidColumn,
 			establishment.Table:       establishment.ValidColumn,
+			exceedancenotice.Table:    exceedancenotice.ValidColumn,
 			exposuresummary.Table:     exposuresummary.ValidColumn,
 			grant.Table:               grant.ValidColumn,
 			importbatch.Table:         importbatch.ValidColumn,
+			intervention.Table:        intervention.ValidColumn,
 			laboratory.Table:          laboratory.ValidColumn,
 			nomenclature.Table:        nomenclature.ValidColumn,
 			operationaldose.Table:     operationaldose.ValidColumn,

@@ -16,9 +16,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -34,7 +36,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 21)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 23)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -361,6 +363,33 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   exceedancenotice.Table,
+			Columns: exceedancenotice.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: exceedancenotice.FieldID,
+			},
+		},
+		Type: "ExceedanceNotice",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			exceedancenotice.FieldSectorCode:      {Type: field.TypeString, Column: exceedancenotice.FieldSectorCode},
+			exceedancenotice.FieldSectorLabel:     {Type: field.TypeString, Column: exceedancenotice.FieldSectorLabel},
+			exceedancenotice.FieldDomainCode:      {Type: field.TypeString, Column: exceedancenotice.FieldDomainCode},
+			exceedancenotice.FieldDomainLabel:     {Type: field.TypeString, Column: exceedancenotice.FieldDomainLabel},
+			exceedancenotice.FieldRegionCode:      {Type: field.TypeString, Column: exceedancenotice.FieldRegionCode},
+			exceedancenotice.FieldRegionLabel:     {Type: field.TypeString, Column: exceedancenotice.FieldRegionLabel},
+			exceedancenotice.FieldLimitCode:       {Type: field.TypeEnum, Column: exceedancenotice.FieldLimitCode},
+			exceedancenotice.FieldPopulation:      {Type: field.TypeEnum, Column: exceedancenotice.FieldPopulation},
+			exceedancenotice.FieldBand:            {Type: field.TypeEnum, Column: exceedancenotice.FieldBand},
+			exceedancenotice.FieldBandLabel:       {Type: field.TypeString, Column: exceedancenotice.FieldBandLabel},
+			exceedancenotice.FieldBandLowerUsv:    {Type: field.TypeInt64, Column: exceedancenotice.FieldBandLowerUsv},
+			exceedancenotice.FieldBandUpperUsv:    {Type: field.TypeInt64, Column: exceedancenotice.FieldBandUpperUsv},
+			exceedancenotice.FieldExceedanceMonth: {Type: field.TypeTime, Column: exceedancenotice.FieldExceedanceMonth},
+			exceedancenotice.FieldConfirmedOn:     {Type: field.TypeTime, Column: exceedancenotice.FieldConfirmedOn},
+		},
+	}
+	graph.Nodes[14] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -382,7 +411,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -408,7 +437,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -437,7 +466,28 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldCompletedAt:     {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   intervention.Table,
+			Columns: intervention.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: intervention.FieldID,
+			},
+		},
+		Type: "Intervention",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			intervention.FieldCreatedAt:                 {Type: field.TypeTime, Column: intervention.FieldCreatedAt},
+			intervention.FieldUpdatedAt:                 {Type: field.TypeTime, Column: intervention.FieldUpdatedAt},
+			intervention.FieldWorkerID:                  {Type: field.TypeInt, Column: intervention.FieldWorkerID},
+			intervention.FieldSiteEstablishmentID:       {Type: field.TypeInt, Column: intervention.FieldSiteEstablishmentID},
+			intervention.FieldContractorEstablishmentID: {Type: field.TypeInt, Column: intervention.FieldContractorEstablishmentID},
+			intervention.FieldStartDate:                 {Type: field.TypeTime, Column: intervention.FieldStartDate},
+			intervention.FieldEndDate:                   {Type: field.TypeTime, Column: intervention.FieldEndDate},
+			intervention.FieldDeclaredByID:              {Type: field.TypeInt, Column: intervention.FieldDeclaredByID},
+		},
+	}
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -457,7 +507,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -479,7 +529,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -504,7 +554,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -526,7 +576,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -1201,6 +1251,54 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"ImportBatch",
 		"OperationalDose",
+	)
+	graph.MustAddE(
+		"worker",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.WorkerTable,
+			Columns: []string{intervention.WorkerColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Worker",
+	)
+	graph.MustAddE(
+		"site",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.SiteTable,
+			Columns: []string{intervention.SiteColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Establishment",
+	)
+	graph.MustAddE(
+		"contractor",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.ContractorTable,
+			Columns: []string{intervention.ContractorColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Establishment",
+	)
+	graph.MustAddE(
+		"declared_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   intervention.DeclaredByTable,
+			Columns: []string{intervention.DeclaredByColumn},
+			Bidi:    false,
+		},
+		"Intervention",
+		"Account",
 	)
 	graph.MustAddE(
 		"dosimeters",
@@ -3235,6 +3333,116 @@ func (f *EstablishmentFilter) WhereHasOperationalDosesWith(preds ...predicate.Op
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ExceedanceNoticeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExceedanceNoticeQuery builder.
+func (_q *ExceedanceNoticeQuery) Filter() *ExceedanceNoticeFilter {
+	return &ExceedanceNoticeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExceedanceNoticeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExceedanceNoticeMutation builder.
+func (m *ExceedanceNoticeMutation) Filter() *ExceedanceNoticeFilter {
+	return &ExceedanceNoticeFilter{config: m.config, predicateAdder: m}
+}
+
+// ExceedanceNoticeFilter provides a generic filtering capability at runtime for ExceedanceNoticeQuery.
+type ExceedanceNoticeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExceedanceNoticeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ExceedanceNoticeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(exceedancenotice.FieldID))
+}
+
+// WhereSectorCode applies the entql string predicate on the sector_code field.
+func (f *ExceedanceNoticeFilter) WhereSectorCode(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldSectorCode))
+}
+
+// WhereSectorLabel applies the entql string predicate on the sector_label field.
+func (f *ExceedanceNoticeFilter) WhereSectorLabel(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldSectorLabel))
+}
+
+// WhereDomainCode applies the entql string predicate on the domain_code field.
+func (f *ExceedanceNoticeFilter) WhereDomainCode(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldDomainCode))
+}
+
+// WhereDomainLabel applies the entql string predicate on the domain_label field.
+func (f *ExceedanceNoticeFilter) WhereDomainLabel(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldDomainLabel))
+}
+
+// WhereRegionCode applies the entql string predicate on the region_code field.
+func (f *ExceedanceNoticeFilter) WhereRegionCode(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldRegionCode))
+}
+
+// WhereRegionLabel applies the entql string predicate on the region_label field.
+func (f *ExceedanceNoticeFilter) WhereRegionLabel(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldRegionLabel))
+}
+
+// WhereLimitCode applies the entql string predicate on the limit_code field.
+func (f *ExceedanceNoticeFilter) WhereLimitCode(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldLimitCode))
+}
+
+// WherePopulation applies the entql string predicate on the population field.
+func (f *ExceedanceNoticeFilter) WherePopulation(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldPopulation))
+}
+
+// WhereBand applies the entql string predicate on the band field.
+func (f *ExceedanceNoticeFilter) WhereBand(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldBand))
+}
+
+// WhereBandLabel applies the entql string predicate on the band_label field.
+func (f *ExceedanceNoticeFilter) WhereBandLabel(p entql.StringP) {
+	f.Where(p.Field(exceedancenotice.FieldBandLabel))
+}
+
+// WhereBandLowerUsv applies the entql int64 predicate on the band_lower_usv field.
+func (f *ExceedanceNoticeFilter) WhereBandLowerUsv(p entql.Int64P) {
+	f.Where(p.Field(exceedancenotice.FieldBandLowerUsv))
+}
+
+// WhereBandUpperUsv applies the entql int64 predicate on the band_upper_usv field.
+func (f *ExceedanceNoticeFilter) WhereBandUpperUsv(p entql.Int64P) {
+	f.Where(p.Field(exceedancenotice.FieldBandUpperUsv))
+}
+
+// WhereExceedanceMonth applies the entql time.Time predicate on the exceedance_month field.
+func (f *ExceedanceNoticeFilter) WhereExceedanceMonth(p entql.TimeP) {
+	f.Where(p.Field(exceedancenotice.FieldExceedanceMonth))
+}
+
+// WhereConfirmedOn applies the entql time.Time predicate on the confirmed_on field.
+func (f *ExceedanceNoticeFilter) WhereConfirmedOn(p entql.TimeP) {
+	f.Where(p.Field(exceedancenotice.FieldConfirmedOn))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *ExposureSummaryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3263,7 +3471,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3367,7 +3575,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3570,7 +3778,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3746,6 +3954,142 @@ func (f *ImportBatchFilter) WhereHasOperationalDosesWith(preds ...predicate.Oper
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *InterventionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the InterventionQuery builder.
+func (_q *InterventionQuery) Filter() *InterventionFilter {
+	return &InterventionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *InterventionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the InterventionMutation builder.
+func (m *InterventionMutation) Filter() *InterventionFilter {
+	return &InterventionFilter{config: m.config, predicateAdder: m}
+}
+
+// InterventionFilter provides a generic filtering capability at runtime for InterventionQuery.
+type InterventionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *InterventionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *InterventionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *InterventionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *InterventionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldUpdatedAt))
+}
+
+// WhereWorkerID applies the entql int predicate on the worker_id field.
+func (f *InterventionFilter) WhereWorkerID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldWorkerID))
+}
+
+// WhereSiteEstablishmentID applies the entql int predicate on the site_establishment_id field.
+func (f *InterventionFilter) WhereSiteEstablishmentID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldSiteEstablishmentID))
+}
+
+// WhereContractorEstablishmentID applies the entql int predicate on the contractor_establishment_id field.
+func (f *InterventionFilter) WhereContractorEstablishmentID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldContractorEstablishmentID))
+}
+
+// WhereStartDate applies the entql time.Time predicate on the start_date field.
+func (f *InterventionFilter) WhereStartDate(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldStartDate))
+}
+
+// WhereEndDate applies the entql time.Time predicate on the end_date field.
+func (f *InterventionFilter) WhereEndDate(p entql.TimeP) {
+	f.Where(p.Field(intervention.FieldEndDate))
+}
+
+// WhereDeclaredByID applies the entql int predicate on the declared_by_id field.
+func (f *InterventionFilter) WhereDeclaredByID(p entql.IntP) {
+	f.Where(p.Field(intervention.FieldDeclaredByID))
+}
+
+// WhereHasWorker applies a predicate to check if query has an edge worker.
+func (f *InterventionFilter) WhereHasWorker() {
+	f.Where(entql.HasEdge("worker"))
+}
+
+// WhereHasWorkerWith applies a predicate to check if query has an edge worker with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasWorkerWith(preds ...predicate.Worker) {
+	f.Where(entql.HasEdgeWith("worker", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSite applies a predicate to check if query has an edge site.
+func (f *InterventionFilter) WhereHasSite() {
+	f.Where(entql.HasEdge("site"))
+}
+
+// WhereHasSiteWith applies a predicate to check if query has an edge site with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasSiteWith(preds ...predicate.Establishment) {
+	f.Where(entql.HasEdgeWith("site", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasContractor applies a predicate to check if query has an edge contractor.
+func (f *InterventionFilter) WhereHasContractor() {
+	f.Where(entql.HasEdge("contractor"))
+}
+
+// WhereHasContractorWith applies a predicate to check if query has an edge contractor with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasContractorWith(preds ...predicate.Establishment) {
+	f.Where(entql.HasEdgeWith("contractor", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasDeclaredBy applies a predicate to check if query has an edge declared_by.
+func (f *InterventionFilter) WhereHasDeclaredBy() {
+	f.Where(entql.HasEdge("declared_by"))
+}
+
+// WhereHasDeclaredByWith applies a predicate to check if query has an edge declared_by with a given conditions (other predicates).
+func (f *InterventionFilter) WhereHasDeclaredByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("declared_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *LaboratoryQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -3774,7 +4118,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3877,7 +4221,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3962,7 +4306,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4132,7 +4476,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4231,7 +4575,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

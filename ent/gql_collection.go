@@ -21,9 +21,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -2995,6 +2997,156 @@ func newEstablishmentPaginateArgs(rv map[string]any) *establishmentPaginateArgs 
 }
 
 // CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *ExceedanceNoticeQuery) CollectFields(ctx context.Context, satisfies ...string) (*ExceedanceNoticeQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *ExceedanceNoticeQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(exceedancenotice.Columns))
+		selectedFields = []string{exceedancenotice.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+		case "sectorCode":
+			if _, ok := fieldSeen[exceedancenotice.FieldSectorCode]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldSectorCode)
+				fieldSeen[exceedancenotice.FieldSectorCode] = struct{}{}
+			}
+		case "sectorLabel":
+			if _, ok := fieldSeen[exceedancenotice.FieldSectorLabel]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldSectorLabel)
+				fieldSeen[exceedancenotice.FieldSectorLabel] = struct{}{}
+			}
+		case "domainCode":
+			if _, ok := fieldSeen[exceedancenotice.FieldDomainCode]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldDomainCode)
+				fieldSeen[exceedancenotice.FieldDomainCode] = struct{}{}
+			}
+		case "domainLabel":
+			if _, ok := fieldSeen[exceedancenotice.FieldDomainLabel]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldDomainLabel)
+				fieldSeen[exceedancenotice.FieldDomainLabel] = struct{}{}
+			}
+		case "regionCode":
+			if _, ok := fieldSeen[exceedancenotice.FieldRegionCode]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldRegionCode)
+				fieldSeen[exceedancenotice.FieldRegionCode] = struct{}{}
+			}
+		case "regionLabel":
+			if _, ok := fieldSeen[exceedancenotice.FieldRegionLabel]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldRegionLabel)
+				fieldSeen[exceedancenotice.FieldRegionLabel] = struct{}{}
+			}
+		case "limitCode":
+			if _, ok := fieldSeen[exceedancenotice.FieldLimitCode]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldLimitCode)
+				fieldSeen[exceedancenotice.FieldLimitCode] = struct{}{}
+			}
+		case "population":
+			if _, ok := fieldSeen[exceedancenotice.FieldPopulation]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldPopulation)
+				fieldSeen[exceedancenotice.FieldPopulation] = struct{}{}
+			}
+		case "band":
+			if _, ok := fieldSeen[exceedancenotice.FieldBand]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldBand)
+				fieldSeen[exceedancenotice.FieldBand] = struct{}{}
+			}
+		case "bandLabel":
+			if _, ok := fieldSeen[exceedancenotice.FieldBandLabel]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldBandLabel)
+				fieldSeen[exceedancenotice.FieldBandLabel] = struct{}{}
+			}
+		case "exceedanceMonth":
+			if _, ok := fieldSeen[exceedancenotice.FieldExceedanceMonth]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldExceedanceMonth)
+				fieldSeen[exceedancenotice.FieldExceedanceMonth] = struct{}{}
+			}
+		case "confirmedOn":
+			if _, ok := fieldSeen[exceedancenotice.FieldConfirmedOn]; !ok {
+				selectedFields = append(selectedFields, exceedancenotice.FieldConfirmedOn)
+				fieldSeen[exceedancenotice.FieldConfirmedOn] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type exceedancenoticePaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []ExceedanceNoticePaginateOption
+}
+
+func newExceedanceNoticePaginateArgs(rv map[string]any) *exceedancenoticePaginateArgs {
+	args := &exceedancenoticePaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*ExceedanceNoticeOrder:
+			args.opts = append(args.opts, WithExceedanceNoticeOrder(v))
+		case []any:
+			var orders []*ExceedanceNoticeOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &ExceedanceNoticeOrder{Field: &ExceedanceNoticeOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithExceedanceNoticeOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*ExceedanceNoticeWhereInput); ok {
+		args.opts = append(args.opts, WithExceedanceNoticeFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
 func (_q *ExposureSummaryQuery) CollectFields(ctx context.Context, satisfies ...string) (*ExposureSummaryQuery, error) {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil {
@@ -3811,6 +3963,176 @@ func newImportBatchPaginateArgs(rv map[string]any) *importbatchPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*ImportBatchWhereInput); ok {
 		args.opts = append(args.opts, WithImportBatchFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *InterventionQuery) CollectFields(ctx context.Context, satisfies ...string) (*InterventionQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *InterventionQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(intervention.Columns))
+		selectedFields = []string{intervention.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "worker":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&WorkerClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, workerImplementors)...); err != nil {
+				return err
+			}
+			_q.withWorker = query
+			if _, ok := fieldSeen[intervention.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldWorkerID)
+				fieldSeen[intervention.FieldWorkerID] = struct{}{}
+			}
+
+		case "site":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EstablishmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, establishmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withSite = query
+			if _, ok := fieldSeen[intervention.FieldSiteEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldSiteEstablishmentID)
+				fieldSeen[intervention.FieldSiteEstablishmentID] = struct{}{}
+			}
+
+		case "contractor":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EstablishmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, establishmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withContractor = query
+			if _, ok := fieldSeen[intervention.FieldContractorEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldContractorEstablishmentID)
+				fieldSeen[intervention.FieldContractorEstablishmentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[intervention.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldCreatedAt)
+				fieldSeen[intervention.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[intervention.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldUpdatedAt)
+				fieldSeen[intervention.FieldUpdatedAt] = struct{}{}
+			}
+		case "workerID":
+			if _, ok := fieldSeen[intervention.FieldWorkerID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldWorkerID)
+				fieldSeen[intervention.FieldWorkerID] = struct{}{}
+			}
+		case "siteEstablishmentID":
+			if _, ok := fieldSeen[intervention.FieldSiteEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldSiteEstablishmentID)
+				fieldSeen[intervention.FieldSiteEstablishmentID] = struct{}{}
+			}
+		case "contractorEstablishmentID":
+			if _, ok := fieldSeen[intervention.FieldContractorEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldContractorEstablishmentID)
+				fieldSeen[intervention.FieldContractorEstablishmentID] = struct{}{}
+			}
+		case "startDate":
+			if _, ok := fieldSeen[intervention.FieldStartDate]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldStartDate)
+				fieldSeen[intervention.FieldStartDate] = struct{}{}
+			}
+		case "endDate":
+			if _, ok := fieldSeen[intervention.FieldEndDate]; !ok {
+				selectedFields = append(selectedFields, intervention.FieldEndDate)
+				fieldSeen[intervention.FieldEndDate] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type interventionPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []InterventionPaginateOption
+}
+
+func newInterventionPaginateArgs(rv map[string]any) *interventionPaginateArgs {
+	args := &interventionPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*InterventionOrder:
+			args.opts = append(args.opts, WithInterventionOrder(v))
+		case []any:
+			var orders []*InterventionOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &InterventionOrder{Field: &InterventionOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithInterventionOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*InterventionWhereInput); ok {
+		args.opts = append(args.opts, WithInterventionFilter(v.Filter))
 	}
 	return args
 }

@@ -576,6 +576,30 @@ func (_m *ImportBatch) OperationalDoses(
 	return _m.QueryOperationalDoses().Paginate(ctx, after, first, before, last, opts...)
 }
 
+func (_m *Intervention) Worker(ctx context.Context) (*Worker, error) {
+	result, err := _m.Edges.WorkerOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryWorker().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Intervention) Site(ctx context.Context) (*Establishment, error) {
+	result, err := _m.Edges.SiteOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QuerySite().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *Intervention) Contractor(ctx context.Context) (*Establishment, error) {
+	result, err := _m.Edges.ContractorOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryContractor().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *Laboratory) Dosimeters(
 	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*DosimeterOrder, where *DosimeterWhereInput,
 ) (*DosimeterConnection, error) {

@@ -21,10 +21,12 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/internal"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -91,6 +93,11 @@ var establishmentImplementors = []string{"Establishment", "Node"}
 // IsNode implements the Node interface check for GQLGen.
 func (*Establishment) IsNode() {}
 
+var exceedancenoticeImplementors = []string{"ExceedanceNotice", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*ExceedanceNotice) IsNode() {}
+
 var exposuresummaryImplementors = []string{"ExposureSummary", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
@@ -105,6 +112,11 @@ var importbatchImplementors = []string{"ImportBatch", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*ImportBatch) IsNode() {}
+
+var interventionImplementors = []string{"Intervention", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*Intervention) IsNode() {}
 
 var laboratoryImplementors = []string{"Laboratory", "Node"}
 
@@ -302,6 +314,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			}
 		}
 		return query.Only(ctx)
+	case exceedancenotice.Table:
+		query := c.ExceedanceNotice.Query().
+			Where(exceedancenotice.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, exceedancenoticeImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
 	case exposuresummary.Table:
 		query := c.ExposureSummary.Query().
 			Where(exposuresummary.ID(id))
@@ -325,6 +346,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(importbatch.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, importbatchImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case intervention.Table:
+		query := c.Intervention.Query().
+			Where(intervention.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, interventionImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -614,6 +644,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 				*noder = node
 			}
 		}
+	case exceedancenotice.Table:
+		query := c.ExceedanceNotice.Query().
+			Where(exceedancenotice.IDIn(ids...))
+		query, err := query.CollectFields(ctx, exceedancenoticeImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
 	case exposuresummary.Table:
 		query := c.ExposureSummary.Query().
 			Where(exposuresummary.IDIn(ids...))
@@ -650,6 +696,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.ImportBatch.Query().
 			Where(importbatch.IDIn(ids...))
 		query, err := query.CollectFields(ctx, importbatchImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case intervention.Table:
+		query := c.Intervention.Query().
+			Where(intervention.IDIn(ids...))
+		query, err := query.CollectFields(ctx, interventionImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -25,9 +25,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -4559,6 +4561,464 @@ func (_m *Establishment) ToEdge(order *EstablishmentOrder) *EstablishmentEdge {
 	}
 }
 
+// ExceedanceNoticeEdge is the edge representation of ExceedanceNotice.
+type ExceedanceNoticeEdge struct {
+	Node   *ExceedanceNotice `json:"node"`
+	Cursor Cursor            `json:"cursor"`
+}
+
+// ExceedanceNoticeConnection is the connection containing edges to ExceedanceNotice.
+type ExceedanceNoticeConnection struct {
+	Edges      []*ExceedanceNoticeEdge `json:"edges"`
+	PageInfo   PageInfo                `json:"pageInfo"`
+	TotalCount int                     `json:"totalCount"`
+}
+
+func (c *ExceedanceNoticeConnection) build(nodes []*ExceedanceNotice, pager *exceedancenoticePager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *ExceedanceNotice
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *ExceedanceNotice {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *ExceedanceNotice {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*ExceedanceNoticeEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &ExceedanceNoticeEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// ExceedanceNoticePaginateOption enables pagination customization.
+type ExceedanceNoticePaginateOption func(*exceedancenoticePager) error
+
+// WithExceedanceNoticeOrder configures pagination ordering.
+func WithExceedanceNoticeOrder(order []*ExceedanceNoticeOrder) ExceedanceNoticePaginateOption {
+	return func(pager *exceedancenoticePager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithExceedanceNoticeFilter configures pagination filter.
+func WithExceedanceNoticeFilter(filter func(*ExceedanceNoticeQuery) (*ExceedanceNoticeQuery, error)) ExceedanceNoticePaginateOption {
+	return func(pager *exceedancenoticePager) error {
+		if filter == nil {
+			return errors.New("ExceedanceNoticeQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type exceedancenoticePager struct {
+	reverse bool
+	order   []*ExceedanceNoticeOrder
+	filter  func(*ExceedanceNoticeQuery) (*ExceedanceNoticeQuery, error)
+}
+
+func newExceedanceNoticePager(opts []ExceedanceNoticePaginateOption, reverse bool) (*exceedancenoticePager, error) {
+	pager := &exceedancenoticePager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *exceedancenoticePager) applyFilter(query *ExceedanceNoticeQuery) (*ExceedanceNoticeQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *exceedancenoticePager) toCursor(_m *ExceedanceNotice) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *exceedancenoticePager) applyCursors(query *ExceedanceNoticeQuery, after, before *Cursor) (*ExceedanceNoticeQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultExceedanceNoticeOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *exceedancenoticePager) applyOrder(query *ExceedanceNoticeQuery) *ExceedanceNoticeQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultExceedanceNoticeOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultExceedanceNoticeOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *exceedancenoticePager) orderExpr(query *ExceedanceNoticeQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultExceedanceNoticeOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to ExceedanceNotice.
+func (_m *ExceedanceNoticeQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...ExceedanceNoticePaginateOption,
+) (*ExceedanceNoticeConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newExceedanceNoticePager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &ExceedanceNoticeConnection{Edges: []*ExceedanceNoticeEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// ExceedanceNoticeOrderFieldSectorCode orders ExceedanceNotice by sector_code.
+	ExceedanceNoticeOrderFieldSectorCode = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.SectorCode, nil
+		},
+		column: exceedancenotice.FieldSectorCode,
+		toTerm: exceedancenotice.BySectorCode,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.SectorCode,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldDomainCode orders ExceedanceNotice by domain_code.
+	ExceedanceNoticeOrderFieldDomainCode = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.DomainCode, nil
+		},
+		column: exceedancenotice.FieldDomainCode,
+		toTerm: exceedancenotice.ByDomainCode,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.DomainCode,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldRegionCode orders ExceedanceNotice by region_code.
+	ExceedanceNoticeOrderFieldRegionCode = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.RegionCode, nil
+		},
+		column: exceedancenotice.FieldRegionCode,
+		toTerm: exceedancenotice.ByRegionCode,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.RegionCode,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldLimitCode orders ExceedanceNotice by limit_code.
+	ExceedanceNoticeOrderFieldLimitCode = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.LimitCode, nil
+		},
+		column: exceedancenotice.FieldLimitCode,
+		toTerm: exceedancenotice.ByLimitCode,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LimitCode,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldPopulation orders ExceedanceNotice by population.
+	ExceedanceNoticeOrderFieldPopulation = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.Population, nil
+		},
+		column: exceedancenotice.FieldPopulation,
+		toTerm: exceedancenotice.ByPopulation,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Population,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldBand orders ExceedanceNotice by band.
+	ExceedanceNoticeOrderFieldBand = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.Band, nil
+		},
+		column: exceedancenotice.FieldBand,
+		toTerm: exceedancenotice.ByBand,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Band,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldExceedanceMonth orders ExceedanceNotice by exceedance_month.
+	ExceedanceNoticeOrderFieldExceedanceMonth = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.ExceedanceMonth, nil
+		},
+		column: exceedancenotice.FieldExceedanceMonth,
+		toTerm: exceedancenotice.ByExceedanceMonth,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ExceedanceMonth,
+			}
+		},
+	}
+	// ExceedanceNoticeOrderFieldConfirmedOn orders ExceedanceNotice by confirmed_on.
+	ExceedanceNoticeOrderFieldConfirmedOn = &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.ConfirmedOn, nil
+		},
+		column: exceedancenotice.FieldConfirmedOn,
+		toTerm: exceedancenotice.ByConfirmedOn,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ConfirmedOn,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f ExceedanceNoticeOrderField) String() string {
+	var str string
+	switch f.column {
+	case ExceedanceNoticeOrderFieldSectorCode.column:
+		str = "SECTOR_CODE"
+	case ExceedanceNoticeOrderFieldDomainCode.column:
+		str = "DOMAIN_CODE"
+	case ExceedanceNoticeOrderFieldRegionCode.column:
+		str = "REGION_CODE"
+	case ExceedanceNoticeOrderFieldLimitCode.column:
+		str = "LIMIT_CODE"
+	case ExceedanceNoticeOrderFieldPopulation.column:
+		str = "POPULATION"
+	case ExceedanceNoticeOrderFieldBand.column:
+		str = "BAND"
+	case ExceedanceNoticeOrderFieldExceedanceMonth.column:
+		str = "EXCEEDANCE_MONTH"
+	case ExceedanceNoticeOrderFieldConfirmedOn.column:
+		str = "CONFIRMED_ON"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f ExceedanceNoticeOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *ExceedanceNoticeOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("ExceedanceNoticeOrderField %T must be a string", v)
+	}
+	switch str {
+	case "SECTOR_CODE":
+		*f = *ExceedanceNoticeOrderFieldSectorCode
+	case "DOMAIN_CODE":
+		*f = *ExceedanceNoticeOrderFieldDomainCode
+	case "REGION_CODE":
+		*f = *ExceedanceNoticeOrderFieldRegionCode
+	case "LIMIT_CODE":
+		*f = *ExceedanceNoticeOrderFieldLimitCode
+	case "POPULATION":
+		*f = *ExceedanceNoticeOrderFieldPopulation
+	case "BAND":
+		*f = *ExceedanceNoticeOrderFieldBand
+	case "EXCEEDANCE_MONTH":
+		*f = *ExceedanceNoticeOrderFieldExceedanceMonth
+	case "CONFIRMED_ON":
+		*f = *ExceedanceNoticeOrderFieldConfirmedOn
+	default:
+		return fmt.Errorf("%s is not a valid ExceedanceNoticeOrderField", str)
+	}
+	return nil
+}
+
+// ExceedanceNoticeOrderField defines the ordering field of ExceedanceNotice.
+type ExceedanceNoticeOrderField struct {
+	// Value extracts the ordering value from the given ExceedanceNotice.
+	Value    func(*ExceedanceNotice) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) exceedancenotice.OrderOption
+	toCursor func(*ExceedanceNotice) Cursor
+}
+
+// ExceedanceNoticeOrder defines the ordering of ExceedanceNotice.
+type ExceedanceNoticeOrder struct {
+	Direction OrderDirection              `json:"direction"`
+	Field     *ExceedanceNoticeOrderField `json:"field"`
+}
+
+// DefaultExceedanceNoticeOrder is the default ordering of ExceedanceNotice.
+var DefaultExceedanceNoticeOrder = &ExceedanceNoticeOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &ExceedanceNoticeOrderField{
+		Value: func(_m *ExceedanceNotice) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: exceedancenotice.FieldID,
+		toTerm: exceedancenotice.ByID,
+		toCursor: func(_m *ExceedanceNotice) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts ExceedanceNotice into ExceedanceNoticeEdge.
+func (_m *ExceedanceNotice) ToEdge(order *ExceedanceNoticeOrder) *ExceedanceNoticeEdge {
+	if order == nil {
+		order = DefaultExceedanceNoticeOrder
+	}
+	return &ExceedanceNoticeEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
 // ExposureSummaryEdge is the edge representation of ExposureSummary.
 type ExposureSummaryEdge struct {
 	Node   *ExposureSummary `json:"node"`
@@ -5766,6 +6226,392 @@ func (_m *ImportBatch) ToEdge(order *ImportBatchOrder) *ImportBatchEdge {
 		order = DefaultImportBatchOrder
 	}
 	return &ImportBatchEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// InterventionEdge is the edge representation of Intervention.
+type InterventionEdge struct {
+	Node   *Intervention `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// InterventionConnection is the connection containing edges to Intervention.
+type InterventionConnection struct {
+	Edges      []*InterventionEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *InterventionConnection) build(nodes []*Intervention, pager *interventionPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *Intervention
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *Intervention {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *Intervention {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*InterventionEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &InterventionEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// InterventionPaginateOption enables pagination customization.
+type InterventionPaginateOption func(*interventionPager) error
+
+// WithInterventionOrder configures pagination ordering.
+func WithInterventionOrder(order []*InterventionOrder) InterventionPaginateOption {
+	return func(pager *interventionPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithInterventionFilter configures pagination filter.
+func WithInterventionFilter(filter func(*InterventionQuery) (*InterventionQuery, error)) InterventionPaginateOption {
+	return func(pager *interventionPager) error {
+		if filter == nil {
+			return errors.New("InterventionQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type interventionPager struct {
+	reverse bool
+	order   []*InterventionOrder
+	filter  func(*InterventionQuery) (*InterventionQuery, error)
+}
+
+func newInterventionPager(opts []InterventionPaginateOption, reverse bool) (*interventionPager, error) {
+	pager := &interventionPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *interventionPager) applyFilter(query *InterventionQuery) (*InterventionQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *interventionPager) toCursor(_m *Intervention) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *interventionPager) applyCursors(query *InterventionQuery, after, before *Cursor) (*InterventionQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultInterventionOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *interventionPager) applyOrder(query *InterventionQuery) *InterventionQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultInterventionOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultInterventionOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *interventionPager) orderExpr(query *InterventionQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultInterventionOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to Intervention.
+func (_m *InterventionQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...InterventionPaginateOption,
+) (*InterventionConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newInterventionPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &InterventionConnection{Edges: []*InterventionEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// InterventionOrderFieldCreatedAt orders Intervention by created_at.
+	InterventionOrderFieldCreatedAt = &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: intervention.FieldCreatedAt,
+		toTerm: intervention.ByCreatedAt,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// InterventionOrderFieldUpdatedAt orders Intervention by updated_at.
+	InterventionOrderFieldUpdatedAt = &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: intervention.FieldUpdatedAt,
+		toTerm: intervention.ByUpdatedAt,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// InterventionOrderFieldStartDate orders Intervention by start_date.
+	InterventionOrderFieldStartDate = &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.StartDate, nil
+		},
+		column: intervention.FieldStartDate,
+		toTerm: intervention.ByStartDate,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.StartDate,
+			}
+		},
+	}
+	// InterventionOrderFieldEndDate orders Intervention by end_date.
+	InterventionOrderFieldEndDate = &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.EndDate, nil
+		},
+		column: intervention.FieldEndDate,
+		toTerm: intervention.ByEndDate,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.EndDate,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f InterventionOrderField) String() string {
+	var str string
+	switch f.column {
+	case InterventionOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case InterventionOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case InterventionOrderFieldStartDate.column:
+		str = "START_DATE"
+	case InterventionOrderFieldEndDate.column:
+		str = "END_DATE"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f InterventionOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *InterventionOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("InterventionOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *InterventionOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *InterventionOrderFieldUpdatedAt
+	case "START_DATE":
+		*f = *InterventionOrderFieldStartDate
+	case "END_DATE":
+		*f = *InterventionOrderFieldEndDate
+	default:
+		return fmt.Errorf("%s is not a valid InterventionOrderField", str)
+	}
+	return nil
+}
+
+// InterventionOrderField defines the ordering field of Intervention.
+type InterventionOrderField struct {
+	// Value extracts the ordering value from the given Intervention.
+	Value    func(*Intervention) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) intervention.OrderOption
+	toCursor func(*Intervention) Cursor
+}
+
+// InterventionOrder defines the ordering of Intervention.
+type InterventionOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *InterventionOrderField `json:"field"`
+}
+
+// DefaultInterventionOrder is the default ordering of Intervention.
+var DefaultInterventionOrder = &InterventionOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &InterventionOrderField{
+		Value: func(_m *Intervention) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: intervention.FieldID,
+		toTerm: intervention.ByID,
+		toCursor: func(_m *Intervention) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts Intervention into InterventionEdge.
+func (_m *Intervention) ToEdge(order *InterventionOrder) *InterventionEdge {
+	if order == nil {
+		order = DefaultInterventionOrder
+	}
+	return &InterventionEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

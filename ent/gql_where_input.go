@@ -18,9 +18,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -7061,6 +7063,630 @@ func (i *EstablishmentWhereInput) P() (predicate.Establishment, error) {
 	}
 }
 
+// ExceedanceNoticeWhereInput represents a where input for filtering ExceedanceNotice queries.
+type ExceedanceNoticeWhereInput struct {
+	Predicates []predicate.ExceedanceNotice  `json:"-"`
+	Not        *ExceedanceNoticeWhereInput   `json:"not,omitempty"`
+	Or         []*ExceedanceNoticeWhereInput `json:"or,omitempty"`
+	And        []*ExceedanceNoticeWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "sector_code" field predicates.
+	SectorCode             *string  `json:"sectorCode,omitempty"`
+	SectorCodeNEQ          *string  `json:"sectorCodeNEQ,omitempty"`
+	SectorCodeIn           []string `json:"sectorCodeIn,omitempty"`
+	SectorCodeNotIn        []string `json:"sectorCodeNotIn,omitempty"`
+	SectorCodeGT           *string  `json:"sectorCodeGT,omitempty"`
+	SectorCodeGTE          *string  `json:"sectorCodeGTE,omitempty"`
+	SectorCodeLT           *string  `json:"sectorCodeLT,omitempty"`
+	SectorCodeLTE          *string  `json:"sectorCodeLTE,omitempty"`
+	SectorCodeContains     *string  `json:"sectorCodeContains,omitempty"`
+	SectorCodeHasPrefix    *string  `json:"sectorCodeHasPrefix,omitempty"`
+	SectorCodeHasSuffix    *string  `json:"sectorCodeHasSuffix,omitempty"`
+	SectorCodeEqualFold    *string  `json:"sectorCodeEqualFold,omitempty"`
+	SectorCodeContainsFold *string  `json:"sectorCodeContainsFold,omitempty"`
+
+	// "sector_label" field predicates.
+	SectorLabel             *string  `json:"sectorLabel,omitempty"`
+	SectorLabelNEQ          *string  `json:"sectorLabelNEQ,omitempty"`
+	SectorLabelIn           []string `json:"sectorLabelIn,omitempty"`
+	SectorLabelNotIn        []string `json:"sectorLabelNotIn,omitempty"`
+	SectorLabelGT           *string  `json:"sectorLabelGT,omitempty"`
+	SectorLabelGTE          *string  `json:"sectorLabelGTE,omitempty"`
+	SectorLabelLT           *string  `json:"sectorLabelLT,omitempty"`
+	SectorLabelLTE          *string  `json:"sectorLabelLTE,omitempty"`
+	SectorLabelContains     *string  `json:"sectorLabelContains,omitempty"`
+	SectorLabelHasPrefix    *string  `json:"sectorLabelHasPrefix,omitempty"`
+	SectorLabelHasSuffix    *string  `json:"sectorLabelHasSuffix,omitempty"`
+	SectorLabelEqualFold    *string  `json:"sectorLabelEqualFold,omitempty"`
+	SectorLabelContainsFold *string  `json:"sectorLabelContainsFold,omitempty"`
+
+	// "domain_code" field predicates.
+	DomainCode             *string  `json:"domainCode,omitempty"`
+	DomainCodeNEQ          *string  `json:"domainCodeNEQ,omitempty"`
+	DomainCodeIn           []string `json:"domainCodeIn,omitempty"`
+	DomainCodeNotIn        []string `json:"domainCodeNotIn,omitempty"`
+	DomainCodeGT           *string  `json:"domainCodeGT,omitempty"`
+	DomainCodeGTE          *string  `json:"domainCodeGTE,omitempty"`
+	DomainCodeLT           *string  `json:"domainCodeLT,omitempty"`
+	DomainCodeLTE          *string  `json:"domainCodeLTE,omitempty"`
+	DomainCodeContains     *string  `json:"domainCodeContains,omitempty"`
+	DomainCodeHasPrefix    *string  `json:"domainCodeHasPrefix,omitempty"`
+	DomainCodeHasSuffix    *string  `json:"domainCodeHasSuffix,omitempty"`
+	DomainCodeEqualFold    *string  `json:"domainCodeEqualFold,omitempty"`
+	DomainCodeContainsFold *string  `json:"domainCodeContainsFold,omitempty"`
+
+	// "domain_label" field predicates.
+	DomainLabel             *string  `json:"domainLabel,omitempty"`
+	DomainLabelNEQ          *string  `json:"domainLabelNEQ,omitempty"`
+	DomainLabelIn           []string `json:"domainLabelIn,omitempty"`
+	DomainLabelNotIn        []string `json:"domainLabelNotIn,omitempty"`
+	DomainLabelGT           *string  `json:"domainLabelGT,omitempty"`
+	DomainLabelGTE          *string  `json:"domainLabelGTE,omitempty"`
+	DomainLabelLT           *string  `json:"domainLabelLT,omitempty"`
+	DomainLabelLTE          *string  `json:"domainLabelLTE,omitempty"`
+	DomainLabelContains     *string  `json:"domainLabelContains,omitempty"`
+	DomainLabelHasPrefix    *string  `json:"domainLabelHasPrefix,omitempty"`
+	DomainLabelHasSuffix    *string  `json:"domainLabelHasSuffix,omitempty"`
+	DomainLabelEqualFold    *string  `json:"domainLabelEqualFold,omitempty"`
+	DomainLabelContainsFold *string  `json:"domainLabelContainsFold,omitempty"`
+
+	// "region_code" field predicates.
+	RegionCode             *string  `json:"regionCode,omitempty"`
+	RegionCodeNEQ          *string  `json:"regionCodeNEQ,omitempty"`
+	RegionCodeIn           []string `json:"regionCodeIn,omitempty"`
+	RegionCodeNotIn        []string `json:"regionCodeNotIn,omitempty"`
+	RegionCodeGT           *string  `json:"regionCodeGT,omitempty"`
+	RegionCodeGTE          *string  `json:"regionCodeGTE,omitempty"`
+	RegionCodeLT           *string  `json:"regionCodeLT,omitempty"`
+	RegionCodeLTE          *string  `json:"regionCodeLTE,omitempty"`
+	RegionCodeContains     *string  `json:"regionCodeContains,omitempty"`
+	RegionCodeHasPrefix    *string  `json:"regionCodeHasPrefix,omitempty"`
+	RegionCodeHasSuffix    *string  `json:"regionCodeHasSuffix,omitempty"`
+	RegionCodeEqualFold    *string  `json:"regionCodeEqualFold,omitempty"`
+	RegionCodeContainsFold *string  `json:"regionCodeContainsFold,omitempty"`
+
+	// "region_label" field predicates.
+	RegionLabel             *string  `json:"regionLabel,omitempty"`
+	RegionLabelNEQ          *string  `json:"regionLabelNEQ,omitempty"`
+	RegionLabelIn           []string `json:"regionLabelIn,omitempty"`
+	RegionLabelNotIn        []string `json:"regionLabelNotIn,omitempty"`
+	RegionLabelGT           *string  `json:"regionLabelGT,omitempty"`
+	RegionLabelGTE          *string  `json:"regionLabelGTE,omitempty"`
+	RegionLabelLT           *string  `json:"regionLabelLT,omitempty"`
+	RegionLabelLTE          *string  `json:"regionLabelLTE,omitempty"`
+	RegionLabelContains     *string  `json:"regionLabelContains,omitempty"`
+	RegionLabelHasPrefix    *string  `json:"regionLabelHasPrefix,omitempty"`
+	RegionLabelHasSuffix    *string  `json:"regionLabelHasSuffix,omitempty"`
+	RegionLabelEqualFold    *string  `json:"regionLabelEqualFold,omitempty"`
+	RegionLabelContainsFold *string  `json:"regionLabelContainsFold,omitempty"`
+
+	// "limit_code" field predicates.
+	LimitCode      *exceedancenotice.LimitCode  `json:"limitCode,omitempty"`
+	LimitCodeNEQ   *exceedancenotice.LimitCode  `json:"limitCodeNEQ,omitempty"`
+	LimitCodeIn    []exceedancenotice.LimitCode `json:"limitCodeIn,omitempty"`
+	LimitCodeNotIn []exceedancenotice.LimitCode `json:"limitCodeNotIn,omitempty"`
+
+	// "population" field predicates.
+	Population      *exceedancenotice.Population  `json:"population,omitempty"`
+	PopulationNEQ   *exceedancenotice.Population  `json:"populationNEQ,omitempty"`
+	PopulationIn    []exceedancenotice.Population `json:"populationIn,omitempty"`
+	PopulationNotIn []exceedancenotice.Population `json:"populationNotIn,omitempty"`
+
+	// "band" field predicates.
+	Band      *exceedancenotice.Band  `json:"band,omitempty"`
+	BandNEQ   *exceedancenotice.Band  `json:"bandNEQ,omitempty"`
+	BandIn    []exceedancenotice.Band `json:"bandIn,omitempty"`
+	BandNotIn []exceedancenotice.Band `json:"bandNotIn,omitempty"`
+
+	// "band_label" field predicates.
+	BandLabel             *string  `json:"bandLabel,omitempty"`
+	BandLabelNEQ          *string  `json:"bandLabelNEQ,omitempty"`
+	BandLabelIn           []string `json:"bandLabelIn,omitempty"`
+	BandLabelNotIn        []string `json:"bandLabelNotIn,omitempty"`
+	BandLabelGT           *string  `json:"bandLabelGT,omitempty"`
+	BandLabelGTE          *string  `json:"bandLabelGTE,omitempty"`
+	BandLabelLT           *string  `json:"bandLabelLT,omitempty"`
+	BandLabelLTE          *string  `json:"bandLabelLTE,omitempty"`
+	BandLabelContains     *string  `json:"bandLabelContains,omitempty"`
+	BandLabelHasPrefix    *string  `json:"bandLabelHasPrefix,omitempty"`
+	BandLabelHasSuffix    *string  `json:"bandLabelHasSuffix,omitempty"`
+	BandLabelEqualFold    *string  `json:"bandLabelEqualFold,omitempty"`
+	BandLabelContainsFold *string  `json:"bandLabelContainsFold,omitempty"`
+
+	// "exceedance_month" field predicates.
+	ExceedanceMonth      *time.Time  `json:"exceedanceMonth,omitempty"`
+	ExceedanceMonthNEQ   *time.Time  `json:"exceedanceMonthNEQ,omitempty"`
+	ExceedanceMonthIn    []time.Time `json:"exceedanceMonthIn,omitempty"`
+	ExceedanceMonthNotIn []time.Time `json:"exceedanceMonthNotIn,omitempty"`
+	ExceedanceMonthGT    *time.Time  `json:"exceedanceMonthGT,omitempty"`
+	ExceedanceMonthGTE   *time.Time  `json:"exceedanceMonthGTE,omitempty"`
+	ExceedanceMonthLT    *time.Time  `json:"exceedanceMonthLT,omitempty"`
+	ExceedanceMonthLTE   *time.Time  `json:"exceedanceMonthLTE,omitempty"`
+
+	// "confirmed_on" field predicates.
+	ConfirmedOn      *time.Time  `json:"confirmedOn,omitempty"`
+	ConfirmedOnNEQ   *time.Time  `json:"confirmedOnNEQ,omitempty"`
+	ConfirmedOnIn    []time.Time `json:"confirmedOnIn,omitempty"`
+	ConfirmedOnNotIn []time.Time `json:"confirmedOnNotIn,omitempty"`
+	ConfirmedOnGT    *time.Time  `json:"confirmedOnGT,omitempty"`
+	ConfirmedOnGTE   *time.Time  `json:"confirmedOnGTE,omitempty"`
+	ConfirmedOnLT    *time.Time  `json:"confirmedOnLT,omitempty"`
+	ConfirmedOnLTE   *time.Time  `json:"confirmedOnLTE,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *ExceedanceNoticeWhereInput) AddPredicates(predicates ...predicate.ExceedanceNotice) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the ExceedanceNoticeWhereInput filter on the ExceedanceNoticeQuery builder.
+func (i *ExceedanceNoticeWhereInput) Filter(q *ExceedanceNoticeQuery) (*ExceedanceNoticeQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyExceedanceNoticeWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyExceedanceNoticeWhereInput is returned in case the ExceedanceNoticeWhereInput is empty.
+var ErrEmptyExceedanceNoticeWhereInput = errors.New("ent: empty predicate ExceedanceNoticeWhereInput")
+
+// P returns a predicate for filtering exceedancenotices.
+// An error is returned if the input is empty or invalid.
+func (i *ExceedanceNoticeWhereInput) P() (predicate.ExceedanceNotice, error) {
+	var predicates []predicate.ExceedanceNotice
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, exceedancenotice.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.ExceedanceNotice, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, exceedancenotice.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.ExceedanceNotice, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, exceedancenotice.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, exceedancenotice.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, exceedancenotice.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, exceedancenotice.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, exceedancenotice.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, exceedancenotice.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, exceedancenotice.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, exceedancenotice.IDLTE(*i.IDLTE))
+	}
+	if i.SectorCode != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeEQ(*i.SectorCode))
+	}
+	if i.SectorCodeNEQ != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeNEQ(*i.SectorCodeNEQ))
+	}
+	if len(i.SectorCodeIn) > 0 {
+		predicates = append(predicates, exceedancenotice.SectorCodeIn(i.SectorCodeIn...))
+	}
+	if len(i.SectorCodeNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.SectorCodeNotIn(i.SectorCodeNotIn...))
+	}
+	if i.SectorCodeGT != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeGT(*i.SectorCodeGT))
+	}
+	if i.SectorCodeGTE != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeGTE(*i.SectorCodeGTE))
+	}
+	if i.SectorCodeLT != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeLT(*i.SectorCodeLT))
+	}
+	if i.SectorCodeLTE != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeLTE(*i.SectorCodeLTE))
+	}
+	if i.SectorCodeContains != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeContains(*i.SectorCodeContains))
+	}
+	if i.SectorCodeHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeHasPrefix(*i.SectorCodeHasPrefix))
+	}
+	if i.SectorCodeHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeHasSuffix(*i.SectorCodeHasSuffix))
+	}
+	if i.SectorCodeEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeEqualFold(*i.SectorCodeEqualFold))
+	}
+	if i.SectorCodeContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.SectorCodeContainsFold(*i.SectorCodeContainsFold))
+	}
+	if i.SectorLabel != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelEQ(*i.SectorLabel))
+	}
+	if i.SectorLabelNEQ != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelNEQ(*i.SectorLabelNEQ))
+	}
+	if len(i.SectorLabelIn) > 0 {
+		predicates = append(predicates, exceedancenotice.SectorLabelIn(i.SectorLabelIn...))
+	}
+	if len(i.SectorLabelNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.SectorLabelNotIn(i.SectorLabelNotIn...))
+	}
+	if i.SectorLabelGT != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelGT(*i.SectorLabelGT))
+	}
+	if i.SectorLabelGTE != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelGTE(*i.SectorLabelGTE))
+	}
+	if i.SectorLabelLT != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelLT(*i.SectorLabelLT))
+	}
+	if i.SectorLabelLTE != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelLTE(*i.SectorLabelLTE))
+	}
+	if i.SectorLabelContains != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelContains(*i.SectorLabelContains))
+	}
+	if i.SectorLabelHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelHasPrefix(*i.SectorLabelHasPrefix))
+	}
+	if i.SectorLabelHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelHasSuffix(*i.SectorLabelHasSuffix))
+	}
+	if i.SectorLabelEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelEqualFold(*i.SectorLabelEqualFold))
+	}
+	if i.SectorLabelContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.SectorLabelContainsFold(*i.SectorLabelContainsFold))
+	}
+	if i.DomainCode != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeEQ(*i.DomainCode))
+	}
+	if i.DomainCodeNEQ != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeNEQ(*i.DomainCodeNEQ))
+	}
+	if len(i.DomainCodeIn) > 0 {
+		predicates = append(predicates, exceedancenotice.DomainCodeIn(i.DomainCodeIn...))
+	}
+	if len(i.DomainCodeNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.DomainCodeNotIn(i.DomainCodeNotIn...))
+	}
+	if i.DomainCodeGT != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeGT(*i.DomainCodeGT))
+	}
+	if i.DomainCodeGTE != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeGTE(*i.DomainCodeGTE))
+	}
+	if i.DomainCodeLT != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeLT(*i.DomainCodeLT))
+	}
+	if i.DomainCodeLTE != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeLTE(*i.DomainCodeLTE))
+	}
+	if i.DomainCodeContains != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeContains(*i.DomainCodeContains))
+	}
+	if i.DomainCodeHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeHasPrefix(*i.DomainCodeHasPrefix))
+	}
+	if i.DomainCodeHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeHasSuffix(*i.DomainCodeHasSuffix))
+	}
+	if i.DomainCodeEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeEqualFold(*i.DomainCodeEqualFold))
+	}
+	if i.DomainCodeContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.DomainCodeContainsFold(*i.DomainCodeContainsFold))
+	}
+	if i.DomainLabel != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelEQ(*i.DomainLabel))
+	}
+	if i.DomainLabelNEQ != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelNEQ(*i.DomainLabelNEQ))
+	}
+	if len(i.DomainLabelIn) > 0 {
+		predicates = append(predicates, exceedancenotice.DomainLabelIn(i.DomainLabelIn...))
+	}
+	if len(i.DomainLabelNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.DomainLabelNotIn(i.DomainLabelNotIn...))
+	}
+	if i.DomainLabelGT != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelGT(*i.DomainLabelGT))
+	}
+	if i.DomainLabelGTE != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelGTE(*i.DomainLabelGTE))
+	}
+	if i.DomainLabelLT != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelLT(*i.DomainLabelLT))
+	}
+	if i.DomainLabelLTE != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelLTE(*i.DomainLabelLTE))
+	}
+	if i.DomainLabelContains != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelContains(*i.DomainLabelContains))
+	}
+	if i.DomainLabelHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelHasPrefix(*i.DomainLabelHasPrefix))
+	}
+	if i.DomainLabelHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelHasSuffix(*i.DomainLabelHasSuffix))
+	}
+	if i.DomainLabelEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelEqualFold(*i.DomainLabelEqualFold))
+	}
+	if i.DomainLabelContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.DomainLabelContainsFold(*i.DomainLabelContainsFold))
+	}
+	if i.RegionCode != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeEQ(*i.RegionCode))
+	}
+	if i.RegionCodeNEQ != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeNEQ(*i.RegionCodeNEQ))
+	}
+	if len(i.RegionCodeIn) > 0 {
+		predicates = append(predicates, exceedancenotice.RegionCodeIn(i.RegionCodeIn...))
+	}
+	if len(i.RegionCodeNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.RegionCodeNotIn(i.RegionCodeNotIn...))
+	}
+	if i.RegionCodeGT != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeGT(*i.RegionCodeGT))
+	}
+	if i.RegionCodeGTE != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeGTE(*i.RegionCodeGTE))
+	}
+	if i.RegionCodeLT != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeLT(*i.RegionCodeLT))
+	}
+	if i.RegionCodeLTE != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeLTE(*i.RegionCodeLTE))
+	}
+	if i.RegionCodeContains != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeContains(*i.RegionCodeContains))
+	}
+	if i.RegionCodeHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeHasPrefix(*i.RegionCodeHasPrefix))
+	}
+	if i.RegionCodeHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeHasSuffix(*i.RegionCodeHasSuffix))
+	}
+	if i.RegionCodeEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeEqualFold(*i.RegionCodeEqualFold))
+	}
+	if i.RegionCodeContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.RegionCodeContainsFold(*i.RegionCodeContainsFold))
+	}
+	if i.RegionLabel != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelEQ(*i.RegionLabel))
+	}
+	if i.RegionLabelNEQ != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelNEQ(*i.RegionLabelNEQ))
+	}
+	if len(i.RegionLabelIn) > 0 {
+		predicates = append(predicates, exceedancenotice.RegionLabelIn(i.RegionLabelIn...))
+	}
+	if len(i.RegionLabelNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.RegionLabelNotIn(i.RegionLabelNotIn...))
+	}
+	if i.RegionLabelGT != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelGT(*i.RegionLabelGT))
+	}
+	if i.RegionLabelGTE != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelGTE(*i.RegionLabelGTE))
+	}
+	if i.RegionLabelLT != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelLT(*i.RegionLabelLT))
+	}
+	if i.RegionLabelLTE != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelLTE(*i.RegionLabelLTE))
+	}
+	if i.RegionLabelContains != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelContains(*i.RegionLabelContains))
+	}
+	if i.RegionLabelHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelHasPrefix(*i.RegionLabelHasPrefix))
+	}
+	if i.RegionLabelHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelHasSuffix(*i.RegionLabelHasSuffix))
+	}
+	if i.RegionLabelEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelEqualFold(*i.RegionLabelEqualFold))
+	}
+	if i.RegionLabelContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.RegionLabelContainsFold(*i.RegionLabelContainsFold))
+	}
+	if i.LimitCode != nil {
+		predicates = append(predicates, exceedancenotice.LimitCodeEQ(*i.LimitCode))
+	}
+	if i.LimitCodeNEQ != nil {
+		predicates = append(predicates, exceedancenotice.LimitCodeNEQ(*i.LimitCodeNEQ))
+	}
+	if len(i.LimitCodeIn) > 0 {
+		predicates = append(predicates, exceedancenotice.LimitCodeIn(i.LimitCodeIn...))
+	}
+	if len(i.LimitCodeNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.LimitCodeNotIn(i.LimitCodeNotIn...))
+	}
+	if i.Population != nil {
+		predicates = append(predicates, exceedancenotice.PopulationEQ(*i.Population))
+	}
+	if i.PopulationNEQ != nil {
+		predicates = append(predicates, exceedancenotice.PopulationNEQ(*i.PopulationNEQ))
+	}
+	if len(i.PopulationIn) > 0 {
+		predicates = append(predicates, exceedancenotice.PopulationIn(i.PopulationIn...))
+	}
+	if len(i.PopulationNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.PopulationNotIn(i.PopulationNotIn...))
+	}
+	if i.Band != nil {
+		predicates = append(predicates, exceedancenotice.BandEQ(*i.Band))
+	}
+	if i.BandNEQ != nil {
+		predicates = append(predicates, exceedancenotice.BandNEQ(*i.BandNEQ))
+	}
+	if len(i.BandIn) > 0 {
+		predicates = append(predicates, exceedancenotice.BandIn(i.BandIn...))
+	}
+	if len(i.BandNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.BandNotIn(i.BandNotIn...))
+	}
+	if i.BandLabel != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelEQ(*i.BandLabel))
+	}
+	if i.BandLabelNEQ != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelNEQ(*i.BandLabelNEQ))
+	}
+	if len(i.BandLabelIn) > 0 {
+		predicates = append(predicates, exceedancenotice.BandLabelIn(i.BandLabelIn...))
+	}
+	if len(i.BandLabelNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.BandLabelNotIn(i.BandLabelNotIn...))
+	}
+	if i.BandLabelGT != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelGT(*i.BandLabelGT))
+	}
+	if i.BandLabelGTE != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelGTE(*i.BandLabelGTE))
+	}
+	if i.BandLabelLT != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelLT(*i.BandLabelLT))
+	}
+	if i.BandLabelLTE != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelLTE(*i.BandLabelLTE))
+	}
+	if i.BandLabelContains != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelContains(*i.BandLabelContains))
+	}
+	if i.BandLabelHasPrefix != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelHasPrefix(*i.BandLabelHasPrefix))
+	}
+	if i.BandLabelHasSuffix != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelHasSuffix(*i.BandLabelHasSuffix))
+	}
+	if i.BandLabelEqualFold != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelEqualFold(*i.BandLabelEqualFold))
+	}
+	if i.BandLabelContainsFold != nil {
+		predicates = append(predicates, exceedancenotice.BandLabelContainsFold(*i.BandLabelContainsFold))
+	}
+	if i.ExceedanceMonth != nil {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthEQ(*i.ExceedanceMonth))
+	}
+	if i.ExceedanceMonthNEQ != nil {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthNEQ(*i.ExceedanceMonthNEQ))
+	}
+	if len(i.ExceedanceMonthIn) > 0 {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthIn(i.ExceedanceMonthIn...))
+	}
+	if len(i.ExceedanceMonthNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthNotIn(i.ExceedanceMonthNotIn...))
+	}
+	if i.ExceedanceMonthGT != nil {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthGT(*i.ExceedanceMonthGT))
+	}
+	if i.ExceedanceMonthGTE != nil {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthGTE(*i.ExceedanceMonthGTE))
+	}
+	if i.ExceedanceMonthLT != nil {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthLT(*i.ExceedanceMonthLT))
+	}
+	if i.ExceedanceMonthLTE != nil {
+		predicates = append(predicates, exceedancenotice.ExceedanceMonthLTE(*i.ExceedanceMonthLTE))
+	}
+	if i.ConfirmedOn != nil {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnEQ(*i.ConfirmedOn))
+	}
+	if i.ConfirmedOnNEQ != nil {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnNEQ(*i.ConfirmedOnNEQ))
+	}
+	if len(i.ConfirmedOnIn) > 0 {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnIn(i.ConfirmedOnIn...))
+	}
+	if len(i.ConfirmedOnNotIn) > 0 {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnNotIn(i.ConfirmedOnNotIn...))
+	}
+	if i.ConfirmedOnGT != nil {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnGT(*i.ConfirmedOnGT))
+	}
+	if i.ConfirmedOnGTE != nil {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnGTE(*i.ConfirmedOnGTE))
+	}
+	if i.ConfirmedOnLT != nil {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnLT(*i.ConfirmedOnLT))
+	}
+	if i.ConfirmedOnLTE != nil {
+		predicates = append(predicates, exceedancenotice.ConfirmedOnLTE(*i.ConfirmedOnLTE))
+	}
+
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyExceedanceNoticeWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return exceedancenotice.And(predicates...), nil
+	}
+}
+
 // ExposureSummaryWhereInput represents a where input for filtering ExposureSummary queries.
 type ExposureSummaryWhereInput struct {
 	Predicates []predicate.ExposureSummary  `json:"-"`
@@ -8966,6 +9592,394 @@ func (i *ImportBatchWhereInput) P() (predicate.ImportBatch, error) {
 		return predicates[0], nil
 	default:
 		return importbatch.And(predicates...), nil
+	}
+}
+
+// InterventionWhereInput represents a where input for filtering Intervention queries.
+type InterventionWhereInput struct {
+	Predicates []predicate.Intervention  `json:"-"`
+	Not        *InterventionWhereInput   `json:"not,omitempty"`
+	Or         []*InterventionWhereInput `json:"or,omitempty"`
+	And        []*InterventionWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "worker_id" field predicates.
+	WorkerID      *int  `json:"workerID,omitempty"`
+	WorkerIDNEQ   *int  `json:"workerIDNEQ,omitempty"`
+	WorkerIDIn    []int `json:"workerIDIn,omitempty"`
+	WorkerIDNotIn []int `json:"workerIDNotIn,omitempty"`
+
+	// "site_establishment_id" field predicates.
+	SiteEstablishmentID      *int  `json:"siteEstablishmentID,omitempty"`
+	SiteEstablishmentIDNEQ   *int  `json:"siteEstablishmentIDNEQ,omitempty"`
+	SiteEstablishmentIDIn    []int `json:"siteEstablishmentIDIn,omitempty"`
+	SiteEstablishmentIDNotIn []int `json:"siteEstablishmentIDNotIn,omitempty"`
+
+	// "contractor_establishment_id" field predicates.
+	ContractorEstablishmentID      *int  `json:"contractorEstablishmentID,omitempty"`
+	ContractorEstablishmentIDNEQ   *int  `json:"contractorEstablishmentIDNEQ,omitempty"`
+	ContractorEstablishmentIDIn    []int `json:"contractorEstablishmentIDIn,omitempty"`
+	ContractorEstablishmentIDNotIn []int `json:"contractorEstablishmentIDNotIn,omitempty"`
+
+	// "start_date" field predicates.
+	StartDate      *time.Time  `json:"startDate,omitempty"`
+	StartDateNEQ   *time.Time  `json:"startDateNEQ,omitempty"`
+	StartDateIn    []time.Time `json:"startDateIn,omitempty"`
+	StartDateNotIn []time.Time `json:"startDateNotIn,omitempty"`
+	StartDateGT    *time.Time  `json:"startDateGT,omitempty"`
+	StartDateGTE   *time.Time  `json:"startDateGTE,omitempty"`
+	StartDateLT    *time.Time  `json:"startDateLT,omitempty"`
+	StartDateLTE   *time.Time  `json:"startDateLTE,omitempty"`
+
+	// "end_date" field predicates.
+	EndDate       *time.Time  `json:"endDate,omitempty"`
+	EndDateNEQ    *time.Time  `json:"endDateNEQ,omitempty"`
+	EndDateIn     []time.Time `json:"endDateIn,omitempty"`
+	EndDateNotIn  []time.Time `json:"endDateNotIn,omitempty"`
+	EndDateGT     *time.Time  `json:"endDateGT,omitempty"`
+	EndDateGTE    *time.Time  `json:"endDateGTE,omitempty"`
+	EndDateLT     *time.Time  `json:"endDateLT,omitempty"`
+	EndDateLTE    *time.Time  `json:"endDateLTE,omitempty"`
+	EndDateIsNil  bool        `json:"endDateIsNil,omitempty"`
+	EndDateNotNil bool        `json:"endDateNotNil,omitempty"`
+
+	// "worker" edge predicates.
+	HasWorker     *bool               `json:"hasWorker,omitempty"`
+	HasWorkerWith []*WorkerWhereInput `json:"hasWorkerWith,omitempty"`
+
+	// "site" edge predicates.
+	HasSite     *bool                      `json:"hasSite,omitempty"`
+	HasSiteWith []*EstablishmentWhereInput `json:"hasSiteWith,omitempty"`
+
+	// "contractor" edge predicates.
+	HasContractor     *bool                      `json:"hasContractor,omitempty"`
+	HasContractorWith []*EstablishmentWhereInput `json:"hasContractorWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *InterventionWhereInput) AddPredicates(predicates ...predicate.Intervention) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the InterventionWhereInput filter on the InterventionQuery builder.
+func (i *InterventionWhereInput) Filter(q *InterventionQuery) (*InterventionQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyInterventionWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyInterventionWhereInput is returned in case the InterventionWhereInput is empty.
+var ErrEmptyInterventionWhereInput = errors.New("ent: empty predicate InterventionWhereInput")
+
+// P returns a predicate for filtering interventions.
+// An error is returned if the input is empty or invalid.
+func (i *InterventionWhereInput) P() (predicate.Intervention, error) {
+	var predicates []predicate.Intervention
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, intervention.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.Intervention, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, intervention.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.Intervention, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, intervention.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, intervention.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, intervention.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, intervention.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, intervention.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, intervention.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, intervention.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, intervention.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, intervention.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, intervention.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, intervention.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, intervention.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, intervention.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, intervention.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, intervention.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, intervention.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, intervention.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, intervention.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, intervention.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, intervention.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, intervention.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, intervention.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, intervention.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, intervention.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, intervention.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.WorkerID != nil {
+		predicates = append(predicates, intervention.WorkerIDEQ(*i.WorkerID))
+	}
+	if i.WorkerIDNEQ != nil {
+		predicates = append(predicates, intervention.WorkerIDNEQ(*i.WorkerIDNEQ))
+	}
+	if len(i.WorkerIDIn) > 0 {
+		predicates = append(predicates, intervention.WorkerIDIn(i.WorkerIDIn...))
+	}
+	if len(i.WorkerIDNotIn) > 0 {
+		predicates = append(predicates, intervention.WorkerIDNotIn(i.WorkerIDNotIn...))
+	}
+	if i.SiteEstablishmentID != nil {
+		predicates = append(predicates, intervention.SiteEstablishmentIDEQ(*i.SiteEstablishmentID))
+	}
+	if i.SiteEstablishmentIDNEQ != nil {
+		predicates = append(predicates, intervention.SiteEstablishmentIDNEQ(*i.SiteEstablishmentIDNEQ))
+	}
+	if len(i.SiteEstablishmentIDIn) > 0 {
+		predicates = append(predicates, intervention.SiteEstablishmentIDIn(i.SiteEstablishmentIDIn...))
+	}
+	if len(i.SiteEstablishmentIDNotIn) > 0 {
+		predicates = append(predicates, intervention.SiteEstablishmentIDNotIn(i.SiteEstablishmentIDNotIn...))
+	}
+	if i.ContractorEstablishmentID != nil {
+		predicates = append(predicates, intervention.ContractorEstablishmentIDEQ(*i.ContractorEstablishmentID))
+	}
+	if i.ContractorEstablishmentIDNEQ != nil {
+		predicates = append(predicates, intervention.ContractorEstablishmentIDNEQ(*i.ContractorEstablishmentIDNEQ))
+	}
+	if len(i.ContractorEstablishmentIDIn) > 0 {
+		predicates = append(predicates, intervention.ContractorEstablishmentIDIn(i.ContractorEstablishmentIDIn...))
+	}
+	if len(i.ContractorEstablishmentIDNotIn) > 0 {
+		predicates = append(predicates, intervention.ContractorEstablishmentIDNotIn(i.ContractorEstablishmentIDNotIn...))
+	}
+	if i.StartDate != nil {
+		predicates = append(predicates, intervention.StartDateEQ(*i.StartDate))
+	}
+	if i.StartDateNEQ != nil {
+		predicates = append(predicates, intervention.StartDateNEQ(*i.StartDateNEQ))
+	}
+	if len(i.StartDateIn) > 0 {
+		predicates = append(predicates, intervention.StartDateIn(i.StartDateIn...))
+	}
+	if len(i.StartDateNotIn) > 0 {
+		predicates = append(predicates, intervention.StartDateNotIn(i.StartDateNotIn...))
+	}
+	if i.StartDateGT != nil {
+		predicates = append(predicates, intervention.StartDateGT(*i.StartDateGT))
+	}
+	if i.StartDateGTE != nil {
+		predicates = append(predicates, intervention.StartDateGTE(*i.StartDateGTE))
+	}
+	if i.StartDateLT != nil {
+		predicates = append(predicates, intervention.StartDateLT(*i.StartDateLT))
+	}
+	if i.StartDateLTE != nil {
+		predicates = append(predicates, intervention.StartDateLTE(*i.StartDateLTE))
+	}
+	if i.EndDate != nil {
+		predicates = append(predicates, intervention.EndDateEQ(*i.EndDate))
+	}
+	if i.EndDateNEQ != nil {
+		predicates = append(predicates, intervention.EndDateNEQ(*i.EndDateNEQ))
+	}
+	if len(i.EndDateIn) > 0 {
+		predicates = append(predicates, intervention.EndDateIn(i.EndDateIn...))
+	}
+	if len(i.EndDateNotIn) > 0 {
+		predicates = append(predicates, intervention.EndDateNotIn(i.EndDateNotIn...))
+	}
+	if i.EndDateGT != nil {
+		predicates = append(predicates, intervention.EndDateGT(*i.EndDateGT))
+	}
+	if i.EndDateGTE != nil {
+		predicates = append(predicates, intervention.EndDateGTE(*i.EndDateGTE))
+	}
+	if i.EndDateLT != nil {
+		predicates = append(predicates, intervention.EndDateLT(*i.EndDateLT))
+	}
+	if i.EndDateLTE != nil {
+		predicates = append(predicates, intervention.EndDateLTE(*i.EndDateLTE))
+	}
+	if i.EndDateIsNil {
+		predicates = append(predicates, intervention.EndDateIsNil())
+	}
+	if i.EndDateNotNil {
+		predicates = append(predicates, intervention.EndDateNotNil())
+	}
+
+	if i.HasWorker != nil {
+		p := intervention.HasWorker()
+		if !*i.HasWorker {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasWorkerWith) > 0 {
+		with := make([]predicate.Worker, 0, len(i.HasWorkerWith))
+		for _, w := range i.HasWorkerWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasWorkerWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasWorkerWith(with...))
+	}
+	if i.HasSite != nil {
+		p := intervention.HasSite()
+		if !*i.HasSite {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasSiteWith) > 0 {
+		with := make([]predicate.Establishment, 0, len(i.HasSiteWith))
+		for _, w := range i.HasSiteWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasSiteWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasSiteWith(with...))
+	}
+	if i.HasContractor != nil {
+		p := intervention.HasContractor()
+		if !*i.HasContractor {
+			p = intervention.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasContractorWith) > 0 {
+		with := make([]predicate.Establishment, 0, len(i.HasContractorWith))
+		for _, w := range i.HasContractorWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasContractorWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, intervention.HasContractorWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyInterventionWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return intervention.And(predicates...), nil
 	}
 }
 

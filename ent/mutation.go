@@ -24,9 +24,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -58,9 +60,11 @@ const (
 	TypeDosimeterAssignment = "DosimeterAssignment"
 	TypeEmployment          = "Employment"
 	TypeEstablishment       = "Establishment"
+	TypeExceedanceNotice    = "ExceedanceNotice"
 	TypeExposureSummary     = "ExposureSummary"
 	TypeGrant               = "Grant"
 	TypeImportBatch         = "ImportBatch"
+	TypeIntervention        = "Intervention"
 	TypeLaboratory          = "Laboratory"
 	TypeNomenclature        = "Nomenclature"
 	TypeOperationalDose     = "OperationalDose"
@@ -16198,6 +16202,1126 @@ func (m *EstablishmentMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown Establishment edge %s", name)
 }
 
+// ExceedanceNoticeMutation represents an operation that mutates the ExceedanceNotice nodes in the graph.
+type ExceedanceNoticeMutation struct {
+	config
+	op                Op
+	typ               string
+	id                *int
+	sector_code       *string
+	sector_label      *string
+	domain_code       *string
+	domain_label      *string
+	region_code       *string
+	region_label      *string
+	limit_code        *exceedancenotice.LimitCode
+	population        *exceedancenotice.Population
+	band              *exceedancenotice.Band
+	band_label        *string
+	band_lower_usv    *int64
+	addband_lower_usv *int64
+	band_upper_usv    *int64
+	addband_upper_usv *int64
+	exceedance_month  *time.Time
+	confirmed_on      *time.Time
+	clearedFields     map[string]struct{}
+	done              bool
+	oldValue          func(context.Context) (*ExceedanceNotice, error)
+	predicates        []predicate.ExceedanceNotice
+}
+
+var _ ent.Mutation = (*ExceedanceNoticeMutation)(nil)
+
+// exceedancenoticeOption allows management of the mutation configuration using functional options.
+type exceedancenoticeOption func(*ExceedanceNoticeMutation)
+
+// newExceedanceNoticeMutation creates new mutation for the ExceedanceNotice entity.
+func newExceedanceNoticeMutation(c config, op Op, opts ...exceedancenoticeOption) *ExceedanceNoticeMutation {
+	m := &ExceedanceNoticeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExceedanceNotice,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExceedanceNoticeID sets the ID field of the mutation.
+func withExceedanceNoticeID(id int) exceedancenoticeOption {
+	return func(m *ExceedanceNoticeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ExceedanceNotice
+		)
+		m.oldValue = func(ctx context.Context) (*ExceedanceNotice, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ExceedanceNotice.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExceedanceNotice sets the old ExceedanceNotice of the mutation.
+func withExceedanceNotice(node *ExceedanceNotice) exceedancenoticeOption {
+	return func(m *ExceedanceNoticeMutation) {
+		m.oldValue = func(context.Context) (*ExceedanceNotice, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExceedanceNoticeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExceedanceNoticeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExceedanceNoticeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExceedanceNoticeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ExceedanceNotice.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetSectorCode sets the "sector_code" field.
+func (m *ExceedanceNoticeMutation) SetSectorCode(s string) {
+	m.sector_code = &s
+}
+
+// SectorCode returns the value of the "sector_code" field in the mutation.
+func (m *ExceedanceNoticeMutation) SectorCode() (r string, exists bool) {
+	v := m.sector_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSectorCode returns the old "sector_code" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldSectorCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSectorCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSectorCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSectorCode: %w", err)
+	}
+	return oldValue.SectorCode, nil
+}
+
+// ResetSectorCode resets all changes to the "sector_code" field.
+func (m *ExceedanceNoticeMutation) ResetSectorCode() {
+	m.sector_code = nil
+}
+
+// SetSectorLabel sets the "sector_label" field.
+func (m *ExceedanceNoticeMutation) SetSectorLabel(s string) {
+	m.sector_label = &s
+}
+
+// SectorLabel returns the value of the "sector_label" field in the mutation.
+func (m *ExceedanceNoticeMutation) SectorLabel() (r string, exists bool) {
+	v := m.sector_label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSectorLabel returns the old "sector_label" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldSectorLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSectorLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSectorLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSectorLabel: %w", err)
+	}
+	return oldValue.SectorLabel, nil
+}
+
+// ResetSectorLabel resets all changes to the "sector_label" field.
+func (m *ExceedanceNoticeMutation) ResetSectorLabel() {
+	m.sector_label = nil
+}
+
+// SetDomainCode sets the "domain_code" field.
+func (m *ExceedanceNoticeMutation) SetDomainCode(s string) {
+	m.domain_code = &s
+}
+
+// DomainCode returns the value of the "domain_code" field in the mutation.
+func (m *ExceedanceNoticeMutation) DomainCode() (r string, exists bool) {
+	v := m.domain_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDomainCode returns the old "domain_code" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldDomainCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDomainCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDomainCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDomainCode: %w", err)
+	}
+	return oldValue.DomainCode, nil
+}
+
+// ResetDomainCode resets all changes to the "domain_code" field.
+func (m *ExceedanceNoticeMutation) ResetDomainCode() {
+	m.domain_code = nil
+}
+
+// SetDomainLabel sets the "domain_label" field.
+func (m *ExceedanceNoticeMutation) SetDomainLabel(s string) {
+	m.domain_label = &s
+}
+
+// DomainLabel returns the value of the "domain_label" field in the mutation.
+func (m *ExceedanceNoticeMutation) DomainLabel() (r string, exists bool) {
+	v := m.domain_label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDomainLabel returns the old "domain_label" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldDomainLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDomainLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDomainLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDomainLabel: %w", err)
+	}
+	return oldValue.DomainLabel, nil
+}
+
+// ResetDomainLabel resets all changes to the "domain_label" field.
+func (m *ExceedanceNoticeMutation) ResetDomainLabel() {
+	m.domain_label = nil
+}
+
+// SetRegionCode sets the "region_code" field.
+func (m *ExceedanceNoticeMutation) SetRegionCode(s string) {
+	m.region_code = &s
+}
+
+// RegionCode returns the value of the "region_code" field in the mutation.
+func (m *ExceedanceNoticeMutation) RegionCode() (r string, exists bool) {
+	v := m.region_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegionCode returns the old "region_code" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldRegionCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegionCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegionCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegionCode: %w", err)
+	}
+	return oldValue.RegionCode, nil
+}
+
+// ResetRegionCode resets all changes to the "region_code" field.
+func (m *ExceedanceNoticeMutation) ResetRegionCode() {
+	m.region_code = nil
+}
+
+// SetRegionLabel sets the "region_label" field.
+func (m *ExceedanceNoticeMutation) SetRegionLabel(s string) {
+	m.region_label = &s
+}
+
+// RegionLabel returns the value of the "region_label" field in the mutation.
+func (m *ExceedanceNoticeMutation) RegionLabel() (r string, exists bool) {
+	v := m.region_label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRegionLabel returns the old "region_label" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldRegionLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRegionLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRegionLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRegionLabel: %w", err)
+	}
+	return oldValue.RegionLabel, nil
+}
+
+// ResetRegionLabel resets all changes to the "region_label" field.
+func (m *ExceedanceNoticeMutation) ResetRegionLabel() {
+	m.region_label = nil
+}
+
+// SetLimitCode sets the "limit_code" field.
+func (m *ExceedanceNoticeMutation) SetLimitCode(ec exceedancenotice.LimitCode) {
+	m.limit_code = &ec
+}
+
+// LimitCode returns the value of the "limit_code" field in the mutation.
+func (m *ExceedanceNoticeMutation) LimitCode() (r exceedancenotice.LimitCode, exists bool) {
+	v := m.limit_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLimitCode returns the old "limit_code" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldLimitCode(ctx context.Context) (v exceedancenotice.LimitCode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLimitCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLimitCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLimitCode: %w", err)
+	}
+	return oldValue.LimitCode, nil
+}
+
+// ResetLimitCode resets all changes to the "limit_code" field.
+func (m *ExceedanceNoticeMutation) ResetLimitCode() {
+	m.limit_code = nil
+}
+
+// SetPopulation sets the "population" field.
+func (m *ExceedanceNoticeMutation) SetPopulation(e exceedancenotice.Population) {
+	m.population = &e
+}
+
+// Population returns the value of the "population" field in the mutation.
+func (m *ExceedanceNoticeMutation) Population() (r exceedancenotice.Population, exists bool) {
+	v := m.population
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPopulation returns the old "population" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldPopulation(ctx context.Context) (v exceedancenotice.Population, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPopulation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPopulation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPopulation: %w", err)
+	}
+	return oldValue.Population, nil
+}
+
+// ResetPopulation resets all changes to the "population" field.
+func (m *ExceedanceNoticeMutation) ResetPopulation() {
+	m.population = nil
+}
+
+// SetBand sets the "band" field.
+func (m *ExceedanceNoticeMutation) SetBand(e exceedancenotice.Band) {
+	m.band = &e
+}
+
+// Band returns the value of the "band" field in the mutation.
+func (m *ExceedanceNoticeMutation) Band() (r exceedancenotice.Band, exists bool) {
+	v := m.band
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBand returns the old "band" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldBand(ctx context.Context) (v exceedancenotice.Band, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBand is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBand requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBand: %w", err)
+	}
+	return oldValue.Band, nil
+}
+
+// ResetBand resets all changes to the "band" field.
+func (m *ExceedanceNoticeMutation) ResetBand() {
+	m.band = nil
+}
+
+// SetBandLabel sets the "band_label" field.
+func (m *ExceedanceNoticeMutation) SetBandLabel(s string) {
+	m.band_label = &s
+}
+
+// BandLabel returns the value of the "band_label" field in the mutation.
+func (m *ExceedanceNoticeMutation) BandLabel() (r string, exists bool) {
+	v := m.band_label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBandLabel returns the old "band_label" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldBandLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBandLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBandLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBandLabel: %w", err)
+	}
+	return oldValue.BandLabel, nil
+}
+
+// ResetBandLabel resets all changes to the "band_label" field.
+func (m *ExceedanceNoticeMutation) ResetBandLabel() {
+	m.band_label = nil
+}
+
+// SetBandLowerUsv sets the "band_lower_usv" field.
+func (m *ExceedanceNoticeMutation) SetBandLowerUsv(i int64) {
+	m.band_lower_usv = &i
+	m.addband_lower_usv = nil
+}
+
+// BandLowerUsv returns the value of the "band_lower_usv" field in the mutation.
+func (m *ExceedanceNoticeMutation) BandLowerUsv() (r int64, exists bool) {
+	v := m.band_lower_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBandLowerUsv returns the old "band_lower_usv" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldBandLowerUsv(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBandLowerUsv is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBandLowerUsv requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBandLowerUsv: %w", err)
+	}
+	return oldValue.BandLowerUsv, nil
+}
+
+// AddBandLowerUsv adds i to the "band_lower_usv" field.
+func (m *ExceedanceNoticeMutation) AddBandLowerUsv(i int64) {
+	if m.addband_lower_usv != nil {
+		*m.addband_lower_usv += i
+	} else {
+		m.addband_lower_usv = &i
+	}
+}
+
+// AddedBandLowerUsv returns the value that was added to the "band_lower_usv" field in this mutation.
+func (m *ExceedanceNoticeMutation) AddedBandLowerUsv() (r int64, exists bool) {
+	v := m.addband_lower_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetBandLowerUsv resets all changes to the "band_lower_usv" field.
+func (m *ExceedanceNoticeMutation) ResetBandLowerUsv() {
+	m.band_lower_usv = nil
+	m.addband_lower_usv = nil
+}
+
+// SetBandUpperUsv sets the "band_upper_usv" field.
+func (m *ExceedanceNoticeMutation) SetBandUpperUsv(i int64) {
+	m.band_upper_usv = &i
+	m.addband_upper_usv = nil
+}
+
+// BandUpperUsv returns the value of the "band_upper_usv" field in the mutation.
+func (m *ExceedanceNoticeMutation) BandUpperUsv() (r int64, exists bool) {
+	v := m.band_upper_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBandUpperUsv returns the old "band_upper_usv" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldBandUpperUsv(ctx context.Context) (v *int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBandUpperUsv is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBandUpperUsv requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBandUpperUsv: %w", err)
+	}
+	return oldValue.BandUpperUsv, nil
+}
+
+// AddBandUpperUsv adds i to the "band_upper_usv" field.
+func (m *ExceedanceNoticeMutation) AddBandUpperUsv(i int64) {
+	if m.addband_upper_usv != nil {
+		*m.addband_upper_usv += i
+	} else {
+		m.addband_upper_usv = &i
+	}
+}
+
+// AddedBandUpperUsv returns the value that was added to the "band_upper_usv" field in this mutation.
+func (m *ExceedanceNoticeMutation) AddedBandUpperUsv() (r int64, exists bool) {
+	v := m.addband_upper_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ClearBandUpperUsv clears the value of the "band_upper_usv" field.
+func (m *ExceedanceNoticeMutation) ClearBandUpperUsv() {
+	m.band_upper_usv = nil
+	m.addband_upper_usv = nil
+	m.clearedFields[exceedancenotice.FieldBandUpperUsv] = struct{}{}
+}
+
+// BandUpperUsvCleared returns if the "band_upper_usv" field was cleared in this mutation.
+func (m *ExceedanceNoticeMutation) BandUpperUsvCleared() bool {
+	_, ok := m.clearedFields[exceedancenotice.FieldBandUpperUsv]
+	return ok
+}
+
+// ResetBandUpperUsv resets all changes to the "band_upper_usv" field.
+func (m *ExceedanceNoticeMutation) ResetBandUpperUsv() {
+	m.band_upper_usv = nil
+	m.addband_upper_usv = nil
+	delete(m.clearedFields, exceedancenotice.FieldBandUpperUsv)
+}
+
+// SetExceedanceMonth sets the "exceedance_month" field.
+func (m *ExceedanceNoticeMutation) SetExceedanceMonth(t time.Time) {
+	m.exceedance_month = &t
+}
+
+// ExceedanceMonth returns the value of the "exceedance_month" field in the mutation.
+func (m *ExceedanceNoticeMutation) ExceedanceMonth() (r time.Time, exists bool) {
+	v := m.exceedance_month
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExceedanceMonth returns the old "exceedance_month" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldExceedanceMonth(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExceedanceMonth is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExceedanceMonth requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExceedanceMonth: %w", err)
+	}
+	return oldValue.ExceedanceMonth, nil
+}
+
+// ResetExceedanceMonth resets all changes to the "exceedance_month" field.
+func (m *ExceedanceNoticeMutation) ResetExceedanceMonth() {
+	m.exceedance_month = nil
+}
+
+// SetConfirmedOn sets the "confirmed_on" field.
+func (m *ExceedanceNoticeMutation) SetConfirmedOn(t time.Time) {
+	m.confirmed_on = &t
+}
+
+// ConfirmedOn returns the value of the "confirmed_on" field in the mutation.
+func (m *ExceedanceNoticeMutation) ConfirmedOn() (r time.Time, exists bool) {
+	v := m.confirmed_on
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldConfirmedOn returns the old "confirmed_on" field's value of the ExceedanceNotice entity.
+// If the ExceedanceNotice object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExceedanceNoticeMutation) OldConfirmedOn(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldConfirmedOn is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldConfirmedOn requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldConfirmedOn: %w", err)
+	}
+	return oldValue.ConfirmedOn, nil
+}
+
+// ResetConfirmedOn resets all changes to the "confirmed_on" field.
+func (m *ExceedanceNoticeMutation) ResetConfirmedOn() {
+	m.confirmed_on = nil
+}
+
+// Where appends a list predicates to the ExceedanceNoticeMutation builder.
+func (m *ExceedanceNoticeMutation) Where(ps ...predicate.ExceedanceNotice) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExceedanceNoticeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExceedanceNoticeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ExceedanceNotice, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExceedanceNoticeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExceedanceNoticeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ExceedanceNotice).
+func (m *ExceedanceNoticeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExceedanceNoticeMutation) Fields() []string {
+	fields := make([]string, 0, 14)
+	if m.sector_code != nil {
+		fields = append(fields, exceedancenotice.FieldSectorCode)
+	}
+	if m.sector_label != nil {
+		fields = append(fields, exceedancenotice.FieldSectorLabel)
+	}
+	if m.domain_code != nil {
+		fields = append(fields, exceedancenotice.FieldDomainCode)
+	}
+	if m.domain_label != nil {
+		fields = append(fields, exceedancenotice.FieldDomainLabel)
+	}
+	if m.region_code != nil {
+		fields = append(fields, exceedancenotice.FieldRegionCode)
+	}
+	if m.region_label != nil {
+		fields = append(fields, exceedancenotice.FieldRegionLabel)
+	}
+	if m.limit_code != nil {
+		fields = append(fields, exceedancenotice.FieldLimitCode)
+	}
+	if m.population != nil {
+		fields = append(fields, exceedancenotice.FieldPopulation)
+	}
+	if m.band != nil {
+		fields = append(fields, exceedancenotice.FieldBand)
+	}
+	if m.band_label != nil {
+		fields = append(fields, exceedancenotice.FieldBandLabel)
+	}
+	if m.band_lower_usv != nil {
+		fields = append(fields, exceedancenotice.FieldBandLowerUsv)
+	}
+	if m.band_upper_usv != nil {
+		fields = append(fields, exceedancenotice.FieldBandUpperUsv)
+	}
+	if m.exceedance_month != nil {
+		fields = append(fields, exceedancenotice.FieldExceedanceMonth)
+	}
+	if m.confirmed_on != nil {
+		fields = append(fields, exceedancenotice.FieldConfirmedOn)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExceedanceNoticeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case exceedancenotice.FieldSectorCode:
+		return m.SectorCode()
+	case exceedancenotice.FieldSectorLabel:
+		return m.SectorLabel()
+	case exceedancenotice.FieldDomainCode:
+		return m.DomainCode()
+	case exceedancenotice.FieldDomainLabel:
+		return m.DomainLabel()
+	case exceedancenotice.FieldRegionCode:
+		return m.RegionCode()
+	case exceedancenotice.FieldRegionLabel:
+		return m.RegionLabel()
+	case exceedancenotice.FieldLimitCode:
+		return m.LimitCode()
+	case exceedancenotice.FieldPopulation:
+		return m.Population()
+	case exceedancenotice.FieldBand:
+		return m.Band()
+	case exceedancenotice.FieldBandLabel:
+		return m.BandLabel()
+	case exceedancenotice.FieldBandLowerUsv:
+		return m.BandLowerUsv()
+	case exceedancenotice.FieldBandUpperUsv:
+		return m.BandUpperUsv()
+	case exceedancenotice.FieldExceedanceMonth:
+		return m.ExceedanceMonth()
+	case exceedancenotice.FieldConfirmedOn:
+		return m.ConfirmedOn()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExceedanceNoticeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case exceedancenotice.FieldSectorCode:
+		return m.OldSectorCode(ctx)
+	case exceedancenotice.FieldSectorLabel:
+		return m.OldSectorLabel(ctx)
+	case exceedancenotice.FieldDomainCode:
+		return m.OldDomainCode(ctx)
+	case exceedancenotice.FieldDomainLabel:
+		return m.OldDomainLabel(ctx)
+	case exceedancenotice.FieldRegionCode:
+		return m.OldRegionCode(ctx)
+	case exceedancenotice.FieldRegionLabel:
+		return m.OldRegionLabel(ctx)
+	case exceedancenotice.FieldLimitCode:
+		return m.OldLimitCode(ctx)
+	case exceedancenotice.FieldPopulation:
+		return m.OldPopulation(ctx)
+	case exceedancenotice.FieldBand:
+		return m.OldBand(ctx)
+	case exceedancenotice.FieldBandLabel:
+		return m.OldBandLabel(ctx)
+	case exceedancenotice.FieldBandLowerUsv:
+		return m.OldBandLowerUsv(ctx)
+	case exceedancenotice.FieldBandUpperUsv:
+		return m.OldBandUpperUsv(ctx)
+	case exceedancenotice.FieldExceedanceMonth:
+		return m.OldExceedanceMonth(ctx)
+	case exceedancenotice.FieldConfirmedOn:
+		return m.OldConfirmedOn(ctx)
+	}
+	return nil, fmt.Errorf("unknown ExceedanceNotice field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExceedanceNoticeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case exceedancenotice.FieldSectorCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSectorCode(v)
+		return nil
+	case exceedancenotice.FieldSectorLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSectorLabel(v)
+		return nil
+	case exceedancenotice.FieldDomainCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDomainCode(v)
+		return nil
+	case exceedancenotice.FieldDomainLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDomainLabel(v)
+		return nil
+	case exceedancenotice.FieldRegionCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionCode(v)
+		return nil
+	case exceedancenotice.FieldRegionLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRegionLabel(v)
+		return nil
+	case exceedancenotice.FieldLimitCode:
+		v, ok := value.(exceedancenotice.LimitCode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLimitCode(v)
+		return nil
+	case exceedancenotice.FieldPopulation:
+		v, ok := value.(exceedancenotice.Population)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPopulation(v)
+		return nil
+	case exceedancenotice.FieldBand:
+		v, ok := value.(exceedancenotice.Band)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBand(v)
+		return nil
+	case exceedancenotice.FieldBandLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBandLabel(v)
+		return nil
+	case exceedancenotice.FieldBandLowerUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBandLowerUsv(v)
+		return nil
+	case exceedancenotice.FieldBandUpperUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBandUpperUsv(v)
+		return nil
+	case exceedancenotice.FieldExceedanceMonth:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExceedanceMonth(v)
+		return nil
+	case exceedancenotice.FieldConfirmedOn:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetConfirmedOn(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExceedanceNotice field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExceedanceNoticeMutation) AddedFields() []string {
+	var fields []string
+	if m.addband_lower_usv != nil {
+		fields = append(fields, exceedancenotice.FieldBandLowerUsv)
+	}
+	if m.addband_upper_usv != nil {
+		fields = append(fields, exceedancenotice.FieldBandUpperUsv)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExceedanceNoticeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case exceedancenotice.FieldBandLowerUsv:
+		return m.AddedBandLowerUsv()
+	case exceedancenotice.FieldBandUpperUsv:
+		return m.AddedBandUpperUsv()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExceedanceNoticeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case exceedancenotice.FieldBandLowerUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBandLowerUsv(v)
+		return nil
+	case exceedancenotice.FieldBandUpperUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddBandUpperUsv(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExceedanceNotice numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExceedanceNoticeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(exceedancenotice.FieldBandUpperUsv) {
+		fields = append(fields, exceedancenotice.FieldBandUpperUsv)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExceedanceNoticeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExceedanceNoticeMutation) ClearField(name string) error {
+	switch name {
+	case exceedancenotice.FieldBandUpperUsv:
+		m.ClearBandUpperUsv()
+		return nil
+	}
+	return fmt.Errorf("unknown ExceedanceNotice nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExceedanceNoticeMutation) ResetField(name string) error {
+	switch name {
+	case exceedancenotice.FieldSectorCode:
+		m.ResetSectorCode()
+		return nil
+	case exceedancenotice.FieldSectorLabel:
+		m.ResetSectorLabel()
+		return nil
+	case exceedancenotice.FieldDomainCode:
+		m.ResetDomainCode()
+		return nil
+	case exceedancenotice.FieldDomainLabel:
+		m.ResetDomainLabel()
+		return nil
+	case exceedancenotice.FieldRegionCode:
+		m.ResetRegionCode()
+		return nil
+	case exceedancenotice.FieldRegionLabel:
+		m.ResetRegionLabel()
+		return nil
+	case exceedancenotice.FieldLimitCode:
+		m.ResetLimitCode()
+		return nil
+	case exceedancenotice.FieldPopulation:
+		m.ResetPopulation()
+		return nil
+	case exceedancenotice.FieldBand:
+		m.ResetBand()
+		return nil
+	case exceedancenotice.FieldBandLabel:
+		m.ResetBandLabel()
+		return nil
+	case exceedancenotice.FieldBandLowerUsv:
+		m.ResetBandLowerUsv()
+		return nil
+	case exceedancenotice.FieldBandUpperUsv:
+		m.ResetBandUpperUsv()
+		return nil
+	case exceedancenotice.FieldExceedanceMonth:
+		m.ResetExceedanceMonth()
+		return nil
+	case exceedancenotice.FieldConfirmedOn:
+		m.ResetConfirmedOn()
+		return nil
+	}
+	return fmt.Errorf("unknown ExceedanceNotice field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExceedanceNoticeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExceedanceNoticeMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExceedanceNoticeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExceedanceNoticeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExceedanceNoticeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExceedanceNoticeMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExceedanceNoticeMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown ExceedanceNotice unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExceedanceNoticeMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown ExceedanceNotice edge %s", name)
+}
+
 // ExposureSummaryMutation represents an operation that mutates the ExposureSummary nodes in the graph.
 type ExposureSummaryMutation struct {
 	config
@@ -20399,6 +21523,953 @@ func (m *ImportBatchMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown ImportBatch edge %s", name)
+}
+
+// InterventionMutation represents an operation that mutates the Intervention nodes in the graph.
+type InterventionMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	start_date         *time.Time
+	end_date           *time.Time
+	clearedFields      map[string]struct{}
+	worker             *int
+	clearedworker      bool
+	site               *int
+	clearedsite        bool
+	contractor         *int
+	clearedcontractor  bool
+	declared_by        *int
+	cleareddeclared_by bool
+	done               bool
+	oldValue           func(context.Context) (*Intervention, error)
+	predicates         []predicate.Intervention
+}
+
+var _ ent.Mutation = (*InterventionMutation)(nil)
+
+// interventionOption allows management of the mutation configuration using functional options.
+type interventionOption func(*InterventionMutation)
+
+// newInterventionMutation creates new mutation for the Intervention entity.
+func newInterventionMutation(c config, op Op, opts ...interventionOption) *InterventionMutation {
+	m := &InterventionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeIntervention,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withInterventionID sets the ID field of the mutation.
+func withInterventionID(id int) interventionOption {
+	return func(m *InterventionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *Intervention
+		)
+		m.oldValue = func(ctx context.Context) (*Intervention, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().Intervention.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withIntervention sets the old Intervention of the mutation.
+func withIntervention(node *Intervention) interventionOption {
+	return func(m *InterventionMutation) {
+		m.oldValue = func(context.Context) (*Intervention, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m InterventionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m InterventionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *InterventionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *InterventionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().Intervention.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *InterventionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *InterventionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *InterventionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *InterventionMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *InterventionMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *InterventionMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetWorkerID sets the "worker_id" field.
+func (m *InterventionMutation) SetWorkerID(i int) {
+	m.worker = &i
+}
+
+// WorkerID returns the value of the "worker_id" field in the mutation.
+func (m *InterventionMutation) WorkerID() (r int, exists bool) {
+	v := m.worker
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkerID returns the old "worker_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldWorkerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+	}
+	return oldValue.WorkerID, nil
+}
+
+// ResetWorkerID resets all changes to the "worker_id" field.
+func (m *InterventionMutation) ResetWorkerID() {
+	m.worker = nil
+}
+
+// SetSiteEstablishmentID sets the "site_establishment_id" field.
+func (m *InterventionMutation) SetSiteEstablishmentID(i int) {
+	m.site = &i
+}
+
+// SiteEstablishmentID returns the value of the "site_establishment_id" field in the mutation.
+func (m *InterventionMutation) SiteEstablishmentID() (r int, exists bool) {
+	v := m.site
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSiteEstablishmentID returns the old "site_establishment_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldSiteEstablishmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSiteEstablishmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSiteEstablishmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSiteEstablishmentID: %w", err)
+	}
+	return oldValue.SiteEstablishmentID, nil
+}
+
+// ResetSiteEstablishmentID resets all changes to the "site_establishment_id" field.
+func (m *InterventionMutation) ResetSiteEstablishmentID() {
+	m.site = nil
+}
+
+// SetContractorEstablishmentID sets the "contractor_establishment_id" field.
+func (m *InterventionMutation) SetContractorEstablishmentID(i int) {
+	m.contractor = &i
+}
+
+// ContractorEstablishmentID returns the value of the "contractor_establishment_id" field in the mutation.
+func (m *InterventionMutation) ContractorEstablishmentID() (r int, exists bool) {
+	v := m.contractor
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContractorEstablishmentID returns the old "contractor_establishment_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldContractorEstablishmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContractorEstablishmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContractorEstablishmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContractorEstablishmentID: %w", err)
+	}
+	return oldValue.ContractorEstablishmentID, nil
+}
+
+// ResetContractorEstablishmentID resets all changes to the "contractor_establishment_id" field.
+func (m *InterventionMutation) ResetContractorEstablishmentID() {
+	m.contractor = nil
+}
+
+// SetStartDate sets the "start_date" field.
+func (m *InterventionMutation) SetStartDate(t time.Time) {
+	m.start_date = &t
+}
+
+// StartDate returns the value of the "start_date" field in the mutation.
+func (m *InterventionMutation) StartDate() (r time.Time, exists bool) {
+	v := m.start_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStartDate returns the old "start_date" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldStartDate(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStartDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStartDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStartDate: %w", err)
+	}
+	return oldValue.StartDate, nil
+}
+
+// ResetStartDate resets all changes to the "start_date" field.
+func (m *InterventionMutation) ResetStartDate() {
+	m.start_date = nil
+}
+
+// SetEndDate sets the "end_date" field.
+func (m *InterventionMutation) SetEndDate(t time.Time) {
+	m.end_date = &t
+}
+
+// EndDate returns the value of the "end_date" field in the mutation.
+func (m *InterventionMutation) EndDate() (r time.Time, exists bool) {
+	v := m.end_date
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndDate returns the old "end_date" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldEndDate(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndDate is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndDate requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndDate: %w", err)
+	}
+	return oldValue.EndDate, nil
+}
+
+// ClearEndDate clears the value of the "end_date" field.
+func (m *InterventionMutation) ClearEndDate() {
+	m.end_date = nil
+	m.clearedFields[intervention.FieldEndDate] = struct{}{}
+}
+
+// EndDateCleared returns if the "end_date" field was cleared in this mutation.
+func (m *InterventionMutation) EndDateCleared() bool {
+	_, ok := m.clearedFields[intervention.FieldEndDate]
+	return ok
+}
+
+// ResetEndDate resets all changes to the "end_date" field.
+func (m *InterventionMutation) ResetEndDate() {
+	m.end_date = nil
+	delete(m.clearedFields, intervention.FieldEndDate)
+}
+
+// SetDeclaredByID sets the "declared_by_id" field.
+func (m *InterventionMutation) SetDeclaredByID(i int) {
+	m.declared_by = &i
+}
+
+// DeclaredByID returns the value of the "declared_by_id" field in the mutation.
+func (m *InterventionMutation) DeclaredByID() (r int, exists bool) {
+	v := m.declared_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDeclaredByID returns the old "declared_by_id" field's value of the Intervention entity.
+// If the Intervention object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *InterventionMutation) OldDeclaredByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDeclaredByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDeclaredByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDeclaredByID: %w", err)
+	}
+	return oldValue.DeclaredByID, nil
+}
+
+// ResetDeclaredByID resets all changes to the "declared_by_id" field.
+func (m *InterventionMutation) ResetDeclaredByID() {
+	m.declared_by = nil
+}
+
+// ClearWorker clears the "worker" edge to the Worker entity.
+func (m *InterventionMutation) ClearWorker() {
+	m.clearedworker = true
+	m.clearedFields[intervention.FieldWorkerID] = struct{}{}
+}
+
+// WorkerCleared reports if the "worker" edge to the Worker entity was cleared.
+func (m *InterventionMutation) WorkerCleared() bool {
+	return m.clearedworker
+}
+
+// WorkerIDs returns the "worker" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// WorkerID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) WorkerIDs() (ids []int) {
+	if id := m.worker; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetWorker resets all changes to the "worker" edge.
+func (m *InterventionMutation) ResetWorker() {
+	m.worker = nil
+	m.clearedworker = false
+}
+
+// SetSiteID sets the "site" edge to the Establishment entity by id.
+func (m *InterventionMutation) SetSiteID(id int) {
+	m.site = &id
+}
+
+// ClearSite clears the "site" edge to the Establishment entity.
+func (m *InterventionMutation) ClearSite() {
+	m.clearedsite = true
+	m.clearedFields[intervention.FieldSiteEstablishmentID] = struct{}{}
+}
+
+// SiteCleared reports if the "site" edge to the Establishment entity was cleared.
+func (m *InterventionMutation) SiteCleared() bool {
+	return m.clearedsite
+}
+
+// SiteID returns the "site" edge ID in the mutation.
+func (m *InterventionMutation) SiteID() (id int, exists bool) {
+	if m.site != nil {
+		return *m.site, true
+	}
+	return
+}
+
+// SiteIDs returns the "site" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SiteID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) SiteIDs() (ids []int) {
+	if id := m.site; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSite resets all changes to the "site" edge.
+func (m *InterventionMutation) ResetSite() {
+	m.site = nil
+	m.clearedsite = false
+}
+
+// SetContractorID sets the "contractor" edge to the Establishment entity by id.
+func (m *InterventionMutation) SetContractorID(id int) {
+	m.contractor = &id
+}
+
+// ClearContractor clears the "contractor" edge to the Establishment entity.
+func (m *InterventionMutation) ClearContractor() {
+	m.clearedcontractor = true
+	m.clearedFields[intervention.FieldContractorEstablishmentID] = struct{}{}
+}
+
+// ContractorCleared reports if the "contractor" edge to the Establishment entity was cleared.
+func (m *InterventionMutation) ContractorCleared() bool {
+	return m.clearedcontractor
+}
+
+// ContractorID returns the "contractor" edge ID in the mutation.
+func (m *InterventionMutation) ContractorID() (id int, exists bool) {
+	if m.contractor != nil {
+		return *m.contractor, true
+	}
+	return
+}
+
+// ContractorIDs returns the "contractor" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ContractorID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) ContractorIDs() (ids []int) {
+	if id := m.contractor; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetContractor resets all changes to the "contractor" edge.
+func (m *InterventionMutation) ResetContractor() {
+	m.contractor = nil
+	m.clearedcontractor = false
+}
+
+// ClearDeclaredBy clears the "declared_by" edge to the Account entity.
+func (m *InterventionMutation) ClearDeclaredBy() {
+	m.cleareddeclared_by = true
+	m.clearedFields[intervention.FieldDeclaredByID] = struct{}{}
+}
+
+// DeclaredByCleared reports if the "declared_by" edge to the Account entity was cleared.
+func (m *InterventionMutation) DeclaredByCleared() bool {
+	return m.cleareddeclared_by
+}
+
+// DeclaredByIDs returns the "declared_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// DeclaredByID instead. It exists only for internal usage by the builders.
+func (m *InterventionMutation) DeclaredByIDs() (ids []int) {
+	if id := m.declared_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetDeclaredBy resets all changes to the "declared_by" edge.
+func (m *InterventionMutation) ResetDeclaredBy() {
+	m.declared_by = nil
+	m.cleareddeclared_by = false
+}
+
+// Where appends a list predicates to the InterventionMutation builder.
+func (m *InterventionMutation) Where(ps ...predicate.Intervention) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the InterventionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *InterventionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.Intervention, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *InterventionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *InterventionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (Intervention).
+func (m *InterventionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *InterventionMutation) Fields() []string {
+	fields := make([]string, 0, 8)
+	if m.created_at != nil {
+		fields = append(fields, intervention.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, intervention.FieldUpdatedAt)
+	}
+	if m.worker != nil {
+		fields = append(fields, intervention.FieldWorkerID)
+	}
+	if m.site != nil {
+		fields = append(fields, intervention.FieldSiteEstablishmentID)
+	}
+	if m.contractor != nil {
+		fields = append(fields, intervention.FieldContractorEstablishmentID)
+	}
+	if m.start_date != nil {
+		fields = append(fields, intervention.FieldStartDate)
+	}
+	if m.end_date != nil {
+		fields = append(fields, intervention.FieldEndDate)
+	}
+	if m.declared_by != nil {
+		fields = append(fields, intervention.FieldDeclaredByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *InterventionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case intervention.FieldCreatedAt:
+		return m.CreatedAt()
+	case intervention.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case intervention.FieldWorkerID:
+		return m.WorkerID()
+	case intervention.FieldSiteEstablishmentID:
+		return m.SiteEstablishmentID()
+	case intervention.FieldContractorEstablishmentID:
+		return m.ContractorEstablishmentID()
+	case intervention.FieldStartDate:
+		return m.StartDate()
+	case intervention.FieldEndDate:
+		return m.EndDate()
+	case intervention.FieldDeclaredByID:
+		return m.DeclaredByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *InterventionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case intervention.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case intervention.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case intervention.FieldWorkerID:
+		return m.OldWorkerID(ctx)
+	case intervention.FieldSiteEstablishmentID:
+		return m.OldSiteEstablishmentID(ctx)
+	case intervention.FieldContractorEstablishmentID:
+		return m.OldContractorEstablishmentID(ctx)
+	case intervention.FieldStartDate:
+		return m.OldStartDate(ctx)
+	case intervention.FieldEndDate:
+		return m.OldEndDate(ctx)
+	case intervention.FieldDeclaredByID:
+		return m.OldDeclaredByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown Intervention field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InterventionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case intervention.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case intervention.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case intervention.FieldWorkerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkerID(v)
+		return nil
+	case intervention.FieldSiteEstablishmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSiteEstablishmentID(v)
+		return nil
+	case intervention.FieldContractorEstablishmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContractorEstablishmentID(v)
+		return nil
+	case intervention.FieldStartDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStartDate(v)
+		return nil
+	case intervention.FieldEndDate:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndDate(v)
+		return nil
+	case intervention.FieldDeclaredByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDeclaredByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown Intervention field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *InterventionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *InterventionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *InterventionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown Intervention numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *InterventionMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(intervention.FieldEndDate) {
+		fields = append(fields, intervention.FieldEndDate)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *InterventionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *InterventionMutation) ClearField(name string) error {
+	switch name {
+	case intervention.FieldEndDate:
+		m.ClearEndDate()
+		return nil
+	}
+	return fmt.Errorf("unknown Intervention nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *InterventionMutation) ResetField(name string) error {
+	switch name {
+	case intervention.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case intervention.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case intervention.FieldWorkerID:
+		m.ResetWorkerID()
+		return nil
+	case intervention.FieldSiteEstablishmentID:
+		m.ResetSiteEstablishmentID()
+		return nil
+	case intervention.FieldContractorEstablishmentID:
+		m.ResetContractorEstablishmentID()
+		return nil
+	case intervention.FieldStartDate:
+		m.ResetStartDate()
+		return nil
+	case intervention.FieldEndDate:
+		m.ResetEndDate()
+		return nil
+	case intervention.FieldDeclaredByID:
+		m.ResetDeclaredByID()
+		return nil
+	}
+	return fmt.Errorf("unknown Intervention field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *InterventionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.worker != nil {
+		edges = append(edges, intervention.EdgeWorker)
+	}
+	if m.site != nil {
+		edges = append(edges, intervention.EdgeSite)
+	}
+	if m.contractor != nil {
+		edges = append(edges, intervention.EdgeContractor)
+	}
+	if m.declared_by != nil {
+		edges = append(edges, intervention.EdgeDeclaredBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *InterventionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case intervention.EdgeWorker:
+		if id := m.worker; id != nil {
+			return []ent.Value{*id}
+		}
+	case intervention.EdgeSite:
+		if id := m.site; id != nil {
+			return []ent.Value{*id}
+		}
+	case intervention.EdgeContractor:
+		if id := m.contractor; id != nil {
+			return []ent.Value{*id}
+		}
+	case intervention.EdgeDeclaredBy:
+		if id := m.declared_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *InterventionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 4)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *InterventionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *InterventionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 4)
+	if m.clearedworker {
+		edges = append(edges, intervention.EdgeWorker)
+	}
+	if m.clearedsite {
+		edges = append(edges, intervention.EdgeSite)
+	}
+	if m.clearedcontractor {
+		edges = append(edges, intervention.EdgeContractor)
+	}
+	if m.cleareddeclared_by {
+		edges = append(edges, intervention.EdgeDeclaredBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *InterventionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case intervention.EdgeWorker:
+		return m.clearedworker
+	case intervention.EdgeSite:
+		return m.clearedsite
+	case intervention.EdgeContractor:
+		return m.clearedcontractor
+	case intervention.EdgeDeclaredBy:
+		return m.cleareddeclared_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *InterventionMutation) ClearEdge(name string) error {
+	switch name {
+	case intervention.EdgeWorker:
+		m.ClearWorker()
+		return nil
+	case intervention.EdgeSite:
+		m.ClearSite()
+		return nil
+	case intervention.EdgeContractor:
+		m.ClearContractor()
+		return nil
+	case intervention.EdgeDeclaredBy:
+		m.ClearDeclaredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Intervention unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *InterventionMutation) ResetEdge(name string) error {
+	switch name {
+	case intervention.EdgeWorker:
+		m.ResetWorker()
+		return nil
+	case intervention.EdgeSite:
+		m.ResetSite()
+		return nil
+	case intervention.EdgeContractor:
+		m.ResetContractor()
+		return nil
+	case intervention.EdgeDeclaredBy:
+		m.ResetDeclaredBy()
+		return nil
+	}
+	return fmt.Errorf("unknown Intervention edge %s", name)
 }
 
 // LaboratoryMutation represents an operation that mutates the Laboratory nodes in the graph.

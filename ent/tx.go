@@ -40,12 +40,16 @@ type Tx struct {
 	Employment *EmploymentClient
 	// Establishment is the client for interacting with the Establishment builders.
 	Establishment *EstablishmentClient
+	// ExceedanceNotice is the client for interacting with the ExceedanceNotice builders.
+	ExceedanceNotice *ExceedanceNoticeClient
 	// ExposureSummary is the client for interacting with the ExposureSummary builders.
 	ExposureSummary *ExposureSummaryClient
 	// Grant is the client for interacting with the Grant builders.
 	Grant *GrantClient
 	// ImportBatch is the client for interacting with the ImportBatch builders.
 	ImportBatch *ImportBatchClient
+	// Intervention is the client for interacting with the Intervention builders.
+	Intervention *InterventionClient
 	// Laboratory is the client for interacting with the Laboratory builders.
 	Laboratory *LaboratoryClient
 	// Nomenclature is the client for interacting with the Nomenclature builders.
@@ -200,9 +204,11 @@ func (tx *Tx) init() {
 	tx.DosimeterAssignment = NewDosimeterAssignmentClient(tx.config)
 	tx.Employment = NewEmploymentClient(tx.config)
 	tx.Establishment = NewEstablishmentClient(tx.config)
+	tx.ExceedanceNotice = NewExceedanceNoticeClient(tx.config)
 	tx.ExposureSummary = NewExposureSummaryClient(tx.config)
 	tx.Grant = NewGrantClient(tx.config)
 	tx.ImportBatch = NewImportBatchClient(tx.config)
+	tx.Intervention = NewInterventionClient(tx.config)
 	tx.Laboratory = NewLaboratoryClient(tx.config)
 	tx.Nomenclature = NewNomenclatureClient(tx.config)
 	tx.OperationalDose = NewOperationalDoseClient(tx.config)

@@ -111,6 +111,13 @@ func TestDemoAccounts(t *testing.T) {
 		}
 		refused(t, c, `{ workers(first: 1) { edges { node { nir } } } }`)
 	})
+	t.Run("LabourMinistry", func(t *testing.T) {
+		c := login(t, "dgt@demo.siseri.fr")
+		count(t, c, `{ exceedanceNotices(first: 1) { totalCount edges { node { sectorLabel regionLabel limitCode bandLabel confirmedOn } } } }`)
+		refused(t, c, workers)
+		refused(t, c, doses)
+		refused(t, c, `{ anomalies(first: 1) { totalCount } }`)
+	})
 	t.Run("Admin", func(t *testing.T) {
 		c := login(t, "admin@demo.siseri.fr")
 		if n := count(t, c, `{ accounts(first: 1) { totalCount } }`); n != len(seed.DemoAccounts) {

@@ -90,6 +90,11 @@ func (r *queryResolver) Establishments(ctx context.Context, after *entgql.Cursor
 	return r.Client.Establishment.Query().Paginate(ctx, after, first, before, last, ent.WithEstablishmentOrder(orderBy), ent.WithEstablishmentFilter(where.Filter))
 }
 
+// ExceedanceNotices is the resolver for the exceedanceNotices field.
+func (r *queryResolver) ExceedanceNotices(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExceedanceNoticeOrder, where *ent.ExceedanceNoticeWhereInput) (*ent.ExceedanceNoticeConnection, error) {
+	return r.Client.ExceedanceNotice.Query().Paginate(ctx, after, first, before, last, ent.WithExceedanceNoticeOrder(orderBy), ent.WithExceedanceNoticeFilter(where.Filter))
+}
+
 // ExposureSummaries is the resolver for the exposureSummaries field.
 func (r *queryResolver) ExposureSummaries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExposureSummaryOrder, where *ent.ExposureSummaryWhereInput) (*ent.ExposureSummaryConnection, error) {
 	return r.Client.ExposureSummary.Query().Paginate(ctx, after, first, before, last, ent.WithExposureSummaryOrder(orderBy), ent.WithExposureSummaryFilter(where.Filter))
@@ -103,6 +108,11 @@ func (r *queryResolver) Grants(ctx context.Context, after *entgql.Cursor[int], f
 // ImportBatches is the resolver for the importBatches field.
 func (r *queryResolver) ImportBatches(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) (*ent.ImportBatchConnection, error) {
 	return r.Client.ImportBatch.Query().Paginate(ctx, after, first, before, last, ent.WithImportBatchOrder(orderBy), ent.WithImportBatchFilter(where.Filter))
+}
+
+// Interventions is the resolver for the interventions field.
+func (r *queryResolver) Interventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) (*ent.InterventionConnection, error) {
+	return r.Client.Intervention.Query().Paginate(ctx, after, first, before, last, ent.WithInterventionOrder(orderBy), ent.WithInterventionFilter(where.Filter))
 }
 
 // Laboratories is the resolver for the laboratories field.
@@ -128,6 +138,11 @@ func (r *queryResolver) Workers(ctx context.Context, after *entgql.Cursor[int], 
 // DoseRecord returns generated.DoseRecordResolver implementation.
 func (r *Resolver) DoseRecord() generated.DoseRecordResolver { return &doseRecordResolver{r} }
 
+// ExceedanceNotice returns generated.ExceedanceNoticeResolver implementation.
+func (r *Resolver) ExceedanceNotice() generated.ExceedanceNoticeResolver {
+	return &exceedanceNoticeResolver{r}
+}
+
 // ExposureSummary returns generated.ExposureSummaryResolver implementation.
 func (r *Resolver) ExposureSummary() generated.ExposureSummaryResolver {
 	return &exposureSummaryResolver{r}
@@ -145,9 +160,10 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Worker() generated.WorkerResolver { return &workerResolver{r} }
 
 type (
-	doseRecordResolver      struct{ *Resolver }
-	exposureSummaryResolver struct{ *Resolver }
-	operationalDoseResolver struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	workerResolver          struct{ *Resolver }
+	doseRecordResolver       struct{ *Resolver }
+	exceedanceNoticeResolver struct{ *Resolver }
+	exposureSummaryResolver  struct{ *Resolver }
+	operationalDoseResolver  struct{ *Resolver }
+	queryResolver            struct{ *Resolver }
+	workerResolver           struct{ *Resolver }
 )

@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -613,6 +614,49 @@ func TestRegulation(t *testing.T) {
 		// The control agent of region 84 reads the doses of establishment A only.
 		if s := w.exposure(t, regInspector, st.p)["EFFECTIVE"]; msvOf(s.ValueMsv) != 6 {
 			t.Errorf("control agent of 84 reads %v mSv, want the 6 of its region", msvOf(s.ValueMsv))
+		}
+	})
+
+	t.Run("RC15", func(t *testing.T) {
+		p := adult()
+		w.declare(t, regEmployerA, siretA, p, long, time.Time{})
+		w.send(t, "RC15", monthly(p, siretA, w.month(3), "14"), monthly(p, siretA, w.month(2), "9.5"))
+		exceedances := w.anomalies(t, p, "LIMIT_EXCEEDED")
+		if len(exceedances) != 1 {
+			t.Fatalf("exceedances = %d", len(exceedances))
+		}
+		notices := func() (n int, raw string) {
+			res := w.as(t, regMinistry).Do(`{ exceedanceNotices(first: 100) { totalCount edges { node { id sectorCode sectorLabel
+				domainCode regionCode regionLabel limitCode population band bandLabel exceedanceMonth confirmedOn } } } }`, nil)
+			if len(res.Errors) > 0 {
+				t.Fatalf("notices: %+v", res.Errors)
+			}
+			var out struct{ ExceedanceNotices struct{ TotalCount int } }
+			_ = json.Unmarshal(res.Data, &out)
+			return out.ExceedanceNotices.TotalCount, string(res.Data)
+		}
+		before, _ := notices()
+		w.must(t, regPhysician, `mutation($id: ID!) { resolveAnomaly(id: $id, resolution: CONFIRMED, comment: "Dose reçue confirmée après enquête") { status } }`,
+			map[string]any{"id": exceedances[0].ID}, nil)
+		after, raw := notices()
+		if after != before+1 {
+			t.Fatalf("notices %d then %d, want one more", before, after)
+		}
+		today := time.Now().UTC().Format(time.DateOnly)
+		for _, want := range []string{`"sectorCode":"MED-RI"`, `"regionCode":"84"`, `"limitCode":"EFFECTIVE"`, `"confirmedOn":"` + today + `"`} {
+			if !strings.Contains(raw, want) {
+				t.Errorf("the ministry's notices lack %s: %s", want, raw)
+			}
+		}
+		for _, secret := range []string{p.nir, p.last, p.birth.Format(time.DateOnly), w.estA.Name, siretA, "23,5", "23.5"} {
+			if strings.Contains(raw, secret) {
+				t.Errorf("the ministry's notices disclose %q: %s", secret, raw)
+			}
+		}
+		for _, email := range []string{regPhysician, regAdviserA, regEmployerA, regInspector} {
+			if res := w.as(t, email).Do(`{ exceedanceNotices(first: 5) { totalCount } }`, nil); res.Code() != "FORBIDDEN_FIELD" {
+				t.Errorf("%s reads the ministry's notices: %q, want FORBIDDEN_FIELD", email, res.Code())
+			}
 		}
 	})
 

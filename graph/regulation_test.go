@@ -51,6 +51,7 @@ const (
 	regInspector = "inspection-84@reg.fr"
 	regAdmin     = "admin@reg.fr"
 	regAnalyst   = "analyste@reg.fr"
+	regMinistry  = "dgt@reg.fr"
 	siretA       = "73282932000074"
 	siretB       = "35600000000048"
 )
@@ -83,6 +84,7 @@ func mustRegWorld(t *testing.T) *regWorld {
 	servertest.MustCreateAccount(t, c, regInspector, policy.RoleControlAgent, func(g *ent.GrantCreate) { g.SetRegion("84") })
 	servertest.MustCreateAccount(t, c, regAdmin, policy.RoleAdmin, nil)
 	servertest.MustCreateAccount(t, c, regAnalyst, policy.RoleAnalyst, nil)
+	servertest.MustCreateAccount(t, c, regMinistry, policy.RoleLabourMinistry, nil)
 	return w
 }
 

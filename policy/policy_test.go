@@ -75,6 +75,27 @@ func TestPolicy(t *testing.T) {
 		{RoleAdmin, "", "DoseRecord.valueUsv", false},
 		{RoleAdmin, "", "ExposureSummary.sumUsv", false},
 		{RoleAdmin, "", "Query.doseRecords", false},
+		// The ministry of labour (DGT) reads the anonymous notices of confirmed
+		// exceedances and nothing nominative; analysts read the notices too.
+		{RoleLabourMinistry, "", "Query.exceedanceNotices", true},
+		{RoleLabourMinistry, "", "ExceedanceNotice.bandLabel", true},
+		{RoleLabourMinistry, "", "ExceedanceNotice.regionCode", true},
+		{RoleLabourMinistry, "", "Query.workers", false},
+		{RoleLabourMinistry, "", "Query.anomalies", false},
+		{RoleLabourMinistry, "", "Worker.lastName", false},
+		{RoleLabourMinistry, "", "DoseRecord.valueUsv", false},
+		{RoleAnalyst, "", "ExceedanceNotice.band", true},
+		{RolePhysician, "", "Query.exceedanceNotices", false},
+		{RoleControlAgent, "", "Query.exceedanceNotices", false},
+		{RoleEmployer, "", "ExceedanceNotice.band", false},
+		{RoleAdmin, "", "Query.exceedanceNotices", false},
+		// Interventions of outside companies' workers: the host site's
+		// correspondent or adviser declares them; read like employments.
+		{RoleEmployer, "", "Mutation.declareIntervention", true},
+		{RoleRPA, "", "Mutation.endIntervention", true},
+		{RolePhysician, "", "Mutation.declareIntervention", false},
+		{RoleLaboratory, "", "Query.interventions", false},
+		{RoleAnalyst, "", "Intervention.worker", true},
 		// Partner profiles narrow their role.
 		{RolePhysician, ProfileOccupationalHealth, "DoseRecord.valueUsv", true},
 		{RolePhysician, ProfileOccupationalHealth, "Anomaly.explanation", false},

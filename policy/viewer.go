@@ -23,12 +23,17 @@ const (
 	RoleControlAgent Role = "CONTROL_AGENT"
 	RoleAnalyst      Role = "ANALYST"
 	RoleAdmin        Role = "ADMIN"
+	// RoleLabourMinistry is the labour inspection's national office (DGT,
+	// ministry of labour): it receives the registry's anonymous notices of
+	// confirmed limit exceedances (arrêté 2023, « devoir d'alerte »), nothing
+	// nominative.
+	RoleLabourMinistry Role = "LABOUR_MINISTRY"
 )
 
 // Roles lists every role, in a stable order.
 var Roles = []Role{
 	RoleWorker, RolePhysician, RoleDelegate, RoleRPA, RoleEmployer,
-	RoleLaboratory, RoleControlAgent, RoleAnalyst, RoleAdmin,
+	RoleLaboratory, RoleControlAgent, RoleAnalyst, RoleAdmin, RoleLabourMinistry,
 }
 
 // Values returns the role names; Ent uses it to declare the enum column.

@@ -51,7 +51,8 @@ func Acknowledge(ctx context.Context, client *ent.Client, id int, now time.Time)
 // exceedance is confirmed or not confirmed by the occupational physician
 // only; other findings are closed by the physician or the adviser. A
 // physician's delegate takes anomalies in hand and prepares, but closes
-// none: confirming is the physician's act (R.4451-68, RC13).
+// none: confirming is the physician's act (R.4451-68, RC13). A confirmed
+// exceedance records the ministry's anonymous notice (Notify).
 func Resolve(ctx context.Context, client *ent.Client, id int, r Resolution, comment string, now time.Time) (*ent.Anomaly, error) {
 	v := policy.FromContext(ctx)
 	comment = strings.TrimSpace(comment)
@@ -91,6 +92,12 @@ func Resolve(ctx context.Context, client *ent.Client, id int, r Resolution, comm
 	saved, err := u.Save(policy.SystemContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("resolve anomaly: %w", err)
+	}
+	if exceedance && status == anomaly.StatusConfirmed {
+		// The ministry's anonymous notice, in the same transaction.
+		if _, err := Notify(ctx, client, saved, now); err != nil {
+			return nil, err
+		}
 	}
 	return saved, nil
 }

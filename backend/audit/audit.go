@@ -218,6 +218,8 @@ func RoleLabel(r policy.Role) string {
 		return "analyste"
 	case policy.RoleAdmin:
 		return "administrateur"
+	case policy.RoleLabourMinistry:
+		return "inspection du travail (DGT)"
 	}
 	return string(r)
 }

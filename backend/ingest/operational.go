@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/operationaldose"
 )
 
@@ -105,6 +106,10 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
+	hosted, err := r.interventionsOf(reg.ids)
+	if err != nil {
+		return err
+	}
 	var good []*opRecord
 	for i := range items {
 		rw, o := items[i].rw, &items[i].o
@@ -124,8 +129,8 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 			continue
 		}
 		day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC) }
-		if covering(reg.employments[w.ID], e.ID, day(o.start), day(o.end)) == nil {
-			rw.fail(oDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
+		if covering(reg.employments[w.ID], e.ID, day(o.start), day(o.end)) == nil && !intervenes(hosted[w.ID], e.ID, day(o.start), day(o.end)) {
+			rw.fail(oDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s, ni aucune intervention déclarée sur ce site, ne couvre la période du %s au %s.",
 				o.siret, o.start.Format(dateLayout), o.end.Format(dateLayout))
 			r.reject(rw)
 			continue
@@ -152,6 +157,35 @@ func (r *runner) flushOperational(ctx context.Context, rows []*row) error {
 		return nil
 	}
 	return r.writeOperational(ctx, good)
+}
+
+// interventionsOf returns the interventions of the workers on operators'
+// sites, by worker.
+func (r *runner) interventionsOf(wids map[int]bool) (map[int][]*ent.Intervention, error) {
+	out := map[int][]*ent.Intervention{}
+	err := inChunks(wids, func(part []int) error {
+		is, err := r.client.Intervention.Query().Where(intervention.WorkerIDIn(part...)).All(r.sys)
+		if err != nil {
+			return fmt.Errorf("find interventions: %w", err)
+		}
+		for _, i := range is {
+			out[i.WorkerID] = append(out[i.WorkerID], i)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// intervenes reports whether one of the interventions on site covers the days
+// from start to end: an outside company's worker, whose operational
+// dosimetry the site transmits (arrêté 2023 art. 18).
+func intervenes(is []*ent.Intervention, site int, start, end time.Time) bool {
+	for _, i := range is {
+		if i.SiteEstablishmentID == site && !i.StartDate.After(start) && (i.EndDate == nil || !i.EndDate.Before(end)) {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *runner) storedOperational(wids map[int]bool, nirOf map[int]string) (map[string]*ent.OperationalDose, error) {

@@ -40,6 +40,8 @@ var DemoAccounts = []DemoAccount{
 		"Agent de contrôle de l'inspection du travail, région Auvergne-Rhône-Alpes."},
 	{"analyste@demo.siseri.fr", policy.RoleAnalyst,
 		"Analyste de l'ASNR : statistiques nationales pseudonymisées."},
+	{"dgt@demo.siseri.fr", policy.RoleLabourMinistry,
+		"Inspection du travail (DGT, ministère du Travail) : signalements anonymes des dépassements de limite confirmés."},
 }
 
 // demoRegion is the region of the control agent: Auvergne-Rhône-Alpes holds the
@@ -68,6 +70,7 @@ var accountSetups = map[string]accountSetup{
 	"labo@demo.siseri.fr":        {displayName: "Marc Petit (Landauer Europe)", lab: demoLab},
 	"inspection@demo.siseri.fr":  {displayName: "Nadia Benali (inspection du travail)", region: demoRegion},
 	"analyste@demo.siseri.fr":    {displayName: "Thomas Roux (ASNR)"},
+	"dgt@demo.siseri.fr":         {displayName: "Isabelle Morel (DGT)"},
 	"travailleur@demo.siseri.fr": {worker: true},
 }
 

@@ -79,10 +79,10 @@ func checkIdentifiers(t *testing.T, c *ent.Client) {
 	}
 }
 
-// checkAccounts checks the eight demo accounts, their password and grants.
+// checkAccounts checks the nine demo accounts, their password and grants.
 func checkAccounts(t *testing.T, c *ent.Client) {
-	if len(seed.DemoAccounts) != 8 {
-		t.Fatalf("%d demo accounts, want 8", len(seed.DemoAccounts))
+	if len(seed.DemoAccounts) != 9 {
+		t.Fatalf("%d demo accounts, want 9", len(seed.DemoAccounts))
 	}
 	for _, d := range seed.DemoAccounts {
 		a, err := c.Account.Query().Where(account.Email(d.Email)).WithGrants().Only(sys)
@@ -113,7 +113,7 @@ func checkScope(t *testing.T, d seed.DemoAccount, a *ent.Account, g *ent.Grant) 
 	t.Helper()
 	var ok bool
 	switch d.Role {
-	case policy.RoleAdmin, policy.RoleAnalyst:
+	case policy.RoleAdmin, policy.RoleAnalyst, policy.RoleLabourMinistry:
 		ok = g.EstablishmentID == nil && g.WorkerID == nil && g.LaboratoryID == nil && g.Region == nil && g.CompanyID == nil
 	case policy.RoleWorker:
 		ok = g.WorkerID != nil && a.WorkerID != nil && *g.WorkerID == *a.WorkerID

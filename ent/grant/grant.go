@@ -154,7 +154,7 @@ var (
 // RoleValidator is a validator for the "role" field enum values. It is called by the builders before save.
 func RoleValidator(r policy.Role) error {
 	switch r {
-	case "WORKER", "OCCUPATIONAL_PHYSICIAN", "PHYSICIAN_DELEGATE", "RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "LABORATORY", "CONTROL_AGENT", "ANALYST", "ADMIN":
+	case "WORKER", "OCCUPATIONAL_PHYSICIAN", "PHYSICIAN_DELEGATE", "RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "LABORATORY", "CONTROL_AGENT", "ANALYST", "ADMIN", "LABOUR_MINISTRY":
 		return nil
 	default:
 		return fmt.Errorf("grant: invalid enum value for role field: %q", r)

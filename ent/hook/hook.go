@@ -165,6 +165,18 @@ func (f EstablishmentFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Valu
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.EstablishmentMutation", m)
 }
 
+// The ExceedanceNoticeFunc type is an adapter to allow the use of ordinary
+// function as ExceedanceNotice mutator.
+type ExceedanceNoticeFunc func(context.Context, *ent.ExceedanceNoticeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ExceedanceNoticeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ExceedanceNoticeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExceedanceNoticeMutation", m)
+}
+
 // The ExposureSummaryFunc type is an adapter to allow the use of ordinary
 // function as ExposureSummary mutator.
 type ExposureSummaryFunc func(context.Context, *ent.ExposureSummaryMutation) (ent.Value, error)
@@ -199,6 +211,18 @@ func (f ImportBatchFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value,
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ImportBatchMutation", m)
+}
+
+// The InterventionFunc type is an adapter to allow the use of ordinary
+// function as Intervention mutator.
+type InterventionFunc func(context.Context, *ent.InterventionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f InterventionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.InterventionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.InterventionMutation", m)
 }
 
 // The LaboratoryFunc type is an adapter to allow the use of ordinary

@@ -616,6 +616,42 @@ var (
 			},
 		},
 	}
+	// ExceedanceNoticesColumns holds the columns for the "exceedance_notices" table.
+	ExceedanceNoticesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "sector_code", Type: field.TypeString, Size: 20},
+		{Name: "sector_label", Type: field.TypeString, Size: 200},
+		{Name: "domain_code", Type: field.TypeString, Size: 20},
+		{Name: "domain_label", Type: field.TypeString, Size: 200},
+		{Name: "region_code", Type: field.TypeString, Size: 20},
+		{Name: "region_label", Type: field.TypeString, Size: 100},
+		{Name: "limit_code", Type: field.TypeEnum, Enums: []string{"EFFECTIVE", "EXTREMITY", "SKIN", "LENS", "LENS_TRANSITION", "PREGNANCY"}},
+		{Name: "population", Type: field.TypeEnum, Enums: []string{"ADULT", "YOUNG", "UNBORN_CHILD"}},
+		{Name: "band", Type: field.TypeEnum, Enums: []string{"FROM_1_TO_1_25", "FROM_1_25_TO_2", "FROM_2_TO_5", "ABOVE_5"}},
+		{Name: "band_label", Type: field.TypeString, Size: 100},
+		{Name: "band_lower_usv", Type: field.TypeInt64},
+		{Name: "band_upper_usv", Type: field.TypeInt64, Nullable: true},
+		{Name: "exceedance_month", Type: field.TypeTime},
+		{Name: "confirmed_on", Type: field.TypeTime},
+	}
+	// ExceedanceNoticesTable holds the schema information for the "exceedance_notices" table.
+	ExceedanceNoticesTable = &schema.Table{
+		Name:       "exceedance_notices",
+		Columns:    ExceedanceNoticesColumns,
+		PrimaryKey: []*schema.Column{ExceedanceNoticesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "exceedancenotice_confirmed_on",
+				Unique:  false,
+				Columns: []*schema.Column{ExceedanceNoticesColumns[14]},
+			},
+			{
+				Name:    "exceedancenotice_region_code_sector_code",
+				Unique:  false,
+				Columns: []*schema.Column{ExceedanceNoticesColumns[5], ExceedanceNoticesColumns[1]},
+			},
+		},
+	}
 	// ExposureSummariesColumns holds the columns for the "exposure_summaries" table.
 	ExposureSummariesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -661,7 +697,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "role", Type: field.TypeEnum, Enums: []string{"WORKER", "OCCUPATIONAL_PHYSICIAN", "PHYSICIAN_DELEGATE", "RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "LABORATORY", "CONTROL_AGENT", "ANALYST", "ADMIN"}},
+		{Name: "role", Type: field.TypeEnum, Enums: []string{"WORKER", "OCCUPATIONAL_PHYSICIAN", "PHYSICIAN_DELEGATE", "RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "LABORATORY", "CONTROL_AGENT", "ANALYST", "ADMIN", "LABOUR_MINISTRY"}},
 		{Name: "region", Type: field.TypeString, Nullable: true},
 		{Name: "valid_from", Type: field.TypeTime},
 		{Name: "valid_to", Type: field.TypeTime, Nullable: true},
@@ -795,6 +831,67 @@ var (
 				Name:    "importbatch_laboratory_id_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{ImportBatchesColumns[15], ImportBatchesColumns[1]},
+			},
+		},
+	}
+	// InterventionsColumns holds the columns for the "interventions" table.
+	InterventionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "start_date", Type: field.TypeTime},
+		{Name: "end_date", Type: field.TypeTime, Nullable: true},
+		{Name: "worker_id", Type: field.TypeInt},
+		{Name: "site_establishment_id", Type: field.TypeInt},
+		{Name: "contractor_establishment_id", Type: field.TypeInt},
+		{Name: "declared_by_id", Type: field.TypeInt},
+	}
+	// InterventionsTable holds the schema information for the "interventions" table.
+	InterventionsTable = &schema.Table{
+		Name:       "interventions",
+		Columns:    InterventionsColumns,
+		PrimaryKey: []*schema.Column{InterventionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "interventions_workers_worker",
+				Columns:    []*schema.Column{InterventionsColumns[5]},
+				RefColumns: []*schema.Column{WorkersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "interventions_establishments_site",
+				Columns:    []*schema.Column{InterventionsColumns[6]},
+				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "interventions_establishments_contractor",
+				Columns:    []*schema.Column{InterventionsColumns[7]},
+				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "interventions_accounts_declared_by",
+				Columns:    []*schema.Column{InterventionsColumns[8]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "intervention_worker_id_site_establishment_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[5], InterventionsColumns[6], InterventionsColumns[3]},
+			},
+			{
+				Name:    "intervention_site_establishment_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[6], InterventionsColumns[3]},
+			},
+			{
+				Name:    "intervention_contractor_establishment_id_start_date",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[7], InterventionsColumns[3]},
 			},
 		},
 	}
@@ -1015,9 +1112,11 @@ var (
 		DosimeterAssignmentsTable,
 		EmploymentsTable,
 		EstablishmentsTable,
+		ExceedanceNoticesTable,
 		ExposureSummariesTable,
 		GrantsTable,
 		ImportBatchesTable,
+		InterventionsTable,
 		LaboratoriesTable,
 		NomenclaturesTable,
 		OperationalDosesTable,
@@ -1094,6 +1193,9 @@ func init() {
 	EstablishmentsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(38654705664),
 	}
+	ExceedanceNoticesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(90194313216),
+	}
 	ExposureSummariesTable.ForeignKeys[0].RefTable = WorkersTable
 	ExposureSummariesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
@@ -1113,6 +1215,13 @@ func init() {
 	ImportBatchesTable.ForeignKeys[3].RefTable = EstablishmentsTable
 	ImportBatchesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(51539607552),
+	}
+	InterventionsTable.ForeignKeys[0].RefTable = WorkersTable
+	InterventionsTable.ForeignKeys[1].RefTable = EstablishmentsTable
+	InterventionsTable.ForeignKeys[2].RefTable = EstablishmentsTable
+	InterventionsTable.ForeignKeys[3].RefTable = AccountsTable
+	InterventionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(94489280512),
 	}
 	LaboratoriesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(55834574848),

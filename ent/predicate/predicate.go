@@ -45,6 +45,9 @@ type Employment func(*sql.Selector)
 // Establishment is the predicate function for establishment builders.
 type Establishment func(*sql.Selector)
 
+// ExceedanceNotice is the predicate function for exceedancenotice builders.
+type ExceedanceNotice func(*sql.Selector)
+
 // ExposureSummary is the predicate function for exposuresummary builders.
 type ExposureSummary func(*sql.Selector)
 
@@ -53,6 +56,9 @@ type Grant func(*sql.Selector)
 
 // ImportBatch is the predicate function for importbatch builders.
 type ImportBatch func(*sql.Selector)
+
+// Intervention is the predicate function for intervention builders.
+type Intervention func(*sql.Selector)
 
 // Laboratory is the predicate function for laboratory builders.
 type Laboratory func(*sql.Selector)

@@ -423,6 +423,30 @@ func (f EstablishmentMutationRuleFunc) EvalMutation(ctx context.Context, m ent.M
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.EstablishmentMutation", m)
 }
 
+// The ExceedanceNoticeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExceedanceNoticeQueryRuleFunc func(context.Context, *ent.ExceedanceNoticeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExceedanceNoticeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExceedanceNoticeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExceedanceNoticeQuery", q)
+}
+
+// The ExceedanceNoticeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExceedanceNoticeMutationRuleFunc func(context.Context, *ent.ExceedanceNoticeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExceedanceNoticeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExceedanceNoticeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExceedanceNoticeMutation", m)
+}
+
 // The ExposureSummaryQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type ExposureSummaryQueryRuleFunc func(context.Context, *ent.ExposureSummaryQuery) error
@@ -493,6 +517,30 @@ func (f ImportBatchMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mut
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ImportBatchMutation", m)
+}
+
+// The InterventionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type InterventionQueryRuleFunc func(context.Context, *ent.InterventionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f InterventionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.InterventionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.InterventionQuery", q)
+}
+
+// The InterventionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type InterventionMutationRuleFunc func(context.Context, *ent.InterventionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f InterventionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.InterventionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.InterventionMutation", m)
 }
 
 // The LaboratoryQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -676,11 +724,15 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.EstablishmentQuery:
 		return q.Filter(), nil
+	case *ent.ExceedanceNoticeQuery:
+		return q.Filter(), nil
 	case *ent.ExposureSummaryQuery:
 		return q.Filter(), nil
 	case *ent.GrantQuery:
 		return q.Filter(), nil
 	case *ent.ImportBatchQuery:
+		return q.Filter(), nil
+	case *ent.InterventionQuery:
 		return q.Filter(), nil
 	case *ent.LaboratoryQuery:
 		return q.Filter(), nil
@@ -725,11 +777,15 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.EstablishmentMutation:
 		return m.Filter(), nil
+	case *ent.ExceedanceNoticeMutation:
+		return m.Filter(), nil
 	case *ent.ExposureSummaryMutation:
 		return m.Filter(), nil
 	case *ent.GrantMutation:
 		return m.Filter(), nil
 	case *ent.ImportBatchMutation:
+		return m.Filter(), nil
+	case *ent.InterventionMutation:
 		return m.Filter(), nil
 	case *ent.LaboratoryMutation:
 		return m.Filter(), nil

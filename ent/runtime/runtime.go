@@ -19,9 +19,11 @@ import (
 	"github.com/siseri/siseri/ent/dosimeterassignment"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
+	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -598,6 +600,147 @@ func init() {
 	establishmentDescNafCode := establishmentFields[6].Descriptor()
 	// establishment.NafCodeValidator is a validator for the "naf_code" field. It is called by the builders before save.
 	establishment.NafCodeValidator = establishmentDescNafCode.Validators[0].(func(string) error)
+	exceedancenotice.Policy = privacy.NewPolicies(schema.ExceedanceNotice{})
+	exceedancenotice.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := exceedancenotice.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	exceedancenoticeFields := schema.ExceedanceNotice{}.Fields()
+	_ = exceedancenoticeFields
+	// exceedancenoticeDescSectorCode is the schema descriptor for sector_code field.
+	exceedancenoticeDescSectorCode := exceedancenoticeFields[0].Descriptor()
+	// exceedancenotice.SectorCodeValidator is a validator for the "sector_code" field. It is called by the builders before save.
+	exceedancenotice.SectorCodeValidator = func() func(string) error {
+		validators := exceedancenoticeDescSectorCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(sector_code string) error {
+			for _, fn := range fns {
+				if err := fn(sector_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescSectorLabel is the schema descriptor for sector_label field.
+	exceedancenoticeDescSectorLabel := exceedancenoticeFields[1].Descriptor()
+	// exceedancenotice.SectorLabelValidator is a validator for the "sector_label" field. It is called by the builders before save.
+	exceedancenotice.SectorLabelValidator = func() func(string) error {
+		validators := exceedancenoticeDescSectorLabel.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(sector_label string) error {
+			for _, fn := range fns {
+				if err := fn(sector_label); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescDomainCode is the schema descriptor for domain_code field.
+	exceedancenoticeDescDomainCode := exceedancenoticeFields[2].Descriptor()
+	// exceedancenotice.DomainCodeValidator is a validator for the "domain_code" field. It is called by the builders before save.
+	exceedancenotice.DomainCodeValidator = func() func(string) error {
+		validators := exceedancenoticeDescDomainCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(domain_code string) error {
+			for _, fn := range fns {
+				if err := fn(domain_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescDomainLabel is the schema descriptor for domain_label field.
+	exceedancenoticeDescDomainLabel := exceedancenoticeFields[3].Descriptor()
+	// exceedancenotice.DomainLabelValidator is a validator for the "domain_label" field. It is called by the builders before save.
+	exceedancenotice.DomainLabelValidator = func() func(string) error {
+		validators := exceedancenoticeDescDomainLabel.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(domain_label string) error {
+			for _, fn := range fns {
+				if err := fn(domain_label); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescRegionCode is the schema descriptor for region_code field.
+	exceedancenoticeDescRegionCode := exceedancenoticeFields[4].Descriptor()
+	// exceedancenotice.RegionCodeValidator is a validator for the "region_code" field. It is called by the builders before save.
+	exceedancenotice.RegionCodeValidator = func() func(string) error {
+		validators := exceedancenoticeDescRegionCode.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(region_code string) error {
+			for _, fn := range fns {
+				if err := fn(region_code); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescRegionLabel is the schema descriptor for region_label field.
+	exceedancenoticeDescRegionLabel := exceedancenoticeFields[5].Descriptor()
+	// exceedancenotice.RegionLabelValidator is a validator for the "region_label" field. It is called by the builders before save.
+	exceedancenotice.RegionLabelValidator = func() func(string) error {
+		validators := exceedancenoticeDescRegionLabel.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(region_label string) error {
+			for _, fn := range fns {
+				if err := fn(region_label); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescBandLabel is the schema descriptor for band_label field.
+	exceedancenoticeDescBandLabel := exceedancenoticeFields[9].Descriptor()
+	// exceedancenotice.BandLabelValidator is a validator for the "band_label" field. It is called by the builders before save.
+	exceedancenotice.BandLabelValidator = func() func(string) error {
+		validators := exceedancenoticeDescBandLabel.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(band_label string) error {
+			for _, fn := range fns {
+				if err := fn(band_label); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// exceedancenoticeDescBandLowerUsv is the schema descriptor for band_lower_usv field.
+	exceedancenoticeDescBandLowerUsv := exceedancenoticeFields[10].Descriptor()
+	// exceedancenotice.BandLowerUsvValidator is a validator for the "band_lower_usv" field. It is called by the builders before save.
+	exceedancenotice.BandLowerUsvValidator = exceedancenoticeDescBandLowerUsv.Validators[0].(func(int64) error)
 	exposuresummaryMixin := schema.ExposureSummary{}.Mixin()
 	exposuresummary.Policy = privacy.NewPolicies(schema.ExposureSummary{})
 	exposuresummary.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -729,6 +872,33 @@ func init() {
 	importbatch.DefaultRowsRejected = importbatchDescRowsRejected.Default.(int)
 	// importbatch.RowsRejectedValidator is a validator for the "rows_rejected" field. It is called by the builders before save.
 	importbatch.RowsRejectedValidator = importbatchDescRowsRejected.Validators[0].(func(int) error)
+	interventionMixin := schema.Intervention{}.Mixin()
+	intervention.Policy = privacy.NewPolicies(schema.Intervention{})
+	intervention.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := intervention.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	interventionHooks := schema.Intervention{}.Hooks()
+
+	intervention.Hooks[1] = interventionHooks[0]
+	interventionMixinFields0 := interventionMixin[0].Fields()
+	_ = interventionMixinFields0
+	interventionFields := schema.Intervention{}.Fields()
+	_ = interventionFields
+	// interventionDescCreatedAt is the schema descriptor for created_at field.
+	interventionDescCreatedAt := interventionMixinFields0[0].Descriptor()
+	// intervention.DefaultCreatedAt holds the default value on creation for the created_at field.
+	intervention.DefaultCreatedAt = interventionDescCreatedAt.Default.(func() time.Time)
+	// interventionDescUpdatedAt is the schema descriptor for updated_at field.
+	interventionDescUpdatedAt := interventionMixinFields0[1].Descriptor()
+	// intervention.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	intervention.DefaultUpdatedAt = interventionDescUpdatedAt.Default.(func() time.Time)
+	// intervention.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	intervention.UpdateDefaultUpdatedAt = interventionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	laboratoryMixin := schema.Laboratory{}.Mixin()
 	laboratory.Policy = privacy.NewPolicies(schema.Laboratory{})
 	laboratory.Hooks[0] = func(next ent.Mutator) ent.Mutator {

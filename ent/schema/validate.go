@@ -278,6 +278,7 @@ var grantScopes = map[string][]string{
 	"CONTROL_AGENT":                {"region"},
 	"ANALYST":                      nil,
 	"ADMIN":                        nil,
+	"LABOUR_MINISTRY":              nil,
 }
 
 var scopeFields = []string{"establishment_id", "company_id", "worker_id", "laboratory_id", "region"}

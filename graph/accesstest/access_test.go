@@ -30,6 +30,7 @@ func TestAccess(t *testing.T) {
 	t.Run("Nodes", func(t *testing.T) { testNodes(t, w) })
 	t.Run("Mutations", func(t *testing.T) { testMutations(t, w, schema) })
 	t.Run("MovingWorker", func(t *testing.T) { testMovingWorker(t, w) })
+	t.Run("ContractorShare", func(t *testing.T) { testContractorShare(t, w) })
 	t.Run("EdgeFilterOracles", func(t *testing.T) { testEdgeFilterOracles(t, w, schema) })
 	t.Run("PartnerProfiles", func(t *testing.T) { testPartnerProfiles(t, w) })
 	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, w) })
@@ -612,6 +613,8 @@ var mutationCalls = map[string]string{
 	"submitDeclarations":        `submitDeclarations(reference: "", rows: []) { __typename }`,
 	"submitOperationalDoses":    `submitOperationalDoses(reference: "", rows: []) { __typename }`,
 	"correctDose":               `correctDose(input: {doseRecordID: 0, value: -1, unit: "x", reason: ""}) { __typename }`,
+	"declareIntervention":       `declareIntervention(input: {siteEstablishmentID: 0, contractorSiret: "1", nir: "1", lastName: "x", firstNames: "y", birthDate: "1980-01-01", startDate: "2024-02-01", endDate: "2024-01-01"}) { __typename }`,
+	"endIntervention":           `endIntervention(id: 0, endDate: "2024-01-01") { __typename }`,
 	"addDose":                   `addDose(input: {workerID: 0, establishmentID: 0, monitoringKind: PASSIVE_WHOLE_BODY, quantity: HP10, periodStart: "2024-02-01", periodEnd: "2024-01-01", value: -1, unit: "x", reason: ""}) { __typename }`,
 }
 

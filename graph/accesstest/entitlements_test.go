@@ -70,6 +70,8 @@ const (
 	catCorrect   = "mutation.correct"            // physicians correct or add a dose
 	catReport    = "batch.report"                // execution report of one's own submission
 	catReportVal = "batch.report.doses"          // dose distribution of a batch: dosimetric data
+	catNotice    = "exceedance.notice"           // the anonymous notices of confirmed exceedances to the ministry (no person, no place, no value)
+	catIntervene = "mutation.intervention"       // declaring and ending outside companies' interventions on an operator's site
 )
 
 // roleCategories is DOMAIN.md §1.3 read role by role.
@@ -99,21 +101,28 @@ var roleCategories = map[policy.Role][]string{
 	policy.RoleRPA: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catFleet, catWorkerLst, catStats, catAnomalyW,
-		catSubmitOp, catSubmitAny, catReport, catReportVal},
+		catSubmitOp, catSubmitAny, catReport, catReportVal, catIntervene},
 	// Administrative data only: never a dose value, never dosimetric data;
 	// told that a limit was exceeded and by whom.
 	policy.RoleEmployer: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catStatus, catAnomaly, catDosimeter, catFleet, catBatch, catDeclare, catEstWrite, catWorkerLst,
-		catSubmitOp, catSubmitAny, catReport},
+		catSubmitOp, catSubmitAny, catReport, catIntervene},
 	// Its own submissions, values included; no browsing of workers.
 	policy.RoleLaboratory: {catCore, catSession, catRights, catRef, catRefEdges, catDose, catDoseValue, catInternal, catDoseText,
 		catSerial, catDosimeter, catFleet, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
 	// Effective dose and external results of their region; administrative data.
 	policy.RoleControlAgent: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst, catStats},
-	// Pseudonymised: no identity, no free text, no pregnancy dates.
+	// Pseudonymised: no identity, no free text, no pregnancy dates. The
+	// manager alerts the ministry anonymously (§1.2, §1.3, §3.3 4.): its
+	// analysts read the notices they issue.
 	policy.RoleAnalyst: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catPseudonym, catEmploy,
-		catDose, catDoseValue, catInternal, catOpDose, catStatus, catSum, catSumSeen, catAnomaly, catAnomalyV, catWorkerLst, catStats},
+		catDose, catDoseValue, catInternal, catOpDose, catStatus, catSum, catSumSeen, catAnomaly, catAnomalyV, catWorkerLst, catStats,
+		catNotice},
+	// The ministry of labour (DGT) receives the anonymised alerts on limit
+	// exceedances (§1.2 last line, §3.3 4.), and nothing else: no worker, no
+	// dose, no finding; public reference data only.
+	policy.RoleLabourMinistry: {catCore, catSession, catRights, catRef, catNotice},
 	// Accounts, grants, keys, reference data, worker identity, audit log;
 	// never a dose value. The registry's manager integrates past records
 	// (a laboratory's history, migration) through the import path.
@@ -170,6 +179,16 @@ func buildFieldCategories() map[string][]string {
 	set("Query", c(catIdCheck), "checkIdentity")
 	set("Query", c(catStats), "contextStatistics")
 	set("Query", c(catReport), "importReport")
+	set("Query", c(catNotice), "exceedanceNotices")
+	set("ExceedanceNotice", c(catNotice), "id sectorCode sectorLabel domainCode domainLabel regionCode regionLabel limitCode "+
+		"population band bandLabel bandLowerMsv bandUpperMsv exceedanceMonth confirmedOn")
+	// An intervention of an outside company's worker is administrative data
+	// of that worker's employment, seen from the host site too.
+	set("Query", c(catEmploy), "interventions")
+	set("Intervention", c(catEmploy), "id createdAt updatedAt workerID siteEstablishmentID contractorEstablishmentID startDate endDate")
+	set("Intervention", c(catEmploy, catWorker), "worker")
+	set("Intervention", c(catEmploy, catRef), "site contractor")
+	set("Mutation", c(catIntervene), "declareIntervention endIntervention")
 	set("Mutation", c(catSubmitLab), "submitLabResults")
 	set("Mutation", c(catDeclare), "submitDeclarations")
 	set("Mutation", c(catSubmitOp), "submitOperationalDoses")

@@ -28,7 +28,9 @@ import (
 // The world: one company with establishments A and B (region 84), an
 // unrelated establishment C (region 11), laboratories L1 and L2, and three
 // workers. W1 moves from A (2024-01-01 → 2024-06-30) to B (2024-07-01 → open),
-// W2 stays at A, W3 is at C.
+// W2 stays at A, W3 is at C. W2 intervenes for A on B's site in September
+// 2024 (an outside company's worker on an operator's site); the ministry of
+// labour holds one anonymous notice.
 
 type employmentRow struct {
 	id, worker, est int
@@ -70,6 +72,13 @@ type anomalyRow struct {
 }
 
 type dosimeterRow struct{ id, est, lab int }
+
+// interventionRow is an outside company's worker on an operator's site.
+type interventionRow struct {
+	id, worker, site, contractor int
+	start                        time.Time
+	end                          *time.Time // inclusive; nil while it lasts
+}
 
 type assignmentRow struct{ id, dosimeter, worker int }
 
@@ -113,6 +122,8 @@ type world struct {
 	conflicts                []conflictRow
 	anomalies                []anomalyRow
 	dosimeters               []dosimeterRow
+	interventions            []interventionRow
+	notices                  []int
 	assignments              []assignmentRow
 	batches                  []batchRow
 	accounts                 []int
@@ -251,6 +262,7 @@ func mustBuildWorld(t *testing.T) *world {
 		{"control-agent(84)", "inspecteur@test.fr", policy.RoleControlAgent, func(g *ent.GrantCreate) { g.SetRegion("84") }},
 		{"analyst", "analyste@test.fr", policy.RoleAnalyst, nil},
 		{"admin", "admin@test.fr", policy.RoleAdmin, nil},
+		{"labour-ministry", "dgt@test.fr", policy.RoleLabourMinistry, nil},
 		{"", "labo2@test.fr", policy.RoleLaboratory, func(g *ent.GrantCreate) { g.SetLaboratoryID(w.labL2) }}, // submits L2's batch, never signs in
 	}
 	var labo2 int
@@ -398,6 +410,28 @@ func mustBuildWorld(t *testing.T) *world {
 	mkOp(w.w1, w.estB, 10, 57, batchOpB)
 	mkOp(w.w2, w.estA, 5, 21, 0)
 
+	// W2, employed at A, intervenes for A on B's site in September 2024: B
+	// sends their operational dosimetry there; a dose at B in November falls
+	// outside the intervention (A's adviser must not read it).
+	iv := c.Intervention.Create().SetWorkerID(w.w2).SetSiteEstablishmentID(w.estB).SetContractorEstablishmentID(w.estA).
+		SetStartDate(day("2024-09-01")).SetEndDate(day("2024-09-30")).SetDeclaredByID(w.byName["employer(B)"].account).SaveX(ctx)
+	w.interventions = append(w.interventions, interventionRow{id: iv.ID, worker: w.w2, site: w.estB, contractor: w.estA,
+		start: day("2024-09-01"), end: ptr(day("2024-09-30"))})
+	mkOp(w.w2, w.estB, 9, 33, batchOpB)
+	mkOp(w.w2, w.estB, 11, 44, batchOpB)
+	// A shift on the last day of the intervention: still shared with A.
+	last := day("2024-09-30").Add(7 * time.Hour)
+	w.opDoses = append(w.opDoses, opDoseRow{id: c.OperationalDose.Create().SetWorkerID(w.w2).SetEstablishmentID(w.estB).
+		SetDosimeterSerial("OP-LAST").SetStartAt(last).SetEndAt(last.Add(8 * time.Hour)).SetValueUsv(12).SetImportBatchID(batchOpB).
+		SaveX(ctx).ID, worker: w.w2, est: w.estB, start: last, end: last.Add(8 * time.Hour), value: 12})
+
+	// The ministry's anonymous notice of a confirmed exceedance.
+	w.notices = append(w.notices, c.ExceedanceNotice.Create().SetSectorCode("S01").SetSectorLabel("Médical").
+		SetDomainCode("NON_RENSEIGNE").SetDomainLabel("Non renseigné").SetRegionCode("84").SetRegionLabel("Auvergne-Rhône-Alpes").
+		SetLimitCode("EFFECTIVE").SetPopulation("ADULT").SetBand("FROM_1_TO_1_25").SetBandLabel("de 1 à 1,25 fois la limite").
+		SetBandLowerUsv(20000).SetBandUpperUsv(25000).SetExceedanceMonth(day("2024-12-01")).SetConfirmedOn(day("2025-01-15")).
+		SaveX(ctx).ID)
+
 	// W3's June result, corrected by a physician, then re-sent by the
 	// laboratory with another value: the re-send waits for the physician.
 	for i, d := range w.doses {
@@ -526,6 +560,10 @@ func (w *world) entities() []entity {
 	for _, r := range w.batches {
 		add("ImportBatch", r.id)
 	}
+	for _, r := range w.interventions {
+		add("Intervention", r.id)
+	}
+	add("ExceedanceNotice", w.notices...)
 	add("Account", w.accounts...)
 	for _, r := range w.grants {
 		add("Grant", r.id)

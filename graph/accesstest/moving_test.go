@@ -15,10 +15,11 @@ type connection struct {
 	TotalCount int `json:"totalCount"`
 	Edges      []struct {
 		Node struct {
-			ID          any         `json:"id"`
-			ValueUsv    *int64      `json:"valueUsv"`
-			Quantity    string      `json:"quantity"`
-			DoseRecords *connection `json:"doseRecords"`
+			ID               any         `json:"id"`
+			ValueUsv         *int64      `json:"valueUsv"`
+			Quantity         string      `json:"quantity"`
+			DoseRecords      *connection `json:"doseRecords"`
+			OperationalDoses *connection `json:"operationalDoses"`
 		} `json:"node"`
 	} `json:"edges"`
 }

@@ -30,6 +30,15 @@ import (
 //     worker, their physician and delegates, and analysts read them; advisers
 //     and control agents read sums of what they see (Worker.exposure);
 //   - correction conflicts are the physician's (and delegates') to read;
+//   - an outside company's worker intervening on a nuclear site: the site's
+//     adviser and employer see the worker and the intervention, the site's
+//     adviser the operational doses taken there; the contractor's adviser
+//     sees those doses too when an intervention on that site covers them and
+//     the worker is under contract with the contractor then (arrêté 2023
+//     art. 18); interventions are read by both establishments' advisers,
+//     employers and control agents, the worker and their physician;
+//   - the anonymous notices of confirmed exceedances go to the ministry of
+//     labour (DGT) and the analysts; no one else reads them;
 //   - analysts see every row (pseudonymised by fields), administrators every
 //     account, grant, key, worker and audit event.
 //
@@ -78,6 +87,34 @@ func (w *world) employed(ests idSet, keep func(employmentRow) bool) idSet {
 }
 
 func always(employmentRow) bool { return true }
+
+// hosted returns the workers with an intervention on one of ests (as the site).
+func (w *world) hosted(ests idSet) idSet {
+	out := idSet{}
+	for _, i := range w.interventions {
+		if ests[i.site] {
+			out[i.worker] = true
+		}
+	}
+	return out
+}
+
+// shared reports whether ests, as the outside company, receive operational
+// dose d: an intervention of its worker on d's site for one of ests covers
+// one of d's days, and the worker is under contract with that establishment
+// on one of them (dates are days: an instant counts by its day).
+func (w *world) shared(ests idSet, d opDoseRow) bool {
+	first, last := d.start.UTC().Truncate(24*time.Hour), d.end.UTC().Truncate(24*time.Hour)
+	for _, i := range w.interventions {
+		if i.worker != d.worker || i.site != d.est || !ests[i.contractor] || i.start.After(last) || i.end != nil && i.end.Before(first) {
+			continue
+		}
+		if w.inContract(idSet{i.contractor: true}, d.worker, first, last) {
+			return true
+		}
+	}
+	return false
+}
 
 // followed returns the workers a physician or delegate follows today.
 func (w *world) followed(s *subject) idSet {
@@ -142,6 +179,9 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 			ids = mine
 		case policy.RoleRPA, policy.RoleEmployer, policy.RoleControlAgent:
 			ids = w.employed(ests, always)
+			for id := range w.hosted(ests) {
+				ids[id] = true
+			}
 		case policy.RoleAnalyst, policy.RoleAdmin:
 			all([]int{w.w1, w.w2, w.w3})
 		}
@@ -177,10 +217,26 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
 				ids[d.id] = mine[d.worker]
 			case policy.RoleRPA:
-				ids[d.id] = ests[d.est] && w.inContract(ests, d.worker, d.start, d.end)
+				// Taken on their site, or shared as the outside company.
+				ids[d.id] = ests[d.est] || w.shared(ests, d)
 			case policy.RoleAnalyst:
 				ids[d.id] = true
 			}
+		}
+	case "interventions":
+		for _, i := range w.interventions {
+			switch s.role {
+			case policy.RoleWorker, policy.RolePhysician, policy.RoleDelegate:
+				ids[i.id] = mine[i.worker]
+			case policy.RoleRPA, policy.RoleEmployer, policy.RoleControlAgent:
+				ids[i.id] = ests[i.site] || ests[i.contractor]
+			case policy.RoleAnalyst:
+				ids[i.id] = true
+			}
+		}
+	case "exceedanceNotices":
+		if s.role == policy.RoleLabourMinistry || s.role == policy.RoleAnalyst {
+			all(w.notices)
 		}
 	case "exposureSummaries":
 		current := w.employed(ests, func(e employmentRow) bool { return e.covers(w.today) })
@@ -301,5 +357,5 @@ var listOf = map[string]string{
 	"DosimeterAssignment": "dosimeterAssignments", "Employment": "employments", "Establishment": "establishments",
 	"ExposureSummary": "exposureSummaries", "Grant": "grants", "ImportBatch": "importBatches",
 	"Laboratory": "laboratories", "Nomenclature": "nomenclatures", "OperationalDose": "operationalDoses",
-	"Worker": "workers",
+	"Worker": "workers", "Intervention": "interventions", "ExceedanceNotice": "exceedanceNotices",
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/employment"
+	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/nomenclature"
@@ -34,6 +35,10 @@ import (
 
 type DoseRecordResolver interface {
 	ValueMsv(ctx context.Context, obj *ent.DoseRecord) (float64, error)
+}
+type ExceedanceNoticeResolver interface {
+	BandLowerMsv(ctx context.Context, obj *ent.ExceedanceNotice) (float64, error)
+	BandUpperMsv(ctx context.Context, obj *ent.ExceedanceNotice) (*float64, error)
 }
 type ExposureSummaryResolver interface {
 	SumMsv(ctx context.Context, obj *ent.ExposureSummary) (float64, error)
@@ -56,9 +61,11 @@ type QueryResolver interface {
 	DosimeterAssignments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) (*ent.DosimeterAssignmentConnection, error)
 	Employments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmploymentOrder, where *ent.EmploymentWhereInput) (*ent.EmploymentConnection, error)
 	Establishments(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EstablishmentOrder, where *ent.EstablishmentWhereInput) (*ent.EstablishmentConnection, error)
+	ExceedanceNotices(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExceedanceNoticeOrder, where *ent.ExceedanceNoticeWhereInput) (*ent.ExceedanceNoticeConnection, error)
 	ExposureSummaries(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExposureSummaryOrder, where *ent.ExposureSummaryWhereInput) (*ent.ExposureSummaryConnection, error)
 	Grants(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GrantOrder, where *ent.GrantWhereInput) (*ent.GrantConnection, error)
 	ImportBatches(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) (*ent.ImportBatchConnection, error)
+	Interventions(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) (*ent.InterventionConnection, error)
 	Laboratories(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LaboratoryOrder, where *ent.LaboratoryWhereInput) (*ent.LaboratoryConnection, error)
 	Nomenclatures(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) (*ent.NomenclatureConnection, error)
 	OperationalDoses(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) (*ent.OperationalDoseConnection, error)
@@ -1534,6 +1541,60 @@ func (ec *executionContext) field_Query_establishments_args(ctx context.Context,
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_exceedanceNotices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.ExceedanceNoticeOrder, error) {
+			return ec.unmarshalOExceedanceNoticeOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.ExceedanceNoticeWhereInput, error) {
+			return ec.unmarshalOExceedanceNoticeWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_exposureSummaries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1707,6 +1768,60 @@ func (ec *executionContext) field_Query_importReport_args(ctx context.Context, r
 		return nil, err
 	}
 	args["batchID"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_interventions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.InterventionOrder, error) {
+			return ec.unmarshalOInterventionOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
+			return ec.unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -8527,6 +8642,493 @@ func (ec *executionContext) fieldContext_EstablishmentEdge_cursor(_ context.Cont
 	return graphql.NewScalarFieldContext("EstablishmentEdge", field, false, false, "Cursor")
 }
 
+func (ec *executionContext) _ExceedanceNotice_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ExceedanceNotice_sectorCode(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_sectorCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_sectorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_sectorLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_sectorLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_sectorLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_domainCode(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_domainCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DomainCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_domainCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_domainLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_domainLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DomainLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_domainLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_regionCode(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_regionCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegionCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_regionCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_regionLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_regionLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegionLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_regionLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_limitCode(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_limitCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v exceedancenotice.LimitCode) graphql.Marshaler {
+			return ec.marshalNExceedanceNoticeLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_limitCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "ExceedanceNoticeLimitCode")
+}
+
+func (ec *executionContext) _ExceedanceNotice_population(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_population(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Population, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v exceedancenotice.Population) graphql.Marshaler {
+			return ec.marshalNExceedanceNoticePopulation2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_population(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "ExceedanceNoticePopulation")
+}
+
+func (ec *executionContext) _ExceedanceNotice_band(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_band(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Band, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v exceedancenotice.Band) graphql.Marshaler {
+			return ec.marshalNExceedanceNoticeBand2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_band(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "ExceedanceNoticeBand")
+}
+
+func (ec *executionContext) _ExceedanceNotice_bandLabel(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_bandLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BandLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_bandLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "String")
+}
+
+func (ec *executionContext) _ExceedanceNotice_exceedanceMonth(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_exceedanceMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExceedanceMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_exceedanceMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ExceedanceNotice_confirmedOn(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_confirmedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConfirmedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_confirmedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ExceedanceNotice_bandLowerMsv(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_bandLowerMsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExceedanceNotice().BandLowerMsv(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_bandLowerMsv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, true, true, "Float")
+}
+
+func (ec *executionContext) _ExceedanceNotice_bandUpperMsv(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNotice) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNotice_bandUpperMsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ExceedanceNotice().BandUpperMsv(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNotice_bandUpperMsv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNotice", field, true, true, "Float")
+}
+
+func (ec *executionContext) _ExceedanceNoticeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNoticeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNoticeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.ExceedanceNoticeEdge) graphql.Marshaler {
+			return ec.marshalOExceedanceNoticeEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNoticeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExceedanceNoticeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExceedanceNoticeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExceedanceNoticeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNoticeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNoticeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNoticeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExceedanceNoticeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExceedanceNoticeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNoticeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNoticeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNoticeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNoticeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ExceedanceNoticeEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNoticeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNoticeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExceedanceNotice) graphql.Marshaler {
+			return ec.marshalOExceedanceNotice2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNotice(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNoticeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ExceedanceNoticeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExceedanceNotice(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ExceedanceNoticeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.ExceedanceNoticeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ExceedanceNoticeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ExceedanceNoticeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ExceedanceNoticeEdge", field, false, false, "Cursor")
+}
+
 func (ec *executionContext) _ExposureSummary_id(ctx context.Context, field graphql.CollectedField, obj *ent.ExposureSummary) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10435,6 +11037,428 @@ func (ec *executionContext) _ImportBatchEdge_cursor(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_ImportBatchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportBatchEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _Intervention_id(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Intervention_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Intervention_workerID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_workerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_siteEstablishmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_siteEstablishmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SiteEstablishmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_siteEstablishmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_contractorEstablishmentID(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_contractorEstablishmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContractorEstablishmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_contractorEstablishmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Intervention_startDate(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Intervention_endDate(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Intervention", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Intervention_worker(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_worker(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Worker(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Worker) graphql.Marshaler {
+			return ec.marshalNWorker2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐWorker(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_worker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Worker(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_site(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_site(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Site(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Establishment) graphql.Marshaler {
+			return ec.marshalNEstablishment2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_site(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Establishment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Intervention_contractor(ctx context.Context, field graphql.CollectedField, obj *ent.Intervention) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Intervention_contractor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contractor(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Establishment) graphql.Marshaler {
+			return ec.marshalNEstablishment2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Intervention_contractor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Intervention",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Establishment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.InterventionEdge) graphql.Marshaler {
+			return ec.marshalOInterventionEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterventionEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _InterventionEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+			return ec.marshalOIntervention2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐIntervention(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "InterventionEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Intervention(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _InterventionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.InterventionEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_InterventionEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_InterventionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("InterventionEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Laboratory_id(ctx context.Context, field graphql.CollectedField, obj *ent.Laboratory) (ret graphql.Marshaler) {
@@ -12511,6 +13535,50 @@ func (ec *executionContext) fieldContext_Query_establishments(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_exceedanceNotices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exceedanceNotices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExceedanceNotices(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.ExceedanceNoticeOrder), fc.Args["where"].(*ent.ExceedanceNoticeWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ExceedanceNoticeConnection) graphql.Marshaler {
+			return ec.marshalNExceedanceNoticeConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exceedanceNotices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ExceedanceNoticeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exceedanceNotices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_exposureSummaries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12637,6 +13705,50 @@ func (ec *executionContext) fieldContext_Query_importBatches(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_importBatches_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_interventions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_interventions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Interventions(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.InterventionOrder), fc.Args["where"].(*ent.InterventionWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.InterventionConnection) graphql.Marshaler {
+			return ec.marshalNInterventionConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_interventions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_InterventionConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_interventions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24997,6 +26109,1004 @@ func UnmarshalEstablishmentWhereInput(ctx context.Context, raw any) (ent.Establi
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputExceedanceNoticeOrder(ctx context.Context, obj any) (ent.ExceedanceNoticeOrder, error) {
+	var it ent.ExceedanceNoticeOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNExceedanceNoticeOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExceedanceNoticeOrder unmarshals raw into the ExceedanceNoticeOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExceedanceNoticeOrder(ctx context.Context, raw any) (ent.ExceedanceNoticeOrder, error) {
+	var out ent.ExceedanceNoticeOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExceedanceNoticeOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputExceedanceNoticeWhereInput(ctx context.Context, obj any) (ent.ExceedanceNoticeWhereInput, error) {
+	var it ent.ExceedanceNoticeWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "sectorCode", "sectorCodeNEQ", "sectorCodeIn", "sectorCodeNotIn", "sectorCodeGT", "sectorCodeGTE", "sectorCodeLT", "sectorCodeLTE", "sectorCodeContains", "sectorCodeHasPrefix", "sectorCodeHasSuffix", "sectorCodeEqualFold", "sectorCodeContainsFold", "sectorLabel", "sectorLabelNEQ", "sectorLabelIn", "sectorLabelNotIn", "sectorLabelGT", "sectorLabelGTE", "sectorLabelLT", "sectorLabelLTE", "sectorLabelContains", "sectorLabelHasPrefix", "sectorLabelHasSuffix", "sectorLabelEqualFold", "sectorLabelContainsFold", "domainCode", "domainCodeNEQ", "domainCodeIn", "domainCodeNotIn", "domainCodeGT", "domainCodeGTE", "domainCodeLT", "domainCodeLTE", "domainCodeContains", "domainCodeHasPrefix", "domainCodeHasSuffix", "domainCodeEqualFold", "domainCodeContainsFold", "domainLabel", "domainLabelNEQ", "domainLabelIn", "domainLabelNotIn", "domainLabelGT", "domainLabelGTE", "domainLabelLT", "domainLabelLTE", "domainLabelContains", "domainLabelHasPrefix", "domainLabelHasSuffix", "domainLabelEqualFold", "domainLabelContainsFold", "regionCode", "regionCodeNEQ", "regionCodeIn", "regionCodeNotIn", "regionCodeGT", "regionCodeGTE", "regionCodeLT", "regionCodeLTE", "regionCodeContains", "regionCodeHasPrefix", "regionCodeHasSuffix", "regionCodeEqualFold", "regionCodeContainsFold", "regionLabel", "regionLabelNEQ", "regionLabelIn", "regionLabelNotIn", "regionLabelGT", "regionLabelGTE", "regionLabelLT", "regionLabelLTE", "regionLabelContains", "regionLabelHasPrefix", "regionLabelHasSuffix", "regionLabelEqualFold", "regionLabelContainsFold", "limitCode", "limitCodeNEQ", "limitCodeIn", "limitCodeNotIn", "population", "populationNEQ", "populationIn", "populationNotIn", "band", "bandNEQ", "bandIn", "bandNotIn", "bandLabel", "bandLabelNEQ", "bandLabelIn", "bandLabelNotIn", "bandLabelGT", "bandLabelGTE", "bandLabelLT", "bandLabelLTE", "bandLabelContains", "bandLabelHasPrefix", "bandLabelHasSuffix", "bandLabelEqualFold", "bandLabelContainsFold", "exceedanceMonth", "exceedanceMonthNEQ", "exceedanceMonthIn", "exceedanceMonthNotIn", "exceedanceMonthGT", "exceedanceMonthGTE", "exceedanceMonthLT", "exceedanceMonthLTE", "confirmedOn", "confirmedOnNEQ", "confirmedOnIn", "confirmedOnNotIn", "confirmedOnGT", "confirmedOnGTE", "confirmedOnLT", "confirmedOnLTE"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOExceedanceNoticeWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOExceedanceNoticeWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOExceedanceNoticeWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "sectorCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCode = data
+		case "sectorCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeNEQ = data
+		case "sectorCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeIn = data
+		case "sectorCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeNotIn = data
+		case "sectorCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeGT = data
+		case "sectorCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeGTE = data
+		case "sectorCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeLT = data
+		case "sectorCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeLTE = data
+		case "sectorCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeContains = data
+		case "sectorCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeHasPrefix = data
+		case "sectorCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeHasSuffix = data
+		case "sectorCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeEqualFold = data
+		case "sectorCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeContainsFold = data
+		case "sectorLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabel = data
+		case "sectorLabelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelNEQ = data
+		case "sectorLabelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelIn = data
+		case "sectorLabelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelNotIn = data
+		case "sectorLabelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelGT = data
+		case "sectorLabelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelGTE = data
+		case "sectorLabelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelLT = data
+		case "sectorLabelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelLTE = data
+		case "sectorLabelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelContains = data
+		case "sectorLabelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelHasPrefix = data
+		case "sectorLabelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelHasSuffix = data
+		case "sectorLabelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelEqualFold = data
+		case "sectorLabelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorLabelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorLabelContainsFold = data
+		case "domainCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCode = data
+		case "domainCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeNEQ = data
+		case "domainCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeIn = data
+		case "domainCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeNotIn = data
+		case "domainCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeGT = data
+		case "domainCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeGTE = data
+		case "domainCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeLT = data
+		case "domainCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeLTE = data
+		case "domainCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeContains = data
+		case "domainCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeHasPrefix = data
+		case "domainCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeHasSuffix = data
+		case "domainCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeEqualFold = data
+		case "domainCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainCodeContainsFold = data
+		case "domainLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabel = data
+		case "domainLabelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelNEQ = data
+		case "domainLabelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelIn = data
+		case "domainLabelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelNotIn = data
+		case "domainLabelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelGT = data
+		case "domainLabelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelGTE = data
+		case "domainLabelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelLT = data
+		case "domainLabelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelLTE = data
+		case "domainLabelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelContains = data
+		case "domainLabelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelHasPrefix = data
+		case "domainLabelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelHasSuffix = data
+		case "domainLabelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelEqualFold = data
+		case "domainLabelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("domainLabelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DomainLabelContainsFold = data
+		case "regionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCode = data
+		case "regionCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeNEQ = data
+		case "regionCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeIn = data
+		case "regionCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeNotIn = data
+		case "regionCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeGT = data
+		case "regionCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeGTE = data
+		case "regionCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeLT = data
+		case "regionCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeLTE = data
+		case "regionCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeContains = data
+		case "regionCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeHasPrefix = data
+		case "regionCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeHasSuffix = data
+		case "regionCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeEqualFold = data
+		case "regionCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodeContainsFold = data
+		case "regionLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabel = data
+		case "regionLabelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelNEQ = data
+		case "regionLabelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelIn = data
+		case "regionLabelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelNotIn = data
+		case "regionLabelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelGT = data
+		case "regionLabelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelGTE = data
+		case "regionLabelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelLT = data
+		case "regionLabelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelLTE = data
+		case "regionLabelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelContains = data
+		case "regionLabelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelHasPrefix = data
+		case "regionLabelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelHasSuffix = data
+		case "regionLabelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelEqualFold = data
+		case "regionLabelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionLabelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionLabelContainsFold = data
+		case "limitCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCode"))
+			data, err := ec.unmarshalOExceedanceNoticeLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCode = data
+		case "limitCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCodeNEQ"))
+			data, err := ec.unmarshalOExceedanceNoticeLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCodeNEQ = data
+		case "limitCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCodeIn"))
+			data, err := ec.unmarshalOExceedanceNoticeLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCodeIn = data
+		case "limitCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCodeNotIn"))
+			data, err := ec.unmarshalOExceedanceNoticeLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCodeNotIn = data
+		case "population":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("population"))
+			data, err := ec.unmarshalOExceedanceNoticePopulation2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Population = data
+		case "populationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("populationNEQ"))
+			data, err := ec.unmarshalOExceedanceNoticePopulation2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PopulationNEQ = data
+		case "populationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("populationIn"))
+			data, err := ec.unmarshalOExceedanceNoticePopulation2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PopulationIn = data
+		case "populationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("populationNotIn"))
+			data, err := ec.unmarshalOExceedanceNoticePopulation2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulationᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PopulationNotIn = data
+		case "band":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("band"))
+			data, err := ec.unmarshalOExceedanceNoticeBand2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Band = data
+		case "bandNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandNEQ"))
+			data, err := ec.unmarshalOExceedanceNoticeBand2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandNEQ = data
+		case "bandIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandIn"))
+			data, err := ec.unmarshalOExceedanceNoticeBand2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBandᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandIn = data
+		case "bandNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandNotIn"))
+			data, err := ec.unmarshalOExceedanceNoticeBand2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBandᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandNotIn = data
+		case "bandLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabel = data
+		case "bandLabelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelNEQ = data
+		case "bandLabelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelIn = data
+		case "bandLabelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelNotIn = data
+		case "bandLabelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelGT = data
+		case "bandLabelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelGTE = data
+		case "bandLabelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelLT = data
+		case "bandLabelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelLTE = data
+		case "bandLabelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelContains = data
+		case "bandLabelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelHasPrefix = data
+		case "bandLabelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelHasSuffix = data
+		case "bandLabelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelEqualFold = data
+		case "bandLabelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bandLabelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BandLabelContainsFold = data
+		case "exceedanceMonth":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonth"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonth = data
+		case "exceedanceMonthNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthNEQ = data
+		case "exceedanceMonthIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthIn = data
+		case "exceedanceMonthNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthNotIn = data
+		case "exceedanceMonthGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthGT = data
+		case "exceedanceMonthGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthGTE = data
+		case "exceedanceMonthLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthLT = data
+		case "exceedanceMonthLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("exceedanceMonthLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExceedanceMonthLTE = data
+		case "confirmedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOn = data
+		case "confirmedOnNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnNEQ = data
+		case "confirmedOnIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnIn = data
+		case "confirmedOnNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnNotIn = data
+		case "confirmedOnGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnGT = data
+		case "confirmedOnGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnGTE = data
+		case "confirmedOnLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnLT = data
+		case "confirmedOnLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("confirmedOnLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ConfirmedOnLTE = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExceedanceNoticeWhereInput unmarshals raw into the ExceedanceNoticeWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExceedanceNoticeWhereInput(ctx context.Context, raw any) (ent.ExceedanceNoticeWhereInput, error) {
+	var out ent.ExceedanceNoticeWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExceedanceNoticeWhereInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputExposureSummaryOrder(ctx context.Context, obj any) (ent.ExposureSummaryOrder, error) {
 	var it ent.ExposureSummaryOrder
 	if obj == nil {
@@ -27701,6 +29811,535 @@ func (ec *executionContext) unmarshalInputImportBatchWhereInput(ctx context.Cont
 func UnmarshalImportBatchWhereInput(ctx context.Context, raw any) (ent.ImportBatchWhereInput, error) {
 	var out ent.ImportBatchWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ImportBatchWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInterventionOrder(ctx context.Context, obj any) (ent.InterventionOrder, error) {
+	var it ent.InterventionOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNInterventionOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInterventionOrder unmarshals raw into the InterventionOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInterventionOrder(ctx context.Context, raw any) (ent.InterventionOrder, error) {
+	var out ent.InterventionOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InterventionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputInterventionWhereInput(ctx context.Context, obj any) (ent.InterventionWhereInput, error) {
+	var it ent.InterventionWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "siteEstablishmentID", "siteEstablishmentIDNEQ", "siteEstablishmentIDIn", "siteEstablishmentIDNotIn", "contractorEstablishmentID", "contractorEstablishmentIDNEQ", "contractorEstablishmentIDIn", "contractorEstablishmentIDNotIn", "startDate", "startDateNEQ", "startDateIn", "startDateNotIn", "startDateGT", "startDateGTE", "startDateLT", "startDateLTE", "endDate", "endDateNEQ", "endDateIn", "endDateNotIn", "endDateGT", "endDateGTE", "endDateLT", "endDateLTE", "endDateIsNil", "endDateNotNil", "hasWorker", "hasWorkerWith", "hasSite", "hasSiteWith", "hasContractor", "hasContractorWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "workerID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerID = data
+		case "workerIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerIDNEQ = data
+		case "workerIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerIDIn = data
+		case "workerIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("workerIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WorkerIDNotIn = data
+		case "siteEstablishmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteEstablishmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteEstablishmentID = data
+		case "siteEstablishmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteEstablishmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteEstablishmentIDNEQ = data
+		case "siteEstablishmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteEstablishmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteEstablishmentIDIn = data
+		case "siteEstablishmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siteEstablishmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SiteEstablishmentIDNotIn = data
+		case "contractorEstablishmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractorEstablishmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractorEstablishmentID = data
+		case "contractorEstablishmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractorEstablishmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractorEstablishmentIDNEQ = data
+		case "contractorEstablishmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractorEstablishmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractorEstablishmentIDIn = data
+		case "contractorEstablishmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contractorEstablishmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContractorEstablishmentIDNotIn = data
+		case "startDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDate = data
+		case "startDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateNEQ = data
+		case "startDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateIn = data
+		case "startDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateNotIn = data
+		case "startDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateGT = data
+		case "startDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateGTE = data
+		case "startDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateLT = data
+		case "startDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startDateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartDateLTE = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "endDateNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateNEQ = data
+		case "endDateIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateIn = data
+		case "endDateNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateNotIn = data
+		case "endDateGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateGT = data
+		case "endDateGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateGTE = data
+		case "endDateLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateLT = data
+		case "endDateLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateLTE = data
+		case "endDateIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateIsNil = data
+		case "endDateNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDateNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDateNotNil = data
+		case "hasWorker":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorker"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasWorker = data
+		case "hasWorkerWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorkerWith"))
+			data, err := ec.unmarshalOWorkerWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐWorkerWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasWorkerWith = data
+		case "hasSite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSite"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSite = data
+		case "hasSiteWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasSiteWith"))
+			data, err := ec.unmarshalOEstablishmentWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasSiteWith = data
+		case "hasContractor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContractor"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContractor = data
+		case "hasContractorWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasContractorWith"))
+			data, err := ec.unmarshalOEstablishmentWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasContractorWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalInterventionWhereInput unmarshals raw into the InterventionWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalInterventionWhereInput(ctx context.Context, raw any) (ent.InterventionWhereInput, error) {
+	var out ent.InterventionWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "InterventionWhereInput", raw, &out)
 	return out, err
 }
 
@@ -32214,6 +34853,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Laboratory(ctx, sel, obj)
+	case *ent.Intervention:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Intervention(ctx, sel, obj)
 	case *ent.ImportBatch:
 		if obj == nil {
 			return graphql.Null
@@ -32229,6 +34873,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._ExposureSummary(ctx, sel, obj)
+	case *ent.ExceedanceNotice:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ExceedanceNotice(ctx, sel, obj)
 	case *ent.Establishment:
 		if obj == nil {
 			return graphql.Null
@@ -34454,6 +37103,192 @@ func (ec *executionContext) _EstablishmentEdge(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var exceedanceNoticeImplementors = []string{"ExceedanceNotice", "Node"}
+
+func (ec *executionContext) _ExceedanceNotice(ctx context.Context, sel ast.SelectionSet, obj *ent.ExceedanceNotice) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exceedanceNoticeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExceedanceNotice")
+		case "id":
+			out.Values[i] = ec._ExceedanceNotice_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sectorCode":
+			out.Values[i] = ec._ExceedanceNotice_sectorCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sectorLabel":
+			out.Values[i] = ec._ExceedanceNotice_sectorLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "domainCode":
+			out.Values[i] = ec._ExceedanceNotice_domainCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "domainLabel":
+			out.Values[i] = ec._ExceedanceNotice_domainLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "regionCode":
+			out.Values[i] = ec._ExceedanceNotice_regionCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "regionLabel":
+			out.Values[i] = ec._ExceedanceNotice_regionLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limitCode":
+			out.Values[i] = ec._ExceedanceNotice_limitCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "population":
+			out.Values[i] = ec._ExceedanceNotice_population(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "band":
+			out.Values[i] = ec._ExceedanceNotice_band(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bandLabel":
+			out.Values[i] = ec._ExceedanceNotice_bandLabel(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "exceedanceMonth":
+			out.Values[i] = ec._ExceedanceNotice_exceedanceMonth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confirmedOn":
+			out.Values[i] = ec._ExceedanceNotice_confirmedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bandLowerMsv":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExceedanceNotice_bandLowerMsv(ctx, field, obj)
+				})
+		case "bandUpperMsv":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ExceedanceNotice_bandUpperMsv(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exceedanceNoticeConnectionImplementors = []string{"ExceedanceNoticeConnection"}
+
+func (ec *executionContext) _ExceedanceNoticeConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.ExceedanceNoticeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exceedanceNoticeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExceedanceNoticeConnection")
+		case "edges":
+			out.Values[i] = ec._ExceedanceNoticeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ExceedanceNoticeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ExceedanceNoticeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var exceedanceNoticeEdgeImplementors = []string{"ExceedanceNoticeEdge"}
+
+func (ec *executionContext) _ExceedanceNoticeEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.ExceedanceNoticeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, exceedanceNoticeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ExceedanceNoticeEdge")
+		case "node":
+			out.Values[i] = ec._ExceedanceNoticeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ExceedanceNoticeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var exposureSummaryImplementors = []string{"ExposureSummary", "Node"}
 
 func (ec *executionContext) _ExposureSummary(ctx context.Context, sel ast.SelectionSet, obj *ent.ExposureSummary) graphql.Marshaler {
@@ -35067,6 +37902,173 @@ func (ec *executionContext) _ImportBatchEdge(ctx context.Context, sel ast.Select
 			}
 		case "cursor":
 			out.Values[i] = ec._ImportBatchEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interventionImplementors = []string{"Intervention", "Node"}
+
+func (ec *executionContext) _Intervention(ctx context.Context, sel ast.SelectionSet, obj *ent.Intervention) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interventionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Intervention")
+		case "id":
+			out.Values[i] = ec._Intervention_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Intervention_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Intervention_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "workerID":
+			out.Values[i] = ec._Intervention_workerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "siteEstablishmentID":
+			out.Values[i] = ec._Intervention_siteEstablishmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contractorEstablishmentID":
+			out.Values[i] = ec._Intervention_contractorEstablishmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startDate":
+			out.Values[i] = ec._Intervention_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endDate":
+			out.Values[i] = ec._Intervention_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "worker":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_worker(ctx, field, obj)
+				})
+		case "site":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_site(ctx, field, obj)
+				})
+		case "contractor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Intervention_contractor(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interventionConnectionImplementors = []string{"InterventionConnection"}
+
+func (ec *executionContext) _InterventionConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.InterventionConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interventionConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterventionConnection")
+		case "edges":
+			out.Values[i] = ec._InterventionConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._InterventionConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._InterventionConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var interventionEdgeImplementors = []string{"InterventionEdge"}
+
+func (ec *executionContext) _InterventionEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.InterventionEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, interventionEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("InterventionEdge")
+		case "node":
+			out.Values[i] = ec._InterventionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._InterventionEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -35762,6 +38764,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_establishments(ctx, field)
 				})
+		case "exceedanceNotices":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exceedanceNotices(ctx, field)
+				})
 		case "exposureSummaries":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -35779,6 +38787,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_importBatches(ctx, field)
+				})
+		case "interventions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_interventions(ctx, field)
 				})
 		case "laboratories":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -36702,6 +39716,68 @@ func (ec *executionContext) unmarshalNEstablishmentWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNExceedanceNoticeBand2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx context.Context, v any) (exceedancenotice.Band, error) {
+	var res exceedancenotice.Band
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExceedanceNoticeBand2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx context.Context, sel ast.SelectionSet, v exceedancenotice.Band) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNExceedanceNoticeConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ExceedanceNoticeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExceedanceNoticeConnection!")
+		return graphql.Null
+	}
+	return ec._ExceedanceNoticeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNExceedanceNoticeLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx context.Context, v any) (exceedancenotice.LimitCode, error) {
+	var res exceedancenotice.LimitCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExceedanceNoticeLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx context.Context, sel ast.SelectionSet, v exceedancenotice.LimitCode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNExceedanceNoticeOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrder(ctx context.Context, v any) (*ent.ExceedanceNoticeOrder, error) {
+	res, err := ec.unmarshalInputExceedanceNoticeOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNExceedanceNoticeOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrderField(ctx context.Context, v any) (*ent.ExceedanceNoticeOrderField, error) {
+	var res = new(ent.ExceedanceNoticeOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExceedanceNoticeOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.ExceedanceNoticeOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ExceedanceNoticeOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNExceedanceNoticePopulation2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx context.Context, v any) (exceedancenotice.Population, error) {
+	var res exceedancenotice.Population
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNExceedanceNoticePopulation2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx context.Context, sel ast.SelectionSet, v exceedancenotice.Population) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNExceedanceNoticeWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInput(ctx context.Context, v any) (*ent.ExceedanceNoticeWhereInput, error) {
+	res, err := ec.unmarshalInputExceedanceNoticeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNExposureSummary2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExposureSummary(ctx context.Context, sel ast.SelectionSet, v *ent.ExposureSummary) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ExposureSummary!")
@@ -36851,6 +39927,46 @@ func (ec *executionContext) marshalNImportBatchStatus2githubᚗcomᚋsiseriᚋsi
 
 func (ec *executionContext) unmarshalNImportBatchWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐImportBatchWhereInput(ctx context.Context, v any) (*ent.ImportBatchWhereInput, error) {
 	res, err := ec.unmarshalInputImportBatchWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIntervention2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Intervention!")
+		return graphql.Null
+	}
+	return ec._Intervention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNInterventionConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionConnection(ctx context.Context, sel ast.SelectionSet, v *ent.InterventionConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InterventionConnection!")
+		return graphql.Null
+	}
+	return ec._InterventionConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNInterventionOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrder(ctx context.Context, v any) (*ent.InterventionOrder, error) {
+	res, err := ec.unmarshalInputInterventionOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNInterventionOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrderField(ctx context.Context, v any) (*ent.InterventionOrderField, error) {
+	var res = new(ent.InterventionOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInterventionOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.InterventionOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "InterventionOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNInterventionWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInput(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
+	res, err := ec.unmarshalInputInterventionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -38538,6 +41654,231 @@ func (ec *executionContext) unmarshalOEstablishmentWhereInput2ᚖgithubᚗcomᚋ
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOExceedanceNotice2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNotice(ctx context.Context, sel ast.SelectionSet, v *ent.ExceedanceNotice) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExceedanceNotice(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeBand2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBandᚄ(ctx context.Context, v any) ([]exceedancenotice.Band, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]exceedancenotice.Band, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExceedanceNoticeBand2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExceedanceNoticeBand2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBandᚄ(ctx context.Context, sel ast.SelectionSet, v []exceedancenotice.Band) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExceedanceNoticeBand2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeBand2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx context.Context, v any) (*exceedancenotice.Band, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(exceedancenotice.Band)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExceedanceNoticeBand2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐBand(ctx context.Context, sel ast.SelectionSet, v *exceedancenotice.Band) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) marshalOExceedanceNoticeEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.ExceedanceNoticeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOExceedanceNoticeEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOExceedanceNoticeEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeEdge(ctx context.Context, sel ast.SelectionSet, v *ent.ExceedanceNoticeEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ExceedanceNoticeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCodeᚄ(ctx context.Context, v any) ([]exceedancenotice.LimitCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]exceedancenotice.LimitCode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExceedanceNoticeLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExceedanceNoticeLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []exceedancenotice.LimitCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExceedanceNoticeLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx context.Context, v any) (*exceedancenotice.LimitCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(exceedancenotice.LimitCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExceedanceNoticeLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐLimitCode(ctx context.Context, sel ast.SelectionSet, v *exceedancenotice.LimitCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrderᚄ(ctx context.Context, v any) ([]*ent.ExceedanceNoticeOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ExceedanceNoticeOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExceedanceNoticeOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticePopulation2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulationᚄ(ctx context.Context, v any) ([]exceedancenotice.Population, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]exceedancenotice.Population, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExceedanceNoticePopulation2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOExceedanceNoticePopulation2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulationᚄ(ctx context.Context, sel ast.SelectionSet, v []exceedancenotice.Population) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNExceedanceNoticePopulation2githubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticePopulation2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx context.Context, v any) (*exceedancenotice.Population, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(exceedancenotice.Population)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOExceedanceNoticePopulation2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋexceedancenoticeᚐPopulation(ctx context.Context, sel ast.SelectionSet, v *exceedancenotice.Population) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInputᚄ(ctx context.Context, v any) ([]*ent.ExceedanceNoticeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.ExceedanceNoticeWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExceedanceNoticeWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExceedanceNoticeWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExceedanceNoticeWhereInput(ctx context.Context, v any) (*ent.ExceedanceNoticeWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputExceedanceNoticeWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOExposureSummary2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐExposureSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.ExposureSummary) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38988,6 +42329,75 @@ func (ec *executionContext) unmarshalOImportBatchWhereInput2ᚖgithubᚗcomᚋsi
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputImportBatchWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIntervention2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐIntervention(ctx context.Context, sel ast.SelectionSet, v *ent.Intervention) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Intervention(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOInterventionEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.InterventionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOInterventionEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOInterventionEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionEdge(ctx context.Context, sel ast.SelectionSet, v *ent.InterventionEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._InterventionEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOInterventionOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrderᚄ(ctx context.Context, v any) ([]*ent.InterventionOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.InterventionOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInterventionOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInterventionWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInputᚄ(ctx context.Context, v any) ([]*ent.InterventionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.InterventionWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNInterventionWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOInterventionWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐInterventionWhereInput(ctx context.Context, v any) (*ent.InterventionWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputInterventionWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -28,6 +28,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	DoseRecord() DoseRecordResolver
+	ExceedanceNotice() ExceedanceNoticeResolver
 	ExposureSummary() ExposureSummaryResolver
 	Mutation() MutationResolver
 	OperationalDose() OperationalDoseResolver
@@ -409,6 +410,35 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ExceedanceNotice struct {
+		Band            func(childComplexity int) int
+		BandLabel       func(childComplexity int) int
+		BandLowerMsv    func(childComplexity int) int
+		BandUpperMsv    func(childComplexity int) int
+		ConfirmedOn     func(childComplexity int) int
+		DomainCode      func(childComplexity int) int
+		DomainLabel     func(childComplexity int) int
+		ExceedanceMonth func(childComplexity int) int
+		ID              func(childComplexity int) int
+		LimitCode       func(childComplexity int) int
+		Population      func(childComplexity int) int
+		RegionCode      func(childComplexity int) int
+		RegionLabel     func(childComplexity int) int
+		SectorCode      func(childComplexity int) int
+		SectorLabel     func(childComplexity int) int
+	}
+
+	ExceedanceNoticeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ExceedanceNoticeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	ExposureSummary struct {
 		CreatedAt   func(childComplexity int) int
 		ID          func(childComplexity int) int
@@ -541,6 +571,31 @@ type ComplexityRoot struct {
 		WorkersCreated     func(childComplexity int) int
 	}
 
+	Intervention struct {
+		Contractor                func(childComplexity int) int
+		ContractorEstablishmentID func(childComplexity int) int
+		CreatedAt                 func(childComplexity int) int
+		EndDate                   func(childComplexity int) int
+		ID                        func(childComplexity int) int
+		Site                      func(childComplexity int) int
+		SiteEstablishmentID       func(childComplexity int) int
+		StartDate                 func(childComplexity int) int
+		UpdatedAt                 func(childComplexity int) int
+		Worker                    func(childComplexity int) int
+		WorkerID                  func(childComplexity int) int
+	}
+
+	InterventionConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	InterventionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Laboratory struct {
 		Accreditation func(childComplexity int) int
 		Active        func(childComplexity int) int
@@ -625,6 +680,8 @@ type ComplexityRoot struct {
 		CreateEstablishment       func(childComplexity int, input ent.CreateEstablishmentInput) int
 		CreateGrant               func(childComplexity int, input ent.CreateGrantInput) int
 		CreateWorker              func(childComplexity int, input ent.CreateWorkerInput) int
+		DeclareIntervention       func(childComplexity int, input model.DeclareInterventionInput) int
+		EndIntervention           func(childComplexity int, id int, endDate time.Time) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
 		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
@@ -723,10 +780,12 @@ type ComplexityRoot struct {
 		Dosimeters           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
 		Employments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmploymentOrder, where *ent.EmploymentWhereInput) int
 		Establishments       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EstablishmentOrder, where *ent.EstablishmentWhereInput) int
+		ExceedanceNotices    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExceedanceNoticeOrder, where *ent.ExceedanceNoticeWhereInput) int
 		ExposureSummaries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExposureSummaryOrder, where *ent.ExposureSummaryWhereInput) int
 		Grants               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GrantOrder, where *ent.GrantWhereInput) int
 		ImportBatches        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) int
 		ImportReport         func(childComplexity int, batchID int) int
+		Interventions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
 		Laboratories         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LaboratoryOrder, where *ent.LaboratoryWhereInput) int
 		LimitAlerts          func(childComplexity int, states []model.LimitState, first *int, after *entgql.Cursor[int]) int
 		Me                   func(childComplexity int) int
@@ -2449,6 +2508,129 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.EstablishmentEdge.Node(childComplexity), true
 
+	case "ExceedanceNotice.band":
+		if e.ComplexityRoot.ExceedanceNotice.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.Band(childComplexity), true
+	case "ExceedanceNotice.bandLabel":
+		if e.ComplexityRoot.ExceedanceNotice.BandLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.BandLabel(childComplexity), true
+	case "ExceedanceNotice.bandLowerMsv":
+		if e.ComplexityRoot.ExceedanceNotice.BandLowerMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.BandLowerMsv(childComplexity), true
+	case "ExceedanceNotice.bandUpperMsv":
+		if e.ComplexityRoot.ExceedanceNotice.BandUpperMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.BandUpperMsv(childComplexity), true
+	case "ExceedanceNotice.confirmedOn":
+		if e.ComplexityRoot.ExceedanceNotice.ConfirmedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.ConfirmedOn(childComplexity), true
+	case "ExceedanceNotice.domainCode":
+		if e.ComplexityRoot.ExceedanceNotice.DomainCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.DomainCode(childComplexity), true
+	case "ExceedanceNotice.domainLabel":
+		if e.ComplexityRoot.ExceedanceNotice.DomainLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.DomainLabel(childComplexity), true
+	case "ExceedanceNotice.exceedanceMonth":
+		if e.ComplexityRoot.ExceedanceNotice.ExceedanceMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.ExceedanceMonth(childComplexity), true
+	case "ExceedanceNotice.id":
+		if e.ComplexityRoot.ExceedanceNotice.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.ID(childComplexity), true
+	case "ExceedanceNotice.limitCode":
+		if e.ComplexityRoot.ExceedanceNotice.LimitCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.LimitCode(childComplexity), true
+	case "ExceedanceNotice.population":
+		if e.ComplexityRoot.ExceedanceNotice.Population == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.Population(childComplexity), true
+	case "ExceedanceNotice.regionCode":
+		if e.ComplexityRoot.ExceedanceNotice.RegionCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.RegionCode(childComplexity), true
+	case "ExceedanceNotice.regionLabel":
+		if e.ComplexityRoot.ExceedanceNotice.RegionLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.RegionLabel(childComplexity), true
+	case "ExceedanceNotice.sectorCode":
+		if e.ComplexityRoot.ExceedanceNotice.SectorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.SectorCode(childComplexity), true
+	case "ExceedanceNotice.sectorLabel":
+		if e.ComplexityRoot.ExceedanceNotice.SectorLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNotice.SectorLabel(childComplexity), true
+
+	case "ExceedanceNoticeConnection.edges":
+		if e.ComplexityRoot.ExceedanceNoticeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNoticeConnection.Edges(childComplexity), true
+	case "ExceedanceNoticeConnection.pageInfo":
+		if e.ComplexityRoot.ExceedanceNoticeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNoticeConnection.PageInfo(childComplexity), true
+	case "ExceedanceNoticeConnection.totalCount":
+		if e.ComplexityRoot.ExceedanceNoticeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNoticeConnection.TotalCount(childComplexity), true
+
+	case "ExceedanceNoticeEdge.cursor":
+		if e.ComplexityRoot.ExceedanceNoticeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNoticeEdge.Cursor(childComplexity), true
+	case "ExceedanceNoticeEdge.node":
+		if e.ComplexityRoot.ExceedanceNoticeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExceedanceNoticeEdge.Node(childComplexity), true
+
 	case "ExposureSummary.createdAt":
 		if e.ComplexityRoot.ExposureSummary.CreatedAt == nil {
 			break
@@ -3047,6 +3229,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportReport.WorkersCreated(childComplexity), true
 
+	case "Intervention.contractor":
+		if e.ComplexityRoot.Intervention.Contractor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.Contractor(childComplexity), true
+	case "Intervention.contractorEstablishmentID":
+		if e.ComplexityRoot.Intervention.ContractorEstablishmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.ContractorEstablishmentID(childComplexity), true
+	case "Intervention.createdAt":
+		if e.ComplexityRoot.Intervention.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.CreatedAt(childComplexity), true
+	case "Intervention.endDate":
+		if e.ComplexityRoot.Intervention.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.EndDate(childComplexity), true
+	case "Intervention.id":
+		if e.ComplexityRoot.Intervention.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.ID(childComplexity), true
+	case "Intervention.site":
+		if e.ComplexityRoot.Intervention.Site == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.Site(childComplexity), true
+	case "Intervention.siteEstablishmentID":
+		if e.ComplexityRoot.Intervention.SiteEstablishmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.SiteEstablishmentID(childComplexity), true
+	case "Intervention.startDate":
+		if e.ComplexityRoot.Intervention.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.StartDate(childComplexity), true
+	case "Intervention.updatedAt":
+		if e.ComplexityRoot.Intervention.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.UpdatedAt(childComplexity), true
+	case "Intervention.worker":
+		if e.ComplexityRoot.Intervention.Worker == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.Worker(childComplexity), true
+	case "Intervention.workerID":
+		if e.ComplexityRoot.Intervention.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Intervention.WorkerID(childComplexity), true
+
+	case "InterventionConnection.edges":
+		if e.ComplexityRoot.InterventionConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionConnection.Edges(childComplexity), true
+	case "InterventionConnection.pageInfo":
+		if e.ComplexityRoot.InterventionConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionConnection.PageInfo(childComplexity), true
+	case "InterventionConnection.totalCount":
+		if e.ComplexityRoot.InterventionConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionConnection.TotalCount(childComplexity), true
+
+	case "InterventionEdge.cursor":
+		if e.ComplexityRoot.InterventionEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionEdge.Cursor(childComplexity), true
+	case "InterventionEdge.node":
+		if e.ComplexityRoot.InterventionEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.InterventionEdge.Node(childComplexity), true
+
 	case "Laboratory.accreditation":
 		if e.ComplexityRoot.Laboratory.Accreditation == nil {
 			break
@@ -3462,6 +3743,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateWorker(childComplexity, args["input"].(ent.CreateWorkerInput)), true
+	case "Mutation.declareIntervention":
+		if e.ComplexityRoot.Mutation.DeclareIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_declareIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeclareIntervention(childComplexity, args["input"].(model.DeclareInterventionInput)), true
+	case "Mutation.endIntervention":
+		if e.ComplexityRoot.Mutation.EndIntervention == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endIntervention_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndIntervention(childComplexity, args["id"].(int), args["endDate"].(time.Time)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -4064,6 +4367,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Establishments(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.EstablishmentOrder), args["where"].(*ent.EstablishmentWhereInput)), true
+	case "Query.exceedanceNotices":
+		if e.ComplexityRoot.Query.ExceedanceNotices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exceedanceNotices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExceedanceNotices(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.ExceedanceNoticeOrder), args["where"].(*ent.ExceedanceNoticeWhereInput)), true
 	case "Query.exposureSummaries":
 		if e.ComplexityRoot.Query.ExposureSummaries == nil {
 			break
@@ -4108,6 +4422,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.ImportReport(childComplexity, args["batchID"].(int)), true
+	case "Query.interventions":
+		if e.ComplexityRoot.Query.Interventions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_interventions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Interventions(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.InterventionOrder), args["where"].(*ent.InterventionWhereInput)), true
 
 	case "Query.laboratories":
 		if e.ComplexityRoot.Query.Laboratories == nil {
@@ -4539,6 +4864,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CreateGrantInput", ec.unmarshalInputCreateGrantInput),
 			graphql.NewInputUnmarshaler("CreateWorkerInput", ec.unmarshalInputCreateWorkerInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
+			graphql.NewInputUnmarshaler("DeclareInterventionInput", ec.unmarshalInputDeclareInterventionInput),
 			graphql.NewInputUnmarshaler("DoseConflictOrder", ec.unmarshalInputDoseConflictOrder),
 			graphql.NewInputUnmarshaler("DoseConflictWhereInput", ec.unmarshalInputDoseConflictWhereInput),
 			graphql.NewInputUnmarshaler("DoseRecordOrder", ec.unmarshalInputDoseRecordOrder),
@@ -4551,6 +4877,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EmploymentWhereInput", ec.unmarshalInputEmploymentWhereInput),
 			graphql.NewInputUnmarshaler("EstablishmentOrder", ec.unmarshalInputEstablishmentOrder),
 			graphql.NewInputUnmarshaler("EstablishmentWhereInput", ec.unmarshalInputEstablishmentWhereInput),
+			graphql.NewInputUnmarshaler("ExceedanceNoticeOrder", ec.unmarshalInputExceedanceNoticeOrder),
+			graphql.NewInputUnmarshaler("ExceedanceNoticeWhereInput", ec.unmarshalInputExceedanceNoticeWhereInput),
 			graphql.NewInputUnmarshaler("ExposureSummaryOrder", ec.unmarshalInputExposureSummaryOrder),
 			graphql.NewInputUnmarshaler("ExposureSummaryWhereInput", ec.unmarshalInputExposureSummaryWhereInput),
 			graphql.NewInputUnmarshaler("GrantOrder", ec.unmarshalInputGrantOrder),
@@ -4558,6 +4886,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IdentityCheckInput", ec.unmarshalInputIdentityCheckInput),
 			graphql.NewInputUnmarshaler("ImportBatchOrder", ec.unmarshalInputImportBatchOrder),
 			graphql.NewInputUnmarshaler("ImportBatchWhereInput", ec.unmarshalInputImportBatchWhereInput),
+			graphql.NewInputUnmarshaler("InterventionOrder", ec.unmarshalInputInterventionOrder),
+			graphql.NewInputUnmarshaler("InterventionWhereInput", ec.unmarshalInputInterventionWhereInput),
 			graphql.NewInputUnmarshaler("LabResultInput", ec.unmarshalInputLabResultInput),
 			graphql.NewInputUnmarshaler("LaboratoryOrder", ec.unmarshalInputLaboratoryOrder),
 			graphql.NewInputUnmarshaler("LaboratoryWhereInput", ec.unmarshalInputLaboratoryWhereInput),
@@ -8305,6 +8635,298 @@ input EstablishmentWhereInput {
   hasOperationalDoses: Boolean
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
 }
+type ExceedanceNotice implements Node {
+  id: ID!
+  """
+  Sector of the exposure context; NON_RENSEIGNE when the employer did not declare it.
+  """
+  sectorCode: String!
+  sectorLabel: String!
+  """
+  Domain of the sector (medical, nuclear…); NON_RENSEIGNE when unknown.
+  """
+  domainCode: String!
+  domainLabel: String!
+  """
+  INSEE region of the establishment; NON_RENSEIGNE when unknown.
+  """
+  regionCode: String!
+  regionLabel: String!
+  limitCode: ExceedanceNoticeLimitCode!
+  population: ExceedanceNoticePopulation!
+  """
+  The exceedance relative to the limit, in bands; never the value.
+  """
+  band: ExceedanceNoticeBand!
+  bandLabel: String!
+  """
+  First day of the month the first window over the limit ends.
+  """
+  exceedanceMonth: Date!
+  """
+  Day the occupational physician confirmed the exceedance.
+  """
+  confirmedOn: Date!
+}
+"""
+ExceedanceNoticeBand is enum for the field band
+"""
+enum ExceedanceNoticeBand @goModel(model: "github.com/siseri/siseri/ent/exceedancenotice.Band") {
+  FROM_1_TO_1_25
+  FROM_1_25_TO_2
+  FROM_2_TO_5
+  ABOVE_5
+}
+"""
+A connection to a list of items.
+"""
+type ExceedanceNoticeConnection {
+  """
+  A list of edges.
+  """
+  edges: [ExceedanceNoticeEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type ExceedanceNoticeEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: ExceedanceNotice
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+ExceedanceNoticeLimitCode is enum for the field limit_code
+"""
+enum ExceedanceNoticeLimitCode @goModel(model: "github.com/siseri/siseri/ent/exceedancenotice.LimitCode") {
+  EFFECTIVE
+  EXTREMITY
+  SKIN
+  LENS
+  LENS_TRANSITION
+  PREGNANCY
+}
+"""
+Ordering options for ExceedanceNotice connections
+"""
+input ExceedanceNoticeOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order ExceedanceNotices.
+  """
+  field: ExceedanceNoticeOrderField!
+}
+"""
+Properties by which ExceedanceNotice connections can be ordered.
+"""
+enum ExceedanceNoticeOrderField {
+  SECTOR_CODE
+  DOMAIN_CODE
+  REGION_CODE
+  LIMIT_CODE
+  POPULATION
+  BAND
+  EXCEEDANCE_MONTH
+  CONFIRMED_ON
+}
+"""
+ExceedanceNoticePopulation is enum for the field population
+"""
+enum ExceedanceNoticePopulation @goModel(model: "github.com/siseri/siseri/ent/exceedancenotice.Population") {
+  ADULT
+  YOUNG
+  UNBORN_CHILD
+}
+"""
+ExceedanceNoticeWhereInput is used for filtering ExceedanceNotice objects.
+Input was generated by ent.
+"""
+input ExceedanceNoticeWhereInput {
+  not: ExceedanceNoticeWhereInput
+  and: [ExceedanceNoticeWhereInput!]
+  or: [ExceedanceNoticeWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  sector_code field predicates
+  """
+  sectorCode: String
+  sectorCodeNEQ: String
+  sectorCodeIn: [String!]
+  sectorCodeNotIn: [String!]
+  sectorCodeGT: String
+  sectorCodeGTE: String
+  sectorCodeLT: String
+  sectorCodeLTE: String
+  sectorCodeContains: String
+  sectorCodeHasPrefix: String
+  sectorCodeHasSuffix: String
+  sectorCodeEqualFold: String
+  sectorCodeContainsFold: String
+  """
+  sector_label field predicates
+  """
+  sectorLabel: String
+  sectorLabelNEQ: String
+  sectorLabelIn: [String!]
+  sectorLabelNotIn: [String!]
+  sectorLabelGT: String
+  sectorLabelGTE: String
+  sectorLabelLT: String
+  sectorLabelLTE: String
+  sectorLabelContains: String
+  sectorLabelHasPrefix: String
+  sectorLabelHasSuffix: String
+  sectorLabelEqualFold: String
+  sectorLabelContainsFold: String
+  """
+  domain_code field predicates
+  """
+  domainCode: String
+  domainCodeNEQ: String
+  domainCodeIn: [String!]
+  domainCodeNotIn: [String!]
+  domainCodeGT: String
+  domainCodeGTE: String
+  domainCodeLT: String
+  domainCodeLTE: String
+  domainCodeContains: String
+  domainCodeHasPrefix: String
+  domainCodeHasSuffix: String
+  domainCodeEqualFold: String
+  domainCodeContainsFold: String
+  """
+  domain_label field predicates
+  """
+  domainLabel: String
+  domainLabelNEQ: String
+  domainLabelIn: [String!]
+  domainLabelNotIn: [String!]
+  domainLabelGT: String
+  domainLabelGTE: String
+  domainLabelLT: String
+  domainLabelLTE: String
+  domainLabelContains: String
+  domainLabelHasPrefix: String
+  domainLabelHasSuffix: String
+  domainLabelEqualFold: String
+  domainLabelContainsFold: String
+  """
+  region_code field predicates
+  """
+  regionCode: String
+  regionCodeNEQ: String
+  regionCodeIn: [String!]
+  regionCodeNotIn: [String!]
+  regionCodeGT: String
+  regionCodeGTE: String
+  regionCodeLT: String
+  regionCodeLTE: String
+  regionCodeContains: String
+  regionCodeHasPrefix: String
+  regionCodeHasSuffix: String
+  regionCodeEqualFold: String
+  regionCodeContainsFold: String
+  """
+  region_label field predicates
+  """
+  regionLabel: String
+  regionLabelNEQ: String
+  regionLabelIn: [String!]
+  regionLabelNotIn: [String!]
+  regionLabelGT: String
+  regionLabelGTE: String
+  regionLabelLT: String
+  regionLabelLTE: String
+  regionLabelContains: String
+  regionLabelHasPrefix: String
+  regionLabelHasSuffix: String
+  regionLabelEqualFold: String
+  regionLabelContainsFold: String
+  """
+  limit_code field predicates
+  """
+  limitCode: ExceedanceNoticeLimitCode
+  limitCodeNEQ: ExceedanceNoticeLimitCode
+  limitCodeIn: [ExceedanceNoticeLimitCode!]
+  limitCodeNotIn: [ExceedanceNoticeLimitCode!]
+  """
+  population field predicates
+  """
+  population: ExceedanceNoticePopulation
+  populationNEQ: ExceedanceNoticePopulation
+  populationIn: [ExceedanceNoticePopulation!]
+  populationNotIn: [ExceedanceNoticePopulation!]
+  """
+  band field predicates
+  """
+  band: ExceedanceNoticeBand
+  bandNEQ: ExceedanceNoticeBand
+  bandIn: [ExceedanceNoticeBand!]
+  bandNotIn: [ExceedanceNoticeBand!]
+  """
+  band_label field predicates
+  """
+  bandLabel: String
+  bandLabelNEQ: String
+  bandLabelIn: [String!]
+  bandLabelNotIn: [String!]
+  bandLabelGT: String
+  bandLabelGTE: String
+  bandLabelLT: String
+  bandLabelLTE: String
+  bandLabelContains: String
+  bandLabelHasPrefix: String
+  bandLabelHasSuffix: String
+  bandLabelEqualFold: String
+  bandLabelContainsFold: String
+  """
+  exceedance_month field predicates
+  """
+  exceedanceMonth: Date
+  exceedanceMonthNEQ: Date
+  exceedanceMonthIn: [Date!]
+  exceedanceMonthNotIn: [Date!]
+  exceedanceMonthGT: Date
+  exceedanceMonthGTE: Date
+  exceedanceMonthLT: Date
+  exceedanceMonthLTE: Date
+  """
+  confirmed_on field predicates
+  """
+  confirmedOn: Date
+  confirmedOnNEQ: Date
+  confirmedOnIn: [Date!]
+  confirmedOnNotIn: [Date!]
+  confirmedOnGT: Date
+  confirmedOnGTE: Date
+  confirmedOnLT: Date
+  confirmedOnLTE: Date
+}
 type ExposureSummary implements Node {
   id: ID!
   createdAt: Time!
@@ -9173,6 +9795,182 @@ input ImportBatchWhereInput {
   """
   hasOperationalDoses: Boolean
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
+}
+type Intervention implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  workerID: ID!
+  """
+  The operator's establishment (the host site) where the worker intervenes.
+  """
+  siteEstablishmentID: ID!
+  """
+  The worker's employer establishment (the outside company).
+  """
+  contractorEstablishmentID: ID!
+  startDate: Date!
+  """
+  Last day of the intervention, inclusive; null while it lasts. It can only be brought forward.
+  """
+  endDate: Date
+  worker: Worker!
+  site: Establishment!
+  contractor: Establishment!
+}
+"""
+A connection to a list of items.
+"""
+type InterventionConnection {
+  """
+  A list of edges.
+  """
+  edges: [InterventionEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type InterventionEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: Intervention
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+Ordering options for Intervention connections
+"""
+input InterventionOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order Interventions.
+  """
+  field: InterventionOrderField!
+}
+"""
+Properties by which Intervention connections can be ordered.
+"""
+enum InterventionOrderField {
+  CREATED_AT
+  UPDATED_AT
+  START_DATE
+  END_DATE
+}
+"""
+InterventionWhereInput is used for filtering Intervention objects.
+Input was generated by ent.
+"""
+input InterventionWhereInput {
+  not: InterventionWhereInput
+  and: [InterventionWhereInput!]
+  or: [InterventionWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  worker_id field predicates
+  """
+  workerID: ID
+  workerIDNEQ: ID
+  workerIDIn: [ID!]
+  workerIDNotIn: [ID!]
+  """
+  site_establishment_id field predicates
+  """
+  siteEstablishmentID: ID
+  siteEstablishmentIDNEQ: ID
+  siteEstablishmentIDIn: [ID!]
+  siteEstablishmentIDNotIn: [ID!]
+  """
+  contractor_establishment_id field predicates
+  """
+  contractorEstablishmentID: ID
+  contractorEstablishmentIDNEQ: ID
+  contractorEstablishmentIDIn: [ID!]
+  contractorEstablishmentIDNotIn: [ID!]
+  """
+  start_date field predicates
+  """
+  startDate: Date
+  startDateNEQ: Date
+  startDateIn: [Date!]
+  startDateNotIn: [Date!]
+  startDateGT: Date
+  startDateGTE: Date
+  startDateLT: Date
+  startDateLTE: Date
+  """
+  end_date field predicates
+  """
+  endDate: Date
+  endDateNEQ: Date
+  endDateIn: [Date!]
+  endDateNotIn: [Date!]
+  endDateGT: Date
+  endDateGTE: Date
+  endDateLT: Date
+  endDateLTE: Date
+  endDateIsNil: Boolean
+  endDateNotNil: Boolean
+  """
+  worker edge predicates
+  """
+  hasWorker: Boolean
+  hasWorkerWith: [WorkerWhereInput!]
+  """
+  site edge predicates
+  """
+  hasSite: Boolean
+  hasSiteWith: [EstablishmentWhereInput!]
+  """
+  contractor edge predicates
+  """
+  hasContractor: Boolean
+  hasContractorWith: [EstablishmentWhereInput!]
 }
 type Laboratory implements Node {
   id: ID!
@@ -10289,6 +11087,37 @@ type Query {
     """
     where: EstablishmentWhereInput
   ): EstablishmentConnection!
+  exceedanceNotices(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for ExceedanceNotices returned from the connection.
+    """
+    orderBy: [ExceedanceNoticeOrder!]
+
+    """
+    Filtering options for ExceedanceNotices returned from the connection.
+    """
+    where: ExceedanceNoticeWhereInput
+  ): ExceedanceNoticeConnection!
   exposureSummaries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10382,6 +11211,37 @@ type Query {
     """
     where: ImportBatchWhereInput
   ): ImportBatchConnection!
+  interventions(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Interventions returned from the connection.
+    """
+    orderBy: [InterventionOrder!]
+
+    """
+    Filtering options for Interventions returned from the connection.
+    """
+    where: InterventionWhereInput
+  ): InterventionConnection!
   laboratories(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10520,6 +11380,7 @@ enum Role @goModel(model: "github.com/siseri/siseri/policy.Role") {
   CONTROL_AGENT
   ANALYST
   ADMIN
+  LABOUR_MINISTRY
 }
 """
 The builtin Time type
@@ -11475,6 +12336,48 @@ extend type Query {
   importReport(batchID: ID!): ImportReport!
 }
 `, BuiltIn: false},
+	{Name: "../schema/intervention.graphqls", Input: `"""
+An outside company's worker intervening on a nuclear operator's site. The
+operator identifies the worker as a laboratory does (NIR, names and birth
+date, checked against the registry without disclosing it) and names the
+worker's employer establishment by its SIRET.
+"""
+input DeclareInterventionInput {
+  "The operator's establishment (the host site), one of the caller's."
+  siteEstablishmentID: ID!
+  "SIRET of the outside company's establishment that employs the worker."
+  contractorSiret: String!
+  "NIR (or NIA) of the worker, 15 characters with the key."
+  nir: String!
+  "Birth or usage name."
+  lastName: String!
+  "First names (the usual one alone is accepted)."
+  firstNames: String!
+  birthDate: Date!
+  "First day of the intervention."
+  startDate: Date!
+  "Last day of the intervention, inclusive; null while it lasts."
+  endDate: Date
+}
+
+extend type Mutation {
+  """
+  Declares the intervention of an outside company's worker on the caller's site
+  (the host site's employer correspondent or radiation protection adviser).
+  The worker must have an employment in the contractor establishment covering
+  the intervention. The site's operational dosimetry for that worker is then
+  accepted for the intervention's days, and shared with the contractor's
+  adviser.
+  """
+  declareIntervention(input: DeclareInterventionInput!): Intervention!
+  """
+  Ends an intervention on a given day (inclusive), or brings its end forward;
+  by the host site's correspondent or adviser. It is never extended: declare a
+  new intervention instead.
+  """
+  endIntervention(id: ID!, endDate: Date!): Intervention!
+}
+`, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `"""
 Writes of the administrative data an employer declares. Each mutation runs in
 one transaction; validation errors come back as BAD_USER_INPUT naming the field
@@ -11498,6 +12401,13 @@ type Mutation {
   createDosimeterAssignment(input: CreateDosimeterAssignmentInput!): DosimeterAssignment!
   "Ends or corrects a wearing period."
   updateDosimeterAssignment(id: ID!, input: UpdateDosimeterAssignmentInput!): DosimeterAssignment!
+}
+`, BuiltIn: false},
+	{Name: "../schema/notice.graphqls", Input: `extend type ExceedanceNotice {
+  "Lower bound of the value band for the notice's limit, in mSv (the limit itself for the first band)."
+  bandLowerMsv: Float!
+  "Upper bound of the value band in mSv; null for the open top band (more than 5 times the limit)."
+  bandUpperMsv: Float
 }
 `, BuiltIn: false},
 	{Name: "../schema/scalars.graphqls", Input: `"A calendar date, written YYYY-MM-DD (measurement and employment periods)."
@@ -12268,6 +13178,64 @@ func (ec *executionContext) childFields_EstablishmentEdge(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type EstablishmentEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ExceedanceNotice(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ExceedanceNotice_id(ctx, field)
+	case "sectorCode":
+		return ec.fieldContext_ExceedanceNotice_sectorCode(ctx, field)
+	case "sectorLabel":
+		return ec.fieldContext_ExceedanceNotice_sectorLabel(ctx, field)
+	case "domainCode":
+		return ec.fieldContext_ExceedanceNotice_domainCode(ctx, field)
+	case "domainLabel":
+		return ec.fieldContext_ExceedanceNotice_domainLabel(ctx, field)
+	case "regionCode":
+		return ec.fieldContext_ExceedanceNotice_regionCode(ctx, field)
+	case "regionLabel":
+		return ec.fieldContext_ExceedanceNotice_regionLabel(ctx, field)
+	case "limitCode":
+		return ec.fieldContext_ExceedanceNotice_limitCode(ctx, field)
+	case "population":
+		return ec.fieldContext_ExceedanceNotice_population(ctx, field)
+	case "band":
+		return ec.fieldContext_ExceedanceNotice_band(ctx, field)
+	case "bandLabel":
+		return ec.fieldContext_ExceedanceNotice_bandLabel(ctx, field)
+	case "exceedanceMonth":
+		return ec.fieldContext_ExceedanceNotice_exceedanceMonth(ctx, field)
+	case "confirmedOn":
+		return ec.fieldContext_ExceedanceNotice_confirmedOn(ctx, field)
+	case "bandLowerMsv":
+		return ec.fieldContext_ExceedanceNotice_bandLowerMsv(ctx, field)
+	case "bandUpperMsv":
+		return ec.fieldContext_ExceedanceNotice_bandUpperMsv(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExceedanceNotice", field.Name)
+}
+
+func (ec *executionContext) childFields_ExceedanceNoticeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ExceedanceNoticeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ExceedanceNoticeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ExceedanceNoticeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExceedanceNoticeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ExceedanceNoticeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_ExceedanceNoticeEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_ExceedanceNoticeEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExceedanceNoticeEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ExposureSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -12530,6 +13498,56 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_employmentsCreated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_Intervention(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Intervention_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Intervention_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Intervention_updatedAt(ctx, field)
+	case "workerID":
+		return ec.fieldContext_Intervention_workerID(ctx, field)
+	case "siteEstablishmentID":
+		return ec.fieldContext_Intervention_siteEstablishmentID(ctx, field)
+	case "contractorEstablishmentID":
+		return ec.fieldContext_Intervention_contractorEstablishmentID(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Intervention_startDate(ctx, field)
+	case "endDate":
+		return ec.fieldContext_Intervention_endDate(ctx, field)
+	case "worker":
+		return ec.fieldContext_Intervention_worker(ctx, field)
+	case "site":
+		return ec.fieldContext_Intervention_site(ctx, field)
+	case "contractor":
+		return ec.fieldContext_Intervention_contractor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Intervention", field.Name)
+}
+
+func (ec *executionContext) childFields_InterventionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_InterventionConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_InterventionConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_InterventionConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterventionConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_InterventionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_InterventionEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_InterventionEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type InterventionEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Laboratory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

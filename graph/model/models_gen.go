@@ -118,6 +118,28 @@ type DeclarationInput struct {
 	Categorie     string  `json:"categorie"`
 }
 
+// An outside company's worker intervening on a nuclear operator's site. The
+// operator identifies the worker as a laboratory does (NIR, names and birth
+// date, checked against the registry without disclosing it) and names the
+// worker's employer establishment by its SIRET.
+type DeclareInterventionInput struct {
+	// The operator's establishment (the host site), one of the caller's.
+	SiteEstablishmentID int `json:"siteEstablishmentID"`
+	// SIRET of the outside company's establishment that employs the worker.
+	ContractorSiret string `json:"contractorSiret"`
+	// NIR (or NIA) of the worker, 15 characters with the key.
+	Nir string `json:"nir"`
+	// Birth or usage name.
+	LastName string `json:"lastName"`
+	// First names (the usual one alone is accepted).
+	FirstNames string    `json:"firstNames"`
+	BirthDate  time.Time `json:"birthDate"`
+	// First day of the intervention.
+	StartDate time.Time `json:"startDate"`
+	// Last day of the intervention, inclusive; null while it lasts.
+	EndDate *time.Time `json:"endDate,omitempty"`
+}
+
 // How many doses of the batch fall in a dose class (as in the annual national report).
 type DoseClassCount struct {
 	// Stable class code: BELOW_THRESHOLD, FROM_0_1_TO_1, FROM_1_TO_6, FROM_6_TO_15, FROM_15_TO_20, ABOVE_20, ABSENT.

@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/privacy"
 	"github.com/siseri/siseri/policy"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 )
 
@@ -32,6 +33,7 @@ const (
 	inspector = policy.RoleControlAgent
 	analyst   = policy.RoleAnalyst
 	admin     = policy.RoleAdmin
+	ministry  = policy.RoleLabourMinistry
 )
 
 // entityPolicy assembles an entity's policy: deletes are refused to everyone,
@@ -51,18 +53,23 @@ func entityPolicy(rows Rows, write privacy.MutationRule) ent.Policy {
 
 // publicRows lets every role read every row: reference data (establishments
 // and companies from the public SIRENE register, laboratories, nomenclatures).
-var publicRows = Rows{worker: all, physician: all, delegate: all, adviser: all, employer: all, lab: all, inspector: all, analyst: all, admin: all}
+var publicRows = Rows{worker: all, physician: all, delegate: all, adviser: all, employer: all, lab: all, inspector: all, analyst: all,
+	ministry: all, admin: all}
 
 // ownAccountRows lets every role read rows of its own account; admins read all.
 func ownAccountRows(col string) Rows {
 	own := column(col, accountCol)
-	return Rows{worker: own, physician: own, delegate: own, adviser: own, employer: own, lab: own, inspector: own, analyst: own, admin: all}
+	return Rows{worker: own, physician: own, delegate: own, adviser: own, employer: own, lab: own, inspector: own, analyst: own,
+		ministry: own, admin: all}
 }
 
-// Worker is the policy of workers.
+// Worker is the policy of workers. Advisers, employers and control agents
+// see the workers ever employed in their establishments, and the outside
+// companies' workers declared intervening on their sites (the operator
+// transmits their operational dosimetry, nominatively).
 func Worker() ent.Policy {
 	followed := column("id", followedCol)
-	employed := column("id", employedCol)
+	employed := or(column("id", employedCol), column("id", hostedCol))
 	return entityPolicy(Rows{
 		worker: column("id", selfCol), physician: followed, delegate: followed,
 		adviser: employed, employer: employed, inspector: employed, analyst: all, admin: all,
@@ -112,13 +119,86 @@ func DoseConflict() ent.Policy {
 }
 
 // OperationalDose is the policy of operational dosimetry: the adviser sees
-// that of their establishments.
+// that taken on their sites, whoever the worker's employer; the outside
+// company's adviser sees that of its workers taken on a host site under a
+// declared intervention, during their contract (arrêté 2023 art. 18: the
+// operator shares the results with the outside company; R.4451-69).
 func OperationalDose() ent.Policy {
 	followed := column(operationaldose.FieldWorkerID, followedCol)
 	return entityPolicy(Rows{
 		worker: column(operationaldose.FieldWorkerID, selfCol), physician: followed, delegate: followed,
-		adviser: column(operationaldose.FieldEstablishmentID, establishmentCol), analyst: all,
+		adviser: or(column(operationaldose.FieldEstablishmentID, establishmentCol), contractorShare), analyst: all,
 	}, nil)
+}
+
+// contractorShare is true for an operational dose the viewer's establishment
+// receives as the outside company: the worker has an intervention on the
+// dose's site for one of the viewer's establishments, and an employment in
+// that establishment, both overlapping the dose's days (the contract period,
+// R.4451-69). Intervention and employment dates are days, dose bounds
+// instants: they are compared day by day (UTC).
+func contractorShare(st sets, s *sql.Selector) *sql.Predicate {
+	i := sql.Table(interventionTable).As("scope_intervention")
+	e := sql.Table(employment.Table).As("scope_contract")
+	start, end := s.C(operationaldose.FieldStartAt), s.C(operationaldose.FieldEndAt)
+	overlaps := func(from, to string) *sql.Predicate {
+		return sql.And(dayCmp(s, from, "<=", end), sql.Or(sql.IsNull(to), dayCmp(s, to, ">=", start)))
+	}
+	return sql.Exists(sql.Dialect(s.Dialect()).Select(i.C("id")).From(i).
+		Join(e).On(e.C(employment.FieldEstablishmentID), i.C("contractor_establishment_id")).
+		Where(sql.And(
+			sql.ColumnsEQ(i.C("worker_id"), s.C(operationaldose.FieldWorkerID)),
+			sql.ColumnsEQ(i.C("site_establishment_id"), s.C(operationaldose.FieldEstablishmentID)),
+			st.inEstablishments(s, i.C("contractor_establishment_id")),
+			overlaps(i.C("start_date"), i.C("end_date")),
+			sql.ColumnsEQ(e.C(employment.FieldWorkerID), s.C(operationaldose.FieldWorkerID)),
+			overlaps(e.C(employment.FieldStartDate), e.C(employment.FieldEndDate)),
+		)))
+}
+
+// dayCmp compares the UTC days of two time columns: a op b.
+func dayCmp(s *sql.Selector, a, op, b string) *sql.Predicate {
+	return sql.P(func(w *sql.Builder) {
+		w.WriteString(dayOf(s.Dialect(), a)).WriteString(" " + op + " ").WriteString(dayOf(s.Dialect(), b))
+	})
+}
+
+// dayOf is the SQL of the UTC day of time column c: a date on PostgreSQL; on
+// SQLite, whose driver stores UTC instants as text starting with the day,
+// that day's text.
+func dayOf(d, c string) string {
+	if d == dialect.Postgres {
+		return "(" + c + " AT TIME ZONE 'UTC')::date"
+	}
+	return "substr(" + c + ", 1, 10)"
+}
+
+// interventionTable is the table of declared interventions.
+const interventionTable = "interventions"
+
+// Intervention is the policy of interventions of outside companies' workers:
+// both establishments' correspondents, advisers and control agents read them,
+// the worker and their physician too; the host site's correspondent or
+// adviser declares and ends them (see writeIntervention).
+func Intervention() ent.Policy {
+	followed := column("worker_id", followedCol)
+	either := or(column("site_establishment_id", establishmentCol), column("contractor_establishment_id", establishmentCol))
+	return entityPolicy(Rows{
+		worker: column("worker_id", selfCol), physician: followed, delegate: followed,
+		adviser: either, employer: either, inspector: either, analyst: all,
+	}, writeIntervention())
+}
+
+// ExceedanceNotice is the policy of the anonymous notices of confirmed
+// exceedances: the ministry of labour (DGT) reads them, and the registry's
+// analysts, who issue them (DOMAIN.md §1.3: the manager alerts the ministry
+// anonymously); only the system writes them, once (never updated).
+func ExceedanceNotice() ent.Policy {
+	return privacy.Policy{
+		Query: privacy.QueryPolicy{policy.AllowSystem(), queryRule(Rows{ministry: all, analyst: all})},
+		Mutation: privacy.MutationPolicy{policy.DenyDelete(), policy.DenyUpdate(), policy.AllowSystem(),
+			privacy.AlwaysDenyRule()},
+	}
 }
 
 // ExposureSummary is the policy of the stored standings, which sum every

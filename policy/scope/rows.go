@@ -65,6 +65,14 @@ func establishmentCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 func employedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 	return st.employedIn(s, c, "", "", false)
 }
+
+// hostedCol is true when worker column c has an intervention declared on one
+// of the viewer's establishments (as the host site).
+func hostedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
+	i := sql.Table(interventionTable).As("scope_hosted")
+	return sql.In(c, sql.Dialect(s.Dialect()).Select(i.C("worker_id")).From(i).
+		Where(st.inEstablishments(s, i.C("site_establishment_id"))))
+}
 func currentlyEmployedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 	return st.employedIn(s, c, "", "", true)
 }

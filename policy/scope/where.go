@@ -37,12 +37,16 @@ func whereQuery(query ent.Query, p func(*sql.Selector)) error {
 		q.Where(predicate.Employment(p))
 	case *gen.EstablishmentQuery:
 		q.Where(predicate.Establishment(p))
+	case *gen.ExceedanceNoticeQuery:
+		q.Where(predicate.ExceedanceNotice(p))
 	case *gen.ExposureSummaryQuery:
 		q.Where(predicate.ExposureSummary(p))
 	case *gen.GrantQuery:
 		q.Where(predicate.Grant(p))
 	case *gen.ImportBatchQuery:
 		q.Where(predicate.ImportBatch(p))
+	case *gen.InterventionQuery:
+		q.Where(predicate.Intervention(p))
 	case *gen.LaboratoryQuery:
 		q.Where(predicate.Laboratory(p))
 	case *gen.NomenclatureQuery:
@@ -90,6 +94,8 @@ func whereMutation(mutation ent.Mutation, p func(*sql.Selector)) error {
 		m.Where(predicate.Grant(p))
 	case *gen.ImportBatchMutation:
 		m.Where(predicate.ImportBatch(p))
+	case *gen.InterventionMutation:
+		m.Where(predicate.Intervention(p))
 	case *gen.LaboratoryMutation:
 		m.Where(predicate.Laboratory(p))
 	case *gen.NomenclatureMutation:

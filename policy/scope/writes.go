@@ -191,3 +191,36 @@ func writeGrant() privacy.MutationRule {
 		return privacy.Skip
 	})
 }
+
+// writeIntervention lets the host site's correspondent or adviser declare and
+// end the interventions of outside companies' workers on their sites.
+func writeIntervention() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v := policy.FromContext(ctx)
+		if !v.Acts(employer) && !v.Acts(adviser) {
+			return privacy.Skip
+		}
+		st := setsOf(v)
+		if !m.Op().Is(ent.OpCreate) {
+			if err := whereMutation(m, func(s *sql.Selector) {
+				s.Where(st.inEstablishments(s, s.C("site_establishment_id")))
+			}); err != nil {
+				return privacy.Denyf("%v", err)
+			}
+			return privacy.Allow
+		}
+		id, set := m.Field("site_establishment_id")
+		site, _ := id.(int)
+		if !set {
+			return errOutOfScope
+		}
+		c, ok := m.(interface{ Client() *gen.Client })
+		if !ok {
+			return errOutOfScope
+		}
+		if err := requireEstablishment(ctx, c.Client(), st, site, true); err != nil {
+			return err
+		}
+		return privacy.Allow
+	})
+}

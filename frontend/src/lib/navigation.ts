@@ -56,6 +56,7 @@ export const navigationByRole: Record<Role, NavItem[]> = {
     { text: "Clés d'API", to: "/administration/cles-api" },
     { text: "Nomenclatures", to: "/administration/nomenclatures" },
   ],
+  LABOUR_MINISTRY: [{ text: "Signalements de dépassements", to: "/" }],
 };
 
 /** Tells whether `to` is the current page (the dashboard only at `/`, others by prefix). */

@@ -11,4 +11,5 @@ export const roleLabels: Record<Role, string> = {
   CONTROL_AGENT: "Agent de contrôle",
   ANALYST: "Analyste",
   ADMIN: "Administrateur",
+  LABOUR_MINISTRY: "Inspection du travail (DGT)",
 };

@@ -4,6 +4,7 @@ import { Tile } from "@codegouvfr/react-dsfr/Tile";
 
 import { AdviserWorkers } from "../../features/adviser/components/AdviserWorkers";
 import { EmployerDeclarations } from "../../features/employer/components/EmployerDeclarations";
+import { ExceedanceNotices } from "../../features/exceedance-notices/components/ExceedanceNotices";
 import { BatchHistory } from "../../features/file-upload/components/BatchHistory";
 import { FileUpload } from "../../features/file-upload/components/FileUpload";
 import { FollowedWorkers } from "../../features/followed-workers/components/FollowedWorkers";
@@ -102,6 +103,13 @@ export function HomeRoute() {
       );
     case "ADMIN":
       return <AdminHome />;
+    case "LABOUR_MINISTRY":
+      return (
+        <>
+          <h1>Signalements anonymes de dépassements</h1>
+          <ExceedanceNotices />
+        </>
+      );
     default:
       return (
         <CallOut title="Aucun rôle actif">Votre compte n'a aucune habilitation active. Contactez votre administrateur.</CallOut>
