@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/worker"
 	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"
 
@@ -84,24 +86,31 @@ func (r *Resolver) limitAlerts(ctx context.Context, states []model.LimitState) (
 		if err != nil {
 			return nil, err
 		}
-		byID := map[int]*ent.Worker{}
 		for i := 0; i < len(ids); i += 1000 {
 			part := ids[i:min(i+1000, len(ids))]
 			all, err := exposure.ForViewer(ctx, client, part, time.Now())
 			if err != nil {
 				return nil, err
 			}
+			alerting := map[int][]exposure.Standing{}
 			for _, id := range part {
 				for _, s := range all[id] {
-					if !want[string(s.State)] {
-						continue
+					if want[string(s.State)] {
+						alerting[id] = append(alerting[id], s)
 					}
-					if byID[id] == nil {
-						if byID[id], err = client.Worker.Get(ctx, id); err != nil {
-							return nil, err
-						}
-					}
-					a := limitAlert(byID[id], s.Code, int64(s.Sum), int64(s.Limit), string(s.State), s.WindowStart, s.WindowEnd)
+				}
+			}
+			if len(alerting) == 0 {
+				continue
+			}
+			// The workers with an alert, in one read.
+			ws, err := client.Worker.Query().Where(worker.IDIn(slices.Collect(maps.Keys(alerting))...)).All(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, w := range ws {
+				for _, s := range alerting[w.ID] {
+					a := limitAlert(w, s.Code, int64(s.Sum), int64(s.Limit), string(s.State), s.WindowStart, s.WindowEnd)
 					share[a] = float64(s.Sum) / float64(s.Limit)
 					out = append(out, a)
 				}

@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gorilla/websocket"
-
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
@@ -332,19 +330,7 @@ func (w *regWorld) doses(t *testing.T, email string, p *person) []doseRow {
 // subscribe opens a graphql-transport-ws subscription as email.
 func (w *regWorld) subscribe(t *testing.T, email, query string) *wsClient {
 	t.Helper()
-	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
-	conn, _, err := d.Dial("ws"+strings.TrimPrefix(w.srv.URL, "http")+"/graphql", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	c := &wsClient{t: t, conn: conn}
-	_ = conn.WriteJSON(map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer " + w.as(t, email).Token}})
-	if m := c.next(5 * time.Second); m == nil || m["type"] != "connection_ack" {
-		t.Fatalf("init: %v", m)
-	}
-	_ = conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query}})
-	return c
+	return dialSubscription(t, w.srv, w.as(t, email).Token, query, map[string]any{})
 }
 
 func msvOf(v *float64) float64 {

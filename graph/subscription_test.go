@@ -52,6 +52,18 @@ type wsClient struct {
 
 func mustSubscribe(t *testing.T, srv *servertest.Server, token, after string) *wsClient {
 	t.Helper()
+	vars := map[string]any{}
+	if after != "" {
+		vars["after"] = after
+	}
+	return dialSubscription(t, srv, token,
+		`subscription($after: Cursor) { anomalyRaised(after: $after) { cursor anomaly { id workerID explanation } } }`, vars)
+}
+
+// dialSubscription opens a graphql-transport-ws connection with token and
+// starts the subscription query.
+func dialSubscription(t *testing.T, srv *servertest.Server, token, query string, vars map[string]any) *wsClient {
+	t.Helper()
 	d := websocket.Dialer{Subprotocols: []string{"graphql-transport-ws"}}
 	conn, _, err := d.Dial("ws"+strings.TrimPrefix(srv.URL, "http")+"/graphql", nil)
 	if err != nil {
@@ -63,14 +75,7 @@ func mustSubscribe(t *testing.T, srv *servertest.Server, token, after string) *w
 	if m := c.next(5 * time.Second); m == nil || m["type"] != "connection_ack" {
 		t.Fatalf("init: %v", m)
 	}
-	vars := map[string]any{}
-	if after != "" {
-		vars["after"] = after
-	}
-	_ = conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{
-		"query":     `subscription($after: Cursor) { anomalyRaised(after: $after) { cursor anomaly { id workerID explanation } } }`,
-		"variables": vars,
-	}})
+	_ = conn.WriteJSON(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
 	return c
 }
 

@@ -387,19 +387,7 @@ func (e *Engine) discrepancies(ctx context.Context, client *ent.Client, batch []
 // regulatory runs the limits layer for every worker of the batch, and the
 // investigation level for each record.
 func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dose, histories map[int][]Dose) ([]Finding, error) {
-	changed := map[int][]dosimetry.Month{}
-	for _, d := range batch {
-		if !d.Absent {
-			changed[d.WorkerID] = append(changed[d.WorkerID], dosimetry.MonthOf(d.End))
-		}
-	}
-	ids := keys(func() map[int]bool {
-		m := map[int]bool{}
-		for w := range changed {
-			m[w] = true
-		}
-		return m
-	}())
+	changed, ids := changedMonths(batch)
 	infos, err := e.workers(ctx, client, ids)
 	if err != nil {
 		return nil, err
@@ -416,6 +404,18 @@ func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dos
 		}
 	}
 	return out, nil
+}
+
+// changedMonths returns, by worker, the months the batch's doses fall in
+// (absences of result change no sum), and those workers in order.
+func changedMonths(batch []Dose) (map[int][]dosimetry.Month, []int) {
+	changed := map[int][]dosimetry.Month{}
+	for _, d := range batch {
+		if !d.Absent {
+			changed[d.WorkerID] = append(changed[d.WorkerID], dosimetry.MonthOf(d.End))
+		}
+	}
+	return changed, slices.Sorted(maps.Keys(changed))
 }
 
 // workers loads what the regulatory layer needs of workers: the person

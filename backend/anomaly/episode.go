@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"slices"
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
@@ -130,17 +131,17 @@ func matchEpisodes(ctx context.Context, client *ent.Client, byPrint map[string]F
 // explanation and history say so, so that the alert tells the standing's
 // story; closing it stays the physician's decision.
 func (e *Engine) withdrawn(ctx context.Context, client *ent.Client, batch []Dose, reg []Finding) error {
+	// Every month of the batch, absences of result included: one that
+	// replaces a measured result can undo an exceedance.
 	changed := map[int][]dosimetry.Month{}
 	for _, d := range batch {
 		changed[d.WorkerID] = append(changed[d.WorkerID], dosimetry.MonthOf(d.End))
 	}
-	open, err := client.Anomaly.Query().Where(anomaly.WorkerIDIn(keys(func() map[int]bool {
-		m := map[int]bool{}
-		for w := range changed {
-			m[w] = true
-		}
-		return m
-	}())...), anomaly.Kind(string(KindLimitExceeded)), anomaly.StatusIn(anomaly.StatusOpen, anomaly.StatusAcknowledged)).All(ctx)
+	workers := slices.Sorted(maps.Keys(changed))
+	if len(workers) == 0 {
+		return nil
+	}
+	open, err := client.Anomaly.Query().Where(anomaly.WorkerIDIn(workers...), anomaly.Kind(string(KindLimitExceeded)), anomaly.StatusIn(anomaly.StatusOpen, anomaly.StatusAcknowledged)).All(ctx)
 	if err != nil || len(open) == 0 {
 		return err
 	}

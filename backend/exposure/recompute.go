@@ -127,25 +127,17 @@ func standingsOf(ctx context.Context, client *ent.Client, people map[int]dosimet
 	horizon := firstDay(dosimetry.MonthOf(asOf).AddMonths(-22))
 	end := lastDay(dosimetry.MonthOf(asOf))
 	transition := time.Date(2018, time.July, 1, 0, 0, 0, 0, time.UTC)
-	from := map[int]time.Time{}
-	for _, id := range ids {
-		from[id] = horizon
-		for _, pr := range people[id].Pregnancies {
-			if d := civilDay(pr.Declared); d.Before(from[id]) {
-				from[id] = d.AddDate(0, -3, 0) // a result straddling the declaration
-			}
-		}
-	}
 	// One read: the 23 months, and the lens results of the transition
 	// period, whose total is tracked for good.
-	doses, err := loadDoses(ctx, client, ids, horizon, end, doserecord.Or(doserecord.PeriodEndGTE(horizon),
+	doses, err := loadDoses(ctx, client, ids, end, doserecord.Or(doserecord.PeriodEndGTE(horizon),
 		doserecord.And(doserecord.MonitoringKindEQ(doserecord.MonitoringKindLens), doserecord.PeriodEndGTE(transition))))
 	if err != nil {
 		return nil, err
 	}
+	// A pregnancy declared before the horizon needs the results before it.
 	var back []int
 	for _, id := range ids {
-		if from[id].Before(horizon) {
+		if slices.ContainsFunc(people[id].Pregnancies, func(p dosimetry.Pregnancy) bool { return p.Declared.Before(horizon) }) {
 			back = append(back, id)
 		}
 	}
@@ -235,12 +227,14 @@ func LoadPeople(ctx context.Context, client *ent.Client, ids []int) (map[int]dos
 // left out.
 func LoadDoses(ctx context.Context, client *ent.Client, ids []int, from, to time.Time) (map[int][]dosimetry.DatedDose, error) {
 	if from.IsZero() {
-		return loadDoses(ctx, client, ids, from, to)
+		return loadDoses(ctx, client, ids, to)
 	}
-	return loadDoses(ctx, client, ids, from, to, doserecord.PeriodEndGTE(from))
+	return loadDoses(ctx, client, ids, to, doserecord.PeriodEndGTE(from))
 }
 
-func loadDoses(ctx context.Context, client *ent.Client, ids []int, _, to time.Time, where ...predicate.DoseRecord) (map[int][]dosimetry.DatedDose, error) {
+// loadDoses loads the current results of workers whose period ends by to
+// and that meet where, by worker.
+func loadDoses(ctx context.Context, client *ent.Client, ids []int, to time.Time, where ...predicate.DoseRecord) (map[int][]dosimetry.DatedDose, error) {
 	recs, err := client.DoseRecord.Query().Where(doserecord.WorkerIDIn(ids...), doserecord.Current(true),
 		doserecord.StatusNEQ(doserecord.StatusAbsent), doserecord.PeriodEndLT(to.AddDate(0, 0, 1))).Where(where...).
 		Select(doserecord.FieldWorkerID, doserecord.FieldMonitoringKind, doserecord.FieldQuantity,

@@ -3,7 +3,7 @@ import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { Table } from "@codegouvfr/react-dsfr/Table";
 import type { CombinedError } from "urql";
 
-import { CursorPager } from "./CursorPager";
+import { ConnectionPager } from "./CursorPager";
 import { Loading } from "./Loading";
 import { QueryErrorAlert } from "./QueryErrorAlert";
 
@@ -42,19 +42,10 @@ export function ConnectionTable<N>({
   if (!connection) return <Loading label={loading} />;
   if (connection.totalCount === 0) return <Notice title={empty} />;
   const nodes = (connection.edges ?? []).flatMap((e) => (e?.node ? [e.node] : []));
-  const info = connection.pageInfo;
   return (
     <>
       <Table caption={caption(connection.totalCount)} bordered fixed={false} headers={headers} data={nodes.map(row)} />
-      {pages && info && (pages.page > 1 || info.hasNextPage) && (
-        <CursorPager
-          page={pages.page}
-          pageCount={Math.ceil(connection.totalCount / pageSize)}
-          hasNextPage={info.hasNextPage}
-          onPrevious={pages.previous}
-          onNext={() => info.endCursor && pages.next(info.endCursor)}
-        />
-      )}
+      {pages && <ConnectionPager connection={connection} pages={pages} pageSize={pageSize} />}
     </>
   );
 }

@@ -43,3 +43,26 @@ export function CursorPager({ page, pageCount, hasNextPage, onPrevious, onNext }
     </nav>
   );
 }
+
+/** The pager of one page of a Relay connection, shown only when there is more than one page. */
+export function ConnectionPager({
+  connection,
+  pages,
+  pageSize,
+}: {
+  connection: { totalCount: number; pageInfo?: { hasNextPage: boolean; endCursor?: string | null } | null };
+  pages: { page: number; previous: () => void; next: (cursor: string) => void };
+  pageSize: number;
+}) {
+  const info = connection.pageInfo;
+  if (!info || (pages.page <= 1 && !info.hasNextPage)) return null;
+  return (
+    <CursorPager
+      page={pages.page}
+      pageCount={Math.ceil(connection.totalCount / pageSize)}
+      hasNextPage={info.hasNextPage}
+      onPrevious={pages.previous}
+      onNext={() => info.endCursor && pages.next(info.endCursor)}
+    />
+  );
+}

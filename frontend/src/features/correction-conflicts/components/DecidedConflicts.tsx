@@ -2,7 +2,7 @@ import { Badge } from "@codegouvfr/react-dsfr/Badge";
 import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { Table } from "@codegouvfr/react-dsfr/Table";
 
-import { CursorPager } from "../../../components/CursorPager";
+import { ConnectionPager } from "../../../components/CursorPager";
 import { Loading } from "../../../components/Loading";
 import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
 import { useCursorStack } from "../../../hooks/useCursorStack";
@@ -43,15 +43,7 @@ export function DecidedConflicts() {
           ];
         })}
       />
-      {(pages.page > 1 || data.doseConflicts.pageInfo.hasNextPage) && (
-        <CursorPager
-          page={pages.page}
-          pageCount={Math.ceil(data.doseConflicts.totalCount / conflictsPageSize)}
-          hasNextPage={data.doseConflicts.pageInfo.hasNextPage}
-          onPrevious={pages.previous}
-          onNext={() => data.doseConflicts.pageInfo.endCursor && pages.next(data.doseConflicts.pageInfo.endCursor)}
-        />
-      )}
+      <ConnectionPager connection={data.doseConflicts} pages={pages} pageSize={conflictsPageSize} />
     </>
   );
 }
