@@ -323,6 +323,9 @@ func roleLabel(v *policy.Viewer) string {
 func (e *Entitlements) recheckField(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	v := policy.FromContext(ctx)
+	if policy.Ended(ctx) {
+		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "La session de cette connexion a pris fin."}
+	}
 	if fc == nil || v == nil || e.Allowed(v.Role, v.Profile, fc.Object, fc.Field.Name) {
 		return next(ctx)
 	}

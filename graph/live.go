@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/graph/model"
@@ -15,18 +14,13 @@ import (
 // replayPage is how many anomalies a replay reads at a time.
 const replayPage = 500
 
-// viewerNow returns ctx with the subscriber's viewer as it is now (a grant
-// revoked during an open socket is gone from it), or false when the session
-// has ended.
+// viewerNow returns ctx and whether its viewer is still there. A socket's
+// context carries its live viewer (auth.Watch, policy.NewLiveContext): every
+// row and field of an event resolves under the viewer of the moment (a grant
+// revoked during an open socket is gone from it); it is false once the
+// session has ended.
 func viewerNow(ctx context.Context) (context.Context, bool) {
-	if live := auth.LiveFromContext(ctx); live != nil {
-		v := live.Viewer()
-		if v == nil {
-			return ctx, false
-		}
-		return policy.NewContext(ctx, v), true
-	}
-	return ctx, policy.FromContext(ctx) != nil
+	return ctx, !policy.Ended(ctx) && policy.FromContext(ctx) != nil
 }
 
 // scopedAnomalies returns the anomalies query of the subscriber, filtered.

@@ -183,3 +183,82 @@ func TestLogoutClosesSocket(t *testing.T) {
 	}
 	t.Fatal("socket still open 5 s after logout")
 }
+
+// TestSubscriptionLiveViewer checks that an event's fields and edges resolve
+// under the socket's viewer of the moment, not the one it opened with (issue
+// 12 item 5).
+func TestSubscriptionLiveViewer(t *testing.T) {
+	graph.LiveCheckInterval = 200 * time.Millisecond
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	ctx := policy.SystemContext(context.Background())
+	a := mustPopulate(t, db.Client, 1) // establishment A and its worker
+	w := db.Client.Worker.Query().OnlyX(ctx)
+	b := db.Client.Establishment.Create().SetSiret("35600000000048").SetName("B").SaveX(ctx)
+	db.Client.Employment.Create().SetWorkerID(w.ID).SetEstablishmentID(b.ID).SetStartDate(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)).
+		SetContractType("CDI").SetNomenclatureVersion("V").SetClassification("B").SetMonitoringKinds([]string{}).ExecX(ctx)
+	acc := servertest.MustCreateAccount(t, db.Client, "pcr@test.fr", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(a.ID) })
+	gb := db.Client.Grant.Create().SetAccountID(acc.ID).SetRole(policy.RoleRPA).SetEstablishmentID(b.ID).
+		SetValidFrom(time.Now().Add(-24 * time.Hour)).SaveX(ctx)
+	db.Client.Grant.Create().SetAccountID(acc.ID).SetRole(policy.RolePhysician).SetEstablishmentID(a.ID).
+		SetValidFrom(time.Now().Add(-24 * time.Hour)).ExecX(ctx)
+	pcr := srv.NewClient(t)
+	pcr.MustLogin("pcr@test.fr", servertest.Password)
+	pcr.MustDo(`mutation { switchRole(role: RADIATION_PROTECTION_ADVISER) { activeRole } }`, nil, nil)
+
+	// employments reads how many of the worker's employments an event shows.
+	employments := func(c *wsClient) (int, bool) {
+		m := c.next(5 * time.Second)
+		if m == nil || m["type"] != "next" {
+			return 0, false
+		}
+		data, _ := m["payload"].(map[string]any)["data"].(map[string]any)
+		ev, _ := data["anomalyRaised"].(map[string]any)
+		if ev == nil {
+			t.Fatalf("event without data: %v", m)
+		}
+		emps := ev["anomaly"].(map[string]any)["worker"].(map[string]any)["employments"].(map[string]any)
+		return int(emps["totalCount"].(float64)), true
+	}
+	sub := dialSubscription(t, srv, pcr.Token,
+		`subscription { anomalyRaised { cursor anomaly { id worker { employments(first: 10) { totalCount } } } } }`, nil)
+	raise(t, srv, w, a.ID, 1)
+	if n, ok := employments(sub); !ok || n != 2 {
+		t.Fatalf("before revocation: %d employments (%v), want 2 (A and B)", n, ok)
+	}
+
+	t.Run("ErrRevokedGrantHidesEdges", func(t *testing.T) {
+		// Ensure that once the grant on B is revoked, an event still in scope
+		// (A's) no longer shows B's employment through its edges.
+		db.Client.Grant.UpdateOne(gb).SetRevokedAt(time.Now()).ExecX(ctx)
+		deadline := time.Now().Add(10 * time.Second)
+		for i := 2; ; i++ {
+			raise(t, srv, w, a.ID, i)
+			n, ok := employments(sub)
+			if !ok {
+				t.Fatal("no event for A's anomaly after revoking B")
+			}
+			if n == 1 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("still %d employments shown 10 s after revoking the grant on B", n)
+			}
+		}
+	})
+
+	t.Run("ErrRoleSwitchEndsSocket", func(t *testing.T) {
+		// Ensure a socket opened as adviser ends when the session switches to
+		// another role: nothing more is delivered under the old role.
+		pcr.MustDo(`mutation { switchRole(role: OCCUPATIONAL_PHYSICIAN) { activeRole } }`, nil, nil)
+		deadline := time.Now().Add(10 * time.Second)
+		for i := 100; time.Now().Before(deadline); i++ {
+			raise(t, srv, w, a.ID, i)
+			m := sub.next(2 * time.Second)
+			if m == nil || m["type"] == "complete" || m["type"] == "error" {
+				return // closed
+			}
+		}
+		t.Fatal("socket still delivering 10 s after the role switch")
+	})
+}

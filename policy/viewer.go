@@ -160,10 +160,35 @@ func NewContext(ctx context.Context, v *Viewer) context.Context {
 	return context.WithValue(ctx, viewerKey{}, v)
 }
 
-// FromContext returns the viewer in ctx, or nil for an anonymous caller.
+// liveViewer is the viewer of a long-lived connection, read anew each time.
+type liveViewer func() *Viewer
+
+// NewLiveContext returns a context whose viewer is now() at each use: every
+// check made under it (row rules, field entitlements, audit) sees the
+// connection's viewer of that moment, not the one it opened with. now returns
+// nil once the session is gone; the context then has no viewer and Ended
+// reports true.
+func NewLiveContext(ctx context.Context, now func() *Viewer) context.Context {
+	return context.WithValue(ctx, viewerKey{}, liveViewer(now))
+}
+
+// FromContext returns the viewer in ctx, or nil for an anonymous caller (or a
+// live connection whose session has ended).
 func FromContext(ctx context.Context) *Viewer {
-	v, _ := ctx.Value(viewerKey{}).(*Viewer)
-	return v
+	switch v := ctx.Value(viewerKey{}).(type) {
+	case *Viewer:
+		return v
+	case liveViewer:
+		return v()
+	}
+	return nil
+}
+
+// Ended reports whether ctx is a live connection's whose session has ended:
+// nothing may be resolved under it any more.
+func Ended(ctx context.Context) bool {
+	v, ok := ctx.Value(viewerKey{}).(liveViewer)
+	return ok && v() == nil
 }
 
 // SystemContext marks ctx as the system itself (migrations, seeding, background

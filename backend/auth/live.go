@@ -39,7 +39,11 @@ func LiveFromContext(ctx context.Context) *Live {
 // (logout, expiry, deactivation) so that the server closes the connection.
 func (s *Service) Watch(ctx context.Context, token string, v *policy.Viewer, every time.Duration) context.Context {
 	l := &Live{viewer: v}
-	ctx, cancel := context.WithCancel(context.WithValue(ctx, liveKey{}, l))
+	// Every check made under the connection's context reads its viewer of the
+	// moment: an event delivered after a grant is revoked resolves its fields
+	// and rows under what remains.
+	ctx = policy.NewLiveContext(context.WithValue(ctx, liveKey{}, l), l.Viewer)
+	ctx, cancel := context.WithCancel(ctx)
 	go func() {
 		t := time.NewTicker(every)
 		defer t.Stop()
@@ -54,11 +58,10 @@ func (s *Service) Watch(ctx context.Context, token string, v *policy.Viewer, eve
 				continue // a database hiccup: keep the last known viewer
 			}
 			l.mu.Lock()
-			if next != nil {
-				next.Role = v.Role // the connection keeps the role it opened with
-				if !next.Has(next.Role) {
-					next = nil
-				}
+			if next != nil && (next.Role != v.Role || !next.Has(v.Role)) {
+				// The session switched role (or lost this one): the socket
+				// opened under the other ends; the client opens a new one.
+				next = nil
 			}
 			l.viewer = next
 			l.mu.Unlock()
