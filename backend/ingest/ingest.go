@@ -114,6 +114,18 @@ type submitter struct {
 	establishments map[int]bool
 }
 
+// only returns the establishment of a submitter who may submit for exactly
+// one; a batch of theirs can hold that establishment's rows only.
+func (w submitter) only() (int, bool) {
+	if len(w.establishments) != 1 {
+		return 0, false
+	}
+	for id := range w.establishments {
+		return id, true
+	}
+	return 0, false
+}
+
 // Submit imports sub in the transaction carried by ctx (ent.TxFromContext; on
 // PostgreSQL store.CopierFromContext for COPY). A batch with problems writes
 // nothing unless sub.Partial; a dry run writes nothing at all. The report is
@@ -388,6 +400,11 @@ func (r *runner) claim(sum string) (bool, error) {
 	}
 	if r.who.laboratoryID != 0 {
 		c.SetLaboratoryID(r.who.laboratoryID)
+	}
+	if id, ok := r.who.only(); ok {
+		// The batch of a correspondent (or adviser) of one establishment is
+		// that establishment's: its other correspondents read its report.
+		c.SetEstablishmentID(id)
 	}
 	if r.sub.Filename != "" {
 		c.SetFilename(truncate(r.sub.Filename, 255))
