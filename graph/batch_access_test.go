@@ -23,7 +23,9 @@ func TestEmployerReadsEstablishmentBatches(t *testing.T) {
 	type batches struct {
 		ImportBatches struct {
 			TotalCount int
-			Edges      []struct{ Node struct{ ID, Reference string } }
+			Edges      []struct {
+				Node struct{ ID, Reference string }
+			}
 		}
 	}
 	var mine batches
