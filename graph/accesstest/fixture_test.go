@@ -66,7 +66,7 @@ type summaryRow struct {
 
 type anomalyRow struct {
 	id, worker, est int
-	kind            string
+	layer, kind     string
 	start, end      time.Time
 	doses           []int
 }
@@ -138,6 +138,7 @@ type world struct {
 	w1AugHP10, w2MayHP10     int
 	anLimitB, anOutlierB     int
 	anOutlierA, anUnitErrorA int
+	anDriftB                 int // a finding on W1's own history, which began at A
 }
 
 func day(s string) time.Time {
@@ -485,13 +486,16 @@ func mustBuildWorld(t *testing.T) *world {
 			SetScore(0.97).SetExplanation(fmt.Sprintf("Dose de %s : valeur atypique.", start.Format("01/2006"))).
 			SetReference(map[string]any{"median_usv": 300, "value_usv": 19000}).SetFingerprint(fmt.Sprintf("%s-%d-%d", kind, worker, month)).
 			SetPeriodStart(start).SetPeriodEnd(end).AddDoseRecordIDs(dose).SaveX(ctx).ID
-		w.anomalies = append(w.anomalies, anomalyRow{id: id, worker: worker, est: est, kind: kind, start: start, end: end, doses: []int{dose}})
+		w.anomalies = append(w.anomalies, anomalyRow{id: id, worker: worker, est: est, layer: layer, kind: kind, start: start, end: end, doses: []int{dose}})
 		return id
 	}
 	w.anLimitB = mkAnomaly(w.w1, w.estB, "REGULATORY", "LIMIT_EXCEEDED", "CRITICAL", 12, w.w1DecHP10, false)
 	w.anOutlierB = mkAnomaly(w.w1, w.estB, "CONTEXT", "CONTEXT_OUTLIER", "MEDIUM", 9, w.w1SeptE50, true)
 	w.anUnitErrorA = mkAnomaly(w.w1, w.estA, "VALIDITY", "UNIT_ERROR", "LOW", 3, w.w1MarchHP10, false)
 	w.anOutlierA = mkAnomaly(w.w2, w.estA, "CONTEXT", "CONTEXT_OUTLIER", "MEDIUM", 5, w.w2MayHP10, false)
+	// A drift of W1's own results at B: its evidence (the results before)
+	// reaches back into W1's contract at A.
+	w.anDriftB = mkAnomaly(w.w1, w.estB, "HISTORY", "HISTORY_DRIFT", "MEDIUM", 11, w.w1DecHP10, false)
 
 	// Dosimeters and wearing periods.
 	mkDosimeter := func(serial string, est, lab int) int {

@@ -135,6 +135,17 @@ func (w *world) inContract(ests idSet, worker int, start, end time.Time) bool {
 	return false
 }
 
+// contractCovers reports whether one employment of worker in ests covers
+// [start, end] whole.
+func (w *world) contractCovers(ests idSet, worker int, start, end time.Time) bool {
+	for _, e := range w.employments {
+		if e.worker == worker && ests[e.est] && e.within(start, end) {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *world) internalAnomaly(a anomalyRow) bool {
 	for _, id := range a.doses {
 		for _, d := range w.doses {
@@ -265,7 +276,13 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 			case policy.RolePhysician, policy.RoleDelegate:
 				ids[a.id] = mine[a.worker]
 			case policy.RoleRPA:
-				ids[a.id] = ests[a.est] && !w.internalAnomaly(a) && w.inContract(ests, a.worker, a.start, a.end)
+				// Its evidence inside one contract: the period, and for a
+				// finding on the worker's own history the two years before.
+				from := a.start
+				if a.layer == "HISTORY" {
+					from = from.AddDate(-2, 0, 0)
+				}
+				ids[a.id] = ests[a.est] && !w.internalAnomaly(a) && w.contractCovers(ests, a.worker, from, a.end)
 			case policy.RoleEmployer:
 				ids[a.id] = ests[a.est] && a.kind == "LIMIT_EXCEEDED"
 			case policy.RoleAnalyst:

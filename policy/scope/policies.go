@@ -234,14 +234,30 @@ func Anomaly() ent.Policy {
 	here := column(anomaly.FieldEstablishmentID, establishmentCol)
 	return entityPolicy(Rows{
 		physician: followed, delegate: followed,
-		adviser: and(here, pred(noInternalDose), func(st sets, s *sql.Selector) *sql.Predicate {
-			return sql.Or(sql.IsNull(s.C(anomaly.FieldPeriodStart)),
-				st.employedIn(s, s.C(anomaly.FieldWorkerID), s.C(anomaly.FieldPeriodStart), s.C(anomaly.FieldPeriodEnd), false))
-		}),
+		adviser: and(here, pred(noInternalDose), adviserFindings),
 		employer: and(here, pred(func(s *sql.Selector) *sql.Predicate { return sql.EQ(s.C(anomaly.FieldKind), KindLimitExceeded) })),
 		analyst:  all,
 	}, nil)
 }
+
+// adviserFindings is true for a finding whose evidence lies in the adviser's
+// contract period (R.4451-69, RC12, RC14): its period (a limit's window, a
+// result's wearing period) inside one employment in their establishments, and
+// for findings on the worker's own history (their median, drift, runs of
+// zeros, computed over the HistoryYears before the result) that history too.
+// A finding across the move between employers is the physician's; the
+// adviser reads their own standings (Worker.exposure, limitAlerts).
+func adviserFindings(st sets, s *sql.Selector) *sql.Predicate {
+	w, start, end := s.C(anomaly.FieldWorkerID), s.C(anomaly.FieldPeriodStart), s.C(anomaly.FieldPeriodEnd)
+	return sql.And(sql.NotNull(start), sql.NotNull(end), sql.Or(
+		sql.And(sql.NEQ(s.C(anomaly.FieldLayer), anomaly.LayerHistory), st.contractCovers(s, w, start, end, 0)),
+		st.contractCovers(s, w, start, end, HistoryYears),
+	))
+}
+
+// HistoryYears is how far back the detection of history findings reads a
+// worker's results (anomaly.Engine loads two years before a batch).
+const HistoryYears = 2
 
 // KindLimitExceeded is the anomaly kind employers are told about.
 const KindLimitExceeded = "LIMIT_EXCEEDED"

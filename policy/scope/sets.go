@@ -7,8 +7,10 @@
 package scope
 
 import (
+	"fmt"
 	"time"
 
+	"entgo.io/ent/dialect"
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/siseri/siseri/ent/employment"
@@ -96,6 +98,32 @@ func (st sets) employedIn(s *sql.Selector, workerCol, startCol, endCol string, c
 			sql.Or(sql.IsNull(e.C(employment.FieldEndDate)), sql.GTE(e.C(employment.FieldEndDate), today)))
 	}
 	return sql.Exists(sql.Dialect(s.Dialect()).Select(e.C(employment.FieldID)).From(e).Where(sql.And(conds...)))
+}
+
+// contractCovers is true when one employment of worker column workerCol in
+// one of the viewer's establishments covers every day of the row's period,
+// from startCol moved back by back years to endCol (UTC days): what an
+// adviser may learn about is only what the contract period holds (R.4451-69).
+func (st sets) contractCovers(s *sql.Selector, workerCol, startCol, endCol string, back int) *sql.Predicate {
+	e := sql.Table(employment.Table).As("scope_cover")
+	from := dayOf(s.Dialect(), startCol)
+	if back > 0 {
+		if s.Dialect() == dialect.Postgres {
+			from = fmt.Sprintf("(%s - interval '%d years')::date", from, back)
+		} else {
+			from = fmt.Sprintf("date(%s, '-%d years')", from, back)
+		}
+	}
+	cmp := func(a, op, b string) *sql.Predicate {
+		return sql.P(func(w *sql.Builder) { w.WriteString(a + " " + op + " " + b) })
+	}
+	return sql.Exists(sql.Dialect(s.Dialect()).Select(e.C(employment.FieldID)).From(e).Where(sql.And(
+		sql.ColumnsEQ(e.C(employment.FieldWorkerID), workerCol),
+		st.inEstablishments(s, e.C(employment.FieldEstablishmentID)),
+		cmp(dayOf(s.Dialect(), e.C(employment.FieldStartDate)), "<=", from),
+		sql.Or(sql.IsNull(e.C(employment.FieldEndDate)),
+			cmp(dayOf(s.Dialect(), e.C(employment.FieldEndDate)), ">=", dayOf(s.Dialect(), endCol))),
+	)))
 }
 
 // followed is true when worker column workerCol is a worker the viewer follows
