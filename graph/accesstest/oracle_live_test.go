@@ -119,9 +119,10 @@ func (or *oracle) testSubscriptions(t *testing.T) {
 	var sockets []*socket
 	for _, s := range or.o.subjects {
 		subs := map[string]string{
-			"raised":  `subscription { anomalyRaised { cursor anomaly { id workerID } } }`,
-			"updated": `subscription { anomalyUpdated { id workerID } }`,
-			"missing": fmt.Sprintf(`subscription { exposureChanged(workerID: %d) { %s } }`, missing, exposureSelection(s)),
+			"raised":      `subscription { anomalyRaised { cursor anomaly { id workerID } } }`,
+			"updated":     `subscription { anomalyUpdated { id workerID } }`,
+			"raisedScore": `subscription { anomalyRaised(where: {scoreGT: 1}) { anomaly { id } } }`,
+			"missing":     fmt.Sprintf(`subscription { exposureChanged(workerID: %d) { %s } }`, missing, exposureSelection(s)),
 		}
 		for _, w := range workers {
 			subs[fmt.Sprintf("w%d", w)] = fmt.Sprintf(`subscription { exposureChanged(workerID: %d) { %s } }`, w, exposureSelection(s))
@@ -176,6 +177,7 @@ func (or *oracle) checkSocket(t *testing.T, sk *socket, workers []int, acked int
 			or.disagree(t, s, "anomalyRaised refused (%s); the oracle shows %d findings", code(sk.errs["raised"][0]), len(ex.rows["anomalies"]))
 		}
 	}
+	or.checkFilteredReplay(t, sk)
 	// The acknowledged finding.
 	var updated []int
 	for _, e := range sk.events["updated"] {

@@ -34,7 +34,9 @@ import (
 //   - employer correspondent (arrêté 2019 art. 2, arrêté 2023 art. 8): the
 //     same workers, administrative data only — no dose row; that a limit
 //     was exceeded by a worker employed today, never a value or an
-//     approaching state (R.4451-79 I, RC11); the batches they submitted;
+//     approaching state (R.4451-79 I, RC11); the batches they submitted and
+//     those sent for their establishment (by its adviser, arrêté 2023
+//     art. 17), as the adviser does;
 //   - laboratory (R.4451-65, RC01): what it submitted itself, every version;
 //     never a physician's correction;
 //   - control agent (R.4451-71, arrêté 2023 art. 4): the workers, employments
@@ -193,14 +195,22 @@ func (or *oracle) expect(t *testing.T, s *subject) *expectation {
 				SELECT worker_id FROM employments WHERE establishment_id IN %s AND %s <= %s AND (end_date IS NULL OR %s >= %s))`,
 				E, dayOf("start_date"), today, dayOf("end_date"), today)
 			q["anomalies"] = fmt.Sprintf("SELECT id FROM anomalies WHERE establishment_id IN %s AND kind = 'LIMIT_EXCEEDED'", E)
-			q["importBatches"] = fmt.Sprintf("SELECT id FROM import_batches WHERE submitter_id = %d OR establishment_id IN %s", s.account, E)
 		case policy.RoleControlAgent:
 			q["doseRecords"] = "SELECT d.id FROM dose_records d WHERE " + external + " AND d.establishment_id IN " + E
+		}
+		if s.role != policy.RoleControlAgent {
+			// The establishment transmits its operational dosimetry, by its
+			// correspondent or its adviser (arrêté 2023 art. 17; DOMAIN
+			// §1.3): both read the batches sent for it, and their own.
+			q["importBatches"] = fmt.Sprintf(`SELECT b.id FROM import_batches b WHERE b.submitter_id = %d OR b.establishment_id IN %s
+				OR (EXISTS (SELECT 1 FROM operational_doses d WHERE d.import_batch_id = b.id)
+					AND NOT EXISTS (SELECT 1 FROM operational_doses d WHERE d.import_batch_id = b.id AND d.establishment_id NOT IN %s))`,
+				s.account, E, E)
 		}
 	case policy.RoleLaboratory:
 		q = map[string]string{
 			"doseRecords":   fmt.Sprintf("SELECT id FROM dose_records WHERE source = 'LABORATORY' AND laboratory_id = %d", s.lab),
-			"importBatches": fmt.Sprintf("SELECT id FROM import_batches WHERE laboratory_id = %d", s.lab),
+			"importBatches": fmt.Sprintf("SELECT id FROM import_batches WHERE laboratory_id = %d OR submitter_id = %d", s.lab, s.account),
 		}
 	case policy.RoleAnalyst:
 		q = map[string]string{}
@@ -210,7 +220,8 @@ func (or *oracle) expect(t *testing.T, s *subject) *expectation {
 			}
 		}
 	case policy.RoleAdmin:
-		q = map[string]string{"workers": "SELECT id FROM workers"}
+		q = map[string]string{"workers": "SELECT id FROM workers",
+			"importBatches": fmt.Sprintf("SELECT id FROM import_batches WHERE submitter_id = %d", s.account)}
 	}
 	for l, sqlText := range q {
 		ex.rows[l] = or.ids(t, sqlText)

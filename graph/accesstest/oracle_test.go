@@ -51,7 +51,9 @@ func testOracle(t *testing.T, tl *tally) {
 	t.Run("Findings", func(t *testing.T) { or.testFindings(t) })
 	t.Run("Statistics", func(t *testing.T) { or.testStatistics(t) })
 	t.Run("Subscriptions", func(t *testing.T) { or.testSubscriptions(t) })
+	t.Run("Reports", func(t *testing.T) { or.testReports(t) })
 	t.Run("Cases", func(t *testing.T) { or.testCases(t) })
+	t.Run("Writes", func(t *testing.T) { or.testWrites(t) })
 
 	t.Logf("oracle: %d requests, %d assertions, %d leaks (%d disagreements in all) in %v",
 		tl.requests-before.requests, tl.assertions-before.assertions, tl.leaks-before.leaks, len(or.problems),

@@ -343,7 +343,7 @@ func (o *oracleWorld) mustSendResults(t *testing.T) {
 		o.labRow(o.wp, o.e2, "A-WP", "PASSIF_CORPS_ENTIER", "HP10", o.mo(2), endOfMonth(o.mo(2)), "0.25", "mSv")})
 
 	// E3, a nuclear site, declares WS's intervention for E1 in month −4 and
-	// sends operational dosimetry; E1 sends its own.
+	// sends operational dosimetry.
 	ws := o.people[o.ws]
 	var iv struct{ DeclareIntervention struct{ ID string } }
 	o.byName["employer(E3)"].client.MustDo(`mutation($in: DeclareInterventionInput!) { declareIntervention(input: $in) { id } }`,
@@ -362,7 +362,8 @@ func (o *oracleWorld) mustSendResults(t *testing.T) {
 		op(o.ws, o.e3, "OP-E3-2", o.mo(4).AddDate(0, 0, 2), 4, "0.02"),
 		op(o.ws, o.e3, "OP-E3-2", o.mo(4).AddDate(0, 0, 9), 4, "0.015"),
 	})
-	o.mustSubmitOp(t, "employer(E1)", "E1-OP-1", []map[string]any{
+	// E1's adviser sends E1's, by delegation of the employer (docs/formats.md § 5).
+	o.mustSubmitOp(t, "adviser(E1)", "E1-OP-1", []map[string]any{
 		op(o.ws, o.e1, "OP-E1-1", o.mo(5).AddDate(0, 0, 2), 4, "0.05"),
 		op(o.wm, o.e1, "OP-E1-2", o.mo(9).AddDate(0, 0, 2), 4, "0.04"),
 	})
