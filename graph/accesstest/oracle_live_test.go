@@ -1,6 +1,7 @@
 package accesstest
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/ent/grant"
+	"github.com/siseri/siseri/graph"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -199,6 +202,16 @@ func (or *oracle) checkSocket(t *testing.T, sk *socket, workers []int, acked int
 	if len(sk.errs["missing"]) > 0 {
 		baseline = code(sk.errs["missing"][0]) + " " + fmt.Sprint(sk.errs["missing"][0]["message"])
 	}
+	or.checkExposureEvents(t, sk, workers, baseline)
+}
+
+// checkExposureEvents compares what exposureChanged delivered for each
+// worker (subscription "w<id>") with the oracle: nothing about a worker the
+// subscriber may not see (and the refusal of a missing worker's), the count
+// of the doses it may read, the sums it may read.
+func (or *oracle) checkExposureEvents(t *testing.T, sk *socket, workers []int, baseline string) {
+	t.Helper()
+	s, ex := sk.s, or.ex[sk.s]
 	rel := or.related(t, "SELECT worker_id, id FROM dose_records")
 	for _, w := range workers {
 		id := fmt.Sprintf("w%d", w)
@@ -376,4 +389,43 @@ func (or *oracle) opOn(t *testing.T, name string, worker, est int) int {
 		}
 	}
 	return n
+}
+
+// testRevocation revokes one of two grants of an adviser while their socket
+// is open: what the socket delivers afterwards is what the remaining grant
+// allows, payload included (the viewer of the delivery, not of the opening).
+func (or *oracle) testRevocation(t *testing.T) {
+	o := or.o
+	s := o.byName["adviser(E1+E3)"]
+	saved := graph.LiveCheckInterval
+	graph.LiveCheckInterval = 200 * time.Millisecond
+	defer func() { graph.LiveCheckInterval = saved }()
+	sk := or.open(t, s, map[string]string{
+		"wm": fmt.Sprintf(`subscription { exposureChanged(workerID: %d) { %s } }`, o.wm, exposureSelection(s)),
+		"ws": fmt.Sprintf(`subscription { exposureChanged(workerID: %d) { %s } }`, o.ws, exposureSelection(s)),
+	})
+	time.Sleep(300 * time.Millisecond)
+	ctx := policy.SystemContext(context.Background())
+	o.srv.DB.Client.Grant.Update().Where(grant.AccountID(s.account), grant.EstablishmentID(o.e1)).
+		SetRevokedAt(time.Now()).ExecX(ctx)
+	time.Sleep(4 * graph.LiveCheckInterval)
+	// What the adviser may see now: E3's grant alone.
+	now := &subject{name: s.name + " after revocation", role: s.role, account: s.account, est: o.e3, client: s.client}
+	or.o.company[now] = 0
+	ex := or.expect(t, now)
+	or.ex[now] = ex
+	ex.readsDoses = true
+	or.announce(t, alerts.Event{Type: alerts.ExposureChanged, ID: o.wm, WorkerID: o.wm},
+		alerts.Event{Type: alerts.ExposureChanged, ID: o.ws, WorkerID: o.ws})
+	sk.drain(1500 * time.Millisecond)
+	sk.s = now
+	for id, w := range map[string]int{"wm": o.wm, "ws": o.ws} {
+		sk.events["w"+fmt.Sprint(w)] = sk.events[id]
+		sk.errs["w"+fmt.Sprint(w)] = sk.errs[id]
+	}
+	or.tally.assertions++
+	if len(sk.events["w"+fmt.Sprint(o.wm)]) == 0 {
+		or.disagree(t, now, "exposureChanged(WM) delivered nothing after the revocation of the E1 grant (errors %v, socket %q)", sk.errs["wm"], sk.closed)
+	}
+	or.checkExposureEvents(t, sk, []int{o.wm, o.ws}, "")
 }

@@ -120,7 +120,7 @@ const today = "((now() AT TIME ZONE 'UTC')::date)"
 // ests returns the establishments of s's grant: the one granted, every one of
 // the company granted, every one of the region granted.
 func (or *oracle) ests(t *testing.T, s *subject) idSet {
-	return or.ids(t, `SELECT id FROM establishments WHERE id = $1 OR company_id = $2 OR region = $3`,
+	return or.ids(t, `SELECT id FROM establishments WHERE id = $1 OR company_id = $2 OR region = $3 OR id IN `+in(setOf(or.o.extra[s]...)),
 		s.est, or.o.company[s], s.region)
 }
 

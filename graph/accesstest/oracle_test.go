@@ -54,6 +54,7 @@ func testOracle(t *testing.T, tl *tally) {
 	t.Run("Reports", func(t *testing.T) { or.testReports(t) })
 	t.Run("Cases", func(t *testing.T) { or.testCases(t) })
 	t.Run("Writes", func(t *testing.T) { or.testWrites(t) })
+	t.Run("Revocation", func(t *testing.T) { or.testRevocation(t) }) // last: it revokes a grant
 
 	t.Logf("oracle: %d requests, %d assertions, %d leaks (%d disagreements in all) in %v",
 		tl.requests-before.requests, tl.assertions-before.assertions, tl.leaks-before.leaks, len(or.problems),

@@ -61,9 +61,10 @@ type oracleWorld struct {
 	people             map[int]person
 	subjects           []*subject
 	byName             map[string]*subject
-	company            map[*subject]int // company of a grant, for advisers by company
-	correction, resend int              // WP's physician correction and LA's re-send of it
-	added              int              // WM's dose added by his physician
+	company            map[*subject]int   // company of a grant, for advisers by company
+	extra              map[*subject][]int // establishments of a subject's further grants
+	correction, resend int                // WP's physician correction and LA's re-send of it
+	added              int                // WM's dose added by his physician
 	pregMonth          time.Time
 }
 
@@ -124,7 +125,7 @@ func mustBuildOracleWorld(t *testing.T, tl *tally) *oracleWorld {
 	ctx := policy.SystemContext(context.Background())
 	now := time.Now().UTC()
 	o := &oracleWorld{srv: srv, tally: tl, today: now, siret: map[int]string{}, people: map[int]person{},
-		byName: map[string]*subject{}, company: map[*subject]int{}}
+		byName: map[string]*subject{}, company: map[*subject]int{}, extra: map[*subject][]int{}}
 
 	mkCompany := func(prefix, name string) (int, string) {
 		siren := prefix + luhnDigit(prefix)
@@ -217,6 +218,9 @@ func (o *oracleWorld) mustSubjects(t *testing.T, c *ent.Client, ctx context.Cont
 		{"adviser(E1)", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(o.e1) }, 0},
 		{"adviser(E3)", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(o.e3) }, 0},
 		{"adviser(C1)", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetCompanyID(o.c1) }, o.c1},
+		// An adviser designated for E1 and for E3 (two grants): the second
+		// is revoked while a socket is open (testRevocation).
+		{"adviser(E1+E3)", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(o.e1) }, 0},
 		{"employer(E1)", policy.RoleEmployer, func(g *ent.GrantCreate) { g.SetEstablishmentID(o.e1) }, 0},
 		{"employer(E2)", policy.RoleEmployer, func(g *ent.GrantCreate) { g.SetEstablishmentID(o.e2) }, 0},
 		{"employer(E3)", policy.RoleEmployer, func(g *ent.GrantCreate) { g.SetEstablishmentID(o.e3) }, 0},
@@ -250,6 +254,11 @@ func (o *oracleWorld) mustSubjects(t *testing.T, c *ent.Client, ctx context.Cont
 			s.region = *g.Region
 		}
 		o.company[s] = a.company
+		if a.name == "adviser(E1+E3)" {
+			c.Grant.Create().SetAccountID(acc.ID).SetRole(a.role).SetEstablishmentID(o.e3).
+				SetValidFrom(time.Now().Add(-24 * time.Hour)).SaveX(ctx)
+			o.extra[s] = []int{o.e3}
+		}
 		s.client = o.srv.NewClient(t)
 		s.client.MustLogin(email, servertest.Password)
 		o.subjects = append(o.subjects, s)
