@@ -152,7 +152,7 @@ func (or *oracle) testSubscriptions(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, sk := range sockets {
 		wg.Add(1)
-		go func() { defer wg.Done(); sk.drain(1200 * time.Millisecond) }()
+		go func() { defer wg.Done(); sk.drain(2 * time.Second) }()
 	}
 	wg.Wait()
 	for _, sk := range sockets {
@@ -417,7 +417,7 @@ func (or *oracle) testRevocation(t *testing.T) {
 	ex.readsDoses = true
 	or.announce(t, alerts.Event{Type: alerts.ExposureChanged, ID: o.wm, WorkerID: o.wm},
 		alerts.Event{Type: alerts.ExposureChanged, ID: o.ws, WorkerID: o.ws})
-	sk.drain(1500 * time.Millisecond)
+	sk.drain(2 * time.Second)
 	sk.s = now
 	for id, w := range map[string]int{"wm": o.wm, "ws": o.ws} {
 		sk.events["w"+fmt.Sprint(w)] = sk.events[id]
