@@ -66,7 +66,8 @@ func limitStatuses(ss []exposure.Standing) []*model.LimitStatus {
 }
 
 // limitAlerts lists the standings in states of every worker the caller may
-// see, exceeded first, then by share, then by worker and limit code. Advisers
+// see, exceeded first, then by share (for callers who may read the values),
+// then by worker and limit code. Advisers
 // and control agents get standings computed from the results they may read;
 // other roles the stored standings their row rules let through (an employer's
 // are the exceeded limits of current workers only).
@@ -134,6 +135,10 @@ func (r *Resolver) limitAlerts(ctx context.Context, states []model.LimitState) (
 			out = append(out, a)
 		}
 	}
+	// A caller who may not read the values must not learn their order either
+	// (REGULATION-CASES RC11: an employer's list of exceedances ranks no one).
+	v := policy.FromContext(ctx)
+	byShare := v != nil && policy.MustDefault().Can(v.Role, v.Profile, "LimitAlert.valueMsv")
 	slices.SortFunc(out, func(a, b *model.LimitAlert) int {
 		if (a.State == model.LimitStateExceeded) != (b.State == model.LimitStateExceeded) {
 			if a.State == model.LimitStateExceeded {
@@ -141,7 +146,7 @@ func (r *Resolver) limitAlerts(ctx context.Context, states []model.LimitState) (
 			}
 			return 1
 		}
-		if share[a] != share[b] {
+		if byShare && share[a] != share[b] {
 			if share[a] > share[b] {
 				return -1
 			}

@@ -35,6 +35,17 @@ func TestPolicy(t *testing.T) {
 		{RoleRPA, "", "DoseRecord.radionuclide", false},
 		{RoleRPA, "", "OperationalDose.valueUsv", true},
 		{RoleRPA, "", "Anomaly.explanation", true},
+		// A correction's reason is in the medical file: the worker and the
+		// medical team, not the adviser, control agent or laboratory.
+		{RoleRPA, "", "DoseRecord.correctionReason", false},
+		{RoleControlAgent, "", "DoseRecord.correctionReason", false},
+		{RoleLaboratory, "", "DoseRecord.correctionReason", false},
+		{RoleLaboratory, ProfileLaboratorySystem, "DoseRecord.correctionReason", false},
+		{RolePhysician, "", "DoseRecord.correctionReason", true},
+		{RoleDelegate, "", "DoseRecord.correctionReason", true},
+		{RoleWorker, "", "DoseRecord.correctionReason", true},
+		{RolePhysician, ProfileOccupationalHealth, "DoseRecord.correctionReason", true},
+		{RoleRPA, "", "DoseRecord.comment", true},
 		// Employer correspondents: administrative data, never a dose value.
 		{RoleEmployer, "", "Worker.nir", true},
 		{RoleEmployer, "", "Mutation.createWorker", true},

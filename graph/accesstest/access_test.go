@@ -35,6 +35,7 @@ func TestAccess(t *testing.T) {
 	t.Run("PartnerProfiles", func(t *testing.T) { testPartnerProfiles(t, w) })
 	t.Run("Subscriptions", func(t *testing.T) { testSubscriptions(t, w) })
 	t.Run("Introspection", func(t *testing.T) { testIntrospection(t, w, schema) })
+	t.Run("Oracle", func(t *testing.T) { testOracle(t, w.tally) })
 
 	t.Logf("authorization matrix: %d requests, %d assertions, %d leaks (in %v)",
 		w.tally.requests, w.tally.assertions, w.tally.leaks, time.Since(start).Round(time.Millisecond))

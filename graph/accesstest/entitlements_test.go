@@ -34,7 +34,8 @@ const (
 	catDose      = "dose"          // a dose-of-record row and its context, without the value
 	catDoseValue = "dose.value"    // the value of a dose of record
 	catInternal  = "dose.internal" // internal-dosimetry detail (radionuclide): never advisers, inspectors
-	catDoseText  = "dose.text"     // free text on a dose (comment, correction reason): not pseudonymised
+	catDoseText  = "dose.text"     // free text on a dose (a laboratory's comment): not pseudonymised
+	catCorrWhy   = "dose.reason"   // a physician's reason for a correction: in the medical file (worker, medical team)
 	catSerial    = "dose.serial"   // dosimeter serial on a result: a quasi-identifier
 	catOpDose    = "operational"   // operational (active) dosimetry, values included
 	catOpSerial  = "operational.serial"
@@ -80,18 +81,18 @@ var roleCategories = map[policy.Role][]string{
 	// own dosimeters, the audit trail of who read them. Informed of
 	// exceedances by the physician, not by the registry (no anomalies).
 	policy.RoleWorker: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
+		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catDosimeter, catAudit, catAccWorker, catGrantWkr, catWorkerLst},
 	// Followed workers: every result, external and internal, and the findings;
 	// corrects and adds doses, settles correction conflicts (R.4451-68).
 	policy.RolePhysician: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
+		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRevoke, catDelegate, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW,
 		catCorrect, catConflict, catResolve},
 	// The physician's delegate reads and prepares; correcting, adding a dose,
 	// confirming and settling conflicts stay the physician's acts (RC13).
 	policy.RoleDelegate: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
+		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW, catConflict},
 	// External results and effective dose for the contract period, never
 	// internal detail; operational dosimetry; findings with their value.
@@ -138,7 +139,7 @@ var profileCategories = map[policy.Profile][]string{
 	// The occupational health service's software: followed workers' identity
 	// and results.
 	policy.ProfileOccupationalHealth: {catCore, catSession, catRights, catRef, catWorker, catIdentity,
-		catDose, catDoseValue, catInternal, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst},
+		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catStatus, catSum, catSumSeen, catWorkerLst},
 	// A laboratory's LIMS: its submissions, its batches, identity checks.
 	policy.ProfileLaboratorySystem: {catCore, catSession, catRights, catRef, catDose, catDoseValue, catInternal,
 		catDoseText, catSerial, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
@@ -291,7 +292,11 @@ func buildFieldCategories() map[string][]string {
 	set("DoseRecord", c(catDose, catDoseValue), "valueUsv valueMsv")
 	set("DoseRecord", c(catDose, catInternal), "radionuclide")
 	set("DoseRecord", c(catDose, catSerial), "dosimeterSerial")
-	set("DoseRecord", c(catDose, catDoseText), "comment correctionReason")
+	set("DoseRecord", c(catDose, catDoseText), "comment")
+	// A physician's reason for a correction is traced in the medical file
+	// (DOMAIN §1.3, correction row): the worker and the medical team; the
+	// adviser and the control agent read the corrected value, not why.
+	set("DoseRecord", c(catDose, catCorrWhy), "correctionReason")
 	set("DoseRecord", c(catDose, catWorker), "worker")
 	set("DoseRecord", c(catDose, catRef), "establishment laboratory")
 	set("DoseRecord", c(catDose, catBatch), "importBatch")

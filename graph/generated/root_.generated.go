@@ -12137,7 +12137,8 @@ type LimitAlertList {
 extend type Query {
   """
   The limits the caller's workers approach or exceed (states: APPROACHING,
-  EXCEEDED), exceeded first, then by share of the limit. Each standing sums
+  EXCEEDED), exceeded first, then by share of the limit for callers who may
+  read the values (others: by worker, RC11). Each standing sums
   the results the caller may read and nothing else: an adviser's covers the
   contract periods in their establishments, a control agent's their region
   (REGULATION-CASES RC12, RC14); an employer gets the exceeded limits only,
