@@ -155,6 +155,18 @@ func (or *oracle) expect(t *testing.T, s *subject) *expectation {
 		return fmt.Sprintf(`EXISTS (SELECT 1 FROM employments c WHERE c.worker_id = %s AND c.establishment_id IN %s
 			AND %s <= %s AND (c.end_date IS NULL OR %s >= %s))`, workerCol, E, dayOf("c.start_date"), dayOf(end), dayOf("c.end_date"), dayOf(start))
 	}
+	// A finding's evidence inside one contract: one employment of the worker
+	// in the caller's establishments covering every day of [start, end], and
+	// for a finding on the worker's own history the back years before it
+	// (RC12: nothing of another contract in values, sums, states or alerts).
+	covers := func(workerCol, start, end string, back int) string {
+		from := dayOf(start)
+		if back > 0 {
+			from = fmt.Sprintf("(%s - interval '%d years')::date", from, back)
+		}
+		return fmt.Sprintf(`EXISTS (SELECT 1 FROM employments c WHERE c.worker_id = %s AND c.establishment_id IN %s
+			AND %s <= %s AND (c.end_date IS NULL OR %s >= %s))`, workerCol, E, dayOf("c.start_date"), from, dayOf("c.end_date"), dayOf(end))
+	}
 	const external = `d.monitoring_kind <> 'INTERNAL' AND d.quantity <> 'E50'`
 	var q map[string]string
 	switch s.role {
@@ -189,7 +201,8 @@ func (or *oracle) expect(t *testing.T, s *subject) *expectation {
 			q["anomalies"] = fmt.Sprintf(`SELECT a.id FROM anomalies a WHERE a.establishment_id IN %s
 				AND NOT EXISTS (SELECT 1 FROM anomaly_dose_records l JOIN dose_records d ON d.id = l.dose_record_id
 					WHERE l.anomaly_id = a.id AND NOT (%s))
-				AND (a.period_start IS NULL OR %s)`, E, external, contract("a.worker_id", "a.period_start", "a.period_end"))
+				AND a.period_start IS NOT NULL AND (%s OR (a.layer <> 'HISTORY' AND %s))`, E, external,
+				covers("a.worker_id", "a.period_start", "a.period_end", 2), covers("a.worker_id", "a.period_start", "a.period_end", 0))
 		case policy.RoleEmployer:
 			q["exposureSummaries"] = fmt.Sprintf(`SELECT s.id FROM exposure_summaries s WHERE s.status = 'EXCEEDED' AND s.worker_id IN (
 				SELECT worker_id FROM employments WHERE establishment_id IN %s AND %s <= %s AND (end_date IS NULL OR %s >= %s))`,

@@ -318,13 +318,33 @@ func Grant() ent.Policy {
 // ApiKey is the policy of partner keys: one's own, or all for administrators.
 func ApiKey() ent.Policy { return entityPolicy(ownAccountRows(apikey.FieldAccountID), adminWrites()) }
 
-// ImportBatch is the policy of submitted batches.
+// ImportBatch is the policy of submitted batches: a laboratory reads its own;
+// the correspondents and advisers of an establishment read the batches they
+// sent, those sent for it alone (declarations or operational dosimetry by a
+// submitter of that one establishment, see ingest), and the operational
+// batches whose every dose was taken there (arrêté 2023 art. 17: either of
+// them transmits the establishment's operational dosimetry).
 func ImportBatch() ent.Policy {
+	establishment := or(column(importbatch.FieldSubmitterID, accountCol),
+		column(importbatch.FieldEstablishmentID, establishmentCol), operationalBatchHere)
 	return entityPolicy(Rows{
-		lab: column(importbatch.FieldLaboratoryID, laboratoryCol),
-		employer: or(column(importbatch.FieldSubmitterID, accountCol),
-			column(importbatch.FieldEstablishmentID, establishmentCol)),
+		lab:      column(importbatch.FieldLaboratoryID, laboratoryCol),
+		employer: establishment, adviser: establishment,
 	}, nil)
+}
+
+// operationalBatchHere is true for an operational batch that wrote doses, all
+// of them in the viewer's establishments.
+func operationalBatchHere(st sets, s *sql.Selector) *sql.Predicate {
+	d := sql.Table(operationaldose.Table).As("scope_batch_dose")
+	o := sql.Table(operationaldose.Table).As("scope_batch_other")
+	return sql.And(
+		sql.Exists(sql.Dialect(s.Dialect()).Select(d.C(operationaldose.FieldID)).From(d).
+			Where(sql.ColumnsEQ(d.C(operationaldose.FieldImportBatchID), s.C(importbatch.FieldID)))),
+		sql.NotExists(sql.Dialect(s.Dialect()).Select(o.C(operationaldose.FieldID)).From(o).
+			Where(sql.And(sql.ColumnsEQ(o.C(operationaldose.FieldImportBatchID), s.C(importbatch.FieldID)),
+				sql.Not(st.inEstablishments(s, o.C(operationaldose.FieldEstablishmentID)))))),
+	)
 }
 
 // AuditEvent is the policy of the audit log: workers read the events about
