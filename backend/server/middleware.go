@@ -3,12 +3,16 @@ package server
 import (
 	"bufio"
 	"errors"
-	"github.com/siseri/siseri/graph"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/graph"
 )
 
 // statusWriter records the status code; it keeps the Hijacker and Flusher of
@@ -64,7 +68,8 @@ func limitBody(n, upload int64, next http.Handler) http.Handler {
 			limit = upload
 		}
 		if r.ContentLength > limit {
-			http.Error(w, "Requête trop volumineuse.", http.StatusRequestEntityTooLarge)
+			auth.WriteJSONError(w, http.StatusRequestEntityTooLarge, apperr.BadUserInput,
+				fmt.Sprintf("La requête dépasse la taille maximale de %d octets.", limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

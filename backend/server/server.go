@@ -30,7 +30,8 @@ type Config struct {
 	StaticDir string
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
-	// AllowedOrigins may open websockets besides the server's own origin.
+	// AllowedOrigins may call the API with the session cookie (HTTP and
+	// websockets) besides the server's own origin, e.g. a development server.
 	AllowedOrigins []string
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
@@ -108,8 +109,8 @@ func (s *Server) routes() http.Handler {
 	})
 	mux := http.NewServeMux()
 	authn := s.auth.Middleware(s.cfg.SecureCookies, s.log)
-	mux.Handle("/graphql", s.metrics.Instrument("graphql",
-		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, authn(gql)))))
+	mux.Handle("/graphql", s.metrics.Instrument("graphql", csrfGuard(s.cfg.AllowedOrigins,
+		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, authn(gql))))))
 	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.Handler())

@@ -1,0 +1,166 @@
+package graph
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+
+	"entgo.io/contrib/entgql"
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/parser"
+
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/policy"
+)
+
+// documentGate runs before the document is validated against the schema:
+//   - an anonymous caller may send a lone login and nothing else. Refusing
+//     the rest before validation tells them nothing of the schema (whether a
+//     field exists, what it takes);
+//   - a document may hold at most MaxFields fields. GraphQL validation
+//     compares same-named fields pairwise: 16,000 copies of one field (200 kB)
+//     take a minute of CPU before any later guard could look at them.
+type documentGate struct{ limits Limits }
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationParameterMutator
+} = documentGate{}
+
+func (documentGate) ExtensionName() string                   { return "DocumentGate" }
+func (documentGate) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (g documentGate) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
+	doc, err := parser.ParseQuery(&ast.Source{Input: p.Query})
+	if err != nil {
+		return nil // gqlgen reports the syntax error, which says nothing of the schema
+	}
+	if policy.FromContext(ctx) == nil {
+		op := doc.Operations.ForName(p.OperationName)
+		if op == nil || !loginOnly(op) {
+			return &gqlerror.Error{Message: errUnauthenticated.Message,
+				Extensions: map[string]any{"code": string(errUnauthenticated.Code)}}
+		}
+	}
+	n := 0
+	for _, op := range doc.Operations {
+		n += countFields(op.SelectionSet)
+	}
+	for _, f := range doc.Fragments {
+		n += countFields(f.SelectionSet)
+	}
+	if n > g.limits.MaxFields {
+		return &gqlerror.Error{
+			Message: tooManyFieldsMessage(g.limits.MaxFields),
+			Extensions: map[string]any{"code": string(apperr.BadUserInput), "fields": n,
+				"maxFields": g.limits.MaxFields},
+		}
+	}
+	return nil
+}
+
+// countFields counts the fields written in set (fragment spreads are counted
+// where their fragment is defined).
+func countFields(set ast.SelectionSet) int {
+	n := 0
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			n += 1 + countFields(s.SelectionSet)
+		case *ast.InlineFragment:
+			n += countFields(s.SelectionSet)
+		}
+	}
+	return n
+}
+
+// loginOnly reports whether op is a mutation selecting login (and
+// __typename) only.
+func loginOnly(op *ast.OperationDefinition) bool {
+	if op == nil || op.Operation != ast.Mutation {
+		return false
+	}
+	for _, sel := range op.SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || (f.Name != "login" && f.Name != "__typename") {
+			return false
+		}
+	}
+	return true
+}
+
+// transactioner runs each mutation in one database transaction, serialising
+// its field resolvers, as entgql.Transactioner does; a transaction that
+// cannot be opened or committed is answered with a coded French error
+// (SERVICE_UNAVAILABLE when the database is unreachable) instead of the
+// driver's English message.
+type transactioner struct {
+	open entgql.TxOpener
+	log  *slog.Logger
+}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+	graphql.ResponseInterceptor
+} = transactioner{}
+
+func (transactioner) ExtensionName() string                   { return "Transactioner" }
+func (transactioner) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (t transactioner) MutateOperationContext(_ context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+	if !isMutation(oc) {
+		return nil
+	}
+	previous := oc.ResolverMiddleware
+	var mu sync.Mutex
+	oc.ResolverMiddleware = func(ctx context.Context, next graphql.Resolver) (any, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return previous(ctx, next)
+	}
+	return nil
+}
+
+func (t transactioner) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	if !isMutation(graphql.GetOperationContext(ctx)) {
+		return next(ctx)
+	}
+	txCtx, tx, err := t.open.OpenTx(ctx)
+	if err != nil {
+		return t.failed(ctx, "open", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+	}()
+	rsp := next(txCtx)
+	if len(rsp.Errors) > 0 {
+		_ = tx.Rollback()
+		return &graphql.Response{Errors: rsp.Errors}
+	}
+	if err := tx.Commit(); err != nil {
+		return t.failed(ctx, "commit", err)
+	}
+	return rsp
+}
+
+func (t transactioner) failed(ctx context.Context, step string, err error) *graphql.Response {
+	ae := internal
+	if store.IsUnavailable(err) {
+		ae = errUnavailable
+		t.log.WarnContext(ctx, "mutation transaction: database unavailable", "step", step, "err", err)
+	} else {
+		t.log.ErrorContext(ctx, "mutation transaction", "step", step, "err", err)
+	}
+	return &graphql.Response{Errors: gqlerror.List{{Message: ae.Message, Extensions: map[string]any{"code": string(ae.Code)}}}}
+}
+
+func isMutation(oc *graphql.OperationContext) bool {
+	return oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Mutation
+}
