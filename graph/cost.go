@@ -49,7 +49,7 @@ var listSizes = map[string]int{
 
 // fieldBase is the work a field costs beyond the values it returns.
 var fieldBase = map[string]int{
-	"Query.contextStatistics": 2000, // percentiles over 24 months of national doses
+	"Query.contextStatistics": 5000, // percentiles over 24 months of national doses
 	"Query.__schema":          5000, // the caller's whole schema
 	"Query.__type":            50,
 	"Mutation.login":          1000, // an argon2id hash (19 MiB, tens of ms)
