@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
@@ -74,6 +76,10 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
 	s.ingest = ingest.NewService(db, s.broker)
+	s.metrics.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "siseri_password_checks_total",
+		Help: "Password hashes computed by sign-in attempts: one per attempt the limiters let through, whether the account exists or not.",
+	}, func() float64 { return float64(s.auth.PasswordChecks()) }))
 	s.handler = s.routes()
 	return s
 }
