@@ -360,16 +360,27 @@ func TestHostileLogin(t *testing.T) {
 
 	t.Run("OKSameTime", func(t *testing.T) {
 		var k, u []time.Duration
-		for i := 1; i < known; i++ {
-			_, dk := attempt(fmt.Sprintf("agent%d@test.fr", i), "mauvais")
-			_, du := attempt(fmt.Sprintf("personne%d@test.fr", i), "mauvais")
+		for i := 1; i < known; i++ { // in alternating order
+			var dk, du time.Duration
+			if i%2 == 0 {
+				_, dk = attempt(fmt.Sprintf("agent%d@test.fr", i), "mauvais")
+				_, du = attempt(fmt.Sprintf("personne%d@test.fr", i), "mauvais")
+			} else {
+				_, du = attempt(fmt.Sprintf("personne%d@test.fr", i), "mauvais")
+				_, dk = attempt(fmt.Sprintf("agent%d@test.fr", i), "mauvais")
+			}
 			k, u = append(k, dk), append(u, du)
 		}
+		// Noise on a shared machine only slows samples down: the fastest
+		// samples are compared as well as the medians, and one of the two
+		// ratios must be close to 1 (a second hash would make both about 2).
 		mk, mu := median(k), median(u)
-		ratio := float64(mk) / float64(mu)
-		t.Logf("median refusal: known %v, unknown %v (ratio %.2f)", mk, mu, ratio)
-		if ratio < 0.6 || ratio > 1.6 {
-			t.Errorf("known %v vs unknown %v: ratio %.2f, want the same time (0.6–1.6)", mk, mu, ratio)
+		fk, fu := fastest(k), fastest(u)
+		medianRatio, fastRatio := float64(mk)/float64(mu), float64(fk)/float64(fu)
+		t.Logf("refusal of a known address: median %v, fastest %v; unknown: median %v, fastest %v (ratios %.2f, %.2f)",
+			mk, fk, mu, fu, medianRatio, fastRatio)
+		if !within(medianRatio, 0.6, 1.6) && !within(fastRatio, 0.6, 1.6) {
+			t.Errorf("known vs unknown address: ratios %.2f (medians) and %.2f (fastest), want the same time (0.6–1.6)", medianRatio, fastRatio)
 		}
 	})
 }
@@ -379,6 +390,16 @@ func median(d []time.Duration) time.Duration {
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 	return s[len(s)/2]
 }
+
+func fastest(d []time.Duration) time.Duration {
+	m := d[0]
+	for _, x := range d[1:] {
+		m = min(m, x)
+	}
+	return m
+}
+
+func within(x, lo, hi float64) bool { return x >= lo && x <= hi }
 
 // TestHostileSharedAddress ensures that people signing in from one address
 // (a hospital's NAT) do not lock it, while failures from it do.
