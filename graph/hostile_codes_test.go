@@ -41,6 +41,7 @@ func TestHostileCodes(t *testing.T) {
 		{"DateTimeVariable", `{"query":"query($t: Time) { workers(first: 1, where: {createdAtGT: $t}) { totalCount } }","variables":{"t":"hier"}}`, 200, "where.createdAtGT", "hier", "workers.where.createdAtGT"},
 		{"NulInQuery", "{\"query\":\"{ me { roles } }\\u0000\"}", 200, "query", nil, ""},
 		{"NulInLiteral", `{"query":"{ workers(first: 1, where: {lastName: \"a\\u0000b\"}) { totalCount } }"}`, 200, "where.lastName", "a\x00b", "workers.where.lastName"},
+		{"FilterList", `{"query":"query($ids: [ID!]) { workers(first: 1, where: {idIn: $ids}) { totalCount } }","variables":{"ids":` + idList(70_000) + `}}`, 200, "where.idIn", nil, "workers.where.idIn"},
 		{"NulInVariable", `{"query":"query($n: String) { workers(first: 1, where: {lastName: $n}) { totalCount } }","variables":{"n":"a\u0000b"}}`, 200, "where.lastName", "a\x00b", "workers.where.lastName"},
 	} {
 		t.Run("Err"+tc.name, func(t *testing.T) {
@@ -63,6 +64,14 @@ func TestHostileCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+func idList(n int) string {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = strconv.Quote(strconv.Itoa(i + 1))
+	}
+	return "[" + strings.Join(ids, ",") + "]"
 }
 
 func joinPath(p []any) string {

@@ -17,10 +17,15 @@ import (
 // inputGuard checks, before any resolver runs, every argument value of an
 // operation (literals and variables alike) against what the scalars accept:
 // identifiers are integers, cursors decode, dates and date-times parse, and no
-// string holds a NUL character (PostgreSQL refuses it). A bad value is the
+// string holds a NUL character (PostgreSQL refuses it), and a filter list
+// (in a where argument) has at most maxFilterValues items (one SQL parameter
+// each; PostgreSQL takes 65,535 per statement). A bad value is the
 // caller's mistake, answered BAD_USER_INPUT with its path and value, never an
 // internal error half-way through execution.
 type inputGuard struct{ schema *ast.Schema }
+
+// maxFilterValues bounds each list of a where argument (idIn, nameIn…).
+const maxFilterValues = 1000
 
 var _ interface {
 	graphql.HandlerExtension
@@ -95,6 +100,16 @@ func (c *inputChecker) value(v any, t *ast.Type, path ast.Path) {
 		list, ok := v.([]any)
 		if !ok { // a single value stands for a list of one
 			c.value(v, t.Elem, path)
+			return
+		}
+		if len(list) > maxFilterValues && path[1] == ast.PathName("where") {
+			c.err = &gqlerror.Error{
+				Message: fmt.Sprintf("La liste « %s » contient %d valeurs : un filtre en accepte au plus %d.",
+					argumentPath(path[1:]), len(list), maxFilterValues),
+				Path: path,
+				Extensions: map[string]any{"code": string(apperr.BadUserInput), "field": argumentPath(path[1:]),
+					"count": len(list), "max": maxFilterValues},
+			}
 			return
 		}
 		for i, item := range list {
