@@ -76,11 +76,11 @@ func NewHandler(cfg Config) http.Handler {
 	})
 	srv.AddTransport(sseOnly{})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(jsonPOST{})
+	srv.AddTransport(httpTransport{})
 	// Imported files: parts beyond 32 MiB are spooled to a temporary file
 	// and read as a stream; the HTTP layer caps the whole upload.
 	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20})
+	srv.AddTransport(unsupported{}) // last: answers what no transport above takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// « Did you mean … » hints come from the whole schema: none are given
 	// (see also withoutSuggestions for the validation rules that have no switch).

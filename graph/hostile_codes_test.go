@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,6 +200,36 @@ func TestHostileHTTPStatus(t *testing.T) {
 			}
 		})
 	}
+	t.Run("ErrOtherRequests", func(t *testing.T) {
+		for _, tc := range []struct {
+			method, path, contentType string
+			wantStatus                int
+		}{
+			{http.MethodGet, "/graphql?query=" + url.QueryEscape("mutation { logout }"), "", http.StatusMethodNotAllowed},
+			{http.MethodGet, "/graphql?query=" + url.QueryEscape("{ __typename"), "", http.StatusOK},
+			{http.MethodGet, "/graphql?query=" + url.QueryEscape("{ __typename }") + "&variables=%5B1", "", http.StatusBadRequest},
+			{http.MethodGet, "/graphql", "", http.StatusBadRequest},
+			{http.MethodPost, "/graphql", "text/xml", http.StatusUnsupportedMediaType},
+			{http.MethodPost, "/graphql", "", http.StatusUnsupportedMediaType},
+			{http.MethodPut, "/graphql", "application/json", http.StatusMethodNotAllowed},
+		} {
+			req, _ := http.NewRequest(tc.method, srv.URL+tc.path, strings.NewReader(`{"query":"{ __typename }"}`))
+			req.Header.Set("Authorization", "Bearer "+admin.Token)
+			if tc.contentType != "" {
+				req.Header.Set("Content-Type", tc.contentType)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := readAll(t, res)
+			if res.StatusCode != tc.wantStatus || !strings.Contains(body, `"code":"BAD_USER_INPUT"`) || strings.Contains(body, `"data"`) {
+				t.Errorf("%s %s (%s): %d %s, want %d BAD_USER_INPUT without data", tc.method, tc.path, tc.contentType, res.StatusCode, body, tc.wantStatus)
+			}
+		}
+		// The logout sent with GET did not run.
+		admin.MustDo(`{ me { roles } }`, nil, nil)
+	})
 	for _, accept := range []string{"", appJSON, gqlJSON, "*/*", gqlJSON + ", " + appJSON} {
 		h := bearer(admin)
 		h["Accept"] = accept

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -286,6 +287,10 @@ var httpCases = []hostileCase{
 				t.Errorf("Accept %q, %s: a data entry on a request error", tc.accept, tc.body)
 			}
 		}
+		req, _ := http.NewRequest(http.MethodGet, h.base+"/graphql?query="+url.QueryEscape("mutation { logout }"), nil)
+		req.Header.Set("Authorization", "Bearer "+h.admin)
+		a := h.do(t, nil, req)
+		a.expect(t, http.StatusMethodNotAllowed, "BAD_USER_INPUT")
 	}},
 }
 
