@@ -79,7 +79,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(httpTransport{})
 	// Imported files: parts beyond 32 MiB are spooled to a temporary file
 	// and read as a stream; the HTTP layer caps the whole upload.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20})
+	srv.AddTransport(multipartForm{transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20}})
 	srv.AddTransport(unsupported{}) // last: answers what no transport above takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// « Did you mean … » hints come from the whole schema: none are given

@@ -1,14 +1,17 @@
 package graph_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
@@ -62,6 +65,40 @@ func TestHostileCodes(t *testing.T) {
 			}
 			if !looksFrench(e.Message) {
 				t.Errorf("message %q is not a French sentence", e.Message)
+			}
+		})
+	}
+}
+
+// TestHostileMultipart ensures a malformed upload is refused in French with
+// BAD_USER_INPUT, not gqlgen's English message without a code.
+func TestHostileMultipart(t *testing.T) {
+	db := storetest.MustOpen(t)
+	srv := servertest.MustStart(t, db)
+	servertest.MustCreateAccount(t, db.Client, "admin@test.fr", policy.RoleAdmin, nil)
+	admin := srv.NewClient(t)
+	admin.MustLogin("admin@test.fr", servertest.Password)
+	for _, tc := range []struct{ name, operations, mapping string }{
+		{"Operations", `{"query": `, `{}`},
+		{"Map", `{"query":"mutation { logout }"}`, `[`},
+	} {
+		t.Run("Err"+tc.name, func(t *testing.T) {
+			var body bytes.Buffer
+			mw := multipart.NewWriter(&body)
+			_ = mw.WriteField("operations", tc.operations)
+			_ = mw.WriteField("map", tc.mapping)
+			_ = mw.Close()
+			req, _ := http.NewRequest(http.MethodPost, srv.URL+"/graphql", &body)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			req.Header.Set("Authorization", "Bearer "+admin.Token)
+			req.Header.Set(server.PreflightHeader, "1")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := readAll(t, res)
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(got, `"code":"BAD_USER_INPUT"`) || !strings.Contains(got, "mal formé") {
+				t.Errorf("%d %s, want 400 BAD_USER_INPUT in French", res.StatusCode, got)
 			}
 		})
 	}
