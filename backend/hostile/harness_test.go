@@ -380,8 +380,8 @@ func (b *syncBuffer) tail(n int) string {
 
 // memoryPeak is what the watch saw of the server's resident memory.
 type memoryPeak struct {
-	maxRSS, hwm int64 // bytes
-	samples     int
+	startRSS, maxRSS, hwm int64 // bytes
+	samples               int
 }
 
 // peak is the highest resident memory seen: the kernel's high-water mark
@@ -407,6 +407,9 @@ func watchMemory(t *testing.T, pid int) *memoryWatch {
 		defer tick.Stop()
 		for {
 			if rss, hwm, err := readMemory(pid); err == nil {
+				if p.samples == 0 {
+					p.startRSS = rss
+				}
 				p.maxRSS, p.hwm = max(p.maxRSS, rss), max(p.hwm, hwm)
 				p.samples++
 			}
