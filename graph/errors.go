@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"reflect"
+	"regexp"
 	"strings"
 
 	"entgo.io/ent/privacy"
@@ -14,7 +15,9 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/policy"
 )
@@ -27,16 +30,19 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 		ae := classify(ctx, err)
 		if ae.Code == apperr.Internal {
 			code, _ := gqlErr.Extensions["code"].(string)
-			switch code {
-			case "GRAPHQL_VALIDATION_FAILED", "GRAPHQL_PARSE_FAILED":
-				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête GraphQL est invalide : " + gqlErr.Message}
-			case "COMPLEXITY_LIMIT_EXCEEDED":
-				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête est trop coûteuse : réduisez la taille des pages ou le nombre de listes imbriquées."}
-			case string(apperr.BadUserInput), string(apperr.ForbiddenField):
-				// Set by the operation guards, whose messages are already French
-				// and whose extensions (offending paths) are meant for the client.
+			switch {
+			case code == "GRAPHQL_VALIDATION_FAILED" || code == "GRAPHQL_PARSE_FAILED":
+				ae = &apperr.Error{Code: apperr.BadUserInput, Message: "La requête GraphQL est invalide : " + withoutSuggestions(gqlErr.Message)}
+			case code != "" && presented[apperr.Code(code)]:
+				// Set by the transport and the operation guards, whose messages
+				// are already French and whose extensions (offending paths,
+				// cost and budget) are meant for the client.
 				return gqlErr
 			default:
+				if in := coercionError(ctx, gqlErr); in != nil {
+					ae = in
+					break
+				}
 				log.ErrorContext(ctx, "internal error", "path", gqlErr.Path.String(), "err", err)
 			}
 		}
@@ -56,6 +62,48 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	}
 }
 
+// presented are the codes of errors built ready for the client.
+var presented = map[apperr.Code]bool{
+	apperr.BadUserInput: true, apperr.ForbiddenField: true, apperr.Unauthenticated: true,
+	apperr.ServiceUnavailable: true, apperr.TooManyRequests: true,
+}
+
+// suggestions matches the « Did you mean … » hints of GraphQL validation
+// messages. They are computed from the whole schema, so they would name
+// fields, arguments, types and enum values the caller may not see.
+var suggestions = regexp.MustCompile(`\s*Did you mean [^?]*\?`)
+
+func withoutSuggestions(msg string) string {
+	return suggestions.ReplaceAllString(msg, "")
+}
+
+// coercionError recognises a value that gqlgen could not read for an argument
+// (its path goes past the field into the argument) and answers it
+// BAD_USER_INPUT; inputGuard catches the known scalars before execution, this
+// covers the others.
+func coercionError(ctx context.Context, gqlErr *gqlerror.Error) *apperr.Error {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return nil
+	}
+	fp := fc.Path()
+	if len(gqlErr.Path) <= len(fp) {
+		return nil
+	}
+	for i := range fp {
+		if fmt.Sprint(fp[i]) != fmt.Sprint(gqlErr.Path[i]) {
+			return nil
+		}
+	}
+	rest := gqlErr.Path[len(fp):]
+	if _, ok := rest[0].(ast.PathName); !ok {
+		return nil
+	}
+	field := argumentPath(rest)
+	return &apperr.Error{Code: apperr.BadUserInput, Field: field,
+		Message: fmt.Sprintf("La valeur donnée pour « %s » n'est pas valide pour son type.", field)}
+}
+
 // Recover turns a panic into an internal error and logs it.
 func Recover(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
@@ -63,6 +111,8 @@ func Recover(log *slog.Logger) graphql.RecoverFunc {
 		return apperr.New(apperr.Internal, "Erreur interne. L'incident a été enregistré.")
 	}
 }
+
+var errUnavailable = &apperr.Error{Code: apperr.ServiceUnavailable, Message: auth.UnavailableMessage}
 
 var internal = &apperr.Error{Code: apperr.Internal, Message: "Erreur interne. L'incident a été enregistré."}
 
@@ -78,6 +128,8 @@ func classify(ctx context.Context, err error) *apperr.Error {
 		return fromValidation(ctx, verr)
 	case apperr.As(err) != nil:
 		return apperr.As(err)
+	case store.IsUnavailable(err):
+		return errUnavailable
 	case errors.Is(err, privacy.Deny):
 		if policy.FromContext(ctx) == nil {
 			return errUnauthenticated

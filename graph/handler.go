@@ -64,7 +64,6 @@ func NewHandler(cfg Config) http.Handler {
 	}
 	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit,
 		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, Ingest: cfg.Ingest, deliveries: newDeliveryCache()}}
-	connectionComplexity(&gcfg.Complexity)
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
 	srv := handler.New(es)
@@ -77,20 +76,25 @@ func NewHandler(cfg Config) http.Handler {
 	})
 	srv.AddTransport(sseOnly{})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{})
 	// Imported files: parts beyond 32 MiB are spooled to a temporary file
 	// and read as a stream; the HTTP layer caps the whole upload.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20})
+	srv.AddTransport(multipartForm{transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20}})
+	srv.AddTransport(unsupported{}) // last: answers what no transport above takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	// « Did you mean … » hints come from the whole schema: none are given
+	// (see also withoutSuggestions for the validation rules that have no switch).
+	srv.SetDisableSuggestion(true)
 	srv.Use(extension.Introspection{})
+	srv.Use(documentGate{limits: cfg.Limits})
 	srv.Use(shapeGuard{limits: cfg.Limits})
 	srv.Use(fieldGuard{e: ents})
-	srv.Use(extension.FixedComplexityLimit(cfg.Limits.MaxComplexity))
+	srv.Use(inputGuard{schema: es.Schema()})
+	srv.Use(costGuard{budget: cfg.Limits.MaxComplexity, schema: es.Schema()})
 	// The auditor is registered first so that it runs inside the mutation
 	// transaction: a write and its audit event commit together.
 	srv.Use(auditor{log: cfg.Audit, ents: ents, trace: cfg.Log, live: newLiveAudit(cfg.Audit, cfg.Log)})
-	srv.Use(entgql.Transactioner{TxOpener: cfg.Client})
+	srv.Use(transactioner{open: cfg.Client, log: cfg.Log})
 	srv.SetErrorPresenter(Presenter(cfg.Log))
 	srv.SetRecoverFunc(Recover(cfg.Log))
 	srv.AroundOperations(requireViewer(cfg.OnOperation))
@@ -101,7 +105,8 @@ func NewHandler(cfg Config) http.Handler {
 }
 
 // requireViewer refuses every operation of an anonymous caller except the login
-// mutation: no open API, not even introspection.
+// mutation: no open API, not even introspection. (documentGate already refused
+// them before validation; this is the defence in depth.)
 func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -109,7 +114,7 @@ func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddle
 		if oc.Operation != nil {
 			opType = string(oc.Operation.Operation)
 		}
-		if policy.FromContext(ctx) == nil && !isLoginOnly(oc) {
+		if policy.FromContext(ctx) == nil && !loginOnly(oc.Operation) {
 			if observe != nil {
 				observe(opType, "unauthenticated")
 			}
@@ -125,18 +130,7 @@ func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddle
 	}
 }
 
-func isLoginOnly(oc *graphql.OperationContext) bool {
-	if oc.Operation == nil || oc.Operation.Operation != ast.Mutation {
-		return false
-	}
-	for _, sel := range oc.Operation.SelectionSet {
-		f, ok := sel.(*ast.Field)
-		if !ok || (f.Name != "login" && f.Name != "__typename") {
-			return false
-		}
-	}
-	return true
-}
+func isLoginOnly(oc *graphql.OperationContext) bool { return loginOnly(oc.Operation) }
 
 // websocketInit authenticates a websocket connection: the session cookie of the
 // upgrade request already put a viewer in ctx; other clients send their token as

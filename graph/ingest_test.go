@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
@@ -92,6 +93,7 @@ func upload(t *testing.T, c *servertest.Client, srvURL, reference, content strin
 	req, _ := http.NewRequest(http.MethodPost, srvURL+"/graphql", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set(server.PreflightHeader, "1") // as the web application does (docs/security.md)
 	res, err := c.HTTP.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -2,14 +2,15 @@ package graph
 
 import (
 	"context"
-	"reflect"
+	"encoding/json"
+	"fmt"
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
-	"github.com/siseri/siseri/graph/generated"
+	"github.com/siseri/siseri/backend/apperr"
 )
 
 // Limits bound what one operation may ask for.
@@ -18,46 +19,27 @@ type Limits struct {
 	MaxDepth int
 	// MaxPageSize is the largest first/last accepted on a connection.
 	MaxPageSize int
-	// MaxComplexity is gqlgen's complexity budget (see connectionComplexity).
+	// MaxComplexity is the cost budget of one operation (see the cost model
+	// in cost.go).
 	MaxComplexity int
+	// MaxFields bounds the fields an operation selects, aliases and
+	// fragment spreads included.
+	MaxFields int
+	// MaxNodes bounds the ids one nodes(ids:) call takes.
+	MaxNodes int
 }
 
-// DefaultLimits allow an establishment's 500 workers with their last 12 doses,
-// and refuse unbounded or deeper requests.
-var DefaultLimits = Limits{MaxDepth: 12, MaxPageSize: 1000, MaxComplexity: 200_000}
-
-// connectionComplexity fills every Relay connection field of the complexity
-// root with a cost that multiplies the children's cost by the page size
-// (first or last), so that a nested list costs the product of its pages.
-func connectionComplexity(c *generated.ComplexityRoot) {
-	intPtr := reflect.TypeOf((*int)(nil))
-	root := reflect.ValueOf(c).Elem()
-	for i := 0; i < root.NumField(); i++ {
-		obj := root.Field(i)
-		for j := 0; j < obj.NumField(); j++ {
-			f := obj.Field(j)
-			t := f.Type()
-			// Connection fields: (childComplexity, after, first, before, last, orderBy, where).
-			if t.Kind() != reflect.Func || t.NumIn() < 5 || t.In(2) != intPtr || t.In(4) != intPtr {
-				continue
-			}
-			f.Set(reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-				child := int(args[0].Int())
-				n := 1
-				for _, a := range []reflect.Value{args[2], args[4]} {
-					if !a.IsNil() && int(a.Elem().Int()) > n {
-						n = int(a.Elem().Int())
-					}
-				}
-				return []reflect.Value{reflect.ValueOf(1 + child*n)}
-			}))
-		}
-	}
-}
+// DefaultLimits allow every operation the web application sends with room to
+// grow (the costliest, the regional control page, costs 37,000 and the
+// largest selects 41 fields: see TestSPAOperationsWithinBudget) and refuse
+// unbounded, deeper or costlier requests.
+var DefaultLimits = Limits{MaxDepth: 12, MaxPageSize: 1000, MaxComplexity: 100_000, MaxFields: 500, MaxNodes: 100}
 
 // shapeGuard rejects, before any resolver runs, an operation nested deeper
-// than MaxDepth, or that asks a connection for no page size or one larger than
-// MaxPageSize (like GitHub's API, every connection needs first or last).
+// than MaxDepth, selecting more than MaxFields fields, asking nodes for more
+// than MaxNodes ids or signing in more than once, or that asks a connection
+// for no page size or one larger than MaxPageSize (like GitHub's API, every
+// connection needs first or last).
 type shapeGuard struct{ limits Limits }
 
 var _ interface {
@@ -74,7 +56,10 @@ func (g shapeGuard) MutateOperationContext(_ context.Context, rc *graphql.Operat
 	w := walker{doc: rc.Doc, vars: rc.Variables, limits: g.limits}
 	w.walk(rc.Operation.SelectionSet, 1, "")
 	if w.err != nil {
-		w.err.Extensions = map[string]any{"code": "BAD_USER_INPUT"}
+		if w.err.Extensions == nil {
+			w.err.Extensions = map[string]any{}
+		}
+		w.err.Extensions["code"] = string(apperr.BadUserInput)
 	}
 	return w.err
 }
@@ -84,7 +69,9 @@ type walker struct {
 	vars   map[string]any
 	limits Limits
 	err    *gqlerror.Error
+	fields int
 	seen   int
+	logins int
 }
 
 func (w *walker) walk(set ast.SelectionSet, depth int, path string) {
@@ -92,20 +79,36 @@ func (w *walker) walk(set ast.SelectionSet, depth int, path string) {
 		if w.err != nil {
 			return
 		}
-		w.seen++
-		if w.seen > 10_000 { // fragment cycles are rejected by validation; this bounds pathological documents
-			w.err = gqlerror.Errorf("La requête est trop volumineuse.")
+		// Fragment cycles are rejected by validation; this bounds documents
+		// that spread fragments many times over.
+		if w.seen++; w.seen > 4*w.limits.MaxFields {
+			w.tooManyFields()
 			return
 		}
 		switch s := sel.(type) {
 		case *ast.Field:
 			p := strings.TrimPrefix(path+"."+s.Alias, ".")
+			if w.fields++; w.fields > w.limits.MaxFields {
+				w.tooManyFields()
+				return
+			}
 			if depth > w.limits.MaxDepth {
 				w.err = gqlerror.Errorf("La requête est trop profonde en %s (au plus %d niveaux).", p, w.limits.MaxDepth)
 				return
 			}
 			if s.Definition != nil && strings.HasSuffix(s.Definition.Type.Name(), "Connection") {
 				w.checkPage(s, p)
+			}
+			if s.ObjectDefinition != nil {
+				switch s.ObjectDefinition.Name + "." + s.Name {
+				case "Query.nodes":
+					w.checkNodes(s, p)
+				case "Mutation.login":
+					if w.logins++; w.logins > 1 {
+						w.err = gqlerror.Errorf("Une requête ne peut ouvrir qu'une session : envoyez un seul login.")
+						return
+					}
+				}
 			}
 			w.walk(s.SelectionSet, depth+1, p)
 		case *ast.InlineFragment:
@@ -116,6 +119,26 @@ func (w *walker) walk(set ast.SelectionSet, depth int, path string) {
 			}
 		}
 	}
+}
+
+func (w *walker) tooManyFields() {
+	w.err = &gqlerror.Error{Message: tooManyFieldsMessage(w.limits.MaxFields),
+		Extensions: map[string]any{"maxFields": w.limits.MaxFields}}
+}
+
+func tooManyFieldsMessage(max int) string {
+	return fmt.Sprintf("La requête sélectionne plus de %d champs (alias et fragments compris) : découpez-la en plusieurs requêtes.", max)
+}
+
+// checkNodes refuses nodes(ids:) with more than MaxNodes ids.
+func (w *walker) checkNodes(f *ast.Field, path string) {
+	n := len(listArg(f.ArgumentMap(w.vars), "ids"))
+	if n <= w.limits.MaxNodes {
+		return
+	}
+	w.err = gqlerror.Errorf("La liste ids de %s contient %d identifiants : au plus %d sont acceptés par appel.", path, n, w.limits.MaxNodes)
+	w.err.Path = ast.Path{ast.PathName(f.Alias), ast.PathName("ids")}
+	w.err.Extensions = map[string]any{"field": "ids", "count": n, "max": w.limits.MaxNodes}
 }
 
 func (w *walker) checkPage(f *ast.Field, path string) {
@@ -144,6 +167,9 @@ func toInt(v any) (int, bool) {
 		return int(n), true
 	case float64:
 		return int(n), true
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
 	}
 	return 0, false
 }

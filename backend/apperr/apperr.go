@@ -22,6 +22,11 @@ const (
 	Conflict        Code = "CONFLICT"
 	TooManyRequests Code = "TOO_MANY_REQUESTS"
 	Internal        Code = "INTERNAL"
+	// ServiceUnavailable: the database cannot be reached; retry later (HTTP 503).
+	ServiceUnavailable Code = "SERVICE_UNAVAILABLE"
+	// CSRFRefused: a browser request signed in by cookie came from a foreign
+	// origin, or a form upload lacked the preflight header (HTTP 403).
+	CSRFRefused Code = "CSRF_REFUSED"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -92,26 +93,40 @@ func (s *Service) Middleware(secure bool, log *slog.Logger) func(http.Handler) h
 				case err == nil:
 					ctx = policy.NewContext(ctx, v)
 				case apperr.CodeOf(err) == apperr.TooManyRequests:
-					w.Header().Set("Content-Type", "application/json")
 					w.Header().Set("Retry-After", "60")
-					w.WriteHeader(http.StatusTooManyRequests)
-					_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
-						"message": apperr.As(err).Message, "extensions": map[string]any{"code": string(apperr.TooManyRequests)},
-					}}})
+					WriteJSONError(w, http.StatusTooManyRequests, apperr.TooManyRequests, apperr.As(err).Message)
 					return
 				case IsAuthError(err):
 					if fromCookie {
 						req.ClearSessionCookie()
 					}
+				case store.IsUnavailable(err):
+					log.WarnContext(ctx, "authenticate: database unavailable", "err", err)
+					w.Header().Set("Retry-After", "30")
+					WriteJSONError(w, http.StatusServiceUnavailable, apperr.ServiceUnavailable, UnavailableMessage)
+					return
 				default:
 					log.ErrorContext(ctx, "authenticate", "err", err)
-					http.Error(w, "Erreur interne.", http.StatusInternalServerError)
+					WriteJSONError(w, http.StatusInternalServerError, apperr.Internal, "Erreur interne. L'incident a été enregistré.")
 					return
 				}
 			}
 			next.ServeHTTP(w, r.WithContext(ctx))
 		})
 	}
+}
+
+// UnavailableMessage is the answer while the database cannot be reached.
+const UnavailableMessage = "Le registre est momentanément indisponible (base de données injoignable). Réessayez dans quelques minutes."
+
+// WriteJSONError answers a request refused before GraphQL runs with a
+// GraphQL-shaped JSON error: a French message and a stable code.
+func WriteJSONError(w http.ResponseWriter, status int, code apperr.Code, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{
+		"message": message, "extensions": map[string]any{"code": string(code)},
+	}}})
 }
 
 func remoteHost(addr string) string {

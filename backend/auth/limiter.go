@@ -30,6 +30,26 @@ func newKeyedLimiter(per time.Duration, burst int) *keyedLimiter {
 func (l *keyedLimiter) Allow(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.bucket(key, now).lim.AllowN(now, 1)
+}
+
+// Blocked reports whether key has no token left, without taking one.
+func (l *keyedLimiter) Blocked(key string, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.bucket(key, now).lim.TokensAt(now) < 1
+}
+
+// Fail takes one token for key: an attempt that failed.
+func (l *keyedLimiter) Fail(key string, now time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.bucket(key, now).lim.AllowN(now, 1)
+}
+
+// bucket returns the bucket of key, forgetting keys idle for an hour; l.mu
+// is held.
+func (l *keyedLimiter) bucket(key string, now time.Time) *bucket {
 	if now.Sub(l.sweep) > 10*time.Minute {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > time.Hour {
@@ -44,7 +64,7 @@ func (l *keyedLimiter) Allow(key string, now time.Time) bool {
 		l.buckets[key] = b
 	}
 	b.seen = now
-	return b.lim.AllowN(now, 1)
+	return b
 }
 
 // keyLimiter rate-limits each API key at its own rate per minute.

@@ -3,12 +3,16 @@ package server
 import (
 	"bufio"
 	"errors"
-	"github.com/siseri/siseri/graph"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/graph"
 )
 
 // statusWriter records the status code; it keeps the Hijacker and Flusher of
@@ -64,7 +68,8 @@ func limitBody(n, upload int64, next http.Handler) http.Handler {
 			limit = upload
 		}
 		if r.ContentLength > limit {
-			http.Error(w, "Requête trop volumineuse.", http.StatusRequestEntityTooLarge)
+			auth.WriteJSONError(w, http.StatusRequestEntityTooLarge, apperr.BadUserInput,
+				fmt.Sprintf("La requête dépasse la taille maximale de %d octets.", limit))
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
@@ -73,14 +78,20 @@ func limitBody(n, upload int64, next http.Handler) http.Handler {
 }
 
 // withTimeout bounds the handling time of ordinary requests; websocket upgrades
-// and event streams are long-lived and bounded by their own keep-alives.
+// and event streams are long-lived and bounded by their own keep-alives. A
+// request that runs out of time gets HTTP 503 and a JSON error
+// SERVICE_UNAVAILABLE (operations over budget are refused before they run,
+// so this is the server being overloaded, not the caller's mistake).
 func withTimeout(d time.Duration, next http.Handler) http.Handler {
-	timed := http.TimeoutHandler(next, d, `{"errors":[{"message":"Le délai de traitement de la requête est dépassé.","extensions":{"code":"INTERNAL"}}]}`)
+	timed := http.TimeoutHandler(next, d, `{"errors":[{"message":"Le délai de traitement de la requête est dépassé : le service est surchargé. Réessayez dans quelques instants.","extensions":{"code":"SERVICE_UNAVAILABLE"}}]}`)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isLongLived(r) || isUpload(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		// The timeout answer is written with these headers; a handler that
+		// finishes in time replaces them with its own.
+		w.Header().Set("Content-Type", "application/json")
 		timed.ServeHTTP(w, r)
 	})
 }

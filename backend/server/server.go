@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
@@ -30,7 +32,8 @@ type Config struct {
 	StaticDir string
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
-	// AllowedOrigins may open websockets besides the server's own origin.
+	// AllowedOrigins may call the API with the session cookie (HTTP and
+	// websockets) besides the server's own origin, e.g. a development server.
 	AllowedOrigins []string
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
@@ -73,6 +76,10 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
 	s.ingest = ingest.NewService(db, s.broker)
+	s.metrics.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "siseri_password_checks_total",
+		Help: "Password hashes computed by sign-in attempts: one per attempt the limiters let through, whether the account exists or not.",
+	}, func() float64 { return float64(s.auth.PasswordChecks()) }))
 	s.handler = s.routes()
 	return s
 }
@@ -108,8 +115,8 @@ func (s *Server) routes() http.Handler {
 	})
 	mux := http.NewServeMux()
 	authn := s.auth.Middleware(s.cfg.SecureCookies, s.log)
-	mux.Handle("/graphql", s.metrics.Instrument("graphql",
-		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, authn(gql)))))
+	mux.Handle("/graphql", s.metrics.Instrument("graphql", csrfGuard(s.cfg.AllowedOrigins,
+		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, authn(gql))))))
 	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.Handler())

@@ -38,7 +38,8 @@ Configuration (options ou variables d'environnement) :
   SISERI_DATABASE_URL    postgres://… ou chemin d'un fichier SQLite (défaut ./data/siseri.db)
   SISERI_DEMO=1          données de démonstration si la base est vide (serve)
   SISERI_STATIC_DIR      application web construite (défaut frontend/dist)
-  SISERI_ALLOWED_ORIGINS origines autorisées pour les websockets, séparées par des virgules
+  SISERI_ALLOWED_ORIGINS autres origines autorisées à appeler l'API avec le cookie de session
+                         (HTTP et websockets), séparées par des virgules
   SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
   SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
 `
@@ -140,7 +141,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.Addr, "addr", env("SISERI_ADDR", ":8080"), "listen address")
 	fs.StringVar(&cfg.StaticDir, "static-dir", env("SISERI_STATIC_DIR", cfg.StaticDir), "built single-page app")
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
-	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra websocket origins, comma-separated")
+	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
 	if err := parse(fs, args); err != nil {
 		return err

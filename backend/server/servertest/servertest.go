@@ -31,8 +31,18 @@ type Server struct {
 // MustStart serves db with the production handler on a loopback port.
 func MustStart(tb testing.TB, db *store.DB) *Server {
 	tb.Helper()
+	return MustStartWith(tb, db, nil)
+}
+
+// MustStartWith is MustStart with the production configuration changed by
+// configure (when not nil).
+func MustStartWith(tb testing.TB, db *store.DB, configure func(*server.Config)) *Server {
+	tb.Helper()
 	cfg := server.DefaultConfig()
 	cfg.StaticDir = ""
+	if configure != nil {
+		configure(&cfg)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		log = slog.New(slog.NewTextHandler(testWriter{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))

@@ -9,8 +9,11 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 	"time"
 
@@ -104,4 +107,90 @@ func MustOpenSQLite(tb testing.TB, opts ...store.Option) *store.DB {
 		tb.Fatalf("migrate sqlite: %v", err)
 	}
 	return db
+}
+
+// Proxy is a TCP relay between a test and the PostgreSQL of AdminURL, that the
+// test can cut to simulate a database outage (the server down or unreachable).
+type Proxy struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+	closed bool
+}
+
+// MustProxy starts a Proxy to the host of rawURL and returns it with rawURL
+// rewritten to go through it; the proxy is closed by tb's cleanup.
+func MustProxy(tb testing.TB, rawURL string) (*Proxy, string) {
+	tb.Helper()
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", rawURL, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatalf("listen: %v", err)
+	}
+	p := &Proxy{ln: ln, target: u.Host, conns: map[net.Conn]bool{}}
+	if p.target == "" {
+		p.target = "127.0.0.1:5432"
+	}
+	go p.serve()
+	tb.Cleanup(p.Cut)
+	u.Host = ln.Addr().String()
+	return p, u.String()
+}
+
+func (p *Proxy) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		up, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		if !p.track(c, up) {
+			c.Close()
+			up.Close()
+			return
+		}
+		go p.pipe(c, up)
+		go p.pipe(up, c)
+	}
+}
+
+func (p *Proxy) track(cs ...net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	for _, c := range cs {
+		p.conns[c] = true
+	}
+	return true
+}
+
+func (p *Proxy) pipe(dst, src net.Conn) {
+	_, _ = io.Copy(dst, src)
+	dst.Close()
+	src.Close()
+}
+
+// Cut stops accepting connections and closes the open ones: the database
+// becomes unreachable through the proxy (connection refused).
+func (p *Proxy) Cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return
+	}
+	p.closed = true
+	p.ln.Close()
+	for c := range p.conns {
+		c.Close()
+	}
 }

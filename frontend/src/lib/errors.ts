@@ -9,6 +9,8 @@ export type ErrorCode =
   | "NOT_FOUND"
   | "CONFLICT"
   | "TOO_MANY_REQUESTS"
+  | "SERVICE_UNAVAILABLE"
+  | "CSRF_REFUSED"
   | "INTERNAL";
 
 /** The generic message shown when the server gave no usable one. */

@@ -2,6 +2,9 @@ import { print, type DocumentNode } from "graphql";
 
 import { graphqlPath } from "./graphql-client";
 
+/** The header the server requires on multipart uploads (CSRF protection). */
+export const preflightHeader = "GraphQL-Preflight";
+
 /** The answer of a multipart operation, as the server sends it. */
 export type UploadAnswer<T> = {
   data?: T | null;
@@ -44,9 +47,10 @@ export function uploadOperation<T>(
     xhr.open("POST", graphqlPath);
     xhr.withCredentials = true;
     xhr.setRequestHeader("Accept", "application/graphql-response+json, application/json");
-    // Marks the request as coming from the app, for servers that guard
-    // multipart requests against cross-site forms.
-    xhr.setRequestHeader("GraphQL-Preflight", "1");
+    // The server refuses a multipart request without this header: a form on
+    // another site cannot add it (it would need a CORS preflight), so the
+    // upload provably comes from the application (docs/security.md).
+    xhr.setRequestHeader(preflightHeader, "1");
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

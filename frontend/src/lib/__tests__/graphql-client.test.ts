@@ -13,12 +13,19 @@ const ViewerProbe = graphql(`
   }
 `);
 
-/** Makes every fetch answer the GraphQL error `code`. */
-function serverAnswers(code: string) {
+/**
+ * Makes every fetch answer the GraphQL error `code`. A request error (refused
+ * before execution) comes without a data entry and, for
+ * application/graphql-response+json, with a 4xx status.
+ */
+function serverAnswers(code: string, status = 200, contentType = "application/json") {
+  const errors = [{ message: "Message du serveur.", extensions: { code } }];
+  const body = status === 200 ? { errors, data: null } : { errors };
   const fetchMock = vi.fn(
     async () =>
-      new Response(JSON.stringify({ errors: [{ message: "Message du serveur.", extensions: { code } }], data: null }), {
-        headers: { "Content-Type": "application/json" },
+      new Response(JSON.stringify(body), {
+        status,
+        headers: { "Content-Type": contentType },
       }),
   );
   vi.stubGlobal("fetch", fetchMock);
@@ -56,5 +63,19 @@ describe("createGraphqlClient", () => {
     await client.query(ViewerProbe, {}, { ...noAuthRedirect, requestPolicy: "network-only" }).toPromise();
 
     expect(onUnauthenticated).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    [400, "BAD_USER_INPUT"],
+    [401, "UNAUTHENTICATED"],
+    [403, "FORBIDDEN_FIELD"],
+    [503, "SERVICE_UNAVAILABLE"],
+  ])("reads the server's message from a %i answer (%s)", async (status, code) => {
+    serverAnswers(code, status, "application/graphql-response+json");
+    const client = createGraphqlClient({ onUnauthenticated: vi.fn() });
+    const result = await client.query(ViewerProbe, {}).toPromise();
+    expect(result.error?.graphQLErrors[0]?.message).toBe("Message du serveur.");
+    expect(result.error?.graphQLErrors[0]?.extensions?.code).toBe(code);
+    expect(result.error?.networkError).toBeUndefined();
   });
 });
