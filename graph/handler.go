@@ -79,9 +79,10 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	// Imported files: parts beyond 32 MiB are spooled to a temporary file
-	// and read as a stream; the HTTP layer caps the whole upload.
-	srv.AddTransport(transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20})
+	// Imported files: beyond 1 MiB a file is spooled to a temporary file and
+	// read as a stream, whatever the request's Content-Length says (see
+	// uploads); the HTTP layer caps the whole upload.
+	srv.AddTransport(uploads{MaxUploadSize: 1 << 30, MaxMemory: 1 << 20, MaxOperationsSize: 1 << 20})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(shapeGuard{limits: cfg.Limits})
