@@ -176,3 +176,32 @@ func FuzzLineCap(f *testing.F) {
 		checkCap(t, data, len(data)+1) // never cut: exactly encoding/csv
 	})
 }
+
+// BenchmarkLineCap reads 10 MB of result rows with encoding/csv, alone and
+// behind lineCap, to show what the cap costs.
+func BenchmarkLineCap(b *testing.B) {
+	row := "180017505600103;DUPRÉ;Élise;1980-01-15;73282932000074;D0001;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,25;mSv;;\"porté; puis rendu\";2024-02-12\n"
+	data := []byte(strings.Repeat(row, (10<<20)/len(row)))
+	for _, capped := range []bool{false, true} {
+		name := "csv"
+		if capped {
+			name = "csv+lineCap"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				var r io.Reader = bytes.NewReader(data)
+				if capped {
+					r = newLineCap(r, MaxLineBytes)
+				}
+				cr := newTestCSV(r)
+				cr.ReuseRecord = true
+				for {
+					if _, err := cr.Read(); err != nil {
+						break
+					}
+				}
+			}
+		})
+	}
+}
