@@ -77,9 +77,10 @@ func NewHandler(cfg Config) http.Handler {
 	srv.AddTransport(sseOnly{})
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{})
-	// Imported files: parts beyond 32 MiB are spooled to a temporary file
-	// and read as a stream; the HTTP layer caps the whole upload.
-	srv.AddTransport(multipartForm{transport.MultipartForm{MaxUploadSize: 1 << 30, MaxMemory: 32 << 20}})
+	// Imported files: beyond 1 MiB a file is spooled to a temporary file and
+	// read as a stream, whatever the request's Content-Length says (see
+	// uploads); the HTTP layer caps the whole upload.
+	srv.AddTransport(uploads{MaxUploadSize: 1 << 30, MaxMemory: 1 << 20, MaxOperationsSize: 1 << 20})
 	srv.AddTransport(unsupported{}) // last: answers what no transport above takes
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	// « Did you mean … » hints come from the whole schema: none are given

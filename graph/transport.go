@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -321,75 +320,4 @@ func writeResponse(w http.ResponseWriter, status int, resp *graphql.Response) {
 	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
-}
-
-// multipartForm is gqlgen's multipart transport (file uploads) whose own
-// refusals of a malformed upload (English messages without a code) are
-// answered in French with BAD_USER_INPUT: HTTP 413 for an upload too large,
-// 400 otherwise, gqlgen's reason kept in extensions.detail.
-type multipartForm struct{ transport.MultipartForm }
-
-func (t multipartForm) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	rec := &errorRecorder{ResponseWriter: w}
-	t.MultipartForm.Do(rec, r, exec)
-	rec.finish()
-}
-
-// errorRecorder holds back an answer of status 4xx to rewrite it; any other
-// answer goes through as it is written.
-type errorRecorder struct {
-	http.ResponseWriter
-	status int
-	held   bytes.Buffer
-}
-
-func (e *errorRecorder) WriteHeader(status int) {
-	if e.status != 0 {
-		return
-	}
-	e.status = status
-	if status < 400 || status >= 500 {
-		e.ResponseWriter.WriteHeader(status)
-	}
-}
-
-func (e *errorRecorder) Write(p []byte) (int, error) {
-	if e.status == 0 {
-		e.WriteHeader(http.StatusOK)
-	}
-	if e.status >= 400 && e.status < 500 {
-		return e.held.Write(p)
-	}
-	return e.ResponseWriter.Write(p)
-}
-
-func (e *errorRecorder) finish() {
-	if e.status < 400 || e.status >= 500 {
-		return
-	}
-	var resp struct {
-		Errors gqlerror.List `json:"errors"`
-	}
-	if json.Unmarshal(e.held.Bytes(), &resp) != nil || len(resp.Errors) == 0 {
-		e.ResponseWriter.WriteHeader(e.status)
-		_, _ = e.ResponseWriter.Write(e.held.Bytes())
-		return
-	}
-	status := e.status
-	for _, err := range resp.Errors {
-		if code, _ := err.Extensions["code"].(string); code != "" {
-			continue // already presented (a GraphQL request error)
-		}
-		detail := err.Message
-		if strings.Contains(detail, "too large") {
-			status = http.StatusRequestEntityTooLarge
-			err.Message = "L'envoi dépasse la taille maximale acceptée (1 Gio)."
-		} else {
-			status = http.StatusBadRequest
-			err.Message = "L'envoi de fichier est mal formé : il doit suivre la spécification GraphQL multipart request " +
-				"(une partie operations, une partie map, puis les fichiers)."
-		}
-		err.Extensions = map[string]any{"code": string(apperr.BadUserInput), "field": "body", "detail": detail}
-	}
-	writeResponse(e.ResponseWriter, status, &graphql.Response{Errors: resp.Errors})
 }

@@ -2,10 +2,14 @@ package audit_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgconn"
+
 	"github.com/siseri/siseri/backend/audit"
+	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/policy"
 )
@@ -66,9 +70,16 @@ func TestVerify(t *testing.T) {
 		{"ErrIndex", `DELETE FROM audit_subjects WHERE id = (SELECT MIN(id) FROM audit_subjects)`, "index des personnes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			// Ensure tampering with the log is detected and located.
+			// Ensure tampering with the log is refused by the database and,
+			// by a superuser who switches the triggers off, detected and located.
 			log, ctx := mustChain(t)
-			if _, err := log.Client.ExecContext(policy.SystemContext(ctx), tc.sql); err != nil {
+			_, err := log.Client.ExecContext(policy.SystemContext(ctx), tc.sql)
+			var pe *pgconn.PgError
+			if !errors.As(err, &pe) || (pe.Code != store.SQLStateDeleteRefused && pe.Code != store.SQLStateUpdateRefused) {
+				t.Fatalf("tampering: %v, want refused by the retention triggers", err)
+			}
+			if _, err := log.Client.ExecContext(policy.SystemContext(ctx),
+				"SET session_replication_role = replica; "+tc.sql+"; RESET session_replication_role"); err != nil {
 				t.Fatal(err)
 			}
 			rep, err := audit.Verify(ctx, log.Client)

@@ -107,6 +107,12 @@ func good(name string, r rowSpec) goodCase {
 	return goodCase{name: name, format: r.format, body: fileOf(r.format, r.line()), rows: 1}
 }
 
+// padded is r with trailing spaces in its comment (ignored) so that its line
+// is n bytes long.
+func padded(r rowSpec, n int) rowSpec {
+	return r.with("commentaire", r.vals["commentaire"]+strings.Repeat(" ", n-len(r.line())))
+}
+
 // validSIRET completes 13 digits with the Luhn key.
 func validSIRET(first13 string) string {
 	for d := 0; d <= 9; d++ {
@@ -237,6 +243,30 @@ func (e *badInputEnv) cases() []badCase {
 			want{1, "nir", "HEADER_COLUMN", strings.Join(labHeaderCols, ",")}),
 		file("lab/no header, data first", L, lab.line()+"\n", want{1, "nir", "HEADER_COLUMN", e.nirs[0]}),
 		file("lab/latin-1 header", L, hdr(replaced(labHeaderCols, 2, "pr\xE9nom"))+"\n", want{1, "prenom", "HEADER_COLUMN", "pr\uFFFDnom"}),
+		file("lab/header only", L, hdr(labHeaderCols)+"\n", want{1, "", "NO_DATA_ROWS", ""}),
+		file("lab/header only, no line break", L, hdr(labHeaderCols), want{1, "", "NO_DATA_ROWS", ""}),
+		file("lab/header and blank lines", L, hdr(labHeaderCols)+"\n\n   \r\n\t\n", want{1, "", "NO_DATA_ROWS", ""}),
+		file("lab/blank lines only", L, "\n  \n\t\r\n", want{1, "", "EMPTY_FILE", ""}),
+		file("lab/header after blank lines, renamed column", L, "\n   \n"+hdr(replaced(labHeaderCols, 2, "prénom"))+"\n"+lab.line()+"\n",
+			want{3, "prenom", "HEADER_COLUMN", "prénom"}),
+		file("lab/header line too long", L, hdr(labHeaderCols)+strings.Repeat(" ", ingest.MaxLineBytes)+"\n"+lab.line()+"\n",
+			want{1, "", "LINE_TOO_LONG", ""}),
+		file("lab/line too long, the next lines checked", L, fileOf(L, lab.with("commentaire", long(ingest.MaxLineBytes)).line(),
+			lab.with("dosimetre", "D0002", "nir", "123").line()),
+			want{2, "", "LINE_TOO_LONG", ""}, want{3, "nir", "NIR_INVALID", "123"}),
+		file("lab/line one byte too long", L, fileOf(L, padded(lab, ingest.MaxLineBytes+1).line(), lab.with("dosimetre", "D0002", "nir", "123").line()),
+			want{2, "", "LINE_TOO_LONG", ""}, want{3, "nir", "NIR_INVALID", "123"}),
+		file("lab/unclosed quote past the limit", L, fileOf(L, lab.with("commentaire", `"non fermé`).line(),
+			strings.Repeat(lab.with("dosimetre", "D0002").line()+"\n", ingest.MaxLineBytes/100)),
+			want{2, "", "LINE_TOO_LONG", ""}),
+		file("lab/long quoted field over many lines, the next lines checked", L, fileOf(L,
+			lab.with("commentaire", `"`+strings.Repeat("x\n", ingest.MaxLineBytes/2)+`"`).line(),
+			lab.with("dosimetre", "D0002", "nir", "123").line(),
+			lab.with("dosimetre", "D0003", "nom", `DU"PRÉ0`).line()),
+			want{2, "", "LINE_TOO_LONG", ""}, want{3 + ingest.MaxLineBytes/2, "nir", "NIR_INVALID", "123"},
+			want{4 + ingest.MaxLineBytes/2, "", "CSV_SYNTAX", ""}),
+		file("lab/value quoted in part", L, fileOf(L, lab.with("commentaire", long(5000)).line()),
+			want{2, "commentaire", "TOO_LONG", long(1021) + "…"}),
 		file("lab/header bare quote", L, `ni"r;`+hdr(labHeaderCols[1:])+"\n", want{1, "", "CSV_SYNTAX", ""}),
 		file("lab/bare quote in a field", L, fileOf(L, lab.with("nom", `DU"PRÉ0`).line()), want{2, "", "CSV_SYNTAX", ""}),
 		file("lab/unclosed quote", L, fileOf(L, lab.with("commentaire", `"non fermé`).line()), want{2, "", "CSV_SYNTAX", ""}),
@@ -426,6 +456,9 @@ func (e *badInputEnv) cases() []badCase {
 		file("decl/empty file", D, "", want{1, "", "EMPTY_FILE", ""}),
 		file("decl/lab results header", D, fileOf(L, lab.line()), want{1, "siret", "HEADER_COLUMN", "nir"}),
 		file("decl/header missing columns", D, hdr(D.Columns()[:11])+"\n", want{1, "categorie", "HEADER_MISSING_COLUMN", ""}),
+		file("decl/header only", D, hdr(D.Columns())+"\n", want{1, "", "NO_DATA_ROWS", ""}),
+		file("decl/line too long", D, fileOf(D, decl.with("prenom", long(ingest.MaxLineBytes)).line(), decl.with("sexe", "X").line()),
+			want{2, "", "LINE_TOO_LONG", ""}, want{3, "sexe", "SEX_INVALID", "X"}),
 		file("decl/bare quote", D, fileOf(D, decl.with("nom", `Mar"tin`).line()), want{2, "", "CSV_SYNTAX", ""}),
 		file("decl/too few fields", D, fileOf(D, strings.TrimSuffix(decl.line(), ";A")), want{2, "", "FIELD_COUNT", ""}),
 		file("decl/latin-1 first name", D, fileOf(D, decl.with("prenom", "Ren\xE9").line()), want{2, "prenom", "ENCODING", "Ren\uFFFD"}),
@@ -491,6 +524,9 @@ func (e *badInputEnv) cases() []badCase {
 		file("op/header renamed", O, hdr(replaced(O.Columns(), 5, "date_debut"))+"\n", want{1, "debut", "HEADER_COLUMN", "date_debut"}),
 		file("op/header extra", O, hdr(append(append([]string(nil), O.Columns()...), "grandeur"))+"\n", want{1, "", "HEADER_EXTRA_COLUMN", "grandeur"}),
 		file("op/too many fields", O, fileOf(O, op.line()+";HP10"), want{2, "", "FIELD_COUNT", ""}),
+		file("op/header only", O, hdr(O.Columns())+"\r\n", want{1, "", "NO_DATA_ROWS", ""}),
+		file("op/unclosed quote past the limit", O, fileOf(O, op.with("dosimetre", `"OP-0001`).line(),
+			strings.Repeat(op.line()+"\n", ingest.MaxLineBytes/90)), want{2, "", "LINE_TOO_LONG", ""}),
 		file("op/unclosed quote", O, fileOf(O, op.with("dosimetre", `"OP-0001`).line()), want{2, "", "CSV_SYNTAX", ""}),
 		bad("op/nir empty", op.with("nir", ""), "nir", "REQUIRED"),
 		bad("op/nir invalid", op.with("nir", "X800175056001"+e.nirs[0][13:]), "nir", "NIR_INVALID"),
@@ -555,7 +591,10 @@ func (e *badInputEnv) goodCases() []goodCase {
 		{name: "lab/CRLF", format: L, body: strings.ReplaceAll(fileOf(L, lab.line(), lab.with("dosimetre", "D0002").line()), "\n", "\r\n"), rows: 2},
 		{name: "lab/header upper case and spaced", format: L, body: strings.ToUpper(strings.ReplaceAll(hdr, ";", " ; ")) + "\n" + lab.line() + "\n", rows: 1},
 		{name: "lab/blank lines", format: L, body: fileOf(L, "", lab.line(), "   ", ""), rows: 1},
-		{name: "lab/header only", format: L, body: hdr + "\n", rows: 0},
+		{name: "lab/blank lines before the header", format: L, body: "\n  \n" + fileOf(L, lab.line()), rows: 1},
+		{name: "lab/line of exactly 64 KiB", format: L, body: fileOf(L, padded(lab, ingest.MaxLineBytes).line()), rows: 1},
+		{name: "lab/line of exactly 64 KiB, CRLF", format: L,
+			body: strings.ReplaceAll(fileOf(L, padded(lab, ingest.MaxLineBytes).line(), lab.with("dosimetre", "D0002").line()), "\n", "\r\n"), rows: 2},
 		good("lab/accents and case ignored", lab.with("nom", "dupre0", "prenom", "ELISE")),
 		good("lab/all first names", lab.with("prenom", "élise-marie")),
 		good("lab/usage name", lab.with("nir", e.nirs[1], "nom", "LEROY MARTIN", "dosimetre", "D0101")),

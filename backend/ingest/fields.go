@@ -11,6 +11,9 @@ import (
 	"github.com/siseri/siseri/backend/dosimetry"
 )
 
+// maxArgBytes is how much of a value a message quotes.
+const maxArgBytes = 256
+
 // row is one row being checked: its problems go to the report.
 type row struct {
 	line   int
@@ -48,6 +51,11 @@ func (r *row) warn(col int, code, format string, args ...any) {
 // and the message are shown as « � » (dosimetry.Visible), so that a report
 // never hides part of a value nor reorders the text around it.
 func (r *row) problem(severity string, col int, code, format string, args ...any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = clip(s, maxArgBytes) // a value quoted in the message
+		}
+	}
 	p := Problem{Line: r.line, Severity: severity, Code: code, Message: dosimetry.Visible(fmt.Sprintf(format, args...))}
 	if col >= 0 {
 		p.Column = r.cols[col]

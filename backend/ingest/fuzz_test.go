@@ -30,6 +30,8 @@ func FuzzLabResults(f *testing.F) {
 		labHeader + "\n" + internal + "\n",
 		labHeader + "\n",
 		"",
+		"\n  \r\n" + labHeader + "\n\t\n\n", // blank lines around a header without rows
+		labHeader + "\n" + strings.Replace(valid[0], ";;", ";\"porté;\npuis \"\"rendu\"\"\";", 1) + "\n" + valid[1], // quoted line break
 		"nir;nom\n1;2\n",
 		labHeader + "\n" + valid[0] + "\n" + valid[0] + "\n",                                   // duplicate
 		labHeader + "\n" + strings.Replace(valid[0], "DUPRÉ0", `DU"PRÉ0`, 1) + "\n" + valid[1], // bare quote

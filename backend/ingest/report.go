@@ -11,6 +11,7 @@ package ingest
 import (
 	"fmt"
 	"sort"
+	"unicode/utf8"
 )
 
 // Format is an exchange format.
@@ -149,8 +150,30 @@ func (r *Report) add(p Problem) {
 		r.WarningCount++
 	}
 	if len(r.Problems) < MaxProblems {
+		p.Value = clip(p.Value, maxValueBytes)
+		p.Message = clip(p.Message, maxMessageBytes)
 		r.Problems = append(r.Problems, p)
 	}
+}
+
+// A report quotes at most this much of a value, and of a message: lines run
+// up to MaxLineBytes, and a report lists up to MaxProblems problems.
+const (
+	maxValueBytes   = 1024
+	maxMessageBytes = 2048
+)
+
+// clip shortens s to at most n bytes, cut between characters and ending
+// with « … » when it is cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	n -= len("…")
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // reportWarnings reports the warnings of a chunk's accepted rows: those not

@@ -99,6 +99,7 @@ func (r *runner) run(ctx context.Context) error {
 	}
 	size := r.svc.chunkSize()
 	chunk := make([]*row, 0, size)
+	chunkBytes := 0
 	for {
 		line, fields, err := src.next()
 		if errors.Is(err, io.EOF) {
@@ -107,7 +108,7 @@ func (r *runner) run(ctx context.Context) error {
 		var re *rowError
 		if errors.As(err, &re) {
 			r.rep.RowsTotal++
-			r.reject(&row{line: line, probs: []Problem{{Line: re.line, Column: re.col, Value: re.value, Code: re.code, Message: re.msg}}})
+			r.reject(&row{line: line, probs: []Problem{*re.problem()}})
 			continue
 		}
 		if err != nil {
@@ -115,17 +116,42 @@ func (r *runner) run(ctx context.Context) error {
 		}
 		r.rep.RowsTotal++
 		chunk = append(chunk, &row{line: line, cols: cols, fields: slices.Clone(fields)})
-		if len(chunk) == size {
+		for _, f := range fields {
+			chunkBytes += len(f)
+		}
+		// Rows of up to MaxLineBytes each: a chunk is also bounded in bytes.
+		if len(chunk) == size || chunkBytes >= maxChunkBytes {
 			if err := r.flush(ctx, chunk); err != nil {
 				return err
 			}
-			chunk = chunk[:0]
+			clear(chunk)
+			chunk, chunkBytes = chunk[:0], 0
 		}
 	}
 	if len(chunk) > 0 {
-		return r.flush(ctx, chunk)
+		if err := r.flush(ctx, chunk); err != nil {
+			return err
+		}
+	}
+	if r.rep.RowsTotal == 0 {
+		// A header and nothing else (or no row given): a batch of nothing
+		// would use up its reference.
+		r.rep.add(Problem{Line: 1, Code: "NO_DATA_ROWS", Message: noDataRows(r.sub.Body != nil)})
+		r.rep.RowsTotal++ // counted like a header problem: the file is the rejected row
+		r.rejected++
+		r.stopped = true
 	}
 	return nil
+}
+
+// maxChunkBytes bounds the field bytes of a chunk of rows held in memory.
+const maxChunkBytes = 8 << 20
+
+func noDataRows(file bool) string {
+	if file {
+		return "Le fichier n'a aucune ligne de données : il n'a que la ligne d'en-tête (et peut-être des lignes vides). Un lot doit contenir au moins une ligne ; la référence reste libre."
+	}
+	return "L'envoi ne contient aucune ligne (rows est vide). Un lot doit contenir au moins une ligne ; la référence reste libre."
 }
 
 func (r *runner) flush(ctx context.Context, rows []*row) error {

@@ -38,7 +38,7 @@ type Config struct {
 	// MaxBodyBytes caps request bodies.
 	MaxBodyBytes int64
 	// MaxUploadBytes caps multipart uploads (imported files); they are
-	// streamed to a temporary file beyond 32 MiB.
+	// streamed to a temporary file beyond 1 MiB (graph.uploads).
 	MaxUploadBytes int64
 	// MissingCheckEvery is how often the instance looks for expected results
 	// that have not arrived (0: never).

@@ -132,10 +132,15 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 }
 
 // Migrate creates or upgrades the schema (additive changes only: columns and
-// tables are never dropped, in keeping with "nothing is ever deleted").
+// tables are never dropped, in keeping with "nothing is ever deleted"), then
+// installs the triggers that keep dose records, operational doses and the
+// audit log from being deleted or rewritten (see retention.go).
 func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.Client.Schema.Create(policy.SystemContext(ctx)); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	if err := db.protectRetained(ctx); err != nil {
+		return fmt.Errorf("migrate schema: retention triggers: %w", err)
 	}
 	return nil
 }

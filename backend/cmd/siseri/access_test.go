@@ -38,7 +38,12 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "3 événements vérifiés") {
 		t.Errorf("output %q", out.String())
 	}
-	if _, err := db.SQL.Exec(`UPDATE audit_events SET action = 'READ' WHERE seq = 2`); err != nil {
+	// The database refuses the edit; a superuser who switches its triggers
+	// off is caught by the chain.
+	if _, err := db.SQL.Exec(`UPDATE audit_events SET action = 'READ' WHERE seq = 2`); err == nil {
+		t.Fatal("the database accepted an edit of the audit log")
+	}
+	if _, err := db.SQL.Exec(`SET session_replication_role = replica; UPDATE audit_events SET action = 'READ' WHERE seq = 2; RESET session_replication_role`); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()

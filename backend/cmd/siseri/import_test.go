@@ -86,3 +86,56 @@ func TestImportHistoryCommand(t *testing.T) {
 		t.Errorf("import --history as a laboratory: %v, want refused\n%s", err, out.String())
 	}
 }
+
+// TestImportWithoutRows: `siseri import` of a file with only its header
+// exits as rejected (NO_DATA_ROWS), and the real file then sent under the
+// same reference is accepted.
+func TestImportWithoutRows(t *testing.T) {
+	url := storetest.MustCreateDatabase(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sys := policy.SystemContext(ctx)
+	c := db.Client
+	est := c.Establishment.Create().SetSiret("73282932000074").SetName("CHU").SaveX(sys)
+	key, _ := dosimetry.NIRKey("1800175056001")
+	nir := fmt.Sprintf("1800175056001%02d", key)
+	w := c.Worker.Create().SetNir(nir).SetLastName("Dupré").SetFirstNames("Élise").SetBirthDate(time.Date(1980, 1, 15, 0, 0, 0, 0, time.UTC)).
+		SetSex("M").SaveX(sys)
+	c.Employment.Create().SetWorkerID(w.ID).SetEstablishmentID(est.ID).SetStartDate(time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)).
+		SetContractType("CDI").SetNomenclatureVersion("V1").SetClassification("A").SetMonitoringKinds([]string{"PASSIVE_WHOLE_BODY"}).ExecX(sys)
+	lab := c.Laboratory.Create().SetCode("LABH").SetName("Laboratoire").SaveX(sys)
+	hash, _ := auth.HashPassword("mot-de-passe-long-1")
+	a := c.Account.Create().SetEmail("labo@test.fr").SetDisplayName("labo").SetPasswordHash(hash).SaveX(sys)
+	c.Grant.Create().SetAccountID(a.ID).SetRole(policy.RoleLaboratory).SetLaboratoryID(lab.ID).SetValidFrom(time.Now().Add(-time.Hour)).ExecX(sys)
+	header := "nir;nom;prenom;date_naissance;siret;dosimetre;type_suivi;grandeur;debut_periode;fin_periode;resultat;unite;radionucleide;commentaire\n"
+	dir := t.TempDir()
+	importFile := func(name, content string) (string, error) {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		err := run(ctx, []string{"import", "--database-url", url, "--format", "lab-results", "--as", "labo@test.fr",
+			"--reference", "LOT-1", path}, &out, &out)
+		return out.String(), err
+	}
+	out, err := importFile("entete.csv", header)
+	var rej rejectedError
+	if !errors.As(err, &rej) || !strings.Contains(out, "NO_DATA_ROWS") || !strings.Contains(out, "rejeté") {
+		t.Fatalf("header only: %v\n%s", err, out)
+	}
+	out, err = importFile("resultats.csv", header+nir+";DUPRE;Élise;1980-01-15;73282932000074;D1;PASSIF_CORPS_ENTIER;HP10;2024-01-01;2024-01-31;0,30;mSv;;\n")
+	if err != nil || !strings.Contains(out, "accepté") {
+		t.Fatalf("real file under the same reference: %v\n%s", err, out)
+	}
+	if n := c.DoseRecord.Query().CountX(sys); n != 1 {
+		t.Errorf("%d records, want 1", n)
+	}
+}
