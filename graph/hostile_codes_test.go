@@ -97,7 +97,7 @@ func TestHostileMultipart(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := readAll(t, res)
-			if res.StatusCode != http.StatusBadRequest || !strings.Contains(got, `"code":"BAD_USER_INPUT"`) || !strings.Contains(got, "mal formé") {
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(got, `"code":"BAD_USER_INPUT"`) || !strings.Contains(got, "est illisible") {
 				t.Errorf("%d %s, want 400 BAD_USER_INPUT in French", res.StatusCode, got)
 			}
 		})

@@ -249,10 +249,10 @@ func Anomaly() ent.Policy {
 // adviser reads their own standings (Worker.exposure, limitAlerts).
 func adviserFindings(st sets, s *sql.Selector) *sql.Predicate {
 	w, start, end := s.C(anomaly.FieldWorkerID), s.C(anomaly.FieldPeriodStart), s.C(anomaly.FieldPeriodEnd)
-	return sql.And(sql.NotNull(start), sql.NotNull(end), sql.Or(
+	return sql.Or(sql.IsNull(start), // a finding on no period (none of detection's)
 		sql.And(sql.NEQ(s.C(anomaly.FieldLayer), anomaly.LayerHistory), st.contractCovers(s, w, start, end, 0)),
 		st.contractCovers(s, w, start, end, HistoryYears),
-	))
+	)
 }
 
 // HistoryYears is how far back the detection of history findings reads a
