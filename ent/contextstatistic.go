@@ -3,6 +3,7 @@
 package ent
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -44,7 +45,9 @@ type ContextStatistic struct {
 	// SumUsv holds the value of the "sum_usv" field.
 	SumUsv int64 `json:"sum_usv,omitempty"`
 	// t-digest of ln(µSv) of the non-zero doses.
-	Digest       []byte `json:"digest,omitempty"`
+	Digest []byte `json:"digest,omitempty"`
+	// Up to three distinct workers whose doses the month holds: enough to tell whether a published cell pools at least three people.
+	Contributors []int `json:"contributors,omitempty"`
 	selectValues sql.SelectValues
 }
 
@@ -53,7 +56,7 @@ func (*ContextStatistic) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case contextstatistic.FieldDigest:
+		case contextstatistic.FieldDigest, contextstatistic.FieldContributors:
 			values[i] = new([]byte)
 		case contextstatistic.FieldID, contextstatistic.FieldPeriodMonths, contextstatistic.FieldDoses, contextstatistic.FieldZeroDoses, contextstatistic.FieldSumUsv:
 			values[i] = new(sql.NullInt64)
@@ -166,6 +169,14 @@ func (_m *ContextStatistic) assignValues(columns []string, values []any) error {
 			} else if value != nil {
 				_m.Digest = *value
 			}
+		case contextstatistic.FieldContributors:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field contributors", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Contributors); err != nil {
+					return fmt.Errorf("unmarshal field contributors: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -243,6 +254,9 @@ func (_m *ContextStatistic) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("digest=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Digest))
+	builder.WriteString(", ")
+	builder.WriteString("contributors=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Contributors))
 	builder.WriteByte(')')
 	return builder.String()
 }

@@ -146,6 +146,12 @@ func (_c *ContextStatisticCreate) SetDigest(v []byte) *ContextStatisticCreate {
 	return _c
 }
 
+// SetContributors sets the "contributors" field.
+func (_c *ContextStatisticCreate) SetContributors(v []int) *ContextStatisticCreate {
+	_c.mutation.SetContributors(v)
+	return _c
+}
+
 // Mutation returns the ContextStatisticMutation object of the builder.
 func (_c *ContextStatisticCreate) Mutation() *ContextStatisticMutation {
 	return _c.mutation
@@ -345,6 +351,10 @@ func (_c *ContextStatisticCreate) createSpec() (*ContextStatistic, *sqlgraph.Cre
 		_spec.SetField(contextstatistic.FieldDigest, field.TypeBytes, value)
 		_node.Digest = value
 	}
+	if value, ok := _c.mutation.Contributors(); ok {
+		_spec.SetField(contextstatistic.FieldContributors, field.TypeJSON, value)
+		_node.Contributors = value
+	}
 	return _node, _spec
 }
 
@@ -478,6 +488,24 @@ func (u *ContextStatisticUpsert) UpdateDigest() *ContextStatisticUpsert {
 // ClearDigest clears the value of the "digest" field.
 func (u *ContextStatisticUpsert) ClearDigest() *ContextStatisticUpsert {
 	u.SetNull(contextstatistic.FieldDigest)
+	return u
+}
+
+// SetContributors sets the "contributors" field.
+func (u *ContextStatisticUpsert) SetContributors(v []int) *ContextStatisticUpsert {
+	u.Set(contextstatistic.FieldContributors, v)
+	return u
+}
+
+// UpdateContributors sets the "contributors" field to the value that was provided on create.
+func (u *ContextStatisticUpsert) UpdateContributors() *ContextStatisticUpsert {
+	u.SetExcluded(contextstatistic.FieldContributors)
+	return u
+}
+
+// ClearContributors clears the value of the "contributors" field.
+func (u *ContextStatisticUpsert) ClearContributors() *ContextStatisticUpsert {
+	u.SetNull(contextstatistic.FieldContributors)
 	return u
 }
 
@@ -645,6 +673,27 @@ func (u *ContextStatisticUpsertOne) UpdateDigest() *ContextStatisticUpsertOne {
 func (u *ContextStatisticUpsertOne) ClearDigest() *ContextStatisticUpsertOne {
 	return u.Update(func(s *ContextStatisticUpsert) {
 		s.ClearDigest()
+	})
+}
+
+// SetContributors sets the "contributors" field.
+func (u *ContextStatisticUpsertOne) SetContributors(v []int) *ContextStatisticUpsertOne {
+	return u.Update(func(s *ContextStatisticUpsert) {
+		s.SetContributors(v)
+	})
+}
+
+// UpdateContributors sets the "contributors" field to the value that was provided on create.
+func (u *ContextStatisticUpsertOne) UpdateContributors() *ContextStatisticUpsertOne {
+	return u.Update(func(s *ContextStatisticUpsert) {
+		s.UpdateContributors()
+	})
+}
+
+// ClearContributors clears the value of the "contributors" field.
+func (u *ContextStatisticUpsertOne) ClearContributors() *ContextStatisticUpsertOne {
+	return u.Update(func(s *ContextStatisticUpsert) {
+		s.ClearContributors()
 	})
 }
 
@@ -978,6 +1027,27 @@ func (u *ContextStatisticUpsertBulk) UpdateDigest() *ContextStatisticUpsertBulk 
 func (u *ContextStatisticUpsertBulk) ClearDigest() *ContextStatisticUpsertBulk {
 	return u.Update(func(s *ContextStatisticUpsert) {
 		s.ClearDigest()
+	})
+}
+
+// SetContributors sets the "contributors" field.
+func (u *ContextStatisticUpsertBulk) SetContributors(v []int) *ContextStatisticUpsertBulk {
+	return u.Update(func(s *ContextStatisticUpsert) {
+		s.SetContributors(v)
+	})
+}
+
+// UpdateContributors sets the "contributors" field to the value that was provided on create.
+func (u *ContextStatisticUpsertBulk) UpdateContributors() *ContextStatisticUpsertBulk {
+	return u.Update(func(s *ContextStatisticUpsert) {
+		s.UpdateContributors()
+	})
+}
+
+// ClearContributors clears the value of the "contributors" field.
+func (u *ContextStatisticUpsertBulk) ClearContributors() *ContextStatisticUpsertBulk {
+	return u.Update(func(s *ContextStatisticUpsert) {
+		s.ClearContributors()
 	})
 }
 

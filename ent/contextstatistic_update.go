@@ -10,6 +10,7 @@ import (
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/predicate"
@@ -107,6 +108,24 @@ func (_u *ContextStatisticUpdate) SetDigest(v []byte) *ContextStatisticUpdate {
 // ClearDigest clears the value of the "digest" field.
 func (_u *ContextStatisticUpdate) ClearDigest() *ContextStatisticUpdate {
 	_u.mutation.ClearDigest()
+	return _u
+}
+
+// SetContributors sets the "contributors" field.
+func (_u *ContextStatisticUpdate) SetContributors(v []int) *ContextStatisticUpdate {
+	_u.mutation.SetContributors(v)
+	return _u
+}
+
+// AppendContributors appends value to the "contributors" field.
+func (_u *ContextStatisticUpdate) AppendContributors(v []int) *ContextStatisticUpdate {
+	_u.mutation.AppendContributors(v)
+	return _u
+}
+
+// ClearContributors clears the value of the "contributors" field.
+func (_u *ContextStatisticUpdate) ClearContributors() *ContextStatisticUpdate {
+	_u.mutation.ClearContributors()
 	return _u
 }
 
@@ -231,6 +250,17 @@ func (_u *ContextStatisticUpdate) sqlSave(ctx context.Context) (_node int, err e
 	if _u.mutation.DigestCleared() {
 		_spec.ClearField(contextstatistic.FieldDigest, field.TypeBytes)
 	}
+	if value, ok := _u.mutation.Contributors(); ok {
+		_spec.SetField(contextstatistic.FieldContributors, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedContributors(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, contextstatistic.FieldContributors, value)
+		})
+	}
+	if _u.mutation.ContributorsCleared() {
+		_spec.ClearField(contextstatistic.FieldContributors, field.TypeJSON)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -331,6 +361,24 @@ func (_u *ContextStatisticUpdateOne) SetDigest(v []byte) *ContextStatisticUpdate
 // ClearDigest clears the value of the "digest" field.
 func (_u *ContextStatisticUpdateOne) ClearDigest() *ContextStatisticUpdateOne {
 	_u.mutation.ClearDigest()
+	return _u
+}
+
+// SetContributors sets the "contributors" field.
+func (_u *ContextStatisticUpdateOne) SetContributors(v []int) *ContextStatisticUpdateOne {
+	_u.mutation.SetContributors(v)
+	return _u
+}
+
+// AppendContributors appends value to the "contributors" field.
+func (_u *ContextStatisticUpdateOne) AppendContributors(v []int) *ContextStatisticUpdateOne {
+	_u.mutation.AppendContributors(v)
+	return _u
+}
+
+// ClearContributors clears the value of the "contributors" field.
+func (_u *ContextStatisticUpdateOne) ClearContributors() *ContextStatisticUpdateOne {
+	_u.mutation.ClearContributors()
 	return _u
 }
 
@@ -484,6 +532,17 @@ func (_u *ContextStatisticUpdateOne) sqlSave(ctx context.Context) (_node *Contex
 	}
 	if _u.mutation.DigestCleared() {
 		_spec.ClearField(contextstatistic.FieldDigest, field.TypeBytes)
+	}
+	if value, ok := _u.mutation.Contributors(); ok {
+		_spec.SetField(contextstatistic.FieldContributors, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedContributors(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, contextstatistic.FieldContributors, value)
+		})
+	}
+	if _u.mutation.ContributorsCleared() {
+		_spec.ClearField(contextstatistic.FieldContributors, field.TypeJSON)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &ContextStatistic{config: _u.config}

@@ -204,6 +204,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contextstatistic.FieldZeroDoses:      {Type: field.TypeInt, Column: contextstatistic.FieldZeroDoses},
 			contextstatistic.FieldSumUsv:         {Type: field.TypeInt64, Column: contextstatistic.FieldSumUsv},
 			contextstatistic.FieldDigest:         {Type: field.TypeBytes, Column: contextstatistic.FieldDigest},
+			contextstatistic.FieldContributors:   {Type: field.TypeJSON, Column: contextstatistic.FieldContributors},
 		},
 	}
 	graph.Nodes[7] = &sqlgraph.Node{
@@ -2341,6 +2342,11 @@ func (f *ContextStatisticFilter) WhereSumUsv(p entql.Int64P) {
 // WhereDigest applies the entql []byte predicate on the digest field.
 func (f *ContextStatisticFilter) WhereDigest(p entql.BytesP) {
 	f.Where(p.Field(contextstatistic.FieldDigest))
+}
+
+// WhereContributors applies the entql json.RawMessage predicate on the contributors field.
+func (f *ContextStatisticFilter) WhereContributors(p entql.BytesP) {
+	f.Where(p.Field(contextstatistic.FieldContributors))
 }
 
 // addPredicate implements the predicateAdder interface.

@@ -6910,31 +6910,33 @@ func (m *CompanyMutation) ResetEdge(name string) error {
 // ContextStatisticMutation represents an operation that mutates the ContextStatistic nodes in the graph.
 type ContextStatisticMutation struct {
 	config
-	op               Op
-	typ              string
-	id               *int
-	created_at       *time.Time
-	updated_at       *time.Time
-	level            *contextstatistic.Level
-	context_key      *string
-	domain_code      *string
-	sector_code      *string
-	job_code         *string
-	monitoring_kind  *string
-	period_months    *int
-	addperiod_months *int
-	month            *time.Time
-	doses            *int
-	adddoses         *int
-	zero_doses       *int
-	addzero_doses    *int
-	sum_usv          *int64
-	addsum_usv       *int64
-	digest           *[]byte
-	clearedFields    map[string]struct{}
-	done             bool
-	oldValue         func(context.Context) (*ContextStatistic, error)
-	predicates       []predicate.ContextStatistic
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	updated_at         *time.Time
+	level              *contextstatistic.Level
+	context_key        *string
+	domain_code        *string
+	sector_code        *string
+	job_code           *string
+	monitoring_kind    *string
+	period_months      *int
+	addperiod_months   *int
+	month              *time.Time
+	doses              *int
+	adddoses           *int
+	zero_doses         *int
+	addzero_doses      *int
+	sum_usv            *int64
+	addsum_usv         *int64
+	digest             *[]byte
+	contributors       *[]int
+	appendcontributors []int
+	clearedFields      map[string]struct{}
+	done               bool
+	oldValue           func(context.Context) (*ContextStatistic, error)
+	predicates         []predicate.ContextStatistic
 }
 
 var _ ent.Mutation = (*ContextStatisticMutation)(nil)
@@ -7671,6 +7673,71 @@ func (m *ContextStatisticMutation) ResetDigest() {
 	delete(m.clearedFields, contextstatistic.FieldDigest)
 }
 
+// SetContributors sets the "contributors" field.
+func (m *ContextStatisticMutation) SetContributors(i []int) {
+	m.contributors = &i
+	m.appendcontributors = nil
+}
+
+// Contributors returns the value of the "contributors" field in the mutation.
+func (m *ContextStatisticMutation) Contributors() (r []int, exists bool) {
+	v := m.contributors
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContributors returns the old "contributors" field's value of the ContextStatistic entity.
+// If the ContextStatistic object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ContextStatisticMutation) OldContributors(ctx context.Context) (v []int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContributors is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContributors requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContributors: %w", err)
+	}
+	return oldValue.Contributors, nil
+}
+
+// AppendContributors adds i to the "contributors" field.
+func (m *ContextStatisticMutation) AppendContributors(i []int) {
+	m.appendcontributors = append(m.appendcontributors, i...)
+}
+
+// AppendedContributors returns the list of values that were appended to the "contributors" field in this mutation.
+func (m *ContextStatisticMutation) AppendedContributors() ([]int, bool) {
+	if len(m.appendcontributors) == 0 {
+		return nil, false
+	}
+	return m.appendcontributors, true
+}
+
+// ClearContributors clears the value of the "contributors" field.
+func (m *ContextStatisticMutation) ClearContributors() {
+	m.contributors = nil
+	m.appendcontributors = nil
+	m.clearedFields[contextstatistic.FieldContributors] = struct{}{}
+}
+
+// ContributorsCleared returns if the "contributors" field was cleared in this mutation.
+func (m *ContextStatisticMutation) ContributorsCleared() bool {
+	_, ok := m.clearedFields[contextstatistic.FieldContributors]
+	return ok
+}
+
+// ResetContributors resets all changes to the "contributors" field.
+func (m *ContextStatisticMutation) ResetContributors() {
+	m.contributors = nil
+	m.appendcontributors = nil
+	delete(m.clearedFields, contextstatistic.FieldContributors)
+}
+
 // Where appends a list predicates to the ContextStatisticMutation builder.
 func (m *ContextStatisticMutation) Where(ps ...predicate.ContextStatistic) {
 	m.predicates = append(m.predicates, ps...)
@@ -7705,7 +7772,7 @@ func (m *ContextStatisticMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ContextStatisticMutation) Fields() []string {
-	fields := make([]string, 0, 14)
+	fields := make([]string, 0, 15)
 	if m.created_at != nil {
 		fields = append(fields, contextstatistic.FieldCreatedAt)
 	}
@@ -7748,6 +7815,9 @@ func (m *ContextStatisticMutation) Fields() []string {
 	if m.digest != nil {
 		fields = append(fields, contextstatistic.FieldDigest)
 	}
+	if m.contributors != nil {
+		fields = append(fields, contextstatistic.FieldContributors)
+	}
 	return fields
 }
 
@@ -7784,6 +7854,8 @@ func (m *ContextStatisticMutation) Field(name string) (ent.Value, bool) {
 		return m.SumUsv()
 	case contextstatistic.FieldDigest:
 		return m.Digest()
+	case contextstatistic.FieldContributors:
+		return m.Contributors()
 	}
 	return nil, false
 }
@@ -7821,6 +7893,8 @@ func (m *ContextStatisticMutation) OldField(ctx context.Context, name string) (e
 		return m.OldSumUsv(ctx)
 	case contextstatistic.FieldDigest:
 		return m.OldDigest(ctx)
+	case contextstatistic.FieldContributors:
+		return m.OldContributors(ctx)
 	}
 	return nil, fmt.Errorf("unknown ContextStatistic field %s", name)
 }
@@ -7928,6 +8002,13 @@ func (m *ContextStatisticMutation) SetField(name string, value ent.Value) error 
 		}
 		m.SetDigest(v)
 		return nil
+	case contextstatistic.FieldContributors:
+		v, ok := value.([]int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContributors(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ContextStatistic field %s", name)
 }
@@ -8021,6 +8102,9 @@ func (m *ContextStatisticMutation) ClearedFields() []string {
 	if m.FieldCleared(contextstatistic.FieldDigest) {
 		fields = append(fields, contextstatistic.FieldDigest)
 	}
+	if m.FieldCleared(contextstatistic.FieldContributors) {
+		fields = append(fields, contextstatistic.FieldContributors)
+	}
 	return fields
 }
 
@@ -8046,6 +8130,9 @@ func (m *ContextStatisticMutation) ClearField(name string) error {
 		return nil
 	case contextstatistic.FieldDigest:
 		m.ClearDigest()
+		return nil
+	case contextstatistic.FieldContributors:
+		m.ClearContributors()
 		return nil
 	}
 	return fmt.Errorf("unknown ContextStatistic nullable field %s", name)
@@ -8096,6 +8183,9 @@ func (m *ContextStatisticMutation) ResetField(name string) error {
 		return nil
 	case contextstatistic.FieldDigest:
 		m.ResetDigest()
+		return nil
+	case contextstatistic.FieldContributors:
+		m.ResetContributors()
 		return nil
 	}
 	return fmt.Errorf("unknown ContextStatistic field %s", name)

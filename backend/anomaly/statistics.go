@@ -17,6 +17,11 @@ import (
 // nor by differencing two periods (periods are whole quarters).
 const MinCell = 10
 
+// MinWorkers is the fewest distinct workers a published statistic pools in
+// every quarter of its period (statistical secrecy: three contributors), so
+// that ten weekly results of one person are never published as a cell.
+const MinWorkers = 3
+
 // quarterStart returns the first day of t's calendar quarter.
 func quarterStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month()-(t.Month()-1)%3, 1, 0, 0, 0, 0, time.UTC)
@@ -79,6 +84,7 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 		sum      int64
 		dg       *Summary
 		quarters map[time.Time]int
+		workers  map[time.Time][]int
 	}
 	byKey := map[string]*acc{}
 	var order []string
@@ -87,12 +93,15 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 		if a == nil {
 			a = &acc{stat: Stat{SectorCode: r.SectorCode, JobCode: r.JobCode, MonitoringKind: r.MonitoringKind,
 				PeriodMonths: r.PeriodMonths, SectorLabel: nomen.name("SECTOR", r.SectorCode), JobLabel: nomen.name("JOB", r.JobCode)},
-				dg: &Summary{Digest: NewDigest()}, quarters: map[time.Time]int{}}
+				dg: &Summary{Digest: NewDigest()}, quarters: map[time.Time]int{}, workers: map[time.Time][]int{}}
 			byKey[r.ContextKey] = a
 			order = append(order, r.ContextKey)
 		}
 		a.stat.Doses += r.Doses
 		a.quarters[quarterStart(r.Month)] += r.Doses
+		for _, w := range r.Contributors {
+			a.workers[quarterStart(r.Month)] = addContributor(a.workers[quarterStart(r.Month)], w)
+		}
 		a.stat.NonZero += r.Doses - r.ZeroDoses
 		a.sum += r.SumUsv
 		if len(r.Digest) > 0 {
@@ -108,7 +117,7 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 	out := make([]Stat, 0, len(order))
 	for _, k := range order {
 		a := byKey[k]
-		if !wholeCells(a.quarters, f.From, f.To) {
+		if !wholeCells(a.quarters, a.workers, f.From, f.To) {
 			continue
 		}
 		a.stat.MeanUSv = float64(a.sum) / float64(a.stat.Doses)
@@ -134,10 +143,11 @@ func Statistics(ctx context.Context, client *ent.Client, f StatsFilter, now time
 	return out, nil
 }
 
-// wholeCells reports whether every quarter of [from, to] holds MinCell doses.
-func wholeCells(quarters map[time.Time]int, from, to time.Time) bool {
+// wholeCells reports whether every quarter of [from, to] holds MinCell doses
+// of MinWorkers distinct workers.
+func wholeCells(quarters map[time.Time]int, workers map[time.Time][]int, from, to time.Time) bool {
 	for q := quarterStart(from); !q.After(to); q = q.AddDate(0, 3, 0) {
-		if quarters[q] < MinCell {
+		if quarters[q] < MinCell || len(workers[q]) < MinWorkers {
 			return false
 		}
 	}

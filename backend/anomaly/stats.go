@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/caio/go-tdigest/v4"
@@ -42,6 +43,19 @@ type statDelta struct {
 	// digest holds the logs of the non-zero doses added since the last flush.
 	digest *tdigest.TDigest
 	n      int
+	// workers are the first MinWorkers distinct workers of the doses.
+	workers []int
+}
+
+// addContributor adds worker w to the distinct workers of a cell, keeping at
+// most MinWorkers: the union of capped sets still tells whether a merge of
+// cells pools MinWorkers people (a full set already does; sets below the cap
+// are complete).
+func addContributor(ws []int, w int) []int {
+	if len(ws) >= MinWorkers || slices.Contains(ws, w) {
+		return ws
+	}
+	return append(ws, w)
 }
 
 // StatsBuffer collects doses for the monthly context statistics in memory
@@ -75,6 +89,7 @@ func (b *StatsBuffer) Add(doses []Dose) error {
 				b.deltas[k] = dl
 			}
 			dl.doses++
+			dl.workers = addContributor(dl.workers, d.WorkerID)
 			if d.Zero || d.USv <= 0 {
 				dl.zero++
 				continue
@@ -133,13 +148,17 @@ func (b *StatsBuffer) Flush(ctx context.Context, client *ent.Client) error {
 			return err
 		}
 		if row != nil {
+			workers := row.Contributors
+			for _, w := range dl.workers {
+				workers = addContributor(workers, w)
+			}
 			err = client.ContextStatistic.UpdateOne(row).AddDoses(dl.doses).AddZeroDoses(dl.zero).AddSumUsv(dl.sum).
-				SetDigest(blob).Exec(ctx)
+				SetDigest(blob).SetContributors(workers).Exec(ctx)
 		} else {
 			err = client.ContextStatistic.Create().SetLevel(levelEnum(dl.level)).SetContextKey(k.key).
 				SetDomainCode(dl.ctx.Domain).SetSectorCode(dl.ctx.Sector).SetJobCode(dl.ctx.Job).
 				SetMonitoringKind(dl.ctx.Kind).SetPeriodMonths(dl.ctx.Months).SetMonth(k.month).
-				SetDoses(dl.doses).SetZeroDoses(dl.zero).SetSumUsv(dl.sum).SetDigest(blob).Exec(ctx)
+				SetDoses(dl.doses).SetZeroDoses(dl.zero).SetSumUsv(dl.sum).SetDigest(blob).SetContributors(dl.workers).Exec(ctx)
 		}
 		if err != nil {
 			return fmt.Errorf("save context statistics: %w", err)

@@ -45,6 +45,8 @@ const (
 	FieldSumUsv = "sum_usv"
 	// FieldDigest holds the string denoting the digest field in the database.
 	FieldDigest = "digest"
+	// FieldContributors holds the string denoting the contributors field in the database.
+	FieldContributors = "contributors"
 	// Table holds the table name of the contextstatistic in the database.
 	Table = "context_statistics"
 )
@@ -66,6 +68,7 @@ var Columns = []string{
 	FieldZeroDoses,
 	FieldSumUsv,
 	FieldDigest,
+	FieldContributors,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).

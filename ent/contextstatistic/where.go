@@ -824,6 +824,16 @@ func DigestNotNil() predicate.ContextStatistic {
 	return predicate.ContextStatistic(sql.FieldNotNull(FieldDigest))
 }
 
+// ContributorsIsNil applies the IsNil predicate on the "contributors" field.
+func ContributorsIsNil() predicate.ContextStatistic {
+	return predicate.ContextStatistic(sql.FieldIsNull(FieldContributors))
+}
+
+// ContributorsNotNil applies the NotNil predicate on the "contributors" field.
+func ContributorsNotNil() predicate.ContextStatistic {
+	return predicate.ContextStatistic(sql.FieldNotNull(FieldContributors))
+}
+
 // And groups predicates with the AND operator between them.
 func And(predicates ...predicate.ContextStatistic) predicate.ContextStatistic {
 	return predicate.ContextStatistic(sql.AndPredicates(predicates...))

@@ -247,6 +247,7 @@ var (
 		{Name: "zero_doses", Type: field.TypeInt},
 		{Name: "sum_usv", Type: field.TypeInt64},
 		{Name: "digest", Type: field.TypeBytes, Nullable: true},
+		{Name: "contributors", Type: field.TypeJSON, Nullable: true},
 	}
 	// ContextStatisticsTable holds the schema information for the "context_statistics" table.
 	ContextStatisticsTable = &schema.Table{

@@ -34,6 +34,8 @@ func (ContextStatistic) Fields() []ent.Field {
 		field.Int("zero_doses").NonNegative(),
 		field.Int64("sum_usv").NonNegative(),
 		field.Bytes("digest").Optional().Comment("t-digest of ln(µSv) of the non-zero doses."),
+		field.Ints("contributors").Optional().
+			Comment("Up to three distinct workers whose doses the month holds: enough to tell whether a published cell pools at least three people."),
 	}
 }
 

@@ -102,7 +102,7 @@ var roleCategories = map[policy.Role][]string{
 	policy.RoleRPA: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catFleet, catWorkerLst, catStats, catAnomalyW,
-		catSubmitOp, catSubmitAny, catReport, catReportVal, catIntervene},
+		catSubmitOp, catSubmitAny, catReport, catReportVal, catIntervene, catBatch},
 	// Administrative data only: never a dose value, never dosimetric data;
 	// told that a limit was exceeded and by whom.
 	policy.RoleEmployer: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,

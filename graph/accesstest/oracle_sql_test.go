@@ -201,7 +201,9 @@ func (or *oracle) expect(t *testing.T, s *subject) *expectation {
 			q["anomalies"] = fmt.Sprintf(`SELECT a.id FROM anomalies a WHERE a.establishment_id IN %s
 				AND NOT EXISTS (SELECT 1 FROM anomaly_dose_records l JOIN dose_records d ON d.id = l.dose_record_id
 					WHERE l.anomaly_id = a.id AND NOT (%s))
-				AND (a.period_start IS NULL OR %s OR (a.layer <> 'HISTORY' AND %s))`, E, external,
+				AND (a.period_start IS NULL OR %s OR (a.layer <> 'HISTORY' AND %s))
+				AND (a.layer <> 'REGULATORY' OR NOT EXISTS (SELECT 1 FROM dose_records i WHERE i.worker_id = a.worker_id AND i.current
+					AND (i.monitoring_kind = 'INTERNAL' OR i.quantity = 'E50') AND i.period_end BETWEEN a.period_start AND a.period_end))`, E, external,
 				covers("a.worker_id", "a.period_start", "a.period_end", 2), covers("a.worker_id", "a.period_start", "a.period_end", 0))
 		case policy.RoleEmployer:
 			q["exposureSummaries"] = fmt.Sprintf(`SELECT s.id FROM exposure_summaries s WHERE s.status = 'EXCEEDED' AND s.worker_id IN (

@@ -325,7 +325,7 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 			switch s.role {
 			case policy.RoleLaboratory:
 				ids[b.id] = b.lab == s.lab
-			case policy.RoleEmployer:
+			case policy.RoleEmployer, policy.RoleRPA:
 				ids[b.id] = b.submitter == s.account || ests[b.est]
 			}
 		}
@@ -334,6 +334,11 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 		for _, g := range w.grants {
 			if s.role == policy.RolePhysician && g.delegatedFrom == s.grant {
 				delegates[g.account] = true
+			}
+		}
+		for _, b := range w.batches {
+			if (s.role == policy.RoleEmployer || s.role == policy.RoleRPA) && ests[b.est] {
+				delegates[b.submitter] = true // "sent by", on the establishment's batches
 			}
 		}
 		for _, a := range w.accounts {

@@ -234,7 +234,7 @@ func Anomaly() ent.Policy {
 	here := column(anomaly.FieldEstablishmentID, establishmentCol)
 	return entityPolicy(Rows{
 		physician: followed, delegate: followed,
-		adviser: and(here, pred(noInternalDose), adviserFindings),
+		adviser:  and(here, pred(noInternalDose), adviserFindings),
 		employer: and(here, pred(func(s *sql.Selector) *sql.Predicate { return sql.EQ(s.C(anomaly.FieldKind), KindLimitExceeded) })),
 		analyst:  all,
 	}, nil)
@@ -249,10 +249,14 @@ func Anomaly() ent.Policy {
 // adviser reads their own standings (Worker.exposure, limitAlerts).
 func adviserFindings(st sets, s *sql.Selector) *sql.Predicate {
 	w, start, end := s.C(anomaly.FieldWorkerID), s.C(anomaly.FieldPeriodStart), s.C(anomaly.FieldPeriodEnd)
-	return sql.Or(sql.IsNull(start), // a finding on no period (none of detection's)
+	inContract := sql.Or(sql.IsNull(start), // a finding on no period (none of detection's)
 		sql.And(sql.NEQ(s.C(anomaly.FieldLayer), anomaly.LayerHistory), st.contractCovers(s, w, start, end, 0)),
 		st.contractCovers(s, w, start, end, HistoryYears),
 	)
+	// A limit's or classification's sum counts the committed doses of
+	// internal dosimetry, which the adviser does not read: such a finding
+	// would tell them a total their results do not make (RC14).
+	return sql.And(inContract, sql.Or(sql.NEQ(s.C(anomaly.FieldLayer), anomaly.LayerRegulatory), noInternalInPeriod(s)))
 }
 
 // HistoryYears is how far back the detection of history findings reads a
@@ -294,7 +298,20 @@ func Reference() ent.Policy { return entityPolicy(publicRows, adminWrites()) }
 func Account() ent.Policy {
 	rows := ownAccountRows("id")
 	rows[physician] = or(column("id", accountCol), delegatesOf)
+	// Who sent a batch the viewer reads: "envoyé par" on the establishment's
+	// batches (a colleague, or the operator that took operational doses here).
+	rows[adviser] = or(column("id", accountCol), submittersHere)
+	rows[employer] = rows[adviser]
 	return entityPolicy(rows, adminWrites())
+}
+
+// submittersHere is true for the accounts that submitted a batch sent for one
+// of the viewer's establishments, or an operational batch taken there.
+func submittersHere(st sets, s *sql.Selector) *sql.Predicate {
+	b := sql.Table(importbatch.Table).As("scope_submitted")
+	in := sql.Dialect(s.Dialect()).Select(b.C(importbatch.FieldSubmitterID)).From(b)
+	in.Where(sql.Or(st.inEstablishments(in, b.C(importbatch.FieldEstablishmentID)), operationalBatchHere(st, in)))
+	return sql.In(s.C("id"), in)
 }
 
 // delegatesOf is true for the accounts holding a delegation of the viewer's grants.

@@ -108,6 +108,23 @@ func noInternalDose(s *sql.Selector) *sql.Predicate {
 		)))
 }
 
+// noInternalInPeriod is true for an anomaly whose worker has no current
+// internal-dosimetry result ending within its period.
+func noInternalInPeriod(s *sql.Selector) *sql.Predicate {
+	d := sql.Table(doserecord.Table).As("scope_internal")
+	return sql.NotExists(sql.Dialect(s.Dialect()).Select(d.C(doserecord.FieldID)).From(d).
+		Where(sql.And(
+			sql.ColumnsEQ(d.C(doserecord.FieldWorkerID), s.C(anomaly.FieldWorkerID)),
+			sql.EQ(d.C(doserecord.FieldCurrent), true),
+			sql.Or(
+				sql.EQ(d.C(doserecord.FieldMonitoringKind), doserecord.MonitoringKindInternal.String()),
+				sql.EQ(d.C(doserecord.FieldQuantity), doserecord.QuantityE50.String()),
+			),
+			sql.ColumnsGTE(d.C(doserecord.FieldPeriodEnd), s.C(anomaly.FieldPeriodStart)),
+			sql.ColumnsLTE(d.C(doserecord.FieldPeriodEnd), s.C(anomaly.FieldPeriodEnd)),
+		)))
+}
+
 // dosimeterIn is true when the dosimeter column c belongs to one of the
 // viewer's establishments (or laboratories, with labs).
 func dosimeterIn(labs bool) func(st sets, s *sql.Selector, c string) *sql.Predicate {
