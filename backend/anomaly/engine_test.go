@@ -123,10 +123,15 @@ func TestStatisticsCells(t *testing.T) {
 	db := storetest.MustOpen(t)
 	ctx := policy.SystemContext(context.Background())
 	var doses []anomaly.Dose
-	add := func(sector string, n int, month time.Month) {
+	// add gives n doses of sector in month, from workers distinct workers.
+	add := func(sector string, n int, month time.Month, workers ...int) {
+		if len(workers) == 0 {
+			workers = []int{n}
+		}
 		for i := 0; i < n; i++ {
 			s := time.Date(2025, month, 1, 0, 0, 0, 0, time.UTC)
-			doses = append(doses, anomaly.Dose{ID: len(doses) + 1, Context: anomaly.Context{Sector: sector, Job: "J", Kind: "PASSIVE_WHOLE_BODY", Months: 1},
+			doses = append(doses, anomaly.Dose{ID: len(doses) + 1, WorkerID: 1000*len(sector) + i%workers[0] + 1,
+				Context: anomaly.Context{Sector: sector, Job: "J", Kind: "PASSIVE_WHOLE_BODY", Months: 1},
 				Quantity: "HP10", Start: s, End: s.AddDate(0, 1, -1), USv: int64(100 + 10*i)})
 		}
 	}
@@ -135,6 +140,10 @@ func TestStatisticsCells(t *testing.T) {
 		add("SMALL", 2, m)
 	}
 	add("SMALL", 30, time.February) // many doses in one quarter only
+	for m := time.January; m <= time.June; m++ {
+		add("ONE", 20, m, 1) // weekly results of one person: never a cell
+		add("PAIR", 20, m, 2)
+	}
 	if err := anomaly.AddToStats(ctx, db.Client, doses); err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +153,7 @@ func TestStatisticsCells(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(stats) != 1 || stats[0].SectorCode != "BIG" || stats[0].Doses != 120 {
-		t.Fatalf("stats = %+v, want only BIG over whole quarters Q1–Q2 (120 doses)", stats)
+		t.Fatalf("stats = %+v, want only BIG over whole quarters Q1–Q2 (120 doses): SMALL lacks doses, ONE and PAIR people", stats)
 	}
 	if stats[0].MedianUSv < 150 || stats[0].MedianUSv > 350 {
 		t.Errorf("median = %.0f µSv", stats[0].MedianUSv)

@@ -38,7 +38,10 @@ func refresh(ctx context.Context, client *ent.Client, a *ent.Anomaly, f Finding)
 		return nil
 	}
 	if !f.episode() {
-		if a.Status != anomaly.StatusOpen || f.Score <= a.Score {
+		// The stored period is the finding's window: a higher figure over
+		// another window (a later month of the same year) would state a sum
+		// the period does not hold, so only the same window is refreshed.
+		if a.Status != anomaly.StatusOpen || f.Score <= a.Score || !samePeriod(a, f) {
 			return nil
 		}
 		return client.Anomaly.UpdateOne(a).SetScore(f.Score).SetExplanation(f.Explanation).
@@ -69,6 +72,15 @@ func refresh(ctx context.Context, client *ent.Client, a *ent.Anomaly, f Finding)
 		return fmt.Errorf("refresh anomaly: %w", err)
 	}
 	return nil
+}
+
+// samePeriod reports whether the stored anomaly and the finding cover the
+// same days.
+func samePeriod(a *ent.Anomaly, f Finding) bool {
+	day := func(t *time.Time, u time.Time) bool {
+		return t == nil && u.IsZero() || t != nil && !u.IsZero() && t.UTC().Format(time.DateOnly) == u.UTC().Format(time.DateOnly)
+	}
+	return day(a.PeriodStart, f.PeriodStart) && day(a.PeriodEnd, f.PeriodEnd)
 }
 
 // same compares two JSON values as stored (numbers read back as float64).
