@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"reflect"
 	"regexp"
+	"runtime/debug"
 	"strings"
 
 	"entgo.io/ent/privacy"
@@ -107,7 +108,7 @@ func coercionError(ctx context.Context, gqlErr *gqlerror.Error) *apperr.Error {
 // Recover turns a panic into an internal error and logs it.
 func Recover(log *slog.Logger) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
-		log.ErrorContext(ctx, "panic in resolver", "panic", p)
+		log.ErrorContext(ctx, "panic in resolver", "panic", p, "stack", string(debug.Stack()))
 		return apperr.New(apperr.Internal, "Erreur interne. L'incident a été enregistré.")
 	}
 }

@@ -73,7 +73,7 @@ func TestAcceptHeaders(t *testing.T) {
 			t.Fatal(err)
 		}
 		body := readAll(t, res)
-		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, tc.wantType) || !strings.Contains(body, "ses_") {
+		if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, tc.wantType) || !strings.Contains(body, "ses_") || strings.Contains(body, "INTERNAL") {
 			t.Errorf("Accept %q: Content-Type %q, body %s", tc.accept, ct, truncate(body, 120))
 		}
 		if tc.wantType != "text/event-stream" && !strings.Contains(res.Header.Get("Set-Cookie"), "siseri_session=") {

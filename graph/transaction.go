@@ -61,6 +61,12 @@ func (t transactioner) InterceptResponse(ctx context.Context, next graphql.Respo
 		}
 	}()
 	rsp := next(txCtx)
+	if rsp == nil {
+		// A streaming transport (SSE) asks again after the one response of
+		// a mutation: nothing ran.
+		_ = tx.Rollback()
+		return nil
+	}
 	if len(rsp.Errors) > 0 {
 		_ = tx.Rollback()
 		return &graphql.Response{Errors: rsp.Errors}

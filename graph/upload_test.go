@@ -174,7 +174,7 @@ func TestUploadOperationsBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := readAll(t, res)
-	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(raw, "operations") || !strings.Contains(raw, "1 Mio") {
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(raw, `"BAD_USER_INPUT"`) || !strings.Contains(raw, "operations") || !strings.Contains(raw, "1 Mio") {
 		t.Fatalf("status %d, %s", res.StatusCode, truncate(raw, 500))
 	}
 }

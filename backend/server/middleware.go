@@ -23,10 +23,14 @@ type statusWriter struct {
 	wroteHeader bool
 }
 
+// WriteHeader sends the first status only: a transport that answers again
+// after a refusal (gqlgen's websocket transport after the upgrader's 403)
+// cannot change what was sent.
 func (w *statusWriter) WriteHeader(code int) {
-	if !w.wroteHeader {
-		w.code, w.wroteHeader = code, true
+	if w.wroteHeader {
+		return
 	}
+	w.code, w.wroteHeader = code, true
 	w.ResponseWriter.WriteHeader(code)
 }
 
