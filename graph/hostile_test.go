@@ -319,7 +319,8 @@ func TestHostileSuggestions(t *testing.T) {
 }
 
 // TestHostileLogin ensures a known and an unknown address are refused the
-// same way at the same cost (one password hash each), and that the
+// same way at the same cost (one password hash each; the time itself is
+// measured on the real binary in backend/hostile), and that the
 // per-address limiter counts failures only.
 func TestHostileLogin(t *testing.T) {
 	db := storetest.MustOpen(t)
@@ -334,17 +335,15 @@ func TestHostileLogin(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := srv.NewClient(t)
-	attempt := func(email, password string) (*servertest.Response, time.Duration) {
-		start := time.Now()
-		res := c.Do(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }`,
+	attempt := func(email, password string) *servertest.Response {
+		return c.Do(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }`,
 			map[string]any{"e": email, "p": password})
-		return res, time.Since(start)
 	}
 
 	t.Run("OKOneHashWhateverTheAccount", func(t *testing.T) {
 		for _, email := range []string{"agent0@test.fr", "inconnu@test.fr", "parti@test.fr"} {
 			before := srv.App.Auth().PasswordChecks()
-			res, _ := attempt(email, "mauvais")
+			res := attempt(email, "mauvais")
 			if res.Code() != "UNAUTHENTICATED" {
 				t.Errorf("%s: code %q", email, res.Code())
 			}
@@ -353,53 +352,14 @@ func TestHostileLogin(t *testing.T) {
 			}
 		}
 		// The right password of an inactive account is refused as well.
-		if res, _ := attempt("parti@test.fr", servertest.Password); res.Code() != "UNAUTHENTICATED" {
+		if res := attempt("parti@test.fr", servertest.Password); res.Code() != "UNAUTHENTICATED" {
 			t.Errorf("inactive account with its password: code %q", res.Code())
 		}
 	})
 
-	t.Run("OKSameTime", func(t *testing.T) {
-		var k, u []time.Duration
-		for i := 1; i < known; i++ { // in alternating order
-			var dk, du time.Duration
-			if i%2 == 0 {
-				_, dk = attempt(fmt.Sprintf("agent%d@test.fr", i), "mauvais")
-				_, du = attempt(fmt.Sprintf("personne%d@test.fr", i), "mauvais")
-			} else {
-				_, du = attempt(fmt.Sprintf("personne%d@test.fr", i), "mauvais")
-				_, dk = attempt(fmt.Sprintf("agent%d@test.fr", i), "mauvais")
-			}
-			k, u = append(k, dk), append(u, du)
-		}
-		// Noise on a shared machine only slows samples down: the fastest
-		// samples are compared as well as the medians, and one of the two
-		// ratios must be close to 1 (a second hash would make both about 2).
-		mk, mu := median(k), median(u)
-		fk, fu := fastest(k), fastest(u)
-		medianRatio, fastRatio := float64(mk)/float64(mu), float64(fk)/float64(fu)
-		t.Logf("refusal of a known address: median %v, fastest %v; unknown: median %v, fastest %v (ratios %.2f, %.2f)",
-			mk, fk, mu, fu, medianRatio, fastRatio)
-		if !within(medianRatio, 0.6, 1.6) && !within(fastRatio, 0.6, 1.6) {
-			t.Errorf("known vs unknown address: ratios %.2f (medians) and %.2f (fastest), want the same time (0.6–1.6)", medianRatio, fastRatio)
-		}
-	})
+	// The time of a refusal (same for a known and an unknown address) is
+	// measured against the real binary: backend/hostile, Enumeration.
 }
-
-func median(d []time.Duration) time.Duration {
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	return s[len(s)/2]
-}
-
-func fastest(d []time.Duration) time.Duration {
-	m := d[0]
-	for _, x := range d[1:] {
-		m = min(m, x)
-	}
-	return m
-}
-
-func within(x, lo, hi float64) bool { return x >= lo && x <= hi }
 
 // TestHostileSharedAddress ensures that people signing in from one address
 // (a hospital's NAT) do not lock it, while failures from it do.

@@ -131,7 +131,7 @@ func TestStatisticsCells(t *testing.T) {
 		for i := 0; i < n; i++ {
 			s := time.Date(2025, month, 1, 0, 0, 0, 0, time.UTC)
 			doses = append(doses, anomaly.Dose{ID: len(doses) + 1, WorkerID: 1000*len(sector) + i%workers[0] + 1,
-				Context: anomaly.Context{Sector: sector, Job: "J", Kind: "PASSIVE_WHOLE_BODY", Months: 1},
+				Context:  anomaly.Context{Sector: sector, Job: "J", Kind: "PASSIVE_WHOLE_BODY", Months: 1},
 				Quantity: "HP10", Start: s, End: s.AddDate(0, 1, -1), USv: int64(100 + 10*i)})
 		}
 	}
