@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/http"
-	"sort"
 	"strings"
 	"testing"
 	"time"
