@@ -3,6 +3,7 @@ package hostile
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -154,7 +155,83 @@ var csrfCases = []hostileCase{
 // (the demo laboratory's cookie session; a bearer token works too). r is
 // streamed to the server, so a generated 300 MB file takes no memory in the
 // test.
-var uploadCases = []hostileCase{}
+var uploadCases = []hostileCase{
+	{"Upload/OneLineOf300MB", func(t *testing.T, h *harness) {
+		// A comment of 300 MB on line 2, then a valid row on line 3.
+		header, row, _ := strings.Cut(labCSV, "\n")
+		file := io.MultiReader(strings.NewReader(header+"\n"+strings.TrimSuffix(row, "\n")),
+			io.LimitReader(repeat('x'), 300<<20), strings.NewReader("\n"+row))
+		rep := h.uploadReport(t, labUploadProblems("LONG-1", false), file)
+		if !rep.has(2, "LINE_TOO_LONG") || rep.RowsTotal != 2 {
+			t.Errorf("report %+v, want LINE_TOO_LONG on line 2 of 2 rows", rep)
+		}
+	}},
+	{"Upload/UnclosedQuoteOf300MB", func(t *testing.T, h *harness) {
+		header, _, _ := strings.Cut(labCSV, "\n")
+		file := io.MultiReader(strings.NewReader(header+"\n\""), io.LimitReader(repeat('y'), 300<<20))
+		rep := h.uploadReport(t, labUploadProblems("LONG-2", true), file)
+		if !rep.has(2, "LINE_TOO_LONG") {
+			t.Errorf("report %+v, want LINE_TOO_LONG on line 2", rep)
+		}
+	}},
+	{"Upload/HeaderOnlyKeepsItsReference", func(t *testing.T, h *harness) {
+		header, _, _ := strings.Cut(labCSV, "\n")
+		rep := h.uploadReport(t, labUploadProblems("HEADER-1", false), strings.NewReader(header+"\n"))
+		if rep.Status != "REJECTED" || !rep.has(1, "NO_DATA_ROWS") {
+			t.Errorf("header-only file: report %+v, want REJECTED with NO_DATA_ROWS on line 1", rep)
+		}
+		// The reference was not used up: the real file sent under it is read.
+		rep = h.uploadReport(t, labUploadProblems("HEADER-1", false), strings.NewReader(labCSV))
+		if rep.Replayed || rep.RowsTotal != 1 {
+			t.Errorf("the file sent again under the same reference: report %+v, want it read (1 row, not replayed)", rep)
+		}
+	}},
+}
+
+// uploadReport sends file through submitFile as the demo laboratory's
+// browser does and returns the report (HTTP 200, no error).
+func (h *harness) uploadReport(t *testing.T, operations map[string]any, file io.Reader) importReport {
+	t.Helper()
+	a := h.upload(t, h.labBrowser, operations, "resultats.csv", file, map[string]string{"Origin": h.base, "GraphQL-Preflight": "1"})
+	a.expect(t, 200, "")
+	var out struct{ SubmitFile importReport }
+	if err := json.Unmarshal(a.Data, &out); err != nil {
+		t.Fatalf("report %s: %v", truncate(a.Body, 300), err)
+	}
+	return out.SubmitFile
+}
+
+type importReport struct {
+	Status                  string
+	Replayed                bool
+	RowsTotal, RowsRejected int
+	Problems                []struct {
+		Line int
+		Code string
+	}
+}
+
+// has reports whether the report holds a problem of code on line.
+func (r importReport) has(line int, code string) bool {
+	for _, p := range r.Problems {
+		if p.Line == line && p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// repeat is an endless reader of byte b.
+func repeat(b byte) io.Reader { return repeatReader(b) }
+
+type repeatReader byte
+
+func (r repeatReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(r)
+	}
+	return len(p), nil
+}
 
 // Schema disclosure: suggestions never name what the caller may not see.
 var schemaCases = []hostileCase{
@@ -339,6 +416,13 @@ func aliases(n int, selection string) string {
 
 const labCSV = "nir;nom;prenom;date_naissance;siret;dosimetre;type_suivi;grandeur;debut_periode;fin_periode;resultat;unite;radionucleide;commentaire\n" +
 	"185057505612345;DUPONT;JEAN;1985-05-01;00000000000000;D-1;PASSIF_CORPS_ENTIER;HP10;2025-01-01;2025-01-31;0,1;mSv;;\n"
+
+// labUploadProblems is labUpload asking for the report's problems.
+func labUploadProblems(reference string, dryRun bool) map[string]any {
+	op := labUpload(reference, dryRun)
+	op["query"] = `mutation($input: SubmitFileInput!) { submitFile(input: $input) { status replayed rowsTotal rowsRejected problems { line code } } }`
+	return op
+}
 
 func labUpload(reference string, dryRun bool) map[string]any {
 	return map[string]any{
