@@ -173,3 +173,7 @@ type nopWriteCloser struct{}
 
 func (nopWriteCloser) Write(p []byte) (int, error) { return len(p), nil }
 func (nopWriteCloser) Close() error                { return nil }
+
+// Laboratories returns the code and name of the laboratories a generation
+// uses.
+func Laboratories() [][2]string { return append([][2]string(nil), laboratories...) }
