@@ -78,6 +78,11 @@ func otherIn(rng *rand.Rand, group []int, not int, job string) int {
 func move(rng *rand.Rand, w *workerPlan, dest int, win window) {
 	old := w.emps[0]
 	at := win.start.AddDate(0, 6+rng.IntN(max(1, win.months-12)), 0)
+	if !at.After(old.start) {
+		// Hired on the very month the move was drawn: stay one month at least,
+		// so that the employment never ends before it starts.
+		at = firstOfMonth(old.start).AddDate(0, 1, 0)
+	}
 	end := at.AddDate(0, 0, -1)
 	old.end = &end
 	if rng.Float64() < 0.3 {
@@ -111,6 +116,9 @@ func leave(rng *rand.Rand, ws []*workerPlan, order []int, moved map[int]bool, wi
 			continue
 		}
 		end := win.start.AddDate(0, 3+rng.IntN(max(1, win.months-6)), -1)
+		if end.Before(e.start) {
+			end = firstOfMonth(e.start).AddDate(0, 1, -1) // a month at least
+		}
 		e.end = &end
 		n--
 	}

@@ -60,3 +60,38 @@ func TestNewPlan_Aircrew(t *testing.T) {
 		}
 	}
 }
+
+func TestNewPlan_PeriodsOrdered(t *testing.T) {
+	// Ensure no employment, pregnancy or wearing period ends before it
+	// starts, at sizes where a move or a departure falls on the month of
+	// hiring (10,000 workers with the default seed did: « La date de fin
+	// (2024-03-31) est antérieure à la date de début (2024-04-01) »).
+	for _, tc := range []struct {
+		workers int
+		seed    int64
+	}{{10000, DefaultOptions().Seed}, {3000, 1}, {3000, 2}, {5000, 3}} {
+		opts := DefaultOptions()
+		opts.Workers, opts.Seed = tc.workers, tc.seed
+		win, err := opts.window()
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := newPlan(opts, win)
+		for wi, w := range p.workers {
+			for ei, e := range w.emps {
+				if e.end != nil && e.end.Before(e.start) {
+					t.Errorf("workers=%d seed=%d: worker %d employment %d runs %s – %s", tc.workers, tc.seed, wi, ei,
+						e.start.Format(time.DateOnly), e.end.Format(time.DateOnly))
+				}
+				if e.pregFrom != nil && e.pregTo != nil && e.pregTo.Before(*e.pregFrom) {
+					t.Errorf("workers=%d seed=%d: worker %d pregnancy %s – %s", tc.workers, tc.seed, wi, e.pregFrom, e.pregTo)
+				}
+			}
+		}
+		for _, s := range p.gen.segments {
+			if s.end != nil && s.end.Before(s.start) {
+				t.Errorf("workers=%d seed=%d: dosimeter %s worn %s – %s", tc.workers, tc.seed, s.serial, s.start, *s.end)
+			}
+		}
+	}
+}

@@ -153,6 +153,9 @@ type generator struct {
 	labelID int
 	summary Summary
 	closed  bool
+
+	rows   RowSink // GenerateRows: results go here instead of the files
+	rowErr error
 }
 
 type outage struct {
@@ -554,12 +557,20 @@ func (g *generator) run() error {
 		}
 		sortRows(g.ops, func(r opRow) time.Time { return r.fin })
 		for _, r := range g.ops {
+			if g.rows != nil {
+				g.emitOp(r)
+				g.summary.Operational++
+				continue
+			}
 			g.write(g.op, []string{r.w.nir, r.w.nom, r.w.prenom, g.ests[r.est].siret, r.serial,
 				r.debut.Format("2006-01-02T15:04:05"), r.fin.Format("2006-01-02T15:04:05"), strconv.FormatInt(r.usv, 10), "µSv"})
 			g.summary.Operational++
 		}
 		if err := g.lab.Error(); err != nil {
 			return err
+		}
+		if g.rowErr != nil {
+			return g.rowErr
 		}
 	}
 	// Late results due after the window: they arrive in the last month.
@@ -577,6 +588,11 @@ func (g *generator) run() error {
 }
 
 func (g *generator) writeLab(r labRow) {
+	if g.rows != nil {
+		g.emitLab(r)
+		g.summary.LabResults++
+		return
+	}
 	g.write(g.lab, []string{r.w.nir, r.w.nom, r.w.prenom, r.w.birth.Format(time.DateOnly), g.ests[r.est].siret,
 		r.serial, r.kind, r.q, r.debut.Format(time.DateOnly), r.fin.Format(time.DateOnly), r.value, r.unit, r.nuclide, r.comment})
 	g.summary.LabResults++

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server"
@@ -22,7 +23,9 @@ Usage: siseri <commande> [options]
 Commandes :
   serve     sert l'API GraphQL, les sondes, les métriques et l'application web
   migrate   crée ou met à jour le schéma de la base
-  seed      remplit une base vide avec les données de démonstration
+  seed [--workers N --months M --seed S --mode demo|bulk|auto]
+                        remplit une base vide : données de démonstration, ou population nationale
+                        chargée en masse (PostgreSQL, COPY) au-delà de 20 000 travailleurs
   import --format lab-results|declarations|operational --as <courriel ou clé> [--reference R] [--dry-run] [--partial] FICHIER
                         importe un fichier d'échange et affiche le rapport d'exécution
   audit verify          vérifie la chaîne d'empreintes du journal des accès
@@ -190,15 +193,37 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	c.register(fs)
 	opts := seed.DefaultOptions()
 	fs.IntVar(&opts.Workers, "workers", opts.Workers, "number of workers")
+	fs.IntVar(&opts.Months, "months", opts.Months, "months of dose history, 24 to 120")
 	fs.Int64Var(&opts.Seed, "seed", opts.Seed, "random seed")
+	mode := fs.String("mode", "auto", "demo (every row through Ent), bulk (PostgreSQL COPY, national scale) or auto (bulk on PostgreSQL above 20,000 workers)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *mode != "auto" && *mode != "demo" && *mode != "bulk" {
+		return usageError{fmt.Sprintf("seed : mode inconnu %q (demo, bulk ou auto)", *mode)}
 	}
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	if *mode == "bulk" || (*mode == "auto" && db.IsPostgres() && opts.Workers > 20000) {
+		if !db.IsPostgres() {
+			return usageError{"seed : le chargement en masse (--mode bulk) demande une base PostgreSQL"}
+		}
+		res, err := seed.Bulk(ctx, db, seed.BulkOptions{Workers: opts.Workers, Months: opts.Months, Seed: opts.Seed, Progress: stderr})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Base à l'échelle créée en %s : %d travailleurs (dont %d de démonstration), %d établissements, %d emplois.\n",
+			res.Duration.Round(time.Second), res.Workers, res.DemoWorkers, res.Establishments+0, res.Employments)
+		fmt.Fprintf(stdout, "%d enregistrements de dose : %d résultats de dosimétrie passive (dont %d versions remplacées), %d résultats de dosimétrie opérationnelle.\n",
+			res.Records(), res.DoseRecords, res.Superseded, res.Operational)
+		fmt.Fprintf(stdout, "Débit : %.0f enregistrements/s ; %d situations au regard des limites, %d cellules de statistiques de contexte ; taille de la base : %.2f Gio.\n",
+			res.RecordsPerSecond(), res.Summaries, res.Statistics, float64(res.DatabaseBytes)/(1<<30))
+		return nil
+	}
+	began := time.Now()
 	n, err := seed.IfEmpty(ctx, db.Client, opts, c.logger(stderr))
 	if err != nil {
 		return err
@@ -207,7 +232,7 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintln(stdout, "La base contient déjà des données : rien n'a été ajouté.")
 		return nil
 	}
-	fmt.Fprintf(stdout, "Données de démonstration créées : %d travailleurs.\n", n)
+	fmt.Fprintf(stdout, "Données de démonstration créées en %s : %d travailleurs.\n", time.Since(began).Round(time.Second), n)
 	return nil
 }
 
