@@ -256,3 +256,24 @@ func TestSQLite(t *testing.T) {
 		t.Fatalf("Verify = %+v, %v; want event 6 reported edited", rep, err)
 	}
 }
+
+func TestAppendBatchLarge(t *testing.T) {
+	// Ensure one flush of thousands of live deliveries, past the rows of one
+	// INSERT, is written whole and chains in one batch.
+	db := storetest.MustOpen(t)
+	log := &audit.Log{Client: db.Client, Dialect: db.Dialect}
+	batch := make([]audit.Pending, 4000)
+	for i := range batch {
+		batch[i] = audit.Pending{Viewer: &policy.Viewer{AccountID: i + 1, Role: policy.RoleRPA},
+			Entry: audit.Entry{Action: audit.ActionRead, Operation: "subscription { anomalyRaised }", WorkerIDs: []int{i, i + 1, i + 2},
+				Details: map[string]any{"live": true}}}
+	}
+	if err := log.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	if n := db.Client.AuditSubject.Query().CountX(policy.SystemContext(context.Background())); n != 12000 {
+		t.Fatalf("worker index has %d rows, want 12000", n)
+	}
+	mustSeal(t, db)
+	mustVerify(t, db, 4000, 0, 1)
+}

@@ -38,15 +38,22 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		head = fmt.Sprintf("lot n° %d, empreinte %s", rep.HeadNumber, rep.HeadHash)
 	}
 	if rep.OK() {
-		fmt.Fprintf(stdout, "Journal des accès intègre : %d événements vérifiés (%d en attente de chaînage), %d lots.\nTête de la chaîne : %s.\n",
-			rep.Events, rep.Pending, rep.Batches, head)
+		fmt.Fprintf(stdout, "Journal des accès intègre : %d événements vérifiés (%d en attente de chaînage), %s.\nTête de la chaîne : %s.\n",
+			rep.Events, rep.Pending, lots(rep.Batches), head)
 		return nil
 	}
-	fmt.Fprintf(stdout, "Journal des accès ROMPU (%d événements lus, %d lots) :\n", rep.Events, rep.Batches)
+	fmt.Fprintf(stdout, "Journal des accès ROMPU (%d événements lus, %s) :\n", rep.Events, lots(rep.Batches))
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  - "+p)
 	}
 	return errAuditBroken
+}
+
+func lots(n int) string {
+	if n < 2 {
+		return fmt.Sprintf("%d lot scellé", n)
+	}
+	return fmt.Sprintf("%d lots scellés", n)
 }
 
 // auditSeal chains the pending audit events now (what every server instance
