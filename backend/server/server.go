@@ -164,7 +164,9 @@ func (s *Server) Background(ctx context.Context) {
 		go s.missingLoop(ctx, s.cfg.MissingCheckEvery)
 	}
 	if s.cfg.AuditSealEvery > 0 {
-		seq := &audit.Sequencer{Client: s.db.Client, Dialect: s.db.Dialect}
+		// Background work, not a request's: it runs on the pool's own driver,
+		// unseen by request instrumentation (statement counts, WithDriverWrapper).
+		seq := &audit.Sequencer{Client: ent.NewClient(ent.Driver(s.db.Driver)), Dialect: s.db.Dialect}
 		go seq.Run(ctx, s.cfg.AuditSealEvery, s.log)
 	}
 	if !s.broker.Postgres {
