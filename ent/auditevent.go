@@ -18,8 +18,8 @@ type AuditEvent struct {
 	config `json:"-"`
 	// ID of the ent.
 	ID int `json:"id,omitempty"`
-	// Seq holds the value of the "seq" field.
-	Seq int64 `json:"seq,omitempty"`
+	// Position in the chain, 1..n without gaps; NULL until the sequencer chains the event.
+	Seq *int64 `json:"seq,omitempty"`
 	// At holds the value of the "at" field.
 	At time.Time `json:"at,omitempty"`
 	// ActorAccountID holds the value of the "actor_account_id" field.
@@ -46,9 +46,11 @@ type AuditEvent struct {
 	WorkerIds []int `json:"worker_ids,omitempty"`
 	// Details holds the value of the "details" field.
 	Details map[string]interface{} `json:"details,omitempty"`
-	// PrevHash holds the value of the "prev_hash" field.
+	// Events chained one by one before batches: the previous event's hash. Empty since (see AuditBatch).
 	PrevHash string `json:"prev_hash,omitempty"`
-	// Hash holds the value of the "hash" field.
+	// Random, hashed with the content: two identical events differ, and a published hash cannot be confirmed by guessing.
+	Salt string `json:"salt,omitempty"`
+	// SHA-256 of the event's canonical content (backend/audit), computed when it is appended.
 	Hash string `json:"hash,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AuditEventQuery when eager-loading is set.
@@ -85,7 +87,7 @@ func (*AuditEvent) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case auditevent.FieldID, auditevent.FieldSeq, auditevent.FieldActorAccountID, auditevent.FieldActorAPIKeyID, auditevent.FieldGrantID:
 			values[i] = new(sql.NullInt64)
-		case auditevent.FieldActorLabel, auditevent.FieldActorRole, auditevent.FieldAction, auditevent.FieldOperation, auditevent.FieldObjectType, auditevent.FieldPrevHash, auditevent.FieldHash:
+		case auditevent.FieldActorLabel, auditevent.FieldActorRole, auditevent.FieldAction, auditevent.FieldOperation, auditevent.FieldObjectType, auditevent.FieldPrevHash, auditevent.FieldSalt, auditevent.FieldHash:
 			values[i] = new(sql.NullString)
 		case auditevent.FieldAt:
 			values[i] = new(sql.NullTime)
@@ -114,7 +116,8 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			if value, ok := values[i].(*sql.NullInt64); !ok {
 				return fmt.Errorf("unexpected type %T for field seq", values[i])
 			} else if value.Valid {
-				_m.Seq = value.Int64
+				_m.Seq = new(int64)
+				*_m.Seq = value.Int64
 			}
 		case auditevent.FieldAt:
 			if value, ok := values[i].(*sql.NullTime); !ok {
@@ -211,6 +214,12 @@ func (_m *AuditEvent) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.PrevHash = value.String
 			}
+		case auditevent.FieldSalt:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field salt", values[i])
+			} else if value.Valid {
+				_m.Salt = value.String
+			}
 		case auditevent.FieldHash:
 			if value, ok := values[i].(*sql.NullString); !ok {
 				return fmt.Errorf("unexpected type %T for field hash", values[i])
@@ -258,8 +267,10 @@ func (_m *AuditEvent) String() string {
 	var builder strings.Builder
 	builder.WriteString("AuditEvent(")
 	builder.WriteString(fmt.Sprintf("id=%v, ", _m.ID))
-	builder.WriteString("seq=")
-	builder.WriteString(fmt.Sprintf("%v", _m.Seq))
+	if v := _m.Seq; v != nil {
+		builder.WriteString("seq=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("at=")
 	builder.WriteString(_m.At.Format(time.ANSIC))
@@ -308,6 +319,9 @@ func (_m *AuditEvent) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("prev_hash=")
 	builder.WriteString(_m.PrevHash)
+	builder.WriteString(", ")
+	builder.WriteString("salt=")
+	builder.WriteString(_m.Salt)
 	builder.WriteString(", ")
 	builder.WriteString("hash=")
 	builder.WriteString(_m.Hash)

@@ -29,6 +29,14 @@ func (_c *AuditEventCreate) SetSeq(v int64) *AuditEventCreate {
 	return _c
 }
 
+// SetNillableSeq sets the "seq" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableSeq(v *int64) *AuditEventCreate {
+	if v != nil {
+		_c.SetSeq(*v)
+	}
+	return _c
+}
+
 // SetAt sets the "at" field.
 func (_c *AuditEventCreate) SetAt(v time.Time) *AuditEventCreate {
 	_c.mutation.SetAt(v)
@@ -177,6 +185,28 @@ func (_c *AuditEventCreate) SetPrevHash(v string) *AuditEventCreate {
 	return _c
 }
 
+// SetNillablePrevHash sets the "prev_hash" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillablePrevHash(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetPrevHash(*v)
+	}
+	return _c
+}
+
+// SetSalt sets the "salt" field.
+func (_c *AuditEventCreate) SetSalt(v string) *AuditEventCreate {
+	_c.mutation.SetSalt(v)
+	return _c
+}
+
+// SetNillableSalt sets the "salt" field if the given value is not nil.
+func (_c *AuditEventCreate) SetNillableSalt(v *string) *AuditEventCreate {
+	if v != nil {
+		_c.SetSalt(*v)
+	}
+	return _c
+}
+
 // SetHash sets the "hash" field.
 func (_c *AuditEventCreate) SetHash(v string) *AuditEventCreate {
 	_c.mutation.SetHash(v)
@@ -247,9 +277,6 @@ func (_c *AuditEventCreate) defaults() error {
 
 // check runs all checks and user-defined validators on the builder.
 func (_c *AuditEventCreate) check() error {
-	if _, ok := _c.mutation.Seq(); !ok {
-		return &ValidationError{Name: "seq", err: errors.New(`ent: missing required field "AuditEvent.seq"`)}
-	}
 	if v, ok := _c.mutation.Seq(); ok {
 		if err := auditevent.SeqValidator(v); err != nil {
 			return &ValidationError{Name: "seq", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.seq": %w`, err)}
@@ -275,9 +302,6 @@ func (_c *AuditEventCreate) check() error {
 		if err := auditevent.OperationValidator(v); err != nil {
 			return &ValidationError{Name: "operation", err: fmt.Errorf(`ent: validator failed for field "AuditEvent.operation": %w`, err)}
 		}
-	}
-	if _, ok := _c.mutation.PrevHash(); !ok {
-		return &ValidationError{Name: "prev_hash", err: errors.New(`ent: missing required field "AuditEvent.prev_hash"`)}
 	}
 	if _, ok := _c.mutation.Hash(); !ok {
 		return &ValidationError{Name: "hash", err: errors.New(`ent: missing required field "AuditEvent.hash"`)}
@@ -311,7 +335,7 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	_spec.OnConflict = _c.conflict
 	if value, ok := _c.mutation.Seq(); ok {
 		_spec.SetField(auditevent.FieldSeq, field.TypeInt64, value)
-		_node.Seq = value
+		_node.Seq = &value
 	}
 	if value, ok := _c.mutation.At(); ok {
 		_spec.SetField(auditevent.FieldAt, field.TypeTime, value)
@@ -368,6 +392,10 @@ func (_c *AuditEventCreate) createSpec() (*AuditEvent, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.PrevHash(); ok {
 		_spec.SetField(auditevent.FieldPrevHash, field.TypeString, value)
 		_node.PrevHash = value
+	}
+	if value, ok := _c.mutation.Salt(); ok {
+		_spec.SetField(auditevent.FieldSalt, field.TypeString, value)
+		_node.Salt = value
 	}
 	if value, ok := _c.mutation.Hash(); ok {
 		_spec.SetField(auditevent.FieldHash, field.TypeString, value)
@@ -496,6 +524,9 @@ func (u *AuditEventUpsertOne) UpdateNewValues() *AuditEventUpsertOne {
 		}
 		if _, exists := u.create.mutation.PrevHash(); exists {
 			s.SetIgnore(auditevent.FieldPrevHash)
+		}
+		if _, exists := u.create.mutation.Salt(); exists {
+			s.SetIgnore(auditevent.FieldSalt)
 		}
 		if _, exists := u.create.mutation.Hash(); exists {
 			s.SetIgnore(auditevent.FieldHash)
@@ -751,6 +782,9 @@ func (u *AuditEventUpsertBulk) UpdateNewValues() *AuditEventUpsertBulk {
 			}
 			if _, exists := b.mutation.PrevHash(); exists {
 				s.SetIgnore(auditevent.FieldPrevHash)
+			}
+			if _, exists := b.mutation.Salt(); exists {
+				s.SetIgnore(auditevent.FieldSalt)
 			}
 			if _, exists := b.mutation.Hash(); exists {
 				s.SetIgnore(auditevent.FieldHash)

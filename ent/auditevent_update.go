@@ -112,6 +112,9 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 			}
 		}
 	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(auditevent.FieldSeq, field.TypeInt64)
+	}
 	if _u.mutation.ActorAccountIDCleared() {
 		_spec.ClearField(auditevent.FieldActorAccountID, field.TypeInt)
 	}
@@ -144,6 +147,12 @@ func (_u *AuditEventUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.DetailsCleared() {
 		_spec.ClearField(auditevent.FieldDetails, field.TypeJSON)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(auditevent.FieldPrevHash, field.TypeString)
+	}
+	if _u.mutation.SaltCleared() {
+		_spec.ClearField(auditevent.FieldSalt, field.TypeString)
 	}
 	if _u.mutation.SubjectsCleared() {
 		edge := &sqlgraph.EdgeSpec{
@@ -325,6 +334,9 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 			}
 		}
 	}
+	if _u.mutation.SeqCleared() {
+		_spec.ClearField(auditevent.FieldSeq, field.TypeInt64)
+	}
 	if _u.mutation.ActorAccountIDCleared() {
 		_spec.ClearField(auditevent.FieldActorAccountID, field.TypeInt)
 	}
@@ -357,6 +369,12 @@ func (_u *AuditEventUpdateOne) sqlSave(ctx context.Context) (_node *AuditEvent, 
 	}
 	if _u.mutation.DetailsCleared() {
 		_spec.ClearField(auditevent.FieldDetails, field.TypeJSON)
+	}
+	if _u.mutation.PrevHashCleared() {
+		_spec.ClearField(auditevent.FieldPrevHash, field.TypeString)
+	}
+	if _u.mutation.SaltCleared() {
+		_spec.ClearField(auditevent.FieldSalt, field.TypeString)
 	}
 	if _u.mutation.SubjectsCleared() {
 		edge := &sqlgraph.EdgeSpec{

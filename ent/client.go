@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
@@ -53,6 +54,8 @@ type Client struct {
 	Anomaly *AnomalyClient
 	// ApiKey is the client for interacting with the ApiKey builders.
 	ApiKey *ApiKeyClient
+	// AuditBatch is the client for interacting with the AuditBatch builders.
+	AuditBatch *AuditBatchClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// AuditSubject is the client for interacting with the AuditSubject builders.
@@ -107,6 +110,7 @@ func (c *Client) init() {
 	c.Account = NewAccountClient(c.config)
 	c.Anomaly = NewAnomalyClient(c.config)
 	c.ApiKey = NewApiKeyClient(c.config)
+	c.AuditBatch = NewAuditBatchClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.AuditSubject = NewAuditSubjectClient(c.config)
 	c.Company = NewCompanyClient(c.config)
@@ -222,6 +226,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Account:             NewAccountClient(cfg),
 		Anomaly:             NewAnomalyClient(cfg),
 		ApiKey:              NewApiKeyClient(cfg),
+		AuditBatch:          NewAuditBatchClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
@@ -264,6 +269,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Account:             NewAccountClient(cfg),
 		Anomaly:             NewAnomalyClient(cfg),
 		ApiKey:              NewApiKeyClient(cfg),
+		AuditBatch:          NewAuditBatchClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		AuditSubject:        NewAuditSubjectClient(cfg),
 		Company:             NewCompanyClient(cfg),
@@ -313,8 +319,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
-		c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
+		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
+		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
 		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExceedanceNotice,
 		c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention, c.Laboratory,
 		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
@@ -327,8 +333,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.Anomaly, c.ApiKey, c.AuditEvent, c.AuditSubject, c.Company,
-		c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
+		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
+		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
 		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExceedanceNotice,
 		c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention, c.Laboratory,
 		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
@@ -346,6 +352,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Anomaly.mutate(ctx, m)
 	case *ApiKeyMutation:
 		return c.ApiKey.mutate(ctx, m)
+	case *AuditBatchMutation:
+		return c.AuditBatch.mutate(ctx, m)
 	case *AuditEventMutation:
 		return c.AuditEvent.mutate(ctx, m)
 	case *AuditSubjectMutation:
@@ -966,6 +974,140 @@ func (c *ApiKeyClient) mutate(ctx context.Context, m *ApiKeyMutation) (Value, er
 		return (&ApiKeyDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown ApiKey mutation op: %q", m.Op())
+	}
+}
+
+// AuditBatchClient is a client for the AuditBatch schema.
+type AuditBatchClient struct {
+	config
+}
+
+// NewAuditBatchClient returns a client for the AuditBatch from the given config.
+func NewAuditBatchClient(c config) *AuditBatchClient {
+	return &AuditBatchClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `auditbatch.Hooks(f(g(h())))`.
+func (c *AuditBatchClient) Use(hooks ...Hook) {
+	c.hooks.AuditBatch = append(c.hooks.AuditBatch, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `auditbatch.Intercept(f(g(h())))`.
+func (c *AuditBatchClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AuditBatch = append(c.inters.AuditBatch, interceptors...)
+}
+
+// Create returns a builder for creating a AuditBatch entity.
+func (c *AuditBatchClient) Create() *AuditBatchCreate {
+	mutation := newAuditBatchMutation(c.config, OpCreate)
+	return &AuditBatchCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AuditBatch entities.
+func (c *AuditBatchClient) CreateBulk(builders ...*AuditBatchCreate) *AuditBatchCreateBulk {
+	return &AuditBatchCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AuditBatchClient) MapCreateBulk(slice any, setFunc func(*AuditBatchCreate, int)) *AuditBatchCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AuditBatchCreateBulk{err: fmt.Errorf("calling to AuditBatchClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AuditBatchCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AuditBatchCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AuditBatch.
+func (c *AuditBatchClient) Update() *AuditBatchUpdate {
+	mutation := newAuditBatchMutation(c.config, OpUpdate)
+	return &AuditBatchUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AuditBatchClient) UpdateOne(_m *AuditBatch) *AuditBatchUpdateOne {
+	mutation := newAuditBatchMutation(c.config, OpUpdateOne, withAuditBatch(_m))
+	return &AuditBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AuditBatchClient) UpdateOneID(id int) *AuditBatchUpdateOne {
+	mutation := newAuditBatchMutation(c.config, OpUpdateOne, withAuditBatchID(id))
+	return &AuditBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AuditBatch.
+func (c *AuditBatchClient) Delete() *AuditBatchDelete {
+	mutation := newAuditBatchMutation(c.config, OpDelete)
+	return &AuditBatchDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AuditBatchClient) DeleteOne(_m *AuditBatch) *AuditBatchDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AuditBatchClient) DeleteOneID(id int) *AuditBatchDeleteOne {
+	builder := c.Delete().Where(auditbatch.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AuditBatchDeleteOne{builder}
+}
+
+// Query returns a query builder for AuditBatch.
+func (c *AuditBatchClient) Query() *AuditBatchQuery {
+	return &AuditBatchQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAuditBatch},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AuditBatch entity by its id.
+func (c *AuditBatchClient) Get(ctx context.Context, id int) (*AuditBatch, error) {
+	return c.Query().Where(auditbatch.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AuditBatchClient) GetX(ctx context.Context, id int) *AuditBatch {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *AuditBatchClient) Hooks() []Hook {
+	hooks := c.hooks.AuditBatch
+	return append(hooks[:len(hooks):len(hooks)], auditbatch.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AuditBatchClient) Interceptors() []Interceptor {
+	return c.inters.AuditBatch
+}
+
+func (c *AuditBatchClient) mutate(ctx context.Context, m *AuditBatchMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AuditBatchCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AuditBatchUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AuditBatchUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AuditBatchDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AuditBatch mutation op: %q", m.Op())
 	}
 }
 
@@ -4628,17 +4770,17 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
-		DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment, Employment,
-		Establishment, ExceedanceNotice, ExposureSummary, Grant, ImportBatch,
-		Intervention, Laboratory, Nomenclature, OperationalDose, Session,
+		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, Company,
+		ContextStatistic, DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment,
+		Employment, Establishment, ExceedanceNotice, ExposureSummary, Grant,
+		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose, Session,
 		Worker []ent.Hook
 	}
 	inters struct {
-		Account, Anomaly, ApiKey, AuditEvent, AuditSubject, Company, ContextStatistic,
-		DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment, Employment,
-		Establishment, ExceedanceNotice, ExposureSummary, Grant, ImportBatch,
-		Intervention, Laboratory, Nomenclature, OperationalDose, Session,
+		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, Company,
+		ContextStatistic, DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment,
+		Employment, Establishment, ExceedanceNotice, ExposureSummary, Grant,
+		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose, Session,
 		Worker []ent.Interceptor
 	}
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
@@ -98,6 +99,7 @@ func checkColumn(t, c string) error {
 			account.Table:             account.ValidColumn,
 			anomaly.Table:             anomaly.ValidColumn,
 			apikey.Table:              apikey.ValidColumn,
+			auditbatch.Table:          auditbatch.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
 			auditsubject.Table:        auditsubject.ValidColumn,
 			company.Table:             company.ValidColumn,

@@ -1556,20 +1556,6 @@ func (_m *AuditEventQuery) Paginate(
 }
 
 var (
-	// AuditEventOrderFieldSeq orders AuditEvent by seq.
-	AuditEventOrderFieldSeq = &AuditEventOrderField{
-		Value: func(_m *AuditEvent) (ent.Value, error) {
-			return _m.Seq, nil
-		},
-		column: auditevent.FieldSeq,
-		toTerm: auditevent.BySeq,
-		toCursor: func(_m *AuditEvent) Cursor {
-			return Cursor{
-				ID:    _m.ID,
-				Value: _m.Seq,
-			}
-		},
-	}
 	// AuditEventOrderFieldAt orders AuditEvent by at.
 	AuditEventOrderFieldAt = &AuditEventOrderField{
 		Value: func(_m *AuditEvent) (ent.Value, error) {
@@ -1604,8 +1590,6 @@ var (
 func (f AuditEventOrderField) String() string {
 	var str string
 	switch f.column {
-	case AuditEventOrderFieldSeq.column:
-		str = "SEQ"
 	case AuditEventOrderFieldAt.column:
 		str = "AT"
 	case AuditEventOrderFieldAction.column:
@@ -1626,8 +1610,6 @@ func (f *AuditEventOrderField) UnmarshalGQL(v interface{}) error {
 		return fmt.Errorf("AuditEventOrderField %T must be a string", v)
 	}
 	switch str {
-	case "SEQ":
-		*f = *AuditEventOrderFieldSeq
 	case "AT":
 		*f = *AuditEventOrderFieldAt
 	case "ACTION":

@@ -1947,14 +1947,16 @@ type AuditEventWhereInput struct {
 	IDLTE   *int  `json:"idLTE,omitempty"`
 
 	// "seq" field predicates.
-	Seq      *int64  `json:"seq,omitempty"`
-	SeqNEQ   *int64  `json:"seqNEQ,omitempty"`
-	SeqIn    []int64 `json:"seqIn,omitempty"`
-	SeqNotIn []int64 `json:"seqNotIn,omitempty"`
-	SeqGT    *int64  `json:"seqGT,omitempty"`
-	SeqGTE   *int64  `json:"seqGTE,omitempty"`
-	SeqLT    *int64  `json:"seqLT,omitempty"`
-	SeqLTE   *int64  `json:"seqLTE,omitempty"`
+	Seq       *int64  `json:"seq,omitempty"`
+	SeqNEQ    *int64  `json:"seqNEQ,omitempty"`
+	SeqIn     []int64 `json:"seqIn,omitempty"`
+	SeqNotIn  []int64 `json:"seqNotIn,omitempty"`
+	SeqGT     *int64  `json:"seqGT,omitempty"`
+	SeqGTE    *int64  `json:"seqGTE,omitempty"`
+	SeqLT     *int64  `json:"seqLT,omitempty"`
+	SeqLTE    *int64  `json:"seqLTE,omitempty"`
+	SeqIsNil  bool    `json:"seqIsNil,omitempty"`
+	SeqNotNil bool    `json:"seqNotNil,omitempty"`
 
 	// "at" field predicates.
 	At      *time.Time  `json:"at,omitempty"`
@@ -2097,6 +2099,8 @@ type AuditEventWhereInput struct {
 	PrevHashContains     *string  `json:"prevHashContains,omitempty"`
 	PrevHashHasPrefix    *string  `json:"prevHashHasPrefix,omitempty"`
 	PrevHashHasSuffix    *string  `json:"prevHashHasSuffix,omitempty"`
+	PrevHashIsNil        bool     `json:"prevHashIsNil,omitempty"`
+	PrevHashNotNil       bool     `json:"prevHashNotNil,omitempty"`
 	PrevHashEqualFold    *string  `json:"prevHashEqualFold,omitempty"`
 	PrevHashContainsFold *string  `json:"prevHashContainsFold,omitempty"`
 
@@ -2234,6 +2238,12 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.SeqLTE != nil {
 		predicates = append(predicates, auditevent.SeqLTE(*i.SeqLTE))
+	}
+	if i.SeqIsNil {
+		predicates = append(predicates, auditevent.SeqIsNil())
+	}
+	if i.SeqNotNil {
+		predicates = append(predicates, auditevent.SeqNotNil())
 	}
 	if i.At != nil {
 		predicates = append(predicates, auditevent.AtEQ(*i.At))
@@ -2600,6 +2610,12 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 	}
 	if i.PrevHashHasSuffix != nil {
 		predicates = append(predicates, auditevent.PrevHashHasSuffix(*i.PrevHashHasSuffix))
+	}
+	if i.PrevHashIsNil {
+		predicates = append(predicates, auditevent.PrevHashIsNil())
+	}
+	if i.PrevHashNotNil {
+		predicates = append(predicates, auditevent.PrevHashNotNil())
 	}
 	if i.PrevHashEqualFold != nil {
 		predicates = append(predicates, auditevent.PrevHashEqualFold(*i.PrevHashEqualFold))

@@ -14,6 +14,7 @@ import (
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
@@ -50,6 +51,7 @@ const (
 	TypeAccount             = "Account"
 	TypeAnomaly             = "Anomaly"
 	TypeApiKey              = "ApiKey"
+	TypeAuditBatch          = "AuditBatch"
 	TypeAuditEvent          = "AuditEvent"
 	TypeAuditSubject        = "AuditSubject"
 	TypeCompany             = "Company"
@@ -4172,6 +4174,758 @@ func (m *ApiKeyMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ApiKey edge %s", name)
 }
 
+// AuditBatchMutation represents an operation that mutates the AuditBatch nodes in the graph.
+type AuditBatchMutation struct {
+	config
+	op            Op
+	typ           string
+	id            *int
+	number        *int64
+	addnumber     *int64
+	first_seq     *int64
+	addfirst_seq  *int64
+	last_seq      *int64
+	addlast_seq   *int64
+	root          *string
+	prev_hash     *string
+	sealed_at     *time.Time
+	hash          *string
+	clearedFields map[string]struct{}
+	done          bool
+	oldValue      func(context.Context) (*AuditBatch, error)
+	predicates    []predicate.AuditBatch
+}
+
+var _ ent.Mutation = (*AuditBatchMutation)(nil)
+
+// auditbatchOption allows management of the mutation configuration using functional options.
+type auditbatchOption func(*AuditBatchMutation)
+
+// newAuditBatchMutation creates new mutation for the AuditBatch entity.
+func newAuditBatchMutation(c config, op Op, opts ...auditbatchOption) *AuditBatchMutation {
+	m := &AuditBatchMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeAuditBatch,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withAuditBatchID sets the ID field of the mutation.
+func withAuditBatchID(id int) auditbatchOption {
+	return func(m *AuditBatchMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *AuditBatch
+		)
+		m.oldValue = func(ctx context.Context) (*AuditBatch, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().AuditBatch.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withAuditBatch sets the old AuditBatch of the mutation.
+func withAuditBatch(node *AuditBatch) auditbatchOption {
+	return func(m *AuditBatchMutation) {
+		m.oldValue = func(context.Context) (*AuditBatch, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m AuditBatchMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m AuditBatchMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *AuditBatchMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *AuditBatchMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().AuditBatch.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetNumber sets the "number" field.
+func (m *AuditBatchMutation) SetNumber(i int64) {
+	m.number = &i
+	m.addnumber = nil
+}
+
+// Number returns the value of the "number" field in the mutation.
+func (m *AuditBatchMutation) Number() (r int64, exists bool) {
+	v := m.number
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldNumber returns the old "number" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldNumber(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldNumber is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldNumber requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldNumber: %w", err)
+	}
+	return oldValue.Number, nil
+}
+
+// AddNumber adds i to the "number" field.
+func (m *AuditBatchMutation) AddNumber(i int64) {
+	if m.addnumber != nil {
+		*m.addnumber += i
+	} else {
+		m.addnumber = &i
+	}
+}
+
+// AddedNumber returns the value that was added to the "number" field in this mutation.
+func (m *AuditBatchMutation) AddedNumber() (r int64, exists bool) {
+	v := m.addnumber
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetNumber resets all changes to the "number" field.
+func (m *AuditBatchMutation) ResetNumber() {
+	m.number = nil
+	m.addnumber = nil
+}
+
+// SetFirstSeq sets the "first_seq" field.
+func (m *AuditBatchMutation) SetFirstSeq(i int64) {
+	m.first_seq = &i
+	m.addfirst_seq = nil
+}
+
+// FirstSeq returns the value of the "first_seq" field in the mutation.
+func (m *AuditBatchMutation) FirstSeq() (r int64, exists bool) {
+	v := m.first_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldFirstSeq returns the old "first_seq" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldFirstSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldFirstSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldFirstSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldFirstSeq: %w", err)
+	}
+	return oldValue.FirstSeq, nil
+}
+
+// AddFirstSeq adds i to the "first_seq" field.
+func (m *AuditBatchMutation) AddFirstSeq(i int64) {
+	if m.addfirst_seq != nil {
+		*m.addfirst_seq += i
+	} else {
+		m.addfirst_seq = &i
+	}
+}
+
+// AddedFirstSeq returns the value that was added to the "first_seq" field in this mutation.
+func (m *AuditBatchMutation) AddedFirstSeq() (r int64, exists bool) {
+	v := m.addfirst_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetFirstSeq resets all changes to the "first_seq" field.
+func (m *AuditBatchMutation) ResetFirstSeq() {
+	m.first_seq = nil
+	m.addfirst_seq = nil
+}
+
+// SetLastSeq sets the "last_seq" field.
+func (m *AuditBatchMutation) SetLastSeq(i int64) {
+	m.last_seq = &i
+	m.addlast_seq = nil
+}
+
+// LastSeq returns the value of the "last_seq" field in the mutation.
+func (m *AuditBatchMutation) LastSeq() (r int64, exists bool) {
+	v := m.last_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastSeq returns the old "last_seq" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldLastSeq(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastSeq is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastSeq requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastSeq: %w", err)
+	}
+	return oldValue.LastSeq, nil
+}
+
+// AddLastSeq adds i to the "last_seq" field.
+func (m *AuditBatchMutation) AddLastSeq(i int64) {
+	if m.addlast_seq != nil {
+		*m.addlast_seq += i
+	} else {
+		m.addlast_seq = &i
+	}
+}
+
+// AddedLastSeq returns the value that was added to the "last_seq" field in this mutation.
+func (m *AuditBatchMutation) AddedLastSeq() (r int64, exists bool) {
+	v := m.addlast_seq
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetLastSeq resets all changes to the "last_seq" field.
+func (m *AuditBatchMutation) ResetLastSeq() {
+	m.last_seq = nil
+	m.addlast_seq = nil
+}
+
+// SetRoot sets the "root" field.
+func (m *AuditBatchMutation) SetRoot(s string) {
+	m.root = &s
+}
+
+// Root returns the value of the "root" field in the mutation.
+func (m *AuditBatchMutation) Root() (r string, exists bool) {
+	v := m.root
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldRoot returns the old "root" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldRoot(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldRoot is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldRoot requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldRoot: %w", err)
+	}
+	return oldValue.Root, nil
+}
+
+// ResetRoot resets all changes to the "root" field.
+func (m *AuditBatchMutation) ResetRoot() {
+	m.root = nil
+}
+
+// SetPrevHash sets the "prev_hash" field.
+func (m *AuditBatchMutation) SetPrevHash(s string) {
+	m.prev_hash = &s
+}
+
+// PrevHash returns the value of the "prev_hash" field in the mutation.
+func (m *AuditBatchMutation) PrevHash() (r string, exists bool) {
+	v := m.prev_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPrevHash returns the old "prev_hash" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldPrevHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPrevHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPrevHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPrevHash: %w", err)
+	}
+	return oldValue.PrevHash, nil
+}
+
+// ResetPrevHash resets all changes to the "prev_hash" field.
+func (m *AuditBatchMutation) ResetPrevHash() {
+	m.prev_hash = nil
+}
+
+// SetSealedAt sets the "sealed_at" field.
+func (m *AuditBatchMutation) SetSealedAt(t time.Time) {
+	m.sealed_at = &t
+}
+
+// SealedAt returns the value of the "sealed_at" field in the mutation.
+func (m *AuditBatchMutation) SealedAt() (r time.Time, exists bool) {
+	v := m.sealed_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSealedAt returns the old "sealed_at" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldSealedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSealedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSealedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSealedAt: %w", err)
+	}
+	return oldValue.SealedAt, nil
+}
+
+// ResetSealedAt resets all changes to the "sealed_at" field.
+func (m *AuditBatchMutation) ResetSealedAt() {
+	m.sealed_at = nil
+}
+
+// SetHash sets the "hash" field.
+func (m *AuditBatchMutation) SetHash(s string) {
+	m.hash = &s
+}
+
+// Hash returns the value of the "hash" field in the mutation.
+func (m *AuditBatchMutation) Hash() (r string, exists bool) {
+	v := m.hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldHash returns the old "hash" field's value of the AuditBatch entity.
+// If the AuditBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditBatchMutation) OldHash(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldHash: %w", err)
+	}
+	return oldValue.Hash, nil
+}
+
+// ResetHash resets all changes to the "hash" field.
+func (m *AuditBatchMutation) ResetHash() {
+	m.hash = nil
+}
+
+// Where appends a list predicates to the AuditBatchMutation builder.
+func (m *AuditBatchMutation) Where(ps ...predicate.AuditBatch) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the AuditBatchMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *AuditBatchMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.AuditBatch, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *AuditBatchMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *AuditBatchMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (AuditBatch).
+func (m *AuditBatchMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *AuditBatchMutation) Fields() []string {
+	fields := make([]string, 0, 7)
+	if m.number != nil {
+		fields = append(fields, auditbatch.FieldNumber)
+	}
+	if m.first_seq != nil {
+		fields = append(fields, auditbatch.FieldFirstSeq)
+	}
+	if m.last_seq != nil {
+		fields = append(fields, auditbatch.FieldLastSeq)
+	}
+	if m.root != nil {
+		fields = append(fields, auditbatch.FieldRoot)
+	}
+	if m.prev_hash != nil {
+		fields = append(fields, auditbatch.FieldPrevHash)
+	}
+	if m.sealed_at != nil {
+		fields = append(fields, auditbatch.FieldSealedAt)
+	}
+	if m.hash != nil {
+		fields = append(fields, auditbatch.FieldHash)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *AuditBatchMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case auditbatch.FieldNumber:
+		return m.Number()
+	case auditbatch.FieldFirstSeq:
+		return m.FirstSeq()
+	case auditbatch.FieldLastSeq:
+		return m.LastSeq()
+	case auditbatch.FieldRoot:
+		return m.Root()
+	case auditbatch.FieldPrevHash:
+		return m.PrevHash()
+	case auditbatch.FieldSealedAt:
+		return m.SealedAt()
+	case auditbatch.FieldHash:
+		return m.Hash()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *AuditBatchMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case auditbatch.FieldNumber:
+		return m.OldNumber(ctx)
+	case auditbatch.FieldFirstSeq:
+		return m.OldFirstSeq(ctx)
+	case auditbatch.FieldLastSeq:
+		return m.OldLastSeq(ctx)
+	case auditbatch.FieldRoot:
+		return m.OldRoot(ctx)
+	case auditbatch.FieldPrevHash:
+		return m.OldPrevHash(ctx)
+	case auditbatch.FieldSealedAt:
+		return m.OldSealedAt(ctx)
+	case auditbatch.FieldHash:
+		return m.OldHash(ctx)
+	}
+	return nil, fmt.Errorf("unknown AuditBatch field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditBatchMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case auditbatch.FieldNumber:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetNumber(v)
+		return nil
+	case auditbatch.FieldFirstSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetFirstSeq(v)
+		return nil
+	case auditbatch.FieldLastSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastSeq(v)
+		return nil
+	case auditbatch.FieldRoot:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetRoot(v)
+		return nil
+	case auditbatch.FieldPrevHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPrevHash(v)
+		return nil
+	case auditbatch.FieldSealedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSealedAt(v)
+		return nil
+	case auditbatch.FieldHash:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetHash(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditBatch field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *AuditBatchMutation) AddedFields() []string {
+	var fields []string
+	if m.addnumber != nil {
+		fields = append(fields, auditbatch.FieldNumber)
+	}
+	if m.addfirst_seq != nil {
+		fields = append(fields, auditbatch.FieldFirstSeq)
+	}
+	if m.addlast_seq != nil {
+		fields = append(fields, auditbatch.FieldLastSeq)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *AuditBatchMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case auditbatch.FieldNumber:
+		return m.AddedNumber()
+	case auditbatch.FieldFirstSeq:
+		return m.AddedFirstSeq()
+	case auditbatch.FieldLastSeq:
+		return m.AddedLastSeq()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *AuditBatchMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case auditbatch.FieldNumber:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddNumber(v)
+		return nil
+	case auditbatch.FieldFirstSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddFirstSeq(v)
+		return nil
+	case auditbatch.FieldLastSeq:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddLastSeq(v)
+		return nil
+	}
+	return fmt.Errorf("unknown AuditBatch numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *AuditBatchMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *AuditBatchMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *AuditBatchMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown AuditBatch nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *AuditBatchMutation) ResetField(name string) error {
+	switch name {
+	case auditbatch.FieldNumber:
+		m.ResetNumber()
+		return nil
+	case auditbatch.FieldFirstSeq:
+		m.ResetFirstSeq()
+		return nil
+	case auditbatch.FieldLastSeq:
+		m.ResetLastSeq()
+		return nil
+	case auditbatch.FieldRoot:
+		m.ResetRoot()
+		return nil
+	case auditbatch.FieldPrevHash:
+		m.ResetPrevHash()
+		return nil
+	case auditbatch.FieldSealedAt:
+		m.ResetSealedAt()
+		return nil
+	case auditbatch.FieldHash:
+		m.ResetHash()
+		return nil
+	}
+	return fmt.Errorf("unknown AuditBatch field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *AuditBatchMutation) AddedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *AuditBatchMutation) AddedIDs(name string) []ent.Value {
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *AuditBatchMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *AuditBatchMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *AuditBatchMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 0)
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *AuditBatchMutation) EdgeCleared(name string) bool {
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *AuditBatchMutation) ClearEdge(name string) error {
+	return fmt.Errorf("unknown AuditBatch unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *AuditBatchMutation) ResetEdge(name string) error {
+	return fmt.Errorf("unknown AuditBatch edge %s", name)
+}
+
 // AuditEventMutation represents an operation that mutates the AuditEvent nodes in the graph.
 type AuditEventMutation struct {
 	config
@@ -4200,6 +4954,7 @@ type AuditEventMutation struct {
 	appendworker_ids    []int
 	details             *map[string]interface{}
 	prev_hash           *string
+	salt                *string
 	hash                *string
 	clearedFields       map[string]struct{}
 	subjects            map[int]struct{}
@@ -4326,7 +5081,7 @@ func (m *AuditEventMutation) Seq() (r int64, exists bool) {
 // OldSeq returns the old "seq" field's value of the AuditEvent entity.
 // If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
 // An error is returned if the mutation operation is not UpdateOne, or the database query fails.
-func (m *AuditEventMutation) OldSeq(ctx context.Context) (v int64, err error) {
+func (m *AuditEventMutation) OldSeq(ctx context.Context) (v *int64, err error) {
 	if !m.op.Is(OpUpdateOne) {
 		return v, errors.New("OldSeq is only allowed on UpdateOne operations")
 	}
@@ -4358,10 +5113,24 @@ func (m *AuditEventMutation) AddedSeq() (r int64, exists bool) {
 	return *v, true
 }
 
+// ClearSeq clears the value of the "seq" field.
+func (m *AuditEventMutation) ClearSeq() {
+	m.seq = nil
+	m.addseq = nil
+	m.clearedFields[auditevent.FieldSeq] = struct{}{}
+}
+
+// SeqCleared returns if the "seq" field was cleared in this mutation.
+func (m *AuditEventMutation) SeqCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldSeq]
+	return ok
+}
+
 // ResetSeq resets all changes to the "seq" field.
 func (m *AuditEventMutation) ResetSeq() {
 	m.seq = nil
 	m.addseq = nil
+	delete(m.clearedFields, auditevent.FieldSeq)
 }
 
 // SetAt sets the "at" field.
@@ -5117,9 +5886,71 @@ func (m *AuditEventMutation) OldPrevHash(ctx context.Context) (v string, err err
 	return oldValue.PrevHash, nil
 }
 
+// ClearPrevHash clears the value of the "prev_hash" field.
+func (m *AuditEventMutation) ClearPrevHash() {
+	m.prev_hash = nil
+	m.clearedFields[auditevent.FieldPrevHash] = struct{}{}
+}
+
+// PrevHashCleared returns if the "prev_hash" field was cleared in this mutation.
+func (m *AuditEventMutation) PrevHashCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldPrevHash]
+	return ok
+}
+
 // ResetPrevHash resets all changes to the "prev_hash" field.
 func (m *AuditEventMutation) ResetPrevHash() {
 	m.prev_hash = nil
+	delete(m.clearedFields, auditevent.FieldPrevHash)
+}
+
+// SetSalt sets the "salt" field.
+func (m *AuditEventMutation) SetSalt(s string) {
+	m.salt = &s
+}
+
+// Salt returns the value of the "salt" field in the mutation.
+func (m *AuditEventMutation) Salt() (r string, exists bool) {
+	v := m.salt
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSalt returns the old "salt" field's value of the AuditEvent entity.
+// If the AuditEvent object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AuditEventMutation) OldSalt(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSalt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSalt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSalt: %w", err)
+	}
+	return oldValue.Salt, nil
+}
+
+// ClearSalt clears the value of the "salt" field.
+func (m *AuditEventMutation) ClearSalt() {
+	m.salt = nil
+	m.clearedFields[auditevent.FieldSalt] = struct{}{}
+}
+
+// SaltCleared returns if the "salt" field was cleared in this mutation.
+func (m *AuditEventMutation) SaltCleared() bool {
+	_, ok := m.clearedFields[auditevent.FieldSalt]
+	return ok
+}
+
+// ResetSalt resets all changes to the "salt" field.
+func (m *AuditEventMutation) ResetSalt() {
+	m.salt = nil
+	delete(m.clearedFields, auditevent.FieldSalt)
 }
 
 // SetHash sets the "hash" field.
@@ -5246,7 +6077,7 @@ func (m *AuditEventMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AuditEventMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.seq != nil {
 		fields = append(fields, auditevent.FieldSeq)
 	}
@@ -5292,6 +6123,9 @@ func (m *AuditEventMutation) Fields() []string {
 	if m.prev_hash != nil {
 		fields = append(fields, auditevent.FieldPrevHash)
 	}
+	if m.salt != nil {
+		fields = append(fields, auditevent.FieldSalt)
+	}
 	if m.hash != nil {
 		fields = append(fields, auditevent.FieldHash)
 	}
@@ -5333,6 +6167,8 @@ func (m *AuditEventMutation) Field(name string) (ent.Value, bool) {
 		return m.Details()
 	case auditevent.FieldPrevHash:
 		return m.PrevHash()
+	case auditevent.FieldSalt:
+		return m.Salt()
 	case auditevent.FieldHash:
 		return m.Hash()
 	}
@@ -5374,6 +6210,8 @@ func (m *AuditEventMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldDetails(ctx)
 	case auditevent.FieldPrevHash:
 		return m.OldPrevHash(ctx)
+	case auditevent.FieldSalt:
+		return m.OldSalt(ctx)
 	case auditevent.FieldHash:
 		return m.OldHash(ctx)
 	}
@@ -5490,6 +6328,13 @@ func (m *AuditEventMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetPrevHash(v)
 		return nil
+	case auditevent.FieldSalt:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSalt(v)
+		return nil
 	case auditevent.FieldHash:
 		v, ok := value.(string)
 		if !ok {
@@ -5578,6 +6423,9 @@ func (m *AuditEventMutation) AddField(name string, value ent.Value) error {
 // mutation.
 func (m *AuditEventMutation) ClearedFields() []string {
 	var fields []string
+	if m.FieldCleared(auditevent.FieldSeq) {
+		fields = append(fields, auditevent.FieldSeq)
+	}
 	if m.FieldCleared(auditevent.FieldActorAccountID) {
 		fields = append(fields, auditevent.FieldActorAccountID)
 	}
@@ -5611,6 +6459,12 @@ func (m *AuditEventMutation) ClearedFields() []string {
 	if m.FieldCleared(auditevent.FieldDetails) {
 		fields = append(fields, auditevent.FieldDetails)
 	}
+	if m.FieldCleared(auditevent.FieldPrevHash) {
+		fields = append(fields, auditevent.FieldPrevHash)
+	}
+	if m.FieldCleared(auditevent.FieldSalt) {
+		fields = append(fields, auditevent.FieldSalt)
+	}
 	return fields
 }
 
@@ -5625,6 +6479,9 @@ func (m *AuditEventMutation) FieldCleared(name string) bool {
 // error if the field is not defined in the schema.
 func (m *AuditEventMutation) ClearField(name string) error {
 	switch name {
+	case auditevent.FieldSeq:
+		m.ClearSeq()
+		return nil
 	case auditevent.FieldActorAccountID:
 		m.ClearActorAccountID()
 		return nil
@@ -5657,6 +6514,12 @@ func (m *AuditEventMutation) ClearField(name string) error {
 		return nil
 	case auditevent.FieldDetails:
 		m.ClearDetails()
+		return nil
+	case auditevent.FieldPrevHash:
+		m.ClearPrevHash()
+		return nil
+	case auditevent.FieldSalt:
+		m.ClearSalt()
 		return nil
 	}
 	return fmt.Errorf("unknown AuditEvent nullable field %s", name)
@@ -5710,6 +6573,9 @@ func (m *AuditEventMutation) ResetField(name string) error {
 		return nil
 	case auditevent.FieldPrevHash:
 		m.ResetPrevHash()
+		return nil
+	case auditevent.FieldSalt:
+		m.ResetSalt()
 		return nil
 	case auditevent.FieldHash:
 		m.ResetHash()

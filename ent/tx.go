@@ -20,6 +20,8 @@ type Tx struct {
 	Anomaly *AnomalyClient
 	// ApiKey is the client for interacting with the ApiKey builders.
 	ApiKey *ApiKeyClient
+	// AuditBatch is the client for interacting with the AuditBatch builders.
+	AuditBatch *AuditBatchClient
 	// AuditEvent is the client for interacting with the AuditEvent builders.
 	AuditEvent *AuditEventClient
 	// AuditSubject is the client for interacting with the AuditSubject builders.
@@ -194,6 +196,7 @@ func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
 	tx.Anomaly = NewAnomalyClient(tx.config)
 	tx.ApiKey = NewApiKeyClient(tx.config)
+	tx.AuditBatch = NewAuditBatchClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.AuditSubject = NewAuditSubjectClient(tx.config)
 	tx.Company = NewCompanyClient(tx.config)

@@ -81,7 +81,7 @@ func (r *queryResolver) AuditTrail(ctx context.Context, workerID int, first *int
 	return r.Client.AuditEvent.Query().
 		Where(auditevent.HasSubjectsWith(auditsubject.WorkerID(workerID))).
 		Paginate(ctx, after, first, nil, nil, ent.WithAuditEventOrder([]*ent.AuditEventOrder{
-			{Field: ent.AuditEventOrderFieldSeq, Direction: entgql.OrderDirectionDesc},
+			{Field: ent.AuditEventOrderFieldAt, Direction: entgql.OrderDirectionDesc},
 		}))
 }
 

@@ -244,9 +244,12 @@ func sortedInts(m map[int]bool) []int {
 }
 
 // liveAudit gathers what each open subscription delivered and appends one
-// event per subscription every flush interval, in one transaction for all:
-// 10,000 subscribers of one alert are 10,000 deliveries but a handful of
-// chain appends a second. A delivery is audited within the interval.
+// event per subscription every flush interval, all in one set-based write
+// (audit.Log.AppendBatch: one short transaction, one multi-row INSERT for the
+// events and one for their index, chunked only past thousands of rows), on
+// the same append path as reads, sealed by the same sequencer. No
+// transaction is open between flushes or across deliveries. A delivery is
+// audited within the interval.
 type liveAudit struct {
 	log   *audit.Log
 	trace *slog.Logger

@@ -1,13 +1,20 @@
 // Package audit keeps SISERI's access log: one event per operation that read
 // nominative data or wrote anything, naming who (account, role, grant, API
 // key), what (operation, field paths, entities, the people concerned) and
-// when. Events are append-only and hash-chained: each event's hash covers its
-// content and the previous hash, and seq has no gap, so Verify detects an
-// edited, inserted or deleted event.
+// when.
+//
+// Appending never serialises readers: an event is a plain row, written in the
+// reader's transaction with the hash of its content (salted). A Sequencer
+// (one at a time across processes) then numbers the committed rows and seals
+// them in batches, as transparency logs do: each batch stores the Merkle root
+// of its events' hashes and the hash of the previous batch. Verify detects an
+// edited, inserted, deleted or reordered event, an edited or deleted batch,
+// and events left unchained beyond a grace period.
 package audit
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,10 +22,7 @@ import (
 	"slices"
 	"time"
 
-	"entgo.io/ent/dialect"
-
 	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -41,40 +45,24 @@ type Entry struct {
 	Details    map[string]any
 }
 
-// chainLock is the PostgreSQL advisory lock that serialises appends.
-const chainLock = 0x5151_A0D1
-
-// Log appends to the audit chain of one database.
+// Log appends to the audit log of one database. Appending takes no lock and
+// reads nothing: the event is a plain row carrying the hash of its content,
+// and the Sequencer chains committed rows later, in batches.
 type Log struct {
 	Client *ent.Client
-	// Dialect is the database's Ent dialect: PostgreSQL appends take an
-	// advisory lock; SQLite transactions are serialised already.
+	// Dialect is the database's Ent dialect.
 	Dialect string
 }
 
-// chainHead is the last event of the chain as a transaction sees it.
-type chainHead struct {
-	seq  int64
-	hash string
-}
-
-// Append writes e for viewer v (nil for the system) at the end of the chain.
-// It runs in the transaction of ctx when there is one (a mutation's audit
-// commits with the mutation), else in its own.
+// Append writes e for viewer v (nil for the system). It runs in the
+// transaction of ctx when there is one (a read or a mutation is audited in
+// its own transaction, and commits with it), else in its own.
 func (l *Log) Append(ctx context.Context, v *policy.Viewer, e Entry) error {
 	sys := policy.SystemContext(ctx)
 	if tx := ent.FromContext(ctx); tx != nil {
-		return l.appendTx(sys, tx, v, e)
+		return write(sys, tx, []Pending{{Viewer: v, Entry: e}})
 	}
-	tx, err := l.Client.Tx(sys)
-	if err != nil {
-		return fmt.Errorf("audit: begin: %w", err)
-	}
-	if err := l.appendTx(sys, tx.Client(), v, e); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	return l.inTx(sys, []Pending{{Viewer: v, Entry: e}})
 }
 
 // Pending is an entry waiting to be appended for a viewer.
@@ -83,64 +71,85 @@ type Pending struct {
 	Entry  Entry
 }
 
-// AppendBatch appends entries in order in one transaction (one lock, one
-// read of the chain head): subscriptions deliver many events and their audit
-// trail is written in batches.
+// AppendBatch appends entries in one transaction of its own, with one
+// multi-row INSERT for the events and one for their worker index (chunked
+// under the database's parameter limit): subscriptions deliver many events
+// and their audit trail is written in batches.
 func (l *Log) AppendBatch(ctx context.Context, entries []Pending) error {
 	if len(entries) == 0 {
 		return nil
 	}
-	sys := policy.SystemContext(ctx)
-	tx, err := l.Client.Tx(sys)
+	return l.inTx(policy.SystemContext(ctx), entries)
+}
+
+func (l *Log) inTx(ctx context.Context, entries []Pending) error {
+	tx, err := l.Client.Tx(ctx)
 	if err != nil {
 		return fmt.Errorf("audit: begin: %w", err)
 	}
-	head, err := l.lockHead(sys, tx.Client())
-	if err != nil {
+	if err := write(ctx, tx.Client(), entries); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
-	for _, p := range entries {
-		if head, err = l.write(sys, tx.Client(), head, p.Viewer, p.Entry); err != nil {
-			_ = tx.Rollback()
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("audit: commit: %w", err)
+	}
+	return nil
+}
+
+// Rows per INSERT: under PostgreSQL's 65,535 parameters (16 columns an
+// event, 3 a subject) and SQLite's 32,766.
+const (
+	eventsPerInsert   = 1500
+	subjectsPerInsert = 8000
+)
+
+// write inserts the events of entries and their worker index.
+func write(ctx context.Context, c *ent.Client, entries []Pending) error {
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	events := make([]event, len(entries))
+	creates := make([]*ent.AuditEventCreate, len(entries))
+	for i, p := range entries {
+		ev, err := newEvent(at, p.Viewer, p.Entry)
+		if err != nil {
 			return err
 		}
+		events[i] = ev
+		creates[i] = c.AuditEvent.Create().SetAt(ev.At).SetNillableActorAccountID(ev.ActorAccountID).
+			SetNillableActorAPIKeyID(ev.ActorAPIKeyID).SetActorLabel(ev.ActorLabel).SetActorRole(ev.ActorRole).
+			SetNillableGrantID(ev.GrantID).SetAction(ev.Action).SetOperation(ev.Operation).
+			SetFieldPaths(ev.FieldPaths).SetObjectType(ev.ObjectType).SetObjectIds(ev.ObjectIDs).
+			SetWorkerIds(ev.WorkerIDs).SetDetails(ev.Details).SetSalt(ev.Salt).SetHash(ev.hash)
 	}
-	return tx.Commit()
-}
-
-func (l *Log) appendTx(ctx context.Context, c *ent.Client, v *policy.Viewer, e Entry) error {
-	head, err := l.lockHead(ctx, c)
-	if err != nil {
-		return err
-	}
-	_, err = l.write(ctx, c, head, v, e)
-	return err
-}
-
-// lockHead serialises appends (PostgreSQL advisory lock held until commit;
-// SQLite write transactions are serialised already) and reads the head.
-func (l *Log) lockHead(ctx context.Context, c *ent.Client) (chainHead, error) {
-	if l.Dialect == dialect.Postgres {
-		if _, err := c.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", chainLock); err != nil {
-			return chainHead{}, fmt.Errorf("audit: lock chain: %w", err)
+	var subjects []*ent.AuditSubjectCreate
+	for lo := 0; lo < len(creates); lo += eventsPerInsert {
+		saved, err := c.AuditEvent.CreateBulk(creates[lo:min(lo+eventsPerInsert, len(creates))]...).Save(ctx)
+		if err != nil {
+			return fmt.Errorf("audit: append: %w", err)
+		}
+		for i, s := range saved {
+			for _, w := range events[lo+i].WorkerIDs {
+				subjects = append(subjects, c.AuditSubject.Create().SetEventID(s.ID).SetWorkerID(w).SetAt(at))
+			}
 		}
 	}
-	last, err := c.AuditEvent.Query().Order(ent.Desc(auditevent.FieldSeq)).First(ctx)
-	if err != nil && !ent.IsNotFound(err) {
-		return chainHead{}, fmt.Errorf("audit: read chain head: %w", err)
+	for lo := 0; lo < len(subjects); lo += subjectsPerInsert {
+		if err := c.AuditSubject.CreateBulk(subjects[lo:min(lo+subjectsPerInsert, len(subjects))]...).Exec(ctx); err != nil {
+			return fmt.Errorf("audit: index subjects: %w", err)
+		}
 	}
-	if last == nil {
-		return chainHead{}, nil
-	}
-	return chainHead{seq: last.Seq, hash: last.Hash}, nil
+	return nil
 }
 
-// write appends one event after head and returns the new head.
-func (l *Log) write(ctx context.Context, c *ent.Client, head chainHead, v *policy.Viewer, e Entry) (chainHead, error) {
-	ev := event{Seq: head.seq + 1, PrevHash: head.hash, At: time.Now().UTC().Truncate(time.Microsecond), Action: e.Action,
-		Operation: e.Operation, FieldPaths: e.FieldPaths, ObjectType: e.ObjectType, ObjectIDs: e.ObjectIDs,
-		WorkerIDs: e.WorkerIDs, Details: e.Details}
+// newEvent is the hashed content of e read or done by v at at.
+func newEvent(at time.Time, v *policy.Viewer, e Entry) (event, error) {
+	var salt [16]byte
+	if _, err := rand.Read(salt[:]); err != nil {
+		return event{}, fmt.Errorf("audit: salt: %w", err)
+	}
+	ev := event{At: at, Action: e.Action, Operation: e.Operation, FieldPaths: e.FieldPaths, ObjectType: e.ObjectType,
+		ObjectIDs: e.ObjectIDs, WorkerIDs: slices.Compact(slices.Sorted(slices.Values(e.WorkerIDs))), Details: e.Details,
+		Salt: hex.EncodeToString(salt[:])}
 	if v != nil {
 		ev.ActorAccountID = ptr(v.AccountID)
 		if v.APIKeyID != 0 {
@@ -152,36 +161,9 @@ func (l *Log) write(ctx context.Context, c *ent.Client, head chainHead, v *polic
 			ev.GrantID = ptr(scope[0].ID)
 		}
 	}
-	slices.Sort(ev.WorkerIDs)
-	ev.WorkerIDs = slices.Compact(ev.WorkerIDs)
-	hash, err := ev.hash()
-	if err != nil {
-		return head, err
-	}
-	next := chainHead{seq: ev.Seq, hash: hash}
-	saved, err := c.AuditEvent.Create().
-		SetSeq(ev.Seq).SetAt(ev.At).SetNillableActorAccountID(ev.ActorAccountID).
-		SetNillableActorAPIKeyID(ev.ActorAPIKeyID).SetActorLabel(ev.ActorLabel).SetActorRole(ev.ActorRole).
-		SetNillableGrantID(ev.GrantID).SetAction(ev.Action).SetOperation(ev.Operation).
-		SetFieldPaths(ev.FieldPaths).SetObjectType(ev.ObjectType).SetObjectIds(ev.ObjectIDs).
-		SetWorkerIds(ev.WorkerIDs).SetDetails(ev.Details).SetPrevHash(ev.PrevHash).SetHash(hash).
-		Save(ctx)
-	if err != nil {
-		return head, fmt.Errorf("audit: append: %w", err)
-	}
-	if len(ev.WorkerIDs) == 0 {
-		return next, nil
-	}
-	subjects := make([]*ent.AuditSubjectCreate, len(ev.WorkerIDs))
-	for i, w := range ev.WorkerIDs {
-		subjects[i] = c.AuditSubject.Create().SetEventID(saved.ID).SetWorkerID(w).SetAt(ev.At)
-	}
-	for i := 0; i < len(subjects); i += 1000 {
-		if err := c.AuditSubject.CreateBulk(subjects[i:min(i+1000, len(subjects))]...).Exec(ctx); err != nil {
-			return head, fmt.Errorf("audit: index subjects: %w", err)
-		}
-	}
-	return next, nil
+	var err error
+	ev.hash, err = ev.sum()
+	return ev, err
 }
 
 // Label is how an actor is shown to the person whose data they accessed.
@@ -224,8 +206,32 @@ func RoleLabel(r policy.Role) string {
 	return string(r)
 }
 
-// event is the hashed content of an audit event, in a fixed field order.
+// event is the hashed content of an audit event, in a fixed field order. It
+// holds neither its position nor its predecessor: those are the sequencer's
+// (see AuditBatch). Events chained one by one before batches hashed them in
+// too, and have no salt (see legacyEvent).
 type event struct {
+	At             time.Time      `json:"at"`
+	ActorAccountID *int           `json:"actor_account_id"`
+	ActorAPIKeyID  *int           `json:"actor_api_key_id"`
+	ActorLabel     string         `json:"actor_label"`
+	ActorRole      string         `json:"actor_role"`
+	GrantID        *int           `json:"grant_id"`
+	Action         string         `json:"action"`
+	Operation      string         `json:"operation"`
+	FieldPaths     []string       `json:"field_paths"`
+	ObjectType     string         `json:"object_type"`
+	ObjectIDs      []int          `json:"object_ids"`
+	WorkerIDs      []int          `json:"worker_ids"`
+	Details        map[string]any `json:"details"`
+	Salt           string         `json:"salt"`
+
+	hash string
+}
+
+// legacyEvent is how events were hashed when each was chained to the
+// previous one at append time: their content, seq and the previous hash.
+type legacyEvent struct {
 	Seq            int64          `json:"seq"`
 	At             time.Time      `json:"at"`
 	ActorAccountID *int           `json:"actor_account_id"`
@@ -243,29 +249,56 @@ type event struct {
 	PrevHash       string         `json:"prev_hash"`
 }
 
-// hash is SHA-256 over the canonical JSON of the event (fields in declaration
+// sum is SHA-256 over the canonical JSON of the event (fields in declaration
 // order, map keys sorted, empty lists as null, instants in UTC to the
 // microsecond as stored).
-func (e event) hash() (string, error) {
+func (e event) sum() (string, error) {
 	e.At = e.At.UTC().Truncate(time.Microsecond)
-	if len(e.FieldPaths) == 0 {
-		e.FieldPaths = nil
+	e.FieldPaths, e.ObjectIDs, e.WorkerIDs, e.Details = nilIfEmpty(e.FieldPaths), nilIfEmpty(e.ObjectIDs), nilIfEmpty(e.WorkerIDs), nilIfEmptyMap(e.Details)
+	return sumJSON(e)
+}
+
+func (e legacyEvent) sum() (string, error) {
+	e.At = e.At.UTC().Truncate(time.Microsecond)
+	e.FieldPaths, e.ObjectIDs, e.WorkerIDs, e.Details = nilIfEmpty(e.FieldPaths), nilIfEmpty(e.ObjectIDs), nilIfEmpty(e.WorkerIDs), nilIfEmptyMap(e.Details)
+	return sumJSON(e)
+}
+
+// contentHash recomputes the hash of a stored event.
+func contentHash(e *ent.AuditEvent) (string, error) {
+	if e.Salt == "" && e.Seq != nil {
+		return legacyEvent{Seq: *e.Seq, At: e.At, ActorAccountID: e.ActorAccountID, ActorAPIKeyID: e.ActorAPIKeyID,
+			ActorLabel: e.ActorLabel, ActorRole: e.ActorRole, GrantID: e.GrantID, Action: e.Action, Operation: e.Operation,
+			FieldPaths: e.FieldPaths, ObjectType: e.ObjectType, ObjectIDs: e.ObjectIds, WorkerIDs: e.WorkerIds,
+			Details: e.Details, PrevHash: e.PrevHash}.sum()
 	}
-	if len(e.ObjectIDs) == 0 {
-		e.ObjectIDs = nil
-	}
-	if len(e.WorkerIDs) == 0 {
-		e.WorkerIDs = nil
-	}
-	if len(e.Details) == 0 {
-		e.Details = nil
-	}
-	b, err := json.Marshal(e)
+	return event{At: e.At, ActorAccountID: e.ActorAccountID, ActorAPIKeyID: e.ActorAPIKeyID,
+		ActorLabel: e.ActorLabel, ActorRole: e.ActorRole, GrantID: e.GrantID, Action: e.Action, Operation: e.Operation,
+		FieldPaths: e.FieldPaths, ObjectType: e.ObjectType, ObjectIDs: e.ObjectIds, WorkerIDs: e.WorkerIds,
+		Details: e.Details, Salt: e.Salt}.sum()
+}
+
+func sumJSON(v any) (string, error) {
+	b, err := json.Marshal(v)
 	if err != nil {
-		return "", fmt.Errorf("audit: encode event: %w", err)
+		return "", fmt.Errorf("audit: encode: %w", err)
 	}
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func nilIfEmptyMap(m map[string]any) map[string]any {
+	if len(m) == 0 {
+		return nil
+	}
+	return m
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -44,6 +44,8 @@ type retained struct {
 // superseded; true when the physician accepts a pending laboratory re-send),
 // pending, superseded_at, and supersedes_id, set once when a pending re-send
 // is accepted (exposure.ResolveConflict).
+// On audit_events, the sequencer sets seq once, when it chains the event
+// (backend/audit).
 var retainedTables = []retained{
 	{table: "dose_records", mutable: []string{"current", "pending", "superseded_at"}, once: []string{"supersedes_id"},
 		what: "une dose enregistrée", of: "d'une dose enregistrée",
@@ -51,8 +53,10 @@ var retainedTables = []retained{
 	{table: "operational_doses", mutable: []string{"current", "superseded_at"},
 		what: "un résultat de dosimétrie opérationnelle", of: "d'un résultat de dosimétrie opérationnelle",
 		hint: "Un résultat se corrige par une nouvelle version qui remplace l'ancienne ; l'ancienne reste enregistrée."},
-	{table: "audit_events", what: "un événement du journal d'audit", of: "d'un événement du journal d'audit",
-		hint: "Le journal d'audit ne fait que s'allonger : chaque événement est chaîné au précédent."},
+	{table: "audit_events", once: []string{"seq"}, what: "un événement du journal d'audit", of: "d'un événement du journal d'audit",
+		hint: "Le journal d'audit ne fait que s'allonger : chaque événement est scellé dans un lot chaîné au précédent."},
+	{table: "audit_batches", what: "un lot du journal d'audit", of: "d'un lot du journal d'audit",
+		hint: "Le journal d'audit ne fait que s'allonger : chaque lot est chaîné au précédent."},
 	{table: "audit_subjects", what: "une entrée de l'index du journal d'audit", of: "d'une entrée de l'index du journal d'audit",
 		hint: "Le journal d'audit ne fait que s'allonger : chaque événement est chaîné au précédent."},
 }

@@ -45,6 +45,8 @@ const (
 	FieldDetails = "details"
 	// FieldPrevHash holds the string denoting the prev_hash field in the database.
 	FieldPrevHash = "prev_hash"
+	// FieldSalt holds the string denoting the salt field in the database.
+	FieldSalt = "salt"
 	// FieldHash holds the string denoting the hash field in the database.
 	FieldHash = "hash"
 	// EdgeSubjects holds the string denoting the subjects edge name in mutations.
@@ -78,6 +80,7 @@ var Columns = []string{
 	FieldWorkerIds,
 	FieldDetails,
 	FieldPrevHash,
+	FieldSalt,
 	FieldHash,
 }
 
@@ -172,6 +175,11 @@ func ByObjectType(opts ...sql.OrderTermOption) OrderOption {
 // ByPrevHash orders the results by the prev_hash field.
 func ByPrevHash(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldPrevHash, opts...).ToFunc()
+}
+
+// BySalt orders the results by the salt field.
+func BySalt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSalt, opts...).ToFunc()
 }
 
 // ByHash orders the results by the hash field.

@@ -145,10 +145,27 @@ var (
 			},
 		},
 	}
+	// AuditBatchesColumns holds the columns for the "audit_batches" table.
+	AuditBatchesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "number", Type: field.TypeInt64, Unique: true},
+		{Name: "first_seq", Type: field.TypeInt64},
+		{Name: "last_seq", Type: field.TypeInt64},
+		{Name: "root", Type: field.TypeString},
+		{Name: "prev_hash", Type: field.TypeString},
+		{Name: "sealed_at", Type: field.TypeTime},
+		{Name: "hash", Type: field.TypeString, Unique: true},
+	}
+	// AuditBatchesTable holds the schema information for the "audit_batches" table.
+	AuditBatchesTable = &schema.Table{
+		Name:       "audit_batches",
+		Columns:    AuditBatchesColumns,
+		PrimaryKey: []*schema.Column{AuditBatchesColumns[0]},
+	}
 	// AuditEventsColumns holds the columns for the "audit_events" table.
 	AuditEventsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
-		{Name: "seq", Type: field.TypeInt64, Unique: true},
+		{Name: "seq", Type: field.TypeInt64, Unique: true, Nullable: true},
 		{Name: "at", Type: field.TypeTime},
 		{Name: "actor_account_id", Type: field.TypeInt, Nullable: true},
 		{Name: "actor_api_key_id", Type: field.TypeInt, Nullable: true},
@@ -162,7 +179,8 @@ var (
 		{Name: "object_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "worker_ids", Type: field.TypeJSON, Nullable: true},
 		{Name: "details", Type: field.TypeJSON, Nullable: true},
-		{Name: "prev_hash", Type: field.TypeString},
+		{Name: "prev_hash", Type: field.TypeString, Nullable: true},
+		{Name: "salt", Type: field.TypeString, Nullable: true},
 		{Name: "hash", Type: field.TypeString, Unique: true},
 	}
 	// AuditEventsTable holds the schema information for the "audit_events" table.
@@ -180,6 +198,14 @@ var (
 				Name:    "auditevent_at",
 				Unique:  false,
 				Columns: []*schema.Column{AuditEventsColumns[2]},
+			},
+			{
+				Name:    "auditevent_pending",
+				Unique:  false,
+				Columns: []*schema.Column{AuditEventsColumns[0]},
+				Annotation: &entsql.IndexAnnotation{
+					Where: "seq IS NULL",
+				},
 			},
 		},
 	}
@@ -1103,6 +1129,7 @@ var (
 		AccountsTable,
 		AnomaliesTable,
 		APIKeysTable,
+		AuditBatchesTable,
 		AuditEventsTable,
 		AuditSubjectsTable,
 		CompaniesTable,
@@ -1143,6 +1170,9 @@ func init() {
 	APIKeysTable.ForeignKeys[1].RefTable = GrantsTable
 	APIKeysTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(8589934592),
+	}
+	AuditBatchesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(98784247808),
 	}
 	AuditEventsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(12884901888),

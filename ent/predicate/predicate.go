@@ -15,6 +15,9 @@ type Anomaly func(*sql.Selector)
 // ApiKey is the predicate function for apikey builders.
 type ApiKey func(*sql.Selector)
 
+// AuditBatch is the predicate function for auditbatch builders.
+type AuditBatch func(*sql.Selector)
+
 // AuditEvent is the predicate function for auditevent builders.
 type AuditEvent func(*sql.Selector)
 

@@ -183,6 +183,30 @@ func (f ApiKeyMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ApiKeyMutation", m)
 }
 
+// The AuditBatchQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AuditBatchQueryRuleFunc func(context.Context, *ent.AuditBatchQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AuditBatchQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AuditBatchQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AuditBatchQuery", q)
+}
+
+// The AuditBatchMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AuditBatchMutationRuleFunc func(context.Context, *ent.AuditBatchMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AuditBatchMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AuditBatchMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditBatchMutation", m)
+}
+
 // The AuditEventQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AuditEventQueryRuleFunc func(context.Context, *ent.AuditEventQuery) error
@@ -704,6 +728,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ApiKeyQuery:
 		return q.Filter(), nil
+	case *ent.AuditBatchQuery:
+		return q.Filter(), nil
 	case *ent.AuditEventQuery:
 		return q.Filter(), nil
 	case *ent.AuditSubjectQuery:
@@ -756,6 +782,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AnomalyMutation:
 		return m.Filter(), nil
 	case *ent.ApiKeyMutation:
+		return m.Filter(), nil
+	case *ent.AuditBatchMutation:
 		return m.Filter(), nil
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil

@@ -9,6 +9,7 @@ import (
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
 	"github.com/siseri/siseri/ent/company"
@@ -217,6 +218,33 @@ func init() {
 	apikey.DefaultRateLimitPerMinute = apikeyDescRateLimitPerMinute.Default.(int)
 	// apikey.RateLimitPerMinuteValidator is a validator for the "rate_limit_per_minute" field. It is called by the builders before save.
 	apikey.RateLimitPerMinuteValidator = apikeyDescRateLimitPerMinute.Validators[0].(func(int) error)
+	auditbatch.Policy = privacy.NewPolicies(schema.AuditBatch{})
+	auditbatch.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := auditbatch.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	auditbatchFields := schema.AuditBatch{}.Fields()
+	_ = auditbatchFields
+	// auditbatchDescNumber is the schema descriptor for number field.
+	auditbatchDescNumber := auditbatchFields[0].Descriptor()
+	// auditbatch.NumberValidator is a validator for the "number" field. It is called by the builders before save.
+	auditbatch.NumberValidator = auditbatchDescNumber.Validators[0].(func(int64) error)
+	// auditbatchDescFirstSeq is the schema descriptor for first_seq field.
+	auditbatchDescFirstSeq := auditbatchFields[1].Descriptor()
+	// auditbatch.FirstSeqValidator is a validator for the "first_seq" field. It is called by the builders before save.
+	auditbatch.FirstSeqValidator = auditbatchDescFirstSeq.Validators[0].(func(int64) error)
+	// auditbatchDescLastSeq is the schema descriptor for last_seq field.
+	auditbatchDescLastSeq := auditbatchFields[2].Descriptor()
+	// auditbatch.LastSeqValidator is a validator for the "last_seq" field. It is called by the builders before save.
+	auditbatch.LastSeqValidator = auditbatchDescLastSeq.Validators[0].(func(int64) error)
+	// auditbatchDescSealedAt is the schema descriptor for sealed_at field.
+	auditbatchDescSealedAt := auditbatchFields[5].Descriptor()
+	// auditbatch.DefaultSealedAt holds the default value on creation for the sealed_at field.
+	auditbatch.DefaultSealedAt = auditbatchDescSealedAt.Default.(func() time.Time)
 	auditevent.Policy = privacy.NewPolicies(schema.AuditEvent{})
 	auditevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -3,6 +3,7 @@ package schema
 import (
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent"
+	"entgo.io/ent/dialect/entsql"
 	"entgo.io/ent/schema"
 	"entgo.io/ent/schema/edge"
 	"entgo.io/ent/schema/field"
@@ -70,15 +71,18 @@ func (ImportBatch) Annotations() []schema.Annotation { return gqlList() }
 
 // AuditEvent records who read or changed which nominative data: one event per
 // operation, naming the actor, the role and grant used, the field paths and the
-// entities touched. Events are append-only and hash-chained: each event's hash
-// covers its content and the previous event's hash, and seq has no gaps, so an
-// edited, inserted or deleted event breaks the chain (siseri audit verify).
+// entities touched. Events are append-only: a reader appends a plain row with
+// the hash of its content (no lock, no read of the chain); the sequencer later
+// numbers committed rows (seq, set once) and seals them in AuditBatch rows
+// whose hashes are chained, so an edited, inserted or deleted event breaks the
+// chain (siseri audit verify). seq is NULL while the event waits to be chained.
 type AuditEvent struct{ ent.Schema }
 
 // Fields of the AuditEvent.
 func (AuditEvent) Fields() []ent.Field {
 	return []ent.Field{
-		field.Int64("seq").Unique().Immutable().Positive().Annotations(entgql.OrderField("SEQ")),
+		field.Int64("seq").Optional().Nillable().Unique().Immutable().Positive().
+			Comment("Position in the chain, 1..n without gaps; NULL until the sequencer chains the event."),
 		field.Time("at").Default(timeNow).Immutable().Annotations(entgql.OrderField("AT")),
 		field.Int("actor_account_id").Optional().Nillable().Immutable(),
 		field.Int("actor_api_key_id").Optional().Nillable().Immutable(),
@@ -97,8 +101,12 @@ func (AuditEvent) Fields() []ent.Field {
 		field.Ints("worker_ids").Optional().Immutable().
 			Comment("The people whose data was read or changed."),
 		field.JSON("details", map[string]any{}).Optional().Immutable().Annotations(entgql.Type("Map")),
-		field.String("prev_hash").Immutable(),
-		field.String("hash").Unique().Immutable(),
+		field.String("prev_hash").Optional().Immutable().
+			Comment("Events chained one by one before batches: the previous event's hash. Empty since (see AuditBatch)."),
+		field.String("salt").Optional().Immutable().Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("Random, hashed with the content: two identical events differ, and a published hash cannot be confirmed by guessing."),
+		field.String("hash").Unique().Immutable().
+			Comment("SHA-256 of the event's canonical content (backend/audit), computed when it is appended."),
 	}
 }
 
@@ -111,7 +119,9 @@ func (AuditEvent) Edges() []ent.Edge {
 
 // Indexes of the AuditEvent.
 func (AuditEvent) Indexes() []ent.Index {
-	return []ent.Index{index.Fields("actor_account_id", "at"), index.Fields("at")}
+	return []ent.Index{index.Fields("actor_account_id", "at"), index.Fields("at"),
+		// The sequencer's queue: the events not yet chained, a handful among millions.
+		index.Fields("id").StorageKey("auditevent_pending").Annotations(entsql.IndexWhere("seq IS NULL"))}
 }
 
 // Mixin of the AuditEvent.

@@ -4155,11 +4155,11 @@ func (ec *executionContext) _AuditEvent_seq(ctx context.Context, field graphql.C
 			return obj.Seq, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int64) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint64(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -4478,10 +4478,10 @@ func (ec *executionContext) _AuditEvent_prevHash(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AuditEvent_prevHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17979,7 +17979,7 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actorAccountID", "actorAccountIDNEQ", "actorAccountIDIn", "actorAccountIDNotIn", "actorAccountIDGT", "actorAccountIDGTE", "actorAccountIDLT", "actorAccountIDLTE", "actorAccountIDIsNil", "actorAccountIDNotNil", "actorAPIKeyID", "actorAPIKeyIDNEQ", "actorAPIKeyIDIn", "actorAPIKeyIDNotIn", "actorAPIKeyIDGT", "actorAPIKeyIDGTE", "actorAPIKeyIDLT", "actorAPIKeyIDLTE", "actorAPIKeyIDIsNil", "actorAPIKeyIDNotNil", "actorLabel", "actorLabelNEQ", "actorLabelIn", "actorLabelNotIn", "actorLabelGT", "actorLabelGTE", "actorLabelLT", "actorLabelLTE", "actorLabelContains", "actorLabelHasPrefix", "actorLabelHasSuffix", "actorLabelIsNil", "actorLabelNotNil", "actorLabelEqualFold", "actorLabelContainsFold", "actorRole", "actorRoleNEQ", "actorRoleIn", "actorRoleNotIn", "actorRoleGT", "actorRoleGTE", "actorRoleLT", "actorRoleLTE", "actorRoleContains", "actorRoleHasPrefix", "actorRoleHasSuffix", "actorRoleIsNil", "actorRoleNotNil", "actorRoleEqualFold", "actorRoleContainsFold", "grantID", "grantIDNEQ", "grantIDIn", "grantIDNotIn", "grantIDGT", "grantIDGTE", "grantIDLT", "grantIDLTE", "grantIDIsNil", "grantIDNotNil", "action", "actionNEQ", "actionIn", "actionNotIn", "actionGT", "actionGTE", "actionLT", "actionLTE", "actionContains", "actionHasPrefix", "actionHasSuffix", "actionEqualFold", "actionContainsFold", "operation", "operationNEQ", "operationIn", "operationNotIn", "operationGT", "operationGTE", "operationLT", "operationLTE", "operationContains", "operationHasPrefix", "operationHasSuffix", "operationIsNil", "operationNotNil", "operationEqualFold", "operationContainsFold", "objectType", "objectTypeNEQ", "objectTypeIn", "objectTypeNotIn", "objectTypeGT", "objectTypeGTE", "objectTypeLT", "objectTypeLTE", "objectTypeContains", "objectTypeHasPrefix", "objectTypeHasSuffix", "objectTypeIsNil", "objectTypeNotNil", "objectTypeEqualFold", "objectTypeContainsFold", "prevHash", "prevHashNEQ", "prevHashIn", "prevHashNotIn", "prevHashGT", "prevHashGTE", "prevHashLT", "prevHashLTE", "prevHashContains", "prevHashHasPrefix", "prevHashHasSuffix", "prevHashEqualFold", "prevHashContainsFold", "hash", "hashNEQ", "hashIn", "hashNotIn", "hashGT", "hashGTE", "hashLT", "hashLTE", "hashContains", "hashHasPrefix", "hashHasSuffix", "hashEqualFold", "hashContainsFold"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "seq", "seqNEQ", "seqIn", "seqNotIn", "seqGT", "seqGTE", "seqLT", "seqLTE", "seqIsNil", "seqNotNil", "at", "atNEQ", "atIn", "atNotIn", "atGT", "atGTE", "atLT", "atLTE", "actorAccountID", "actorAccountIDNEQ", "actorAccountIDIn", "actorAccountIDNotIn", "actorAccountIDGT", "actorAccountIDGTE", "actorAccountIDLT", "actorAccountIDLTE", "actorAccountIDIsNil", "actorAccountIDNotNil", "actorAPIKeyID", "actorAPIKeyIDNEQ", "actorAPIKeyIDIn", "actorAPIKeyIDNotIn", "actorAPIKeyIDGT", "actorAPIKeyIDGTE", "actorAPIKeyIDLT", "actorAPIKeyIDLTE", "actorAPIKeyIDIsNil", "actorAPIKeyIDNotNil", "actorLabel", "actorLabelNEQ", "actorLabelIn", "actorLabelNotIn", "actorLabelGT", "actorLabelGTE", "actorLabelLT", "actorLabelLTE", "actorLabelContains", "actorLabelHasPrefix", "actorLabelHasSuffix", "actorLabelIsNil", "actorLabelNotNil", "actorLabelEqualFold", "actorLabelContainsFold", "actorRole", "actorRoleNEQ", "actorRoleIn", "actorRoleNotIn", "actorRoleGT", "actorRoleGTE", "actorRoleLT", "actorRoleLTE", "actorRoleContains", "actorRoleHasPrefix", "actorRoleHasSuffix", "actorRoleIsNil", "actorRoleNotNil", "actorRoleEqualFold", "actorRoleContainsFold", "grantID", "grantIDNEQ", "grantIDIn", "grantIDNotIn", "grantIDGT", "grantIDGTE", "grantIDLT", "grantIDLTE", "grantIDIsNil", "grantIDNotNil", "action", "actionNEQ", "actionIn", "actionNotIn", "actionGT", "actionGTE", "actionLT", "actionLTE", "actionContains", "actionHasPrefix", "actionHasSuffix", "actionEqualFold", "actionContainsFold", "operation", "operationNEQ", "operationIn", "operationNotIn", "operationGT", "operationGTE", "operationLT", "operationLTE", "operationContains", "operationHasPrefix", "operationHasSuffix", "operationIsNil", "operationNotNil", "operationEqualFold", "operationContainsFold", "objectType", "objectTypeNEQ", "objectTypeIn", "objectTypeNotIn", "objectTypeGT", "objectTypeGTE", "objectTypeLT", "objectTypeLTE", "objectTypeContains", "objectTypeHasPrefix", "objectTypeHasSuffix", "objectTypeIsNil", "objectTypeNotNil", "objectTypeEqualFold", "objectTypeContainsFold", "prevHash", "prevHashNEQ", "prevHashIn", "prevHashNotIn", "prevHashGT", "prevHashGTE", "prevHashLT", "prevHashLTE", "prevHashContains", "prevHashHasPrefix", "prevHashHasSuffix", "prevHashIsNil", "prevHashNotNil", "prevHashEqualFold", "prevHashContainsFold", "hash", "hashNEQ", "hashIn", "hashNotIn", "hashGT", "hashGTE", "hashLT", "hashLTE", "hashContains", "hashHasPrefix", "hashHasSuffix", "hashEqualFold", "hashContainsFold"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -18119,6 +18119,20 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.SeqLTE = data
+		case "seqIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqIsNil = data
+		case "seqNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seqNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SeqNotNil = data
 		case "at":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
 			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
@@ -18973,6 +18987,20 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.PrevHashHasSuffix = data
+		case "prevHashIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prevHashIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrevHashIsNil = data
+		case "prevHashNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prevHashNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PrevHashNotNil = data
 		case "prevHashEqualFold":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prevHashEqualFold"))
 			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
@@ -35556,7 +35584,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "seq":
 			out.Values[i] = ec._AuditEvent_seq(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "at":
@@ -35626,7 +35654,7 @@ func (ec *executionContext) _AuditEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "prevHash":
 			out.Values[i] = ec._AuditEvent_prevHash(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "hash":

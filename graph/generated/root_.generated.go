@@ -6124,7 +6124,10 @@ input ApiKeyWhereInput {
 }
 type AuditEvent implements Node {
   id: ID!
-  seq: Int!
+  """
+  Position in the chain, 1..n without gaps; NULL until the sequencer chains the event.
+  """
+  seq: Int
   at: Time!
   actorAccountID: Int
   actorAPIKeyID: Int
@@ -6153,7 +6156,13 @@ type AuditEvent implements Node {
   """
   workerIds: [Int!]
   details: Map
-  prevHash: String!
+  """
+  Events chained one by one before batches: the previous event's hash. Empty since (see AuditBatch).
+  """
+  prevHash: String
+  """
+  SHA-256 of the event's canonical content (backend/audit), computed when it is appended.
+  """
   hash: String!
 }
 """
@@ -6203,7 +6212,6 @@ input AuditEventOrder {
 Properties by which AuditEvent connections can be ordered.
 """
 enum AuditEventOrderField {
-  SEQ
   AT
   ACTION
 }
@@ -6237,6 +6245,8 @@ input AuditEventWhereInput {
   seqGTE: Int
   seqLT: Int
   seqLTE: Int
+  seqIsNil: Boolean
+  seqNotNil: Boolean
   """
   at field predicates
   """
@@ -6389,6 +6399,8 @@ input AuditEventWhereInput {
   prevHashContains: String
   prevHashHasPrefix: String
   prevHashHasSuffix: String
+  prevHashIsNil: Boolean
+  prevHashNotNil: Boolean
   prevHashEqualFold: String
   prevHashContainsFold: String
   """

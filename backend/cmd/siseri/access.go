@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/graph"
@@ -19,6 +20,7 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	var c common
 	c.register(fs)
+	grace := fs.Duration("grace", audit.DefaultGrace, "how long an event may wait to be chained")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -27,19 +29,58 @@ func auditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return err
 	}
 	defer db.Close()
-	rep, err := audit.Verify(ctx, db.Client)
+	rep, err := audit.VerifyAt(ctx, db.Client, time.Now(), *grace)
 	if err != nil {
 		return err
 	}
+	head := "aucun lot scellé"
+	if rep.Batches > 0 {
+		head = fmt.Sprintf("lot n° %d, empreinte %s", rep.HeadNumber, rep.HeadHash)
+	}
 	if rep.OK() {
-		fmt.Fprintf(stdout, "Journal des accès intègre : %d événements vérifiés.\n", rep.Events)
+		fmt.Fprintf(stdout, "Journal des accès intègre : %d événements vérifiés (%d en attente de chaînage), %s.\nTête de la chaîne : %s.\n",
+			rep.Events, rep.Pending, lots(rep.Batches), head)
 		return nil
 	}
-	fmt.Fprintf(stdout, "Journal des accès ROMPU (%d événements lus) :\n", rep.Events)
+	fmt.Fprintf(stdout, "Journal des accès ROMPU (%d événements lus, %s) :\n", rep.Events, lots(rep.Batches))
 	for _, p := range rep.Problems {
 		fmt.Fprintln(stdout, "  - "+p)
 	}
 	return errAuditBroken
+}
+
+func lots(n int) string {
+	if n < 2 {
+		return fmt.Sprintf("%d lot scellé", n)
+	}
+	return fmt.Sprintf("%d lots scellés", n)
+}
+
+// auditSeal chains the pending audit events now (what every server instance
+// does each second), e.g. after the servers are stopped.
+func auditSeal(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("audit seal", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	seq := &audit.Sequencer{Client: db.Client, Dialect: db.Dialect}
+	n, err := seq.Drain(ctx)
+	if errors.Is(err, audit.ErrSealing) {
+		fmt.Fprintf(stdout, "%d événements chaînés ; un autre processus (un serveur) chaîne les suivants.\n", n)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d événements chaînés.\n", n)
+	return nil
 }
 
 func policySDL(args []string, stdout io.Writer) error {

@@ -35,8 +35,17 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if err := run(ctx, []string{"audit", "verify", "--database-url", url}, &out, io.Discard); err != nil {
 		t.Fatalf("intact chain: %v\n%s", err, out.String())
 	}
-	if !strings.Contains(out.String(), "3 événements vérifiés") {
+	if !strings.Contains(out.String(), "3 événements vérifiés (3 en attente de chaînage), 0 lot scellé") {
 		t.Errorf("output %q", out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "seal", "--database-url", url}, &out, io.Discard); err != nil || out.String() != "3 événements chaînés.\n" {
+		t.Fatalf("seal: %v, output %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify", "--database-url", url}, &out, io.Discard); err != nil ||
+		!strings.Contains(out.String(), "3 événements vérifiés (0 en attente de chaînage), 1 lot scellé") || !strings.Contains(out.String(), "Tête de la chaîne : lot n° 1, empreinte ") {
+		t.Fatalf("sealed chain: %v\n%s", err, out.String())
 	}
 	// The database refuses the edit; a superuser who switches its triggers
 	// off is caught by the chain.

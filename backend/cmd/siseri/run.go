@@ -28,7 +28,8 @@ Commandes :
                         chargée en masse (PostgreSQL, COPY) au-delà de 20 000 travailleurs
   import --format lab-results|declarations|operational --as <courriel ou clé> [--reference R] [--dry-run] [--partial] FICHIER
                         importe un fichier d'échange et affiche le rapport d'exécution
-  audit verify          vérifie la chaîne d'empreintes du journal des accès
+  audit verify [--grace 10m]  vérifie la chaîne d'empreintes du journal des accès
+  audit seal            chaîne maintenant les événements d'audit en attente (chaque serveur le fait chaque seconde)
   bench fanout [--subscribers N --alerts M --rate R --json]
                         latence des alertes en direct comparée à une diffusion websocket nue
   synth --workers N --months M --seed S --out DOSSIER [--start AAAA-MM]  population synthétique calibrée et anomalies étiquetées
@@ -76,7 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if len(args) > 1 && args[1] == "verify" {
 			return auditVerify(ctx, args[2:], stdout, stderr)
 		}
-		return usageError{"usage : siseri audit verify [--database-url URL]"}
+		if len(args) > 1 && args[1] == "seal" {
+			return auditSeal(ctx, args[2:], stdout)
+		}
+		return usageError{"usage : siseri audit verify [--grace DURÉE] | siseri audit seal [--database-url URL]"}
 	case "import":
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
