@@ -5,10 +5,15 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
+
+	"entgo.io/ent/dialect"
 
 	"github.com/siseri/siseri/backend/server/servertest"
+	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent/grant"
+	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -179,5 +184,95 @@ func TestGET(t *testing.T) {
 			t.Fatalf("GET mutation ran: %s", body)
 		}
 		c.MustDo(`{ me { roles } }`, nil, nil) // the session is still open
+	})
+}
+
+// TestSessionLookup proves that a signed-in request resolves its viewer in one
+// SQL statement (session, account and grants joined), and that a revoked
+// grant, a role switch, a deactivated account or a logout takes effect at the
+// very next request.
+func TestSessionLookup(t *testing.T) {
+	var counter *store.CountingDriver
+	db := storetest.MustOpen(t, store.WithDriverWrapper(func(d dialect.Driver) dialect.Driver {
+		counter = store.NewCountingDriver(d)
+		return counter
+	}))
+	srv := servertest.MustStart(t, db)
+	ctx := policy.SystemContext(t.Context())
+	acc := servertest.MustCreateAccount(t, db.Client, "double@test.fr", policy.RoleAdmin, nil)
+	analyst := db.Client.Grant.Create().SetAccountID(acc.ID).SetRole(policy.RoleAnalyst).
+		SetValidFrom(time.Now().Add(-time.Hour)).SaveX(ctx)
+	c := srv.NewClient(t)
+	c.MustLogin("double@test.fr", servertest.Password)
+	roles := func() []string {
+		var me struct{ Me struct{ Roles []string } }
+		c.MustDo(`{ me { roles } }`, nil, &me)
+		return me.Me.Roles
+	}
+
+	t.Run("OKOneStatement", func(t *testing.T) {
+		// Ensure `{ __typename }` costs one statement once the session is fresh.
+		c.MustDo(`{ __typename }`, nil, nil)
+		counter.Reset()
+		c.MustDo(`{ __typename }`, nil, nil)
+		if n := counter.Count(); n != 1 {
+			t.Errorf("statements for { __typename } = %d, want 1 (the session lookup)", n)
+		}
+	})
+
+	t.Run("OKRevokedGrant", func(t *testing.T) {
+		// Ensure a grant revoked in the database is gone at the next request.
+		if got := roles(); len(got) != 2 {
+			t.Fatalf("roles = %v, want ADMIN and ANALYST", got)
+		}
+		db.Client.Grant.UpdateOne(analyst).SetRevokedAt(time.Now()).ExecX(ctx)
+		if got := roles(); len(got) != 1 || got[0] != "ADMIN" {
+			t.Errorf("after revocation roles = %v, want [ADMIN]", got)
+		}
+	})
+
+	t.Run("OKExpiredGrant", func(t *testing.T) {
+		// Ensure a grant whose validity ends is gone at the next request.
+		g := db.Client.Grant.Create().SetAccountID(acc.ID).SetRole(policy.RoleAnalyst).
+			SetValidFrom(time.Now().Add(-time.Hour)).SaveX(ctx)
+		if got := roles(); len(got) != 2 {
+			t.Fatalf("roles = %v, want ADMIN and ANALYST", got)
+		}
+		db.Client.Grant.UpdateOne(g).SetValidTo(time.Now().Add(-time.Second)).ExecX(ctx)
+		if got := roles(); len(got) != 1 {
+			t.Errorf("after the grant's end roles = %v, want [ADMIN]", got)
+		}
+	})
+
+	t.Run("OKSwitchRole", func(t *testing.T) {
+		// Ensure a role switch applies to the next request.
+		db.Client.Grant.Create().SetAccountID(acc.ID).SetRole(policy.RoleAnalyst).
+			SetValidFrom(time.Now().Add(-time.Hour)).ExecX(ctx)
+		c.MustDo(`mutation { switchRole(role: ANALYST) { activeRole } }`, nil, nil)
+		var me struct{ Me struct{ ActiveRole string } }
+		c.MustDo(`{ me { activeRole } }`, nil, &me)
+		if me.Me.ActiveRole != "ANALYST" {
+			t.Errorf("activeRole = %q, want ANALYST", me.Me.ActiveRole)
+		}
+	})
+
+	t.Run("ErrDeactivated", func(t *testing.T) {
+		// Ensure a deactivated account's open session stops at the next request.
+		other := servertest.MustCreateAccount(t, db.Client, "parti@test.fr", policy.RoleAdmin, nil)
+		o := srv.NewClient(t)
+		o.MustLogin("parti@test.fr", servertest.Password)
+		o.MustDo(`{ __typename }`, nil, nil)
+		db.Client.Account.UpdateOne(other).SetActive(false).ExecX(ctx)
+		if res := o.Do(`{ __typename }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("deactivated account: code = %q, want UNAUTHENTICATED", res.Code())
+		}
+	})
+
+	t.Run("ErrLoggedOut", func(t *testing.T) {
+		// Ensure a session ended in the database stops at the next request.
+		db.Client.Session.Update().Where(session.AccountID(acc.ID)).SetRevokedAt(time.Now()).ExecX(ctx)
+		if res := c.Do(`{ __typename }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("revoked session: code = %q, want UNAUTHENTICATED", res.Code())
+		}
 	})
 }

@@ -132,7 +132,11 @@ func (r *queryResolver) OperationalDoses(ctx context.Context, after *entgql.Curs
 
 // Workers is the resolver for the workers field.
 func (r *queryResolver) Workers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) (*ent.WorkerConnection, error) {
-	return r.Client.Worker.Query().Paginate(ctx, after, first, before, last, ent.WithWorkerOrder(orderBy), ent.WithWorkerFilter(where.Filter))
+	conn, err := r.Client.Worker.Query().Paginate(ctx, after, first, before, last, ent.WithWorkerOrder(orderBy), ent.WithWorkerFilter(where.Filter))
+	if err == nil {
+		announceExposure(ctx, workerIDs(conn))
+	}
+	return conn, err
 }
 
 // DoseRecord returns generated.DoseRecordResolver implementation.

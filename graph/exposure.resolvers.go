@@ -12,12 +12,9 @@ import (
 
 	"entgo.io/contrib/entgql"
 	"github.com/siseri/siseri/backend/apperr"
-	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/graph/model"
-	"github.com/siseri/siseri/policy"
 )
 
 // LimitAlerts is the resolver for the limitAlerts field.
@@ -43,25 +40,7 @@ func (r *workerResolver) Exposure(ctx context.Context, obj *ent.Worker) ([]*mode
 	if tx := ent.FromContext(ctx); tx != nil {
 		client = tx
 	}
-	if v := policy.FromContext(ctx); v.Acts(policy.RoleRPA) || v.Acts(policy.RoleControlAgent) {
-		// Sums of the results this viewer may read, and nothing else.
-		all, err := exposure.ForViewer(ctx, client, []int{obj.ID}, time.Now())
-		if err != nil {
-			return nil, err
-		}
-		return limitStatuses(all[obj.ID]), nil
-	}
-	// The stored standings, for the roles that read every result they sum
-	// (and the employer's exceeded limits, without values: row rules).
-	rows, err := obj.QueryExposureSummaries().Order(ent.Asc(exposuresummary.FieldLimitCode)).All(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.LimitStatus, len(rows))
-	for i, s := range rows {
-		out[i] = limitStatus(dosimetry.LimitCode(s.LimitCode), s.SumUsv, s.LimitUsv, string(s.Status), s.WindowStart, s.WindowEnd)
-	}
-	return out, nil
+	return workerExposure(ctx, client, obj.ID)
 }
 
 // DoseHistory is the resolver for the doseHistory field.

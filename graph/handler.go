@@ -99,6 +99,7 @@ func NewHandler(cfg Config) http.Handler {
 	srv.SetErrorPresenter(Presenter(cfg.Log))
 	srv.SetRecoverFunc(Recover(cfg.Log))
 	srv.AroundOperations(requireViewer(cfg.OnOperation))
+	srv.AroundOperations(withExposureBatch)
 	srv.AroundFields(ents.recheckField)
 	srv.AroundFields(ents.filterIntrospection)
 	srv.AroundFields(ents.recordRead)

@@ -174,16 +174,15 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*policy.Viewe
 
 func (s *Service) authenticateSession(ctx context.Context, token string) (*policy.Viewer, error) {
 	now := s.now()
-	ses, err := s.db(ctx).Session.Query().
-		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil(), session.ExpiresAtGT(now)).
-		Only(ctx)
-	if ent.IsNotFound(err) {
+	rows, err := s.lookupSession(ctx, hashToken(token), now)
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
 		return nil, ErrInvalidToken
 	}
-	if err != nil {
-		return nil, fmt.Errorf("find session: %w", err)
-	}
-	if now.Sub(ses.CreatedAt) > s.MaxAge {
+	ses := rows[0]
+	if now.Sub(ses.CreatedAt) > s.MaxAge || !ses.Active {
 		return nil, ErrInvalidToken
 	}
 	// Slide the idle expiry, at most once a minute to keep reads cheap.
@@ -192,15 +191,11 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*polic
 		if max := ses.CreatedAt.Add(s.MaxAge); exp.After(max) {
 			exp = max
 		}
-		if err := s.db(ctx).Session.UpdateOne(ses).SetLastSeenAt(now).SetExpiresAt(exp).Exec(ctx); err != nil {
+		if err := s.db(ctx).Session.UpdateOneID(ses.SessionID).SetLastSeenAt(now).SetExpiresAt(exp).Exec(ctx); err != nil {
 			return nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	v, err := s.viewer(ctx, ses.AccountID, nil)
-	if err != nil {
-		return nil, err
-	}
-	v.SessionID = ses.ID
+	v := viewerOfRows(rows)
 	v.Role = v.DefaultRole()
 	if ses.ActiveRole != nil && v.Has(policy.Role(*ses.ActiveRole)) {
 		v.Role = policy.Role(*ses.ActiveRole)

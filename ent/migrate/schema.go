@@ -595,6 +595,11 @@ var (
 				Columns: []*schema.Column{EmploymentsColumns[15], EmploymentsColumns[3]},
 			},
 			{
+				Name:    "employment_establishment_id_worker_id",
+				Unique:  false,
+				Columns: []*schema.Column{EmploymentsColumns[14], EmploymentsColumns[15]},
+			},
+			{
 				Name:    "employment_sector_code_job_code",
 				Unique:  false,
 				Columns: []*schema.Column{EmploymentsColumns[8], EmploymentsColumns[9]},
@@ -914,6 +919,11 @@ var (
 				Name:    "intervention_site_establishment_id_start_date",
 				Unique:  false,
 				Columns: []*schema.Column{InterventionsColumns[6], InterventionsColumns[3]},
+			},
+			{
+				Name:    "intervention_site_establishment_id_worker_id",
+				Unique:  false,
+				Columns: []*schema.Column{InterventionsColumns[6], InterventionsColumns[5]},
 			},
 			{
 				Name:    "intervention_contractor_establishment_id_start_date",

@@ -63,6 +63,9 @@ func (Employment) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("establishment_id", "start_date"),
 		index.Fields("worker_id", "start_date"),
+		// The privacy rules' scope set (workers ever employed in the viewer's
+		// establishments): an index-only scan.
+		index.Fields("establishment_id", "worker_id"),
 		index.Fields("sector_code", "job_code"),
 	}
 }

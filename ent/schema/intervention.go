@@ -59,6 +59,7 @@ func (Intervention) Indexes() []ent.Index {
 	return []ent.Index{
 		index.Fields("worker_id", "site_establishment_id", "start_date"),
 		index.Fields("site_establishment_id", "start_date"),
+		index.Fields("site_establishment_id", "worker_id"), // the scope set of the host site's workers
 		index.Fields("contractor_establishment_id", "start_date"),
 	}
 }

@@ -69,7 +69,7 @@ func ownAccountRows(col string) Rows {
 // transmits their operational dosimetry, nominatively).
 func Worker() ent.Policy {
 	followed := column("id", followedCol)
-	employed := or(column("id", employedCol), column("id", hostedCol))
+	employed := column("id", employedOrHostedCol)
 	return entityPolicy(Rows{
 		worker: column("id", selfCol), physician: followed, delegate: followed,
 		adviser: employed, employer: employed, inspector: employed, analyst: all, admin: all,

@@ -12,6 +12,7 @@ import (
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
+	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -62,17 +63,23 @@ func followedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 func establishmentCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 	return st.inEstablishments(s, c)
 }
-func employedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
-	return st.employedIn(s, c, "", "", false)
+
+// employedOrHostedCol is employedCol or hostedCol written as one set: the
+// workers ever employed in, or declared intervening on, one of the viewer's
+// establishments. One IN over a UNION lets the database join that set
+// (index-only scans of employments(establishment_id, worker_id) and
+// interventions(site_establishment_id, worker_id)) to the page and to its
+// count, where an OR of two subqueries made it check every worker in turn.
+func employedOrHostedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
+	e := sql.Table(employment.Table).As("scope_employed")
+	i := sql.Table(interventionTable).As("scope_hosted")
+	employed := sql.Dialect(s.Dialect()).Select(e.C(employment.FieldWorkerID)).From(e).
+		Where(st.inEstablishments(s, e.C(employment.FieldEstablishmentID)))
+	hosted := sql.Dialect(s.Dialect()).Select(i.C("worker_id")).From(i).
+		Where(st.inEstablishments(s, i.C("site_establishment_id")))
+	return sql.In(c, employed.Union(hosted))
 }
 
-// hostedCol is true when worker column c has an intervention declared on one
-// of the viewer's establishments (as the host site).
-func hostedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
-	i := sql.Table(interventionTable).As("scope_hosted")
-	return sql.In(c, sql.Dialect(s.Dialect()).Select(i.C("worker_id")).From(i).
-		Where(st.inEstablishments(s, i.C("site_establishment_id"))))
-}
 func currentlyEmployedCol(st sets, s *sql.Selector, c string) *sql.Predicate {
 	return st.employedIn(s, c, "", "", true)
 }
