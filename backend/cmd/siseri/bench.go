@@ -112,7 +112,7 @@ func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "Part de la détection dans la chaîne : %.0f %% (objectif ≤ 20 %%) ; surcoût contre la chaîne sans détection : %+.0f %% ; anomalies : %d\n",
 		res.DetectionShare*100, res.DetectionCost*100, res.AnomaliesRaised)
 	fmt.Fprintf(stdout, "Phases de la chaîne complète (s) :")
-	for _, p := range []string{"parse", "lookup", "check", "write", "detect", "statistics", "exposure"} {
+	for _, p := range []string{"parse", "lookup", "check", "write", "detect", "statistics", "exposure", "announce"} {
 		fmt.Fprintf(stdout, " %s %.2f", p, res.Phases[p])
 	}
 	fmt.Fprintln(stdout)
