@@ -55,16 +55,24 @@ type Result struct {
 // fingerprint) are not raised again; an open regulatory episode is updated.
 func (e *Engine) Process(ctx context.Context, client *ent.Client, recordIDs []int) (Result, error) {
 	ctx = policy.SystemContext(ctx)
-	var res Result
 	if len(recordIDs) == 0 {
-		return res, nil
+		return Result{}, nil
 	}
 	recs, err := loadRecords(ctx, client, doserecord.IDIn(recordIDs...))
-	if err == nil && len(recs) == 0 {
-		return res, nil
-	}
 	if err != nil {
-		return res, err
+		return Result{}, err
+	}
+	return e.Judge(ctx, client, recs)
+}
+
+// Judge is Process on dose records held in memory, written already in the
+// transaction of client with their ids: the writer hands over what it wrote
+// instead of detection reading it back.
+func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.DoseRecord) (Result, error) {
+	ctx = policy.SystemContext(ctx)
+	var res Result
+	if len(recs) == 0 {
+		return res, nil
 	}
 	nomen, err := loadNomenclature(ctx, client)
 	if err != nil {

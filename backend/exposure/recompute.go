@@ -29,15 +29,22 @@ const (
 // (it runs as the system: the standing does not depend on who caused it). It
 // upserts one row per worker and tracked limit (see Standings), removes the
 // rows of limits no longer tracked, and returns the workers whose rows were
-// created, changed or removed, in ascending order. Workers are handled 1,000
-// at a time: four reads (more for the few whose exceedance or pregnancy goes
-// back further than the 23 months of the windows), then one upsert per 2,500
-// changed rows.
+// created, changed or removed, in ascending order. On PostgreSQL the
+// standings of all the workers are computed and written in set-based SQL
+// (setbased.go). On SQLite, workers are handled 1,000 at a time: four reads
+// (more for the few whose exceedance or pregnancy goes back further than the
+// 23 months of the windows), then one upsert per 2,500 changed rows.
 func Recompute(ctx context.Context, client *ent.Client, workerIDs []int, asOf time.Time) (changed []int, err error) {
 	ctx = policy.SystemContext(ctx)
 	ids := slices.Clone(workerIDs)
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if isPostgres(ctx, client) {
+		return recomputeSQL(ctx, client, ids, civilDay(asOf))
+	}
 	for i := 0; i < len(ids); i += chunk {
 		c, err := recomputeChunk(ctx, client, ids[i:min(i+chunk, len(ids))], civilDay(asOf))
 		if err != nil {

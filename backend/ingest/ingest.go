@@ -212,6 +212,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 	if _, err := client.ExecContext(sys, "RELEASE SAVEPOINT siseri_ingest"); err != nil {
 		return nil, fmt.Errorf("release savepoint: %w", err)
 	}
+	run.rep.Phases = run.spent
 	if s.Trace != nil {
 		for phase, d := range run.spent {
 			fmt.Fprintf(s.Trace, "%-10s %8.3f s\n", phase, d.Seconds())

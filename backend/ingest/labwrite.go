@@ -306,6 +306,7 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	}
 	t0 := time.Now()
 	var ids []int
+	var written []*ent.DoseRecord // what detection judges, as written
 	if r.copier != nil {
 		if err := r.lockLaboratory(); err != nil {
 			return err
@@ -326,6 +327,10 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 		}
 		if _, err := r.copier.CopyFrom(ctx, "dose_records", append([]string{"id"}, DoseColumns...), pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy results: %w", err)
+		}
+		written = make([]*ent.DoseRecord, len(recs))
+		for i, rec := range recs {
+			written[i] = rec.record(ids[i], r.batchID, r.who.laboratoryID, r.now)
 		}
 	} else {
 		for i := 0; i < len(recs); i += 500 {
@@ -363,17 +368,18 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 			for _, c := range created {
 				ids = append(ids, c.ID)
 			}
+			written = append(written, created...)
 		}
 	}
 	if len(ids) > 0 {
 		r.lastID = ids[len(ids)-1]
 	}
-	live := ids[:0:0]
+	live := written[:0:0]
 	var conflicts []*ent.DoseConflictCreate
 	var replaced, setAside []int
 	for i, rec := range recs {
 		if !rec.pending {
-			live = append(live, ids[i])
+			live = append(live, written[i])
 			continue
 		}
 		conflicts = append(conflicts, r.client.DoseConflict.Create().SetWorkerID(rec.workerID).SetEstablishmentID(rec.estabID).
@@ -414,6 +420,22 @@ func (r *runner) recordConflicts(conflicts []*ent.DoseConflictCreate, replaced, 
 	return nil
 }
 
+// record is the dose record rec is written as, with its id: the row COPY
+// writes, as Ent would read it back (times to the microsecond PostgreSQL
+// keeps).
+func (rec *labRecord) record(id, batchID, laboratoryID int, now time.Time) *ent.DoseRecord {
+	d := &ent.DoseRecord{ID: id, Source: doserecord.SourceLaboratory, DosimeterSerial: rec.dosimeter,
+		MonitoringKind: doserecord.MonitoringKind(rec.kind), Quantity: doserecord.Quantity(rec.quantity), ValueUsv: rec.dose.usv,
+		Status: rec.status(), PeriodStart: rec.start, PeriodEnd: rec.end, Radionuclide: rec.nuclide, Comment: rec.comment,
+		SectorCode: rec.sector, JobCode: rec.job, Version: rec.version, Current: !rec.pending, Pending: rec.pending,
+		ReceivedAt: now.Truncate(time.Microsecond), EstablishmentID: rec.estabID, LaboratoryID: laboratoryID, WorkerID: rec.workerID,
+		ImportBatchID: batchID, SupersedesID: rec.supersedes}
+	if !rec.receivedOn.IsZero() {
+		d.ReceivedOn = &rec.receivedOn
+	}
+	return d
+}
+
 // nextDoseIDs draws n ids from the dose table's identity sequence.
 func (r *runner) nextDoseIDs(n int) ([]int, error) {
 	rows, err := r.client.QueryContext(r.sys, "SELECT nextval(pg_get_serial_sequence('dose_records', 'id')) FROM generate_series(1, $1)", n)
@@ -445,9 +467,10 @@ func (r *runner) lockLaboratory() error {
 	return nil
 }
 
-// detect runs the detectors on new dose records.
-func (r *runner) detect(ids []int) error {
-	if r.svc.Engine == nil || len(ids) == 0 {
+// detect runs the detectors on new dose records, as written (nothing is
+// read back).
+func (r *runner) detect(recs []*ent.DoseRecord) error {
+	if r.svc.Engine == nil || len(recs) == 0 {
 		return nil
 	}
 	if r.engine == nil {
@@ -459,7 +482,7 @@ func (r *runner) detect(ids []int) error {
 		e.History = r.sub.History
 		r.engine = &e
 	}
-	res, err := r.engine.Process(r.sys, r.client, ids)
+	res, err := r.engine.Judge(r.sys, r.client, recs)
 	if err != nil {
 		return fmt.Errorf("detect anomalies: %w", err)
 	}

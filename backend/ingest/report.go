@@ -11,6 +11,7 @@ package ingest
 import (
 	"fmt"
 	"sort"
+	"time"
 	"unicode/utf8"
 )
 
@@ -133,6 +134,9 @@ type Report struct {
 	AnomaliesRaised    int          `json:"anomaliesRaised"`
 	WorkersCreated     int          `json:"workersCreated"`
 	EmploymentsCreated int          `json:"employmentsCreated"`
+	// Phases is the time spent in each phase of the import (parse, lookup,
+	// check, write, detect, statistics, exposure), for benchmarks.
+	Phases map[string]time.Duration `json:"-"`
 }
 
 // Rejected reports whether rows were refused.

@@ -241,7 +241,7 @@ func (r *runner) complete(ctx context.Context) error {
 		}
 		r.timed("statistics", t0)
 	}
-	defer r.timed("exposure", time.Now())
+	t0 := time.Now()
 	if r.svc.Exposure != nil && r.sub.Format == LabResults && len(workers) > 0 {
 		changed, err := r.svc.Exposure(r.sys, r.client, workers, r.now)
 		if err != nil {
@@ -251,6 +251,8 @@ func (r *runner) complete(ctx context.Context) error {
 			r.events = append(r.events, alerts.Event{Type: alerts.ExposureChanged, ID: id, WorkerID: id})
 		}
 	}
+	r.timed("exposure", t0)
+	defer r.timed("announce", time.Now())
 	report, err := toMap(r.rep)
 	if err != nil {
 		return err

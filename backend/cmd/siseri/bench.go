@@ -107,8 +107,15 @@ func benchIngest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	fmt.Fprintf(stdout, "Même chaîne sans détection                                      : %.0f lignes/s (%.1f s), mémoire maximale %.1f Mio\n",
 		res.NoDetectionRowsPerS, res.NoDetectionSeconds, float64(res.NoDetectionPeakRSS)/(1<<20))
 	fmt.Fprintf(stdout, "COPY brut dans une copie nue de la table des doses                : %.0f lignes/s (%.1f s)\n", res.CopyRowsPerS, res.CopySeconds)
-	fmt.Fprintf(stdout, "Rapport chaîne / COPY : %.2f (objectif ≥ 0,5) ; coût de la détection : %+.0f %% (objectif ≤ 20 %%) ; anomalies : %d\n",
-		res.Ratio, res.DetectionCost*100, res.AnomaliesRaised)
+	fmt.Fprintf(stdout, "COPY brut dans la table des doses (index, clés étrangères)      : %.0f lignes/s (%.1f s)\n", res.IndexedCopyRowsPerS, res.IndexedCopySeconds)
+	fmt.Fprintf(stdout, "Rapport chaîne / COPY dans la table indexée : %.3f (objectif ≥ 0,5) ; chaîne / COPY nu : %.3f\n", res.IndexedRatio, res.Ratio)
+	fmt.Fprintf(stdout, "Part de la détection dans la chaîne : %.0f %% (objectif ≤ 20 %%) ; surcoût contre la chaîne sans détection : %+.0f %% ; anomalies : %d\n",
+		res.DetectionShare*100, res.DetectionCost*100, res.AnomaliesRaised)
+	fmt.Fprintf(stdout, "Phases de la chaîne complète (s) :")
+	for _, p := range []string{"parse", "lookup", "check", "write", "detect", "statistics", "exposure", "announce"} {
+		fmt.Fprintf(stdout, " %s %.2f", p, res.Phases[p])
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 
