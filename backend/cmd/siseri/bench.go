@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/siseri/siseri/backend/bench"
 )
@@ -24,6 +27,8 @@ func benchCmd(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return benchIngest(ctx, args[1:], stdout, stderr)
 	case "ingest-run":
 		return benchIngestRun(ctx, args[1:], stdout)
+	case "reads":
+		return benchReads(ctx, args[1:], stdout, stderr)
 	case "fanout-clients":
 		return benchFanoutClients(ctx, args[1:], stdout)
 	}
@@ -130,4 +135,53 @@ func benchIngestRun(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	return bench.IngestRun(ctx, c.databaseURL, *file, *ref, !*noDetect, stdout)
+}
+
+func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench reads", flag.ContinueOnError)
+	var c common
+	c.register(fs)
+	o := bench.ReadsOptions{}
+	fs.IntVar(&o.Clients, "clients", 8, "concurrent clients")
+	fs.DurationVar(&o.Duration, "duration", 10*time.Second, "duration of each measured load")
+	pages := fs.String("pages", "50,500", "AdviserWorkers page sizes, comma-separated")
+	fs.StringVar(&o.Email, "email", "pcr@demo.siseri.fr", "adviser account")
+	fs.StringVar(&o.Password, "password", "siseri-demo", "its password")
+	fs.IntVar(&o.MinScope, "min-scope", 1000, "grant the adviser a large establishment when they see fewer workers")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	c.databaseURL = env("SISERI_SCALE_DATABASE_URL", env("SISERI_DATABASE_URL", ""))
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	for _, p := range strings.Split(*pages, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(p))
+		if err != nil || n <= 0 {
+			return usageError{fmt.Sprintf("taille de page invalide %q", p)}
+		}
+		o.Pages = append(o.Pages, n)
+	}
+	o.DatabaseURL = c.databaseURL
+	res, err := bench.Reads(ctx, o, c.logger(io.Discard), stderr)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(res)
+	}
+	fmt.Fprintf(stdout, "Base : %d travailleurs, %d résultats ; conseiller : %d travailleurs visibles (établissements %v%s) ; %d clients, %.0f s par mesure\n",
+		res.Workers, res.DoseRecords, res.ScopeWorkers, res.Establishment, map[bool]string{true: ", habilitation ajoutée", false: ""}[res.GrantAdded], res.Clients, res.Seconds)
+	fmt.Fprintf(stdout, "%-34s %10s %10s %10s %7s\n", "requête", "req/s", "p50 ms", "p99 ms", "erreurs")
+	row := func(label string, s bench.ReadsScenario) {
+		fmt.Fprintf(stdout, "%-34s %10.1f %10.1f %10.1f %7d\n", label, s.ReqPerS, s.P50ms, s.P99ms, s.Errors)
+	}
+	for _, p := range res.Pages {
+		row(fmt.Sprintf("AdviserWorkers %d, SISERI", p.Page), p.SISERI)
+		row(fmt.Sprintf("AdviserWorkers %d, SQL à la main", p.Page), p.Hand)
+		row(fmt.Sprintf("AdviserWorkers %d, SQL + audit", p.Page), p.HandAudit)
+		fmt.Fprintf(stdout, "  rapport SISERI / SQL : %.2f ; SISERI / SQL + audit : %.2f (objectif ≥ 0,67) ; mêmes travailleurs : %v\n",
+			p.RatioHand, p.RatioHandAudit, p.SameIDs)
+	}
+	row("{ __typename }, SISERI", res.Typename)
+	fmt.Fprintf(stdout, "Note : %s\n", res.Note)
+	return nil
 }
