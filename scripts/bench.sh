@@ -4,6 +4,8 @@
 #   SCALE_WORKERS, SCALE_MONTHS, SCALE_KEEP: the national-scale database the read
 #   benchmarks use (SISERI_SCALE_DATABASE_URL), built first by `siseri seed`; see
 #   scripts/scale-db.sh (default 20,000 workers over 24 months, ~0.6 M records).
+#   READS_CLIENTS (default 8), READS_DURATION (10s per load), READS_PAGES (50,500):
+#   `siseri bench reads` on that database.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source scripts/ensure-postgres.sh
@@ -20,4 +22,6 @@ log "siseri bench ingest --records ${INGEST_RECORDS:-100000}"
 SISERI_DATABASE_URL="${SISERI_TEST_DATABASE_URL}" bin/siseri bench ingest --records "${INGEST_RECORDS:-100000}"
 log "siseri bench fanout --subscribers ${FANOUT_SUBSCRIBERS:-2000} --alerts ${FANOUT_ALERTS:-200}"
 SISERI_DATABASE_URL="${SISERI_TEST_DATABASE_URL}" bin/siseri bench fanout --subscribers "${FANOUT_SUBSCRIBERS:-2000}" --alerts "${FANOUT_ALERTS:-200}"
+log "siseri bench reads --clients ${READS_CLIENTS:-8} --duration ${READS_DURATION:-10s} (SISERI_SCALE_DATABASE_URL)"
+bin/siseri bench reads --clients "${READS_CLIENTS:-8}" --duration "${READS_DURATION:-10s}" --pages "${READS_PAGES:-50,500}"
 scripts/fuzz.sh "${FUZZTIME:-60s}"
