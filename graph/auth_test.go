@@ -220,6 +220,40 @@ func TestSessionLookup(t *testing.T) {
 		}
 	})
 
+	t.Run("OKAPIKeyOneStatement", func(t *testing.T) {
+		// Ensure an API key resolves its viewer in one statement, and that a
+		// revoked grant or a deactivated account stops it at the next request.
+		partner := servertest.MustCreateAccount(t, db.Client, "sst@test.fr", policy.RoleAdmin, nil)
+		g := db.Client.Grant.Create().SetAccountID(partner.ID).SetRole(policy.RoleAnalyst).
+			SetValidFrom(time.Now().Add(-time.Hour)).SaveX(ctx)
+		token, _, err := srv.App.Auth().NewAPIKey(ctx, partner.ID, g.ID, "Statistiques", "STATISTICS_CONSUMER", nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		k := srv.NewClient(t)
+		k.Token = token
+		var me struct{ Me struct{ Roles []string } }
+		k.MustDo(`{ me { roles } }`, nil, &me) // first use: stamps last_used_at
+		if len(me.Me.Roles) != 1 || me.Me.Roles[0] != "ANALYST" {
+			t.Fatalf("key roles = %v, want [ANALYST] (the key's grant only)", me.Me.Roles)
+		}
+		counter.Reset()
+		k.MustDo(`{ __typename }`, nil, nil)
+		if n := counter.Count(); n != 1 {
+			t.Errorf("statements for { __typename } with an API key = %d, want 1 (the key lookup)", n)
+		}
+		db.Client.Account.UpdateOne(partner).SetActive(false).ExecX(ctx)
+		if res := k.Do(`{ __typename }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("key of a deactivated account: code = %q, want UNAUTHENTICATED", res.Code())
+		}
+		db.Client.Account.UpdateOne(partner).SetActive(true).ExecX(ctx)
+		k.MustDo(`{ __typename }`, nil, nil)
+		db.Client.Grant.UpdateOne(g).SetRevokedAt(time.Now()).ExecX(ctx)
+		if res := k.Do(`{ __typename }`, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Errorf("key of a revoked grant: code = %q, want UNAUTHENTICATED", res.Code())
+		}
+	})
+
 	t.Run("OKRevokedGrant", func(t *testing.T) {
 		// Ensure a grant revoked in the database is gone at the next request.
 		if got := roles(); len(got) != 2 {

@@ -208,43 +208,40 @@ func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy
 	if !ok {
 		return nil, ErrInvalidToken
 	}
-	key, err := s.db(ctx).ApiKey.Query().Where(apikey.Prefix(prefix), apikey.RevokedAtIsNil()).Only(ctx)
-	if ent.IsNotFound(err) {
-		return nil, ErrInvalidToken
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find api key: %w", err)
-	}
 	now := s.now()
-	if subtle.ConstantTimeCompare(key.SecretHash, hashToken(token)) != 1 ||
-		(key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) {
-		return nil, ErrInvalidToken
-	}
-	if !s.perKey.Allow(key.ID, key.RateLimitPerMinute, now) {
-		return nil, apperr.New(apperr.TooManyRequests,
-			"Cette clé d'API a dépassé sa limite de %d requêtes par minute. Réessayez dans un instant.", key.RateLimitPerMinute)
-	}
-	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
-		if err := s.db(ctx).ApiKey.UpdateOne(key).SetLastUsedAt(now).Exec(ctx); err != nil {
-			return nil, fmt.Errorf("touch api key: %w", err)
-		}
-	}
-	v, err := s.viewer(ctx, key.AccountID, &key.GrantID)
+	key, err := s.lookupAPIKey(ctx, prefix, now)
 	if err != nil {
 		return nil, err
 	}
-	if len(v.Grants) != 1 {
+	if key == nil || subtle.ConstantTimeCompare(key.SecretHash, hashToken(token)) != 1 ||
+		(key.ExpiresAt != nil && !now.Before(*key.ExpiresAt)) || !key.Active {
+		return nil, ErrInvalidToken
+	}
+	if key.GrantID == nil {
 		return nil, ErrInvalidToken // the key's grant was revoked or has expired
 	}
-	v.APIKeyID = key.ID
-	v.Profile = policy.Profile(key.Profile)
-	v.Role = v.Grants[0].Role
+	if !s.perKey.Allow(key.KeyID, key.RatePerMinute, now) {
+		return nil, apperr.New(apperr.TooManyRequests,
+			"Cette clé d'API a dépassé sa limite de %d requêtes par minute. Réessayez dans un instant.", key.RatePerMinute)
+	}
+	if key.LastUsedAt == nil || now.Sub(*key.LastUsedAt) > time.Minute {
+		if err := s.db(ctx).ApiKey.UpdateOneID(key.KeyID).SetLastUsedAt(now).Exec(ctx); err != nil {
+			return nil, fmt.Errorf("touch api key: %w", err)
+		}
+	}
+	g := policy.Grant{ID: *key.GrantID, Role: policy.Role(deref(key.Role)), Region: deref(key.Region), ValidTo: key.ValidTo,
+		EstablishmentID: deref(key.Establishment), CompanyID: deref(key.Company),
+		WorkerID: deref(key.Worker), LaboratoryID: deref(key.Laboratory)}
+	if key.ValidFrom != nil {
+		g.ValidFrom = *key.ValidFrom
+	}
+	v := &policy.Viewer{AccountID: key.AccountID, Email: key.Email, DisplayName: key.DisplayName,
+		Grants: []policy.Grant{g}, APIKeyID: key.KeyID, Profile: policy.Profile(key.Profile), Role: g.Role}
 	return v, nil
 }
 
-// viewer loads an active account and its current grants (only grant onlyGrant
-// when it is not nil, for API keys).
-func (s *Service) viewer(ctx context.Context, accountID int, onlyGrant *int) (*policy.Viewer, error) {
+// viewer loads an active account and its current grants.
+func (s *Service) viewer(ctx context.Context, accountID int) (*policy.Viewer, error) {
 	acc, err := s.db(ctx).Account.Get(ctx, accountID)
 	if err != nil {
 		return nil, fmt.Errorf("load account: %w", err)
@@ -257,9 +254,6 @@ func (s *Service) viewer(ctx context.Context, accountID int, onlyGrant *int) (*p
 		grant.AccountID(accountID), grant.RevokedAtIsNil(), grant.ValidFromLTE(now),
 		grant.Or(grant.ValidToIsNil(), grant.ValidToGT(now)),
 	)
-	if onlyGrant != nil {
-		q = q.Where(grant.ID(*onlyGrant))
-	}
 	grants, err := q.All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load grants: %w", err)
@@ -368,7 +362,7 @@ func (s *Service) ViewerOf(ctx context.Context, email string, r policy.Role) (*p
 	if err != nil {
 		return nil, fmt.Errorf("load account: %w", err)
 	}
-	v, err := s.viewer(sys, acc.ID, nil)
+	v, err := s.viewer(sys, acc.ID)
 	if err != nil {
 		return nil, err
 	}
