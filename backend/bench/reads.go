@@ -12,6 +12,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -97,6 +99,9 @@ type ReadsOptions struct {
 	// MinScope is the number of workers the adviser must see; below it the
 	// benchmark grants the adviser the establishment with most employments.
 	MinScope int
+	// CPUProfile, when set, is the file of a CPU profile of this process
+	// (the server runs in it) taken during the SISERI loads.
+	CPUProfile string
 }
 
 // ReadsScenario is one measured load.
@@ -207,10 +212,12 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		}
 		p.SameIDs = true
 		fmt.Fprintf(progress, "AdviserWorkers, page de %d : SISERI…\n", n)
+		stopProfile := startProfile(o.CPUProfile, fmt.Sprintf("adviser_workers_%d", n))
 		p.SISERI = load(ctx, fmt.Sprintf("siseri_adviser_workers_%d", n), o, func(ctx context.Context) error {
 			_, err := gql(ctx, q, adviserWorkersVariables)
 			return err
 		})
+		stopProfile()
 		fmt.Fprintf(progress, "AdviserWorkers, page de %d : SQL à la main…\n", n)
 		p.Hand = load(ctx, fmt.Sprintf("hand_sql_%d", n), o, func(ctx context.Context) error {
 			_, err := hand.page(ctx, n, false)
@@ -230,6 +237,24 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		return err
 	})
 	return res, nil
+}
+
+// startProfile starts a CPU profile into file.name.pprof when file is set,
+// and returns what stops it.
+func startProfile(file, name string) func() {
+	if file == "" {
+		return func() {}
+	}
+	f, err := os.Create(strings.TrimSuffix(file, ".pprof") + "." + name + ".pprof")
+	if err != nil {
+		slog.Default().Warn("bench reads: cpu profile", "err", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 func ratio(a, b float64) float64 {

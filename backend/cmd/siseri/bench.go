@@ -148,6 +148,7 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&o.Email, "email", "pcr@demo.siseri.fr", "adviser account")
 	fs.StringVar(&o.Password, "password", "siseri-demo", "its password")
 	fs.IntVar(&o.MinScope, "min-scope", 1000, "grant the adviser a large establishment when they see fewer workers")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write CPU profiles of the SISERI loads to FILE.<scenario>.pprof")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	c.databaseURL = env("SISERI_SCALE_DATABASE_URL", env("SISERI_DATABASE_URL", ""))
 	if err := parse(fs, args); err != nil {
