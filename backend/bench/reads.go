@@ -179,6 +179,10 @@ type ReadsOptions struct {
 	// MinScope is the number of workers the adviser must see; below it the
 	// benchmark grants the adviser the establishment with most employments.
 	MinScope int
+	// PhysicianEmail and AnalystEmail are the demo accounts of the
+	// physician's list and worker file, and of the national statistics
+	// (same Password); an empty one skips its scenarios.
+	PhysicianEmail, AnalystEmail string
 	// CPUProfile, when set, is the file of a CPU profile of this process
 	// (the server runs in it) taken during the SISERI loads.
 	CPUProfile string
@@ -194,8 +198,14 @@ type ReadsScenario struct {
 	P99ms    float64 `json:"p99_ms"`
 }
 
-// ReadsPage is the AdviserWorkers comparison at one page size.
+// ReadsPage is one SPA query's comparison: the query through the server
+// against the hand-written SQL returning the same rows, without and with
+// the audit append, measured in the same run.
 type ReadsPage struct {
+	// Query is the SPA operation's name, Account the demo account it runs as.
+	Query   string `json:"query"`
+	Account string `json:"account"`
+	// Page is the page size (for a worker file, the number of results).
 	Page      int           `json:"page"`
 	SISERI    ReadsScenario `json:"siseri"`
 	Hand      ReadsScenario `json:"hand_sql"`
@@ -204,20 +214,27 @@ type ReadsPage struct {
 	RatioHand      float64 `json:"ratio_hand_sql"`
 	RatioHandAudit float64 `json:"ratio_hand_sql_audit"`
 	SameIDs        bool    `json:"same_ids"`
+	// Others are further baselines of the same query (e.g. "postgraphile"),
+	// with Ratios of SISERI's requests per second to each.
+	Others map[string]ReadsScenario `json:"others,omitempty"`
+	Ratios map[string]float64       `json:"ratios,omitempty"`
 }
 
 // ReadsResult is what `siseri bench reads --json` prints.
 type ReadsResult struct {
-	Workers       int           `json:"workers"`
-	DoseRecords   int           `json:"dose_records"`
-	ScopeWorkers  int           `json:"scope_workers"`
-	Establishment []int         `json:"establishments"`
-	GrantAdded    bool          `json:"grant_added"`
-	Clients       int           `json:"clients"`
-	Seconds       float64       `json:"seconds_per_scenario"`
-	Pages         []ReadsPage   `json:"pages"`
-	Typename      ReadsScenario `json:"typename"`
-	Note          string        `json:"note"`
+	Workers       int     `json:"workers"`
+	DoseRecords   int     `json:"dose_records"`
+	ScopeWorkers  int     `json:"scope_workers"`
+	Establishment []int   `json:"establishments"`
+	GrantAdded    bool    `json:"grant_added"`
+	Clients       int     `json:"clients"`
+	Seconds       float64 `json:"seconds_per_scenario"`
+	// Pages are AdviserWorkers at each page size; Scenarios the physician's
+	// list, the worker file and the analyst's statistics.
+	Pages     []ReadsPage   `json:"pages"`
+	Scenarios []ReadsPage   `json:"scenarios"`
+	Typename  ReadsScenario `json:"typename"`
+	Note      string        `json:"note"`
 }
 
 // Reads measures the SPA's AdviserWorkers query and { __typename } through
@@ -226,7 +243,7 @@ type ReadsResult struct {
 // the server's, with o.Clients concurrent clients for o.Duration each.
 func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Writer) (ReadsResult, error) {
 	res := ReadsResult{Clients: o.Clients, Seconds: o.Duration.Seconds(),
-		Note: "hand SQL reads the stored standings (exposure_summaries); SISERI recomputes an adviser's standings from the results they may read (RC12, RC14)"}
+		Note: "hand SQL returns the same rows as the API for the same account: an adviser's standings are summed from the results they may read (RC12, RC14); each page is checked equal before it is measured"}
 	if !store.IsPostgresURL(o.DatabaseURL) {
 		return res, fmt.Errorf("la base du banc d'essai doit être PostgreSQL (postgres://…)")
 	}
@@ -277,7 +294,7 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 
 	for _, n := range o.Pages {
 		q := strings.Replace(adviserWorkersQuery, "first: 20", fmt.Sprintf("first: %d", n), 1)
-		p := ReadsPage{Page: n}
+		p := ReadsPage{Query: "AdviserWorkers", Account: o.Email, Page: n}
 		if err := sameAdviserPage(ctx, gql, hand, q, n); err != nil {
 			return res, err
 		}
@@ -301,6 +318,34 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		})
 		p.RatioHand, p.RatioHandAudit = ratio(p.SISERI.ReqPerS, p.Hand.ReqPerS), ratio(p.SISERI.ReqPerS, p.HandAudit.ReqPerS)
 		res.Pages = append(res.Pages, p)
+	}
+	if o.PhysicianEmail != "" {
+		fmt.Fprintf(progress, "FollowedWorkers et PhysicianWorkerFile (%s)…\n", o.PhysicianEmail)
+		pc, err := signIn(ctx, hc, endpoint, o.PhysicianEmail, o.Password)
+		if err != nil {
+			return res, err
+		}
+		ps, err := physicianScenarios(ctx, o, pool, func(ctx context.Context, q string, vars map[string]any) ([]byte, error) {
+			return post(ctx, hc, endpoint, pc, q, vars)
+		}, o.Pages[0])
+		if err != nil {
+			return res, err
+		}
+		res.Scenarios = append(res.Scenarios, ps...)
+	}
+	if o.AnalystEmail != "" {
+		fmt.Fprintf(progress, "NationalDoses (%s)…\n", o.AnalystEmail)
+		ac, err := signIn(ctx, hc, endpoint, o.AnalystEmail, o.Password)
+		if err != nil {
+			return res, err
+		}
+		p, err := analystScenario(ctx, o, pool, func(ctx context.Context, q string, vars map[string]any) ([]byte, error) {
+			return post(ctx, hc, endpoint, ac, q, vars)
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Scenarios = append(res.Scenarios, p)
 	}
 	fmt.Fprintf(progress, "{ __typename }…\n")
 	res.Typename = load(ctx, "siseri_typename", o, func(ctx context.Context) error {
@@ -327,6 +372,8 @@ func startProfile(file, name string) func() {
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }
 }
+
+func replaceFirst(s, old, new string) string { return strings.Replace(s, old, new, 1) }
 
 func ratio(a, b float64) float64 {
 	if b == 0 {
