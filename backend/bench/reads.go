@@ -623,14 +623,14 @@ func (h *handReader) page(ctx context.Context, n int, audit bool) ([]int, error)
 	_, _ = rand.Read(salt[:])
 	sorted := slices.Sorted(slices.Values(ids))
 	fields := []string{"Query.workers", "Worker.lastName", "Worker.firstNames", "Worker.birthDate", "Worker.exposure"}
-	content, _ := json.Marshal(map[string]any{"at": at, "actor": h.accountID, "grant": h.grantID, "op": "AdviserWorkers",
+	content, _ := json.Marshal(map[string]any{"at": at, "actor": h.accountID, "grant": h.grantID, "op": "query AdviserWorkers { workers }",
 		"fields": fields, "workers": sorted, "salt": hex.EncodeToString(salt[:])})
 	sum := sha256.Sum256(content)
 	idsJSON, _ := json.Marshal(sorted)
 	fieldsJSON, _ := json.Marshal(fields)
 	var event int64
 	if err := tx.QueryRow(ctx, `INSERT INTO audit_events (at, actor_account_id, actor_label, actor_role, grant_id, action, operation,
-		field_paths, object_type, object_ids, worker_ids, salt, hash) VALUES ($1, $2, 'PCR', $3, $4, 'READ', 'AdviserWorkers', $5, 'Worker', $6, $6, $7, $8)
+		field_paths, object_type, object_ids, worker_ids, salt, hash) VALUES ($1, $2, 'Julien Lefèvre (PCR) (conseiller en radioprotection)', $3, $4, 'READ', 'query AdviserWorkers { workers }', $5, 'Worker', $6, $6, $7, $8)
 		RETURNING id`, at, h.accountID, string(policy.RoleRPA), h.grantID, fieldsJSON, idsJSON, hex.EncodeToString(salt[:]), hex.EncodeToString(sum[:])).Scan(&event); err != nil {
 		return nil, err
 	}

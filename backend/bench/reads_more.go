@@ -483,13 +483,15 @@ func physicianScenarios(ctx context.Context, o ReadsOptions, pool *pgxpool.Pool,
 	followedFields := []string{"Employment.classification", "Employment.endDate", "Employment.establishment", "Employment.jobCode",
 		"Query.workers", "Worker.birthDate", "Worker.employments", "Worker.firstNames", "Worker.lastName", "Worker.usageName"}
 	list := ReadsPage{Query: "FollowedWorkers", Account: o.PhysicianEmail, Page: n, SameIDs: true}
+	stop := startProfile(o.CPUProfile, "followed_workers")
 	list.SISERI = load(ctx, fmt.Sprintf("siseri_followed_workers_%d", n), o, func(ctx context.Context) error {
 		_, err := gql(ctx, q, followedWorkersVariables)
 		return err
 	})
+	stop()
 	for _, audit := range []bool{false, true} {
 		s := load(ctx, fmt.Sprintf("hand_sql_followed_workers_%d%s", n, map[bool]string{true: "_audit"}[audit]), o, func(ctx context.Context) error {
-			return inAudit(ctx, pool, audit, v, label, "FollowedWorkers", "Worker", followedFields, func(q queryer) ([]int, []int, error) {
+			return inAudit(ctx, pool, audit, v, label, "query FollowedWorkers { workers }", "Worker", followedFields, func(q queryer) ([]int, []int, error) {
 				ids, _, _, err := handFollowed(ctx, q, v, n)
 				return ids, ids, err
 			})
@@ -574,13 +576,15 @@ func physicianScenarios(ctx context.Context, o ReadsOptions, pool *pgxpool.Pool,
 		"Employment.startDate", "Query.node", "Worker.birthDate", "Worker.doseRecords", "Worker.employments", "Worker.firstNames",
 		"Worker.lastName", "Worker.nir", "Worker.usageName"}
 	file := ReadsPage{Query: "PhysicianWorkerFile", Account: o.PhysicianEmail, Page: len(apiDoses), SameIDs: true}
+	stop = startProfile(o.CPUProfile, "worker_file")
 	file.SISERI = load(ctx, "siseri_worker_file", o, func(ctx context.Context) error {
 		_, err := gql(ctx, workerFileQuery, fileVars)
 		return err
 	})
+	stop()
 	for _, audit := range []bool{false, true} {
 		s := load(ctx, "hand_sql_worker_file"+map[bool]string{true: "_audit"}[audit], o, func(ctx context.Context) error {
-			return inAudit(ctx, pool, audit, v, label, "PhysicianWorkerFile", "Worker", fileFields, func(q queryer) ([]int, []int, error) {
+			return inAudit(ctx, pool, audit, v, label, "query PhysicianWorkerFile { node }", "DoseRecord", fileFields, func(q queryer) ([]int, []int, error) {
 				_, doses, _, err := handWorkerFile(ctx, q, v, worker)
 				return append(doses, worker), []int{worker}, err
 			})
@@ -649,13 +653,15 @@ func analystScenario(ctx context.Context, o ReadsOptions, pool *pgxpool.Pool, gq
 	}
 	p.Page, p.SameIDs = len(ids), true
 	fields := []string{"DoseRecord.periodEnd", "DoseRecord.sectorCode", "DoseRecord.valueUsv", "DoseRecord.workerID", "Query.doseRecords"}
+	stop := startProfile(o.CPUProfile, "national_doses")
 	p.SISERI = load(ctx, "siseri_national_doses", o, func(ctx context.Context) error {
 		_, err := gql(ctx, nationalDosesQuery, vars)
 		return err
 	})
+	stop()
 	for _, audit := range []bool{false, true} {
 		s := load(ctx, "hand_sql_national_doses"+map[bool]string{true: "_audit"}[audit], o, func(ctx context.Context) error {
-			return inAudit(ctx, pool, audit, v, analystLabel, "NationalDoses", "DoseRecord", fields, func(q queryer) ([]int, []int, error) {
+			return inAudit(ctx, pool, audit, v, analystLabel, "query NationalDoses { doseRecords }", "DoseRecord", fields, func(q queryer) ([]int, []int, error) {
 				ids, ws, _, err := handNational(ctx, q, from, to, 1000)
 				return ids, ws, err
 			})
