@@ -106,7 +106,7 @@ WITH scope AS (
 			AND e.start_date <= d.period_end AND (e.end_date IS NULL OR e.end_date >= d.period_start))) d
 ), counted AS (
 	SELECT r.worker_id, l.code, (extract(year FROM r.e) * 12 + extract(month FROM r.e))::int AS m, r.v,
-		age(r.s, p.birth) < interval '18 years' AS young
+		r.s < p.birth + interval '18 years' AS young
 	FROM readable r JOIN page p ON p.id = r.worker_id JOIN lim l ON CASE l.code
 		WHEN 'EFFECTIVE' THEN r.quantity IN ('HP10', 'E')
 		WHEN 'EXTREMITY' THEN r.monitoring_kind = 'EXTREMITY'
@@ -127,16 +127,16 @@ WITH scope AS (
 	FROM page p CROSS JOIN lim l CROSS JOIN cur LEFT JOIN counted c ON c.worker_id = p.id AND c.code = l.code
 	GROUP BY p.id, p.birth, l.code, l.adult, l.young, cur.start
 ), grid AS (
-	SELECT t.worker_id, t.birth, t.code, t.adult, t.young, m
-	FROM totals t CROSS JOIN generate_series((extract(year FROM $4::date) * 12 + extract(month FROM $4::date))::int,
-		(SELECT m FROM cur)) m
+	SELECT t.worker_id, t.birth, t.code, t.adult, t.young, cur.m - i AS m
+	FROM totals t CROSS JOIN cur CROSS JOIN generate_series(0, 22) i
 	WHERE t.total > t.adult OR t.minor > t.young
 ), windows AS (
 	SELECT g.worker_id, g.code, g.m, g.adult, g.young,
 		age(make_date((g.m - 12) / 12, (g.m - 12) % 12 + 1, 1), g.birth) < interval '18 years' AS young_at_start,
 		sum(coalesce(c.total, 0)) OVER w AS total, sum(coalesce(c.minor, 0)) OVER w AS minor
 	FROM grid g LEFT JOIN (SELECT worker_id, code, m, sum(v) AS total, sum(v) FILTER (WHERE young) AS minor
-		FROM counted GROUP BY 1, 2, 3) c ON c.worker_id = g.worker_id AND c.code = g.code AND c.m = g.m
+		FROM counted WHERE (worker_id, code) IN (SELECT worker_id, code FROM grid) GROUP BY 1, 2, 3) c
+		ON c.worker_id = g.worker_id AND c.code = g.code AND c.m = g.m
 	WINDOW w AS (PARTITION BY g.worker_id, g.code ORDER BY g.m ROWS BETWEEN 11 PRECEDING AND CURRENT ROW)
 ), exceeded AS (
 	SELECT DISTINCT worker_id, code FROM windows CROSS JOIN cur
