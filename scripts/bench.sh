@@ -5,7 +5,10 @@
 #   benchmarks use (SISERI_SCALE_DATABASE_URL), built first by `siseri seed`; see
 #   scripts/scale-db.sh (default 20,000 workers over 24 months, ~0.6 M records).
 #   READS_CLIENTS (default 8), READS_DURATION (10s per load), READS_PAGES (50,500):
-#   `siseri bench reads` on that database.
+#   `siseri bench reads` on that database: AdviserWorkers at each page size, then
+#   FollowedWorkers (first page size) and PhysicianWorkerFile as the demo physician
+#   and NationalDoses as the demo analyst, each against hand SQL returning the same
+#   rows (checked first), with and without the audit append.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source scripts/ensure-postgres.sh

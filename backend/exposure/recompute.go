@@ -271,5 +271,24 @@ func ForViewer(ctx context.Context, client *ent.Client, ids []int, asOf time.Tim
 	if err != nil {
 		return nil, err
 	}
-	return standingsOf(ctx, client, people, civilDay(asOf))
+	asOf = civilDay(asOf)
+	out, rest, err := forViewerFast(ctx, client, people, asOf)
+	if err != nil || len(rest) == 0 {
+		return out, err
+	}
+	others := make(map[int]dosimetry.Person, len(rest))
+	for _, id := range rest {
+		others[id] = people[id]
+	}
+	slow, err := standingsOf(ctx, client, others, asOf)
+	if err != nil {
+		return nil, err
+	}
+	if out == nil {
+		return slow, nil
+	}
+	for id, s := range slow {
+		out[id] = s
+	}
+	return out, nil
 }

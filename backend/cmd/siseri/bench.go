@@ -147,7 +147,10 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	pages := fs.String("pages", "50,500", "AdviserWorkers page sizes, comma-separated")
 	fs.StringVar(&o.Email, "email", "pcr@demo.siseri.fr", "adviser account")
 	fs.StringVar(&o.Password, "password", "siseri-demo", "its password")
+	fs.StringVar(&o.PhysicianEmail, "physician", "medecin@demo.siseri.fr", "physician account (FollowedWorkers, PhysicianWorkerFile); empty to skip")
+	fs.StringVar(&o.AnalystEmail, "analyst", "analyste@demo.siseri.fr", "analyst account (NationalDoses); empty to skip")
 	fs.IntVar(&o.MinScope, "min-scope", 1000, "grant the adviser a large establishment when they see fewer workers")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write CPU profiles of the SISERI loads to FILE.<scenario>.pprof")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	c.databaseURL = env("SISERI_SCALE_DATABASE_URL", env("SISERI_DATABASE_URL", ""))
 	if err := parse(fs, args); err != nil {
@@ -174,12 +177,13 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	row := func(label string, s bench.ReadsScenario) {
 		fmt.Fprintf(stdout, "%-34s %10.1f %10.1f %10.1f %7d\n", label, s.ReqPerS, s.P50ms, s.P99ms, s.Errors)
 	}
-	for _, p := range res.Pages {
-		row(fmt.Sprintf("AdviserWorkers %d, SISERI", p.Page), p.SISERI)
-		row(fmt.Sprintf("AdviserWorkers %d, SQL à la main", p.Page), p.Hand)
-		row(fmt.Sprintf("AdviserWorkers %d, SQL + audit", p.Page), p.HandAudit)
-		fmt.Fprintf(stdout, "  rapport SISERI / SQL : %.2f ; SISERI / SQL + audit : %.2f (objectif ≥ 0,67) ; mêmes travailleurs : %v\n",
-			p.RatioHand, p.RatioHandAudit, p.SameIDs)
+	for _, p := range append(append([]bench.ReadsPage{}, res.Pages...), res.Scenarios...) {
+		name := fmt.Sprintf("%s %d", p.Query, p.Page)
+		row(name+", SISERI", p.SISERI)
+		row(name+", SQL à la main", p.Hand)
+		row(name+", SQL + audit", p.HandAudit)
+		fmt.Fprintf(stdout, "  rapport SISERI / SQL : %.2f ; SISERI / SQL + audit : %.2f (objectif ≥ 0,67) ; mêmes lignes : %s\n",
+			p.RatioHand, p.RatioHandAudit, map[bool]string{true: "oui", false: "non"}[p.SameIDs])
 	}
 	row("{ __typename }, SISERI", res.Typename)
 	fmt.Fprintf(stdout, "Note : %s\n", res.Note)
