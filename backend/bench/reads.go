@@ -97,6 +97,10 @@ type ReadsOptions struct {
 	// MinScope is the number of workers the adviser must see; below it the
 	// benchmark grants the adviser the establishment with most employments.
 	MinScope int
+	// PostGraphile also measures each read through PostGraphile, installed
+	// in PostGraphileDir (see PostGraphileReads).
+	PostGraphile    bool
+	PostGraphileDir string
 }
 
 // ReadsScenario is one measured load.
@@ -119,6 +123,9 @@ type ReadsPage struct {
 	RatioHand      float64 `json:"ratio_hand_sql"`
 	RatioHandAudit float64 `json:"ratio_hand_sql_audit"`
 	SameIDs        bool    `json:"same_ids"`
+	// PostGraphile on the same tables, and SISERI / PostGraphile (goal: ≥ 2).
+	PostGraphile      *ReadsScenario `json:"postgraphile,omitempty"`
+	RatioPostGraphile float64        `json:"ratio_postgraphile,omitempty"`
 }
 
 // ReadsResult is what `siseri bench reads --json` prints.
@@ -133,6 +140,9 @@ type ReadsResult struct {
 	Pages         []ReadsPage   `json:"pages"`
 	Typename      ReadsScenario `json:"typename"`
 	Note          string        `json:"note"`
+
+	// PostGraphileTypename is { __typename } through PostGraphile.
+	PostGraphileTypename *ReadsScenario `json:"postgraphile_typename,omitempty"`
 }
 
 // Reads measures the SPA's AdviserWorkers query and { __typename } through
@@ -144,6 +154,9 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		Note: "hand SQL reads the stored standings (exposure_summaries); SISERI recomputes an adviser's standings from the results they may read (RC12, RC14)"}
 	if !store.IsPostgresURL(o.DatabaseURL) {
 		return res, fmt.Errorf("la base du banc d'essai doit être PostgreSQL (postgres://…)")
+	}
+	if err := checkPostGraphile(o); err != nil {
+		return res, err
 	}
 	db, err := store.Open(ctx, o.DatabaseURL)
 	if err != nil {
@@ -229,6 +242,12 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		_, err := gql(ctx, "{ __typename }", nil)
 		return err
 	})
+	if o.PostGraphile {
+		stop() // SISERI's server idles while PostGraphile is measured
+		if err := postGraphileReads(ctx, o, hand, &res, progress); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 

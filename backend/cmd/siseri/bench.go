@@ -148,6 +148,8 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&o.Email, "email", "pcr@demo.siseri.fr", "adviser account")
 	fs.StringVar(&o.Password, "password", "siseri-demo", "its password")
 	fs.IntVar(&o.MinScope, "min-scope", 1000, "grant the adviser a large establishment when they see fewer workers")
+	fs.BoolVar(&o.PostGraphile, "postgraphile", true, "also measure PostGraphile on the same tables (needs node and npm ci --prefix bench/postgraphile)")
+	fs.StringVar(&o.PostGraphileDir, "postgraphile-dir", "", "PostGraphile install (default: bench/postgraphile of the repository)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	c.databaseURL = env("SISERI_SCALE_DATABASE_URL", env("SISERI_DATABASE_URL", ""))
 	if err := parse(fs, args); err != nil {
@@ -180,8 +182,24 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		row(fmt.Sprintf("AdviserWorkers %d, SQL + audit", p.Page), p.HandAudit)
 		fmt.Fprintf(stdout, "  rapport SISERI / SQL : %.2f ; SISERI / SQL + audit : %.2f (objectif ≥ 0,67) ; mêmes travailleurs : %v\n",
 			p.RatioHand, p.RatioHandAudit, p.SameIDs)
+		printPostGraphile(stdout, row, fmt.Sprintf("AdviserWorkers %d", p.Page), p.SISERI, p.PostGraphile)
 	}
 	row("{ __typename }, SISERI", res.Typename)
+	printPostGraphile(stdout, row, "{ __typename }", res.Typename, res.PostGraphileTypename)
 	fmt.Fprintf(stdout, "Note : %s\n", res.Note)
 	return nil
+}
+
+// printPostGraphile prints PostGraphile's row for a read and SISERI's ratio
+// to it (nothing when PostGraphile was not measured).
+func printPostGraphile(w io.Writer, row func(string, bench.ReadsScenario), label string, siseri bench.ReadsScenario, pg *bench.ReadsScenario) {
+	if pg == nil {
+		return
+	}
+	row(label+", PostGraphile", *pg)
+	r := 0.0
+	if pg.ReqPerS > 0 {
+		r = siseri.ReqPerS / pg.ReqPerS
+	}
+	fmt.Fprintf(w, "  rapport SISERI / PostGraphile : %.2f (objectif ≥ 2)\n", r)
 }

@@ -1,0 +1,390 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// PostGraphile is the read benchmark's outside baseline: PostGraphile v4,
+// pinned in bench/postgraphile (package.json and its lock file), run by
+// node over the same PostgreSQL tables as SISERI. scripts/bench.sh installs
+// it (npm ci); nothing of it ships with SISERI.
+
+// postGraphileSchema holds the SQL functions a PostGraphile user would write
+// for the scopes SISERI's policy computes (PostGraphile exposes a function
+// returning SETOF a table as a connection). It is created in the benchmark
+// database for the run and dropped after it.
+const postGraphileSchema = "siseri_postgraphile"
+
+// postGraphileSetupSQL creates postGraphileSchema and its functions. The
+// scope is the hand SQL's (handWorkersSQL): workers ever employed in, or
+// declared intervening on, one of the establishments, by last name, first
+// names and id. A STABLE SQL function of one SELECT is inlined by the
+// planner, so PostGraphile's statement plans like the hand SQL.
+const postGraphileSetupSQL = `
+CREATE SCHEMA IF NOT EXISTS ` + postGraphileSchema + `;
+CREATE OR REPLACE FUNCTION ` + postGraphileSchema + `.adviser_workers(establishment_ids bigint[])
+RETURNS SETOF public.workers LANGUAGE sql STABLE AS $$
+	SELECT w.* FROM public.workers w WHERE w.id IN (
+		SELECT worker_id FROM public.employments WHERE establishment_id = ANY(establishment_ids)
+		UNION
+		SELECT worker_id FROM public.interventions WHERE site_establishment_id = ANY(establishment_ids))
+	ORDER BY w.last_name, w.first_names, w.id
+$$;`
+
+// postGraphileAdviserWorkersQuery is AdviserWorkers as a PostGraphile user
+// writes it: the scope function's connection with its total, each worker's
+// identity and stored standings (limitUsv: PostGraphile has no mSv field).
+const postGraphileAdviserWorkersQuery = `
+  query AdviserWorkers($establishmentIds: [BigInt], $first: Int) {
+    adviserWorkers(establishmentIds: $establishmentIds, first: $first) {
+      totalCount
+      nodes {
+        id
+        lastName
+        firstNames
+        birthDate
+        exposureSummariesByWorkerId(orderBy: [LIMIT_CODE_ASC]) {
+          nodes {
+            limitCode
+            status
+            limitUsv
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`
+
+// PostGraphileQuery is one read scenario written for PostGraphile.
+type PostGraphileQuery struct {
+	// Name names the measured load (ReadsScenario.Name).
+	Name      string
+	Query     string
+	Variables map[string]any
+	// IDs returns the ids of the rows of a response, in order; nil for a
+	// query with nothing to compare ({ __typename }).
+	IDs func(raw []byte) ([]int, error)
+	// Want are the ids the hand SQL returns for the same read: the first
+	// response must return exactly them, or the benchmark fails.
+	Want []int
+	// SetupSQL creates what the query needs beyond postGraphileSetupSQL
+	// (functions in postGraphileSchema), run before PostGraphile starts.
+	SetupSQL string
+}
+
+// AdviserWorkersPostGraphile is AdviserWorkers' first page of n workers of
+// the establishments ests, whose hand SQL returns want.
+func AdviserWorkersPostGraphile(n int, ests, want []int) PostGraphileQuery {
+	ids := make([]string, len(ests))
+	for i, e := range ests {
+		ids[i] = strconv.Itoa(e)
+	}
+	return PostGraphileQuery{
+		Name:      fmt.Sprintf("postgraphile_adviser_workers_%d", n),
+		Query:     postGraphileAdviserWorkersQuery,
+		Variables: map[string]any{"establishmentIds": ids, "first": n},
+		IDs:       func(raw []byte) ([]int, error) { return connectionIDs(raw, "adviserWorkers") },
+		Want:      want,
+	}
+}
+
+// TypenamePostGraphile is { __typename }: PostGraphile's floor.
+func TypenamePostGraphile() PostGraphileQuery {
+	return PostGraphileQuery{Name: "postgraphile_typename", Query: "{ __typename }"}
+}
+
+// connectionIDs returns the ids of data.<field>.nodes[].id (PostGraphile
+// sends a BigInt as a string).
+func connectionIDs(raw []byte, field string) ([]int, error) {
+	var r struct {
+		Data map[string]struct {
+			Nodes []struct {
+				ID json.Number `json:"id"`
+			} `json:"nodes"`
+		} `json:"data"`
+	}
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	if err := d.Decode(&r); err != nil {
+		return nil, fmt.Errorf("réponse de PostGraphile illisible : %w", err)
+	}
+	conn, ok := r.Data[field]
+	if !ok {
+		return nil, fmt.Errorf("la réponse de PostGraphile n'a pas de champ %s : %.300s", field, raw)
+	}
+	ids := make([]int, len(conn.Nodes))
+	for i, n := range conn.Nodes {
+		id, err := strconv.Atoi(n.ID.String())
+		if err != nil {
+			return nil, fmt.Errorf("identifiant %q rendu par PostGraphile : %w", n.ID, err)
+		}
+		ids[i] = id
+	}
+	return ids, nil
+}
+
+// PostGraphileReads creates the scope functions in o.DatabaseURL, starts
+// PostGraphile on it, checks that each query returns the hand SQL's rows
+// (a mismatch is an error), measures each with the same load driver and
+// options as SISERI's reads, then stops PostGraphile and drops the
+// functions. The result is keyed by PostGraphileQuery.Name.
+func PostGraphileReads(ctx context.Context, o ReadsOptions, queries []PostGraphileQuery, progress io.Writer) (map[string]ReadsScenario, error) {
+	dir, err := PostGraphileDir(o.PostGraphileDir)
+	if err != nil {
+		return nil, err
+	}
+	pool, err := pgxpool.New(ctx, o.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	defer pool.Close()
+	setup := postGraphileSetupSQL
+	for _, q := range queries {
+		setup += q.SetupSQL
+	}
+	if _, err := pool.Exec(ctx, setup); err != nil {
+		return nil, fmt.Errorf("fonctions SQL pour PostGraphile : %w", err)
+	}
+	defer func() {
+		// The functions are the benchmark's, not the registry's.
+		_, _ = pool.Exec(context.WithoutCancel(ctx), "DROP SCHEMA IF EXISTS "+postGraphileSchema+" CASCADE")
+	}()
+	pg, err := StartPostGraphile(ctx, dir, o.DatabaseURL, postGraphileSchema)
+	if err != nil {
+		return nil, err
+	}
+	defer pg.Stop()
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: max(o.Clients, 1) * 2}, Timeout: 2 * time.Minute}
+	do := func(ctx context.Context, q PostGraphileQuery) ([]byte, error) {
+		return post(ctx, hc, pg.Endpoint, "", q.Query, q.Variables)
+	}
+	out := make(map[string]ReadsScenario, len(queries))
+	for _, q := range queries {
+		raw, err := do(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("%s : PostGraphile a échoué : %w", q.Name, err)
+		}
+		if q.IDs != nil {
+			got, err := q.IDs(raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s : %w", q.Name, err)
+			}
+			if !slices.Equal(got, q.Want) {
+				return nil, fmt.Errorf("%s : PostGraphile et le SQL écrit à la main ne rendent pas les mêmes lignes (%d contre %d ; PostGraphile %v…, SQL %v…)",
+					q.Name, len(got), len(q.Want), got[:min(5, len(got))], q.Want[:min(5, len(q.Want))])
+			}
+		}
+		fmt.Fprintf(progress, "%s : PostGraphile…\n", q.Name)
+		out[q.Name] = load(ctx, q.Name, o, func(ctx context.Context) error {
+			_, err := do(ctx, q)
+			return err
+		})
+	}
+	return out, pg.Stop()
+}
+
+// PostGraphileDir is where PostGraphile is installed: dir when set, else
+// $SISERI_POSTGRAPHILE_DIR, else bench/postgraphile in the working
+// directory or the nearest parent that has it (tests run in their package's
+// folder). It fails, saying how to install it, when node_modules lacks it.
+func PostGraphileDir(dir string) (string, error) {
+	if dir == "" {
+		dir = os.Getenv("SISERI_POSTGRAPHILE_DIR")
+	}
+	if dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return "", err
+		}
+		for d := wd; ; d = filepath.Dir(d) {
+			if _, err := os.Stat(filepath.Join(d, "bench", "postgraphile", "package.json")); err == nil {
+				dir = filepath.Join(d, "bench", "postgraphile")
+				break
+			}
+			if filepath.Dir(d) == d {
+				return "", fmt.Errorf("dossier bench/postgraphile introuvable depuis %s : lancez le banc d'essai depuis le dépôt SISERI ou indiquez SISERI_POSTGRAPHILE_DIR", wd)
+			}
+		}
+	}
+	if _, err := os.Stat(postGraphileCLI(dir)); err != nil {
+		return "", fmt.Errorf("PostGraphile n'est pas installé dans %s : lancez « npm ci --prefix %s » (scripts/bench.sh le fait)", dir, dir)
+	}
+	return dir, nil
+}
+
+func postGraphileCLI(dir string) string {
+	return filepath.Join(dir, "node_modules", "postgraphile", "cli.js")
+}
+
+// PostGraphileServer is a running PostGraphile child process.
+type PostGraphileServer struct {
+	// Endpoint is its GraphQL URL.
+	Endpoint string
+	cmd      *exec.Cmd
+	exited   chan struct{}
+	waitErr  error
+	output   *tailBuffer
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// StartPostGraphile runs PostGraphile from its install in dir (see
+// PostGraphileDir) over databaseURL, exposing the public schema and the
+// extra schemas, read-only (no default mutations), on a free local port,
+// and returns once it answers { __typename }, or fails after a minute.
+func StartPostGraphile(ctx context.Context, dir, databaseURL string, schemas ...string) (*PostGraphileServer, error) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, fmt.Errorf("node (Node.js ≥ 18) est introuvable dans le PATH ; il faut pour mesurer PostGraphile : %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	s := "public"
+	for _, x := range schemas {
+		s += "," + x
+	}
+	cmd := exec.Command(node, postGraphileCLI(dir),
+		"--connection", databaseURL, "--schema", s,
+		"--host", "127.0.0.1", "--port", strconv.Itoa(port),
+		"--disable-default-mutations", "--simple-collections", "both",
+		"--disable-query-log", "--no-setof-functions-contain-nulls")
+	cmd.Dir = dir
+	p := &PostGraphileServer{Endpoint: fmt.Sprintf("http://127.0.0.1:%d/graphql", port), cmd: cmd,
+		exited: make(chan struct{}), output: &tailBuffer{max: 8 << 10}}
+	cmd.Stdout, cmd.Stderr = p.output, p.output
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("démarrage de PostGraphile : %w", err)
+	}
+	go func() {
+		p.waitErr = cmd.Wait()
+		close(p.exited)
+	}()
+	hc := &http.Client{Timeout: 2 * time.Second}
+	deadline := time.Now().Add(time.Minute)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if _, err := post(ctx, hc, p.Endpoint, "", "{ __typename }", nil); err == nil {
+			return p, nil
+		} else if time.Now().After(deadline) {
+			p.Stop()
+			return nil, fmt.Errorf("PostGraphile ne répond pas après une minute (%v) : %s", err, p.output)
+		}
+		select {
+		case <-p.exited:
+			return nil, fmt.Errorf("PostGraphile s'est arrêté au démarrage (%v) : %s", p.waitErr, p.output)
+		case <-ctx.Done():
+			p.Stop()
+			return nil, ctx.Err()
+		case <-tick.C:
+		}
+	}
+}
+
+// Stop ends the process (SIGTERM, then SIGKILL after 10 s) and waits for it.
+func (p *PostGraphileServer) Stop() error {
+	p.stopOnce.Do(func() {
+		select {
+		case <-p.exited:
+			return
+		default:
+		}
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-p.exited:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.exited
+			p.stopErr = errors.New("PostGraphile ne s'est pas arrêté en 10 s après SIGTERM")
+		}
+	})
+	return p.stopErr
+}
+
+// tailBuffer keeps the last max bytes written to it (the child's output,
+// quoted in errors).
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	b   []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.b = append(t.b, p...)
+	if len(t.b) > t.max {
+		t.b = t.b[len(t.b)-t.max:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(bytes.TrimSpace(t.b))
+}
+
+// checkPostGraphile fails before any load when o asks for PostGraphile and
+// node or the install is missing.
+func checkPostGraphile(o ReadsOptions) error {
+	if !o.PostGraphile {
+		return nil
+	}
+	if _, err := exec.LookPath("node"); err != nil {
+		return fmt.Errorf("node (Node.js ≥ 18) est introuvable dans le PATH ; il faut pour mesurer PostGraphile : %w", err)
+	}
+	_, err := PostGraphileDir(o.PostGraphileDir)
+	return err
+}
+
+// postGraphileReads measures, after SISERI's, the same reads through
+// PostGraphile and fills the PostGraphile figures and ratios of res.
+func postGraphileReads(ctx context.Context, o ReadsOptions, hand *handReader, res *ReadsResult, progress io.Writer) error {
+	var queries []PostGraphileQuery
+	for _, p := range res.Pages {
+		want, err := hand.page(ctx, p.Page, false)
+		if err != nil {
+			return err
+		}
+		queries = append(queries, AdviserWorkersPostGraphile(p.Page, hand.ests, want))
+	}
+	queries = append(queries, TypenamePostGraphile())
+	got, err := PostGraphileReads(ctx, o, queries, progress)
+	if err != nil {
+		return err
+	}
+	for i := range res.Pages {
+		p := &res.Pages[i]
+		s := got[queries[i].Name]
+		p.PostGraphile, p.RatioPostGraphile = &s, ratio(p.SISERI.ReqPerS, s.ReqPerS)
+	}
+	t := got[TypenamePostGraphile().Name]
+	res.PostGraphileTypename = &t
+	return nil
+}

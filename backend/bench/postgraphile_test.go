@@ -1,0 +1,98 @@
+package bench_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/siseri/siseri/backend/bench"
+	"github.com/siseri/siseri/backend/seed"
+	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/backend/store/storetest"
+)
+
+// TestReadsPostGraphile runs the read benchmark with its PostGraphile
+// baseline on a small seeded database: PostGraphile (bench/postgraphile,
+// installed by `npm ci --prefix bench/postgraphile`, which scripts/test.sh
+// and scripts/bench.sh run) must start, return the hand SQL's workers for
+// each page (Reads fails otherwise), answer every request, and be stopped
+// at the end. No timing is asserted.
+func TestReadsPostGraphile(t *testing.T) {
+	ctx := context.Background()
+	if _, err := bench.PostGraphileDir(""); err != nil {
+		t.Fatalf("%v\n(this test needs node and the pinned PostGraphile: npm ci --prefix bench/postgraphile)", err)
+	}
+	url := storetest.MustCreateDatabase(t)
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := seed.DefaultOptions()
+	o.Workers = 200
+	if _, err := seed.IfEmpty(ctx, db.Client, o, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	var progress strings.Builder
+	res, err := bench.Reads(ctx, bench.ReadsOptions{DatabaseURL: url, Clients: 2, Duration: 150 * time.Millisecond,
+		Pages: []int{5, 50}, Email: "pcr@demo.siseri.fr", Password: "siseri-demo", MinScope: 1,
+		PostGraphile: true}, slog.New(slog.DiscardHandler), &progress)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 2 {
+		t.Fatalf("pages = %d, want 2", len(res.Pages))
+	}
+	for _, p := range res.Pages {
+		if p.PostGraphile == nil {
+			t.Fatalf("page %d: PostGraphile not measured", p.Page)
+		}
+		if p.PostGraphile.Requests == 0 || p.PostGraphile.Errors != 0 {
+			t.Errorf("page %d, PostGraphile: %d requests, %d errors", p.Page, p.PostGraphile.Requests, p.PostGraphile.Errors)
+		}
+		if p.RatioPostGraphile <= 0 {
+			t.Errorf("page %d: SISERI / PostGraphile ratio %v not computed", p.Page, p.RatioPostGraphile)
+		}
+	}
+	if pg := res.PostGraphileTypename; pg == nil || pg.Requests == 0 || pg.Errors != 0 {
+		t.Errorf("PostGraphile { __typename }: %+v", pg)
+	}
+	if !strings.Contains(progress.String(), "postgraphile_adviser_workers_50 : PostGraphile") {
+		t.Errorf("progress does not mention PostGraphile's load:\n%s", progress.String())
+	}
+	// The benchmark's functions are dropped with its run.
+	var n int
+	if err := db.SQL.QueryRowContext(ctx, "SELECT count(*) FROM pg_namespace WHERE nspname = 'siseri_postgraphile'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("schema siseri_postgraphile left in the database")
+	}
+}
+
+// TestPostGraphileMismatch: a PostGraphile read that does not return the
+// hand SQL's rows fails the benchmark instead of being measured.
+func TestPostGraphileMismatch(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.MustCreateDatabase(t)
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	q := bench.AdviserWorkersPostGraphile(10, []int{1}, []int{42})
+	_, err = bench.PostGraphileReads(ctx, bench.ReadsOptions{DatabaseURL: url, Clients: 1, Duration: 50 * time.Millisecond},
+		[]bench.PostGraphileQuery{q}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "ne rendent pas les mêmes lignes") {
+		t.Fatalf("err = %v, want a mismatch error", err)
+	}
+}
