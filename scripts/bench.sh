@@ -5,7 +5,9 @@
 #   benchmarks use (SISERI_SCALE_DATABASE_URL), built first by `siseri seed`; see
 #   scripts/scale-db.sh (default 20,000 workers over 24 months, ~0.6 M records).
 #   READS_CLIENTS (default 8), READS_DURATION (10s per load), READS_PAGES (50,500):
-#   `siseri bench reads` on that database.
+#   `siseri bench reads` on that database, with PostGraphile (pinned in
+#   bench/postgraphile, installed here by npm ci; needs node) measured on the
+#   same tables in the same run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source scripts/ensure-postgres.sh
@@ -14,6 +16,7 @@ source scripts/scale-db.sh
 siseri_pg_ensure
 trap 'siseri_scale_drop; siseri_pg_stop' EXIT
 CGO_ENABLED=0 go build -o bin/siseri ./backend/cmd/siseri
+npm_install bench/postgraphile
 siseri_scale_db
 log "go test -run='^\$' -bench=. -benchmem ./..."
 # shellcheck disable=SC2086
