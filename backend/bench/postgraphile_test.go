@@ -96,3 +96,70 @@ func TestPostGraphileMismatch(t *testing.T) {
 		t.Fatalf("err = %v, want a mismatch error", err)
 	}
 }
+
+// TestPostGraphileWorkerFileAndNationalDoses: the PostGraphile versions of
+// the worker file and the analyst's national doses return the rows plain
+// SQL returns on a small seeded database, and are measured without errors.
+func TestPostGraphileWorkerFileAndNationalDoses(t *testing.T) {
+	ctx := context.Background()
+	url := storetest.MustCreateDatabase(t)
+	db, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := seed.DefaultOptions()
+	o.Workers = 50
+	if _, err := seed.IfEmpty(ctx, db.Client, o, slog.New(slog.DiscardHandler)); err != nil {
+		t.Fatal(err)
+	}
+	ints := func(q string, args ...any) []int {
+		t.Helper()
+		rows, err := db.SQL.QueryContext(ctx, q, args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []int
+		for rows.Next() {
+			var x int
+			if err := rows.Scan(&x); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, x)
+		}
+		if err := rows.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	worker := ints("SELECT worker_id FROM dose_records GROUP BY worker_id ORDER BY count(*) DESC, worker_id LIMIT 1")
+	if len(worker) != 1 {
+		t.Fatal("the seeded database has no dose records")
+	}
+	file := ints("SELECT id FROM dose_records WHERE worker_id = $1 ORDER BY period_end DESC, id DESC LIMIT 1000", worker[0])
+	var from, to time.Time
+	if err := db.SQL.QueryRowContext(ctx, "SELECT min(period_end), max(period_end) FROM dose_records").Scan(&from, &to); err != nil {
+		t.Fatal(err)
+	}
+	from, to = from.UTC().Truncate(24*time.Hour), to.UTC().Truncate(24*time.Hour)
+	national := ints(`SELECT id FROM dose_records WHERE current AND quantity IN ('HP10', 'E50')
+		AND period_end >= $1 AND period_end <= $2 ORDER BY id LIMIT 1000`, from, to)
+	if len(file) == 0 || len(national) == 0 {
+		t.Fatalf("nothing to compare: %d records in the file, %d national doses", len(file), len(national))
+	}
+	queries := []bench.PostGraphileQuery{bench.WorkerFilePostGraphile(worker[0], file), bench.NationalDosesPostGraphile(from, to, national)}
+	got, err := bench.PostGraphileReads(ctx, bench.ReadsOptions{DatabaseURL: url, Clients: 2, Duration: 150 * time.Millisecond}, queries, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range queries {
+		s, ok := got[q.Name]
+		if !ok || s.Requests == 0 || s.Errors != 0 {
+			t.Errorf("%s: %+v", q.Name, s)
+		}
+	}
+}
