@@ -98,17 +98,76 @@ type PostGraphileQuery struct {
 // AdviserWorkersPostGraphile is AdviserWorkers' first page of n workers of
 // the establishments ests, whose hand SQL returns want.
 func AdviserWorkersPostGraphile(n int, ests, want []int) PostGraphileQuery {
-	ids := make([]string, len(ests))
-	for i, e := range ests {
-		ids[i] = strconv.Itoa(e)
-	}
 	return PostGraphileQuery{
 		Name:      fmt.Sprintf("postgraphile_adviser_workers_%d", n),
 		Query:     postGraphileAdviserWorkersQuery,
-		Variables: map[string]any{"establishmentIds": ids, "first": n},
+		Variables: map[string]any{"establishmentIds": bigInts(ests), "first": n},
 		IDs:       func(raw []byte) ([]int, error) { return connectionIDs(raw, "adviserWorkers") },
 		Want:      want,
 	}
+}
+
+// postGraphileFollowedSQL is the physician's scope (the hand SQL's: granted
+// by worker, or employed on the day in one of their establishments) as a
+// SQL function, by last name, first names and id.
+const postGraphileFollowedSQL = `
+CREATE OR REPLACE FUNCTION ` + postGraphileSchema + `.followed_workers(establishment_ids bigint[], worker_ids bigint[], on_date date)
+RETURNS SETOF public.workers LANGUAGE sql STABLE AS $$
+	SELECT w.* FROM public.workers w WHERE w.id IN (
+		SELECT worker_id FROM public.employments WHERE establishment_id = ANY(establishment_ids)
+			AND start_date <= on_date::timestamp AT TIME ZONE 'UTC'
+			AND (end_date IS NULL OR end_date >= on_date::timestamp AT TIME ZONE 'UTC')
+		UNION
+		SELECT unnest(worker_ids))
+	ORDER BY w.last_name, w.first_names, w.id
+$$;`
+
+// FollowedWorkersPostGraphile is the physician's list (FollowedWorkers):
+// the first n workers followed on day through the establishments ests or
+// grants by worker, each with their three latest employments, whose hand
+// SQL returns the worker ids want.
+func FollowedWorkersPostGraphile(n int, ests, workers []int, day time.Time, want []int) PostGraphileQuery {
+	return PostGraphileQuery{
+		Name: fmt.Sprintf("postgraphile_followed_workers_%d", n),
+		Query: `
+  query FollowedWorkers($establishmentIds: [BigInt], $workerIds: [BigInt], $day: Date, $first: Int) {
+    followedWorkers(establishmentIds: $establishmentIds, workerIds: $workerIds, onDate: $day, first: $first) {
+      totalCount
+      nodes {
+        id
+        lastName
+        usageName
+        firstNames
+        birthDate
+        employmentsByWorkerId(first: 3, orderBy: [START_DATE_DESC, ID_ASC]) {
+          nodes {
+            id
+            jobCode
+            classification
+            endDate
+            establishmentByEstablishmentId { id name }
+          }
+        }
+      }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+`,
+		Variables: map[string]any{"establishmentIds": bigInts(ests), "workerIds": bigInts(workers),
+			"day": day.Format(time.DateOnly), "first": n},
+		IDs:      func(raw []byte) ([]int, error) { return connectionIDs(raw, "followedWorkers") },
+		Want:     want,
+		SetupSQL: postGraphileFollowedSQL,
+	}
+}
+
+// bigInts are ids as PostGraphile's BigInt (strings), never null.
+func bigInts(ids []int) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.Itoa(id)
+	}
+	return out
 }
 
 // postGraphileWorkerFileQuery is the physician's worker file
@@ -134,7 +193,7 @@ const postGraphileWorkerFileQuery = `
           establishmentByEstablishmentId { id name }
         }
       }
-      doseRecordsByWorkerId(first: 1000, orderBy: [PERIOD_END_DESC, ID_DESC]) {
+      doseRecordsByWorkerId(first: 1000, orderBy: [PERIOD_END_DESC, ID_ASC]) {
         totalCount
         nodes {
           id
@@ -210,7 +269,7 @@ CREATE OR REPLACE FUNCTION ` + postGraphileSchema + `.national_doses(from_date d
 RETURNS SETOF public.dose_records LANGUAGE sql STABLE AS $$
 	SELECT d.* FROM public.dose_records d
 	WHERE d.current AND d.quantity IN ('HP10', 'E50')
-		AND d.period_end >= from_date::timestamptz AND d.period_end <= to_date::timestamptz
+		AND d.period_end >= from_date::timestamp AT TIME ZONE 'UTC' AND d.period_end <= to_date::timestamp AT TIME ZONE 'UTC'
 	ORDER BY d.id
 $$;`
 
@@ -480,6 +539,17 @@ func (t *tailBuffer) String() string {
 	return string(bytes.TrimSpace(t.b))
 }
 
+// PostGraphileBaseline is PostGraphile's key in ReadsPage.Others and Ratios.
+const PostGraphileBaseline = "postgraphile"
+
+// addOther records baseline s of page p and SISERI's ratio to it.
+func addOther(p *ReadsPage, name string, s ReadsScenario) {
+	if p.Others == nil {
+		p.Others, p.Ratios = map[string]ReadsScenario{}, map[string]float64{}
+	}
+	p.Others[name], p.Ratios[name] = s, ratio(p.SISERI.ReqPerS, s.ReqPerS)
+}
+
 // checkPostGraphile fails before any load when o asks for PostGraphile and
 // node or the install is missing.
 func checkPostGraphile(o ReadsOptions) error {
@@ -510,9 +580,7 @@ func postGraphileReads(ctx context.Context, o ReadsOptions, hand *handReader, re
 		return err
 	}
 	for i := range res.Pages {
-		p := &res.Pages[i]
-		s := got[queries[i].Name]
-		p.PostGraphile, p.RatioPostGraphile = &s, ratio(p.SISERI.ReqPerS, s.ReqPerS)
+		addOther(&res.Pages[i], PostGraphileBaseline, got[queries[i].Name])
 	}
 	t := got[TypenamePostGraphile().Name]
 	res.PostGraphileTypename = &t

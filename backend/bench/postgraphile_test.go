@@ -50,14 +50,15 @@ func TestReadsPostGraphile(t *testing.T) {
 		t.Fatalf("pages = %d, want 2", len(res.Pages))
 	}
 	for _, p := range res.Pages {
-		if p.PostGraphile == nil {
+		pg, ok := p.Others[bench.PostGraphileBaseline]
+		if !ok {
 			t.Fatalf("page %d: PostGraphile not measured", p.Page)
 		}
-		if p.PostGraphile.Requests == 0 || p.PostGraphile.Errors != 0 {
-			t.Errorf("page %d, PostGraphile: %d requests, %d errors", p.Page, p.PostGraphile.Requests, p.PostGraphile.Errors)
+		if pg.Requests == 0 || pg.Errors != 0 {
+			t.Errorf("page %d, PostGraphile: %d requests, %d errors", p.Page, pg.Requests, pg.Errors)
 		}
-		if p.RatioPostGraphile <= 0 {
-			t.Errorf("page %d: SISERI / PostGraphile ratio %v not computed", p.Page, p.RatioPostGraphile)
+		if r := p.Ratios[bench.PostGraphileBaseline]; r <= 0 {
+			t.Errorf("page %d: SISERI / PostGraphile ratio %v not computed", p.Page, r)
 		}
 	}
 	if pg := res.PostGraphileTypename; pg == nil || pg.Requests == 0 || pg.Errors != 0 {
@@ -97,10 +98,10 @@ func TestPostGraphileMismatch(t *testing.T) {
 	}
 }
 
-// TestPostGraphileWorkerFileAndNationalDoses: the PostGraphile versions of
+// TestPostGraphilePhysicianAndAnalyst: the PostGraphile versions of
 // the worker file and the analyst's national doses return the rows plain
 // SQL returns on a small seeded database, and are measured without errors.
-func TestPostGraphileWorkerFileAndNationalDoses(t *testing.T) {
+func TestPostGraphilePhysicianAndAnalyst(t *testing.T) {
 	ctx := context.Background()
 	url := storetest.MustCreateDatabase(t)
 	db, err := store.Open(ctx, url)
@@ -140,7 +141,7 @@ func TestPostGraphileWorkerFileAndNationalDoses(t *testing.T) {
 	if len(worker) != 1 {
 		t.Fatal("the seeded database has no dose records")
 	}
-	file := ints("SELECT id FROM dose_records WHERE worker_id = $1 ORDER BY period_end DESC, id DESC LIMIT 1000", worker[0])
+	file := ints("SELECT id FROM dose_records WHERE worker_id = $1 ORDER BY period_end DESC, id LIMIT 1000", worker[0])
 	var from, to time.Time
 	if err := db.SQL.QueryRowContext(ctx, "SELECT min(period_end), max(period_end) FROM dose_records").Scan(&from, &to); err != nil {
 		t.Fatal(err)
@@ -151,7 +152,17 @@ func TestPostGraphileWorkerFileAndNationalDoses(t *testing.T) {
 	if len(file) == 0 || len(national) == 0 {
 		t.Fatalf("nothing to compare: %d records in the file, %d national doses", len(file), len(national))
 	}
-	queries := []bench.PostGraphileQuery{bench.WorkerFilePostGraphile(worker[0], file), bench.NationalDosesPostGraphile(from, to, national)}
+	day := time.Now().UTC().Truncate(24 * time.Hour)
+	ests := ints(`SELECT establishment_id FROM employments GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 2`)
+	granted := ints(`SELECT id FROM workers ORDER BY id DESC LIMIT 2`)
+	followed := ints(`SELECT w.id FROM workers w WHERE w.id IN (
+		SELECT worker_id FROM employments WHERE establishment_id = ANY($1) AND start_date <= $2 AND (end_date IS NULL OR end_date >= $2)
+		UNION SELECT unnest($3::bigint[])) ORDER BY w.last_name, w.first_names, w.id LIMIT 20`, ests, day, granted)
+	if len(followed) <= len(granted) {
+		t.Fatalf("the physician's scope holds only the granted workers: %v", followed)
+	}
+	queries := []bench.PostGraphileQuery{bench.FollowedWorkersPostGraphile(20, ests, granted, day, followed),
+		bench.WorkerFilePostGraphile(worker[0], file), bench.NationalDosesPostGraphile(from, to, national)}
 	got, err := bench.PostGraphileReads(ctx, bench.ReadsOptions{DatabaseURL: url, Clients: 2, Duration: 150 * time.Millisecond}, queries, io.Discard)
 	if err != nil {
 		t.Fatal(err)

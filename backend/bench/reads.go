@@ -123,9 +123,10 @@ type ReadsPage struct {
 	RatioHand      float64 `json:"ratio_hand_sql"`
 	RatioHandAudit float64 `json:"ratio_hand_sql_audit"`
 	SameIDs        bool    `json:"same_ids"`
-	// PostGraphile on the same tables, and SISERI / PostGraphile (goal: ≥ 2).
-	PostGraphile      *ReadsScenario `json:"postgraphile,omitempty"`
-	RatioPostGraphile float64        `json:"ratio_postgraphile,omitempty"`
+	// Others are further baselines of the same query (e.g. "postgraphile"),
+	// with Ratios of SISERI's requests per second to each.
+	Others map[string]ReadsScenario `json:"others,omitempty"`
+	Ratios map[string]float64       `json:"ratios,omitempty"`
 }
 
 // ReadsResult is what `siseri bench reads --json` prints.

@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -182,24 +184,34 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		row(fmt.Sprintf("AdviserWorkers %d, SQL + audit", p.Page), p.HandAudit)
 		fmt.Fprintf(stdout, "  rapport SISERI / SQL : %.2f ; SISERI / SQL + audit : %.2f (objectif ≥ 0,67) ; mêmes travailleurs : %v\n",
 			p.RatioHand, p.RatioHandAudit, p.SameIDs)
-		printPostGraphile(stdout, row, fmt.Sprintf("AdviserWorkers %d", p.Page), p.SISERI, p.PostGraphile)
+		printOthers(stdout, row, fmt.Sprintf("AdviserWorkers %d", p.Page), p)
 	}
 	row("{ __typename }, SISERI", res.Typename)
-	printPostGraphile(stdout, row, "{ __typename }", res.Typename, res.PostGraphileTypename)
+	if pg := res.PostGraphileTypename; pg != nil {
+		printOthers(stdout, row, "{ __typename }", bench.ReadsPage{SISERI: res.Typename,
+			Others: map[string]bench.ReadsScenario{bench.PostGraphileBaseline: *pg},
+			Ratios: map[string]float64{bench.PostGraphileBaseline: ratio(res.Typename.ReqPerS, pg.ReqPerS)}})
+	}
 	fmt.Fprintf(stdout, "Note : %s\n", res.Note)
 	return nil
 }
 
-// printPostGraphile prints PostGraphile's row for a read and SISERI's ratio
-// to it (nothing when PostGraphile was not measured).
-func printPostGraphile(w io.Writer, row func(string, bench.ReadsScenario), label string, siseri bench.ReadsScenario, pg *bench.ReadsScenario) {
-	if pg == nil {
-		return
+// printOthers prints the further baselines of a read (PostGraphile) and
+// SISERI's ratio to each.
+func printOthers(w io.Writer, row func(string, bench.ReadsScenario), label string, p bench.ReadsPage) {
+	for _, name := range slices.Sorted(maps.Keys(p.Others)) {
+		shown, goal := name, ""
+		if name == bench.PostGraphileBaseline {
+			shown, goal = "PostGraphile", " (objectif ≥ 2)"
+		}
+		row(label+", "+shown, p.Others[name])
+		fmt.Fprintf(w, "  rapport SISERI / %s : %.2f%s\n", shown, p.Ratios[name], goal)
 	}
-	row(label+", PostGraphile", *pg)
-	r := 0.0
-	if pg.ReqPerS > 0 {
-		r = siseri.ReqPerS / pg.ReqPerS
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
 	}
-	fmt.Fprintf(w, "  rapport SISERI / PostGraphile : %.2f (objectif ≥ 2)\n", r)
+	return a / b
 }
