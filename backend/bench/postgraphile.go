@@ -584,5 +584,6 @@ func postGraphileReads(ctx context.Context, o ReadsOptions, hand *handReader, re
 	}
 	t := got[TypenamePostGraphile().Name]
 	res.PostGraphileTypename = &t
+	res.Note += "; PostGraphile (v4, one node process, its default pool of 10) reads the same rows through SQL scope functions, the adviser's standings from the stored exposure_summaries"
 	return nil
 }
