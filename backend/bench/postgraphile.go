@@ -445,7 +445,7 @@ type PostGraphileServer struct {
 func StartPostGraphile(ctx context.Context, dir, databaseURL string, schemas ...string) (*PostGraphileServer, error) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		return nil, fmt.Errorf("node (Node.js ≥ 18) est introuvable dans le PATH ; il faut pour mesurer PostGraphile : %w", err)
+		return nil, errNoNode(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -557,7 +557,7 @@ func checkPostGraphile(o ReadsOptions) error {
 		return nil
 	}
 	if _, err := exec.LookPath("node"); err != nil {
-		return fmt.Errorf("node (Node.js ≥ 18) est introuvable dans le PATH ; il faut pour mesurer PostGraphile : %w", err)
+		return errNoNode(err)
 	}
 	_, err := PostGraphileDir(o.PostGraphileDir)
 	return err
@@ -586,4 +586,8 @@ func postGraphileReads(ctx context.Context, o ReadsOptions, hand *handReader, re
 	res.PostGraphileTypename = &t
 	res.Note += "; PostGraphile (v4, one node process, its default pool of 10) reads the same rows through SQL scope functions, the adviser's standings from the stored exposure_summaries"
 	return nil
+}
+
+func errNoNode(err error) error {
+	return fmt.Errorf("node (Node.js ≥ 18) est introuvable dans le PATH ; il est nécessaire pour mesurer PostGraphile : %w", err)
 }
