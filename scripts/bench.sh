@@ -8,7 +8,9 @@
 #   `siseri bench reads` on that database: AdviserWorkers at each page size, then
 #   FollowedWorkers (first page size) and PhysicianWorkerFile as the demo physician
 #   and NationalDoses as the demo analyst, each against hand SQL returning the same
-#   rows (checked first), with and without the audit append.
+#   rows (checked first), with and without the audit append, and PostGraphile
+#   (pinned in bench/postgraphile, installed here by npm ci; needs node) on the
+#   same tables in the same run.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source scripts/ensure-postgres.sh
@@ -17,6 +19,7 @@ source scripts/scale-db.sh
 siseri_pg_ensure
 trap 'siseri_scale_drop; siseri_pg_stop' EXIT
 CGO_ENABLED=0 go build -o bin/siseri ./backend/cmd/siseri
+npm_install bench/postgraphile
 siseri_scale_db
 log "go test -run='^\$' -bench=. -benchmem ./..."
 # shellcheck disable=SC2086

@@ -66,6 +66,8 @@ step() {
 
 tools_go() { go mod download; }
 tools_web() { npm_install frontend; }
+# PostGraphile, the read benchmark's baseline (TestReadsPostGraphile runs it).
+tools_postgraphile() { npm_install bench/postgraphile; }
 tools_e2e() {
 	[[ -f e2e/package.json ]] || return 0
 	npm_install e2e
@@ -109,6 +111,7 @@ e2e_test() {
 case "$suite" in
 all)
 	step "tools: go modules" tools_go
+	step "tools: postgraphile npm ci" tools_postgraphile
 	step "tools: frontend npm ci" tools_web
 	step "tools: e2e npm + chromium" tools_e2e
 	SISERI_STEP_HERE=1 step "postgresql" ensure_pg
@@ -124,6 +127,7 @@ all)
 	;;
 go)
 	step "tools: go modules" tools_go
+	step "tools: postgraphile npm ci" tools_postgraphile
 	SISERI_STEP_HERE=1 step "postgresql" ensure_pg
 	step "go test" go_test
 	;;

@@ -186,6 +186,10 @@ type ReadsOptions struct {
 	// CPUProfile, when set, is the file of a CPU profile of this process
 	// (the server runs in it) taken during the SISERI loads.
 	CPUProfile string
+	// PostGraphile also measures each read through PostGraphile, installed
+	// in PostGraphileDir (see PostGraphileReads).
+	PostGraphile    bool
+	PostGraphileDir string
 }
 
 // ReadsScenario is one measured load.
@@ -235,6 +239,9 @@ type ReadsResult struct {
 	Scenarios []ReadsPage   `json:"scenarios"`
 	Typename  ReadsScenario `json:"typename"`
 	Note      string        `json:"note"`
+
+	// PostGraphileTypename is { __typename } through PostGraphile.
+	PostGraphileTypename *ReadsScenario `json:"postgraphile_typename,omitempty"`
 }
 
 // Reads measures the SPA's AdviserWorkers query and { __typename } through
@@ -246,6 +253,9 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		Note: "hand SQL returns the same rows as the API for the same account: an adviser's standings are summed from the results they may read (RC12, RC14); each page is checked equal before it is measured"}
 	if !store.IsPostgresURL(o.DatabaseURL) {
 		return res, fmt.Errorf("la base du banc d'essai doit être PostgreSQL (postgres://…)")
+	}
+	if err := checkPostGraphile(o); err != nil {
+		return res, err
 	}
 	db, err := store.Open(ctx, o.DatabaseURL)
 	if err != nil {
@@ -352,6 +362,12 @@ func Reads(ctx context.Context, o ReadsOptions, log *slog.Logger, progress io.Wr
 		_, err := gql(ctx, "{ __typename }", nil)
 		return err
 	})
+	if o.PostGraphile {
+		stop() // SISERI's server idles while PostGraphile is measured
+		if err := postGraphileReads(ctx, o, hand, &res, progress); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 

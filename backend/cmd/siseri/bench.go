@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -151,6 +153,8 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&o.AnalystEmail, "analyst", "analyste@demo.siseri.fr", "analyst account (NationalDoses); empty to skip")
 	fs.IntVar(&o.MinScope, "min-scope", 1000, "grant the adviser a large establishment when they see fewer workers")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "write CPU profiles of the SISERI loads to FILE.<scenario>.pprof")
+	fs.BoolVar(&o.PostGraphile, "postgraphile", true, "also measure PostGraphile on the same tables (needs node and npm ci --prefix bench/postgraphile)")
+	fs.StringVar(&o.PostGraphileDir, "postgraphile-dir", "", "PostGraphile install (default: bench/postgraphile of the repository)")
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	c.databaseURL = env("SISERI_SCALE_DATABASE_URL", env("SISERI_DATABASE_URL", ""))
 	if err := parse(fs, args); err != nil {
@@ -184,8 +188,34 @@ func benchReads(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		row(name+", SQL + audit", p.HandAudit)
 		fmt.Fprintf(stdout, "  rapport SISERI / SQL : %.2f ; SISERI / SQL + audit : %.2f (objectif ≥ 0,67) ; mêmes lignes : %s\n",
 			p.RatioHand, p.RatioHandAudit, map[bool]string{true: "oui", false: "non"}[p.SameIDs])
+		printOthers(stdout, row, name, p)
 	}
 	row("{ __typename }, SISERI", res.Typename)
+	if pg := res.PostGraphileTypename; pg != nil {
+		printOthers(stdout, row, "{ __typename }", bench.ReadsPage{SISERI: res.Typename,
+			Others: map[string]bench.ReadsScenario{bench.PostGraphileBaseline: *pg},
+			Ratios: map[string]float64{bench.PostGraphileBaseline: ratio(res.Typename.ReqPerS, pg.ReqPerS)}})
+	}
 	fmt.Fprintf(stdout, "Note : %s\n", res.Note)
 	return nil
+}
+
+// printOthers prints the further baselines of a read (PostGraphile) and
+// SISERI's ratio to each.
+func printOthers(w io.Writer, row func(string, bench.ReadsScenario), label string, p bench.ReadsPage) {
+	for _, name := range slices.Sorted(maps.Keys(p.Others)) {
+		shown, goal := name, ""
+		if name == bench.PostGraphileBaseline {
+			shown, goal = "PostGraphile", " (objectif ≥ 2)"
+		}
+		row(label+", "+shown, p.Others[name])
+		fmt.Fprintf(w, "  rapport SISERI / %s : %.2f%s\n", shown, p.Ratios[name], goal)
+	}
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }
