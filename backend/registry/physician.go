@@ -118,14 +118,19 @@ func (r *Registry) Correct(ctx context.Context, client *ent.Client, c Correction
 		RecordedBy: author, Reason: reason})
 }
 
-// writeOne writes one dose, judges it, brings its worker's standings current
-// and announces the news (after commit).
+// writeOne writes one dose, judges it as written, brings its worker's
+// standings current and announces the news (after commit). It returns the
+// record as the API presents it: the Ent node of the transaction, whose edges
+// (supersedes, worker…) resolve.
 func (s *Session) writeOne(ctx context.Context, d dosimetry.Dose) (*ent.DoseRecord, error) {
 	written, err := s.Write(ctx, []dosimetry.Dose{d})
 	if err != nil {
 		return nil, err
 	}
-	return written[0], s.Finish(ctx)
+	if err := s.Finish(ctx); err != nil {
+		return nil, err
+	}
+	return s.client.DoseRecord.Get(s.sys, written[0].ID)
 }
 
 func deref(s *string) string {
