@@ -422,15 +422,19 @@ func checkIdentity(rw *row, w *ent.Worker, c identityClaim, nomCol, prenomCol, b
 	return true
 }
 
-// inChunks calls fn with the members of set, 1,000 at a time, so that IN
-// lists stay bounded.
+// lookupBound is the most members one lookup statement takes: a chunk of
+// rows (5,000 by default) is resolved in one statement per lookup, and IN
+// lists stay within SQLite's and PostgreSQL's bounds on parameters.
+const lookupBound = 5000
+
+// inChunks calls fn with the members of set, lookupBound at a time.
 func inChunks[K comparable](set map[K]bool, fn func(part []K) error) error {
 	list := make([]K, 0, len(set))
 	for k := range set {
 		list = append(list, k)
 	}
-	for i := 0; i < len(list); i += 1000 {
-		if err := fn(list[i:min(i+1000, len(list))]); err != nil {
+	for i := 0; i < len(list); i += lookupBound {
+		if err := fn(list[i:min(i+lookupBound, len(list))]); err != nil {
 			return err
 		}
 	}

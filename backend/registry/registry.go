@@ -2,8 +2,7 @@
 // whatever the source (a laboratory file or rows, a history import,
 // operational dosimetry, a physician's correction or addition, a conflict
 // resolution). In the caller's transaction it writes the Doses once (COPY
-// into a staging table then one INSERT … SELECT on PostgreSQL, a multi-row
-// INSERT on SQLite), judges the Doses it holds in memory (anomaly.Engine.Judge:
+// on PostgreSQL, ids drawn first; a multi-row INSERT on SQLite), judges the Doses it holds in memory (anomaly.Engine.Judge:
 // nothing is read back), brings the standings of the touched workers current
 // (exposure.Recompute, set-based on PostgreSQL) and announces the news, which
 // leave only once the transaction commits (alerts.Broker.Announce).
@@ -38,7 +37,7 @@ type Registry struct {
 	Exposure ExposureFunc
 	// Broker announces anomalies and standing changes after commit.
 	Broker *alerts.Broker
-	// Postgres is set on PostgreSQL (COPY into a staging table).
+	// Postgres is set on PostgreSQL (COPY).
 	Postgres bool
 	// Now is the instant of the writes (tests set it).
 	Now func() time.Time

@@ -20,7 +20,7 @@ import (
 	"github.com/siseri/siseri/policy"
 )
 
-// onBothDatabases runs f on a fresh PostgreSQL database (COPY into staging)
+// onBothDatabases runs f on a fresh PostgreSQL database (COPY)
 // and on a fresh SQLite one (multi-row INSERT).
 func onBothDatabases(t *testing.T, f func(t *testing.T, fx *fixture)) {
 	t.Run("PostgreSQL", func(t *testing.T) { f(t, mustFixture(t, storetest.MustOpen(t))) })
