@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
@@ -284,42 +285,13 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 		return err
 	}
 	r.rep.AnomaliesRaised += r.sess.Raised - before
-	var conflicts []*ent.DoseConflictCreate
-	var replaced, setAside []int
+	var held []registry.Held
 	for i, rec := range recs {
-		if !rec.Pending {
-			continue
-		}
-		conflicts = append(conflicts, r.client.DoseConflict.Create().SetWorkerID(rec.WorkerID).SetEstablishmentID(rec.EstablishmentID).
-			SetLaboratoryID(r.who.laboratoryID).SetCorrectionID(rec.correction.ID).SetResendID(written[i].ID))
-		if rec.replaces != nil {
-			replaced = append(replaced, rec.replaces.ID)
-			setAside = append(setAside, rec.replaces.ResendID)
+		if rec.Pending {
+			held = append(held, registry.Held{Resend: written[i], Correction: rec.correction.ID, Replaces: rec.replaces})
 		}
 	}
-	return r.recordConflicts(conflicts, replaced, setAside)
-}
-
-// recordConflicts stores the conflicts of pending re-sends, closing as
-// REPLACED the open ones a newer re-send takes the place of (their re-send is
-// set aside, never current).
-func (r *runner) recordConflicts(conflicts []*ent.DoseConflictCreate, replaced, setAside []int) error {
-	if len(replaced) > 0 {
-		if err := r.client.DoseConflict.Update().Where(doseconflict.IDIn(replaced...)).
-			SetStatus(doseconflict.StatusReplaced).SetResolvedAt(r.now).Exec(r.sys); err != nil {
-			return fmt.Errorf("replace correction conflicts: %w", err)
-		}
-		if err := r.client.DoseRecord.Update().Where(doserecord.IDIn(setAside...)).
-			SetPending(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
-			return fmt.Errorf("set aside re-sends: %w", err)
-		}
-	}
-	for i := 0; i < len(conflicts); i += 1000 {
-		if err := r.client.DoseConflict.CreateBulk(conflicts[i:min(i+1000, len(conflicts))]...).Exec(r.sys); err != nil {
-			return fmt.Errorf("store correction conflicts: %w", err)
-		}
-	}
-	return nil
+	return r.sess.Hold(held)
 }
 
 // lockLaboratory serialises the batches of one laboratory, so that two

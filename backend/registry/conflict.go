@@ -108,3 +108,47 @@ func openConflict(sys context.Context, client *ent.Client, id int) (*ent.DoseCon
 	}
 	return c, err
 }
+
+// Held is a laboratory re-send of a result a physician corrected, written
+// pending: it waits for the physician's decision in a conflict.
+type Held struct {
+	// Resend is the pending record as written; Correction the physician's
+	// current version it conflicts with.
+	Resend     *ent.DoseRecord
+	Correction int
+	// Replaces is the open conflict of an earlier re-send of the same
+	// result, which this one takes the place of (nil when none).
+	Replaces *ent.DoseConflict
+}
+
+// Hold opens the conflicts of pending re-sends, closing as REPLACED the open
+// ones a newer re-send takes the place of (their re-send is set aside, never
+// current).
+func (s *Session) Hold(held []Held) error {
+	var replaced, setAside []int
+	creates := make([]*ent.DoseConflictCreate, len(held))
+	for i, h := range held {
+		creates[i] = s.client.DoseConflict.Create().SetWorkerID(h.Resend.WorkerID).SetEstablishmentID(h.Resend.EstablishmentID).
+			SetLaboratoryID(h.Resend.LaboratoryID).SetCorrectionID(h.Correction).SetResendID(h.Resend.ID)
+		if h.Replaces != nil {
+			replaced = append(replaced, h.Replaces.ID)
+			setAside = append(setAside, h.Replaces.ResendID)
+		}
+	}
+	if len(replaced) > 0 {
+		if err := s.client.DoseConflict.Update().Where(doseconflict.IDIn(replaced...)).
+			SetStatus(doseconflict.StatusReplaced).SetResolvedAt(s.now).Exec(s.sys); err != nil {
+			return fmt.Errorf("replace correction conflicts: %w", err)
+		}
+		if err := s.client.DoseRecord.Update().Where(doserecord.IDIn(setAside...)).
+			SetPending(false).SetSupersededAt(s.now).Exec(s.sys); err != nil {
+			return fmt.Errorf("set aside re-sends: %w", err)
+		}
+	}
+	for i := 0; i < len(creates); i += 1000 {
+		if err := s.client.DoseConflict.CreateBulk(creates[i:min(i+1000, len(creates))]...).Exec(s.sys); err != nil {
+			return fmt.Errorf("store correction conflicts: %w", err)
+		}
+	}
+	return nil
+}
