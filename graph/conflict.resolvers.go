@@ -7,24 +7,22 @@ package graph
 
 import (
 	"context"
-	"time"
-
-	"github.com/siseri/siseri/backend/exposure"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
 )
 
 // ResolveDoseConflict is the resolver for the resolveDoseConflict field.
 func (r *mutationResolver) ResolveDoseConflict(ctx context.Context, id int, decision model.DoseConflictDecision, reason string) (*ent.DoseConflict, error) {
-	client := ent.FromContext(ctx)
-	c, accepted, err := exposure.ResolveConflict(ctx, client, id, exposure.Decision(decision), reason, time.Now())
+	reg, err := r.registry()
+	if err != nil {
+		return nil, err
+	}
+	c, _, err := reg.ResolveConflict(ctx, ent.FromContext(ctx), id, registry.Decision(decision), reason)
 	if err != nil {
 		return nil, err
 	}
 	auditDetail(ctx, "doseConflict", map[string]any{"id": c.ID, "decision": string(decision), "reason": c.ResolutionReason,
 		"correctionID": c.CorrectionID, "resendID": c.ResendID})
-	if accepted != nil {
-		return c, r.doseWritten(ctx, client, accepted)
-	}
 	return c, nil
 }

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/apperr"
-	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
 )
@@ -44,25 +44,23 @@ func (r *mutationResolver) SubmitOperationalDoses(ctx context.Context, reference
 
 // CorrectDose is the resolver for the correctDose field.
 func (r *mutationResolver) CorrectDose(ctx context.Context, input model.CorrectDoseInput) (*ent.DoseRecord, error) {
-	client := ent.FromContext(ctx)
-	rec, err := exposure.Correct(ctx, client, exposure.Correction{RecordID: input.DoseRecordID,
-		Value: input.Value, Unit: input.Unit, Reason: input.Reason}, time.Now())
+	reg, err := r.registry()
 	if err != nil {
 		return nil, err
 	}
-	return rec, r.doseWritten(ctx, client, rec)
+	return reg.Correct(ctx, ent.FromContext(ctx), registry.Correction{RecordID: input.DoseRecordID,
+		Value: input.Value, Unit: input.Unit, Reason: input.Reason})
 }
 
 // AddDose is the resolver for the addDose field.
 func (r *mutationResolver) AddDose(ctx context.Context, input model.AddDoseInput) (*ent.DoseRecord, error) {
-	client := ent.FromContext(ctx)
-	rec, err := exposure.Add(ctx, client, exposure.Addition{WorkerID: input.WorkerID, EstablishmentID: input.EstablishmentID,
-		Kind: input.MonitoringKind, Quantity: input.Quantity, Start: input.PeriodStart, End: input.PeriodEnd,
-		Value: input.Value, Unit: input.Unit, Radionuclide: deref(input.Radionuclide), Reason: input.Reason}, time.Now())
+	reg, err := r.registry()
 	if err != nil {
 		return nil, err
 	}
-	return rec, r.doseWritten(ctx, client, rec)
+	return reg.Add(ctx, ent.FromContext(ctx), registry.Addition{WorkerID: input.WorkerID, EstablishmentID: input.EstablishmentID,
+		Kind: input.MonitoringKind, Quantity: input.Quantity, Start: input.PeriodStart, End: input.PeriodEnd,
+		Value: input.Value, Unit: input.Unit, Radionuclide: deref(input.Radionuclide), Reason: input.Reason})
 }
 
 // ImportReport is the resolver for the importReport field.

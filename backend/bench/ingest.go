@@ -24,6 +24,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/policy"
@@ -354,9 +355,9 @@ func IngestRun(ctx context.Context, dbURL, file, ref string, detect bool, stdout
 	v.Grants = []policy.Grant{{ID: g.ID, Role: policy.RoleLaboratory, LaboratoryID: *g.LaboratoryID, ValidFrom: g.ValidFrom}}
 	svc := ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
 	svc.Now = func() time.Time { return benchNow }
-	svc.Engine.Now = svc.Now
+	svc.Registry.Engine.Now = svc.Now
 	if !detect {
-		svc.Engine = nil
+		svc.Registry.Engine = nil
 	}
 	if os.Getenv("SISERI_INGEST_TRACE") != "" {
 		svc.Trace = os.Stderr
@@ -434,14 +435,14 @@ func rawCopy(ctx context.Context, db *store.DB, ids []int, n int, indexed bool) 
 			return 0, err
 		}
 		rows[i] = []any{"LABORATORY", fmt.Sprintf("C%08d", i), string(mk), kind[1], benchDose(i), status,
-			start, start.AddDate(0, 1, -1), nil, nil, "RI", "CARDIO", 1, true, now, nil, estab, nil, lab, ids[k], nil, false}
+			start, start.AddDate(0, 1, -1), nil, nil, "RI", "CARDIO", 1, true, now, nil, estab, nil, lab, ids[k], nil, false, nil, nil}
 	}
 	start := time.Now()
 	txCtx, tx, err := db.OpenTx(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if _, err := store.CopierFromContext(txCtx).CopyFrom(txCtx, table, ingest.DoseColumns, pgx.CopyFromRows(rows)); err != nil {
+	if _, err := store.CopierFromContext(txCtx).CopyFrom(txCtx, table, registry.DoseColumns, pgx.CopyFromRows(rows)); err != nil {
 		_ = tx.Rollback()
 		return 0, err
 	}

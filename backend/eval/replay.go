@@ -221,7 +221,7 @@ func (r *registry) labOf(serial string) string {
 
 func (r *registry) setNow(t time.Time) {
 	r.svc.Now = func() time.Time { return t }
-	r.svc.Engine.Now = r.svc.Now
+	r.svc.Registry.Engine.Now = r.svc.Now
 }
 
 // submit runs one batch; problems are added to rejected (by code) and the
@@ -404,7 +404,7 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 				st.rejectedRows = append(st.rejectedRows, rejectedRow{nir: lab.get(rows[i], "nir"), start: s, end: e, code: code, month: m})
 			}
 		}
-		if _, err := r.svc.Engine.CheckMissing(sys, r.db.Client, now); err != nil {
+		if _, err := r.svc.Registry.Engine.CheckMissing(sys, r.db.Client, now); err != nil {
 			return nil, nil, fmt.Errorf("contrôle des résultats manquants : %w", err)
 		}
 		news, err := r.db.Client.Anomaly.Query().Where(anomaly.IDGT(lastID)).Select(anomaly.FieldID).Ints(sys)

@@ -1,7 +1,7 @@
 // Package exposure keeps each worker's standing against the regulatory dose
-// limits (the ExposureSummary rows), gives the month-by-month history charts
-// draw, and records physicians' corrections and additions of doses as new
-// versions of the dose of record.
+// limits (the ExposureSummary rows) and gives the month-by-month history
+// charts draw. Doses themselves, physicians' corrections and additions
+// included, are written by backend/registry, which calls Recompute.
 //
 // # What counts toward a limit
 //

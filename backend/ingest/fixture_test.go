@@ -82,7 +82,7 @@ func newFixture(t testing.TB, db *store.DB, workers int) *fixture {
 	}
 	f.svc = ingest.NewService(db, alerts.NewBroker(alerts.NewHub(16), db.Dialect))
 	f.svc.Now = func() time.Time { return now }
-	f.svc.Engine.Now = f.svc.Now
+	f.svc.Registry.Engine.Now = f.svc.Now
 	return f
 }
 

@@ -16,9 +16,8 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/apperr"
-	"github.com/siseri/siseri/backend/exposure"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/establishment"
@@ -27,18 +26,11 @@ import (
 	"github.com/siseri/siseri/policy"
 )
 
-// ExposureFunc brings the exposure summaries of workers up to date in the
-// transaction of client and returns the workers whose standing changed.
-type ExposureFunc func(ctx context.Context, client *ent.Client, workerIDs []int, asOf time.Time) ([]int, error)
-
 // Service imports batches.
 type Service struct {
-	// Broker announces new anomalies and exposure changes after commit.
-	Broker *alerts.Broker
-	// Engine runs detection on the new dose records; nil turns detection off.
-	Engine *anomaly.Engine
-	// Exposure keeps the workers' exposure current; nil leaves it.
-	Exposure ExposureFunc
+	// Registry records the doses of a batch: writes, detection (its Engine),
+	// standings and news.
+	Registry *registry.Registry
 	// Now is the instant of the import (tests set it).
 	Now func() time.Time
 	// ChunkSize is how many rows are checked and written at a time.
@@ -159,8 +151,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 	if prev, err := s.previous(sys, client, who, sub, sum); prev != nil || err != nil {
 		return prev, err
 	}
-	run := &runner{svc: s, client: client, sys: sys, sub: sub, who: who, now: s.now().UTC(),
-		copier: store.CopierFromContext(ctx), postgres: s.Postgres,
+	run := &runner{svc: s, client: client, sys: sys, sub: sub, who: who, now: s.now().UTC(), postgres: s.Postgres,
 		rep: &Report{Reference: sub.Reference, Format: sub.Format, DryRun: sub.DryRun, Problems: []Problem{}}}
 	if sub.DryRun {
 		if err := run.run(ctx); err != nil {
@@ -177,6 +168,9 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 		return err
 	}
 	claimed, err := run.claim(sum)
+	if err == nil && claimed {
+		run.sess, err = s.Registry.Open(ctx, registry.Options{History: sub.History, Now: run.now, Timed: run.timed})
+	}
 	if err != nil {
 		_ = rollback()
 		return nil, err
@@ -439,10 +433,9 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n])
 }
 
-// NewService returns the import service for db: detection on, exposure
-// kept current (SetExposure), news announced through broker.
+// NewService returns the import service for db, recording through the
+// registry of db (detection on, standings kept current, news announced
+// through broker).
 func NewService(db *store.DB, broker *alerts.Broker) *Service {
-	e := anomaly.NewEngine()
-	e.Postgres = db.IsPostgres()
-	return &Service{Broker: broker, Engine: e, Postgres: db.IsPostgres(), Exposure: exposure.Recompute}
+	return &Service{Registry: registry.New(db, broker), Postgres: db.IsPostgres()}
 }

@@ -7,7 +7,6 @@ import (
 
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/doserecord"
 )
 
 // labColumns are the columns of laboratory results v2; v1 files have all but
@@ -33,30 +32,16 @@ const (
 	lDateReception
 )
 
-// labRecord is a valid laboratory result on its way to dose_records.
+// labRecord is a laboratory result: the Dose it becomes, filled as the row is
+// parsed then resolved against the registry, and what the row said to get
+// there.
 type labRecord struct {
-	line       int
-	ident      identityClaim
-	siret      string
-	dosimeter  string
-	kind       dosimetry.MonitoringKind
-	quantity   dosimetry.Quantity
-	start, end time.Time
-	dose       doseValue
-	nuclide    string
-	comment    string
-	// receivedOn is the day the result was received (date_reception, else
-	// the batch's); zero when neither says.
-	receivedOn time.Time
+	dosimetry.Dose
+	line  int
+	ident identityClaim
+	siret string
+	dose  doseValue
 
-	// Resolved against the database.
-	workerID, estabID int
-	sector, job       *string
-	supersedes        int
-	version           int
-	// pending marks a re-send of a result a physician corrected: stored
-	// for the physician's decision (conflict), not current.
-	pending bool
 	// correction is the physician's current version a pending re-send
 	// conflicts with; replaces, the open conflict it takes the place of.
 	correction *ent.DoseRecord
@@ -78,7 +63,7 @@ const passiveMaxMonths = 3
 
 // parseLab checks one row on its own (formats, codes, consistency).
 func parseLab(r *row, now time.Time) (labRecord, bool) {
-	rec := labRecord{line: r.line}
+	rec := labRecord{line: r.line, Dose: dosimetry.Dose{Source: dosimetry.SourceLaboratory, Version: 1}}
 	var ok bool
 	good := true
 	if rec.ident.nir, ok = r.nir(lNIR); !ok {
@@ -109,7 +94,7 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 		case k == dosimetry.KindOperational:
 			r.fail(lType, "MONITORING_KIND_INVALID", "La dosimétrie opérationnelle s'envoie au format « dosimétrie opérationnelle », pas avec les résultats de laboratoire.")
 		default:
-			rec.kind, kindOK = k, true
+			rec.Kind, kindOK = k, true
 		}
 	}
 	if v, ok := r.required(lGrandeur); ok {
@@ -117,19 +102,19 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 		if err != nil {
 			r.fail(lGrandeur, "QUANTITY_INVALID", "%s", err.Error())
 		} else {
-			rec.quantity, qOK = q, true
+			rec.Quantity, qOK = q, true
 		}
 	}
 	if kindOK && qOK {
-		if err := rec.kind.CheckQuantity(rec.quantity); err != nil {
+		if err := rec.Kind.CheckQuantity(rec.Quantity); err != nil {
 			r.fail(lGrandeur, "QUANTITY_KIND_MISMATCH", "%s", err.Error())
 			good = false
 		}
 	} else {
 		good = false
 	}
-	needsSerial := kindOK && rec.kind != dosimetry.KindInternal && rec.kind != dosimetry.KindAviation
-	if rec.dosimeter, ok = r.serial(lDosimetre, needsSerial); !ok {
+	needsSerial := kindOK && rec.Kind != dosimetry.KindInternal && rec.Kind != dosimetry.KindAviation
+	if rec.Dosimeter, ok = r.serial(lDosimetre, needsSerial); !ok {
 		good = false
 	}
 	start, okS := r.date(lDebut, false)
@@ -141,36 +126,37 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 			good = false
 		case !r.notFuture(lFin, end, now):
 			good = false
-		case kindOK && rec.kind != dosimetry.KindInternal && !end.Before(start.AddDate(0, passiveMaxMonths, 0)):
+		case kindOK && rec.Kind != dosimetry.KindInternal && !end.Before(start.AddDate(0, passiveMaxMonths, 0)):
 			r.fail(lFin, "PERIOD_TOO_LONG", "La période du %s au %s dépasse %d mois, la durée maximale de port d'un dosimètre.", r.get(lDebut), r.get(lFin), passiveMaxMonths)
 			good = false
 		}
-		rec.start, rec.end = start, end
+		rec.Start, rec.End = start, end
 	} else {
 		good = false
 	}
 	if rec.dose, ok = r.dose(lResultat, lUnite, true); !ok {
 		good = false
 	}
+	rec.Value, rec.Status = dosimetry.Microsievert(rec.dose.usv), rec.dose.status()
 	nuc := r.get(lRadionucleide)
 	switch {
 	case !kindOK:
-	case rec.kind == dosimetry.KindInternal && nuc == "":
+	case rec.Kind == dosimetry.KindInternal && nuc == "":
 		r.fail(lRadionucleide, "RADIONUCLIDE_REQUIRED", "Le radionucléide est obligatoire pour un résultat de dosimétrie interne (ex. « Cs-137 »).")
 		good = false
-	case rec.kind != dosimetry.KindInternal && nuc != "":
+	case rec.Kind != dosimetry.KindInternal && nuc != "":
 		r.fail(lRadionucleide, "RADIONUCLIDE_NOT_ALLOWED", "Le radionucléide ne se renseigne que pour la dosimétrie interne (type de suivi INTERNE).")
 		good = false
 	case nuc != "" && !nuclidePattern.MatchString(nuc):
 		r.fail(lRadionucleide, "RADIONUCLIDE_INVALID", "Le radionucléide « %s » n'est pas écrit comme un symbole suivi du nombre de masse (ex. « Cs-137 », « I-131 », « Tc-99m »).", nuc)
 		good = false
 	default:
-		rec.nuclide = nuc
+		rec.Radionuclide = nuc
 	}
-	rec.comment = r.get(lCommentaire)
+	rec.Comment = r.get(lCommentaire)
 	if !r.plainText(lCommentaire) {
 		good = false
-	} else if len([]rune(rec.comment)) > 500 {
+	} else if len([]rune(rec.Comment)) > 500 {
 		r.fail(lCommentaire, "TOO_LONG", "Le commentaire dépasse 500 caractères.")
 		good = false
 	}
@@ -185,27 +171,27 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 				r.get(lDateReception), r.get(lFin))
 			good = false
 		default:
-			rec.receivedOn = got
+			rec.ReceivedOn = got
 		}
 	}
 	return rec, good && !r.bad()
 }
 
-// status is the stored status of the result.
-func (rec *labRecord) status() doserecord.Status {
+// status is the stored status of a result's value.
+func (v doseValue) status() dosimetry.DoseStatus {
 	switch {
-	case rec.dose.absent:
-		return doserecord.StatusAbsent
-	case rec.dose.below:
-		return doserecord.StatusBelowThreshold
+	case v.absent:
+		return dosimetry.StatusAbsent
+	case v.below:
+		return dosimetry.StatusBelowThreshold
 	}
-	return doserecord.StatusMeasured
+	return dosimetry.StatusMeasured
 }
 
 // naturalKey identifies a result of a laboratory: the same dosimeter (or, for
 // results without dosimeter, the same worker and kind), quantity and period.
 func (rec *labRecord) naturalKey() string {
-	return resultKey(rec.ident.nir, string(rec.kind), rec.dosimeter, string(rec.quantity), rec.start, rec.end)
+	return resultKey(rec.ident.nir, string(rec.Kind), rec.Dosimeter, string(rec.Quantity), rec.Start, rec.End)
 }
 
 // resultKey is the natural key of a result, from a row or a stored record.

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
-	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/anomaly"
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
@@ -44,8 +42,8 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 		items = append(items, item{rw, rec})
 		nirs[rec.ident.nir] = true
 		sirets[rec.siret] = true
-		if rec.dosimeter != "" {
-			serials[rec.dosimeter] = true
+		if rec.Dosimeter != "" {
+			serials[rec.Dosimeter] = true
 		}
 	}
 	r.timed("parse", t0)
@@ -61,10 +59,10 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 	if err != nil {
 		return err
 	}
-	first := items[0].rec.start
+	first := items[0].rec.Start
 	for _, it := range items {
-		if it.rec.start.Before(first) {
-			first = it.rec.start
+		if it.rec.Start.Before(first) {
+			first = it.rec.Start
 		}
 	}
 	stored, err := r.storedResults(reg.ids, reg.nirOf, first)
@@ -95,15 +93,15 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 			r.reject(rw)
 			continue
 		}
-		emp := covering(reg.employments[w.ID], e.ID, rec.start, rec.end)
+		emp := covering(reg.employments[w.ID], e.ID, rec.Start, rec.End)
 		if emp == nil {
 			rw.fail(lDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
-				rec.siret, rec.start.Format(dateLayout), rec.end.Format(dateLayout))
+				rec.siret, rec.Start.Format(dateLayout), rec.End.Format(dateLayout))
 			r.reject(rw)
 			continue
 		}
-		if lab, ok := otherLab[rec.dosimeter]; ok && lab != r.who.laboratoryID {
-			rw.fail(lDosimetre, "DOSIMETER_OTHER_LABORATORY", "Le dosimètre %s est enregistré pour un autre laboratoire.", rec.dosimeter)
+		if lab, ok := otherLab[rec.Dosimeter]; ok && lab != r.who.laboratoryID {
+			rw.fail(lDosimetre, "DOSIMETER_OTHER_LABORATORY", "Le dosimètre %s est enregistré pour un autre laboratoire.", rec.Dosimeter)
 			r.reject(rw)
 			continue
 		}
@@ -112,15 +110,16 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 			r.reject(rw)
 			continue
 		}
-		rec.workerID, rec.estabID, rec.sector, rec.job, rec.version = w.ID, e.ID, emp.SectorCode, emp.JobCode, 1
-		if rec.receivedOn.IsZero() && !r.sub.ReceivedOn.IsZero() {
-			if r.sub.ReceivedOn.Before(rec.end) {
+		rec.WorkerID, rec.EstablishmentID, rec.LaboratoryID, rec.Version = w.ID, e.ID, r.who.laboratoryID, 1
+		rec.SectorCode, rec.JobCode = deref(emp.SectorCode), deref(emp.JobCode)
+		if rec.ReceivedOn.IsZero() && !r.sub.ReceivedOn.IsZero() {
+			if r.sub.ReceivedOn.Before(rec.End) {
 				rw.fail(lDateReception, "RECEIPT_BEFORE_PERIOD_END", "Le lot est daté de réception du %s, avant la fin de la période de port de ce résultat (%s).",
-					r.sub.ReceivedOn.Format("02/01/2006"), rec.end.Format("02/01/2006"))
+					r.sub.ReceivedOn.Format("02/01/2006"), rec.End.Format("02/01/2006"))
 				r.reject(rw)
 				continue
 			}
-			rec.receivedOn = r.sub.ReceivedOn
+			rec.ReceivedOn = r.sub.ReceivedOn
 		}
 		if prev, ok := stored[key]; ok && !r.versionOf(rw, rec, prev, conflicts[prev.ID]) {
 			r.reject(rw)
@@ -144,20 +143,20 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 // decision (a conflict, REGULATION-CASES RC01), and the row says so. It
 // reports false when the row is rejected.
 func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, past correctionConflicts) bool {
-	if prev.ValueUsv == rec.dose.usv && prev.Status == rec.status() {
+	if prev.ValueUsv == rec.dose.usv && string(prev.Status) == string(rec.Status) {
 		rw.fail(lResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
 		return false
 	}
 	if prev.Source != doserecord.SourcePhysician {
 		// A corrected result from the laboratory: a new version.
-		rec.supersedes, rec.version = prev.ID, prev.Version+1
+		rec.Supersedes, rec.Version = prev.ID, prev.Version+1
 		return true
 	}
 	// Versions keep counting past the re-sends already held or set aside.
-	rec.pending, rec.correction, rec.version = true, prev, max(prev.Version, past.lastVersion)+1
+	rec.Pending, rec.correction, rec.Version = true, prev, max(prev.Version, past.lastVersion)+1
 	if open := past.open; open != nil {
 		held := open.Edges.Resend
-		if held != nil && held.ValueUsv == rec.dose.usv && string(held.Status) == string(rec.status()) {
+		if held != nil && held.ValueUsv == rec.dose.usv && string(held.Status) == string(rec.Status) {
 			rw.fail(lResultat, "DUPLICATE_PENDING", "Ce résultat, déjà renvoyé le %s, attend la décision du médecin du travail qui l'avait corrigé.",
 				held.ReceivedAt.Format("02/01/2006"))
 			return false
@@ -254,204 +253,45 @@ func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from tim
 	return out, err
 }
 
-// DoseColumns are the dose_records columns an import copies (the id aside).
-var DoseColumns = []string{"source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
-	"period_start", "period_end", "radionuclide", "comment", "sector_code", "job_code", "version", "current",
-	"received_at", "supersedes_id", "establishment_id", "import_batch_id", "laboratory_id", "worker_id",
-	"received_on", "pending"}
-
-func nullableTime(t time.Time) any {
-	if t.IsZero() {
-		return nil
-	}
-	return t
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func nullableInt(i int) any {
-	if i == 0 {
-		return nil
-	}
-	return i
-}
-
-func ptr(s *string) any {
+func deref(s *string) string {
 	if s == nil {
-		return nil
+		return ""
 	}
 	return *s
 }
 
-// writeLab writes valid results: superseded versions first, then the new
-// rows (COPY on PostgreSQL), then detection on them.
+// writeLab records valid results through the registry: the versions they
+// supersede first, then the new rows, judged as written; a pending re-send
+// opens a conflict for the physician instead.
 func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	var superseded []int
-	for _, rec := range recs {
-		if rec.supersedes != 0 {
-			superseded = append(superseded, rec.supersedes)
-		}
-		r.touched[rec.workerID] = struct{}{}
-	}
-	if len(superseded) > 0 {
-		if err := r.client.DoseRecord.Update().Where(doserecord.IDIn(superseded...)).
-			SetCurrent(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
-			return fmt.Errorf("supersede results: %w", err)
-		}
-	}
-	t0 := time.Now()
-	var ids []int
-	var written []*ent.DoseRecord // what detection judges, as written
-	if r.copier != nil {
-		if err := r.lockLaboratory(); err != nil {
-			return err
-		}
-		// Ids come from the table's sequence first, so that detection gets
-		// them without reading the batch back (which grows with the batch).
-		var err error
-		ids, err = r.nextDoseIDs(len(recs))
-		if err != nil {
-			return err
-		}
-		rows := make([][]any, len(recs))
-		for i, rec := range recs {
-			rows[i] = []any{ids[i], "LABORATORY", nullable(rec.dosimeter), string(rec.kind), string(rec.quantity), rec.dose.usv,
-				string(rec.status()), rec.start, rec.end, nullable(rec.nuclide), nullable(rec.comment), ptr(rec.sector), ptr(rec.job),
-				rec.version, !rec.pending, r.now, nullableInt(rec.supersedes), rec.estabID, r.batchID, r.who.laboratoryID, rec.workerID,
-				nullableTime(rec.receivedOn), rec.pending}
-		}
-		if _, err := r.copier.CopyFrom(ctx, "dose_records", append([]string{"id"}, DoseColumns...), pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy results: %w", err)
-		}
-		written = make([]*ent.DoseRecord, len(recs))
-		for i, rec := range recs {
-			written[i] = rec.record(ids[i], r.batchID, r.who.laboratoryID, r.now)
-		}
-	} else {
-		for i := 0; i < len(recs); i += 500 {
-			part := recs[i:min(i+500, len(recs))]
-			builders := make([]*ent.DoseRecordCreate, len(part))
-			for j, rec := range part {
-				b := r.client.DoseRecord.Create().
-					SetSource(doserecord.SourceLaboratory).SetMonitoringKind(doserecord.MonitoringKind(rec.kind)).
-					SetQuantity(doserecord.Quantity(rec.quantity)).SetValueUsv(rec.dose.usv).SetStatus(rec.status()).
-					SetPeriodStart(rec.start).SetPeriodEnd(rec.end).SetVersion(rec.version).SetCurrent(!rec.pending).SetPending(rec.pending).
-					SetReceivedAt(r.now).SetEstablishmentID(rec.estabID).SetImportBatchID(r.batchID).
-					SetLaboratoryID(r.who.laboratoryID).SetWorkerID(rec.workerID).
-					SetNillableSectorCode(rec.sector).SetNillableJobCode(rec.job)
-				if rec.dosimeter != "" {
-					b.SetDosimeterSerial(rec.dosimeter)
-				}
-				if rec.nuclide != "" {
-					b.SetRadionuclide(rec.nuclide)
-				}
-				if rec.comment != "" {
-					b.SetComment(rec.comment)
-				}
-				if rec.supersedes != 0 {
-					b.SetSupersedesID(rec.supersedes)
-				}
-				if !rec.receivedOn.IsZero() {
-					b.SetReceivedOn(rec.receivedOn)
-				}
-				builders[j] = b
-			}
-			created, err := r.client.DoseRecord.CreateBulk(builders...).Save(r.sys)
-			if err != nil {
-				return fmt.Errorf("insert results: %w", err)
-			}
-			for _, c := range created {
-				ids = append(ids, c.ID)
-			}
-			written = append(written, created...)
-		}
-	}
-	if len(ids) > 0 {
-		r.lastID = ids[len(ids)-1]
-	}
-	live := written[:0:0]
-	var conflicts []*ent.DoseConflictCreate
-	var replaced, setAside []int
+	doses := make([]dosimetry.Dose, len(recs))
 	for i, rec := range recs {
-		if !rec.pending {
-			live = append(live, written[i])
-			continue
+		if rec.Supersedes != 0 {
+			superseded = append(superseded, rec.Supersedes)
 		}
-		conflicts = append(conflicts, r.client.DoseConflict.Create().SetWorkerID(rec.workerID).SetEstablishmentID(rec.estabID).
-			SetLaboratoryID(r.who.laboratoryID).SetCorrectionID(rec.correction.ID).SetResendID(ids[i]))
-		if rec.replaces != nil {
-			replaced = append(replaced, rec.replaces.ID)
-			setAside = append(setAside, rec.replaces.ResendID)
-		}
+		rec.ImportBatchID = r.batchID
+		doses[i] = rec.Dose
 	}
-	if err := r.recordConflicts(conflicts, replaced, setAside); err != nil {
+	if err := r.sess.Supersede(superseded); err != nil {
 		return err
 	}
-	r.timed("write", t0)
-	defer r.timed("detect", time.Now())
-	// A pending re-send is not the dose of record: nothing is judged on it.
-	return r.detect(live)
-}
-
-// recordConflicts stores the conflicts of pending re-sends, closing as
-// REPLACED the open ones a newer re-send takes the place of (their re-send is
-// set aside, never current).
-func (r *runner) recordConflicts(conflicts []*ent.DoseConflictCreate, replaced, setAside []int) error {
-	if len(replaced) > 0 {
-		if err := r.client.DoseConflict.Update().Where(doseconflict.IDIn(replaced...)).
-			SetStatus(doseconflict.StatusReplaced).SetResolvedAt(r.now).Exec(r.sys); err != nil {
-			return fmt.Errorf("replace correction conflicts: %w", err)
-		}
-		if err := r.client.DoseRecord.Update().Where(doserecord.IDIn(setAside...)).
-			SetPending(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
-			return fmt.Errorf("set aside re-sends: %w", err)
-		}
+	if err := r.lockLaboratory(); err != nil {
+		return err
 	}
-	for i := 0; i < len(conflicts); i += 1000 {
-		if err := r.client.DoseConflict.CreateBulk(conflicts[i:min(i+1000, len(conflicts))]...).Exec(r.sys); err != nil {
-			return fmt.Errorf("store correction conflicts: %w", err)
-		}
-	}
-	return nil
-}
-
-// record is the dose record rec is written as, with its id: the row COPY
-// writes, as Ent would read it back (times to the microsecond PostgreSQL
-// keeps).
-func (rec *labRecord) record(id, batchID, laboratoryID int, now time.Time) *ent.DoseRecord {
-	d := &ent.DoseRecord{ID: id, Source: doserecord.SourceLaboratory, DosimeterSerial: rec.dosimeter,
-		MonitoringKind: doserecord.MonitoringKind(rec.kind), Quantity: doserecord.Quantity(rec.quantity), ValueUsv: rec.dose.usv,
-		Status: rec.status(), PeriodStart: rec.start, PeriodEnd: rec.end, Radionuclide: rec.nuclide, Comment: rec.comment,
-		SectorCode: rec.sector, JobCode: rec.job, Version: rec.version, Current: !rec.pending, Pending: rec.pending,
-		ReceivedAt: now.Truncate(time.Microsecond), EstablishmentID: rec.estabID, LaboratoryID: laboratoryID, WorkerID: rec.workerID,
-		ImportBatchID: batchID, SupersedesID: rec.supersedes}
-	if !rec.receivedOn.IsZero() {
-		d.ReceivedOn = &rec.receivedOn
-	}
-	return d
-}
-
-// nextDoseIDs draws n ids from the dose table's identity sequence.
-func (r *runner) nextDoseIDs(n int) ([]int, error) {
-	rows, err := r.client.QueryContext(r.sys, "SELECT nextval(pg_get_serial_sequence('dose_records', 'id')) FROM generate_series(1, $1)", n)
+	before := r.sess.Raised
+	written, err := r.sess.Write(ctx, doses)
 	if err != nil {
-		return nil, fmt.Errorf("draw result ids: %w", err)
+		return err
 	}
-	defer rows.Close()
-	ids := make([]int, 0, n)
-	for rows.Next() {
-		var id int
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+	r.rep.AnomaliesRaised += r.sess.Raised - before
+	var held []registry.Held
+	for i, rec := range recs {
+		if rec.Pending {
+			held = append(held, registry.Held{Resend: written[i], Correction: rec.correction.ID, Replaces: rec.replaces})
 		}
-		ids = append(ids, id)
 	}
-	return ids, rows.Err()
+	return r.sess.Hold(held)
 }
 
 // lockLaboratory serialises the batches of one laboratory, so that two
@@ -464,31 +304,5 @@ func (r *runner) lockLaboratory() error {
 		return fmt.Errorf("lock laboratory: %w", err)
 	}
 	r.locked = true
-	return nil
-}
-
-// detect runs the detectors on new dose records, as written (nothing is
-// read back).
-func (r *runner) detect(recs []*ent.DoseRecord) error {
-	if r.svc.Engine == nil || len(recs) == 0 {
-		return nil
-	}
-	if r.engine == nil {
-		// This import's own engine: the statistics of the batch are written
-		// once, at the end, and every chunk is judged against the
-		// statistics as they were before the batch.
-		e := *r.svc.Engine
-		e.Stats = anomaly.NewStatsBuffer()
-		e.History = r.sub.History
-		r.engine = &e
-	}
-	res, err := r.engine.Judge(r.sys, r.client, recs)
-	if err != nil {
-		return fmt.Errorf("detect anomalies: %w", err)
-	}
-	r.rep.AnomaliesRaised += len(res.Created)
-	for _, a := range res.Created {
-		r.events = append(r.events, alerts.Event{Type: alerts.AnomalyRaised, ID: a.ID, WorkerID: a.WorkerID})
-	}
 	return nil
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/siseri/siseri/backend/dosimetry"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -203,48 +203,12 @@ func (r *runner) storedOperational(wids map[int]bool, nirOf map[int]string) (map
 	return out, err
 }
 
-var opDoseColumns = []string{"dosimeter_serial", "start_at", "end_at", "value_usv", "version", "current",
-	"received_at", "establishment_id", "import_batch_id", "supersedes_id", "worker_id"}
-
 func (r *runner) writeOperational(ctx context.Context, recs []*opRecord) error {
-	var superseded []int
-	for _, o := range recs {
-		if o.supersedes != 0 {
-			superseded = append(superseded, o.supersedes)
-		}
-		r.touched[o.workerID] = struct{}{}
+	doses := make([]registry.OperationalDose, len(recs))
+	for i, o := range recs {
+		doses[i] = registry.OperationalDose{WorkerID: o.workerID, EstablishmentID: o.estabID, ImportBatchID: r.batchID,
+			Dosimeter: o.dosimeter, Start: o.start, End: o.end, Value: dosimetry.Microsievert(o.usv),
+			Version: o.version, Supersedes: o.supersedes}
 	}
-	if len(superseded) > 0 {
-		if err := r.client.OperationalDose.Update().Where(operationaldose.IDIn(superseded...)).
-			SetCurrent(false).SetSupersededAt(r.now).Exec(r.sys); err != nil {
-			return fmt.Errorf("supersede operational results: %w", err)
-		}
-	}
-	if r.copier != nil {
-		rows := make([][]any, len(recs))
-		for i, o := range recs {
-			rows[i] = []any{o.dosimeter, o.start, o.end, o.usv, o.version, true, r.now, o.estabID, r.batchID, nullableInt(o.supersedes), o.workerID}
-		}
-		if _, err := r.copier.CopyFrom(ctx, "operational_doses", opDoseColumns, pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy operational results: %w", err)
-		}
-		return nil
-	}
-	for i := 0; i < len(recs); i += 500 {
-		part := recs[i:min(i+500, len(recs))]
-		builders := make([]*ent.OperationalDoseCreate, len(part))
-		for j, o := range part {
-			b := r.client.OperationalDose.Create().SetDosimeterSerial(o.dosimeter).SetStartAt(o.start).SetEndAt(o.end).
-				SetValueUsv(o.usv).SetVersion(o.version).SetCurrent(true).SetReceivedAt(r.now).
-				SetEstablishmentID(o.estabID).SetImportBatchID(r.batchID).SetWorkerID(o.workerID)
-			if o.supersedes != 0 {
-				b.SetSupersedesID(o.supersedes)
-			}
-			builders[j] = b
-		}
-		if _, err := r.client.OperationalDose.CreateBulk(builders...).Save(r.sys); err != nil {
-			return fmt.Errorf("insert operational results: %w", err)
-		}
-	}
-	return nil
+	return r.sess.WriteOperational(ctx, doses)
 }

@@ -9,11 +9,9 @@ import (
 	"slices"
 	"time"
 
-	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/identity"
-	"github.com/siseri/siseri/backend/store"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
@@ -30,10 +28,11 @@ type runner struct {
 	sub      Submission
 	who      submitter
 	now      time.Time
-	copier   store.Copier
 	postgres bool
-	rep      *Report
-	batchID  int
+	// sess records the batch's doses (nil for a dry run).
+	sess    *registry.Session
+	rep     *Report
+	batchID int
 
 	classes  classCounter
 	accepted int
@@ -42,17 +41,12 @@ type runner struct {
 	// still checked and reported, but no longer written.
 	stopped bool
 	// seen maps the hash of each valid row's natural key to its line.
-	seen    map[uint64]int32
-	touched map[int]struct{}
-	events  []alerts.Event
-	lastID  int
-	estabs  map[string]*ent.Establishment
-	locked  bool
+	seen   map[uint64]int32
+	estabs map[string]*ent.Establishment
+	locked bool
 	// Declarations: the nomenclature in force and the workers created so far.
 	nom        *nomenclatureCodes
 	newWorkers map[string]int
-	// engine is this import's detection engine (see detect).
-	engine *anomaly.Engine
 	// spent is the time of each phase, for Service.Trace.
 	spent map[string]time.Duration
 }
@@ -70,7 +64,6 @@ func (r *runner) writing() bool { return !r.sub.DryRun && !r.stopped }
 // run reads, checks and writes every row, chunk by chunk.
 func (r *runner) run(ctx context.Context) error {
 	r.seen = map[uint64]int32{}
-	r.touched = map[int]struct{}{}
 	r.estabs = map[string]*ent.Establishment{}
 	cols := r.sub.Format.Columns()
 	var src source
@@ -227,32 +220,12 @@ func (r *runner) finish() {
 	rep.sortProblems()
 }
 
-// complete brings exposure current, stores the report and announces the news.
+// complete brings the standings current, stores the report and announces
+// the news (after commit).
 func (r *runner) complete(ctx context.Context) error {
-	workers := make([]int, 0, len(r.touched))
-	for id := range r.touched {
-		workers = append(workers, id)
+	if err := r.sess.Settle(); err != nil {
+		return err
 	}
-	slices.Sort(workers)
-	if r.engine != nil && r.engine.Stats != nil {
-		t0 := time.Now()
-		if err := r.engine.Stats.Flush(r.sys, r.client); err != nil {
-			return fmt.Errorf("context statistics: %w", err)
-		}
-		r.timed("statistics", t0)
-	}
-	t0 := time.Now()
-	if r.svc.Exposure != nil && r.sub.Format == LabResults && len(workers) > 0 {
-		changed, err := r.svc.Exposure(r.sys, r.client, workers, r.now)
-		if err != nil {
-			return fmt.Errorf("update exposure: %w", err)
-		}
-		for _, id := range changed {
-			r.events = append(r.events, alerts.Event{Type: alerts.ExposureChanged, ID: id, WorkerID: id})
-		}
-	}
-	r.timed("exposure", t0)
-	defer r.timed("announce", time.Now())
 	report, err := toMap(r.rep)
 	if err != nil {
 		return err
@@ -264,7 +237,7 @@ func (r *runner) complete(ctx context.Context) error {
 	if err := u.Exec(r.sys); err != nil {
 		return fmt.Errorf("store batch report: %w", err)
 	}
-	return r.svc.Broker.Announce(ctx, r.client, r.events...)
+	return r.sess.Announce(ctx)
 }
 
 // establishment returns the registered establishment of a SIRET (cached).
@@ -306,9 +279,9 @@ func (r *runner) checkEstablishment(rw *row, col int, siret string) *ent.Establi
 	return e
 }
 
-// registry is what a chunk's rows name in the registry: its workers by NIR
+// known is what a chunk's rows name in the registry: its workers by NIR
 // (and NIR by id) and their employments. Establishments go to r.estabs.
-type registry struct {
+type known struct {
 	byNIR       map[string]*ent.Worker
 	ids         map[int]bool
 	nirOf       map[int]string
@@ -316,8 +289,8 @@ type registry struct {
 }
 
 // lookup reads the workers, establishments and employments a chunk names.
-func (r *runner) lookup(nirs, sirets map[string]bool) (registry, error) {
-	var reg registry
+func (r *runner) lookup(nirs, sirets map[string]bool) (known, error) {
+	var reg known
 	var err error
 	if reg.byNIR, err = r.workersByNIR(nirs); err != nil {
 		return reg, err
@@ -449,15 +422,19 @@ func checkIdentity(rw *row, w *ent.Worker, c identityClaim, nomCol, prenomCol, b
 	return true
 }
 
-// inChunks calls fn with the members of set, 1,000 at a time, so that IN
-// lists stay bounded.
+// lookupBound is the most members one lookup statement takes: a chunk of
+// rows (5,000 by default) is resolved in one statement per lookup, and IN
+// lists stay within SQLite's and PostgreSQL's bounds on parameters.
+const lookupBound = 5000
+
+// inChunks calls fn with the members of set, lookupBound at a time.
 func inChunks[K comparable](set map[K]bool, fn func(part []K) error) error {
 	list := make([]K, 0, len(set))
 	for k := range set {
 		list = append(list, k)
 	}
-	for i := 0; i < len(list); i += 1000 {
-		if err := fn(list[i:min(i+1000, len(list))]); err != nil {
+	for i := 0; i < len(list); i += lookupBound {
+		if err := fn(list[i:min(i+lookupBound, len(list))]); err != nil {
 			return err
 		}
 	}

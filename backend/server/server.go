@@ -268,7 +268,7 @@ func (s *Server) CheckMissing(ctx context.Context, asOf time.Time) (int, error) 
 			return 0, err
 		}
 	}
-	created, err := s.ingest.Engine.CheckMissing(txCtx, client, asOf)
+	created, err := s.ingest.Registry.Engine.CheckMissing(txCtx, client, asOf)
 	if err != nil {
 		_ = tx.Rollback()
 		return 0, err

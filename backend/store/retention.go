@@ -43,7 +43,7 @@ type retained struct {
 // application updates only the state of a version: current (false once
 // superseded; true when the physician accepts a pending laboratory re-send),
 // pending, superseded_at, and supersedes_id, set once when a pending re-send
-// is accepted (exposure.ResolveConflict).
+// is accepted (registry.ResolveConflict).
 // On audit_events, the sequencer sets seq once, when it chains the event
 // (backend/audit).
 var retainedTables = []retained{

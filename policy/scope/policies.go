@@ -112,7 +112,7 @@ func DoseRecord() ent.Policy {
 
 // DoseConflict is the policy of correction conflicts: the occupational
 // physician and delegates of the worker read them (the physician decides,
-// see exposure.ResolveConflict); the laboratory never learns the correction.
+// see registry.ResolveConflict); the laboratory never learns the correction.
 func DoseConflict() ent.Policy {
 	followed := column(doseconflict.FieldWorkerID, followedCol)
 	return entityPolicy(Rows{physician: followed, delegate: followed}, nil)

@@ -1,4 +1,4 @@
-package exposure
+package registry
 
 import (
 	"context"
@@ -53,7 +53,7 @@ const maxReason = 500
 // input.unit); NOT_FOUND (input.doseRecordID) for a record out of scope;
 // CONFLICT when the record has been superseded already, or when a laboratory
 // re-send of it waits for the physician's decision.
-func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Time) (*ent.DoseRecord, error) {
+func (r *Registry) Correct(ctx context.Context, client *ent.Client, c Correction) (*ent.DoseRecord, error) {
 	author, err := physician(ctx)
 	if err != nil {
 		return nil, err
@@ -89,43 +89,55 @@ func Correct(ctx context.Context, client *ent.Client, c Correction, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	status := statusOf(value)
-	if old.ValueUsv == int64(value) && old.Status == status {
+	status := dosimetry.StatusOf(value)
+	if old.ValueUsv == int64(value) && string(old.Status) == string(status) {
 		return nil, apperr.Invalid("input.value", c.Value,
 			"La dose corrigée (%s) est identique à la dose enregistrée : rien à corriger.", value.FormatMSv())
+	}
+	sess, err := r.Open(ctx, Options{AnnounceTouched: true})
+	if err != nil {
+		return nil, err
 	}
 	// Superseding only a current version, in one statement, keeps two
 	// concurrent corrections from both succeeding.
 	n, err := client.DoseRecord.Update().Where(doserecord.ID(old.ID), doserecord.Current(true)).
-		SetCurrent(false).SetSupersededAt(now).Save(sys)
+		SetCurrent(false).SetSupersededAt(sess.Now()).Save(sys)
 	if err != nil {
 		return nil, fmt.Errorf("supersede dose record: %w", err)
 	}
 	if n == 0 {
 		return nil, superseded(sys, client, old.ID)
 	}
-	create := client.DoseRecord.Create().SetWorkerID(old.WorkerID).SetEstablishmentID(old.EstablishmentID).
-		SetSource(doserecord.SourcePhysician).SetMonitoringKind(old.MonitoringKind).SetQuantity(old.Quantity).
-		SetPeriodStart(old.PeriodStart).SetPeriodEnd(old.PeriodEnd).SetValueUsv(int64(value)).SetStatus(status).
-		SetVersion(version).SetSupersedesID(old.ID).SetCorrectionReason(reason).SetReceivedAt(now).
-		SetNillableSectorCode(old.SectorCode).SetNillableJobCode(old.JobCode)
-	if old.LaboratoryID != 0 {
-		create.SetLaboratoryID(old.LaboratoryID) // the measurement it corrects stays traceable
-	}
-	if old.DosimeterSerial != "" {
-		create.SetDosimeterSerial(old.DosimeterSerial)
-	}
-	if old.Radionuclide != "" {
-		create.SetRadionuclide(old.Radionuclide)
-	}
-	if author != 0 {
-		create.SetRecordedByID(author)
-	}
-	rec, err := create.Save(sys)
+	// The measurement it corrects stays traceable: same laboratory,
+	// dosimeter and radionuclide.
+	return sess.writeOne(ctx, dosimetry.Dose{WorkerID: old.WorkerID, EstablishmentID: old.EstablishmentID,
+		LaboratoryID: old.LaboratoryID, Source: dosimetry.SourcePhysician, Dosimeter: old.DosimeterSerial,
+		Kind: dosimetry.MonitoringKind(old.MonitoringKind), Quantity: dosimetry.Quantity(old.Quantity),
+		Start: old.PeriodStart, End: old.PeriodEnd, Value: value, Status: status, Radionuclide: old.Radionuclide,
+		SectorCode: deref(old.SectorCode), JobCode: deref(old.JobCode), Version: version, Supersedes: old.ID,
+		RecordedBy: author, Reason: reason})
+}
+
+// writeOne writes one dose, judges it as written, brings its worker's
+// standings current and announces the news (after commit). It returns the
+// record as the API presents it: the Ent node of the transaction, whose edges
+// (supersedes, worker…) resolve.
+func (s *Session) writeOne(ctx context.Context, d dosimetry.Dose) (*ent.DoseRecord, error) {
+	written, err := s.Write(ctx, []dosimetry.Dose{d})
 	if err != nil {
-		return nil, fmt.Errorf("store corrected dose: %w", err)
+		return nil, err
 	}
-	return rec, nil
+	if err := s.Finish(ctx); err != nil {
+		return nil, err
+	}
+	return s.client.DoseRecord.Get(s.sys, written[0].ID)
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 // superseded explains why a record can no longer be corrected.
@@ -147,7 +159,8 @@ func superseded(sys context.Context, client *ent.Client, id int) error {
 // BAD_USER_INPUT naming the field (input.reason, input.value, input.unit,
 // input.quantity, input.periodEnd, input.radionuclide, input.establishmentID);
 // NOT_FOUND (input.workerID) for a worker out of scope.
-func Add(ctx context.Context, client *ent.Client, a Addition, now time.Time) (*ent.DoseRecord, error) {
+func (r *Registry) Add(ctx context.Context, client *ent.Client, a Addition) (*ent.DoseRecord, error) {
+	now := r.now()
 	author, err := physician(ctx)
 	if err != nil {
 		return nil, err
@@ -182,21 +195,14 @@ func Add(ctx context.Context, client *ent.Client, a Addition, now time.Time) (*e
 	if err != nil {
 		return nil, fmt.Errorf("load employment: %w", err)
 	}
-	create := client.DoseRecord.Create().SetWorkerID(a.WorkerID).SetEstablishmentID(a.EstablishmentID).
-		SetSource(doserecord.SourcePhysician).SetMonitoringKind(a.Kind).SetQuantity(a.Quantity).
-		SetPeriodStart(start).SetPeriodEnd(end).SetValueUsv(int64(value)).SetStatus(statusOf(value)).
-		SetCorrectionReason(reason).SetReceivedAt(now).SetNillableSectorCode(emp.SectorCode).SetNillableJobCode(emp.JobCode)
-	if r := strings.TrimSpace(a.Radionuclide); r != "" {
-		create.SetRadionuclide(r)
-	}
-	if author != 0 {
-		create.SetRecordedByID(author)
-	}
-	rec, err := create.Save(sys)
+	sess, err := r.Open(ctx, Options{AnnounceTouched: true, Now: now})
 	if err != nil {
-		return nil, fmt.Errorf("store added dose: %w", err)
+		return nil, err
 	}
-	return rec, nil
+	return sess.writeOne(ctx, dosimetry.Dose{WorkerID: a.WorkerID, EstablishmentID: a.EstablishmentID,
+		Source: dosimetry.SourcePhysician, Kind: dosimetry.MonitoringKind(a.Kind), Quantity: dosimetry.Quantity(a.Quantity),
+		Start: start, End: end, Value: value, Status: dosimetry.StatusOf(value), Radionuclide: strings.TrimSpace(a.Radionuclide),
+		SectorCode: deref(emp.SectorCode), JobCode: deref(emp.JobCode), Version: 1, RecordedBy: author, Reason: reason})
 }
 
 // checkAddition checks what an added dose says of itself.
@@ -293,9 +299,7 @@ func parseValue(value float64, unit string) (dosimetry.Microsievert, error) {
 	return d, nil
 }
 
-func statusOf(d dosimetry.Microsievert) doserecord.Status {
-	if d == 0 {
-		return doserecord.StatusBelowThreshold
-	}
-	return doserecord.StatusMeasured
+// civilDay is the UTC midnight of t's calendar day.
+func civilDay(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/graph/model"
@@ -13,7 +14,7 @@ import (
 // submit runs an import in the mutation's transaction and presents its report.
 func (r *Resolver) submit(ctx context.Context, sub ingest.Submission) (*model.ImportReport, error) {
 	if r.Ingest == nil {
-		return nil, apperr.New(apperr.Internal, "Le service d'import n'est pas configuré.")
+		return nil, errNoIngest
 	}
 	rep, err := r.Ingest.Submit(ctx, sub)
 	if err != nil {
@@ -22,6 +23,18 @@ func (r *Resolver) submit(ctx context.Context, sub ingest.Submission) (*model.Im
 	return r.reportModel(ctx, rep)
 }
 
+var errNoIngest = apperr.New(apperr.Internal, "Le service d'import n'est pas configuré.")
+
+// registry is the write path of doses: the import service's, so that every
+// dose is judged by the same engine.
+func (r *Resolver) registry() (*registry.Registry, error) {
+	if r.Ingest == nil || r.Ingest.Registry == nil {
+		return nil, errNoIngest
+	}
+	return r.Ingest.Registry, nil
+}
+
+// reportModel presents an import report.
 func (r *Resolver) reportModel(ctx context.Context, rep *ingest.Report) (*model.ImportReport, error) {
 	out := &model.ImportReport{
 		Reference: rep.Reference, Format: model.ImportFormat(rep.Format), Status: importbatch.Status(rep.Status),
