@@ -7,6 +7,7 @@ package graph
 
 import (
 	"context"
+
 	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
