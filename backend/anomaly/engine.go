@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
 	"github.com/siseri/siseri/ent/predicate"
+	"github.com/siseri/siseri/ent/worker"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -104,13 +105,14 @@ func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.Dose
 	if err != nil {
 		return res, err
 	}
+	infos, since, err := e.workers(ctx, client, keys(workers))
+	if err != nil {
+		return res, err
+	}
 	var findings []Finding
 	if !e.History {
 		findings = e.recordFindings(batch, histories, refs)
-		missing, err := e.missingOnArrival(ctx, client, batch, histories)
-		if err != nil {
-			return res, err
-		}
+		missing := e.missingOnArrival(batch, histories, since)
 		findings = append(findings, missing...)
 		ops, err := e.discrepancies(ctx, client, batch)
 		if err != nil {
@@ -118,10 +120,7 @@ func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.Dose
 		}
 		findings = append(findings, ops...)
 	}
-	reg, err := e.regulatory(ctx, client, batch, histories)
-	if err != nil {
-		return res, err
-	}
+	reg := e.regulatory(batch, histories, infos)
 	findings = append(findings, reg...)
 	if err := e.withdrawn(ctx, client, batch, reg); err != nil {
 		return res, err
@@ -214,14 +213,16 @@ func periodMonths(start, end time.Time) int {
 }
 
 // histories loads the current dose records of workers whose period ends in
-// [from, to], by worker.
+// [from, to], by worker: the columns a Dose holds, histChunk workers a
+// statement.
 func (e *Engine) histories(ctx context.Context, client *ent.Client, workers []int, from, to time.Time, n nomenclatureInfo) (map[int][]Dose, error) {
-	out := map[int][]Dose{}
-	for i := 0; i < len(workers); i += 1000 {
-		recs, err := loadRecords(ctx, client, doserecord.WorkerIDIn(workers[i:min(i+1000, len(workers))]...),
-			doserecord.Current(true), doserecord.PeriodEndGTE(from), doserecord.PeriodEndLTE(to))
+	out := make(map[int][]Dose, len(workers))
+	for i := 0; i < len(workers); i += histChunk {
+		recs, err := client.DoseRecord.Query().Where(doserecord.WorkerIDIn(workers[i:min(i+histChunk, len(workers))]...),
+			doserecord.Current(true), doserecord.PeriodEndGTE(from), doserecord.PeriodEndLTE(to)).
+			Select(doseColumns...).All(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("load dose records: %w", err)
 		}
 		for _, r := range recs {
 			out[r.WorkerID] = append(out[r.WorkerID], toDose(r, n))
@@ -229,6 +230,17 @@ func (e *Engine) histories(ctx context.Context, client *ent.Client, workers []in
 	}
 	return out, nil
 }
+
+// histChunk is how many workers one history read covers: an import's chunk
+// of results in one statement, below SQLite's 32,766 and PostgreSQL's
+// 65,535 bound parameters.
+const histChunk = 10000
+
+// doseColumns are the columns toDose reads (the id comes with them).
+var doseColumns = []string{doserecord.FieldWorkerID, doserecord.FieldEstablishmentID, doserecord.FieldLaboratoryID,
+	doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial, doserecord.FieldQuantity, doserecord.FieldPeriodStart,
+	doserecord.FieldPeriodEnd, doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldReceivedAt,
+	doserecord.FieldReceivedOn, doserecord.FieldSectorCode, doserecord.FieldJobCode}
 
 // references chooses each batch dose's context reference from the 24 months
 // of statistics ending with its month, as stored before this batch.
@@ -253,7 +265,15 @@ func (e *Engine) references(ctx context.Context, client *ent.Client, batch []Dos
 		for k := range set {
 			list = append(list, k)
 		}
-		sums, err := Summaries(ctx, client, list, m.AddDate(0, -(Window-1), 0), m)
+		var sums map[string]*Summary
+		var err error
+		if e.Stats != nil {
+			// The stored statistics do not change before the buffer is
+			// flushed: the chunks of one import read them once.
+			sums, err = e.Stats.summaries(ctx, client, list, m)
+		} else {
+			sums, err = Summaries(ctx, client, list, m.AddDate(0, -(Window-1), 0), m)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -394,12 +414,8 @@ func (e *Engine) discrepancies(ctx context.Context, client *ent.Client, batch []
 
 // regulatory runs the limits layer for every worker of the batch, and the
 // investigation level for each record.
-func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dose, histories map[int][]Dose) ([]Finding, error) {
+func (e *Engine) regulatory(batch []Dose, histories map[int][]Dose, infos map[int]Worker) []Finding {
 	changed, ids := changedMonths(batch)
-	infos, err := e.workers(ctx, client, ids)
-	if err != nil {
-		return nil, err
-	}
 	asOf := e.Now()
 	var out []Finding
 	for _, id := range ids {
@@ -411,7 +427,7 @@ func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dos
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // changedMonths returns, by worker, the months the batch's doses fall in
@@ -426,26 +442,39 @@ func changedMonths(batch []Dose) (map[int][]dosimetry.Month, []int) {
 	return changed, slices.Sorted(maps.Keys(changed))
 }
 
-// workers loads what the regulatory layer needs of workers: the person
-// (exposure.LoadPeople, shared with the standings), the establishment of the
-// latest employment and the classification of every employment.
-func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (map[int]Worker, error) {
+// workers loads what detection needs of workers, in one read of the
+// workers and one of their employments: the person (as exposure.LoadPeople,
+// shared with the standings), the establishment of the latest employment,
+// the classification of every employment, and the start of the latest
+// employment (since).
+func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (map[int]Worker, map[int]time.Time, error) {
 	out := map[int]Worker{}
-	for i := 0; i < len(ids); i += 1000 {
-		part := ids[i:min(i+1000, len(ids))]
-		people, err := exposure.LoadPeople(ctx, client, part)
+	since := map[int]time.Time{}
+	for i := 0; i < len(ids); i += histChunk {
+		part := ids[i:min(i+histChunk, len(ids))]
+		ws, err := client.Worker.Query().Where(worker.IDIn(part...)).Select(worker.FieldID, worker.FieldBirthDate).All(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, fmt.Errorf("load workers: %w", err)
 		}
-		for id, p := range people {
-			out[id] = Worker{ID: id, Person: p}
+		people := make(map[int]dosimetry.Person, len(ws))
+		for _, w := range ws {
+			people[w.ID] = dosimetry.Person{Birth: w.BirthDate}
 		}
 		emps, err := client.Employment.Query().Where(employment.WorkerIDIn(part...)).
 			Order(ent.Asc(employment.FieldStartDate)).
 			Select(employment.FieldWorkerID, employment.FieldEstablishmentID, employment.FieldClassification,
-				employment.FieldStartDate, employment.FieldEndDate).All(ctx)
+				employment.FieldStartDate, employment.FieldEndDate, employment.FieldPregnancyDeclaredOn,
+				employment.FieldPregnancyEndedOn).All(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("load employments: %w", err)
+			return nil, nil, fmt.Errorf("load employments: %w", err)
+		}
+		for _, em := range emps {
+			if p, ok := people[em.WorkerID]; ok && em.PregnancyDeclaredOn != nil {
+				people[em.WorkerID] = exposure.AddPregnancy(p, *em.PregnancyDeclaredOn, em.PregnancyEndedOn)
+			}
+		}
+		for id, p := range people {
+			out[id] = Worker{ID: id, Person: p}
 		}
 		for _, em := range emps {
 			w := out[em.WorkerID]
@@ -457,9 +486,12 @@ func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (ma
 			}
 			w.Classes = append(w.Classes, c)
 			out[em.WorkerID] = w
+			if em.StartDate.After(since[em.WorkerID]) {
+				since[em.WorkerID] = em.StartDate
+			}
 		}
 	}
-	return out, nil
+	return out, since, nil
 }
 
 // anomalyLock is the PostgreSQL advisory lock taken before anomalies are

@@ -154,6 +154,12 @@ WITH p AS (
 		(date_trunc('month', $2::date) - interval '11 months')::date AS win_start,
 		$4::date AS horizon
 ), lim(idx, code, pop, value, below, wkind, l_from, l_to) AS (VALUES ` + lims + `
+), lims AS (
+	-- Each row with the smallest rolling limit of its code in force over
+	-- the 23 months (what a quiet history stays below).
+	SELECT l.*, min(l.value) FILTER (WHERE l.wkind = 'ROLLING_12_MONTHS' AND (l.l_from IS NULL OR l.l_from <= p.cur_end)
+		AND (l.l_to IS NULL OR l.l_to >= p.horizon)) OVER (PARTITION BY l.code) AS smallest
+	FROM lim l CROSS JOIN p
 ), w AS (
 	SELECT id, (birth_date AT TIME ZONE 'UTC')::date AS birth FROM workers WHERE id = ANY($1::bigint[])
 ), d AS (
@@ -162,22 +168,18 @@ WITH p AS (
 	WHERE r.worker_id = ANY($1::bigint[]) AND r.current AND r.status <> 'ABSENT'
 		AND r.period_end >= $4::timestamp AT TIME ZONE 'UTC' AND r.period_end < $3::timestamptz
 ), rows_cur AS (
-	SELECT w.id AS worker_id, w.birth, l.* FROM w CROSS JOIN lim l CROSS JOIN p
+	SELECT w.id AS worker_id, w.birth, l.* FROM w CROSS JOIN lims l CROSS JOIN p
 	WHERE l.wkind = 'ROLLING_12_MONTHS' AND (l.l_from IS NULL OR l.l_from <= p.cur_end) AND (l.l_to IS NULL OR l.l_to >= p.win_start)
 		AND (l.pop <> 'YOUNG' OR ` + youngSQL("w.birth", "p.win_start") + `)
 ), sums AS (
-	SELECT rc.worker_id, rc.code, rc.idx, rc.value, rc.below, coalesce(sum(d.v), 0) AS total, count(d.v) AS n
+	SELECT rc.worker_id, rc.code, rc.idx, rc.value, rc.below, rc.smallest, coalesce(sum(d.v), 0) AS total, count(d.v) AS n
 	FROM rows_cur rc CROSS JOIN p LEFT JOIN d ON d.worker_id = rc.worker_id AND d.code = rc.code AND d.e >= p.win_start
 		AND (rc.l_from IS NULL OR d.e >= rc.l_from) AND (rc.l_to IS NULL OR d.e <= rc.l_to)
 		AND (rc.pop <> 'YOUNG' OR ` + youngSQL("rc.birth", "d.s") + `)
-	GROUP BY rc.worker_id, rc.code, rc.idx, rc.value, rc.below
+	GROUP BY rc.worker_id, rc.code, rc.idx, rc.value, rc.below, rc.smallest
 ), binding AS (
 	SELECT DISTINCT ON (worker_id, code) * FROM sums
 	ORDER BY worker_id, code, total::float8 / value::float8 DESC, value, idx
-), smallest AS (
-	SELECT l.code, min(l.value) AS value FROM lim l CROSS JOIN p
-	WHERE l.wkind = 'ROLLING_12_MONTHS' AND (l.l_from IS NULL OR l.l_from <= p.cur_end) AND (l.l_to IS NULL OR l.l_to >= p.horizon)
-	GROUP BY l.code
 ), recent AS (
 	SELECT worker_id, code, sum(v) AS total FROM d GROUP BY worker_id, code
 ), trd AS (
@@ -203,8 +205,8 @@ WITH p AS (
 	GROUP BY pr.worker_id, pr.decl, pr.pto
 )
 SELECT b.worker_id, b.code, p.win_start, p.cur_end, b.total, b.value, ` + state("b.total", "b.value", "b.below") + `, b.n,
-	coalesce(rc.total, 0)::float8 / sm.value::float8 < ` + strconv.FormatFloat(dosimetry.ApproachingShare, 'f', -1, 64) + `
-FROM binding b CROSS JOIN p JOIN smallest sm ON sm.code = b.code LEFT JOIN recent rc ON rc.worker_id = b.worker_id AND rc.code = b.code
+	coalesce(rc.total, 0)::float8 / b.smallest::float8 < ` + strconv.FormatFloat(dosimetry.ApproachingShare, 'f', -1, 64) + `
+FROM binding b CROSS JOIN p LEFT JOIN recent rc ON rc.worker_id = b.worker_id AND rc.code = b.code
 UNION ALL
 SELECT w.id, 'LENS_TRANSITION', DATE '` + trans.From.Format(time.DateOnly) + `', $7::date, coalesce(t.total, 0), ` + strconv.FormatInt(int64(trans.Value), 10) + `,
 	` + state("coalesce(t.total, 0)", strconv.FormatInt(int64(trans.Value), 10), strconv.FormatBool(trans.Below)) + `, coalesce(t.n, 0), true
