@@ -283,14 +283,16 @@ func recomputeInTx(ctx context.Context, client *ent.Client, ids []int, asOf time
 	// One statement (no parameters: the simple protocol takes several)
 	// makes the table, empties it and gives the statements below the
 	// memory to hash and sort one row per worker and limit without spilling
-	// to disk, until the end of the transaction or the reset below.
+	// to disk, and no JIT compilation (the cost of a statement over tens of
+	// thousands of workers passes its threshold; compiling takes longer
+	// than running), until the end of the transaction or the reset below.
 	if _, err := client.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+pgStandings+` (worker_id bigint, limit_code text,
 		window_start date, window_end date, sum_usv bigint, limit_usv bigint, status text, records int, quiet bool) ON COMMIT DROP;
-		TRUNCATE `+pgStandings+`; SET LOCAL work_mem = '`+workMem+`'`); err != nil {
+		TRUNCATE `+pgStandings+`; SET LOCAL work_mem = '`+workMem+`'; SET LOCAL jit = off`); err != nil {
 		return nil, fmt.Errorf("standings table: %w", err)
 	}
 	defer func() {
-		if _, rerr := client.ExecContext(ctx, "SET LOCAL work_mem TO DEFAULT"); rerr != nil && err == nil {
+		if _, rerr := client.ExecContext(ctx, "SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT"); rerr != nil && err == nil {
 			changed, err = nil, fmt.Errorf("standings memory: %w", rerr)
 		}
 	}()
