@@ -2,9 +2,12 @@ package anomaly
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
@@ -16,6 +19,7 @@ import (
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
 	"github.com/siseri/siseri/ent/predicate"
+	"github.com/siseri/siseri/ent/worker"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -104,13 +108,14 @@ func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.Dose
 	if err != nil {
 		return res, err
 	}
+	infos, since, err := e.workers(ctx, client, keys(workers))
+	if err != nil {
+		return res, err
+	}
 	var findings []Finding
 	if !e.History {
 		findings = e.recordFindings(batch, histories, refs)
-		missing, err := e.missingOnArrival(ctx, client, batch, histories)
-		if err != nil {
-			return res, err
-		}
+		missing := e.missingOnArrival(batch, histories, since)
 		findings = append(findings, missing...)
 		ops, err := e.discrepancies(ctx, client, batch)
 		if err != nil {
@@ -118,10 +123,7 @@ func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.Dose
 		}
 		findings = append(findings, ops...)
 	}
-	reg, err := e.regulatory(ctx, client, batch, histories)
-	if err != nil {
-		return res, err
-	}
+	reg := e.regulatory(batch, histories, infos)
 	findings = append(findings, reg...)
 	if err := e.withdrawn(ctx, client, batch, reg); err != nil {
 		return res, err
@@ -214,14 +216,19 @@ func periodMonths(start, end time.Time) int {
 }
 
 // histories loads the current dose records of workers whose period ends in
-// [from, to], by worker.
+// [from, to], by worker: the columns a Dose holds, histChunk workers a
+// statement.
 func (e *Engine) histories(ctx context.Context, client *ent.Client, workers []int, from, to time.Time, n nomenclatureInfo) (map[int][]Dose, error) {
-	out := map[int][]Dose{}
-	for i := 0; i < len(workers); i += 1000 {
-		recs, err := loadRecords(ctx, client, doserecord.WorkerIDIn(workers[i:min(i+1000, len(workers))]...),
-			doserecord.Current(true), doserecord.PeriodEndGTE(from), doserecord.PeriodEndLTE(to))
+	if e.Postgres {
+		return historiesSQL(ctx, client, workers, from, to, n)
+	}
+	out := make(map[int][]Dose, len(workers))
+	for i := 0; i < len(workers); i += histChunk {
+		recs, err := client.DoseRecord.Query().Where(doserecord.WorkerIDIn(workers[i:min(i+histChunk, len(workers))]...),
+			doserecord.Current(true), doserecord.PeriodEndGTE(from), doserecord.PeriodEndLTE(to)).
+			Select(doseColumns...).All(ctx)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("load dose records: %w", err)
 		}
 		for _, r := range recs {
 			out[r.WorkerID] = append(out[r.WorkerID], toDose(r, n))
@@ -229,6 +236,94 @@ func (e *Engine) histories(ctx context.Context, client *ent.Client, workers []in
 	}
 	return out, nil
 }
+
+// historiesSQL is histories on PostgreSQL: one statement walks the
+// worker's index once per worker (a LATERAL join on the worker ids), so that
+// it reads the touched workers' rows whatever the planner believes of the
+// table's size, never the whole table; each worker's rows in id order.
+func historiesSQL(ctx context.Context, client *ent.Client, workers []int, from, to time.Time, n nomenclatureInfo) (out map[int][]Dose, err error) {
+	out = make(map[int][]Dose, len(workers))
+	if len(workers) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(workers))
+	for i, w := range workers {
+		ids[i] = strconv.Itoa(w)
+	}
+	// No JIT compilation: on a table whose statistics lag (a registry
+	// filling up) the estimated cost passes its threshold, and compiling
+	// takes ten times longer than the read.
+	jit, err := setConfig(ctx, client, "jit", "off")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if _, rerr := setConfig(ctx, client, "jit", jit); rerr != nil && err == nil {
+			out, err = nil, rerr
+		}
+	}()
+	rows, err := client.QueryContext(ctx, `SELECT r.id, r.worker_id, r.establishment_id, r.laboratory_id, r.monitoring_kind,
+		r.dosimeter_serial, r.quantity, r.period_start, r.period_end, r.value_usv, r.status, r.received_at, r.received_on,
+		r.sector_code, r.job_code
+	FROM unnest($1::bigint[]) AS w(id) CROSS JOIN LATERAL (
+		SELECT * FROM dose_records d WHERE d.worker_id = w.id AND d.current AND d.period_end >= $2 AND d.period_end <= $3
+		ORDER BY d.id) r`,
+		"{"+strings.Join(ids, ",")+"}", from, to)
+	if err != nil {
+		return nil, fmt.Errorf("load dose records: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r ent.DoseRecord
+		var lab sql.NullInt64
+		var dosimeter, sector, job sql.NullString
+		var receivedOn sql.NullTime
+		if err := rows.Scan(&r.ID, &r.WorkerID, &r.EstablishmentID, &lab, &r.MonitoringKind, &dosimeter, &r.Quantity,
+			&r.PeriodStart, &r.PeriodEnd, &r.ValueUsv, &r.Status, &r.ReceivedAt, &receivedOn, &sector, &job); err != nil {
+			return nil, fmt.Errorf("load dose records: %w", err)
+		}
+		r.LaboratoryID, r.DosimeterSerial = int(lab.Int64), dosimeter.String
+		if receivedOn.Valid {
+			r.ReceivedOn = &receivedOn.Time
+		}
+		if sector.Valid {
+			r.SectorCode = &sector.String
+		}
+		if job.Valid {
+			r.JobCode = &job.String
+		}
+		out[r.WorkerID] = append(out[r.WorkerID], toDose(&r, n))
+	}
+	return out, rows.Err()
+}
+
+// setConfig sets a PostgreSQL setting until the end of the transaction
+// and returns its previous value.
+func setConfig(ctx context.Context, client *ent.Client, name, value string) (string, error) {
+	rows, err := client.QueryContext(ctx, "SELECT current_setting($1), set_config($1, $2, true)", name, value)
+	if err != nil {
+		return "", fmt.Errorf("set %s: %w", name, err)
+	}
+	defer rows.Close()
+	var prev, set string
+	if rows.Next() {
+		if err := rows.Scan(&prev, &set); err != nil {
+			return "", fmt.Errorf("set %s: %w", name, err)
+		}
+	}
+	return prev, rows.Err()
+}
+
+// histChunk is how many workers one history read covers: an import's chunk
+// of results in one statement, below SQLite's 32,766 and PostgreSQL's
+// 65,535 bound parameters.
+const histChunk = 10000
+
+// doseColumns are the columns toDose reads (the id comes with them).
+var doseColumns = []string{doserecord.FieldWorkerID, doserecord.FieldEstablishmentID, doserecord.FieldLaboratoryID,
+	doserecord.FieldMonitoringKind, doserecord.FieldDosimeterSerial, doserecord.FieldQuantity, doserecord.FieldPeriodStart,
+	doserecord.FieldPeriodEnd, doserecord.FieldValueUsv, doserecord.FieldStatus, doserecord.FieldReceivedAt,
+	doserecord.FieldReceivedOn, doserecord.FieldSectorCode, doserecord.FieldJobCode}
 
 // references chooses each batch dose's context reference from the 24 months
 // of statistics ending with its month, as stored before this batch.
@@ -253,7 +348,15 @@ func (e *Engine) references(ctx context.Context, client *ent.Client, batch []Dos
 		for k := range set {
 			list = append(list, k)
 		}
-		sums, err := Summaries(ctx, client, list, m.AddDate(0, -(Window-1), 0), m)
+		var sums map[string]*Summary
+		var err error
+		if e.Stats != nil {
+			// The stored statistics do not change before the buffer is
+			// flushed: the chunks of one import read them once.
+			sums, err = e.Stats.summaries(ctx, client, list, m)
+		} else {
+			sums, err = Summaries(ctx, client, list, m.AddDate(0, -(Window-1), 0), m)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -394,12 +497,8 @@ func (e *Engine) discrepancies(ctx context.Context, client *ent.Client, batch []
 
 // regulatory runs the limits layer for every worker of the batch, and the
 // investigation level for each record.
-func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dose, histories map[int][]Dose) ([]Finding, error) {
+func (e *Engine) regulatory(batch []Dose, histories map[int][]Dose, infos map[int]Worker) []Finding {
 	changed, ids := changedMonths(batch)
-	infos, err := e.workers(ctx, client, ids)
-	if err != nil {
-		return nil, err
-	}
 	asOf := e.Now()
 	var out []Finding
 	for _, id := range ids {
@@ -411,7 +510,7 @@ func (e *Engine) regulatory(ctx context.Context, client *ent.Client, batch []Dos
 			out = append(out, f)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // changedMonths returns, by worker, the months the batch's doses fall in
@@ -426,26 +525,39 @@ func changedMonths(batch []Dose) (map[int][]dosimetry.Month, []int) {
 	return changed, slices.Sorted(maps.Keys(changed))
 }
 
-// workers loads what the regulatory layer needs of workers: the person
-// (exposure.LoadPeople, shared with the standings), the establishment of the
-// latest employment and the classification of every employment.
-func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (map[int]Worker, error) {
+// workers loads what detection needs of workers, in one read of the
+// workers and one of their employments: the person (as exposure.LoadPeople,
+// shared with the standings), the establishment of the latest employment,
+// the classification of every employment, and the start of the latest
+// employment (since).
+func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (map[int]Worker, map[int]time.Time, error) {
 	out := map[int]Worker{}
-	for i := 0; i < len(ids); i += 1000 {
-		part := ids[i:min(i+1000, len(ids))]
-		people, err := exposure.LoadPeople(ctx, client, part)
+	since := map[int]time.Time{}
+	for i := 0; i < len(ids); i += histChunk {
+		part := ids[i:min(i+histChunk, len(ids))]
+		ws, err := client.Worker.Query().Where(worker.IDIn(part...)).Select(worker.FieldID, worker.FieldBirthDate).All(ctx)
 		if err != nil {
-			return nil, err
+			return nil, nil, fmt.Errorf("load workers: %w", err)
 		}
-		for id, p := range people {
-			out[id] = Worker{ID: id, Person: p}
+		people := make(map[int]dosimetry.Person, len(ws))
+		for _, w := range ws {
+			people[w.ID] = dosimetry.Person{Birth: w.BirthDate}
 		}
 		emps, err := client.Employment.Query().Where(employment.WorkerIDIn(part...)).
 			Order(ent.Asc(employment.FieldStartDate)).
 			Select(employment.FieldWorkerID, employment.FieldEstablishmentID, employment.FieldClassification,
-				employment.FieldStartDate, employment.FieldEndDate).All(ctx)
+				employment.FieldStartDate, employment.FieldEndDate, employment.FieldPregnancyDeclaredOn,
+				employment.FieldPregnancyEndedOn).All(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("load employments: %w", err)
+			return nil, nil, fmt.Errorf("load employments: %w", err)
+		}
+		for _, em := range emps {
+			if p, ok := people[em.WorkerID]; ok && em.PregnancyDeclaredOn != nil {
+				people[em.WorkerID] = exposure.AddPregnancy(p, *em.PregnancyDeclaredOn, em.PregnancyEndedOn)
+			}
+		}
+		for id, p := range people {
+			out[id] = Worker{ID: id, Person: p}
 		}
 		for _, em := range emps {
 			w := out[em.WorkerID]
@@ -457,9 +569,12 @@ func (e *Engine) workers(ctx context.Context, client *ent.Client, ids []int) (ma
 			}
 			w.Classes = append(w.Classes, c)
 			out[em.WorkerID] = w
+			if em.StartDate.After(since[em.WorkerID]) {
+				since[em.WorkerID] = em.StartDate
+			}
 		}
 	}
-	return out, nil
+	return out, since, nil
 }
 
 // anomalyLock is the PostgreSQL advisory lock taken before anomalies are

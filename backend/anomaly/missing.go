@@ -98,30 +98,13 @@ func (c Config) CheckMissingOnArrival(d Dose, history []Dose, now, employedSince
 	return out
 }
 
-// missingOnArrival runs CheckMissingOnArrival on a batch.
-func (e *Engine) missingOnArrival(ctx context.Context, client *ent.Client, batch []Dose, histories map[int][]Dose) ([]Finding, error) {
+// missingOnArrival runs CheckMissingOnArrival on a batch; since is the
+// start of each worker's latest employment (Engine.workers).
+func (e *Engine) missingOnArrival(batch []Dose, histories map[int][]Dose, since map[int]time.Time) []Finding {
 	var out []Finding
 	now := time.Time{}
 	if e.Now != nil {
 		now = e.Now()
-	}
-	ids := map[int]bool{}
-	for _, d := range batch {
-		ids[d.WorkerID] = true
-	}
-	since := map[int]time.Time{}
-	list := keys(ids)
-	for i := 0; i < len(list); i += 1000 {
-		emps, err := client.Employment.Query().Where(employment.WorkerIDIn(list[i:min(i+1000, len(list))]...)).
-			Select(employment.FieldWorkerID, employment.FieldStartDate).All(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("load employments: %w", err)
-		}
-		for _, em := range emps {
-			if em.StartDate.After(since[em.WorkerID]) {
-				since[em.WorkerID] = em.StartDate
-			}
-		}
 	}
 	for _, d := range batch {
 		s := since[d.WorkerID]
@@ -130,7 +113,7 @@ func (e *Engine) missingOnArrival(ctx context.Context, client *ent.Client, batch
 		}
 		out = append(out, e.Config.CheckMissingOnArrival(d, histories[d.WorkerID], now, s)...)
 	}
-	return out, nil
+	return out
 }
 
 // CheckMissing is the periodic half of the "expected result missing" rule:

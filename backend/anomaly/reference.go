@@ -1,8 +1,8 @@
 package anomaly
 
 import (
-	"fmt"
 	"math"
+	"strconv"
 	"time"
 
 	"github.com/caio/go-tdigest/v4"
@@ -32,15 +32,18 @@ type Context struct {
 // Key returns the context key at level l, and false when the context lacks
 // what that level needs (a third of real records have no sector or job).
 func (c Context) Key(l Level) (string, bool) {
+	// Concatenation, not fmt: every dose of an import asks for its four
+	// keys twice (references and statistics).
+	months := strconv.Itoa(c.Months)
 	switch l {
 	case LevelJob:
-		return fmt.Sprintf("J|%s|%s|%s|%d", c.Sector, c.Job, c.Kind, c.Months), c.Sector != "" && c.Job != ""
+		return "J|" + c.Sector + "|" + c.Job + "|" + c.Kind + "|" + months, c.Sector != "" && c.Job != ""
 	case LevelSector:
-		return fmt.Sprintf("S|%s|%s|%d", c.Sector, c.Kind, c.Months), c.Sector != ""
+		return "S|" + c.Sector + "|" + c.Kind + "|" + months, c.Sector != ""
 	case LevelDomain:
-		return fmt.Sprintf("D|%s|%s|%d", c.Domain, c.Kind, c.Months), c.Domain != ""
+		return "D|" + c.Domain + "|" + c.Kind + "|" + months, c.Domain != ""
 	}
-	return fmt.Sprintf("K|%s|%d", c.Kind, c.Months), true
+	return "K|" + c.Kind + "|" + months, true
 }
 
 // Summary is what is known of one context's doses over the reference window:

@@ -65,6 +65,9 @@ func addContributor(ws []int, w int) []int {
 // against the statistics as they were before the batch.
 type StatsBuffer struct {
 	deltas map[statKey]*statDelta
+	// read holds the summaries of the stored statistics read since the
+	// last flush, by context key and month (nil: none stored).
+	read map[statKey]*Summary
 }
 
 // NewStatsBuffer returns an empty buffer.
@@ -104,6 +107,37 @@ func (b *StatsBuffer) Add(doses []Dose) error {
 	return nil
 }
 
+// summaries is Summaries over the Window months ending with month, for the
+// keys, from the stored statistics as they were at the last flush: each
+// key and month is read once.
+func (b *StatsBuffer) summaries(ctx context.Context, client *ent.Client, keys []string, month time.Time) (map[string]*Summary, error) {
+	if b.read == nil {
+		b.read = map[statKey]*Summary{}
+	}
+	var missing []string
+	for _, k := range keys {
+		if _, ok := b.read[statKey{k, month}]; !ok {
+			missing = append(missing, k)
+		}
+	}
+	if len(missing) > 0 {
+		got, err := Summaries(ctx, client, missing, month.AddDate(0, -(Window-1), 0), month)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range missing {
+			b.read[statKey{k, month}] = got[k]
+		}
+	}
+	out := make(map[string]*Summary, len(keys))
+	for _, k := range keys {
+		if s := b.read[statKey{k, month}]; s != nil {
+			out[k] = s
+		}
+	}
+	return out, nil
+}
+
 // AddToStats adds doses to the monthly context statistics at every level
 // their context has, inside the transaction of client. Absent results are
 // not doses and are skipped. Superseded values stay in the digests (t-digests
@@ -123,6 +157,7 @@ func (b *StatsBuffer) Flush(ctx context.Context, client *ent.Client) error {
 	ctx = policy.SystemContext(ctx)
 	deltas := b.deltas
 	b.deltas = map[statKey]*statDelta{}
+	b.read = nil // the stored statistics change
 	if len(deltas) == 0 {
 		return nil
 	}

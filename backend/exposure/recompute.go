@@ -212,20 +212,27 @@ func LoadPeople(ctx context.Context, client *ent.Client, ids []int) (map[int]dos
 		if !ok {
 			continue
 		}
-		pr := dosimetry.Pregnancy{Declared: civilDay(*e.PregnancyDeclaredOn)}
-		if e.PregnancyEndedOn != nil {
-			pr.Ended = civilDay(*e.PregnancyEndedOn)
-		}
-		i := slices.IndexFunc(p.Pregnancies, func(x dosimetry.Pregnancy) bool { return x.Declared.Equal(pr.Declared) })
-		switch {
-		case i < 0:
-			p.Pregnancies = append(p.Pregnancies, pr)
-		case p.Pregnancies[i].Ended.IsZero() || pr.Ended.After(p.Pregnancies[i].Ended):
-			p.Pregnancies[i] = pr // the latest news of the same pregnancy
-		}
-		out[e.WorkerID] = p
+		out[e.WorkerID] = AddPregnancy(p, *e.PregnancyDeclaredOn, e.PregnancyEndedOn)
 	}
 	return out, nil
+}
+
+// AddPregnancy adds to p a pregnancy declared on declared (ended on ended,
+// nil while it lasts), as LoadPeople does: one declaration made to two
+// employers counts once, with the latest news of it.
+func AddPregnancy(p dosimetry.Person, declared time.Time, ended *time.Time) dosimetry.Person {
+	pr := dosimetry.Pregnancy{Declared: civilDay(declared)}
+	if ended != nil {
+		pr.Ended = civilDay(*ended)
+	}
+	i := slices.IndexFunc(p.Pregnancies, func(x dosimetry.Pregnancy) bool { return x.Declared.Equal(pr.Declared) })
+	switch {
+	case i < 0:
+		p.Pregnancies = append(p.Pregnancies, pr)
+	case p.Pregnancies[i].Ended.IsZero() || pr.Ended.After(p.Pregnancies[i].Ended):
+		p.Pregnancies[i] = pr // the latest news of the same pregnancy
+	}
+	return p
 }
 
 // LoadDoses loads the current results of workers whose period ends from from

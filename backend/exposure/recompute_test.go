@@ -364,8 +364,9 @@ func TestRecomputeBatch(t *testing.T) {
 		f.c.DoseRecord.CreateBulk(doses[i:min(i+1000, len(doses))]...).ExecX(f.ctx)
 	}
 	// Ensure the quiet workers take six statements, whatever their number:
-	// the dialect, the table, its truncation, the computation, the workers
-	// left to the reference (none), the write.
+	// the dialect, the table (made, emptied, its working memory set), the
+	// computation, the workers left to the reference (none), the write, the
+	// working memory reset.
 	for _, run := range []string{"first", "unchanged"} {
 		counter.Reset()
 		changed, err := exposure.Recompute(f.ctx, f.c, quiet, date("2025-03-15"))

@@ -51,7 +51,13 @@ func isPostgres(ctx context.Context, client *ent.Client) bool {
 var (
 	tablesOnce sync.Once
 	limitRows  string // VALUES of the limits table
-	countPairs string // VALUES of (code, kind, quantity) counting toward code
+	// rollingCodes is a CASE over a dose's monitoring kind and quantity
+	// giving the array of rolling limit codes it counts toward (NULL for
+	// none); transitionPairs and pregnancyPairs are the (kind, quantity)
+	// pairs counting toward the lens transition total and the pregnancy
+	// limit. They are dosimetry.CountsToward, written out: a dose finds its
+	// codes by a lookup on its own row, not by a join on the pairs.
+	rollingCodes, transitionPairs, pregnancyPairs string
 )
 
 func sqlDate(t time.Time) string {
@@ -61,8 +67,9 @@ func sqlDate(t time.Time) string {
 	return "DATE '" + t.Format(time.DateOnly) + "'"
 }
 
-// sqlTables writes the limits table and CountsToward as VALUES lists.
-func sqlTables() (string, string) {
+// sqlTables writes the limits table as a VALUES list and CountsToward as a
+// CASE (rolling codes) and two lists of pairs.
+func sqlTables() (string, string, string, string) {
 	tablesOnce.Do(func() {
 		var b strings.Builder
 		for i, l := range dosimetry.Limits() {
@@ -82,23 +89,41 @@ func sqlTables() (string, string) {
 				quantities = c.Enums
 			}
 		}
-		codes := append(append([]dosimetry.LimitCode{}, dosimetry.RollingCodes...), dosimetry.LimitLensTransition, dosimetry.LimitPregnancy)
-		var p strings.Builder
-		for _, code := range codes {
-			for _, k := range kinds {
-				for _, q := range quantities {
+		var cs strings.Builder
+		var trans, preg []string
+		cs.WriteString("CASE r.monitoring_kind || '/' || r.quantity")
+		for _, k := range kinds {
+			for _, q := range quantities {
+				var codes []string
+				for _, code := range dosimetry.RollingCodes {
 					if dosimetry.CountsToward(code, k, q) {
-						if p.Len() > 0 {
-							p.WriteString(", ")
-						}
-						fmt.Fprintf(&p, "('%s', '%s', '%s')", code, k, q)
+						codes = append(codes, "'"+string(code)+"'")
 					}
+				}
+				if len(codes) > 0 {
+					fmt.Fprintf(&cs, " WHEN '%s/%s' THEN ARRAY[%s]", k, q, strings.Join(codes, ", "))
+				}
+				if dosimetry.CountsToward(dosimetry.LimitLensTransition, k, q) {
+					trans = append(trans, fmt.Sprintf("('%s', '%s')", k, q))
+				}
+				if dosimetry.CountsToward(dosimetry.LimitPregnancy, k, q) {
+					preg = append(preg, fmt.Sprintf("('%s', '%s')", k, q))
 				}
 			}
 		}
-		countPairs = p.String()
+		cs.WriteString(" END")
+		rollingCodes = cs.String()
+		// A code no pair counts toward matches nothing.
+		none := "(NULL, NULL)"
+		transitionPairs, pregnancyPairs = none, none
+		if len(trans) > 0 {
+			transitionPairs = strings.Join(trans, ", ")
+		}
+		if len(preg) > 0 {
+			pregnancyPairs = strings.Join(preg, ", ")
+		}
 	})
-	return limitRows, countPairs
+	return limitRows, rollingCodes, transitionPairs, pregnancyPairs
 }
 
 // youngSQL is dosimetry.AgeAt(birth, day) < 18 (29 February birthdays fall
@@ -120,7 +145,7 @@ func state(sum, value, below string) string {
 // ending later are ignored), $4 the first day of the 23 months the rolling
 // windows of the last 12 months cover.
 func standingsQuery() string {
-	lims, pairs := sqlTables()
+	lims, codes, transPairs, pregPairs := sqlTables()
 	trans := transitionLimit()
 	return `INSERT INTO ` + pgStandings + ` (worker_id, limit_code, window_start, window_end, sum_usv, limit_usv, status, records, quiet)
 WITH p AS (
@@ -129,38 +154,39 @@ WITH p AS (
 		(date_trunc('month', $2::date) - interval '11 months')::date AS win_start,
 		$4::date AS horizon
 ), lim(idx, code, pop, value, below, wkind, l_from, l_to) AS (VALUES ` + lims + `
-), cnt(code, kind, quantity) AS (VALUES ` + pairs + `
+), lims AS (
+	-- Each row with the smallest rolling limit of its code in force over
+	-- the 23 months (what a quiet history stays below).
+	SELECT l.*, min(l.value) FILTER (WHERE l.wkind = 'ROLLING_12_MONTHS' AND (l.l_from IS NULL OR l.l_from <= p.cur_end)
+		AND (l.l_to IS NULL OR l.l_to >= p.horizon)) OVER (PARTITION BY l.code) AS smallest
+	FROM lim l CROSS JOIN p
 ), w AS (
 	SELECT id, (birth_date AT TIME ZONE 'UTC')::date AS birth FROM workers WHERE id = ANY($1::bigint[])
 ), d AS (
 	SELECT r.worker_id, c.code, (r.period_start AT TIME ZONE 'UTC')::date AS s, (r.period_end AT TIME ZONE 'UTC')::date AS e, r.value_usv AS v
-	FROM dose_records r JOIN cnt c ON c.kind = r.monitoring_kind AND c.quantity = r.quantity
+	FROM dose_records r CROSS JOIN LATERAL unnest(` + codes + `) AS c(code)
 	WHERE r.worker_id = ANY($1::bigint[]) AND r.current AND r.status <> 'ABSENT'
 		AND r.period_end >= $4::timestamp AT TIME ZONE 'UTC' AND r.period_end < $3::timestamptz
-		AND c.code IN ('EFFECTIVE', 'EXTREMITY', 'SKIN', 'LENS')
 ), rows_cur AS (
-	SELECT w.id AS worker_id, w.birth, l.* FROM w CROSS JOIN lim l CROSS JOIN p
+	SELECT w.id AS worker_id, w.birth, l.* FROM w CROSS JOIN lims l CROSS JOIN p
 	WHERE l.wkind = 'ROLLING_12_MONTHS' AND (l.l_from IS NULL OR l.l_from <= p.cur_end) AND (l.l_to IS NULL OR l.l_to >= p.win_start)
 		AND (l.pop <> 'YOUNG' OR ` + youngSQL("w.birth", "p.win_start") + `)
 ), sums AS (
-	SELECT rc.worker_id, rc.code, rc.idx, rc.value, rc.below, coalesce(sum(d.v), 0) AS total, count(d.v) AS n
+	SELECT rc.worker_id, rc.code, rc.idx, rc.value, rc.below, rc.smallest, coalesce(sum(d.v), 0) AS total, count(d.v) AS n
 	FROM rows_cur rc CROSS JOIN p LEFT JOIN d ON d.worker_id = rc.worker_id AND d.code = rc.code AND d.e >= p.win_start
 		AND (rc.l_from IS NULL OR d.e >= rc.l_from) AND (rc.l_to IS NULL OR d.e <= rc.l_to)
 		AND (rc.pop <> 'YOUNG' OR ` + youngSQL("rc.birth", "d.s") + `)
-	GROUP BY rc.worker_id, rc.code, rc.idx, rc.value, rc.below
+	GROUP BY rc.worker_id, rc.code, rc.idx, rc.value, rc.below, rc.smallest
 ), binding AS (
 	SELECT DISTINCT ON (worker_id, code) * FROM sums
 	ORDER BY worker_id, code, total::float8 / value::float8 DESC, value, idx
-), smallest AS (
-	SELECT l.code, min(l.value) AS value FROM lim l CROSS JOIN p
-	WHERE l.wkind = 'ROLLING_12_MONTHS' AND (l.l_from IS NULL OR l.l_from <= p.cur_end) AND (l.l_to IS NULL OR l.l_to >= p.horizon)
-	GROUP BY l.code
 ), recent AS (
 	SELECT worker_id, code, sum(v) AS total FROM d GROUP BY worker_id, code
 ), trd AS (
 	SELECT r.worker_id, sum(r.value_usv) AS total, count(*) AS n
-	FROM dose_records r JOIN cnt c ON c.kind = r.monitoring_kind AND c.quantity = r.quantity AND c.code = 'LENS_TRANSITION'
+	FROM dose_records r
 	WHERE r.worker_id = ANY($1::bigint[]) AND r.current AND r.status <> 'ABSENT'
+		AND (r.monitoring_kind, r.quantity) IN (` + transPairs + `)
 		AND r.period_end >= $5::timestamp AT TIME ZONE 'UTC' AND r.period_end < $6::timestamp AT TIME ZONE 'UTC'
 	GROUP BY r.worker_id
 ), preg AS (
@@ -172,14 +198,15 @@ WITH p AS (
 	ORDER BY e.worker_id, e.decl DESC
 ), pd AS (
 	SELECT pr.worker_id, pr.decl, pr.pto, coalesce(sum(r.value_usv), 0) AS total, count(r.value_usv) AS n
-	FROM preg pr LEFT JOIN (dose_records r JOIN cnt c ON c.kind = r.monitoring_kind AND c.quantity = r.quantity AND c.code = 'PREGNANCY')
+	FROM preg pr LEFT JOIN dose_records r
 		ON r.worker_id = pr.worker_id AND r.current AND r.status <> 'ABSENT' AND r.period_end < $3::timestamptz
+		AND (r.monitoring_kind, r.quantity) IN (` + pregPairs + `)
 		AND (r.period_start AT TIME ZONE 'UTC')::date <= pr.pto AND (r.period_end AT TIME ZONE 'UTC')::date >= pr.decl
 	GROUP BY pr.worker_id, pr.decl, pr.pto
 )
 SELECT b.worker_id, b.code, p.win_start, p.cur_end, b.total, b.value, ` + state("b.total", "b.value", "b.below") + `, b.n,
-	coalesce(rc.total, 0)::float8 / sm.value::float8 < ` + strconv.FormatFloat(dosimetry.ApproachingShare, 'f', -1, 64) + `
-FROM binding b CROSS JOIN p JOIN smallest sm ON sm.code = b.code LEFT JOIN recent rc ON rc.worker_id = b.worker_id AND rc.code = b.code
+	coalesce(rc.total, 0)::float8 / b.smallest::float8 < ` + strconv.FormatFloat(dosimetry.ApproachingShare, 'f', -1, 64) + `
+FROM binding b CROSS JOIN p LEFT JOIN recent rc ON rc.worker_id = b.worker_id AND rc.code = b.code
 UNION ALL
 SELECT w.id, 'LENS_TRANSITION', DATE '` + trans.From.Format(time.DateOnly) + `', $7::date, coalesce(t.total, 0), ` + strconv.FormatInt(int64(trans.Value), 10) + `,
 	` + state("coalesce(t.total, 0)", strconv.FormatInt(int64(trans.Value), 10), strconv.FormatBool(trans.Below)) + `, coalesce(t.n, 0), true
@@ -249,14 +276,26 @@ func recomputeSQL(ctx context.Context, client *ent.Client, ids []int, asOf time.
 	return changed, tx.Commit()
 }
 
-func recomputeInTx(ctx context.Context, client *ent.Client, ids []int, asOf time.Time) ([]int, error) {
+// workMem is the working memory of the standings statements.
+const workMem = "256MB"
+
+func recomputeInTx(ctx context.Context, client *ent.Client, ids []int, asOf time.Time) (changed []int, err error) {
+	// One statement (no parameters: the simple protocol takes several)
+	// makes the table, empties it and gives the statements below the
+	// memory to hash and sort one row per worker and limit without spilling
+	// to disk, and no JIT compilation (the cost of a statement over tens of
+	// thousands of workers passes its threshold; compiling takes longer
+	// than running), until the end of the transaction or the reset below.
 	if _, err := client.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS `+pgStandings+` (worker_id bigint, limit_code text,
-		window_start date, window_end date, sum_usv bigint, limit_usv bigint, status text, records int, quiet bool) ON COMMIT DROP`); err != nil {
+		window_start date, window_end date, sum_usv bigint, limit_usv bigint, status text, records int, quiet bool) ON COMMIT DROP;
+		TRUNCATE `+pgStandings+`; SET LOCAL work_mem = '`+workMem+`'; SET LOCAL jit = off`); err != nil {
 		return nil, fmt.Errorf("standings table: %w", err)
 	}
-	if _, err := client.ExecContext(ctx, "TRUNCATE "+pgStandings); err != nil {
-		return nil, fmt.Errorf("standings table: %w", err)
-	}
+	defer func() {
+		if _, rerr := client.ExecContext(ctx, "SET LOCAL work_mem TO DEFAULT; SET LOCAL jit TO DEFAULT"); rerr != nil && err == nil {
+			changed, err = nil, fmt.Errorf("standings memory: %w", rerr)
+		}
+	}()
 	cur := dosimetry.MonthOf(asOf)
 	trans := transitionLimit()
 	transTo := trans.To
