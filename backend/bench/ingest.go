@@ -139,6 +139,12 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 	if err != nil {
 		return res, err
 	}
+	// A registry's tables have current statistics (autovacuum analyses a
+	// table after a tenth of it changed): without this, the second import is
+	// planned on the statistics of an empty dose table.
+	if _, err := db.SQL.ExecContext(ctx, "ANALYZE"); err != nil {
+		return res, err
+	}
 	fmt.Fprintf(progress, "import avec détection de %d lignes…\n", o.Records)
 	on, err := childImport(ctx, o.Self, dbURL, fileOn, "bench-on", true)
 	if err != nil {
