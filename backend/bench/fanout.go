@@ -36,7 +36,8 @@ type FanoutOptions struct {
 	Alerts      int
 	// Rate is alerts per second.
 	Rate float64
-	// DatabaseURL is a postgres:// URL, or empty for a temporary SQLite file.
+	// DatabaseURL is a postgres:// URL (the benchmark works in a database of
+	// its own created next to it), or empty for a temporary SQLite file.
 	DatabaseURL string
 	// Self is the path of the siseri binary that runs the client side.
 	Self string
@@ -79,7 +80,16 @@ func Fanout(ctx context.Context, o FanoutOptions, log *slog.Logger, progress io.
 		return res, fmt.Errorf("raise the open file limit: %w", err)
 	}
 	url := o.DatabaseURL
-	if url == "" {
+	if url != "" {
+		// A database of its own next to the one given, dropped at the end:
+		// the fixture's establishment and accounts must not pile up in it.
+		own, drop, err := createDatabase(ctx, url)
+		if err != nil {
+			return res, err
+		}
+		defer drop()
+		url = own
+	} else {
 		dir, err := os.MkdirTemp("", "siseri-fanout-")
 		if err != nil {
 			return res, err
