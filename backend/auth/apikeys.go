@@ -22,18 +22,7 @@ type apiKeyRow struct {
 	RatePerMinute int        `sql:"rate_limit_per_minute"`
 	Profile       string     `sql:"profile"`
 	AccountID     int        `sql:"account_id"`
-	Email         string     `sql:"email"`
-	DisplayName   string     `sql:"display_name"`
-	Active        bool       `sql:"active"`
-	GrantID       *int       `sql:"grant_id"`
-	Role          *string    `sql:"role"`
-	Establishment *int       `sql:"g_establishment_id"`
-	Company       *int       `sql:"g_company_id"`
-	Worker        *int       `sql:"g_worker_id"`
-	Laboratory    *int       `sql:"g_laboratory_id"`
-	Region        *string    `sql:"g_region"`
-	ValidFrom     *time.Time `sql:"g_valid_from"`
-	ValidTo       *time.Time `sql:"g_valid_to"`
+	GrantColumns
 }
 
 // lookupAPIKey reads the unrevoked key of prefix with its account and its
@@ -49,10 +38,7 @@ func (s *Service) lookupAPIKey(ctx context.Context, prefix string, now time.Time
 			sel.Join(a).On(sel.C(apikey.FieldAccountID), a.C(account.FieldID)).
 				LeftJoin(g).OnP(entsql.And(
 				entsql.ColumnsEQ(g.C(grant.FieldID), sel.C(apikey.FieldGrantID)),
-				entsql.ColumnsEQ(g.C(grant.FieldAccountID), a.C(account.FieldID)),
-				entsql.IsNull(g.C(grant.FieldRevokedAt)),
-				entsql.LTE(g.C(grant.FieldValidFrom), now),
-				entsql.Or(entsql.IsNull(g.C(grant.FieldValidTo)), entsql.GT(g.C(grant.FieldValidTo), now)),
+				validGrant(g, a, now),
 			))
 			sel.Select()
 			sel.AppendSelectAs(sel.C(apikey.FieldID), "key_id")
@@ -60,15 +46,7 @@ func (s *Service) lookupAPIKey(ctx context.Context, prefix string, now time.Time
 				apikey.FieldRateLimitPerMinute, apikey.FieldProfile, apikey.FieldAccountID} {
 				sel.AppendSelectAs(sel.C(c), c)
 			}
-			sel.AppendSelectAs(a.C(account.FieldEmail), "email")
-			sel.AppendSelectAs(a.C(account.FieldDisplayName), "display_name")
-			sel.AppendSelectAs(a.C(account.FieldActive), "active")
-			sel.AppendSelectAs(g.C(grant.FieldID), "grant_id")
-			sel.AppendSelectAs(g.C(grant.FieldRole), "role")
-			for _, c := range []string{grant.FieldEstablishmentID, grant.FieldCompanyID, grant.FieldWorkerID,
-				grant.FieldLaboratoryID, grant.FieldRegion, grant.FieldValidFrom, grant.FieldValidTo} {
-				sel.AppendSelectAs(g.C(c), "g_"+c)
-			}
+			selectAccountAndGrant(sel, a, g)
 		}).
 		Scan(ctx, &rows)
 	if err != nil {

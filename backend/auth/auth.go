@@ -229,12 +229,7 @@ func (s *Service) authenticateAPIKey(ctx context.Context, token string) (*policy
 			return nil, fmt.Errorf("touch api key: %w", err)
 		}
 	}
-	g := policy.Grant{ID: *key.GrantID, Role: policy.Role(deref(key.Role)), Region: deref(key.Region), ValidTo: key.ValidTo,
-		EstablishmentID: deref(key.Establishment), CompanyID: deref(key.Company),
-		WorkerID: deref(key.Worker), LaboratoryID: deref(key.Laboratory)}
-	if key.ValidFrom != nil {
-		g.ValidFrom = *key.ValidFrom
-	}
+	g := key.grant()
 	v := &policy.Viewer{AccountID: key.AccountID, Email: key.Email, DisplayName: key.DisplayName,
 		Grants: []policy.Grant{g}, APIKeyID: key.KeyID, Profile: policy.Profile(key.Profile), Role: g.Role}
 	return v, nil
