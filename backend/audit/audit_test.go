@@ -189,6 +189,18 @@ func TestAppendConcurrent(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// The three sequencers chain the appended events; wait until none is
+	// pending before stopping them, or the final seal takes the rest in one batch.
+	var rep audit.Report
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		var err error
+		if rep, err = audit.Verify(context.Background(), db.Client); err != nil {
+			t.Fatal(err)
+		}
+		if rep.Pending == 0 || time.Now().After(deadline) {
+			break
+		}
+	}
 	stop()
 	seals.Wait()
 	mustSeal(t, db)
