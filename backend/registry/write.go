@@ -31,6 +31,22 @@ func doseRow(d *dosimetry.Dose, now time.Time) []any {
 		nullableInt(d.RecordedBy), nullable(d.Reason)}
 }
 
+// LoadColumns are the dose_records columns of LoadRow.
+var LoadColumns = append(append([]string{"id"}, DoseColumns...), "superseded_at")
+
+var currentColumn = slices.Index(DoseColumns, "current")
+
+// LoadRow is doseRow for a bulk load that draws its own ids (siseri seed at
+// national scale): the dose with id, received at receivedAt, and, for a
+// version a later one already replaced, not current since supersededAt.
+func LoadRow(d *dosimetry.Dose, id int, receivedAt, supersededAt time.Time) []any {
+	row := append([]any{id}, doseRow(d, receivedAt)...)
+	if !supersededAt.IsZero() {
+		row[1+currentColumn] = false
+	}
+	return append(row, nullableTime(supersededAt))
+}
+
 // Record is a dose as written, with its id: the row as Ent would read it
 // back (times to the microsecond PostgreSQL keeps).
 func Record(d *dosimetry.Dose, id int, now time.Time) *ent.DoseRecord {
@@ -116,6 +132,15 @@ var operationalColumns = []string{"dosimeter_serial", "start_at", "end_at", "val
 func operationalRow(o *OperationalDose, now time.Time) []any {
 	return []any{o.Dosimeter, o.Start, o.End, int64(o.Value), o.Version, true, now, o.EstablishmentID,
 		nullableInt(o.ImportBatchID), nullableInt(o.Supersedes), o.WorkerID}
+}
+
+// LoadOperationalColumns are the operational_doses columns of LoadOperationalRow.
+var LoadOperationalColumns = append([]string{"id"}, operationalColumns...)
+
+// LoadOperationalRow is operationalRow for a bulk load that draws its own
+// ids: the result with id, received at receivedAt.
+func LoadOperationalRow(o *OperationalDose, id int, receivedAt time.Time) []any {
+	return append([]any{id}, operationalRow(o, receivedAt)...)
 }
 
 // WriteOperational supersedes the operational results the doses replace and

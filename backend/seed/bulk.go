@@ -21,6 +21,7 @@ import (
 	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/dosimetry"
 	expo "github.com/siseri/siseri/backend/exposure"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/synth"
 	"github.com/siseri/siseri/ent/nomenclature"
@@ -387,17 +388,17 @@ func (l *loader) LabResult(r synth.LabResult) error {
 	if received.After(l.referenceEnd) {
 		received = l.referenceEnd
 	}
-	version, supersedes := 1, any(nil)
+	version, supersedes := 1, 0
 	if l.rng.Float64() < bulkVersionShare && r.Status != "ABSENT" {
 		// A first value, superseded by the laboratory's corrected re-send.
 		first := received.Add(-time.Duration(1+l.rng.IntN(72)) * time.Hour)
 		old := r.USv*3/2 + 100
-		l.addDose(r, l.nextDose, 1, old, "MEASURED", false, received, nil, sector, job, first)
+		l.addDose(r, l.nextDose, 1, old, "MEASURED", received, 0, sector, job, first)
 		supersedes, version = l.nextDose, 2
 		l.nextDose++
 		l.superseded++
 	}
-	l.addDose(r, l.nextDose, version, r.USv, r.Status, true, nil, supersedes, sector, job, received)
+	l.addDose(r, l.nextDose, version, r.USv, r.Status, time.Time{}, supersedes, sector, job, received)
 	l.nextDose++
 	if r.Status == "ABSENT" {
 		return nil
@@ -441,25 +442,19 @@ func (l *loader) index(list *[]string, idx map[string]uint8, s string) uint8 {
 	return i
 }
 
-// doseColumns are the dose_records columns the bulk load writes.
-var doseColumns = []string{"id", "source", "dosimeter_serial", "monitoring_kind", "quantity", "value_usv", "status",
-	"period_start", "period_end", "radionuclide", "comment", "sector_code", "job_code", "version", "current",
-	"superseded_at", "received_at", "supersedes_id", "establishment_id", "laboratory_id", "worker_id", "pending"}
-
-func (l *loader) addDose(r synth.LabResult, id, version int, usv int64, status string, current bool, supersededAt, supersedes any,
+func (l *loader) addDose(r synth.LabResult, id, version int, usv int64, status string, supersededAt time.Time, supersedes int,
 	sector, job string, received time.Time) {
-	l.doseBatch = append(l.doseBatch, []any{id, "LABORATORY", r.Serial, string(r.Kind), r.Quantity, usv, status,
-		r.Start, r.End, nullable(r.Radionuclide), nullable(r.Comment), nullable(sector), nullable(job), version, current,
-		supersededAt, received, supersedes, l.estID[r.Establishment], l.labID[r.Laboratory], l.workerID[r.Worker], false})
+	d := dosimetry.Dose{WorkerID: l.workerID[r.Worker], EstablishmentID: l.estID[r.Establishment], LaboratoryID: l.labID[r.Laboratory],
+		Source: dosimetry.SourceLaboratory, Dosimeter: r.Serial, Kind: dosimetry.MonitoringKind(r.Kind),
+		Quantity: dosimetry.Quantity(r.Quantity), Start: r.Start, End: r.End, Value: dosimetry.Microsievert(usv),
+		Status: dosimetry.DoseStatus(status), Radionuclide: r.Radionuclide, Comment: r.Comment,
+		SectorCode: sector, JobCode: job, Version: version, Supersedes: supersedes}
+	l.doseBatch = append(l.doseBatch, registry.LoadRow(&d, id, received, supersededAt))
 	if len(l.doseBatch) >= 2048 {
 		l.dose.ch <- l.doseBatch
 		l.doseBatch = make([][]any, 0, 2048)
 	}
 }
-
-// opColumns are the operational_doses columns the bulk load writes.
-var opColumns = []string{"id", "dosimeter_serial", "start_at", "end_at", "value_usv", "version", "current",
-	"received_at", "establishment_id", "worker_id"}
 
 // Operational implements synth.RowSink.
 func (l *loader) Operational(r synth.OperationalResult) error {
@@ -474,7 +469,8 @@ func (l *loader) Operational(r synth.OperationalResult) error {
 	if received.After(l.referenceEnd) {
 		received = l.referenceEnd
 	}
-	l.opBatch = append(l.opBatch, []any{l.nextOp, r.Serial, r.Start, r.End, r.USv, 1, true, received, eid, wid})
+	l.opBatch = append(l.opBatch, registry.LoadOperationalRow(&registry.OperationalDose{WorkerID: wid, EstablishmentID: eid,
+		Dosimeter: r.Serial, Start: r.Start, End: r.End, Value: dosimetry.Microsievert(r.USv), Version: 1}, l.nextOp, received))
 	l.nextOp++
 	if len(l.opBatch) >= 2048 {
 		l.op.ch <- l.opBatch
@@ -564,8 +560,8 @@ func (l *loader) start() error {
 	if err != nil {
 		return fmt.Errorf("drop the dose tables' indexes: %w", err)
 	}
-	l.dose = l.openStream("dose_records", doseColumns, &l.doseRows)
-	l.op = l.openStream("operational_doses", opColumns, &l.opRows)
+	l.dose = l.openStream("dose_records", registry.LoadColumns, &l.doseRows)
+	l.op = l.openStream("operational_doses", registry.LoadOperationalColumns, &l.opRows)
 	l.doseBatch, l.opBatch = make([][]any, 0, 2048), make([][]any, 0, 2048)
 	l.stopTicker, l.tickerDone = make(chan struct{}), make(chan struct{})
 	go l.tick()
