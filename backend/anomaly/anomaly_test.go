@@ -352,3 +352,51 @@ func TestFrenchFormats(t *testing.T) {
 		}
 	}
 }
+
+func TestContextOutlierAboveEveryDose(t *testing.T) {
+	// Ensure a dose above every dose of its context is said to be so, by how
+	// much, instead of a percentile that only restates the context's size.
+	c := DefaultConfig()
+	r := rand.New(rand.NewPCG(3, 9))
+	s := &Summary{Level: LevelJob, Key: "dent", Label: "des chirurgiens-dentistes", Digest: NewDigest()}
+	highest := 0.0
+	for i := 0; i < 3000; i++ {
+		s.N++
+		usv := math.Round(math.Exp(math.Log(120) + 0.5*r.NormFloat64()))
+		highest = math.Max(highest, usv)
+		if err := s.Digest.Add(math.Log(usv)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref := c.Choose([4]*Summary{s, nil, nil, nil})
+	if !ref.MaxExact || math.Abs(ref.MaxUSv-highest) > 1e-6*highest {
+		t.Fatalf("reference maximum = %v (exact %v), want the highest dose %v", ref.MaxUSv, ref.MaxExact, highest)
+	}
+	tests := []struct {
+		name  string
+		usv   int64
+		parts []string
+	}{
+		{"AboveAll", int64(highest * 20), []string{"dépasse chacune des 3\u202f000 doses mensuelles des chirurgiens-dentistes",
+			"(20 fois la plus haute, " + mSv(highest) + " ; médiane 0,"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, ok := has(c.CheckDose(dose(1, 2024, time.May, tc.usv), ref, nil), KindContext)
+			if !ok {
+				t.Fatalf("CheckDose(%d µSv): no context finding", tc.usv)
+			}
+			for _, part := range tc.parts {
+				if !strings.Contains(f.Explanation, part) {
+					t.Errorf("explanation %q lacks %q", f.Explanation, part)
+				}
+			}
+			if strings.Contains(f.Explanation, "centile") {
+				t.Errorf("explanation %q gives a percentile for a dose above every dose of its context", f.Explanation)
+			}
+		})
+	}
+	if ref.AboveAll(highest) || !ref.AboveAll(highest+1) {
+		t.Errorf("AboveAll(%v) = %v, AboveAll(%v) = %v; want false, true", highest, ref.AboveAll(highest), highest+1, ref.AboveAll(highest+1))
+	}
+}

@@ -57,7 +57,7 @@ func (r *Reference) snapshot() map[string]any {
 	return map[string]any{
 		"population": r.Label, "context": r.Key, "level": r.Level.String(), "size": r.N, "nonZero": r.NonZero,
 		"shareNonZero": round(r.PNonZero, 3), "medianUsv": round(r.MedianUSv, 1), "p90Usv": round(r.P90USv, 1),
-		"p99Usv": round(r.P99USv, 1), "p999Usv": round(r.P999USv, 1),
+		"p99Usv": round(r.P99USv, 1), "p999Usv": round(r.P999USv, 1), "maxUsv": round(r.MaxUSv, 1),
 	}
 }
 
@@ -150,6 +150,12 @@ func (c Config) contextOutlier(d Dose, ref *Reference, history []Dose, what stri
 	}
 	sentence := fmt.Sprintf("%s : %s des doses %s %s (médiane %s, %s doses)",
 		upper(what), ordinalPercentile(p), periodicity(d.Context.Months), ref.Label, mSv(ref.MedianUSv), count(ref.NonZero))
+	if ref.AboveAll(v) {
+		// Beyond the context's highest dose a percentile only restates the
+		// context's size: say that it exceeds every dose, and by how much.
+		sentence = fmt.Sprintf("%s : dépasse chacune des %s doses %s %s (%s la plus haute, %s ; médiane %s)",
+			upper(what), count(ref.NonZero), periodicity(d.Context.Months), ref.Label, times(v/ref.MaxUSv), mSv(ref.MaxUSv), mSv(ref.MedianUSv))
+	}
 	if base, ok := c.baseline(d, history); ok {
 		own := v / math.Exp(base.median)
 		if own < c.UsualRatio {

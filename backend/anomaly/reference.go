@@ -76,7 +76,11 @@ type Reference struct {
 	LogMedian, LogScale float64
 	// MedianUSv, P90USv, P99USv, P999USv are quantiles of non-zero doses.
 	MedianUSv, P90USv, P99USv, P999USv float64
-	digest                             *tdigest.TDigest
+	// MaxUSv is the highest non-zero dose of the context: the digest keeps
+	// its extreme dose as a centroid of its own, MaxExact then reports it.
+	MaxUSv   float64
+	MaxExact bool
+	digest   *tdigest.TDigest
 }
 
 // Percentile returns the share of the context's non-zero doses below d,
@@ -198,7 +202,18 @@ func (c Config) describe(s *Summary) *Reference {
 	r.LogMedian = q(0.5)
 	r.LogScale = math.Max((q(0.75)-q(0.25))/1.349, c.MinLogScale)
 	r.MedianUSv, r.P90USv, r.P99USv, r.P999USv = math.Exp(q(0.5)), math.Exp(q(0.9)), math.Exp(q(0.99)), math.Exp(q(0.999))
+	s.Digest.ForEachCentroid(func(mean float64, count uint64) bool {
+		r.MaxUSv, r.MaxExact = math.Exp(mean), count == 1
+		return true
+	})
 	return r
+}
+
+// AboveAll reports whether usv exceeds every non-zero dose of the context:
+// then its percentile (capped by the context's size) says less than that.
+func (r *Reference) AboveAll(usv float64) bool {
+	// The digest keeps ln(µSv): allow for its rounding on the way back.
+	return r.NonZero > 0 && r.MaxExact && usv > r.MaxUSv*(1+1e-9)
 }
 
 // NewDigest returns an empty t-digest with the settings every summary uses
