@@ -2,7 +2,7 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/ent"
@@ -32,12 +32,33 @@ func (r *Resolver) scopedAnomalies(where *ent.AnomalyWhereInput) (*ent.AnomalyQu
 	return q, nil
 }
 
+// subscriber is what keys the shared delivery reads of one subscription:
+// its filter, fixed for its life, and the scope of its viewer, recomputed
+// only when the live viewer changes (a grant revoked or added).
+type subscriber struct {
+	where  *ent.AnomalyWhereInput
+	filter string
+	viewer *policy.Viewer
+	scope  string
+}
+
+func newSubscriber(where *ent.AnomalyWhereInput) *subscriber {
+	return &subscriber{where: where, filter: filterKey(where)}
+}
+
+// key returns the delivery key of anomaly id for the viewer of vctx.
+func (s *subscriber) key(vctx context.Context, id int) string {
+	if v := policy.FromContext(vctx); v != s.viewer {
+		s.viewer, s.scope = v, scopeKey(v)
+	}
+	return "anomaly|" + strconv.Itoa(id) + "|" + s.scope + "|" + s.filter
+}
+
 // deliverable re-reads anomaly id under the subscriber's scope and filter,
 // sharing the read with the subscribers that have the same scope and filter.
-func (r *Resolver) deliverable(vctx context.Context, id int, where *ent.AnomalyWhereInput) (*ent.Anomaly, error) {
-	key := fmt.Sprintf("anomaly|%d|%s|%s", id, scopeKey(policy.FromContext(vctx)), filterKey(where))
-	v, err := r.deliveries.load(vctx, key, func(ctx context.Context) (any, error) {
-		q, err := r.scopedAnomalies(where)
+func (r *Resolver) deliverable(vctx context.Context, id int, s *subscriber) (*ent.Anomaly, error) {
+	v, err := r.deliveries.load(vctx, s.key(vctx, id), func(ctx context.Context) (any, error) {
+		q, err := r.scopedAnomalies(s.where)
 		if err != nil {
 			return nil, err
 		}
@@ -58,6 +79,7 @@ func (r *Resolver) streamAnomalies(ctx context.Context, after int, where *ent.An
 		return nil, err
 	}
 	sub := r.Hub.Subscribe(alerts.AnomalyRaised)
+	keys := newSubscriber(where)
 	out := make(chan *model.AnomalyEvent, 16)
 	send := func(a *ent.Anomaly) bool {
 		select {
@@ -110,7 +132,7 @@ func (r *Resolver) streamAnomalies(ctx context.Context, after int, where *ent.An
 				if !ok {
 					return
 				}
-				a, err := r.deliverable(vctx, e.ID, where)
+				a, err := r.deliverable(vctx, e.ID, keys)
 				last = e.ID
 				if err != nil {
 					continue // out of the subscriber's scope or filter
@@ -130,6 +152,7 @@ func (r *Resolver) streamUpdates(ctx context.Context, where *ent.AnomalyWhereInp
 		return nil, err
 	}
 	sub := r.Hub.Subscribe(alerts.AnomalyUpdated)
+	keys := newSubscriber(where)
 	out := make(chan *ent.Anomaly, 16)
 	go func() {
 		defer close(out)
@@ -146,7 +169,7 @@ func (r *Resolver) streamUpdates(ctx context.Context, where *ent.AnomalyWhereInp
 				if !ok {
 					return
 				}
-				a, err := r.deliverable(vctx, e.ID, where)
+				a, err := r.deliverable(vctx, e.ID, keys)
 				if err != nil {
 					continue
 				}
