@@ -326,8 +326,8 @@ func replay(ctx context.Context, r *replica, o Options, w window) (map[int]int, 
 	r.setNow(w.month(w.months).AddDate(0, 0, 1))
 	// One batch per rank of a worker's declarations (first employment of
 	// every worker, then second…): a batch declaring one new worker twice
-	// fails in ingest (the second row keeps the -1 placeholder id of the
-	// worker being created; backend/ingest writeDeclarations).
+	// fails in the import (the second row keeps the -1 placeholder id of the
+	// worker being created; backend/registry writeDeclarations).
 	var ranks [][][]string
 	seen := map[string]int{}
 	for _, row := range decl.rows {
