@@ -20,7 +20,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
-	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/generated"
 	"github.com/siseri/siseri/policy"
@@ -43,8 +43,8 @@ type Config struct {
 	// TxOpener opens the transaction of each mutation (store.DB.OpenTx, so
 	// that imports can COPY in it); the client's own when nil.
 	TxOpener entgql.TxOpener
-	// Ingest imports batches (submit* mutations) and records corrections.
-	Ingest *ingest.Service
+	// Importer imports batches (submit* mutations) and records corrections.
+	Importer *registry.Importer
 }
 
 func (cfg Config) txOpener() entgql.TxOpener {
@@ -63,7 +63,7 @@ func NewHandler(cfg Config) http.Handler {
 		cfg.Limits = DefaultLimits
 	}
 	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit,
-		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, Ingest: cfg.Ingest, deliveries: newDeliveryCache()}}
+		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, Importer: cfg.Importer, deliveries: newDeliveryCache()}}
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
 	srv := handler.New(es)

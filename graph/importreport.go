@@ -13,10 +13,10 @@ import (
 
 // submit runs an import in the mutation's transaction and presents its report.
 func (r *Resolver) submit(ctx context.Context, sub ingest.Submission) (*model.ImportReport, error) {
-	if r.Ingest == nil {
+	if r.Importer == nil {
 		return nil, errNoIngest
 	}
-	rep, err := r.Ingest.Submit(ctx, sub)
+	rep, err := r.Importer.Submit(ctx, sub)
 	if err != nil {
 		return nil, err
 	}
@@ -25,13 +25,13 @@ func (r *Resolver) submit(ctx context.Context, sub ingest.Submission) (*model.Im
 
 var errNoIngest = apperr.New(apperr.Internal, "Le service d'import n'est pas configuré.")
 
-// registry is the write path of doses: the import service's, so that every
-// dose is judged by the same engine.
+// registry is the write path of doses: the importer's, so that every dose
+// is judged by the same engine.
 func (r *Resolver) registry() (*registry.Registry, error) {
-	if r.Ingest == nil || r.Ingest.Registry == nil {
+	if r.Importer == nil || r.Importer.Registry == nil {
 		return nil, errNoIngest
 	}
-	return r.Ingest.Registry, nil
+	return r.Importer.Registry, nil
 }
 
 // reportModel presents an import report.

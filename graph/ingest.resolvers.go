@@ -72,7 +72,7 @@ func (r *queryResolver) ImportReport(ctx context.Context, batchID int) (*model.I
 	if err != nil {
 		return nil, err
 	}
-	rep, err := ingest.ReportOf(b)
+	rep, err := registry.ReportOf(b)
 	if err != nil {
 		return nil, err
 	}

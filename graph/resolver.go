@@ -10,7 +10,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
-	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 )
 
@@ -23,8 +23,8 @@ type Resolver struct {
 	Hub    *alerts.Hub
 	Broker *alerts.Broker
 	Log    *slog.Logger
-	// Ingest imports batches and records corrections.
-	Ingest *ingest.Service
+	// Importer imports batches and records corrections (its Registry).
+	Importer *registry.Importer
 
 	deliveries *deliveryCache
 }

@@ -359,7 +359,7 @@ func IngestRun(ctx context.Context, dbURL, file, ref string, detect bool, stdout
 	}
 	v.AccountID = acc.ID
 	v.Grants = []policy.Grant{{ID: g.ID, Role: policy.RoleLaboratory, LaboratoryID: *g.LaboratoryID, ValidFrom: g.ValidFrom}}
-	svc := ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
+	svc := registry.NewImporter(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
 	svc.Now = func() time.Time { return benchNow }
 	svc.Registry.Engine.Now = svc.Now
 	if !detect {

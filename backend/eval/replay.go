@@ -24,6 +24,7 @@ import (
 
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/synth"
@@ -108,10 +109,10 @@ func parseDate(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// registry is the replay's database and the identities that submit to it.
-type registry struct {
+// replica is the replay's registry: its database and the identities that submit to it.
+type replica struct {
 	db       *store.DB
-	svc      *ingest.Service
+	svc      *registry.Importer
 	employer *policy.Viewer
 	labs     map[string]*policy.Viewer
 	labCodes []string
@@ -120,8 +121,8 @@ type registry struct {
 
 // openRegistry creates the fresh database, migrates it and loads the
 // nomenclature, establishments, laboratories and submitting accounts.
-func openRegistry(ctx context.Context, o Options) (*registry, error) {
-	reg := &registry{labs: map[string]*policy.Viewer{}}
+func openRegistry(ctx context.Context, o Options) (*replica, error) {
+	reg := &replica{labs: map[string]*policy.Viewer{}}
 	dbURL := o.DatabaseURL
 	if store.IsPostgresURL(dbURL) {
 		u, drop, err := createDatabase(ctx, dbURL)
@@ -196,11 +197,11 @@ func openRegistry(ctx context.Context, o Options) (*registry, error) {
 	}
 	// Longest codes first, so that ORANO-LH is not taken for a prefix of a longer code.
 	sort.Slice(reg.labCodes, func(i, j int) bool { return len(reg.labCodes[i]) > len(reg.labCodes[j]) })
-	reg.svc = ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
+	reg.svc = registry.NewImporter(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
 	return reg, nil
 }
 
-func (r *registry) close() {
+func (r *replica) close() {
 	if r.db != nil {
 		r.db.Close()
 	}
@@ -210,7 +211,7 @@ func (r *registry) close() {
 }
 
 // labOf returns the laboratory code a dosimeter serial starts with.
-func (r *registry) labOf(serial string) string {
+func (r *replica) labOf(serial string) string {
 	for _, c := range r.labCodes {
 		if strings.HasPrefix(serial, c+"-") || serial == c {
 			return c
@@ -219,14 +220,14 @@ func (r *registry) labOf(serial string) string {
 	return ""
 }
 
-func (r *registry) setNow(t time.Time) {
+func (r *replica) setNow(t time.Time) {
 	r.svc.Now = func() time.Time { return t }
 	r.svc.Registry.Engine.Now = r.svc.Now
 }
 
 // submit runs one batch; problems are added to rejected (by code) and the
 // rejected rows returned by their index in rows.
-func (r *registry) submit(ctx context.Context, v *policy.Viewer, f ingest.Format, ref string, t *table, rows [][]string, st *replayStats) (map[int]string, error) {
+func (r *replica) submit(ctx context.Context, v *policy.Viewer, f ingest.Format, ref string, t *table, rows [][]string, st *replayStats) (map[int]string, error) {
 	rep, err := r.svc.Run(policy.NewContext(ctx, v), r.db, ingest.Submission{Format: f, Reference: ref, Body: t.body(rows), Partial: true})
 	if err != nil {
 		return nil, fmt.Errorf("lot %s : %w", ref, err)
@@ -313,7 +314,7 @@ func arrivalMonths(t *table, w window) []int {
 // dosimetry and the laboratory results, through the real import path, and
 // runs the periodic missing-result check after each month. It returns the
 // month each anomaly was raised in.
-func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int, *replayStats, error) {
+func replay(ctx context.Context, r *replica, o Options, w window) (map[int]int, *replayStats, error) {
 	st := &replayStats{accepted: map[ingest.Format]int{}, total: map[ingest.Format]int{}, rejected: map[string]int{}}
 	t0 := time.Now()
 	decl, err := readTable(filepath.Join(o.Dir, synth.FileDeclarations))
@@ -325,8 +326,8 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 	r.setNow(w.month(w.months).AddDate(0, 0, 1))
 	// One batch per rank of a worker's declarations (first employment of
 	// every worker, then second…): a batch declaring one new worker twice
-	// fails in ingest (the second row keeps the -1 placeholder id of the
-	// worker being created; backend/ingest writeDeclarations).
+	// fails in the import (the second row keeps the -1 placeholder id of the
+	// worker being created; backend/registry writeDeclarations).
 	var ranks [][][]string
 	seen := map[string]int{}
 	for _, row := range decl.rows {

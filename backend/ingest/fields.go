@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -14,18 +15,38 @@ import (
 // maxArgBytes is how much of a value a message quotes.
 const maxArgBytes = 256
 
-// row is one row being checked: its problems go to the report.
-type row struct {
+// Row is one row being checked, with its line in the file: its problems
+// go to the report (Batch.Reject for a refused row; the warnings of an
+// accepted one once its chunk is done).
+type Row struct {
 	line   int
 	cols   []string
 	fields []string
 	probs  []Problem
-	// rejected is set once the row's problems went to the report (runner.reject).
+	// rejected is set once the row's problems went to the report (Batch.Reject).
 	rejected bool
 }
 
+// Line is the row's line in the file (row i of rows given as input is line
+// i+2, as if a header preceded it).
+func (r *Row) Line() int { return r.line }
+
+// Fail records an error on the column named column (a header name such as
+// "nir" or "siret"; "" for the whole row): the row is rejected. The message
+// is format with args, in French; string args are quoted values, clipped.
+func (r *Row) Fail(column, code, format string, args ...any) {
+	r.fail(slices.Index(r.cols, column), code, format, args...)
+}
+
+// Warn records a warning on the column named column (see Fail): the row is
+// accepted and written all the same, and the warning is reported on its
+// line.
+func (r *Row) Warn(column, code, format string, args ...any) {
+	r.warn(slices.Index(r.cols, column), code, format, args...)
+}
+
 // bad reports whether the row has an error; warnings do not reject a row.
-func (r *row) bad() bool {
+func (r *Row) bad() bool {
 	for _, p := range r.probs {
 		if !p.IsWarning() {
 			return true
@@ -36,21 +57,21 @@ func (r *row) bad() bool {
 
 // fail records an error on column col (-1: the whole row): the row is
 // rejected.
-func (r *row) fail(col int, code, format string, args ...any) {
+func (r *Row) fail(col int, code, format string, args ...any) {
 	r.problem(SeverityError, col, code, format, args...)
 }
 
 // warn records a warning on column col (-1: the whole row): the row is
 // accepted and written all the same, and the warning is reported on its
 // line.
-func (r *row) warn(col int, code, format string, args ...any) {
+func (r *Row) warn(col int, code, format string, args ...any) {
 	r.problem(SeverityWarning, col, code, format, args...)
 }
 
 // problem records a problem. Control and invisible characters of the value
 // and the message are shown as « � » (dosimetry.Visible), so that a report
 // never hides part of a value nor reorders the text around it.
-func (r *row) problem(severity string, col int, code, format string, args ...any) {
+func (r *Row) problem(severity string, col int, code, format string, args ...any) {
 	for i, a := range args {
 		if s, ok := a.(string); ok {
 			args[i] = clip(s, maxArgBytes) // a value quoted in the message
@@ -64,10 +85,10 @@ func (r *row) problem(severity string, col int, code, format string, args ...any
 	r.probs = append(r.probs, p)
 }
 
-func (r *row) get(col int) string { return strings.TrimSpace(r.fields[col]) }
+func (r *Row) get(col int) string { return strings.TrimSpace(r.fields[col]) }
 
 // required returns the trimmed value of col, or fails with REQUIRED.
-func (r *row) required(col int) (string, bool) {
+func (r *Row) required(col int) (string, bool) {
 	v := r.get(col)
 	if v == "" {
 		r.fail(col, "REQUIRED", "La colonne « %s » est obligatoire.", r.cols[col])
@@ -79,7 +100,7 @@ func (r *row) required(col int) (string, bool) {
 // plainText fails with CONTROL_CHARACTER when column col, as received,
 // holds a control or invisible character (dosimetry.CheckText): names and
 // free text are stored, compared and printed as people read them.
-func (r *row) plainText(col int) bool {
+func (r *Row) plainText(col int) bool {
 	var te *dosimetry.TextError
 	if err := dosimetry.CheckText(r.fields[col]); errors.As(err, &te) {
 		r.fail(col, "CONTROL_CHARACTER", "La colonne « %s » contient %s : un nom ou un texte ne peut contenir ni caractère de contrôle ni caractère invisible.",
@@ -89,7 +110,7 @@ func (r *row) plainText(col int) bool {
 	return true
 }
 
-func (r *row) name(col int) (string, bool) {
+func (r *Row) name(col int) (string, bool) {
 	v, ok := r.required(col)
 	if !ok || !r.plainText(col) {
 		return "", false
@@ -107,7 +128,7 @@ func (r *row) name(col int) (string, bool) {
 
 const dateLayout = "2006-01-02"
 
-func (r *row) date(col int, optional bool) (time.Time, bool) {
+func (r *Row) date(col int, optional bool) (time.Time, bool) {
 	v := r.get(col)
 	if v == "" {
 		if optional {
@@ -126,7 +147,7 @@ func (r *row) date(col int, optional bool) (time.Time, bool) {
 
 var dateTimeLayouts = []string{"2006-01-02T15:04:05", "2006-01-02 15:04:05", "2006-01-02T15:04", "2006-01-02 15:04", time.RFC3339}
 
-func (r *row) dateTime(col int) (time.Time, bool) {
+func (r *Row) dateTime(col int) (time.Time, bool) {
 	v, ok := r.required(col)
 	if !ok {
 		return time.Time{}, false
@@ -145,7 +166,7 @@ func (r *row) dateTime(col int) (time.Time, bool) {
 // "<country>:<identifier>" (dosimetry.ParseWorkerIdentifier). It returns
 // the identifier's canonical spelling, the key rows and workers are
 // matched on.
-func (r *row) nir(col int) (string, bool) {
+func (r *Row) nir(col int) (string, bool) {
 	v, ok := r.required(col)
 	if !ok {
 		return "", false
@@ -175,10 +196,10 @@ func identifierProblem(err error) (code, msg string) {
 	return "NIR_INVALID", err.Error()
 }
 
-// identifierLabel names an identifier key (see row.nir) in a sentence:
+// IdentifierLabel names an identifier key (see Identity.Key) in a sentence:
 // « le NIR 180017505600103 », « le NTT ABC123 », « l'identifiant étranger
 // 65180175M017 (DE) ».
-func identifierLabel(key string) string {
+func IdentifierLabel(key string) string {
 	id, err := dosimetry.ParseWorkerIdentifier(key)
 	switch {
 	case err != nil:
@@ -192,7 +213,7 @@ func identifierLabel(key string) string {
 }
 
 // siret checks a SIRET with its Luhn key.
-func (r *row) siret(col int) (string, bool) {
+func (r *Row) siret(col int) (string, bool) {
 	v, ok := r.required(col)
 	if !ok {
 		return "", false
@@ -211,7 +232,7 @@ func (r *row) siret(col int) (string, bool) {
 
 var serialPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$`)
 
-func (r *row) serial(col int, required bool) (string, bool) {
+func (r *Row) serial(col int, required bool) (string, bool) {
 	v := r.get(col)
 	if v == "" {
 		if required {
@@ -235,7 +256,7 @@ type doseValue struct {
 	absent bool
 }
 
-func (r *row) dose(valueCol, unitCol int, allowCodes bool) (doseValue, bool) {
+func (r *Row) dose(valueCol, unitCol int, allowCodes bool) (doseValue, bool) {
 	v, ok := r.required(valueCol)
 	if !ok {
 		return doseValue{}, false
@@ -289,7 +310,7 @@ func roundedLabel(d dosimetry.Microsievert, unit string) string {
 	return d.String()
 }
 
-func (r *row) unit(col int, unit string, optional bool) bool {
+func (r *Row) unit(col int, unit string, optional bool) bool {
 	switch unit {
 	case "mSv", "µSv", "μSv", "uSv":
 		return true
@@ -305,7 +326,7 @@ func (r *row) unit(col int, unit string, optional bool) bool {
 }
 
 // futureCheck fails when t is after today.
-func (r *row) notFuture(col int, t, now time.Time) bool {
+func (r *Row) notFuture(col int, t, now time.Time) bool {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	if t.After(today.Add(24*time.Hour - time.Nanosecond)) {
 		r.fail(col, "DATE_FUTURE", "La date « %s » de la colonne « %s » est dans le futur.", r.get(col), r.cols[col])

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
-	"github.com/siseri/siseri/ent"
 )
 
 // labColumns are the columns of laboratory results v2; v1 files have all but
@@ -32,57 +31,56 @@ const (
 	lDateReception
 )
 
-// labRecord is a laboratory result: the Dose it becomes, filled as the row is
-// parsed then resolved against the registry, and what the row said to get
-// there.
-type labRecord struct {
+// LabResult is a laboratory result as its row says it: the Dose it becomes
+// (the registry fills in the worker, establishment, laboratory, codes and
+// version), and the identity and establishment the row claims.
+type LabResult struct {
 	dosimetry.Dose
-	line  int
-	ident identityClaim
-	siret string
-	dose  doseValue
-
-	// correction is the physician's current version a pending re-send
-	// conflicts with; replaces, the open conflict it takes the place of.
-	correction *ent.DoseRecord
-	replaces   *ent.DoseConflict
+	// Identity is the worker the row names.
+	Identity Identity
+	// SIRET is the establishment of the row, canonical.
+	SIRET string
 }
 
-type identityClaim struct {
-	nir, last, first string
-	birth            time.Time
-	hasBirth         bool
+// Identity is the worker a row names: the identifier key (the canonical
+// spelling of dosimetry.ParseWorkerIdentifier, which rows and workers are
+// matched on), the names and, when the row has one, the birth date.
+type Identity struct {
+	Key        string
+	LastName   string
+	FirstNames string
+	BirthDate  time.Time
+	HasBirth   bool
 }
-
-func (c identityClaim) key() string { return c.nir }
 
 var nuclidePattern = regexp.MustCompile(`^[A-Z][a-z]?-?[0-9]{1,3}m?$`)
 
 // passiveMaxMonths is the longest wearing period of a passive dosimeter.
 const passiveMaxMonths = 3
 
-// parseLab checks one row on its own (formats, codes, consistency).
-func parseLab(r *row, now time.Time) (labRecord, bool) {
-	rec := labRecord{line: r.line, Dose: dosimetry.Dose{Source: dosimetry.SourceLaboratory, Version: 1}}
+// ParseLab checks one row of laboratory results on its own (formats, codes,
+// consistency) as of now, and reports whether it is valid.
+func ParseLab(r *Row, now time.Time) (LabResult, bool) {
+	rec := LabResult{Dose: dosimetry.Dose{Source: dosimetry.SourceLaboratory, Version: 1}}
 	var ok bool
 	good := true
-	if rec.ident.nir, ok = r.nir(lNIR); !ok {
+	if rec.Identity.Key, ok = r.nir(lNIR); !ok {
 		good = false
 	}
-	if rec.ident.last, ok = r.name(lNom); !ok {
+	if rec.Identity.LastName, ok = r.name(lNom); !ok {
 		good = false
 	}
-	if rec.ident.first, ok = r.name(lPrenom); !ok {
+	if rec.Identity.FirstNames, ok = r.name(lPrenom); !ok {
 		good = false
 	}
-	if rec.ident.birth, ok = r.date(lNaissance, false); !ok {
+	if rec.Identity.BirthDate, ok = r.date(lNaissance, false); !ok {
 		good = false
-	} else if r.notFuture(lNaissance, rec.ident.birth, now) {
-		rec.ident.hasBirth = true
+	} else if r.notFuture(lNaissance, rec.Identity.BirthDate, now) {
+		rec.Identity.HasBirth = true
 	} else {
 		good = false
 	}
-	if rec.siret, ok = r.siret(lSIRET); !ok {
+	if rec.SIRET, ok = r.siret(lSIRET); !ok {
 		good = false
 	}
 	kindOK, qOK := false, false
@@ -134,10 +132,11 @@ func parseLab(r *row, now time.Time) (labRecord, bool) {
 	} else {
 		good = false
 	}
-	if rec.dose, ok = r.dose(lResultat, lUnite, true); !ok {
+	dose, ok := r.dose(lResultat, lUnite, true)
+	if !ok {
 		good = false
 	}
-	rec.Value, rec.Status = dosimetry.Microsievert(rec.dose.usv), rec.dose.status()
+	rec.Value, rec.Status = dosimetry.Microsievert(dose.usv), dose.status()
 	nuc := r.get(lRadionucleide)
 	switch {
 	case !kindOK:
@@ -188,14 +187,15 @@ func (v doseValue) status() dosimetry.DoseStatus {
 	return dosimetry.StatusMeasured
 }
 
-// naturalKey identifies a result of a laboratory: the same dosimeter (or, for
+// Key identifies a result of a laboratory: the same dosimeter (or, for
 // results without dosimeter, the same worker and kind), quantity and period.
-func (rec *labRecord) naturalKey() string {
-	return resultKey(rec.ident.nir, string(rec.Kind), rec.Dosimeter, string(rec.Quantity), rec.Start, rec.End)
+func (rec *LabResult) Key() string {
+	return ResultKey(rec.Identity.Key, string(rec.Kind), rec.Dosimeter, string(rec.Quantity), rec.Start, rec.End)
 }
 
-// resultKey is the natural key of a result, from a row or a stored record.
-func resultKey(nir, kind, dosimeter, quantity string, start, end time.Time) string {
+// ResultKey is the natural key of a laboratory result, from a row or a
+// stored record (nir: the identifier key of its worker).
+func ResultKey(nir, kind, dosimeter, quantity string, start, end time.Time) string {
 	return fmt.Sprintf("%s|%s|%s|%s|%s|%s", nir, kind, dosimeter, quantity,
 		start.UTC().Format(dateLayout), end.UTC().Format(dateLayout))
 }

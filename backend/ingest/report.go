@@ -1,11 +1,11 @@
-// Package ingest imports the exchange formats of docs/formats.md (laboratory
-// results, declarations, operational dosimetry) and records physicians'
-// corrections: every row is validated first and reported with its line,
-// column, value and a stable code; then, in one transaction, the rows go in
-// (COPY on PostgreSQL, batched inserts on SQLite) with the ImportBatch, the
-// anomalies the detectors raise and the updated exposure; the news is
-// announced only after commit. A batch carries the submitter's reference:
-// resubmitting it returns the first report and writes nothing twice.
+// Package ingest reads the exchange formats of docs/formats.md (laboratory
+// results, declarations, operational dosimetry): it parses and validates each
+// row on its own into plain data (a dosimetry.Dose with the identity and
+// SIRET it claims, a declaration, an operational result) and reports every
+// problem with its line, column, value and a stable code. It touches no
+// database: backend/registry checks the parsed rows against the registry
+// and records them (Importer), failing rows through Row.Fail so that its
+// problems read like the parser's.
 package ingest
 
 import (
@@ -96,7 +96,7 @@ const (
 )
 
 // Problem is one problem of one row. Reports stored before severities
-// existed have no severity: ReportOf reads them back as errors.
+// existed have no severity: registry.ReportOf reads them back as errors.
 type Problem struct {
 	Line     int    `json:"line"`
 	Column   string `json:"column,omitempty"`
@@ -178,18 +178,6 @@ func clip(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
-}
-
-// reportWarnings reports the warnings of a chunk's accepted rows: those not
-// rejected, whose problems (warnings only) did not go to the report yet.
-func (r *runner) reportWarnings(rows []*row) {
-	for _, rw := range rows {
-		if !rw.rejected {
-			for _, p := range rw.probs {
-				r.rep.add(p)
-			}
-		}
-	}
 }
 
 func (r *Report) sortProblems() {

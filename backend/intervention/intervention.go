@@ -4,7 +4,7 @@
 // declares the worker, identified as a laboratory identifies them (NIR, names,
 // birth date) and employed by the contractor establishment over the whole
 // intervention. The site may then transmit that worker's operational
-// dosimetry for the intervention's days (backend/ingest), and the contractor's
+// dosimetry for the intervention's days (registry.Importer), and the contractor's
 // adviser reads it (policy/scope).
 package intervention
 

@@ -5,7 +5,10 @@
 // on PostgreSQL, ids drawn first; a multi-row INSERT on SQLite), judges the Doses it holds in memory (anomaly.Engine.Judge:
 // nothing is read back), brings the standings of the touched workers current
 // (exposure.Recompute, set-based on PostgreSQL) and announces the news, which
-// leave only once the transaction commits (alerts.Broker.Announce).
+// leave only once the transaction commits (alerts.Broker.Announce). Its
+// Importer records the exchange files and rows that backend/ingest parses:
+// resolver → ingest (parse) → registry (check, write, judge, standings) →
+// alerts.
 package registry
 
 import (

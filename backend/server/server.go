@@ -16,7 +16,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
-	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph"
@@ -62,15 +62,15 @@ func DefaultConfig() Config {
 
 // Server serves SISERI over HTTP.
 type Server struct {
-	hub     *alerts.Hub
-	broker  *alerts.Broker
-	cfg     Config
-	db      *store.DB
-	auth    *auth.Service
-	log     *slog.Logger
-	metrics *Metrics
-	handler http.Handler
-	ingest  *ingest.Service
+	hub      *alerts.Hub
+	broker   *alerts.Broker
+	cfg      Config
+	db       *store.DB
+	auth     *auth.Service
+	log      *slog.Logger
+	metrics  *Metrics
+	handler  http.Handler
+	importer *registry.Importer
 }
 
 // New builds the server and its routes.
@@ -78,7 +78,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	hub := alerts.NewHub(256)
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
-	s.ingest = ingest.NewService(db, s.broker)
+	s.importer = registry.NewImporter(db, s.broker)
 	s.metrics.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "siseri_password_checks_total",
 		Help: "Password hashes computed by sign-in attempts: one per attempt the limiters let through, whether the account exists or not.",
@@ -93,10 +93,10 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Broker returns the broker that announces live events.
 func (s *Server) Broker() *alerts.Broker { return s.broker }
 
-// Ingest returns the import service of the server (shared by the GraphQL
+// Importer returns the importer of the server (shared by the GraphQL
 // mutations): detection on, exposure kept current, news through the broker.
-func (s *Server) Ingest() *ingest.Service {
-	return s.ingest
+func (s *Server) Importer() *registry.Importer {
+	return s.importer
 }
 
 // Hub returns this instance's event hub.
@@ -110,7 +110,7 @@ func (s *Server) routes() http.Handler {
 		Client: s.db.Client, Auth: s.auth, Log: s.log, Limits: s.cfg.Limits,
 		Audit: &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
 		Hub:   s.hub, Broker: s.broker,
-		TxOpener: s.db, Ingest: s.Ingest(),
+		TxOpener: s.db, Importer: s.Importer(),
 		AllowedOrigins: s.cfg.AllowedOrigins,
 		OnOperation: func(opType, outcome string) {
 			s.metrics.Operations.WithLabelValues(opType, outcome).Inc()
@@ -268,7 +268,7 @@ func (s *Server) CheckMissing(ctx context.Context, asOf time.Time) (int, error) 
 			return 0, err
 		}
 	}
-	created, err := s.ingest.Registry.Engine.CheckMissing(txCtx, client, asOf)
+	created, err := s.importer.Registry.Engine.CheckMissing(txCtx, client, asOf)
 	if err != nil {
 		_ = tx.Rollback()
 		return 0, err

@@ -17,6 +17,7 @@ import (
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/policy"
 )
@@ -90,7 +91,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		st, _ := file.Stat()
 		ref = fmt.Sprintf("%s@%s", filepath.Base(files[0]), st.ModTime().UTC().Format("20060102T150405"))
 	}
-	svc := ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
+	svc := registry.NewImporter(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
 	sub := ingest.Submission{Format: f, Reference: ref, Filename: filepath.Base(files[0]), Body: file, DryRun: *dryRun, Partial: *partial,
 		ReceivedOn: received, History: *history, LaboratoryID: *laboratory}
 	rep, err := runImport(policy.NewContext(ctx, v), db, svc, sub)
@@ -111,7 +112,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // runImport imports and audits the write in the same transaction.
-func runImport(ctx context.Context, db *store.DB, svc *ingest.Service, sub ingest.Submission) (*ingest.Report, error) {
+func runImport(ctx context.Context, db *store.DB, svc *registry.Importer, sub ingest.Submission) (*ingest.Report, error) {
 	txCtx, tx, err := db.OpenTx(ctx)
 	if err != nil {
 		return nil, err
@@ -145,7 +146,7 @@ func submitterOf(ctx context.Context, a *auth.Service, as string, f ingest.Forma
 		return v, nil
 	}
 	var last error
-	for _, r := range ingest.SubmitterRoles(f) {
+	for _, r := range registry.SubmitterRoles(f) {
 		v, err := a.ViewerOf(ctx, as, r)
 		if err == nil {
 			return v, nil

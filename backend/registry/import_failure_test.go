@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 // bigFile is n valid results spread over the fixture's workers and months,
 // each on its own dosimeter.
-func (f *fixture) bigFile(n int) string {
+func (f *importFixture) bigFile(n int) string {
 	var b strings.Builder
 	b.WriteString(labHeader + "\n")
 	for i := range n {
@@ -35,7 +35,7 @@ func (f *fixture) bigFile(n int) string {
 // batch exactly once.
 func TestConnectionCutMidBatch(t *testing.T) {
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 40)
+	f := newImportFixture(t, db, 40)
 	const rows = 12000
 	file := f.bigFile(rows)
 	f.svc.ChunkSize = 2000
@@ -91,7 +91,7 @@ func TestConnectionCutMidBatch(t *testing.T) {
 // once; the same results under two references at once are written once.
 func TestConcurrentSubmissions(t *testing.T) {
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 20)
+	f := newImportFixture(t, db, 20)
 	file := f.bigFile(3000)
 	run := func(ref string) (*ingest.Report, error) {
 		return f.svc.Run(policy.NewContext(context.Background(), f.lab), db,

@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -19,7 +19,7 @@ const opHeader = "nir;nom;prenom;siret;dosimetre;debut;fin;resultat;unite"
 // the days of a declared intervention on B, and nothing outside them.
 func TestOperationalIntervention(t *testing.T) {
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 2)
+	f := newImportFixture(t, db, 2)
 	ctx := policy.SystemContext(context.Background())
 	c := db.Client
 	acc := c.Account.Create().SetEmail("exploitant@test.fr").SetDisplayName("Exploitant").SetPasswordHash("x").SaveX(ctx)

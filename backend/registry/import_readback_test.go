@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -81,7 +81,7 @@ func TestDetectionJudgesWhatWasWritten(t *testing.T) {
 		rec = &recordingDriver{Driver: d}
 		return rec
 	}))
-	f := newFixture(t, db, 3)
+	f := newImportFixture(t, db, 3)
 	rec.mu.Lock()
 	rec.queries = nil
 	rec.mu.Unlock()

@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // that the date of receipt is checked and stored.
 func TestLabResultsVersions(t *testing.T) {
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 2)
+	f := newImportFixture(t, db, 2)
 	ctx := policy.SystemContext(context.Background())
 	v2 := labHeader + ";date_reception"
 	row := func(i, m int, result, received string) string { return f.labLine(i, m, result) + ";" + received }

@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent/doserecord"
@@ -132,7 +133,7 @@ func wrongKey(n string) string {
 // badInputEnv is the fixture plus what the table needs: stored results to
 // duplicate, a worker with a usage name, an adviser.
 type badInputEnv struct {
-	*fixture
+	*importFixture
 	rpa       *policy.Viewer
 	lab       rowSpec // a valid result of worker 0
 	internal  rowSpec // a valid internal dosimetry result (no dosimeter)
@@ -146,11 +147,11 @@ type badInputEnv struct {
 
 func newBadInputEnv(t *testing.T, db *store.DB) *badInputEnv {
 	t.Helper()
-	f := newFixture(t, db, 3)
+	f := newImportFixture(t, db, 3)
 	ctx := policy.SystemContext(context.Background())
 	f.db.Client.Worker.UpdateOne(f.workers[1]).SetUsageName("Leroy-Martin").ExecX(ctx)
 	acc := f.db.Client.Account.Create().SetEmail("rpa@test.fr").SetDisplayName("rpa").SetPasswordHash("x").SaveX(ctx)
-	e := &badInputEnv{fixture: f}
+	e := &badInputEnv{importFixture: f}
 	e.rpa = &policy.Viewer{AccountID: acc.ID, Role: policy.RoleRPA,
 		Grants: []policy.Grant{{Role: policy.RoleRPA, EstablishmentID: f.estab.ID, ValidFrom: day(2019, 1, 1)}}}
 	e.lab = spec(ingest.LabResults, "nir", f.nirs[0], "nom", "DUPRÉ0", "prenom", "Élise", "date_naissance", "1980-01-15",
@@ -189,7 +190,7 @@ func (e *badInputEnv) submitter(format ingest.Format, as *policy.Viewer) *policy
 		return as
 	}
 	if format == ingest.LabResults {
-		return e.fixture.lab
+		return e.importFixture.lab
 	}
 	return e.employer
 }
@@ -790,7 +791,7 @@ func TestBadInputEveryProblemReported(t *testing.T) {
 		{14, "unite", "UNIT_INVALID", "Sv"},
 	}
 	body := fileOf(ingest.LabResults, lines...)
-	rep := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY", Body: strings.NewReader(body)})
+	rep := e.submit(t, e.importFixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY", Body: strings.NewReader(body)})
 	checkProblems(t, rep, ws)
 	if rep.Status != ingest.StatusRejected || rep.RowsTotal != 13 || rep.RowsRejected != 11 || rep.RowsAccepted != 0 {
 		t.Errorf("report: %s, %d rows, %d rejected, %d accepted", rep.Status, rep.RowsTotal, rep.RowsRejected, rep.RowsAccepted)
@@ -798,7 +799,7 @@ func TestBadInputEveryProblemReported(t *testing.T) {
 	if got := fingerprint(t, db); got != base {
 		t.Fatalf("the rejected batch wrote something")
 	}
-	dry := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY", DryRun: true, Partial: true, Body: strings.NewReader(body)})
+	dry := e.submit(t, e.importFixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY", DryRun: true, Partial: true, Body: strings.NewReader(body)})
 	checkProblems(t, dry, ws)
 	if dry.RowsTotal != 13 || dry.RowsRejected != 11 || dry.RowsAccepted != 2 {
 		t.Errorf("dry run: %d rows, %d rejected, %d accepted", dry.RowsTotal, dry.RowsRejected, dry.RowsAccepted)
@@ -811,7 +812,7 @@ func TestBadInputEveryProblemReported(t *testing.T) {
 		}
 		return out
 	}
-	gql := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "GQL", Rows: [][]string{
+	gql := e.submit(t, e.importFixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "GQL", Rows: [][]string{
 		split(lab), split(lab.with("dosimetre", "D0102", "nir", wrongKey(e.nirs[0]))),
 		split(lab.with("dosimetre", "D0103", "commentaire", "a\x00b")), split(lab.with("dosimetre", "D0104", "prenom", "Marie")),
 	}})
@@ -829,20 +830,20 @@ func TestBadInputEveryProblemReported(t *testing.T) {
 
 	// A partial batch writes its valid rows and reports the others, a NUL
 	// character included (it once reached COPY and failed the whole batch).
-	part := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "PARTIAL", Partial: true,
+	part := e.submit(t, e.importFixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "PARTIAL", Partial: true,
 		Body: strings.NewReader(fileOf(ingest.LabResults, lab.with("dosimetre", "D0201").line(),
 			lab.with("dosimetre", "D0202", "commentaire", "a\x00b").line(), lab.with("dosimetre", "D0203", "nom", "\xC9").line()))})
 	checkProblems(t, part, []want{{3, "commentaire", "ENCODING", "a\uFFFDb"}, {4, "nom", "ENCODING", "\uFFFD"}})
 	if part.Status != ingest.StatusPartial || part.RowsAccepted != 1 || part.RowsRejected != 2 || part.BatchID == 0 {
 		t.Fatalf("partial batch: %+v", part)
 	}
-	stored, err := ingest.ReportOf(e.db.Client.ImportBatch.GetX(policy.SystemContext(context.Background()), part.BatchID))
+	stored, err := registry.ReportOf(e.db.Client.ImportBatch.GetX(policy.SystemContext(context.Background()), part.BatchID))
 	if err != nil || len(stored.Problems) != 2 || stored.Problems[0].Value != "a\uFFFDb" {
 		t.Fatalf("stored report: %+v, %v", stored, err)
 	}
 
 	// The reference stays free after a rejection: the corrected file lands under it.
-	ok := e.submit(t, e.fixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY",
+	ok := e.submit(t, e.importFixture.lab, ingest.Submission{Format: ingest.LabResults, Reference: "MANY",
 		Body: strings.NewReader(fileOf(ingest.LabResults, lines[0], lines[3]))})
 	if ok.Status != ingest.StatusAccepted || ok.RowsAccepted != 2 {
 		t.Fatalf("corrected file under the same reference: %+v", ok)
@@ -864,9 +865,9 @@ func TestBadInputRights(t *testing.T) {
 		Grants: []policy.Grant{{Role: policy.RoleAdmin, ValidFrom: from}}}
 	worker := &policy.Viewer{AccountID: e.employer.AccountID, Role: policy.RoleWorker,
 		Grants: []policy.Grant{{Role: policy.RoleWorker, WorkerID: e.workers[0].ID, ValidFrom: from}}}
-	labNoLab := &policy.Viewer{AccountID: e.fixture.lab.AccountID, Role: policy.RoleLaboratory,
+	labNoLab := &policy.Viewer{AccountID: e.importFixture.lab.AccountID, Role: policy.RoleLaboratory,
 		Grants: []policy.Grant{{Role: policy.RoleLaboratory, ValidFrom: from}}}
-	labExpired := &policy.Viewer{AccountID: e.fixture.lab.AccountID, Role: policy.RoleLaboratory,
+	labExpired := &policy.Viewer{AccountID: e.importFixture.lab.AccountID, Role: policy.RoleLaboratory,
 		Grants: []policy.Grant{{Role: policy.RoleLaboratory, LaboratoryID: 1, ValidFrom: from, ValidTo: &expired}}}
 	files := map[ingest.Format]string{
 		ingest.LabResults:   fileOf(ingest.LabResults, e.lab.line()),
@@ -884,11 +885,11 @@ func TestBadInputRights(t *testing.T) {
 		{"physician sends lab results", physician, ingest.LabResults, apperr.Forbidden},
 		{"laboratory grant without laboratory", labNoLab, ingest.LabResults, apperr.Forbidden},
 		{"laboratory grant expired", labExpired, ingest.LabResults, apperr.Forbidden},
-		{"laboratory declares", e.fixture.lab, ingest.Declarations, apperr.Forbidden},
+		{"laboratory declares", e.importFixture.lab, ingest.Declarations, apperr.Forbidden},
 		{"adviser declares", e.rpa, ingest.Declarations, apperr.Forbidden},
 		{"admin declares", admin, ingest.Declarations, apperr.Forbidden},
 		{"worker declares", worker, ingest.Declarations, apperr.Forbidden},
-		{"laboratory sends operational", e.fixture.lab, ingest.Operational, apperr.Forbidden},
+		{"laboratory sends operational", e.importFixture.lab, ingest.Operational, apperr.Forbidden},
 		{"physician sends operational", physician, ingest.Operational, apperr.Forbidden},
 		{"worker sends operational", worker, ingest.Operational, apperr.Forbidden},
 		{"anonymous sends lab results", nil, ingest.LabResults, apperr.Unauthenticated},
@@ -913,7 +914,7 @@ func TestBadInputRights(t *testing.T) {
 		}
 	}
 	// An empty reference is refused too, before anything is read.
-	_, err := e.svc.Run(policy.NewContext(context.Background(), e.fixture.lab), db,
+	_, err := e.svc.Run(policy.NewContext(context.Background(), e.importFixture.lab), db,
 		ingest.Submission{Format: ingest.LabResults, Reference: "  ", Body: strings.NewReader(files[ingest.LabResults])})
 	if apperr.CodeOf(err) != apperr.BadUserInput {
 		t.Fatalf("empty reference: %v", err)
@@ -1006,7 +1007,7 @@ func TestBadInputWarnings(t *testing.T) {
 				t.Errorf("stored %d µSv, want %d", got, c.stored)
 			}
 			// The stored report reads back with its severities.
-			stored, err := ingest.ReportOf(e.db.Client.ImportBatch.GetX(ctx, rep.BatchID))
+			stored, err := registry.ReportOf(e.db.Client.ImportBatch.GetX(ctx, rep.BatchID))
 			if err != nil || stored.WarningCount != 1 || stored.Problems[0].Severity != ingest.SeverityWarning {
 				t.Errorf("stored report: %+v, %v", stored, err)
 			}
@@ -1018,14 +1019,14 @@ func TestBadInputWarnings(t *testing.T) {
 // back with every problem as an error.
 func TestReportOfOldReport(t *testing.T) {
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 1)
+	f := newImportFixture(t, db, 1)
 	ctx := policy.SystemContext(context.Background())
 	b := db.Client.ImportBatch.Create().SetSubmitterID(f.lab.AccountID).SetFormat("LAB_RESULTS").SetReference("OLD").
 		SetChecksum("x").SetStatus("PARTIAL").SetReport(map[string]any{
 		"reference": "OLD", "format": "LAB_RESULTS", "status": "PARTIAL", "problemCount": 1,
 		"problems": []any{map[string]any{"line": 3, "column": "nir", "value": "1", "code": "NIR_INVALID", "message": "Le NIR 1 est invalide."}},
 	}).SaveX(ctx)
-	rep, err := ingest.ReportOf(b)
+	rep, err := registry.ReportOf(b)
 	if err != nil || len(rep.Problems) != 1 || rep.Problems[0].Severity != ingest.SeverityError || rep.WarningCount != 0 {
 		t.Fatalf("ReportOf(old report) = %+v, %v: want one ERROR problem", rep, err)
 	}

@@ -1,10 +1,8 @@
-package ingest
+package registry
 
 import (
 	"context"
-	"crypto/sha256"
 	stdsql "database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,7 +15,7 @@ import (
 
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/apperr"
-	"github.com/siseri/siseri/backend/registry"
+	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/establishment"
@@ -26,11 +24,15 @@ import (
 	"github.com/siseri/siseri/policy"
 )
 
-// Service imports batches.
-type Service struct {
+// Importer imports batches: backend/ingest reads and parses their rows, the
+// importer checks them against the registry and records them in the
+// caller's transaction (rights, the batch's reference, lookups in bulk,
+// writes through a Session, standings, the stored report, news after
+// commit).
+type Importer struct {
 	// Registry records the doses of a batch: writes, detection (its Engine),
 	// standings and news.
-	Registry *registry.Registry
+	Registry *Registry
 	// Now is the instant of the import (tests set it).
 	Now func() time.Time
 	// ChunkSize is how many rows are checked and written at a time.
@@ -44,36 +46,14 @@ type Service struct {
 	AfterChunk func(ctx context.Context, rowsDone int) error
 }
 
-// Submission is a batch to import.
-type Submission struct {
-	Format    Format
-	Reference string
-	Filename  string
-	// Body is the CSV file (header included); when nil, Rows holds the rows
-	// given as GraphQL input, in the format's column order.
-	Body    io.ReadSeeker
-	Rows    [][]string
-	DryRun  bool
-	Partial bool
-	// ReceivedOn is the day the batch's results were received, for rows
-	// that do not say (laboratory results); zero: the day of the import.
-	ReceivedOn time.Time
-	// History makes a laboratory results batch a history import (an
-	// administrator's migration of past records) for LaboratoryID: standings
-	// are computed and the regulatory findings still open are raised, but no
-	// timeliness, validity or statistical finding on the past.
-	History      bool
-	LaboratoryID int
-}
-
-func (s *Service) now() time.Time {
+func (s *Importer) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
 	}
 	return time.Now()
 }
 
-func (s *Service) chunkSize() int {
+func (s *Importer) chunkSize() int {
 	if s.ChunkSize > 0 {
 		return s.ChunkSize
 	}
@@ -81,7 +61,7 @@ func (s *Service) chunkSize() int {
 }
 
 // Run imports sub in a transaction of its own opened by db, and commits it.
-func (s *Service) Run(ctx context.Context, db *store.DB, sub Submission) (*Report, error) {
+func (s *Importer) Run(ctx context.Context, db *store.DB, sub ingest.Submission) (*ingest.Report, error) {
 	txCtx, tx, err := db.OpenTx(ctx)
 	if err != nil {
 		return nil, err
@@ -123,10 +103,10 @@ func (w submitter) only() (int, bool) {
 // nothing unless sub.Partial; a dry run writes nothing at all. The report is
 // returned with a nil error whether rows were accepted or not; errors are for
 // the caller's rights, the reference, or the database.
-func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
+func (s *Importer) Submit(ctx context.Context, sub ingest.Submission) (*ingest.Report, error) {
 	tx := ent.TxFromContext(ctx)
 	if tx == nil {
-		return nil, errors.New("ingest: no transaction in context")
+		return nil, errors.New("import: no transaction in context")
 	}
 	client := tx.Client()
 	who, err := s.rights(ctx, client, sub)
@@ -143,7 +123,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 	if sub.Reference == "" || len(sub.Reference) > 100 {
 		return nil, apperr.Invalid("reference", sub.Reference, "La référence du lot est obligatoire (1 à 100 caractères) : elle rend l'envoi rejouable sans double écriture.")
 	}
-	sum, err := checksum(sub)
+	sum, err := ingest.Checksum(sub)
 	if err != nil {
 		return nil, err
 	}
@@ -151,13 +131,14 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 	if prev, err := s.previous(sys, client, who, sub, sum); prev != nil || err != nil {
 		return prev, err
 	}
-	run := &runner{svc: s, client: client, sys: sys, sub: sub, who: who, now: s.now().UTC(), postgres: s.Postgres,
-		rep: &Report{Reference: sub.Reference, Format: sub.Format, DryRun: sub.DryRun, Problems: []Problem{}}}
+	b := ingest.NewBatch(sub)
+	run := &runner{imp: s, client: client, sys: sys, sub: sub, who: who, now: s.now().UTC(), postgres: s.Postgres,
+		batch: b, rep: b.Report}
 	if sub.DryRun {
 		if err := run.run(ctx); err != nil {
 			return nil, err
 		}
-		run.finish()
+		b.Finish()
 		return run.rep, nil
 	}
 	if _, err := client.ExecContext(sys, "SAVEPOINT siseri_ingest"); err != nil {
@@ -169,7 +150,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 	}
 	claimed, err := run.claim(sum)
 	if err == nil && claimed {
-		run.sess, err = s.Registry.Open(ctx, registry.Options{History: sub.History, Now: run.now, Timed: run.timed})
+		run.sess, err = s.Registry.Open(ctx, Options{History: sub.History, Now: run.now, Timed: run.timed})
 	}
 	if err != nil {
 		_ = rollback()
@@ -190,8 +171,8 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 		_ = rollback()
 		return nil, err
 	}
-	run.finish()
-	if run.rep.Status == StatusRejected {
+	b.Finish()
+	if run.rep.Status == ingest.StatusRejected {
 		// Nothing is written, and the reference stays free for the corrected file.
 		if err := rollback(); err != nil {
 			return nil, err
@@ -216,7 +197,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (*Report, error) {
 }
 
 // rights checks that the caller may submit the format and returns its scope.
-func (s *Service) rights(ctx context.Context, client *ent.Client, sub Submission) (submitter, error) {
+func (s *Importer) rights(ctx context.Context, client *ent.Client, sub ingest.Submission) (submitter, error) {
 	v := policy.FromContext(ctx)
 	if v == nil {
 		return submitter{}, apperr.New(apperr.Unauthenticated, "Authentification requise.")
@@ -227,7 +208,7 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, sub Submission
 		return s.historyRights(ctx, client, sub, who)
 	}
 	switch f {
-	case LabResults:
+	case ingest.LabResults:
 		if !slices.Contains(SubmitterRoles(f), v.Role) {
 			return who, apperr.New(apperr.Forbidden, "Seul un laboratoire de dosimétrie peut envoyer des résultats.")
 		}
@@ -240,9 +221,9 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, sub Submission
 			return who, apperr.New(apperr.Forbidden, "Votre habilitation de laboratoire ne désigne aucun laboratoire.")
 		}
 		return who, nil
-	case Declarations, Operational:
+	case ingest.Declarations, ingest.Operational:
 		if !slices.Contains(SubmitterRoles(f), v.Role) {
-			if f == Declarations {
+			if f == ingest.Declarations {
 				return who, apperr.New(apperr.Forbidden, "Seul le correspondant de l'employeur peut déclarer des travailleurs.")
 			}
 			return who, apperr.New(apperr.Forbidden, "Seuls le correspondant de l'employeur et le conseiller en radioprotection peuvent envoyer la dosimétrie opérationnelle.")
@@ -270,11 +251,11 @@ func (s *Service) rights(ctx context.Context, client *ent.Client, sub Submission
 
 // historyRights checks a history import: laboratory results, by an
 // administrator, for a registered laboratory.
-func (s *Service) historyRights(ctx context.Context, client *ent.Client, sub Submission, who submitter) (submitter, error) {
+func (s *Importer) historyRights(ctx context.Context, client *ent.Client, sub ingest.Submission, who submitter) (submitter, error) {
 	switch {
 	case !sub.History:
 		return who, apperr.Invalid("laboratoryID", fmt.Sprint(sub.LaboratoryID), "Le laboratoire ne se désigne que pour un import d'historique (history).")
-	case sub.Format != LabResults:
+	case sub.Format != ingest.LabResults:
 		return who, apperr.Invalid("history", "true", "L'import d'historique ne concerne que les résultats de laboratoire.")
 	case !who.viewer.Acts(policy.RoleAdmin):
 		return who, apperr.New(apperr.Forbidden, "Seul un administrateur importe un historique (migration des résultats passés).")
@@ -296,44 +277,21 @@ func (s *Service) historyRights(ctx context.Context, client *ent.Client, sub Sub
 // results, employer correspondents their declarations, and operational
 // dosimetry the correspondent or, by delegation, the radiation protection
 // adviser.
-func SubmitterRoles(f Format) []policy.Role {
+func SubmitterRoles(f ingest.Format) []policy.Role {
 	switch f {
-	case LabResults:
+	case ingest.LabResults:
 		return []policy.Role{policy.RoleLaboratory}
-	case Declarations:
+	case ingest.Declarations:
 		return []policy.Role{policy.RoleEmployer}
-	case Operational:
+	case ingest.Operational:
 		return []policy.Role{policy.RoleEmployer, policy.RoleRPA}
 	}
 	return nil
 }
 
-// checksum is the SHA-256 of the submitted content (the file, or the rows).
-func checksum(sub Submission) (string, error) {
-	h := sha256.New()
-	if sub.Body != nil {
-		if _, err := io.Copy(h, sub.Body); err != nil {
-			return "", fmt.Errorf("read file: %w", err)
-		}
-		if _, err := sub.Body.Seek(0, io.SeekStart); err != nil {
-			return "", fmt.Errorf("rewind file: %w", err)
-		}
-	} else {
-		enc := json.NewEncoder(h)
-		if err := enc.Encode(sub.Rows); err != nil {
-			return "", err
-		}
-	}
-	_, _ = fmt.Fprintf(h, "|%s|partial=%t", sub.Format, sub.Partial)
-	if sub.History || !sub.ReceivedOn.IsZero() {
-		_, _ = fmt.Fprintf(h, "|history=%t|lab=%d|received=%s", sub.History, sub.LaboratoryID, sub.ReceivedOn.Format(time.DateOnly))
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
 // previous returns the stored report of an earlier submission of the same
 // reference, or an error when the reference was used for other content.
-func (s *Service) previous(ctx context.Context, client *ent.Client, who submitter, sub Submission, sum string) (*Report, error) {
+func (s *Importer) previous(ctx context.Context, client *ent.Client, who submitter, sub ingest.Submission, sum string) (*ingest.Report, error) {
 	b, err := client.ImportBatch.Query().Where(
 		importbatch.SubmitterID(who.viewer.AccountID), importbatch.Reference(sub.Reference),
 	).Only(ctx)
@@ -360,22 +318,22 @@ func (s *Service) previous(ctx context.Context, client *ent.Client, who submitte
 }
 
 // ReportOf decodes the report stored with a batch.
-func ReportOf(b *ent.ImportBatch) (*Report, error) {
+func ReportOf(b *ent.ImportBatch) (*ingest.Report, error) {
 	raw, err := json.Marshal(b.Report)
 	if err != nil {
 		return nil, err
 	}
-	var rep Report
+	var rep ingest.Report
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		return nil, fmt.Errorf("decode batch report: %w", err)
 	}
 	rep.BatchID = b.ID
 	if rep.Problems == nil {
-		rep.Problems = []Problem{}
+		rep.Problems = []ingest.Problem{}
 	}
 	for i := range rep.Problems {
 		if rep.Problems[i].Severity == "" {
-			rep.Problems[i].Severity = SeverityError // stored before severities existed
+			rep.Problems[i].Severity = ingest.SeverityError // stored before severities existed
 		}
 	}
 	return &rep, nil
@@ -433,9 +391,9 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n])
 }
 
-// NewService returns the import service for db, recording through the
-// registry of db (detection on, standings kept current, news announced
-// through broker).
-func NewService(db *store.DB, broker *alerts.Broker) *Service {
-	return &Service{Registry: registry.New(db, broker), Postgres: db.IsPostgres()}
+// NewImporter returns the importer of db, recording through the registry
+// of db (detection on, standings kept current, news announced through
+// broker).
+func NewImporter(db *store.DB, broker *alerts.Broker) *Importer {
+	return &Importer{Registry: New(db, broker), Postgres: db.IsPostgres()}
 }

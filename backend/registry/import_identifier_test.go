@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // read back from the database, on the worker found by the right column.
 func TestWorkersWithoutNIR(t *testing.T) {
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 1)
+	f := newImportFixture(t, db, 1)
 	ctx := policy.SystemContext(context.Background())
 	D, L, O := ingest.Declarations, ingest.LabResults, ingest.Operational
 
@@ -98,7 +98,7 @@ func TestWorkersWithoutNIR(t *testing.T) {
 // taken as declared (no NIR to agree with), whereas a NIR's sex digit still
 // has to agree.
 func TestDeclarationForeignIdentifierSex(t *testing.T) {
-	f := newFixture(t, storetest.MustOpen(t), 0)
+	f := newImportFixture(t, storetest.MustOpen(t), 0)
 	D := ingest.Declarations
 	rep := f.submit(t, f.employer, ingest.Submission{Format: D, Reference: "SEX", DryRun: true, Body: strings.NewReader(fileOf(D,
 		siretA+";IT:RSSMRA85T10A562S;Rossi;Maria;1985-12-10;F;2024-01-01;;CDI;RI;CARDIO;A",

@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"bytes"
@@ -11,13 +11,11 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/policy"
 )
-
-// now is the instant of every import in these tests.
-var now = time.Date(2025, 6, 15, 10, 0, 0, 0, time.UTC)
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
@@ -29,9 +27,9 @@ func nir(first13 string) string {
 
 // fixture is a small registry: two establishments, a laboratory, workers
 // employed at the first, and the accounts that submit.
-type fixture struct {
+type importFixture struct {
 	db       *store.DB
-	svc      *ingest.Service
+	svc      *registry.Importer
 	lab      *policy.Viewer
 	otherLab *policy.Viewer
 	employer *policy.Viewer
@@ -46,7 +44,7 @@ const (
 	siretB = "35600000000048"
 )
 
-func newFixture(t testing.TB, db *store.DB, workers int) *fixture {
+func newImportFixture(t testing.TB, db *store.DB, workers int) *importFixture {
 	t.Helper()
 	ctx := policy.SystemContext(context.Background())
 	c := db.Client
@@ -54,7 +52,7 @@ func newFixture(t testing.TB, db *store.DB, workers int) *fixture {
 	c.Nomenclature.Create().SetKind("DOMAIN").SetVersion("V1").SetCode("MED").SetLabel("Médical").SetValidFrom(from).ExecX(ctx)
 	c.Nomenclature.Create().SetKind("SECTOR").SetVersion("V1").SetCode("RI").SetLabel("Radiologie interventionnelle").SetParentCode("MED").SetValidFrom(from).ExecX(ctx)
 	c.Nomenclature.Create().SetKind("JOB").SetVersion("V1").SetCode("CARDIO").SetLabel("Cardiologue interventionnel").SetValidFrom(from).ExecX(ctx)
-	f := &fixture{db: db}
+	f := &importFixture{db: db}
 	f.estab = c.Establishment.Create().SetSiret(siretA).SetName("CHU").SaveX(ctx)
 	f.other = c.Establishment.Create().SetSiret(siretB).SetName("Autre").SaveX(ctx)
 	lab := c.Laboratory.Create().SetCode("LAB1").SetName("Laboratoire 1").SaveX(ctx)
@@ -80,14 +78,14 @@ func newFixture(t testing.TB, db *store.DB, workers int) *fixture {
 		f.workers = append(f.workers, w)
 		f.nirs = append(f.nirs, n)
 	}
-	f.svc = ingest.NewService(db, alerts.NewBroker(alerts.NewHub(16), db.Dialect))
+	f.svc = registry.NewImporter(db, alerts.NewBroker(alerts.NewHub(16), db.Dialect))
 	f.svc.Now = func() time.Time { return now }
 	f.svc.Registry.Engine.Now = f.svc.Now
 	return f
 }
 
 // labLine is a valid result row for worker i in month m of 2024 (1-based).
-func (f *fixture) labLine(i, m int, result string) string {
+func (f *importFixture) labLine(i, m int, result string) string {
 	start := day(2024, time.Month(m), 1)
 	end := start.AddDate(0, 1, -1)
 	return fmt.Sprintf("%s;DUPRÉ%d;elise;1980-01-15;%s;D%04d;PASSIF_CORPS_ENTIER;HP10;%s;%s;%s;mSv;;",
@@ -101,7 +99,7 @@ func csvOf(header string, lines ...string) *bytes.Reader {
 }
 
 // submit runs a submission as v in its own transaction.
-func (f *fixture) submit(t testing.TB, v *policy.Viewer, sub ingest.Submission) *ingest.Report {
+func (f *importFixture) submit(t testing.TB, v *policy.Viewer, sub ingest.Submission) *ingest.Report {
 	t.Helper()
 	rep, err := f.svc.Run(policy.NewContext(context.Background(), v), f.db, sub)
 	if err != nil {
@@ -110,7 +108,7 @@ func (f *fixture) submit(t testing.TB, v *policy.Viewer, sub ingest.Submission) 
 	return rep
 }
 
-func (f *fixture) count(t testing.TB) (records, batches int) {
+func (f *importFixture) count(t testing.TB) (records, batches int) {
 	t.Helper()
 	ctx := policy.SystemContext(context.Background())
 	records = f.db.Client.DoseRecord.Query().CountX(ctx)

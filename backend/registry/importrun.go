@@ -1,17 +1,13 @@
-package ingest
+package registry
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"hash/fnv"
-	"io"
-	"slices"
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/identity"
-	"github.com/siseri/siseri/backend/registry"
+	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/employment"
 	"github.com/siseri/siseri/ent/establishment"
@@ -22,32 +18,26 @@ import (
 
 // runner is one import in progress.
 type runner struct {
-	svc      *Service
+	imp      *Importer
 	client   *ent.Client
 	sys      context.Context
-	sub      Submission
+	sub      ingest.Submission
 	who      submitter
 	now      time.Time
 	postgres bool
 	// sess records the batch's doses (nil for a dry run).
-	sess    *registry.Session
-	rep     *Report
+	sess *Session
+	// batch reads the rows and keeps the report, rep.
+	batch   *ingest.Batch
+	rep     *ingest.Report
 	batchID int
 
-	classes  classCounter
-	accepted int
-	rejected int
-	// stopped is set once a problem makes the batch fail whole: rows are
-	// still checked and reported, but no longer written.
-	stopped bool
-	// seen maps the hash of each valid row's natural key to its line.
-	seen   map[uint64]int32
 	estabs map[string]*ent.Establishment
 	locked bool
 	// Declarations: the nomenclature in force and the workers created so far.
-	nom        *nomenclatureCodes
+	nom        *ingest.Nomenclature
 	newWorkers map[string]int
-	// spent is the time of each phase, for Service.Trace.
+	// spent is the time of each phase, for Importer.Trace.
 	spent map[string]time.Duration
 }
 
@@ -59,165 +49,38 @@ func (r *runner) timed(phase string, start time.Time) {
 	r.spent[phase] += time.Since(start)
 }
 
-func (r *runner) writing() bool { return !r.sub.DryRun && !r.stopped }
-
 // run reads, checks and writes every row, chunk by chunk.
 func (r *runner) run(ctx context.Context) error {
-	r.seen = map[uint64]int32{}
 	r.estabs = map[string]*ent.Establishment{}
-	cols := r.sub.Format.Columns()
-	var src source
-	if r.sub.Body != nil {
-		cs, p := newCSVSource(r.sub.Body, cols, r.sub.Format.earlierWidths()...)
-		if p != nil {
-			r.rep.add(*p)
-			r.rep.RowsTotal++ // the header line, rejected with the file
-			r.rejected++
-			r.stopped = true
-			return nil
-		}
-		src = cs
-	} else {
-		for i, fields := range r.sub.Rows {
-			if len(fields) != len(cols) {
-				return fmt.Errorf("ingest: row %d has %d fields, want %d", i, len(fields), len(cols))
-			}
-		}
-		src = &sliceSource{rows: r.sub.Rows, cols: cols}
+	ok, err := r.batch.Open()
+	if !ok || err != nil {
+		return err
 	}
-	if r.sub.Format == LabResults && !r.sub.DryRun {
+	if r.sub.Format == ingest.LabResults && !r.sub.DryRun {
 		if err := r.lockLaboratory(); err != nil {
 			return err
 		}
 	}
-	size := r.svc.chunkSize()
-	chunk := make([]*row, 0, size)
-	chunkBytes := 0
-	for {
-		line, fields, err := src.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		var re *rowError
-		if errors.As(err, &re) {
-			r.rep.RowsTotal++
-			r.reject(&row{line: line, probs: []Problem{*re.problem()}})
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("read %s: %w", r.sub.Format.Label(), err)
-		}
-		r.rep.RowsTotal++
-		chunk = append(chunk, &row{line: line, cols: cols, fields: slices.Clone(fields)})
-		for _, f := range fields {
-			chunkBytes += len(f)
-		}
-		// Rows of up to MaxLineBytes each: a chunk is also bounded in bytes.
-		if len(chunk) == size || chunkBytes >= maxChunkBytes {
-			if err := r.flush(ctx, chunk); err != nil {
-				return err
-			}
-			clear(chunk)
-			chunk, chunkBytes = chunk[:0], 0
-		}
-	}
-	if len(chunk) > 0 {
-		if err := r.flush(ctx, chunk); err != nil {
-			return err
-		}
-	}
-	if r.rep.RowsTotal == 0 {
-		// A header and nothing else (or no row given): a batch of nothing
-		// would use up its reference.
-		r.rep.add(Problem{Line: 1, Code: "NO_DATA_ROWS", Message: noDataRows(r.sub.Body != nil)})
-		r.rep.RowsTotal++ // counted like a header problem: the file is the rejected row
-		r.rejected++
-		r.stopped = true
-	}
-	return nil
+	return r.batch.Read(r.imp.chunkSize(), func(rows []*ingest.Row) error { return r.flush(ctx, rows) })
 }
 
-// maxChunkBytes bounds the field bytes of a chunk of rows held in memory.
-const maxChunkBytes = 8 << 20
-
-func noDataRows(file bool) string {
-	if file {
-		return "Le fichier n'a aucune ligne de données : il n'a que la ligne d'en-tête (et peut-être des lignes vides). Un lot doit contenir au moins une ligne ; la référence reste libre."
-	}
-	return "L'envoi ne contient aucune ligne (rows est vide). Un lot doit contenir au moins une ligne ; la référence reste libre."
-}
-
-func (r *runner) flush(ctx context.Context, rows []*row) error {
+func (r *runner) flush(ctx context.Context, rows []*ingest.Row) error {
 	var err error
 	switch r.sub.Format {
-	case LabResults:
+	case ingest.LabResults:
 		err = r.flushLab(ctx, rows)
-	case Declarations:
+	case ingest.Declarations:
 		err = r.flushDeclarations(ctx, rows)
-	case Operational:
+	case ingest.Operational:
 		err = r.flushOperational(ctx, rows)
 	}
 	if err != nil {
 		return err
 	}
-	r.reportWarnings(rows)
-	if r.svc.AfterChunk != nil && r.writing() {
-		return r.svc.AfterChunk(ctx, r.accepted+r.rejected)
+	if r.imp.AfterChunk != nil && r.batch.Writing() {
+		return r.imp.AfterChunk(ctx, r.batch.Done())
 	}
 	return nil
-}
-
-// reject reports a row's problems.
-func (r *runner) reject(rw *row) {
-	rw.rejected = true
-	for _, p := range rw.probs {
-		r.rep.add(p)
-	}
-	r.rejected++
-	if !r.sub.Partial {
-		r.stopped = true
-	}
-}
-
-// duplicate checks a valid row's natural key against the rows before it.
-func (r *runner) duplicate(rw *row, key string, col int) bool {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(key))
-	k := h.Sum64()
-	if first, ok := r.seen[k]; ok {
-		rw.fail(col, "DUPLICATE_IN_FILE", "Cette ligne reprend le résultat de la ligne %d (même travailleur, dosimètre, grandeur et période).", first)
-		return true
-	}
-	r.seen[k] = int32(rw.line)
-	return false
-}
-
-// finish sets the status and counts of the report.
-func (r *runner) finish() {
-	rep := r.rep
-	rep.RowsRejected = r.rejected
-	rep.RowsAccepted = r.accepted
-	switch {
-	case r.sub.DryRun:
-		rep.Status = StatusDryRun
-	case r.rejected > 0 && (!r.sub.Partial || r.accepted == 0):
-		rep.Status = StatusRejected
-		rep.RowsAccepted = 0
-		r.classes = classCounter{} // nothing was accepted
-		rep.AnomaliesRaised = 0
-		rep.WorkersCreated = 0
-		rep.EmploymentsCreated = 0
-	case r.rejected > 0:
-		rep.Status = StatusPartial
-	default:
-		rep.Status = StatusAccepted
-	}
-	if r.sub.Format != Declarations {
-		rep.DoseClasses = r.classes.list()
-	} else {
-		rep.DoseClasses = []ClassCount{}
-	}
-	rep.sortProblems()
 }
 
 // complete brings the standings current, stores the report and announces
@@ -266,14 +129,14 @@ func (r *runner) establishments(sirets map[string]bool) error {
 
 // checkEstablishment fails unless the SIRET is registered and, for
 // declarations and operational dosimetry, in the submitter's scope.
-func (r *runner) checkEstablishment(rw *row, col int, siret string) *ent.Establishment {
+func (r *runner) checkEstablishment(rw *ingest.Row, column, siret string) *ent.Establishment {
 	e := r.estabs[siret]
 	if e == nil {
-		rw.fail(col, "ESTABLISHMENT_UNKNOWN", "Aucun établissement n'est déclaré avec le SIRET %s.", siret)
+		rw.Fail(column, "ESTABLISHMENT_UNKNOWN", "Aucun établissement n'est déclaré avec le SIRET %s.", siret)
 		return nil
 	}
 	if r.who.establishments != nil && !r.who.establishments[e.ID] {
-		rw.fail(col, "ESTABLISHMENT_NOT_IN_SCOPE", "Vous n'êtes pas habilité à transmettre pour l'établissement de SIRET %s.", siret)
+		rw.Fail(column, "ESTABLISHMENT_NOT_IN_SCOPE", "Vous n'êtes pas habilité à transmettre pour l'établissement de SIRET %s.", siret)
 		return nil
 	}
 	return e
@@ -307,7 +170,7 @@ func (r *runner) lookup(nirs, sirets map[string]bool) (known, error) {
 	return reg, err
 }
 
-// workersByNIR finds the workers of identifier keys (see row.nir), each by
+// workersByNIR finds the workers of identifier keys (ingest.Identity.Key), each by
 // its own column: NIR or NIA by nir, an NTT by temporary_id, a foreign
 // identifier by foreign_country and foreign_id. Should two workers share
 // an NTT or a foreign identifier, the first registered is taken.
@@ -402,20 +265,22 @@ func covering(emps []*ent.Employment, estab int, start, end time.Time) *ent.Empl
 // checkIdentity fails unless the stated names and birth date are those of
 // the worker registered with the identifier. It never shows what is
 // registered.
-func checkIdentity(rw *row, w *ent.Worker, c identityClaim, nomCol, prenomCol, birthCol int) bool {
-	if !dosimetry.SameName(w.LastName, c.last) && (w.UsageName == "" || !dosimetry.SameName(w.UsageName, c.last)) {
-		rw.fail(nomCol, "IDENTITY_MISMATCH", "Le nom « %s » ne correspond pas à la personne enregistrée avec cet identifiant (nom de naissance ou d'usage).", c.last)
+// The columns are named by header: the last name (nom), first names (prenom)
+// and birth date, "" for a format without it.
+func checkIdentity(rw *ingest.Row, w *ent.Worker, c ingest.Identity, birthColumn string) bool {
+	if !dosimetry.SameName(w.LastName, c.LastName) && (w.UsageName == "" || !dosimetry.SameName(w.UsageName, c.LastName)) {
+		rw.Fail("nom", "IDENTITY_MISMATCH", "Le nom « %s » ne correspond pas à la personne enregistrée avec cet identifiant (nom de naissance ou d'usage).", c.LastName)
 		return false
 	}
-	if !identity.Matches(w, identity.Claim{LastName: w.LastName, FirstNames: c.first}) {
-		rw.fail(prenomCol, "IDENTITY_MISMATCH", "Le prénom « %s » ne correspond pas à la personne enregistrée avec cet identifiant.", c.first)
+	if !identity.Matches(w, identity.Claim{LastName: w.LastName, FirstNames: c.FirstNames}) {
+		rw.Fail("prenom", "IDENTITY_MISMATCH", "Le prénom « %s » ne correspond pas à la personne enregistrée avec cet identifiant.", c.FirstNames)
 		return false
 	}
-	if birthCol >= 0 && c.hasBirth {
+	if birthColumn != "" && c.HasBirth {
 		by, bm, bd := w.BirthDate.UTC().Date()
-		cy, cm, cd := c.birth.Date()
+		cy, cm, cd := c.BirthDate.Date()
 		if by != cy || bm != cm || bd != cd {
-			rw.fail(birthCol, "IDENTITY_MISMATCH", "La date de naissance %s ne correspond pas à la personne enregistrée avec cet identifiant.", c.birth.Format(dateLayout))
+			rw.Fail(birthColumn, "IDENTITY_MISMATCH", "La date de naissance %s ne correspond pas à la personne enregistrée avec cet identifiant.", c.BirthDate.Format(time.DateOnly))
 			return false
 		}
 	}

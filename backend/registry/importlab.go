@@ -1,4 +1,4 @@
-package ingest
+package registry
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
-	"github.com/siseri/siseri/backend/registry"
+	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doserecord"
@@ -23,27 +23,37 @@ func toMap(v any) (map[string]any, error) {
 	return m, json.Unmarshal(raw, &m)
 }
 
+// labRecord is a laboratory result on its way into the registry: as parsed,
+// then resolved against the registry.
+type labRecord struct {
+	ingest.LabResult
+	// correction is the physician's current version a pending re-send
+	// conflicts with; replaces, the open conflict it takes the place of.
+	correction *ent.DoseRecord
+	replaces   *ent.DoseConflict
+}
+
 // flushLab checks a chunk of laboratory results against the registry and
 // writes the valid ones.
-func (r *runner) flushLab(ctx context.Context, rows []*row) error {
+func (r *runner) flushLab(ctx context.Context, rows []*ingest.Row) error {
 	type item struct {
-		rw  *row
+		rw  *ingest.Row
 		rec labRecord
 	}
 	t0 := time.Now()
 	items := make([]item, 0, len(rows))
 	nirs, sirets, serials := map[string]bool{}, map[string]bool{}, map[string]bool{}
 	for _, rw := range rows {
-		rec, ok := parseLab(rw, r.now)
+		res, ok := ingest.ParseLab(rw, r.now)
 		if !ok {
-			r.reject(rw)
+			r.batch.Reject(rw)
 			continue
 		}
-		items = append(items, item{rw, rec})
-		nirs[rec.ident.nir] = true
-		sirets[rec.siret] = true
-		if rec.Dosimeter != "" {
-			serials[rec.Dosimeter] = true
+		items = append(items, item{rw, labRecord{LabResult: res}})
+		nirs[res.Identity.Key] = true
+		sirets[res.SIRET] = true
+		if res.Dosimeter != "" {
+			serials[res.Dosimeter] = true
 		}
 	}
 	r.timed("parse", t0)
@@ -78,59 +88,58 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 	good := make([]*labRecord, 0, len(items))
 	for i := range items {
 		rw, rec := items[i].rw, &items[i].rec
-		w := reg.byNIR[rec.ident.nir]
+		w := reg.byNIR[rec.Identity.Key]
 		if w == nil {
-			rw.fail(lNIR, "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", identifierLabel(rec.ident.nir))
-			r.reject(rw)
+			rw.Fail("nir", "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", ingest.IdentifierLabel(rec.Identity.Key))
+			r.batch.Reject(rw)
 			continue
 		}
-		if !checkIdentity(rw, w, rec.ident, lNom, lPrenom, lNaissance) {
-			r.reject(rw)
+		if !checkIdentity(rw, w, rec.Identity, "date_naissance") {
+			r.batch.Reject(rw)
 			continue
 		}
-		e := r.checkEstablishment(rw, lSIRET, rec.siret)
+		e := r.checkEstablishment(rw, "siret", rec.SIRET)
 		if e == nil {
-			r.reject(rw)
+			r.batch.Reject(rw)
 			continue
 		}
 		emp := covering(reg.employments[w.ID], e.ID, rec.Start, rec.End)
 		if emp == nil {
-			rw.fail(lDebut, "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
-				rec.siret, rec.Start.Format(dateLayout), rec.End.Format(dateLayout))
-			r.reject(rw)
+			rw.Fail("debut_periode", "EMPLOYMENT_NOT_FOUND", "Aucun emploi de ce travailleur dans l'établissement %s ne couvre la période du %s au %s.",
+				rec.SIRET, rec.Start.Format(time.DateOnly), rec.End.Format(time.DateOnly))
+			r.batch.Reject(rw)
 			continue
 		}
 		if lab, ok := otherLab[rec.Dosimeter]; ok && lab != r.who.laboratoryID {
-			rw.fail(lDosimetre, "DOSIMETER_OTHER_LABORATORY", "Le dosimètre %s est enregistré pour un autre laboratoire.", rec.Dosimeter)
-			r.reject(rw)
+			rw.Fail("dosimetre", "DOSIMETER_OTHER_LABORATORY", "Le dosimètre %s est enregistré pour un autre laboratoire.", rec.Dosimeter)
+			r.batch.Reject(rw)
 			continue
 		}
-		key := rec.naturalKey()
-		if r.duplicate(rw, key, lDosimetre) {
-			r.reject(rw)
+		key := rec.Key()
+		if r.batch.Duplicate(rw, key, "dosimetre") {
+			r.batch.Reject(rw)
 			continue
 		}
 		rec.WorkerID, rec.EstablishmentID, rec.LaboratoryID, rec.Version = w.ID, e.ID, r.who.laboratoryID, 1
 		rec.SectorCode, rec.JobCode = deref(emp.SectorCode), deref(emp.JobCode)
 		if rec.ReceivedOn.IsZero() && !r.sub.ReceivedOn.IsZero() {
 			if r.sub.ReceivedOn.Before(rec.End) {
-				rw.fail(lDateReception, "RECEIPT_BEFORE_PERIOD_END", "Le lot est daté de réception du %s, avant la fin de la période de port de ce résultat (%s).",
+				rw.Fail("date_reception", "RECEIPT_BEFORE_PERIOD_END", "Le lot est daté de réception du %s, avant la fin de la période de port de ce résultat (%s).",
 					r.sub.ReceivedOn.Format("02/01/2006"), rec.End.Format("02/01/2006"))
-				r.reject(rw)
+				r.batch.Reject(rw)
 				continue
 			}
 			rec.ReceivedOn = r.sub.ReceivedOn
 		}
 		if prev, ok := stored[key]; ok && !r.versionOf(rw, rec, prev, conflicts[prev.ID]) {
-			r.reject(rw)
+			r.batch.Reject(rw)
 			continue
 		}
-		r.accepted++
-		r.classes.add(rec.dose.usv, rec.dose.absent)
+		r.batch.AcceptDose(int64(rec.Value), rec.Status == dosimetry.StatusAbsent)
 		good = append(good, rec)
 	}
 	r.timed("check", t0)
-	if !r.writing() || len(good) == 0 {
+	if !r.batch.Writing() || len(good) == 0 {
 		return nil
 	}
 	return r.writeLab(ctx, good)
@@ -142,9 +151,9 @@ func (r *runner) flushLab(ctx context.Context, rows []*row) error {
 // the dose of record: the re-send is then held, pending, for the physician's
 // decision (a conflict, REGULATION-CASES RC01), and the row says so. It
 // reports false when the row is rejected.
-func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, past correctionConflicts) bool {
-	if prev.ValueUsv == rec.dose.usv && string(prev.Status) == string(rec.Status) {
-		rw.fail(lResultat, "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
+func (r *runner) versionOf(rw *ingest.Row, rec *labRecord, prev *ent.DoseRecord, past correctionConflicts) bool {
+	if prev.ValueUsv == int64(rec.Value) && string(prev.Status) == string(rec.Status) {
+		rw.Fail("resultat", "DUPLICATE_STORED", "Ce résultat est déjà enregistré (envoyé le %s) avec la même valeur.", prev.ReceivedAt.Format("02/01/2006"))
 		return false
 	}
 	if prev.Source != doserecord.SourcePhysician {
@@ -156,14 +165,14 @@ func (r *runner) versionOf(rw *row, rec *labRecord, prev *ent.DoseRecord, past c
 	rec.Pending, rec.correction, rec.Version = true, prev, max(prev.Version, past.lastVersion)+1
 	if open := past.open; open != nil {
 		held := open.Edges.Resend
-		if held != nil && held.ValueUsv == rec.dose.usv && string(held.Status) == string(rec.Status) {
-			rw.fail(lResultat, "DUPLICATE_PENDING", "Ce résultat, déjà renvoyé le %s, attend la décision du médecin du travail qui l'avait corrigé.",
+		if held != nil && held.ValueUsv == int64(rec.Value) && string(held.Status) == string(rec.Status) {
+			rw.Fail("resultat", "DUPLICATE_PENDING", "Ce résultat, déjà renvoyé le %s, attend la décision du médecin du travail qui l'avait corrigé.",
 				held.ReceivedAt.Format("02/01/2006"))
 			return false
 		}
 		rec.replaces = open
 	}
-	rw.warn(lResultat, "CORRECTED_BY_PHYSICIAN", "Le médecin du travail a corrigé ce résultat le %s : la valeur renvoyée est enregistrée en attente de sa décision et ne remplace pas la correction tant qu'il ne l'a pas acceptée.",
+	rw.Warn("resultat", "CORRECTED_BY_PHYSICIAN", "Le médecin du travail a corrigé ce résultat le %s : la valeur renvoyée est enregistrée en attente de sa décision et ne remplace pas la correction tant qu'il ne l'a pas acceptée.",
 		prev.ReceivedAt.Format("02/01/2006"))
 	return true
 }
@@ -246,18 +255,11 @@ func (r *runner) storedResults(wids map[int]bool, nirOf map[int]string, from tim
 			if d.LaboratoryID != r.who.laboratoryID {
 				continue
 			}
-			out[resultKey(nirOf[d.WorkerID], string(d.MonitoringKind), d.DosimeterSerial, string(d.Quantity), d.PeriodStart, d.PeriodEnd)] = d
+			out[ingest.ResultKey(nirOf[d.WorkerID], string(d.MonitoringKind), d.DosimeterSerial, string(d.Quantity), d.PeriodStart, d.PeriodEnd)] = d
 		}
 		return nil
 	})
 	return out, err
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }
 
 // writeLab records valid results through the registry: the versions they
@@ -285,10 +287,10 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 		return err
 	}
 	r.rep.AnomaliesRaised += r.sess.Raised - before
-	var held []registry.Held
+	var held []Held
 	for i, rec := range recs {
 		if rec.Pending {
-			held = append(held, registry.Held{Resend: written[i], Correction: rec.correction.ID, Replaces: rec.replaces})
+			held = append(held, Held{Resend: written[i], Correction: rec.correction.ID, Replaces: rec.replaces})
 		}
 	}
 	return r.sess.Hold(held)

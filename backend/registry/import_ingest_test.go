@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -16,7 +16,7 @@ func TestLabResultsLifecycle(t *testing.T) {
 		"postgres": storetest.MustOpen, "sqlite": storetest.MustOpenSQLite,
 	} {
 		t.Run(name, func(t *testing.T) {
-			f := newFixture(t, open(t), 3)
+			f := newImportFixture(t, open(t), 3)
 			ctx := policy.SystemContext(context.Background())
 			lines := []string{f.labLine(0, 1, "0,25"), f.labLine(1, 1, "M"), f.labLine(2, 1, "ABSENT"), f.labLine(0, 2, "1.5")}
 
@@ -88,7 +88,7 @@ func TestLabResultsLifecycle(t *testing.T) {
 // TestDeclarationsNewWorkerTwice: a new worker declared on two rows (two
 // successive contracts) is created once, with both employments.
 func TestDeclarationsNewWorkerTwice(t *testing.T) {
-	f := newFixture(t, storetest.MustOpen(t), 0)
+	f := newImportFixture(t, storetest.MustOpen(t), 0)
 	const header = "siret;nir;nom;prenom;date_naissance;sexe;date_debut;date_fin;type_contrat;secteur;metier;categorie"
 	n := nir("2900575056777")
 	rep := f.submit(t, f.employer, ingest.Submission{Format: ingest.Declarations, Reference: "D1", Body: csvOf(header,

@@ -1,4 +1,4 @@
-package ingest_test
+package registry_test
 
 import (
 	"context"
@@ -77,7 +77,7 @@ func TestLongLineBoundedMemory(t *testing.T) {
 	const size = 300 << 20
 	const budget = 64 << 20
 	db := storetest.MustOpen(t)
-	f := newFixture(t, db, 2)
+	f := newImportFixture(t, db, 2)
 	declHeader := strings.Join(ingest.Declarations.Columns(), ";")
 	opHeader := strings.Join(ingest.Operational.Columns(), ";")
 	badNIR := strings.Replace(f.labLine(1, 2, "0,25"), f.nirs[1], "123", 1)
