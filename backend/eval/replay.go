@@ -1,9 +1,12 @@
 // Package eval measures the anomaly detector on a synthetic population
 // written by `siseri synth` (ANOMALY.md §5): it creates a fresh registry,
-// replays the files in time order through the real import path (detection
-// runs inside each import), reads the anomalies back, matches them to the
-// injected labels and compares the detector with the baselines B0–B4 at the
-// same false-alert budget.
+// replays the files in time order as its users would: a SISERI server on a
+// loopback port and the real clock, the employer correspondent and the
+// laboratories uploading their files through the GraphQL multipart upload
+// with the date of receipt (detection runs inside each import), and an
+// analyst reading the anomalies back through GraphQL. It matches them to
+// the injected labels and compares the detector with the baselines B0–B4
+// at the same false-alert budget.
 package eval
 
 import (
@@ -15,6 +18,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -22,13 +27,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/seed"
+	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/synth"
 	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -42,13 +46,18 @@ type Options struct {
 	DatabaseURL string
 	// WarmupMonths are replayed but not scored (default 12).
 	WarmupMonths int
-	// Grace is how long after a month's end its batches are imported (the
-	// evaluation instant of detection; default 2 days).
+	// Grace is how long after a month's end its laboratory batches are
+	// received: their date of receipt is the month's end plus Grace
+	// (default 2 days). The server itself runs on the real clock.
 	Grace time.Duration
 	// Progress receives one line per replayed month (may be nil).
 	Progress io.Writer
-	// Debug receives the false alerts and the missed labels (may be nil).
+	// Debug receives the false alerts, the missed labels and the server's
+	// warnings (may be nil).
 	Debug io.Writer
+	// Inspect, when not nil, is called with the replay's database URL and
+	// the result before the database is dropped (tests compare the two).
+	Inspect func(ctx context.Context, databaseURL string, res *Result) error
 }
 
 // table is a CSV file: header and rows.
@@ -91,13 +100,13 @@ func (t *table) get(row []string, name string) string {
 }
 
 // body writes rows as a CSV body with the table's header.
-func (t *table) body(rows [][]string) *bytes.Reader {
+func (t *table) body(rows [][]string) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Comma = ';'
 	_ = w.Write(t.header)
 	_ = w.WriteAll(rows)
-	return bytes.NewReader(b.Bytes())
+	return b.Bytes()
 }
 
 func parseDate(s string) (time.Time, bool) {
@@ -108,20 +117,56 @@ func parseDate(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// registry is the replay's database and the identities that submit to it.
+// Formats of the exchange files (docs/formats.md), as the GraphQL enum
+// ImportFormat spells them.
+const (
+	formatDeclarations = "DECLARATIONS"
+	formatOperational  = "OPERATIONAL"
+	formatLabResults   = "LAB_RESULTS"
+)
+
+// formatLabels are the formats' French names in the report.
+var formatLabels = map[string]string{
+	formatDeclarations: "déclarations",
+	formatOperational:  "dosimétrie opérationnelle",
+	formatLabResults:   "résultats de laboratoire",
+}
+
+// registry is the replay's SISERI: a fresh database served over HTTP on a
+// loopback port by the production handler, on the real clock, and the
+// signed-in people who use it: the employer correspondent (declarations and
+// operational dosimetry), one account per laboratory (results) and an
+// analyst, who may read every anomaly of the population (policy/scope
+// Anomaly) with its explanation and dose records.
 type registry struct {
 	db       *store.DB
-	svc      *ingest.Service
-	employer *policy.Viewer
-	labs     map[string]*policy.Viewer
+	url      string
+	dbURL    string
+	employer *client
+	labs     map[string]*client
 	labCodes []string
+	reader   *client
+	stop     func()
 	drop     func()
 }
 
-// openRegistry creates the fresh database, migrates it and loads the
-// nomenclature, establishments, laboratories and submitting accounts.
-func openRegistry(ctx context.Context, o Options) (*registry, error) {
-	reg := &registry{labs: map[string]*policy.Viewer{}}
+// account is an account the replay creates: an e-mail and its grants.
+type account struct {
+	email, name string
+	grants      []*ent.GrantCreate
+}
+
+// openRegistry creates the fresh database, migrates it, loads the reference
+// data an administrator loads (nomenclature, establishments, laboratories),
+// creates the accounts with a password and their grants, starts the server
+// and signs everyone in through the login mutation.
+func openRegistry(ctx context.Context, o Options) (reg *registry, err error) {
+	reg = &registry{labs: map[string]*client{}}
+	defer func() {
+		if err != nil {
+			reg.close()
+		}
+	}()
 	dbURL := o.DatabaseURL
 	if store.IsPostgresURL(dbURL) {
 		u, drop, err := createDatabase(ctx, dbURL)
@@ -137,70 +182,153 @@ func openRegistry(ctx context.Context, o Options) (*registry, error) {
 		dbURL = filepath.Join(dir, "eval.db")
 		reg.drop = func() { os.RemoveAll(dir) }
 	}
-	db, err := store.Open(ctx, dbURL)
+	reg.dbURL = dbURL
+	if reg.db, err = store.Open(ctx, dbURL); err != nil {
+		return nil, err
+	}
+	if err := reg.db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	accounts, err := loadReference(ctx, reg.db.Client, o.Dir)
 	if err != nil {
-		reg.close()
 		return nil, err
 	}
-	reg.db = db
-	if err := db.Migrate(ctx); err != nil {
-		reg.close()
+	password, err := newPassword()
+	if err != nil {
 		return nil, err
 	}
+	if err := createAccounts(ctx, reg.db.Client, accounts, password); err != nil {
+		return nil, err
+	}
+	if err := reg.serve(o); err != nil {
+		return nil, err
+	}
+	for _, a := range accounts {
+		c := newClient(reg.url)
+		if err := c.login(ctx, a.email, password); err != nil {
+			return nil, err
+		}
+		switch {
+		case a.email == employerEmail:
+			reg.employer = c
+		case a.email == readerEmail:
+			reg.reader = c
+		default:
+			reg.labs[a.name] = c
+			reg.labCodes = append(reg.labCodes, a.name)
+		}
+	}
+	// Longest codes first, so that ORANO-LH is not taken for a prefix of a longer code.
+	sort.Slice(reg.labCodes, func(i, j int) bool { return len(reg.labCodes[i]) > len(reg.labCodes[j]) })
+	return reg, nil
+}
+
+const (
+	employerEmail = "employeur@eval.siseri.fr"
+	readerEmail   = "analyste@eval.siseri.fr"
+)
+
+// validFrom is the start of the replay's grants: before any synthetic month.
+var validFrom = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// loadReference loads the nomenclature, the establishments and the
+// laboratories of the population, and returns the accounts to create: the
+// employer correspondent of every establishment, one account per
+// laboratory, and the analyst.
+func loadReference(ctx context.Context, c *ent.Client, dir string) ([]account, error) {
 	sys := policy.SystemContext(ctx)
-	c := db.Client
 	if err := seed.CreateNomenclature(sys, c); err != nil {
-		reg.close()
 		return nil, fmt.Errorf("nomenclature : %w", err)
 	}
-	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	ests, err := readTable(filepath.Join(o.Dir, synth.FileEstablishments))
+	ests, err := readTable(filepath.Join(dir, synth.FileEstablishments))
 	if err != nil {
-		reg.close()
 		return nil, err
 	}
-	acc, err := c.Account.Create().SetEmail("employeur@eval.siseri.fr").SetDisplayName("Employeurs (évaluation)").SetPasswordHash("-").Save(sys)
-	if err != nil {
-		reg.close()
-		return nil, err
-	}
-	reg.employer = &policy.Viewer{AccountID: acc.ID, Role: policy.RoleEmployer}
+	employer := account{email: employerEmail, name: "Correspondant employeur (évaluation)"}
 	for _, row := range ests.rows {
 		e, err := c.Establishment.Create().SetSiret(ests.get(row, "siret")).SetName(ests.get(row, "raison_sociale")).Save(sys)
 		if err != nil {
-			reg.close()
 			return nil, fmt.Errorf("établissement %s : %w", ests.get(row, "siret"), err)
 		}
-		reg.employer.Grants = append(reg.employer.Grants, policy.Grant{Role: policy.RoleEmployer, EstablishmentID: e.ID, ValidFrom: from})
+		employer.grants = append(employer.grants, c.Grant.Create().SetRole(policy.RoleEmployer).SetEstablishmentID(e.ID))
 	}
-	labs, err := readTable(filepath.Join(o.Dir, synth.FileLaboratories))
+	out := []account{employer, {email: readerEmail, name: "Analyste (évaluation)", grants: []*ent.GrantCreate{c.Grant.Create().SetRole(policy.RoleAnalyst)}}}
+	labs, err := readTable(filepath.Join(dir, synth.FileLaboratories))
 	if err != nil {
-		reg.close()
 		return nil, err
 	}
 	for i, row := range labs.rows {
 		code := labs.get(row, "code")
 		l, err := c.Laboratory.Create().SetCode(code).SetName(labs.get(row, "nom")).Save(sys)
 		if err != nil {
-			reg.close()
 			return nil, fmt.Errorf("laboratoire %s : %w", code, err)
 		}
-		a, err := c.Account.Create().SetEmail(fmt.Sprintf("labo%d@eval.siseri.fr", i)).SetDisplayName(code).SetPasswordHash("-").Save(sys)
-		if err != nil {
-			reg.close()
-			return nil, err
-		}
-		reg.labs[code] = &policy.Viewer{AccountID: a.ID, Role: policy.RoleLaboratory,
-			Grants: []policy.Grant{{Role: policy.RoleLaboratory, LaboratoryID: l.ID, ValidFrom: from}}}
-		reg.labCodes = append(reg.labCodes, code)
+		out = append(out, account{email: fmt.Sprintf("labo%d@eval.siseri.fr", i), name: code,
+			grants: []*ent.GrantCreate{c.Grant.Create().SetRole(policy.RoleLaboratory).SetLaboratoryID(l.ID)}})
 	}
-	// Longest codes first, so that ORANO-LH is not taken for a prefix of a longer code.
-	sort.Slice(reg.labCodes, func(i, j int) bool { return len(reg.labCodes[i]) > len(reg.labCodes[j]) })
-	reg.svc = ingest.NewService(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
-	return reg, nil
+	return out, nil
+}
+
+// createAccounts creates the accounts with password and their grants.
+func createAccounts(ctx context.Context, c *ent.Client, accounts []account, password string) error {
+	sys := policy.SystemContext(ctx)
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	for _, a := range accounts {
+		acc, err := c.Account.Create().SetEmail(a.email).SetDisplayName(a.name).SetPasswordHash(hash).Save(sys)
+		if err != nil {
+			return fmt.Errorf("compte %s : %w", a.email, err)
+		}
+		for _, g := range a.grants {
+			if _, err := g.SetAccountID(acc.ID).SetValidFrom(validFrom).Save(sys); err != nil {
+				return fmt.Errorf("habilitation de %s : %w", a.email, err)
+			}
+		}
+	}
+	return nil
+}
+
+func newPassword() (string, error) {
+	var b [18]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// serve starts the production server on a loopback port.
+func (r *registry) serve(o Options) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	cfg := server.DefaultConfig()
+	cfg.StaticDir = ""
+	logOut := io.Discard
+	if o.Debug != nil {
+		logOut = o.Debug
+	}
+	srv := server.New(cfg, r.db, slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ctx, ln)
+	}()
+	r.url = "http://" + ln.Addr().String()
+	r.stop = func() {
+		cancel()
+		<-done
+	}
+	return nil
 }
 
 func (r *registry) close() {
+	if r.stop != nil {
+		r.stop()
+	}
 	if r.db != nil {
 		r.db.Close()
 	}
@@ -219,39 +347,58 @@ func (r *registry) labOf(serial string) string {
 	return ""
 }
 
-func (r *registry) setNow(t time.Time) {
-	r.svc.Now = func() time.Time { return t }
-	r.svc.Registry.Engine.Now = r.svc.Now
-}
+const submitFileMutation = `mutation EvalSubmitFile($in: SubmitFileInput!) {
+  submitFile(input: $in) { status rowsTotal rowsAccepted problemCount problems { line code severity } }
+}`
 
-// submit runs one batch; problems are added to rejected (by code) and the
-// rejected rows returned by their index in rows.
-func (r *registry) submit(ctx context.Context, v *policy.Viewer, f ingest.Format, ref string, t *table, rows [][]string, st *replayStats) (map[int]string, error) {
-	rep, err := r.svc.Run(policy.NewContext(ctx, v), r.db, ingest.Submission{Format: f, Reference: ref, Body: t.body(rows), Partial: true})
-	if err != nil {
+// submit uploads one batch as c, with partial acceptance and, for
+// laboratory results, the date of receipt; problems are added to the
+// statistics and the rejected rows returned by their index in rows.
+func (r *registry) submit(ctx context.Context, c *client, f, ref string, t *table, rows [][]string, receivedAt time.Time, st *replayStats) (map[int]string, error) {
+	in := map[string]any{"format": f, "reference": ref, "partial": true}
+	if !receivedAt.IsZero() {
+		in["receivedAt"] = receivedAt.Format(time.DateOnly)
+	}
+	var out struct {
+		SubmitFile struct {
+			Status       string
+			RowsTotal    int
+			RowsAccepted int
+			ProblemCount int
+			Problems     []struct {
+				Line           int
+				Code, Severity string
+			}
+		}
+	}
+	if err := c.upload(ctx, submitFileMutation, in, ref+".csv", t.body(rows), &out); err != nil {
 		return nil, fmt.Errorf("lot %s : %w", ref, err)
 	}
+	rep := out.SubmitFile
 	st.batches++
 	st.accepted[f] += rep.RowsAccepted
 	st.total[f] += len(rows)
 	bad := map[int]string{}
 	for _, p := range rep.Problems {
+		if p.Severity != "ERROR" {
+			continue
+		}
 		if _, seen := bad[p.Line-2]; seen {
 			continue
 		}
 		bad[p.Line-2] = p.Code
-		st.rejected[string(f)+" "+p.Code]++
+		st.rejected[f+" "+p.Code]++
 	}
 	if rep.ProblemCount > len(rep.Problems) {
-		st.rejected[string(f)+" (non détaillés)"] += rep.ProblemCount - len(rep.Problems)
+		st.rejected[f+" (non détaillés)"] += rep.ProblemCount - len(rep.Problems)
 	}
 	return bad, nil
 }
 
 type replayStats struct {
 	batches  int
-	accepted map[ingest.Format]int
-	total    map[ingest.Format]int
+	accepted map[string]int
+	total    map[string]int
 	rejected map[string]int
 	// rejectedRows are lab rows the validator refused: they count as
 	// validity alerts (the value never entered the registry).
@@ -309,24 +456,31 @@ func arrivalMonths(t *table, w window) []int {
 	return out
 }
 
-// replay imports the declarations, then month by month the operational
-// dosimetry and the laboratory results, through the real import path, and
-// runs the periodic missing-result check after each month. It returns the
-// month each anomaly was raised in.
+// receiptOf is the date of receipt of the laboratory batches transmitted in
+// month m: the month's end plus the grace delay (the synthetic files carry
+// no date of receipt of their own).
+func receiptOf(w window, m int, grace time.Duration) time.Time {
+	return w.month(m+1).AddDate(0, 0, -1).Add(grace)
+}
+
+// replay uploads the declarations, then month by month, in time order, the
+// operational dosimetry and the laboratory results, through the server's
+// multipart upload mutation, as the people who send them. Detection runs
+// inside each import on the server's real clock. After each month the
+// reader lists the anomalies raised since; replay returns the month each
+// anomaly was raised in.
 func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int, *replayStats, error) {
-	st := &replayStats{accepted: map[ingest.Format]int{}, total: map[ingest.Format]int{}, rejected: map[string]int{}}
+	st := &replayStats{accepted: map[string]int{}, total: map[string]int{}, rejected: map[string]int{}}
 	t0 := time.Now()
 	decl, err := readTable(filepath.Join(o.Dir, synth.FileDeclarations))
 	if err != nil {
 		return nil, nil, err
 	}
 	// Declarations are known before the replay (an employer declares
-	// employments, past and planned, up front).
-	r.setNow(w.month(w.months).AddDate(0, 0, 1))
-	// One batch per rank of a worker's declarations (first employment of
-	// every worker, then second…): a batch declaring one new worker twice
-	// fails in ingest (the second row keeps the -1 placeholder id of the
-	// worker being created; backend/ingest writeDeclarations).
+	// employments, past and planned, up front). One batch per rank of a
+	// worker's declarations (first employment of every worker, then
+	// second…): a batch declaring one new worker twice fails in the import
+	// (the second row keeps the placeholder id of the worker being created).
 	var ranks [][][]string
 	seen := map[string]int{}
 	for _, row := range decl.rows {
@@ -338,45 +492,20 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 		ranks[k] = append(ranks[k], row)
 	}
 	for i, rows := range ranks {
-		if _, err := r.submit(ctx, r.employer, ingest.Declarations, fmt.Sprintf("eval-declarations-%d", i+1), decl, rows, st); err != nil {
+		if _, err := r.submit(ctx, r.employer, formatDeclarations, fmt.Sprintf("eval-declarations-%d", i+1), decl, rows, time.Time{}, st); err != nil {
 			return nil, nil, err
 		}
 	}
-	lab, err := readTable(filepath.Join(o.Dir, synth.FileLabResults))
+	labByMonth, opByMonth, lab, ops, err := monthly(r, o, w)
 	if err != nil {
 		return nil, nil, err
-	}
-	ops, err := readTable(filepath.Join(o.Dir, synth.FileOperational))
-	if err != nil {
-		return nil, nil, err
-	}
-	arrival := arrivalMonths(lab, w)
-	labByMonth := make([]map[string][][]string, w.months)
-	for i := range labByMonth {
-		labByMonth[i] = map[string][][]string{}
-	}
-	for i, row := range lab.rows {
-		code := r.labOf(lab.get(row, "dosimetre"))
-		labByMonth[arrival[i]][code] = append(labByMonth[arrival[i]][code], row)
-	}
-	opByMonth := make([][][]string, w.months)
-	for _, row := range ops.rows {
-		end, ok := parseDate(ops.get(row, "fin"))
-		m := 0
-		if ok {
-			m = min(max(w.index(end), 0), w.months-1)
-		}
-		opByMonth[m] = append(opByMonth[m], row)
 	}
 	raisedIn := map[int]int{}
 	lastID := 0
-	sys := policy.SystemContext(ctx)
 	for m := 0; m < w.months; m++ {
-		now := w.month(m + 1).Add(o.Grace)
-		r.setNow(now)
 		ym := w.month(m).Format("2006-01")
 		if len(opByMonth[m]) > 0 {
-			if _, err := r.submit(ctx, r.employer, ingest.Operational, "eval-op-"+ym, ops, opByMonth[m], st); err != nil {
+			if _, err := r.submit(ctx, r.employer, formatOperational, "eval-op-"+ym, ops, opByMonth[m], time.Time{}, st); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -387,11 +516,11 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 		sort.Strings(codes)
 		for _, c := range codes {
 			rows := labByMonth[m][c]
-			v := r.labs[c]
-			if v == nil {
-				v = r.labs[r.labCodes[0]] // unknown prefix: the validator will say so
+			sender := r.labs[c]
+			if sender == nil {
+				sender = r.labs[r.labCodes[0]] // unknown prefix: the validator will say so
 			}
-			bad, err := r.submit(ctx, v, ingest.LabResults, "eval-"+c+"-"+ym, lab, rows, st)
+			bad, err := r.submit(ctx, sender, formatLabResults, "eval-"+c+"-"+ym, lab, rows, receiptOf(w, m, o.Grace), st)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -404,10 +533,7 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 				st.rejectedRows = append(st.rejectedRows, rejectedRow{nir: lab.get(rows[i], "nir"), start: s, end: e, code: code, month: m})
 			}
 		}
-		if _, err := r.svc.Registry.Engine.CheckMissing(sys, r.db.Client, now); err != nil {
-			return nil, nil, fmt.Errorf("contrôle des résultats manquants : %w", err)
-		}
-		news, err := r.db.Client.Anomaly.Query().Where(anomaly.IDGT(lastID)).Select(anomaly.FieldID).Ints(sys)
+		news, err := readAnomalyIDs(ctx, r.reader, lastID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -421,6 +547,36 @@ func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int,
 	}
 	st.seconds = time.Since(t0).Seconds()
 	return raisedIn, st, nil
+}
+
+// monthly splits the laboratory results by month of transmission and
+// laboratory, and the operational results by month.
+func monthly(r *registry, o Options, w window) (labByMonth []map[string][][]string, opByMonth [][][]string, lab, ops *table, err error) {
+	if lab, err = readTable(filepath.Join(o.Dir, synth.FileLabResults)); err != nil {
+		return
+	}
+	if ops, err = readTable(filepath.Join(o.Dir, synth.FileOperational)); err != nil {
+		return
+	}
+	arrival := arrivalMonths(lab, w)
+	labByMonth = make([]map[string][][]string, w.months)
+	for i := range labByMonth {
+		labByMonth[i] = map[string][][]string{}
+	}
+	for i, row := range lab.rows {
+		code := r.labOf(lab.get(row, "dosimetre"))
+		labByMonth[arrival[i]][code] = append(labByMonth[arrival[i]][code], row)
+	}
+	opByMonth = make([][][]string, w.months)
+	for _, row := range ops.rows {
+		end, ok := parseDate(ops.get(row, "fin"))
+		m := 0
+		if ok {
+			m = min(max(w.index(end), 0), w.months-1)
+		}
+		opByMonth[m] = append(opByMonth[m], row)
+	}
+	return
 }
 
 // createDatabase creates a temporary PostgreSQL database next to admin and
@@ -447,9 +603,4 @@ func createDatabase(ctx context.Context, admin string) (string, func(), error) {
 		_, _ = conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		conn.Close()
 	}, nil
-}
-
-// loadAnomalies reads every stored anomaly with its dose records.
-func loadAnomalies(ctx context.Context, c *ent.Client) ([]*ent.Anomaly, error) {
-	return c.Anomaly.Query().WithDoseRecords().All(policy.SystemContext(ctx))
 }
