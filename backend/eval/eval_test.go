@@ -32,7 +32,7 @@ type dbCounts struct {
 
 // MustEvaluate generates a small population and evaluates it on the real
 // PostgreSQL, counting the stored anomalies by SQL.
-func MustEvaluate(tb testing.TB, o synth.Options) (*eval.Result, dbCounts) {
+func MustEvaluate(tb testing.TB, o synth.Options, warmup int) (*eval.Result, dbCounts) {
 	tb.Helper()
 	dir := tb.TempDir()
 	if _, err := synth.Generate(o, synth.DirSink(dir)); err != nil {
@@ -52,17 +52,19 @@ func MustEvaluate(tb testing.TB, o synth.Options) (*eval.Result, dbCounts) {
 		return db.QueryRowContext(ctx, `SELECT count(*) FROM anomalies
 			WHERE reference::jsonb->>'reason' = 'late' AND (reference::jsonb->>'delayDays')::int > 120`).Scan(&counts.lateOld)
 	}
-	res, err := eval.Evaluate(context.Background(), eval.Options{Dir: dir, DatabaseURL: storetest.AdminURL(), Inspect: inspect})
+	res, err := eval.Evaluate(context.Background(), eval.Options{Dir: dir, DatabaseURL: storetest.AdminURL(), WarmupMonths: warmup, Inspect: inspect})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return res, counts
 }
 
-// TestEvaluate replays a small synthetic population (600 workers × 18
-// months) through the public API of a real server and checks the report.
+// TestEvaluate replays a small synthetic population (800 workers × 18
+// months, 12 of them scored: point labels are rare, a few per thousand
+// workers and year) through the public API of a real server and checks the
+// report.
 func TestEvaluate(t *testing.T) {
-	res, counts := MustEvaluate(t, synth.Options{Workers: 600, Months: 18, Seed: 7})
+	res, counts := MustEvaluate(t, synth.Options{Workers: 800, Months: 18, Seed: 3}, 6)
 	var out bytes.Buffer
 	eval.Print(&out, res)
 	t.Log("\n" + out.String())
@@ -140,6 +142,9 @@ func TestEvaluate(t *testing.T) {
 			if bs.FalseAlertsPerK > ov.FalseAlertsPerK+1e-9 {
 				t.Errorf("%s: %.2f false alerts per 1,000 worker-months, over the detector's budget %.2f", b, bs.FalseAlertsPerK, ov.FalseAlertsPerK)
 			}
+		}
+		if b0 := res.Baselines["B0"].F1; ov.F1 <= b0 {
+			t.Errorf("detector F1 %.3f on the point kinds does not beat B0's %.3f at the same false-alert budget", ov.F1, b0)
 		}
 		if ov.InvestigationLevels == 0 {
 			t.Error("no result above the investigation level: the regulatory recall is vacuous")
