@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -22,6 +23,9 @@ import (
 type client struct {
 	base string
 	http *http.Client
+	// email and password sign the client in again when its session ends
+	// (idle timeout, maximum age) during a long replay, as a person would.
+	email, password string
 }
 
 func newClient(base string) *client {
@@ -37,14 +41,43 @@ type gqlError struct {
 	Extensions map[string]any `json:"extensions"`
 }
 
-func (e gqlError) String() string {
-	code, _ := e.Extensions["code"].(string)
-	return fmt.Sprintf("%s (%s)", e.Message, code)
+func (e gqlError) code() string {
+	c, _ := e.Extensions["code"].(string)
+	return c
 }
 
-// post sends one request to /graphql and decodes its data into out.
-func (c *client) post(ctx context.Context, contentType string, body io.Reader, preflight bool, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/graphql", body)
+// gqlErrors are the errors of a response.
+type gqlErrors []gqlError
+
+func (es gqlErrors) Error() string {
+	msgs := make([]string, len(es))
+	for i, e := range es {
+		msgs[i] = fmt.Sprintf("%s (%s)", e.Message, e.code())
+	}
+	return strings.Join(msgs, " ; ")
+}
+
+// unauthenticated reports whether err says the session is over.
+func unauthenticated(err error) bool {
+	var es gqlErrors
+	return errors.As(err, &es) && len(es) > 0 && es[0].code() == "UNAUTHENTICATED"
+}
+
+// post sends one request to /graphql and decodes its data into out; when
+// the session has ended it signs in again and sends the request once more.
+func (c *client) post(ctx context.Context, contentType string, body []byte, preflight bool, out any) error {
+	err := c.send(ctx, contentType, body, preflight, out)
+	if unauthenticated(err) && c.password != "" {
+		if err := c.login(ctx, c.email, c.password); err != nil {
+			return err
+		}
+		err = c.send(ctx, contentType, body, preflight, out)
+	}
+	return err
+}
+
+func (c *client) send(ctx context.Context, contentType string, body []byte, preflight bool, out any) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/graphql", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -64,17 +97,13 @@ func (c *client) post(ctx context.Context, contentType string, body io.Reader, p
 	}
 	var doc struct {
 		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
+		Errors gqlErrors       `json:"errors"`
 	}
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return fmt.Errorf("réponse HTTP %d illisible : %.200s", res.StatusCode, raw)
 	}
 	if len(doc.Errors) > 0 {
-		msgs := make([]string, len(doc.Errors))
-		for i, e := range doc.Errors {
-			msgs[i] = e.String()
-		}
-		return fmt.Errorf("%s", strings.Join(msgs, " ; "))
+		return doc.Errors
 	}
 	if out == nil {
 		return nil
@@ -88,18 +117,29 @@ func (c *client) do(ctx context.Context, query string, vars map[string]any, out 
 	if err != nil {
 		return err
 	}
-	return c.post(ctx, "application/json", bytes.NewReader(body), false, out)
+	return c.post(ctx, "application/json", body, false, out)
 }
 
 // login signs in through the login mutation; the session cookie the
 // server sets is kept in the jar (the token of the payload is not used).
 func (c *client) login(ctx context.Context, email, password string) error {
-	err := c.do(ctx, `mutation Login($in: LoginInput!) { login(input: $in) { expiresAt } }`,
-		map[string]any{"in": map[string]any{"email": email, "password": password}}, nil)
+	err := c.send(ctx, "application/json", mustJSON(map[string]any{"query": loginMutation,
+		"variables": map[string]any{"in": map[string]any{"email": email, "password": password}}}), false, nil)
 	if err != nil {
 		return fmt.Errorf("connexion de %s : %w", email, err)
 	}
+	c.email, c.password = email, password
 	return nil
+}
+
+const loginMutation = `mutation Login($in: LoginInput!) { login(input: $in) { expiresAt } }`
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }
 
 // upload runs a mutation whose variable input.file is the file body, by
@@ -127,7 +167,7 @@ func (c *client) upload(ctx context.Context, query string, input map[string]any,
 	if err := mw.Close(); err != nil {
 		return err
 	}
-	return c.post(ctx, mw.FormDataContentType(), &b, true, out)
+	return c.post(ctx, mw.FormDataContentType(), b.Bytes(), true, out)
 }
 
 // gid is a GraphQL ID (gqlgen IntID: a string of digits, or a number).
