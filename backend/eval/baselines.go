@@ -6,8 +6,6 @@ import (
 	"sort"
 
 	"github.com/siseri/siseri/backend/synth"
-	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/doserecord"
 )
 
 // BaselineScore is a baseline's score at one threshold.
@@ -37,16 +35,16 @@ type Baseline struct {
 type baselineDef struct {
 	key, name string
 	nominal   float64
-	score     func(r *ent.DoseRecord) float64
+	score     func(r *doseNode) float64
 }
 
-func isDose(r *ent.DoseRecord) bool {
-	return r.Status == doserecord.StatusMeasured && r.ValueUsv > 0
+func isDose(r *doseNode) bool {
+	return r.Status == statusMeasured && r.ValueUsv > 0
 }
 
 // monthlyLimit returns the pro-rata limit per month of a record's kind, in µSv.
-func monthlyLimit(r *ent.DoseRecord) float64 {
-	switch string(r.MonitoringKind) {
+func monthlyLimit(r *doseNode) float64 {
+	switch r.MonitoringKind {
 	case "EXTREMITY", "SKIN":
 		return 500000.0 / 12
 	}
@@ -56,7 +54,7 @@ func monthlyLimit(r *ent.DoseRecord) float64 {
 func (s *scoring) baselineDefs() []baselineDef {
 	var all, logs []float64
 	for _, r := range s.records {
-		if r.Status == doserecord.StatusAbsent {
+		if r.Status == statusAbsent {
 			continue
 		}
 		all = append(all, float64(r.ValueUsv))
@@ -68,35 +66,35 @@ func (s *scoring) baselineDefs() []baselineDef {
 	med, mad := medianMAD(logs)
 	ctxPct := s.contextPercentiles()
 	return []baselineDef{
-		{"B0", "seuil fixe (corps entier > 1 mSv/mois, extrémités > 500/12, cristallin > 20/12)", 1, func(r *ent.DoseRecord) float64 {
+		{"B0", "seuil fixe (corps entier > 1 mSv/mois, extrémités > 500/12, cristallin > 20/12)", 1, func(r *doseNode) float64 {
 			if !isDose(r) {
 				return 0
 			}
 			per := monthlyLimit(r)
-			if per == 20000.0/12 && string(r.MonitoringKind) != "LENS" {
+			if per == 20000.0/12 && r.MonitoringKind != "LENS" {
 				per = 1000
 			}
 			return float64(r.ValueUsv) / (per * float64(monthsSpan(r.PeriodStart, r.PeriodEnd)))
 		}},
-		{"B1", "niveau d'investigation (3/10 de la limite au prorata)", 1, func(r *ent.DoseRecord) float64 {
+		{"B1", "niveau d'investigation (3/10 de la limite au prorata)", 1, func(r *doseNode) float64 {
 			if !isDose(r) {
 				return 0
 			}
 			return float64(r.ValueUsv) / (0.3 * monthlyLimit(r) * float64(monthsSpan(r.PeriodStart, r.PeriodEnd)))
 		}},
-		{"B2", "z global sur la dose brute", 3, func(r *ent.DoseRecord) float64 {
+		{"B2", "z global sur la dose brute", 3, func(r *doseNode) float64 {
 			if !isDose(r) || sd == 0 {
 				return 0
 			}
 			return (float64(r.ValueUsv) - mean) / sd
 		}},
-		{"B3", "z robuste global sur le logarithme de la dose", 3.5, func(r *ent.DoseRecord) float64 {
+		{"B3", "z robuste global sur le logarithme de la dose", 3.5, func(r *doseNode) float64 {
 			if !isDose(r) || mad == 0 {
 				return 0
 			}
 			return (math.Log(float64(r.ValueUsv)) - med) / (1.4826 * mad)
 		}},
-		{"B4", "centile dans le contexte seul (sans historique ni règles)", 0.999, func(r *ent.DoseRecord) float64 {
+		{"B4", "centile dans le contexte seul (sans historique ni règles)", 0.999, func(r *doseNode) float64 {
 			return ctxPct[r.ID]
 		}},
 	}
@@ -137,11 +135,11 @@ func medianMAD(xs []float64) (float64, float64) {
 // kind × period length when the context is unknown or has fewer than 30
 // non-zero doses), computed on all records (hindsight favours the baseline).
 func (s *scoring) contextPercentiles() map[int]float64 {
-	groups := map[string][]*ent.DoseRecord{}
-	kindKey := func(r *ent.DoseRecord) string {
+	groups := map[string][]*doseNode{}
+	kindKey := func(r *doseNode) string {
 		return fmt.Sprintf("K|%s|%d", r.MonitoringKind, monthsSpan(r.PeriodStart, r.PeriodEnd))
 	}
-	fineKey := func(r *ent.DoseRecord) string {
+	fineKey := func(r *doseNode) string {
 		if r.SectorCode == nil || r.JobCode == nil {
 			return ""
 		}
@@ -196,9 +194,9 @@ type candidate struct {
 	labels  []*label
 }
 
-// baselines scores B0–B4 at the detector's false-alert budget and at their
-// nominal thresholds.
-func (s *scoring) baselines(budget float64) []Baseline {
+// baselines scores B0–B4 on the labels of g, at the detector's false-alert
+// budget and at their nominal thresholds.
+func (s *scoring) baselines(budget float64, g group) []Baseline {
 	var out []Baseline
 	allowed := int(math.Floor(budget*float64(s.wm)/1000 + 1e-9))
 	for _, def := range s.baselineDefs() {
@@ -212,7 +210,7 @@ func (s *scoring) baselines(budget float64) []Baseline {
 			c := candidate{score: sc}
 			for _, l := range s.labelsOf(a.nir) {
 				if l.matches(a) {
-					if l.scored && l.kind != synth.LabelMislabel {
+					if l.scored && l.kind != synth.LabelMislabel && g.label(l) {
 						c.tp = true
 						c.labels = append(c.labels, l)
 					} else {
@@ -248,16 +246,16 @@ func (s *scoring) baselines(budget float64) []Baseline {
 		if cut > 0 {
 			thr = cands[cut-1].score
 		}
-		b.BaselineScore = s.baselineScore(cands[:cut], thr)
+		b.BaselineScore = s.baselineScore(cands[:cut], thr, g)
 		n := sort.Search(len(cands), func(i int) bool { return cands[i].score < def.nominal })
-		b.Nominal = s.baselineScore(cands[:n], def.nominal)
+		b.Nominal = s.baselineScore(cands[:n], def.nominal, g)
 		b.Name = def.key + " — " + def.name
 		out = append(out, b)
 	}
 	return out
 }
 
-func (s *scoring) baselineScore(sel []candidate, thr float64) BaselineScore {
+func (s *scoring) baselineScore(sel []candidate, thr float64, g group) BaselineScore {
 	bs := BaselineScore{Threshold: thr, KindRecall: map[string]float64{}}
 	if math.IsInf(thr, 1) {
 		bs.Threshold = 0
@@ -278,7 +276,7 @@ func (s *scoring) baselineScore(sel []candidate, thr float64) BaselineScore {
 	}
 	total, perKind, perHit := 0, map[string]int{}, map[string]int{}
 	for _, l := range s.labels {
-		if !l.scored || l.kind == synth.LabelMislabel {
+		if !l.scored || l.kind == synth.LabelMislabel || !g.label(l) {
 			continue
 		}
 		total++

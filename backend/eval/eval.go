@@ -9,13 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/synth"
-	"github.com/siseri/siseri/ent/doserecord"
-	"github.com/siseri/siseri/policy"
 )
 
-// Run describes the replay.
+// RunInfo describes the replay.
 type RunInfo struct {
 	Dir             string         `json:"dir"`
 	Database        string         `json:"database"`
@@ -31,11 +28,22 @@ type RunInfo struct {
 	Anomalies       int            `json:"anomalies_stored"`
 	ReplaySeconds   float64        `json:"replay_seconds"`
 	AnomaliesByKind map[string]int `json:"anomalies_by_kind"`
+	// Server is how the replay reached SISERI: its HTTP address, the
+	// GraphQL operations used and the clock (always the real one).
+	Server string `json:"server"`
 }
 
 // Result is what `siseri detect eval --json` prints.
 type Result struct {
-	Overall   Overall               `json:"overall"`
+	// Overall is the headline: the point kinds without MISSING_RESULT.
+	Overall Overall `json:"overall"`
+	// MissingResult is MISSING_RESULT, scored apart.
+	MissingResult GroupScore `json:"missing_result"`
+	// Episodes are the episode kinds (drift, runs of zeros), scored apart.
+	Episodes GroupScore `json:"episodes"`
+	// AllKinds is every kind together, MISSING_RESULT included (the
+	// headline before issue 14, for comparison).
+	AllKinds  GroupScore            `json:"overall_all_kinds"`
 	Kinds     map[string]*KindScore `json:"kinds"`
 	Baselines map[string]Baseline   `json:"baselines"`
 	Run       RunInfo               `json:"run"`
@@ -70,30 +78,75 @@ func Evaluate(ctx context.Context, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	sys := policy.SystemContext(ctx)
-	c := reg.db.Client
-	s := &scoring{w: w, warmup: o.WarmupMonths, raisedIn: raisedIn, nirOf: map[int]string{}, birthOf: map[int]time.Time{}, byNIR: map[string][]*label{}}
-	workers, err := c.Worker.Query().All(sys)
+	s, err := readBack(ctx, reg, w, o.WarmupMonths, raisedIn)
+	if err != nil {
+		return nil, err
+	}
+	s.labels = parseLabels(labels, w, o.WarmupMonths)
+	s.indexLabels()
+	byKind := s.addAlerts(o.WarmupMonths)
+	rejLabeled := s.addRejected(st.rejectedRows, o.WarmupMonths)
+	s.wm = workerMonths(decl, w, o.WarmupMonths)
+	res := &Result{Baselines: map[string]Baseline{}, Kinds: s.kindScores()}
+	res.Overall.GroupScore = s.score(pointGroup)
+	s.regulatory(&res.Overall)
+	res.MissingResult, res.Episodes, res.AllKinds = s.score(missingGroup), s.score(episodeGroup), s.score(allGroup)
+	if o.Debug != nil {
+		s.debug(o.Debug)
+	}
+	for _, b := range s.baselines(res.Overall.FalseAlertsPerK, pointGroup) {
+		res.Baselines[strings.SplitN(b.Name, " ", 2)[0]] = b
+	}
+	dbKind := "SQLite (fichier temporaire)"
+	if reg.db.IsPostgres() {
+		dbKind = "PostgreSQL (base temporaire)"
+	}
+	res.Run = RunInfo{Dir: o.Dir, Database: dbKind, Start: w.start.Format("2006-01"), Months: w.months, WarmupMonths: o.WarmupMonths,
+		Workers: len(s.birthOf), Batches: st.batches, RowsTotal: map[string]int{}, RowsAccepted: map[string]int{}, Rejected: st.rejected,
+		RejectedLabeled: rejLabeled, Anomalies: len(s.anoms), ReplaySeconds: st.seconds, AnomaliesByKind: byKind,
+		Server: reg.url + "/graphql (submitFile, anomalies ; horloge réelle)"}
+	for f, n := range st.total {
+		res.Run.RowsTotal[f] = n
+		res.Run.RowsAccepted[f] = st.accepted[f]
+	}
+	if o.Inspect != nil {
+		if err := o.Inspect(ctx, reg.dbURL, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// readBack reads, through GraphQL, the workers (as their employer
+// correspondent, who knows their NIR), the current dose records and every
+// anomaly (as the analyst).
+func readBack(ctx context.Context, reg *registry, w window, warmup int, raisedIn map[int]int) (*scoring, error) {
+	s := &scoring{w: w, warmup: warmup, raisedIn: raisedIn, nirOf: map[int]string{}, birthOf: map[int]time.Time{}, byNIR: map[string][]*label{}}
+	workers, err := readWorkers(ctx, reg.employer)
 	if err != nil {
 		return nil, err
 	}
 	for _, wk := range workers {
-		if wk.Nir != nil {
-			s.nirOf[wk.ID] = *wk.Nir
+		if wk.NIR != "" {
+			s.nirOf[wk.ID] = wk.NIR
 		}
 		s.birthOf[wk.ID] = wk.BirthDate
 	}
-	if s.records, err = c.DoseRecord.Query().Where(doserecord.Current(true)).All(sys); err != nil {
+	if s.records, err = readDoseRecords(ctx, reg.reader); err != nil {
 		return nil, err
 	}
-	if s.anoms, err = loadAnomalies(ctx, c); err != nil {
+	if s.anoms, err = readAnomalies(ctx, reg.reader); err != nil {
 		return nil, err
 	}
-	s.labels = parseLabels(labels, w, o.WarmupMonths)
-	// An episode's latency is counted in the worker's wearing periods.
+	return s, nil
+}
+
+// indexLabels counts each episode's latency in the worker's wearing periods
+// and indexes the labels by NIR.
+func (s *scoring) indexLabels() {
 	periodOf := map[string]int{}
 	for _, r := range s.records {
-		periodOf[s.nirOf[r.WorkerID]+"|"+string(r.MonitoringKind)+"|"+r.PeriodEnd.Format(time.DateOnly)] = monthsSpan(r.PeriodStart, r.PeriodEnd)
+		periodOf[s.nirOf[r.WorkerID]+"|"+r.MonitoringKind+"|"+r.PeriodEnd.Format(time.DateOnly)] = monthsSpan(r.PeriodStart, r.PeriodEnd)
 	}
 	for _, l := range s.labels {
 		if l.scope == "episode" {
@@ -104,49 +157,45 @@ func Evaluate(ctx context.Context, o Options) (*Result, error) {
 		}
 		s.byNIR[l.nir] = append(s.byNIR[l.nir], l)
 	}
+}
+
+// addAlerts turns the anomalies read back into alerts and returns their
+// count by kind. An anomaly raised before any month was read (none) or
+// missing from raisedIn counts in the last month.
+func (s *scoring) addAlerts(warmup int) map[string]int {
 	byKind := map[string]int{}
 	for _, a := range s.anoms {
 		byKind[a.Kind]++
-		al := &alert{id: a.ID, kind: a.Kind, nir: s.nirOf[a.WorkerID], month: raisedIn[a.ID]}
+		m, ok := s.raisedIn[a.ID]
+		if !ok {
+			m = s.w.months - 1
+		}
+		al := &alert{id: a.ID, kind: a.Kind, nir: s.nirOf[a.WorkerID], month: m}
 		if a.PeriodStart != nil && a.PeriodEnd != nil {
 			al.start, al.end = *a.PeriodStart, *a.PeriodEnd
 		} else {
-			al.start, al.end = w.month(al.month), w.month(al.month+1).AddDate(0, 0, -1)
+			al.start, al.end = s.w.month(al.month), s.w.month(al.month+1).AddDate(0, 0, -1)
 		}
-		al.scored = al.month >= o.WarmupMonths
+		al.scored = al.month >= warmup
 		s.alerts = append(s.alerts, al)
 	}
-	rejLabeled := map[string]int{}
-	for _, r := range st.rejectedRows {
-		al := &alert{id: -1, kind: KindRejected, nir: r.nir, start: r.start, end: r.end, month: r.month, scored: r.month >= o.WarmupMonths}
+	return byKind
+}
+
+// addRejected adds the rows the validator refused as validity alerts and
+// returns how many of them carried a label, by kind.
+func (s *scoring) addRejected(rows []rejectedRow, warmup int) map[string]int {
+	out := map[string]int{}
+	for _, r := range rows {
+		al := &alert{id: -1, kind: KindRejected, nir: r.nir, start: r.start, end: r.end, month: r.month, scored: r.month >= warmup}
 		s.alerts = append(s.alerts, al)
 		for _, l := range s.byNIR[r.nir] {
 			if l.scope == "record" && l.matches(al) {
-				rejLabeled[l.kind]++
+				out[l.kind]++
 			}
 		}
 	}
-	s.wm = workerMonths(decl, w, o.WarmupMonths)
-	res := &Result{Baselines: map[string]Baseline{}}
-	res.Overall, res.Kinds = s.detector()
-	if o.Debug != nil {
-		s.debug(o.Debug)
-	}
-	for _, b := range s.baselines(res.Overall.FalseAlertsPerK) {
-		res.Baselines[strings.SplitN(b.Name, " ", 2)[0]] = b
-	}
-	dbKind := "SQLite (fichier temporaire)"
-	if reg.db.IsPostgres() {
-		dbKind = "PostgreSQL (base temporaire)"
-	}
-	res.Run = RunInfo{Dir: o.Dir, Database: dbKind, Start: w.start.Format("2006-01"), Months: w.months, WarmupMonths: o.WarmupMonths,
-		Workers: len(workers), Batches: st.batches, RowsTotal: map[string]int{}, RowsAccepted: map[string]int{}, Rejected: st.rejected,
-		RejectedLabeled: rejLabeled, Anomalies: len(s.anoms), ReplaySeconds: st.seconds, AnomaliesByKind: byKind}
-	for f, n := range st.total {
-		res.Run.RowsTotal[string(f)] = n
-		res.Run.RowsAccepted[string(f)] = st.accepted[f]
-	}
-	return res, nil
+	return out
 }
 
 // windowOf reads the replayed months from the lab results (first to last
@@ -231,8 +280,9 @@ func Print(w io.Writer, r *Result) {
 	fmt.Fprintf(w, "Évaluation de la détection — %s\n", ri.Dir)
 	fmt.Fprintf(w, "Base : %s ; %d travailleurs, %d mois à partir de %s (%d mois de préchauffage non notés) ; %d lots importés en %.0f s\n",
 		ri.Database, ri.Workers, ri.Months, ri.Start, ri.WarmupMonths, ri.Batches, ri.ReplaySeconds)
-	for _, f := range []ingest.Format{ingest.Declarations, ingest.Operational, ingest.LabResults} {
-		fmt.Fprintf(w, "  %-28s %d lignes, %d acceptées\n", f.Label(), ri.RowsTotal[string(f)], ri.RowsAccepted[string(f)])
+	fmt.Fprintf(w, "Parcours utilisateur : %s\n", ri.Server)
+	for _, f := range []string{formatDeclarations, formatOperational, formatLabResults} {
+		fmt.Fprintf(w, "  %-28s %d lignes, %d acceptées\n", formatLabels[f], ri.RowsTotal[f], ri.RowsAccepted[f])
 	}
 	if len(ri.Rejected) > 0 {
 		fmt.Fprintln(w, "Lignes refusées par la validation, par code :")
@@ -255,11 +305,30 @@ func Print(w io.Writer, r *Result) {
 			pct(ks.Precision), pct(ks.Recall), num(ks.F1), lat(ks.LatencyP50), lat(ks.LatencyP90))
 	}
 	ov := r.Overall
-	fmt.Fprintf(w, "%-34s %8d %8d %8d %8d %8s %9s %8s\n", "ENSEMBLE", ov.Labels, ov.Detected, ov.Alerts, ov.FalsePos, pct(ov.Precision), pct(ov.Recall), num(ov.F1))
-	fmt.Fprintf(w, "\nFausses alertes : %s pour 1 000 mois-travailleurs (%d mois-travailleurs notés)\n", num(ov.FalseAlertsPerK), ov.WorkerMonths)
+	for _, g := range []struct {
+		name string
+		s    GroupScore
+	}{
+		{"ENSEMBLE PONCTUELS (titre)", ov.GroupScore},
+		{"MISSING_RESULT (à part)", r.MissingResult},
+		{"ÉPISODES (à part)", r.Episodes},
+		{"tous types (ancien titre)", r.AllKinds},
+	} {
+		fmt.Fprintf(w, "%-34s %8d %8d %8d %8d %8s %9s %8s\n", g.name, g.s.Labels, g.s.Detected, g.s.Alerts, g.s.FalsePos, pct(g.s.Precision), pct(g.s.Recall), num(g.s.F1))
+	}
+	fmt.Fprintf(w, "\nTitre : F1 %s sur les types ponctuels hors MISSING_RESULT (%s) ; MISSING_RESULT à part : F1 %s\n",
+		num(ov.F1), strings.Join(ov.Kinds, ", "), num(r.MissingResult.F1))
+	fmt.Fprintf(w, "Fausses alertes (types ponctuels) : %s pour 1 000 mois-travailleurs (%d mois-travailleurs notés) ; MISSING_RESULT : %s ; tous types : %s\n",
+		num(ov.FalseAlertsPerK), ov.WorkerMonths, num(r.MissingResult.FalseAlertsPerK), num(r.AllKinds.FalseAlertsPerK))
 	fmt.Fprintf(w, "Réglementaire : rappel %s — dépassements de limite sur 12 mois glissants alertés %d/%d, résultats au-dessus du niveau d'investigation alertés %d/%d (%d constats réglementaires, jamais comptés comme fausses alertes)\n",
 		pct(ov.RegulatoryRecall), ov.LimitCrossingsAlerted, ov.LimitCrossings, ov.InvestigationAlerted, ov.InvestigationLevels, ov.RegulatoryFindings)
-	fmt.Fprintf(w, "\nRéférences au même budget de fausses alertes (%s / 1 000 mois-travailleurs) ; entre crochets, au seuil nominal :\n", num(ov.FalseAlertsPerK))
+	printBaselines(w, r)
+}
+
+// printBaselines writes the baselines at the headline's false-alert budget.
+func printBaselines(w io.Writer, r *Result) {
+	ov := r.Overall
+	fmt.Fprintf(w, "\nRéférences sur les types ponctuels au même budget de fausses alertes (%s / 1 000 mois-travailleurs) ; entre crochets, au seuil nominal :\n", num(ov.FalseAlertsPerK))
 	fmt.Fprintf(w, "%-4s %8s %8s %8s %8s %10s   %s\n", "", "alertes", "précis.", "rappel", "F1", "fa/1000", "[seuil nominal : alertes, précision, rappel, F1, fa/1000]")
 	for _, key := range []string{"B0", "B1", "B2", "B3", "B4"} {
 		b := r.Baselines[key]
@@ -271,6 +340,6 @@ func Print(w io.Writer, r *Result) {
 		fmt.Fprintf(w, "  %s\n", r.Baselines[key].Name)
 	}
 	if b0 := r.Baselines["B0"].F1; b0 > 0 {
-		fmt.Fprintf(w, "F1 détecteur / F1 B0 : %s\n", num(ov.F1/b0))
+		fmt.Fprintf(w, "F1 détecteur / F1 B0 (types ponctuels) : %s\n", num(ov.F1/b0))
 	}
 }

@@ -1,36 +1,27 @@
 // Package eval measures the anomaly detector on a synthetic population
 // written by `siseri synth` (ANOMALY.md §5): it creates a fresh registry,
-// replays the files in time order through the real import path (detection
-// runs inside each import), reads the anomalies back, matches them to the
-// injected labels and compares the detector with the baselines B0–B4 at the
-// same false-alert budget.
+// replays the files in time order as its users would: a SISERI server on a
+// loopback port and the real clock, the employer correspondent and the
+// laboratories uploading their files through the GraphQL multipart upload
+// with the date of receipt (detection runs inside each import), and an
+// analyst reading the anomalies back through GraphQL. It matches them to
+// the injected labels and compares the detector with the baselines B0–B4
+// at the same false-alert budget.
 package eval
 
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
-	"github.com/siseri/siseri/backend/alerts"
-	"github.com/siseri/siseri/backend/ingest"
-	"github.com/siseri/siseri/backend/registry"
-	"github.com/siseri/siseri/backend/seed"
-	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/backend/synth"
-	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/anomaly"
-	"github.com/siseri/siseri/policy"
 )
 
 // Options configure an evaluation.
@@ -43,13 +34,18 @@ type Options struct {
 	DatabaseURL string
 	// WarmupMonths are replayed but not scored (default 12).
 	WarmupMonths int
-	// Grace is how long after a month's end its batches are imported (the
-	// evaluation instant of detection; default 2 days).
+	// Grace is how long after a month's end its laboratory batches are
+	// received: their date of receipt is the month's end plus Grace
+	// (default 2 days). The server itself runs on the real clock.
 	Grace time.Duration
 	// Progress receives one line per replayed month (may be nil).
 	Progress io.Writer
-	// Debug receives the false alerts and the missed labels (may be nil).
+	// Debug receives the false alerts, the missed labels and the server's
+	// warnings (may be nil).
 	Debug io.Writer
+	// Inspect, when not nil, is called with the replay's database URL and
+	// the result before the database is dropped (tests compare the two).
+	Inspect func(ctx context.Context, databaseURL string, res *Result) error
 }
 
 // table is a CSV file: header and rows.
@@ -92,13 +88,13 @@ func (t *table) get(row []string, name string) string {
 }
 
 // body writes rows as a CSV body with the table's header.
-func (t *table) body(rows [][]string) *bytes.Reader {
+func (t *table) body(rows [][]string) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Comma = ';'
 	_ = w.Write(t.header)
 	_ = w.WriteAll(rows)
-	return bytes.NewReader(b.Bytes())
+	return b.Bytes()
 }
 
 func parseDate(s string) (time.Time, bool) {
@@ -109,150 +105,73 @@ func parseDate(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// replica is the replay's registry: its database and the identities that submit to it.
-type replica struct {
-	db       *store.DB
-	svc      *registry.Importer
-	employer *policy.Viewer
-	labs     map[string]*policy.Viewer
-	labCodes []string
-	drop     func()
+// Formats of the exchange files (docs/formats.md), as the GraphQL enum
+// ImportFormat spells them.
+const (
+	formatDeclarations = "DECLARATIONS"
+	formatOperational  = "OPERATIONAL"
+	formatLabResults   = "LAB_RESULTS"
+)
+
+// formatLabels are the formats' French names in the report.
+var formatLabels = map[string]string{
+	formatDeclarations: "déclarations",
+	formatOperational:  "dosimétrie opérationnelle",
+	formatLabResults:   "résultats de laboratoire",
 }
 
-// openRegistry creates the fresh database, migrates it and loads the
-// nomenclature, establishments, laboratories and submitting accounts.
-func openRegistry(ctx context.Context, o Options) (*replica, error) {
-	reg := &replica{labs: map[string]*policy.Viewer{}}
-	dbURL := o.DatabaseURL
-	if store.IsPostgresURL(dbURL) {
-		u, drop, err := createDatabase(ctx, dbURL)
-		if err != nil {
-			return nil, err
-		}
-		dbURL, reg.drop = u, drop
-	} else {
-		dir, err := os.MkdirTemp("", "siseri-eval")
-		if err != nil {
-			return nil, err
-		}
-		dbURL = filepath.Join(dir, "eval.db")
-		reg.drop = func() { os.RemoveAll(dir) }
-	}
-	db, err := store.Open(ctx, dbURL)
-	if err != nil {
-		reg.close()
-		return nil, err
-	}
-	reg.db = db
-	if err := db.Migrate(ctx); err != nil {
-		reg.close()
-		return nil, err
-	}
-	sys := policy.SystemContext(ctx)
-	c := db.Client
-	if err := seed.CreateNomenclature(sys, c); err != nil {
-		reg.close()
-		return nil, fmt.Errorf("nomenclature : %w", err)
-	}
-	from := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	ests, err := readTable(filepath.Join(o.Dir, synth.FileEstablishments))
-	if err != nil {
-		reg.close()
-		return nil, err
-	}
-	acc, err := c.Account.Create().SetEmail("employeur@eval.siseri.fr").SetDisplayName("Employeurs (évaluation)").SetPasswordHash("-").Save(sys)
-	if err != nil {
-		reg.close()
-		return nil, err
-	}
-	reg.employer = &policy.Viewer{AccountID: acc.ID, Role: policy.RoleEmployer}
-	for _, row := range ests.rows {
-		e, err := c.Establishment.Create().SetSiret(ests.get(row, "siret")).SetName(ests.get(row, "raison_sociale")).Save(sys)
-		if err != nil {
-			reg.close()
-			return nil, fmt.Errorf("établissement %s : %w", ests.get(row, "siret"), err)
-		}
-		reg.employer.Grants = append(reg.employer.Grants, policy.Grant{Role: policy.RoleEmployer, EstablishmentID: e.ID, ValidFrom: from})
-	}
-	labs, err := readTable(filepath.Join(o.Dir, synth.FileLaboratories))
-	if err != nil {
-		reg.close()
-		return nil, err
-	}
-	for i, row := range labs.rows {
-		code := labs.get(row, "code")
-		l, err := c.Laboratory.Create().SetCode(code).SetName(labs.get(row, "nom")).Save(sys)
-		if err != nil {
-			reg.close()
-			return nil, fmt.Errorf("laboratoire %s : %w", code, err)
-		}
-		a, err := c.Account.Create().SetEmail(fmt.Sprintf("labo%d@eval.siseri.fr", i)).SetDisplayName(code).SetPasswordHash("-").Save(sys)
-		if err != nil {
-			reg.close()
-			return nil, err
-		}
-		reg.labs[code] = &policy.Viewer{AccountID: a.ID, Role: policy.RoleLaboratory,
-			Grants: []policy.Grant{{Role: policy.RoleLaboratory, LaboratoryID: l.ID, ValidFrom: from}}}
-		reg.labCodes = append(reg.labCodes, code)
-	}
-	// Longest codes first, so that ORANO-LH is not taken for a prefix of a longer code.
-	sort.Slice(reg.labCodes, func(i, j int) bool { return len(reg.labCodes[i]) > len(reg.labCodes[j]) })
-	reg.svc = registry.NewImporter(db, alerts.NewBroker(alerts.NewHub(1), db.Dialect))
-	return reg, nil
-}
+const submitFileMutation = `mutation EvalSubmitFile($in: SubmitFileInput!) {
+  submitFile(input: $in) { status rowsTotal rowsAccepted problemCount problems { line code severity } }
+}`
 
-func (r *replica) close() {
-	if r.db != nil {
-		r.db.Close()
+// submit uploads one batch as c, with partial acceptance and, for
+// laboratory results, the date of receipt; problems are added to the
+// statistics and the rejected rows returned by their index in rows.
+func (r *registry) submit(ctx context.Context, c *client, f, ref string, t *table, rows [][]string, receivedAt time.Time, st *replayStats) (map[int]string, error) {
+	in := map[string]any{"format": f, "reference": ref, "partial": true}
+	if !receivedAt.IsZero() {
+		in["receivedAt"] = receivedAt.Format(time.DateOnly)
 	}
-	if r.drop != nil {
-		r.drop()
-	}
-}
-
-// labOf returns the laboratory code a dosimeter serial starts with.
-func (r *replica) labOf(serial string) string {
-	for _, c := range r.labCodes {
-		if strings.HasPrefix(serial, c+"-") || serial == c {
-			return c
+	var out struct {
+		SubmitFile struct {
+			Status       string
+			RowsTotal    int
+			RowsAccepted int
+			ProblemCount int
+			Problems     []struct {
+				Line           int
+				Code, Severity string
+			}
 		}
 	}
-	return ""
-}
-
-func (r *replica) setNow(t time.Time) {
-	r.svc.Now = func() time.Time { return t }
-	r.svc.Registry.Engine.Now = r.svc.Now
-}
-
-// submit runs one batch; problems are added to rejected (by code) and the
-// rejected rows returned by their index in rows.
-func (r *replica) submit(ctx context.Context, v *policy.Viewer, f ingest.Format, ref string, t *table, rows [][]string, st *replayStats) (map[int]string, error) {
-	rep, err := r.svc.Run(policy.NewContext(ctx, v), r.db, ingest.Submission{Format: f, Reference: ref, Body: t.body(rows), Partial: true})
-	if err != nil {
+	if err := c.upload(ctx, submitFileMutation, in, ref+".csv", t.body(rows), &out); err != nil {
 		return nil, fmt.Errorf("lot %s : %w", ref, err)
 	}
+	rep := out.SubmitFile
 	st.batches++
 	st.accepted[f] += rep.RowsAccepted
 	st.total[f] += len(rows)
 	bad := map[int]string{}
 	for _, p := range rep.Problems {
+		if p.Severity != "ERROR" {
+			continue
+		}
 		if _, seen := bad[p.Line-2]; seen {
 			continue
 		}
 		bad[p.Line-2] = p.Code
-		st.rejected[string(f)+" "+p.Code]++
+		st.rejected[f+" "+p.Code]++
 	}
 	if rep.ProblemCount > len(rep.Problems) {
-		st.rejected[string(f)+" (non détaillés)"] += rep.ProblemCount - len(rep.Problems)
+		st.rejected[f+" (non détaillés)"] += rep.ProblemCount - len(rep.Problems)
 	}
 	return bad, nil
 }
 
 type replayStats struct {
 	batches  int
-	accepted map[ingest.Format]int
-	total    map[ingest.Format]int
+	accepted map[string]int
+	total    map[string]int
 	rejected map[string]int
 	// rejectedRows are lab rows the validator refused: they count as
 	// validity alerts (the value never entered the registry).
@@ -310,74 +229,35 @@ func arrivalMonths(t *table, w window) []int {
 	return out
 }
 
-// replay imports the declarations, then month by month the operational
-// dosimetry and the laboratory results, through the real import path, and
-// runs the periodic missing-result check after each month. It returns the
-// month each anomaly was raised in.
-func replay(ctx context.Context, r *replica, o Options, w window) (map[int]int, *replayStats, error) {
-	st := &replayStats{accepted: map[ingest.Format]int{}, total: map[ingest.Format]int{}, rejected: map[string]int{}}
+// receiptOf is the date of receipt of the laboratory batches transmitted in
+// month m: the month's end plus the grace delay (the synthetic files carry
+// no date of receipt of their own).
+func receiptOf(w window, m int, grace time.Duration) time.Time {
+	return w.month(m+1).AddDate(0, 0, -1).Add(grace)
+}
+
+// replay uploads the declarations, then month by month, in time order, the
+// operational dosimetry and the laboratory results, through the server's
+// multipart upload mutation, as the people who send them. Detection runs
+// inside each import on the server's real clock. After each month the
+// reader lists the anomalies raised since; replay returns the month each
+// anomaly was raised in.
+func replay(ctx context.Context, r *registry, o Options, w window) (map[int]int, *replayStats, error) {
+	st := &replayStats{accepted: map[string]int{}, total: map[string]int{}, rejected: map[string]int{}}
 	t0 := time.Now()
-	decl, err := readTable(filepath.Join(o.Dir, synth.FileDeclarations))
-	if err != nil {
+	if err := submitDeclarations(ctx, r, o, st); err != nil {
 		return nil, nil, err
 	}
-	// Declarations are known before the replay (an employer declares
-	// employments, past and planned, up front).
-	r.setNow(w.month(w.months).AddDate(0, 0, 1))
-	// One batch per rank of a worker's declarations (first employment of
-	// every worker, then second…): a batch declaring one new worker twice
-	// fails in the import (the second row keeps the -1 placeholder id of the
-	// worker being created; backend/registry writeDeclarations).
-	var ranks [][][]string
-	seen := map[string]int{}
-	for _, row := range decl.rows {
-		k := seen[decl.get(row, "nir")]
-		seen[decl.get(row, "nir")] = k + 1
-		if k == len(ranks) {
-			ranks = append(ranks, nil)
-		}
-		ranks[k] = append(ranks[k], row)
-	}
-	for i, rows := range ranks {
-		if _, err := r.submit(ctx, r.employer, ingest.Declarations, fmt.Sprintf("eval-declarations-%d", i+1), decl, rows, st); err != nil {
-			return nil, nil, err
-		}
-	}
-	lab, err := readTable(filepath.Join(o.Dir, synth.FileLabResults))
+	labByMonth, opByMonth, lab, ops, err := monthly(r, o, w)
 	if err != nil {
 		return nil, nil, err
-	}
-	ops, err := readTable(filepath.Join(o.Dir, synth.FileOperational))
-	if err != nil {
-		return nil, nil, err
-	}
-	arrival := arrivalMonths(lab, w)
-	labByMonth := make([]map[string][][]string, w.months)
-	for i := range labByMonth {
-		labByMonth[i] = map[string][][]string{}
-	}
-	for i, row := range lab.rows {
-		code := r.labOf(lab.get(row, "dosimetre"))
-		labByMonth[arrival[i]][code] = append(labByMonth[arrival[i]][code], row)
-	}
-	opByMonth := make([][][]string, w.months)
-	for _, row := range ops.rows {
-		end, ok := parseDate(ops.get(row, "fin"))
-		m := 0
-		if ok {
-			m = min(max(w.index(end), 0), w.months-1)
-		}
-		opByMonth[m] = append(opByMonth[m], row)
 	}
 	raisedIn := map[int]int{}
 	lastID := 0
-	sys := policy.SystemContext(ctx)
 	for m := 0; m < w.months; m++ {
-		now := w.month(m + 1).Add(o.Grace)
-		r.setNow(now)
 		ym := w.month(m).Format("2006-01")
 		if len(opByMonth[m]) > 0 {
-			if _, err := r.submit(ctx, r.employer, ingest.Operational, "eval-op-"+ym, ops, opByMonth[m], st); err != nil {
+			if _, err := r.submit(ctx, r.employer, formatOperational, "eval-op-"+ym, ops, opByMonth[m], time.Time{}, st); err != nil {
 				return nil, nil, err
 			}
 		}
@@ -388,11 +268,11 @@ func replay(ctx context.Context, r *replica, o Options, w window) (map[int]int, 
 		sort.Strings(codes)
 		for _, c := range codes {
 			rows := labByMonth[m][c]
-			v := r.labs[c]
-			if v == nil {
-				v = r.labs[r.labCodes[0]] // unknown prefix: the validator will say so
+			sender := r.labs[c]
+			if sender == nil {
+				sender = r.labs[r.labCodes[0]] // unknown prefix: the validator will say so
 			}
-			bad, err := r.submit(ctx, v, ingest.LabResults, "eval-"+c+"-"+ym, lab, rows, st)
+			bad, err := r.submit(ctx, sender, formatLabResults, "eval-"+c+"-"+ym, lab, rows, receiptOf(w, m, o.Grace), st)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -405,10 +285,7 @@ func replay(ctx context.Context, r *replica, o Options, w window) (map[int]int, 
 				st.rejectedRows = append(st.rejectedRows, rejectedRow{nir: lab.get(rows[i], "nir"), start: s, end: e, code: code, month: m})
 			}
 		}
-		if _, err := r.svc.Registry.Engine.CheckMissing(sys, r.db.Client, now); err != nil {
-			return nil, nil, fmt.Errorf("contrôle des résultats manquants : %w", err)
-		}
-		news, err := r.db.Client.Anomaly.Query().Where(anomaly.IDGT(lastID)).Select(anomaly.FieldID).Ints(sys)
+		news, err := readAnomalyIDs(ctx, r.reader, lastID)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -424,33 +301,61 @@ func replay(ctx context.Context, r *replica, o Options, w window) (map[int]int, 
 	return raisedIn, st, nil
 }
 
-// createDatabase creates a temporary PostgreSQL database next to admin and
-// returns its URL and a function that drops it.
-func createDatabase(ctx context.Context, admin string) (string, func(), error) {
-	conn, err := sql.Open("pgx", admin)
+// submitDeclarations uploads the declarations as the employer
+// correspondent. They are known before the replay (an employer declares
+// employments, past and planned, up front). One batch per rank of a
+// worker's declarations (first employment of every worker, then second…):
+// a batch declaring one new worker twice fails in the import (the second
+// row keeps the placeholder id of the worker being created).
+func submitDeclarations(ctx context.Context, r *registry, o Options, st *replayStats) error {
+	decl, err := readTable(filepath.Join(o.Dir, synth.FileDeclarations))
 	if err != nil {
-		return "", nil, err
+		return err
 	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := "siseri_eval_" + hex.EncodeToString(b[:])
-	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		conn.Close()
-		return "", nil, fmt.Errorf("création de la base d'évaluation : %w", err)
+	var ranks [][][]string
+	seen := map[string]int{}
+	for _, row := range decl.rows {
+		k := seen[decl.get(row, "nir")]
+		seen[decl.get(row, "nir")] = k + 1
+		if k == len(ranks) {
+			ranks = append(ranks, nil)
+		}
+		ranks[k] = append(ranks[k], row)
 	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		conn.Close()
-		return "", nil, err
+	for i, rows := range ranks {
+		if _, err := r.submit(ctx, r.employer, formatDeclarations, fmt.Sprintf("eval-declarations-%d", i+1), decl, rows, time.Time{}, st); err != nil {
+			return err
+		}
 	}
-	u.Path = "/" + name
-	return u.String(), func() {
-		_, _ = conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		conn.Close()
-	}, nil
+	return nil
 }
 
-// loadAnomalies reads every stored anomaly with its dose records.
-func loadAnomalies(ctx context.Context, c *ent.Client) ([]*ent.Anomaly, error) {
-	return c.Anomaly.Query().WithDoseRecords().All(policy.SystemContext(ctx))
+// monthly splits the laboratory results by month of transmission and
+// laboratory, and the operational results by month.
+func monthly(r *registry, o Options, w window) (labByMonth []map[string][][]string, opByMonth [][][]string, lab, ops *table, err error) {
+	if lab, err = readTable(filepath.Join(o.Dir, synth.FileLabResults)); err != nil {
+		return
+	}
+	if ops, err = readTable(filepath.Join(o.Dir, synth.FileOperational)); err != nil {
+		return
+	}
+	arrival := arrivalMonths(lab, w)
+	labByMonth = make([]map[string][][]string, w.months)
+	for i := range labByMonth {
+		labByMonth[i] = map[string][][]string{}
+	}
+	for i, row := range lab.rows {
+		code := r.labOf(lab.get(row, "dosimetre"))
+		labByMonth[arrival[i]][code] = append(labByMonth[arrival[i]][code], row)
+	}
+	opByMonth = make([][][]string, w.months)
+	for _, row := range ops.rows {
+		end, ok := parseDate(ops.get(row, "fin"))
+		m := 0
+		if ok {
+			m = min(max(w.index(end), 0), w.months-1)
+		}
+		opByMonth[m] = append(opByMonth[m], row)
+	}
+	return
 }

@@ -11,8 +11,6 @@ import (
 	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/synth"
-	"github.com/siseri/siseri/ent"
-	"github.com/siseri/siseri/ent/doserecord"
 )
 
 // KindRejected marks the rows the import validator refused (a validity
@@ -113,18 +111,27 @@ type KindScore struct {
 	TagMatch float64 `json:"tag_match"`
 }
 
-// Overall is the detector's score over every kind.
+// GroupScore is the detector's score over a family of kinds: precision over
+// the alerts of the family's kinds, recall over its labels.
+type GroupScore struct {
+	// Kinds are the label kinds scored.
+	Kinds           []string `json:"label_kinds"`
+	Precision       float64  `json:"precision"`
+	Recall          float64  `json:"recall"`
+	F1              float64  `json:"f1"`
+	FalseAlertsPerK float64  `json:"false_alerts_per_1000_worker_months"`
+	Alerts          int      `json:"alerts"`
+	TruePos         int      `json:"true_alerts"`
+	FalsePos        int      `json:"false_alerts"`
+	Labels          int      `json:"labels"`
+	Detected        int      `json:"detected"`
+	WorkerMonths    int      `json:"worker_months"`
+}
+
+// Overall is the headline: the detector's score over the point kinds
+// without MISSING_RESULT (ANOMALY.md §5), and the regulatory recall.
 type Overall struct {
-	Precision       float64 `json:"precision"`
-	Recall          float64 `json:"recall"`
-	F1              float64 `json:"f1"`
-	FalseAlertsPerK float64 `json:"false_alerts_per_1000_worker_months"`
-	Alerts          int     `json:"alerts"`
-	TruePos         int     `json:"true_alerts"`
-	FalsePos        int     `json:"false_alerts"`
-	Labels          int     `json:"labels"`
-	Detected        int     `json:"detected"`
-	WorkerMonths    int     `json:"worker_months"`
+	GroupScore
 	// Regulatory: limit crossings of the recorded doses over 12 rolling
 	// months and single results above the investigation level, alerted.
 	RegulatoryRecall      float64 `json:"regulatory_recall"`
@@ -134,6 +141,39 @@ type Overall struct {
 	InvestigationAlerted  int     `json:"investigation_levels_alerted"`
 	RegulatoryFindings    int     `json:"regulatory_findings"`
 }
+
+// group is a family of kinds scored together: which labels it scores and
+// which alert kinds count toward its precision.
+type group struct {
+	label func(*label) bool
+	alert func(kind string) bool
+}
+
+// episodeAlertKinds are the detector kinds that name an episode (a run of
+// periods) rather than a record.
+var episodeAlertKinds = map[string]bool{string(anomaly.KindMissing): true, string(anomaly.KindDrift): true, string(anomaly.KindZeroRun): true}
+
+var (
+	// pointGroup is the headline: the record-level kinds (unit error, beam,
+	// swap, contamination, discrepancy) without MISSING_RESULT, whose labels
+	// outnumber all the others and would carry any overall score.
+	pointGroup = group{
+		label: func(l *label) bool { return l.scope == "record" && l.kind != synth.LabelMissing },
+		alert: func(k string) bool { return !episodeAlertKinds[k] },
+	}
+	// missingGroup scores the MISSING_RESULT labels and alerts apart.
+	missingGroup = group{
+		label: func(l *label) bool { return l.kind == synth.LabelMissing },
+		alert: func(k string) bool { return k == string(anomaly.KindMissing) },
+	}
+	// episodeGroup scores the episodes (drift, runs of zeros) apart.
+	episodeGroup = group{
+		label: func(l *label) bool { return l.scope == "episode" },
+		alert: func(k string) bool { return episodeAlertKinds[k] && k != string(anomaly.KindMissing) },
+	}
+	// allGroup is every kind (the former headline).
+	allGroup = group{label: func(*label) bool { return true }, alert: func(string) bool { return true }}
+)
 
 func prf(tp, fp, detected, labels int) (p, r, f float64) {
 	if tp+fp > 0 {
@@ -165,23 +205,23 @@ type scoring struct {
 	labels   []*label
 	byNIR    map[string][]*label
 	alerts   []*alert
-	records  []*ent.DoseRecord
+	records  []*doseNode
 	nirOf    map[int]string
 	birthOf  map[int]time.Time
-	anoms    []*ent.Anomaly
+	anoms    []*anomalyNode
 	raisedIn map[int]int
 	wm       int
-	missedIL []*ent.DoseRecord
+	missedIL []*doseNode
 }
 
 func (s *scoring) labelsOf(nir string) []*label { return s.byNIR[nir] }
 
-// classify returns, for an alert, whether it matches a scored label (true
-// alert), any label (neutral) or none (false alert).
-func (s *scoring) classify(a *alert) (tp, neutral bool) {
+// classify returns, for an alert, whether it matches a scored label of g
+// (true alert), any label (neutral) or none (false alert).
+func (s *scoring) classify(a *alert, g group) (tp, neutral bool) {
 	for _, l := range s.labelsOf(a.nir) {
 		if compatible(l.kind, a.kind) && l.matches(a) {
-			if l.scored && l.kind != synth.LabelMislabel {
+			if l.scored && l.kind != synth.LabelMislabel && g.label(l) {
 				return true, false
 			}
 			neutral = true
@@ -190,18 +230,45 @@ func (s *scoring) classify(a *alert) (tp, neutral bool) {
 	return false, neutral
 }
 
-func (s *scoring) detector() (Overall, map[string]*KindScore) {
+// counted reports whether an alert enters precision (scored months, not a
+// regulatory finding).
+func counted(a *alert) bool { return a.scored && !regulatoryKinds[a.kind] }
+
+// firstDetection returns the first alert of a compatible kind that points
+// at l (nil: missed), preferring the label's own kind within a month.
+func firstDetection(l *label, alerts []*alert) *alert {
+	var first *alert
+	for _, a := range alerts {
+		if compatible(l.kind, a.kind) && l.matches(a) && (first == nil || a.month < first.month || (a.month == first.month && a.kind == l.kind)) {
+			first = a
+		}
+	}
+	return first
+}
+
+// alertsByNIR returns the non-regulatory alerts by worker.
+func (s *scoring) alertsByNIR() map[string][]*alert {
+	out := map[string][]*alert{}
+	for _, a := range s.alerts {
+		if !regulatoryKinds[a.kind] {
+			out[a.nir] = append(out[a.nir], a)
+		}
+	}
+	return out
+}
+
+// kindScores scores each kind: precision per alert kind (against any
+// scored label), recall and latency per label kind.
+func (s *scoring) kindScores() map[string]*KindScore {
 	kinds := map[string]*KindScore{}
 	for _, k := range synth.LabelKinds {
 		kinds[k] = &KindScore{}
 	}
-	var ov Overall
-	ov.WorkerMonths = s.wm
 	for _, a := range s.alerts {
-		if !a.scored || regulatoryKinds[a.kind] {
+		if !counted(a) {
 			continue
 		}
-		tp, neutral := s.classify(a)
+		tp, neutral := s.classify(a, allGroup)
 		ks := kinds[a.kind]
 		if ks == nil {
 			ks = &KindScore{}
@@ -211,22 +278,12 @@ func (s *scoring) detector() (Overall, map[string]*KindScore) {
 		case tp:
 			ks.Alerts++
 			ks.TruePos++
-			ov.TruePos++
-			ov.Alerts++
 		case !neutral:
 			ks.Alerts++
 			ks.FalsePos++
-			ov.FalsePos++
-			ov.Alerts++
 		}
 	}
-	// Recall and latency, per label kind.
-	byNIRAlerts := map[string][]*alert{}
-	for _, a := range s.alerts {
-		if !regulatoryKinds[a.kind] {
-			byNIRAlerts[a.nir] = append(byNIRAlerts[a.nir], a)
-		}
-	}
+	byNIR := s.alertsByNIR()
 	lat := map[string][]float64{}
 	tag := map[string]int{}
 	for _, l := range s.labels {
@@ -235,12 +292,7 @@ func (s *scoring) detector() (Overall, map[string]*KindScore) {
 		}
 		ks := kinds[l.kind]
 		ks.Labels++
-		var first *alert
-		for _, a := range byNIRAlerts[l.nir] {
-			if compatible(l.kind, a.kind) && l.matches(a) && (first == nil || a.month < first.month || (a.month == first.month && a.kind == l.kind)) {
-				first = a
-			}
-		}
+		first := firstDetection(l, byNIR[l.nir])
 		if first == nil {
 			continue
 		}
@@ -249,14 +301,6 @@ func (s *scoring) detector() (Overall, map[string]*KindScore) {
 			tag[l.kind]++
 		}
 		lat[l.kind] = append(lat[l.kind], math.Max(0, float64(first.month-l.onsetMonth))/float64(max(1, l.months)))
-		if l.kind != synth.LabelMislabel {
-			ov.Detected++
-		}
-	}
-	for _, l := range s.labels {
-		if l.scored && l.kind != synth.LabelMislabel {
-			ov.Labels++
-		}
 	}
 	for k, ks := range kinds {
 		ks.Precision, ks.Recall, ks.F1 = prf(ks.TruePos, ks.FalsePos, ks.Detected, ks.Labels)
@@ -265,17 +309,54 @@ func (s *scoring) detector() (Overall, map[string]*KindScore) {
 			ks.TagMatch = float64(tag[k]) / float64(ks.Detected)
 		}
 	}
-	ov.Precision, ov.Recall, ov.F1 = prf(ov.TruePos, ov.FalsePos, ov.Detected, ov.Labels)
-	if s.wm > 0 {
-		ov.FalseAlertsPerK = float64(ov.FalsePos) / float64(s.wm) * 1000
+	return kinds
+}
+
+// score scores the family g: its alerts are true when they point at one of
+// its scored labels, neutral when they point at another label, false
+// otherwise; its labels are detected by an alert of any compatible kind.
+func (s *scoring) score(g group) GroupScore {
+	gs := GroupScore{WorkerMonths: s.wm}
+	for _, a := range s.alerts {
+		if !counted(a) || !g.alert(a.kind) {
+			continue
+		}
+		switch tp, neutral := s.classify(a, g); {
+		case tp:
+			gs.TruePos++
+			gs.Alerts++
+		case !neutral:
+			gs.FalsePos++
+			gs.Alerts++
+		}
 	}
-	s.regulatory(&ov)
-	return ov, kinds
+	byNIR := s.alertsByNIR()
+	kinds := map[string]bool{}
+	for _, l := range s.labels {
+		if !l.scored || l.kind == synth.LabelMislabel || !g.label(l) {
+			continue
+		}
+		kinds[l.kind] = true
+		gs.Labels++
+		if firstDetection(l, byNIR[l.nir]) != nil {
+			gs.Detected++
+		}
+	}
+	for _, k := range synth.LabelKinds {
+		if kinds[k] {
+			gs.Kinds = append(gs.Kinds, k)
+		}
+	}
+	gs.Precision, gs.Recall, gs.F1 = prf(gs.TruePos, gs.FalsePos, gs.Detected, gs.Labels)
+	if s.wm > 0 {
+		gs.FalseAlertsPerK = float64(gs.FalsePos) / float64(s.wm) * 1000
+	}
+	return gs
 }
 
 // limitCodeOf returns the limit a record counts toward (empty: none).
-func limitCodeOf(r *ent.DoseRecord) dosimetry.LimitCode {
-	switch string(r.MonitoringKind) {
+func limitCodeOf(r *doseNode) dosimetry.LimitCode {
+	switch r.MonitoringKind {
 	case "EXTREMITY":
 		return dosimetry.LimitExtremity
 	case "SKIN":
@@ -283,7 +364,7 @@ func limitCodeOf(r *ent.DoseRecord) dosimetry.LimitCode {
 	case "LENS":
 		return dosimetry.LimitLens
 	}
-	switch string(r.Quantity) {
+	switch r.Quantity {
 	case "HP10", "E50", "E":
 		return dosimetry.LimitEffective
 	}
@@ -301,8 +382,8 @@ func (s *scoring) regulatory(ov *Overall) {
 		case string(anomaly.KindLimitExceeded):
 			exceeded[a.WorkerID] = true
 		case string(anomaly.KindInvestigation):
-			for _, r := range a.Edges.DoseRecords {
-				ilRecords[r.ID] = true
+			for _, id := range a.DoseRecordIDs {
+				ilRecords[id] = true
 			}
 		}
 		if regulatoryKinds[a.Kind] {
@@ -315,7 +396,7 @@ func (s *scoring) regulatory(ov *Overall) {
 	}
 	series := map[wl][]dosimetry.DatedDose{}
 	for _, r := range s.records {
-		if r.Status != doserecord.StatusMeasured || r.ValueUsv <= 0 {
+		if r.Status != statusMeasured || r.ValueUsv <= 0 {
 			continue
 		}
 		code := limitCodeOf(r)
@@ -400,7 +481,7 @@ func parseLabels(t *table, w window, warmup int) []*label {
 // debug writes the false alerts (with their explanation) and the missed
 // labels, for tuning.
 func (s *scoring) debug(w io.Writer) {
-	expl := map[int]*ent.Anomaly{}
+	expl := map[int]*anomalyNode{}
 	for _, a := range s.anoms {
 		expl[a.ID] = a
 	}
@@ -408,12 +489,12 @@ func (s *scoring) debug(w io.Writer) {
 		if !a.scored || regulatoryKinds[a.kind] {
 			continue
 		}
-		if tp, _ := s.classify(a); tp && a.kind != "MISSING_RESULT" {
+		if tp, _ := s.classify(a, allGroup); tp && a.kind != string(anomaly.KindMissing) {
 			if an := expl[a.id]; an != nil {
 				fmt.Fprintf(w, "TP %s %s m%d score %.2f %s\n", a.kind, a.nir, a.month, an.Score, an.Explanation)
 			}
 		}
-		if tp, neutral := s.classify(a); !tp && !neutral {
+		if tp, neutral := s.classify(a, allGroup); !tp && !neutral {
 			text := ""
 			if an := expl[a.id]; an != nil {
 				text = an.Explanation

@@ -33,7 +33,9 @@ Commandes :
   bench fanout [--subscribers N --alerts M --rate R --json]
                         latence des alertes en direct comparée à une diffusion websocket nue
   synth --workers N --months M --seed S --out DOSSIER [--start AAAA-MM]  population synthétique calibrée et anomalies étiquetées
-  detect eval DOSSIER [--json]  rejoue une population synthétique par l'import réel et mesure la détection (vs références B0–B4)
+  detect eval --dir DOSSIER [--json] [--database-url URL]
+                        rejoue une population synthétique comme ses utilisateurs (serveur local, envois GraphQL
+                        avec la date de réception, horloge réelle) et mesure la détection (vs références B0–B4)
   policy sdl --role R [--profile P]
                         affiche le schéma GraphQL visible pour un rôle (et un profil de clé partenaire)
 
