@@ -83,7 +83,7 @@ func Fanout(ctx context.Context, o FanoutOptions, log *slog.Logger, progress io.
 	if url != "" {
 		// A database of its own next to the one given, dropped at the end:
 		// the fixture's establishment and accounts must not pile up in it.
-		own, drop, err := createDatabase(ctx, url)
+		own, drop, err := store.CreateDatabase(ctx, url, "siseri_bench_")
 		if err != nil {
 			return res, err
 		}

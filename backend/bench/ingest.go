@@ -4,13 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +90,7 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 	if !store.IsPostgresURL(o.DatabaseURL) {
 		return res, fmt.Errorf("SISERI_DATABASE_URL (ou --database-url) doit désigner une base PostgreSQL (postgres://…)")
 	}
-	dbURL, drop, err := createDatabase(ctx, o.DatabaseURL)
+	dbURL, drop, err := store.CreateDatabase(ctx, o.DatabaseURL, "siseri_bench_")
 	if err != nil {
 		return res, err
 	}
@@ -177,30 +173,6 @@ func Ingest(ctx context.Context, o IngestOptions, progress io.Writer) (IngestRes
 	res.PipelineDetectionNote = "monthly batches: the run without detection imports " + benchMonth.AddDate(0, -1, 0).Format("2006-01") +
 		", the run with detection " + benchMonth.Format("2006-01") + " for the same workers, both as of " + benchNow.Format("2006-01-02")
 	return res, nil
-}
-
-func createDatabase(ctx context.Context, admin string) (string, func(), error) {
-	conn, err := sql.Open("pgx", admin)
-	if err != nil {
-		return "", nil, err
-	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := "siseri_bench_" + hex.EncodeToString(b[:])
-	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		conn.Close()
-		return "", nil, fmt.Errorf("create benchmark database: %w", err)
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		conn.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	return u.String(), func() {
-		_, _ = conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		conn.Close()
-	}, nil
 }
 
 // benchNIR is a valid NIR for worker i.

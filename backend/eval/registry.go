@@ -3,13 +3,11 @@ package eval
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -62,7 +60,7 @@ func openRegistry(ctx context.Context, o Options) (reg *registry, err error) {
 	}()
 	dbURL := o.DatabaseURL
 	if store.IsPostgresURL(dbURL) {
-		u, drop, err := createDatabase(ctx, dbURL)
+		u, drop, err := store.CreateDatabase(ctx, dbURL, "siseri_eval_")
 		if err != nil {
 			return nil, err
 		}
@@ -238,30 +236,4 @@ func (r *registry) labOf(serial string) string {
 		}
 	}
 	return ""
-}
-
-// createDatabase creates a temporary PostgreSQL database next to admin and
-// returns its URL and a function that drops it.
-func createDatabase(ctx context.Context, admin string) (string, func(), error) {
-	conn, err := sql.Open("pgx", admin)
-	if err != nil {
-		return "", nil, err
-	}
-	var b [4]byte
-	_, _ = rand.Read(b[:])
-	name := "siseri_eval_" + hex.EncodeToString(b[:])
-	if _, err := conn.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		conn.Close()
-		return "", nil, fmt.Errorf("création de la base d'évaluation : %w", err)
-	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		conn.Close()
-		return "", nil, err
-	}
-	u.Path = "/" + name
-	return u.String(), func() {
-		_, _ = conn.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		conn.Close()
-	}, nil
 }

@@ -5,9 +5,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -40,41 +37,14 @@ func MustCreateDatabase(tb testing.TB) string {
 	admin := AdminURL()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	db, err := sql.Open("pgx", admin)
+	u, drop, err := store.CreateDatabase(ctx, admin, "siseri_test_")
 	if err != nil {
-		tb.Fatalf("open %s: %v", admin, err)
-	}
-	defer db.Close()
-	if err := db.PingContext(ctx); err != nil {
-		tb.Fatalf("PostgreSQL is not reachable at %s (%v).\n"+
+		tb.Fatalf("%v.\n"+
 			"Run the suite with `make test`, which uses the server on 127.0.0.1:5432 or starts one, "+
-			"or set SISERI_TEST_DATABASE_URL to a PostgreSQL maintenance database URL.", admin, err)
+			"or set SISERI_TEST_DATABASE_URL to a PostgreSQL maintenance database URL.", err)
 	}
-	var b [6]byte
-	_, _ = rand.Read(b[:])
-	name := "siseri_test_" + hex.EncodeToString(b[:])
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		tb.Fatalf("create database %s: %v", name, err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		db, err := sql.Open("pgx", admin)
-		if err != nil {
-			tb.Errorf("drop database %s: %v", name, err)
-			return
-		}
-		defer db.Close()
-		if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-			tb.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	u, err := url.Parse(admin)
-	if err != nil {
-		tb.Fatalf("parse %s: %v", admin, err)
-	}
-	u.Path = "/" + name
-	return u.String()
+	tb.Cleanup(drop)
+	return u
 }
 
 // MustOpen returns a migrated, empty PostgreSQL database for tb.
