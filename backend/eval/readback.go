@@ -2,7 +2,6 @@ package eval
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -52,22 +51,37 @@ type workerNode struct {
 	BirthDate time.Time
 }
 
-// paginate reads every page of a connection: query takes $first and $after
-// (and whatever vars adds) and conn extracts the connection from the data.
-func paginate(ctx context.Context, c *client, query string, vars map[string]any, edges func(json.RawMessage) (pageInfo, error)) error {
+// connection is one page of a Relay connection whose nodes decode into N.
+type connection[N any] struct {
+	Edges []struct {
+		Node N
+	}
+	PageInfo pageInfo
+}
+
+// eachNode reads every page of the one connection query selects (query
+// takes $first and $after, and whatever vars adds) and calls each on every
+// node, in order.
+func eachNode[N any](ctx context.Context, c *client, query string, vars map[string]any, each func(N)) error {
 	var after any
 	for {
 		v := map[string]any{"first": pageSize, "after": after}
 		for k, x := range vars {
 			v[k] = x
 		}
-		var data json.RawMessage
+		var data map[string]connection[N]
 		if err := c.do(ctx, query, v, &data); err != nil {
 			return err
 		}
-		pi, err := edges(data)
-		if err != nil {
-			return err
+		if len(data) != 1 {
+			return fmt.Errorf("la requête rend %d connexions, une attendue", len(data))
+		}
+		var pi pageInfo
+		for _, conn := range data {
+			for _, e := range conn.Edges {
+				each(e.Node)
+			}
+			pi = conn.PageInfo
 		}
 		if !pi.HasNextPage || pi.EndCursor == nil {
 			return nil
@@ -87,22 +101,8 @@ const anomalyIDsQuery = `query EvalAnomalyIDs($first: Int!, $after: Cursor, $gt:
 // raised since the previous read).
 func readAnomalyIDs(ctx context.Context, c *client, gt int) ([]int, error) {
 	var ids []int
-	err := paginate(ctx, c, anomalyIDsQuery, map[string]any{"gt": gt}, func(raw json.RawMessage) (pageInfo, error) {
-		var d struct {
-			Anomalies struct {
-				Edges []struct {
-					Node struct{ ID gid }
-				}
-				PageInfo pageInfo
-			}
-		}
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return pageInfo{}, err
-		}
-		for _, e := range d.Anomalies.Edges {
-			ids = append(ids, int(e.Node.ID))
-		}
-		return d.Anomalies.PageInfo, nil
+	err := eachNode(ctx, c, anomalyIDsQuery, map[string]any{"gt": gt}, func(n struct{ ID gid }) {
+		ids = append(ids, int(n.ID))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lecture des anomalies : %w", err)
@@ -123,47 +123,28 @@ const anomaliesQuery = `query EvalAnomalies($first: Int!, $after: Cursor) {
 // readAnomalies reads every anomaly the reader account may read.
 func readAnomalies(ctx context.Context, c *client) ([]*anomalyNode, error) {
 	var out []*anomalyNode
-	err := paginate(ctx, c, anomaliesQuery, nil, func(raw json.RawMessage) (pageInfo, error) {
-		var d struct {
-			Anomalies struct {
-				Edges []struct {
-					Node struct {
-						ID          gid
-						Kind        string
-						Layer       string
-						WorkerID    gid
-						PeriodStart *day
-						PeriodEnd   *day
-						Score       float64
-						Explanation string
-						DoseRecords struct {
-							Edges []struct {
-								Node struct{ ID gid }
-							}
-						}
-					}
-				}
-				PageInfo pageInfo
-			}
+	err := eachNode(ctx, c, anomaliesQuery, nil, func(n struct {
+		ID          gid
+		Kind        string
+		Layer       string
+		WorkerID    gid
+		PeriodStart *day
+		PeriodEnd   *day
+		Score       float64
+		Explanation string
+		DoseRecords connection[struct{ ID gid }]
+	}) {
+		a := &anomalyNode{ID: int(n.ID), Kind: n.Kind, Layer: n.Layer, WorkerID: int(n.WorkerID), Score: n.Score, Explanation: n.Explanation}
+		if n.PeriodStart != nil && !n.PeriodStart.IsZero() {
+			a.PeriodStart = &n.PeriodStart.Time
 		}
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return pageInfo{}, err
+		if n.PeriodEnd != nil && !n.PeriodEnd.IsZero() {
+			a.PeriodEnd = &n.PeriodEnd.Time
 		}
-		for _, e := range d.Anomalies.Edges {
-			n := e.Node
-			a := &anomalyNode{ID: int(n.ID), Kind: n.Kind, Layer: n.Layer, WorkerID: int(n.WorkerID), Score: n.Score, Explanation: n.Explanation}
-			if n.PeriodStart != nil && !n.PeriodStart.IsZero() {
-				a.PeriodStart = &n.PeriodStart.Time
-			}
-			if n.PeriodEnd != nil && !n.PeriodEnd.IsZero() {
-				a.PeriodEnd = &n.PeriodEnd.Time
-			}
-			for _, r := range n.DoseRecords.Edges {
-				a.DoseRecordIDs = append(a.DoseRecordIDs, int(r.Node.ID))
-			}
-			out = append(out, a)
+		for _, r := range n.DoseRecords.Edges {
+			a.DoseRecordIDs = append(a.DoseRecordIDs, int(r.Node.ID))
 		}
-		return d.Anomalies.PageInfo, nil
+		out = append(out, a)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lecture des anomalies : %w", err)
@@ -181,35 +162,20 @@ const doseRecordsQuery = `query EvalDoseRecords($first: Int!, $after: Cursor) {
 // readDoseRecords reads every current dose record (the baselines' input).
 func readDoseRecords(ctx context.Context, c *client) ([]*doseNode, error) {
 	var out []*doseNode
-	err := paginate(ctx, c, doseRecordsQuery, nil, func(raw json.RawMessage) (pageInfo, error) {
-		var d struct {
-			DoseRecords struct {
-				Edges []struct {
-					Node struct {
-						ID             gid
-						WorkerID       gid
-						MonitoringKind string
-						Quantity       string
-						Status         string
-						ValueUsv       int
-						PeriodStart    day
-						PeriodEnd      day
-						SectorCode     *string
-						JobCode        *string
-					}
-				}
-				PageInfo pageInfo
-			}
-		}
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return pageInfo{}, err
-		}
-		for _, e := range d.DoseRecords.Edges {
-			n := e.Node
-			out = append(out, &doseNode{ID: int(n.ID), WorkerID: int(n.WorkerID), MonitoringKind: n.MonitoringKind, Quantity: n.Quantity,
-				Status: n.Status, ValueUsv: n.ValueUsv, PeriodStart: n.PeriodStart.Time, PeriodEnd: n.PeriodEnd.Time, SectorCode: n.SectorCode, JobCode: n.JobCode})
-		}
-		return d.DoseRecords.PageInfo, nil
+	err := eachNode(ctx, c, doseRecordsQuery, nil, func(n struct {
+		ID             gid
+		WorkerID       gid
+		MonitoringKind string
+		Quantity       string
+		Status         string
+		ValueUsv       int
+		PeriodStart    day
+		PeriodEnd      day
+		SectorCode     *string
+		JobCode        *string
+	}) {
+		out = append(out, &doseNode{ID: int(n.ID), WorkerID: int(n.WorkerID), MonitoringKind: n.MonitoringKind, Quantity: n.Quantity,
+			Status: n.Status, ValueUsv: n.ValueUsv, PeriodStart: n.PeriodStart.Time, PeriodEnd: n.PeriodEnd.Time, SectorCode: n.SectorCode, JobCode: n.JobCode})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lecture des doses : %w", err)
@@ -228,30 +194,16 @@ const workersQuery = `query EvalWorkers($first: Int!, $after: Cursor) {
 // the NIR the labels are keyed by.
 func readWorkers(ctx context.Context, c *client) ([]workerNode, error) {
 	var out []workerNode
-	err := paginate(ctx, c, workersQuery, nil, func(raw json.RawMessage) (pageInfo, error) {
-		var d struct {
-			Workers struct {
-				Edges []struct {
-					Node struct {
-						ID        gid
-						NIR       *string `json:"nir"`
-						BirthDate day
-					}
-				}
-				PageInfo pageInfo
-			}
+	err := eachNode(ctx, c, workersQuery, nil, func(n struct {
+		ID        gid
+		NIR       *string `json:"nir"`
+		BirthDate day
+	}) {
+		w := workerNode{ID: int(n.ID), BirthDate: n.BirthDate.Time}
+		if n.NIR != nil {
+			w.NIR = *n.NIR
 		}
-		if err := json.Unmarshal(raw, &d); err != nil {
-			return pageInfo{}, err
-		}
-		for _, e := range d.Workers.Edges {
-			w := workerNode{ID: int(e.Node.ID), BirthDate: e.Node.BirthDate.Time}
-			if e.Node.NIR != nil {
-				w.NIR = *e.Node.NIR
-			}
-			out = append(out, w)
-		}
-		return d.Workers.PageInfo, nil
+		out = append(out, w)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("lecture des travailleurs : %w", err)
