@@ -88,18 +88,8 @@ func (r *runner) flushLab(ctx context.Context, rows []*ingest.Row) error {
 	good := make([]*labRecord, 0, len(items))
 	for i := range items {
 		rw, rec := items[i].rw, &items[i].rec
-		w := reg.byNIR[rec.Identity.Key]
-		if w == nil {
-			rw.Fail("nir", "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", ingest.IdentifierLabel(rec.Identity.Key))
-			r.batch.Reject(rw)
-			continue
-		}
-		if !checkIdentity(rw, w, rec.Identity, "date_naissance") {
-			r.batch.Reject(rw)
-			continue
-		}
-		e := r.checkEstablishment(rw, "siret", rec.SIRET)
-		if e == nil {
+		w, e, ok := r.resolve(rw, reg, rec.Identity, "date_naissance", rec.SIRET)
+		if !ok {
 			r.batch.Reject(rw)
 			continue
 		}

@@ -57,18 +57,8 @@ func (r *runner) flushOperational(ctx context.Context, rows []*ingest.Row) error
 	var good []*opRecord
 	for i := range items {
 		rw, o := items[i].rw, &items[i].o
-		w := reg.byNIR[o.Identity.Key]
-		if w == nil {
-			rw.Fail("nir", "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", ingest.IdentifierLabel(o.Identity.Key))
-			r.batch.Reject(rw)
-			continue
-		}
-		if !checkIdentity(rw, w, o.Identity, "") {
-			r.batch.Reject(rw)
-			continue
-		}
-		e := r.checkEstablishment(rw, "siret", o.SIRET)
-		if e == nil {
+		w, e, ok := r.resolve(rw, reg, o.Identity, "", o.SIRET)
+		if !ok {
 			r.batch.Reject(rw)
 			continue
 		}

@@ -142,6 +142,23 @@ func (r *runner) checkEstablishment(rw *ingest.Row, column, siret string) *ent.E
 	return e
 }
 
+// resolve finds the registered worker and establishment a result row names:
+// the worker by identifier, whose identity must match the row's, and the
+// establishment by SIRET, in the submitter's scope. It fails the row and
+// reports false otherwise.
+func (r *runner) resolve(rw *ingest.Row, reg known, ident ingest.Identity, birthColumn, siret string) (*ent.Worker, *ent.Establishment, bool) {
+	w := reg.byNIR[ident.Key]
+	if w == nil {
+		rw.Fail("nir", "WORKER_UNKNOWN", "Aucun travailleur n'est enregistré avec %s : son employeur doit d'abord le déclarer.", ingest.IdentifierLabel(ident.Key))
+		return nil, nil, false
+	}
+	if !checkIdentity(rw, w, ident, birthColumn) {
+		return nil, nil, false
+	}
+	e := r.checkEstablishment(rw, "siret", siret)
+	return w, e, e != nil
+}
+
 // known is what a chunk's rows name in the registry: its workers by NIR
 // (and NIR by id) and their employments. Establishments go to r.estabs.
 type known struct {
