@@ -279,10 +279,9 @@ func (l *liveAudit) add(oc *graphql.OperationContext, v *policy.Viewer, r *reads
 	}
 	e := l.pending[oc]
 	if e == nil {
-		// The first delivery of the window: its reads, complete and no
-		// longer written to, become the subscription's entry.
-		l.pending[oc] = &liveEntry{viewer: v, op: operationName(oc), r: r}
-		return
+		e = &liveEntry{viewer: v, op: operationName(oc),
+			r: &reads{fields: map[string]bool{}, objects: map[int]bool{}, workers: map[int]bool{}, types: map[string]bool{}}}
+		l.pending[oc] = e
 	}
 	for k := range r.fields {
 		e.r.fields[k] = true
