@@ -157,19 +157,22 @@ func ParseDeclaration(r *Row, now time.Time, nom *Nomenclature) (Declaration, bo
 			r.fail(dContrat, "CONTRACT_INVALID", "Le type de contrat « %s » n'est pas admis (valeurs admises : CDI, CDD, INTERIM, APPRENTI, STAGIAIRE, INDEPENDANT, AUTRE).", v)
 		}
 	}
-	if v, ok := r.required(dSecteur); ok {
-		if nom.Sectors[v] {
-			d.Sector = v
-		} else {
-			r.fail(dSecteur, "SECTOR_UNKNOWN", "Le code de secteur « %s » n'existe pas dans la nomenclature %s en vigueur.", v, nom.Version)
-		}
+	// Sector and job may be left empty (« non déterminé »: employers leave
+	// them out for a third of workers); the row is accepted with a warning
+	// and detection compares the doses with coarser contexts.
+	if v := r.get(dSecteur); v == "" {
+		r.warn(dSecteur, "SECTOR_MISSING", "Le secteur d'activité n'est pas renseigné : les doses de ce travailleur seront comparées à celles de son type de suivi, sans secteur.")
+	} else if nom.Sectors[v] {
+		d.Sector = v
+	} else {
+		r.fail(dSecteur, "SECTOR_UNKNOWN", "Le code de secteur « %s » n'existe pas dans la nomenclature %s en vigueur.", v, nom.Version)
 	}
-	if v, ok := r.required(dMetier); ok {
-		if nom.Jobs[v] {
-			d.Job = v
-		} else {
-			r.fail(dMetier, "JOB_UNKNOWN", "Le code de métier « %s » n'existe pas dans la nomenclature %s en vigueur.", v, nom.Version)
-		}
+	if v := r.get(dMetier); v == "" {
+		r.warn(dMetier, "JOB_MISSING", "Le métier n'est pas renseigné : les doses de ce travailleur seront comparées à celles de son secteur.")
+	} else if nom.Jobs[v] {
+		d.Job = v
+	} else {
+		r.fail(dMetier, "JOB_UNKNOWN", "Le code de métier « %s » n'existe pas dans la nomenclature %s en vigueur.", v, nom.Version)
 	}
 	if v, ok := r.required(dCategorie); ok {
 		if c, ok := categoryCodes[strings.ToUpper(v)]; ok {

@@ -187,8 +187,14 @@ func (r *runner) writeDeclarations(ds []*declaration) error {
 		}
 		if d.existingID != 0 {
 			u := r.client.Employment.UpdateOneID(d.existingID).SetContractType(employment.ContractType(d.Contract)).
-				SetNomenclatureVersion(r.nom.Version).SetSectorCode(d.Sector).SetJobCode(d.Job).
+				SetNomenclatureVersion(r.nom.Version).SetNillableSectorCode(nonEmpty(d.Sector)).SetNillableJobCode(nonEmpty(d.Job)).
 				SetClassification(employment.Classification(d.Classification))
+			if d.Sector == "" {
+				u.ClearSectorCode()
+			}
+			if d.Job == "" {
+				u.ClearJobCode()
+			}
 			if d.End != nil {
 				u.SetEndDate(*d.End)
 			} else {
@@ -201,7 +207,7 @@ func (r *runner) writeDeclarations(ds []*declaration) error {
 		}
 		emps = append(emps, r.client.Employment.Create().SetWorkerID(d.workerID).SetEstablishmentID(d.estabID).
 			SetStartDate(d.Start).SetNillableEndDate(d.End).SetContractType(employment.ContractType(d.Contract)).
-			SetNomenclatureVersion(r.nom.Version).SetSectorCode(d.Sector).SetJobCode(d.Job).
+			SetNomenclatureVersion(r.nom.Version).SetNillableSectorCode(nonEmpty(d.Sector)).SetNillableJobCode(nonEmpty(d.Job)).
 			SetClassification(employment.Classification(d.Classification)).SetMonitoringKinds([]string{string(dosimetry.KindWholeBody)}))
 	}
 	for i := 0; i < len(emps); i += 500 {
@@ -212,4 +218,12 @@ func (r *runner) writeDeclarations(ds []*declaration) error {
 		r.rep.EmploymentsCreated += len(created)
 	}
 	return nil
+}
+
+// nonEmpty is s, or nil when s is empty (a code left out of a row).
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }
