@@ -430,6 +430,16 @@ func (e *Engine) recordFindings(batch []Dose, histories map[int][]Dose, refs map
 			hp10[badge{d.Dosimeter, d.Start, d.End}] = d
 		}
 	}
+	// A swapped pair explains a jump: its finding replaces the plain one
+	// (same kind and record, so the same fingerprint).
+	if pairs := e.Config.swappedPairs(batch, histories); len(pairs) > 0 {
+		paired := map[string]bool{}
+		for _, f := range pairs {
+			paired[f.Fingerprint()] = true
+		}
+		out = slices.DeleteFunc(out, func(f Finding) bool { return paired[f.Fingerprint()] })
+		out = append(out, pairs...)
+	}
 	for _, d := range batch {
 		if shallow(d) {
 			for _, h := range histories[d.WorkerID] {
