@@ -105,6 +105,9 @@ func (c Config) CheckDose(d Dose, ref *Reference, history []Dose) []Finding {
 	if f, ok := c.zeroRun(d, ref, history); ok {
 		out = append(out, f)
 	}
+	if f, ok := c.declaredContext(d, ref, history); ok {
+		out = append(out, f)
+	}
 	return out
 }
 

@@ -45,6 +45,9 @@ const (
 	KindJump           Kind = "HISTORY_JUMP"
 	KindDrift          Kind = "HISTORY_DRIFT"
 	KindZeroRun        Kind = "ZERO_RUN"
+	// KindMislabel: the worker's doses contradict the declared sector or
+	// job (the employer's declaration is probably wrong).
+	KindMislabel Kind = "CONTEXT_MISLABEL"
 )
 
 // Layer is the detection layer of a finding; its values are the Anomaly

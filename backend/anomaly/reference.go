@@ -129,8 +129,11 @@ type Config struct {
 	// other worker's, both workers having PairMinHistory prior results.
 	PairZ, PairFitZ float64
 	PairMinHistory  int
-	CusumK, CusumH  float64
-	ZeroRunP        float64
+	// ProfileMinNonZero measurable results make a worker's usual level
+	// (declared context check).
+	ProfileMinNonZero int
+	CusumK, CusumH    float64
+	ZeroRunP          float64
 	// UnitFactor: a dose above UnitFactor × the context's p99.9 whose
 	// thousandth lies inside the context's p10–p90 is a probable unit error.
 	UnitFactor float64
@@ -150,7 +153,7 @@ func DefaultConfig() Config {
 		MinNonZero: 30, Shrinkage: 20, MinLogScale: 0.3,
 		Percentile: 0.999, RobustZ: 3.5, SmallContextZ: 5.5, UsualRatio: 2,
 		JumpRatio: 20, JumpZ: 6, MinHistoryScale: 0.5,
-		PairZ: 3.5, PairFitZ: 1.5, PairMinHistory: 6,
+		PairZ: 3.5, PairFitZ: 1.5, PairMinHistory: 6, ProfileMinNonZero: 6,
 		CusumK: 0.5, CusumH: 12, ZeroRunP: 1e-3,
 		UnitFactor: 100, ContaminationRatio: 10,
 		MissingGrace: 30 * 24 * time.Hour,

@@ -35,9 +35,9 @@ var Accepts = map[string][]string{
 	synth.LabelZeroRun:       {string(anomaly.KindZeroRun), string(anomaly.KindDiscrepancy)},
 	synth.LabelMissing:       {string(anomaly.KindMissing), string(anomaly.KindOverlap), KindRejected},
 	synth.LabelDiscrepancy:   {string(anomaly.KindDiscrepancy)},
-	// No detector kind: alerts on a mislabelled worker are neither true nor
-	// false (their context is wrong); the recall shown is informational.
-	synth.LabelMislabel: {string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindDrift), string(anomaly.KindZeroRun)},
+	// The declared-context check names the mislabel; the other findings on a
+	// mislabelled worker are neither true nor false (their context is wrong).
+	synth.LabelMislabel: {string(anomaly.KindMislabel), string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindDrift), string(anomaly.KindZeroRun)},
 }
 
 // regulatoryKinds are L1 findings: scored apart (regulatory recall), never
@@ -151,7 +151,8 @@ type group struct {
 
 // episodeAlertKinds are the detector kinds that name an episode (a run of
 // periods) rather than a record.
-var episodeAlertKinds = map[string]bool{string(anomaly.KindMissing): true, string(anomaly.KindDrift): true, string(anomaly.KindZeroRun): true}
+var episodeAlertKinds = map[string]bool{string(anomaly.KindMissing): true, string(anomaly.KindDrift): true, string(anomaly.KindZeroRun): true,
+	string(anomaly.KindMislabel): true}
 
 var (
 	// pointGroup is the headline: the record-level kinds (unit error, beam,

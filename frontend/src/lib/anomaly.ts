@@ -38,9 +38,10 @@ export function anomalyKindLabel(kind: string): string {
     INVESTIGATION_LEVEL: "Niveau d'investigation dépassé",
     CLASSIFICATION_MISMATCH: "Classement incohérent avec la dose",
     CONTEXT_OUTLIER: "Dose inhabituelle pour le contexte d'exposition",
-    HISTORY_JUMP: "Hausse brutale par rapport à l'historique",
+    HISTORY_JUMP: "Écart brutal par rapport à l'historique (ou dosimètres intervertis)",
     HISTORY_DRIFT: "Dérive par rapport à l'historique",
     ZERO_RUN: "Série anormale de doses nulles",
+    CONTEXT_MISLABEL: "Secteur ou métier déclaré incohérent avec les doses",
   };
   return known[kind] ?? kind.replaceAll("_", " ").toLowerCase().replace(/^./, (c) => c.toUpperCase());
 }
