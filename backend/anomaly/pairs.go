@@ -29,7 +29,10 @@ func pairLevel(kind string) float64 {
 
 // pairBaseline is a worker's usual level of one kind: median and robust
 // scale of ln(max(dose, pairLevel)) over their last 12 results, zeros
-// included (a worker who records nothing has a level too).
+// included (a worker who records nothing has a level too). The scale is
+// never below PairMinScale, the month-to-month spread of one worker's
+// doses (σ_w of ANOMALY.md §3): twelve results, many of them at the
+// threshold, understate it.
 type pairBaseline struct {
 	median, scale float64
 	n             int
@@ -53,7 +56,7 @@ func (c Config) pairBaseline(d Dose, history []Dose) (pairBaseline, bool) {
 	for i, x := range logs {
 		dev[i] = math.Abs(x - m)
 	}
-	return pairBaseline{median: m, scale: math.Max(1.4826*median(dev), c.MinHistoryScale), n: len(p)}, true
+	return pairBaseline{median: m, scale: math.Max(1.4826*median(dev), c.PairMinScale), n: len(p)}, true
 }
 
 // z is how unusual a dose of usv is for the baseline.
@@ -63,9 +66,11 @@ func (b pairBaseline) z(usv int64, kind string) float64 {
 
 // swappedPairs finds, among the batch's doses, pairs of results of one
 // establishment, kind, quantity and wearing period that fit each other's
-// history far better than their own: each is at least PairZ robust
-// deviations from its worker's usual level, in opposite directions, and
-// within PairFitZ of the other worker's. Each dose is paired at most once,
+// history far better than their own: each is at least PairMinZ robust
+// deviations from its worker's usual level, in opposite directions, within
+// PairFitZ of the other worker's, and exchanging them lowers the pair's sum
+// of squared deviations (twice its log-likelihood under normal log-doses)
+// by at least PairGain plus twice the log of the number of candidate pairs. Each dose is paired at most once,
 // best pairs first. Both doses get a HISTORY_JUMP finding that says so.
 func (c Config) swappedPairs(batch []Dose, histories map[int][]Dose) []Finding {
 	type key struct {
@@ -92,7 +97,7 @@ func (c Config) swappedPairs(batch []Dose, histories map[int][]Dose) []Finding {
 			continue
 		}
 		z := b.z(d.USv, d.Context.Kind)
-		if math.Abs(z) < c.PairZ {
+		if math.Abs(z) < c.PairMinZ {
 			continue
 		}
 		k := key{d.EstablishmentID, d.Context.Kind, d.Quantity, d.Start, d.End}
@@ -105,17 +110,30 @@ func (c Config) swappedPairs(batch []Dose, histories map[int][]Dose) []Finding {
 	}
 	var out []Finding
 	for _, cs := range groups {
+		// The more candidate pairs, the more likely one fits by chance: the
+		// gain needed grows by twice the log of their number (a Bonferroni
+		// correction of a likelihood-ratio test).
+		nHi, nLo := 0, 0
+		for _, x := range cs {
+			if x.z >= c.PairMinZ {
+				nHi++
+			} else if x.z <= -c.PairMinZ {
+				nLo++
+			}
+		}
+		need := c.PairGain + 2*math.Log(float64(max(1, nHi*nLo)))
 		var pairs []pair
 		for _, hi := range cs {
-			if hi.z < c.PairZ {
+			if hi.z < c.PairMinZ {
 				continue
 			}
 			for _, lo := range cs {
-				if lo.z > -c.PairZ || lo.d.WorkerID == hi.d.WorkerID {
+				if lo.z > -c.PairMinZ || lo.d.WorkerID == hi.d.WorkerID {
 					continue
 				}
 				fh, fl := lo.b.z(hi.d.USv, hi.d.Context.Kind), hi.b.z(lo.d.USv, lo.d.Context.Kind)
-				if math.Abs(fh) <= c.PairFitZ && math.Abs(fl) <= c.PairFitZ {
+				gain := hi.z*hi.z + lo.z*lo.z - fh*fh - fl*fl
+				if math.Abs(fh) <= c.PairFitZ && math.Abs(fl) <= c.PairFitZ && gain >= need {
 					pairs = append(pairs, pair{hi, lo, fh, fl})
 				}
 			}

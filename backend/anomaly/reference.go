@@ -124,11 +124,12 @@ type Config struct {
 	UsualRatio float64
 	// History thresholds (L3).
 	JumpRatio, JumpZ, MinHistoryScale float64
-	// Swapped dosimeters: each dose of a pair is at least PairZ robust
+	// Swapped dosimeters: each dose of a pair is at least PairMinZ robust
 	// deviations from its worker's usual level and within PairFitZ of the
-	// other worker's, both workers having PairMinHistory prior results.
-	PairZ, PairFitZ float64
-	PairMinHistory  int
+	// other worker's, the exchange gains PairGain in squared deviations,
+	// both workers having PairMinHistory prior results.
+	PairMinZ, PairFitZ, PairGain, PairMinScale float64
+	PairMinHistory                             int
 	// ProfileMinNonZero measurable results make a worker's usual level
 	// (declared context check).
 	ProfileMinNonZero int
@@ -153,7 +154,7 @@ func DefaultConfig() Config {
 		MinNonZero: 30, Shrinkage: 20, MinLogScale: 0.3,
 		Percentile: 0.999, RobustZ: 3.5, SmallContextZ: 5.5, UsualRatio: 2,
 		JumpRatio: 20, JumpZ: 6, MinHistoryScale: 0.5,
-		PairZ: 3.5, PairFitZ: 1.5, PairMinHistory: 6, ProfileMinNonZero: 6,
+		PairMinZ: 2, PairFitZ: 1.5, PairGain: 12, PairMinScale: 0.8, PairMinHistory: 6, ProfileMinNonZero: 6,
 		CusumK: 0.5, CusumH: 12, ZeroRunP: 1e-3,
 		UnitFactor: 100, ContaminationRatio: 10,
 		MissingGrace: 30 * 24 * time.Hour,
