@@ -159,7 +159,7 @@ func TestHistory(t *testing.T) {
 				v = 300 * math.Pow(1.25, float64(i-9))
 			}
 			d := dose(i+1, 2023+i/12, time.Month(i%12+1), int64(v))
-			if f, ok := c.drift(d, hist); ok {
+			if f, ok := c.drift(d, hist, nil); ok {
 				flagged++
 				onset = f.Reference["onset"]
 			}
@@ -174,7 +174,7 @@ func TestHistory(t *testing.T) {
 		var hist []Dose
 		for i := 0; i < 36; i++ {
 			d := dose(i+1, 2022+i/12, time.Month(i%12+1), int64(300*math.Exp(0.4*r.NormFloat64())))
-			if _, ok := c.drift(d, hist); ok {
+			if _, ok := c.drift(d, hist, nil); ok {
 				t.Fatalf("drift flagged on stationary noise at %d", i)
 			}
 			hist = append(hist, d)

@@ -75,6 +75,11 @@ func round(v float64, digits int) float64 {
 // same kind and quantity, ending before d starts, are used), ref the context
 // reference (nil when there is none).
 func (c Config) CheckDose(d Dose, ref *Reference, history []Dose) []Finding {
+	return c.checkDose(d, ref, history, nil)
+}
+
+// checkDose is CheckDose with the worker's peers for the drift (nil: none).
+func (c Config) checkDose(d Dose, ref *Reference, history []Dose, peers *Peers) []Finding {
 	if d.Absent {
 		return nil
 	}
@@ -99,7 +104,7 @@ func (c Config) CheckDose(d Dose, ref *Reference, history []Dose) []Finding {
 	if f, ok := c.historyJump(d, history, what); ok {
 		out = append(out, f)
 	}
-	if f, ok := c.drift(d, history); ok {
+	if f, ok := c.drift(d, history, peers); ok {
 		out = append(out, f)
 	}
 	if f, ok := c.zeroRun(d, ref, history); ok {

@@ -424,8 +424,9 @@ func (e *Engine) recordFindings(batch []Dose, histories map[int][]Dose, refs map
 	deep := func(d Dose) bool { return d.Context.Kind == "PASSIVE_WHOLE_BODY" && d.Quantity == "HP10" }
 	shallow := func(d Dose) bool { return d.Context.Kind == "SKIN" && d.Quantity == "HP007" && d.Dosimeter != "" }
 	hp10 := map[badge]Dose{}
+	peers := NewPeers(histories, e.Config.MinPeers)
 	for _, d := range batch {
-		out = append(out, e.Config.CheckDose(d, refs[d.ID], histories[d.WorkerID])...)
+		out = append(out, e.Config.checkDose(d, refs[d.ID], histories[d.WorkerID], peers)...)
 		if deep(d) && d.Dosimeter != "" {
 			hp10[badge{d.Dosimeter, d.Start, d.End}] = d
 		}

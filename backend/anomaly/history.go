@@ -35,8 +35,11 @@ func (c Config) historyJump(d Dose, history []Dose, what string) (Finding, bool)
 
 // drift runs a one-sided CUSUM of the worker's standardised log doses of d's
 // kind (baseline: their first results) and flags the record at which the sum
-// first crosses CusumH, reporting the onset of the rise.
-func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
+// first crosses CusumH, reporting the onset of the rise. When the worker's
+// peers (same establishment, kind and period) give a level for nearly every
+// period, each dose is read relative to that level: a season or a change of
+// the whole establishment moves the peers too and is no drift.
+func (c Config) drift(d Dose, history []Dose, peers *Peers) (Finding, bool) {
 	series := append(prior(d, history), d)
 	var pts []Dose
 	for _, h := range series {
@@ -55,6 +58,20 @@ func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
 	for i, p := range pts {
 		logs[i] = math.Log(float64(p.USv))
 	}
+	relative := false
+	if peers != nil {
+		rel := make([]float64, len(pts))
+		n := 0
+		for i, p := range pts {
+			if lvl, ok := peers.Level(p); ok {
+				rel[i] = logs[i] - lvl
+				n++
+			}
+		}
+		if n == len(pts) {
+			logs, relative = rel, true
+		}
+	}
 	m := median(logs[:nb])
 	dev := make([]float64, nb)
 	for i := range dev {
@@ -65,7 +82,10 @@ func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
 	onset := -1
 	for i := nb; i < len(pts); i++ {
 		prev = sum
-		sum = math.Max(0, sum+(logs[i]-m)/s-c.CusumK)
+		// Each result's step is clipped at CusumClip deviations (a Huber
+		// CUSUM): one spike, a unit error or a beam, is a jump, and must
+		// not make a drift on its own.
+		sum = math.Max(0, sum+math.Min((logs[i]-m)/s, c.CusumClip)-c.CusumK)
 		if sum == 0 {
 			onset = -1
 		} else if onset < 0 {
@@ -81,12 +101,21 @@ func (c Config) drift(d Dose, history []Dose) (Finding, bool) {
 		return Finding{}, false
 	}
 	start := pts[onset]
+	base := fmt.Sprintf("de %s (médiane de ses premiers résultats) à %s en %s", mSv(math.Exp(m)), mSv(float64(d.USv)), period(d.Start, d.End))
+	if relative {
+		base = fmt.Sprintf("de %s à %s le niveau médian des autres travailleurs de l'établissement suivis sur les mêmes périodes (%s en %s)",
+			times(math.Exp(m)), times(math.Exp(logs[len(logs)-1])), mSv(float64(d.USv)), period(d.Start, d.End))
+	}
 	f := d.finding(KindDrift, LayerHistory, SeverityMedium, sum,
-		fmt.Sprintf("Hausse progressive des doses %s de ce travailleur depuis %s : de %s (médiane de ses premiers résultats) à %s en %s (cumul CUSUM %s).",
-			kindLabel(d.Context.Kind), period(start.Start, start.End), mSv(math.Exp(m)), mSv(float64(d.USv)), period(d.Start, d.End), decimal(sum)),
+		fmt.Sprintf("Hausse progressive des doses %s de ce travailleur depuis %s : %s (cumul CUSUM %s).",
+			kindLabel(d.Context.Kind), period(start.Start, start.End), base, decimal(sum)),
 		map[string]any{"onset": start.Start.Format(time.DateOnly), "baselineMedianUsv": round(math.Exp(m), 1),
-			"baselineLogScale": round(s, 3), "cusum": round(sum, 2), "k": c.CusumK, "h": c.CusumH},
+			"baselineLogScale": round(s, 3), "cusum": round(sum, 2), "k": c.CusumK, "h": c.CusumH, "relativeToPeers": relative},
 		d.Context.Kind, start.Start.Format(time.DateOnly))
+	if relative {
+		delete(f.Reference, "baselineMedianUsv")
+		f.Reference["baselineRatioToPeers"] = round(math.Exp(m), 3)
+	}
 	f.PeriodStart = start.Start
 	for i := onset; i < len(pts); i++ {
 		if pts[i].ID != d.ID {

@@ -133,8 +133,13 @@ type Config struct {
 	// ProfileMinNonZero measurable results make a worker's usual level
 	// (declared context check).
 	ProfileMinNonZero int
-	CusumK, CusumH    float64
-	ZeroRunP          float64
+	// MinPeers workers with a dose in a period give it a peer level (the
+	// drift's seasonal baseline).
+	MinPeers       int
+	CusumK, CusumH float64
+	// CusumClip caps one result's step in the drift's CUSUM.
+	CusumClip float64
+	ZeroRunP  float64
 	// UnitFactor: a dose above UnitFactor × the context's p99.9 whose
 	// thousandth lies inside the context's p10–p90 is a probable unit error.
 	UnitFactor float64
@@ -154,8 +159,8 @@ func DefaultConfig() Config {
 		MinNonZero: 30, Shrinkage: 20, MinLogScale: 0.3,
 		Percentile: 0.999, RobustZ: 3.5, SmallContextZ: 5.5, UsualRatio: 2,
 		JumpRatio: 20, JumpZ: 6, MinHistoryScale: 0.5,
-		PairMinZ: 2, PairFitZ: 1.5, PairGain: 12, PairMinScale: 0.8, PairMinHistory: 6, ProfileMinNonZero: 6,
-		CusumK: 0.5, CusumH: 12, ZeroRunP: 1e-3,
+		PairMinZ: 2, PairFitZ: 1.5, PairGain: 12, PairMinScale: 0.8, PairMinHistory: 6, ProfileMinNonZero: 6, MinPeers: 5,
+		CusumK: 0.5, CusumH: 12, CusumClip: 3, ZeroRunP: 1e-3,
 		UnitFactor: 100, ContaminationRatio: 10,
 		MissingGrace: 30 * 24 * time.Hour,
 	}

@@ -26,15 +26,16 @@ const KindRejected = "REJECTED_BY_VALIDATOR"
 // many detections carry the label's own kind.
 var Accepts = map[string][]string{
 	synth.LabelUnitError: {string(anomaly.KindUnitError), string(anomaly.KindImplausible), string(anomaly.KindContext),
-		string(anomaly.KindJump), KindRejected},
+		string(anomaly.KindJump), string(anomaly.KindDiscrepancy), KindRejected},
 	synth.LabelBeam: {string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindImplausible),
 		string(anomaly.KindDiscrepancy), string(anomaly.KindUnitError), KindRejected},
-	synth.LabelSwap:          {string(anomaly.KindJump), string(anomaly.KindContext), string(anomaly.KindDiscrepancy)},
-	synth.LabelContamination: {string(anomaly.KindContamination), string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindImplausible), KindRejected},
-	synth.LabelDrift:         {string(anomaly.KindDrift), string(anomaly.KindJump), string(anomaly.KindContext)},
-	synth.LabelZeroRun:       {string(anomaly.KindZeroRun), string(anomaly.KindDiscrepancy)},
-	synth.LabelMissing:       {string(anomaly.KindMissing), string(anomaly.KindOverlap), KindRejected},
-	synth.LabelDiscrepancy:   {string(anomaly.KindDiscrepancy)},
+	synth.LabelSwap: {string(anomaly.KindJump), string(anomaly.KindContext), string(anomaly.KindDiscrepancy)},
+	synth.LabelContamination: {string(anomaly.KindContamination), string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindImplausible),
+		string(anomaly.KindDiscrepancy), KindRejected},
+	synth.LabelDrift:       {string(anomaly.KindDrift), string(anomaly.KindJump), string(anomaly.KindContext), string(anomaly.KindDiscrepancy)},
+	synth.LabelZeroRun:     {string(anomaly.KindZeroRun), string(anomaly.KindDiscrepancy)},
+	synth.LabelMissing:     {string(anomaly.KindMissing), string(anomaly.KindOverlap), KindRejected},
+	synth.LabelDiscrepancy: {string(anomaly.KindDiscrepancy)},
 	// The declared-context check names the mislabel; the other findings on a
 	// mislabelled worker are neither true nor false (their context is wrong).
 	synth.LabelMislabel: {string(anomaly.KindMislabel), string(anomaly.KindContext), string(anomaly.KindJump), string(anomaly.KindDrift), string(anomaly.KindZeroRun)},
