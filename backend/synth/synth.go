@@ -100,6 +100,8 @@ type Options struct {
 	Months  int
 	Seed    uint64
 	Start   time.Time // first month (day 1, UTC)
+	// Family is the parameter set (Families); "" is the reference.
+	Family string
 }
 
 // DefaultStart is the first month when none is given.
