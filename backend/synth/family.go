@@ -40,10 +40,11 @@ type Family struct {
 	// unexposed workers p0 (clamped to [0, 0.97]).
 	P0Shift float64
 	// AnomalyScale multiplies the rates of injected point and episode
-	// anomalies (≤ 0: 1).
+	// anomalies (≤ 0: 1), except missing results and mislabels.
 	AnomalyScale float64
-	// MissingRate and MislabelRate replace the reference rates (zero: keep).
-	MissingRate, MislabelRate float64
+	// Rates replaces the rate of a label kind (after AnomalyScale); the
+	// unit of each rate is the reference's (see gen.go).
+	Rates map[string]float64
 	// MislabelSameSector is the share of mislabels that keep the sector and
 	// declare another job of it; the others declare a context of another
 	// sector whose typical dose differs at least fourfold.
@@ -81,15 +82,17 @@ var families = []Family{
 	{
 		Name: FamilyTerrainA, SeedSalt: 0x7e44a1, ParamSeed: 0xa11ce,
 		MedianSpread: 2, SigmaW: [2]float64{0.6, 1.1}, P0Shift: 0.1,
-		AnomalyScale: 12, MissingRate: 0.02, MislabelRate: 0.03, MislabelSameSector: 0.4,
+		AnomalyScale: 12, MislabelSameSector: 0.4,
+		Rates: map[string]float64{LabelUnitError: 4e-3, LabelDrift: 0.08, LabelMissing: 0.02, LabelMislabel: 0.03, LabelDiscrepancy: 0.08},
 		NoSector: 0.20, NoJob: 0.13,
 		LabVariants: true, DeviceChanges: 2, EstShift: 0.08, Campaigns: 2,
-		VisibleSwaps: 0.6, ZeroRunAll: true, DiscrepancyMin: 0.3,
+		VisibleSwaps: 0.6, ZeroRunAll: true, DiscrepancyMin: 0.25,
 	},
 	{
 		Name: FamilyTerrainB, SeedSalt: 0x7e44b2, ParamSeed: 0xb0b,
 		MedianSpread: 2, SigmaW: [2]float64{0.5, 1.25}, P0Shift: 0.15,
-		AnomalyScale: 10, MissingRate: 0.05, MislabelRate: 0.03, MislabelSameSector: 0.5,
+		AnomalyScale: 10, MislabelSameSector: 0.5,
+		Rates: map[string]float64{LabelUnitError: 3e-3, LabelDrift: 0.07, LabelMissing: 0.05, LabelMislabel: 0.03, LabelDiscrepancy: 0.1},
 		NoSector: 0.15, NoJob: 0.18,
 		LabVariants: true, DeviceChanges: 3, EstShift: 0.12, Campaigns: 3,
 		VisibleSwaps: 0.5, ZeroRunAll: true, DiscrepancyMin: 0.4,
@@ -136,11 +139,27 @@ func (f Family) rates() rates {
 		r.zeroRun *= s
 		r.discrepancy *= s
 	}
-	if f.MissingRate > 0 {
-		r.missing = f.MissingRate
-	}
-	if f.MislabelRate > 0 {
-		r.mislabel = f.MislabelRate
+	for k, v := range f.Rates {
+		switch k {
+		case LabelUnitError:
+			r.unit = v
+		case LabelBeam:
+			r.beam = v
+		case LabelSwap:
+			r.swap = v
+		case LabelContamination:
+			r.contamination = v
+		case LabelDrift:
+			r.drift = v
+		case LabelZeroRun:
+			r.zeroRun = v
+		case LabelMissing:
+			r.missing = v
+		case LabelDiscrepancy:
+			r.discrepancy = v
+		case LabelMislabel:
+			r.mislabel = v
+		}
 	}
 	if f.DiscrepancyMin > 0 {
 		r.discrepancyMin = f.DiscrepancyMin
@@ -207,27 +226,36 @@ func (f Family) labProfiles(seed uint64, months int) map[string]labProfile {
 	if !f.LabVariants {
 		return nil
 	}
+	// Each variant is dealt to the laboratories in a random order, so that
+	// every variant is used by some laboratory (and most by a large one).
 	rng := rand.New(rand.NewPCG(f.ParamSeed, 2))
+	n := len(laboratories)
+	deal := func() []int { return rng.Perm(n) }
+	profiles := make([]labProfile, n)
+	for i, p := range deal() {
+		profiles[i].threshold, profiles[i].change = labThresholds[p%3], -1
+	}
+	for i, p := range deal() {
+		profiles[i].step = labSteps[p%3]
+	}
+	for i, p := range deal() {
+		profiles[i].unit = []string{"mSv", "µSv", "mSv"}[p%3]
+	}
+	for i, p := range deal() {
+		profiles[i].comma = p%2 == 0
+	}
+	for i, p := range deal() {
+		profiles[i].decimals = []int{0, 2, 0, 3}[p%4]
+	}
+	for i, p := range deal() {
+		profiles[i].zeroBelow = p%2 == 1
+	}
+	for i, p := range deal() {
+		profiles[i].periodB = []int{3, 2, 1}[p%3]
+	}
 	out := map[string]labProfile{}
-	for _, l := range laboratories {
-		p := labProfile{threshold: labThresholds[rng.IntN(3)], step: labSteps[rng.IntN(3)], unit: "mSv", change: -1}
-		if rng.Float64() < 0.3 {
-			p.unit = "µSv"
-		}
-		p.comma = rng.Float64() < 0.4
-		if rng.Float64() < 0.3 {
-			p.decimals = 2 + rng.IntN(2)
-		}
-		p.zeroBelow = rng.Float64() < 0.35
-		switch u := rng.Float64(); {
-		case u < 0.2:
-			p.periodB = 1
-		case u < 0.5:
-			p.periodB = 2
-		default:
-			p.periodB = 3
-		}
-		out[l[0]] = p
+	for i, l := range laboratories {
+		out[l[0]] = profiles[i]
 	}
 	crng := rand.New(rand.NewPCG(seed^0xde71ce, 3))
 	order := crng.Perm(len(laboratories))
@@ -280,7 +308,7 @@ func (g *generator) planFamily() {
 	g.fs.noDecl = make([]float64, len(g.ests))
 	g.fs.shifts = map[int]estShift{}
 	for i := range g.ests {
-		g.fs.noDecl[i] = 0.4 + 1.2*rng.Float64() // employers differ; the mean is 1
+		g.fs.noDecl[i] = 0.7 + 0.6*rng.Float64() // employers differ; the mean is 1
 		if rng.Float64() < f.EstShift && g.opts.Months >= 6 {
 			s := estShift{from: 3 + rng.IntN(g.opts.Months-5)}
 			for s.factor = 1; math.Abs(math.Log(s.factor)) < math.Log(1.5); {
@@ -413,7 +441,7 @@ func (g *generator) emptyDeclaration(w *worker, e int) int {
 // is exposed).
 func (g *generator) mislabel(w *worker, ctx int, job string) (sector, declJob string) {
 	rng := w.rng
-	if g.fs.fam.MislabelRate == 0 {
+	if g.fs.fam.Name == FamilyReference {
 		o := (ctx + 1 + rng.IntN(numContexts-1)) % numContexts
 		for contexts[o].sector == contexts[ctx].sector {
 			o = (o + 1) % numContexts
