@@ -202,7 +202,9 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 			g.late[arrive] = append(g.late[arrive], row)
 		default: // summed with the next period of the same employment when there is one
 			g.label(LabelMissing, "record", w, em.est, kind, q, debut, fin, usv(trueD), "", fin)
-			if m+ks.period < em.to && m+1 < g.opts.Months {
+			// A family sums only into a period the format accepts (3 months at
+			// most); the reference also sums quarters into 6 months.
+			if m+ks.period < em.to && m+1 < g.opts.Months && (g.fs.labs == nil || 2*ks.period <= 3) {
 				ks.carry, ks.carryStart, ks.carrying = trueD, int(debutMonth(g, debut)), true
 			}
 		}
