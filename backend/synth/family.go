@@ -83,7 +83,7 @@ var families = []Family{
 		Name: FamilyTerrainA, SeedSalt: 0x7e44a1, ParamSeed: 0xa11ce,
 		MedianSpread: 2, SigmaW: [2]float64{0.6, 1.1}, P0Shift: 0.1,
 		AnomalyScale: 12, MislabelSameSector: 0.4,
-		Rates: map[string]float64{LabelUnitError: 4e-3, LabelDrift: 0.08, LabelMissing: 0.02, LabelMislabel: 0.03, LabelDiscrepancy: 0.08},
+		Rates:    map[string]float64{LabelUnitError: 4e-3, LabelDrift: 0.08, LabelMissing: 0.02, LabelMislabel: 0.03, LabelDiscrepancy: 0.08},
 		NoSector: 0.20, NoJob: 0.13,
 		LabVariants: true, DeviceChanges: 2, EstShift: 0.08, Campaigns: 2,
 		VisibleSwaps: 0.6, ZeroRunAll: true, DiscrepancyMin: 0.25,
@@ -92,7 +92,7 @@ var families = []Family{
 		Name: FamilyTerrainB, SeedSalt: 0x7e44b2, ParamSeed: 0xb0b,
 		MedianSpread: 2, SigmaW: [2]float64{0.5, 1.25}, P0Shift: 0.15,
 		AnomalyScale: 10, MislabelSameSector: 0.5,
-		Rates: map[string]float64{LabelUnitError: 3e-3, LabelDrift: 0.07, LabelMissing: 0.05, LabelMislabel: 0.03, LabelDiscrepancy: 0.1},
+		Rates:    map[string]float64{LabelUnitError: 3e-3, LabelDrift: 0.1, LabelMissing: 0.05, LabelMislabel: 0.03, LabelDiscrepancy: 0.1},
 		NoSector: 0.15, NoJob: 0.18,
 		LabVariants: true, DeviceChanges: 3, EstShift: 0.12, Campaigns: 3,
 		VisibleSwaps: 0.5, ZeroRunAll: true, DiscrepancyMin: 0.4,
@@ -124,7 +124,7 @@ func LookupFamily(name string) (Family, error) {
 // rates are the anomaly rates of a generation.
 type rates struct {
 	unit, beam, swap, contamination, drift, zeroRun, missing, discrepancy, mislabel float64
-	discrepancyMin                                                                 float64
+	discrepancyMin                                                                  float64
 }
 
 func (f Family) rates() rates {

@@ -157,6 +157,21 @@ func TestFamilyShifts(t *testing.T) {
 		if len(g.fs.campaign) != 2*f.Campaigns {
 			t.Errorf("%s: %d campaigns over 2 years, want %d", name, len(g.fs.campaign), 2*f.Campaigns)
 		}
+		// Drift episodes also fall in seasonal contexts (outages, campaigns).
+		seasonal := 0
+		for _, w := range g.workers {
+			if ep := w.episode; ep != nil && ep.label == LabelDrift {
+				c := w.emps[0].ctx
+				_, camp1 := g.fs.campaign[[2]int{c, 2023}]
+				_, camp2 := g.fs.campaign[[2]int{c, 2024}]
+				if s := g.ctxs[c].exp[0].season; s == seasonOutage || s == seasonCampaign || camp1 || camp2 {
+					seasonal++
+				}
+			}
+		}
+		if seasonal < 5 {
+			t.Errorf("%s: %d drift episodes in seasonal contexts, want ≥ 5", name, seasonal)
+		}
 		changes := 0
 		for code, p := range g.fs.labs {
 			if p.change >= 0 {

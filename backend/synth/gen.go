@@ -495,7 +495,10 @@ func (g *generator) planEpisodes(w *worker) {
 		return
 	}
 	span := em.to - em.from
-	if main.exp.median >= 0.3 && span >= 8 && w.rng.Float64() < g.fs.r.drift {
+	// A family drifts and zero-runs badges only: computed aircrew doses
+	// neither drift nor go unworn (the reference keeps its draws).
+	badge := g.fs.labs == nil || main.exp.kind != kindAviation
+	if badge && main.exp.median >= 0.3 && span >= 8 && w.rng.Float64() < g.fs.r.drift {
 		n := 6 + w.rng.IntN(7)
 		months := n * main.period
 		lo := em.from + min(6, span/3)
@@ -507,7 +510,7 @@ func (g *generator) planEpisodes(w *worker) {
 		}
 	}
 	zeroRun := g.ctxs[em.ctx].zeroRun || (g.fs.fam.ZeroRunAll && main.exp.median >= 0.3)
-	if zeroRun && w.episode == nil && span >= 6 && w.rng.Float64() < g.fs.r.zeroRun {
+	if badge && zeroRun && w.episode == nil && span >= 6 && w.rng.Float64() < g.fs.r.zeroRun {
 		n := 4 + w.rng.IntN(5)
 		months := n * main.period
 		lo := em.from + min(3, span/3)
