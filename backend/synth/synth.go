@@ -91,10 +91,11 @@
 //     worker's (p0) cannot.
 //   - Enough labels per kind: AnomalyScale (12 (a), 10 (b)) multiplies the
 //     reference rates of beam, swap, contamination and zero-run anomalies;
-//     Rates sets unit errors (4e-3 (a), 3e-3 (b) per non-zero record),
-//     drift (8 % (a), 10 % (b) of eligible workers) and passive/operational
-//     discrepancies (8 %, 10 % of monthly controlled-zone records with a true
-//     dose ≥ 0.25 (a) or 0.4 (b) mSv). Zero runs ("badge not worn") may hit
+//     Rates sets unit errors (6e-3 (a), 5e-3 (b) per non-zero record),
+//     drift (12 % (a), 14 % (b) of eligible workers) and passive/operational
+//     discrepancies (12 %, 15 % of monthly controlled-zone records with a
+//     true dose ≥ 0.25 (a) or 0.4 (b) mSv), so that the scored second year
+//     of 3,000 workers × 24 months holds about 20 labels of each kind. Zero runs ("badge not worn") may hit
 //     any exposed worker whose main median is ≥ 0.3 mSv, not only PIR and
 //     nuclear medicine; computed aircrew doses neither drift nor zero-run.
 //     At 3,000 workers × 24 months every kind has ≥ 20 labels in terrain-a.
