@@ -91,8 +91,9 @@
 //     worker's (p0) cannot.
 //   - Enough labels per kind: AnomalyScale (12 (a), 10 (b)) multiplies the
 //     reference rates of beam, swap, contamination and zero-run anomalies;
-//     Rates sets unit errors (6e-3 (a), 5e-3 (b) per non-zero record),
-//     drift (12 % (a), 14 % (b) of eligible workers) and passive/operational
+//     Rates sets unit errors (6e-3 (a), 7e-3 (b) per non-zero record),
+//     drift (15 % (a), 16 % (b) of eligible workers), zero runs (18 % (b))
+//     and passive/operational
 //     discrepancies (12 %, 15 % of monthly controlled-zone records with a
 //     true dose ≥ 0.25 (a) or 0.4 (b) mSv), so that the scored second year
 //     of 3,000 workers × 24 months holds about 20 labels of each kind. Zero runs ("badge not worn") may hit
