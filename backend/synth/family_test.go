@@ -8,6 +8,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -117,6 +118,12 @@ func TestFamiliesDiffer(t *testing.T) {
 				t.Errorf("%s %s: σ_w %.2f outside %v", name, tab[i].name, tab[i].sigmaW, f.SigmaW)
 			}
 		}
+		var desc []string
+		for i := range tab {
+			desc = append(desc, strings.ReplaceAll(tab[i].name, " ", "_")+"×"+strconv.FormatFloat(tab[i].exp[0].median/ref[i].exp[0].median, 'f', 2, 64)+
+				"/σw"+strconv.FormatFloat(tab[i].sigmaW, 'f', 2, 64))
+		}
+		t.Logf("%s: %s", name, strings.Join(desc, " "))
 		if changed < numContexts/2 {
 			t.Errorf("%s: only %d exposures moved by more than ×1.2", name, changed)
 		}
@@ -181,6 +188,10 @@ func TestFamilyShifts(t *testing.T) {
 				}
 			}
 		}
+		for _, l := range laboratories {
+			t.Logf("%s %-9s %+v", name, l[0], g.fs.labs[l[0]])
+		}
+		t.Logf("%s: %d of %d establishments shift, campaigns %v", name, len(g.fs.shifts), len(g.ests), g.fs.campaign)
 		if changes != f.DeviceChanges {
 			t.Errorf("%s: %d laboratories change device, want %d", name, changes, f.DeviceChanges)
 		}
