@@ -180,6 +180,28 @@ func TestEvaluate(t *testing.T) {
 	})
 }
 
+// TestEvaluateFamily replays a small population of a held-out family
+// (terrain-a: a third of the employments without sector or job, laboratories
+// with their own thresholds, units, decimal commas and periods) through the
+// same user path: the evaluation reads the family's files unchanged.
+func TestEvaluateFamily(t *testing.T) {
+	res, _ := MustEvaluate(t, synth.Options{Workers: 500, Months: 15, Seed: 9, Family: synth.FamilyTerrainA}, 6)
+	var out bytes.Buffer
+	eval.Print(&out, res)
+	t.Log("\n" + out.String())
+	for _, f := range []string{"DECLARATIONS", "LAB_RESULTS", "OPERATIONAL"} {
+		if res.Run.RowsTotal[f] == 0 || float64(res.Run.RowsAccepted[f]) < 0.99*float64(res.Run.RowsTotal[f]) {
+			t.Errorf("%s: %d of %d rows accepted, want ≥ 99 %% (rejected: %v)", f, res.Run.RowsAccepted[f], res.Run.RowsTotal[f], res.Run.Rejected)
+		}
+	}
+	if res.Overall.Labels < 20 {
+		t.Errorf("%d point labels scored, want ≥ 20 (the family's AnomalyScale)", res.Overall.Labels)
+	}
+	if res.Overall.RegulatoryRecall != 1 {
+		t.Errorf("regulatory recall %.3f, want 1", res.Overall.RegulatoryRecall)
+	}
+}
+
 // TestOnlyPublicAPI: the evaluation reaches SISERI over HTTP only: it
 // imports neither the import service nor the registry, and sets no clock.
 func TestOnlyPublicAPI(t *testing.T) {

@@ -135,6 +135,9 @@ type opRow struct {
 
 type generator struct {
 	opts    Options
+	seed    uint64               // Options.Seed mixed with the family's salt
+	ctxs    [numContexts]context // the family's context table
+	fs      familyState
 	ests    []est
 	byType  [][]int
 	workers []*worker
@@ -164,7 +167,14 @@ type outage struct {
 }
 
 func newGenerator(opts Options, sink Sink) (*generator, error) {
+	fam, err := LookupFamily(opts.Family)
+	if err != nil {
+		return nil, err
+	}
 	g := &generator{opts: opts, outages: map[[2]int]outage{}, late: map[int][]labRow{}}
+	g.seed = opts.Seed ^ fam.SeedSalt
+	g.ctxs = fam.contextTable()
+	g.fs = familyState{fam: fam, r: fam.rates(), labs: fam.labProfiles(g.seed, opts.Months)}
 	g.summary.LabelsByKind = map[string]int{}
 	open := func(name string, header []string) (*csv.Writer, error) {
 		f, err := sink.Create(name)
@@ -177,7 +187,6 @@ func newGenerator(opts Options, sink Sink) (*generator, error) {
 		g.writers = append(g.writers, w)
 		return w, w.Write(header)
 	}
-	var err error
 	var estW, labsW *csv.Writer
 	if g.decl, err = open(FileDeclarations, HeaderDeclarations); err != nil {
 		return nil, err
@@ -235,7 +244,7 @@ func (g *generator) monthEnd(m int) time.Time { return g.month(m+1).AddDate(0, 0
 // plan draws the establishments and the workers with their careers, and
 // writes the declarations.
 func (g *generator) plan() {
-	rng := rand.New(rand.NewPCG(g.opts.Seed, 0))
+	rng := rand.New(rand.NewPCG(g.seed, 0))
 	total := 0.0
 	for _, t := range estTypes {
 		total += t.share
@@ -278,6 +287,7 @@ func (g *generator) plan() {
 		}
 		assigned += want
 	}
+	g.planFamily()
 	for _, s := range slots {
 		for j := 0; j < s.n; j++ {
 			g.workers = append(g.workers, g.newWorker(len(g.workers), s.est))
@@ -332,7 +342,7 @@ func drawJob(rng *rand.Rand, ctx int) string {
 // newWorker draws a worker, their career in the window, and writes their
 // declarations.
 func (g *generator) newWorker(idx, e int) *worker {
-	rng := rand.New(rand.NewPCG(g.opts.Seed, uint64(idx)+1))
+	rng := rand.New(rand.NewPCG(g.seed, uint64(idx)+1))
 	w := &worker{idx: idx, rng: rng, own: map[string]float64{}, baseYear: -1}
 	w.sex = 'M'
 	names := maleNames
@@ -386,14 +396,11 @@ func (g *generator) newWorker(idx, e int) *worker {
 	case u < (pMove+pJobChange+pLeave)*years:
 		g.closeEmployment(emp, at)
 	}
-	if rng.Float64() < rateMislabel {
+	if rng.Float64() < g.fs.r.mislabel {
 		w.mislabelled = true
-		o := (ctx + 1 + rng.IntN(numContexts-1)) % numContexts
-		for contexts[o].sector == contexts[ctx].sector {
-			o = (o + 1) % numContexts
-		}
+		sector, job := g.mislabel(w, ctx, jobCode)
 		for _, em := range w.emps {
-			em.declSector, em.declJob = contexts[o].sector, contexts[o].jobs[0].code
+			em.declSector, em.declJob = sector, job
 		}
 		first, last := w.emps[0], w.emps[len(w.emps)-1]
 		g.label(LabelMislabel, "episode", w, first.est, kindWB, qHp10, g.month(first.from), g.monthEnd(last.to-1), "", "", g.month(first.from))
@@ -401,6 +408,14 @@ func (g *generator) newWorker(idx, e int) *worker {
 	// Anomaly episodes planned at hiring.
 	g.planEpisodes(w)
 	for _, em := range w.emps {
+		if !w.mislabelled {
+			switch g.emptyDeclaration(w, em.est) {
+			case 2:
+				em.declSector, em.declJob = "", ""
+			case 1:
+				em.declJob = ""
+			}
+		}
 		end := ""
 		if em.end != nil {
 			end = em.end.Format(time.DateOnly)
@@ -419,7 +434,7 @@ func (g *generator) closeEmployment(e *employment, at int) {
 }
 
 func (g *generator) newEmployment(rng *rand.Rand, e, ctx int, jobCode string, start time.Time, from int) *employment {
-	c := contexts[ctx]
+	c := g.ctxs[ctx]
 	em := &employment{est: e, ctx: ctx, job: jobCode, sector: sectorOf(ctx, jobCode), start: start, from: from, to: g.opts.Months}
 	em.declSector, em.declJob = em.sector, em.job
 	em.cat = 'B'
@@ -440,8 +455,11 @@ func (g *generator) newEmployment(rng *rand.Rand, e, ctx int, jobCode string, st
 		}
 		ks := &kindState{exp: x, exposed: rng.Float64() >= x.p0, year: -1, accStart: from}
 		ks.period = 1
-		if x.kind == kindInternal || (em.cat == 'B' && x.kind != kindAviation) {
+		switch {
+		case x.kind == kindInternal:
 			ks.period = 3
+		case em.cat == 'B' && x.kind != kindAviation:
+			ks.period = g.periodB(e)
 		}
 		ks.serial = fmt.Sprintf("%s-%c%06d%02d", g.ests[e].lab, serialLetter(x.kind), 0, 0) // fixed below
 		em.kinds = append(em.kinds, ks)
@@ -477,7 +495,10 @@ func (g *generator) planEpisodes(w *worker) {
 		return
 	}
 	span := em.to - em.from
-	if main.exp.median >= 0.3 && span >= 8 && w.rng.Float64() < rateDrift {
+	// A family drifts and zero-runs badges only: computed aircrew doses
+	// neither drift nor go unworn (the reference keeps its draws).
+	badge := g.fs.labs == nil || main.exp.kind != kindAviation
+	if badge && main.exp.median >= 0.3 && span >= 8 && w.rng.Float64() < g.fs.r.drift {
 		n := 6 + w.rng.IntN(7)
 		months := n * main.period
 		lo := em.from + min(6, span/3)
@@ -488,7 +509,8 @@ func (g *generator) planEpisodes(w *worker) {
 				start: alignPeriod(g, lo+w.rng.IntN(em.to-months-lo), main.period), n: n, g: gg, est: em.est}
 		}
 	}
-	if contexts[em.ctx].zeroRun && w.episode == nil && span >= 6 && w.rng.Float64() < rateZeroRun {
+	zeroRun := g.ctxs[em.ctx].zeroRun || (g.fs.fam.ZeroRunAll && main.exp.median >= 0.3)
+	if badge && zeroRun && w.episode == nil && span >= 6 && w.rng.Float64() < g.fs.r.zeroRun {
 		n := 4 + w.rng.IntN(5)
 		months := n * main.period
 		lo := em.from + min(3, span/3)
@@ -594,7 +616,7 @@ func (g *generator) writeLab(r labRow) {
 		return
 	}
 	g.write(g.lab, []string{r.w.nir, r.w.nom, r.w.prenom, r.w.birth.Format(time.DateOnly), g.ests[r.est].siret,
-		r.serial, r.kind, r.q, r.debut.Format(time.DateOnly), r.fin.Format(time.DateOnly), r.value, r.unit, r.nuclide, r.comment})
+		r.serial, r.kind, r.q, r.debut.Format(time.DateOnly), r.fin.Format(time.DateOnly), g.labText(r), r.unit, r.nuclide, r.comment})
 	g.summary.LabResults++
 }
 
@@ -631,7 +653,7 @@ func (g *generator) yearDoses(w *worker, em *employment, ks *kindState, year int
 		delete(w.own, ks.exp.kind+strconv.Itoa(year-1))
 	}
 	x := ks.exp
-	c := contexts[em.ctx]
+	c := g.ctxs[em.ctx]
 	zz := baseWeight*w.base + math.Sqrt(1-baseWeight*baseWeight)*z
 	annual := x.median * math.Exp(x.sigma*zz)
 	if x.season == seasonSolar {
@@ -708,7 +730,7 @@ func (g *generator) outage(site, year int) outage {
 	if o, ok := g.outages[key]; ok {
 		return o
 	}
-	rng := rand.New(rand.NewPCG(g.opts.Seed^0x07a6e, uint64(site)<<16|uint64(year)))
+	rng := rand.New(rand.NewPCG(g.seed^0x07a6e, uint64(site)<<16|uint64(year)))
 	o := outage{first: rng.IntN(12), k: 1 + rng.IntN(3), share: 0.6 + 0.2*rng.Float64()}
 	g.outages[key] = o
 	return o

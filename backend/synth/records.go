@@ -53,6 +53,9 @@ func formatValue(mSv float64, below bool, unit string) string {
 }
 
 func (g *generator) unitOf(e int) string {
+	if p, ok := g.fs.labs[g.ests[e].lab]; ok {
+		return p.unit
+	}
 	if g.ests[e].lab == microLab {
 		return "µSv"
 	}
@@ -73,17 +76,18 @@ func (g *generator) workerMonth(w *worker, m int) {
 	}
 	date := g.month(m)
 	year, mon := date.Year(), int(date.Month())
-	c := contexts[em.ctx]
+	c := g.ctxs[em.ctx]
+	legit := g.legitFactor(em.ctx, em.est, m)
 	for _, ks := range em.kinds {
 		if ks.year != year {
 			g.yearDoses(w, em, ks, year)
 		}
-		d := ks.months[mon-1]
+		d := ks.months[mon-1] * legit
 		ks.acc += d
 		if c.zone && ks.exp.kind == kindWB && ks.exposed {
 			factor := 1.0
 			ks.discrep = false
-			if ks.period == 1 && d >= 0.8 && w.rng.Float64() < rateDiscrepancy && !g.inEpisode(w, em, ks, m) {
+			if ks.period == 1 && d >= g.fs.r.discrepancyMin && w.rng.Float64() < g.fs.r.discrepancy && !g.inEpisode(w, em, ks, m) {
 				factor, ks.discrep = 0.02, true // operational dosimeter left in the locker
 			}
 			ks.opUSv = g.operational(w, em, m, d, factor)
@@ -151,10 +155,10 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 	}
 	kind, q := ks.exp.kind, quantityOf(ks.exp.kind)
 	unit := g.unitOf(em.est)
-	rec, below := recordValue(kind, trueD)
+	rec, below := g.record(em.est, kind, m, trueD)
 	row := labRow{w: w, est: em.est, serial: ks.serial, kind: kind, q: q, debut: debut, fin: fin, unit: unit, trueMSv: trueD}
 	if kind == kindInternal {
-		row.nuclide = contexts[em.ctx].nuclide
+		row.nuclide = g.ctxs[em.ctx].nuclide
 	}
 	anomalous := false
 	measured := trueD // what the badge received, worn or not
@@ -166,7 +170,7 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 			rec, below, measured = 0, true, 0
 		} else {
 			measured = trueD * math.Pow(ep.g, float64(k))
-			rec, below = recordValue(kind, measured)
+			rec, below = g.record(em.est, kind, m, measured)
 		}
 		if ep.periods == 0 {
 			ep.first, ep.onset = debut, fin
@@ -182,7 +186,7 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 	}
 
 	// Missing, late or summed result (ANOMALY.md §3.1, EURADOS 0–10 % lost).
-	if !anomalous && !summed && w.rng.Float64() < rateMissing {
+	if !anomalous && !summed && w.rng.Float64() < g.fs.r.missing {
 		v := w.rng.Float64()
 		switch {
 		case v < 0.5: // the laboratory declares the absence of result
@@ -198,7 +202,9 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 			g.late[arrive] = append(g.late[arrive], row)
 		default: // summed with the next period of the same employment when there is one
 			g.label(LabelMissing, "record", w, em.est, kind, q, debut, fin, usv(trueD), "", fin)
-			if m+ks.period < em.to && m+1 < g.opts.Months {
+			// A family sums only into a period the format accepts (3 months at
+			// most); the reference also sums quarters into 6 months.
+			if m+ks.period < em.to && m+1 < g.opts.Months && (g.fs.labs == nil || 2*ks.period <= 3) {
 				ks.carry, ks.carryStart, ks.carrying = trueD, int(debutMonth(g, debut)), true
 			}
 		}
@@ -207,24 +213,28 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 
 	switch {
 	case anomalous:
-	case kind != kindInternal && !below && rec > 0 && w.rng.Float64() < rateUnit:
+	case kind != kindInternal && !below && rec > 0 && w.rng.Float64() < g.fs.r.unit:
 		anomalous = true
-		if w.rng.Float64() < 0.7 { // µSv value sent as mSv
+		switch {
+		case w.rng.Float64() < 0.7: // µSv value sent as mSv
 			row.value, row.unit = formatValue(rec*1000, false, "mSv"), "mSv"
 			row.recMSv = rec * 1000
-		} else { // mSv value sent as µSv
+		case g.fs.labs == nil: // the reference's ÷1000 (its text is rec/1000 µSv, not rec/1000 mSv: kept as it was)
 			row.value, row.unit = formatValue(rec/1000, false, "mSv"), "µSv"
+			row.recMSv = rec / 1000
+		default: // mSv value sent as µSv
+			row.value, row.unit = formatValue(rec, false, "mSv"), "µSv"
 			row.recMSv = rec / 1000
 		}
 		g.label(LabelUnitError, "record", w, em.est, kind, q, debut, fin, usv(trueD), usv(row.recMSv), fin)
-	case kind != kindInternal && kind != kindAviation && w.rng.Float64() < rateBeam:
+	case kind != kindInternal && kind != kindAviation && w.rng.Float64() < g.fs.r.beam:
 		anomalous = true
 		measured = trueD + w.logUniform(2, 2000)
-		rec, below = recordValue(kind, measured)
+		rec, below = g.record(em.est, kind, m, measured)
 		g.label(LabelBeam, "record", w, em.est, kind, q, debut, fin, usv(trueD), usv(rec), fin)
-	case kind == kindExtremity && w.rng.Float64() < rateContamination:
+	case kind == kindExtremity && w.rng.Float64() < g.fs.r.contamination:
 		anomalous = true
-		rec, below = recordValue(kind, math.Max(trueD, 0.5)*w.logUniform(10, 100))
+		rec, below = g.record(em.est, kind, m, math.Max(trueD, 0.5)*w.logUniform(10, 100))
 		g.label(LabelContamination, "record", w, em.est, kind, q, debut, fin, usv(trueD), usv(rec), fin)
 	case ks.discrep && ks.period == 1:
 		anomalous = true
@@ -235,17 +245,17 @@ func (g *generator) closePeriod(w *worker, em *employment, ks *kindState, m int)
 	}
 	if !anomalous && kind != kindInternal && kind != kindAviation {
 		row.eligibleSwap = true
-		row.swapWant = w.rng.Float64() < rateSwap
+		row.swapWant = w.rng.Float64() < g.fs.r.swap
 	}
 	g.buf = append(g.buf, row)
 
 	// The whole-body badge of nuclear and nuclear-medicine workers is also
 	// read in Hp(0.07) (skin), which shows a contamination of the badge.
-	if kind == kindWB && contexts[em.ctx].skin {
+	if kind == kindWB && g.ctxs[em.ctx].skin {
 		skin := measured * math.Exp(math.Log(1.1)+0.1*w.rng.NormFloat64())
-		srec, sbelow := recordValue(kindSkin, skin)
-		if w.rng.Float64() < rateContamination {
-			srec, sbelow = recordValue(kindSkin, math.Max(measured, 0.3)*w.logUniform(10, 100))
+		srec, sbelow := g.record(em.est, kindSkin, m, skin)
+		if w.rng.Float64() < g.fs.r.contamination {
+			srec, sbelow = g.record(em.est, kindSkin, m, math.Max(measured, 0.3)*w.logUniform(10, 100))
 			g.label(LabelContamination, "record", w, em.est, kindSkin, qHp007, debut, fin, usv(skin), usv(srec), fin)
 		}
 		g.buf = append(g.buf, labRow{w: w, est: em.est, serial: ks.serial, kind: kindSkin, q: qHp007, debut: debut, fin: fin,
@@ -286,19 +296,49 @@ func (g *generator) applySwaps() {
 		if !a.swapWant || !a.eligibleSwap {
 			continue
 		}
-		for j := i + 1; j < len(g.buf) && j < i+400; j++ {
-			b := &g.buf[j]
-			if !b.eligibleSwap || b.w == a.w || b.est != a.est || b.kind != a.kind || !b.fin.Equal(a.fin) || !b.debut.Equal(a.debut) || b.value == a.value {
-				continue
+		j := -1
+		if g.fs.fam.VisibleSwaps > 0 && a.w.rng.Float64() < g.fs.fam.VisibleSwaps {
+			j = g.visiblePartner(i)
+		}
+		for k := i + 1; j < 0 && k < len(g.buf) && k < i+400; k++ {
+			if g.swappable(a, &g.buf[k]) {
+				j = k
 			}
+		}
+		if j >= 0 {
+			b := &g.buf[j]
 			a.value, b.value = b.value, a.value
 			a.recMSv, b.recMSv = b.recMSv, a.recMSv
 			a.eligibleSwap, b.eligibleSwap = false, false
 			for _, r := range []*labRow{a, b} {
 				g.label(LabelSwap, "record", r.w, r.est, r.kind, r.q, r.debut, r.fin, usv(r.trueMSv), usv(r.recMSv), r.fin)
 			}
-			break
 		}
 		a.swapWant = false
 	}
+}
+
+// swappable reports whether b's result can be exchanged with a's: another
+// worker of the same establishment, kind and period, with another value.
+func (g *generator) swappable(a, b *labRow) bool {
+	return b.eligibleSwap && b.w != a.w && b.est == a.est && b.kind == a.kind && b.fin.Equal(a.fin) && b.debut.Equal(a.debut) && b.value != a.value
+}
+
+// visiblePartner returns a row swappable with row i whose level clearly
+// differs (the larger recorded dose is ≥ 0.5 mSv and ≥ 4 times the other),
+// nearest first, or −1.
+func (g *generator) visiblePartner(i int) int {
+	a := &g.buf[i]
+	for d := 1; d < 2000; d++ {
+		for _, j := range [2]int{i + d, i - d} {
+			if j < 0 || j >= len(g.buf) || !g.swappable(a, &g.buf[j]) {
+				continue
+			}
+			hi, lo := math.Max(a.recMSv, g.buf[j].recMSv), math.Min(a.recMSv, g.buf[j].recMSv)
+			if hi >= 0.5 && hi >= 4*lo {
+				return j
+			}
+		}
+	}
+	return -1
 }

@@ -134,15 +134,15 @@ func (g *generator) emitLab(r labRow) {
 	}
 	out := LabResult{Worker: r.w.idx, Establishment: r.est, Laboratory: g.ests[r.est].lab, Serial: r.serial, Kind: kind,
 		Quantity: r.q, Start: r.debut, End: r.fin, Radionuclide: r.nuclide, Comment: r.comment}
-	switch r.value {
+	switch value := g.labText(r); value {
 	case "M":
 		out.Status = "BELOW_THRESHOLD"
 	case "ABSENT":
 		out.Status = "ABSENT"
 	default:
-		v, err := strconv.ParseFloat(strings.Replace(r.value, ",", ".", 1), 64)
+		v, err := strconv.ParseFloat(strings.Replace(value, ",", ".", 1), 64)
 		if err != nil {
-			g.rowErr = fmt.Errorf("synth: value %q: %w", r.value, err)
+			g.rowErr = fmt.Errorf("synth: value %q: %w", value, err)
 			return
 		}
 		if r.unit != "µSv" {

@@ -32,7 +32,8 @@ Commandes :
   audit seal            chaîne maintenant les événements d'audit en attente (chaque serveur le fait chaque seconde)
   bench fanout [--subscribers N --alerts M --rate R --json]
                         latence des alertes en direct comparée à une diffusion websocket nue
-  synth --workers N --months M --seed S --out DOSSIER [--start AAAA-MM]  population synthétique calibrée et anomalies étiquetées
+  synth --workers N --months M --seed S --out DOSSIER [--start AAAA-MM] [--family reference|terrain-a|terrain-b]
+                        population synthétique (famille calibrée « reference » ou familles tenues à l'écart) et anomalies étiquetées
   detect eval --dir DOSSIER [--json] [--database-url URL]
                         rejoue une population synthétique comme ses utilisateurs (serveur local, envois GraphQL
                         avec la date de réception, horloge réelle) et mesure la détection (vs références B0–B4)
