@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/synth"
 )
 
@@ -176,7 +177,9 @@ func (s *scoring) addAlerts(warmup int) map[string]int {
 		} else {
 			al.start, al.end = s.w.month(al.month), s.w.month(al.month+1).AddDate(0, 0, -1)
 		}
-		al.scored = al.month >= warmup
+		// A wrong declaration is a state, not an event: its finding is
+		// scored wherever raised (see parseLabels).
+		al.scored = al.month >= warmup || a.Kind == string(anomaly.KindMislabel)
 		s.alerts = append(s.alerts, al)
 	}
 	return byKind

@@ -223,13 +223,21 @@ func (s *scoring) labelsOf(nir string) []*label { return s.byNIR[nir] }
 func (s *scoring) classify(a *alert, g group) (tp, neutral bool) {
 	for _, l := range s.labelsOf(a.nir) {
 		if compatible(l.kind, a.kind) && l.matches(a) {
-			if l.scored && l.kind != synth.LabelMislabel && g.label(l) {
+			if l.scored && g.label(l) && names(l, a) {
 				return true, false
 			}
 			neutral = true
 		}
 	}
 	return false, neutral
+}
+
+// names reports whether alert a can detect label l: any compatible kind,
+// except for a mislabel, which only the declared-context finding names (the
+// other findings on a mislabelled worker are neither true nor false: their
+// context is wrong).
+func names(l *label, a *alert) bool {
+	return l.kind != synth.LabelMislabel || a.kind == string(anomaly.KindMislabel)
 }
 
 // counted reports whether an alert enters precision (scored months, not a
@@ -241,7 +249,7 @@ func counted(a *alert) bool { return a.scored && !regulatoryKinds[a.kind] }
 func firstDetection(l *label, alerts []*alert) *alert {
 	var first *alert
 	for _, a := range alerts {
-		if compatible(l.kind, a.kind) && l.matches(a) && (first == nil || a.month < first.month || (a.month == first.month && a.kind == l.kind)) {
+		if compatible(l.kind, a.kind) && l.matches(a) && names(l, a) && (first == nil || a.month < first.month || (a.month == first.month && a.kind == l.kind)) {
 			first = a
 		}
 	}
@@ -473,6 +481,13 @@ func parseLabels(t *table, w window, warmup int) []*label {
 		// replay ends (right-censored): not scored.
 		if l.kind == synth.LabelMissing && l.onsetMonth >= w.months-1 {
 			l.scored = false
+		}
+		// A declaration wrong from the start of the window is seen only
+		// once results accumulate, usually during the warm-up: a mislabel
+		// is scored when it lasts into the scored months, with its finding
+		// counted wherever raised (addAlerts).
+		if l.kind == synth.LabelMislabel {
+			l.scored = w.index(l.end) >= warmup
 		}
 		l.months = monthsSpan(l.start, l.end)
 		out = append(out, l)
