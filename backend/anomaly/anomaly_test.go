@@ -187,7 +187,7 @@ func TestHistory(t *testing.T) {
 		var never []Dose
 		for i := 1; i <= 8; i++ {
 			d := dose(i, 2023, time.Month(i), 0)
-			if _, ok := c.zeroRun(d, ref, never); ok {
+			if _, ok := c.zeroRun(d, ref, never, nil); ok {
 				t.Fatalf("zero run flagged for a worker without any measurable dose (result %d)", i)
 			}
 			never = append(never, d)
@@ -200,13 +200,13 @@ func TestHistory(t *testing.T) {
 		var got []int
 		for i := 1; i <= 6; i++ {
 			d := dose(i, 2024, time.Month(i), 0)
-			if _, ok := c.zeroRun(d, ref, hist); ok {
+			if _, ok := c.zeroRun(d, ref, hist, nil); ok {
 				got = append(got, i)
 			}
 			hist = append(hist, d)
 		}
 		if len(got) != 1 || got[0] != 3 {
-			t.Errorf("zero run flagged at %v, want once at the 3rd zero (0.05³ < 1e-3 ≤ 0.05²)", got)
+			t.Errorf("zero run flagged at %v, want once at the 3rd zero (a run is three results at least; 0.02³ < 1e-3)", got)
 		}
 	})
 }

@@ -107,7 +107,7 @@ func (c Config) checkDose(d Dose, ref *Reference, history []Dose, peers *Peers) 
 	if f, ok := c.drift(d, history, peers); ok {
 		out = append(out, f)
 	}
-	if f, ok := c.zeroRun(d, ref, history); ok {
+	if f, ok := c.zeroRun(d, ref, history, peers); ok {
 		out = append(out, f)
 	}
 	if f, ok := c.declaredContext(d, ref, history); ok {

@@ -125,11 +125,21 @@ func (c Config) drift(d Dose, history []Dose, peers *Peers) (Finding, bool) {
 	return f, true
 }
 
-// zeroRun flags a run of results below the threshold that its context makes
-// improbable (a dosimeter left in the locker), once, when the run's
-// probability first falls below ZeroRunP.
-func (c Config) zeroRun(d Dose, ref *Reference, history []Dose) (Finding, bool) {
-	if !d.Zero || ref == nil || ref.PNonZero < 0.5 || ref.N < c.MinNonZero {
+// zeroRun flags a run of results below the threshold that the worker's own
+// past makes improbable (a dosimeter left in the locker), once, when the
+// run's probability first falls below ZeroRunP. The probability of each
+// zero is 1 − the worker's share of measurable results over their last 12
+// before the run (at least 6, three quarters of them measurable), shrunk
+// toward the context's share: their own level is known, so a context whose
+// doses are mostly under the threshold does not hide their run. A run that
+// the worker's peers share (the median of the others of the establishment,
+// kind and period is under the threshold too: a quiet month, a laboratory's
+// new threshold) is no run.
+func (c Config) zeroRun(d Dose, ref *Reference, history []Dose, peers *Peers) (Finding, bool) {
+	if !d.Zero || ref == nil || ref.N < c.MinNonZero {
+		return Finding{}, false
+	}
+	if lvl, ok := peers.Level(d); ok && lvl <= math.Log(pairLevel(d.Context.Kind))+1e-9 {
 		return Finding{}, false
 	}
 	p := prior(d, history)
@@ -138,15 +148,11 @@ func (c Config) zeroRun(d Dose, ref *Reference, history []Dose) (Finding, bool) 
 	for ; i >= 0 && p[i].Zero; i-- {
 		run = append(run, p[i])
 	}
-	// The worker's own share of measurable doses before the run, shrunk
-	// toward the context's and never above it: workers of one context
-	// differ (some are hardly exposed), so a run of zeros is improbable only
-	// for a worker who usually records doses.
 	before := p[:i+1]
 	if len(before) > 12 {
 		before = before[len(before)-12:]
 	}
-	if len(before) < 4 {
+	if len(before) < 6 {
 		return Finding{}, false
 	}
 	nz := 0
@@ -155,16 +161,21 @@ func (c Config) zeroRun(d Dose, ref *Reference, history []Dose) (Finding, bool) 
 			nz++
 		}
 	}
+	if 4*nz < 3*len(before) {
+		return Finding{}, false
+	}
 	const k = 4.0
-	pnz := math.Min((float64(nz)+k*ref.PNonZero)/(float64(len(before))+k), ref.PNonZero)
+	pnz := (float64(nz) + k*ref.PNonZero) / (float64(len(before)) + k)
 	prob := math.Pow(1-pnz, float64(len(run)))
 	prev := math.Pow(1-pnz, float64(len(run)-1))
-	if len(run) < 3 || prob >= c.ZeroRunP || prev < c.ZeroRunP {
+	// Once, at the first result that makes the run improbable, three
+	// results long at least.
+	if len(run) < 3 || prob >= c.ZeroRunP || (len(run) > 3 && prev < c.ZeroRunP) {
 		return Finding{}, false
 	}
 	first := run[len(run)-1]
 	f := d.finding(KindZeroRun, LayerHistory, SeverityMedium, -math.Log10(prob),
-		fmt.Sprintf("%d résultats consécutifs sous le seuil d'enregistrement (%s) alors que ce travailleur avait %d doses mesurables sur ses %d résultats précédents et que %s des doses %s sont mesurables : dosimètre peut-être non porté.",
+		fmt.Sprintf("%d résultats consécutifs sous le seuil d'enregistrement (%s) alors que ce travailleur avait %d doses mesurables sur ses %d résultats précédents (%s des doses %s sont mesurables) : dosimètre peut-être non porté.",
 			len(run), period(first.Start, d.End), nz, len(before), percent(ref.PNonZero), ref.Label),
 		map[string]any{"run": len(run), "probability": prob, "shareNonZero": round(ref.PNonZero, 3), "workerShareNonZero": round(pnz, 3), "population": ref.Label},
 		d.Context.Kind, first.Start.Format(time.DateOnly))

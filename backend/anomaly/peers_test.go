@@ -100,3 +100,58 @@ func TestDriftAgainstPeers(t *testing.T) {
 		}
 	})
 }
+
+func TestZeroRunAgainstPeers(t *testing.T) {
+	c := DefaultConfig()
+	ref := c.Choose([4]*Summary{mustSummary(t, LevelJob, "des manipulateurs", 2000, 0.2, 800, 0.8), nil, nil, nil})
+	runs := func(hs map[int][]Dose, withPeers bool) int {
+		var peers *Peers
+		if withPeers {
+			peers = NewPeers(hs, c.MinPeers)
+		}
+		n := 0
+		for i, d := range hs[1] {
+			if d.USv < 100 {
+				d.USv, d.Zero = 0, true
+				hs[1][i] = d
+			}
+			if _, ok := c.zeroRun(d, ref, hs[1][:i], peers); ok {
+				n++
+			}
+		}
+		return n
+	}
+	zeroFrom := func(from int) func(int) float64 {
+		return func(i int) float64 {
+			if i >= from {
+				return 0.01
+			}
+			return 1
+		}
+	}
+	flat := func(int) float64 { return 1 }
+	t.Run("QuietEstablishmentIsNoRun", func(t *testing.T) {
+		// Everyone's doses fall under the threshold from month 13 (a
+		// laboratory's new threshold, an activity stopped).
+		hs := establishment(8, zeroFrom(12), flat)
+		for w := range hs {
+			for i := range hs[w] {
+				if hs[w][i].USv < 100 {
+					hs[w][i].USv, hs[w][i].Zero = 0, true
+				}
+			}
+		}
+		if n := runs(hs, false); n != 1 {
+			t.Fatalf("without peers %d runs, want the one the test is about", n)
+		}
+		if n := runs(hs, true); n != 0 {
+			t.Errorf("%d zero runs when the whole establishment records nothing", n)
+		}
+	})
+	t.Run("BadgeLeftInTheLockerIsARun", func(t *testing.T) {
+		hs := establishment(8, flat, zeroFrom(14))
+		if n := runs(hs, true); n != 1 {
+			t.Errorf("%d zero runs for a worker alone under the threshold from month 15, want 1", n)
+		}
+	})
+}
