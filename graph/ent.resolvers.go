@@ -139,6 +139,11 @@ func (r *queryResolver) Workers(ctx context.Context, after *entgql.Cursor[int], 
 	return conn, err
 }
 
+// DoseConstraint returns generated.DoseConstraintResolver implementation.
+func (r *Resolver) DoseConstraint() generated.DoseConstraintResolver {
+	return &doseConstraintResolver{r}
+}
+
 // DoseRecord returns generated.DoseRecordResolver implementation.
 func (r *Resolver) DoseRecord() generated.DoseRecordResolver { return &doseRecordResolver{r} }
 
@@ -164,6 +169,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Worker() generated.WorkerResolver { return &workerResolver{r} }
 
 type (
+	doseConstraintResolver   struct{ *Resolver }
 	doseRecordResolver       struct{ *Resolver }
 	exceedanceNoticeResolver struct{ *Resolver }
 	exposureSummaryResolver  struct{ *Resolver }
