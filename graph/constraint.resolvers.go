@@ -7,44 +7,65 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"time"
 
 	"entgo.io/contrib/entgql"
+
+	"github.com/siseri/siseri/backend/constraint"
+	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/graph/model"
 )
 
 // SetByName is the resolver for the setByName field.
 func (r *doseConstraintResolver) SetByName(ctx context.Context, obj *ent.DoseConstraint) (string, error) {
-	panic(fmt.Errorf("not implemented: SetByName - setByName"))
+	return accountName(ctx, r.Client, obj.SetByID)
 }
 
 // EndedByName is the resolver for the endedByName field.
 func (r *doseConstraintResolver) EndedByName(ctx context.Context, obj *ent.DoseConstraint) (*string, error) {
-	panic(fmt.Errorf("not implemented: EndedByName - endedByName"))
+	if obj.EndedByID == nil {
+		return nil, nil
+	}
+	name, err := accountName(ctx, r.Client, *obj.EndedByID)
+	return &name, err
 }
 
 // AnnualMsv is the resolver for the annualMsv field.
 func (r *doseConstraintResolver) AnnualMsv(ctx context.Context, obj *ent.DoseConstraint) (float64, error) {
-	panic(fmt.Errorf("not implemented: AnnualMsv - annualMsv"))
+	return float64(obj.AnnualUsv) / 1000, nil
 }
 
 // SetDoseConstraint is the resolver for the setDoseConstraint field.
 func (r *mutationResolver) SetDoseConstraint(ctx context.Context, input model.SetDoseConstraintInput) (*ent.DoseConstraint, error) {
-	panic(fmt.Errorf("not implemented: SetDoseConstraint - setDoseConstraint"))
+	return constraint.Set(ctx, ent.FromContext(ctx), constraint.Setting{
+		EstablishmentID: input.EstablishmentID, JobCode: input.JobCode, Limit: dosimetry.LimitCode(input.Limit),
+		AnnualUSv: int64(input.AnnualUsv), Comment: deref(input.Comment),
+	}, time.Now(), r.Importer.Registry.Postgres)
 }
 
 // EndDoseConstraint is the resolver for the endDoseConstraint field.
 func (r *mutationResolver) EndDoseConstraint(ctx context.Context, id int) (*ent.DoseConstraint, error) {
-	panic(fmt.Errorf("not implemented: EndDoseConstraint - endDoseConstraint"))
+	return constraint.End(ctx, ent.FromContext(ctx), id, time.Now())
 }
 
 // DoseConstraints is the resolver for the doseConstraints field.
 func (r *queryResolver) DoseConstraints(ctx context.Context, establishmentID int, includeEnded *bool) ([]*model.DoseConstraintEntry, error) {
-	panic(fmt.Errorf("not implemented: DoseConstraints - doseConstraints"))
+	entries, err := constraint.List(ctx, r.Client, establishmentID, deref(includeEnded), time.Now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.DoseConstraintEntry, len(entries))
+	for i, e := range entries {
+		out[i] = &model.DoseConstraintEntry{Limit: doseConstraintLimit(e.Limit), JobCode: e.JobCode, AnnualUsv: int(e.AnnualUSv),
+			AnnualMsv: float64(e.AnnualUSv) / 1000, LimitMsv: float64(e.LimitUSv) / 1000, IsDefault: e.Constraint == nil, Constraint: e.Constraint}
+	}
+	return out, nil
 }
 
 // DoseConstraintNotices is the resolver for the doseConstraintNotices field.
 func (r *queryResolver) DoseConstraintNotices(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error) {
-	panic(fmt.Errorf("not implemented: DoseConstraintNotices - doseConstraintNotices"))
+	return r.Client.Anomaly.Query().Where(anomaly.LayerEQ(anomaly.LayerConstraint)).
+		Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
 }

@@ -42,7 +42,7 @@ func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[int],
 
 // Anomalies is the resolver for the anomalies field.
 func (r *queryResolver) Anomalies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error) {
-	return r.Client.Anomaly.Query().Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
+	return withoutNotices(r.Client.Anomaly.Query(), where).Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
 }
 
 // APIKeys is the resolver for the apiKeys field.

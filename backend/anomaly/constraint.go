@@ -3,7 +3,6 @@ package anomaly
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent"
@@ -29,9 +28,10 @@ type Constraint struct {
 // Constraints are the dose constraints in force of some establishments.
 type Constraints map[constraintKey]Constraint
 
-// LoadConstraints reads, in one query, the dose constraints in force at at of
-// the establishments of the batch's doses.
-func LoadConstraints(ctx context.Context, client *ent.Client, batch []Dose, at time.Time) (Constraints, error) {
+// LoadConstraints reads, in one query, the dose constraints in force (not
+// ended) of the establishments of the batch's doses: a result is judged
+// against the constraints in force when it arrives.
+func LoadConstraints(ctx context.Context, client *ent.Client, batch []Dose) (Constraints, error) {
 	seen := map[int]bool{}
 	var ids []int
 	for _, d := range batch {
@@ -44,8 +44,7 @@ func LoadConstraints(ctx context.Context, client *ent.Client, batch []Dose, at t
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := client.DoseConstraint.Query().Where(doseconstraint.EstablishmentIDIn(ids...),
-		doseconstraint.ValidFromLTE(at), doseconstraint.Or(doseconstraint.ValidToIsNil(), doseconstraint.ValidToGT(at))).
+	rows, err := client.DoseConstraint.Query().Where(doseconstraint.EstablishmentIDIn(ids...), doseconstraint.ValidToIsNil()).
 		All(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load dose constraints: %w", err)

@@ -123,7 +123,7 @@ func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.Dose
 		}
 		findings = append(findings, ops...)
 	}
-	constraints, err := LoadConstraints(ctx, client, batch, e.Now())
+	constraints, err := LoadConstraints(ctx, client, batch)
 	if err != nil {
 		return res, err
 	}
