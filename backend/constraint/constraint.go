@@ -31,11 +31,11 @@ type Setting struct {
 	Comment   string
 }
 
-// lockKey is the first key of the PostgreSQL advisory lock that serialises
-// the setting of an establishment's constraints (the second is the
-// establishment id), so that two concurrent settings never leave two
+// lockKey tags the PostgreSQL advisory lock that serialises the setting of an
+// establishment's constraints (lockKey<<44 | establishment id: ids are global
+// ids below 2^44), so that two concurrent settings never leave two
 // constraints in force.
-const lockKey = 0x5151_C0
+const lockKey int64 = 0x51C0
 
 // Set records a new dose constraint in the transaction of client and ends the
 // one in force for the same establishment, job and limit. It returns
@@ -71,7 +71,7 @@ func Set(ctx context.Context, client *ent.Client, s Setting, now time.Time, post
 		return nil, apperr.Invalid("input.jobCode", *job, "Le code métier compte au plus 20 caractères.")
 	}
 	if postgres {
-		if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1, $2)", lockKey, s.EstablishmentID); err != nil {
+		if _, err := client.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey<<44|int64(s.EstablishmentID)); err != nil {
 			return nil, fmt.Errorf("lock dose constraints: %w", err)
 		}
 	}
