@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"entgo.io/contrib/entgql"
-
 	"github.com/siseri/siseri/backend/constraint"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/ent"

@@ -214,7 +214,7 @@ func buildFieldCategories() map[string][]string {
 	set("DoseConflict", c(catConflict, catDose), "correction resend")
 	set("DoseConflict", c(catConflict, catCore), "resolvedBy")
 	set("ImportReport", c(catReport), "reference format status dryRun replayed rowsTotal rowsAccepted rowsRejected "+
-		"problems problemCount warningCount anomaliesRaised workersCreated employmentsCreated")
+		"problems problemCount warningCount anomaliesRaised constraintNoticesRaised workersCreated employmentsCreated")
 	set("ImportReport", c(catReport, catBatch), "batch")
 	set("ImportReport", c(catReport, catReportVal), "doseClasses")
 	set("ImportProblem", c(catReport), "line column value severity code message")

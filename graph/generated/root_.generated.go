@@ -583,22 +583,23 @@ type ComplexityRoot struct {
 	}
 
 	ImportReport struct {
-		AnomaliesRaised    func(childComplexity int) int
-		Batch              func(childComplexity int) int
-		DoseClasses        func(childComplexity int) int
-		DryRun             func(childComplexity int) int
-		EmploymentsCreated func(childComplexity int) int
-		Format             func(childComplexity int) int
-		ProblemCount       func(childComplexity int) int
-		Problems           func(childComplexity int) int
-		Reference          func(childComplexity int) int
-		Replayed           func(childComplexity int) int
-		RowsAccepted       func(childComplexity int) int
-		RowsRejected       func(childComplexity int) int
-		RowsTotal          func(childComplexity int) int
-		Status             func(childComplexity int) int
-		WarningCount       func(childComplexity int) int
-		WorkersCreated     func(childComplexity int) int
+		AnomaliesRaised         func(childComplexity int) int
+		Batch                   func(childComplexity int) int
+		ConstraintNoticesRaised func(childComplexity int) int
+		DoseClasses             func(childComplexity int) int
+		DryRun                  func(childComplexity int) int
+		EmploymentsCreated      func(childComplexity int) int
+		Format                  func(childComplexity int) int
+		ProblemCount            func(childComplexity int) int
+		Problems                func(childComplexity int) int
+		Reference               func(childComplexity int) int
+		Replayed                func(childComplexity int) int
+		RowsAccepted            func(childComplexity int) int
+		RowsRejected            func(childComplexity int) int
+		RowsTotal               func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		WarningCount            func(childComplexity int) int
+		WorkersCreated          func(childComplexity int) int
 	}
 
 	Intervention struct {
@@ -3318,6 +3319,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Batch(childComplexity), true
+	case "ImportReport.constraintNoticesRaised":
+		if e.ComplexityRoot.ImportReport.ConstraintNoticesRaised == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ConstraintNoticesRaised(childComplexity), true
 	case "ImportReport.doseClasses":
 		if e.ComplexityRoot.ImportReport.DoseClasses == nil {
 			break
@@ -12749,6 +12756,8 @@ type ImportReport {
   doseClasses: [DoseClassCount!]!
   "Anomalies the detectors raised on the accepted rows."
   anomaliesRaised: Int!
+  "Notices of results above their dose constraint (doseConstraintNotices), counted apart from the anomalies."
+  constraintNoticesRaised: Int!
   "Workers and employments created or updated (declarations)."
   workersCreated: Int!
   employmentsCreated: Int!
@@ -14084,6 +14093,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_doseClasses(ctx, field)
 	case "anomaliesRaised":
 		return ec.fieldContext_ImportReport_anomaliesRaised(ctx, field)
+	case "constraintNoticesRaised":
+		return ec.fieldContext_ImportReport_constraintNoticesRaised(ctx, field)
 	case "workersCreated":
 		return ec.fieldContext_ImportReport_workersCreated(ctx, field)
 	case "employmentsCreated":

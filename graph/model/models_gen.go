@@ -224,6 +224,8 @@ type ImportReport struct {
 	DoseClasses  []*DoseClassCount `json:"doseClasses"`
 	// Anomalies the detectors raised on the accepted rows.
 	AnomaliesRaised int `json:"anomaliesRaised"`
+	// Notices of results above their dose constraint (doseConstraintNotices), counted apart from the anomalies.
+	ConstraintNoticesRaised int `json:"constraintNoticesRaised"`
 	// Workers and employments created or updated (declarations).
 	WorkersCreated     int `json:"workersCreated"`
 	EmploymentsCreated int `json:"employmentsCreated"`
