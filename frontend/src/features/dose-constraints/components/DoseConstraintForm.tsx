@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import { fr } from "@codegouvfr/react-dsfr";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
@@ -23,6 +23,7 @@ export function DoseConstraintForm({
   limitsMsv?: Record<DoseConstraintLimitCode, number>;
   onDone: () => void;
 }) {
+  const titleId = useId();
   const [draft, setDraft] = useState<ConstraintDraft>(empty);
   const [errors, setErrors] = useState<ConstraintErrors>({});
   const [saved, setSaved] = useState(false);
@@ -59,10 +60,10 @@ export function DoseConstraintForm({
   }
 
   return (
-    <form onSubmit={submit} noValidate aria-labelledby="constraint-form-title" className={fr.cx("fr-my-4w")}>
-      <h2 id="constraint-form-title" className={fr.cx("fr-h5")}>
+    <form onSubmit={submit} noValidate aria-labelledby={titleId} className={fr.cx("fr-my-4w")}>
+      <h3 id={titleId} className={fr.cx("fr-h5")}>
         Fixer une contrainte de dose
-      </h2>
+      </h3>
       <p className={fr.cx("fr-text--sm")}>
         La nouvelle valeur remplace celle en vigueur pour la même limite et le même métier ; l'ancienne reste dans
         l'historique. Sans contrainte, le niveau par défaut est 3/10 de la limite.
