@@ -218,6 +218,29 @@ func TestDoseConstraint(t *testing.T) {
 			t.Errorf("another establishment's adviser reads notices %+v", theirs.DoseConstraintNotices.Edges)
 		}
 	})
+	t.Run("OKSubscriptionsLeaveNoticesOut", func(t *testing.T) {
+		// Ensure the live replay carries the anomalies and no notice, unless asked for the layer.
+		var total struct{ Anomalies struct{ TotalCount int } }
+		pcr.MustDo(`{ anomalies(first: 1) { totalCount } }`, nil, &total)
+		all := mustSubscribe(t, srv, pcr.Token, "")
+		for i := 0; i < total.Anomalies.TotalCount; i++ {
+			expl, _, ok := all.event(10 * time.Second)
+			if !ok {
+				t.Fatalf("replay stopped after %d of the %d anomalies", i, total.Anomalies.TotalCount)
+			}
+			if strings.Contains(expl, "contrainte de dose") {
+				t.Errorf("anomalyRaised replayed a notice: %q", expl)
+			}
+		}
+		if expl, _, ok := all.event(500 * time.Millisecond); ok {
+			t.Errorf("anomalyRaised replayed more than the %d anomalies: %q", total.Anomalies.TotalCount, expl)
+		}
+		notices := dialSubscription(t, srv, pcr.Token,
+			`subscription { anomalyRaised(where: {layer: CONSTRAINT}) { cursor anomaly { id workerID explanation } } }`, nil)
+		if expl, _, ok := notices.event(10 * time.Second); !ok || !strings.Contains(expl, "contrainte de dose") {
+			t.Errorf("anomalyRaised(where: {layer: CONSTRAINT}) = %q, %v; want the notice", expl, ok)
+		}
+	})
 	t.Run("OKEnd", func(t *testing.T) {
 		// Ensure ending a constraint keeps it, and that it ends once; the physician cannot end it.
 		var job string
