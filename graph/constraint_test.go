@@ -117,7 +117,9 @@ func TestDoseConstraint(t *testing.T) {
 	})
 	t.Run("OKVersioned", func(t *testing.T) {
 		// Ensure setting a new value ends the one in force and keeps it.
-		var first, second struct{ SetDoseConstraint struct{ ID, SetByName string } }
+		var first, second struct {
+			SetDoseConstraint struct{ ID, SetByName string }
+		}
 		rh.MustDo(set, input(nil, "EFFECTIVE", 3600), &first)
 		pcr.MustDo(set, input(nil, "EFFECTIVE", 2400), &second)
 		pcr.MustDo(set, input("SOUDEUR", "EFFECTIVE", 14000), nil)
