@@ -206,6 +206,7 @@ func (w *world) checkRows(s *subject, res *servertest.Response, list string) str
 		return fmt.Sprintf("decode %s: %v", res.Data, err)
 	}
 	want, exact := w.visible(s, list)
+	want = w.rootList(list, want)
 	if !exact {
 		bound := w.auditAbout(s.worker)
 		switch {
