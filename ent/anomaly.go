@@ -29,7 +29,7 @@ type Anomaly struct {
 	WorkerID int `json:"worker_id,omitempty"`
 	// EstablishmentID holds the value of the "establishment_id" field.
 	EstablishmentID int `json:"establishment_id,omitempty"`
-	// Layer holds the value of the "layer" field.
+	// Detection layer; CONSTRAINT marks a notice of a dose constraint crossed, kept apart from the anomalies.
 	Layer anomaly.Layer `json:"layer,omitempty"`
 	// Stable finding code, e.g. LIMIT_EXCEEDED, UNIT_ERROR, CONTEXT_OUTLIER.
 	Kind string `json:"kind,omitempty"`

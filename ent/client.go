@@ -24,6 +24,7 @@ import (
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -66,6 +67,8 @@ type Client struct {
 	ContextStatistic *ContextStatisticClient
 	// DoseConflict is the client for interacting with the DoseConflict builders.
 	DoseConflict *DoseConflictClient
+	// DoseConstraint is the client for interacting with the DoseConstraint builders.
+	DoseConstraint *DoseConstraintClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
 	DoseRecord *DoseRecordClient
 	// Dosimeter is the client for interacting with the Dosimeter builders.
@@ -116,6 +119,7 @@ func (c *Client) init() {
 	c.Company = NewCompanyClient(c.config)
 	c.ContextStatistic = NewContextStatisticClient(c.config)
 	c.DoseConflict = NewDoseConflictClient(c.config)
+	c.DoseConstraint = NewDoseConstraintClient(c.config)
 	c.DoseRecord = NewDoseRecordClient(c.config)
 	c.Dosimeter = NewDosimeterClient(c.config)
 	c.DosimeterAssignment = NewDosimeterAssignmentClient(c.config)
@@ -232,6 +236,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Company:             NewCompanyClient(cfg),
 		ContextStatistic:    NewContextStatisticClient(cfg),
 		DoseConflict:        NewDoseConflictClient(cfg),
+		DoseConstraint:      NewDoseConstraintClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
@@ -275,6 +280,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Company:             NewCompanyClient(cfg),
 		ContextStatistic:    NewContextStatisticClient(cfg),
 		DoseConflict:        NewDoseConflictClient(cfg),
+		DoseConstraint:      NewDoseConstraintClient(cfg),
 		DoseRecord:          NewDoseRecordClient(cfg),
 		Dosimeter:           NewDosimeterClient(cfg),
 		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
@@ -320,10 +326,10 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
-		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
-		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExceedanceNotice,
-		c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention, c.Laboratory,
-		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseConstraint, c.DoseRecord,
+		c.Dosimeter, c.DosimeterAssignment, c.Employment, c.Establishment,
+		c.ExceedanceNotice, c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention,
+		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -334,10 +340,10 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
-		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseRecord, c.Dosimeter,
-		c.DosimeterAssignment, c.Employment, c.Establishment, c.ExceedanceNotice,
-		c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention, c.Laboratory,
-		c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseConstraint, c.DoseRecord,
+		c.Dosimeter, c.DosimeterAssignment, c.Employment, c.Establishment,
+		c.ExceedanceNotice, c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention,
+		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -364,6 +370,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ContextStatistic.mutate(ctx, m)
 	case *DoseConflictMutation:
 		return c.DoseConflict.mutate(ctx, m)
+	case *DoseConstraintMutation:
+		return c.DoseConstraint.mutate(ctx, m)
 	case *DoseRecordMutation:
 		return c.DoseRecord.mutate(ctx, m)
 	case *DosimeterMutation:
@@ -1922,6 +1930,188 @@ func (c *DoseConflictClient) mutate(ctx context.Context, m *DoseConflictMutation
 		return (&DoseConflictDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown DoseConflict mutation op: %q", m.Op())
+	}
+}
+
+// DoseConstraintClient is a client for the DoseConstraint schema.
+type DoseConstraintClient struct {
+	config
+}
+
+// NewDoseConstraintClient returns a client for the DoseConstraint from the given config.
+func NewDoseConstraintClient(c config) *DoseConstraintClient {
+	return &DoseConstraintClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `doseconstraint.Hooks(f(g(h())))`.
+func (c *DoseConstraintClient) Use(hooks ...Hook) {
+	c.hooks.DoseConstraint = append(c.hooks.DoseConstraint, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `doseconstraint.Intercept(f(g(h())))`.
+func (c *DoseConstraintClient) Intercept(interceptors ...Interceptor) {
+	c.inters.DoseConstraint = append(c.inters.DoseConstraint, interceptors...)
+}
+
+// Create returns a builder for creating a DoseConstraint entity.
+func (c *DoseConstraintClient) Create() *DoseConstraintCreate {
+	mutation := newDoseConstraintMutation(c.config, OpCreate)
+	return &DoseConstraintCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of DoseConstraint entities.
+func (c *DoseConstraintClient) CreateBulk(builders ...*DoseConstraintCreate) *DoseConstraintCreateBulk {
+	return &DoseConstraintCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *DoseConstraintClient) MapCreateBulk(slice any, setFunc func(*DoseConstraintCreate, int)) *DoseConstraintCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &DoseConstraintCreateBulk{err: fmt.Errorf("calling to DoseConstraintClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*DoseConstraintCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &DoseConstraintCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for DoseConstraint.
+func (c *DoseConstraintClient) Update() *DoseConstraintUpdate {
+	mutation := newDoseConstraintMutation(c.config, OpUpdate)
+	return &DoseConstraintUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *DoseConstraintClient) UpdateOne(_m *DoseConstraint) *DoseConstraintUpdateOne {
+	mutation := newDoseConstraintMutation(c.config, OpUpdateOne, withDoseConstraint(_m))
+	return &DoseConstraintUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *DoseConstraintClient) UpdateOneID(id int) *DoseConstraintUpdateOne {
+	mutation := newDoseConstraintMutation(c.config, OpUpdateOne, withDoseConstraintID(id))
+	return &DoseConstraintUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for DoseConstraint.
+func (c *DoseConstraintClient) Delete() *DoseConstraintDelete {
+	mutation := newDoseConstraintMutation(c.config, OpDelete)
+	return &DoseConstraintDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *DoseConstraintClient) DeleteOne(_m *DoseConstraint) *DoseConstraintDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *DoseConstraintClient) DeleteOneID(id int) *DoseConstraintDeleteOne {
+	builder := c.Delete().Where(doseconstraint.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &DoseConstraintDeleteOne{builder}
+}
+
+// Query returns a query builder for DoseConstraint.
+func (c *DoseConstraintClient) Query() *DoseConstraintQuery {
+	return &DoseConstraintQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeDoseConstraint},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a DoseConstraint entity by its id.
+func (c *DoseConstraintClient) Get(ctx context.Context, id int) (*DoseConstraint, error) {
+	return c.Query().Where(doseconstraint.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *DoseConstraintClient) GetX(ctx context.Context, id int) *DoseConstraint {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryEstablishment queries the establishment edge of a DoseConstraint.
+func (c *DoseConstraintClient) QueryEstablishment(_m *DoseConstraint) *EstablishmentQuery {
+	query := (&EstablishmentClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconstraint.Table, doseconstraint.FieldID, id),
+			sqlgraph.To(establishment.Table, establishment.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconstraint.EstablishmentTable, doseconstraint.EstablishmentColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QuerySetBy queries the set_by edge of a DoseConstraint.
+func (c *DoseConstraintClient) QuerySetBy(_m *DoseConstraint) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconstraint.Table, doseconstraint.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconstraint.SetByTable, doseconstraint.SetByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryEndedBy queries the ended_by edge of a DoseConstraint.
+func (c *DoseConstraintClient) QueryEndedBy(_m *DoseConstraint) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(doseconstraint.Table, doseconstraint.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, doseconstraint.EndedByTable, doseconstraint.EndedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *DoseConstraintClient) Hooks() []Hook {
+	hooks := c.hooks.DoseConstraint
+	return append(hooks[:len(hooks):len(hooks)], doseconstraint.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *DoseConstraintClient) Interceptors() []Interceptor {
+	return c.inters.DoseConstraint
+}
+
+func (c *DoseConstraintClient) mutate(ctx context.Context, m *DoseConstraintMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&DoseConstraintCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&DoseConstraintUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&DoseConstraintUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&DoseConstraintDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown DoseConstraint mutation op: %q", m.Op())
 	}
 }
 
@@ -4771,17 +4961,17 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 type (
 	hooks struct {
 		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, Company,
-		ContextStatistic, DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment,
-		Employment, Establishment, ExceedanceNotice, ExposureSummary, Grant,
-		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose, Session,
-		Worker []ent.Hook
+		ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
+		DosimeterAssignment, Employment, Establishment, ExceedanceNotice,
+		ExposureSummary, Grant, ImportBatch, Intervention, Laboratory, Nomenclature,
+		OperationalDose, Session, Worker []ent.Hook
 	}
 	inters struct {
 		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, Company,
-		ContextStatistic, DoseConflict, DoseRecord, Dosimeter, DosimeterAssignment,
-		Employment, Establishment, ExceedanceNotice, ExposureSummary, Grant,
-		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose, Session,
-		Worker []ent.Interceptor
+		ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
+		DosimeterAssignment, Employment, Establishment, ExceedanceNotice,
+		ExposureSummary, Grant, ImportBatch, Intervention, Laboratory, Nomenclature,
+		OperationalDose, Session, Worker []ent.Interceptor
 	}
 )
 

@@ -21,6 +21,7 @@ import (
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -105,6 +106,7 @@ func checkColumn(t, c string) error {
 			company.Table:             company.ValidColumn,
 			contextstatistic.Table:    contextstatistic.ValidColumn,
 			doseconflict.Table:        doseconflict.ValidColumn,
+			doseconstraint.Table:      doseconstraint.ValidColumn,
 			doserecord.Table:          doserecord.ValidColumn,
 			dosimeter.Table:           dosimeter.ValidColumn,
 			dosimeterassignment.Table: dosimeterassignment.ValidColumn,

@@ -12,6 +12,7 @@ import (
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -37,7 +38,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 24)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -255,6 +256,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   doseconstraint.Table,
+			Columns: doseconstraint.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: doseconstraint.FieldID,
+			},
+		},
+		Type: "DoseConstraint",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			doseconstraint.FieldCreatedAt:       {Type: field.TypeTime, Column: doseconstraint.FieldCreatedAt},
+			doseconstraint.FieldUpdatedAt:       {Type: field.TypeTime, Column: doseconstraint.FieldUpdatedAt},
+			doseconstraint.FieldEstablishmentID: {Type: field.TypeInt, Column: doseconstraint.FieldEstablishmentID},
+			doseconstraint.FieldJobCode:         {Type: field.TypeString, Column: doseconstraint.FieldJobCode},
+			doseconstraint.FieldLimitCode:       {Type: field.TypeEnum, Column: doseconstraint.FieldLimitCode},
+			doseconstraint.FieldAnnualUsv:       {Type: field.TypeInt64, Column: doseconstraint.FieldAnnualUsv},
+			doseconstraint.FieldValidFrom:       {Type: field.TypeTime, Column: doseconstraint.FieldValidFrom},
+			doseconstraint.FieldValidTo:         {Type: field.TypeTime, Column: doseconstraint.FieldValidTo},
+			doseconstraint.FieldSetByID:         {Type: field.TypeInt, Column: doseconstraint.FieldSetByID},
+			doseconstraint.FieldEndedByID:       {Type: field.TypeInt, Column: doseconstraint.FieldEndedByID},
+			doseconstraint.FieldComment:         {Type: field.TypeString, Column: doseconstraint.FieldComment},
+		},
+	}
+	graph.Nodes[10] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doserecord.Table,
 			Columns: doserecord.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -291,7 +316,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doserecord.FieldPending:          {Type: field.TypeBool, Column: doserecord.FieldPending},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeter.Table,
 			Columns: dosimeter.Columns,
@@ -311,7 +336,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeter.FieldRetiredAt:       {Type: field.TypeTime, Column: dosimeter.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeterassignment.Table,
 			Columns: dosimeterassignment.Columns,
@@ -331,7 +356,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeterassignment.FieldBodyPosition: {Type: field.TypeString, Column: dosimeterassignment.FieldBodyPosition},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employment.Table,
 			Columns: employment.Columns,
@@ -359,7 +384,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employment.FieldPregnancyEndedOn:    {Type: field.TypeTime, Column: employment.FieldPregnancyEndedOn},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   establishment.Table,
 			Columns: establishment.Columns,
@@ -384,7 +409,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			establishment.FieldClosedAt:   {Type: field.TypeTime, Column: establishment.FieldClosedAt},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exceedancenotice.Table,
 			Columns: exceedancenotice.Columns,
@@ -411,7 +436,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exceedancenotice.FieldConfirmedOn:     {Type: field.TypeTime, Column: exceedancenotice.FieldConfirmedOn},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
@@ -434,7 +459,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -460,7 +485,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -489,7 +514,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldCompletedAt:     {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -510,7 +535,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDeclaredByID:              {Type: field.TypeInt, Column: intervention.FieldDeclaredByID},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -530,7 +555,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -552,7 +577,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -577,7 +602,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -599,7 +624,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -865,6 +890,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 			Bidi:    false,
 		},
 		"DoseConflict",
+		"Account",
+	)
+	graph.MustAddE(
+		"establishment",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconstraint.EstablishmentTable,
+			Columns: []string{doseconstraint.EstablishmentColumn},
+			Bidi:    false,
+		},
+		"DoseConstraint",
+		"Establishment",
+	)
+	graph.MustAddE(
+		"set_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconstraint.SetByTable,
+			Columns: []string{doseconstraint.SetByColumn},
+			Bidi:    false,
+		},
+		"DoseConstraint",
+		"Account",
+	)
+	graph.MustAddE(
+		"ended_by",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   doseconstraint.EndedByTable,
+			Columns: []string{doseconstraint.EndedByColumn},
+			Bidi:    false,
+		},
+		"DoseConstraint",
 		"Account",
 	)
 	graph.MustAddE(
@@ -2631,6 +2692,143 @@ func (f *DoseConflictFilter) WhereHasResolvedByWith(preds ...predicate.Account) 
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *DoseConstraintQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the DoseConstraintQuery builder.
+func (_q *DoseConstraintQuery) Filter() *DoseConstraintFilter {
+	return &DoseConstraintFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *DoseConstraintMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the DoseConstraintMutation builder.
+func (m *DoseConstraintMutation) Filter() *DoseConstraintFilter {
+	return &DoseConstraintFilter{config: m.config, predicateAdder: m}
+}
+
+// DoseConstraintFilter provides a generic filtering capability at runtime for DoseConstraintQuery.
+type DoseConstraintFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *DoseConstraintFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *DoseConstraintFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(doseconstraint.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *DoseConstraintFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(doseconstraint.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *DoseConstraintFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(doseconstraint.FieldUpdatedAt))
+}
+
+// WhereEstablishmentID applies the entql int predicate on the establishment_id field.
+func (f *DoseConstraintFilter) WhereEstablishmentID(p entql.IntP) {
+	f.Where(p.Field(doseconstraint.FieldEstablishmentID))
+}
+
+// WhereJobCode applies the entql string predicate on the job_code field.
+func (f *DoseConstraintFilter) WhereJobCode(p entql.StringP) {
+	f.Where(p.Field(doseconstraint.FieldJobCode))
+}
+
+// WhereLimitCode applies the entql string predicate on the limit_code field.
+func (f *DoseConstraintFilter) WhereLimitCode(p entql.StringP) {
+	f.Where(p.Field(doseconstraint.FieldLimitCode))
+}
+
+// WhereAnnualUsv applies the entql int64 predicate on the annual_usv field.
+func (f *DoseConstraintFilter) WhereAnnualUsv(p entql.Int64P) {
+	f.Where(p.Field(doseconstraint.FieldAnnualUsv))
+}
+
+// WhereValidFrom applies the entql time.Time predicate on the valid_from field.
+func (f *DoseConstraintFilter) WhereValidFrom(p entql.TimeP) {
+	f.Where(p.Field(doseconstraint.FieldValidFrom))
+}
+
+// WhereValidTo applies the entql time.Time predicate on the valid_to field.
+func (f *DoseConstraintFilter) WhereValidTo(p entql.TimeP) {
+	f.Where(p.Field(doseconstraint.FieldValidTo))
+}
+
+// WhereSetByID applies the entql int predicate on the set_by_id field.
+func (f *DoseConstraintFilter) WhereSetByID(p entql.IntP) {
+	f.Where(p.Field(doseconstraint.FieldSetByID))
+}
+
+// WhereEndedByID applies the entql int predicate on the ended_by_id field.
+func (f *DoseConstraintFilter) WhereEndedByID(p entql.IntP) {
+	f.Where(p.Field(doseconstraint.FieldEndedByID))
+}
+
+// WhereComment applies the entql string predicate on the comment field.
+func (f *DoseConstraintFilter) WhereComment(p entql.StringP) {
+	f.Where(p.Field(doseconstraint.FieldComment))
+}
+
+// WhereHasEstablishment applies a predicate to check if query has an edge establishment.
+func (f *DoseConstraintFilter) WhereHasEstablishment() {
+	f.Where(entql.HasEdge("establishment"))
+}
+
+// WhereHasEstablishmentWith applies a predicate to check if query has an edge establishment with a given conditions (other predicates).
+func (f *DoseConstraintFilter) WhereHasEstablishmentWith(preds ...predicate.Establishment) {
+	f.Where(entql.HasEdgeWith("establishment", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasSetBy applies a predicate to check if query has an edge set_by.
+func (f *DoseConstraintFilter) WhereHasSetBy() {
+	f.Where(entql.HasEdge("set_by"))
+}
+
+// WhereHasSetByWith applies a predicate to check if query has an edge set_by with a given conditions (other predicates).
+func (f *DoseConstraintFilter) WhereHasSetByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("set_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasEndedBy applies a predicate to check if query has an edge ended_by.
+func (f *DoseConstraintFilter) WhereHasEndedBy() {
+	f.Where(entql.HasEdge("ended_by"))
+}
+
+// WhereHasEndedByWith applies a predicate to check if query has an edge ended_by with a given conditions (other predicates).
+func (f *DoseConstraintFilter) WhereHasEndedByWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("ended_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *DoseRecordQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2659,7 +2857,7 @@ type DoseRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2936,7 +3134,7 @@ type DosimeterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3053,7 +3251,7 @@ type DosimeterAssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterAssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3156,7 +3354,7 @@ type EmploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3299,7 +3497,7 @@ type EstablishmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EstablishmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3469,7 +3667,7 @@ type ExceedanceNoticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExceedanceNoticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3579,7 +3777,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3683,7 +3881,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3886,7 +4084,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4090,7 +4288,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4226,7 +4424,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4329,7 +4527,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4414,7 +4612,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4584,7 +4782,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4683,7 +4881,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -1468,6 +1469,160 @@ func newDoseConflictPaginateArgs(rv map[string]any) *doseconflictPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*DoseConflictWhereInput); ok {
 		args.opts = append(args.opts, WithDoseConflictFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *DoseConstraintQuery) CollectFields(ctx context.Context, satisfies ...string) (*DoseConstraintQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *DoseConstraintQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(doseconstraint.Columns))
+		selectedFields = []string{doseconstraint.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "establishment":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&EstablishmentClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, establishmentImplementors)...); err != nil {
+				return err
+			}
+			_q.withEstablishment = query
+			if _, ok := fieldSeen[doseconstraint.FieldEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldEstablishmentID)
+				fieldSeen[doseconstraint.FieldEstablishmentID] = struct{}{}
+			}
+		case "createdAt":
+			if _, ok := fieldSeen[doseconstraint.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldCreatedAt)
+				fieldSeen[doseconstraint.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[doseconstraint.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldUpdatedAt)
+				fieldSeen[doseconstraint.FieldUpdatedAt] = struct{}{}
+			}
+		case "establishmentID":
+			if _, ok := fieldSeen[doseconstraint.FieldEstablishmentID]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldEstablishmentID)
+				fieldSeen[doseconstraint.FieldEstablishmentID] = struct{}{}
+			}
+		case "jobCode":
+			if _, ok := fieldSeen[doseconstraint.FieldJobCode]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldJobCode)
+				fieldSeen[doseconstraint.FieldJobCode] = struct{}{}
+			}
+		case "limitCode":
+			if _, ok := fieldSeen[doseconstraint.FieldLimitCode]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldLimitCode)
+				fieldSeen[doseconstraint.FieldLimitCode] = struct{}{}
+			}
+		case "annualUsv":
+			if _, ok := fieldSeen[doseconstraint.FieldAnnualUsv]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldAnnualUsv)
+				fieldSeen[doseconstraint.FieldAnnualUsv] = struct{}{}
+			}
+		case "validFrom":
+			if _, ok := fieldSeen[doseconstraint.FieldValidFrom]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldValidFrom)
+				fieldSeen[doseconstraint.FieldValidFrom] = struct{}{}
+			}
+		case "validTo":
+			if _, ok := fieldSeen[doseconstraint.FieldValidTo]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldValidTo)
+				fieldSeen[doseconstraint.FieldValidTo] = struct{}{}
+			}
+		case "setByID":
+			if _, ok := fieldSeen[doseconstraint.FieldSetByID]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldSetByID)
+				fieldSeen[doseconstraint.FieldSetByID] = struct{}{}
+			}
+		case "endedByID":
+			if _, ok := fieldSeen[doseconstraint.FieldEndedByID]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldEndedByID)
+				fieldSeen[doseconstraint.FieldEndedByID] = struct{}{}
+			}
+		case "comment":
+			if _, ok := fieldSeen[doseconstraint.FieldComment]; !ok {
+				selectedFields = append(selectedFields, doseconstraint.FieldComment)
+				fieldSeen[doseconstraint.FieldComment] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type doseconstraintPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []DoseConstraintPaginateOption
+}
+
+func newDoseConstraintPaginateArgs(rv map[string]any) *doseconstraintPaginateArgs {
+	args := &doseconstraintPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case map[string]any:
+			var (
+				err1, err2 error
+				order      = &DoseConstraintOrder{Field: &DoseConstraintOrderField{}, Direction: entgql.OrderDirectionAsc}
+			)
+			if d, ok := v[directionField]; ok {
+				err1 = order.Direction.UnmarshalGQL(d)
+			}
+			if f, ok := v[fieldField]; ok {
+				err2 = order.Field.UnmarshalGQL(f)
+			}
+			if err1 == nil && err2 == nil {
+				args.opts = append(args.opts, WithDoseConstraintOrder(order))
+			}
+		case *DoseConstraintOrder:
+			if v != nil {
+				args.opts = append(args.opts, WithDoseConstraintOrder(v))
+			}
+		}
+	}
+	if v, ok := rv[whereField].(*DoseConstraintWhereInput); ok {
+		args.opts = append(args.opts, WithDoseConstraintFilter(v.Filter))
 	}
 	return args
 }

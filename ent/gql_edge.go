@@ -196,6 +196,14 @@ func (_m *DoseConflict) ResolvedBy(ctx context.Context) (*Account, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *DoseConstraint) Establishment(ctx context.Context) (*Establishment, error) {
+	result, err := _m.Edges.EstablishmentOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryEstablishment().Only(ctx)
+	}
+	return result, err
+}
+
 func (_m *DoseRecord) Worker(ctx context.Context) (*Worker, error) {
 	result, err := _m.Edges.WorkerOrErr()
 	if IsNotLoaded(err) {

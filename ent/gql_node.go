@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -67,6 +68,11 @@ var doseconflictImplementors = []string{"DoseConflict", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*DoseConflict) IsNode() {}
+
+var doseconstraintImplementors = []string{"DoseConstraint", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*DoseConstraint) IsNode() {}
 
 var doserecordImplementors = []string{"DoseRecord", "Node"}
 
@@ -265,6 +271,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(doseconflict.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, doseconflictImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case doseconstraint.Table:
+		query := c.DoseConstraint.Query().
+			Where(doseconstraint.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, doseconstraintImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -552,6 +567,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.DoseConflict.Query().
 			Where(doseconflict.IDIn(ids...))
 		query, err := query.CollectFields(ctx, doseconflictImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case doseconstraint.Table:
+		query := c.DoseConstraint.Query().
+			Where(doseconstraint.IDIn(ids...))
+		query, err := query.CollectFields(ctx, doseconstraintImplementors...)
 		if err != nil {
 			return nil, err
 		}

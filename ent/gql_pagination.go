@@ -20,6 +20,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -2428,6 +2429,374 @@ func (_m *DoseConflict) ToEdge(order *DoseConflictOrder) *DoseConflictEdge {
 		order = DefaultDoseConflictOrder
 	}
 	return &DoseConflictEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// DoseConstraintEdge is the edge representation of DoseConstraint.
+type DoseConstraintEdge struct {
+	Node   *DoseConstraint `json:"node"`
+	Cursor Cursor          `json:"cursor"`
+}
+
+// DoseConstraintConnection is the connection containing edges to DoseConstraint.
+type DoseConstraintConnection struct {
+	Edges      []*DoseConstraintEdge `json:"edges"`
+	PageInfo   PageInfo              `json:"pageInfo"`
+	TotalCount int                   `json:"totalCount"`
+}
+
+func (c *DoseConstraintConnection) build(nodes []*DoseConstraint, pager *doseconstraintPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *DoseConstraint
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *DoseConstraint {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *DoseConstraint {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*DoseConstraintEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &DoseConstraintEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// DoseConstraintPaginateOption enables pagination customization.
+type DoseConstraintPaginateOption func(*doseconstraintPager) error
+
+// WithDoseConstraintOrder configures pagination ordering.
+func WithDoseConstraintOrder(order *DoseConstraintOrder) DoseConstraintPaginateOption {
+	if order == nil {
+		order = DefaultDoseConstraintOrder
+	}
+	o := *order
+	return func(pager *doseconstraintPager) error {
+		if err := o.Direction.Validate(); err != nil {
+			return err
+		}
+		if o.Field == nil {
+			o.Field = DefaultDoseConstraintOrder.Field
+		}
+		pager.order = &o
+		return nil
+	}
+}
+
+// WithDoseConstraintFilter configures pagination filter.
+func WithDoseConstraintFilter(filter func(*DoseConstraintQuery) (*DoseConstraintQuery, error)) DoseConstraintPaginateOption {
+	return func(pager *doseconstraintPager) error {
+		if filter == nil {
+			return errors.New("DoseConstraintQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type doseconstraintPager struct {
+	reverse bool
+	order   *DoseConstraintOrder
+	filter  func(*DoseConstraintQuery) (*DoseConstraintQuery, error)
+}
+
+func newDoseConstraintPager(opts []DoseConstraintPaginateOption, reverse bool) (*doseconstraintPager, error) {
+	pager := &doseconstraintPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	if pager.order == nil {
+		pager.order = DefaultDoseConstraintOrder
+	}
+	return pager, nil
+}
+
+func (p *doseconstraintPager) applyFilter(query *DoseConstraintQuery) (*DoseConstraintQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *doseconstraintPager) toCursor(_m *DoseConstraint) Cursor {
+	return p.order.Field.toCursor(_m)
+}
+
+func (p *doseconstraintPager) applyCursors(query *DoseConstraintQuery, after, before *Cursor) (*DoseConstraintQuery, error) {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	for _, predicate := range entgql.CursorsPredicate(after, before, DefaultDoseConstraintOrder.Field.column, p.order.Field.column, direction) {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *doseconstraintPager) applyOrder(query *DoseConstraintQuery) *DoseConstraintQuery {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	query = query.Order(p.order.Field.toTerm(direction.OrderTermOption()))
+	if p.order.Field != DefaultDoseConstraintOrder.Field {
+		query = query.Order(DefaultDoseConstraintOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return query
+}
+
+func (p *doseconstraintPager) orderExpr(query *DoseConstraintQuery) sql.Querier {
+	direction := p.order.Direction
+	if p.reverse {
+		direction = direction.Reverse()
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(p.order.Field.column)
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		b.Ident(p.order.Field.column).Pad().WriteString(string(direction))
+		if p.order.Field != DefaultDoseConstraintOrder.Field {
+			b.Comma().Ident(DefaultDoseConstraintOrder.Field.column).Pad().WriteString(string(direction))
+		}
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to DoseConstraint.
+func (_m *DoseConstraintQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...DoseConstraintPaginateOption,
+) (*DoseConstraintConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newDoseConstraintPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &DoseConstraintConnection{Edges: []*DoseConstraintEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// DoseConstraintOrderFieldCreatedAt orders DoseConstraint by created_at.
+	DoseConstraintOrderFieldCreatedAt = &DoseConstraintOrderField{
+		Value: func(_m *DoseConstraint) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: doseconstraint.FieldCreatedAt,
+		toTerm: doseconstraint.ByCreatedAt,
+		toCursor: func(_m *DoseConstraint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// DoseConstraintOrderFieldUpdatedAt orders DoseConstraint by updated_at.
+	DoseConstraintOrderFieldUpdatedAt = &DoseConstraintOrderField{
+		Value: func(_m *DoseConstraint) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: doseconstraint.FieldUpdatedAt,
+		toTerm: doseconstraint.ByUpdatedAt,
+		toCursor: func(_m *DoseConstraint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// DoseConstraintOrderFieldJobCode orders DoseConstraint by job_code.
+	DoseConstraintOrderFieldJobCode = &DoseConstraintOrderField{
+		Value: func(_m *DoseConstraint) (ent.Value, error) {
+			return _m.JobCode, nil
+		},
+		column: doseconstraint.FieldJobCode,
+		toTerm: doseconstraint.ByJobCode,
+		toCursor: func(_m *DoseConstraint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.JobCode,
+			}
+		},
+	}
+	// DoseConstraintOrderFieldLimitCode orders DoseConstraint by limit_code.
+	DoseConstraintOrderFieldLimitCode = &DoseConstraintOrderField{
+		Value: func(_m *DoseConstraint) (ent.Value, error) {
+			return _m.LimitCode, nil
+		},
+		column: doseconstraint.FieldLimitCode,
+		toTerm: doseconstraint.ByLimitCode,
+		toCursor: func(_m *DoseConstraint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.LimitCode,
+			}
+		},
+	}
+	// DoseConstraintOrderFieldValidFrom orders DoseConstraint by valid_from.
+	DoseConstraintOrderFieldValidFrom = &DoseConstraintOrderField{
+		Value: func(_m *DoseConstraint) (ent.Value, error) {
+			return _m.ValidFrom, nil
+		},
+		column: doseconstraint.FieldValidFrom,
+		toTerm: doseconstraint.ByValidFrom,
+		toCursor: func(_m *DoseConstraint) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.ValidFrom,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f DoseConstraintOrderField) String() string {
+	var str string
+	switch f.column {
+	case DoseConstraintOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case DoseConstraintOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case DoseConstraintOrderFieldJobCode.column:
+		str = "JOB_CODE"
+	case DoseConstraintOrderFieldLimitCode.column:
+		str = "LIMIT_CODE"
+	case DoseConstraintOrderFieldValidFrom.column:
+		str = "VALID_FROM"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f DoseConstraintOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *DoseConstraintOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("DoseConstraintOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *DoseConstraintOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *DoseConstraintOrderFieldUpdatedAt
+	case "JOB_CODE":
+		*f = *DoseConstraintOrderFieldJobCode
+	case "LIMIT_CODE":
+		*f = *DoseConstraintOrderFieldLimitCode
+	case "VALID_FROM":
+		*f = *DoseConstraintOrderFieldValidFrom
+	default:
+		return fmt.Errorf("%s is not a valid DoseConstraintOrderField", str)
+	}
+	return nil
+}
+
+// DoseConstraintOrderField defines the ordering field of DoseConstraint.
+type DoseConstraintOrderField struct {
+	// Value extracts the ordering value from the given DoseConstraint.
+	Value    func(*DoseConstraint) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) doseconstraint.OrderOption
+	toCursor func(*DoseConstraint) Cursor
+}
+
+// DoseConstraintOrder defines the ordering of DoseConstraint.
+type DoseConstraintOrder struct {
+	Direction OrderDirection            `json:"direction"`
+	Field     *DoseConstraintOrderField `json:"field"`
+}
+
+// DefaultDoseConstraintOrder is the default ordering of DoseConstraint.
+var DefaultDoseConstraintOrder = &DoseConstraintOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &DoseConstraintOrderField{
+		Value: func(_m *DoseConstraint) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: doseconstraint.FieldID,
+		toTerm: doseconstraint.ByID,
+		toCursor: func(_m *DoseConstraint) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts DoseConstraint into DoseConstraintEdge.
+func (_m *DoseConstraint) ToEdge(order *DoseConstraintOrder) *DoseConstraintEdge {
+	if order == nil {
+		order = DefaultDoseConstraintOrder
+	}
+	return &DoseConstraintEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -3554,6 +3555,534 @@ func (i *DoseConflictWhereInput) P() (predicate.DoseConflict, error) {
 		return predicates[0], nil
 	default:
 		return doseconflict.And(predicates...), nil
+	}
+}
+
+// DoseConstraintWhereInput represents a where input for filtering DoseConstraint queries.
+type DoseConstraintWhereInput struct {
+	Predicates []predicate.DoseConstraint  `json:"-"`
+	Not        *DoseConstraintWhereInput   `json:"not,omitempty"`
+	Or         []*DoseConstraintWhereInput `json:"or,omitempty"`
+	And        []*DoseConstraintWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "establishment_id" field predicates.
+	EstablishmentID      *int  `json:"establishmentID,omitempty"`
+	EstablishmentIDNEQ   *int  `json:"establishmentIDNEQ,omitempty"`
+	EstablishmentIDIn    []int `json:"establishmentIDIn,omitempty"`
+	EstablishmentIDNotIn []int `json:"establishmentIDNotIn,omitempty"`
+
+	// "job_code" field predicates.
+	JobCode             *string  `json:"jobCode,omitempty"`
+	JobCodeNEQ          *string  `json:"jobCodeNEQ,omitempty"`
+	JobCodeIn           []string `json:"jobCodeIn,omitempty"`
+	JobCodeNotIn        []string `json:"jobCodeNotIn,omitempty"`
+	JobCodeGT           *string  `json:"jobCodeGT,omitempty"`
+	JobCodeGTE          *string  `json:"jobCodeGTE,omitempty"`
+	JobCodeLT           *string  `json:"jobCodeLT,omitempty"`
+	JobCodeLTE          *string  `json:"jobCodeLTE,omitempty"`
+	JobCodeContains     *string  `json:"jobCodeContains,omitempty"`
+	JobCodeHasPrefix    *string  `json:"jobCodeHasPrefix,omitempty"`
+	JobCodeHasSuffix    *string  `json:"jobCodeHasSuffix,omitempty"`
+	JobCodeIsNil        bool     `json:"jobCodeIsNil,omitempty"`
+	JobCodeNotNil       bool     `json:"jobCodeNotNil,omitempty"`
+	JobCodeEqualFold    *string  `json:"jobCodeEqualFold,omitempty"`
+	JobCodeContainsFold *string  `json:"jobCodeContainsFold,omitempty"`
+
+	// "limit_code" field predicates.
+	LimitCode      *doseconstraint.LimitCode  `json:"limitCode,omitempty"`
+	LimitCodeNEQ   *doseconstraint.LimitCode  `json:"limitCodeNEQ,omitempty"`
+	LimitCodeIn    []doseconstraint.LimitCode `json:"limitCodeIn,omitempty"`
+	LimitCodeNotIn []doseconstraint.LimitCode `json:"limitCodeNotIn,omitempty"`
+
+	// "annual_usv" field predicates.
+	AnnualUsv      *int64  `json:"annualUsv,omitempty"`
+	AnnualUsvNEQ   *int64  `json:"annualUsvNEQ,omitempty"`
+	AnnualUsvIn    []int64 `json:"annualUsvIn,omitempty"`
+	AnnualUsvNotIn []int64 `json:"annualUsvNotIn,omitempty"`
+	AnnualUsvGT    *int64  `json:"annualUsvGT,omitempty"`
+	AnnualUsvGTE   *int64  `json:"annualUsvGTE,omitempty"`
+	AnnualUsvLT    *int64  `json:"annualUsvLT,omitempty"`
+	AnnualUsvLTE   *int64  `json:"annualUsvLTE,omitempty"`
+
+	// "valid_from" field predicates.
+	ValidFrom      *time.Time  `json:"validFrom,omitempty"`
+	ValidFromNEQ   *time.Time  `json:"validFromNEQ,omitempty"`
+	ValidFromIn    []time.Time `json:"validFromIn,omitempty"`
+	ValidFromNotIn []time.Time `json:"validFromNotIn,omitempty"`
+	ValidFromGT    *time.Time  `json:"validFromGT,omitempty"`
+	ValidFromGTE   *time.Time  `json:"validFromGTE,omitempty"`
+	ValidFromLT    *time.Time  `json:"validFromLT,omitempty"`
+	ValidFromLTE   *time.Time  `json:"validFromLTE,omitempty"`
+
+	// "valid_to" field predicates.
+	ValidTo       *time.Time  `json:"validTo,omitempty"`
+	ValidToNEQ    *time.Time  `json:"validToNEQ,omitempty"`
+	ValidToIn     []time.Time `json:"validToIn,omitempty"`
+	ValidToNotIn  []time.Time `json:"validToNotIn,omitempty"`
+	ValidToGT     *time.Time  `json:"validToGT,omitempty"`
+	ValidToGTE    *time.Time  `json:"validToGTE,omitempty"`
+	ValidToLT     *time.Time  `json:"validToLT,omitempty"`
+	ValidToLTE    *time.Time  `json:"validToLTE,omitempty"`
+	ValidToIsNil  bool        `json:"validToIsNil,omitempty"`
+	ValidToNotNil bool        `json:"validToNotNil,omitempty"`
+
+	// "set_by_id" field predicates.
+	SetByID      *int  `json:"setByID,omitempty"`
+	SetByIDNEQ   *int  `json:"setByIDNEQ,omitempty"`
+	SetByIDIn    []int `json:"setByIDIn,omitempty"`
+	SetByIDNotIn []int `json:"setByIDNotIn,omitempty"`
+
+	// "ended_by_id" field predicates.
+	EndedByID       *int  `json:"endedByID,omitempty"`
+	EndedByIDNEQ    *int  `json:"endedByIDNEQ,omitempty"`
+	EndedByIDIn     []int `json:"endedByIDIn,omitempty"`
+	EndedByIDNotIn  []int `json:"endedByIDNotIn,omitempty"`
+	EndedByIDIsNil  bool  `json:"endedByIDIsNil,omitempty"`
+	EndedByIDNotNil bool  `json:"endedByIDNotNil,omitempty"`
+
+	// "comment" field predicates.
+	Comment             *string  `json:"comment,omitempty"`
+	CommentNEQ          *string  `json:"commentNEQ,omitempty"`
+	CommentIn           []string `json:"commentIn,omitempty"`
+	CommentNotIn        []string `json:"commentNotIn,omitempty"`
+	CommentGT           *string  `json:"commentGT,omitempty"`
+	CommentGTE          *string  `json:"commentGTE,omitempty"`
+	CommentLT           *string  `json:"commentLT,omitempty"`
+	CommentLTE          *string  `json:"commentLTE,omitempty"`
+	CommentContains     *string  `json:"commentContains,omitempty"`
+	CommentHasPrefix    *string  `json:"commentHasPrefix,omitempty"`
+	CommentHasSuffix    *string  `json:"commentHasSuffix,omitempty"`
+	CommentIsNil        bool     `json:"commentIsNil,omitempty"`
+	CommentNotNil       bool     `json:"commentNotNil,omitempty"`
+	CommentEqualFold    *string  `json:"commentEqualFold,omitempty"`
+	CommentContainsFold *string  `json:"commentContainsFold,omitempty"`
+
+	// "establishment" edge predicates.
+	HasEstablishment     *bool                      `json:"hasEstablishment,omitempty"`
+	HasEstablishmentWith []*EstablishmentWhereInput `json:"hasEstablishmentWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *DoseConstraintWhereInput) AddPredicates(predicates ...predicate.DoseConstraint) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the DoseConstraintWhereInput filter on the DoseConstraintQuery builder.
+func (i *DoseConstraintWhereInput) Filter(q *DoseConstraintQuery) (*DoseConstraintQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyDoseConstraintWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyDoseConstraintWhereInput is returned in case the DoseConstraintWhereInput is empty.
+var ErrEmptyDoseConstraintWhereInput = errors.New("ent: empty predicate DoseConstraintWhereInput")
+
+// P returns a predicate for filtering doseconstraints.
+// An error is returned if the input is empty or invalid.
+func (i *DoseConstraintWhereInput) P() (predicate.DoseConstraint, error) {
+	var predicates []predicate.DoseConstraint
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, doseconstraint.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.DoseConstraint, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, doseconstraint.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.DoseConstraint, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, doseconstraint.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, doseconstraint.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, doseconstraint.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, doseconstraint.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, doseconstraint.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, doseconstraint.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, doseconstraint.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, doseconstraint.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, doseconstraint.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, doseconstraint.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, doseconstraint.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, doseconstraint.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, doseconstraint.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, doseconstraint.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, doseconstraint.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, doseconstraint.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, doseconstraint.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, doseconstraint.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, doseconstraint.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, doseconstraint.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, doseconstraint.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, doseconstraint.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.EstablishmentID != nil {
+		predicates = append(predicates, doseconstraint.EstablishmentIDEQ(*i.EstablishmentID))
+	}
+	if i.EstablishmentIDNEQ != nil {
+		predicates = append(predicates, doseconstraint.EstablishmentIDNEQ(*i.EstablishmentIDNEQ))
+	}
+	if len(i.EstablishmentIDIn) > 0 {
+		predicates = append(predicates, doseconstraint.EstablishmentIDIn(i.EstablishmentIDIn...))
+	}
+	if len(i.EstablishmentIDNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.EstablishmentIDNotIn(i.EstablishmentIDNotIn...))
+	}
+	if i.JobCode != nil {
+		predicates = append(predicates, doseconstraint.JobCodeEQ(*i.JobCode))
+	}
+	if i.JobCodeNEQ != nil {
+		predicates = append(predicates, doseconstraint.JobCodeNEQ(*i.JobCodeNEQ))
+	}
+	if len(i.JobCodeIn) > 0 {
+		predicates = append(predicates, doseconstraint.JobCodeIn(i.JobCodeIn...))
+	}
+	if len(i.JobCodeNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.JobCodeNotIn(i.JobCodeNotIn...))
+	}
+	if i.JobCodeGT != nil {
+		predicates = append(predicates, doseconstraint.JobCodeGT(*i.JobCodeGT))
+	}
+	if i.JobCodeGTE != nil {
+		predicates = append(predicates, doseconstraint.JobCodeGTE(*i.JobCodeGTE))
+	}
+	if i.JobCodeLT != nil {
+		predicates = append(predicates, doseconstraint.JobCodeLT(*i.JobCodeLT))
+	}
+	if i.JobCodeLTE != nil {
+		predicates = append(predicates, doseconstraint.JobCodeLTE(*i.JobCodeLTE))
+	}
+	if i.JobCodeContains != nil {
+		predicates = append(predicates, doseconstraint.JobCodeContains(*i.JobCodeContains))
+	}
+	if i.JobCodeHasPrefix != nil {
+		predicates = append(predicates, doseconstraint.JobCodeHasPrefix(*i.JobCodeHasPrefix))
+	}
+	if i.JobCodeHasSuffix != nil {
+		predicates = append(predicates, doseconstraint.JobCodeHasSuffix(*i.JobCodeHasSuffix))
+	}
+	if i.JobCodeIsNil {
+		predicates = append(predicates, doseconstraint.JobCodeIsNil())
+	}
+	if i.JobCodeNotNil {
+		predicates = append(predicates, doseconstraint.JobCodeNotNil())
+	}
+	if i.JobCodeEqualFold != nil {
+		predicates = append(predicates, doseconstraint.JobCodeEqualFold(*i.JobCodeEqualFold))
+	}
+	if i.JobCodeContainsFold != nil {
+		predicates = append(predicates, doseconstraint.JobCodeContainsFold(*i.JobCodeContainsFold))
+	}
+	if i.LimitCode != nil {
+		predicates = append(predicates, doseconstraint.LimitCodeEQ(*i.LimitCode))
+	}
+	if i.LimitCodeNEQ != nil {
+		predicates = append(predicates, doseconstraint.LimitCodeNEQ(*i.LimitCodeNEQ))
+	}
+	if len(i.LimitCodeIn) > 0 {
+		predicates = append(predicates, doseconstraint.LimitCodeIn(i.LimitCodeIn...))
+	}
+	if len(i.LimitCodeNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.LimitCodeNotIn(i.LimitCodeNotIn...))
+	}
+	if i.AnnualUsv != nil {
+		predicates = append(predicates, doseconstraint.AnnualUsvEQ(*i.AnnualUsv))
+	}
+	if i.AnnualUsvNEQ != nil {
+		predicates = append(predicates, doseconstraint.AnnualUsvNEQ(*i.AnnualUsvNEQ))
+	}
+	if len(i.AnnualUsvIn) > 0 {
+		predicates = append(predicates, doseconstraint.AnnualUsvIn(i.AnnualUsvIn...))
+	}
+	if len(i.AnnualUsvNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.AnnualUsvNotIn(i.AnnualUsvNotIn...))
+	}
+	if i.AnnualUsvGT != nil {
+		predicates = append(predicates, doseconstraint.AnnualUsvGT(*i.AnnualUsvGT))
+	}
+	if i.AnnualUsvGTE != nil {
+		predicates = append(predicates, doseconstraint.AnnualUsvGTE(*i.AnnualUsvGTE))
+	}
+	if i.AnnualUsvLT != nil {
+		predicates = append(predicates, doseconstraint.AnnualUsvLT(*i.AnnualUsvLT))
+	}
+	if i.AnnualUsvLTE != nil {
+		predicates = append(predicates, doseconstraint.AnnualUsvLTE(*i.AnnualUsvLTE))
+	}
+	if i.ValidFrom != nil {
+		predicates = append(predicates, doseconstraint.ValidFromEQ(*i.ValidFrom))
+	}
+	if i.ValidFromNEQ != nil {
+		predicates = append(predicates, doseconstraint.ValidFromNEQ(*i.ValidFromNEQ))
+	}
+	if len(i.ValidFromIn) > 0 {
+		predicates = append(predicates, doseconstraint.ValidFromIn(i.ValidFromIn...))
+	}
+	if len(i.ValidFromNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.ValidFromNotIn(i.ValidFromNotIn...))
+	}
+	if i.ValidFromGT != nil {
+		predicates = append(predicates, doseconstraint.ValidFromGT(*i.ValidFromGT))
+	}
+	if i.ValidFromGTE != nil {
+		predicates = append(predicates, doseconstraint.ValidFromGTE(*i.ValidFromGTE))
+	}
+	if i.ValidFromLT != nil {
+		predicates = append(predicates, doseconstraint.ValidFromLT(*i.ValidFromLT))
+	}
+	if i.ValidFromLTE != nil {
+		predicates = append(predicates, doseconstraint.ValidFromLTE(*i.ValidFromLTE))
+	}
+	if i.ValidTo != nil {
+		predicates = append(predicates, doseconstraint.ValidToEQ(*i.ValidTo))
+	}
+	if i.ValidToNEQ != nil {
+		predicates = append(predicates, doseconstraint.ValidToNEQ(*i.ValidToNEQ))
+	}
+	if len(i.ValidToIn) > 0 {
+		predicates = append(predicates, doseconstraint.ValidToIn(i.ValidToIn...))
+	}
+	if len(i.ValidToNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.ValidToNotIn(i.ValidToNotIn...))
+	}
+	if i.ValidToGT != nil {
+		predicates = append(predicates, doseconstraint.ValidToGT(*i.ValidToGT))
+	}
+	if i.ValidToGTE != nil {
+		predicates = append(predicates, doseconstraint.ValidToGTE(*i.ValidToGTE))
+	}
+	if i.ValidToLT != nil {
+		predicates = append(predicates, doseconstraint.ValidToLT(*i.ValidToLT))
+	}
+	if i.ValidToLTE != nil {
+		predicates = append(predicates, doseconstraint.ValidToLTE(*i.ValidToLTE))
+	}
+	if i.ValidToIsNil {
+		predicates = append(predicates, doseconstraint.ValidToIsNil())
+	}
+	if i.ValidToNotNil {
+		predicates = append(predicates, doseconstraint.ValidToNotNil())
+	}
+	if i.SetByID != nil {
+		predicates = append(predicates, doseconstraint.SetByIDEQ(*i.SetByID))
+	}
+	if i.SetByIDNEQ != nil {
+		predicates = append(predicates, doseconstraint.SetByIDNEQ(*i.SetByIDNEQ))
+	}
+	if len(i.SetByIDIn) > 0 {
+		predicates = append(predicates, doseconstraint.SetByIDIn(i.SetByIDIn...))
+	}
+	if len(i.SetByIDNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.SetByIDNotIn(i.SetByIDNotIn...))
+	}
+	if i.EndedByID != nil {
+		predicates = append(predicates, doseconstraint.EndedByIDEQ(*i.EndedByID))
+	}
+	if i.EndedByIDNEQ != nil {
+		predicates = append(predicates, doseconstraint.EndedByIDNEQ(*i.EndedByIDNEQ))
+	}
+	if len(i.EndedByIDIn) > 0 {
+		predicates = append(predicates, doseconstraint.EndedByIDIn(i.EndedByIDIn...))
+	}
+	if len(i.EndedByIDNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.EndedByIDNotIn(i.EndedByIDNotIn...))
+	}
+	if i.EndedByIDIsNil {
+		predicates = append(predicates, doseconstraint.EndedByIDIsNil())
+	}
+	if i.EndedByIDNotNil {
+		predicates = append(predicates, doseconstraint.EndedByIDNotNil())
+	}
+	if i.Comment != nil {
+		predicates = append(predicates, doseconstraint.CommentEQ(*i.Comment))
+	}
+	if i.CommentNEQ != nil {
+		predicates = append(predicates, doseconstraint.CommentNEQ(*i.CommentNEQ))
+	}
+	if len(i.CommentIn) > 0 {
+		predicates = append(predicates, doseconstraint.CommentIn(i.CommentIn...))
+	}
+	if len(i.CommentNotIn) > 0 {
+		predicates = append(predicates, doseconstraint.CommentNotIn(i.CommentNotIn...))
+	}
+	if i.CommentGT != nil {
+		predicates = append(predicates, doseconstraint.CommentGT(*i.CommentGT))
+	}
+	if i.CommentGTE != nil {
+		predicates = append(predicates, doseconstraint.CommentGTE(*i.CommentGTE))
+	}
+	if i.CommentLT != nil {
+		predicates = append(predicates, doseconstraint.CommentLT(*i.CommentLT))
+	}
+	if i.CommentLTE != nil {
+		predicates = append(predicates, doseconstraint.CommentLTE(*i.CommentLTE))
+	}
+	if i.CommentContains != nil {
+		predicates = append(predicates, doseconstraint.CommentContains(*i.CommentContains))
+	}
+	if i.CommentHasPrefix != nil {
+		predicates = append(predicates, doseconstraint.CommentHasPrefix(*i.CommentHasPrefix))
+	}
+	if i.CommentHasSuffix != nil {
+		predicates = append(predicates, doseconstraint.CommentHasSuffix(*i.CommentHasSuffix))
+	}
+	if i.CommentIsNil {
+		predicates = append(predicates, doseconstraint.CommentIsNil())
+	}
+	if i.CommentNotNil {
+		predicates = append(predicates, doseconstraint.CommentNotNil())
+	}
+	if i.CommentEqualFold != nil {
+		predicates = append(predicates, doseconstraint.CommentEqualFold(*i.CommentEqualFold))
+	}
+	if i.CommentContainsFold != nil {
+		predicates = append(predicates, doseconstraint.CommentContainsFold(*i.CommentContainsFold))
+	}
+
+	if i.HasEstablishment != nil {
+		p := doseconstraint.HasEstablishment()
+		if !*i.HasEstablishment {
+			p = doseconstraint.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasEstablishmentWith) > 0 {
+		with := make([]predicate.Establishment, 0, len(i.HasEstablishmentWith))
+		for _, w := range i.HasEstablishmentWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasEstablishmentWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, doseconstraint.HasEstablishmentWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyDoseConstraintWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return doseconstraint.And(predicates...), nil
 	}
 }
 

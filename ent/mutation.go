@@ -20,6 +20,7 @@ import (
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -57,6 +58,7 @@ const (
 	TypeCompany             = "Company"
 	TypeContextStatistic    = "ContextStatistic"
 	TypeDoseConflict        = "DoseConflict"
+	TypeDoseConstraint      = "DoseConstraint"
 	TypeDoseRecord          = "DoseRecord"
 	TypeDosimeter           = "Dosimeter"
 	TypeDosimeterAssignment = "DosimeterAssignment"
@@ -10316,6 +10318,1133 @@ func (m *DoseConflictMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown DoseConflict edge %s", name)
+}
+
+// DoseConstraintMutation represents an operation that mutates the DoseConstraint nodes in the graph.
+type DoseConstraintMutation struct {
+	config
+	op                   Op
+	typ                  string
+	id                   *int
+	created_at           *time.Time
+	updated_at           *time.Time
+	job_code             *string
+	limit_code           *doseconstraint.LimitCode
+	annual_usv           *int64
+	addannual_usv        *int64
+	valid_from           *time.Time
+	valid_to             *time.Time
+	comment              *string
+	clearedFields        map[string]struct{}
+	establishment        *int
+	clearedestablishment bool
+	set_by               *int
+	clearedset_by        bool
+	ended_by             *int
+	clearedended_by      bool
+	done                 bool
+	oldValue             func(context.Context) (*DoseConstraint, error)
+	predicates           []predicate.DoseConstraint
+}
+
+var _ ent.Mutation = (*DoseConstraintMutation)(nil)
+
+// doseconstraintOption allows management of the mutation configuration using functional options.
+type doseconstraintOption func(*DoseConstraintMutation)
+
+// newDoseConstraintMutation creates new mutation for the DoseConstraint entity.
+func newDoseConstraintMutation(c config, op Op, opts ...doseconstraintOption) *DoseConstraintMutation {
+	m := &DoseConstraintMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeDoseConstraint,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withDoseConstraintID sets the ID field of the mutation.
+func withDoseConstraintID(id int) doseconstraintOption {
+	return func(m *DoseConstraintMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *DoseConstraint
+		)
+		m.oldValue = func(ctx context.Context) (*DoseConstraint, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().DoseConstraint.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withDoseConstraint sets the old DoseConstraint of the mutation.
+func withDoseConstraint(node *DoseConstraint) doseconstraintOption {
+	return func(m *DoseConstraintMutation) {
+		m.oldValue = func(context.Context) (*DoseConstraint, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m DoseConstraintMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m DoseConstraintMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *DoseConstraintMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *DoseConstraintMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().DoseConstraint.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *DoseConstraintMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *DoseConstraintMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *DoseConstraintMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *DoseConstraintMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *DoseConstraintMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *DoseConstraintMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetEstablishmentID sets the "establishment_id" field.
+func (m *DoseConstraintMutation) SetEstablishmentID(i int) {
+	m.establishment = &i
+}
+
+// EstablishmentID returns the value of the "establishment_id" field in the mutation.
+func (m *DoseConstraintMutation) EstablishmentID() (r int, exists bool) {
+	v := m.establishment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEstablishmentID returns the old "establishment_id" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldEstablishmentID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEstablishmentID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEstablishmentID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEstablishmentID: %w", err)
+	}
+	return oldValue.EstablishmentID, nil
+}
+
+// ResetEstablishmentID resets all changes to the "establishment_id" field.
+func (m *DoseConstraintMutation) ResetEstablishmentID() {
+	m.establishment = nil
+}
+
+// SetJobCode sets the "job_code" field.
+func (m *DoseConstraintMutation) SetJobCode(s string) {
+	m.job_code = &s
+}
+
+// JobCode returns the value of the "job_code" field in the mutation.
+func (m *DoseConstraintMutation) JobCode() (r string, exists bool) {
+	v := m.job_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldJobCode returns the old "job_code" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldJobCode(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldJobCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldJobCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldJobCode: %w", err)
+	}
+	return oldValue.JobCode, nil
+}
+
+// ClearJobCode clears the value of the "job_code" field.
+func (m *DoseConstraintMutation) ClearJobCode() {
+	m.job_code = nil
+	m.clearedFields[doseconstraint.FieldJobCode] = struct{}{}
+}
+
+// JobCodeCleared returns if the "job_code" field was cleared in this mutation.
+func (m *DoseConstraintMutation) JobCodeCleared() bool {
+	_, ok := m.clearedFields[doseconstraint.FieldJobCode]
+	return ok
+}
+
+// ResetJobCode resets all changes to the "job_code" field.
+func (m *DoseConstraintMutation) ResetJobCode() {
+	m.job_code = nil
+	delete(m.clearedFields, doseconstraint.FieldJobCode)
+}
+
+// SetLimitCode sets the "limit_code" field.
+func (m *DoseConstraintMutation) SetLimitCode(dc doseconstraint.LimitCode) {
+	m.limit_code = &dc
+}
+
+// LimitCode returns the value of the "limit_code" field in the mutation.
+func (m *DoseConstraintMutation) LimitCode() (r doseconstraint.LimitCode, exists bool) {
+	v := m.limit_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLimitCode returns the old "limit_code" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldLimitCode(ctx context.Context) (v doseconstraint.LimitCode, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLimitCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLimitCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLimitCode: %w", err)
+	}
+	return oldValue.LimitCode, nil
+}
+
+// ResetLimitCode resets all changes to the "limit_code" field.
+func (m *DoseConstraintMutation) ResetLimitCode() {
+	m.limit_code = nil
+}
+
+// SetAnnualUsv sets the "annual_usv" field.
+func (m *DoseConstraintMutation) SetAnnualUsv(i int64) {
+	m.annual_usv = &i
+	m.addannual_usv = nil
+}
+
+// AnnualUsv returns the value of the "annual_usv" field in the mutation.
+func (m *DoseConstraintMutation) AnnualUsv() (r int64, exists bool) {
+	v := m.annual_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAnnualUsv returns the old "annual_usv" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldAnnualUsv(ctx context.Context) (v int64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAnnualUsv is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAnnualUsv requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAnnualUsv: %w", err)
+	}
+	return oldValue.AnnualUsv, nil
+}
+
+// AddAnnualUsv adds i to the "annual_usv" field.
+func (m *DoseConstraintMutation) AddAnnualUsv(i int64) {
+	if m.addannual_usv != nil {
+		*m.addannual_usv += i
+	} else {
+		m.addannual_usv = &i
+	}
+}
+
+// AddedAnnualUsv returns the value that was added to the "annual_usv" field in this mutation.
+func (m *DoseConstraintMutation) AddedAnnualUsv() (r int64, exists bool) {
+	v := m.addannual_usv
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetAnnualUsv resets all changes to the "annual_usv" field.
+func (m *DoseConstraintMutation) ResetAnnualUsv() {
+	m.annual_usv = nil
+	m.addannual_usv = nil
+}
+
+// SetValidFrom sets the "valid_from" field.
+func (m *DoseConstraintMutation) SetValidFrom(t time.Time) {
+	m.valid_from = &t
+}
+
+// ValidFrom returns the value of the "valid_from" field in the mutation.
+func (m *DoseConstraintMutation) ValidFrom() (r time.Time, exists bool) {
+	v := m.valid_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidFrom returns the old "valid_from" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldValidFrom(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidFrom: %w", err)
+	}
+	return oldValue.ValidFrom, nil
+}
+
+// ResetValidFrom resets all changes to the "valid_from" field.
+func (m *DoseConstraintMutation) ResetValidFrom() {
+	m.valid_from = nil
+}
+
+// SetValidTo sets the "valid_to" field.
+func (m *DoseConstraintMutation) SetValidTo(t time.Time) {
+	m.valid_to = &t
+}
+
+// ValidTo returns the value of the "valid_to" field in the mutation.
+func (m *DoseConstraintMutation) ValidTo() (r time.Time, exists bool) {
+	v := m.valid_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldValidTo returns the old "valid_to" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldValidTo(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldValidTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldValidTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldValidTo: %w", err)
+	}
+	return oldValue.ValidTo, nil
+}
+
+// ClearValidTo clears the value of the "valid_to" field.
+func (m *DoseConstraintMutation) ClearValidTo() {
+	m.valid_to = nil
+	m.clearedFields[doseconstraint.FieldValidTo] = struct{}{}
+}
+
+// ValidToCleared returns if the "valid_to" field was cleared in this mutation.
+func (m *DoseConstraintMutation) ValidToCleared() bool {
+	_, ok := m.clearedFields[doseconstraint.FieldValidTo]
+	return ok
+}
+
+// ResetValidTo resets all changes to the "valid_to" field.
+func (m *DoseConstraintMutation) ResetValidTo() {
+	m.valid_to = nil
+	delete(m.clearedFields, doseconstraint.FieldValidTo)
+}
+
+// SetSetByID sets the "set_by_id" field.
+func (m *DoseConstraintMutation) SetSetByID(i int) {
+	m.set_by = &i
+}
+
+// SetByID returns the value of the "set_by_id" field in the mutation.
+func (m *DoseConstraintMutation) SetByID() (r int, exists bool) {
+	v := m.set_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSetByID returns the old "set_by_id" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldSetByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSetByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSetByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSetByID: %w", err)
+	}
+	return oldValue.SetByID, nil
+}
+
+// ResetSetByID resets all changes to the "set_by_id" field.
+func (m *DoseConstraintMutation) ResetSetByID() {
+	m.set_by = nil
+}
+
+// SetEndedByID sets the "ended_by_id" field.
+func (m *DoseConstraintMutation) SetEndedByID(i int) {
+	m.ended_by = &i
+}
+
+// EndedByID returns the value of the "ended_by_id" field in the mutation.
+func (m *DoseConstraintMutation) EndedByID() (r int, exists bool) {
+	v := m.ended_by
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldEndedByID returns the old "ended_by_id" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldEndedByID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldEndedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldEndedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldEndedByID: %w", err)
+	}
+	return oldValue.EndedByID, nil
+}
+
+// ClearEndedByID clears the value of the "ended_by_id" field.
+func (m *DoseConstraintMutation) ClearEndedByID() {
+	m.ended_by = nil
+	m.clearedFields[doseconstraint.FieldEndedByID] = struct{}{}
+}
+
+// EndedByIDCleared returns if the "ended_by_id" field was cleared in this mutation.
+func (m *DoseConstraintMutation) EndedByIDCleared() bool {
+	_, ok := m.clearedFields[doseconstraint.FieldEndedByID]
+	return ok
+}
+
+// ResetEndedByID resets all changes to the "ended_by_id" field.
+func (m *DoseConstraintMutation) ResetEndedByID() {
+	m.ended_by = nil
+	delete(m.clearedFields, doseconstraint.FieldEndedByID)
+}
+
+// SetComment sets the "comment" field.
+func (m *DoseConstraintMutation) SetComment(s string) {
+	m.comment = &s
+}
+
+// Comment returns the value of the "comment" field in the mutation.
+func (m *DoseConstraintMutation) Comment() (r string, exists bool) {
+	v := m.comment
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldComment returns the old "comment" field's value of the DoseConstraint entity.
+// If the DoseConstraint object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *DoseConstraintMutation) OldComment(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldComment is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldComment requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldComment: %w", err)
+	}
+	return oldValue.Comment, nil
+}
+
+// ClearComment clears the value of the "comment" field.
+func (m *DoseConstraintMutation) ClearComment() {
+	m.comment = nil
+	m.clearedFields[doseconstraint.FieldComment] = struct{}{}
+}
+
+// CommentCleared returns if the "comment" field was cleared in this mutation.
+func (m *DoseConstraintMutation) CommentCleared() bool {
+	_, ok := m.clearedFields[doseconstraint.FieldComment]
+	return ok
+}
+
+// ResetComment resets all changes to the "comment" field.
+func (m *DoseConstraintMutation) ResetComment() {
+	m.comment = nil
+	delete(m.clearedFields, doseconstraint.FieldComment)
+}
+
+// ClearEstablishment clears the "establishment" edge to the Establishment entity.
+func (m *DoseConstraintMutation) ClearEstablishment() {
+	m.clearedestablishment = true
+	m.clearedFields[doseconstraint.FieldEstablishmentID] = struct{}{}
+}
+
+// EstablishmentCleared reports if the "establishment" edge to the Establishment entity was cleared.
+func (m *DoseConstraintMutation) EstablishmentCleared() bool {
+	return m.clearedestablishment
+}
+
+// EstablishmentIDs returns the "establishment" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EstablishmentID instead. It exists only for internal usage by the builders.
+func (m *DoseConstraintMutation) EstablishmentIDs() (ids []int) {
+	if id := m.establishment; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEstablishment resets all changes to the "establishment" edge.
+func (m *DoseConstraintMutation) ResetEstablishment() {
+	m.establishment = nil
+	m.clearedestablishment = false
+}
+
+// ClearSetBy clears the "set_by" edge to the Account entity.
+func (m *DoseConstraintMutation) ClearSetBy() {
+	m.clearedset_by = true
+	m.clearedFields[doseconstraint.FieldSetByID] = struct{}{}
+}
+
+// SetByCleared reports if the "set_by" edge to the Account entity was cleared.
+func (m *DoseConstraintMutation) SetByCleared() bool {
+	return m.clearedset_by
+}
+
+// SetByIDs returns the "set_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SetByID instead. It exists only for internal usage by the builders.
+func (m *DoseConstraintMutation) SetByIDs() (ids []int) {
+	if id := m.set_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSetBy resets all changes to the "set_by" edge.
+func (m *DoseConstraintMutation) ResetSetBy() {
+	m.set_by = nil
+	m.clearedset_by = false
+}
+
+// ClearEndedBy clears the "ended_by" edge to the Account entity.
+func (m *DoseConstraintMutation) ClearEndedBy() {
+	m.clearedended_by = true
+	m.clearedFields[doseconstraint.FieldEndedByID] = struct{}{}
+}
+
+// EndedByCleared reports if the "ended_by" edge to the Account entity was cleared.
+func (m *DoseConstraintMutation) EndedByCleared() bool {
+	return m.EndedByIDCleared() || m.clearedended_by
+}
+
+// EndedByIDs returns the "ended_by" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// EndedByID instead. It exists only for internal usage by the builders.
+func (m *DoseConstraintMutation) EndedByIDs() (ids []int) {
+	if id := m.ended_by; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetEndedBy resets all changes to the "ended_by" edge.
+func (m *DoseConstraintMutation) ResetEndedBy() {
+	m.ended_by = nil
+	m.clearedended_by = false
+}
+
+// Where appends a list predicates to the DoseConstraintMutation builder.
+func (m *DoseConstraintMutation) Where(ps ...predicate.DoseConstraint) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the DoseConstraintMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *DoseConstraintMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.DoseConstraint, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *DoseConstraintMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *DoseConstraintMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (DoseConstraint).
+func (m *DoseConstraintMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *DoseConstraintMutation) Fields() []string {
+	fields := make([]string, 0, 11)
+	if m.created_at != nil {
+		fields = append(fields, doseconstraint.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, doseconstraint.FieldUpdatedAt)
+	}
+	if m.establishment != nil {
+		fields = append(fields, doseconstraint.FieldEstablishmentID)
+	}
+	if m.job_code != nil {
+		fields = append(fields, doseconstraint.FieldJobCode)
+	}
+	if m.limit_code != nil {
+		fields = append(fields, doseconstraint.FieldLimitCode)
+	}
+	if m.annual_usv != nil {
+		fields = append(fields, doseconstraint.FieldAnnualUsv)
+	}
+	if m.valid_from != nil {
+		fields = append(fields, doseconstraint.FieldValidFrom)
+	}
+	if m.valid_to != nil {
+		fields = append(fields, doseconstraint.FieldValidTo)
+	}
+	if m.set_by != nil {
+		fields = append(fields, doseconstraint.FieldSetByID)
+	}
+	if m.ended_by != nil {
+		fields = append(fields, doseconstraint.FieldEndedByID)
+	}
+	if m.comment != nil {
+		fields = append(fields, doseconstraint.FieldComment)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *DoseConstraintMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case doseconstraint.FieldCreatedAt:
+		return m.CreatedAt()
+	case doseconstraint.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case doseconstraint.FieldEstablishmentID:
+		return m.EstablishmentID()
+	case doseconstraint.FieldJobCode:
+		return m.JobCode()
+	case doseconstraint.FieldLimitCode:
+		return m.LimitCode()
+	case doseconstraint.FieldAnnualUsv:
+		return m.AnnualUsv()
+	case doseconstraint.FieldValidFrom:
+		return m.ValidFrom()
+	case doseconstraint.FieldValidTo:
+		return m.ValidTo()
+	case doseconstraint.FieldSetByID:
+		return m.SetByID()
+	case doseconstraint.FieldEndedByID:
+		return m.EndedByID()
+	case doseconstraint.FieldComment:
+		return m.Comment()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *DoseConstraintMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case doseconstraint.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case doseconstraint.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case doseconstraint.FieldEstablishmentID:
+		return m.OldEstablishmentID(ctx)
+	case doseconstraint.FieldJobCode:
+		return m.OldJobCode(ctx)
+	case doseconstraint.FieldLimitCode:
+		return m.OldLimitCode(ctx)
+	case doseconstraint.FieldAnnualUsv:
+		return m.OldAnnualUsv(ctx)
+	case doseconstraint.FieldValidFrom:
+		return m.OldValidFrom(ctx)
+	case doseconstraint.FieldValidTo:
+		return m.OldValidTo(ctx)
+	case doseconstraint.FieldSetByID:
+		return m.OldSetByID(ctx)
+	case doseconstraint.FieldEndedByID:
+		return m.OldEndedByID(ctx)
+	case doseconstraint.FieldComment:
+		return m.OldComment(ctx)
+	}
+	return nil, fmt.Errorf("unknown DoseConstraint field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DoseConstraintMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case doseconstraint.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case doseconstraint.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case doseconstraint.FieldEstablishmentID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEstablishmentID(v)
+		return nil
+	case doseconstraint.FieldJobCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetJobCode(v)
+		return nil
+	case doseconstraint.FieldLimitCode:
+		v, ok := value.(doseconstraint.LimitCode)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLimitCode(v)
+		return nil
+	case doseconstraint.FieldAnnualUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAnnualUsv(v)
+		return nil
+	case doseconstraint.FieldValidFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidFrom(v)
+		return nil
+	case doseconstraint.FieldValidTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetValidTo(v)
+		return nil
+	case doseconstraint.FieldSetByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSetByID(v)
+		return nil
+	case doseconstraint.FieldEndedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetEndedByID(v)
+		return nil
+	case doseconstraint.FieldComment:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetComment(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConstraint field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *DoseConstraintMutation) AddedFields() []string {
+	var fields []string
+	if m.addannual_usv != nil {
+		fields = append(fields, doseconstraint.FieldAnnualUsv)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *DoseConstraintMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case doseconstraint.FieldAnnualUsv:
+		return m.AddedAnnualUsv()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *DoseConstraintMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case doseconstraint.FieldAnnualUsv:
+		v, ok := value.(int64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddAnnualUsv(v)
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConstraint numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *DoseConstraintMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(doseconstraint.FieldJobCode) {
+		fields = append(fields, doseconstraint.FieldJobCode)
+	}
+	if m.FieldCleared(doseconstraint.FieldValidTo) {
+		fields = append(fields, doseconstraint.FieldValidTo)
+	}
+	if m.FieldCleared(doseconstraint.FieldEndedByID) {
+		fields = append(fields, doseconstraint.FieldEndedByID)
+	}
+	if m.FieldCleared(doseconstraint.FieldComment) {
+		fields = append(fields, doseconstraint.FieldComment)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *DoseConstraintMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *DoseConstraintMutation) ClearField(name string) error {
+	switch name {
+	case doseconstraint.FieldJobCode:
+		m.ClearJobCode()
+		return nil
+	case doseconstraint.FieldValidTo:
+		m.ClearValidTo()
+		return nil
+	case doseconstraint.FieldEndedByID:
+		m.ClearEndedByID()
+		return nil
+	case doseconstraint.FieldComment:
+		m.ClearComment()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConstraint nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *DoseConstraintMutation) ResetField(name string) error {
+	switch name {
+	case doseconstraint.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case doseconstraint.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case doseconstraint.FieldEstablishmentID:
+		m.ResetEstablishmentID()
+		return nil
+	case doseconstraint.FieldJobCode:
+		m.ResetJobCode()
+		return nil
+	case doseconstraint.FieldLimitCode:
+		m.ResetLimitCode()
+		return nil
+	case doseconstraint.FieldAnnualUsv:
+		m.ResetAnnualUsv()
+		return nil
+	case doseconstraint.FieldValidFrom:
+		m.ResetValidFrom()
+		return nil
+	case doseconstraint.FieldValidTo:
+		m.ResetValidTo()
+		return nil
+	case doseconstraint.FieldSetByID:
+		m.ResetSetByID()
+		return nil
+	case doseconstraint.FieldEndedByID:
+		m.ResetEndedByID()
+		return nil
+	case doseconstraint.FieldComment:
+		m.ResetComment()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConstraint field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *DoseConstraintMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.establishment != nil {
+		edges = append(edges, doseconstraint.EdgeEstablishment)
+	}
+	if m.set_by != nil {
+		edges = append(edges, doseconstraint.EdgeSetBy)
+	}
+	if m.ended_by != nil {
+		edges = append(edges, doseconstraint.EdgeEndedBy)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *DoseConstraintMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case doseconstraint.EdgeEstablishment:
+		if id := m.establishment; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconstraint.EdgeSetBy:
+		if id := m.set_by; id != nil {
+			return []ent.Value{*id}
+		}
+	case doseconstraint.EdgeEndedBy:
+		if id := m.ended_by; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *DoseConstraintMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *DoseConstraintMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *DoseConstraintMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedestablishment {
+		edges = append(edges, doseconstraint.EdgeEstablishment)
+	}
+	if m.clearedset_by {
+		edges = append(edges, doseconstraint.EdgeSetBy)
+	}
+	if m.clearedended_by {
+		edges = append(edges, doseconstraint.EdgeEndedBy)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *DoseConstraintMutation) EdgeCleared(name string) bool {
+	switch name {
+	case doseconstraint.EdgeEstablishment:
+		return m.clearedestablishment
+	case doseconstraint.EdgeSetBy:
+		return m.clearedset_by
+	case doseconstraint.EdgeEndedBy:
+		return m.clearedended_by
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *DoseConstraintMutation) ClearEdge(name string) error {
+	switch name {
+	case doseconstraint.EdgeEstablishment:
+		m.ClearEstablishment()
+		return nil
+	case doseconstraint.EdgeSetBy:
+		m.ClearSetBy()
+		return nil
+	case doseconstraint.EdgeEndedBy:
+		m.ClearEndedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConstraint unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *DoseConstraintMutation) ResetEdge(name string) error {
+	switch name {
+	case doseconstraint.EdgeEstablishment:
+		m.ResetEstablishment()
+		return nil
+	case doseconstraint.EdgeSetBy:
+		m.ResetSetBy()
+		return nil
+	case doseconstraint.EdgeEndedBy:
+		m.ResetEndedBy()
+		return nil
+	}
+	return fmt.Errorf("unknown DoseConstraint edge %s", name)
 }
 
 // DoseRecordMutation represents an operation that mutates the DoseRecord nodes in the graph.

@@ -32,6 +32,8 @@ type Tx struct {
 	ContextStatistic *ContextStatisticClient
 	// DoseConflict is the client for interacting with the DoseConflict builders.
 	DoseConflict *DoseConflictClient
+	// DoseConstraint is the client for interacting with the DoseConstraint builders.
+	DoseConstraint *DoseConstraintClient
 	// DoseRecord is the client for interacting with the DoseRecord builders.
 	DoseRecord *DoseRecordClient
 	// Dosimeter is the client for interacting with the Dosimeter builders.
@@ -202,6 +204,7 @@ func (tx *Tx) init() {
 	tx.Company = NewCompanyClient(tx.config)
 	tx.ContextStatistic = NewContextStatisticClient(tx.config)
 	tx.DoseConflict = NewDoseConflictClient(tx.config)
+	tx.DoseConstraint = NewDoseConstraintClient(tx.config)
 	tx.DoseRecord = NewDoseRecordClient(tx.config)
 	tx.Dosimeter = NewDosimeterClient(tx.config)
 	tx.DosimeterAssignment = NewDosimeterAssignmentClient(tx.config)

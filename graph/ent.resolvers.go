@@ -42,7 +42,7 @@ func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[int],
 
 // Anomalies is the resolver for the anomalies field.
 func (r *queryResolver) Anomalies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error) {
-	return r.Client.Anomaly.Query().Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
+	return withoutNotices(r.Client.Anomaly.Query(), where).Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
 }
 
 // APIKeys is the resolver for the apiKeys field.
@@ -139,6 +139,11 @@ func (r *queryResolver) Workers(ctx context.Context, after *entgql.Cursor[int], 
 	return conn, err
 }
 
+// DoseConstraint returns generated.DoseConstraintResolver implementation.
+func (r *Resolver) DoseConstraint() generated.DoseConstraintResolver {
+	return &doseConstraintResolver{r}
+}
+
 // DoseRecord returns generated.DoseRecordResolver implementation.
 func (r *Resolver) DoseRecord() generated.DoseRecordResolver { return &doseRecordResolver{r} }
 
@@ -164,6 +169,7 @@ func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 func (r *Resolver) Worker() generated.WorkerResolver { return &workerResolver{r} }
 
 type (
+	doseConstraintResolver   struct{ *Resolver }
 	doseRecordResolver       struct{ *Resolver }
 	exceedanceNoticeResolver struct{ *Resolver }
 	exposureSummaryResolver  struct{ *Resolver }

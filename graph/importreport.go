@@ -40,7 +40,8 @@ func (r *Resolver) reportModel(ctx context.Context, rep *ingest.Report) (*model.
 		Reference: rep.Reference, Format: model.ImportFormat(rep.Format), Status: importbatch.Status(rep.Status),
 		DryRun: rep.DryRun, Replayed: rep.Replayed, RowsTotal: rep.RowsTotal, RowsAccepted: rep.RowsAccepted,
 		RowsRejected: rep.RowsRejected, ProblemCount: rep.ProblemCount, WarningCount: rep.WarningCount, AnomaliesRaised: rep.AnomaliesRaised,
-		WorkersCreated: rep.WorkersCreated, EmploymentsCreated: rep.EmploymentsCreated,
+		ConstraintNoticesRaised: rep.ConstraintNoticesRaised,
+		WorkersCreated:          rep.WorkersCreated, EmploymentsCreated: rep.EmploymentsCreated,
 		Problems: make([]*model.ImportProblem, len(rep.Problems)), DoseClasses: make([]*model.DoseClassCount, len(rep.DoseClasses)),
 	}
 	for i, p := range rep.Problems {

@@ -25,7 +25,7 @@ func viewerNow(ctx context.Context) (context.Context, bool) {
 
 // scopedAnomalies returns the anomalies query of the subscriber, filtered.
 func (r *Resolver) scopedAnomalies(where *ent.AnomalyWhereInput) (*ent.AnomalyQuery, error) {
-	q := r.Client.Anomaly.Query()
+	q := withoutNotices(r.Client.Anomaly.Query(), where)
 	if where != nil {
 		return where.Filter(q)
 	}

@@ -107,6 +107,19 @@ func TestPolicy(t *testing.T) {
 		{RolePhysician, "", "Mutation.declareIntervention", false},
 		{RoleLaboratory, "", "Query.interventions", false},
 		{RoleAnalyst, "", "Intervention.worker", true},
+		// Dose constraints: the establishment's adviser and correspondent set
+		// them; the physician and the control agent read them too; the
+		// notices of constraints crossed are read like the anomalies.
+		{RoleRPA, "", "Mutation.setDoseConstraint", true},
+		{RoleEmployer, "", "Mutation.endDoseConstraint", true},
+		{RolePhysician, "", "Mutation.setDoseConstraint", false},
+		{RoleControlAgent, "", "Mutation.setDoseConstraint", false},
+		{RolePhysician, "", "Query.doseConstraints", true},
+		{RoleControlAgent, "", "DoseConstraintEntry.annualMsv", true},
+		{RoleWorker, "", "Query.doseConstraints", false},
+		{RoleLaboratory, "", "DoseConstraint.annualUsv", false},
+		{RoleRPA, "", "Query.doseConstraintNotices", true},
+		{RoleControlAgent, "", "Query.doseConstraintNotices", false},
 		// Partner profiles narrow their role.
 		{RolePhysician, ProfileOccupationalHealth, "DoseRecord.valueUsv", true},
 		{RolePhysician, ProfileOccupationalHealth, "Anomaly.explanation", false},

@@ -321,12 +321,6 @@ func TestLimits(t *testing.T) {
 			t.Fatal("category B at 7 mSv not flagged")
 		}
 	})
-	t.Run("OKInvestigationLevel", func(t *testing.T) {
-		f, ok := c.CheckInvestigationLevel(adult, dose(1, 2025, time.May, 800), asOf)
-		if !ok || f.Severity != SeverityInfo || !strings.Contains(f.Explanation, "0,50 mSv") {
-			t.Fatalf("investigation level = %+v", f)
-		}
-	})
 }
 
 func TestFingerprint(t *testing.T) {

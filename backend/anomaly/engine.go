@@ -123,7 +123,11 @@ func (e *Engine) Judge(ctx context.Context, client *ent.Client, recs []*ent.Dose
 		}
 		findings = append(findings, ops...)
 	}
-	reg := e.regulatory(batch, histories, infos)
+	constraints, err := LoadConstraints(ctx, client, batch)
+	if err != nil {
+		return res, err
+	}
+	reg := e.regulatory(batch, histories, infos, constraints)
 	findings = append(findings, reg...)
 	if err := e.withdrawn(ctx, client, batch, reg); err != nil {
 		return res, err
@@ -506,9 +510,9 @@ func (e *Engine) discrepancies(ctx context.Context, client *ent.Client, batch []
 	return out, nil
 }
 
-// regulatory runs the limits layer for every worker of the batch, and the
-// investigation level for each record.
-func (e *Engine) regulatory(batch []Dose, histories map[int][]Dose, infos map[int]Worker) []Finding {
+// regulatory runs the limits layer for every worker of the batch, and
+// compares each record with its dose constraint (notices, apart).
+func (e *Engine) regulatory(batch []Dose, histories map[int][]Dose, infos map[int]Worker, cs Constraints) []Finding {
 	changed, ids := changedMonths(batch)
 	asOf := e.Now()
 	var out []Finding
@@ -517,7 +521,7 @@ func (e *Engine) regulatory(batch []Dose, histories map[int][]Dose, infos map[in
 		out = append(out, e.Config.CheckLimits(w, histories[id], changed[id], asOf, e.History)...)
 	}
 	for _, d := range batch {
-		if f, ok := e.Config.CheckInvestigationLevel(infos[d.WorkerID], d, asOf); ok {
+		if f, ok := e.Config.CheckConstraint(infos[d.WorkerID], d, cs); ok {
 			out = append(out, f)
 		}
 	}

@@ -4,8 +4,10 @@
 //   - L0 data validity: probable unit error, possible contamination,
 //     implausible values, overlapping periods, passive vs operational gaps;
 //   - L1 regulatory: limits exceeded or approached over 12 rolling months,
-//     investigation level, classification mismatch, pregnancy and young
-//     workers — fixed rules, never statistics;
+//     classification mismatch, pregnancy and young workers — fixed rules,
+//     never statistics; beside it, notices of results above the employer's
+//     dose constraint (by default 3/10 of the limit), kept apart from the
+//     anomalies (constraint.go);
 //   - L2 exposure context: the dose's percentile and robust z among the doses
 //     of the same sector × job × monitoring kind × period length over 24
 //     months, with a hurdle for zeros, an absolute floor, shrinkage and
@@ -39,7 +41,6 @@ const (
 	KindDiscrepancy    Kind = "PASSIVE_OPERATIONAL_DISCREPANCY"
 	KindLimitExceeded  Kind = "LIMIT_EXCEEDED"
 	KindLimitNear      Kind = "LIMIT_APPROACHING"
-	KindInvestigation  Kind = "INVESTIGATION_LEVEL"
 	KindClassification Kind = "CLASSIFICATION_MISMATCH"
 	KindContext        Kind = "CONTEXT_OUTLIER"
 	KindJump           Kind = "HISTORY_JUMP"
@@ -48,6 +49,10 @@ const (
 	// KindMislabel: the worker's doses contradict the declared sector or
 	// job (the employer's declaration is probably wrong).
 	KindMislabel Kind = "CONTEXT_MISLABEL"
+	// KindConstraint is a notice, not an anomaly: a result above the
+	// employer's dose constraint, or the default 3/10 of the limit
+	// (LayerConstraint).
+	KindConstraint Kind = "DOSE_CONSTRAINT_EXCEEDED"
 )
 
 // Layer is the detection layer of a finding; its values are the Anomaly
@@ -60,6 +65,9 @@ const (
 	LayerRegulatory Layer = "REGULATORY"
 	LayerContext    Layer = "CONTEXT"
 	LayerHistory    Layer = "HISTORY"
+	// LayerConstraint holds the notices of dose constraints crossed, kept
+	// apart from the anomalies (the anomalies query leaves them out).
+	LayerConstraint Layer = "CONSTRAINT"
 )
 
 // Severity ranks findings for triage; its values are the Anomaly entity's

@@ -207,29 +207,6 @@ func (c Config) classification(w Worker, doses []Dose, changed []dosimetry.Month
 	return out
 }
 
-// CheckInvestigationLevel flags a single result above 3/10 of its limit
-// pro-rated to its wearing period (ICRP practice; an informational finding).
-func (c Config) CheckInvestigationLevel(w Worker, d Dose, asOf time.Time) (Finding, bool) {
-	code := map[string]dosimetry.LimitCode{"PASSIVE_WHOLE_BODY": dosimetry.LimitEffective, "NEUTRON": dosimetry.LimitEffective,
-		"INTERNAL": dosimetry.LimitEffective, "AVIATION": dosimetry.LimitEffective, "RADON": dosimetry.LimitEffective, "EXTREMITY": dosimetry.LimitExtremity, "SKIN": dosimetry.LimitSkin, "LENS": dosimetry.LimitLens}[d.Context.Kind]
-	if code == "" || d.Zero || d.Absent {
-		return Finding{}, false
-	}
-	l, ok := dosimetry.LimitAt(code, d.End, dosimetry.StatusAt(w.Person.Birth, d.Start, false))
-	if !ok || l.Window != dosimetry.WindowRolling12 {
-		return Finding{}, false
-	}
-	months := max(1, min(12, d.Context.Months))
-	level, err := dosimetry.InvestigationLevel(l, months)
-	if err != nil || dosimetry.Microsievert(d.USv) <= level {
-		return Finding{}, false
-	}
-	return d.finding(KindInvestigation, LayerRegulatory, SeverityInfo, float64(d.USv)/float64(level),
-		fmt.Sprintf("%s de %s en %s : au-dessus du niveau d'investigation (3/10 de la limite au prorata de la période, %s) ; la cause doit être examinée.",
-			upper(quantityLabel(d.Quantity)), mSv(float64(d.USv)), period(d.Start, d.End), mSv(float64(level))),
-		map[string]any{"limit": string(code), "levelUsv": int64(level), "months": months}, d.naturalKey()), true
-}
-
 func monthName(m dosimetry.Month) string {
 	return monthsFR[m.Month-1] + " " + fmt.Sprint(m.Year)
 }

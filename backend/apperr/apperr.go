@@ -27,6 +27,9 @@ const (
 	// CSRFRefused: a browser request signed in by cookie came from a foreign
 	// origin, or a form upload lacked the preflight header (HTTP 403).
 	CSRFRefused Code = "CSRF_REFUSED"
+	// ConstraintAboveLimit: a dose constraint set above the regulatory limit
+	// it constrains.
+	ConstraintAboveLimit Code = "CONSTRAINT_ABOVE_LIMIT"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

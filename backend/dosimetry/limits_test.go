@@ -161,3 +161,45 @@ func TestInvestigationLevel(t *testing.T) {
 		})
 	}
 }
+
+func TestConstraintLevel(t *testing.T) {
+	tests := []struct {
+		name   string
+		annual dosimetry.Microsievert
+		months int
+		want   dosimetry.Microsievert
+	}{
+		{"OKMonth", 6000, 1, 500},
+		{"OKQuarter", 14000, 3, 3500},
+		{"OKRoundedDown", 1000, 1, 83},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, err := dosimetry.ConstraintLevel(tc.annual, tc.months); err != nil || got != tc.want {
+				t.Errorf("ConstraintLevel(%v, %d) = %v, %v, want %v", tc.annual, tc.months, got, err, tc.want)
+			}
+		})
+	}
+	if _, err := dosimetry.ConstraintLevel(1000, 13); err == nil {
+		t.Error("ConstraintLevel(1000, 13) accepted 13 months")
+	}
+	// The default constraint pro-rated is the investigation level, for every
+	// constrained limit and period length.
+	for _, code := range dosimetry.ConstrainedLimits {
+		l, ok := dosimetry.LimitAt(code, time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), dosimetry.StatusAdult)
+		if !ok {
+			t.Fatalf("no %s limit in 2025", code)
+		}
+		def, err := dosimetry.DefaultConstraint(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for months := 1; months <= 12; months++ {
+			got, _ := dosimetry.ConstraintLevel(def, months)
+			want, _ := dosimetry.InvestigationLevel(l, months)
+			if d := got - want; d > 1 || d < -1 {
+				t.Errorf("%s over %d months: default level %v, investigation level %v", code, months, got, want)
+			}
+		}
+	}
+}

@@ -27,6 +27,8 @@ type RunInfo struct {
 	Rejected        map[string]int `json:"rejected_by_code"`
 	RejectedLabeled map[string]int `json:"rejected_labeled_rows_by_kind"`
 	Anomalies       int            `json:"anomalies_stored"`
+	// Notices are the notices of dose constraints crossed, read apart.
+	Notices         int            `json:"constraint_notices_stored"`
 	ReplaySeconds   float64        `json:"replay_seconds"`
 	AnomaliesByKind map[string]int `json:"anomalies_by_kind"`
 	// Server is how the replay reached SISERI: its HTTP address, the
@@ -104,8 +106,8 @@ func Evaluate(ctx context.Context, o Options) (*Result, error) {
 	}
 	res.Run = RunInfo{Dir: o.Dir, Database: dbKind, Start: w.start.Format("2006-01"), Months: w.months, WarmupMonths: o.WarmupMonths,
 		Workers: len(s.birthOf), Batches: st.batches, RowsTotal: map[string]int{}, RowsAccepted: map[string]int{}, Rejected: st.rejected,
-		RejectedLabeled: rejLabeled, Anomalies: len(s.anoms), ReplaySeconds: st.seconds, AnomaliesByKind: byKind,
-		Server: reg.url + "/graphql (submitFile, anomalies ; horloge réelle)"}
+		RejectedLabeled: rejLabeled, Anomalies: len(s.anoms), Notices: len(s.notices), ReplaySeconds: st.seconds, AnomaliesByKind: byKind,
+		Server: reg.url + "/graphql (submitFile, anomalies, doseConstraintNotices ; horloge réelle)"}
 	for f, n := range st.total {
 		res.Run.RowsTotal[f] = n
 		res.Run.RowsAccepted[f] = st.accepted[f]
@@ -137,6 +139,9 @@ func readBack(ctx context.Context, reg *registry, w window, warmup int, raisedIn
 		return nil, err
 	}
 	if s.anoms, err = readAnomalies(ctx, reg.reader); err != nil {
+		return nil, err
+	}
+	if s.notices, err = readNotices(ctx, reg.reader); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -323,8 +328,8 @@ func Print(w io.Writer, r *Result) {
 		num(ov.F1), strings.Join(ov.Kinds, ", "), num(r.MissingResult.F1))
 	fmt.Fprintf(w, "Fausses alertes (types ponctuels) : %s pour 1 000 mois-travailleurs (%d mois-travailleurs notés) ; MISSING_RESULT : %s ; tous types : %s\n",
 		num(ov.FalseAlertsPerK), ov.WorkerMonths, num(r.MissingResult.FalseAlertsPerK), num(r.AllKinds.FalseAlertsPerK))
-	fmt.Fprintf(w, "Réglementaire : rappel %s — dépassements de limite sur 12 mois glissants alertés %d/%d, résultats au-dessus du niveau d'investigation alertés %d/%d (%d constats réglementaires, jamais comptés comme fausses alertes)\n",
-		pct(ov.RegulatoryRecall), ov.LimitCrossingsAlerted, ov.LimitCrossings, ov.InvestigationAlerted, ov.InvestigationLevels, ov.RegulatoryFindings)
+	fmt.Fprintf(w, "Réglementaire : rappel %s — dépassements de limite sur 12 mois glissants alertés %d/%d, résultats au-dessus du niveau d'investigation signalés %d/%d par un avis de dépassement de contrainte (%d constats réglementaires et %d avis, jamais comptés comme fausses alertes)\n",
+		pct(ov.RegulatoryRecall), ov.LimitCrossingsAlerted, ov.LimitCrossings, ov.InvestigationAlerted, ov.InvestigationLevels, ov.RegulatoryFindings, ov.ConstraintNotices)
 	printBaselines(w, r)
 }
 

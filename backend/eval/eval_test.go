@@ -22,7 +22,7 @@ import (
 // dbCounts is what the test reads by plain SQL in the replay's database
 // before it is dropped.
 type dbCounts struct {
-	anomalies, missing int
+	anomalies, missing, notices int
 	// lateOld counts the late-result findings whose delay is over four
 	// months: none when results are judged on their date of receipt (the
 	// generator's late results arrive the month after), all of them when
@@ -45,8 +45,9 @@ func MustEvaluate(tb testing.TB, o synth.Options, warmup int) (*eval.Result, dbC
 			return err
 		}
 		defer db.Close()
-		if err := db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE kind = 'MISSING_RESULT') FROM anomalies`).
-			Scan(&counts.anomalies, &counts.missing); err != nil {
+		if err := db.QueryRowContext(ctx, `SELECT count(*) FILTER (WHERE layer <> 'CONSTRAINT'),
+			count(*) FILTER (WHERE kind = 'MISSING_RESULT'), count(*) FILTER (WHERE layer = 'CONSTRAINT') FROM anomalies`).
+			Scan(&counts.anomalies, &counts.missing, &counts.notices); err != nil {
 			return err
 		}
 		return db.QueryRowContext(ctx, `SELECT count(*) FROM anomalies
@@ -73,6 +74,14 @@ func TestEvaluate(t *testing.T) {
 	t.Run("OK/AnomaliesReadThroughGraphQL", func(t *testing.T) {
 		if res.Run.Anomalies == 0 || res.Run.Anomalies != counts.anomalies {
 			t.Errorf("%d anomalies read through GraphQL, %d in the database", res.Run.Anomalies, counts.anomalies)
+		}
+		// The notices of dose constraints crossed are read apart, never as
+		// anomalies (so never as false alerts).
+		if res.Run.Notices == 0 || res.Run.Notices != counts.notices {
+			t.Errorf("%d constraint notices read through doseConstraintNotices, %d in the database", res.Run.Notices, counts.notices)
+		}
+		if got := res.Run.AnomaliesByKind["DOSE_CONSTRAINT_EXCEEDED"]; got != 0 {
+			t.Errorf("%d constraint notices read through the anomalies query, want 0", got)
 		}
 		if got := res.Run.AnomaliesByKind["MISSING_RESULT"]; got != counts.missing {
 			t.Errorf("%d MISSING_RESULT read through GraphQL, %d in the database", got, counts.missing)

@@ -110,8 +110,11 @@ func readAnomalyIDs(ctx context.Context, c *client, gt int) ([]int, error) {
 	return ids, nil
 }
 
-const anomaliesQuery = `query EvalAnomalies($first: Int!, $after: Cursor) {
-  anomalies(first: $first, after: $after) {
+// findingsQuery reads the findings of a root connection: anomalies, or the
+// notices of dose constraints crossed (doseConstraintNotices), which the
+// anomalies query leaves out.
+const findingsQuery = `query EvalFindings($first: Int!, $after: Cursor) {
+  %s(first: $first, after: $after) {
     edges { node {
       id kind layer workerID periodStart periodEnd score explanation
       doseRecords(first: 20) { edges { node { id } } }
@@ -122,8 +125,26 @@ const anomaliesQuery = `query EvalAnomalies($first: Int!, $after: Cursor) {
 
 // readAnomalies reads every anomaly the reader account may read.
 func readAnomalies(ctx context.Context, c *client) ([]*anomalyNode, error) {
+	out, err := readFindings(ctx, c, "anomalies")
+	if err != nil {
+		return nil, fmt.Errorf("lecture des anomalies : %w", err)
+	}
+	return out, nil
+}
+
+// readNotices reads every notice of a dose constraint crossed the reader
+// account may read.
+func readNotices(ctx context.Context, c *client) ([]*anomalyNode, error) {
+	out, err := readFindings(ctx, c, "doseConstraintNotices")
+	if err != nil {
+		return nil, fmt.Errorf("lecture des avis de dépassement de contrainte : %w", err)
+	}
+	return out, nil
+}
+
+func readFindings(ctx context.Context, c *client, root string) ([]*anomalyNode, error) {
 	var out []*anomalyNode
-	err := eachNode(ctx, c, anomaliesQuery, nil, func(n struct {
+	err := eachNode(ctx, c, fmt.Sprintf(findingsQuery, root), nil, func(n struct {
 		ID          gid
 		Kind        string
 		Layer       string
@@ -146,10 +167,7 @@ func readAnomalies(ctx context.Context, c *client) ([]*anomalyNode, error) {
 		}
 		out = append(out, a)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("lecture des anomalies : %w", err)
-	}
-	return out, nil
+	return out, err
 }
 
 const doseRecordsQuery = `query EvalDoseRecords($first: Int!, $after: Cursor) {

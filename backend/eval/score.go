@@ -43,9 +43,12 @@ var Accepts = map[string][]string{
 
 // regulatoryKinds are L1 findings: scored apart (regulatory recall), never
 // counted as false alerts since they state a fact about the recorded doses.
+// The notices of results above their dose constraint (the investigation
+// level by default) are not anomalies: read apart (doseConstraintNotices),
+// they count toward the regulatory recall only.
 var regulatoryKinds = map[string]bool{
 	string(anomaly.KindLimitExceeded): true, string(anomaly.KindLimitNear): true,
-	string(anomaly.KindInvestigation): true, string(anomaly.KindClassification): true,
+	string(anomaly.KindClassification): true,
 }
 
 type label struct {
@@ -141,6 +144,10 @@ type Overall struct {
 	InvestigationLevels   int     `json:"investigation_levels"`
 	InvestigationAlerted  int     `json:"investigation_levels_alerted"`
 	RegulatoryFindings    int     `json:"regulatory_findings"`
+	// ConstraintNotices are the notices of results above their dose
+	// constraint (no constraint is set in the evaluation: the default, the
+	// investigation level), read apart from the anomalies.
+	ConstraintNotices int `json:"constraint_notices"`
 }
 
 // group is a family of kinds scored together: which labels it scores and
@@ -211,6 +218,7 @@ type scoring struct {
 	nirOf    map[int]string
 	birthOf  map[int]time.Time
 	anoms    []*anomalyNode
+	notices  []*anomalyNode // doseConstraintNotices: never alerts
 	raisedIn map[int]int
 	wm       int
 	missedIL []*doseNode
@@ -388,16 +396,19 @@ func (s *scoring) regulatory(ov *Overall) {
 	exceeded := map[int]bool{}
 	ilRecords := map[int]bool{}
 	for _, a := range s.anoms {
-		switch a.Kind {
-		case string(anomaly.KindLimitExceeded):
+		if a.Kind == string(anomaly.KindLimitExceeded) {
 			exceeded[a.WorkerID] = true
-		case string(anomaly.KindInvestigation):
-			for _, id := range a.DoseRecordIDs {
-				ilRecords[id] = true
-			}
 		}
 		if regulatoryKinds[a.Kind] {
 			ov.RegulatoryFindings++
+		}
+	}
+	for _, n := range s.notices {
+		if n.Kind == string(anomaly.KindConstraint) {
+			ov.ConstraintNotices++
+			for _, id := range n.DoseRecordIDs {
+				ilRecords[id] = true
+			}
 		}
 	}
 	type wl struct {

@@ -251,6 +251,7 @@ func (b *Batch) Finish() {
 		rep.RowsAccepted = 0
 		b.classes = classCounter{} // nothing was accepted
 		rep.AnomaliesRaised = 0
+		rep.ConstraintNoticesRaised = 0
 		rep.WorkersCreated = 0
 		rep.EmploymentsCreated = 0
 	case b.rejected > 0:

@@ -118,22 +118,25 @@ type ClassCount struct {
 
 // Report is the execution report of a batch.
 type Report struct {
-	BatchID            int          `json:"batchId,omitempty"`
-	Reference          string       `json:"reference"`
-	Format             Format       `json:"format"`
-	Status             string       `json:"status"`
-	DryRun             bool         `json:"dryRun"`
-	Replayed           bool         `json:"replayed"`
-	RowsTotal          int          `json:"rowsTotal"`
-	RowsAccepted       int          `json:"rowsAccepted"`
-	RowsRejected       int          `json:"rowsRejected"`
-	Problems           []Problem    `json:"problems"`
-	ProblemCount       int          `json:"problemCount"`
-	WarningCount       int          `json:"warningCount"`
-	DoseClasses        []ClassCount `json:"doseClasses"`
-	AnomaliesRaised    int          `json:"anomaliesRaised"`
-	WorkersCreated     int          `json:"workersCreated"`
-	EmploymentsCreated int          `json:"employmentsCreated"`
+	BatchID         int          `json:"batchId,omitempty"`
+	Reference       string       `json:"reference"`
+	Format          Format       `json:"format"`
+	Status          string       `json:"status"`
+	DryRun          bool         `json:"dryRun"`
+	Replayed        bool         `json:"replayed"`
+	RowsTotal       int          `json:"rowsTotal"`
+	RowsAccepted    int          `json:"rowsAccepted"`
+	RowsRejected    int          `json:"rowsRejected"`
+	Problems        []Problem    `json:"problems"`
+	ProblemCount    int          `json:"problemCount"`
+	WarningCount    int          `json:"warningCount"`
+	DoseClasses     []ClassCount `json:"doseClasses"`
+	AnomaliesRaised int          `json:"anomaliesRaised"`
+	// ConstraintNoticesRaised counts the notices of dose constraints
+	// crossed, which are not anomalies.
+	ConstraintNoticesRaised int `json:"constraintNoticesRaised"`
+	WorkersCreated          int `json:"workersCreated"`
+	EmploymentsCreated      int `json:"employmentsCreated"`
 	// Phases is the time spent in each phase of the import (parse, lookup,
 	// check, write, detect, statistics, exposure), for benchmarks.
 	Phases map[string]time.Duration `json:"-"`

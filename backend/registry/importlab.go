@@ -271,12 +271,13 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	if err := r.lockLaboratory(); err != nil {
 		return err
 	}
-	before := r.sess.Raised
+	before, notices := r.sess.Raised, r.sess.Notices
 	written, err := r.sess.Write(ctx, doses)
 	if err != nil {
 		return err
 	}
 	r.rep.AnomaliesRaised += r.sess.Raised - before
+	r.rep.ConstraintNoticesRaised += r.sess.Notices - notices
 	var held []Held
 	for i, rec := range recs {
 		if rec.Pending {

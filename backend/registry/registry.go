@@ -23,6 +23,7 @@ import (
 	"github.com/siseri/siseri/backend/exposure"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
+	entanomaly "github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -89,8 +90,9 @@ type Session struct {
 	engine  *anomaly.Engine
 	touched map[int]struct{}
 	events  []alerts.Event
-	// Raised counts the anomalies raised so far.
-	Raised int
+	// Raised counts the anomalies raised so far; Notices the notices of dose
+	// constraints crossed (layer CONSTRAINT), counted apart.
+	Raised, Notices int
 	// LastID is the id of the last dose record written.
 	LastID int
 }
@@ -149,8 +151,12 @@ func (s *Session) Judge(recs []*ent.DoseRecord) error {
 	if err != nil {
 		return fmt.Errorf("detect anomalies: %w", err)
 	}
-	s.Raised += len(res.Created)
 	for _, a := range res.Created {
+		if a.Layer == entanomaly.LayerConstraint {
+			s.Notices++
+		} else {
+			s.Raised++
+		}
 		s.events = append(s.events, alerts.Event{Type: alerts.AnomalyRaised, ID: a.ID, WorkerID: a.WorkerID})
 	}
 	return nil

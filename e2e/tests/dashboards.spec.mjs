@@ -14,8 +14,8 @@ const suite = useServerAndBrowser();
 const menus = {
   worker: ["Mon suivi dosimétrique", "Attestation"],
   physician: ["Travailleurs suivis", "Anomalies", "Conflits de correction"],
-  adviser: ["Travailleurs", "Anomalies", "Contexte national"],
-  employer: ["Déclarations", "Dépôt de déclarations", "Dépassements"],
+  adviser: ["Travailleurs", "Anomalies", "Avis de contrainte", "Contraintes de dose", "Contexte national"],
+  employer: ["Déclarations", "Dépôt de déclarations", "Dépassements", "Contraintes de dose"],
   laboratory: ["Dépôt de résultats", "Historique des lots"],
   controlAgent: ["Contrôle régional"],
   analyst: ["Statistiques nationales", "Statistiques des anomalies"],
@@ -60,6 +60,8 @@ const roles = [
     },
     screens: [
       ["/anomalies", "Anomalies"],
+      ["/avis-contrainte", "Avis de dépassement de contrainte"],
+      ["/contraintes-de-dose", "Contraintes de dose"],
       ["/contexte-national", "Comparaison avec le contexte national"],
       ["/notifications", "Notifications"],
     ],
@@ -83,6 +85,7 @@ const roles = [
     screens: [
       ["/depot-declarations", "Dépôt de déclarations"],
       ["/depassements", "Dépassements de limites"],
+      ["/contraintes-de-dose", "Contraintes de dose"],
     ],
   },
   {

@@ -178,6 +178,7 @@ const (
 	LayerRegulatory Layer = "REGULATORY"
 	LayerContext    Layer = "CONTEXT"
 	LayerHistory    Layer = "HISTORY"
+	LayerConstraint Layer = "CONSTRAINT"
 )
 
 func (l Layer) String() string {
@@ -187,7 +188,7 @@ func (l Layer) String() string {
 // LayerValidator is a validator for the "layer" field enum values. It is called by the builders before save.
 func LayerValidator(l Layer) error {
 	switch l {
-	case LayerValidity, LayerRegulatory, LayerContext, LayerHistory:
+	case LayerValidity, LayerRegulatory, LayerContext, LayerHistory, LayerConstraint:
 		return nil
 	default:
 		return fmt.Errorf("anomaly: invalid enum value for layer field: %q", l)

@@ -117,6 +117,18 @@ func (f DoseConflictFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DoseConflictMutation", m)
 }
 
+// The DoseConstraintFunc type is an adapter to allow the use of ordinary
+// function as DoseConstraint mutator.
+type DoseConstraintFunc func(context.Context, *ent.DoseConstraintMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f DoseConstraintFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.DoseConstraintMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.DoseConstraintMutation", m)
+}
+
 // The DoseRecordFunc type is an adapter to allow the use of ordinary
 // function as DoseRecord mutator.
 type DoseRecordFunc func(context.Context, *ent.DoseRecordMutation) (ent.Value, error)

@@ -42,7 +42,7 @@ var (
 		{Name: "id", Type: field.TypeInt, Increment: true},
 		{Name: "created_at", Type: field.TypeTime},
 		{Name: "updated_at", Type: field.TypeTime},
-		{Name: "layer", Type: field.TypeEnum, Enums: []string{"VALIDITY", "REGULATORY", "CONTEXT", "HISTORY"}},
+		{Name: "layer", Type: field.TypeEnum, Enums: []string{"VALIDITY", "REGULATORY", "CONTEXT", "HISTORY", "CONSTRAINT"}},
 		{Name: "kind", Type: field.TypeString, Size: 40},
 		{Name: "severity", Type: field.TypeEnum, Enums: []string{"INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"}},
 		{Name: "score", Type: field.TypeFloat64, Default: 0},
@@ -361,6 +361,54 @@ var (
 				Name:    "doseconflict_status_created_at",
 				Unique:  false,
 				Columns: []*schema.Column{DoseConflictsColumns[3], DoseConflictsColumns[1]},
+			},
+		},
+	}
+	// DoseConstraintsColumns holds the columns for the "dose_constraints" table.
+	DoseConstraintsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "job_code", Type: field.TypeString, Nullable: true, Size: 20},
+		{Name: "limit_code", Type: field.TypeEnum, Enums: []string{"EFFECTIVE", "EXTREMITY", "LENS", "SKIN"}},
+		{Name: "annual_usv", Type: field.TypeInt64},
+		{Name: "valid_from", Type: field.TypeTime},
+		{Name: "valid_to", Type: field.TypeTime, Nullable: true},
+		{Name: "comment", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "establishment_id", Type: field.TypeInt},
+		{Name: "set_by_id", Type: field.TypeInt},
+		{Name: "ended_by_id", Type: field.TypeInt, Nullable: true},
+	}
+	// DoseConstraintsTable holds the schema information for the "dose_constraints" table.
+	DoseConstraintsTable = &schema.Table{
+		Name:       "dose_constraints",
+		Columns:    DoseConstraintsColumns,
+		PrimaryKey: []*schema.Column{DoseConstraintsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "dose_constraints_establishments_establishment",
+				Columns:    []*schema.Column{DoseConstraintsColumns[9]},
+				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_constraints_accounts_set_by",
+				Columns:    []*schema.Column{DoseConstraintsColumns[10]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "dose_constraints_accounts_ended_by",
+				Columns:    []*schema.Column{DoseConstraintsColumns[11]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "doseconstraint_establishment_id_limit_code_valid_to",
+				Unique:  false,
+				Columns: []*schema.Column{DoseConstraintsColumns[9], DoseConstraintsColumns[4], DoseConstraintsColumns[7]},
 			},
 		},
 	}
@@ -1145,6 +1193,7 @@ var (
 		CompaniesTable,
 		ContextStatisticsTable,
 		DoseConflictsTable,
+		DoseConstraintsTable,
 		DoseRecordsTable,
 		DosimetersTable,
 		DosimeterAssignmentsTable,
@@ -1205,6 +1254,12 @@ func init() {
 	DoseConflictsTable.ForeignKeys[5].RefTable = AccountsTable
 	DoseConflictsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(85899345920),
+	}
+	DoseConstraintsTable.ForeignKeys[0].RefTable = EstablishmentsTable
+	DoseConstraintsTable.ForeignKeys[1].RefTable = AccountsTable
+	DoseConstraintsTable.ForeignKeys[2].RefTable = AccountsTable
+	DoseConstraintsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	DoseRecordsTable.ForeignKeys[0].RefTable = AccountsTable
 	DoseRecordsTable.ForeignKeys[1].RefTable = DoseRecordsTable

@@ -33,6 +33,9 @@ type ContextStatistic func(*sql.Selector)
 // DoseConflict is the predicate function for doseconflict builders.
 type DoseConflict func(*sql.Selector)
 
+// DoseConstraint is the predicate function for doseconstraint builders.
+type DoseConstraint func(*sql.Selector)
+
 // DoseRecord is the predicate function for doserecord builders.
 type DoseRecord func(*sql.Selector)
 

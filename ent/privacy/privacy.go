@@ -327,6 +327,30 @@ func (f DoseConflictMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DoseConflictMutation", m)
 }
 
+// The DoseConstraintQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type DoseConstraintQueryRuleFunc func(context.Context, *ent.DoseConstraintQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f DoseConstraintQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.DoseConstraintQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.DoseConstraintQuery", q)
+}
+
+// The DoseConstraintMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type DoseConstraintMutationRuleFunc func(context.Context, *ent.DoseConstraintMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f DoseConstraintMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.DoseConstraintMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.DoseConstraintMutation", m)
+}
+
 // The DoseRecordQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type DoseRecordQueryRuleFunc func(context.Context, *ent.DoseRecordQuery) error
@@ -740,6 +764,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.DoseConflictQuery:
 		return q.Filter(), nil
+	case *ent.DoseConstraintQuery:
+		return q.Filter(), nil
 	case *ent.DoseRecordQuery:
 		return q.Filter(), nil
 	case *ent.DosimeterQuery:
@@ -794,6 +820,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.ContextStatisticMutation:
 		return m.Filter(), nil
 	case *ent.DoseConflictMutation:
+		return m.Filter(), nil
+	case *ent.DoseConstraintMutation:
 		return m.Filter(), nil
 	case *ent.DoseRecordMutation:
 		return m.Filter(), nil

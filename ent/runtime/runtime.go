@@ -15,6 +15,7 @@ import (
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/dosimeterassignment"
@@ -403,6 +404,42 @@ func init() {
 	doseconflictDescResolutionReason := doseconflictFields[8].Descriptor()
 	// doseconflict.ResolutionReasonValidator is a validator for the "resolution_reason" field. It is called by the builders before save.
 	doseconflict.ResolutionReasonValidator = doseconflictDescResolutionReason.Validators[0].(func(string) error)
+	doseconstraintMixin := schema.DoseConstraint{}.Mixin()
+	doseconstraint.Policy = privacy.NewPolicies(schema.DoseConstraint{})
+	doseconstraint.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := doseconstraint.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	doseconstraintMixinFields0 := doseconstraintMixin[0].Fields()
+	_ = doseconstraintMixinFields0
+	doseconstraintFields := schema.DoseConstraint{}.Fields()
+	_ = doseconstraintFields
+	// doseconstraintDescCreatedAt is the schema descriptor for created_at field.
+	doseconstraintDescCreatedAt := doseconstraintMixinFields0[0].Descriptor()
+	// doseconstraint.DefaultCreatedAt holds the default value on creation for the created_at field.
+	doseconstraint.DefaultCreatedAt = doseconstraintDescCreatedAt.Default.(func() time.Time)
+	// doseconstraintDescUpdatedAt is the schema descriptor for updated_at field.
+	doseconstraintDescUpdatedAt := doseconstraintMixinFields0[1].Descriptor()
+	// doseconstraint.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	doseconstraint.DefaultUpdatedAt = doseconstraintDescUpdatedAt.Default.(func() time.Time)
+	// doseconstraint.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	doseconstraint.UpdateDefaultUpdatedAt = doseconstraintDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// doseconstraintDescJobCode is the schema descriptor for job_code field.
+	doseconstraintDescJobCode := doseconstraintFields[1].Descriptor()
+	// doseconstraint.JobCodeValidator is a validator for the "job_code" field. It is called by the builders before save.
+	doseconstraint.JobCodeValidator = doseconstraintDescJobCode.Validators[0].(func(string) error)
+	// doseconstraintDescAnnualUsv is the schema descriptor for annual_usv field.
+	doseconstraintDescAnnualUsv := doseconstraintFields[3].Descriptor()
+	// doseconstraint.AnnualUsvValidator is a validator for the "annual_usv" field. It is called by the builders before save.
+	doseconstraint.AnnualUsvValidator = doseconstraintDescAnnualUsv.Validators[0].(func(int64) error)
+	// doseconstraintDescComment is the schema descriptor for comment field.
+	doseconstraintDescComment := doseconstraintFields[8].Descriptor()
+	// doseconstraint.CommentValidator is a validator for the "comment" field. It is called by the builders before save.
+	doseconstraint.CommentValidator = doseconstraintDescComment.Validators[0].(func(string) error)
 	doserecord.Policy = privacy.NewPolicies(schema.DoseRecord{})
 	doserecord.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {

@@ -69,7 +69,8 @@ func (Anomaly) Fields() []ent.Field {
 		field.Int("establishment_id").Optional().Immutable(),
 		field.Enum("layer").NamedValues(
 			"Validity", "VALIDITY", "Regulatory", "REGULATORY", "Context", "CONTEXT", "History", "HISTORY",
-		).Immutable().Annotations(entgql.OrderField("LAYER")),
+			"Constraint", "CONSTRAINT",
+		).Immutable().Comment("Detection layer; CONSTRAINT marks a notice of a dose constraint crossed, kept apart from the anomalies.").Annotations(entgql.OrderField("LAYER")),
 		field.String("kind").NotEmpty().Immutable().MaxLen(40).
 			Comment("Stable finding code, e.g. LIMIT_EXCEEDED, UNIT_ERROR, CONTEXT_OUTLIER.").
 			Annotations(entgql.OrderField("KIND")),

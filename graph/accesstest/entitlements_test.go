@@ -73,6 +73,8 @@ const (
 	catReportVal = "batch.report.doses"          // dose distribution of a batch: dosimetric data
 	catNotice    = "exceedance.notice"           // the anonymous notices of confirmed exceedances to the ministry (no person, no place, no value)
 	catIntervene = "mutation.intervention"       // declaring and ending outside companies' interventions on an operator's site
+	catConstrain = "constraint"                  // the employer's dose constraints of an establishment and their defaults
+	catConstrW   = "mutation.constraint"         // setting and ending an establishment's dose constraints
 )
 
 // roleCategories is DOMAIN.md §1.3 read role by role.
@@ -88,7 +90,7 @@ var roleCategories = map[policy.Role][]string{
 	policy.RolePhysician: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRevoke, catDelegate, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW,
-		catCorrect, catConflict, catResolve},
+		catCorrect, catConflict, catResolve, catConstrain},
 	// The physician's delegate reads and prepares; correcting, adding a dose,
 	// confirming and settling conflicts stay the physician's acts (RC13).
 	policy.RoleDelegate: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
@@ -102,18 +104,18 @@ var roleCategories = map[policy.Role][]string{
 	policy.RoleRPA: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catOpDose, catOpSerial, catStatus, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catFleet, catWorkerLst, catStats, catAnomalyW,
-		catSubmitOp, catSubmitAny, catReport, catReportVal, catIntervene, catBatch},
+		catSubmitOp, catSubmitAny, catReport, catReportVal, catIntervene, catBatch, catConstrain, catConstrW},
 	// Administrative data only: never a dose value, never dosimetric data;
 	// told that a limit was exceeded and by whom.
 	policy.RoleEmployer: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catStatus, catAnomaly, catDosimeter, catFleet, catBatch, catDeclare, catEstWrite, catWorkerLst,
-		catSubmitOp, catSubmitAny, catReport, catIntervene},
+		catSubmitOp, catSubmitAny, catReport, catIntervene, catConstrain, catConstrW},
 	// Its own submissions, values included; no browsing of workers.
 	policy.RoleLaboratory: {catCore, catSession, catRights, catRef, catRefEdges, catDose, catDoseValue, catInternal, catDoseText,
 		catSerial, catDosimeter, catFleet, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
 	// Effective dose and external results of their region; administrative data.
 	policy.RoleControlAgent: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
-		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst, catStats},
+		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst, catStats, catConstrain},
 	// Pseudonymised: no identity, no free text, no pregnancy dates. The
 	// manager alerts the ministry anonymously (§1.2, §1.3, §3.3 4.): its
 	// analysts read the notices they issue.
@@ -173,7 +175,7 @@ func buildFieldCategories() map[string][]string {
 	set("Query", c(catDose), "doseRecords")
 	set("Query", c(catOpDose), "operationalDoses")
 	set("Query", c(catStatus), "exposureSummaries")
-	set("Query", c(catAnomaly), "anomalies")
+	set("Query", c(catAnomaly), "anomalies doseConstraintNotices")
 	set("Query", c(catDosimeter), "dosimeters dosimeterAssignments")
 	set("Query", c(catBatch), "importBatches")
 	set("Query", c(catAudit), "auditEvents auditTrail")
@@ -190,6 +192,14 @@ func buildFieldCategories() map[string][]string {
 	set("Intervention", c(catEmploy, catWorker), "worker")
 	set("Intervention", c(catEmploy, catRef), "site contractor")
 	set("Mutation", c(catIntervene), "declareIntervention endIntervention")
+	// The employer's dose constraints (R.4451-33): the establishment's adviser
+	// and correspondent set them; its physician and control agent read them.
+	set("Query", c(catConstrain), "doseConstraints")
+	set("DoseConstraint", c(catConstrain), "id createdAt updatedAt establishmentID jobCode limitCode annualUsv annualMsv "+
+		"validFrom validTo setByID setByName endedByID endedByName comment")
+	set("DoseConstraint", c(catConstrain, catRef), "establishment")
+	set("DoseConstraintEntry", c(catConstrain), "limit jobCode annualUsv annualMsv limitMsv isDefault constraint")
+	set("Mutation", c(catConstrW, catConstrain), "setDoseConstraint endDoseConstraint")
 	set("Mutation", c(catSubmitLab), "submitLabResults")
 	set("Mutation", c(catDeclare), "submitDeclarations")
 	set("Mutation", c(catSubmitOp), "submitOperationalDoses")
@@ -204,7 +214,7 @@ func buildFieldCategories() map[string][]string {
 	set("DoseConflict", c(catConflict, catDose), "correction resend")
 	set("DoseConflict", c(catConflict, catCore), "resolvedBy")
 	set("ImportReport", c(catReport), "reference format status dryRun replayed rowsTotal rowsAccepted rowsRejected "+
-		"problems problemCount warningCount anomaliesRaised workersCreated employmentsCreated")
+		"problems problemCount warningCount anomaliesRaised constraintNoticesRaised workersCreated employmentsCreated")
 	set("ImportReport", c(catReport, catBatch), "batch")
 	set("ImportReport", c(catReport, catReportVal), "doseClasses")
 	set("ImportProblem", c(catReport), "line column value severity code message")

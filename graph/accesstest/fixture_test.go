@@ -496,6 +496,10 @@ func mustBuildWorld(t *testing.T) *world {
 	// A drift of W1's own results at B: its evidence (the results before)
 	// reaches back into W1's contract at A.
 	w.anDriftB = mkAnomaly(w.w1, w.estB, "HISTORY", "HISTORY_DRIFT", "MEDIUM", 11, w.w1DecHP10, false)
+	// A notice of W2's result at A above A's dose constraint: an anomaly row
+	// of layer CONSTRAINT, read like the anomalies but listed apart
+	// (doseConstraintNotices), never by the anomalies query.
+	mkAnomaly(w.w2, w.estA, "CONSTRAINT", "DOSE_CONSTRAINT_EXCEEDED", "INFO", 5, w.w2MayHP10, false)
 
 	// Dosimeters and wearing periods.
 	mkDosimeter := func(serial string, est, lab int) int {

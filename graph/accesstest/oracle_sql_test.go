@@ -53,6 +53,10 @@ type oracle struct {
 	db  *sql.DB
 	o   *oracleWorld
 	all map[string]idSet // every row of each list, read as the system
+	// notices are the anomaly rows of layer CONSTRAINT (notices of dose
+	// constraints crossed): in the row scope of Anomaly, left out of the
+	// anomalies query and subscriptions (see listed).
+	notices idSet
 
 	tally    *tally
 	ex       map[*subject]*expectation
@@ -75,6 +79,7 @@ var oracleTables = map[string][2]string{
 
 func newOracle(t *testing.T, o *oracleWorld) *oracle {
 	or := &oracle{db: o.srv.DB.SQL, o: o, all: map[string]idSet{}}
+	or.notices = or.ids(t, "SELECT id FROM anomalies WHERE layer = 'CONSTRAINT'")
 	for _, l := range oracleLists {
 		or.all[l] = or.ids(t, "SELECT id FROM "+oracleTables[l][0])
 	}
@@ -421,5 +426,22 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// listed is what root list l shows of the rows s may see: the anomalies query
+// and its subscriptions leave out the notices of dose constraints
+// (doseConstraintNotices lists them), which node lookups and edges reach.
+func (or *oracle) listed(s *subject, l string) idSet {
+	rows := or.ex[s].rows[l]
+	if l != "anomalies" {
+		return rows
+	}
+	out := idSet{}
+	for id := range rows {
+		if !or.notices[id] {
+			out[id] = true
+		}
+	}
 	return out
 }

@@ -161,7 +161,7 @@ func decodeConn(raw json.RawMessage, field string) *conn {
 func (or *oracle) testRows(t *testing.T) {
 	for _, s := range or.o.subjects {
 		for _, l := range oracleLists {
-			want := or.ex[s].rows[l]
+			want := or.listed(s, l)
 			res := or.do(s, fmt.Sprintf(`{ %s(first: 1000) { totalCount edges { node { id } } } }`, l), nil)
 			or.tally.assertions++
 			if refused(res) {

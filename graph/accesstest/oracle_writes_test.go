@@ -183,7 +183,7 @@ func (or *oracle) checkFilteredReplay(t *testing.T, sk *socket) {
 	if len(got) == 0 {
 		return
 	}
-	visible := or.ex[s].rows["anomalies"]
+	visible := or.listed(s, "anomalies")
 	if !reads(s, "Anomaly.score") {
 		if len(setOf(got...)) != len(visible) {
 			or.leak(t, s, "anomalyRaised(where: {scoreGT: 1}) delivered %d of its %d findings: it filters by a score it may not read", len(got), len(visible))

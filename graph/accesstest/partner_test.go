@@ -67,6 +67,7 @@ func testPartnerProfiles(t *testing.T, w *world) {
 						t.Fatal(err)
 					}
 					want, _ := w.visible(s, list)
+					want = w.rootList(list, want)
 					w.tally.assertions++
 					if d := want.diff(ids); d != "" {
 						t.Errorf("%s as %s: %s", list, s, d)

@@ -270,8 +270,14 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 				ids[x.id] = mine[x.worker]
 			}
 		}
-	case "anomalies":
+	case "anomalies", "doseConstraintNotices":
+		// The row scope of Anomaly, notices of dose constraints (layer
+		// CONSTRAINT) included; doseConstraintNotices lists those alone (and
+		// the anomalies query leaves them out: see rootList).
 		for _, a := range w.anomalies {
+			if list == "doseConstraintNotices" && a.layer != "CONSTRAINT" {
+				continue
+			}
 			switch s.role {
 			case policy.RolePhysician, policy.RoleDelegate:
 				ids[a.id] = mine[a.worker]
@@ -370,6 +376,22 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 func (w *world) visibleEntity(s *subject, e entity) bool {
 	ids, _ := w.visible(s, listOf[e.typ])
 	return ids[e.id]
+}
+
+// rootList narrows the row scope of a root list to what the list shows: the
+// anomalies query leaves out the notices of dose constraints (layer
+// CONSTRAINT), which doseConstraintNotices lists.
+func (w *world) rootList(list string, ids idSet) idSet {
+	if list != "anomalies" {
+		return ids
+	}
+	out := idSet{}
+	for _, a := range w.anomalies {
+		if ids[a.id] && a.layer != "CONSTRAINT" {
+			out[a.id] = true
+		}
+	}
+	return out
 }
 
 // listOf maps a type to its Query connection field.

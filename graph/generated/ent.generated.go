@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/doseconflict"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/dosimeter"
 	"github.com/siseri/siseri/ent/employment"
@@ -33,6 +34,11 @@ import (
 
 // region    ************************** generated!.gotpl **************************
 
+type DoseConstraintResolver interface {
+	SetByName(ctx context.Context, obj *ent.DoseConstraint) (string, error)
+	EndedByName(ctx context.Context, obj *ent.DoseConstraint) (*string, error)
+	AnnualMsv(ctx context.Context, obj *ent.DoseConstraint) (float64, error)
+}
 type DoseRecordResolver interface {
 	ValueMsv(ctx context.Context, obj *ent.DoseRecord) (float64, error)
 }
@@ -74,6 +80,8 @@ type QueryResolver interface {
 	AuditTrail(ctx context.Context, workerID int, first *int, after *entgql.Cursor[int]) (*ent.AuditEventConnection, error)
 	ContextStatistics(ctx context.Context, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) ([]*model.ContextStats, error)
 	Me(ctx context.Context) (*model.Viewer, error)
+	DoseConstraints(ctx context.Context, establishmentID int, includeEnded *bool) ([]*model.DoseConstraintEntry, error)
+	DoseConstraintNotices(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error)
 	LimitAlerts(ctx context.Context, states []model.LimitState, first *int, after *entgql.Cursor[int]) (*model.LimitAlertList, error)
 	ImportReport(ctx context.Context, batchID int) (*model.ImportReport, error)
 }
@@ -1268,6 +1276,82 @@ func (ec *executionContext) field_Query_doseConflicts_args(ctx context.Context, 
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_doseConstraintNotices_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AnomalyOrder, error) {
+			return ec.unmarshalOAnomalyOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AnomalyWhereInput, error) {
+			return ec.unmarshalOAnomalyWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_doseConstraints_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "establishmentId",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["establishmentId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "includeEnded",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeEnded"] = arg1
 	return args, nil
 }
 
@@ -5562,6 +5646,383 @@ func (ec *executionContext) _DoseConflictEdge_cursor(ctx context.Context, field 
 }
 func (ec *executionContext) fieldContext_DoseConflictEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DoseConflictEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _DoseConstraint_id(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConstraint_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConstraint_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConstraint_establishmentID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_establishmentID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstablishmentID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_establishmentID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConstraint_jobCode(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_jobCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.JobCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_jobCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "String")
+}
+
+func (ec *executionContext) _DoseConstraint_limitCode(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_limitCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LimitCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v doseconstraint.LimitCode) graphql.Marshaler {
+			return ec.marshalNDoseConstraintLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_limitCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "DoseConstraintLimitCode")
+}
+
+func (ec *executionContext) _DoseConstraint_annualUsv(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_annualUsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AnnualUsv, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNInt2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_annualUsv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DoseConstraint_validFrom(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConstraint_validTo(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "Time")
+}
+
+func (ec *executionContext) _DoseConstraint_setByID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_setByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SetByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_setByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConstraint_endedByID(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_endedByID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndedByID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_endedByID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DoseConstraint_comment(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_comment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_comment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, false, false, "String")
+}
+
+func (ec *executionContext) _DoseConstraint_establishment(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_establishment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Establishment(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Establishment) graphql.Marshaler {
+			return ec.marshalNEstablishment2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_establishment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DoseConstraint",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Establishment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DoseConstraint_setByName(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_setByName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DoseConstraint().SetByName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_setByName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, true, true, "String")
+}
+
+func (ec *executionContext) _DoseConstraint_endedByName(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_endedByName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DoseConstraint().EndedByName(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_endedByName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, true, true, "String")
+}
+
+func (ec *executionContext) _DoseConstraint_annualMsv(ctx context.Context, field graphql.CollectedField, obj *ent.DoseConstraint) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DoseConstraint_annualMsv(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DoseConstraint().AnnualMsv(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DoseConstraint_annualMsv(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DoseConstraint", field, true, true, "Float")
 }
 
 func (ec *executionContext) _DoseRecord_id(ctx context.Context, field graphql.CollectedField, obj *ent.DoseRecord) (ret graphql.Marshaler) {
@@ -14095,6 +14556,94 @@ func (ec *executionContext) fieldContext_Query_me(_ context.Context, field graph
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_doseConstraints(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_doseConstraints(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DoseConstraints(ctx, fc.Args["establishmentId"].(int), fc.Args["includeEnded"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DoseConstraintEntry) graphql.Marshaler {
+			return ec.marshalNDoseConstraintEntry2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐDoseConstraintEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_doseConstraints(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConstraintEntry(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_doseConstraints_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_doseConstraintNotices(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_doseConstraintNotices(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DoseConstraintNotices(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AnomalyOrder), fc.Args["where"].(*ent.AnomalyWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AnomalyConnection) graphql.Marshaler {
+			return ec.marshalNAnomalyConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_doseConstraintNotices(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnomalyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_doseConstraintNotices_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_limitAlerts(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20948,6 +21497,815 @@ func (ec *executionContext) unmarshalInputDoseConflictWhereInput(ctx context.Con
 func UnmarshalDoseConflictWhereInput(ctx context.Context, raw any) (ent.DoseConflictWhereInput, error) {
 	var out ent.DoseConflictWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DoseConflictWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDoseConstraintOrder(ctx context.Context, obj any) (ent.DoseConstraintOrder, error) {
+	var it ent.DoseConstraintOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNDoseConstraintOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDoseConstraintOrder unmarshals raw into the DoseConstraintOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDoseConstraintOrder(ctx context.Context, raw any) (ent.DoseConstraintOrder, error) {
+	var out ent.DoseConstraintOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DoseConstraintOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDoseConstraintWhereInput(ctx context.Context, obj any) (ent.DoseConstraintWhereInput, error) {
+	var it ent.DoseConstraintWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "jobCode", "jobCodeNEQ", "jobCodeIn", "jobCodeNotIn", "jobCodeGT", "jobCodeGTE", "jobCodeLT", "jobCodeLTE", "jobCodeContains", "jobCodeHasPrefix", "jobCodeHasSuffix", "jobCodeIsNil", "jobCodeNotNil", "jobCodeEqualFold", "jobCodeContainsFold", "limitCode", "limitCodeNEQ", "limitCodeIn", "limitCodeNotIn", "annualUsv", "annualUsvNEQ", "annualUsvIn", "annualUsvNotIn", "annualUsvGT", "annualUsvGTE", "annualUsvLT", "annualUsvLTE", "validFrom", "validFromNEQ", "validFromIn", "validFromNotIn", "validFromGT", "validFromGTE", "validFromLT", "validFromLTE", "validTo", "validToNEQ", "validToIn", "validToNotIn", "validToGT", "validToGTE", "validToLT", "validToLTE", "validToIsNil", "validToNotNil", "setByID", "setByIDNEQ", "setByIDIn", "setByIDNotIn", "endedByID", "endedByIDNEQ", "endedByIDIn", "endedByIDNotIn", "endedByIDIsNil", "endedByIDNotNil", "comment", "commentNEQ", "commentIn", "commentNotIn", "commentGT", "commentGTE", "commentLT", "commentLTE", "commentContains", "commentHasPrefix", "commentHasSuffix", "commentIsNil", "commentNotNil", "commentEqualFold", "commentContainsFold", "hasEstablishment", "hasEstablishmentWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalODoseConstraintWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalODoseConstraintWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalODoseConstraintWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "establishmentID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentID = data
+		case "establishmentIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNEQ = data
+		case "establishmentIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDIn = data
+		case "establishmentIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDNotIn = data
+		case "jobCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCode = data
+		case "jobCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeNEQ = data
+		case "jobCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeIn = data
+		case "jobCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeNotIn = data
+		case "jobCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeGT = data
+		case "jobCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeGTE = data
+		case "jobCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeLT = data
+		case "jobCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeLTE = data
+		case "jobCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeContains = data
+		case "jobCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeHasPrefix = data
+		case "jobCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeHasSuffix = data
+		case "jobCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeIsNil = data
+		case "jobCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeNotNil = data
+		case "jobCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeEqualFold = data
+		case "jobCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("jobCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.JobCodeContainsFold = data
+		case "limitCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCode"))
+			data, err := ec.unmarshalODoseConstraintLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCode = data
+		case "limitCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCodeNEQ"))
+			data, err := ec.unmarshalODoseConstraintLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCodeNEQ = data
+		case "limitCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCodeIn"))
+			data, err := ec.unmarshalODoseConstraintLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCodeIn = data
+		case "limitCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limitCodeNotIn"))
+			data, err := ec.unmarshalODoseConstraintLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LimitCodeNotIn = data
+		case "annualUsv":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsv"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsv = data
+		case "annualUsvNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvNEQ = data
+		case "annualUsvIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvIn = data
+		case "annualUsvNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvNotIn"))
+			data, err := ec.unmarshalOInt2ᚕint64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvNotIn = data
+		case "annualUsvGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvGT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvGT = data
+		case "annualUsvGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvGTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvGTE = data
+		case "annualUsvLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvLT"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvLT = data
+		case "annualUsvLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("annualUsvLTE"))
+			data, err := ec.unmarshalOInt2ᚖint64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AnnualUsvLTE = data
+		case "validFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFrom = data
+		case "validFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNEQ = data
+		case "validFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromIn = data
+		case "validFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromNotIn = data
+		case "validFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromGT = data
+		case "validFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromGTE = data
+		case "validFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromLT = data
+		case "validFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFromLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidFromLTE = data
+		case "validTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validTo"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidTo = data
+		case "validToNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToNEQ = data
+		case "validToIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToIn = data
+		case "validToNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToNotIn = data
+		case "validToGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToGT = data
+		case "validToGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToGTE = data
+		case "validToLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToLT = data
+		case "validToLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToLTE = data
+		case "validToIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToIsNil = data
+		case "validToNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validToNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ValidToNotNil = data
+		case "setByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetByID = data
+		case "setByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetByIDNEQ = data
+		case "setByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetByIDIn = data
+		case "setByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("setByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SetByIDNotIn = data
+		case "endedByID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedByID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedByID = data
+		case "endedByIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedByIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedByIDNEQ = data
+		case "endedByIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedByIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedByIDIn = data
+		case "endedByIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedByIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedByIDNotIn = data
+		case "endedByIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedByIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedByIDIsNil = data
+		case "endedByIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endedByIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndedByIDNotNil = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		case "commentNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNEQ = data
+		case "commentIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIn = data
+		case "commentNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotIn = data
+		case "commentGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGT = data
+		case "commentGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentGTE = data
+		case "commentLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLT = data
+		case "commentLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentLTE = data
+		case "commentContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContains = data
+		case "commentHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasPrefix = data
+		case "commentHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentHasSuffix = data
+		case "commentIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentIsNil = data
+		case "commentNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentNotNil = data
+		case "commentEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentEqualFold = data
+		case "commentContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("commentContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommentContainsFold = data
+		case "hasEstablishment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEstablishment"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEstablishment = data
+		case "hasEstablishmentWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasEstablishmentWith"))
+			data, err := ec.unmarshalOEstablishmentWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐEstablishmentWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasEstablishmentWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDoseConstraintWhereInput unmarshals raw into the DoseConstraintWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDoseConstraintWhereInput(ctx context.Context, raw any) (ent.DoseConstraintWhereInput, error) {
+	var out ent.DoseConstraintWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DoseConstraintWhereInput", raw, &out)
 	return out, err
 }
 
@@ -34931,6 +36289,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._DoseRecord(ctx, sel, obj)
+	case *ent.DoseConstraint:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DoseConstraint(ctx, sel, obj)
 	case *ent.DoseConflict:
 		if obj == nil {
 			return graphql.Null
@@ -36088,6 +37451,118 @@ func (ec *executionContext) _DoseConflictEdge(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var doseConstraintImplementors = []string{"DoseConstraint", "Node"}
+
+func (ec *executionContext) _DoseConstraint(ctx context.Context, sel ast.SelectionSet, obj *ent.DoseConstraint) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, doseConstraintImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DoseConstraint")
+		case "id":
+			out.Values[i] = ec._DoseConstraint_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._DoseConstraint_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._DoseConstraint_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "establishmentID":
+			out.Values[i] = ec._DoseConstraint_establishmentID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "jobCode":
+			out.Values[i] = ec._DoseConstraint_jobCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "limitCode":
+			out.Values[i] = ec._DoseConstraint_limitCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "annualUsv":
+			out.Values[i] = ec._DoseConstraint_annualUsv(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFrom":
+			out.Values[i] = ec._DoseConstraint_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._DoseConstraint_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "setByID":
+			out.Values[i] = ec._DoseConstraint_setByID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "endedByID":
+			out.Values[i] = ec._DoseConstraint_endedByID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "comment":
+			out.Values[i] = ec._DoseConstraint_comment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "establishment":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConstraint_establishment(ctx, field, obj)
+				})
+		case "setByName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConstraint_setByName(ctx, field, obj)
+				})
+		case "endedByName":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConstraint_endedByName(ctx, field, obj)
+				})
+		case "annualMsv":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DoseConstraint_annualMsv(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38870,6 +40345,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_me(ctx, field)
 				})
+		case "doseConstraints":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_doseConstraints(ctx, field)
+				})
+		case "doseConstraintNotices":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_doseConstraintNotices(ctx, field)
+				})
 		case "limitAlerts":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -39471,6 +40958,43 @@ func (ec *executionContext) marshalNDoseConflictStatus2githubᚗcomᚋsiseriᚋs
 
 func (ec *executionContext) unmarshalNDoseConflictWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConflictWhereInput(ctx context.Context, v any) (*ent.DoseConflictWhereInput, error) {
 	res, err := ec.unmarshalInputDoseConflictWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDoseConstraint2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraint(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConstraint) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DoseConstraint!")
+		return graphql.Null
+	}
+	return ec._DoseConstraint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDoseConstraintLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx context.Context, v any) (doseconstraint.LimitCode, error) {
+	var res doseconstraint.LimitCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDoseConstraintLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx context.Context, sel ast.SelectionSet, v doseconstraint.LimitCode) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDoseConstraintOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintOrderField(ctx context.Context, v any) (*ent.DoseConstraintOrderField, error) {
+	var res = new(ent.DoseConstraintOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDoseConstraintOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConstraintOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DoseConstraintOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNDoseConstraintWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInput(ctx context.Context, v any) (*ent.DoseConstraintWhereInput, error) {
+	res, err := ec.unmarshalInputDoseConstraintWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -40970,6 +42494,90 @@ func (ec *executionContext) unmarshalODoseConflictWhereInput2ᚖgithubᚗcomᚋs
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDoseConflictWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODoseConstraint2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraint(ctx context.Context, sel ast.SelectionSet, v *ent.DoseConstraint) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DoseConstraint(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODoseConstraintLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCodeᚄ(ctx context.Context, v any) ([]doseconstraint.LimitCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]doseconstraint.LimitCode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDoseConstraintLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODoseConstraintLimitCode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []doseconstraint.LimitCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDoseConstraintLimitCode2githubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalODoseConstraintLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx context.Context, v any) (*doseconstraint.LimitCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(doseconstraint.LimitCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODoseConstraintLimitCode2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋdoseconstraintᚐLimitCode(ctx context.Context, sel ast.SelectionSet, v *doseconstraint.LimitCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalODoseConstraintWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInputᚄ(ctx context.Context, v any) ([]*ent.DoseConstraintWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.DoseConstraintWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDoseConstraintWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalODoseConstraintWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraintWhereInput(ctx context.Context, v any) (*ent.DoseConstraintWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDoseConstraintWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

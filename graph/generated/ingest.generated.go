@@ -581,6 +581,29 @@ func (ec *executionContext) fieldContext_ImportReport_anomaliesRaised(_ context.
 	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ImportReport_constraintNoticesRaised(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportReport_constraintNoticesRaised(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ConstraintNoticesRaised, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportReport_constraintNoticesRaised(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportReport", field, false, false, "Int")
+}
+
 func (ec *executionContext) _ImportReport_workersCreated(ctx context.Context, field graphql.CollectedField, obj *model.ImportReport) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1444,6 +1467,11 @@ func (ec *executionContext) _ImportReport(ctx context.Context, sel ast.Selection
 			}
 		case "anomaliesRaised":
 			out.Values[i] = ec._ImportReport_anomaliesRaised(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "constraintNoticesRaised":
+			out.Values[i] = ec._ImportReport_constraintNoticesRaised(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

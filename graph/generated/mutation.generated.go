@@ -42,6 +42,8 @@ type MutationResolver interface {
 	Logout(ctx context.Context) (bool, error)
 	SwitchRole(ctx context.Context, role policy.Role) (*model.Viewer, error)
 	ResolveDoseConflict(ctx context.Context, id int, decision model.DoseConflictDecision, reason string) (*ent.DoseConflict, error)
+	SetDoseConstraint(ctx context.Context, input model.SetDoseConstraintInput) (*ent.DoseConstraint, error)
+	EndDoseConstraint(ctx context.Context, id int) (*ent.DoseConstraint, error)
 	SubmitFile(ctx context.Context, input model.SubmitFileInput) (*model.ImportReport, error)
 	SubmitLabResults(ctx context.Context, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool, receivedAt *time.Time, history *bool, laboratoryID *int) (*model.ImportReport, error)
 	SubmitDeclarations(ctx context.Context, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) (*model.ImportReport, error)
@@ -238,6 +240,20 @@ func (ec *executionContext) field_Mutation_declareIntervention_args(ctx context.
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_endDoseConstraint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_endIntervention_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -359,6 +375,20 @@ func (ec *executionContext) field_Mutation_revokeGrant_args(ctx context.Context,
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setDoseConstraint_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.SetDoseConstraintInput, error) {
+			return ec.unmarshalNSetDoseConstraintInput2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐSetDoseConstraintInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -1655,6 +1685,94 @@ func (ec *executionContext) fieldContext_Mutation_resolveDoseConflict(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setDoseConstraint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setDoseConstraint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetDoseConstraint(ctx, fc.Args["input"].(model.SetDoseConstraintInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseConstraint) graphql.Marshaler {
+			return ec.marshalNDoseConstraint2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setDoseConstraint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConstraint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setDoseConstraint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_endDoseConstraint(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_endDoseConstraint(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().EndDoseConstraint(ctx, fc.Args["id"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.DoseConstraint) graphql.Marshaler {
+			return ec.marshalNDoseConstraint2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseConstraint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_endDoseConstraint(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DoseConstraint(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_endDoseConstraint_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_submitFile(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2195,6 +2313,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "resolveDoseConflict":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_resolveDoseConflict(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setDoseConstraint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setDoseConstraint(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endDoseConstraint":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_endDoseConstraint(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

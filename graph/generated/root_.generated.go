@@ -27,6 +27,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	DoseConstraint() DoseConstraintResolver
 	DoseRecord() DoseRecordResolver
 	ExceedanceNotice() ExceedanceNoticeResolver
 	ExposureSummary() ExposureSummaryResolver
@@ -246,6 +247,35 @@ type ComplexityRoot struct {
 	DoseConflictEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	DoseConstraint struct {
+		AnnualMsv       func(childComplexity int) int
+		AnnualUsv       func(childComplexity int) int
+		Comment         func(childComplexity int) int
+		CreatedAt       func(childComplexity int) int
+		EndedByID       func(childComplexity int) int
+		EndedByName     func(childComplexity int) int
+		Establishment   func(childComplexity int) int
+		EstablishmentID func(childComplexity int) int
+		ID              func(childComplexity int) int
+		JobCode         func(childComplexity int) int
+		LimitCode       func(childComplexity int) int
+		SetByID         func(childComplexity int) int
+		SetByName       func(childComplexity int) int
+		UpdatedAt       func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
+	}
+
+	DoseConstraintEntry struct {
+		AnnualMsv  func(childComplexity int) int
+		AnnualUsv  func(childComplexity int) int
+		Constraint func(childComplexity int) int
+		IsDefault  func(childComplexity int) int
+		JobCode    func(childComplexity int) int
+		Limit      func(childComplexity int) int
+		LimitMsv   func(childComplexity int) int
 	}
 
 	DoseRecord struct {
@@ -553,22 +583,23 @@ type ComplexityRoot struct {
 	}
 
 	ImportReport struct {
-		AnomaliesRaised    func(childComplexity int) int
-		Batch              func(childComplexity int) int
-		DoseClasses        func(childComplexity int) int
-		DryRun             func(childComplexity int) int
-		EmploymentsCreated func(childComplexity int) int
-		Format             func(childComplexity int) int
-		ProblemCount       func(childComplexity int) int
-		Problems           func(childComplexity int) int
-		Reference          func(childComplexity int) int
-		Replayed           func(childComplexity int) int
-		RowsAccepted       func(childComplexity int) int
-		RowsRejected       func(childComplexity int) int
-		RowsTotal          func(childComplexity int) int
-		Status             func(childComplexity int) int
-		WarningCount       func(childComplexity int) int
-		WorkersCreated     func(childComplexity int) int
+		AnomaliesRaised         func(childComplexity int) int
+		Batch                   func(childComplexity int) int
+		ConstraintNoticesRaised func(childComplexity int) int
+		DoseClasses             func(childComplexity int) int
+		DryRun                  func(childComplexity int) int
+		EmploymentsCreated      func(childComplexity int) int
+		Format                  func(childComplexity int) int
+		ProblemCount            func(childComplexity int) int
+		Problems                func(childComplexity int) int
+		Reference               func(childComplexity int) int
+		Replayed                func(childComplexity int) int
+		RowsAccepted            func(childComplexity int) int
+		RowsRejected            func(childComplexity int) int
+		RowsTotal               func(childComplexity int) int
+		Status                  func(childComplexity int) int
+		WarningCount            func(childComplexity int) int
+		WorkersCreated          func(childComplexity int) int
 	}
 
 	Intervention struct {
@@ -681,6 +712,7 @@ type ComplexityRoot struct {
 		CreateGrant               func(childComplexity int, input ent.CreateGrantInput) int
 		CreateWorker              func(childComplexity int, input ent.CreateWorkerInput) int
 		DeclareIntervention       func(childComplexity int, input model.DeclareInterventionInput) int
+		EndDoseConstraint         func(childComplexity int, id int) int
 		EndIntervention           func(childComplexity int, id int, endDate time.Time) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
@@ -688,6 +720,7 @@ type ComplexityRoot struct {
 		ResolveDoseConflict       func(childComplexity int, id int, decision model.DoseConflictDecision, reason string) int
 		RevokeAPIKey              func(childComplexity int, id int) int
 		RevokeGrant               func(childComplexity int, id int) int
+		SetDoseConstraint         func(childComplexity int, input model.SetDoseConstraintInput) int
 		SubmitDeclarations        func(childComplexity int, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) int
 		SubmitFile                func(childComplexity int, input model.SubmitFileInput) int
 		SubmitLabResults          func(childComplexity int, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool, receivedAt *time.Time, history *bool, laboratoryID *int) int
@@ -766,34 +799,36 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		APIKeys              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ApiKeyOrder, where *ent.ApiKeyWhereInput) int
-		Accounts             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
-		Anomalies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
-		AuditEvents          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
-		AuditTrail           func(childComplexity int, workerID int, first *int, after *entgql.Cursor[int]) int
-		CheckIdentity        func(childComplexity int, input model.IdentityCheckInput) int
-		Companies            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
-		ContextStatistics    func(childComplexity int, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) int
-		DoseConflicts        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseConflictOrder, where *ent.DoseConflictWhereInput) int
-		DoseRecords          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
-		DosimeterAssignments func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) int
-		Dosimeters           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
-		Employments          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmploymentOrder, where *ent.EmploymentWhereInput) int
-		Establishments       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EstablishmentOrder, where *ent.EstablishmentWhereInput) int
-		ExceedanceNotices    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExceedanceNoticeOrder, where *ent.ExceedanceNoticeWhereInput) int
-		ExposureSummaries    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExposureSummaryOrder, where *ent.ExposureSummaryWhereInput) int
-		Grants               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GrantOrder, where *ent.GrantWhereInput) int
-		ImportBatches        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) int
-		ImportReport         func(childComplexity int, batchID int) int
-		Interventions        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
-		Laboratories         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LaboratoryOrder, where *ent.LaboratoryWhereInput) int
-		LimitAlerts          func(childComplexity int, states []model.LimitState, first *int, after *entgql.Cursor[int]) int
-		Me                   func(childComplexity int) int
-		Node                 func(childComplexity int, id int) int
-		Nodes                func(childComplexity int, ids []int) int
-		Nomenclatures        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) int
-		OperationalDoses     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) int
-		Workers              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) int
+		APIKeys               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ApiKeyOrder, where *ent.ApiKeyWhereInput) int
+		Accounts              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
+		Anomalies             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
+		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
+		AuditTrail            func(childComplexity int, workerID int, first *int, after *entgql.Cursor[int]) int
+		CheckIdentity         func(childComplexity int, input model.IdentityCheckInput) int
+		Companies             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
+		ContextStatistics     func(childComplexity int, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) int
+		DoseConflicts         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseConflictOrder, where *ent.DoseConflictWhereInput) int
+		DoseConstraintNotices func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
+		DoseConstraints       func(childComplexity int, establishmentID int, includeEnded *bool) int
+		DoseRecords           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
+		DosimeterAssignments  func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterAssignmentOrder, where *ent.DosimeterAssignmentWhereInput) int
+		Dosimeters            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
+		Employments           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EmploymentOrder, where *ent.EmploymentWhereInput) int
+		Establishments        func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.EstablishmentOrder, where *ent.EstablishmentWhereInput) int
+		ExceedanceNotices     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExceedanceNoticeOrder, where *ent.ExceedanceNoticeWhereInput) int
+		ExposureSummaries     func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ExposureSummaryOrder, where *ent.ExposureSummaryWhereInput) int
+		Grants                func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.GrantOrder, where *ent.GrantWhereInput) int
+		ImportBatches         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ImportBatchOrder, where *ent.ImportBatchWhereInput) int
+		ImportReport          func(childComplexity int, batchID int) int
+		Interventions         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.InterventionOrder, where *ent.InterventionWhereInput) int
+		Laboratories          func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.LaboratoryOrder, where *ent.LaboratoryWhereInput) int
+		LimitAlerts           func(childComplexity int, states []model.LimitState, first *int, after *entgql.Cursor[int]) int
+		Me                    func(childComplexity int) int
+		Node                  func(childComplexity int, id int) int
+		Nodes                 func(childComplexity int, ids []int) int
+		Nomenclatures         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) int
+		OperationalDoses      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) int
+		Workers               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) int
 	}
 
 	Subscription struct {
@@ -1760,6 +1795,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DoseConflictEdge.Node(childComplexity), true
+
+	case "DoseConstraint.annualMsv":
+		if e.ComplexityRoot.DoseConstraint.AnnualMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.AnnualMsv(childComplexity), true
+	case "DoseConstraint.annualUsv":
+		if e.ComplexityRoot.DoseConstraint.AnnualUsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.AnnualUsv(childComplexity), true
+	case "DoseConstraint.comment":
+		if e.ComplexityRoot.DoseConstraint.Comment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.Comment(childComplexity), true
+	case "DoseConstraint.createdAt":
+		if e.ComplexityRoot.DoseConstraint.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.CreatedAt(childComplexity), true
+	case "DoseConstraint.endedByID":
+		if e.ComplexityRoot.DoseConstraint.EndedByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.EndedByID(childComplexity), true
+	case "DoseConstraint.endedByName":
+		if e.ComplexityRoot.DoseConstraint.EndedByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.EndedByName(childComplexity), true
+	case "DoseConstraint.establishment":
+		if e.ComplexityRoot.DoseConstraint.Establishment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.Establishment(childComplexity), true
+	case "DoseConstraint.establishmentID":
+		if e.ComplexityRoot.DoseConstraint.EstablishmentID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.EstablishmentID(childComplexity), true
+	case "DoseConstraint.id":
+		if e.ComplexityRoot.DoseConstraint.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.ID(childComplexity), true
+	case "DoseConstraint.jobCode":
+		if e.ComplexityRoot.DoseConstraint.JobCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.JobCode(childComplexity), true
+	case "DoseConstraint.limitCode":
+		if e.ComplexityRoot.DoseConstraint.LimitCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.LimitCode(childComplexity), true
+	case "DoseConstraint.setByID":
+		if e.ComplexityRoot.DoseConstraint.SetByID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.SetByID(childComplexity), true
+	case "DoseConstraint.setByName":
+		if e.ComplexityRoot.DoseConstraint.SetByName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.SetByName(childComplexity), true
+	case "DoseConstraint.updatedAt":
+		if e.ComplexityRoot.DoseConstraint.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.UpdatedAt(childComplexity), true
+	case "DoseConstraint.validFrom":
+		if e.ComplexityRoot.DoseConstraint.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.ValidFrom(childComplexity), true
+	case "DoseConstraint.validTo":
+		if e.ComplexityRoot.DoseConstraint.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraint.ValidTo(childComplexity), true
+
+	case "DoseConstraintEntry.annualMsv":
+		if e.ComplexityRoot.DoseConstraintEntry.AnnualMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.AnnualMsv(childComplexity), true
+	case "DoseConstraintEntry.annualUsv":
+		if e.ComplexityRoot.DoseConstraintEntry.AnnualUsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.AnnualUsv(childComplexity), true
+	case "DoseConstraintEntry.constraint":
+		if e.ComplexityRoot.DoseConstraintEntry.Constraint == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.Constraint(childComplexity), true
+	case "DoseConstraintEntry.isDefault":
+		if e.ComplexityRoot.DoseConstraintEntry.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.IsDefault(childComplexity), true
+	case "DoseConstraintEntry.jobCode":
+		if e.ComplexityRoot.DoseConstraintEntry.JobCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.JobCode(childComplexity), true
+	case "DoseConstraintEntry.limit":
+		if e.ComplexityRoot.DoseConstraintEntry.Limit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.Limit(childComplexity), true
+	case "DoseConstraintEntry.limitMsv":
+		if e.ComplexityRoot.DoseConstraintEntry.LimitMsv == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DoseConstraintEntry.LimitMsv(childComplexity), true
 
 	case "DoseRecord.anomalies":
 		if e.ComplexityRoot.DoseRecord.Anomalies == nil {
@@ -3144,6 +3319,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportReport.Batch(childComplexity), true
+	case "ImportReport.constraintNoticesRaised":
+		if e.ComplexityRoot.ImportReport.ConstraintNoticesRaised == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ConstraintNoticesRaised(childComplexity), true
 	case "ImportReport.doseClasses":
 		if e.ComplexityRoot.ImportReport.DoseClasses == nil {
 			break
@@ -3754,6 +3935,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.DeclareIntervention(childComplexity, args["input"].(model.DeclareInterventionInput)), true
+	case "Mutation.endDoseConstraint":
+		if e.ComplexityRoot.Mutation.EndDoseConstraint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_endDoseConstraint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.EndDoseConstraint(childComplexity, args["id"].(int)), true
 	case "Mutation.endIntervention":
 		if e.ComplexityRoot.Mutation.EndIntervention == nil {
 			break
@@ -3826,6 +4018,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RevokeGrant(childComplexity, args["id"].(int)), true
+	case "Mutation.setDoseConstraint":
+		if e.ComplexityRoot.Mutation.SetDoseConstraint == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setDoseConstraint_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetDoseConstraint(childComplexity, args["input"].(model.SetDoseConstraintInput)), true
 	case "Mutation.submitDeclarations":
 		if e.ComplexityRoot.Mutation.SubmitDeclarations == nil {
 			break
@@ -4312,6 +4515,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.DoseConflicts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.DoseConflictOrder), args["where"].(*ent.DoseConflictWhereInput)), true
+	case "Query.doseConstraintNotices":
+		if e.ComplexityRoot.Query.DoseConstraintNotices == nil {
+			break
+		}
+
+		args, err := ec.field_Query_doseConstraintNotices_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DoseConstraintNotices(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AnomalyOrder), args["where"].(*ent.AnomalyWhereInput)), true
+	case "Query.doseConstraints":
+		if e.ComplexityRoot.Query.DoseConstraints == nil {
+			break
+		}
+
+		args, err := ec.field_Query_doseConstraints_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DoseConstraints(childComplexity, args["establishmentId"].(int), args["includeEnded"].(*bool)), true
 	case "Query.doseRecords":
 		if e.ComplexityRoot.Query.DoseRecords == nil {
 			break
@@ -4867,6 +5092,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DeclareInterventionInput", ec.unmarshalInputDeclareInterventionInput),
 			graphql.NewInputUnmarshaler("DoseConflictOrder", ec.unmarshalInputDoseConflictOrder),
 			graphql.NewInputUnmarshaler("DoseConflictWhereInput", ec.unmarshalInputDoseConflictWhereInput),
+			graphql.NewInputUnmarshaler("DoseConstraintOrder", ec.unmarshalInputDoseConstraintOrder),
+			graphql.NewInputUnmarshaler("DoseConstraintWhereInput", ec.unmarshalInputDoseConstraintWhereInput),
 			graphql.NewInputUnmarshaler("DoseRecordOrder", ec.unmarshalInputDoseRecordOrder),
 			graphql.NewInputUnmarshaler("DoseRecordWhereInput", ec.unmarshalInputDoseRecordWhereInput),
 			graphql.NewInputUnmarshaler("DosimeterAssignmentOrder", ec.unmarshalInputDosimeterAssignmentOrder),
@@ -4897,6 +5124,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("OperationalDoseInput", ec.unmarshalInputOperationalDoseInput),
 			graphql.NewInputUnmarshaler("OperationalDoseOrder", ec.unmarshalInputOperationalDoseOrder),
 			graphql.NewInputUnmarshaler("OperationalDoseWhereInput", ec.unmarshalInputOperationalDoseWhereInput),
+			graphql.NewInputUnmarshaler("SetDoseConstraintInput", ec.unmarshalInputSetDoseConstraintInput),
 			graphql.NewInputUnmarshaler("SubmitFileInput", ec.unmarshalInputSubmitFileInput),
 			graphql.NewInputUnmarshaler("UpdateAccountInput", ec.unmarshalInputUpdateAccountInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterAssignmentInput", ec.unmarshalInputUpdateDosimeterAssignmentInput),
@@ -5205,6 +5433,89 @@ extend type Mutation {
   resolveDoseConflict(id: ID!, decision: DoseConflictDecision!, reason: String!): DoseConflict!
 }
 `, BuiltIn: false},
+	{Name: "../schema/constraint.graphqls", Input: `"""
+The employer's dose constraint for one limit, set by the establishment's
+radiation protection adviser (or its employer correspondent). A result is
+compared with the constraint pro-rated to its wearing period
+(annualUsv × months / 12); above it the registry raises a notice
+(doseConstraintNotices), never an anomaly. Constraints are never edited:
+setting a new value ends the one in force, so validFrom/validTo keep the history.
+"""
+input SetDoseConstraintInput {
+  "The establishment, one of the caller's."
+  establishmentId: ID!
+  "Job (métier) code the constraint applies to; null for every job of the establishment."
+  jobCode: String
+  "The limit it constrains (EFFECTIVE, EXTREMITY, LENS or SKIN)."
+  limit: DoseConstraintLimitCode!
+  "The constraint in µSv over 12 rolling months: positive and at most the limit (error CONSTRAINT_ABOVE_LIMIT above it)."
+  annualUsv: Int!
+  "Why this value, in French (optional)."
+  comment: String
+}
+
+extend type DoseConstraint {
+  "Display name of the account that set the constraint."
+  setByName: String!
+  "Display name of the account that ended or replaced it; null while it is in force."
+  endedByName: String
+  "The constraint in mSv over 12 rolling months."
+  annualMsv: Float!
+}
+
+"""
+A dose constraint that applies in an establishment for one limit: one set by
+the adviser (constraint not null), or the documented default when no
+establishment-wide constraint is set: 3/10 of the limit over 12 rolling
+months, pro-rated to the wearing period (the investigation level of ICRP
+practice). A job-specific constraint beats an establishment-wide one, which
+beats the default.
+"""
+type DoseConstraintEntry {
+  limit: DoseConstraintLimitCode!
+  "Job code; null for every job of the establishment (always null for a default)."
+  jobCode: String
+  "The value over 12 rolling months, in µSv."
+  annualUsv: Int!
+  "The value over 12 rolling months, in mSv."
+  annualMsv: Float!
+  "The regulatory limit it stays below, in mSv (adult worker)."
+  limitMsv: Float!
+  "True for the default (3/10 of the limit), which applies when no constraint is set."
+  isDefault: Boolean!
+  "The constraint set; null for the default."
+  constraint: DoseConstraint
+}
+
+extend type Query {
+  """
+  The dose constraints of an establishment: those in force (with includeEnded,
+  every version, ended ones included) and, for each limit with no
+  establishment-wide constraint, the default (3/10 of the limit, isDefault).
+  Read by the establishment's adviser, employer correspondent, occupational
+  physician and control agent.
+  """
+  doseConstraints(establishmentId: ID!, includeEnded: Boolean = false): [DoseConstraintEntry!]!
+  """
+  The notices of results above their dose constraint (anomalies of layer
+  CONSTRAINT, kind DOSE_CONSTRAINT_EXCEEDED), which the anomalies query and
+  subscriptions leave out: information for the adviser's optimisation, not
+  anomalies to handle.
+  """
+  doseConstraintNotices(after: Cursor, first: Int, before: Cursor, last: Int, orderBy: [AnomalyOrder!], where: AnomalyWhereInput): AnomalyConnection!
+}
+
+extend type Mutation {
+  """
+  Sets the dose constraint of an establishment (and optionally one job) for a
+  limit, ending the one in force for the same establishment, job and limit.
+  By the establishment's adviser or employer correspondent.
+  """
+  setDoseConstraint(input: SetDoseConstraintInput!): DoseConstraint!
+  "Ends a dose constraint in force: the establishment falls back on the next one (establishment-wide, then the default)."
+  endDoseConstraint(id: ID!): DoseConstraint!
+}
+`, BuiltIn: false},
 	{Name: "../schema/dose.graphqls", Input: `extend type DoseRecord {
   "The dose in mSv, derived from the stored integer of µSv."
   valueMsv: Float!
@@ -5505,6 +5816,9 @@ type Anomaly implements Node {
   updatedAt: Time!
   workerID: ID!
   establishmentID: ID
+  """
+  Detection layer; CONSTRAINT marks a notice of a dose constraint crossed, kept apart from the anomalies.
+  """
   layer: AnomalyLayer!
   """
   Stable finding code, e.g. LIMIT_EXCEEDED, UNIT_ERROR, CONTEXT_OUTLIER.
@@ -5602,6 +5916,7 @@ enum AnomalyLayer @goModel(model: "github.com/siseri/siseri/ent/anomaly.Layer") 
   REGULATORY
   CONTEXT
   HISTORY
+  CONSTRAINT
 }
 """
 Ordering options for Anomaly connections
@@ -6978,6 +7293,219 @@ input DoseConflictWhereInput {
   """
   hasResolvedBy: Boolean
   hasResolvedByWith: [AccountWhereInput!]
+}
+type DoseConstraint implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  establishmentID: ID!
+  """
+  Job (métier) code the constraint applies to; null for every job of the establishment.
+  """
+  jobCode: String
+  limitCode: DoseConstraintLimitCode!
+  """
+  The constraint in µSv over 12 rolling months; a result is compared with value × months / 12.
+  """
+  annualUsv: Int!
+  validFrom: Time!
+  """
+  When the constraint was replaced or ended; null while it is in force.
+  """
+  validTo: Time
+  """
+  Account of the adviser (or employer correspondent) who set it.
+  """
+  setByID: ID!
+  """
+  Account who ended it or set the value that replaced it.
+  """
+  endedByID: ID
+  """
+  Why this value (French free text).
+  """
+  comment: String
+  establishment: Establishment!
+}
+"""
+DoseConstraintLimitCode is enum for the field limit_code
+"""
+enum DoseConstraintLimitCode @goModel(model: "github.com/siseri/siseri/ent/doseconstraint.LimitCode") {
+  EFFECTIVE
+  EXTREMITY
+  LENS
+  SKIN
+}
+"""
+Ordering options for DoseConstraint connections
+"""
+input DoseConstraintOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order DoseConstraints.
+  """
+  field: DoseConstraintOrderField!
+}
+"""
+Properties by which DoseConstraint connections can be ordered.
+"""
+enum DoseConstraintOrderField {
+  CREATED_AT
+  UPDATED_AT
+  JOB_CODE
+  LIMIT_CODE
+  VALID_FROM
+}
+"""
+DoseConstraintWhereInput is used for filtering DoseConstraint objects.
+Input was generated by ent.
+"""
+input DoseConstraintWhereInput {
+  not: DoseConstraintWhereInput
+  and: [DoseConstraintWhereInput!]
+  or: [DoseConstraintWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  establishment_id field predicates
+  """
+  establishmentID: ID
+  establishmentIDNEQ: ID
+  establishmentIDIn: [ID!]
+  establishmentIDNotIn: [ID!]
+  """
+  job_code field predicates
+  """
+  jobCode: String
+  jobCodeNEQ: String
+  jobCodeIn: [String!]
+  jobCodeNotIn: [String!]
+  jobCodeGT: String
+  jobCodeGTE: String
+  jobCodeLT: String
+  jobCodeLTE: String
+  jobCodeContains: String
+  jobCodeHasPrefix: String
+  jobCodeHasSuffix: String
+  jobCodeIsNil: Boolean
+  jobCodeNotNil: Boolean
+  jobCodeEqualFold: String
+  jobCodeContainsFold: String
+  """
+  limit_code field predicates
+  """
+  limitCode: DoseConstraintLimitCode
+  limitCodeNEQ: DoseConstraintLimitCode
+  limitCodeIn: [DoseConstraintLimitCode!]
+  limitCodeNotIn: [DoseConstraintLimitCode!]
+  """
+  annual_usv field predicates
+  """
+  annualUsv: Int
+  annualUsvNEQ: Int
+  annualUsvIn: [Int!]
+  annualUsvNotIn: [Int!]
+  annualUsvGT: Int
+  annualUsvGTE: Int
+  annualUsvLT: Int
+  annualUsvLTE: Int
+  """
+  valid_from field predicates
+  """
+  validFrom: Time
+  validFromNEQ: Time
+  validFromIn: [Time!]
+  validFromNotIn: [Time!]
+  validFromGT: Time
+  validFromGTE: Time
+  validFromLT: Time
+  validFromLTE: Time
+  """
+  valid_to field predicates
+  """
+  validTo: Time
+  validToNEQ: Time
+  validToIn: [Time!]
+  validToNotIn: [Time!]
+  validToGT: Time
+  validToGTE: Time
+  validToLT: Time
+  validToLTE: Time
+  validToIsNil: Boolean
+  validToNotNil: Boolean
+  """
+  set_by_id field predicates
+  """
+  setByID: ID
+  setByIDNEQ: ID
+  setByIDIn: [ID!]
+  setByIDNotIn: [ID!]
+  """
+  ended_by_id field predicates
+  """
+  endedByID: ID
+  endedByIDNEQ: ID
+  endedByIDIn: [ID!]
+  endedByIDNotIn: [ID!]
+  endedByIDIsNil: Boolean
+  endedByIDNotNil: Boolean
+  """
+  comment field predicates
+  """
+  comment: String
+  commentNEQ: String
+  commentIn: [String!]
+  commentNotIn: [String!]
+  commentGT: String
+  commentGTE: String
+  commentLT: String
+  commentLTE: String
+  commentContains: String
+  commentHasPrefix: String
+  commentHasSuffix: String
+  commentIsNil: Boolean
+  commentNotNil: Boolean
+  commentEqualFold: String
+  commentContainsFold: String
+  """
+  establishment edge predicates
+  """
+  hasEstablishment: Boolean
+  hasEstablishmentWith: [EstablishmentWhereInput!]
 }
 type DoseRecord implements Node {
   id: ID!
@@ -12228,6 +12756,8 @@ type ImportReport {
   doseClasses: [DoseClassCount!]!
   "Anomalies the detectors raised on the accepted rows."
   anomaliesRaised: Int!
+  "Notices of results above their dose constraint (doseConstraintNotices), counted apart from the anomalies."
+  constraintNoticesRaised: Int!
   "Workers and employments created or updated (declarations)."
   workersCreated: Int!
   employmentsCreated: Int!
@@ -12865,6 +13395,64 @@ func (ec *executionContext) childFields_DoseConflictEdge(ctx context.Context, fi
 		return ec.fieldContext_DoseConflictEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DoseConflictEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DoseConstraint(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DoseConstraint_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_DoseConstraint_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_DoseConstraint_updatedAt(ctx, field)
+	case "establishmentID":
+		return ec.fieldContext_DoseConstraint_establishmentID(ctx, field)
+	case "jobCode":
+		return ec.fieldContext_DoseConstraint_jobCode(ctx, field)
+	case "limitCode":
+		return ec.fieldContext_DoseConstraint_limitCode(ctx, field)
+	case "annualUsv":
+		return ec.fieldContext_DoseConstraint_annualUsv(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_DoseConstraint_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_DoseConstraint_validTo(ctx, field)
+	case "setByID":
+		return ec.fieldContext_DoseConstraint_setByID(ctx, field)
+	case "endedByID":
+		return ec.fieldContext_DoseConstraint_endedByID(ctx, field)
+	case "comment":
+		return ec.fieldContext_DoseConstraint_comment(ctx, field)
+	case "establishment":
+		return ec.fieldContext_DoseConstraint_establishment(ctx, field)
+	case "setByName":
+		return ec.fieldContext_DoseConstraint_setByName(ctx, field)
+	case "endedByName":
+		return ec.fieldContext_DoseConstraint_endedByName(ctx, field)
+	case "annualMsv":
+		return ec.fieldContext_DoseConstraint_annualMsv(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DoseConstraint", field.Name)
+}
+
+func (ec *executionContext) childFields_DoseConstraintEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "limit":
+		return ec.fieldContext_DoseConstraintEntry_limit(ctx, field)
+	case "jobCode":
+		return ec.fieldContext_DoseConstraintEntry_jobCode(ctx, field)
+	case "annualUsv":
+		return ec.fieldContext_DoseConstraintEntry_annualUsv(ctx, field)
+	case "annualMsv":
+		return ec.fieldContext_DoseConstraintEntry_annualMsv(ctx, field)
+	case "limitMsv":
+		return ec.fieldContext_DoseConstraintEntry_limitMsv(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_DoseConstraintEntry_isDefault(ctx, field)
+	case "constraint":
+		return ec.fieldContext_DoseConstraintEntry_constraint(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DoseConstraintEntry", field.Name)
 }
 
 func (ec *executionContext) childFields_DoseRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -13505,6 +14093,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_doseClasses(ctx, field)
 	case "anomaliesRaised":
 		return ec.fieldContext_ImportReport_anomaliesRaised(ctx, field)
+	case "constraintNoticesRaised":
+		return ec.fieldContext_ImportReport_constraintNoticesRaised(ctx, field)
 	case "workersCreated":
 		return ec.fieldContext_ImportReport_workersCreated(ctx, field)
 	case "employmentsCreated":

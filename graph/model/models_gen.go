@@ -13,6 +13,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/exposuresummary"
 	"github.com/siseri/siseri/ent/importbatch"
@@ -149,6 +150,28 @@ type DoseClassCount struct {
 	Count int    `json:"count"`
 }
 
+// A dose constraint that applies in an establishment for one limit: one set by
+// the adviser (constraint not null), or the documented default when no
+// establishment-wide constraint is set: 3/10 of the limit over 12 rolling
+// months, pro-rated to the wearing period (the investigation level of ICRP
+// practice). A job-specific constraint beats an establishment-wide one, which
+// beats the default.
+type DoseConstraintEntry struct {
+	Limit doseconstraint.LimitCode `json:"limit"`
+	// Job code; null for every job of the establishment (always null for a default).
+	JobCode *string `json:"jobCode,omitempty"`
+	// The value over 12 rolling months, in µSv.
+	AnnualUsv int `json:"annualUsv"`
+	// The value over 12 rolling months, in mSv.
+	AnnualMsv float64 `json:"annualMsv"`
+	// The regulatory limit it stays below, in mSv (adult worker).
+	LimitMsv float64 `json:"limitMsv"`
+	// True for the default (3/10 of the limit), which applies when no constraint is set.
+	IsDefault bool `json:"isDefault"`
+	// The constraint set; null for the default.
+	Constraint *ent.DoseConstraint `json:"constraint,omitempty"`
+}
+
 // Whether an identity matches a registered worker (no other data is disclosed).
 type IdentityCheck struct {
 	// True when a worker with this NIR is registered and the names (and birth date, when given) match, ignoring case and accents.
@@ -201,6 +224,8 @@ type ImportReport struct {
 	DoseClasses  []*DoseClassCount `json:"doseClasses"`
 	// Anomalies the detectors raised on the accepted rows.
 	AnomaliesRaised int `json:"anomaliesRaised"`
+	// Notices of results above their dose constraint (doseConstraintNotices), counted apart from the anomalies.
+	ConstraintNoticesRaised int `json:"constraintNoticesRaised"`
 	// Workers and employments created or updated (declarations).
 	WorkersCreated     int `json:"workersCreated"`
 	EmploymentsCreated int `json:"employmentsCreated"`
@@ -302,6 +327,25 @@ type OperationalDoseInput struct {
 	Fin       string `json:"fin"`
 	Resultat  string `json:"resultat"`
 	Unite     string `json:"unite"`
+}
+
+// The employer's dose constraint for one limit, set by the establishment's
+// radiation protection adviser (or its employer correspondent). A result is
+// compared with the constraint pro-rated to its wearing period
+// (annualUsv × months / 12); above it the registry raises a notice
+// (doseConstraintNotices), never an anomaly. Constraints are never edited:
+// setting a new value ends the one in force, so validFrom/validTo keep the history.
+type SetDoseConstraintInput struct {
+	// The establishment, one of the caller's.
+	EstablishmentID int `json:"establishmentId"`
+	// Job (métier) code the constraint applies to; null for every job of the establishment.
+	JobCode *string `json:"jobCode,omitempty"`
+	// The limit it constrains (EFFECTIVE, EXTREMITY, LENS or SKIN).
+	Limit doseconstraint.LimitCode `json:"limit"`
+	// The constraint in µSv over 12 rolling months: positive and at most the limit (error CONSTRAINT_ABOVE_LIMIT above it).
+	AnnualUsv int `json:"annualUsv"`
+	// Why this value, in French (optional).
+	Comment *string `json:"comment,omitempty"`
 }
 
 // A file to import.

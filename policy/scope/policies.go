@@ -394,3 +394,12 @@ func delegationsOf(st sets, s *sql.Selector) *sql.Predicate {
 	}
 	return sql.In(s.C(grant.FieldDelegatedFromID), st.grantIDs...)
 }
+
+// DoseConstraint is the policy of the employer's dose constraints: the
+// adviser, the employer correspondent, the occupational physician and the
+// control agent of the establishment read them; the adviser and the employer
+// correspondent set and end them (see writeDoseConstraint).
+func DoseConstraint() ent.Policy {
+	here := column("establishment_id", establishmentCol)
+	return entityPolicy(Rows{physician: here, adviser: here, employer: here, inspector: here}, writeDoseConstraint())
+}

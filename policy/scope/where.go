@@ -35,6 +35,8 @@ func whereQuery(query ent.Query, p func(*sql.Selector)) error {
 		q.Where(predicate.DosimeterAssignment(p))
 	case *gen.EmploymentQuery:
 		q.Where(predicate.Employment(p))
+	case *gen.DoseConstraintQuery:
+		q.Where(predicate.DoseConstraint(p))
 	case *gen.EstablishmentQuery:
 		q.Where(predicate.Establishment(p))
 	case *gen.ExceedanceNoticeQuery:
@@ -90,6 +92,8 @@ func whereMutation(mutation ent.Mutation, p func(*sql.Selector)) error {
 		m.Where(predicate.Establishment(p))
 	case *gen.ExposureSummaryMutation:
 		m.Where(predicate.ExposureSummary(p))
+	case *gen.DoseConstraintMutation:
+		m.Where(predicate.DoseConstraint(p))
 	case *gen.GrantMutation:
 		m.Where(predicate.Grant(p))
 	case *gen.ImportBatchMutation:

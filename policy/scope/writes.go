@@ -224,3 +224,36 @@ func writeIntervention() privacy.MutationRule {
 		return privacy.Allow
 	})
 }
+
+// writeDoseConstraint lets the adviser and the employer correspondent of an
+// establishment set its dose constraints and end them.
+func writeDoseConstraint() privacy.MutationRule {
+	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
+		v := policy.FromContext(ctx)
+		if !v.Acts(employer) && !v.Acts(adviser) {
+			return privacy.Skip
+		}
+		st := setsOf(v)
+		if !m.Op().Is(ent.OpCreate) {
+			if err := whereMutation(m, func(s *sql.Selector) {
+				s.Where(st.inEstablishments(s, s.C("establishment_id")))
+			}); err != nil {
+				return privacy.Denyf("%v", err)
+			}
+			return privacy.Allow
+		}
+		id, set := m.Field("establishment_id")
+		est, _ := id.(int)
+		if !set {
+			return errOutOfScope
+		}
+		c, ok := m.(interface{ Client() *gen.Client })
+		if !ok {
+			return errOutOfScope
+		}
+		if err := requireEstablishment(ctx, c.Client(), st, est, true); err != nil {
+			return err
+		}
+		return privacy.Allow
+	})
+}

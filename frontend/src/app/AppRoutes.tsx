@@ -17,8 +17,10 @@ import {
   BatchesRoute,
   CertificateRoute,
   ConflictsRoute,
+  ConstraintNoticesRoute,
   ContextRoute,
   DeclarationsUploadRoute,
+  DoseConstraintsRoute,
   ExceedancesRoute,
   NotificationsRoute,
   WorkerFileRoute,
@@ -56,6 +58,11 @@ export function AppRoutes() {
         <Route path="conflits-correction" element={only(physicians, <ConflictsRoute />)} />
         <Route path="anomalies" element={only(clinicians, <AnomaliesRoute />)} />
         <Route path="notifications" element={only([...clinicians, "EMPLOYER_CORRESPONDENT"], <NotificationsRoute />)} />
+        <Route
+          path="contraintes-de-dose"
+          element={only(["OCCUPATIONAL_PHYSICIAN", "RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "CONTROL_AGENT"], <DoseConstraintsRoute />)}
+        />
+        <Route path="avis-contrainte" element={only(clinicians, <ConstraintNoticesRoute />)} />
         <Route path="contexte-national" element={only("RADIATION_PROTECTION_ADVISER", <ContextRoute />)} />
         <Route path="depot-declarations" element={only("EMPLOYER_CORRESPONDENT", <DeclarationsUploadRoute />)} />
         <Route path="depassements" element={only("EMPLOYER_CORRESPONDENT", <ExceedancesRoute />)} />

@@ -22,6 +22,7 @@ export const layerLabels: Record<string, string> = {
   REGULATORY: "Limite réglementaire",
   CONTEXT: "Contexte d'exposition",
   HISTORY: "Historique du travailleur",
+  CONSTRAINT: "Contrainte de dose (avis, hors anomalies)",
 };
 
 /** Turns an anomaly kind code (e.g. LIMIT_EXCEEDED) into readable French when known. */
@@ -35,7 +36,7 @@ export function anomalyKindLabel(kind: string): string {
     PASSIVE_OPERATIONAL_DISCREPANCY: "Écart entre dosimétrie passive et opérationnelle",
     LIMIT_EXCEEDED: "Dépassement de limite réglementaire",
     LIMIT_APPROACHING: "Limite réglementaire approchée",
-    INVESTIGATION_LEVEL: "Niveau d'investigation dépassé",
+    DOSE_CONSTRAINT_EXCEEDED: "Contrainte de dose dépassée (avis)",
     CLASSIFICATION_MISMATCH: "Classement incohérent avec la dose",
     CONTEXT_OUTLIER: "Dose inhabituelle pour le contexte d'exposition",
     HISTORY_JUMP: "Écart brutal par rapport à l'historique (ou dosimètres intervertis)",

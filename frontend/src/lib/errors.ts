@@ -11,6 +11,7 @@ export type ErrorCode =
   | "TOO_MANY_REQUESTS"
   | "SERVICE_UNAVAILABLE"
   | "CSRF_REFUSED"
+  | "CONSTRAINT_ABOVE_LIMIT"
   | "INTERNAL";
 
 /** The generic message shown when the server gave no usable one. */

@@ -31,12 +31,15 @@ export const navigationByRole: Record<Role, NavItem[]> = {
   RADIATION_PROTECTION_ADVISER: [
     { text: "Travailleurs", to: "/" },
     { text: "Anomalies", to: "/anomalies" },
+    { text: "Avis de contrainte", to: "/avis-contrainte" },
+    { text: "Contraintes de dose", to: "/contraintes-de-dose" },
     { text: "Contexte national", to: "/contexte-national" },
   ],
   EMPLOYER_CORRESPONDENT: [
     { text: "Déclarations", to: "/" },
     { text: "Dépôt de déclarations", to: "/depot-declarations" },
     { text: "Dépassements", to: "/depassements" },
+    { text: "Contraintes de dose", to: "/contraintes-de-dose" },
   ],
   LABORATORY: [
     { text: "Dépôt de résultats", to: "/" },

@@ -9,6 +9,8 @@ import { AdminGrants } from "../../features/administration/components/AdminGrant
 import { AdminNomenclatures } from "../../features/administration/components/AdminNomenclatures";
 import { AnomalyTriage } from "../../features/anomaly-triage/components/AnomalyTriage";
 import { ConflictInbox } from "../../features/correction-conflicts/components/ConflictInbox";
+import { ConstraintNotices } from "../../features/dose-constraints/components/ConstraintNotices";
+import { EstablishmentConstraints } from "../../features/dose-constraints/components/EstablishmentConstraints";
 import { EmployerExceedances } from "../../features/employer/components/EmployerExceedances";
 import { BatchHistory } from "../../features/file-upload/components/BatchHistory";
 import { FileUpload } from "../../features/file-upload/components/FileUpload";
@@ -141,6 +143,41 @@ export function AdminPageRoute({ page }: { page: "comptes" | "habilitations" | "
       {page === "habilitations" && <AdminGrants />}
       {page === "cles-api" && <AdminApiKeys />}
       {page === "nomenclatures" && <AdminNomenclatures />}
+    </>
+  );
+}
+
+/** The roles that read an establishment's dose constraints, and those that set them. */
+const constraintReaders = ["RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "OCCUPATIONAL_PHYSICIAN", "CONTROL_AGENT"] as const;
+const constraintSetters = ["RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT"];
+
+/** `/contraintes-de-dose`: the dose constraints of the caller's establishments (set by the adviser or correspondent). */
+export function DoseConstraintsRoute() {
+  const viewer = useCurrentViewer();
+  const role = primaryRole(viewer);
+  const ids = grantEstablishments(viewer, role ? [role] : [...constraintReaders]);
+  return (
+    <>
+      <h1>Contraintes de dose</h1>
+      <p className={fr.cx("fr-text--lead")}>
+        Contraintes de dose de l'employeur, fixées par le conseiller en radioprotection pour l'établissement ou un
+        métier, en mSv sur 12 mois glissants. Chaque résultat est comparé à la contrainte au prorata de sa période de
+        port ; sans contrainte fixée, le niveau par défaut est 3/10 de la limite.
+      </p>
+      {ids.length === 0 && <p>Aucun établissement n'est rattaché à votre habilitation.</p>}
+      {ids.map((id) => (
+        <EstablishmentConstraints key={id} establishmentId={id} canEdit={!!role && constraintSetters.includes(role)} />
+      ))}
+    </>
+  );
+}
+
+/** `/avis-contrainte`: the notices of results above their dose constraint, apart from the anomalies. */
+export function ConstraintNoticesRoute() {
+  return (
+    <>
+      <h1>Avis de dépassement de contrainte</h1>
+      <ConstraintNotices />
     </>
   );
 }
