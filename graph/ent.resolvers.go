@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/privacy"
@@ -53,6 +54,11 @@ func (r *queryResolver) APIKeys(ctx context.Context, after *entgql.Cursor[int], 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
+}
+
+// BatchFindings is the resolver for the batchFindings field.
+func (r *queryResolver) BatchFindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BatchFindingOrder, where *ent.BatchFindingWhereInput) (*ent.BatchFindingConnection, error) {
+	panic(fmt.Errorf("not implemented: BatchFindings - batchFindings"))
 }
 
 // Companies is the resolver for the companies field.
