@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/privacy"
@@ -43,7 +42,7 @@ func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[int],
 
 // Anomalies is the resolver for the anomalies field.
 func (r *queryResolver) Anomalies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error) {
-	return r.Client.Anomaly.Query().Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
+	return unlinkedAnomalies(r.Client.Anomaly.Query(), where).Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
 }
 
 // APIKeys is the resolver for the apiKeys field.
@@ -58,7 +57,7 @@ func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[in
 
 // BatchFindings is the resolver for the batchFindings field.
 func (r *queryResolver) BatchFindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BatchFindingOrder, where *ent.BatchFindingWhereInput) (*ent.BatchFindingConnection, error) {
-	panic(fmt.Errorf("not implemented: BatchFindings - batchFindings"))
+	return r.Client.BatchFinding.Query().Paginate(ctx, after, first, before, last, ent.WithBatchFindingOrder(orderBy), ent.WithBatchFindingFilter(where.Filter))
 }
 
 // Companies is the resolver for the companies field.

@@ -25,7 +25,9 @@ func viewerNow(ctx context.Context) (context.Context, bool) {
 
 // scopedAnomalies returns the anomalies query of the subscriber, filtered.
 func (r *Resolver) scopedAnomalies(where *ent.AnomalyWhereInput) (*ent.AnomalyQuery, error) {
-	q := r.Client.Anomaly.Query()
+	// A worker finding that a laboratory batch finding explains is not
+	// delivered one by one (its batch finding is, to the agency).
+	q := unlinkedAnomalies(r.Client.Anomaly.Query(), where)
 	if where != nil {
 		return where.Filter(q)
 	}
