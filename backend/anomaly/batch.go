@@ -572,7 +572,7 @@ func CheckBatch(ctx context.Context, client *ent.Client, cfg BatchConfig, in Bat
 		if cp.Sector != "" {
 			level = LevelSector
 		}
-		label := nomen.contextLabel(Context{Kind: cp.Kind, Sector: cp.Sector, Months: cp.Months}, level) + ", " + periodicity(cp.Months)
+		label := nomen.contextLabel(Context{Kind: cp.Kind, Sector: cp.Sector, Months: cp.Months}, level) + ", " + wearing(cp.Months)
 		f, err := client.BatchFinding.Create().SetImportBatchID(in.BatchID).SetLaboratoryID(in.LaboratoryID).
 			SetKind(batchfinding.Kind(c.Kind)).SetContextKey(c.Key).SetContextLabel(label).SetMonitoringKind(cp.Kind).
 			SetSectorCode(cp.Sector).SetPeriodMonths(cp.Months).SetDirection(c.Direction).SetPValue(c.P()).
@@ -590,7 +590,7 @@ func CheckBatch(ctx context.Context, client *ent.Client, cfg BatchConfig, in Bat
 // last PastBatches within PastMonths) and returns how many there were.
 func pastProfile(ctx context.Context, client *ent.Client, cfg BatchConfig, in BatchInput) (*BatchProfile, int, error) {
 	prev, err := client.ImportBatch.Query().Where(importbatch.LaboratoryID(in.LaboratoryID), importbatch.IDLT(in.BatchID),
-		importbatch.ProfileNotNil(), importbatch.CreatedAtGTE(in.Now.AddDate(0, -cfg.PastMonths, 0)),
+		importbatch.ProfileNotNil(), importbatch.CompletedAtGTE(in.Now.AddDate(0, -cfg.PastMonths, 0)),
 		importbatch.StatusIn(importbatch.StatusAccepted, importbatch.StatusPartial)).
 		Order(ent.Desc(importbatch.FieldID)).Limit(cfg.PastBatches).
 		Select(importbatch.FieldID, importbatch.FieldProfile).All(ctx)
@@ -685,6 +685,17 @@ func linkFindings(ctx context.Context, client *ent.Client, in BatchInput, checks
 	}
 	slices.Sort(linked)
 	return linked, nil
+}
+
+// wearing names a wearing period length: « port mensuel ».
+func wearing(months int) string {
+	switch months {
+	case 1:
+		return "port mensuel"
+	case 3:
+		return "port trimestriel"
+	}
+	return fmt.Sprintf("port de %d mois", months)
 }
 
 // batchKindLabel names a batch finding kind in French.

@@ -277,6 +277,9 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 		return err
 	}
 	r.rep.AnomaliesRaised += r.sess.Raised - before
+	if r.profile != nil {
+		r.profile.Add(written)
+	}
 	var held []Held
 	for i, rec := range recs {
 		if rec.Pending {
