@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent"
@@ -55,7 +56,15 @@ func TestBatchZeroShareFinding(t *testing.T) {
 	if n := f.db.Client.BatchFinding.Query().CountX(ctx); n != 0 {
 		t.Fatalf("%d batch findings on batches like their predecessors", n)
 	}
+	// The news of the last batch, as delivered after commit.
+	hub := alerts.NewHub(100000)
+	f.svc.Registry.Broker = &alerts.Broker{Hub: hub}
+	news := hub.Subscribe(alerts.AnomalyRaised)
 	last := submit(f.lab, "L1-7-11", f.batchLines(0, 60, 7, 11, func(i int) bool { return i < 36 }))
+	announced := map[int]bool{}
+	for len(news.C) > 0 {
+		announced[(<-news.C).ID] = true
+	}
 
 	fs := f.db.Client.BatchFinding.Query().AllX(ctx)
 	if len(fs) != 1 {
@@ -94,7 +103,16 @@ func TestBatchZeroShareFinding(t *testing.T) {
 	if got := f.db.Client.BatchFinding.QueryAnomalies(bf).CountX(ctx); got != len(linked) || got < len(runs) {
 		t.Fatalf("batch finding explains %d findings, %d linked, %d runs", got, len(linked), len(runs))
 	}
-	t.Logf("%d worker findings linked (%d ZERO_RUN); %s", len(linked), len(runs), bf.Explanation)
+	// Linked findings are not announced one by one; the others are.
+	for _, a := range linked {
+		if announced[a.ID] {
+			t.Fatalf("linked finding %d (%s) announced live", a.ID, a.Kind)
+		}
+	}
+	if len(announced) != last.AnomaliesRaised-len(linked) {
+		t.Fatalf("%d findings announced, want the %d raised less the %d linked", len(announced), last.AnomaliesRaised, len(linked))
+	}
+	t.Logf("%d worker findings linked (%d ZERO_RUN), %d announced; %s", len(linked), len(runs), len(announced), bf.Explanation)
 
 	// The laboratory reads its batch finding; the other laboratory and the
 	// employer do not.
@@ -109,5 +127,29 @@ func TestBatchZeroShareFinding(t *testing.T) {
 	}
 	if got := read(f.employer); len(got) != 0 {
 		t.Fatalf("the employer reads %d batch findings", len(got))
+	}
+}
+
+// TestBatchZeroShareEveryoneShifted is TestBatchZeroShareFinding when the
+// other laboratory's results of the same months shifted as much: a change of
+// the context, not of the laboratory, and no batch finding.
+func TestBatchZeroShareEveryoneShifted(t *testing.T) {
+	f := newImportFixture(t, storetest.MustOpen(t), 120)
+	ctx := policy.SystemContext(context.Background())
+	none := func(int) bool { return false }
+	for m := 1; m <= 6; m++ {
+		f.submit(t, f.lab, ingest.Submission{Format: ingest.LabResults, Reference: fmt.Sprintf("L1-%d", m), Body: csvOf(labHeader, f.batchLines(0, 60, m, m, none)...)})
+		f.submit(t, f.otherLab, ingest.Submission{Format: ingest.LabResults, Reference: fmt.Sprintf("L2-%d", m), Body: csvOf(labHeader, f.batchLines(60, 120, m, m, none)...)})
+	}
+	f.submit(t, f.otherLab, ingest.Submission{Format: ingest.LabResults, Reference: "L2-7-11", Body: csvOf(labHeader, f.batchLines(60, 120, 7, 11, func(i int) bool { return i < 96 })...)})
+	last := f.submit(t, f.lab, ingest.Submission{Format: ingest.LabResults, Reference: "L1-7-11", Body: csvOf(labHeader, f.batchLines(0, 60, 7, 11, func(i int) bool { return i < 36 })...)})
+	if last.Status != ingest.StatusAccepted {
+		t.Fatalf("last batch: %+v", last.Problems)
+	}
+	if fs := f.db.Client.BatchFinding.Query().AllX(ctx); len(fs) != 0 {
+		t.Fatalf("every laboratory shifted: want no batch finding, got %+v", fs)
+	}
+	if n := f.db.Client.Anomaly.Query().Where(anomaly.BatchFindingIDNotNil()).CountX(ctx); n != 0 {
+		t.Fatalf("%d findings linked to no batch finding", n)
 	}
 }
