@@ -26,7 +26,7 @@ func viewerNow(ctx context.Context) (context.Context, bool) {
 // scopedAnomalies returns the anomalies query of the subscriber, filtered.
 func (r *Resolver) scopedAnomalies(where *ent.AnomalyWhereInput) (*ent.AnomalyQuery, error) {
 	// A worker finding that a laboratory batch finding explains is not
-	// delivered one by one (its batch finding is, to the agency).
+	// delivered one by one: it is read with the batch finding.
 	q := unlinkedAnomalies(r.Client.Anomaly.Query(), where)
 	if where != nil {
 		return where.Filter(q)
