@@ -54,6 +54,18 @@ func TestBatchFindingsAccessAndLinkedAnomalies(t *testing.T) {
 			t.Errorf("%s reads %+v, want the batch finding %d", who, out.BatchFindings, bf.ID)
 		}
 	}
+	// The SPA's page (frontend/src/features/batch-findings) for the laboratory and the agency.
+	const page = `query BatchFindings($after: Cursor) {
+		batchFindings(first: 20, after: $after, orderBy: [{ field: CREATED_AT, direction: DESC }]) {
+			totalCount edges { node { id createdAt importBatchID kind contextLabel direction pValue explanation status laboratory { id name } } }
+			pageInfo { hasNextPage endCursor } } }`
+	for _, who := range []string{regLab, regAnalyst, regAdmin} {
+		var out struct{ BatchFindings conn }
+		w.must(t, who, page, nil, &out)
+		if out.BatchFindings.TotalCount != 1 {
+			t.Errorf("%s: the SPA's page reads %d batch findings", who, out.BatchFindings.TotalCount)
+		}
+	}
 	for _, who := range []string{regEmployerA, regAdviserA, regPhysician} {
 		res := w.as(t, who).Do(list, nil)
 		if res.Code() != "FORBIDDEN_FIELD" {
