@@ -77,6 +77,9 @@ type ContextProfile struct {
 	// First and Last are the first days of the months the periods end in.
 	First time.Time `json:"first"`
 	Last  time.Time `json:"last"`
+	// ByMonth counts the results and zeros by month (2006-01) the periods
+	// end in: what the batch added to the context statistics of each month.
+	ByMonth map[string][2]int `json:"byMonth,omitempty"`
 }
 
 // BatchProfile is a laboratory batch's distribution by exposure context
@@ -146,12 +149,33 @@ func (p *BatchProfile) Add(recs []*ent.DoseRecord) {
 			cp.Last = m
 		}
 		cp.N++
+		if cp.ByMonth == nil {
+			cp.ByMonth = map[string][2]int{}
+		}
+		mc := cp.ByMonth[m.Format("2006-01")]
+		mc[0]++
 		if r.Status == doserecord.StatusBelowThreshold || r.ValueUsv <= 0 {
 			cp.Zeros++
+			mc[1]++
+			cp.ByMonth[m.Format("2006-01")] = mc
 			continue
 		}
+		cp.ByMonth[m.Format("2006-01")] = mc
 		cp.Values[profileValue(r.ValueUsv)]++
 	}
+}
+
+// monthsIn sums the results and zeros of the months in [from, to].
+func (c *ContextProfile) monthsIn(from, to time.Time) [2]int {
+	var out [2]int
+	for m, k := range c.ByMonth {
+		t, err := time.Parse("2006-01", m)
+		if err == nil && !t.Before(monthStart(from)) && !t.After(monthStart(to)) {
+			out[0] += k[0]
+			out[1] += k[1]
+		}
+	}
+	return out
 }
 
 // NonZero counts the results above the recording threshold.
@@ -234,6 +258,13 @@ func (c *ContextProfile) merge(o *ContextProfile) {
 	c.Zeros += o.Zeros
 	for v, k := range o.Values {
 		c.Values[v] += k
+	}
+	for m, k := range o.ByMonth {
+		if c.ByMonth == nil {
+			c.ByMonth = map[string][2]int{}
+		}
+		mc := c.ByMonth[m]
+		c.ByMonth[m] = [2]int{mc[0] + k[0], mc[1] + k[1]}
 	}
 	if c.First.IsZero() || (!o.First.IsZero() && o.First.Before(c.First)) {
 		c.First = o.First
@@ -555,7 +586,14 @@ func CheckBatch(ctx context.Context, client *ent.Client, cfg BatchConfig, in Bat
 		if err != nil {
 			return res, err
 		}
-		checks = append(checks, cfg.CompareContext(key, cp, pc, n, othersOf(sums[key]))...)
+		others := othersOf(sums[key])
+		if others != nil {
+			// The statistics of those months hold what this laboratory's
+			// previous batches sent for them: the others are the rest.
+			own := pc.monthsIn(cp.First, cp.Last)
+			others.N, others.Zeros = max(0, others.N-own[0]), max(0, others.Zeros-own[1])
+		}
+		checks = append(checks, cfg.CompareContext(key, cp, pc, n, others)...)
 	}
 	flagged := cfg.Decide(checks)
 	if len(flagged) == 0 {

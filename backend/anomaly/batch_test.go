@@ -5,6 +5,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/doserecord"
 )
 
 // profileOf draws n results of a context: a share p0 at zero, the others
@@ -176,5 +180,29 @@ func TestBatchProfileRoundTrip(t *testing.T) {
 	}
 	if profileValue(12345) != 12000 || profileValue(870) != 870 {
 		t.Fatalf("profile values: %d %d", profileValue(12345), profileValue(870))
+	}
+}
+
+func TestBatchProfileMonths(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	var recs []*ent.DoseRecord
+	for m := time.January; m <= time.April; m++ {
+		for i := range 10 {
+			r := &ent.DoseRecord{MonitoringKind: doserecord.MonitoringKindPassiveWholeBody, Quantity: doserecord.QuantityHp10,
+				Status: doserecord.StatusMeasured, ValueUsv: 200, PeriodStart: day(2024, m, 1), PeriodEnd: day(2024, m+1, 0)}
+			if i < 3 {
+				r.Status, r.ValueUsv = doserecord.StatusBelowThreshold, 0
+			}
+			recs = append(recs, r)
+		}
+	}
+	p := NewBatchProfile()
+	p.Add(recs)
+	c := p.Contexts["K|PASSIVE_WHOLE_BODY|1"]
+	if c == nil || c.N != 40 || c.Zeros != 12 || !c.First.Equal(day(2024, 1, 1)) || !c.Last.Equal(day(2024, 4, 1)) {
+		t.Fatalf("profile: %+v", c)
+	}
+	if got := c.monthsIn(day(2024, 2, 15), day(2024, 3, 31)); got != [2]int{20, 6} {
+		t.Fatalf("February–March: %v, want 20 results, 6 zeros", got)
 	}
 }
