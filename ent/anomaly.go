@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/worker"
 )
@@ -59,6 +60,8 @@ type Anomaly struct {
 	ResolvedAt *time.Time `json:"resolved_at,omitempty"`
 	// ResolutionComment holds the value of the "resolution_comment" field.
 	ResolutionComment string `json:"resolution_comment,omitempty"`
+	// The laboratory batch finding that explains this worker finding; linked findings are not raised one by one.
+	BatchFindingID *int `json:"batch_finding_id,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the AnomalyQuery when eager-loading is set.
 	Edges        AnomalyEdges `json:"edges"`
@@ -77,11 +80,13 @@ type AnomalyEdges struct {
 	AcknowledgedBy *Account `json:"acknowledged_by,omitempty"`
 	// ResolvedBy holds the value of the resolved_by edge.
 	ResolvedBy *Account `json:"resolved_by,omitempty"`
+	// BatchFinding holds the value of the batch_finding edge.
+	BatchFinding *BatchFinding `json:"batch_finding,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [5]bool
+	loadedTypes [6]bool
 	// totalCount holds the count of the edges above.
-	totalCount [5]map[string]int
+	totalCount [6]map[string]int
 
 	namedDoseRecords map[string][]*DoseRecord
 }
@@ -139,6 +144,17 @@ func (e AnomalyEdges) ResolvedByOrErr() (*Account, error) {
 	return nil, &NotLoadedError{edge: "resolved_by"}
 }
 
+// BatchFindingOrErr returns the BatchFinding value or an error if the edge
+// was not loaded in eager-loading, or loaded but was not found.
+func (e AnomalyEdges) BatchFindingOrErr() (*BatchFinding, error) {
+	if e.BatchFinding != nil {
+		return e.BatchFinding, nil
+	} else if e.loadedTypes[5] {
+		return nil, &NotFoundError{label: batchfinding.Label}
+	}
+	return nil, &NotLoadedError{edge: "batch_finding"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*Anomaly) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
@@ -148,7 +164,7 @@ func (*Anomaly) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case anomaly.FieldScore:
 			values[i] = new(sql.NullFloat64)
-		case anomaly.FieldID, anomaly.FieldWorkerID, anomaly.FieldEstablishmentID, anomaly.FieldAcknowledgedByID, anomaly.FieldResolvedByID:
+		case anomaly.FieldID, anomaly.FieldWorkerID, anomaly.FieldEstablishmentID, anomaly.FieldAcknowledgedByID, anomaly.FieldResolvedByID, anomaly.FieldBatchFindingID:
 			values[i] = new(sql.NullInt64)
 		case anomaly.FieldLayer, anomaly.FieldKind, anomaly.FieldSeverity, anomaly.FieldExplanation, anomaly.FieldFingerprint, anomaly.FieldStatus, anomaly.FieldResolutionComment:
 			values[i] = new(sql.NullString)
@@ -297,6 +313,13 @@ func (_m *Anomaly) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.ResolutionComment = value.String
 			}
+		case anomaly.FieldBatchFindingID:
+			if value, ok := values[i].(*sql.NullInt64); !ok {
+				return fmt.Errorf("unexpected type %T for field batch_finding_id", values[i])
+			} else if value.Valid {
+				_m.BatchFindingID = new(int)
+				*_m.BatchFindingID = int(value.Int64)
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -333,6 +356,11 @@ func (_m *Anomaly) QueryAcknowledgedBy() *AccountQuery {
 // QueryResolvedBy queries the "resolved_by" edge of the Anomaly entity.
 func (_m *Anomaly) QueryResolvedBy() *AccountQuery {
 	return NewAnomalyClient(_m.config).QueryResolvedBy(_m)
+}
+
+// QueryBatchFinding queries the "batch_finding" edge of the Anomaly entity.
+func (_m *Anomaly) QueryBatchFinding() *BatchFindingQuery {
+	return NewAnomalyClient(_m.config).QueryBatchFinding(_m)
 }
 
 // Update returns a builder for updating this Anomaly.
@@ -426,6 +454,11 @@ func (_m *Anomaly) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("resolution_comment=")
 	builder.WriteString(_m.ResolutionComment)
+	builder.WriteString(", ")
+	if v := _m.BatchFindingID; v != nil {
+		builder.WriteString("batch_finding_id=")
+		builder.WriteString(fmt.Sprintf("%v", *v))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

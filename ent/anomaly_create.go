@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/worker"
@@ -236,6 +237,20 @@ func (_c *AnomalyCreate) SetNillableResolutionComment(v *string) *AnomalyCreate 
 	return _c
 }
 
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (_c *AnomalyCreate) SetBatchFindingID(v int) *AnomalyCreate {
+	_c.mutation.SetBatchFindingID(v)
+	return _c
+}
+
+// SetNillableBatchFindingID sets the "batch_finding_id" field if the given value is not nil.
+func (_c *AnomalyCreate) SetNillableBatchFindingID(v *int) *AnomalyCreate {
+	if v != nil {
+		_c.SetBatchFindingID(*v)
+	}
+	return _c
+}
+
 // SetWorker sets the "worker" edge to the Worker entity.
 func (_c *AnomalyCreate) SetWorker(v *Worker) *AnomalyCreate {
 	return _c.SetWorkerID(v.ID)
@@ -269,6 +284,11 @@ func (_c *AnomalyCreate) SetAcknowledgedBy(v *Account) *AnomalyCreate {
 // SetResolvedBy sets the "resolved_by" edge to the Account entity.
 func (_c *AnomalyCreate) SetResolvedBy(v *Account) *AnomalyCreate {
 	return _c.SetResolvedByID(v.ID)
+}
+
+// SetBatchFinding sets the "batch_finding" edge to the BatchFinding entity.
+func (_c *AnomalyCreate) SetBatchFinding(v *BatchFinding) *AnomalyCreate {
+	return _c.SetBatchFindingID(v.ID)
 }
 
 // Mutation returns the AnomalyMutation object of the builder.
@@ -574,6 +594,23 @@ func (_c *AnomalyCreate) createSpec() (*Anomaly, *sqlgraph.CreateSpec) {
 		_node.ResolvedByID = &nodes[0]
 		_spec.Edges = append(_spec.Edges, edge)
 	}
+	if nodes := _c.mutation.BatchFindingIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   anomaly.BatchFindingTable,
+			Columns: []string{anomaly.BatchFindingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_node.BatchFindingID = &nodes[0]
+		_spec.Edges = append(_spec.Edges, edge)
+	}
 	return _node, _spec
 }
 
@@ -797,6 +834,24 @@ func (u *AnomalyUpsert) UpdateResolutionComment() *AnomalyUpsert {
 // ClearResolutionComment clears the value of the "resolution_comment" field.
 func (u *AnomalyUpsert) ClearResolutionComment() *AnomalyUpsert {
 	u.SetNull(anomaly.FieldResolutionComment)
+	return u
+}
+
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (u *AnomalyUpsert) SetBatchFindingID(v int) *AnomalyUpsert {
+	u.Set(anomaly.FieldBatchFindingID, v)
+	return u
+}
+
+// UpdateBatchFindingID sets the "batch_finding_id" field to the value that was provided on create.
+func (u *AnomalyUpsert) UpdateBatchFindingID() *AnomalyUpsert {
+	u.SetExcluded(anomaly.FieldBatchFindingID)
+	return u
+}
+
+// ClearBatchFindingID clears the value of the "batch_finding_id" field.
+func (u *AnomalyUpsert) ClearBatchFindingID() *AnomalyUpsert {
+	u.SetNull(anomaly.FieldBatchFindingID)
 	return u
 }
 
@@ -1066,6 +1121,27 @@ func (u *AnomalyUpsertOne) UpdateResolutionComment() *AnomalyUpsertOne {
 func (u *AnomalyUpsertOne) ClearResolutionComment() *AnomalyUpsertOne {
 	return u.Update(func(s *AnomalyUpsert) {
 		s.ClearResolutionComment()
+	})
+}
+
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (u *AnomalyUpsertOne) SetBatchFindingID(v int) *AnomalyUpsertOne {
+	return u.Update(func(s *AnomalyUpsert) {
+		s.SetBatchFindingID(v)
+	})
+}
+
+// UpdateBatchFindingID sets the "batch_finding_id" field to the value that was provided on create.
+func (u *AnomalyUpsertOne) UpdateBatchFindingID() *AnomalyUpsertOne {
+	return u.Update(func(s *AnomalyUpsert) {
+		s.UpdateBatchFindingID()
+	})
+}
+
+// ClearBatchFindingID clears the value of the "batch_finding_id" field.
+func (u *AnomalyUpsertOne) ClearBatchFindingID() *AnomalyUpsertOne {
+	return u.Update(func(s *AnomalyUpsert) {
+		s.ClearBatchFindingID()
 	})
 }
 
@@ -1501,6 +1577,27 @@ func (u *AnomalyUpsertBulk) UpdateResolutionComment() *AnomalyUpsertBulk {
 func (u *AnomalyUpsertBulk) ClearResolutionComment() *AnomalyUpsertBulk {
 	return u.Update(func(s *AnomalyUpsert) {
 		s.ClearResolutionComment()
+	})
+}
+
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (u *AnomalyUpsertBulk) SetBatchFindingID(v int) *AnomalyUpsertBulk {
+	return u.Update(func(s *AnomalyUpsert) {
+		s.SetBatchFindingID(v)
+	})
+}
+
+// UpdateBatchFindingID sets the "batch_finding_id" field to the value that was provided on create.
+func (u *AnomalyUpsertBulk) UpdateBatchFindingID() *AnomalyUpsertBulk {
+	return u.Update(func(s *AnomalyUpsert) {
+		s.UpdateBatchFindingID()
+	})
+}
+
+// ClearBatchFindingID clears the value of the "batch_finding_id" field.
+func (u *AnomalyUpsertBulk) ClearBatchFindingID() *AnomalyUpsertBulk {
+	return u.Update(func(s *AnomalyUpsert) {
+		s.ClearBatchFindingID()
 	})
 }
 

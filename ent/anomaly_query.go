@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/predicate"
@@ -34,6 +35,7 @@ type AnomalyQuery struct {
 	withDoseRecords      *DoseRecordQuery
 	withAcknowledgedBy   *AccountQuery
 	withResolvedBy       *AccountQuery
+	withBatchFinding     *BatchFindingQuery
 	loadTotal            []func(context.Context, []*Anomaly) error
 	modifiers            []func(*sql.Selector)
 	withNamedDoseRecords map[string]*DoseRecordQuery
@@ -176,6 +178,28 @@ func (_q *AnomalyQuery) QueryResolvedBy() *AccountQuery {
 			sqlgraph.From(anomaly.Table, anomaly.FieldID, selector),
 			sqlgraph.To(account.Table, account.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, anomaly.ResolvedByTable, anomaly.ResolvedByColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryBatchFinding chains the current query on the "batch_finding" edge.
+func (_q *AnomalyQuery) QueryBatchFinding() *BatchFindingQuery {
+	query := (&BatchFindingClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(anomaly.Table, anomaly.FieldID, selector),
+			sqlgraph.To(batchfinding.Table, batchfinding.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, anomaly.BatchFindingTable, anomaly.BatchFindingColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -380,6 +404,7 @@ func (_q *AnomalyQuery) Clone() *AnomalyQuery {
 		withDoseRecords:    _q.withDoseRecords.Clone(),
 		withAcknowledgedBy: _q.withAcknowledgedBy.Clone(),
 		withResolvedBy:     _q.withResolvedBy.Clone(),
+		withBatchFinding:   _q.withBatchFinding.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -439,6 +464,17 @@ func (_q *AnomalyQuery) WithResolvedBy(opts ...func(*AccountQuery)) *AnomalyQuer
 		opt(query)
 	}
 	_q.withResolvedBy = query
+	return _q
+}
+
+// WithBatchFinding tells the query-builder to eager-load the nodes that are connected to
+// the "batch_finding" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AnomalyQuery) WithBatchFinding(opts ...func(*BatchFindingQuery)) *AnomalyQuery {
+	query := (&BatchFindingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withBatchFinding = query
 	return _q
 }
 
@@ -526,12 +562,13 @@ func (_q *AnomalyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Anom
 	var (
 		nodes       = []*Anomaly{}
 		_spec       = _q.querySpec()
-		loadedTypes = [5]bool{
+		loadedTypes = [6]bool{
 			_q.withWorker != nil,
 			_q.withEstablishment != nil,
 			_q.withDoseRecords != nil,
 			_q.withAcknowledgedBy != nil,
 			_q.withResolvedBy != nil,
+			_q.withBatchFinding != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -583,6 +620,12 @@ func (_q *AnomalyQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Anom
 	if query := _q.withResolvedBy; query != nil {
 		if err := _q.loadResolvedBy(ctx, query, nodes, nil,
 			func(n *Anomaly, e *Account) { n.Edges.ResolvedBy = e }); err != nil {
+			return nil, err
+		}
+	}
+	if query := _q.withBatchFinding; query != nil {
+		if err := _q.loadBatchFinding(ctx, query, nodes, nil,
+			func(n *Anomaly, e *BatchFinding) { n.Edges.BatchFinding = e }); err != nil {
 			return nil, err
 		}
 	}
@@ -784,6 +827,38 @@ func (_q *AnomalyQuery) loadResolvedBy(ctx context.Context, query *AccountQuery,
 	}
 	return nil
 }
+func (_q *AnomalyQuery) loadBatchFinding(ctx context.Context, query *BatchFindingQuery, nodes []*Anomaly, init func(*Anomaly), assign func(*Anomaly, *BatchFinding)) error {
+	ids := make([]int, 0, len(nodes))
+	nodeids := make(map[int][]*Anomaly)
+	for i := range nodes {
+		if nodes[i].BatchFindingID == nil {
+			continue
+		}
+		fk := *nodes[i].BatchFindingID
+		if _, ok := nodeids[fk]; !ok {
+			ids = append(ids, fk)
+		}
+		nodeids[fk] = append(nodeids[fk], nodes[i])
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	query.Where(batchfinding.IDIn(ids...))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		nodes, ok := nodeids[n.ID]
+		if !ok {
+			return fmt.Errorf(`unexpected foreign-key "batch_finding_id" returned %v`, n.ID)
+		}
+		for i := range nodes {
+			assign(nodes[i], n)
+		}
+	}
+	return nil
+}
 
 func (_q *AnomalyQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -824,6 +899,9 @@ func (_q *AnomalyQuery) querySpec() *sqlgraph.QuerySpec {
 		}
 		if _q.withResolvedBy != nil {
 			_spec.Node.AddColumnOnce(anomaly.FieldResolvedByID)
+		}
+		if _q.withBatchFinding != nil {
+			_spec.Node.AddColumnOnce(anomaly.FieldBatchFindingID)
 		}
 	}
 	if ps := _q.predicates; len(ps) > 0 {

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/anomaly"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/predicate"
 )
@@ -212,6 +213,26 @@ func (_u *AnomalyUpdate) ClearResolutionComment() *AnomalyUpdate {
 	return _u
 }
 
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (_u *AnomalyUpdate) SetBatchFindingID(v int) *AnomalyUpdate {
+	_u.mutation.SetBatchFindingID(v)
+	return _u
+}
+
+// SetNillableBatchFindingID sets the "batch_finding_id" field if the given value is not nil.
+func (_u *AnomalyUpdate) SetNillableBatchFindingID(v *int) *AnomalyUpdate {
+	if v != nil {
+		_u.SetBatchFindingID(*v)
+	}
+	return _u
+}
+
+// ClearBatchFindingID clears the value of the "batch_finding_id" field.
+func (_u *AnomalyUpdate) ClearBatchFindingID() *AnomalyUpdate {
+	_u.mutation.ClearBatchFindingID()
+	return _u
+}
+
 // AddDoseRecordIDs adds the "dose_records" edge to the DoseRecord entity by IDs.
 func (_u *AnomalyUpdate) AddDoseRecordIDs(ids ...int) *AnomalyUpdate {
 	_u.mutation.AddDoseRecordIDs(ids...)
@@ -235,6 +256,11 @@ func (_u *AnomalyUpdate) SetAcknowledgedBy(v *Account) *AnomalyUpdate {
 // SetResolvedBy sets the "resolved_by" edge to the Account entity.
 func (_u *AnomalyUpdate) SetResolvedBy(v *Account) *AnomalyUpdate {
 	return _u.SetResolvedByID(v.ID)
+}
+
+// SetBatchFinding sets the "batch_finding" edge to the BatchFinding entity.
+func (_u *AnomalyUpdate) SetBatchFinding(v *BatchFinding) *AnomalyUpdate {
+	return _u.SetBatchFindingID(v.ID)
 }
 
 // Mutation returns the AnomalyMutation object of the builder.
@@ -272,6 +298,12 @@ func (_u *AnomalyUpdate) ClearAcknowledgedBy() *AnomalyUpdate {
 // ClearResolvedBy clears the "resolved_by" edge to the Account entity.
 func (_u *AnomalyUpdate) ClearResolvedBy() *AnomalyUpdate {
 	_u.mutation.ClearResolvedBy()
+	return _u
+}
+
+// ClearBatchFinding clears the "batch_finding" edge to the BatchFinding entity.
+func (_u *AnomalyUpdate) ClearBatchFinding() *AnomalyUpdate {
+	_u.mutation.ClearBatchFinding()
 	return _u
 }
 
@@ -514,6 +546,35 @@ func (_u *AnomalyUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 		}
 		_spec.Edges.Add = append(_spec.Edges.Add, edge)
 	}
+	if _u.mutation.BatchFindingCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   anomaly.BatchFindingTable,
+			Columns: []string{anomaly.BatchFindingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BatchFindingIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   anomaly.BatchFindingTable,
+			Columns: []string{anomaly.BatchFindingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
 		if _, ok := err.(*sqlgraph.NotFoundError); ok {
@@ -717,6 +778,26 @@ func (_u *AnomalyUpdateOne) ClearResolutionComment() *AnomalyUpdateOne {
 	return _u
 }
 
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (_u *AnomalyUpdateOne) SetBatchFindingID(v int) *AnomalyUpdateOne {
+	_u.mutation.SetBatchFindingID(v)
+	return _u
+}
+
+// SetNillableBatchFindingID sets the "batch_finding_id" field if the given value is not nil.
+func (_u *AnomalyUpdateOne) SetNillableBatchFindingID(v *int) *AnomalyUpdateOne {
+	if v != nil {
+		_u.SetBatchFindingID(*v)
+	}
+	return _u
+}
+
+// ClearBatchFindingID clears the value of the "batch_finding_id" field.
+func (_u *AnomalyUpdateOne) ClearBatchFindingID() *AnomalyUpdateOne {
+	_u.mutation.ClearBatchFindingID()
+	return _u
+}
+
 // AddDoseRecordIDs adds the "dose_records" edge to the DoseRecord entity by IDs.
 func (_u *AnomalyUpdateOne) AddDoseRecordIDs(ids ...int) *AnomalyUpdateOne {
 	_u.mutation.AddDoseRecordIDs(ids...)
@@ -740,6 +821,11 @@ func (_u *AnomalyUpdateOne) SetAcknowledgedBy(v *Account) *AnomalyUpdateOne {
 // SetResolvedBy sets the "resolved_by" edge to the Account entity.
 func (_u *AnomalyUpdateOne) SetResolvedBy(v *Account) *AnomalyUpdateOne {
 	return _u.SetResolvedByID(v.ID)
+}
+
+// SetBatchFinding sets the "batch_finding" edge to the BatchFinding entity.
+func (_u *AnomalyUpdateOne) SetBatchFinding(v *BatchFinding) *AnomalyUpdateOne {
+	return _u.SetBatchFindingID(v.ID)
 }
 
 // Mutation returns the AnomalyMutation object of the builder.
@@ -777,6 +863,12 @@ func (_u *AnomalyUpdateOne) ClearAcknowledgedBy() *AnomalyUpdateOne {
 // ClearResolvedBy clears the "resolved_by" edge to the Account entity.
 func (_u *AnomalyUpdateOne) ClearResolvedBy() *AnomalyUpdateOne {
 	_u.mutation.ClearResolvedBy()
+	return _u
+}
+
+// ClearBatchFinding clears the "batch_finding" edge to the BatchFinding entity.
+func (_u *AnomalyUpdateOne) ClearBatchFinding() *AnomalyUpdateOne {
+	_u.mutation.ClearBatchFinding()
 	return _u
 }
 
@@ -1042,6 +1134,35 @@ func (_u *AnomalyUpdateOne) sqlSave(ctx context.Context) (_node *Anomaly, err er
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(account.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.BatchFindingCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   anomaly.BatchFindingTable,
+			Columns: []string{anomaly.BatchFindingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.BatchFindingIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   anomaly.BatchFindingTable,
+			Columns: []string{anomaly.BatchFindingColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

@@ -21,6 +21,7 @@ import (
 	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
@@ -61,6 +62,8 @@ type Client struct {
 	AuditEvent *AuditEventClient
 	// AuditSubject is the client for interacting with the AuditSubject builders.
 	AuditSubject *AuditSubjectClient
+	// BatchFinding is the client for interacting with the BatchFinding builders.
+	BatchFinding *BatchFindingClient
 	// Company is the client for interacting with the Company builders.
 	Company *CompanyClient
 	// ContextStatistic is the client for interacting with the ContextStatistic builders.
@@ -116,6 +119,7 @@ func (c *Client) init() {
 	c.AuditBatch = NewAuditBatchClient(c.config)
 	c.AuditEvent = NewAuditEventClient(c.config)
 	c.AuditSubject = NewAuditSubjectClient(c.config)
+	c.BatchFinding = NewBatchFindingClient(c.config)
 	c.Company = NewCompanyClient(c.config)
 	c.ContextStatistic = NewContextStatisticClient(c.config)
 	c.DoseConflict = NewDoseConflictClient(c.config)
@@ -233,6 +237,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		AuditBatch:          NewAuditBatchClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		AuditSubject:        NewAuditSubjectClient(cfg),
+		BatchFinding:        NewBatchFindingClient(cfg),
 		Company:             NewCompanyClient(cfg),
 		ContextStatistic:    NewContextStatisticClient(cfg),
 		DoseConflict:        NewDoseConflictClient(cfg),
@@ -277,6 +282,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		AuditBatch:          NewAuditBatchClient(cfg),
 		AuditEvent:          NewAuditEventClient(cfg),
 		AuditSubject:        NewAuditSubjectClient(cfg),
+		BatchFinding:        NewBatchFindingClient(cfg),
 		Company:             NewCompanyClient(cfg),
 		ContextStatistic:    NewContextStatisticClient(cfg),
 		DoseConflict:        NewDoseConflictClient(cfg),
@@ -326,10 +332,11 @@ func (c *Client) Close() error {
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
-		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseConstraint, c.DoseRecord,
-		c.Dosimeter, c.DosimeterAssignment, c.Employment, c.Establishment,
-		c.ExceedanceNotice, c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention,
-		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
+		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
+		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
+		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
+		c.Session, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -340,10 +347,11 @@ func (c *Client) Use(hooks ...Hook) {
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
 		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
-		c.Company, c.ContextStatistic, c.DoseConflict, c.DoseConstraint, c.DoseRecord,
-		c.Dosimeter, c.DosimeterAssignment, c.Employment, c.Establishment,
-		c.ExceedanceNotice, c.ExposureSummary, c.Grant, c.ImportBatch, c.Intervention,
-		c.Laboratory, c.Nomenclature, c.OperationalDose, c.Session, c.Worker,
+		c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
+		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
+		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
+		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
+		c.Session, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -364,6 +372,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.AuditEvent.mutate(ctx, m)
 	case *AuditSubjectMutation:
 		return c.AuditSubject.mutate(ctx, m)
+	case *BatchFindingMutation:
+		return c.BatchFinding.mutate(ctx, m)
 	case *CompanyMutation:
 		return c.Company.mutate(ctx, m)
 	case *ContextStatisticMutation:
@@ -786,6 +796,22 @@ func (c *AnomalyClient) QueryResolvedBy(_m *Anomaly) *AccountQuery {
 			sqlgraph.From(anomaly.Table, anomaly.FieldID, id),
 			sqlgraph.To(account.Table, account.FieldID),
 			sqlgraph.Edge(sqlgraph.M2O, false, anomaly.ResolvedByTable, anomaly.ResolvedByColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryBatchFinding queries the batch_finding edge of a Anomaly.
+func (c *AnomalyClient) QueryBatchFinding(_m *Anomaly) *BatchFindingQuery {
+	query := (&BatchFindingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(anomaly.Table, anomaly.FieldID, id),
+			sqlgraph.To(batchfinding.Table, batchfinding.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, anomaly.BatchFindingTable, anomaly.BatchFindingColumn),
 		)
 		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
 		return fromV, nil
@@ -1416,6 +1442,188 @@ func (c *AuditSubjectClient) mutate(ctx context.Context, m *AuditSubjectMutation
 		return (&AuditSubjectDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown AuditSubject mutation op: %q", m.Op())
+	}
+}
+
+// BatchFindingClient is a client for the BatchFinding schema.
+type BatchFindingClient struct {
+	config
+}
+
+// NewBatchFindingClient returns a client for the BatchFinding from the given config.
+func NewBatchFindingClient(c config) *BatchFindingClient {
+	return &BatchFindingClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `batchfinding.Hooks(f(g(h())))`.
+func (c *BatchFindingClient) Use(hooks ...Hook) {
+	c.hooks.BatchFinding = append(c.hooks.BatchFinding, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `batchfinding.Intercept(f(g(h())))`.
+func (c *BatchFindingClient) Intercept(interceptors ...Interceptor) {
+	c.inters.BatchFinding = append(c.inters.BatchFinding, interceptors...)
+}
+
+// Create returns a builder for creating a BatchFinding entity.
+func (c *BatchFindingClient) Create() *BatchFindingCreate {
+	mutation := newBatchFindingMutation(c.config, OpCreate)
+	return &BatchFindingCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of BatchFinding entities.
+func (c *BatchFindingClient) CreateBulk(builders ...*BatchFindingCreate) *BatchFindingCreateBulk {
+	return &BatchFindingCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *BatchFindingClient) MapCreateBulk(slice any, setFunc func(*BatchFindingCreate, int)) *BatchFindingCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &BatchFindingCreateBulk{err: fmt.Errorf("calling to BatchFindingClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*BatchFindingCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &BatchFindingCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for BatchFinding.
+func (c *BatchFindingClient) Update() *BatchFindingUpdate {
+	mutation := newBatchFindingMutation(c.config, OpUpdate)
+	return &BatchFindingUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *BatchFindingClient) UpdateOne(_m *BatchFinding) *BatchFindingUpdateOne {
+	mutation := newBatchFindingMutation(c.config, OpUpdateOne, withBatchFinding(_m))
+	return &BatchFindingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *BatchFindingClient) UpdateOneID(id int) *BatchFindingUpdateOne {
+	mutation := newBatchFindingMutation(c.config, OpUpdateOne, withBatchFindingID(id))
+	return &BatchFindingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for BatchFinding.
+func (c *BatchFindingClient) Delete() *BatchFindingDelete {
+	mutation := newBatchFindingMutation(c.config, OpDelete)
+	return &BatchFindingDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *BatchFindingClient) DeleteOne(_m *BatchFinding) *BatchFindingDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *BatchFindingClient) DeleteOneID(id int) *BatchFindingDeleteOne {
+	builder := c.Delete().Where(batchfinding.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &BatchFindingDeleteOne{builder}
+}
+
+// Query returns a query builder for BatchFinding.
+func (c *BatchFindingClient) Query() *BatchFindingQuery {
+	return &BatchFindingQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeBatchFinding},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a BatchFinding entity by its id.
+func (c *BatchFindingClient) Get(ctx context.Context, id int) (*BatchFinding, error) {
+	return c.Query().Where(batchfinding.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *BatchFindingClient) GetX(ctx context.Context, id int) *BatchFinding {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryImportBatch queries the import_batch edge of a BatchFinding.
+func (c *BatchFindingClient) QueryImportBatch(_m *BatchFinding) *ImportBatchQuery {
+	query := (&ImportBatchClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(batchfinding.Table, batchfinding.FieldID, id),
+			sqlgraph.To(importbatch.Table, importbatch.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, batchfinding.ImportBatchTable, batchfinding.ImportBatchColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryLaboratory queries the laboratory edge of a BatchFinding.
+func (c *BatchFindingClient) QueryLaboratory(_m *BatchFinding) *LaboratoryQuery {
+	query := (&LaboratoryClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(batchfinding.Table, batchfinding.FieldID, id),
+			sqlgraph.To(laboratory.Table, laboratory.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, batchfinding.LaboratoryTable, batchfinding.LaboratoryColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryAnomalies queries the anomalies edge of a BatchFinding.
+func (c *BatchFindingClient) QueryAnomalies(_m *BatchFinding) *AnomalyQuery {
+	query := (&AnomalyClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(batchfinding.Table, batchfinding.FieldID, id),
+			sqlgraph.To(anomaly.Table, anomaly.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, batchfinding.AnomaliesTable, batchfinding.AnomaliesColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *BatchFindingClient) Hooks() []Hook {
+	hooks := c.hooks.BatchFinding
+	return append(hooks[:len(hooks):len(hooks)], batchfinding.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *BatchFindingClient) Interceptors() []Interceptor {
+	return c.inters.BatchFinding
+}
+
+func (c *BatchFindingClient) mutate(ctx context.Context, m *BatchFindingMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&BatchFindingCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&BatchFindingUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&BatchFindingUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&BatchFindingDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown BatchFinding mutation op: %q", m.Op())
 	}
 }
 
@@ -3839,6 +4047,22 @@ func (c *ImportBatchClient) QueryOperationalDoses(_m *ImportBatch) *OperationalD
 	return query
 }
 
+// QueryFindings queries the findings edge of a ImportBatch.
+func (c *ImportBatchClient) QueryFindings(_m *ImportBatch) *BatchFindingQuery {
+	query := (&BatchFindingClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importbatch.Table, importbatch.FieldID, id),
+			sqlgraph.To(batchfinding.Table, batchfinding.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, importbatch.FindingsTable, importbatch.FindingsColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *ImportBatchClient) Hooks() []Hook {
 	hooks := c.hooks.ImportBatch
@@ -4960,15 +5184,15 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, Company,
-		ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
+		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, BatchFinding,
+		Company, ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
 		DosimeterAssignment, Employment, Establishment, ExceedanceNotice,
 		ExposureSummary, Grant, ImportBatch, Intervention, Laboratory, Nomenclature,
 		OperationalDose, Session, Worker []ent.Hook
 	}
 	inters struct {
-		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, Company,
-		ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
+		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, BatchFinding,
+		Company, ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
 		DosimeterAssignment, Employment, Establishment, ExceedanceNotice,
 		ExposureSummary, Grant, ImportBatch, Intervention, Laboratory, Nomenclature,
 		OperationalDose, Session, Worker []ent.Interceptor

@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
@@ -103,6 +104,7 @@ func checkColumn(t, c string) error {
 			auditbatch.Table:          auditbatch.ValidColumn,
 			auditevent.Table:          auditevent.ValidColumn,
 			auditsubject.Table:        auditsubject.ValidColumn,
+			batchfinding.Table:        batchfinding.ValidColumn,
 			company.Table:             company.ValidColumn,
 			contextstatistic.Table:    contextstatistic.ValidColumn,
 			doseconflict.Table:        doseconflict.ValidColumn,

@@ -9,6 +9,7 @@ import (
 	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
@@ -38,7 +39,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 25)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -92,6 +93,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			anomaly.FieldResolvedByID:      {Type: field.TypeInt, Column: anomaly.FieldResolvedByID},
 			anomaly.FieldResolvedAt:        {Type: field.TypeTime, Column: anomaly.FieldResolvedAt},
 			anomaly.FieldResolutionComment: {Type: field.TypeString, Column: anomaly.FieldResolutionComment},
+			anomaly.FieldBatchFindingID:    {Type: field.TypeInt, Column: anomaly.FieldBatchFindingID},
 		},
 	}
 	graph.Nodes[2] = &sqlgraph.Node{
@@ -187,6 +189,34 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   batchfinding.Table,
+			Columns: batchfinding.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: batchfinding.FieldID,
+			},
+		},
+		Type: "BatchFinding",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			batchfinding.FieldCreatedAt:      {Type: field.TypeTime, Column: batchfinding.FieldCreatedAt},
+			batchfinding.FieldUpdatedAt:      {Type: field.TypeTime, Column: batchfinding.FieldUpdatedAt},
+			batchfinding.FieldImportBatchID:  {Type: field.TypeInt, Column: batchfinding.FieldImportBatchID},
+			batchfinding.FieldLaboratoryID:   {Type: field.TypeInt, Column: batchfinding.FieldLaboratoryID},
+			batchfinding.FieldKind:           {Type: field.TypeEnum, Column: batchfinding.FieldKind},
+			batchfinding.FieldContextKey:     {Type: field.TypeString, Column: batchfinding.FieldContextKey},
+			batchfinding.FieldContextLabel:   {Type: field.TypeString, Column: batchfinding.FieldContextLabel},
+			batchfinding.FieldMonitoringKind: {Type: field.TypeString, Column: batchfinding.FieldMonitoringKind},
+			batchfinding.FieldSectorCode:     {Type: field.TypeString, Column: batchfinding.FieldSectorCode},
+			batchfinding.FieldPeriodMonths:   {Type: field.TypeInt, Column: batchfinding.FieldPeriodMonths},
+			batchfinding.FieldDirection:      {Type: field.TypeString, Column: batchfinding.FieldDirection},
+			batchfinding.FieldPValue:         {Type: field.TypeFloat64, Column: batchfinding.FieldPValue},
+			batchfinding.FieldStatistics:     {Type: field.TypeJSON, Column: batchfinding.FieldStatistics},
+			batchfinding.FieldExplanation:    {Type: field.TypeString, Column: batchfinding.FieldExplanation},
+			batchfinding.FieldStatus:         {Type: field.TypeEnum, Column: batchfinding.FieldStatus},
+		},
+	}
+	graph.Nodes[7] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   company.Table,
 			Columns: company.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -202,7 +232,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			company.FieldName:      {Type: field.TypeString, Column: company.FieldName},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contextstatistic.Table,
 			Columns: contextstatistic.Columns,
@@ -230,7 +260,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contextstatistic.FieldContributors:   {Type: field.TypeJSON, Column: contextstatistic.FieldContributors},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doseconflict.Table,
 			Columns: doseconflict.Columns,
@@ -254,7 +284,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doseconflict.FieldResolutionReason: {Type: field.TypeString, Column: doseconflict.FieldResolutionReason},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doseconstraint.Table,
 			Columns: doseconstraint.Columns,
@@ -278,7 +308,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doseconstraint.FieldComment:         {Type: field.TypeString, Column: doseconstraint.FieldComment},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doserecord.Table,
 			Columns: doserecord.Columns,
@@ -316,7 +346,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doserecord.FieldPending:          {Type: field.TypeBool, Column: doserecord.FieldPending},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeter.Table,
 			Columns: dosimeter.Columns,
@@ -336,7 +366,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeter.FieldRetiredAt:       {Type: field.TypeTime, Column: dosimeter.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeterassignment.Table,
 			Columns: dosimeterassignment.Columns,
@@ -356,7 +386,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeterassignment.FieldBodyPosition: {Type: field.TypeString, Column: dosimeterassignment.FieldBodyPosition},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employment.Table,
 			Columns: employment.Columns,
@@ -384,7 +414,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employment.FieldPregnancyEndedOn:    {Type: field.TypeTime, Column: employment.FieldPregnancyEndedOn},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   establishment.Table,
 			Columns: establishment.Columns,
@@ -409,7 +439,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			establishment.FieldClosedAt:   {Type: field.TypeTime, Column: establishment.FieldClosedAt},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exceedancenotice.Table,
 			Columns: exceedancenotice.Columns,
@@ -436,7 +466,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exceedancenotice.FieldConfirmedOn:     {Type: field.TypeTime, Column: exceedancenotice.FieldConfirmedOn},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
@@ -459,7 +489,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -485,7 +515,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -512,9 +542,10 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldRowsRejected:    {Type: field.TypeInt, Column: importbatch.FieldRowsRejected},
 			importbatch.FieldReport:          {Type: field.TypeJSON, Column: importbatch.FieldReport},
 			importbatch.FieldCompletedAt:     {Type: field.TypeTime, Column: importbatch.FieldCompletedAt},
+			importbatch.FieldProfile:         {Type: field.TypeJSON, Column: importbatch.FieldProfile},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -535,7 +566,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDeclaredByID:              {Type: field.TypeInt, Column: intervention.FieldDeclaredByID},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -555,7 +586,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -577,7 +608,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -602,7 +633,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -624,7 +655,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -761,6 +792,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"Account",
 	)
 	graph.MustAddE(
+		"batch_finding",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   anomaly.BatchFindingTable,
+			Columns: []string{anomaly.BatchFindingColumn},
+			Bidi:    false,
+		},
+		"Anomaly",
+		"BatchFinding",
+	)
+	graph.MustAddE(
 		"account",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -807,6 +850,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"AuditSubject",
 		"AuditEvent",
+	)
+	graph.MustAddE(
+		"import_batch",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   batchfinding.ImportBatchTable,
+			Columns: []string{batchfinding.ImportBatchColumn},
+			Bidi:    false,
+		},
+		"BatchFinding",
+		"ImportBatch",
+	)
+	graph.MustAddE(
+		"laboratory",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   batchfinding.LaboratoryTable,
+			Columns: []string{batchfinding.LaboratoryColumn},
+			Bidi:    false,
+		},
+		"BatchFinding",
+		"Laboratory",
+	)
+	graph.MustAddE(
+		"anomalies",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   batchfinding.AnomaliesTable,
+			Columns: []string{batchfinding.AnomaliesColumn},
+			Bidi:    false,
+		},
+		"BatchFinding",
+		"Anomaly",
 	)
 	graph.MustAddE(
 		"establishments",
@@ -1337,6 +1416,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"OperationalDose",
 	)
 	graph.MustAddE(
+		"findings",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+		},
+		"ImportBatch",
+		"BatchFinding",
+	)
+	graph.MustAddE(
 		"worker",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -1842,6 +1933,11 @@ func (f *AnomalyFilter) WhereResolutionComment(p entql.StringP) {
 	f.Where(p.Field(anomaly.FieldResolutionComment))
 }
 
+// WhereBatchFindingID applies the entql int predicate on the batch_finding_id field.
+func (f *AnomalyFilter) WhereBatchFindingID(p entql.IntP) {
+	f.Where(p.Field(anomaly.FieldBatchFindingID))
+}
+
 // WhereHasWorker applies a predicate to check if query has an edge worker.
 func (f *AnomalyFilter) WhereHasWorker() {
 	f.Where(entql.HasEdge("worker"))
@@ -1906,6 +2002,20 @@ func (f *AnomalyFilter) WhereHasResolvedBy() {
 // WhereHasResolvedByWith applies a predicate to check if query has an edge resolved_by with a given conditions (other predicates).
 func (f *AnomalyFilter) WhereHasResolvedByWith(preds ...predicate.Account) {
 	f.Where(entql.HasEdgeWith("resolved_by", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasBatchFinding applies a predicate to check if query has an edge batch_finding.
+func (f *AnomalyFilter) WhereHasBatchFinding() {
+	f.Where(entql.HasEdge("batch_finding"))
+}
+
+// WhereHasBatchFindingWith applies a predicate to check if query has an edge batch_finding with a given conditions (other predicates).
+func (f *AnomalyFilter) WhereHasBatchFindingWith(preds ...predicate.BatchFinding) {
+	f.Where(entql.HasEdgeWith("batch_finding", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}
@@ -2324,6 +2434,163 @@ func (f *AuditSubjectFilter) WhereHasEventWith(preds ...predicate.AuditEvent) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *BatchFindingQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the BatchFindingQuery builder.
+func (_q *BatchFindingQuery) Filter() *BatchFindingFilter {
+	return &BatchFindingFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *BatchFindingMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the BatchFindingMutation builder.
+func (m *BatchFindingMutation) Filter() *BatchFindingFilter {
+	return &BatchFindingFilter{config: m.config, predicateAdder: m}
+}
+
+// BatchFindingFilter provides a generic filtering capability at runtime for BatchFindingQuery.
+type BatchFindingFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *BatchFindingFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *BatchFindingFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(batchfinding.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *BatchFindingFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(batchfinding.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *BatchFindingFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(batchfinding.FieldUpdatedAt))
+}
+
+// WhereImportBatchID applies the entql int predicate on the import_batch_id field.
+func (f *BatchFindingFilter) WhereImportBatchID(p entql.IntP) {
+	f.Where(p.Field(batchfinding.FieldImportBatchID))
+}
+
+// WhereLaboratoryID applies the entql int predicate on the laboratory_id field.
+func (f *BatchFindingFilter) WhereLaboratoryID(p entql.IntP) {
+	f.Where(p.Field(batchfinding.FieldLaboratoryID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *BatchFindingFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldKind))
+}
+
+// WhereContextKey applies the entql string predicate on the context_key field.
+func (f *BatchFindingFilter) WhereContextKey(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldContextKey))
+}
+
+// WhereContextLabel applies the entql string predicate on the context_label field.
+func (f *BatchFindingFilter) WhereContextLabel(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldContextLabel))
+}
+
+// WhereMonitoringKind applies the entql string predicate on the monitoring_kind field.
+func (f *BatchFindingFilter) WhereMonitoringKind(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldMonitoringKind))
+}
+
+// WhereSectorCode applies the entql string predicate on the sector_code field.
+func (f *BatchFindingFilter) WhereSectorCode(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldSectorCode))
+}
+
+// WherePeriodMonths applies the entql int predicate on the period_months field.
+func (f *BatchFindingFilter) WherePeriodMonths(p entql.IntP) {
+	f.Where(p.Field(batchfinding.FieldPeriodMonths))
+}
+
+// WhereDirection applies the entql string predicate on the direction field.
+func (f *BatchFindingFilter) WhereDirection(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldDirection))
+}
+
+// WherePValue applies the entql float64 predicate on the p_value field.
+func (f *BatchFindingFilter) WherePValue(p entql.Float64P) {
+	f.Where(p.Field(batchfinding.FieldPValue))
+}
+
+// WhereStatistics applies the entql json.RawMessage predicate on the statistics field.
+func (f *BatchFindingFilter) WhereStatistics(p entql.BytesP) {
+	f.Where(p.Field(batchfinding.FieldStatistics))
+}
+
+// WhereExplanation applies the entql string predicate on the explanation field.
+func (f *BatchFindingFilter) WhereExplanation(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldExplanation))
+}
+
+// WhereStatus applies the entql string predicate on the status field.
+func (f *BatchFindingFilter) WhereStatus(p entql.StringP) {
+	f.Where(p.Field(batchfinding.FieldStatus))
+}
+
+// WhereHasImportBatch applies a predicate to check if query has an edge import_batch.
+func (f *BatchFindingFilter) WhereHasImportBatch() {
+	f.Where(entql.HasEdge("import_batch"))
+}
+
+// WhereHasImportBatchWith applies a predicate to check if query has an edge import_batch with a given conditions (other predicates).
+func (f *BatchFindingFilter) WhereHasImportBatchWith(preds ...predicate.ImportBatch) {
+	f.Where(entql.HasEdgeWith("import_batch", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasLaboratory applies a predicate to check if query has an edge laboratory.
+func (f *BatchFindingFilter) WhereHasLaboratory() {
+	f.Where(entql.HasEdge("laboratory"))
+}
+
+// WhereHasLaboratoryWith applies a predicate to check if query has an edge laboratory with a given conditions (other predicates).
+func (f *BatchFindingFilter) WhereHasLaboratoryWith(preds ...predicate.Laboratory) {
+	f.Where(entql.HasEdgeWith("laboratory", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasAnomalies applies a predicate to check if query has an edge anomalies.
+func (f *BatchFindingFilter) WhereHasAnomalies() {
+	f.Where(entql.HasEdge("anomalies"))
+}
+
+// WhereHasAnomaliesWith applies a predicate to check if query has an edge anomalies with a given conditions (other predicates).
+func (f *BatchFindingFilter) WhereHasAnomaliesWith(preds ...predicate.Anomaly) {
+	f.Where(entql.HasEdgeWith("anomalies", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *CompanyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -2352,7 +2619,7 @@ type CompanyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompanyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2426,7 +2693,7 @@ type ContextStatisticFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContextStatisticFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2541,7 +2808,7 @@ type DoseConflictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseConflictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2720,7 +2987,7 @@ type DoseConstraintFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseConstraintFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2857,7 +3124,7 @@ type DoseRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3134,7 +3401,7 @@ type DosimeterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3251,7 +3518,7 @@ type DosimeterAssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterAssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3354,7 +3621,7 @@ type EmploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3497,7 +3764,7 @@ type EstablishmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EstablishmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3667,7 +3934,7 @@ type ExceedanceNoticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExceedanceNoticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3777,7 +4044,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3881,7 +4148,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4084,7 +4351,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4175,6 +4442,11 @@ func (f *ImportBatchFilter) WhereCompletedAt(p entql.TimeP) {
 	f.Where(p.Field(importbatch.FieldCompletedAt))
 }
 
+// WhereProfile applies the entql json.RawMessage predicate on the profile field.
+func (f *ImportBatchFilter) WhereProfile(p entql.BytesP) {
+	f.Where(p.Field(importbatch.FieldProfile))
+}
+
 // WhereHasSubmitter applies a predicate to check if query has an edge submitter.
 func (f *ImportBatchFilter) WhereHasSubmitter() {
 	f.Where(entql.HasEdge("submitter"))
@@ -4259,6 +4531,20 @@ func (f *ImportBatchFilter) WhereHasOperationalDosesWith(preds ...predicate.Oper
 	})))
 }
 
+// WhereHasFindings applies a predicate to check if query has an edge findings.
+func (f *ImportBatchFilter) WhereHasFindings() {
+	f.Where(entql.HasEdge("findings"))
+}
+
+// WhereHasFindingsWith applies a predicate to check if query has an edge findings with a given conditions (other predicates).
+func (f *ImportBatchFilter) WhereHasFindingsWith(preds ...predicate.BatchFinding) {
+	f.Where(entql.HasEdgeWith("findings", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *InterventionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -4288,7 +4574,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4424,7 +4710,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4527,7 +4813,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4612,7 +4898,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4782,7 +5068,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4881,7 +5167,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

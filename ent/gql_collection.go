@@ -14,6 +14,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doseconstraint"
@@ -535,6 +536,21 @@ func (_q *AnomalyQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 				selectedFields = append(selectedFields, anomaly.FieldResolvedByID)
 				fieldSeen[anomaly.FieldResolvedByID] = struct{}{}
 			}
+
+		case "batchFinding":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BatchFindingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, batchfindingImplementors)...); err != nil {
+				return err
+			}
+			_q.withBatchFinding = query
+			if _, ok := fieldSeen[anomaly.FieldBatchFindingID]; !ok {
+				selectedFields = append(selectedFields, anomaly.FieldBatchFindingID)
+				fieldSeen[anomaly.FieldBatchFindingID] = struct{}{}
+			}
 		case "createdAt":
 			if _, ok := fieldSeen[anomaly.FieldCreatedAt]; !ok {
 				selectedFields = append(selectedFields, anomaly.FieldCreatedAt)
@@ -624,6 +640,11 @@ func (_q *AnomalyQuery) collectField(ctx context.Context, oneNode bool, opCtx *g
 			if _, ok := fieldSeen[anomaly.FieldResolutionComment]; !ok {
 				selectedFields = append(selectedFields, anomaly.FieldResolutionComment)
 				fieldSeen[anomaly.FieldResolutionComment] = struct{}{}
+			}
+		case "batchFindingID":
+			if _, ok := fieldSeen[anomaly.FieldBatchFindingID]; !ok {
+				selectedFields = append(selectedFields, anomaly.FieldBatchFindingID)
+				fieldSeen[anomaly.FieldBatchFindingID] = struct{}{}
 			}
 		case "id":
 		case "__typename":
@@ -1035,6 +1056,290 @@ func newAuditEventPaginateArgs(rv map[string]any) *auditeventPaginateArgs {
 	}
 	if v, ok := rv[whereField].(*AuditEventWhereInput); ok {
 		args.opts = append(args.opts, WithAuditEventFilter(v.Filter))
+	}
+	return args
+}
+
+// CollectFields tells the query-builder to eagerly load connected nodes by resolver context.
+func (_q *BatchFindingQuery) CollectFields(ctx context.Context, satisfies ...string) (*BatchFindingQuery, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return _q, nil
+	}
+	if err := _q.collectField(ctx, false, graphql.GetOperationContext(ctx), fc.Field, nil, satisfies...); err != nil {
+		return nil, err
+	}
+	return _q, nil
+}
+
+func (_q *BatchFindingQuery) collectField(ctx context.Context, oneNode bool, opCtx *graphql.OperationContext, collected graphql.CollectedField, path []string, satisfies ...string) error {
+	path = append([]string(nil), path...)
+	var (
+		unknownSeen    bool
+		fieldSeen      = make(map[string]struct{}, len(batchfinding.Columns))
+		selectedFields = []string{batchfinding.FieldID}
+	)
+	for _, field := range graphql.CollectFields(opCtx, collected.Selections, satisfies) {
+		switch field.Name {
+
+		case "importBatch":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&ImportBatchClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, importbatchImplementors)...); err != nil {
+				return err
+			}
+			_q.withImportBatch = query
+			if _, ok := fieldSeen[batchfinding.FieldImportBatchID]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldImportBatchID)
+				fieldSeen[batchfinding.FieldImportBatchID] = struct{}{}
+			}
+
+		case "laboratory":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&LaboratoryClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, oneNode, opCtx, field, path, mayAddCondition(satisfies, laboratoryImplementors)...); err != nil {
+				return err
+			}
+			_q.withLaboratory = query
+			if _, ok := fieldSeen[batchfinding.FieldLaboratoryID]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldLaboratoryID)
+				fieldSeen[batchfinding.FieldLaboratoryID] = struct{}{}
+			}
+
+		case "anomalies":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&AnomalyClient{config: _q.config}).Query()
+			)
+			args := newAnomalyPaginateArgs(fieldArgs(ctx, new(AnomalyWhereInput), path...))
+			if err := validateFirstLast(args.first, args.last); err != nil {
+				return fmt.Errorf("validate first and last in path %q: %w", path, err)
+			}
+			pager, err := newAnomalyPager(args.opts, args.last != nil)
+			if err != nil {
+				return fmt.Errorf("create new pager in path %q: %w", path, err)
+			}
+			if query, err = pager.applyFilter(query); err != nil {
+				return err
+			}
+			ignoredEdges := !hasCollectedField(ctx, append(path, edgesField)...)
+			if hasCollectedField(ctx, append(path, totalCountField)...) || hasCollectedField(ctx, append(path, pageInfoField)...) {
+				hasPagination := args.after != nil || args.first != nil || args.before != nil || args.last != nil
+				if hasPagination || ignoredEdges {
+					query := query.Clone()
+					_q.loadTotal = append(_q.loadTotal, func(ctx context.Context, nodes []*BatchFinding) error {
+						ids := make([]driver.Value, len(nodes))
+						for i := range nodes {
+							ids[i] = nodes[i].ID
+						}
+						var v []struct {
+							NodeID int `sql:"batch_finding_id"`
+							Count  int `sql:"count"`
+						}
+						query.Where(func(s *sql.Selector) {
+							s.Where(sql.InValues(s.C(batchfinding.AnomaliesColumn), ids...))
+						})
+						if err := query.GroupBy(batchfinding.AnomaliesColumn).Aggregate(Count()).Scan(ctx, &v); err != nil {
+							return err
+						}
+						m := make(map[int]int, len(v))
+						for i := range v {
+							m[v[i].NodeID] = v[i].Count
+						}
+						for i := range nodes {
+							n := m[nodes[i].ID]
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				} else {
+					_q.loadTotal = append(_q.loadTotal, func(_ context.Context, nodes []*BatchFinding) error {
+						for i := range nodes {
+							n := len(nodes[i].Edges.Anomalies)
+							if nodes[i].Edges.totalCount[2] == nil {
+								nodes[i].Edges.totalCount[2] = make(map[string]int)
+							}
+							nodes[i].Edges.totalCount[2][alias] = n
+						}
+						return nil
+					})
+				}
+			}
+			if ignoredEdges || (args.first != nil && *args.first == 0) || (args.last != nil && *args.last == 0) {
+				continue
+			}
+			if query, err = pager.applyCursors(query, args.after, args.before); err != nil {
+				return err
+			}
+			path = append(path, edgesField, nodeField)
+			if field := collectedField(ctx, path...); field != nil {
+				if err := query.collectField(ctx, false, opCtx, *field, path, mayAddCondition(satisfies, anomalyImplementors)...); err != nil {
+					return err
+				}
+			}
+			if limit := paginateLimit(args.first, args.last); limit > 0 {
+				if oneNode {
+					pager.applyOrder(query.Limit(limit))
+				} else {
+					modify := entgql.LimitPerRow(batchfinding.AnomaliesColumn, limit, pager.orderExpr(query))
+					query.modifiers = append(query.modifiers, modify)
+				}
+			} else {
+				query = pager.applyOrder(query)
+			}
+			_q.WithNamedAnomalies(alias, func(wq *AnomalyQuery) {
+				*wq = *query
+			})
+		case "createdAt":
+			if _, ok := fieldSeen[batchfinding.FieldCreatedAt]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldCreatedAt)
+				fieldSeen[batchfinding.FieldCreatedAt] = struct{}{}
+			}
+		case "updatedAt":
+			if _, ok := fieldSeen[batchfinding.FieldUpdatedAt]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldUpdatedAt)
+				fieldSeen[batchfinding.FieldUpdatedAt] = struct{}{}
+			}
+		case "importBatchID":
+			if _, ok := fieldSeen[batchfinding.FieldImportBatchID]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldImportBatchID)
+				fieldSeen[batchfinding.FieldImportBatchID] = struct{}{}
+			}
+		case "laboratoryID":
+			if _, ok := fieldSeen[batchfinding.FieldLaboratoryID]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldLaboratoryID)
+				fieldSeen[batchfinding.FieldLaboratoryID] = struct{}{}
+			}
+		case "kind":
+			if _, ok := fieldSeen[batchfinding.FieldKind]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldKind)
+				fieldSeen[batchfinding.FieldKind] = struct{}{}
+			}
+		case "contextKey":
+			if _, ok := fieldSeen[batchfinding.FieldContextKey]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldContextKey)
+				fieldSeen[batchfinding.FieldContextKey] = struct{}{}
+			}
+		case "contextLabel":
+			if _, ok := fieldSeen[batchfinding.FieldContextLabel]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldContextLabel)
+				fieldSeen[batchfinding.FieldContextLabel] = struct{}{}
+			}
+		case "monitoringKind":
+			if _, ok := fieldSeen[batchfinding.FieldMonitoringKind]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldMonitoringKind)
+				fieldSeen[batchfinding.FieldMonitoringKind] = struct{}{}
+			}
+		case "sectorCode":
+			if _, ok := fieldSeen[batchfinding.FieldSectorCode]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldSectorCode)
+				fieldSeen[batchfinding.FieldSectorCode] = struct{}{}
+			}
+		case "periodMonths":
+			if _, ok := fieldSeen[batchfinding.FieldPeriodMonths]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldPeriodMonths)
+				fieldSeen[batchfinding.FieldPeriodMonths] = struct{}{}
+			}
+		case "direction":
+			if _, ok := fieldSeen[batchfinding.FieldDirection]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldDirection)
+				fieldSeen[batchfinding.FieldDirection] = struct{}{}
+			}
+		case "pValue":
+			if _, ok := fieldSeen[batchfinding.FieldPValue]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldPValue)
+				fieldSeen[batchfinding.FieldPValue] = struct{}{}
+			}
+		case "statistics":
+			if _, ok := fieldSeen[batchfinding.FieldStatistics]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldStatistics)
+				fieldSeen[batchfinding.FieldStatistics] = struct{}{}
+			}
+		case "explanation":
+			if _, ok := fieldSeen[batchfinding.FieldExplanation]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldExplanation)
+				fieldSeen[batchfinding.FieldExplanation] = struct{}{}
+			}
+		case "status":
+			if _, ok := fieldSeen[batchfinding.FieldStatus]; !ok {
+				selectedFields = append(selectedFields, batchfinding.FieldStatus)
+				fieldSeen[batchfinding.FieldStatus] = struct{}{}
+			}
+		case "id":
+		case "__typename":
+		default:
+			unknownSeen = true
+		}
+	}
+	if !unknownSeen {
+		_q.Select(selectedFields...)
+	}
+	return nil
+}
+
+type batchfindingPaginateArgs struct {
+	first, last   *int
+	after, before *Cursor
+	opts          []BatchFindingPaginateOption
+}
+
+func newBatchFindingPaginateArgs(rv map[string]any) *batchfindingPaginateArgs {
+	args := &batchfindingPaginateArgs{}
+	if rv == nil {
+		return args
+	}
+	if v := rv[firstField]; v != nil {
+		args.first = v.(*int)
+	}
+	if v := rv[lastField]; v != nil {
+		args.last = v.(*int)
+	}
+	if v := rv[afterField]; v != nil {
+		args.after = v.(*Cursor)
+	}
+	if v := rv[beforeField]; v != nil {
+		args.before = v.(*Cursor)
+	}
+	if v, ok := rv[orderByField]; ok {
+		switch v := v.(type) {
+		case []*BatchFindingOrder:
+			args.opts = append(args.opts, WithBatchFindingOrder(v))
+		case []any:
+			var orders []*BatchFindingOrder
+			for i := range v {
+				mv, ok := v[i].(map[string]any)
+				if !ok {
+					continue
+				}
+				var (
+					err1, err2 error
+					order      = &BatchFindingOrder{Field: &BatchFindingOrderField{}, Direction: entgql.OrderDirectionAsc}
+				)
+				if d, ok := mv[directionField]; ok {
+					err1 = order.Direction.UnmarshalGQL(d)
+				}
+				if f, ok := mv[fieldField]; ok {
+					err2 = order.Field.UnmarshalGQL(f)
+				}
+				if err1 == nil && err2 == nil {
+					orders = append(orders, order)
+				}
+			}
+			args.opts = append(args.opts, WithBatchFindingOrder(orders))
+		}
+	}
+	if v, ok := rv[whereField].(*BatchFindingWhereInput); ok {
+		args.opts = append(args.opts, WithBatchFindingFilter(v.Filter))
 	}
 	return args
 }
@@ -3971,6 +4276,19 @@ func (_q *ImportBatchQuery) collectField(ctx context.Context, oneNode bool, opCt
 				query = pager.applyOrder(query)
 			}
 			_q.WithNamedOperationalDoses(alias, func(wq *OperationalDoseQuery) {
+				*wq = *query
+			})
+
+		case "findings":
+			var (
+				alias = field.Alias
+				path  = append(path, alias)
+				query = (&BatchFindingClient{config: _q.config}).Query()
+			)
+			if err := query.collectField(ctx, false, opCtx, field, path, mayAddCondition(satisfies, batchfindingImplementors)...); err != nil {
+				return err
+			}
+			_q.WithNamedFindings(alias, func(wq *BatchFindingQuery) {
 				*wq = *query
 			})
 		case "createdAt":

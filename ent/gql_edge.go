@@ -111,6 +111,14 @@ func (_m *Anomaly) ResolvedBy(ctx context.Context) (*Account, error) {
 	return result, MaskNotFound(err)
 }
 
+func (_m *Anomaly) BatchFinding(ctx context.Context) (*BatchFinding, error) {
+	result, err := _m.Edges.BatchFindingOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryBatchFinding().Only(ctx)
+	}
+	return result, MaskNotFound(err)
+}
+
 func (_m *ApiKey) Account(ctx context.Context) (*Account, error) {
 	result, err := _m.Edges.AccountOrErr()
 	if IsNotLoaded(err) {
@@ -125,6 +133,43 @@ func (_m *ApiKey) Grant(ctx context.Context) (*Grant, error) {
 		result, err = _m.QueryGrant().Only(ctx)
 	}
 	return result, err
+}
+
+func (_m *BatchFinding) ImportBatch(ctx context.Context) (*ImportBatch, error) {
+	result, err := _m.Edges.ImportBatchOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryImportBatch().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BatchFinding) Laboratory(ctx context.Context) (*Laboratory, error) {
+	result, err := _m.Edges.LaboratoryOrErr()
+	if IsNotLoaded(err) {
+		result, err = _m.QueryLaboratory().Only(ctx)
+	}
+	return result, err
+}
+
+func (_m *BatchFinding) Anomalies(
+	ctx context.Context, after *Cursor, first *int, before *Cursor, last *int, orderBy []*AnomalyOrder, where *AnomalyWhereInput,
+) (*AnomalyConnection, error) {
+	opts := []AnomalyPaginateOption{
+		WithAnomalyOrder(orderBy),
+		WithAnomalyFilter(where.Filter),
+	}
+	alias := graphql.GetFieldContext(ctx).Field.Alias
+	totalCount, hasTotalCount := _m.Edges.totalCount[2][alias]
+	if nodes, err := _m.NamedAnomalies(alias); err == nil || hasTotalCount {
+		pager, err := newAnomalyPager(opts, last != nil)
+		if err != nil {
+			return nil, err
+		}
+		conn := &AnomalyConnection{Edges: []*AnomalyEdge{}, TotalCount: totalCount}
+		conn.build(nodes, pager, after, first, before, last)
+		return conn, nil
+	}
+	return _m.QueryAnomalies().Paginate(ctx, after, first, before, last, opts...)
 }
 
 func (_m *Company) Establishments(
@@ -582,6 +627,18 @@ func (_m *ImportBatch) OperationalDoses(
 		return conn, nil
 	}
 	return _m.QueryOperationalDoses().Paginate(ctx, after, first, before, last, opts...)
+}
+
+func (_m *ImportBatch) Findings(ctx context.Context) (result []*BatchFinding, err error) {
+	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Field.Alias != "" {
+		result, err = _m.NamedFindings(graphql.GetFieldContext(ctx).Field.Alias)
+	} else {
+		result, err = _m.Edges.FindingsOrErr()
+	}
+	if IsNotLoaded(err) {
+		result, err = _m.QueryFindings().All(ctx)
+	}
+	return result, err
 }
 
 func (_m *Intervention) Worker(ctx context.Context) (*Worker, error) {

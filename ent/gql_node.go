@@ -14,6 +14,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doseconstraint"
@@ -58,6 +59,11 @@ var auditeventImplementors = []string{"AuditEvent", "Node"}
 
 // IsNode implements the Node interface check for GQLGen.
 func (*AuditEvent) IsNode() {}
+
+var batchfindingImplementors = []string{"BatchFinding", "Node"}
+
+// IsNode implements the Node interface check for GQLGen.
+func (*BatchFinding) IsNode() {}
 
 var companyImplementors = []string{"Company", "Node"}
 
@@ -253,6 +259,15 @@ func (c *Client) noder(ctx context.Context, table string, id int) (Noder, error)
 			Where(auditevent.ID(id))
 		if fc := graphql.GetFieldContext(ctx); fc != nil {
 			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, auditeventImplementors...); err != nil {
+				return nil, err
+			}
+		}
+		return query.Only(ctx)
+	case batchfinding.Table:
+		query := c.BatchFinding.Query().
+			Where(batchfinding.ID(id))
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			if err := query.collectField(ctx, true, graphql.GetOperationContext(ctx), fc.Field, nil, batchfindingImplementors...); err != nil {
 				return nil, err
 			}
 		}
@@ -535,6 +550,22 @@ func (c *Client) noders(ctx context.Context, table string, ids []int) ([]Noder, 
 		query := c.AuditEvent.Query().
 			Where(auditevent.IDIn(ids...))
 		query, err := query.CollectFields(ctx, auditeventImplementors...)
+		if err != nil {
+			return nil, err
+		}
+		nodes, err := query.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, node := range nodes {
+			for _, noder := range idmap[node.ID] {
+				*noder = node
+			}
+		}
+	case batchfinding.Table:
+		query := c.BatchFinding.Query().
+			Where(batchfinding.IDIn(ids...))
+		query, err := query.CollectFields(ctx, batchfindingImplementors...)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doseconstraint"
@@ -1657,6 +1658,410 @@ func (_m *AuditEvent) ToEdge(order *AuditEventOrder) *AuditEventEdge {
 		order = DefaultAuditEventOrder
 	}
 	return &AuditEventEdge{
+		Node:   _m,
+		Cursor: order.Field.toCursor(_m),
+	}
+}
+
+// BatchFindingEdge is the edge representation of BatchFinding.
+type BatchFindingEdge struct {
+	Node   *BatchFinding `json:"node"`
+	Cursor Cursor        `json:"cursor"`
+}
+
+// BatchFindingConnection is the connection containing edges to BatchFinding.
+type BatchFindingConnection struct {
+	Edges      []*BatchFindingEdge `json:"edges"`
+	PageInfo   PageInfo            `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+func (c *BatchFindingConnection) build(nodes []*BatchFinding, pager *batchfindingPager, after *Cursor, first *int, before *Cursor, last *int) {
+	c.PageInfo.HasNextPage = before != nil
+	c.PageInfo.HasPreviousPage = after != nil
+	if first != nil && *first+1 == len(nodes) {
+		c.PageInfo.HasNextPage = true
+		nodes = nodes[:len(nodes)-1]
+	} else if last != nil && *last+1 == len(nodes) {
+		c.PageInfo.HasPreviousPage = true
+		nodes = nodes[:len(nodes)-1]
+	}
+	var nodeAt func(int) *BatchFinding
+	if last != nil {
+		n := len(nodes) - 1
+		nodeAt = func(i int) *BatchFinding {
+			return nodes[n-i]
+		}
+	} else {
+		nodeAt = func(i int) *BatchFinding {
+			return nodes[i]
+		}
+	}
+	c.Edges = make([]*BatchFindingEdge, len(nodes))
+	for i := range nodes {
+		node := nodeAt(i)
+		c.Edges[i] = &BatchFindingEdge{
+			Node:   node,
+			Cursor: pager.toCursor(node),
+		}
+	}
+	if l := len(c.Edges); l > 0 {
+		c.PageInfo.StartCursor = &c.Edges[0].Cursor
+		c.PageInfo.EndCursor = &c.Edges[l-1].Cursor
+	}
+	if c.TotalCount == 0 {
+		c.TotalCount = len(nodes)
+	}
+}
+
+// BatchFindingPaginateOption enables pagination customization.
+type BatchFindingPaginateOption func(*batchfindingPager) error
+
+// WithBatchFindingOrder configures pagination ordering.
+func WithBatchFindingOrder(order []*BatchFindingOrder) BatchFindingPaginateOption {
+	return func(pager *batchfindingPager) error {
+		for _, o := range order {
+			if err := o.Direction.Validate(); err != nil {
+				return err
+			}
+		}
+		pager.order = append(pager.order, order...)
+		return nil
+	}
+}
+
+// WithBatchFindingFilter configures pagination filter.
+func WithBatchFindingFilter(filter func(*BatchFindingQuery) (*BatchFindingQuery, error)) BatchFindingPaginateOption {
+	return func(pager *batchfindingPager) error {
+		if filter == nil {
+			return errors.New("BatchFindingQuery filter cannot be nil")
+		}
+		pager.filter = filter
+		return nil
+	}
+}
+
+type batchfindingPager struct {
+	reverse bool
+	order   []*BatchFindingOrder
+	filter  func(*BatchFindingQuery) (*BatchFindingQuery, error)
+}
+
+func newBatchFindingPager(opts []BatchFindingPaginateOption, reverse bool) (*batchfindingPager, error) {
+	pager := &batchfindingPager{reverse: reverse}
+	for _, opt := range opts {
+		if err := opt(pager); err != nil {
+			return nil, err
+		}
+	}
+	for i, o := range pager.order {
+		if i > 0 && o.Field == pager.order[i-1].Field {
+			return nil, fmt.Errorf("duplicate order direction %q", o.Direction)
+		}
+	}
+	return pager, nil
+}
+
+func (p *batchfindingPager) applyFilter(query *BatchFindingQuery) (*BatchFindingQuery, error) {
+	if p.filter != nil {
+		return p.filter(query)
+	}
+	return query, nil
+}
+
+func (p *batchfindingPager) toCursor(_m *BatchFinding) Cursor {
+	cs_ := make([]any, 0, len(p.order))
+	for _, o_ := range p.order {
+		cs_ = append(cs_, o_.Field.toCursor(_m).Value)
+	}
+	return Cursor{ID: _m.ID, Value: cs_}
+}
+
+func (p *batchfindingPager) applyCursors(query *BatchFindingQuery, after, before *Cursor) (*BatchFindingQuery, error) {
+	idDirection := entgql.OrderDirectionAsc
+	if p.reverse {
+		idDirection = entgql.OrderDirectionDesc
+	}
+	fields, directions := make([]string, 0, len(p.order)), make([]OrderDirection, 0, len(p.order))
+	for _, o := range p.order {
+		fields = append(fields, o.Field.column)
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		directions = append(directions, direction)
+	}
+	predicates, err := entgql.MultiCursorsPredicate(after, before, &entgql.MultiCursorsOptions{
+		FieldID:     DefaultBatchFindingOrder.Field.column,
+		DirectionID: idDirection,
+		Fields:      fields,
+		Directions:  directions,
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, predicate := range predicates {
+		query = query.Where(predicate)
+	}
+	return query, nil
+}
+
+func (p *batchfindingPager) applyOrder(query *BatchFindingQuery) *BatchFindingQuery {
+	var defaultOrdered bool
+	for _, o := range p.order {
+		direction := o.Direction
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(o.Field.toTerm(direction.OrderTermOption()))
+		if o.Field.column == DefaultBatchFindingOrder.Field.column {
+			defaultOrdered = true
+		}
+		if len(query.ctx.Fields) > 0 {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	if !defaultOrdered {
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		query = query.Order(DefaultBatchFindingOrder.Field.toTerm(direction.OrderTermOption()))
+	}
+	return query
+}
+
+func (p *batchfindingPager) orderExpr(query *BatchFindingQuery) sql.Querier {
+	if len(query.ctx.Fields) > 0 {
+		for _, o := range p.order {
+			query.ctx.AppendFieldOnce(o.Field.column)
+		}
+	}
+	return sql.ExprFunc(func(b *sql.Builder) {
+		for _, o := range p.order {
+			direction := o.Direction
+			if p.reverse {
+				direction = direction.Reverse()
+			}
+			b.Ident(o.Field.column).Pad().WriteString(string(direction))
+			b.Comma()
+		}
+		direction := entgql.OrderDirectionAsc
+		if p.reverse {
+			direction = direction.Reverse()
+		}
+		b.Ident(DefaultBatchFindingOrder.Field.column).Pad().WriteString(string(direction))
+	})
+}
+
+// Paginate executes the query and returns a relay based cursor connection to BatchFinding.
+func (_m *BatchFindingQuery) Paginate(
+	ctx context.Context, after *Cursor, first *int,
+	before *Cursor, last *int, opts ...BatchFindingPaginateOption,
+) (*BatchFindingConnection, error) {
+	if err := validateFirstLast(first, last); err != nil {
+		return nil, err
+	}
+	pager, err := newBatchFindingPager(opts, last != nil)
+	if err != nil {
+		return nil, err
+	}
+	if _m, err = pager.applyFilter(_m); err != nil {
+		return nil, err
+	}
+	conn := &BatchFindingConnection{Edges: []*BatchFindingEdge{}}
+	ignoredEdges := !hasCollectedField(ctx, edgesField)
+	if hasCollectedField(ctx, totalCountField) || hasCollectedField(ctx, pageInfoField) {
+		hasPagination := after != nil || first != nil || before != nil || last != nil
+		if hasPagination || ignoredEdges {
+			c := _m.Clone()
+			c.ctx.Fields = nil
+			if conn.TotalCount, err = c.Count(ctx); err != nil {
+				return nil, err
+			}
+			conn.PageInfo.HasNextPage = first != nil && conn.TotalCount > 0
+			conn.PageInfo.HasPreviousPage = last != nil && conn.TotalCount > 0
+		}
+	}
+	if ignoredEdges || (first != nil && *first == 0) || (last != nil && *last == 0) {
+		return conn, nil
+	}
+	if _m, err = pager.applyCursors(_m, after, before); err != nil {
+		return nil, err
+	}
+	limit := paginateLimit(first, last)
+	if limit != 0 {
+		_m.Limit(limit)
+	}
+	if field := collectedField(ctx, edgesField, nodeField); field != nil {
+		if err := _m.collectField(ctx, limit == 1, graphql.GetOperationContext(ctx), *field, []string{edgesField, nodeField}); err != nil {
+			return nil, err
+		}
+	}
+	_m = pager.applyOrder(_m)
+	nodes, err := _m.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	conn.build(nodes, pager, after, first, before, last)
+	return conn, nil
+}
+
+var (
+	// BatchFindingOrderFieldCreatedAt orders BatchFinding by created_at.
+	BatchFindingOrderFieldCreatedAt = &BatchFindingOrderField{
+		Value: func(_m *BatchFinding) (ent.Value, error) {
+			return _m.CreatedAt, nil
+		},
+		column: batchfinding.FieldCreatedAt,
+		toTerm: batchfinding.ByCreatedAt,
+		toCursor: func(_m *BatchFinding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.CreatedAt,
+			}
+		},
+	}
+	// BatchFindingOrderFieldUpdatedAt orders BatchFinding by updated_at.
+	BatchFindingOrderFieldUpdatedAt = &BatchFindingOrderField{
+		Value: func(_m *BatchFinding) (ent.Value, error) {
+			return _m.UpdatedAt, nil
+		},
+		column: batchfinding.FieldUpdatedAt,
+		toTerm: batchfinding.ByUpdatedAt,
+		toCursor: func(_m *BatchFinding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.UpdatedAt,
+			}
+		},
+	}
+	// BatchFindingOrderFieldKind orders BatchFinding by kind.
+	BatchFindingOrderFieldKind = &BatchFindingOrderField{
+		Value: func(_m *BatchFinding) (ent.Value, error) {
+			return _m.Kind, nil
+		},
+		column: batchfinding.FieldKind,
+		toTerm: batchfinding.ByKind,
+		toCursor: func(_m *BatchFinding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Kind,
+			}
+		},
+	}
+	// BatchFindingOrderFieldPValue orders BatchFinding by p_value.
+	BatchFindingOrderFieldPValue = &BatchFindingOrderField{
+		Value: func(_m *BatchFinding) (ent.Value, error) {
+			return _m.PValue, nil
+		},
+		column: batchfinding.FieldPValue,
+		toTerm: batchfinding.ByPValue,
+		toCursor: func(_m *BatchFinding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.PValue,
+			}
+		},
+	}
+	// BatchFindingOrderFieldStatus orders BatchFinding by status.
+	BatchFindingOrderFieldStatus = &BatchFindingOrderField{
+		Value: func(_m *BatchFinding) (ent.Value, error) {
+			return _m.Status, nil
+		},
+		column: batchfinding.FieldStatus,
+		toTerm: batchfinding.ByStatus,
+		toCursor: func(_m *BatchFinding) Cursor {
+			return Cursor{
+				ID:    _m.ID,
+				Value: _m.Status,
+			}
+		},
+	}
+)
+
+// String implement fmt.Stringer interface.
+func (f BatchFindingOrderField) String() string {
+	var str string
+	switch f.column {
+	case BatchFindingOrderFieldCreatedAt.column:
+		str = "CREATED_AT"
+	case BatchFindingOrderFieldUpdatedAt.column:
+		str = "UPDATED_AT"
+	case BatchFindingOrderFieldKind.column:
+		str = "KIND"
+	case BatchFindingOrderFieldPValue.column:
+		str = "P_VALUE"
+	case BatchFindingOrderFieldStatus.column:
+		str = "STATUS"
+	}
+	return str
+}
+
+// MarshalGQL implements graphql.Marshaler interface.
+func (f BatchFindingOrderField) MarshalGQL(w io.Writer) {
+	io.WriteString(w, strconv.Quote(f.String()))
+}
+
+// UnmarshalGQL implements graphql.Unmarshaler interface.
+func (f *BatchFindingOrderField) UnmarshalGQL(v interface{}) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("BatchFindingOrderField %T must be a string", v)
+	}
+	switch str {
+	case "CREATED_AT":
+		*f = *BatchFindingOrderFieldCreatedAt
+	case "UPDATED_AT":
+		*f = *BatchFindingOrderFieldUpdatedAt
+	case "KIND":
+		*f = *BatchFindingOrderFieldKind
+	case "P_VALUE":
+		*f = *BatchFindingOrderFieldPValue
+	case "STATUS":
+		*f = *BatchFindingOrderFieldStatus
+	default:
+		return fmt.Errorf("%s is not a valid BatchFindingOrderField", str)
+	}
+	return nil
+}
+
+// BatchFindingOrderField defines the ordering field of BatchFinding.
+type BatchFindingOrderField struct {
+	// Value extracts the ordering value from the given BatchFinding.
+	Value    func(*BatchFinding) (ent.Value, error)
+	column   string // field or computed.
+	toTerm   func(...sql.OrderTermOption) batchfinding.OrderOption
+	toCursor func(*BatchFinding) Cursor
+}
+
+// BatchFindingOrder defines the ordering of BatchFinding.
+type BatchFindingOrder struct {
+	Direction OrderDirection          `json:"direction"`
+	Field     *BatchFindingOrderField `json:"field"`
+}
+
+// DefaultBatchFindingOrder is the default ordering of BatchFinding.
+var DefaultBatchFindingOrder = &BatchFindingOrder{
+	Direction: entgql.OrderDirectionAsc,
+	Field: &BatchFindingOrderField{
+		Value: func(_m *BatchFinding) (ent.Value, error) {
+			return _m.ID, nil
+		},
+		column: batchfinding.FieldID,
+		toTerm: batchfinding.ByID,
+		toCursor: func(_m *BatchFinding) Cursor {
+			return Cursor{ID: _m.ID}
+		},
+	},
+}
+
+// ToEdge converts BatchFinding into BatchFindingEdge.
+func (_m *BatchFinding) ToEdge(order *BatchFindingOrder) *BatchFindingEdge {
+	if order == nil {
+		order = DefaultBatchFindingOrder
+	}
+	return &BatchFindingEdge{
 		Node:   _m,
 		Cursor: order.Field.toCursor(_m),
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditevent"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doseconstraint"
@@ -738,6 +739,14 @@ type AnomalyWhereInput struct {
 	ResolutionCommentEqualFold    *string  `json:"resolutionCommentEqualFold,omitempty"`
 	ResolutionCommentContainsFold *string  `json:"resolutionCommentContainsFold,omitempty"`
 
+	// "batch_finding_id" field predicates.
+	BatchFindingID       *int  `json:"batchFindingID,omitempty"`
+	BatchFindingIDNEQ    *int  `json:"batchFindingIDNEQ,omitempty"`
+	BatchFindingIDIn     []int `json:"batchFindingIDIn,omitempty"`
+	BatchFindingIDNotIn  []int `json:"batchFindingIDNotIn,omitempty"`
+	BatchFindingIDIsNil  bool  `json:"batchFindingIDIsNil,omitempty"`
+	BatchFindingIDNotNil bool  `json:"batchFindingIDNotNil,omitempty"`
+
 	// "worker" edge predicates.
 	HasWorker     *bool               `json:"hasWorker,omitempty"`
 	HasWorkerWith []*WorkerWhereInput `json:"hasWorkerWith,omitempty"`
@@ -757,6 +766,10 @@ type AnomalyWhereInput struct {
 	// "resolved_by" edge predicates.
 	HasResolvedBy     *bool                `json:"hasResolvedBy,omitempty"`
 	HasResolvedByWith []*AccountWhereInput `json:"hasResolvedByWith,omitempty"`
+
+	// "batch_finding" edge predicates.
+	HasBatchFinding     *bool                     `json:"hasBatchFinding,omitempty"`
+	HasBatchFindingWith []*BatchFindingWhereInput `json:"hasBatchFindingWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -1271,6 +1284,24 @@ func (i *AnomalyWhereInput) P() (predicate.Anomaly, error) {
 	if i.ResolutionCommentContainsFold != nil {
 		predicates = append(predicates, anomaly.ResolutionCommentContainsFold(*i.ResolutionCommentContainsFold))
 	}
+	if i.BatchFindingID != nil {
+		predicates = append(predicates, anomaly.BatchFindingIDEQ(*i.BatchFindingID))
+	}
+	if i.BatchFindingIDNEQ != nil {
+		predicates = append(predicates, anomaly.BatchFindingIDNEQ(*i.BatchFindingIDNEQ))
+	}
+	if len(i.BatchFindingIDIn) > 0 {
+		predicates = append(predicates, anomaly.BatchFindingIDIn(i.BatchFindingIDIn...))
+	}
+	if len(i.BatchFindingIDNotIn) > 0 {
+		predicates = append(predicates, anomaly.BatchFindingIDNotIn(i.BatchFindingIDNotIn...))
+	}
+	if i.BatchFindingIDIsNil {
+		predicates = append(predicates, anomaly.BatchFindingIDIsNil())
+	}
+	if i.BatchFindingIDNotNil {
+		predicates = append(predicates, anomaly.BatchFindingIDNotNil())
+	}
 
 	if i.HasWorker != nil {
 		p := anomaly.HasWorker()
@@ -1361,6 +1392,24 @@ func (i *AnomalyWhereInput) P() (predicate.Anomaly, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, anomaly.HasResolvedByWith(with...))
+	}
+	if i.HasBatchFinding != nil {
+		p := anomaly.HasBatchFinding()
+		if !*i.HasBatchFinding {
+			p = anomaly.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasBatchFindingWith) > 0 {
+		with := make([]predicate.BatchFinding, 0, len(i.HasBatchFindingWith))
+		for _, w := range i.HasBatchFindingWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasBatchFindingWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, anomaly.HasBatchFindingWith(with...))
 	}
 	switch len(predicates) {
 	case 0:
@@ -2671,6 +2720,744 @@ func (i *AuditEventWhereInput) P() (predicate.AuditEvent, error) {
 		return predicates[0], nil
 	default:
 		return auditevent.And(predicates...), nil
+	}
+}
+
+// BatchFindingWhereInput represents a where input for filtering BatchFinding queries.
+type BatchFindingWhereInput struct {
+	Predicates []predicate.BatchFinding  `json:"-"`
+	Not        *BatchFindingWhereInput   `json:"not,omitempty"`
+	Or         []*BatchFindingWhereInput `json:"or,omitempty"`
+	And        []*BatchFindingWhereInput `json:"and,omitempty"`
+
+	// "id" field predicates.
+	ID      *int  `json:"id,omitempty"`
+	IDNEQ   *int  `json:"idNEQ,omitempty"`
+	IDIn    []int `json:"idIn,omitempty"`
+	IDNotIn []int `json:"idNotIn,omitempty"`
+	IDGT    *int  `json:"idGT,omitempty"`
+	IDGTE   *int  `json:"idGTE,omitempty"`
+	IDLT    *int  `json:"idLT,omitempty"`
+	IDLTE   *int  `json:"idLTE,omitempty"`
+
+	// "created_at" field predicates.
+	CreatedAt      *time.Time  `json:"createdAt,omitempty"`
+	CreatedAtNEQ   *time.Time  `json:"createdAtNEQ,omitempty"`
+	CreatedAtIn    []time.Time `json:"createdAtIn,omitempty"`
+	CreatedAtNotIn []time.Time `json:"createdAtNotIn,omitempty"`
+	CreatedAtGT    *time.Time  `json:"createdAtGT,omitempty"`
+	CreatedAtGTE   *time.Time  `json:"createdAtGTE,omitempty"`
+	CreatedAtLT    *time.Time  `json:"createdAtLT,omitempty"`
+	CreatedAtLTE   *time.Time  `json:"createdAtLTE,omitempty"`
+
+	// "updated_at" field predicates.
+	UpdatedAt      *time.Time  `json:"updatedAt,omitempty"`
+	UpdatedAtNEQ   *time.Time  `json:"updatedAtNEQ,omitempty"`
+	UpdatedAtIn    []time.Time `json:"updatedAtIn,omitempty"`
+	UpdatedAtNotIn []time.Time `json:"updatedAtNotIn,omitempty"`
+	UpdatedAtGT    *time.Time  `json:"updatedAtGT,omitempty"`
+	UpdatedAtGTE   *time.Time  `json:"updatedAtGTE,omitempty"`
+	UpdatedAtLT    *time.Time  `json:"updatedAtLT,omitempty"`
+	UpdatedAtLTE   *time.Time  `json:"updatedAtLTE,omitempty"`
+
+	// "import_batch_id" field predicates.
+	ImportBatchID      *int  `json:"importBatchID,omitempty"`
+	ImportBatchIDNEQ   *int  `json:"importBatchIDNEQ,omitempty"`
+	ImportBatchIDIn    []int `json:"importBatchIDIn,omitempty"`
+	ImportBatchIDNotIn []int `json:"importBatchIDNotIn,omitempty"`
+
+	// "laboratory_id" field predicates.
+	LaboratoryID      *int  `json:"laboratoryID,omitempty"`
+	LaboratoryIDNEQ   *int  `json:"laboratoryIDNEQ,omitempty"`
+	LaboratoryIDIn    []int `json:"laboratoryIDIn,omitempty"`
+	LaboratoryIDNotIn []int `json:"laboratoryIDNotIn,omitempty"`
+
+	// "kind" field predicates.
+	Kind      *batchfinding.Kind  `json:"kind,omitempty"`
+	KindNEQ   *batchfinding.Kind  `json:"kindNEQ,omitempty"`
+	KindIn    []batchfinding.Kind `json:"kindIn,omitempty"`
+	KindNotIn []batchfinding.Kind `json:"kindNotIn,omitempty"`
+
+	// "context_key" field predicates.
+	ContextKey             *string  `json:"contextKey,omitempty"`
+	ContextKeyNEQ          *string  `json:"contextKeyNEQ,omitempty"`
+	ContextKeyIn           []string `json:"contextKeyIn,omitempty"`
+	ContextKeyNotIn        []string `json:"contextKeyNotIn,omitempty"`
+	ContextKeyGT           *string  `json:"contextKeyGT,omitempty"`
+	ContextKeyGTE          *string  `json:"contextKeyGTE,omitempty"`
+	ContextKeyLT           *string  `json:"contextKeyLT,omitempty"`
+	ContextKeyLTE          *string  `json:"contextKeyLTE,omitempty"`
+	ContextKeyContains     *string  `json:"contextKeyContains,omitempty"`
+	ContextKeyHasPrefix    *string  `json:"contextKeyHasPrefix,omitempty"`
+	ContextKeyHasSuffix    *string  `json:"contextKeyHasSuffix,omitempty"`
+	ContextKeyEqualFold    *string  `json:"contextKeyEqualFold,omitempty"`
+	ContextKeyContainsFold *string  `json:"contextKeyContainsFold,omitempty"`
+
+	// "context_label" field predicates.
+	ContextLabel             *string  `json:"contextLabel,omitempty"`
+	ContextLabelNEQ          *string  `json:"contextLabelNEQ,omitempty"`
+	ContextLabelIn           []string `json:"contextLabelIn,omitempty"`
+	ContextLabelNotIn        []string `json:"contextLabelNotIn,omitempty"`
+	ContextLabelGT           *string  `json:"contextLabelGT,omitempty"`
+	ContextLabelGTE          *string  `json:"contextLabelGTE,omitempty"`
+	ContextLabelLT           *string  `json:"contextLabelLT,omitempty"`
+	ContextLabelLTE          *string  `json:"contextLabelLTE,omitempty"`
+	ContextLabelContains     *string  `json:"contextLabelContains,omitempty"`
+	ContextLabelHasPrefix    *string  `json:"contextLabelHasPrefix,omitempty"`
+	ContextLabelHasSuffix    *string  `json:"contextLabelHasSuffix,omitempty"`
+	ContextLabelIsNil        bool     `json:"contextLabelIsNil,omitempty"`
+	ContextLabelNotNil       bool     `json:"contextLabelNotNil,omitempty"`
+	ContextLabelEqualFold    *string  `json:"contextLabelEqualFold,omitempty"`
+	ContextLabelContainsFold *string  `json:"contextLabelContainsFold,omitempty"`
+
+	// "monitoring_kind" field predicates.
+	MonitoringKind             *string  `json:"monitoringKind,omitempty"`
+	MonitoringKindNEQ          *string  `json:"monitoringKindNEQ,omitempty"`
+	MonitoringKindIn           []string `json:"monitoringKindIn,omitempty"`
+	MonitoringKindNotIn        []string `json:"monitoringKindNotIn,omitempty"`
+	MonitoringKindGT           *string  `json:"monitoringKindGT,omitempty"`
+	MonitoringKindGTE          *string  `json:"monitoringKindGTE,omitempty"`
+	MonitoringKindLT           *string  `json:"monitoringKindLT,omitempty"`
+	MonitoringKindLTE          *string  `json:"monitoringKindLTE,omitempty"`
+	MonitoringKindContains     *string  `json:"monitoringKindContains,omitempty"`
+	MonitoringKindHasPrefix    *string  `json:"monitoringKindHasPrefix,omitempty"`
+	MonitoringKindHasSuffix    *string  `json:"monitoringKindHasSuffix,omitempty"`
+	MonitoringKindEqualFold    *string  `json:"monitoringKindEqualFold,omitempty"`
+	MonitoringKindContainsFold *string  `json:"monitoringKindContainsFold,omitempty"`
+
+	// "sector_code" field predicates.
+	SectorCode             *string  `json:"sectorCode,omitempty"`
+	SectorCodeNEQ          *string  `json:"sectorCodeNEQ,omitempty"`
+	SectorCodeIn           []string `json:"sectorCodeIn,omitempty"`
+	SectorCodeNotIn        []string `json:"sectorCodeNotIn,omitempty"`
+	SectorCodeGT           *string  `json:"sectorCodeGT,omitempty"`
+	SectorCodeGTE          *string  `json:"sectorCodeGTE,omitempty"`
+	SectorCodeLT           *string  `json:"sectorCodeLT,omitempty"`
+	SectorCodeLTE          *string  `json:"sectorCodeLTE,omitempty"`
+	SectorCodeContains     *string  `json:"sectorCodeContains,omitempty"`
+	SectorCodeHasPrefix    *string  `json:"sectorCodeHasPrefix,omitempty"`
+	SectorCodeHasSuffix    *string  `json:"sectorCodeHasSuffix,omitempty"`
+	SectorCodeIsNil        bool     `json:"sectorCodeIsNil,omitempty"`
+	SectorCodeNotNil       bool     `json:"sectorCodeNotNil,omitempty"`
+	SectorCodeEqualFold    *string  `json:"sectorCodeEqualFold,omitempty"`
+	SectorCodeContainsFold *string  `json:"sectorCodeContainsFold,omitempty"`
+
+	// "period_months" field predicates.
+	PeriodMonths      *int  `json:"periodMonths,omitempty"`
+	PeriodMonthsNEQ   *int  `json:"periodMonthsNEQ,omitempty"`
+	PeriodMonthsIn    []int `json:"periodMonthsIn,omitempty"`
+	PeriodMonthsNotIn []int `json:"periodMonthsNotIn,omitempty"`
+	PeriodMonthsGT    *int  `json:"periodMonthsGT,omitempty"`
+	PeriodMonthsGTE   *int  `json:"periodMonthsGTE,omitempty"`
+	PeriodMonthsLT    *int  `json:"periodMonthsLT,omitempty"`
+	PeriodMonthsLTE   *int  `json:"periodMonthsLTE,omitempty"`
+
+	// "direction" field predicates.
+	Direction             *string  `json:"direction,omitempty"`
+	DirectionNEQ          *string  `json:"directionNEQ,omitempty"`
+	DirectionIn           []string `json:"directionIn,omitempty"`
+	DirectionNotIn        []string `json:"directionNotIn,omitempty"`
+	DirectionGT           *string  `json:"directionGT,omitempty"`
+	DirectionGTE          *string  `json:"directionGTE,omitempty"`
+	DirectionLT           *string  `json:"directionLT,omitempty"`
+	DirectionLTE          *string  `json:"directionLTE,omitempty"`
+	DirectionContains     *string  `json:"directionContains,omitempty"`
+	DirectionHasPrefix    *string  `json:"directionHasPrefix,omitempty"`
+	DirectionHasSuffix    *string  `json:"directionHasSuffix,omitempty"`
+	DirectionEqualFold    *string  `json:"directionEqualFold,omitempty"`
+	DirectionContainsFold *string  `json:"directionContainsFold,omitempty"`
+
+	// "p_value" field predicates.
+	PValue      *float64  `json:"pValue,omitempty"`
+	PValueNEQ   *float64  `json:"pValueNEQ,omitempty"`
+	PValueIn    []float64 `json:"pValueIn,omitempty"`
+	PValueNotIn []float64 `json:"pValueNotIn,omitempty"`
+	PValueGT    *float64  `json:"pValueGT,omitempty"`
+	PValueGTE   *float64  `json:"pValueGTE,omitempty"`
+	PValueLT    *float64  `json:"pValueLT,omitempty"`
+	PValueLTE   *float64  `json:"pValueLTE,omitempty"`
+
+	// "explanation" field predicates.
+	Explanation             *string  `json:"explanation,omitempty"`
+	ExplanationNEQ          *string  `json:"explanationNEQ,omitempty"`
+	ExplanationIn           []string `json:"explanationIn,omitempty"`
+	ExplanationNotIn        []string `json:"explanationNotIn,omitempty"`
+	ExplanationGT           *string  `json:"explanationGT,omitempty"`
+	ExplanationGTE          *string  `json:"explanationGTE,omitempty"`
+	ExplanationLT           *string  `json:"explanationLT,omitempty"`
+	ExplanationLTE          *string  `json:"explanationLTE,omitempty"`
+	ExplanationContains     *string  `json:"explanationContains,omitempty"`
+	ExplanationHasPrefix    *string  `json:"explanationHasPrefix,omitempty"`
+	ExplanationHasSuffix    *string  `json:"explanationHasSuffix,omitempty"`
+	ExplanationEqualFold    *string  `json:"explanationEqualFold,omitempty"`
+	ExplanationContainsFold *string  `json:"explanationContainsFold,omitempty"`
+
+	// "status" field predicates.
+	Status      *batchfinding.Status  `json:"status,omitempty"`
+	StatusNEQ   *batchfinding.Status  `json:"statusNEQ,omitempty"`
+	StatusIn    []batchfinding.Status `json:"statusIn,omitempty"`
+	StatusNotIn []batchfinding.Status `json:"statusNotIn,omitempty"`
+
+	// "import_batch" edge predicates.
+	HasImportBatch     *bool                    `json:"hasImportBatch,omitempty"`
+	HasImportBatchWith []*ImportBatchWhereInput `json:"hasImportBatchWith,omitempty"`
+
+	// "laboratory" edge predicates.
+	HasLaboratory     *bool                   `json:"hasLaboratory,omitempty"`
+	HasLaboratoryWith []*LaboratoryWhereInput `json:"hasLaboratoryWith,omitempty"`
+
+	// "anomalies" edge predicates.
+	HasAnomalies     *bool                `json:"hasAnomalies,omitempty"`
+	HasAnomaliesWith []*AnomalyWhereInput `json:"hasAnomaliesWith,omitempty"`
+}
+
+// AddPredicates adds custom predicates to the where input to be used during the filtering phase.
+func (i *BatchFindingWhereInput) AddPredicates(predicates ...predicate.BatchFinding) {
+	i.Predicates = append(i.Predicates, predicates...)
+}
+
+// Filter applies the BatchFindingWhereInput filter on the BatchFindingQuery builder.
+func (i *BatchFindingWhereInput) Filter(q *BatchFindingQuery) (*BatchFindingQuery, error) {
+	if i == nil {
+		return q, nil
+	}
+	p, err := i.P()
+	if err != nil {
+		if err == ErrEmptyBatchFindingWhereInput {
+			return q, nil
+		}
+		return nil, err
+	}
+	return q.Where(p), nil
+}
+
+// ErrEmptyBatchFindingWhereInput is returned in case the BatchFindingWhereInput is empty.
+var ErrEmptyBatchFindingWhereInput = errors.New("ent: empty predicate BatchFindingWhereInput")
+
+// P returns a predicate for filtering batchfindings.
+// An error is returned if the input is empty or invalid.
+func (i *BatchFindingWhereInput) P() (predicate.BatchFinding, error) {
+	var predicates []predicate.BatchFinding
+	if i.Not != nil {
+		p, err := i.Not.P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'not'", err)
+		}
+		predicates = append(predicates, batchfinding.Not(p))
+	}
+	switch n := len(i.Or); {
+	case n == 1:
+		p, err := i.Or[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'or'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		or := make([]predicate.BatchFinding, 0, n)
+		for _, w := range i.Or {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'or'", err)
+			}
+			or = append(or, p)
+		}
+		predicates = append(predicates, batchfinding.Or(or...))
+	}
+	switch n := len(i.And); {
+	case n == 1:
+		p, err := i.And[0].P()
+		if err != nil {
+			return nil, fmt.Errorf("%w: field 'and'", err)
+		}
+		predicates = append(predicates, p)
+	case n > 1:
+		and := make([]predicate.BatchFinding, 0, n)
+		for _, w := range i.And {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'and'", err)
+			}
+			and = append(and, p)
+		}
+		predicates = append(predicates, batchfinding.And(and...))
+	}
+	predicates = append(predicates, i.Predicates...)
+	if i.ID != nil {
+		predicates = append(predicates, batchfinding.IDEQ(*i.ID))
+	}
+	if i.IDNEQ != nil {
+		predicates = append(predicates, batchfinding.IDNEQ(*i.IDNEQ))
+	}
+	if len(i.IDIn) > 0 {
+		predicates = append(predicates, batchfinding.IDIn(i.IDIn...))
+	}
+	if len(i.IDNotIn) > 0 {
+		predicates = append(predicates, batchfinding.IDNotIn(i.IDNotIn...))
+	}
+	if i.IDGT != nil {
+		predicates = append(predicates, batchfinding.IDGT(*i.IDGT))
+	}
+	if i.IDGTE != nil {
+		predicates = append(predicates, batchfinding.IDGTE(*i.IDGTE))
+	}
+	if i.IDLT != nil {
+		predicates = append(predicates, batchfinding.IDLT(*i.IDLT))
+	}
+	if i.IDLTE != nil {
+		predicates = append(predicates, batchfinding.IDLTE(*i.IDLTE))
+	}
+	if i.CreatedAt != nil {
+		predicates = append(predicates, batchfinding.CreatedAtEQ(*i.CreatedAt))
+	}
+	if i.CreatedAtNEQ != nil {
+		predicates = append(predicates, batchfinding.CreatedAtNEQ(*i.CreatedAtNEQ))
+	}
+	if len(i.CreatedAtIn) > 0 {
+		predicates = append(predicates, batchfinding.CreatedAtIn(i.CreatedAtIn...))
+	}
+	if len(i.CreatedAtNotIn) > 0 {
+		predicates = append(predicates, batchfinding.CreatedAtNotIn(i.CreatedAtNotIn...))
+	}
+	if i.CreatedAtGT != nil {
+		predicates = append(predicates, batchfinding.CreatedAtGT(*i.CreatedAtGT))
+	}
+	if i.CreatedAtGTE != nil {
+		predicates = append(predicates, batchfinding.CreatedAtGTE(*i.CreatedAtGTE))
+	}
+	if i.CreatedAtLT != nil {
+		predicates = append(predicates, batchfinding.CreatedAtLT(*i.CreatedAtLT))
+	}
+	if i.CreatedAtLTE != nil {
+		predicates = append(predicates, batchfinding.CreatedAtLTE(*i.CreatedAtLTE))
+	}
+	if i.UpdatedAt != nil {
+		predicates = append(predicates, batchfinding.UpdatedAtEQ(*i.UpdatedAt))
+	}
+	if i.UpdatedAtNEQ != nil {
+		predicates = append(predicates, batchfinding.UpdatedAtNEQ(*i.UpdatedAtNEQ))
+	}
+	if len(i.UpdatedAtIn) > 0 {
+		predicates = append(predicates, batchfinding.UpdatedAtIn(i.UpdatedAtIn...))
+	}
+	if len(i.UpdatedAtNotIn) > 0 {
+		predicates = append(predicates, batchfinding.UpdatedAtNotIn(i.UpdatedAtNotIn...))
+	}
+	if i.UpdatedAtGT != nil {
+		predicates = append(predicates, batchfinding.UpdatedAtGT(*i.UpdatedAtGT))
+	}
+	if i.UpdatedAtGTE != nil {
+		predicates = append(predicates, batchfinding.UpdatedAtGTE(*i.UpdatedAtGTE))
+	}
+	if i.UpdatedAtLT != nil {
+		predicates = append(predicates, batchfinding.UpdatedAtLT(*i.UpdatedAtLT))
+	}
+	if i.UpdatedAtLTE != nil {
+		predicates = append(predicates, batchfinding.UpdatedAtLTE(*i.UpdatedAtLTE))
+	}
+	if i.ImportBatchID != nil {
+		predicates = append(predicates, batchfinding.ImportBatchIDEQ(*i.ImportBatchID))
+	}
+	if i.ImportBatchIDNEQ != nil {
+		predicates = append(predicates, batchfinding.ImportBatchIDNEQ(*i.ImportBatchIDNEQ))
+	}
+	if len(i.ImportBatchIDIn) > 0 {
+		predicates = append(predicates, batchfinding.ImportBatchIDIn(i.ImportBatchIDIn...))
+	}
+	if len(i.ImportBatchIDNotIn) > 0 {
+		predicates = append(predicates, batchfinding.ImportBatchIDNotIn(i.ImportBatchIDNotIn...))
+	}
+	if i.LaboratoryID != nil {
+		predicates = append(predicates, batchfinding.LaboratoryIDEQ(*i.LaboratoryID))
+	}
+	if i.LaboratoryIDNEQ != nil {
+		predicates = append(predicates, batchfinding.LaboratoryIDNEQ(*i.LaboratoryIDNEQ))
+	}
+	if len(i.LaboratoryIDIn) > 0 {
+		predicates = append(predicates, batchfinding.LaboratoryIDIn(i.LaboratoryIDIn...))
+	}
+	if len(i.LaboratoryIDNotIn) > 0 {
+		predicates = append(predicates, batchfinding.LaboratoryIDNotIn(i.LaboratoryIDNotIn...))
+	}
+	if i.Kind != nil {
+		predicates = append(predicates, batchfinding.KindEQ(*i.Kind))
+	}
+	if i.KindNEQ != nil {
+		predicates = append(predicates, batchfinding.KindNEQ(*i.KindNEQ))
+	}
+	if len(i.KindIn) > 0 {
+		predicates = append(predicates, batchfinding.KindIn(i.KindIn...))
+	}
+	if len(i.KindNotIn) > 0 {
+		predicates = append(predicates, batchfinding.KindNotIn(i.KindNotIn...))
+	}
+	if i.ContextKey != nil {
+		predicates = append(predicates, batchfinding.ContextKeyEQ(*i.ContextKey))
+	}
+	if i.ContextKeyNEQ != nil {
+		predicates = append(predicates, batchfinding.ContextKeyNEQ(*i.ContextKeyNEQ))
+	}
+	if len(i.ContextKeyIn) > 0 {
+		predicates = append(predicates, batchfinding.ContextKeyIn(i.ContextKeyIn...))
+	}
+	if len(i.ContextKeyNotIn) > 0 {
+		predicates = append(predicates, batchfinding.ContextKeyNotIn(i.ContextKeyNotIn...))
+	}
+	if i.ContextKeyGT != nil {
+		predicates = append(predicates, batchfinding.ContextKeyGT(*i.ContextKeyGT))
+	}
+	if i.ContextKeyGTE != nil {
+		predicates = append(predicates, batchfinding.ContextKeyGTE(*i.ContextKeyGTE))
+	}
+	if i.ContextKeyLT != nil {
+		predicates = append(predicates, batchfinding.ContextKeyLT(*i.ContextKeyLT))
+	}
+	if i.ContextKeyLTE != nil {
+		predicates = append(predicates, batchfinding.ContextKeyLTE(*i.ContextKeyLTE))
+	}
+	if i.ContextKeyContains != nil {
+		predicates = append(predicates, batchfinding.ContextKeyContains(*i.ContextKeyContains))
+	}
+	if i.ContextKeyHasPrefix != nil {
+		predicates = append(predicates, batchfinding.ContextKeyHasPrefix(*i.ContextKeyHasPrefix))
+	}
+	if i.ContextKeyHasSuffix != nil {
+		predicates = append(predicates, batchfinding.ContextKeyHasSuffix(*i.ContextKeyHasSuffix))
+	}
+	if i.ContextKeyEqualFold != nil {
+		predicates = append(predicates, batchfinding.ContextKeyEqualFold(*i.ContextKeyEqualFold))
+	}
+	if i.ContextKeyContainsFold != nil {
+		predicates = append(predicates, batchfinding.ContextKeyContainsFold(*i.ContextKeyContainsFold))
+	}
+	if i.ContextLabel != nil {
+		predicates = append(predicates, batchfinding.ContextLabelEQ(*i.ContextLabel))
+	}
+	if i.ContextLabelNEQ != nil {
+		predicates = append(predicates, batchfinding.ContextLabelNEQ(*i.ContextLabelNEQ))
+	}
+	if len(i.ContextLabelIn) > 0 {
+		predicates = append(predicates, batchfinding.ContextLabelIn(i.ContextLabelIn...))
+	}
+	if len(i.ContextLabelNotIn) > 0 {
+		predicates = append(predicates, batchfinding.ContextLabelNotIn(i.ContextLabelNotIn...))
+	}
+	if i.ContextLabelGT != nil {
+		predicates = append(predicates, batchfinding.ContextLabelGT(*i.ContextLabelGT))
+	}
+	if i.ContextLabelGTE != nil {
+		predicates = append(predicates, batchfinding.ContextLabelGTE(*i.ContextLabelGTE))
+	}
+	if i.ContextLabelLT != nil {
+		predicates = append(predicates, batchfinding.ContextLabelLT(*i.ContextLabelLT))
+	}
+	if i.ContextLabelLTE != nil {
+		predicates = append(predicates, batchfinding.ContextLabelLTE(*i.ContextLabelLTE))
+	}
+	if i.ContextLabelContains != nil {
+		predicates = append(predicates, batchfinding.ContextLabelContains(*i.ContextLabelContains))
+	}
+	if i.ContextLabelHasPrefix != nil {
+		predicates = append(predicates, batchfinding.ContextLabelHasPrefix(*i.ContextLabelHasPrefix))
+	}
+	if i.ContextLabelHasSuffix != nil {
+		predicates = append(predicates, batchfinding.ContextLabelHasSuffix(*i.ContextLabelHasSuffix))
+	}
+	if i.ContextLabelIsNil {
+		predicates = append(predicates, batchfinding.ContextLabelIsNil())
+	}
+	if i.ContextLabelNotNil {
+		predicates = append(predicates, batchfinding.ContextLabelNotNil())
+	}
+	if i.ContextLabelEqualFold != nil {
+		predicates = append(predicates, batchfinding.ContextLabelEqualFold(*i.ContextLabelEqualFold))
+	}
+	if i.ContextLabelContainsFold != nil {
+		predicates = append(predicates, batchfinding.ContextLabelContainsFold(*i.ContextLabelContainsFold))
+	}
+	if i.MonitoringKind != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindEQ(*i.MonitoringKind))
+	}
+	if i.MonitoringKindNEQ != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindNEQ(*i.MonitoringKindNEQ))
+	}
+	if len(i.MonitoringKindIn) > 0 {
+		predicates = append(predicates, batchfinding.MonitoringKindIn(i.MonitoringKindIn...))
+	}
+	if len(i.MonitoringKindNotIn) > 0 {
+		predicates = append(predicates, batchfinding.MonitoringKindNotIn(i.MonitoringKindNotIn...))
+	}
+	if i.MonitoringKindGT != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindGT(*i.MonitoringKindGT))
+	}
+	if i.MonitoringKindGTE != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindGTE(*i.MonitoringKindGTE))
+	}
+	if i.MonitoringKindLT != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindLT(*i.MonitoringKindLT))
+	}
+	if i.MonitoringKindLTE != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindLTE(*i.MonitoringKindLTE))
+	}
+	if i.MonitoringKindContains != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindContains(*i.MonitoringKindContains))
+	}
+	if i.MonitoringKindHasPrefix != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindHasPrefix(*i.MonitoringKindHasPrefix))
+	}
+	if i.MonitoringKindHasSuffix != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindHasSuffix(*i.MonitoringKindHasSuffix))
+	}
+	if i.MonitoringKindEqualFold != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindEqualFold(*i.MonitoringKindEqualFold))
+	}
+	if i.MonitoringKindContainsFold != nil {
+		predicates = append(predicates, batchfinding.MonitoringKindContainsFold(*i.MonitoringKindContainsFold))
+	}
+	if i.SectorCode != nil {
+		predicates = append(predicates, batchfinding.SectorCodeEQ(*i.SectorCode))
+	}
+	if i.SectorCodeNEQ != nil {
+		predicates = append(predicates, batchfinding.SectorCodeNEQ(*i.SectorCodeNEQ))
+	}
+	if len(i.SectorCodeIn) > 0 {
+		predicates = append(predicates, batchfinding.SectorCodeIn(i.SectorCodeIn...))
+	}
+	if len(i.SectorCodeNotIn) > 0 {
+		predicates = append(predicates, batchfinding.SectorCodeNotIn(i.SectorCodeNotIn...))
+	}
+	if i.SectorCodeGT != nil {
+		predicates = append(predicates, batchfinding.SectorCodeGT(*i.SectorCodeGT))
+	}
+	if i.SectorCodeGTE != nil {
+		predicates = append(predicates, batchfinding.SectorCodeGTE(*i.SectorCodeGTE))
+	}
+	if i.SectorCodeLT != nil {
+		predicates = append(predicates, batchfinding.SectorCodeLT(*i.SectorCodeLT))
+	}
+	if i.SectorCodeLTE != nil {
+		predicates = append(predicates, batchfinding.SectorCodeLTE(*i.SectorCodeLTE))
+	}
+	if i.SectorCodeContains != nil {
+		predicates = append(predicates, batchfinding.SectorCodeContains(*i.SectorCodeContains))
+	}
+	if i.SectorCodeHasPrefix != nil {
+		predicates = append(predicates, batchfinding.SectorCodeHasPrefix(*i.SectorCodeHasPrefix))
+	}
+	if i.SectorCodeHasSuffix != nil {
+		predicates = append(predicates, batchfinding.SectorCodeHasSuffix(*i.SectorCodeHasSuffix))
+	}
+	if i.SectorCodeIsNil {
+		predicates = append(predicates, batchfinding.SectorCodeIsNil())
+	}
+	if i.SectorCodeNotNil {
+		predicates = append(predicates, batchfinding.SectorCodeNotNil())
+	}
+	if i.SectorCodeEqualFold != nil {
+		predicates = append(predicates, batchfinding.SectorCodeEqualFold(*i.SectorCodeEqualFold))
+	}
+	if i.SectorCodeContainsFold != nil {
+		predicates = append(predicates, batchfinding.SectorCodeContainsFold(*i.SectorCodeContainsFold))
+	}
+	if i.PeriodMonths != nil {
+		predicates = append(predicates, batchfinding.PeriodMonthsEQ(*i.PeriodMonths))
+	}
+	if i.PeriodMonthsNEQ != nil {
+		predicates = append(predicates, batchfinding.PeriodMonthsNEQ(*i.PeriodMonthsNEQ))
+	}
+	if len(i.PeriodMonthsIn) > 0 {
+		predicates = append(predicates, batchfinding.PeriodMonthsIn(i.PeriodMonthsIn...))
+	}
+	if len(i.PeriodMonthsNotIn) > 0 {
+		predicates = append(predicates, batchfinding.PeriodMonthsNotIn(i.PeriodMonthsNotIn...))
+	}
+	if i.PeriodMonthsGT != nil {
+		predicates = append(predicates, batchfinding.PeriodMonthsGT(*i.PeriodMonthsGT))
+	}
+	if i.PeriodMonthsGTE != nil {
+		predicates = append(predicates, batchfinding.PeriodMonthsGTE(*i.PeriodMonthsGTE))
+	}
+	if i.PeriodMonthsLT != nil {
+		predicates = append(predicates, batchfinding.PeriodMonthsLT(*i.PeriodMonthsLT))
+	}
+	if i.PeriodMonthsLTE != nil {
+		predicates = append(predicates, batchfinding.PeriodMonthsLTE(*i.PeriodMonthsLTE))
+	}
+	if i.Direction != nil {
+		predicates = append(predicates, batchfinding.DirectionEQ(*i.Direction))
+	}
+	if i.DirectionNEQ != nil {
+		predicates = append(predicates, batchfinding.DirectionNEQ(*i.DirectionNEQ))
+	}
+	if len(i.DirectionIn) > 0 {
+		predicates = append(predicates, batchfinding.DirectionIn(i.DirectionIn...))
+	}
+	if len(i.DirectionNotIn) > 0 {
+		predicates = append(predicates, batchfinding.DirectionNotIn(i.DirectionNotIn...))
+	}
+	if i.DirectionGT != nil {
+		predicates = append(predicates, batchfinding.DirectionGT(*i.DirectionGT))
+	}
+	if i.DirectionGTE != nil {
+		predicates = append(predicates, batchfinding.DirectionGTE(*i.DirectionGTE))
+	}
+	if i.DirectionLT != nil {
+		predicates = append(predicates, batchfinding.DirectionLT(*i.DirectionLT))
+	}
+	if i.DirectionLTE != nil {
+		predicates = append(predicates, batchfinding.DirectionLTE(*i.DirectionLTE))
+	}
+	if i.DirectionContains != nil {
+		predicates = append(predicates, batchfinding.DirectionContains(*i.DirectionContains))
+	}
+	if i.DirectionHasPrefix != nil {
+		predicates = append(predicates, batchfinding.DirectionHasPrefix(*i.DirectionHasPrefix))
+	}
+	if i.DirectionHasSuffix != nil {
+		predicates = append(predicates, batchfinding.DirectionHasSuffix(*i.DirectionHasSuffix))
+	}
+	if i.DirectionEqualFold != nil {
+		predicates = append(predicates, batchfinding.DirectionEqualFold(*i.DirectionEqualFold))
+	}
+	if i.DirectionContainsFold != nil {
+		predicates = append(predicates, batchfinding.DirectionContainsFold(*i.DirectionContainsFold))
+	}
+	if i.PValue != nil {
+		predicates = append(predicates, batchfinding.PValueEQ(*i.PValue))
+	}
+	if i.PValueNEQ != nil {
+		predicates = append(predicates, batchfinding.PValueNEQ(*i.PValueNEQ))
+	}
+	if len(i.PValueIn) > 0 {
+		predicates = append(predicates, batchfinding.PValueIn(i.PValueIn...))
+	}
+	if len(i.PValueNotIn) > 0 {
+		predicates = append(predicates, batchfinding.PValueNotIn(i.PValueNotIn...))
+	}
+	if i.PValueGT != nil {
+		predicates = append(predicates, batchfinding.PValueGT(*i.PValueGT))
+	}
+	if i.PValueGTE != nil {
+		predicates = append(predicates, batchfinding.PValueGTE(*i.PValueGTE))
+	}
+	if i.PValueLT != nil {
+		predicates = append(predicates, batchfinding.PValueLT(*i.PValueLT))
+	}
+	if i.PValueLTE != nil {
+		predicates = append(predicates, batchfinding.PValueLTE(*i.PValueLTE))
+	}
+	if i.Explanation != nil {
+		predicates = append(predicates, batchfinding.ExplanationEQ(*i.Explanation))
+	}
+	if i.ExplanationNEQ != nil {
+		predicates = append(predicates, batchfinding.ExplanationNEQ(*i.ExplanationNEQ))
+	}
+	if len(i.ExplanationIn) > 0 {
+		predicates = append(predicates, batchfinding.ExplanationIn(i.ExplanationIn...))
+	}
+	if len(i.ExplanationNotIn) > 0 {
+		predicates = append(predicates, batchfinding.ExplanationNotIn(i.ExplanationNotIn...))
+	}
+	if i.ExplanationGT != nil {
+		predicates = append(predicates, batchfinding.ExplanationGT(*i.ExplanationGT))
+	}
+	if i.ExplanationGTE != nil {
+		predicates = append(predicates, batchfinding.ExplanationGTE(*i.ExplanationGTE))
+	}
+	if i.ExplanationLT != nil {
+		predicates = append(predicates, batchfinding.ExplanationLT(*i.ExplanationLT))
+	}
+	if i.ExplanationLTE != nil {
+		predicates = append(predicates, batchfinding.ExplanationLTE(*i.ExplanationLTE))
+	}
+	if i.ExplanationContains != nil {
+		predicates = append(predicates, batchfinding.ExplanationContains(*i.ExplanationContains))
+	}
+	if i.ExplanationHasPrefix != nil {
+		predicates = append(predicates, batchfinding.ExplanationHasPrefix(*i.ExplanationHasPrefix))
+	}
+	if i.ExplanationHasSuffix != nil {
+		predicates = append(predicates, batchfinding.ExplanationHasSuffix(*i.ExplanationHasSuffix))
+	}
+	if i.ExplanationEqualFold != nil {
+		predicates = append(predicates, batchfinding.ExplanationEqualFold(*i.ExplanationEqualFold))
+	}
+	if i.ExplanationContainsFold != nil {
+		predicates = append(predicates, batchfinding.ExplanationContainsFold(*i.ExplanationContainsFold))
+	}
+	if i.Status != nil {
+		predicates = append(predicates, batchfinding.StatusEQ(*i.Status))
+	}
+	if i.StatusNEQ != nil {
+		predicates = append(predicates, batchfinding.StatusNEQ(*i.StatusNEQ))
+	}
+	if len(i.StatusIn) > 0 {
+		predicates = append(predicates, batchfinding.StatusIn(i.StatusIn...))
+	}
+	if len(i.StatusNotIn) > 0 {
+		predicates = append(predicates, batchfinding.StatusNotIn(i.StatusNotIn...))
+	}
+
+	if i.HasImportBatch != nil {
+		p := batchfinding.HasImportBatch()
+		if !*i.HasImportBatch {
+			p = batchfinding.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasImportBatchWith) > 0 {
+		with := make([]predicate.ImportBatch, 0, len(i.HasImportBatchWith))
+		for _, w := range i.HasImportBatchWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasImportBatchWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, batchfinding.HasImportBatchWith(with...))
+	}
+	if i.HasLaboratory != nil {
+		p := batchfinding.HasLaboratory()
+		if !*i.HasLaboratory {
+			p = batchfinding.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasLaboratoryWith) > 0 {
+		with := make([]predicate.Laboratory, 0, len(i.HasLaboratoryWith))
+		for _, w := range i.HasLaboratoryWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasLaboratoryWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, batchfinding.HasLaboratoryWith(with...))
+	}
+	if i.HasAnomalies != nil {
+		p := batchfinding.HasAnomalies()
+		if !*i.HasAnomalies {
+			p = batchfinding.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasAnomaliesWith) > 0 {
+		with := make([]predicate.Anomaly, 0, len(i.HasAnomaliesWith))
+		for _, w := range i.HasAnomaliesWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasAnomaliesWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, batchfinding.HasAnomaliesWith(with...))
+	}
+	switch len(predicates) {
+	case 0:
+		return nil, ErrEmptyBatchFindingWhereInput
+	case 1:
+		return predicates[0], nil
+	default:
+		return batchfinding.And(predicates...), nil
 	}
 }
 
@@ -9555,6 +10342,10 @@ type ImportBatchWhereInput struct {
 	// "operational_doses" edge predicates.
 	HasOperationalDoses     *bool                        `json:"hasOperationalDoses,omitempty"`
 	HasOperationalDosesWith []*OperationalDoseWhereInput `json:"hasOperationalDosesWith,omitempty"`
+
+	// "findings" edge predicates.
+	HasFindings     *bool                     `json:"hasFindings,omitempty"`
+	HasFindingsWith []*BatchFindingWhereInput `json:"hasFindingsWith,omitempty"`
 }
 
 // AddPredicates adds custom predicates to the where input to be used during the filtering phase.
@@ -10129,6 +10920,24 @@ func (i *ImportBatchWhereInput) P() (predicate.ImportBatch, error) {
 			with = append(with, p)
 		}
 		predicates = append(predicates, importbatch.HasOperationalDosesWith(with...))
+	}
+	if i.HasFindings != nil {
+		p := importbatch.HasFindings()
+		if !*i.HasFindings {
+			p = importbatch.Not(p)
+		}
+		predicates = append(predicates, p)
+	}
+	if len(i.HasFindingsWith) > 0 {
+		with := make([]predicate.BatchFinding, 0, len(i.HasFindingsWith))
+		for _, w := range i.HasFindingsWith {
+			p, err := w.P()
+			if err != nil {
+				return nil, fmt.Errorf("%w: field 'HasFindingsWith'", err)
+			}
+			with = append(with, p)
+		}
+		predicates = append(predicates, importbatch.HasFindingsWith(with...))
 	}
 	switch len(predicates) {
 	case 0:

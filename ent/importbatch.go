@@ -54,6 +54,8 @@ type ImportBatch struct {
 	Report map[string]interface{} `json:"report,omitempty"`
 	// CompletedAt holds the value of the "completed_at" field.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
+	// A laboratory batch's distribution per exposure context (anomaly.BatchProfile), for the batch checks of the next batches.
+	Profile json.RawMessage `json:"profile,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the ImportBatchQuery when eager-loading is set.
 	Edges        ImportBatchEdges `json:"edges"`
@@ -74,14 +76,17 @@ type ImportBatchEdges struct {
 	DoseRecords []*DoseRecord `json:"dose_records,omitempty"`
 	// OperationalDoses holds the value of the operational_doses edge.
 	OperationalDoses []*OperationalDose `json:"operational_doses,omitempty"`
+	// Findings holds the value of the findings edge.
+	Findings []*BatchFinding `json:"findings,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [6]bool
+	loadedTypes [7]bool
 	// totalCount holds the count of the edges above.
-	totalCount [6]map[string]int
+	totalCount [7]map[string]int
 
 	namedDoseRecords      map[string][]*DoseRecord
 	namedOperationalDoses map[string][]*OperationalDose
+	namedFindings         map[string][]*BatchFinding
 }
 
 // SubmitterOrErr returns the Submitter value or an error if the edge
@@ -146,12 +151,21 @@ func (e ImportBatchEdges) OperationalDosesOrErr() ([]*OperationalDose, error) {
 	return nil, &NotLoadedError{edge: "operational_doses"}
 }
 
+// FindingsOrErr returns the Findings value or an error if the edge
+// was not loaded in eager-loading.
+func (e ImportBatchEdges) FindingsOrErr() ([]*BatchFinding, error) {
+	if e.loadedTypes[6] {
+		return e.Findings, nil
+	}
+	return nil, &NotLoadedError{edge: "findings"}
+}
+
 // scanValues returns the types for scanning values from sql.Rows.
 func (*ImportBatch) scanValues(columns []string) ([]any, error) {
 	values := make([]any, len(columns))
 	for i := range columns {
 		switch columns[i] {
-		case importbatch.FieldReport:
+		case importbatch.FieldReport, importbatch.FieldProfile:
 			values[i] = new([]byte)
 		case importbatch.FieldID, importbatch.FieldSubmitterID, importbatch.FieldAPIKeyID, importbatch.FieldLaboratoryID, importbatch.FieldEstablishmentID, importbatch.FieldRowsTotal, importbatch.FieldRowsAccepted, importbatch.FieldRowsRejected:
 			values[i] = new(sql.NullInt64)
@@ -282,6 +296,14 @@ func (_m *ImportBatch) assignValues(columns []string, values []any) error {
 				_m.CompletedAt = new(time.Time)
 				*_m.CompletedAt = value.Time
 			}
+		case importbatch.FieldProfile:
+			if value, ok := values[i].(*[]byte); !ok {
+				return fmt.Errorf("unexpected type %T for field profile", values[i])
+			} else if value != nil && len(*value) > 0 {
+				if err := json.Unmarshal(*value, &_m.Profile); err != nil {
+					return fmt.Errorf("unmarshal field profile: %w", err)
+				}
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -323,6 +345,11 @@ func (_m *ImportBatch) QueryDoseRecords() *DoseRecordQuery {
 // QueryOperationalDoses queries the "operational_doses" edge of the ImportBatch entity.
 func (_m *ImportBatch) QueryOperationalDoses() *OperationalDoseQuery {
 	return NewImportBatchClient(_m.config).QueryOperationalDoses(_m)
+}
+
+// QueryFindings queries the "findings" edge of the ImportBatch entity.
+func (_m *ImportBatch) QueryFindings() *BatchFindingQuery {
+	return NewImportBatchClient(_m.config).QueryFindings(_m)
 }
 
 // Update returns a builder for updating this ImportBatch.
@@ -403,6 +430,9 @@ func (_m *ImportBatch) String() string {
 		builder.WriteString("completed_at=")
 		builder.WriteString(v.Format(time.ANSIC))
 	}
+	builder.WriteString(", ")
+	builder.WriteString("profile=")
+	builder.WriteString(fmt.Sprintf("%v", _m.Profile))
 	builder.WriteByte(')')
 	return builder.String()
 }
@@ -452,6 +482,30 @@ func (_m *ImportBatch) appendNamedOperationalDoses(name string, edges ...*Operat
 		_m.Edges.namedOperationalDoses[name] = []*OperationalDose{}
 	} else {
 		_m.Edges.namedOperationalDoses[name] = append(_m.Edges.namedOperationalDoses[name], edges...)
+	}
+}
+
+// NamedFindings returns the Findings named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *ImportBatch) NamedFindings(name string) ([]*BatchFinding, error) {
+	if _m.Edges.namedFindings == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedFindings[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *ImportBatch) appendNamedFindings(name string, edges ...*BatchFinding) {
+	if _m.Edges.namedFindings == nil {
+		_m.Edges.namedFindings = make(map[string][]*BatchFinding)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedFindings[name] = []*BatchFinding{}
+	} else {
+		_m.Edges.namedFindings[name] = append(_m.Edges.namedFindings[name], edges...)
 	}
 }
 

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
@@ -220,6 +222,12 @@ func (_c *ImportBatchCreate) SetNillableCompletedAt(v *time.Time) *ImportBatchCr
 	return _c
 }
 
+// SetProfile sets the "profile" field.
+func (_c *ImportBatchCreate) SetProfile(v json.RawMessage) *ImportBatchCreate {
+	_c.mutation.SetProfile(v)
+	return _c
+}
+
 // SetSubmitter sets the "submitter" edge to the Account entity.
 func (_c *ImportBatchCreate) SetSubmitter(v *Account) *ImportBatchCreate {
 	return _c.SetSubmitterID(v.ID)
@@ -268,6 +276,21 @@ func (_c *ImportBatchCreate) AddOperationalDoses(v ...*OperationalDose) *ImportB
 		ids[i] = v[i].ID
 	}
 	return _c.AddOperationalDoseIDs(ids...)
+}
+
+// AddFindingIDs adds the "findings" edge to the BatchFinding entity by IDs.
+func (_c *ImportBatchCreate) AddFindingIDs(ids ...int) *ImportBatchCreate {
+	_c.mutation.AddFindingIDs(ids...)
+	return _c
+}
+
+// AddFindings adds the "findings" edges to the BatchFinding entity.
+func (_c *ImportBatchCreate) AddFindings(v ...*BatchFinding) *ImportBatchCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddFindingIDs(ids...)
 }
 
 // Mutation returns the ImportBatchMutation object of the builder.
@@ -482,6 +505,10 @@ func (_c *ImportBatchCreate) createSpec() (*ImportBatch, *sqlgraph.CreateSpec) {
 		_spec.SetField(importbatch.FieldCompletedAt, field.TypeTime, value)
 		_node.CompletedAt = &value
 	}
+	if value, ok := _c.mutation.Profile(); ok {
+		_spec.SetField(importbatch.FieldProfile, field.TypeJSON, value)
+		_node.Profile = value
+	}
 	if nodes := _c.mutation.SubmitterIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
@@ -575,6 +602,22 @@ func (_c *ImportBatchCreate) createSpec() (*ImportBatch, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(operationaldose.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.FindingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -745,6 +788,24 @@ func (u *ImportBatchUpsert) UpdateCompletedAt() *ImportBatchUpsert {
 // ClearCompletedAt clears the value of the "completed_at" field.
 func (u *ImportBatchUpsert) ClearCompletedAt() *ImportBatchUpsert {
 	u.SetNull(importbatch.FieldCompletedAt)
+	return u
+}
+
+// SetProfile sets the "profile" field.
+func (u *ImportBatchUpsert) SetProfile(v json.RawMessage) *ImportBatchUpsert {
+	u.Set(importbatch.FieldProfile, v)
+	return u
+}
+
+// UpdateProfile sets the "profile" field to the value that was provided on create.
+func (u *ImportBatchUpsert) UpdateProfile() *ImportBatchUpsert {
+	u.SetExcluded(importbatch.FieldProfile)
+	return u
+}
+
+// ClearProfile clears the value of the "profile" field.
+func (u *ImportBatchUpsert) ClearProfile() *ImportBatchUpsert {
+	u.SetNull(importbatch.FieldProfile)
 	return u
 }
 
@@ -947,6 +1008,27 @@ func (u *ImportBatchUpsertOne) UpdateCompletedAt() *ImportBatchUpsertOne {
 func (u *ImportBatchUpsertOne) ClearCompletedAt() *ImportBatchUpsertOne {
 	return u.Update(func(s *ImportBatchUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetProfile sets the "profile" field.
+func (u *ImportBatchUpsertOne) SetProfile(v json.RawMessage) *ImportBatchUpsertOne {
+	return u.Update(func(s *ImportBatchUpsert) {
+		s.SetProfile(v)
+	})
+}
+
+// UpdateProfile sets the "profile" field to the value that was provided on create.
+func (u *ImportBatchUpsertOne) UpdateProfile() *ImportBatchUpsertOne {
+	return u.Update(func(s *ImportBatchUpsert) {
+		s.UpdateProfile()
+	})
+}
+
+// ClearProfile clears the value of the "profile" field.
+func (u *ImportBatchUpsertOne) ClearProfile() *ImportBatchUpsertOne {
+	return u.Update(func(s *ImportBatchUpsert) {
+		s.ClearProfile()
 	})
 }
 
@@ -1315,6 +1397,27 @@ func (u *ImportBatchUpsertBulk) UpdateCompletedAt() *ImportBatchUpsertBulk {
 func (u *ImportBatchUpsertBulk) ClearCompletedAt() *ImportBatchUpsertBulk {
 	return u.Update(func(s *ImportBatchUpsert) {
 		s.ClearCompletedAt()
+	})
+}
+
+// SetProfile sets the "profile" field.
+func (u *ImportBatchUpsertBulk) SetProfile(v json.RawMessage) *ImportBatchUpsertBulk {
+	return u.Update(func(s *ImportBatchUpsert) {
+		s.SetProfile(v)
+	})
+}
+
+// UpdateProfile sets the "profile" field to the value that was provided on create.
+func (u *ImportBatchUpsertBulk) UpdateProfile() *ImportBatchUpsertBulk {
+	return u.Update(func(s *ImportBatchUpsert) {
+		s.UpdateProfile()
+	})
+}
+
+// ClearProfile clears the value of the "profile" field.
+func (u *ImportBatchUpsertBulk) ClearProfile() *ImportBatchUpsertBulk {
+	return u.Update(func(s *ImportBatchUpsert) {
+		s.ClearProfile()
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/importbatch"
@@ -37,10 +38,12 @@ type ImportBatchQuery struct {
 	withEstablishment         *EstablishmentQuery
 	withDoseRecords           *DoseRecordQuery
 	withOperationalDoses      *OperationalDoseQuery
+	withFindings              *BatchFindingQuery
 	loadTotal                 []func(context.Context, []*ImportBatch) error
 	modifiers                 []func(*sql.Selector)
 	withNamedDoseRecords      map[string]*DoseRecordQuery
 	withNamedOperationalDoses map[string]*OperationalDoseQuery
+	withNamedFindings         map[string]*BatchFindingQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -202,6 +205,28 @@ func (_q *ImportBatchQuery) QueryOperationalDoses() *OperationalDoseQuery {
 			sqlgraph.From(importbatch.Table, importbatch.FieldID, selector),
 			sqlgraph.To(operationaldose.Table, operationaldose.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, importbatch.OperationalDosesTable, importbatch.OperationalDosesColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryFindings chains the current query on the "findings" edge.
+func (_q *ImportBatchQuery) QueryFindings() *BatchFindingQuery {
+	query := (&BatchFindingClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(importbatch.Table, importbatch.FieldID, selector),
+			sqlgraph.To(batchfinding.Table, batchfinding.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, importbatch.FindingsTable, importbatch.FindingsColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -407,6 +432,7 @@ func (_q *ImportBatchQuery) Clone() *ImportBatchQuery {
 		withEstablishment:    _q.withEstablishment.Clone(),
 		withDoseRecords:      _q.withDoseRecords.Clone(),
 		withOperationalDoses: _q.withOperationalDoses.Clone(),
+		withFindings:         _q.withFindings.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -477,6 +503,17 @@ func (_q *ImportBatchQuery) WithOperationalDoses(opts ...func(*OperationalDoseQu
 		opt(query)
 	}
 	_q.withOperationalDoses = query
+	return _q
+}
+
+// WithFindings tells the query-builder to eager-load the nodes that are connected to
+// the "findings" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *ImportBatchQuery) WithFindings(opts ...func(*BatchFindingQuery)) *ImportBatchQuery {
+	query := (&BatchFindingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withFindings = query
 	return _q
 }
 
@@ -564,13 +601,14 @@ func (_q *ImportBatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 	var (
 		nodes       = []*ImportBatch{}
 		_spec       = _q.querySpec()
-		loadedTypes = [6]bool{
+		loadedTypes = [7]bool{
 			_q.withSubmitter != nil,
 			_q.withAPIKey != nil,
 			_q.withLaboratory != nil,
 			_q.withEstablishment != nil,
 			_q.withDoseRecords != nil,
 			_q.withOperationalDoses != nil,
+			_q.withFindings != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -634,6 +672,13 @@ func (_q *ImportBatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 			return nil, err
 		}
 	}
+	if query := _q.withFindings; query != nil {
+		if err := _q.loadFindings(ctx, query, nodes,
+			func(n *ImportBatch) { n.Edges.Findings = []*BatchFinding{} },
+			func(n *ImportBatch, e *BatchFinding) { n.Edges.Findings = append(n.Edges.Findings, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedDoseRecords {
 		if err := _q.loadDoseRecords(ctx, query, nodes,
 			func(n *ImportBatch) { n.appendNamedDoseRecords(name) },
@@ -645,6 +690,13 @@ func (_q *ImportBatchQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*
 		if err := _q.loadOperationalDoses(ctx, query, nodes,
 			func(n *ImportBatch) { n.appendNamedOperationalDoses(name) },
 			func(n *ImportBatch, e *OperationalDose) { n.appendNamedOperationalDoses(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedFindings {
+		if err := _q.loadFindings(ctx, query, nodes,
+			func(n *ImportBatch) { n.appendNamedFindings(name) },
+			func(n *ImportBatch, e *BatchFinding) { n.appendNamedFindings(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -841,6 +893,36 @@ func (_q *ImportBatchQuery) loadOperationalDoses(ctx context.Context, query *Ope
 	}
 	return nil
 }
+func (_q *ImportBatchQuery) loadFindings(ctx context.Context, query *BatchFindingQuery, nodes []*ImportBatch, init func(*ImportBatch), assign func(*ImportBatch, *BatchFinding)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*ImportBatch)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(batchfinding.FieldImportBatchID)
+	}
+	query.Where(predicate.BatchFinding(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(importbatch.FindingsColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.ImportBatchID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "import_batch_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
 
 func (_q *ImportBatchQuery) sqlCount(ctx context.Context) (int, error) {
 	_spec := _q.querySpec()
@@ -998,6 +1080,20 @@ func (_q *ImportBatchQuery) WithNamedOperationalDoses(name string, opts ...func(
 		_q.withNamedOperationalDoses = make(map[string]*OperationalDoseQuery)
 	}
 	_q.withNamedOperationalDoses[name] = query
+	return _q
+}
+
+// WithNamedFindings tells the query-builder to eager-load the nodes that are connected to the "findings"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *ImportBatchQuery) WithNamedFindings(name string, opts ...func(*BatchFindingQuery)) *ImportBatchQuery {
+	query := (&BatchFindingClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedFindings == nil {
+		_q.withNamedFindings = make(map[string]*BatchFindingQuery)
+	}
+	_q.withNamedFindings[name] = query
 	return _q
 }
 

@@ -4,13 +4,16 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
+	"entgo.io/ent/dialect/sql/sqljson"
 	"entgo.io/ent/schema/field"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/operationaldose"
@@ -146,6 +149,24 @@ func (_u *ImportBatchUpdate) ClearCompletedAt() *ImportBatchUpdate {
 	return _u
 }
 
+// SetProfile sets the "profile" field.
+func (_u *ImportBatchUpdate) SetProfile(v json.RawMessage) *ImportBatchUpdate {
+	_u.mutation.SetProfile(v)
+	return _u
+}
+
+// AppendProfile appends value to the "profile" field.
+func (_u *ImportBatchUpdate) AppendProfile(v json.RawMessage) *ImportBatchUpdate {
+	_u.mutation.AppendProfile(v)
+	return _u
+}
+
+// ClearProfile clears the value of the "profile" field.
+func (_u *ImportBatchUpdate) ClearProfile() *ImportBatchUpdate {
+	_u.mutation.ClearProfile()
+	return _u
+}
+
 // AddDoseRecordIDs adds the "dose_records" edge to the DoseRecord entity by IDs.
 func (_u *ImportBatchUpdate) AddDoseRecordIDs(ids ...int) *ImportBatchUpdate {
 	_u.mutation.AddDoseRecordIDs(ids...)
@@ -174,6 +195,21 @@ func (_u *ImportBatchUpdate) AddOperationalDoses(v ...*OperationalDose) *ImportB
 		ids[i] = v[i].ID
 	}
 	return _u.AddOperationalDoseIDs(ids...)
+}
+
+// AddFindingIDs adds the "findings" edge to the BatchFinding entity by IDs.
+func (_u *ImportBatchUpdate) AddFindingIDs(ids ...int) *ImportBatchUpdate {
+	_u.mutation.AddFindingIDs(ids...)
+	return _u
+}
+
+// AddFindings adds the "findings" edges to the BatchFinding entity.
+func (_u *ImportBatchUpdate) AddFindings(v ...*BatchFinding) *ImportBatchUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFindingIDs(ids...)
 }
 
 // Mutation returns the ImportBatchMutation object of the builder.
@@ -221,6 +257,27 @@ func (_u *ImportBatchUpdate) RemoveOperationalDoses(v ...*OperationalDose) *Impo
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOperationalDoseIDs(ids...)
+}
+
+// ClearFindings clears all "findings" edges to the BatchFinding entity.
+func (_u *ImportBatchUpdate) ClearFindings() *ImportBatchUpdate {
+	_u.mutation.ClearFindings()
+	return _u
+}
+
+// RemoveFindingIDs removes the "findings" edge to BatchFinding entities by IDs.
+func (_u *ImportBatchUpdate) RemoveFindingIDs(ids ...int) *ImportBatchUpdate {
+	_u.mutation.RemoveFindingIDs(ids...)
+	return _u
+}
+
+// RemoveFindings removes "findings" edges to BatchFinding entities.
+func (_u *ImportBatchUpdate) RemoveFindings(v ...*BatchFinding) *ImportBatchUpdate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFindingIDs(ids...)
 }
 
 // Save executes the query and returns the number of nodes affected by the update operation.
@@ -353,6 +410,17 @@ func (_u *ImportBatchUpdate) sqlSave(ctx context.Context) (_node int, err error)
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(importbatch.FieldCompletedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.Profile(); ok {
+		_spec.SetField(importbatch.FieldProfile, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProfile(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, importbatch.FieldProfile, value)
+		})
+	}
+	if _u.mutation.ProfileCleared() {
+		_spec.ClearField(importbatch.FieldProfile, field.TypeJSON)
+	}
 	if _u.mutation.DoseRecordsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -436,6 +504,51 @@ func (_u *ImportBatchUpdate) sqlSave(ctx context.Context) (_node int, err error)
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(operationaldose.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FindingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFindingsIDs(); len(nodes) > 0 && !_u.mutation.FindingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FindingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {
@@ -580,6 +693,24 @@ func (_u *ImportBatchUpdateOne) ClearCompletedAt() *ImportBatchUpdateOne {
 	return _u
 }
 
+// SetProfile sets the "profile" field.
+func (_u *ImportBatchUpdateOne) SetProfile(v json.RawMessage) *ImportBatchUpdateOne {
+	_u.mutation.SetProfile(v)
+	return _u
+}
+
+// AppendProfile appends value to the "profile" field.
+func (_u *ImportBatchUpdateOne) AppendProfile(v json.RawMessage) *ImportBatchUpdateOne {
+	_u.mutation.AppendProfile(v)
+	return _u
+}
+
+// ClearProfile clears the value of the "profile" field.
+func (_u *ImportBatchUpdateOne) ClearProfile() *ImportBatchUpdateOne {
+	_u.mutation.ClearProfile()
+	return _u
+}
+
 // AddDoseRecordIDs adds the "dose_records" edge to the DoseRecord entity by IDs.
 func (_u *ImportBatchUpdateOne) AddDoseRecordIDs(ids ...int) *ImportBatchUpdateOne {
 	_u.mutation.AddDoseRecordIDs(ids...)
@@ -608,6 +739,21 @@ func (_u *ImportBatchUpdateOne) AddOperationalDoses(v ...*OperationalDose) *Impo
 		ids[i] = v[i].ID
 	}
 	return _u.AddOperationalDoseIDs(ids...)
+}
+
+// AddFindingIDs adds the "findings" edge to the BatchFinding entity by IDs.
+func (_u *ImportBatchUpdateOne) AddFindingIDs(ids ...int) *ImportBatchUpdateOne {
+	_u.mutation.AddFindingIDs(ids...)
+	return _u
+}
+
+// AddFindings adds the "findings" edges to the BatchFinding entity.
+func (_u *ImportBatchUpdateOne) AddFindings(v ...*BatchFinding) *ImportBatchUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.AddFindingIDs(ids...)
 }
 
 // Mutation returns the ImportBatchMutation object of the builder.
@@ -655,6 +801,27 @@ func (_u *ImportBatchUpdateOne) RemoveOperationalDoses(v ...*OperationalDose) *I
 		ids[i] = v[i].ID
 	}
 	return _u.RemoveOperationalDoseIDs(ids...)
+}
+
+// ClearFindings clears all "findings" edges to the BatchFinding entity.
+func (_u *ImportBatchUpdateOne) ClearFindings() *ImportBatchUpdateOne {
+	_u.mutation.ClearFindings()
+	return _u
+}
+
+// RemoveFindingIDs removes the "findings" edge to BatchFinding entities by IDs.
+func (_u *ImportBatchUpdateOne) RemoveFindingIDs(ids ...int) *ImportBatchUpdateOne {
+	_u.mutation.RemoveFindingIDs(ids...)
+	return _u
+}
+
+// RemoveFindings removes "findings" edges to BatchFinding entities.
+func (_u *ImportBatchUpdateOne) RemoveFindings(v ...*BatchFinding) *ImportBatchUpdateOne {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _u.RemoveFindingIDs(ids...)
 }
 
 // Where appends a list predicates to the ImportBatchUpdate builder.
@@ -817,6 +984,17 @@ func (_u *ImportBatchUpdateOne) sqlSave(ctx context.Context) (_node *ImportBatch
 	if _u.mutation.CompletedAtCleared() {
 		_spec.ClearField(importbatch.FieldCompletedAt, field.TypeTime)
 	}
+	if value, ok := _u.mutation.Profile(); ok {
+		_spec.SetField(importbatch.FieldProfile, field.TypeJSON, value)
+	}
+	if value, ok := _u.mutation.AppendedProfile(); ok {
+		_spec.AddModifier(func(u *sql.UpdateBuilder) {
+			sqljson.Append(u, importbatch.FieldProfile, value)
+		})
+	}
+	if _u.mutation.ProfileCleared() {
+		_spec.ClearField(importbatch.FieldProfile, field.TypeJSON)
+	}
 	if _u.mutation.DoseRecordsCleared() {
 		edge := &sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.O2M,
@@ -900,6 +1078,51 @@ func (_u *ImportBatchUpdateOne) sqlSave(ctx context.Context) (_node *ImportBatch
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(operationaldose.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Add = append(_spec.Edges.Add, edge)
+	}
+	if _u.mutation.FindingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.RemovedFindingsIDs(); len(nodes) > 0 && !_u.mutation.FindingsCleared() {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges.Clear = append(_spec.Edges.Clear, edge)
+	}
+	if nodes := _u.mutation.FindingsIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   importbatch.FindingsTable,
+			Columns: []string{importbatch.FindingsColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(batchfinding.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

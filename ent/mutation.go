@@ -4,6 +4,7 @@ package ent
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
@@ -55,6 +57,7 @@ const (
 	TypeAuditBatch          = "AuditBatch"
 	TypeAuditEvent          = "AuditEvent"
 	TypeAuditSubject        = "AuditSubject"
+	TypeBatchFinding        = "BatchFinding"
 	TypeCompany             = "Company"
 	TypeContextStatistic    = "ContextStatistic"
 	TypeDoseConflict        = "DoseConflict"
@@ -1309,6 +1312,8 @@ type AnomalyMutation struct {
 	clearedacknowledged_by bool
 	resolved_by            *int
 	clearedresolved_by     bool
+	batch_finding          *int
+	clearedbatch_finding   bool
 	done                   bool
 	oldValue               func(context.Context) (*Anomaly, error)
 	predicates             []predicate.Anomaly
@@ -2233,6 +2238,55 @@ func (m *AnomalyMutation) ResetResolutionComment() {
 	delete(m.clearedFields, anomaly.FieldResolutionComment)
 }
 
+// SetBatchFindingID sets the "batch_finding_id" field.
+func (m *AnomalyMutation) SetBatchFindingID(i int) {
+	m.batch_finding = &i
+}
+
+// BatchFindingID returns the value of the "batch_finding_id" field in the mutation.
+func (m *AnomalyMutation) BatchFindingID() (r int, exists bool) {
+	v := m.batch_finding
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldBatchFindingID returns the old "batch_finding_id" field's value of the Anomaly entity.
+// If the Anomaly object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *AnomalyMutation) OldBatchFindingID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldBatchFindingID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldBatchFindingID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldBatchFindingID: %w", err)
+	}
+	return oldValue.BatchFindingID, nil
+}
+
+// ClearBatchFindingID clears the value of the "batch_finding_id" field.
+func (m *AnomalyMutation) ClearBatchFindingID() {
+	m.batch_finding = nil
+	m.clearedFields[anomaly.FieldBatchFindingID] = struct{}{}
+}
+
+// BatchFindingIDCleared returns if the "batch_finding_id" field was cleared in this mutation.
+func (m *AnomalyMutation) BatchFindingIDCleared() bool {
+	_, ok := m.clearedFields[anomaly.FieldBatchFindingID]
+	return ok
+}
+
+// ResetBatchFindingID resets all changes to the "batch_finding_id" field.
+func (m *AnomalyMutation) ResetBatchFindingID() {
+	m.batch_finding = nil
+	delete(m.clearedFields, anomaly.FieldBatchFindingID)
+}
+
 // ClearWorker clears the "worker" edge to the Worker entity.
 func (m *AnomalyMutation) ClearWorker() {
 	m.clearedworker = true
@@ -2395,6 +2449,33 @@ func (m *AnomalyMutation) ResetResolvedBy() {
 	m.clearedresolved_by = false
 }
 
+// ClearBatchFinding clears the "batch_finding" edge to the BatchFinding entity.
+func (m *AnomalyMutation) ClearBatchFinding() {
+	m.clearedbatch_finding = true
+	m.clearedFields[anomaly.FieldBatchFindingID] = struct{}{}
+}
+
+// BatchFindingCleared reports if the "batch_finding" edge to the BatchFinding entity was cleared.
+func (m *AnomalyMutation) BatchFindingCleared() bool {
+	return m.BatchFindingIDCleared() || m.clearedbatch_finding
+}
+
+// BatchFindingIDs returns the "batch_finding" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// BatchFindingID instead. It exists only for internal usage by the builders.
+func (m *AnomalyMutation) BatchFindingIDs() (ids []int) {
+	if id := m.batch_finding; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetBatchFinding resets all changes to the "batch_finding" edge.
+func (m *AnomalyMutation) ResetBatchFinding() {
+	m.batch_finding = nil
+	m.clearedbatch_finding = false
+}
+
 // Where appends a list predicates to the AnomalyMutation builder.
 func (m *AnomalyMutation) Where(ps ...predicate.Anomaly) {
 	m.predicates = append(m.predicates, ps...)
@@ -2429,7 +2510,7 @@ func (m *AnomalyMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *AnomalyMutation) Fields() []string {
-	fields := make([]string, 0, 19)
+	fields := make([]string, 0, 20)
 	if m.created_at != nil {
 		fields = append(fields, anomaly.FieldCreatedAt)
 	}
@@ -2487,6 +2568,9 @@ func (m *AnomalyMutation) Fields() []string {
 	if m.resolution_comment != nil {
 		fields = append(fields, anomaly.FieldResolutionComment)
 	}
+	if m.batch_finding != nil {
+		fields = append(fields, anomaly.FieldBatchFindingID)
+	}
 	return fields
 }
 
@@ -2533,6 +2617,8 @@ func (m *AnomalyMutation) Field(name string) (ent.Value, bool) {
 		return m.ResolvedAt()
 	case anomaly.FieldResolutionComment:
 		return m.ResolutionComment()
+	case anomaly.FieldBatchFindingID:
+		return m.BatchFindingID()
 	}
 	return nil, false
 }
@@ -2580,6 +2666,8 @@ func (m *AnomalyMutation) OldField(ctx context.Context, name string) (ent.Value,
 		return m.OldResolvedAt(ctx)
 	case anomaly.FieldResolutionComment:
 		return m.OldResolutionComment(ctx)
+	case anomaly.FieldBatchFindingID:
+		return m.OldBatchFindingID(ctx)
 	}
 	return nil, fmt.Errorf("unknown Anomaly field %s", name)
 }
@@ -2722,6 +2810,13 @@ func (m *AnomalyMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetResolutionComment(v)
 		return nil
+	case anomaly.FieldBatchFindingID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetBatchFindingID(v)
+		return nil
 	}
 	return fmt.Errorf("unknown Anomaly field %s", name)
 }
@@ -2794,6 +2889,9 @@ func (m *AnomalyMutation) ClearedFields() []string {
 	if m.FieldCleared(anomaly.FieldResolutionComment) {
 		fields = append(fields, anomaly.FieldResolutionComment)
 	}
+	if m.FieldCleared(anomaly.FieldBatchFindingID) {
+		fields = append(fields, anomaly.FieldBatchFindingID)
+	}
 	return fields
 }
 
@@ -2834,6 +2932,9 @@ func (m *AnomalyMutation) ClearField(name string) error {
 		return nil
 	case anomaly.FieldResolutionComment:
 		m.ClearResolutionComment()
+		return nil
+	case anomaly.FieldBatchFindingID:
+		m.ClearBatchFindingID()
 		return nil
 	}
 	return fmt.Errorf("unknown Anomaly nullable field %s", name)
@@ -2900,13 +3001,16 @@ func (m *AnomalyMutation) ResetField(name string) error {
 	case anomaly.FieldResolutionComment:
 		m.ResetResolutionComment()
 		return nil
+	case anomaly.FieldBatchFindingID:
+		m.ResetBatchFindingID()
+		return nil
 	}
 	return fmt.Errorf("unknown Anomaly field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *AnomalyMutation) AddedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.worker != nil {
 		edges = append(edges, anomaly.EdgeWorker)
 	}
@@ -2921,6 +3025,9 @@ func (m *AnomalyMutation) AddedEdges() []string {
 	}
 	if m.resolved_by != nil {
 		edges = append(edges, anomaly.EdgeResolvedBy)
+	}
+	if m.batch_finding != nil {
+		edges = append(edges, anomaly.EdgeBatchFinding)
 	}
 	return edges
 }
@@ -2951,13 +3058,17 @@ func (m *AnomalyMutation) AddedIDs(name string) []ent.Value {
 		if id := m.resolved_by; id != nil {
 			return []ent.Value{*id}
 		}
+	case anomaly.EdgeBatchFinding:
+		if id := m.batch_finding; id != nil {
+			return []ent.Value{*id}
+		}
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *AnomalyMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.removeddose_records != nil {
 		edges = append(edges, anomaly.EdgeDoseRecords)
 	}
@@ -2980,7 +3091,7 @@ func (m *AnomalyMutation) RemovedIDs(name string) []ent.Value {
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *AnomalyMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 5)
+	edges := make([]string, 0, 6)
 	if m.clearedworker {
 		edges = append(edges, anomaly.EdgeWorker)
 	}
@@ -2995,6 +3106,9 @@ func (m *AnomalyMutation) ClearedEdges() []string {
 	}
 	if m.clearedresolved_by {
 		edges = append(edges, anomaly.EdgeResolvedBy)
+	}
+	if m.clearedbatch_finding {
+		edges = append(edges, anomaly.EdgeBatchFinding)
 	}
 	return edges
 }
@@ -3013,6 +3127,8 @@ func (m *AnomalyMutation) EdgeCleared(name string) bool {
 		return m.clearedacknowledged_by
 	case anomaly.EdgeResolvedBy:
 		return m.clearedresolved_by
+	case anomaly.EdgeBatchFinding:
+		return m.clearedbatch_finding
 	}
 	return false
 }
@@ -3032,6 +3148,9 @@ func (m *AnomalyMutation) ClearEdge(name string) error {
 		return nil
 	case anomaly.EdgeResolvedBy:
 		m.ClearResolvedBy()
+		return nil
+	case anomaly.EdgeBatchFinding:
+		m.ClearBatchFinding()
 		return nil
 	}
 	return fmt.Errorf("unknown Anomaly unique edge %s", name)
@@ -3055,6 +3174,9 @@ func (m *AnomalyMutation) ResetEdge(name string) error {
 		return nil
 	case anomaly.EdgeResolvedBy:
 		m.ResetResolvedBy()
+		return nil
+	case anomaly.EdgeBatchFinding:
+		m.ResetBatchFinding()
 		return nil
 	}
 	return fmt.Errorf("unknown Anomaly edge %s", name)
@@ -7192,6 +7314,1383 @@ func (m *AuditSubjectMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown AuditSubject edge %s", name)
+}
+
+// BatchFindingMutation represents an operation that mutates the BatchFinding nodes in the graph.
+type BatchFindingMutation struct {
+	config
+	op                  Op
+	typ                 string
+	id                  *int
+	created_at          *time.Time
+	updated_at          *time.Time
+	kind                *batchfinding.Kind
+	context_key         *string
+	context_label       *string
+	monitoring_kind     *string
+	sector_code         *string
+	period_months       *int
+	addperiod_months    *int
+	direction           *string
+	p_value             *float64
+	addp_value          *float64
+	statistics          *map[string]interface{}
+	explanation         *string
+	status              *batchfinding.Status
+	clearedFields       map[string]struct{}
+	import_batch        *int
+	clearedimport_batch bool
+	laboratory          *int
+	clearedlaboratory   bool
+	anomalies           map[int]struct{}
+	removedanomalies    map[int]struct{}
+	clearedanomalies    bool
+	done                bool
+	oldValue            func(context.Context) (*BatchFinding, error)
+	predicates          []predicate.BatchFinding
+}
+
+var _ ent.Mutation = (*BatchFindingMutation)(nil)
+
+// batchfindingOption allows management of the mutation configuration using functional options.
+type batchfindingOption func(*BatchFindingMutation)
+
+// newBatchFindingMutation creates new mutation for the BatchFinding entity.
+func newBatchFindingMutation(c config, op Op, opts ...batchfindingOption) *BatchFindingMutation {
+	m := &BatchFindingMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeBatchFinding,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withBatchFindingID sets the ID field of the mutation.
+func withBatchFindingID(id int) batchfindingOption {
+	return func(m *BatchFindingMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *BatchFinding
+		)
+		m.oldValue = func(ctx context.Context) (*BatchFinding, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().BatchFinding.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withBatchFinding sets the old BatchFinding of the mutation.
+func withBatchFinding(node *BatchFinding) batchfindingOption {
+	return func(m *BatchFindingMutation) {
+		m.oldValue = func(context.Context) (*BatchFinding, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m BatchFindingMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m BatchFindingMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *BatchFindingMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *BatchFindingMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().BatchFinding.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *BatchFindingMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *BatchFindingMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *BatchFindingMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetUpdatedAt sets the "updated_at" field.
+func (m *BatchFindingMutation) SetUpdatedAt(t time.Time) {
+	m.updated_at = &t
+}
+
+// UpdatedAt returns the value of the "updated_at" field in the mutation.
+func (m *BatchFindingMutation) UpdatedAt() (r time.Time, exists bool) {
+	v := m.updated_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUpdatedAt returns the old "updated_at" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldUpdatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUpdatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUpdatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUpdatedAt: %w", err)
+	}
+	return oldValue.UpdatedAt, nil
+}
+
+// ResetUpdatedAt resets all changes to the "updated_at" field.
+func (m *BatchFindingMutation) ResetUpdatedAt() {
+	m.updated_at = nil
+}
+
+// SetImportBatchID sets the "import_batch_id" field.
+func (m *BatchFindingMutation) SetImportBatchID(i int) {
+	m.import_batch = &i
+}
+
+// ImportBatchID returns the value of the "import_batch_id" field in the mutation.
+func (m *BatchFindingMutation) ImportBatchID() (r int, exists bool) {
+	v := m.import_batch
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldImportBatchID returns the old "import_batch_id" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldImportBatchID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldImportBatchID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldImportBatchID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldImportBatchID: %w", err)
+	}
+	return oldValue.ImportBatchID, nil
+}
+
+// ResetImportBatchID resets all changes to the "import_batch_id" field.
+func (m *BatchFindingMutation) ResetImportBatchID() {
+	m.import_batch = nil
+}
+
+// SetLaboratoryID sets the "laboratory_id" field.
+func (m *BatchFindingMutation) SetLaboratoryID(i int) {
+	m.laboratory = &i
+}
+
+// LaboratoryID returns the value of the "laboratory_id" field in the mutation.
+func (m *BatchFindingMutation) LaboratoryID() (r int, exists bool) {
+	v := m.laboratory
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLaboratoryID returns the old "laboratory_id" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldLaboratoryID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLaboratoryID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLaboratoryID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLaboratoryID: %w", err)
+	}
+	return oldValue.LaboratoryID, nil
+}
+
+// ResetLaboratoryID resets all changes to the "laboratory_id" field.
+func (m *BatchFindingMutation) ResetLaboratoryID() {
+	m.laboratory = nil
+}
+
+// SetKind sets the "kind" field.
+func (m *BatchFindingMutation) SetKind(b batchfinding.Kind) {
+	m.kind = &b
+}
+
+// Kind returns the value of the "kind" field in the mutation.
+func (m *BatchFindingMutation) Kind() (r batchfinding.Kind, exists bool) {
+	v := m.kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldKind returns the old "kind" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldKind(ctx context.Context) (v batchfinding.Kind, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldKind: %w", err)
+	}
+	return oldValue.Kind, nil
+}
+
+// ResetKind resets all changes to the "kind" field.
+func (m *BatchFindingMutation) ResetKind() {
+	m.kind = nil
+}
+
+// SetContextKey sets the "context_key" field.
+func (m *BatchFindingMutation) SetContextKey(s string) {
+	m.context_key = &s
+}
+
+// ContextKey returns the value of the "context_key" field in the mutation.
+func (m *BatchFindingMutation) ContextKey() (r string, exists bool) {
+	v := m.context_key
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContextKey returns the old "context_key" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldContextKey(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContextKey is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContextKey requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContextKey: %w", err)
+	}
+	return oldValue.ContextKey, nil
+}
+
+// ResetContextKey resets all changes to the "context_key" field.
+func (m *BatchFindingMutation) ResetContextKey() {
+	m.context_key = nil
+}
+
+// SetContextLabel sets the "context_label" field.
+func (m *BatchFindingMutation) SetContextLabel(s string) {
+	m.context_label = &s
+}
+
+// ContextLabel returns the value of the "context_label" field in the mutation.
+func (m *BatchFindingMutation) ContextLabel() (r string, exists bool) {
+	v := m.context_label
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldContextLabel returns the old "context_label" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldContextLabel(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldContextLabel is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldContextLabel requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldContextLabel: %w", err)
+	}
+	return oldValue.ContextLabel, nil
+}
+
+// ClearContextLabel clears the value of the "context_label" field.
+func (m *BatchFindingMutation) ClearContextLabel() {
+	m.context_label = nil
+	m.clearedFields[batchfinding.FieldContextLabel] = struct{}{}
+}
+
+// ContextLabelCleared returns if the "context_label" field was cleared in this mutation.
+func (m *BatchFindingMutation) ContextLabelCleared() bool {
+	_, ok := m.clearedFields[batchfinding.FieldContextLabel]
+	return ok
+}
+
+// ResetContextLabel resets all changes to the "context_label" field.
+func (m *BatchFindingMutation) ResetContextLabel() {
+	m.context_label = nil
+	delete(m.clearedFields, batchfinding.FieldContextLabel)
+}
+
+// SetMonitoringKind sets the "monitoring_kind" field.
+func (m *BatchFindingMutation) SetMonitoringKind(s string) {
+	m.monitoring_kind = &s
+}
+
+// MonitoringKind returns the value of the "monitoring_kind" field in the mutation.
+func (m *BatchFindingMutation) MonitoringKind() (r string, exists bool) {
+	v := m.monitoring_kind
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldMonitoringKind returns the old "monitoring_kind" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldMonitoringKind(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldMonitoringKind is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldMonitoringKind requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldMonitoringKind: %w", err)
+	}
+	return oldValue.MonitoringKind, nil
+}
+
+// ResetMonitoringKind resets all changes to the "monitoring_kind" field.
+func (m *BatchFindingMutation) ResetMonitoringKind() {
+	m.monitoring_kind = nil
+}
+
+// SetSectorCode sets the "sector_code" field.
+func (m *BatchFindingMutation) SetSectorCode(s string) {
+	m.sector_code = &s
+}
+
+// SectorCode returns the value of the "sector_code" field in the mutation.
+func (m *BatchFindingMutation) SectorCode() (r string, exists bool) {
+	v := m.sector_code
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSectorCode returns the old "sector_code" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldSectorCode(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSectorCode is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSectorCode requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSectorCode: %w", err)
+	}
+	return oldValue.SectorCode, nil
+}
+
+// ClearSectorCode clears the value of the "sector_code" field.
+func (m *BatchFindingMutation) ClearSectorCode() {
+	m.sector_code = nil
+	m.clearedFields[batchfinding.FieldSectorCode] = struct{}{}
+}
+
+// SectorCodeCleared returns if the "sector_code" field was cleared in this mutation.
+func (m *BatchFindingMutation) SectorCodeCleared() bool {
+	_, ok := m.clearedFields[batchfinding.FieldSectorCode]
+	return ok
+}
+
+// ResetSectorCode resets all changes to the "sector_code" field.
+func (m *BatchFindingMutation) ResetSectorCode() {
+	m.sector_code = nil
+	delete(m.clearedFields, batchfinding.FieldSectorCode)
+}
+
+// SetPeriodMonths sets the "period_months" field.
+func (m *BatchFindingMutation) SetPeriodMonths(i int) {
+	m.period_months = &i
+	m.addperiod_months = nil
+}
+
+// PeriodMonths returns the value of the "period_months" field in the mutation.
+func (m *BatchFindingMutation) PeriodMonths() (r int, exists bool) {
+	v := m.period_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPeriodMonths returns the old "period_months" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldPeriodMonths(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPeriodMonths is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPeriodMonths requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPeriodMonths: %w", err)
+	}
+	return oldValue.PeriodMonths, nil
+}
+
+// AddPeriodMonths adds i to the "period_months" field.
+func (m *BatchFindingMutation) AddPeriodMonths(i int) {
+	if m.addperiod_months != nil {
+		*m.addperiod_months += i
+	} else {
+		m.addperiod_months = &i
+	}
+}
+
+// AddedPeriodMonths returns the value that was added to the "period_months" field in this mutation.
+func (m *BatchFindingMutation) AddedPeriodMonths() (r int, exists bool) {
+	v := m.addperiod_months
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPeriodMonths resets all changes to the "period_months" field.
+func (m *BatchFindingMutation) ResetPeriodMonths() {
+	m.period_months = nil
+	m.addperiod_months = nil
+}
+
+// SetDirection sets the "direction" field.
+func (m *BatchFindingMutation) SetDirection(s string) {
+	m.direction = &s
+}
+
+// Direction returns the value of the "direction" field in the mutation.
+func (m *BatchFindingMutation) Direction() (r string, exists bool) {
+	v := m.direction
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldDirection returns the old "direction" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldDirection(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldDirection is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldDirection requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldDirection: %w", err)
+	}
+	return oldValue.Direction, nil
+}
+
+// ResetDirection resets all changes to the "direction" field.
+func (m *BatchFindingMutation) ResetDirection() {
+	m.direction = nil
+}
+
+// SetPValue sets the "p_value" field.
+func (m *BatchFindingMutation) SetPValue(f float64) {
+	m.p_value = &f
+	m.addp_value = nil
+}
+
+// PValue returns the value of the "p_value" field in the mutation.
+func (m *BatchFindingMutation) PValue() (r float64, exists bool) {
+	v := m.p_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPValue returns the old "p_value" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldPValue(ctx context.Context) (v float64, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPValue is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPValue requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPValue: %w", err)
+	}
+	return oldValue.PValue, nil
+}
+
+// AddPValue adds f to the "p_value" field.
+func (m *BatchFindingMutation) AddPValue(f float64) {
+	if m.addp_value != nil {
+		*m.addp_value += f
+	} else {
+		m.addp_value = &f
+	}
+}
+
+// AddedPValue returns the value that was added to the "p_value" field in this mutation.
+func (m *BatchFindingMutation) AddedPValue() (r float64, exists bool) {
+	v := m.addp_value
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetPValue resets all changes to the "p_value" field.
+func (m *BatchFindingMutation) ResetPValue() {
+	m.p_value = nil
+	m.addp_value = nil
+}
+
+// SetStatistics sets the "statistics" field.
+func (m *BatchFindingMutation) SetStatistics(value map[string]interface{}) {
+	m.statistics = &value
+}
+
+// Statistics returns the value of the "statistics" field in the mutation.
+func (m *BatchFindingMutation) Statistics() (r map[string]interface{}, exists bool) {
+	v := m.statistics
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatistics returns the old "statistics" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldStatistics(ctx context.Context) (v map[string]interface{}, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatistics is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatistics requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatistics: %w", err)
+	}
+	return oldValue.Statistics, nil
+}
+
+// ResetStatistics resets all changes to the "statistics" field.
+func (m *BatchFindingMutation) ResetStatistics() {
+	m.statistics = nil
+}
+
+// SetExplanation sets the "explanation" field.
+func (m *BatchFindingMutation) SetExplanation(s string) {
+	m.explanation = &s
+}
+
+// Explanation returns the value of the "explanation" field in the mutation.
+func (m *BatchFindingMutation) Explanation() (r string, exists bool) {
+	v := m.explanation
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExplanation returns the old "explanation" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldExplanation(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExplanation is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExplanation requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExplanation: %w", err)
+	}
+	return oldValue.Explanation, nil
+}
+
+// ResetExplanation resets all changes to the "explanation" field.
+func (m *BatchFindingMutation) ResetExplanation() {
+	m.explanation = nil
+}
+
+// SetStatus sets the "status" field.
+func (m *BatchFindingMutation) SetStatus(b batchfinding.Status) {
+	m.status = &b
+}
+
+// Status returns the value of the "status" field in the mutation.
+func (m *BatchFindingMutation) Status() (r batchfinding.Status, exists bool) {
+	v := m.status
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldStatus returns the old "status" field's value of the BatchFinding entity.
+// If the BatchFinding object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *BatchFindingMutation) OldStatus(ctx context.Context) (v batchfinding.Status, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldStatus is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldStatus requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldStatus: %w", err)
+	}
+	return oldValue.Status, nil
+}
+
+// ResetStatus resets all changes to the "status" field.
+func (m *BatchFindingMutation) ResetStatus() {
+	m.status = nil
+}
+
+// ClearImportBatch clears the "import_batch" edge to the ImportBatch entity.
+func (m *BatchFindingMutation) ClearImportBatch() {
+	m.clearedimport_batch = true
+	m.clearedFields[batchfinding.FieldImportBatchID] = struct{}{}
+}
+
+// ImportBatchCleared reports if the "import_batch" edge to the ImportBatch entity was cleared.
+func (m *BatchFindingMutation) ImportBatchCleared() bool {
+	return m.clearedimport_batch
+}
+
+// ImportBatchIDs returns the "import_batch" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// ImportBatchID instead. It exists only for internal usage by the builders.
+func (m *BatchFindingMutation) ImportBatchIDs() (ids []int) {
+	if id := m.import_batch; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetImportBatch resets all changes to the "import_batch" edge.
+func (m *BatchFindingMutation) ResetImportBatch() {
+	m.import_batch = nil
+	m.clearedimport_batch = false
+}
+
+// ClearLaboratory clears the "laboratory" edge to the Laboratory entity.
+func (m *BatchFindingMutation) ClearLaboratory() {
+	m.clearedlaboratory = true
+	m.clearedFields[batchfinding.FieldLaboratoryID] = struct{}{}
+}
+
+// LaboratoryCleared reports if the "laboratory" edge to the Laboratory entity was cleared.
+func (m *BatchFindingMutation) LaboratoryCleared() bool {
+	return m.clearedlaboratory
+}
+
+// LaboratoryIDs returns the "laboratory" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// LaboratoryID instead. It exists only for internal usage by the builders.
+func (m *BatchFindingMutation) LaboratoryIDs() (ids []int) {
+	if id := m.laboratory; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetLaboratory resets all changes to the "laboratory" edge.
+func (m *BatchFindingMutation) ResetLaboratory() {
+	m.laboratory = nil
+	m.clearedlaboratory = false
+}
+
+// AddAnomalyIDs adds the "anomalies" edge to the Anomaly entity by ids.
+func (m *BatchFindingMutation) AddAnomalyIDs(ids ...int) {
+	if m.anomalies == nil {
+		m.anomalies = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.anomalies[ids[i]] = struct{}{}
+	}
+}
+
+// ClearAnomalies clears the "anomalies" edge to the Anomaly entity.
+func (m *BatchFindingMutation) ClearAnomalies() {
+	m.clearedanomalies = true
+}
+
+// AnomaliesCleared reports if the "anomalies" edge to the Anomaly entity was cleared.
+func (m *BatchFindingMutation) AnomaliesCleared() bool {
+	return m.clearedanomalies
+}
+
+// RemoveAnomalyIDs removes the "anomalies" edge to the Anomaly entity by IDs.
+func (m *BatchFindingMutation) RemoveAnomalyIDs(ids ...int) {
+	if m.removedanomalies == nil {
+		m.removedanomalies = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.anomalies, ids[i])
+		m.removedanomalies[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedAnomalies returns the removed IDs of the "anomalies" edge to the Anomaly entity.
+func (m *BatchFindingMutation) RemovedAnomaliesIDs() (ids []int) {
+	for id := range m.removedanomalies {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// AnomaliesIDs returns the "anomalies" edge IDs in the mutation.
+func (m *BatchFindingMutation) AnomaliesIDs() (ids []int) {
+	for id := range m.anomalies {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetAnomalies resets all changes to the "anomalies" edge.
+func (m *BatchFindingMutation) ResetAnomalies() {
+	m.anomalies = nil
+	m.clearedanomalies = false
+	m.removedanomalies = nil
+}
+
+// Where appends a list predicates to the BatchFindingMutation builder.
+func (m *BatchFindingMutation) Where(ps ...predicate.BatchFinding) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the BatchFindingMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *BatchFindingMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.BatchFinding, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *BatchFindingMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *BatchFindingMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (BatchFinding).
+func (m *BatchFindingMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *BatchFindingMutation) Fields() []string {
+	fields := make([]string, 0, 15)
+	if m.created_at != nil {
+		fields = append(fields, batchfinding.FieldCreatedAt)
+	}
+	if m.updated_at != nil {
+		fields = append(fields, batchfinding.FieldUpdatedAt)
+	}
+	if m.import_batch != nil {
+		fields = append(fields, batchfinding.FieldImportBatchID)
+	}
+	if m.laboratory != nil {
+		fields = append(fields, batchfinding.FieldLaboratoryID)
+	}
+	if m.kind != nil {
+		fields = append(fields, batchfinding.FieldKind)
+	}
+	if m.context_key != nil {
+		fields = append(fields, batchfinding.FieldContextKey)
+	}
+	if m.context_label != nil {
+		fields = append(fields, batchfinding.FieldContextLabel)
+	}
+	if m.monitoring_kind != nil {
+		fields = append(fields, batchfinding.FieldMonitoringKind)
+	}
+	if m.sector_code != nil {
+		fields = append(fields, batchfinding.FieldSectorCode)
+	}
+	if m.period_months != nil {
+		fields = append(fields, batchfinding.FieldPeriodMonths)
+	}
+	if m.direction != nil {
+		fields = append(fields, batchfinding.FieldDirection)
+	}
+	if m.p_value != nil {
+		fields = append(fields, batchfinding.FieldPValue)
+	}
+	if m.statistics != nil {
+		fields = append(fields, batchfinding.FieldStatistics)
+	}
+	if m.explanation != nil {
+		fields = append(fields, batchfinding.FieldExplanation)
+	}
+	if m.status != nil {
+		fields = append(fields, batchfinding.FieldStatus)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *BatchFindingMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case batchfinding.FieldCreatedAt:
+		return m.CreatedAt()
+	case batchfinding.FieldUpdatedAt:
+		return m.UpdatedAt()
+	case batchfinding.FieldImportBatchID:
+		return m.ImportBatchID()
+	case batchfinding.FieldLaboratoryID:
+		return m.LaboratoryID()
+	case batchfinding.FieldKind:
+		return m.Kind()
+	case batchfinding.FieldContextKey:
+		return m.ContextKey()
+	case batchfinding.FieldContextLabel:
+		return m.ContextLabel()
+	case batchfinding.FieldMonitoringKind:
+		return m.MonitoringKind()
+	case batchfinding.FieldSectorCode:
+		return m.SectorCode()
+	case batchfinding.FieldPeriodMonths:
+		return m.PeriodMonths()
+	case batchfinding.FieldDirection:
+		return m.Direction()
+	case batchfinding.FieldPValue:
+		return m.PValue()
+	case batchfinding.FieldStatistics:
+		return m.Statistics()
+	case batchfinding.FieldExplanation:
+		return m.Explanation()
+	case batchfinding.FieldStatus:
+		return m.Status()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *BatchFindingMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case batchfinding.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case batchfinding.FieldUpdatedAt:
+		return m.OldUpdatedAt(ctx)
+	case batchfinding.FieldImportBatchID:
+		return m.OldImportBatchID(ctx)
+	case batchfinding.FieldLaboratoryID:
+		return m.OldLaboratoryID(ctx)
+	case batchfinding.FieldKind:
+		return m.OldKind(ctx)
+	case batchfinding.FieldContextKey:
+		return m.OldContextKey(ctx)
+	case batchfinding.FieldContextLabel:
+		return m.OldContextLabel(ctx)
+	case batchfinding.FieldMonitoringKind:
+		return m.OldMonitoringKind(ctx)
+	case batchfinding.FieldSectorCode:
+		return m.OldSectorCode(ctx)
+	case batchfinding.FieldPeriodMonths:
+		return m.OldPeriodMonths(ctx)
+	case batchfinding.FieldDirection:
+		return m.OldDirection(ctx)
+	case batchfinding.FieldPValue:
+		return m.OldPValue(ctx)
+	case batchfinding.FieldStatistics:
+		return m.OldStatistics(ctx)
+	case batchfinding.FieldExplanation:
+		return m.OldExplanation(ctx)
+	case batchfinding.FieldStatus:
+		return m.OldStatus(ctx)
+	}
+	return nil, fmt.Errorf("unknown BatchFinding field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BatchFindingMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case batchfinding.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case batchfinding.FieldUpdatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUpdatedAt(v)
+		return nil
+	case batchfinding.FieldImportBatchID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetImportBatchID(v)
+		return nil
+	case batchfinding.FieldLaboratoryID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLaboratoryID(v)
+		return nil
+	case batchfinding.FieldKind:
+		v, ok := value.(batchfinding.Kind)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetKind(v)
+		return nil
+	case batchfinding.FieldContextKey:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContextKey(v)
+		return nil
+	case batchfinding.FieldContextLabel:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetContextLabel(v)
+		return nil
+	case batchfinding.FieldMonitoringKind:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetMonitoringKind(v)
+		return nil
+	case batchfinding.FieldSectorCode:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSectorCode(v)
+		return nil
+	case batchfinding.FieldPeriodMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPeriodMonths(v)
+		return nil
+	case batchfinding.FieldDirection:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetDirection(v)
+		return nil
+	case batchfinding.FieldPValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPValue(v)
+		return nil
+	case batchfinding.FieldStatistics:
+		v, ok := value.(map[string]interface{})
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatistics(v)
+		return nil
+	case batchfinding.FieldExplanation:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExplanation(v)
+		return nil
+	case batchfinding.FieldStatus:
+		v, ok := value.(batchfinding.Status)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetStatus(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BatchFinding field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *BatchFindingMutation) AddedFields() []string {
+	var fields []string
+	if m.addperiod_months != nil {
+		fields = append(fields, batchfinding.FieldPeriodMonths)
+	}
+	if m.addp_value != nil {
+		fields = append(fields, batchfinding.FieldPValue)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *BatchFindingMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case batchfinding.FieldPeriodMonths:
+		return m.AddedPeriodMonths()
+	case batchfinding.FieldPValue:
+		return m.AddedPValue()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *BatchFindingMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case batchfinding.FieldPeriodMonths:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPeriodMonths(v)
+		return nil
+	case batchfinding.FieldPValue:
+		v, ok := value.(float64)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddPValue(v)
+		return nil
+	}
+	return fmt.Errorf("unknown BatchFinding numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *BatchFindingMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(batchfinding.FieldContextLabel) {
+		fields = append(fields, batchfinding.FieldContextLabel)
+	}
+	if m.FieldCleared(batchfinding.FieldSectorCode) {
+		fields = append(fields, batchfinding.FieldSectorCode)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *BatchFindingMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *BatchFindingMutation) ClearField(name string) error {
+	switch name {
+	case batchfinding.FieldContextLabel:
+		m.ClearContextLabel()
+		return nil
+	case batchfinding.FieldSectorCode:
+		m.ClearSectorCode()
+		return nil
+	}
+	return fmt.Errorf("unknown BatchFinding nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *BatchFindingMutation) ResetField(name string) error {
+	switch name {
+	case batchfinding.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case batchfinding.FieldUpdatedAt:
+		m.ResetUpdatedAt()
+		return nil
+	case batchfinding.FieldImportBatchID:
+		m.ResetImportBatchID()
+		return nil
+	case batchfinding.FieldLaboratoryID:
+		m.ResetLaboratoryID()
+		return nil
+	case batchfinding.FieldKind:
+		m.ResetKind()
+		return nil
+	case batchfinding.FieldContextKey:
+		m.ResetContextKey()
+		return nil
+	case batchfinding.FieldContextLabel:
+		m.ResetContextLabel()
+		return nil
+	case batchfinding.FieldMonitoringKind:
+		m.ResetMonitoringKind()
+		return nil
+	case batchfinding.FieldSectorCode:
+		m.ResetSectorCode()
+		return nil
+	case batchfinding.FieldPeriodMonths:
+		m.ResetPeriodMonths()
+		return nil
+	case batchfinding.FieldDirection:
+		m.ResetDirection()
+		return nil
+	case batchfinding.FieldPValue:
+		m.ResetPValue()
+		return nil
+	case batchfinding.FieldStatistics:
+		m.ResetStatistics()
+		return nil
+	case batchfinding.FieldExplanation:
+		m.ResetExplanation()
+		return nil
+	case batchfinding.FieldStatus:
+		m.ResetStatus()
+		return nil
+	}
+	return fmt.Errorf("unknown BatchFinding field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *BatchFindingMutation) AddedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.import_batch != nil {
+		edges = append(edges, batchfinding.EdgeImportBatch)
+	}
+	if m.laboratory != nil {
+		edges = append(edges, batchfinding.EdgeLaboratory)
+	}
+	if m.anomalies != nil {
+		edges = append(edges, batchfinding.EdgeAnomalies)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *BatchFindingMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case batchfinding.EdgeImportBatch:
+		if id := m.import_batch; id != nil {
+			return []ent.Value{*id}
+		}
+	case batchfinding.EdgeLaboratory:
+		if id := m.laboratory; id != nil {
+			return []ent.Value{*id}
+		}
+	case batchfinding.EdgeAnomalies:
+		ids := make([]ent.Value, 0, len(m.anomalies))
+		for id := range m.anomalies {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *BatchFindingMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.removedanomalies != nil {
+		edges = append(edges, batchfinding.EdgeAnomalies)
+	}
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *BatchFindingMutation) RemovedIDs(name string) []ent.Value {
+	switch name {
+	case batchfinding.EdgeAnomalies:
+		ids := make([]ent.Value, 0, len(m.removedanomalies))
+		for id := range m.removedanomalies {
+			ids = append(ids, id)
+		}
+		return ids
+	}
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *BatchFindingMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 3)
+	if m.clearedimport_batch {
+		edges = append(edges, batchfinding.EdgeImportBatch)
+	}
+	if m.clearedlaboratory {
+		edges = append(edges, batchfinding.EdgeLaboratory)
+	}
+	if m.clearedanomalies {
+		edges = append(edges, batchfinding.EdgeAnomalies)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *BatchFindingMutation) EdgeCleared(name string) bool {
+	switch name {
+	case batchfinding.EdgeImportBatch:
+		return m.clearedimport_batch
+	case batchfinding.EdgeLaboratory:
+		return m.clearedlaboratory
+	case batchfinding.EdgeAnomalies:
+		return m.clearedanomalies
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *BatchFindingMutation) ClearEdge(name string) error {
+	switch name {
+	case batchfinding.EdgeImportBatch:
+		m.ClearImportBatch()
+		return nil
+	case batchfinding.EdgeLaboratory:
+		m.ClearLaboratory()
+		return nil
+	}
+	return fmt.Errorf("unknown BatchFinding unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *BatchFindingMutation) ResetEdge(name string) error {
+	switch name {
+	case batchfinding.EdgeImportBatch:
+		m.ResetImportBatch()
+		return nil
+	case batchfinding.EdgeLaboratory:
+		m.ResetLaboratory()
+		return nil
+	case batchfinding.EdgeAnomalies:
+		m.ResetAnomalies()
+		return nil
+	}
+	return fmt.Errorf("unknown BatchFinding edge %s", name)
 }
 
 // CompanyMutation represents an operation that mutates the Company nodes in the graph.
@@ -21897,6 +23396,8 @@ type ImportBatchMutation struct {
 	addrows_rejected         *int
 	report                   *map[string]interface{}
 	completed_at             *time.Time
+	profile                  *json.RawMessage
+	appendprofile            json.RawMessage
 	clearedFields            map[string]struct{}
 	submitter                *int
 	clearedsubmitter         bool
@@ -21912,6 +23413,9 @@ type ImportBatchMutation struct {
 	operational_doses        map[int]struct{}
 	removedoperational_doses map[int]struct{}
 	clearedoperational_doses bool
+	findings                 map[int]struct{}
+	removedfindings          map[int]struct{}
+	clearedfindings          bool
 	done                     bool
 	oldValue                 func(context.Context) (*ImportBatch, error)
 	predicates               []predicate.ImportBatch
@@ -22742,6 +24246,71 @@ func (m *ImportBatchMutation) ResetCompletedAt() {
 	delete(m.clearedFields, importbatch.FieldCompletedAt)
 }
 
+// SetProfile sets the "profile" field.
+func (m *ImportBatchMutation) SetProfile(jm json.RawMessage) {
+	m.profile = &jm
+	m.appendprofile = nil
+}
+
+// Profile returns the value of the "profile" field in the mutation.
+func (m *ImportBatchMutation) Profile() (r json.RawMessage, exists bool) {
+	v := m.profile
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProfile returns the old "profile" field's value of the ImportBatch entity.
+// If the ImportBatch object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ImportBatchMutation) OldProfile(ctx context.Context) (v json.RawMessage, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProfile is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProfile requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProfile: %w", err)
+	}
+	return oldValue.Profile, nil
+}
+
+// AppendProfile adds jm to the "profile" field.
+func (m *ImportBatchMutation) AppendProfile(jm json.RawMessage) {
+	m.appendprofile = append(m.appendprofile, jm...)
+}
+
+// AppendedProfile returns the list of values that were appended to the "profile" field in this mutation.
+func (m *ImportBatchMutation) AppendedProfile() (json.RawMessage, bool) {
+	if len(m.appendprofile) == 0 {
+		return nil, false
+	}
+	return m.appendprofile, true
+}
+
+// ClearProfile clears the value of the "profile" field.
+func (m *ImportBatchMutation) ClearProfile() {
+	m.profile = nil
+	m.appendprofile = nil
+	m.clearedFields[importbatch.FieldProfile] = struct{}{}
+}
+
+// ProfileCleared returns if the "profile" field was cleared in this mutation.
+func (m *ImportBatchMutation) ProfileCleared() bool {
+	_, ok := m.clearedFields[importbatch.FieldProfile]
+	return ok
+}
+
+// ResetProfile resets all changes to the "profile" field.
+func (m *ImportBatchMutation) ResetProfile() {
+	m.profile = nil
+	m.appendprofile = nil
+	delete(m.clearedFields, importbatch.FieldProfile)
+}
+
 // ClearSubmitter clears the "submitter" edge to the Account entity.
 func (m *ImportBatchMutation) ClearSubmitter() {
 	m.clearedsubmitter = true
@@ -22958,6 +24527,60 @@ func (m *ImportBatchMutation) ResetOperationalDoses() {
 	m.removedoperational_doses = nil
 }
 
+// AddFindingIDs adds the "findings" edge to the BatchFinding entity by ids.
+func (m *ImportBatchMutation) AddFindingIDs(ids ...int) {
+	if m.findings == nil {
+		m.findings = make(map[int]struct{})
+	}
+	for i := range ids {
+		m.findings[ids[i]] = struct{}{}
+	}
+}
+
+// ClearFindings clears the "findings" edge to the BatchFinding entity.
+func (m *ImportBatchMutation) ClearFindings() {
+	m.clearedfindings = true
+}
+
+// FindingsCleared reports if the "findings" edge to the BatchFinding entity was cleared.
+func (m *ImportBatchMutation) FindingsCleared() bool {
+	return m.clearedfindings
+}
+
+// RemoveFindingIDs removes the "findings" edge to the BatchFinding entity by IDs.
+func (m *ImportBatchMutation) RemoveFindingIDs(ids ...int) {
+	if m.removedfindings == nil {
+		m.removedfindings = make(map[int]struct{})
+	}
+	for i := range ids {
+		delete(m.findings, ids[i])
+		m.removedfindings[ids[i]] = struct{}{}
+	}
+}
+
+// RemovedFindings returns the removed IDs of the "findings" edge to the BatchFinding entity.
+func (m *ImportBatchMutation) RemovedFindingsIDs() (ids []int) {
+	for id := range m.removedfindings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// FindingsIDs returns the "findings" edge IDs in the mutation.
+func (m *ImportBatchMutation) FindingsIDs() (ids []int) {
+	for id := range m.findings {
+		ids = append(ids, id)
+	}
+	return
+}
+
+// ResetFindings resets all changes to the "findings" edge.
+func (m *ImportBatchMutation) ResetFindings() {
+	m.findings = nil
+	m.clearedfindings = false
+	m.removedfindings = nil
+}
+
 // Where appends a list predicates to the ImportBatchMutation builder.
 func (m *ImportBatchMutation) Where(ps ...predicate.ImportBatch) {
 	m.predicates = append(m.predicates, ps...)
@@ -22992,7 +24615,7 @@ func (m *ImportBatchMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *ImportBatchMutation) Fields() []string {
-	fields := make([]string, 0, 16)
+	fields := make([]string, 0, 17)
 	if m.created_at != nil {
 		fields = append(fields, importbatch.FieldCreatedAt)
 	}
@@ -23041,6 +24664,9 @@ func (m *ImportBatchMutation) Fields() []string {
 	if m.completed_at != nil {
 		fields = append(fields, importbatch.FieldCompletedAt)
 	}
+	if m.profile != nil {
+		fields = append(fields, importbatch.FieldProfile)
+	}
 	return fields
 }
 
@@ -23081,6 +24707,8 @@ func (m *ImportBatchMutation) Field(name string) (ent.Value, bool) {
 		return m.Report()
 	case importbatch.FieldCompletedAt:
 		return m.CompletedAt()
+	case importbatch.FieldProfile:
+		return m.Profile()
 	}
 	return nil, false
 }
@@ -23122,6 +24750,8 @@ func (m *ImportBatchMutation) OldField(ctx context.Context, name string) (ent.Va
 		return m.OldReport(ctx)
 	case importbatch.FieldCompletedAt:
 		return m.OldCompletedAt(ctx)
+	case importbatch.FieldProfile:
+		return m.OldProfile(ctx)
 	}
 	return nil, fmt.Errorf("unknown ImportBatch field %s", name)
 }
@@ -23243,6 +24873,13 @@ func (m *ImportBatchMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetCompletedAt(v)
 		return nil
+	case importbatch.FieldProfile:
+		v, ok := value.(json.RawMessage)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProfile(v)
+		return nil
 	}
 	return fmt.Errorf("unknown ImportBatch field %s", name)
 }
@@ -23333,6 +24970,9 @@ func (m *ImportBatchMutation) ClearedFields() []string {
 	if m.FieldCleared(importbatch.FieldCompletedAt) {
 		fields = append(fields, importbatch.FieldCompletedAt)
 	}
+	if m.FieldCleared(importbatch.FieldProfile) {
+		fields = append(fields, importbatch.FieldProfile)
+	}
 	return fields
 }
 
@@ -23367,6 +25007,9 @@ func (m *ImportBatchMutation) ClearField(name string) error {
 		return nil
 	case importbatch.FieldCompletedAt:
 		m.ClearCompletedAt()
+		return nil
+	case importbatch.FieldProfile:
+		m.ClearProfile()
 		return nil
 	}
 	return fmt.Errorf("unknown ImportBatch nullable field %s", name)
@@ -23424,13 +25067,16 @@ func (m *ImportBatchMutation) ResetField(name string) error {
 	case importbatch.FieldCompletedAt:
 		m.ResetCompletedAt()
 		return nil
+	case importbatch.FieldProfile:
+		m.ResetProfile()
+		return nil
 	}
 	return fmt.Errorf("unknown ImportBatch field %s", name)
 }
 
 // AddedEdges returns all edge names that were set/added in this mutation.
 func (m *ImportBatchMutation) AddedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.submitter != nil {
 		edges = append(edges, importbatch.EdgeSubmitter)
 	}
@@ -23448,6 +25094,9 @@ func (m *ImportBatchMutation) AddedEdges() []string {
 	}
 	if m.operational_doses != nil {
 		edges = append(edges, importbatch.EdgeOperationalDoses)
+	}
+	if m.findings != nil {
+		edges = append(edges, importbatch.EdgeFindings)
 	}
 	return edges
 }
@@ -23484,18 +25133,27 @@ func (m *ImportBatchMutation) AddedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case importbatch.EdgeFindings:
+		ids := make([]ent.Value, 0, len(m.findings))
+		for id := range m.findings {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // RemovedEdges returns all edge names that were removed in this mutation.
 func (m *ImportBatchMutation) RemovedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.removeddose_records != nil {
 		edges = append(edges, importbatch.EdgeDoseRecords)
 	}
 	if m.removedoperational_doses != nil {
 		edges = append(edges, importbatch.EdgeOperationalDoses)
+	}
+	if m.removedfindings != nil {
+		edges = append(edges, importbatch.EdgeFindings)
 	}
 	return edges
 }
@@ -23516,13 +25174,19 @@ func (m *ImportBatchMutation) RemovedIDs(name string) []ent.Value {
 			ids = append(ids, id)
 		}
 		return ids
+	case importbatch.EdgeFindings:
+		ids := make([]ent.Value, 0, len(m.removedfindings))
+		for id := range m.removedfindings {
+			ids = append(ids, id)
+		}
+		return ids
 	}
 	return nil
 }
 
 // ClearedEdges returns all edge names that were cleared in this mutation.
 func (m *ImportBatchMutation) ClearedEdges() []string {
-	edges := make([]string, 0, 6)
+	edges := make([]string, 0, 7)
 	if m.clearedsubmitter {
 		edges = append(edges, importbatch.EdgeSubmitter)
 	}
@@ -23540,6 +25204,9 @@ func (m *ImportBatchMutation) ClearedEdges() []string {
 	}
 	if m.clearedoperational_doses {
 		edges = append(edges, importbatch.EdgeOperationalDoses)
+	}
+	if m.clearedfindings {
+		edges = append(edges, importbatch.EdgeFindings)
 	}
 	return edges
 }
@@ -23560,6 +25227,8 @@ func (m *ImportBatchMutation) EdgeCleared(name string) bool {
 		return m.cleareddose_records
 	case importbatch.EdgeOperationalDoses:
 		return m.clearedoperational_doses
+	case importbatch.EdgeFindings:
+		return m.clearedfindings
 	}
 	return false
 }
@@ -23605,6 +25274,9 @@ func (m *ImportBatchMutation) ResetEdge(name string) error {
 		return nil
 	case importbatch.EdgeOperationalDoses:
 		m.ResetOperationalDoses()
+		return nil
+	case importbatch.EdgeFindings:
+		m.ResetFindings()
 		return nil
 	}
 	return fmt.Errorf("unknown ImportBatch edge %s", name)

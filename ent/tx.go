@@ -26,6 +26,8 @@ type Tx struct {
 	AuditEvent *AuditEventClient
 	// AuditSubject is the client for interacting with the AuditSubject builders.
 	AuditSubject *AuditSubjectClient
+	// BatchFinding is the client for interacting with the BatchFinding builders.
+	BatchFinding *BatchFindingClient
 	// Company is the client for interacting with the Company builders.
 	Company *CompanyClient
 	// ContextStatistic is the client for interacting with the ContextStatistic builders.
@@ -201,6 +203,7 @@ func (tx *Tx) init() {
 	tx.AuditBatch = NewAuditBatchClient(tx.config)
 	tx.AuditEvent = NewAuditEventClient(tx.config)
 	tx.AuditSubject = NewAuditSubjectClient(tx.config)
+	tx.BatchFinding = NewBatchFindingClient(tx.config)
 	tx.Company = NewCompanyClient(tx.config)
 	tx.ContextStatistic = NewContextStatisticClient(tx.config)
 	tx.DoseConflict = NewDoseConflictClient(tx.config)

@@ -42,7 +42,7 @@ func (r *queryResolver) Accounts(ctx context.Context, after *entgql.Cursor[int],
 
 // Anomalies is the resolver for the anomalies field.
 func (r *queryResolver) Anomalies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error) {
-	return withoutNotices(r.Client.Anomaly.Query(), where).Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
+	return listedAnomalies(r.Client.Anomaly.Query(), where).Paginate(ctx, after, first, before, last, ent.WithAnomalyOrder(orderBy), ent.WithAnomalyFilter(where.Filter))
 }
 
 // APIKeys is the resolver for the apiKeys field.
@@ -53,6 +53,11 @@ func (r *queryResolver) APIKeys(ctx context.Context, after *entgql.Cursor[int], 
 // AuditEvents is the resolver for the auditEvents field.
 func (r *queryResolver) AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error) {
 	return r.Client.AuditEvent.Query().Paginate(ctx, after, first, before, last, ent.WithAuditEventOrder(orderBy), ent.WithAuditEventFilter(where.Filter))
+}
+
+// BatchFindings is the resolver for the batchFindings field.
+func (r *queryResolver) BatchFindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BatchFindingOrder, where *ent.BatchFindingWhereInput) (*ent.BatchFindingConnection, error) {
+	return r.Client.BatchFinding.Query().Paginate(ctx, after, first, before, last, ent.WithBatchFindingOrder(orderBy), ent.WithBatchFindingFilter(where.Filter))
 }
 
 // Companies is the resolver for the companies field.

@@ -25,7 +25,10 @@ func viewerNow(ctx context.Context) (context.Context, bool) {
 
 // scopedAnomalies returns the anomalies query of the subscriber, filtered.
 func (r *Resolver) scopedAnomalies(where *ent.AnomalyWhereInput) (*ent.AnomalyQuery, error) {
-	q := withoutNotices(r.Client.Anomaly.Query(), where)
+	// A worker finding that a laboratory batch finding explains is not
+	// delivered one by one: it is read with the batch finding; notices of
+	// dose constraints are not anomalies.
+	q := listedAnomalies(r.Client.Anomaly.Query(), where)
 	if where != nil {
 		return where.Filter(q)
 	}

@@ -55,3 +55,10 @@ func accountName(ctx context.Context, client *ent.Client, id int) (string, error
 func doseConstraintLimit(code dosimetry.LimitCode) doseconstraint.LimitCode {
 	return doseconstraint.LimitCode(code)
 }
+
+// listedAnomalies is what the anomalies list and streams show by default:
+// neither the notices of dose constraints nor the worker findings that a
+// laboratory batch finding explains, unless where asks for them.
+func listedAnomalies(q *ent.AnomalyQuery, where *ent.AnomalyWhereInput) *ent.AnomalyQuery {
+	return unlinkedAnomalies(withoutNotices(q, where), where)
+}

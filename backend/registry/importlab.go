@@ -278,6 +278,9 @@ func (r *runner) writeLab(ctx context.Context, recs []*labRecord) error {
 	}
 	r.rep.AnomaliesRaised += r.sess.Raised - before
 	r.rep.ConstraintNoticesRaised += r.sess.Notices - notices
+	if r.profile != nil {
+		r.profile.Add(written)
+	}
 	var held []Held
 	for i, rec := range recs {
 		if rec.Pending {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/dosimetry"
 	"github.com/siseri/siseri/backend/identity"
 	"github.com/siseri/siseri/backend/ingest"
@@ -39,6 +40,9 @@ type runner struct {
 	newWorkers map[string]int
 	// spent is the time of each phase, for Importer.Trace.
 	spent map[string]time.Duration
+	// profile is a laboratory batch's distribution by exposure context, for
+	// the batch checks (nil for other batches, dry runs and history imports).
+	profile *anomaly.BatchProfile
 }
 
 // timed adds the time since start to a phase.
@@ -86,6 +90,11 @@ func (r *runner) flush(ctx context.Context, rows []*ingest.Row) error {
 // complete brings the standings current, stores the report and announces
 // the news (after commit).
 func (r *runner) complete(ctx context.Context) error {
+	// Before Settle: the batch is compared with the context statistics as
+	// they were before its own doses enter them.
+	if err := r.checkBatch(); err != nil {
+		return err
+	}
 	if err := r.sess.Settle(); err != nil {
 		return err
 	}
@@ -97,10 +106,36 @@ func (r *runner) complete(ctx context.Context) error {
 		SetStatus(importbatch.Status(r.rep.Status)).
 		SetRowsTotal(r.rep.RowsTotal).SetRowsAccepted(r.rep.RowsAccepted).SetRowsRejected(r.rep.RowsRejected).
 		SetReport(report).SetCompletedAt(r.now)
+	if r.profile != nil {
+		raw, err := r.profile.Marshal()
+		if err != nil {
+			return err
+		}
+		u.SetProfile(raw)
+	}
 	if err := u.Exec(r.sys); err != nil {
 		return fmt.Errorf("store batch report: %w", err)
 	}
 	return r.sess.Announce(ctx)
+}
+
+// checkBatch compares a laboratory batch with the laboratory's previous
+// batches and the other laboratories (anomaly.CheckBatch): the worker
+// findings a batch finding explains are linked to it and not announced one
+// by one.
+func (r *runner) checkBatch() error {
+	if r.profile == nil || r.imp.Registry.Engine == nil {
+		return nil
+	}
+	t0 := time.Now()
+	defer r.timed("batch", t0)
+	res, err := anomaly.CheckBatch(r.sys, r.client, anomaly.DefaultBatchConfig(), anomaly.BatchInput{
+		BatchID: r.batchID, LaboratoryID: r.who.laboratoryID, Profile: r.profile, Raised: r.sess.RaisedIDs(), Now: r.now})
+	if err != nil {
+		return fmt.Errorf("batch checks: %w", err)
+	}
+	r.sess.Forget(res.Linked)
+	return nil
 }
 
 // establishment returns the registered establishment of a SIRET (cached).

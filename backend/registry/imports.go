@@ -14,6 +14,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 
 	"github.com/siseri/siseri/backend/alerts"
+	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/store"
@@ -134,6 +135,9 @@ func (s *Importer) Submit(ctx context.Context, sub ingest.Submission) (*ingest.R
 	b := ingest.NewBatch(sub)
 	run := &runner{imp: s, client: client, sys: sys, sub: sub, who: who, now: s.now().UTC(), postgres: s.Postgres,
 		batch: b, rep: b.Report}
+	if sub.Format == ingest.LabResults && !sub.DryRun && !sub.History {
+		run.profile = anomaly.NewBatchProfile()
+	}
 	if sub.DryRun {
 		if err := run.run(ctx); err != nil {
 			return nil, err

@@ -162,6 +162,32 @@ func (s *Session) Judge(recs []*ent.DoseRecord) error {
 	return nil
 }
 
+// RaisedIDs returns the ids of the anomalies raised so far, to be announced.
+func (s *Session) RaisedIDs() []int {
+	var ids []int
+	for _, e := range s.events {
+		if e.Type == alerts.AnomalyRaised {
+			ids = append(ids, e.ID)
+		}
+	}
+	return ids
+}
+
+// Forget withdraws raised anomalies from the news: those a laboratory batch
+// finding explains are read with it, not announced one by one. ids are sorted.
+func (s *Session) Forget(ids []int) {
+	if len(ids) == 0 {
+		return
+	}
+	kept := s.events[:0]
+	for _, e := range s.events {
+		if _, found := slices.BinarySearch(ids, e.ID); !found || e.Type != alerts.AnomalyRaised {
+			kept = append(kept, e)
+		}
+	}
+	s.events = kept
+}
+
 // Settle writes the context statistics of the judged doses and brings the
 // standings of the touched workers current, in set-based SQL.
 func (s *Session) Settle() error {

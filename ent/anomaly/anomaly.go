@@ -56,6 +56,8 @@ const (
 	FieldResolvedAt = "resolved_at"
 	// FieldResolutionComment holds the string denoting the resolution_comment field in the database.
 	FieldResolutionComment = "resolution_comment"
+	// FieldBatchFindingID holds the string denoting the batch_finding_id field in the database.
+	FieldBatchFindingID = "batch_finding_id"
 	// EdgeWorker holds the string denoting the worker edge name in mutations.
 	EdgeWorker = "worker"
 	// EdgeEstablishment holds the string denoting the establishment edge name in mutations.
@@ -66,6 +68,8 @@ const (
 	EdgeAcknowledgedBy = "acknowledged_by"
 	// EdgeResolvedBy holds the string denoting the resolved_by edge name in mutations.
 	EdgeResolvedBy = "resolved_by"
+	// EdgeBatchFinding holds the string denoting the batch_finding edge name in mutations.
+	EdgeBatchFinding = "batch_finding"
 	// Table holds the table name of the anomaly in the database.
 	Table = "anomalies"
 	// WorkerTable is the table that holds the worker relation/edge.
@@ -101,6 +105,13 @@ const (
 	ResolvedByInverseTable = "accounts"
 	// ResolvedByColumn is the table column denoting the resolved_by relation/edge.
 	ResolvedByColumn = "resolved_by_id"
+	// BatchFindingTable is the table that holds the batch_finding relation/edge.
+	BatchFindingTable = "anomalies"
+	// BatchFindingInverseTable is the table name for the BatchFinding entity.
+	// It exists in this package in order to avoid circular dependency with the "batchfinding" package.
+	BatchFindingInverseTable = "batch_findings"
+	// BatchFindingColumn is the table column denoting the batch_finding relation/edge.
+	BatchFindingColumn = "batch_finding_id"
 )
 
 // Columns holds all SQL columns for anomaly fields.
@@ -125,6 +136,7 @@ var Columns = []string{
 	FieldResolvedByID,
 	FieldResolvedAt,
 	FieldResolutionComment,
+	FieldBatchFindingID,
 }
 
 var (
@@ -348,6 +360,11 @@ func ByResolutionComment(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldResolutionComment, opts...).ToFunc()
 }
 
+// ByBatchFindingID orders the results by the batch_finding_id field.
+func ByBatchFindingID(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldBatchFindingID, opts...).ToFunc()
+}
+
 // ByWorkerField orders the results by worker field.
 func ByWorkerField(field string, opts ...sql.OrderTermOption) OrderOption {
 	return func(s *sql.Selector) {
@@ -389,6 +406,13 @@ func ByResolvedByField(field string, opts ...sql.OrderTermOption) OrderOption {
 		sqlgraph.OrderByNeighborTerms(s, newResolvedByStep(), sql.OrderByField(field, opts...))
 	}
 }
+
+// ByBatchFindingField orders the results by batch_finding field.
+func ByBatchFindingField(field string, opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newBatchFindingStep(), sql.OrderByField(field, opts...))
+	}
+}
 func newWorkerStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -422,6 +446,13 @@ func newResolvedByStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(ResolvedByInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.M2O, false, ResolvedByTable, ResolvedByColumn),
+	)
+}
+func newBatchFindingStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(BatchFindingInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.M2O, true, BatchFindingTable, BatchFindingColumn),
 	)
 }
 

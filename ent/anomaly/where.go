@@ -130,6 +130,11 @@ func ResolutionComment(v string) predicate.Anomaly {
 	return predicate.Anomaly(sql.FieldEQ(FieldResolutionComment, v))
 }
 
+// BatchFindingID applies equality check predicate on the "batch_finding_id" field. It's identical to BatchFindingIDEQ.
+func BatchFindingID(v int) predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldEQ(FieldBatchFindingID, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Anomaly {
 	return predicate.Anomaly(sql.FieldEQ(FieldCreatedAt, v))
@@ -900,6 +905,36 @@ func ResolutionCommentContainsFold(v string) predicate.Anomaly {
 	return predicate.Anomaly(sql.FieldContainsFold(FieldResolutionComment, v))
 }
 
+// BatchFindingIDEQ applies the EQ predicate on the "batch_finding_id" field.
+func BatchFindingIDEQ(v int) predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldEQ(FieldBatchFindingID, v))
+}
+
+// BatchFindingIDNEQ applies the NEQ predicate on the "batch_finding_id" field.
+func BatchFindingIDNEQ(v int) predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldNEQ(FieldBatchFindingID, v))
+}
+
+// BatchFindingIDIn applies the In predicate on the "batch_finding_id" field.
+func BatchFindingIDIn(vs ...int) predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldIn(FieldBatchFindingID, vs...))
+}
+
+// BatchFindingIDNotIn applies the NotIn predicate on the "batch_finding_id" field.
+func BatchFindingIDNotIn(vs ...int) predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldNotIn(FieldBatchFindingID, vs...))
+}
+
+// BatchFindingIDIsNil applies the IsNil predicate on the "batch_finding_id" field.
+func BatchFindingIDIsNil() predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldIsNull(FieldBatchFindingID))
+}
+
+// BatchFindingIDNotNil applies the NotNil predicate on the "batch_finding_id" field.
+func BatchFindingIDNotNil() predicate.Anomaly {
+	return predicate.Anomaly(sql.FieldNotNull(FieldBatchFindingID))
+}
+
 // HasWorker applies the HasEdge predicate on the "worker" edge.
 func HasWorker() predicate.Anomaly {
 	return predicate.Anomaly(func(s *sql.Selector) {
@@ -1007,6 +1042,29 @@ func HasResolvedBy() predicate.Anomaly {
 func HasResolvedByWith(preds ...predicate.Account) predicate.Anomaly {
 	return predicate.Anomaly(func(s *sql.Selector) {
 		step := newResolvedByStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasBatchFinding applies the HasEdge predicate on the "batch_finding" edge.
+func HasBatchFinding() predicate.Anomaly {
+	return predicate.Anomaly(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, BatchFindingTable, BatchFindingColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasBatchFindingWith applies the HasEdge predicate on the "batch_finding" edge with a given conditions (other predicates).
+func HasBatchFindingWith(preds ...predicate.BatchFinding) predicate.Anomaly {
+	return predicate.Anomaly(func(s *sql.Selector) {
+		step := newBatchFindingStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

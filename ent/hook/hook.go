@@ -81,6 +81,18 @@ func (f AuditSubjectFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.AuditSubjectMutation", m)
 }
 
+// The BatchFindingFunc type is an adapter to allow the use of ordinary
+// function as BatchFinding mutator.
+type BatchFindingFunc func(context.Context, *ent.BatchFindingMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f BatchFindingFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.BatchFindingMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.BatchFindingMutation", m)
+}
+
 // The CompanyFunc type is an adapter to allow the use of ordinary
 // function as Company mutator.
 type CompanyFunc func(context.Context, *ent.CompanyMutation) (ent.Value, error)

@@ -50,6 +50,8 @@ const (
 	FieldReport = "report"
 	// FieldCompletedAt holds the string denoting the completed_at field in the database.
 	FieldCompletedAt = "completed_at"
+	// FieldProfile holds the string denoting the profile field in the database.
+	FieldProfile = "profile"
 	// EdgeSubmitter holds the string denoting the submitter edge name in mutations.
 	EdgeSubmitter = "submitter"
 	// EdgeAPIKey holds the string denoting the api_key edge name in mutations.
@@ -62,6 +64,8 @@ const (
 	EdgeDoseRecords = "dose_records"
 	// EdgeOperationalDoses holds the string denoting the operational_doses edge name in mutations.
 	EdgeOperationalDoses = "operational_doses"
+	// EdgeFindings holds the string denoting the findings edge name in mutations.
+	EdgeFindings = "findings"
 	// Table holds the table name of the importbatch in the database.
 	Table = "import_batches"
 	// SubmitterTable is the table that holds the submitter relation/edge.
@@ -106,6 +110,13 @@ const (
 	OperationalDosesInverseTable = "operational_doses"
 	// OperationalDosesColumn is the table column denoting the operational_doses relation/edge.
 	OperationalDosesColumn = "import_batch_id"
+	// FindingsTable is the table that holds the findings relation/edge.
+	FindingsTable = "batch_findings"
+	// FindingsInverseTable is the table name for the BatchFinding entity.
+	// It exists in this package in order to avoid circular dependency with the "batchfinding" package.
+	FindingsInverseTable = "batch_findings"
+	// FindingsColumn is the table column denoting the findings relation/edge.
+	FindingsColumn = "import_batch_id"
 )
 
 // Columns holds all SQL columns for importbatch fields.
@@ -127,6 +138,7 @@ var Columns = []string{
 	FieldRowsRejected,
 	FieldReport,
 	FieldCompletedAt,
+	FieldProfile,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -363,6 +375,20 @@ func ByOperationalDoses(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption 
 		sqlgraph.OrderByNeighborTerms(s, newOperationalDosesStep(), append([]sql.OrderTerm{term}, terms...)...)
 	}
 }
+
+// ByFindingsCount orders the results by findings count.
+func ByFindingsCount(opts ...sql.OrderTermOption) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborsCount(s, newFindingsStep(), opts...)
+	}
+}
+
+// ByFindings orders the results by findings terms.
+func ByFindings(term sql.OrderTerm, terms ...sql.OrderTerm) OrderOption {
+	return func(s *sql.Selector) {
+		sqlgraph.OrderByNeighborTerms(s, newFindingsStep(), append([]sql.OrderTerm{term}, terms...)...)
+	}
+}
 func newSubmitterStep() *sqlgraph.Step {
 	return sqlgraph.NewStep(
 		sqlgraph.From(Table, FieldID),
@@ -403,6 +429,13 @@ func newOperationalDosesStep() *sqlgraph.Step {
 		sqlgraph.From(Table, FieldID),
 		sqlgraph.To(OperationalDosesInverseTable, FieldID),
 		sqlgraph.Edge(sqlgraph.O2M, false, OperationalDosesTable, OperationalDosesColumn),
+	)
+}
+func newFindingsStep() *sqlgraph.Step {
+	return sqlgraph.NewStep(
+		sqlgraph.From(Table, FieldID),
+		sqlgraph.To(FindingsInverseTable, FieldID),
+		sqlgraph.Edge(sqlgraph.O2M, false, FindingsTable, FindingsColumn),
 	)
 }
 

@@ -745,6 +745,16 @@ func CompletedAtNotNil() predicate.ImportBatch {
 	return predicate.ImportBatch(sql.FieldNotNull(FieldCompletedAt))
 }
 
+// ProfileIsNil applies the IsNil predicate on the "profile" field.
+func ProfileIsNil() predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldIsNull(FieldProfile))
+}
+
+// ProfileNotNil applies the NotNil predicate on the "profile" field.
+func ProfileNotNil() predicate.ImportBatch {
+	return predicate.ImportBatch(sql.FieldNotNull(FieldProfile))
+}
+
 // HasSubmitter applies the HasEdge predicate on the "submitter" edge.
 func HasSubmitter() predicate.ImportBatch {
 	return predicate.ImportBatch(func(s *sql.Selector) {
@@ -875,6 +885,29 @@ func HasOperationalDoses() predicate.ImportBatch {
 func HasOperationalDosesWith(preds ...predicate.OperationalDose) predicate.ImportBatch {
 	return predicate.ImportBatch(func(s *sql.Selector) {
 		step := newOperationalDosesStep()
+		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
+			for _, p := range preds {
+				p(s)
+			}
+		})
+	})
+}
+
+// HasFindings applies the HasEdge predicate on the "findings" edge.
+func HasFindings() predicate.ImportBatch {
+	return predicate.ImportBatch(func(s *sql.Selector) {
+		step := sqlgraph.NewStep(
+			sqlgraph.From(Table, FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, FindingsTable, FindingsColumn),
+		)
+		sqlgraph.HasNeighbors(s, step)
+	})
+}
+
+// HasFindingsWith applies the HasEdge predicate on the "findings" edge with a given conditions (other predicates).
+func HasFindingsWith(preds ...predicate.BatchFinding) predicate.ImportBatch {
+	return predicate.ImportBatch(func(s *sql.Selector) {
+		step := newFindingsStep()
 		sqlgraph.HasNeighborsWith(s, step, func(s *sql.Selector) {
 			for _, p := range preds {
 				p(s)

@@ -58,6 +58,7 @@ var (
 		{Name: "establishment_id", Type: field.TypeInt, Nullable: true},
 		{Name: "acknowledged_by_id", Type: field.TypeInt, Nullable: true},
 		{Name: "resolved_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "batch_finding_id", Type: field.TypeInt, Nullable: true},
 		{Name: "worker_id", Type: field.TypeInt},
 	}
 	// AnomaliesTable holds the schema information for the "anomalies" table.
@@ -85,8 +86,14 @@ var (
 				OnDelete:   schema.SetNull,
 			},
 			{
-				Symbol:     "anomalies_workers_anomalies",
+				Symbol:     "anomalies_batch_findings_anomalies",
 				Columns:    []*schema.Column{AnomaliesColumns[19]},
+				RefColumns: []*schema.Column{BatchFindingsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+			{
+				Symbol:     "anomalies_workers_anomalies",
+				Columns:    []*schema.Column{AnomaliesColumns[20]},
 				RefColumns: []*schema.Column{WorkersColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
@@ -95,7 +102,7 @@ var (
 			{
 				Name:    "anomaly_worker_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{AnomaliesColumns[19], AnomaliesColumns[1]},
+				Columns: []*schema.Column{AnomaliesColumns[20], AnomaliesColumns[1]},
 			},
 			{
 				Name:    "anomaly_establishment_id_created_at",
@@ -239,6 +246,57 @@ var (
 				Name:    "auditsubject_event_id",
 				Unique:  false,
 				Columns: []*schema.Column{AuditSubjectsColumns[3]},
+			},
+		},
+	}
+	// BatchFindingsColumns holds the columns for the "batch_findings" table.
+	BatchFindingsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"BATCH_ZERO_SHARE", "BATCH_LEVEL_SHIFT", "BATCH_THRESHOLD_CHANGE"}},
+		{Name: "context_key", Type: field.TypeString},
+		{Name: "context_label", Type: field.TypeString, Nullable: true},
+		{Name: "monitoring_kind", Type: field.TypeString},
+		{Name: "sector_code", Type: field.TypeString, Nullable: true},
+		{Name: "period_months", Type: field.TypeInt},
+		{Name: "direction", Type: field.TypeString},
+		{Name: "p_value", Type: field.TypeFloat64},
+		{Name: "statistics", Type: field.TypeJSON},
+		{Name: "explanation", Type: field.TypeString, Size: 2147483647},
+		{Name: "status", Type: field.TypeEnum, Enums: []string{"OPEN", "ACKNOWLEDGED", "RESOLVED"}, Default: "OPEN"},
+		{Name: "laboratory_id", Type: field.TypeInt},
+		{Name: "import_batch_id", Type: field.TypeInt},
+	}
+	// BatchFindingsTable holds the schema information for the "batch_findings" table.
+	BatchFindingsTable = &schema.Table{
+		Name:       "batch_findings",
+		Columns:    BatchFindingsColumns,
+		PrimaryKey: []*schema.Column{BatchFindingsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "batch_findings_laboratories_laboratory",
+				Columns:    []*schema.Column{BatchFindingsColumns[14]},
+				RefColumns: []*schema.Column{LaboratoriesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "batch_findings_import_batches_findings",
+				Columns:    []*schema.Column{BatchFindingsColumns[15]},
+				RefColumns: []*schema.Column{ImportBatchesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "batchfinding_laboratory_id_created_at",
+				Unique:  false,
+				Columns: []*schema.Column{BatchFindingsColumns[14], BatchFindingsColumns[1]},
+			},
+			{
+				Name:    "batchfinding_import_batch_id",
+				Unique:  false,
+				Columns: []*schema.Column{BatchFindingsColumns[15]},
 			},
 		},
 	}
@@ -865,6 +923,7 @@ var (
 		{Name: "rows_rejected", Type: field.TypeInt, Default: 0},
 		{Name: "report", Type: field.TypeJSON, Nullable: true},
 		{Name: "completed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "profile", Type: field.TypeJSON, Nullable: true},
 		{Name: "submitter_id", Type: field.TypeInt},
 		{Name: "api_key_id", Type: field.TypeInt, Nullable: true},
 		{Name: "laboratory_id", Type: field.TypeInt, Nullable: true},
@@ -878,25 +937,25 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "import_batches_accounts_submitter",
-				Columns:    []*schema.Column{ImportBatchesColumns[13]},
+				Columns:    []*schema.Column{ImportBatchesColumns[14]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
 			},
 			{
 				Symbol:     "import_batches_api_keys_api_key",
-				Columns:    []*schema.Column{ImportBatchesColumns[14]},
+				Columns:    []*schema.Column{ImportBatchesColumns[15]},
 				RefColumns: []*schema.Column{APIKeysColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "import_batches_laboratories_laboratory",
-				Columns:    []*schema.Column{ImportBatchesColumns[15]},
+				Columns:    []*schema.Column{ImportBatchesColumns[16]},
 				RefColumns: []*schema.Column{LaboratoriesColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
 			{
 				Symbol:     "import_batches_establishments_establishment",
-				Columns:    []*schema.Column{ImportBatchesColumns[16]},
+				Columns:    []*schema.Column{ImportBatchesColumns[17]},
 				RefColumns: []*schema.Column{EstablishmentsColumns[0]},
 				OnDelete:   schema.SetNull,
 			},
@@ -905,12 +964,12 @@ var (
 			{
 				Name:    "importbatch_submitter_id_reference",
 				Unique:  true,
-				Columns: []*schema.Column{ImportBatchesColumns[13], ImportBatchesColumns[4]},
+				Columns: []*schema.Column{ImportBatchesColumns[14], ImportBatchesColumns[4]},
 			},
 			{
 				Name:    "importbatch_laboratory_id_created_at",
 				Unique:  false,
-				Columns: []*schema.Column{ImportBatchesColumns[15], ImportBatchesColumns[1]},
+				Columns: []*schema.Column{ImportBatchesColumns[16], ImportBatchesColumns[1]},
 			},
 		},
 	}
@@ -1190,6 +1249,7 @@ var (
 		AuditBatchesTable,
 		AuditEventsTable,
 		AuditSubjectsTable,
+		BatchFindingsTable,
 		CompaniesTable,
 		ContextStatisticsTable,
 		DoseConflictsTable,
@@ -1221,7 +1281,8 @@ func init() {
 	AnomaliesTable.ForeignKeys[0].RefTable = EstablishmentsTable
 	AnomaliesTable.ForeignKeys[1].RefTable = AccountsTable
 	AnomaliesTable.ForeignKeys[2].RefTable = AccountsTable
-	AnomaliesTable.ForeignKeys[3].RefTable = WorkersTable
+	AnomaliesTable.ForeignKeys[3].RefTable = BatchFindingsTable
+	AnomaliesTable.ForeignKeys[4].RefTable = WorkersTable
 	AnomaliesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(4294967296),
 	}
@@ -1239,6 +1300,11 @@ func init() {
 	AuditSubjectsTable.ForeignKeys[0].RefTable = AuditEventsTable
 	AuditSubjectsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(77309411328),
+	}
+	BatchFindingsTable.ForeignKeys[0].RefTable = LaboratoriesTable
+	BatchFindingsTable.ForeignKeys[1].RefTable = ImportBatchesTable
+	BatchFindingsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(103079215104),
 	}
 	CompaniesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(17179869184),
@@ -1259,7 +1325,7 @@ func init() {
 	DoseConstraintsTable.ForeignKeys[1].RefTable = AccountsTable
 	DoseConstraintsTable.ForeignKeys[2].RefTable = AccountsTable
 	DoseConstraintsTable.Annotation = &entsql.Annotation{
-		IncrementStart: func(i int) *int { return &i }(103079215104),
+		IncrementStart: func(i int) *int { return &i }(107374182400),
 	}
 	DoseRecordsTable.ForeignKeys[0].RefTable = AccountsTable
 	DoseRecordsTable.ForeignKeys[1].RefTable = DoseRecordsTable

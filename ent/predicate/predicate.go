@@ -24,6 +24,9 @@ type AuditEvent func(*sql.Selector)
 // AuditSubject is the predicate function for auditsubject builders.
 type AuditSubject func(*sql.Selector)
 
+// BatchFinding is the predicate function for batchfinding builders.
+type BatchFinding func(*sql.Selector)
+
 // Company is the predicate function for company builders.
 type Company func(*sql.Selector)
 

@@ -255,6 +255,30 @@ func (f AuditSubjectMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AuditSubjectMutation", m)
 }
 
+// The BatchFindingQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type BatchFindingQueryRuleFunc func(context.Context, *ent.BatchFindingQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f BatchFindingQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.BatchFindingQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.BatchFindingQuery", q)
+}
+
+// The BatchFindingMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type BatchFindingMutationRuleFunc func(context.Context, *ent.BatchFindingMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f BatchFindingMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.BatchFindingMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.BatchFindingMutation", m)
+}
+
 // The CompanyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type CompanyQueryRuleFunc func(context.Context, *ent.CompanyQuery) error
@@ -758,6 +782,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.AuditSubjectQuery:
 		return q.Filter(), nil
+	case *ent.BatchFindingQuery:
+		return q.Filter(), nil
 	case *ent.CompanyQuery:
 		return q.Filter(), nil
 	case *ent.ContextStatisticQuery:
@@ -814,6 +840,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.AuditEventMutation:
 		return m.Filter(), nil
 	case *ent.AuditSubjectMutation:
+		return m.Filter(), nil
+	case *ent.BatchFindingMutation:
 		return m.Filter(), nil
 	case *ent.CompanyMutation:
 		return m.Filter(), nil

@@ -12,6 +12,7 @@ import (
 	"github.com/siseri/siseri/ent/auditbatch"
 	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/auditsubject"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/company"
 	"github.com/siseri/siseri/ent/contextstatistic"
 	"github.com/siseri/siseri/ent/doseconflict"
@@ -286,6 +287,42 @@ func init() {
 			return next.Mutate(ctx, m)
 		})
 	}
+	batchfindingMixin := schema.BatchFinding{}.Mixin()
+	batchfinding.Policy = privacy.NewPolicies(schema.BatchFinding{})
+	batchfinding.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := batchfinding.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	batchfindingMixinFields0 := batchfindingMixin[0].Fields()
+	_ = batchfindingMixinFields0
+	batchfindingFields := schema.BatchFinding{}.Fields()
+	_ = batchfindingFields
+	// batchfindingDescCreatedAt is the schema descriptor for created_at field.
+	batchfindingDescCreatedAt := batchfindingMixinFields0[0].Descriptor()
+	// batchfinding.DefaultCreatedAt holds the default value on creation for the created_at field.
+	batchfinding.DefaultCreatedAt = batchfindingDescCreatedAt.Default.(func() time.Time)
+	// batchfindingDescUpdatedAt is the schema descriptor for updated_at field.
+	batchfindingDescUpdatedAt := batchfindingMixinFields0[1].Descriptor()
+	// batchfinding.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	batchfinding.DefaultUpdatedAt = batchfindingDescUpdatedAt.Default.(func() time.Time)
+	// batchfinding.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	batchfinding.UpdateDefaultUpdatedAt = batchfindingDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// batchfindingDescContextKey is the schema descriptor for context_key field.
+	batchfindingDescContextKey := batchfindingFields[3].Descriptor()
+	// batchfinding.ContextKeyValidator is a validator for the "context_key" field. It is called by the builders before save.
+	batchfinding.ContextKeyValidator = batchfindingDescContextKey.Validators[0].(func(string) error)
+	// batchfindingDescPeriodMonths is the schema descriptor for period_months field.
+	batchfindingDescPeriodMonths := batchfindingFields[7].Descriptor()
+	// batchfinding.PeriodMonthsValidator is a validator for the "period_months" field. It is called by the builders before save.
+	batchfinding.PeriodMonthsValidator = batchfindingDescPeriodMonths.Validators[0].(func(int) error)
+	// batchfindingDescExplanation is the schema descriptor for explanation field.
+	batchfindingDescExplanation := batchfindingFields[11].Descriptor()
+	// batchfinding.ExplanationValidator is a validator for the "explanation" field. It is called by the builders before save.
+	batchfinding.ExplanationValidator = batchfindingDescExplanation.Validators[0].(func(string) error)
 	companyMixin := schema.Company{}.Mixin()
 	company.Policy = privacy.NewPolicies(schema.Company{})
 	company.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -40,6 +40,8 @@ func (ImportBatch) Fields() []ent.Field {
 		field.Int("rows_rejected").Default(0).NonNegative(),
 		field.JSON("report", map[string]any{}).Optional().Annotations(entgql.Type("Map")),
 		field.Time("completed_at").Optional().Nillable(),
+		field.JSON("profile", batchProfile).Optional().Annotations(entgql.Skip(entgql.SkipAll)).
+			Comment("A laboratory batch's distribution per exposure context (anomaly.BatchProfile), for the batch checks of the next batches."),
 	}
 }
 
@@ -52,6 +54,7 @@ func (ImportBatch) Edges() []ent.Edge {
 		edge.To("establishment", Establishment.Type).Field("establishment_id").Unique().Immutable(),
 		edge.To("dose_records", DoseRecord.Type).Annotations(entgql.RelayConnection()),
 		edge.To("operational_doses", OperationalDose.Type).Annotations(entgql.RelayConnection()),
+		edge.To("findings", BatchFinding.Type),
 	}
 }
 

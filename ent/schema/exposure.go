@@ -96,6 +96,8 @@ func (Anomaly) Fields() []ent.Field {
 		field.Int("resolved_by_id").Optional().Nillable(),
 		field.Time("resolved_at").Optional().Nillable(),
 		field.String("resolution_comment").Optional().MaxLen(2000),
+		field.Int("batch_finding_id").Optional().Nillable().
+			Comment("The laboratory batch finding that explains this worker finding; linked findings are not raised one by one."),
 	}
 }
 
@@ -107,6 +109,7 @@ func (Anomaly) Edges() []ent.Edge {
 		edge.To("dose_records", DoseRecord.Type).Annotations(entgql.RelayConnection()),
 		edge.To("acknowledged_by", Account.Type).Field("acknowledged_by_id").Unique(),
 		edge.To("resolved_by", Account.Type).Field("resolved_by_id").Unique(),
+		edge.From("batch_finding", BatchFinding.Type).Ref("anomalies").Field("batch_finding_id").Unique(),
 	}
 }
 

@@ -75,6 +75,7 @@ const (
 	catIntervene = "mutation.intervention"       // declaring and ending outside companies' interventions on an operator's site
 	catConstrain = "constraint"                  // the employer's dose constraints of an establishment and their defaults
 	catConstrW   = "mutation.constraint"         // setting and ending an establishment's dose constraints
+	catBatchFind = "batch.finding"               // findings on a laboratory batch: the laboratory that sent it and the agency
 )
 
 // roleCategories is DOMAIN.md §1.3 read role by role.
@@ -112,7 +113,7 @@ var roleCategories = map[policy.Role][]string{
 		catSubmitOp, catSubmitAny, catReport, catIntervene, catConstrain, catConstrW},
 	// Its own submissions, values included; no browsing of workers.
 	policy.RoleLaboratory: {catCore, catSession, catRights, catRef, catRefEdges, catDose, catDoseValue, catInternal, catDoseText,
-		catSerial, catDosimeter, catFleet, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
+		catSerial, catDosimeter, catFleet, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal, catBatchFind},
 	// Effective dose and external results of their region; administrative data.
 	policy.RoleControlAgent: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catDoseText, catSerial, catStatus, catSum, catSumSeen, catWorkerLst, catStats, catConstrain},
@@ -121,7 +122,7 @@ var roleCategories = map[policy.Role][]string{
 	// analysts read the notices they issue.
 	policy.RoleAnalyst: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catPseudonym, catEmploy,
 		catDose, catDoseValue, catInternal, catOpDose, catStatus, catSum, catSumSeen, catAnomaly, catAnomalyV, catWorkerLst, catStats,
-		catNotice},
+		catNotice, catBatchFind},
 	// The ministry of labour (DGT) receives the anonymised alerts on limit
 	// exceedances (§1.2 last line, §3.3 4.), and nothing else: no worker, no
 	// dose, no finding; public reference data only.
@@ -130,7 +131,7 @@ var roleCategories = map[policy.Role][]string{
 	// never a dose value. The registry's manager integrates past records
 	// (a laboratory's history, migration) through the import path.
 	policy.RoleAdmin: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catAudit, catAuditAll,
-		catEstWrite, catAdminW, catRevoke, catAccWorker, catGrantWkr, catWorkerLst, catSubmitLab, catSubmitAny, catReport},
+		catEstWrite, catAdminW, catRevoke, catAccWorker, catGrantWkr, catWorkerLst, catSubmitLab, catSubmitAny, catReport, catBatchFind},
 }
 
 // profileCategories narrows a partner key to what its software needs.
@@ -144,7 +145,7 @@ var profileCategories = map[policy.Profile][]string{
 		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catStatus, catSum, catSumSeen, catWorkerLst},
 	// A laboratory's LIMS: its submissions, its batches, identity checks.
 	policy.ProfileLaboratorySystem: {catCore, catSession, catRights, catRef, catDose, catDoseValue, catInternal,
-		catDoseText, catSerial, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal},
+		catDoseText, catSerial, catBatch, catIdCheck, catSubmitLab, catSubmitAny, catReport, catReportVal, catBatchFind},
 	// A statistics consumer: pseudonymised doses and exposure (workers only
 	// through them).
 	policy.ProfileStatistics: {catCore, catSession, catRights, catRef, catWorker, catPseudonym, catDose, catDoseValue,
@@ -333,6 +334,16 @@ func buildFieldCategories() map[string][]string {
 	set("Anomaly", c(catAnomaly, catRef), "establishment")
 	set("Anomaly", c(catAnomaly, catAnomalyV, catDose), "doseRecords")
 	set("Anomaly", c(catAnomaly, catAnomalyV, catAnomalyT, catCore), "acknowledgedBy resolvedBy")
+	set("Anomaly", c(catAnomaly, catAnomalyV), "batchFindingID")
+	set("Anomaly", c(catAnomaly, catBatchFind), "batchFinding")
+
+	set("Query", c(catBatchFind), "batchFindings")
+	set("BatchFinding", c(catBatchFind), "id createdAt updatedAt importBatchID laboratoryID kind contextKey contextLabel "+
+		"monitoringKind sectorCode periodMonths direction pValue statistics explanation status")
+	set("BatchFinding", c(catBatchFind, catRef), "laboratory")
+	set("BatchFinding", c(catBatchFind, catBatch), "importBatch")
+	set("BatchFinding", c(catBatchFind, catAnomaly, catAnomalyV), "anomalies")
+	set("ImportBatch", c(catBatch, catBatchFind), "findings")
 
 	set("Dosimeter", c(catDosimeter), "id createdAt updatedAt serial kind laboratoryID establishmentID retiredAt assignments")
 	set("Dosimeter", c(catDosimeter, catRef), "laboratory establishment")

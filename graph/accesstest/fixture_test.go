@@ -84,6 +84,8 @@ type assignmentRow struct{ id, dosimeter, worker int }
 
 type batchRow struct{ id, lab, est, submitter int }
 
+type batchFindingRow struct{ id, lab int }
+
 type grantRow struct{ id, account, delegatedFrom int }
 
 type keyRow struct{ id, account int }
@@ -126,6 +128,7 @@ type world struct {
 	notices                  []int
 	assignments              []assignmentRow
 	batches                  []batchRow
+	batchFindings            []batchFindingRow
 	accounts                 []int
 	grants                   []grantRow
 	keys                     []keyRow
@@ -343,6 +346,14 @@ func mustBuildWorld(t *testing.T) *world {
 	batchL1 := mkBatch(w.byName["laboratory(L1)"].account, w.labL1, 0, "LAB_RESULTS", "L1-2024")
 	batchL2 := mkBatch(labo2, w.labL2, 0, "LAB_RESULTS", "L2-2024")
 	batchOpB := mkBatch(w.byName["employer(B)"].account, 0, w.estB, "OPERATIONAL", "B-OP-2024")
+	// A finding on each laboratory's batch: read by that laboratory and the agency.
+	for _, b := range [][2]int{{batchL1, w.labL1}, {batchL2, w.labL2}} {
+		id := c.BatchFinding.Create().SetImportBatchID(b[0]).SetLaboratoryID(b[1]).SetKind("BATCH_ZERO_SHARE").
+			SetContextKey("K|PASSIVE_WHOLE_BODY|1").SetMonitoringKind("PASSIVE_WHOLE_BODY").SetPeriodMonths(1).
+			SetDirection("UP").SetPValue(1e-9).SetStatistics(map[string]any{"batchShare": 0.6}).
+			SetExplanation("Dans ce lot, 60 % des résultats sont nuls.").SaveX(ctx).ID
+		w.batchFindings = append(w.batchFindings, batchFindingRow{id: id, lab: b[1]})
+	}
 
 	// Monthly whole-body doses over 2024, at the establishment of the covering
 	// employment, plus W1's two internal committed doses.
@@ -567,6 +578,9 @@ func (w *world) entities() []entity {
 	}
 	for _, r := range w.batches {
 		add("ImportBatch", r.id)
+	}
+	for _, r := range w.batchFindings {
+		add("BatchFinding", r.id)
 	}
 	for _, r := range w.interventions {
 		add("Intervention", r.id)

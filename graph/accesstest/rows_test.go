@@ -335,6 +335,15 @@ func (w *world) visible(s *subject, list string) (ids idSet, exact bool) {
 				ids[b.id] = b.submitter == s.account || ests[b.est]
 			}
 		}
+	case "batchFindings":
+		for _, f := range w.batchFindings {
+			switch s.role {
+			case policy.RoleLaboratory:
+				ids[f.id] = f.lab == s.lab
+			case policy.RoleAnalyst, policy.RoleAdmin:
+				ids[f.id] = true
+			}
+		}
 	case "accounts":
 		delegates := map[int]bool{}
 		for _, g := range w.grants {
@@ -402,4 +411,5 @@ var listOf = map[string]string{
 	"ExposureSummary": "exposureSummaries", "Grant": "grants", "ImportBatch": "importBatches",
 	"Laboratory": "laboratories", "Nomenclature": "nomenclatures", "OperationalDose": "operationalDoses",
 	"Worker": "workers", "Intervention": "interventions", "ExceedanceNotice": "exceedanceNotices",
+	"BatchFinding": "batchFindings",
 }

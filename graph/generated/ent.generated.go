@@ -17,6 +17,7 @@ import (
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
+	"github.com/siseri/siseri/ent/batchfinding"
 	"github.com/siseri/siseri/ent/doseconflict"
 	"github.com/siseri/siseri/ent/doseconstraint"
 	"github.com/siseri/siseri/ent/doserecord"
@@ -60,6 +61,7 @@ type QueryResolver interface {
 	Anomalies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error)
 	APIKeys(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ApiKeyOrder, where *ent.ApiKeyWhereInput) (*ent.ApiKeyConnection, error)
 	AuditEvents(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) (*ent.AuditEventConnection, error)
+	BatchFindings(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BatchFindingOrder, where *ent.BatchFindingWhereInput) (*ent.BatchFindingConnection, error)
 	Companies(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) (*ent.CompanyConnection, error)
 	DoseConflicts(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseConflictOrder, where *ent.DoseConflictWhereInput) (*ent.DoseConflictConnection, error)
 	DoseRecords(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) (*ent.DoseRecordConnection, error)
@@ -249,6 +251,60 @@ func (ec *executionContext) field_Anomaly_doseRecords_args(ctx context.Context, 
 	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
 		func(ctx context.Context, v any) (*ent.DoseRecordWhereInput, error) {
 			return ec.unmarshalODoseRecordWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐDoseRecordWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_BatchFinding_anomalies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.AnomalyOrder, error) {
+			return ec.unmarshalOAnomalyOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.AnomalyWhereInput, error) {
+			return ec.unmarshalOAnomalyWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyWhereInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1108,6 +1164,60 @@ func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_batchFindings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*entgql.Cursor[int], error) {
+			return ec.unmarshalOCursor2ᚖentgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) ([]*ent.BatchFindingOrder, error) {
+			return ec.unmarshalOBatchFindingOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrderᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "where",
+		func(ctx context.Context, v any) (*ent.BatchFindingWhereInput, error) {
+			return ec.unmarshalOBatchFindingWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["where"] = arg5
 	return args, nil
 }
 
@@ -3408,6 +3518,29 @@ func (ec *executionContext) fieldContext_Anomaly_resolutionComment(_ context.Con
 	return graphql.NewScalarFieldContext("Anomaly", field, false, false, "String")
 }
 
+func (ec *executionContext) _Anomaly_batchFindingID(ctx context.Context, field graphql.CollectedField, obj *ent.Anomaly) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anomaly_batchFindingID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BatchFindingID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOID2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anomaly_batchFindingID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Anomaly", field, false, false, "ID")
+}
+
 func (ec *executionContext) _Anomaly_worker(ctx context.Context, field graphql.CollectedField, obj *ent.Anomaly) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3575,6 +3708,38 @@ func (ec *executionContext) fieldContext_Anomaly_resolvedBy(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Account(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Anomaly_batchFinding(ctx context.Context, field graphql.CollectedField, obj *ent.Anomaly) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Anomaly_batchFinding(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BatchFinding(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BatchFinding) graphql.Marshaler {
+			return ec.marshalOBatchFinding2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Anomaly_batchFinding(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Anomaly",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchFinding(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4735,6 +4900,624 @@ func (ec *executionContext) _AuditEventEdge_cursor(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_AuditEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AuditEventEdge", field, false, false, "Cursor")
+}
+
+func (ec *executionContext) _BatchFinding_id(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BatchFinding_createdAt(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BatchFinding_updatedAt(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "Time")
+}
+
+func (ec *executionContext) _BatchFinding_importBatchID(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_importBatchID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportBatchID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_importBatchID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BatchFinding_laboratoryID(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_laboratoryID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LaboratoryID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_laboratoryID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "ID")
+}
+
+func (ec *executionContext) _BatchFinding_kind(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v batchfinding.Kind) graphql.Marshaler {
+			return ec.marshalNBatchFindingKind2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "BatchFindingKind")
+}
+
+func (ec *executionContext) _BatchFinding_contextKey(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_contextKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContextKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_contextKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchFinding_contextLabel(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_contextLabel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContextLabel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_contextLabel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchFinding_monitoringKind(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_monitoringKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MonitoringKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_monitoringKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchFinding_sectorCode(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_sectorCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_sectorCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchFinding_periodMonths(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_periodMonths(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PeriodMonths, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_periodMonths(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchFinding_direction(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchFinding_pValue(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_pValue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PValue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_pValue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "Float")
+}
+
+func (ec *executionContext) _BatchFinding_statistics(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_statistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Statistics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v map[string]any) graphql.Marshaler {
+			return ec.marshalNMap2map(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_statistics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "Map")
+}
+
+func (ec *executionContext) _BatchFinding_explanation(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "String")
+}
+
+func (ec *executionContext) _BatchFinding_status(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v batchfinding.Status) graphql.Marshaler {
+			return ec.marshalNBatchFindingStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFinding", field, false, false, "BatchFindingStatus")
+}
+
+func (ec *executionContext) _BatchFinding_importBatch(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_importBatch(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImportBatch(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.ImportBatch) graphql.Marshaler {
+			return ec.marshalNImportBatch2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐImportBatch(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_importBatch(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchFinding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportBatch(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchFinding_laboratory(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_laboratory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Laboratory(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.Laboratory) graphql.Marshaler {
+			return ec.marshalNLaboratory2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_laboratory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchFinding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Laboratory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchFinding_anomalies(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFinding) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFinding_anomalies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return obj.Anomalies(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.AnomalyOrder), fc.Args["where"].(*ent.AnomalyWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.AnomalyConnection) graphql.Marshaler {
+			return ec.marshalNAnomalyConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFinding_anomalies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchFinding",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AnomalyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_BatchFinding_anomalies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchFindingConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFindingConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BatchFindingEdge) graphql.Marshaler {
+			return ec.marshalOBatchFindingEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingEdge(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFindingConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchFindingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchFindingEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchFindingConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFindingConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.PageInfo[int]) graphql.Marshaler {
+			return ec.marshalNPageInfo2entgoᚗioᚋcontribᚋentgqlᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFindingConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchFindingConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchFindingConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFindingConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFindingConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFindingConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFindingConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BatchFindingEdge_node(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFindingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFindingEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BatchFinding) graphql.Marshaler {
+			return ec.marshalOBatchFinding2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFinding(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFindingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BatchFindingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BatchFindingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *ent.BatchFindingEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BatchFindingEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v entgql.Cursor[int]) graphql.Marshaler {
+			return ec.marshalNCursor2entgoᚗioᚋcontribᚋentgqlᚐCursor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BatchFindingEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BatchFindingEdge", field, false, false, "Cursor")
 }
 
 func (ec *executionContext) _Company_id(ctx context.Context, field graphql.CollectedField, obj *ent.Company) (ret graphql.Marshaler) {
@@ -11358,6 +12141,38 @@ func (ec *executionContext) fieldContext_ImportBatch_operationalDoses(ctx contex
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportBatch_findings(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatch) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportBatch_findings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Findings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*ent.BatchFinding) graphql.Marshaler {
+			return ec.marshalOBatchFinding2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImportBatch_findings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ImportBatch",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchFinding(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImportBatchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *ent.ImportBatchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13682,6 +14497,50 @@ func (ec *executionContext) fieldContext_Query_auditEvents(ctx context.Context, 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_batchFindings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_batchFindings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().BatchFindings(ctx, fc.Args["after"].(*entgql.Cursor[int]), fc.Args["first"].(*int), fc.Args["before"].(*entgql.Cursor[int]), fc.Args["last"].(*int), fc.Args["orderBy"].([]*ent.BatchFindingOrder), fc.Args["where"].(*ent.BatchFindingWhereInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ent.BatchFindingConnection) graphql.Marshaler {
+			return ec.marshalNBatchFindingConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_batchFindings(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BatchFindingConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_batchFindings_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16483,7 +17342,7 @@ func (ec *executionContext) unmarshalInputAnomalyWhereInput(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "establishmentIDIsNil", "establishmentIDNotNil", "layer", "layerNEQ", "layerIn", "layerNotIn", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "severity", "severityNEQ", "severityIn", "severityNotIn", "score", "scoreNEQ", "scoreIn", "scoreNotIn", "scoreGT", "scoreGTE", "scoreLT", "scoreLTE", "explanation", "explanationNEQ", "explanationIn", "explanationNotIn", "explanationGT", "explanationGTE", "explanationLT", "explanationLTE", "explanationContains", "explanationHasPrefix", "explanationHasSuffix", "explanationEqualFold", "explanationContainsFold", "periodStart", "periodStartNEQ", "periodStartIn", "periodStartNotIn", "periodStartGT", "periodStartGTE", "periodStartLT", "periodStartLTE", "periodStartIsNil", "periodStartNotNil", "periodEnd", "periodEndNEQ", "periodEndIn", "periodEndNotIn", "periodEndGT", "periodEndGTE", "periodEndLT", "periodEndLTE", "periodEndIsNil", "periodEndNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "acknowledgedByID", "acknowledgedByIDNEQ", "acknowledgedByIDIn", "acknowledgedByIDNotIn", "acknowledgedByIDIsNil", "acknowledgedByIDNotNil", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "resolvedByID", "resolvedByIDNEQ", "resolvedByIDIn", "resolvedByIDNotIn", "resolvedByIDIsNil", "resolvedByIDNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "resolutionComment", "resolutionCommentNEQ", "resolutionCommentIn", "resolutionCommentNotIn", "resolutionCommentGT", "resolutionCommentGTE", "resolutionCommentLT", "resolutionCommentLTE", "resolutionCommentContains", "resolutionCommentHasPrefix", "resolutionCommentHasSuffix", "resolutionCommentIsNil", "resolutionCommentNotNil", "resolutionCommentEqualFold", "resolutionCommentContainsFold", "hasWorker", "hasWorkerWith", "hasEstablishment", "hasEstablishmentWith", "hasDoseRecords", "hasDoseRecordsWith", "hasAcknowledgedBy", "hasAcknowledgedByWith", "hasResolvedBy", "hasResolvedByWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "workerID", "workerIDNEQ", "workerIDIn", "workerIDNotIn", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "establishmentIDIsNil", "establishmentIDNotNil", "layer", "layerNEQ", "layerIn", "layerNotIn", "kind", "kindNEQ", "kindIn", "kindNotIn", "kindGT", "kindGTE", "kindLT", "kindLTE", "kindContains", "kindHasPrefix", "kindHasSuffix", "kindEqualFold", "kindContainsFold", "severity", "severityNEQ", "severityIn", "severityNotIn", "score", "scoreNEQ", "scoreIn", "scoreNotIn", "scoreGT", "scoreGTE", "scoreLT", "scoreLTE", "explanation", "explanationNEQ", "explanationIn", "explanationNotIn", "explanationGT", "explanationGTE", "explanationLT", "explanationLTE", "explanationContains", "explanationHasPrefix", "explanationHasSuffix", "explanationEqualFold", "explanationContainsFold", "periodStart", "periodStartNEQ", "periodStartIn", "periodStartNotIn", "periodStartGT", "periodStartGTE", "periodStartLT", "periodStartLTE", "periodStartIsNil", "periodStartNotNil", "periodEnd", "periodEndNEQ", "periodEndIn", "periodEndNotIn", "periodEndGT", "periodEndGTE", "periodEndLT", "periodEndLTE", "periodEndIsNil", "periodEndNotNil", "status", "statusNEQ", "statusIn", "statusNotIn", "acknowledgedByID", "acknowledgedByIDNEQ", "acknowledgedByIDIn", "acknowledgedByIDNotIn", "acknowledgedByIDIsNil", "acknowledgedByIDNotNil", "acknowledgedAt", "acknowledgedAtNEQ", "acknowledgedAtIn", "acknowledgedAtNotIn", "acknowledgedAtGT", "acknowledgedAtGTE", "acknowledgedAtLT", "acknowledgedAtLTE", "acknowledgedAtIsNil", "acknowledgedAtNotNil", "resolvedByID", "resolvedByIDNEQ", "resolvedByIDIn", "resolvedByIDNotIn", "resolvedByIDIsNil", "resolvedByIDNotNil", "resolvedAt", "resolvedAtNEQ", "resolvedAtIn", "resolvedAtNotIn", "resolvedAtGT", "resolvedAtGTE", "resolvedAtLT", "resolvedAtLTE", "resolvedAtIsNil", "resolvedAtNotNil", "resolutionComment", "resolutionCommentNEQ", "resolutionCommentIn", "resolutionCommentNotIn", "resolutionCommentGT", "resolutionCommentGTE", "resolutionCommentLT", "resolutionCommentLTE", "resolutionCommentContains", "resolutionCommentHasPrefix", "resolutionCommentHasSuffix", "resolutionCommentIsNil", "resolutionCommentNotNil", "resolutionCommentEqualFold", "resolutionCommentContainsFold", "batchFindingID", "batchFindingIDNEQ", "batchFindingIDIn", "batchFindingIDNotIn", "batchFindingIDIsNil", "batchFindingIDNotNil", "hasWorker", "hasWorkerWith", "hasEstablishment", "hasEstablishmentWith", "hasDoseRecords", "hasDoseRecordsWith", "hasAcknowledgedBy", "hasAcknowledgedByWith", "hasResolvedBy", "hasResolvedByWith", "hasBatchFinding", "hasBatchFindingWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -17540,6 +18399,48 @@ func (ec *executionContext) unmarshalInputAnomalyWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.ResolutionCommentContainsFold = data
+		case "batchFindingID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchFindingID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchFindingID = data
+		case "batchFindingIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchFindingIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchFindingIDNEQ = data
+		case "batchFindingIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchFindingIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchFindingIDIn = data
+		case "batchFindingIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchFindingIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchFindingIDNotIn = data
+		case "batchFindingIDIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchFindingIDIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchFindingIDIsNil = data
+		case "batchFindingIDNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchFindingIDNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchFindingIDNotNil = data
 		case "hasWorker":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasWorker"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -17610,6 +18511,20 @@ func (ec *executionContext) unmarshalInputAnomalyWhereInput(ctx context.Context,
 				return it, err
 			}
 			it.HasResolvedByWith = data
+		case "hasBatchFinding":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBatchFinding"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBatchFinding = data
+		case "hasBatchFindingWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasBatchFindingWith"))
+			data, err := ec.unmarshalOBatchFindingWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasBatchFindingWith = data
 		}
 	}
 	return it, nil
@@ -19669,6 +20584,1123 @@ func (ec *executionContext) unmarshalInputAuditEventWhereInput(ctx context.Conte
 func UnmarshalAuditEventWhereInput(ctx context.Context, raw any) (ent.AuditEventWhereInput, error) {
 	var out ent.AuditEventWhereInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditEventWhereInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBatchFindingOrder(ctx context.Context, obj any) (ent.BatchFindingOrder, error) {
+	var it ent.BatchFindingOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"direction", "field"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2entgoᚗioᚋcontribᚋentgqlᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNBatchFindingOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBatchFindingOrder unmarshals raw into the BatchFindingOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBatchFindingOrder(ctx context.Context, raw any) (ent.BatchFindingOrder, error) {
+	var out ent.BatchFindingOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BatchFindingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputBatchFindingWhereInput(ctx context.Context, obj any) (ent.BatchFindingWhereInput, error) {
+	var it ent.BatchFindingWhereInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "importBatchID", "importBatchIDNEQ", "importBatchIDIn", "importBatchIDNotIn", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "kind", "kindNEQ", "kindIn", "kindNotIn", "contextKey", "contextKeyNEQ", "contextKeyIn", "contextKeyNotIn", "contextKeyGT", "contextKeyGTE", "contextKeyLT", "contextKeyLTE", "contextKeyContains", "contextKeyHasPrefix", "contextKeyHasSuffix", "contextKeyEqualFold", "contextKeyContainsFold", "contextLabel", "contextLabelNEQ", "contextLabelIn", "contextLabelNotIn", "contextLabelGT", "contextLabelGTE", "contextLabelLT", "contextLabelLTE", "contextLabelContains", "contextLabelHasPrefix", "contextLabelHasSuffix", "contextLabelIsNil", "contextLabelNotNil", "contextLabelEqualFold", "contextLabelContainsFold", "monitoringKind", "monitoringKindNEQ", "monitoringKindIn", "monitoringKindNotIn", "monitoringKindGT", "monitoringKindGTE", "monitoringKindLT", "monitoringKindLTE", "monitoringKindContains", "monitoringKindHasPrefix", "monitoringKindHasSuffix", "monitoringKindEqualFold", "monitoringKindContainsFold", "sectorCode", "sectorCodeNEQ", "sectorCodeIn", "sectorCodeNotIn", "sectorCodeGT", "sectorCodeGTE", "sectorCodeLT", "sectorCodeLTE", "sectorCodeContains", "sectorCodeHasPrefix", "sectorCodeHasSuffix", "sectorCodeIsNil", "sectorCodeNotNil", "sectorCodeEqualFold", "sectorCodeContainsFold", "periodMonths", "periodMonthsNEQ", "periodMonthsIn", "periodMonthsNotIn", "periodMonthsGT", "periodMonthsGTE", "periodMonthsLT", "periodMonthsLTE", "direction", "directionNEQ", "directionIn", "directionNotIn", "directionGT", "directionGTE", "directionLT", "directionLTE", "directionContains", "directionHasPrefix", "directionHasSuffix", "directionEqualFold", "directionContainsFold", "pValue", "pValueNEQ", "pValueIn", "pValueNotIn", "pValueGT", "pValueGTE", "pValueLT", "pValueLTE", "explanation", "explanationNEQ", "explanationIn", "explanationNotIn", "explanationGT", "explanationGTE", "explanationLT", "explanationLTE", "explanationContains", "explanationHasPrefix", "explanationHasSuffix", "explanationEqualFold", "explanationContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "hasImportBatch", "hasImportBatchWith", "hasLaboratory", "hasLaboratoryWith", "hasAnomalies", "hasAnomaliesWith"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "not":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("not"))
+			data, err := ec.unmarshalOBatchFindingWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Not = data
+		case "and":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("and"))
+			data, err := ec.unmarshalOBatchFindingWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.And = data
+		case "or":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("or"))
+			data, err := ec.unmarshalOBatchFindingWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Or = data
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "idNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNEQ = data
+		case "idIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDIn = data
+		case "idNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDNotIn = data
+		case "idGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGT = data
+		case "idGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idGTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDGTE = data
+		case "idLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLT"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLT = data
+		case "idLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("idLTE"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.IDLTE = data
+		case "createdAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAt = data
+		case "createdAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNEQ = data
+		case "createdAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtIn = data
+		case "createdAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtNotIn = data
+		case "createdAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGT = data
+		case "createdAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtGTE = data
+		case "createdAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLT = data
+		case "createdAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("createdAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreatedAtLTE = data
+		case "updatedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAt = data
+		case "updatedAtNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNEQ"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNEQ = data
+		case "updatedAtIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtIn = data
+		case "updatedAtNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtNotIn"))
+			data, err := ec.unmarshalOTime2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtNotIn = data
+		case "updatedAtGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGT = data
+		case "updatedAtGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtGTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtGTE = data
+		case "updatedAtLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLT"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLT = data
+		case "updatedAtLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("updatedAtLTE"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UpdatedAtLTE = data
+		case "importBatchID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importBatchID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImportBatchID = data
+		case "importBatchIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importBatchIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImportBatchIDNEQ = data
+		case "importBatchIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importBatchIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImportBatchIDIn = data
+		case "importBatchIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("importBatchIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ImportBatchIDNotIn = data
+		case "laboratoryID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryID"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryID = data
+		case "laboratoryIDNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNEQ"))
+			data, err := ec.unmarshalOID2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNEQ = data
+		case "laboratoryIDIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDIn = data
+		case "laboratoryIDNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("laboratoryIDNotIn"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LaboratoryIDNotIn = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOBatchFindingKind2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "kindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNEQ"))
+			data, err := ec.unmarshalOBatchFindingKind2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNEQ = data
+		case "kindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindIn"))
+			data, err := ec.unmarshalOBatchFindingKind2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindIn = data
+		case "kindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kindNotIn"))
+			data, err := ec.unmarshalOBatchFindingKind2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KindNotIn = data
+		case "contextKey":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKey"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKey = data
+		case "contextKeyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyNEQ = data
+		case "contextKeyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyIn = data
+		case "contextKeyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyNotIn = data
+		case "contextKeyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyGT = data
+		case "contextKeyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyGTE = data
+		case "contextKeyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyLT = data
+		case "contextKeyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyLTE = data
+		case "contextKeyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyContains = data
+		case "contextKeyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyHasPrefix = data
+		case "contextKeyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyHasSuffix = data
+		case "contextKeyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyEqualFold = data
+		case "contextKeyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextKeyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextKeyContainsFold = data
+		case "contextLabel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabel"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabel = data
+		case "contextLabelNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelNEQ = data
+		case "contextLabelIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelIn = data
+		case "contextLabelNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelNotIn = data
+		case "contextLabelGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelGT = data
+		case "contextLabelGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelGTE = data
+		case "contextLabelLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelLT = data
+		case "contextLabelLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelLTE = data
+		case "contextLabelContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelContains = data
+		case "contextLabelHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelHasPrefix = data
+		case "contextLabelHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelHasSuffix = data
+		case "contextLabelIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelIsNil = data
+		case "contextLabelNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelNotNil = data
+		case "contextLabelEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelEqualFold = data
+		case "contextLabelContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contextLabelContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ContextLabelContainsFold = data
+		case "monitoringKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKind = data
+		case "monitoringKindNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindNEQ = data
+		case "monitoringKindIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindIn = data
+		case "monitoringKindNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindNotIn = data
+		case "monitoringKindGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindGT = data
+		case "monitoringKindGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindGTE = data
+		case "monitoringKindLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindLT = data
+		case "monitoringKindLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindLTE = data
+		case "monitoringKindContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindContains = data
+		case "monitoringKindHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindHasPrefix = data
+		case "monitoringKindHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindHasSuffix = data
+		case "monitoringKindEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindEqualFold = data
+		case "monitoringKindContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("monitoringKindContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MonitoringKindContainsFold = data
+		case "sectorCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCode = data
+		case "sectorCodeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeNEQ = data
+		case "sectorCodeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeIn = data
+		case "sectorCodeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeNotIn = data
+		case "sectorCodeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeGT = data
+		case "sectorCodeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeGTE = data
+		case "sectorCodeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeLT = data
+		case "sectorCodeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeLTE = data
+		case "sectorCodeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeContains = data
+		case "sectorCodeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeHasPrefix = data
+		case "sectorCodeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeHasSuffix = data
+		case "sectorCodeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeIsNil = data
+		case "sectorCodeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeNotNil = data
+		case "sectorCodeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeEqualFold = data
+		case "sectorCodeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sectorCodeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SectorCodeContainsFold = data
+		case "periodMonths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonths"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonths = data
+		case "periodMonthsNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsNEQ"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsNEQ = data
+		case "periodMonthsIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsIn = data
+		case "periodMonthsNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsNotIn"))
+			data, err := ec.unmarshalOInt2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsNotIn = data
+		case "periodMonthsGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsGT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsGT = data
+		case "periodMonthsGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsGTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsGTE = data
+		case "periodMonthsLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsLT"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsLT = data
+		case "periodMonthsLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("periodMonthsLTE"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PeriodMonthsLTE = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		case "directionNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionNEQ = data
+		case "directionIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionIn = data
+		case "directionNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionNotIn = data
+		case "directionGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionGT = data
+		case "directionGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionGTE = data
+		case "directionLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionLT = data
+		case "directionLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionLTE = data
+		case "directionContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionContains = data
+		case "directionHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionHasPrefix = data
+		case "directionHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionHasSuffix = data
+		case "directionEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionEqualFold = data
+		case "directionContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("directionContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DirectionContainsFold = data
+		case "pValue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValue"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValue = data
+		case "pValueNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueNEQ"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueNEQ = data
+		case "pValueIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueIn = data
+		case "pValueNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueNotIn"))
+			data, err := ec.unmarshalOFloat2ᚕfloat64ᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueNotIn = data
+		case "pValueGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueGT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueGT = data
+		case "pValueGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueGTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueGTE = data
+		case "pValueLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueLT"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueLT = data
+		case "pValueLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("pValueLTE"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PValueLTE = data
+		case "explanation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Explanation = data
+		case "explanationNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationNEQ = data
+		case "explanationIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationIn = data
+		case "explanationNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationNotIn = data
+		case "explanationGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationGT = data
+		case "explanationGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationGTE = data
+		case "explanationLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationLT = data
+		case "explanationLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationLTE = data
+		case "explanationContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationContains = data
+		case "explanationHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationHasPrefix = data
+		case "explanationHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationHasSuffix = data
+		case "explanationEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationEqualFold = data
+		case "explanationContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("explanationContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExplanationContainsFold = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOBatchFindingStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "statusNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNEQ"))
+			data, err := ec.unmarshalOBatchFindingStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNEQ = data
+		case "statusIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusIn"))
+			data, err := ec.unmarshalOBatchFindingStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusIn = data
+		case "statusNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statusNotIn"))
+			data, err := ec.unmarshalOBatchFindingStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StatusNotIn = data
+		case "hasImportBatch":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasImportBatch"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasImportBatch = data
+		case "hasImportBatchWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasImportBatchWith"))
+			data, err := ec.unmarshalOImportBatchWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐImportBatchWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasImportBatchWith = data
+		case "hasLaboratory":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLaboratory"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLaboratory = data
+		case "hasLaboratoryWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasLaboratoryWith"))
+			data, err := ec.unmarshalOLaboratoryWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratoryWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasLaboratoryWith = data
+		case "hasAnomalies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAnomalies"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAnomalies = data
+		case "hasAnomaliesWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasAnomaliesWith"))
+			data, err := ec.unmarshalOAnomalyWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐAnomalyWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasAnomaliesWith = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBatchFindingWhereInput unmarshals raw into the BatchFindingWhereInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBatchFindingWhereInput(ctx context.Context, raw any) (ent.BatchFindingWhereInput, error) {
+	var out ent.BatchFindingWhereInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BatchFindingWhereInput", raw, &out)
 	return out, err
 }
 
@@ -30154,7 +32186,7 @@ func (ec *executionContext) unmarshalInputImportBatchWhereInput(ctx context.Cont
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "submitterID", "submitterIDNEQ", "submitterIDIn", "submitterIDNotIn", "apiKeyID", "apiKeyIDNEQ", "apiKeyIDIn", "apiKeyIDNotIn", "apiKeyIDIsNil", "apiKeyIDNotNil", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "laboratoryIDIsNil", "laboratoryIDNotNil", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "establishmentIDIsNil", "establishmentIDNotNil", "format", "formatNEQ", "formatIn", "formatNotIn", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameIsNil", "filenameNotNil", "filenameEqualFold", "filenameContainsFold", "checksum", "checksumNEQ", "checksumIn", "checksumNotIn", "checksumGT", "checksumGTE", "checksumLT", "checksumLTE", "checksumContains", "checksumHasPrefix", "checksumHasSuffix", "checksumIsNil", "checksumNotNil", "checksumEqualFold", "checksumContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "rowsTotal", "rowsTotalNEQ", "rowsTotalIn", "rowsTotalNotIn", "rowsTotalGT", "rowsTotalGTE", "rowsTotalLT", "rowsTotalLTE", "rowsAccepted", "rowsAcceptedNEQ", "rowsAcceptedIn", "rowsAcceptedNotIn", "rowsAcceptedGT", "rowsAcceptedGTE", "rowsAcceptedLT", "rowsAcceptedLTE", "rowsRejected", "rowsRejectedNEQ", "rowsRejectedIn", "rowsRejectedNotIn", "rowsRejectedGT", "rowsRejectedGTE", "rowsRejectedLT", "rowsRejectedLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "hasSubmitter", "hasSubmitterWith", "hasAPIKey", "hasAPIKeyWith", "hasLaboratory", "hasLaboratoryWith", "hasEstablishment", "hasEstablishmentWith", "hasDoseRecords", "hasDoseRecordsWith", "hasOperationalDoses", "hasOperationalDosesWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "submitterID", "submitterIDNEQ", "submitterIDIn", "submitterIDNotIn", "apiKeyID", "apiKeyIDNEQ", "apiKeyIDIn", "apiKeyIDNotIn", "apiKeyIDIsNil", "apiKeyIDNotNil", "laboratoryID", "laboratoryIDNEQ", "laboratoryIDIn", "laboratoryIDNotIn", "laboratoryIDIsNil", "laboratoryIDNotNil", "establishmentID", "establishmentIDNEQ", "establishmentIDIn", "establishmentIDNotIn", "establishmentIDIsNil", "establishmentIDNotNil", "format", "formatNEQ", "formatIn", "formatNotIn", "reference", "referenceNEQ", "referenceIn", "referenceNotIn", "referenceGT", "referenceGTE", "referenceLT", "referenceLTE", "referenceContains", "referenceHasPrefix", "referenceHasSuffix", "referenceEqualFold", "referenceContainsFold", "filename", "filenameNEQ", "filenameIn", "filenameNotIn", "filenameGT", "filenameGTE", "filenameLT", "filenameLTE", "filenameContains", "filenameHasPrefix", "filenameHasSuffix", "filenameIsNil", "filenameNotNil", "filenameEqualFold", "filenameContainsFold", "checksum", "checksumNEQ", "checksumIn", "checksumNotIn", "checksumGT", "checksumGTE", "checksumLT", "checksumLTE", "checksumContains", "checksumHasPrefix", "checksumHasSuffix", "checksumIsNil", "checksumNotNil", "checksumEqualFold", "checksumContainsFold", "status", "statusNEQ", "statusIn", "statusNotIn", "rowsTotal", "rowsTotalNEQ", "rowsTotalIn", "rowsTotalNotIn", "rowsTotalGT", "rowsTotalGTE", "rowsTotalLT", "rowsTotalLTE", "rowsAccepted", "rowsAcceptedNEQ", "rowsAcceptedIn", "rowsAcceptedNotIn", "rowsAcceptedGT", "rowsAcceptedGTE", "rowsAcceptedLT", "rowsAcceptedLTE", "rowsRejected", "rowsRejectedNEQ", "rowsRejectedIn", "rowsRejectedNotIn", "rowsRejectedGT", "rowsRejectedGTE", "rowsRejectedLT", "rowsRejectedLTE", "completedAt", "completedAtNEQ", "completedAtIn", "completedAtNotIn", "completedAtGT", "completedAtGTE", "completedAtLT", "completedAtLTE", "completedAtIsNil", "completedAtNotNil", "hasSubmitter", "hasSubmitterWith", "hasAPIKey", "hasAPIKeyWith", "hasLaboratory", "hasLaboratoryWith", "hasEstablishment", "hasEstablishmentWith", "hasDoseRecords", "hasDoseRecordsWith", "hasOperationalDoses", "hasOperationalDosesWith", "hasFindings", "hasFindingsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -31183,6 +33215,20 @@ func (ec *executionContext) unmarshalInputImportBatchWhereInput(ctx context.Cont
 				return it, err
 			}
 			it.HasOperationalDosesWith = data
+		case "hasFindings":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFindings"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFindings = data
+		case "hasFindingsWith":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hasFindingsWith"))
+			data, err := ec.unmarshalOBatchFindingWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HasFindingsWith = data
 		}
 	}
 	return it, nil
@@ -36304,6 +38350,11 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Company(ctx, sel, obj)
+	case *ent.BatchFinding:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._BatchFinding(ctx, sel, obj)
 	case *ent.AuditEvent:
 		if obj == nil {
 			return graphql.Null
@@ -36620,6 +38671,11 @@ func (ec *executionContext) _Anomaly(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "batchFindingID":
+			out.Values[i] = ec._Anomaly_batchFindingID(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "worker":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -36649,6 +38705,12 @@ func (ec *executionContext) _Anomaly(ctx context.Context, sel ast.SelectionSet, 
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Anomaly_resolvedBy(ctx, field, obj)
+				})
+		case "batchFinding":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Anomaly_batchFinding(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -37103,6 +39165,213 @@ func (ec *executionContext) _AuditEventEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "cursor":
 			out.Values[i] = ec._AuditEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var batchFindingImplementors = []string{"BatchFinding", "Node"}
+
+func (ec *executionContext) _BatchFinding(ctx context.Context, sel ast.SelectionSet, obj *ent.BatchFinding) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchFindingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchFinding")
+		case "id":
+			out.Values[i] = ec._BatchFinding_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._BatchFinding_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._BatchFinding_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "importBatchID":
+			out.Values[i] = ec._BatchFinding_importBatchID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "laboratoryID":
+			out.Values[i] = ec._BatchFinding_laboratoryID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "kind":
+			out.Values[i] = ec._BatchFinding_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contextKey":
+			out.Values[i] = ec._BatchFinding_contextKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contextLabel":
+			out.Values[i] = ec._BatchFinding_contextLabel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "monitoringKind":
+			out.Values[i] = ec._BatchFinding_monitoringKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sectorCode":
+			out.Values[i] = ec._BatchFinding_sectorCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "periodMonths":
+			out.Values[i] = ec._BatchFinding_periodMonths(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "direction":
+			out.Values[i] = ec._BatchFinding_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pValue":
+			out.Values[i] = ec._BatchFinding_pValue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statistics":
+			out.Values[i] = ec._BatchFinding_statistics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "explanation":
+			out.Values[i] = ec._BatchFinding_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._BatchFinding_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "importBatch":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BatchFinding_importBatch(ctx, field, obj)
+				})
+		case "laboratory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BatchFinding_laboratory(ctx, field, obj)
+				})
+		case "anomalies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BatchFinding_anomalies(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var batchFindingConnectionImplementors = []string{"BatchFindingConnection"}
+
+func (ec *executionContext) _BatchFindingConnection(ctx context.Context, sel ast.SelectionSet, obj *ent.BatchFindingConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchFindingConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchFindingConnection")
+		case "edges":
+			out.Values[i] = ec._BatchFindingConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._BatchFindingConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._BatchFindingConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var batchFindingEdgeImplementors = []string{"BatchFindingEdge"}
+
+func (ec *executionContext) _BatchFindingEdge(ctx context.Context, sel ast.SelectionSet, obj *ent.BatchFindingEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, batchFindingEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BatchFindingEdge")
+		case "node":
+			out.Values[i] = ec._BatchFindingEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._BatchFindingEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39327,6 +41596,12 @@ func (ec *executionContext) _ImportBatch(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ImportBatch_operationalDoses(ctx, field, obj)
 				})
+		case "findings":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ImportBatch_findings(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40225,6 +42500,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditEvents(ctx, field)
 				})
+		case "batchFindings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_batchFindings(ctx, field)
+				})
 		case "companies":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -40839,6 +43120,66 @@ func (ec *executionContext) unmarshalNAuditEventWhereInput2ᚖgithubᚗcomᚋsis
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNBatchFinding2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFinding(ctx context.Context, sel ast.SelectionSet, v *ent.BatchFinding) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchFinding!")
+		return graphql.Null
+	}
+	return ec._BatchFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNBatchFindingConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingConnection(ctx context.Context, sel ast.SelectionSet, v *ent.BatchFindingConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchFindingConnection!")
+		return graphql.Null
+	}
+	return ec._BatchFindingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNBatchFindingKind2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx context.Context, v any) (batchfinding.Kind, error) {
+	var res batchfinding.Kind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBatchFindingKind2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx context.Context, sel ast.SelectionSet, v batchfinding.Kind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBatchFindingOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrder(ctx context.Context, v any) (*ent.BatchFindingOrder, error) {
+	res, err := ec.unmarshalInputBatchFindingOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNBatchFindingOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrderField(ctx context.Context, v any) (*ent.BatchFindingOrderField, error) {
+	var res = new(ent.BatchFindingOrderField)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBatchFindingOrderField2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrderField(ctx context.Context, sel ast.SelectionSet, v *ent.BatchFindingOrderField) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BatchFindingOrderField!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNBatchFindingStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx context.Context, v any) (batchfinding.Status, error) {
+	var res batchfinding.Status
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNBatchFindingStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx context.Context, sel ast.SelectionSet, v batchfinding.Status) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNBatchFindingWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInput(ctx context.Context, v any) (*ent.BatchFindingWhereInput, error) {
+	res, err := ec.unmarshalInputBatchFindingWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNCompanyConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐCompanyConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CompanyConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CompanyConnection!")
@@ -41430,6 +43771,14 @@ func (ec *executionContext) unmarshalNGrantWhereInput2ᚖgithubᚗcomᚋsiseri�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNImportBatch2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐImportBatch(ctx context.Context, sel ast.SelectionSet, v *ent.ImportBatch) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportBatch!")
+		return graphql.Null
+	}
+	return ec._ImportBatch(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNImportBatchConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐImportBatchConnection(ctx context.Context, sel ast.SelectionSet, v *ent.ImportBatchConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ImportBatchConnection!")
@@ -41560,6 +43909,24 @@ func (ec *executionContext) marshalNLaboratoryOrderField2ᚖgithubᚗcomᚋsiser
 func (ec *executionContext) unmarshalNLaboratoryWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐLaboratoryWhereInput(ctx context.Context, v any) (*ent.LaboratoryWhereInput, error) {
 	res, err := ec.unmarshalInputLaboratoryWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMap2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMap2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Map!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Map!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚐNoder(ctx context.Context, sel ast.SelectionSet, v []ent.Noder) graphql.Marshaler {
@@ -42288,6 +44655,198 @@ func (ec *executionContext) unmarshalOAuditEventWhereInput2ᚖgithubᚗcomᚋsis
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputAuditEventWhereInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBatchFinding2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingᚄ(ctx context.Context, sel ast.SelectionSet, v []*ent.BatchFinding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBatchFinding2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFinding(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBatchFinding2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFinding(ctx context.Context, sel ast.SelectionSet, v *ent.BatchFinding) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BatchFinding(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOBatchFindingEdge2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingEdge(ctx context.Context, sel ast.SelectionSet, v []*ent.BatchFindingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBatchFindingEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingEdge(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalOBatchFindingEdge2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingEdge(ctx context.Context, sel ast.SelectionSet, v *ent.BatchFindingEdge) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BatchFindingEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBatchFindingKind2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKindᚄ(ctx context.Context, v any) ([]batchfinding.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]batchfinding.Kind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBatchFindingKind2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBatchFindingKind2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKindᚄ(ctx context.Context, sel ast.SelectionSet, v []batchfinding.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBatchFindingKind2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBatchFindingKind2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx context.Context, v any) (*batchfinding.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(batchfinding.Kind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBatchFindingKind2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐKind(ctx context.Context, sel ast.SelectionSet, v *batchfinding.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBatchFindingOrder2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrderᚄ(ctx context.Context, v any) ([]*ent.BatchFindingOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BatchFindingOrder, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBatchFindingOrder2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingOrder(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBatchFindingStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatusᚄ(ctx context.Context, v any) ([]batchfinding.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]batchfinding.Status, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBatchFindingStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOBatchFindingStatus2ᚕgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []batchfinding.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBatchFindingStatus2githubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOBatchFindingStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx context.Context, v any) (*batchfinding.Status, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(batchfinding.Status)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBatchFindingStatus2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚋbatchfindingᚐStatus(ctx context.Context, sel ast.SelectionSet, v *batchfinding.Status) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOBatchFindingWhereInput2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInputᚄ(ctx context.Context, v any) ([]*ent.BatchFindingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*ent.BatchFindingWhereInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBatchFindingWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOBatchFindingWhereInput2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐBatchFindingWhereInput(ctx context.Context, v any) (*ent.BatchFindingWhereInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBatchFindingWhereInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -73,6 +73,8 @@ type ComplexityRoot struct {
 		AcknowledgedAt    func(childComplexity int) int
 		AcknowledgedBy    func(childComplexity int) int
 		AcknowledgedByID  func(childComplexity int) int
+		BatchFinding      func(childComplexity int) int
+		BatchFindingID    func(childComplexity int) int
 		CreatedAt         func(childComplexity int) int
 		DoseRecords       func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
 		Establishment     func(childComplexity int) int
@@ -167,6 +169,39 @@ type ComplexityRoot struct {
 	}
 
 	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	BatchFinding struct {
+		Anomalies      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
+		ContextKey     func(childComplexity int) int
+		ContextLabel   func(childComplexity int) int
+		CreatedAt      func(childComplexity int) int
+		Direction      func(childComplexity int) int
+		Explanation    func(childComplexity int) int
+		ID             func(childComplexity int) int
+		ImportBatch    func(childComplexity int) int
+		ImportBatchID  func(childComplexity int) int
+		Kind           func(childComplexity int) int
+		Laboratory     func(childComplexity int) int
+		LaboratoryID   func(childComplexity int) int
+		MonitoringKind func(childComplexity int) int
+		PValue         func(childComplexity int) int
+		PeriodMonths   func(childComplexity int) int
+		SectorCode     func(childComplexity int) int
+		Statistics     func(childComplexity int) int
+		Status         func(childComplexity int) int
+		UpdatedAt      func(childComplexity int) int
+	}
+
+	BatchFindingConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	BatchFindingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -546,6 +581,7 @@ type ComplexityRoot struct {
 		Establishment    func(childComplexity int) int
 		EstablishmentID  func(childComplexity int) int
 		Filename         func(childComplexity int) int
+		Findings         func(childComplexity int) int
 		Format           func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Laboratory       func(childComplexity int) int
@@ -804,6 +840,7 @@ type ComplexityRoot struct {
 		Anomalies             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		AuditTrail            func(childComplexity int, workerID int, first *int, after *entgql.Cursor[int]) int
+		BatchFindings         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.BatchFindingOrder, where *ent.BatchFindingWhereInput) int
 		CheckIdentity         func(childComplexity int, input model.IdentityCheckInput) int
 		Companies             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.CompanyOrder, where *ent.CompanyWhereInput) int
 		ContextStatistics     func(childComplexity int, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) int
@@ -1047,6 +1084,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Anomaly.AcknowledgedByID(childComplexity), true
+	case "Anomaly.batchFinding":
+		if e.ComplexityRoot.Anomaly.BatchFinding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.BatchFinding(childComplexity), true
+	case "Anomaly.batchFindingID":
+		if e.ComplexityRoot.Anomaly.BatchFindingID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Anomaly.BatchFindingID(childComplexity), true
 	case "Anomaly.createdAt":
 		if e.ComplexityRoot.Anomaly.CreatedAt == nil {
 			break
@@ -1475,6 +1524,158 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
+
+	case "BatchFinding.anomalies":
+		if e.ComplexityRoot.BatchFinding.Anomalies == nil {
+			break
+		}
+
+		args, err := ec.field_BatchFinding_anomalies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.BatchFinding.Anomalies(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AnomalyOrder), args["where"].(*ent.AnomalyWhereInput)), true
+	case "BatchFinding.contextKey":
+		if e.ComplexityRoot.BatchFinding.ContextKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.ContextKey(childComplexity), true
+	case "BatchFinding.contextLabel":
+		if e.ComplexityRoot.BatchFinding.ContextLabel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.ContextLabel(childComplexity), true
+	case "BatchFinding.createdAt":
+		if e.ComplexityRoot.BatchFinding.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.CreatedAt(childComplexity), true
+	case "BatchFinding.direction":
+		if e.ComplexityRoot.BatchFinding.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.Direction(childComplexity), true
+	case "BatchFinding.explanation":
+		if e.ComplexityRoot.BatchFinding.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.Explanation(childComplexity), true
+	case "BatchFinding.id":
+		if e.ComplexityRoot.BatchFinding.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.ID(childComplexity), true
+	case "BatchFinding.importBatch":
+		if e.ComplexityRoot.BatchFinding.ImportBatch == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.ImportBatch(childComplexity), true
+	case "BatchFinding.importBatchID":
+		if e.ComplexityRoot.BatchFinding.ImportBatchID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.ImportBatchID(childComplexity), true
+	case "BatchFinding.kind":
+		if e.ComplexityRoot.BatchFinding.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.Kind(childComplexity), true
+	case "BatchFinding.laboratory":
+		if e.ComplexityRoot.BatchFinding.Laboratory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.Laboratory(childComplexity), true
+	case "BatchFinding.laboratoryID":
+		if e.ComplexityRoot.BatchFinding.LaboratoryID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.LaboratoryID(childComplexity), true
+	case "BatchFinding.monitoringKind":
+		if e.ComplexityRoot.BatchFinding.MonitoringKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.MonitoringKind(childComplexity), true
+	case "BatchFinding.pValue":
+		if e.ComplexityRoot.BatchFinding.PValue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.PValue(childComplexity), true
+	case "BatchFinding.periodMonths":
+		if e.ComplexityRoot.BatchFinding.PeriodMonths == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.PeriodMonths(childComplexity), true
+	case "BatchFinding.sectorCode":
+		if e.ComplexityRoot.BatchFinding.SectorCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.SectorCode(childComplexity), true
+	case "BatchFinding.statistics":
+		if e.ComplexityRoot.BatchFinding.Statistics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.Statistics(childComplexity), true
+	case "BatchFinding.status":
+		if e.ComplexityRoot.BatchFinding.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.Status(childComplexity), true
+	case "BatchFinding.updatedAt":
+		if e.ComplexityRoot.BatchFinding.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFinding.UpdatedAt(childComplexity), true
+
+	case "BatchFindingConnection.edges":
+		if e.ComplexityRoot.BatchFindingConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFindingConnection.Edges(childComplexity), true
+	case "BatchFindingConnection.pageInfo":
+		if e.ComplexityRoot.BatchFindingConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFindingConnection.PageInfo(childComplexity), true
+	case "BatchFindingConnection.totalCount":
+		if e.ComplexityRoot.BatchFindingConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFindingConnection.TotalCount(childComplexity), true
+
+	case "BatchFindingEdge.cursor":
+		if e.ComplexityRoot.BatchFindingEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFindingEdge.Cursor(childComplexity), true
+	case "BatchFindingEdge.node":
+		if e.ComplexityRoot.BatchFindingEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BatchFindingEdge.Node(childComplexity), true
 
 	case "Company.createdAt":
 		if e.ComplexityRoot.Company.CreatedAt == nil {
@@ -3148,6 +3349,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ImportBatch.Filename(childComplexity), true
+	case "ImportBatch.findings":
+		if e.ComplexityRoot.ImportBatch.Findings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportBatch.Findings(childComplexity), true
 	case "ImportBatch.format":
 		if e.ComplexityRoot.ImportBatch.Format == nil {
 			break
@@ -4471,6 +4678,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["workerID"].(int), args["first"].(*int), args["after"].(*entgql.Cursor[int])), true
+	case "Query.batchFindings":
+		if e.ComplexityRoot.Query.BatchFindings == nil {
+			break
+		}
+
+		args, err := ec.field_Query_batchFindings_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.BatchFindings(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.BatchFindingOrder), args["where"].(*ent.BatchFindingWhereInput)), true
 	case "Query.checkIdentity":
 		if e.ComplexityRoot.Query.CheckIdentity == nil {
 			break
@@ -5076,6 +5294,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ApiKeyWhereInput", ec.unmarshalInputApiKeyWhereInput),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("AuditEventWhereInput", ec.unmarshalInputAuditEventWhereInput),
+			graphql.NewInputUnmarshaler("BatchFindingOrder", ec.unmarshalInputBatchFindingOrder),
+			graphql.NewInputUnmarshaler("BatchFindingWhereInput", ec.unmarshalInputBatchFindingWhereInput),
 			graphql.NewInputUnmarshaler("CompanyOrder", ec.unmarshalInputCompanyOrder),
 			graphql.NewInputUnmarshaler("CompanyWhereInput", ec.unmarshalInputCompanyWhereInput),
 			graphql.NewInputUnmarshaler("CorrectDoseInput", ec.unmarshalInputCorrectDoseInput),
@@ -5842,6 +6062,10 @@ type Anomaly implements Node {
   resolvedByID: ID
   resolvedAt: Time
   resolutionComment: String
+  """
+  The laboratory batch finding that explains this worker finding; linked findings are not raised one by one.
+  """
+  batchFindingID: ID
   worker: Worker!
   establishment: Establishment
   doseRecords(
@@ -5877,6 +6101,7 @@ type Anomaly implements Node {
   ): DoseRecordConnection!
   acknowledgedBy: Account
   resolvedBy: Account
+  batchFinding: BatchFinding
 }
 """
 A connection to a list of items.
@@ -6173,6 +6398,15 @@ input AnomalyWhereInput {
   resolutionCommentEqualFold: String
   resolutionCommentContainsFold: String
   """
+  batch_finding_id field predicates
+  """
+  batchFindingID: ID
+  batchFindingIDNEQ: ID
+  batchFindingIDIn: [ID!]
+  batchFindingIDNotIn: [ID!]
+  batchFindingIDIsNil: Boolean
+  batchFindingIDNotNil: Boolean
+  """
   worker edge predicates
   """
   hasWorker: Boolean
@@ -6197,6 +6431,11 @@ input AnomalyWhereInput {
   """
   hasResolvedBy: Boolean
   hasResolvedByWith: [AccountWhereInput!]
+  """
+  batch_finding edge predicates
+  """
+  hasBatchFinding: Boolean
+  hasBatchFindingWith: [BatchFindingWhereInput!]
 }
 type ApiKey implements Node {
   id: ID!
@@ -6734,6 +6973,348 @@ input AuditEventWhereInput {
   hashHasSuffix: String
   hashEqualFold: String
   hashContainsFold: String
+}
+type BatchFinding implements Node {
+  id: ID!
+  createdAt: Time!
+  updatedAt: Time!
+  importBatchID: ID!
+  laboratoryID: ID!
+  kind: BatchFindingKind!
+  """
+  The exposure context: sector × monitoring kind × period length, or kind × period length without sector.
+  """
+  contextKey: String!
+  contextLabel: String
+  monitoringKind: String!
+  sectorCode: String
+  periodMonths: Int!
+  """
+  UP or DOWN: the way this batch departs (more zeros, higher level, higher threshold is UP).
+  """
+  direction: String!
+  """
+  The larger of the two tests' p-values (against the laboratory's past and the other laboratories), before the Bonferroni factor.
+  """
+  pValue: Float!
+  """
+  This batch vs the laboratory's past vs the other laboratories: sizes, shares, medians, tests.
+  """
+  statistics: Map!
+  """
+  French sentences the laboratory and the agency understand.
+  """
+  explanation: String!
+  status: BatchFindingStatus!
+  importBatch: ImportBatch!
+  laboratory: Laboratory!
+  anomalies(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for Anomalies returned from the connection.
+    """
+    orderBy: [AnomalyOrder!]
+
+    """
+    Filtering options for Anomalies returned from the connection.
+    """
+    where: AnomalyWhereInput
+  ): AnomalyConnection!
+}
+"""
+A connection to a list of items.
+"""
+type BatchFindingConnection {
+  """
+  A list of edges.
+  """
+  edges: [BatchFindingEdge]
+  """
+  Information to aid in pagination.
+  """
+  pageInfo: PageInfo!
+  """
+  Identifies the total count of items in the connection.
+  """
+  totalCount: Int!
+}
+"""
+An edge in a connection.
+"""
+type BatchFindingEdge {
+  """
+  The item at the end of the edge.
+  """
+  node: BatchFinding
+  """
+  A cursor for use in pagination.
+  """
+  cursor: Cursor!
+}
+"""
+BatchFindingKind is enum for the field kind
+"""
+enum BatchFindingKind @goModel(model: "github.com/siseri/siseri/ent/batchfinding.Kind") {
+  BATCH_ZERO_SHARE
+  BATCH_LEVEL_SHIFT
+  BATCH_THRESHOLD_CHANGE
+}
+"""
+Ordering options for BatchFinding connections
+"""
+input BatchFindingOrder {
+  """
+  The ordering direction.
+  """
+  direction: OrderDirection! = ASC
+  """
+  The field by which to order BatchFindings.
+  """
+  field: BatchFindingOrderField!
+}
+"""
+Properties by which BatchFinding connections can be ordered.
+"""
+enum BatchFindingOrderField {
+  CREATED_AT
+  UPDATED_AT
+  KIND
+  P_VALUE
+  STATUS
+}
+"""
+BatchFindingStatus is enum for the field status
+"""
+enum BatchFindingStatus @goModel(model: "github.com/siseri/siseri/ent/batchfinding.Status") {
+  OPEN
+  ACKNOWLEDGED
+  RESOLVED
+}
+"""
+BatchFindingWhereInput is used for filtering BatchFinding objects.
+Input was generated by ent.
+"""
+input BatchFindingWhereInput {
+  not: BatchFindingWhereInput
+  and: [BatchFindingWhereInput!]
+  or: [BatchFindingWhereInput!]
+  """
+  id field predicates
+  """
+  id: ID
+  idNEQ: ID
+  idIn: [ID!]
+  idNotIn: [ID!]
+  idGT: ID
+  idGTE: ID
+  idLT: ID
+  idLTE: ID
+  """
+  created_at field predicates
+  """
+  createdAt: Time
+  createdAtNEQ: Time
+  createdAtIn: [Time!]
+  createdAtNotIn: [Time!]
+  createdAtGT: Time
+  createdAtGTE: Time
+  createdAtLT: Time
+  createdAtLTE: Time
+  """
+  updated_at field predicates
+  """
+  updatedAt: Time
+  updatedAtNEQ: Time
+  updatedAtIn: [Time!]
+  updatedAtNotIn: [Time!]
+  updatedAtGT: Time
+  updatedAtGTE: Time
+  updatedAtLT: Time
+  updatedAtLTE: Time
+  """
+  import_batch_id field predicates
+  """
+  importBatchID: ID
+  importBatchIDNEQ: ID
+  importBatchIDIn: [ID!]
+  importBatchIDNotIn: [ID!]
+  """
+  laboratory_id field predicates
+  """
+  laboratoryID: ID
+  laboratoryIDNEQ: ID
+  laboratoryIDIn: [ID!]
+  laboratoryIDNotIn: [ID!]
+  """
+  kind field predicates
+  """
+  kind: BatchFindingKind
+  kindNEQ: BatchFindingKind
+  kindIn: [BatchFindingKind!]
+  kindNotIn: [BatchFindingKind!]
+  """
+  context_key field predicates
+  """
+  contextKey: String
+  contextKeyNEQ: String
+  contextKeyIn: [String!]
+  contextKeyNotIn: [String!]
+  contextKeyGT: String
+  contextKeyGTE: String
+  contextKeyLT: String
+  contextKeyLTE: String
+  contextKeyContains: String
+  contextKeyHasPrefix: String
+  contextKeyHasSuffix: String
+  contextKeyEqualFold: String
+  contextKeyContainsFold: String
+  """
+  context_label field predicates
+  """
+  contextLabel: String
+  contextLabelNEQ: String
+  contextLabelIn: [String!]
+  contextLabelNotIn: [String!]
+  contextLabelGT: String
+  contextLabelGTE: String
+  contextLabelLT: String
+  contextLabelLTE: String
+  contextLabelContains: String
+  contextLabelHasPrefix: String
+  contextLabelHasSuffix: String
+  contextLabelIsNil: Boolean
+  contextLabelNotNil: Boolean
+  contextLabelEqualFold: String
+  contextLabelContainsFold: String
+  """
+  monitoring_kind field predicates
+  """
+  monitoringKind: String
+  monitoringKindNEQ: String
+  monitoringKindIn: [String!]
+  monitoringKindNotIn: [String!]
+  monitoringKindGT: String
+  monitoringKindGTE: String
+  monitoringKindLT: String
+  monitoringKindLTE: String
+  monitoringKindContains: String
+  monitoringKindHasPrefix: String
+  monitoringKindHasSuffix: String
+  monitoringKindEqualFold: String
+  monitoringKindContainsFold: String
+  """
+  sector_code field predicates
+  """
+  sectorCode: String
+  sectorCodeNEQ: String
+  sectorCodeIn: [String!]
+  sectorCodeNotIn: [String!]
+  sectorCodeGT: String
+  sectorCodeGTE: String
+  sectorCodeLT: String
+  sectorCodeLTE: String
+  sectorCodeContains: String
+  sectorCodeHasPrefix: String
+  sectorCodeHasSuffix: String
+  sectorCodeIsNil: Boolean
+  sectorCodeNotNil: Boolean
+  sectorCodeEqualFold: String
+  sectorCodeContainsFold: String
+  """
+  period_months field predicates
+  """
+  periodMonths: Int
+  periodMonthsNEQ: Int
+  periodMonthsIn: [Int!]
+  periodMonthsNotIn: [Int!]
+  periodMonthsGT: Int
+  periodMonthsGTE: Int
+  periodMonthsLT: Int
+  periodMonthsLTE: Int
+  """
+  direction field predicates
+  """
+  direction: String
+  directionNEQ: String
+  directionIn: [String!]
+  directionNotIn: [String!]
+  directionGT: String
+  directionGTE: String
+  directionLT: String
+  directionLTE: String
+  directionContains: String
+  directionHasPrefix: String
+  directionHasSuffix: String
+  directionEqualFold: String
+  directionContainsFold: String
+  """
+  p_value field predicates
+  """
+  pValue: Float
+  pValueNEQ: Float
+  pValueIn: [Float!]
+  pValueNotIn: [Float!]
+  pValueGT: Float
+  pValueGTE: Float
+  pValueLT: Float
+  pValueLTE: Float
+  """
+  explanation field predicates
+  """
+  explanation: String
+  explanationNEQ: String
+  explanationIn: [String!]
+  explanationNotIn: [String!]
+  explanationGT: String
+  explanationGTE: String
+  explanationLT: String
+  explanationLTE: String
+  explanationContains: String
+  explanationHasPrefix: String
+  explanationHasSuffix: String
+  explanationEqualFold: String
+  explanationContainsFold: String
+  """
+  status field predicates
+  """
+  status: BatchFindingStatus
+  statusNEQ: BatchFindingStatus
+  statusIn: [BatchFindingStatus!]
+  statusNotIn: [BatchFindingStatus!]
+  """
+  import_batch edge predicates
+  """
+  hasImportBatch: Boolean
+  hasImportBatchWith: [ImportBatchWhereInput!]
+  """
+  laboratory edge predicates
+  """
+  hasLaboratory: Boolean
+  hasLaboratoryWith: [LaboratoryWhereInput!]
+  """
+  anomalies edge predicates
+  """
+  hasAnomalies: Boolean
+  hasAnomaliesWith: [AnomalyWhereInput!]
 }
 type Company implements Node {
   id: ID!
@@ -10046,6 +10627,7 @@ type ImportBatch implements Node {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  findings: [BatchFinding!]
 }
 """
 A connection to a list of items.
@@ -10335,6 +10917,11 @@ input ImportBatchWhereInput {
   """
   hasOperationalDoses: Boolean
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
+  """
+  findings edge predicates
+  """
+  hasFindings: Boolean
+  hasFindingsWith: [BatchFindingWhereInput!]
 }
 type Intervention implements Node {
   id: ID!
@@ -11410,6 +11997,37 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  batchFindings(
+    """
+    Returns the elements in the list that come after the specified cursor.
+    """
+    after: Cursor
+
+    """
+    Returns the first _n_ elements from the list.
+    """
+    first: Int
+
+    """
+    Returns the elements in the list that come before the specified cursor.
+    """
+    before: Cursor
+
+    """
+    Returns the last _n_ elements from the list.
+    """
+    last: Int
+
+    """
+    Ordering options for BatchFindings returned from the connection.
+    """
+    orderBy: [BatchFindingOrder!]
+
+    """
+    Filtering options for BatchFindings returned from the connection.
+    """
+    where: BatchFindingWhereInput
+  ): BatchFindingConnection!
   companies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13077,6 +13695,8 @@ func (ec *executionContext) childFields_Anomaly(ctx context.Context, field graph
 		return ec.fieldContext_Anomaly_resolvedAt(ctx, field)
 	case "resolutionComment":
 		return ec.fieldContext_Anomaly_resolutionComment(ctx, field)
+	case "batchFindingID":
+		return ec.fieldContext_Anomaly_batchFindingID(ctx, field)
 	case "worker":
 		return ec.fieldContext_Anomaly_worker(ctx, field)
 	case "establishment":
@@ -13087,6 +13707,8 @@ func (ec *executionContext) childFields_Anomaly(ctx context.Context, field graph
 		return ec.fieldContext_Anomaly_acknowledgedBy(ctx, field)
 	case "resolvedBy":
 		return ec.fieldContext_Anomaly_resolvedBy(ctx, field)
+	case "batchFinding":
+		return ec.fieldContext_Anomaly_batchFinding(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Anomaly", field.Name)
 }
@@ -13239,6 +13861,72 @@ func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchFinding(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_BatchFinding_id(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_BatchFinding_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_BatchFinding_updatedAt(ctx, field)
+	case "importBatchID":
+		return ec.fieldContext_BatchFinding_importBatchID(ctx, field)
+	case "laboratoryID":
+		return ec.fieldContext_BatchFinding_laboratoryID(ctx, field)
+	case "kind":
+		return ec.fieldContext_BatchFinding_kind(ctx, field)
+	case "contextKey":
+		return ec.fieldContext_BatchFinding_contextKey(ctx, field)
+	case "contextLabel":
+		return ec.fieldContext_BatchFinding_contextLabel(ctx, field)
+	case "monitoringKind":
+		return ec.fieldContext_BatchFinding_monitoringKind(ctx, field)
+	case "sectorCode":
+		return ec.fieldContext_BatchFinding_sectorCode(ctx, field)
+	case "periodMonths":
+		return ec.fieldContext_BatchFinding_periodMonths(ctx, field)
+	case "direction":
+		return ec.fieldContext_BatchFinding_direction(ctx, field)
+	case "pValue":
+		return ec.fieldContext_BatchFinding_pValue(ctx, field)
+	case "statistics":
+		return ec.fieldContext_BatchFinding_statistics(ctx, field)
+	case "explanation":
+		return ec.fieldContext_BatchFinding_explanation(ctx, field)
+	case "status":
+		return ec.fieldContext_BatchFinding_status(ctx, field)
+	case "importBatch":
+		return ec.fieldContext_BatchFinding_importBatch(ctx, field)
+	case "laboratory":
+		return ec.fieldContext_BatchFinding_laboratory(ctx, field)
+	case "anomalies":
+		return ec.fieldContext_BatchFinding_anomalies(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchFinding", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchFindingConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_BatchFindingConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_BatchFindingConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_BatchFindingConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchFindingConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_BatchFindingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_BatchFindingEdge_node(ctx, field)
+	case "cursor":
+		return ec.fieldContext_BatchFindingEdge_cursor(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BatchFindingEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Company(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -14019,6 +14707,8 @@ func (ec *executionContext) childFields_ImportBatch(ctx context.Context, field g
 		return ec.fieldContext_ImportBatch_doseRecords(ctx, field)
 	case "operationalDoses":
 		return ec.fieldContext_ImportBatch_operationalDoses(ctx, field)
+	case "findings":
+		return ec.fieldContext_ImportBatch_findings(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportBatch", field.Name)
 }

@@ -350,6 +350,14 @@ func ImportBatch() ent.Policy {
 	}, nil)
 }
 
+// BatchFinding is the policy of the findings on laboratory batches: the
+// laboratory that sent the batch and the agency (analysts, administrators)
+// read them; employers and advisers never do (they read the mention of it on
+// the worker findings it explains). Written by the system only.
+func BatchFinding() ent.Policy {
+	return entityPolicy(Rows{lab: column("laboratory_id", laboratoryCol), analyst: all, admin: all}, nil)
+}
+
 // operationalBatchHere is true for an operational batch that wrote doses, all
 // of them in the viewer's establishments.
 func operationalBatchHere(st sets, s *sql.Selector) *sql.Predicate {

@@ -21,6 +21,8 @@ func whereQuery(query ent.Query, p func(*sql.Selector)) error {
 		q.Where(predicate.ApiKey(p))
 	case *gen.AuditEventQuery:
 		q.Where(predicate.AuditEvent(p))
+	case *gen.BatchFindingQuery:
+		q.Where(predicate.BatchFinding(p))
 	case *gen.AuditSubjectQuery:
 		q.Where(predicate.AuditSubject(p))
 	case *gen.CompanyQuery:
@@ -98,6 +100,8 @@ func whereMutation(mutation ent.Mutation, p func(*sql.Selector)) error {
 		m.Where(predicate.Grant(p))
 	case *gen.ImportBatchMutation:
 		m.Where(predicate.ImportBatch(p))
+	case *gen.BatchFindingMutation:
+		m.Where(predicate.BatchFinding(p))
 	case *gen.InterventionMutation:
 		m.Where(predicate.Intervention(p))
 	case *gen.LaboratoryMutation:

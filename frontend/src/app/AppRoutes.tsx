@@ -15,6 +15,7 @@ import {
   AnomaliesRoute,
   AnomalyStatisticsRoute,
   BatchesRoute,
+  BatchFindingsRoute,
   CertificateRoute,
   ConflictsRoute,
   ConstraintNoticesRoute,
@@ -67,6 +68,7 @@ export function AppRoutes() {
         <Route path="depot-declarations" element={only("EMPLOYER_CORRESPONDENT", <DeclarationsUploadRoute />)} />
         <Route path="depassements" element={only("EMPLOYER_CORRESPONDENT", <ExceedancesRoute />)} />
         <Route path="lots" element={only("LABORATORY", <BatchesRoute />)} />
+        <Route path="lots-atypiques" element={only(["LABORATORY", "ANALYST", "ADMIN"], <BatchFindingsRoute />)} />
         <Route path="statistiques/anomalies" element={only("ANALYST", <AnomalyStatisticsRoute />)} />
         <Route path="travailleurs" element={only("ADMIN", <WorkersRoute />)} />
         <Route path="etablissements" element={only("ADMIN", <EstablishmentsRoute />)} />

@@ -44,11 +44,13 @@ export const navigationByRole: Record<Role, NavItem[]> = {
   LABORATORY: [
     { text: "Dépôt de résultats", to: "/" },
     { text: "Historique des lots", to: "/lots" },
+    { text: "Lots atypiques", to: "/lots-atypiques" },
   ],
   CONTROL_AGENT: [{ text: "Contrôle régional", to: "/" }],
   ANALYST: [
     { text: "Statistiques nationales", to: "/" },
     { text: "Statistiques des anomalies", to: "/statistiques/anomalies" },
+    { text: "Lots atypiques", to: "/lots-atypiques" },
   ],
   ADMIN: [
     { text: "Accueil", to: "/" },

@@ -8,6 +8,7 @@ import { AdminApiKeys } from "../../features/administration/components/AdminApiK
 import { AdminGrants } from "../../features/administration/components/AdminGrants";
 import { AdminNomenclatures } from "../../features/administration/components/AdminNomenclatures";
 import { AnomalyTriage } from "../../features/anomaly-triage/components/AnomalyTriage";
+import { BatchFindings } from "../../features/batch-findings/components/BatchFindings";
 import { ConflictInbox } from "../../features/correction-conflicts/components/ConflictInbox";
 import { ConstraintNotices } from "../../features/dose-constraints/components/ConstraintNotices";
 import { EstablishmentConstraints } from "../../features/dose-constraints/components/EstablishmentConstraints";
@@ -119,6 +120,22 @@ export function BatchesRoute() {
     <>
       <h1>Historique des lots</h1>
       <BatchHistory format="LAB_RESULTS" />
+    </>
+  );
+}
+
+/** `/lots-atypiques`: the batches that depart from the laboratory's past and from the other laboratories. */
+export function BatchFindingsRoute() {
+  const viewer = useCurrentViewer();
+  return (
+    <>
+      <h1>Lots atypiques</h1>
+      <p>
+        Un lot est atypique quand, dans un même contexte d'exposition, sa part de résultats nuls, son niveau médian ou son
+        seuil d'enregistrement s'écarte nettement à la fois des lots précédents du laboratoire et des autres laboratoires sur
+        les mêmes mois. Les anomalies individuelles qu'il explique lui sont rattachées.
+      </p>
+      <BatchFindings showLaboratory={primaryRole(viewer) !== "LABORATORY"} />
     </>
   );
 }
