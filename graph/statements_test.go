@@ -250,6 +250,7 @@ func spaVariables(t *testing.T, ctx context.Context, client *ent.Client) func(em
 			all["establishmentID"] = ests["pcr@demo.siseri.fr"][0]
 			all["ids"] = nil
 		}
+		all["establishmentId"] = all["establishmentID"]
 		out := map[string]any{}
 		for _, v := range op.VariableDefinitions {
 			if v.Variable == "orderBy" && v.Type.Name() != "WorkerOrder" {

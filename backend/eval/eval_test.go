@@ -209,6 +209,16 @@ func TestEvaluateFamily(t *testing.T) {
 	if res.Overall.RegulatoryRecall != 1 {
 		t.Errorf("regulatory recall %.3f, want 1", res.Overall.RegulatoryRecall)
 	}
+	// On a family whose parameters the detector was not tuned on, the
+	// false-alert budget of the issue holds (≤ 1 per 1,000 worker-months,
+	// notices apart) and the detector beats the fixed threshold B0 at that
+	// budget.
+	if fa := res.Overall.FalseAlertsPerK; fa > 1 {
+		t.Errorf("%.2f false alerts per 1,000 worker-months on the point kinds, want ≤ 1", fa)
+	}
+	if b0 := res.Baselines["B0"]; res.Overall.F1 <= b0.F1 {
+		t.Errorf("detector F1 %.2f, B0 at the same budget %.2f: want the detector ahead", res.Overall.F1, b0.F1)
+	}
 }
 
 // TestOnlyPublicAPI: the evaluation reaches SISERI over HTTP only: it

@@ -132,7 +132,7 @@ func (or *oracle) testSubscriptions(t *testing.T) {
 		}
 		sockets = append(sockets, or.open(t, s, subs))
 	}
-	time.Sleep(300 * time.Millisecond) // the replays are read from the database
+	or.settled(t) // every subscription has reached the hub
 	var events []alerts.Event
 	for _, w := range workers {
 		events = append(events, alerts.Event{Type: alerts.ExposureChanged, ID: w, WorkerID: w})
@@ -429,4 +429,27 @@ func (or *oracle) testRevocation(t *testing.T) {
 		or.disagree(t, now, "exposureChanged(WM) delivered nothing after the revocation of the E1 grant (errors %v, socket %q)", sk.errs["wm"], sk.closed)
 	}
 	or.checkExposureEvents(t, sk, []int{o.wm, o.ws}, "")
+}
+
+// settled waits until the live subscriptions the sockets asked for have all
+// reached the hub: the hub's subscriber count is non-zero and unchanged over
+// ten polls (a loaded machine registers them late), with a deadline.
+func (or *oracle) settled(t *testing.T) {
+	t.Helper()
+	hub := or.o.srv.App.Hub()
+	deadline := time.Now().Add(15 * time.Second)
+	last, same := -1, 0
+	for same < 10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hub's subscribers did not settle (%d)", last)
+		}
+		n := hub.Subscribers()
+		if n > 0 && n == last {
+			same++
+		} else {
+			same = 0
+		}
+		last = n
+		time.Sleep(50 * time.Millisecond)
+	}
 }
