@@ -16,9 +16,9 @@ const menus = {
   physician: ["Travailleurs suivis", "Anomalies", "Conflits de correction"],
   adviser: ["Travailleurs", "Anomalies", "Avis de contrainte", "Contraintes de dose", "Contexte national"],
   employer: ["Déclarations", "Dépôt de déclarations", "Dépassements", "Contraintes de dose"],
-  laboratory: ["Dépôt de résultats", "Historique des lots"],
+  laboratory: ["Dépôt de résultats", "Historique des lots", "Lots atypiques"],
   controlAgent: ["Contrôle régional"],
-  analyst: ["Statistiques nationales", "Statistiques des anomalies"],
+  analyst: ["Statistiques nationales", "Statistiques des anomalies", "Lots atypiques"],
   admin: ["Accueil", "Travailleurs", "Établissements", "Comptes", "Habilitations", "Clés d'API", "Nomenclatures"],
 };
 
@@ -92,7 +92,10 @@ const roles = [
     key: "laboratory",
     heading: "Dépôt de résultats de dosimétrie",
     ready: async (page) => assert.ok((await tableRows(page, /lots? déposés?/)) > 0, "des lots déposés"),
-    screens: [["/lots", "Historique des lots"]],
+    screens: [
+      ["/lots", "Historique des lots"],
+      ["/lots-atypiques", "Lots atypiques"],
+    ],
   },
   {
     key: "controlAgent",
@@ -110,7 +113,10 @@ const roles = [
       assert.equal(await tableRows(page, /Travailleurs par classe de dose annuelle/, 90_000), 1);
       await page.getByRole("table", { name: /Effectifs et doses par domaine/ }).waitFor();
     },
-    screens: [["/statistiques/anomalies", "Statistiques des anomalies"]],
+    screens: [
+      ["/statistiques/anomalies", "Statistiques des anomalies"],
+      ["/lots-atypiques", "Lots atypiques"],
+    ],
   },
   {
     key: "admin",

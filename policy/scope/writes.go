@@ -194,40 +194,16 @@ func writeGrant() privacy.MutationRule {
 
 // writeIntervention lets the host site's correspondent or adviser declare and
 // end the interventions of outside companies' workers on their sites.
-func writeIntervention() privacy.MutationRule {
-	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
-		v := policy.FromContext(ctx)
-		if !v.Acts(employer) && !v.Acts(adviser) {
-			return privacy.Skip
-		}
-		st := setsOf(v)
-		if !m.Op().Is(ent.OpCreate) {
-			if err := whereMutation(m, func(s *sql.Selector) {
-				s.Where(st.inEstablishments(s, s.C("site_establishment_id")))
-			}); err != nil {
-				return privacy.Denyf("%v", err)
-			}
-			return privacy.Allow
-		}
-		id, set := m.Field("site_establishment_id")
-		site, _ := id.(int)
-		if !set {
-			return errOutOfScope
-		}
-		c, ok := m.(interface{ Client() *gen.Client })
-		if !ok {
-			return errOutOfScope
-		}
-		if err := requireEstablishment(ctx, c.Client(), st, site, true); err != nil {
-			return err
-		}
-		return privacy.Allow
-	})
-}
+func writeIntervention() privacy.MutationRule { return writeInEstablishment("site_establishment_id") }
 
 // writeDoseConstraint lets the adviser and the employer correspondent of an
 // establishment set its dose constraints and end them.
-func writeDoseConstraint() privacy.MutationRule {
+func writeDoseConstraint() privacy.MutationRule { return writeInEstablishment("establishment_id") }
+
+// writeInEstablishment lets the employer correspondent and the adviser write
+// the rows whose establishment (column) is one of theirs: creations name it,
+// updates and deletions are restricted to it.
+func writeInEstablishment(column string) privacy.MutationRule {
 	return privacy.MutationRuleFunc(func(ctx context.Context, m ent.Mutation) error {
 		v := policy.FromContext(ctx)
 		if !v.Acts(employer) && !v.Acts(adviser) {
@@ -236,13 +212,13 @@ func writeDoseConstraint() privacy.MutationRule {
 		st := setsOf(v)
 		if !m.Op().Is(ent.OpCreate) {
 			if err := whereMutation(m, func(s *sql.Selector) {
-				s.Where(st.inEstablishments(s, s.C("establishment_id")))
+				s.Where(st.inEstablishments(s, s.C(column)))
 			}); err != nil {
 				return privacy.Denyf("%v", err)
 			}
 			return privacy.Allow
 		}
-		id, set := m.Field("establishment_id")
+		id, set := m.Field(column)
 		est, _ := id.(int)
 		if !set {
 			return errOutOfScope
