@@ -437,11 +437,15 @@ func (or *oracle) testRevocation(t *testing.T) {
 func (or *oracle) settled(t *testing.T) {
 	t.Helper()
 	hub := or.o.srv.App.Hub()
-	deadline := time.Now().Add(15 * time.Second)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	deadline := time.After(15 * time.Second)
 	last, same := -1, 0
 	for same < 10 {
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline:
 			t.Fatalf("the hub's subscribers did not settle (%d)", last)
+		case <-tick.C:
 		}
 		n := hub.Subscribers()
 		if n > 0 && n == last {
@@ -450,6 +454,5 @@ func (or *oracle) settled(t *testing.T) {
 			same = 0
 		}
 		last = n
-		time.Sleep(50 * time.Millisecond)
 	}
 }
