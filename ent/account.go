@@ -54,15 +54,18 @@ type AccountEdges struct {
 	Sessions []*Session `json:"sessions,omitempty"`
 	// APIKeys holds the value of the api_keys edge.
 	APIKeys []*ApiKey `json:"api_keys,omitempty"`
+	// Tokens holds the value of the tokens edge.
+	Tokens []*AccountToken `json:"tokens,omitempty"`
 	// loadedTypes holds the information for reporting if a
 	// type was loaded (or requested) in eager-loading or not.
-	loadedTypes [4]bool
+	loadedTypes [5]bool
 	// totalCount holds the count of the edges above.
 	totalCount [3]map[string]int
 
 	namedGrants   map[string][]*Grant
 	namedSessions map[string][]*Session
 	namedAPIKeys  map[string][]*ApiKey
+	namedTokens   map[string][]*AccountToken
 }
 
 // WorkerOrErr returns the Worker value or an error if the edge
@@ -101,6 +104,15 @@ func (e AccountEdges) APIKeysOrErr() ([]*ApiKey, error) {
 		return e.APIKeys, nil
 	}
 	return nil, &NotLoadedError{edge: "api_keys"}
+}
+
+// TokensOrErr returns the Tokens value or an error if the edge
+// was not loaded in eager-loading.
+func (e AccountEdges) TokensOrErr() ([]*AccountToken, error) {
+	if e.loadedTypes[4] {
+		return e.Tokens, nil
+	}
+	return nil, &NotLoadedError{edge: "tokens"}
 }
 
 // scanValues returns the types for scanning values from sql.Rows.
@@ -233,6 +245,11 @@ func (_m *Account) QueryAPIKeys() *ApiKeyQuery {
 	return NewAccountClient(_m.config).QueryAPIKeys(_m)
 }
 
+// QueryTokens queries the "tokens" edge of the Account entity.
+func (_m *Account) QueryTokens() *AccountTokenQuery {
+	return NewAccountClient(_m.config).QueryTokens(_m)
+}
+
 // Update returns a builder for updating this Account.
 // Note that you need to call Account.Unwrap() before calling this method if this Account
 // was returned from a transaction, and the transaction was committed or rolled back.
@@ -363,6 +380,30 @@ func (_m *Account) appendNamedAPIKeys(name string, edges ...*ApiKey) {
 		_m.Edges.namedAPIKeys[name] = []*ApiKey{}
 	} else {
 		_m.Edges.namedAPIKeys[name] = append(_m.Edges.namedAPIKeys[name], edges...)
+	}
+}
+
+// NamedTokens returns the Tokens named value or an error if the edge was not
+// loaded in eager-loading with this name.
+func (_m *Account) NamedTokens(name string) ([]*AccountToken, error) {
+	if _m.Edges.namedTokens == nil {
+		return nil, &NotLoadedError{edge: name}
+	}
+	nodes, ok := _m.Edges.namedTokens[name]
+	if !ok {
+		return nil, &NotLoadedError{edge: name}
+	}
+	return nodes, nil
+}
+
+func (_m *Account) appendNamedTokens(name string, edges ...*AccountToken) {
+	if _m.Edges.namedTokens == nil {
+		_m.Edges.namedTokens = make(map[string][]*AccountToken)
+	}
+	if len(edges) == 0 {
+		_m.Edges.namedTokens[name] = []*AccountToken{}
+	} else {
+		_m.Edges.namedTokens[name] = append(_m.Edges.namedTokens[name], edges...)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/accounttoken"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/session"
@@ -198,6 +199,21 @@ func (_c *AccountCreate) AddAPIKeys(v ...*ApiKey) *AccountCreate {
 		ids[i] = v[i].ID
 	}
 	return _c.AddAPIKeyIDs(ids...)
+}
+
+// AddTokenIDs adds the "tokens" edge to the AccountToken entity by IDs.
+func (_c *AccountCreate) AddTokenIDs(ids ...int) *AccountCreate {
+	_c.mutation.AddTokenIDs(ids...)
+	return _c
+}
+
+// AddTokens adds the "tokens" edges to the AccountToken entity.
+func (_c *AccountCreate) AddTokens(v ...*AccountToken) *AccountCreate {
+	ids := make([]int, len(v))
+	for i := range v {
+		ids[i] = v[i].ID
+	}
+	return _c.AddTokenIDs(ids...)
 }
 
 // Mutation returns the AccountMutation object of the builder.
@@ -418,6 +434,22 @@ func (_c *AccountCreate) createSpec() (*Account, *sqlgraph.CreateSpec) {
 			Bidi:    false,
 			Target: &sqlgraph.EdgeTarget{
 				IDSpec: sqlgraph.NewFieldSpec(apikey.FieldID, field.TypeInt),
+			},
+		}
+		for _, k := range nodes {
+			edge.Target.Nodes = append(edge.Target.Nodes, k)
+		}
+		_spec.Edges = append(_spec.Edges, edge)
+	}
+	if nodes := _c.mutation.TokensIDs(); len(nodes) > 0 {
+		edge := &sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.TokensTable,
+			Columns: []string{account.TokensColumn},
+			Bidi:    false,
+			Target: &sqlgraph.EdgeTarget{
+				IDSpec: sqlgraph.NewFieldSpec(accounttoken.FieldID, field.TypeInt),
 			},
 		}
 		for _, k := range nodes {

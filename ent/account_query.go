@@ -15,6 +15,7 @@ import (
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"entgo.io/ent/schema/field"
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/accounttoken"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/predicate"
@@ -33,11 +34,13 @@ type AccountQuery struct {
 	withGrants        *GrantQuery
 	withSessions      *SessionQuery
 	withAPIKeys       *ApiKeyQuery
+	withTokens        *AccountTokenQuery
 	loadTotal         []func(context.Context, []*Account) error
 	modifiers         []func(*sql.Selector)
 	withNamedGrants   map[string]*GrantQuery
 	withNamedSessions map[string]*SessionQuery
 	withNamedAPIKeys  map[string]*ApiKeyQuery
+	withNamedTokens   map[string]*AccountTokenQuery
 	// intermediate query (i.e. traversal path).
 	sql  *sql.Selector
 	path func(context.Context) (*sql.Selector, error)
@@ -155,6 +158,28 @@ func (_q *AccountQuery) QueryAPIKeys() *ApiKeyQuery {
 			sqlgraph.From(account.Table, account.FieldID, selector),
 			sqlgraph.To(apikey.Table, apikey.FieldID),
 			sqlgraph.Edge(sqlgraph.O2M, false, account.APIKeysTable, account.APIKeysColumn),
+		)
+		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
+		return fromU, nil
+	}
+	return query
+}
+
+// QueryTokens chains the current query on the "tokens" edge.
+func (_q *AccountQuery) QueryTokens() *AccountTokenQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	query.path = func(ctx context.Context) (fromU *sql.Selector, err error) {
+		if err := _q.prepareQuery(ctx); err != nil {
+			return nil, err
+		}
+		selector := _q.sqlQuery(ctx)
+		if err := selector.Err(); err != nil {
+			return nil, err
+		}
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, selector),
+			sqlgraph.To(accounttoken.Table, accounttoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.TokensTable, account.TokensColumn),
 		)
 		fromU = sqlgraph.SetNeighbors(_q.driver.Dialect(), step)
 		return fromU, nil
@@ -358,6 +383,7 @@ func (_q *AccountQuery) Clone() *AccountQuery {
 		withGrants:   _q.withGrants.Clone(),
 		withSessions: _q.withSessions.Clone(),
 		withAPIKeys:  _q.withAPIKeys.Clone(),
+		withTokens:   _q.withTokens.Clone(),
 		// clone intermediate query.
 		sql:       _q.sql.Clone(),
 		path:      _q.path,
@@ -406,6 +432,17 @@ func (_q *AccountQuery) WithAPIKeys(opts ...func(*ApiKeyQuery)) *AccountQuery {
 		opt(query)
 	}
 	_q.withAPIKeys = query
+	return _q
+}
+
+// WithTokens tells the query-builder to eager-load the nodes that are connected to
+// the "tokens" edge. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithTokens(opts ...func(*AccountTokenQuery)) *AccountQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	_q.withTokens = query
 	return _q
 }
 
@@ -493,11 +530,12 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 	var (
 		nodes       = []*Account{}
 		_spec       = _q.querySpec()
-		loadedTypes = [4]bool{
+		loadedTypes = [5]bool{
 			_q.withWorker != nil,
 			_q.withGrants != nil,
 			_q.withSessions != nil,
 			_q.withAPIKeys != nil,
+			_q.withTokens != nil,
 		}
 	)
 	_spec.ScanValues = func(columns []string) ([]any, error) {
@@ -548,6 +586,13 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 			return nil, err
 		}
 	}
+	if query := _q.withTokens; query != nil {
+		if err := _q.loadTokens(ctx, query, nodes,
+			func(n *Account) { n.Edges.Tokens = []*AccountToken{} },
+			func(n *Account, e *AccountToken) { n.Edges.Tokens = append(n.Edges.Tokens, e) }); err != nil {
+			return nil, err
+		}
+	}
 	for name, query := range _q.withNamedGrants {
 		if err := _q.loadGrants(ctx, query, nodes,
 			func(n *Account) { n.appendNamedGrants(name) },
@@ -566,6 +611,13 @@ func (_q *AccountQuery) sqlAll(ctx context.Context, hooks ...queryHook) ([]*Acco
 		if err := _q.loadAPIKeys(ctx, query, nodes,
 			func(n *Account) { n.appendNamedAPIKeys(name) },
 			func(n *Account, e *ApiKey) { n.appendNamedAPIKeys(name, e) }); err != nil {
+			return nil, err
+		}
+	}
+	for name, query := range _q.withNamedTokens {
+		if err := _q.loadTokens(ctx, query, nodes,
+			func(n *Account) { n.appendNamedTokens(name) },
+			func(n *Account, e *AccountToken) { n.appendNamedTokens(name, e) }); err != nil {
 			return nil, err
 		}
 	}
@@ -684,6 +736,36 @@ func (_q *AccountQuery) loadAPIKeys(ctx context.Context, query *ApiKeyQuery, nod
 	}
 	query.Where(predicate.ApiKey(func(s *sql.Selector) {
 		s.Where(sql.InValues(s.C(account.APIKeysColumn), fks...))
+	}))
+	neighbors, err := query.All(ctx)
+	if err != nil {
+		return err
+	}
+	for _, n := range neighbors {
+		fk := n.AccountID
+		node, ok := nodeids[fk]
+		if !ok {
+			return fmt.Errorf(`unexpected referenced foreign-key "account_id" returned %v for node %v`, fk, n.ID)
+		}
+		assign(node, n)
+	}
+	return nil
+}
+func (_q *AccountQuery) loadTokens(ctx context.Context, query *AccountTokenQuery, nodes []*Account, init func(*Account), assign func(*Account, *AccountToken)) error {
+	fks := make([]driver.Value, 0, len(nodes))
+	nodeids := make(map[int]*Account)
+	for i := range nodes {
+		fks = append(fks, nodes[i].ID)
+		nodeids[nodes[i].ID] = nodes[i]
+		if init != nil {
+			init(nodes[i])
+		}
+	}
+	if len(query.ctx.Fields) > 0 {
+		query.ctx.AppendFieldOnce(accounttoken.FieldAccountID)
+	}
+	query.Where(predicate.AccountToken(func(s *sql.Selector) {
+		s.Where(sql.InValues(s.C(account.TokensColumn), fks...))
 	}))
 	neighbors, err := query.All(ctx)
 	if err != nil {
@@ -861,6 +943,20 @@ func (_q *AccountQuery) WithNamedAPIKeys(name string, opts ...func(*ApiKeyQuery)
 		_q.withNamedAPIKeys = make(map[string]*ApiKeyQuery)
 	}
 	_q.withNamedAPIKeys[name] = query
+	return _q
+}
+
+// WithNamedTokens tells the query-builder to eager-load the nodes that are connected to the "tokens"
+// edge with the given name. The optional arguments are used to configure the query builder of the edge.
+func (_q *AccountQuery) WithNamedTokens(name string, opts ...func(*AccountTokenQuery)) *AccountQuery {
+	query := (&AccountTokenClient{config: _q.config}).Query()
+	for _, opt := range opts {
+		opt(query)
+	}
+	if _q.withNamedTokens == nil {
+		_q.withNamedTokens = make(map[string]*AccountTokenQuery)
+	}
+	_q.withNamedTokens[name] = query
 	return _q
 }
 

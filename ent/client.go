@@ -16,6 +16,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/accounttoken"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditbatch"
@@ -52,6 +53,8 @@ type Client struct {
 	Schema *migrate.Schema
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AccountToken is the client for interacting with the AccountToken builders.
+	AccountToken *AccountTokenClient
 	// Anomaly is the client for interacting with the Anomaly builders.
 	Anomaly *AnomalyClient
 	// ApiKey is the client for interacting with the ApiKey builders.
@@ -114,6 +117,7 @@ func NewClient(opts ...Option) *Client {
 func (c *Client) init() {
 	c.Schema = migrate.NewSchema(c.driver)
 	c.Account = NewAccountClient(c.config)
+	c.AccountToken = NewAccountTokenClient(c.config)
 	c.Anomaly = NewAnomalyClient(c.config)
 	c.ApiKey = NewApiKeyClient(c.config)
 	c.AuditBatch = NewAuditBatchClient(c.config)
@@ -232,6 +236,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		ctx:                 ctx,
 		config:              cfg,
 		Account:             NewAccountClient(cfg),
+		AccountToken:        NewAccountTokenClient(cfg),
 		Anomaly:             NewAnomalyClient(cfg),
 		ApiKey:              NewApiKeyClient(cfg),
 		AuditBatch:          NewAuditBatchClient(cfg),
@@ -277,6 +282,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		ctx:                 ctx,
 		config:              cfg,
 		Account:             NewAccountClient(cfg),
+		AccountToken:        NewAccountTokenClient(cfg),
 		Anomaly:             NewAnomalyClient(cfg),
 		ApiKey:              NewApiKeyClient(cfg),
 		AuditBatch:          NewAuditBatchClient(cfg),
@@ -331,8 +337,8 @@ func (c *Client) Close() error {
 // In order to add hooks to a specific client, call: `client.Node.Use(...)`.
 func (c *Client) Use(hooks ...Hook) {
 	for _, n := range []interface{ Use(...Hook) }{
-		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
-		c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
+		c.Account, c.AccountToken, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent,
+		c.AuditSubject, c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
 		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
 		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
@@ -346,8 +352,8 @@ func (c *Client) Use(hooks ...Hook) {
 // In order to add interceptors to a specific client, call: `client.Node.Intercept(...)`.
 func (c *Client) Intercept(interceptors ...Interceptor) {
 	for _, n := range []interface{ Intercept(...Interceptor) }{
-		c.Account, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent, c.AuditSubject,
-		c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
+		c.Account, c.AccountToken, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent,
+		c.AuditSubject, c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
 		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
 		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
@@ -362,6 +368,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 	switch m := m.(type) {
 	case *AccountMutation:
 		return c.Account.mutate(ctx, m)
+	case *AccountTokenMutation:
+		return c.AccountToken.mutate(ctx, m)
 	case *AnomalyMutation:
 		return c.Anomaly.mutate(ctx, m)
 	case *ApiKeyMutation:
@@ -589,6 +597,22 @@ func (c *AccountClient) QueryAPIKeys(_m *Account) *ApiKeyQuery {
 	return query
 }
 
+// QueryTokens queries the tokens edge of a Account.
+func (c *AccountClient) QueryTokens(_m *Account) *AccountTokenQuery {
+	query := (&AccountTokenClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(account.Table, account.FieldID, id),
+			sqlgraph.To(accounttoken.Table, accounttoken.FieldID),
+			sqlgraph.Edge(sqlgraph.O2M, false, account.TokensTable, account.TokensColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
 // Hooks returns the client hooks.
 func (c *AccountClient) Hooks() []Hook {
 	hooks := c.hooks.Account
@@ -612,6 +636,156 @@ func (c *AccountClient) mutate(ctx context.Context, m *AccountMutation) (Value, 
 		return (&AccountDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Account mutation op: %q", m.Op())
+	}
+}
+
+// AccountTokenClient is a client for the AccountToken schema.
+type AccountTokenClient struct {
+	config
+}
+
+// NewAccountTokenClient returns a client for the AccountToken from the given config.
+func NewAccountTokenClient(c config) *AccountTokenClient {
+	return &AccountTokenClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `accounttoken.Hooks(f(g(h())))`.
+func (c *AccountTokenClient) Use(hooks ...Hook) {
+	c.hooks.AccountToken = append(c.hooks.AccountToken, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `accounttoken.Intercept(f(g(h())))`.
+func (c *AccountTokenClient) Intercept(interceptors ...Interceptor) {
+	c.inters.AccountToken = append(c.inters.AccountToken, interceptors...)
+}
+
+// Create returns a builder for creating a AccountToken entity.
+func (c *AccountTokenClient) Create() *AccountTokenCreate {
+	mutation := newAccountTokenMutation(c.config, OpCreate)
+	return &AccountTokenCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of AccountToken entities.
+func (c *AccountTokenClient) CreateBulk(builders ...*AccountTokenCreate) *AccountTokenCreateBulk {
+	return &AccountTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *AccountTokenClient) MapCreateBulk(slice any, setFunc func(*AccountTokenCreate, int)) *AccountTokenCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &AccountTokenCreateBulk{err: fmt.Errorf("calling to AccountTokenClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*AccountTokenCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &AccountTokenCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for AccountToken.
+func (c *AccountTokenClient) Update() *AccountTokenUpdate {
+	mutation := newAccountTokenMutation(c.config, OpUpdate)
+	return &AccountTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *AccountTokenClient) UpdateOne(_m *AccountToken) *AccountTokenUpdateOne {
+	mutation := newAccountTokenMutation(c.config, OpUpdateOne, withAccountToken(_m))
+	return &AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *AccountTokenClient) UpdateOneID(id int) *AccountTokenUpdateOne {
+	mutation := newAccountTokenMutation(c.config, OpUpdateOne, withAccountTokenID(id))
+	return &AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for AccountToken.
+func (c *AccountTokenClient) Delete() *AccountTokenDelete {
+	mutation := newAccountTokenMutation(c.config, OpDelete)
+	return &AccountTokenDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *AccountTokenClient) DeleteOne(_m *AccountToken) *AccountTokenDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *AccountTokenClient) DeleteOneID(id int) *AccountTokenDeleteOne {
+	builder := c.Delete().Where(accounttoken.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &AccountTokenDeleteOne{builder}
+}
+
+// Query returns a query builder for AccountToken.
+func (c *AccountTokenClient) Query() *AccountTokenQuery {
+	return &AccountTokenQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeAccountToken},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a AccountToken entity by its id.
+func (c *AccountTokenClient) Get(ctx context.Context, id int) (*AccountToken, error) {
+	return c.Query().Where(accounttoken.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *AccountTokenClient) GetX(ctx context.Context, id int) *AccountToken {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a AccountToken.
+func (c *AccountTokenClient) QueryAccount(_m *AccountToken) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(accounttoken.Table, accounttoken.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, true, accounttoken.AccountTable, accounttoken.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *AccountTokenClient) Hooks() []Hook {
+	hooks := c.hooks.AccountToken
+	return append(hooks[:len(hooks):len(hooks)], accounttoken.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *AccountTokenClient) Interceptors() []Interceptor {
+	return c.inters.AccountToken
+}
+
+func (c *AccountTokenClient) mutate(ctx context.Context, m *AccountTokenMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&AccountTokenCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&AccountTokenUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&AccountTokenUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&AccountTokenDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown AccountToken mutation op: %q", m.Op())
 	}
 }
 
@@ -5184,18 +5358,18 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
-		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, BatchFinding,
-		Company, ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
-		DosimeterAssignment, Employment, Establishment, ExceedanceNotice,
-		ExposureSummary, Grant, ImportBatch, Intervention, Laboratory, Nomenclature,
-		OperationalDose, Session, Worker []ent.Hook
+		Account, AccountToken, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject,
+		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
+		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
+		ExceedanceNotice, ExposureSummary, Grant, ImportBatch, Intervention,
+		Laboratory, Nomenclature, OperationalDose, Session, Worker []ent.Hook
 	}
 	inters struct {
-		Account, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject, BatchFinding,
-		Company, ContextStatistic, DoseConflict, DoseConstraint, DoseRecord, Dosimeter,
-		DosimeterAssignment, Employment, Establishment, ExceedanceNotice,
-		ExposureSummary, Grant, ImportBatch, Intervention, Laboratory, Nomenclature,
-		OperationalDose, Session, Worker []ent.Interceptor
+		Account, AccountToken, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject,
+		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
+		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
+		ExceedanceNotice, ExposureSummary, Grant, ImportBatch, Intervention,
+		Laboratory, Nomenclature, OperationalDose, Session, Worker []ent.Interceptor
 	}
 )
 

@@ -13,6 +13,7 @@ import (
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/accounttoken"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditbatch"
@@ -99,6 +100,7 @@ func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
 			account.Table:             account.ValidColumn,
+			accounttoken.Table:        accounttoken.ValidColumn,
 			anomaly.Table:             anomaly.ValidColumn,
 			apikey.Table:              apikey.ValidColumn,
 			auditbatch.Table:          auditbatch.ValidColumn,

@@ -4,6 +4,7 @@ package ent
 
 import (
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/accounttoken"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditbatch"
@@ -39,7 +40,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 26)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -64,6 +65,27 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 	}
 	graph.Nodes[1] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   accounttoken.Table,
+			Columns: accounttoken.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: accounttoken.FieldID,
+			},
+		},
+		Type: "AccountToken",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			accounttoken.FieldCreatedAt:   {Type: field.TypeTime, Column: accounttoken.FieldCreatedAt},
+			accounttoken.FieldAccountID:   {Type: field.TypeInt, Column: accounttoken.FieldAccountID},
+			accounttoken.FieldPurpose:     {Type: field.TypeEnum, Column: accounttoken.FieldPurpose},
+			accounttoken.FieldTokenHash:   {Type: field.TypeBytes, Column: accounttoken.FieldTokenHash},
+			accounttoken.FieldExpiresAt:   {Type: field.TypeTime, Column: accounttoken.FieldExpiresAt},
+			accounttoken.FieldUsedAt:      {Type: field.TypeTime, Column: accounttoken.FieldUsedAt},
+			accounttoken.FieldRevokedAt:   {Type: field.TypeTime, Column: accounttoken.FieldRevokedAt},
+			accounttoken.FieldCreatedByID: {Type: field.TypeInt, Column: accounttoken.FieldCreatedByID},
+		},
+	}
+	graph.Nodes[2] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   anomaly.Table,
 			Columns: anomaly.Columns,
@@ -96,7 +118,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			anomaly.FieldBatchFindingID:    {Type: field.TypeInt, Column: anomaly.FieldBatchFindingID},
 		},
 	}
-	graph.Nodes[2] = &sqlgraph.Node{
+	graph.Nodes[3] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   apikey.Table,
 			Columns: apikey.Columns,
@@ -121,7 +143,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			apikey.FieldLastUsedAt:         {Type: field.TypeTime, Column: apikey.FieldLastUsedAt},
 		},
 	}
-	graph.Nodes[3] = &sqlgraph.Node{
+	graph.Nodes[4] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditbatch.Table,
 			Columns: auditbatch.Columns,
@@ -141,7 +163,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditbatch.FieldHash:     {Type: field.TypeString, Column: auditbatch.FieldHash},
 		},
 	}
-	graph.Nodes[4] = &sqlgraph.Node{
+	graph.Nodes[5] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditevent.Table,
 			Columns: auditevent.Columns,
@@ -171,7 +193,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditevent.FieldHash:           {Type: field.TypeString, Column: auditevent.FieldHash},
 		},
 	}
-	graph.Nodes[5] = &sqlgraph.Node{
+	graph.Nodes[6] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   auditsubject.Table,
 			Columns: auditsubject.Columns,
@@ -187,7 +209,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			auditsubject.FieldAt:       {Type: field.TypeTime, Column: auditsubject.FieldAt},
 		},
 	}
-	graph.Nodes[6] = &sqlgraph.Node{
+	graph.Nodes[7] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   batchfinding.Table,
 			Columns: batchfinding.Columns,
@@ -215,7 +237,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			batchfinding.FieldStatus:         {Type: field.TypeEnum, Column: batchfinding.FieldStatus},
 		},
 	}
-	graph.Nodes[7] = &sqlgraph.Node{
+	graph.Nodes[8] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   company.Table,
 			Columns: company.Columns,
@@ -232,7 +254,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			company.FieldName:      {Type: field.TypeString, Column: company.FieldName},
 		},
 	}
-	graph.Nodes[8] = &sqlgraph.Node{
+	graph.Nodes[9] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   contextstatistic.Table,
 			Columns: contextstatistic.Columns,
@@ -260,7 +282,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			contextstatistic.FieldContributors:   {Type: field.TypeJSON, Column: contextstatistic.FieldContributors},
 		},
 	}
-	graph.Nodes[9] = &sqlgraph.Node{
+	graph.Nodes[10] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doseconflict.Table,
 			Columns: doseconflict.Columns,
@@ -284,7 +306,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doseconflict.FieldResolutionReason: {Type: field.TypeString, Column: doseconflict.FieldResolutionReason},
 		},
 	}
-	graph.Nodes[10] = &sqlgraph.Node{
+	graph.Nodes[11] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doseconstraint.Table,
 			Columns: doseconstraint.Columns,
@@ -308,7 +330,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doseconstraint.FieldComment:         {Type: field.TypeString, Column: doseconstraint.FieldComment},
 		},
 	}
-	graph.Nodes[11] = &sqlgraph.Node{
+	graph.Nodes[12] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   doserecord.Table,
 			Columns: doserecord.Columns,
@@ -346,7 +368,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			doserecord.FieldPending:          {Type: field.TypeBool, Column: doserecord.FieldPending},
 		},
 	}
-	graph.Nodes[12] = &sqlgraph.Node{
+	graph.Nodes[13] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeter.Table,
 			Columns: dosimeter.Columns,
@@ -366,7 +388,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeter.FieldRetiredAt:       {Type: field.TypeTime, Column: dosimeter.FieldRetiredAt},
 		},
 	}
-	graph.Nodes[13] = &sqlgraph.Node{
+	graph.Nodes[14] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   dosimeterassignment.Table,
 			Columns: dosimeterassignment.Columns,
@@ -386,7 +408,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			dosimeterassignment.FieldBodyPosition: {Type: field.TypeString, Column: dosimeterassignment.FieldBodyPosition},
 		},
 	}
-	graph.Nodes[14] = &sqlgraph.Node{
+	graph.Nodes[15] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   employment.Table,
 			Columns: employment.Columns,
@@ -414,7 +436,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			employment.FieldPregnancyEndedOn:    {Type: field.TypeTime, Column: employment.FieldPregnancyEndedOn},
 		},
 	}
-	graph.Nodes[15] = &sqlgraph.Node{
+	graph.Nodes[16] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   establishment.Table,
 			Columns: establishment.Columns,
@@ -439,7 +461,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			establishment.FieldClosedAt:   {Type: field.TypeTime, Column: establishment.FieldClosedAt},
 		},
 	}
-	graph.Nodes[16] = &sqlgraph.Node{
+	graph.Nodes[17] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exceedancenotice.Table,
 			Columns: exceedancenotice.Columns,
@@ -466,7 +488,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exceedancenotice.FieldConfirmedOn:     {Type: field.TypeTime, Column: exceedancenotice.FieldConfirmedOn},
 		},
 	}
-	graph.Nodes[17] = &sqlgraph.Node{
+	graph.Nodes[18] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   exposuresummary.Table,
 			Columns: exposuresummary.Columns,
@@ -489,7 +511,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			exposuresummary.FieldRecords:     {Type: field.TypeInt, Column: exposuresummary.FieldRecords},
 		},
 	}
-	graph.Nodes[18] = &sqlgraph.Node{
+	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
@@ -515,7 +537,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[19] = &sqlgraph.Node{
+	graph.Nodes[20] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -545,7 +567,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldProfile:         {Type: field.TypeJSON, Column: importbatch.FieldProfile},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[21] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -566,7 +588,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDeclaredByID:              {Type: field.TypeInt, Column: intervention.FieldDeclaredByID},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -586,7 +608,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -608,7 +630,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -633,7 +655,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -655,7 +677,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -730,6 +752,30 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Account",
 		"ApiKey",
+	)
+	graph.MustAddE(
+		"tokens",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.O2M,
+			Inverse: false,
+			Table:   account.TokensTable,
+			Columns: []string{account.TokensColumn},
+			Bidi:    false,
+		},
+		"Account",
+		"AccountToken",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: true,
+			Table:   accounttoken.AccountTable,
+			Columns: []string{accounttoken.AccountColumn},
+			Bidi:    false,
+		},
+		"AccountToken",
+		"Account",
 	)
 	graph.MustAddE(
 		"worker",
@@ -1798,6 +1844,114 @@ func (f *AccountFilter) WhereHasAPIKeysWith(preds ...predicate.ApiKey) {
 	})))
 }
 
+// WhereHasTokens applies a predicate to check if query has an edge tokens.
+func (f *AccountFilter) WhereHasTokens() {
+	f.Where(entql.HasEdge("tokens"))
+}
+
+// WhereHasTokensWith applies a predicate to check if query has an edge tokens with a given conditions (other predicates).
+func (f *AccountFilter) WhereHasTokensWith(preds ...predicate.AccountToken) {
+	f.Where(entql.HasEdgeWith("tokens", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *AccountTokenQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the AccountTokenQuery builder.
+func (_q *AccountTokenQuery) Filter() *AccountTokenFilter {
+	return &AccountTokenFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *AccountTokenMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the AccountTokenMutation builder.
+func (m *AccountTokenMutation) Filter() *AccountTokenFilter {
+	return &AccountTokenFilter{config: m.config, predicateAdder: m}
+}
+
+// AccountTokenFilter provides a generic filtering capability at runtime for AccountTokenQuery.
+type AccountTokenFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *AccountTokenFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *AccountTokenFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(accounttoken.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *AccountTokenFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldCreatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *AccountTokenFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(accounttoken.FieldAccountID))
+}
+
+// WherePurpose applies the entql string predicate on the purpose field.
+func (f *AccountTokenFilter) WherePurpose(p entql.StringP) {
+	f.Where(p.Field(accounttoken.FieldPurpose))
+}
+
+// WhereTokenHash applies the entql []byte predicate on the token_hash field.
+func (f *AccountTokenFilter) WhereTokenHash(p entql.BytesP) {
+	f.Where(p.Field(accounttoken.FieldTokenHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *AccountTokenFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldExpiresAt))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *AccountTokenFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldUsedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *AccountTokenFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(accounttoken.FieldRevokedAt))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *AccountTokenFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(accounttoken.FieldCreatedByID))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *AccountTokenFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *AccountTokenFilter) WhereHasAccountWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
 // addPredicate implements the predicateAdder interface.
 func (_q *AnomalyQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
@@ -1827,7 +1981,7 @@ type AnomalyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AnomalyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[1].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2051,7 +2205,7 @@ type ApiKeyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ApiKeyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[2].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2179,7 +2333,7 @@ type AuditBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[3].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2254,7 +2408,7 @@ type AuditEventFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditEventFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[4].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2393,7 +2547,7 @@ type AuditSubjectFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *AuditSubjectFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[5].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2462,7 +2616,7 @@ type BatchFindingFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *BatchFindingFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[6].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2619,7 +2773,7 @@ type CompanyFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *CompanyFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[7].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2693,7 +2847,7 @@ type ContextStatisticFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ContextStatisticFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[8].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2808,7 +2962,7 @@ type DoseConflictFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseConflictFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[9].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -2987,7 +3141,7 @@ type DoseConstraintFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseConstraintFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[10].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3124,7 +3278,7 @@ type DoseRecordFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DoseRecordFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[11].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3401,7 +3555,7 @@ type DosimeterFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[12].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3518,7 +3672,7 @@ type DosimeterAssignmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *DosimeterAssignmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[13].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3621,7 +3775,7 @@ type EmploymentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EmploymentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[14].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3764,7 +3918,7 @@ type EstablishmentFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *EstablishmentFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[15].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -3934,7 +4088,7 @@ type ExceedanceNoticeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExceedanceNoticeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[16].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4044,7 +4198,7 @@ type ExposureSummaryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ExposureSummaryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[17].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4148,7 +4302,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[18].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4351,7 +4505,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4574,7 +4728,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4710,7 +4864,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4813,7 +4967,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4898,7 +5052,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5068,7 +5222,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5167,7 +5321,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -16,6 +16,8 @@ type Tx struct {
 	config
 	// Account is the client for interacting with the Account builders.
 	Account *AccountClient
+	// AccountToken is the client for interacting with the AccountToken builders.
+	AccountToken *AccountTokenClient
 	// Anomaly is the client for interacting with the Anomaly builders.
 	Anomaly *AnomalyClient
 	// ApiKey is the client for interacting with the ApiKey builders.
@@ -198,6 +200,7 @@ func (tx *Tx) Client() *Client {
 
 func (tx *Tx) init() {
 	tx.Account = NewAccountClient(tx.config)
+	tx.AccountToken = NewAccountTokenClient(tx.config)
 	tx.Anomaly = NewAnomalyClient(tx.config)
 	tx.ApiKey = NewApiKeyClient(tx.config)
 	tx.AuditBatch = NewAuditBatchClient(tx.config)

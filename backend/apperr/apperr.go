@@ -30,6 +30,9 @@ const (
 	// ConstraintAboveLimit: a dose constraint set above the regulatory limit
 	// it constrains.
 	ConstraintAboveLimit Code = "CONSTRAINT_ABOVE_LIMIT"
+	// TokenInvalid: an activation link unknown, used, replaced or expired (the
+	// four are not told apart).
+	TokenInvalid Code = "TOKEN_INVALID"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

@@ -37,6 +37,39 @@ var (
 			},
 		},
 	}
+	// AccountTokensColumns holds the columns for the "account_tokens" table.
+	AccountTokensColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "purpose", Type: field.TypeEnum, Enums: []string{"ACTIVATION"}},
+		{Name: "token_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt, Nullable: true},
+		{Name: "account_id", Type: field.TypeInt},
+	}
+	// AccountTokensTable holds the schema information for the "account_tokens" table.
+	AccountTokensTable = &schema.Table{
+		Name:       "account_tokens",
+		Columns:    AccountTokensColumns,
+		PrimaryKey: []*schema.Column{AccountTokensColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "account_tokens_accounts_tokens",
+				Columns:    []*schema.Column{AccountTokensColumns[8]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "accounttoken_account_id_purpose",
+				Unique:  false,
+				Columns: []*schema.Column{AccountTokensColumns[8], AccountTokensColumns[2]},
+			},
+		},
+	}
 	// AnomaliesColumns holds the columns for the "anomalies" table.
 	AnomaliesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1244,6 +1277,7 @@ var (
 	// Tables holds all the tables in the schema.
 	Tables = []*schema.Table{
 		AccountsTable,
+		AccountTokensTable,
 		AnomaliesTable,
 		APIKeysTable,
 		AuditBatchesTable,
@@ -1277,6 +1311,10 @@ func init() {
 	AccountsTable.ForeignKeys[0].RefTable = WorkersTable
 	AccountsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(0),
+	}
+	AccountTokensTable.ForeignKeys[0].RefTable = AccountsTable
+	AccountTokensTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(111669149696),
 	}
 	AnomaliesTable.ForeignKeys[0].RefTable = EstablishmentsTable
 	AnomaliesTable.ForeignKeys[1].RefTable = AccountsTable

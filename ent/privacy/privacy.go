@@ -135,6 +135,30 @@ func (f AccountMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutatio
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccountMutation", m)
 }
 
+// The AccountTokenQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type AccountTokenQueryRuleFunc func(context.Context, *ent.AccountTokenQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f AccountTokenQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.AccountTokenQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.AccountTokenQuery", q)
+}
+
+// The AccountTokenMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type AccountTokenMutationRuleFunc func(context.Context, *ent.AccountTokenMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f AccountTokenMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.AccountTokenMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.AccountTokenMutation", m)
+}
+
 // The AnomalyQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type AnomalyQueryRuleFunc func(context.Context, *ent.AnomalyQuery) error
@@ -772,6 +796,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	switch q := q.(type) {
 	case *ent.AccountQuery:
 		return q.Filter(), nil
+	case *ent.AccountTokenQuery:
+		return q.Filter(), nil
 	case *ent.AnomalyQuery:
 		return q.Filter(), nil
 	case *ent.ApiKeyQuery:
@@ -830,6 +856,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 func mutationFilter(m ent.Mutation) (Filter, error) {
 	switch m := m.(type) {
 	case *ent.AccountMutation:
+		return m.Filter(), nil
+	case *ent.AccountTokenMutation:
 		return m.Filter(), nil
 	case *ent.AnomalyMutation:
 		return m.Filter(), nil

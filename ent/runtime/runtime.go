@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/accounttoken"
 	"github.com/siseri/siseri/ent/anomaly"
 	"github.com/siseri/siseri/ent/apikey"
 	"github.com/siseri/siseri/ent/auditbatch"
@@ -114,6 +115,24 @@ func init() {
 	accountDescDemo := accountFields[6].Descriptor()
 	// account.DefaultDemo holds the default value on creation for the demo field.
 	account.DefaultDemo = accountDescDemo.Default.(bool)
+	accounttokenMixin := schema.AccountToken{}.Mixin()
+	accounttoken.Policy = privacy.NewPolicies(schema.AccountToken{})
+	accounttoken.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := accounttoken.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	accounttokenMixinFields0 := accounttokenMixin[0].Fields()
+	_ = accounttokenMixinFields0
+	accounttokenFields := schema.AccountToken{}.Fields()
+	_ = accounttokenFields
+	// accounttokenDescCreatedAt is the schema descriptor for created_at field.
+	accounttokenDescCreatedAt := accounttokenMixinFields0[0].Descriptor()
+	// accounttoken.DefaultCreatedAt holds the default value on creation for the created_at field.
+	accounttoken.DefaultCreatedAt = accounttokenDescCreatedAt.Default.(func() time.Time)
 	anomalyMixin := schema.Anomaly{}.Mixin()
 	anomaly.Policy = privacy.NewPolicies(schema.Anomaly{})
 	anomaly.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -45,6 +45,7 @@ func (Account) Edges() []ent.Edge {
 		edge.To("grants", Grant.Type).Annotations(entgql.RelayConnection()),
 		edge.To("sessions", Session.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 		edge.To("api_keys", ApiKey.Type).Annotations(entgql.RelayConnection()),
+		edge.To("tokens", AccountToken.Type).Annotations(entgql.Skip(entgql.SkipAll)),
 	}
 }
 
