@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"time"
 )
 
 // Swapped dosimeters (ANOMALY.md §3.1: « badge worn by another person »):
@@ -73,17 +72,12 @@ func (b pairBaseline) z(usv int64, kind string) float64 {
 // by at least PairGain plus twice the log of the number of candidate pairs. Each dose is paired at most once,
 // best pairs first. Both doses get a HISTORY_JUMP finding that says so.
 func (c Config) swappedPairs(batch []Dose, histories map[int][]Dose) []Finding {
-	type key struct {
-		est            int
-		kind, quantity string
-		start, end     time.Time
-	}
 	type cand struct {
 		d Dose
 		b pairBaseline
 		z float64
 	}
-	groups := map[key][]cand{}
+	groups := map[peerKey][]cand{}
 	for _, d := range batch {
 		switch d.Context.Kind {
 		case "INTERNAL", "AVIATION", "RADON", "OPERATIONAL":
@@ -100,8 +94,7 @@ func (c Config) swappedPairs(batch []Dose, histories map[int][]Dose) []Finding {
 		if math.Abs(z) < c.PairMinZ {
 			continue
 		}
-		k := key{d.EstablishmentID, d.Context.Kind, d.Quantity, d.Start, d.End}
-		groups[k] = append(groups[k], cand{d, b, z})
+		groups[keyOf(d)] = append(groups[keyOf(d)], cand{d, b, z})
 	}
 	type pair struct {
 		hi, lo cand

@@ -14,6 +14,8 @@ type Peers struct {
 	level map[peerKey]float64
 }
 
+// peerKey groups the doses that peers share: one establishment, kind,
+// quantity and period (also the candidates of a swap).
 type peerKey struct {
 	est            int
 	kind, quantity string
