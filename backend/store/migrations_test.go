@@ -363,5 +363,3 @@ func TestPlanMigrationRefusesDrops(t *testing.T) {
 		})
 	}
 }
-
-
