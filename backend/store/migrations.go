@@ -61,6 +61,15 @@ func EmbeddedMigrations(dia string) (migrate.Dir, error) {
 	return dir, nil
 }
 
+// embeddedFiles returns the dialect's embedded migrations, in order.
+func embeddedFiles(dia string) ([]migrate.File, error) {
+	dir, err := EmbeddedMigrations(dia)
+	if err != nil {
+		return nil, err
+	}
+	return dir.Files()
+}
+
 // CopyDir copies the files of a migration directory into memory.
 func CopyDir(from fs.FS) (*migrate.MemDir, error) {
 	dir := &migrate.MemDir{}
@@ -129,11 +138,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 // MigrateTo applies the pending migrations up to version included (all of
 // them when version is empty) and returns them in order.
 func (db *DB) MigrateTo(ctx context.Context, version string) ([]Applied, error) {
-	dir, err := EmbeddedMigrations(db.Dialect)
-	if err != nil {
-		return nil, err
-	}
-	all, err := dir.Files()
+	all, err := embeddedFiles(db.Dialect)
 	if err != nil {
 		return nil, err
 	}
@@ -317,27 +322,33 @@ func (r runner) revisions(ctx context.Context) (map[string]string, error) {
 
 // tables lists the tables of the database (the current schema on PostgreSQL).
 func (r runner) tables(ctx context.Context) ([]string, error) {
-	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
 	if r.dialect == dialect.Postgres {
-		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1`
+		q = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`
 	}
-	return queryStrings(ctx, r.conn, q)
+	return sortedStrings(queryStrings(ctx, r.conn, q))
 }
 
 // columns returns "table.column" for every column of the database's tables
 // but the revisions table, sorted.
 func (r runner) columns(ctx context.Context) ([]string, error) {
 	q := `SELECT m.name || '.' || p.name FROM sqlite_master m, pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '` + RevisionsTable + `' ORDER BY 1`
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '` + RevisionsTable + `'`
 	if r.dialect == dialect.Postgres {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
-			WHERE table_schema = current_schema() AND table_name <> '` + RevisionsTable + `' ORDER BY 1`
+			WHERE table_schema = current_schema() AND table_name <> '` + RevisionsTable + `'`
 	}
-	return queryStrings(ctx, r.conn, q)
+	return sortedStrings(queryStrings(ctx, r.conn, q))
 }
 
-func queryStrings(ctx context.Context, conn *sql.Conn, q string) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, q)
+// querier is a *sql.DB, *sql.Conn or *sql.Tx.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryStrings returns the first column of the rows of query.
+func queryStrings(ctx context.Context, db querier, query string, args ...any) ([]string, error) {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -350,8 +361,13 @@ func queryStrings(ctx context.Context, conn *sql.Conn, q string) ([]string, erro
 		}
 		out = append(out, s)
 	}
-	slices.Sort(out)
 	return out, rows.Err()
+}
+
+// sortedStrings sorts in byte order (a database's collation may not).
+func sortedStrings(s []string, err error) ([]string, error) {
+	slices.Sort(s)
+	return s, err
 }
 
 // baseline adopts a database that Ent's automatic migration created (it has
@@ -364,20 +380,15 @@ func (r runner) baseline(ctx context.Context, files []migrate.File) ([]Applied, 
 	if err != nil {
 		return nil, err
 	}
-	sqliteDir, err := EmbeddedMigrations(dialect.SQLite)
+	replay, err := embeddedFiles(dialect.SQLite)
 	if err != nil {
 		return nil, err
 	}
-	replay, err := sqliteDir.Files()
+	mem, closeMem, err := OpenDevDatabase(ctx, dialect.SQLite, "")
 	if err != nil {
 		return nil, err
 	}
-	mem, err := sql.Open("sqlite", "file:baseline?mode=memory&_pragma=foreign_keys(1)")
-	if err != nil {
-		return nil, err
-	}
-	defer mem.Close()
-	mem.SetMaxOpenConns(1) // one connection: one in-memory database
+	defer closeMem()
 	memConn, err := mem.Conn(ctx)
 	if err != nil {
 		return nil, err
