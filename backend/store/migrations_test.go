@@ -363,3 +363,36 @@ func TestPlanMigrationRefusesDrops(t *testing.T) {
 		})
 	}
 }
+
+// Servers starting together on one PostgreSQL database migrate it one after
+// the other: each migration is applied once.
+func TestMigrationsConcurrentPostgres(t *testing.T) {
+	url := storetest.MustCreateDatabase(t)
+	ctx := context.Background()
+	const n = 3
+	errs := make(chan error, n)
+	applied := make(chan int, n)
+	for range n {
+		go func() {
+			db, err := store.Open(ctx, url)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer db.Close()
+			a, err := db.MigrateTo(ctx, "")
+			applied <- len(a)
+			errs <- err
+		}()
+	}
+	total := 0
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		total += <-applied
+	}
+	if want := len(migrationFiles(t, "postgres")); total != want {
+		t.Fatalf("%d migrations applied in all, want %d (each once)", total, want)
+	}
+}
