@@ -2,7 +2,7 @@
 # check-generate.sh — fail when the generated code is out of date: runs
 # generate.sh and compares the generated paths before and after, file by file,
 # so a dirty working tree elsewhere (or even there) does not make it fail; only
-# a change made by the generators does. Then checks that the migrations of
+# a change made by the generators does. First, it checks that the migrations of
 # backend/store/migrations/ create exactly the schema of ent/schema and match
 # their atlas.sum (PostgreSQL needed: make test ensures it; alone, it fails
 # with what to do).
@@ -25,6 +25,11 @@ snapshot() {
 	done
 }
 
+# First (it fails fast without PostgreSQL): the migrations against ent/schema as
+# generated now; a stale ent/ is caught by the comparison below.
+log "migrations against ent/schema"
+go run ./backend/cmd/migrations check
+
 before=$(mktemp) after=$(mktemp)
 trap 'rm -f "$before" "$after"' EXIT
 snapshot >"$before"
@@ -45,5 +50,3 @@ MSG
 	exit 1
 fi
 log "generated code is up to date"
-log "migrations against ent/schema"
-go run ./backend/cmd/migrations check
