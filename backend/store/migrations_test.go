@@ -270,9 +270,13 @@ func TestMigrationsAdoptSchemaCreate(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "ne correspond à aucune migration") {
 				t.Fatalf("got %v, want a refusal", err)
 			}
+			q := "SELECT count(*) FROM sqlite_master WHERE name = '" + store.RevisionsTable + "'"
+			if db.IsPostgres() {
+				q = "SELECT count(*) FROM information_schema.tables WHERE table_name = '" + store.RevisionsTable + "'"
+			}
 			var n int
-			if err := db.SQL.QueryRow("SELECT count(*) FROM companies").Scan(&n); err != nil {
-				t.Fatal(err)
+			if err := db.SQL.QueryRow(q).Scan(&n); err != nil || n != 0 {
+				t.Fatalf("revisions table after the refusal: %d, %v", n, err)
 			}
 		})
 	}
