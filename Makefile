@@ -4,7 +4,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help run dev build web test test-go test-web test-e2e generate check-generate lint fmt bench compose-check clean
+.PHONY: help run dev build web test test-go test-web test-e2e generate check-generate migration lint fmt bench compose-check clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*?## "; print "SISERI — make <target>\n"} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -21,7 +21,7 @@ build: ## Build the static binary bin/siseri
 web: ## Build the SPA into frontend/dist (npm ci when needed; no-op without frontend/package.json)
 	@scripts/web.sh
 
-test: ## The whole suite: tools, PostgreSQL, check-generate, vet, gofmt, go test, fuzz, compose, web, e2e
+test: ## The whole suite: tools, PostgreSQL, check-generate (with migrations), vet, gofmt, go mod tidy, go test, fuzz, compose, web, e2e
 	@scripts/test.sh
 
 test-go: ## Go tests only (on PostgreSQL, started if needed)
@@ -39,7 +39,10 @@ generate: ## Regenerate Ent, entgql, gqlgen and the frontend GraphQL types
 check-generate: ## Fail if regenerating changes ent/, graph/, frontend/src/graphql/ (or go.mod/go.sum)
 	@scripts/check-generate.sh
 
-lint: ## go vet, gofmt check on hand-written Go, frontend lint
+migration: ## Write the next migration (PostgreSQL + SQLite) from ent/schema: make migration NAME=what_changed
+	@scripts/migration.sh "$(NAME)"
+
+lint: ## go vet, gofmt check on hand-written Go, go mod tidy check, frontend lint
 	@scripts/lint.sh
 
 fmt: ## gofmt -w the hand-written Go code

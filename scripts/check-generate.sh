@@ -2,11 +2,14 @@
 # check-generate.sh — fail when the generated code is out of date: runs
 # generate.sh and compares the generated paths before and after, file by file,
 # so a dirty working tree elsewhere (or even there) does not make it fail; only
-# a change made by the generators does.
+# a change made by the generators does. First, it checks that the migrations of
+# backend/store/migrations/ create exactly the schema of ent/schema and match
+# their atlas.sum (PostgreSQL needed: make test ensures it; alone, it fails
+# with what to do).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-GENERATED=(ent graph frontend/src/graphql go.mod go.sum)
+GENERATED=(ent graph frontend/src/graphql frontend/index.html backend/store/migrations go.mod go.sum)
 
 snapshot() {
 	local f
@@ -22,6 +25,11 @@ snapshot() {
 	done
 }
 
+# First (it fails fast without PostgreSQL): the migrations against ent/schema as
+# generated now; a stale ent/ is caught by the comparison below.
+log "migrations against ent/schema"
+go run ./backend/cmd/migrations check
+
 before=$(mktemp) after=$(mktemp)
 trap 'rm -f "$before" "$after"' EXIT
 snapshot >"$before"
@@ -36,7 +44,7 @@ if [[ -n "$changed" ]]; then
 error: the generated code is not up to date. \`make generate\` changed:
 $changed
 Commit these changes (they come from ent/schema, gqlgen.yml, graph/schema/*.graphqls or
-the frontend's GraphQL documents), or fix the generator inputs so that generation is stable.
+the frontend's GraphQL documents and the DSFR icons it uses), or fix the generator inputs so that generation is stable.
 (Le code généré n'est pas à jour : lancez \`make generate\` et committez le résultat.)
 MSG
 	exit 1

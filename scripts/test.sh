@@ -118,6 +118,7 @@ all)
 	step "check-generate" scripts/check-generate.sh
 	step "go vet" go_vet
 	step "gofmt" scripts/lint.sh gofmt
+	step "go mod tidy" scripts/lint.sh tidy
 	step "go test" go_test
 	step "fuzz (${FUZZTIME:-100000x} per target)" scripts/fuzz.sh "${FUZZTIME:-100000x}"
 	step "compose check" compose_check

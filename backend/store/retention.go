@@ -203,23 +203,14 @@ func (db *DB) protectSQLite(ctx context.Context) error {
 }
 
 func sqliteColumns(ctx context.Context, tx *sql.Tx, table string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT name FROM pragma_table_info(?)", table)
+	cols, err := queryStrings(ctx, tx, "SELECT name FROM pragma_table_info(?)", table)
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s: %w", table, err)
 	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		cols = append(cols, c)
-	}
-	if len(cols) == 0 && rows.Err() == nil {
+	if len(cols) == 0 {
 		return nil, fmt.Errorf("table %s not found", table)
 	}
-	return cols, rows.Err()
+	return cols, nil
 }
 
 // quoteLiteral quotes s as an SQL string literal.

@@ -19,7 +19,6 @@ import (
 
 	"github.com/siseri/siseri/ent"
 	_ "github.com/siseri/siseri/ent/runtime" // schema hooks and privacy policies
-	"github.com/siseri/siseri/policy"
 )
 
 // DB is an open database: the Ent client, the underlying pool and its dialect.
@@ -129,20 +128,6 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*DB, error) {
 	client := ent.NewClient(ent.Driver(d))
 	registerHooks(client)
 	return &DB{URL: rawURL, Client: client, SQL: db, Dialect: dia, Driver: drv, wrap: o.wrap}, nil
-}
-
-// Migrate creates or upgrades the schema (additive changes only: columns and
-// tables are never dropped, in keeping with "nothing is ever deleted"), then
-// installs the triggers that keep dose records, operational doses and the
-// audit log from being deleted or rewritten (see retention.go).
-func (db *DB) Migrate(ctx context.Context) error {
-	if err := db.Client.Schema.Create(policy.SystemContext(ctx)); err != nil {
-		return fmt.Errorf("migrate schema: %w", err)
-	}
-	if err := db.protectRetained(ctx); err != nil {
-		return fmt.Errorf("migrate schema: retention triggers: %w", err)
-	}
-	return nil
 }
 
 // Ping checks that the database answers.

@@ -22,7 +22,7 @@ Usage: siseri <commande> [options]
 
 Commandes :
   serve     sert l'API GraphQL, les sondes, les métriques et l'application web
-  migrate   crée ou met à jour le schéma de la base
+  migrate   applique les migrations en attente (serve et seed le font aussi au démarrage)
   seed [--workers N --months M --seed S --mode demo|bulk|auto]
                         remplit une base vide : données de démonstration, ou population nationale
                         chargée en masse (PostgreSQL, COPY) au-delà de 20 000 travailleurs
@@ -73,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "serve":
 		return serve(ctx, args[1:], stderr)
 	case "migrate":
-		return migrate(ctx, args[1:], stderr)
+		return migrate(ctx, args[1:], stdout)
 	case "seed":
 		return seedCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
@@ -121,11 +121,23 @@ func (c *common) logger(w io.Writer) *slog.Logger {
 }
 
 func (c *common) open(ctx context.Context) (*store.DB, error) {
+	return c.openMigrated(ctx, nil)
+}
+
+// openMigrated opens the database and applies the pending migrations,
+// telling report about each one when it is not nil.
+func (c *common) openMigrated(ctx context.Context, report io.Writer) (*store.DB, error) {
 	db, err := store.Open(ctx, c.databaseURL)
 	if err != nil {
 		return nil, err
 	}
-	if err := db.Migrate(ctx); err != nil {
+	applied, err := db.MigrateTo(ctx, "")
+	if report != nil {
+		for _, a := range applied {
+			fmt.Fprintln(report, a)
+		}
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -179,18 +191,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	return server.New(cfg, db, log).Run(ctx)
 }
 
-func migrate(ctx context.Context, args []string, stderr io.Writer) error {
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	var c common
 	c.register(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
+	db, err := c.openMigrated(ctx, stdout)
 	if err != nil {
 		return err
 	}
-	c.logger(stderr).Info("schema up to date", "database", db.Dialect)
+	fmt.Fprintf(stdout, "Schéma à jour (%s).\n", db.Dialect)
 	return db.Close()
 }
 
