@@ -15,8 +15,9 @@ import (
 )
 
 // secondFactorMutations are the mutations a session waiting for its second
-// factor may run.
-var secondFactorMutations = []string{"verifySecondFactor", "beginTotpEnrolment", "confirmTotpEnrolment", "logout"}
+// factor may run (login: a browser holding a pending session's cookie signs in
+// again, or as someone else).
+var secondFactorMutations = []string{"verifySecondFactor", "beginTotpEnrolment", "confirmTotpEnrolment", "logout", "login"}
 
 // refusePending answers SECOND_FACTOR_REQUIRED to an operation of a session
 // waiting for its second factor (auth marks its viewer, which holds no grant)
@@ -44,7 +45,7 @@ func pendingAllowed(typ, field string) bool {
 		return field == "me"
 	case "Mutation":
 		return slices.Contains(secondFactorMutations, field)
-	case "Viewer", "TotpEnrolment":
+	case "Viewer", "TotpEnrolment", "LoginPayload":
 		return true
 	case "Account":
 		return field == "id" || field == "email" || field == "displayName"
