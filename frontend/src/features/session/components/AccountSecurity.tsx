@@ -2,10 +2,9 @@ import { useState } from "react";
 import { fr } from "@codegouvfr/react-dsfr";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 
-import { apiError } from "../../../lib/errors";
 import { useRegenerateRecoveryCodes } from "../api/second-factor";
 import { useCurrentViewer } from "../hooks/useCurrentViewer";
-import { CodeForm, RecoveryCodes } from "./SecondFactor";
+import { CodeForm, RecoveryCodes, sendCode } from "./SecondFactor";
 
 /** « Sécurité du compte »: the second factor's state and new recovery codes. */
 export function AccountSecurity() {
@@ -59,13 +58,12 @@ export function AccountSecurity() {
                 label="Code de vérification"
                 hint="Code à 6 chiffres de votre application d'authentification, ou un code de secours."
                 submitLabel="Générer de nouveaux codes de secours"
-                onCode={async (code) => {
-                  const result = await regenerate({ code });
-                  if (result.error) return apiError(result.error).message;
-                  setKept(false);
-                  setCodes(result.data?.regenerateRecoveryCodes ?? []);
-                  return undefined;
-                }}
+                onCode={(code) =>
+                  sendCode(regenerate({ code }), (data) => {
+                    setKept(false);
+                    setCodes(data?.regenerateRecoveryCodes ?? []);
+                  })
+                }
               />
             </>
           )}

@@ -1,4 +1,5 @@
 import { useState, type FormEvent } from "react";
+import type { CombinedError } from "urql";
 import { fr } from "@codegouvfr/react-dsfr";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
 import { Button } from "@codegouvfr/react-dsfr/Button";
@@ -76,6 +77,20 @@ export function CodeForm({
   );
 }
 
+/**
+ * Awaits a code mutation: returns the server's message when it refused the
+ * code, else hands its data to `onOk` (for CodeForm's `onCode`).
+ */
+export async function sendCode<T>(
+  run: Promise<{ error?: CombinedError; data?: T }>,
+  onOk: (data: T | undefined) => void,
+): Promise<string | undefined> {
+  const result = await run;
+  if (result.error) return apiError(result.error).message;
+  onOk(result.data);
+  return undefined;
+}
+
 /** The recovery codes, shown once, until the person says they kept them. */
 export function RecoveryCodes({ codes, onKept }: { codes: string[]; onKept: () => void }) {
   return (
@@ -118,12 +133,7 @@ function VerifyStep({ onDone }: { onDone: () => void }) {
         label="Code de vérification"
         hint={codeHint}
         submitLabel="Vérifier"
-        onCode={async (code) => {
-          const result = await verify({ code });
-          if (result.error) return apiError(result.error).message;
-          onDone();
-          return undefined;
-        }}
+        onCode={(code) => sendCode(verify({ code }), onDone)}
       />
     </>
   );
@@ -179,12 +189,7 @@ function EnrolStep({ onDone }: { onDone: () => void }) {
             label="Code affiché par l'application"
             hint="Code à 6 chiffres, renouvelé toutes les 30 secondes."
             submitLabel="Confirmer"
-            onCode={async (code) => {
-              const result = await confirm({ code });
-              if (result.error) return apiError(result.error).message;
-              setCodes(result.data?.confirmTotpEnrolment ?? []);
-              return undefined;
-            }}
+            onCode={(code) => sendCode(confirm({ code }), (data) => setCodes(data?.confirmTotpEnrolment ?? []))}
           />
         </>
       )}
