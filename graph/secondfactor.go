@@ -45,7 +45,7 @@ func pendingAllowed(typ, field string) bool {
 		return field == "me"
 	case "Mutation":
 		return slices.Contains(secondFactorMutations, field)
-	case "Viewer", "TotpEnrolment", "LoginPayload":
+	case "Viewer", "ViewerGrant", "TotpEnrolment", "LoginPayload":
 		return true
 	case "Account":
 		return field == "id" || field == "email" || field == "displayName"

@@ -42,7 +42,7 @@ type secondFactorMe struct {
 func meOf(t *testing.T, c *servertest.Client) secondFactorMe {
 	t.Helper()
 	var me secondFactorMe
-	c.MustDo(`{ me { secondFactor roles totpEnabled recoveryCodesLeft } }`, nil, &me)
+	c.MustDo(`{ me { secondFactor roles activeRole totpEnabled recoveryCodesLeft grants { role validFrom } account { id email displayName } } }`, nil, &me)
 	return me
 }
 
