@@ -5,7 +5,8 @@ import { test } from "node:test";
 
 import { apiLogin, gql } from "../fixtures/api.mjs";
 import { openAndSignIn } from "../fixtures/auth.mjs";
-import { journey, newPage, screenshot, useServerAndBrowser } from "../fixtures/browser.mjs";
+import { expectAccessible, keepScreenshot } from "../fixtures/a11y.mjs";
+import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
 import { demoAccounts } from "../fixtures/server.mjs";
 import { completeSecondFactor } from "../fixtures/totp.mjs";
 
@@ -33,6 +34,12 @@ async function createPhysician(baseURL) {
   });
 }
 
+/** Checks a screen with axe and keeps its screenshot. */
+async function check(page, screen) {
+  await expectAccessible(page, screen);
+  await keepScreenshot(page, screen);
+}
+
 async function signOut(page) {
   await page.getByRole("button", { name: "Se déconnecter" }).first().click();
   await page.getByText("Vous êtes déconnecté. À bientôt sur SISERI.").waitFor();
@@ -50,9 +57,7 @@ test("Vérification en deux étapes d'un médecin du travail", async (t) => {
 
   await step("Première connexion : le médecin inscrit son application d'authentification", async () => {
     await openAndSignIn(page, physician.email, physician.password);
-    await page.getByRole("heading", { level: 1, name: "Vérification en deux étapes" }).waitFor();
-    await screenshot(page, "second-factor-enrolment");
-    enrolled = await completeSecondFactor(page, null);
+    enrolled = await completeSecondFactor(page, null, { check });
     assert.equal(enrolled.recoveryCodes.length, 10);
     assert.match(enrolled.recoveryCodes[0], /^[A-Z2-7]{5}-[A-Z2-7]{5}$/);
     await home.waitFor();
@@ -61,7 +66,7 @@ test("Vérification en deux étapes d'un médecin du travail", async (t) => {
   await step("Reconnexion avec un code de l'application", async () => {
     await signOut(page);
     await openAndSignIn(page, physician.email, physician.password);
-    await completeSecondFactor(page, enrolled.secret);
+    await completeSecondFactor(page, enrolled.secret, { check });
     await home.waitFor();
   });
 
@@ -76,6 +81,7 @@ test("Vérification en deux étapes d'un médecin du travail", async (t) => {
     await page.goto("/compte/securite");
     await page.getByRole("heading", { level: 1, name: "Sécurité du compte" }).waitFor();
     await page.getByText("Il vous reste 9 codes de secours inutilisés.").waitFor();
+    await check(page, "account-security");
   });
 
   await step("Un code de secours déjà utilisé est refusé", async () => {
