@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"crypto/rand"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -120,6 +121,13 @@ func TestSecondFactor(t *testing.T) {
 			if res.Code() != "SECOND_FACTOR_REQUIRED" || (res.Data != nil && string(res.Data) != "null") {
 				t.Errorf("%s: code %q data %s, want SECOND_FACTOR_REQUIRED and no data", q, res.Code(), res.Data)
 			}
+		}
+		// Nor over a websocket: the subscription is answered with the error.
+		sub := mustSubscribe(t, srv, c.Token, "")
+		m := sub.next(5 * time.Second)
+		if payload, _ := m["payload"].(map[string]any); payload == nil || payload["data"] != nil ||
+			!strings.Contains(fmt.Sprint(payload["errors"]), "SECOND_FACTOR_REQUIRED") {
+			t.Errorf("pending subscription over a websocket: %v, want SECOND_FACTOR_REQUIRED and no data", m)
 		}
 		// Only the person's own account shows while pending.
 		if res := c.Do(`{ me { account { rpps grants(first: 1) { totalCount } } } }`, nil); res.Code() != "FORBIDDEN_FIELD" {
