@@ -122,6 +122,10 @@ func TestSecondFactor(t *testing.T) {
 				t.Errorf("%s: code %q data %s, want SECOND_FACTOR_REQUIRED and no data", q, res.Code(), res.Data)
 			}
 		}
+		// Nor upload a file (GraphQL multipart).
+		if _, raw := upload(t, c, srv.URL, "2FA-1", "x", true); !strings.Contains(string(raw), "SECOND_FACTOR_REQUIRED") {
+			t.Errorf("pending upload: %s, want SECOND_FACTOR_REQUIRED", raw)
+		}
 		// Nor over a websocket: the subscription is answered with the error.
 		sub := mustSubscribe(t, srv, c.Token, "")
 		m := sub.next(5 * time.Second)
