@@ -179,8 +179,8 @@ func (s *Service) BeginTotpEnrolment(ctx context.Context, v *policy.Viewer) (*En
 }
 
 // ConfirmTotpEnrolment checks a code of the enrolment in progress, activates
-// it, counts as the session's second factor and returns the account's new
-// recovery codes, in clear this once.
+// it, counts as the second factor of a pending session and returns the
+// account's new recovery codes, in clear this once.
 func (s *Service) ConfirmTotpEnrolment(ctx context.Context, v *policy.Viewer, code string) ([]string, error) {
 	ctx = policy.SystemContext(ctx)
 	if err := s.codeAllowed(v); err != nil {
@@ -200,8 +200,10 @@ func (s *Service) ConfirmTotpEnrolment(ctx context.Context, v *policy.Viewer, co
 	if err := s.db(ctx).TotpCredential.UpdateOne(cred).SetConfirmedAt(s.now()).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("confirm totp: %w", err)
 	}
-	if err := s.upgradeSession(ctx, v); err != nil {
-		return nil, err
+	if v.SecondFactorPending {
+		if err := s.upgradeSession(ctx, v); err != nil {
+			return nil, err
+		}
 	}
 	return s.newRecoveryCodes(ctx, v.AccountID)
 }
