@@ -40,7 +40,9 @@ import (
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/session"
+	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
 
 	stdsql "database/sql"
@@ -101,8 +103,12 @@ type Client struct {
 	Nomenclature *NomenclatureClient
 	// OperationalDose is the client for interacting with the OperationalDose builders.
 	OperationalDose *OperationalDoseClient
+	// RecoveryCode is the client for interacting with the RecoveryCode builders.
+	RecoveryCode *RecoveryCodeClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// TotpCredential is the client for interacting with the TotpCredential builders.
+	TotpCredential *TotpCredentialClient
 	// Worker is the client for interacting with the Worker builders.
 	Worker *WorkerClient
 }
@@ -141,7 +147,9 @@ func (c *Client) init() {
 	c.Laboratory = NewLaboratoryClient(c.config)
 	c.Nomenclature = NewNomenclatureClient(c.config)
 	c.OperationalDose = NewOperationalDoseClient(c.config)
+	c.RecoveryCode = NewRecoveryCodeClient(c.config)
 	c.Session = NewSessionClient(c.config)
+	c.TotpCredential = NewTotpCredentialClient(c.config)
 	c.Worker = NewWorkerClient(c.config)
 }
 
@@ -260,7 +268,9 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Laboratory:          NewLaboratoryClient(cfg),
 		Nomenclature:        NewNomenclatureClient(cfg),
 		OperationalDose:     NewOperationalDoseClient(cfg),
+		RecoveryCode:        NewRecoveryCodeClient(cfg),
 		Session:             NewSessionClient(cfg),
+		TotpCredential:      NewTotpCredentialClient(cfg),
 		Worker:              NewWorkerClient(cfg),
 	}, nil
 }
@@ -306,7 +316,9 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Laboratory:          NewLaboratoryClient(cfg),
 		Nomenclature:        NewNomenclatureClient(cfg),
 		OperationalDose:     NewOperationalDoseClient(cfg),
+		RecoveryCode:        NewRecoveryCodeClient(cfg),
 		Session:             NewSessionClient(cfg),
+		TotpCredential:      NewTotpCredentialClient(cfg),
 		Worker:              NewWorkerClient(cfg),
 	}, nil
 }
@@ -342,7 +354,7 @@ func (c *Client) Use(hooks ...Hook) {
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
 		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
 		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
-		c.Session, c.Worker,
+		c.RecoveryCode, c.Session, c.TotpCredential, c.Worker,
 	} {
 		n.Use(hooks...)
 	}
@@ -357,7 +369,7 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
 		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
 		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
-		c.Session, c.Worker,
+		c.RecoveryCode, c.Session, c.TotpCredential, c.Worker,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -416,8 +428,12 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Nomenclature.mutate(ctx, m)
 	case *OperationalDoseMutation:
 		return c.OperationalDose.mutate(ctx, m)
+	case *RecoveryCodeMutation:
+		return c.RecoveryCode.mutate(ctx, m)
 	case *SessionMutation:
 		return c.Session.mutate(ctx, m)
+	case *TotpCredentialMutation:
+		return c.TotpCredential.mutate(ctx, m)
 	case *WorkerMutation:
 		return c.Worker.mutate(ctx, m)
 	default:
@@ -4975,6 +4991,156 @@ func (c *OperationalDoseClient) mutate(ctx context.Context, m *OperationalDoseMu
 	}
 }
 
+// RecoveryCodeClient is a client for the RecoveryCode schema.
+type RecoveryCodeClient struct {
+	config
+}
+
+// NewRecoveryCodeClient returns a client for the RecoveryCode from the given config.
+func NewRecoveryCodeClient(c config) *RecoveryCodeClient {
+	return &RecoveryCodeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `recoverycode.Hooks(f(g(h())))`.
+func (c *RecoveryCodeClient) Use(hooks ...Hook) {
+	c.hooks.RecoveryCode = append(c.hooks.RecoveryCode, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `recoverycode.Intercept(f(g(h())))`.
+func (c *RecoveryCodeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.RecoveryCode = append(c.inters.RecoveryCode, interceptors...)
+}
+
+// Create returns a builder for creating a RecoveryCode entity.
+func (c *RecoveryCodeClient) Create() *RecoveryCodeCreate {
+	mutation := newRecoveryCodeMutation(c.config, OpCreate)
+	return &RecoveryCodeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of RecoveryCode entities.
+func (c *RecoveryCodeClient) CreateBulk(builders ...*RecoveryCodeCreate) *RecoveryCodeCreateBulk {
+	return &RecoveryCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *RecoveryCodeClient) MapCreateBulk(slice any, setFunc func(*RecoveryCodeCreate, int)) *RecoveryCodeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &RecoveryCodeCreateBulk{err: fmt.Errorf("calling to RecoveryCodeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*RecoveryCodeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &RecoveryCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for RecoveryCode.
+func (c *RecoveryCodeClient) Update() *RecoveryCodeUpdate {
+	mutation := newRecoveryCodeMutation(c.config, OpUpdate)
+	return &RecoveryCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *RecoveryCodeClient) UpdateOne(_m *RecoveryCode) *RecoveryCodeUpdateOne {
+	mutation := newRecoveryCodeMutation(c.config, OpUpdateOne, withRecoveryCode(_m))
+	return &RecoveryCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *RecoveryCodeClient) UpdateOneID(id int) *RecoveryCodeUpdateOne {
+	mutation := newRecoveryCodeMutation(c.config, OpUpdateOne, withRecoveryCodeID(id))
+	return &RecoveryCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for RecoveryCode.
+func (c *RecoveryCodeClient) Delete() *RecoveryCodeDelete {
+	mutation := newRecoveryCodeMutation(c.config, OpDelete)
+	return &RecoveryCodeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *RecoveryCodeClient) DeleteOne(_m *RecoveryCode) *RecoveryCodeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *RecoveryCodeClient) DeleteOneID(id int) *RecoveryCodeDeleteOne {
+	builder := c.Delete().Where(recoverycode.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &RecoveryCodeDeleteOne{builder}
+}
+
+// Query returns a query builder for RecoveryCode.
+func (c *RecoveryCodeClient) Query() *RecoveryCodeQuery {
+	return &RecoveryCodeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeRecoveryCode},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a RecoveryCode entity by its id.
+func (c *RecoveryCodeClient) Get(ctx context.Context, id int) (*RecoveryCode, error) {
+	return c.Query().Where(recoverycode.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *RecoveryCodeClient) GetX(ctx context.Context, id int) *RecoveryCode {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a RecoveryCode.
+func (c *RecoveryCodeClient) QueryAccount(_m *RecoveryCode) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(recoverycode.Table, recoverycode.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, recoverycode.AccountTable, recoverycode.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *RecoveryCodeClient) Hooks() []Hook {
+	hooks := c.hooks.RecoveryCode
+	return append(hooks[:len(hooks):len(hooks)], recoverycode.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *RecoveryCodeClient) Interceptors() []Interceptor {
+	return c.inters.RecoveryCode
+}
+
+func (c *RecoveryCodeClient) mutate(ctx context.Context, m *RecoveryCodeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&RecoveryCodeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&RecoveryCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&RecoveryCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&RecoveryCodeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown RecoveryCode mutation op: %q", m.Op())
+	}
+}
+
 // SessionClient is a client for the Session schema.
 type SessionClient struct {
 	config
@@ -5122,6 +5288,156 @@ func (c *SessionClient) mutate(ctx context.Context, m *SessionMutation) (Value, 
 		return (&SessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown Session mutation op: %q", m.Op())
+	}
+}
+
+// TotpCredentialClient is a client for the TotpCredential schema.
+type TotpCredentialClient struct {
+	config
+}
+
+// NewTotpCredentialClient returns a client for the TotpCredential from the given config.
+func NewTotpCredentialClient(c config) *TotpCredentialClient {
+	return &TotpCredentialClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `totpcredential.Hooks(f(g(h())))`.
+func (c *TotpCredentialClient) Use(hooks ...Hook) {
+	c.hooks.TotpCredential = append(c.hooks.TotpCredential, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `totpcredential.Intercept(f(g(h())))`.
+func (c *TotpCredentialClient) Intercept(interceptors ...Interceptor) {
+	c.inters.TotpCredential = append(c.inters.TotpCredential, interceptors...)
+}
+
+// Create returns a builder for creating a TotpCredential entity.
+func (c *TotpCredentialClient) Create() *TotpCredentialCreate {
+	mutation := newTotpCredentialMutation(c.config, OpCreate)
+	return &TotpCredentialCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of TotpCredential entities.
+func (c *TotpCredentialClient) CreateBulk(builders ...*TotpCredentialCreate) *TotpCredentialCreateBulk {
+	return &TotpCredentialCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *TotpCredentialClient) MapCreateBulk(slice any, setFunc func(*TotpCredentialCreate, int)) *TotpCredentialCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &TotpCredentialCreateBulk{err: fmt.Errorf("calling to TotpCredentialClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*TotpCredentialCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &TotpCredentialCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for TotpCredential.
+func (c *TotpCredentialClient) Update() *TotpCredentialUpdate {
+	mutation := newTotpCredentialMutation(c.config, OpUpdate)
+	return &TotpCredentialUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *TotpCredentialClient) UpdateOne(_m *TotpCredential) *TotpCredentialUpdateOne {
+	mutation := newTotpCredentialMutation(c.config, OpUpdateOne, withTotpCredential(_m))
+	return &TotpCredentialUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *TotpCredentialClient) UpdateOneID(id int) *TotpCredentialUpdateOne {
+	mutation := newTotpCredentialMutation(c.config, OpUpdateOne, withTotpCredentialID(id))
+	return &TotpCredentialUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for TotpCredential.
+func (c *TotpCredentialClient) Delete() *TotpCredentialDelete {
+	mutation := newTotpCredentialMutation(c.config, OpDelete)
+	return &TotpCredentialDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *TotpCredentialClient) DeleteOne(_m *TotpCredential) *TotpCredentialDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *TotpCredentialClient) DeleteOneID(id int) *TotpCredentialDeleteOne {
+	builder := c.Delete().Where(totpcredential.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &TotpCredentialDeleteOne{builder}
+}
+
+// Query returns a query builder for TotpCredential.
+func (c *TotpCredentialClient) Query() *TotpCredentialQuery {
+	return &TotpCredentialQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeTotpCredential},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a TotpCredential entity by its id.
+func (c *TotpCredentialClient) Get(ctx context.Context, id int) (*TotpCredential, error) {
+	return c.Query().Where(totpcredential.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *TotpCredentialClient) GetX(ctx context.Context, id int) *TotpCredential {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a TotpCredential.
+func (c *TotpCredentialClient) QueryAccount(_m *TotpCredential) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(totpcredential.Table, totpcredential.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, totpcredential.AccountTable, totpcredential.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *TotpCredentialClient) Hooks() []Hook {
+	hooks := c.hooks.TotpCredential
+	return append(hooks[:len(hooks):len(hooks)], totpcredential.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *TotpCredentialClient) Interceptors() []Interceptor {
+	return c.inters.TotpCredential
+}
+
+func (c *TotpCredentialClient) mutate(ctx context.Context, m *TotpCredentialMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&TotpCredentialCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&TotpCredentialUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&TotpCredentialUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&TotpCredentialDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown TotpCredential mutation op: %q", m.Op())
 	}
 }
 
@@ -5362,14 +5678,16 @@ type (
 		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
 		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
 		ExceedanceNotice, ExposureSummary, Grant, ImportBatch, Intervention,
-		Laboratory, Nomenclature, OperationalDose, Session, Worker []ent.Hook
+		Laboratory, Nomenclature, OperationalDose, RecoveryCode, Session,
+		TotpCredential, Worker []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject,
 		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
 		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
 		ExceedanceNotice, ExposureSummary, Grant, ImportBatch, Intervention,
-		Laboratory, Nomenclature, OperationalDose, Session, Worker []ent.Interceptor
+		Laboratory, Nomenclature, OperationalDose, RecoveryCode, Session,
+		TotpCredential, Worker []ent.Interceptor
 	}
 )
 

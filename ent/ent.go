@@ -37,7 +37,9 @@ import (
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/session"
+	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
 )
 
@@ -124,7 +126,9 @@ func checkColumn(t, c string) error {
 			laboratory.Table:          laboratory.ValidColumn,
 			nomenclature.Table:        nomenclature.ValidColumn,
 			operationaldose.Table:     operationaldose.ValidColumn,
+			recoverycode.Table:        recoverycode.ValidColumn,
 			session.Table:             session.ValidColumn,
+			totpcredential.Table:      totpcredential.ValidColumn,
 			worker.Table:              worker.ValidColumn,
 		})
 	})

@@ -29,7 +29,9 @@ import (
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
 	"github.com/siseri/siseri/ent/predicate"
+	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/session"
+	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
 
 	"entgo.io/ent/dialect/sql"
@@ -40,7 +42,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 27)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -657,6 +659,24 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   recoverycode.Table,
+			Columns: recoverycode.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: recoverycode.FieldID,
+			},
+		},
+		Type: "RecoveryCode",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			recoverycode.FieldCreatedAt: {Type: field.TypeTime, Column: recoverycode.FieldCreatedAt},
+			recoverycode.FieldAccountID: {Type: field.TypeInt, Column: recoverycode.FieldAccountID},
+			recoverycode.FieldCodeHash:  {Type: field.TypeBytes, Column: recoverycode.FieldCodeHash},
+			recoverycode.FieldUsedAt:    {Type: field.TypeTime, Column: recoverycode.FieldUsedAt},
+			recoverycode.FieldRevokedAt: {Type: field.TypeTime, Column: recoverycode.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[26] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -666,18 +686,40 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Session",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			session.FieldCreatedAt:  {Type: field.TypeTime, Column: session.FieldCreatedAt},
-			session.FieldAccountID:  {Type: field.TypeInt, Column: session.FieldAccountID},
-			session.FieldTokenHash:  {Type: field.TypeBytes, Column: session.FieldTokenHash},
-			session.FieldExpiresAt:  {Type: field.TypeTime, Column: session.FieldExpiresAt},
-			session.FieldLastSeenAt: {Type: field.TypeTime, Column: session.FieldLastSeenAt},
-			session.FieldRevokedAt:  {Type: field.TypeTime, Column: session.FieldRevokedAt},
-			session.FieldActiveRole: {Type: field.TypeString, Column: session.FieldActiveRole},
-			session.FieldRemoteAddr: {Type: field.TypeString, Column: session.FieldRemoteAddr},
-			session.FieldUserAgent:  {Type: field.TypeString, Column: session.FieldUserAgent},
+			session.FieldCreatedAt:      {Type: field.TypeTime, Column: session.FieldCreatedAt},
+			session.FieldAccountID:      {Type: field.TypeInt, Column: session.FieldAccountID},
+			session.FieldTokenHash:      {Type: field.TypeBytes, Column: session.FieldTokenHash},
+			session.FieldExpiresAt:      {Type: field.TypeTime, Column: session.FieldExpiresAt},
+			session.FieldLastSeenAt:     {Type: field.TypeTime, Column: session.FieldLastSeenAt},
+			session.FieldRevokedAt:      {Type: field.TypeTime, Column: session.FieldRevokedAt},
+			session.FieldActiveRole:     {Type: field.TypeString, Column: session.FieldActiveRole},
+			session.FieldRemoteAddr:     {Type: field.TypeString, Column: session.FieldRemoteAddr},
+			session.FieldUserAgent:      {Type: field.TypeString, Column: session.FieldUserAgent},
+			session.FieldAmr:            {Type: field.TypeString, Column: session.FieldAmr},
+			session.FieldSecondFactorAt: {Type: field.TypeTime, Column: session.FieldSecondFactorAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   totpcredential.Table,
+			Columns: totpcredential.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: totpcredential.FieldID,
+			},
+		},
+		Type: "TotpCredential",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			totpcredential.FieldCreatedAt:   {Type: field.TypeTime, Column: totpcredential.FieldCreatedAt},
+			totpcredential.FieldUpdatedAt:   {Type: field.TypeTime, Column: totpcredential.FieldUpdatedAt},
+			totpcredential.FieldAccountID:   {Type: field.TypeInt, Column: totpcredential.FieldAccountID},
+			totpcredential.FieldSecret:      {Type: field.TypeBytes, Column: totpcredential.FieldSecret},
+			totpcredential.FieldConfirmedAt: {Type: field.TypeTime, Column: totpcredential.FieldConfirmedAt},
+			totpcredential.FieldLastStep:    {Type: field.TypeInt64, Column: totpcredential.FieldLastStep},
+			totpcredential.FieldRevokedAt:   {Type: field.TypeTime, Column: totpcredential.FieldRevokedAt},
+		},
+	}
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -1609,12 +1651,36 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"account",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   recoverycode.AccountTable,
+			Columns: []string{recoverycode.AccountColumn},
+			Bidi:    false,
+		},
+		"RecoveryCode",
+		"Account",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
 			Inverse: true,
 			Table:   session.AccountTable,
 			Columns: []string{session.AccountColumn},
 			Bidi:    false,
 		},
 		"Session",
+		"Account",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   totpcredential.AccountTable,
+			Columns: []string{totpcredential.AccountColumn},
+			Bidi:    false,
+		},
+		"TotpCredential",
 		"Account",
 	)
 	graph.MustAddE(
@@ -5194,6 +5260,85 @@ func (f *OperationalDoseFilter) WhereHasSupersededByWith(preds ...predicate.Oper
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *RecoveryCodeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the RecoveryCodeQuery builder.
+func (_q *RecoveryCodeQuery) Filter() *RecoveryCodeFilter {
+	return &RecoveryCodeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *RecoveryCodeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the RecoveryCodeMutation builder.
+func (m *RecoveryCodeMutation) Filter() *RecoveryCodeFilter {
+	return &RecoveryCodeFilter{config: m.config, predicateAdder: m}
+}
+
+// RecoveryCodeFilter provides a generic filtering capability at runtime for RecoveryCodeQuery.
+type RecoveryCodeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *RecoveryCodeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *RecoveryCodeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(recoverycode.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *RecoveryCodeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(recoverycode.FieldCreatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *RecoveryCodeFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(recoverycode.FieldAccountID))
+}
+
+// WhereCodeHash applies the entql []byte predicate on the code_hash field.
+func (f *RecoveryCodeFilter) WhereCodeHash(p entql.BytesP) {
+	f.Where(p.Field(recoverycode.FieldCodeHash))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *RecoveryCodeFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(recoverycode.FieldUsedAt))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *RecoveryCodeFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(recoverycode.FieldRevokedAt))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *RecoveryCodeFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *RecoveryCodeFilter) WhereHasAccountWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *SessionQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5222,7 +5367,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5278,6 +5423,16 @@ func (f *SessionFilter) WhereUserAgent(p entql.StringP) {
 	f.Where(p.Field(session.FieldUserAgent))
 }
 
+// WhereAmr applies the entql string predicate on the amr field.
+func (f *SessionFilter) WhereAmr(p entql.StringP) {
+	f.Where(p.Field(session.FieldAmr))
+}
+
+// WhereSecondFactorAt applies the entql time.Time predicate on the second_factor_at field.
+func (f *SessionFilter) WhereSecondFactorAt(p entql.TimeP) {
+	f.Where(p.Field(session.FieldSecondFactorAt))
+}
+
 // WhereHasAccount applies a predicate to check if query has an edge account.
 func (f *SessionFilter) WhereHasAccount() {
 	f.Where(entql.HasEdge("account"))
@@ -5285,6 +5440,95 @@ func (f *SessionFilter) WhereHasAccount() {
 
 // WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
 func (f *SessionFilter) WhereHasAccountWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *TotpCredentialQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the TotpCredentialQuery builder.
+func (_q *TotpCredentialQuery) Filter() *TotpCredentialFilter {
+	return &TotpCredentialFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *TotpCredentialMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the TotpCredentialMutation builder.
+func (m *TotpCredentialMutation) Filter() *TotpCredentialFilter {
+	return &TotpCredentialFilter{config: m.config, predicateAdder: m}
+}
+
+// TotpCredentialFilter provides a generic filtering capability at runtime for TotpCredentialQuery.
+type TotpCredentialFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *TotpCredentialFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *TotpCredentialFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(totpcredential.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *TotpCredentialFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(totpcredential.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *TotpCredentialFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(totpcredential.FieldUpdatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *TotpCredentialFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(totpcredential.FieldAccountID))
+}
+
+// WhereSecret applies the entql []byte predicate on the secret field.
+func (f *TotpCredentialFilter) WhereSecret(p entql.BytesP) {
+	f.Where(p.Field(totpcredential.FieldSecret))
+}
+
+// WhereConfirmedAt applies the entql time.Time predicate on the confirmed_at field.
+func (f *TotpCredentialFilter) WhereConfirmedAt(p entql.TimeP) {
+	f.Where(p.Field(totpcredential.FieldConfirmedAt))
+}
+
+// WhereLastStep applies the entql int64 predicate on the last_step field.
+func (f *TotpCredentialFilter) WhereLastStep(p entql.Int64P) {
+	f.Where(p.Field(totpcredential.FieldLastStep))
+}
+
+// WhereRevokedAt applies the entql time.Time predicate on the revoked_at field.
+func (f *TotpCredentialFilter) WhereRevokedAt(p entql.TimeP) {
+	f.Where(p.Field(totpcredential.FieldRevokedAt))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *TotpCredentialFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *TotpCredentialFilter) WhereHasAccountWith(preds ...predicate.Account) {
 	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
@@ -5321,7 +5565,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

@@ -36,6 +36,10 @@ type Session struct {
 	RemoteAddr string `json:"remote_addr,omitempty"`
 	// UserAgent holds the value of the "user_agent" field.
 	UserAgent string `json:"user_agent,omitempty"`
+	// How the session was authenticated (RFC 8176 values): "pwd" for a password, "pwd otp" once a TOTP or recovery code was given; other sign-in paths (OpenID Connect) set their own.
+	Amr string `json:"amr,omitempty"`
+	// When the second factor was verified for this session.
+	SecondFactorAt *time.Time `json:"second_factor_at,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
 	// The values are being populated by the SessionQuery when eager-loading is set.
 	Edges        SessionEdges `json:"edges"`
@@ -73,9 +77,9 @@ func (*Session) scanValues(columns []string) ([]any, error) {
 			values[i] = new([]byte)
 		case session.FieldID, session.FieldAccountID:
 			values[i] = new(sql.NullInt64)
-		case session.FieldActiveRole, session.FieldRemoteAddr, session.FieldUserAgent:
+		case session.FieldActiveRole, session.FieldRemoteAddr, session.FieldUserAgent, session.FieldAmr:
 			values[i] = new(sql.NullString)
-		case session.FieldCreatedAt, session.FieldExpiresAt, session.FieldLastSeenAt, session.FieldRevokedAt:
+		case session.FieldCreatedAt, session.FieldExpiresAt, session.FieldLastSeenAt, session.FieldRevokedAt, session.FieldSecondFactorAt:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -154,6 +158,19 @@ func (_m *Session) assignValues(columns []string, values []any) error {
 			} else if value.Valid {
 				_m.UserAgent = value.String
 			}
+		case session.FieldAmr:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field amr", values[i])
+			} else if value.Valid {
+				_m.Amr = value.String
+			}
+		case session.FieldSecondFactorAt:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field second_factor_at", values[i])
+			} else if value.Valid {
+				_m.SecondFactorAt = new(time.Time)
+				*_m.SecondFactorAt = value.Time
+			}
 		default:
 			_m.selectValues.Set(columns[i], values[i])
 		}
@@ -224,6 +241,14 @@ func (_m *Session) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("user_agent=")
 	builder.WriteString(_m.UserAgent)
+	builder.WriteString(", ")
+	builder.WriteString("amr=")
+	builder.WriteString(_m.Amr)
+	builder.WriteString(", ")
+	if v := _m.SecondFactorAt; v != nil {
+		builder.WriteString("second_factor_at=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteByte(')')
 	return builder.String()
 }

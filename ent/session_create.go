@@ -125,6 +125,34 @@ func (_c *SessionCreate) SetNillableUserAgent(v *string) *SessionCreate {
 	return _c
 }
 
+// SetAmr sets the "amr" field.
+func (_c *SessionCreate) SetAmr(v string) *SessionCreate {
+	_c.mutation.SetAmr(v)
+	return _c
+}
+
+// SetNillableAmr sets the "amr" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableAmr(v *string) *SessionCreate {
+	if v != nil {
+		_c.SetAmr(*v)
+	}
+	return _c
+}
+
+// SetSecondFactorAt sets the "second_factor_at" field.
+func (_c *SessionCreate) SetSecondFactorAt(v time.Time) *SessionCreate {
+	_c.mutation.SetSecondFactorAt(v)
+	return _c
+}
+
+// SetNillableSecondFactorAt sets the "second_factor_at" field if the given value is not nil.
+func (_c *SessionCreate) SetNillableSecondFactorAt(v *time.Time) *SessionCreate {
+	if v != nil {
+		_c.SetSecondFactorAt(*v)
+	}
+	return _c
+}
+
 // SetAccount sets the "account" edge to the Account entity.
 func (_c *SessionCreate) SetAccount(v *Account) *SessionCreate {
 	return _c.SetAccountID(v.ID)
@@ -211,6 +239,11 @@ func (_c *SessionCreate) check() error {
 			return &ValidationError{Name: "user_agent", err: fmt.Errorf(`ent: validator failed for field "Session.user_agent": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.Amr(); ok {
+		if err := session.AmrValidator(v); err != nil {
+			return &ValidationError{Name: "amr", err: fmt.Errorf(`ent: validator failed for field "Session.amr": %w`, err)}
+		}
+	}
 	if len(_c.mutation.AccountIDs()) == 0 {
 		return &ValidationError{Name: "account", err: errors.New(`ent: missing required edge "Session.account"`)}
 	}
@@ -272,6 +305,14 @@ func (_c *SessionCreate) createSpec() (*Session, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.UserAgent(); ok {
 		_spec.SetField(session.FieldUserAgent, field.TypeString, value)
 		_node.UserAgent = value
+	}
+	if value, ok := _c.mutation.Amr(); ok {
+		_spec.SetField(session.FieldAmr, field.TypeString, value)
+		_node.Amr = value
+	}
+	if value, ok := _c.mutation.SecondFactorAt(); ok {
+		_spec.SetField(session.FieldSecondFactorAt, field.TypeTime, value)
+		_node.SecondFactorAt = &value
 	}
 	if nodes := _c.mutation.AccountIDs(); len(nodes) > 0 {
 		edge := &sqlgraph.EdgeSpec{
@@ -402,6 +443,42 @@ func (u *SessionUpsert) ClearActiveRole() *SessionUpsert {
 	return u
 }
 
+// SetAmr sets the "amr" field.
+func (u *SessionUpsert) SetAmr(v string) *SessionUpsert {
+	u.Set(session.FieldAmr, v)
+	return u
+}
+
+// UpdateAmr sets the "amr" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateAmr() *SessionUpsert {
+	u.SetExcluded(session.FieldAmr)
+	return u
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (u *SessionUpsert) ClearAmr() *SessionUpsert {
+	u.SetNull(session.FieldAmr)
+	return u
+}
+
+// SetSecondFactorAt sets the "second_factor_at" field.
+func (u *SessionUpsert) SetSecondFactorAt(v time.Time) *SessionUpsert {
+	u.Set(session.FieldSecondFactorAt, v)
+	return u
+}
+
+// UpdateSecondFactorAt sets the "second_factor_at" field to the value that was provided on create.
+func (u *SessionUpsert) UpdateSecondFactorAt() *SessionUpsert {
+	u.SetExcluded(session.FieldSecondFactorAt)
+	return u
+}
+
+// ClearSecondFactorAt clears the value of the "second_factor_at" field.
+func (u *SessionUpsert) ClearSecondFactorAt() *SessionUpsert {
+	u.SetNull(session.FieldSecondFactorAt)
+	return u
+}
+
 // UpdateNewValues updates the mutable fields using the new values that were set on create.
 // Using this option is equivalent to using:
 //
@@ -526,6 +603,48 @@ func (u *SessionUpsertOne) UpdateActiveRole() *SessionUpsertOne {
 func (u *SessionUpsertOne) ClearActiveRole() *SessionUpsertOne {
 	return u.Update(func(s *SessionUpsert) {
 		s.ClearActiveRole()
+	})
+}
+
+// SetAmr sets the "amr" field.
+func (u *SessionUpsertOne) SetAmr(v string) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetAmr(v)
+	})
+}
+
+// UpdateAmr sets the "amr" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateAmr() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateAmr()
+	})
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (u *SessionUpsertOne) ClearAmr() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearAmr()
+	})
+}
+
+// SetSecondFactorAt sets the "second_factor_at" field.
+func (u *SessionUpsertOne) SetSecondFactorAt(v time.Time) *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetSecondFactorAt(v)
+	})
+}
+
+// UpdateSecondFactorAt sets the "second_factor_at" field to the value that was provided on create.
+func (u *SessionUpsertOne) UpdateSecondFactorAt() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateSecondFactorAt()
+	})
+}
+
+// ClearSecondFactorAt clears the value of the "second_factor_at" field.
+func (u *SessionUpsertOne) ClearSecondFactorAt() *SessionUpsertOne {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearSecondFactorAt()
 	})
 }
 
@@ -819,6 +938,48 @@ func (u *SessionUpsertBulk) UpdateActiveRole() *SessionUpsertBulk {
 func (u *SessionUpsertBulk) ClearActiveRole() *SessionUpsertBulk {
 	return u.Update(func(s *SessionUpsert) {
 		s.ClearActiveRole()
+	})
+}
+
+// SetAmr sets the "amr" field.
+func (u *SessionUpsertBulk) SetAmr(v string) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetAmr(v)
+	})
+}
+
+// UpdateAmr sets the "amr" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateAmr() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateAmr()
+	})
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (u *SessionUpsertBulk) ClearAmr() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearAmr()
+	})
+}
+
+// SetSecondFactorAt sets the "second_factor_at" field.
+func (u *SessionUpsertBulk) SetSecondFactorAt(v time.Time) *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.SetSecondFactorAt(v)
+	})
+}
+
+// UpdateSecondFactorAt sets the "second_factor_at" field to the value that was provided on create.
+func (u *SessionUpsertBulk) UpdateSecondFactorAt() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.UpdateSecondFactorAt()
+	})
+}
+
+// ClearSecondFactorAt clears the value of the "second_factor_at" field.
+func (u *SessionUpsertBulk) ClearSecondFactorAt() *SessionUpsertBulk {
+	return u.Update(func(s *SessionUpsert) {
+		s.ClearSecondFactorAt()
 	})
 }
 

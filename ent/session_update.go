@@ -97,6 +97,46 @@ func (_u *SessionUpdate) ClearActiveRole() *SessionUpdate {
 	return _u
 }
 
+// SetAmr sets the "amr" field.
+func (_u *SessionUpdate) SetAmr(v string) *SessionUpdate {
+	_u.mutation.SetAmr(v)
+	return _u
+}
+
+// SetNillableAmr sets the "amr" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableAmr(v *string) *SessionUpdate {
+	if v != nil {
+		_u.SetAmr(*v)
+	}
+	return _u
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (_u *SessionUpdate) ClearAmr() *SessionUpdate {
+	_u.mutation.ClearAmr()
+	return _u
+}
+
+// SetSecondFactorAt sets the "second_factor_at" field.
+func (_u *SessionUpdate) SetSecondFactorAt(v time.Time) *SessionUpdate {
+	_u.mutation.SetSecondFactorAt(v)
+	return _u
+}
+
+// SetNillableSecondFactorAt sets the "second_factor_at" field if the given value is not nil.
+func (_u *SessionUpdate) SetNillableSecondFactorAt(v *time.Time) *SessionUpdate {
+	if v != nil {
+		_u.SetSecondFactorAt(*v)
+	}
+	return _u
+}
+
+// ClearSecondFactorAt clears the value of the "second_factor_at" field.
+func (_u *SessionUpdate) ClearSecondFactorAt() *SessionUpdate {
+	_u.mutation.ClearSecondFactorAt()
+	return _u
+}
+
 // Mutation returns the SessionMutation object of the builder.
 func (_u *SessionUpdate) Mutation() *SessionMutation {
 	return _u.mutation
@@ -131,6 +171,11 @@ func (_u *SessionUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *SessionUpdate) check() error {
+	if v, ok := _u.mutation.Amr(); ok {
+		if err := session.AmrValidator(v); err != nil {
+			return &ValidationError{Name: "amr", err: fmt.Errorf(`ent: validator failed for field "Session.amr": %w`, err)}
+		}
+	}
 	if _u.mutation.AccountCleared() && len(_u.mutation.AccountIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Session.account"`)
 	}
@@ -178,6 +223,18 @@ func (_u *SessionUpdate) sqlSave(ctx context.Context) (_node int, err error) {
 	}
 	if _u.mutation.UserAgentCleared() {
 		_spec.ClearField(session.FieldUserAgent, field.TypeString)
+	}
+	if value, ok := _u.mutation.Amr(); ok {
+		_spec.SetField(session.FieldAmr, field.TypeString, value)
+	}
+	if _u.mutation.AmrCleared() {
+		_spec.ClearField(session.FieldAmr, field.TypeString)
+	}
+	if value, ok := _u.mutation.SecondFactorAt(); ok {
+		_spec.SetField(session.FieldSecondFactorAt, field.TypeTime, value)
+	}
+	if _u.mutation.SecondFactorAtCleared() {
+		_spec.ClearField(session.FieldSecondFactorAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	if _node, err = sqlgraph.UpdateNodes(ctx, _u.driver, _spec); err != nil {
@@ -269,6 +326,46 @@ func (_u *SessionUpdateOne) ClearActiveRole() *SessionUpdateOne {
 	return _u
 }
 
+// SetAmr sets the "amr" field.
+func (_u *SessionUpdateOne) SetAmr(v string) *SessionUpdateOne {
+	_u.mutation.SetAmr(v)
+	return _u
+}
+
+// SetNillableAmr sets the "amr" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableAmr(v *string) *SessionUpdateOne {
+	if v != nil {
+		_u.SetAmr(*v)
+	}
+	return _u
+}
+
+// ClearAmr clears the value of the "amr" field.
+func (_u *SessionUpdateOne) ClearAmr() *SessionUpdateOne {
+	_u.mutation.ClearAmr()
+	return _u
+}
+
+// SetSecondFactorAt sets the "second_factor_at" field.
+func (_u *SessionUpdateOne) SetSecondFactorAt(v time.Time) *SessionUpdateOne {
+	_u.mutation.SetSecondFactorAt(v)
+	return _u
+}
+
+// SetNillableSecondFactorAt sets the "second_factor_at" field if the given value is not nil.
+func (_u *SessionUpdateOne) SetNillableSecondFactorAt(v *time.Time) *SessionUpdateOne {
+	if v != nil {
+		_u.SetSecondFactorAt(*v)
+	}
+	return _u
+}
+
+// ClearSecondFactorAt clears the value of the "second_factor_at" field.
+func (_u *SessionUpdateOne) ClearSecondFactorAt() *SessionUpdateOne {
+	_u.mutation.ClearSecondFactorAt()
+	return _u
+}
+
 // Mutation returns the SessionMutation object of the builder.
 func (_u *SessionUpdateOne) Mutation() *SessionMutation {
 	return _u.mutation
@@ -316,6 +413,11 @@ func (_u *SessionUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *SessionUpdateOne) check() error {
+	if v, ok := _u.mutation.Amr(); ok {
+		if err := session.AmrValidator(v); err != nil {
+			return &ValidationError{Name: "amr", err: fmt.Errorf(`ent: validator failed for field "Session.amr": %w`, err)}
+		}
+	}
 	if _u.mutation.AccountCleared() && len(_u.mutation.AccountIDs()) > 0 {
 		return errors.New(`ent: clearing a required unique edge "Session.account"`)
 	}
@@ -380,6 +482,18 @@ func (_u *SessionUpdateOne) sqlSave(ctx context.Context) (_node *Session, err er
 	}
 	if _u.mutation.UserAgentCleared() {
 		_spec.ClearField(session.FieldUserAgent, field.TypeString)
+	}
+	if value, ok := _u.mutation.Amr(); ok {
+		_spec.SetField(session.FieldAmr, field.TypeString, value)
+	}
+	if _u.mutation.AmrCleared() {
+		_spec.ClearField(session.FieldAmr, field.TypeString)
+	}
+	if value, ok := _u.mutation.SecondFactorAt(); ok {
+		_spec.SetField(session.FieldSecondFactorAt, field.TypeTime, value)
+	}
+	if _u.mutation.SecondFactorAtCleared() {
+		_spec.ClearField(session.FieldSecondFactorAt, field.TypeTime)
 	}
 	_spec.AddModifiers(_u.modifiers...)
 	_node = &Session{config: _u.config}

@@ -64,8 +64,12 @@ type Tx struct {
 	Nomenclature *NomenclatureClient
 	// OperationalDose is the client for interacting with the OperationalDose builders.
 	OperationalDose *OperationalDoseClient
+	// RecoveryCode is the client for interacting with the RecoveryCode builders.
+	RecoveryCode *RecoveryCodeClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
+	// TotpCredential is the client for interacting with the TotpCredential builders.
+	TotpCredential *TotpCredentialClient
 	// Worker is the client for interacting with the Worker builders.
 	Worker *WorkerClient
 
@@ -224,7 +228,9 @@ func (tx *Tx) init() {
 	tx.Laboratory = NewLaboratoryClient(tx.config)
 	tx.Nomenclature = NewNomenclatureClient(tx.config)
 	tx.OperationalDose = NewOperationalDoseClient(tx.config)
+	tx.RecoveryCode = NewRecoveryCodeClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
+	tx.TotpCredential = NewTotpCredentialClient(tx.config)
 	tx.Worker = NewWorkerClient(tx.config)
 }
 

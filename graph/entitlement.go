@@ -125,12 +125,21 @@ type denials struct {
 	e       *Entitlements
 	role    policy.Role
 	profile policy.Profile
+	pending bool
 	doc     *ast.QueryDocument
 	vars    map[string]any
 	paths   []string
 }
 
 func (d *denials) deny(path string) { d.paths = append(d.paths, path) }
+
+// allowed reports whether the caller may select typ.field.
+func (d *denials) allowed(typ, field string) bool {
+	if d.pending {
+		return pendingAllowed(typ, field)
+	}
+	return d.e.Allowed(d.role, d.profile, typ, field)
+}
 
 func (d *denials) selections(set ast.SelectionSet, path string) {
 	for _, sel := range set {
@@ -140,7 +149,7 @@ func (d *denials) selections(set ast.SelectionSet, path string) {
 				continue
 			}
 			p := strings.TrimPrefix(path+"."+s.Alias, ".")
-			if s.ObjectDefinition != nil && !d.e.Allowed(d.role, d.profile, s.ObjectDefinition.Name, s.Name) {
+			if s.ObjectDefinition != nil && !d.allowed(s.ObjectDefinition.Name, s.Name) {
 				d.deny(fmt.Sprintf("%s (%s.%s)", p, s.ObjectDefinition.Name, s.Name))
 				continue
 			}
@@ -216,7 +225,7 @@ func (d *denials) inputObject(def *ast.Definition, val map[string]any, path stri
 	if typ, ok := strings.CutSuffix(def.Name, "Order"); ok && def.Fields.ForName("field") != nil {
 		if f, _ := val["field"].(string); f != "" {
 			t, field := orderField(def.Name, f)
-			if !d.e.Allowed(d.role, d.profile, t, field) {
+			if !d.allowed(t, field) {
 				d.deny(fmt.Sprintf("%s.field=%s (%s.%s)", path, f, typ, field))
 			}
 		}
@@ -234,7 +243,7 @@ func (d *denials) inputObject(def *ast.Definition, val map[string]any, path stri
 		}
 		p := path + "." + k
 		if typ, field, edge, ok := d.e.inputField(def.Name, k); ok {
-			if !d.e.Allowed(d.role, d.profile, typ, field) {
+			if !d.allowed(typ, field) {
 				d.deny(fmt.Sprintf("%s (%s.%s)", p, typ, field))
 				continue
 			}
@@ -272,7 +281,7 @@ func (d *denials) toMany(typ, field string) bool {
 
 // Check returns the offending paths of an operation for the caller.
 func (e *Entitlements) Check(v *policy.Viewer, rc *graphql.OperationContext) []string {
-	d := &denials{e: e, role: v.Role, profile: v.Profile, doc: rc.Doc, vars: rc.Variables}
+	d := &denials{e: e, role: v.Role, profile: v.Profile, pending: v.SecondFactorPending, doc: rc.Doc, vars: rc.Variables}
 	d.selections(rc.Operation.SelectionSet, "")
 	return d.paths
 }
@@ -326,7 +335,8 @@ func (e *Entitlements) recheckField(ctx context.Context, next graphql.Resolver) 
 	if policy.Ended(ctx) {
 		return nil, &apperr.Error{Code: apperr.Unauthenticated, Message: "La session de cette connexion a pris fin."}
 	}
-	if fc == nil || v == nil || e.Allowed(v.Role, v.Profile, fc.Object, fc.Field.Name) {
+	if fc == nil || v == nil || (v.SecondFactorPending && pendingAllowed(fc.Object, fc.Field.Name)) ||
+		(!v.SecondFactorPending && e.Allowed(v.Role, v.Profile, fc.Object, fc.Field.Name)) {
 		return next(ctx)
 	}
 	return nil, &apperr.Error{Code: apperr.ForbiddenField,

@@ -66,7 +66,7 @@ func Presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 // presented are the codes of errors built ready for the client.
 var presented = map[apperr.Code]bool{
 	apperr.BadUserInput: true, apperr.ForbiddenField: true, apperr.Unauthenticated: true,
-	apperr.ServiceUnavailable: true, apperr.TooManyRequests: true,
+	apperr.ServiceUnavailable: true, apperr.TooManyRequests: true, apperr.SecondFactorRequired: true,
 }
 
 // suggestions matches the « Did you mean … » hints of GraphQL validation

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -16,6 +17,8 @@ import (
 //   - an anonymous caller may send a lone login and nothing else. Refusing
 //     the rest before validation tells them nothing of the schema (whether a
 //     field exists, what it takes);
+//   - a session waiting for its second factor may only complete it
+//     (refusePending);
 //   - a document may hold at most MaxFields fields. GraphQL validation
 //     compares same-named fields pairwise: 16,000 copies of one field (200 kB)
 //     take a minute of CPU before any later guard could look at them.
@@ -40,6 +43,9 @@ func (g documentGate) MutateOperationParameters(ctx context.Context, p *graphql.
 			return &gqlerror.Error{Message: errUnauthenticated.Message,
 				Extensions: map[string]any{"code": string(errUnauthenticated.Code)}}
 		}
+	}
+	if err := refusePending(ctx, doc.Operations.ForName(p.OperationName)); err != nil {
+		return err
 	}
 	n := 0
 	for _, op := range doc.Operations {
@@ -76,12 +82,18 @@ func countFields(set ast.SelectionSet) int {
 // loginOnly reports whether op is a mutation selecting login (and
 // __typename) only.
 func loginOnly(op *ast.OperationDefinition) bool {
-	if op == nil || op.Operation != ast.Mutation {
+	return selectsOnly(op, ast.Mutation, "login")
+}
+
+// selectsOnly reports whether op is an operation of type typ whose top-level
+// fields are among names (and __typename).
+func selectsOnly(op *ast.OperationDefinition, typ ast.Operation, names ...string) bool {
+	if op == nil || op.Operation != typ {
 		return false
 	}
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
-		if !ok || (f.Name != "login" && f.Name != "__typename") {
+		if !ok || (f.Name != "__typename" && !slices.Contains(names, f.Name)) {
 			return false
 		}
 	}

@@ -107,8 +107,11 @@ func NewHandler(cfg Config) http.Handler {
 }
 
 // requireViewer refuses every operation of an anonymous caller except the login
-// mutation: no open API, not even introspection. (documentGate already refused
-// them before validation; this is the defence in depth.)
+// mutation: no open API, not even introspection; and every operation of a
+// session waiting for its second factor but completing it, whatever the
+// transport (HTTP, multipart upload, websocket, server-sent events).
+// (documentGate already refused them before validation; this is the defence
+// in depth.)
 func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -124,6 +127,12 @@ func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddle
 				Message:    errUnauthenticated.Message,
 				Extensions: map[string]any{"code": string(errUnauthenticated.Code)},
 			}}})
+		}
+		if err := refusePending(ctx, oc.Operation); err != nil {
+			if observe != nil {
+				observe(opType, "second_factor_required")
+			}
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{err}})
 		}
 		if observe != nil {
 			observe(opType, "accepted")

@@ -28,7 +28,15 @@ func (r *Resolver) viewerOf(ctx context.Context, v *policy.Viewer) (*model.Viewe
 	if err != nil {
 		return nil, err
 	}
-	out := &model.Viewer{Account: acc, Roles: v.RoleNames()}
+	need, enabled, left, err := r.Auth.SecondFactorStatus(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Viewer{Account: acc, Roles: v.RoleNames(), TotpEnabled: enabled, RecoveryCodesLeft: left}
+	if need != "" {
+		sf := model.SecondFactorRequirement(need)
+		out.SecondFactor = &sf
+	}
 	if v.Role != "" {
 		role := v.Role
 		out.ActiveRole = &role

@@ -93,6 +93,10 @@ type Viewer struct {
 	Role Role
 	// Grants are all active grants of the account (all roles).
 	Grants []Grant
+	// SecondFactorPending is set on the viewer of a password session of a
+	// privileged role that has not given its second factor yet: such a viewer
+	// has no grant and no role, and may only complete the second factor.
+	SecondFactorPending bool
 }
 
 // Acts reports whether the viewer acts under role r.

@@ -33,6 +33,13 @@ const (
 	// TokenInvalid: an activation link unknown, used, replaced or expired (the
 	// four are not told apart).
 	TokenInvalid Code = "TOKEN_INVALID"
+	// SecondFactorRequired: the session was opened by a password for a
+	// privileged role and waits for its second factor (a TOTP or recovery
+	// code, or the enrolment of a TOTP); nothing else is allowed until then.
+	SecondFactorRequired Code = "SECOND_FACTOR_REQUIRED"
+	// SecondFactorInvalid: a wrong, expired or already used TOTP or recovery
+	// code.
+	SecondFactorInvalid Code = "SECOND_FACTOR_INVALID"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

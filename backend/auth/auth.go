@@ -42,8 +42,13 @@ type Service struct {
 	perAccount *keyedLimiter
 	perAddress *keyedLimiter
 	perKey     *keyLimiter
-	rechecks   recheckCache
-	dummyHash  string
+	// perAccountCode counts wrong second-factor codes per account.
+	perAccountCode *keyedLimiter
+	// SecretKey seals TOTP secrets at rest (AES-256-GCM); without it they
+	// are stored in clear (see ParseSecretKey).
+	SecretKey []byte
+	rechecks  recheckCache
+	dummyHash string
 	// passwordChecks counts the password hashes Login computed.
 	passwordChecks atomic.Int64
 }
@@ -61,7 +66,7 @@ func (s *Service) PasswordChecks() int64 { return s.passwordChecks.Load() }
 // NewService returns a Service with the default session lifetimes: 30 minutes
 // idle, 12 hours at most; 5 attempts per account per 15 minutes (one more every
 // 3 minutes), 30 failed attempts per address per 15 minutes (one more every
-// 30 seconds).
+// 30 seconds); 5 wrong second-factor codes per account per 15 minutes.
 func NewService(client *ent.Client) *Service {
 	h, err := HashPassword("siseri-timing-equaliser")
 	if err != nil {
@@ -75,7 +80,9 @@ func NewService(client *ent.Client) *Service {
 		perAccount:  newKeyedLimiter(3*time.Minute, 5),
 		perAddress:  newKeyedLimiter(30*time.Second, 30),
 		perKey:      newKeyLimiter(),
-		dummyHash:   h,
+		// 5 wrong second-factor codes per account per 15 minutes.
+		perAccountCode: newKeyedLimiter(3*time.Minute, 5),
+		dummyHash:      h,
 	}
 }
 
@@ -135,7 +142,7 @@ func (s *Service) Login(ctx context.Context, email, password, remoteAddr, userAg
 	if _, err := s.db(ctx).Session.Create().
 		SetAccountID(acc.ID).SetTokenHash(hash).SetExpiresAt(expires).SetLastSeenAt(now).
 		SetRemoteAddr(truncate(remoteAddr, 64)).SetUserAgent(truncate(userAgent, 300)).
-		Save(ctx); err != nil {
+		SetAmr(AMRPassword).Save(ctx); err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
 	if err := s.db(ctx).Account.UpdateOne(acc).SetLastLoginAt(now).Exec(ctx); err != nil {
@@ -196,6 +203,9 @@ func (s *Service) authenticateSession(ctx context.Context, token string) (*polic
 		}
 	}
 	v := viewerOfRows(rows)
+	if ses.secondFactorPending(v.Grants) {
+		return pendingViewer(v), nil
+	}
 	v.Role = v.DefaultRole()
 	if ses.ActiveRole != nil && v.Has(policy.Role(*ses.ActiveRole)) {
 		v.Role = policy.Role(*ses.ActiveRole)

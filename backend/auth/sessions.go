@@ -28,6 +28,11 @@ type sessionRow struct {
 	CreatedAt  time.Time `sql:"created_at"`
 	LastSeenAt time.Time `sql:"last_seen_at"`
 	ActiveRole *string   `sql:"active_role"`
+	// AMR says how the session was authenticated; SecondFactorAt when it
+	// gave its second factor; Demo whether the account is a demo one.
+	AMR            *string    `sql:"amr"`
+	SecondFactorAt *time.Time `sql:"second_factor_at"`
+	Demo           bool       `sql:"demo"`
 	GrantColumns
 }
 
@@ -52,6 +57,9 @@ func (s *Service) lookupSession(ctx context.Context, tokenHash []byte, now time.
 			sel.AppendSelectAs(sel.C(session.FieldCreatedAt), "created_at")
 			sel.AppendSelectAs(sel.C(session.FieldLastSeenAt), "last_seen_at")
 			sel.AppendSelectAs(sel.C(session.FieldActiveRole), "active_role")
+			sel.AppendSelectAs(sel.C(session.FieldAmr), "amr")
+			sel.AppendSelectAs(sel.C(session.FieldSecondFactorAt), "second_factor_at")
+			sel.AppendSelectAs(a.C(account.FieldDemo), "demo")
 			selectAccountAndGrant(sel, a, g)
 			sel.OrderBy(g.C(grant.FieldID))
 		}).

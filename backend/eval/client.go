@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pquerna/otp/totp"
+
 	"github.com/siseri/siseri/backend/server"
 )
 
@@ -26,6 +28,12 @@ type client struct {
 	// email and password sign the client in again when its session ends
 	// (idle timeout, maximum age) during a long replay, as a person would.
 	email, password string
+	// totpSecret is the authenticator secret the client enrolled when its
+	// account has a privileged role (a laboratory): such password sessions
+	// give a second factor, as a person does with an app; lastStep is the
+	// last 30-second step whose code it gave (a code serves once).
+	totpSecret string
+	lastStep   int64
 }
 
 func newClient(base string) *client {
@@ -129,7 +137,54 @@ func (c *client) login(ctx context.Context, email, password string) error {
 		return fmt.Errorf("connexion de %s : %w", email, err)
 	}
 	c.email, c.password = email, password
+	if err := c.secondFactor(ctx); err != nil {
+		return fmt.Errorf("vérification en deux étapes de %s : %w", email, err)
+	}
 	return nil
+}
+
+// secondFactor completes the second factor of a session that waits for it:
+// enrols an authenticator secret on the first sign-in, then gives its codes.
+func (c *client) secondFactor(ctx context.Context) error {
+	query := func(q string, vars map[string]any, out any) error {
+		return c.send(ctx, "application/json", mustJSON(map[string]any{"query": q, "variables": vars}), false, out)
+	}
+	var me struct {
+		Me struct{ SecondFactor *string } `json:"me"`
+	}
+	if err := query(`{ me { secondFactor } }`, nil, &me); err != nil || me.Me.SecondFactor == nil {
+		return err
+	}
+	if *me.Me.SecondFactor == "ENROLMENT_REQUIRED" {
+		var begun struct {
+			BeginTotpEnrolment struct{ Secret string } `json:"beginTotpEnrolment"`
+		}
+		if err := query(`mutation { beginTotpEnrolment { secret } }`, nil, &begun); err != nil {
+			return err
+		}
+		c.totpSecret = begun.BeginTotpEnrolment.Secret
+		code, err := c.totpCode()
+		if err != nil {
+			return err
+		}
+		return query(`mutation($c: String!) { confirmTotpEnrolment(code: $c) }`, map[string]any{"c": code}, nil)
+	}
+	code, err := c.totpCode()
+	if err != nil {
+		return err
+	}
+	return query(`mutation($c: String!) { verifySecondFactor(code: $c) { secondFactor } }`, map[string]any{"c": code}, nil)
+}
+
+// totpCode is a code of the client's secret for a step not used yet: now's,
+// or the next one's (the server accepts one step of skew).
+func (c *client) totpCode() (string, error) {
+	if c.totpSecret == "" {
+		return "", errors.New("aucun secret d'authentification enregistré par ce client")
+	}
+	step := max(time.Now().Unix()/30, c.lastStep+1)
+	c.lastStep = step
+	return totp.GenerateCode(c.totpSecret, time.Unix(step*30, 0))
 }
 
 const loginMutation = `mutation Login($in: LoginInput!) { login(input: $in) { expiresAt } }`

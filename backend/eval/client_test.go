@@ -28,6 +28,9 @@ func TestClient(t *testing.T) {
 			logins++
 			http.SetCookie(w, &http.Cookie{Name: "siseri_session", Value: "s" + string(rune('0'+logins)), Path: "/"})
 			_, _ = io.WriteString(w, `{"data":{"login":{"expiresAt":"2030-01-01T00:00:00Z"}}}`)
+		case strings.Contains(string(body), "secondFactor"):
+			// An account that gives no second factor (an employer's).
+			_, _ = io.WriteString(w, `{"data":{"me":{"secondFactor":null}}}`)
 		case logins == 1 && expired == 0:
 			expired++
 			_, _ = io.WriteString(w, `{"errors":[{"message":"Session expirée.","extensions":{"code":"UNAUTHENTICATED"}}]}`)

@@ -50,6 +50,9 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Limits bound GraphQL operations.
 	Limits graph.Limits
+	// SecretKey seals second-factor secrets at rest (AES-256-GCM, 32 bytes:
+	// auth.ParseSecretKey); without it they are stored in clear.
+	SecretKey []byte
 }
 
 // DefaultConfig returns the production defaults.
@@ -78,6 +81,7 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	hub := alerts.NewHub(256)
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
+	s.auth.SecretKey = cfg.SecretKey
 	s.importer = registry.NewImporter(db, s.broker)
 	s.metrics.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "siseri_password_checks_total",

@@ -8,6 +8,7 @@ import { test } from "node:test";
 
 import { expectAccessible, expectNoErrorAlert, keepScreenshot } from "../fixtures/a11y.mjs";
 import { apiLogin, createDelegate, gql } from "../fixtures/api.mjs";
+import { apiLoginWithCode, completeSecondFactor } from "../fixtures/totp.mjs";
 import { openAndSignIn } from "../fixtures/auth.mjs";
 import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
 import { labInput, monthsBack } from "../fixtures/lab-csv.mjs";
@@ -105,8 +106,11 @@ test("Conflit entre la correction du médecin et un renvoi du laboratoire", asyn
       email: "delegue-conflits@demo.siseri.fr",
     });
     const delegatePage = await newPage(suite.browser, baseURL);
+    let secret;
     try {
       await openAndSignIn(delegatePage, delegate.email, delegate.password);
+      // Not a demo account: the delegate enrols an authenticator app first.
+      ({ secret } = await completeSecondFactor(delegatePage, null));
       await delegatePage.getByRole("heading", { level: 1, name: "Mes travailleurs suivis" }).waitFor();
       await delegatePage.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: /Conflits de correction/ }).click();
       await delegatePage.getByText("Seul le médecin du travail tranche ces conflits", { exact: false }).waitFor();
@@ -120,7 +124,7 @@ test("Conflit entre la correction du médecin et un renvoi du laboratoire", asyn
       await delegatePage.context().close();
     }
     // The server refuses the decision too, whatever the screen shows.
-    const token = await apiLogin(baseURL, delegate.email, delegate.password);
+    const token = await apiLoginWithCode(baseURL, delegate.email, delegate.password, secret);
     const { doseConflicts } = await gql(baseURL, token, "{ doseConflicts(first: 5, where: { status: OPEN }) { edges { node { id } } } }");
     assert.equal(doseConflicts.edges.length, 1);
     await assert.rejects(

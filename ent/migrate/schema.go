@@ -1180,6 +1180,36 @@ var (
 			},
 		},
 	}
+	// RecoveryCodesColumns holds the columns for the "recovery_codes" table.
+	RecoveryCodesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "code_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "account_id", Type: field.TypeInt},
+	}
+	// RecoveryCodesTable holds the schema information for the "recovery_codes" table.
+	RecoveryCodesTable = &schema.Table{
+		Name:       "recovery_codes",
+		Columns:    RecoveryCodesColumns,
+		PrimaryKey: []*schema.Column{RecoveryCodesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "recovery_codes_accounts_account",
+				Columns:    []*schema.Column{RecoveryCodesColumns[5]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "recoverycode_account_id",
+				Unique:  false,
+				Columns: []*schema.Column{RecoveryCodesColumns[5]},
+			},
+		},
+	}
 	// SessionsColumns holds the columns for the "sessions" table.
 	SessionsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1191,6 +1221,8 @@ var (
 		{Name: "active_role", Type: field.TypeString, Nullable: true},
 		{Name: "remote_addr", Type: field.TypeString, Nullable: true, Size: 64},
 		{Name: "user_agent", Type: field.TypeString, Nullable: true, Size: 300},
+		{Name: "amr", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "second_factor_at", Type: field.TypeTime, Nullable: true},
 		{Name: "account_id", Type: field.TypeInt},
 	}
 	// SessionsTable holds the schema information for the "sessions" table.
@@ -1201,9 +1233,41 @@ var (
 		ForeignKeys: []*schema.ForeignKey{
 			{
 				Symbol:     "sessions_accounts_sessions",
-				Columns:    []*schema.Column{SessionsColumns[9]},
+				Columns:    []*schema.Column{SessionsColumns[11]},
 				RefColumns: []*schema.Column{AccountsColumns[0]},
 				OnDelete:   schema.NoAction,
+			},
+		},
+	}
+	// TotpCredentialsColumns holds the columns for the "totp_credentials" table.
+	TotpCredentialsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "secret", Type: field.TypeBytes},
+		{Name: "confirmed_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_step", Type: field.TypeInt64, Default: 0},
+		{Name: "revoked_at", Type: field.TypeTime, Nullable: true},
+		{Name: "account_id", Type: field.TypeInt},
+	}
+	// TotpCredentialsTable holds the schema information for the "totp_credentials" table.
+	TotpCredentialsTable = &schema.Table{
+		Name:       "totp_credentials",
+		Columns:    TotpCredentialsColumns,
+		PrimaryKey: []*schema.Column{TotpCredentialsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "totp_credentials_accounts_account",
+				Columns:    []*schema.Column{TotpCredentialsColumns[7]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "totpcredential_account_id",
+				Unique:  false,
+				Columns: []*schema.Column{TotpCredentialsColumns[7]},
 			},
 		},
 	}
@@ -1301,7 +1365,9 @@ var (
 		LaboratoriesTable,
 		NomenclaturesTable,
 		OperationalDosesTable,
+		RecoveryCodesTable,
 		SessionsTable,
+		TotpCredentialsTable,
 		WorkersTable,
 		AnomalyDoseRecordsTable,
 	}
@@ -1436,9 +1502,17 @@ func init() {
 	OperationalDosesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
 	}
+	RecoveryCodesTable.ForeignKeys[0].RefTable = AccountsTable
+	RecoveryCodesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(115964116992),
+	}
 	SessionsTable.ForeignKeys[0].RefTable = AccountsTable
 	SessionsTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(68719476736),
+	}
+	TotpCredentialsTable.ForeignKeys[0].RefTable = AccountsTable
+	TotpCredentialsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(120259084288),
 	}
 	WorkersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),

@@ -81,8 +81,14 @@ type Nomenclature func(*sql.Selector)
 // OperationalDose is the predicate function for operationaldose builders.
 type OperationalDose func(*sql.Selector)
 
+// RecoveryCode is the predicate function for recoverycode builders.
+type RecoveryCode func(*sql.Selector)
+
 // Session is the predicate function for session builders.
 type Session func(*sql.Selector)
+
+// TotpCredential is the predicate function for totpcredential builders.
+type TotpCredential func(*sql.Selector)
 
 // Worker is the predicate function for worker builders.
 type Worker func(*sql.Selector)

@@ -31,8 +31,10 @@ import (
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/schema"
 	"github.com/siseri/siseri/ent/session"
+	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
 
 	"entgo.io/ent"
@@ -1189,6 +1191,24 @@ func init() {
 	operationaldoseDescReceivedAt := operationaldoseFields[11].Descriptor()
 	// operationaldose.DefaultReceivedAt holds the default value on creation for the received_at field.
 	operationaldose.DefaultReceivedAt = operationaldoseDescReceivedAt.Default.(func() time.Time)
+	recoverycodeMixin := schema.RecoveryCode{}.Mixin()
+	recoverycode.Policy = privacy.NewPolicies(schema.RecoveryCode{})
+	recoverycode.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := recoverycode.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	recoverycodeMixinFields0 := recoverycodeMixin[0].Fields()
+	_ = recoverycodeMixinFields0
+	recoverycodeFields := schema.RecoveryCode{}.Fields()
+	_ = recoverycodeFields
+	// recoverycodeDescCreatedAt is the schema descriptor for created_at field.
+	recoverycodeDescCreatedAt := recoverycodeMixinFields0[0].Descriptor()
+	// recoverycode.DefaultCreatedAt holds the default value on creation for the created_at field.
+	recoverycode.DefaultCreatedAt = recoverycodeDescCreatedAt.Default.(func() time.Time)
 	sessionMixin := schema.Session{}.Mixin()
 	session.Policy = privacy.NewPolicies(schema.Session{})
 	session.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1219,6 +1239,38 @@ func init() {
 	sessionDescUserAgent := sessionFields[7].Descriptor()
 	// session.UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
 	session.UserAgentValidator = sessionDescUserAgent.Validators[0].(func(string) error)
+	// sessionDescAmr is the schema descriptor for amr field.
+	sessionDescAmr := sessionFields[8].Descriptor()
+	// session.AmrValidator is a validator for the "amr" field. It is called by the builders before save.
+	session.AmrValidator = sessionDescAmr.Validators[0].(func(string) error)
+	totpcredentialMixin := schema.TotpCredential{}.Mixin()
+	totpcredential.Policy = privacy.NewPolicies(schema.TotpCredential{})
+	totpcredential.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := totpcredential.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	totpcredentialMixinFields0 := totpcredentialMixin[0].Fields()
+	_ = totpcredentialMixinFields0
+	totpcredentialFields := schema.TotpCredential{}.Fields()
+	_ = totpcredentialFields
+	// totpcredentialDescCreatedAt is the schema descriptor for created_at field.
+	totpcredentialDescCreatedAt := totpcredentialMixinFields0[0].Descriptor()
+	// totpcredential.DefaultCreatedAt holds the default value on creation for the created_at field.
+	totpcredential.DefaultCreatedAt = totpcredentialDescCreatedAt.Default.(func() time.Time)
+	// totpcredentialDescUpdatedAt is the schema descriptor for updated_at field.
+	totpcredentialDescUpdatedAt := totpcredentialMixinFields0[1].Descriptor()
+	// totpcredential.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	totpcredential.DefaultUpdatedAt = totpcredentialDescUpdatedAt.Default.(func() time.Time)
+	// totpcredential.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	totpcredential.UpdateDefaultUpdatedAt = totpcredentialDescUpdatedAt.UpdateDefault.(func() time.Time)
+	// totpcredentialDescLastStep is the schema descriptor for last_step field.
+	totpcredentialDescLastStep := totpcredentialFields[3].Descriptor()
+	// totpcredential.DefaultLastStep holds the default value on creation for the last_step field.
+	totpcredential.DefaultLastStep = totpcredentialDescLastStep.Default.(int64)
 	workerMixin := schema.Worker{}.Mixin()
 	worker.Policy = privacy.NewPolicies(schema.Worker{})
 	worker.Hooks[0] = func(next ent.Mutator) ent.Mutator {

@@ -73,6 +73,10 @@ func (Session) Fields() []ent.Field {
 			Comment("The role the person chose to act under for this session."),
 		field.String("remote_addr").Optional().Immutable().MaxLen(64),
 		field.String("user_agent").Optional().Immutable().MaxLen(300),
+		field.String("amr").Optional().MaxLen(50).
+			Comment("How the session was authenticated (RFC 8176 values): \"pwd\" for a password, \"pwd otp\" once a TOTP or recovery code was given; other sign-in paths (OpenID Connect) set their own."),
+		field.Time("second_factor_at").Optional().Nillable().
+			Comment("When the second factor was verified for this session."),
 	}
 }
 

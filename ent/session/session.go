@@ -33,6 +33,10 @@ const (
 	FieldRemoteAddr = "remote_addr"
 	// FieldUserAgent holds the string denoting the user_agent field in the database.
 	FieldUserAgent = "user_agent"
+	// FieldAmr holds the string denoting the amr field in the database.
+	FieldAmr = "amr"
+	// FieldSecondFactorAt holds the string denoting the second_factor_at field in the database.
+	FieldSecondFactorAt = "second_factor_at"
 	// EdgeAccount holds the string denoting the account edge name in mutations.
 	EdgeAccount = "account"
 	// Table holds the table name of the session in the database.
@@ -58,6 +62,8 @@ var Columns = []string{
 	FieldActiveRole,
 	FieldRemoteAddr,
 	FieldUserAgent,
+	FieldAmr,
+	FieldSecondFactorAt,
 }
 
 // ValidColumn reports if the column name is valid (part of the table columns).
@@ -86,6 +92,8 @@ var (
 	RemoteAddrValidator func(string) error
 	// UserAgentValidator is a validator for the "user_agent" field. It is called by the builders before save.
 	UserAgentValidator func(string) error
+	// AmrValidator is a validator for the "amr" field. It is called by the builders before save.
+	AmrValidator func(string) error
 )
 
 // OrderOption defines the ordering options for the Session queries.
@@ -134,6 +142,16 @@ func ByRemoteAddr(opts ...sql.OrderTermOption) OrderOption {
 // ByUserAgent orders the results by the user_agent field.
 func ByUserAgent(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldUserAgent, opts...).ToFunc()
+}
+
+// ByAmr orders the results by the amr field.
+func ByAmr(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAmr, opts...).ToFunc()
+}
+
+// BySecondFactorAt orders the results by the second_factor_at field.
+func BySecondFactorAt(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldSecondFactorAt, opts...).ToFunc()
 }
 
 // ByAccountField orders the results by account field.

@@ -100,6 +100,16 @@ func UserAgent(v string) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldUserAgent, v))
 }
 
+// Amr applies equality check predicate on the "amr" field. It's identical to AmrEQ.
+func Amr(v string) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldAmr, v))
+}
+
+// SecondFactorAt applies equality check predicate on the "second_factor_at" field. It's identical to SecondFactorAtEQ.
+func SecondFactorAt(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldSecondFactorAt, v))
+}
+
 // CreatedAtEQ applies the EQ predicate on the "created_at" field.
 func CreatedAtEQ(v time.Time) predicate.Session {
 	return predicate.Session(sql.FieldEQ(FieldCreatedAt, v))
@@ -553,6 +563,131 @@ func UserAgentEqualFold(v string) predicate.Session {
 // UserAgentContainsFold applies the ContainsFold predicate on the "user_agent" field.
 func UserAgentContainsFold(v string) predicate.Session {
 	return predicate.Session(sql.FieldContainsFold(FieldUserAgent, v))
+}
+
+// AmrEQ applies the EQ predicate on the "amr" field.
+func AmrEQ(v string) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldAmr, v))
+}
+
+// AmrNEQ applies the NEQ predicate on the "amr" field.
+func AmrNEQ(v string) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldAmr, v))
+}
+
+// AmrIn applies the In predicate on the "amr" field.
+func AmrIn(vs ...string) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldAmr, vs...))
+}
+
+// AmrNotIn applies the NotIn predicate on the "amr" field.
+func AmrNotIn(vs ...string) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldAmr, vs...))
+}
+
+// AmrGT applies the GT predicate on the "amr" field.
+func AmrGT(v string) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldAmr, v))
+}
+
+// AmrGTE applies the GTE predicate on the "amr" field.
+func AmrGTE(v string) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldAmr, v))
+}
+
+// AmrLT applies the LT predicate on the "amr" field.
+func AmrLT(v string) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldAmr, v))
+}
+
+// AmrLTE applies the LTE predicate on the "amr" field.
+func AmrLTE(v string) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldAmr, v))
+}
+
+// AmrContains applies the Contains predicate on the "amr" field.
+func AmrContains(v string) predicate.Session {
+	return predicate.Session(sql.FieldContains(FieldAmr, v))
+}
+
+// AmrHasPrefix applies the HasPrefix predicate on the "amr" field.
+func AmrHasPrefix(v string) predicate.Session {
+	return predicate.Session(sql.FieldHasPrefix(FieldAmr, v))
+}
+
+// AmrHasSuffix applies the HasSuffix predicate on the "amr" field.
+func AmrHasSuffix(v string) predicate.Session {
+	return predicate.Session(sql.FieldHasSuffix(FieldAmr, v))
+}
+
+// AmrIsNil applies the IsNil predicate on the "amr" field.
+func AmrIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldAmr))
+}
+
+// AmrNotNil applies the NotNil predicate on the "amr" field.
+func AmrNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldAmr))
+}
+
+// AmrEqualFold applies the EqualFold predicate on the "amr" field.
+func AmrEqualFold(v string) predicate.Session {
+	return predicate.Session(sql.FieldEqualFold(FieldAmr, v))
+}
+
+// AmrContainsFold applies the ContainsFold predicate on the "amr" field.
+func AmrContainsFold(v string) predicate.Session {
+	return predicate.Session(sql.FieldContainsFold(FieldAmr, v))
+}
+
+// SecondFactorAtEQ applies the EQ predicate on the "second_factor_at" field.
+func SecondFactorAtEQ(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldEQ(FieldSecondFactorAt, v))
+}
+
+// SecondFactorAtNEQ applies the NEQ predicate on the "second_factor_at" field.
+func SecondFactorAtNEQ(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldNEQ(FieldSecondFactorAt, v))
+}
+
+// SecondFactorAtIn applies the In predicate on the "second_factor_at" field.
+func SecondFactorAtIn(vs ...time.Time) predicate.Session {
+	return predicate.Session(sql.FieldIn(FieldSecondFactorAt, vs...))
+}
+
+// SecondFactorAtNotIn applies the NotIn predicate on the "second_factor_at" field.
+func SecondFactorAtNotIn(vs ...time.Time) predicate.Session {
+	return predicate.Session(sql.FieldNotIn(FieldSecondFactorAt, vs...))
+}
+
+// SecondFactorAtGT applies the GT predicate on the "second_factor_at" field.
+func SecondFactorAtGT(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldGT(FieldSecondFactorAt, v))
+}
+
+// SecondFactorAtGTE applies the GTE predicate on the "second_factor_at" field.
+func SecondFactorAtGTE(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldGTE(FieldSecondFactorAt, v))
+}
+
+// SecondFactorAtLT applies the LT predicate on the "second_factor_at" field.
+func SecondFactorAtLT(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldLT(FieldSecondFactorAt, v))
+}
+
+// SecondFactorAtLTE applies the LTE predicate on the "second_factor_at" field.
+func SecondFactorAtLTE(v time.Time) predicate.Session {
+	return predicate.Session(sql.FieldLTE(FieldSecondFactorAt, v))
+}
+
+// SecondFactorAtIsNil applies the IsNil predicate on the "second_factor_at" field.
+func SecondFactorAtIsNil() predicate.Session {
+	return predicate.Session(sql.FieldIsNull(FieldSecondFactorAt))
+}
+
+// SecondFactorAtNotNil applies the NotNil predicate on the "second_factor_at" field.
+func SecondFactorAtNotNil() predicate.Session {
+	return predicate.Session(sql.FieldNotNull(FieldSecondFactorAt))
 }
 
 // HasAccount applies the HasEdge predicate on the "account" edge.

@@ -23,7 +23,7 @@ import (
 // Categories of data.
 const (
 	catCore      = "core"             // the caller's own session and account: me, node lookups, Account scalars
-	catSession   = "session"          // login, logout, switchRole (people, not partner keys)
+	catSession   = "session"          // login, logout, switchRole, the second factor (people, not partner keys)
 	catRights    = "rights"           // grants and API keys (one's own; every one for administrators)
 	catRef       = "ref"              // public reference data: establishments, companies, laboratories, nomenclatures
 	catWorker    = "worker"           // a worker row: ids, identifier kind, sex, birth year
@@ -235,10 +235,11 @@ func buildFieldCategories() map[string][]string {
 		"nonZeroDoses meanMsv medianMsv p90Msv p99Msv")
 
 	set("Mutation", c(catSession), "login logout switchRole")
+	set("Mutation", c(catSession), "beginTotpEnrolment confirmTotpEnrolment verifySecondFactor regenerateRecoveryCodes")
 	set("Mutation", c(catEstWrite), "createEstablishment updateEstablishment")
 	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
 		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")
-	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey")
+	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey resetSecondFactor")
 	set("Mutation", c(catRevoke), "revokeGrant")
 	set("Mutation", c(catDelegate), "createDelegation")
 	set("Mutation", c(catAnomalyW), "acknowledgeAnomaly resolveAnomaly")
@@ -249,7 +250,8 @@ func buildFieldCategories() map[string][]string {
 	set("Subscription", c(catWorker, catDose), "exposureChanged")
 	set("AnomalyEvent", c(catAnomaly), "cursor anomaly")
 
-	set("Viewer", c(catCore), "account roles grants activeRole")
+	set("Viewer", c(catCore), "account roles grants activeRole secondFactor totpEnabled recoveryCodesLeft")
+	set("TotpEnrolment", c(catCore), "otpauthURL qrCode secret")
 	set("ViewerGrant", c(catCore), "role validFrom validTo establishmentID workerID laboratoryID region")
 	set("LoginPayload", c(catCore), "token expiresAt account")
 	set("CreatedApiKey", c(catAdminW), "key apiKey")

@@ -737,6 +737,8 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AcknowledgeAnomaly        func(childComplexity int, id int) int
 		AddDose                   func(childComplexity int, input model.AddDoseInput) int
+		BeginTotpEnrolment        func(childComplexity int) int
+		ConfirmTotpEnrolment      func(childComplexity int, code string) int
 		CorrectDose               func(childComplexity int, input model.CorrectDoseInput) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
@@ -752,6 +754,8 @@ type ComplexityRoot struct {
 		EndIntervention           func(childComplexity int, id int, endDate time.Time) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
+		RegenerateRecoveryCodes   func(childComplexity int, code string) int
+		ResetSecondFactor         func(childComplexity int, accountID int) int
 		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
 		ResolveDoseConflict       func(childComplexity int, id int, decision model.DoseConflictDecision, reason string) int
 		RevokeAPIKey              func(childComplexity int, id int) int
@@ -768,6 +772,7 @@ type ComplexityRoot struct {
 		UpdateEmployment          func(childComplexity int, id int, input ent.UpdateEmploymentInput) int
 		UpdateEstablishment       func(childComplexity int, id int, input ent.UpdateEstablishmentInput) int
 		UpdateWorker              func(childComplexity int, id int, input ent.UpdateWorkerInput) int
+		VerifySecondFactor        func(childComplexity int, code string) int
 	}
 
 	Nomenclature struct {
@@ -874,11 +879,20 @@ type ComplexityRoot struct {
 		ExposureChanged func(childComplexity int, workerID int) int
 	}
 
+	TotpEnrolment struct {
+		OtpauthURL func(childComplexity int) int
+		QRCode     func(childComplexity int) int
+		Secret     func(childComplexity int) int
+	}
+
 	Viewer struct {
-		Account    func(childComplexity int) int
-		ActiveRole func(childComplexity int) int
-		Grants     func(childComplexity int) int
-		Roles      func(childComplexity int) int
+		Account           func(childComplexity int) int
+		ActiveRole        func(childComplexity int) int
+		Grants            func(childComplexity int) int
+		RecoveryCodesLeft func(childComplexity int) int
+		Roles             func(childComplexity int) int
+		SecondFactor      func(childComplexity int) int
+		TotpEnabled       func(childComplexity int) int
 	}
 
 	ViewerGrant struct {
@@ -4021,6 +4035,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddDose(childComplexity, args["input"].(model.AddDoseInput)), true
+	case "Mutation.beginTotpEnrolment":
+		if e.ComplexityRoot.Mutation.BeginTotpEnrolment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Mutation.BeginTotpEnrolment(childComplexity), true
+	case "Mutation.confirmTotpEnrolment":
+		if e.ComplexityRoot.Mutation.ConfirmTotpEnrolment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_confirmTotpEnrolment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ConfirmTotpEnrolment(childComplexity, args["code"].(string)), true
 	case "Mutation.correctDose":
 		if e.ComplexityRoot.Mutation.CorrectDose == nil {
 			break
@@ -4181,6 +4212,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Logout(childComplexity), true
+	case "Mutation.regenerateRecoveryCodes":
+		if e.ComplexityRoot.Mutation.RegenerateRecoveryCodes == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_regenerateRecoveryCodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegenerateRecoveryCodes(childComplexity, args["code"].(string)), true
+	case "Mutation.resetSecondFactor":
+		if e.ComplexityRoot.Mutation.ResetSecondFactor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_resetSecondFactor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ResetSecondFactor(childComplexity, args["accountID"].(int)), true
 	case "Mutation.resolveAnomaly":
 		if e.ComplexityRoot.Mutation.ResolveAnomaly == nil {
 			break
@@ -4357,6 +4410,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateWorker(childComplexity, args["id"].(int), args["input"].(ent.UpdateWorkerInput)), true
+	case "Mutation.verifySecondFactor":
+		if e.ComplexityRoot.Mutation.VerifySecondFactor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_verifySecondFactor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.VerifySecondFactor(childComplexity, args["code"].(string)), true
 
 	case "Nomenclature.code":
 		if e.ComplexityRoot.Nomenclature.Code == nil {
@@ -4995,6 +5059,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.ExposureChanged(childComplexity, args["workerID"].(int)), true
 
+	case "TotpEnrolment.otpauthURL":
+		if e.ComplexityRoot.TotpEnrolment.OtpauthURL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotpEnrolment.OtpauthURL(childComplexity), true
+	case "TotpEnrolment.qrCode":
+		if e.ComplexityRoot.TotpEnrolment.QRCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotpEnrolment.QRCode(childComplexity), true
+	case "TotpEnrolment.secret":
+		if e.ComplexityRoot.TotpEnrolment.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TotpEnrolment.Secret(childComplexity), true
+
 	case "Viewer.account":
 		if e.ComplexityRoot.Viewer.Account == nil {
 			break
@@ -5013,12 +5096,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Grants(childComplexity), true
+	case "Viewer.recoveryCodesLeft":
+		if e.ComplexityRoot.Viewer.RecoveryCodesLeft == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.RecoveryCodesLeft(childComplexity), true
 	case "Viewer.roles":
 		if e.ComplexityRoot.Viewer.Roles == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.secondFactor":
+		if e.ComplexityRoot.Viewer.SecondFactor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.SecondFactor(childComplexity), true
+	case "Viewer.totpEnabled":
+		if e.ComplexityRoot.Viewer.TotpEnabled == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.TotpEnabled(childComplexity), true
 
 	case "ViewerGrant.establishmentID":
 		if e.ComplexityRoot.ViewerGrant.EstablishmentID == nil {
@@ -13574,6 +13675,59 @@ type Mutation {
 	{Name: "../schema/scalars.graphqls", Input: `"A calendar date, written YYYY-MM-DD (measurement and employment periods)."
 scalar Date
 `, BuiltIn: false},
+	{Name: "../schema/secondfactor.graphqls", Input: `"What a password session of a privileged role still needs before it may do anything else."
+enum SecondFactorRequirement {
+  "The account has a TOTP second factor: give a code from the app, or a recovery code (verifySecondFactor)."
+  REQUIRED
+  "The account has no second factor yet: enrol a TOTP app (beginTotpEnrolment, then confirmTotpEnrolment)."
+  ENROLMENT_REQUIRED
+}
+
+extend type Viewer {
+  """
+  Set while the session waits for its second factor: until then every other
+  operation answers SECOND_FACTOR_REQUIRED. Null once it is given, or when the
+  session does not need one (roles without health or administrative powers,
+  demo accounts, sign-in through an identity provider).
+  """
+  secondFactor: SecondFactorRequirement
+  "Whether the account has a confirmed TOTP second factor."
+  totpEnabled: Boolean!
+  "Unused recovery codes the account has left."
+  recoveryCodesLeft: Int!
+}
+
+"A TOTP enrolment in progress, shown once to the person who enrols."
+type TotpEnrolment {
+  "The otpauth:// URL authenticator apps read."
+  otpauthURL: String!
+  "The same URL as a QR code: a PNG image as a data: URL."
+  qrCode: String!
+  "The shared secret in base32, for manual entry in the app."
+  secret: String!
+}
+
+extend type Mutation {
+  "Starts (or restarts) the enrolment of a TOTP app for the signed-in account; replaces an unconfirmed one."
+  beginTotpEnrolment: TotpEnrolment!
+  """
+  Confirms the enrolment with a code of the app; the session counts as having
+  given its second factor. Returns 10 recovery codes, shown this once only.
+  """
+  confirmTotpEnrolment(code: String!): [String!]!
+  """
+  Gives the second factor of a pending session: a TOTP code (the current one,
+  or the one before or after it; a code already used is refused) or a recovery
+  code (each serves once). 5 wrong codes per account per 15 minutes at most,
+  then TOO_MANY_REQUESTS.
+  """
+  verifySecondFactor(code: String!): Viewer!
+  "Replaces the account's recovery codes by 10 new ones, after a valid TOTP or recovery code."
+  regenerateRecoveryCodes(code: String!): [String!]!
+  "Administrators: removes an account's second factor and ends its sessions; it enrols again at its next sign-in."
+  resetSecondFactor(accountID: ID!): Boolean!
+}
+`, BuiltIn: false},
 	{Name: "../schema/subscription.graphqls", Input: `"An anomaly delivered live, with the cursor a client resumes from after a disconnection."
 type AnomalyEvent {
   cursor: Cursor!
@@ -15113,6 +15267,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_TotpEnrolment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "otpauthURL":
+		return ec.fieldContext_TotpEnrolment_otpauthURL(ctx, field)
+	case "qrCode":
+		return ec.fieldContext_TotpEnrolment_qrCode(ctx, field)
+	case "secret":
+		return ec.fieldContext_TotpEnrolment_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TotpEnrolment", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -15123,6 +15289,12 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_grants(ctx, field)
 	case "activeRole":
 		return ec.fieldContext_Viewer_activeRole(ctx, field)
+	case "secondFactor":
+		return ec.fieldContext_Viewer_secondFactor(ctx, field)
+	case "totpEnabled":
+		return ec.fieldContext_Viewer_totpEnabled(ctx, field)
+	case "recoveryCodesLeft":
+		return ec.fieldContext_Viewer_recoveryCodesLeft(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }

@@ -372,6 +372,16 @@ type SubmitFileInput struct {
 type Subscription struct {
 }
 
+// A TOTP enrolment in progress, shown once to the person who enrols.
+type TotpEnrolment struct {
+	// The otpauth:// URL authenticator apps read.
+	OtpauthURL string `json:"otpauthURL"`
+	// The same URL as a QR code: a PNG image as a data: URL.
+	QRCode string `json:"qrCode"`
+	// The shared secret in base32, for manual entry in the app.
+	Secret string `json:"secret"`
+}
+
 type UpdateAccountInput struct {
 	DisplayName *string `json:"displayName,omitempty"`
 	Active      *bool   `json:"active,omitempty"`
@@ -387,6 +397,15 @@ type Viewer struct {
 	Grants []*ViewerGrant `json:"grants"`
 	// The role this session acts under; switchRole changes it.
 	ActiveRole *policy.Role `json:"activeRole,omitempty"`
+	// Set while the session waits for its second factor: until then every other
+	// operation answers SECOND_FACTOR_REQUIRED. Null once it is given, or when the
+	// session does not need one (roles without health or administrative powers,
+	// demo accounts, sign-in through an identity provider).
+	SecondFactor *SecondFactorRequirement `json:"secondFactor,omitempty"`
+	// Whether the account has a confirmed TOTP second factor.
+	TotpEnabled bool `json:"totpEnabled"`
+	// Unused recovery codes the account has left.
+	RecoveryCodesLeft int `json:"recoveryCodesLeft"`
 }
 
 // An active grant of the signed-in account, as the interface needs it.
@@ -692,6 +711,64 @@ func (e *LimitState) UnmarshalJSON(b []byte) error {
 }
 
 func (e LimitState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a password session of a privileged role still needs before it may do anything else.
+type SecondFactorRequirement string
+
+const (
+	// The account has a TOTP second factor: give a code from the app, or a recovery code (verifySecondFactor).
+	SecondFactorRequirementRequired SecondFactorRequirement = "REQUIRED"
+	// The account has no second factor yet: enrol a TOTP app (beginTotpEnrolment, then confirmTotpEnrolment).
+	SecondFactorRequirementEnrolmentRequired SecondFactorRequirement = "ENROLMENT_REQUIRED"
+)
+
+var AllSecondFactorRequirement = []SecondFactorRequirement{
+	SecondFactorRequirementRequired,
+	SecondFactorRequirementEnrolmentRequired,
+}
+
+func (e SecondFactorRequirement) IsValid() bool {
+	switch e {
+	case SecondFactorRequirementRequired, SecondFactorRequirementEnrolmentRequired:
+		return true
+	}
+	return false
+}
+
+func (e SecondFactorRequirement) String() string {
+	return string(e)
+}
+
+func (e *SecondFactorRequirement) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SecondFactorRequirement(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SecondFactorRequirement", str)
+	}
+	return nil
+}
+
+func (e SecondFactorRequirement) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SecondFactorRequirement) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SecondFactorRequirement) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

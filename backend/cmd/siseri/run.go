@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/store"
@@ -48,6 +49,8 @@ Configuration (options ou variables d'environnement) :
   SISERI_ALLOWED_ORIGINS autres origines autorisées à appeler l'API avec le cookie de session
                          (HTTP et websockets), séparées par des virgules
   SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
+  SISERI_SECRET_KEY      clé (32 octets en base64 : openssl rand -base64 32) qui chiffre au repos
+                         les secrets de la vérification en deux étapes ; sans elle ils sont en clair
   SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
 `
 
@@ -165,8 +168,16 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
+	secretKey := fs.String("secret-key", env("SISERI_SECRET_KEY", ""), "32 bytes in base64 sealing second-factor secrets at rest (openssl rand -base64 32)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *secretKey != "" {
+		key, err := auth.ParseSecretKey(*secretKey)
+		if err != nil {
+			return usageError{"serve : " + err.Error()}
+		}
+		cfg.SecretKey = key
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
@@ -179,6 +190,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	defer db.Close()
+	if cfg.SecretKey == nil && !*demo {
+		log.Warn("SISERI_SECRET_KEY is not set: second-factor secrets are stored in clear")
+	}
 	if *demo {
 		n, err := seed.IfEmpty(ctx, db.Client, seed.DefaultOptions(), log)
 		if err != nil {

@@ -5,6 +5,7 @@ package servertest
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -18,6 +19,7 @@ import (
 	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -69,6 +71,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 // Client is a GraphQL client with its own cookie jar and optional bearer token.
 type Client struct {
 	tb    testing.TB
+	db    *store.DB
 	url   string
 	HTTP  *http.Client
 	Token string
@@ -77,7 +80,7 @@ type Client struct {
 // NewClient returns an anonymous client of s.
 func (s *Server) NewClient(tb testing.TB) *Client {
 	jar, _ := cookiejar.New(nil)
-	return &Client{tb: tb, url: s.URL + "/graphql", HTTP: &http.Client{Jar: jar, Timeout: 60 * time.Second}}
+	return &Client{tb: tb, db: s.DB, url: s.URL + "/graphql", HTTP: &http.Client{Jar: jar, Timeout: 60 * time.Second}}
 }
 
 // Response is a GraphQL response.
@@ -142,8 +145,17 @@ func (c *Client) MustDo(query string, vars map[string]any, v any) {
 	}
 }
 
-// MustLogin signs the client in and keeps the returned token as bearer.
+// MustLogin signs the client in and keeps the returned token as bearer; the
+// session counts as having given its second factor (trustSession).
 func (c *Client) MustLogin(email, password string) {
+	c.tb.Helper()
+	c.MustLoginPending(email, password)
+	c.trustSession()
+}
+
+// MustLoginPending signs the client in as MustLogin does, but leaves a
+// privileged account's session waiting for its second factor.
+func (c *Client) MustLoginPending(email, password string) {
 	c.tb.Helper()
 	var out struct {
 		Login struct{ Token string } `json:"login"`
@@ -151,6 +163,20 @@ func (c *Client) MustLogin(email, password string) {
 	c.MustDo(`mutation($e: String!, $p: String!) { login(input: {email: $e, password: $p}) { token } }`,
 		map[string]any{"e": email, "p": password}, &out)
 	c.Token = out.Login.Token
+}
+
+// trustSession records in the database that the client's session gave its
+// second factor, as a fixture: tests of everything but the second factor sign
+// in privileged accounts with a password alone (graph/secondfactor_test.go
+// tests the factor itself through the API).
+func (c *Client) trustSession() {
+	c.tb.Helper()
+	sum := sha256.Sum256([]byte(c.Token)) // sessions store the SHA-256 of their token
+	err := c.db.Client.Session.Update().Where(session.TokenHash(sum[:]), session.SecondFactorAtIsNil()).
+		SetSecondFactorAt(time.Now()).SetAmr(auth.AMRPasswordOTP).Exec(policy.SystemContext(context.Background()))
+	if err != nil {
+		c.tb.Fatalf("trust session: %v", err)
+	}
 }
 
 // Password is the password of the accounts MustCreateAccount makes.

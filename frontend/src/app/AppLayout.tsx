@@ -6,10 +6,9 @@ import { Outlet, useLocation } from "react-router";
 import { useOpenConflictCount } from "../features/correction-conflicts/api/get-open-conflict-count";
 import { LiveAlertsProvider } from "../features/live-alerts/components/LiveAlertsProvider";
 import { useLiveAlerts } from "../features/live-alerts/hooks/useLiveAlerts";
-import { useSignOut } from "../features/session/api/sign-out";
+import { useSignOutAndLeave } from "../features/session/api/sign-out";
 import { useCurrentViewer } from "../features/session/hooks/useCurrentViewer";
 import { alertAudience, conflictsPath, isActive, navigationByRole, primaryRole, type NavItem } from "../lib/navigation";
-import { clearSignedIn } from "../lib/session-marker";
 import { SiteFooter } from "./SiteFooter";
 import { SiteHeader } from "./SiteHeader";
 
@@ -31,7 +30,7 @@ function navText(item: NavItem, openConflicts: number) {
 function SignedInHeader() {
   const viewer = useCurrentViewer();
   const { pathname } = useLocation();
-  const [{ fetching }, signOut] = useSignOut();
+  const [{ fetching }, onSignOut] = useSignOutAndLeave();
   const { unread } = useLiveAlerts();
   const role = primaryRole(viewer);
   const navItems = role ? navigationByRole[role] : [];
@@ -41,14 +40,6 @@ function SignedInHeader() {
     linkProps: { to: item.to },
     isActive: isActive(item.to, pathname),
   }));
-
-  async function onSignOut() {
-    await signOut();
-    // Whatever the answer (an expired session is fine), forget the session.
-    clearSignedIn();
-    // A full load drops every cached answer of the previous user.
-    window.location.assign("/connexion?deconnexion=1");
-  }
 
   const quickAccessItems: HeaderProps.QuickAccessItem[] = [];
   if (alertAudience(role)) {

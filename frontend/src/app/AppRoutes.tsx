@@ -6,6 +6,7 @@ import { AppLayout } from "./AppLayout";
 import { PublicLayout } from "./PublicLayout";
 import { RequireRole } from "./RequireRole";
 import { RequireViewer } from "./RequireViewer";
+import { AccountSecurity } from "../features/session/components/AccountSecurity";
 import { AccountRoute } from "./routes/AccountRoute";
 import { EstablishmentsRoute } from "./routes/EstablishmentsRoute";
 import { HomeRoute } from "./routes/HomeRoute";
@@ -54,6 +55,7 @@ export function AppRoutes() {
       >
         <Route index element={<HomeRoute />} />
         <Route path="compte" element={<AccountRoute />} />
+        <Route path="compte/securite" element={<AccountSecurity />} />
         <Route path="mon-suivi/attestation" element={only("WORKER", <CertificateRoute />)} />
         <Route path="travailleurs-suivis/:id" element={only(physicians, <WorkerFileRoute />)} />
         <Route path="conflits-correction" element={only(physicians, <ConflictsRoute />)} />

@@ -12,6 +12,8 @@ export type ErrorCode =
   | "SERVICE_UNAVAILABLE"
   | "CSRF_REFUSED"
   | "CONSTRAINT_ABOVE_LIMIT"
+  | "SECOND_FACTOR_REQUIRED"
+  | "SECOND_FACTOR_INVALID"
   | "INTERNAL";
 
 /** The generic message shown when the server gave no usable one. */

@@ -16,6 +16,23 @@ function renderAt(route: string, roles: Role[], openConflicts = 0) {
 }
 
 describe("AppRoutes", () => {
+  it("shows only the second-factor screen to a session that waits for it, whatever the page", () => {
+    const pending = viewerData([]);
+    pending.me.secondFactor = "REQUIRED";
+    const client = mockClient((name) => (name === "Viewer" ? { data: pending } : undefined));
+    renderWithProviders(<AppRoutes />, { client, route: "/etablissements" });
+    expect(screen.getByRole("heading", { level: 1, name: "Vérification en deux étapes" })).toBeInTheDocument();
+    expect(screen.getByLabelText(/Code de vérification/)).toBeInTheDocument();
+    expect(screen.queryByRole("navigation", { name: "Menu principal" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Établissements" })).not.toBeInTheDocument();
+  });
+
+  it("shows « Sécurité du compte » to an account without an authenticator app", () => {
+    renderAt("/compte/securite", ["OCCUPATIONAL_PHYSICIAN"]);
+    expect(screen.getByRole("heading", { level: 1, name: "Sécurité du compte" })).toBeInTheDocument();
+    expect(screen.getByText(/n'utilise pas d'application d'authentification/)).toBeInTheDocument();
+  });
+
   it("greets the user on the account page with their roles", () => {
     renderAt("/compte", ["ADMIN"]);
     expect(screen.getByRole("heading", { level: 1, name: "Bonjour Camille Martin" })).toBeInTheDocument();

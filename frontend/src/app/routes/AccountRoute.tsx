@@ -1,4 +1,5 @@
 import { fr } from "@codegouvfr/react-dsfr";
+import { Link } from "react-router";
 
 import { RoleTags } from "../../features/session/components/RoleTags";
 import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
@@ -12,6 +13,11 @@ export function AccountRoute() {
       <p className={fr.cx("fr-text--lead")}>Vous êtes connecté avec l'adresse {account.email}.</p>
       <h2 className={fr.cx("fr-h4")}>Vos rôles</h2>
       <RoleTags roles={roles} />
+      <p className={fr.cx("fr-mt-4w")}>
+        <Link className={fr.cx("fr-link")} to="/compte/securite">
+          Sécurité du compte
+        </Link>
+      </p>
     </>
   );
 }

@@ -13,6 +13,9 @@ export const ViewerDocument = graphql(`
       }
       roles
       activeRole
+      secondFactor
+      totpEnabled
+      recoveryCodesLeft
       grants {
         role
         validFrom

@@ -2,6 +2,7 @@ import { useMutation } from "urql";
 
 import { graphql } from "../../../graphql";
 import { noAuthRedirect } from "../../../lib/graphql-client";
+import { clearSignedIn } from "../../../lib/session-marker";
 
 /** Revokes the current session and clears its cookie. */
 export const SignOutDocument = graphql(`
@@ -15,4 +16,19 @@ export function useSignOut() {
   const [state, execute] = useMutation(SignOutDocument);
   const signOut = () => execute({}, noAuthRedirect);
   return [state, signOut] as const;
+}
+
+/**
+ * Signs out and leaves for the sign-in page: whatever the answer (an expired
+ * session is fine) the session is forgotten, and a full load drops every
+ * cached answer of the previous user.
+ */
+export function useSignOutAndLeave() {
+  const [state, signOut] = useSignOut();
+  const leave = async () => {
+    await signOut();
+    clearSignedIn();
+    window.location.assign("/connexion?deconnexion=1");
+  };
+  return [state, leave] as const;
 }
