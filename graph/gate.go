@@ -36,7 +36,7 @@ func (g documentGate) MutateOperationParameters(ctx context.Context, p *graphql.
 	}
 	if policy.FromContext(ctx) == nil {
 		op := doc.Operations.ForName(p.OperationName)
-		if op == nil || !loginOnly(op) {
+		if op == nil || !loginOnly(op) && !publicOnly(op) {
 			return &gqlerror.Error{Message: errUnauthenticated.Message,
 				Extensions: map[string]any{"code": string(errUnauthenticated.Code)}}
 		}
@@ -82,6 +82,21 @@ func loginOnly(op *ast.OperationDefinition) bool {
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
 		if !ok || (f.Name != "login" && f.Name != "__typename") {
+			return false
+		}
+	}
+	return true
+}
+
+// publicOnly reports whether op is a query selecting signInProviders (and
+// __typename) only: the sign-in page lists the providers before anyone signs in.
+func publicOnly(op *ast.OperationDefinition) bool {
+	if op == nil || op.Operation != ast.Query {
+		return false
+	}
+	for _, sel := range op.SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || (f.Name != "signInProviders" && f.Name != "__typename") {
 			return false
 		}
 	}

@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	OperationalDose() OperationalDoseResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Viewer() ViewerResolver
 	Worker() WorkerResolver
 }
 
@@ -750,6 +751,7 @@ type ComplexityRoot struct {
 		DeclareIntervention       func(childComplexity int, input model.DeclareInterventionInput) int
 		EndDoseConstraint         func(childComplexity int, id int) int
 		EndIntervention           func(childComplexity int, id int, endDate time.Time) int
+		IssueWorkerClaimCode      func(childComplexity int, workerID int) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
 		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
@@ -865,7 +867,15 @@ type ComplexityRoot struct {
 		Nodes                 func(childComplexity int, ids []int) int
 		Nomenclatures         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) int
 		OperationalDoses      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) int
+		SignInProviders       func(childComplexity int) int
 		Workers               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) int
+	}
+
+	SignInProvider struct {
+		Audience  func(childComplexity int) int
+		Label     func(childComplexity int) int
+		LoginPath func(childComplexity int) int
+		Name      func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -875,10 +885,11 @@ type ComplexityRoot struct {
 	}
 
 	Viewer struct {
-		Account    func(childComplexity int) int
-		ActiveRole func(childComplexity int) int
-		Grants     func(childComplexity int) int
-		Roles      func(childComplexity int) int
+		Account      func(childComplexity int) int
+		ActiveRole   func(childComplexity int) int
+		Grants       func(childComplexity int) int
+		Roles        func(childComplexity int) int
+		SignedInWith func(childComplexity int) int
 	}
 
 	ViewerGrant struct {
@@ -917,6 +928,11 @@ type ComplexityRoot struct {
 		TemporaryID       func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 		UsageName         func(childComplexity int) int
+	}
+
+	WorkerClaimCodePayload struct {
+		Code      func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
 	}
 
 	WorkerConnection struct {
@@ -4164,6 +4180,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndIntervention(childComplexity, args["id"].(int), args["endDate"].(time.Time)), true
+	case "Mutation.issueWorkerClaimCode":
+		if e.ComplexityRoot.Mutation.IssueWorkerClaimCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueWorkerClaimCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueWorkerClaimCode(childComplexity, args["workerID"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -4949,6 +4976,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OperationalDoses(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OperationalDoseOrder), args["where"].(*ent.OperationalDoseWhereInput)), true
+	case "Query.signInProviders":
+		if e.ComplexityRoot.Query.SignInProviders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SignInProviders(childComplexity), true
 	case "Query.workers":
 		if e.ComplexityRoot.Query.Workers == nil {
 			break
@@ -4960,6 +4993,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Workers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WorkerOrder), args["where"].(*ent.WorkerWhereInput)), true
+
+	case "SignInProvider.audience":
+		if e.ComplexityRoot.SignInProvider.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Audience(childComplexity), true
+	case "SignInProvider.label":
+		if e.ComplexityRoot.SignInProvider.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Label(childComplexity), true
+	case "SignInProvider.loginPath":
+		if e.ComplexityRoot.SignInProvider.LoginPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.LoginPath(childComplexity), true
+	case "SignInProvider.name":
+		if e.ComplexityRoot.SignInProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Name(childComplexity), true
 
 	case "Subscription.anomalyRaised":
 		if e.ComplexityRoot.Subscription.AnomalyRaised == nil {
@@ -5019,6 +5077,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Roles(childComplexity), true
+	case "Viewer.signedInWith":
+		if e.ComplexityRoot.Viewer.SignedInWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.SignedInWith(childComplexity), true
 
 	case "ViewerGrant.establishmentID":
 		if e.ComplexityRoot.ViewerGrant.EstablishmentID == nil {
@@ -5243,6 +5307,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Worker.UsageName(childComplexity), true
+
+	case "WorkerClaimCodePayload.code":
+		if e.ComplexityRoot.WorkerClaimCodePayload.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerClaimCodePayload.Code(childComplexity), true
+	case "WorkerClaimCodePayload.expiresAt":
+		if e.ComplexityRoot.WorkerClaimCodePayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerClaimCodePayload.ExpiresAt(childComplexity), true
 
 	case "WorkerConnection.edges":
 		if e.ComplexityRoot.WorkerConnection.Edges == nil {
@@ -13571,6 +13648,51 @@ type Mutation {
   bandUpperMsv: Float
 }
 `, BuiltIn: false},
+	{Name: "../schema/oidc.graphqls", Input: `"Who an OpenID Connect provider signs in."
+enum SignInAudience {
+  "Professionals (ProConnect): linked by an invitation or the asserted e-mail."
+  PROFESSIONAL
+  "Workers (FranceConnect+): matched to their registry record by identity."
+  WORKER
+}
+
+"An OpenID Connect provider the deployment configured for sign-in."
+type SignInProvider {
+  "Stable name, used in /auth/oidc/{name}/login."
+  name: String!
+  "Label shown on the button, e.g. « ProConnect »."
+  label: String!
+  audience: SignInAudience!
+  "Path that starts the sign-in (add ?invitation=TOKEN to link an invited account)."
+  loginPath: String!
+}
+
+"A worker's one-time claim code, shown once."
+type WorkerClaimCodePayload {
+  code: String!
+  expiresAt: Time!
+}
+
+extend type Query {
+  "The providers the sign-in page offers; anonymous callers may ask for it alone."
+  signInProviders: [SignInProvider!]!
+}
+
+extend type Mutation {
+  """
+  Issues a one-time code (valid 7 days) that lets the worker link the identity
+  their provider asserted to their registry record when it matched no single
+  record. Only an occupational physician who follows the worker; a newer code
+  replaces nothing, each is used once.
+  """
+  issueWorkerClaimCode(workerID: ID!): WorkerClaimCodePayload!
+}
+
+extend type Viewer {
+  "The label of the provider this session was opened through; null for a password sign-in."
+  signedInWith: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/scalars.graphqls", Input: `"A calendar date, written YYYY-MM-DD (measurement and employment periods)."
 scalar Date
 `, BuiltIn: false},
@@ -15113,6 +15235,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_SignInProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SignInProvider_name(ctx, field)
+	case "label":
+		return ec.fieldContext_SignInProvider_label(ctx, field)
+	case "audience":
+		return ec.fieldContext_SignInProvider_audience(ctx, field)
+	case "loginPath":
+		return ec.fieldContext_SignInProvider_loginPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInProvider", field.Name)
+}
+
 func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "account":
@@ -15123,6 +15259,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_grants(ctx, field)
 	case "activeRole":
 		return ec.fieldContext_Viewer_activeRole(ctx, field)
+	case "signedInWith":
+		return ec.fieldContext_Viewer_signedInWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
@@ -15201,6 +15339,16 @@ func (ec *executionContext) childFields_Worker(ctx context.Context, field graphq
 		return ec.fieldContext_Worker_doseHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Worker", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkerClaimCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_WorkerClaimCodePayload_code(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_WorkerClaimCodePayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkerClaimCodePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

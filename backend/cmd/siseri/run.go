@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/store"
@@ -48,6 +49,10 @@ Configuration (options ou variables d'environnement) :
   SISERI_ALLOWED_ORIGINS autres origines autorisées à appeler l'API avec le cookie de session
                          (HTTP et websockets), séparées par des virgules
   SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
+  SISERI_PUBLIC_URL      URL publique du serveur, telle que les navigateurs l'atteignent
+                         (défaut http://localhost:8080)
+  SISERI_OIDC_CONFIG     fichier JSON des fournisseurs OpenID Connect (ProConnect, FranceConnect+),
+                         voir docs/deploy-oidc.md
   SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
 `
 
@@ -153,8 +158,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "public base URL of the server, as browsers reach it")
+	oidcConfig := fs.String("oidc-config", env("SISERI_OIDC_CONFIG", ""), "JSON file of the OpenID Connect providers (docs/deploy-oidc.md)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *oidcConfig != "" {
+		fc, err := oidc.LoadFile(*oidcConfig)
+		if err != nil {
+			return err
+		}
+		cfg.OIDC = fc
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
