@@ -27,6 +27,9 @@ function navText(item: NavItem, openConflicts: number) {
   );
 }
 
+/** Ends a session opened through an OpenID Connect provider, at SISERI and at the provider. */
+const providerSignOutPath = "/auth/logout";
+
 /** The header of a signed-in page: the role's navigation, notifications, account and sign-out. */
 function SignedInHeader() {
   const viewer = useCurrentViewer();
@@ -43,6 +46,12 @@ function SignedInHeader() {
   }));
 
   async function onSignOut() {
+    if (viewer.signedInWith) {
+      // Opened through a provider: the server ends the session and signs out there too.
+      clearSignedIn();
+      window.location.assign(providerSignOutPath);
+      return;
+    }
     await signOut();
     // Whatever the answer (an expired session is fine), forget the session.
     clearSignedIn();

@@ -12,6 +12,17 @@ export type ErrorCode =
   | "SERVICE_UNAVAILABLE"
   | "CSRF_REFUSED"
   | "CONSTRAINT_ABOVE_LIMIT"
+  | "TOKEN_INVALID"
+  | "OIDC_PROVIDER_UNKNOWN"
+  | "OIDC_PROVIDER_UNAVAILABLE"
+  | "OIDC_PROVIDER_DENIED"
+  | "OIDC_STATE_INVALID"
+  | "OIDC_TOKEN_INVALID"
+  | "OIDC_NONCE_MISMATCH"
+  | "OIDC_ACR_INSUFFICIENT"
+  | "OIDC_NO_ACCOUNT"
+  | "OIDC_EMAIL_IN_USE"
+  | "CLAIM_CODE_INVALID"
   | "INTERNAL";
 
 /** The generic message shown when the server gave no usable one. */

@@ -13,6 +13,7 @@ export const ViewerDocument = graphql(`
       }
       roles
       activeRole
+      signedInWith
       grants {
         role
         validFrom
