@@ -94,11 +94,13 @@ func publicOnly(op *ast.OperationDefinition) bool {
 	if op == nil || op.Operation != ast.Query {
 		return false
 	}
+	providers := false
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
 		if !ok || (f.Name != "signInProviders" && f.Name != "__typename") {
 			return false
 		}
+		providers = providers || f.Name == "signInProviders"
 	}
-	return true
+	return providers
 }

@@ -427,3 +427,41 @@ func TestLogoutSignsOutAtTheProvider(t *testing.T) {
 		t.Errorf("the session survived logout: %+v", r)
 	}
 }
+
+func TestProvidersArePublicAndAloneSo(t *testing.T) {
+	w := newWorld(t)
+	anon := w.srv.NewClient(t)
+	var out struct {
+		SignInProviders []struct{ Name, Label, Audience, LoginPath string }
+	}
+	anon.MustDo(`{ signInProviders { name label audience loginPath } }`, nil, &out)
+	if len(out.SignInProviders) != 3 || out.SignInProviders[0].Label != "ProConnect" ||
+		out.SignInProviders[2].Audience != "WORKER" || out.SignInProviders[2].LoginPath != "/auth/oidc/fcplus/login" {
+		t.Errorf("providers = %+v", out.SignInProviders)
+	}
+	for _, q := range []string{`{ __typename }`, `{ signInProviders { name } me { roles } }`, `{ me { roles } }`} {
+		if r := anon.Do(q, nil); r.Code() != string(apperr.Unauthenticated) {
+			t.Errorf("anonymous %s: %+v, want UNAUTHENTICATED", q, r)
+		}
+	}
+}
+
+func TestOnlyTheFollowingPhysicianIssuesClaimCodes(t *testing.T) {
+	w := newWorld(t)
+	here := w.db.Establishment.Create().SetSiret("35600000000048").SetName("CHU").SaveX(w.ctx)
+	elsewhere := w.db.Establishment.Create().SetSiret("73282932000074").SetName("Autre").SaveX(w.ctx)
+	paul := mustWorker(t, w, "NTTA", "Martin", "Paul", "1975-01-01", "")
+	w.db.Employment.Create().SetWorkerID(paul.ID).SetEstablishmentID(here.ID).SetStartDate(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)).
+		SetContractType("CDI").SetNomenclatureVersion("V").SetClassification("A").
+		SetMonitoringKinds([]string{"PASSIVE_WHOLE_BODY"}).ExecX(w.ctx)
+	servertest.MustCreateAccount(t, w.db, "autre-medecin@test.fr", policy.RolePhysician, func(g *ent.GrantCreate) { g.SetEstablishmentID(elsewhere.ID) })
+	doc := w.srv.NewClient(t)
+	doc.MustLogin("autre-medecin@test.fr", servertest.Password)
+	r := doc.Do(`mutation($id: ID!) { issueWorkerClaimCode(workerID: $id) { code } }`, map[string]any{"id": paul.ID})
+	if r.Code() != string(apperr.NotFound) {
+		t.Errorf("a physician who does not follow the worker: %+v, want NOT_FOUND", r)
+	}
+	if n := w.db.WorkerClaimCode.Query().CountX(w.ctx); n != 0 {
+		t.Errorf("%d codes stored", n)
+	}
+}
