@@ -211,4 +211,3 @@ func (s *store) SetUserinfoFromToken(ctx context.Context, ui *zoidc.UserInfo, to
 	}
 	return nil
 }
-
