@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -12,8 +11,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/oidc"
@@ -354,7 +351,7 @@ func TestIDTokenChecks(t *testing.T) {
 		{"wrong issuer", func(c map[string]any) { c["iss"] = "http://127.0.0.1:1" }, "", apperr.OIDCTokenInvalid},
 		{"wrong acr", func(c map[string]any) { c["acr"] = "eidas0" }, "", apperr.OIDCACRInsufficient},
 		{"no acr", func(c map[string]any) { delete(c, "acr") }, "", apperr.OIDCACRInsufficient},
-		{"signed by another key", nil, signWith(t, other, base()), apperr.OIDCTokenInvalid},
+		{"signed by another key", nil, oidctest.Sign(t, other, "unknown", base()), apperr.OIDCTokenInvalid},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -376,32 +373,6 @@ func TestIDTokenChecks(t *testing.T) {
 			}
 		})
 	}
-}
-
-func signWith(t *testing.T, key *rsa.PrivateKey, claims map[string]any) string {
-	t.Helper()
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: "unknown"}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	obj, err := signer.Sign(mustJSON(t, claims))
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := obj.CompactSerialize()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return raw
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }
 
 func TestLogoutSignsOutAtTheProvider(t *testing.T) {

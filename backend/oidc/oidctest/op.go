@@ -119,12 +119,21 @@ func (p *Provider) SignIDToken(tb testing.TB, claims map[string]any) string {
 	if !ok {
 		tb.Fatalf("signing key is %T", key.Key())
 	}
-	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: key.SignatureAlgorithm(),
-		Key: jose.JSONWebKey{Key: priv, KeyID: key.ID()}}, (&jose.SignerOptions{}).WithType("JWT"))
+	return Sign(tb, priv, key.ID(), claims)
+}
+
+// Sign signs claims as a JWT with key (RS256) under the key id kid.
+func Sign(tb testing.TB, key *rsa.PrivateKey, kid string, claims map[string]any) string {
+	tb.Helper()
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.RS256, Key: jose.JSONWebKey{Key: key, KeyID: kid}},
+		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
 		tb.Fatal(err)
 	}
-	payload, _ := json.Marshal(claims)
+	payload, err := json.Marshal(claims)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	sig, err := signer.Sign(payload)
 	if err != nil {
 		tb.Fatal(err)
