@@ -61,7 +61,7 @@ func newWorld(t *testing.T) *world {
 	}
 	srv := servertest.MustStartWith(t, db, func(c *server.Config) { c.OIDC = providers })
 	for _, p := range providers.Providers {
-		op.RegisterClient(p.ClientID, p.ClientSecret, srv.URL+"/auth/oidc/"+p.Name+"/callback")
+		op.RegisterClient(p.ClientID, p.ClientSecret, srv.URL+"/auth/oidc/"+p.Name+"/callback", srv.URL+oidc.SignInPath+"?deconnexion")
 	}
 	return &world{op: op, srv: srv, db: db.Client, ctx: policy.SystemContext(context.Background())}
 }
@@ -396,6 +396,15 @@ func TestLogoutSignsOutAtTheProvider(t *testing.T) {
 	}
 	if r := b.Do(`{ me { account { email } } }`, nil); r.Code() != string(apperr.Unauthenticated) {
 		t.Errorf("the session survived logout: %+v", r)
+	}
+	// The provider accepts the hint and sends the browser back to the sign-in page.
+	resp, err = b.HTTP.Get(loc.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	drain(resp)
+	if at := resp.Request.URL; at.Path != oidc.SignInPath || !at.Query().Has("deconnexion") || !strings.HasPrefix(at.String(), w.srv.URL) {
+		t.Errorf("after the provider's logout the browser is at %s, want the sign-in page", at)
 	}
 }
 

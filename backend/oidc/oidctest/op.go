@@ -44,8 +44,9 @@ type Provider struct {
 	server  *httptest.Server
 	clients map[string]*storage.Client
 
-	mu    sync.Mutex
-	users map[string]*User
+	mu         sync.Mutex
+	users      map[string]*User
+	postLogout map[string][]string
 }
 
 // Start runs a provider on a loopback port until the test ends.
@@ -55,7 +56,15 @@ func Start(tb testing.TB, users ...User) *Provider {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	p := &Provider{Issuer: "http://" + ln.Addr().String(), clients: map[string]*storage.Client{}, users: map[string]*User{}}
+	p := Serve(ln, users...)
+	tb.Cleanup(p.Close)
+	return p
+}
+
+// Serve runs a provider on ln (its issuer is http://<ln's address>) until Close.
+func Serve(ln net.Listener, users ...User) *Provider {
+	p := &Provider{Issuer: "http://" + ln.Addr().String(), clients: map[string]*storage.Client{}, users: map[string]*User{},
+		postLogout: map[string][]string{}}
 	for _, u := range users {
 		p.AddUser(u)
 	}
@@ -65,9 +74,11 @@ func Start(tb testing.TB, users ...User) *Provider {
 	p.server.Listener.Close()
 	p.server.Listener = ln
 	p.server.Start()
-	tb.Cleanup(p.server.Close)
 	return p
 }
+
+// Close stops the provider.
+func (p *Provider) Close() { p.server.Close() }
 
 // AddUser adds or replaces a user.
 func (p *Provider) AddUser(u User) {
@@ -77,10 +88,13 @@ func (p *Provider) AddUser(u User) {
 }
 
 // RegisterClient registers a confidential web client (client_secret_basic,
-// code flow, PKCE allowed) redirecting to redirectURI. Call it before the
-// first sign-in.
-func (p *Provider) RegisterClient(id, secret, redirectURI string) {
+// code flow, PKCE allowed) redirecting to redirectURI after sign-in and to
+// postLogoutURIs after signing out. Call it before the first sign-in.
+func (p *Provider) RegisterClient(id, secret, redirectURI string, postLogoutURIs ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	p.clients[id] = storage.WebClient(id, secret, redirectURI)
+	p.postLogout[id] = postLogoutURIs
 }
 
 func (p *Provider) user(id string) *User {
@@ -205,6 +219,26 @@ func (s *store) AuthRequestByID(ctx context.Context, id string) (op.AuthRequest,
 func (s *store) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
 	return s.withACR(s.Storage.AuthRequestByCode(ctx, code))
 }
+
+// GetClientByClientID adds the client's post-logout redirect URIs (the
+// example client has none).
+func (s *store) GetClientByClientID(ctx context.Context, id string) (op.Client, error) {
+	c, err := s.Storage.GetClientByClientID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	s.p.mu.Lock()
+	uris := s.p.postLogout[id]
+	s.p.mu.Unlock()
+	return logoutClient{Client: c, uris: uris}, nil
+}
+
+type logoutClient struct {
+	op.Client
+	uris []string
+}
+
+func (c logoutClient) PostLogoutRedirectURIs() []string { return c.uris }
 
 func (s *store) SetUserinfoFromToken(ctx context.Context, ui *zoidc.UserInfo, tokenID, subject, origin string) error {
 	if err := s.Storage.SetUserinfoFromToken(ctx, ui, tokenID, subject, origin); err != nil {
