@@ -69,6 +69,7 @@ export function viewerData(roles: ViewerQuery["me"]["roles"], displayName = "Cam
       account: { id: "1", displayName, email: "camille.martin@example.fr" },
       roles,
       activeRole: roles[0] ?? null,
+      signedInWith: null,
       grants: roles.map((role) => ({
         role,
         validFrom: "2026-01-01T00:00:00Z",
