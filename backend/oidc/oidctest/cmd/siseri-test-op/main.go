@@ -4,7 +4,7 @@
 //
 //	siseri-test-op --addr 127.0.0.1:0 --config op.json
 //
-// op.json: {"clients": [{"id": "…", "secret": "…", "redirectURI": "…"}],
+// op.json: {"clients": [{"ID": "…", "Secret": "…", "RedirectURI": "…", "PostLogoutURIs": ["…"]}],
 // "users": [{"ID": "…", "Username": "…", "Password": "…", "Email": "…", …}]}.
 // It prints the issuer URL on its first line of standard output, then serves
 // until interrupted.
@@ -26,6 +26,7 @@ import (
 type config struct {
 	Clients []struct {
 		ID, Secret, RedirectURI string
+		PostLogoutURIs          []string
 	} `json:"clients"`
 	Users []oidctest.User `json:"users"`
 }
@@ -60,7 +61,7 @@ func run(addr, file string) error {
 	p := oidctest.Serve(ln, cfg.Users...)
 	defer p.Close()
 	for _, c := range cfg.Clients {
-		p.RegisterClient(c.ID, c.Secret, c.RedirectURI)
+		p.RegisterClient(c.ID, c.Secret, c.RedirectURI, c.PostLogoutURIs...)
 	}
 	fmt.Println(p.Issuer)
 	stop := make(chan os.Signal, 1)
