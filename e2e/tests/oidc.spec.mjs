@@ -2,6 +2,7 @@
 // started on loopback (bin/siseri-test-op), as the user sees it.
 import { after, before, test } from "node:test";
 
+import { expectAccessible, keepScreenshot } from "../fixtures/a11y.mjs";
 import { journey, launchBrowser, newPage } from "../fixtures/browser.mjs";
 import { startProvider } from "../fixtures/oidc-provider.mjs";
 import { freePort, startServer } from "../fixtures/server.mjs";
@@ -58,6 +59,8 @@ test("Connexion d'un médecin avec ProConnect, puis déconnexion chez le fournis
   await step("La page de connexion propose ProConnect", async () => {
     await page.goto("/connexion");
     await page.getByRole("heading", { name: "Se connecter avec un service public d'identité" }).waitFor();
+    await expectAccessible(page, "connexion avec ProConnect");
+    await keepScreenshot(page, "connexion-proconnect");
     await page.locator('a[href="/auth/oidc/proconnect/login"]').click();
   });
 
@@ -86,6 +89,13 @@ test("Niveau d'authentification insuffisant : message en français", async (t) =
     await signInAtProvider(page, "faible");
     await page.waitForURL(`${suite.server.baseURL}/connexion?erreur=OIDC_ACR_INSUFFICIENT`);
     await page.getByText("Le niveau de sécurité de votre connexion est insuffisant pour SISERI.", { exact: false }).waitFor();
+    await expectAccessible(page, "connexion refusée");
+  });
+
+  await step("La page du code de rattachement est accessible", async () => {
+    await page.goto("/connexion/code-travailleur?erreur=CLAIM_CODE_INVALID");
+    await page.getByRole("heading", { level: 1, name: "Rattacher votre identité à votre dossier" }).waitFor();
+    await expectAccessible(page, "code de rattachement");
   });
 
   await page.context().close();
