@@ -141,9 +141,11 @@ func (s *Service) discover(ctx context.Context, p *provider) (*gooidc.Provider, 
 	if p.op != nil {
 		return p.op, nil
 	}
+	// The provider keeps the HTTP client of this context for its keys and
+	// userinfo; the request's cancellation must not outlive the request.
 	dctx, cancel := context.WithTimeout(s.clientContext(context.WithoutCancel(ctx)), 10*time.Second)
 	defer cancel()
-	op, err := gooidc.NewProvider(gooidc.ClientContext(dctx, s.HTTPClient), p.Issuer)
+	op, err := gooidc.NewProvider(dctx, p.Issuer)
 	if err != nil {
 		return nil, fmt.Errorf("discover %s: %w", p.Issuer, err)
 	}
@@ -275,15 +277,15 @@ func (s *Service) callback(w http.ResponseWriter, r *http.Request) error {
 // Identity is what a verified ID token (and the provider's userinfo) says of
 // the person.
 type Identity struct {
-	Issuer, Subject string
-	ACR             string     `json:"acr"`
-	Email           string     `json:"email"`
-	EmailVerified   stringBool `json:"email_verified"`
-	GivenName       string     `json:"given_name"`
-	FamilyName      string     `json:"family_name"`
-	UsualName       string     `json:"usual_name"`
-	Birthdate       string     `json:"birthdate"`
-	Birthplace      string     `json:"birthplace"`
+	Issuer        string     `json:"-"`
+	Subject       string     `json:"-"`
+	ACR           string     `json:"acr"`
+	Email         string     `json:"email"`
+	EmailVerified stringBool `json:"email_verified"`
+	GivenName     string     `json:"given_name"`
+	FamilyName    string     `json:"family_name"`
+	Birthdate     string     `json:"birthdate"`
+	Birthplace    string     `json:"birthplace"`
 }
 
 // stringBool reads a boolean claim some providers send as a string.
@@ -345,7 +347,7 @@ func (s *Service) readUserInfo(ctx context.Context, op *gooidc.Provider, tok *oa
 		return &apperr.Error{Code: apperr.OIDCTokenInvalid, Message: "Les informations d'identité sont illisibles.", Err: err}
 	}
 	for _, f := range []struct{ dst, src *string }{{&id.Email, &more.Email}, {&id.GivenName, &more.GivenName},
-		{&id.FamilyName, &more.FamilyName}, {&id.UsualName, &more.UsualName}, {&id.Birthdate, &more.Birthdate},
+		{&id.FamilyName, &more.FamilyName}, {&id.Birthdate, &more.Birthdate},
 		{&id.Birthplace, &more.Birthplace}} {
 		if *f.src != "" {
 			*f.dst = *f.src
