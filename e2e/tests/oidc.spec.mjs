@@ -20,6 +20,7 @@ before(async () => {
         redirectURI: `${baseURL}/auth/oidc/proconnect/callback`,
         postLogoutURIs: [`${baseURL}/connexion?deconnexion`],
       },
+      { id: "siseri-e2e-fc", secret: "secret-fc", redirectURI: `${baseURL}/auth/oidc/fcplus/callback` },
     ],
     users: [
       // The demo physician's professional identity, its e-mail verified.
@@ -28,10 +29,15 @@ before(async () => {
       // Signed in with a level SISERI does not accept.
       { ID: "pc-faible", Username: "faible", Password: "pc-pass", GivenName: "Paul", FamilyName: "Faible",
         Email: "pcr@demo.siseri.fr", EmailVerified: true, ACR: "eidas0" },
+      // A worker whose FranceConnect+ identity matches no registry record.
+      { ID: "fc-inconnu", Username: "inconnu", Password: "pc-pass", GivenName: "Zoé", FamilyName: "Introuvable",
+        Email: "zoe.introuvable@exemple.fr", EmailVerified: true, ACR: "eidas2", Birthdate: "1985-06-15", Birthplace: "75056" },
     ],
     providers: [
       { name: "proconnect", label: "ProConnect", audience: "PROFESSIONAL", clientId: "siseri-e2e", clientSecret: "secret-e2e",
         scopes: ["email", "profile"], acrValues: ["eidas1"], linkByEmail: true },
+      { name: "fcplus", label: "FranceConnect+", audience: "WORKER", clientId: "siseri-e2e-fc", clientSecret: "secret-fc",
+        scopes: ["email", "profile"], acrValues: ["eidas2", "eidas3"] },
     ],
   });
   suite.server = await startServer({ port, env: { SISERI_OIDC_CONFIG: suite.provider.siseriConfig, SISERI_PUBLIC_URL: baseURL } });
@@ -99,4 +105,40 @@ test("Niveau d'authentification insuffisant : message en français", async (t) =
   });
 
   await page.context().close();
+});
+
+test("Travailleur non reconnu : code de rattachement remis par le médecin", async (t) => {
+  const doctor = await newPage(suite.browser, suite.server.baseURL);
+  const worker = await newPage(suite.browser, suite.server.baseURL);
+  const step = journey(t, doctor);
+  let code = "";
+
+  await step("Le médecin émet un code depuis le dossier d'un travailleur suivi", async () => {
+    await doctor.goto("/connexion");
+    await doctor.locator('a[href="/auth/oidc/proconnect/login"]').click();
+    await signInAtProvider(doctor, "medecin");
+    await doctor.getByRole("heading", { level: 1, name: "Mes travailleurs suivis" }).waitFor();
+    await doctor.getByLabel("Nom de naissance").fill("Roy");
+    await doctor.getByRole("button", { name: "Rechercher" }).click();
+    await doctor.getByRole("table", { name: /travailleurs? suivis?/ }).getByRole("link").first().click();
+    await doctor.getByRole("heading", { level: 2, name: "Code de rattachement FranceConnect+" }).waitFor();
+    await doctor.getByRole("button", { name: "Émettre un code de rattachement" }).click();
+    const title = await doctor.getByText(/^Code : /).innerText();
+    code = title.replace("Code : ", "").trim();
+    if (!/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/.test(code)) throw new Error(`code inattendu : ${title}`);
+  });
+
+  await step("Le travailleur se connecte avec FranceConnect+ et saisit le code", async () => {
+    await worker.goto("/connexion");
+    await worker.locator('a[href="/auth/oidc/fcplus/login"]').click();
+    await signInAtProvider(worker, "inconnu");
+    await worker.waitForURL(`${suite.server.baseURL}/connexion/code-travailleur`);
+    await worker.getByLabel("Code de rattachement").fill(code.toLowerCase());
+    await worker.getByRole("button", { name: "Valider le code" }).click();
+    await worker.waitForURL(`${suite.server.baseURL}/`);
+    await worker.getByRole("navigation", { name: "Menu principal" }).getByRole("link", { name: "Mon suivi dosimétrique" }).waitFor();
+  });
+
+  await doctor.context().close();
+  await worker.context().close();
 });
