@@ -21,7 +21,7 @@ func (r *mutationResolver) IssueWorkerClaimCode(ctx context.Context, workerID in
 	if err != nil {
 		return nil, err
 	}
-	return &model.WorkerClaimCodePayload{Code: code, ExpiresAt: expires}, nil
+	return &model.WorkerClaimCodePayload{WorkerID: workerID, Code: code, ExpiresAt: expires}, nil
 }
 
 // SignInProviders is the resolver for the signInProviders field.

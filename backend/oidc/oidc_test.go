@@ -8,11 +8,13 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/oidc/oidctest"
 	"github.com/siseri/siseri/backend/server"
@@ -20,6 +22,7 @@ import (
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/account"
+	"github.com/siseri/siseri/ent/auditevent"
 	"github.com/siseri/siseri/ent/externalidentity"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/policy"
@@ -279,6 +282,11 @@ func TestAmbiguousWorkerClaimsWithThePhysiciansCode(t *testing.T) {
 	}
 	if n := w.db.WorkerClaimCode.Query().CountX(w.ctx); n != 1 {
 		t.Fatalf("%d codes stored", n)
+	}
+	// The issue is in the worker's access trail.
+	ev := w.db.AuditEvent.Query().Where(auditevent.OperationContains("issueWorkerClaimCode"), auditevent.ActionEQ(audit.ActionWrite)).OnlyX(w.ctx)
+	if !slices.Contains(ev.WorkerIds, paul.ID) {
+		t.Errorf("audit event %+v does not name worker %d", ev, paul.ID)
 	}
 	stored := w.db.WorkerClaimCode.Query().OnlyX(w.ctx)
 	if strings.Contains(string(stored.CodeHash), out.IssueWorkerClaimCode.Code) {

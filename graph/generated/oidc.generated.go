@@ -116,6 +116,29 @@ func (ec *executionContext) fieldContext_SignInProvider_loginPath(_ context.Cont
 	return graphql.NewScalarFieldContext("SignInProvider", field, false, false, "String")
 }
 
+func (ec *executionContext) _WorkerClaimCodePayload_workerID(ctx context.Context, field graphql.CollectedField, obj *model.WorkerClaimCodePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WorkerClaimCodePayload_workerID(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WorkerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNID2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WorkerClaimCodePayload_workerID(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WorkerClaimCodePayload", field, false, false, "ID")
+}
+
 func (ec *executionContext) _WorkerClaimCodePayload_code(ctx context.Context, field graphql.CollectedField, obj *model.WorkerClaimCodePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -233,6 +256,11 @@ func (ec *executionContext) _WorkerClaimCodePayload(ctx context.Context, sel ast
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("WorkerClaimCodePayload")
+		case "workerID":
+			out.Values[i] = ec._WorkerClaimCodePayload_workerID(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "code":
 			out.Values[i] = ec._WorkerClaimCodePayload_code(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

@@ -933,6 +933,7 @@ type ComplexityRoot struct {
 	WorkerClaimCodePayload struct {
 		Code      func(childComplexity int) int
 		ExpiresAt func(childComplexity int) int
+		WorkerID  func(childComplexity int) int
 	}
 
 	WorkerConnection struct {
@@ -5320,6 +5321,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.WorkerClaimCodePayload.ExpiresAt(childComplexity), true
+	case "WorkerClaimCodePayload.workerID":
+		if e.ComplexityRoot.WorkerClaimCodePayload.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerClaimCodePayload.WorkerID(childComplexity), true
 
 	case "WorkerConnection.edges":
 		if e.ComplexityRoot.WorkerConnection.Edges == nil {
@@ -13669,6 +13676,8 @@ type SignInProvider {
 
 "A worker's one-time claim code, shown once."
 type WorkerClaimCodePayload {
+  "The worker the code links to (the issue is in the worker's access trail)."
+  workerID: ID!
   code: String!
   expiresAt: Time!
 }
@@ -15343,6 +15352,8 @@ func (ec *executionContext) childFields_Worker(ctx context.Context, field graphq
 
 func (ec *executionContext) childFields_WorkerClaimCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "workerID":
+		return ec.fieldContext_WorkerClaimCodePayload_workerID(ctx, field)
 	case "code":
 		return ec.fieldContext_WorkerClaimCodePayload_code(ctx, field)
 	case "expiresAt":

@@ -415,6 +415,8 @@ type ViewerGrant struct {
 
 // A worker's one-time claim code, shown once.
 type WorkerClaimCodePayload struct {
+	// The worker the code links to (the issue is in the worker's access trail).
+	WorkerID  int       `json:"workerID"`
 	Code      string    `json:"code"`
 	ExpiresAt time.Time `json:"expiresAt"`
 }
