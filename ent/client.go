@@ -34,6 +34,8 @@ import (
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/externalidentity"
+	"github.com/siseri/siseri/ent/externalsession"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/intervention"
@@ -44,6 +46,7 @@ import (
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/ent/workerclaimcode"
 
 	stdsql "database/sql"
 )
@@ -91,6 +94,10 @@ type Client struct {
 	ExceedanceNotice *ExceedanceNoticeClient
 	// ExposureSummary is the client for interacting with the ExposureSummary builders.
 	ExposureSummary *ExposureSummaryClient
+	// ExternalIdentity is the client for interacting with the ExternalIdentity builders.
+	ExternalIdentity *ExternalIdentityClient
+	// ExternalSession is the client for interacting with the ExternalSession builders.
+	ExternalSession *ExternalSessionClient
 	// Grant is the client for interacting with the Grant builders.
 	Grant *GrantClient
 	// ImportBatch is the client for interacting with the ImportBatch builders.
@@ -111,6 +118,8 @@ type Client struct {
 	TotpCredential *TotpCredentialClient
 	// Worker is the client for interacting with the Worker builders.
 	Worker *WorkerClient
+	// WorkerClaimCode is the client for interacting with the WorkerClaimCode builders.
+	WorkerClaimCode *WorkerClaimCodeClient
 }
 
 // NewClient creates a new client configured with the given options.
@@ -141,6 +150,8 @@ func (c *Client) init() {
 	c.Establishment = NewEstablishmentClient(c.config)
 	c.ExceedanceNotice = NewExceedanceNoticeClient(c.config)
 	c.ExposureSummary = NewExposureSummaryClient(c.config)
+	c.ExternalIdentity = NewExternalIdentityClient(c.config)
+	c.ExternalSession = NewExternalSessionClient(c.config)
 	c.Grant = NewGrantClient(c.config)
 	c.ImportBatch = NewImportBatchClient(c.config)
 	c.Intervention = NewInterventionClient(c.config)
@@ -151,6 +162,7 @@ func (c *Client) init() {
 	c.Session = NewSessionClient(c.config)
 	c.TotpCredential = NewTotpCredentialClient(c.config)
 	c.Worker = NewWorkerClient(c.config)
+	c.WorkerClaimCode = NewWorkerClaimCodeClient(c.config)
 }
 
 type (
@@ -262,6 +274,8 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Establishment:       NewEstablishmentClient(cfg),
 		ExceedanceNotice:    NewExceedanceNoticeClient(cfg),
 		ExposureSummary:     NewExposureSummaryClient(cfg),
+		ExternalIdentity:    NewExternalIdentityClient(cfg),
+		ExternalSession:     NewExternalSessionClient(cfg),
 		Grant:               NewGrantClient(cfg),
 		ImportBatch:         NewImportBatchClient(cfg),
 		Intervention:        NewInterventionClient(cfg),
@@ -272,6 +286,7 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 		Session:             NewSessionClient(cfg),
 		TotpCredential:      NewTotpCredentialClient(cfg),
 		Worker:              NewWorkerClient(cfg),
+		WorkerClaimCode:     NewWorkerClaimCodeClient(cfg),
 	}, nil
 }
 
@@ -310,6 +325,8 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Establishment:       NewEstablishmentClient(cfg),
 		ExceedanceNotice:    NewExceedanceNoticeClient(cfg),
 		ExposureSummary:     NewExposureSummaryClient(cfg),
+		ExternalIdentity:    NewExternalIdentityClient(cfg),
+		ExternalSession:     NewExternalSessionClient(cfg),
 		Grant:               NewGrantClient(cfg),
 		ImportBatch:         NewImportBatchClient(cfg),
 		Intervention:        NewInterventionClient(cfg),
@@ -320,6 +337,7 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 		Session:             NewSessionClient(cfg),
 		TotpCredential:      NewTotpCredentialClient(cfg),
 		Worker:              NewWorkerClient(cfg),
+		WorkerClaimCode:     NewWorkerClaimCodeClient(cfg),
 	}, nil
 }
 
@@ -352,9 +370,10 @@ func (c *Client) Use(hooks ...Hook) {
 		c.Account, c.AccountToken, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent,
 		c.AuditSubject, c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
-		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
-		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
-		c.RecoveryCode, c.Session, c.TotpCredential, c.Worker,
+		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary,
+		c.ExternalIdentity, c.ExternalSession, c.Grant, c.ImportBatch, c.Intervention,
+		c.Laboratory, c.Nomenclature, c.OperationalDose, c.RecoveryCode, c.Session,
+		c.TotpCredential, c.Worker, c.WorkerClaimCode,
 	} {
 		n.Use(hooks...)
 	}
@@ -367,9 +386,10 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.Account, c.AccountToken, c.Anomaly, c.ApiKey, c.AuditBatch, c.AuditEvent,
 		c.AuditSubject, c.BatchFinding, c.Company, c.ContextStatistic, c.DoseConflict,
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
-		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary, c.Grant,
-		c.ImportBatch, c.Intervention, c.Laboratory, c.Nomenclature, c.OperationalDose,
-		c.RecoveryCode, c.Session, c.TotpCredential, c.Worker,
+		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary,
+		c.ExternalIdentity, c.ExternalSession, c.Grant, c.ImportBatch, c.Intervention,
+		c.Laboratory, c.Nomenclature, c.OperationalDose, c.RecoveryCode, c.Session,
+		c.TotpCredential, c.Worker, c.WorkerClaimCode,
 	} {
 		n.Intercept(interceptors...)
 	}
@@ -416,6 +436,10 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.ExceedanceNotice.mutate(ctx, m)
 	case *ExposureSummaryMutation:
 		return c.ExposureSummary.mutate(ctx, m)
+	case *ExternalIdentityMutation:
+		return c.ExternalIdentity.mutate(ctx, m)
+	case *ExternalSessionMutation:
+		return c.ExternalSession.mutate(ctx, m)
 	case *GrantMutation:
 		return c.Grant.mutate(ctx, m)
 	case *ImportBatchMutation:
@@ -436,6 +460,8 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.TotpCredential.mutate(ctx, m)
 	case *WorkerMutation:
 		return c.Worker.mutate(ctx, m)
+	case *WorkerClaimCodeMutation:
+		return c.WorkerClaimCode.mutate(ctx, m)
 	default:
 		return nil, fmt.Errorf("ent: unknown mutation type %T", m)
 	}
@@ -3787,6 +3813,322 @@ func (c *ExposureSummaryClient) mutate(ctx context.Context, m *ExposureSummaryMu
 	}
 }
 
+// ExternalIdentityClient is a client for the ExternalIdentity schema.
+type ExternalIdentityClient struct {
+	config
+}
+
+// NewExternalIdentityClient returns a client for the ExternalIdentity from the given config.
+func NewExternalIdentityClient(c config) *ExternalIdentityClient {
+	return &ExternalIdentityClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `externalidentity.Hooks(f(g(h())))`.
+func (c *ExternalIdentityClient) Use(hooks ...Hook) {
+	c.hooks.ExternalIdentity = append(c.hooks.ExternalIdentity, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `externalidentity.Intercept(f(g(h())))`.
+func (c *ExternalIdentityClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ExternalIdentity = append(c.inters.ExternalIdentity, interceptors...)
+}
+
+// Create returns a builder for creating a ExternalIdentity entity.
+func (c *ExternalIdentityClient) Create() *ExternalIdentityCreate {
+	mutation := newExternalIdentityMutation(c.config, OpCreate)
+	return &ExternalIdentityCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ExternalIdentity entities.
+func (c *ExternalIdentityClient) CreateBulk(builders ...*ExternalIdentityCreate) *ExternalIdentityCreateBulk {
+	return &ExternalIdentityCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExternalIdentityClient) MapCreateBulk(slice any, setFunc func(*ExternalIdentityCreate, int)) *ExternalIdentityCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExternalIdentityCreateBulk{err: fmt.Errorf("calling to ExternalIdentityClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExternalIdentityCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExternalIdentityCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ExternalIdentity.
+func (c *ExternalIdentityClient) Update() *ExternalIdentityUpdate {
+	mutation := newExternalIdentityMutation(c.config, OpUpdate)
+	return &ExternalIdentityUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExternalIdentityClient) UpdateOne(_m *ExternalIdentity) *ExternalIdentityUpdateOne {
+	mutation := newExternalIdentityMutation(c.config, OpUpdateOne, withExternalIdentity(_m))
+	return &ExternalIdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExternalIdentityClient) UpdateOneID(id int) *ExternalIdentityUpdateOne {
+	mutation := newExternalIdentityMutation(c.config, OpUpdateOne, withExternalIdentityID(id))
+	return &ExternalIdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ExternalIdentity.
+func (c *ExternalIdentityClient) Delete() *ExternalIdentityDelete {
+	mutation := newExternalIdentityMutation(c.config, OpDelete)
+	return &ExternalIdentityDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExternalIdentityClient) DeleteOne(_m *ExternalIdentity) *ExternalIdentityDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExternalIdentityClient) DeleteOneID(id int) *ExternalIdentityDeleteOne {
+	builder := c.Delete().Where(externalidentity.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExternalIdentityDeleteOne{builder}
+}
+
+// Query returns a query builder for ExternalIdentity.
+func (c *ExternalIdentityClient) Query() *ExternalIdentityQuery {
+	return &ExternalIdentityQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExternalIdentity},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ExternalIdentity entity by its id.
+func (c *ExternalIdentityClient) Get(ctx context.Context, id int) (*ExternalIdentity, error) {
+	return c.Query().Where(externalidentity.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExternalIdentityClient) GetX(ctx context.Context, id int) *ExternalIdentity {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryAccount queries the account edge of a ExternalIdentity.
+func (c *ExternalIdentityClient) QueryAccount(_m *ExternalIdentity) *AccountQuery {
+	query := (&AccountClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(externalidentity.Table, externalidentity.FieldID, id),
+			sqlgraph.To(account.Table, account.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, externalidentity.AccountTable, externalidentity.AccountColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ExternalIdentityClient) Hooks() []Hook {
+	hooks := c.hooks.ExternalIdentity
+	return append(hooks[:len(hooks):len(hooks)], externalidentity.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExternalIdentityClient) Interceptors() []Interceptor {
+	return c.inters.ExternalIdentity
+}
+
+func (c *ExternalIdentityClient) mutate(ctx context.Context, m *ExternalIdentityMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExternalIdentityCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExternalIdentityUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExternalIdentityUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExternalIdentityDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ExternalIdentity mutation op: %q", m.Op())
+	}
+}
+
+// ExternalSessionClient is a client for the ExternalSession schema.
+type ExternalSessionClient struct {
+	config
+}
+
+// NewExternalSessionClient returns a client for the ExternalSession from the given config.
+func NewExternalSessionClient(c config) *ExternalSessionClient {
+	return &ExternalSessionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `externalsession.Hooks(f(g(h())))`.
+func (c *ExternalSessionClient) Use(hooks ...Hook) {
+	c.hooks.ExternalSession = append(c.hooks.ExternalSession, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `externalsession.Intercept(f(g(h())))`.
+func (c *ExternalSessionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.ExternalSession = append(c.inters.ExternalSession, interceptors...)
+}
+
+// Create returns a builder for creating a ExternalSession entity.
+func (c *ExternalSessionClient) Create() *ExternalSessionCreate {
+	mutation := newExternalSessionMutation(c.config, OpCreate)
+	return &ExternalSessionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of ExternalSession entities.
+func (c *ExternalSessionClient) CreateBulk(builders ...*ExternalSessionCreate) *ExternalSessionCreateBulk {
+	return &ExternalSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *ExternalSessionClient) MapCreateBulk(slice any, setFunc func(*ExternalSessionCreate, int)) *ExternalSessionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &ExternalSessionCreateBulk{err: fmt.Errorf("calling to ExternalSessionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*ExternalSessionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &ExternalSessionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for ExternalSession.
+func (c *ExternalSessionClient) Update() *ExternalSessionUpdate {
+	mutation := newExternalSessionMutation(c.config, OpUpdate)
+	return &ExternalSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *ExternalSessionClient) UpdateOne(_m *ExternalSession) *ExternalSessionUpdateOne {
+	mutation := newExternalSessionMutation(c.config, OpUpdateOne, withExternalSession(_m))
+	return &ExternalSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *ExternalSessionClient) UpdateOneID(id int) *ExternalSessionUpdateOne {
+	mutation := newExternalSessionMutation(c.config, OpUpdateOne, withExternalSessionID(id))
+	return &ExternalSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for ExternalSession.
+func (c *ExternalSessionClient) Delete() *ExternalSessionDelete {
+	mutation := newExternalSessionMutation(c.config, OpDelete)
+	return &ExternalSessionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *ExternalSessionClient) DeleteOne(_m *ExternalSession) *ExternalSessionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *ExternalSessionClient) DeleteOneID(id int) *ExternalSessionDeleteOne {
+	builder := c.Delete().Where(externalsession.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &ExternalSessionDeleteOne{builder}
+}
+
+// Query returns a query builder for ExternalSession.
+func (c *ExternalSessionClient) Query() *ExternalSessionQuery {
+	return &ExternalSessionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeExternalSession},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a ExternalSession entity by its id.
+func (c *ExternalSessionClient) Get(ctx context.Context, id int) (*ExternalSession, error) {
+	return c.Query().Where(externalsession.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *ExternalSessionClient) GetX(ctx context.Context, id int) *ExternalSession {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QuerySession queries the session edge of a ExternalSession.
+func (c *ExternalSessionClient) QuerySession(_m *ExternalSession) *SessionQuery {
+	query := (&SessionClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(externalsession.Table, externalsession.FieldID, id),
+			sqlgraph.To(session.Table, session.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, externalsession.SessionTable, externalsession.SessionColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// QueryIdentity queries the identity edge of a ExternalSession.
+func (c *ExternalSessionClient) QueryIdentity(_m *ExternalSession) *ExternalIdentityQuery {
+	query := (&ExternalIdentityClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(externalsession.Table, externalsession.FieldID, id),
+			sqlgraph.To(externalidentity.Table, externalidentity.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, externalsession.IdentityTable, externalsession.IdentityColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *ExternalSessionClient) Hooks() []Hook {
+	hooks := c.hooks.ExternalSession
+	return append(hooks[:len(hooks):len(hooks)], externalsession.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *ExternalSessionClient) Interceptors() []Interceptor {
+	return c.inters.ExternalSession
+}
+
+func (c *ExternalSessionClient) mutate(ctx context.Context, m *ExternalSessionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&ExternalSessionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&ExternalSessionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&ExternalSessionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&ExternalSessionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown ExternalSession mutation op: %q", m.Op())
+	}
+}
+
 // GrantClient is a client for the Grant schema.
 type GrantClient struct {
 	config
@@ -5671,23 +6013,174 @@ func (c *WorkerClient) mutate(ctx context.Context, m *WorkerMutation) (Value, er
 	}
 }
 
+// WorkerClaimCodeClient is a client for the WorkerClaimCode schema.
+type WorkerClaimCodeClient struct {
+	config
+}
+
+// NewWorkerClaimCodeClient returns a client for the WorkerClaimCode from the given config.
+func NewWorkerClaimCodeClient(c config) *WorkerClaimCodeClient {
+	return &WorkerClaimCodeClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `workerclaimcode.Hooks(f(g(h())))`.
+func (c *WorkerClaimCodeClient) Use(hooks ...Hook) {
+	c.hooks.WorkerClaimCode = append(c.hooks.WorkerClaimCode, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `workerclaimcode.Intercept(f(g(h())))`.
+func (c *WorkerClaimCodeClient) Intercept(interceptors ...Interceptor) {
+	c.inters.WorkerClaimCode = append(c.inters.WorkerClaimCode, interceptors...)
+}
+
+// Create returns a builder for creating a WorkerClaimCode entity.
+func (c *WorkerClaimCodeClient) Create() *WorkerClaimCodeCreate {
+	mutation := newWorkerClaimCodeMutation(c.config, OpCreate)
+	return &WorkerClaimCodeCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of WorkerClaimCode entities.
+func (c *WorkerClaimCodeClient) CreateBulk(builders ...*WorkerClaimCodeCreate) *WorkerClaimCodeCreateBulk {
+	return &WorkerClaimCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *WorkerClaimCodeClient) MapCreateBulk(slice any, setFunc func(*WorkerClaimCodeCreate, int)) *WorkerClaimCodeCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &WorkerClaimCodeCreateBulk{err: fmt.Errorf("calling to WorkerClaimCodeClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*WorkerClaimCodeCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &WorkerClaimCodeCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for WorkerClaimCode.
+func (c *WorkerClaimCodeClient) Update() *WorkerClaimCodeUpdate {
+	mutation := newWorkerClaimCodeMutation(c.config, OpUpdate)
+	return &WorkerClaimCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *WorkerClaimCodeClient) UpdateOne(_m *WorkerClaimCode) *WorkerClaimCodeUpdateOne {
+	mutation := newWorkerClaimCodeMutation(c.config, OpUpdateOne, withWorkerClaimCode(_m))
+	return &WorkerClaimCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *WorkerClaimCodeClient) UpdateOneID(id int) *WorkerClaimCodeUpdateOne {
+	mutation := newWorkerClaimCodeMutation(c.config, OpUpdateOne, withWorkerClaimCodeID(id))
+	return &WorkerClaimCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for WorkerClaimCode.
+func (c *WorkerClaimCodeClient) Delete() *WorkerClaimCodeDelete {
+	mutation := newWorkerClaimCodeMutation(c.config, OpDelete)
+	return &WorkerClaimCodeDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *WorkerClaimCodeClient) DeleteOne(_m *WorkerClaimCode) *WorkerClaimCodeDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *WorkerClaimCodeClient) DeleteOneID(id int) *WorkerClaimCodeDeleteOne {
+	builder := c.Delete().Where(workerclaimcode.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &WorkerClaimCodeDeleteOne{builder}
+}
+
+// Query returns a query builder for WorkerClaimCode.
+func (c *WorkerClaimCodeClient) Query() *WorkerClaimCodeQuery {
+	return &WorkerClaimCodeQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeWorkerClaimCode},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a WorkerClaimCode entity by its id.
+func (c *WorkerClaimCodeClient) Get(ctx context.Context, id int) (*WorkerClaimCode, error) {
+	return c.Query().Where(workerclaimcode.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *WorkerClaimCodeClient) GetX(ctx context.Context, id int) *WorkerClaimCode {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// QueryWorker queries the worker edge of a WorkerClaimCode.
+func (c *WorkerClaimCodeClient) QueryWorker(_m *WorkerClaimCode) *WorkerQuery {
+	query := (&WorkerClient{config: c.config}).Query()
+	query.path = func(context.Context) (fromV *sql.Selector, _ error) {
+		id := _m.ID
+		step := sqlgraph.NewStep(
+			sqlgraph.From(workerclaimcode.Table, workerclaimcode.FieldID, id),
+			sqlgraph.To(worker.Table, worker.FieldID),
+			sqlgraph.Edge(sqlgraph.M2O, false, workerclaimcode.WorkerTable, workerclaimcode.WorkerColumn),
+		)
+		fromV = sqlgraph.Neighbors(_m.driver.Dialect(), step)
+		return fromV, nil
+	}
+	return query
+}
+
+// Hooks returns the client hooks.
+func (c *WorkerClaimCodeClient) Hooks() []Hook {
+	hooks := c.hooks.WorkerClaimCode
+	return append(hooks[:len(hooks):len(hooks)], workerclaimcode.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *WorkerClaimCodeClient) Interceptors() []Interceptor {
+	return c.inters.WorkerClaimCode
+}
+
+func (c *WorkerClaimCodeClient) mutate(ctx context.Context, m *WorkerClaimCodeMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&WorkerClaimCodeCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&WorkerClaimCodeUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&WorkerClaimCodeUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&WorkerClaimCodeDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown WorkerClaimCode mutation op: %q", m.Op())
+	}
+}
+
 // hooks and interceptors per client, for fast access.
 type (
 	hooks struct {
 		Account, AccountToken, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject,
 		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
 		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
-		ExceedanceNotice, ExposureSummary, Grant, ImportBatch, Intervention,
-		Laboratory, Nomenclature, OperationalDose, RecoveryCode, Session,
-		TotpCredential, Worker []ent.Hook
+		ExceedanceNotice, ExposureSummary, ExternalIdentity, ExternalSession, Grant,
+		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose,
+		RecoveryCode, Session, TotpCredential, Worker, WorkerClaimCode []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject,
 		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
 		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
-		ExceedanceNotice, ExposureSummary, Grant, ImportBatch, Intervention,
-		Laboratory, Nomenclature, OperationalDose, RecoveryCode, Session,
-		TotpCredential, Worker []ent.Interceptor
+		ExceedanceNotice, ExposureSummary, ExternalIdentity, ExternalSession, Grant,
+		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose,
+		RecoveryCode, Session, TotpCredential, Worker,
+		WorkerClaimCode []ent.Interceptor
 	}
 )
 

@@ -31,6 +31,8 @@ import (
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/externalidentity"
+	"github.com/siseri/siseri/ent/externalsession"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/intervention"
@@ -41,6 +43,7 @@ import (
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/ent/workerclaimcode"
 )
 
 // ent aliases to avoid import conflicts in user's code.
@@ -120,6 +123,8 @@ func checkColumn(t, c string) error {
 			establishment.Table:       establishment.ValidColumn,
 			exceedancenotice.Table:    exceedancenotice.ValidColumn,
 			exposuresummary.Table:     exposuresummary.ValidColumn,
+			externalidentity.Table:    externalidentity.ValidColumn,
+			externalsession.Table:     externalsession.ValidColumn,
 			grant.Table:               grant.ValidColumn,
 			importbatch.Table:         importbatch.ValidColumn,
 			intervention.Table:        intervention.ValidColumn,
@@ -130,6 +135,7 @@ func checkColumn(t, c string) error {
 			session.Table:             session.ValidColumn,
 			totpcredential.Table:      totpcredential.ValidColumn,
 			worker.Table:              worker.ValidColumn,
+			workerclaimcode.Table:     workerclaimcode.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -22,6 +22,8 @@ import (
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/externalidentity"
+	"github.com/siseri/siseri/ent/externalsession"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/intervention"
@@ -33,6 +35,7 @@ import (
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/ent/workerclaimcode"
 
 	"entgo.io/ent/dialect/sql"
 	"entgo.io/ent/dialect/sql/sqlgraph"
@@ -42,7 +45,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 29)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -515,6 +518,46 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[19] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   externalidentity.Table,
+			Columns: externalidentity.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: externalidentity.FieldID,
+			},
+		},
+		Type: "ExternalIdentity",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			externalidentity.FieldCreatedAt:        {Type: field.TypeTime, Column: externalidentity.FieldCreatedAt},
+			externalidentity.FieldProvider:         {Type: field.TypeString, Column: externalidentity.FieldProvider},
+			externalidentity.FieldIssuer:           {Type: field.TypeString, Column: externalidentity.FieldIssuer},
+			externalidentity.FieldSubject:          {Type: field.TypeString, Column: externalidentity.FieldSubject},
+			externalidentity.FieldAccountID:        {Type: field.TypeInt, Column: externalidentity.FieldAccountID},
+			externalidentity.FieldAsserted:         {Type: field.TypeJSON, Column: externalidentity.FieldAsserted},
+			externalidentity.FieldPendingHash:      {Type: field.TypeBytes, Column: externalidentity.FieldPendingHash},
+			externalidentity.FieldPendingExpiresAt: {Type: field.TypeTime, Column: externalidentity.FieldPendingExpiresAt},
+			externalidentity.FieldPendingIDToken:   {Type: field.TypeString, Column: externalidentity.FieldPendingIDToken},
+			externalidentity.FieldLastLoginAt:      {Type: field.TypeTime, Column: externalidentity.FieldLastLoginAt},
+		},
+	}
+	graph.Nodes[20] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   externalsession.Table,
+			Columns: externalsession.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: externalsession.FieldID,
+			},
+		},
+		Type: "ExternalSession",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			externalsession.FieldCreatedAt:  {Type: field.TypeTime, Column: externalsession.FieldCreatedAt},
+			externalsession.FieldSessionID:  {Type: field.TypeInt, Column: externalsession.FieldSessionID},
+			externalsession.FieldIdentityID: {Type: field.TypeInt, Column: externalsession.FieldIdentityID},
+			externalsession.FieldIDToken:    {Type: field.TypeString, Column: externalsession.FieldIDToken},
+		},
+	}
+	graph.Nodes[21] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   grant.Table,
 			Columns: grant.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -539,7 +582,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			grant.FieldRevokedAt:       {Type: field.TypeTime, Column: grant.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[20] = &sqlgraph.Node{
+	graph.Nodes[22] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   importbatch.Table,
 			Columns: importbatch.Columns,
@@ -569,7 +612,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			importbatch.FieldProfile:         {Type: field.TypeJSON, Column: importbatch.FieldProfile},
 		},
 	}
-	graph.Nodes[21] = &sqlgraph.Node{
+	graph.Nodes[23] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   intervention.Table,
 			Columns: intervention.Columns,
@@ -590,7 +633,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			intervention.FieldDeclaredByID:              {Type: field.TypeInt, Column: intervention.FieldDeclaredByID},
 		},
 	}
-	graph.Nodes[22] = &sqlgraph.Node{
+	graph.Nodes[24] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   laboratory.Table,
 			Columns: laboratory.Columns,
@@ -610,7 +653,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
-	graph.Nodes[23] = &sqlgraph.Node{
+	graph.Nodes[25] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   nomenclature.Table,
 			Columns: nomenclature.Columns,
@@ -632,7 +675,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			nomenclature.FieldValidTo:    {Type: field.TypeTime, Column: nomenclature.FieldValidTo},
 		},
 	}
-	graph.Nodes[24] = &sqlgraph.Node{
+	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
@@ -657,7 +700,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[25] = &sqlgraph.Node{
+	graph.Nodes[27] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   recoverycode.Table,
 			Columns: recoverycode.Columns,
@@ -675,7 +718,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			recoverycode.FieldRevokedAt: {Type: field.TypeTime, Column: recoverycode.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[26] = &sqlgraph.Node{
+	graph.Nodes[28] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -699,7 +742,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldSecondFactorAt: {Type: field.TypeTime, Column: session.FieldSecondFactorAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpcredential.Table,
 			Columns: totpcredential.Columns,
@@ -719,7 +762,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpcredential.FieldRevokedAt:   {Type: field.TypeTime, Column: totpcredential.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -745,6 +788,25 @@ var schemaGraph = func() *sqlgraph.Schema {
 			worker.FieldBirthCountry:   {Type: field.TypeString, Column: worker.FieldBirthCountry},
 			worker.FieldSex:            {Type: field.TypeEnum, Column: worker.FieldSex},
 			worker.FieldPseudonym:      {Type: field.TypeString, Column: worker.FieldPseudonym},
+		},
+	}
+	graph.Nodes[31] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   workerclaimcode.Table,
+			Columns: workerclaimcode.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: workerclaimcode.FieldID,
+			},
+		},
+		Type: "WorkerClaimCode",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			workerclaimcode.FieldCreatedAt:   {Type: field.TypeTime, Column: workerclaimcode.FieldCreatedAt},
+			workerclaimcode.FieldWorkerID:    {Type: field.TypeInt, Column: workerclaimcode.FieldWorkerID},
+			workerclaimcode.FieldCodeHash:    {Type: field.TypeBytes, Column: workerclaimcode.FieldCodeHash},
+			workerclaimcode.FieldExpiresAt:   {Type: field.TypeTime, Column: workerclaimcode.FieldExpiresAt},
+			workerclaimcode.FieldUsedAt:      {Type: field.TypeTime, Column: workerclaimcode.FieldUsedAt},
+			workerclaimcode.FieldCreatedByID: {Type: field.TypeInt, Column: workerclaimcode.FieldCreatedByID},
 		},
 	}
 	graph.MustAddE(
@@ -1351,6 +1413,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 		"account",
 		&sqlgraph.EdgeSpec{
 			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   externalidentity.AccountTable,
+			Columns: []string{externalidentity.AccountColumn},
+			Bidi:    false,
+		},
+		"ExternalIdentity",
+		"Account",
+	)
+	graph.MustAddE(
+		"session",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   externalsession.SessionTable,
+			Columns: []string{externalsession.SessionColumn},
+			Bidi:    false,
+		},
+		"ExternalSession",
+		"Session",
+	)
+	graph.MustAddE(
+		"identity",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   externalsession.IdentityTable,
+			Columns: []string{externalsession.IdentityColumn},
+			Bidi:    false,
+		},
+		"ExternalSession",
+		"ExternalIdentity",
+	)
+	graph.MustAddE(
+		"account",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
 			Inverse: true,
 			Table:   grant.AccountTable,
 			Columns: []string{grant.AccountColumn},
@@ -1754,6 +1852,18 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		"Worker",
 		"Anomaly",
+	)
+	graph.MustAddE(
+		"worker",
+		&sqlgraph.EdgeSpec{
+			Rel:     sqlgraph.M2O,
+			Inverse: false,
+			Table:   workerclaimcode.WorkerTable,
+			Columns: []string{workerclaimcode.WorkerColumn},
+			Bidi:    false,
+		},
+		"WorkerClaimCode",
+		"Worker",
 	)
 	return graph
 }()
@@ -4340,6 +4450,198 @@ func (f *ExposureSummaryFilter) WhereHasWorkerWith(preds ...predicate.Worker) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *ExternalIdentityQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExternalIdentityQuery builder.
+func (_q *ExternalIdentityQuery) Filter() *ExternalIdentityFilter {
+	return &ExternalIdentityFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExternalIdentityMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExternalIdentityMutation builder.
+func (m *ExternalIdentityMutation) Filter() *ExternalIdentityFilter {
+	return &ExternalIdentityFilter{config: m.config, predicateAdder: m}
+}
+
+// ExternalIdentityFilter provides a generic filtering capability at runtime for ExternalIdentityQuery.
+type ExternalIdentityFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExternalIdentityFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ExternalIdentityFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(externalidentity.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ExternalIdentityFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(externalidentity.FieldCreatedAt))
+}
+
+// WhereProvider applies the entql string predicate on the provider field.
+func (f *ExternalIdentityFilter) WhereProvider(p entql.StringP) {
+	f.Where(p.Field(externalidentity.FieldProvider))
+}
+
+// WhereIssuer applies the entql string predicate on the issuer field.
+func (f *ExternalIdentityFilter) WhereIssuer(p entql.StringP) {
+	f.Where(p.Field(externalidentity.FieldIssuer))
+}
+
+// WhereSubject applies the entql string predicate on the subject field.
+func (f *ExternalIdentityFilter) WhereSubject(p entql.StringP) {
+	f.Where(p.Field(externalidentity.FieldSubject))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *ExternalIdentityFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(externalidentity.FieldAccountID))
+}
+
+// WhereAsserted applies the entql json.RawMessage predicate on the asserted field.
+func (f *ExternalIdentityFilter) WhereAsserted(p entql.BytesP) {
+	f.Where(p.Field(externalidentity.FieldAsserted))
+}
+
+// WherePendingHash applies the entql []byte predicate on the pending_hash field.
+func (f *ExternalIdentityFilter) WherePendingHash(p entql.BytesP) {
+	f.Where(p.Field(externalidentity.FieldPendingHash))
+}
+
+// WherePendingExpiresAt applies the entql time.Time predicate on the pending_expires_at field.
+func (f *ExternalIdentityFilter) WherePendingExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(externalidentity.FieldPendingExpiresAt))
+}
+
+// WherePendingIDToken applies the entql string predicate on the pending_id_token field.
+func (f *ExternalIdentityFilter) WherePendingIDToken(p entql.StringP) {
+	f.Where(p.Field(externalidentity.FieldPendingIDToken))
+}
+
+// WhereLastLoginAt applies the entql time.Time predicate on the last_login_at field.
+func (f *ExternalIdentityFilter) WhereLastLoginAt(p entql.TimeP) {
+	f.Where(p.Field(externalidentity.FieldLastLoginAt))
+}
+
+// WhereHasAccount applies a predicate to check if query has an edge account.
+func (f *ExternalIdentityFilter) WhereHasAccount() {
+	f.Where(entql.HasEdge("account"))
+}
+
+// WhereHasAccountWith applies a predicate to check if query has an edge account with a given conditions (other predicates).
+func (f *ExternalIdentityFilter) WhereHasAccountWith(preds ...predicate.Account) {
+	f.Where(entql.HasEdgeWith("account", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *ExternalSessionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the ExternalSessionQuery builder.
+func (_q *ExternalSessionQuery) Filter() *ExternalSessionFilter {
+	return &ExternalSessionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *ExternalSessionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the ExternalSessionMutation builder.
+func (m *ExternalSessionMutation) Filter() *ExternalSessionFilter {
+	return &ExternalSessionFilter{config: m.config, predicateAdder: m}
+}
+
+// ExternalSessionFilter provides a generic filtering capability at runtime for ExternalSessionQuery.
+type ExternalSessionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *ExternalSessionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *ExternalSessionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(externalsession.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *ExternalSessionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(externalsession.FieldCreatedAt))
+}
+
+// WhereSessionID applies the entql int predicate on the session_id field.
+func (f *ExternalSessionFilter) WhereSessionID(p entql.IntP) {
+	f.Where(p.Field(externalsession.FieldSessionID))
+}
+
+// WhereIdentityID applies the entql int predicate on the identity_id field.
+func (f *ExternalSessionFilter) WhereIdentityID(p entql.IntP) {
+	f.Where(p.Field(externalsession.FieldIdentityID))
+}
+
+// WhereIDToken applies the entql string predicate on the id_token field.
+func (f *ExternalSessionFilter) WhereIDToken(p entql.StringP) {
+	f.Where(p.Field(externalsession.FieldIDToken))
+}
+
+// WhereHasSession applies a predicate to check if query has an edge session.
+func (f *ExternalSessionFilter) WhereHasSession() {
+	f.Where(entql.HasEdge("session"))
+}
+
+// WhereHasSessionWith applies a predicate to check if query has an edge session with a given conditions (other predicates).
+func (f *ExternalSessionFilter) WhereHasSessionWith(preds ...predicate.Session) {
+	f.Where(entql.HasEdgeWith("session", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// WhereHasIdentity applies a predicate to check if query has an edge identity.
+func (f *ExternalSessionFilter) WhereHasIdentity() {
+	f.Where(entql.HasEdge("identity"))
+}
+
+// WhereHasIdentityWith applies a predicate to check if query has an edge identity with a given conditions (other predicates).
+func (f *ExternalSessionFilter) WhereHasIdentityWith(preds ...predicate.ExternalIdentity) {
+	f.Where(entql.HasEdgeWith("identity", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *GrantQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -4368,7 +4670,7 @@ type GrantFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *GrantFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[19].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4571,7 +4873,7 @@ type ImportBatchFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *ImportBatchFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[20].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4794,7 +5096,7 @@ type InterventionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *InterventionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[21].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -4930,7 +5232,7 @@ type LaboratoryFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *LaboratoryFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[22].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5033,7 +5335,7 @@ type NomenclatureFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *NomenclatureFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[23].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5118,7 +5420,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[24].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5288,7 +5590,7 @@ type RecoveryCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RecoveryCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[25].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5367,7 +5669,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5476,7 +5778,7 @@ type TotpCredentialFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TotpCredentialFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5565,7 +5867,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5729,6 +6031,90 @@ func (f *WorkerFilter) WhereHasAnomalies() {
 // WhereHasAnomaliesWith applies a predicate to check if query has an edge anomalies with a given conditions (other predicates).
 func (f *WorkerFilter) WhereHasAnomaliesWith(preds ...predicate.Anomaly) {
 	f.Where(entql.HasEdgeWith("anomalies", sqlgraph.WrapFunc(func(s *sql.Selector) {
+		for _, p := range preds {
+			p(s)
+		}
+	})))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *WorkerClaimCodeQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the WorkerClaimCodeQuery builder.
+func (_q *WorkerClaimCodeQuery) Filter() *WorkerClaimCodeFilter {
+	return &WorkerClaimCodeFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *WorkerClaimCodeMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the WorkerClaimCodeMutation builder.
+func (m *WorkerClaimCodeMutation) Filter() *WorkerClaimCodeFilter {
+	return &WorkerClaimCodeFilter{config: m.config, predicateAdder: m}
+}
+
+// WorkerClaimCodeFilter provides a generic filtering capability at runtime for WorkerClaimCodeQuery.
+type WorkerClaimCodeFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *WorkerClaimCodeFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *WorkerClaimCodeFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(workerclaimcode.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *WorkerClaimCodeFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(workerclaimcode.FieldCreatedAt))
+}
+
+// WhereWorkerID applies the entql int predicate on the worker_id field.
+func (f *WorkerClaimCodeFilter) WhereWorkerID(p entql.IntP) {
+	f.Where(p.Field(workerclaimcode.FieldWorkerID))
+}
+
+// WhereCodeHash applies the entql []byte predicate on the code_hash field.
+func (f *WorkerClaimCodeFilter) WhereCodeHash(p entql.BytesP) {
+	f.Where(p.Field(workerclaimcode.FieldCodeHash))
+}
+
+// WhereExpiresAt applies the entql time.Time predicate on the expires_at field.
+func (f *WorkerClaimCodeFilter) WhereExpiresAt(p entql.TimeP) {
+	f.Where(p.Field(workerclaimcode.FieldExpiresAt))
+}
+
+// WhereUsedAt applies the entql time.Time predicate on the used_at field.
+func (f *WorkerClaimCodeFilter) WhereUsedAt(p entql.TimeP) {
+	f.Where(p.Field(workerclaimcode.FieldUsedAt))
+}
+
+// WhereCreatedByID applies the entql int predicate on the created_by_id field.
+func (f *WorkerClaimCodeFilter) WhereCreatedByID(p entql.IntP) {
+	f.Where(p.Field(workerclaimcode.FieldCreatedByID))
+}
+
+// WhereHasWorker applies a predicate to check if query has an edge worker.
+func (f *WorkerClaimCodeFilter) WhereHasWorker() {
+	f.Where(entql.HasEdge("worker"))
+}
+
+// WhereHasWorkerWith applies a predicate to check if query has an edge worker with a given conditions (other predicates).
+func (f *WorkerClaimCodeFilter) WhereHasWorkerWith(preds ...predicate.Worker) {
+	f.Where(entql.HasEdgeWith("worker", sqlgraph.WrapFunc(func(s *sql.Selector) {
 		for _, p := range preds {
 			p(s)
 		}

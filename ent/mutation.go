@@ -31,6 +31,8 @@ import (
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/externalidentity"
+	"github.com/siseri/siseri/ent/externalsession"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/intervention"
@@ -42,6 +44,7 @@ import (
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/ent/workerclaimcode"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -73,6 +76,8 @@ const (
 	TypeEstablishment       = "Establishment"
 	TypeExceedanceNotice    = "ExceedanceNotice"
 	TypeExposureSummary     = "ExposureSummary"
+	TypeExternalIdentity    = "ExternalIdentity"
+	TypeExternalSession     = "ExternalSession"
 	TypeGrant               = "Grant"
 	TypeImportBatch         = "ImportBatch"
 	TypeIntervention        = "Intervention"
@@ -83,6 +88,7 @@ const (
 	TypeSession             = "Session"
 	TypeTotpCredential      = "TotpCredential"
 	TypeWorker              = "Worker"
+	TypeWorkerClaimCode     = "WorkerClaimCode"
 )
 
 // AccountMutation represents an operation that mutates the Account nodes in the graph.
@@ -22818,6 +22824,1583 @@ func (m *ExposureSummaryMutation) ResetEdge(name string) error {
 	return fmt.Errorf("unknown ExposureSummary edge %s", name)
 }
 
+// ExternalIdentityMutation represents an operation that mutates the ExternalIdentity nodes in the graph.
+type ExternalIdentityMutation struct {
+	config
+	op                 Op
+	typ                string
+	id                 *int
+	created_at         *time.Time
+	provider           *string
+	issuer             *string
+	subject            *string
+	asserted           *map[string]string
+	pending_hash       *[]byte
+	pending_expires_at *time.Time
+	pending_id_token   *string
+	last_login_at      *time.Time
+	clearedFields      map[string]struct{}
+	account            *int
+	clearedaccount     bool
+	done               bool
+	oldValue           func(context.Context) (*ExternalIdentity, error)
+	predicates         []predicate.ExternalIdentity
+}
+
+var _ ent.Mutation = (*ExternalIdentityMutation)(nil)
+
+// externalidentityOption allows management of the mutation configuration using functional options.
+type externalidentityOption func(*ExternalIdentityMutation)
+
+// newExternalIdentityMutation creates new mutation for the ExternalIdentity entity.
+func newExternalIdentityMutation(c config, op Op, opts ...externalidentityOption) *ExternalIdentityMutation {
+	m := &ExternalIdentityMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExternalIdentity,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExternalIdentityID sets the ID field of the mutation.
+func withExternalIdentityID(id int) externalidentityOption {
+	return func(m *ExternalIdentityMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ExternalIdentity
+		)
+		m.oldValue = func(ctx context.Context) (*ExternalIdentity, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ExternalIdentity.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExternalIdentity sets the old ExternalIdentity of the mutation.
+func withExternalIdentity(node *ExternalIdentity) externalidentityOption {
+	return func(m *ExternalIdentityMutation) {
+		m.oldValue = func(context.Context) (*ExternalIdentity, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExternalIdentityMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExternalIdentityMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExternalIdentityMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExternalIdentityMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ExternalIdentity.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ExternalIdentityMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ExternalIdentityMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ExternalIdentityMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetProvider sets the "provider" field.
+func (m *ExternalIdentityMutation) SetProvider(s string) {
+	m.provider = &s
+}
+
+// Provider returns the value of the "provider" field in the mutation.
+func (m *ExternalIdentityMutation) Provider() (r string, exists bool) {
+	v := m.provider
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldProvider returns the old "provider" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldProvider(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldProvider is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldProvider requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldProvider: %w", err)
+	}
+	return oldValue.Provider, nil
+}
+
+// ResetProvider resets all changes to the "provider" field.
+func (m *ExternalIdentityMutation) ResetProvider() {
+	m.provider = nil
+}
+
+// SetIssuer sets the "issuer" field.
+func (m *ExternalIdentityMutation) SetIssuer(s string) {
+	m.issuer = &s
+}
+
+// Issuer returns the value of the "issuer" field in the mutation.
+func (m *ExternalIdentityMutation) Issuer() (r string, exists bool) {
+	v := m.issuer
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIssuer returns the old "issuer" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldIssuer(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIssuer is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIssuer requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIssuer: %w", err)
+	}
+	return oldValue.Issuer, nil
+}
+
+// ResetIssuer resets all changes to the "issuer" field.
+func (m *ExternalIdentityMutation) ResetIssuer() {
+	m.issuer = nil
+}
+
+// SetSubject sets the "subject" field.
+func (m *ExternalIdentityMutation) SetSubject(s string) {
+	m.subject = &s
+}
+
+// Subject returns the value of the "subject" field in the mutation.
+func (m *ExternalIdentityMutation) Subject() (r string, exists bool) {
+	v := m.subject
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSubject returns the old "subject" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldSubject(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSubject is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSubject requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSubject: %w", err)
+	}
+	return oldValue.Subject, nil
+}
+
+// ResetSubject resets all changes to the "subject" field.
+func (m *ExternalIdentityMutation) ResetSubject() {
+	m.subject = nil
+}
+
+// SetAccountID sets the "account_id" field.
+func (m *ExternalIdentityMutation) SetAccountID(i int) {
+	m.account = &i
+}
+
+// AccountID returns the value of the "account_id" field in the mutation.
+func (m *ExternalIdentityMutation) AccountID() (r int, exists bool) {
+	v := m.account
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccountID returns the old "account_id" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldAccountID(ctx context.Context) (v *int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccountID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccountID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccountID: %w", err)
+	}
+	return oldValue.AccountID, nil
+}
+
+// ClearAccountID clears the value of the "account_id" field.
+func (m *ExternalIdentityMutation) ClearAccountID() {
+	m.account = nil
+	m.clearedFields[externalidentity.FieldAccountID] = struct{}{}
+}
+
+// AccountIDCleared returns if the "account_id" field was cleared in this mutation.
+func (m *ExternalIdentityMutation) AccountIDCleared() bool {
+	_, ok := m.clearedFields[externalidentity.FieldAccountID]
+	return ok
+}
+
+// ResetAccountID resets all changes to the "account_id" field.
+func (m *ExternalIdentityMutation) ResetAccountID() {
+	m.account = nil
+	delete(m.clearedFields, externalidentity.FieldAccountID)
+}
+
+// SetAsserted sets the "asserted" field.
+func (m *ExternalIdentityMutation) SetAsserted(value map[string]string) {
+	m.asserted = &value
+}
+
+// Asserted returns the value of the "asserted" field in the mutation.
+func (m *ExternalIdentityMutation) Asserted() (r map[string]string, exists bool) {
+	v := m.asserted
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAsserted returns the old "asserted" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldAsserted(ctx context.Context) (v map[string]string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAsserted is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAsserted requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAsserted: %w", err)
+	}
+	return oldValue.Asserted, nil
+}
+
+// ClearAsserted clears the value of the "asserted" field.
+func (m *ExternalIdentityMutation) ClearAsserted() {
+	m.asserted = nil
+	m.clearedFields[externalidentity.FieldAsserted] = struct{}{}
+}
+
+// AssertedCleared returns if the "asserted" field was cleared in this mutation.
+func (m *ExternalIdentityMutation) AssertedCleared() bool {
+	_, ok := m.clearedFields[externalidentity.FieldAsserted]
+	return ok
+}
+
+// ResetAsserted resets all changes to the "asserted" field.
+func (m *ExternalIdentityMutation) ResetAsserted() {
+	m.asserted = nil
+	delete(m.clearedFields, externalidentity.FieldAsserted)
+}
+
+// SetPendingHash sets the "pending_hash" field.
+func (m *ExternalIdentityMutation) SetPendingHash(b []byte) {
+	m.pending_hash = &b
+}
+
+// PendingHash returns the value of the "pending_hash" field in the mutation.
+func (m *ExternalIdentityMutation) PendingHash() (r []byte, exists bool) {
+	v := m.pending_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPendingHash returns the old "pending_hash" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldPendingHash(ctx context.Context) (v *[]byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPendingHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPendingHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPendingHash: %w", err)
+	}
+	return oldValue.PendingHash, nil
+}
+
+// ClearPendingHash clears the value of the "pending_hash" field.
+func (m *ExternalIdentityMutation) ClearPendingHash() {
+	m.pending_hash = nil
+	m.clearedFields[externalidentity.FieldPendingHash] = struct{}{}
+}
+
+// PendingHashCleared returns if the "pending_hash" field was cleared in this mutation.
+func (m *ExternalIdentityMutation) PendingHashCleared() bool {
+	_, ok := m.clearedFields[externalidentity.FieldPendingHash]
+	return ok
+}
+
+// ResetPendingHash resets all changes to the "pending_hash" field.
+func (m *ExternalIdentityMutation) ResetPendingHash() {
+	m.pending_hash = nil
+	delete(m.clearedFields, externalidentity.FieldPendingHash)
+}
+
+// SetPendingExpiresAt sets the "pending_expires_at" field.
+func (m *ExternalIdentityMutation) SetPendingExpiresAt(t time.Time) {
+	m.pending_expires_at = &t
+}
+
+// PendingExpiresAt returns the value of the "pending_expires_at" field in the mutation.
+func (m *ExternalIdentityMutation) PendingExpiresAt() (r time.Time, exists bool) {
+	v := m.pending_expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPendingExpiresAt returns the old "pending_expires_at" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldPendingExpiresAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPendingExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPendingExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPendingExpiresAt: %w", err)
+	}
+	return oldValue.PendingExpiresAt, nil
+}
+
+// ClearPendingExpiresAt clears the value of the "pending_expires_at" field.
+func (m *ExternalIdentityMutation) ClearPendingExpiresAt() {
+	m.pending_expires_at = nil
+	m.clearedFields[externalidentity.FieldPendingExpiresAt] = struct{}{}
+}
+
+// PendingExpiresAtCleared returns if the "pending_expires_at" field was cleared in this mutation.
+func (m *ExternalIdentityMutation) PendingExpiresAtCleared() bool {
+	_, ok := m.clearedFields[externalidentity.FieldPendingExpiresAt]
+	return ok
+}
+
+// ResetPendingExpiresAt resets all changes to the "pending_expires_at" field.
+func (m *ExternalIdentityMutation) ResetPendingExpiresAt() {
+	m.pending_expires_at = nil
+	delete(m.clearedFields, externalidentity.FieldPendingExpiresAt)
+}
+
+// SetPendingIDToken sets the "pending_id_token" field.
+func (m *ExternalIdentityMutation) SetPendingIDToken(s string) {
+	m.pending_id_token = &s
+}
+
+// PendingIDToken returns the value of the "pending_id_token" field in the mutation.
+func (m *ExternalIdentityMutation) PendingIDToken() (r string, exists bool) {
+	v := m.pending_id_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldPendingIDToken returns the old "pending_id_token" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldPendingIDToken(ctx context.Context) (v *string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldPendingIDToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldPendingIDToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldPendingIDToken: %w", err)
+	}
+	return oldValue.PendingIDToken, nil
+}
+
+// ClearPendingIDToken clears the value of the "pending_id_token" field.
+func (m *ExternalIdentityMutation) ClearPendingIDToken() {
+	m.pending_id_token = nil
+	m.clearedFields[externalidentity.FieldPendingIDToken] = struct{}{}
+}
+
+// PendingIDTokenCleared returns if the "pending_id_token" field was cleared in this mutation.
+func (m *ExternalIdentityMutation) PendingIDTokenCleared() bool {
+	_, ok := m.clearedFields[externalidentity.FieldPendingIDToken]
+	return ok
+}
+
+// ResetPendingIDToken resets all changes to the "pending_id_token" field.
+func (m *ExternalIdentityMutation) ResetPendingIDToken() {
+	m.pending_id_token = nil
+	delete(m.clearedFields, externalidentity.FieldPendingIDToken)
+}
+
+// SetLastLoginAt sets the "last_login_at" field.
+func (m *ExternalIdentityMutation) SetLastLoginAt(t time.Time) {
+	m.last_login_at = &t
+}
+
+// LastLoginAt returns the value of the "last_login_at" field in the mutation.
+func (m *ExternalIdentityMutation) LastLoginAt() (r time.Time, exists bool) {
+	v := m.last_login_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldLastLoginAt returns the old "last_login_at" field's value of the ExternalIdentity entity.
+// If the ExternalIdentity object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalIdentityMutation) OldLastLoginAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldLastLoginAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldLastLoginAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldLastLoginAt: %w", err)
+	}
+	return oldValue.LastLoginAt, nil
+}
+
+// ClearLastLoginAt clears the value of the "last_login_at" field.
+func (m *ExternalIdentityMutation) ClearLastLoginAt() {
+	m.last_login_at = nil
+	m.clearedFields[externalidentity.FieldLastLoginAt] = struct{}{}
+}
+
+// LastLoginAtCleared returns if the "last_login_at" field was cleared in this mutation.
+func (m *ExternalIdentityMutation) LastLoginAtCleared() bool {
+	_, ok := m.clearedFields[externalidentity.FieldLastLoginAt]
+	return ok
+}
+
+// ResetLastLoginAt resets all changes to the "last_login_at" field.
+func (m *ExternalIdentityMutation) ResetLastLoginAt() {
+	m.last_login_at = nil
+	delete(m.clearedFields, externalidentity.FieldLastLoginAt)
+}
+
+// ClearAccount clears the "account" edge to the Account entity.
+func (m *ExternalIdentityMutation) ClearAccount() {
+	m.clearedaccount = true
+	m.clearedFields[externalidentity.FieldAccountID] = struct{}{}
+}
+
+// AccountCleared reports if the "account" edge to the Account entity was cleared.
+func (m *ExternalIdentityMutation) AccountCleared() bool {
+	return m.AccountIDCleared() || m.clearedaccount
+}
+
+// AccountIDs returns the "account" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// AccountID instead. It exists only for internal usage by the builders.
+func (m *ExternalIdentityMutation) AccountIDs() (ids []int) {
+	if id := m.account; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetAccount resets all changes to the "account" edge.
+func (m *ExternalIdentityMutation) ResetAccount() {
+	m.account = nil
+	m.clearedaccount = false
+}
+
+// Where appends a list predicates to the ExternalIdentityMutation builder.
+func (m *ExternalIdentityMutation) Where(ps ...predicate.ExternalIdentity) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExternalIdentityMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExternalIdentityMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ExternalIdentity, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExternalIdentityMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExternalIdentityMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ExternalIdentity).
+func (m *ExternalIdentityMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExternalIdentityMutation) Fields() []string {
+	fields := make([]string, 0, 10)
+	if m.created_at != nil {
+		fields = append(fields, externalidentity.FieldCreatedAt)
+	}
+	if m.provider != nil {
+		fields = append(fields, externalidentity.FieldProvider)
+	}
+	if m.issuer != nil {
+		fields = append(fields, externalidentity.FieldIssuer)
+	}
+	if m.subject != nil {
+		fields = append(fields, externalidentity.FieldSubject)
+	}
+	if m.account != nil {
+		fields = append(fields, externalidentity.FieldAccountID)
+	}
+	if m.asserted != nil {
+		fields = append(fields, externalidentity.FieldAsserted)
+	}
+	if m.pending_hash != nil {
+		fields = append(fields, externalidentity.FieldPendingHash)
+	}
+	if m.pending_expires_at != nil {
+		fields = append(fields, externalidentity.FieldPendingExpiresAt)
+	}
+	if m.pending_id_token != nil {
+		fields = append(fields, externalidentity.FieldPendingIDToken)
+	}
+	if m.last_login_at != nil {
+		fields = append(fields, externalidentity.FieldLastLoginAt)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExternalIdentityMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case externalidentity.FieldCreatedAt:
+		return m.CreatedAt()
+	case externalidentity.FieldProvider:
+		return m.Provider()
+	case externalidentity.FieldIssuer:
+		return m.Issuer()
+	case externalidentity.FieldSubject:
+		return m.Subject()
+	case externalidentity.FieldAccountID:
+		return m.AccountID()
+	case externalidentity.FieldAsserted:
+		return m.Asserted()
+	case externalidentity.FieldPendingHash:
+		return m.PendingHash()
+	case externalidentity.FieldPendingExpiresAt:
+		return m.PendingExpiresAt()
+	case externalidentity.FieldPendingIDToken:
+		return m.PendingIDToken()
+	case externalidentity.FieldLastLoginAt:
+		return m.LastLoginAt()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExternalIdentityMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case externalidentity.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case externalidentity.FieldProvider:
+		return m.OldProvider(ctx)
+	case externalidentity.FieldIssuer:
+		return m.OldIssuer(ctx)
+	case externalidentity.FieldSubject:
+		return m.OldSubject(ctx)
+	case externalidentity.FieldAccountID:
+		return m.OldAccountID(ctx)
+	case externalidentity.FieldAsserted:
+		return m.OldAsserted(ctx)
+	case externalidentity.FieldPendingHash:
+		return m.OldPendingHash(ctx)
+	case externalidentity.FieldPendingExpiresAt:
+		return m.OldPendingExpiresAt(ctx)
+	case externalidentity.FieldPendingIDToken:
+		return m.OldPendingIDToken(ctx)
+	case externalidentity.FieldLastLoginAt:
+		return m.OldLastLoginAt(ctx)
+	}
+	return nil, fmt.Errorf("unknown ExternalIdentity field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExternalIdentityMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case externalidentity.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case externalidentity.FieldProvider:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetProvider(v)
+		return nil
+	case externalidentity.FieldIssuer:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIssuer(v)
+		return nil
+	case externalidentity.FieldSubject:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSubject(v)
+		return nil
+	case externalidentity.FieldAccountID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccountID(v)
+		return nil
+	case externalidentity.FieldAsserted:
+		v, ok := value.(map[string]string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAsserted(v)
+		return nil
+	case externalidentity.FieldPendingHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPendingHash(v)
+		return nil
+	case externalidentity.FieldPendingExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPendingExpiresAt(v)
+		return nil
+	case externalidentity.FieldPendingIDToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetPendingIDToken(v)
+		return nil
+	case externalidentity.FieldLastLoginAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetLastLoginAt(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalIdentity field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExternalIdentityMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExternalIdentityMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExternalIdentityMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ExternalIdentity numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExternalIdentityMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(externalidentity.FieldAccountID) {
+		fields = append(fields, externalidentity.FieldAccountID)
+	}
+	if m.FieldCleared(externalidentity.FieldAsserted) {
+		fields = append(fields, externalidentity.FieldAsserted)
+	}
+	if m.FieldCleared(externalidentity.FieldPendingHash) {
+		fields = append(fields, externalidentity.FieldPendingHash)
+	}
+	if m.FieldCleared(externalidentity.FieldPendingExpiresAt) {
+		fields = append(fields, externalidentity.FieldPendingExpiresAt)
+	}
+	if m.FieldCleared(externalidentity.FieldPendingIDToken) {
+		fields = append(fields, externalidentity.FieldPendingIDToken)
+	}
+	if m.FieldCleared(externalidentity.FieldLastLoginAt) {
+		fields = append(fields, externalidentity.FieldLastLoginAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExternalIdentityMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExternalIdentityMutation) ClearField(name string) error {
+	switch name {
+	case externalidentity.FieldAccountID:
+		m.ClearAccountID()
+		return nil
+	case externalidentity.FieldAsserted:
+		m.ClearAsserted()
+		return nil
+	case externalidentity.FieldPendingHash:
+		m.ClearPendingHash()
+		return nil
+	case externalidentity.FieldPendingExpiresAt:
+		m.ClearPendingExpiresAt()
+		return nil
+	case externalidentity.FieldPendingIDToken:
+		m.ClearPendingIDToken()
+		return nil
+	case externalidentity.FieldLastLoginAt:
+		m.ClearLastLoginAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalIdentity nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExternalIdentityMutation) ResetField(name string) error {
+	switch name {
+	case externalidentity.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case externalidentity.FieldProvider:
+		m.ResetProvider()
+		return nil
+	case externalidentity.FieldIssuer:
+		m.ResetIssuer()
+		return nil
+	case externalidentity.FieldSubject:
+		m.ResetSubject()
+		return nil
+	case externalidentity.FieldAccountID:
+		m.ResetAccountID()
+		return nil
+	case externalidentity.FieldAsserted:
+		m.ResetAsserted()
+		return nil
+	case externalidentity.FieldPendingHash:
+		m.ResetPendingHash()
+		return nil
+	case externalidentity.FieldPendingExpiresAt:
+		m.ResetPendingExpiresAt()
+		return nil
+	case externalidentity.FieldPendingIDToken:
+		m.ResetPendingIDToken()
+		return nil
+	case externalidentity.FieldLastLoginAt:
+		m.ResetLastLoginAt()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalIdentity field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExternalIdentityMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.account != nil {
+		edges = append(edges, externalidentity.EdgeAccount)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExternalIdentityMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case externalidentity.EdgeAccount:
+		if id := m.account; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExternalIdentityMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExternalIdentityMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExternalIdentityMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedaccount {
+		edges = append(edges, externalidentity.EdgeAccount)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExternalIdentityMutation) EdgeCleared(name string) bool {
+	switch name {
+	case externalidentity.EdgeAccount:
+		return m.clearedaccount
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExternalIdentityMutation) ClearEdge(name string) error {
+	switch name {
+	case externalidentity.EdgeAccount:
+		m.ClearAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalIdentity unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExternalIdentityMutation) ResetEdge(name string) error {
+	switch name {
+	case externalidentity.EdgeAccount:
+		m.ResetAccount()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalIdentity edge %s", name)
+}
+
+// ExternalSessionMutation represents an operation that mutates the ExternalSession nodes in the graph.
+type ExternalSessionMutation struct {
+	config
+	op              Op
+	typ             string
+	id              *int
+	created_at      *time.Time
+	id_token        *string
+	clearedFields   map[string]struct{}
+	session         *int
+	clearedsession  bool
+	identity        *int
+	clearedidentity bool
+	done            bool
+	oldValue        func(context.Context) (*ExternalSession, error)
+	predicates      []predicate.ExternalSession
+}
+
+var _ ent.Mutation = (*ExternalSessionMutation)(nil)
+
+// externalsessionOption allows management of the mutation configuration using functional options.
+type externalsessionOption func(*ExternalSessionMutation)
+
+// newExternalSessionMutation creates new mutation for the ExternalSession entity.
+func newExternalSessionMutation(c config, op Op, opts ...externalsessionOption) *ExternalSessionMutation {
+	m := &ExternalSessionMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeExternalSession,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withExternalSessionID sets the ID field of the mutation.
+func withExternalSessionID(id int) externalsessionOption {
+	return func(m *ExternalSessionMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *ExternalSession
+		)
+		m.oldValue = func(ctx context.Context) (*ExternalSession, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().ExternalSession.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withExternalSession sets the old ExternalSession of the mutation.
+func withExternalSession(node *ExternalSession) externalsessionOption {
+	return func(m *ExternalSessionMutation) {
+		m.oldValue = func(context.Context) (*ExternalSession, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m ExternalSessionMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m ExternalSessionMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *ExternalSessionMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *ExternalSessionMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().ExternalSession.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *ExternalSessionMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *ExternalSessionMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the ExternalSession entity.
+// If the ExternalSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalSessionMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *ExternalSessionMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetSessionID sets the "session_id" field.
+func (m *ExternalSessionMutation) SetSessionID(i int) {
+	m.session = &i
+}
+
+// SessionID returns the value of the "session_id" field in the mutation.
+func (m *ExternalSessionMutation) SessionID() (r int, exists bool) {
+	v := m.session
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldSessionID returns the old "session_id" field's value of the ExternalSession entity.
+// If the ExternalSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalSessionMutation) OldSessionID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldSessionID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldSessionID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldSessionID: %w", err)
+	}
+	return oldValue.SessionID, nil
+}
+
+// ResetSessionID resets all changes to the "session_id" field.
+func (m *ExternalSessionMutation) ResetSessionID() {
+	m.session = nil
+}
+
+// SetIdentityID sets the "identity_id" field.
+func (m *ExternalSessionMutation) SetIdentityID(i int) {
+	m.identity = &i
+}
+
+// IdentityID returns the value of the "identity_id" field in the mutation.
+func (m *ExternalSessionMutation) IdentityID() (r int, exists bool) {
+	v := m.identity
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIdentityID returns the old "identity_id" field's value of the ExternalSession entity.
+// If the ExternalSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalSessionMutation) OldIdentityID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIdentityID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIdentityID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIdentityID: %w", err)
+	}
+	return oldValue.IdentityID, nil
+}
+
+// ResetIdentityID resets all changes to the "identity_id" field.
+func (m *ExternalSessionMutation) ResetIdentityID() {
+	m.identity = nil
+}
+
+// SetIDToken sets the "id_token" field.
+func (m *ExternalSessionMutation) SetIDToken(s string) {
+	m.id_token = &s
+}
+
+// IDToken returns the value of the "id_token" field in the mutation.
+func (m *ExternalSessionMutation) IDToken() (r string, exists bool) {
+	v := m.id_token
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldIDToken returns the old "id_token" field's value of the ExternalSession entity.
+// If the ExternalSession object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *ExternalSessionMutation) OldIDToken(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldIDToken is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldIDToken requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldIDToken: %w", err)
+	}
+	return oldValue.IDToken, nil
+}
+
+// ResetIDToken resets all changes to the "id_token" field.
+func (m *ExternalSessionMutation) ResetIDToken() {
+	m.id_token = nil
+}
+
+// ClearSession clears the "session" edge to the Session entity.
+func (m *ExternalSessionMutation) ClearSession() {
+	m.clearedsession = true
+	m.clearedFields[externalsession.FieldSessionID] = struct{}{}
+}
+
+// SessionCleared reports if the "session" edge to the Session entity was cleared.
+func (m *ExternalSessionMutation) SessionCleared() bool {
+	return m.clearedsession
+}
+
+// SessionIDs returns the "session" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// SessionID instead. It exists only for internal usage by the builders.
+func (m *ExternalSessionMutation) SessionIDs() (ids []int) {
+	if id := m.session; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetSession resets all changes to the "session" edge.
+func (m *ExternalSessionMutation) ResetSession() {
+	m.session = nil
+	m.clearedsession = false
+}
+
+// ClearIdentity clears the "identity" edge to the ExternalIdentity entity.
+func (m *ExternalSessionMutation) ClearIdentity() {
+	m.clearedidentity = true
+	m.clearedFields[externalsession.FieldIdentityID] = struct{}{}
+}
+
+// IdentityCleared reports if the "identity" edge to the ExternalIdentity entity was cleared.
+func (m *ExternalSessionMutation) IdentityCleared() bool {
+	return m.clearedidentity
+}
+
+// IdentityIDs returns the "identity" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// IdentityID instead. It exists only for internal usage by the builders.
+func (m *ExternalSessionMutation) IdentityIDs() (ids []int) {
+	if id := m.identity; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetIdentity resets all changes to the "identity" edge.
+func (m *ExternalSessionMutation) ResetIdentity() {
+	m.identity = nil
+	m.clearedidentity = false
+}
+
+// Where appends a list predicates to the ExternalSessionMutation builder.
+func (m *ExternalSessionMutation) Where(ps ...predicate.ExternalSession) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the ExternalSessionMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *ExternalSessionMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.ExternalSession, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *ExternalSessionMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *ExternalSessionMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (ExternalSession).
+func (m *ExternalSessionMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *ExternalSessionMutation) Fields() []string {
+	fields := make([]string, 0, 4)
+	if m.created_at != nil {
+		fields = append(fields, externalsession.FieldCreatedAt)
+	}
+	if m.session != nil {
+		fields = append(fields, externalsession.FieldSessionID)
+	}
+	if m.identity != nil {
+		fields = append(fields, externalsession.FieldIdentityID)
+	}
+	if m.id_token != nil {
+		fields = append(fields, externalsession.FieldIDToken)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *ExternalSessionMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case externalsession.FieldCreatedAt:
+		return m.CreatedAt()
+	case externalsession.FieldSessionID:
+		return m.SessionID()
+	case externalsession.FieldIdentityID:
+		return m.IdentityID()
+	case externalsession.FieldIDToken:
+		return m.IDToken()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *ExternalSessionMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case externalsession.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case externalsession.FieldSessionID:
+		return m.OldSessionID(ctx)
+	case externalsession.FieldIdentityID:
+		return m.OldIdentityID(ctx)
+	case externalsession.FieldIDToken:
+		return m.OldIDToken(ctx)
+	}
+	return nil, fmt.Errorf("unknown ExternalSession field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExternalSessionMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case externalsession.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case externalsession.FieldSessionID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetSessionID(v)
+		return nil
+	case externalsession.FieldIdentityID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIdentityID(v)
+		return nil
+	case externalsession.FieldIDToken:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetIDToken(v)
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalSession field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *ExternalSessionMutation) AddedFields() []string {
+	var fields []string
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *ExternalSessionMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *ExternalSessionMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	}
+	return fmt.Errorf("unknown ExternalSession numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *ExternalSessionMutation) ClearedFields() []string {
+	return nil
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *ExternalSessionMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *ExternalSessionMutation) ClearField(name string) error {
+	return fmt.Errorf("unknown ExternalSession nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *ExternalSessionMutation) ResetField(name string) error {
+	switch name {
+	case externalsession.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case externalsession.FieldSessionID:
+		m.ResetSessionID()
+		return nil
+	case externalsession.FieldIdentityID:
+		m.ResetIdentityID()
+		return nil
+	case externalsession.FieldIDToken:
+		m.ResetIDToken()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalSession field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *ExternalSessionMutation) AddedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.session != nil {
+		edges = append(edges, externalsession.EdgeSession)
+	}
+	if m.identity != nil {
+		edges = append(edges, externalsession.EdgeIdentity)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *ExternalSessionMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case externalsession.EdgeSession:
+		if id := m.session; id != nil {
+			return []ent.Value{*id}
+		}
+	case externalsession.EdgeIdentity:
+		if id := m.identity; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *ExternalSessionMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 2)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *ExternalSessionMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *ExternalSessionMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 2)
+	if m.clearedsession {
+		edges = append(edges, externalsession.EdgeSession)
+	}
+	if m.clearedidentity {
+		edges = append(edges, externalsession.EdgeIdentity)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *ExternalSessionMutation) EdgeCleared(name string) bool {
+	switch name {
+	case externalsession.EdgeSession:
+		return m.clearedsession
+	case externalsession.EdgeIdentity:
+		return m.clearedidentity
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *ExternalSessionMutation) ClearEdge(name string) error {
+	switch name {
+	case externalsession.EdgeSession:
+		m.ClearSession()
+		return nil
+	case externalsession.EdgeIdentity:
+		m.ClearIdentity()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalSession unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *ExternalSessionMutation) ResetEdge(name string) error {
+	switch name {
+	case externalsession.EdgeSession:
+		m.ResetSession()
+		return nil
+	case externalsession.EdgeIdentity:
+		m.ResetIdentity()
+		return nil
+	}
+	return fmt.Errorf("unknown ExternalSession edge %s", name)
+}
+
 // GrantMutation represents an operation that mutates the Grant nodes in the graph.
 type GrantMutation struct {
 	config
@@ -34324,4 +35907,712 @@ func (m *WorkerMutation) ResetEdge(name string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown Worker edge %s", name)
+}
+
+// WorkerClaimCodeMutation represents an operation that mutates the WorkerClaimCode nodes in the graph.
+type WorkerClaimCodeMutation struct {
+	config
+	op               Op
+	typ              string
+	id               *int
+	created_at       *time.Time
+	code_hash        *[]byte
+	expires_at       *time.Time
+	used_at          *time.Time
+	created_by_id    *int
+	addcreated_by_id *int
+	clearedFields    map[string]struct{}
+	worker           *int
+	clearedworker    bool
+	done             bool
+	oldValue         func(context.Context) (*WorkerClaimCode, error)
+	predicates       []predicate.WorkerClaimCode
+}
+
+var _ ent.Mutation = (*WorkerClaimCodeMutation)(nil)
+
+// workerclaimcodeOption allows management of the mutation configuration using functional options.
+type workerclaimcodeOption func(*WorkerClaimCodeMutation)
+
+// newWorkerClaimCodeMutation creates new mutation for the WorkerClaimCode entity.
+func newWorkerClaimCodeMutation(c config, op Op, opts ...workerclaimcodeOption) *WorkerClaimCodeMutation {
+	m := &WorkerClaimCodeMutation{
+		config:        c,
+		op:            op,
+		typ:           TypeWorkerClaimCode,
+		clearedFields: make(map[string]struct{}),
+	}
+	for _, opt := range opts {
+		opt(m)
+	}
+	return m
+}
+
+// withWorkerClaimCodeID sets the ID field of the mutation.
+func withWorkerClaimCodeID(id int) workerclaimcodeOption {
+	return func(m *WorkerClaimCodeMutation) {
+		var (
+			err   error
+			once  sync.Once
+			value *WorkerClaimCode
+		)
+		m.oldValue = func(ctx context.Context) (*WorkerClaimCode, error) {
+			once.Do(func() {
+				if m.done {
+					err = errors.New("querying old values post mutation is not allowed")
+				} else {
+					value, err = m.Client().WorkerClaimCode.Get(ctx, id)
+				}
+			})
+			return value, err
+		}
+		m.id = &id
+	}
+}
+
+// withWorkerClaimCode sets the old WorkerClaimCode of the mutation.
+func withWorkerClaimCode(node *WorkerClaimCode) workerclaimcodeOption {
+	return func(m *WorkerClaimCodeMutation) {
+		m.oldValue = func(context.Context) (*WorkerClaimCode, error) {
+			return node, nil
+		}
+		m.id = &node.ID
+	}
+}
+
+// Client returns a new `ent.Client` from the mutation. If the mutation was
+// executed in a transaction (ent.Tx), a transactional client is returned.
+func (m WorkerClaimCodeMutation) Client() *Client {
+	client := &Client{config: m.config}
+	client.init()
+	return client
+}
+
+// Tx returns an `ent.Tx` for mutations that were executed in transactions;
+// it returns an error otherwise.
+func (m WorkerClaimCodeMutation) Tx() (*Tx, error) {
+	if _, ok := m.driver.(*txDriver); !ok {
+		return nil, errors.New("ent: mutation is not running in a transaction")
+	}
+	tx := &Tx{config: m.config}
+	tx.init()
+	return tx, nil
+}
+
+// ID returns the ID value in the mutation. Note that the ID is only available
+// if it was provided to the builder or after it was returned from the database.
+func (m *WorkerClaimCodeMutation) ID() (id int, exists bool) {
+	if m.id == nil {
+		return
+	}
+	return *m.id, true
+}
+
+// IDs queries the database and returns the entity ids that match the mutation's predicate.
+// That means, if the mutation is applied within a transaction with an isolation level such
+// as sql.LevelSerializable, the returned ids match the ids of the rows that will be updated
+// or updated by the mutation.
+func (m *WorkerClaimCodeMutation) IDs(ctx context.Context) ([]int, error) {
+	switch {
+	case m.op.Is(OpUpdateOne | OpDeleteOne):
+		id, exists := m.ID()
+		if exists {
+			return []int{id}, nil
+		}
+		fallthrough
+	case m.op.Is(OpUpdate | OpDelete):
+		return m.Client().WorkerClaimCode.Query().Where(m.predicates...).IDs(ctx)
+	default:
+		return nil, fmt.Errorf("IDs is not allowed on %s operations", m.op)
+	}
+}
+
+// SetCreatedAt sets the "created_at" field.
+func (m *WorkerClaimCodeMutation) SetCreatedAt(t time.Time) {
+	m.created_at = &t
+}
+
+// CreatedAt returns the value of the "created_at" field in the mutation.
+func (m *WorkerClaimCodeMutation) CreatedAt() (r time.Time, exists bool) {
+	v := m.created_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedAt returns the old "created_at" field's value of the WorkerClaimCode entity.
+// If the WorkerClaimCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerClaimCodeMutation) OldCreatedAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedAt: %w", err)
+	}
+	return oldValue.CreatedAt, nil
+}
+
+// ResetCreatedAt resets all changes to the "created_at" field.
+func (m *WorkerClaimCodeMutation) ResetCreatedAt() {
+	m.created_at = nil
+}
+
+// SetWorkerID sets the "worker_id" field.
+func (m *WorkerClaimCodeMutation) SetWorkerID(i int) {
+	m.worker = &i
+}
+
+// WorkerID returns the value of the "worker_id" field in the mutation.
+func (m *WorkerClaimCodeMutation) WorkerID() (r int, exists bool) {
+	v := m.worker
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldWorkerID returns the old "worker_id" field's value of the WorkerClaimCode entity.
+// If the WorkerClaimCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerClaimCodeMutation) OldWorkerID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldWorkerID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldWorkerID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldWorkerID: %w", err)
+	}
+	return oldValue.WorkerID, nil
+}
+
+// ResetWorkerID resets all changes to the "worker_id" field.
+func (m *WorkerClaimCodeMutation) ResetWorkerID() {
+	m.worker = nil
+}
+
+// SetCodeHash sets the "code_hash" field.
+func (m *WorkerClaimCodeMutation) SetCodeHash(b []byte) {
+	m.code_hash = &b
+}
+
+// CodeHash returns the value of the "code_hash" field in the mutation.
+func (m *WorkerClaimCodeMutation) CodeHash() (r []byte, exists bool) {
+	v := m.code_hash
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCodeHash returns the old "code_hash" field's value of the WorkerClaimCode entity.
+// If the WorkerClaimCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerClaimCodeMutation) OldCodeHash(ctx context.Context) (v []byte, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCodeHash is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCodeHash requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCodeHash: %w", err)
+	}
+	return oldValue.CodeHash, nil
+}
+
+// ResetCodeHash resets all changes to the "code_hash" field.
+func (m *WorkerClaimCodeMutation) ResetCodeHash() {
+	m.code_hash = nil
+}
+
+// SetExpiresAt sets the "expires_at" field.
+func (m *WorkerClaimCodeMutation) SetExpiresAt(t time.Time) {
+	m.expires_at = &t
+}
+
+// ExpiresAt returns the value of the "expires_at" field in the mutation.
+func (m *WorkerClaimCodeMutation) ExpiresAt() (r time.Time, exists bool) {
+	v := m.expires_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldExpiresAt returns the old "expires_at" field's value of the WorkerClaimCode entity.
+// If the WorkerClaimCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerClaimCodeMutation) OldExpiresAt(ctx context.Context) (v time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldExpiresAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldExpiresAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldExpiresAt: %w", err)
+	}
+	return oldValue.ExpiresAt, nil
+}
+
+// ResetExpiresAt resets all changes to the "expires_at" field.
+func (m *WorkerClaimCodeMutation) ResetExpiresAt() {
+	m.expires_at = nil
+}
+
+// SetUsedAt sets the "used_at" field.
+func (m *WorkerClaimCodeMutation) SetUsedAt(t time.Time) {
+	m.used_at = &t
+}
+
+// UsedAt returns the value of the "used_at" field in the mutation.
+func (m *WorkerClaimCodeMutation) UsedAt() (r time.Time, exists bool) {
+	v := m.used_at
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldUsedAt returns the old "used_at" field's value of the WorkerClaimCode entity.
+// If the WorkerClaimCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerClaimCodeMutation) OldUsedAt(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldUsedAt is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldUsedAt requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldUsedAt: %w", err)
+	}
+	return oldValue.UsedAt, nil
+}
+
+// ClearUsedAt clears the value of the "used_at" field.
+func (m *WorkerClaimCodeMutation) ClearUsedAt() {
+	m.used_at = nil
+	m.clearedFields[workerclaimcode.FieldUsedAt] = struct{}{}
+}
+
+// UsedAtCleared returns if the "used_at" field was cleared in this mutation.
+func (m *WorkerClaimCodeMutation) UsedAtCleared() bool {
+	_, ok := m.clearedFields[workerclaimcode.FieldUsedAt]
+	return ok
+}
+
+// ResetUsedAt resets all changes to the "used_at" field.
+func (m *WorkerClaimCodeMutation) ResetUsedAt() {
+	m.used_at = nil
+	delete(m.clearedFields, workerclaimcode.FieldUsedAt)
+}
+
+// SetCreatedByID sets the "created_by_id" field.
+func (m *WorkerClaimCodeMutation) SetCreatedByID(i int) {
+	m.created_by_id = &i
+	m.addcreated_by_id = nil
+}
+
+// CreatedByID returns the value of the "created_by_id" field in the mutation.
+func (m *WorkerClaimCodeMutation) CreatedByID() (r int, exists bool) {
+	v := m.created_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldCreatedByID returns the old "created_by_id" field's value of the WorkerClaimCode entity.
+// If the WorkerClaimCode object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *WorkerClaimCodeMutation) OldCreatedByID(ctx context.Context) (v int, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldCreatedByID is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldCreatedByID requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldCreatedByID: %w", err)
+	}
+	return oldValue.CreatedByID, nil
+}
+
+// AddCreatedByID adds i to the "created_by_id" field.
+func (m *WorkerClaimCodeMutation) AddCreatedByID(i int) {
+	if m.addcreated_by_id != nil {
+		*m.addcreated_by_id += i
+	} else {
+		m.addcreated_by_id = &i
+	}
+}
+
+// AddedCreatedByID returns the value that was added to the "created_by_id" field in this mutation.
+func (m *WorkerClaimCodeMutation) AddedCreatedByID() (r int, exists bool) {
+	v := m.addcreated_by_id
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// ResetCreatedByID resets all changes to the "created_by_id" field.
+func (m *WorkerClaimCodeMutation) ResetCreatedByID() {
+	m.created_by_id = nil
+	m.addcreated_by_id = nil
+}
+
+// ClearWorker clears the "worker" edge to the Worker entity.
+func (m *WorkerClaimCodeMutation) ClearWorker() {
+	m.clearedworker = true
+	m.clearedFields[workerclaimcode.FieldWorkerID] = struct{}{}
+}
+
+// WorkerCleared reports if the "worker" edge to the Worker entity was cleared.
+func (m *WorkerClaimCodeMutation) WorkerCleared() bool {
+	return m.clearedworker
+}
+
+// WorkerIDs returns the "worker" edge IDs in the mutation.
+// Note that IDs always returns len(IDs) <= 1 for unique edges, and you should use
+// WorkerID instead. It exists only for internal usage by the builders.
+func (m *WorkerClaimCodeMutation) WorkerIDs() (ids []int) {
+	if id := m.worker; id != nil {
+		ids = append(ids, *id)
+	}
+	return
+}
+
+// ResetWorker resets all changes to the "worker" edge.
+func (m *WorkerClaimCodeMutation) ResetWorker() {
+	m.worker = nil
+	m.clearedworker = false
+}
+
+// Where appends a list predicates to the WorkerClaimCodeMutation builder.
+func (m *WorkerClaimCodeMutation) Where(ps ...predicate.WorkerClaimCode) {
+	m.predicates = append(m.predicates, ps...)
+}
+
+// WhereP appends storage-level predicates to the WorkerClaimCodeMutation builder. Using this method,
+// users can use type-assertion to append predicates that do not depend on any generated package.
+func (m *WorkerClaimCodeMutation) WhereP(ps ...func(*sql.Selector)) {
+	p := make([]predicate.WorkerClaimCode, len(ps))
+	for i := range ps {
+		p[i] = ps[i]
+	}
+	m.Where(p...)
+}
+
+// Op returns the operation name.
+func (m *WorkerClaimCodeMutation) Op() Op {
+	return m.op
+}
+
+// SetOp allows setting the mutation operation.
+func (m *WorkerClaimCodeMutation) SetOp(op Op) {
+	m.op = op
+}
+
+// Type returns the node type of this mutation (WorkerClaimCode).
+func (m *WorkerClaimCodeMutation) Type() string {
+	return m.typ
+}
+
+// Fields returns all fields that were changed during this mutation. Note that in
+// order to get all numeric fields that were incremented/decremented, call
+// AddedFields().
+func (m *WorkerClaimCodeMutation) Fields() []string {
+	fields := make([]string, 0, 6)
+	if m.created_at != nil {
+		fields = append(fields, workerclaimcode.FieldCreatedAt)
+	}
+	if m.worker != nil {
+		fields = append(fields, workerclaimcode.FieldWorkerID)
+	}
+	if m.code_hash != nil {
+		fields = append(fields, workerclaimcode.FieldCodeHash)
+	}
+	if m.expires_at != nil {
+		fields = append(fields, workerclaimcode.FieldExpiresAt)
+	}
+	if m.used_at != nil {
+		fields = append(fields, workerclaimcode.FieldUsedAt)
+	}
+	if m.created_by_id != nil {
+		fields = append(fields, workerclaimcode.FieldCreatedByID)
+	}
+	return fields
+}
+
+// Field returns the value of a field with the given name. The second boolean
+// return value indicates that this field was not set, or was not defined in the
+// schema.
+func (m *WorkerClaimCodeMutation) Field(name string) (ent.Value, bool) {
+	switch name {
+	case workerclaimcode.FieldCreatedAt:
+		return m.CreatedAt()
+	case workerclaimcode.FieldWorkerID:
+		return m.WorkerID()
+	case workerclaimcode.FieldCodeHash:
+		return m.CodeHash()
+	case workerclaimcode.FieldExpiresAt:
+		return m.ExpiresAt()
+	case workerclaimcode.FieldUsedAt:
+		return m.UsedAt()
+	case workerclaimcode.FieldCreatedByID:
+		return m.CreatedByID()
+	}
+	return nil, false
+}
+
+// OldField returns the old value of the field from the database. An error is
+// returned if the mutation operation is not UpdateOne, or the query to the
+// database failed.
+func (m *WorkerClaimCodeMutation) OldField(ctx context.Context, name string) (ent.Value, error) {
+	switch name {
+	case workerclaimcode.FieldCreatedAt:
+		return m.OldCreatedAt(ctx)
+	case workerclaimcode.FieldWorkerID:
+		return m.OldWorkerID(ctx)
+	case workerclaimcode.FieldCodeHash:
+		return m.OldCodeHash(ctx)
+	case workerclaimcode.FieldExpiresAt:
+		return m.OldExpiresAt(ctx)
+	case workerclaimcode.FieldUsedAt:
+		return m.OldUsedAt(ctx)
+	case workerclaimcode.FieldCreatedByID:
+		return m.OldCreatedByID(ctx)
+	}
+	return nil, fmt.Errorf("unknown WorkerClaimCode field %s", name)
+}
+
+// SetField sets the value of a field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WorkerClaimCodeMutation) SetField(name string, value ent.Value) error {
+	switch name {
+	case workerclaimcode.FieldCreatedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedAt(v)
+		return nil
+	case workerclaimcode.FieldWorkerID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetWorkerID(v)
+		return nil
+	case workerclaimcode.FieldCodeHash:
+		v, ok := value.([]byte)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCodeHash(v)
+		return nil
+	case workerclaimcode.FieldExpiresAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetExpiresAt(v)
+		return nil
+	case workerclaimcode.FieldUsedAt:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetUsedAt(v)
+		return nil
+	case workerclaimcode.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WorkerClaimCode field %s", name)
+}
+
+// AddedFields returns all numeric fields that were incremented/decremented during
+// this mutation.
+func (m *WorkerClaimCodeMutation) AddedFields() []string {
+	var fields []string
+	if m.addcreated_by_id != nil {
+		fields = append(fields, workerclaimcode.FieldCreatedByID)
+	}
+	return fields
+}
+
+// AddedField returns the numeric value that was incremented/decremented on a field
+// with the given name. The second boolean return value indicates that this field
+// was not set, or was not defined in the schema.
+func (m *WorkerClaimCodeMutation) AddedField(name string) (ent.Value, bool) {
+	switch name {
+	case workerclaimcode.FieldCreatedByID:
+		return m.AddedCreatedByID()
+	}
+	return nil, false
+}
+
+// AddField adds the value to the field with the given name. It returns an error if
+// the field is not defined in the schema, or if the type mismatched the field
+// type.
+func (m *WorkerClaimCodeMutation) AddField(name string, value ent.Value) error {
+	switch name {
+	case workerclaimcode.FieldCreatedByID:
+		v, ok := value.(int)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.AddCreatedByID(v)
+		return nil
+	}
+	return fmt.Errorf("unknown WorkerClaimCode numeric field %s", name)
+}
+
+// ClearedFields returns all nullable fields that were cleared during this
+// mutation.
+func (m *WorkerClaimCodeMutation) ClearedFields() []string {
+	var fields []string
+	if m.FieldCleared(workerclaimcode.FieldUsedAt) {
+		fields = append(fields, workerclaimcode.FieldUsedAt)
+	}
+	return fields
+}
+
+// FieldCleared returns a boolean indicating if a field with the given name was
+// cleared in this mutation.
+func (m *WorkerClaimCodeMutation) FieldCleared(name string) bool {
+	_, ok := m.clearedFields[name]
+	return ok
+}
+
+// ClearField clears the value of the field with the given name. It returns an
+// error if the field is not defined in the schema.
+func (m *WorkerClaimCodeMutation) ClearField(name string) error {
+	switch name {
+	case workerclaimcode.FieldUsedAt:
+		m.ClearUsedAt()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkerClaimCode nullable field %s", name)
+}
+
+// ResetField resets all changes in the mutation for the field with the given name.
+// It returns an error if the field is not defined in the schema.
+func (m *WorkerClaimCodeMutation) ResetField(name string) error {
+	switch name {
+	case workerclaimcode.FieldCreatedAt:
+		m.ResetCreatedAt()
+		return nil
+	case workerclaimcode.FieldWorkerID:
+		m.ResetWorkerID()
+		return nil
+	case workerclaimcode.FieldCodeHash:
+		m.ResetCodeHash()
+		return nil
+	case workerclaimcode.FieldExpiresAt:
+		m.ResetExpiresAt()
+		return nil
+	case workerclaimcode.FieldUsedAt:
+		m.ResetUsedAt()
+		return nil
+	case workerclaimcode.FieldCreatedByID:
+		m.ResetCreatedByID()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkerClaimCode field %s", name)
+}
+
+// AddedEdges returns all edge names that were set/added in this mutation.
+func (m *WorkerClaimCodeMutation) AddedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.worker != nil {
+		edges = append(edges, workerclaimcode.EdgeWorker)
+	}
+	return edges
+}
+
+// AddedIDs returns all IDs (to other nodes) that were added for the given edge
+// name in this mutation.
+func (m *WorkerClaimCodeMutation) AddedIDs(name string) []ent.Value {
+	switch name {
+	case workerclaimcode.EdgeWorker:
+		if id := m.worker; id != nil {
+			return []ent.Value{*id}
+		}
+	}
+	return nil
+}
+
+// RemovedEdges returns all edge names that were removed in this mutation.
+func (m *WorkerClaimCodeMutation) RemovedEdges() []string {
+	edges := make([]string, 0, 1)
+	return edges
+}
+
+// RemovedIDs returns all IDs (to other nodes) that were removed for the edge with
+// the given name in this mutation.
+func (m *WorkerClaimCodeMutation) RemovedIDs(name string) []ent.Value {
+	return nil
+}
+
+// ClearedEdges returns all edge names that were cleared in this mutation.
+func (m *WorkerClaimCodeMutation) ClearedEdges() []string {
+	edges := make([]string, 0, 1)
+	if m.clearedworker {
+		edges = append(edges, workerclaimcode.EdgeWorker)
+	}
+	return edges
+}
+
+// EdgeCleared returns a boolean which indicates if the edge with the given name
+// was cleared in this mutation.
+func (m *WorkerClaimCodeMutation) EdgeCleared(name string) bool {
+	switch name {
+	case workerclaimcode.EdgeWorker:
+		return m.clearedworker
+	}
+	return false
+}
+
+// ClearEdge clears the value of the edge with the given name. It returns an error
+// if that edge is not defined in the schema.
+func (m *WorkerClaimCodeMutation) ClearEdge(name string) error {
+	switch name {
+	case workerclaimcode.EdgeWorker:
+		m.ClearWorker()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkerClaimCode unique edge %s", name)
+}
+
+// ResetEdge resets all changes to the edge with the given name in this mutation.
+// It returns an error if the edge is not defined in the schema.
+func (m *WorkerClaimCodeMutation) ResetEdge(name string) error {
+	switch name {
+	case workerclaimcode.EdgeWorker:
+		m.ResetWorker()
+		return nil
+	}
+	return fmt.Errorf("unknown WorkerClaimCode edge %s", name)
 }

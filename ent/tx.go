@@ -52,6 +52,10 @@ type Tx struct {
 	ExceedanceNotice *ExceedanceNoticeClient
 	// ExposureSummary is the client for interacting with the ExposureSummary builders.
 	ExposureSummary *ExposureSummaryClient
+	// ExternalIdentity is the client for interacting with the ExternalIdentity builders.
+	ExternalIdentity *ExternalIdentityClient
+	// ExternalSession is the client for interacting with the ExternalSession builders.
+	ExternalSession *ExternalSessionClient
 	// Grant is the client for interacting with the Grant builders.
 	Grant *GrantClient
 	// ImportBatch is the client for interacting with the ImportBatch builders.
@@ -72,6 +76,8 @@ type Tx struct {
 	TotpCredential *TotpCredentialClient
 	// Worker is the client for interacting with the Worker builders.
 	Worker *WorkerClient
+	// WorkerClaimCode is the client for interacting with the WorkerClaimCode builders.
+	WorkerClaimCode *WorkerClaimCodeClient
 
 	// lazily loaded.
 	client     *Client
@@ -222,6 +228,8 @@ func (tx *Tx) init() {
 	tx.Establishment = NewEstablishmentClient(tx.config)
 	tx.ExceedanceNotice = NewExceedanceNoticeClient(tx.config)
 	tx.ExposureSummary = NewExposureSummaryClient(tx.config)
+	tx.ExternalIdentity = NewExternalIdentityClient(tx.config)
+	tx.ExternalSession = NewExternalSessionClient(tx.config)
 	tx.Grant = NewGrantClient(tx.config)
 	tx.ImportBatch = NewImportBatchClient(tx.config)
 	tx.Intervention = NewInterventionClient(tx.config)
@@ -232,6 +240,7 @@ func (tx *Tx) init() {
 	tx.Session = NewSessionClient(tx.config)
 	tx.TotpCredential = NewTotpCredentialClient(tx.config)
 	tx.Worker = NewWorkerClient(tx.config)
+	tx.WorkerClaimCode = NewWorkerClaimCodeClient(tx.config)
 }
 
 // txDriver wraps the given dialect.Tx with a nop dialect.Driver implementation.

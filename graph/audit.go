@@ -15,6 +15,7 @@ import (
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -179,6 +180,8 @@ func owner(fc *graphql.FieldContext) (id, worker int) {
 		return o.ID, o.WorkerID
 	case *ent.Anomaly:
 		return o.ID, o.WorkerID
+	case *model.WorkerClaimCodePayload:
+		return o.WorkerID, o.WorkerID
 	}
 	return 0, 0
 }

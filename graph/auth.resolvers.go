@@ -10,6 +10,7 @@ import (
 
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/graph/generated"
 	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"
 )
@@ -55,3 +56,8 @@ func (r *mutationResolver) SwitchRole(ctx context.Context, role policy.Role) (*m
 func (r *queryResolver) Me(ctx context.Context) (*model.Viewer, error) {
 	return r.viewer(ctx)
 }
+
+// Viewer returns generated.ViewerResolver implementation.
+func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
+
+type viewerResolver struct{ *Resolver }

@@ -39,7 +39,7 @@ func (g documentGate) MutateOperationParameters(ctx context.Context, p *graphql.
 	}
 	if policy.FromContext(ctx) == nil {
 		op := doc.Operations.ForName(p.OperationName)
-		if op == nil || !loginOnly(op) {
+		if op == nil || !loginOnly(op) && !publicOnly(op) {
 			return &gqlerror.Error{Message: errUnauthenticated.Message,
 				Extensions: map[string]any{"code": string(errUnauthenticated.Code)}}
 		}
@@ -98,4 +98,21 @@ func selectsOnly(op *ast.OperationDefinition, typ ast.Operation, names ...string
 		}
 	}
 	return true
+}
+
+// publicOnly reports whether op is a query selecting signInProviders (and
+// __typename) only: the sign-in page lists the providers before anyone signs in.
+func publicOnly(op *ast.OperationDefinition) bool {
+	if op == nil || op.Operation != ast.Query {
+		return false
+	}
+	providers := false
+	for _, sel := range op.SelectionSet {
+		f, ok := sel.(*ast.Field)
+		if !ok || (f.Name != "signInProviders" && f.Name != "__typename") {
+			return false
+		}
+		providers = providers || f.Name == "signInProviders"
+	}
+	return providers
 }

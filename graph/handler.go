@@ -20,6 +20,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/generated"
@@ -45,6 +46,8 @@ type Config struct {
 	TxOpener entgql.TxOpener
 	// Importer imports batches (submit* mutations) and records corrections.
 	Importer *registry.Importer
+	// OIDC is the OpenID Connect sign-in (nil: password only).
+	OIDC *oidc.Service
 }
 
 func (cfg Config) txOpener() entgql.TxOpener {
@@ -63,7 +66,7 @@ func NewHandler(cfg Config) http.Handler {
 		cfg.Limits = DefaultLimits
 	}
 	gcfg := generated.Config{Resolvers: &Resolver{Client: cfg.Client, Auth: cfg.Auth, Audit: cfg.Audit,
-		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, Importer: cfg.Importer, deliveries: newDeliveryCache()}}
+		Hub: cfg.Hub, Broker: cfg.Broker, Log: cfg.Log, Importer: cfg.Importer, OIDC: cfg.OIDC, deliveries: newDeliveryCache()}}
 	es := generated.NewExecutableSchema(gcfg)
 	ents := &Entitlements{Auth: policy.MustDefault(), Schema: es.Schema()}
 	srv := handler.New(es)
@@ -107,11 +110,11 @@ func NewHandler(cfg Config) http.Handler {
 }
 
 // requireViewer refuses every operation of an anonymous caller except the login
-// mutation: no open API, not even introspection; and every operation of a
-// session waiting for its second factor but completing it, whatever the
-// transport (HTTP, multipart upload, websocket, server-sent events).
-// (documentGate already refused them before validation; this is the defence
-// in depth.)
+// mutation and the list of sign-in providers: no open API, not even
+// introspection; and every operation of a session waiting for its second
+// factor but completing it, whatever the transport (HTTP, multipart upload,
+// websocket, server-sent events). (documentGate already refused them before
+// validation; this is the defence in depth.)
 func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -119,7 +122,7 @@ func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddle
 		if oc.Operation != nil {
 			opType = string(oc.Operation.Operation)
 		}
-		if policy.FromContext(ctx) == nil && !loginOnly(oc.Operation) {
+		if policy.FromContext(ctx) == nil && !loginOnly(oc.Operation) && !publicOnly(oc.Operation) {
 			if observe != nil {
 				observe(opType, "unauthenticated")
 			}

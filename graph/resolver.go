@@ -10,6 +10,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/ent"
 )
@@ -25,6 +26,8 @@ type Resolver struct {
 	Log    *slog.Logger
 	// Importer imports batches and records corrections (its Registry).
 	Importer *registry.Importer
+	// OIDC lists the sign-in providers and issues worker claim codes.
+	OIDC *oidc.Service
 
 	deliveries *deliveryCache
 }

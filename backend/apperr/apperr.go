@@ -40,6 +40,38 @@ const (
 	// SecondFactorInvalid: a wrong, expired or already used TOTP or recovery
 	// code.
 	SecondFactorInvalid Code = "SECOND_FACTOR_INVALID"
+
+	// The OpenID Connect sign-in sends these back to the sign-in page in its
+	// query (?erreur=CODE), where the SPA shows their French sentence.
+
+	// OIDCProviderUnknown: no provider of that name is configured.
+	OIDCProviderUnknown Code = "OIDC_PROVIDER_UNKNOWN"
+	// OIDCProviderUnavailable: the provider's discovery document or token
+	// endpoint could not be reached or answered an error.
+	OIDCProviderUnavailable Code = "OIDC_PROVIDER_UNAVAILABLE"
+	// OIDCProviderDenied: the provider answered the callback with an error
+	// (the person cancelled, or the provider refused).
+	OIDCProviderDenied Code = "OIDC_PROVIDER_DENIED"
+	// OIDCStateInvalid: the callback's state is missing, expired, already
+	// used or not that of this browser.
+	OIDCStateInvalid Code = "OIDC_STATE_INVALID"
+	// OIDCTokenInvalid: the ID token's signature, issuer, audience or expiry
+	// failed verification.
+	OIDCTokenInvalid Code = "OIDC_TOKEN_INVALID"
+	// OIDCNonceMismatch: the ID token does not carry the nonce of this sign-in.
+	OIDCNonceMismatch Code = "OIDC_NONCE_MISMATCH"
+	// OIDCACRInsufficient: the authentication level (acr) is not one the
+	// provider's configuration requires.
+	OIDCACRInsufficient Code = "OIDC_ACR_INSUFFICIENT"
+	// OIDCNoAccount: no SISERI account is linked to, invited for or (where
+	// allowed) has the e-mail of the identity.
+	OIDCNoAccount Code = "OIDC_NO_ACCOUNT"
+	// OIDCEmailInUse: a worker's account cannot be created because another
+	// account has the e-mail the provider asserted.
+	OIDCEmailInUse Code = "OIDC_EMAIL_IN_USE"
+	// ClaimCodeInvalid: a worker claim code unknown, used or expired, or no
+	// sign-in awaits one in this browser.
+	ClaimCodeInvalid Code = "CLAIM_CODE_INVALID"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

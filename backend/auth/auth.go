@@ -97,6 +97,7 @@ func (s *Service) db(ctx context.Context) *ent.Client {
 
 // Session is an opened session: the clear token, returned once, and its expiry.
 type Session struct {
+	ID        int
 	Token     string
 	ExpiresAt time.Time
 	Account   *ent.Account
@@ -134,21 +135,51 @@ func (s *Service) Login(ctx context.Context, email, password, remoteAddr, userAg
 		s.perAddress.Fail(remoteAddr, now)
 		return nil, errBadCredentials
 	}
+	return s.OpenSession(ctx, acc, AMRPassword, remoteAddr, userAgent)
+}
+
+// OpenSession opens a session of the account acc, whose identity the caller
+// has established by the method amr (AMRPassword: a password checked by Login;
+// AMRFederated: an ID token verified by the OpenID Connect sign-in), and
+// records the sign-in on the account.
+func (s *Service) OpenSession(ctx context.Context, acc *ent.Account, amr, remoteAddr, userAgent string) (*Session, error) {
+	ctx = policy.SystemContext(ctx)
+	if !acc.Active {
+		return nil, errBadCredentials
+	}
+	now := s.now()
 	token, hash, err := newToken(sessionPrefix)
 	if err != nil {
 		return nil, err
 	}
 	expires := now.Add(s.IdleTimeout)
-	if _, err := s.db(ctx).Session.Create().
+	ses, err := s.db(ctx).Session.Create().
 		SetAccountID(acc.ID).SetTokenHash(hash).SetExpiresAt(expires).SetLastSeenAt(now).
 		SetRemoteAddr(truncate(remoteAddr, 64)).SetUserAgent(truncate(userAgent, 300)).
-		SetAmr(AMRPassword).Save(ctx); err != nil {
+		SetAmr(amr).Save(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("create session: %w", err)
 	}
 	if err := s.db(ctx).Account.UpdateOne(acc).SetLastLoginAt(now).Exec(ctx); err != nil {
 		return nil, fmt.Errorf("record login: %w", err)
 	}
-	return &Session{Token: token, ExpiresAt: expires, Account: acc}, nil
+	return &Session{ID: ses.ID, Token: token, ExpiresAt: expires, Account: acc}, nil
+}
+
+// SessionOf returns the open session of token, or nil when it is unknown,
+// revoked or expired (an API key has none).
+func (s *Service) SessionOf(ctx context.Context, token string) (*ent.Session, error) {
+	if !strings.HasPrefix(token, sessionPrefix) {
+		return nil, nil
+	}
+	ctx = policy.SystemContext(ctx)
+	ses, err := s.db(ctx).Session.Query().
+		Where(session.TokenHash(hashToken(token)), session.RevokedAtIsNil(), session.ExpiresAtGT(s.now())).
+		Only(ctx)
+	if ent.IsNotFound(err) {
+		return nil, nil
+	}
+	return ses, err
 }
 
 // Logout revokes the session of token. Revoking an unknown or revoked token is

@@ -44,9 +44,16 @@ func (r *Request) SetSessionCookie(token string, expires time.Time) {
 	if r.w == nil {
 		return
 	}
-	http.SetCookie(r.w, &http.Cookie{
+	WriteSessionCookie(r.w, r.secure, token, expires)
+}
+
+// WriteSessionCookie sets the HttpOnly, SameSite=Strict session cookie on w
+// (secure marks it Secure): a password sign-in through GraphQL and an OpenID
+// Connect sign-in set the same cookie.
+func WriteSessionCookie(w http.ResponseWriter, secure bool, token string, expires time.Time) {
+	http.SetCookie(w, &http.Cookie{
 		Name: CookieName, Value: token, Path: "/", Expires: expires,
-		HttpOnly: true, Secure: r.secure, SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: secure, SameSite: http.SameSiteStrictMode,
 	})
 }
 

@@ -33,6 +33,9 @@ const (
 	AMRPassword = "pwd"
 	// AMRPasswordOTP is a password session that gave a TOTP or recovery code.
 	AMRPasswordOTP = "pwd otp"
+	// AMRFederated is a session opened by an OpenID Connect provider, whose
+	// required authentication level (acr) the callback checked.
+	AMRFederated = "fed"
 )
 
 // SecondFactorRoles are the roles whose password sessions need a second
@@ -87,11 +90,13 @@ func requiresSecondFactor(grants []policy.Grant) bool {
 }
 
 // secondFactorPending reports whether a session must give its second factor
-// before anything else: a password session (amr "pwd") of a non-demo account
-// holding a privileged role, that has not given it yet. Sessions opened
-// another way (an identity provider) set their own amr and are not asked.
+// before anything else: a session of a non-demo account holding a privileged
+// role that was opened neither with a second factor nor by an identity
+// provider (amr "fed"). A session that records no method at all (opened before
+// methods were recorded) is asked too: only a strong method is trusted.
 func (r sessionRow) secondFactorPending(grants []policy.Grant) bool {
-	return deref(r.AMR) == AMRPassword && r.SecondFactorAt == nil && !r.Demo && requiresSecondFactor(grants)
+	strong := r.SecondFactorAt != nil || deref(r.AMR) == AMRFederated
+	return !strong && !r.Demo && requiresSecondFactor(grants)
 }
 
 // pendingViewer is the viewer of a session waiting for its second factor: no

@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
@@ -53,12 +54,18 @@ type Config struct {
 	// SecretKey seals second-factor secrets at rest (AES-256-GCM, 32 bytes:
 	// auth.ParseSecretKey); without it they are stored in clear.
 	SecretKey []byte
+	// PublicURL is the server's public base URL, as browsers reach it
+	// (OpenID Connect callbacks and links are derived from it).
+	PublicURL string
+	// OIDC lists the OpenID Connect providers people may sign in with
+	// (SISERI_OIDC_CONFIG); nil offers the password sign-in only.
+	OIDC *oidc.FileConfig
 }
 
 // DefaultConfig returns the production defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr: ":8080", StaticDir: "frontend/dist",
+		Addr: ":8080", StaticDir: "frontend/dist", PublicURL: "http://localhost:8080",
 		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, MissingCheckEvery: 6 * time.Hour, AuditSealEvery: time.Second, Limits: graph.DefaultLimits,
 	}
 }
@@ -74,6 +81,7 @@ type Server struct {
 	metrics  *Metrics
 	handler  http.Handler
 	importer *registry.Importer
+	oidc     *oidc.Service
 }
 
 // New builds the server and its routes.
@@ -83,6 +91,8 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
 	s.auth.SecretKey = cfg.SecretKey
 	s.importer = registry.NewImporter(db, s.broker)
+	s.oidc = oidc.New(cfg.OIDC, oidc.Options{Auth: s.auth, DB: db, Audit: &audit.Log{Client: db.Client, Dialect: db.Dialect},
+		PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Log: log})
 	s.metrics.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "siseri_password_checks_total",
 		Help: "Password hashes computed by sign-in attempts: one per attempt the limiters let through, whether the account exists or not.",
@@ -106,6 +116,9 @@ func (s *Server) Importer() *registry.Importer {
 // Hub returns this instance's event hub.
 func (s *Server) Hub() *alerts.Hub { return s.hub }
 
+// OIDC returns the OpenID Connect sign-in service.
+func (s *Server) OIDC() *oidc.Service { return s.oidc }
+
 // Auth returns the authentication service.
 func (s *Server) Auth() *auth.Service { return s.auth }
 
@@ -115,7 +128,7 @@ func (s *Server) routes() http.Handler {
 		Audit: &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
 		Hub:   s.hub, Broker: s.broker,
 		TxOpener: s.db, Importer: s.Importer(),
-		AllowedOrigins: s.cfg.AllowedOrigins,
+		AllowedOrigins: s.cfg.AllowedOrigins, OIDC: s.oidc,
 		OnOperation: func(opType, outcome string) {
 			s.metrics.Operations.WithLabelValues(opType, outcome).Inc()
 		},
@@ -124,6 +137,10 @@ func (s *Server) routes() http.Handler {
 	authn := s.auth.Middleware(s.cfg.SecureCookies, s.log)
 	mux.Handle("/graphql", s.metrics.Instrument("graphql", csrfGuard(s.cfg.AllowedOrigins,
 		withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxUploadBytes, authn(gql))))))
+	oidcMux := http.NewServeMux()
+	s.oidc.Routes(oidcMux)
+	signIn := s.metrics.Instrument("oidc", withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxBodyBytes, authn(oidcMux))))
+	mux.Handle("/auth/", signIn)
 	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.Handler())

@@ -237,6 +237,30 @@ func (f ExposureSummaryFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Va
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExposureSummaryMutation", m)
 }
 
+// The ExternalIdentityFunc type is an adapter to allow the use of ordinary
+// function as ExternalIdentity mutator.
+type ExternalIdentityFunc func(context.Context, *ent.ExternalIdentityMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ExternalIdentityFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ExternalIdentityMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExternalIdentityMutation", m)
+}
+
+// The ExternalSessionFunc type is an adapter to allow the use of ordinary
+// function as ExternalSession mutator.
+type ExternalSessionFunc func(context.Context, *ent.ExternalSessionMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f ExternalSessionFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.ExternalSessionMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.ExternalSessionMutation", m)
+}
+
 // The GrantFunc type is an adapter to allow the use of ordinary
 // function as Grant mutator.
 type GrantFunc func(context.Context, *ent.GrantMutation) (ent.Value, error)
@@ -355,6 +379,18 @@ func (f WorkerFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, erro
 		return f(ctx, mv)
 	}
 	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WorkerMutation", m)
+}
+
+// The WorkerClaimCodeFunc type is an adapter to allow the use of ordinary
+// function as WorkerClaimCode mutator.
+type WorkerClaimCodeFunc func(context.Context, *ent.WorkerClaimCodeMutation) (ent.Value, error)
+
+// Mutate calls f(ctx, m).
+func (f WorkerClaimCodeFunc) Mutate(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+	if mv, ok := m.(*ent.WorkerClaimCodeMutation); ok {
+		return f(ctx, mv)
+	}
+	return nil, fmt.Errorf("unexpected mutation type %T. expect *ent.WorkerClaimCodeMutation", m)
 }
 
 // Condition is a hook condition function.

@@ -863,6 +863,74 @@ var (
 			},
 		},
 	}
+	// ExternalIdentitiesColumns holds the columns for the "external_identities" table.
+	ExternalIdentitiesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "provider", Type: field.TypeString, Size: 64},
+		{Name: "issuer", Type: field.TypeString, Size: 300},
+		{Name: "subject", Type: field.TypeString, Size: 255},
+		{Name: "asserted", Type: field.TypeJSON, Nullable: true},
+		{Name: "pending_hash", Type: field.TypeBytes, Unique: true, Nullable: true},
+		{Name: "pending_expires_at", Type: field.TypeTime, Nullable: true},
+		{Name: "pending_id_token", Type: field.TypeString, Nullable: true, Size: 2147483647},
+		{Name: "last_login_at", Type: field.TypeTime, Nullable: true},
+		{Name: "account_id", Type: field.TypeInt, Nullable: true},
+	}
+	// ExternalIdentitiesTable holds the schema information for the "external_identities" table.
+	ExternalIdentitiesTable = &schema.Table{
+		Name:       "external_identities",
+		Columns:    ExternalIdentitiesColumns,
+		PrimaryKey: []*schema.Column{ExternalIdentitiesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "external_identities_accounts_account",
+				Columns:    []*schema.Column{ExternalIdentitiesColumns[10]},
+				RefColumns: []*schema.Column{AccountsColumns[0]},
+				OnDelete:   schema.SetNull,
+			},
+		},
+		Indexes: []*schema.Index{
+			{
+				Name:    "externalidentity_issuer_subject",
+				Unique:  true,
+				Columns: []*schema.Column{ExternalIdentitiesColumns[3], ExternalIdentitiesColumns[4]},
+			},
+			{
+				Name:    "externalidentity_account_id",
+				Unique:  false,
+				Columns: []*schema.Column{ExternalIdentitiesColumns[10]},
+			},
+		},
+	}
+	// ExternalSessionsColumns holds the columns for the "external_sessions" table.
+	ExternalSessionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "id_token", Type: field.TypeString, Size: 2147483647},
+		{Name: "session_id", Type: field.TypeInt},
+		{Name: "identity_id", Type: field.TypeInt},
+	}
+	// ExternalSessionsTable holds the schema information for the "external_sessions" table.
+	ExternalSessionsTable = &schema.Table{
+		Name:       "external_sessions",
+		Columns:    ExternalSessionsColumns,
+		PrimaryKey: []*schema.Column{ExternalSessionsColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "external_sessions_sessions_session",
+				Columns:    []*schema.Column{ExternalSessionsColumns[3]},
+				RefColumns: []*schema.Column{SessionsColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+			{
+				Symbol:     "external_sessions_external_identities_identity",
+				Columns:    []*schema.Column{ExternalSessionsColumns[4]},
+				RefColumns: []*schema.Column{ExternalIdentitiesColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// GrantsColumns holds the columns for the "grants" table.
 	GrantsColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1313,6 +1381,30 @@ var (
 			},
 		},
 	}
+	// WorkerClaimCodesColumns holds the columns for the "worker_claim_codes" table.
+	WorkerClaimCodesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "code_hash", Type: field.TypeBytes, Unique: true},
+		{Name: "expires_at", Type: field.TypeTime},
+		{Name: "used_at", Type: field.TypeTime, Nullable: true},
+		{Name: "created_by_id", Type: field.TypeInt},
+		{Name: "worker_id", Type: field.TypeInt},
+	}
+	// WorkerClaimCodesTable holds the schema information for the "worker_claim_codes" table.
+	WorkerClaimCodesTable = &schema.Table{
+		Name:       "worker_claim_codes",
+		Columns:    WorkerClaimCodesColumns,
+		PrimaryKey: []*schema.Column{WorkerClaimCodesColumns[0]},
+		ForeignKeys: []*schema.ForeignKey{
+			{
+				Symbol:     "worker_claim_codes_workers_worker",
+				Columns:    []*schema.Column{WorkerClaimCodesColumns[6]},
+				RefColumns: []*schema.Column{WorkersColumns[0]},
+				OnDelete:   schema.NoAction,
+			},
+		},
+	}
 	// AnomalyDoseRecordsColumns holds the columns for the "anomaly_dose_records" table.
 	AnomalyDoseRecordsColumns = []*schema.Column{
 		{Name: "anomaly_id", Type: field.TypeInt},
@@ -1359,6 +1451,8 @@ var (
 		EstablishmentsTable,
 		ExceedanceNoticesTable,
 		ExposureSummariesTable,
+		ExternalIdentitiesTable,
+		ExternalSessionsTable,
 		GrantsTable,
 		ImportBatchesTable,
 		InterventionsTable,
@@ -1369,6 +1463,7 @@ var (
 		SessionsTable,
 		TotpCredentialsTable,
 		WorkersTable,
+		WorkerClaimCodesTable,
 		AnomalyDoseRecordsTable,
 	}
 )
@@ -1466,6 +1561,15 @@ func init() {
 	ExposureSummariesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(42949672960),
 	}
+	ExternalIdentitiesTable.ForeignKeys[0].RefTable = AccountsTable
+	ExternalIdentitiesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(124554051584),
+	}
+	ExternalSessionsTable.ForeignKeys[0].RefTable = SessionsTable
+	ExternalSessionsTable.ForeignKeys[1].RefTable = ExternalIdentitiesTable
+	ExternalSessionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(128849018880),
+	}
 	GrantsTable.ForeignKeys[0].RefTable = AccountsTable
 	GrantsTable.ForeignKeys[1].RefTable = EstablishmentsTable
 	GrantsTable.ForeignKeys[2].RefTable = CompaniesTable
@@ -1516,6 +1620,10 @@ func init() {
 	}
 	WorkersTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(73014444032),
+	}
+	WorkerClaimCodesTable.ForeignKeys[0].RefTable = WorkersTable
+	WorkerClaimCodesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(133143986176),
 	}
 	AnomalyDoseRecordsTable.ForeignKeys[0].RefTable = AnomaliesTable
 	AnomalyDoseRecordsTable.ForeignKeys[1].RefTable = DoseRecordsTable

@@ -63,6 +63,12 @@ type ExceedanceNotice func(*sql.Selector)
 // ExposureSummary is the predicate function for exposuresummary builders.
 type ExposureSummary func(*sql.Selector)
 
+// ExternalIdentity is the predicate function for externalidentity builders.
+type ExternalIdentity func(*sql.Selector)
+
+// ExternalSession is the predicate function for externalsession builders.
+type ExternalSession func(*sql.Selector)
+
 // Grant is the predicate function for grant builders.
 type Grant func(*sql.Selector)
 
@@ -92,3 +98,6 @@ type TotpCredential func(*sql.Selector)
 
 // Worker is the predicate function for worker builders.
 type Worker func(*sql.Selector)
+
+// WorkerClaimCode is the predicate function for workerclaimcode builders.
+type WorkerClaimCode func(*sql.Selector)

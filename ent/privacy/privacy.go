@@ -567,6 +567,54 @@ func (f ExposureSummaryMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExposureSummaryMutation", m)
 }
 
+// The ExternalIdentityQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExternalIdentityQueryRuleFunc func(context.Context, *ent.ExternalIdentityQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExternalIdentityQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExternalIdentityQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExternalIdentityQuery", q)
+}
+
+// The ExternalIdentityMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExternalIdentityMutationRuleFunc func(context.Context, *ent.ExternalIdentityMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExternalIdentityMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExternalIdentityMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExternalIdentityMutation", m)
+}
+
+// The ExternalSessionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type ExternalSessionQueryRuleFunc func(context.Context, *ent.ExternalSessionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f ExternalSessionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.ExternalSessionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.ExternalSessionQuery", q)
+}
+
+// The ExternalSessionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type ExternalSessionMutationRuleFunc func(context.Context, *ent.ExternalSessionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f ExternalSessionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.ExternalSessionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.ExternalSessionMutation", m)
+}
+
 // The GrantQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type GrantQueryRuleFunc func(context.Context, *ent.GrantQuery) error
@@ -807,6 +855,30 @@ func (f WorkerMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WorkerMutation", m)
 }
 
+// The WorkerClaimCodeQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type WorkerClaimCodeQueryRuleFunc func(context.Context, *ent.WorkerClaimCodeQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f WorkerClaimCodeQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.WorkerClaimCodeQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.WorkerClaimCodeQuery", q)
+}
+
+// The WorkerClaimCodeMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type WorkerClaimCodeMutationRuleFunc func(context.Context, *ent.WorkerClaimCodeMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f WorkerClaimCodeMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.WorkerClaimCodeMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.WorkerClaimCodeMutation", m)
+}
+
 type (
 	// Filter is the interface that wraps the Where function
 	// for filtering nodes in queries and mutations.
@@ -880,6 +952,10 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.ExposureSummaryQuery:
 		return q.Filter(), nil
+	case *ent.ExternalIdentityQuery:
+		return q.Filter(), nil
+	case *ent.ExternalSessionQuery:
+		return q.Filter(), nil
 	case *ent.GrantQuery:
 		return q.Filter(), nil
 	case *ent.ImportBatchQuery:
@@ -899,6 +975,8 @@ func queryFilter(q ent.Query) (Filter, error) {
 	case *ent.TotpCredentialQuery:
 		return q.Filter(), nil
 	case *ent.WorkerQuery:
+		return q.Filter(), nil
+	case *ent.WorkerClaimCodeQuery:
 		return q.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected query type %T for query filter", q)
@@ -945,6 +1023,10 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.ExposureSummaryMutation:
 		return m.Filter(), nil
+	case *ent.ExternalIdentityMutation:
+		return m.Filter(), nil
+	case *ent.ExternalSessionMutation:
+		return m.Filter(), nil
 	case *ent.GrantMutation:
 		return m.Filter(), nil
 	case *ent.ImportBatchMutation:
@@ -964,6 +1046,8 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 	case *ent.TotpCredentialMutation:
 		return m.Filter(), nil
 	case *ent.WorkerMutation:
+		return m.Filter(), nil
+	case *ent.WorkerClaimCodeMutation:
 		return m.Filter(), nil
 	default:
 		return nil, Denyf("ent/privacy: unexpected mutation type %T for mutation filter", m)

@@ -25,6 +25,8 @@ import (
 	"github.com/siseri/siseri/ent/establishment"
 	"github.com/siseri/siseri/ent/exceedancenotice"
 	"github.com/siseri/siseri/ent/exposuresummary"
+	"github.com/siseri/siseri/ent/externalidentity"
+	"github.com/siseri/siseri/ent/externalsession"
 	"github.com/siseri/siseri/ent/grant"
 	"github.com/siseri/siseri/ent/importbatch"
 	"github.com/siseri/siseri/ent/intervention"
@@ -36,6 +38,7 @@ import (
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
 	"github.com/siseri/siseri/ent/worker"
+	"github.com/siseri/siseri/ent/workerclaimcode"
 
 	"entgo.io/ent"
 	"entgo.io/ent/privacy"
@@ -900,6 +903,96 @@ func init() {
 	exposuresummaryDescRecords := exposuresummaryFields[7].Descriptor()
 	// exposuresummary.RecordsValidator is a validator for the "records" field. It is called by the builders before save.
 	exposuresummary.RecordsValidator = exposuresummaryDescRecords.Validators[0].(func(int) error)
+	externalidentityMixin := schema.ExternalIdentity{}.Mixin()
+	externalidentity.Policy = privacy.NewPolicies(schema.ExternalIdentity{})
+	externalidentity.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := externalidentity.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	externalidentityMixinFields0 := externalidentityMixin[0].Fields()
+	_ = externalidentityMixinFields0
+	externalidentityFields := schema.ExternalIdentity{}.Fields()
+	_ = externalidentityFields
+	// externalidentityDescCreatedAt is the schema descriptor for created_at field.
+	externalidentityDescCreatedAt := externalidentityMixinFields0[0].Descriptor()
+	// externalidentity.DefaultCreatedAt holds the default value on creation for the created_at field.
+	externalidentity.DefaultCreatedAt = externalidentityDescCreatedAt.Default.(func() time.Time)
+	// externalidentityDescProvider is the schema descriptor for provider field.
+	externalidentityDescProvider := externalidentityFields[0].Descriptor()
+	// externalidentity.ProviderValidator is a validator for the "provider" field. It is called by the builders before save.
+	externalidentity.ProviderValidator = func() func(string) error {
+		validators := externalidentityDescProvider.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(provider string) error {
+			for _, fn := range fns {
+				if err := fn(provider); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// externalidentityDescIssuer is the schema descriptor for issuer field.
+	externalidentityDescIssuer := externalidentityFields[1].Descriptor()
+	// externalidentity.IssuerValidator is a validator for the "issuer" field. It is called by the builders before save.
+	externalidentity.IssuerValidator = func() func(string) error {
+		validators := externalidentityDescIssuer.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(issuer string) error {
+			for _, fn := range fns {
+				if err := fn(issuer); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// externalidentityDescSubject is the schema descriptor for subject field.
+	externalidentityDescSubject := externalidentityFields[2].Descriptor()
+	// externalidentity.SubjectValidator is a validator for the "subject" field. It is called by the builders before save.
+	externalidentity.SubjectValidator = func() func(string) error {
+		validators := externalidentityDescSubject.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(subject string) error {
+			for _, fn := range fns {
+				if err := fn(subject); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	externalsessionMixin := schema.ExternalSession{}.Mixin()
+	externalsession.Policy = privacy.NewPolicies(schema.ExternalSession{})
+	externalsession.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := externalsession.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	externalsessionMixinFields0 := externalsessionMixin[0].Fields()
+	_ = externalsessionMixinFields0
+	externalsessionFields := schema.ExternalSession{}.Fields()
+	_ = externalsessionFields
+	// externalsessionDescCreatedAt is the schema descriptor for created_at field.
+	externalsessionDescCreatedAt := externalsessionMixinFields0[0].Descriptor()
+	// externalsession.DefaultCreatedAt holds the default value on creation for the created_at field.
+	externalsession.DefaultCreatedAt = externalsessionDescCreatedAt.Default.(func() time.Time)
 	grantMixin := schema.Grant{}.Mixin()
 	grant.Policy = privacy.NewPolicies(schema.Grant{})
 	grant.Hooks[0] = func(next ent.Mutator) ent.Mutator {
@@ -1362,6 +1455,24 @@ func init() {
 	workerDescPseudonym := workerFields[12].Descriptor()
 	// worker.DefaultPseudonym holds the default value on creation for the pseudonym field.
 	worker.DefaultPseudonym = workerDescPseudonym.Default.(func() string)
+	workerclaimcodeMixin := schema.WorkerClaimCode{}.Mixin()
+	workerclaimcode.Policy = privacy.NewPolicies(schema.WorkerClaimCode{})
+	workerclaimcode.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := workerclaimcode.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	workerclaimcodeMixinFields0 := workerclaimcodeMixin[0].Fields()
+	_ = workerclaimcodeMixinFields0
+	workerclaimcodeFields := schema.WorkerClaimCode{}.Fields()
+	_ = workerclaimcodeFields
+	// workerclaimcodeDescCreatedAt is the schema descriptor for created_at field.
+	workerclaimcodeDescCreatedAt := workerclaimcodeMixinFields0[0].Descriptor()
+	// workerclaimcode.DefaultCreatedAt holds the default value on creation for the created_at field.
+	workerclaimcode.DefaultCreatedAt = workerclaimcodeDescCreatedAt.Default.(func() time.Time)
 }
 
 const (

@@ -53,6 +53,7 @@ type MutationResolver interface {
 	AddDose(ctx context.Context, input model.AddDoseInput) (*ent.DoseRecord, error)
 	DeclareIntervention(ctx context.Context, input model.DeclareInterventionInput) (*ent.Intervention, error)
 	EndIntervention(ctx context.Context, id int, endDate time.Time) (*ent.Intervention, error)
+	IssueWorkerClaimCode(ctx context.Context, workerID int) (*model.WorkerClaimCodePayload, error)
 	BeginTotpEnrolment(ctx context.Context) (*model.TotpEnrolment, error)
 	ConfirmTotpEnrolment(ctx context.Context, code string) ([]string, error)
 	VerifySecondFactor(ctx context.Context, code string) (*model.Viewer, error)
@@ -293,6 +294,20 @@ func (ec *executionContext) field_Mutation_endIntervention_args(ctx context.Cont
 		return nil, err
 	}
 	args["endDate"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_issueWorkerClaimCode_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "workerID",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNID2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["workerID"] = arg0
 	return args, nil
 }
 
@@ -2187,6 +2202,50 @@ func (ec *executionContext) fieldContext_Mutation_endIntervention(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_issueWorkerClaimCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_issueWorkerClaimCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().IssueWorkerClaimCode(ctx, fc.Args["workerID"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WorkerClaimCodePayload) graphql.Marshaler {
+			return ec.marshalNWorkerClaimCodePayload2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐWorkerClaimCodePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_issueWorkerClaimCode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WorkerClaimCodePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_issueWorkerClaimCode_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_beginTotpEnrolment(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2653,6 +2712,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "endIntervention":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_endIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "issueWorkerClaimCode":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_issueWorkerClaimCode(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	OperationalDose() OperationalDoseResolver
 	Query() QueryResolver
 	Subscription() SubscriptionResolver
+	Viewer() ViewerResolver
 	Worker() WorkerResolver
 }
 
@@ -752,6 +753,7 @@ type ComplexityRoot struct {
 		DeclareIntervention       func(childComplexity int, input model.DeclareInterventionInput) int
 		EndDoseConstraint         func(childComplexity int, id int) int
 		EndIntervention           func(childComplexity int, id int, endDate time.Time) int
+		IssueWorkerClaimCode      func(childComplexity int, workerID int) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
 		RegenerateRecoveryCodes   func(childComplexity int, code string) int
@@ -870,7 +872,15 @@ type ComplexityRoot struct {
 		Nodes                 func(childComplexity int, ids []int) int
 		Nomenclatures         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) int
 		OperationalDoses      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) int
+		SignInProviders       func(childComplexity int) int
 		Workers               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) int
+	}
+
+	SignInProvider struct {
+		Audience  func(childComplexity int) int
+		Label     func(childComplexity int) int
+		LoginPath func(childComplexity int) int
+		Name      func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -892,6 +902,7 @@ type ComplexityRoot struct {
 		RecoveryCodesLeft func(childComplexity int) int
 		Roles             func(childComplexity int) int
 		SecondFactor      func(childComplexity int) int
+		SignedInWith      func(childComplexity int) int
 		TotpEnabled       func(childComplexity int) int
 	}
 
@@ -931,6 +942,12 @@ type ComplexityRoot struct {
 		TemporaryID       func(childComplexity int) int
 		UpdatedAt         func(childComplexity int) int
 		UsageName         func(childComplexity int) int
+	}
+
+	WorkerClaimCodePayload struct {
+		Code      func(childComplexity int) int
+		ExpiresAt func(childComplexity int) int
+		WorkerID  func(childComplexity int) int
 	}
 
 	WorkerConnection struct {
@@ -4195,6 +4212,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndIntervention(childComplexity, args["id"].(int), args["endDate"].(time.Time)), true
+	case "Mutation.issueWorkerClaimCode":
+		if e.ComplexityRoot.Mutation.IssueWorkerClaimCode == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_issueWorkerClaimCode_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.IssueWorkerClaimCode(childComplexity, args["workerID"].(int)), true
 	case "Mutation.login":
 		if e.ComplexityRoot.Mutation.Login == nil {
 			break
@@ -5013,6 +5041,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.OperationalDoses(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.OperationalDoseOrder), args["where"].(*ent.OperationalDoseWhereInput)), true
+	case "Query.signInProviders":
+		if e.ComplexityRoot.Query.SignInProviders == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.SignInProviders(childComplexity), true
 	case "Query.workers":
 		if e.ComplexityRoot.Query.Workers == nil {
 			break
@@ -5024,6 +5058,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Workers(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.WorkerOrder), args["where"].(*ent.WorkerWhereInput)), true
+
+	case "SignInProvider.audience":
+		if e.ComplexityRoot.SignInProvider.Audience == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Audience(childComplexity), true
+	case "SignInProvider.label":
+		if e.ComplexityRoot.SignInProvider.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Label(childComplexity), true
+	case "SignInProvider.loginPath":
+		if e.ComplexityRoot.SignInProvider.LoginPath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.LoginPath(childComplexity), true
+	case "SignInProvider.name":
+		if e.ComplexityRoot.SignInProvider.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SignInProvider.Name(childComplexity), true
 
 	case "Subscription.anomalyRaised":
 		if e.ComplexityRoot.Subscription.AnomalyRaised == nil {
@@ -5114,6 +5173,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.SecondFactor(childComplexity), true
+	case "Viewer.signedInWith":
+		if e.ComplexityRoot.Viewer.SignedInWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.SignedInWith(childComplexity), true
 	case "Viewer.totpEnabled":
 		if e.ComplexityRoot.Viewer.TotpEnabled == nil {
 			break
@@ -5344,6 +5409,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Worker.UsageName(childComplexity), true
+
+	case "WorkerClaimCodePayload.code":
+		if e.ComplexityRoot.WorkerClaimCodePayload.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerClaimCodePayload.Code(childComplexity), true
+	case "WorkerClaimCodePayload.expiresAt":
+		if e.ComplexityRoot.WorkerClaimCodePayload.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerClaimCodePayload.ExpiresAt(childComplexity), true
+	case "WorkerClaimCodePayload.workerID":
+		if e.ComplexityRoot.WorkerClaimCodePayload.WorkerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WorkerClaimCodePayload.WorkerID(childComplexity), true
 
 	case "WorkerConnection.edges":
 		if e.ComplexityRoot.WorkerConnection.Edges == nil {
@@ -13672,6 +13756,53 @@ type Mutation {
   bandUpperMsv: Float
 }
 `, BuiltIn: false},
+	{Name: "../schema/oidc.graphqls", Input: `"Who an OpenID Connect provider signs in."
+enum SignInAudience {
+  "Professionals (ProConnect): linked by an invitation or the asserted e-mail."
+  PROFESSIONAL
+  "Workers (FranceConnect+): matched to their registry record by identity."
+  WORKER
+}
+
+"An OpenID Connect provider the deployment configured for sign-in."
+type SignInProvider {
+  "Stable name, used in /auth/oidc/{name}/login."
+  name: String!
+  "Label shown on the button, e.g. « ProConnect »."
+  label: String!
+  audience: SignInAudience!
+  "Path that starts the sign-in (add ?invitation=TOKEN to link an invited account)."
+  loginPath: String!
+}
+
+"A worker's one-time claim code, shown once."
+type WorkerClaimCodePayload {
+  "The worker the code links to (the issue is in the worker's access trail)."
+  workerID: ID!
+  code: String!
+  expiresAt: Time!
+}
+
+extend type Query {
+  "The providers the sign-in page offers; anonymous callers may ask for it alone."
+  signInProviders: [SignInProvider!]!
+}
+
+extend type Mutation {
+  """
+  Issues a one-time code (valid 7 days) that lets the worker link the identity
+  their provider asserted to their registry record when it matched no single
+  record. Only an occupational physician who follows the worker; a newer code
+  replaces nothing, each is used once.
+  """
+  issueWorkerClaimCode(workerID: ID!): WorkerClaimCodePayload!
+}
+
+extend type Viewer {
+  "The label of the provider this session was opened through; null for a password sign-in."
+  signedInWith: String
+}
+`, BuiltIn: false},
 	{Name: "../schema/scalars.graphqls", Input: `"A calendar date, written YYYY-MM-DD (measurement and employment periods)."
 scalar Date
 `, BuiltIn: false},
@@ -15267,6 +15398,20 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
 }
 
+func (ec *executionContext) childFields_SignInProvider(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_SignInProvider_name(ctx, field)
+	case "label":
+		return ec.fieldContext_SignInProvider_label(ctx, field)
+	case "audience":
+		return ec.fieldContext_SignInProvider_audience(ctx, field)
+	case "loginPath":
+		return ec.fieldContext_SignInProvider_loginPath(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SignInProvider", field.Name)
+}
+
 func (ec *executionContext) childFields_TotpEnrolment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "otpauthURL":
@@ -15289,6 +15434,8 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_grants(ctx, field)
 	case "activeRole":
 		return ec.fieldContext_Viewer_activeRole(ctx, field)
+	case "signedInWith":
+		return ec.fieldContext_Viewer_signedInWith(ctx, field)
 	case "secondFactor":
 		return ec.fieldContext_Viewer_secondFactor(ctx, field)
 	case "totpEnabled":
@@ -15373,6 +15520,18 @@ func (ec *executionContext) childFields_Worker(ctx context.Context, field graphq
 		return ec.fieldContext_Worker_doseHistory(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Worker", field.Name)
+}
+
+func (ec *executionContext) childFields_WorkerClaimCodePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "workerID":
+		return ec.fieldContext_WorkerClaimCodePayload_workerID(ctx, field)
+	case "code":
+		return ec.fieldContext_WorkerClaimCodePayload_code(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_WorkerClaimCodePayload_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WorkerClaimCodePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_WorkerConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -348,6 +348,17 @@ type SetDoseConstraintInput struct {
 	Comment *string `json:"comment,omitempty"`
 }
 
+// An OpenID Connect provider the deployment configured for sign-in.
+type SignInProvider struct {
+	// Stable name, used in /auth/oidc/{name}/login.
+	Name string `json:"name"`
+	// Label shown on the button, e.g. « ProConnect ».
+	Label    string         `json:"label"`
+	Audience SignInAudience `json:"audience"`
+	// Path that starts the sign-in (add ?invitation=TOKEN to link an invited account).
+	LoginPath string `json:"loginPath"`
+}
+
 // A file to import.
 type SubmitFileInput struct {
 	Format ImportFormat `json:"format"`
@@ -397,6 +408,8 @@ type Viewer struct {
 	Grants []*ViewerGrant `json:"grants"`
 	// The role this session acts under; switchRole changes it.
 	ActiveRole *policy.Role `json:"activeRole,omitempty"`
+	// The label of the provider this session was opened through; null for a password sign-in.
+	SignedInWith *string `json:"signedInWith,omitempty"`
 	// Set while the session waits for its second factor: until then every other
 	// operation answers SECOND_FACTOR_REQUIRED. Null once it is given, or when the
 	// session does not need one (roles without health or administrative powers,
@@ -417,6 +430,14 @@ type ViewerGrant struct {
 	WorkerID        *int        `json:"workerID,omitempty"`
 	LaboratoryID    *int        `json:"laboratoryID,omitempty"`
 	Region          *string     `json:"region,omitempty"`
+}
+
+// A worker's one-time claim code, shown once.
+type WorkerClaimCodePayload struct {
+	// The worker the code links to (the issue is in the worker's access trail).
+	WorkerID  int       `json:"workerID"`
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expiresAt"`
 }
 
 // How a person closes an anomaly.
@@ -769,6 +790,64 @@ func (e *SecondFactorRequirement) UnmarshalJSON(b []byte) error {
 }
 
 func (e SecondFactorRequirement) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Who an OpenID Connect provider signs in.
+type SignInAudience string
+
+const (
+	// Professionals (ProConnect): linked by an invitation or the asserted e-mail.
+	SignInAudienceProfessional SignInAudience = "PROFESSIONAL"
+	// Workers (FranceConnect+): matched to their registry record by identity.
+	SignInAudienceWorker SignInAudience = "WORKER"
+)
+
+var AllSignInAudience = []SignInAudience{
+	SignInAudienceProfessional,
+	SignInAudienceWorker,
+}
+
+func (e SignInAudience) IsValid() bool {
+	switch e {
+	case SignInAudienceProfessional, SignInAudienceWorker:
+		return true
+	}
+	return false
+}
+
+func (e SignInAudience) String() string {
+	return string(e)
+}
+
+func (e *SignInAudience) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SignInAudience(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SignInAudience", str)
+	}
+	return nil
+}
+
+func (e SignInAudience) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SignInAudience) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SignInAudience) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

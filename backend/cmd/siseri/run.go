@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/store"
@@ -51,6 +52,10 @@ Configuration (options ou variables d'environnement) :
   SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
   SISERI_SECRET_KEY      clé (32 octets en base64 : openssl rand -base64 32) qui chiffre au repos
                          les secrets de la vérification en deux étapes ; sans elle ils sont en clair
+  SISERI_PUBLIC_URL      URL publique du serveur, telle que les navigateurs l'atteignent
+                         (défaut http://localhost:8080)
+  SISERI_OIDC_CONFIG     fichier JSON des fournisseurs OpenID Connect (ProConnect, FranceConnect+),
+                         voir docs/deploy-oidc.md
   SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
 `
 
@@ -169,6 +174,8 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
 	secretKey := fs.String("secret-key", env("SISERI_SECRET_KEY", ""), "32 bytes in base64 sealing second-factor secrets at rest (openssl rand -base64 32)")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "public base URL of the server, as browsers reach it")
+	oidcConfig := fs.String("oidc-config", env("SISERI_OIDC_CONFIG", ""), "JSON file of the OpenID Connect providers (docs/deploy-oidc.md)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -178,6 +185,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return usageError{"serve : " + err.Error()}
 		}
 		cfg.SecretKey = key
+	}
+	if *oidcConfig != "" {
+		fc, err := oidc.LoadFile(*oidcConfig)
+		if err != nil {
+			return err
+		}
+		cfg.OIDC = fc
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {

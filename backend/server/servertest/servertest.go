@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -40,8 +41,14 @@ func MustStart(tb testing.TB, db *store.DB) *Server {
 // configure (when not nil).
 func MustStartWith(tb testing.TB, db *store.DB, configure func(*server.Config)) *Server {
 	tb.Helper()
+	// Listen first so that the configuration knows its public URL.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
 	cfg := server.DefaultConfig()
 	cfg.StaticDir = ""
+	cfg.PublicURL = "http://" + ln.Addr().String()
 	if configure != nil {
 		configure(&cfg)
 	}
@@ -52,7 +59,10 @@ func MustStartWith(tb testing.TB, db *store.DB, configure func(*server.Config)) 
 	app := server.New(cfg, db, log)
 	ctx, cancel := context.WithCancel(context.Background())
 	app.Background(ctx)
-	ts := httptest.NewServer(app.Handler())
+	ts := httptest.NewUnstartedServer(app.Handler())
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
 	tb.Cleanup(func() {
 		app.Hub().Close()
 		ts.Close()

@@ -30,7 +30,7 @@ function navText(item: NavItem, openConflicts: number) {
 function SignedInHeader() {
   const viewer = useCurrentViewer();
   const { pathname } = useLocation();
-  const [{ fetching }, onSignOut] = useSignOutAndLeave();
+  const [{ fetching }, onSignOut] = useSignOutAndLeave(viewer.signedInWith != null);
   const { unread } = useLiveAlerts();
   const role = primaryRole(viewer);
   const navItems = role ? navigationByRole[role] : [];

@@ -28,6 +28,7 @@ import {
   WorkerFileRoute,
 } from "./routes/RoleRoutes";
 import { SignInRoute } from "./routes/SignInRoute";
+import { WorkerClaimRoute } from "./routes/WorkerClaimRoute";
 import { WorkersRoute } from "./routes/WorkersRoute";
 import { signInPath } from "./sign-in-redirect";
 
@@ -45,6 +46,7 @@ export function AppRoutes() {
     <Routes>
       <Route element={<PublicLayout />}>
         <Route path={signInPath} element={<SignInRoute />} />
+        <Route path={`${signInPath}/code-travailleur`} element={<WorkerClaimRoute />} />
       </Route>
       <Route
         element={

@@ -72,6 +72,7 @@ export function viewerData(roles: ViewerQuery["me"]["roles"], displayName = "Cam
       secondFactor: null,
       totpEnabled: false,
       recoveryCodesLeft: 0,
+      signedInWith: null,
       grants: roles.map((role) => ({
         role,
         validFrom: "2026-01-01T00:00:00Z",

@@ -20,6 +20,7 @@ import { useLiveAlerts } from "../../features/live-alerts/hooks/useLiveAlerts";
 import { DoseCertificate } from "../../features/my-dosimetry/components/DoseCertificate";
 import { AnomalyStatistics } from "../../features/national-statistics/components/AnomalyStatistics";
 import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
+import { ClaimCodePanel } from "../../features/worker-file/components/ClaimCodePanel";
 import { PhysicianWorkerFile } from "../../features/worker-file/components/PhysicianWorkerFile";
 import { primaryRole } from "../../lib/navigation";
 import { grantEstablishments } from "./HomeRoute";
@@ -38,6 +39,7 @@ export function WorkerFileRoute() {
   return (
     <>
       <PhysicianWorkerFile key={id} workerID={id!} canRecord={primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN"} />
+      {primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN" && <ClaimCodePanel key={`c-${id}`} workerID={id!} />}
       <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Anomalies de ce travailleur</h2>
       <AnomalyTriage key={`a-${id}`} physician workerID={id!} />
     </>

@@ -16,6 +16,7 @@ export const ViewerDocument = graphql(`
       secondFactor
       totpEnabled
       recoveryCodesLeft
+      signedInWith
       grants {
         role
         validFrom
