@@ -62,8 +62,14 @@ type Tx struct {
 	Laboratory *LaboratoryClient
 	// Nomenclature is the client for interacting with the Nomenclature builders.
 	Nomenclature *NomenclatureClient
+	// NotificationEvent is the client for interacting with the NotificationEvent builders.
+	NotificationEvent *NotificationEventClient
+	// NotificationSubscription is the client for interacting with the NotificationSubscription builders.
+	NotificationSubscription *NotificationSubscriptionClient
 	// OperationalDose is the client for interacting with the OperationalDose builders.
 	OperationalDose *OperationalDoseClient
+	// OutboxMessage is the client for interacting with the OutboxMessage builders.
+	OutboxMessage *OutboxMessageClient
 	// Session is the client for interacting with the Session builders.
 	Session *SessionClient
 	// Worker is the client for interacting with the Worker builders.
@@ -223,7 +229,10 @@ func (tx *Tx) init() {
 	tx.Intervention = NewInterventionClient(tx.config)
 	tx.Laboratory = NewLaboratoryClient(tx.config)
 	tx.Nomenclature = NewNomenclatureClient(tx.config)
+	tx.NotificationEvent = NewNotificationEventClient(tx.config)
+	tx.NotificationSubscription = NewNotificationSubscriptionClient(tx.config)
 	tx.OperationalDose = NewOperationalDoseClient(tx.config)
+	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.Worker = NewWorkerClient(tx.config)
 }
