@@ -7,17 +7,27 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/siseri/siseri/backend/notify"
+	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
 )
 
 // SetNotificationSetting is the resolver for the setNotificationSetting field.
 func (r *mutationResolver) SetNotificationSetting(ctx context.Context, kind model.NotificationKind, mode model.NotificationMode) ([]*model.NotificationSetting, error) {
-	panic(fmt.Errorf("not implemented: SetNotificationSetting - setNotificationSetting"))
+	if err := personOnly(ctx); err != nil {
+		return nil, err
+	}
+	if err := notify.Set(ctx, ent.FromContext(ctx), notify.Kind(kind), notify.Mode(mode)); err != nil {
+		return nil, err
+	}
+	return notificationSettings(ctx, ent.FromContext(ctx))
 }
 
 // NotificationSettings is the resolver for the notificationSettings field.
 func (r *queryResolver) NotificationSettings(ctx context.Context) ([]*model.NotificationSetting, error) {
-	panic(fmt.Errorf("not implemented: NotificationSettings - notificationSettings"))
+	if err := personOnly(ctx); err != nil {
+		return nil, err
+	}
+	return notificationSettings(ctx, r.Client)
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/store"
@@ -153,8 +154,17 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "address people reach SISERI at (links in e-mails)")
+	smtpURL := fs.String("smtp-url", env("SISERI_SMTP_URL", ""), "outgoing mail server of the notifications, smtp://user:pass@host:port?from=…&starttls=mandatory|opportunistic|none (none: e-mails wait in the outbox)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *smtpURL != "" {
+		smtp, err := notify.ParseSMTPURL(*smtpURL)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.SMTP = smtp
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {
