@@ -102,11 +102,31 @@ func Digest(ctx context.Context, client *ent.Client, now time.Time, zone *time.L
 	if err != nil {
 		return 0, err
 	}
+	// A person already sent today's digest keeps the rest for tomorrow's.
+	key := func(id int) string { return "digest:" + strconv.Itoa(id) + ":" + day.Format(time.DateOnly) }
+	keys := make([]string, 0, len(counts))
+	for id := range counts {
+		keys = append(keys, key(id))
+	}
+	sent, err := client.OutboxMessage.Query().Where(outboxmessage.DedupKeyIn(keys...)).
+		Select(outboxmessage.FieldAccountID).Ints(sys)
+	if err != nil {
+		return 0, fmt.Errorf("notify: read digests: %w", err)
+	}
+	for _, id := range sent {
+		delete(counts, id)
+	}
+	ids = ids[:0]
+	for _, e := range due {
+		if counts[e.AccountID] != nil {
+			ids = append(ids, e.ID)
+		}
+	}
 	var messages []*ent.OutboxMessageCreate
 	for _, id := range slices.Sorted(maps.Keys(counts)) {
 		messages = append(messages, client.OutboxMessage.Create().SetAccountID(id).SetEmail(emails[id]).
 			SetTemplate(TemplateDigest).SetCounts(counts[id]).
-			SetDedupKey("digest:"+strconv.Itoa(id)+":"+day.Format(time.DateOnly)).SetNextAttemptAt(now).SetCreatedAt(now))
+			SetDedupKey(key(id)).SetNextAttemptAt(now).SetCreatedAt(now))
 	}
 	if err := insert(sys, client, messages, nil); err != nil {
 		return 0, err
