@@ -35,7 +35,7 @@ type SMTP struct {
 func ParseSMTPURL(raw string) (*SMTP, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return nil, fmt.Errorf("SISERI_SMTP_URL: %w", err)
+		return nil, fmt.Errorf("SISERI_SMTP_URL n'est pas une URL lisible : %w", err)
 	}
 	c := &SMTP{Host: u.Hostname(), From: u.Query().Get("from"), Timeout: 30 * time.Second}
 	switch u.Scheme {
@@ -50,17 +50,17 @@ func ParseSMTPURL(raw string) (*SMTP, error) {
 			case "none", "false", "0":
 				c.TLS = "none"
 			default:
-				return nil, fmt.Errorf("SISERI_SMTP_URL: starttls=%s: expected mandatory, opportunistic or none", s)
+				return nil, fmt.Errorf("SISERI_SMTP_URL : starttls=%s n'est pas reconnu (mandatory, opportunistic ou none).", s)
 			}
 		}
 	case "smtps":
 		c.TLS, c.Port = "ssl", 465
 	default:
-		return nil, fmt.Errorf("SISERI_SMTP_URL: scheme %q: expected smtp or smtps", u.Scheme)
+		return nil, fmt.Errorf("SISERI_SMTP_URL : le schéma %q n'est pas reconnu (smtp ou smtps).", u.Scheme)
 	}
 	if p := u.Port(); p != "" {
 		if c.Port, err = strconv.Atoi(p); err != nil {
-			return nil, fmt.Errorf("SISERI_SMTP_URL: port %q", p)
+			return nil, fmt.Errorf("SISERI_SMTP_URL : le port %q n'est pas un nombre.", p)
 		}
 	}
 	if u.User != nil {
@@ -68,10 +68,10 @@ func ParseSMTPURL(raw string) (*SMTP, error) {
 		c.Password, _ = u.User.Password()
 	}
 	if c.Host == "" {
-		return nil, fmt.Errorf("SISERI_SMTP_URL: no host")
+		return nil, fmt.Errorf("SISERI_SMTP_URL : le serveur SMTP n'est pas indiqué.")
 	}
 	if c.From == "" {
-		return nil, fmt.Errorf("SISERI_SMTP_URL: no sender address (?from=…)")
+		return nil, fmt.Errorf("SISERI_SMTP_URL : l'adresse d'expédition manque (?from=…).")
 	}
 	return c, nil
 }
