@@ -10,6 +10,7 @@ import (
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent"
+	"github.com/siseri/siseri/ent/outboxmessage"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -68,4 +69,35 @@ func TestServerSendsAsChosen(t *testing.T) {
 		}
 	}
 	assertNoHealthData(t, msgs)
+
+	// A laboratory's batch refused in full: the submitter and the other
+	// account of the laboratory are told (once, even when it is sent again);
+	// nobody else.
+	servertest.MustCreateAccount(t, db.Client, "labo.depot@siseri.test", policy.RoleLaboratory,
+		func(g *ent.GrantCreate) { g.SetLaboratoryID(f.lab) })
+	labo := srv.NewClient(t)
+	labo.MustLogin("labo.depot@siseri.test", servertest.Password)
+	for range 2 {
+		var rep struct{ SubmitLabResults struct{ Status string } }
+		labo.MustDo(`mutation { submitLabResults(reference: "LOT-VIDE", rows: []) { status } }`, nil, &rep)
+		if rep.SubmitLabResults.Status != "REJECTED" {
+			t.Fatalf("empty batch: %+v", rep)
+		}
+	}
+	msgs = mp.WaitCount(4, 20*time.Second)
+	waitFor(t, 10*time.Second, "the outbox sent", func() bool {
+		n, err := db.Client.OutboxMessage.Query().Where(outboxmessage.SentAtIsNil()).Count(f.sys)
+		return err == nil && n == 0
+	})
+	msgs = mp.Messages()
+	to = recipients(msgs)
+	if len(msgs) != 4 || to["labo.depot@siseri.test"] != 1 || to["lab@siseri.test"] != 1 {
+		t.Fatalf("recipients after a rejected batch = %v", to)
+	}
+	for _, m := range msgs {
+		if strings.HasPrefix(m.To[0].Address, "lab") && (!strings.Contains(m.Text, "a été refusé") ||
+			!strings.Contains(m.Text, "https://registre.example.fr/lots")) {
+			t.Errorf("rejected batch e-mail:\n%s", m.Text)
+		}
+	}
 }
