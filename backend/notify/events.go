@@ -131,13 +131,21 @@ func (p *pending) write(ctx context.Context, client *ent.Client, now time.Time) 
 		return nil
 	}
 	sys := policy.SystemContext(ctx)
-	anomalies, err := client.Anomaly.Query().Where(anomaly.IDIn(anomalyIDs...)).All(sys)
-	if err != nil {
-		return fmt.Errorf("notify: read anomalies: %w", err)
+	var anomalies []*ent.Anomaly
+	var conflicts []*ent.DoseConflict
+	for _, part := range chunks(anomalyIDs) {
+		rows, err := client.Anomaly.Query().Where(anomaly.IDIn(part...)).All(sys)
+		if err != nil {
+			return fmt.Errorf("notify: read anomalies: %w", err)
+		}
+		anomalies = append(anomalies, rows...)
 	}
-	conflicts, err := client.DoseConflict.Query().Where(doseconflict.IDIn(conflictIDs...)).All(sys)
-	if err != nil {
-		return fmt.Errorf("notify: read conflicts: %w", err)
+	for _, part := range chunks(conflictIDs) {
+		rows, err := client.DoseConflict.Query().Where(doseconflict.IDIn(part...)).All(sys)
+		if err != nil {
+			return fmt.Errorf("notify: read conflicts: %w", err)
+		}
+		conflicts = append(conflicts, rows...)
 	}
 	var workers, places []int
 	byID := map[int]*ent.Anomaly{}
@@ -162,8 +170,8 @@ func (p *pending) write(ctx context.Context, client *ent.Client, now time.Time) 
 		// A fresh context: the candidates' reads must go through their row
 		// rules, not the system's.
 		as := policy.NewContext(context.Background(), v)
-		if len(anomalyIDs) > 0 {
-			seen, err := client.Anomaly.Query().Where(anomaly.IDIn(anomalyIDs...)).IDs(as)
+		for _, part := range chunks(anomalyIDs) {
+			seen, err := client.Anomaly.Query().Where(anomaly.IDIn(part...)).IDs(as)
 			if err != nil {
 				return fmt.Errorf("notify: anomalies of account %d: %w", v.AccountID, err)
 			}
@@ -171,8 +179,11 @@ func (p *pending) write(ctx context.Context, client *ent.Client, now time.Time) 
 				notices = append(notices, anomalyNotice(v, byID[id]))
 			}
 		}
-		if len(conflictIDs) > 0 && (v.Role == policy.RolePhysician || v.Role == policy.RoleDelegate) {
-			seen, err := client.DoseConflict.Query().Where(doseconflict.IDIn(conflictIDs...)).IDs(as)
+		if v.Role != policy.RolePhysician && v.Role != policy.RoleDelegate {
+			continue // conflicts are the physicians'
+		}
+		for _, part := range chunks(conflictIDs) {
+			seen, err := client.DoseConflict.Query().Where(doseconflict.IDIn(part...)).IDs(as)
 			if err != nil {
 				return fmt.Errorf("notify: conflicts of account %d: %w", v.AccountID, err)
 			}
@@ -205,8 +216,9 @@ func anomalyNotice(v *policy.Viewer, a *ent.Anomaly) notice {
 // the establishments' company, or as the worker), a viewer per such role.
 // Only a first cut: the entities' policies decide.
 func candidates(sys context.Context, client *ent.Client, roles []policy.Role, workers, places []int) ([]*policy.Viewer, error) {
-	if len(workers) > 0 {
-		here, err := client.Employment.Query().Where(employment.WorkerIDIn(uniq(workers)...)).
+	workers = uniq(workers)
+	for _, part := range chunks(workers) {
+		here, err := client.Employment.Query().Where(employment.WorkerIDIn(part...)).
 			Unique(true).Select(employment.FieldEstablishmentID).Ints(sys)
 		if err != nil {
 			return nil, fmt.Errorf("notify: employments: %w", err)
@@ -214,16 +226,42 @@ func candidates(sys context.Context, client *ent.Client, roles []policy.Role, wo
 		places = append(places, here...)
 	}
 	places = uniq(places)
-	companies, err := client.Establishment.Query().Where(establishment.IDIn(places...), establishment.CompanyIDNotNil()).
-		Unique(true).Select(establishment.FieldCompanyID).Ints(sys)
-	if err != nil {
-		return nil, fmt.Errorf("notify: companies: %w", err)
+	var companies []int
+	for _, part := range chunks(places) {
+		ids, err := client.Establishment.Query().Where(establishment.IDIn(part...), establishment.CompanyIDNotNil()).
+			Unique(true).Select(establishment.FieldCompanyID).Ints(sys)
+		if err != nil {
+			return nil, fmt.Errorf("notify: companies: %w", err)
+		}
+		companies = append(companies, ids...)
 	}
-	reach := []predicate.Grant{grant.EstablishmentIDIn(places...), grant.WorkerIDIn(uniq(workers)...)}
-	if len(companies) > 0 {
-		reach = append(reach, grant.CompanyIDIn(companies...))
+	var reach []predicate.Grant
+	for _, part := range chunks(places) {
+		reach = append(reach, grant.EstablishmentIDIn(part...))
 	}
-	return viewersOf(sys, client, roles, grant.Or(reach...))
+	for _, part := range chunks(workers) {
+		reach = append(reach, grant.WorkerIDIn(part...))
+	}
+	for _, part := range chunks(uniq(companies)) {
+		reach = append(reach, grant.CompanyIDIn(part...))
+	}
+	var out []*policy.Viewer
+	// One query per 1,000 ids of each kind, the bound of a statement's
+	// parameters; a viewer found twice is kept once.
+	seen := map[[2]any]bool{}
+	for _, where := range reach {
+		vs, err := viewersOf(sys, client, roles, where)
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			if k := [2]any{v.AccountID, v.Role}; !seen[k] {
+				seen[k] = true
+				out = append(out, v)
+			}
+		}
+	}
+	return out, nil
 }
 
 // viewersOf returns a viewer per active account and role among roles of the
@@ -358,13 +396,15 @@ func addresses(sys context.Context, client *ent.Client, accounts map[int][]polic
 	for id := range accounts {
 		ids = append(ids, id)
 	}
-	rows, err := client.Account.Query().Where(account.IDIn(ids...)).Select(account.FieldID, account.FieldEmail).All(sys)
-	if err != nil {
-		return nil, fmt.Errorf("notify: read addresses: %w", err)
-	}
-	out := make(map[int]string, len(rows))
-	for _, a := range rows {
-		out[a.ID] = a.Email
+	out := make(map[int]string, len(ids))
+	for _, part := range chunks(ids) {
+		rows, err := client.Account.Query().Where(account.IDIn(part...)).Select(account.FieldID, account.FieldEmail).All(sys)
+		if err != nil {
+			return nil, fmt.Errorf("notify: read addresses: %w", err)
+		}
+		for _, a := range rows {
+			out[a.ID] = a.Email
+		}
 	}
 	return out, nil
 }
@@ -388,6 +428,15 @@ func dedupKey(parts ...string) string {
 
 // noRows is the answer of an insert whose every row was already there.
 func noRows(err error) bool { return errors.Is(err, stdsql.ErrNoRows) }
+
+// chunks cuts ids into parts of at most 1,000.
+func chunks(ids []int) [][]int {
+	var out [][]int
+	for i := 0; i < len(ids); i += 1000 {
+		out = append(out, ids[i:min(i+1000, len(ids))])
+	}
+	return out
+}
 
 func uniq(ids []int) []int {
 	out := slices.Clone(ids)

@@ -137,9 +137,9 @@ func modes(ctx context.Context, client *ent.Client, roles map[int][]policy.Role)
 			out[id][k] = DefaultMode(rs, k)
 		}
 	}
-	for i := 0; i < len(ids); i += 1000 {
+	for _, part := range chunks(ids) {
 		rows, err := client.NotificationSubscription.Query().
-			Where(notificationsubscription.AccountIDIn(ids[i:min(i+1000, len(ids))]...)).All(policy.SystemContext(ctx))
+			Where(notificationsubscription.AccountIDIn(part...)).All(policy.SystemContext(ctx))
 		if err != nil {
 			return nil, fmt.Errorf("read notification settings: %w", err)
 		}
