@@ -16,7 +16,7 @@ var kindLines = map[string][2]string{
 	string(ExceedanceToConfirm): {"Un dépassement de limite attend votre confirmation dans SISERI.", "%d dépassements de limite attendent votre confirmation dans SISERI."},
 	string(NewAnomaly):          {"Une anomalie vous attend dans SISERI.", "%d anomalies vous attendent dans SISERI."},
 	string(Conflict):            {"Un conflit de correction attend votre décision dans SISERI.", "%d conflits de correction attendent votre décision dans SISERI."},
-	string(BatchRejected):       {"Un lot que vous avez déposé a été refusé par SISERI.", "%d lots déposés ont été refusés par SISERI."},
+	string(BatchRejected):       {"Un lot déposé a été refusé par SISERI.", "%d lots déposés ont été refusés par SISERI."},
 }
 
 const signature = "\n\n-- \nSISERI, registre national de la dosimétrie des travailleurs.\n" +
