@@ -12,7 +12,7 @@ import (
 // TestRestart: with the SMTP server down, events pile up and are retried with
 // a growing delay; the sender is stopped and restarted while the server is
 // down and again while it sends; in the end every e-mail arrives exactly
-// once.
+// once, also with two senders at work together.
 func TestRestart(t *testing.T) {
 	f := mustFixture(t, storetest.MustOpen(t))
 	mp := newMailpit(t) // ports reserved, server down
@@ -68,10 +68,13 @@ func TestRestart(t *testing.T) {
 	stop = run(s)
 	mp.WaitCount(4, 20*time.Second)
 	stop()
-	s = f.sender(mp)
-	s.Batch = 1
-	stop = run(s)
+	// Two instances finish the work side by side: a message claimed by one
+	// is skipped by the other (FOR UPDATE SKIP LOCKED).
+	s, s2 := f.sender(mp), f.sender(mp)
+	s.Batch, s2.Batch = 1, 1
+	stop, stop2 := run(s), run(s2)
 	defer stop()
+	defer stop2()
 	waitFor(t, 30*time.Second, "the outbox sent", func() bool {
 		n, err := f.db.Client.OutboxMessage.Query().Where(outboxmessage.SentAtIsNil()).Count(f.sys)
 		return err == nil && n == 0
