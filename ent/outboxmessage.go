@@ -26,7 +26,7 @@ type OutboxMessage struct {
 	Email string `json:"email,omitempty"`
 	// Template name (backend/notify): an event kind, DIGEST or ACTIVATION.
 	Template string `json:"template,omitempty"`
-	// The screen to open: a path under the public URL, or a full URL (activation).
+	// The screen to open: a path under the public URL, or a full URL (activation: emptied once sent, it carries the one-time token).
 	Link string `json:"-"`
 	// A digest's number of events per kind.
 	Counts map[string]int `json:"counts,omitempty"`

@@ -355,6 +355,24 @@ type (
 	}
 )
 
+// SetLink sets the "link" field.
+func (u *OutboxMessageUpsert) SetLink(v string) *OutboxMessageUpsert {
+	u.Set(outboxmessage.FieldLink, v)
+	return u
+}
+
+// UpdateLink sets the "link" field to the value that was provided on create.
+func (u *OutboxMessageUpsert) UpdateLink() *OutboxMessageUpsert {
+	u.SetExcluded(outboxmessage.FieldLink)
+	return u
+}
+
+// ClearLink clears the value of the "link" field.
+func (u *OutboxMessageUpsert) ClearLink() *OutboxMessageUpsert {
+	u.SetNull(outboxmessage.FieldLink)
+	return u
+}
+
 // SetAttempts sets the "attempts" field.
 func (u *OutboxMessageUpsert) SetAttempts(v int) *OutboxMessageUpsert {
 	u.Set(outboxmessage.FieldAttempts, v)
@@ -444,9 +462,6 @@ func (u *OutboxMessageUpsertOne) UpdateNewValues() *OutboxMessageUpsertOne {
 		if _, exists := u.create.mutation.Template(); exists {
 			s.SetIgnore(outboxmessage.FieldTemplate)
 		}
-		if _, exists := u.create.mutation.Link(); exists {
-			s.SetIgnore(outboxmessage.FieldLink)
-		}
 		if _, exists := u.create.mutation.Counts(); exists {
 			s.SetIgnore(outboxmessage.FieldCounts)
 		}
@@ -482,6 +497,27 @@ func (u *OutboxMessageUpsertOne) Update(set func(*OutboxMessageUpsert)) *OutboxM
 		set(&OutboxMessageUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetLink sets the "link" field.
+func (u *OutboxMessageUpsertOne) SetLink(v string) *OutboxMessageUpsertOne {
+	return u.Update(func(s *OutboxMessageUpsert) {
+		s.SetLink(v)
+	})
+}
+
+// UpdateLink sets the "link" field to the value that was provided on create.
+func (u *OutboxMessageUpsertOne) UpdateLink() *OutboxMessageUpsertOne {
+	return u.Update(func(s *OutboxMessageUpsert) {
+		s.UpdateLink()
+	})
+}
+
+// ClearLink clears the value of the "link" field.
+func (u *OutboxMessageUpsertOne) ClearLink() *OutboxMessageUpsertOne {
+	return u.Update(func(s *OutboxMessageUpsert) {
+		s.ClearLink()
+	})
 }
 
 // SetAttempts sets the "attempts" field.
@@ -749,9 +785,6 @@ func (u *OutboxMessageUpsertBulk) UpdateNewValues() *OutboxMessageUpsertBulk {
 			if _, exists := b.mutation.Template(); exists {
 				s.SetIgnore(outboxmessage.FieldTemplate)
 			}
-			if _, exists := b.mutation.Link(); exists {
-				s.SetIgnore(outboxmessage.FieldLink)
-			}
 			if _, exists := b.mutation.Counts(); exists {
 				s.SetIgnore(outboxmessage.FieldCounts)
 			}
@@ -788,6 +821,27 @@ func (u *OutboxMessageUpsertBulk) Update(set func(*OutboxMessageUpsert)) *Outbox
 		set(&OutboxMessageUpsert{UpdateSet: update})
 	}))
 	return u
+}
+
+// SetLink sets the "link" field.
+func (u *OutboxMessageUpsertBulk) SetLink(v string) *OutboxMessageUpsertBulk {
+	return u.Update(func(s *OutboxMessageUpsert) {
+		s.SetLink(v)
+	})
+}
+
+// UpdateLink sets the "link" field to the value that was provided on create.
+func (u *OutboxMessageUpsertBulk) UpdateLink() *OutboxMessageUpsertBulk {
+	return u.Update(func(s *OutboxMessageUpsert) {
+		s.UpdateLink()
+	})
+}
+
+// ClearLink clears the value of the "link" field.
+func (u *OutboxMessageUpsertBulk) ClearLink() *OutboxMessageUpsertBulk {
+	return u.Update(func(s *OutboxMessageUpsert) {
+		s.ClearLink()
+	})
 }
 
 // SetAttempts sets the "attempts" field.

@@ -29,6 +29,26 @@ func (_u *OutboxMessageUpdate) Where(ps ...predicate.OutboxMessage) *OutboxMessa
 	return _u
 }
 
+// SetLink sets the "link" field.
+func (_u *OutboxMessageUpdate) SetLink(v string) *OutboxMessageUpdate {
+	_u.mutation.SetLink(v)
+	return _u
+}
+
+// SetNillableLink sets the "link" field if the given value is not nil.
+func (_u *OutboxMessageUpdate) SetNillableLink(v *string) *OutboxMessageUpdate {
+	if v != nil {
+		_u.SetLink(*v)
+	}
+	return _u
+}
+
+// ClearLink clears the value of the "link" field.
+func (_u *OutboxMessageUpdate) ClearLink() *OutboxMessageUpdate {
+	_u.mutation.ClearLink()
+	return _u
+}
+
 // SetAttempts sets the "attempts" field.
 func (_u *OutboxMessageUpdate) SetAttempts(v int) *OutboxMessageUpdate {
 	_u.mutation.ResetAttempts()
@@ -138,6 +158,11 @@ func (_u *OutboxMessageUpdate) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *OutboxMessageUpdate) check() error {
+	if v, ok := _u.mutation.Link(); ok {
+		if err := outboxmessage.LinkValidator(v); err != nil {
+			return &ValidationError{Name: "link", err: fmt.Errorf(`ent: validator failed for field "OutboxMessage.link": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Attempts(); ok {
 		if err := outboxmessage.AttemptsValidator(v); err != nil {
 			return &ValidationError{Name: "attempts", err: fmt.Errorf(`ent: validator failed for field "OutboxMessage.attempts": %w`, err)}
@@ -168,6 +193,9 @@ func (_u *OutboxMessageUpdate) sqlSave(ctx context.Context) (_node int, err erro
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.Link(); ok {
+		_spec.SetField(outboxmessage.FieldLink, field.TypeString, value)
 	}
 	if _u.mutation.LinkCleared() {
 		_spec.ClearField(outboxmessage.FieldLink, field.TypeString)
@@ -216,6 +244,26 @@ type OutboxMessageUpdateOne struct {
 	hooks     []Hook
 	mutation  *OutboxMessageMutation
 	modifiers []func(*sql.UpdateBuilder)
+}
+
+// SetLink sets the "link" field.
+func (_u *OutboxMessageUpdateOne) SetLink(v string) *OutboxMessageUpdateOne {
+	_u.mutation.SetLink(v)
+	return _u
+}
+
+// SetNillableLink sets the "link" field if the given value is not nil.
+func (_u *OutboxMessageUpdateOne) SetNillableLink(v *string) *OutboxMessageUpdateOne {
+	if v != nil {
+		_u.SetLink(*v)
+	}
+	return _u
+}
+
+// ClearLink clears the value of the "link" field.
+func (_u *OutboxMessageUpdateOne) ClearLink() *OutboxMessageUpdateOne {
+	_u.mutation.ClearLink()
+	return _u
 }
 
 // SetAttempts sets the "attempts" field.
@@ -340,6 +388,11 @@ func (_u *OutboxMessageUpdateOne) ExecX(ctx context.Context) {
 
 // check runs all checks and user-defined validators on the builder.
 func (_u *OutboxMessageUpdateOne) check() error {
+	if v, ok := _u.mutation.Link(); ok {
+		if err := outboxmessage.LinkValidator(v); err != nil {
+			return &ValidationError{Name: "link", err: fmt.Errorf(`ent: validator failed for field "OutboxMessage.link": %w`, err)}
+		}
+	}
 	if v, ok := _u.mutation.Attempts(); ok {
 		if err := outboxmessage.AttemptsValidator(v); err != nil {
 			return &ValidationError{Name: "attempts", err: fmt.Errorf(`ent: validator failed for field "OutboxMessage.attempts": %w`, err)}
@@ -387,6 +440,9 @@ func (_u *OutboxMessageUpdateOne) sqlSave(ctx context.Context) (_node *OutboxMes
 				ps[i](selector)
 			}
 		}
+	}
+	if value, ok := _u.mutation.Link(); ok {
+		_spec.SetField(outboxmessage.FieldLink, field.TypeString, value)
 	}
 	if _u.mutation.LinkCleared() {
 		_spec.ClearField(outboxmessage.FieldLink, field.TypeString)

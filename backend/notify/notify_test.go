@@ -298,6 +298,14 @@ func TestActivationLinkIsSentWhateverTheSettings(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].To[0].Address != "lab@siseri.test" || !strings.Contains(msgs[0].Text, link) {
 		t.Fatalf("activation e-mails = %+v", msgs)
 	}
+	// Once sent, the outbox keeps no clear token.
+	waitFor(t, 10*time.Second, "the activation e-mail marked sent", func() bool {
+		r, err := f.db.Client.OutboxMessage.Query().Only(f.sys)
+		return err == nil && r.SentAt != nil
+	})
+	if r := f.db.Client.OutboxMessage.Query().OnlyX(f.sys); r.Link != "" {
+		t.Fatalf("the sent activation message keeps its link %q", r.Link)
+	}
 }
 
 func TestBackoff(t *testing.T) {

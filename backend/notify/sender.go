@@ -163,6 +163,9 @@ func (s *Sender) SendDue(ctx context.Context) (int, error) {
 		u := tx.OutboxMessage.UpdateOne(r).AddAttempts(1)
 		if errs[i] == nil {
 			u.SetSentAt(s.now()).SetLastError("")
+			if r.Template == TemplateActivation {
+				u.SetLink("") // the token is stored hashed only (AccountToken)
+			}
 			sent++
 		} else {
 			msg := errs[i].Error()

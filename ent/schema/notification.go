@@ -66,8 +66,8 @@ func (OutboxMessage) Fields() []ent.Field {
 			Comment("The recipient's address when the message was written."),
 		field.String("template").NotEmpty().MaxLen(40).Immutable().
 			Comment("Template name (backend/notify): an event kind, DIGEST or ACTIVATION."),
-		field.String("link").Optional().MaxLen(2000).Immutable().Sensitive().
-			Comment("The screen to open: a path under the public URL, or a full URL (activation)."),
+		field.String("link").Optional().MaxLen(2000).Sensitive().
+			Comment("The screen to open: a path under the public URL, or a full URL (activation: emptied once sent, it carries the one-time token)."),
 		field.JSON("counts", map[string]int{}).Optional().Immutable().
 			Comment("A digest's number of events per kind."),
 		field.String("dedup_key").NotEmpty().MaxLen(200).Unique().Immutable().
