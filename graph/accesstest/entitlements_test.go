@@ -235,6 +235,10 @@ func buildFieldCategories() map[string][]string {
 		"nonZeroDoses meanMsv medianMsv p90Msv p99Msv")
 
 	set("Mutation", c(catSession), "login logout switchRole")
+	// A person's own e-mail notification settings (not a partner key's).
+	set("Query", c(catSession), "notificationSettings")
+	set("Mutation", c(catSession), "setNotificationSetting")
+	set("NotificationSetting", c(catSession), "kind mode isDefault")
 	set("Mutation", c(catEstWrite), "createEstablishment updateEstablishment")
 	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
 		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")
