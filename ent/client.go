@@ -41,7 +41,10 @@ import (
 	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
+	"github.com/siseri/siseri/ent/notificationevent"
+	"github.com/siseri/siseri/ent/notificationsubscription"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/outboxmessage"
 	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
@@ -108,8 +111,14 @@ type Client struct {
 	Laboratory *LaboratoryClient
 	// Nomenclature is the client for interacting with the Nomenclature builders.
 	Nomenclature *NomenclatureClient
+	// NotificationEvent is the client for interacting with the NotificationEvent builders.
+	NotificationEvent *NotificationEventClient
+	// NotificationSubscription is the client for interacting with the NotificationSubscription builders.
+	NotificationSubscription *NotificationSubscriptionClient
 	// OperationalDose is the client for interacting with the OperationalDose builders.
 	OperationalDose *OperationalDoseClient
+	// OutboxMessage is the client for interacting with the OutboxMessage builders.
+	OutboxMessage *OutboxMessageClient
 	// RecoveryCode is the client for interacting with the RecoveryCode builders.
 	RecoveryCode *RecoveryCodeClient
 	// Session is the client for interacting with the Session builders.
@@ -157,7 +166,10 @@ func (c *Client) init() {
 	c.Intervention = NewInterventionClient(c.config)
 	c.Laboratory = NewLaboratoryClient(c.config)
 	c.Nomenclature = NewNomenclatureClient(c.config)
+	c.NotificationEvent = NewNotificationEventClient(c.config)
+	c.NotificationSubscription = NewNotificationSubscriptionClient(c.config)
 	c.OperationalDose = NewOperationalDoseClient(c.config)
+	c.OutboxMessage = NewOutboxMessageClient(c.config)
 	c.RecoveryCode = NewRecoveryCodeClient(c.config)
 	c.Session = NewSessionClient(c.config)
 	c.TotpCredential = NewTotpCredentialClient(c.config)
@@ -253,40 +265,43 @@ func (c *Client) Tx(ctx context.Context) (*Tx, error) {
 	cfg := c.config
 	cfg.driver = tx
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		Account:             NewAccountClient(cfg),
-		AccountToken:        NewAccountTokenClient(cfg),
-		Anomaly:             NewAnomalyClient(cfg),
-		ApiKey:              NewApiKeyClient(cfg),
-		AuditBatch:          NewAuditBatchClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		AuditSubject:        NewAuditSubjectClient(cfg),
-		BatchFinding:        NewBatchFindingClient(cfg),
-		Company:             NewCompanyClient(cfg),
-		ContextStatistic:    NewContextStatisticClient(cfg),
-		DoseConflict:        NewDoseConflictClient(cfg),
-		DoseConstraint:      NewDoseConstraintClient(cfg),
-		DoseRecord:          NewDoseRecordClient(cfg),
-		Dosimeter:           NewDosimeterClient(cfg),
-		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
-		Employment:          NewEmploymentClient(cfg),
-		Establishment:       NewEstablishmentClient(cfg),
-		ExceedanceNotice:    NewExceedanceNoticeClient(cfg),
-		ExposureSummary:     NewExposureSummaryClient(cfg),
-		ExternalIdentity:    NewExternalIdentityClient(cfg),
-		ExternalSession:     NewExternalSessionClient(cfg),
-		Grant:               NewGrantClient(cfg),
-		ImportBatch:         NewImportBatchClient(cfg),
-		Intervention:        NewInterventionClient(cfg),
-		Laboratory:          NewLaboratoryClient(cfg),
-		Nomenclature:        NewNomenclatureClient(cfg),
-		OperationalDose:     NewOperationalDoseClient(cfg),
-		RecoveryCode:        NewRecoveryCodeClient(cfg),
-		Session:             NewSessionClient(cfg),
-		TotpCredential:      NewTotpCredentialClient(cfg),
-		Worker:              NewWorkerClient(cfg),
-		WorkerClaimCode:     NewWorkerClaimCodeClient(cfg),
+		ctx:                      ctx,
+		config:                   cfg,
+		Account:                  NewAccountClient(cfg),
+		AccountToken:             NewAccountTokenClient(cfg),
+		Anomaly:                  NewAnomalyClient(cfg),
+		ApiKey:                   NewApiKeyClient(cfg),
+		AuditBatch:               NewAuditBatchClient(cfg),
+		AuditEvent:               NewAuditEventClient(cfg),
+		AuditSubject:             NewAuditSubjectClient(cfg),
+		BatchFinding:             NewBatchFindingClient(cfg),
+		Company:                  NewCompanyClient(cfg),
+		ContextStatistic:         NewContextStatisticClient(cfg),
+		DoseConflict:             NewDoseConflictClient(cfg),
+		DoseConstraint:           NewDoseConstraintClient(cfg),
+		DoseRecord:               NewDoseRecordClient(cfg),
+		Dosimeter:                NewDosimeterClient(cfg),
+		DosimeterAssignment:      NewDosimeterAssignmentClient(cfg),
+		Employment:               NewEmploymentClient(cfg),
+		Establishment:            NewEstablishmentClient(cfg),
+		ExceedanceNotice:         NewExceedanceNoticeClient(cfg),
+		ExposureSummary:          NewExposureSummaryClient(cfg),
+		ExternalIdentity:         NewExternalIdentityClient(cfg),
+		ExternalSession:          NewExternalSessionClient(cfg),
+		Grant:                    NewGrantClient(cfg),
+		ImportBatch:              NewImportBatchClient(cfg),
+		Intervention:             NewInterventionClient(cfg),
+		Laboratory:               NewLaboratoryClient(cfg),
+		Nomenclature:             NewNomenclatureClient(cfg),
+		NotificationEvent:        NewNotificationEventClient(cfg),
+		NotificationSubscription: NewNotificationSubscriptionClient(cfg),
+		OperationalDose:          NewOperationalDoseClient(cfg),
+		OutboxMessage:            NewOutboxMessageClient(cfg),
+		RecoveryCode:             NewRecoveryCodeClient(cfg),
+		Session:                  NewSessionClient(cfg),
+		TotpCredential:           NewTotpCredentialClient(cfg),
+		Worker:                   NewWorkerClient(cfg),
+		WorkerClaimCode:          NewWorkerClaimCodeClient(cfg),
 	}, nil
 }
 
@@ -304,40 +319,43 @@ func (c *Client) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) 
 	cfg := c.config
 	cfg.driver = &txDriver{tx: tx, drv: c.driver}
 	return &Tx{
-		ctx:                 ctx,
-		config:              cfg,
-		Account:             NewAccountClient(cfg),
-		AccountToken:        NewAccountTokenClient(cfg),
-		Anomaly:             NewAnomalyClient(cfg),
-		ApiKey:              NewApiKeyClient(cfg),
-		AuditBatch:          NewAuditBatchClient(cfg),
-		AuditEvent:          NewAuditEventClient(cfg),
-		AuditSubject:        NewAuditSubjectClient(cfg),
-		BatchFinding:        NewBatchFindingClient(cfg),
-		Company:             NewCompanyClient(cfg),
-		ContextStatistic:    NewContextStatisticClient(cfg),
-		DoseConflict:        NewDoseConflictClient(cfg),
-		DoseConstraint:      NewDoseConstraintClient(cfg),
-		DoseRecord:          NewDoseRecordClient(cfg),
-		Dosimeter:           NewDosimeterClient(cfg),
-		DosimeterAssignment: NewDosimeterAssignmentClient(cfg),
-		Employment:          NewEmploymentClient(cfg),
-		Establishment:       NewEstablishmentClient(cfg),
-		ExceedanceNotice:    NewExceedanceNoticeClient(cfg),
-		ExposureSummary:     NewExposureSummaryClient(cfg),
-		ExternalIdentity:    NewExternalIdentityClient(cfg),
-		ExternalSession:     NewExternalSessionClient(cfg),
-		Grant:               NewGrantClient(cfg),
-		ImportBatch:         NewImportBatchClient(cfg),
-		Intervention:        NewInterventionClient(cfg),
-		Laboratory:          NewLaboratoryClient(cfg),
-		Nomenclature:        NewNomenclatureClient(cfg),
-		OperationalDose:     NewOperationalDoseClient(cfg),
-		RecoveryCode:        NewRecoveryCodeClient(cfg),
-		Session:             NewSessionClient(cfg),
-		TotpCredential:      NewTotpCredentialClient(cfg),
-		Worker:              NewWorkerClient(cfg),
-		WorkerClaimCode:     NewWorkerClaimCodeClient(cfg),
+		ctx:                      ctx,
+		config:                   cfg,
+		Account:                  NewAccountClient(cfg),
+		AccountToken:             NewAccountTokenClient(cfg),
+		Anomaly:                  NewAnomalyClient(cfg),
+		ApiKey:                   NewApiKeyClient(cfg),
+		AuditBatch:               NewAuditBatchClient(cfg),
+		AuditEvent:               NewAuditEventClient(cfg),
+		AuditSubject:             NewAuditSubjectClient(cfg),
+		BatchFinding:             NewBatchFindingClient(cfg),
+		Company:                  NewCompanyClient(cfg),
+		ContextStatistic:         NewContextStatisticClient(cfg),
+		DoseConflict:             NewDoseConflictClient(cfg),
+		DoseConstraint:           NewDoseConstraintClient(cfg),
+		DoseRecord:               NewDoseRecordClient(cfg),
+		Dosimeter:                NewDosimeterClient(cfg),
+		DosimeterAssignment:      NewDosimeterAssignmentClient(cfg),
+		Employment:               NewEmploymentClient(cfg),
+		Establishment:            NewEstablishmentClient(cfg),
+		ExceedanceNotice:         NewExceedanceNoticeClient(cfg),
+		ExposureSummary:          NewExposureSummaryClient(cfg),
+		ExternalIdentity:         NewExternalIdentityClient(cfg),
+		ExternalSession:          NewExternalSessionClient(cfg),
+		Grant:                    NewGrantClient(cfg),
+		ImportBatch:              NewImportBatchClient(cfg),
+		Intervention:             NewInterventionClient(cfg),
+		Laboratory:               NewLaboratoryClient(cfg),
+		Nomenclature:             NewNomenclatureClient(cfg),
+		NotificationEvent:        NewNotificationEventClient(cfg),
+		NotificationSubscription: NewNotificationSubscriptionClient(cfg),
+		OperationalDose:          NewOperationalDoseClient(cfg),
+		OutboxMessage:            NewOutboxMessageClient(cfg),
+		RecoveryCode:             NewRecoveryCodeClient(cfg),
+		Session:                  NewSessionClient(cfg),
+		TotpCredential:           NewTotpCredentialClient(cfg),
+		Worker:                   NewWorkerClient(cfg),
+		WorkerClaimCode:          NewWorkerClaimCodeClient(cfg),
 	}, nil
 }
 
@@ -372,7 +390,8 @@ func (c *Client) Use(hooks ...Hook) {
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
 		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary,
 		c.ExternalIdentity, c.ExternalSession, c.Grant, c.ImportBatch, c.Intervention,
-		c.Laboratory, c.Nomenclature, c.OperationalDose, c.RecoveryCode, c.Session,
+		c.Laboratory, c.Nomenclature, c.NotificationEvent, c.NotificationSubscription,
+		c.OperationalDose, c.OutboxMessage, c.RecoveryCode, c.Session,
 		c.TotpCredential, c.Worker, c.WorkerClaimCode,
 	} {
 		n.Use(hooks...)
@@ -388,7 +407,8 @@ func (c *Client) Intercept(interceptors ...Interceptor) {
 		c.DoseConstraint, c.DoseRecord, c.Dosimeter, c.DosimeterAssignment,
 		c.Employment, c.Establishment, c.ExceedanceNotice, c.ExposureSummary,
 		c.ExternalIdentity, c.ExternalSession, c.Grant, c.ImportBatch, c.Intervention,
-		c.Laboratory, c.Nomenclature, c.OperationalDose, c.RecoveryCode, c.Session,
+		c.Laboratory, c.Nomenclature, c.NotificationEvent, c.NotificationSubscription,
+		c.OperationalDose, c.OutboxMessage, c.RecoveryCode, c.Session,
 		c.TotpCredential, c.Worker, c.WorkerClaimCode,
 	} {
 		n.Intercept(interceptors...)
@@ -450,8 +470,14 @@ func (c *Client) Mutate(ctx context.Context, m Mutation) (Value, error) {
 		return c.Laboratory.mutate(ctx, m)
 	case *NomenclatureMutation:
 		return c.Nomenclature.mutate(ctx, m)
+	case *NotificationEventMutation:
+		return c.NotificationEvent.mutate(ctx, m)
+	case *NotificationSubscriptionMutation:
+		return c.NotificationSubscription.mutate(ctx, m)
 	case *OperationalDoseMutation:
 		return c.OperationalDose.mutate(ctx, m)
+	case *OutboxMessageMutation:
+		return c.OutboxMessage.mutate(ctx, m)
 	case *RecoveryCodeMutation:
 		return c.RecoveryCode.mutate(ctx, m)
 	case *SessionMutation:
@@ -5119,6 +5145,274 @@ func (c *NomenclatureClient) mutate(ctx context.Context, m *NomenclatureMutation
 	}
 }
 
+// NotificationEventClient is a client for the NotificationEvent schema.
+type NotificationEventClient struct {
+	config
+}
+
+// NewNotificationEventClient returns a client for the NotificationEvent from the given config.
+func NewNotificationEventClient(c config) *NotificationEventClient {
+	return &NotificationEventClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notificationevent.Hooks(f(g(h())))`.
+func (c *NotificationEventClient) Use(hooks ...Hook) {
+	c.hooks.NotificationEvent = append(c.hooks.NotificationEvent, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notificationevent.Intercept(f(g(h())))`.
+func (c *NotificationEventClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NotificationEvent = append(c.inters.NotificationEvent, interceptors...)
+}
+
+// Create returns a builder for creating a NotificationEvent entity.
+func (c *NotificationEventClient) Create() *NotificationEventCreate {
+	mutation := newNotificationEventMutation(c.config, OpCreate)
+	return &NotificationEventCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NotificationEvent entities.
+func (c *NotificationEventClient) CreateBulk(builders ...*NotificationEventCreate) *NotificationEventCreateBulk {
+	return &NotificationEventCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationEventClient) MapCreateBulk(slice any, setFunc func(*NotificationEventCreate, int)) *NotificationEventCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationEventCreateBulk{err: fmt.Errorf("calling to NotificationEventClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationEventCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationEventCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NotificationEvent.
+func (c *NotificationEventClient) Update() *NotificationEventUpdate {
+	mutation := newNotificationEventMutation(c.config, OpUpdate)
+	return &NotificationEventUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationEventClient) UpdateOne(_m *NotificationEvent) *NotificationEventUpdateOne {
+	mutation := newNotificationEventMutation(c.config, OpUpdateOne, withNotificationEvent(_m))
+	return &NotificationEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationEventClient) UpdateOneID(id int) *NotificationEventUpdateOne {
+	mutation := newNotificationEventMutation(c.config, OpUpdateOne, withNotificationEventID(id))
+	return &NotificationEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NotificationEvent.
+func (c *NotificationEventClient) Delete() *NotificationEventDelete {
+	mutation := newNotificationEventMutation(c.config, OpDelete)
+	return &NotificationEventDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationEventClient) DeleteOne(_m *NotificationEvent) *NotificationEventDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationEventClient) DeleteOneID(id int) *NotificationEventDeleteOne {
+	builder := c.Delete().Where(notificationevent.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationEventDeleteOne{builder}
+}
+
+// Query returns a query builder for NotificationEvent.
+func (c *NotificationEventClient) Query() *NotificationEventQuery {
+	return &NotificationEventQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotificationEvent},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NotificationEvent entity by its id.
+func (c *NotificationEventClient) Get(ctx context.Context, id int) (*NotificationEvent, error) {
+	return c.Query().Where(notificationevent.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationEventClient) GetX(ctx context.Context, id int) *NotificationEvent {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationEventClient) Hooks() []Hook {
+	hooks := c.hooks.NotificationEvent
+	return append(hooks[:len(hooks):len(hooks)], notificationevent.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationEventClient) Interceptors() []Interceptor {
+	return c.inters.NotificationEvent
+}
+
+func (c *NotificationEventClient) mutate(ctx context.Context, m *NotificationEventMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationEventCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationEventUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationEventUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationEventDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NotificationEvent mutation op: %q", m.Op())
+	}
+}
+
+// NotificationSubscriptionClient is a client for the NotificationSubscription schema.
+type NotificationSubscriptionClient struct {
+	config
+}
+
+// NewNotificationSubscriptionClient returns a client for the NotificationSubscription from the given config.
+func NewNotificationSubscriptionClient(c config) *NotificationSubscriptionClient {
+	return &NotificationSubscriptionClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `notificationsubscription.Hooks(f(g(h())))`.
+func (c *NotificationSubscriptionClient) Use(hooks ...Hook) {
+	c.hooks.NotificationSubscription = append(c.hooks.NotificationSubscription, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `notificationsubscription.Intercept(f(g(h())))`.
+func (c *NotificationSubscriptionClient) Intercept(interceptors ...Interceptor) {
+	c.inters.NotificationSubscription = append(c.inters.NotificationSubscription, interceptors...)
+}
+
+// Create returns a builder for creating a NotificationSubscription entity.
+func (c *NotificationSubscriptionClient) Create() *NotificationSubscriptionCreate {
+	mutation := newNotificationSubscriptionMutation(c.config, OpCreate)
+	return &NotificationSubscriptionCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of NotificationSubscription entities.
+func (c *NotificationSubscriptionClient) CreateBulk(builders ...*NotificationSubscriptionCreate) *NotificationSubscriptionCreateBulk {
+	return &NotificationSubscriptionCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *NotificationSubscriptionClient) MapCreateBulk(slice any, setFunc func(*NotificationSubscriptionCreate, int)) *NotificationSubscriptionCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &NotificationSubscriptionCreateBulk{err: fmt.Errorf("calling to NotificationSubscriptionClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*NotificationSubscriptionCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &NotificationSubscriptionCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for NotificationSubscription.
+func (c *NotificationSubscriptionClient) Update() *NotificationSubscriptionUpdate {
+	mutation := newNotificationSubscriptionMutation(c.config, OpUpdate)
+	return &NotificationSubscriptionUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *NotificationSubscriptionClient) UpdateOne(_m *NotificationSubscription) *NotificationSubscriptionUpdateOne {
+	mutation := newNotificationSubscriptionMutation(c.config, OpUpdateOne, withNotificationSubscription(_m))
+	return &NotificationSubscriptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *NotificationSubscriptionClient) UpdateOneID(id int) *NotificationSubscriptionUpdateOne {
+	mutation := newNotificationSubscriptionMutation(c.config, OpUpdateOne, withNotificationSubscriptionID(id))
+	return &NotificationSubscriptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for NotificationSubscription.
+func (c *NotificationSubscriptionClient) Delete() *NotificationSubscriptionDelete {
+	mutation := newNotificationSubscriptionMutation(c.config, OpDelete)
+	return &NotificationSubscriptionDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *NotificationSubscriptionClient) DeleteOne(_m *NotificationSubscription) *NotificationSubscriptionDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *NotificationSubscriptionClient) DeleteOneID(id int) *NotificationSubscriptionDeleteOne {
+	builder := c.Delete().Where(notificationsubscription.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &NotificationSubscriptionDeleteOne{builder}
+}
+
+// Query returns a query builder for NotificationSubscription.
+func (c *NotificationSubscriptionClient) Query() *NotificationSubscriptionQuery {
+	return &NotificationSubscriptionQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeNotificationSubscription},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a NotificationSubscription entity by its id.
+func (c *NotificationSubscriptionClient) Get(ctx context.Context, id int) (*NotificationSubscription, error) {
+	return c.Query().Where(notificationsubscription.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *NotificationSubscriptionClient) GetX(ctx context.Context, id int) *NotificationSubscription {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *NotificationSubscriptionClient) Hooks() []Hook {
+	hooks := c.hooks.NotificationSubscription
+	return append(hooks[:len(hooks):len(hooks)], notificationsubscription.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *NotificationSubscriptionClient) Interceptors() []Interceptor {
+	return c.inters.NotificationSubscription
+}
+
+func (c *NotificationSubscriptionClient) mutate(ctx context.Context, m *NotificationSubscriptionMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&NotificationSubscriptionCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&NotificationSubscriptionUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&NotificationSubscriptionUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&NotificationSubscriptionDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown NotificationSubscription mutation op: %q", m.Op())
+	}
+}
+
 // OperationalDoseClient is a client for the OperationalDose schema.
 type OperationalDoseClient struct {
 	config
@@ -5330,6 +5624,140 @@ func (c *OperationalDoseClient) mutate(ctx context.Context, m *OperationalDoseMu
 		return (&OperationalDoseDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
 	default:
 		return nil, fmt.Errorf("ent: unknown OperationalDose mutation op: %q", m.Op())
+	}
+}
+
+// OutboxMessageClient is a client for the OutboxMessage schema.
+type OutboxMessageClient struct {
+	config
+}
+
+// NewOutboxMessageClient returns a client for the OutboxMessage from the given config.
+func NewOutboxMessageClient(c config) *OutboxMessageClient {
+	return &OutboxMessageClient{config: c}
+}
+
+// Use adds a list of mutation hooks to the hooks stack.
+// A call to `Use(f, g, h)` equals to `outboxmessage.Hooks(f(g(h())))`.
+func (c *OutboxMessageClient) Use(hooks ...Hook) {
+	c.hooks.OutboxMessage = append(c.hooks.OutboxMessage, hooks...)
+}
+
+// Intercept adds a list of query interceptors to the interceptors stack.
+// A call to `Intercept(f, g, h)` equals to `outboxmessage.Intercept(f(g(h())))`.
+func (c *OutboxMessageClient) Intercept(interceptors ...Interceptor) {
+	c.inters.OutboxMessage = append(c.inters.OutboxMessage, interceptors...)
+}
+
+// Create returns a builder for creating a OutboxMessage entity.
+func (c *OutboxMessageClient) Create() *OutboxMessageCreate {
+	mutation := newOutboxMessageMutation(c.config, OpCreate)
+	return &OutboxMessageCreate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// CreateBulk returns a builder for creating a bulk of OutboxMessage entities.
+func (c *OutboxMessageClient) CreateBulk(builders ...*OutboxMessageCreate) *OutboxMessageCreateBulk {
+	return &OutboxMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// MapCreateBulk creates a bulk creation builder from the given slice. For each item in the slice, the function creates
+// a builder and applies setFunc on it.
+func (c *OutboxMessageClient) MapCreateBulk(slice any, setFunc func(*OutboxMessageCreate, int)) *OutboxMessageCreateBulk {
+	rv := reflect.ValueOf(slice)
+	if rv.Kind() != reflect.Slice {
+		return &OutboxMessageCreateBulk{err: fmt.Errorf("calling to OutboxMessageClient.MapCreateBulk with wrong type %T, need slice", slice)}
+	}
+	builders := make([]*OutboxMessageCreate, rv.Len())
+	for i := 0; i < rv.Len(); i++ {
+		builders[i] = c.Create()
+		setFunc(builders[i], i)
+	}
+	return &OutboxMessageCreateBulk{config: c.config, builders: builders}
+}
+
+// Update returns an update builder for OutboxMessage.
+func (c *OutboxMessageClient) Update() *OutboxMessageUpdate {
+	mutation := newOutboxMessageMutation(c.config, OpUpdate)
+	return &OutboxMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOne returns an update builder for the given entity.
+func (c *OutboxMessageClient) UpdateOne(_m *OutboxMessage) *OutboxMessageUpdateOne {
+	mutation := newOutboxMessageMutation(c.config, OpUpdateOne, withOutboxMessage(_m))
+	return &OutboxMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// UpdateOneID returns an update builder for the given id.
+func (c *OutboxMessageClient) UpdateOneID(id int) *OutboxMessageUpdateOne {
+	mutation := newOutboxMessageMutation(c.config, OpUpdateOne, withOutboxMessageID(id))
+	return &OutboxMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// Delete returns a delete builder for OutboxMessage.
+func (c *OutboxMessageClient) Delete() *OutboxMessageDelete {
+	mutation := newOutboxMessageMutation(c.config, OpDelete)
+	return &OutboxMessageDelete{config: c.config, hooks: c.Hooks(), mutation: mutation}
+}
+
+// DeleteOne returns a builder for deleting the given entity.
+func (c *OutboxMessageClient) DeleteOne(_m *OutboxMessage) *OutboxMessageDeleteOne {
+	return c.DeleteOneID(_m.ID)
+}
+
+// DeleteOneID returns a builder for deleting the given entity by its id.
+func (c *OutboxMessageClient) DeleteOneID(id int) *OutboxMessageDeleteOne {
+	builder := c.Delete().Where(outboxmessage.ID(id))
+	builder.mutation.id = &id
+	builder.mutation.op = OpDeleteOne
+	return &OutboxMessageDeleteOne{builder}
+}
+
+// Query returns a query builder for OutboxMessage.
+func (c *OutboxMessageClient) Query() *OutboxMessageQuery {
+	return &OutboxMessageQuery{
+		config: c.config,
+		ctx:    &QueryContext{Type: TypeOutboxMessage},
+		inters: c.Interceptors(),
+	}
+}
+
+// Get returns a OutboxMessage entity by its id.
+func (c *OutboxMessageClient) Get(ctx context.Context, id int) (*OutboxMessage, error) {
+	return c.Query().Where(outboxmessage.ID(id)).Only(ctx)
+}
+
+// GetX is like Get, but panics if an error occurs.
+func (c *OutboxMessageClient) GetX(ctx context.Context, id int) *OutboxMessage {
+	obj, err := c.Get(ctx, id)
+	if err != nil {
+		panic(err)
+	}
+	return obj
+}
+
+// Hooks returns the client hooks.
+func (c *OutboxMessageClient) Hooks() []Hook {
+	hooks := c.hooks.OutboxMessage
+	return append(hooks[:len(hooks):len(hooks)], outboxmessage.Hooks[:]...)
+}
+
+// Interceptors returns the client interceptors.
+func (c *OutboxMessageClient) Interceptors() []Interceptor {
+	return c.inters.OutboxMessage
+}
+
+func (c *OutboxMessageClient) mutate(ctx context.Context, m *OutboxMessageMutation) (Value, error) {
+	switch m.Op() {
+	case OpCreate:
+		return (&OutboxMessageCreate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdate:
+		return (&OutboxMessageUpdate{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpUpdateOne:
+		return (&OutboxMessageUpdateOne{config: c.config, hooks: c.Hooks(), mutation: m}).Save(ctx)
+	case OpDelete, OpDeleteOne:
+		return (&OutboxMessageDelete{config: c.config, hooks: c.Hooks(), mutation: m}).Exec(ctx)
+	default:
+		return nil, fmt.Errorf("ent: unknown OutboxMessage mutation op: %q", m.Op())
 	}
 }
 
@@ -6170,17 +6598,18 @@ type (
 		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
 		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
 		ExceedanceNotice, ExposureSummary, ExternalIdentity, ExternalSession, Grant,
-		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose,
-		RecoveryCode, Session, TotpCredential, Worker, WorkerClaimCode []ent.Hook
+		ImportBatch, Intervention, Laboratory, Nomenclature, NotificationEvent,
+		NotificationSubscription, OperationalDose, OutboxMessage, RecoveryCode,
+		Session, TotpCredential, Worker, WorkerClaimCode []ent.Hook
 	}
 	inters struct {
 		Account, AccountToken, Anomaly, ApiKey, AuditBatch, AuditEvent, AuditSubject,
 		BatchFinding, Company, ContextStatistic, DoseConflict, DoseConstraint,
 		DoseRecord, Dosimeter, DosimeterAssignment, Employment, Establishment,
 		ExceedanceNotice, ExposureSummary, ExternalIdentity, ExternalSession, Grant,
-		ImportBatch, Intervention, Laboratory, Nomenclature, OperationalDose,
-		RecoveryCode, Session, TotpCredential, Worker,
-		WorkerClaimCode []ent.Interceptor
+		ImportBatch, Intervention, Laboratory, Nomenclature, NotificationEvent,
+		NotificationSubscription, OperationalDose, OutboxMessage, RecoveryCode,
+		Session, TotpCredential, Worker, WorkerClaimCode []ent.Interceptor
 	}
 )
 

@@ -38,7 +38,10 @@ import (
 	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
+	"github.com/siseri/siseri/ent/notificationevent"
+	"github.com/siseri/siseri/ent/notificationsubscription"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/outboxmessage"
 	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/session"
 	"github.com/siseri/siseri/ent/totpcredential"
@@ -104,38 +107,41 @@ var (
 func checkColumn(t, c string) error {
 	initCheck.Do(func() {
 		columnCheck = sql.NewColumnCheck(map[string]func(string) bool{
-			account.Table:             account.ValidColumn,
-			accounttoken.Table:        accounttoken.ValidColumn,
-			anomaly.Table:             anomaly.ValidColumn,
-			apikey.Table:              apikey.ValidColumn,
-			auditbatch.Table:          auditbatch.ValidColumn,
-			auditevent.Table:          auditevent.ValidColumn,
-			auditsubject.Table:        auditsubject.ValidColumn,
-			batchfinding.Table:        batchfinding.ValidColumn,
-			company.Table:             company.ValidColumn,
-			contextstatistic.Table:    contextstatistic.ValidColumn,
-			doseconflict.Table:        doseconflict.ValidColumn,
-			doseconstraint.Table:      doseconstraint.ValidColumn,
-			doserecord.Table:          doserecord.ValidColumn,
-			dosimeter.Table:           dosimeter.ValidColumn,
-			dosimeterassignment.Table: dosimeterassignment.ValidColumn,
-			employment.Table:          employment.ValidColumn,
-			establishment.Table:       establishment.ValidColumn,
-			exceedancenotice.Table:    exceedancenotice.ValidColumn,
-			exposuresummary.Table:     exposuresummary.ValidColumn,
-			externalidentity.Table:    externalidentity.ValidColumn,
-			externalsession.Table:     externalsession.ValidColumn,
-			grant.Table:               grant.ValidColumn,
-			importbatch.Table:         importbatch.ValidColumn,
-			intervention.Table:        intervention.ValidColumn,
-			laboratory.Table:          laboratory.ValidColumn,
-			nomenclature.Table:        nomenclature.ValidColumn,
-			operationaldose.Table:     operationaldose.ValidColumn,
-			recoverycode.Table:        recoverycode.ValidColumn,
-			session.Table:             session.ValidColumn,
-			totpcredential.Table:      totpcredential.ValidColumn,
-			worker.Table:              worker.ValidColumn,
-			workerclaimcode.Table:     workerclaimcode.ValidColumn,
+			account.Table:                  account.ValidColumn,
+			accounttoken.Table:             accounttoken.ValidColumn,
+			anomaly.Table:                  anomaly.ValidColumn,
+			apikey.Table:                   apikey.ValidColumn,
+			auditbatch.Table:               auditbatch.ValidColumn,
+			auditevent.Table:               auditevent.ValidColumn,
+			auditsubject.Table:             auditsubject.ValidColumn,
+			batchfinding.Table:             batchfinding.ValidColumn,
+			company.Table:                  company.ValidColumn,
+			contextstatistic.Table:         contextstatistic.ValidColumn,
+			doseconflict.Table:             doseconflict.ValidColumn,
+			doseconstraint.Table:           doseconstraint.ValidColumn,
+			doserecord.Table:               doserecord.ValidColumn,
+			dosimeter.Table:                dosimeter.ValidColumn,
+			dosimeterassignment.Table:      dosimeterassignment.ValidColumn,
+			employment.Table:               employment.ValidColumn,
+			establishment.Table:            establishment.ValidColumn,
+			exceedancenotice.Table:         exceedancenotice.ValidColumn,
+			exposuresummary.Table:          exposuresummary.ValidColumn,
+			externalidentity.Table:         externalidentity.ValidColumn,
+			externalsession.Table:          externalsession.ValidColumn,
+			grant.Table:                    grant.ValidColumn,
+			importbatch.Table:              importbatch.ValidColumn,
+			intervention.Table:             intervention.ValidColumn,
+			laboratory.Table:               laboratory.ValidColumn,
+			nomenclature.Table:             nomenclature.ValidColumn,
+			notificationevent.Table:        notificationevent.ValidColumn,
+			notificationsubscription.Table: notificationsubscription.ValidColumn,
+			operationaldose.Table:          operationaldose.ValidColumn,
+			outboxmessage.Table:            outboxmessage.ValidColumn,
+			recoverycode.Table:             recoverycode.ValidColumn,
+			session.Table:                  session.ValidColumn,
+			totpcredential.Table:           totpcredential.ValidColumn,
+			worker.Table:                   worker.ValidColumn,
+			workerclaimcode.Table:          workerclaimcode.ValidColumn,
 		})
 	})
 	return columnCheck(t, c)

@@ -29,7 +29,10 @@ import (
 	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
+	"github.com/siseri/siseri/ent/notificationevent"
+	"github.com/siseri/siseri/ent/notificationsubscription"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/outboxmessage"
 	"github.com/siseri/siseri/ent/predicate"
 	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/session"
@@ -45,7 +48,7 @@ import (
 
 // schemaGraph holds a representation of ent/schema at runtime.
 var schemaGraph = func() *sqlgraph.Schema {
-	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 32)}
+	graph := &sqlgraph.Schema{Nodes: make([]*sqlgraph.Node, 35)}
 	graph.Nodes[0] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   account.Table,
@@ -677,6 +680,42 @@ var schemaGraph = func() *sqlgraph.Schema {
 	}
 	graph.Nodes[26] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notificationevent.Table,
+			Columns: notificationevent.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notificationevent.FieldID,
+			},
+		},
+		Type: "NotificationEvent",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notificationevent.FieldCreatedAt:  {Type: field.TypeTime, Column: notificationevent.FieldCreatedAt},
+			notificationevent.FieldAccountID:  {Type: field.TypeInt, Column: notificationevent.FieldAccountID},
+			notificationevent.FieldKind:       {Type: field.TypeEnum, Column: notificationevent.FieldKind},
+			notificationevent.FieldDedupKey:   {Type: field.TypeString, Column: notificationevent.FieldDedupKey},
+			notificationevent.FieldDigestedAt: {Type: field.TypeTime, Column: notificationevent.FieldDigestedAt},
+		},
+	}
+	graph.Nodes[27] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   notificationsubscription.Table,
+			Columns: notificationsubscription.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: notificationsubscription.FieldID,
+			},
+		},
+		Type: "NotificationSubscription",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			notificationsubscription.FieldCreatedAt: {Type: field.TypeTime, Column: notificationsubscription.FieldCreatedAt},
+			notificationsubscription.FieldUpdatedAt: {Type: field.TypeTime, Column: notificationsubscription.FieldUpdatedAt},
+			notificationsubscription.FieldAccountID: {Type: field.TypeInt, Column: notificationsubscription.FieldAccountID},
+			notificationsubscription.FieldKind:      {Type: field.TypeEnum, Column: notificationsubscription.FieldKind},
+			notificationsubscription.FieldMode:      {Type: field.TypeEnum, Column: notificationsubscription.FieldMode},
+		},
+	}
+	graph.Nodes[28] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
 			Table:   operationaldose.Table,
 			Columns: operationaldose.Columns,
 			ID: &sqlgraph.FieldSpec{
@@ -700,7 +739,31 @@ var schemaGraph = func() *sqlgraph.Schema {
 			operationaldose.FieldReceivedAt:      {Type: field.TypeTime, Column: operationaldose.FieldReceivedAt},
 		},
 	}
-	graph.Nodes[27] = &sqlgraph.Node{
+	graph.Nodes[29] = &sqlgraph.Node{
+		NodeSpec: sqlgraph.NodeSpec{
+			Table:   outboxmessage.Table,
+			Columns: outboxmessage.Columns,
+			ID: &sqlgraph.FieldSpec{
+				Type:   field.TypeInt,
+				Column: outboxmessage.FieldID,
+			},
+		},
+		Type: "OutboxMessage",
+		Fields: map[string]*sqlgraph.FieldSpec{
+			outboxmessage.FieldCreatedAt:     {Type: field.TypeTime, Column: outboxmessage.FieldCreatedAt},
+			outboxmessage.FieldAccountID:     {Type: field.TypeInt, Column: outboxmessage.FieldAccountID},
+			outboxmessage.FieldEmail:         {Type: field.TypeString, Column: outboxmessage.FieldEmail},
+			outboxmessage.FieldTemplate:      {Type: field.TypeString, Column: outboxmessage.FieldTemplate},
+			outboxmessage.FieldLink:          {Type: field.TypeString, Column: outboxmessage.FieldLink},
+			outboxmessage.FieldCounts:        {Type: field.TypeJSON, Column: outboxmessage.FieldCounts},
+			outboxmessage.FieldDedupKey:      {Type: field.TypeString, Column: outboxmessage.FieldDedupKey},
+			outboxmessage.FieldAttempts:      {Type: field.TypeInt, Column: outboxmessage.FieldAttempts},
+			outboxmessage.FieldNextAttemptAt: {Type: field.TypeTime, Column: outboxmessage.FieldNextAttemptAt},
+			outboxmessage.FieldSentAt:        {Type: field.TypeTime, Column: outboxmessage.FieldSentAt},
+			outboxmessage.FieldLastError:     {Type: field.TypeString, Column: outboxmessage.FieldLastError},
+		},
+	}
+	graph.Nodes[30] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   recoverycode.Table,
 			Columns: recoverycode.Columns,
@@ -718,7 +781,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			recoverycode.FieldRevokedAt: {Type: field.TypeTime, Column: recoverycode.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[28] = &sqlgraph.Node{
+	graph.Nodes[31] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   session.Table,
 			Columns: session.Columns,
@@ -742,7 +805,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			session.FieldSecondFactorAt: {Type: field.TypeTime, Column: session.FieldSecondFactorAt},
 		},
 	}
-	graph.Nodes[29] = &sqlgraph.Node{
+	graph.Nodes[32] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   totpcredential.Table,
 			Columns: totpcredential.Columns,
@@ -762,7 +825,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			totpcredential.FieldRevokedAt:   {Type: field.TypeTime, Column: totpcredential.FieldRevokedAt},
 		},
 	}
-	graph.Nodes[30] = &sqlgraph.Node{
+	graph.Nodes[33] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   worker.Table,
 			Columns: worker.Columns,
@@ -790,7 +853,7 @@ var schemaGraph = func() *sqlgraph.Schema {
 			worker.FieldPseudonym:      {Type: field.TypeString, Column: worker.FieldPseudonym},
 		},
 	}
-	graph.Nodes[31] = &sqlgraph.Node{
+	graph.Nodes[34] = &sqlgraph.Node{
 		NodeSpec: sqlgraph.NodeSpec{
 			Table:   workerclaimcode.Table,
 			Columns: workerclaimcode.Columns,
@@ -5392,6 +5455,136 @@ func (f *NomenclatureFilter) WhereValidTo(p entql.TimeP) {
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *NotificationEventQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationEventQuery builder.
+func (_q *NotificationEventQuery) Filter() *NotificationEventFilter {
+	return &NotificationEventFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationEventMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationEventMutation builder.
+func (m *NotificationEventMutation) Filter() *NotificationEventFilter {
+	return &NotificationEventFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationEventFilter provides a generic filtering capability at runtime for NotificationEventQuery.
+type NotificationEventFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationEventFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationEventFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notificationevent.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationEventFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationevent.FieldCreatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *NotificationEventFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(notificationevent.FieldAccountID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *NotificationEventFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(notificationevent.FieldKind))
+}
+
+// WhereDedupKey applies the entql string predicate on the dedup_key field.
+func (f *NotificationEventFilter) WhereDedupKey(p entql.StringP) {
+	f.Where(p.Field(notificationevent.FieldDedupKey))
+}
+
+// WhereDigestedAt applies the entql time.Time predicate on the digested_at field.
+func (f *NotificationEventFilter) WhereDigestedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationevent.FieldDigestedAt))
+}
+
+// addPredicate implements the predicateAdder interface.
+func (_q *NotificationSubscriptionQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the NotificationSubscriptionQuery builder.
+func (_q *NotificationSubscriptionQuery) Filter() *NotificationSubscriptionFilter {
+	return &NotificationSubscriptionFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *NotificationSubscriptionMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the NotificationSubscriptionMutation builder.
+func (m *NotificationSubscriptionMutation) Filter() *NotificationSubscriptionFilter {
+	return &NotificationSubscriptionFilter{config: m.config, predicateAdder: m}
+}
+
+// NotificationSubscriptionFilter provides a generic filtering capability at runtime for NotificationSubscriptionQuery.
+type NotificationSubscriptionFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *NotificationSubscriptionFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *NotificationSubscriptionFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(notificationsubscription.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *NotificationSubscriptionFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationsubscription.FieldCreatedAt))
+}
+
+// WhereUpdatedAt applies the entql time.Time predicate on the updated_at field.
+func (f *NotificationSubscriptionFilter) WhereUpdatedAt(p entql.TimeP) {
+	f.Where(p.Field(notificationsubscription.FieldUpdatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *NotificationSubscriptionFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(notificationsubscription.FieldAccountID))
+}
+
+// WhereKind applies the entql string predicate on the kind field.
+func (f *NotificationSubscriptionFilter) WhereKind(p entql.StringP) {
+	f.Where(p.Field(notificationsubscription.FieldKind))
+}
+
+// WhereMode applies the entql string predicate on the mode field.
+func (f *NotificationSubscriptionFilter) WhereMode(p entql.StringP) {
+	f.Where(p.Field(notificationsubscription.FieldMode))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *OperationalDoseQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5420,7 +5613,7 @@ type OperationalDoseFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *OperationalDoseFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[26].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5562,6 +5755,101 @@ func (f *OperationalDoseFilter) WhereHasSupersededByWith(preds ...predicate.Oper
 }
 
 // addPredicate implements the predicateAdder interface.
+func (_q *OutboxMessageQuery) addPredicate(pred func(s *sql.Selector)) {
+	_q.predicates = append(_q.predicates, pred)
+}
+
+// Filter returns a Filter implementation to apply filters on the OutboxMessageQuery builder.
+func (_q *OutboxMessageQuery) Filter() *OutboxMessageFilter {
+	return &OutboxMessageFilter{config: _q.config, predicateAdder: _q}
+}
+
+// addPredicate implements the predicateAdder interface.
+func (m *OutboxMessageMutation) addPredicate(pred func(s *sql.Selector)) {
+	m.predicates = append(m.predicates, pred)
+}
+
+// Filter returns an entql.Where implementation to apply filters on the OutboxMessageMutation builder.
+func (m *OutboxMessageMutation) Filter() *OutboxMessageFilter {
+	return &OutboxMessageFilter{config: m.config, predicateAdder: m}
+}
+
+// OutboxMessageFilter provides a generic filtering capability at runtime for OutboxMessageQuery.
+type OutboxMessageFilter struct {
+	predicateAdder
+	config
+}
+
+// Where applies the entql predicate on the query filter.
+func (f *OutboxMessageFilter) Where(p entql.P) {
+	f.addPredicate(func(s *sql.Selector) {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+			s.AddError(err)
+		}
+	})
+}
+
+// WhereID applies the entql int predicate on the id field.
+func (f *OutboxMessageFilter) WhereID(p entql.IntP) {
+	f.Where(p.Field(outboxmessage.FieldID))
+}
+
+// WhereCreatedAt applies the entql time.Time predicate on the created_at field.
+func (f *OutboxMessageFilter) WhereCreatedAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmessage.FieldCreatedAt))
+}
+
+// WhereAccountID applies the entql int predicate on the account_id field.
+func (f *OutboxMessageFilter) WhereAccountID(p entql.IntP) {
+	f.Where(p.Field(outboxmessage.FieldAccountID))
+}
+
+// WhereEmail applies the entql string predicate on the email field.
+func (f *OutboxMessageFilter) WhereEmail(p entql.StringP) {
+	f.Where(p.Field(outboxmessage.FieldEmail))
+}
+
+// WhereTemplate applies the entql string predicate on the template field.
+func (f *OutboxMessageFilter) WhereTemplate(p entql.StringP) {
+	f.Where(p.Field(outboxmessage.FieldTemplate))
+}
+
+// WhereLink applies the entql string predicate on the link field.
+func (f *OutboxMessageFilter) WhereLink(p entql.StringP) {
+	f.Where(p.Field(outboxmessage.FieldLink))
+}
+
+// WhereCounts applies the entql json.RawMessage predicate on the counts field.
+func (f *OutboxMessageFilter) WhereCounts(p entql.BytesP) {
+	f.Where(p.Field(outboxmessage.FieldCounts))
+}
+
+// WhereDedupKey applies the entql string predicate on the dedup_key field.
+func (f *OutboxMessageFilter) WhereDedupKey(p entql.StringP) {
+	f.Where(p.Field(outboxmessage.FieldDedupKey))
+}
+
+// WhereAttempts applies the entql int predicate on the attempts field.
+func (f *OutboxMessageFilter) WhereAttempts(p entql.IntP) {
+	f.Where(p.Field(outboxmessage.FieldAttempts))
+}
+
+// WhereNextAttemptAt applies the entql time.Time predicate on the next_attempt_at field.
+func (f *OutboxMessageFilter) WhereNextAttemptAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmessage.FieldNextAttemptAt))
+}
+
+// WhereSentAt applies the entql time.Time predicate on the sent_at field.
+func (f *OutboxMessageFilter) WhereSentAt(p entql.TimeP) {
+	f.Where(p.Field(outboxmessage.FieldSentAt))
+}
+
+// WhereLastError applies the entql string predicate on the last_error field.
+func (f *OutboxMessageFilter) WhereLastError(p entql.StringP) {
+	f.Where(p.Field(outboxmessage.FieldLastError))
+}
+
+// addPredicate implements the predicateAdder interface.
 func (_q *RecoveryCodeQuery) addPredicate(pred func(s *sql.Selector)) {
 	_q.predicates = append(_q.predicates, pred)
 }
@@ -5590,7 +5878,7 @@ type RecoveryCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *RecoveryCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[27].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5669,7 +5957,7 @@ type SessionFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *SessionFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[28].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5778,7 +6066,7 @@ type TotpCredentialFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *TotpCredentialFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[29].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[32].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -5867,7 +6155,7 @@ type WorkerFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[30].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[33].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})
@@ -6066,7 +6354,7 @@ type WorkerClaimCodeFilter struct {
 // Where applies the entql predicate on the query filter.
 func (f *WorkerClaimCodeFilter) Where(p entql.P) {
 	f.addPredicate(func(s *sql.Selector) {
-		if err := schemaGraph.EvalP(schemaGraph.Nodes[31].Type, p, s); err != nil {
+		if err := schemaGraph.EvalP(schemaGraph.Nodes[34].Type, p, s); err != nil {
 			s.AddError(err)
 		}
 	})

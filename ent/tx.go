@@ -66,8 +66,14 @@ type Tx struct {
 	Laboratory *LaboratoryClient
 	// Nomenclature is the client for interacting with the Nomenclature builders.
 	Nomenclature *NomenclatureClient
+	// NotificationEvent is the client for interacting with the NotificationEvent builders.
+	NotificationEvent *NotificationEventClient
+	// NotificationSubscription is the client for interacting with the NotificationSubscription builders.
+	NotificationSubscription *NotificationSubscriptionClient
 	// OperationalDose is the client for interacting with the OperationalDose builders.
 	OperationalDose *OperationalDoseClient
+	// OutboxMessage is the client for interacting with the OutboxMessage builders.
+	OutboxMessage *OutboxMessageClient
 	// RecoveryCode is the client for interacting with the RecoveryCode builders.
 	RecoveryCode *RecoveryCodeClient
 	// Session is the client for interacting with the Session builders.
@@ -235,7 +241,10 @@ func (tx *Tx) init() {
 	tx.Intervention = NewInterventionClient(tx.config)
 	tx.Laboratory = NewLaboratoryClient(tx.config)
 	tx.Nomenclature = NewNomenclatureClient(tx.config)
+	tx.NotificationEvent = NewNotificationEventClient(tx.config)
+	tx.NotificationSubscription = NewNotificationSubscriptionClient(tx.config)
 	tx.OperationalDose = NewOperationalDoseClient(tx.config)
+	tx.OutboxMessage = NewOutboxMessageClient(tx.config)
 	tx.RecoveryCode = NewRecoveryCodeClient(tx.config)
 	tx.Session = NewSessionClient(tx.config)
 	tx.TotpCredential = NewTotpCredentialClient(tx.config)

@@ -17,6 +17,7 @@ import (
 	"github.com/siseri/siseri/backend/anomaly"
 	"github.com/siseri/siseri/backend/apperr"
 	"github.com/siseri/siseri/backend/ingest"
+	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/establishment"
@@ -182,6 +183,13 @@ func (s *Importer) Submit(ctx context.Context, sub ingest.Submission) (*ingest.R
 			return nil, err
 		}
 		run.rep.BatchID = 0
+		// Those who would read the batch are told it was refused (in this
+		// transaction, which commits the report's answer).
+		only, _ := who.only()
+		if err := notify.Rejected(ctx, client, notify.Rejection{SubmitterID: who.viewer.AccountID,
+			LaboratoryID: who.laboratoryID, EstablishmentID: only, Reference: sub.Reference, Checksum: sum}); err != nil {
+			return nil, err
+		}
 		return run.rep, nil
 	}
 	if err := run.complete(ctx); err != nil {

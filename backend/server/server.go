@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/registry"
 	"github.com/siseri/siseri/backend/store"
@@ -55,11 +56,16 @@ type Config struct {
 	// auth.ParseSecretKey); without it they are stored in clear.
 	SecretKey []byte
 	// PublicURL is the server's public base URL, as browsers reach it
-	// (OpenID Connect callbacks and links are derived from it).
+	// (OpenID Connect callbacks and the links of e-mails are derived from it).
 	PublicURL string
 	// OIDC lists the OpenID Connect providers people may sign in with
 	// (SISERI_OIDC_CONFIG); nil offers the password sign-in only.
 	OIDC *oidc.FileConfig
+	// SMTP is the outgoing mail server of the notifications; nil keeps them
+	// waiting in the outbox.
+	SMTP *notify.SMTP
+	// OutboxEvery is how often the instance looks for e-mails to send.
+	OutboxEvery time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -67,6 +73,7 @@ func DefaultConfig() Config {
 	return Config{
 		Addr: ":8080", StaticDir: "frontend/dist", PublicURL: "http://localhost:8080",
 		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, MissingCheckEvery: 6 * time.Hour, AuditSealEvery: time.Second, Limits: graph.DefaultLimits,
+		OutboxEvery: 5 * time.Second,
 	}
 }
 
@@ -111,6 +118,13 @@ func (s *Server) Broker() *alerts.Broker { return s.broker }
 // mutations): detection on, exposure kept current, news through the broker.
 func (s *Server) Importer() *registry.Importer {
 	return s.importer
+}
+
+// Sender returns the instance's sender of e-mail notifications, on the pool's
+// own driver like the other background work.
+func (s *Server) Sender() *notify.Sender {
+	return &notify.Sender{Client: ent.NewClient(ent.Driver(s.db.Driver)), Postgres: s.db.IsPostgres(),
+		SMTP: s.cfg.SMTP, PublicURL: s.cfg.PublicURL, Log: s.log, Every: s.cfg.OutboxEvery}
 }
 
 // Hub returns this instance's event hub.
@@ -189,6 +203,9 @@ func (s *Server) Background(ctx context.Context) {
 		// unseen by request instrumentation (statement counts, WithDriverWrapper).
 		seq := &audit.Sequencer{Client: ent.NewClient(ent.Driver(s.db.Driver)), Dialect: s.db.Dialect}
 		go seq.Run(ctx, s.cfg.AuditSealEvery, s.log)
+	}
+	if s.cfg.OutboxEvery > 0 {
+		go s.Sender().Run(ctx)
 	}
 	if !s.broker.Postgres {
 		return

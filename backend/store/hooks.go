@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/hook"
 	"github.com/siseri/siseri/ent/nomenclature"
@@ -15,6 +16,7 @@ import (
 // the schema package, which must compile before the client is generated.
 func registerHooks(client *ent.Client) {
 	client.Employment.Use(checkNomenclature)
+	notify.Register(client)
 }
 
 // checkNomenclature requires an employment's sector and job codes to exist in

@@ -1183,6 +1183,50 @@ var (
 			},
 		},
 	}
+	// NotificationEventsColumns holds the columns for the "notification_events" table.
+	NotificationEventsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"EXCEEDANCE_TO_CONFIRM", "NEW_ANOMALY", "CONFLICT", "BATCH_REJECTED"}},
+		{Name: "dedup_key", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "digested_at", Type: field.TypeTime, Nullable: true},
+	}
+	// NotificationEventsTable holds the schema information for the "notification_events" table.
+	NotificationEventsTable = &schema.Table{
+		Name:       "notification_events",
+		Columns:    NotificationEventsColumns,
+		PrimaryKey: []*schema.Column{NotificationEventsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notificationevent_digested_at_account_id",
+				Unique:  false,
+				Columns: []*schema.Column{NotificationEventsColumns[5], NotificationEventsColumns[2]},
+			},
+		},
+	}
+	// NotificationSubscriptionsColumns holds the columns for the "notification_subscriptions" table.
+	NotificationSubscriptionsColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "updated_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeInt},
+		{Name: "kind", Type: field.TypeEnum, Enums: []string{"EXCEEDANCE_TO_CONFIRM", "NEW_ANOMALY", "CONFLICT", "BATCH_REJECTED"}},
+		{Name: "mode", Type: field.TypeEnum, Enums: []string{"IMMEDIATE", "DAILY_DIGEST", "OFF"}},
+	}
+	// NotificationSubscriptionsTable holds the schema information for the "notification_subscriptions" table.
+	NotificationSubscriptionsTable = &schema.Table{
+		Name:       "notification_subscriptions",
+		Columns:    NotificationSubscriptionsColumns,
+		PrimaryKey: []*schema.Column{NotificationSubscriptionsColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "notificationsubscription_account_id_kind",
+				Unique:  true,
+				Columns: []*schema.Column{NotificationSubscriptionsColumns[3], NotificationSubscriptionsColumns[4]},
+			},
+		},
+	}
 	// OperationalDosesColumns holds the columns for the "operational_doses" table.
 	OperationalDosesColumns = []*schema.Column{
 		{Name: "id", Type: field.TypeInt, Increment: true},
@@ -1245,6 +1289,34 @@ var (
 				Name:    "operationaldose_dosimeter_serial_start_at",
 				Unique:  false,
 				Columns: []*schema.Column{OperationalDosesColumns[1], OperationalDosesColumns[2]},
+			},
+		},
+	}
+	// OutboxMessagesColumns holds the columns for the "outbox_messages" table.
+	OutboxMessagesColumns = []*schema.Column{
+		{Name: "id", Type: field.TypeInt, Increment: true},
+		{Name: "created_at", Type: field.TypeTime},
+		{Name: "account_id", Type: field.TypeInt},
+		{Name: "email", Type: field.TypeString, Size: 254},
+		{Name: "template", Type: field.TypeString, Size: 40},
+		{Name: "link", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "counts", Type: field.TypeJSON, Nullable: true},
+		{Name: "dedup_key", Type: field.TypeString, Unique: true, Size: 200},
+		{Name: "attempts", Type: field.TypeInt, Default: 0},
+		{Name: "next_attempt_at", Type: field.TypeTime},
+		{Name: "sent_at", Type: field.TypeTime, Nullable: true},
+		{Name: "last_error", Type: field.TypeString, Nullable: true, Size: 1000},
+	}
+	// OutboxMessagesTable holds the schema information for the "outbox_messages" table.
+	OutboxMessagesTable = &schema.Table{
+		Name:       "outbox_messages",
+		Columns:    OutboxMessagesColumns,
+		PrimaryKey: []*schema.Column{OutboxMessagesColumns[0]},
+		Indexes: []*schema.Index{
+			{
+				Name:    "outboxmessage_sent_at_next_attempt_at",
+				Unique:  false,
+				Columns: []*schema.Column{OutboxMessagesColumns[10], OutboxMessagesColumns[9]},
 			},
 		},
 	}
@@ -1458,7 +1530,10 @@ var (
 		InterventionsTable,
 		LaboratoriesTable,
 		NomenclaturesTable,
+		NotificationEventsTable,
+		NotificationSubscriptionsTable,
 		OperationalDosesTable,
+		OutboxMessagesTable,
 		RecoveryCodesTable,
 		SessionsTable,
 		TotpCredentialsTable,
@@ -1599,12 +1674,21 @@ func init() {
 	NomenclaturesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(60129542144),
 	}
+	NotificationEventsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(137438953472),
+	}
+	NotificationSubscriptionsTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(141733920768),
+	}
 	OperationalDosesTable.ForeignKeys[0].RefTable = EstablishmentsTable
 	OperationalDosesTable.ForeignKeys[1].RefTable = ImportBatchesTable
 	OperationalDosesTable.ForeignKeys[2].RefTable = OperationalDosesTable
 	OperationalDosesTable.ForeignKeys[3].RefTable = WorkersTable
 	OperationalDosesTable.Annotation = &entsql.Annotation{
 		IncrementStart: func(i int) *int { return &i }(64424509440),
+	}
+	OutboxMessagesTable.Annotation = &entsql.Annotation{
+		IncrementStart: func(i int) *int { return &i }(146028888064),
 	}
 	RecoveryCodesTable.ForeignKeys[0].RefTable = AccountsTable
 	RecoveryCodesTable.Annotation = &entsql.Annotation{

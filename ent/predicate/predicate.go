@@ -84,8 +84,17 @@ type Laboratory func(*sql.Selector)
 // Nomenclature is the predicate function for nomenclature builders.
 type Nomenclature func(*sql.Selector)
 
+// NotificationEvent is the predicate function for notificationevent builders.
+type NotificationEvent func(*sql.Selector)
+
+// NotificationSubscription is the predicate function for notificationsubscription builders.
+type NotificationSubscription func(*sql.Selector)
+
 // OperationalDose is the predicate function for operationaldose builders.
 type OperationalDose func(*sql.Selector)
+
+// OutboxMessage is the predicate function for outboxmessage builders.
+type OutboxMessage func(*sql.Selector)
 
 // RecoveryCode is the predicate function for recoverycode builders.
 type RecoveryCode func(*sql.Selector)

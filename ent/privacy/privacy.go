@@ -735,6 +735,54 @@ func (f NomenclatureMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mu
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NomenclatureMutation", m)
 }
 
+// The NotificationEventQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NotificationEventQueryRuleFunc func(context.Context, *ent.NotificationEventQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NotificationEventQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationEventQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NotificationEventQuery", q)
+}
+
+// The NotificationEventMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NotificationEventMutationRuleFunc func(context.Context, *ent.NotificationEventMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NotificationEventMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NotificationEventMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationEventMutation", m)
+}
+
+// The NotificationSubscriptionQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type NotificationSubscriptionQueryRuleFunc func(context.Context, *ent.NotificationSubscriptionQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f NotificationSubscriptionQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.NotificationSubscriptionQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.NotificationSubscriptionQuery", q)
+}
+
+// The NotificationSubscriptionMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type NotificationSubscriptionMutationRuleFunc func(context.Context, *ent.NotificationSubscriptionMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f NotificationSubscriptionMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.NotificationSubscriptionMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.NotificationSubscriptionMutation", m)
+}
+
 // The OperationalDoseQueryRuleFunc type is an adapter to allow the use of ordinary
 // functions as a query rule.
 type OperationalDoseQueryRuleFunc func(context.Context, *ent.OperationalDoseQuery) error
@@ -757,6 +805,30 @@ func (f OperationalDoseMutationRuleFunc) EvalMutation(ctx context.Context, m ent
 		return f(ctx, m)
 	}
 	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OperationalDoseMutation", m)
+}
+
+// The OutboxMessageQueryRuleFunc type is an adapter to allow the use of ordinary
+// functions as a query rule.
+type OutboxMessageQueryRuleFunc func(context.Context, *ent.OutboxMessageQuery) error
+
+// EvalQuery return f(ctx, q).
+func (f OutboxMessageQueryRuleFunc) EvalQuery(ctx context.Context, q ent.Query) error {
+	if q, ok := q.(*ent.OutboxMessageQuery); ok {
+		return f(ctx, q)
+	}
+	return Denyf("ent/privacy: unexpected query type %T, expect *ent.OutboxMessageQuery", q)
+}
+
+// The OutboxMessageMutationRuleFunc type is an adapter to allow the use of ordinary
+// functions as a mutation rule.
+type OutboxMessageMutationRuleFunc func(context.Context, *ent.OutboxMessageMutation) error
+
+// EvalMutation calls f(ctx, m).
+func (f OutboxMessageMutationRuleFunc) EvalMutation(ctx context.Context, m ent.Mutation) error {
+	if m, ok := m.(*ent.OutboxMessageMutation); ok {
+		return f(ctx, m)
+	}
+	return Denyf("ent/privacy: unexpected mutation type %T, expect *ent.OutboxMessageMutation", m)
 }
 
 // The RecoveryCodeQueryRuleFunc type is an adapter to allow the use of ordinary
@@ -966,7 +1038,13 @@ func queryFilter(q ent.Query) (Filter, error) {
 		return q.Filter(), nil
 	case *ent.NomenclatureQuery:
 		return q.Filter(), nil
+	case *ent.NotificationEventQuery:
+		return q.Filter(), nil
+	case *ent.NotificationSubscriptionQuery:
+		return q.Filter(), nil
 	case *ent.OperationalDoseQuery:
+		return q.Filter(), nil
+	case *ent.OutboxMessageQuery:
 		return q.Filter(), nil
 	case *ent.RecoveryCodeQuery:
 		return q.Filter(), nil
@@ -1037,7 +1115,13 @@ func mutationFilter(m ent.Mutation) (Filter, error) {
 		return m.Filter(), nil
 	case *ent.NomenclatureMutation:
 		return m.Filter(), nil
+	case *ent.NotificationEventMutation:
+		return m.Filter(), nil
+	case *ent.NotificationSubscriptionMutation:
+		return m.Filter(), nil
 	case *ent.OperationalDoseMutation:
+		return m.Filter(), nil
+	case *ent.OutboxMessageMutation:
 		return m.Filter(), nil
 	case *ent.RecoveryCodeMutation:
 		return m.Filter(), nil

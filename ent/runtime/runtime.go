@@ -32,7 +32,10 @@ import (
 	"github.com/siseri/siseri/ent/intervention"
 	"github.com/siseri/siseri/ent/laboratory"
 	"github.com/siseri/siseri/ent/nomenclature"
+	"github.com/siseri/siseri/ent/notificationevent"
+	"github.com/siseri/siseri/ent/notificationsubscription"
 	"github.com/siseri/siseri/ent/operationaldose"
+	"github.com/siseri/siseri/ent/outboxmessage"
 	"github.com/siseri/siseri/ent/recoverycode"
 	"github.com/siseri/siseri/ent/schema"
 	"github.com/siseri/siseri/ent/session"
@@ -1237,6 +1240,66 @@ func init() {
 			return nil
 		}
 	}()
+	notificationeventMixin := schema.NotificationEvent{}.Mixin()
+	notificationevent.Policy = privacy.NewPolicies(schema.NotificationEvent{})
+	notificationevent.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notificationevent.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationeventMixinFields0 := notificationeventMixin[0].Fields()
+	_ = notificationeventMixinFields0
+	notificationeventFields := schema.NotificationEvent{}.Fields()
+	_ = notificationeventFields
+	// notificationeventDescCreatedAt is the schema descriptor for created_at field.
+	notificationeventDescCreatedAt := notificationeventMixinFields0[0].Descriptor()
+	// notificationevent.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notificationevent.DefaultCreatedAt = notificationeventDescCreatedAt.Default.(func() time.Time)
+	// notificationeventDescDedupKey is the schema descriptor for dedup_key field.
+	notificationeventDescDedupKey := notificationeventFields[2].Descriptor()
+	// notificationevent.DedupKeyValidator is a validator for the "dedup_key" field. It is called by the builders before save.
+	notificationevent.DedupKeyValidator = func() func(string) error {
+		validators := notificationeventDescDedupKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(dedup_key string) error {
+			for _, fn := range fns {
+				if err := fn(dedup_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	notificationsubscriptionMixin := schema.NotificationSubscription{}.Mixin()
+	notificationsubscription.Policy = privacy.NewPolicies(schema.NotificationSubscription{})
+	notificationsubscription.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := notificationsubscription.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	notificationsubscriptionMixinFields0 := notificationsubscriptionMixin[0].Fields()
+	_ = notificationsubscriptionMixinFields0
+	notificationsubscriptionFields := schema.NotificationSubscription{}.Fields()
+	_ = notificationsubscriptionFields
+	// notificationsubscriptionDescCreatedAt is the schema descriptor for created_at field.
+	notificationsubscriptionDescCreatedAt := notificationsubscriptionMixinFields0[0].Descriptor()
+	// notificationsubscription.DefaultCreatedAt holds the default value on creation for the created_at field.
+	notificationsubscription.DefaultCreatedAt = notificationsubscriptionDescCreatedAt.Default.(func() time.Time)
+	// notificationsubscriptionDescUpdatedAt is the schema descriptor for updated_at field.
+	notificationsubscriptionDescUpdatedAt := notificationsubscriptionMixinFields0[1].Descriptor()
+	// notificationsubscription.DefaultUpdatedAt holds the default value on creation for the updated_at field.
+	notificationsubscription.DefaultUpdatedAt = notificationsubscriptionDescUpdatedAt.Default.(func() time.Time)
+	// notificationsubscription.UpdateDefaultUpdatedAt holds the default value on update for the updated_at field.
+	notificationsubscription.UpdateDefaultUpdatedAt = notificationsubscriptionDescUpdatedAt.UpdateDefault.(func() time.Time)
 	operationaldose.Policy = privacy.NewPolicies(schema.OperationalDose{})
 	operationaldose.Hooks[0] = func(next ent.Mutator) ent.Mutator {
 		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
@@ -1284,6 +1347,92 @@ func init() {
 	operationaldoseDescReceivedAt := operationaldoseFields[11].Descriptor()
 	// operationaldose.DefaultReceivedAt holds the default value on creation for the received_at field.
 	operationaldose.DefaultReceivedAt = operationaldoseDescReceivedAt.Default.(func() time.Time)
+	outboxmessageMixin := schema.OutboxMessage{}.Mixin()
+	outboxmessage.Policy = privacy.NewPolicies(schema.OutboxMessage{})
+	outboxmessage.Hooks[0] = func(next ent.Mutator) ent.Mutator {
+		return ent.MutateFunc(func(ctx context.Context, m ent.Mutation) (ent.Value, error) {
+			if err := outboxmessage.Policy.EvalMutation(ctx, m); err != nil {
+				return nil, err
+			}
+			return next.Mutate(ctx, m)
+		})
+	}
+	outboxmessageMixinFields0 := outboxmessageMixin[0].Fields()
+	_ = outboxmessageMixinFields0
+	outboxmessageFields := schema.OutboxMessage{}.Fields()
+	_ = outboxmessageFields
+	// outboxmessageDescCreatedAt is the schema descriptor for created_at field.
+	outboxmessageDescCreatedAt := outboxmessageMixinFields0[0].Descriptor()
+	// outboxmessage.DefaultCreatedAt holds the default value on creation for the created_at field.
+	outboxmessage.DefaultCreatedAt = outboxmessageDescCreatedAt.Default.(func() time.Time)
+	// outboxmessageDescEmail is the schema descriptor for email field.
+	outboxmessageDescEmail := outboxmessageFields[1].Descriptor()
+	// outboxmessage.EmailValidator is a validator for the "email" field. It is called by the builders before save.
+	outboxmessage.EmailValidator = func() func(string) error {
+		validators := outboxmessageDescEmail.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(email string) error {
+			for _, fn := range fns {
+				if err := fn(email); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// outboxmessageDescTemplate is the schema descriptor for template field.
+	outboxmessageDescTemplate := outboxmessageFields[2].Descriptor()
+	// outboxmessage.TemplateValidator is a validator for the "template" field. It is called by the builders before save.
+	outboxmessage.TemplateValidator = func() func(string) error {
+		validators := outboxmessageDescTemplate.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(template string) error {
+			for _, fn := range fns {
+				if err := fn(template); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// outboxmessageDescLink is the schema descriptor for link field.
+	outboxmessageDescLink := outboxmessageFields[3].Descriptor()
+	// outboxmessage.LinkValidator is a validator for the "link" field. It is called by the builders before save.
+	outboxmessage.LinkValidator = outboxmessageDescLink.Validators[0].(func(string) error)
+	// outboxmessageDescDedupKey is the schema descriptor for dedup_key field.
+	outboxmessageDescDedupKey := outboxmessageFields[5].Descriptor()
+	// outboxmessage.DedupKeyValidator is a validator for the "dedup_key" field. It is called by the builders before save.
+	outboxmessage.DedupKeyValidator = func() func(string) error {
+		validators := outboxmessageDescDedupKey.Validators
+		fns := [...]func(string) error{
+			validators[0].(func(string) error),
+			validators[1].(func(string) error),
+		}
+		return func(dedup_key string) error {
+			for _, fn := range fns {
+				if err := fn(dedup_key); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+	}()
+	// outboxmessageDescAttempts is the schema descriptor for attempts field.
+	outboxmessageDescAttempts := outboxmessageFields[6].Descriptor()
+	// outboxmessage.DefaultAttempts holds the default value on creation for the attempts field.
+	outboxmessage.DefaultAttempts = outboxmessageDescAttempts.Default.(int)
+	// outboxmessage.AttemptsValidator is a validator for the "attempts" field. It is called by the builders before save.
+	outboxmessage.AttemptsValidator = outboxmessageDescAttempts.Validators[0].(func(int) error)
+	// outboxmessageDescLastError is the schema descriptor for last_error field.
+	outboxmessageDescLastError := outboxmessageFields[9].Descriptor()
+	// outboxmessage.LastErrorValidator is a validator for the "last_error" field. It is called by the builders before save.
+	outboxmessage.LastErrorValidator = outboxmessageDescLastError.Validators[0].(func(string) error)
 	recoverycodeMixin := schema.RecoveryCode{}.Mixin()
 	recoverycode.Policy = privacy.NewPolicies(schema.RecoveryCode{})
 	recoverycode.Hooks[0] = func(next ent.Mutator) ent.Mutator {

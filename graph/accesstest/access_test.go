@@ -625,6 +625,9 @@ var mutationCalls = map[string]string{
 	"setDoseConstraint":         `setDoseConstraint(input: {establishmentId: 0, limit: EFFECTIVE, annualUsv: -1}) { __typename }`,
 	"endDoseConstraint":         `endDoseConstraint(id: 0) { __typename }`,
 	"addDose":                   `addDose(input: {workerID: 0, establishmentID: 0, monitoringKind: PASSIVE_WHOLE_BODY, quantity: HP10, periodStart: "2024-02-01", periodEnd: "2024-01-01", value: -1, unit: "x", reason: ""}) { __typename }`,
+	// No argument fails it after the guard: it sets the subject's own choice,
+	// which nothing else in the fixture reads.
+	"setNotificationSetting": `setNotificationSetting(kind: BATCH_REJECTED, mode: OFF) { __typename }`,
 }
 
 // testMutations checks every root mutation for every subject: refused before

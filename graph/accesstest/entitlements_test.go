@@ -236,6 +236,10 @@ func buildFieldCategories() map[string][]string {
 
 	set("Mutation", c(catSession), "login logout switchRole")
 	set("Mutation", c(catSession), "beginTotpEnrolment confirmTotpEnrolment verifySecondFactor regenerateRecoveryCodes")
+	// A person's own e-mail notification settings (not a partner key's).
+	set("Query", c(catSession), "notificationSettings")
+	set("Mutation", c(catSession), "setNotificationSetting")
+	set("NotificationSetting", c(catSession), "kind mode isDefault")
 	set("Mutation", c(catEstWrite), "createEstablishment updateEstablishment")
 	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
 		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")

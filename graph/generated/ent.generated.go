@@ -86,6 +86,7 @@ type QueryResolver interface {
 	DoseConstraintNotices(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) (*ent.AnomalyConnection, error)
 	LimitAlerts(ctx context.Context, states []model.LimitState, first *int, after *entgql.Cursor[int]) (*model.LimitAlertList, error)
 	ImportReport(ctx context.Context, batchID int) (*model.ImportReport, error)
+	NotificationSettings(ctx context.Context) ([]*model.NotificationSetting, error)
 	SignInProviders(ctx context.Context) ([]*model.SignInProvider, error)
 }
 type WorkerResolver interface {
@@ -15588,6 +15589,38 @@ func (ec *executionContext) fieldContext_Query_importReport(ctx context.Context,
 	if fc.Args, err = ec.field_Query_importReport_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_notificationSettings(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_notificationSettings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().NotificationSettings(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NotificationSetting) graphql.Marshaler {
+			return ec.marshalNNotificationSetting2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐNotificationSettingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_notificationSettings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationSetting(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -42682,6 +42715,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_importReport(ctx, field)
+				})
+		case "notificationSettings":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_notificationSettings(ctx, field)
 				})
 		case "signInProviders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

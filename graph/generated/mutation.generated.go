@@ -53,6 +53,7 @@ type MutationResolver interface {
 	AddDose(ctx context.Context, input model.AddDoseInput) (*ent.DoseRecord, error)
 	DeclareIntervention(ctx context.Context, input model.DeclareInterventionInput) (*ent.Intervention, error)
 	EndIntervention(ctx context.Context, id int, endDate time.Time) (*ent.Intervention, error)
+	SetNotificationSetting(ctx context.Context, kind model.NotificationKind, mode model.NotificationMode) ([]*model.NotificationSetting, error)
 	IssueWorkerClaimCode(ctx context.Context, workerID int) (*model.WorkerClaimCodePayload, error)
 	BeginTotpEnrolment(ctx context.Context) (*model.TotpEnrolment, error)
 	ConfirmTotpEnrolment(ctx context.Context, code string) ([]string, error)
@@ -452,6 +453,28 @@ func (ec *executionContext) field_Mutation_setDoseConstraint_args(ctx context.Co
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setNotificationSetting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.NotificationKind, error) {
+			return ec.unmarshalNNotificationKind2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐNotificationKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
+		func(ctx context.Context, v any) (model.NotificationMode, error) {
+			return ec.unmarshalNNotificationMode2githubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐNotificationMode(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["mode"] = arg1
 	return args, nil
 }
 
@@ -2202,6 +2225,50 @@ func (ec *executionContext) fieldContext_Mutation_endIntervention(ctx context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setNotificationSetting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setNotificationSetting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetNotificationSetting(ctx, fc.Args["kind"].(model.NotificationKind), fc.Args["mode"].(model.NotificationMode))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NotificationSetting) graphql.Marshaler {
+			return ec.marshalNNotificationSetting2ᚕᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐNotificationSettingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setNotificationSetting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotificationSetting(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setNotificationSetting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_issueWorkerClaimCode(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2712,6 +2779,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "endIntervention":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_endIntervention(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setNotificationSetting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setNotificationSetting(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++

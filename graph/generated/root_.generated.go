@@ -763,6 +763,7 @@ type ComplexityRoot struct {
 		RevokeAPIKey              func(childComplexity int, id int) int
 		RevokeGrant               func(childComplexity int, id int) int
 		SetDoseConstraint         func(childComplexity int, input model.SetDoseConstraintInput) int
+		SetNotificationSetting    func(childComplexity int, kind model.NotificationKind, mode model.NotificationMode) int
 		SubmitDeclarations        func(childComplexity int, reference string, rows []*model.DeclarationInput, dryRun *bool, partial *bool) int
 		SubmitFile                func(childComplexity int, input model.SubmitFileInput) int
 		SubmitLabResults          func(childComplexity int, reference string, rows []*model.LabResultInput, dryRun *bool, partial *bool, receivedAt *time.Time, history *bool, laboratoryID *int) int
@@ -799,6 +800,12 @@ type ComplexityRoot struct {
 	NomenclatureEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NotificationSetting struct {
+		IsDefault func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Mode      func(childComplexity int) int
 	}
 
 	OperationalDose struct {
@@ -871,6 +878,7 @@ type ComplexityRoot struct {
 		Node                  func(childComplexity int, id int) int
 		Nodes                 func(childComplexity int, ids []int) int
 		Nomenclatures         func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.NomenclatureOrder, where *ent.NomenclatureWhereInput) int
+		NotificationSettings  func(childComplexity int) int
 		OperationalDoses      func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.OperationalDoseOrder, where *ent.OperationalDoseWhereInput) int
 		SignInProviders       func(childComplexity int) int
 		Workers               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) int
@@ -4317,6 +4325,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.SetDoseConstraint(childComplexity, args["input"].(model.SetDoseConstraintInput)), true
+	case "Mutation.setNotificationSetting":
+		if e.ComplexityRoot.Mutation.SetNotificationSetting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setNotificationSetting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetNotificationSetting(childComplexity, args["kind"].(model.NotificationKind), args["mode"].(model.NotificationMode)), true
 	case "Mutation.submitDeclarations":
 		if e.ComplexityRoot.Mutation.SubmitDeclarations == nil {
 			break
@@ -4542,6 +4561,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NomenclatureEdge.Node(childComplexity), true
+
+	case "NotificationSetting.isDefault":
+		if e.ComplexityRoot.NotificationSetting.IsDefault == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSetting.IsDefault(childComplexity), true
+	case "NotificationSetting.kind":
+		if e.ComplexityRoot.NotificationSetting.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSetting.Kind(childComplexity), true
+	case "NotificationSetting.mode":
+		if e.ComplexityRoot.NotificationSetting.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotificationSetting.Mode(childComplexity), true
 
 	case "OperationalDose.current":
 		if e.ComplexityRoot.OperationalDose.Current == nil {
@@ -5030,6 +5068,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nomenclatures(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.NomenclatureOrder), args["where"].(*ent.NomenclatureWhereInput)), true
+	case "Query.notificationSettings":
+		if e.ComplexityRoot.Query.NotificationSettings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.NotificationSettings(childComplexity), true
 	case "Query.operationalDoses":
 		if e.ComplexityRoot.Query.OperationalDoses == nil {
 			break
@@ -13756,6 +13800,46 @@ type Mutation {
   bandUpperMsv: Float
 }
 `, BuiltIn: false},
+	{Name: "../schema/notification.graphqls", Input: `"An event a person may be told about by e-mail (the activation e-mail of a new account is always sent)."
+enum NotificationKind {
+  "A limit exceedance an occupational physician has to confirm."
+  EXCEEDANCE_TO_CONFIRM
+  "A new anomaly (or dose constraint notice) the person may read."
+  NEW_ANOMALY
+  "A correction conflict to settle."
+  CONFLICT
+  "A submitted batch rejected in full."
+  BATCH_REJECTED
+}
+
+"How a person is told about one kind of event."
+enum NotificationMode {
+  "One e-mail per event, as soon as it happens."
+  IMMEDIATE
+  "One e-mail a day counting the events of the day."
+  DAILY_DIGEST
+  "No e-mail."
+  OFF
+}
+
+"The signed-in person's choice for one kind of event."
+type NotificationSetting {
+  kind: NotificationKind!
+  mode: NotificationMode!
+  "True when the person has not chosen: the default of their roles applies."
+  isDefault: Boolean!
+}
+
+extend type Query {
+  "The signed-in person's e-mail notification settings, one per kind (API keys have none)."
+  notificationSettings: [NotificationSetting!]!
+}
+
+extend type Mutation {
+  "Sets how the signed-in person is told about one kind of event; returns every setting."
+  setNotificationSetting(kind: NotificationKind!, mode: NotificationMode!): [NotificationSetting!]!
+}
+`, BuiltIn: false},
 	{Name: "../schema/oidc.graphqls", Input: `"Who an OpenID Connect provider signs in."
 enum SignInAudience {
   "Professionals (ProConnect): linked by an invitation or the asserted e-mail."
@@ -15316,6 +15400,18 @@ func (ec *executionContext) childFields_NomenclatureEdge(ctx context.Context, fi
 		return ec.fieldContext_NomenclatureEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NomenclatureEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NotificationSetting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_NotificationSetting_kind(ctx, field)
+	case "mode":
+		return ec.fieldContext_NotificationSetting_mode(ctx, field)
+	case "isDefault":
+		return ec.fieldContext_NotificationSetting_isDefault(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotificationSetting", field.Name)
 }
 
 func (ec *executionContext) childFields_OperationalDose(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -316,6 +316,14 @@ type MonthlyDose struct {
 	Records        int                       `json:"records"`
 }
 
+// The signed-in person's choice for one kind of event.
+type NotificationSetting struct {
+	Kind NotificationKind `json:"kind"`
+	Mode NotificationMode `json:"mode"`
+	// True when the person has not chosen: the default of their roles applies.
+	IsDefault bool `json:"isDefault"`
+}
+
 // One operational dosimetry result (same columns as the operational format).
 type OperationalDoseInput struct {
 	Nir       string `json:"nir"`
@@ -732,6 +740,131 @@ func (e *LimitState) UnmarshalJSON(b []byte) error {
 }
 
 func (e LimitState) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// An event a person may be told about by e-mail (the activation e-mail of a new account is always sent).
+type NotificationKind string
+
+const (
+	// A limit exceedance an occupational physician has to confirm.
+	NotificationKindExceedanceToConfirm NotificationKind = "EXCEEDANCE_TO_CONFIRM"
+	// A new anomaly (or dose constraint notice) the person may read.
+	NotificationKindNewAnomaly NotificationKind = "NEW_ANOMALY"
+	// A correction conflict to settle.
+	NotificationKindConflict NotificationKind = "CONFLICT"
+	// A submitted batch rejected in full.
+	NotificationKindBatchRejected NotificationKind = "BATCH_REJECTED"
+)
+
+var AllNotificationKind = []NotificationKind{
+	NotificationKindExceedanceToConfirm,
+	NotificationKindNewAnomaly,
+	NotificationKindConflict,
+	NotificationKindBatchRejected,
+}
+
+func (e NotificationKind) IsValid() bool {
+	switch e {
+	case NotificationKindExceedanceToConfirm, NotificationKindNewAnomaly, NotificationKindConflict, NotificationKindBatchRejected:
+		return true
+	}
+	return false
+}
+
+func (e NotificationKind) String() string {
+	return string(e)
+}
+
+func (e *NotificationKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NotificationKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NotificationKind", str)
+	}
+	return nil
+}
+
+func (e NotificationKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NotificationKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NotificationKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// How a person is told about one kind of event.
+type NotificationMode string
+
+const (
+	// One e-mail per event, as soon as it happens.
+	NotificationModeImmediate NotificationMode = "IMMEDIATE"
+	// One e-mail a day counting the events of the day.
+	NotificationModeDailyDigest NotificationMode = "DAILY_DIGEST"
+	// No e-mail.
+	NotificationModeOff NotificationMode = "OFF"
+)
+
+var AllNotificationMode = []NotificationMode{
+	NotificationModeImmediate,
+	NotificationModeDailyDigest,
+	NotificationModeOff,
+}
+
+func (e NotificationMode) IsValid() bool {
+	switch e {
+	case NotificationModeImmediate, NotificationModeDailyDigest, NotificationModeOff:
+		return true
+	}
+	return false
+}
+
+func (e NotificationMode) String() string {
+	return string(e)
+}
+
+func (e *NotificationMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NotificationMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NotificationMode", str)
+	}
+	return nil
+}
+
+func (e NotificationMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NotificationMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NotificationMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -17,6 +17,12 @@ func whereQuery(query ent.Query, p func(*sql.Selector)) error {
 		q.Where(predicate.Account(p))
 	case *gen.AnomalyQuery:
 		q.Where(predicate.Anomaly(p))
+	case *gen.NotificationSubscriptionQuery:
+		q.Where(predicate.NotificationSubscription(p))
+	case *gen.NotificationEventQuery:
+		q.Where(predicate.NotificationEvent(p))
+	case *gen.OutboxMessageQuery:
+		q.Where(predicate.OutboxMessage(p))
 	case *gen.ApiKeyQuery:
 		q.Where(predicate.ApiKey(p))
 	case *gen.AuditEventQuery:

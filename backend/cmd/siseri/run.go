@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server"
@@ -176,6 +177,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	secretKey := fs.String("secret-key", env("SISERI_SECRET_KEY", ""), "32 bytes in base64 sealing second-factor secrets at rest (openssl rand -base64 32)")
 	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "public base URL of the server, as browsers reach it")
 	oidcConfig := fs.String("oidc-config", env("SISERI_OIDC_CONFIG", ""), "JSON file of the OpenID Connect providers (docs/deploy-oidc.md)")
+	smtpURL := fs.String("smtp-url", env("SISERI_SMTP_URL", ""), "outgoing mail server of the notifications, smtp://user:pass@host:port?from=…&starttls=mandatory|opportunistic|none (none: e-mails wait in the outbox)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -192,6 +194,13 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		cfg.OIDC = fc
+	}
+	if *smtpURL != "" {
+		smtp, err := notify.ParseSMTPURL(*smtpURL)
+		if err != nil {
+			return usageError{err.Error()}
+		}
+		cfg.SMTP = smtp
 	}
 	for _, o := range strings.Split(*origins, ",") {
 		if o = strings.TrimSpace(o); o != "" {

@@ -7,7 +7,7 @@ import { PublicLayout } from "./PublicLayout";
 import { RequireRole } from "./RequireRole";
 import { RequireViewer } from "./RequireViewer";
 import { AccountSecurity } from "../features/session/components/AccountSecurity";
-import { AccountRoute } from "./routes/AccountRoute";
+import { AccountRoute, EmailNotificationsRoute } from "./routes/AccountRoute";
 import { EstablishmentsRoute } from "./routes/EstablishmentsRoute";
 import { HomeRoute } from "./routes/HomeRoute";
 import { NotFoundRoute } from "./routes/NotFoundRoute";
@@ -58,6 +58,7 @@ export function AppRoutes() {
         <Route index element={<HomeRoute />} />
         <Route path="compte" element={<AccountRoute />} />
         <Route path="compte/securite" element={<AccountSecurity />} />
+        <Route path="compte/notifications" element={<EmailNotificationsRoute />} />
         <Route path="mon-suivi/attestation" element={only("WORKER", <CertificateRoute />)} />
         <Route path="travailleurs-suivis/:id" element={only(physicians, <WorkerFileRoute />)} />
         <Route path="conflits-correction" element={only(physicians, <ConflictsRoute />)} />

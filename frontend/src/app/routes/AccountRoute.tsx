@@ -1,8 +1,12 @@
 import { fr } from "@codegouvfr/react-dsfr";
 import { Link } from "react-router";
 
+import { NotificationSettings } from "../../features/notification-settings/components/NotificationSettings";
 import { RoleTags } from "../../features/session/components/RoleTags";
 import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
+
+/** Where the signed-in person chooses their e-mail notifications. */
+export const emailNotificationsPath = "/compte/notifications";
 
 /** `/compte`: who is signed in and with which roles. */
 export function AccountRoute() {
@@ -18,6 +22,22 @@ export function AccountRoute() {
           Sécurité du compte
         </Link>
       </p>
+      <h2 className={fr.cx("fr-h4", "fr-mt-4w")}>Vos préférences</h2>
+      <p>
+        <Link className={fr.cx("fr-link")} to={emailNotificationsPath}>
+          Notifications par courriel
+        </Link>
+      </p>
+    </>
+  );
+}
+
+/** `/compte/notifications`: the person's e-mail notifications. */
+export function EmailNotificationsRoute() {
+  return (
+    <>
+      <h1>Notifications par courriel</h1>
+      <NotificationSettings />
     </>
   );
 }
