@@ -7,7 +7,13 @@ package graph
 
 import (
 	"context"
-	"fmt"
+	"errors"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/siseri/siseri/backend/audit"
+	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/registry"
+	"github.com/siseri/siseri/policy"
 
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph/model"
@@ -15,45 +21,81 @@ import (
 
 // ActivateAccount is the resolver for the activateAccount field.
 func (r *mutationResolver) ActivateAccount(ctx context.Context, token string, password string) (bool, error) {
-	panic(fmt.Errorf("not implemented: ActivateAccount - activateAccount"))
+	req := auth.RequestFromContext(ctx)
+	acc, err := r.Auth.ActivateFrom(ctx, token, password, req.RemoteAddr)
+	if err != nil {
+		return false, err
+	}
+	who := &policy.Viewer{AccountID: acc.ID, Email: acc.Email, DisplayName: acc.DisplayName}
+	if err := r.Audit.Append(ctx, who, audit.Entry{Action: audit.ActionWrite, Operation: "activateAccount",
+		ObjectType: "Account", ObjectIDs: []int{acc.ID}, Details: map[string]any{"address": req.RemoteAddr}}); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // InviteAccount is the resolver for the inviteAccount field.
 func (r *mutationResolver) InviteAccount(ctx context.Context, input model.InviteAccountInput) (*model.Invitation, error) {
-	panic(fmt.Errorf("not implemented: InviteAccount - inviteAccount"))
+	inv, err := r.Auth.InviteAccount(ctx, auth.AccountInput{
+		Email: input.Email, DisplayName: input.DisplayName, RPPS: input.Rpps, WorkerID: input.WorkerID,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return invitationOf(inv), nil
 }
 
 // ReissueActivation is the resolver for the reissueActivation field.
 func (r *mutationResolver) ReissueActivation(ctx context.Context, accountID int) (*model.Invitation, error) {
-	panic(fmt.Errorf("not implemented: ReissueActivation - reissueActivation"))
+	inv, err := r.Auth.ReissueActivation(ctx, accountID)
+	if err != nil {
+		return nil, err
+	}
+	return invitationOf(inv), nil
 }
 
 // CreateCompany is the resolver for the createCompany field.
 func (r *mutationResolver) CreateCompany(ctx context.Context, input ent.CreateCompanyInput) (*ent.Company, error) {
-	panic(fmt.Errorf("not implemented: CreateCompany - createCompany"))
+	return ent.FromContext(ctx).Company.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateCompany is the resolver for the updateCompany field.
 func (r *mutationResolver) UpdateCompany(ctx context.Context, id int, input ent.UpdateCompanyInput) (*ent.Company, error) {
-	panic(fmt.Errorf("not implemented: UpdateCompany - updateCompany"))
+	return ent.FromContext(ctx).Company.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // CreateLaboratory is the resolver for the createLaboratory field.
 func (r *mutationResolver) CreateLaboratory(ctx context.Context, input ent.CreateLaboratoryInput) (*ent.Laboratory, error) {
-	panic(fmt.Errorf("not implemented: CreateLaboratory - createLaboratory"))
+	return ent.FromContext(ctx).Laboratory.Create().SetInput(input).Save(ctx)
 }
 
 // UpdateLaboratory is the resolver for the updateLaboratory field.
 func (r *mutationResolver) UpdateLaboratory(ctx context.Context, id int, input ent.UpdateLaboratoryInput) (*ent.Laboratory, error) {
-	panic(fmt.Errorf("not implemented: UpdateLaboratory - updateLaboratory"))
+	return ent.FromContext(ctx).Laboratory.UpdateOneID(id).SetInput(input).Save(ctx)
 }
 
 // ImportNomenclature is the resolver for the importNomenclature field.
 func (r *mutationResolver) ImportNomenclature(ctx context.Context, input model.ImportNomenclatureInput) (*model.NomenclatureImport, error) {
-	panic(fmt.Errorf("not implemented: ImportNomenclature - importNomenclature"))
+	res, err := registry.ImportNomenclature(ctx, ent.FromContext(ctx), input.File.File, input.Version, input.ValidFrom)
+	var lines registry.LineErrors
+	if errors.As(err, &lines) {
+		for _, e := range lines[:len(lines)-1] {
+			graphql.AddError(ctx, e)
+		}
+		return nil, lines[len(lines)-1]
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &model.NomenclatureImport{Version: res.Version, ValidFrom: res.ValidFrom,
+		Domains: res.Domains, Sectors: res.Sectors, Jobs: res.Jobs}, nil
 }
 
 // Activation is the resolver for the activation field.
 func (r *queryResolver) Activation(ctx context.Context, token string) (*model.Activation, error) {
-	panic(fmt.Errorf("not implemented: Activation - activation"))
+	acc, err := r.Auth.PeekActivation(ctx, token, auth.RequestFromContext(ctx).RemoteAddr)
+	if err != nil {
+		return nil, err
+	}
+	return &model.Activation{DisplayName: acc.DisplayName, Email: acc.Email}, nil
 }

@@ -13,7 +13,8 @@ import (
 )
 
 // documentGate runs before the document is validated against the schema:
-//   - an anonymous caller may send a lone login and nothing else. Refusing
+//   - an anonymous caller may send a lone login (or a lone activation query
+//     or mutation) and nothing else. Refusing
 //     the rest before validation tells them nothing of the schema (whether a
 //     field exists, what it takes);
 //   - a document may hold at most MaxFields fields. GraphQL validation
@@ -36,7 +37,7 @@ func (g documentGate) MutateOperationParameters(ctx context.Context, p *graphql.
 	}
 	if policy.FromContext(ctx) == nil {
 		op := doc.Operations.ForName(p.OperationName)
-		if op == nil || !loginOnly(op) {
+		if op == nil || !publicOnly(op) {
 			return &gqlerror.Error{Message: errUnauthenticated.Message,
 				Extensions: map[string]any{"code": string(errUnauthenticated.Code)}}
 		}
@@ -76,12 +77,39 @@ func countFields(set ast.SelectionSet) int {
 // loginOnly reports whether op is a mutation selecting login (and
 // __typename) only.
 func loginOnly(op *ast.OperationDefinition) bool {
-	if op == nil || op.Operation != ast.Mutation {
+	return selectsOnly(op, ast.Mutation, "login")
+}
+
+// publicFields are the root fields an anonymous caller may select, alone:
+// signing in, and activating an account through its activation link.
+var publicFields = map[ast.Operation][]string{
+	ast.Mutation: {"login", "activateAccount"},
+	ast.Query:    {"activation"},
+}
+
+// publicOnly reports whether op selects only fields an anonymous caller may
+// use, all of one public operation.
+func publicOnly(op *ast.OperationDefinition) bool {
+	if op == nil {
+		return false
+	}
+	for _, name := range publicFields[op.Operation] {
+		if selectsOnly(op, op.Operation, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectsOnly reports whether op is of type typ and selects the root field
+// name (and __typename) only.
+func selectsOnly(op *ast.OperationDefinition, typ ast.Operation, name string) bool {
+	if op == nil || op.Operation != typ {
 		return false
 	}
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
-		if !ok || (f.Name != "login" && f.Name != "__typename") {
+		if !ok || (f.Name != name && f.Name != "__typename") {
 			return false
 		}
 	}

@@ -106,8 +106,8 @@ func NewHandler(cfg Config) http.Handler {
 	return srv
 }
 
-// requireViewer refuses every operation of an anonymous caller except the login
-// mutation: no open API, not even introspection. (documentGate already refused
+// requireViewer refuses every operation of an anonymous caller except the
+// public ones (publicOnly: login, activation): no open API, not even introspection. (documentGate already refused
 // them before validation; this is the defence in depth.)
 func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
@@ -116,7 +116,7 @@ func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddle
 		if oc.Operation != nil {
 			opType = string(oc.Operation.Operation)
 		}
-		if policy.FromContext(ctx) == nil && !loginOnly(oc.Operation) {
+		if policy.FromContext(ctx) == nil && !publicOnly(oc.Operation) {
 			if observe != nil {
 				observe(opType, "unauthenticated")
 			}

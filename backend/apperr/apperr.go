@@ -33,6 +33,9 @@ const (
 	// TokenInvalid: an activation link unknown, used, replaced or expired (the
 	// four are not told apart).
 	TokenInvalid Code = "TOKEN_INVALID"
+	// AccreditationLapsed: a laboratory submitted results outside the validity
+	// of its accreditation (or while deactivated); nothing was written.
+	AccreditationLapsed Code = "ACCREDITATION_LAPSED"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

@@ -30,6 +30,9 @@ type Config struct {
 	// StaticDir holds the built SPA (index.html and assets); empty or missing
 	// serves the embedded minimal page.
 	StaticDir string
+	// PublicURL is the address people reach the server at (scheme, host,
+	// optional path prefix): activation links are built on it.
+	PublicURL string
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// AllowedOrigins may call the API with the session cookie (HTTP and
@@ -55,7 +58,7 @@ type Config struct {
 // DefaultConfig returns the production defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr: ":8080", StaticDir: "frontend/dist",
+		Addr: ":8080", StaticDir: "frontend/dist", PublicURL: auth.DefaultPublicURL,
 		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, MissingCheckEvery: 6 * time.Hour, AuditSealEvery: time.Second, Limits: graph.DefaultLimits,
 	}
 }
@@ -78,6 +81,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	hub := alerts.NewHub(256)
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
+	if cfg.PublicURL != "" {
+		s.auth.PublicURL = cfg.PublicURL
+	}
 	s.importer = registry.NewImporter(db, s.broker)
 	s.metrics.Registry.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "siseri_password_checks_total",

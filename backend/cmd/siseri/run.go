@@ -23,6 +23,12 @@ Usage: siseri <commande> [options]
 Commandes :
   serve     sert l'API GraphQL, les sondes, les métriques et l'application web
   migrate   crée ou met à jour le schéma de la base
+  admin create --email COURRIEL --name NOM [--public-url URL]
+                        crée le premier administrateur (sans mot de passe) et affiche son lien
+                        d'activation, valable 24 h ; refusé si un administrateur actif existe
+  nomenclature import --version V --valid-from AAAA-MM-JJ FICHIER
+                        ajoute une version de la nomenclature (domaines, secteurs, métiers ; CSV
+                        kind;code;label;parent, docs/formats.md) sans toucher aux versions existantes
   seed [--workers N --months M --seed S --mode demo|bulk|auto]
                         remplit une base vide : données de démonstration, ou population nationale
                         chargée en masse (PostgreSQL, COPY) au-delà de 20 000 travailleurs
@@ -45,6 +51,7 @@ Configuration (options ou variables d'environnement) :
   SISERI_DATABASE_URL    postgres://… ou chemin d'un fichier SQLite (défaut ./data/siseri.db)
   SISERI_DEMO=1          données de démonstration si la base est vide (serve)
   SISERI_STATIC_DIR      application web construite (défaut frontend/dist)
+  SISERI_PUBLIC_URL      adresse publique du serveur, début des liens d'activation (défaut http://localhost:8080)
   SISERI_ALLOWED_ORIGINS autres origines autorisées à appeler l'API avec le cookie de session
                          (HTTP et websockets), séparées par des virgules
   SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
@@ -74,6 +81,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stderr)
+	case "admin":
+		if len(args) > 1 && args[1] == "create" {
+			return adminCreate(ctx, args[2:], stdout)
+		}
+		return usageError{"usage : siseri admin create --email COURRIEL --name NOM [--public-url URL]"}
+	case "nomenclature":
+		if len(args) > 1 && args[1] == "import" {
+			return nomenclatureImport(ctx, args[2:], stdout)
+		}
+		return usageError{"usage : siseri nomenclature import --version V --valid-from AAAA-MM-JJ FICHIER"}
 	case "seed":
 		return seedCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
@@ -149,6 +166,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	c.register(fs)
 	cfg := server.DefaultConfig()
 	fs.StringVar(&cfg.Addr, "addr", env("SISERI_ADDR", ":8080"), "listen address")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "address people reach the server at; activation links start with it")
 	fs.StringVar(&cfg.StaticDir, "static-dir", env("SISERI_STATIC_DIR", cfg.StaticDir), "built single-page app")
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
