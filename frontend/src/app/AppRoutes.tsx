@@ -7,6 +7,7 @@ import { PublicLayout } from "./PublicLayout";
 import { RequireRole } from "./RequireRole";
 import { RequireViewer } from "./RequireViewer";
 import { AccountRoute } from "./routes/AccountRoute";
+import { ActivationRoute } from "./routes/ActivationRoute";
 import { EstablishmentsRoute } from "./routes/EstablishmentsRoute";
 import { HomeRoute } from "./routes/HomeRoute";
 import { NotFoundRoute } from "./routes/NotFoundRoute";
@@ -44,6 +45,7 @@ export function AppRoutes() {
     <Routes>
       <Route element={<PublicLayout />}>
         <Route path={signInPath} element={<SignInRoute />} />
+        <Route path="activation/:token" element={<ActivationRoute />} />
       </Route>
       <Route
         element={

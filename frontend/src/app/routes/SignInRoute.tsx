@@ -15,6 +15,7 @@ export function SignInRoute() {
   const navigate = useNavigate();
   const expired = params.get("session") === "expiree";
   const signedOut = params.has("deconnexion");
+  const activated = params.get("compte") === "active";
 
   return (
     <div className={fr.cx("fr-grid-row", "fr-grid-row--center")}>
@@ -26,6 +27,14 @@ export function SignInRoute() {
             severity="warning"
             title="Votre session a expiré"
             description="Votre session a expiré. Reconnectez-vous pour continuer."
+          />
+        )}
+        {activated && (
+          <Alert
+            className={fr.cx("fr-mb-4w")}
+            severity="success"
+            small
+            description="Votre compte est activé. Connectez-vous avec votre adresse électronique et votre nouveau mot de passe."
           />
         )}
         {signedOut && (
