@@ -78,6 +78,8 @@ export function AppRoutes() {
         <Route path="administration/habilitations" element={only("ADMIN", <AdminPageRoute page="habilitations" />)} />
         <Route path="administration/cles-api" element={only("ADMIN", <AdminPageRoute page="cles-api" />)} />
         <Route path="administration/nomenclatures" element={only("ADMIN", <AdminPageRoute page="nomenclatures" />)} />
+        <Route path="administration/entreprises" element={only("ADMIN", <AdminPageRoute page="entreprises" />)} />
+        <Route path="administration/laboratoires" element={only("ADMIN", <AdminPageRoute page="laboratoires" />)} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

@@ -10,6 +10,7 @@ import { apiError } from "../../../lib/errors";
 import { formatDateTime, plural } from "../../../lib/format";
 import { useAdminAccounts, useInviteAccount, useReissueActivation } from "../api/admin-operations";
 import { ActivationLinkNotice, type IssuedLink } from "./ActivationLinkNotice";
+import { fieldState, optional, otherError } from "./field-state";
 
 const emptyForm = { email: "", displayName: "", rpps: "" };
 
@@ -22,13 +23,11 @@ export function AdminAccounts() {
   const [form, setForm] = useState(emptyForm);
   const [issued, setIssued] = useState<{ title: string; link: IssuedLink } | null>(null);
   const e = invited.error ? apiError(invited.error) : null;
-  const fieldState = (name: string) => (e?.field?.endsWith(name) ? { state: "error" as const, stateRelatedMessage: e.message } : {});
 
   async function submit(ev: React.FormEvent) {
     ev.preventDefault();
     setIssued(null);
-    const rpps = form.rpps.trim();
-    const res = await invite({ input: { email: form.email.trim(), displayName: form.displayName.trim(), rpps: rpps || null } });
+    const res = await invite({ input: { email: form.email.trim(), displayName: form.displayName.trim(), rpps: optional(form.rpps) } });
     if (!res.error && res.data) {
       const inv = res.data.inviteAccount;
       setIssued({ title: `Compte ${inv.account.email} créé`, link: { ...inv, ...inv.account } });
@@ -77,23 +76,23 @@ export function AdminAccounts() {
           Le compte est créé sans mot de passe : son titulaire le choisit avec le lien d'activation affiché une seule fois,
           valable 24 heures. Ajoutez ensuite ses habilitations.
         </p>
-        {e && !["email", "displayName", "rpps"].some((f) => e.field?.endsWith(f)) && (
+        {otherError(e, ["email", "displayName", "rpps"]) && (
           <Alert severity="error" small description={e.message} className={fr.cx("fr-mb-2w")} />
         )}
         <Input
           label="Adresse électronique du compte"
-          {...fieldState("email")}
+          {...fieldState(e, "email")}
           nativeInputProps={{ type: "email", required: true, value: form.email, onChange: (ev) => setForm({ ...form, email: ev.target.value }) }}
         />
         <Input
           label="Nom affiché"
-          {...fieldState("displayName")}
+          {...fieldState(e, "displayName")}
           nativeInputProps={{ required: true, value: form.displayName, onChange: (ev) => setForm({ ...form, displayName: ev.target.value }) }}
         />
         <Input
           label="Numéro RPPS (facultatif)"
           hintText="Pour un professionnel de santé : 11 chiffres."
-          {...fieldState("rpps")}
+          {...fieldState(e, "rpps")}
           nativeInputProps={{ inputMode: "numeric", value: form.rpps, onChange: (ev) => setForm({ ...form, rpps: ev.target.value }) }}
         />
         <Button type="submit" disabled={invited.fetching}>
