@@ -24,16 +24,23 @@ export const AdminAccountsDocument = graphql(`
   }
 `);
 
+/** What the administrator is shown once of an activation link. */
+export const InvitationFieldsFragment = graphql(`
+  fragment InvitationFields on Invitation {
+    activationLink
+    expiresAt
+    account {
+      id
+      email
+      displayName
+    }
+  }
+`);
+
 export const InviteAccountDocument = graphql(`
   mutation InviteAccount($input: InviteAccountInput!) {
     inviteAccount(input: $input) {
-      activationLink
-      expiresAt
-      account {
-        id
-        email
-        displayName
-      }
+      ...InvitationFields
     }
   }
 `);
@@ -41,13 +48,7 @@ export const InviteAccountDocument = graphql(`
 export const ReissueActivationDocument = graphql(`
   mutation ReissueActivation($accountID: ID!) {
     reissueActivation(accountID: $accountID) {
-      activationLink
-      expiresAt
-      account {
-        id
-        email
-        displayName
-      }
+      ...InvitationFields
     }
   }
 `);

@@ -8,11 +8,19 @@ import { ConnectionTable } from "../../../components/ConnectionTable";
 import { useCursorStack } from "../../../hooks/useCursorStack";
 import { apiError } from "../../../lib/errors";
 import { formatDateTime, plural } from "../../../lib/format";
-import { useAdminAccounts, useInviteAccount, useReissueActivation } from "../api/admin-operations";
+import { useFragment, type FragmentType } from "../../../graphql";
+import { InvitationFieldsFragment, useAdminAccounts, useInviteAccount, useReissueActivation } from "../api/admin-operations";
 import { ActivationLinkNotice, type IssuedLink } from "./ActivationLinkNotice";
 import { fieldState, optional, otherError } from "./field-state";
 
 const emptyForm = { email: "", displayName: "", rpps: "" };
+
+/** The link to show, from an invitation the server returned. */
+function issuedLink(masked: FragmentType<typeof InvitationFieldsFragment>): IssuedLink {
+  // Not a hook: the client preset's name for reading a fragment.
+  const inv = useFragment(InvitationFieldsFragment, masked);
+  return { ...inv.account, activationLink: inv.activationLink, expiresAt: inv.expiresAt };
+}
 
 /** Accounts, the form that invites one, and new activation links for lost or expired ones. */
 export function AdminAccounts() {
@@ -29,8 +37,8 @@ export function AdminAccounts() {
     setIssued(null);
     const res = await invite({ input: { email: form.email.trim(), displayName: form.displayName.trim(), rpps: optional(form.rpps) } });
     if (!res.error && res.data) {
-      const inv = res.data.inviteAccount;
-      setIssued({ title: `Compte ${inv.account.email} créé`, link: { ...inv, ...inv.account } });
+      const link = issuedLink(res.data.inviteAccount);
+      setIssued({ title: `Compte ${link.email} créé`, link });
       setForm(emptyForm);
       refetch({ requestPolicy: "network-only" });
     }
@@ -40,8 +48,8 @@ export function AdminAccounts() {
     setIssued(null);
     const res = await reissue({ accountID });
     if (!res.error && res.data) {
-      const inv = res.data.reissueActivation;
-      setIssued({ title: `Nouveau lien d'activation pour ${inv.account.email}`, link: { ...inv, ...inv.account } });
+      const link = issuedLink(res.data.reissueActivation);
+      setIssued({ title: `Nouveau lien d'activation pour ${link.email}`, link });
     }
   }
 

@@ -10,6 +10,7 @@ import { apiError } from "../../../lib/errors";
 import { plural } from "../../../lib/format";
 import { useAdminCompanies, useCreateCompany, useUpdateCompany } from "../api/admin-operations";
 import { fieldState, otherError } from "./field-state";
+import { FormActions } from "./FormActions";
 
 /** Companies (SIREN), the form that registers one and renames it. */
 export function AdminCompanies() {
@@ -78,23 +79,16 @@ export function AdminCompanies() {
           nativeInputProps={{ required: true, inputMode: "numeric", value: siren, onChange: (ev) => setSiren(ev.target.value) }}
         />
         <Input label="Raison sociale" {...fieldState(e, "name")} nativeInputProps={{ required: true, value: name, onChange: (ev) => setName(ev.target.value) }} />
-        <Button type="submit" disabled={created.fetching || updated.fetching}>
-          {editing ? "Enregistrer les modifications" : "Enregistrer l'entreprise"}
-        </Button>
-        {editing && (
-          <Button
-            type="button"
-            priority="secondary"
-            className={fr.cx("fr-ml-2w")}
-            onClick={() => {
-              setEditing(null);
-              setSiren("");
-              setName("");
-            }}
-          >
-            Annuler
-          </Button>
-        )}
+        <FormActions
+          editing={!!editing}
+          busy={created.fetching || updated.fetching}
+          createLabel="Enregistrer l'entreprise"
+          onCancel={() => {
+            setEditing(null);
+            setSiren("");
+            setName("");
+          }}
+        />
       </form>
     </>
   );

@@ -11,6 +11,7 @@ import { apiError } from "../../../lib/errors";
 import { formatDate, plural } from "../../../lib/format";
 import { useAdminLaboratories, useCreateLaboratory, useUpdateLaboratory } from "../api/admin-operations";
 import { fieldState, optional, otherError } from "./field-state";
+import { FormActions } from "./FormActions";
 
 const emptyLab = { code: "", name: "", siret: "", accreditationBody: "COFRAC", accreditation: "", accreditationScope: "", from: "", to: "", active: true };
 type LabForm = typeof emptyLab;
@@ -130,22 +131,15 @@ export function AdminLaboratories() {
             },
           ]}
         />
-        <Button type="submit" disabled={created.fetching || updated.fetching}>
-          {editing ? "Enregistrer les modifications" : "Enregistrer le laboratoire"}
-        </Button>
-        {editing && (
-          <Button
-            type="button"
-            priority="secondary"
-            className={fr.cx("fr-ml-2w")}
-            onClick={() => {
-              setEditing(null);
-              setForm(emptyLab);
-            }}
-          >
-            Annuler
-          </Button>
-        )}
+        <FormActions
+          editing={!!editing}
+          busy={created.fetching || updated.fetching}
+          createLabel="Enregistrer le laboratoire"
+          onCancel={() => {
+            setEditing(null);
+            setForm(emptyLab);
+          }}
+        />
       </form>
     </>
   );

@@ -1,7 +1,6 @@
 import { useState } from "react";
 import { fr } from "@codegouvfr/react-dsfr";
 import { Alert } from "@codegouvfr/react-dsfr/Alert";
-import { Button } from "@codegouvfr/react-dsfr/Button";
 import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 
@@ -10,6 +9,7 @@ import { apiError } from "../../../lib/errors";
 import { regionOptions } from "../../../lib/regions";
 import { useCreateEstablishment, useGrantScopes, useUpdateEstablishment } from "../api/admin-operations";
 import { fieldState, optional, otherError } from "./field-state";
+import { FormActions } from "./FormActions";
 
 const empty = { siret: "", name: "", address: "", postalCode: "", city: "", region: "", nafCode: "", companyID: "" };
 
@@ -102,9 +102,15 @@ export function EstablishmentForm() {
         ))}
       </Select>
       <Input label="Code NAF (facultatif)" hintText="Par exemple 86.10Z." {...fieldState(e, "nafCode")} nativeInputProps={{ value: form.nafCode, onChange: set("nafCode") }} />
-      <Button type="submit" disabled={created.fetching || updated.fetching}>
-        {editing ? "Enregistrer les modifications" : "Enregistrer l'établissement"}
-      </Button>
+      <FormActions
+        editing={!!editing}
+        busy={created.fetching || updated.fetching}
+        createLabel="Enregistrer l'établissement"
+        onCancel={() => {
+          setEditing("");
+          setForm(empty);
+        }}
+      />
     </form>
   );
 }
