@@ -48,7 +48,9 @@ func TestInvitationAndActivation(t *testing.T) {
 	}
 
 	anon := srv.NewClient(t)
-	var who struct{ Activation struct{ DisplayName, Email string } }
+	var who struct {
+		Activation struct{ DisplayName, Email string }
+	}
 	anon.MustDo(`query($t: String!) { activation(token: $t) { displayName email } }`, map[string]any{"t": token}, &who)
 	if who.Activation.DisplayName != "Dr Marchand" || who.Activation.Email != "medecin@test.fr" {
 		t.Fatalf("activation = %+v", who.Activation)
@@ -76,7 +78,9 @@ func TestInvitationAndActivation(t *testing.T) {
 	if res := analyst.Do(reissue, map[string]any{"id": inv.Account.ID}); res.Code() == "" {
 		t.Fatal("an analyst reissued an activation link")
 	}
-	var first, second struct{ ReissueActivation struct{ ActivationLink string } }
+	var first, second struct {
+		ReissueActivation struct{ ActivationLink string }
+	}
 	admin.MustDo(reissue, map[string]any{"id": inv.Account.ID}, &first)
 	admin.MustDo(reissue, map[string]any{"id": inv.Account.ID}, &second)
 	older := strings.TrimPrefix(first.ReissueActivation.ActivationLink, "https://registre.example.fr/activation/")
@@ -99,10 +103,14 @@ func TestCompaniesAndLaboratories(t *testing.T) {
 	if res.Code() != "BAD_USER_INPUT" {
 		t.Fatalf("SIREN with a wrong key: %+v, want BAD_USER_INPUT", res.Errors)
 	}
-	var c struct{ CreateCompany struct{ ID, Siren, Name string } }
+	var c struct {
+		CreateCompany struct{ ID, Siren, Name string }
+	}
 	admin.MustDo(createCompany, map[string]any{"in": map[string]any{"siren": "732829320", "name": "CHU Rhône"}}, &c)
 	admin.MustDo(`mutation($id: ID!) { updateCompany(id: $id, input: {name: "CHU Rhône-Métropole"}) { name } }`, map[string]any{"id": c.CreateCompany.ID}, nil)
-	var l struct{ CreateLaboratory struct{ ID, AccreditationValidTo string } }
+	var l struct {
+		CreateLaboratory struct{ ID, AccreditationValidTo string }
+	}
 	admin.MustDo(`mutation { createLaboratory(input: {code: "LAB-A", name: "Dosimétrie Alpha", accreditation: "1-2345",
 		accreditationBody: "COFRAC", accreditationScope: "Hp(10)", accreditationValidFrom: "2025-01-01", accreditationValidTo: "2029-12-31"}) { id accreditationValidTo } }`, nil, &l)
 	if l.CreateLaboratory.AccreditationValidTo != "2029-12-31" {
@@ -134,15 +142,17 @@ func TestAccreditationLapsed(t *testing.T) {
 	for i, tc := range []struct {
 		name     string
 		from, to string
+		inactive bool
 		want     string // message fragment, "" for accepted
 	}{
-		{"Lapsed", day(-400), day(-1), "L'accréditation du laboratoire Labo a expiré le " + fr(-1)},
-		{"NotYetValid", day(2), day(400), "ne prend effet que le " + fr(2)},
-		{"Valid", day(-400), day(0), ""},
+		{"Lapsed", day(-400), day(-1), false, "L'accréditation du laboratoire Labo a expiré le " + fr(-1)},
+		{"NotYetValid", day(2), day(400), false, "ne prend effet que le " + fr(2)},
+		{"Deactivated", day(-400), day(400), true, "Le laboratoire Labo est désactivé"},
+		{"Valid", day(-400), day(0), false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			admin.MustDo(`mutation($id: ID!, $from: Date, $to: Date) { updateLaboratory(id: $id, input: {accreditationValidFrom: $from, accreditationValidTo: $to}) { id } }`,
-				map[string]any{"id": labID, "from": tc.from, "to": tc.to}, nil)
+			admin.MustDo(`mutation($id: ID!, $from: Date, $to: Date, $active: Boolean) { updateLaboratory(id: $id, input: {accreditationValidFrom: $from, accreditationValidTo: $to, active: $active}) { id } }`,
+				map[string]any{"id": labID, "from": tc.from, "to": tc.to, "active": !tc.inactive}, nil)
 			before := db.Client.DoseRecord.Query().Where(doserecord.WorkerID(f.worker.ID)).CountX(ctx)
 			rep, raw := upload(t, lab, srv.URL, fmt.Sprintf("LOT-%d", i), labHeaderGQL+"\n"+f.line(i+1, "0,40")+"\n", false)
 			after := db.Client.DoseRecord.Query().Where(doserecord.WorkerID(f.worker.ID)).CountX(ctx)
@@ -174,7 +184,12 @@ func TestImportNomenclatureUpload(t *testing.T) {
 	old = db.Client.Nomenclature.GetX(ctx, old.ID) // as stored
 	const query = `mutation($in: ImportNomenclatureInput!) { importNomenclature(input: $in) { version validFrom domains sectors jobs } }`
 	send := func(version, content string) (struct {
-		Data   struct{ ImportNomenclature *struct{ Version, ValidFrom string; Domains, Sectors, Jobs int } }
+		Data struct {
+			ImportNomenclature *struct {
+				Version, ValidFrom     string
+				Domains, Sectors, Jobs int
+			}
+		}
 		Errors []struct {
 			Message    string
 			Extensions map[string]any
@@ -182,7 +197,12 @@ func TestImportNomenclatureUpload(t *testing.T) {
 	}, []byte) {
 		raw := postMultipart(t, admin, srv.URL, query, map[string]any{"version": version, "validFrom": "2027-01-01"}, "nomenclature.csv", content)
 		var out struct {
-			Data   struct{ ImportNomenclature *struct{ Version, ValidFrom string; Domains, Sectors, Jobs int } }
+			Data struct {
+				ImportNomenclature *struct {
+					Version, ValidFrom     string
+					Domains, Sectors, Jobs int
+				}
+			}
 			Errors []struct {
 				Message    string
 				Extensions map[string]any
