@@ -12,6 +12,8 @@ export type ErrorCode =
   | "SERVICE_UNAVAILABLE"
   | "CSRF_REFUSED"
   | "CONSTRAINT_ABOVE_LIMIT"
+  | "TOKEN_INVALID"
+  | "ACCREDITATION_LAPSED"
   | "INTERNAL";
 
 /** The generic message shown when the server gave no usable one. */
