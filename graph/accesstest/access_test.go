@@ -619,6 +619,14 @@ var mutationCalls = map[string]string{
 	"endIntervention":           `endIntervention(id: 0, endDate: "2024-01-01") { __typename }`,
 	"setDoseConstraint":         `setDoseConstraint(input: {establishmentId: 0, limit: EFFECTIVE, annualUsv: -1}) { __typename }`,
 	"endDoseConstraint":         `endDoseConstraint(id: 0) { __typename }`,
+	"activateAccount":           `activateAccount(token: "act_inconnu", password: "x")`,
+	"inviteAccount":             `inviteAccount(input: {email: "x", displayName: ""}) { __typename }`,
+	"reissueActivation":         `reissueActivation(accountID: 0) { __typename }`,
+	"createCompany":             `createCompany(input: {siren: "1", name: ""}) { __typename }`,
+	"updateCompany":             `updateCompany(id: 0, input: {}) { __typename }`,
+	"createLaboratory":          `createLaboratory(input: {code: "", name: ""}) { __typename }`,
+	"updateLaboratory":          `updateLaboratory(id: 0, input: {}) { __typename }`,
+	"importNomenclature":        `importNomenclature(input: {file: "x", version: "", validFrom: "2024-01-01"}) { __typename }`,
 	"addDose":                   `addDose(input: {workerID: 0, establishmentID: 0, monitoringKind: PASSIVE_WHOLE_BODY, quantity: HP10, periodStart: "2024-02-01", periodEnd: "2024-01-01", value: -1, unit: "x", reason: ""}) { __typename }`,
 }
 
