@@ -211,5 +211,21 @@ test("Premier démarrage sans données de démonstration", async (t) => {
     await page.getByRole("row").filter({ hasText: /lambert/i }).getByText("Confirmée", { exact: true }).waitFor();
   });
 
+  await step("Une accréditation échue empêche le laboratoire d'envoyer, avec un message clair", async () => {
+    await openMenu(admin, "Laboratoires");
+    await admin.getByRole("row").filter({ hasText: laboratory.code }).getByRole("button", { name: "Modifier" }).click();
+    const form = admin.getByRole("form", { name: "Modifier un laboratoire" });
+    await form.getByLabel(/^Accréditation valable jusqu'au/).fill(day(-1));
+    await form.getByRole("button", { name: "Enregistrer les modifications" }).click();
+    await admin.getByText(`Le laboratoire ${laboratory.name} a été modifié.`).waitFor();
+    await admin.getByRole("row").filter({ hasText: laboratory.code }).getByText(/^Expirée le/).waitFor();
+    const page = pages.laboratory;
+    await page.goto("/");
+    await page.getByLabel(/Fichier CSV/).setInputFiles(csvFile("resultats-2.csv", [labRow(worker, establishment.siret, { dosimeter: "PREMIER-0002", valueMsv: 0.2 })]));
+    await page.getByRole("button", { name: "Déposer le fichier" }).click();
+    const [y, m, d] = day(-1).split("-");
+    await page.getByText(`L'accréditation du laboratoire ${laboratory.name} a expiré le ${d}/${m}/${y}`, { exact: false }).waitFor({ timeout: 30_000 });
+  });
+
   for (const p of [admin, ...Object.values(pages)]) await p.context().close();
 });
