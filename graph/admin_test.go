@@ -58,6 +58,11 @@ func TestInvitationAndActivation(t *testing.T) {
 	if res := anon.Do(`query($t: String!) { activation(token: $t) { email } me { roles } }`, map[string]any{"t": token}); res.Code() != "UNAUTHENTICATED" {
 		t.Fatalf("activation with another field, signed out: %+v, want UNAUTHENTICATED", res.Errors)
 	}
+	for _, q := range []string{`{ __typename }`, `mutation { __typename }`} {
+		if res := anon.Do(q, nil); res.Code() != "UNAUTHENTICATED" {
+			t.Fatalf("%s signed out: %+v, want UNAUTHENTICATED", q, res.Errors)
+		}
+	}
 	if res := anon.Do(`query { activation(token: "act_inconnu") { email } }`, nil); res.Code() != "TOKEN_INVALID" {
 		t.Fatalf("unknown token: %+v, want TOKEN_INVALID", res.Errors)
 	}

@@ -107,11 +107,13 @@ func selectsOnly(op *ast.OperationDefinition, typ ast.Operation, name string) bo
 	if op == nil || op.Operation != typ {
 		return false
 	}
+	named := false
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
 		if !ok || (f.Name != name && f.Name != "__typename") {
 			return false
 		}
+		named = named || f.Name == name
 	}
-	return true
+	return named
 }
