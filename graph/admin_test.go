@@ -174,6 +174,20 @@ func TestAccreditationLapsed(t *testing.T) {
 	}
 }
 
+// nomenclatureAnswer is the response to importNomenclature.
+type nomenclatureAnswer struct {
+	Data struct {
+		ImportNomenclature *struct {
+			Version, ValidFrom     string
+			Domains, Sectors, Jobs int
+		}
+	}
+	Errors []struct {
+		Message    string
+		Extensions map[string]any
+	}
+}
+
 // TestImportNomenclatureUpload: a new version is added through the multipart
 // upload without touching the versions before it; a bad file names each line,
 // column and value and writes nothing; an existing version is a CONFLICT.
@@ -188,31 +202,9 @@ func TestImportNomenclatureUpload(t *testing.T) {
 		SetLabel("Radiologie interventionnelle").SetValidFrom(time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)).SaveX(ctx)
 	old = db.Client.Nomenclature.GetX(ctx, old.ID) // as stored
 	const query = `mutation($in: ImportNomenclatureInput!) { importNomenclature(input: $in) { version validFrom domains sectors jobs } }`
-	send := func(version, content string) (struct {
-		Data struct {
-			ImportNomenclature *struct {
-				Version, ValidFrom     string
-				Domains, Sectors, Jobs int
-			}
-		}
-		Errors []struct {
-			Message    string
-			Extensions map[string]any
-		}
-	}, []byte) {
+	send := func(version, content string) (nomenclatureAnswer, []byte) {
 		raw := postMultipart(t, admin, srv.URL, query, map[string]any{"version": version, "validFrom": "2027-01-01"}, "nomenclature.csv", content)
-		var out struct {
-			Data struct {
-				ImportNomenclature *struct {
-					Version, ValidFrom     string
-					Domains, Sectors, Jobs int
-				}
-			}
-			Errors []struct {
-				Message    string
-				Extensions map[string]any
-			}
-		}
+		var out nomenclatureAnswer
 		if err := json.Unmarshal(raw, &out); err != nil {
 			t.Fatalf("decode %s: %v", raw, err)
 		}

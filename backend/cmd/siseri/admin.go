@@ -52,19 +52,16 @@ func nomenclatureImport(ctx context.Context, args []string, stdout io.Writer) er
 	c.register(fs)
 	version := fs.String("version", "", "name of the new version, e.g. 2027")
 	validFrom := fs.String("valid-from", "", "first day the version is in force, YYYY-MM-DD")
-	fs.SetOutput(io.Discard)
-	// The file comes first or last: flags may follow it.
+	files, err := parseFiles(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) > 1 {
+		return usageError{fmt.Sprintf("%s : argument inattendu %q", fs.Name(), files[1])}
+	}
 	var file string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		file, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		return usageError{fmt.Sprintf("%s : %v", fs.Name(), err)}
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("%s : argument inattendu %q", fs.Name(), fs.Arg(0))}
+	if len(files) == 1 {
+		file = files[0]
 	}
 	if file == "" || *version == "" || *validFrom == "" {
 		return usageError{"nomenclature import : FICHIER, --version et --valid-from sont obligatoires"}

@@ -160,6 +160,24 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseFiles parses the options of fs and returns the file arguments, which
+// may come before, between or after the options.
+func parseFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{fmt.Sprintf("%s : %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			files = append(files, args[0])
+			args = args[1:]
+		}
+	}
+	return files, nil
+}
+
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c common
