@@ -19,10 +19,19 @@ export function signInRedirect(current: { pathname: string; search: string }, ha
   return back === "/" ? signInPath : `${signInPath}?retour=${encodeURIComponent(back)}`;
 }
 
-/** Sends the browser to the sign-in page after an UNAUTHENTICATED answer. */
+/** Set by the first redirect: the other queries of the page answered UNAUTHENTICATED too. */
+let redirecting = false;
+
+/**
+ * Sends the browser to the sign-in page after an UNAUTHENTICATED answer. Only
+ * the first answer of a page decides where: the next ones would no longer see
+ * that a session was open.
+ */
 export function redirectToSignIn(): void {
+  if (redirecting) return;
   const target = signInRedirect(window.location, wasSignedIn());
   if (!target) return;
+  redirecting = true;
   clearSignedIn();
   // A full load also drops every cached answer of the expired session.
   window.location.assign(target);
