@@ -647,13 +647,17 @@ var schemaGraph = func() *sqlgraph.Schema {
 		},
 		Type: "Laboratory",
 		Fields: map[string]*sqlgraph.FieldSpec{
-			laboratory.FieldCreatedAt:     {Type: field.TypeTime, Column: laboratory.FieldCreatedAt},
-			laboratory.FieldUpdatedAt:     {Type: field.TypeTime, Column: laboratory.FieldUpdatedAt},
-			laboratory.FieldCode:          {Type: field.TypeString, Column: laboratory.FieldCode},
-			laboratory.FieldName:          {Type: field.TypeString, Column: laboratory.FieldName},
-			laboratory.FieldSiret:         {Type: field.TypeString, Column: laboratory.FieldSiret},
-			laboratory.FieldAccreditation: {Type: field.TypeString, Column: laboratory.FieldAccreditation},
-			laboratory.FieldActive:        {Type: field.TypeBool, Column: laboratory.FieldActive},
+			laboratory.FieldCreatedAt:              {Type: field.TypeTime, Column: laboratory.FieldCreatedAt},
+			laboratory.FieldUpdatedAt:              {Type: field.TypeTime, Column: laboratory.FieldUpdatedAt},
+			laboratory.FieldCode:                   {Type: field.TypeString, Column: laboratory.FieldCode},
+			laboratory.FieldName:                   {Type: field.TypeString, Column: laboratory.FieldName},
+			laboratory.FieldSiret:                  {Type: field.TypeString, Column: laboratory.FieldSiret},
+			laboratory.FieldAccreditation:          {Type: field.TypeString, Column: laboratory.FieldAccreditation},
+			laboratory.FieldAccreditationBody:      {Type: field.TypeString, Column: laboratory.FieldAccreditationBody},
+			laboratory.FieldAccreditationScope:     {Type: field.TypeString, Column: laboratory.FieldAccreditationScope},
+			laboratory.FieldAccreditationValidFrom: {Type: field.TypeTime, Column: laboratory.FieldAccreditationValidFrom},
+			laboratory.FieldAccreditationValidTo:   {Type: field.TypeTime, Column: laboratory.FieldAccreditationValidTo},
+			laboratory.FieldActive:                 {Type: field.TypeBool, Column: laboratory.FieldActive},
 		},
 	}
 	graph.Nodes[25] = &sqlgraph.Node{
@@ -5334,6 +5338,26 @@ func (f *LaboratoryFilter) WhereSiret(p entql.StringP) {
 // WhereAccreditation applies the entql string predicate on the accreditation field.
 func (f *LaboratoryFilter) WhereAccreditation(p entql.StringP) {
 	f.Where(p.Field(laboratory.FieldAccreditation))
+}
+
+// WhereAccreditationBody applies the entql string predicate on the accreditation_body field.
+func (f *LaboratoryFilter) WhereAccreditationBody(p entql.StringP) {
+	f.Where(p.Field(laboratory.FieldAccreditationBody))
+}
+
+// WhereAccreditationScope applies the entql string predicate on the accreditation_scope field.
+func (f *LaboratoryFilter) WhereAccreditationScope(p entql.StringP) {
+	f.Where(p.Field(laboratory.FieldAccreditationScope))
+}
+
+// WhereAccreditationValidFrom applies the entql time.Time predicate on the accreditation_valid_from field.
+func (f *LaboratoryFilter) WhereAccreditationValidFrom(p entql.TimeP) {
+	f.Where(p.Field(laboratory.FieldAccreditationValidFrom))
+}
+
+// WhereAccreditationValidTo applies the entql time.Time predicate on the accreditation_valid_to field.
+func (f *LaboratoryFilter) WhereAccreditationValidTo(p entql.TimeP) {
+	f.Where(p.Field(laboratory.FieldAccreditationValidTo))
 }
 
 // WhereActive applies the entql bool predicate on the active field.

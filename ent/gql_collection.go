@@ -4839,6 +4839,26 @@ func (_q *LaboratoryQuery) collectField(ctx context.Context, oneNode bool, opCtx
 				selectedFields = append(selectedFields, laboratory.FieldAccreditation)
 				fieldSeen[laboratory.FieldAccreditation] = struct{}{}
 			}
+		case "accreditationBody":
+			if _, ok := fieldSeen[laboratory.FieldAccreditationBody]; !ok {
+				selectedFields = append(selectedFields, laboratory.FieldAccreditationBody)
+				fieldSeen[laboratory.FieldAccreditationBody] = struct{}{}
+			}
+		case "accreditationScope":
+			if _, ok := fieldSeen[laboratory.FieldAccreditationScope]; !ok {
+				selectedFields = append(selectedFields, laboratory.FieldAccreditationScope)
+				fieldSeen[laboratory.FieldAccreditationScope] = struct{}{}
+			}
+		case "accreditationValidFrom":
+			if _, ok := fieldSeen[laboratory.FieldAccreditationValidFrom]; !ok {
+				selectedFields = append(selectedFields, laboratory.FieldAccreditationValidFrom)
+				fieldSeen[laboratory.FieldAccreditationValidFrom] = struct{}{}
+			}
+		case "accreditationValidTo":
+			if _, ok := fieldSeen[laboratory.FieldAccreditationValidTo]; !ok {
+				selectedFields = append(selectedFields, laboratory.FieldAccreditationValidTo)
+				fieldSeen[laboratory.FieldAccreditationValidTo] = struct{}{}
+			}
 		case "active":
 			if _, ok := fieldSeen[laboratory.FieldActive]; !ok {
 				selectedFields = append(selectedFields, laboratory.FieldActive)

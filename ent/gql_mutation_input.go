@@ -11,6 +11,64 @@ import (
 	"github.com/siseri/siseri/policy"
 )
 
+// CreateCompanyInput represents a mutation input for creating companies.
+type CreateCompanyInput struct {
+	Siren            string
+	Name             string
+	EstablishmentIDs []int
+}
+
+// Mutate applies the CreateCompanyInput on the CompanyMutation builder.
+func (i *CreateCompanyInput) Mutate(m *CompanyMutation) {
+	m.SetSiren(i.Siren)
+	m.SetName(i.Name)
+	if v := i.EstablishmentIDs; len(v) > 0 {
+		m.AddEstablishmentIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateCompanyInput on the CompanyCreate builder.
+func (c *CompanyCreate) SetInput(i CreateCompanyInput) *CompanyCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateCompanyInput represents a mutation input for updating companies.
+type UpdateCompanyInput struct {
+	Name                   *string
+	ClearEstablishments    bool
+	AddEstablishmentIDs    []int
+	RemoveEstablishmentIDs []int
+}
+
+// Mutate applies the UpdateCompanyInput on the CompanyMutation builder.
+func (i *UpdateCompanyInput) Mutate(m *CompanyMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearEstablishments {
+		m.ClearEstablishments()
+	}
+	if v := i.AddEstablishmentIDs; len(v) > 0 {
+		m.AddEstablishmentIDs(v...)
+	}
+	if v := i.RemoveEstablishmentIDs; len(v) > 0 {
+		m.RemoveEstablishmentIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateCompanyInput on the CompanyUpdate builder.
+func (c *CompanyUpdate) SetInput(i UpdateCompanyInput) *CompanyUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateCompanyInput on the CompanyUpdateOne builder.
+func (c *CompanyUpdateOne) SetInput(i UpdateCompanyInput) *CompanyUpdateOne {
+	i.Mutate(c.Mutation())
+	return c
+}
+
 // CreateDosimeterInput represents a mutation input for creating dosimeters.
 type CreateDosimeterInput struct {
 	Serial          string
@@ -501,6 +559,160 @@ func (i *CreateGrantInput) Mutate(m *GrantMutation) {
 
 // SetInput applies the change-set in the CreateGrantInput on the GrantCreate builder.
 func (c *GrantCreate) SetInput(i CreateGrantInput) *GrantCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// CreateLaboratoryInput represents a mutation input for creating laboratories.
+type CreateLaboratoryInput struct {
+	Code                   string
+	Name                   string
+	Siret                  *string
+	Accreditation          *string
+	AccreditationBody      *string
+	AccreditationScope     *string
+	AccreditationValidFrom *time.Time
+	AccreditationValidTo   *time.Time
+	Active                 *bool
+	DosimeterIDs           []int
+	DoseRecordIDs          []int
+}
+
+// Mutate applies the CreateLaboratoryInput on the LaboratoryMutation builder.
+func (i *CreateLaboratoryInput) Mutate(m *LaboratoryMutation) {
+	m.SetCode(i.Code)
+	m.SetName(i.Name)
+	if v := i.Siret; v != nil {
+		m.SetSiret(*v)
+	}
+	if v := i.Accreditation; v != nil {
+		m.SetAccreditation(*v)
+	}
+	if v := i.AccreditationBody; v != nil {
+		m.SetAccreditationBody(*v)
+	}
+	if v := i.AccreditationScope; v != nil {
+		m.SetAccreditationScope(*v)
+	}
+	if v := i.AccreditationValidFrom; v != nil {
+		m.SetAccreditationValidFrom(*v)
+	}
+	if v := i.AccreditationValidTo; v != nil {
+		m.SetAccreditationValidTo(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+	if v := i.DosimeterIDs; len(v) > 0 {
+		m.AddDosimeterIDs(v...)
+	}
+	if v := i.DoseRecordIDs; len(v) > 0 {
+		m.AddDoseRecordIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the CreateLaboratoryInput on the LaboratoryCreate builder.
+func (c *LaboratoryCreate) SetInput(i CreateLaboratoryInput) *LaboratoryCreate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// UpdateLaboratoryInput represents a mutation input for updating laboratories.
+type UpdateLaboratoryInput struct {
+	Name                        *string
+	ClearSiret                  bool
+	Siret                       *string
+	ClearAccreditation          bool
+	Accreditation               *string
+	ClearAccreditationBody      bool
+	AccreditationBody           *string
+	ClearAccreditationScope     bool
+	AccreditationScope          *string
+	ClearAccreditationValidFrom bool
+	AccreditationValidFrom      *time.Time
+	ClearAccreditationValidTo   bool
+	AccreditationValidTo        *time.Time
+	Active                      *bool
+	ClearDosimeters             bool
+	AddDosimeterIDs             []int
+	RemoveDosimeterIDs          []int
+	ClearDoseRecords            bool
+	AddDoseRecordIDs            []int
+	RemoveDoseRecordIDs         []int
+}
+
+// Mutate applies the UpdateLaboratoryInput on the LaboratoryMutation builder.
+func (i *UpdateLaboratoryInput) Mutate(m *LaboratoryMutation) {
+	if v := i.Name; v != nil {
+		m.SetName(*v)
+	}
+	if i.ClearSiret {
+		m.ClearSiret()
+	}
+	if v := i.Siret; v != nil {
+		m.SetSiret(*v)
+	}
+	if i.ClearAccreditation {
+		m.ClearAccreditation()
+	}
+	if v := i.Accreditation; v != nil {
+		m.SetAccreditation(*v)
+	}
+	if i.ClearAccreditationBody {
+		m.ClearAccreditationBody()
+	}
+	if v := i.AccreditationBody; v != nil {
+		m.SetAccreditationBody(*v)
+	}
+	if i.ClearAccreditationScope {
+		m.ClearAccreditationScope()
+	}
+	if v := i.AccreditationScope; v != nil {
+		m.SetAccreditationScope(*v)
+	}
+	if i.ClearAccreditationValidFrom {
+		m.ClearAccreditationValidFrom()
+	}
+	if v := i.AccreditationValidFrom; v != nil {
+		m.SetAccreditationValidFrom(*v)
+	}
+	if i.ClearAccreditationValidTo {
+		m.ClearAccreditationValidTo()
+	}
+	if v := i.AccreditationValidTo; v != nil {
+		m.SetAccreditationValidTo(*v)
+	}
+	if v := i.Active; v != nil {
+		m.SetActive(*v)
+	}
+	if i.ClearDosimeters {
+		m.ClearDosimeters()
+	}
+	if v := i.AddDosimeterIDs; len(v) > 0 {
+		m.AddDosimeterIDs(v...)
+	}
+	if v := i.RemoveDosimeterIDs; len(v) > 0 {
+		m.RemoveDosimeterIDs(v...)
+	}
+	if i.ClearDoseRecords {
+		m.ClearDoseRecords()
+	}
+	if v := i.AddDoseRecordIDs; len(v) > 0 {
+		m.AddDoseRecordIDs(v...)
+	}
+	if v := i.RemoveDoseRecordIDs; len(v) > 0 {
+		m.RemoveDoseRecordIDs(v...)
+	}
+}
+
+// SetInput applies the change-set in the UpdateLaboratoryInput on the LaboratoryUpdate builder.
+func (c *LaboratoryUpdate) SetInput(i UpdateLaboratoryInput) *LaboratoryUpdate {
+	i.Mutate(c.Mutation())
+	return c
+}
+
+// SetInput applies the change-set in the UpdateLaboratoryInput on the LaboratoryUpdateOne builder.
+func (c *LaboratoryUpdateOne) SetInput(i UpdateLaboratoryInput) *LaboratoryUpdateOne {
 	i.Mutate(c.Mutation())
 	return c
 }

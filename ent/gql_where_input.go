@@ -11438,6 +11438,64 @@ type LaboratoryWhereInput struct {
 	AccreditationEqualFold    *string  `json:"accreditationEqualFold,omitempty"`
 	AccreditationContainsFold *string  `json:"accreditationContainsFold,omitempty"`
 
+	// "accreditation_body" field predicates.
+	AccreditationBody             *string  `json:"accreditationBody,omitempty"`
+	AccreditationBodyNEQ          *string  `json:"accreditationBodyNEQ,omitempty"`
+	AccreditationBodyIn           []string `json:"accreditationBodyIn,omitempty"`
+	AccreditationBodyNotIn        []string `json:"accreditationBodyNotIn,omitempty"`
+	AccreditationBodyGT           *string  `json:"accreditationBodyGT,omitempty"`
+	AccreditationBodyGTE          *string  `json:"accreditationBodyGTE,omitempty"`
+	AccreditationBodyLT           *string  `json:"accreditationBodyLT,omitempty"`
+	AccreditationBodyLTE          *string  `json:"accreditationBodyLTE,omitempty"`
+	AccreditationBodyContains     *string  `json:"accreditationBodyContains,omitempty"`
+	AccreditationBodyHasPrefix    *string  `json:"accreditationBodyHasPrefix,omitempty"`
+	AccreditationBodyHasSuffix    *string  `json:"accreditationBodyHasSuffix,omitempty"`
+	AccreditationBodyIsNil        bool     `json:"accreditationBodyIsNil,omitempty"`
+	AccreditationBodyNotNil       bool     `json:"accreditationBodyNotNil,omitempty"`
+	AccreditationBodyEqualFold    *string  `json:"accreditationBodyEqualFold,omitempty"`
+	AccreditationBodyContainsFold *string  `json:"accreditationBodyContainsFold,omitempty"`
+
+	// "accreditation_scope" field predicates.
+	AccreditationScope             *string  `json:"accreditationScope,omitempty"`
+	AccreditationScopeNEQ          *string  `json:"accreditationScopeNEQ,omitempty"`
+	AccreditationScopeIn           []string `json:"accreditationScopeIn,omitempty"`
+	AccreditationScopeNotIn        []string `json:"accreditationScopeNotIn,omitempty"`
+	AccreditationScopeGT           *string  `json:"accreditationScopeGT,omitempty"`
+	AccreditationScopeGTE          *string  `json:"accreditationScopeGTE,omitempty"`
+	AccreditationScopeLT           *string  `json:"accreditationScopeLT,omitempty"`
+	AccreditationScopeLTE          *string  `json:"accreditationScopeLTE,omitempty"`
+	AccreditationScopeContains     *string  `json:"accreditationScopeContains,omitempty"`
+	AccreditationScopeHasPrefix    *string  `json:"accreditationScopeHasPrefix,omitempty"`
+	AccreditationScopeHasSuffix    *string  `json:"accreditationScopeHasSuffix,omitempty"`
+	AccreditationScopeIsNil        bool     `json:"accreditationScopeIsNil,omitempty"`
+	AccreditationScopeNotNil       bool     `json:"accreditationScopeNotNil,omitempty"`
+	AccreditationScopeEqualFold    *string  `json:"accreditationScopeEqualFold,omitempty"`
+	AccreditationScopeContainsFold *string  `json:"accreditationScopeContainsFold,omitempty"`
+
+	// "accreditation_valid_from" field predicates.
+	AccreditationValidFrom       *time.Time  `json:"accreditationValidFrom,omitempty"`
+	AccreditationValidFromNEQ    *time.Time  `json:"accreditationValidFromNEQ,omitempty"`
+	AccreditationValidFromIn     []time.Time `json:"accreditationValidFromIn,omitempty"`
+	AccreditationValidFromNotIn  []time.Time `json:"accreditationValidFromNotIn,omitempty"`
+	AccreditationValidFromGT     *time.Time  `json:"accreditationValidFromGT,omitempty"`
+	AccreditationValidFromGTE    *time.Time  `json:"accreditationValidFromGTE,omitempty"`
+	AccreditationValidFromLT     *time.Time  `json:"accreditationValidFromLT,omitempty"`
+	AccreditationValidFromLTE    *time.Time  `json:"accreditationValidFromLTE,omitempty"`
+	AccreditationValidFromIsNil  bool        `json:"accreditationValidFromIsNil,omitempty"`
+	AccreditationValidFromNotNil bool        `json:"accreditationValidFromNotNil,omitempty"`
+
+	// "accreditation_valid_to" field predicates.
+	AccreditationValidTo       *time.Time  `json:"accreditationValidTo,omitempty"`
+	AccreditationValidToNEQ    *time.Time  `json:"accreditationValidToNEQ,omitempty"`
+	AccreditationValidToIn     []time.Time `json:"accreditationValidToIn,omitempty"`
+	AccreditationValidToNotIn  []time.Time `json:"accreditationValidToNotIn,omitempty"`
+	AccreditationValidToGT     *time.Time  `json:"accreditationValidToGT,omitempty"`
+	AccreditationValidToGTE    *time.Time  `json:"accreditationValidToGTE,omitempty"`
+	AccreditationValidToLT     *time.Time  `json:"accreditationValidToLT,omitempty"`
+	AccreditationValidToLTE    *time.Time  `json:"accreditationValidToLTE,omitempty"`
+	AccreditationValidToIsNil  bool        `json:"accreditationValidToIsNil,omitempty"`
+	AccreditationValidToNotNil bool        `json:"accreditationValidToNotNil,omitempty"`
+
 	// "active" field predicates.
 	Active    *bool `json:"active,omitempty"`
 	ActiveNEQ *bool `json:"activeNEQ,omitempty"`
@@ -11761,6 +11819,156 @@ func (i *LaboratoryWhereInput) P() (predicate.Laboratory, error) {
 	}
 	if i.AccreditationContainsFold != nil {
 		predicates = append(predicates, laboratory.AccreditationContainsFold(*i.AccreditationContainsFold))
+	}
+	if i.AccreditationBody != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyEQ(*i.AccreditationBody))
+	}
+	if i.AccreditationBodyNEQ != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyNEQ(*i.AccreditationBodyNEQ))
+	}
+	if len(i.AccreditationBodyIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationBodyIn(i.AccreditationBodyIn...))
+	}
+	if len(i.AccreditationBodyNotIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationBodyNotIn(i.AccreditationBodyNotIn...))
+	}
+	if i.AccreditationBodyGT != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyGT(*i.AccreditationBodyGT))
+	}
+	if i.AccreditationBodyGTE != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyGTE(*i.AccreditationBodyGTE))
+	}
+	if i.AccreditationBodyLT != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyLT(*i.AccreditationBodyLT))
+	}
+	if i.AccreditationBodyLTE != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyLTE(*i.AccreditationBodyLTE))
+	}
+	if i.AccreditationBodyContains != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyContains(*i.AccreditationBodyContains))
+	}
+	if i.AccreditationBodyHasPrefix != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyHasPrefix(*i.AccreditationBodyHasPrefix))
+	}
+	if i.AccreditationBodyHasSuffix != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyHasSuffix(*i.AccreditationBodyHasSuffix))
+	}
+	if i.AccreditationBodyIsNil {
+		predicates = append(predicates, laboratory.AccreditationBodyIsNil())
+	}
+	if i.AccreditationBodyNotNil {
+		predicates = append(predicates, laboratory.AccreditationBodyNotNil())
+	}
+	if i.AccreditationBodyEqualFold != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyEqualFold(*i.AccreditationBodyEqualFold))
+	}
+	if i.AccreditationBodyContainsFold != nil {
+		predicates = append(predicates, laboratory.AccreditationBodyContainsFold(*i.AccreditationBodyContainsFold))
+	}
+	if i.AccreditationScope != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeEQ(*i.AccreditationScope))
+	}
+	if i.AccreditationScopeNEQ != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeNEQ(*i.AccreditationScopeNEQ))
+	}
+	if len(i.AccreditationScopeIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationScopeIn(i.AccreditationScopeIn...))
+	}
+	if len(i.AccreditationScopeNotIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationScopeNotIn(i.AccreditationScopeNotIn...))
+	}
+	if i.AccreditationScopeGT != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeGT(*i.AccreditationScopeGT))
+	}
+	if i.AccreditationScopeGTE != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeGTE(*i.AccreditationScopeGTE))
+	}
+	if i.AccreditationScopeLT != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeLT(*i.AccreditationScopeLT))
+	}
+	if i.AccreditationScopeLTE != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeLTE(*i.AccreditationScopeLTE))
+	}
+	if i.AccreditationScopeContains != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeContains(*i.AccreditationScopeContains))
+	}
+	if i.AccreditationScopeHasPrefix != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeHasPrefix(*i.AccreditationScopeHasPrefix))
+	}
+	if i.AccreditationScopeHasSuffix != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeHasSuffix(*i.AccreditationScopeHasSuffix))
+	}
+	if i.AccreditationScopeIsNil {
+		predicates = append(predicates, laboratory.AccreditationScopeIsNil())
+	}
+	if i.AccreditationScopeNotNil {
+		predicates = append(predicates, laboratory.AccreditationScopeNotNil())
+	}
+	if i.AccreditationScopeEqualFold != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeEqualFold(*i.AccreditationScopeEqualFold))
+	}
+	if i.AccreditationScopeContainsFold != nil {
+		predicates = append(predicates, laboratory.AccreditationScopeContainsFold(*i.AccreditationScopeContainsFold))
+	}
+	if i.AccreditationValidFrom != nil {
+		predicates = append(predicates, laboratory.AccreditationValidFromEQ(*i.AccreditationValidFrom))
+	}
+	if i.AccreditationValidFromNEQ != nil {
+		predicates = append(predicates, laboratory.AccreditationValidFromNEQ(*i.AccreditationValidFromNEQ))
+	}
+	if len(i.AccreditationValidFromIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationValidFromIn(i.AccreditationValidFromIn...))
+	}
+	if len(i.AccreditationValidFromNotIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationValidFromNotIn(i.AccreditationValidFromNotIn...))
+	}
+	if i.AccreditationValidFromGT != nil {
+		predicates = append(predicates, laboratory.AccreditationValidFromGT(*i.AccreditationValidFromGT))
+	}
+	if i.AccreditationValidFromGTE != nil {
+		predicates = append(predicates, laboratory.AccreditationValidFromGTE(*i.AccreditationValidFromGTE))
+	}
+	if i.AccreditationValidFromLT != nil {
+		predicates = append(predicates, laboratory.AccreditationValidFromLT(*i.AccreditationValidFromLT))
+	}
+	if i.AccreditationValidFromLTE != nil {
+		predicates = append(predicates, laboratory.AccreditationValidFromLTE(*i.AccreditationValidFromLTE))
+	}
+	if i.AccreditationValidFromIsNil {
+		predicates = append(predicates, laboratory.AccreditationValidFromIsNil())
+	}
+	if i.AccreditationValidFromNotNil {
+		predicates = append(predicates, laboratory.AccreditationValidFromNotNil())
+	}
+	if i.AccreditationValidTo != nil {
+		predicates = append(predicates, laboratory.AccreditationValidToEQ(*i.AccreditationValidTo))
+	}
+	if i.AccreditationValidToNEQ != nil {
+		predicates = append(predicates, laboratory.AccreditationValidToNEQ(*i.AccreditationValidToNEQ))
+	}
+	if len(i.AccreditationValidToIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationValidToIn(i.AccreditationValidToIn...))
+	}
+	if len(i.AccreditationValidToNotIn) > 0 {
+		predicates = append(predicates, laboratory.AccreditationValidToNotIn(i.AccreditationValidToNotIn...))
+	}
+	if i.AccreditationValidToGT != nil {
+		predicates = append(predicates, laboratory.AccreditationValidToGT(*i.AccreditationValidToGT))
+	}
+	if i.AccreditationValidToGTE != nil {
+		predicates = append(predicates, laboratory.AccreditationValidToGTE(*i.AccreditationValidToGTE))
+	}
+	if i.AccreditationValidToLT != nil {
+		predicates = append(predicates, laboratory.AccreditationValidToLT(*i.AccreditationValidToLT))
+	}
+	if i.AccreditationValidToLTE != nil {
+		predicates = append(predicates, laboratory.AccreditationValidToLTE(*i.AccreditationValidToLTE))
+	}
+	if i.AccreditationValidToIsNil {
+		predicates = append(predicates, laboratory.AccreditationValidToIsNil())
+	}
+	if i.AccreditationValidToNotNil {
+		predicates = append(predicates, laboratory.AccreditationValidToNotNil())
 	}
 	if i.Active != nil {
 		predicates = append(predicates, laboratory.ActiveEQ(*i.Active))

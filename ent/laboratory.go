@@ -29,6 +29,14 @@ type Laboratory struct {
 	Siret string `json:"siret,omitempty"`
 	// COFRAC (or EU equivalent) accreditation number.
 	Accreditation string `json:"accreditation,omitempty"`
+	// Body that accredited the laboratory, e.g. COFRAC.
+	AccreditationBody string `json:"accreditation_body,omitempty"`
+	// Scope of the accreditation (techniques, quantities).
+	AccreditationScope string `json:"accreditation_scope,omitempty"`
+	// First day of the accreditation; before it the laboratory cannot submit.
+	AccreditationValidFrom *time.Time `json:"accreditation_valid_from,omitempty"`
+	// Last day of the accreditation; after it the laboratory cannot submit.
+	AccreditationValidTo *time.Time `json:"accreditation_valid_to,omitempty"`
 	// Active holds the value of the "active" field.
 	Active bool `json:"active,omitempty"`
 	// Edges holds the relations/edges for other nodes in the graph.
@@ -80,9 +88,9 @@ func (*Laboratory) scanValues(columns []string) ([]any, error) {
 			values[i] = new(sql.NullBool)
 		case laboratory.FieldID:
 			values[i] = new(sql.NullInt64)
-		case laboratory.FieldCode, laboratory.FieldName, laboratory.FieldSiret, laboratory.FieldAccreditation:
+		case laboratory.FieldCode, laboratory.FieldName, laboratory.FieldSiret, laboratory.FieldAccreditation, laboratory.FieldAccreditationBody, laboratory.FieldAccreditationScope:
 			values[i] = new(sql.NullString)
-		case laboratory.FieldCreatedAt, laboratory.FieldUpdatedAt:
+		case laboratory.FieldCreatedAt, laboratory.FieldUpdatedAt, laboratory.FieldAccreditationValidFrom, laboratory.FieldAccreditationValidTo:
 			values[i] = new(sql.NullTime)
 		default:
 			values[i] = new(sql.UnknownType)
@@ -140,6 +148,32 @@ func (_m *Laboratory) assignValues(columns []string, values []any) error {
 				return fmt.Errorf("unexpected type %T for field accreditation", values[i])
 			} else if value.Valid {
 				_m.Accreditation = value.String
+			}
+		case laboratory.FieldAccreditationBody:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field accreditation_body", values[i])
+			} else if value.Valid {
+				_m.AccreditationBody = value.String
+			}
+		case laboratory.FieldAccreditationScope:
+			if value, ok := values[i].(*sql.NullString); !ok {
+				return fmt.Errorf("unexpected type %T for field accreditation_scope", values[i])
+			} else if value.Valid {
+				_m.AccreditationScope = value.String
+			}
+		case laboratory.FieldAccreditationValidFrom:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field accreditation_valid_from", values[i])
+			} else if value.Valid {
+				_m.AccreditationValidFrom = new(time.Time)
+				*_m.AccreditationValidFrom = value.Time
+			}
+		case laboratory.FieldAccreditationValidTo:
+			if value, ok := values[i].(*sql.NullTime); !ok {
+				return fmt.Errorf("unexpected type %T for field accreditation_valid_to", values[i])
+			} else if value.Valid {
+				_m.AccreditationValidTo = new(time.Time)
+				*_m.AccreditationValidTo = value.Time
 			}
 		case laboratory.FieldActive:
 			if value, ok := values[i].(*sql.NullBool); !ok {
@@ -210,6 +244,22 @@ func (_m *Laboratory) String() string {
 	builder.WriteString(", ")
 	builder.WriteString("accreditation=")
 	builder.WriteString(_m.Accreditation)
+	builder.WriteString(", ")
+	builder.WriteString("accreditation_body=")
+	builder.WriteString(_m.AccreditationBody)
+	builder.WriteString(", ")
+	builder.WriteString("accreditation_scope=")
+	builder.WriteString(_m.AccreditationScope)
+	builder.WriteString(", ")
+	if v := _m.AccreditationValidFrom; v != nil {
+		builder.WriteString("accreditation_valid_from=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
+	builder.WriteString(", ")
+	if v := _m.AccreditationValidTo; v != nil {
+		builder.WriteString("accreditation_valid_to=")
+		builder.WriteString(v.Format(time.ANSIC))
+	}
 	builder.WriteString(", ")
 	builder.WriteString("active=")
 	builder.WriteString(fmt.Sprintf("%v", _m.Active))

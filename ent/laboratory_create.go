@@ -92,6 +92,62 @@ func (_c *LaboratoryCreate) SetNillableAccreditation(v *string) *LaboratoryCreat
 	return _c
 }
 
+// SetAccreditationBody sets the "accreditation_body" field.
+func (_c *LaboratoryCreate) SetAccreditationBody(v string) *LaboratoryCreate {
+	_c.mutation.SetAccreditationBody(v)
+	return _c
+}
+
+// SetNillableAccreditationBody sets the "accreditation_body" field if the given value is not nil.
+func (_c *LaboratoryCreate) SetNillableAccreditationBody(v *string) *LaboratoryCreate {
+	if v != nil {
+		_c.SetAccreditationBody(*v)
+	}
+	return _c
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (_c *LaboratoryCreate) SetAccreditationScope(v string) *LaboratoryCreate {
+	_c.mutation.SetAccreditationScope(v)
+	return _c
+}
+
+// SetNillableAccreditationScope sets the "accreditation_scope" field if the given value is not nil.
+func (_c *LaboratoryCreate) SetNillableAccreditationScope(v *string) *LaboratoryCreate {
+	if v != nil {
+		_c.SetAccreditationScope(*v)
+	}
+	return _c
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (_c *LaboratoryCreate) SetAccreditationValidFrom(v time.Time) *LaboratoryCreate {
+	_c.mutation.SetAccreditationValidFrom(v)
+	return _c
+}
+
+// SetNillableAccreditationValidFrom sets the "accreditation_valid_from" field if the given value is not nil.
+func (_c *LaboratoryCreate) SetNillableAccreditationValidFrom(v *time.Time) *LaboratoryCreate {
+	if v != nil {
+		_c.SetAccreditationValidFrom(*v)
+	}
+	return _c
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (_c *LaboratoryCreate) SetAccreditationValidTo(v time.Time) *LaboratoryCreate {
+	_c.mutation.SetAccreditationValidTo(v)
+	return _c
+}
+
+// SetNillableAccreditationValidTo sets the "accreditation_valid_to" field if the given value is not nil.
+func (_c *LaboratoryCreate) SetNillableAccreditationValidTo(v *time.Time) *LaboratoryCreate {
+	if v != nil {
+		_c.SetAccreditationValidTo(*v)
+	}
+	return _c
+}
+
 // SetActive sets the "active" field.
 func (_c *LaboratoryCreate) SetActive(v bool) *LaboratoryCreate {
 	_c.mutation.SetActive(v)
@@ -228,6 +284,16 @@ func (_c *LaboratoryCreate) check() error {
 			return &ValidationError{Name: "accreditation", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation": %w`, err)}
 		}
 	}
+	if v, ok := _c.mutation.AccreditationBody(); ok {
+		if err := laboratory.AccreditationBodyValidator(v); err != nil {
+			return &ValidationError{Name: "accreditation_body", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation_body": %w`, err)}
+		}
+	}
+	if v, ok := _c.mutation.AccreditationScope(); ok {
+		if err := laboratory.AccreditationScopeValidator(v); err != nil {
+			return &ValidationError{Name: "accreditation_scope", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation_scope": %w`, err)}
+		}
+	}
 	if _, ok := _c.mutation.Active(); !ok {
 		return &ValidationError{Name: "active", err: errors.New(`ent: missing required field "Laboratory.active"`)}
 	}
@@ -281,6 +347,22 @@ func (_c *LaboratoryCreate) createSpec() (*Laboratory, *sqlgraph.CreateSpec) {
 	if value, ok := _c.mutation.Accreditation(); ok {
 		_spec.SetField(laboratory.FieldAccreditation, field.TypeString, value)
 		_node.Accreditation = value
+	}
+	if value, ok := _c.mutation.AccreditationBody(); ok {
+		_spec.SetField(laboratory.FieldAccreditationBody, field.TypeString, value)
+		_node.AccreditationBody = value
+	}
+	if value, ok := _c.mutation.AccreditationScope(); ok {
+		_spec.SetField(laboratory.FieldAccreditationScope, field.TypeString, value)
+		_node.AccreditationScope = value
+	}
+	if value, ok := _c.mutation.AccreditationValidFrom(); ok {
+		_spec.SetField(laboratory.FieldAccreditationValidFrom, field.TypeTime, value)
+		_node.AccreditationValidFrom = &value
+	}
+	if value, ok := _c.mutation.AccreditationValidTo(); ok {
+		_spec.SetField(laboratory.FieldAccreditationValidTo, field.TypeTime, value)
+		_node.AccreditationValidTo = &value
 	}
 	if value, ok := _c.mutation.Active(); ok {
 		_spec.SetField(laboratory.FieldActive, field.TypeBool, value)
@@ -430,6 +512,78 @@ func (u *LaboratoryUpsert) ClearAccreditation() *LaboratoryUpsert {
 	return u
 }
 
+// SetAccreditationBody sets the "accreditation_body" field.
+func (u *LaboratoryUpsert) SetAccreditationBody(v string) *LaboratoryUpsert {
+	u.Set(laboratory.FieldAccreditationBody, v)
+	return u
+}
+
+// UpdateAccreditationBody sets the "accreditation_body" field to the value that was provided on create.
+func (u *LaboratoryUpsert) UpdateAccreditationBody() *LaboratoryUpsert {
+	u.SetExcluded(laboratory.FieldAccreditationBody)
+	return u
+}
+
+// ClearAccreditationBody clears the value of the "accreditation_body" field.
+func (u *LaboratoryUpsert) ClearAccreditationBody() *LaboratoryUpsert {
+	u.SetNull(laboratory.FieldAccreditationBody)
+	return u
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (u *LaboratoryUpsert) SetAccreditationScope(v string) *LaboratoryUpsert {
+	u.Set(laboratory.FieldAccreditationScope, v)
+	return u
+}
+
+// UpdateAccreditationScope sets the "accreditation_scope" field to the value that was provided on create.
+func (u *LaboratoryUpsert) UpdateAccreditationScope() *LaboratoryUpsert {
+	u.SetExcluded(laboratory.FieldAccreditationScope)
+	return u
+}
+
+// ClearAccreditationScope clears the value of the "accreditation_scope" field.
+func (u *LaboratoryUpsert) ClearAccreditationScope() *LaboratoryUpsert {
+	u.SetNull(laboratory.FieldAccreditationScope)
+	return u
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (u *LaboratoryUpsert) SetAccreditationValidFrom(v time.Time) *LaboratoryUpsert {
+	u.Set(laboratory.FieldAccreditationValidFrom, v)
+	return u
+}
+
+// UpdateAccreditationValidFrom sets the "accreditation_valid_from" field to the value that was provided on create.
+func (u *LaboratoryUpsert) UpdateAccreditationValidFrom() *LaboratoryUpsert {
+	u.SetExcluded(laboratory.FieldAccreditationValidFrom)
+	return u
+}
+
+// ClearAccreditationValidFrom clears the value of the "accreditation_valid_from" field.
+func (u *LaboratoryUpsert) ClearAccreditationValidFrom() *LaboratoryUpsert {
+	u.SetNull(laboratory.FieldAccreditationValidFrom)
+	return u
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (u *LaboratoryUpsert) SetAccreditationValidTo(v time.Time) *LaboratoryUpsert {
+	u.Set(laboratory.FieldAccreditationValidTo, v)
+	return u
+}
+
+// UpdateAccreditationValidTo sets the "accreditation_valid_to" field to the value that was provided on create.
+func (u *LaboratoryUpsert) UpdateAccreditationValidTo() *LaboratoryUpsert {
+	u.SetExcluded(laboratory.FieldAccreditationValidTo)
+	return u
+}
+
+// ClearAccreditationValidTo clears the value of the "accreditation_valid_to" field.
+func (u *LaboratoryUpsert) ClearAccreditationValidTo() *LaboratoryUpsert {
+	u.SetNull(laboratory.FieldAccreditationValidTo)
+	return u
+}
+
 // SetActive sets the "active" field.
 func (u *LaboratoryUpsert) SetActive(v bool) *LaboratoryUpsert {
 	u.Set(laboratory.FieldActive, v)
@@ -557,6 +711,90 @@ func (u *LaboratoryUpsertOne) UpdateAccreditation() *LaboratoryUpsertOne {
 func (u *LaboratoryUpsertOne) ClearAccreditation() *LaboratoryUpsertOne {
 	return u.Update(func(s *LaboratoryUpsert) {
 		s.ClearAccreditation()
+	})
+}
+
+// SetAccreditationBody sets the "accreditation_body" field.
+func (u *LaboratoryUpsertOne) SetAccreditationBody(v string) *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationBody(v)
+	})
+}
+
+// UpdateAccreditationBody sets the "accreditation_body" field to the value that was provided on create.
+func (u *LaboratoryUpsertOne) UpdateAccreditationBody() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationBody()
+	})
+}
+
+// ClearAccreditationBody clears the value of the "accreditation_body" field.
+func (u *LaboratoryUpsertOne) ClearAccreditationBody() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationBody()
+	})
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (u *LaboratoryUpsertOne) SetAccreditationScope(v string) *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationScope(v)
+	})
+}
+
+// UpdateAccreditationScope sets the "accreditation_scope" field to the value that was provided on create.
+func (u *LaboratoryUpsertOne) UpdateAccreditationScope() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationScope()
+	})
+}
+
+// ClearAccreditationScope clears the value of the "accreditation_scope" field.
+func (u *LaboratoryUpsertOne) ClearAccreditationScope() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationScope()
+	})
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (u *LaboratoryUpsertOne) SetAccreditationValidFrom(v time.Time) *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationValidFrom(v)
+	})
+}
+
+// UpdateAccreditationValidFrom sets the "accreditation_valid_from" field to the value that was provided on create.
+func (u *LaboratoryUpsertOne) UpdateAccreditationValidFrom() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationValidFrom()
+	})
+}
+
+// ClearAccreditationValidFrom clears the value of the "accreditation_valid_from" field.
+func (u *LaboratoryUpsertOne) ClearAccreditationValidFrom() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationValidFrom()
+	})
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (u *LaboratoryUpsertOne) SetAccreditationValidTo(v time.Time) *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationValidTo(v)
+	})
+}
+
+// UpdateAccreditationValidTo sets the "accreditation_valid_to" field to the value that was provided on create.
+func (u *LaboratoryUpsertOne) UpdateAccreditationValidTo() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationValidTo()
+	})
+}
+
+// ClearAccreditationValidTo clears the value of the "accreditation_valid_to" field.
+func (u *LaboratoryUpsertOne) ClearAccreditationValidTo() *LaboratoryUpsertOne {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationValidTo()
 	})
 }
 
@@ -855,6 +1093,90 @@ func (u *LaboratoryUpsertBulk) UpdateAccreditation() *LaboratoryUpsertBulk {
 func (u *LaboratoryUpsertBulk) ClearAccreditation() *LaboratoryUpsertBulk {
 	return u.Update(func(s *LaboratoryUpsert) {
 		s.ClearAccreditation()
+	})
+}
+
+// SetAccreditationBody sets the "accreditation_body" field.
+func (u *LaboratoryUpsertBulk) SetAccreditationBody(v string) *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationBody(v)
+	})
+}
+
+// UpdateAccreditationBody sets the "accreditation_body" field to the value that was provided on create.
+func (u *LaboratoryUpsertBulk) UpdateAccreditationBody() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationBody()
+	})
+}
+
+// ClearAccreditationBody clears the value of the "accreditation_body" field.
+func (u *LaboratoryUpsertBulk) ClearAccreditationBody() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationBody()
+	})
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (u *LaboratoryUpsertBulk) SetAccreditationScope(v string) *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationScope(v)
+	})
+}
+
+// UpdateAccreditationScope sets the "accreditation_scope" field to the value that was provided on create.
+func (u *LaboratoryUpsertBulk) UpdateAccreditationScope() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationScope()
+	})
+}
+
+// ClearAccreditationScope clears the value of the "accreditation_scope" field.
+func (u *LaboratoryUpsertBulk) ClearAccreditationScope() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationScope()
+	})
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (u *LaboratoryUpsertBulk) SetAccreditationValidFrom(v time.Time) *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationValidFrom(v)
+	})
+}
+
+// UpdateAccreditationValidFrom sets the "accreditation_valid_from" field to the value that was provided on create.
+func (u *LaboratoryUpsertBulk) UpdateAccreditationValidFrom() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationValidFrom()
+	})
+}
+
+// ClearAccreditationValidFrom clears the value of the "accreditation_valid_from" field.
+func (u *LaboratoryUpsertBulk) ClearAccreditationValidFrom() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationValidFrom()
+	})
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (u *LaboratoryUpsertBulk) SetAccreditationValidTo(v time.Time) *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.SetAccreditationValidTo(v)
+	})
+}
+
+// UpdateAccreditationValidTo sets the "accreditation_valid_to" field to the value that was provided on create.
+func (u *LaboratoryUpsertBulk) UpdateAccreditationValidTo() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.UpdateAccreditationValidTo()
+	})
+}
+
+// ClearAccreditationValidTo clears the value of the "accreditation_valid_to" field.
+func (u *LaboratoryUpsertBulk) ClearAccreditationValidTo() *LaboratoryUpsertBulk {
+	return u.Update(func(s *LaboratoryUpsert) {
+		s.ClearAccreditationValidTo()
 	})
 }
 

@@ -91,6 +91,86 @@ func (_u *LaboratoryUpdate) ClearAccreditation() *LaboratoryUpdate {
 	return _u
 }
 
+// SetAccreditationBody sets the "accreditation_body" field.
+func (_u *LaboratoryUpdate) SetAccreditationBody(v string) *LaboratoryUpdate {
+	_u.mutation.SetAccreditationBody(v)
+	return _u
+}
+
+// SetNillableAccreditationBody sets the "accreditation_body" field if the given value is not nil.
+func (_u *LaboratoryUpdate) SetNillableAccreditationBody(v *string) *LaboratoryUpdate {
+	if v != nil {
+		_u.SetAccreditationBody(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationBody clears the value of the "accreditation_body" field.
+func (_u *LaboratoryUpdate) ClearAccreditationBody() *LaboratoryUpdate {
+	_u.mutation.ClearAccreditationBody()
+	return _u
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (_u *LaboratoryUpdate) SetAccreditationScope(v string) *LaboratoryUpdate {
+	_u.mutation.SetAccreditationScope(v)
+	return _u
+}
+
+// SetNillableAccreditationScope sets the "accreditation_scope" field if the given value is not nil.
+func (_u *LaboratoryUpdate) SetNillableAccreditationScope(v *string) *LaboratoryUpdate {
+	if v != nil {
+		_u.SetAccreditationScope(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationScope clears the value of the "accreditation_scope" field.
+func (_u *LaboratoryUpdate) ClearAccreditationScope() *LaboratoryUpdate {
+	_u.mutation.ClearAccreditationScope()
+	return _u
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (_u *LaboratoryUpdate) SetAccreditationValidFrom(v time.Time) *LaboratoryUpdate {
+	_u.mutation.SetAccreditationValidFrom(v)
+	return _u
+}
+
+// SetNillableAccreditationValidFrom sets the "accreditation_valid_from" field if the given value is not nil.
+func (_u *LaboratoryUpdate) SetNillableAccreditationValidFrom(v *time.Time) *LaboratoryUpdate {
+	if v != nil {
+		_u.SetAccreditationValidFrom(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationValidFrom clears the value of the "accreditation_valid_from" field.
+func (_u *LaboratoryUpdate) ClearAccreditationValidFrom() *LaboratoryUpdate {
+	_u.mutation.ClearAccreditationValidFrom()
+	return _u
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (_u *LaboratoryUpdate) SetAccreditationValidTo(v time.Time) *LaboratoryUpdate {
+	_u.mutation.SetAccreditationValidTo(v)
+	return _u
+}
+
+// SetNillableAccreditationValidTo sets the "accreditation_valid_to" field if the given value is not nil.
+func (_u *LaboratoryUpdate) SetNillableAccreditationValidTo(v *time.Time) *LaboratoryUpdate {
+	if v != nil {
+		_u.SetAccreditationValidTo(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationValidTo clears the value of the "accreditation_valid_to" field.
+func (_u *LaboratoryUpdate) ClearAccreditationValidTo() *LaboratoryUpdate {
+	_u.mutation.ClearAccreditationValidTo()
+	return _u
+}
+
 // SetActive sets the "active" field.
 func (_u *LaboratoryUpdate) SetActive(v bool) *LaboratoryUpdate {
 	_u.mutation.SetActive(v)
@@ -241,6 +321,16 @@ func (_u *LaboratoryUpdate) check() error {
 			return &ValidationError{Name: "accreditation", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AccreditationBody(); ok {
+		if err := laboratory.AccreditationBodyValidator(v); err != nil {
+			return &ValidationError{Name: "accreditation_body", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation_body": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AccreditationScope(); ok {
+		if err := laboratory.AccreditationScopeValidator(v); err != nil {
+			return &ValidationError{Name: "accreditation_scope", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation_scope": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -279,6 +369,30 @@ func (_u *LaboratoryUpdate) sqlSave(ctx context.Context) (_node int, err error) 
 	}
 	if _u.mutation.AccreditationCleared() {
 		_spec.ClearField(laboratory.FieldAccreditation, field.TypeString)
+	}
+	if value, ok := _u.mutation.AccreditationBody(); ok {
+		_spec.SetField(laboratory.FieldAccreditationBody, field.TypeString, value)
+	}
+	if _u.mutation.AccreditationBodyCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationBody, field.TypeString)
+	}
+	if value, ok := _u.mutation.AccreditationScope(); ok {
+		_spec.SetField(laboratory.FieldAccreditationScope, field.TypeString, value)
+	}
+	if _u.mutation.AccreditationScopeCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationScope, field.TypeString)
+	}
+	if value, ok := _u.mutation.AccreditationValidFrom(); ok {
+		_spec.SetField(laboratory.FieldAccreditationValidFrom, field.TypeTime, value)
+	}
+	if _u.mutation.AccreditationValidFromCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationValidFrom, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AccreditationValidTo(); ok {
+		_spec.SetField(laboratory.FieldAccreditationValidTo, field.TypeTime, value)
+	}
+	if _u.mutation.AccreditationValidToCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationValidTo, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(laboratory.FieldActive, field.TypeBool, value)
@@ -455,6 +569,86 @@ func (_u *LaboratoryUpdateOne) ClearAccreditation() *LaboratoryUpdateOne {
 	return _u
 }
 
+// SetAccreditationBody sets the "accreditation_body" field.
+func (_u *LaboratoryUpdateOne) SetAccreditationBody(v string) *LaboratoryUpdateOne {
+	_u.mutation.SetAccreditationBody(v)
+	return _u
+}
+
+// SetNillableAccreditationBody sets the "accreditation_body" field if the given value is not nil.
+func (_u *LaboratoryUpdateOne) SetNillableAccreditationBody(v *string) *LaboratoryUpdateOne {
+	if v != nil {
+		_u.SetAccreditationBody(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationBody clears the value of the "accreditation_body" field.
+func (_u *LaboratoryUpdateOne) ClearAccreditationBody() *LaboratoryUpdateOne {
+	_u.mutation.ClearAccreditationBody()
+	return _u
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (_u *LaboratoryUpdateOne) SetAccreditationScope(v string) *LaboratoryUpdateOne {
+	_u.mutation.SetAccreditationScope(v)
+	return _u
+}
+
+// SetNillableAccreditationScope sets the "accreditation_scope" field if the given value is not nil.
+func (_u *LaboratoryUpdateOne) SetNillableAccreditationScope(v *string) *LaboratoryUpdateOne {
+	if v != nil {
+		_u.SetAccreditationScope(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationScope clears the value of the "accreditation_scope" field.
+func (_u *LaboratoryUpdateOne) ClearAccreditationScope() *LaboratoryUpdateOne {
+	_u.mutation.ClearAccreditationScope()
+	return _u
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (_u *LaboratoryUpdateOne) SetAccreditationValidFrom(v time.Time) *LaboratoryUpdateOne {
+	_u.mutation.SetAccreditationValidFrom(v)
+	return _u
+}
+
+// SetNillableAccreditationValidFrom sets the "accreditation_valid_from" field if the given value is not nil.
+func (_u *LaboratoryUpdateOne) SetNillableAccreditationValidFrom(v *time.Time) *LaboratoryUpdateOne {
+	if v != nil {
+		_u.SetAccreditationValidFrom(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationValidFrom clears the value of the "accreditation_valid_from" field.
+func (_u *LaboratoryUpdateOne) ClearAccreditationValidFrom() *LaboratoryUpdateOne {
+	_u.mutation.ClearAccreditationValidFrom()
+	return _u
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (_u *LaboratoryUpdateOne) SetAccreditationValidTo(v time.Time) *LaboratoryUpdateOne {
+	_u.mutation.SetAccreditationValidTo(v)
+	return _u
+}
+
+// SetNillableAccreditationValidTo sets the "accreditation_valid_to" field if the given value is not nil.
+func (_u *LaboratoryUpdateOne) SetNillableAccreditationValidTo(v *time.Time) *LaboratoryUpdateOne {
+	if v != nil {
+		_u.SetAccreditationValidTo(*v)
+	}
+	return _u
+}
+
+// ClearAccreditationValidTo clears the value of the "accreditation_valid_to" field.
+func (_u *LaboratoryUpdateOne) ClearAccreditationValidTo() *LaboratoryUpdateOne {
+	_u.mutation.ClearAccreditationValidTo()
+	return _u
+}
+
 // SetActive sets the "active" field.
 func (_u *LaboratoryUpdateOne) SetActive(v bool) *LaboratoryUpdateOne {
 	_u.mutation.SetActive(v)
@@ -618,6 +812,16 @@ func (_u *LaboratoryUpdateOne) check() error {
 			return &ValidationError{Name: "accreditation", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation": %w`, err)}
 		}
 	}
+	if v, ok := _u.mutation.AccreditationBody(); ok {
+		if err := laboratory.AccreditationBodyValidator(v); err != nil {
+			return &ValidationError{Name: "accreditation_body", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation_body": %w`, err)}
+		}
+	}
+	if v, ok := _u.mutation.AccreditationScope(); ok {
+		if err := laboratory.AccreditationScopeValidator(v); err != nil {
+			return &ValidationError{Name: "accreditation_scope", err: fmt.Errorf(`ent: validator failed for field "Laboratory.accreditation_scope": %w`, err)}
+		}
+	}
 	return nil
 }
 
@@ -673,6 +877,30 @@ func (_u *LaboratoryUpdateOne) sqlSave(ctx context.Context) (_node *Laboratory, 
 	}
 	if _u.mutation.AccreditationCleared() {
 		_spec.ClearField(laboratory.FieldAccreditation, field.TypeString)
+	}
+	if value, ok := _u.mutation.AccreditationBody(); ok {
+		_spec.SetField(laboratory.FieldAccreditationBody, field.TypeString, value)
+	}
+	if _u.mutation.AccreditationBodyCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationBody, field.TypeString)
+	}
+	if value, ok := _u.mutation.AccreditationScope(); ok {
+		_spec.SetField(laboratory.FieldAccreditationScope, field.TypeString, value)
+	}
+	if _u.mutation.AccreditationScopeCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationScope, field.TypeString)
+	}
+	if value, ok := _u.mutation.AccreditationValidFrom(); ok {
+		_spec.SetField(laboratory.FieldAccreditationValidFrom, field.TypeTime, value)
+	}
+	if _u.mutation.AccreditationValidFromCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationValidFrom, field.TypeTime)
+	}
+	if value, ok := _u.mutation.AccreditationValidTo(); ok {
+		_spec.SetField(laboratory.FieldAccreditationValidTo, field.TypeTime, value)
+	}
+	if _u.mutation.AccreditationValidToCleared() {
+		_spec.ClearField(laboratory.FieldAccreditationValidTo, field.TypeTime)
 	}
 	if value, ok := _u.mutation.Active(); ok {
 		_spec.SetField(laboratory.FieldActive, field.TypeBool, value)

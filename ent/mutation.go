@@ -28765,26 +28765,30 @@ func (m *InterventionMutation) ResetEdge(name string) error {
 // LaboratoryMutation represents an operation that mutates the Laboratory nodes in the graph.
 type LaboratoryMutation struct {
 	config
-	op                  Op
-	typ                 string
-	id                  *int
-	created_at          *time.Time
-	updated_at          *time.Time
-	code                *string
-	name                *string
-	siret               *string
-	accreditation       *string
-	active              *bool
-	clearedFields       map[string]struct{}
-	dosimeters          map[int]struct{}
-	removeddosimeters   map[int]struct{}
-	cleareddosimeters   bool
-	dose_records        map[int]struct{}
-	removeddose_records map[int]struct{}
-	cleareddose_records bool
-	done                bool
-	oldValue            func(context.Context) (*Laboratory, error)
-	predicates          []predicate.Laboratory
+	op                       Op
+	typ                      string
+	id                       *int
+	created_at               *time.Time
+	updated_at               *time.Time
+	code                     *string
+	name                     *string
+	siret                    *string
+	accreditation            *string
+	accreditation_body       *string
+	accreditation_scope      *string
+	accreditation_valid_from *time.Time
+	accreditation_valid_to   *time.Time
+	active                   *bool
+	clearedFields            map[string]struct{}
+	dosimeters               map[int]struct{}
+	removeddosimeters        map[int]struct{}
+	cleareddosimeters        bool
+	dose_records             map[int]struct{}
+	removeddose_records      map[int]struct{}
+	cleareddose_records      bool
+	done                     bool
+	oldValue                 func(context.Context) (*Laboratory, error)
+	predicates               []predicate.Laboratory
 }
 
 var _ ent.Mutation = (*LaboratoryMutation)(nil)
@@ -29127,6 +29131,202 @@ func (m *LaboratoryMutation) ResetAccreditation() {
 	delete(m.clearedFields, laboratory.FieldAccreditation)
 }
 
+// SetAccreditationBody sets the "accreditation_body" field.
+func (m *LaboratoryMutation) SetAccreditationBody(s string) {
+	m.accreditation_body = &s
+}
+
+// AccreditationBody returns the value of the "accreditation_body" field in the mutation.
+func (m *LaboratoryMutation) AccreditationBody() (r string, exists bool) {
+	v := m.accreditation_body
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccreditationBody returns the old "accreditation_body" field's value of the Laboratory entity.
+// If the Laboratory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LaboratoryMutation) OldAccreditationBody(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccreditationBody is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccreditationBody requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccreditationBody: %w", err)
+	}
+	return oldValue.AccreditationBody, nil
+}
+
+// ClearAccreditationBody clears the value of the "accreditation_body" field.
+func (m *LaboratoryMutation) ClearAccreditationBody() {
+	m.accreditation_body = nil
+	m.clearedFields[laboratory.FieldAccreditationBody] = struct{}{}
+}
+
+// AccreditationBodyCleared returns if the "accreditation_body" field was cleared in this mutation.
+func (m *LaboratoryMutation) AccreditationBodyCleared() bool {
+	_, ok := m.clearedFields[laboratory.FieldAccreditationBody]
+	return ok
+}
+
+// ResetAccreditationBody resets all changes to the "accreditation_body" field.
+func (m *LaboratoryMutation) ResetAccreditationBody() {
+	m.accreditation_body = nil
+	delete(m.clearedFields, laboratory.FieldAccreditationBody)
+}
+
+// SetAccreditationScope sets the "accreditation_scope" field.
+func (m *LaboratoryMutation) SetAccreditationScope(s string) {
+	m.accreditation_scope = &s
+}
+
+// AccreditationScope returns the value of the "accreditation_scope" field in the mutation.
+func (m *LaboratoryMutation) AccreditationScope() (r string, exists bool) {
+	v := m.accreditation_scope
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccreditationScope returns the old "accreditation_scope" field's value of the Laboratory entity.
+// If the Laboratory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LaboratoryMutation) OldAccreditationScope(ctx context.Context) (v string, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccreditationScope is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccreditationScope requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccreditationScope: %w", err)
+	}
+	return oldValue.AccreditationScope, nil
+}
+
+// ClearAccreditationScope clears the value of the "accreditation_scope" field.
+func (m *LaboratoryMutation) ClearAccreditationScope() {
+	m.accreditation_scope = nil
+	m.clearedFields[laboratory.FieldAccreditationScope] = struct{}{}
+}
+
+// AccreditationScopeCleared returns if the "accreditation_scope" field was cleared in this mutation.
+func (m *LaboratoryMutation) AccreditationScopeCleared() bool {
+	_, ok := m.clearedFields[laboratory.FieldAccreditationScope]
+	return ok
+}
+
+// ResetAccreditationScope resets all changes to the "accreditation_scope" field.
+func (m *LaboratoryMutation) ResetAccreditationScope() {
+	m.accreditation_scope = nil
+	delete(m.clearedFields, laboratory.FieldAccreditationScope)
+}
+
+// SetAccreditationValidFrom sets the "accreditation_valid_from" field.
+func (m *LaboratoryMutation) SetAccreditationValidFrom(t time.Time) {
+	m.accreditation_valid_from = &t
+}
+
+// AccreditationValidFrom returns the value of the "accreditation_valid_from" field in the mutation.
+func (m *LaboratoryMutation) AccreditationValidFrom() (r time.Time, exists bool) {
+	v := m.accreditation_valid_from
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccreditationValidFrom returns the old "accreditation_valid_from" field's value of the Laboratory entity.
+// If the Laboratory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LaboratoryMutation) OldAccreditationValidFrom(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccreditationValidFrom is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccreditationValidFrom requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccreditationValidFrom: %w", err)
+	}
+	return oldValue.AccreditationValidFrom, nil
+}
+
+// ClearAccreditationValidFrom clears the value of the "accreditation_valid_from" field.
+func (m *LaboratoryMutation) ClearAccreditationValidFrom() {
+	m.accreditation_valid_from = nil
+	m.clearedFields[laboratory.FieldAccreditationValidFrom] = struct{}{}
+}
+
+// AccreditationValidFromCleared returns if the "accreditation_valid_from" field was cleared in this mutation.
+func (m *LaboratoryMutation) AccreditationValidFromCleared() bool {
+	_, ok := m.clearedFields[laboratory.FieldAccreditationValidFrom]
+	return ok
+}
+
+// ResetAccreditationValidFrom resets all changes to the "accreditation_valid_from" field.
+func (m *LaboratoryMutation) ResetAccreditationValidFrom() {
+	m.accreditation_valid_from = nil
+	delete(m.clearedFields, laboratory.FieldAccreditationValidFrom)
+}
+
+// SetAccreditationValidTo sets the "accreditation_valid_to" field.
+func (m *LaboratoryMutation) SetAccreditationValidTo(t time.Time) {
+	m.accreditation_valid_to = &t
+}
+
+// AccreditationValidTo returns the value of the "accreditation_valid_to" field in the mutation.
+func (m *LaboratoryMutation) AccreditationValidTo() (r time.Time, exists bool) {
+	v := m.accreditation_valid_to
+	if v == nil {
+		return
+	}
+	return *v, true
+}
+
+// OldAccreditationValidTo returns the old "accreditation_valid_to" field's value of the Laboratory entity.
+// If the Laboratory object wasn't provided to the builder, the object is fetched from the database.
+// An error is returned if the mutation operation is not UpdateOne, or the database query fails.
+func (m *LaboratoryMutation) OldAccreditationValidTo(ctx context.Context) (v *time.Time, err error) {
+	if !m.op.Is(OpUpdateOne) {
+		return v, errors.New("OldAccreditationValidTo is only allowed on UpdateOne operations")
+	}
+	if m.id == nil || m.oldValue == nil {
+		return v, errors.New("OldAccreditationValidTo requires an ID field in the mutation")
+	}
+	oldValue, err := m.oldValue(ctx)
+	if err != nil {
+		return v, fmt.Errorf("querying old value for OldAccreditationValidTo: %w", err)
+	}
+	return oldValue.AccreditationValidTo, nil
+}
+
+// ClearAccreditationValidTo clears the value of the "accreditation_valid_to" field.
+func (m *LaboratoryMutation) ClearAccreditationValidTo() {
+	m.accreditation_valid_to = nil
+	m.clearedFields[laboratory.FieldAccreditationValidTo] = struct{}{}
+}
+
+// AccreditationValidToCleared returns if the "accreditation_valid_to" field was cleared in this mutation.
+func (m *LaboratoryMutation) AccreditationValidToCleared() bool {
+	_, ok := m.clearedFields[laboratory.FieldAccreditationValidTo]
+	return ok
+}
+
+// ResetAccreditationValidTo resets all changes to the "accreditation_valid_to" field.
+func (m *LaboratoryMutation) ResetAccreditationValidTo() {
+	m.accreditation_valid_to = nil
+	delete(m.clearedFields, laboratory.FieldAccreditationValidTo)
+}
+
 // SetActive sets the "active" field.
 func (m *LaboratoryMutation) SetActive(b bool) {
 	m.active = &b
@@ -29305,7 +29505,7 @@ func (m *LaboratoryMutation) Type() string {
 // order to get all numeric fields that were incremented/decremented, call
 // AddedFields().
 func (m *LaboratoryMutation) Fields() []string {
-	fields := make([]string, 0, 7)
+	fields := make([]string, 0, 11)
 	if m.created_at != nil {
 		fields = append(fields, laboratory.FieldCreatedAt)
 	}
@@ -29323,6 +29523,18 @@ func (m *LaboratoryMutation) Fields() []string {
 	}
 	if m.accreditation != nil {
 		fields = append(fields, laboratory.FieldAccreditation)
+	}
+	if m.accreditation_body != nil {
+		fields = append(fields, laboratory.FieldAccreditationBody)
+	}
+	if m.accreditation_scope != nil {
+		fields = append(fields, laboratory.FieldAccreditationScope)
+	}
+	if m.accreditation_valid_from != nil {
+		fields = append(fields, laboratory.FieldAccreditationValidFrom)
+	}
+	if m.accreditation_valid_to != nil {
+		fields = append(fields, laboratory.FieldAccreditationValidTo)
 	}
 	if m.active != nil {
 		fields = append(fields, laboratory.FieldActive)
@@ -29347,6 +29559,14 @@ func (m *LaboratoryMutation) Field(name string) (ent.Value, bool) {
 		return m.Siret()
 	case laboratory.FieldAccreditation:
 		return m.Accreditation()
+	case laboratory.FieldAccreditationBody:
+		return m.AccreditationBody()
+	case laboratory.FieldAccreditationScope:
+		return m.AccreditationScope()
+	case laboratory.FieldAccreditationValidFrom:
+		return m.AccreditationValidFrom()
+	case laboratory.FieldAccreditationValidTo:
+		return m.AccreditationValidTo()
 	case laboratory.FieldActive:
 		return m.Active()
 	}
@@ -29370,6 +29590,14 @@ func (m *LaboratoryMutation) OldField(ctx context.Context, name string) (ent.Val
 		return m.OldSiret(ctx)
 	case laboratory.FieldAccreditation:
 		return m.OldAccreditation(ctx)
+	case laboratory.FieldAccreditationBody:
+		return m.OldAccreditationBody(ctx)
+	case laboratory.FieldAccreditationScope:
+		return m.OldAccreditationScope(ctx)
+	case laboratory.FieldAccreditationValidFrom:
+		return m.OldAccreditationValidFrom(ctx)
+	case laboratory.FieldAccreditationValidTo:
+		return m.OldAccreditationValidTo(ctx)
 	case laboratory.FieldActive:
 		return m.OldActive(ctx)
 	}
@@ -29423,6 +29651,34 @@ func (m *LaboratoryMutation) SetField(name string, value ent.Value) error {
 		}
 		m.SetAccreditation(v)
 		return nil
+	case laboratory.FieldAccreditationBody:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccreditationBody(v)
+		return nil
+	case laboratory.FieldAccreditationScope:
+		v, ok := value.(string)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccreditationScope(v)
+		return nil
+	case laboratory.FieldAccreditationValidFrom:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccreditationValidFrom(v)
+		return nil
+	case laboratory.FieldAccreditationValidTo:
+		v, ok := value.(time.Time)
+		if !ok {
+			return fmt.Errorf("unexpected type %T for field %s", value, name)
+		}
+		m.SetAccreditationValidTo(v)
+		return nil
 	case laboratory.FieldActive:
 		v, ok := value.(bool)
 		if !ok {
@@ -29466,6 +29722,18 @@ func (m *LaboratoryMutation) ClearedFields() []string {
 	if m.FieldCleared(laboratory.FieldAccreditation) {
 		fields = append(fields, laboratory.FieldAccreditation)
 	}
+	if m.FieldCleared(laboratory.FieldAccreditationBody) {
+		fields = append(fields, laboratory.FieldAccreditationBody)
+	}
+	if m.FieldCleared(laboratory.FieldAccreditationScope) {
+		fields = append(fields, laboratory.FieldAccreditationScope)
+	}
+	if m.FieldCleared(laboratory.FieldAccreditationValidFrom) {
+		fields = append(fields, laboratory.FieldAccreditationValidFrom)
+	}
+	if m.FieldCleared(laboratory.FieldAccreditationValidTo) {
+		fields = append(fields, laboratory.FieldAccreditationValidTo)
+	}
 	return fields
 }
 
@@ -29485,6 +29753,18 @@ func (m *LaboratoryMutation) ClearField(name string) error {
 		return nil
 	case laboratory.FieldAccreditation:
 		m.ClearAccreditation()
+		return nil
+	case laboratory.FieldAccreditationBody:
+		m.ClearAccreditationBody()
+		return nil
+	case laboratory.FieldAccreditationScope:
+		m.ClearAccreditationScope()
+		return nil
+	case laboratory.FieldAccreditationValidFrom:
+		m.ClearAccreditationValidFrom()
+		return nil
+	case laboratory.FieldAccreditationValidTo:
+		m.ClearAccreditationValidTo()
 		return nil
 	}
 	return fmt.Errorf("unknown Laboratory nullable field %s", name)
@@ -29511,6 +29791,18 @@ func (m *LaboratoryMutation) ResetField(name string) error {
 		return nil
 	case laboratory.FieldAccreditation:
 		m.ResetAccreditation()
+		return nil
+	case laboratory.FieldAccreditationBody:
+		m.ResetAccreditationBody()
+		return nil
+	case laboratory.FieldAccreditationScope:
+		m.ResetAccreditationScope()
+		return nil
+	case laboratory.FieldAccreditationValidFrom:
+		m.ResetAccreditationValidFrom()
+		return nil
+	case laboratory.FieldAccreditationValidTo:
+		m.ResetAccreditationValidTo()
 		return nil
 	case laboratory.FieldActive:
 		m.ResetActive()

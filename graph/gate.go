@@ -14,7 +14,8 @@ import (
 )
 
 // documentGate runs before the document is validated against the schema:
-//   - an anonymous caller may send a lone login and nothing else. Refusing
+//   - an anonymous caller may send a lone login (or a lone activation query
+//     or mutation) and nothing else. Refusing
 //     the rest before validation tells them nothing of the schema (whether a
 //     field exists, what it takes);
 //   - a session waiting for its second factor may only complete it
@@ -39,7 +40,7 @@ func (g documentGate) MutateOperationParameters(ctx context.Context, p *graphql.
 	}
 	if policy.FromContext(ctx) == nil {
 		op := doc.Operations.ForName(p.OperationName)
-		if op == nil || !loginOnly(op) && !publicOnly(op) {
+		if op == nil || !publicOnly(op) {
 			return &gqlerror.Error{Message: errUnauthenticated.Message,
 				Extensions: map[string]any{"code": string(errUnauthenticated.Code)}}
 		}
@@ -85,34 +86,41 @@ func loginOnly(op *ast.OperationDefinition) bool {
 	return selectsOnly(op, ast.Mutation, "login")
 }
 
-// selectsOnly reports whether op is an operation of type typ whose top-level
-// fields are among names (and __typename).
+// publicFields are the root fields an anonymous caller may select, alone:
+// signing in, listing the sign-in providers, and activating an account
+// through its activation link.
+var publicFields = map[ast.Operation][]string{
+	ast.Mutation: {"login", "activateAccount"},
+	ast.Query:    {"activation", "signInProviders"},
+}
+
+// publicOnly reports whether op selects only fields an anonymous caller may
+// use, all of one public operation.
+func publicOnly(op *ast.OperationDefinition) bool {
+	if op == nil {
+		return false
+	}
+	for _, name := range publicFields[op.Operation] {
+		if selectsOnly(op, op.Operation, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// selectsOnly reports whether op is of type typ and selects root fields among
+// names (and __typename) only, at least one of them.
 func selectsOnly(op *ast.OperationDefinition, typ ast.Operation, names ...string) bool {
 	if op == nil || op.Operation != typ {
 		return false
 	}
+	named := false
 	for _, sel := range op.SelectionSet {
 		f, ok := sel.(*ast.Field)
 		if !ok || (f.Name != "__typename" && !slices.Contains(names, f.Name)) {
 			return false
 		}
+		named = named || f.Name != "__typename"
 	}
-	return true
-}
-
-// publicOnly reports whether op is a query selecting signInProviders (and
-// __typename) only: the sign-in page lists the providers before anyone signs in.
-func publicOnly(op *ast.OperationDefinition) bool {
-	if op == nil || op.Operation != ast.Query {
-		return false
-	}
-	providers := false
-	for _, sel := range op.SelectionSet {
-		f, ok := sel.(*ast.Field)
-		if !ok || (f.Name != "signInProviders" && f.Name != "__typename") {
-			return false
-		}
-		providers = providers || f.Name == "signInProviders"
-	}
-	return providers
+	return named
 }

@@ -109,12 +109,12 @@ func NewHandler(cfg Config) http.Handler {
 	return srv
 }
 
-// requireViewer refuses every operation of an anonymous caller except the login
-// mutation and the list of sign-in providers: no open API, not even
-// introspection; and every operation of a session waiting for its second
-// factor but completing it, whatever the transport (HTTP, multipart upload,
-// websocket, server-sent events). (documentGate already refused them before
-// validation; this is the defence in depth.)
+// requireViewer refuses every operation of an anonymous caller except the
+// public ones (publicOnly: login, sign-in providers, activation): no open
+// API, not even introspection; and every operation of a session waiting for
+// its second factor but completing it, whatever the transport (HTTP,
+// multipart upload, websocket, server-sent events). (documentGate already
+// refused them before validation; this is the defence in depth.)
 func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddleware {
 	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		oc := graphql.GetOperationContext(ctx)
@@ -122,7 +122,7 @@ func requireViewer(observe func(opType, outcome string)) graphql.OperationMiddle
 		if oc.Operation != nil {
 			opType = string(oc.Operation.Operation)
 		}
-		if policy.FromContext(ctx) == nil && !loginOnly(oc.Operation) && !publicOnly(oc.Operation) {
+		if policy.FromContext(ctx) == nil && !publicOnly(oc.Operation) {
 			if observe != nil {
 				observe(opType, "unauthenticated")
 			}

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/graph/model"
 	"github.com/siseri/siseri/policy"
 )
@@ -108,4 +109,9 @@ func ownWorker(v *policy.Viewer, workerID int) bool {
 		}
 	}
 	return false
+}
+
+// invitationOf is the GraphQL form of an invitation just issued.
+func invitationOf(inv *auth.Invitation) *model.Invitation {
+	return &model.Invitation{Account: inv.Account, ActivationLink: inv.Link, ExpiresAt: inv.ExpiresAt}
 }

@@ -79,15 +79,29 @@ type reportOut struct {
 // upload sends a file to submitFile following the GraphQL multipart request spec.
 func upload(t *testing.T, c *servertest.Client, srvURL, reference, content string, dryRun bool) (reportOut, []byte) {
 	t.Helper()
+	raw := postMultipart(t, c, srvURL, `mutation($in: SubmitFileInput!) { submitFile(input: $in) { `+reportFields+` } }`,
+		map[string]any{"format": "LAB_RESULTS", "reference": reference, "dryRun": dryRun}, "resultats.csv", content)
+	var out struct {
+		Data struct{ SubmitFile reportOut }
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return out.Data.SubmitFile, raw
+}
+
+// postMultipart sends query with the input variable in (its "file" the
+// uploaded content) following the GraphQL multipart request spec, as the web
+// application does, and returns the raw response.
+func postMultipart(t *testing.T, c *servertest.Client, srvURL, query string, in map[string]any, filename, content string) []byte {
+	t.Helper()
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
-	ops, _ := json.Marshal(map[string]any{
-		"query":     `mutation($in: SubmitFileInput!) { submitFile(input: $in) { ` + reportFields + ` } }`,
-		"variables": map[string]any{"in": map[string]any{"format": "LAB_RESULTS", "reference": reference, "file": nil, "dryRun": dryRun}},
-	})
+	in["file"] = nil
+	ops, _ := json.Marshal(map[string]any{"query": query, "variables": map[string]any{"in": in}})
 	_ = mw.WriteField("operations", string(ops))
 	_ = mw.WriteField("map", `{"0": ["variables.in.file"]}`)
-	fw, _ := mw.CreateFormFile("0", "resultats.csv")
+	fw, _ := mw.CreateFormFile("0", filename)
 	_, _ = fw.Write([]byte(content))
 	_ = mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, srvURL+"/graphql", &body)
@@ -98,14 +112,7 @@ func upload(t *testing.T, c *servertest.Client, srvURL, reference, content strin
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw := []byte(readAll(t, res))
-	var out struct {
-		Data struct{ SubmitFile reportOut }
-	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("decode %s: %v", raw, err)
-	}
-	return out.Data.SubmitFile, raw
+	return []byte(readAll(t, res))
 }
 
 func TestSubmitThroughGraphQL(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/formatter"
 	"github.com/vektah/gqlparser/v2/parser"
 
+	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store"
@@ -236,10 +237,16 @@ func spaVariables(t *testing.T, ctx context.Context, client *ent.Client) func(em
 	}
 	batch := client.ImportBatch.Query().Order(ent.Asc(importbatch.FieldID)).FirstIDX(ctx)
 	from := time.Now().AddDate(-2, 0, 0).Format(time.DateOnly)
+	// The activation page's query reads the account of a pending invitation.
+	invited := client.Account.Create().SetEmail("invitee@test.fr").SetDisplayName("Invitée").SaveX(ctx)
+	token, _, err := auth.NewService(client).IssueActivation(ctx, invited.ID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	return func(email string, op *ast.OperationDefinition) map[string]any {
 		all := map[string]any{
 			"first": 0, "id": *worker, "workerID": *worker, "batchID": batch, "withDoses": true,
-			"from": from, "to": time.Now().Format(time.DateOnly), "region": "84",
+			"from": from, "to": time.Now().Format(time.DateOnly), "region": "84", "token": token,
 			"states":  []string{"APPROACHING", "EXCEEDED"},
 			"orderBy": []map[string]any{{"field": "LAST_NAME", "direction": "ASC"}},
 		}

@@ -72,6 +72,9 @@ const (
 	// ClaimCodeInvalid: a worker claim code unknown, used or expired, or no
 	// sign-in awaits one in this browser.
 	ClaimCodeInvalid Code = "CLAIM_CODE_INVALID"
+	// AccreditationLapsed: a laboratory submitted results outside the validity
+	// of its accreditation (or while deactivated); nothing was written.
+	AccreditationLapsed Code = "ACCREDITATION_LAPSED"
 )
 
 // Error is an application error. Message is a French sentence for the end user.

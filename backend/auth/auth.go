@@ -37,7 +37,9 @@ type Service struct {
 	IdleTimeout time.Duration
 	// MaxAge ends a session this long after sign-in, whatever the activity.
 	MaxAge time.Duration
-	now    func() time.Time
+	// PublicURL is where people reach the server: activation links start with it.
+	PublicURL string
+	now       func() time.Time
 
 	perAccount *keyedLimiter
 	perAddress *keyedLimiter
@@ -76,6 +78,7 @@ func NewService(client *ent.Client) *Service {
 		client:      client,
 		IdleTimeout: 30 * time.Minute,
 		MaxAge:      12 * time.Hour,
+		PublicURL:   DefaultPublicURL,
 		now:         time.Now,
 		perAccount:  newKeyedLimiter(3*time.Minute, 5),
 		perAddress:  newKeyedLimiter(30*time.Second, 30),

@@ -30,12 +30,15 @@ func (r *runner) nomenclature() (*ingest.Nomenclature, error) {
 		return nil, fmt.Errorf("load nomenclature: %w", err)
 	}
 	n := &ingest.Nomenclature{Sectors: map[string]bool{}, Jobs: map[string]bool{}}
+	// The version in force is the one that took effect last (versions are
+	// imported, never edited: a newer one does not end the older ones).
+	var since time.Time
 	for _, row := range rows {
 		if row.ValidFrom.After(r.now) || (row.ValidTo != nil && !row.ValidTo.After(r.now)) {
 			continue
 		}
-		if row.Version > n.Version {
-			n.Version = row.Version
+		if row.ValidFrom.After(since) || (row.ValidFrom.Equal(since) && row.Version > n.Version) {
+			n.Version, since = row.Version, row.ValidFrom
 		}
 	}
 	for _, row := range rows {

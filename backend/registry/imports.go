@@ -232,7 +232,7 @@ func (s *Importer) rights(ctx context.Context, client *ent.Client, sub ingest.Su
 		if who.laboratoryID == 0 {
 			return who, apperr.New(apperr.Forbidden, "Votre habilitation de laboratoire ne désigne aucun laboratoire.")
 		}
-		return who, nil
+		return who, checkAccreditation(policy.SystemContext(ctx), client, who.laboratoryID, s.now())
 	case ingest.Declarations, ingest.Operational:
 		if !slices.Contains(SubmitterRoles(f), v.Role) {
 			if f == ingest.Declarations {

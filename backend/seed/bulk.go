@@ -255,7 +255,7 @@ func newLoader(ctx context.Context, db *store.DB, o BulkOptions, win window, p *
 		if _, ok := l.labID[lab[0]]; ok {
 			continue
 		}
-		c, err := db.Client.Laboratory.Create().SetCode(lab[0]).SetName(lab[1]).Save(sys)
+		c, err := setDemoAccreditation(db.Client.Laboratory.Create().SetCode(lab[0]).SetName(lab[1]), win).Save(sys)
 		if err != nil {
 			return nil, fmt.Errorf("create laboratory %s: %w", lab[0], err)
 		}

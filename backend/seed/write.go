@@ -91,8 +91,8 @@ func (p *plan) createOrganisations(ctx context.Context, tx *ent.Tx, ids *idMap) 
 	var err error
 	ids.labs, err = createAll(ctx, len(labSpecs), func(i int) *ent.LaboratoryCreate {
 		l := labSpecs[i]
-		return tx.Laboratory.Create().SetCode(l.code).SetName(l.name).
-			SetSiret(p.org.labSirets[i]).SetAccreditation(p.org.accredit[i])
+		return setDemoAccreditation(tx.Laboratory.Create().SetCode(l.code).SetName(l.name).
+			SetSiret(p.org.labSirets[i]).SetAccreditation(p.org.accredit[i]), p.win)
 	}, func(ctx context.Context, bs ...*ent.LaboratoryCreate) ([]*ent.Laboratory, error) {
 		return tx.Laboratory.CreateBulk(bs...).Save(ctx)
 	}, func(l *ent.Laboratory) int { return l.ID })
@@ -299,4 +299,15 @@ func (p *plan) createRecords(ctx context.Context, tx *ent.Tx, ids *idMap) error 
 	corrections, err := createAll(ctx, len(recs)-p.originals, func(i int) *ent.DoseRecordCreate { return build(p.originals + i) }, save, id)
 	ids.records = append(ids.records, corrections...)
 	return err
+}
+
+// demoAccreditationScope is the scope of accreditation of the demo laboratories.
+const demoAccreditationScope = "Dosimétrie individuelle passive (Hp(10), Hp(0,07)) et dosimétrie des extrémités"
+
+// setDemoAccreditation gives a demo laboratory an accreditation valid a year
+// before the seeded history and five years after it, so that it covers the
+// seeded years and today.
+func setDemoAccreditation(c *ent.LaboratoryCreate, win window) *ent.LaboratoryCreate {
+	return c.SetAccreditationBody("COFRAC").SetAccreditationScope(demoAccreditationScope).
+		SetAccreditationValidFrom(win.start.AddDate(-1, 0, 0)).SetAccreditationValidTo(win.end.AddDate(5, 0, 0))
 }

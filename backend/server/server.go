@@ -32,6 +32,10 @@ type Config struct {
 	// StaticDir holds the built SPA (index.html and assets); empty or missing
 	// serves the embedded minimal page.
 	StaticDir string
+	// PublicURL is the address people reach the server at (scheme, host,
+	// optional path prefix): activation links, OpenID Connect callbacks and
+	// the links of e-mails are built on it.
+	PublicURL string
 	// SecureCookies marks the session cookie Secure (behind HTTPS).
 	SecureCookies bool
 	// AllowedOrigins may call the API with the session cookie (HTTP and
@@ -55,9 +59,6 @@ type Config struct {
 	// SecretKey seals second-factor secrets at rest (AES-256-GCM, 32 bytes:
 	// auth.ParseSecretKey); without it they are stored in clear.
 	SecretKey []byte
-	// PublicURL is the server's public base URL, as browsers reach it
-	// (OpenID Connect callbacks and the links of e-mails are derived from it).
-	PublicURL string
 	// OIDC lists the OpenID Connect providers people may sign in with
 	// (SISERI_OIDC_CONFIG); nil offers the password sign-in only.
 	OIDC *oidc.FileConfig
@@ -71,7 +72,7 @@ type Config struct {
 // DefaultConfig returns the production defaults.
 func DefaultConfig() Config {
 	return Config{
-		Addr: ":8080", StaticDir: "frontend/dist", PublicURL: "http://localhost:8080",
+		Addr: ":8080", StaticDir: "frontend/dist", PublicURL: auth.DefaultPublicURL,
 		MaxBodyBytes: 1 << 20, MaxUploadBytes: 1 << 30, RequestTimeout: 30 * time.Second, MissingCheckEvery: 6 * time.Hour, AuditSealEvery: time.Second, Limits: graph.DefaultLimits,
 		OutboxEvery: 5 * time.Second,
 	}
@@ -97,6 +98,9 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 	s := &Server{cfg: cfg, db: db, auth: auth.NewService(db.Client), log: log, metrics: NewMetrics(),
 		hub: hub, broker: alerts.NewBroker(hub, db.Dialect)}
 	s.auth.SecretKey = cfg.SecretKey
+	if cfg.PublicURL != "" {
+		s.auth.PublicURL = cfg.PublicURL
+	}
 	s.importer = registry.NewImporter(db, s.broker)
 	s.oidc = oidc.New(cfg.OIDC, oidc.Options{Auth: s.auth, DB: db, Audit: &audit.Log{Client: db.Client, Dialect: db.Dialect},
 		PublicURL: cfg.PublicURL, SecureCookies: cfg.SecureCookies, Log: log})

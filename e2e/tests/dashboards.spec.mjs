@@ -19,7 +19,7 @@ const menus = {
   laboratory: ["Dépôt de résultats", "Historique des lots", "Lots atypiques"],
   controlAgent: ["Contrôle régional"],
   analyst: ["Statistiques nationales", "Statistiques des anomalies", "Lots atypiques"],
-  admin: ["Accueil", "Travailleurs", "Établissements", "Comptes", "Habilitations", "Clés d'API", "Nomenclatures"],
+  admin: ["Accueil", "Travailleurs", "Établissements", "Entreprises", "Laboratoires", "Comptes", "Habilitations", "Clés d'API", "Nomenclatures"],
 };
 
 /** Waits for a table whose caption matches `caption` and returns its number of body rows. */
@@ -143,6 +143,8 @@ const roles = [
       ["/administration/habilitations", "Habilitations"],
       ["/administration/cles-api", "Clés d'API partenaires"],
       ["/administration/nomenclatures", "Nomenclatures"],
+      ["/administration/entreprises", "Entreprises"],
+      ["/administration/laboratoires", "Laboratoires"],
       ["/travailleurs", "Travailleurs"],
       ["/etablissements", "Établissements"],
     ],

@@ -27,6 +27,14 @@ const (
 	FieldSiret = "siret"
 	// FieldAccreditation holds the string denoting the accreditation field in the database.
 	FieldAccreditation = "accreditation"
+	// FieldAccreditationBody holds the string denoting the accreditation_body field in the database.
+	FieldAccreditationBody = "accreditation_body"
+	// FieldAccreditationScope holds the string denoting the accreditation_scope field in the database.
+	FieldAccreditationScope = "accreditation_scope"
+	// FieldAccreditationValidFrom holds the string denoting the accreditation_valid_from field in the database.
+	FieldAccreditationValidFrom = "accreditation_valid_from"
+	// FieldAccreditationValidTo holds the string denoting the accreditation_valid_to field in the database.
+	FieldAccreditationValidTo = "accreditation_valid_to"
 	// FieldActive holds the string denoting the active field in the database.
 	FieldActive = "active"
 	// EdgeDosimeters holds the string denoting the dosimeters edge name in mutations.
@@ -60,6 +68,10 @@ var Columns = []string{
 	FieldName,
 	FieldSiret,
 	FieldAccreditation,
+	FieldAccreditationBody,
+	FieldAccreditationScope,
+	FieldAccreditationValidFrom,
+	FieldAccreditationValidTo,
 	FieldActive,
 }
 
@@ -95,6 +107,10 @@ var (
 	SiretValidator func(string) error
 	// AccreditationValidator is a validator for the "accreditation" field. It is called by the builders before save.
 	AccreditationValidator func(string) error
+	// AccreditationBodyValidator is a validator for the "accreditation_body" field. It is called by the builders before save.
+	AccreditationBodyValidator func(string) error
+	// AccreditationScopeValidator is a validator for the "accreditation_scope" field. It is called by the builders before save.
+	AccreditationScopeValidator func(string) error
 	// DefaultActive holds the default value on creation for the "active" field.
 	DefaultActive bool
 )
@@ -135,6 +151,26 @@ func BySiret(opts ...sql.OrderTermOption) OrderOption {
 // ByAccreditation orders the results by the accreditation field.
 func ByAccreditation(opts ...sql.OrderTermOption) OrderOption {
 	return sql.OrderByField(FieldAccreditation, opts...).ToFunc()
+}
+
+// ByAccreditationBody orders the results by the accreditation_body field.
+func ByAccreditationBody(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccreditationBody, opts...).ToFunc()
+}
+
+// ByAccreditationScope orders the results by the accreditation_scope field.
+func ByAccreditationScope(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccreditationScope, opts...).ToFunc()
+}
+
+// ByAccreditationValidFrom orders the results by the accreditation_valid_from field.
+func ByAccreditationValidFrom(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccreditationValidFrom, opts...).ToFunc()
+}
+
+// ByAccreditationValidTo orders the results by the accreditation_valid_to field.
+func ByAccreditationValidTo(opts ...sql.OrderTermOption) OrderOption {
+	return sql.OrderByField(FieldAccreditationValidTo, opts...).ToFunc()
 }
 
 // ByActive orders the results by the active field.

@@ -85,6 +85,26 @@ func Accreditation(v string) predicate.Laboratory {
 	return predicate.Laboratory(sql.FieldEQ(FieldAccreditation, v))
 }
 
+// AccreditationBody applies equality check predicate on the "accreditation_body" field. It's identical to AccreditationBodyEQ.
+func AccreditationBody(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationBody, v))
+}
+
+// AccreditationScope applies equality check predicate on the "accreditation_scope" field. It's identical to AccreditationScopeEQ.
+func AccreditationScope(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationScope, v))
+}
+
+// AccreditationValidFrom applies equality check predicate on the "accreditation_valid_from" field. It's identical to AccreditationValidFromEQ.
+func AccreditationValidFrom(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidTo applies equality check predicate on the "accreditation_valid_to" field. It's identical to AccreditationValidToEQ.
+func AccreditationValidTo(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationValidTo, v))
+}
+
 // Active applies equality check predicate on the "active" field. It's identical to ActiveEQ.
 func Active(v bool) predicate.Laboratory {
 	return predicate.Laboratory(sql.FieldEQ(FieldActive, v))
@@ -448,6 +468,256 @@ func AccreditationEqualFold(v string) predicate.Laboratory {
 // AccreditationContainsFold applies the ContainsFold predicate on the "accreditation" field.
 func AccreditationContainsFold(v string) predicate.Laboratory {
 	return predicate.Laboratory(sql.FieldContainsFold(FieldAccreditation, v))
+}
+
+// AccreditationBodyEQ applies the EQ predicate on the "accreditation_body" field.
+func AccreditationBodyEQ(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyNEQ applies the NEQ predicate on the "accreditation_body" field.
+func AccreditationBodyNEQ(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNEQ(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyIn applies the In predicate on the "accreditation_body" field.
+func AccreditationBodyIn(vs ...string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIn(FieldAccreditationBody, vs...))
+}
+
+// AccreditationBodyNotIn applies the NotIn predicate on the "accreditation_body" field.
+func AccreditationBodyNotIn(vs ...string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotIn(FieldAccreditationBody, vs...))
+}
+
+// AccreditationBodyGT applies the GT predicate on the "accreditation_body" field.
+func AccreditationBodyGT(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGT(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyGTE applies the GTE predicate on the "accreditation_body" field.
+func AccreditationBodyGTE(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGTE(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyLT applies the LT predicate on the "accreditation_body" field.
+func AccreditationBodyLT(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLT(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyLTE applies the LTE predicate on the "accreditation_body" field.
+func AccreditationBodyLTE(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLTE(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyContains applies the Contains predicate on the "accreditation_body" field.
+func AccreditationBodyContains(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldContains(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyHasPrefix applies the HasPrefix predicate on the "accreditation_body" field.
+func AccreditationBodyHasPrefix(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldHasPrefix(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyHasSuffix applies the HasSuffix predicate on the "accreditation_body" field.
+func AccreditationBodyHasSuffix(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldHasSuffix(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyIsNil applies the IsNil predicate on the "accreditation_body" field.
+func AccreditationBodyIsNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIsNull(FieldAccreditationBody))
+}
+
+// AccreditationBodyNotNil applies the NotNil predicate on the "accreditation_body" field.
+func AccreditationBodyNotNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotNull(FieldAccreditationBody))
+}
+
+// AccreditationBodyEqualFold applies the EqualFold predicate on the "accreditation_body" field.
+func AccreditationBodyEqualFold(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEqualFold(FieldAccreditationBody, v))
+}
+
+// AccreditationBodyContainsFold applies the ContainsFold predicate on the "accreditation_body" field.
+func AccreditationBodyContainsFold(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldContainsFold(FieldAccreditationBody, v))
+}
+
+// AccreditationScopeEQ applies the EQ predicate on the "accreditation_scope" field.
+func AccreditationScopeEQ(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeNEQ applies the NEQ predicate on the "accreditation_scope" field.
+func AccreditationScopeNEQ(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNEQ(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeIn applies the In predicate on the "accreditation_scope" field.
+func AccreditationScopeIn(vs ...string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIn(FieldAccreditationScope, vs...))
+}
+
+// AccreditationScopeNotIn applies the NotIn predicate on the "accreditation_scope" field.
+func AccreditationScopeNotIn(vs ...string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotIn(FieldAccreditationScope, vs...))
+}
+
+// AccreditationScopeGT applies the GT predicate on the "accreditation_scope" field.
+func AccreditationScopeGT(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGT(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeGTE applies the GTE predicate on the "accreditation_scope" field.
+func AccreditationScopeGTE(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGTE(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeLT applies the LT predicate on the "accreditation_scope" field.
+func AccreditationScopeLT(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLT(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeLTE applies the LTE predicate on the "accreditation_scope" field.
+func AccreditationScopeLTE(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLTE(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeContains applies the Contains predicate on the "accreditation_scope" field.
+func AccreditationScopeContains(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldContains(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeHasPrefix applies the HasPrefix predicate on the "accreditation_scope" field.
+func AccreditationScopeHasPrefix(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldHasPrefix(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeHasSuffix applies the HasSuffix predicate on the "accreditation_scope" field.
+func AccreditationScopeHasSuffix(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldHasSuffix(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeIsNil applies the IsNil predicate on the "accreditation_scope" field.
+func AccreditationScopeIsNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIsNull(FieldAccreditationScope))
+}
+
+// AccreditationScopeNotNil applies the NotNil predicate on the "accreditation_scope" field.
+func AccreditationScopeNotNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotNull(FieldAccreditationScope))
+}
+
+// AccreditationScopeEqualFold applies the EqualFold predicate on the "accreditation_scope" field.
+func AccreditationScopeEqualFold(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEqualFold(FieldAccreditationScope, v))
+}
+
+// AccreditationScopeContainsFold applies the ContainsFold predicate on the "accreditation_scope" field.
+func AccreditationScopeContainsFold(v string) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldContainsFold(FieldAccreditationScope, v))
+}
+
+// AccreditationValidFromEQ applies the EQ predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromEQ(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidFromNEQ applies the NEQ predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromNEQ(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNEQ(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidFromIn applies the In predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromIn(vs ...time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIn(FieldAccreditationValidFrom, vs...))
+}
+
+// AccreditationValidFromNotIn applies the NotIn predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromNotIn(vs ...time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotIn(FieldAccreditationValidFrom, vs...))
+}
+
+// AccreditationValidFromGT applies the GT predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromGT(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGT(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidFromGTE applies the GTE predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromGTE(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGTE(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidFromLT applies the LT predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromLT(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLT(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidFromLTE applies the LTE predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromLTE(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLTE(FieldAccreditationValidFrom, v))
+}
+
+// AccreditationValidFromIsNil applies the IsNil predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromIsNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIsNull(FieldAccreditationValidFrom))
+}
+
+// AccreditationValidFromNotNil applies the NotNil predicate on the "accreditation_valid_from" field.
+func AccreditationValidFromNotNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotNull(FieldAccreditationValidFrom))
+}
+
+// AccreditationValidToEQ applies the EQ predicate on the "accreditation_valid_to" field.
+func AccreditationValidToEQ(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldEQ(FieldAccreditationValidTo, v))
+}
+
+// AccreditationValidToNEQ applies the NEQ predicate on the "accreditation_valid_to" field.
+func AccreditationValidToNEQ(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNEQ(FieldAccreditationValidTo, v))
+}
+
+// AccreditationValidToIn applies the In predicate on the "accreditation_valid_to" field.
+func AccreditationValidToIn(vs ...time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIn(FieldAccreditationValidTo, vs...))
+}
+
+// AccreditationValidToNotIn applies the NotIn predicate on the "accreditation_valid_to" field.
+func AccreditationValidToNotIn(vs ...time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotIn(FieldAccreditationValidTo, vs...))
+}
+
+// AccreditationValidToGT applies the GT predicate on the "accreditation_valid_to" field.
+func AccreditationValidToGT(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGT(FieldAccreditationValidTo, v))
+}
+
+// AccreditationValidToGTE applies the GTE predicate on the "accreditation_valid_to" field.
+func AccreditationValidToGTE(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldGTE(FieldAccreditationValidTo, v))
+}
+
+// AccreditationValidToLT applies the LT predicate on the "accreditation_valid_to" field.
+func AccreditationValidToLT(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLT(FieldAccreditationValidTo, v))
+}
+
+// AccreditationValidToLTE applies the LTE predicate on the "accreditation_valid_to" field.
+func AccreditationValidToLTE(v time.Time) predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldLTE(FieldAccreditationValidTo, v))
+}
+
+// AccreditationValidToIsNil applies the IsNil predicate on the "accreditation_valid_to" field.
+func AccreditationValidToIsNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldIsNull(FieldAccreditationValidTo))
+}
+
+// AccreditationValidToNotNil applies the NotNil predicate on the "accreditation_valid_to" field.
+func AccreditationValidToNotNil() predicate.Laboratory {
+	return predicate.Laboratory(sql.FieldNotNull(FieldAccreditationValidTo))
 }
 
 // ActiveEQ applies the EQ predicate on the "active" field.

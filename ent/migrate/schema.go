@@ -1149,6 +1149,10 @@ var (
 		{Name: "name", Type: field.TypeString, Size: 200},
 		{Name: "siret", Type: field.TypeString, Nullable: true},
 		{Name: "accreditation", Type: field.TypeString, Nullable: true, Size: 50},
+		{Name: "accreditation_body", Type: field.TypeString, Nullable: true, Size: 100},
+		{Name: "accreditation_scope", Type: field.TypeString, Nullable: true, Size: 2000},
+		{Name: "accreditation_valid_from", Type: field.TypeTime, Nullable: true},
+		{Name: "accreditation_valid_to", Type: field.TypeTime, Nullable: true},
 		{Name: "active", Type: field.TypeBool, Default: true},
 	}
 	// LaboratoriesTable holds the schema information for the "laboratories" table.

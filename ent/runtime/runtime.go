@@ -1172,8 +1172,16 @@ func init() {
 	laboratoryDescAccreditation := laboratoryFields[3].Descriptor()
 	// laboratory.AccreditationValidator is a validator for the "accreditation" field. It is called by the builders before save.
 	laboratory.AccreditationValidator = laboratoryDescAccreditation.Validators[0].(func(string) error)
+	// laboratoryDescAccreditationBody is the schema descriptor for accreditation_body field.
+	laboratoryDescAccreditationBody := laboratoryFields[4].Descriptor()
+	// laboratory.AccreditationBodyValidator is a validator for the "accreditation_body" field. It is called by the builders before save.
+	laboratory.AccreditationBodyValidator = laboratoryDescAccreditationBody.Validators[0].(func(string) error)
+	// laboratoryDescAccreditationScope is the schema descriptor for accreditation_scope field.
+	laboratoryDescAccreditationScope := laboratoryFields[5].Descriptor()
+	// laboratory.AccreditationScopeValidator is a validator for the "accreditation_scope" field. It is called by the builders before save.
+	laboratory.AccreditationScopeValidator = laboratoryDescAccreditationScope.Validators[0].(func(string) error)
 	// laboratoryDescActive is the schema descriptor for active field.
-	laboratoryDescActive := laboratoryFields[4].Descriptor()
+	laboratoryDescActive := laboratoryFields[8].Descriptor()
 	// laboratory.DefaultActive holds the default value on creation for the active field.
 	laboratory.DefaultActive = laboratoryDescActive.Default.(bool)
 	nomenclatureMixin := schema.Nomenclature{}.Mixin()

@@ -44,7 +44,9 @@ func (Company) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 func (Company) Policy() ent.Policy { return scope.Reference() }
 
 // Annotations of the Company.
-func (Company) Annotations() []schema.Annotation { return gqlList() }
+func (Company) Annotations() []schema.Annotation {
+	return gqlList(entgql.MutationCreate(), entgql.MutationUpdate())
+}
 
 // Establishment is a site of an employer, identified by its SIRET, where workers
 // are employed and where radiation protection is organised.
@@ -113,6 +115,14 @@ func (Laboratory) Fields() []ent.Field {
 		field.String("siret").Optional().Validate(validSIRETOrEmpty),
 		field.String("accreditation").Optional().MaxLen(50).
 			Comment("COFRAC (or EU equivalent) accreditation number."),
+		field.String("accreditation_body").Optional().MaxLen(100).
+			Comment("Body that accredited the laboratory, e.g. COFRAC."),
+		field.Text("accreditation_scope").Optional().MaxLen(2000).
+			Comment("Scope of the accreditation (techniques, quantities)."),
+		field.Time("accreditation_valid_from").Optional().Nillable().Annotations(entgql.Type("Date")).
+			Comment("First day of the accreditation; before it the laboratory cannot submit."),
+		field.Time("accreditation_valid_to").Optional().Nillable().Annotations(entgql.Type("Date")).
+			Comment("Last day of the accreditation; after it the laboratory cannot submit."),
 		field.Bool("active").Default(true),
 	}
 }
@@ -132,4 +142,6 @@ func (Laboratory) Mixin() []ent.Mixin { return []ent.Mixin{TimeMixin{}} }
 func (Laboratory) Policy() ent.Policy { return scope.Reference() }
 
 // Annotations of the Laboratory.
-func (Laboratory) Annotations() []schema.Annotation { return gqlList() }
+func (Laboratory) Annotations() []schema.Annotation {
+	return gqlList(entgql.MutationCreate(), entgql.MutationUpdate())
+}

@@ -244,6 +244,13 @@ func buildFieldCategories() map[string][]string {
 	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
 		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")
 	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey resetSecondFactor")
+	set("Mutation", c(catSession), "login logout switchRole activateAccount")
+	set("Query", c(catSession), "activation")
+	set("Mutation", c(catEstWrite), "createEstablishment updateEstablishment")
+	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
+		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")
+	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey "+
+		"inviteAccount reissueActivation createCompany updateCompany createLaboratory updateLaboratory importNomenclature")
 	set("Mutation", c(catRevoke), "revokeGrant")
 	set("Mutation", c(catDelegate), "createDelegation")
 	set("Mutation", c(catAnomalyW), "acknowledgeAnomaly resolveAnomaly")
@@ -259,6 +266,9 @@ func buildFieldCategories() map[string][]string {
 	set("ViewerGrant", c(catCore), "role validFrom validTo establishmentID workerID laboratoryID region")
 	set("LoginPayload", c(catCore), "token expiresAt account")
 	set("CreatedApiKey", c(catAdminW), "key apiKey")
+	set("Invitation", c(catAdminW), "account activationLink expiresAt")
+	set("NomenclatureImport", c(catAdminW), "version validFrom domains sectors jobs")
+	set("Activation", c(catCore), "displayName email")
 	set("IdentityCheck", c(catIdCheck), "matches")
 
 	set("Account", c(catCore), "id createdAt updatedAt email displayName rpps workerID active demo lastLoginAt")
@@ -281,7 +291,8 @@ func buildFieldCategories() map[string][]string {
 	set("Establishment", c(catRef, catRefEdges, catDosimeter), "dosimeters")
 	set("Establishment", c(catRef, catRefEdges, catDose), "doseRecords")
 	set("Establishment", c(catRef, catRefEdges, catOpDose), "operationalDoses")
-	set("Laboratory", c(catRef), "id createdAt updatedAt code name siret accreditation active")
+	set("Laboratory", c(catRef), "id createdAt updatedAt code name siret accreditation accreditationBody accreditationScope "+
+		"accreditationValidFrom accreditationValidTo active")
 	set("Laboratory", c(catRef, catRefEdges, catDosimeter, catFleet), "dosimeters")
 	set("Laboratory", c(catRef, catRefEdges, catDose), "doseRecords")
 	set("Nomenclature", c(catRef), "id createdAt updatedAt kind version code label parentCode validFrom validTo")

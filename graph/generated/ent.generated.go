@@ -80,6 +80,7 @@ type QueryResolver interface {
 	Workers(ctx context.Context, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.WorkerOrder, where *ent.WorkerWhereInput) (*ent.WorkerConnection, error)
 	CheckIdentity(ctx context.Context, input model.IdentityCheckInput) (*model.IdentityCheck, error)
 	AuditTrail(ctx context.Context, workerID int, first *int, after *entgql.Cursor[int]) (*ent.AuditEventConnection, error)
+	Activation(ctx context.Context, token string) (*model.Activation, error)
 	ContextStatistics(ctx context.Context, monitoringKind *doserecord.MonitoringKind, sectorCode *string, jobCode *string, from *time.Time, to *time.Time) ([]*model.ContextStats, error)
 	Me(ctx context.Context) (*model.Viewer, error)
 	DoseConstraints(ctx context.Context, establishmentID int, includeEnded *bool) ([]*model.DoseConstraintEntry, error)
@@ -974,6 +975,20 @@ func (ec *executionContext) field_Query_accounts_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["where"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_activation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "token",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["token"] = arg0
 	return args, nil
 }
 
@@ -12900,6 +12915,98 @@ func (ec *executionContext) fieldContext_Laboratory_accreditation(_ context.Cont
 	return graphql.NewScalarFieldContext("Laboratory", field, false, false, "String")
 }
 
+func (ec *executionContext) _Laboratory_accreditationBody(ctx context.Context, field graphql.CollectedField, obj *ent.Laboratory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Laboratory_accreditationBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccreditationBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Laboratory_accreditationBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Laboratory", field, false, false, "String")
+}
+
+func (ec *executionContext) _Laboratory_accreditationScope(ctx context.Context, field graphql.CollectedField, obj *ent.Laboratory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Laboratory_accreditationScope(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccreditationScope, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Laboratory_accreditationScope(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Laboratory", field, false, false, "String")
+}
+
+func (ec *executionContext) _Laboratory_accreditationValidFrom(ctx context.Context, field graphql.CollectedField, obj *ent.Laboratory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Laboratory_accreditationValidFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccreditationValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Laboratory_accreditationValidFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Laboratory", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Laboratory_accreditationValidTo(ctx context.Context, field graphql.CollectedField, obj *ent.Laboratory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Laboratory_accreditationValidTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AccreditationValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Laboratory_accreditationValidTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Laboratory", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Laboratory_active(ctx context.Context, field graphql.CollectedField, obj *ent.Laboratory) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15335,6 +15442,50 @@ func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_activation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Activation(ctx, fc.Args["token"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Activation) graphql.Marshaler {
+			return ec.marshalNActivation2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋgraphᚋmodelᚐActivation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_activation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -22243,6 +22394,62 @@ func UnmarshalCompanyWhereInput(ctx context.Context, raw any) (ent.CompanyWhereI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCreateCompanyInput(ctx context.Context, obj any) (ent.CreateCompanyInput, error) {
+	var it ent.CreateCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"siren", "name", "establishmentIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "siren":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siren"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Siren = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "establishmentIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("establishmentIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EstablishmentIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCompanyInput unmarshals raw into the CreateCompanyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCompanyInput(ctx context.Context, raw any) (ent.CreateCompanyInput, error) {
+	var out ent.CreateCompanyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCompanyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateDosimeterAssignmentInput(ctx context.Context, obj any) (ent.CreateDosimeterAssignmentInput, error) {
 	var it ent.CreateDosimeterAssignmentInput
 	if obj == nil {
@@ -22730,6 +22937,118 @@ func (ec *executionContext) unmarshalInputCreateGrantInput(ctx context.Context, 
 func UnmarshalCreateGrantInput(ctx context.Context, raw any) (ent.CreateGrantInput, error) {
 	var out ent.CreateGrantInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateGrantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateLaboratoryInput(ctx context.Context, obj any) (ent.CreateLaboratoryInput, error) {
+	var it ent.CreateLaboratoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"code", "name", "siret", "accreditation", "accreditationBody", "accreditationScope", "accreditationValidFrom", "accreditationValidTo", "active", "dosimeterIDs", "doseRecordIDs"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "code":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("code"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Code = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "siret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Siret = data
+		case "accreditation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accreditation = data
+		case "accreditationBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBody"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBody = data
+		case "accreditationScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScope"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScope = data
+		case "accreditationValidFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFrom = data
+		case "accreditationValidTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidTo = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "dosimeterIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dosimeterIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DosimeterIDs = data
+		case "doseRecordIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doseRecordIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoseRecordIDs = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateLaboratoryInput unmarshals raw into the CreateLaboratoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateLaboratoryInput(ctx context.Context, raw any) (ent.CreateLaboratoryInput, error) {
+	var out ent.CreateLaboratoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateLaboratoryInput", raw, &out)
 	return out, err
 }
 
@@ -33905,7 +34224,7 @@ func (ec *executionContext) unmarshalInputLaboratoryWhereInput(ctx context.Conte
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "siret", "siretNEQ", "siretIn", "siretNotIn", "siretGT", "siretGTE", "siretLT", "siretLTE", "siretContains", "siretHasPrefix", "siretHasSuffix", "siretIsNil", "siretNotNil", "siretEqualFold", "siretContainsFold", "accreditation", "accreditationNEQ", "accreditationIn", "accreditationNotIn", "accreditationGT", "accreditationGTE", "accreditationLT", "accreditationLTE", "accreditationContains", "accreditationHasPrefix", "accreditationHasSuffix", "accreditationIsNil", "accreditationNotNil", "accreditationEqualFold", "accreditationContainsFold", "active", "activeNEQ", "hasDosimeters", "hasDosimetersWith", "hasDoseRecords", "hasDoseRecordsWith"}
+	fieldsInOrder := [...]string{"not", "and", "or", "id", "idNEQ", "idIn", "idNotIn", "idGT", "idGTE", "idLT", "idLTE", "createdAt", "createdAtNEQ", "createdAtIn", "createdAtNotIn", "createdAtGT", "createdAtGTE", "createdAtLT", "createdAtLTE", "updatedAt", "updatedAtNEQ", "updatedAtIn", "updatedAtNotIn", "updatedAtGT", "updatedAtGTE", "updatedAtLT", "updatedAtLTE", "code", "codeNEQ", "codeIn", "codeNotIn", "codeGT", "codeGTE", "codeLT", "codeLTE", "codeContains", "codeHasPrefix", "codeHasSuffix", "codeEqualFold", "codeContainsFold", "name", "nameNEQ", "nameIn", "nameNotIn", "nameGT", "nameGTE", "nameLT", "nameLTE", "nameContains", "nameHasPrefix", "nameHasSuffix", "nameEqualFold", "nameContainsFold", "siret", "siretNEQ", "siretIn", "siretNotIn", "siretGT", "siretGTE", "siretLT", "siretLTE", "siretContains", "siretHasPrefix", "siretHasSuffix", "siretIsNil", "siretNotNil", "siretEqualFold", "siretContainsFold", "accreditation", "accreditationNEQ", "accreditationIn", "accreditationNotIn", "accreditationGT", "accreditationGTE", "accreditationLT", "accreditationLTE", "accreditationContains", "accreditationHasPrefix", "accreditationHasSuffix", "accreditationIsNil", "accreditationNotNil", "accreditationEqualFold", "accreditationContainsFold", "accreditationBody", "accreditationBodyNEQ", "accreditationBodyIn", "accreditationBodyNotIn", "accreditationBodyGT", "accreditationBodyGTE", "accreditationBodyLT", "accreditationBodyLTE", "accreditationBodyContains", "accreditationBodyHasPrefix", "accreditationBodyHasSuffix", "accreditationBodyIsNil", "accreditationBodyNotNil", "accreditationBodyEqualFold", "accreditationBodyContainsFold", "accreditationScope", "accreditationScopeNEQ", "accreditationScopeIn", "accreditationScopeNotIn", "accreditationScopeGT", "accreditationScopeGTE", "accreditationScopeLT", "accreditationScopeLTE", "accreditationScopeContains", "accreditationScopeHasPrefix", "accreditationScopeHasSuffix", "accreditationScopeIsNil", "accreditationScopeNotNil", "accreditationScopeEqualFold", "accreditationScopeContainsFold", "accreditationValidFrom", "accreditationValidFromNEQ", "accreditationValidFromIn", "accreditationValidFromNotIn", "accreditationValidFromGT", "accreditationValidFromGTE", "accreditationValidFromLT", "accreditationValidFromLTE", "accreditationValidFromIsNil", "accreditationValidFromNotNil", "accreditationValidTo", "accreditationValidToNEQ", "accreditationValidToIn", "accreditationValidToNotIn", "accreditationValidToGT", "accreditationValidToGTE", "accreditationValidToLT", "accreditationValidToLTE", "accreditationValidToIsNil", "accreditationValidToNotNil", "active", "activeNEQ", "hasDosimeters", "hasDosimetersWith", "hasDoseRecords", "hasDoseRecordsWith"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -34493,6 +34812,356 @@ func (ec *executionContext) unmarshalInputLaboratoryWhereInput(ctx context.Conte
 				return it, err
 			}
 			it.AccreditationContainsFold = data
+		case "accreditationBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBody"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBody = data
+		case "accreditationBodyNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyNEQ = data
+		case "accreditationBodyIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyIn = data
+		case "accreditationBodyNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyNotIn = data
+		case "accreditationBodyGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyGT = data
+		case "accreditationBodyGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyGTE = data
+		case "accreditationBodyLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyLT = data
+		case "accreditationBodyLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyLTE = data
+		case "accreditationBodyContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyContains = data
+		case "accreditationBodyHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyHasPrefix = data
+		case "accreditationBodyHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyHasSuffix = data
+		case "accreditationBodyIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyIsNil = data
+		case "accreditationBodyNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyNotNil = data
+		case "accreditationBodyEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyEqualFold = data
+		case "accreditationBodyContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBodyContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBodyContainsFold = data
+		case "accreditationScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScope"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScope = data
+		case "accreditationScopeNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeNEQ"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeNEQ = data
+		case "accreditationScopeIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeIn = data
+		case "accreditationScopeNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeNotIn"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeNotIn = data
+		case "accreditationScopeGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeGT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeGT = data
+		case "accreditationScopeGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeGTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeGTE = data
+		case "accreditationScopeLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeLT"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeLT = data
+		case "accreditationScopeLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeLTE"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeLTE = data
+		case "accreditationScopeContains":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeContains"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeContains = data
+		case "accreditationScopeHasPrefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeHasPrefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeHasPrefix = data
+		case "accreditationScopeHasSuffix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeHasSuffix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeHasSuffix = data
+		case "accreditationScopeIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeIsNil = data
+		case "accreditationScopeNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeNotNil = data
+		case "accreditationScopeEqualFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeEqualFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeEqualFold = data
+		case "accreditationScopeContainsFold":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScopeContainsFold"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScopeContainsFold = data
+		case "accreditationValidFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFrom = data
+		case "accreditationValidFromNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromNEQ = data
+		case "accreditationValidFromIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromIn = data
+		case "accreditationValidFromNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromNotIn = data
+		case "accreditationValidFromGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromGT = data
+		case "accreditationValidFromGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromGTE = data
+		case "accreditationValidFromLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromLT = data
+		case "accreditationValidFromLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromLTE = data
+		case "accreditationValidFromIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromIsNil = data
+		case "accreditationValidFromNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFromNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFromNotNil = data
+		case "accreditationValidTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidTo = data
+		case "accreditationValidToNEQ":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToNEQ"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToNEQ = data
+		case "accreditationValidToIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToIn = data
+		case "accreditationValidToNotIn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToNotIn"))
+			data, err := ec.unmarshalODate2ᚕtimeᚐTimeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToNotIn = data
+		case "accreditationValidToGT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToGT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToGT = data
+		case "accreditationValidToGTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToGTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToGTE = data
+		case "accreditationValidToLT":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToLT"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToLT = data
+		case "accreditationValidToLTE":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToLTE"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToLTE = data
+		case "accreditationValidToIsNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToIsNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToIsNil = data
+		case "accreditationValidToNotNil":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidToNotNil"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidToNotNil = data
 		case "active":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
 			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
@@ -36191,6 +36860,69 @@ func UnmarshalOperationalDoseWhereInput(ctx context.Context, raw any) (ent.Opera
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUpdateCompanyInput(ctx context.Context, obj any) (ent.UpdateCompanyInput, error) {
+	var it ent.UpdateCompanyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "addEstablishmentIDs", "removeEstablishmentIDs", "clearEstablishments"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "addEstablishmentIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addEstablishmentIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddEstablishmentIDs = data
+		case "removeEstablishmentIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeEstablishmentIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveEstablishmentIDs = data
+		case "clearEstablishments":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearEstablishments"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearEstablishments = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateCompanyInput unmarshals raw into the UpdateCompanyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateCompanyInput(ctx context.Context, raw any) (ent.UpdateCompanyInput, error) {
+	var out ent.UpdateCompanyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateCompanyInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUpdateDosimeterAssignmentInput(ctx context.Context, obj any) (ent.UpdateDosimeterAssignmentInput, error) {
 	var it ent.UpdateDosimeterAssignmentInput
 	if obj == nil {
@@ -36671,6 +37403,181 @@ func (ec *executionContext) unmarshalInputUpdateEstablishmentInput(ctx context.C
 func UnmarshalUpdateEstablishmentInput(ctx context.Context, raw any) (ent.UpdateEstablishmentInput, error) {
 	var out ent.UpdateEstablishmentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateEstablishmentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUpdateLaboratoryInput(ctx context.Context, obj any) (ent.UpdateLaboratoryInput, error) {
+	var it ent.UpdateLaboratoryInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "siret", "clearSiret", "accreditation", "clearAccreditation", "accreditationBody", "clearAccreditationBody", "accreditationScope", "clearAccreditationScope", "accreditationValidFrom", "clearAccreditationValidFrom", "accreditationValidTo", "clearAccreditationValidTo", "active", "addDosimeterIDs", "removeDosimeterIDs", "clearDosimeters", "addDoseRecordIDs", "removeDoseRecordIDs", "clearDoseRecords"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "siret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("siret"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Siret = data
+		case "clearSiret":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearSiret"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearSiret = data
+		case "accreditation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Accreditation = data
+		case "clearAccreditation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccreditation"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAccreditation = data
+		case "accreditationBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationBody"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationBody = data
+		case "clearAccreditationBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccreditationBody"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAccreditationBody = data
+		case "accreditationScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationScope"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationScope = data
+		case "clearAccreditationScope":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccreditationScope"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAccreditationScope = data
+		case "accreditationValidFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidFrom"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidFrom = data
+		case "clearAccreditationValidFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccreditationValidFrom"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAccreditationValidFrom = data
+		case "accreditationValidTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accreditationValidTo"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccreditationValidTo = data
+		case "clearAccreditationValidTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearAccreditationValidTo"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearAccreditationValidTo = data
+		case "active":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("active"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Active = data
+		case "addDosimeterIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addDosimeterIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddDosimeterIDs = data
+		case "removeDosimeterIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeDosimeterIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveDosimeterIDs = data
+		case "clearDosimeters":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDosimeters"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDosimeters = data
+		case "addDoseRecordIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("addDoseRecordIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AddDoseRecordIDs = data
+		case "removeDoseRecordIDs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("removeDoseRecordIDs"))
+			data, err := ec.unmarshalOID2ᚕintᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RemoveDoseRecordIDs = data
+		case "clearDoseRecords":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("clearDoseRecords"))
+			data, err := ec.unmarshalOBoolean2bool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClearDoseRecords = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUpdateLaboratoryInput unmarshals raw into the UpdateLaboratoryInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUpdateLaboratoryInput(ctx context.Context, raw any) (ent.UpdateLaboratoryInput, error) {
+	var out ent.UpdateLaboratoryInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UpdateLaboratoryInput", raw, &out)
 	return out, err
 }
 
@@ -41979,6 +42886,26 @@ func (ec *executionContext) _Laboratory(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "accreditationBody":
+			out.Values[i] = ec._Laboratory_accreditationBody(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accreditationScope":
+			out.Values[i] = ec._Laboratory_accreditationScope(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accreditationValidFrom":
+			out.Values[i] = ec._Laboratory_accreditationValidFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "accreditationValidTo":
+			out.Values[i] = ec._Laboratory_accreditationValidTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "active":
 			out.Values[i] = ec._Laboratory_active(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42680,6 +43607,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditTrail(ctx, field)
 				})
+		case "activation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activation(ctx, field)
+				})
 		case "contextStatistics":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -43258,6 +44191,14 @@ func (ec *executionContext) unmarshalNBatchFindingWhereInput2ᚖgithubᚗcomᚋs
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNCompany2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐCompany(ctx context.Context, sel ast.SelectionSet, v *ent.Company) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Company!")
+		return graphql.Null
+	}
+	return ec._Company(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCompanyConnection2ᚖgithubᚗcomᚋsiseriᚋsiseriᚋentᚐCompanyConnection(ctx context.Context, sel ast.SelectionSet, v *ent.CompanyConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CompanyConnection!")
@@ -43290,6 +44231,11 @@ func (ec *executionContext) unmarshalNCompanyWhereInput2ᚖgithubᚗcomᚋsiseri
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNCreateCompanyInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐCreateCompanyInput(ctx context.Context, v any) (ent.CreateCompanyInput, error) {
+	res, err := ec.unmarshalInputCreateCompanyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNCreateDosimeterAssignmentInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐCreateDosimeterAssignmentInput(ctx context.Context, v any) (ent.CreateDosimeterAssignmentInput, error) {
 	res, err := ec.unmarshalInputCreateDosimeterAssignmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -43312,6 +44258,11 @@ func (ec *executionContext) unmarshalNCreateEstablishmentInput2githubᚗcomᚋsi
 
 func (ec *executionContext) unmarshalNCreateGrantInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐCreateGrantInput(ctx context.Context, v any) (ent.CreateGrantInput, error) {
 	res, err := ec.unmarshalInputCreateGrantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCreateLaboratoryInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐCreateLaboratoryInput(ctx context.Context, v any) (ent.CreateLaboratoryInput, error) {
+	res, err := ec.unmarshalInputCreateLaboratoryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -44167,6 +45118,11 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) unmarshalNUpdateCompanyInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐUpdateCompanyInput(ctx context.Context, v any) (ent.UpdateCompanyInput, error) {
+	res, err := ec.unmarshalInputUpdateCompanyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUpdateDosimeterAssignmentInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐUpdateDosimeterAssignmentInput(ctx context.Context, v any) (ent.UpdateDosimeterAssignmentInput, error) {
 	res, err := ec.unmarshalInputUpdateDosimeterAssignmentInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -44184,6 +45140,11 @@ func (ec *executionContext) unmarshalNUpdateEmploymentInput2githubᚗcomᚋsiser
 
 func (ec *executionContext) unmarshalNUpdateEstablishmentInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐUpdateEstablishmentInput(ctx context.Context, v any) (ent.UpdateEstablishmentInput, error) {
 	res, err := ec.unmarshalInputUpdateEstablishmentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNUpdateLaboratoryInput2githubᚗcomᚋsiseriᚋsiseriᚋentᚐUpdateLaboratoryInput(ctx context.Context, v any) (ent.UpdateLaboratoryInput, error) {
+	res, err := ec.unmarshalInputUpdateLaboratoryInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 

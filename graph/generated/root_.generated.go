@@ -70,6 +70,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Activation struct {
+		DisplayName func(childComplexity int) int
+		Email       func(childComplexity int) int
+	}
+
 	Anomaly struct {
 		AcknowledgedAt    func(childComplexity int) int
 		AcknowledgedBy    func(childComplexity int) int
@@ -664,17 +669,27 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Invitation struct {
+		Account        func(childComplexity int) int
+		ActivationLink func(childComplexity int) int
+		ExpiresAt      func(childComplexity int) int
+	}
+
 	Laboratory struct {
-		Accreditation func(childComplexity int) int
-		Active        func(childComplexity int) int
-		Code          func(childComplexity int) int
-		CreatedAt     func(childComplexity int) int
-		DoseRecords   func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
-		Dosimeters    func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
-		ID            func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Siret         func(childComplexity int) int
-		UpdatedAt     func(childComplexity int) int
+		Accreditation          func(childComplexity int) int
+		AccreditationBody      func(childComplexity int) int
+		AccreditationScope     func(childComplexity int) int
+		AccreditationValidFrom func(childComplexity int) int
+		AccreditationValidTo   func(childComplexity int) int
+		Active                 func(childComplexity int) int
+		Code                   func(childComplexity int) int
+		CreatedAt              func(childComplexity int) int
+		DoseRecords            func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DoseRecordOrder, where *ent.DoseRecordWhereInput) int
+		Dosimeters             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.DosimeterOrder, where *ent.DosimeterWhereInput) int
+		ID                     func(childComplexity int) int
+		Name                   func(childComplexity int) int
+		Siret                  func(childComplexity int) int
+		UpdatedAt              func(childComplexity int) int
 	}
 
 	LaboratoryConnection struct {
@@ -737,26 +752,32 @@ type ComplexityRoot struct {
 
 	Mutation struct {
 		AcknowledgeAnomaly        func(childComplexity int, id int) int
+		ActivateAccount           func(childComplexity int, token string, password string) int
 		AddDose                   func(childComplexity int, input model.AddDoseInput) int
 		BeginTotpEnrolment        func(childComplexity int) int
 		ConfirmTotpEnrolment      func(childComplexity int, code string) int
 		CorrectDose               func(childComplexity int, input model.CorrectDoseInput) int
 		CreateAPIKey              func(childComplexity int, input model.CreateAPIKeyInput) int
 		CreateAccount             func(childComplexity int, input model.CreateAccountInput) int
+		CreateCompany             func(childComplexity int, input ent.CreateCompanyInput) int
 		CreateDelegation          func(childComplexity int, input model.CreateDelegationInput) int
 		CreateDosimeter           func(childComplexity int, input ent.CreateDosimeterInput) int
 		CreateDosimeterAssignment func(childComplexity int, input ent.CreateDosimeterAssignmentInput) int
 		CreateEmployment          func(childComplexity int, input ent.CreateEmploymentInput) int
 		CreateEstablishment       func(childComplexity int, input ent.CreateEstablishmentInput) int
 		CreateGrant               func(childComplexity int, input ent.CreateGrantInput) int
+		CreateLaboratory          func(childComplexity int, input ent.CreateLaboratoryInput) int
 		CreateWorker              func(childComplexity int, input ent.CreateWorkerInput) int
 		DeclareIntervention       func(childComplexity int, input model.DeclareInterventionInput) int
 		EndDoseConstraint         func(childComplexity int, id int) int
 		EndIntervention           func(childComplexity int, id int, endDate time.Time) int
+		ImportNomenclature        func(childComplexity int, input model.ImportNomenclatureInput) int
+		InviteAccount             func(childComplexity int, input model.InviteAccountInput) int
 		IssueWorkerClaimCode      func(childComplexity int, workerID int) int
 		Login                     func(childComplexity int, input model.LoginInput) int
 		Logout                    func(childComplexity int) int
 		RegenerateRecoveryCodes   func(childComplexity int, code string) int
+		ReissueActivation         func(childComplexity int, accountID int) int
 		ResetSecondFactor         func(childComplexity int, accountID int) int
 		ResolveAnomaly            func(childComplexity int, id int, resolution model.AnomalyResolution, comment string) int
 		ResolveDoseConflict       func(childComplexity int, id int, decision model.DoseConflictDecision, reason string) int
@@ -770,10 +791,12 @@ type ComplexityRoot struct {
 		SubmitOperationalDoses    func(childComplexity int, reference string, rows []*model.OperationalDoseInput, dryRun *bool, partial *bool) int
 		SwitchRole                func(childComplexity int, role policy.Role) int
 		UpdateAccount             func(childComplexity int, id int, input model.UpdateAccountInput) int
+		UpdateCompany             func(childComplexity int, id int, input ent.UpdateCompanyInput) int
 		UpdateDosimeter           func(childComplexity int, id int, input ent.UpdateDosimeterInput) int
 		UpdateDosimeterAssignment func(childComplexity int, id int, input ent.UpdateDosimeterAssignmentInput) int
 		UpdateEmployment          func(childComplexity int, id int, input ent.UpdateEmploymentInput) int
 		UpdateEstablishment       func(childComplexity int, id int, input ent.UpdateEstablishmentInput) int
+		UpdateLaboratory          func(childComplexity int, id int, input ent.UpdateLaboratoryInput) int
 		UpdateWorker              func(childComplexity int, id int, input ent.UpdateWorkerInput) int
 		VerifySecondFactor        func(childComplexity int, code string) int
 	}
@@ -800,6 +823,14 @@ type ComplexityRoot struct {
 	NomenclatureEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	NomenclatureImport struct {
+		Domains   func(childComplexity int) int
+		Jobs      func(childComplexity int) int
+		Sectors   func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	NotificationSetting struct {
@@ -851,6 +882,7 @@ type ComplexityRoot struct {
 	Query struct {
 		APIKeys               func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.ApiKeyOrder, where *ent.ApiKeyWhereInput) int
 		Accounts              func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AccountOrder, where *ent.AccountWhereInput) int
+		Activation            func(childComplexity int, token string) int
 		Anomalies             func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AnomalyOrder, where *ent.AnomalyWhereInput) int
 		AuditEvents           func(childComplexity int, after *entgql.Cursor[int], first *int, before *entgql.Cursor[int], last *int, orderBy []*ent.AuditEventOrder, where *ent.AuditEventWhereInput) int
 		AuditTrail            func(childComplexity int, workerID int, first *int, after *entgql.Cursor[int]) int
@@ -1104,6 +1136,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AccountEdge.Node(childComplexity), true
+
+	case "Activation.displayName":
+		if e.ComplexityRoot.Activation.DisplayName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activation.DisplayName(childComplexity), true
+	case "Activation.email":
+		if e.ComplexityRoot.Activation.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Activation.Email(childComplexity), true
 
 	case "Anomaly.acknowledgedAt":
 		if e.ComplexityRoot.Anomaly.AcknowledgedAt == nil {
@@ -3755,12 +3800,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.InterventionEdge.Node(childComplexity), true
 
+	case "Invitation.account":
+		if e.ComplexityRoot.Invitation.Account == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.Account(childComplexity), true
+	case "Invitation.activationLink":
+		if e.ComplexityRoot.Invitation.ActivationLink == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.ActivationLink(childComplexity), true
+	case "Invitation.expiresAt":
+		if e.ComplexityRoot.Invitation.ExpiresAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Invitation.ExpiresAt(childComplexity), true
+
 	case "Laboratory.accreditation":
 		if e.ComplexityRoot.Laboratory.Accreditation == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Laboratory.Accreditation(childComplexity), true
+	case "Laboratory.accreditationBody":
+		if e.ComplexityRoot.Laboratory.AccreditationBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Laboratory.AccreditationBody(childComplexity), true
+	case "Laboratory.accreditationScope":
+		if e.ComplexityRoot.Laboratory.AccreditationScope == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Laboratory.AccreditationScope(childComplexity), true
+	case "Laboratory.accreditationValidFrom":
+		if e.ComplexityRoot.Laboratory.AccreditationValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Laboratory.AccreditationValidFrom(childComplexity), true
+	case "Laboratory.accreditationValidTo":
+		if e.ComplexityRoot.Laboratory.AccreditationValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Laboratory.AccreditationValidTo(childComplexity), true
 	case "Laboratory.active":
 		if e.ComplexityRoot.Laboratory.Active == nil {
 			break
@@ -4049,6 +4137,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AcknowledgeAnomaly(childComplexity, args["id"].(int)), true
+	case "Mutation.activateAccount":
+		if e.ComplexityRoot.Mutation.ActivateAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_activateAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ActivateAccount(childComplexity, args["token"].(string), args["password"].(string)), true
 	case "Mutation.addDose":
 		if e.ComplexityRoot.Mutation.AddDose == nil {
 			break
@@ -4110,6 +4209,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateAccount(childComplexity, args["input"].(model.CreateAccountInput)), true
+	case "Mutation.createCompany":
+		if e.ComplexityRoot.Mutation.CreateCompany == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCompany_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCompany(childComplexity, args["input"].(ent.CreateCompanyInput)), true
 	case "Mutation.createDelegation":
 		if e.ComplexityRoot.Mutation.CreateDelegation == nil {
 			break
@@ -4176,6 +4286,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateGrant(childComplexity, args["input"].(ent.CreateGrantInput)), true
+	case "Mutation.createLaboratory":
+		if e.ComplexityRoot.Mutation.CreateLaboratory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createLaboratory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateLaboratory(childComplexity, args["input"].(ent.CreateLaboratoryInput)), true
 	case "Mutation.createWorker":
 		if e.ComplexityRoot.Mutation.CreateWorker == nil {
 			break
@@ -4220,6 +4341,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndIntervention(childComplexity, args["id"].(int), args["endDate"].(time.Time)), true
+	case "Mutation.importNomenclature":
+		if e.ComplexityRoot.Mutation.ImportNomenclature == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importNomenclature_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportNomenclature(childComplexity, args["input"].(model.ImportNomenclatureInput)), true
+	case "Mutation.inviteAccount":
+		if e.ComplexityRoot.Mutation.InviteAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_inviteAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.InviteAccount(childComplexity, args["input"].(model.InviteAccountInput)), true
 	case "Mutation.issueWorkerClaimCode":
 		if e.ComplexityRoot.Mutation.IssueWorkerClaimCode == nil {
 			break
@@ -4259,6 +4402,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RegenerateRecoveryCodes(childComplexity, args["code"].(string)), true
+	case "Mutation.reissueActivation":
+		if e.ComplexityRoot.Mutation.ReissueActivation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reissueActivation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReissueActivation(childComplexity, args["accountID"].(int)), true
 	case "Mutation.resetSecondFactor":
 		if e.ComplexityRoot.Mutation.ResetSecondFactor == nil {
 			break
@@ -4402,6 +4556,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateAccount(childComplexity, args["id"].(int), args["input"].(model.UpdateAccountInput)), true
+	case "Mutation.updateCompany":
+		if e.ComplexityRoot.Mutation.UpdateCompany == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateCompany_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateCompany(childComplexity, args["id"].(int), args["input"].(ent.UpdateCompanyInput)), true
 	case "Mutation.updateDosimeter":
 		if e.ComplexityRoot.Mutation.UpdateDosimeter == nil {
 			break
@@ -4446,6 +4611,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpdateEstablishment(childComplexity, args["id"].(int), args["input"].(ent.UpdateEstablishmentInput)), true
+	case "Mutation.updateLaboratory":
+		if e.ComplexityRoot.Mutation.UpdateLaboratory == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateLaboratory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateLaboratory(childComplexity, args["id"].(int), args["input"].(ent.UpdateLaboratoryInput)), true
 	case "Mutation.updateWorker":
 		if e.ComplexityRoot.Mutation.UpdateWorker == nil {
 			break
@@ -4561,6 +4737,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.NomenclatureEdge.Node(childComplexity), true
+
+	case "NomenclatureImport.domains":
+		if e.ComplexityRoot.NomenclatureImport.Domains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NomenclatureImport.Domains(childComplexity), true
+	case "NomenclatureImport.jobs":
+		if e.ComplexityRoot.NomenclatureImport.Jobs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NomenclatureImport.Jobs(childComplexity), true
+	case "NomenclatureImport.sectors":
+		if e.ComplexityRoot.NomenclatureImport.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NomenclatureImport.Sectors(childComplexity), true
+	case "NomenclatureImport.validFrom":
+		if e.ComplexityRoot.NomenclatureImport.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NomenclatureImport.ValidFrom(childComplexity), true
+	case "NomenclatureImport.version":
+		if e.ComplexityRoot.NomenclatureImport.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NomenclatureImport.Version(childComplexity), true
 
 	case "NotificationSetting.isDefault":
 		if e.ComplexityRoot.NotificationSetting.IsDefault == nil {
@@ -4775,6 +4982,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Accounts(childComplexity, args["after"].(*entgql.Cursor[int]), args["first"].(*int), args["before"].(*entgql.Cursor[int]), args["last"].(*int), args["orderBy"].([]*ent.AccountOrder), args["where"].(*ent.AccountWhereInput)), true
+	case "Query.activation":
+		if e.ComplexityRoot.Query.Activation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Activation(childComplexity, args["token"].(string)), true
 	case "Query.anomalies":
 		if e.ComplexityRoot.Query.Anomalies == nil {
 			break
@@ -5530,12 +5748,14 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CorrectDoseInput", ec.unmarshalInputCorrectDoseInput),
 			graphql.NewInputUnmarshaler("CreateAccountInput", ec.unmarshalInputCreateAccountInput),
 			graphql.NewInputUnmarshaler("CreateApiKeyInput", ec.unmarshalInputCreateApiKeyInput),
+			graphql.NewInputUnmarshaler("CreateCompanyInput", ec.unmarshalInputCreateCompanyInput),
 			graphql.NewInputUnmarshaler("CreateDelegationInput", ec.unmarshalInputCreateDelegationInput),
 			graphql.NewInputUnmarshaler("CreateDosimeterAssignmentInput", ec.unmarshalInputCreateDosimeterAssignmentInput),
 			graphql.NewInputUnmarshaler("CreateDosimeterInput", ec.unmarshalInputCreateDosimeterInput),
 			graphql.NewInputUnmarshaler("CreateEmploymentInput", ec.unmarshalInputCreateEmploymentInput),
 			graphql.NewInputUnmarshaler("CreateEstablishmentInput", ec.unmarshalInputCreateEstablishmentInput),
 			graphql.NewInputUnmarshaler("CreateGrantInput", ec.unmarshalInputCreateGrantInput),
+			graphql.NewInputUnmarshaler("CreateLaboratoryInput", ec.unmarshalInputCreateLaboratoryInput),
 			graphql.NewInputUnmarshaler("CreateWorkerInput", ec.unmarshalInputCreateWorkerInput),
 			graphql.NewInputUnmarshaler("DeclarationInput", ec.unmarshalInputDeclarationInput),
 			graphql.NewInputUnmarshaler("DeclareInterventionInput", ec.unmarshalInputDeclareInterventionInput),
@@ -5562,8 +5782,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("IdentityCheckInput", ec.unmarshalInputIdentityCheckInput),
 			graphql.NewInputUnmarshaler("ImportBatchOrder", ec.unmarshalInputImportBatchOrder),
 			graphql.NewInputUnmarshaler("ImportBatchWhereInput", ec.unmarshalInputImportBatchWhereInput),
+			graphql.NewInputUnmarshaler("ImportNomenclatureInput", ec.unmarshalInputImportNomenclatureInput),
 			graphql.NewInputUnmarshaler("InterventionOrder", ec.unmarshalInputInterventionOrder),
 			graphql.NewInputUnmarshaler("InterventionWhereInput", ec.unmarshalInputInterventionWhereInput),
+			graphql.NewInputUnmarshaler("InviteAccountInput", ec.unmarshalInputInviteAccountInput),
 			graphql.NewInputUnmarshaler("LabResultInput", ec.unmarshalInputLabResultInput),
 			graphql.NewInputUnmarshaler("LaboratoryOrder", ec.unmarshalInputLaboratoryOrder),
 			graphql.NewInputUnmarshaler("LaboratoryWhereInput", ec.unmarshalInputLaboratoryWhereInput),
@@ -5576,10 +5798,12 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("SetDoseConstraintInput", ec.unmarshalInputSetDoseConstraintInput),
 			graphql.NewInputUnmarshaler("SubmitFileInput", ec.unmarshalInputSubmitFileInput),
 			graphql.NewInputUnmarshaler("UpdateAccountInput", ec.unmarshalInputUpdateAccountInput),
+			graphql.NewInputUnmarshaler("UpdateCompanyInput", ec.unmarshalInputUpdateCompanyInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterAssignmentInput", ec.unmarshalInputUpdateDosimeterAssignmentInput),
 			graphql.NewInputUnmarshaler("UpdateDosimeterInput", ec.unmarshalInputUpdateDosimeterInput),
 			graphql.NewInputUnmarshaler("UpdateEmploymentInput", ec.unmarshalInputUpdateEmploymentInput),
 			graphql.NewInputUnmarshaler("UpdateEstablishmentInput", ec.unmarshalInputUpdateEstablishmentInput),
+			graphql.NewInputUnmarshaler("UpdateLaboratoryInput", ec.unmarshalInputUpdateLaboratoryInput),
 			graphql.NewInputUnmarshaler("UpdateWorkerInput", ec.unmarshalInputUpdateWorkerInput),
 			graphql.NewInputUnmarshaler("WorkerOrder", ec.unmarshalInputWorkerOrder),
 			graphql.NewInputUnmarshaler("WorkerWhereInput", ec.unmarshalInputWorkerWhereInput),
@@ -5757,6 +5981,69 @@ extend type Mutation {
 extend type Query {
   "Who read or changed a worker's data, newest first: a worker sees their own trail, an administrator anyone's."
   auditTrail(workerID: ID!, first: Int, after: Cursor): AuditEventConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/admin.graphqls", Input: `"Whose account an activation link opens: what the activation page shows, nothing else."
+type Activation {
+  displayName: String!
+  email: String!
+}
+
+"An account invited by an administrator: its one-time activation link, shown once."
+type Invitation {
+  account: Account!
+  "<public URL>/activation/<token>: lets its holder choose a password (or link a ProConnect identity)."
+  activationLink: String!
+  expiresAt: Time!
+}
+
+input InviteAccountInput {
+  email: String!
+  displayName: String!
+  "RPPS number of a health professional (11 digits)."
+  rpps: String
+  workerID: ID
+}
+
+"What a nomenclature import wrote."
+type NomenclatureImport {
+  version: String!
+  validFrom: Date!
+  domains: Int!
+  sectors: Int!
+  jobs: Int!
+}
+
+input ImportNomenclatureInput {
+  "CSV file, kind;code;label;parent (docs/formats.md)."
+  file: Upload!
+  "The new version's name; an existing version is refused (CONFLICT)."
+  version: String!
+  "First day the version is in force."
+  validFrom: Date!
+}
+
+extend type Query {
+  "Whose account an activation link opens (no session needed); TOKEN_INVALID when the link is unknown, used, replaced or expired."
+  activation(token: String!): Activation!
+}
+
+extend type Mutation {
+  "Sets the first password of an account through its activation link (no session needed; rate-limited per address)."
+  activateAccount(token: String!, password: String!): Boolean!
+  "Creates an account without a password and returns its activation link, once (administrators)."
+  inviteAccount(input: InviteAccountInput!): Invitation!
+  "Issues a new activation link for an account, replacing the earlier ones (administrators)."
+  reissueActivation(accountID: ID!): Invitation!
+  "Registers a company (SIREN checked with its Luhn key)."
+  createCompany(input: CreateCompanyInput!): Company!
+  updateCompany(id: ID!, input: UpdateCompanyInput!): Company!
+  "Registers a dosimetry laboratory and its accreditation."
+  createLaboratory(input: CreateLaboratoryInput!): Laboratory!
+  "Changes a laboratory, e.g. renews its accreditation."
+  updateLaboratory(id: ID!, input: UpdateLaboratoryInput!): Laboratory!
+  "Imports a new version of the nomenclature (domains, sectors, jobs); earlier versions are never changed."
+  importNomenclature(input: ImportNomenclatureInput!): NomenclatureImport!
 }
 `, BuiltIn: false},
 	{Name: "../schema/anomaly.graphqls", Input: `"How a person closes an anomaly."
@@ -7715,6 +8002,15 @@ input CompanyWhereInput {
   hasEstablishmentsWith: [EstablishmentWhereInput!]
 }
 """
+CreateCompanyInput is used for create Company object.
+Input was generated by ent.
+"""
+input CreateCompanyInput {
+  siren: String!
+  name: String!
+  establishmentIDs: [ID!]
+}
+"""
 CreateDosimeterAssignmentInput is used for create DosimeterAssignment object.
 Input was generated by ent.
 """
@@ -7821,6 +8117,38 @@ input CreateGrantInput {
   workerID: ID
   laboratoryID: ID
   delegatedFromID: ID
+}
+"""
+CreateLaboratoryInput is used for create Laboratory object.
+Input was generated by ent.
+"""
+input CreateLaboratoryInput {
+  code: String!
+  name: String!
+  siret: String
+  """
+  COFRAC (or EU equivalent) accreditation number.
+  """
+  accreditation: String
+  """
+  Body that accredited the laboratory, e.g. COFRAC.
+  """
+  accreditationBody: String
+  """
+  Scope of the accreditation (techniques, quantities).
+  """
+  accreditationScope: String
+  """
+  First day of the accreditation; before it the laboratory cannot submit.
+  """
+  accreditationValidFrom: Date
+  """
+  Last day of the accreditation; after it the laboratory cannot submit.
+  """
+  accreditationValidTo: Date
+  active: Boolean
+  dosimeterIDs: [ID!]
+  doseRecordIDs: [ID!]
 }
 """
 CreateWorkerInput is used for create Worker object.
@@ -11339,6 +11667,22 @@ type Laboratory implements Node {
   COFRAC (or EU equivalent) accreditation number.
   """
   accreditation: String
+  """
+  Body that accredited the laboratory, e.g. COFRAC.
+  """
+  accreditationBody: String
+  """
+  Scope of the accreditation (techniques, quantities).
+  """
+  accreditationScope: String
+  """
+  First day of the accreditation; before it the laboratory cannot submit.
+  """
+  accreditationValidFrom: Date
+  """
+  Last day of the accreditation; after it the laboratory cannot submit.
+  """
+  accreditationValidTo: Date
   active: Boolean!
   dosimeters(
     """
@@ -11564,6 +11908,68 @@ input LaboratoryWhereInput {
   accreditationNotNil: Boolean
   accreditationEqualFold: String
   accreditationContainsFold: String
+  """
+  accreditation_body field predicates
+  """
+  accreditationBody: String
+  accreditationBodyNEQ: String
+  accreditationBodyIn: [String!]
+  accreditationBodyNotIn: [String!]
+  accreditationBodyGT: String
+  accreditationBodyGTE: String
+  accreditationBodyLT: String
+  accreditationBodyLTE: String
+  accreditationBodyContains: String
+  accreditationBodyHasPrefix: String
+  accreditationBodyHasSuffix: String
+  accreditationBodyIsNil: Boolean
+  accreditationBodyNotNil: Boolean
+  accreditationBodyEqualFold: String
+  accreditationBodyContainsFold: String
+  """
+  accreditation_scope field predicates
+  """
+  accreditationScope: String
+  accreditationScopeNEQ: String
+  accreditationScopeIn: [String!]
+  accreditationScopeNotIn: [String!]
+  accreditationScopeGT: String
+  accreditationScopeGTE: String
+  accreditationScopeLT: String
+  accreditationScopeLTE: String
+  accreditationScopeContains: String
+  accreditationScopeHasPrefix: String
+  accreditationScopeHasSuffix: String
+  accreditationScopeIsNil: Boolean
+  accreditationScopeNotNil: Boolean
+  accreditationScopeEqualFold: String
+  accreditationScopeContainsFold: String
+  """
+  accreditation_valid_from field predicates
+  """
+  accreditationValidFrom: Date
+  accreditationValidFromNEQ: Date
+  accreditationValidFromIn: [Date!]
+  accreditationValidFromNotIn: [Date!]
+  accreditationValidFromGT: Date
+  accreditationValidFromGTE: Date
+  accreditationValidFromLT: Date
+  accreditationValidFromLTE: Date
+  accreditationValidFromIsNil: Boolean
+  accreditationValidFromNotNil: Boolean
+  """
+  accreditation_valid_to field predicates
+  """
+  accreditationValidTo: Date
+  accreditationValidToNEQ: Date
+  accreditationValidToIn: [Date!]
+  accreditationValidToNotIn: [Date!]
+  accreditationValidToGT: Date
+  accreditationValidToGTE: Date
+  accreditationValidToLT: Date
+  accreditationValidToLTE: Date
+  accreditationValidToIsNil: Boolean
+  accreditationValidToNotNil: Boolean
   """
   active field predicates
   """
@@ -12774,6 +13180,16 @@ The builtin Time type
 """
 scalar Time
 """
+UpdateCompanyInput is used for update Company object.
+Input was generated by ent.
+"""
+input UpdateCompanyInput {
+  name: String
+  addEstablishmentIDs: [ID!]
+  removeEstablishmentIDs: [ID!]
+  clearEstablishments: Boolean
+}
+"""
 UpdateDosimeterAssignmentInput is used for update DosimeterAssignment object.
 Input was generated by ent.
 """
@@ -12878,6 +13294,47 @@ input UpdateEstablishmentInput {
   addDosimeterIDs: [ID!]
   removeDosimeterIDs: [ID!]
   clearDosimeters: Boolean
+}
+"""
+UpdateLaboratoryInput is used for update Laboratory object.
+Input was generated by ent.
+"""
+input UpdateLaboratoryInput {
+  name: String
+  siret: String
+  clearSiret: Boolean
+  """
+  COFRAC (or EU equivalent) accreditation number.
+  """
+  accreditation: String
+  clearAccreditation: Boolean
+  """
+  Body that accredited the laboratory, e.g. COFRAC.
+  """
+  accreditationBody: String
+  clearAccreditationBody: Boolean
+  """
+  Scope of the accreditation (techniques, quantities).
+  """
+  accreditationScope: String
+  clearAccreditationScope: Boolean
+  """
+  First day of the accreditation; before it the laboratory cannot submit.
+  """
+  accreditationValidFrom: Date
+  clearAccreditationValidFrom: Boolean
+  """
+  Last day of the accreditation; after it the laboratory cannot submit.
+  """
+  accreditationValidTo: Date
+  clearAccreditationValidTo: Boolean
+  active: Boolean
+  addDosimeterIDs: [ID!]
+  removeDosimeterIDs: [ID!]
+  clearDosimeters: Boolean
+  addDoseRecordIDs: [ID!]
+  removeDoseRecordIDs: [ID!]
+  clearDoseRecords: Boolean
 }
 """
 UpdateWorkerInput is used for update Worker object.
@@ -14022,6 +14479,16 @@ func (ec *executionContext) childFields_AccountEdge(ctx context.Context, field g
 		return ec.fieldContext_AccountEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AccountEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Activation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "displayName":
+		return ec.fieldContext_Activation_displayName(ctx, field)
+	case "email":
+		return ec.fieldContext_Activation_email(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Activation", field.Name)
 }
 
 func (ec *executionContext) childFields_Anomaly(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -15212,6 +15679,18 @@ func (ec *executionContext) childFields_InterventionEdge(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type InterventionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Invitation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "account":
+		return ec.fieldContext_Invitation_account(ctx, field)
+	case "activationLink":
+		return ec.fieldContext_Invitation_activationLink(ctx, field)
+	case "expiresAt":
+		return ec.fieldContext_Invitation_expiresAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Invitation", field.Name)
+}
+
 func (ec *executionContext) childFields_Laboratory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -15228,6 +15707,14 @@ func (ec *executionContext) childFields_Laboratory(ctx context.Context, field gr
 		return ec.fieldContext_Laboratory_siret(ctx, field)
 	case "accreditation":
 		return ec.fieldContext_Laboratory_accreditation(ctx, field)
+	case "accreditationBody":
+		return ec.fieldContext_Laboratory_accreditationBody(ctx, field)
+	case "accreditationScope":
+		return ec.fieldContext_Laboratory_accreditationScope(ctx, field)
+	case "accreditationValidFrom":
+		return ec.fieldContext_Laboratory_accreditationValidFrom(ctx, field)
+	case "accreditationValidTo":
+		return ec.fieldContext_Laboratory_accreditationValidTo(ctx, field)
 	case "active":
 		return ec.fieldContext_Laboratory_active(ctx, field)
 	case "dosimeters":
@@ -15400,6 +15887,22 @@ func (ec *executionContext) childFields_NomenclatureEdge(ctx context.Context, fi
 		return ec.fieldContext_NomenclatureEdge_cursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NomenclatureEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NomenclatureImport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "version":
+		return ec.fieldContext_NomenclatureImport_version(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_NomenclatureImport_validFrom(ctx, field)
+	case "domains":
+		return ec.fieldContext_NomenclatureImport_domains(ctx, field)
+	case "sectors":
+		return ec.fieldContext_NomenclatureImport_sectors(ctx, field)
+	case "jobs":
+		return ec.fieldContext_NomenclatureImport_jobs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NomenclatureImport", field.Name)
 }
 
 func (ec *executionContext) childFields_NotificationSetting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

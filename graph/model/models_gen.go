@@ -20,6 +20,12 @@ import (
 	"github.com/siseri/siseri/policy"
 )
 
+// Whose account an activation link opens: what the activation page shows, nothing else.
+type Activation struct {
+	DisplayName string `json:"displayName"`
+	Email       string `json:"email"`
+}
+
 // A dose a physician adds (e.g. an estimated dose for a lost dosimeter).
 type AddDoseInput struct {
 	WorkerID        int                       `json:"workerID"`
@@ -185,6 +191,15 @@ type IdentityCheckInput struct {
 	BirthDate  *time.Time `json:"birthDate,omitempty"`
 }
 
+type ImportNomenclatureInput struct {
+	// CSV file, kind;code;label;parent (docs/formats.md).
+	File graphql.Upload `json:"file"`
+	// The new version's name; an existing version is refused (CONFLICT).
+	Version string `json:"version"`
+	// First day the version is in force.
+	ValidFrom time.Time `json:"validFrom"`
+}
+
 // One problem found in a submitted row.
 type ImportProblem struct {
 	// Line in the file (the header is line 1), or the row's position + 1 for GraphQL input.
@@ -229,6 +244,22 @@ type ImportReport struct {
 	// Workers and employments created or updated (declarations).
 	WorkersCreated     int `json:"workersCreated"`
 	EmploymentsCreated int `json:"employmentsCreated"`
+}
+
+// An account invited by an administrator: its one-time activation link, shown once.
+type Invitation struct {
+	Account *ent.Account `json:"account"`
+	// <public URL>/activation/<token>: lets its holder choose a password (or link a ProConnect identity).
+	ActivationLink string    `json:"activationLink"`
+	ExpiresAt      time.Time `json:"expiresAt"`
+}
+
+type InviteAccountInput struct {
+	Email       string `json:"email"`
+	DisplayName string `json:"displayName"`
+	// RPPS number of a health professional (11 digits).
+	Rpps     *string `json:"rpps,omitempty"`
+	WorkerID *int    `json:"workerID,omitempty"`
 }
 
 // One laboratory result (same columns as the lab results format).
@@ -314,6 +345,15 @@ type MonthlyDose struct {
 	Quantity       doserecord.Quantity       `json:"quantity"`
 	ValueMsv       float64                   `json:"valueMsv"`
 	Records        int                       `json:"records"`
+}
+
+// What a nomenclature import wrote.
+type NomenclatureImport struct {
+	Version   string    `json:"version"`
+	ValidFrom time.Time `json:"validFrom"`
+	Domains   int       `json:"domains"`
+	Sectors   int       `json:"sectors"`
+	Jobs      int       `json:"jobs"`
 }
 
 // The signed-in person's choice for one kind of event.

@@ -45,18 +45,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	receivedAt := fs.String("received-at", "", "lab results: the day the results were received, YYYY-MM-DD (rows without date_reception)")
 	history := fs.Bool("history", false, "lab results, administrators: history import (migration) of past records, no timeliness finding")
 	laboratory := fs.Int("laboratory", 0, "history import: the id of the laboratory whose results the file holds")
-	// The file may come before or after the options.
-	var files []string
-	for len(args) > 0 {
-		fs.SetOutput(io.Discard)
-		if err := fs.Parse(args); err != nil {
-			return usageError{fmt.Sprintf("import : %v", err)}
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			files = append(files, args[0])
-			args = args[1:]
-		}
+	files, err := parseFiles(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 || *format == "" || *as == "" {
 		return usageError{"usage : siseri import --format lab-results|declarations|operational --as <courriel ou clé d'API> [--reference R] [--dry-run] [--partial] [--received-at AAAA-MM-JJ] [--history --laboratory N] FICHIER"}

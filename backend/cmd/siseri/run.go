@@ -26,6 +26,12 @@ Usage: siseri <commande> [options]
 Commandes :
   serve     sert l'API GraphQL, les sondes, les métriques et l'application web
   migrate   applique les migrations en attente (serve et seed le font aussi au démarrage)
+  admin create --email COURRIEL --name NOM [--public-url URL]
+                        crée le premier administrateur (sans mot de passe) et affiche son lien
+                        d'activation, valable 24 h ; refusé si un administrateur actif existe
+  nomenclature import --version V --valid-from AAAA-MM-JJ FICHIER
+                        ajoute une version de la nomenclature (domaines, secteurs, métiers ; CSV
+                        kind;code;label;parent, docs/formats.md) sans toucher aux versions existantes
   seed [--workers N --months M --seed S --mode demo|bulk|auto]
                         remplit une base vide : données de démonstration, ou population nationale
                         chargée en masse (PostgreSQL, COPY) au-delà de 20 000 travailleurs
@@ -48,15 +54,18 @@ Configuration (options ou variables d'environnement) :
   SISERI_DATABASE_URL    postgres://… ou chemin d'un fichier SQLite (défaut ./data/siseri.db)
   SISERI_DEMO=1          données de démonstration si la base est vide (serve)
   SISERI_STATIC_DIR      application web construite (défaut frontend/dist)
+  SISERI_PUBLIC_URL      adresse publique du serveur, telle que les navigateurs l'atteignent : début des
+                         liens d'activation, des retours OpenID Connect et des liens des courriels
+                         (défaut http://localhost:8080)
   SISERI_ALLOWED_ORIGINS autres origines autorisées à appeler l'API avec le cookie de session
                          (HTTP et websockets), séparées par des virgules
   SISERI_SECURE_COOKIES=1 cookie de session marqué Secure (derrière HTTPS)
   SISERI_SECRET_KEY      clé (32 octets en base64 : openssl rand -base64 32) qui chiffre au repos
                          les secrets de la vérification en deux étapes ; sans elle ils sont en clair
-  SISERI_PUBLIC_URL      URL publique du serveur, telle que les navigateurs l'atteignent
-                         (défaut http://localhost:8080)
   SISERI_OIDC_CONFIG     fichier JSON des fournisseurs OpenID Connect (ProConnect, FranceConnect+),
                          voir docs/deploy-oidc.md
+  SISERI_SMTP_URL        serveur de courrier sortant des notifications (smtp://…, docs/notifications.md) ;
+                         sans lui, les courriels attendent dans la file d'envoi
   SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
 `
 
@@ -83,6 +92,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return serve(ctx, args[1:], stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout)
+	case "admin":
+		if len(args) > 1 && args[1] == "create" {
+			return adminCreate(ctx, args[2:], stdout)
+		}
+		return usageError{"usage : siseri admin create --email COURRIEL --name NOM [--public-url URL]"}
+	case "nomenclature":
+		if len(args) > 1 && args[1] == "import" {
+			return nomenclatureImport(ctx, args[2:], stdout)
+		}
+		return usageError{"usage : siseri nomenclature import --version V --valid-from AAAA-MM-JJ FICHIER"}
 	case "seed":
 		return seedCmd(ctx, args[1:], stdout, stderr)
 	case "audit":
@@ -164,18 +183,36 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseFiles parses the options of fs and returns the file arguments, which
+// may come before, between or after the options.
+func parseFiles(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var files []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, usageError{fmt.Sprintf("%s : %v", fs.Name(), err)}
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			files = append(files, args[0])
+			args = args[1:]
+		}
+	}
+	return files, nil
+}
+
 func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var c common
 	c.register(fs)
 	cfg := server.DefaultConfig()
 	fs.StringVar(&cfg.Addr, "addr", env("SISERI_ADDR", ":8080"), "listen address")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "address people reach the server at: activation links, OpenID Connect callbacks and e-mail links start with it")
 	fs.StringVar(&cfg.StaticDir, "static-dir", env("SISERI_STATIC_DIR", cfg.StaticDir), "built single-page app")
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
 	secretKey := fs.String("secret-key", env("SISERI_SECRET_KEY", ""), "32 bytes in base64 sealing second-factor secrets at rest (openssl rand -base64 32)")
-	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "public base URL of the server, as browsers reach it")
 	oidcConfig := fs.String("oidc-config", env("SISERI_OIDC_CONFIG", ""), "JSON file of the OpenID Connect providers (docs/deploy-oidc.md)")
 	smtpURL := fs.String("smtp-url", env("SISERI_SMTP_URL", ""), "outgoing mail server of the notifications, smtp://user:pass@host:port?from=…&starttls=mandatory|opportunistic|none (none: e-mails wait in the outbox)")
 	if err := parse(fs, args); err != nil {

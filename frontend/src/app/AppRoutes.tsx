@@ -8,6 +8,7 @@ import { RequireRole } from "./RequireRole";
 import { RequireViewer } from "./RequireViewer";
 import { AccountSecurity } from "../features/session/components/AccountSecurity";
 import { AccountRoute, EmailNotificationsRoute } from "./routes/AccountRoute";
+import { ActivationRoute } from "./routes/ActivationRoute";
 import { EstablishmentsRoute } from "./routes/EstablishmentsRoute";
 import { HomeRoute } from "./routes/HomeRoute";
 import { NotFoundRoute } from "./routes/NotFoundRoute";
@@ -47,6 +48,7 @@ export function AppRoutes() {
       <Route element={<PublicLayout />}>
         <Route path={signInPath} element={<SignInRoute />} />
         <Route path={`${signInPath}/code-travailleur`} element={<WorkerClaimRoute />} />
+        <Route path="activation/:token" element={<ActivationRoute />} />
       </Route>
       <Route
         element={
@@ -81,6 +83,8 @@ export function AppRoutes() {
         <Route path="administration/habilitations" element={only("ADMIN", <AdminPageRoute page="habilitations" />)} />
         <Route path="administration/cles-api" element={only("ADMIN", <AdminPageRoute page="cles-api" />)} />
         <Route path="administration/nomenclatures" element={only("ADMIN", <AdminPageRoute page="nomenclatures" />)} />
+        <Route path="administration/entreprises" element={only("ADMIN", <AdminPageRoute page="entreprises" />)} />
+        <Route path="administration/laboratoires" element={only("ADMIN", <AdminPageRoute page="laboratoires" />)} />
         <Route path="*" element={<NotFoundRoute />} />
       </Route>
     </Routes>

@@ -25,6 +25,8 @@ export type ErrorCode =
   | "OIDC_NO_ACCOUNT"
   | "OIDC_EMAIL_IN_USE"
   | "CLAIM_CODE_INVALID"
+  | "TOKEN_INVALID"
+  | "ACCREDITATION_LAPSED"
   | "INTERNAL";
 
 /** The generic message shown when the server gave no usable one. */

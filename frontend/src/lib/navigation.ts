@@ -56,6 +56,8 @@ export const navigationByRole: Record<Role, NavItem[]> = {
     { text: "Accueil", to: "/" },
     { text: "Travailleurs", to: "/travailleurs" },
     { text: "Établissements", to: "/etablissements" },
+    { text: "Entreprises", to: "/administration/entreprises" },
+    { text: "Laboratoires", to: "/administration/laboratoires" },
     { text: "Comptes", to: "/administration/comptes" },
     { text: "Habilitations", to: "/administration/habilitations" },
     { text: "Clés d'API", to: "/administration/cles-api" },

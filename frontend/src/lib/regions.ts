@@ -25,3 +25,6 @@ export function regionName(code: string | null | undefined): string {
   if (!code) return "—";
   return regionNames[code] ?? code;
 }
+
+/** The regions as [INSEE code, name] pairs, by name. */
+export const regionOptions: [string, string][] = Object.entries(regionNames).sort((a, b) => a[1].localeCompare(b[1], "fr"));

@@ -14,6 +14,7 @@ describe("signInRedirect", () => {
       want: "/connexion?retour=%2Ftravailleurs%3Fnom%3DDupont",
     },
     { name: "already on sign-in", path: "/connexion", search: "", had: true, want: null },
+    { name: "activation page", path: "/activation/act_x", search: "", had: false, want: null },
   ])("$name", ({ path, search, had, want }) => {
     expect(signInRedirect({ pathname: path, search }, had)).toBe(want);
   });

@@ -2,9 +2,10 @@ import { fr } from "@codegouvfr/react-dsfr";
 import { SearchBar } from "@codegouvfr/react-dsfr/SearchBar";
 import { useSearchParams } from "react-router";
 
+import { EstablishmentForm } from "../../features/administration/components/EstablishmentForm";
 import { EstablishmentList } from "../../features/establishment-list/components/EstablishmentList";
 
-/** `/etablissements`: the establishments of the registry, searchable by name. */
+/** `/etablissements`: the establishments of the registry, searchable by name, and the form that registers one. */
 export function EstablishmentsRoute() {
   const [params, setParams] = useSearchParams();
   const name = params.get("nom") ?? "";
@@ -20,6 +21,7 @@ export function EstablishmentsRoute() {
       />
       {/* A new search starts again at the first page. */}
       <EstablishmentList key={name} name={name} />
+      <EstablishmentForm />
     </>
   );
 }

@@ -5,7 +5,9 @@ import { useParams } from "react-router";
 import { ContextComparison } from "../../features/adviser/components/ContextComparison";
 import { AdminAccounts } from "../../features/administration/components/AdminAccounts";
 import { AdminApiKeys } from "../../features/administration/components/AdminApiKeys";
+import { AdminCompanies } from "../../features/administration/components/AdminCompanies";
 import { AdminGrants } from "../../features/administration/components/AdminGrants";
+import { AdminLaboratories } from "../../features/administration/components/AdminLaboratories";
 import { AdminNomenclatures } from "../../features/administration/components/AdminNomenclatures";
 import { AnomalyTriage } from "../../features/anomaly-triage/components/AnomalyTriage";
 import { BatchFindings } from "../../features/batch-findings/components/BatchFindings";
@@ -153,8 +155,15 @@ export function AnomalyStatisticsRoute() {
 }
 
 /** The administration pages. */
-export function AdminPageRoute({ page }: { page: "comptes" | "habilitations" | "cles-api" | "nomenclatures" }) {
-  const titles = { comptes: "Comptes", habilitations: "Habilitations", "cles-api": "Clés d'API partenaires", nomenclatures: "Nomenclatures" };
+export function AdminPageRoute({ page }: { page: "comptes" | "habilitations" | "cles-api" | "nomenclatures" | "entreprises" | "laboratoires" }) {
+  const titles = {
+    comptes: "Comptes",
+    habilitations: "Habilitations",
+    "cles-api": "Clés d'API partenaires",
+    nomenclatures: "Nomenclatures",
+    entreprises: "Entreprises",
+    laboratoires: "Laboratoires",
+  };
   return (
     <>
       <h1>{titles[page]}</h1>
@@ -162,6 +171,8 @@ export function AdminPageRoute({ page }: { page: "comptes" | "habilitations" | "
       {page === "habilitations" && <AdminGrants />}
       {page === "cles-api" && <AdminApiKeys />}
       {page === "nomenclatures" && <AdminNomenclatures />}
+      {page === "entreprises" && <AdminCompanies />}
+      {page === "laboratoires" && <AdminLaboratories />}
     </>
   );
 }

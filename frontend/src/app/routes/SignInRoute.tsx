@@ -22,6 +22,7 @@ export function SignInRoute() {
   const expired = params.get("session") === "expiree";
   const signedOut = params.has("deconnexion");
   const error = params.get("erreur");
+  const activated = params.get("compte") === "active";
 
   return (
     <div className={fr.cx("fr-grid-row", "fr-grid-row--center")}>
@@ -33,6 +34,14 @@ export function SignInRoute() {
             severity="warning"
             title="Votre session a expiré"
             description="Votre session a expiré. Reconnectez-vous pour continuer."
+          />
+        )}
+        {activated && (
+          <Alert
+            className={fr.cx("fr-mb-4w")}
+            severity="success"
+            small
+            description="Votre compte est activé. Connectez-vous avec votre adresse électronique et votre nouveau mot de passe."
           />
         )}
         {signedOut && (

@@ -10,8 +10,9 @@ import { formatDateTime, plural } from "../../../lib/format";
 import { regionName } from "../../../lib/regions";
 import { roleLabels } from "../../../lib/roles";
 import { useAdminGrants, useRevokeGrant } from "../api/admin-operations";
+import { AdminGrantForm } from "./AdminGrantForm";
 
-/** Grants (role and scope per account), each revocable. */
+/** Grants (role and scope per account), each revocable, and the form that grants one. */
 export function AdminGrants() {
   const pages = useCursorStack();
   const [{ data, error }, refetch] = useAdminGrants(pages.after);
@@ -29,7 +30,7 @@ export function AdminGrants() {
         row={(g) => [
           g.account.email,
           roleLabels[g.role as Role] ?? g.role,
-          g.establishment?.name ?? g.laboratory?.name ?? (g.region ? `Région ${regionName(g.region)}` : "National"),
+          g.establishment?.name ?? g.company?.name ?? g.laboratory?.name ?? (g.region ? `Région ${regionName(g.region)}` : "National"),
           formatDateTime(g.validFrom),
           g.revokedAt ? `Révoquée le ${formatDateTime(g.revokedAt)}` : formatDateTime(g.validTo),
           g.revokedAt ? (
@@ -51,6 +52,7 @@ export function AdminGrants() {
           ),
         ]}
       />
+      <AdminGrantForm onCreated={() => refetch({ requestPolicy: "network-only" })} />
     </>
   );
 }

@@ -5,14 +5,15 @@ import { ConnectionTable } from "../../../components/ConnectionTable";
 import { useCursorStack } from "../../../hooks/useCursorStack";
 import { formatDate, plural } from "../../../lib/format";
 import { useAdminNomenclatures } from "../api/admin-operations";
+import { NomenclatureImportForm } from "./NomenclatureImportForm";
 
 const kindLabels: Record<string, string> = { DOMAIN: "Domaine", SECTOR: "Secteur", JOB: "Métier" };
 
-/** The versioned nomenclatures (domains, sectors, jobs). */
+/** The versioned nomenclatures (domains, sectors, jobs), and the import of a new version. */
 export function AdminNomenclatures() {
   const [kind, setKind] = useState("");
   const pages = useCursorStack();
-  const [{ data, error }] = useAdminNomenclatures(pages.after, kind);
+  const [{ data, error }, refetch] = useAdminNomenclatures(pages.after, kind);
   return (
     <>
       <Select
@@ -42,6 +43,7 @@ export function AdminNomenclatures() {
         headers={["Nomenclature", "Version", "Code", "Libellé", "Parent", "Valide du", "au"]}
         row={(n) => [kindLabels[n.kind] ?? n.kind, n.version, n.code, n.label, n.parentCode || "—", formatDate(n.validFrom), formatDate(n.validTo)]}
       />
+      <NomenclatureImportForm onImported={() => refetch({ requestPolicy: "network-only" })} />
     </>
   );
 }
