@@ -13,6 +13,7 @@ import (
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent/doserecord"
 	"github.com/siseri/siseri/ent/nomenclature"
+	"github.com/siseri/siseri/ent/outboxmessage"
 	"github.com/siseri/siseri/policy"
 )
 
@@ -42,6 +43,13 @@ func TestInvitationAndActivation(t *testing.T) {
 	token, ok := strings.CutPrefix(inv.ActivationLink, "https://registre.example.fr/activation/")
 	if !ok || token == "" || inv.ExpiresAt.Sub(time.Now()) < 23*time.Hour || inv.Account.Email != "medecin@test.fr" {
 		t.Fatalf("invitation %+v: want a link on the public URL, valid 24 h", inv)
+	}
+	// The same link waits in the outbox for the invited person's address.
+	queued, err := db.Client.OutboxMessage.Query().
+		Where(outboxmessage.Email("medecin@test.fr"), outboxmessage.Link(inv.ActivationLink)).
+		Count(policy.SystemContext(context.Background()))
+	if err != nil || queued != 1 {
+		t.Fatalf("activation e-mails queued: %d (%v), want 1", queued, err)
 	}
 	if res := admin.Do(inviteMutation, map[string]any{"in": map[string]any{"email": "medecin@test.fr", "displayName": "Doublon"}}); res.Code() != "BAD_USER_INPUT" {
 		t.Fatalf("same e-mail again: %+v, want BAD_USER_INPUT", res.Errors)

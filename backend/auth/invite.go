@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/apperr"
+	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/ent/account"
 	"github.com/siseri/siseri/ent/grant"
@@ -32,16 +33,21 @@ func ActivationLink(publicURL, token string) string {
 	return strings.TrimRight(publicURL, "/") + "/activation/" + token
 }
 
-// Invite issues the activation link of an account (IssueActivation) and
-// builds its URL on s.PublicURL. Every link SISERI hands out is issued here:
-// the e-mail notification of an invitation hooks into this function.
-// createdBy is the issuing administrator's account, nil from the command line.
+// Invite issues the activation link of an account (IssueActivation), builds
+// its URL on s.PublicURL and queues its e-mail to the account's address in
+// the same transaction (notify.ActivationLink). Every link SISERI hands out is
+// issued here. createdBy is the issuing administrator's account, nil from the
+// command line.
 func (s *Service) Invite(ctx context.Context, acc *ent.Account, createdBy *int) (*Invitation, error) {
 	token, expires, err := s.IssueActivation(ctx, acc.ID, createdBy)
 	if err != nil {
 		return nil, err
 	}
-	return &Invitation{Account: acc, Link: ActivationLink(s.PublicURL, token), ExpiresAt: expires}, nil
+	inv := &Invitation{Account: acc, Link: ActivationLink(s.PublicURL, token), ExpiresAt: expires}
+	if err := notify.ActivationLink(ctx, s.db(ctx), acc, inv.Link); err != nil {
+		return nil, err
+	}
+	return inv, nil
 }
 
 // InviteAccount creates an account without a password (the caller's privacy
