@@ -14,6 +14,7 @@ import { promisify } from "node:util";
 import { signIn } from "../fixtures/auth.mjs";
 import { journey, newPage, useServerAndBrowser } from "../fixtures/browser.mjs";
 import { csvFile, labRow } from "../fixtures/lab-csv.mjs";
+import { completeSecondFactor } from "../fixtures/totp.mjs";
 
 const suite = useServerAndBrowser({ demo: false, freshDatabase: true });
 
@@ -41,14 +42,25 @@ function day(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The TOTP secret each privileged person enrolled, by e-mail. */
+const secrets = new Map();
+
 /**
  * Every sign-in of the journey goes through here: a fresh sign-in form, then
- * the role's home page. (A second factor for privileged roles is added here.)
+ * the second factor when the role asks for one (enrolment the first time, a
+ * code of the enrolled secret afterwards), then the role's home page.
  */
 async function signInFresh(page, email, home) {
   await page.goto("/connexion");
   await signIn(page, email, password);
-  await page.getByRole("heading", { level: 1, name: home }).waitFor();
+  const homeHeading = page.getByRole("heading", { level: 1, name: home });
+  const secondFactor = page.getByRole("heading", { level: 1, name: "Vérification en deux étapes" });
+  await homeHeading.or(secondFactor).first().waitFor();
+  if (await secondFactor.isVisible()) {
+    const { secret } = await completeSecondFactor(page, secrets.get(email) ?? null);
+    secrets.set(email, secret);
+  }
+  await homeHeading.waitFor();
 }
 
 /** Opens an activation link, chooses the password and lands on the sign-in page with the notice. */
