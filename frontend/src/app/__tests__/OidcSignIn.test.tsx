@@ -4,6 +4,9 @@ import { describe, expect, it } from "vitest";
 
 import { ClaimCodePanel } from "../../features/worker-file/components/ClaimCodePanel";
 import { mockClient, renderWithProviders, type MockAnswer } from "../../testing/render";
+import { Route, Routes } from "react-router";
+
+import { ActivationRoute } from "../routes/ActivationRoute";
 import { SignInRoute } from "../routes/SignInRoute";
 import { WorkerClaimRoute, claimAction } from "../routes/WorkerClaimRoute";
 
@@ -28,6 +31,19 @@ describe("sign-in through OpenID Connect", () => {
     expect(screen.getByRole("link", { name: "Se connecter avec Annuaire santé" })).toHaveAttribute("href", "/auth/oidc/annuaire/login");
     // The password form stays.
     expect(screen.getByRole("button", { name: "Se connecter" })).toBeInTheDocument();
+  });
+
+  it("lets an invited person link the account through a provider from the activation link", async () => {
+    renderWithProviders(
+      <Routes>
+        <Route path="/activation/:token" element={<ActivationRoute />} />
+      </Routes>,
+      { client: mockClient((name) => (name === "SignInProviders" ? providers : undefined)), route: "/activation/act_abc-123" },
+    );
+    expect(await screen.findByRole("link", { name: "Se connecter avec Annuaire santé" })).toHaveAttribute(
+      "href",
+      "/auth/oidc/annuaire/login?invitation=act_abc-123",
+    );
   });
 
   it("shows no provider section when none is configured", () => {
