@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -60,9 +61,21 @@ func Verify(ctx context.Context, client *ent.Client) (Report, error) {
 // outside every batch; no event pending for longer than grace. Events
 // chained one by one before batches existed are checked as they were (seq and
 // the previous hash). It stops collecting after 100 problems.
+//
+// It reads one snapshot of the log (a read-only repeatable-read transaction),
+// so that a batch the sequencer seals meanwhile is seen whole or not at all.
 func VerifyAt(ctx context.Context, client *ent.Client, now time.Time, grace time.Duration) (Report, error) {
 	ctx = policy.SystemContext(ctx)
-	w := &walker{client: client, nextNumber: 1, nextSeq: 1}
+	tx, err := client.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		// A driver that refuses the options: a plain transaction (SQLite's
+		// are serializable, a snapshot already).
+		if tx, err = client.BeginTx(ctx, nil); err != nil {
+			return Report{}, fmt.Errorf("audit: begin snapshot: %w", err)
+		}
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to keep
+	w := &walker{client: tx.Client(), nextNumber: 1, nextSeq: 1}
 	if err := w.chained(ctx); err != nil {
 		return w.rep, err
 	}

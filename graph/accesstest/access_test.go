@@ -596,6 +596,7 @@ var mutationCalls = map[string]string{
 	"verifySecondFactor":        `verifySecondFactor(code: "x") { __typename }`,
 	"regenerateRecoveryCodes":   `regenerateRecoveryCodes(code: "x")`,
 	"resetSecondFactor":         `resetSecondFactor(accountID: 0)`,
+	"issueWorkerClaimCode":      `issueWorkerClaimCode(workerID: 0) { __typename }`,
 	"createEstablishment":       `createEstablishment(input: {siret: "1", name: "x"}) { __typename }`,
 	"updateEstablishment":       `updateEstablishment(id: 0, input: {}) { __typename }`,
 	"createWorker":              `createWorker(input: {nir: "1", lastName: "x", firstNames: "y", birthDate: "1980-01-01", sex: M}) { __typename }`,

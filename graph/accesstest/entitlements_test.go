@@ -62,7 +62,8 @@ const (
 	catAnomalyW  = "mutation.anomaly"  // acknowledging and closing findings
 	catDeclare   = "mutation.declare"  // employer declarations (workers, employments, dosimeters)
 	catEstWrite  = "mutation.establishment"
-	catAdminW    = "mutation.admin" // accounts, grants, API keys
+	catClaimCode = "mutation.claimcode" // the one-time code linking a worker's FranceConnect+ identity: the physician's act
+	catAdminW    = "mutation.admin"     // accounts, grants, API keys
 	catRevoke    = "mutation.revokeGrant"
 	catDelegate  = "mutation.delegate"
 	catSubmitLab = "mutation.submit.results"     // laboratories send results
@@ -91,7 +92,7 @@ var roleCategories = map[policy.Role][]string{
 	policy.RolePhysician: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
 		catDose, catDoseValue, catInternal, catDoseText, catCorrWhy, catSerial, catOpDose, catOpSerial, catStatus, catSum, catSumSeen,
 		catAnomaly, catAnomalyV, catAnomalyT, catDosimeter, catRevoke, catDelegate, catRecorder, catGrantWkr, catWorkerLst, catStats, catAnomalyW,
-		catCorrect, catConflict, catResolve, catConstrain},
+		catCorrect, catConflict, catResolve, catConstrain, catClaimCode},
 	// The physician's delegate reads and prepares; correcting, adding a dose,
 	// confirming and settling conflicts stay the physician's acts (RC13).
 	policy.RoleDelegate: {catCore, catSession, catRights, catRef, catRefEdges, catWorker, catIdentity, catEmploy, catPregnancy,
@@ -234,22 +235,22 @@ func buildFieldCategories() map[string][]string {
 	set("ContextStats", c(catStats), "sectorCode sectorLabel jobCode jobLabel monitoringKind periodMonths doses "+
 		"nonZeroDoses meanMsv medianMsv p90Msv p99Msv")
 
-	set("Mutation", c(catSession), "login logout switchRole")
+	set("Mutation", c(catSession), "login logout switchRole activateAccount")
+	set("Query", c(catSession), "activation")
 	set("Mutation", c(catSession), "beginTotpEnrolment confirmTotpEnrolment verifySecondFactor regenerateRecoveryCodes")
 	// A person's own e-mail notification settings (not a partner key's).
 	set("Query", c(catSession), "notificationSettings")
 	set("Mutation", c(catSession), "setNotificationSetting")
 	set("NotificationSetting", c(catSession), "kind mode isDefault")
+	// The sign-in providers: public (an anonymous caller may ask for them alone).
+	set("Query", c(catSession), "signInProviders")
+	set("SignInProvider", c(catSession), "name label audience loginPath")
+	set("Mutation", c(catClaimCode), "issueWorkerClaimCode")
+	set("WorkerClaimCodePayload", c(catClaimCode), "workerID code expiresAt")
 	set("Mutation", c(catEstWrite), "createEstablishment updateEstablishment")
 	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
 		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")
-	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey resetSecondFactor")
-	set("Mutation", c(catSession), "login logout switchRole activateAccount")
-	set("Query", c(catSession), "activation")
-	set("Mutation", c(catEstWrite), "createEstablishment updateEstablishment")
-	set("Mutation", c(catDeclare), "createWorker updateWorker createEmployment updateEmployment "+
-		"createDosimeter updateDosimeter createDosimeterAssignment updateDosimeterAssignment")
-	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey "+
+	set("Mutation", c(catAdminW), "createAccount updateAccount createGrant createApiKey revokeApiKey resetSecondFactor "+
 		"inviteAccount reissueActivation createCompany updateCompany createLaboratory updateLaboratory importNomenclature")
 	set("Mutation", c(catRevoke), "revokeGrant")
 	set("Mutation", c(catDelegate), "createDelegation")
@@ -261,7 +262,7 @@ func buildFieldCategories() map[string][]string {
 	set("Subscription", c(catWorker, catDose), "exposureChanged")
 	set("AnomalyEvent", c(catAnomaly), "cursor anomaly")
 
-	set("Viewer", c(catCore), "account roles grants activeRole secondFactor totpEnabled recoveryCodesLeft")
+	set("Viewer", c(catCore), "account roles grants activeRole secondFactor totpEnabled recoveryCodesLeft signedInWith")
 	set("TotpEnrolment", c(catCore), "otpauthURL qrCode secret")
 	set("ViewerGrant", c(catCore), "role validFrom validTo establishmentID workerID laboratoryID region")
 	set("LoginPayload", c(catCore), "token expiresAt account")
