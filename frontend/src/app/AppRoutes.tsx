@@ -14,6 +14,7 @@ import { HomeRoute } from "./routes/HomeRoute";
 import { NotFoundRoute } from "./routes/NotFoundRoute";
 import {
   AdminPageRoute,
+  AdviserWorkerFileRoute,
   AnomaliesRoute,
   AnomalyStatisticsRoute,
   BatchesRoute,
@@ -71,6 +72,7 @@ export function AppRoutes() {
           element={only(["OCCUPATIONAL_PHYSICIAN", "RADIATION_PROTECTION_ADVISER", "EMPLOYER_CORRESPONDENT", "CONTROL_AGENT"], <DoseConstraintsRoute />)}
         />
         <Route path="avis-contrainte" element={only(clinicians, <ConstraintNoticesRoute />)} />
+        <Route path="conseiller/travailleurs/:id" element={only("RADIATION_PROTECTION_ADVISER", <AdviserWorkerFileRoute />)} />
         <Route path="contexte-national" element={only("RADIATION_PROTECTION_ADVISER", <ContextRoute />)} />
         <Route path="depot-declarations" element={only("EMPLOYER_CORRESPONDENT", <DeclarationsUploadRoute />)} />
         <Route path="depassements" element={only("EMPLOYER_CORRESPONDENT", <ExceedancesRoute />)} />

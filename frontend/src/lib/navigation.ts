@@ -84,3 +84,8 @@ export function alertAudience(role: Role | null): "clinical" | "employer" | null
       return null;
   }
 }
+
+/** The adviser's file of a worker of their establishments. */
+export function adviserWorkerPath(workerID: string): string {
+  return `/conseiller/travailleurs/${encodeURIComponent(workerID)}`;
+}

@@ -2,6 +2,7 @@ import { fr } from "@codegouvfr/react-dsfr";
 import { CallOut } from "@codegouvfr/react-dsfr/CallOut";
 import { Tile } from "@codegouvfr/react-dsfr/Tile";
 
+import { AdviserActions } from "../../features/adviser/components/AdviserActions";
 import { AdviserWorkers } from "../../features/adviser/components/AdviserWorkers";
 import { EmployerDeclarations } from "../../features/employer/components/EmployerDeclarations";
 import { ExceedanceNotices } from "../../features/exceedance-notices/components/ExceedanceNotices";
@@ -75,6 +76,8 @@ export function HomeRoute() {
       return (
         <>
           <h1>Tableau de bord de radioprotection</h1>
+          <AdviserActions />
+          <h2 className={fr.cx("fr-h4")}>Travailleurs de vos établissements</h2>
           <AdviserWorkers />
         </>
       );

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { fr } from "@codegouvfr/react-dsfr";
 import { useParams } from "react-router";
 
+import { AdviserWorkerFile } from "../../features/adviser/components/AdviserWorkerFile";
 import { ContextComparison } from "../../features/adviser/components/ContextComparison";
 import { AdminAccounts } from "../../features/administration/components/AdminAccounts";
 import { AdminApiKeys } from "../../features/administration/components/AdminApiKeys";
@@ -44,6 +45,19 @@ export function WorkerFileRoute() {
       {primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN" && <ClaimCodePanel key={`c-${id}`} workerID={id!} />}
       <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Anomalies de ce travailleur</h2>
       <AnomalyTriage key={`a-${id}`} physician workerID={id!} />
+    </>
+  );
+}
+
+/** `/conseiller/travailleurs/:id`: the adviser's file of a worker, with the worker's anomalies to triage. */
+export function AdviserWorkerFileRoute() {
+  const { id } = useParams();
+  const { alerts } = useLiveAlerts();
+  return (
+    <>
+      <AdviserWorkerFile key={id} workerID={id!} />
+      <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Anomalies de ce travailleur</h2>
+      <AnomalyTriage key={`a-${id}`} physician={false} workerID={id!} refreshKey={alerts.length} />
     </>
   );
 }

@@ -2,7 +2,10 @@ import { useQuery } from "urql";
 
 import { graphql } from "../../../graphql";
 
-/** The establishment's workers with their state against each limit (advisers see states, not sums). */
+/**
+ * The establishment's workers with their standing against each limit: states,
+ * and the sums of the results of their contract periods (R.4451-69).
+ */
 export const AdviserWorkersDocument = graphql(`
   query AdviserWorkers($after: Cursor, $where: WorkerWhereInput, $orderBy: [WorkerOrder!]) {
     workers(first: 20, after: $after, where: $where, orderBy: $orderBy) {
@@ -16,6 +19,7 @@ export const AdviserWorkersDocument = graphql(`
           exposure {
             limitCode
             state
+            valueMsv
             limitMsv
           }
         }

@@ -5,6 +5,7 @@ import { Input } from "@codegouvfr/react-dsfr/Input";
 import { Notice } from "@codegouvfr/react-dsfr/Notice";
 import { Select } from "@codegouvfr/react-dsfr/Select";
 import { Table } from "@codegouvfr/react-dsfr/Table";
+import { Link } from "react-router";
 
 import { CursorPager } from "../../../components/CursorPager";
 import { LimitStateBadge } from "../../../components/LimitStateBadge";
@@ -15,12 +16,28 @@ import { useCursorStack } from "../../../hooks/useCursorStack";
 import { connectionNodes } from "../../../lib/connection";
 import { formatMsv, limitLabels } from "../../../lib/dose";
 import { formatDate, plural } from "../../../lib/format";
+import { adviserWorkerPath } from "../../../lib/navigation";
 import { useAdviserAlerts, useAdviserWorkers, type AdviserFilter } from "../api/get-adviser-workers";
 import { ConnectionTable } from "../../../components/ConnectionTable";
 
 const shownLimits: ExposureSummaryLimitCode[] = ["EFFECTIVE", "EXTREMITY", "LENS", "SKIN"];
 
-/** The establishment's workers with their 12-month state per limit: sortable, filterable, paginated. */
+/** The effective dose over 12 rolling months of the contract period, against its limit. */
+function effectiveDose(exposure: readonly { limitCode: string; valueMsv?: number | null; limitMsv: number }[]): string {
+  const l = exposure.find((x) => x.limitCode === "EFFECTIVE");
+  return l ? `${formatMsv(l.valueMsv, { fine: true })} / ${formatMsv(l.limitMsv)}` : "—";
+}
+
+/** The worker's last name, linked to the adviser's file of the worker. */
+function NameLink({ worker }: { worker: { id: string; lastName: string } }) {
+  return <Link to={adviserWorkerPath(worker.id)}>{worker.lastName}</Link>;
+}
+
+/**
+ * The establishment's workers with their effective dose of the contract period
+ * and their 12-month state per limit, each linked to the worker's file:
+ * sortable, filterable, paginated.
+ */
 export function AdviserWorkers() {
   const [draft, setDraft] = useState("");
   const [filter, setFilter] = useState<AdviserFilter>({ name: "", state: "", order: "LAST_NAME", direction: "ASC" });
@@ -81,7 +98,7 @@ export function AdviserWorkers() {
           loading="Chargement des situations…"
           headers={["Nom", "Prénoms", "Date de naissance", "Limite", "Dose (période de contrat)", "Fenêtre", "Situation"]}
           row={(s) => [
-            s.worker.lastName,
+            <NameLink key="n" worker={s.worker} />,
             s.worker.firstNames,
             formatDate(s.worker.birthDate),
             limitLabels[s.limitCode],
@@ -101,11 +118,12 @@ export function AdviserWorkers() {
           <Table
             caption={`${plural(data.workers.totalCount, "travailleur suivi", "travailleurs suivis")} — situation sur 12 mois glissants`}
             bordered
-            headers={["Nom", "Prénoms", "Date de naissance", ...shownLimits.map((l) => limitLabels[l].replace(" (12 mois glissants)", ""))]}
+            headers={["Nom", "Prénoms", "Date de naissance", "Dose efficace (période de contrat)", ...shownLimits.map((l) => limitLabels[l].replace(" (12 mois glissants)", ""))]}
             data={connectionNodes(data.workers).map((w) => [
-              w.lastName,
+              <NameLink key="n" worker={w} />,
               w.firstNames,
               formatDate(w.birthDate),
+              effectiveDose(w.exposure),
               ...shownLimits.map((code) => {
                 const l = w.exposure.find((x) => x.limitCode === code);
                 return l ? <LimitStateBadge key={code} state={l.state} /> : "—";

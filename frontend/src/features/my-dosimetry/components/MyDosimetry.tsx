@@ -16,7 +16,7 @@ import { useMyExposure } from "../api/get-my-exposure";
 import { useOnMyExposureChanged } from "../api/on-my-exposure-changed";
 import { AccessTrail } from "./AccessTrail";
 import { DoseHistoryChart } from "./DoseHistoryChart";
-import { LimitStandingTable } from "./LimitStandingTable";
+import { LimitStandingTable } from "../../../components/LimitStandingTable";
 
 /** How many results the page shows before « Afficher tous les résultats ». */
 const shownResults = 24;

@@ -1,10 +1,10 @@
 import { Table } from "@codegouvfr/react-dsfr/Table";
 
-import { LimitStateBadge } from "../../../components/LimitStateBadge";
-import { formatMsv, formatShare, type LimitState } from "../../../lib/dose";
-import { formatDate } from "../../../lib/format";
+import { LimitStateBadge } from "./LimitStateBadge";
+import { formatMsv, formatShare, type LimitState } from "../lib/dose";
+import { formatDate } from "../lib/format";
 
-/** A limit standing as Worker.exposure returns it to the worker. */
+/** A limit standing as Worker.exposure returns it. */
 export type LimitStanding = {
   limitCode: string;
   label: string;

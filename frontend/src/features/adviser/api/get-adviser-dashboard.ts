@@ -1,0 +1,101 @@
+import { useQuery } from "urql";
+
+import { graphql } from "../../../graphql";
+
+/** The kind of the findings of results a laboratory should have sent and has not. */
+export const missingResultKind = "MISSING_RESULT";
+
+/**
+ * What needs the adviser's action, counts and the latest items of each list:
+ * open anomalies, late results, notices over the establishment's dose
+ * constraints and workers approaching or over a limit (values of the contract
+ * period only: row rules).
+ */
+export const AdviserActionsDocument = graphql(`
+  query AdviserActions($missing: String!) {
+    openAnomalies: anomalies(
+      first: 5
+      where: { statusIn: [OPEN, ACKNOWLEDGED], kindNEQ: $missing }
+      orderBy: [{ field: CREATED_AT, direction: DESC }]
+    ) {
+      totalCount
+      edges {
+        node {
+          id
+          createdAt
+          kind
+          explanation
+          periodStart
+          periodEnd
+          worker {
+            id
+            lastName
+            firstNames
+          }
+        }
+      }
+    }
+    lateResults: anomalies(
+      first: 5
+      where: { statusIn: [OPEN, ACKNOWLEDGED], kind: $missing }
+      orderBy: [{ field: CREATED_AT, direction: DESC }]
+    ) {
+      totalCount
+      edges {
+        node {
+          id
+          createdAt
+          kind
+          explanation
+          periodStart
+          periodEnd
+          worker {
+            id
+            lastName
+            firstNames
+          }
+        }
+      }
+    }
+    doseConstraintNotices(first: 5, where: { statusIn: [OPEN, ACKNOWLEDGED] }, orderBy: [{ field: CREATED_AT, direction: DESC }]) {
+      totalCount
+      edges {
+        node {
+          id
+          createdAt
+          kind
+          explanation
+          periodStart
+          periodEnd
+          worker {
+            id
+            lastName
+            firstNames
+          }
+        }
+      }
+    }
+    limitAlerts(first: 5, states: [APPROACHING, EXCEEDED]) {
+      totalCount
+      edges {
+        node {
+          limitCode
+          label
+          state
+          valueMsv
+          limitMsv
+          worker {
+            id
+            lastName
+            firstNames
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** Fetches what needs the adviser's action. */
+export function useAdviserActions() {
+  return useQuery({ query: AdviserActionsDocument, variables: { missing: missingResultKind }, requestPolicy: "cache-and-network" });
+}
