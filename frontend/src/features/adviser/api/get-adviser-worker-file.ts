@@ -65,8 +65,6 @@ export const AdviserWorkerFileDocument = graphql(`
               current
               pending
               supersedesID
-              correctionReason
-              radionuclide
               establishment {
                 name
               }

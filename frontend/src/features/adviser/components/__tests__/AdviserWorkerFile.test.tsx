@@ -18,8 +18,6 @@ const record = (id: string, periodStart: string, periodEnd: string, valueMsv: nu
   current: true,
   pending: false,
   supersedesID: null,
-  correctionReason: null,
-  radionuclide: null,
   establishment: { __typename: "Establishment", name: "Hôpital cardiologique" },
   laboratory: { __typename: "Laboratory", name: "Landauer Europe" },
 });
