@@ -51,7 +51,8 @@ export function AdviserWorkerFile({ workerID }: { workerID: string }) {
       <ul>
         {employments.map((e) => (
           <li key={e.id}>
-            {e.establishment.name} — {e.jobCode} (catégorie {e.classification}), du {formatDate(e.startDate)}
+            {e.establishment.name}
+            {e.jobCode ? ` — ${e.jobCode}` : ""} (catégorie {e.classification}), du {formatDate(e.startDate)}
             {e.endDate ? ` au ${formatDate(e.endDate)}` : " à aujourd'hui"}
           </li>
         ))}

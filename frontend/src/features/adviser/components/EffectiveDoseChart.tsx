@@ -21,7 +21,8 @@ export function EffectiveDoseChart({ points, limitMsv }: { points: readonly (Mon
       legend: { top: 0 },
       grid: { left: 48, right: 16, top: 40, bottom: 32 },
       xAxis: { type: "category", data: months.map(formatMonth) },
-      yAxis: { type: "value", name: "mSv", max: (v: { max: number }) => Math.max(v.max, limitMsv) * 1.05 },
+      // The limit is a series: the axis always reaches it.
+      yAxis: { type: "value", name: "mSv" },
       series: [
         { type: "bar", name: "Dose efficace du mois", data: monthly },
         { type: "line", name: "Cumul sur 12 mois glissants", data: rolling },
