@@ -5,6 +5,23 @@ import { graphql } from "../../../graphql";
 /** The kind of the findings of results a laboratory should have sent and has not. */
 export const missingResultKind = "MISSING_RESULT";
 
+/** An anomaly or notice as the dashboard lists it, linked to its worker. */
+export const AdviserActionItemFragment = graphql(`
+  fragment AdviserActionItem on Anomaly {
+    id
+    createdAt
+    kind
+    explanation
+    periodStart
+    periodEnd
+    worker {
+      id
+      lastName
+      firstNames
+    }
+  }
+`);
+
 /**
  * What needs the adviser's action, counts and the latest items of each list:
  * open anomalies, late results, notices over the establishment's dose
@@ -21,17 +38,7 @@ export const AdviserActionsDocument = graphql(`
       totalCount
       edges {
         node {
-          id
-          createdAt
-          kind
-          explanation
-          periodStart
-          periodEnd
-          worker {
-            id
-            lastName
-            firstNames
-          }
+          ...AdviserActionItem
         }
       }
     }
@@ -43,17 +50,7 @@ export const AdviserActionsDocument = graphql(`
       totalCount
       edges {
         node {
-          id
-          createdAt
-          kind
-          explanation
-          periodStart
-          periodEnd
-          worker {
-            id
-            lastName
-            firstNames
-          }
+          ...AdviserActionItem
         }
       }
     }
@@ -61,17 +58,7 @@ export const AdviserActionsDocument = graphql(`
       totalCount
       edges {
         node {
-          id
-          createdAt
-          kind
-          explanation
-          periodStart
-          periodEnd
-          worker {
-            id
-            lastName
-            firstNames
-          }
+          ...AdviserActionItem
         }
       }
     }

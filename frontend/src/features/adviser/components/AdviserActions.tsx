@@ -10,7 +10,8 @@ import { connectionNodes } from "../../../lib/connection";
 import { formatMsv } from "../../../lib/dose";
 import { formatDate, plural } from "../../../lib/format";
 import { adviserWorkerPath } from "../../../lib/navigation";
-import { useAdviserActions } from "../api/get-adviser-dashboard";
+import { useFragment, type FragmentType } from "../../../graphql";
+import { AdviserActionItemFragment, useAdviserActions } from "../api/get-adviser-dashboard";
 
 type WorkerRef = { id: string; lastName: string; firstNames: string };
 
@@ -41,23 +42,40 @@ function ActionCard({ title, count, empty, more, children }: { title: string; co
   );
 }
 
+/** The lists of findings, in the order the dashboard shows them after the limits. */
+const findingLists = [
+  { key: "openAnomalies", title: "Anomalies ouvertes", one: "anomalie à traiter", many: "anomalies à traiter", more: { to: "/anomalies", label: "Trier les anomalies" } },
+  { key: "lateResults", title: "Résultats en retard", one: "résultat manquant", many: "résultats manquants", more: { to: "/anomalies", label: "Voir les anomalies" } },
+  {
+    key: "doseConstraintNotices",
+    title: "Dépassements de contrainte de dose",
+    one: "avis ouvert",
+    many: "avis ouverts",
+    more: { to: "/avis-contrainte", label: "Voir les avis de contrainte" },
+  },
+] as const;
+
+/** One finding: the worker's link, its kind, period and explanation. */
+function FindingItem({ item }: { item: FragmentType<typeof AdviserActionItemFragment> }) {
+  const a = useFragment(AdviserActionItemFragment, item);
+  return (
+    <li>
+      <WorkerLink worker={a.worker} /> — {anomalyKindLabel(a.kind)}
+      {a.periodStart ? ` (${formatDate(a.periodStart)} – ${formatDate(a.periodEnd)})` : ""} : {a.explanation}
+    </li>
+  );
+}
+
 /**
  * The top of the adviser's dashboard: what needs action in their
- * establishments — open anomalies, late results, notices over the dose
- * constraints and workers approaching or over a limit (values of the
- * contract period only), each linked to the worker's file.
+ * establishments — workers approaching or over a limit (values of the
+ * contract period only), open anomalies, late results and notices over the
+ * dose constraints — each linked to the worker's file.
  */
 export function AdviserActions() {
   const [{ data, error }] = useAdviserActions();
   if (error) return <QueryErrorAlert error={error} />;
   if (!data) return <Loading label="Chargement des actions à mener…" />;
-  const findings = (items: { id: string; createdAt: string; kind: string; explanation: string; periodStart?: string | null; periodEnd?: string | null; worker: WorkerRef }[]) =>
-    items.map((a) => (
-      <li key={a.id}>
-        <WorkerLink worker={a.worker} /> — {anomalyKindLabel(a.kind)}
-        {a.periodStart ? ` (${formatDate(a.periodStart)} – ${formatDate(a.periodEnd)})` : ""} : {a.explanation}
-      </li>
-    ));
   const alerts = connectionNodes(data.limitAlerts);
   return (
     <div className={fr.cx("fr-grid-row", "fr-grid-row--gutters", "fr-mb-4w")}>
@@ -72,30 +90,16 @@ export function AdviserActions() {
           </li>
         ))}
       </ActionCard>
-      <ActionCard
-        title="Anomalies ouvertes"
-        count={plural(data.openAnomalies.totalCount, "anomalie à traiter", "anomalies à traiter")}
-        empty={data.openAnomalies.totalCount === 0}
-        more={{ to: "/anomalies", label: "Trier les anomalies" }}
-      >
-        {findings(connectionNodes(data.openAnomalies))}
-      </ActionCard>
-      <ActionCard
-        title="Résultats en retard"
-        count={plural(data.lateResults.totalCount, "résultat manquant", "résultats manquants")}
-        empty={data.lateResults.totalCount === 0}
-        more={{ to: "/anomalies", label: "Voir les anomalies" }}
-      >
-        {findings(connectionNodes(data.lateResults))}
-      </ActionCard>
-      <ActionCard
-        title="Dépassements de contrainte de dose"
-        count={plural(data.doseConstraintNotices.totalCount, "avis ouvert", "avis ouverts")}
-        empty={data.doseConstraintNotices.totalCount === 0}
-        more={{ to: "/avis-contrainte", label: "Voir les avis de contrainte" }}
-      >
-        {findings(connectionNodes(data.doseConstraintNotices))}
-      </ActionCard>
+      {findingLists.map((f) => {
+        const list = data[f.key];
+        return (
+          <ActionCard key={f.key} title={f.title} count={plural(list.totalCount, f.one, f.many)} empty={list.totalCount === 0} more={f.more}>
+            {connectionNodes(list).map((item, i) => (
+              <FindingItem key={i} item={item} />
+            ))}
+          </ActionCard>
+        );
+      })}
     </div>
   );
 }

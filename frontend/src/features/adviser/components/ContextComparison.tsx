@@ -8,6 +8,7 @@ import { Loading } from "../../../components/Loading";
 import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
 import { connectionNodes } from "../../../lib/connection";
 import { formatMsv } from "../../../lib/dose";
+import { mSvChartBase } from "../../../lib/chart";
 import { median, quantile } from "../../../lib/dose-classes";
 import { formatCount, monthsAgo } from "../../../lib/format";
 import { useContextComparison } from "../api/get-context-comparison";
@@ -47,11 +48,10 @@ export function ContextComparison({ establishmentID }: { establishmentID: string
 
   const option = useMemo(
     () => ({
-      tooltip: { trigger: "axis", valueFormatter: (v: number) => formatMsv(v, { fine: true }) },
-      legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 80 },
-      xAxis: { type: "category", data: rows.map((r) => r.label), axisLabel: { interval: 0, rotate: 20, fontSize: 10 } },
-      yAxis: { type: "value", name: "mSv" },
+      ...mSvChartBase(
+        rows.map((r) => r.label),
+        { bottom: 80, axisLabel: { interval: 0, rotate: 20, fontSize: 10 } },
+      ),
       series: [
         { type: "bar", name: "Médiane de vos travailleurs", data: rows.map((r) => r.ourMedian) },
         { type: "bar", name: "Médiane nationale", data: rows.map((r) => r.nationalMedian) },

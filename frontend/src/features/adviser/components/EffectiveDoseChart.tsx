@@ -6,6 +6,7 @@ import { Table } from "@codegouvfr/react-dsfr/Table";
 
 import { EChart } from "../../../components/EChart";
 import { formatMsv } from "../../../lib/dose";
+import { mSvChartBase } from "../../../lib/chart";
 import { formatMonth } from "../../../lib/format";
 import { rollingEffective, type MonthlyDosePoint } from "../../../lib/history";
 
@@ -17,12 +18,8 @@ export function EffectiveDoseChart({ points, limitMsv }: { points: readonly (Mon
   const { months, monthly, rolling } = useMemo(() => rollingEffective(points), [points]);
   const option = useMemo(
     () => ({
-      tooltip: { trigger: "axis", valueFormatter: (v: number) => formatMsv(v, { fine: true }) },
-      legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 32 },
-      xAxis: { type: "category", data: months.map(formatMonth) },
-      // The limit is a series: the axis always reaches it.
-      yAxis: { type: "value", name: "mSv" },
+      // The limit is a series: the y axis always reaches it.
+      ...mSvChartBase(months.map(formatMonth)),
       series: [
         { type: "bar", name: "Dose efficace du mois", data: monthly },
         { type: "line", name: "Cumul sur 12 mois glissants", data: rolling },

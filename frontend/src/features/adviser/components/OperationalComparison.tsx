@@ -6,6 +6,7 @@ import { Table } from "@codegouvfr/react-dsfr/Table";
 
 import { EChart } from "../../../components/EChart";
 import { formatMsv } from "../../../lib/dose";
+import { mSvChartBase } from "../../../lib/chart";
 import { formatMonth } from "../../../lib/format";
 import { operationalAgainstPassive, type MonthlyDosePoint } from "../../../lib/history";
 
@@ -23,11 +24,7 @@ export function OperationalComparison({
   const rows = useMemo(() => operationalAgainstPassive(operational, points), [operational, points]);
   const option = useMemo(
     () => ({
-      tooltip: { trigger: "axis", valueFormatter: (v: number) => formatMsv(v, { fine: true }) },
-      legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 32 },
-      xAxis: { type: "category", data: rows.map((r) => formatMonth(r.month)) },
-      yAxis: { type: "value", name: "mSv" },
+      ...mSvChartBase(rows.map((r) => formatMonth(r.month))),
       series: [
         { type: "bar", name: "Dosimétrie opérationnelle", data: rows.map((r) => r.operationalMsv) },
         { type: "bar", name: "Dosimétrie passive Hp(10)", data: rows.map((r) => r.passiveMsv) },

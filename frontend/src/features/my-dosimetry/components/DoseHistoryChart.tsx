@@ -7,6 +7,7 @@ import { Table } from "@codegouvfr/react-dsfr/Table";
 import { EChart } from "../../../components/EChart";
 import type { DoseRecordMonitoringKind } from "../../../graphql/graphql";
 import { formatMsv, monitoringKindLabels } from "../../../lib/dose";
+import { mSvChartBase } from "../../../lib/chart";
 import { formatMonth } from "../../../lib/format";
 import { monthlySeries, type MonthlyDosePoint } from "../../../lib/history";
 
@@ -17,11 +18,7 @@ export function DoseHistoryChart({ points }: { points: readonly MonthlyDosePoint
   const { months, series } = useMemo(() => monthlySeries(points), [points]);
   const option = useMemo(
     () => ({
-      tooltip: { trigger: "axis", valueFormatter: (v: number) => formatMsv(v, { fine: true }) },
-      legend: { top: 0 },
-      grid: { left: 48, right: 16, top: 40, bottom: 32 },
-      xAxis: { type: "category", data: months.map(formatMonth) },
-      yAxis: { type: "value", name: "mSv" },
+      ...mSvChartBase(months.map(formatMonth)),
       series: series.map((s) => ({ type: "bar", stack: "dose", name: label(s.kind), data: s.values })),
     }),
     [months, series],
