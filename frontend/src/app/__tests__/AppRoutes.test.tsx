@@ -65,6 +65,18 @@ describe("AppRoutes", () => {
     expect(screen.getByRole("heading", { level: 1, name: "Tableau de bord de radioprotection" })).toBeInTheDocument();
   });
 
+  it("opens the adviser's worker file to the adviser only, with the worker's anomalies", () => {
+    renderAt("/conseiller/travailleurs/42", ["RADIATION_PROTECTION_ADVISER"]);
+    expect(screen.getByText("Chargement du dossier…")).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "Anomalies de ce travailleur" })).toBeInTheDocument();
+  });
+
+  it("refuses the adviser's worker file to a physician", () => {
+    renderAt("/conseiller/travailleurs/42", ["OCCUPATIONAL_PHYSICIAN"]);
+    expect(screen.getByText("Vos rôles ne vous donnent pas accès à cette page.")).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Anomalies de ce travailleur" })).not.toBeInTheDocument();
+  });
+
   it("gives the physician the conflicts inbox with the count of open conflicts", () => {
     renderAt("/conflits-correction", ["OCCUPATIONAL_PHYSICIAN"], 2);
     const nav = screen.getByRole("navigation", { name: "Menu principal" });
