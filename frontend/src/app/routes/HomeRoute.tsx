@@ -12,6 +12,7 @@ import { FollowedWorkers } from "../../features/followed-workers/components/Foll
 import { MyDosimetry } from "../../features/my-dosimetry/components/MyDosimetry";
 import { NationalStatistics } from "../../features/national-statistics/components/NationalStatistics";
 import { RegionalControl } from "../../features/regional-control/components/RegionalControl";
+import { useLiveAlerts } from "../../features/live-alerts/hooks/useLiveAlerts";
 import { useCurrentViewer, type CurrentViewer } from "../../features/session/hooks/useCurrentViewer";
 import type { Role } from "../../graphql/graphql";
 import { navigationByRole, primaryRole } from "../../lib/navigation";
@@ -36,6 +37,19 @@ function LaboratoryHome() {
       />
       <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Derniers lots déposés</h2>
       <BatchHistory key={batches} format="LAB_RESULTS" />
+    </>
+  );
+}
+
+/** The adviser's dashboard: what needs action (refreshed by live alerts), then the workers. */
+function AdviserHome() {
+  const { alerts } = useLiveAlerts();
+  return (
+    <>
+      <h1>Tableau de bord de radioprotection</h1>
+      <AdviserActions refreshKey={alerts.length} />
+      <h2 className={fr.cx("fr-h4")}>Travailleurs de vos établissements</h2>
+      <AdviserWorkers />
     </>
   );
 }
@@ -73,14 +87,7 @@ export function HomeRoute() {
         </>
       );
     case "RADIATION_PROTECTION_ADVISER":
-      return (
-        <>
-          <h1>Tableau de bord de radioprotection</h1>
-          <AdviserActions />
-          <h2 className={fr.cx("fr-h4")}>Travailleurs de vos établissements</h2>
-          <AdviserWorkers />
-        </>
-      );
+      return <AdviserHome />;
     case "EMPLOYER_CORRESPONDENT":
       return (
         <>

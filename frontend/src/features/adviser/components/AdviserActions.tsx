@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { useEffect, type ReactNode } from "react";
 import { fr } from "@codegouvfr/react-dsfr";
 import { Link } from "react-router";
 
@@ -45,7 +45,7 @@ function ActionCard({ title, count, empty, more, children }: { title: string; co
 /** The lists of findings, in the order the dashboard shows them after the limits. */
 const findingLists = [
   { key: "openAnomalies", title: "Anomalies ouvertes", one: "anomalie à traiter", many: "anomalies à traiter", more: { to: "/anomalies", label: "Trier les anomalies" } },
-  { key: "lateResults", title: "Résultats en retard", one: "résultat manquant", many: "résultats manquants", more: { to: "/anomalies", label: "Voir les anomalies" } },
+  { key: "lateResults", title: "Résultats en retard", one: "résultat manquant", many: "résultats manquants", more: { to: "/anomalies", label: "Voir les résultats en retard" } },
   {
     key: "doseConstraintNotices",
     title: "Dépassements de contrainte de dose",
@@ -70,10 +70,14 @@ function FindingItem({ item }: { item: FragmentType<typeof AdviserActionItemFrag
  * The top of the adviser's dashboard: what needs action in their
  * establishments — workers approaching or over a limit (values of the
  * contract period only), open anomalies, late results and notices over the
- * dose constraints — each linked to the worker's file.
+ * dose constraints — each linked to the worker's file. `refreshKey` changes
+ * when a live alert arrives, to refetch.
  */
-export function AdviserActions() {
-  const [{ data, error }] = useAdviserActions();
+export function AdviserActions({ refreshKey }: { refreshKey?: number }) {
+  const [{ data, error }, refetch] = useAdviserActions();
+  useEffect(() => {
+    if (refreshKey) refetch({ requestPolicy: "network-only" });
+  }, [refreshKey, refetch]);
   if (error) return <QueryErrorAlert error={error} />;
   if (!data) return <Loading label="Chargement des actions à mener…" />;
   const alerts = connectionNodes(data.limitAlerts);

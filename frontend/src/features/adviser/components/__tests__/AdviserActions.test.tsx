@@ -1,4 +1,6 @@
-import { screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router";
+import { Provider } from "urql";
 import { describe, expect, it } from "vitest";
 
 import { mockClient, renderWithProviders } from "../../../../testing/render";
@@ -64,6 +66,33 @@ describe("AdviserActions", () => {
 
     // Late results are the missing-result findings, kept out of the open anomalies.
     expect(seen[0]).toEqual({ missing: "MISSING_RESULT" });
+  });
+
+  it("asks the server again when a live alert arrives", async () => {
+    const client = mockClient((name) =>
+      name === "AdviserActions"
+        ? { data: { openAnomalies: list([]), lateResults: list([]), doseConstraintNotices: list([]), limitAlerts: list([]) } }
+        : undefined,
+    );
+    const { rerender } = render(
+      <Provider value={client}>
+        <MemoryRouter>
+          <AdviserActions refreshKey={0} />
+        </MemoryRouter>
+      </Provider>,
+    );
+    await screen.findByText("0 anomalie à traiter");
+    const before = client.executeQuery.mock.calls.length;
+    rerender(
+      <Provider value={client}>
+        <MemoryRouter>
+          <AdviserActions refreshKey={1} />
+        </MemoryRouter>
+      </Provider>,
+    );
+    await waitFor(() => expect(client.executeQuery.mock.calls.length).toBeGreaterThan(before));
+    const last = client.executeQuery.mock.calls.at(-1)!;
+    expect(last[1]).toMatchObject({ requestPolicy: "network-only" });
   });
 
   it("shows the server's error in French", async () => {
