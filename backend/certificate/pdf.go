@@ -204,14 +204,23 @@ func Render(d Document, verifyURL, keywords string) ([]byte, error) {
 	}
 
 	table := func(widths []float64, header []string, rows [][]string) {
-		pdf.SetFont("Helvetica", "B", 8)
-		pdf.SetFillColor(230, 230, 240)
-		for i, c := range header {
-			pdf.CellFormat(widths[i], 6, tr(c), "1", 0, "L", true, 0, "")
+		head := func() {
+			pdf.SetFont("Helvetica", "B", 8)
+			pdf.SetFillColor(230, 230, 240)
+			for i, c := range header {
+				pdf.CellFormat(widths[i], 6, tr(c), "1", 0, "L", true, 0, "")
+			}
+			pdf.Ln(-1)
+			pdf.SetFont("Helvetica", "", 8)
 		}
-		pdf.Ln(-1)
-		pdf.SetFont("Helvetica", "", 8)
+		head()
+		_, pageHeight := pdf.GetPageSize()
+		_, _, _, bottom := pdf.GetMargins()
 		for _, row := range rows {
+			if pdf.GetY()+5 > pageHeight-bottom-10 { // the header again on each page
+				pdf.AddPage()
+				head()
+			}
 			for i, c := range row {
 				align := "L"
 				if strings.HasSuffix(header[i], "(mSv)") {
@@ -279,7 +288,7 @@ func Render(d Document, verifyURL, keywords string) ([]byte, error) {
 	}
 
 	heading("Authenticité")
-	line(fmt.Sprintf("Ce document est signé par le registre SISERI (Ed25519). Titulaire : %s. Toute modification du fichier, même d'un caractère, est détectée par la page de vérification du registre.", Initials(h)))
+	line(fmt.Sprintf("Ce document est signé par le registre SISERI (Ed25519) ; initiales du titulaire : %s Toute modification du fichier, même d'un caractère, est détectée par la page de vérification du registre.", Initials(h)))
 	pdf.SetFont("Courier", "", 7)
 	line(verifyURL)
 
