@@ -16,7 +16,7 @@ func document() certificate.Document {
 	day := func(m int) time.Time { return time.Date(2025, time.Month(m), 1, 0, 0, 0, 0, time.UTC) }
 	return certificate.Document{
 		ID: "ABCDEFGH2345", Issued: time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC),
-		Holder: certificate.Holder{LastName: "Dupont", FirstNames: "Élise Marie", BirthDate: time.Date(1980, 3, 4, 0, 0, 0, 0, time.UTC), NIR: "2800375123456"},
+		Holder:      certificate.Holder{LastName: "Dupont", FirstNames: "Élise Marie", BirthDate: time.Date(1980, 3, 4, 0, 0, 0, 0, time.UTC), NIR: "2800375123456"},
 		Employments: []certificate.Employment{{Establishment: "CHU de Brest", SIRET: "73282932000074", Start: day(1)}},
 		Results: []certificate.Result{
 			{PeriodStart: day(2), PeriodEnd: day(3).AddDate(0, 0, -1), MonitoringKind: "PASSIVE_WHOLE_BODY", Quantity: "HP10", Status: "MEASURED", ValueUsv: 120, Establishment: "CHU de Brest"},

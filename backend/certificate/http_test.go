@@ -29,7 +29,7 @@ func TestCertificateEndpoints(t *testing.T) {
 	est := c.Establishment.Create().SetSiret("73282932000074").SetName("CHU").SaveX(ctx)
 	other := c.Establishment.Create().SetSiret("73282932000082").SetName("Clinique").SaveX(ctx)
 	worker := func(name string, at *ent.Establishment) *ent.Worker {
-		w := c.Worker.Create().SetIdentifierKind("NTT").SetTemporaryID("NTT-"+name).SetLastName(name).SetFirstNames("Élise").
+		w := c.Worker.Create().SetIdentifierKind("NTT").SetTemporaryID("NTT-" + name).SetLastName(name).SetFirstNames("Élise").
 			SetBirthDate(time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)).SetSex("F").SaveX(ctx)
 		c.Employment.Create().SetWorkerID(w.ID).SetEstablishmentID(at.ID).SetStartDate(time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)).
 			SetContractType("CDI").SetNomenclatureVersion("V1").SetClassification("A").SetMonitoringKinds([]string{"PASSIVE_WHOLE_BODY"}).ExecX(ctx)
