@@ -113,8 +113,11 @@ func (s *Service) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	claim := doc.Claim()
-	verify := strings.TrimRight(s.PublicURL, "/") + VerifyPagePath + claim.ID + "?" + s.Keys.SignQuery(claim).Encode()
-	pdf, err := Render(doc, verify, "SISERI certificate "+claim.ID+" key "+s.Keys.CurrentID())
+	query := s.Keys.SignQuery(claim)
+	verify := strings.TrimRight(s.PublicURL, "/") + VerifyPagePath + claim.ID + "?" + query.Encode()
+	// The keywords repeat the QR claim's key id and signature for tools that read metadata.
+	keywords := fmt.Sprintf("SISERI certificat=%s kid=%s sig=%s", claim.ID, query.Get("k"), query.Get("s"))
+	pdf, err := Render(doc, verify, keywords)
 	if err != nil {
 		s.fail(w, r, "certificate: render", err)
 		return

@@ -88,6 +88,9 @@ func TestCertificateEndpoints(t *testing.T) {
 			t.Fatalf("status %d, type %q, body %.80q", status, h.Get("Content-Type"), body)
 		}
 		file = body
+		if !bytes.Contains(file, []byte("kid=")) || !bytes.Contains(file, []byte("sig=")) {
+			t.Error("the PDF keywords lack the key id and signature")
+		}
 		v := verify(file)
 		if !v.Authentic || v.Holder != "É. D." || v.Issued != time.Now().Format(time.DateOnly) || v.ID == "" {
 			t.Fatalf("verdict = %+v", v)

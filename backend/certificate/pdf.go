@@ -136,7 +136,7 @@ func Render(d Document, verifyURL, keywords string) ([]byte, error) {
 	pdf.SetTitle("Attestation d'historique dosimétrique n° "+d.ID, true)
 	pdf.SetAuthor("Registre SISERI", true)
 	pdf.SetCreator("SISERI", true)
-	pdf.SetKeywords(keywords, true)
+	pdf.SetKeywords(keywords, false) // ASCII: readable by any tool
 	pdf.AliasNbPages("{nb}")
 	pdf.SetFooterFunc(func() {
 		pdf.SetY(-15)
