@@ -3,6 +3,8 @@ package certificate_test
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/certificate"
+	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
 	"github.com/siseri/siseri/ent"
@@ -174,6 +177,47 @@ func TestCertificateEndpoints(t *testing.T) {
 		if err := json.Unmarshal(body, &out); status != http.StatusOK || err != nil || len(out.Keys) != 1 ||
 			out.Keys[0].Algorithm != "Ed25519" || out.Keys[0].Status != "current" || len(out.Keys[0].PublicKey) != 44 {
 			t.Errorf("status %d, keys %s", status, body)
+		}
+	})
+}
+
+func TestRotationThroughServer(t *testing.T) {
+	seed := func(b byte) string {
+		return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, ed25519.SeedSize))
+	}
+	old, err := certificate.ParseConfig(seed(1), "2025", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	past := issue(t, old, document())
+	oldPub := base64.StdEncoding.EncodeToString(ed25519.NewKeyFromSeed(bytes.Repeat([]byte{1}, ed25519.SeedSize)).Public().(ed25519.PublicKey))
+	rotated, err := certificate.ParseConfig(seed(2), "2026", "2025="+oldPub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := servertest.MustStartWith(t, storetest.MustOpen(t), func(cfg *server.Config) { cfg.CertificateKeys = rotated })
+	t.Run("OK", func(t *testing.T) {
+		// Ensure a server signing with a new key publishes the retired one and still calls a past certificate authentic.
+		res, err := http.Post(srv.URL+certificate.VerifyAPIPath, "application/pdf", bytes.NewReader(past))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v certificate.Verdict
+		err = json.NewDecoder(res.Body).Decode(&v)
+		res.Body.Close()
+		if err != nil || !v.Authentic || v.ID != document().ID {
+			t.Fatalf("verdict = %+v (%v)", v, err)
+		}
+		res, err = http.Get(srv.URL + certificate.KeysPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct{ Keys []certificate.PublishedKey }
+		err = json.NewDecoder(res.Body).Decode(&out)
+		res.Body.Close()
+		if err != nil || len(out.Keys) != 2 || out.Keys[0].KeyID != "2026" || out.Keys[0].Status != "current" ||
+			out.Keys[1].KeyID != "2025" || out.Keys[1].Status != "retired" || out.Keys[1].PublicKey != oldPub {
+			t.Errorf("keys = %+v (%v)", out.Keys, err)
 		}
 	})
 }
