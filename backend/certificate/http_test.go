@@ -47,6 +47,7 @@ func TestCertificateEndpoints(t *testing.T) {
 	servertest.MustCreateAccount(t, c, "moi@test.fr", policy.RoleWorker, func(g *ent.GrantCreate) { g.SetWorkerID(me.ID) })
 	servertest.MustCreateAccount(t, c, "mdt@test.fr", policy.RolePhysician, func(g *ent.GrantCreate) { g.SetEstablishmentID(est.ID) })
 	servertest.MustCreateAccount(t, c, "rh@test.fr", policy.RoleEmployer, func(g *ent.GrantCreate) { g.SetEstablishmentID(est.ID) })
+	servertest.MustCreateAccount(t, c, "pcr@test.fr", policy.RoleRPA, func(g *ent.GrantCreate) { g.SetEstablishmentID(est.ID) })
 	login := func(email string) *servertest.Client {
 		cl := srv.NewClient(t)
 		if email != "" {
@@ -121,6 +122,7 @@ func TestCertificateEndpoints(t *testing.T) {
 		}{
 			{"anonymous", "", me, http.StatusUnauthorized},
 			{"employer (no dose values)", "rh@test.fr", me, http.StatusForbidden},
+			{"adviser (contract period only, no stored standings)", "pcr@test.fr", me, http.StatusForbidden},
 			{"worker, another's", "moi@test.fr", stranger, http.StatusNotFound},
 			{"physician, not followed", "mdt@test.fr", stranger, http.StatusNotFound},
 		} {
