@@ -5,7 +5,7 @@ import react from "@vitejs/plugin-react";
 // The Go API; `make dev` runs it on :8080. Keep changeOrigin off: the
 // websocket upgrade must keep the page's Host to count as same-origin.
 const api = process.env.API_URL ?? "http://127.0.0.1:8080";
-const proxy = { "/graphql": { target: api, ws: true } };
+const proxy = { "/graphql": { target: api, ws: true }, "/certificats": { target: api }, "/.well-known": { target: api } };
 
 export default defineConfig({
   plugins: [react()],

@@ -16,6 +16,7 @@ import (
 	"github.com/siseri/siseri/backend/alerts"
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/certificate"
 	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/registry"
@@ -67,6 +68,10 @@ type Config struct {
 	SMTP *notify.SMTP
 	// OutboxEvery is how often the instance looks for e-mails to send.
 	OutboxEvery time.Duration
+	// CertificateKeys sign the dose-history certificates and publish the
+	// keys that verify them (SISERI_CERT_KEY…); nil generates a key for the
+	// life of the process (demonstrations and tests).
+	CertificateKeys *certificate.Keyring
 }
 
 // DefaultConfig returns the production defaults.
@@ -108,6 +113,11 @@ func New(cfg Config, db *store.DB, log *slog.Logger) *Server {
 		Name: "siseri_password_checks_total",
 		Help: "Password hashes computed by sign-in attempts: one per attempt the limiters let through, whether the account exists or not.",
 	}, func() float64 { return float64(s.auth.PasswordChecks()) }))
+	if cfg.CertificateKeys == nil {
+		s.cfg.CertificateKeys = certificate.Generate()
+		log.Warn("SISERI_CERT_KEY is not set: certificates are signed with a key generated for this process and will not verify after a restart",
+			"key_id", s.cfg.CertificateKeys.CurrentID())
+	}
 	s.handler = s.routes()
 	return s
 }
@@ -159,6 +169,13 @@ func (s *Server) routes() http.Handler {
 	s.oidc.Routes(oidcMux)
 	signIn := s.metrics.Instrument("oidc", withTimeout(s.cfg.RequestTimeout, limitBody(s.cfg.MaxBodyBytes, s.cfg.MaxBodyBytes, authn(oidcMux))))
 	mux.Handle("/auth/", signIn)
+	certs := &certificate.Service{Client: s.db.Client, Audit: &audit.Log{Client: s.db.Client, Dialect: s.db.Dialect},
+		Keys: s.cfg.CertificateKeys, PublicURL: s.cfg.PublicURL, Log: s.log}
+	certMux := http.NewServeMux()
+	certs.Routes(certMux, authn)
+	certHandler := s.metrics.Instrument("certificate", csrfGuard(s.cfg.AllowedOrigins, withTimeout(s.cfg.RequestTimeout, certMux)))
+	mux.Handle(certificate.DownloadPath, certHandler)
+	mux.Handle(certificate.KeysPath, certHandler)
 	mux.Handle("GET /healthz", s.metrics.Instrument("healthz", http.HandlerFunc(s.healthz)))
 	mux.Handle("GET /readyz", s.metrics.Instrument("readyz", http.HandlerFunc(s.readyz)))
 	mux.Handle("GET /metrics", s.metrics.Handler())

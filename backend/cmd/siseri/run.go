@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/siseri/siseri/backend/auth"
+	"github.com/siseri/siseri/backend/certificate"
 	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/seed"
@@ -66,6 +67,10 @@ Configuration (options ou variables d'environnement) :
                          voir docs/deploy-oidc.md
   SISERI_SMTP_URL        serveur de courrier sortant des notifications (smtp://…, docs/notifications.md) ;
                          sans lui, les courriels attendent dans la file d'envoi
+  SISERI_CERT_KEY        graine Ed25519 (32 octets en base64 : openssl rand -base64 32) qui signe les
+                         attestations ; sans elle, une clé est tirée au démarrage (démonstration)
+  SISERI_CERT_KEY_ID     identifiant de cette clé (défaut : dérivé de la clé publique)
+  SISERI_CERT_OLD_KEYS   anciennes clés publiques qui vérifient encore : id=base64,… (docs/certificate.md)
   SISERI_LOG_LEVEL       debug, info, warn ou error (défaut info)
 `
 
@@ -215,8 +220,18 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	secretKey := fs.String("secret-key", env("SISERI_SECRET_KEY", ""), "32 bytes in base64 sealing second-factor secrets at rest (openssl rand -base64 32)")
 	oidcConfig := fs.String("oidc-config", env("SISERI_OIDC_CONFIG", ""), "JSON file of the OpenID Connect providers (docs/deploy-oidc.md)")
 	smtpURL := fs.String("smtp-url", env("SISERI_SMTP_URL", ""), "outgoing mail server of the notifications, smtp://user:pass@host:port?from=…&starttls=mandatory|opportunistic|none (none: e-mails wait in the outbox)")
+	certKey := fs.String("cert-key", env("SISERI_CERT_KEY", ""), "Ed25519 seed (32 bytes in base64) signing the dose-history certificates (docs/certificate.md)")
+	certKeyID := fs.String("cert-key-id", env("SISERI_CERT_KEY_ID", ""), "id of the certificate signing key (default: derived from its public key)")
+	certOldKeys := fs.String("cert-old-keys", env("SISERI_CERT_OLD_KEYS", ""), "retired certificate public keys that still verify, comma-separated id=base64")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *certKey != "" {
+		keys, err := certificate.ParseConfig(*certKey, *certKeyID, *certOldKeys)
+		if err != nil {
+			return usageError{"serve : " + err.Error()}
+		}
+		cfg.CertificateKeys = keys
 	}
 	if *secretKey != "" {
 		key, err := auth.ParseSecretKey(*secretKey)

@@ -30,6 +30,7 @@ import {
   WorkerFileRoute,
 } from "./routes/RoleRoutes";
 import { SignInRoute } from "./routes/SignInRoute";
+import { VerificationRoute } from "./routes/VerificationRoute";
 import { WorkerClaimRoute } from "./routes/WorkerClaimRoute";
 import { WorkersRoute } from "./routes/WorkersRoute";
 import { signInPath } from "./sign-in-redirect";
@@ -42,7 +43,7 @@ function only(role: Role | Role[], element: ReactNode) {
   return <RequireRole role={role}>{element}</RequireRole>;
 }
 
-/** The application's routes; every page but sign-in needs a session. */
+/** The application's routes; every page but sign-in, activation and certificate verification needs a session. */
 export function AppRoutes() {
   return (
     <Routes>
@@ -50,6 +51,8 @@ export function AppRoutes() {
         <Route path={signInPath} element={<SignInRoute />} />
         <Route path={`${signInPath}/code-travailleur`} element={<WorkerClaimRoute />} />
         <Route path="activation/:token" element={<ActivationRoute />} />
+        <Route path="verification" element={<VerificationRoute />} />
+        <Route path="verification/:id" element={<VerificationRoute />} />
       </Route>
       <Route
         element={

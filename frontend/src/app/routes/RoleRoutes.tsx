@@ -20,6 +20,7 @@ import { BatchHistory } from "../../features/file-upload/components/BatchHistory
 import { FileUpload } from "../../features/file-upload/components/FileUpload";
 import { NotificationCentre } from "../../features/live-alerts/components/NotificationCentre";
 import { useLiveAlerts } from "../../features/live-alerts/hooks/useLiveAlerts";
+import { CertificateDownload } from "../../features/certificate/components/CertificateDownload";
 import { DoseCertificate } from "../../features/my-dosimetry/components/DoseCertificate";
 import { AnomalyStatistics } from "../../features/national-statistics/components/AnomalyStatistics";
 import { useCurrentViewer } from "../../features/session/hooks/useCurrentViewer";
@@ -42,6 +43,7 @@ export function WorkerFileRoute() {
   return (
     <>
       <PhysicianWorkerFile key={id} workerID={id!} canRecord={primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN"} />
+      <CertificateDownload workerID={id!} holder="worker" />
       {primaryRole(viewer) === "OCCUPATIONAL_PHYSICIAN" && <ClaimCodePanel key={`c-${id}`} workerID={id!} />}
       <h2 className={fr.cx("fr-h4", "fr-mt-6w")}>Anomalies de ce travailleur</h2>
       <AnomalyTriage key={`a-${id}`} physician workerID={id!} />

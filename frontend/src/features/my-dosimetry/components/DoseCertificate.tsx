@@ -1,6 +1,7 @@
 import { fr } from "@codegouvfr/react-dsfr";
 import { ButtonsGroup } from "@codegouvfr/react-dsfr/ButtonsGroup";
 
+import { CertificateDownload } from "../../certificate/components/CertificateDownload";
 import { DoseRecordTable, doseRecordCells, doseRecordHeaders, sortRecords } from "../../../components/DoseRecordTable";
 import { Loading } from "../../../components/Loading";
 import { QueryErrorAlert } from "../../../components/QueryErrorAlert";
@@ -42,6 +43,7 @@ export function DoseCertificate({ workerID }: { workerID: string }) {
           { children: "Retour à mon suivi", priority: "tertiary", linkProps: { to: "/" } },
         ]}
       />
+      <CertificateDownload workerID={worker.id} holder="self" />
       <h2 className={fr.cx("fr-h5")}>Emplois déclarés</h2>
       <ul>
         {connectionNodes(worker.employments).map((e) => (
