@@ -10,7 +10,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/siseri/siseri/backend/anomaly"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -34,6 +33,9 @@ type Options struct {
 	// End is the first day after the dose history; it is moved to the first of
 	// its month. The zero value means the first day of referenceDate's month.
 	End time.Time
+	// Postgres is set on PostgreSQL (detection takes its locks and reads
+	// histories in one statement there).
+	Postgres bool
 }
 
 // DefaultOptions returns about 2,000 workers with a fixed seed and 36 months of
@@ -101,16 +103,16 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("seed: exposure: %w", err), tx.Rollback())
 	}
-	// National context statistics, so that advisers can compare their
-	// workers with the national picture from the start.
-	if err := anomaly.AddCurrentRecordsToStats(ctx, tx.Client()); err != nil {
-		return 0, errors.Join(fmt.Errorf("seed: statistics: %w", err), tx.Rollback())
+	// One pending correction conflict for the demo physician.
+	if err := p.resend(ctx, tx); err != nil {
+		return 0, errors.Join(fmt.Errorf("seed: correction conflict: %w", err), tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("seed: commit: %w", err)
 	}
 	attrs := []any{"duration", time.Since(began).Round(time.Millisecond).String(), "seed", opts.Seed,
 		"from", win.start.Format(time.DateOnly), "to", win.end.AddDate(0, 0, -1).Format(time.DateOnly)}
+	counts = append(counts, count{"anomalies", p.raised}, count{"constraint_notices", p.notices})
 	for _, c := range counts {
 		attrs = append(attrs, c.name, c.n)
 	}
@@ -133,6 +135,10 @@ type plan struct {
 	gen       *doseGen
 	batches   []batchPlan
 	originals int // records before this index are originals, after it corrections
+	postgres  bool
+	// raised and notices count what detection raised while the records were
+	// replayed: anomalies, and notices of dose constraints crossed.
+	raised, notices int
 }
 
 // newPlan draws the demo data. Each part has its own random stream (PCG), so
@@ -140,7 +146,7 @@ type plan struct {
 func newPlan(opts Options, win window) *plan {
 	seed := uint64(opts.Seed)
 	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, n)) }
-	p := &plan{win: win, org: planOrganisations(stream(1))}
+	p := &plan{win: win, org: planOrganisations(stream(1)), postgres: opts.Postgres}
 	p.workers = planPopulation(stream(2), opts.Workers, win, newIdentities())
 	planCareers(stream(3), p.workers, p.org, win)
 	p.gen = newDoseGen(seed^0xd05e5eed, win, p.org, p.workers)
