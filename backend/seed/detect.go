@@ -108,13 +108,11 @@ func (p *plan) resentCorrection() int {
 	return found
 }
 
-// labRow is a row of laboratory results (ingest.LabResults) of
-// worker wi in establishment est: a whole-body Hp(10) result in µSv.
-func (p *plan) labRow(wi, est int, serial string, start, end time.Time, usv int64) []string {
-	w := p.workers[wi]
-	return []string{w.nir, w.lastName, w.firstNames, w.birth.Format(time.DateOnly), p.org.sirets[est], serial,
-		"PASSIF_CORPS_ENTIER", "HP10", start.Format(time.DateOnly), end.Format(time.DateOnly),
-		strconv.FormatInt(usv, 10), "µSv", "", "", ""}
+// labRow is a row of laboratory results (ingest.LabResults): a whole-body
+// Hp(10) result in µSv.
+func labRow(nir, lastName, firstNames string, birth time.Time, siret, serial string, start, end time.Time, usv int64) []string {
+	return []string{nir, lastName, firstNames, birth.Format(time.DateOnly), siret, serial, "PASSIF_CORPS_ENTIER", "HP10",
+		start.Format(time.DateOnly), end.Format(time.DateOnly), strconv.FormatInt(usv, 10), "µSv", "", "", ""}
 }
 
 // resend has the demo laboratory re-send, through the importer and as the
@@ -138,10 +136,11 @@ func (p *plan) resend(ctx context.Context, tx *ent.Tx) error {
 	engine.Now = func() time.Time { return at }
 	imp := &registry.Importer{Registry: &registry.Registry{Engine: engine, Postgres: p.postgres}, Now: func() time.Time { return at },
 		Postgres: p.postgres}
-	month := orig.start.Format("2006-01")
+	month, w := orig.start.Format("2006-01"), p.workers[orig.worker]
 	rep, err := imp.Submit(policy.NewContext(ctx, v), ingest.Submission{Format: ingest.LabResults,
 		Reference: fmt.Sprintf("%s-%s-relecture", demoLab, month), Filename: fmt.Sprintf("%s_relecture_%s.csv", demoLab, month),
-		Rows: [][]string{p.labRow(orig.worker, p.workers[orig.worker].emps[orig.emp].est, orig.serial, orig.start, orig.end, orig.value)}})
+		Rows: [][]string{labRow(w.nir, w.lastName, w.firstNames, w.birth, p.org.sirets[w.emps[orig.emp].est], orig.serial,
+			orig.start, orig.end, orig.value)}})
 	if err != nil {
 		return err
 	}
