@@ -19,7 +19,6 @@ func TestLivingDemo(t *testing.T) {
 	db := storetest.MustOpen(t)
 	opts := seed.DefaultOptions()
 	opts.Workers = 300
-	opts.Postgres = db.IsPostgres()
 	if _, err := seed.IfEmpty(context.Background(), db.Client, opts, nil); err != nil {
 		t.Fatal(err)
 	}

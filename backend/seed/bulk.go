@@ -97,7 +97,6 @@ func Bulk(ctx context.Context, db *store.DB, o BulkOptions) (BulkResult, error) 
 	}
 	p := progress{w: o.Progress, began: began, mu: &sync.Mutex{}}
 	p.printf("Données de démonstration : %d travailleurs sur %d mois…", demo.Workers, win.months)
-	demo.Postgres = true
 	n, err := IfEmpty(ctx, db.Client, demo, nil)
 	if err != nil {
 		return res, err

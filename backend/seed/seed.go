@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	expo "github.com/siseri/siseri/backend/exposure"
@@ -33,9 +34,6 @@ type Options struct {
 	// End is the first day after the dose history; it is moved to the first of
 	// its month. The zero value means the first day of referenceDate's month.
 	End time.Time
-	// Postgres is set on PostgreSQL (detection takes its locks and reads
-	// histories in one statement there).
-	Postgres bool
 }
 
 // DefaultOptions returns about 2,000 workers with a fixed seed and 36 months of
@@ -81,6 +79,7 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	}
 	began := time.Now()
 	ctx = policy.SystemContext(ctx)
+	postgres := onPostgres(ctx, client)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("seed: begin transaction: %w", err)
@@ -90,6 +89,7 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 		return 0, errors.Join(wrap("check for workers", err), tx.Rollback())
 	}
 	p := newPlan(opts, win)
+	p.postgres = postgres
 	counts, err := p.write(ctx, tx)
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("seed: %w", err), tx.Rollback())
@@ -120,6 +120,18 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	return len(p.workers), nil
 }
 
+// onPostgres reports whether client reaches PostgreSQL, whose version()
+// SQLite lacks: detection and the importer write and lock differently there.
+func onPostgres(ctx context.Context, client *ent.Client) bool {
+	rows, err := client.QueryContext(ctx, "SELECT version()")
+	if err != nil {
+		return false
+	}
+	defer rows.Close()
+	var v string
+	return rows.Next() && rows.Scan(&v) == nil && strings.HasPrefix(v, "PostgreSQL")
+}
+
 func wrap(what string, err error) error {
 	if err == nil {
 		return nil
@@ -146,7 +158,7 @@ type plan struct {
 func newPlan(opts Options, win window) *plan {
 	seed := uint64(opts.Seed)
 	stream := func(n uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, n)) }
-	p := &plan{win: win, org: planOrganisations(stream(1)), postgres: opts.Postgres}
+	p := &plan{win: win, org: planOrganisations(stream(1))}
 	p.workers = planPopulation(stream(2), opts.Workers, win, newIdentities())
 	planCareers(stream(3), p.workers, p.org, win)
 	p.gen = newDoseGen(seed^0xd05e5eed, win, p.org, p.workers)

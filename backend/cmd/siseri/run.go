@@ -255,9 +255,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		log.Warn("SISERI_SECRET_KEY is not set: second-factor secrets are stored in clear")
 	}
 	if *demo {
-		opts := seed.DefaultOptions()
-		opts.Postgres = db.IsPostgres()
-		n, err := seed.IfEmpty(ctx, db.Client, opts, log)
+		n, err := seed.IfEmpty(ctx, db.Client, seed.DefaultOptions(), log)
 		if err != nil {
 			return fmt.Errorf("seed demo data: %w", err)
 		}
@@ -323,7 +321,6 @@ func seedCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return nil
 	}
 	began := time.Now()
-	opts.Postgres = db.IsPostgres()
 	n, err := seed.IfEmpty(ctx, db.Client, opts, c.logger(stderr))
 	if err != nil {
 		return err
