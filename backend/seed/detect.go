@@ -22,7 +22,8 @@ import (
 // that the demo's anomalies, exceedances and notices are the detector's own.
 // An arrival is a month of receptions; a physician's correction is an
 // arrival of its own, which first supersedes the version it corrects. The
-// context statistics grow arrival by arrival, as they would have.
+// context statistics grow arrival by arrival, with the results still
+// current today.
 func (p *plan) replay(ctx context.Context, tx *ent.Tx, write func(context.Context, []int) ([]*ent.DoseRecord, error), ids *idMap) error {
 	recs := p.gen.records
 	order := make([]int, len(recs))
@@ -58,11 +59,31 @@ func (p *plan) replay(ctx context.Context, tx *ent.Tx, write func(context.Contex
 		if err != nil {
 			return err
 		}
-		if err := sess.Judge(written); err != nil {
+		// A result corrected later is judged as it arrived, but stays out of
+		// the context statistics, which count the current results: it is
+		// judged in a session of its own that never settles.
+		var kept, corrected []*ent.DoseRecord
+		for k, r := range written {
+			if recs[idx[k]].supersededAt != nil {
+				corrected = append(corrected, r)
+			} else {
+				kept = append(kept, r)
+			}
+		}
+		aside, err := reg.Open(ctx, registry.Options{Now: clock})
+		if err != nil {
 			return err
 		}
-		p.raised += sess.Raised
-		p.notices += sess.Notices
+		for _, j := range []struct {
+			s    *registry.Session
+			recs []*ent.DoseRecord
+		}{{sess, kept}, {aside, corrected}} {
+			if err := j.s.Judge(j.recs); err != nil {
+				return err
+			}
+			p.raised += j.s.Raised
+			p.notices += j.s.Notices
+		}
 		return sess.Settle()
 	}
 	var group []int

@@ -24,15 +24,18 @@ const submitLabResults = `mutation($reference: String!, $rows: [LabResultInput!]
 async function followedWorker(baseURL, token) {
   const { me } = await gql(baseURL, token, "{ me { account { displayName } grants { establishmentID } } }");
   const ids = me.grants.map((g) => g.establishmentID).filter(Boolean);
-  const { employments } = await gql(
+  const { employments, doseConflicts } = await gql(
     baseURL,
     token,
     `query($where: EmploymentWhereInput) {
-      employments(first: 1, where: $where) { edges { node { worker { id nir lastName firstNames birthDate } establishment { id siret } } } }
+      employments(first: 20, where: $where) { edges { node { worker { id nir lastName firstNames birthDate } establishment { id siret } } } }
+      doseConflicts(first: 20, where: { status: OPEN }) { edges { node { workerID } } }
     }`,
     { where: { establishmentIDIn: ids, endDateIsNil: true } },
   );
-  const found = employments.edges[0]?.node;
+  // Not the worker of the demo's own pending conflict.
+  const busy = new Set(doseConflicts.edges.map((e) => e.node.workerID));
+  const found = employments.edges.map((e) => e.node).find((n) => !busy.has(n.worker.id));
   assert.ok(found, "un travailleur suivi par le médecin de démonstration");
   return { worker: found.worker, establishment: found.establishment, physicianName: me.account.displayName };
 }
