@@ -3,7 +3,11 @@
 // laboratories, about 2,000 workers with their employments, 36 months of dose
 // records drawn from the generative model of ANOMALY.md §3 (with a few planted
 // anomalies and physician corrections), dosimeters, and one demo account per
-// role. Everything is deterministic for a given seed.
+// role. The records are replayed in the order they arrived and judged by the
+// registry's detection as they arrive (detect.go), and the demo laboratory
+// re-sends a corrected result, so that the demo opens on the detector's own
+// anomalies and one pending correction conflict; in demo mode a Ticker keeps
+// sending new results. Everything is deterministic for a given seed.
 package seed
 
 import (

@@ -53,6 +53,7 @@ Configuration (options ou variables d'environnement) :
   SISERI_ADDR            adresse d'écoute (défaut :8080)
   SISERI_DATABASE_URL    postgres://… ou chemin d'un fichier SQLite (défaut ./data/siseri.db)
   SISERI_DEMO=1          données de démonstration si la base est vide (serve)
+  SISERI_DEMO_TICK       en démonstration, intervalle des lots du laboratoire de démonstration (défaut 3m ; 0 : aucun)
   SISERI_STATIC_DIR      application web construite (défaut frontend/dist)
   SISERI_PUBLIC_URL      adresse publique du serveur, telle que les navigateurs l'atteignent : début des
                          liens d'activation, des retours OpenID Connect et des liens des courriels
