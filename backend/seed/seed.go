@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	expo "github.com/siseri/siseri/backend/exposure"
@@ -83,7 +82,7 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	}
 	began := time.Now()
 	ctx = policy.SystemContext(ctx)
-	postgres := onPostgres(ctx, client)
+	postgres := expo.IsPostgres(ctx, client)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("seed: begin transaction: %w", err)
@@ -122,18 +121,6 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	}
 	log.Info("seed: demo data written", attrs...)
 	return len(p.workers), nil
-}
-
-// onPostgres reports whether client reaches PostgreSQL, whose version()
-// SQLite lacks: detection and the importer write and lock differently there.
-func onPostgres(ctx context.Context, client *ent.Client) bool {
-	rows, err := client.QueryContext(ctx, "SELECT version()")
-	if err != nil {
-		return false
-	}
-	defer rows.Close()
-	var v string
-	return rows.Next() && rows.Scan(&v) == nil && strings.HasPrefix(v, "PostgreSQL")
 }
 
 func wrap(what string, err error) error {
