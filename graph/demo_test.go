@@ -3,14 +3,18 @@ package graph_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/siseri/siseri/backend/seed"
+	"github.com/siseri/siseri/backend/server"
 	"github.com/siseri/siseri/backend/server/servertest"
 	"github.com/siseri/siseri/backend/store/storetest"
 )
 
 // TestDemoAccounts ensures each demo account of the README sees its role's
-// dashboard data through GraphQL, and is refused what its role may not see.
+// dashboard data through GraphQL, and is refused what its role may not see,
+// and that the demo lives: detection ran over the seeded history, and the
+// demo ticker sends laboratory batches.
 func TestDemoAccounts(t *testing.T) {
 	db := storetest.MustOpen(t)
 	opts := seed.DefaultOptions()
@@ -124,5 +128,44 @@ func TestDemoAccounts(t *testing.T) {
 			t.Errorf("accounts = %d, want %d", n, len(seed.DemoAccounts))
 		}
 		refused(t, c, doses)
+	})
+	t.Run("LivingDemo", func(t *testing.T) {
+		// The detector judged the seeded history: the adviser and the
+		// physician find its anomalies and notices, the physician one
+		// correction conflict to settle.
+		const (
+			anomalies = `{ anomalies(first: 1, where: { layerNEQ: CONSTRAINT }) { totalCount } }`
+			notices   = `{ anomalies(first: 1, where: { layer: CONSTRAINT }) { totalCount } }`
+			conflicts = `{ doseConflicts(first: 1, where: { status: OPEN }) { totalCount } }`
+			batches   = `{ importBatches(first: 1, where: { referenceHasPrefix: "LANDAUER-DEMO-" }) { totalCount } }`
+		)
+		adviser, physician, lab := login(t, "pcr@demo.siseri.fr"), login(t, "medecin@demo.siseri.fr"), login(t, "labo@demo.siseri.fr")
+		for _, tc := range []struct {
+			name string
+			c    *servertest.Client
+			q    string
+		}{{"adviser's anomalies", adviser, anomalies}, {"adviser's notices", adviser, notices}, {"physician's anomalies", physician, anomalies}} {
+			if n := count(t, tc.c, tc.q); n < 1 {
+				t.Errorf("%s = %d, want some raised by the detector", tc.name, n)
+			}
+		}
+		if n := count(t, physician, conflicts); n != 1 {
+			t.Errorf("physician's open conflicts = %d, want 1", n)
+		}
+		// An instance with the demo ticker on sends the demo laboratory's
+		// batches; the adviser gets new anomalies from them.
+		before := count(t, adviser, anomalies)
+		servertest.MustStartWith(t, db, func(c *server.Config) { c.DemoTick = 100 * time.Millisecond })
+		deadline := time.NewTimer(60 * time.Second)
+		defer deadline.Stop()
+		tick := time.NewTicker(100 * time.Millisecond)
+		defer tick.Stop()
+		for count(t, lab, batches) < 2 || count(t, adviser, anomalies) <= before {
+			select {
+			case <-deadline.C:
+				t.Fatalf("after 60 s: %d demo batches, adviser's anomalies %d (were %d)", count(t, lab, batches), count(t, adviser, anomalies), before)
+			case <-tick.C:
+			}
+		}
 	})
 }

@@ -42,7 +42,7 @@ func Recompute(ctx context.Context, client *ent.Client, workerIDs []int, asOf ti
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	if isPostgres(ctx, client) {
+	if IsPostgres(ctx, client) {
 		return recomputeSQL(ctx, client, ids, civilDay(asOf))
 	}
 	for i := 0; i < len(ids); i += chunk {

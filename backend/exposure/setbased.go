@@ -32,10 +32,10 @@ import (
 // pgStandings is the temporary table the computed standings go through.
 const pgStandings = "siseri_standings"
 
-// isPostgres reports whether client speaks to PostgreSQL (Ent does not expose
+// IsPostgres reports whether client speaks to PostgreSQL (Ent does not expose
 // the dialect of a transaction's client; version() exists only there, and a
 // failed statement on SQLite leaves its transaction usable).
-func isPostgres(ctx context.Context, client *ent.Client) bool {
+func IsPostgres(ctx context.Context, client *ent.Client) bool {
 	rows, err := client.QueryContext(ctx, "SELECT version()")
 	if err != nil {
 		return false

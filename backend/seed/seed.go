@@ -3,14 +3,17 @@
 // laboratories, about 2,000 workers with their employments, 36 months of dose
 // records drawn from the generative model of ANOMALY.md §3 (with a few planted
 // anomalies and physician corrections), dosimeters, and one demo account per
-// role. Everything is deterministic for a given seed.
+// role. The records are replayed in the order they arrived and judged by the
+// registry's detection as they arrive (detect.go), and the demo laboratory
+// re-sends a corrected result, so that the demo opens on the detector's own
+// anomalies and one pending correction conflict; in demo mode a Ticker keeps
+// sending new results. Everything is deterministic for a given seed.
 package seed
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/siseri/siseri/backend/anomaly"
 	"log/slog"
 	"math/rand/v2"
 	"time"
@@ -79,6 +82,7 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	}
 	began := time.Now()
 	ctx = policy.SystemContext(ctx)
+	postgres := expo.IsPostgres(ctx, client)
 	tx, err := client.Tx(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("seed: begin transaction: %w", err)
@@ -88,6 +92,7 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 		return 0, errors.Join(wrap("check for workers", err), tx.Rollback())
 	}
 	p := newPlan(opts, win)
+	p.postgres = postgres
 	counts, err := p.write(ctx, tx)
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("seed: %w", err), tx.Rollback())
@@ -101,16 +106,16 @@ func IfEmpty(ctx context.Context, client *ent.Client, opts Options, log *slog.Lo
 	if err != nil {
 		return 0, errors.Join(fmt.Errorf("seed: exposure: %w", err), tx.Rollback())
 	}
-	// National context statistics, so that advisers can compare their
-	// workers with the national picture from the start.
-	if err := anomaly.AddCurrentRecordsToStats(ctx, tx.Client()); err != nil {
-		return 0, errors.Join(fmt.Errorf("seed: statistics: %w", err), tx.Rollback())
+	// One pending correction conflict for the demo physician.
+	if err := p.resend(ctx, tx); err != nil {
+		return 0, errors.Join(fmt.Errorf("seed: correction conflict: %w", err), tx.Rollback())
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, fmt.Errorf("seed: commit: %w", err)
 	}
 	attrs := []any{"duration", time.Since(began).Round(time.Millisecond).String(), "seed", opts.Seed,
 		"from", win.start.Format(time.DateOnly), "to", win.end.AddDate(0, 0, -1).Format(time.DateOnly)}
+	counts = append(counts, count{"anomalies", p.raised}, count{"constraint_notices", p.notices})
 	for _, c := range counts {
 		attrs = append(attrs, c.name, c.n)
 	}
@@ -133,6 +138,10 @@ type plan struct {
 	gen       *doseGen
 	batches   []batchPlan
 	originals int // records before this index are originals, after it corrections
+	postgres  bool
+	// raised and notices count what detection raised while the records were
+	// replayed: anomalies, and notices of dose constraints crossed.
+	raised, notices int
 }
 
 // newPlan draws the demo data. Each part has its own random stream (PCG), so

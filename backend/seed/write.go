@@ -250,18 +250,20 @@ func bodyPosition(kind doserecord.MonitoringKind) string {
 	return "Poitrine"
 }
 
-// createRecords creates the original dose records, then the corrections that
-// supersede some of them (they need the originals' ids).
+// createRecords creates the dose records in the order they reached the
+// registry, each arrival judged as it is written (replay).
 func (p *plan) createRecords(ctx context.Context, tx *ent.Tx, ids *idMap) error {
 	recs := p.gen.records
 	physician := ids.accounts["medecin@demo.siseri.fr"]
+	// build creates record i as it was when it arrived: current; a later
+	// correction supersedes it when it arrives.
 	build := func(i int) *ent.DoseRecordCreate {
 		r := &recs[i]
 		e := p.workers[r.worker].emps[r.emp]
 		c := tx.DoseRecord.Create().SetWorkerID(ids.workers[r.worker]).SetEstablishmentID(ids.ests[e.est]).
 			SetSource(r.source).SetMonitoringKind(r.kind).SetQuantity(r.quantity).SetValueUsv(r.value).
 			SetStatus(r.status).SetPeriodStart(r.start).SetPeriodEnd(r.end).SetVersion(r.version).
-			SetCurrent(r.current).SetNillableSupersededAt(r.supersededAt).SetReceivedAt(r.received)
+			SetCurrent(r.current || r.supersededAt != nil).SetReceivedAt(r.received)
 		if e.declared {
 			c.SetSectorCode(e.role.sector).SetJobCode(e.role.job)
 		}
@@ -287,18 +289,20 @@ func (p *plan) createRecords(ctx context.Context, tx *ent.Tx, ids *idMap) error 
 		}
 		return c
 	}
-	save := func(ctx context.Context, bs ...*ent.DoseRecordCreate) ([]*ent.DoseRecord, error) {
-		return tx.DoseRecord.CreateBulk(bs...).Save(ctx)
-	}
-	id := func(r *ent.DoseRecord) int { return r.ID }
-	originals, err := createAll(ctx, p.originals, build, save, id)
-	if err != nil {
-		return err
-	}
-	ids.records = originals
-	corrections, err := createAll(ctx, len(recs)-p.originals, func(i int) *ent.DoseRecordCreate { return build(p.originals + i) }, save, id)
-	ids.records = append(ids.records, corrections...)
-	return err
+	ids.records = make([]int, len(recs))
+	return p.replay(ctx, tx, func(ctx context.Context, idx []int) ([]*ent.DoseRecord, error) {
+		written := make([]*ent.DoseRecord, 0, len(idx))
+		_, err := createAll(ctx, len(idx), func(i int) *ent.DoseRecordCreate { return build(idx[i]) },
+			func(ctx context.Context, bs ...*ent.DoseRecordCreate) ([]*ent.DoseRecord, error) {
+				rows, err := tx.DoseRecord.CreateBulk(bs...).Save(ctx)
+				written = append(written, rows...)
+				return rows, err
+			}, func(r *ent.DoseRecord) int { return r.ID })
+		for k, r := range written {
+			ids.records[idx[k]] = r.ID
+		}
+		return written, err
+	}, ids)
 }
 
 // demoAccreditationScope is the scope of accreditation of the demo laboratories.

@@ -17,9 +17,11 @@ import (
 	"github.com/siseri/siseri/backend/audit"
 	"github.com/siseri/siseri/backend/auth"
 	"github.com/siseri/siseri/backend/certificate"
+	"github.com/siseri/siseri/backend/ingest"
 	"github.com/siseri/siseri/backend/notify"
 	"github.com/siseri/siseri/backend/oidc"
 	"github.com/siseri/siseri/backend/registry"
+	"github.com/siseri/siseri/backend/seed"
 	"github.com/siseri/siseri/backend/store"
 	"github.com/siseri/siseri/ent"
 	"github.com/siseri/siseri/graph"
@@ -72,6 +74,9 @@ type Config struct {
 	// keys that verify them (SISERI_CERT_KEY…); nil generates a key for the
 	// life of the process (demonstrations and tests).
 	CertificateKeys *certificate.Keyring
+	// DemoTick is how often, in demo mode only, the demo laboratory sends a
+	// batch of new results (seed.Ticker; 0: never).
+	DemoTick time.Duration
 }
 
 // DefaultConfig returns the production defaults.
@@ -227,6 +232,16 @@ func (s *Server) Background(ctx context.Context) {
 	}
 	if s.cfg.OutboxEvery > 0 {
 		go s.Sender().Run(ctx)
+	}
+	if s.cfg.DemoTick > 0 {
+		t := &seed.Ticker{DB: s.db, Importer: s.importer, Auth: s.auth}
+		go t.Run(ctx, s.cfg.DemoTick, func(rep *ingest.Report, err error) {
+			if err != nil {
+				s.log.Error("demo batch", "err", err)
+				return
+			}
+			s.log.Info("demo batch", "reference", rep.Reference, "status", rep.Status, "rows", rep.RowsAccepted, "anomalies", rep.AnomaliesRaised)
+		})
 	}
 	if !s.broker.Postgres {
 		return

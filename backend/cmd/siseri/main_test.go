@@ -23,7 +23,7 @@ func TestServeSQLiteDemo(t *testing.T) {
 	done := make(chan error, 1)
 	var logs bytes.Buffer
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", addr, "--static-dir", "",
+		done <- run(ctx, []string{"serve", "--demo", "--demo-tick", "0", "--addr", addr, "--static-dir", "",
 			"--database-url", filepath.Join(t.TempDir(), "siseri.db")}, io.Discard, &logs)
 	}()
 	base := "http://" + addr

@@ -54,6 +54,7 @@ Configuration (options ou variables d'environnement) :
   SISERI_ADDR            adresse d'écoute (défaut :8080)
   SISERI_DATABASE_URL    postgres://… ou chemin d'un fichier SQLite (défaut ./data/siseri.db)
   SISERI_DEMO=1          données de démonstration si la base est vide (serve)
+  SISERI_DEMO_TICK       en démonstration, intervalle des lots du laboratoire de démonstration (défaut 3m ; 0 : aucun)
   SISERI_STATIC_DIR      application web construite (défaut frontend/dist)
   SISERI_PUBLIC_URL      adresse publique du serveur, telle que les navigateurs l'atteignent : début des
                          liens d'activation, des retours OpenID Connect et des liens des courriels
@@ -215,6 +216,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.StringVar(&cfg.PublicURL, "public-url", env("SISERI_PUBLIC_URL", cfg.PublicURL), "address people reach the server at: activation links, OpenID Connect callbacks and e-mail links start with it")
 	fs.StringVar(&cfg.StaticDir, "static-dir", env("SISERI_STATIC_DIR", cfg.StaticDir), "built single-page app")
 	demo := fs.Bool("demo", envBool("SISERI_DEMO"), "seed demo data when the database is empty")
+	demoTick := fs.String("demo-tick", env("SISERI_DEMO_TICK", "3m"), "in demo mode, how often the demo laboratory sends a batch of new results (0: never)")
 	origins := fs.String("allowed-origins", env("SISERI_ALLOWED_ORIGINS", ""), "extra origins allowed to call the API with the session cookie (HTTP and websockets), comma-separated")
 	fs.BoolVar(&cfg.SecureCookies, "secure-cookies", envBool("SISERI_SECURE_COOKIES"), "mark the session cookie Secure")
 	secretKey := fs.String("secret-key", env("SISERI_SECRET_KEY", ""), "32 bytes in base64 sealing second-factor secrets at rest (openssl rand -base64 32)")
@@ -275,6 +277,9 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		if n > 0 {
 			log.Info("demo data seeded", "workers", n)
+		}
+		if cfg.DemoTick, err = time.ParseDuration(*demoTick); err != nil || cfg.DemoTick < 0 {
+			return usageError{fmt.Sprintf("serve : --demo-tick %q n'est pas une durée (3m, 30s ; 0 : jamais)", *demoTick)}
 		}
 	}
 	return server.New(cfg, db, log).Run(ctx)
