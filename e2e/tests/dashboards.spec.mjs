@@ -174,7 +174,7 @@ for (const role of roles) {
 
     await step("Le menu ne montre que les écrans du rôle", async () => {
       const nav = page.getByRole("navigation", { name: "Menu principal" });
-      const shown = (await nav.getByRole("link").allInnerTexts()).map((s) => s.replace(/\s+/g, " ").trim());
+      const shown = (await nav.getByRole("link").allTextContents()).map((s) => s.replace(/\s+/g, " ").trim());
       assert.deepEqual(shown, menus[role.key]);
     });
 
