@@ -7,10 +7,12 @@ package main
 
 import (
 	"log"
+	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
+	"github.com/vektah/gqlparser/v2/ast"
 )
 
 func main() {
@@ -20,6 +22,7 @@ func main() {
 		entgql.WithConfigPath("gqlgen.yml"),
 		entgql.WithWhereInputs(true),
 		entgql.WithNodeDescriptor(false),
+		entgql.WithSchemaHook(describeGenerated),
 	)
 	if err != nil {
 		log.Fatalf("creating entgql extension: %v", err)
@@ -41,3 +44,76 @@ func main() {
 		log.Fatalf("running ent codegen: %v", err)
 	}
 }
+
+// predicateSuffixes describe the generated filter fields, longest suffix first.
+var predicateSuffixes = []struct{ suffix, text string }{
+	{"ContainsFold", "contains the given value, ignoring case"},
+	{"EqualFold", "equals the given value, ignoring case"},
+	{"HasPrefix", "starts with the given value"},
+	{"HasSuffix", "ends with the given value"},
+	{"Contains", "contains the given value"},
+	{"NotNil", "is set"},
+	{"IsNil", "is not set"},
+	{"NotIn", "is none of the given values"},
+	{"NEQ", "differs from the given value"},
+	{"GTE", "is greater than or equal to the given value"},
+	{"LTE", "is less than or equal to the given value"},
+	{"GT", "is greater than the given value"},
+	{"LT", "is less than the given value"},
+	{"In", "is one of the given values"},
+}
+
+// describeGenerated gives the filter inputs and ordering enums entgql
+// generates a description of each field and value, for the API explorer.
+func describeGenerated(_ *gen.Graph, s *ast.Schema) error {
+	for name, def := range s.Types {
+		switch {
+		case def.Kind == ast.InputObject && strings.HasSuffix(name, "WhereInput"):
+			entity := strings.TrimSuffix(name, "WhereInput")
+			if def.Description == "" {
+				def.Description = "Filters " + entity + " objects: every condition given must hold."
+			}
+			for _, f := range def.Fields {
+				if f.Description == "" || strings.HasSuffix(f.Description, " field predicates") || strings.HasSuffix(f.Description, " edge predicates") {
+					f.Description = describePredicate(f.Name)
+				}
+			}
+		case def.Kind == ast.Enum && strings.HasSuffix(name, "OrderField"):
+			entity := strings.TrimSuffix(name, "OrderField")
+			if def.Description == "" {
+				def.Description = "Properties by which " + entity + " connections can be ordered."
+			}
+			for _, v := range def.EnumValues {
+				if v.Description == "" {
+					v.Description = "Order by " + strings.ToLower(strings.ReplaceAll(v.Name, "_", " ")) + "."
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func describePredicate(field string) string {
+	switch field {
+	case "not":
+		return "Negates the given filter."
+	case "and":
+		return "Matches when every given filter matches."
+	case "or":
+		return "Matches when at least one given filter matches."
+	}
+	if edge, ok := strings.CutPrefix(field, "has"); ok && edge != "" && edge[0] >= 'A' && edge[0] <= 'Z' {
+		if e, ok := strings.CutSuffix(edge, "With"); ok {
+			return "Has at least one " + lowerFirst(e) + " matching one of the given filters."
+		}
+		return "Has at least one " + lowerFirst(edge) + "."
+	}
+	for _, p := range predicateSuffixes {
+		if base, ok := strings.CutSuffix(field, p.suffix); ok && base != "" {
+			return "The " + base + " " + p.text + "."
+		}
+	}
+	return "The " + field + " equals the given value."
+}
+
+func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
