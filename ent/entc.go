@@ -6,13 +6,16 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"log"
 	"strings"
 
 	"entgo.io/contrib/entgql"
 	"entgo.io/ent/entc"
 	"entgo.io/ent/entc/gen"
-	"github.com/vektah/gqlparser/v2/ast"
+	gqlast "github.com/vektah/gqlparser/v2/ast"
 )
 
 func main() {
@@ -65,10 +68,49 @@ var predicateSuffixes = []struct{ suffix, text string }{
 
 // describeGenerated gives the filter inputs and ordering enums entgql
 // generates a description of each field and value, for the API explorer.
-func describeGenerated(_ *gen.Graph, s *ast.Schema) error {
+func describeGenerated(g *gen.Graph, s *gqlast.Schema) error {
+	docs, err := schemaDocs("./ent/schema")
+	if err != nil {
+		return err
+	}
+	for _, n := range g.Nodes {
+		def := s.Types[n.Name]
+		if def == nil {
+			continue
+		}
+		if def.Description == "" {
+			def.Description = docs[n.Name]
+		}
+		entity := words(n.Name)
+		for _, f := range def.Fields {
+			if f.Description != "" {
+				continue
+			}
+			switch f.Name {
+			case "id":
+				f.Description = "Global identifier of the " + entity + " (opaque; use it with node, nodes and the mutations)."
+			case "createdAt":
+				f.Description = "When the " + entity + " was recorded in SISERI."
+			case "updatedAt":
+				f.Description = "When the " + entity + " was last changed in SISERI."
+			}
+		}
+		for _, e := range n.Edges {
+			if f := def.Fields.ForName(lowerFirst(e.StructField())); f != nil && f.Description == "" {
+				f.Description = "The " + words(e.Name) + " of this " + entity + " (only those the caller may see)."
+			}
+		}
+	}
+	if q := s.Types["Query"]; q != nil {
+		for _, f := range q.Fields {
+			if t, ok := strings.CutSuffix(f.Type.Name(), "Connection"); ok && f.Description == "" {
+				f.Description = "The " + words(t) + " objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy."
+			}
+		}
+	}
 	for name, def := range s.Types {
 		switch {
-		case def.Kind == ast.InputObject && strings.HasSuffix(name, "WhereInput"):
+		case def.Kind == gqlast.InputObject && strings.HasSuffix(name, "WhereInput"):
 			entity := strings.TrimSuffix(name, "WhereInput")
 			if def.Description == "" {
 				def.Description = "Filters " + entity + " objects: every condition given must hold."
@@ -78,7 +120,7 @@ func describeGenerated(_ *gen.Graph, s *ast.Schema) error {
 					f.Description = describePredicate(f.Name)
 				}
 			}
-		case def.Kind == ast.Enum && strings.HasSuffix(name, "OrderField"):
+		case def.Kind == gqlast.Enum && strings.HasSuffix(name, "OrderField"):
 			entity := strings.TrimSuffix(name, "OrderField")
 			if def.Description == "" {
 				def.Description = "Properties by which " + entity + " connections can be ordered."
@@ -117,3 +159,53 @@ func describePredicate(field string) string {
 }
 
 func lowerFirst(s string) string { return strings.ToLower(s[:1]) + s[1:] }
+
+// schemaDocs returns the Go doc comment of each type of the ent schema
+// package: it describes the entity's GraphQL type.
+func schemaDocs(dir string) (map[string]string, error) {
+	pkgs, err := parser.ParseDir(token.NewFileSet(), dir, nil, parser.ParseComments)
+	if err != nil {
+		return nil, err
+	}
+	docs := map[string]string{}
+	for _, pkg := range pkgs {
+		for _, f := range pkg.Files {
+			for _, d := range f.Decls {
+				gd, ok := d.(*ast.GenDecl)
+				if !ok || gd.Tok != token.TYPE {
+					continue
+				}
+				for _, sp := range gd.Specs {
+					ts := sp.(*ast.TypeSpec)
+					doc := ts.Doc
+					if doc == nil {
+						doc = gd.Doc
+					}
+					if doc != nil {
+						docs[ts.Name.Name] = strings.TrimSpace(doc.Text())
+					}
+				}
+			}
+		}
+	}
+	return docs, nil
+}
+
+// words turns DoseRecord or dose_records into "dose record" / "dose records".
+func words(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		switch {
+		case r == '_':
+			b.WriteRune(' ')
+		case r >= 'A' && r <= 'Z':
+			if i > 0 {
+				b.WriteRune(' ')
+			}
+			b.WriteRune(r + 'a' - 'A')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

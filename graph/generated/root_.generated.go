@@ -6271,9 +6271,21 @@ extend type ExposureSummary {
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+Account is a person's login. What it may see comes from its grants.
+"""
 type Account implements Node {
+  """
+  Global identifier of the account (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the account was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the account was last changed in SISERI.
+  """
   updatedAt: Time!
   email: String!
   displayName: String!
@@ -6291,7 +6303,13 @@ type Account implements Node {
   """
   demo: Boolean!
   lastLoginAt: Time
+  """
+  The worker of this account (only those the caller may see).
+  """
   worker: Worker
+  """
+  The grants of this account (only those the caller may see).
+  """
   grants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6801,9 +6819,22 @@ input AccountWhereInput {
   """
   hasAPIKeysWith: [ApiKeyWhereInput!]
 }
+"""
+Anomaly is a finding of the detectors on one or more dose records, with its
+explanation, the reference it was measured against and its lifecycle.
+"""
 type Anomaly implements Node {
+  """
+  Global identifier of the anomaly (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the anomaly was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the anomaly was last changed in SISERI.
+  """
   updatedAt: Time!
   workerID: ID!
   establishmentID: ID
@@ -6837,8 +6868,17 @@ type Anomaly implements Node {
   The laboratory batch finding that explains this worker finding; linked findings are not raised one by one.
   """
   batchFindingID: ID
+  """
+  The worker of this anomaly (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this anomaly (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The dose records of this anomaly (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6870,8 +6910,17 @@ type Anomaly implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The acknowledged by of this anomaly (only those the caller may see).
+  """
   acknowledgedBy: Account
+  """
+  The resolved by of this anomaly (only those the caller may see).
+  """
   resolvedBy: Account
+  """
+  The batch finding of this anomaly (only those the caller may see).
+  """
   batchFinding: BatchFinding
 }
 """
@@ -7658,9 +7707,22 @@ input AnomalyWhereInput {
   """
   hasBatchFindingWith: [BatchFindingWhereInput!]
 }
+"""
+ApiKey is a partner information system's key, bound to a profile that fixes
+which operations and fields it may use, and acting for an account's grants.
+"""
 type ApiKey implements Node {
+  """
+  Global identifier of the api key (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the api key was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the api key was last changed in SISERI.
+  """
   updatedAt: Time!
   name: String!
   """
@@ -7680,7 +7742,13 @@ type ApiKey implements Node {
   expiresAt: Time
   revokedAt: Time
   lastUsedAt: Time
+  """
+  The account of this api key (only those the caller may see).
+  """
   account: Account!
+  """
+  The grant of this api key (only those the caller may see).
+  """
   grant: Grant!
 }
 """
@@ -8185,7 +8253,19 @@ input ApiKeyWhereInput {
   """
   hasGrantWith: [GrantWhereInput!]
 }
+"""
+AuditEvent records who read or changed which nominative data: one event per
+operation, naming the actor, the role and grant used, the field paths and the
+entities touched. Events are append-only: a reader appends a plain row with
+the hash of its content (no lock, no read of the chain); the sequencer later
+numbers committed rows (seq, set once) and seals them in AuditBatch rows
+whose hashes are chained, so an edited, inserted or deleted event breaks the
+chain (siseri audit verify). seq is NULL while the event waits to be chained.
+"""
 type AuditEvent implements Node {
+  """
+  Global identifier of the audit event (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
   """
   Position in the chain, 1..n without gaps; NULL until the sequencer chains the event.
@@ -8930,9 +9010,26 @@ input AuditEventWhereInput {
   """
   hashContainsFold: String
 }
+"""
+BatchFinding is a laboratory batch whose distribution in one exposure
+context (share of zeros, recording threshold, median level) departs both
+from that laboratory's previous batches and from the other laboratories in
+the same context and months: an anomaly of the batch, for the laboratory
+and the agency. The worker findings it explains are linked to it
+(Anomaly.batch_finding) instead of being raised one by one.
+"""
 type BatchFinding implements Node {
+  """
+  Global identifier of the batch finding (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the batch finding was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the batch finding was last changed in SISERI.
+  """
   updatedAt: Time!
   importBatchID: ID!
   laboratoryID: ID!
@@ -8962,8 +9059,17 @@ type BatchFinding implements Node {
   """
   explanation: String!
   status: BatchFindingStatus!
+  """
+  The import batch of this batch finding (only those the caller may see).
+  """
   importBatch: ImportBatch!
+  """
+  The laboratory of this batch finding (only those the caller may see).
+  """
   laboratory: Laboratory!
+  """
+  The anomalies of this batch finding (only those the caller may see).
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9674,12 +9780,27 @@ input BatchFindingWhereInput {
   """
   hasAnomaliesWith: [AnomalyWhereInput!]
 }
+"""
+Company is a legal entity identified by its SIREN; it groups establishments.
+"""
 type Company implements Node {
+  """
+  Global identifier of the company (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the company was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the company was last changed in SISERI.
+  """
   updatedAt: Time!
   siren: String!
   name: String!
+  """
+  The establishments of this company (only those the caller may see).
+  """
   establishments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10189,9 +10310,23 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+DoseConflict is a laboratory re-send of a result an occupational physician
+corrected: the physician's correction stays the dose of record until the
+physician keeps it or accepts the laboratory's value, with a reason.
+"""
 type DoseConflict implements Node {
+  """
+  Global identifier of the dose conflict (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dose conflict was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dose conflict was last changed in SISERI.
+  """
   updatedAt: Time!
   workerID: ID!
   establishmentID: ID!
@@ -10211,11 +10346,29 @@ type DoseConflict implements Node {
   resolvedByID: ID
   resolvedAt: Time
   resolutionReason: String
+  """
+  The worker of this dose conflict (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this dose conflict (only those the caller may see).
+  """
   establishment: Establishment!
+  """
+  The laboratory of this dose conflict (only those the caller may see).
+  """
   laboratory: Laboratory!
+  """
+  The correction of this dose conflict (only those the caller may see).
+  """
   correction: DoseRecord!
+  """
+  The resend of this dose conflict (only those the caller may see).
+  """
   resend: DoseRecord!
+  """
+  The resolved by of this dose conflict (only those the caller may see).
+  """
   resolvedBy: Account
 }
 """
@@ -10673,9 +10826,28 @@ input DoseConflictWhereInput {
   """
   hasResolvedByWith: [AccountWhereInput!]
 }
+"""
+DoseConstraint is the employer's dose constraint (« contrainte de dose »,
+R.4451-33) that the radiation protection adviser sets for an establishment
+and, optionally, one job code of it: a value over 12 rolling months for one
+limit, below that limit. Detection compares each result with the constraint
+pro-rated to its wearing period and raises a notice (an Anomaly of layer
+CONSTRAINT) above it; with no constraint, the default is 3/10 of the limit
+(the investigation level). Versioned, never edited: setting a new value
+closes the current one (valid_to), so the history of constraints stays.
+"""
 type DoseConstraint implements Node {
+  """
+  Global identifier of the dose constraint (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dose constraint was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dose constraint was last changed in SISERI.
+  """
   updatedAt: Time!
   establishmentID: ID!
   """
@@ -10704,6 +10876,9 @@ type DoseConstraint implements Node {
   Why this value (French free text).
   """
   comment: String
+  """
+  The establishment of this dose constraint (only those the caller may see).
+  """
   establishment: Establishment!
 }
 """
@@ -11171,7 +11346,16 @@ input DoseConstraintWhereInput {
   """
   hasEstablishmentWith: [EstablishmentWhereInput!]
 }
+"""
+DoseRecord is one result of the dose of record (regulatory individual
+monitoring). Values are integers of µSv. Records are never changed in their
+substance: a correction or a resubmission is a new version that supersedes the
+previous one, which stays stored.
+"""
 type DoseRecord implements Node {
+  """
+  Global identifier of the dose record (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
   workerID: ID!
   establishmentID: ID!
@@ -11222,13 +11406,37 @@ type DoseRecord implements Node {
   A laboratory re-send of a result a physician corrected, held for the physician's decision (DoseConflict); never current while pending.
   """
   pending: Boolean!
+  """
+  The worker of this dose record (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this dose record (only those the caller may see).
+  """
   establishment: Establishment!
+  """
+  The laboratory of this dose record (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The import batch of this dose record (only those the caller may see).
+  """
   importBatch: ImportBatch
+  """
+  The recorded by of this dose record (only those the caller may see).
+  """
   recordedBy: Account
+  """
+  The supersedes of this dose record (only those the caller may see).
+  """
   supersedes: DoseRecord
+  """
+  The superseded by of this dose record (only those the caller may see).
+  """
   supersededBy: DoseRecord
+  """
+  The anomalies of this dose record (only those the caller may see).
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12306,9 +12514,22 @@ input DoseRecordWhereInput {
   """
   hasAnomaliesWith: [AnomalyWhereInput!]
 }
+"""
+Dosimeter is a device processed by a laboratory: passive badges, rings, lens
+dosimeters, or the electronic dosimeters of operational monitoring.
+"""
 type Dosimeter implements Node {
+  """
+  Global identifier of the dosimeter (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dosimeter was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dosimeter was last changed in SISERI.
+  """
   updatedAt: Time!
   serial: String!
   kind: DosimeterKind!
@@ -12318,8 +12539,17 @@ type Dosimeter implements Node {
   laboratoryID: ID
   establishmentID: ID
   retiredAt: Time
+  """
+  The laboratory of this dosimeter (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The establishment of this dosimeter (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The assignments of this dosimeter (only those the caller may see).
+  """
   assignments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12352,9 +12582,21 @@ type Dosimeter implements Node {
     where: DosimeterAssignmentWhereInput
   ): DosimeterAssignmentConnection!
 }
+"""
+DosimeterAssignment records that a worker wears a dosimeter over a period.
+"""
 type DosimeterAssignment implements Node {
+  """
+  Global identifier of the dosimeter assignment (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dosimeter assignment was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dosimeter assignment was last changed in SISERI.
+  """
   updatedAt: Time!
   dosimeterID: ID!
   workerID: ID!
@@ -12367,7 +12609,13 @@ type DosimeterAssignment implements Node {
   Where it is worn: chest, left hand ring, forehead…
   """
   bodyPosition: String
+  """
+  The dosimeter of this dosimeter assignment (only those the caller may see).
+  """
   dosimeter: Dosimeter!
+  """
+  The worker of this dosimeter assignment (only those the caller may see).
+  """
   worker: Worker!
 }
 """
@@ -13100,9 +13348,23 @@ input DosimeterWhereInput {
   """
   hasAssignmentsWith: [DosimeterAssignmentWhereInput!]
 }
+"""
+Employment links a worker to an establishment over a period. It is the anchor
+of access in time: a radiation protection adviser sees a worker's doses only
+for the periods of an employment in their establishment.
+"""
 type Employment implements Node {
+  """
+  Global identifier of the employment (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the employment was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the employment was last changed in SISERI.
+  """
   updatedAt: Time!
   workerID: ID!
   establishmentID: ID!
@@ -13132,7 +13394,13 @@ type Employment implements Node {
   monitoringKinds: [String!]!
   pregnancyDeclaredOn: Date
   pregnancyEndedOn: Date
+  """
+  The worker of this employment (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this employment (only those the caller may see).
+  """
   establishment: Establishment!
 }
 """
@@ -13787,9 +14055,22 @@ input EmploymentWhereInput {
   """
   hasEstablishmentWith: [EstablishmentWhereInput!]
 }
+"""
+Establishment is a site of an employer, identified by its SIRET, where workers
+are employed and where radiation protection is organised.
+"""
 type Establishment implements Node {
+  """
+  Global identifier of the establishment (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the establishment was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the establishment was last changed in SISERI.
+  """
   updatedAt: Time!
   siret: String!
   name: String!
@@ -13813,7 +14094,13 @@ type Establishment implements Node {
   Cessation of activity; establishments are never deleted.
   """
   closedAt: Time
+  """
+  The company of this establishment (only those the caller may see).
+  """
   company: Company
+  """
+  The employments of this establishment (only those the caller may see).
+  """
   employments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13845,6 +14132,9 @@ type Establishment implements Node {
     """
     where: EmploymentWhereInput
   ): EmploymentConnection!
+  """
+  The dosimeters of this establishment (only those the caller may see).
+  """
   dosimeters(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13876,6 +14166,9 @@ type Establishment implements Node {
     """
     where: DosimeterWhereInput
   ): DosimeterConnection!
+  """
+  The dose records of this establishment (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13907,6 +14200,9 @@ type Establishment implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The operational doses of this establishment (only those the caller may see).
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -14693,7 +14989,19 @@ input EstablishmentWhereInput {
   """
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
 }
+"""
+ExceedanceNotice is the registry's anonymous notice to the ministry of
+labour (DGT) of a limit exceedance an occupational physician confirmed
+(arrêté 2023, « devoir d'alerte »). It holds only context coarse enough not
+to re-identify the worker: sector, domain and region, the limit, a band of
+the value relative to the limit, the month of the exceedance and the day of
+the confirmation. No worker, anomaly, establishment or value: by design
+there is nothing to join it back to a person.
+"""
 type ExceedanceNotice implements Node {
+  """
+  Global identifier of the exceedance notice (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
   """
   Sector of the exposure context; NON_RENSEIGNE when the employer did not declare it.
@@ -15360,9 +15668,23 @@ input ExceedanceNoticeWhereInput {
   """
   confirmedOnLTE: Date
 }
+"""
+ExposureSummary is a worker's current standing against one limit: the maximum
+rolling 12-consecutive-month sum and its window, kept current in the same
+transaction as the doses that change it.
+"""
 type ExposureSummary implements Node {
+  """
+  Global identifier of the exposure summary (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the exposure summary was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the exposure summary was last changed in SISERI.
+  """
   updatedAt: Time!
   workerID: ID!
   limitCode: ExposureSummaryLimitCode!
@@ -15375,6 +15697,9 @@ type ExposureSummary implements Node {
   Number of dose records in the window.
   """
   records: Int!
+  """
+  The worker of this exposure summary (only those the caller may see).
+  """
   worker: Worker!
 }
 """
@@ -15798,9 +16123,22 @@ input ExposureSummaryWhereInput {
   """
   hasWorkerWith: [WorkerWhereInput!]
 }
+"""
+Grant is a role held by an account on a scope (an establishment, a company, a
+worker, a laboratory, a region or the whole country), valid from/to.
+"""
 type Grant implements Node {
+  """
+  Global identifier of the grant (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the grant was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the grant was last changed in SISERI.
+  """
   updatedAt: Time!
   accountID: ID!
   role: Role!
@@ -15816,12 +16154,33 @@ type Grant implements Node {
   validFrom: Time!
   validTo: Time
   revokedAt: Time
+  """
+  The account of this grant (only those the caller may see).
+  """
   account: Account!
+  """
+  The establishment of this grant (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The company of this grant (only those the caller may see).
+  """
   company: Company
+  """
+  The worker of this grant (only those the caller may see).
+  """
   worker: Worker
+  """
+  The laboratory of this grant (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The delegated from of this grant (only those the caller may see).
+  """
   delegatedFrom: Grant
+  """
+  The delegations of this grant (only those the caller may see).
+  """
   delegations: [Grant!]
 }
 """
@@ -16386,9 +16745,21 @@ input GrantWhereInput {
   """
   hasDelegationsWith: [GrantWhereInput!]
 }
+"""
+ImportBatch is a submitted file or mutation batch with its execution report.
+"""
 type ImportBatch implements Node {
+  """
+  Global identifier of the import batch (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the import batch was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the import batch was last changed in SISERI.
+  """
   updatedAt: Time!
   submitterID: ID!
   apiKeyID: ID
@@ -16416,10 +16787,22 @@ type ImportBatch implements Node {
   rowsRejected: Int!
   report: Map
   completedAt: Time
+  """
+  The submitter of this import batch (only those the caller may see).
+  """
   submitter: Account!
   apiKey: ApiKey
+  """
+  The laboratory of this import batch (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The establishment of this import batch (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The dose records of this import batch (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16451,6 +16834,9 @@ type ImportBatch implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The operational doses of this import batch (only those the caller may see).
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -16482,6 +16868,9 @@ type ImportBatch implements Node {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  """
+  The findings of this import batch (only those the caller may see).
+  """
   findings: [BatchFinding!]
 }
 """
@@ -17165,9 +17554,27 @@ input ImportBatchWhereInput {
   """
   hasFindingsWith: [BatchFindingWhereInput!]
 }
+"""
+Intervention is the intervention of an outside company's worker on a
+nuclear operator's site (« intervention d'une entreprise extérieure »,
+R.4451-33-1 III): the operator (user company) transmits the worker's
+operational dosimetry taken on its site and shares it with the outside
+company (arrêté 2023 art. 18). The operator's correspondent or adviser
+declares it; the worker has an employment in the contractor establishment
+that covers it.
+"""
 type Intervention implements Node {
+  """
+  Global identifier of the intervention (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the intervention was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the intervention was last changed in SISERI.
+  """
   updatedAt: Time!
   workerID: ID!
   """
@@ -17183,8 +17590,17 @@ type Intervention implements Node {
   Last day of the intervention, inclusive; null while it lasts. It can only be brought forward.
   """
   endDate: Date
+  """
+  The worker of this intervention (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The site of this intervention (only those the caller may see).
+  """
   site: Establishment!
+  """
+  The contractor of this intervention (only those the caller may see).
+  """
   contractor: Establishment!
 }
 """
@@ -17509,9 +17925,21 @@ input InterventionWhereInput {
   """
   hasContractorWith: [EstablishmentWhereInput!]
 }
+"""
+Laboratory is an accredited dosimetry body that submits results.
+"""
 type Laboratory implements Node {
+  """
+  Global identifier of the laboratory (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the laboratory was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the laboratory was last changed in SISERI.
+  """
   updatedAt: Time!
   code: String!
   name: String!
@@ -17537,6 +17965,9 @@ type Laboratory implements Node {
   """
   accreditationValidTo: Date
   active: Boolean!
+  """
+  The dosimeters of this laboratory (only those the caller may see).
+  """
   dosimeters(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -17568,6 +17999,9 @@ type Laboratory implements Node {
     """
     where: DosimeterWhereInput
   ): DosimeterConnection!
+  """
+  The dose records of this laboratory (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -18240,9 +18674,23 @@ interface Node @goModel(model: "github.com/siseri/siseri/ent.Noder") {
   """
   id: ID!
 }
+"""
+Nomenclature is one code of a versioned reference list: domains, sectors and
+jobs (IRSN 2019, SISERI 2 aligned on DARES families). Codes are never edited
+in place: a new version is added and the old one gets an end of validity.
+"""
 type Nomenclature implements Node {
+  """
+  Global identifier of the nomenclature (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the nomenclature was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the nomenclature was last changed in SISERI.
+  """
   updatedAt: Time!
   kind: NomenclatureKind!
   version: String!
@@ -18753,7 +19201,15 @@ input NomenclatureWhereInput {
   """
   validToNotNil: Boolean
 }
+"""
+OperationalDose is a result of operational (active, electronic) dosimetry sent
+at least weekly by nuclear operators. It is never summed with the dose of
+record toward a limit.
+"""
 type OperationalDose implements Node {
+  """
+  Global identifier of the operational dose (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
   workerID: ID!
   establishmentID: ID!
@@ -18767,10 +19223,25 @@ type OperationalDose implements Node {
   current: Boolean!
   supersededAt: Time
   receivedAt: Time!
+  """
+  The worker of this operational dose (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this operational dose (only those the caller may see).
+  """
   establishment: Establishment!
+  """
+  The import batch of this operational dose (only those the caller may see).
+  """
   importBatch: ImportBatch
+  """
+  The supersedes of this operational dose (only those the caller may see).
+  """
   supersedes: OperationalDose
+  """
+  The superseded by of this operational dose (only those the caller may see).
+  """
   supersededBy: OperationalDose
 }
 """
@@ -19321,6 +19792,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  The account objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   accounts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19352,6 +19826,9 @@ type Query {
     """
     where: AccountWhereInput
   ): AccountConnection!
+  """
+  The anomaly objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19383,6 +19860,9 @@ type Query {
     """
     where: AnomalyWhereInput
   ): AnomalyConnection!
+  """
+  The api key objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   apiKeys(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19414,6 +19894,9 @@ type Query {
     """
     where: ApiKeyWhereInput
   ): ApiKeyConnection!
+  """
+  The audit event objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   auditEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19445,6 +19928,9 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  """
+  The batch finding objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   batchFindings(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19476,6 +19962,9 @@ type Query {
     """
     where: BatchFindingWhereInput
   ): BatchFindingConnection!
+  """
+  The company objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   companies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19507,6 +19996,9 @@ type Query {
     """
     where: CompanyWhereInput
   ): CompanyConnection!
+  """
+  The dose conflict objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   doseConflicts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19538,6 +20030,9 @@ type Query {
     """
     where: DoseConflictWhereInput
   ): DoseConflictConnection!
+  """
+  The dose record objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19569,6 +20064,9 @@ type Query {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The dosimeter objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   dosimeters(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19600,6 +20098,9 @@ type Query {
     """
     where: DosimeterWhereInput
   ): DosimeterConnection!
+  """
+  The dosimeter assignment objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   dosimeterAssignments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19631,6 +20132,9 @@ type Query {
     """
     where: DosimeterAssignmentWhereInput
   ): DosimeterAssignmentConnection!
+  """
+  The employment objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   employments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19662,6 +20166,9 @@ type Query {
     """
     where: EmploymentWhereInput
   ): EmploymentConnection!
+  """
+  The establishment objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   establishments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19693,6 +20200,9 @@ type Query {
     """
     where: EstablishmentWhereInput
   ): EstablishmentConnection!
+  """
+  The exceedance notice objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   exceedanceNotices(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19724,6 +20234,9 @@ type Query {
     """
     where: ExceedanceNoticeWhereInput
   ): ExceedanceNoticeConnection!
+  """
+  The exposure summary objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   exposureSummaries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19755,6 +20268,9 @@ type Query {
     """
     where: ExposureSummaryWhereInput
   ): ExposureSummaryConnection!
+  """
+  The grant objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   grants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19786,6 +20302,9 @@ type Query {
     """
     where: GrantWhereInput
   ): GrantConnection!
+  """
+  The import batch objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   importBatches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19817,6 +20336,9 @@ type Query {
     """
     where: ImportBatchWhereInput
   ): ImportBatchConnection!
+  """
+  The intervention objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   interventions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19848,6 +20370,9 @@ type Query {
     """
     where: InterventionWhereInput
   ): InterventionConnection!
+  """
+  The laboratory objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   laboratories(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19879,6 +20404,9 @@ type Query {
     """
     where: LaboratoryWhereInput
   ): LaboratoryConnection!
+  """
+  The nomenclature objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   nomenclatures(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19910,6 +20438,9 @@ type Query {
     """
     where: NomenclatureWhereInput
   ): NomenclatureConnection!
+  """
+  The operational dose objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -19941,6 +20472,9 @@ type Query {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  """
+  The worker objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   workers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -20189,9 +20723,23 @@ input UpdateWorkerInput {
   clearBirthCountry: Boolean
   sex: WorkerSex
 }
+"""
+Worker is a person under individual dose monitoring. A worker is identified by
+a certified NIR, or while it is unknown by a temporary NIA or NTT, or for a
+foreign worker by a foreign identifier with birth data.
+"""
 type Worker implements Node {
+  """
+  Global identifier of the worker (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the worker was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the worker was last changed in SISERI.
+  """
   updatedAt: Time!
   identifierKind: WorkerIdentifierKind!
   """
@@ -20224,6 +20772,9 @@ type Worker implements Node {
   Stable pseudonymous key for statistics (no NIR, no names).
   """
   pseudonym: String!
+  """
+  The employments of this worker (only those the caller may see).
+  """
   employments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -20255,6 +20806,9 @@ type Worker implements Node {
     """
     where: EmploymentWhereInput
   ): EmploymentConnection!
+  """
+  The dose records of this worker (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -20286,6 +20840,9 @@ type Worker implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The operational doses of this worker (only those the caller may see).
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -20317,6 +20874,9 @@ type Worker implements Node {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  """
+  The assignments of this worker (only those the caller may see).
+  """
   assignments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -20348,7 +20908,13 @@ type Worker implements Node {
     """
     where: DosimeterAssignmentWhereInput
   ): DosimeterAssignmentConnection!
+  """
+  The exposure summaries of this worker (only those the caller may see).
+  """
   exposureSummaries: [ExposureSummary!]
+  """
+  The anomalies of this worker (only those the caller may see).
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
