@@ -102,6 +102,9 @@ func describeGenerated(g *gen.Graph, s *gqlast.Schema) error {
 		}
 	}
 	if q := s.Types["Query"]; q != nil {
+		if q.Description == "" {
+			q.Description = "Reads: each caller sees only the objects and fields its role (and API key profile) is entitled to."
+		}
 		for _, f := range q.Fields {
 			if t, ok := strings.CutSuffix(f.Type.Name(), "Connection"); ok && f.Description == "" {
 				f.Description = "The " + words(t) + " objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy."

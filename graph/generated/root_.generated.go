@@ -6061,20 +6061,29 @@ The doses usually seen in an exposure context over a period (the statistics
 module a radiation protection adviser compares their workers with).
 """
 type ContextStats {
+  "Code of the activity sector (nomenclature), null for all sectors."
   sectorCode: String
+  "French label of the sector."
   sectorLabel: String
+  "Code of the job (nomenclature), null for all jobs."
   jobCode: String
+  "French label of the job."
   jobLabel: String
+  "The kind of monitoring the doses come from."
   monitoringKind: String!
   "Wearing period length in months (1 monthly, 3 quarterly)."
   periodMonths: Int!
+  "How many doses the statistics cover."
   doses: Int!
   "Doses above the recording threshold."
   nonZeroDoses: Int!
+  "Mean dose in mSv."
   meanMsv: Float!
   "Quantiles of the doses above the recording threshold."
   medianMsv: Float
+  "90th percentile in mSv."
   p90Msv: Float
+  "99th percentile in mSv."
   p99Msv: Float
 }
 
@@ -6113,20 +6122,29 @@ type LoginPayload {
 
 "An active grant of the signed-in account, as the interface needs it."
 type ViewerGrant {
+  "The role granted."
   role: Role!
+  "When the grant starts."
   validFrom: Time!
+  "When the grant ends; null while open-ended."
   validTo: Time
+  "The establishment the grant covers, for establishment roles."
   establishmentID: ID
+  "The worker the grant covers, for the WORKER role."
   workerID: ID
+  "The laboratory the grant covers, for the LABORATORY role."
   laboratoryID: ID
+  "The region (INSEE code) the grant covers, for control agents."
   region: String
 }
 
 "The signed-in caller."
 type Viewer {
+  "The account signed in (or owning the API key)."
   account: Account!
   "Roles the account holds through active grants."
   roles: [Role!]!
+  "The grants the account holds now: roles and scopes."
   grants: [ViewerGrant!]!
 }
 
@@ -19773,6 +19791,9 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+Reads: each caller sees only the objects and fields its role (and API key profile) is entitled to.
+"""
 type Query {
   """
   Fetches an object given its ID.
@@ -21840,24 +21861,31 @@ input WorkerWhereInput {
 `, BuiltIn: false},
 	{Name: "../schema/exposure.graphqls", Input: `"Where a worker stands against a limit."
 enum LimitState {
+  "Below 80 % of the limit."
   OK
   "Above 80 % of the limit (or of the investigation level for the period)."
   APPROACHING
+  "Over the limit."
   EXCEEDED
 }
 
 "A worker's standing against one regulatory limit over its current window."
 type LimitStatus {
+  "Which regulatory limit."
   limitCode: ExposureSummaryLimitCode!
   "French label of the limit, e.g. « Dose efficace (12 mois glissants) »."
   label: String!
   "The sum over the window in mSv (hidden from roles that may not see dose values)."
   valueMsv: Float
+  "The limit in mSv."
   limitMsv: Float!
   "valueMsv / limitMsv (hidden with the value)."
   share: Float
+  "Where the worker stands against the limit."
   state: LimitState!
+  "First day of the window the limit applies to (inclusive)."
   windowStart: Date!
+  "Last day of the window (inclusive)."
   windowEnd: Date!
 }
 
@@ -21865,9 +21893,13 @@ type LimitStatus {
 type MonthlyDose {
   "The month, YYYY-MM: a record counts in the month its period ends."
   month: String!
+  "The kind of monitoring the doses come from (external, internal, …)."
   monitoringKind: DoseRecordMonitoringKind!
+  "The dosimetric quantity summed."
   quantity: DoseRecordQuantity!
+  "The sum of the month's doses of record in mSv."
   valueMsv: Float!
+  "How many dose records the sum covers."
   records: Int!
 }
 
@@ -21883,26 +21915,39 @@ A worker's standing against one limit that needs attention (approaching or
 over it), as the caller may see it.
 """
 type LimitAlert {
+  "The worker concerned."
   worker: Worker!
+  "Which regulatory limit."
   limitCode: ExposureSummaryLimitCode!
   "French label of the limit."
   label: String!
+  "Approaching or exceeded."
   state: LimitState!
   "The sum over the window in mSv, of the results the caller may read (hidden from roles that may not see dose values)."
   valueMsv: Float
+  "The limit in mSv."
   limitMsv: Float!
+  "First day of the window the limit applies to (inclusive)."
   windowStart: Date!
+  "Last day of the window (inclusive)."
   windowEnd: Date!
 }
 
+"One limit alert in a page of them."
 type LimitAlertEdge {
+  "Pass it as after to get the alerts that follow."
   cursor: Cursor!
+  "The alert."
   node: LimitAlert!
 }
 
+"A page of limit alerts."
 type LimitAlertList {
+  "How many alerts match, over all pages."
   totalCount: Int!
+  "The alerts of this page."
   edges: [LimitAlertEdge!]!
+  "Whether more pages follow, and their cursors."
   pageInfo: PageInfo!
 }
 
@@ -22330,10 +22375,13 @@ extend type Mutation {
 `, BuiltIn: false},
 	{Name: "../schema/subscription.graphqls", Input: `"An anomaly delivered live, with the cursor a client resumes from after a disconnection."
 type AnomalyEvent {
+  "Pass it as after when subscribing again to receive what was missed."
   cursor: Cursor!
+  "The anomaly raised."
   anomaly: Anomaly!
 }
 
+"Live events, over websockets (graphql-transport-ws) or server-sent events."
 type Subscription {
   """
   Replays the caller's anomalies raised after the cursor (all of them without

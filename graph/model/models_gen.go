@@ -42,28 +42,39 @@ type AddDoseInput struct {
 
 // An anomaly delivered live, with the cursor a client resumes from after a disconnection.
 type AnomalyEvent struct {
-	Cursor  entgql.Cursor[int] `json:"cursor"`
-	Anomaly *ent.Anomaly       `json:"anomaly"`
+	// Pass it as after when subscribing again to receive what was missed.
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	// The anomaly raised.
+	Anomaly *ent.Anomaly `json:"anomaly"`
 }
 
 // The doses usually seen in an exposure context over a period (the statistics
 // module a radiation protection adviser compares their workers with).
 type ContextStats struct {
-	SectorCode     *string `json:"sectorCode,omitempty"`
-	SectorLabel    *string `json:"sectorLabel,omitempty"`
-	JobCode        *string `json:"jobCode,omitempty"`
-	JobLabel       *string `json:"jobLabel,omitempty"`
-	MonitoringKind string  `json:"monitoringKind"`
+	// Code of the activity sector (nomenclature), null for all sectors.
+	SectorCode *string `json:"sectorCode,omitempty"`
+	// French label of the sector.
+	SectorLabel *string `json:"sectorLabel,omitempty"`
+	// Code of the job (nomenclature), null for all jobs.
+	JobCode *string `json:"jobCode,omitempty"`
+	// French label of the job.
+	JobLabel *string `json:"jobLabel,omitempty"`
+	// The kind of monitoring the doses come from.
+	MonitoringKind string `json:"monitoringKind"`
 	// Wearing period length in months (1 monthly, 3 quarterly).
 	PeriodMonths int `json:"periodMonths"`
-	Doses        int `json:"doses"`
+	// How many doses the statistics cover.
+	Doses int `json:"doses"`
 	// Doses above the recording threshold.
-	NonZeroDoses int     `json:"nonZeroDoses"`
-	MeanMsv      float64 `json:"meanMsv"`
+	NonZeroDoses int `json:"nonZeroDoses"`
+	// Mean dose in mSv.
+	MeanMsv float64 `json:"meanMsv"`
 	// Quantiles of the doses above the recording threshold.
 	MedianMsv *float64 `json:"medianMsv,omitempty"`
-	P90Msv    *float64 `json:"p90Msv,omitempty"`
-	P99Msv    *float64 `json:"p99Msv,omitempty"`
+	// 90th percentile in mSv.
+	P90Msv *float64 `json:"p90Msv,omitempty"`
+	// 99th percentile in mSv.
+	P99Msv *float64 `json:"p99Msv,omitempty"`
 }
 
 // A physician's correction of a dose: a new version that supersedes the current one.
@@ -285,42 +296,60 @@ type LabResultInput struct {
 // A worker's standing against one limit that needs attention (approaching or
 // over it), as the caller may see it.
 type LimitAlert struct {
-	Worker    *ent.Worker               `json:"worker"`
+	// The worker concerned.
+	Worker *ent.Worker `json:"worker"`
+	// Which regulatory limit.
 	LimitCode exposuresummary.LimitCode `json:"limitCode"`
 	// French label of the limit.
-	Label string     `json:"label"`
+	Label string `json:"label"`
+	// Approaching or exceeded.
 	State LimitState `json:"state"`
 	// The sum over the window in mSv, of the results the caller may read (hidden from roles that may not see dose values).
-	ValueMsv    *float64  `json:"valueMsv,omitempty"`
-	LimitMsv    float64   `json:"limitMsv"`
+	ValueMsv *float64 `json:"valueMsv,omitempty"`
+	// The limit in mSv.
+	LimitMsv float64 `json:"limitMsv"`
+	// First day of the window the limit applies to (inclusive).
 	WindowStart time.Time `json:"windowStart"`
-	WindowEnd   time.Time `json:"windowEnd"`
+	// Last day of the window (inclusive).
+	WindowEnd time.Time `json:"windowEnd"`
 }
 
+// One limit alert in a page of them.
 type LimitAlertEdge struct {
+	// Pass it as after to get the alerts that follow.
 	Cursor entgql.Cursor[int] `json:"cursor"`
-	Node   *LimitAlert        `json:"node"`
+	// The alert.
+	Node *LimitAlert `json:"node"`
 }
 
+// A page of limit alerts.
 type LimitAlertList struct {
-	TotalCount int                   `json:"totalCount"`
-	Edges      []*LimitAlertEdge     `json:"edges"`
-	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+	// How many alerts match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The alerts of this page.
+	Edges []*LimitAlertEdge `json:"edges"`
+	// Whether more pages follow, and their cursors.
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
 }
 
 // A worker's standing against one regulatory limit over its current window.
 type LimitStatus struct {
+	// Which regulatory limit.
 	LimitCode exposuresummary.LimitCode `json:"limitCode"`
 	// French label of the limit, e.g. « Dose efficace (12 mois glissants) ».
 	Label string `json:"label"`
 	// The sum over the window in mSv (hidden from roles that may not see dose values).
 	ValueMsv *float64 `json:"valueMsv,omitempty"`
-	LimitMsv float64  `json:"limitMsv"`
+	// The limit in mSv.
+	LimitMsv float64 `json:"limitMsv"`
 	// valueMsv / limitMsv (hidden with the value).
-	Share       *float64   `json:"share,omitempty"`
-	State       LimitState `json:"state"`
-	WindowStart time.Time  `json:"windowStart"`
-	WindowEnd   time.Time  `json:"windowEnd"`
+	Share *float64 `json:"share,omitempty"`
+	// Where the worker stands against the limit.
+	State LimitState `json:"state"`
+	// First day of the window the limit applies to (inclusive).
+	WindowStart time.Time `json:"windowStart"`
+	// Last day of the window (inclusive).
+	WindowEnd time.Time `json:"windowEnd"`
 }
 
 type LoginInput struct {
@@ -340,11 +369,15 @@ type LoginPayload struct {
 // The doses of one month and monitoring kind, for charts.
 type MonthlyDose struct {
 	// The month, YYYY-MM: a record counts in the month its period ends.
-	Month          string                    `json:"month"`
+	Month string `json:"month"`
+	// The kind of monitoring the doses come from (external, internal, …).
 	MonitoringKind doserecord.MonitoringKind `json:"monitoringKind"`
-	Quantity       doserecord.Quantity       `json:"quantity"`
-	ValueMsv       float64                   `json:"valueMsv"`
-	Records        int                       `json:"records"`
+	// The dosimetric quantity summed.
+	Quantity doserecord.Quantity `json:"quantity"`
+	// The sum of the month's doses of record in mSv.
+	ValueMsv float64 `json:"valueMsv"`
+	// How many dose records the sum covers.
+	Records int `json:"records"`
 }
 
 // What a nomenclature import wrote.
@@ -428,6 +461,7 @@ type SubmitFileInput struct {
 	LaboratoryID *int `json:"laboratoryID,omitempty"`
 }
 
+// Live events, over websockets (graphql-transport-ws) or server-sent events.
 type Subscription struct {
 }
 
@@ -450,9 +484,11 @@ type UpdateAccountInput struct {
 
 // The signed-in caller.
 type Viewer struct {
+	// The account signed in (or owning the API key).
 	Account *ent.Account `json:"account"`
 	// Roles the account holds through active grants.
-	Roles  []policy.Role  `json:"roles"`
+	Roles []policy.Role `json:"roles"`
+	// The grants the account holds now: roles and scopes.
 	Grants []*ViewerGrant `json:"grants"`
 	// The role this session acts under; switchRole changes it.
 	ActiveRole *policy.Role `json:"activeRole,omitempty"`
@@ -471,13 +507,20 @@ type Viewer struct {
 
 // An active grant of the signed-in account, as the interface needs it.
 type ViewerGrant struct {
-	Role            policy.Role `json:"role"`
-	ValidFrom       time.Time   `json:"validFrom"`
-	ValidTo         *time.Time  `json:"validTo,omitempty"`
-	EstablishmentID *int        `json:"establishmentID,omitempty"`
-	WorkerID        *int        `json:"workerID,omitempty"`
-	LaboratoryID    *int        `json:"laboratoryID,omitempty"`
-	Region          *string     `json:"region,omitempty"`
+	// The role granted.
+	Role policy.Role `json:"role"`
+	// When the grant starts.
+	ValidFrom time.Time `json:"validFrom"`
+	// When the grant ends; null while open-ended.
+	ValidTo *time.Time `json:"validTo,omitempty"`
+	// The establishment the grant covers, for establishment roles.
+	EstablishmentID *int `json:"establishmentID,omitempty"`
+	// The worker the grant covers, for the WORKER role.
+	WorkerID *int `json:"workerID,omitempty"`
+	// The laboratory the grant covers, for the LABORATORY role.
+	LaboratoryID *int `json:"laboratoryID,omitempty"`
+	// The region (INSEE code) the grant covers, for control agents.
+	Region *string `json:"region,omitempty"`
 }
 
 // A worker's one-time claim code, shown once.
@@ -730,10 +773,12 @@ func (e ImportProblemSeverity) MarshalJSON() ([]byte, error) {
 type LimitState string
 
 const (
+	// Below 80 % of the limit.
 	LimitStateOk LimitState = "OK"
 	// Above 80 % of the limit (or of the investigation level for the period).
 	LimitStateApproaching LimitState = "APPROACHING"
-	LimitStateExceeded    LimitState = "EXCEEDED"
+	// Over the limit.
+	LimitStateExceeded LimitState = "EXCEEDED"
 )
 
 var AllLimitState = []LimitState{

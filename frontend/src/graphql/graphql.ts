@@ -4126,7 +4126,9 @@ export type LaboratoryWhereInput = {
 export type LimitState =
   /** Above 80 % of the limit (or of the investigation level for the period). */
   | 'APPROACHING'
+  /** Over the limit. */
   | 'EXCEEDED'
+  /** Below 80 % of the limit. */
   | 'OK';
 
 export type LoginInput = {
