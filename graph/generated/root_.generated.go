@@ -5965,17 +5965,19 @@ input CreateDelegationInput {
 
 extend type Mutation {
   "Creates an account (administrators)."
-  createAccount(input: CreateAccountInput!): Account!
-  updateAccount(id: ID!, input: UpdateAccountInput!): Account!
+  createAccount("The values of the account." input: CreateAccountInput!): Account!
+  "Changes an account: the fields given are set, the others keep their value."
+  updateAccount("The account concerned." id: ID!, "The values of the account." input: UpdateAccountInput!): Account!
   "Grants a role on a scope (administrators)."
-  createGrant(input: CreateGrantInput!): Grant!
+  createGrant("The values of the grant." input: CreateGrantInput!): Grant!
   "Ends a grant now."
-  revokeGrant(id: ID!): Grant!
+  revokeGrant("The grant concerned." id: ID!): Grant!
   "Creates a partner API key for a profile and a grant; the key is shown once."
-  createApiKey(input: CreateApiKeyInput!): CreatedApiKey!
-  revokeApiKey(id: ID!): ApiKey!
+  createApiKey("The values of the api key." input: CreateApiKeyInput!): CreatedApiKey!
+  "Revokes an api key now: it stops working at once."
+  revokeApiKey("The api key concerned." id: ID!): ApiKey!
   "A physician delegates one of their grants to a nurse, intern or colleague, for a limited time."
-  createDelegation(input: CreateDelegationInput!): Grant!
+  createDelegation("The values of the delegation." input: CreateDelegationInput!): Grant!
 }
 
 extend type Query {
@@ -6036,12 +6038,13 @@ extend type Mutation {
   "Issues a new activation link for an account, replacing the earlier ones (administrators)."
   reissueActivation(accountID: ID!): Invitation!
   "Registers a company (SIREN checked with its Luhn key)."
-  createCompany(input: CreateCompanyInput!): Company!
-  updateCompany(id: ID!, input: UpdateCompanyInput!): Company!
+  createCompany("The values of the company." input: CreateCompanyInput!): Company!
+  "Changes a company: the fields given are set, the others keep their value."
+  updateCompany("The company concerned." id: ID!, "The values of the company." input: UpdateCompanyInput!): Company!
   "Registers a dosimetry laboratory and its accreditation."
-  createLaboratory(input: CreateLaboratoryInput!): Laboratory!
+  createLaboratory("The values of the laboratory." input: CreateLaboratoryInput!): Laboratory!
   "Changes a laboratory, e.g. renews its accreditation."
-  updateLaboratory(id: ID!, input: UpdateLaboratoryInput!): Laboratory!
+  updateLaboratory("The laboratory concerned." id: ID!, "The values of the laboratory." input: UpdateLaboratoryInput!): Laboratory!
   "Imports a new version of the nomenclature (domains, sectors, jobs); earlier versions are never changed."
   importNomenclature(input: ImportNomenclatureInput!): NomenclatureImport!
 }
@@ -22205,22 +22208,25 @@ and the value, and nothing is written.
 """
 type Mutation {
   "Declares an establishment (SIRET checked with its Luhn key, La Poste exception included)."
-  createEstablishment(input: CreateEstablishmentInput!): Establishment!
-  updateEstablishment(id: ID!, input: UpdateEstablishmentInput!): Establishment!
+  createEstablishment("The values of the establishment." input: CreateEstablishmentInput!): Establishment!
+  "Changes an establishment: the fields given are set, the others keep their value."
+  updateEstablishment("The establishment concerned." id: ID!, "The values of the establishment." input: UpdateEstablishmentInput!): Establishment!
   "Declares a worker (NIR with its key, or NIA, NTT, or a foreign identifier with birth data)."
-  createWorker(input: CreateWorkerInput!): Worker!
-  updateWorker(id: ID!, input: UpdateWorkerInput!): Worker!
+  createWorker("The values of the worker." input: CreateWorkerInput!): Worker!
+  "Changes a worker: the fields given are set, the others keep their value."
+  updateWorker("The worker concerned." id: ID!, "The values of the worker." input: UpdateWorkerInput!): Worker!
   "Declares a worker's employment in an establishment over a period."
-  createEmployment(input: CreateEmploymentInput!): Employment!
+  createEmployment("The values of the employment." input: CreateEmploymentInput!): Employment!
   "Changes an employment: its end date, classification, job or pregnancy declaration."
-  updateEmployment(id: ID!, input: UpdateEmploymentInput!): Employment!
+  updateEmployment("The employment concerned." id: ID!, "The values of the employment." input: UpdateEmploymentInput!): Employment!
   "Registers a dosimeter."
-  createDosimeter(input: CreateDosimeterInput!): Dosimeter!
-  updateDosimeter(id: ID!, input: UpdateDosimeterInput!): Dosimeter!
+  createDosimeter("The values of the dosimeter." input: CreateDosimeterInput!): Dosimeter!
+  "Changes a dosimeter: the fields given are set, the others keep their value."
+  updateDosimeter("The dosimeter concerned." id: ID!, "The values of the dosimeter." input: UpdateDosimeterInput!): Dosimeter!
   "Assigns a dosimeter to a worker for a wearing period."
-  createDosimeterAssignment(input: CreateDosimeterAssignmentInput!): DosimeterAssignment!
+  createDosimeterAssignment("The values of the dosimeter assignment." input: CreateDosimeterAssignmentInput!): DosimeterAssignment!
   "Ends or corrects a wearing period."
-  updateDosimeterAssignment(id: ID!, input: UpdateDosimeterAssignmentInput!): DosimeterAssignment!
+  updateDosimeterAssignment("The dosimeter assignment concerned." id: ID!, "The values of the dosimeter assignment." input: UpdateDosimeterAssignmentInput!): DosimeterAssignment!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notice.graphqls", Input: `extend type ExceedanceNotice {
