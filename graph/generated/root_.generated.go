@@ -5905,10 +5905,15 @@ var sources = []*ast.Source{
   birthYear: Int!
 }
 
+"An identity to check against the registry."
 input IdentityCheckInput {
+  "NIR (15 characters with key)."
   nir: String!
+  "Birth name."
   lastName: String!
+  "First names, as on the civil status."
   firstNames: String!
+  "Birth date; when given it must match too."
   birthDate: Date
 }
 
@@ -5920,40 +5925,58 @@ type IdentityCheck {
 
 extend type Query {
   "Lets a laboratory check an identity before submitting results, without browsing workers."
-  checkIdentity(input: IdentityCheckInput!): IdentityCheck!
+  checkIdentity("The identity to check." input: IdentityCheckInput!): IdentityCheck!
 }
 
+"A new account, with its initial password."
 input CreateAccountInput {
+  "E-mail address, used to sign in."
   email: String!
+  "Name shown in the interface and the audit trail."
   displayName: String!
   "Initial password (at least 12 characters)."
   password: String!
+  "RPPS number of a health professional (11 digits)."
   rpps: String
+  "The worker this account belongs to, for the WORKER role."
   workerID: ID
 }
 
+"Changes to an account; fields left out keep their value."
 input UpdateAccountInput {
+  "Name shown in the interface and the audit trail."
   displayName: String
+  "False disables the account: its sessions and keys stop working."
   active: Boolean
+  "A new password (at least 12 characters)."
   password: String
+  "RPPS number of a health professional (11 digits)."
   rpps: String
 }
 
+"A partner API key to create."
 input CreateApiKeyInput {
+  "A name telling which software uses the key."
   name: String!
+  "The partner profile: which operations and fields the key may use, within its grant."
   profile: ApiKeyProfile!
   "The grant (role and scope) the key acts under; it belongs to the partner's account."
   grantID: ID!
+  "When the key stops working; null: until revoked."
   expiresAt: Time
+  "Requests allowed per minute with this key; null: the default."
   rateLimitPerMinute: Int
 }
 
 "A partner key just created: the secret is shown this once and never again."
 type CreatedApiKey {
+  "The secret key, to send as Authorization: Bearer; shown this once."
   key: String!
+  "The key as SISERI keeps it (prefix, profile, grant)."
   apiKey: ApiKey!
 }
 
+"A delegation of a physician's grant."
 input CreateDelegationInput {
   "The physician's own grant being delegated."
   grantID: ID!
@@ -5999,23 +6022,33 @@ type Invitation {
   expiresAt: Time!
 }
 
+"An account to create without a password: the person sets it through the activation link."
 input InviteAccountInput {
+  "E-mail address the activation link is sent to, used to sign in."
   email: String!
+  "Name shown in the interface and the audit trail."
   displayName: String!
   "RPPS number of a health professional (11 digits)."
   rpps: String
+  "The worker this account belongs to, for the WORKER role."
   workerID: ID
 }
 
 "What a nomenclature import wrote."
 type NomenclatureImport {
+  "The version written."
   version: String!
+  "First day the version is in force."
   validFrom: Date!
+  "How many domains it holds."
   domains: Int!
+  "How many activity sectors it holds."
   sectors: Int!
+  "How many jobs it holds."
   jobs: Int!
 }
 
+"A new version of the nomenclature."
 input ImportNomenclatureInput {
   "CSV file, kind;code;label;parent (docs/formats.md)."
   file: Upload!
@@ -6046,7 +6079,7 @@ extend type Mutation {
   "Changes a laboratory, e.g. renews its accreditation."
   updateLaboratory("The laboratory concerned." id: ID!, "The values of the laboratory." input: UpdateLaboratoryInput!): Laboratory!
   "Imports a new version of the nomenclature (domains, sectors, jobs); earlier versions are never changed."
-  importNomenclature(input: ImportNomenclatureInput!): NomenclatureImport!
+  importNomenclature("The file and its version." input: ImportNomenclatureInput!): NomenclatureImport!
 }
 `, BuiltIn: false},
 	{Name: "../schema/anomaly.graphqls", Input: `"How a person closes an anomaly."
@@ -6109,17 +6142,21 @@ extend type Mutation {
   resolveAnomaly(id: ID!, resolution: AnomalyResolution!, comment: String!): Anomaly!
 }
 `, BuiltIn: false},
-	{Name: "../schema/auth.graphqls", Input: `input LoginInput {
+	{Name: "../schema/auth.graphqls", Input: `"Credentials of a password sign-in."
+input LoginInput {
   "E-mail address of the account."
   email: String!
+  "The account's password."
   password: String!
 }
 
+"A session just opened."
 type LoginPayload {
   "Session token, for API clients (Authorization: Bearer). Browsers also get an HttpOnly cookie."
   token: String!
   "When the session expires unless renewed by activity."
   expiresAt: Time!
+  "The account signed in."
   account: Account!
 }
 

@@ -87,24 +87,35 @@ type CorrectDoseInput struct {
 	Reason string `json:"reason"`
 }
 
+// A new account, with its initial password.
 type CreateAccountInput struct {
-	Email       string `json:"email"`
+	// E-mail address, used to sign in.
+	Email string `json:"email"`
+	// Name shown in the interface and the audit trail.
 	DisplayName string `json:"displayName"`
 	// Initial password (at least 12 characters).
-	Password string  `json:"password"`
-	Rpps     *string `json:"rpps,omitempty"`
-	WorkerID *int    `json:"workerID,omitempty"`
+	Password string `json:"password"`
+	// RPPS number of a health professional (11 digits).
+	Rpps *string `json:"rpps,omitempty"`
+	// The worker this account belongs to, for the WORKER role.
+	WorkerID *int `json:"workerID,omitempty"`
 }
 
+// A partner API key to create.
 type CreateAPIKeyInput struct {
-	Name    string         `json:"name"`
+	// A name telling which software uses the key.
+	Name string `json:"name"`
+	// The partner profile: which operations and fields the key may use, within its grant.
 	Profile apikey.Profile `json:"profile"`
 	// The grant (role and scope) the key acts under; it belongs to the partner's account.
-	GrantID            int        `json:"grantID"`
-	ExpiresAt          *time.Time `json:"expiresAt,omitempty"`
-	RateLimitPerMinute *int       `json:"rateLimitPerMinute,omitempty"`
+	GrantID int `json:"grantID"`
+	// When the key stops working; null: until revoked.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// Requests allowed per minute with this key; null: the default.
+	RateLimitPerMinute *int `json:"rateLimitPerMinute,omitempty"`
 }
 
+// A delegation of a physician's grant.
 type CreateDelegationInput struct {
 	// The physician's own grant being delegated.
 	GrantID int `json:"grantID"`
@@ -116,7 +127,9 @@ type CreateDelegationInput struct {
 
 // A partner key just created: the secret is shown this once and never again.
 type CreatedAPIKey struct {
-	Key    string      `json:"key"`
+	// The secret key, to send as Authorization: Bearer; shown this once.
+	Key string `json:"key"`
+	// The key as SISERI keeps it (prefix, profile, grant).
 	APIKey *ent.ApiKey `json:"apiKey"`
 }
 
@@ -195,13 +208,19 @@ type IdentityCheck struct {
 	Matches bool `json:"matches"`
 }
 
+// An identity to check against the registry.
 type IdentityCheckInput struct {
-	Nir        string     `json:"nir"`
-	LastName   string     `json:"lastName"`
-	FirstNames string     `json:"firstNames"`
-	BirthDate  *time.Time `json:"birthDate,omitempty"`
+	// NIR (15 characters with key).
+	Nir string `json:"nir"`
+	// Birth name.
+	LastName string `json:"lastName"`
+	// First names, as on the civil status.
+	FirstNames string `json:"firstNames"`
+	// Birth date; when given it must match too.
+	BirthDate *time.Time `json:"birthDate,omitempty"`
 }
 
+// A new version of the nomenclature.
 type ImportNomenclatureInput struct {
 	// CSV file, kind;code;label;parent (docs/formats.md).
 	File graphql.Upload `json:"file"`
@@ -265,12 +284,16 @@ type Invitation struct {
 	ExpiresAt      time.Time `json:"expiresAt"`
 }
 
+// An account to create without a password: the person sets it through the activation link.
 type InviteAccountInput struct {
-	Email       string `json:"email"`
+	// E-mail address the activation link is sent to, used to sign in.
+	Email string `json:"email"`
+	// Name shown in the interface and the audit trail.
 	DisplayName string `json:"displayName"`
 	// RPPS number of a health professional (11 digits).
-	Rpps     *string `json:"rpps,omitempty"`
-	WorkerID *int    `json:"workerID,omitempty"`
+	Rpps *string `json:"rpps,omitempty"`
+	// The worker this account belongs to, for the WORKER role.
+	WorkerID *int `json:"workerID,omitempty"`
 }
 
 // One laboratory result (same columns as the lab results format).
@@ -352,18 +375,22 @@ type LimitStatus struct {
 	WindowEnd time.Time `json:"windowEnd"`
 }
 
+// Credentials of a password sign-in.
 type LoginInput struct {
 	// E-mail address of the account.
-	Email    string `json:"email"`
+	Email string `json:"email"`
+	// The account's password.
 	Password string `json:"password"`
 }
 
+// A session just opened.
 type LoginPayload struct {
 	// Session token, for API clients (Authorization: Bearer). Browsers also get an HttpOnly cookie.
 	Token string `json:"token"`
 	// When the session expires unless renewed by activity.
-	ExpiresAt time.Time    `json:"expiresAt"`
-	Account   *ent.Account `json:"account"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// The account signed in.
+	Account *ent.Account `json:"account"`
 }
 
 // The doses of one month and monitoring kind, for charts.
@@ -382,11 +409,16 @@ type MonthlyDose struct {
 
 // What a nomenclature import wrote.
 type NomenclatureImport struct {
-	Version   string    `json:"version"`
+	// The version written.
+	Version string `json:"version"`
+	// First day the version is in force.
 	ValidFrom time.Time `json:"validFrom"`
-	Domains   int       `json:"domains"`
-	Sectors   int       `json:"sectors"`
-	Jobs      int       `json:"jobs"`
+	// How many domains it holds.
+	Domains int `json:"domains"`
+	// How many activity sectors it holds.
+	Sectors int `json:"sectors"`
+	// How many jobs it holds.
+	Jobs int `json:"jobs"`
 }
 
 // The signed-in person's choice for one kind of event.
@@ -475,11 +507,16 @@ type TotpEnrolment struct {
 	Secret string `json:"secret"`
 }
 
+// Changes to an account; fields left out keep their value.
 type UpdateAccountInput struct {
+	// Name shown in the interface and the audit trail.
 	DisplayName *string `json:"displayName,omitempty"`
-	Active      *bool   `json:"active,omitempty"`
-	Password    *string `json:"password,omitempty"`
-	Rpps        *string `json:"rpps,omitempty"`
+	// False disables the account: its sessions and keys stop working.
+	Active *bool `json:"active,omitempty"`
+	// A new password (at least 12 characters).
+	Password *string `json:"password,omitempty"`
+	// RPPS number of a health professional (11 digits).
+	Rpps *string `json:"rpps,omitempty"`
 }
 
 // The signed-in caller.

@@ -1256,12 +1256,17 @@ export type CorrectDoseInput = {
   value: number;
 };
 
+/** A partner API key to create. */
 export type CreateApiKeyInput = {
+  /** When the key stops working; null: until revoked. */
   expiresAt?: string | null | undefined;
   /** The grant (role and scope) the key acts under; it belongs to the partner's account. */
   grantID: string;
+  /** A name telling which software uses the key. */
   name: string;
+  /** The partner profile: which operations and fields the key may use, within its grant. */
   profile: ApiKeyProfile;
+  /** Requests allowed per minute with this key; null: the default. */
   rateLimitPerMinute?: number | null | undefined;
 };
 
@@ -3813,6 +3818,7 @@ export type ImportFormat =
   /** Operational (electronic) dosimetry v1. */
   | 'OPERATIONAL';
 
+/** A new version of the nomenclature. */
 export type ImportNomenclatureInput = {
   /** CSV file, kind;code;label;parent (docs/formats.md). */
   file: File;
@@ -3829,11 +3835,15 @@ export type ImportProblemSeverity =
   /** The row is accepted and written all the same (e.g. VALUE_ROUNDED: a value rounded to the µSv). */
   | 'WARNING';
 
+/** An account to create without a password: the person sets it through the activation link. */
 export type InviteAccountInput = {
+  /** Name shown in the interface and the audit trail. */
   displayName: string;
+  /** E-mail address the activation link is sent to, used to sign in. */
   email: string;
   /** RPPS number of a health professional (11 digits). */
   rpps?: string | null | undefined;
+  /** The worker this account belongs to, for the WORKER role. */
   workerID?: string | null | undefined;
 };
 
@@ -4131,9 +4141,11 @@ export type LimitState =
   /** Below 80 % of the limit. */
   | 'OK';
 
+/** Credentials of a password sign-in. */
 export type LoginInput = {
   /** E-mail address of the account. */
   email: string;
+  /** The account's password. */
   password: string;
 };
 
