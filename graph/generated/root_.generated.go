@@ -6005,7 +6005,7 @@ extend type Mutation {
 
 extend type Query {
   "Who read or changed a worker's data, newest first: a worker sees their own trail, an administrator anyone's."
-  auditTrail(workerID: ID!, first: Int, after: Cursor): AuditEventConnection!
+  auditTrail("The worker concerned." workerID: ID!, "Returns at most this many items from the start." first: Int, "Returns the items after this cursor." after: Cursor): AuditEventConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/admin.graphqls", Input: `"Whose account an activation link opens: what the activation page shows, nothing else."
@@ -6060,16 +6060,16 @@ input ImportNomenclatureInput {
 
 extend type Query {
   "Whose account an activation link opens (no session needed); TOKEN_INVALID when the link is unknown, used, replaced or expired."
-  activation(token: String!): Activation!
+  activation("The token of the activation link." token: String!): Activation!
 }
 
 extend type Mutation {
   "Sets the first password of an account through its activation link (no session needed; rate-limited per address)."
-  activateAccount(token: String!, password: String!): Boolean!
+  activateAccount("The token of the activation link." token: String!, "The password to set (at least 12 characters)." password: String!): Boolean!
   "Creates an account without a password and returns its activation link, once (administrators)."
-  inviteAccount(input: InviteAccountInput!): Invitation!
+  inviteAccount("The values of the operation." input: InviteAccountInput!): Invitation!
   "Issues a new activation link for an account, replacing the earlier ones (administrators)."
-  reissueActivation(accountID: ID!): Invitation!
+  reissueActivation("The account concerned." accountID: ID!): Invitation!
   "Registers a company (SIREN checked with its Luhn key)."
   createCompany("The values of the company." input: CreateCompanyInput!): Company!
   "Changes a company: the fields given are set, the others keep their value."
@@ -6129,17 +6129,17 @@ extend type Query {
   (default: the last 24 months): counts, median, p90, p99. Contexts with fewer
   than 10 doses are not shown (no identification through small cells).
   """
-  contextStatistics(monitoringKind: DoseRecordMonitoringKind, sectorCode: String, jobCode: String, from: Date, to: Date): [ContextStats!]!
+  contextStatistics("Only this kind of monitoring." monitoringKind: DoseRecordMonitoringKind, "Only this activity sector (nomenclature code)." sectorCode: String, "Only this job (nomenclature code)." jobCode: String, "First day of the period (inclusive)." from: Date, "Last day of the period (inclusive)." to: Date): [ContextStats!]!
 }
 
 extend type Mutation {
   "Takes an open anomaly in hand (physician, delegate, radiation protection adviser)."
-  acknowledgeAnomaly(id: ID!): Anomaly!
+  acknowledgeAnomaly("The object concerned." id: ID!): Anomaly!
   """
   Closes an anomaly with a comment. A limit exceedance is confirmed or not by
   the physician only.
   """
-  resolveAnomaly(id: ID!, resolution: AnomalyResolution!, comment: String!): Anomaly!
+  resolveAnomaly("The object concerned." id: ID!, resolution: AnomalyResolution!, "A comment kept with the decision." comment: String!): Anomaly!
 }
 `, BuiltIn: false},
 	{Name: "../schema/auth.graphqls", Input: `"Credentials of a password sign-in."
@@ -6195,7 +6195,7 @@ extend type Query {
 
 extend type Mutation {
   "Opens a session. Attempts are rate-limited per account and per address."
-  login(input: LoginInput!): LoginPayload!
+  login("The values of the operation." input: LoginInput!): LoginPayload!
   "Revokes the current session and clears its cookie."
   logout: Boolean!
 }
@@ -6207,7 +6207,7 @@ extend type Viewer {
 
 extend type Mutation {
   "Makes the session act under another role the account holds."
-  switchRole(role: Role!): Viewer!
+  switchRole("The role to act under." role: Role!): Viewer!
 }
 `, BuiltIn: false},
 	{Name: "../schema/conflict.graphqls", Input: `"How an occupational physician settles a correction conflict."
@@ -6224,7 +6224,7 @@ extend type Mutation {
   correction, or makes the laboratory's re-sent value current. The reason is
   required; the decision is audited.
   """
-  resolveDoseConflict(id: ID!, decision: DoseConflictDecision!, reason: String!): DoseConflict!
+  resolveDoseConflict("The object concerned." id: ID!, decision: DoseConflictDecision!, "Why this decision was taken; kept in the audit trail." reason: String!): DoseConflict!
 }
 `, BuiltIn: false},
 	{Name: "../schema/constraint.graphqls", Input: `"""
@@ -6289,14 +6289,14 @@ extend type Query {
   Read by the establishment's adviser, employer correspondent, occupational
   physician and control agent.
   """
-  doseConstraints(establishmentId: ID!, includeEnded: Boolean = false): [DoseConstraintEntry!]!
+  doseConstraints("The establishment concerned." establishmentId: ID!, "Also lists the constraints that have ended." includeEnded: Boolean = false): [DoseConstraintEntry!]!
   """
   The notices of results above their dose constraint (anomalies of layer
   CONSTRAINT, kind DOSE_CONSTRAINT_EXCEEDED), which the anomalies query and
   subscriptions leave out: information for the adviser's optimisation, not
   anomalies to handle.
   """
-  doseConstraintNotices(after: Cursor, first: Int, before: Cursor, last: Int, orderBy: [AnomalyOrder!], where: AnomalyWhereInput): AnomalyConnection!
+  doseConstraintNotices("Returns the items after this cursor." after: Cursor, "Returns at most this many items from the start." first: Int, "Returns the items before this cursor." before: Cursor, "Returns at most this many items from the end." last: Int, "How to sort the items." orderBy: [AnomalyOrder!], "Only the items matching this filter." where: AnomalyWhereInput): AnomalyConnection!
 }
 
 extend type Mutation {
@@ -6305,9 +6305,9 @@ extend type Mutation {
   limit, ending the one in force for the same establishment, job and limit.
   By the establishment's adviser or employer correspondent.
   """
-  setDoseConstraint(input: SetDoseConstraintInput!): DoseConstraint!
+  setDoseConstraint("The values of the operation." input: SetDoseConstraintInput!): DoseConstraint!
   "Ends a dose constraint in force: the establishment falls back on the next one (establishment-wide, then the default)."
-  endDoseConstraint(id: ID!): DoseConstraint!
+  endDoseConstraint("The object concerned." id: ID!): DoseConstraint!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dose.graphqls", Input: `extend type DoseRecord {
@@ -21947,7 +21947,7 @@ extend type Worker {
   "Current standing against each limit that applies to the worker (rolling 12 months, pregnancy, young worker)."
   exposure: [LimitStatus!]!
   "Month-by-month doses of record (current versions), from..to inclusive (default: the last 5 years)."
-  doseHistory(from: Date, to: Date): [MonthlyDose!]!
+  doseHistory("First day of the period (inclusive)." from: Date, "Last day of the period (inclusive)." to: Date): [MonthlyDose!]!
 }
 
 """
@@ -22001,7 +22001,7 @@ extend type Query {
   (REGULATION-CASES RC12, RC14); an employer gets the exceeded limits only,
   without values. first: at most 1000 (default 20).
   """
-  limitAlerts(states: [LimitState!]!, first: Int, after: Cursor): LimitAlertList!
+  limitAlerts("The states wanted (APPROACHING, EXCEEDED)." states: [LimitState!]!, "Returns at most this many items from the start." first: Int, "Returns the items after this cursor." after: Cursor): LimitAlertList!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ingest.graphqls", Input: `"A file sent by GraphQL multipart upload."
@@ -22178,22 +22178,22 @@ input AddDoseInput {
 
 extend type Mutation {
   "Imports a file (lab results, declarations or operational dosimetry) sent by multipart upload."
-  submitFile(input: SubmitFileInput!): ImportReport!
+  submitFile("The values of the operation." input: SubmitFileInput!): ImportReport!
   "Imports laboratory results sent as GraphQL input."
-  submitLabResults(reference: String!, rows: [LabResultInput!]!, dryRun: Boolean = false, partial: Boolean = false, receivedAt: Date, history: Boolean = false, laboratoryID: ID): ImportReport!
+  submitLabResults("The sender's reference of the submission, shown in its report." reference: String!, "The rows of the submission." rows: [LabResultInput!]!, "Checks the rows and reports, writing nothing." dryRun: Boolean = false, "Writes the valid rows and reports the rejected ones, instead of refusing the whole submission." partial: Boolean = false, "When the laboratory batch was received (lateness is judged on it)." receivedAt: Date, "Loads a laboratory's past results (migration), raising no timeliness findings (administrators)." history: Boolean = false, "The laboratory the results come from." laboratoryID: ID): ImportReport!
   "Imports declarations sent as GraphQL input."
-  submitDeclarations(reference: String!, rows: [DeclarationInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  submitDeclarations("The sender's reference of the submission, shown in its report." reference: String!, "The rows of the submission." rows: [DeclarationInput!]!, "Checks the rows and reports, writing nothing." dryRun: Boolean = false, "Writes the valid rows and reports the rejected ones, instead of refusing the whole submission." partial: Boolean = false): ImportReport!
   "Imports operational dosimetry sent as GraphQL input."
-  submitOperationalDoses(reference: String!, rows: [OperationalDoseInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  submitOperationalDoses("The sender's reference of the submission, shown in its report." reference: String!, "The rows of the submission." rows: [OperationalDoseInput!]!, "Checks the rows and reports, writing nothing." dryRun: Boolean = false, "Writes the valid rows and reports the rejected ones, instead of refusing the whole submission." partial: Boolean = false): ImportReport!
   "Corrects a dose (occupational physician only; a delegate prepares, the physician decides): creates a new version, the original stays in the history."
-  correctDose(input: CorrectDoseInput!): DoseRecord!
+  correctDose("The values of the operation." input: CorrectDoseInput!): DoseRecord!
   "Adds a dose (occupational physician only) with a reason."
-  addDose(input: AddDoseInput!): DoseRecord!
+  addDose("The values of the operation." input: AddDoseInput!): DoseRecord!
 }
 
 extend type Query {
   "The execution report of a batch the caller submitted (or may read)."
-  importReport(batchID: ID!): ImportReport!
+  importReport("The import batch concerned." batchID: ID!): ImportReport!
 }
 `, BuiltIn: false},
 	{Name: "../schema/intervention.graphqls", Input: `"""
@@ -22229,13 +22229,13 @@ extend type Mutation {
   accepted for the intervention's days, and shared with the contractor's
   adviser.
   """
-  declareIntervention(input: DeclareInterventionInput!): Intervention!
+  declareIntervention("The values of the operation." input: DeclareInterventionInput!): Intervention!
   """
   Ends an intervention on a given day (inclusive), or brings its end forward;
   by the host site's correspondent or adviser. It is never extended: declare a
   new intervention instead.
   """
-  endIntervention(id: ID!, endDate: Date!): Intervention!
+  endIntervention("The object concerned." id: ID!, "Last day of the intervention." endDate: Date!): Intervention!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `"""
@@ -22310,7 +22310,7 @@ extend type Query {
 
 extend type Mutation {
   "Sets how the signed-in person is told about one kind of event; returns every setting."
-  setNotificationSetting(kind: NotificationKind!, mode: NotificationMode!): [NotificationSetting!]!
+  setNotificationSetting("The kind of notification." kind: NotificationKind!, "How to be notified of it." mode: NotificationMode!): [NotificationSetting!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/oidc.graphqls", Input: `"Who an OpenID Connect provider signs in."
@@ -22352,7 +22352,7 @@ extend type Mutation {
   record. Only an occupational physician who follows the worker; a newer code
   replaces nothing, each is used once.
   """
-  issueWorkerClaimCode(workerID: ID!): WorkerClaimCodePayload!
+  issueWorkerClaimCode("The worker concerned." workerID: ID!): WorkerClaimCodePayload!
 }
 
 extend type Viewer {
@@ -22402,18 +22402,18 @@ extend type Mutation {
   Confirms the enrolment with a code of the app; the session counts as having
   given its second factor. Returns 10 recovery codes, shown this once only.
   """
-  confirmTotpEnrolment(code: String!): [String!]!
+  confirmTotpEnrolment("The second-factor code (authenticator application)." code: String!): [String!]!
   """
   Gives the second factor of a pending session: a TOTP code (the current one,
   or the one before or after it; a code already used is refused) or a recovery
   code (each serves once). 5 wrong codes per account per 15 minutes at most,
   then TOO_MANY_REQUESTS.
   """
-  verifySecondFactor(code: String!): Viewer!
+  verifySecondFactor("The second-factor code (authenticator application)." code: String!): Viewer!
   "Replaces the account's recovery codes by 10 new ones, after a valid TOTP or recovery code."
-  regenerateRecoveryCodes(code: String!): [String!]!
+  regenerateRecoveryCodes("The second-factor code (authenticator application)." code: String!): [String!]!
   "Administrators: removes an account's second factor and ends its sessions; it enrols again at its next sign-in."
-  resetSecondFactor(accountID: ID!): Boolean!
+  resetSecondFactor("The account concerned." accountID: ID!): Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/subscription.graphqls", Input: `"An anomaly delivered live, with the cursor a client resumes from after a disconnection."
@@ -22432,11 +22432,11 @@ type Subscription {
   client that reconnects with its last cursor receives everything it missed,
   once. Every event passes the caller's access scope at delivery time.
   """
-  anomalyRaised(after: Cursor, where: AnomalyWhereInput): AnomalyEvent!
+  anomalyRaised("Returns the items after this cursor." after: Cursor, "Only the items matching this filter." where: AnomalyWhereInput): AnomalyEvent!
   "Lifecycle changes (acknowledged, confirmed…) of the caller's anomalies."
-  anomalyUpdated(where: AnomalyWhereInput): Anomaly!
+  anomalyUpdated("Only the items matching this filter." where: AnomalyWhereInput): Anomaly!
   "A worker's doses or exposure changed (new, corrected or resubmitted results)."
-  exposureChanged(workerID: ID!): Worker!
+  exposureChanged("The worker concerned." workerID: ID!): Worker!
 }
 `, BuiltIn: false},
 }
