@@ -96,6 +96,11 @@ func describeGenerated(g *gen.Graph, s *gqlast.Schema) error {
 			}
 		}
 		for _, e := range n.Edges {
+			if fk := e.Field(); fk != nil {
+				if f := def.Fields.ForName(lowerFirst(fk.StructField())); f != nil && f.Description == "" {
+					f.Description = "ID of the " + words(e.Name) + " (the " + lowerFirst(e.StructField()) + " field gives the object)."
+				}
+			}
 			if f := def.Fields.ForName(lowerFirst(e.StructField())); f != nil && f.Description == "" {
 				f.Description = "The " + words(e.Name) + " of this " + entity + " (only those the caller may see)."
 			}

@@ -6894,7 +6894,13 @@ type Anomaly implements Node {
   When the anomaly was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID
   """
   Detection layer; CONSTRAINT marks a notice of a dose constraint crossed, kept apart from the anomalies.
@@ -6917,8 +6923,14 @@ type Anomaly implements Node {
   periodStart: Date
   periodEnd: Date
   status: AnomalyStatus!
+  """
+  ID of the acknowledged by (the acknowledgedBy field gives the object).
+  """
   acknowledgedByID: ID
   acknowledgedAt: Time
+  """
+  ID of the resolved by (the resolvedBy field gives the object).
+  """
   resolvedByID: ID
   resolvedAt: Time
   resolutionComment: String
@@ -7788,6 +7800,9 @@ type ApiKey implements Node {
   """
   prefix: String!
   profile: ApiKeyProfile!
+  """
+  ID of the account (the account field gives the object).
+  """
   accountID: ID!
   """
   The grant (role and scope) the key acts under.
@@ -9089,7 +9104,13 @@ type BatchFinding implements Node {
   When the batch finding was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the import batch (the importBatch field gives the object).
+  """
   importBatchID: ID!
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID!
   kind: BatchFindingKind!
   """
@@ -10386,8 +10407,17 @@ type DoseConflict implements Node {
   When the dose conflict was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID!
   """
   The physician's version that was the dose of record when the re-send arrived.
@@ -10401,6 +10431,9 @@ type DoseConflict implements Node {
   OPEN until the physician decides; REPLACED when a later re-send of the same result took its place.
   """
   status: DoseConflictStatus!
+  """
+  ID of the resolved by (the resolvedBy field gives the object).
+  """
   resolvedByID: ID
   resolvedAt: Time
   resolutionReason: String
@@ -10907,6 +10940,9 @@ type DoseConstraint implements Node {
   When the dose constraint was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
   """
   Job (métier) code the constraint applies to; null for every job of the establishment.
@@ -11415,9 +11451,21 @@ type DoseRecord implements Node {
   Global identifier of the dose record (opaque; use it with node, nodes and the mutations).
   """
   id: ID!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID
+  """
+  ID of the import batch (the importBatch field gives the object).
+  """
   importBatchID: ID
   """
   Account of the physician who corrected or added the dose.
@@ -11427,30 +11475,69 @@ type DoseRecord implements Node {
   The version this record replaces. Set when the record is written, or when the physician accepts a pending laboratory re-send (then once, never changed).
   """
   supersedesID: ID
+  """
+  Who produced the dose: a laboratory's result, a physician's correction or addition, a modelling, an extrapolation, or a migration of past data.
+  """
   source: DoseRecordSource!
+  """
+  Serial number of the dosimeter that was read, for passive dosimetry.
+  """
   dosimeterSerial: String
+  """
+  The kind of monitoring the dose comes from (external whole body, extremities, lens of the eye, internal, …).
+  """
   monitoringKind: DoseRecordMonitoringKind!
+  """
+  The dosimetric quantity: Hp(10), Hp(0.07), Hp(3), committed effective dose E(50) or effective dose E.
+  """
   quantity: DoseRecordQuantity!
   """
   Dose in µSv; 0 when below the recording threshold or absent.
   """
   valueUsv: Int!
+  """
+  Whether the value was measured, below the recording threshold, absent (dosimeter not returned), extrapolated or modelled.
+  """
   status: DoseRecordStatus!
+  """
+  First day of the wearing period (inclusive).
+  """
   periodStart: Date!
+  """
+  Last day of the wearing period (inclusive).
+  """
   periodEnd: Date!
+  """
+  The radionuclide, for internal monitoring.
+  """
   radionuclide: String
+  """
+  Free comment of the sender.
+  """
   comment: String
   """
   Exposure context at the time: sector of the covering employment.
   """
   sectorCode: String
+  """
+  Exposure context at the time: job of the covering employment.
+  """
   jobCode: String
+  """
+  Version of the result: 1 when first received, then one more at each correction.
+  """
   version: Int!
   """
   False once a newer version supersedes this one.
   """
   current: Boolean!
+  """
+  When a newer version replaced this one; null while current.
+  """
   supersededAt: Time
+  """
+  Why this version corrects the previous one.
+  """
   correctionReason: String
   """
   When the registry stored the record.
@@ -12595,6 +12682,9 @@ type Dosimeter implements Node {
   Laboratory that processes the dosimeter; null for operational dosimeters.
   """
   laboratoryID: ID
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID
   retiredAt: Time
   """
@@ -12656,7 +12746,13 @@ type DosimeterAssignment implements Node {
   When the dosimeter assignment was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the dosimeter (the dosimeter field gives the object).
+  """
   dosimeterID: ID!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
   startDate: Date!
   """
@@ -13424,7 +13520,13 @@ type Employment implements Node {
   When the employment was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
   startDate: Date!
   """
@@ -14147,6 +14249,9 @@ type Establishment implements Node {
   Nomenclature domain of the establishment's main activity.
   """
   domainCode: String
+  """
+  ID of the company (the company field gives the object).
+  """
   companyID: ID
   """
   Cessation of activity; establishments are never deleted.
@@ -15744,6 +15849,9 @@ type ExposureSummary implements Node {
   When the exposure summary was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
   limitCode: ExposureSummaryLimitCode!
   windowStart: Date!
@@ -16198,11 +16306,26 @@ type Grant implements Node {
   When the grant was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the account (the account field gives the object).
+  """
   accountID: ID!
   role: Role!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID
+  """
+  ID of the company (the company field gives the object).
+  """
   companyID: ID
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID
   region: String
   """
@@ -16819,6 +16942,9 @@ type ImportBatch implements Node {
   When the import batch was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the submitter (the submitter field gives the object).
+  """
   submitterID: ID!
   apiKeyID: ID
   """
@@ -17634,6 +17760,9 @@ type Intervention implements Node {
   When the intervention was last changed in SISERI.
   """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
   """
   The operator's establishment (the host site) where the worker intervenes.
@@ -19269,9 +19398,21 @@ type OperationalDose implements Node {
   Global identifier of the operational dose (opaque; use it with node, nodes and the mutations).
   """
   id: ID!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
+  """
+  ID of the import batch (the importBatch field gives the object).
+  """
   importBatchID: ID
+  """
+  ID of the supersedes (the supersedes field gives the object).
+  """
   supersedesID: ID
   dosimeterSerial: String!
   startAt: Time!
