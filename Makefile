@@ -4,7 +4,7 @@
 .DEFAULT_GOAL := help
 SHELL := /bin/bash
 
-.PHONY: help run dev build web test test-go test-web test-e2e generate check-generate migration lint fmt bench compose-check clean
+.PHONY: help run dev build web test test-go test-web test-e2e generate check-generate schema-check schema-release migration lint fmt bench compose-check clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*?## "; print "SISERI — make <target>\n"} /^[a-zA-Z0-9_-]+:.*?## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,6 +38,12 @@ generate: ## Regenerate Ent, entgql, gqlgen and the frontend GraphQL types
 
 check-generate: ## Fail if regenerating changes ent/, graph/, frontend/src/graphql/ (or go.mod/go.sum)
 	@scripts/check-generate.sh
+
+schema-check: ## List breaking GraphQL schema changes since the last release; fail on unacknowledged ones
+	@scripts/schema-check.sh
+
+schema-release: ## Record the current GraphQL schema as released (graph/schema.released.graphqls)
+	@scripts/schema-check.sh release
 
 migration: ## Write the next migration (PostgreSQL + SQLite) from ent/schema: make migration NAME=what_changed
 	@scripts/migration.sh "$(NAME)"

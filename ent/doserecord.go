@@ -34,37 +34,37 @@ type DoseRecord struct {
 	RecordedByID int `json:"recorded_by_id,omitempty"`
 	// The version this record replaces. Set when the record is written, or when the physician accepts a pending laboratory re-send (then once, never changed).
 	SupersedesID int `json:"supersedes_id,omitempty"`
-	// Source holds the value of the "source" field.
+	// Who produced the dose: a laboratory's result, a physician's correction or addition, a modelling, an extrapolation, or a migration of past data.
 	Source doserecord.Source `json:"source,omitempty"`
-	// DosimeterSerial holds the value of the "dosimeter_serial" field.
+	// Serial number of the dosimeter that was read, for passive dosimetry.
 	DosimeterSerial string `json:"dosimeter_serial,omitempty"`
-	// MonitoringKind holds the value of the "monitoring_kind" field.
+	// The kind of monitoring the dose comes from (external whole body, extremities, lens of the eye, internal, …).
 	MonitoringKind doserecord.MonitoringKind `json:"monitoring_kind,omitempty"`
-	// Quantity holds the value of the "quantity" field.
+	// The dosimetric quantity: Hp(10), Hp(0.07), Hp(3), committed effective dose E(50) or effective dose E.
 	Quantity doserecord.Quantity `json:"quantity,omitempty"`
 	// Dose in µSv; 0 when below the recording threshold or absent.
 	ValueUsv int64 `json:"value_usv,omitempty"`
-	// Status holds the value of the "status" field.
+	// Whether the value was measured, below the recording threshold, absent (dosimeter not returned), extrapolated or modelled.
 	Status doserecord.Status `json:"status,omitempty"`
-	// PeriodStart holds the value of the "period_start" field.
+	// First day of the wearing period (inclusive).
 	PeriodStart time.Time `json:"period_start,omitempty"`
-	// PeriodEnd holds the value of the "period_end" field.
+	// Last day of the wearing period (inclusive).
 	PeriodEnd time.Time `json:"period_end,omitempty"`
-	// Radionuclide holds the value of the "radionuclide" field.
+	// The radionuclide, for internal monitoring.
 	Radionuclide string `json:"radionuclide,omitempty"`
-	// Comment holds the value of the "comment" field.
+	// Free comment of the sender.
 	Comment string `json:"comment,omitempty"`
 	// Exposure context at the time: sector of the covering employment.
 	SectorCode *string `json:"sector_code,omitempty"`
-	// JobCode holds the value of the "job_code" field.
+	// Exposure context at the time: job of the covering employment.
 	JobCode *string `json:"job_code,omitempty"`
-	// Version holds the value of the "version" field.
+	// Version of the result: 1 when first received, then one more at each correction.
 	Version int `json:"version,omitempty"`
 	// False once a newer version supersedes this one.
 	Current bool `json:"current,omitempty"`
-	// SupersededAt holds the value of the "superseded_at" field.
+	// When a newer version replaced this one; null while current.
 	SupersededAt *time.Time `json:"superseded_at,omitempty"`
-	// CorrectionReason holds the value of the "correction_reason" field.
+	// Why this version corrects the previous one.
 	CorrectionReason string `json:"correction_reason,omitempty"`
 	// When the registry stored the record.
 	ReceivedAt time.Time `json:"received_at,omitempty"`

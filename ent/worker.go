@@ -21,13 +21,13 @@ type Worker struct {
 	CreatedAt time.Time `json:"created_at,omitempty"`
 	// UpdatedAt holds the value of the "updated_at" field.
 	UpdatedAt time.Time `json:"updated_at,omitempty"`
-	// IdentifierKind holds the value of the "identifier_kind" field.
+	// Which identifier the worker has: NIR, NIA, NTT (temporary) or a foreign identifier.
 	IdentifierKind worker.IdentifierKind `json:"identifier_kind,omitempty"`
 	// NIR or NIA (15 characters with key); null for NTT and foreign identifiers.
 	Nir *string `json:"nir,omitempty"`
 	// NTT given by the employer while neither NIR nor NIA exists.
 	TemporaryID *string `json:"temporary_id,omitempty"`
-	// ForeignID holds the value of the "foreign_id" field.
+	// Identifier of a foreign worker in their country.
 	ForeignID *string `json:"foreign_id,omitempty"`
 	// ISO 3166-1 alpha-2 country of the foreign identifier.
 	ForeignCountry *string `json:"foreign_country,omitempty"`
@@ -35,15 +35,15 @@ type Worker struct {
 	LastName string `json:"last_name,omitempty"`
 	// Usage name, when it differs from the birth name.
 	UsageName string `json:"usage_name,omitempty"`
-	// FirstNames holds the value of the "first_names" field.
+	// First names, as on the civil status.
 	FirstNames string `json:"first_names,omitempty"`
-	// BirthDate holds the value of the "birth_date" field.
+	// Date of birth.
 	BirthDate time.Time `json:"birth_date,omitempty"`
-	// BirthPlace holds the value of the "birth_place" field.
+	// Place of birth (commune).
 	BirthPlace string `json:"birth_place,omitempty"`
-	// BirthCountry holds the value of the "birth_country" field.
+	// ISO 3166-1 alpha-2 country of birth.
 	BirthCountry string `json:"birth_country,omitempty"`
-	// Sex holds the value of the "sex" field.
+	// Sex, as in the NIR: M or F.
 	Sex worker.Sex `json:"sex,omitempty"`
 	// Stable pseudonymous key for statistics (no NIR, no names).
 	Pseudonym string `json:"pseudonym,omitempty"`

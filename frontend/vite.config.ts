@@ -9,7 +9,12 @@ const proxy = { "/graphql": { target: api, ws: true }, "/certificats": { target:
 
 export default defineConfig({
   plugins: [react()],
-  build: { outDir: "dist", emptyOutDir: true },
+  // Two pages: the SPA and the API explorer (GraphiQL) served at /explorer/.
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    rollupOptions: { input: { main: "index.html", explorer: "explorer/index.html" } },
+  },
   server: { host: "127.0.0.1", port: 5173, proxy },
   preview: { host: "127.0.0.1", port: 4173, proxy },
   test: {

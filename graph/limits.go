@@ -110,7 +110,14 @@ func (w *walker) walk(set ast.SelectionSet, depth int, path string) {
 					}
 				}
 			}
-			w.walk(s.SelectionSet, depth+1, p)
+			next := depth + 1
+			if s.ObjectDefinition != nil && s.ObjectDefinition.Name == "__Type" && s.Name == "ofType" {
+				// Type references nest as deep as the schema's wrappers
+				// (non-null, list) and no deeper: the explorer's standard
+				// introspection query spells out eight levels of them.
+				next = depth
+			}
+			w.walk(s.SelectionSet, next, p)
 		case *ast.InlineFragment:
 			w.walk(s.SelectionSet, depth, path)
 		case *ast.FragmentSpread:

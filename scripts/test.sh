@@ -116,6 +116,7 @@ all)
 	step "tools: e2e npm + chromium" tools_e2e
 	SISERI_STEP_HERE=1 step "postgresql" ensure_pg
 	step "check-generate" scripts/check-generate.sh
+	step "schema check" scripts/schema-check.sh
 	step "go vet" go_vet
 	step "gofmt" scripts/lint.sh gofmt
 	step "go mod tidy" scripts/lint.sh tidy

@@ -128,32 +128,42 @@ func (DoseRecord) Fields() []ent.Field {
 		field.Enum("source").NamedValues(
 			"Laboratory", "LABORATORY", "Physician", "PHYSICIAN", "Modelling", "MODELLING",
 			"Extrapolation", "EXTRAPOLATION", "Migration", "MIGRATION",
-		).Immutable(),
-		field.String("dosimeter_serial").Optional().Immutable().MaxLen(40),
+		).Immutable().Comment("Who produced the dose: a laboratory's result, a physician's correction or addition, a modelling, an extrapolation, or a migration of past data."),
+		field.String("dosimeter_serial").Optional().Immutable().MaxLen(40).
+			Comment("Serial number of the dosimeter that was read, for passive dosimetry."),
 		field.Enum("monitoring_kind").NamedValues(monitoringKinds...).Immutable().
+			Comment("The kind of monitoring the dose comes from (external whole body, extremities, lens of the eye, internal, …).").
 			Annotations(entgql.OrderField("MONITORING_KIND")),
 		field.Enum("quantity").NamedValues(
 			"Hp10", "HP10", "Hp007", "HP007", "Hp3", "HP3", "E50", "E50", "E", "E",
-		).Immutable().Annotations(entgql.OrderField("QUANTITY")),
+		).Immutable().Comment("The dosimetric quantity: Hp(10), Hp(0.07), Hp(3), committed effective dose E(50) or effective dose E.").
+			Annotations(entgql.OrderField("QUANTITY")),
 		field.Int64("value_usv").NonNegative().Immutable().
 			Comment("Dose in µSv; 0 when below the recording threshold or absent.").
 			Annotations(entgql.OrderField("VALUE_USV")),
 		field.Enum("status").NamedValues(
 			"Measured", "MEASURED", "BelowThreshold", "BELOW_THRESHOLD", "Absent", "ABSENT",
 			"Extrapolated", "EXTRAPOLATED", "Modelled", "MODELLED",
-		).Immutable().Annotations(entgql.OrderField("STATUS")),
-		field.Time("period_start").Immutable().Annotations(entgql.Type("Date"), entgql.OrderField("PERIOD_START")),
-		field.Time("period_end").Immutable().Annotations(entgql.Type("Date"), entgql.OrderField("PERIOD_END")),
-		field.String("radionuclide").Optional().Immutable().MaxLen(20),
-		field.String("comment").Optional().Immutable().MaxLen(500),
+		).Immutable().Comment("Whether the value was measured, below the recording threshold, absent (dosimeter not returned), extrapolated or modelled.").
+			Annotations(entgql.OrderField("STATUS")),
+		field.Time("period_start").Immutable().Comment("First day of the wearing period (inclusive).").Annotations(entgql.Type("Date"), entgql.OrderField("PERIOD_START")),
+		field.Time("period_end").Immutable().Comment("Last day of the wearing period (inclusive).").Annotations(entgql.Type("Date"), entgql.OrderField("PERIOD_END")),
+		field.String("radionuclide").Optional().Immutable().MaxLen(20).
+			Comment("The radionuclide, for internal monitoring."),
+		field.String("comment").Optional().Immutable().MaxLen(500).
+			Comment("Free comment of the sender."),
 		field.String("sector_code").Optional().Nillable().Immutable().
 			Comment("Exposure context at the time: sector of the covering employment."),
-		field.String("job_code").Optional().Nillable().Immutable(),
-		field.Int("version").Default(1).Positive().Immutable(),
+		field.String("job_code").Optional().Nillable().Immutable().
+			Comment("Exposure context at the time: job of the covering employment."),
+		field.Int("version").Default(1).Positive().Immutable().
+			Comment("Version of the result: 1 when first received, then one more at each correction."),
 		field.Bool("current").Default(true).
 			Comment("False once a newer version supersedes this one."),
-		field.Time("superseded_at").Optional().Nillable(),
-		field.String("correction_reason").Optional().Immutable().MaxLen(500),
+		field.Time("superseded_at").Optional().Nillable().
+			Comment("When a newer version replaced this one; null while current."),
+		field.String("correction_reason").Optional().Immutable().MaxLen(500).
+			Comment("Why this version corrects the previous one."),
 		field.Time("received_at").Default(timeNow).Immutable().Annotations(entgql.OrderField("RECEIVED_AT")).
 			Comment("When the registry stored the record."),
 		field.Time("received_on").Optional().Nillable().Immutable().

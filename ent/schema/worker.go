@@ -20,7 +20,8 @@ func (Worker) Fields() []ent.Field {
 	return []ent.Field{
 		field.Enum("identifier_kind").NamedValues(
 			"NIR", "NIR", "NIA", "NIA", "NTT", "NTT", "Foreign", "FOREIGN",
-		).Default("NIR").Annotations(entgql.OrderField("IDENTIFIER_KIND")),
+		).Default("NIR").Comment("Which identifier the worker has: NIR, NIA, NTT (temporary) or a foreign identifier.").
+			Annotations(entgql.OrderField("IDENTIFIER_KIND")),
 		field.String("nir").Optional().Nillable().Unique().
 			Comment("NIR or NIA (15 characters with key); null for NTT and foreign identifiers.").
 			Annotations(entgql.Skip(entgql.SkipOrderField)),
@@ -28,6 +29,7 @@ func (Worker) Fields() []ent.Field {
 			Comment("NTT given by the employer while neither NIR nor NIA exists.").
 			Annotations(entgql.Skip(entgql.SkipOrderField)),
 		field.String("foreign_id").Optional().Nillable().MaxLen(40).
+			Comment("Identifier of a foreign worker in their country.").
 			Annotations(entgql.Skip(entgql.SkipOrderField)),
 		field.String("foreign_country").Optional().Nillable().
 			Comment("ISO 3166-1 alpha-2 country of the foreign identifier.").
@@ -38,11 +40,12 @@ func (Worker) Fields() []ent.Field {
 		field.String("usage_name").Optional().MaxLen(100).
 			Comment("Usage name, when it differs from the birth name."),
 		field.String("first_names").NotEmpty().MaxLen(150).
+			Comment("First names, as on the civil status.").
 			Annotations(entgql.OrderField("FIRST_NAMES")),
-		field.Time("birth_date").Annotations(entgql.Type("Date"), entgql.OrderField("BIRTH_DATE")),
-		field.String("birth_place").Optional().MaxLen(100),
-		field.String("birth_country").Optional().Match(isoCountry),
-		field.Enum("sex").NamedValues("Male", "M", "Female", "F"),
+		field.Time("birth_date").Comment("Date of birth.").Annotations(entgql.Type("Date"), entgql.OrderField("BIRTH_DATE")),
+		field.String("birth_place").Optional().MaxLen(100).Comment("Place of birth (commune)."),
+		field.String("birth_country").Optional().Match(isoCountry).Comment("ISO 3166-1 alpha-2 country of birth."),
+		field.Enum("sex").NamedValues("Male", "M", "Female", "F").Comment("Sex, as in the NIR: M or F."),
 		field.String("pseudonym").Unique().Immutable().
 			Comment("Stable pseudonymous key for statistics (no NIR, no names).").
 			DefaultFunc(newPseudonym).

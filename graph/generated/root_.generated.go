@@ -5905,10 +5905,15 @@ var sources = []*ast.Source{
   birthYear: Int!
 }
 
+"An identity to check against the registry."
 input IdentityCheckInput {
+  "NIR (15 characters with key)."
   nir: String!
+  "Birth name."
   lastName: String!
+  "First names, as on the civil status."
   firstNames: String!
+  "Birth date; when given it must match too."
   birthDate: Date
 }
 
@@ -5920,40 +5925,58 @@ type IdentityCheck {
 
 extend type Query {
   "Lets a laboratory check an identity before submitting results, without browsing workers."
-  checkIdentity(input: IdentityCheckInput!): IdentityCheck!
+  checkIdentity("The identity to check." input: IdentityCheckInput!): IdentityCheck!
 }
 
+"A new account, with its initial password."
 input CreateAccountInput {
+  "E-mail address, used to sign in."
   email: String!
+  "Name shown in the interface and the audit trail."
   displayName: String!
   "Initial password (at least 12 characters)."
   password: String!
+  "RPPS number of a health professional (11 digits)."
   rpps: String
+  "The worker this account belongs to, for the WORKER role."
   workerID: ID
 }
 
+"Changes to an account; fields left out keep their value."
 input UpdateAccountInput {
+  "Name shown in the interface and the audit trail."
   displayName: String
+  "False disables the account: its sessions and keys stop working."
   active: Boolean
+  "A new password (at least 12 characters)."
   password: String
+  "RPPS number of a health professional (11 digits)."
   rpps: String
 }
 
+"A partner API key to create."
 input CreateApiKeyInput {
+  "A name telling which software uses the key."
   name: String!
+  "The partner profile: which operations and fields the key may use, within its grant."
   profile: ApiKeyProfile!
   "The grant (role and scope) the key acts under; it belongs to the partner's account."
   grantID: ID!
+  "When the key stops working; null: until revoked."
   expiresAt: Time
+  "Requests allowed per minute with this key; null: the default."
   rateLimitPerMinute: Int
 }
 
 "A partner key just created: the secret is shown this once and never again."
 type CreatedApiKey {
+  "The secret key, to send as Authorization: Bearer; shown this once."
   key: String!
+  "The key as SISERI keeps it (prefix, profile, grant)."
   apiKey: ApiKey!
 }
 
+"A delegation of a physician's grant."
 input CreateDelegationInput {
   "The physician's own grant being delegated."
   grantID: ID!
@@ -5965,22 +5988,24 @@ input CreateDelegationInput {
 
 extend type Mutation {
   "Creates an account (administrators)."
-  createAccount(input: CreateAccountInput!): Account!
-  updateAccount(id: ID!, input: UpdateAccountInput!): Account!
+  createAccount("The values of the account." input: CreateAccountInput!): Account!
+  "Changes an account: the fields given are set, the others keep their value."
+  updateAccount("The account concerned." id: ID!, "The values of the account." input: UpdateAccountInput!): Account!
   "Grants a role on a scope (administrators)."
-  createGrant(input: CreateGrantInput!): Grant!
+  createGrant("The values of the grant." input: CreateGrantInput!): Grant!
   "Ends a grant now."
-  revokeGrant(id: ID!): Grant!
+  revokeGrant("The grant concerned." id: ID!): Grant!
   "Creates a partner API key for a profile and a grant; the key is shown once."
-  createApiKey(input: CreateApiKeyInput!): CreatedApiKey!
-  revokeApiKey(id: ID!): ApiKey!
+  createApiKey("The values of the api key." input: CreateApiKeyInput!): CreatedApiKey!
+  "Revokes an api key now: it stops working at once."
+  revokeApiKey("The api key concerned." id: ID!): ApiKey!
   "A physician delegates one of their grants to a nurse, intern or colleague, for a limited time."
-  createDelegation(input: CreateDelegationInput!): Grant!
+  createDelegation("The values of the delegation." input: CreateDelegationInput!): Grant!
 }
 
 extend type Query {
   "Who read or changed a worker's data, newest first: a worker sees their own trail, an administrator anyone's."
-  auditTrail(workerID: ID!, first: Int, after: Cursor): AuditEventConnection!
+  auditTrail("The worker concerned." workerID: ID!, "Returns at most this many items from the start." first: Int, "Returns the items after this cursor." after: Cursor): AuditEventConnection!
 }
 `, BuiltIn: false},
 	{Name: "../schema/admin.graphqls", Input: `"Whose account an activation link opens: what the activation page shows, nothing else."
@@ -5997,23 +6022,33 @@ type Invitation {
   expiresAt: Time!
 }
 
+"An account to create without a password: the person sets it through the activation link."
 input InviteAccountInput {
+  "E-mail address the activation link is sent to, used to sign in."
   email: String!
+  "Name shown in the interface and the audit trail."
   displayName: String!
   "RPPS number of a health professional (11 digits)."
   rpps: String
+  "The worker this account belongs to, for the WORKER role."
   workerID: ID
 }
 
 "What a nomenclature import wrote."
 type NomenclatureImport {
+  "The version written."
   version: String!
+  "First day the version is in force."
   validFrom: Date!
+  "How many domains it holds."
   domains: Int!
+  "How many activity sectors it holds."
   sectors: Int!
+  "How many jobs it holds."
   jobs: Int!
 }
 
+"A new version of the nomenclature."
 input ImportNomenclatureInput {
   "CSV file, kind;code;label;parent (docs/formats.md)."
   file: Upload!
@@ -6025,25 +6060,26 @@ input ImportNomenclatureInput {
 
 extend type Query {
   "Whose account an activation link opens (no session needed); TOKEN_INVALID when the link is unknown, used, replaced or expired."
-  activation(token: String!): Activation!
+  activation("The token of the activation link." token: String!): Activation!
 }
 
 extend type Mutation {
   "Sets the first password of an account through its activation link (no session needed; rate-limited per address)."
-  activateAccount(token: String!, password: String!): Boolean!
+  activateAccount("The token of the activation link." token: String!, "The password to set (at least 12 characters)." password: String!): Boolean!
   "Creates an account without a password and returns its activation link, once (administrators)."
-  inviteAccount(input: InviteAccountInput!): Invitation!
+  inviteAccount("The values of the operation." input: InviteAccountInput!): Invitation!
   "Issues a new activation link for an account, replacing the earlier ones (administrators)."
-  reissueActivation(accountID: ID!): Invitation!
+  reissueActivation("The account concerned." accountID: ID!): Invitation!
   "Registers a company (SIREN checked with its Luhn key)."
-  createCompany(input: CreateCompanyInput!): Company!
-  updateCompany(id: ID!, input: UpdateCompanyInput!): Company!
+  createCompany("The values of the company." input: CreateCompanyInput!): Company!
+  "Changes a company: the fields given are set, the others keep their value."
+  updateCompany("The company concerned." id: ID!, "The values of the company." input: UpdateCompanyInput!): Company!
   "Registers a dosimetry laboratory and its accreditation."
-  createLaboratory(input: CreateLaboratoryInput!): Laboratory!
+  createLaboratory("The values of the laboratory." input: CreateLaboratoryInput!): Laboratory!
   "Changes a laboratory, e.g. renews its accreditation."
-  updateLaboratory(id: ID!, input: UpdateLaboratoryInput!): Laboratory!
+  updateLaboratory("The laboratory concerned." id: ID!, "The values of the laboratory." input: UpdateLaboratoryInput!): Laboratory!
   "Imports a new version of the nomenclature (domains, sectors, jobs); earlier versions are never changed."
-  importNomenclature(input: ImportNomenclatureInput!): NomenclatureImport!
+  importNomenclature("The file and its version." input: ImportNomenclatureInput!): NomenclatureImport!
 }
 `, BuiltIn: false},
 	{Name: "../schema/anomaly.graphqls", Input: `"How a person closes an anomaly."
@@ -6061,20 +6097,29 @@ The doses usually seen in an exposure context over a period (the statistics
 module a radiation protection adviser compares their workers with).
 """
 type ContextStats {
+  "Code of the activity sector (nomenclature), null for all sectors."
   sectorCode: String
+  "French label of the sector."
   sectorLabel: String
+  "Code of the job (nomenclature), null for all jobs."
   jobCode: String
+  "French label of the job."
   jobLabel: String
+  "The kind of monitoring the doses come from."
   monitoringKind: String!
   "Wearing period length in months (1 monthly, 3 quarterly)."
   periodMonths: Int!
+  "How many doses the statistics cover."
   doses: Int!
   "Doses above the recording threshold."
   nonZeroDoses: Int!
+  "Mean dose in mSv."
   meanMsv: Float!
   "Quantiles of the doses above the recording threshold."
   medianMsv: Float
+  "90th percentile in mSv."
   p90Msv: Float
+  "99th percentile in mSv."
   p99Msv: Float
 }
 
@@ -6084,49 +6129,62 @@ extend type Query {
   (default: the last 24 months): counts, median, p90, p99. Contexts with fewer
   than 10 doses are not shown (no identification through small cells).
   """
-  contextStatistics(monitoringKind: DoseRecordMonitoringKind, sectorCode: String, jobCode: String, from: Date, to: Date): [ContextStats!]!
+  contextStatistics("Only this kind of monitoring." monitoringKind: DoseRecordMonitoringKind, "Only this activity sector (nomenclature code)." sectorCode: String, "Only this job (nomenclature code)." jobCode: String, "First day of the period (inclusive)." from: Date, "Last day of the period (inclusive)." to: Date): [ContextStats!]!
 }
 
 extend type Mutation {
   "Takes an open anomaly in hand (physician, delegate, radiation protection adviser)."
-  acknowledgeAnomaly(id: ID!): Anomaly!
+  acknowledgeAnomaly("The object concerned." id: ID!): Anomaly!
   """
   Closes an anomaly with a comment. A limit exceedance is confirmed or not by
   the physician only.
   """
-  resolveAnomaly(id: ID!, resolution: AnomalyResolution!, comment: String!): Anomaly!
+  resolveAnomaly("The object concerned." id: ID!, resolution: AnomalyResolution!, "A comment kept with the decision." comment: String!): Anomaly!
 }
 `, BuiltIn: false},
-	{Name: "../schema/auth.graphqls", Input: `input LoginInput {
+	{Name: "../schema/auth.graphqls", Input: `"Credentials of a password sign-in."
+input LoginInput {
   "E-mail address of the account."
   email: String!
+  "The account's password."
   password: String!
 }
 
+"A session just opened."
 type LoginPayload {
   "Session token, for API clients (Authorization: Bearer). Browsers also get an HttpOnly cookie."
   token: String!
   "When the session expires unless renewed by activity."
   expiresAt: Time!
+  "The account signed in."
   account: Account!
 }
 
 "An active grant of the signed-in account, as the interface needs it."
 type ViewerGrant {
+  "The role granted."
   role: Role!
+  "When the grant starts."
   validFrom: Time!
+  "When the grant ends; null while open-ended."
   validTo: Time
+  "The establishment the grant covers, for establishment roles."
   establishmentID: ID
+  "The worker the grant covers, for the WORKER role."
   workerID: ID
+  "The laboratory the grant covers, for the LABORATORY role."
   laboratoryID: ID
+  "The region (INSEE code) the grant covers, for control agents."
   region: String
 }
 
 "The signed-in caller."
 type Viewer {
+  "The account signed in (or owning the API key)."
   account: Account!
   "Roles the account holds through active grants."
   roles: [Role!]!
+  "The grants the account holds now: roles and scopes."
   grants: [ViewerGrant!]!
 }
 
@@ -6137,7 +6195,7 @@ extend type Query {
 
 extend type Mutation {
   "Opens a session. Attempts are rate-limited per account and per address."
-  login(input: LoginInput!): LoginPayload!
+  login("The values of the operation." input: LoginInput!): LoginPayload!
   "Revokes the current session and clears its cookie."
   logout: Boolean!
 }
@@ -6149,7 +6207,7 @@ extend type Viewer {
 
 extend type Mutation {
   "Makes the session act under another role the account holds."
-  switchRole(role: Role!): Viewer!
+  switchRole("The role to act under." role: Role!): Viewer!
 }
 `, BuiltIn: false},
 	{Name: "../schema/conflict.graphqls", Input: `"How an occupational physician settles a correction conflict."
@@ -6166,7 +6224,7 @@ extend type Mutation {
   correction, or makes the laboratory's re-sent value current. The reason is
   required; the decision is audited.
   """
-  resolveDoseConflict(id: ID!, decision: DoseConflictDecision!, reason: String!): DoseConflict!
+  resolveDoseConflict("The object concerned." id: ID!, decision: DoseConflictDecision!, "Why this decision was taken; kept in the audit trail." reason: String!): DoseConflict!
 }
 `, BuiltIn: false},
 	{Name: "../schema/constraint.graphqls", Input: `"""
@@ -6231,14 +6289,14 @@ extend type Query {
   Read by the establishment's adviser, employer correspondent, occupational
   physician and control agent.
   """
-  doseConstraints(establishmentId: ID!, includeEnded: Boolean = false): [DoseConstraintEntry!]!
+  doseConstraints("The establishment concerned." establishmentId: ID!, "Also lists the constraints that have ended." includeEnded: Boolean = false): [DoseConstraintEntry!]!
   """
   The notices of results above their dose constraint (anomalies of layer
   CONSTRAINT, kind DOSE_CONSTRAINT_EXCEEDED), which the anomalies query and
   subscriptions leave out: information for the adviser's optimisation, not
   anomalies to handle.
   """
-  doseConstraintNotices(after: Cursor, first: Int, before: Cursor, last: Int, orderBy: [AnomalyOrder!], where: AnomalyWhereInput): AnomalyConnection!
+  doseConstraintNotices("Returns the items after this cursor." after: Cursor, "Returns at most this many items from the start." first: Int, "Returns the items before this cursor." before: Cursor, "Returns at most this many items from the end." last: Int, "How to sort the items." orderBy: [AnomalyOrder!], "Only the items matching this filter." where: AnomalyWhereInput): AnomalyConnection!
 }
 
 extend type Mutation {
@@ -6247,9 +6305,9 @@ extend type Mutation {
   limit, ending the one in force for the same establishment, job and limit.
   By the establishment's adviser or employer correspondent.
   """
-  setDoseConstraint(input: SetDoseConstraintInput!): DoseConstraint!
+  setDoseConstraint("The values of the operation." input: SetDoseConstraintInput!): DoseConstraint!
   "Ends a dose constraint in force: the establishment falls back on the next one (establishment-wide, then the default)."
-  endDoseConstraint(id: ID!): DoseConstraint!
+  endDoseConstraint("The object concerned." id: ID!): DoseConstraint!
 }
 `, BuiltIn: false},
 	{Name: "../schema/dose.graphqls", Input: `extend type DoseRecord {
@@ -6271,9 +6329,21 @@ extend type ExposureSummary {
 `, BuiltIn: false},
 	{Name: "../schema/ent.graphqls", Input: `directive @goField(forceResolver: Boolean, name: String, omittable: Boolean) on FIELD_DEFINITION | INPUT_FIELD_DEFINITION
 directive @goModel(model: String, models: [String!], forceGenerate: Boolean) on OBJECT | INPUT_OBJECT | SCALAR | ENUM | INTERFACE | UNION
+"""
+Account is a person's login. What it may see comes from its grants.
+"""
 type Account implements Node {
+  """
+  Global identifier of the account (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the account was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the account was last changed in SISERI.
+  """
   updatedAt: Time!
   email: String!
   displayName: String!
@@ -6291,7 +6361,13 @@ type Account implements Node {
   """
   demo: Boolean!
   lastLoginAt: Time
+  """
+  The worker of this account (only those the caller may see).
+  """
   worker: Worker
+  """
+  The grants of this account (only those the caller may see).
+  """
   grants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6402,9 +6478,21 @@ input AccountOrder {
 Properties by which Account connections can be ordered.
 """
 enum AccountOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by email.
+  """
   EMAIL
+  """
+  Order by display name.
+  """
   DISPLAY_NAME
 }
 """
@@ -6412,145 +6500,407 @@ AccountWhereInput is used for filtering Account objects.
 Input was generated by ent.
 """
 input AccountWhereInput {
+  """
+  Negates the given filter.
+  """
   not: AccountWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [AccountWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [AccountWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  email field predicates
+  The email equals the given value.
   """
   email: String
+  """
+  The email differs from the given value.
+  """
   emailNEQ: String
+  """
+  The email is one of the given values.
+  """
   emailIn: [String!]
+  """
+  The email is none of the given values.
+  """
   emailNotIn: [String!]
+  """
+  The email is greater than the given value.
+  """
   emailGT: String
+  """
+  The email is greater than or equal to the given value.
+  """
   emailGTE: String
+  """
+  The email is less than the given value.
+  """
   emailLT: String
+  """
+  The email is less than or equal to the given value.
+  """
   emailLTE: String
+  """
+  The email contains the given value.
+  """
   emailContains: String
+  """
+  The email starts with the given value.
+  """
   emailHasPrefix: String
+  """
+  The email ends with the given value.
+  """
   emailHasSuffix: String
+  """
+  The email equals the given value, ignoring case.
+  """
   emailEqualFold: String
+  """
+  The email contains the given value, ignoring case.
+  """
   emailContainsFold: String
   """
-  display_name field predicates
+  The displayName equals the given value.
   """
   displayName: String
+  """
+  The displayName differs from the given value.
+  """
   displayNameNEQ: String
+  """
+  The displayName is one of the given values.
+  """
   displayNameIn: [String!]
+  """
+  The displayName is none of the given values.
+  """
   displayNameNotIn: [String!]
+  """
+  The displayName is greater than the given value.
+  """
   displayNameGT: String
+  """
+  The displayName is greater than or equal to the given value.
+  """
   displayNameGTE: String
+  """
+  The displayName is less than the given value.
+  """
   displayNameLT: String
+  """
+  The displayName is less than or equal to the given value.
+  """
   displayNameLTE: String
+  """
+  The displayName contains the given value.
+  """
   displayNameContains: String
+  """
+  The displayName starts with the given value.
+  """
   displayNameHasPrefix: String
+  """
+  The displayName ends with the given value.
+  """
   displayNameHasSuffix: String
+  """
+  The displayName equals the given value, ignoring case.
+  """
   displayNameEqualFold: String
+  """
+  The displayName contains the given value, ignoring case.
+  """
   displayNameContainsFold: String
   """
-  rpps field predicates
+  The rpps equals the given value.
   """
   rpps: String
+  """
+  The rpps differs from the given value.
+  """
   rppsNEQ: String
+  """
+  The rpps is one of the given values.
+  """
   rppsIn: [String!]
+  """
+  The rpps is none of the given values.
+  """
   rppsNotIn: [String!]
+  """
+  The rpps is greater than the given value.
+  """
   rppsGT: String
+  """
+  The rpps is greater than or equal to the given value.
+  """
   rppsGTE: String
+  """
+  The rpps is less than the given value.
+  """
   rppsLT: String
+  """
+  The rpps is less than or equal to the given value.
+  """
   rppsLTE: String
+  """
+  The rpps contains the given value.
+  """
   rppsContains: String
+  """
+  The rpps starts with the given value.
+  """
   rppsHasPrefix: String
+  """
+  The rpps ends with the given value.
+  """
   rppsHasSuffix: String
+  """
+  The rpps is not set.
+  """
   rppsIsNil: Boolean
+  """
+  The rpps is set.
+  """
   rppsNotNil: Boolean
+  """
+  The rpps equals the given value, ignoring case.
+  """
   rppsEqualFold: String
+  """
+  The rpps contains the given value, ignoring case.
+  """
   rppsContainsFold: String
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
+  """
+  The workerID is not set.
+  """
   workerIDIsNil: Boolean
+  """
+  The workerID is set.
+  """
   workerIDNotNil: Boolean
   """
-  active field predicates
+  The active equals the given value.
   """
   active: Boolean
+  """
+  The active differs from the given value.
+  """
   activeNEQ: Boolean
   """
-  demo field predicates
+  The demo equals the given value.
   """
   demo: Boolean
+  """
+  The demo differs from the given value.
+  """
   demoNEQ: Boolean
   """
-  last_login_at field predicates
+  The lastLoginAt equals the given value.
   """
   lastLoginAt: Time
+  """
+  The lastLoginAt differs from the given value.
+  """
   lastLoginAtNEQ: Time
+  """
+  The lastLoginAt is one of the given values.
+  """
   lastLoginAtIn: [Time!]
+  """
+  The lastLoginAt is none of the given values.
+  """
   lastLoginAtNotIn: [Time!]
+  """
+  The lastLoginAt is greater than the given value.
+  """
   lastLoginAtGT: Time
+  """
+  The lastLoginAt is greater than or equal to the given value.
+  """
   lastLoginAtGTE: Time
+  """
+  The lastLoginAt is less than the given value.
+  """
   lastLoginAtLT: Time
+  """
+  The lastLoginAt is less than or equal to the given value.
+  """
   lastLoginAtLTE: Time
+  """
+  The lastLoginAt is not set.
+  """
   lastLoginAtIsNil: Boolean
+  """
+  The lastLoginAt is set.
+  """
   lastLoginAtNotNil: Boolean
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  grants edge predicates
+  Has at least one grants.
   """
   hasGrants: Boolean
+  """
+  Has at least one grants matching one of the given filters.
+  """
   hasGrantsWith: [GrantWhereInput!]
   """
-  api_keys edge predicates
+  Has at least one aPIKeys.
   """
   hasAPIKeys: Boolean
+  """
+  Has at least one aPIKeys matching one of the given filters.
+  """
   hasAPIKeysWith: [ApiKeyWhereInput!]
 }
+"""
+Anomaly is a finding of the detectors on one or more dose records, with its
+explanation, the reference it was measured against and its lifecycle.
+"""
 type Anomaly implements Node {
+  """
+  Global identifier of the anomaly (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the anomaly was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the anomaly was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID
   """
   Detection layer; CONSTRAINT marks a notice of a dose constraint crossed, kept apart from the anomalies.
@@ -6573,8 +6923,14 @@ type Anomaly implements Node {
   periodStart: Date
   periodEnd: Date
   status: AnomalyStatus!
+  """
+  ID of the acknowledged by (the acknowledgedBy field gives the object).
+  """
   acknowledgedByID: ID
   acknowledgedAt: Time
+  """
+  ID of the resolved by (the resolvedBy field gives the object).
+  """
   resolvedByID: ID
   resolvedAt: Time
   resolutionComment: String
@@ -6582,8 +6938,17 @@ type Anomaly implements Node {
   The laboratory batch finding that explains this worker finding; linked findings are not raised one by one.
   """
   batchFindingID: ID
+  """
+  The worker of this anomaly (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this anomaly (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The dose records of this anomaly (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -6615,8 +6980,17 @@ type Anomaly implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The acknowledged by of this anomaly (only those the caller may see).
+  """
   acknowledgedBy: Account
+  """
+  The resolved by of this anomaly (only those the caller may see).
+  """
   resolvedBy: Account
+  """
+  The batch finding of this anomaly (only those the caller may see).
+  """
   batchFinding: BatchFinding
 }
 """
@@ -6676,12 +7050,33 @@ input AnomalyOrder {
 Properties by which Anomaly connections can be ordered.
 """
 enum AnomalyOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by layer.
+  """
   LAYER
+  """
+  Order by kind.
+  """
   KIND
+  """
+  Order by severity.
+  """
   SEVERITY
+  """
+  Order by score.
+  """
   SCORE
+  """
+  Order by status.
+  """
   STATUS
 }
 """
@@ -6709,253 +7104,695 @@ AnomalyWhereInput is used for filtering Anomaly objects.
 Input was generated by ent.
 """
 input AnomalyWhereInput {
+  """
+  Negates the given filter.
+  """
   not: AnomalyWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [AnomalyWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [AnomalyWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
+  """
+  The establishmentID is not set.
+  """
   establishmentIDIsNil: Boolean
+  """
+  The establishmentID is set.
+  """
   establishmentIDNotNil: Boolean
   """
-  layer field predicates
+  The layer equals the given value.
   """
   layer: AnomalyLayer
+  """
+  The layer differs from the given value.
+  """
   layerNEQ: AnomalyLayer
+  """
+  The layer is one of the given values.
+  """
   layerIn: [AnomalyLayer!]
+  """
+  The layer is none of the given values.
+  """
   layerNotIn: [AnomalyLayer!]
   """
-  kind field predicates
+  The kind equals the given value.
   """
   kind: String
+  """
+  The kind differs from the given value.
+  """
   kindNEQ: String
+  """
+  The kind is one of the given values.
+  """
   kindIn: [String!]
+  """
+  The kind is none of the given values.
+  """
   kindNotIn: [String!]
+  """
+  The kind is greater than the given value.
+  """
   kindGT: String
+  """
+  The kind is greater than or equal to the given value.
+  """
   kindGTE: String
+  """
+  The kind is less than the given value.
+  """
   kindLT: String
+  """
+  The kind is less than or equal to the given value.
+  """
   kindLTE: String
+  """
+  The kind contains the given value.
+  """
   kindContains: String
+  """
+  The kind starts with the given value.
+  """
   kindHasPrefix: String
+  """
+  The kind ends with the given value.
+  """
   kindHasSuffix: String
+  """
+  The kind equals the given value, ignoring case.
+  """
   kindEqualFold: String
+  """
+  The kind contains the given value, ignoring case.
+  """
   kindContainsFold: String
   """
-  severity field predicates
+  The severity equals the given value.
   """
   severity: AnomalySeverity
+  """
+  The severity differs from the given value.
+  """
   severityNEQ: AnomalySeverity
+  """
+  The severity is one of the given values.
+  """
   severityIn: [AnomalySeverity!]
+  """
+  The severity is none of the given values.
+  """
   severityNotIn: [AnomalySeverity!]
   """
-  score field predicates
+  The score equals the given value.
   """
   score: Float
+  """
+  The score differs from the given value.
+  """
   scoreNEQ: Float
+  """
+  The score is one of the given values.
+  """
   scoreIn: [Float!]
+  """
+  The score is none of the given values.
+  """
   scoreNotIn: [Float!]
+  """
+  The score is greater than the given value.
+  """
   scoreGT: Float
+  """
+  The score is greater than or equal to the given value.
+  """
   scoreGTE: Float
+  """
+  The score is less than the given value.
+  """
   scoreLT: Float
+  """
+  The score is less than or equal to the given value.
+  """
   scoreLTE: Float
   """
-  explanation field predicates
+  The explanation equals the given value.
   """
   explanation: String
+  """
+  The explanation differs from the given value.
+  """
   explanationNEQ: String
+  """
+  The explanation is one of the given values.
+  """
   explanationIn: [String!]
+  """
+  The explanation is none of the given values.
+  """
   explanationNotIn: [String!]
+  """
+  The explanation is greater than the given value.
+  """
   explanationGT: String
+  """
+  The explanation is greater than or equal to the given value.
+  """
   explanationGTE: String
+  """
+  The explanation is less than the given value.
+  """
   explanationLT: String
+  """
+  The explanation is less than or equal to the given value.
+  """
   explanationLTE: String
+  """
+  The explanation contains the given value.
+  """
   explanationContains: String
+  """
+  The explanation starts with the given value.
+  """
   explanationHasPrefix: String
+  """
+  The explanation ends with the given value.
+  """
   explanationHasSuffix: String
+  """
+  The explanation equals the given value, ignoring case.
+  """
   explanationEqualFold: String
+  """
+  The explanation contains the given value, ignoring case.
+  """
   explanationContainsFold: String
   """
-  period_start field predicates
+  The periodStart equals the given value.
   """
   periodStart: Date
+  """
+  The periodStart differs from the given value.
+  """
   periodStartNEQ: Date
+  """
+  The periodStart is one of the given values.
+  """
   periodStartIn: [Date!]
+  """
+  The periodStart is none of the given values.
+  """
   periodStartNotIn: [Date!]
+  """
+  The periodStart is greater than the given value.
+  """
   periodStartGT: Date
+  """
+  The periodStart is greater than or equal to the given value.
+  """
   periodStartGTE: Date
+  """
+  The periodStart is less than the given value.
+  """
   periodStartLT: Date
+  """
+  The periodStart is less than or equal to the given value.
+  """
   periodStartLTE: Date
+  """
+  The periodStart is not set.
+  """
   periodStartIsNil: Boolean
+  """
+  The periodStart is set.
+  """
   periodStartNotNil: Boolean
   """
-  period_end field predicates
+  The periodEnd equals the given value.
   """
   periodEnd: Date
+  """
+  The periodEnd differs from the given value.
+  """
   periodEndNEQ: Date
+  """
+  The periodEnd is one of the given values.
+  """
   periodEndIn: [Date!]
+  """
+  The periodEnd is none of the given values.
+  """
   periodEndNotIn: [Date!]
+  """
+  The periodEnd is greater than the given value.
+  """
   periodEndGT: Date
+  """
+  The periodEnd is greater than or equal to the given value.
+  """
   periodEndGTE: Date
+  """
+  The periodEnd is less than the given value.
+  """
   periodEndLT: Date
+  """
+  The periodEnd is less than or equal to the given value.
+  """
   periodEndLTE: Date
+  """
+  The periodEnd is not set.
+  """
   periodEndIsNil: Boolean
+  """
+  The periodEnd is set.
+  """
   periodEndNotNil: Boolean
   """
-  status field predicates
+  The status equals the given value.
   """
   status: AnomalyStatus
+  """
+  The status differs from the given value.
+  """
   statusNEQ: AnomalyStatus
+  """
+  The status is one of the given values.
+  """
   statusIn: [AnomalyStatus!]
+  """
+  The status is none of the given values.
+  """
   statusNotIn: [AnomalyStatus!]
   """
-  acknowledged_by_id field predicates
+  The acknowledgedByID equals the given value.
   """
   acknowledgedByID: ID
+  """
+  The acknowledgedByID differs from the given value.
+  """
   acknowledgedByIDNEQ: ID
+  """
+  The acknowledgedByID is one of the given values.
+  """
   acknowledgedByIDIn: [ID!]
+  """
+  The acknowledgedByID is none of the given values.
+  """
   acknowledgedByIDNotIn: [ID!]
+  """
+  The acknowledgedByID is not set.
+  """
   acknowledgedByIDIsNil: Boolean
+  """
+  The acknowledgedByID is set.
+  """
   acknowledgedByIDNotNil: Boolean
   """
-  acknowledged_at field predicates
+  The acknowledgedAt equals the given value.
   """
   acknowledgedAt: Time
+  """
+  The acknowledgedAt differs from the given value.
+  """
   acknowledgedAtNEQ: Time
+  """
+  The acknowledgedAt is one of the given values.
+  """
   acknowledgedAtIn: [Time!]
+  """
+  The acknowledgedAt is none of the given values.
+  """
   acknowledgedAtNotIn: [Time!]
+  """
+  The acknowledgedAt is greater than the given value.
+  """
   acknowledgedAtGT: Time
+  """
+  The acknowledgedAt is greater than or equal to the given value.
+  """
   acknowledgedAtGTE: Time
+  """
+  The acknowledgedAt is less than the given value.
+  """
   acknowledgedAtLT: Time
+  """
+  The acknowledgedAt is less than or equal to the given value.
+  """
   acknowledgedAtLTE: Time
+  """
+  The acknowledgedAt is not set.
+  """
   acknowledgedAtIsNil: Boolean
+  """
+  The acknowledgedAt is set.
+  """
   acknowledgedAtNotNil: Boolean
   """
-  resolved_by_id field predicates
+  The resolvedByID equals the given value.
   """
   resolvedByID: ID
+  """
+  The resolvedByID differs from the given value.
+  """
   resolvedByIDNEQ: ID
+  """
+  The resolvedByID is one of the given values.
+  """
   resolvedByIDIn: [ID!]
+  """
+  The resolvedByID is none of the given values.
+  """
   resolvedByIDNotIn: [ID!]
+  """
+  The resolvedByID is not set.
+  """
   resolvedByIDIsNil: Boolean
+  """
+  The resolvedByID is set.
+  """
   resolvedByIDNotNil: Boolean
   """
-  resolved_at field predicates
+  The resolvedAt equals the given value.
   """
   resolvedAt: Time
+  """
+  The resolvedAt differs from the given value.
+  """
   resolvedAtNEQ: Time
+  """
+  The resolvedAt is one of the given values.
+  """
   resolvedAtIn: [Time!]
+  """
+  The resolvedAt is none of the given values.
+  """
   resolvedAtNotIn: [Time!]
+  """
+  The resolvedAt is greater than the given value.
+  """
   resolvedAtGT: Time
+  """
+  The resolvedAt is greater than or equal to the given value.
+  """
   resolvedAtGTE: Time
+  """
+  The resolvedAt is less than the given value.
+  """
   resolvedAtLT: Time
+  """
+  The resolvedAt is less than or equal to the given value.
+  """
   resolvedAtLTE: Time
+  """
+  The resolvedAt is not set.
+  """
   resolvedAtIsNil: Boolean
+  """
+  The resolvedAt is set.
+  """
   resolvedAtNotNil: Boolean
   """
-  resolution_comment field predicates
+  The resolutionComment equals the given value.
   """
   resolutionComment: String
+  """
+  The resolutionComment differs from the given value.
+  """
   resolutionCommentNEQ: String
+  """
+  The resolutionComment is one of the given values.
+  """
   resolutionCommentIn: [String!]
+  """
+  The resolutionComment is none of the given values.
+  """
   resolutionCommentNotIn: [String!]
+  """
+  The resolutionComment is greater than the given value.
+  """
   resolutionCommentGT: String
+  """
+  The resolutionComment is greater than or equal to the given value.
+  """
   resolutionCommentGTE: String
+  """
+  The resolutionComment is less than the given value.
+  """
   resolutionCommentLT: String
+  """
+  The resolutionComment is less than or equal to the given value.
+  """
   resolutionCommentLTE: String
+  """
+  The resolutionComment contains the given value.
+  """
   resolutionCommentContains: String
+  """
+  The resolutionComment starts with the given value.
+  """
   resolutionCommentHasPrefix: String
+  """
+  The resolutionComment ends with the given value.
+  """
   resolutionCommentHasSuffix: String
+  """
+  The resolutionComment is not set.
+  """
   resolutionCommentIsNil: Boolean
+  """
+  The resolutionComment is set.
+  """
   resolutionCommentNotNil: Boolean
+  """
+  The resolutionComment equals the given value, ignoring case.
+  """
   resolutionCommentEqualFold: String
+  """
+  The resolutionComment contains the given value, ignoring case.
+  """
   resolutionCommentContainsFold: String
   """
-  batch_finding_id field predicates
+  The batchFindingID equals the given value.
   """
   batchFindingID: ID
+  """
+  The batchFindingID differs from the given value.
+  """
   batchFindingIDNEQ: ID
+  """
+  The batchFindingID is one of the given values.
+  """
   batchFindingIDIn: [ID!]
+  """
+  The batchFindingID is none of the given values.
+  """
   batchFindingIDNotIn: [ID!]
+  """
+  The batchFindingID is not set.
+  """
   batchFindingIDIsNil: Boolean
+  """
+  The batchFindingID is set.
+  """
   batchFindingIDNotNil: Boolean
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  dose_records edge predicates
+  Has at least one doseRecords.
   """
   hasDoseRecords: Boolean
+  """
+  Has at least one doseRecords matching one of the given filters.
+  """
   hasDoseRecordsWith: [DoseRecordWhereInput!]
   """
-  acknowledged_by edge predicates
+  Has at least one acknowledgedBy.
   """
   hasAcknowledgedBy: Boolean
+  """
+  Has at least one acknowledgedBy matching one of the given filters.
+  """
   hasAcknowledgedByWith: [AccountWhereInput!]
   """
-  resolved_by edge predicates
+  Has at least one resolvedBy.
   """
   hasResolvedBy: Boolean
+  """
+  Has at least one resolvedBy matching one of the given filters.
+  """
   hasResolvedByWith: [AccountWhereInput!]
   """
-  batch_finding edge predicates
+  Has at least one batchFinding.
   """
   hasBatchFinding: Boolean
+  """
+  Has at least one batchFinding matching one of the given filters.
+  """
   hasBatchFindingWith: [BatchFindingWhereInput!]
 }
+"""
+ApiKey is a partner information system's key, bound to a profile that fixes
+which operations and fields it may use, and acting for an account's grants.
+"""
 type ApiKey implements Node {
+  """
+  Global identifier of the api key (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the api key was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the api key was last changed in SISERI.
+  """
   updatedAt: Time!
   name: String!
   """
@@ -6963,6 +7800,9 @@ type ApiKey implements Node {
   """
   prefix: String!
   profile: ApiKeyProfile!
+  """
+  ID of the account (the account field gives the object).
+  """
   accountID: ID!
   """
   The grant (role and scope) the key acts under.
@@ -6975,7 +7815,13 @@ type ApiKey implements Node {
   expiresAt: Time
   revokedAt: Time
   lastUsedAt: Time
+  """
+  The account of this api key (only those the caller may see).
+  """
   account: Account!
+  """
+  The grant of this api key (only those the caller may see).
+  """
   grant: Grant!
 }
 """
@@ -7025,8 +7871,17 @@ input ApiKeyOrder {
 Properties by which ApiKey connections can be ordered.
 """
 enum ApiKeyOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by name.
+  """
   NAME
 }
 """
@@ -7042,157 +7897,448 @@ ApiKeyWhereInput is used for filtering ApiKey objects.
 Input was generated by ent.
 """
 input ApiKeyWhereInput {
+  """
+  Negates the given filter.
+  """
   not: ApiKeyWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [ApiKeyWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [ApiKeyWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  name field predicates
+  The name equals the given value.
   """
   name: String
+  """
+  The name differs from the given value.
+  """
   nameNEQ: String
+  """
+  The name is one of the given values.
+  """
   nameIn: [String!]
+  """
+  The name is none of the given values.
+  """
   nameNotIn: [String!]
+  """
+  The name is greater than the given value.
+  """
   nameGT: String
+  """
+  The name is greater than or equal to the given value.
+  """
   nameGTE: String
+  """
+  The name is less than the given value.
+  """
   nameLT: String
+  """
+  The name is less than or equal to the given value.
+  """
   nameLTE: String
+  """
+  The name contains the given value.
+  """
   nameContains: String
+  """
+  The name starts with the given value.
+  """
   nameHasPrefix: String
+  """
+  The name ends with the given value.
+  """
   nameHasSuffix: String
+  """
+  The name equals the given value, ignoring case.
+  """
   nameEqualFold: String
+  """
+  The name contains the given value, ignoring case.
+  """
   nameContainsFold: String
   """
-  prefix field predicates
+  The prefix equals the given value.
   """
   prefix: String
+  """
+  The prefix differs from the given value.
+  """
   prefixNEQ: String
+  """
+  The prefix is one of the given values.
+  """
   prefixIn: [String!]
+  """
+  The prefix is none of the given values.
+  """
   prefixNotIn: [String!]
+  """
+  The prefix is greater than the given value.
+  """
   prefixGT: String
+  """
+  The prefix is greater than or equal to the given value.
+  """
   prefixGTE: String
+  """
+  The prefix is less than the given value.
+  """
   prefixLT: String
+  """
+  The prefix is less than or equal to the given value.
+  """
   prefixLTE: String
+  """
+  The prefix contains the given value.
+  """
   prefixContains: String
+  """
+  The prefix starts with the given value.
+  """
   prefixHasPrefix: String
+  """
+  The prefix ends with the given value.
+  """
   prefixHasSuffix: String
+  """
+  The prefix equals the given value, ignoring case.
+  """
   prefixEqualFold: String
+  """
+  The prefix contains the given value, ignoring case.
+  """
   prefixContainsFold: String
   """
-  profile field predicates
+  The profile equals the given value.
   """
   profile: ApiKeyProfile
+  """
+  The profile differs from the given value.
+  """
   profileNEQ: ApiKeyProfile
+  """
+  The profile is one of the given values.
+  """
   profileIn: [ApiKeyProfile!]
+  """
+  The profile is none of the given values.
+  """
   profileNotIn: [ApiKeyProfile!]
   """
-  account_id field predicates
+  The accountID equals the given value.
   """
   accountID: ID
+  """
+  The accountID differs from the given value.
+  """
   accountIDNEQ: ID
+  """
+  The accountID is one of the given values.
+  """
   accountIDIn: [ID!]
+  """
+  The accountID is none of the given values.
+  """
   accountIDNotIn: [ID!]
   """
-  grant_id field predicates
+  The grantID equals the given value.
   """
   grantID: ID
+  """
+  The grantID differs from the given value.
+  """
   grantIDNEQ: ID
+  """
+  The grantID is one of the given values.
+  """
   grantIDIn: [ID!]
+  """
+  The grantID is none of the given values.
+  """
   grantIDNotIn: [ID!]
   """
-  rate_limit_per_minute field predicates
+  The rateLimitPerMinute equals the given value.
   """
   rateLimitPerMinute: Int
+  """
+  The rateLimitPerMinute differs from the given value.
+  """
   rateLimitPerMinuteNEQ: Int
+  """
+  The rateLimitPerMinute is one of the given values.
+  """
   rateLimitPerMinuteIn: [Int!]
+  """
+  The rateLimitPerMinute is none of the given values.
+  """
   rateLimitPerMinuteNotIn: [Int!]
+  """
+  The rateLimitPerMinute is greater than the given value.
+  """
   rateLimitPerMinuteGT: Int
+  """
+  The rateLimitPerMinute is greater than or equal to the given value.
+  """
   rateLimitPerMinuteGTE: Int
+  """
+  The rateLimitPerMinute is less than the given value.
+  """
   rateLimitPerMinuteLT: Int
+  """
+  The rateLimitPerMinute is less than or equal to the given value.
+  """
   rateLimitPerMinuteLTE: Int
   """
-  expires_at field predicates
+  The expiresAt equals the given value.
   """
   expiresAt: Time
+  """
+  The expiresAt differs from the given value.
+  """
   expiresAtNEQ: Time
+  """
+  The expiresAt is one of the given values.
+  """
   expiresAtIn: [Time!]
+  """
+  The expiresAt is none of the given values.
+  """
   expiresAtNotIn: [Time!]
+  """
+  The expiresAt is greater than the given value.
+  """
   expiresAtGT: Time
+  """
+  The expiresAt is greater than or equal to the given value.
+  """
   expiresAtGTE: Time
+  """
+  The expiresAt is less than the given value.
+  """
   expiresAtLT: Time
+  """
+  The expiresAt is less than or equal to the given value.
+  """
   expiresAtLTE: Time
+  """
+  The expiresAt is not set.
+  """
   expiresAtIsNil: Boolean
+  """
+  The expiresAt is set.
+  """
   expiresAtNotNil: Boolean
   """
-  revoked_at field predicates
+  The revokedAt equals the given value.
   """
   revokedAt: Time
+  """
+  The revokedAt differs from the given value.
+  """
   revokedAtNEQ: Time
+  """
+  The revokedAt is one of the given values.
+  """
   revokedAtIn: [Time!]
+  """
+  The revokedAt is none of the given values.
+  """
   revokedAtNotIn: [Time!]
+  """
+  The revokedAt is greater than the given value.
+  """
   revokedAtGT: Time
+  """
+  The revokedAt is greater than or equal to the given value.
+  """
   revokedAtGTE: Time
+  """
+  The revokedAt is less than the given value.
+  """
   revokedAtLT: Time
+  """
+  The revokedAt is less than or equal to the given value.
+  """
   revokedAtLTE: Time
+  """
+  The revokedAt is not set.
+  """
   revokedAtIsNil: Boolean
+  """
+  The revokedAt is set.
+  """
   revokedAtNotNil: Boolean
   """
-  last_used_at field predicates
+  The lastUsedAt equals the given value.
   """
   lastUsedAt: Time
+  """
+  The lastUsedAt differs from the given value.
+  """
   lastUsedAtNEQ: Time
+  """
+  The lastUsedAt is one of the given values.
+  """
   lastUsedAtIn: [Time!]
+  """
+  The lastUsedAt is none of the given values.
+  """
   lastUsedAtNotIn: [Time!]
+  """
+  The lastUsedAt is greater than the given value.
+  """
   lastUsedAtGT: Time
+  """
+  The lastUsedAt is greater than or equal to the given value.
+  """
   lastUsedAtGTE: Time
+  """
+  The lastUsedAt is less than the given value.
+  """
   lastUsedAtLT: Time
+  """
+  The lastUsedAt is less than or equal to the given value.
+  """
   lastUsedAtLTE: Time
+  """
+  The lastUsedAt is not set.
+  """
   lastUsedAtIsNil: Boolean
+  """
+  The lastUsedAt is set.
+  """
   lastUsedAtNotNil: Boolean
   """
-  account edge predicates
+  Has at least one account.
   """
   hasAccount: Boolean
+  """
+  Has at least one account matching one of the given filters.
+  """
   hasAccountWith: [AccountWhereInput!]
   """
-  grant edge predicates
+  Has at least one grant.
   """
   hasGrant: Boolean
+  """
+  Has at least one grant matching one of the given filters.
+  """
   hasGrantWith: [GrantWhereInput!]
 }
+"""
+AuditEvent records who read or changed which nominative data: one event per
+operation, naming the actor, the role and grant used, the field paths and the
+entities touched. Events are append-only: a reader appends a plain row with
+the hash of its content (no lock, no read of the chain); the sequencer later
+numbers committed rows (seq, set once) and seals them in AuditBatch rows
+whose hashes are chained, so an edited, inserted or deleted event breaks the
+chain (siseri audit verify). seq is NULL while the event waits to be chained.
+"""
 type AuditEvent implements Node {
+  """
+  Global identifier of the audit event (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
   """
   Position in the chain, 1..n without gaps; NULL until the sequencer chains the event.
@@ -7282,7 +8428,13 @@ input AuditEventOrder {
 Properties by which AuditEvent connections can be ordered.
 """
 enum AuditEventOrderField {
+  """
+  Order by at.
+  """
   AT
+  """
+  Order by action.
+  """
   ACTION
 }
 """
@@ -7290,211 +8442,675 @@ AuditEventWhereInput is used for filtering AuditEvent objects.
 Input was generated by ent.
 """
 input AuditEventWhereInput {
+  """
+  Negates the given filter.
+  """
   not: AuditEventWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [AuditEventWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [AuditEventWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  seq field predicates
+  The seq equals the given value.
   """
   seq: Int
+  """
+  The seq differs from the given value.
+  """
   seqNEQ: Int
+  """
+  The seq is one of the given values.
+  """
   seqIn: [Int!]
+  """
+  The seq is none of the given values.
+  """
   seqNotIn: [Int!]
+  """
+  The seq is greater than the given value.
+  """
   seqGT: Int
+  """
+  The seq is greater than or equal to the given value.
+  """
   seqGTE: Int
+  """
+  The seq is less than the given value.
+  """
   seqLT: Int
+  """
+  The seq is less than or equal to the given value.
+  """
   seqLTE: Int
+  """
+  The seq is not set.
+  """
   seqIsNil: Boolean
+  """
+  The seq is set.
+  """
   seqNotNil: Boolean
   """
-  at field predicates
+  The at equals the given value.
   """
   at: Time
+  """
+  The at differs from the given value.
+  """
   atNEQ: Time
+  """
+  The at is one of the given values.
+  """
   atIn: [Time!]
+  """
+  The at is none of the given values.
+  """
   atNotIn: [Time!]
+  """
+  The at is greater than the given value.
+  """
   atGT: Time
+  """
+  The at is greater than or equal to the given value.
+  """
   atGTE: Time
+  """
+  The at is less than the given value.
+  """
   atLT: Time
+  """
+  The at is less than or equal to the given value.
+  """
   atLTE: Time
   """
-  actor_account_id field predicates
+  The actorAccountID equals the given value.
   """
   actorAccountID: Int
+  """
+  The actorAccountID differs from the given value.
+  """
   actorAccountIDNEQ: Int
+  """
+  The actorAccountID is one of the given values.
+  """
   actorAccountIDIn: [Int!]
+  """
+  The actorAccountID is none of the given values.
+  """
   actorAccountIDNotIn: [Int!]
+  """
+  The actorAccountID is greater than the given value.
+  """
   actorAccountIDGT: Int
+  """
+  The actorAccountID is greater than or equal to the given value.
+  """
   actorAccountIDGTE: Int
+  """
+  The actorAccountID is less than the given value.
+  """
   actorAccountIDLT: Int
+  """
+  The actorAccountID is less than or equal to the given value.
+  """
   actorAccountIDLTE: Int
+  """
+  The actorAccountID is not set.
+  """
   actorAccountIDIsNil: Boolean
+  """
+  The actorAccountID is set.
+  """
   actorAccountIDNotNil: Boolean
   """
-  actor_api_key_id field predicates
+  The actorAPIKeyID equals the given value.
   """
   actorAPIKeyID: Int
+  """
+  The actorAPIKeyID differs from the given value.
+  """
   actorAPIKeyIDNEQ: Int
+  """
+  The actorAPIKeyID is one of the given values.
+  """
   actorAPIKeyIDIn: [Int!]
+  """
+  The actorAPIKeyID is none of the given values.
+  """
   actorAPIKeyIDNotIn: [Int!]
+  """
+  The actorAPIKeyID is greater than the given value.
+  """
   actorAPIKeyIDGT: Int
+  """
+  The actorAPIKeyID is greater than or equal to the given value.
+  """
   actorAPIKeyIDGTE: Int
+  """
+  The actorAPIKeyID is less than the given value.
+  """
   actorAPIKeyIDLT: Int
+  """
+  The actorAPIKeyID is less than or equal to the given value.
+  """
   actorAPIKeyIDLTE: Int
+  """
+  The actorAPIKeyID is not set.
+  """
   actorAPIKeyIDIsNil: Boolean
+  """
+  The actorAPIKeyID is set.
+  """
   actorAPIKeyIDNotNil: Boolean
   """
-  actor_label field predicates
+  The actorLabel equals the given value.
   """
   actorLabel: String
+  """
+  The actorLabel differs from the given value.
+  """
   actorLabelNEQ: String
+  """
+  The actorLabel is one of the given values.
+  """
   actorLabelIn: [String!]
+  """
+  The actorLabel is none of the given values.
+  """
   actorLabelNotIn: [String!]
+  """
+  The actorLabel is greater than the given value.
+  """
   actorLabelGT: String
+  """
+  The actorLabel is greater than or equal to the given value.
+  """
   actorLabelGTE: String
+  """
+  The actorLabel is less than the given value.
+  """
   actorLabelLT: String
+  """
+  The actorLabel is less than or equal to the given value.
+  """
   actorLabelLTE: String
+  """
+  The actorLabel contains the given value.
+  """
   actorLabelContains: String
+  """
+  The actorLabel starts with the given value.
+  """
   actorLabelHasPrefix: String
+  """
+  The actorLabel ends with the given value.
+  """
   actorLabelHasSuffix: String
+  """
+  The actorLabel is not set.
+  """
   actorLabelIsNil: Boolean
+  """
+  The actorLabel is set.
+  """
   actorLabelNotNil: Boolean
+  """
+  The actorLabel equals the given value, ignoring case.
+  """
   actorLabelEqualFold: String
+  """
+  The actorLabel contains the given value, ignoring case.
+  """
   actorLabelContainsFold: String
   """
-  actor_role field predicates
+  The actorRole equals the given value.
   """
   actorRole: String
+  """
+  The actorRole differs from the given value.
+  """
   actorRoleNEQ: String
+  """
+  The actorRole is one of the given values.
+  """
   actorRoleIn: [String!]
+  """
+  The actorRole is none of the given values.
+  """
   actorRoleNotIn: [String!]
+  """
+  The actorRole is greater than the given value.
+  """
   actorRoleGT: String
+  """
+  The actorRole is greater than or equal to the given value.
+  """
   actorRoleGTE: String
+  """
+  The actorRole is less than the given value.
+  """
   actorRoleLT: String
+  """
+  The actorRole is less than or equal to the given value.
+  """
   actorRoleLTE: String
+  """
+  The actorRole contains the given value.
+  """
   actorRoleContains: String
+  """
+  The actorRole starts with the given value.
+  """
   actorRoleHasPrefix: String
+  """
+  The actorRole ends with the given value.
+  """
   actorRoleHasSuffix: String
+  """
+  The actorRole is not set.
+  """
   actorRoleIsNil: Boolean
+  """
+  The actorRole is set.
+  """
   actorRoleNotNil: Boolean
+  """
+  The actorRole equals the given value, ignoring case.
+  """
   actorRoleEqualFold: String
+  """
+  The actorRole contains the given value, ignoring case.
+  """
   actorRoleContainsFold: String
   """
-  grant_id field predicates
+  The grantID equals the given value.
   """
   grantID: Int
+  """
+  The grantID differs from the given value.
+  """
   grantIDNEQ: Int
+  """
+  The grantID is one of the given values.
+  """
   grantIDIn: [Int!]
+  """
+  The grantID is none of the given values.
+  """
   grantIDNotIn: [Int!]
+  """
+  The grantID is greater than the given value.
+  """
   grantIDGT: Int
+  """
+  The grantID is greater than or equal to the given value.
+  """
   grantIDGTE: Int
+  """
+  The grantID is less than the given value.
+  """
   grantIDLT: Int
+  """
+  The grantID is less than or equal to the given value.
+  """
   grantIDLTE: Int
+  """
+  The grantID is not set.
+  """
   grantIDIsNil: Boolean
+  """
+  The grantID is set.
+  """
   grantIDNotNil: Boolean
   """
-  action field predicates
+  The action equals the given value.
   """
   action: String
+  """
+  The action differs from the given value.
+  """
   actionNEQ: String
+  """
+  The action is one of the given values.
+  """
   actionIn: [String!]
+  """
+  The action is none of the given values.
+  """
   actionNotIn: [String!]
+  """
+  The action is greater than the given value.
+  """
   actionGT: String
+  """
+  The action is greater than or equal to the given value.
+  """
   actionGTE: String
+  """
+  The action is less than the given value.
+  """
   actionLT: String
+  """
+  The action is less than or equal to the given value.
+  """
   actionLTE: String
+  """
+  The action contains the given value.
+  """
   actionContains: String
+  """
+  The action starts with the given value.
+  """
   actionHasPrefix: String
+  """
+  The action ends with the given value.
+  """
   actionHasSuffix: String
+  """
+  The action equals the given value, ignoring case.
+  """
   actionEqualFold: String
+  """
+  The action contains the given value, ignoring case.
+  """
   actionContainsFold: String
   """
-  operation field predicates
+  The operation equals the given value.
   """
   operation: String
+  """
+  The operation differs from the given value.
+  """
   operationNEQ: String
+  """
+  The operation is one of the given values.
+  """
   operationIn: [String!]
+  """
+  The operation is none of the given values.
+  """
   operationNotIn: [String!]
+  """
+  The operation is greater than the given value.
+  """
   operationGT: String
+  """
+  The operation is greater than or equal to the given value.
+  """
   operationGTE: String
+  """
+  The operation is less than the given value.
+  """
   operationLT: String
+  """
+  The operation is less than or equal to the given value.
+  """
   operationLTE: String
+  """
+  The operation contains the given value.
+  """
   operationContains: String
+  """
+  The operation starts with the given value.
+  """
   operationHasPrefix: String
+  """
+  The operation ends with the given value.
+  """
   operationHasSuffix: String
+  """
+  The operation is not set.
+  """
   operationIsNil: Boolean
+  """
+  The operation is set.
+  """
   operationNotNil: Boolean
+  """
+  The operation equals the given value, ignoring case.
+  """
   operationEqualFold: String
+  """
+  The operation contains the given value, ignoring case.
+  """
   operationContainsFold: String
   """
-  object_type field predicates
+  The objectType equals the given value.
   """
   objectType: String
+  """
+  The objectType differs from the given value.
+  """
   objectTypeNEQ: String
+  """
+  The objectType is one of the given values.
+  """
   objectTypeIn: [String!]
+  """
+  The objectType is none of the given values.
+  """
   objectTypeNotIn: [String!]
+  """
+  The objectType is greater than the given value.
+  """
   objectTypeGT: String
+  """
+  The objectType is greater than or equal to the given value.
+  """
   objectTypeGTE: String
+  """
+  The objectType is less than the given value.
+  """
   objectTypeLT: String
+  """
+  The objectType is less than or equal to the given value.
+  """
   objectTypeLTE: String
+  """
+  The objectType contains the given value.
+  """
   objectTypeContains: String
+  """
+  The objectType starts with the given value.
+  """
   objectTypeHasPrefix: String
+  """
+  The objectType ends with the given value.
+  """
   objectTypeHasSuffix: String
+  """
+  The objectType is not set.
+  """
   objectTypeIsNil: Boolean
+  """
+  The objectType is set.
+  """
   objectTypeNotNil: Boolean
+  """
+  The objectType equals the given value, ignoring case.
+  """
   objectTypeEqualFold: String
+  """
+  The objectType contains the given value, ignoring case.
+  """
   objectTypeContainsFold: String
   """
-  prev_hash field predicates
+  The prevHash equals the given value.
   """
   prevHash: String
+  """
+  The prevHash differs from the given value.
+  """
   prevHashNEQ: String
+  """
+  The prevHash is one of the given values.
+  """
   prevHashIn: [String!]
+  """
+  The prevHash is none of the given values.
+  """
   prevHashNotIn: [String!]
+  """
+  The prevHash is greater than the given value.
+  """
   prevHashGT: String
+  """
+  The prevHash is greater than or equal to the given value.
+  """
   prevHashGTE: String
+  """
+  The prevHash is less than the given value.
+  """
   prevHashLT: String
+  """
+  The prevHash is less than or equal to the given value.
+  """
   prevHashLTE: String
+  """
+  The prevHash contains the given value.
+  """
   prevHashContains: String
+  """
+  The prevHash starts with the given value.
+  """
   prevHashHasPrefix: String
+  """
+  The prevHash ends with the given value.
+  """
   prevHashHasSuffix: String
+  """
+  The prevHash is not set.
+  """
   prevHashIsNil: Boolean
+  """
+  The prevHash is set.
+  """
   prevHashNotNil: Boolean
+  """
+  The prevHash equals the given value, ignoring case.
+  """
   prevHashEqualFold: String
+  """
+  The prevHash contains the given value, ignoring case.
+  """
   prevHashContainsFold: String
   """
-  hash field predicates
+  The hash equals the given value.
   """
   hash: String
+  """
+  The hash differs from the given value.
+  """
   hashNEQ: String
+  """
+  The hash is one of the given values.
+  """
   hashIn: [String!]
+  """
+  The hash is none of the given values.
+  """
   hashNotIn: [String!]
+  """
+  The hash is greater than the given value.
+  """
   hashGT: String
+  """
+  The hash is greater than or equal to the given value.
+  """
   hashGTE: String
+  """
+  The hash is less than the given value.
+  """
   hashLT: String
+  """
+  The hash is less than or equal to the given value.
+  """
   hashLTE: String
+  """
+  The hash contains the given value.
+  """
   hashContains: String
+  """
+  The hash starts with the given value.
+  """
   hashHasPrefix: String
+  """
+  The hash ends with the given value.
+  """
   hashHasSuffix: String
+  """
+  The hash equals the given value, ignoring case.
+  """
   hashEqualFold: String
+  """
+  The hash contains the given value, ignoring case.
+  """
   hashContainsFold: String
 }
+"""
+BatchFinding is a laboratory batch whose distribution in one exposure
+context (share of zeros, recording threshold, median level) departs both
+from that laboratory's previous batches and from the other laboratories in
+the same context and months: an anomaly of the batch, for the laboratory
+and the agency. The worker findings it explains are linked to it
+(Anomaly.batch_finding) instead of being raised one by one.
+"""
 type BatchFinding implements Node {
+  """
+  Global identifier of the batch finding (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the batch finding was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the batch finding was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the import batch (the importBatch field gives the object).
+  """
   importBatchID: ID!
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID!
   kind: BatchFindingKind!
   """
@@ -7522,8 +9138,17 @@ type BatchFinding implements Node {
   """
   explanation: String!
   status: BatchFindingStatus!
+  """
+  The import batch of this batch finding (only those the caller may see).
+  """
   importBatch: ImportBatch!
+  """
+  The laboratory of this batch finding (only those the caller may see).
+  """
   laboratory: Laboratory!
+  """
+  The anomalies of this batch finding (only those the caller may see).
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7611,10 +9236,25 @@ input BatchFindingOrder {
 Properties by which BatchFinding connections can be ordered.
 """
 enum BatchFindingOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by kind.
+  """
   KIND
+  """
+  Order by p value.
+  """
   P_VALUE
+  """
+  Order by status.
+  """
   STATUS
 }
 """
@@ -7630,214 +9270,616 @@ BatchFindingWhereInput is used for filtering BatchFinding objects.
 Input was generated by ent.
 """
 input BatchFindingWhereInput {
+  """
+  Negates the given filter.
+  """
   not: BatchFindingWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [BatchFindingWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [BatchFindingWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  import_batch_id field predicates
+  The importBatchID equals the given value.
   """
   importBatchID: ID
+  """
+  The importBatchID differs from the given value.
+  """
   importBatchIDNEQ: ID
+  """
+  The importBatchID is one of the given values.
+  """
   importBatchIDIn: [ID!]
+  """
+  The importBatchID is none of the given values.
+  """
   importBatchIDNotIn: [ID!]
   """
-  laboratory_id field predicates
+  The laboratoryID equals the given value.
   """
   laboratoryID: ID
+  """
+  The laboratoryID differs from the given value.
+  """
   laboratoryIDNEQ: ID
+  """
+  The laboratoryID is one of the given values.
+  """
   laboratoryIDIn: [ID!]
+  """
+  The laboratoryID is none of the given values.
+  """
   laboratoryIDNotIn: [ID!]
   """
-  kind field predicates
+  The kind equals the given value.
   """
   kind: BatchFindingKind
+  """
+  The kind differs from the given value.
+  """
   kindNEQ: BatchFindingKind
+  """
+  The kind is one of the given values.
+  """
   kindIn: [BatchFindingKind!]
+  """
+  The kind is none of the given values.
+  """
   kindNotIn: [BatchFindingKind!]
   """
-  context_key field predicates
+  The contextKey equals the given value.
   """
   contextKey: String
+  """
+  The contextKey differs from the given value.
+  """
   contextKeyNEQ: String
+  """
+  The contextKey is one of the given values.
+  """
   contextKeyIn: [String!]
+  """
+  The contextKey is none of the given values.
+  """
   contextKeyNotIn: [String!]
+  """
+  The contextKey is greater than the given value.
+  """
   contextKeyGT: String
+  """
+  The contextKey is greater than or equal to the given value.
+  """
   contextKeyGTE: String
+  """
+  The contextKey is less than the given value.
+  """
   contextKeyLT: String
+  """
+  The contextKey is less than or equal to the given value.
+  """
   contextKeyLTE: String
+  """
+  The contextKey contains the given value.
+  """
   contextKeyContains: String
+  """
+  The contextKey starts with the given value.
+  """
   contextKeyHasPrefix: String
+  """
+  The contextKey ends with the given value.
+  """
   contextKeyHasSuffix: String
+  """
+  The contextKey equals the given value, ignoring case.
+  """
   contextKeyEqualFold: String
+  """
+  The contextKey contains the given value, ignoring case.
+  """
   contextKeyContainsFold: String
   """
-  context_label field predicates
+  The contextLabel equals the given value.
   """
   contextLabel: String
+  """
+  The contextLabel differs from the given value.
+  """
   contextLabelNEQ: String
+  """
+  The contextLabel is one of the given values.
+  """
   contextLabelIn: [String!]
+  """
+  The contextLabel is none of the given values.
+  """
   contextLabelNotIn: [String!]
+  """
+  The contextLabel is greater than the given value.
+  """
   contextLabelGT: String
+  """
+  The contextLabel is greater than or equal to the given value.
+  """
   contextLabelGTE: String
+  """
+  The contextLabel is less than the given value.
+  """
   contextLabelLT: String
+  """
+  The contextLabel is less than or equal to the given value.
+  """
   contextLabelLTE: String
+  """
+  The contextLabel contains the given value.
+  """
   contextLabelContains: String
+  """
+  The contextLabel starts with the given value.
+  """
   contextLabelHasPrefix: String
+  """
+  The contextLabel ends with the given value.
+  """
   contextLabelHasSuffix: String
+  """
+  The contextLabel is not set.
+  """
   contextLabelIsNil: Boolean
+  """
+  The contextLabel is set.
+  """
   contextLabelNotNil: Boolean
+  """
+  The contextLabel equals the given value, ignoring case.
+  """
   contextLabelEqualFold: String
+  """
+  The contextLabel contains the given value, ignoring case.
+  """
   contextLabelContainsFold: String
   """
-  monitoring_kind field predicates
+  The monitoringKind equals the given value.
   """
   monitoringKind: String
+  """
+  The monitoringKind differs from the given value.
+  """
   monitoringKindNEQ: String
+  """
+  The monitoringKind is one of the given values.
+  """
   monitoringKindIn: [String!]
+  """
+  The monitoringKind is none of the given values.
+  """
   monitoringKindNotIn: [String!]
+  """
+  The monitoringKind is greater than the given value.
+  """
   monitoringKindGT: String
+  """
+  The monitoringKind is greater than or equal to the given value.
+  """
   monitoringKindGTE: String
+  """
+  The monitoringKind is less than the given value.
+  """
   monitoringKindLT: String
+  """
+  The monitoringKind is less than or equal to the given value.
+  """
   monitoringKindLTE: String
+  """
+  The monitoringKind contains the given value.
+  """
   monitoringKindContains: String
+  """
+  The monitoringKind starts with the given value.
+  """
   monitoringKindHasPrefix: String
+  """
+  The monitoringKind ends with the given value.
+  """
   monitoringKindHasSuffix: String
+  """
+  The monitoringKind equals the given value, ignoring case.
+  """
   monitoringKindEqualFold: String
+  """
+  The monitoringKind contains the given value, ignoring case.
+  """
   monitoringKindContainsFold: String
   """
-  sector_code field predicates
+  The sectorCode equals the given value.
   """
   sectorCode: String
+  """
+  The sectorCode differs from the given value.
+  """
   sectorCodeNEQ: String
+  """
+  The sectorCode is one of the given values.
+  """
   sectorCodeIn: [String!]
+  """
+  The sectorCode is none of the given values.
+  """
   sectorCodeNotIn: [String!]
+  """
+  The sectorCode is greater than the given value.
+  """
   sectorCodeGT: String
+  """
+  The sectorCode is greater than or equal to the given value.
+  """
   sectorCodeGTE: String
+  """
+  The sectorCode is less than the given value.
+  """
   sectorCodeLT: String
+  """
+  The sectorCode is less than or equal to the given value.
+  """
   sectorCodeLTE: String
+  """
+  The sectorCode contains the given value.
+  """
   sectorCodeContains: String
+  """
+  The sectorCode starts with the given value.
+  """
   sectorCodeHasPrefix: String
+  """
+  The sectorCode ends with the given value.
+  """
   sectorCodeHasSuffix: String
+  """
+  The sectorCode is not set.
+  """
   sectorCodeIsNil: Boolean
+  """
+  The sectorCode is set.
+  """
   sectorCodeNotNil: Boolean
+  """
+  The sectorCode equals the given value, ignoring case.
+  """
   sectorCodeEqualFold: String
+  """
+  The sectorCode contains the given value, ignoring case.
+  """
   sectorCodeContainsFold: String
   """
-  period_months field predicates
+  The periodMonths equals the given value.
   """
   periodMonths: Int
+  """
+  The periodMonths differs from the given value.
+  """
   periodMonthsNEQ: Int
+  """
+  The periodMonths is one of the given values.
+  """
   periodMonthsIn: [Int!]
+  """
+  The periodMonths is none of the given values.
+  """
   periodMonthsNotIn: [Int!]
+  """
+  The periodMonths is greater than the given value.
+  """
   periodMonthsGT: Int
+  """
+  The periodMonths is greater than or equal to the given value.
+  """
   periodMonthsGTE: Int
+  """
+  The periodMonths is less than the given value.
+  """
   periodMonthsLT: Int
+  """
+  The periodMonths is less than or equal to the given value.
+  """
   periodMonthsLTE: Int
   """
-  direction field predicates
+  The direction equals the given value.
   """
   direction: String
+  """
+  The direction differs from the given value.
+  """
   directionNEQ: String
+  """
+  The direction is one of the given values.
+  """
   directionIn: [String!]
+  """
+  The direction is none of the given values.
+  """
   directionNotIn: [String!]
+  """
+  The direction is greater than the given value.
+  """
   directionGT: String
+  """
+  The direction is greater than or equal to the given value.
+  """
   directionGTE: String
+  """
+  The direction is less than the given value.
+  """
   directionLT: String
+  """
+  The direction is less than or equal to the given value.
+  """
   directionLTE: String
+  """
+  The direction contains the given value.
+  """
   directionContains: String
+  """
+  The direction starts with the given value.
+  """
   directionHasPrefix: String
+  """
+  The direction ends with the given value.
+  """
   directionHasSuffix: String
+  """
+  The direction equals the given value, ignoring case.
+  """
   directionEqualFold: String
+  """
+  The direction contains the given value, ignoring case.
+  """
   directionContainsFold: String
   """
-  p_value field predicates
+  The pValue equals the given value.
   """
   pValue: Float
+  """
+  The pValue differs from the given value.
+  """
   pValueNEQ: Float
+  """
+  The pValue is one of the given values.
+  """
   pValueIn: [Float!]
+  """
+  The pValue is none of the given values.
+  """
   pValueNotIn: [Float!]
+  """
+  The pValue is greater than the given value.
+  """
   pValueGT: Float
+  """
+  The pValue is greater than or equal to the given value.
+  """
   pValueGTE: Float
+  """
+  The pValue is less than the given value.
+  """
   pValueLT: Float
+  """
+  The pValue is less than or equal to the given value.
+  """
   pValueLTE: Float
   """
-  explanation field predicates
+  The explanation equals the given value.
   """
   explanation: String
+  """
+  The explanation differs from the given value.
+  """
   explanationNEQ: String
+  """
+  The explanation is one of the given values.
+  """
   explanationIn: [String!]
+  """
+  The explanation is none of the given values.
+  """
   explanationNotIn: [String!]
+  """
+  The explanation is greater than the given value.
+  """
   explanationGT: String
+  """
+  The explanation is greater than or equal to the given value.
+  """
   explanationGTE: String
+  """
+  The explanation is less than the given value.
+  """
   explanationLT: String
+  """
+  The explanation is less than or equal to the given value.
+  """
   explanationLTE: String
+  """
+  The explanation contains the given value.
+  """
   explanationContains: String
+  """
+  The explanation starts with the given value.
+  """
   explanationHasPrefix: String
+  """
+  The explanation ends with the given value.
+  """
   explanationHasSuffix: String
+  """
+  The explanation equals the given value, ignoring case.
+  """
   explanationEqualFold: String
+  """
+  The explanation contains the given value, ignoring case.
+  """
   explanationContainsFold: String
   """
-  status field predicates
+  The status equals the given value.
   """
   status: BatchFindingStatus
+  """
+  The status differs from the given value.
+  """
   statusNEQ: BatchFindingStatus
+  """
+  The status is one of the given values.
+  """
   statusIn: [BatchFindingStatus!]
+  """
+  The status is none of the given values.
+  """
   statusNotIn: [BatchFindingStatus!]
   """
-  import_batch edge predicates
+  Has at least one importBatch.
   """
   hasImportBatch: Boolean
+  """
+  Has at least one importBatch matching one of the given filters.
+  """
   hasImportBatchWith: [ImportBatchWhereInput!]
   """
-  laboratory edge predicates
+  Has at least one laboratory.
   """
   hasLaboratory: Boolean
+  """
+  Has at least one laboratory matching one of the given filters.
+  """
   hasLaboratoryWith: [LaboratoryWhereInput!]
   """
-  anomalies edge predicates
+  Has at least one anomalies.
   """
   hasAnomalies: Boolean
+  """
+  Has at least one anomalies matching one of the given filters.
+  """
   hasAnomaliesWith: [AnomalyWhereInput!]
 }
+"""
+Company is a legal entity identified by its SIREN; it groups establishments.
+"""
 type Company implements Node {
+  """
+  Global identifier of the company (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the company was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the company was last changed in SISERI.
+  """
   updatedAt: Time!
   siren: String!
   name: String!
+  """
+  The establishments of this company (only those the caller may see).
+  """
   establishments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -7917,9 +9959,21 @@ input CompanyOrder {
 Properties by which Company connections can be ordered.
 """
 enum CompanyOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by siren.
+  """
   SIREN
+  """
+  Order by name.
+  """
   NAME
 }
 """
@@ -7927,78 +9981,225 @@ CompanyWhereInput is used for filtering Company objects.
 Input was generated by ent.
 """
 input CompanyWhereInput {
+  """
+  Negates the given filter.
+  """
   not: CompanyWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [CompanyWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [CompanyWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  siren field predicates
+  The siren equals the given value.
   """
   siren: String
+  """
+  The siren differs from the given value.
+  """
   sirenNEQ: String
+  """
+  The siren is one of the given values.
+  """
   sirenIn: [String!]
+  """
+  The siren is none of the given values.
+  """
   sirenNotIn: [String!]
+  """
+  The siren is greater than the given value.
+  """
   sirenGT: String
+  """
+  The siren is greater than or equal to the given value.
+  """
   sirenGTE: String
+  """
+  The siren is less than the given value.
+  """
   sirenLT: String
+  """
+  The siren is less than or equal to the given value.
+  """
   sirenLTE: String
+  """
+  The siren contains the given value.
+  """
   sirenContains: String
+  """
+  The siren starts with the given value.
+  """
   sirenHasPrefix: String
+  """
+  The siren ends with the given value.
+  """
   sirenHasSuffix: String
+  """
+  The siren equals the given value, ignoring case.
+  """
   sirenEqualFold: String
+  """
+  The siren contains the given value, ignoring case.
+  """
   sirenContainsFold: String
   """
-  name field predicates
+  The name equals the given value.
   """
   name: String
+  """
+  The name differs from the given value.
+  """
   nameNEQ: String
+  """
+  The name is one of the given values.
+  """
   nameIn: [String!]
+  """
+  The name is none of the given values.
+  """
   nameNotIn: [String!]
+  """
+  The name is greater than the given value.
+  """
   nameGT: String
+  """
+  The name is greater than or equal to the given value.
+  """
   nameGTE: String
+  """
+  The name is less than the given value.
+  """
   nameLT: String
+  """
+  The name is less than or equal to the given value.
+  """
   nameLTE: String
+  """
+  The name contains the given value.
+  """
   nameContains: String
+  """
+  The name starts with the given value.
+  """
   nameHasPrefix: String
+  """
+  The name ends with the given value.
+  """
   nameHasSuffix: String
+  """
+  The name equals the given value, ignoring case.
+  """
   nameEqualFold: String
+  """
+  The name contains the given value, ignoring case.
+  """
   nameContainsFold: String
   """
-  establishments edge predicates
+  Has at least one establishments.
   """
   hasEstablishments: Boolean
+  """
+  Has at least one establishments matching one of the given filters.
+  """
   hasEstablishmentsWith: [EstablishmentWhereInput!]
 }
 """
@@ -8155,6 +10356,9 @@ CreateWorkerInput is used for create Worker object.
 Input was generated by ent.
 """
 input CreateWorkerInput {
+  """
+  Which identifier the worker has: NIR, NIA, NTT (temporary) or a foreign identifier.
+  """
   identifierKind: WorkerIdentifierKind
   """
   NIR or NIA (15 characters with key); null for NTT and foreign identifiers.
@@ -8164,6 +10368,9 @@ input CreateWorkerInput {
   NTT given by the employer while neither NIR nor NIA exists.
   """
   temporaryID: String
+  """
+  Identifier of a foreign worker in their country.
+  """
   foreignID: String
   """
   ISO 3166-1 alpha-2 country of the foreign identifier.
@@ -8177,10 +10384,25 @@ input CreateWorkerInput {
   Usage name, when it differs from the birth name.
   """
   usageName: String
+  """
+  First names, as on the civil status.
+  """
   firstNames: String!
+  """
+  Date of birth.
+  """
   birthDate: Date!
+  """
+  Place of birth (commune).
+  """
   birthPlace: String
+  """
+  ISO 3166-1 alpha-2 country of birth.
+  """
   birthCountry: String
+  """
+  Sex, as in the NIR: M or F.
+  """
   sex: WorkerSex!
 }
 """
@@ -8188,12 +10410,35 @@ Define a Relay Cursor type:
 https://relay.dev/graphql/connections.htm#sec-Cursor
 """
 scalar Cursor
+"""
+DoseConflict is a laboratory re-send of a result an occupational physician
+corrected: the physician's correction stays the dose of record until the
+physician keeps it or accepts the laboratory's value, with a reason.
+"""
 type DoseConflict implements Node {
+  """
+  Global identifier of the dose conflict (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dose conflict was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dose conflict was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID!
   """
   The physician's version that was the dose of record when the re-send arrived.
@@ -8207,14 +10452,35 @@ type DoseConflict implements Node {
   OPEN until the physician decides; REPLACED when a later re-send of the same result took its place.
   """
   status: DoseConflictStatus!
+  """
+  ID of the resolved by (the resolvedBy field gives the object).
+  """
   resolvedByID: ID
   resolvedAt: Time
   resolutionReason: String
+  """
+  The worker of this dose conflict (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this dose conflict (only those the caller may see).
+  """
   establishment: Establishment!
+  """
+  The laboratory of this dose conflict (only those the caller may see).
+  """
   laboratory: Laboratory!
+  """
+  The correction of this dose conflict (only those the caller may see).
+  """
   correction: DoseRecord!
+  """
+  The resend of this dose conflict (only those the caller may see).
+  """
   resend: DoseRecord!
+  """
+  The resolved by of this dose conflict (only those the caller may see).
+  """
   resolvedBy: Account
 }
 """
@@ -8264,9 +10530,21 @@ input DoseConflictOrder {
 Properties by which DoseConflict connections can be ordered.
 """
 enum DoseConflictOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by status.
+  """
   STATUS
+  """
+  Order by resolved at.
+  """
   RESOLVED_AT
 }
 """
@@ -8283,159 +10561,409 @@ DoseConflictWhereInput is used for filtering DoseConflict objects.
 Input was generated by ent.
 """
 input DoseConflictWhereInput {
+  """
+  Negates the given filter.
+  """
   not: DoseConflictWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [DoseConflictWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [DoseConflictWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
   """
-  laboratory_id field predicates
+  The laboratoryID equals the given value.
   """
   laboratoryID: ID
+  """
+  The laboratoryID differs from the given value.
+  """
   laboratoryIDNEQ: ID
+  """
+  The laboratoryID is one of the given values.
+  """
   laboratoryIDIn: [ID!]
+  """
+  The laboratoryID is none of the given values.
+  """
   laboratoryIDNotIn: [ID!]
   """
-  correction_id field predicates
+  The correctionID equals the given value.
   """
   correctionID: ID
+  """
+  The correctionID differs from the given value.
+  """
   correctionIDNEQ: ID
+  """
+  The correctionID is one of the given values.
+  """
   correctionIDIn: [ID!]
+  """
+  The correctionID is none of the given values.
+  """
   correctionIDNotIn: [ID!]
   """
-  resend_id field predicates
+  The resendID equals the given value.
   """
   resendID: ID
+  """
+  The resendID differs from the given value.
+  """
   resendIDNEQ: ID
+  """
+  The resendID is one of the given values.
+  """
   resendIDIn: [ID!]
+  """
+  The resendID is none of the given values.
+  """
   resendIDNotIn: [ID!]
   """
-  status field predicates
+  The status equals the given value.
   """
   status: DoseConflictStatus
+  """
+  The status differs from the given value.
+  """
   statusNEQ: DoseConflictStatus
+  """
+  The status is one of the given values.
+  """
   statusIn: [DoseConflictStatus!]
+  """
+  The status is none of the given values.
+  """
   statusNotIn: [DoseConflictStatus!]
   """
-  resolved_by_id field predicates
+  The resolvedByID equals the given value.
   """
   resolvedByID: ID
+  """
+  The resolvedByID differs from the given value.
+  """
   resolvedByIDNEQ: ID
+  """
+  The resolvedByID is one of the given values.
+  """
   resolvedByIDIn: [ID!]
+  """
+  The resolvedByID is none of the given values.
+  """
   resolvedByIDNotIn: [ID!]
+  """
+  The resolvedByID is not set.
+  """
   resolvedByIDIsNil: Boolean
+  """
+  The resolvedByID is set.
+  """
   resolvedByIDNotNil: Boolean
   """
-  resolved_at field predicates
+  The resolvedAt equals the given value.
   """
   resolvedAt: Time
+  """
+  The resolvedAt differs from the given value.
+  """
   resolvedAtNEQ: Time
+  """
+  The resolvedAt is one of the given values.
+  """
   resolvedAtIn: [Time!]
+  """
+  The resolvedAt is none of the given values.
+  """
   resolvedAtNotIn: [Time!]
+  """
+  The resolvedAt is greater than the given value.
+  """
   resolvedAtGT: Time
+  """
+  The resolvedAt is greater than or equal to the given value.
+  """
   resolvedAtGTE: Time
+  """
+  The resolvedAt is less than the given value.
+  """
   resolvedAtLT: Time
+  """
+  The resolvedAt is less than or equal to the given value.
+  """
   resolvedAtLTE: Time
+  """
+  The resolvedAt is not set.
+  """
   resolvedAtIsNil: Boolean
+  """
+  The resolvedAt is set.
+  """
   resolvedAtNotNil: Boolean
   """
-  resolution_reason field predicates
+  The resolutionReason equals the given value.
   """
   resolutionReason: String
+  """
+  The resolutionReason differs from the given value.
+  """
   resolutionReasonNEQ: String
+  """
+  The resolutionReason is one of the given values.
+  """
   resolutionReasonIn: [String!]
+  """
+  The resolutionReason is none of the given values.
+  """
   resolutionReasonNotIn: [String!]
+  """
+  The resolutionReason is greater than the given value.
+  """
   resolutionReasonGT: String
+  """
+  The resolutionReason is greater than or equal to the given value.
+  """
   resolutionReasonGTE: String
+  """
+  The resolutionReason is less than the given value.
+  """
   resolutionReasonLT: String
+  """
+  The resolutionReason is less than or equal to the given value.
+  """
   resolutionReasonLTE: String
+  """
+  The resolutionReason contains the given value.
+  """
   resolutionReasonContains: String
+  """
+  The resolutionReason starts with the given value.
+  """
   resolutionReasonHasPrefix: String
+  """
+  The resolutionReason ends with the given value.
+  """
   resolutionReasonHasSuffix: String
+  """
+  The resolutionReason is not set.
+  """
   resolutionReasonIsNil: Boolean
+  """
+  The resolutionReason is set.
+  """
   resolutionReasonNotNil: Boolean
+  """
+  The resolutionReason equals the given value, ignoring case.
+  """
   resolutionReasonEqualFold: String
+  """
+  The resolutionReason contains the given value, ignoring case.
+  """
   resolutionReasonContainsFold: String
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  laboratory edge predicates
+  Has at least one laboratory.
   """
   hasLaboratory: Boolean
+  """
+  Has at least one laboratory matching one of the given filters.
+  """
   hasLaboratoryWith: [LaboratoryWhereInput!]
   """
-  correction edge predicates
+  Has at least one correction.
   """
   hasCorrection: Boolean
+  """
+  Has at least one correction matching one of the given filters.
+  """
   hasCorrectionWith: [DoseRecordWhereInput!]
   """
-  resend edge predicates
+  Has at least one resend.
   """
   hasResend: Boolean
+  """
+  Has at least one resend matching one of the given filters.
+  """
   hasResendWith: [DoseRecordWhereInput!]
   """
-  resolved_by edge predicates
+  Has at least one resolvedBy.
   """
   hasResolvedBy: Boolean
+  """
+  Has at least one resolvedBy matching one of the given filters.
+  """
   hasResolvedByWith: [AccountWhereInput!]
 }
+"""
+DoseConstraint is the employer's dose constraint (« contrainte de dose »,
+R.4451-33) that the radiation protection adviser sets for an establishment
+and, optionally, one job code of it: a value over 12 rolling months for one
+limit, below that limit. Detection compares each result with the constraint
+pro-rated to its wearing period and raises a notice (an Anomaly of layer
+CONSTRAINT) above it; with no constraint, the default is 3/10 of the limit
+(the investigation level). Versioned, never edited: setting a new value
+closes the current one (valid_to), so the history of constraints stays.
+"""
 type DoseConstraint implements Node {
+  """
+  Global identifier of the dose constraint (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dose constraint was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dose constraint was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
   """
   Job (métier) code the constraint applies to; null for every job of the establishment.
@@ -8463,6 +10991,9 @@ type DoseConstraint implements Node {
   Why this value (French free text).
   """
   comment: String
+  """
+  The establishment of this dose constraint (only those the caller may see).
+  """
   establishment: Establishment!
 }
 """
@@ -8491,10 +11022,25 @@ input DoseConstraintOrder {
 Properties by which DoseConstraint connections can be ordered.
 """
 enum DoseConstraintOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by job code.
+  """
   JOB_CODE
+  """
+  Order by limit code.
+  """
   LIMIT_CODE
+  """
+  Order by valid from.
+  """
   VALID_FROM
 }
 """
@@ -8502,154 +11048,445 @@ DoseConstraintWhereInput is used for filtering DoseConstraint objects.
 Input was generated by ent.
 """
 input DoseConstraintWhereInput {
+  """
+  Negates the given filter.
+  """
   not: DoseConstraintWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [DoseConstraintWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [DoseConstraintWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
   """
-  job_code field predicates
+  The jobCode equals the given value.
   """
   jobCode: String
+  """
+  The jobCode differs from the given value.
+  """
   jobCodeNEQ: String
+  """
+  The jobCode is one of the given values.
+  """
   jobCodeIn: [String!]
+  """
+  The jobCode is none of the given values.
+  """
   jobCodeNotIn: [String!]
+  """
+  The jobCode is greater than the given value.
+  """
   jobCodeGT: String
+  """
+  The jobCode is greater than or equal to the given value.
+  """
   jobCodeGTE: String
+  """
+  The jobCode is less than the given value.
+  """
   jobCodeLT: String
+  """
+  The jobCode is less than or equal to the given value.
+  """
   jobCodeLTE: String
+  """
+  The jobCode contains the given value.
+  """
   jobCodeContains: String
+  """
+  The jobCode starts with the given value.
+  """
   jobCodeHasPrefix: String
+  """
+  The jobCode ends with the given value.
+  """
   jobCodeHasSuffix: String
+  """
+  The jobCode is not set.
+  """
   jobCodeIsNil: Boolean
+  """
+  The jobCode is set.
+  """
   jobCodeNotNil: Boolean
+  """
+  The jobCode equals the given value, ignoring case.
+  """
   jobCodeEqualFold: String
+  """
+  The jobCode contains the given value, ignoring case.
+  """
   jobCodeContainsFold: String
   """
-  limit_code field predicates
+  The limitCode equals the given value.
   """
   limitCode: DoseConstraintLimitCode
+  """
+  The limitCode differs from the given value.
+  """
   limitCodeNEQ: DoseConstraintLimitCode
+  """
+  The limitCode is one of the given values.
+  """
   limitCodeIn: [DoseConstraintLimitCode!]
+  """
+  The limitCode is none of the given values.
+  """
   limitCodeNotIn: [DoseConstraintLimitCode!]
   """
-  annual_usv field predicates
+  The annualUsv equals the given value.
   """
   annualUsv: Int
+  """
+  The annualUsv differs from the given value.
+  """
   annualUsvNEQ: Int
+  """
+  The annualUsv is one of the given values.
+  """
   annualUsvIn: [Int!]
+  """
+  The annualUsv is none of the given values.
+  """
   annualUsvNotIn: [Int!]
+  """
+  The annualUsv is greater than the given value.
+  """
   annualUsvGT: Int
+  """
+  The annualUsv is greater than or equal to the given value.
+  """
   annualUsvGTE: Int
+  """
+  The annualUsv is less than the given value.
+  """
   annualUsvLT: Int
+  """
+  The annualUsv is less than or equal to the given value.
+  """
   annualUsvLTE: Int
   """
-  valid_from field predicates
+  The validFrom equals the given value.
   """
   validFrom: Time
+  """
+  The validFrom differs from the given value.
+  """
   validFromNEQ: Time
+  """
+  The validFrom is one of the given values.
+  """
   validFromIn: [Time!]
+  """
+  The validFrom is none of the given values.
+  """
   validFromNotIn: [Time!]
+  """
+  The validFrom is greater than the given value.
+  """
   validFromGT: Time
+  """
+  The validFrom is greater than or equal to the given value.
+  """
   validFromGTE: Time
+  """
+  The validFrom is less than the given value.
+  """
   validFromLT: Time
+  """
+  The validFrom is less than or equal to the given value.
+  """
   validFromLTE: Time
   """
-  valid_to field predicates
+  The validTo equals the given value.
   """
   validTo: Time
+  """
+  The validTo differs from the given value.
+  """
   validToNEQ: Time
+  """
+  The validTo is one of the given values.
+  """
   validToIn: [Time!]
+  """
+  The validTo is none of the given values.
+  """
   validToNotIn: [Time!]
+  """
+  The validTo is greater than the given value.
+  """
   validToGT: Time
+  """
+  The validTo is greater than or equal to the given value.
+  """
   validToGTE: Time
+  """
+  The validTo is less than the given value.
+  """
   validToLT: Time
+  """
+  The validTo is less than or equal to the given value.
+  """
   validToLTE: Time
+  """
+  The validTo is not set.
+  """
   validToIsNil: Boolean
+  """
+  The validTo is set.
+  """
   validToNotNil: Boolean
   """
-  set_by_id field predicates
+  The setByID equals the given value.
   """
   setByID: ID
+  """
+  The setByID differs from the given value.
+  """
   setByIDNEQ: ID
+  """
+  The setByID is one of the given values.
+  """
   setByIDIn: [ID!]
+  """
+  The setByID is none of the given values.
+  """
   setByIDNotIn: [ID!]
   """
-  ended_by_id field predicates
+  The endedByID equals the given value.
   """
   endedByID: ID
+  """
+  The endedByID differs from the given value.
+  """
   endedByIDNEQ: ID
+  """
+  The endedByID is one of the given values.
+  """
   endedByIDIn: [ID!]
+  """
+  The endedByID is none of the given values.
+  """
   endedByIDNotIn: [ID!]
+  """
+  The endedByID is not set.
+  """
   endedByIDIsNil: Boolean
+  """
+  The endedByID is set.
+  """
   endedByIDNotNil: Boolean
   """
-  comment field predicates
+  The comment equals the given value.
   """
   comment: String
+  """
+  The comment differs from the given value.
+  """
   commentNEQ: String
+  """
+  The comment is one of the given values.
+  """
   commentIn: [String!]
+  """
+  The comment is none of the given values.
+  """
   commentNotIn: [String!]
+  """
+  The comment is greater than the given value.
+  """
   commentGT: String
+  """
+  The comment is greater than or equal to the given value.
+  """
   commentGTE: String
+  """
+  The comment is less than the given value.
+  """
   commentLT: String
+  """
+  The comment is less than or equal to the given value.
+  """
   commentLTE: String
+  """
+  The comment contains the given value.
+  """
   commentContains: String
+  """
+  The comment starts with the given value.
+  """
   commentHasPrefix: String
+  """
+  The comment ends with the given value.
+  """
   commentHasSuffix: String
+  """
+  The comment is not set.
+  """
   commentIsNil: Boolean
+  """
+  The comment is set.
+  """
   commentNotNil: Boolean
+  """
+  The comment equals the given value, ignoring case.
+  """
   commentEqualFold: String
+  """
+  The comment contains the given value, ignoring case.
+  """
   commentContainsFold: String
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
 }
+"""
+DoseRecord is one result of the dose of record (regulatory individual
+monitoring). Values are integers of µSv. Records are never changed in their
+substance: a correction or a resubmission is a new version that supersedes the
+previous one, which stays stored.
+"""
 type DoseRecord implements Node {
+  """
+  Global identifier of the dose record (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID
+  """
+  ID of the import batch (the importBatch field gives the object).
+  """
   importBatchID: ID
   """
   Account of the physician who corrected or added the dose.
@@ -8659,30 +11496,69 @@ type DoseRecord implements Node {
   The version this record replaces. Set when the record is written, or when the physician accepts a pending laboratory re-send (then once, never changed).
   """
   supersedesID: ID
+  """
+  Who produced the dose: a laboratory's result, a physician's correction or addition, a modelling, an extrapolation, or a migration of past data.
+  """
   source: DoseRecordSource!
+  """
+  Serial number of the dosimeter that was read, for passive dosimetry.
+  """
   dosimeterSerial: String
+  """
+  The kind of monitoring the dose comes from (external whole body, extremities, lens of the eye, internal, …).
+  """
   monitoringKind: DoseRecordMonitoringKind!
+  """
+  The dosimetric quantity: Hp(10), Hp(0.07), Hp(3), committed effective dose E(50) or effective dose E.
+  """
   quantity: DoseRecordQuantity!
   """
   Dose in µSv; 0 when below the recording threshold or absent.
   """
   valueUsv: Int!
+  """
+  Whether the value was measured, below the recording threshold, absent (dosimeter not returned), extrapolated or modelled.
+  """
   status: DoseRecordStatus!
+  """
+  First day of the wearing period (inclusive).
+  """
   periodStart: Date!
+  """
+  Last day of the wearing period (inclusive).
+  """
   periodEnd: Date!
+  """
+  The radionuclide, for internal monitoring.
+  """
   radionuclide: String
+  """
+  Free comment of the sender.
+  """
   comment: String
   """
   Exposure context at the time: sector of the covering employment.
   """
   sectorCode: String
+  """
+  Exposure context at the time: job of the covering employment.
+  """
   jobCode: String
+  """
+  Version of the result: 1 when first received, then one more at each correction.
+  """
   version: Int!
   """
   False once a newer version supersedes this one.
   """
   current: Boolean!
+  """
+  When a newer version replaced this one; null while current.
+  """
   supersededAt: Time
+  """
+  Why this version corrects the previous one.
+  """
   correctionReason: String
   """
   When the registry stored the record.
@@ -8696,13 +11572,37 @@ type DoseRecord implements Node {
   A laboratory re-send of a result a physician corrected, held for the physician's decision (DoseConflict); never current while pending.
   """
   pending: Boolean!
+  """
+  The worker of this dose record (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this dose record (only those the caller may see).
+  """
   establishment: Establishment!
+  """
+  The laboratory of this dose record (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The import batch of this dose record (only those the caller may see).
+  """
   importBatch: ImportBatch
+  """
+  The recorded by of this dose record (only those the caller may see).
+  """
   recordedBy: Account
+  """
+  The supersedes of this dose record (only those the caller may see).
+  """
   supersedes: DoseRecord
+  """
+  The superseded by of this dose record (only those the caller may see).
+  """
   supersededBy: DoseRecord
+  """
+  The anomalies of this dose record (only those the caller may see).
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -8795,13 +11695,37 @@ input DoseRecordOrder {
 Properties by which DoseRecord connections can be ordered.
 """
 enum DoseRecordOrderField {
+  """
+  Order by monitoring kind.
+  """
   MONITORING_KIND
+  """
+  Order by quantity.
+  """
   QUANTITY
+  """
+  Order by value usv.
+  """
   VALUE_USV
+  """
+  Order by status.
+  """
   STATUS
+  """
+  Order by period start.
+  """
   PERIOD_START
+  """
+  Order by period end.
+  """
   PERIOD_END
+  """
+  Order by received at.
+  """
   RECEIVED_AT
+  """
+  Order by received on.
+  """
   RECEIVED_ON
 }
 """
@@ -8839,341 +11763,939 @@ DoseRecordWhereInput is used for filtering DoseRecord objects.
 Input was generated by ent.
 """
 input DoseRecordWhereInput {
+  """
+  Negates the given filter.
+  """
   not: DoseRecordWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [DoseRecordWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [DoseRecordWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
   """
-  laboratory_id field predicates
+  The laboratoryID equals the given value.
   """
   laboratoryID: ID
+  """
+  The laboratoryID differs from the given value.
+  """
   laboratoryIDNEQ: ID
+  """
+  The laboratoryID is one of the given values.
+  """
   laboratoryIDIn: [ID!]
+  """
+  The laboratoryID is none of the given values.
+  """
   laboratoryIDNotIn: [ID!]
+  """
+  The laboratoryID is not set.
+  """
   laboratoryIDIsNil: Boolean
+  """
+  The laboratoryID is set.
+  """
   laboratoryIDNotNil: Boolean
   """
-  import_batch_id field predicates
+  The importBatchID equals the given value.
   """
   importBatchID: ID
+  """
+  The importBatchID differs from the given value.
+  """
   importBatchIDNEQ: ID
+  """
+  The importBatchID is one of the given values.
+  """
   importBatchIDIn: [ID!]
+  """
+  The importBatchID is none of the given values.
+  """
   importBatchIDNotIn: [ID!]
+  """
+  The importBatchID is not set.
+  """
   importBatchIDIsNil: Boolean
+  """
+  The importBatchID is set.
+  """
   importBatchIDNotNil: Boolean
   """
-  recorded_by_id field predicates
+  The recordedByID equals the given value.
   """
   recordedByID: ID
+  """
+  The recordedByID differs from the given value.
+  """
   recordedByIDNEQ: ID
+  """
+  The recordedByID is one of the given values.
+  """
   recordedByIDIn: [ID!]
+  """
+  The recordedByID is none of the given values.
+  """
   recordedByIDNotIn: [ID!]
+  """
+  The recordedByID is not set.
+  """
   recordedByIDIsNil: Boolean
+  """
+  The recordedByID is set.
+  """
   recordedByIDNotNil: Boolean
   """
-  supersedes_id field predicates
+  The supersedesID equals the given value.
   """
   supersedesID: ID
+  """
+  The supersedesID differs from the given value.
+  """
   supersedesIDNEQ: ID
+  """
+  The supersedesID is one of the given values.
+  """
   supersedesIDIn: [ID!]
+  """
+  The supersedesID is none of the given values.
+  """
   supersedesIDNotIn: [ID!]
+  """
+  The supersedesID is not set.
+  """
   supersedesIDIsNil: Boolean
+  """
+  The supersedesID is set.
+  """
   supersedesIDNotNil: Boolean
   """
-  source field predicates
+  The source equals the given value.
   """
   source: DoseRecordSource
+  """
+  The source differs from the given value.
+  """
   sourceNEQ: DoseRecordSource
+  """
+  The source is one of the given values.
+  """
   sourceIn: [DoseRecordSource!]
+  """
+  The source is none of the given values.
+  """
   sourceNotIn: [DoseRecordSource!]
   """
-  dosimeter_serial field predicates
+  The dosimeterSerial equals the given value.
   """
   dosimeterSerial: String
+  """
+  The dosimeterSerial differs from the given value.
+  """
   dosimeterSerialNEQ: String
+  """
+  The dosimeterSerial is one of the given values.
+  """
   dosimeterSerialIn: [String!]
+  """
+  The dosimeterSerial is none of the given values.
+  """
   dosimeterSerialNotIn: [String!]
+  """
+  The dosimeterSerial is greater than the given value.
+  """
   dosimeterSerialGT: String
+  """
+  The dosimeterSerial is greater than or equal to the given value.
+  """
   dosimeterSerialGTE: String
+  """
+  The dosimeterSerial is less than the given value.
+  """
   dosimeterSerialLT: String
+  """
+  The dosimeterSerial is less than or equal to the given value.
+  """
   dosimeterSerialLTE: String
+  """
+  The dosimeterSerial contains the given value.
+  """
   dosimeterSerialContains: String
+  """
+  The dosimeterSerial starts with the given value.
+  """
   dosimeterSerialHasPrefix: String
+  """
+  The dosimeterSerial ends with the given value.
+  """
   dosimeterSerialHasSuffix: String
+  """
+  The dosimeterSerial is not set.
+  """
   dosimeterSerialIsNil: Boolean
+  """
+  The dosimeterSerial is set.
+  """
   dosimeterSerialNotNil: Boolean
+  """
+  The dosimeterSerial equals the given value, ignoring case.
+  """
   dosimeterSerialEqualFold: String
+  """
+  The dosimeterSerial contains the given value, ignoring case.
+  """
   dosimeterSerialContainsFold: String
   """
-  monitoring_kind field predicates
+  The monitoringKind equals the given value.
   """
   monitoringKind: DoseRecordMonitoringKind
+  """
+  The monitoringKind differs from the given value.
+  """
   monitoringKindNEQ: DoseRecordMonitoringKind
+  """
+  The monitoringKind is one of the given values.
+  """
   monitoringKindIn: [DoseRecordMonitoringKind!]
+  """
+  The monitoringKind is none of the given values.
+  """
   monitoringKindNotIn: [DoseRecordMonitoringKind!]
   """
-  quantity field predicates
+  The quantity equals the given value.
   """
   quantity: DoseRecordQuantity
+  """
+  The quantity differs from the given value.
+  """
   quantityNEQ: DoseRecordQuantity
+  """
+  The quantity is one of the given values.
+  """
   quantityIn: [DoseRecordQuantity!]
+  """
+  The quantity is none of the given values.
+  """
   quantityNotIn: [DoseRecordQuantity!]
   """
-  value_usv field predicates
+  The valueUsv equals the given value.
   """
   valueUsv: Int
+  """
+  The valueUsv differs from the given value.
+  """
   valueUsvNEQ: Int
+  """
+  The valueUsv is one of the given values.
+  """
   valueUsvIn: [Int!]
+  """
+  The valueUsv is none of the given values.
+  """
   valueUsvNotIn: [Int!]
+  """
+  The valueUsv is greater than the given value.
+  """
   valueUsvGT: Int
+  """
+  The valueUsv is greater than or equal to the given value.
+  """
   valueUsvGTE: Int
+  """
+  The valueUsv is less than the given value.
+  """
   valueUsvLT: Int
+  """
+  The valueUsv is less than or equal to the given value.
+  """
   valueUsvLTE: Int
   """
-  status field predicates
+  The status equals the given value.
   """
   status: DoseRecordStatus
+  """
+  The status differs from the given value.
+  """
   statusNEQ: DoseRecordStatus
+  """
+  The status is one of the given values.
+  """
   statusIn: [DoseRecordStatus!]
+  """
+  The status is none of the given values.
+  """
   statusNotIn: [DoseRecordStatus!]
   """
-  period_start field predicates
+  The periodStart equals the given value.
   """
   periodStart: Date
+  """
+  The periodStart differs from the given value.
+  """
   periodStartNEQ: Date
+  """
+  The periodStart is one of the given values.
+  """
   periodStartIn: [Date!]
+  """
+  The periodStart is none of the given values.
+  """
   periodStartNotIn: [Date!]
+  """
+  The periodStart is greater than the given value.
+  """
   periodStartGT: Date
+  """
+  The periodStart is greater than or equal to the given value.
+  """
   periodStartGTE: Date
+  """
+  The periodStart is less than the given value.
+  """
   periodStartLT: Date
+  """
+  The periodStart is less than or equal to the given value.
+  """
   periodStartLTE: Date
   """
-  period_end field predicates
+  The periodEnd equals the given value.
   """
   periodEnd: Date
+  """
+  The periodEnd differs from the given value.
+  """
   periodEndNEQ: Date
+  """
+  The periodEnd is one of the given values.
+  """
   periodEndIn: [Date!]
+  """
+  The periodEnd is none of the given values.
+  """
   periodEndNotIn: [Date!]
+  """
+  The periodEnd is greater than the given value.
+  """
   periodEndGT: Date
+  """
+  The periodEnd is greater than or equal to the given value.
+  """
   periodEndGTE: Date
+  """
+  The periodEnd is less than the given value.
+  """
   periodEndLT: Date
+  """
+  The periodEnd is less than or equal to the given value.
+  """
   periodEndLTE: Date
   """
-  radionuclide field predicates
+  The radionuclide equals the given value.
   """
   radionuclide: String
+  """
+  The radionuclide differs from the given value.
+  """
   radionuclideNEQ: String
+  """
+  The radionuclide is one of the given values.
+  """
   radionuclideIn: [String!]
+  """
+  The radionuclide is none of the given values.
+  """
   radionuclideNotIn: [String!]
+  """
+  The radionuclide is greater than the given value.
+  """
   radionuclideGT: String
+  """
+  The radionuclide is greater than or equal to the given value.
+  """
   radionuclideGTE: String
+  """
+  The radionuclide is less than the given value.
+  """
   radionuclideLT: String
+  """
+  The radionuclide is less than or equal to the given value.
+  """
   radionuclideLTE: String
+  """
+  The radionuclide contains the given value.
+  """
   radionuclideContains: String
+  """
+  The radionuclide starts with the given value.
+  """
   radionuclideHasPrefix: String
+  """
+  The radionuclide ends with the given value.
+  """
   radionuclideHasSuffix: String
+  """
+  The radionuclide is not set.
+  """
   radionuclideIsNil: Boolean
+  """
+  The radionuclide is set.
+  """
   radionuclideNotNil: Boolean
+  """
+  The radionuclide equals the given value, ignoring case.
+  """
   radionuclideEqualFold: String
+  """
+  The radionuclide contains the given value, ignoring case.
+  """
   radionuclideContainsFold: String
   """
-  comment field predicates
+  The comment equals the given value.
   """
   comment: String
+  """
+  The comment differs from the given value.
+  """
   commentNEQ: String
+  """
+  The comment is one of the given values.
+  """
   commentIn: [String!]
+  """
+  The comment is none of the given values.
+  """
   commentNotIn: [String!]
+  """
+  The comment is greater than the given value.
+  """
   commentGT: String
+  """
+  The comment is greater than or equal to the given value.
+  """
   commentGTE: String
+  """
+  The comment is less than the given value.
+  """
   commentLT: String
+  """
+  The comment is less than or equal to the given value.
+  """
   commentLTE: String
+  """
+  The comment contains the given value.
+  """
   commentContains: String
+  """
+  The comment starts with the given value.
+  """
   commentHasPrefix: String
+  """
+  The comment ends with the given value.
+  """
   commentHasSuffix: String
+  """
+  The comment is not set.
+  """
   commentIsNil: Boolean
+  """
+  The comment is set.
+  """
   commentNotNil: Boolean
+  """
+  The comment equals the given value, ignoring case.
+  """
   commentEqualFold: String
+  """
+  The comment contains the given value, ignoring case.
+  """
   commentContainsFold: String
   """
-  sector_code field predicates
+  The sectorCode equals the given value.
   """
   sectorCode: String
+  """
+  The sectorCode differs from the given value.
+  """
   sectorCodeNEQ: String
+  """
+  The sectorCode is one of the given values.
+  """
   sectorCodeIn: [String!]
+  """
+  The sectorCode is none of the given values.
+  """
   sectorCodeNotIn: [String!]
+  """
+  The sectorCode is greater than the given value.
+  """
   sectorCodeGT: String
+  """
+  The sectorCode is greater than or equal to the given value.
+  """
   sectorCodeGTE: String
+  """
+  The sectorCode is less than the given value.
+  """
   sectorCodeLT: String
+  """
+  The sectorCode is less than or equal to the given value.
+  """
   sectorCodeLTE: String
+  """
+  The sectorCode contains the given value.
+  """
   sectorCodeContains: String
+  """
+  The sectorCode starts with the given value.
+  """
   sectorCodeHasPrefix: String
+  """
+  The sectorCode ends with the given value.
+  """
   sectorCodeHasSuffix: String
+  """
+  The sectorCode is not set.
+  """
   sectorCodeIsNil: Boolean
+  """
+  The sectorCode is set.
+  """
   sectorCodeNotNil: Boolean
+  """
+  The sectorCode equals the given value, ignoring case.
+  """
   sectorCodeEqualFold: String
+  """
+  The sectorCode contains the given value, ignoring case.
+  """
   sectorCodeContainsFold: String
   """
-  job_code field predicates
+  The jobCode equals the given value.
   """
   jobCode: String
+  """
+  The jobCode differs from the given value.
+  """
   jobCodeNEQ: String
+  """
+  The jobCode is one of the given values.
+  """
   jobCodeIn: [String!]
+  """
+  The jobCode is none of the given values.
+  """
   jobCodeNotIn: [String!]
+  """
+  The jobCode is greater than the given value.
+  """
   jobCodeGT: String
+  """
+  The jobCode is greater than or equal to the given value.
+  """
   jobCodeGTE: String
+  """
+  The jobCode is less than the given value.
+  """
   jobCodeLT: String
+  """
+  The jobCode is less than or equal to the given value.
+  """
   jobCodeLTE: String
+  """
+  The jobCode contains the given value.
+  """
   jobCodeContains: String
+  """
+  The jobCode starts with the given value.
+  """
   jobCodeHasPrefix: String
+  """
+  The jobCode ends with the given value.
+  """
   jobCodeHasSuffix: String
+  """
+  The jobCode is not set.
+  """
   jobCodeIsNil: Boolean
+  """
+  The jobCode is set.
+  """
   jobCodeNotNil: Boolean
+  """
+  The jobCode equals the given value, ignoring case.
+  """
   jobCodeEqualFold: String
+  """
+  The jobCode contains the given value, ignoring case.
+  """
   jobCodeContainsFold: String
   """
-  version field predicates
+  The version equals the given value.
   """
   version: Int
+  """
+  The version differs from the given value.
+  """
   versionNEQ: Int
+  """
+  The version is one of the given values.
+  """
   versionIn: [Int!]
+  """
+  The version is none of the given values.
+  """
   versionNotIn: [Int!]
+  """
+  The version is greater than the given value.
+  """
   versionGT: Int
+  """
+  The version is greater than or equal to the given value.
+  """
   versionGTE: Int
+  """
+  The version is less than the given value.
+  """
   versionLT: Int
+  """
+  The version is less than or equal to the given value.
+  """
   versionLTE: Int
   """
-  current field predicates
+  The current equals the given value.
   """
   current: Boolean
+  """
+  The current differs from the given value.
+  """
   currentNEQ: Boolean
   """
-  superseded_at field predicates
+  The supersededAt equals the given value.
   """
   supersededAt: Time
+  """
+  The supersededAt differs from the given value.
+  """
   supersededAtNEQ: Time
+  """
+  The supersededAt is one of the given values.
+  """
   supersededAtIn: [Time!]
+  """
+  The supersededAt is none of the given values.
+  """
   supersededAtNotIn: [Time!]
+  """
+  The supersededAt is greater than the given value.
+  """
   supersededAtGT: Time
+  """
+  The supersededAt is greater than or equal to the given value.
+  """
   supersededAtGTE: Time
+  """
+  The supersededAt is less than the given value.
+  """
   supersededAtLT: Time
+  """
+  The supersededAt is less than or equal to the given value.
+  """
   supersededAtLTE: Time
+  """
+  The supersededAt is not set.
+  """
   supersededAtIsNil: Boolean
+  """
+  The supersededAt is set.
+  """
   supersededAtNotNil: Boolean
   """
-  correction_reason field predicates
+  The correctionReason equals the given value.
   """
   correctionReason: String
+  """
+  The correctionReason differs from the given value.
+  """
   correctionReasonNEQ: String
+  """
+  The correctionReason is one of the given values.
+  """
   correctionReasonIn: [String!]
+  """
+  The correctionReason is none of the given values.
+  """
   correctionReasonNotIn: [String!]
+  """
+  The correctionReason is greater than the given value.
+  """
   correctionReasonGT: String
+  """
+  The correctionReason is greater than or equal to the given value.
+  """
   correctionReasonGTE: String
+  """
+  The correctionReason is less than the given value.
+  """
   correctionReasonLT: String
+  """
+  The correctionReason is less than or equal to the given value.
+  """
   correctionReasonLTE: String
+  """
+  The correctionReason contains the given value.
+  """
   correctionReasonContains: String
+  """
+  The correctionReason starts with the given value.
+  """
   correctionReasonHasPrefix: String
+  """
+  The correctionReason ends with the given value.
+  """
   correctionReasonHasSuffix: String
+  """
+  The correctionReason is not set.
+  """
   correctionReasonIsNil: Boolean
+  """
+  The correctionReason is set.
+  """
   correctionReasonNotNil: Boolean
+  """
+  The correctionReason equals the given value, ignoring case.
+  """
   correctionReasonEqualFold: String
+  """
+  The correctionReason contains the given value, ignoring case.
+  """
   correctionReasonContainsFold: String
   """
-  received_at field predicates
+  The receivedAt equals the given value.
   """
   receivedAt: Time
+  """
+  The receivedAt differs from the given value.
+  """
   receivedAtNEQ: Time
+  """
+  The receivedAt is one of the given values.
+  """
   receivedAtIn: [Time!]
+  """
+  The receivedAt is none of the given values.
+  """
   receivedAtNotIn: [Time!]
+  """
+  The receivedAt is greater than the given value.
+  """
   receivedAtGT: Time
+  """
+  The receivedAt is greater than or equal to the given value.
+  """
   receivedAtGTE: Time
+  """
+  The receivedAt is less than the given value.
+  """
   receivedAtLT: Time
+  """
+  The receivedAt is less than or equal to the given value.
+  """
   receivedAtLTE: Time
   """
-  received_on field predicates
+  The receivedOn equals the given value.
   """
   receivedOn: Date
+  """
+  The receivedOn differs from the given value.
+  """
   receivedOnNEQ: Date
+  """
+  The receivedOn is one of the given values.
+  """
   receivedOnIn: [Date!]
+  """
+  The receivedOn is none of the given values.
+  """
   receivedOnNotIn: [Date!]
+  """
+  The receivedOn is greater than the given value.
+  """
   receivedOnGT: Date
+  """
+  The receivedOn is greater than or equal to the given value.
+  """
   receivedOnGTE: Date
+  """
+  The receivedOn is less than the given value.
+  """
   receivedOnLT: Date
+  """
+  The receivedOn is less than or equal to the given value.
+  """
   receivedOnLTE: Date
+  """
+  The receivedOn is not set.
+  """
   receivedOnIsNil: Boolean
+  """
+  The receivedOn is set.
+  """
   receivedOnNotNil: Boolean
   """
-  pending field predicates
+  The pending equals the given value.
   """
   pending: Boolean
+  """
+  The pending differs from the given value.
+  """
   pendingNEQ: Boolean
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  laboratory edge predicates
+  Has at least one laboratory.
   """
   hasLaboratory: Boolean
+  """
+  Has at least one laboratory matching one of the given filters.
+  """
   hasLaboratoryWith: [LaboratoryWhereInput!]
   """
-  import_batch edge predicates
+  Has at least one importBatch.
   """
   hasImportBatch: Boolean
+  """
+  Has at least one importBatch matching one of the given filters.
+  """
   hasImportBatchWith: [ImportBatchWhereInput!]
   """
-  recorded_by edge predicates
+  Has at least one recordedBy.
   """
   hasRecordedBy: Boolean
+  """
+  Has at least one recordedBy matching one of the given filters.
+  """
   hasRecordedByWith: [AccountWhereInput!]
   """
-  supersedes edge predicates
+  Has at least one supersedes.
   """
   hasSupersedes: Boolean
+  """
+  Has at least one supersedes matching one of the given filters.
+  """
   hasSupersedesWith: [DoseRecordWhereInput!]
   """
-  superseded_by edge predicates
+  Has at least one supersededBy.
   """
   hasSupersededBy: Boolean
+  """
+  Has at least one supersededBy matching one of the given filters.
+  """
   hasSupersededByWith: [DoseRecordWhereInput!]
   """
-  anomalies edge predicates
+  Has at least one anomalies.
   """
   hasAnomalies: Boolean
+  """
+  Has at least one anomalies matching one of the given filters.
+  """
   hasAnomaliesWith: [AnomalyWhereInput!]
 }
+"""
+Dosimeter is a device processed by a laboratory: passive badges, rings, lens
+dosimeters, or the electronic dosimeters of operational monitoring.
+"""
 type Dosimeter implements Node {
+  """
+  Global identifier of the dosimeter (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dosimeter was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dosimeter was last changed in SISERI.
+  """
   updatedAt: Time!
   serial: String!
   kind: DosimeterKind!
@@ -9181,10 +12703,22 @@ type Dosimeter implements Node {
   Laboratory that processes the dosimeter; null for operational dosimeters.
   """
   laboratoryID: ID
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID
   retiredAt: Time
+  """
+  The laboratory of this dosimeter (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The establishment of this dosimeter (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The assignments of this dosimeter (only those the caller may see).
+  """
   assignments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9217,11 +12751,29 @@ type Dosimeter implements Node {
     where: DosimeterAssignmentWhereInput
   ): DosimeterAssignmentConnection!
 }
+"""
+DosimeterAssignment records that a worker wears a dosimeter over a period.
+"""
 type DosimeterAssignment implements Node {
+  """
+  Global identifier of the dosimeter assignment (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the dosimeter assignment was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the dosimeter assignment was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the dosimeter (the dosimeter field gives the object).
+  """
   dosimeterID: ID!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
   startDate: Date!
   """
@@ -9232,7 +12784,13 @@ type DosimeterAssignment implements Node {
   Where it is worn: chest, left hand ring, forehead…
   """
   bodyPosition: String
+  """
+  The dosimeter of this dosimeter assignment (only those the caller may see).
+  """
   dosimeter: Dosimeter!
+  """
+  The worker of this dosimeter assignment (only those the caller may see).
+  """
   worker: Worker!
 }
 """
@@ -9282,9 +12840,21 @@ input DosimeterAssignmentOrder {
 Properties by which DosimeterAssignment connections can be ordered.
 """
 enum DosimeterAssignmentOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by start date.
+  """
   START_DATE
+  """
+  Order by end date.
+  """
   END_DATE
 }
 """
@@ -9292,107 +12862,293 @@ DosimeterAssignmentWhereInput is used for filtering DosimeterAssignment objects.
 Input was generated by ent.
 """
 input DosimeterAssignmentWhereInput {
+  """
+  Negates the given filter.
+  """
   not: DosimeterAssignmentWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [DosimeterAssignmentWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [DosimeterAssignmentWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  dosimeter_id field predicates
+  The dosimeterID equals the given value.
   """
   dosimeterID: ID
+  """
+  The dosimeterID differs from the given value.
+  """
   dosimeterIDNEQ: ID
+  """
+  The dosimeterID is one of the given values.
+  """
   dosimeterIDIn: [ID!]
+  """
+  The dosimeterID is none of the given values.
+  """
   dosimeterIDNotIn: [ID!]
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  start_date field predicates
+  The startDate equals the given value.
   """
   startDate: Date
+  """
+  The startDate differs from the given value.
+  """
   startDateNEQ: Date
+  """
+  The startDate is one of the given values.
+  """
   startDateIn: [Date!]
+  """
+  The startDate is none of the given values.
+  """
   startDateNotIn: [Date!]
+  """
+  The startDate is greater than the given value.
+  """
   startDateGT: Date
+  """
+  The startDate is greater than or equal to the given value.
+  """
   startDateGTE: Date
+  """
+  The startDate is less than the given value.
+  """
   startDateLT: Date
+  """
+  The startDate is less than or equal to the given value.
+  """
   startDateLTE: Date
   """
-  end_date field predicates
+  The endDate equals the given value.
   """
   endDate: Date
+  """
+  The endDate differs from the given value.
+  """
   endDateNEQ: Date
+  """
+  The endDate is one of the given values.
+  """
   endDateIn: [Date!]
+  """
+  The endDate is none of the given values.
+  """
   endDateNotIn: [Date!]
+  """
+  The endDate is greater than the given value.
+  """
   endDateGT: Date
+  """
+  The endDate is greater than or equal to the given value.
+  """
   endDateGTE: Date
+  """
+  The endDate is less than the given value.
+  """
   endDateLT: Date
+  """
+  The endDate is less than or equal to the given value.
+  """
   endDateLTE: Date
+  """
+  The endDate is not set.
+  """
   endDateIsNil: Boolean
+  """
+  The endDate is set.
+  """
   endDateNotNil: Boolean
   """
-  body_position field predicates
+  The bodyPosition equals the given value.
   """
   bodyPosition: String
+  """
+  The bodyPosition differs from the given value.
+  """
   bodyPositionNEQ: String
+  """
+  The bodyPosition is one of the given values.
+  """
   bodyPositionIn: [String!]
+  """
+  The bodyPosition is none of the given values.
+  """
   bodyPositionNotIn: [String!]
+  """
+  The bodyPosition is greater than the given value.
+  """
   bodyPositionGT: String
+  """
+  The bodyPosition is greater than or equal to the given value.
+  """
   bodyPositionGTE: String
+  """
+  The bodyPosition is less than the given value.
+  """
   bodyPositionLT: String
+  """
+  The bodyPosition is less than or equal to the given value.
+  """
   bodyPositionLTE: String
+  """
+  The bodyPosition contains the given value.
+  """
   bodyPositionContains: String
+  """
+  The bodyPosition starts with the given value.
+  """
   bodyPositionHasPrefix: String
+  """
+  The bodyPosition ends with the given value.
+  """
   bodyPositionHasSuffix: String
+  """
+  The bodyPosition is not set.
+  """
   bodyPositionIsNil: Boolean
+  """
+  The bodyPosition is set.
+  """
   bodyPositionNotNil: Boolean
+  """
+  The bodyPosition equals the given value, ignoring case.
+  """
   bodyPositionEqualFold: String
+  """
+  The bodyPosition contains the given value, ignoring case.
+  """
   bodyPositionContainsFold: String
   """
-  dosimeter edge predicates
+  Has at least one dosimeter.
   """
   hasDosimeter: Boolean
+  """
+  Has at least one dosimeter matching one of the given filters.
+  """
   hasDosimeterWith: [DosimeterWhereInput!]
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
 }
 """
@@ -9456,9 +13212,21 @@ input DosimeterOrder {
 Properties by which Dosimeter connections can be ordered.
 """
 enum DosimeterOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by serial.
+  """
   SERIAL
+  """
+  Order by kind.
+  """
   KIND
 }
 """
@@ -9466,117 +13234,320 @@ DosimeterWhereInput is used for filtering Dosimeter objects.
 Input was generated by ent.
 """
 input DosimeterWhereInput {
+  """
+  Negates the given filter.
+  """
   not: DosimeterWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [DosimeterWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [DosimeterWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  serial field predicates
+  The serial equals the given value.
   """
   serial: String
+  """
+  The serial differs from the given value.
+  """
   serialNEQ: String
+  """
+  The serial is one of the given values.
+  """
   serialIn: [String!]
+  """
+  The serial is none of the given values.
+  """
   serialNotIn: [String!]
+  """
+  The serial is greater than the given value.
+  """
   serialGT: String
+  """
+  The serial is greater than or equal to the given value.
+  """
   serialGTE: String
+  """
+  The serial is less than the given value.
+  """
   serialLT: String
+  """
+  The serial is less than or equal to the given value.
+  """
   serialLTE: String
+  """
+  The serial contains the given value.
+  """
   serialContains: String
+  """
+  The serial starts with the given value.
+  """
   serialHasPrefix: String
+  """
+  The serial ends with the given value.
+  """
   serialHasSuffix: String
+  """
+  The serial equals the given value, ignoring case.
+  """
   serialEqualFold: String
+  """
+  The serial contains the given value, ignoring case.
+  """
   serialContainsFold: String
   """
-  kind field predicates
+  The kind equals the given value.
   """
   kind: DosimeterKind
+  """
+  The kind differs from the given value.
+  """
   kindNEQ: DosimeterKind
+  """
+  The kind is one of the given values.
+  """
   kindIn: [DosimeterKind!]
+  """
+  The kind is none of the given values.
+  """
   kindNotIn: [DosimeterKind!]
   """
-  laboratory_id field predicates
+  The laboratoryID equals the given value.
   """
   laboratoryID: ID
+  """
+  The laboratoryID differs from the given value.
+  """
   laboratoryIDNEQ: ID
+  """
+  The laboratoryID is one of the given values.
+  """
   laboratoryIDIn: [ID!]
+  """
+  The laboratoryID is none of the given values.
+  """
   laboratoryIDNotIn: [ID!]
+  """
+  The laboratoryID is not set.
+  """
   laboratoryIDIsNil: Boolean
+  """
+  The laboratoryID is set.
+  """
   laboratoryIDNotNil: Boolean
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
+  """
+  The establishmentID is not set.
+  """
   establishmentIDIsNil: Boolean
+  """
+  The establishmentID is set.
+  """
   establishmentIDNotNil: Boolean
   """
-  retired_at field predicates
+  The retiredAt equals the given value.
   """
   retiredAt: Time
+  """
+  The retiredAt differs from the given value.
+  """
   retiredAtNEQ: Time
+  """
+  The retiredAt is one of the given values.
+  """
   retiredAtIn: [Time!]
+  """
+  The retiredAt is none of the given values.
+  """
   retiredAtNotIn: [Time!]
+  """
+  The retiredAt is greater than the given value.
+  """
   retiredAtGT: Time
+  """
+  The retiredAt is greater than or equal to the given value.
+  """
   retiredAtGTE: Time
+  """
+  The retiredAt is less than the given value.
+  """
   retiredAtLT: Time
+  """
+  The retiredAt is less than or equal to the given value.
+  """
   retiredAtLTE: Time
+  """
+  The retiredAt is not set.
+  """
   retiredAtIsNil: Boolean
+  """
+  The retiredAt is set.
+  """
   retiredAtNotNil: Boolean
   """
-  laboratory edge predicates
+  Has at least one laboratory.
   """
   hasLaboratory: Boolean
+  """
+  Has at least one laboratory matching one of the given filters.
+  """
   hasLaboratoryWith: [LaboratoryWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  assignments edge predicates
+  Has at least one assignments.
   """
   hasAssignments: Boolean
+  """
+  Has at least one assignments matching one of the given filters.
+  """
   hasAssignmentsWith: [DosimeterAssignmentWhereInput!]
 }
+"""
+Employment links a worker to an establishment over a period. It is the anchor
+of access in time: a radiation protection adviser sees a worker's doses only
+for the periods of an employment in their establishment.
+"""
 type Employment implements Node {
+  """
+  Global identifier of the employment (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the employment was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the employment was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
   startDate: Date!
   """
@@ -9604,7 +13575,13 @@ type Employment implements Node {
   monitoringKinds: [String!]!
   pregnancyDeclaredOn: Date
   pregnancyEndedOn: Date
+  """
+  The worker of this employment (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this employment (only those the caller may see).
+  """
   establishment: Establishment!
 }
 """
@@ -9676,13 +13653,37 @@ input EmploymentOrder {
 Properties by which Employment connections can be ordered.
 """
 enum EmploymentOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by start date.
+  """
   START_DATE
+  """
+  Order by end date.
+  """
   END_DATE
+  """
+  Order by contract type.
+  """
   CONTRACT_TYPE
+  """
+  Order by sector code.
+  """
   SECTOR_CODE
+  """
+  Order by job code.
+  """
   JOB_CODE
+  """
+  Order by classification.
+  """
   CLASSIFICATION
 }
 """
@@ -9690,197 +13691,567 @@ EmploymentWhereInput is used for filtering Employment objects.
 Input was generated by ent.
 """
 input EmploymentWhereInput {
+  """
+  Negates the given filter.
+  """
   not: EmploymentWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [EmploymentWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [EmploymentWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
   """
-  start_date field predicates
+  The startDate equals the given value.
   """
   startDate: Date
+  """
+  The startDate differs from the given value.
+  """
   startDateNEQ: Date
+  """
+  The startDate is one of the given values.
+  """
   startDateIn: [Date!]
+  """
+  The startDate is none of the given values.
+  """
   startDateNotIn: [Date!]
+  """
+  The startDate is greater than the given value.
+  """
   startDateGT: Date
+  """
+  The startDate is greater than or equal to the given value.
+  """
   startDateGTE: Date
+  """
+  The startDate is less than the given value.
+  """
   startDateLT: Date
+  """
+  The startDate is less than or equal to the given value.
+  """
   startDateLTE: Date
   """
-  end_date field predicates
+  The endDate equals the given value.
   """
   endDate: Date
+  """
+  The endDate differs from the given value.
+  """
   endDateNEQ: Date
+  """
+  The endDate is one of the given values.
+  """
   endDateIn: [Date!]
+  """
+  The endDate is none of the given values.
+  """
   endDateNotIn: [Date!]
+  """
+  The endDate is greater than the given value.
+  """
   endDateGT: Date
+  """
+  The endDate is greater than or equal to the given value.
+  """
   endDateGTE: Date
+  """
+  The endDate is less than the given value.
+  """
   endDateLT: Date
+  """
+  The endDate is less than or equal to the given value.
+  """
   endDateLTE: Date
+  """
+  The endDate is not set.
+  """
   endDateIsNil: Boolean
+  """
+  The endDate is set.
+  """
   endDateNotNil: Boolean
   """
-  contract_type field predicates
+  The contractType equals the given value.
   """
   contractType: EmploymentContractType
+  """
+  The contractType differs from the given value.
+  """
   contractTypeNEQ: EmploymentContractType
+  """
+  The contractType is one of the given values.
+  """
   contractTypeIn: [EmploymentContractType!]
+  """
+  The contractType is none of the given values.
+  """
   contractTypeNotIn: [EmploymentContractType!]
   """
-  work_fraction field predicates
+  The workFraction equals the given value.
   """
   workFraction: Int
+  """
+  The workFraction differs from the given value.
+  """
   workFractionNEQ: Int
+  """
+  The workFraction is one of the given values.
+  """
   workFractionIn: [Int!]
+  """
+  The workFraction is none of the given values.
+  """
   workFractionNotIn: [Int!]
+  """
+  The workFraction is greater than the given value.
+  """
   workFractionGT: Int
+  """
+  The workFraction is greater than or equal to the given value.
+  """
   workFractionGTE: Int
+  """
+  The workFraction is less than the given value.
+  """
   workFractionLT: Int
+  """
+  The workFraction is less than or equal to the given value.
+  """
   workFractionLTE: Int
   """
-  nomenclature_version field predicates
+  The nomenclatureVersion equals the given value.
   """
   nomenclatureVersion: String
+  """
+  The nomenclatureVersion differs from the given value.
+  """
   nomenclatureVersionNEQ: String
+  """
+  The nomenclatureVersion is one of the given values.
+  """
   nomenclatureVersionIn: [String!]
+  """
+  The nomenclatureVersion is none of the given values.
+  """
   nomenclatureVersionNotIn: [String!]
+  """
+  The nomenclatureVersion is greater than the given value.
+  """
   nomenclatureVersionGT: String
+  """
+  The nomenclatureVersion is greater than or equal to the given value.
+  """
   nomenclatureVersionGTE: String
+  """
+  The nomenclatureVersion is less than the given value.
+  """
   nomenclatureVersionLT: String
+  """
+  The nomenclatureVersion is less than or equal to the given value.
+  """
   nomenclatureVersionLTE: String
+  """
+  The nomenclatureVersion contains the given value.
+  """
   nomenclatureVersionContains: String
+  """
+  The nomenclatureVersion starts with the given value.
+  """
   nomenclatureVersionHasPrefix: String
+  """
+  The nomenclatureVersion ends with the given value.
+  """
   nomenclatureVersionHasSuffix: String
+  """
+  The nomenclatureVersion equals the given value, ignoring case.
+  """
   nomenclatureVersionEqualFold: String
+  """
+  The nomenclatureVersion contains the given value, ignoring case.
+  """
   nomenclatureVersionContainsFold: String
   """
-  sector_code field predicates
+  The sectorCode equals the given value.
   """
   sectorCode: String
+  """
+  The sectorCode differs from the given value.
+  """
   sectorCodeNEQ: String
+  """
+  The sectorCode is one of the given values.
+  """
   sectorCodeIn: [String!]
+  """
+  The sectorCode is none of the given values.
+  """
   sectorCodeNotIn: [String!]
+  """
+  The sectorCode is greater than the given value.
+  """
   sectorCodeGT: String
+  """
+  The sectorCode is greater than or equal to the given value.
+  """
   sectorCodeGTE: String
+  """
+  The sectorCode is less than the given value.
+  """
   sectorCodeLT: String
+  """
+  The sectorCode is less than or equal to the given value.
+  """
   sectorCodeLTE: String
+  """
+  The sectorCode contains the given value.
+  """
   sectorCodeContains: String
+  """
+  The sectorCode starts with the given value.
+  """
   sectorCodeHasPrefix: String
+  """
+  The sectorCode ends with the given value.
+  """
   sectorCodeHasSuffix: String
+  """
+  The sectorCode is not set.
+  """
   sectorCodeIsNil: Boolean
+  """
+  The sectorCode is set.
+  """
   sectorCodeNotNil: Boolean
+  """
+  The sectorCode equals the given value, ignoring case.
+  """
   sectorCodeEqualFold: String
+  """
+  The sectorCode contains the given value, ignoring case.
+  """
   sectorCodeContainsFold: String
   """
-  job_code field predicates
+  The jobCode equals the given value.
   """
   jobCode: String
+  """
+  The jobCode differs from the given value.
+  """
   jobCodeNEQ: String
+  """
+  The jobCode is one of the given values.
+  """
   jobCodeIn: [String!]
+  """
+  The jobCode is none of the given values.
+  """
   jobCodeNotIn: [String!]
+  """
+  The jobCode is greater than the given value.
+  """
   jobCodeGT: String
+  """
+  The jobCode is greater than or equal to the given value.
+  """
   jobCodeGTE: String
+  """
+  The jobCode is less than the given value.
+  """
   jobCodeLT: String
+  """
+  The jobCode is less than or equal to the given value.
+  """
   jobCodeLTE: String
+  """
+  The jobCode contains the given value.
+  """
   jobCodeContains: String
+  """
+  The jobCode starts with the given value.
+  """
   jobCodeHasPrefix: String
+  """
+  The jobCode ends with the given value.
+  """
   jobCodeHasSuffix: String
+  """
+  The jobCode is not set.
+  """
   jobCodeIsNil: Boolean
+  """
+  The jobCode is set.
+  """
   jobCodeNotNil: Boolean
+  """
+  The jobCode equals the given value, ignoring case.
+  """
   jobCodeEqualFold: String
+  """
+  The jobCode contains the given value, ignoring case.
+  """
   jobCodeContainsFold: String
   """
-  classification field predicates
+  The classification equals the given value.
   """
   classification: EmploymentClassification
+  """
+  The classification differs from the given value.
+  """
   classificationNEQ: EmploymentClassification
+  """
+  The classification is one of the given values.
+  """
   classificationIn: [EmploymentClassification!]
+  """
+  The classification is none of the given values.
+  """
   classificationNotIn: [EmploymentClassification!]
   """
-  pregnancy_declared_on field predicates
+  The pregnancyDeclaredOn equals the given value.
   """
   pregnancyDeclaredOn: Date
+  """
+  The pregnancyDeclaredOn differs from the given value.
+  """
   pregnancyDeclaredOnNEQ: Date
+  """
+  The pregnancyDeclaredOn is one of the given values.
+  """
   pregnancyDeclaredOnIn: [Date!]
+  """
+  The pregnancyDeclaredOn is none of the given values.
+  """
   pregnancyDeclaredOnNotIn: [Date!]
+  """
+  The pregnancyDeclaredOn is greater than the given value.
+  """
   pregnancyDeclaredOnGT: Date
+  """
+  The pregnancyDeclaredOn is greater than or equal to the given value.
+  """
   pregnancyDeclaredOnGTE: Date
+  """
+  The pregnancyDeclaredOn is less than the given value.
+  """
   pregnancyDeclaredOnLT: Date
+  """
+  The pregnancyDeclaredOn is less than or equal to the given value.
+  """
   pregnancyDeclaredOnLTE: Date
+  """
+  The pregnancyDeclaredOn is not set.
+  """
   pregnancyDeclaredOnIsNil: Boolean
+  """
+  The pregnancyDeclaredOn is set.
+  """
   pregnancyDeclaredOnNotNil: Boolean
   """
-  pregnancy_ended_on field predicates
+  The pregnancyEndedOn equals the given value.
   """
   pregnancyEndedOn: Date
+  """
+  The pregnancyEndedOn differs from the given value.
+  """
   pregnancyEndedOnNEQ: Date
+  """
+  The pregnancyEndedOn is one of the given values.
+  """
   pregnancyEndedOnIn: [Date!]
+  """
+  The pregnancyEndedOn is none of the given values.
+  """
   pregnancyEndedOnNotIn: [Date!]
+  """
+  The pregnancyEndedOn is greater than the given value.
+  """
   pregnancyEndedOnGT: Date
+  """
+  The pregnancyEndedOn is greater than or equal to the given value.
+  """
   pregnancyEndedOnGTE: Date
+  """
+  The pregnancyEndedOn is less than the given value.
+  """
   pregnancyEndedOnLT: Date
+  """
+  The pregnancyEndedOn is less than or equal to the given value.
+  """
   pregnancyEndedOnLTE: Date
+  """
+  The pregnancyEndedOn is not set.
+  """
   pregnancyEndedOnIsNil: Boolean
+  """
+  The pregnancyEndedOn is set.
+  """
   pregnancyEndedOnNotNil: Boolean
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
 }
+"""
+Establishment is a site of an employer, identified by its SIRET, where workers
+are employed and where radiation protection is organised.
+"""
 type Establishment implements Node {
+  """
+  Global identifier of the establishment (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the establishment was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the establishment was last changed in SISERI.
+  """
   updatedAt: Time!
   siret: String!
   name: String!
@@ -9899,12 +14270,21 @@ type Establishment implements Node {
   Nomenclature domain of the establishment's main activity.
   """
   domainCode: String
+  """
+  ID of the company (the company field gives the object).
+  """
   companyID: ID
   """
   Cessation of activity; establishments are never deleted.
   """
   closedAt: Time
+  """
+  The company of this establishment (only those the caller may see).
+  """
   company: Company
+  """
+  The employments of this establishment (only those the caller may see).
+  """
   employments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9936,6 +14316,9 @@ type Establishment implements Node {
     """
     where: EmploymentWhereInput
   ): EmploymentConnection!
+  """
+  The dosimeters of this establishment (only those the caller may see).
+  """
   dosimeters(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9967,6 +14350,9 @@ type Establishment implements Node {
     """
     where: DosimeterWhereInput
   ): DosimeterConnection!
+  """
+  The dose records of this establishment (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -9998,6 +14384,9 @@ type Establishment implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The operational doses of this establishment (only those the caller may see).
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -10077,11 +14466,29 @@ input EstablishmentOrder {
 Properties by which Establishment connections can be ordered.
 """
 enum EstablishmentOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by siret.
+  """
   SIRET
+  """
+  Order by name.
+  """
   NAME
+  """
+  Order by city.
+  """
   CITY
+  """
+  Order by region.
+  """
   REGION
 }
 """
@@ -10089,231 +14496,696 @@ EstablishmentWhereInput is used for filtering Establishment objects.
 Input was generated by ent.
 """
 input EstablishmentWhereInput {
+  """
+  Negates the given filter.
+  """
   not: EstablishmentWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [EstablishmentWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [EstablishmentWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  siret field predicates
+  The siret equals the given value.
   """
   siret: String
+  """
+  The siret differs from the given value.
+  """
   siretNEQ: String
+  """
+  The siret is one of the given values.
+  """
   siretIn: [String!]
+  """
+  The siret is none of the given values.
+  """
   siretNotIn: [String!]
+  """
+  The siret is greater than the given value.
+  """
   siretGT: String
+  """
+  The siret is greater than or equal to the given value.
+  """
   siretGTE: String
+  """
+  The siret is less than the given value.
+  """
   siretLT: String
+  """
+  The siret is less than or equal to the given value.
+  """
   siretLTE: String
+  """
+  The siret contains the given value.
+  """
   siretContains: String
+  """
+  The siret starts with the given value.
+  """
   siretHasPrefix: String
+  """
+  The siret ends with the given value.
+  """
   siretHasSuffix: String
+  """
+  The siret equals the given value, ignoring case.
+  """
   siretEqualFold: String
+  """
+  The siret contains the given value, ignoring case.
+  """
   siretContainsFold: String
   """
-  name field predicates
+  The name equals the given value.
   """
   name: String
+  """
+  The name differs from the given value.
+  """
   nameNEQ: String
+  """
+  The name is one of the given values.
+  """
   nameIn: [String!]
+  """
+  The name is none of the given values.
+  """
   nameNotIn: [String!]
+  """
+  The name is greater than the given value.
+  """
   nameGT: String
+  """
+  The name is greater than or equal to the given value.
+  """
   nameGTE: String
+  """
+  The name is less than the given value.
+  """
   nameLT: String
+  """
+  The name is less than or equal to the given value.
+  """
   nameLTE: String
+  """
+  The name contains the given value.
+  """
   nameContains: String
+  """
+  The name starts with the given value.
+  """
   nameHasPrefix: String
+  """
+  The name ends with the given value.
+  """
   nameHasSuffix: String
+  """
+  The name equals the given value, ignoring case.
+  """
   nameEqualFold: String
+  """
+  The name contains the given value, ignoring case.
+  """
   nameContainsFold: String
   """
-  address field predicates
+  The address equals the given value.
   """
   address: String
+  """
+  The address differs from the given value.
+  """
   addressNEQ: String
+  """
+  The address is one of the given values.
+  """
   addressIn: [String!]
+  """
+  The address is none of the given values.
+  """
   addressNotIn: [String!]
+  """
+  The address is greater than the given value.
+  """
   addressGT: String
+  """
+  The address is greater than or equal to the given value.
+  """
   addressGTE: String
+  """
+  The address is less than the given value.
+  """
   addressLT: String
+  """
+  The address is less than or equal to the given value.
+  """
   addressLTE: String
+  """
+  The address contains the given value.
+  """
   addressContains: String
+  """
+  The address starts with the given value.
+  """
   addressHasPrefix: String
+  """
+  The address ends with the given value.
+  """
   addressHasSuffix: String
+  """
+  The address is not set.
+  """
   addressIsNil: Boolean
+  """
+  The address is set.
+  """
   addressNotNil: Boolean
+  """
+  The address equals the given value, ignoring case.
+  """
   addressEqualFold: String
+  """
+  The address contains the given value, ignoring case.
+  """
   addressContainsFold: String
   """
-  postal_code field predicates
+  The postalCode equals the given value.
   """
   postalCode: String
+  """
+  The postalCode differs from the given value.
+  """
   postalCodeNEQ: String
+  """
+  The postalCode is one of the given values.
+  """
   postalCodeIn: [String!]
+  """
+  The postalCode is none of the given values.
+  """
   postalCodeNotIn: [String!]
+  """
+  The postalCode is greater than the given value.
+  """
   postalCodeGT: String
+  """
+  The postalCode is greater than or equal to the given value.
+  """
   postalCodeGTE: String
+  """
+  The postalCode is less than the given value.
+  """
   postalCodeLT: String
+  """
+  The postalCode is less than or equal to the given value.
+  """
   postalCodeLTE: String
+  """
+  The postalCode contains the given value.
+  """
   postalCodeContains: String
+  """
+  The postalCode starts with the given value.
+  """
   postalCodeHasPrefix: String
+  """
+  The postalCode ends with the given value.
+  """
   postalCodeHasSuffix: String
+  """
+  The postalCode is not set.
+  """
   postalCodeIsNil: Boolean
+  """
+  The postalCode is set.
+  """
   postalCodeNotNil: Boolean
+  """
+  The postalCode equals the given value, ignoring case.
+  """
   postalCodeEqualFold: String
+  """
+  The postalCode contains the given value, ignoring case.
+  """
   postalCodeContainsFold: String
   """
-  city field predicates
+  The city equals the given value.
   """
   city: String
+  """
+  The city differs from the given value.
+  """
   cityNEQ: String
+  """
+  The city is one of the given values.
+  """
   cityIn: [String!]
+  """
+  The city is none of the given values.
+  """
   cityNotIn: [String!]
+  """
+  The city is greater than the given value.
+  """
   cityGT: String
+  """
+  The city is greater than or equal to the given value.
+  """
   cityGTE: String
+  """
+  The city is less than the given value.
+  """
   cityLT: String
+  """
+  The city is less than or equal to the given value.
+  """
   cityLTE: String
+  """
+  The city contains the given value.
+  """
   cityContains: String
+  """
+  The city starts with the given value.
+  """
   cityHasPrefix: String
+  """
+  The city ends with the given value.
+  """
   cityHasSuffix: String
+  """
+  The city is not set.
+  """
   cityIsNil: Boolean
+  """
+  The city is set.
+  """
   cityNotNil: Boolean
+  """
+  The city equals the given value, ignoring case.
+  """
   cityEqualFold: String
+  """
+  The city contains the given value, ignoring case.
+  """
   cityContainsFold: String
   """
-  region field predicates
+  The region equals the given value.
   """
   region: String
+  """
+  The region differs from the given value.
+  """
   regionNEQ: String
+  """
+  The region is one of the given values.
+  """
   regionIn: [String!]
+  """
+  The region is none of the given values.
+  """
   regionNotIn: [String!]
+  """
+  The region is greater than the given value.
+  """
   regionGT: String
+  """
+  The region is greater than or equal to the given value.
+  """
   regionGTE: String
+  """
+  The region is less than the given value.
+  """
   regionLT: String
+  """
+  The region is less than or equal to the given value.
+  """
   regionLTE: String
+  """
+  The region contains the given value.
+  """
   regionContains: String
+  """
+  The region starts with the given value.
+  """
   regionHasPrefix: String
+  """
+  The region ends with the given value.
+  """
   regionHasSuffix: String
+  """
+  The region is not set.
+  """
   regionIsNil: Boolean
+  """
+  The region is set.
+  """
   regionNotNil: Boolean
+  """
+  The region equals the given value, ignoring case.
+  """
   regionEqualFold: String
+  """
+  The region contains the given value, ignoring case.
+  """
   regionContainsFold: String
   """
-  naf_code field predicates
+  The nafCode equals the given value.
   """
   nafCode: String
+  """
+  The nafCode differs from the given value.
+  """
   nafCodeNEQ: String
+  """
+  The nafCode is one of the given values.
+  """
   nafCodeIn: [String!]
+  """
+  The nafCode is none of the given values.
+  """
   nafCodeNotIn: [String!]
+  """
+  The nafCode is greater than the given value.
+  """
   nafCodeGT: String
+  """
+  The nafCode is greater than or equal to the given value.
+  """
   nafCodeGTE: String
+  """
+  The nafCode is less than the given value.
+  """
   nafCodeLT: String
+  """
+  The nafCode is less than or equal to the given value.
+  """
   nafCodeLTE: String
+  """
+  The nafCode contains the given value.
+  """
   nafCodeContains: String
+  """
+  The nafCode starts with the given value.
+  """
   nafCodeHasPrefix: String
+  """
+  The nafCode ends with the given value.
+  """
   nafCodeHasSuffix: String
+  """
+  The nafCode is not set.
+  """
   nafCodeIsNil: Boolean
+  """
+  The nafCode is set.
+  """
   nafCodeNotNil: Boolean
+  """
+  The nafCode equals the given value, ignoring case.
+  """
   nafCodeEqualFold: String
+  """
+  The nafCode contains the given value, ignoring case.
+  """
   nafCodeContainsFold: String
   """
-  domain_code field predicates
+  The domainCode equals the given value.
   """
   domainCode: String
+  """
+  The domainCode differs from the given value.
+  """
   domainCodeNEQ: String
+  """
+  The domainCode is one of the given values.
+  """
   domainCodeIn: [String!]
+  """
+  The domainCode is none of the given values.
+  """
   domainCodeNotIn: [String!]
+  """
+  The domainCode is greater than the given value.
+  """
   domainCodeGT: String
+  """
+  The domainCode is greater than or equal to the given value.
+  """
   domainCodeGTE: String
+  """
+  The domainCode is less than the given value.
+  """
   domainCodeLT: String
+  """
+  The domainCode is less than or equal to the given value.
+  """
   domainCodeLTE: String
+  """
+  The domainCode contains the given value.
+  """
   domainCodeContains: String
+  """
+  The domainCode starts with the given value.
+  """
   domainCodeHasPrefix: String
+  """
+  The domainCode ends with the given value.
+  """
   domainCodeHasSuffix: String
+  """
+  The domainCode is not set.
+  """
   domainCodeIsNil: Boolean
+  """
+  The domainCode is set.
+  """
   domainCodeNotNil: Boolean
+  """
+  The domainCode equals the given value, ignoring case.
+  """
   domainCodeEqualFold: String
+  """
+  The domainCode contains the given value, ignoring case.
+  """
   domainCodeContainsFold: String
   """
-  company_id field predicates
+  The companyID equals the given value.
   """
   companyID: ID
+  """
+  The companyID differs from the given value.
+  """
   companyIDNEQ: ID
+  """
+  The companyID is one of the given values.
+  """
   companyIDIn: [ID!]
+  """
+  The companyID is none of the given values.
+  """
   companyIDNotIn: [ID!]
+  """
+  The companyID is not set.
+  """
   companyIDIsNil: Boolean
+  """
+  The companyID is set.
+  """
   companyIDNotNil: Boolean
   """
-  closed_at field predicates
+  The closedAt equals the given value.
   """
   closedAt: Time
+  """
+  The closedAt differs from the given value.
+  """
   closedAtNEQ: Time
+  """
+  The closedAt is one of the given values.
+  """
   closedAtIn: [Time!]
+  """
+  The closedAt is none of the given values.
+  """
   closedAtNotIn: [Time!]
+  """
+  The closedAt is greater than the given value.
+  """
   closedAtGT: Time
+  """
+  The closedAt is greater than or equal to the given value.
+  """
   closedAtGTE: Time
+  """
+  The closedAt is less than the given value.
+  """
   closedAtLT: Time
+  """
+  The closedAt is less than or equal to the given value.
+  """
   closedAtLTE: Time
+  """
+  The closedAt is not set.
+  """
   closedAtIsNil: Boolean
+  """
+  The closedAt is set.
+  """
   closedAtNotNil: Boolean
   """
-  company edge predicates
+  Has at least one company.
   """
   hasCompany: Boolean
+  """
+  Has at least one company matching one of the given filters.
+  """
   hasCompanyWith: [CompanyWhereInput!]
   """
-  employments edge predicates
+  Has at least one employments.
   """
   hasEmployments: Boolean
+  """
+  Has at least one employments matching one of the given filters.
+  """
   hasEmploymentsWith: [EmploymentWhereInput!]
   """
-  dosimeters edge predicates
+  Has at least one dosimeters.
   """
   hasDosimeters: Boolean
+  """
+  Has at least one dosimeters matching one of the given filters.
+  """
   hasDosimetersWith: [DosimeterWhereInput!]
   """
-  dose_records edge predicates
+  Has at least one doseRecords.
   """
   hasDoseRecords: Boolean
+  """
+  Has at least one doseRecords matching one of the given filters.
+  """
   hasDoseRecordsWith: [DoseRecordWhereInput!]
   """
-  operational_doses edge predicates
+  Has at least one operationalDoses.
   """
   hasOperationalDoses: Boolean
+  """
+  Has at least one operationalDoses matching one of the given filters.
+  """
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
 }
+"""
+ExceedanceNotice is the registry's anonymous notice to the ministry of
+labour (DGT) of a limit exceedance an occupational physician confirmed
+(arrêté 2023, « devoir d'alerte »). It holds only context coarse enough not
+to re-identify the worker: sector, domain and region, the limit, a band of
+the value relative to the limit, the month of the exceedance and the day of
+the confirmation. No worker, anomaly, establishment or value: by design
+there is nothing to join it back to a person.
+"""
 type ExceedanceNotice implements Node {
+  """
+  Global identifier of the exceedance notice (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
   """
   Sector of the exposure context; NON_RENSEIGNE when the employer did not declare it.
@@ -10413,13 +15285,37 @@ input ExceedanceNoticeOrder {
 Properties by which ExceedanceNotice connections can be ordered.
 """
 enum ExceedanceNoticeOrderField {
+  """
+  Order by sector code.
+  """
   SECTOR_CODE
+  """
+  Order by domain code.
+  """
   DOMAIN_CODE
+  """
+  Order by region code.
+  """
   REGION_CODE
+  """
+  Order by limit code.
+  """
   LIMIT_CODE
+  """
+  Order by population.
+  """
   POPULATION
+  """
+  Order by band.
+  """
   BAND
+  """
+  Order by exceedance month.
+  """
   EXCEEDANCE_MONTH
+  """
+  Order by confirmed on.
+  """
   CONFIRMED_ON
 }
 """
@@ -10435,180 +15331,548 @@ ExceedanceNoticeWhereInput is used for filtering ExceedanceNotice objects.
 Input was generated by ent.
 """
 input ExceedanceNoticeWhereInput {
+  """
+  Negates the given filter.
+  """
   not: ExceedanceNoticeWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [ExceedanceNoticeWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [ExceedanceNoticeWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  sector_code field predicates
+  The sectorCode equals the given value.
   """
   sectorCode: String
+  """
+  The sectorCode differs from the given value.
+  """
   sectorCodeNEQ: String
+  """
+  The sectorCode is one of the given values.
+  """
   sectorCodeIn: [String!]
+  """
+  The sectorCode is none of the given values.
+  """
   sectorCodeNotIn: [String!]
+  """
+  The sectorCode is greater than the given value.
+  """
   sectorCodeGT: String
+  """
+  The sectorCode is greater than or equal to the given value.
+  """
   sectorCodeGTE: String
+  """
+  The sectorCode is less than the given value.
+  """
   sectorCodeLT: String
+  """
+  The sectorCode is less than or equal to the given value.
+  """
   sectorCodeLTE: String
+  """
+  The sectorCode contains the given value.
+  """
   sectorCodeContains: String
+  """
+  The sectorCode starts with the given value.
+  """
   sectorCodeHasPrefix: String
+  """
+  The sectorCode ends with the given value.
+  """
   sectorCodeHasSuffix: String
+  """
+  The sectorCode equals the given value, ignoring case.
+  """
   sectorCodeEqualFold: String
+  """
+  The sectorCode contains the given value, ignoring case.
+  """
   sectorCodeContainsFold: String
   """
-  sector_label field predicates
+  The sectorLabel equals the given value.
   """
   sectorLabel: String
+  """
+  The sectorLabel differs from the given value.
+  """
   sectorLabelNEQ: String
+  """
+  The sectorLabel is one of the given values.
+  """
   sectorLabelIn: [String!]
+  """
+  The sectorLabel is none of the given values.
+  """
   sectorLabelNotIn: [String!]
+  """
+  The sectorLabel is greater than the given value.
+  """
   sectorLabelGT: String
+  """
+  The sectorLabel is greater than or equal to the given value.
+  """
   sectorLabelGTE: String
+  """
+  The sectorLabel is less than the given value.
+  """
   sectorLabelLT: String
+  """
+  The sectorLabel is less than or equal to the given value.
+  """
   sectorLabelLTE: String
+  """
+  The sectorLabel contains the given value.
+  """
   sectorLabelContains: String
+  """
+  The sectorLabel starts with the given value.
+  """
   sectorLabelHasPrefix: String
+  """
+  The sectorLabel ends with the given value.
+  """
   sectorLabelHasSuffix: String
+  """
+  The sectorLabel equals the given value, ignoring case.
+  """
   sectorLabelEqualFold: String
+  """
+  The sectorLabel contains the given value, ignoring case.
+  """
   sectorLabelContainsFold: String
   """
-  domain_code field predicates
+  The domainCode equals the given value.
   """
   domainCode: String
+  """
+  The domainCode differs from the given value.
+  """
   domainCodeNEQ: String
+  """
+  The domainCode is one of the given values.
+  """
   domainCodeIn: [String!]
+  """
+  The domainCode is none of the given values.
+  """
   domainCodeNotIn: [String!]
+  """
+  The domainCode is greater than the given value.
+  """
   domainCodeGT: String
+  """
+  The domainCode is greater than or equal to the given value.
+  """
   domainCodeGTE: String
+  """
+  The domainCode is less than the given value.
+  """
   domainCodeLT: String
+  """
+  The domainCode is less than or equal to the given value.
+  """
   domainCodeLTE: String
+  """
+  The domainCode contains the given value.
+  """
   domainCodeContains: String
+  """
+  The domainCode starts with the given value.
+  """
   domainCodeHasPrefix: String
+  """
+  The domainCode ends with the given value.
+  """
   domainCodeHasSuffix: String
+  """
+  The domainCode equals the given value, ignoring case.
+  """
   domainCodeEqualFold: String
+  """
+  The domainCode contains the given value, ignoring case.
+  """
   domainCodeContainsFold: String
   """
-  domain_label field predicates
+  The domainLabel equals the given value.
   """
   domainLabel: String
+  """
+  The domainLabel differs from the given value.
+  """
   domainLabelNEQ: String
+  """
+  The domainLabel is one of the given values.
+  """
   domainLabelIn: [String!]
+  """
+  The domainLabel is none of the given values.
+  """
   domainLabelNotIn: [String!]
+  """
+  The domainLabel is greater than the given value.
+  """
   domainLabelGT: String
+  """
+  The domainLabel is greater than or equal to the given value.
+  """
   domainLabelGTE: String
+  """
+  The domainLabel is less than the given value.
+  """
   domainLabelLT: String
+  """
+  The domainLabel is less than or equal to the given value.
+  """
   domainLabelLTE: String
+  """
+  The domainLabel contains the given value.
+  """
   domainLabelContains: String
+  """
+  The domainLabel starts with the given value.
+  """
   domainLabelHasPrefix: String
+  """
+  The domainLabel ends with the given value.
+  """
   domainLabelHasSuffix: String
+  """
+  The domainLabel equals the given value, ignoring case.
+  """
   domainLabelEqualFold: String
+  """
+  The domainLabel contains the given value, ignoring case.
+  """
   domainLabelContainsFold: String
   """
-  region_code field predicates
+  The regionCode equals the given value.
   """
   regionCode: String
+  """
+  The regionCode differs from the given value.
+  """
   regionCodeNEQ: String
+  """
+  The regionCode is one of the given values.
+  """
   regionCodeIn: [String!]
+  """
+  The regionCode is none of the given values.
+  """
   regionCodeNotIn: [String!]
+  """
+  The regionCode is greater than the given value.
+  """
   regionCodeGT: String
+  """
+  The regionCode is greater than or equal to the given value.
+  """
   regionCodeGTE: String
+  """
+  The regionCode is less than the given value.
+  """
   regionCodeLT: String
+  """
+  The regionCode is less than or equal to the given value.
+  """
   regionCodeLTE: String
+  """
+  The regionCode contains the given value.
+  """
   regionCodeContains: String
+  """
+  The regionCode starts with the given value.
+  """
   regionCodeHasPrefix: String
+  """
+  The regionCode ends with the given value.
+  """
   regionCodeHasSuffix: String
+  """
+  The regionCode equals the given value, ignoring case.
+  """
   regionCodeEqualFold: String
+  """
+  The regionCode contains the given value, ignoring case.
+  """
   regionCodeContainsFold: String
   """
-  region_label field predicates
+  The regionLabel equals the given value.
   """
   regionLabel: String
+  """
+  The regionLabel differs from the given value.
+  """
   regionLabelNEQ: String
+  """
+  The regionLabel is one of the given values.
+  """
   regionLabelIn: [String!]
+  """
+  The regionLabel is none of the given values.
+  """
   regionLabelNotIn: [String!]
+  """
+  The regionLabel is greater than the given value.
+  """
   regionLabelGT: String
+  """
+  The regionLabel is greater than or equal to the given value.
+  """
   regionLabelGTE: String
+  """
+  The regionLabel is less than the given value.
+  """
   regionLabelLT: String
+  """
+  The regionLabel is less than or equal to the given value.
+  """
   regionLabelLTE: String
+  """
+  The regionLabel contains the given value.
+  """
   regionLabelContains: String
+  """
+  The regionLabel starts with the given value.
+  """
   regionLabelHasPrefix: String
+  """
+  The regionLabel ends with the given value.
+  """
   regionLabelHasSuffix: String
+  """
+  The regionLabel equals the given value, ignoring case.
+  """
   regionLabelEqualFold: String
+  """
+  The regionLabel contains the given value, ignoring case.
+  """
   regionLabelContainsFold: String
   """
-  limit_code field predicates
+  The limitCode equals the given value.
   """
   limitCode: ExceedanceNoticeLimitCode
+  """
+  The limitCode differs from the given value.
+  """
   limitCodeNEQ: ExceedanceNoticeLimitCode
+  """
+  The limitCode is one of the given values.
+  """
   limitCodeIn: [ExceedanceNoticeLimitCode!]
+  """
+  The limitCode is none of the given values.
+  """
   limitCodeNotIn: [ExceedanceNoticeLimitCode!]
   """
-  population field predicates
+  The population equals the given value.
   """
   population: ExceedanceNoticePopulation
+  """
+  The population differs from the given value.
+  """
   populationNEQ: ExceedanceNoticePopulation
+  """
+  The population is one of the given values.
+  """
   populationIn: [ExceedanceNoticePopulation!]
+  """
+  The population is none of the given values.
+  """
   populationNotIn: [ExceedanceNoticePopulation!]
   """
-  band field predicates
+  The band equals the given value.
   """
   band: ExceedanceNoticeBand
+  """
+  The band differs from the given value.
+  """
   bandNEQ: ExceedanceNoticeBand
+  """
+  The band is one of the given values.
+  """
   bandIn: [ExceedanceNoticeBand!]
+  """
+  The band is none of the given values.
+  """
   bandNotIn: [ExceedanceNoticeBand!]
   """
-  band_label field predicates
+  The bandLabel equals the given value.
   """
   bandLabel: String
+  """
+  The bandLabel differs from the given value.
+  """
   bandLabelNEQ: String
+  """
+  The bandLabel is one of the given values.
+  """
   bandLabelIn: [String!]
+  """
+  The bandLabel is none of the given values.
+  """
   bandLabelNotIn: [String!]
+  """
+  The bandLabel is greater than the given value.
+  """
   bandLabelGT: String
+  """
+  The bandLabel is greater than or equal to the given value.
+  """
   bandLabelGTE: String
+  """
+  The bandLabel is less than the given value.
+  """
   bandLabelLT: String
+  """
+  The bandLabel is less than or equal to the given value.
+  """
   bandLabelLTE: String
+  """
+  The bandLabel contains the given value.
+  """
   bandLabelContains: String
+  """
+  The bandLabel starts with the given value.
+  """
   bandLabelHasPrefix: String
+  """
+  The bandLabel ends with the given value.
+  """
   bandLabelHasSuffix: String
+  """
+  The bandLabel equals the given value, ignoring case.
+  """
   bandLabelEqualFold: String
+  """
+  The bandLabel contains the given value, ignoring case.
+  """
   bandLabelContainsFold: String
   """
-  exceedance_month field predicates
+  The exceedanceMonth equals the given value.
   """
   exceedanceMonth: Date
+  """
+  The exceedanceMonth differs from the given value.
+  """
   exceedanceMonthNEQ: Date
+  """
+  The exceedanceMonth is one of the given values.
+  """
   exceedanceMonthIn: [Date!]
+  """
+  The exceedanceMonth is none of the given values.
+  """
   exceedanceMonthNotIn: [Date!]
+  """
+  The exceedanceMonth is greater than the given value.
+  """
   exceedanceMonthGT: Date
+  """
+  The exceedanceMonth is greater than or equal to the given value.
+  """
   exceedanceMonthGTE: Date
+  """
+  The exceedanceMonth is less than the given value.
+  """
   exceedanceMonthLT: Date
+  """
+  The exceedanceMonth is less than or equal to the given value.
+  """
   exceedanceMonthLTE: Date
   """
-  confirmed_on field predicates
+  The confirmedOn equals the given value.
   """
   confirmedOn: Date
+  """
+  The confirmedOn differs from the given value.
+  """
   confirmedOnNEQ: Date
+  """
+  The confirmedOn is one of the given values.
+  """
   confirmedOnIn: [Date!]
+  """
+  The confirmedOn is none of the given values.
+  """
   confirmedOnNotIn: [Date!]
+  """
+  The confirmedOn is greater than the given value.
+  """
   confirmedOnGT: Date
+  """
+  The confirmedOn is greater than or equal to the given value.
+  """
   confirmedOnGTE: Date
+  """
+  The confirmedOn is less than the given value.
+  """
   confirmedOnLT: Date
+  """
+  The confirmedOn is less than or equal to the given value.
+  """
   confirmedOnLTE: Date
 }
+"""
+ExposureSummary is a worker's current standing against one limit: the maximum
+rolling 12-consecutive-month sum and its window, kept current in the same
+transaction as the doses that change it.
+"""
 type ExposureSummary implements Node {
+  """
+  Global identifier of the exposure summary (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the exposure summary was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the exposure summary was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
   limitCode: ExposureSummaryLimitCode!
   windowStart: Date!
@@ -10620,6 +15884,9 @@ type ExposureSummary implements Node {
   Number of dose records in the window.
   """
   records: Int!
+  """
+  The worker of this exposure summary (only those the caller may see).
+  """
   worker: Worker!
 }
 """
@@ -10680,11 +15947,29 @@ input ExposureSummaryOrder {
 Properties by which ExposureSummary connections can be ordered.
 """
 enum ExposureSummaryOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by limit code.
+  """
   LIMIT_CODE
+  """
+  Order by window end.
+  """
   WINDOW_END
+  """
+  Order by sum usv.
+  """
   SUM_USV
+  """
+  Order by status.
+  """
   STATUS
 }
 """
@@ -10700,133 +15985,368 @@ ExposureSummaryWhereInput is used for filtering ExposureSummary objects.
 Input was generated by ent.
 """
 input ExposureSummaryWhereInput {
+  """
+  Negates the given filter.
+  """
   not: ExposureSummaryWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [ExposureSummaryWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [ExposureSummaryWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  limit_code field predicates
+  The limitCode equals the given value.
   """
   limitCode: ExposureSummaryLimitCode
+  """
+  The limitCode differs from the given value.
+  """
   limitCodeNEQ: ExposureSummaryLimitCode
+  """
+  The limitCode is one of the given values.
+  """
   limitCodeIn: [ExposureSummaryLimitCode!]
+  """
+  The limitCode is none of the given values.
+  """
   limitCodeNotIn: [ExposureSummaryLimitCode!]
   """
-  window_start field predicates
+  The windowStart equals the given value.
   """
   windowStart: Date
+  """
+  The windowStart differs from the given value.
+  """
   windowStartNEQ: Date
+  """
+  The windowStart is one of the given values.
+  """
   windowStartIn: [Date!]
+  """
+  The windowStart is none of the given values.
+  """
   windowStartNotIn: [Date!]
+  """
+  The windowStart is greater than the given value.
+  """
   windowStartGT: Date
+  """
+  The windowStart is greater than or equal to the given value.
+  """
   windowStartGTE: Date
+  """
+  The windowStart is less than the given value.
+  """
   windowStartLT: Date
+  """
+  The windowStart is less than or equal to the given value.
+  """
   windowStartLTE: Date
   """
-  window_end field predicates
+  The windowEnd equals the given value.
   """
   windowEnd: Date
+  """
+  The windowEnd differs from the given value.
+  """
   windowEndNEQ: Date
+  """
+  The windowEnd is one of the given values.
+  """
   windowEndIn: [Date!]
+  """
+  The windowEnd is none of the given values.
+  """
   windowEndNotIn: [Date!]
+  """
+  The windowEnd is greater than the given value.
+  """
   windowEndGT: Date
+  """
+  The windowEnd is greater than or equal to the given value.
+  """
   windowEndGTE: Date
+  """
+  The windowEnd is less than the given value.
+  """
   windowEndLT: Date
+  """
+  The windowEnd is less than or equal to the given value.
+  """
   windowEndLTE: Date
   """
-  sum_usv field predicates
+  The sumUsv equals the given value.
   """
   sumUsv: Int
+  """
+  The sumUsv differs from the given value.
+  """
   sumUsvNEQ: Int
+  """
+  The sumUsv is one of the given values.
+  """
   sumUsvIn: [Int!]
+  """
+  The sumUsv is none of the given values.
+  """
   sumUsvNotIn: [Int!]
+  """
+  The sumUsv is greater than the given value.
+  """
   sumUsvGT: Int
+  """
+  The sumUsv is greater than or equal to the given value.
+  """
   sumUsvGTE: Int
+  """
+  The sumUsv is less than the given value.
+  """
   sumUsvLT: Int
+  """
+  The sumUsv is less than or equal to the given value.
+  """
   sumUsvLTE: Int
   """
-  limit_usv field predicates
+  The limitUsv equals the given value.
   """
   limitUsv: Int
+  """
+  The limitUsv differs from the given value.
+  """
   limitUsvNEQ: Int
+  """
+  The limitUsv is one of the given values.
+  """
   limitUsvIn: [Int!]
+  """
+  The limitUsv is none of the given values.
+  """
   limitUsvNotIn: [Int!]
+  """
+  The limitUsv is greater than the given value.
+  """
   limitUsvGT: Int
+  """
+  The limitUsv is greater than or equal to the given value.
+  """
   limitUsvGTE: Int
+  """
+  The limitUsv is less than the given value.
+  """
   limitUsvLT: Int
+  """
+  The limitUsv is less than or equal to the given value.
+  """
   limitUsvLTE: Int
   """
-  status field predicates
+  The status equals the given value.
   """
   status: ExposureSummaryStatus
+  """
+  The status differs from the given value.
+  """
   statusNEQ: ExposureSummaryStatus
+  """
+  The status is one of the given values.
+  """
   statusIn: [ExposureSummaryStatus!]
+  """
+  The status is none of the given values.
+  """
   statusNotIn: [ExposureSummaryStatus!]
   """
-  records field predicates
+  The records equals the given value.
   """
   records: Int
+  """
+  The records differs from the given value.
+  """
   recordsNEQ: Int
+  """
+  The records is one of the given values.
+  """
   recordsIn: [Int!]
+  """
+  The records is none of the given values.
+  """
   recordsNotIn: [Int!]
+  """
+  The records is greater than the given value.
+  """
   recordsGT: Int
+  """
+  The records is greater than or equal to the given value.
+  """
   recordsGTE: Int
+  """
+  The records is less than the given value.
+  """
   recordsLT: Int
+  """
+  The records is less than or equal to the given value.
+  """
   recordsLTE: Int
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
 }
+"""
+Grant is a role held by an account on a scope (an establishment, a company, a
+worker, a laboratory, a region or the whole country), valid from/to.
+"""
 type Grant implements Node {
+  """
+  Global identifier of the grant (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the grant was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the grant was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the account (the account field gives the object).
+  """
   accountID: ID!
   role: Role!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID
+  """
+  ID of the company (the company field gives the object).
+  """
   companyID: ID
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID
+  """
+  ID of the laboratory (the laboratory field gives the object).
+  """
   laboratoryID: ID
   region: String
   """
@@ -10836,12 +16356,33 @@ type Grant implements Node {
   validFrom: Time!
   validTo: Time
   revokedAt: Time
+  """
+  The account of this grant (only those the caller may see).
+  """
   account: Account!
+  """
+  The establishment of this grant (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The company of this grant (only those the caller may see).
+  """
   company: Company
+  """
+  The worker of this grant (only those the caller may see).
+  """
   worker: Worker
+  """
+  The laboratory of this grant (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The delegated from of this grant (only those the caller may see).
+  """
   delegatedFrom: Grant
+  """
+  The delegations of this grant (only those the caller may see).
+  """
   delegations: [Grant!]
 }
 """
@@ -10891,10 +16432,25 @@ input GrantOrder {
 Properties by which Grant connections can be ordered.
 """
 enum GrantOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by role.
+  """
   ROLE
+  """
+  Order by valid from.
+  """
   VALID_FROM
+  """
+  Order by valid to.
+  """
   VALID_TO
 }
 """
@@ -10902,196 +16458,514 @@ GrantWhereInput is used for filtering Grant objects.
 Input was generated by ent.
 """
 input GrantWhereInput {
+  """
+  Negates the given filter.
+  """
   not: GrantWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [GrantWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [GrantWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  account_id field predicates
+  The accountID equals the given value.
   """
   accountID: ID
+  """
+  The accountID differs from the given value.
+  """
   accountIDNEQ: ID
+  """
+  The accountID is one of the given values.
+  """
   accountIDIn: [ID!]
+  """
+  The accountID is none of the given values.
+  """
   accountIDNotIn: [ID!]
   """
-  role field predicates
+  The role equals the given value.
   """
   role: Role
+  """
+  The role differs from the given value.
+  """
   roleNEQ: Role
+  """
+  The role is one of the given values.
+  """
   roleIn: [Role!]
+  """
+  The role is none of the given values.
+  """
   roleNotIn: [Role!]
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
+  """
+  The establishmentID is not set.
+  """
   establishmentIDIsNil: Boolean
+  """
+  The establishmentID is set.
+  """
   establishmentIDNotNil: Boolean
   """
-  company_id field predicates
+  The companyID equals the given value.
   """
   companyID: ID
+  """
+  The companyID differs from the given value.
+  """
   companyIDNEQ: ID
+  """
+  The companyID is one of the given values.
+  """
   companyIDIn: [ID!]
+  """
+  The companyID is none of the given values.
+  """
   companyIDNotIn: [ID!]
+  """
+  The companyID is not set.
+  """
   companyIDIsNil: Boolean
+  """
+  The companyID is set.
+  """
   companyIDNotNil: Boolean
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
+  """
+  The workerID is not set.
+  """
   workerIDIsNil: Boolean
+  """
+  The workerID is set.
+  """
   workerIDNotNil: Boolean
   """
-  laboratory_id field predicates
+  The laboratoryID equals the given value.
   """
   laboratoryID: ID
+  """
+  The laboratoryID differs from the given value.
+  """
   laboratoryIDNEQ: ID
+  """
+  The laboratoryID is one of the given values.
+  """
   laboratoryIDIn: [ID!]
+  """
+  The laboratoryID is none of the given values.
+  """
   laboratoryIDNotIn: [ID!]
+  """
+  The laboratoryID is not set.
+  """
   laboratoryIDIsNil: Boolean
+  """
+  The laboratoryID is set.
+  """
   laboratoryIDNotNil: Boolean
   """
-  region field predicates
+  The region equals the given value.
   """
   region: String
+  """
+  The region differs from the given value.
+  """
   regionNEQ: String
+  """
+  The region is one of the given values.
+  """
   regionIn: [String!]
+  """
+  The region is none of the given values.
+  """
   regionNotIn: [String!]
+  """
+  The region is greater than the given value.
+  """
   regionGT: String
+  """
+  The region is greater than or equal to the given value.
+  """
   regionGTE: String
+  """
+  The region is less than the given value.
+  """
   regionLT: String
+  """
+  The region is less than or equal to the given value.
+  """
   regionLTE: String
+  """
+  The region contains the given value.
+  """
   regionContains: String
+  """
+  The region starts with the given value.
+  """
   regionHasPrefix: String
+  """
+  The region ends with the given value.
+  """
   regionHasSuffix: String
+  """
+  The region is not set.
+  """
   regionIsNil: Boolean
+  """
+  The region is set.
+  """
   regionNotNil: Boolean
+  """
+  The region equals the given value, ignoring case.
+  """
   regionEqualFold: String
+  """
+  The region contains the given value, ignoring case.
+  """
   regionContainsFold: String
   """
-  delegated_from_id field predicates
+  The delegatedFromID equals the given value.
   """
   delegatedFromID: ID
+  """
+  The delegatedFromID differs from the given value.
+  """
   delegatedFromIDNEQ: ID
+  """
+  The delegatedFromID is one of the given values.
+  """
   delegatedFromIDIn: [ID!]
+  """
+  The delegatedFromID is none of the given values.
+  """
   delegatedFromIDNotIn: [ID!]
+  """
+  The delegatedFromID is not set.
+  """
   delegatedFromIDIsNil: Boolean
+  """
+  The delegatedFromID is set.
+  """
   delegatedFromIDNotNil: Boolean
   """
-  valid_from field predicates
+  The validFrom equals the given value.
   """
   validFrom: Time
+  """
+  The validFrom differs from the given value.
+  """
   validFromNEQ: Time
+  """
+  The validFrom is one of the given values.
+  """
   validFromIn: [Time!]
+  """
+  The validFrom is none of the given values.
+  """
   validFromNotIn: [Time!]
+  """
+  The validFrom is greater than the given value.
+  """
   validFromGT: Time
+  """
+  The validFrom is greater than or equal to the given value.
+  """
   validFromGTE: Time
+  """
+  The validFrom is less than the given value.
+  """
   validFromLT: Time
+  """
+  The validFrom is less than or equal to the given value.
+  """
   validFromLTE: Time
   """
-  valid_to field predicates
+  The validTo equals the given value.
   """
   validTo: Time
+  """
+  The validTo differs from the given value.
+  """
   validToNEQ: Time
+  """
+  The validTo is one of the given values.
+  """
   validToIn: [Time!]
+  """
+  The validTo is none of the given values.
+  """
   validToNotIn: [Time!]
+  """
+  The validTo is greater than the given value.
+  """
   validToGT: Time
+  """
+  The validTo is greater than or equal to the given value.
+  """
   validToGTE: Time
+  """
+  The validTo is less than the given value.
+  """
   validToLT: Time
+  """
+  The validTo is less than or equal to the given value.
+  """
   validToLTE: Time
+  """
+  The validTo is not set.
+  """
   validToIsNil: Boolean
+  """
+  The validTo is set.
+  """
   validToNotNil: Boolean
   """
-  revoked_at field predicates
+  The revokedAt equals the given value.
   """
   revokedAt: Time
+  """
+  The revokedAt differs from the given value.
+  """
   revokedAtNEQ: Time
+  """
+  The revokedAt is one of the given values.
+  """
   revokedAtIn: [Time!]
+  """
+  The revokedAt is none of the given values.
+  """
   revokedAtNotIn: [Time!]
+  """
+  The revokedAt is greater than the given value.
+  """
   revokedAtGT: Time
+  """
+  The revokedAt is greater than or equal to the given value.
+  """
   revokedAtGTE: Time
+  """
+  The revokedAt is less than the given value.
+  """
   revokedAtLT: Time
+  """
+  The revokedAt is less than or equal to the given value.
+  """
   revokedAtLTE: Time
+  """
+  The revokedAt is not set.
+  """
   revokedAtIsNil: Boolean
+  """
+  The revokedAt is set.
+  """
   revokedAtNotNil: Boolean
   """
-  account edge predicates
+  Has at least one account.
   """
   hasAccount: Boolean
+  """
+  Has at least one account matching one of the given filters.
+  """
   hasAccountWith: [AccountWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  company edge predicates
+  Has at least one company.
   """
   hasCompany: Boolean
+  """
+  Has at least one company matching one of the given filters.
+  """
   hasCompanyWith: [CompanyWhereInput!]
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  laboratory edge predicates
+  Has at least one laboratory.
   """
   hasLaboratory: Boolean
+  """
+  Has at least one laboratory matching one of the given filters.
+  """
   hasLaboratoryWith: [LaboratoryWhereInput!]
   """
-  delegated_from edge predicates
+  Has at least one delegatedFrom.
   """
   hasDelegatedFrom: Boolean
+  """
+  Has at least one delegatedFrom matching one of the given filters.
+  """
   hasDelegatedFromWith: [GrantWhereInput!]
   """
-  delegations edge predicates
+  Has at least one delegations.
   """
   hasDelegations: Boolean
+  """
+  Has at least one delegations matching one of the given filters.
+  """
   hasDelegationsWith: [GrantWhereInput!]
 }
+"""
+ImportBatch is a submitted file or mutation batch with its execution report.
+"""
 type ImportBatch implements Node {
+  """
+  Global identifier of the import batch (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the import batch was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the import batch was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the submitter (the submitter field gives the object).
+  """
   submitterID: ID!
   apiKeyID: ID
   """
@@ -11118,10 +16992,22 @@ type ImportBatch implements Node {
   rowsRejected: Int!
   report: Map
   completedAt: Time
+  """
+  The submitter of this import batch (only those the caller may see).
+  """
   submitter: Account!
   apiKey: ApiKey
+  """
+  The laboratory of this import batch (only those the caller may see).
+  """
   laboratory: Laboratory
+  """
+  The establishment of this import batch (only those the caller may see).
+  """
   establishment: Establishment
+  """
+  The dose records of this import batch (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11153,6 +17039,9 @@ type ImportBatch implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The operational doses of this import batch (only those the caller may see).
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11184,6 +17073,9 @@ type ImportBatch implements Node {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  """
+  The findings of this import batch (only those the caller may see).
+  """
   findings: [BatchFinding!]
 }
 """
@@ -11242,9 +17134,21 @@ input ImportBatchOrder {
 Properties by which ImportBatch connections can be ordered.
 """
 enum ImportBatchOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by format.
+  """
   FORMAT
+  """
+  Order by status.
+  """
   STATUS
 }
 """
@@ -11262,228 +17166,624 @@ ImportBatchWhereInput is used for filtering ImportBatch objects.
 Input was generated by ent.
 """
 input ImportBatchWhereInput {
+  """
+  Negates the given filter.
+  """
   not: ImportBatchWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [ImportBatchWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [ImportBatchWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  submitter_id field predicates
+  The submitterID equals the given value.
   """
   submitterID: ID
+  """
+  The submitterID differs from the given value.
+  """
   submitterIDNEQ: ID
+  """
+  The submitterID is one of the given values.
+  """
   submitterIDIn: [ID!]
+  """
+  The submitterID is none of the given values.
+  """
   submitterIDNotIn: [ID!]
   """
-  api_key_id field predicates
+  The apiKeyID equals the given value.
   """
   apiKeyID: ID
+  """
+  The apiKeyID differs from the given value.
+  """
   apiKeyIDNEQ: ID
+  """
+  The apiKeyID is one of the given values.
+  """
   apiKeyIDIn: [ID!]
+  """
+  The apiKeyID is none of the given values.
+  """
   apiKeyIDNotIn: [ID!]
+  """
+  The apiKeyID is not set.
+  """
   apiKeyIDIsNil: Boolean
+  """
+  The apiKeyID is set.
+  """
   apiKeyIDNotNil: Boolean
   """
-  laboratory_id field predicates
+  The laboratoryID equals the given value.
   """
   laboratoryID: ID
+  """
+  The laboratoryID differs from the given value.
+  """
   laboratoryIDNEQ: ID
+  """
+  The laboratoryID is one of the given values.
+  """
   laboratoryIDIn: [ID!]
+  """
+  The laboratoryID is none of the given values.
+  """
   laboratoryIDNotIn: [ID!]
+  """
+  The laboratoryID is not set.
+  """
   laboratoryIDIsNil: Boolean
+  """
+  The laboratoryID is set.
+  """
   laboratoryIDNotNil: Boolean
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
+  """
+  The establishmentID is not set.
+  """
   establishmentIDIsNil: Boolean
+  """
+  The establishmentID is set.
+  """
   establishmentIDNotNil: Boolean
   """
-  format field predicates
+  The format equals the given value.
   """
   format: ImportBatchFormat
+  """
+  The format differs from the given value.
+  """
   formatNEQ: ImportBatchFormat
+  """
+  The format is one of the given values.
+  """
   formatIn: [ImportBatchFormat!]
+  """
+  The format is none of the given values.
+  """
   formatNotIn: [ImportBatchFormat!]
   """
-  reference field predicates
+  The reference equals the given value.
   """
   reference: String
+  """
+  The reference differs from the given value.
+  """
   referenceNEQ: String
+  """
+  The reference is one of the given values.
+  """
   referenceIn: [String!]
+  """
+  The reference is none of the given values.
+  """
   referenceNotIn: [String!]
+  """
+  The reference is greater than the given value.
+  """
   referenceGT: String
+  """
+  The reference is greater than or equal to the given value.
+  """
   referenceGTE: String
+  """
+  The reference is less than the given value.
+  """
   referenceLT: String
+  """
+  The reference is less than or equal to the given value.
+  """
   referenceLTE: String
+  """
+  The reference contains the given value.
+  """
   referenceContains: String
+  """
+  The reference starts with the given value.
+  """
   referenceHasPrefix: String
+  """
+  The reference ends with the given value.
+  """
   referenceHasSuffix: String
+  """
+  The reference equals the given value, ignoring case.
+  """
   referenceEqualFold: String
+  """
+  The reference contains the given value, ignoring case.
+  """
   referenceContainsFold: String
   """
-  filename field predicates
+  The filename equals the given value.
   """
   filename: String
+  """
+  The filename differs from the given value.
+  """
   filenameNEQ: String
+  """
+  The filename is one of the given values.
+  """
   filenameIn: [String!]
+  """
+  The filename is none of the given values.
+  """
   filenameNotIn: [String!]
+  """
+  The filename is greater than the given value.
+  """
   filenameGT: String
+  """
+  The filename is greater than or equal to the given value.
+  """
   filenameGTE: String
+  """
+  The filename is less than the given value.
+  """
   filenameLT: String
+  """
+  The filename is less than or equal to the given value.
+  """
   filenameLTE: String
+  """
+  The filename contains the given value.
+  """
   filenameContains: String
+  """
+  The filename starts with the given value.
+  """
   filenameHasPrefix: String
+  """
+  The filename ends with the given value.
+  """
   filenameHasSuffix: String
+  """
+  The filename is not set.
+  """
   filenameIsNil: Boolean
+  """
+  The filename is set.
+  """
   filenameNotNil: Boolean
+  """
+  The filename equals the given value, ignoring case.
+  """
   filenameEqualFold: String
+  """
+  The filename contains the given value, ignoring case.
+  """
   filenameContainsFold: String
   """
-  checksum field predicates
+  The checksum equals the given value.
   """
   checksum: String
+  """
+  The checksum differs from the given value.
+  """
   checksumNEQ: String
+  """
+  The checksum is one of the given values.
+  """
   checksumIn: [String!]
+  """
+  The checksum is none of the given values.
+  """
   checksumNotIn: [String!]
+  """
+  The checksum is greater than the given value.
+  """
   checksumGT: String
+  """
+  The checksum is greater than or equal to the given value.
+  """
   checksumGTE: String
+  """
+  The checksum is less than the given value.
+  """
   checksumLT: String
+  """
+  The checksum is less than or equal to the given value.
+  """
   checksumLTE: String
+  """
+  The checksum contains the given value.
+  """
   checksumContains: String
+  """
+  The checksum starts with the given value.
+  """
   checksumHasPrefix: String
+  """
+  The checksum ends with the given value.
+  """
   checksumHasSuffix: String
+  """
+  The checksum is not set.
+  """
   checksumIsNil: Boolean
+  """
+  The checksum is set.
+  """
   checksumNotNil: Boolean
+  """
+  The checksum equals the given value, ignoring case.
+  """
   checksumEqualFold: String
+  """
+  The checksum contains the given value, ignoring case.
+  """
   checksumContainsFold: String
   """
-  status field predicates
+  The status equals the given value.
   """
   status: ImportBatchStatus
+  """
+  The status differs from the given value.
+  """
   statusNEQ: ImportBatchStatus
+  """
+  The status is one of the given values.
+  """
   statusIn: [ImportBatchStatus!]
+  """
+  The status is none of the given values.
+  """
   statusNotIn: [ImportBatchStatus!]
   """
-  rows_total field predicates
+  The rowsTotal equals the given value.
   """
   rowsTotal: Int
+  """
+  The rowsTotal differs from the given value.
+  """
   rowsTotalNEQ: Int
+  """
+  The rowsTotal is one of the given values.
+  """
   rowsTotalIn: [Int!]
+  """
+  The rowsTotal is none of the given values.
+  """
   rowsTotalNotIn: [Int!]
+  """
+  The rowsTotal is greater than the given value.
+  """
   rowsTotalGT: Int
+  """
+  The rowsTotal is greater than or equal to the given value.
+  """
   rowsTotalGTE: Int
+  """
+  The rowsTotal is less than the given value.
+  """
   rowsTotalLT: Int
+  """
+  The rowsTotal is less than or equal to the given value.
+  """
   rowsTotalLTE: Int
   """
-  rows_accepted field predicates
+  The rowsAccepted equals the given value.
   """
   rowsAccepted: Int
+  """
+  The rowsAccepted differs from the given value.
+  """
   rowsAcceptedNEQ: Int
+  """
+  The rowsAccepted is one of the given values.
+  """
   rowsAcceptedIn: [Int!]
+  """
+  The rowsAccepted is none of the given values.
+  """
   rowsAcceptedNotIn: [Int!]
+  """
+  The rowsAccepted is greater than the given value.
+  """
   rowsAcceptedGT: Int
+  """
+  The rowsAccepted is greater than or equal to the given value.
+  """
   rowsAcceptedGTE: Int
+  """
+  The rowsAccepted is less than the given value.
+  """
   rowsAcceptedLT: Int
+  """
+  The rowsAccepted is less than or equal to the given value.
+  """
   rowsAcceptedLTE: Int
   """
-  rows_rejected field predicates
+  The rowsRejected equals the given value.
   """
   rowsRejected: Int
+  """
+  The rowsRejected differs from the given value.
+  """
   rowsRejectedNEQ: Int
+  """
+  The rowsRejected is one of the given values.
+  """
   rowsRejectedIn: [Int!]
+  """
+  The rowsRejected is none of the given values.
+  """
   rowsRejectedNotIn: [Int!]
+  """
+  The rowsRejected is greater than the given value.
+  """
   rowsRejectedGT: Int
+  """
+  The rowsRejected is greater than or equal to the given value.
+  """
   rowsRejectedGTE: Int
+  """
+  The rowsRejected is less than the given value.
+  """
   rowsRejectedLT: Int
+  """
+  The rowsRejected is less than or equal to the given value.
+  """
   rowsRejectedLTE: Int
   """
-  completed_at field predicates
+  The completedAt equals the given value.
   """
   completedAt: Time
+  """
+  The completedAt differs from the given value.
+  """
   completedAtNEQ: Time
+  """
+  The completedAt is one of the given values.
+  """
   completedAtIn: [Time!]
+  """
+  The completedAt is none of the given values.
+  """
   completedAtNotIn: [Time!]
+  """
+  The completedAt is greater than the given value.
+  """
   completedAtGT: Time
+  """
+  The completedAt is greater than or equal to the given value.
+  """
   completedAtGTE: Time
+  """
+  The completedAt is less than the given value.
+  """
   completedAtLT: Time
+  """
+  The completedAt is less than or equal to the given value.
+  """
   completedAtLTE: Time
+  """
+  The completedAt is not set.
+  """
   completedAtIsNil: Boolean
+  """
+  The completedAt is set.
+  """
   completedAtNotNil: Boolean
   """
-  submitter edge predicates
+  Has at least one submitter.
   """
   hasSubmitter: Boolean
+  """
+  Has at least one submitter matching one of the given filters.
+  """
   hasSubmitterWith: [AccountWhereInput!]
   """
-  api_key edge predicates
+  Has at least one aPIKey.
   """
   hasAPIKey: Boolean
+  """
+  Has at least one aPIKey matching one of the given filters.
+  """
   hasAPIKeyWith: [ApiKeyWhereInput!]
   """
-  laboratory edge predicates
+  Has at least one laboratory.
   """
   hasLaboratory: Boolean
+  """
+  Has at least one laboratory matching one of the given filters.
+  """
   hasLaboratoryWith: [LaboratoryWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  dose_records edge predicates
+  Has at least one doseRecords.
   """
   hasDoseRecords: Boolean
+  """
+  Has at least one doseRecords matching one of the given filters.
+  """
   hasDoseRecordsWith: [DoseRecordWhereInput!]
   """
-  operational_doses edge predicates
+  Has at least one operationalDoses.
   """
   hasOperationalDoses: Boolean
+  """
+  Has at least one operationalDoses matching one of the given filters.
+  """
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
   """
-  findings edge predicates
+  Has at least one findings.
   """
   hasFindings: Boolean
+  """
+  Has at least one findings matching one of the given filters.
+  """
   hasFindingsWith: [BatchFindingWhereInput!]
 }
+"""
+Intervention is the intervention of an outside company's worker on a
+nuclear operator's site (« intervention d'une entreprise extérieure »,
+R.4451-33-1 III): the operator (user company) transmits the worker's
+operational dosimetry taken on its site and shares it with the outside
+company (arrêté 2023 art. 18). The operator's correspondent or adviser
+declares it; the worker has an employment in the contractor establishment
+that covers it.
+"""
 type Intervention implements Node {
+  """
+  Global identifier of the intervention (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the intervention was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the intervention was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
   """
   The operator's establishment (the host site) where the worker intervenes.
@@ -11498,8 +17798,17 @@ type Intervention implements Node {
   Last day of the intervention, inclusive; null while it lasts. It can only be brought forward.
   """
   endDate: Date
+  """
+  The worker of this intervention (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The site of this intervention (only those the caller may see).
+  """
   site: Establishment!
+  """
+  The contractor of this intervention (only those the caller may see).
+  """
   contractor: Establishment!
 }
 """
@@ -11549,9 +17858,21 @@ input InterventionOrder {
 Properties by which Intervention connections can be ordered.
 """
 enum InterventionOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by start date.
+  """
   START_DATE
+  """
+  Order by end date.
+  """
   END_DATE
 }
 """
@@ -11559,106 +17880,274 @@ InterventionWhereInput is used for filtering Intervention objects.
 Input was generated by ent.
 """
 input InterventionWhereInput {
+  """
+  Negates the given filter.
+  """
   not: InterventionWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [InterventionWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [InterventionWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  site_establishment_id field predicates
+  The siteEstablishmentID equals the given value.
   """
   siteEstablishmentID: ID
+  """
+  The siteEstablishmentID differs from the given value.
+  """
   siteEstablishmentIDNEQ: ID
+  """
+  The siteEstablishmentID is one of the given values.
+  """
   siteEstablishmentIDIn: [ID!]
+  """
+  The siteEstablishmentID is none of the given values.
+  """
   siteEstablishmentIDNotIn: [ID!]
   """
-  contractor_establishment_id field predicates
+  The contractorEstablishmentID equals the given value.
   """
   contractorEstablishmentID: ID
+  """
+  The contractorEstablishmentID differs from the given value.
+  """
   contractorEstablishmentIDNEQ: ID
+  """
+  The contractorEstablishmentID is one of the given values.
+  """
   contractorEstablishmentIDIn: [ID!]
+  """
+  The contractorEstablishmentID is none of the given values.
+  """
   contractorEstablishmentIDNotIn: [ID!]
   """
-  start_date field predicates
+  The startDate equals the given value.
   """
   startDate: Date
+  """
+  The startDate differs from the given value.
+  """
   startDateNEQ: Date
+  """
+  The startDate is one of the given values.
+  """
   startDateIn: [Date!]
+  """
+  The startDate is none of the given values.
+  """
   startDateNotIn: [Date!]
+  """
+  The startDate is greater than the given value.
+  """
   startDateGT: Date
+  """
+  The startDate is greater than or equal to the given value.
+  """
   startDateGTE: Date
+  """
+  The startDate is less than the given value.
+  """
   startDateLT: Date
+  """
+  The startDate is less than or equal to the given value.
+  """
   startDateLTE: Date
   """
-  end_date field predicates
+  The endDate equals the given value.
   """
   endDate: Date
+  """
+  The endDate differs from the given value.
+  """
   endDateNEQ: Date
+  """
+  The endDate is one of the given values.
+  """
   endDateIn: [Date!]
+  """
+  The endDate is none of the given values.
+  """
   endDateNotIn: [Date!]
+  """
+  The endDate is greater than the given value.
+  """
   endDateGT: Date
+  """
+  The endDate is greater than or equal to the given value.
+  """
   endDateGTE: Date
+  """
+  The endDate is less than the given value.
+  """
   endDateLT: Date
+  """
+  The endDate is less than or equal to the given value.
+  """
   endDateLTE: Date
+  """
+  The endDate is not set.
+  """
   endDateIsNil: Boolean
+  """
+  The endDate is set.
+  """
   endDateNotNil: Boolean
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  site edge predicates
+  Has at least one site.
   """
   hasSite: Boolean
+  """
+  Has at least one site matching one of the given filters.
+  """
   hasSiteWith: [EstablishmentWhereInput!]
   """
-  contractor edge predicates
+  Has at least one contractor.
   """
   hasContractor: Boolean
+  """
+  Has at least one contractor matching one of the given filters.
+  """
   hasContractorWith: [EstablishmentWhereInput!]
 }
+"""
+Laboratory is an accredited dosimetry body that submits results.
+"""
 type Laboratory implements Node {
+  """
+  Global identifier of the laboratory (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the laboratory was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the laboratory was last changed in SISERI.
+  """
   updatedAt: Time!
   code: String!
   name: String!
@@ -11684,6 +18173,9 @@ type Laboratory implements Node {
   """
   accreditationValidTo: Date
   active: Boolean!
+  """
+  The dosimeters of this laboratory (only those the caller may see).
+  """
   dosimeters(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11715,6 +18207,9 @@ type Laboratory implements Node {
     """
     where: DosimeterWhereInput
   ): DosimeterConnection!
+  """
+  The dose records of this laboratory (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -11794,9 +18289,21 @@ input LaboratoryOrder {
 Properties by which Laboratory connections can be ordered.
 """
 enum LaboratoryOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by code.
+  """
   CODE
+  """
+  Order by name.
+  """
   NAME
 }
 """
@@ -11804,186 +18311,561 @@ LaboratoryWhereInput is used for filtering Laboratory objects.
 Input was generated by ent.
 """
 input LaboratoryWhereInput {
+  """
+  Negates the given filter.
+  """
   not: LaboratoryWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [LaboratoryWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [LaboratoryWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  code field predicates
+  The code equals the given value.
   """
   code: String
+  """
+  The code differs from the given value.
+  """
   codeNEQ: String
+  """
+  The code is one of the given values.
+  """
   codeIn: [String!]
+  """
+  The code is none of the given values.
+  """
   codeNotIn: [String!]
+  """
+  The code is greater than the given value.
+  """
   codeGT: String
+  """
+  The code is greater than or equal to the given value.
+  """
   codeGTE: String
+  """
+  The code is less than the given value.
+  """
   codeLT: String
+  """
+  The code is less than or equal to the given value.
+  """
   codeLTE: String
+  """
+  The code contains the given value.
+  """
   codeContains: String
+  """
+  The code starts with the given value.
+  """
   codeHasPrefix: String
+  """
+  The code ends with the given value.
+  """
   codeHasSuffix: String
+  """
+  The code equals the given value, ignoring case.
+  """
   codeEqualFold: String
+  """
+  The code contains the given value, ignoring case.
+  """
   codeContainsFold: String
   """
-  name field predicates
+  The name equals the given value.
   """
   name: String
+  """
+  The name differs from the given value.
+  """
   nameNEQ: String
+  """
+  The name is one of the given values.
+  """
   nameIn: [String!]
+  """
+  The name is none of the given values.
+  """
   nameNotIn: [String!]
+  """
+  The name is greater than the given value.
+  """
   nameGT: String
+  """
+  The name is greater than or equal to the given value.
+  """
   nameGTE: String
+  """
+  The name is less than the given value.
+  """
   nameLT: String
+  """
+  The name is less than or equal to the given value.
+  """
   nameLTE: String
+  """
+  The name contains the given value.
+  """
   nameContains: String
+  """
+  The name starts with the given value.
+  """
   nameHasPrefix: String
+  """
+  The name ends with the given value.
+  """
   nameHasSuffix: String
+  """
+  The name equals the given value, ignoring case.
+  """
   nameEqualFold: String
+  """
+  The name contains the given value, ignoring case.
+  """
   nameContainsFold: String
   """
-  siret field predicates
+  The siret equals the given value.
   """
   siret: String
+  """
+  The siret differs from the given value.
+  """
   siretNEQ: String
+  """
+  The siret is one of the given values.
+  """
   siretIn: [String!]
+  """
+  The siret is none of the given values.
+  """
   siretNotIn: [String!]
+  """
+  The siret is greater than the given value.
+  """
   siretGT: String
+  """
+  The siret is greater than or equal to the given value.
+  """
   siretGTE: String
+  """
+  The siret is less than the given value.
+  """
   siretLT: String
+  """
+  The siret is less than or equal to the given value.
+  """
   siretLTE: String
+  """
+  The siret contains the given value.
+  """
   siretContains: String
+  """
+  The siret starts with the given value.
+  """
   siretHasPrefix: String
+  """
+  The siret ends with the given value.
+  """
   siretHasSuffix: String
+  """
+  The siret is not set.
+  """
   siretIsNil: Boolean
+  """
+  The siret is set.
+  """
   siretNotNil: Boolean
+  """
+  The siret equals the given value, ignoring case.
+  """
   siretEqualFold: String
+  """
+  The siret contains the given value, ignoring case.
+  """
   siretContainsFold: String
   """
-  accreditation field predicates
+  The accreditation equals the given value.
   """
   accreditation: String
+  """
+  The accreditation differs from the given value.
+  """
   accreditationNEQ: String
+  """
+  The accreditation is one of the given values.
+  """
   accreditationIn: [String!]
+  """
+  The accreditation is none of the given values.
+  """
   accreditationNotIn: [String!]
+  """
+  The accreditation is greater than the given value.
+  """
   accreditationGT: String
+  """
+  The accreditation is greater than or equal to the given value.
+  """
   accreditationGTE: String
+  """
+  The accreditation is less than the given value.
+  """
   accreditationLT: String
+  """
+  The accreditation is less than or equal to the given value.
+  """
   accreditationLTE: String
+  """
+  The accreditation contains the given value.
+  """
   accreditationContains: String
+  """
+  The accreditation starts with the given value.
+  """
   accreditationHasPrefix: String
+  """
+  The accreditation ends with the given value.
+  """
   accreditationHasSuffix: String
+  """
+  The accreditation is not set.
+  """
   accreditationIsNil: Boolean
+  """
+  The accreditation is set.
+  """
   accreditationNotNil: Boolean
+  """
+  The accreditation equals the given value, ignoring case.
+  """
   accreditationEqualFold: String
+  """
+  The accreditation contains the given value, ignoring case.
+  """
   accreditationContainsFold: String
   """
-  accreditation_body field predicates
+  The accreditationBody equals the given value.
   """
   accreditationBody: String
+  """
+  The accreditationBody differs from the given value.
+  """
   accreditationBodyNEQ: String
+  """
+  The accreditationBody is one of the given values.
+  """
   accreditationBodyIn: [String!]
+  """
+  The accreditationBody is none of the given values.
+  """
   accreditationBodyNotIn: [String!]
+  """
+  The accreditationBody is greater than the given value.
+  """
   accreditationBodyGT: String
+  """
+  The accreditationBody is greater than or equal to the given value.
+  """
   accreditationBodyGTE: String
+  """
+  The accreditationBody is less than the given value.
+  """
   accreditationBodyLT: String
+  """
+  The accreditationBody is less than or equal to the given value.
+  """
   accreditationBodyLTE: String
+  """
+  The accreditationBody contains the given value.
+  """
   accreditationBodyContains: String
+  """
+  The accreditationBody starts with the given value.
+  """
   accreditationBodyHasPrefix: String
+  """
+  The accreditationBody ends with the given value.
+  """
   accreditationBodyHasSuffix: String
+  """
+  The accreditationBody is not set.
+  """
   accreditationBodyIsNil: Boolean
+  """
+  The accreditationBody is set.
+  """
   accreditationBodyNotNil: Boolean
+  """
+  The accreditationBody equals the given value, ignoring case.
+  """
   accreditationBodyEqualFold: String
+  """
+  The accreditationBody contains the given value, ignoring case.
+  """
   accreditationBodyContainsFold: String
   """
-  accreditation_scope field predicates
+  The accreditationScope equals the given value.
   """
   accreditationScope: String
+  """
+  The accreditationScope differs from the given value.
+  """
   accreditationScopeNEQ: String
+  """
+  The accreditationScope is one of the given values.
+  """
   accreditationScopeIn: [String!]
+  """
+  The accreditationScope is none of the given values.
+  """
   accreditationScopeNotIn: [String!]
+  """
+  The accreditationScope is greater than the given value.
+  """
   accreditationScopeGT: String
+  """
+  The accreditationScope is greater than or equal to the given value.
+  """
   accreditationScopeGTE: String
+  """
+  The accreditationScope is less than the given value.
+  """
   accreditationScopeLT: String
+  """
+  The accreditationScope is less than or equal to the given value.
+  """
   accreditationScopeLTE: String
+  """
+  The accreditationScope contains the given value.
+  """
   accreditationScopeContains: String
+  """
+  The accreditationScope starts with the given value.
+  """
   accreditationScopeHasPrefix: String
+  """
+  The accreditationScope ends with the given value.
+  """
   accreditationScopeHasSuffix: String
+  """
+  The accreditationScope is not set.
+  """
   accreditationScopeIsNil: Boolean
+  """
+  The accreditationScope is set.
+  """
   accreditationScopeNotNil: Boolean
+  """
+  The accreditationScope equals the given value, ignoring case.
+  """
   accreditationScopeEqualFold: String
+  """
+  The accreditationScope contains the given value, ignoring case.
+  """
   accreditationScopeContainsFold: String
   """
-  accreditation_valid_from field predicates
+  The accreditationValidFrom equals the given value.
   """
   accreditationValidFrom: Date
+  """
+  The accreditationValidFrom differs from the given value.
+  """
   accreditationValidFromNEQ: Date
+  """
+  The accreditationValidFrom is one of the given values.
+  """
   accreditationValidFromIn: [Date!]
+  """
+  The accreditationValidFrom is none of the given values.
+  """
   accreditationValidFromNotIn: [Date!]
+  """
+  The accreditationValidFrom is greater than the given value.
+  """
   accreditationValidFromGT: Date
+  """
+  The accreditationValidFrom is greater than or equal to the given value.
+  """
   accreditationValidFromGTE: Date
+  """
+  The accreditationValidFrom is less than the given value.
+  """
   accreditationValidFromLT: Date
+  """
+  The accreditationValidFrom is less than or equal to the given value.
+  """
   accreditationValidFromLTE: Date
+  """
+  The accreditationValidFrom is not set.
+  """
   accreditationValidFromIsNil: Boolean
+  """
+  The accreditationValidFrom is set.
+  """
   accreditationValidFromNotNil: Boolean
   """
-  accreditation_valid_to field predicates
+  The accreditationValidTo equals the given value.
   """
   accreditationValidTo: Date
+  """
+  The accreditationValidTo differs from the given value.
+  """
   accreditationValidToNEQ: Date
+  """
+  The accreditationValidTo is one of the given values.
+  """
   accreditationValidToIn: [Date!]
+  """
+  The accreditationValidTo is none of the given values.
+  """
   accreditationValidToNotIn: [Date!]
+  """
+  The accreditationValidTo is greater than the given value.
+  """
   accreditationValidToGT: Date
+  """
+  The accreditationValidTo is greater than or equal to the given value.
+  """
   accreditationValidToGTE: Date
+  """
+  The accreditationValidTo is less than the given value.
+  """
   accreditationValidToLT: Date
+  """
+  The accreditationValidTo is less than or equal to the given value.
+  """
   accreditationValidToLTE: Date
+  """
+  The accreditationValidTo is not set.
+  """
   accreditationValidToIsNil: Boolean
+  """
+  The accreditationValidTo is set.
+  """
   accreditationValidToNotNil: Boolean
   """
-  active field predicates
+  The active equals the given value.
   """
   active: Boolean
+  """
+  The active differs from the given value.
+  """
   activeNEQ: Boolean
   """
-  dosimeters edge predicates
+  Has at least one dosimeters.
   """
   hasDosimeters: Boolean
+  """
+  Has at least one dosimeters matching one of the given filters.
+  """
   hasDosimetersWith: [DosimeterWhereInput!]
   """
-  dose_records edge predicates
+  Has at least one doseRecords.
   """
   hasDoseRecords: Boolean
+  """
+  Has at least one doseRecords matching one of the given filters.
+  """
   hasDoseRecordsWith: [DoseRecordWhereInput!]
 }
 """
@@ -12000,9 +18882,23 @@ interface Node @goModel(model: "github.com/siseri/siseri/ent.Noder") {
   """
   id: ID!
 }
+"""
+Nomenclature is one code of a versioned reference list: domains, sectors and
+jobs (IRSN 2019, SISERI 2 aligned on DARES families). Codes are never edited
+in place: a new version is added and the old one gets an end of validity.
+"""
 type Nomenclature implements Node {
+  """
+  Global identifier of the nomenclature (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the nomenclature was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the nomenclature was last changed in SISERI.
+  """
   updatedAt: Time!
   kind: NomenclatureKind!
   version: String!
@@ -12070,11 +18966,29 @@ input NomenclatureOrder {
 Properties by which Nomenclature connections can be ordered.
 """
 enum NomenclatureOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by kind.
+  """
   KIND
+  """
+  Order by version.
+  """
   VERSION
+  """
+  Order by code.
+  """
   CODE
+  """
+  Order by label.
+  """
   LABEL
 }
 """
@@ -12082,145 +18996,444 @@ NomenclatureWhereInput is used for filtering Nomenclature objects.
 Input was generated by ent.
 """
 input NomenclatureWhereInput {
+  """
+  Negates the given filter.
+  """
   not: NomenclatureWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [NomenclatureWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [NomenclatureWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  kind field predicates
+  The kind equals the given value.
   """
   kind: NomenclatureKind
+  """
+  The kind differs from the given value.
+  """
   kindNEQ: NomenclatureKind
+  """
+  The kind is one of the given values.
+  """
   kindIn: [NomenclatureKind!]
+  """
+  The kind is none of the given values.
+  """
   kindNotIn: [NomenclatureKind!]
   """
-  version field predicates
+  The version equals the given value.
   """
   version: String
+  """
+  The version differs from the given value.
+  """
   versionNEQ: String
+  """
+  The version is one of the given values.
+  """
   versionIn: [String!]
+  """
+  The version is none of the given values.
+  """
   versionNotIn: [String!]
+  """
+  The version is greater than the given value.
+  """
   versionGT: String
+  """
+  The version is greater than or equal to the given value.
+  """
   versionGTE: String
+  """
+  The version is less than the given value.
+  """
   versionLT: String
+  """
+  The version is less than or equal to the given value.
+  """
   versionLTE: String
+  """
+  The version contains the given value.
+  """
   versionContains: String
+  """
+  The version starts with the given value.
+  """
   versionHasPrefix: String
+  """
+  The version ends with the given value.
+  """
   versionHasSuffix: String
+  """
+  The version equals the given value, ignoring case.
+  """
   versionEqualFold: String
+  """
+  The version contains the given value, ignoring case.
+  """
   versionContainsFold: String
   """
-  code field predicates
+  The code equals the given value.
   """
   code: String
+  """
+  The code differs from the given value.
+  """
   codeNEQ: String
+  """
+  The code is one of the given values.
+  """
   codeIn: [String!]
+  """
+  The code is none of the given values.
+  """
   codeNotIn: [String!]
+  """
+  The code is greater than the given value.
+  """
   codeGT: String
+  """
+  The code is greater than or equal to the given value.
+  """
   codeGTE: String
+  """
+  The code is less than the given value.
+  """
   codeLT: String
+  """
+  The code is less than or equal to the given value.
+  """
   codeLTE: String
+  """
+  The code contains the given value.
+  """
   codeContains: String
+  """
+  The code starts with the given value.
+  """
   codeHasPrefix: String
+  """
+  The code ends with the given value.
+  """
   codeHasSuffix: String
+  """
+  The code equals the given value, ignoring case.
+  """
   codeEqualFold: String
+  """
+  The code contains the given value, ignoring case.
+  """
   codeContainsFold: String
   """
-  label field predicates
+  The label equals the given value.
   """
   label: String
+  """
+  The label differs from the given value.
+  """
   labelNEQ: String
+  """
+  The label is one of the given values.
+  """
   labelIn: [String!]
+  """
+  The label is none of the given values.
+  """
   labelNotIn: [String!]
+  """
+  The label is greater than the given value.
+  """
   labelGT: String
+  """
+  The label is greater than or equal to the given value.
+  """
   labelGTE: String
+  """
+  The label is less than the given value.
+  """
   labelLT: String
+  """
+  The label is less than or equal to the given value.
+  """
   labelLTE: String
+  """
+  The label contains the given value.
+  """
   labelContains: String
+  """
+  The label starts with the given value.
+  """
   labelHasPrefix: String
+  """
+  The label ends with the given value.
+  """
   labelHasSuffix: String
+  """
+  The label equals the given value, ignoring case.
+  """
   labelEqualFold: String
+  """
+  The label contains the given value, ignoring case.
+  """
   labelContainsFold: String
   """
-  parent_code field predicates
+  The parentCode equals the given value.
   """
   parentCode: String
+  """
+  The parentCode differs from the given value.
+  """
   parentCodeNEQ: String
+  """
+  The parentCode is one of the given values.
+  """
   parentCodeIn: [String!]
+  """
+  The parentCode is none of the given values.
+  """
   parentCodeNotIn: [String!]
+  """
+  The parentCode is greater than the given value.
+  """
   parentCodeGT: String
+  """
+  The parentCode is greater than or equal to the given value.
+  """
   parentCodeGTE: String
+  """
+  The parentCode is less than the given value.
+  """
   parentCodeLT: String
+  """
+  The parentCode is less than or equal to the given value.
+  """
   parentCodeLTE: String
+  """
+  The parentCode contains the given value.
+  """
   parentCodeContains: String
+  """
+  The parentCode starts with the given value.
+  """
   parentCodeHasPrefix: String
+  """
+  The parentCode ends with the given value.
+  """
   parentCodeHasSuffix: String
+  """
+  The parentCode is not set.
+  """
   parentCodeIsNil: Boolean
+  """
+  The parentCode is set.
+  """
   parentCodeNotNil: Boolean
+  """
+  The parentCode equals the given value, ignoring case.
+  """
   parentCodeEqualFold: String
+  """
+  The parentCode contains the given value, ignoring case.
+  """
   parentCodeContainsFold: String
   """
-  valid_from field predicates
+  The validFrom equals the given value.
   """
   validFrom: Date
+  """
+  The validFrom differs from the given value.
+  """
   validFromNEQ: Date
+  """
+  The validFrom is one of the given values.
+  """
   validFromIn: [Date!]
+  """
+  The validFrom is none of the given values.
+  """
   validFromNotIn: [Date!]
+  """
+  The validFrom is greater than the given value.
+  """
   validFromGT: Date
+  """
+  The validFrom is greater than or equal to the given value.
+  """
   validFromGTE: Date
+  """
+  The validFrom is less than the given value.
+  """
   validFromLT: Date
+  """
+  The validFrom is less than or equal to the given value.
+  """
   validFromLTE: Date
   """
-  valid_to field predicates
+  The validTo equals the given value.
   """
   validTo: Date
+  """
+  The validTo differs from the given value.
+  """
   validToNEQ: Date
+  """
+  The validTo is one of the given values.
+  """
   validToIn: [Date!]
+  """
+  The validTo is none of the given values.
+  """
   validToNotIn: [Date!]
+  """
+  The validTo is greater than the given value.
+  """
   validToGT: Date
+  """
+  The validTo is greater than or equal to the given value.
+  """
   validToGTE: Date
+  """
+  The validTo is less than the given value.
+  """
   validToLT: Date
+  """
+  The validTo is less than or equal to the given value.
+  """
   validToLTE: Date
+  """
+  The validTo is not set.
+  """
   validToIsNil: Boolean
+  """
+  The validTo is set.
+  """
   validToNotNil: Boolean
 }
+"""
+OperationalDose is a result of operational (active, electronic) dosimetry sent
+at least weekly by nuclear operators. It is never summed with the dose of
+record toward a limit.
+"""
 type OperationalDose implements Node {
+  """
+  Global identifier of the operational dose (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  ID of the worker (the worker field gives the object).
+  """
   workerID: ID!
+  """
+  ID of the establishment (the establishment field gives the object).
+  """
   establishmentID: ID!
+  """
+  ID of the import batch (the importBatch field gives the object).
+  """
   importBatchID: ID
+  """
+  ID of the supersedes (the supersedes field gives the object).
+  """
   supersedesID: ID
   dosimeterSerial: String!
   startAt: Time!
@@ -12230,10 +19443,25 @@ type OperationalDose implements Node {
   current: Boolean!
   supersededAt: Time
   receivedAt: Time!
+  """
+  The worker of this operational dose (only those the caller may see).
+  """
   worker: Worker!
+  """
+  The establishment of this operational dose (only those the caller may see).
+  """
   establishment: Establishment!
+  """
+  The import batch of this operational dose (only those the caller may see).
+  """
   importBatch: ImportBatch
+  """
+  The supersedes of this operational dose (only those the caller may see).
+  """
   supersedes: OperationalDose
+  """
+  The superseded by of this operational dose (only those the caller may see).
+  """
   supersededBy: OperationalDose
 }
 """
@@ -12283,9 +19511,21 @@ input OperationalDoseOrder {
 Properties by which OperationalDose connections can be ordered.
 """
 enum OperationalDoseOrderField {
+  """
+  Order by start at.
+  """
   START_AT
+  """
+  Order by end at.
+  """
   END_AT
+  """
+  Order by value usv.
+  """
   VALUE_USV
+  """
+  Order by received at.
+  """
   RECEIVED_AT
 }
 """
@@ -12293,165 +19533,429 @@ OperationalDoseWhereInput is used for filtering OperationalDose objects.
 Input was generated by ent.
 """
 input OperationalDoseWhereInput {
+  """
+  Negates the given filter.
+  """
   not: OperationalDoseWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [OperationalDoseWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [OperationalDoseWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  worker_id field predicates
+  The workerID equals the given value.
   """
   workerID: ID
+  """
+  The workerID differs from the given value.
+  """
   workerIDNEQ: ID
+  """
+  The workerID is one of the given values.
+  """
   workerIDIn: [ID!]
+  """
+  The workerID is none of the given values.
+  """
   workerIDNotIn: [ID!]
   """
-  establishment_id field predicates
+  The establishmentID equals the given value.
   """
   establishmentID: ID
+  """
+  The establishmentID differs from the given value.
+  """
   establishmentIDNEQ: ID
+  """
+  The establishmentID is one of the given values.
+  """
   establishmentIDIn: [ID!]
+  """
+  The establishmentID is none of the given values.
+  """
   establishmentIDNotIn: [ID!]
   """
-  import_batch_id field predicates
+  The importBatchID equals the given value.
   """
   importBatchID: ID
+  """
+  The importBatchID differs from the given value.
+  """
   importBatchIDNEQ: ID
+  """
+  The importBatchID is one of the given values.
+  """
   importBatchIDIn: [ID!]
+  """
+  The importBatchID is none of the given values.
+  """
   importBatchIDNotIn: [ID!]
+  """
+  The importBatchID is not set.
+  """
   importBatchIDIsNil: Boolean
+  """
+  The importBatchID is set.
+  """
   importBatchIDNotNil: Boolean
   """
-  supersedes_id field predicates
+  The supersedesID equals the given value.
   """
   supersedesID: ID
+  """
+  The supersedesID differs from the given value.
+  """
   supersedesIDNEQ: ID
+  """
+  The supersedesID is one of the given values.
+  """
   supersedesIDIn: [ID!]
+  """
+  The supersedesID is none of the given values.
+  """
   supersedesIDNotIn: [ID!]
+  """
+  The supersedesID is not set.
+  """
   supersedesIDIsNil: Boolean
+  """
+  The supersedesID is set.
+  """
   supersedesIDNotNil: Boolean
   """
-  dosimeter_serial field predicates
+  The dosimeterSerial equals the given value.
   """
   dosimeterSerial: String
+  """
+  The dosimeterSerial differs from the given value.
+  """
   dosimeterSerialNEQ: String
+  """
+  The dosimeterSerial is one of the given values.
+  """
   dosimeterSerialIn: [String!]
+  """
+  The dosimeterSerial is none of the given values.
+  """
   dosimeterSerialNotIn: [String!]
+  """
+  The dosimeterSerial is greater than the given value.
+  """
   dosimeterSerialGT: String
+  """
+  The dosimeterSerial is greater than or equal to the given value.
+  """
   dosimeterSerialGTE: String
+  """
+  The dosimeterSerial is less than the given value.
+  """
   dosimeterSerialLT: String
+  """
+  The dosimeterSerial is less than or equal to the given value.
+  """
   dosimeterSerialLTE: String
+  """
+  The dosimeterSerial contains the given value.
+  """
   dosimeterSerialContains: String
+  """
+  The dosimeterSerial starts with the given value.
+  """
   dosimeterSerialHasPrefix: String
+  """
+  The dosimeterSerial ends with the given value.
+  """
   dosimeterSerialHasSuffix: String
+  """
+  The dosimeterSerial equals the given value, ignoring case.
+  """
   dosimeterSerialEqualFold: String
+  """
+  The dosimeterSerial contains the given value, ignoring case.
+  """
   dosimeterSerialContainsFold: String
   """
-  start_at field predicates
+  The startAt equals the given value.
   """
   startAt: Time
+  """
+  The startAt differs from the given value.
+  """
   startAtNEQ: Time
+  """
+  The startAt is one of the given values.
+  """
   startAtIn: [Time!]
+  """
+  The startAt is none of the given values.
+  """
   startAtNotIn: [Time!]
+  """
+  The startAt is greater than the given value.
+  """
   startAtGT: Time
+  """
+  The startAt is greater than or equal to the given value.
+  """
   startAtGTE: Time
+  """
+  The startAt is less than the given value.
+  """
   startAtLT: Time
+  """
+  The startAt is less than or equal to the given value.
+  """
   startAtLTE: Time
   """
-  end_at field predicates
+  The endAt equals the given value.
   """
   endAt: Time
+  """
+  The endAt differs from the given value.
+  """
   endAtNEQ: Time
+  """
+  The endAt is one of the given values.
+  """
   endAtIn: [Time!]
+  """
+  The endAt is none of the given values.
+  """
   endAtNotIn: [Time!]
+  """
+  The endAt is greater than the given value.
+  """
   endAtGT: Time
+  """
+  The endAt is greater than or equal to the given value.
+  """
   endAtGTE: Time
+  """
+  The endAt is less than the given value.
+  """
   endAtLT: Time
+  """
+  The endAt is less than or equal to the given value.
+  """
   endAtLTE: Time
   """
-  value_usv field predicates
+  The valueUsv equals the given value.
   """
   valueUsv: Int
+  """
+  The valueUsv differs from the given value.
+  """
   valueUsvNEQ: Int
+  """
+  The valueUsv is one of the given values.
+  """
   valueUsvIn: [Int!]
+  """
+  The valueUsv is none of the given values.
+  """
   valueUsvNotIn: [Int!]
+  """
+  The valueUsv is greater than the given value.
+  """
   valueUsvGT: Int
+  """
+  The valueUsv is greater than or equal to the given value.
+  """
   valueUsvGTE: Int
+  """
+  The valueUsv is less than the given value.
+  """
   valueUsvLT: Int
+  """
+  The valueUsv is less than or equal to the given value.
+  """
   valueUsvLTE: Int
   """
-  version field predicates
+  The version equals the given value.
   """
   version: Int
+  """
+  The version differs from the given value.
+  """
   versionNEQ: Int
+  """
+  The version is one of the given values.
+  """
   versionIn: [Int!]
+  """
+  The version is none of the given values.
+  """
   versionNotIn: [Int!]
+  """
+  The version is greater than the given value.
+  """
   versionGT: Int
+  """
+  The version is greater than or equal to the given value.
+  """
   versionGTE: Int
+  """
+  The version is less than the given value.
+  """
   versionLT: Int
+  """
+  The version is less than or equal to the given value.
+  """
   versionLTE: Int
   """
-  current field predicates
+  The current equals the given value.
   """
   current: Boolean
+  """
+  The current differs from the given value.
+  """
   currentNEQ: Boolean
   """
-  superseded_at field predicates
+  The supersededAt equals the given value.
   """
   supersededAt: Time
+  """
+  The supersededAt differs from the given value.
+  """
   supersededAtNEQ: Time
+  """
+  The supersededAt is one of the given values.
+  """
   supersededAtIn: [Time!]
+  """
+  The supersededAt is none of the given values.
+  """
   supersededAtNotIn: [Time!]
+  """
+  The supersededAt is greater than the given value.
+  """
   supersededAtGT: Time
+  """
+  The supersededAt is greater than or equal to the given value.
+  """
   supersededAtGTE: Time
+  """
+  The supersededAt is less than the given value.
+  """
   supersededAtLT: Time
+  """
+  The supersededAt is less than or equal to the given value.
+  """
   supersededAtLTE: Time
+  """
+  The supersededAt is not set.
+  """
   supersededAtIsNil: Boolean
+  """
+  The supersededAt is set.
+  """
   supersededAtNotNil: Boolean
   """
-  received_at field predicates
+  The receivedAt equals the given value.
   """
   receivedAt: Time
+  """
+  The receivedAt differs from the given value.
+  """
   receivedAtNEQ: Time
+  """
+  The receivedAt is one of the given values.
+  """
   receivedAtIn: [Time!]
+  """
+  The receivedAt is none of the given values.
+  """
   receivedAtNotIn: [Time!]
+  """
+  The receivedAt is greater than the given value.
+  """
   receivedAtGT: Time
+  """
+  The receivedAt is greater than or equal to the given value.
+  """
   receivedAtGTE: Time
+  """
+  The receivedAt is less than the given value.
+  """
   receivedAtLT: Time
+  """
+  The receivedAt is less than or equal to the given value.
+  """
   receivedAtLTE: Time
   """
-  worker edge predicates
+  Has at least one worker.
   """
   hasWorker: Boolean
+  """
+  Has at least one worker matching one of the given filters.
+  """
   hasWorkerWith: [WorkerWhereInput!]
   """
-  establishment edge predicates
+  Has at least one establishment.
   """
   hasEstablishment: Boolean
+  """
+  Has at least one establishment matching one of the given filters.
+  """
   hasEstablishmentWith: [EstablishmentWhereInput!]
   """
-  import_batch edge predicates
+  Has at least one importBatch.
   """
   hasImportBatch: Boolean
+  """
+  Has at least one importBatch matching one of the given filters.
+  """
   hasImportBatchWith: [ImportBatchWhereInput!]
   """
-  supersedes edge predicates
+  Has at least one supersedes.
   """
   hasSupersedes: Boolean
+  """
+  Has at least one supersedes matching one of the given filters.
+  """
   hasSupersedesWith: [OperationalDoseWhereInput!]
   """
-  superseded_by edge predicates
+  Has at least one supersededBy.
   """
   hasSupersededBy: Boolean
+  """
+  Has at least one supersededBy matching one of the given filters.
+  """
   hasSupersededByWith: [OperationalDoseWhereInput!]
 }
 """
@@ -12489,6 +19993,9 @@ type PageInfo {
   """
   endCursor: Cursor
 }
+"""
+Reads: each caller sees only the objects and fields its role (and API key profile) is entitled to.
+"""
 type Query {
   """
   Fetches an object given its ID.
@@ -12508,6 +20015,9 @@ type Query {
     """
     ids: [ID!]!
   ): [Node]!
+  """
+  The account objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   accounts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12539,6 +20049,9 @@ type Query {
     """
     where: AccountWhereInput
   ): AccountConnection!
+  """
+  The anomaly objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12570,6 +20083,9 @@ type Query {
     """
     where: AnomalyWhereInput
   ): AnomalyConnection!
+  """
+  The api key objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   apiKeys(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12601,6 +20117,9 @@ type Query {
     """
     where: ApiKeyWhereInput
   ): ApiKeyConnection!
+  """
+  The audit event objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   auditEvents(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12632,6 +20151,9 @@ type Query {
     """
     where: AuditEventWhereInput
   ): AuditEventConnection!
+  """
+  The batch finding objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   batchFindings(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12663,6 +20185,9 @@ type Query {
     """
     where: BatchFindingWhereInput
   ): BatchFindingConnection!
+  """
+  The company objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   companies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12694,6 +20219,9 @@ type Query {
     """
     where: CompanyWhereInput
   ): CompanyConnection!
+  """
+  The dose conflict objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   doseConflicts(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12725,6 +20253,9 @@ type Query {
     """
     where: DoseConflictWhereInput
   ): DoseConflictConnection!
+  """
+  The dose record objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12756,6 +20287,9 @@ type Query {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The dosimeter objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   dosimeters(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12787,6 +20321,9 @@ type Query {
     """
     where: DosimeterWhereInput
   ): DosimeterConnection!
+  """
+  The dosimeter assignment objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   dosimeterAssignments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12818,6 +20355,9 @@ type Query {
     """
     where: DosimeterAssignmentWhereInput
   ): DosimeterAssignmentConnection!
+  """
+  The employment objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   employments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12849,6 +20389,9 @@ type Query {
     """
     where: EmploymentWhereInput
   ): EmploymentConnection!
+  """
+  The establishment objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   establishments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12880,6 +20423,9 @@ type Query {
     """
     where: EstablishmentWhereInput
   ): EstablishmentConnection!
+  """
+  The exceedance notice objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   exceedanceNotices(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12911,6 +20457,9 @@ type Query {
     """
     where: ExceedanceNoticeWhereInput
   ): ExceedanceNoticeConnection!
+  """
+  The exposure summary objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   exposureSummaries(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12942,6 +20491,9 @@ type Query {
     """
     where: ExposureSummaryWhereInput
   ): ExposureSummaryConnection!
+  """
+  The grant objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   grants(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -12973,6 +20525,9 @@ type Query {
     """
     where: GrantWhereInput
   ): GrantConnection!
+  """
+  The import batch objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   importBatches(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13004,6 +20559,9 @@ type Query {
     """
     where: ImportBatchWhereInput
   ): ImportBatchConnection!
+  """
+  The intervention objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   interventions(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13035,6 +20593,9 @@ type Query {
     """
     where: InterventionWhereInput
   ): InterventionConnection!
+  """
+  The laboratory objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   laboratories(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13066,6 +20627,9 @@ type Query {
     """
     where: LaboratoryWhereInput
   ): LaboratoryConnection!
+  """
+  The nomenclature objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   nomenclatures(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13097,6 +20661,9 @@ type Query {
     """
     where: NomenclatureWhereInput
   ): NomenclatureConnection!
+  """
+  The operational dose objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13128,6 +20695,9 @@ type Query {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  """
+  The worker objects the caller may see, a page at a time (first/after or last/before), filtered by where and sorted by orderBy.
+  """
   workers(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13341,6 +20911,9 @@ UpdateWorkerInput is used for update Worker object.
 Input was generated by ent.
 """
 input UpdateWorkerInput {
+  """
+  Which identifier the worker has: NIR, NIA, NTT (temporary) or a foreign identifier.
+  """
   identifierKind: WorkerIdentifierKind
   """
   NIR or NIA (15 characters with key); null for NTT and foreign identifiers.
@@ -13352,6 +20925,9 @@ input UpdateWorkerInput {
   """
   temporaryID: String
   clearTemporaryID: Boolean
+  """
+  Identifier of a foreign worker in their country.
+  """
   foreignID: String
   clearForeignID: Boolean
   """
@@ -13368,18 +20944,50 @@ input UpdateWorkerInput {
   """
   usageName: String
   clearUsageName: Boolean
+  """
+  First names, as on the civil status.
+  """
   firstNames: String
+  """
+  Date of birth.
+  """
   birthDate: Date
+  """
+  Place of birth (commune).
+  """
   birthPlace: String
   clearBirthPlace: Boolean
+  """
+  ISO 3166-1 alpha-2 country of birth.
+  """
   birthCountry: String
   clearBirthCountry: Boolean
+  """
+  Sex, as in the NIR: M or F.
+  """
   sex: WorkerSex
 }
+"""
+Worker is a person under individual dose monitoring. A worker is identified by
+a certified NIR, or while it is unknown by a temporary NIA or NTT, or for a
+foreign worker by a foreign identifier with birth data.
+"""
 type Worker implements Node {
+  """
+  Global identifier of the worker (opaque; use it with node, nodes and the mutations).
+  """
   id: ID!
+  """
+  When the worker was recorded in SISERI.
+  """
   createdAt: Time!
+  """
+  When the worker was last changed in SISERI.
+  """
   updatedAt: Time!
+  """
+  Which identifier the worker has: NIR, NIA, NTT (temporary) or a foreign identifier.
+  """
   identifierKind: WorkerIdentifierKind!
   """
   NIR or NIA (15 characters with key); null for NTT and foreign identifiers.
@@ -13389,6 +20997,9 @@ type Worker implements Node {
   NTT given by the employer while neither NIR nor NIA exists.
   """
   temporaryID: String
+  """
+  Identifier of a foreign worker in their country.
+  """
   foreignID: String
   """
   ISO 3166-1 alpha-2 country of the foreign identifier.
@@ -13402,15 +21013,33 @@ type Worker implements Node {
   Usage name, when it differs from the birth name.
   """
   usageName: String
+  """
+  First names, as on the civil status.
+  """
   firstNames: String!
+  """
+  Date of birth.
+  """
   birthDate: Date!
+  """
+  Place of birth (commune).
+  """
   birthPlace: String
+  """
+  ISO 3166-1 alpha-2 country of birth.
+  """
   birthCountry: String
+  """
+  Sex, as in the NIR: M or F.
+  """
   sex: WorkerSex!
   """
   Stable pseudonymous key for statistics (no NIR, no names).
   """
   pseudonym: String!
+  """
+  The employments of this worker (only those the caller may see).
+  """
   employments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13442,6 +21071,9 @@ type Worker implements Node {
     """
     where: EmploymentWhereInput
   ): EmploymentConnection!
+  """
+  The dose records of this worker (only those the caller may see).
+  """
   doseRecords(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13473,6 +21105,9 @@ type Worker implements Node {
     """
     where: DoseRecordWhereInput
   ): DoseRecordConnection!
+  """
+  The operational doses of this worker (only those the caller may see).
+  """
   operationalDoses(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13504,6 +21139,9 @@ type Worker implements Node {
     """
     where: OperationalDoseWhereInput
   ): OperationalDoseConnection!
+  """
+  The assignments of this worker (only those the caller may see).
+  """
   assignments(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13535,7 +21173,13 @@ type Worker implements Node {
     """
     where: DosimeterAssignmentWhereInput
   ): DosimeterAssignmentConnection!
+  """
+  The exposure summaries of this worker (only those the caller may see).
+  """
   exposureSummaries: [ExposureSummary!]
+  """
+  The anomalies of this worker (only those the caller may see).
+  """
   anomalies(
     """
     Returns the elements in the list that come after the specified cursor.
@@ -13624,11 +21268,29 @@ input WorkerOrder {
 Properties by which Worker connections can be ordered.
 """
 enum WorkerOrderField {
+  """
+  Order by created at.
+  """
   CREATED_AT
+  """
+  Order by updated at.
+  """
   UPDATED_AT
+  """
+  Order by identifier kind.
+  """
   IDENTIFIER_KIND
+  """
+  Order by last name.
+  """
   LAST_NAME
+  """
+  Order by first names.
+  """
   FIRST_NAMES
+  """
+  Order by birth date.
+  """
   BIRTH_DATE
 }
 """
@@ -13643,293 +21305,831 @@ WorkerWhereInput is used for filtering Worker objects.
 Input was generated by ent.
 """
 input WorkerWhereInput {
+  """
+  Negates the given filter.
+  """
   not: WorkerWhereInput
+  """
+  Matches when every given filter matches.
+  """
   and: [WorkerWhereInput!]
+  """
+  Matches when at least one given filter matches.
+  """
   or: [WorkerWhereInput!]
   """
-  id field predicates
+  The id equals the given value.
   """
   id: ID
+  """
+  The id differs from the given value.
+  """
   idNEQ: ID
+  """
+  The id is one of the given values.
+  """
   idIn: [ID!]
+  """
+  The id is none of the given values.
+  """
   idNotIn: [ID!]
+  """
+  The id is greater than the given value.
+  """
   idGT: ID
+  """
+  The id is greater than or equal to the given value.
+  """
   idGTE: ID
+  """
+  The id is less than the given value.
+  """
   idLT: ID
+  """
+  The id is less than or equal to the given value.
+  """
   idLTE: ID
   """
-  created_at field predicates
+  The createdAt equals the given value.
   """
   createdAt: Time
+  """
+  The createdAt differs from the given value.
+  """
   createdAtNEQ: Time
+  """
+  The createdAt is one of the given values.
+  """
   createdAtIn: [Time!]
+  """
+  The createdAt is none of the given values.
+  """
   createdAtNotIn: [Time!]
+  """
+  The createdAt is greater than the given value.
+  """
   createdAtGT: Time
+  """
+  The createdAt is greater than or equal to the given value.
+  """
   createdAtGTE: Time
+  """
+  The createdAt is less than the given value.
+  """
   createdAtLT: Time
+  """
+  The createdAt is less than or equal to the given value.
+  """
   createdAtLTE: Time
   """
-  updated_at field predicates
+  The updatedAt equals the given value.
   """
   updatedAt: Time
+  """
+  The updatedAt differs from the given value.
+  """
   updatedAtNEQ: Time
+  """
+  The updatedAt is one of the given values.
+  """
   updatedAtIn: [Time!]
+  """
+  The updatedAt is none of the given values.
+  """
   updatedAtNotIn: [Time!]
+  """
+  The updatedAt is greater than the given value.
+  """
   updatedAtGT: Time
+  """
+  The updatedAt is greater than or equal to the given value.
+  """
   updatedAtGTE: Time
+  """
+  The updatedAt is less than the given value.
+  """
   updatedAtLT: Time
+  """
+  The updatedAt is less than or equal to the given value.
+  """
   updatedAtLTE: Time
   """
-  identifier_kind field predicates
+  The identifierKind equals the given value.
   """
   identifierKind: WorkerIdentifierKind
+  """
+  The identifierKind differs from the given value.
+  """
   identifierKindNEQ: WorkerIdentifierKind
+  """
+  The identifierKind is one of the given values.
+  """
   identifierKindIn: [WorkerIdentifierKind!]
+  """
+  The identifierKind is none of the given values.
+  """
   identifierKindNotIn: [WorkerIdentifierKind!]
   """
-  nir field predicates
+  The nir equals the given value.
   """
   nir: String
+  """
+  The nir differs from the given value.
+  """
   nirNEQ: String
+  """
+  The nir is one of the given values.
+  """
   nirIn: [String!]
+  """
+  The nir is none of the given values.
+  """
   nirNotIn: [String!]
+  """
+  The nir is greater than the given value.
+  """
   nirGT: String
+  """
+  The nir is greater than or equal to the given value.
+  """
   nirGTE: String
+  """
+  The nir is less than the given value.
+  """
   nirLT: String
+  """
+  The nir is less than or equal to the given value.
+  """
   nirLTE: String
+  """
+  The nir contains the given value.
+  """
   nirContains: String
+  """
+  The nir starts with the given value.
+  """
   nirHasPrefix: String
+  """
+  The nir ends with the given value.
+  """
   nirHasSuffix: String
+  """
+  The nir is not set.
+  """
   nirIsNil: Boolean
+  """
+  The nir is set.
+  """
   nirNotNil: Boolean
+  """
+  The nir equals the given value, ignoring case.
+  """
   nirEqualFold: String
+  """
+  The nir contains the given value, ignoring case.
+  """
   nirContainsFold: String
   """
-  temporary_id field predicates
+  The temporaryID equals the given value.
   """
   temporaryID: String
+  """
+  The temporaryID differs from the given value.
+  """
   temporaryIDNEQ: String
+  """
+  The temporaryID is one of the given values.
+  """
   temporaryIDIn: [String!]
+  """
+  The temporaryID is none of the given values.
+  """
   temporaryIDNotIn: [String!]
+  """
+  The temporaryID is greater than the given value.
+  """
   temporaryIDGT: String
+  """
+  The temporaryID is greater than or equal to the given value.
+  """
   temporaryIDGTE: String
+  """
+  The temporaryID is less than the given value.
+  """
   temporaryIDLT: String
+  """
+  The temporaryID is less than or equal to the given value.
+  """
   temporaryIDLTE: String
+  """
+  The temporaryID contains the given value.
+  """
   temporaryIDContains: String
+  """
+  The temporaryID starts with the given value.
+  """
   temporaryIDHasPrefix: String
+  """
+  The temporaryID ends with the given value.
+  """
   temporaryIDHasSuffix: String
+  """
+  The temporaryID is not set.
+  """
   temporaryIDIsNil: Boolean
+  """
+  The temporaryID is set.
+  """
   temporaryIDNotNil: Boolean
+  """
+  The temporaryID equals the given value, ignoring case.
+  """
   temporaryIDEqualFold: String
+  """
+  The temporaryID contains the given value, ignoring case.
+  """
   temporaryIDContainsFold: String
   """
-  foreign_id field predicates
+  The foreignID equals the given value.
   """
   foreignID: String
+  """
+  The foreignID differs from the given value.
+  """
   foreignIDNEQ: String
+  """
+  The foreignID is one of the given values.
+  """
   foreignIDIn: [String!]
+  """
+  The foreignID is none of the given values.
+  """
   foreignIDNotIn: [String!]
+  """
+  The foreignID is greater than the given value.
+  """
   foreignIDGT: String
+  """
+  The foreignID is greater than or equal to the given value.
+  """
   foreignIDGTE: String
+  """
+  The foreignID is less than the given value.
+  """
   foreignIDLT: String
+  """
+  The foreignID is less than or equal to the given value.
+  """
   foreignIDLTE: String
+  """
+  The foreignID contains the given value.
+  """
   foreignIDContains: String
+  """
+  The foreignID starts with the given value.
+  """
   foreignIDHasPrefix: String
+  """
+  The foreignID ends with the given value.
+  """
   foreignIDHasSuffix: String
+  """
+  The foreignID is not set.
+  """
   foreignIDIsNil: Boolean
+  """
+  The foreignID is set.
+  """
   foreignIDNotNil: Boolean
+  """
+  The foreignID equals the given value, ignoring case.
+  """
   foreignIDEqualFold: String
+  """
+  The foreignID contains the given value, ignoring case.
+  """
   foreignIDContainsFold: String
   """
-  foreign_country field predicates
+  The foreignCountry equals the given value.
   """
   foreignCountry: String
+  """
+  The foreignCountry differs from the given value.
+  """
   foreignCountryNEQ: String
+  """
+  The foreignCountry is one of the given values.
+  """
   foreignCountryIn: [String!]
+  """
+  The foreignCountry is none of the given values.
+  """
   foreignCountryNotIn: [String!]
+  """
+  The foreignCountry is greater than the given value.
+  """
   foreignCountryGT: String
+  """
+  The foreignCountry is greater than or equal to the given value.
+  """
   foreignCountryGTE: String
+  """
+  The foreignCountry is less than the given value.
+  """
   foreignCountryLT: String
+  """
+  The foreignCountry is less than or equal to the given value.
+  """
   foreignCountryLTE: String
+  """
+  The foreignCountry contains the given value.
+  """
   foreignCountryContains: String
+  """
+  The foreignCountry starts with the given value.
+  """
   foreignCountryHasPrefix: String
+  """
+  The foreignCountry ends with the given value.
+  """
   foreignCountryHasSuffix: String
+  """
+  The foreignCountry is not set.
+  """
   foreignCountryIsNil: Boolean
+  """
+  The foreignCountry is set.
+  """
   foreignCountryNotNil: Boolean
+  """
+  The foreignCountry equals the given value, ignoring case.
+  """
   foreignCountryEqualFold: String
+  """
+  The foreignCountry contains the given value, ignoring case.
+  """
   foreignCountryContainsFold: String
   """
-  last_name field predicates
+  The lastName equals the given value.
   """
   lastName: String
+  """
+  The lastName differs from the given value.
+  """
   lastNameNEQ: String
+  """
+  The lastName is one of the given values.
+  """
   lastNameIn: [String!]
+  """
+  The lastName is none of the given values.
+  """
   lastNameNotIn: [String!]
+  """
+  The lastName is greater than the given value.
+  """
   lastNameGT: String
+  """
+  The lastName is greater than or equal to the given value.
+  """
   lastNameGTE: String
+  """
+  The lastName is less than the given value.
+  """
   lastNameLT: String
+  """
+  The lastName is less than or equal to the given value.
+  """
   lastNameLTE: String
+  """
+  The lastName contains the given value.
+  """
   lastNameContains: String
+  """
+  The lastName starts with the given value.
+  """
   lastNameHasPrefix: String
+  """
+  The lastName ends with the given value.
+  """
   lastNameHasSuffix: String
+  """
+  The lastName equals the given value, ignoring case.
+  """
   lastNameEqualFold: String
+  """
+  The lastName contains the given value, ignoring case.
+  """
   lastNameContainsFold: String
   """
-  usage_name field predicates
+  The usageName equals the given value.
   """
   usageName: String
+  """
+  The usageName differs from the given value.
+  """
   usageNameNEQ: String
+  """
+  The usageName is one of the given values.
+  """
   usageNameIn: [String!]
+  """
+  The usageName is none of the given values.
+  """
   usageNameNotIn: [String!]
+  """
+  The usageName is greater than the given value.
+  """
   usageNameGT: String
+  """
+  The usageName is greater than or equal to the given value.
+  """
   usageNameGTE: String
+  """
+  The usageName is less than the given value.
+  """
   usageNameLT: String
+  """
+  The usageName is less than or equal to the given value.
+  """
   usageNameLTE: String
+  """
+  The usageName contains the given value.
+  """
   usageNameContains: String
+  """
+  The usageName starts with the given value.
+  """
   usageNameHasPrefix: String
+  """
+  The usageName ends with the given value.
+  """
   usageNameHasSuffix: String
+  """
+  The usageName is not set.
+  """
   usageNameIsNil: Boolean
+  """
+  The usageName is set.
+  """
   usageNameNotNil: Boolean
+  """
+  The usageName equals the given value, ignoring case.
+  """
   usageNameEqualFold: String
+  """
+  The usageName contains the given value, ignoring case.
+  """
   usageNameContainsFold: String
   """
-  first_names field predicates
+  The firstNames equals the given value.
   """
   firstNames: String
+  """
+  The firstNames differs from the given value.
+  """
   firstNamesNEQ: String
+  """
+  The firstNames is one of the given values.
+  """
   firstNamesIn: [String!]
+  """
+  The firstNames is none of the given values.
+  """
   firstNamesNotIn: [String!]
+  """
+  The firstNames is greater than the given value.
+  """
   firstNamesGT: String
+  """
+  The firstNames is greater than or equal to the given value.
+  """
   firstNamesGTE: String
+  """
+  The firstNames is less than the given value.
+  """
   firstNamesLT: String
+  """
+  The firstNames is less than or equal to the given value.
+  """
   firstNamesLTE: String
+  """
+  The firstNames contains the given value.
+  """
   firstNamesContains: String
+  """
+  The firstNames starts with the given value.
+  """
   firstNamesHasPrefix: String
+  """
+  The firstNames ends with the given value.
+  """
   firstNamesHasSuffix: String
+  """
+  The firstNames equals the given value, ignoring case.
+  """
   firstNamesEqualFold: String
+  """
+  The firstNames contains the given value, ignoring case.
+  """
   firstNamesContainsFold: String
   """
-  birth_date field predicates
+  The birthDate equals the given value.
   """
   birthDate: Date
+  """
+  The birthDate differs from the given value.
+  """
   birthDateNEQ: Date
+  """
+  The birthDate is one of the given values.
+  """
   birthDateIn: [Date!]
+  """
+  The birthDate is none of the given values.
+  """
   birthDateNotIn: [Date!]
+  """
+  The birthDate is greater than the given value.
+  """
   birthDateGT: Date
+  """
+  The birthDate is greater than or equal to the given value.
+  """
   birthDateGTE: Date
+  """
+  The birthDate is less than the given value.
+  """
   birthDateLT: Date
+  """
+  The birthDate is less than or equal to the given value.
+  """
   birthDateLTE: Date
   """
-  birth_place field predicates
+  The birthPlace equals the given value.
   """
   birthPlace: String
+  """
+  The birthPlace differs from the given value.
+  """
   birthPlaceNEQ: String
+  """
+  The birthPlace is one of the given values.
+  """
   birthPlaceIn: [String!]
+  """
+  The birthPlace is none of the given values.
+  """
   birthPlaceNotIn: [String!]
+  """
+  The birthPlace is greater than the given value.
+  """
   birthPlaceGT: String
+  """
+  The birthPlace is greater than or equal to the given value.
+  """
   birthPlaceGTE: String
+  """
+  The birthPlace is less than the given value.
+  """
   birthPlaceLT: String
+  """
+  The birthPlace is less than or equal to the given value.
+  """
   birthPlaceLTE: String
+  """
+  The birthPlace contains the given value.
+  """
   birthPlaceContains: String
+  """
+  The birthPlace starts with the given value.
+  """
   birthPlaceHasPrefix: String
+  """
+  The birthPlace ends with the given value.
+  """
   birthPlaceHasSuffix: String
+  """
+  The birthPlace is not set.
+  """
   birthPlaceIsNil: Boolean
+  """
+  The birthPlace is set.
+  """
   birthPlaceNotNil: Boolean
+  """
+  The birthPlace equals the given value, ignoring case.
+  """
   birthPlaceEqualFold: String
+  """
+  The birthPlace contains the given value, ignoring case.
+  """
   birthPlaceContainsFold: String
   """
-  birth_country field predicates
+  The birthCountry equals the given value.
   """
   birthCountry: String
+  """
+  The birthCountry differs from the given value.
+  """
   birthCountryNEQ: String
+  """
+  The birthCountry is one of the given values.
+  """
   birthCountryIn: [String!]
+  """
+  The birthCountry is none of the given values.
+  """
   birthCountryNotIn: [String!]
+  """
+  The birthCountry is greater than the given value.
+  """
   birthCountryGT: String
+  """
+  The birthCountry is greater than or equal to the given value.
+  """
   birthCountryGTE: String
+  """
+  The birthCountry is less than the given value.
+  """
   birthCountryLT: String
+  """
+  The birthCountry is less than or equal to the given value.
+  """
   birthCountryLTE: String
+  """
+  The birthCountry contains the given value.
+  """
   birthCountryContains: String
+  """
+  The birthCountry starts with the given value.
+  """
   birthCountryHasPrefix: String
+  """
+  The birthCountry ends with the given value.
+  """
   birthCountryHasSuffix: String
+  """
+  The birthCountry is not set.
+  """
   birthCountryIsNil: Boolean
+  """
+  The birthCountry is set.
+  """
   birthCountryNotNil: Boolean
+  """
+  The birthCountry equals the given value, ignoring case.
+  """
   birthCountryEqualFold: String
+  """
+  The birthCountry contains the given value, ignoring case.
+  """
   birthCountryContainsFold: String
   """
-  sex field predicates
+  The sex equals the given value.
   """
   sex: WorkerSex
+  """
+  The sex differs from the given value.
+  """
   sexNEQ: WorkerSex
+  """
+  The sex is one of the given values.
+  """
   sexIn: [WorkerSex!]
+  """
+  The sex is none of the given values.
+  """
   sexNotIn: [WorkerSex!]
   """
-  pseudonym field predicates
+  The pseudonym equals the given value.
   """
   pseudonym: String
+  """
+  The pseudonym differs from the given value.
+  """
   pseudonymNEQ: String
+  """
+  The pseudonym is one of the given values.
+  """
   pseudonymIn: [String!]
+  """
+  The pseudonym is none of the given values.
+  """
   pseudonymNotIn: [String!]
+  """
+  The pseudonym is greater than the given value.
+  """
   pseudonymGT: String
+  """
+  The pseudonym is greater than or equal to the given value.
+  """
   pseudonymGTE: String
+  """
+  The pseudonym is less than the given value.
+  """
   pseudonymLT: String
+  """
+  The pseudonym is less than or equal to the given value.
+  """
   pseudonymLTE: String
+  """
+  The pseudonym contains the given value.
+  """
   pseudonymContains: String
+  """
+  The pseudonym starts with the given value.
+  """
   pseudonymHasPrefix: String
+  """
+  The pseudonym ends with the given value.
+  """
   pseudonymHasSuffix: String
+  """
+  The pseudonym equals the given value, ignoring case.
+  """
   pseudonymEqualFold: String
+  """
+  The pseudonym contains the given value, ignoring case.
+  """
   pseudonymContainsFold: String
   """
-  employments edge predicates
+  Has at least one employments.
   """
   hasEmployments: Boolean
+  """
+  Has at least one employments matching one of the given filters.
+  """
   hasEmploymentsWith: [EmploymentWhereInput!]
   """
-  dose_records edge predicates
+  Has at least one doseRecords.
   """
   hasDoseRecords: Boolean
+  """
+  Has at least one doseRecords matching one of the given filters.
+  """
   hasDoseRecordsWith: [DoseRecordWhereInput!]
   """
-  operational_doses edge predicates
+  Has at least one operationalDoses.
   """
   hasOperationalDoses: Boolean
+  """
+  Has at least one operationalDoses matching one of the given filters.
+  """
   hasOperationalDosesWith: [OperationalDoseWhereInput!]
   """
-  assignments edge predicates
+  Has at least one assignments.
   """
   hasAssignments: Boolean
+  """
+  Has at least one assignments matching one of the given filters.
+  """
   hasAssignmentsWith: [DosimeterAssignmentWhereInput!]
   """
-  exposure_summaries edge predicates
+  Has at least one exposureSummaries.
   """
   hasExposureSummaries: Boolean
+  """
+  Has at least one exposureSummaries matching one of the given filters.
+  """
   hasExposureSummariesWith: [ExposureSummaryWhereInput!]
   """
-  anomalies edge predicates
+  Has at least one anomalies.
   """
   hasAnomalies: Boolean
+  """
+  Has at least one anomalies matching one of the given filters.
+  """
   hasAnomaliesWith: [AnomalyWhereInput!]
 }
 `, BuiltIn: false},
 	{Name: "../schema/exposure.graphqls", Input: `"Where a worker stands against a limit."
 enum LimitState {
+  "Below 80 % of the limit."
   OK
   "Above 80 % of the limit (or of the investigation level for the period)."
   APPROACHING
+  "Over the limit."
   EXCEEDED
 }
 
 "A worker's standing against one regulatory limit over its current window."
 type LimitStatus {
+  "Which regulatory limit."
   limitCode: ExposureSummaryLimitCode!
   "French label of the limit, e.g. « Dose efficace (12 mois glissants) »."
   label: String!
   "The sum over the window in mSv (hidden from roles that may not see dose values)."
   valueMsv: Float
+  "The limit in mSv."
   limitMsv: Float!
   "valueMsv / limitMsv (hidden with the value)."
   share: Float
+  "Where the worker stands against the limit."
   state: LimitState!
+  "First day of the window the limit applies to (inclusive)."
   windowStart: Date!
+  "Last day of the window (inclusive)."
   windowEnd: Date!
 }
 
@@ -13937,9 +22137,13 @@ type LimitStatus {
 type MonthlyDose {
   "The month, YYYY-MM: a record counts in the month its period ends."
   month: String!
+  "The kind of monitoring the doses come from (external, internal, …)."
   monitoringKind: DoseRecordMonitoringKind!
+  "The dosimetric quantity summed."
   quantity: DoseRecordQuantity!
+  "The sum of the month's doses of record in mSv."
   valueMsv: Float!
+  "How many dose records the sum covers."
   records: Int!
 }
 
@@ -13947,7 +22151,7 @@ extend type Worker {
   "Current standing against each limit that applies to the worker (rolling 12 months, pregnancy, young worker)."
   exposure: [LimitStatus!]!
   "Month-by-month doses of record (current versions), from..to inclusive (default: the last 5 years)."
-  doseHistory(from: Date, to: Date): [MonthlyDose!]!
+  doseHistory("First day of the period (inclusive)." from: Date, "Last day of the period (inclusive)." to: Date): [MonthlyDose!]!
 }
 
 """
@@ -13955,26 +22159,39 @@ A worker's standing against one limit that needs attention (approaching or
 over it), as the caller may see it.
 """
 type LimitAlert {
+  "The worker concerned."
   worker: Worker!
+  "Which regulatory limit."
   limitCode: ExposureSummaryLimitCode!
   "French label of the limit."
   label: String!
+  "Approaching or exceeded."
   state: LimitState!
   "The sum over the window in mSv, of the results the caller may read (hidden from roles that may not see dose values)."
   valueMsv: Float
+  "The limit in mSv."
   limitMsv: Float!
+  "First day of the window the limit applies to (inclusive)."
   windowStart: Date!
+  "Last day of the window (inclusive)."
   windowEnd: Date!
 }
 
+"One limit alert in a page of them."
 type LimitAlertEdge {
+  "Pass it as after to get the alerts that follow."
   cursor: Cursor!
+  "The alert."
   node: LimitAlert!
 }
 
+"A page of limit alerts."
 type LimitAlertList {
+  "How many alerts match, over all pages."
   totalCount: Int!
+  "The alerts of this page."
   edges: [LimitAlertEdge!]!
+  "Whether more pages follow, and their cursors."
   pageInfo: PageInfo!
 }
 
@@ -13988,7 +22205,7 @@ extend type Query {
   (REGULATION-CASES RC12, RC14); an employer gets the exceeded limits only,
   without values. first: at most 1000 (default 20).
   """
-  limitAlerts(states: [LimitState!]!, first: Int, after: Cursor): LimitAlertList!
+  limitAlerts("The states wanted (APPROACHING, EXCEEDED)." states: [LimitState!]!, "Returns at most this many items from the start." first: Int, "Returns the items after this cursor." after: Cursor): LimitAlertList!
 }
 `, BuiltIn: false},
 	{Name: "../schema/ingest.graphqls", Input: `"A file sent by GraphQL multipart upload."
@@ -14165,22 +22382,22 @@ input AddDoseInput {
 
 extend type Mutation {
   "Imports a file (lab results, declarations or operational dosimetry) sent by multipart upload."
-  submitFile(input: SubmitFileInput!): ImportReport!
+  submitFile("The values of the operation." input: SubmitFileInput!): ImportReport!
   "Imports laboratory results sent as GraphQL input."
-  submitLabResults(reference: String!, rows: [LabResultInput!]!, dryRun: Boolean = false, partial: Boolean = false, receivedAt: Date, history: Boolean = false, laboratoryID: ID): ImportReport!
+  submitLabResults("The sender's reference of the submission, shown in its report." reference: String!, "The rows of the submission." rows: [LabResultInput!]!, "Checks the rows and reports, writing nothing." dryRun: Boolean = false, "Writes the valid rows and reports the rejected ones, instead of refusing the whole submission." partial: Boolean = false, "When the laboratory batch was received (lateness is judged on it)." receivedAt: Date, "Loads a laboratory's past results (migration), raising no timeliness findings (administrators)." history: Boolean = false, "The laboratory the results come from." laboratoryID: ID): ImportReport!
   "Imports declarations sent as GraphQL input."
-  submitDeclarations(reference: String!, rows: [DeclarationInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  submitDeclarations("The sender's reference of the submission, shown in its report." reference: String!, "The rows of the submission." rows: [DeclarationInput!]!, "Checks the rows and reports, writing nothing." dryRun: Boolean = false, "Writes the valid rows and reports the rejected ones, instead of refusing the whole submission." partial: Boolean = false): ImportReport!
   "Imports operational dosimetry sent as GraphQL input."
-  submitOperationalDoses(reference: String!, rows: [OperationalDoseInput!]!, dryRun: Boolean = false, partial: Boolean = false): ImportReport!
+  submitOperationalDoses("The sender's reference of the submission, shown in its report." reference: String!, "The rows of the submission." rows: [OperationalDoseInput!]!, "Checks the rows and reports, writing nothing." dryRun: Boolean = false, "Writes the valid rows and reports the rejected ones, instead of refusing the whole submission." partial: Boolean = false): ImportReport!
   "Corrects a dose (occupational physician only; a delegate prepares, the physician decides): creates a new version, the original stays in the history."
-  correctDose(input: CorrectDoseInput!): DoseRecord!
+  correctDose("The values of the operation." input: CorrectDoseInput!): DoseRecord!
   "Adds a dose (occupational physician only) with a reason."
-  addDose(input: AddDoseInput!): DoseRecord!
+  addDose("The values of the operation." input: AddDoseInput!): DoseRecord!
 }
 
 extend type Query {
   "The execution report of a batch the caller submitted (or may read)."
-  importReport(batchID: ID!): ImportReport!
+  importReport("The import batch concerned." batchID: ID!): ImportReport!
 }
 `, BuiltIn: false},
 	{Name: "../schema/intervention.graphqls", Input: `"""
@@ -14216,13 +22433,13 @@ extend type Mutation {
   accepted for the intervention's days, and shared with the contractor's
   adviser.
   """
-  declareIntervention(input: DeclareInterventionInput!): Intervention!
+  declareIntervention("The values of the operation." input: DeclareInterventionInput!): Intervention!
   """
   Ends an intervention on a given day (inclusive), or brings its end forward;
   by the host site's correspondent or adviser. It is never extended: declare a
   new intervention instead.
   """
-  endIntervention(id: ID!, endDate: Date!): Intervention!
+  endIntervention("The object concerned." id: ID!, "Last day of the intervention." endDate: Date!): Intervention!
 }
 `, BuiltIn: false},
 	{Name: "../schema/mutation.graphqls", Input: `"""
@@ -14232,22 +22449,25 @@ and the value, and nothing is written.
 """
 type Mutation {
   "Declares an establishment (SIRET checked with its Luhn key, La Poste exception included)."
-  createEstablishment(input: CreateEstablishmentInput!): Establishment!
-  updateEstablishment(id: ID!, input: UpdateEstablishmentInput!): Establishment!
+  createEstablishment("The values of the establishment." input: CreateEstablishmentInput!): Establishment!
+  "Changes an establishment: the fields given are set, the others keep their value."
+  updateEstablishment("The establishment concerned." id: ID!, "The values of the establishment." input: UpdateEstablishmentInput!): Establishment!
   "Declares a worker (NIR with its key, or NIA, NTT, or a foreign identifier with birth data)."
-  createWorker(input: CreateWorkerInput!): Worker!
-  updateWorker(id: ID!, input: UpdateWorkerInput!): Worker!
+  createWorker("The values of the worker." input: CreateWorkerInput!): Worker!
+  "Changes a worker: the fields given are set, the others keep their value."
+  updateWorker("The worker concerned." id: ID!, "The values of the worker." input: UpdateWorkerInput!): Worker!
   "Declares a worker's employment in an establishment over a period."
-  createEmployment(input: CreateEmploymentInput!): Employment!
+  createEmployment("The values of the employment." input: CreateEmploymentInput!): Employment!
   "Changes an employment: its end date, classification, job or pregnancy declaration."
-  updateEmployment(id: ID!, input: UpdateEmploymentInput!): Employment!
+  updateEmployment("The employment concerned." id: ID!, "The values of the employment." input: UpdateEmploymentInput!): Employment!
   "Registers a dosimeter."
-  createDosimeter(input: CreateDosimeterInput!): Dosimeter!
-  updateDosimeter(id: ID!, input: UpdateDosimeterInput!): Dosimeter!
+  createDosimeter("The values of the dosimeter." input: CreateDosimeterInput!): Dosimeter!
+  "Changes a dosimeter: the fields given are set, the others keep their value."
+  updateDosimeter("The dosimeter concerned." id: ID!, "The values of the dosimeter." input: UpdateDosimeterInput!): Dosimeter!
   "Assigns a dosimeter to a worker for a wearing period."
-  createDosimeterAssignment(input: CreateDosimeterAssignmentInput!): DosimeterAssignment!
+  createDosimeterAssignment("The values of the dosimeter assignment." input: CreateDosimeterAssignmentInput!): DosimeterAssignment!
   "Ends or corrects a wearing period."
-  updateDosimeterAssignment(id: ID!, input: UpdateDosimeterAssignmentInput!): DosimeterAssignment!
+  updateDosimeterAssignment("The dosimeter assignment concerned." id: ID!, "The values of the dosimeter assignment." input: UpdateDosimeterAssignmentInput!): DosimeterAssignment!
 }
 `, BuiltIn: false},
 	{Name: "../schema/notice.graphqls", Input: `extend type ExceedanceNotice {
@@ -14294,7 +22514,7 @@ extend type Query {
 
 extend type Mutation {
   "Sets how the signed-in person is told about one kind of event; returns every setting."
-  setNotificationSetting(kind: NotificationKind!, mode: NotificationMode!): [NotificationSetting!]!
+  setNotificationSetting("The kind of notification." kind: NotificationKind!, "How to be notified of it." mode: NotificationMode!): [NotificationSetting!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/oidc.graphqls", Input: `"Who an OpenID Connect provider signs in."
@@ -14336,7 +22556,7 @@ extend type Mutation {
   record. Only an occupational physician who follows the worker; a newer code
   replaces nothing, each is used once.
   """
-  issueWorkerClaimCode(workerID: ID!): WorkerClaimCodePayload!
+  issueWorkerClaimCode("The worker concerned." workerID: ID!): WorkerClaimCodePayload!
 }
 
 extend type Viewer {
@@ -14386,26 +22606,29 @@ extend type Mutation {
   Confirms the enrolment with a code of the app; the session counts as having
   given its second factor. Returns 10 recovery codes, shown this once only.
   """
-  confirmTotpEnrolment(code: String!): [String!]!
+  confirmTotpEnrolment("The second-factor code (authenticator application)." code: String!): [String!]!
   """
   Gives the second factor of a pending session: a TOTP code (the current one,
   or the one before or after it; a code already used is refused) or a recovery
   code (each serves once). 5 wrong codes per account per 15 minutes at most,
   then TOO_MANY_REQUESTS.
   """
-  verifySecondFactor(code: String!): Viewer!
+  verifySecondFactor("The second-factor code (authenticator application)." code: String!): Viewer!
   "Replaces the account's recovery codes by 10 new ones, after a valid TOTP or recovery code."
-  regenerateRecoveryCodes(code: String!): [String!]!
+  regenerateRecoveryCodes("The second-factor code (authenticator application)." code: String!): [String!]!
   "Administrators: removes an account's second factor and ends its sessions; it enrols again at its next sign-in."
-  resetSecondFactor(accountID: ID!): Boolean!
+  resetSecondFactor("The account concerned." accountID: ID!): Boolean!
 }
 `, BuiltIn: false},
 	{Name: "../schema/subscription.graphqls", Input: `"An anomaly delivered live, with the cursor a client resumes from after a disconnection."
 type AnomalyEvent {
+  "Pass it as after when subscribing again to receive what was missed."
   cursor: Cursor!
+  "The anomaly raised."
   anomaly: Anomaly!
 }
 
+"Live events, over websockets (graphql-transport-ws) or server-sent events."
 type Subscription {
   """
   Replays the caller's anomalies raised after the cursor (all of them without
@@ -14413,11 +22636,11 @@ type Subscription {
   client that reconnects with its last cursor receives everything it missed,
   once. Every event passes the caller's access scope at delivery time.
   """
-  anomalyRaised(after: Cursor, where: AnomalyWhereInput): AnomalyEvent!
+  anomalyRaised("Returns the items after this cursor." after: Cursor, "Only the items matching this filter." where: AnomalyWhereInput): AnomalyEvent!
   "Lifecycle changes (acknowledged, confirmed…) of the caller's anomalies."
-  anomalyUpdated(where: AnomalyWhereInput): Anomaly!
+  anomalyUpdated("Only the items matching this filter." where: AnomalyWhereInput): Anomaly!
   "A worker's doses or exposure changed (new, corrected or resubmitted results)."
-  exposureChanged(workerID: ID!): Worker!
+  exposureChanged("The worker concerned." workerID: ID!): Worker!
 }
 `, BuiltIn: false},
 }

@@ -42,28 +42,39 @@ type AddDoseInput struct {
 
 // An anomaly delivered live, with the cursor a client resumes from after a disconnection.
 type AnomalyEvent struct {
-	Cursor  entgql.Cursor[int] `json:"cursor"`
-	Anomaly *ent.Anomaly       `json:"anomaly"`
+	// Pass it as after when subscribing again to receive what was missed.
+	Cursor entgql.Cursor[int] `json:"cursor"`
+	// The anomaly raised.
+	Anomaly *ent.Anomaly `json:"anomaly"`
 }
 
 // The doses usually seen in an exposure context over a period (the statistics
 // module a radiation protection adviser compares their workers with).
 type ContextStats struct {
-	SectorCode     *string `json:"sectorCode,omitempty"`
-	SectorLabel    *string `json:"sectorLabel,omitempty"`
-	JobCode        *string `json:"jobCode,omitempty"`
-	JobLabel       *string `json:"jobLabel,omitempty"`
-	MonitoringKind string  `json:"monitoringKind"`
+	// Code of the activity sector (nomenclature), null for all sectors.
+	SectorCode *string `json:"sectorCode,omitempty"`
+	// French label of the sector.
+	SectorLabel *string `json:"sectorLabel,omitempty"`
+	// Code of the job (nomenclature), null for all jobs.
+	JobCode *string `json:"jobCode,omitempty"`
+	// French label of the job.
+	JobLabel *string `json:"jobLabel,omitempty"`
+	// The kind of monitoring the doses come from.
+	MonitoringKind string `json:"monitoringKind"`
 	// Wearing period length in months (1 monthly, 3 quarterly).
 	PeriodMonths int `json:"periodMonths"`
-	Doses        int `json:"doses"`
+	// How many doses the statistics cover.
+	Doses int `json:"doses"`
 	// Doses above the recording threshold.
-	NonZeroDoses int     `json:"nonZeroDoses"`
-	MeanMsv      float64 `json:"meanMsv"`
+	NonZeroDoses int `json:"nonZeroDoses"`
+	// Mean dose in mSv.
+	MeanMsv float64 `json:"meanMsv"`
 	// Quantiles of the doses above the recording threshold.
 	MedianMsv *float64 `json:"medianMsv,omitempty"`
-	P90Msv    *float64 `json:"p90Msv,omitempty"`
-	P99Msv    *float64 `json:"p99Msv,omitempty"`
+	// 90th percentile in mSv.
+	P90Msv *float64 `json:"p90Msv,omitempty"`
+	// 99th percentile in mSv.
+	P99Msv *float64 `json:"p99Msv,omitempty"`
 }
 
 // A physician's correction of a dose: a new version that supersedes the current one.
@@ -76,24 +87,35 @@ type CorrectDoseInput struct {
 	Reason string `json:"reason"`
 }
 
+// A new account, with its initial password.
 type CreateAccountInput struct {
-	Email       string `json:"email"`
+	// E-mail address, used to sign in.
+	Email string `json:"email"`
+	// Name shown in the interface and the audit trail.
 	DisplayName string `json:"displayName"`
 	// Initial password (at least 12 characters).
-	Password string  `json:"password"`
-	Rpps     *string `json:"rpps,omitempty"`
-	WorkerID *int    `json:"workerID,omitempty"`
+	Password string `json:"password"`
+	// RPPS number of a health professional (11 digits).
+	Rpps *string `json:"rpps,omitempty"`
+	// The worker this account belongs to, for the WORKER role.
+	WorkerID *int `json:"workerID,omitempty"`
 }
 
+// A partner API key to create.
 type CreateAPIKeyInput struct {
-	Name    string         `json:"name"`
+	// A name telling which software uses the key.
+	Name string `json:"name"`
+	// The partner profile: which operations and fields the key may use, within its grant.
 	Profile apikey.Profile `json:"profile"`
 	// The grant (role and scope) the key acts under; it belongs to the partner's account.
-	GrantID            int        `json:"grantID"`
-	ExpiresAt          *time.Time `json:"expiresAt,omitempty"`
-	RateLimitPerMinute *int       `json:"rateLimitPerMinute,omitempty"`
+	GrantID int `json:"grantID"`
+	// When the key stops working; null: until revoked.
+	ExpiresAt *time.Time `json:"expiresAt,omitempty"`
+	// Requests allowed per minute with this key; null: the default.
+	RateLimitPerMinute *int `json:"rateLimitPerMinute,omitempty"`
 }
 
+// A delegation of a physician's grant.
 type CreateDelegationInput struct {
 	// The physician's own grant being delegated.
 	GrantID int `json:"grantID"`
@@ -105,7 +127,9 @@ type CreateDelegationInput struct {
 
 // A partner key just created: the secret is shown this once and never again.
 type CreatedAPIKey struct {
-	Key    string      `json:"key"`
+	// The secret key, to send as Authorization: Bearer; shown this once.
+	Key string `json:"key"`
+	// The key as SISERI keeps it (prefix, profile, grant).
 	APIKey *ent.ApiKey `json:"apiKey"`
 }
 
@@ -184,13 +208,19 @@ type IdentityCheck struct {
 	Matches bool `json:"matches"`
 }
 
+// An identity to check against the registry.
 type IdentityCheckInput struct {
-	Nir        string     `json:"nir"`
-	LastName   string     `json:"lastName"`
-	FirstNames string     `json:"firstNames"`
-	BirthDate  *time.Time `json:"birthDate,omitempty"`
+	// NIR (15 characters with key).
+	Nir string `json:"nir"`
+	// Birth name.
+	LastName string `json:"lastName"`
+	// First names, as on the civil status.
+	FirstNames string `json:"firstNames"`
+	// Birth date; when given it must match too.
+	BirthDate *time.Time `json:"birthDate,omitempty"`
 }
 
+// A new version of the nomenclature.
 type ImportNomenclatureInput struct {
 	// CSV file, kind;code;label;parent (docs/formats.md).
 	File graphql.Upload `json:"file"`
@@ -254,12 +284,16 @@ type Invitation struct {
 	ExpiresAt      time.Time `json:"expiresAt"`
 }
 
+// An account to create without a password: the person sets it through the activation link.
 type InviteAccountInput struct {
-	Email       string `json:"email"`
+	// E-mail address the activation link is sent to, used to sign in.
+	Email string `json:"email"`
+	// Name shown in the interface and the audit trail.
 	DisplayName string `json:"displayName"`
 	// RPPS number of a health professional (11 digits).
-	Rpps     *string `json:"rpps,omitempty"`
-	WorkerID *int    `json:"workerID,omitempty"`
+	Rpps *string `json:"rpps,omitempty"`
+	// The worker this account belongs to, for the WORKER role.
+	WorkerID *int `json:"workerID,omitempty"`
 }
 
 // One laboratory result (same columns as the lab results format).
@@ -285,75 +319,106 @@ type LabResultInput struct {
 // A worker's standing against one limit that needs attention (approaching or
 // over it), as the caller may see it.
 type LimitAlert struct {
-	Worker    *ent.Worker               `json:"worker"`
+	// The worker concerned.
+	Worker *ent.Worker `json:"worker"`
+	// Which regulatory limit.
 	LimitCode exposuresummary.LimitCode `json:"limitCode"`
 	// French label of the limit.
-	Label string     `json:"label"`
+	Label string `json:"label"`
+	// Approaching or exceeded.
 	State LimitState `json:"state"`
 	// The sum over the window in mSv, of the results the caller may read (hidden from roles that may not see dose values).
-	ValueMsv    *float64  `json:"valueMsv,omitempty"`
-	LimitMsv    float64   `json:"limitMsv"`
+	ValueMsv *float64 `json:"valueMsv,omitempty"`
+	// The limit in mSv.
+	LimitMsv float64 `json:"limitMsv"`
+	// First day of the window the limit applies to (inclusive).
 	WindowStart time.Time `json:"windowStart"`
-	WindowEnd   time.Time `json:"windowEnd"`
+	// Last day of the window (inclusive).
+	WindowEnd time.Time `json:"windowEnd"`
 }
 
+// One limit alert in a page of them.
 type LimitAlertEdge struct {
+	// Pass it as after to get the alerts that follow.
 	Cursor entgql.Cursor[int] `json:"cursor"`
-	Node   *LimitAlert        `json:"node"`
+	// The alert.
+	Node *LimitAlert `json:"node"`
 }
 
+// A page of limit alerts.
 type LimitAlertList struct {
-	TotalCount int                   `json:"totalCount"`
-	Edges      []*LimitAlertEdge     `json:"edges"`
-	PageInfo   *entgql.PageInfo[int] `json:"pageInfo"`
+	// How many alerts match, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The alerts of this page.
+	Edges []*LimitAlertEdge `json:"edges"`
+	// Whether more pages follow, and their cursors.
+	PageInfo *entgql.PageInfo[int] `json:"pageInfo"`
 }
 
 // A worker's standing against one regulatory limit over its current window.
 type LimitStatus struct {
+	// Which regulatory limit.
 	LimitCode exposuresummary.LimitCode `json:"limitCode"`
 	// French label of the limit, e.g. « Dose efficace (12 mois glissants) ».
 	Label string `json:"label"`
 	// The sum over the window in mSv (hidden from roles that may not see dose values).
 	ValueMsv *float64 `json:"valueMsv,omitempty"`
-	LimitMsv float64  `json:"limitMsv"`
+	// The limit in mSv.
+	LimitMsv float64 `json:"limitMsv"`
 	// valueMsv / limitMsv (hidden with the value).
-	Share       *float64   `json:"share,omitempty"`
-	State       LimitState `json:"state"`
-	WindowStart time.Time  `json:"windowStart"`
-	WindowEnd   time.Time  `json:"windowEnd"`
+	Share *float64 `json:"share,omitempty"`
+	// Where the worker stands against the limit.
+	State LimitState `json:"state"`
+	// First day of the window the limit applies to (inclusive).
+	WindowStart time.Time `json:"windowStart"`
+	// Last day of the window (inclusive).
+	WindowEnd time.Time `json:"windowEnd"`
 }
 
+// Credentials of a password sign-in.
 type LoginInput struct {
 	// E-mail address of the account.
-	Email    string `json:"email"`
+	Email string `json:"email"`
+	// The account's password.
 	Password string `json:"password"`
 }
 
+// A session just opened.
 type LoginPayload struct {
 	// Session token, for API clients (Authorization: Bearer). Browsers also get an HttpOnly cookie.
 	Token string `json:"token"`
 	// When the session expires unless renewed by activity.
-	ExpiresAt time.Time    `json:"expiresAt"`
-	Account   *ent.Account `json:"account"`
+	ExpiresAt time.Time `json:"expiresAt"`
+	// The account signed in.
+	Account *ent.Account `json:"account"`
 }
 
 // The doses of one month and monitoring kind, for charts.
 type MonthlyDose struct {
 	// The month, YYYY-MM: a record counts in the month its period ends.
-	Month          string                    `json:"month"`
+	Month string `json:"month"`
+	// The kind of monitoring the doses come from (external, internal, …).
 	MonitoringKind doserecord.MonitoringKind `json:"monitoringKind"`
-	Quantity       doserecord.Quantity       `json:"quantity"`
-	ValueMsv       float64                   `json:"valueMsv"`
-	Records        int                       `json:"records"`
+	// The dosimetric quantity summed.
+	Quantity doserecord.Quantity `json:"quantity"`
+	// The sum of the month's doses of record in mSv.
+	ValueMsv float64 `json:"valueMsv"`
+	// How many dose records the sum covers.
+	Records int `json:"records"`
 }
 
 // What a nomenclature import wrote.
 type NomenclatureImport struct {
-	Version   string    `json:"version"`
+	// The version written.
+	Version string `json:"version"`
+	// First day the version is in force.
 	ValidFrom time.Time `json:"validFrom"`
-	Domains   int       `json:"domains"`
-	Sectors   int       `json:"sectors"`
-	Jobs      int       `json:"jobs"`
+	// How many domains it holds.
+	Domains int `json:"domains"`
+	// How many activity sectors it holds.
+	Sectors int `json:"sectors"`
+	// How many jobs it holds.
+	Jobs int `json:"jobs"`
 }
 
 // The signed-in person's choice for one kind of event.
@@ -428,6 +493,7 @@ type SubmitFileInput struct {
 	LaboratoryID *int `json:"laboratoryID,omitempty"`
 }
 
+// Live events, over websockets (graphql-transport-ws) or server-sent events.
 type Subscription struct {
 }
 
@@ -441,18 +507,25 @@ type TotpEnrolment struct {
 	Secret string `json:"secret"`
 }
 
+// Changes to an account; fields left out keep their value.
 type UpdateAccountInput struct {
+	// Name shown in the interface and the audit trail.
 	DisplayName *string `json:"displayName,omitempty"`
-	Active      *bool   `json:"active,omitempty"`
-	Password    *string `json:"password,omitempty"`
-	Rpps        *string `json:"rpps,omitempty"`
+	// False disables the account: its sessions and keys stop working.
+	Active *bool `json:"active,omitempty"`
+	// A new password (at least 12 characters).
+	Password *string `json:"password,omitempty"`
+	// RPPS number of a health professional (11 digits).
+	Rpps *string `json:"rpps,omitempty"`
 }
 
 // The signed-in caller.
 type Viewer struct {
+	// The account signed in (or owning the API key).
 	Account *ent.Account `json:"account"`
 	// Roles the account holds through active grants.
-	Roles  []policy.Role  `json:"roles"`
+	Roles []policy.Role `json:"roles"`
+	// The grants the account holds now: roles and scopes.
 	Grants []*ViewerGrant `json:"grants"`
 	// The role this session acts under; switchRole changes it.
 	ActiveRole *policy.Role `json:"activeRole,omitempty"`
@@ -471,13 +544,20 @@ type Viewer struct {
 
 // An active grant of the signed-in account, as the interface needs it.
 type ViewerGrant struct {
-	Role            policy.Role `json:"role"`
-	ValidFrom       time.Time   `json:"validFrom"`
-	ValidTo         *time.Time  `json:"validTo,omitempty"`
-	EstablishmentID *int        `json:"establishmentID,omitempty"`
-	WorkerID        *int        `json:"workerID,omitempty"`
-	LaboratoryID    *int        `json:"laboratoryID,omitempty"`
-	Region          *string     `json:"region,omitempty"`
+	// The role granted.
+	Role policy.Role `json:"role"`
+	// When the grant starts.
+	ValidFrom time.Time `json:"validFrom"`
+	// When the grant ends; null while open-ended.
+	ValidTo *time.Time `json:"validTo,omitempty"`
+	// The establishment the grant covers, for establishment roles.
+	EstablishmentID *int `json:"establishmentID,omitempty"`
+	// The worker the grant covers, for the WORKER role.
+	WorkerID *int `json:"workerID,omitempty"`
+	// The laboratory the grant covers, for the LABORATORY role.
+	LaboratoryID *int `json:"laboratoryID,omitempty"`
+	// The region (INSEE code) the grant covers, for control agents.
+	Region *string `json:"region,omitempty"`
 }
 
 // A worker's one-time claim code, shown once.
@@ -730,10 +810,12 @@ func (e ImportProblemSeverity) MarshalJSON() ([]byte, error) {
 type LimitState string
 
 const (
+	// Below 80 % of the limit.
 	LimitStateOk LimitState = "OK"
 	// Above 80 % of the limit (or of the investigation level for the period).
 	LimitStateApproaching LimitState = "APPROACHING"
-	LimitStateExceeded    LimitState = "EXCEEDED"
+	// Over the limit.
+	LimitStateExceeded LimitState = "EXCEEDED"
 )
 
 var AllLimitState = []LimitState{
