@@ -246,9 +246,10 @@ func spaVariables(t *testing.T, ctx context.Context, client *ent.Client) func(em
 	return func(email string, op *ast.OperationDefinition) map[string]any {
 		all := map[string]any{
 			"first": 0, "id": *worker, "workerID": *worker, "batchID": batch, "withDoses": true,
-			"from": from, "to": time.Now().Format(time.DateOnly), "region": "84", "token": token,
-			"states":  []string{"APPROACHING", "EXCEEDED"},
-			"orderBy": []map[string]any{{"field": "LAST_NAME", "direction": "ASC"}},
+			"from": from, "to": time.Now().Format(time.DateOnly), "region": "84", "token": token, "missing": "MISSING_RESULT",
+			"fromTime": from + "T00:00:00Z",
+			"states":   []string{"APPROACHING", "EXCEEDED"},
+			"orderBy":  []map[string]any{{"field": "LAST_NAME", "direction": "ASC"}},
 		}
 		if e := ests[email]; len(e) > 0 {
 			all["establishmentID"] = e[0]

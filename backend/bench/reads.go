@@ -47,6 +47,7 @@ const adviserWorkersQuery = `
           exposure {
             limitCode
             state
+            valueMsv
             limitMsv
           }
         }
