@@ -41,11 +41,11 @@ type Service struct {
 	PublicURL string
 	now       func() time.Time
 
-	perAccount *keyedLimiter
-	perAddress *keyedLimiter
+	perAccount *KeyedLimiter
+	perAddress *KeyedLimiter
 	perKey     *keyLimiter
 	// perAccountCode counts wrong second-factor codes per account.
-	perAccountCode *keyedLimiter
+	perAccountCode *KeyedLimiter
 	// SecretKey seals TOTP secrets at rest (AES-256-GCM); without it they
 	// are stored in clear (see ParseSecretKey).
 	SecretKey []byte
@@ -80,11 +80,11 @@ func NewService(client *ent.Client) *Service {
 		MaxAge:      12 * time.Hour,
 		PublicURL:   DefaultPublicURL,
 		now:         time.Now,
-		perAccount:  newKeyedLimiter(3*time.Minute, 5),
-		perAddress:  newKeyedLimiter(30*time.Second, 30),
+		perAccount:  NewKeyedLimiter(3*time.Minute, 5),
+		perAddress:  NewKeyedLimiter(30*time.Second, 30),
 		perKey:      newKeyLimiter(),
 		// 5 wrong second-factor codes per account per 15 minutes.
-		perAccountCode: newKeyedLimiter(3*time.Minute, 5),
+		perAccountCode: NewKeyedLimiter(3*time.Minute, 5),
 		dummyHash:      h,
 	}
 }

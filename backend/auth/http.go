@@ -90,7 +90,7 @@ func (s *Service) Middleware(secure bool, log *slog.Logger) func(http.Handler) h
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			token, fromCookie := TokenFromRequest(r)
 			req := &Request{
-				RemoteAddr: remoteHost(r.RemoteAddr), UserAgent: r.UserAgent(),
+				RemoteAddr: RemoteHost(r.RemoteAddr), UserAgent: r.UserAgent(),
 				Token: token, FromCookie: fromCookie, w: w, secure: secure,
 			}
 			ctx := context.WithValue(r.Context(), requestKey{}, req)
@@ -136,7 +136,8 @@ func WriteJSONError(w http.ResponseWriter, status int, code apperr.Code, message
 	}}})
 }
 
-func remoteHost(addr string) string {
+// RemoteHost is the host part of a request's remote address.
+func RemoteHost(addr string) string {
 	if h, _, err := net.SplitHostPort(addr); err == nil {
 		return h
 	}

@@ -7,9 +7,10 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// keyedLimiter rate-limits attempts per key (an account e-mail or a remote
-// address) with token buckets, forgetting keys that stayed idle.
-type keyedLimiter struct {
+// KeyedLimiter rate-limits attempts per key (an account e-mail or a remote
+// address) with token buckets, forgetting keys that stayed idle. Sign-in,
+// second factor and the public certificate verification use it.
+type KeyedLimiter struct {
 	mu      sync.Mutex
 	every   rate.Limit
 	burst   int
@@ -22,26 +23,27 @@ type bucket struct {
 	seen time.Time
 }
 
-func newKeyedLimiter(per time.Duration, burst int) *keyedLimiter {
-	return &keyedLimiter{every: rate.Every(per), burst: burst, buckets: map[string]*bucket{}}
+// NewKeyedLimiter allows burst attempts per key, then one more every per.
+func NewKeyedLimiter(per time.Duration, burst int) *KeyedLimiter {
+	return &KeyedLimiter{every: rate.Every(per), burst: burst, buckets: map[string]*bucket{}}
 }
 
 // Allow takes one token for key and reports whether it was available.
-func (l *keyedLimiter) Allow(key string, now time.Time) bool {
+func (l *KeyedLimiter) Allow(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.bucket(key, now).lim.AllowN(now, 1)
 }
 
 // Blocked reports whether key has no token left, without taking one.
-func (l *keyedLimiter) Blocked(key string, now time.Time) bool {
+func (l *KeyedLimiter) Blocked(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.bucket(key, now).lim.TokensAt(now) < 1
 }
 
 // Fail takes one token for key: an attempt that failed.
-func (l *keyedLimiter) Fail(key string, now time.Time) {
+func (l *KeyedLimiter) Fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.bucket(key, now).lim.AllowN(now, 1)
@@ -49,7 +51,7 @@ func (l *keyedLimiter) Fail(key string, now time.Time) {
 
 // bucket returns the bucket of key, forgetting keys idle for an hour; l.mu
 // is held.
-func (l *keyedLimiter) bucket(key string, now time.Time) *bucket {
+func (l *KeyedLimiter) bucket(key string, now time.Time) *bucket {
 	if now.Sub(l.sweep) > 10*time.Minute {
 		for k, b := range l.buckets {
 			if now.Sub(b.seen) > time.Hour {

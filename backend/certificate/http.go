@@ -65,12 +65,16 @@ type Service struct {
 	Now func() time.Time
 
 	authz *policy.Authorizer
+	// uploads limits the public verification of uploaded files per remote
+	// address: 30 at once, then one every 20 seconds.
+	uploads *auth.KeyedLimiter
 }
 
 // Routes registers the endpoints: authn wraps the download (it puts the
 // caller in the request's context).
 func (s *Service) Routes(mux *http.ServeMux, authn func(http.Handler) http.Handler) {
 	s.authz = policy.MustDefault()
+	s.uploads = auth.NewKeyedLimiter(20*time.Second, 30)
 	mux.Handle("GET "+DownloadPath+"{worker}", authn(http.HandlerFunc(s.download)))
 	mux.HandleFunc("GET "+VerifyAPIPath+"/{id}", s.verifyQuery)
 	mux.HandleFunc("POST "+VerifyAPIPath, s.verifyUpload)
@@ -223,6 +227,10 @@ func (s *Service) verifyQuery(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Service) verifyUpload(w http.ResponseWriter, r *http.Request) {
+	if !s.uploads.Allow(auth.RemoteHost(r.RemoteAddr), s.now()) {
+		auth.WriteJSONError(w, http.StatusTooManyRequests, apperr.TooManyRequests, "Trop de vérifications depuis votre adresse. Réessayez dans quelques minutes.")
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxUpload))
 	var tooBig *http.MaxBytesError
 	if errors.As(err, &tooBig) {

@@ -223,3 +223,26 @@ func TestRotationThroughServer(t *testing.T) {
 		}
 	})
 }
+
+func TestVerificationUploadsAreRateLimited(t *testing.T) {
+	srv := servertest.MustStartWith(t, storetest.MustOpen(t), func(*server.Config) {})
+	t.Run("Error", func(t *testing.T) {
+		// Ensure one address may check 30 files at once, and the next is refused until tokens come back.
+		status := func() int {
+			res, err := http.Post(srv.URL+certificate.VerifyAPIPath, "application/pdf", bytes.NewReader([]byte("%PDF-1.4 pas une attestation")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			return res.StatusCode
+		}
+		for i := 1; i <= 30; i++ {
+			if got := status(); got != http.StatusOK {
+				t.Fatalf("check %d: status %d, want 200", i, got)
+			}
+		}
+		if got := status(); got != http.StatusTooManyRequests {
+			t.Fatalf("check 31: status %d, want 429", got)
+		}
+	})
+}
